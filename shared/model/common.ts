@@ -1,0 +1,84 @@
+/**
+ * Shared building blocks of the topology model: names, addresses, positions.
+ * Pure zod; no Node, no DOM.
+ */
+import { z } from 'zod';
+
+/** Kernel interface names: 1–15 bytes, no '/', ':', whitespace; not '.' or '..'. */
+export const IFNAME_MAX_BYTES = 15;
+
+/** A node or link identifier used inside the document (not a kernel name). */
+export const Id = z
+  .string()
+  .min(1, 'an id cannot be empty')
+  .max(64, 'an id is at most 64 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'an id may use letters, digits, "_", "." and "-" only');
+export type Id = z.infer<typeof Id>;
+
+/**
+ * Interface names are checked for kernel rules in validate/ (with plain-words
+ * messages and a location); the schema only requires a string so that a bad
+ * name is reported by the validator, not as a parse failure.
+ */
+export const IfName = z.string();
+
+/** An address in CIDR form, e.g. 10.0.0.1/24 or fd00::1/64 (checked in validate/). */
+export const Cidr = z.string();
+
+/** A bare IP address, e.g. 10.0.0.254 (checked in validate/). */
+export const IpAddress = z.string();
+
+export const Position = z.object({ x: z.number(), y: z.number() }).strict();
+export type Position = z.infer<typeof Position>;
+
+/** A static route. `to` is a CIDR prefix or "default"; `via` a next-hop address. */
+export const Route = z
+  .object({
+    to: z.string().describe('destination prefix (CIDR) or "default"'),
+    via: IpAddress.optional().describe('next-hop address'),
+    dev: IfName.optional().describe('outgoing interface (one of this node\'s interfaces)'),
+    metric: z.number().int().min(0).max(4294967295).optional(),
+  })
+  .strict();
+export type Route = z.infer<typeof Route>;
+
+/** Default gateways, one per address family. */
+export const Gateway = z
+  .object({
+    ipv4: IpAddress.optional(),
+    ipv6: IpAddress.optional(),
+  })
+  .strict();
+export type Gateway = z.infer<typeof Gateway>;
+
+/**
+ * Sysctls netplumb may set inside a lab namespace. An allowlist: anything else
+ * could change the host or be used to escape the lab.
+ */
+export const SYSCTL_ALLOWLIST = [
+  'net.ipv4.ip_forward',
+  'net.ipv6.conf.all.forwarding',
+  'net.ipv4.conf.all.rp_filter',
+  'net.ipv4.conf.default.rp_filter',
+  'net.ipv4.conf.all.arp_ignore',
+  'net.ipv4.conf.all.arp_announce',
+  'net.ipv4.conf.all.arp_filter',
+  'net.ipv4.conf.all.proxy_arp',
+  'net.ipv4.conf.all.accept_redirects',
+  'net.ipv4.conf.all.send_redirects',
+  'net.ipv4.icmp_echo_ignore_all',
+  'net.ipv4.icmp_echo_ignore_broadcasts',
+  'net.ipv6.conf.all.disable_ipv6',
+  'net.ipv6.conf.all.accept_dad',
+  'net.ipv6.conf.default.accept_dad',
+  'net.ipv6.conf.all.accept_ra',
+  'net.ipv6.conf.all.proxy_ndp',
+  'net.bridge.bridge-nf-call-iptables',
+  'net.bridge.bridge-nf-call-ip6tables',
+  'net.bridge.bridge-nf-call-arptables',
+] as const;
+export type SysctlKey = (typeof SYSCTL_ALLOWLIST)[number];
+export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);
+/** Sysctl values are small integers in the allowlist. */
+export const Sysctls = z.partialRecord(SysctlKeySchema, z.union([z.number().int(), z.string().regex(/^-?\d+$/)]));
+export type Sysctls = z.infer<typeof Sysctls>;

@@ -1,0 +1,7 @@
+/** The topology model: zod schemas, types, defaults and migrations. */
+export * from './common';
+export * from './node';
+export * from './link';
+export * from './topology';
+export * from './migrate';
+export * from './parse';

@@ -1,0 +1,68 @@
+/**
+ * Nodes: namespace (a host), router (a namespace with forwarding on), bridge
+ * (a Linux bridge in the root namespace or inside a namespace/router), and host
+ * (the root namespace, an endpoint only).
+ */
+import { z } from 'zod';
+import { Cidr, Gateway, Id, Position, Route, Sysctls } from './common';
+
+const NodeBase = {
+  id: Id.describe('stable identifier used by links; defaults to name'),
+  name: z.string().describe('kernel name: the namespace name or the bridge interface name'),
+  label: z.string().optional().describe('text shown on the canvas instead of the name'),
+  position: Position.optional().describe('canvas position (ignored by the kernel side)'),
+  notes: z.string().optional().describe('free text'),
+};
+
+/** Namespaces and routers can hold routes, a default gateway and sysctls. */
+const NetnsFields = {
+  routes: z.array(Route).default([]),
+  gateway: Gateway.optional(),
+  sysctls: Sysctls.optional(),
+};
+
+export const NamespaceNode = z
+  .object({ ...NodeBase, kind: z.literal('namespace'), ...NetnsFields })
+  .strict();
+export type NamespaceNode = z.infer<typeof NamespaceNode>;
+
+export const RouterNode = z
+  .object({
+    ...NodeBase,
+    kind: z.literal('router'),
+    ...NetnsFields,
+    ipv6Forwarding: z.boolean().default(true).describe('also forward IPv6 (IPv4 forwarding is always on)'),
+  })
+  .strict();
+export type RouterNode = z.infer<typeof RouterNode>;
+
+export const BridgeNode = z
+  .object({
+    ...NodeBase,
+    kind: z.literal('bridge'),
+    namespace: Id.optional().describe('id of the namespace/router node the bridge lives in; omitted: the root namespace'),
+    stp: z.boolean().default(false),
+    vlanFiltering: z.boolean().default(false),
+    defaultPvid: z.number().int().min(1).max(4094).optional().describe('PVID for ports without VLAN settings (kernel default 1)'),
+    addresses: z.array(Cidr).default([]).describe("the bridge's own addresses"),
+    mtu: z.number().int().min(68).max(65535).optional(),
+    mac: z.string().optional(),
+  })
+  .strict();
+export type BridgeNode = z.infer<typeof BridgeNode>;
+
+export const HostNode = z
+  .object({ ...NodeBase, kind: z.literal('host') })
+  .strict();
+export type HostNode = z.infer<typeof HostNode>;
+
+export const TopoNode = z.discriminatedUnion('kind', [NamespaceNode, RouterNode, BridgeNode, HostNode]);
+export type TopoNode = z.infer<typeof TopoNode>;
+export type NodeKind = TopoNode['kind'];
+export const NODE_KINDS: readonly NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
+
+/** Nodes that are network namespaces netplumb creates. */
+export type NetnsNode = NamespaceNode | RouterNode;
+export function isNetnsNode(n: TopoNode): n is NetnsNode {
+  return n.kind === 'namespace' || n.kind === 'router';
+}

@@ -1,0 +1,63 @@
+/**
+ * Turning plain data into a Topology: migrate, then zod. Structural problems
+ * come back as Problems with a path (the same shape validate/ uses), never as
+ * a thrown error.
+ */
+import type { z } from 'zod';
+import { migrate, UnsupportedVersionError } from './migrate';
+import { Topology } from './topology';
+import type { Problem } from '../validate/problem';
+
+export type ParseResult = { ok: true; topology: Topology } | { ok: false; problems: Problem[] };
+
+/** Describes a zod issue in plain words. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the document';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `${where} is missing (expected ${issue.expected})`;
+      return `${where} should be ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      return `${where} does not match any allowed form`;
+    case 'invalid_value':
+      return `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+/** Parses (and migrates) a document. Never throws. */
+export function parseTopology(input: unknown): ParseResult {
+  let migrated: unknown;
+  try {
+    migrated = migrate(input);
+  } catch (e) {
+    if (e instanceof UnsupportedVersionError) {
+      return { ok: false, problems: [{ code: 'unsupported-version', severity: 'error', message: e.message, path: ['version'] }] };
+    }
+    throw e;
+  }
+  const r = Topology.safeParse(migrated);
+  if (r.success) return { ok: true, topology: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map((issue) => {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      return { code: 'schema', severity: 'error' as const, message: issueMessage(issue), path, ...locate(migrated, path) };
+    }),
+  };
+}
+
+/** Finds the node/link a schema path points into, for the canvas. */
+function locate(doc: unknown, path: (string | number)[]): { nodeId?: string; linkId?: string } {
+  if (path.length < 2 || typeof doc !== 'object' || doc === null) return {};
+  const list = (doc as Record<string, unknown>)[String(path[0])];
+  if (!Array.isArray(list) || typeof path[1] !== 'number') return {};
+  const item = list[path[1]] as Record<string, unknown> | undefined;
+  const id = typeof item?.id === 'string' ? item.id : undefined;
+  if (path[0] === 'nodes') return { nodeId: id };
+  if (path[0] === 'links') return { linkId: id };
+  return {};
+}

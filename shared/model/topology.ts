@@ -1,0 +1,51 @@
+/**
+ * The topology document: `version`, lab `name`, nodes and links (plus
+ * expectations and canvas annotations). Files may omit a node's `id` (it
+ * defaults to its `name`) or its `name` (defaults to its `id`).
+ */
+import { z } from 'zod';
+import { Id, Position } from './common';
+import { Link } from './link';
+import { TopoNode } from './node';
+
+/** The file format version this code writes. */
+export const CURRENT_VERSION = 1;
+
+/** A reachability expectation checked by `netplumb check`. */
+export const Expectation = z
+  .object({
+    from: Id.describe('id of a namespace/router node'),
+    to: z.string().describe('id of a node, or an address'),
+    reach: z.boolean().default(true),
+  })
+  .strict();
+export type Expectation = z.infer<typeof Expectation>;
+
+/** A text note or a group box drawn on the canvas. */
+export const Annotation = z
+  .object({
+    id: Id,
+    kind: z.enum(['text', 'group']),
+    text: z.string().default(''),
+    position: Position,
+    width: z.number().positive().optional(),
+    height: z.number().positive().optional(),
+  })
+  .strict();
+export type Annotation = z.infer<typeof Annotation>;
+
+export const Topology = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(CURRENT_VERSION),
+    name: z.string().describe('lab name: lower-case letters, digits, "-", "_" and "."; at most 32 characters'),
+    description: z.string().optional(),
+    nodes: z.array(TopoNode).default([]),
+    links: z.array(Link).default([]),
+    expect: z.array(Expectation).default([]),
+    annotations: z.array(Annotation).default([]),
+  })
+  .strict();
+export type Topology = z.infer<typeof Topology>;
+/** The document as written in a file, before defaults are filled in. */
+export type TopologyInput = z.input<typeof Topology>;

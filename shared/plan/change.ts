@@ -1,0 +1,56 @@
+/**
+ * A Change: one kernel operation in a plan, with its exact argv, the reason it
+ * is needed, the object it concerns, and the argv that undoes it.
+ */
+import { z } from 'zod';
+
+export const ChangeAction = z.enum(['create', 'delete', 'modify']);
+
+export const Change = z.object({
+  /** Position in the plan (0-based); the journal refers to steps by it. */
+  step: z.number().int().min(0),
+  action: ChangeAction,
+  /** Namespace the command runs in ("" = root namespace). */
+  ns: z.string(),
+  /** The exact command, e.g. ["ip","-n","ns1","address","add","10.0.0.1/24","dev","eth0"]. */
+  argv: z.array(z.string()),
+  /**
+   * The same operation as one line of `ip -batch` (without the leading "ip"
+   * and without "-n NS"), when it can be batched; the executor groups
+   * consecutive batchable changes of one namespace into one process.
+   */
+  batch: z.array(z.string()).optional(),
+  /** Plain words: why this change is in the plan. */
+  reason: z.string(),
+  /** What the change concerns, for the canvas and the tree view. */
+  target: z.object({
+    kind: z.enum(['namespace', 'bridge', 'link', 'interface', 'address', 'route', 'sysctl', 'vlan', 'netem']),
+    /** Human name of the object, e.g. "ns1", "veth-ns1 in ns1", "10.0.0.1/24 on eth0 in ns1". */
+    name: z.string(),
+    nodeId: z.string().optional(),
+    linkId: z.string().optional(),
+  }),
+  /** The command that reverses this change (undefined: nothing to undo, e.g. a read). */
+  undo: z.array(z.string()).optional(),
+  /** Same as `batch`, for the undo command. */
+  undoBatch: z.array(z.string()).optional(),
+  /**
+   * When set, the object this change deletes must carry this mark right
+   * before the delete runs (re-checked by the executor).
+   */
+  requireMark: z.string().optional(),
+});
+export type Change = z.infer<typeof Change>;
+export type ChangeAction = z.infer<typeof ChangeAction>;
+
+/** Drift between desired and live, per object, for `status`. */
+export const DriftItem = z.object({
+  state: z.enum(['missing', 'extra', 'changed']),
+  kind: z.string(),
+  name: z.string(),
+  nodeId: z.string().optional(),
+  linkId: z.string().optional(),
+  /** Plain words: what differs, e.g. "mtu is 1400, file says 1500". */
+  detail: z.string(),
+});
+export type DriftItem = z.infer<typeof DriftItem>;
