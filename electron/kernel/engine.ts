@@ -1,0 +1,30 @@
+/**
+ * The engine facade: what the CLI, Electron main and the browser-mode server
+ * call. Each function takes an untrusted document, parses and validates it
+ * itself, and returns data shaped like the IPC contract's responses.
+ */
+import type { z } from 'zod';
+import type { ApplyResult, LabSummary } from '../../shared/ipc/contract';
+import type { Change, DriftItem } from '../../shared/plan/change';
+import type { Problem } from '../../shared/validate/problem';
+import type { Topology } from '../../shared/model';
+import type { Runner } from './runner';
+
+export interface EngineOptions {
+  /** Process runner (default: execa). Tests inject recorders and failure injectors. */
+  runner?: Runner;
+  /** Where lab state records, journals and locks live (default /run/netplumb). */
+  runDir?: string;
+  /** Progress of apply/rollback, one call per finished step. */
+  onProgress?: (p: { lab: string; done: number; total: number; current?: string; phase: 'apply' | 'rollback' }) => void;
+  /** Read every namespace of the lab from the kernel before planning (default: only those the change touches). */
+  refresh?: boolean;
+}
+
+export type ValidateOutcome = { problems: Problem[]; topology?: Topology };
+export type PlanOutcome = { problems: Problem[]; changes: Change[] };
+export type ApplyOutcome = { problems: Problem[]; result?: z.infer<typeof ApplyResult> };
+export type StatusOutcome = { problems: Problem[]; inSync: boolean; applied: boolean; drift: DriftItem[] };
+export type LabSummaryT = z.infer<typeof LabSummary>;
+
+export { validateDocument, planDocument, applyDocument, statusDocument, destroyLab, listLabs } from './engine-impl';
