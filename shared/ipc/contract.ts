@@ -29,6 +29,8 @@ export const ProblemSchema = z.object({
  */
 const Doc = z.unknown().refine((v) => JSON.stringify(v ?? null).length <= 8 * 1024 * 1024, 'document larger than 8 MiB');
 const LabName = z.string().min(1).max(64);
+/** File text as saved/opened by the desktop app (same 8 MiB cap as documents). */
+const DocText = z.string().max(8 * 1024 * 1024, 'file larger than 8 MiB');
 
 export const LabSummary = z.object({
   name: z.string(),
@@ -96,11 +98,48 @@ export const contract = {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
     response: z.object({ text: z.string(), fileName: z.string() }),
   },
+  // Desktop-only channels (native dialogs and the window); browser mode answers
+  // them with a plain-words refusal and uses the browser's pickers/downloads.
+  /** Tell the window what is open, for its title and the "unsaved changes" prompt. */
+  'document:state': {
+    request: z.object({ fileName: z.string().max(255).nullable(), dirty: z.boolean() }),
+    response: z.object({}),
+  },
+  /** Ask before losing unsaved work, then show the native Open (or Import) dialog. */
+  'file:open': {
+    request: z.object({ purpose: z.enum(['open', 'import']).default('open') }),
+    response: z.object({ cancelled: z.boolean(), text: z.string().optional(), fileName: z.string().optional() }),
+  },
+  /** Save the document text to the current file (or ask where, for a new file or Save As / Export). */
+  'file:save': {
+    request: z.object({ text: DocText, suggestedName: z.string().max(255), mode: z.enum(['save', 'save-as', 'export']).default('save') }),
+    response: z.object({ cancelled: z.boolean(), fileName: z.string().optional() }),
+  },
 } as const;
+
+/** Channels only the desktop app answers. */
+export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save'] as const;
+
+/**
+ * Intents the native menus send to the page (desktop only). Cut/Copy/Paste
+ * are the native roles instead: they fire the page's copy/cut/paste DOM events.
+ */
+export const MENU_COMMANDS = [
+  'new', 'new-from-example', 'save', 'save-as', 'export',
+  'undo', 'redo', 'select-all', 'delete',
+  'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
+  'validate', 'plan', 'apply', 'status', 'destroy',
+  'shortcuts', 'about',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** Events pushed from the kernel side to the page (no request). */
 export const events = {
   'apply:progress': z.object({ lab: z.string(), done: z.number(), total: z.number(), current: z.string().optional(), phase: z.enum(['apply', 'rollback']) }),
+  /** A native menu item was chosen (desktop only); the page carries it out like the toolbar button. */
+  'menu:command': z.object({ command: z.enum(MENU_COMMANDS), exampleId: z.string().optional() }),
+  /** The main process opened a file (Open Recent, Import from the menu, a file given on the command line). */
+  'file:opened': z.object({ text: z.string(), fileName: z.string(), purpose: z.enum(['open', 'import']) }),
 } as const;
 
 export type Contract = typeof contract;
