@@ -1,0 +1,34 @@
+/**
+ * Vite config for the page (renderer/). Built to .vite/renderer with relative
+ * asset URLs (base './') so the same files load from file:// in Electron and
+ * from the browser-mode server. The page imports ../shared directly (pure TS).
+ */
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [react()],
+  resolve: {
+    alias: { '@shared': resolve(here, '../shared') },
+  },
+  server: {
+    // ../shared lives outside the root: allow the dev server to read it.
+    fs: { allow: [resolve(here, '..')] },
+    host: '127.0.0.1',
+  },
+  build: {
+    outDir: resolve(here, '../.vite/renderer'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 2500,
+    // Why: no inline scripts (strict CSP); keep module preload polyfill out of index.html.
+    modulePreload: { polyfill: false },
+  },
+});
