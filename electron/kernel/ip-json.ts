@@ -1,0 +1,194 @@
+/**
+ * zod schemas for the JSON that iproute2 prints (`ip -j -d`, `bridge -j`,
+ * `tc -j`), limited to the fields the live reader uses. Objects are loose:
+ * iproute2 adds fields between versions and that must not break a read,
+ * while a missing or mistyped field we rely on gives a clear error.
+ *
+ * Shapes follow iproute2 6.1 (ip/ipaddress.c, ip/iproute.c, ip/ipnetns.c,
+ * bridge/vlan.c, tc/q_netem.c).
+ */
+import { z } from 'zod';
+
+/** One `addr_info` entry of `ip -j address show`. */
+export const IpAddrInfo = z.looseObject({
+  family: z.string(),
+  local: z.string().optional(),
+  prefixlen: z.number().int().optional(),
+  scope: z.string().optional(),
+  /** Set on IPv6 addresses without IFA_F_PERMANENT (SLAAC, privacy): the kernel made them. */
+  dynamic: z.boolean().optional(),
+});
+export type IpAddrInfo = z.infer<typeof IpAddrInfo>;
+
+/** `linkinfo` of `ip -d`: the device kind and, for bridges, their attributes. */
+export const IpLinkInfo = z.looseObject({
+  info_kind: z.string().optional(),
+  info_data: z
+    .looseObject({
+      stp_state: z.number().int().optional(),
+      vlan_filtering: z.number().int().optional(),
+      vlan_default_pvid: z.number().int().optional(),
+    })
+    .optional(),
+  info_slave_kind: z.string().optional(),
+});
+
+/** One link of `ip -j -d address show`. */
+export const IpLink = z.looseObject({
+  ifindex: z.number().int(),
+  ifname: z.string(),
+  /** For veth: the peer's ifindex (in the namespace of link_netnsid, or this one). */
+  link_index: z.number().int().optional(),
+  /** For veth: the peer namespace's id as seen from this namespace. */
+  link_netnsid: z.number().int().optional(),
+  flags: z.array(z.string()).default([]),
+  mtu: z.number().int().optional(),
+  /** Root qdisc kind (IFLA_QDISC), e.g. "noqueue" or "netem". */
+  qdisc: z.string().optional(),
+  master: z.string().optional(),
+  operstate: z.string().optional(),
+  link_type: z.string().optional(),
+  address: z.string().optional(),
+  ifalias: z.string().optional(),
+  linkinfo: IpLinkInfo.optional(),
+  addr_info: z.array(IpAddrInfo).default([]),
+});
+export type IpLink = z.infer<typeof IpLink>;
+export const IpLinkList = z.array(IpLink);
+
+/** `via` of a route whose gateway is of another family (RFC 5549). */
+const IpVia = z.looseObject({ family: z.string().optional(), host: z.string() });
+
+/** One route of `ip -j -d route show table all`. */
+export const IpRoute = z.looseObject({
+  type: z.string().optional(),
+  dst: z.string(),
+  gateway: z.string().optional(),
+  via: IpVia.optional(),
+  dev: z.string().optional(),
+  table: z.string().optional(),
+  protocol: z.string().optional(),
+  scope: z.string().optional(),
+  metric: z.number().int().optional(),
+  nexthops: z.array(z.looseObject({ gateway: z.string().optional(), dev: z.string().optional() })).optional(),
+});
+export type IpRoute = z.infer<typeof IpRoute>;
+export const IpRouteList = z.array(IpRoute);
+
+/** One entry of `ip -j netns list-id`: a peer namespace id and, if it has one, its name. */
+export const NetnsId = z.looseObject({ nsid: z.number().int(), name: z.string().optional() });
+export const NetnsIdList = z.array(NetnsId);
+
+/** One port of `bridge -j vlan show` (iproute2 >= 5.x shape; ranges as vlan..vlanEnd). */
+export const BridgeVlanPort = z.looseObject({
+  ifname: z.string(),
+  vlans: z
+    .array(
+      z.looseObject({
+        vlan: z.number().int(),
+        vlanEnd: z.number().int().optional(),
+        flags: z.array(z.string()).optional(),
+      }),
+    )
+    .default([]),
+});
+export type BridgeVlanPort = z.infer<typeof BridgeVlanPort>;
+export const BridgeVlanList = z.array(BridgeVlanPort);
+
+/**
+ * netem options of `tc -j qdisc show`. Times are in seconds, probabilities
+ * are fractions (0.01 = 1 %), rate is in bytes per second.
+ */
+export const NetemOptions = z.looseObject({
+  limit: z.number().optional(),
+  delay: z.looseObject({ delay: z.number(), jitter: z.number().optional(), correlation: z.number().optional() }).optional(),
+  'loss-random': z.looseObject({ loss: z.number(), correlation: z.number().optional() }).optional(),
+  rate: z.looseObject({ rate: z.number() }).optional(),
+});
+export type NetemOptions = z.infer<typeof NetemOptions>;
+
+/** One qdisc of `tc -j qdisc show`. */
+export const TcQdisc = z.looseObject({
+  kind: z.string(),
+  handle: z.string().optional(),
+  dev: z.string(),
+  root: z.boolean().optional(),
+  parent: z.string().optional(),
+  options: z.unknown().optional(),
+});
+export type TcQdisc = z.infer<typeof TcQdisc>;
+export const TcQdiscList = z.array(TcQdisc);
+
+/** Raised when iproute2 prints something we cannot understand (never for a missing namespace). */
+export class IpJsonError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IpJsonError';
+  }
+}
+
+/**
+ * Parses JSON text printed by `what` and checks it against `schema`.
+ * Throws IpJsonError naming the command and the first offending field.
+ */
+export function parseIpJson<T>(schema: z.ZodType<T>, text: string, what: string): T {
+  let raw: unknown;
+  try {
+    // iproute2 prints nothing (not "[]") for some empty dumps.
+    raw = text.trim() === '' ? [] : JSON.parse(text);
+  } catch (e) {
+    throw new IpJsonError(`${what} printed output that is not JSON (${(e as Error).message}): ${text.slice(0, 200)}`);
+  }
+  return checkIpJson(schema, raw, what);
+}
+
+/** Checks an already parsed JSON value against `schema` (see parseIpJson). */
+export function checkIpJson<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new IpJsonError(`${what} printed JSON of an unexpected shape${where}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/**
+ * Splits the output of `ip -j -batch -` (one JSON document per command,
+ * printed back to back) into its documents. Scans brackets outside strings,
+ * so it does not depend on line breaks.
+ */
+export function splitJsonDocuments(text: string, what: string): unknown[] {
+  const docs: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === ']' || c === '}') {
+      depth--;
+      if (depth < 0) throw new IpJsonError(`${what} printed unbalanced JSON near offset ${i}`);
+      if (depth === 0) {
+        const piece = text.slice(start, i + 1);
+        try {
+          docs.push(JSON.parse(piece));
+        } catch (e) {
+          throw new IpJsonError(`${what} printed output that is not JSON (${(e as Error).message}): ${piece.slice(0, 200)}`);
+        }
+      }
+    } else if (depth === 0 && !/\s/.test(c)) {
+      throw new IpJsonError(`${what} printed text outside JSON near offset ${i}: ${text.slice(i, i + 80)}`);
+    }
+  }
+  if (depth !== 0 || inString) throw new IpJsonError(`${what} printed truncated JSON`);
+  return docs;
+}

@@ -1,0 +1,199 @@
+/**
+ * Pure normalisation of iproute2 JSON (already checked by ip-json.ts) into
+ * KState pieces. No I/O: the live reader feeds these, and tests feed them
+ * recorded samples.
+ *
+ * Normalisation rules (the planner's desired state must follow the same):
+ * - addresses: canonical CIDR with host bits kept, sorted with the default
+ *   string sort; IPv6 link-local (fe80::/10), kernel-made IPv6 addresses
+ *   (SLAAC/privacy, `dynamic`) and the loopback's own 127.0.0.1/8 and ::1/128
+ *   are left out;
+ * - routes: table main, type unicast, protocol boot or static only; link-local
+ *   and multicast destinations left out; `to` is "default" or a canonical
+ *   prefix (host routes get /32 or /128); the family's default metric (IPv4 0,
+ *   IPv6 1024) is left out; sorted by family, to, via, dev, metric;
+ * - VLAN lists sorted ascending; netem times in ms, loss in percent, rate in kbit/s.
+ */
+import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
+import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute } from '../../shared/plan/kstate';
+import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
+import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
+
+/** The interface kind KState distinguishes. */
+export function ifaceKind(link: IpLink): KIface['kind'] {
+  const kind = link.linkinfo?.info_kind;
+  if (kind === 'veth' || kind === 'bridge') return kind;
+  if (link.link_type === 'loopback' || link.flags.includes('LOOPBACK')) return 'loopback';
+  return 'other';
+}
+
+const LOOPBACK_OWN = new Set(['127.0.0.1/8', '::1/128']);
+
+/** The addresses netplumb manages on a link, canonical and sorted (see the module rules). */
+export function ifaceAddresses(link: IpLink): string[] {
+  const loopback = ifaceKind(link) === 'loopback';
+  const out: string[] = [];
+  for (const a of link.addr_info) {
+    if ((a.family !== 'inet' && a.family !== 'inet6') || a.local === undefined || a.prefixlen === undefined) continue;
+    const c = parseCidr(`${a.local}/${a.prefixlen}`);
+    if (!c) continue;
+    const cidr = formatCidr(c);
+    if (c.family === 6 && (isLinkLocal(cidr) || a.dynamic)) continue;
+    if (loopback && LOOPBACK_OWN.has(cidr)) continue;
+    out.push(cidr);
+  }
+  return [...new Set(out)].sort();
+}
+
+/** Bridge attributes from `linkinfo.info_data` (kernel defaults when a field is absent). */
+export function bridgeAttrs(link: IpLink): KBridgeAttrs {
+  const d = link.linkinfo?.info_data ?? {};
+  return {
+    stp: (d.stp_state ?? 0) !== 0,
+    vlanFiltering: (d.vlan_filtering ?? 0) !== 0,
+    // Kernels without CONFIG_BRIDGE_VLAN_FILTERING omit the field; the kernel default is 1.
+    defaultPvid: d.vlan_default_pvid ?? 1,
+  };
+}
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+/** One link as a KIface, without peer, VLANs and netem (those need other dumps). */
+export function linkToIface(link: IpLink): KIface {
+  const kind = ifaceKind(link);
+  const iface: KIface = { name: link.ifname, kind, up: link.flags.includes('UP'), addresses: ifaceAddresses(link) };
+  if (link.ifalias !== undefined && link.ifalias !== '') iface.mark = link.ifalias;
+  if (link.master !== undefined) iface.master = link.master;
+  if (link.mtu !== undefined) iface.mtu = link.mtu;
+  const mac = link.address?.toLowerCase();
+  if (kind !== 'loopback' && mac !== undefined && MAC.test(mac)) iface.mac = mac;
+  if (kind === 'bridge') iface.bridge = bridgeAttrs(link);
+  return iface;
+}
+
+const V4_MULTICAST = parseCidr('224.0.0.0/4')!;
+const V6_MULTICAST = parseCidr('ff00::/8')!;
+
+function isMulticast(to: string): boolean {
+  const a = parseAddressOrCidr(to);
+  if (!a) return false;
+  const m = a.family === 4 ? V4_MULTICAST : V6_MULTICAST;
+  const shift = BigInt((a.family === 4 ? 32 : 128) - m.prefix);
+  return a.value >> shift === m.value >> shift;
+}
+
+/**
+ * The family of a route. `dst` tells when it is a prefix; for "default" the
+ * gateway does, and otherwise the `pref` field, which the kernel sends for
+ * every IPv6 route and never for IPv4 (net/ipv6/route.c rt6_fill_node).
+ */
+export function routeFamily(r: IpRoute): 4 | 6 {
+  if (r.dst !== 'default') return r.dst.includes(':') ? 6 : 4;
+  if (r.gateway !== undefined && r.via === undefined) return r.gateway.includes(':') ? 6 : 4;
+  return 'pref' in r ? 6 : 4;
+}
+
+const STATIC_PROTOCOLS = new Set(['boot', 'static']);
+const DEFAULT_METRIC: Record<4 | 6, number> = { 4: 0, 6: 1024 };
+
+/** Static routes of table main as KRoutes, sorted (see the module rules). */
+export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
+  const out: KRoute[] = [];
+  for (const r of routes) {
+    if (r.table !== undefined && r.table !== 'main') continue;
+    if (r.type !== undefined && r.type !== 'unicast') continue;
+    // Without -d iproute2 omits protocol "boot"; with -d it is always printed.
+    if (!STATIC_PROTOCOLS.has(r.protocol ?? 'boot')) continue;
+    const family = routeFamily(r);
+    let to = 'default';
+    if (r.dst !== 'default') {
+      const c = parseAddressOrCidr(r.dst);
+      if (!c) continue;
+      to = formatCidr(c);
+      if (isLinkLocal(to) || isMulticast(to)) continue;
+    }
+    const route: KRoute = { to, family };
+    // A multipath route has no single next hop; it is kept (so it is not hidden) without via/dev.
+    const via = r.via?.host ?? r.gateway;
+    if (via !== undefined && !r.nexthops) route.via = canonicalIp(via) ?? via;
+    if (r.dev !== undefined && !r.nexthops) route.dev = r.dev;
+    if (r.metric !== undefined && r.metric !== DEFAULT_METRIC[family]) route.metric = r.metric;
+    out.push(route);
+  }
+  return out.sort(compareRoutes);
+}
+
+function compareRoutes(a: KRoute, b: KRoute): number {
+  return (
+    a.family - b.family ||
+    cmp(a.to, b.to) ||
+    cmp(a.via ?? '', b.via ?? '') ||
+    cmp(a.dev ?? '', b.dev ?? '') ||
+    (a.metric ?? -1) - (b.metric ?? -1)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Per-port VLANs from `bridge -j vlan show`: PVID flag → pvid, "Egress
+ * Untagged" → untagged, the rest → tagged. Ranges (vlan..vlanEnd) are expanded.
+ */
+export function portVlans(ports: readonly BridgeVlanPort[]): Map<string, KPortVlans> {
+  const out = new Map<string, KPortVlans>();
+  for (const p of ports) {
+    const v: KPortVlans = { untagged: [], tagged: [] };
+    for (const e of p.vlans) {
+      const flags = e.flags ?? [];
+      for (let vid = e.vlan; vid <= (e.vlanEnd ?? e.vlan); vid++) {
+        if (flags.includes('PVID')) v.pvid = vid;
+        (flags.includes('Egress Untagged') ? v.untagged : v.tagged).push(vid);
+      }
+    }
+    v.untagged.sort((a, b) => a - b);
+    v.tagged.sort((a, b) => a - b);
+    out.set(p.ifname, v);
+  }
+  return out;
+}
+
+/** Rounds to a fixed number of decimals (tc stores ticks and 32-bit fractions). */
+function round(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}
+
+/** KNetem from the options of a netem qdisc (`tc -j`: seconds, fractions, bytes/s). */
+export function netemFromOptions(o: NetemOptions): KNetem {
+  const n: KNetem = {};
+  if (o.delay) {
+    n.delayMs = round(o.delay.delay * 1000, 3);
+    if (o.delay.jitter) n.jitterMs = round(o.delay.jitter * 1000, 3);
+  }
+  if (o['loss-random'] && o['loss-random'].loss > 0) n.lossPercent = round(o['loss-random'].loss * 100, 4);
+  if (o.rate && o.rate.rate > 0) n.rateKbit = round((o.rate.rate * 8) / 1000, 3);
+  return n;
+}
+
+/** Root netem qdiscs by device (other qdiscs and non-root netem are not netplumb's). */
+export function netemByDev(qdiscs: readonly TcQdisc[], what: string): Map<string, KNetem> {
+  const out = new Map<string, KNetem>();
+  for (const q of qdiscs) {
+    if (q.kind !== 'netem' || q.root !== true) continue;
+    const opts = checkIpJson(NetemOptionsSchema, q.options ?? {}, `${what} (netem on ${q.dev})`);
+    out.set(q.dev, netemFromOptions(opts));
+  }
+  return out;
+}
+
+/** Parses `sysctl -e KEY...` output ("key = value" lines) into a record. */
+export function parseSysctlOutput(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([\w.-]+) = (.*)$/.exec(line.trim());
+    if (m) out[m[1]] = m[2].trim();
+  }
+  return out;
+}

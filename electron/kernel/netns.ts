@@ -1,0 +1,74 @@
+/**
+ * Named network namespaces as iproute2 keeps them: bind mounts of nsfs files
+ * under /run/netns (what `ip netns add` creates and `ip netns list` shows).
+ * These helpers read the directory and inodes directly: no process.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where iproute2 keeps named namespaces. */
+export const NETNS_DIR = '/run/netns';
+
+/**
+ * Rejects names that are not plain file names in /run/netns.
+ * Why: names reach `ip -n NAME` and path joins; "../x" or "a/b" would point
+ * outside /run/netns, and a leading "-" could be read as an option.
+ */
+export function isValidNetnsName(name: string): boolean {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    Buffer.byteLength(name) <= 255 &&
+    name !== '.' &&
+    name !== '..' &&
+    !name.startsWith('-') &&
+    !/[/\0\s]/.test(name)
+  );
+}
+
+/** Names of the named namespaces (as `ip netns list`, sorted); [] when /run/netns does not exist. */
+export async function listNetns(dir: string = NETNS_DIR): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    // `ip netns add` creates regular (empty) files that it bind-mounts the namespace on.
+    return entries
+      .filter((e) => e.isFile() && isValidNetnsName(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+let nsfsDev: Promise<number | undefined> | undefined;
+/** The device number of nsfs (the filesystem of namespace files), if /proc is there. */
+function nsfsDevice(): Promise<number | undefined> {
+  nsfsDev ??= stat('/proc/self/ns/net').then(
+    (s) => s.dev,
+    () => undefined,
+  );
+  return nsfsDev;
+}
+
+/**
+ * The inode of the namespace mounted at /run/netns/NAME. It identifies one
+ * namespace instance: a namespace deleted and re-created under the same name
+ * has another inode. Undefined when the name does not exist or the file is a
+ * stale placeholder with no namespace mounted on it.
+ */
+export async function netnsInode(name: string, dir: string = NETNS_DIR): Promise<number | undefined> {
+  if (!isValidNetnsName(name)) return undefined;
+  let s;
+  try {
+    s = await stat(join(dir, name));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  const dev = await nsfsDevice();
+  // A file left behind without its bind mount lives on tmpfs, not nsfs: no namespace.
+  if (dev !== undefined && s.dev !== dev) return undefined;
+  return s.ino;
+}
