@@ -1,0 +1,149 @@
+/**
+ * The one table from IPC channel to engine call, and `dispatch`, the one
+ * validation path for every message from a page: Electron IPC (main's
+ * validatedHandle) and the browser-mode WebSocket server both call it.
+ *
+ * dispatch refuses unknown channels, parses the request with the contract's
+ * schema, runs the handler, checks the answer against the contract's response
+ * schema, and returns the Result envelope with errors in plain words.
+ */
+import type { z } from 'zod';
+import {
+  contract,
+  DESKTOP_CHANNELS,
+  events,
+  type Channel,
+  type EventName,
+  type EventPayload,
+  type Response,
+  type Result,
+} from '../../shared/ipc/contract';
+import type { Engine } from './engine-facade';
+import type { EngineOptions } from './engine';
+import { listExamples, readExample } from './examples';
+import { describeIssues, PlainError, plainMessage } from './plain-error';
+import type { Runner } from './runner';
+
+/** What a handler may use. Built once per window/server (see kernel-context.ts). */
+export interface HandlerContext {
+  mode: 'electron' | 'browser';
+  version: string;
+  engine: Engine;
+  /** Process runner for in-process kernel work (tests inject recorders). */
+  runner?: Runner;
+  /** Lab state directory for in-process kernel work. */
+  runDir?: string;
+  /** Where the shipped example topologies are. */
+  examplesDir: string;
+  /** How kernel work gets its privileges, and the notice to show for it. */
+  privilege: () => Promise<{ privilege: 'root' | 'helper' | 'none'; notice?: string }>;
+  /** Which kernel features this machine has. */
+  capabilities: () => Promise<{ capabilities: Record<string, boolean>; missing: string[] }>;
+  /** Pushes an event to the page that sent the request. */
+  emit?: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** Desktop-only channels (native dialogs, window title); absent in browser mode. */
+  desktop?: DesktopHandlers;
+}
+
+type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
+type Handler<C extends Channel> = (req: Parsed<C>, ctx: HandlerContext) => Promise<Response<C>>;
+type DesktopChannel = (typeof DESKTOP_CHANNELS)[number];
+/** The handlers Electron main supplies for the desktop-only channels. */
+export type DesktopHandlers = { [C in DesktopChannel]: (req: Parsed<C>) => Promise<Response<C>> };
+
+function engineOptions(ctx: HandlerContext, extra: Partial<EngineOptions> = {}): EngineOptions {
+  const o: EngineOptions = { ...extra };
+  if (ctx.runner) o.runner = ctx.runner;
+  if (ctx.runDir) o.runDir = ctx.runDir;
+  return o;
+}
+
+function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
+  return async (req, ctx) => {
+    const h = ctx.desktop?.[channel] as ((r: Parsed<C>) => Promise<Response<C>>) | undefined;
+    if (!h) throw new PlainError('this needs the desktop app; in the browser, Open and Save use the browser\'s file picker and downloads');
+    return h(req);
+  };
+}
+
+/** Every contract channel, once, mapped to what it does. */
+export const handlers: { [C in Channel]: Handler<C> } = {
+  'app:info': async (_req, ctx) => {
+    const [priv, caps] = await Promise.all([ctx.privilege(), ctx.capabilities()]);
+    return { mode: ctx.mode, version: ctx.version, ...priv, ...caps };
+  },
+  'topology:validate': async (req, ctx) => {
+    const r = await ctx.engine.validateDocument(req.topology);
+    return { problems: r.problems };
+  },
+  'topology:plan': async (req, ctx) => ctx.engine.planDocument(req.topology, engineOptions(ctx)),
+  'topology:apply': async (req, ctx) =>
+    ctx.engine.applyDocument(
+      req.topology,
+      engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) }),
+    ),
+  'topology:status': async (req, ctx) => ctx.engine.statusDocument(req.topology, engineOptions(ctx)),
+  'lab:destroy': async (req, ctx) => ctx.engine.destroyLab(req.lab, engineOptions(ctx)),
+  'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
+  'examples:list': async (_req, ctx) => ({
+    examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
+  }),
+  'examples:get': async (req, ctx) => {
+    // Why: the id is looked up in the listing, never joined into a path (see examples.ts).
+    const ex = await readExample(ctx.examplesDir, req.id);
+    if (!ex) throw new PlainError(`there is no example called "${req.id}"`);
+    return ex;
+  },
+  'document:state': desktopOnly('document:state'),
+  'file:open': desktopOnly('file:open'),
+  'file:save': desktopOnly('file:save'),
+};
+
+/** True when `channel` is one of the contract's channels (own keys only). */
+export function isChannel(channel: unknown): channel is Channel {
+  // Why Object.hasOwn and not `in`: "__proto__", "toString" and friends are
+  // in every object; a page must not reach them as channels.
+  return typeof channel === 'string' && Object.hasOwn(contract, channel);
+}
+
+/**
+ * Runs one request from a page. Never throws; never returns a stack trace.
+ * `log` receives the full error for the console of the privileged side.
+ */
+export async function dispatch(
+  channel: unknown,
+  rawRequest: unknown,
+  ctx: HandlerContext,
+  log: (msg: string, err?: unknown) => void = (m, e) => console.error(m, e ?? ''),
+): Promise<Result<unknown>> {
+  if (!isChannel(channel)) {
+    const shown = typeof channel === 'string' ? `"${channel.slice(0, 64)}"` : 'without a name';
+    return { ok: false, error: `unknown request ${shown}: netplumb does not offer it` };
+  }
+  const spec = contract[channel];
+  // Why: everything from the page is untrusted, so it is parsed here even
+  // though the page was built from the same contract.
+  const parsed = spec.request.safeParse(rawRequest ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: `the ${channel} request is malformed: ${describeIssues(parsed.error.issues)}` };
+  }
+  let value: unknown;
+  try {
+    value = await (handlers[channel] as Handler<typeof channel>)(parsed.data as never, ctx);
+  } catch (e) {
+    log(`netplumb: ${channel} failed`, e);
+    return { ok: false, error: plainMessage(e) };
+  }
+  const checked = spec.response.safeParse(value);
+  if (!checked.success) {
+    log(`netplumb: ${channel} answered outside the contract`, checked.error);
+    return { ok: false, error: `internal error: the answer to ${channel} does not match the contract (${describeIssues(checked.error.issues)})` };
+  }
+  return { ok: true, value: checked.data };
+}
+
+/** Checks an event payload against the contract before it is pushed to a page. */
+export function checkEvent<E extends EventName>(event: E, payload: unknown): EventPayload<E> | undefined {
+  const r = events[event].safeParse(payload);
+  return r.success ? (r.data as EventPayload<E>) : undefined;
+}
