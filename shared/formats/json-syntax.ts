@@ -1,0 +1,132 @@
+/**
+ * A strict JSON syntax checker that says *where* the first error is.
+ * `JSON.parse` messages differ between engines (Node, Chromium) and rarely
+ * give a line; YAML accepts things JSON does not (comments, trailing commas,
+ * single quotes). This recursive-descent scanner follows RFC 8259 and returns
+ * the offset of the first offending character.
+ */
+
+/** The first syntax error in a JSON text, or null when the text is valid JSON. */
+export interface JsonSyntaxError {
+  offset: number;
+  message: string;
+}
+
+class Fail extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_DEPTH = 512;
+
+/** Checks `text` against the JSON grammar; returns the first error or null. */
+export function jsonSyntaxError(text: string): JsonSyntaxError | null {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const describe = (at: number) => (at >= text.length ? 'the end of the file' : JSON.stringify(text[at]));
+  const fail = (expected: string): never => {
+    throw new Fail(i, `expected ${expected} but found ${describe(i)}`);
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail('a value');
+  };
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) throw new Fail(i, 'unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) throw new Fail(i, 'control character inside a string (use \\n, \\t, ...)');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Fail(i, 'bad \\u escape in a string');
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else throw new Fail(i, 'bad escape in a string');
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '-' || m[0] === '') fail('a value');
+    i += m![0].length;
+  };
+  const value = (depth: number): void => {
+    if (depth > MAX_DEPTH) throw new Fail(i, 'nested too deeply');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a property name in double quotes');
+        string();
+        ws();
+        if (text[i] !== ':') fail('":"');
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail('"," or "}"');
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail('"," or "]"');
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else fail('a value');
+  };
+  try {
+    if (text.charCodeAt(0) === 0xfeff) i = 1;
+    value(0);
+    ws();
+    if (i < text.length) fail('the end of the file');
+    return null;
+  } catch (e) {
+    if (e instanceof Fail) return { offset: e.offset, message: e.message };
+    throw e;
+  }
+}
