@@ -5,6 +5,10 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util', 'events', 'worker_threads', 'process'];
 const pattern = (group, message) => ({ group, message });
+// Node built-ins must be matched as whole import specifiers: as gitignore-style
+// `group` patterns, 'util' or 'path' would also forbid '../util/ip'.
+const builtinRegex = `^(${nodeBuiltins.map((b) => b.replace('*', '.*')).join('|')})$`;
+const builtins = (message) => ({ regex: builtinRegex, message });
 
 export default tseslint.config(
   { ignores: ['node_modules', '.vite', 'out', 'dist', 'test-results', 'playwright-report', 'e2e/artifacts', 'schema', '.cache'] },
@@ -22,7 +26,7 @@ export default tseslint.config(
     ignores: ['shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        pattern(nodeBuiltins, 'shared/ is pure TypeScript: no Node built-ins'),
+        builtins('shared/ is pure TypeScript: no Node built-ins'),
         pattern(['electron', 'electron/*', 'react', 'react-dom', '@xyflow/*', 'zustand', 'zundo', 'execa', 'ws'], 'shared/ must not depend on Electron, React, processes or sockets'),
         pattern(['**/electron/**', '**/renderer/**'], 'shared/ must not import from electron/ or renderer/'),
       ] }],
@@ -36,7 +40,7 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', { patterns: [
-        pattern(nodeBuiltins, 'the renderer is sandboxed: no Node built-ins'),
+        builtins('the renderer is sandboxed: no Node built-ins'),
         pattern(['electron', 'execa', 'ws'], 'the renderer talks to the kernel side only through renderer/api'),
         pattern(['**/electron/**'], 'the renderer must not import electron/ code; use renderer/api'),
       ] }],
