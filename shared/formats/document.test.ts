@@ -106,6 +106,14 @@ describe('loadTopologyText', () => {
     expect(r.problems).toMatchObject([{ code: 'schema', path: ['links', 0, 'b', 'ifname'], ...posOf(LAB, '7') }]);
   });
 
+  it('puts validation problems (not only schema ones) at their line', () => {
+    const text = LAB.replace('ifname: 7', 'ifname: a-name-far-too-long');
+    const r = loadTopologyText(text, 'lab.yaml');
+    expect(r.topology).toBeDefined();
+    const p = r.problems.find((x) => x.severity === 'error' && x.path.join('.') === 'links.0.b.ifname');
+    expect(p).toMatchObject(posOf(text, 'a-name-far-too-long'));
+  });
+
   it('locates unknown fields and wrong kinds', () => {
     const r = loadTopologyText('version: 1\nname: x\nnodes:\n  - name: a\n    kind: toaster\n', 'x.yaml');
     expect(r.problems[0]).toMatchObject({ severity: 'error', line: 5 });

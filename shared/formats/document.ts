@@ -8,7 +8,8 @@
  * syntax in a .json file (comments, trailing commas) is reported.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { parseTopology, type Topology } from '../model';
+import type { Topology } from '../model';
+import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
 import { jsonSyntaxError } from './json-syntax';
 
@@ -163,9 +164,7 @@ export interface LoadResult {
 export function loadTopologyText(text: string, fileName?: string): LoadResult {
   const parsed = parseDocumentText(text, fileName);
   if (parsed.doc === undefined) return { problems: parsed.problems, format: parsed.format };
-  const r = parseTopology(parsed.doc);
-  if (!r.ok) return { problems: withLocations([...parsed.problems, ...r.problems], parsed.locate), format: parsed.format };
-  // validateDocument (shared/validate) is wired in here once it lands.
-  const problems = [...parsed.problems];
+  const r = validateDocument(parsed.doc);
+  const problems = [...parsed.problems, ...r.problems];
   return { topology: r.topology, problems: withLocations(problems, parsed.locate), format: parsed.format };
 }
