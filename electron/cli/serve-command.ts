@@ -1,0 +1,96 @@
+/**
+ * `netplumb serve [--port N] [--open]`: browser mode from the command line.
+ * Builds the page if it is not built yet, starts the server on 127.0.0.1,
+ * prints the URL (with its token) and runs until Ctrl+C.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { APP_ROOT, DEFAULT_RENDER_DIR, startServer, type RunningServer } from './serve';
+
+export interface ServeFlags {
+  port: number;
+  open: boolean;
+  help: boolean;
+}
+
+export const SERVE_USAGE = `usage: netplumb serve [--port N] [--open]
+
+Serves the netplumb page on http://127.0.0.1 (never another address) and
+prints its URL with a one-time token. Anyone with the URL can change this
+machine's network namespaces: do not share it.
+
+  --port N   listen on port N (default: a free port)
+  --open     open the URL in the default browser
+`;
+
+/** Parses the flags of `netplumb serve`; throws with plain words on a bad one. */
+export function parseServeFlags(argv: readonly string[]): ServeFlags {
+  const flags: ServeFlags = { port: 0, open: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (name === '--open') flags.open = true;
+    else if (name === '--help' || name === '-h') flags.help = true;
+    else if (name === '--port' || name === '-p') {
+      const v = inline ?? argv[++i];
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`--port needs a port number from 0 to 65535 (got ${v === undefined ? 'nothing' : `"${v}"`})`);
+      flags.port = Number(v);
+    } else throw new Error(`unknown option "${a}" for netplumb serve (try --help)`);
+  }
+  return flags;
+}
+
+/** Builds the renderer with Vite when its index.html is missing. */
+export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print: (s: string) => void = console.log): Promise<void> {
+  if (existsSync(path.join(renderDir, 'index.html'))) return;
+  print('netplumb: building the page (first run)...');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  if (!existsSync(path.join(renderDir, 'index.html'))) throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
+}
+
+/** Runs `netplumb serve`; resolves with the exit code once stopped. */
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  let flags: ServeFlags;
+  try {
+    flags = parseServeFlags(argv);
+  } catch (e) {
+    console.error(`netplumb serve: ${(e as Error).message}`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  let server: RunningServer;
+  try {
+    await ensureRendererBuilt();
+    server = await startServer({ port: flags.port, renderDir: DEFAULT_RENDER_DIR });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EADDRINUSE' ? `port ${flags.port} is already in use (try another --port, or leave it out)` : err.message;
+    console.error(`netplumb serve: ${why}`);
+    return 1;
+  }
+  console.log(`netplumb is running in browser mode. Open this URL in a browser on this machine:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`);
+  if (flags.open) {
+    // The URL is passed as one argv element to xdg-open; no shell.
+    const child = spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true });
+    child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
+    child.unref();
+  }
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('\nnetplumb serve: stopping');
+      void server.close().then(() => resolve(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+const isMain = process.argv[1] !== undefined && /serve-command\.(ts|js)$/.test(process.argv[1]);
+if (isMain) void serveCommand(process.argv.slice(2)).then((code) => process.exit(code));
