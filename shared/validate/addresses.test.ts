@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { validate } from './index';
+import { variant, withCode } from './test-fixtures';
+
+describe('address format', () => {
+  it.each([
+    ['10.0.1.2', /needs a prefix length, e\.g\. 10\.0\.1\.2\/24/],
+    ['10.0.1.256/24', /not a valid address/],
+    ['10.0.1.2/33', /not a valid address/],
+    ['fd00::1::2/64', /not a valid address/],
+    ['hello', /not a valid address/],
+  ])('%s -> address-invalid', (addr, msg) => {
+    const ps = validate(variant((d) => (d.links[0].a.addresses = [addr])));
+    const p = withCode(ps, 'address-invalid');
+    expect(p).toMatchObject([{ severity: 'error', path: ['links', 0, 'a', 'addresses', 0], nodeId: 'ns1', linkId: 'l1' }]);
+    expect(p[0].message).toMatch(msg);
+  });
+
+  it('network and broadcast addresses of short IPv4 prefixes', () => {
+    const ps = validate(variant((d) => (d.links[0].a.addresses = ['10.0.1.0/24', '10.0.3.127/25'])));
+    expect(withCode(ps, 'address-network-address')).toMatchObject([{ path: ['links', 0, 'a', 'addresses', 0] }]);
+    expect(withCode(ps, 'address-network-address')[0].message).toContain('10.0.1.1/24');
+    expect(withCode(ps, 'address-broadcast')).toMatchObject([{ path: ['links', 0, 'a', 'addresses', 1] }]);
+  });
+
+  it('/31 and /32 have no network or broadcast address', () => {
+    const ps = validate(
+      variant((d) => {
+        d.links[0].a.addresses = ['10.0.1.0/31'];
+        d.links[0].b.addresses = ['10.0.1.1/31'];
+        d.nodes[0].gateway = undefined;
+        d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0', addresses: ['10.9.9.9/32'] }, b: { node: 'ns1', ifname: 'x1' } });
+      }),
+    );
+    expect(ps).toEqual([]);
+  });
+
+  it('special ranges', () => {
+    const ps = validate(variant((d) => (d.links[0].a.addresses = ['127.0.0.2/8', '224.0.0.5/24', 'ff02::1/64', '0.1.2.3/8'])));
+    expect(withCode(ps, 'address-special').map((p) => p.path[4])).toEqual([0, 1, 2, 3]);
+  });
+
+  it('explicit IPv6 link-local is a warning', () => {
+    const ps = validate(variant((d) => d.links[0].a.addresses.push('fe80::12/64')));
+    expect(withCode(ps, 'address-link-local')).toMatchObject([{ severity: 'warning', path: ['links', 0, 'a', 'addresses', 1] }]);
+    expect(ps.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('bridge addresses are checked too', () => {
+    const ps = validate(variant((d) => (d.nodes[3].addresses = ['10.5.0.0/16'])));
+    expect(withCode(ps, 'address-network-address')).toMatchObject([{ path: ['nodes', 3, 'addresses', 0], nodeId: 'br0' }]);
+  });
+});
+
+describe('addresses on bridge ports', () => {
+  it('an address on a bridge-port end is an error', () => {
+    const ps = validate(variant((d) => (d.links[2].b.addresses = ['10.0.2.9/24'])));
+    const p = withCode(ps, 'address-on-bridge-port');
+    expect(p).toMatchObject([{ path: ['links', 2, 'b', 'addresses', 0], nodeId: 'br0', linkId: 'l3' }]);
+    expect(p[0].message).toMatch(/on the bridge itself/);
+  });
+  it('an address on the bridge itself is fine', () => {
+    expect(validate(variant((d) => (d.nodes[3].addresses = ['10.0.2.9/24'])))).toEqual([]);
+  });
+});
+
+describe('duplicate addresses', () => {
+  it('twice on one interface', () => {
+    const ps = validate(variant((d) => d.links[0].a.addresses.push('10.0.1.2/24')));
+    expect(withCode(ps, 'address-duplicate')).toMatchObject([{ path: ['links', 0, 'a', 'addresses', 1], nodeId: 'ns1' }]);
+  });
+
+  it('on two interfaces of one namespace (different prefix lengths, same address)', () => {
+    const ps = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0', addresses: ['10.0.1.2/32'] }, b: { node: 'ns2', ifname: 'x0' } })));
+    expect(withCode(ps, 'address-duplicate')).toMatchObject([{ path: ['links', 3, 'a', 'addresses', 0], linkId: 'l9' }]);
+  });
+
+  it('across namespaces on one segment (through a bridge)', () => {
+    const ps = validate(variant((d) => (d.links[2].a.addresses = ['10.0.2.1/24'])));
+    const p = withCode(ps, 'address-duplicate');
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ nodeId: 'ns2', linkId: 'l3', path: ['links', 2, 'a', 'addresses', 0] });
+    expect(p[0].message).toMatch(/layer-2 segment/);
+  });
+
+  it('across namespaces on one veth', () => {
+    const ps = validate(variant((d) => (d.links[0].b.addresses = ['10.0.1.2/24'])));
+    expect(withCode(ps, 'address-duplicate')).toMatchObject([{ nodeId: 'r1', linkId: 'l1' }]);
+  });
+
+  it('the same address on separate segments in separate namespaces is allowed', () => {
+    const ps = validate(
+      variant((d) => {
+        d.nodes.push({ id: 'ns3', kind: 'namespace' }, { id: 'ns4', kind: 'namespace' });
+        d.links.push({ id: 'l9', a: { node: 'ns3', ifname: 'e0', addresses: ['10.0.1.2/24'] }, b: { node: 'ns4', ifname: 'e0', addresses: ['10.0.1.3/24'] } });
+      }),
+    );
+    expect(ps).toEqual([]);
+  });
+
+  it('IPv6 compare canonical forms', () => {
+    const ps = validate(variant((d) => (d.links[2].a.addresses = ['10.0.2.2/24', 'FD00:2:0::1/64'])));
+    expect(withCode(ps, 'address-duplicate')).toHaveLength(1);
+  });
+});
+
+describe('overlapping subnets in one namespace', () => {
+  it('different overlapping subnets on two interfaces is an error', () => {
+    const ps = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0', addresses: ['10.0.5.1/16'] }, b: { node: 'ns2', ifname: 'x0', addresses: ['10.0.5.2/16'] } })));
+    const p = withCode(ps, 'address-overlap');
+    expect(p).toHaveLength(2); // ns1 (10.0.1.2/24 vs 10.0.5.1/16) and ns2 (10.0.2.2/24 vs 10.0.5.2/16)
+    expect(p[0]).toMatchObject({ severity: 'error', path: ['links', 3, 'a', 'addresses', 0], linkId: 'l9', nodeId: 'ns1' });
+  });
+
+  it('disjoint subnets are fine, and the same subnet twice is only a warning', () => {
+    const ok = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0', addresses: ['10.7.0.1/24'] }, b: { node: 'ns2', ifname: 'x0', addresses: ['10.7.0.2/24'] } })));
+    expect(ok).toEqual([]);
+    const warn = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0', addresses: ['10.0.1.9/24'] }, b: { node: 'ns2', ifname: 'x0', addresses: ['10.0.1.10/24'] } })));
+    expect(withCode(warn, 'subnet-on-two-interfaces')).toMatchObject([{ severity: 'warning', nodeId: 'ns1' }]);
+    expect(warn.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('prefix-length mismatch on one segment is a warning', () => {
+    const ps = validate(variant((d) => (d.links[0].a.addresses = ['10.0.1.2/16'])));
+    expect(withCode(ps, 'prefix-length-mismatch')).toMatchObject([{ severity: 'warning' }]);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The resolved view of a topology that the rules share: node lookup, where
+ * each link end lives (which kernel namespace, whether it is a bridge port),
+ * the L3 interfaces of every namespace, and the problem sink.
+ *
+ * Rules never assume the document is consistent: a missing node or a bad
+ * reference is reported once (by the reference rules) and skipped elsewhere.
+ */
+import type { EndKey, Link, LinkEnd, Topology, TopoNode, BridgeNode } from '../model';
+import type { Problem } from './problem';
+
+/** Key of the root namespace in namespace maps (matches KState's ROOT_NS). */
+export const ROOT = '';
+
+/** One end of a link with everything the rules need to know about it. */
+export interface EndRef {
+  link: Link;
+  /** Index of the link in topology.links. */
+  li: number;
+  key: EndKey;
+  end: LinkEnd;
+  /** The node the end is on; undefined when the link references a missing node. */
+  node?: TopoNode;
+  /** Namespace key where the interface lives (ROOT or a netns node id); undefined when unknown. */
+  ns?: string;
+  /** True when the end is on a bridge node (it is a bridge port). */
+  isPort: boolean;
+}
+
+/** An interface with layer-3 configuration in a namespace: a non-port link end or a bridge. */
+export interface L3Iface {
+  ns: string;
+  name: string;
+  addresses: { cidr: string; path: (string | number)[] }[];
+  nodeId: string;
+  linkId?: string;
+  /** Human description, e.g. `interface "eth0" of link "l1" on ns1`. */
+  what: string;
+  end?: EndRef;
+  bridge?: { node: BridgeNode; index: number };
+}
+
+export interface Ctx {
+  topo: Topology;
+  problems: Problem[];
+  /** First node with each id (duplicates are reported separately). */
+  nodes: Map<string, { node: TopoNode; index: number }>;
+  ends: EndRef[];
+  l3: L3Iface[];
+  add(p: Problem): void;
+  /** Namespace key of a bridge node, or undefined when bridge.namespace is invalid. */
+  bridgeNs(b: BridgeNode): string | undefined;
+  /** "the root namespace" or `namespace "x"`. */
+  nsLabel(ns: string): string;
+}
+
+const KIND_WORD: Record<TopoNode['kind'], string> = { namespace: 'Namespace', router: 'Router', bridge: 'Bridge', host: 'Host' };
+
+/** `Router "r1"` — how messages name a node. */
+export function nodeLabel(n: TopoNode): string {
+  return `${KIND_WORD[n.kind] ?? 'Node'} "${n.id}"`;
+}
+
+/** Builds the shared view. */
+export function buildContext(topo: Topology): Ctx {
+  const nodes = new Map<string, { node: TopoNode; index: number }>();
+  topo.nodes.forEach((node, index) => {
+    if (!nodes.has(node.id)) nodes.set(node.id, { node, index });
+  });
+
+  const bridgeNs = (b: BridgeNode): string | undefined => {
+    if (b.namespace === undefined) return ROOT;
+    const host = nodes.get(b.namespace)?.node;
+    return host && (host.kind === 'namespace' || host.kind === 'router') ? host.id : undefined;
+  };
+
+  const nsOf = (n: TopoNode): string | undefined => {
+    if (n.kind === 'namespace' || n.kind === 'router') return n.id;
+    if (n.kind === 'host') return ROOT;
+    return bridgeNs(n);
+  };
+
+  const ends: EndRef[] = [];
+  topo.links.forEach((link, li) => {
+    for (const key of ['a', 'b'] as const) {
+      const end = link[key];
+      const node = nodes.get(end.node)?.node;
+      ends.push({ link, li, key, end, node, ns: node ? nsOf(node) : undefined, isPort: node?.kind === 'bridge' });
+    }
+  });
+
+  const l3: L3Iface[] = [];
+  for (const e of ends) {
+    if (!e.node || e.isPort || e.ns === undefined) continue;
+    l3.push({
+      ns: e.ns,
+      name: e.end.ifname,
+      addresses: (e.end.addresses ?? []).map((cidr, j) => ({ cidr, path: ['links', e.li, e.key, 'addresses', j] })),
+      nodeId: e.node.id,
+      linkId: e.link.id,
+      what: `interface "${e.end.ifname}" of link "${e.link.id}" on ${e.node.id}`,
+      end: e,
+    });
+  }
+  topo.nodes.forEach((node, index) => {
+    if (node.kind !== 'bridge' || nodes.get(node.id)?.index !== index) return;
+    const ns = bridgeNs(node);
+    if (ns === undefined) return;
+    l3.push({
+      ns,
+      name: node.name,
+      addresses: (node.addresses ?? []).map((cidr, j) => ({ cidr, path: ['nodes', index, 'addresses', j] })),
+      nodeId: node.id,
+      what: `bridge "${node.name}" (${node.id})`,
+      bridge: { node, index },
+    });
+  });
+
+  const problems: Problem[] = [];
+  return {
+    topo,
+    problems,
+    nodes,
+    ends,
+    l3,
+    add: (p) => problems.push(p),
+    bridgeNs,
+    nsLabel: (ns) => (ns === ROOT ? 'the root namespace' : `namespace "${nodes.get(ns)?.node.name ?? ns}"`),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Validation: every rule that a topology must pass before it is planned or
+ * applied, reported as Problems with a code, plain words and a path.
+ *
+ * `validateDocument` is the one entry point for untrusted input (files, IPC,
+ * the canvas): schema first (parseTopology), then the rules. It never throws.
+ */
+import { parseTopology, type Topology } from '../model';
+import type { Problem } from './problem';
+import { buildContext, type Ctx } from './context';
+import { checkNames } from './names';
+import { checkDuplicateIfnames, checkNodeKinds, checkReferences, checkUniqueIds } from './structure';
+import { checkAddresses } from './addresses';
+import { checkRoutes } from './routes';
+import { checkVlans } from './vlans';
+import { checkBridgeLoops } from './bridge-loops';
+import { checkMacs, checkMtu, checkNetem } from './link-props';
+import { checkExpectations } from './expectations';
+
+export type { Problem } from './problem';
+export { hasErrors } from './problem';
+export { checkIfName, checkLabName, checkNetnsName, byteLength, RESERVED_IFNAMES, LAB_NAME_MAX, NETNS_NAME_MAX } from './names';
+
+/** The rules, in reporting order. */
+const RULES: { name: string; run: (ctx: Ctx) => void }[] = [
+  { name: 'names', run: checkNames },
+  { name: 'unique ids', run: checkUniqueIds },
+  { name: 'references', run: checkReferences },
+  { name: 'interface names per namespace', run: checkDuplicateIfnames },
+  { name: 'node kinds', run: checkNodeKinds },
+  { name: 'addresses', run: checkAddresses },
+  { name: 'routes', run: checkRoutes },
+  { name: 'vlans', run: checkVlans },
+  { name: 'bridge loops', run: checkBridgeLoops },
+  { name: 'mtu', run: checkMtu },
+  { name: 'mac addresses', run: checkMacs },
+  { name: 'netem', run: checkNetem },
+  { name: 'expectations', run: checkExpectations },
+];
+
+/**
+ * Checks a parsed topology against every rule. Errors block planning;
+ * warnings are shown but do not. A rule that fails unexpectedly is reported
+ * as an `internal-error` problem instead of throwing.
+ */
+export function validate(topology: Topology): Problem[] {
+  const t: Topology = { ...topology, nodes: topology.nodes ?? [], links: topology.links ?? [], expect: topology.expect ?? [], annotations: topology.annotations ?? [] };
+  let ctx: Ctx;
+  try {
+    ctx = buildContext(t);
+  } catch (e) {
+    return [internal('building the view', e)];
+  }
+  for (const rule of RULES) {
+    try {
+      rule.run(ctx);
+    } catch (e) {
+      ctx.add(internal(rule.name, e));
+    }
+  }
+  return ctx.problems;
+}
+
+function internal(what: string, e: unknown): Problem {
+  return { code: 'internal-error', severity: 'error', message: `netplumb could not check ${what}: ${e instanceof Error ? e.message : String(e)}. Please report this.`, path: [] };
+}
+
+/** Result of validating untrusted input. `topology` is present when the schema accepted it. */
+export interface ValidateDocumentResult {
+  problems: Problem[];
+  topology?: Topology;
+}
+
+/** Parses (schema + migrations) and validates untrusted input. Never throws. */
+export function validateDocument(input: unknown): ValidateDocumentResult {
+  let parsed: ReturnType<typeof parseTopology>;
+  try {
+    parsed = parseTopology(input);
+  } catch (e) {
+    return { problems: [internal('the document structure', e)] };
+  }
+  if (!parsed.ok) return { problems: parsed.problems };
+  return { problems: validate(parsed.topology), topology: parsed.topology };
+}

@@ -1,0 +1,125 @@
+/**
+ * Name rules: the lab name, kernel interface names (link ends and bridges)
+ * and network namespace names. The pure checks are exported so forms in the
+ * renderer can use the same wording as the validator.
+ */
+import { IFNAME_MAX_BYTES } from '../model';
+import { nodeLabel, type Ctx } from './context';
+
+/** Maximum length of a lab name. */
+export const LAB_NAME_MAX = 32;
+/** Maximum length netplumb allows for a namespace name. */
+export const NETNS_NAME_MAX = 64;
+
+/**
+ * Names the kernel or the system already uses inside every namespace:
+ * `lo` exists in each one; `all` and `default` clash with the per-interface
+ * sysctl directories (/proc/sys/net/ipv4/conf/{all,default}), so the kernel
+ * refuses them; `bonding_masters` is a file in /sys/class/net.
+ */
+export const RESERVED_IFNAMES: readonly string[] = ['lo', 'all', 'default', 'bonding_masters'];
+
+/** A name check failure: a problem code and the reason in plain words. */
+export interface NameIssue {
+  code: string;
+  reason: string;
+}
+
+const encoder = new TextEncoder();
+/** Length of a string in UTF-8 bytes (what the kernel counts). */
+export function byteLength(s: string): number {
+  return encoder.encode(s).length;
+}
+
+/** Checks a lab name. Returns null when it is fine. */
+export function checkLabName(name: string): NameIssue | null {
+  // Why: the lab name becomes part of file names (/run state, journals) and of
+  // ownership marks `netplumb:<lab>:...`; ':' or '/' would break both, and a
+  // leading '-' would be read as an option on a command line.
+  if (typeof name !== 'string' || name.length === 0) return { code: 'lab-name-invalid', reason: 'the lab name cannot be empty' };
+  if (name.length > LAB_NAME_MAX) {
+    return { code: 'lab-name-invalid', reason: `the lab name "${name}" is ${name.length} characters; at most ${LAB_NAME_MAX} are allowed because it is used in file names and in the marks netplumb puts on kernel objects` };
+  }
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
+    return { code: 'lab-name-invalid', reason: `the lab name "${name}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit, because it is used in file names and in the marks netplumb puts on kernel objects` };
+  }
+  return null;
+}
+
+/** Checks a kernel interface name (link end or bridge). Returns null when it is fine. */
+export function checkIfName(name: string, on?: string): NameIssue | null {
+  const where = on ? ` on ${on}` : '';
+  if (typeof name !== 'string' || name.length === 0) return { code: 'ifname-invalid', reason: `the interface name${where} is empty` };
+  const q = `interface name ${JSON.stringify(name)}${where}`;
+  const bytes = byteLength(name);
+  // Why: IFNAMSIZ is 16 including the terminating NUL; longer names are
+  // rejected (or silently truncated by some tools), so the lab would not match the drawing.
+  if (bytes > IFNAME_MAX_BYTES) {
+    return { code: 'ifname-too-long', reason: `${q} is ${bytes} bytes; Linux allows at most ${IFNAME_MAX_BYTES}` };
+  }
+  if (name === '.' || name === '..') return { code: 'ifname-invalid', reason: `${q} cannot be used (it is a directory name in /sys/class/net)` };
+  // Why: the kernel's dev_valid_name() refuses '/', ':' and whitespace ('/'
+  // would escape the sysfs directory, ':' is the old alias syntax).
+  const bad = [...name].find((c) => c === '/' || c === ':' || /\s/.test(c));
+  if (bad !== undefined) return { code: 'ifname-invalid', reason: `${q} contains ${JSON.stringify(bad)}; Linux does not allow "/", ":" or spaces in interface names` };
+  // Why: '%' makes the kernel pick a number ("veth%d" -> "veth0"), so the
+  // created name would differ from the drawing; control characters break tools.
+  if (name.includes('%')) return { code: 'ifname-invalid', reason: `${q} contains "%", which the kernel treats as a numbering template` };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { code: 'ifname-invalid', reason: `${q} contains a control character` };
+  // Why: names are passed as argv to ip/bridge/tc; a leading '-' would be read as an option.
+  if (name.startsWith('-')) return { code: 'ifname-invalid', reason: `${q} starts with "-", which ip would read as an option` };
+  if (RESERVED_IFNAMES.includes(name)) {
+    return { code: 'ifname-reserved', reason: name === 'lo' ? `${q} is the loopback interface every namespace already has` : `${q} is reserved by the kernel` };
+  }
+  return null;
+}
+
+/** Checks a network namespace name. Returns null when it is fine. */
+export function checkNetnsName(name: string): NameIssue | null {
+  if (typeof name !== 'string' || name.length === 0) return { code: 'netns-name-invalid', reason: 'the namespace name is empty' };
+  if (name.length > NETNS_NAME_MAX) {
+    return { code: 'netns-name-too-long', reason: `namespace name "${name}" is ${name.length} characters; netplumb allows at most ${NETNS_NAME_MAX}` };
+  }
+  // Why: `ip netns add NAME` creates /run/netns/NAME; '/', '.' and '..' would
+  // point elsewhere in the file system.
+  if (name === '.' || name === '..' || name.includes('/')) {
+    return { code: 'netns-name-invalid', reason: `namespace name "${name}" is not a valid file name (no "/", not "." or "..")` };
+  }
+  // Why: a portable character set keeps names safe in file names, argv and shell snippets we export.
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('-')) {
+    return { code: 'netns-name-invalid', reason: `namespace name "${name}" may use only letters, digits, "-", "_" and "." and cannot start with "-"` };
+  }
+  return null;
+}
+
+/** Rule: lab name, node names (namespace names, bridge names) and link-end interface names. */
+export function checkNames(ctx: Ctx): void {
+  const { topo } = ctx;
+  const lab = checkLabName(topo.name);
+  if (lab) ctx.add({ code: lab.code, severity: 'error', message: `Lab name: ${lab.reason}.`, path: ['name'] });
+
+  topo.nodes.forEach((n, i) => {
+    if (n.kind === 'namespace' || n.kind === 'router') {
+      const issue = checkNetnsName(n.name);
+      if (issue) ctx.add({ code: issue.code, severity: 'error', message: `${nodeLabel(n)}: ${issue.reason}.`, path: ['nodes', i, 'name'], nodeId: n.id });
+    } else if (n.kind === 'bridge') {
+      const issue = checkIfName(n.name);
+      if (issue) ctx.add({ code: issue.code, severity: 'error', message: `${nodeLabel(n)}: a bridge name is an interface name; ${issue.reason}.`, path: ['nodes', i, 'name'], nodeId: n.id });
+    }
+  });
+
+  for (const e of ctx.ends) {
+    const issue = checkIfName(e.end.ifname, e.end.node);
+    if (issue) {
+      ctx.add({
+        code: issue.code,
+        severity: 'error',
+        message: `Link "${e.link.id}": ${issue.reason}.`,
+        path: ['links', e.li, e.key, 'ifname'],
+        linkId: e.link.id,
+        nodeId: e.node?.id,
+      });
+    }
+  }
+}

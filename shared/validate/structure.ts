@@ -1,0 +1,137 @@
+/**
+ * Structural rules: unique ids and kernel names, references between nodes and
+ * links, fields only some node kinds may carry, and the host's root namespace.
+ */
+import { SYSCTL_ALLOWLIST } from '../model';
+import { nodeLabel, type Ctx } from './context';
+
+/** Rule: duplicate node ids, link ids and namespace names. */
+export function checkUniqueIds(ctx: Ctx): void {
+  const { topo } = ctx;
+  const seenNode = new Map<string, number>();
+  topo.nodes.forEach((n, i) => {
+    const first = seenNode.get(n.id);
+    if (first !== undefined) {
+      ctx.add({ code: 'duplicate-node-id', severity: 'error', message: `Node id "${n.id}" is used by nodes ${first + 1} and ${i + 1}; links could not tell them apart.`, path: ['nodes', i, 'id'], nodeId: n.id });
+    } else seenNode.set(n.id, i);
+  });
+
+  const seenLink = new Map<string, number>();
+  topo.links.forEach((l, i) => {
+    const first = seenLink.get(l.id);
+    if (first !== undefined) {
+      ctx.add({ code: 'duplicate-link-id', severity: 'error', message: `Link id "${l.id}" is used by links ${first + 1} and ${i + 1}.`, path: ['links', i, 'id'], linkId: l.id });
+    } else seenLink.set(l.id, i);
+  });
+
+  // Namespaces and routers are both network namespaces: one name, one /run/netns entry.
+  const seenNs = new Map<string, string>();
+  topo.nodes.forEach((n, i) => {
+    if (n.kind !== 'namespace' && n.kind !== 'router') return;
+    const other = seenNs.get(n.name);
+    if (other !== undefined && other !== n.id) {
+      ctx.add({ code: 'duplicate-netns-name', severity: 'error', message: `${nodeLabel(n)}: namespace name "${n.name}" is also used by node "${other}"; each namespace or router needs its own name.`, path: ['nodes', i, 'name'], nodeId: n.id });
+    } else if (other === undefined) seenNs.set(n.name, n.id);
+  });
+}
+
+/** Rule: links must reference existing nodes and not connect an interface to itself; bridge.namespace must name a namespace/router. */
+export function checkReferences(ctx: Ctx): void {
+  const { topo } = ctx;
+  for (const e of ctx.ends) {
+    if (!e.node) {
+      ctx.add({ code: 'link-unknown-node', severity: 'error', message: `Link "${e.link.id}": end ${e.key} is on node "${e.end.node}", which does not exist.`, path: ['links', e.li, e.key, 'node'], linkId: e.link.id });
+    }
+  }
+  topo.links.forEach((l, i) => {
+    if (l.a.node === l.b.node && l.a.ifname === l.b.ifname) {
+      ctx.add({ code: 'link-self', severity: 'error', message: `Link "${l.id}": both ends are interface "${l.a.ifname}" on ${l.a.node}; the two ends of a veth pair need different names.`, path: ['links', i, 'b', 'ifname'], linkId: l.id, nodeId: l.a.node });
+    }
+  });
+  topo.nodes.forEach((n, i) => {
+    if (n.kind !== 'bridge' || n.namespace === undefined) return;
+    const target = ctx.nodes.get(n.namespace)?.node;
+    if (!target) {
+      ctx.add({ code: 'bridge-namespace-unknown', severity: 'error', message: `${nodeLabel(n)}: namespace "${n.namespace}" does not exist; name a namespace or router node, or leave it empty for the root namespace.`, path: ['nodes', i, 'namespace'], nodeId: n.id });
+    } else if (target.kind !== 'namespace' && target.kind !== 'router') {
+      ctx.add({ code: 'bridge-namespace-not-netns', severity: 'error', message: `${nodeLabel(n)}: namespace "${n.namespace}" is a ${target.kind}; a bridge can only live inside a namespace or router node.`, path: ['nodes', i, 'namespace'], nodeId: n.id });
+    }
+  });
+}
+
+/** Rule: interface names (link ends, bridge ports, bridges) are unique within each kernel namespace. */
+export function checkDuplicateIfnames(ctx: Ctx): void {
+  const seen = new Map<string, { what: string }>();
+  const claim = (ns: string, name: string, what: string, report: (first: string) => void) => {
+    const k = `${ns}\u0000${name}`;
+    const first = seen.get(k);
+    if (first) report(first.what);
+    else seen.set(k, { what });
+  };
+  ctx.topo.nodes.forEach((n, i) => {
+    if (n.kind !== 'bridge' || ctx.nodes.get(n.id)?.index !== i) return;
+    const ns = ctx.bridgeNs(n);
+    if (ns === undefined) return;
+    claim(ns, n.name, `bridge ${n.id}`, (first) =>
+      ctx.add({ code: 'duplicate-ifname', severity: 'error', message: `${nodeLabel(n)}: interface name "${n.name}" in ${ctx.nsLabel(ns)} is already used by ${first}.`, path: ['nodes', i, 'name'], nodeId: n.id }),
+    );
+  });
+  for (const e of ctx.ends) {
+    if (e.ns === undefined || !e.node) continue;
+    // link-self is reported on its own; do not report it twice.
+    if (e.key === 'b' && e.link.a.node === e.link.b.node && e.link.a.ifname === e.link.b.ifname) continue;
+    const hostNote = e.node.kind === 'host' ? ' (every host node is the root namespace)' : '';
+    claim(e.ns, e.end.ifname, `link "${e.link.id}" end ${e.key} on ${e.node.id}`, (first) =>
+      ctx.add({
+        code: 'duplicate-ifname',
+        severity: 'error',
+        message: `Link "${e.link.id}": interface name "${e.end.ifname}" on ${e.node!.id} is already used in ${ctx.nsLabel(e.ns!)} by ${first}${hostNote}.`,
+        path: ['links', e.li, e.key, 'ifname'],
+        linkId: e.link.id,
+        nodeId: e.node!.id,
+      }),
+    );
+  }
+}
+
+/** Rule: routes, gateways and sysctls only on namespace/router nodes; warn when a link touches the root namespace through a host node. */
+export function checkNodeKinds(ctx: Ctx): void {
+  ctx.topo.nodes.forEach((n, i) => {
+    if (n.kind === 'namespace' || n.kind === 'router') {
+      const sys = (n.sysctls ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(sys)) {
+        // Why: an allowlist — any other key could change the host or escape the lab (the schema checks this too).
+        if (!(SYSCTL_ALLOWLIST as readonly string[]).includes(key)) {
+          ctx.add({ code: 'sysctl-not-allowed', severity: 'error', message: `${nodeLabel(n)}: sysctl "${key}" is not one netplumb may set.`, path: ['nodes', i, 'sysctls', key], nodeId: n.id });
+        }
+      }
+      if (n.kind === 'router' && String(sys['net.ipv4.ip_forward']) === '0') {
+        ctx.add({ code: 'router-forwarding-off', severity: 'warning', message: `${nodeLabel(n)}: net.ipv4.ip_forward is 0, so this router will not forward IPv4.`, path: ['nodes', i, 'sysctls', 'net.ipv4.ip_forward'], nodeId: n.id });
+      }
+      return;
+    }
+    // The schema rejects these fields on hosts and bridges; validate() may also
+    // be given objects built in code, so check again.
+    const extra = n as unknown as Record<string, unknown>;
+    const where = n.kind === 'host' ? 'a host node is the root namespace, which netplumb never reconfigures' : 'a bridge has no routing table of its own; put these on the namespace or router it lives in';
+    if (extra.sysctls !== undefined) {
+      ctx.add({ code: 'sysctls-not-allowed', severity: 'error', message: `${nodeLabel(n)}: sysctls can only be set on namespace and router nodes (${where}).`, path: ['nodes', i, 'sysctls'], nodeId: n.id });
+    }
+    for (const field of ['routes', 'gateway'] as const) {
+      if (extra[field] !== undefined && !(Array.isArray(extra[field]) && (extra[field] as unknown[]).length === 0)) {
+        ctx.add({ code: 'routes-not-allowed', severity: 'error', message: `${nodeLabel(n)}: ${field} can only be set on namespace and router nodes (${where}).`, path: ['nodes', i, field], nodeId: n.id });
+      }
+    }
+  });
+  for (const e of ctx.ends) {
+    if (e.node?.kind !== 'host') continue;
+    ctx.add({
+      code: 'host-root-namespace',
+      severity: 'warning',
+      message: `Link "${e.link.id}": interface "${e.end.ifname}" on host ${e.node.id} is created in the host's root namespace, next to the machine's real interfaces.`,
+      path: ['links', e.li, e.key],
+      linkId: e.link.id,
+      nodeId: e.node.id,
+    });
+  }
+}
