@@ -1,0 +1,83 @@
+/** Types of the editor store (see store.ts). */
+import type { Link, LinkEnd, NodeKind, Position, Topology, TopoNode } from '../../shared/model';
+import type { DriftItem } from '../../shared/plan/change';
+import type { Problem } from '../../shared/validate/problem';
+import type { Fragment } from './clipboard';
+import type { GeneratorSpec } from './generators';
+
+/** What is selected on the canvas. */
+export interface Selection {
+  nodes: string[];
+  links: string[];
+}
+
+/** The last status answer from the kernel side. */
+export interface LabStatus {
+  applied: boolean;
+  inSync: boolean;
+  drift: DriftItem[];
+  /** When it was read (ms since epoch). */
+  at: number;
+}
+
+/** View preferences (not part of the document, not undone). */
+export interface ViewPrefs {
+  snapToGrid: boolean;
+  minimap: boolean;
+  theme: 'system' | 'light' | 'dark';
+}
+
+/** A patch for a node: any of its fields except id and kind. */
+export type NodePatch = Partial<Omit<TopoNode, 'id' | 'kind'>> & Record<string, unknown>;
+
+/** The editor: the document and everything about editing it. */
+export interface EditorState {
+  doc: Topology;
+  /** The document as last opened/saved (dirty = doc !== savedDoc). */
+  savedDoc: Topology;
+  fileName: string | null;
+  selection: Selection;
+  problems: Problem[];
+  status: LabStatus | null;
+  prefs: ViewPrefs;
+  clipboard: Fragment | null;
+  /** Bumped to ask the Inspector to focus a field (e.g. "Rename" in a context menu). */
+  focusRequest: { field: 'name'; seq: number } | null;
+
+  addNode(kind: NodeKind, position: Position): string;
+  moveNodes(positions: Record<string, Position>): void;
+  updateNode(id: string, patch: NodePatch, coalesceKey?: string): void;
+  updateLink(id: string, patch: Partial<Pick<Link, 'label' | 'notes'>>, coalesceKey?: string): void;
+  updateLinkEnd(id: string, end: 'a' | 'b', patch: Partial<LinkEnd>, coalesceKey?: string): void;
+  updateLab(patch: Partial<Pick<Topology, 'name' | 'description'>>, coalesceKey?: string): void;
+  connect(a: string, b: string): string | null;
+  deleteSelection(): void;
+  deleteNodes(ids: string[]): void;
+  deleteLinks(ids: string[]): void;
+  copySelection(): void;
+  paste(offset?: Position): void;
+  duplicate(ids: string[]): void;
+  generate(spec: GeneratorSpec, origin: Position): string[];
+
+  setSelection(sel: Partial<Selection>): void;
+  selectAll(): void;
+  requestFocus(field: 'name'): void;
+
+  beginDrag(): void;
+  dragTo(positions: Record<string, Position>): void;
+  endDrag(): void;
+
+  undo(): void;
+  redo(): void;
+
+  loadDocument(text: string, fileName?: string | null): { ok: true } | { ok: false; problems: Problem[] };
+  loadTopology(doc: Topology, fileName?: string | null): void;
+  newDocument(): void;
+  toDocument(): string;
+  markSaved(fileName?: string | null): void;
+
+  setProblems(p: Problem[]): void;
+  validateNow(): void;
+  setStatus(s: LabStatus | null): void;
+  setPrefs(p: Partial<ViewPrefs>): void;
+}
