@@ -32,7 +32,13 @@ describe('generators', () => {
       const nb = neighbours(doc);
       const seen = new Set([doc.nodes[0].id]);
       const todo = [doc.nodes[0].id];
-      while (todo.length) for (const x of nb.get(todo.pop()!) ?? []) if (!seen.has(x)) (seen.add(x), todo.push(x));
+      while (todo.length) {
+        for (const x of nb.get(todo.pop()!) ?? []) {
+          if (seen.has(x)) continue;
+          seen.add(x);
+          todo.push(x);
+        }
+      }
       expect(seen.size).toBe(doc.nodes.length);
       if (shape === 'ring') expect(doc.nodes.filter((n) => n.kind === 'bridge').every((n) => n.kind === 'bridge' && n.stp)).toBe(true);
     });

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { temporal } from 'zundo';
-import { TopoNode, type Link, type Position, type Topology } from '../../shared/model';
+import { TopoNode, type Link, type Topology } from '../../shared/model';
 import { autoAddresses } from './addressing';
 import { copyFragment, pasteFragment } from './clipboard';
 import type { EditorState, NodePatch } from './editor-types';
