@@ -1,9 +1,211 @@
-/* Temporary: the implementations land with the planner/executor (issue 3). */
+/**
+ * The engine: validate -> (recover) -> read live -> plan -> journal + run ->
+ * record, with rollback on failure. Each entry point takes an untrusted
+ * document and validates it itself.
+ */
+import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
+import type { Topology } from '../../shared/model';
+import { driftFromChanges, plan, resolve, type KState, type Resolved } from '../../shared/plan';
 import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
-const todo = (): never => { throw new Error('engine not built yet'); };
-export async function validateDocument(_doc: unknown): Promise<ValidateOutcome> { return todo(); }
-export async function planDocument(_doc: unknown, _o?: EngineOptions): Promise<PlanOutcome> { return todo(); }
-export async function applyDocument(_doc: unknown, _o?: EngineOptions): Promise<ApplyOutcome> { return todo(); }
-export async function statusDocument(_doc: unknown, _o?: EngineOptions): Promise<StatusOutcome> { return todo(); }
-export async function destroyLab(_lab: string, _o?: EngineOptions): Promise<{ removed: string[] }> { return todo(); }
-export async function listLabs(_o?: EngineOptions): Promise<LabSummaryT[]> { return todo(); }
+import { detectCapabilities, missingFor } from './capabilities';
+import { LabStore, type LabRecord } from './lab-store';
+import { readLive } from './live-read';
+import { listNetns, netnsInode } from './netns';
+import { execaRunner, type Runner } from './runner';
+import { emptyLab, nsKeys, readFor, recoverInterrupted, restorePrevious, verifyMarks } from './recovery';
+import { rollback, runPlan } from './executor';
+
+const storeOf = (o: EngineOptions) => new LabStore(o.runDir);
+const runnerOf = (o: EngineOptions): Runner => o.runner ?? execaRunner;
+const problem = (code: string, message: string): Problem => ({ code, severity: 'error', message, path: [] });
+
+export async function validateDocument(doc: unknown): Promise<ValidateOutcome> {
+  const r = validateDoc(doc);
+  return { problems: r.problems, ...(r.topology && !hasErrors(r.problems) ? { topology: r.topology } : {}) };
+}
+
+
+/**
+ * Namespaces worth reading: all of the lab's when `full`; otherwise those
+ * whose desired content differs from what was recorded at the last apply
+ * (the rest are assumed in sync; `status` and `apply --refresh` read all).
+ */
+function scopeFor(desired: Resolved, record: LabRecord | null, full: boolean): string[] {
+  const recorded = record ? resolve(record.topology) : null;
+  const names = new Set([...nsKeys(desired.state), ...(recorded ? nsKeys(recorded.state) : [])]);
+  if (full || !recorded) return [...names];
+  return [...names].filter((n) => JSON.stringify(desired.state.namespaces[n]) !== JSON.stringify(recorded.state.namespaces[n]));
+}
+
+/** Namespaces of the record whose inode is unchanged: ours even if their mark is missing. */
+async function ownedByRecord(record: LabRecord | null): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const [name, ino] of Object.entries(record?.namespaces ?? {})) if ((await netnsInode(name)) === ino) out.add(name);
+  return out;
+}
+
+interface Prepared {
+  topology: Topology;
+  desired: Resolved;
+  record: LabRecord | null;
+  live: KState;
+  existing: Set<string>;
+  owned: Set<string>;
+}
+
+async function prepare(topology: Topology, store: LabStore, runner: Runner, full: boolean): Promise<Prepared> {
+  const desired = resolve(topology);
+  const record = store.readRecord(topology.name);
+  const existing = new Set(await listNetns());
+  const scope = scopeFor(desired, record, full).filter((n) => existing.has(n));
+  const live = await readFor(runner, desired, scope);
+  return { topology, desired, record, live, existing, owned: await ownedByRecord(record) };
+}
+
+/** Validation + kernel capability check; problems mean nothing may run. */
+async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ problems: Problem[]; topology?: Topology }> {
+  const v = validateDoc(doc);
+  if (!v.topology || hasErrors(v.problems)) return { problems: v.problems };
+  if (kernel) {
+    const missing = missingFor(v.topology, await detectCapabilities(runner));
+    if (missing.length) return { problems: [...v.problems, ...missing.map((m) => problem('kernel-missing-feature', m))] };
+  }
+  return { problems: v.problems, topology: v.topology };
+}
+
+/** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
+async function withLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore, runner: Runner) => Promise<T>): Promise<T> {
+  const store = storeOf(o);
+  const release = store.lock(lab);
+  try {
+    await recoverInterrupted(lab, store, runnerOf(o), o);
+    return await fn(store, runnerOf(o));
+  } finally {
+    release();
+  }
+}
+
+export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise<PlanOutcome> {
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, false);
+  if (!c.topology) return { problems: c.problems, changes: [] };
+  const topology = c.topology;
+  return withLab(topology.name, o, async (store) => {
+    const p = await prepare(topology, store, runner, o.refresh ?? true);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
+  });
+}
+
+export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promise<ApplyOutcome> {
+  const started = Date.now();
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, true);
+  if (!c.topology) return { problems: c.problems };
+  const topology = c.topology;
+  const lab = topology.name;
+  return withLab(lab, o, async (store) => {
+    const p = await prepare(topology, store, runner, o.refresh ?? false);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
+    const changes = r.changes;
+    const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
+      o.onProgress?.({ lab, done, total, current, phase });
+    if (changes.length) {
+      const journal = store.openJournal(lab);
+      journal.write({ t: 'begin', at: new Date().toISOString(), pid: process.pid, changes, previous: p.record });
+      const run = await runPlan(changes, {
+        runner,
+        journal,
+        onGroupDone: progress('apply'),
+        beforeDeletes: (dels) => verifyMarks(runner, dels),
+      });
+      if (!run.ok) {
+        journal.write({ t: 'rollback', at: new Date().toISOString() });
+        const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
+        const restoreErrors = rb.needsRestore ? await restorePrevious(p.record, lab, runner) : [];
+        journal.close(true);
+        const errors = [...rb.errors, ...restoreErrors];
+        const failed = run.failed!;
+        return {
+          problems: c.problems,
+          result: {
+            ok: false,
+            lab,
+            steps: changes.length,
+            changes,
+            failedStep: failed.step,
+            rolledBack: errors.length === 0,
+            error:
+              `Step ${failed.step + 1} of ${changes.length} failed: ${failed.error}. ` +
+              (errors.length === 0
+                ? 'Every change made before it was rolled back; the host is as it was.'
+                : `The rollback could not undo everything: ${errors.join('; ')}`),
+            durationMs: Date.now() - started,
+          },
+        };
+      }
+      journal.close(true);
+    }
+    await writeRecord(store, topology, p, o);
+    return { problems: c.problems, result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started } };
+  });
+}
+
+async function writeRecord(store: LabStore, topology: Topology, p: Prepared, o: EngineOptions & { file?: string }) {
+  const namespaces: Record<string, number> = {};
+  for (const n of nsKeys(p.desired.state)) {
+    const ino = await netnsInode(n);
+    if (ino !== undefined) namespaces[n] = ino;
+  }
+  store.writeRecord({ lab: topology.name, topology, appliedAt: new Date().toISOString(), namespaces, ...(o.file ? { file: o.file } : {}) });
+}
+
+export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promise<StatusOutcome> {
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, false);
+  if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
+  const topology = c.topology;
+  return withLab(topology.name, o, async (store) => {
+    const p = await prepare(topology, store, runner, true);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    const applied = p.record !== null || nsKeys(p.live).some((n) => p.live.namespaces[n].mark !== undefined);
+    if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
+    const drift = driftFromChanges(r.changes);
+    return { problems: c.problems, inSync: r.changes.length === 0, applied, drift };
+  });
+}
+
+export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ removed: string[] }> {
+  return withLab(lab, o, async (store, runner) => {
+    const record = store.readRecord(lab);
+    // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
+    const names = record ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : []) : await listNetns();
+    const existing = new Set(await listNetns());
+    const live = await readLive(runner, { namespaces: [...new Set(names)].filter((n) => existing.has(n)), includeRoot: true });
+    const owned = await ownedByRecord(record);
+    const r = plan(emptyLab(lab), live, { existingNamespaces: existing, ownedNamespaces: owned });
+    const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels, owned) });
+    if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
+    store.removeLab(lab);
+    return { removed: r.changes.map((ch) => ch.target.name) };
+  });
+}
+
+export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
+  const store = storeOf(o);
+  const existing = new Set(await listNetns());
+  return store.labs().map((lab) => {
+    const rec = store.readRecord(lab);
+    const journal = store.readJournal(lab);
+    const namespaces = rec ? Object.keys(rec.namespaces) : [];
+    const allThere = namespaces.every((n) => existing.has(n));
+    return {
+      name: lab,
+      state: journal ? 'partial' : rec ? (allThere ? 'applied' : 'partial') : 'unknown',
+      namespaces,
+      ...(rec?.file ? { file: rec.file } : {}),
+      ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
+    };
+  });
+}

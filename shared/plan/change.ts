@@ -9,6 +9,8 @@ export const ChangeAction = z.enum(['create', 'delete', 'modify']);
 export const Change = z.object({
   /** Position in the plan (0-based); the journal refers to steps by it. */
   step: z.number().int().min(0),
+  /** Plan phase (free, root, sysctl, ns, vlan, tc, delete); namespaces of one phase may run in parallel. */
+  phase: z.string().optional(),
   action: ChangeAction,
   /** Namespace the command runs in ("" = root namespace). */
   ns: z.string(),
@@ -34,6 +36,8 @@ export const Change = z.object({
   undo: z.array(z.string()).optional(),
   /** Same as `batch`, for the undo command. */
   undoBatch: z.array(z.string()).optional(),
+  /** Namespace the undo runs in, when it differs from `ns`. */
+  undoNs: z.string().optional(),
   /**
    * When set, the object this change deletes must carry this mark right
    * before the delete runs (re-checked by the executor).

@@ -1,0 +1,213 @@
+/**
+ * Runs a plan: consecutive changes of one tool and namespace go to one
+ * `<tool> [-n NS] -batch -` process; the namespaces of one phase run in
+ * parallel. Every group is journaled before it runs and after it finishes.
+ * On failure, completed steps are undone in reverse order.
+ */
+import type { Change } from '../../shared/plan/change';
+import { batchArgv, batchText, type Tool } from '../../shared/plan/argv';
+import { ROOT_NS } from '../../shared/plan/kstate';
+import type { Journal } from './lab-store';
+import type { Runner } from './runner';
+import { explainKernelError } from './kernel-errors';
+
+/** A unit of execution: one process. */
+export interface Group {
+  tool: Tool | 'cmd';
+  ns: string;
+  changes: Change[];
+}
+
+/** Splits a plan into groups (one process each) and waves (groups that may run at once). */
+export function groupPlan(changes: readonly Change[]): Group[][] {
+  const groups: Group[] = [];
+  for (const c of changes) {
+    const tool = (c.batch ? c.argv[0] : 'cmd') as Group['tool'];
+    const last = groups[groups.length - 1];
+    if (last && tool !== 'cmd' && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase) last.changes.push(c);
+    else groups.push({ tool, ns: c.ns, changes: [c] });
+  }
+  const waves: Group[][] = [];
+  for (const g of groups) {
+    const w = waves[waves.length - 1];
+    const joinable =
+      w &&
+      g.ns !== ROOT_NS &&
+      w.every((x) => x.ns !== ROOT_NS && x.ns !== g.ns && x.tool === g.tool && x.changes[0].phase === g.changes[0].phase);
+    if (joinable) w.push(g);
+    else waves.push([g]);
+  }
+  return waves;
+}
+
+export interface GroupOutcome {
+  completed: number[];
+  failed?: { step: number; error: string };
+}
+
+/** Line number (1-based) iproute2 reports for a failed batch line. */
+function failedLine(stderr: string): number | undefined {
+  const m = /Command failed [^:\n]*:(\d+)/.exec(stderr);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Runs one group; reports which of its steps completed. */
+export async function runGroup(runner: Runner, g: Group, force = false): Promise<GroupOutcome> {
+  if (g.tool === 'cmd' || g.changes.length === 1) {
+    const c = g.changes[0];
+    if (g.tool === 'cmd' || !c.batch) {
+      const r = await runner(c.argv);
+      if (r.exitCode === 0) return { completed: [c.step] };
+      return { completed: [], failed: { step: c.step, error: explainKernelError(c.argv, r.stderr || r.stdout) } };
+    }
+  }
+  const text = batchText(g.changes.map((c) => c.batch!));
+  const r = await runner(batchArgv(g.tool as Tool, g.ns, force), { input: text });
+  if (r.exitCode === 0) return { completed: g.changes.map((c) => c.step) };
+  const line = failedLine(r.stderr);
+  if (line === undefined || line < 1 || line > g.changes.length) {
+    // Could not tell which line failed: nothing is known to be complete, and
+    // the rollback (which tolerates missing objects) undoes the whole group.
+    return { completed: [], failed: { step: g.changes[0].step, error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout) } };
+  }
+  const bad = g.changes[line - 1];
+  const message = r.stderr.split('\n').filter((l) => l && !/^Command failed/.test(l)).join('\n');
+  return { completed: g.changes.slice(0, line - 1).map((c) => c.step), failed: { step: bad.step, error: explainKernelError(bad.argv, message) } };
+}
+
+export interface RunPlanOptions {
+  runner: Runner;
+  journal?: Journal;
+  concurrency?: number;
+  onGroupDone?: (done: number, total: number, current?: string) => void;
+  /** Called before a group that deletes objects; throws to refuse (ownership re-check). */
+  beforeDeletes?: (changes: Change[]) => Promise<void>;
+}
+
+export interface RunPlanResult {
+  ok: boolean;
+  completed: number[];
+  failed?: { step: number; error: string };
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Runs every wave in order; stops after the first wave with a failure (letting its other groups finish). */
+export async function runPlan(changes: readonly Change[], opts: RunPlanOptions): Promise<RunPlanResult> {
+  const waves = groupPlan(changes);
+  const completed: number[] = [];
+  let done = 0;
+  for (const wave of waves) {
+    const deletes = wave.flatMap((g) => g.changes).filter((c) => c.action === 'delete' && c.requireMark);
+    if (deletes.length && opts.beforeDeletes) {
+      try {
+        await opts.beforeDeletes(deletes);
+      } catch (e) {
+        const failed = { step: deletes[0].step, error: (e as Error).message };
+        opts.journal?.write({ t: 'failed', ...failed });
+        return { ok: false, completed, failed };
+      }
+    }
+    opts.journal?.write({ t: 'start', steps: wave.flatMap((g) => g.changes.map((c) => c.step)) });
+    const outcomes = await mapLimit(wave, opts.concurrency ?? 8, async (g) => {
+      const o = await runGroup(opts.runner, g);
+      done += o.completed.length;
+      opts.onGroupDone?.(done, changes.length, g.changes[g.changes.length - 1]?.argv.join(' '));
+      return o;
+    });
+    const waveDone = outcomes.flatMap((o) => o.completed);
+    completed.push(...waveDone);
+    opts.journal?.write({ t: 'done', steps: waveDone });
+    const failed = outcomes.find((o) => o.failed)?.failed;
+    if (failed) {
+      opts.journal?.write({ t: 'failed', ...failed });
+      return { ok: false, completed, failed };
+    }
+  }
+  return { ok: true, completed };
+}
+
+export interface RollbackResult {
+  /** Steps whose undo failed for a reason other than "already gone". */
+  errors: string[];
+  /** A completed step deleted something that cannot be undone step by step: re-create from the previous record. */
+  needsRestore: boolean;
+}
+
+/** The namespace a change's undo runs in. */
+const undoNsOf = (c: Change) => c.undoNs ?? c.ns;
+
+/**
+ * Undoes completed steps in reverse order. Undo batches run with -force so
+ * one missing object does not stop the rest. Steps inside a namespace that
+ * the rollback deletes anyway are skipped (deleting the namespace undoes them).
+ */
+export async function rollback(changes: readonly Change[], completedSteps: Iterable<number>, opts: { runner: Runner; onGroupDone?: RunPlanOptions['onGroupDone'] }): Promise<RollbackResult> {
+  const done = new Set(completedSteps);
+  const todo = changes.filter((c) => done.has(c.step)).sort((x, y) => y.step - x.step);
+  const deletedNs = new Set(todo.filter((c) => c.undoBatch?.[0] === 'netns' && c.undoBatch[1] === 'delete').map((c) => c.undoBatch![2]));
+  let needsRestore = false;
+  const undos: Change[] = [];
+  for (const c of todo) {
+    if (!c.undo) {
+      if (c.action === 'delete') needsRestore = true;
+      continue;
+    }
+    const ns = undoNsOf(c);
+    if (ns !== ROOT_NS && deletedNs.has(ns)) continue;
+    undos.push({ ...c, ns, argv: c.undo, batch: c.undoBatch, phase: 'rollback' });
+  }
+  const errors: string[] = [];
+  const groups = groupPlan(undos).flat();
+  let n = 0;
+  for (const g of groups) {
+    const failures = await runForced(opts.runner, g);
+    n += g.changes.length;
+    opts.onGroupDone?.(n, undos.length, g.changes[0].argv.join(' '));
+    for (const f of failures) if (!ALREADY_GONE.test(f)) errors.push(f);
+  }
+  return { errors, needsRestore };
+}
+
+/** Errors that mean an undo had nothing left to do. */
+const ALREADY_GONE = /not found|no such|cannot find|does not exist|cannot assign requested address|no such process|cannot open network namespace/i;
+
+/** Runs a group with -force (every line is tried); returns one plain-words error per failed line. */
+async function runForced(runner: Runner, g: Group): Promise<string[]> {
+  if (g.tool === 'cmd' || !g.changes[0].batch) {
+    const out: string[] = [];
+    for (const c of g.changes) {
+      const r = await runner(c.argv);
+      if (r.exitCode !== 0) out.push(explainKernelError(c.argv, r.stderr || r.stdout));
+    }
+    return out;
+  }
+  const r = await runner(batchArgv(g.tool as Tool, g.ns, true), { input: batchText(g.changes.map((c) => c.batch!)) });
+  if (r.exitCode === 0) return [];
+  const out: string[] = [];
+  let pending: string[] = [];
+  for (const line of r.stderr.split('\n')) {
+    const m = /Command failed [^:\n]*:(\d+)/.exec(line);
+    if (!m) {
+      if (line.trim()) pending.push(line);
+      continue;
+    }
+    const c = g.changes[Number(m[1]) - 1];
+    out.push(explainKernelError(c?.argv ?? batchArgv(g.tool as Tool, g.ns), pending.join('\n')));
+    pending = [];
+  }
+  if (!out.length) out.push(explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr));
+  return out;
+}

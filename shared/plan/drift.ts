@@ -1,0 +1,33 @@
+/**
+ * Drift for `status`: what differs between the file and the kernel, per
+ * object, derived from the plan that would repair it (one source of truth).
+ */
+import type { Change, DriftItem } from './change';
+
+const STATE = { create: 'missing', delete: 'extra', modify: 'changed' } as const;
+
+/** Turns repair changes into drift items (settings of a missing object are folded into it). */
+export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
+  const out: DriftItem[] = [];
+  const missing = new Set<string>();
+  for (const c of changes) {
+    if (c.action === 'create') {
+      missing.add(c.target.name);
+      if (c.target.linkId) missing.add(`link:${c.target.linkId}`);
+    }
+  }
+  for (const c of changes) {
+    // A setting on an object that is missing as a whole adds nothing to "missing".
+    if (c.action === 'modify' && c.target.kind === 'interface' && c.target.linkId && missing.has(`link:${c.target.linkId}`)) continue;
+    if (c.action === 'modify' && !c.undo && c.target.kind !== 'sysctl') continue;
+    out.push({
+      state: STATE[c.action],
+      kind: c.target.kind,
+      name: c.target.name,
+      ...(c.target.nodeId ? { nodeId: c.target.nodeId } : {}),
+      ...(c.target.linkId ? { linkId: c.target.linkId } : {}),
+      detail: c.reason,
+    });
+  }
+  return out;
+}

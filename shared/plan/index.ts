@@ -1,0 +1,10 @@
+/** Planning: desired + live -> ordered changes; drift; command formatting. */
+export * from './kstate';
+export * from './change';
+export * from './resolve';
+export * from './plan';
+export * from './drift';
+export * from './argv';
+export { PHASES } from './builder';
+export { netemArgs, netemEqual } from './plan-extras';
+export { routeMatches } from './plan-iface';

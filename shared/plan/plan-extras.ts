@@ -1,0 +1,117 @@
+/**
+ * Sysctls, bridge port VLANs and netem: the parts of a plan run by other tools
+ * (sysctl inside the namespace, `bridge -batch`, `tc -batch`).
+ */
+import { PlanBuilder } from './builder';
+import { sysctlArgv, where } from './argv';
+import type { KIface, KNamespace, KNetem, KPortVlans } from './kstate';
+import type { Resolved } from './resolve';
+
+/** One sysctl command per namespace with only the keys that differ. */
+export function planSysctls(b: PlanBuilder, desired: Resolved, ns: string, d: KNamespace, l: KNamespace | undefined): void {
+  const diff: Record<string, string> = {};
+  const undo: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.sysctls)) {
+    const cur = l?.sysctls[k];
+    if (cur === v) continue;
+    diff[k] = v;
+    if (cur !== undefined) undo[k] = cur;
+  }
+  const keys = Object.keys(diff);
+  if (!keys.length) return;
+  b.command('sysctl', ns, {
+    action: 'modify',
+    argv: sysctlArgv(ns, diff),
+    reason: l
+      ? `sysctl ${keys.map((k) => `${k} is ${l.sysctls[k] ?? 'unknown'}, the file says ${diff[k]}`).join('; ')}`
+      : `sysctl ${keys.map((k) => `${k}=${diff[k]}`).join(', ')} in the new ${where(ns)}`,
+    target: { kind: 'sysctl', name: `${keys.join(', ')} in ${where(ns)}`, nodeId: desired.nsNodes.get(ns) },
+    // A new namespace needs no undo: deleting it undoes its sysctls.
+    ...(Object.keys(undo).length ? { undo: sysctlArgv(ns, undo) } : {}),
+  });
+}
+
+type VlanFlags = { pvid: boolean; untagged: boolean };
+function vlanMap(v: KPortVlans): Map<number, VlanFlags> {
+  const m = new Map<number, VlanFlags>();
+  for (const id of v.tagged) m.set(id, { pvid: v.pvid === id, untagged: false });
+  for (const id of v.untagged) m.set(id, { pvid: v.pvid === id, untagged: true });
+  if (v.pvid !== undefined && !m.has(v.pvid)) m.set(v.pvid, { pvid: true, untagged: false });
+  return m;
+}
+const vlanAdd = (vid: number, dev: string, f: VlanFlags) => ['vlan', 'add', 'vid', String(vid), 'dev', dev, ...(f.pvid ? ['pvid'] : []), ...(f.untagged ? ['untagged'] : [])];
+const vlanDel = (vid: number, dev: string) => ['vlan', 'del', 'vid', String(vid), 'dev', dev];
+
+/**
+ * Port VLANs on a VLAN-filtering bridge. A new port (or one whose live VLANs
+ * are unknown) starts from the kernel default: the bridge's default PVID, untagged.
+ */
+export function planVlans(b: PlanBuilder, desired: Resolved, ns: string, d: KNamespace, i: KIface, l: KIface | undefined): void {
+  if (!i.vlans || !i.master) return;
+  const br = d.ifaces[i.master]?.bridge;
+  const pvid = br?.defaultPvid ?? 1;
+  const baseline: KPortVlans = l?.vlans ?? { pvid, untagged: [pvid], tagged: [] };
+  const want = vlanMap(i.vlans);
+  const have = vlanMap(baseline);
+  const o = desired.origins.get(`${ns}/${i.name}`);
+  const target = { kind: 'vlan' as const, name: `VLANs of ${where(ns, i.name)}`, nodeId: o?.nodeId, linkId: o?.linkId };
+  for (const [vid, f] of want) {
+    const h = have.get(vid);
+    if (h && h.pvid === f.pvid && h.untagged === f.untagged) continue;
+    b.line('vlan', 'bridge', ns, vlanAdd(vid, i.name, f), {
+      action: h ? 'modify' : 'create',
+      reason: h
+        ? `VLAN ${vid} on ${where(ns, i.name)} should be${f.pvid ? ' the PVID,' : ''} ${f.untagged ? 'untagged' : 'tagged'}`
+        : `VLAN ${vid} on ${where(ns, i.name)} is in the file but not on the port`,
+      target,
+      undoLine: h ? vlanAdd(vid, i.name, h) : vlanDel(vid, i.name),
+    });
+  }
+  for (const [vid, h] of have) {
+    if (want.has(vid)) continue;
+    b.line('vlan', 'bridge', ns, vlanDel(vid, i.name), {
+      action: 'modify',
+      reason: `VLAN ${vid} on ${where(ns, i.name)} is not in the file`,
+      target,
+      undoLine: vlanAdd(vid, i.name, h),
+    });
+  }
+}
+
+/** tc netem arguments for a qdisc line. */
+export function netemArgs(n: KNetem): string[] {
+  const out = ['netem'];
+  if (n.delayMs !== undefined) out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));
+  if (n.lossPercent !== undefined) out.push('loss', `${n.lossPercent}%`);
+  if (n.rateKbit !== undefined) out.push('rate', `${n.rateKbit}kbit`);
+  return out;
+}
+
+const near = (x?: number, y?: number) => (x ?? 0) === (y ?? 0) || Math.abs((x ?? 0) - (y ?? 0)) < 0.001;
+export function netemEqual(a?: KNetem, b?: KNetem): boolean {
+  if (!a || !b) return !a === !b;
+  return near(a.delayMs, b.delayMs) && near(a.jitterMs, b.jitterMs) && near(a.lossPercent, b.lossPercent) && near(a.rateKbit, b.rateKbit);
+}
+
+/** netem on an interface's egress: replace when it differs, delete when the file drops it. */
+export function planNetem(b: PlanBuilder, desired: Resolved, ns: string, i: KIface, l: KIface | undefined): void {
+  if (netemEqual(i.netem, l?.netem)) return;
+  const o = desired.origins.get(`${ns}/${i.name}`);
+  const target = { kind: 'netem' as const, name: `netem on ${where(ns, i.name)}`, nodeId: o?.nodeId, linkId: o?.linkId };
+  const root = ['qdisc', 'replace', 'dev', i.name, 'root'];
+  if (i.netem) {
+    b.line('tc', 'tc', ns, [...root, ...netemArgs(i.netem)], {
+      action: l?.netem ? 'modify' : 'create',
+      reason: `link emulation on ${where(ns, i.name)}: ${netemArgs(i.netem).slice(1).join(' ')}`,
+      target,
+      undoLine: l?.netem ? [...root, ...netemArgs(l.netem)] : ['qdisc', 'delete', 'dev', i.name, 'root'],
+    });
+  } else if (l?.netem) {
+    b.line('tc', 'tc', ns, ['qdisc', 'delete', 'dev', i.name, 'root'], {
+      action: 'modify',
+      reason: `link emulation on ${where(ns, i.name)} is not in the file`,
+      target,
+      undoLine: [...root, ...netemArgs(l.netem)],
+    });
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Planning one interface: creating a bridge, the per-end settings of a new
+ * veth, and the minimal modifications of an existing interface; plus routes.
+ */
+import { family } from '../util/ip';
+import { PlanBuilder, RANK, type Phase } from './builder';
+import { where } from './argv';
+import type { KIface, KNamespace, KRoute } from './kstate';
+import { ROOT_NS } from './kstate';
+import type { Resolved } from './resolve';
+
+/** Per-namespace facts the route planner needs. */
+export interface NsContext {
+  ns: string;
+  /** Addresses were removed, links taken down or re-created: the kernel may have dropped routes. */
+  touchedL3: boolean;
+  /** The namespace is created by this plan. */
+  fresh: boolean;
+}
+
+const phaseOf = (ns: string): Phase => (ns === ROOT_NS ? 'root' : 'ns');
+
+function targetOf(desired: Resolved, ns: string, i: KIface, kind: 'interface' | 'address' | 'bridge' = 'interface', name?: string) {
+  const o = desired.origins.get(`${ns}/${i.name}`);
+  return { kind, name: name ?? where(ns, i.name), nodeId: o?.nodeId ?? desired.nsNodes.get(ns), linkId: o?.linkId };
+}
+
+/** `address add` line; IPv6 addresses skip duplicate address detection (a lab has no duplicates by validation, and DAD delays reachability by seconds). */
+export function addrLine(op: 'add' | 'delete', cidr: string, dev: string): string[] {
+  return ['address', op, cidr, 'dev', dev, ...(op === 'add' && family(cidr) === 6 ? ['nodad'] : [])];
+}
+
+/** Settings of a freshly created interface (bridge: also its creation). */
+export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i: KIface, vethEnd = false): void {
+  const phase = phaseOf(c.ns);
+  const t = targetOf(desired, c.ns, i, i.kind === 'bridge' ? 'bridge' : 'interface');
+  if (i.kind === 'bridge' && i.bridge) {
+    const opts = [
+      ...(i.bridge.stp ? ['stp_state', '1'] : []),
+      ...(i.bridge.vlanFiltering ? ['vlan_filtering', '1'] : []),
+      ...(i.bridge.defaultPvid !== 1 ? ['vlan_default_pvid', String(i.bridge.defaultPvid)] : []),
+    ];
+    b.line(phase, 'ip', c.ns, ['link', 'add', 'name', i.name, ...(i.mtu !== undefined ? ['mtu', String(i.mtu)] : []), ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts], {
+      action: 'create',
+      rank: RANK.create,
+      reason: `bridge ${i.name} is in the file but not on this host`,
+      target: t,
+      undoLine: ['link', 'delete', 'dev', i.name],
+    });
+  }
+  // Undo of these settings is covered by deleting the new interface.
+  const set = (line: string[], reason: string, rank: number = RANK.settings) =>
+    b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target: t });
+  if (i.mark) set(['link', 'set', 'dev', i.name, 'alias', i.mark], `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`);
+  if (i.master) set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
+  for (const a of i.addresses) set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
+  if (i.up) set(['link', 'set', 'dev', i.name, 'up'], `bring ${where(c.ns, i.name)} up`, RANK.up);
+  void vethEnd;
+}
+
+/** Minimal changes turning live interface `l` into desired `d` (same name, same kind). */
+export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContext, d: KIface, l: KIface): void {
+  const phase = phaseOf(c.ns);
+  const t = targetOf(desired, c.ns, d, d.kind === 'bridge' ? 'bridge' : 'interface');
+  const at = where(c.ns, d.name);
+  const dev = ['link', 'set', 'dev', d.name];
+  const mod = (line: string[], undoLine: string[] | undefined, reason: string, rank: number = RANK.settings, target = t) =>
+    b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target, undoLine });
+
+  if (d.mark && d.mark !== l.mark) {
+    mod([...dev, 'alias', d.mark], [...dev, 'alias', l.mark ?? ''], `${at} should carry the mark ${d.mark}${l.mark ? ` (it has ${l.mark})` : ''}`);
+  }
+  if (d.mtu !== undefined && d.mtu !== l.mtu) {
+    mod([...dev, 'mtu', String(d.mtu)], l.mtu !== undefined ? [...dev, 'mtu', String(l.mtu)] : undefined, `mtu of ${at} is ${l.mtu ?? 'unknown'}, the file says ${d.mtu}`);
+  }
+  if (d.mac && d.mac !== l.mac) {
+    mod([...dev, 'address', d.mac], l.mac ? [...dev, 'address', l.mac] : undefined, `MAC of ${at} is ${l.mac ?? 'unknown'}, the file says ${d.mac}`);
+  }
+  if ((d.master ?? '') !== (l.master ?? '')) {
+    mod(
+      d.master ? [...dev, 'master', d.master] : [...dev, 'nomaster'],
+      l.master ? [...dev, 'master', l.master] : [...dev, 'nomaster'],
+      d.master ? `${at} should be a port of bridge ${d.master}${l.master ? ` (it is on ${l.master})` : ''}` : `${at} should not be a bridge port (it is on ${l.master})`,
+    );
+    c.touchedL3 = true;
+  }
+  if (d.bridge && l.bridge) {
+    const opts: string[] = [];
+    const undo: string[] = [];
+    if (d.bridge.stp !== l.bridge.stp) {
+      opts.push('stp_state', d.bridge.stp ? '1' : '0');
+      undo.push('stp_state', l.bridge.stp ? '1' : '0');
+    }
+    if (d.bridge.vlanFiltering !== l.bridge.vlanFiltering) {
+      opts.push('vlan_filtering', d.bridge.vlanFiltering ? '1' : '0');
+      undo.push('vlan_filtering', l.bridge.vlanFiltering ? '1' : '0');
+    }
+    if (d.bridge.defaultPvid !== l.bridge.defaultPvid) {
+      opts.push('vlan_default_pvid', String(d.bridge.defaultPvid));
+      undo.push('vlan_default_pvid', String(l.bridge.defaultPvid));
+    }
+    if (opts.length) {
+      mod([...dev, 'type', 'bridge', ...opts], [...dev, 'type', 'bridge', ...undo], `bridge ${at} settings differ from the file (${opts.join(' ')})`);
+    }
+  }
+  const have = new Set(l.addresses);
+  const want = new Set(d.addresses);
+  for (const a of l.addresses) {
+    if (want.has(a)) continue;
+    mod(addrLine('delete', a, d.name), addrLine('add', a, d.name), `address ${a} on ${at} is not in the file`, RANK.addrDel, targetOf(desired, c.ns, d, 'address', `${a} on ${at}`));
+    c.touchedL3 = true;
+  }
+  for (const a of d.addresses) {
+    if (have.has(a)) continue;
+    mod(addrLine('add', a, d.name), addrLine('delete', a, d.name), `address ${a} on ${at} is in the file but not on the interface`, RANK.addrAdd, targetOf(desired, c.ns, d, 'address', `${a} on ${at}`));
+  }
+  if (d.up !== l.up) {
+    mod([...dev, d.up ? 'up' : 'down'], [...dev, l.up ? 'up' : 'down'], `${at} is ${l.up ? 'up' : 'down'}, the file says ${d.up ? 'up' : 'down'}`, RANK.up);
+    c.touchedL3 = true;
+  }
+}
+
+/** A route's identity: destination and family (the kernel keeps one main-table route per destination and metric). */
+const routeId = (r: KRoute) => `${r.family}|${r.to}|${r.metric ?? ''}`;
+
+function routeArgs(r: KRoute): string[] {
+  // Batch lines cannot carry -6: the family comes from the gateway or prefix; a v6 default without gateway is ::/0.
+  const to = r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
+  return [to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : []), ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])];
+}
+
+/** True when a live route satisfies a desired one (fields the file leaves out are not compared). */
+export function routeMatches(d: KRoute, l: KRoute): boolean {
+  return (
+    d.family === l.family &&
+    d.to === l.to &&
+    (d.via === undefined || d.via === l.via) &&
+    (d.dev === undefined || d.dev === l.dev) &&
+    (d.metric === undefined || d.metric === l.metric)
+  );
+}
+
+/** Routes: delete stale ones first, `route replace` missing ones (idempotent, also repairs routes the kernel dropped). */
+export function planRoutes(b: PlanBuilder, desired: Resolved, c: NsContext, d: KNamespace, l: KNamespace | undefined): void {
+  const live = l?.routes ?? [];
+  const nodeId = desired.nsNodes.get(c.ns);
+  for (const r of live) {
+    if (d.routes.some((x) => routeMatches(x, r))) continue;
+    // A stale route whose destination is still wanted is simply replaced below.
+    if (d.routes.some((x) => x.family === r.family && x.to === r.to && (x.metric ?? r.metric) === r.metric)) continue;
+    b.line('ns', 'ip', c.ns, ['route', 'delete', ...routeArgs(r)], {
+      action: 'modify',
+      rank: RANK.routeDel,
+      reason: `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is not in the file`,
+      target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
+      undoLine: ['route', 'replace', ...routeArgs(r)],
+    });
+  }
+  for (const r of d.routes) {
+    const match = live.find((x) => routeMatches(r, x));
+    if (match && !c.touchedL3) continue;
+    const old = live.find((x) => routeId(x) === routeId(r) || (x.family === r.family && x.to === r.to));
+    b.line('ns', 'ip', c.ns, ['route', 'replace', ...routeArgs(r)], {
+      action: match || old ? 'modify' : 'create',
+      rank: RANK.route,
+      reason: match
+        ? `route ${r.to} in ${where(c.ns)} is set again: addresses or links it depends on change`
+        : old
+          ? `route ${r.to} in ${where(c.ns)} goes via ${old.via ?? old.dev ?? '?'}, the file says ${r.via ?? r.dev}`
+          : `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is in the file but not on this host`,
+      target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
+      undoLine: old ? ['route', 'replace', ...routeArgs(old)] : ['route', 'delete', ...routeArgs(r)],
+    });
+  }
+}

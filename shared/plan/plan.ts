@@ -1,0 +1,239 @@
+/**
+ * plan(desired, live): the ordered, minimal list of changes that turns the
+ * live kernel state into the desired one, touching only what this lab owns.
+ * Pure: no I/O. Conflicts with objects netplumb does not own come back as
+ * Problems, and then the plan is empty (nothing may run).
+ */
+import type { Problem } from '../validate/problem';
+import type { Change } from './change';
+import { PlanBuilder, RANK } from './builder';
+import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
+import { type Resolved } from './resolve';
+import { planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
+import { planNetem, planSysctls, planVlans } from './plan-extras';
+import { where } from './argv';
+
+export interface PlanOptions {
+  /**
+   * Namespaces that exist on the host (from /run/netns). A desired namespace
+   * that exists but is absent from `live` was not read and is assumed in sync.
+   */
+  existingNamespaces?: ReadonlySet<string>;
+  /** Namespaces known to be this lab's even without a mark (recorded by inode). */
+  ownedNamespaces?: ReadonlySet<string>;
+}
+
+export interface PlanResult {
+  changes: Change[];
+  conflicts: Problem[];
+}
+
+const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
+
+/** Computes the plan. */
+export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): PlanResult {
+  const { lab } = desired;
+  const b = new PlanBuilder();
+  const conflicts: Problem[] = [];
+  const existing = opts.existingNamespaces ?? new Set(Object.keys(live.namespaces));
+  const owned = opts.ownedNamespaces ?? new Set<string>();
+  const conflict = (message: string, nodeId?: string, linkId?: string) =>
+    conflicts.push({ code: 'foreign-object', severity: 'error', message, path: [], nodeId, linkId });
+
+  // --- namespaces ---------------------------------------------------------
+  const newNs = new Set<string>();
+  const deletedNs = new Set<string>();
+  for (const [name] of Object.entries(desired.state.namespaces)) {
+    if (name === ROOT_NS) continue;
+    const l = live.namespaces[name];
+    const nodeId = desired.nsNodes.get(name);
+    if (!l) {
+      if (!existing.has(name)) newNs.add(name);
+      else if (!owned.has(name)) conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
+    } else if (!isOurs(lab, l.mark) && !owned.has(name)) {
+      const other = markLab(l.mark);
+      conflict(
+        other
+          ? `Namespace "${name}" belongs to another netplumb lab ("${other}"). Rename the node or destroy that lab first.`
+          : `Namespace "${name}" already exists on this host and was not made by netplumb. Rename the node or remove that namespace.`,
+        nodeId,
+      );
+    }
+  }
+  for (const [name, l] of Object.entries(live.namespaces)) {
+    if (name !== ROOT_NS && !desired.state.namespaces[name] && (isOurs(lab, l.mark) || owned.has(name))) deletedNs.add(name);
+  }
+
+  /** A live interface, or undefined when it does not exist (or its namespace is new/deleted). */
+  const liveIface = (ns: string, name: string): KIface | undefined =>
+    newNs.has(ns) ? undefined : live.namespaces[ns]?.ifaces[name];
+  /** True when an object's namespace was not read and is assumed in sync. */
+  const unread = (ns: string) => ns !== ROOT_NS && !newNs.has(ns) && !live.namespaces[ns];
+
+  // Collisions with foreign interfaces of the same name.
+  for (const [ns, d] of Object.entries(desired.state.namespaces)) {
+    for (const iface of Object.values(d.ifaces)) {
+      if (iface.kind === 'loopback') continue;
+      const l = liveIface(ns, iface.name);
+      if (l && !isOurs(lab, l.mark)) {
+        const o = desired.origins.get(`${ns}/${iface.name}`);
+        const other = markLab(l.mark);
+        conflict(
+          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ' and was not made by netplumb'}. Rename it in the file or remove it from the host.`,
+          o?.nodeId,
+          o?.linkId,
+        );
+      }
+    }
+  }
+  if (conflicts.length) return { changes: [], conflicts };
+
+  for (const name of newNs) {
+    b.line('root', 'ip', ROOT_NS, ['netns', 'add', name], {
+      action: 'create',
+      rank: RANK.create,
+      reason: `namespace ${name} is in the file but not on this host`,
+      target: { kind: 'namespace', name, nodeId: desired.nsNodes.get(name) },
+      undoLine: ['netns', 'delete', name],
+    });
+  }
+
+  // --- veth links ---------------------------------------------------------
+  const ctx = new Map<string, NsContext>();
+  const nsCtx = (ns: string): NsContext => {
+    let c = ctx.get(ns);
+    if (!c) {
+      c = { ns, touchedL3: newNs.has(ns), fresh: newNs.has(ns) };
+      ctx.set(ns, c);
+    }
+    return c;
+  };
+  /** Live interfaces (ns/name) that the plan deletes or that die with their peer. */
+  const gone = new Set<string>();
+  const keyOf = (ns: string, name: string) => `${ns}/${name}`;
+
+  // --- bridges -------------------------------------------------------------
+  for (const [ns, d] of Object.entries(desired.state.namespaces)) {
+    if (unread(ns)) continue;
+    for (const iface of Object.values(d.ifaces)) {
+      if (iface.kind !== 'bridge') continue;
+      const l = liveIface(ns, iface.name);
+      const c = nsCtx(ns);
+      if (l?.kind === 'bridge') planIfaceSettings(b, desired, c, iface, l);
+      else {
+        if (l) {
+          b.line('free', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
+            action: 'delete',
+            reason: `${where(ns, iface.name)} is not a bridge but the file says it is`,
+            target: { kind: 'bridge', name: where(ns, iface.name), nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId },
+            requireMark: l.mark,
+          });
+        }
+        planNewIface(b, desired, c, iface);
+      }
+    }
+  }
+
+  for (const link of desired.links) {
+    const { a, b: bEnd } = link;
+    const da = desired.state.namespaces[a.ns].ifaces[a.name];
+    const db = desired.state.namespaces[bEnd.ns].ifaces[bEnd.name];
+    if (unread(a.ns) && unread(bEnd.ns)) continue;
+    const la = liveIface(a.ns, a.name);
+    const lb = liveIface(bEnd.ns, bEnd.name);
+    const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }, peerUnread: boolean) =>
+      l?.kind === 'veth' && (peerUnread || !l.peer || (l.peer.ns === peer.ns && l.peer.name === peer.name));
+    const intact =
+      (unread(a.ns) || peerOk(la, bEnd, unread(bEnd.ns))) && (unread(bEnd.ns) || peerOk(lb, a, unread(a.ns)));
+    if (intact) {
+      if (!unread(a.ns)) planIfaceSettings(b, desired, nsCtx(a.ns), da, la!);
+      if (!unread(bEnd.ns)) planIfaceSettings(b, desired, nsCtx(bEnd.ns), db, lb!);
+      continue;
+    }
+    // Broken or missing: delete what is left of ours (freeing the names), then create.
+    for (const [end, l] of [[a, la], [bEnd, lb]] as const) {
+      if (!l || gone.has(keyOf(end.ns, end.name))) continue;
+      b.line('free', 'ip', end.ns, ['link', 'delete', 'dev', end.name], {
+        action: 'delete',
+        reason: `${where(end.ns, end.name)} must be re-created: it is not the veth pair the file describes`,
+        target: { kind: 'link', name: where(end.ns, end.name), linkId: link.id },
+        requireMark: l.mark,
+      });
+      gone.add(keyOf(end.ns, end.name));
+      if (l.peer) gone.add(keyOf(l.peer.ns, l.peer.name));
+    }
+    planNewVeth(b, desired, link, da, db, nsCtx(a.ns), nsCtx(bEnd.ns));
+  }
+
+  // --- loopback, routes, sysctls, vlans, netem per namespace ----------------
+  for (const [ns, d] of Object.entries(desired.state.namespaces)) {
+    if (ns === ROOT_NS || unread(ns)) continue;
+    const l: KNamespace | undefined = newNs.has(ns) ? undefined : live.namespaces[ns];
+    const c = nsCtx(ns);
+    if (l) planIfaceSettings(b, desired, c, d.ifaces.lo, l.ifaces.lo ?? { name: 'lo', kind: 'loopback', up: false, addresses: [] });
+    else planNewIface(b, desired, c, d.ifaces.lo);
+    planSysctls(b, desired, ns, d, l);
+    planRoutes(b, desired, c, d, l);
+  }
+  for (const [ns, d] of Object.entries(desired.state.namespaces)) {
+    if (unread(ns)) continue;
+    for (const iface of Object.values(d.ifaces)) {
+      const l = gone.has(keyOf(ns, iface.name)) ? undefined : liveIface(ns, iface.name);
+      planVlans(b, desired, ns, d, iface, l);
+      planNetem(b, desired, ns, iface, l);
+    }
+  }
+
+  // --- deletions of what the file no longer has ------------------------------
+  for (const [ns, l] of Object.entries(live.namespaces)) {
+    if (deletedNs.has(ns)) continue;
+    const d = desired.state.namespaces[ns];
+    for (const iface of Object.values(l.ifaces)) {
+      if (iface.kind === 'loopback' || !isOurs(lab, iface.mark)) continue;
+      if (d?.ifaces[iface.name] || gone.has(keyOf(ns, iface.name))) continue;
+      if (iface.kind === 'veth' && iface.peer && (deletedNs.has(iface.peer.ns) || gone.has(keyOf(iface.peer.ns, iface.peer.name)))) continue;
+      b.line('delete', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
+        action: 'delete',
+        reason: `${where(ns, iface.name)} was made by netplumb for this lab but is no longer in the file`,
+        target: { kind: iface.kind === 'bridge' ? 'bridge' : 'link', name: where(ns, iface.name) },
+        requireMark: iface.mark,
+      });
+      gone.add(keyOf(ns, iface.name));
+      if (iface.peer) gone.add(keyOf(iface.peer.ns, iface.peer.name));
+    }
+  }
+  for (const ns of deletedNs) {
+    b.line('delete', 'ip', ROOT_NS, ['netns', 'delete', ns], {
+      action: 'delete',
+      reason: `namespace ${ns} was made by netplumb for this lab but is no longer in the file`,
+      target: { kind: 'namespace', name: ns },
+      requireMark: live.namespaces[ns].mark,
+    });
+  }
+  return { changes: b.build(), conflicts };
+}
+
+/** Creates a veth pair from the root namespace, each end directly in its namespace. */
+function planNewVeth(b: PlanBuilder, desired: Resolved, link: Resolved['links'][number], da: KIface, db: KIface, ca: NsContext, cb: NsContext) {
+  const side = (ns: string, i: KIface) => [
+    'name', i.name,
+    ...(ns === ROOT_NS ? [] : ['netns', ns]),
+    ...(i.mtu !== undefined ? ['mtu', String(i.mtu)] : []),
+    ...(i.mac ? ['address', i.mac] : []),
+  ];
+  const a = link.a;
+  const bb = link.b;
+  // Undo from a root end when there is one (one process fewer); else inside a's namespace.
+  const undoNs = a.ns === ROOT_NS || bb.ns !== ROOT_NS ? a.ns : bb.ns;
+  const undoName = undoNs === a.ns ? a.name : bb.name;
+  b.line('root', 'ip', ROOT_NS, ['link', 'add', ...side(a.ns, da), 'type', 'veth', 'peer', ...side(bb.ns, db)], {
+    action: 'create',
+    rank: RANK.create,
+    reason: `link ${link.id} (${where(a.ns, a.name)} <-> ${where(bb.ns, bb.name)}) is in the file but not on this host`,
+    target: { kind: 'link', name: `${a.name} <-> ${bb.name}`, linkId: link.id },
+    undoLine: ['link', 'delete', 'dev', undoName],
+    undoNs,
+  });
+  planNewIface(b, desired, ca, da, true);
+  planNewIface(b, desired, cb, db, true);
+}
