@@ -52,10 +52,13 @@ function nsfsDevice(): Promise<number | undefined> {
 }
 
 /**
- * The inode of the namespace mounted at /run/netns/NAME. It identifies one
- * namespace instance: a namespace deleted and re-created under the same name
- * has another inode. Undefined when the name does not exist or the file is a
- * stale placeholder with no namespace mounted on it.
+ * The inode of the namespace mounted at /run/netns/NAME (the same number as
+ * /proc/PID/ns/net of a process inside it). It identifies one namespace among
+ * those that exist at the same time; the kernel reuses the number once a
+ * namespace is freed (measured: delete + re-create usually gets the same
+ * inode), so pair it with the namespace's mark to recognise an instance over
+ * time. Undefined when the name does not exist or the file is a stale
+ * placeholder with no namespace mounted on it.
  */
 export async function netnsInode(name: string, dir: string = NETNS_DIR): Promise<number | undefined> {
   if (!isValidNetnsName(name)) return undefined;

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { parseTopology } from '../../shared/model';
+import { FEATURES, clearCapabilitiesCache, detectCapabilities, missingFor, type Capabilities, type Feature } from './capabilities';
+import { listNetns } from './netns';
+import { execaRunner, recordingRunner, type RunResult } from './runner';
+import { NOT_ROOT_REASON, isRoot, withScratchLab } from './test-support/scratch-netns';
+
+/** Our own probe, independent of capabilities.ts: does `argv` (run inside a scratch namespace) work here? */
+async function ownProbe(setup: string[][], attempt: string[]): Promise<boolean> {
+  if (!isRoot()) return false;
+  return withScratchLab(async (lab) => {
+    const [ns] = await lab.netns(1, 'npprobe');
+    for (const s of setup) await lab.ip('-n', ns, ...s);
+    const [tool, ...args] = attempt;
+    return (await execaRunner([tool, '-n', ns, ...args])).exitCode === 0;
+  });
+}
+
+const hasNetem = await ownProbe([['link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb']], ['tc', 'qdisc', 'add', 'dev', 'pa', 'root', 'netem', 'delay', '1ms']);
+const hasVlanFiltering = await ownProbe([], ['ip', 'link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1']);
+
+describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASON})`, () => {
+  it('finds veth and bridges, and says why for every feature', async () => {
+    const before = await listNetns();
+    const caps = await detectCapabilities(execaRunner);
+    expect(caps.features.veth).toBe(true);
+    expect(caps.features.bridge).toBe(true);
+    expect(caps.features.ipCommand).toBe(true);
+    expect(caps.versions.ip).toMatch(/^\d+\.\d+/);
+    for (const f of FEATURES) expect(caps.details[f], f).toMatch(/\S/);
+    // Agrees with our own probes, whatever this kernel has.
+    expect(caps.features.netem).toBe(hasNetem);
+    expect(caps.features.bridgeVlanFiltering).toBe(hasVlanFiltering);
+    // The scratch namespace is gone and no host namespace was added.
+    expect((await listNetns()).filter((n) => n.startsWith('npcap') && !before.includes(n))).toEqual([]);
+  });
+
+  it.skipIf(hasNetem)('reports netem missing in plain words (this kernel has no sch_netem)', async () => {
+    const caps = await detectCapabilities(execaRunner);
+    expect(caps.features.netem).toBe(false);
+    expect(caps.details.netem).toMatch(/^netem: the kernel has no sch_netem module \(tc said: .+\)$/);
+  });
+
+  it.skipIf(hasVlanFiltering)('reports bridge VLAN filtering missing (this kernel lacks it)', async () => {
+    const caps = await detectCapabilities(execaRunner);
+    expect(caps.features.bridgeVlanFiltering).toBe(false);
+    expect(caps.details.bridgeVlanFiltering).toMatch(/^bridge VLAN filtering: .*\(ip said: .+\)$/);
+  });
+
+  it('caches the result per runner', async () => {
+    const a = detectCapabilities(execaRunner);
+    expect(detectCapabilities(execaRunner)).toBe(a);
+  });
+});
+
+describe('detectCapabilities with a fake kernel', () => {
+  const ok: RunResult = { exitCode: 0, stdout: '', stderr: '' };
+  function fake(refuse: (argv: readonly string[]) => RunResult | undefined) {
+    return recordingRunner((argv) => {
+      const r = refuse(argv);
+      if (r) return r;
+      if (argv[1] === '-V') return { ...ok, stdout: `${argv[0]} utility, iproute2-6.1.0, libbpf 1.1.2\n` };
+      if (argv.includes('show')) {
+        return { ...ok, stdout: JSON.stringify([{ ifindex: 5, ifname: 'npbr1', flags: [], linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1 } } }]) };
+      }
+      return ok;
+    });
+  }
+
+  it('runs every probe inside one scratch namespace and deletes it, even when a probe throws', async () => {
+    let boom = true;
+    const { run, calls } = fake((argv) => {
+      if (argv[0] === 'nft' || argv[0] === 'tcpdump') return { exitCode: 127, stdout: '', stderr: 'spawn ENOENT' };
+      if (boom && argv.includes('vxlan')) {
+        boom = false;
+        throw new Error('runner crashed');
+      }
+      return undefined;
+    });
+    await expect(detectCapabilities(run)).rejects.toThrow('runner crashed');
+    const add = calls.find((c) => c.argv.join(' ').startsWith('ip netns add'));
+    const ns = add!.argv[3];
+    expect(ns).toMatch(/^npcap[0-9a-f]{8}$/);
+    expect(calls.at(-1)!.argv).toEqual(['ip', 'netns', 'del', ns]);
+    // Nothing ran against the host: every kernel command names the scratch namespace.
+    for (const { argv } of calls) {
+      if (argv[1] === '-V' || argv[1] === '--version') continue;
+      expect(argv.includes(ns), argv.join(' ')).toBe(true);
+    }
+    // A crash is not cached: the next call tries again (and now succeeds).
+    const caps = await detectCapabilities(run);
+    expect(caps.features.vxlan).toBe(true);
+    expect(caps.features.nftables).toBe(false);
+    expect(caps.details.nftables).toBe('nftables: nft is not installed (not found on PATH)');
+    expect(caps.versions).toEqual({ ip: '6.1.0', bridge: '6.1.0', tc: '6.1.0' });
+    clearCapabilitiesCache(run);
+  });
+
+  it('turns kernel refusals into reasons, and checks STP/VLAN filtering by reading back', async () => {
+    const { run } = fake((argv) => {
+      if (argv.includes('dummy')) return { exitCode: 2, stdout: '', stderr: 'Error: Unknown device type.\n' };
+      if (argv.includes('netem')) return { exitCode: 2, stdout: '', stderr: 'Error: Specified qdisc kind is unknown.\n' };
+      return undefined;
+    });
+    const caps = await detectCapabilities(run);
+    expect(caps.features.dummy).toBe(false);
+    expect(caps.details.dummy).toBe('dummy: the kernel has no dummy module (ip said: Error: Unknown device type.)');
+    expect(caps.details.netem).toBe('netem: the kernel has no sch_netem module (tc said: Error: Specified qdisc kind is unknown.)');
+    expect(caps.features.bridgeStp).toBe(true);
+    // Created without error but read back without VLAN filtering (the fake shows npbr2 missing).
+    expect(caps.features.bridgeVlanFiltering).toBe(false);
+    expect(caps.details.bridgeVlanFiltering).toMatch(/reads back without it/);
+    clearCapabilitiesCache(run);
+  });
+
+  it('tests nothing in the kernel when no scratch namespace can be made', async () => {
+    const { run, calls } = fake((argv) => (argv[1] === 'netns' && argv[2] === 'add' ? { exitCode: 1, stdout: '', stderr: 'mount --make-shared /run/netns failed: Operation not permitted\n' } : undefined));
+    const caps = await detectCapabilities(run);
+    expect(caps.features.veth).toBe(false);
+    expect(caps.details.veth).toMatch(/^veth: not tested: could not create a scratch namespace \(ip said: mount/);
+    expect(calls.some((c) => c.argv.includes('link'))).toBe(false);
+    clearCapabilitiesCache(run);
+  });
+});
+
+describe('missingFor', () => {
+  const all = (value: boolean, except: Partial<Record<Feature, boolean>> = {}): Capabilities => ({
+    features: Object.fromEntries(FEATURES.map((f) => [f, except[f] ?? value])) as Record<Feature, boolean>,
+    details: Object.fromEntries(FEATURES.map((f) => [f, `${f}: reason`])) as Record<Feature, string>,
+    versions: {},
+  });
+  const topo = (doc: object) => {
+    const r = parseTopology({ version: 1, name: 'lab1', ...doc });
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    return r.topology;
+  };
+  const lab = topo({
+    nodes: [
+      { kind: 'namespace', name: 'ns1' },
+      { kind: 'namespace', name: 'ns2' },
+      { kind: 'bridge', name: 'br0', vlanFiltering: true, stp: true },
+    ],
+    links: [
+      { id: 'l1', a: { node: 'ns1', ifname: 'e0', netem: { delayMs: 20 } }, b: { node: 'br0', ifname: 'p1', vlans: { pvid: 10 } } },
+      { id: 'l2', a: { node: 'ns2', ifname: 'e0', netem: {} }, b: { node: 'br0', ifname: 'p2' } },
+    ],
+  });
+
+  it('is empty when the machine has everything', () => {
+    expect(missingFor(lab, all(true))).toEqual([]);
+  });
+
+  it('names the objects that need a missing feature, in plain words', () => {
+    expect(missingFor(lab, all(true, { netem: false, bridgeVlanFiltering: false }))).toEqual([
+      'Bridge "br0" needs bridge VLAN filtering, which this machine lacks: bridgeVlanFiltering: reason',
+      // l2's empty netem block asks for nothing.
+      'Link "l1" needs link emulation (tc netem), which this machine lacks: netem: reason',
+    ]);
+  });
+
+  it('does not ask for what the topology does not use', () => {
+    const plain = topo({ nodes: [{ kind: 'namespace', name: 'a' }, { kind: 'namespace', name: 'b' }], links: [{ id: 'l', a: { node: 'a', ifname: 'x' }, b: { node: 'b', ifname: 'y' } }] });
+    expect(missingFor(plain, all(false, { ipCommand: true, veth: true }))).toEqual([]);
+    expect(missingFor(plain, all(true, { veth: false }))).toEqual(['Link "l" needs veth pairs, which this machine lacks: veth: reason']);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { IpJsonError, IpLinkList, IpRouteList, parseIpJson, splitJsonDocuments } from './ip-json';
+import { ADDRESS_SHOW, NETNS_LIST_ID, ROUTES_ALL } from './test-support/iproute2-samples';
+
+describe('parseIpJson', () => {
+  it('accepts recorded output and keeps unknown fields out of the way', () => {
+    const links = parseIpJson(IpLinkList, ADDRESS_SHOW, 'ip -j address show');
+    expect(links.map((l) => l.ifname)).toEqual(['lo', 'v1', 'p1', 'p2', 'br0']);
+    expect(parseIpJson(IpRouteList, ROUTES_ALL, 'ip -j route show').length).toBeGreaterThan(10);
+  });
+
+  it('treats empty output as an empty list', () => {
+    expect(parseIpJson(IpLinkList, '\n', 'x')).toEqual([]);
+  });
+
+  it('reports text that is not JSON, naming the command', () => {
+    expect(() => parseIpJson(IpLinkList, 'Object "adress" is unknown, try "ip help".', 'ip -j adress')).toThrow(IpJsonError);
+    expect(() => parseIpJson(IpLinkList, '[{', 'ip -j address show')).toThrow(/ip -j address show printed output that is not JSON/);
+  });
+
+  it('reports a mistyped field with its path instead of crashing later', () => {
+    const bad = JSON.stringify([{ ifindex: 1, ifname: 'lo' }, { ifindex: 'two', ifname: 'v1' }]);
+    expect(() => parseIpJson(IpLinkList, bad, 'ip -j address show in namespace "a"')).toThrow(
+      /ip -j address show in namespace "a" printed JSON of an unexpected shape at 1\.ifindex/,
+    );
+  });
+
+  it('reports an old iproute2 shape (an object instead of a list)', () => {
+    expect(() => parseIpJson(IpLinkList, '{"lo":{}}', 'ip -j address show')).toThrow(/unexpected shape/);
+  });
+});
+
+describe('splitJsonDocuments', () => {
+  it('splits the documents of an `ip -batch` run', () => {
+    const text = `${ADDRESS_SHOW}\n${ROUTES_ALL}\n${NETNS_LIST_ID}\n`;
+    const docs = splitJsonDocuments(text, 'ip -batch');
+    expect(docs).toHaveLength(3);
+    expect(docs[2]).toEqual([{ nsid: 0, name: 'ns2' }, { nsid: 1 }]);
+  });
+
+  it('does not depend on line breaks and ignores brackets inside strings', () => {
+    const a = [{ ifalias: 'x]}[{"y\\\\' }];
+    const text = `${JSON.stringify(a)}[]${JSON.stringify([{ n: '\n' }])}`;
+    expect(splitJsonDocuments(text, 't')).toEqual([a, [], [{ n: '\n' }]]);
+  });
+
+  it('rejects truncated output and stray text', () => {
+    expect(() => splitJsonDocuments('[{"a":1}][{"b":', 't')).toThrow(/truncated/);
+    expect(() => splitJsonDocuments('[] Error: boom', 't')).toThrow(/text outside JSON/);
+    expect(() => splitJsonDocuments(']', 't')).toThrow(/unbalanced/);
+  });
+});

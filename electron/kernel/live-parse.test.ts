@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
+import { linkToIface, netemByDev, netemFromOptions, parseSysctlOutput, portVlans, routeFamily, staticRoutes } from './live-parse';
+import { ADDRESS_SHOW, BRIDGE_VLAN_SHOW, ROUTES_ALL, SYSCTL_OUTPUT, TC_QDISC_SHOW } from './test-support/iproute2-samples';
+
+const links = parseIpJson(IpLinkList, ADDRESS_SHOW, 'sample');
+
+describe('linkToIface', () => {
+  it('normalises every link of a recorded `ip -j -d address show`', () => {
+    expect(links.map(linkToIface)).toEqual([
+      // The loopback's own 127.0.0.1/8 and ::1/128 are the kernel's, not ours.
+      { name: 'lo', kind: 'loopback', mark: 'netplumb:lab1:ns:ns1', mtu: 65536, up: true, addresses: [] },
+      {
+        name: 'v1', kind: 'veth', mark: 'netplumb:lab1:link:l1:a', mtu: 1400, mac: '02:00:00:00:00:01', up: true,
+        // link-local and the SLAAC (dynamic) address are left out; fd00:0:0:0::1 is canonicalised.
+        addresses: ['10.0.0.1/24', 'fd00::1/64'],
+      },
+      { name: 'p1', kind: 'veth', master: 'br0', mtu: 1500, mac: '02:00:00:00:01:01', up: true, addresses: [] },
+      { name: 'p2', kind: 'veth', master: 'br0', mtu: 1500, mac: '02:00:00:00:01:02', up: false, addresses: [] },
+      {
+        name: 'br0', kind: 'bridge', mark: 'netplumb:lab1:node:br0', mtu: 1500, mac: '02:00:00:00:00:b0', up: true,
+        addresses: ['10.9.0.1/24'], bridge: { stp: false, vlanFiltering: true, defaultPvid: 10 },
+      },
+    ]);
+  });
+
+  it('reads STP on and falls back to PVID 1 when the kernel has no VLAN filtering', () => {
+    const [br] = parseIpJson(IpLinkList, JSON.stringify([{ ifindex: 3, ifname: 'b', flags: [], linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1, vlan_filtering: 0 } } }]), 't');
+    expect(linkToIface(br).bridge).toEqual({ stp: true, vlanFiltering: false, defaultPvid: 1 });
+  });
+
+  it('sorts addresses and treats unknown kinds as other', () => {
+    const [l] = parseIpJson(
+      IpLinkList,
+      JSON.stringify([{ ifindex: 7, ifname: 'x', flags: ['UP'], linkinfo: { info_kind: 'macvlan' }, addr_info: [
+        { family: 'inet6', local: 'fd00::2', prefixlen: 64 }, { family: 'inet', local: '10.2.0.1', prefixlen: 16 }, { family: 'inet', local: '10.10.0.1', prefixlen: 16 },
+      ] }]),
+      't',
+    );
+    expect(linkToIface(l)).toEqual({ name: 'x', kind: 'other', up: true, addresses: ['10.10.0.1/16', '10.2.0.1/16', 'fd00::2/64'] });
+  });
+});
+
+describe('staticRoutes', () => {
+  it('keeps only static unicast routes of table main, normalised and sorted', () => {
+    expect(staticRoutes(parseIpJson(IpRouteList, ROUTES_ALL, 'sample'))).toEqual([
+      { to: '10.5.5.5/32', family: 4, dev: 'v1' },
+      { to: '10.8.0.0/16', family: 4, via: '10.0.0.3', dev: 'v1', metric: 20 },
+      { to: '10.9.0.0/16', family: 4, via: '10.0.0.2', dev: 'v1' },
+      // A multipath route is kept, without a single next hop.
+      { to: '192.168.7.0/24', family: 4 },
+      // An IPv4 route via an IPv6 next hop (RFC 5549).
+      { to: '192.168.8.0/24', family: 4, via: 'fd00::2', dev: 'v1' },
+      { to: 'default', family: 4, dev: 'v1' },
+      { to: 'default', family: 6, dev: 'v1' },
+      { to: 'fd09::/32', family: 6, via: 'fd00::2', dev: 'v1' },
+      { to: 'fd0a::/48', family: 6, via: 'fd00::3', dev: 'v1', metric: 5 },
+      { to: 'fd0b::7/128', family: 6, dev: 'v1' },
+    ]);
+  });
+
+  it('tells the family of a default route without a gateway by the IPv6-only pref field', () => {
+    const rs = parseIpJson(IpRouteList, JSON.stringify([{ dst: 'default', dev: 'a' }, { dst: 'default', dev: 'a', pref: 'medium' }, { dst: 'default', gateway: 'fd00::1' }]), 't');
+    expect(rs.map(routeFamily)).toEqual([4, 6, 6]);
+  });
+
+  it('treats a missing protocol (ip without -d) as boot', () => {
+    const rs = parseIpJson(IpRouteList, JSON.stringify([{ dst: '10.1.0.0/16', gateway: '10.0.0.1', dev: 'e', flags: [] }]), 't');
+    expect(staticRoutes(rs)).toEqual([{ to: '10.1.0.0/16', family: 4, via: '10.0.0.1', dev: 'e' }]);
+  });
+});
+
+describe('portVlans', () => {
+  it('maps PVID/Egress Untagged flags and expands ranges', () => {
+    const v = portVlans(parseIpJson(BridgeVlanList, BRIDGE_VLAN_SHOW, 'sample'));
+    expect(Object.fromEntries(v)).toEqual({
+      p1: { pvid: 10, untagged: [10], tagged: [20, 21, 22, 30] },
+      p2: { pvid: 1, untagged: [5], tagged: [1] },
+      br0: { pvid: 10, untagged: [10], tagged: [] },
+    });
+  });
+});
+
+describe('netem', () => {
+  it('reads only root netem qdiscs, in ms, percent and kbit/s', () => {
+    const m = netemByDev(parseIpJson(TcQdiscList, TC_QDISC_SHOW, 'sample'), 'sample');
+    expect(Object.fromEntries(m)).toEqual({ v1: { delayMs: 50, jitterMs: 10, lossPercent: 1, rateKbit: 1000 } });
+  });
+
+  it('rounds the kernel fixed-point values and leaves zero fields out', () => {
+    // 33.3333ms printed with %g; 0.5% stored as a 32-bit fraction.
+    expect(netemFromOptions({ delay: { delay: 0.0333333, jitter: 0 }, 'loss-random': { loss: 0.00500000011641532 } })).toEqual({ delayMs: 33.333, lossPercent: 0.5 });
+    expect(netemFromOptions({ limit: 1000 })).toEqual({});
+  });
+
+  it('names the device when netem options have an odd shape', () => {
+    const q = parseIpJson(TcQdiscList, JSON.stringify([{ kind: 'netem', dev: 'v9', root: true, options: { delay: { delay: 'soon' } } }]), 't');
+    expect(() => netemByDev(q, 'tc -j qdisc show in namespace "x"')).toThrow(/netem on v9.*delay\.delay/);
+  });
+});
+
+describe('parseSysctlOutput', () => {
+  it('pairs keys with values', () => {
+    expect(parseSysctlOutput(SYSCTL_OUTPUT)).toEqual({
+      'net.ipv4.ip_forward': '1',
+      'net.ipv6.conf.all.forwarding': '0',
+      'net.ipv4.conf.all.rp_filter': '2',
+    });
+    expect(parseSysctlOutput('net.bridge.bridge-nf-call-iptables = 0\n\n')).toEqual({ 'net.bridge.bridge-nf-call-iptables': '0' });
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import type { KNamespace } from '../../shared/plan/kstate';
+import { IpJsonError } from './ip-json';
+import { LiveReadError, readLive } from './live-read';
+import { execaRunner, recordingRunner, type Runner } from './runner';
+import { NOT_ROOT_REASON, isRoot, uniqueName, withScratchLab } from './test-support/scratch-netns';
+import { ADDRESS_SHOW, BRIDGE_VLAN_SHOW, NETNS_LIST_ID, ROUTES_ALL, TC_QDISC_SHOW } from './test-support/iproute2-samples';
+
+/** A runner that counts the processes it starts. */
+function counting(inner: Runner = execaRunner) {
+  const calls: string[][] = [];
+  const run: Runner = (argv, opts) => {
+    calls.push([...argv]);
+    return inner(argv, opts);
+  };
+  return { run, calls };
+}
+
+describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, () => {
+  it('reads a hand-made lab exactly', async () => {
+    await withScratchLab(async (lab) => {
+      const [a, b] = await lab.netns(2);
+      const r = lab.rootIface('npr');
+      // The classic tutorial's commands, one per step.
+      await lab.ip('-n', a, 'link', 'set', 'lo', 'alias', `netplumb:t1:ns:${a}`);
+      await lab.ip('-n', a, 'link', 'set', 'lo', 'up');
+      await lab.ip('-n', a, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', b);
+      await lab.ip('link', 'add', r, 'type', 'veth', 'peer', 'name', 'vr', 'netns', b);
+      await lab.ip('-n', b, 'link', 'add', 'br0', 'type', 'bridge', 'stp_state', '1');
+      await lab.ip('-n', b, 'link', 'set', 'br0', 'address', '02:00:00:00:0b:00', 'mtu', '1400', 'alias', 'netplumb:t1:node:br0');
+      await lab.ip('-n', b, 'link', 'set', 'vb', 'master', 'br0');
+      await lab.ip('-n', b, 'link', 'set', 'vr', 'master', 'br0');
+      await lab.ip('-n', a, 'link', 'set', 'va', 'address', '02:00:00:00:0a:01', 'mtu', '1400', 'alias', 'netplumb:t1:link:l1:a');
+      await lab.ip('-n', b, 'link', 'set', 'vb', 'address', '02:00:00:00:0b:01', 'mtu', '1400');
+      await lab.ip('-n', b, 'link', 'set', 'vr', 'address', '02:00:00:00:0b:02');
+      await lab.ip('link', 'set', r, 'address', '02:00:00:00:00:99');
+      for (const [ns, dev] of [[a, 'va'], [b, 'vb'], [b, 'vr'], [b, 'br0']]) await lab.ip('-n', ns, 'link', 'set', dev, 'up');
+      await lab.ip('-n', a, 'addr', 'add', '10.0.0.1/24', 'dev', 'va');
+      await lab.ip('-n', a, 'addr', 'add', 'fd00::1/64', 'dev', 'va', 'nodad');
+      await lab.ip('-n', b, 'addr', 'add', '10.0.0.2/24', 'dev', 'br0');
+      await lab.ip('-n', b, 'addr', 'add', 'fd00::2/64', 'dev', 'br0', 'nodad');
+      await lab.ip('-n', a, 'route', 'add', '10.9.0.0/16', 'via', '10.0.0.2');
+      await lab.ip('-n', a, 'route', 'add', '10.8.0.0/16', 'via', '10.0.0.2', 'metric', '7', 'proto', 'static');
+      await lab.ip('-n', a, '-6', 'route', 'add', 'fd09::/32', 'via', 'fd00::2');
+      await lab.ip('-n', a, '-6', 'route', 'add', 'default', 'via', 'fd00::2');
+      await lab.ip('-n', b, 'route', 'add', '10.7.0.0/16', 'dev', 'br0');
+
+      const { run, calls } = counting();
+      const state = await readLive(run, { namespaces: [a, b] });
+      const expected: Record<string, KNamespace> = {
+        [a]: {
+          name: a,
+          mark: `netplumb:t1:ns:${a}`,
+          sysctls: {},
+          ifaces: {
+            lo: { name: 'lo', kind: 'loopback', mark: `netplumb:t1:ns:${a}`, mtu: 65536, up: true, addresses: [] },
+            va: {
+              name: 'va', kind: 'veth', mark: 'netplumb:t1:link:l1:a', peer: { ns: b, name: 'vb' }, mtu: 1400,
+              mac: '02:00:00:00:0a:01', up: true, addresses: ['10.0.0.1/24', 'fd00::1/64'],
+            },
+          },
+          routes: [
+            { to: '10.8.0.0/16', family: 4, via: '10.0.0.2', dev: 'va', metric: 7 },
+            { to: '10.9.0.0/16', family: 4, via: '10.0.0.2', dev: 'va' },
+            { to: 'default', family: 6, via: 'fd00::2', dev: 'va' },
+            { to: 'fd09::/32', family: 6, via: 'fd00::2', dev: 'va' },
+          ],
+        },
+        [b]: {
+          name: b,
+          sysctls: {},
+          ifaces: {
+            lo: { name: 'lo', kind: 'loopback', mtu: 65536, up: false, addresses: [] },
+            vb: { name: 'vb', kind: 'veth', peer: { ns: a, name: 'va' }, master: 'br0', mtu: 1400, mac: '02:00:00:00:0b:01', up: true, addresses: [] },
+            // The peer is in the root namespace, which was not part of the read: looked up once.
+            vr: { name: 'vr', kind: 'veth', peer: { ns: '', name: r }, master: 'br0', mtu: 1500, mac: '02:00:00:00:0b:02', up: true, addresses: [] },
+            br0: {
+              name: 'br0', kind: 'bridge', mark: 'netplumb:t1:node:br0', mtu: 1400, mac: '02:00:00:00:0b:00', up: true,
+              addresses: ['10.0.0.2/24', 'fd00::2/64'], bridge: { stp: true, vlanFiltering: false, defaultPvid: 1 },
+            },
+          },
+          routes: [{ to: '10.7.0.0/16', family: 4, dev: 'br0' }],
+        },
+      };
+      expect(state.namespaces).toEqual(expected);
+      // One process per namespace, plus one root lookup for vr's peer.
+      expect(calls.filter((c) => c.includes('-batch'))).toHaveLength(3);
+      expect(calls).toHaveLength(3);
+
+      // With the root namespace in the read, the root end is there too.
+      const withRoot = await readLive(execaRunner, { namespaces: [a, b], includeRoot: true });
+      expect(withRoot.namespaces[''].ifaces[r]).toEqual({
+        name: r, kind: 'veth', peer: { ns: b, name: 'vr' }, mtu: 1500, mac: '02:00:00:00:00:99', up: false, addresses: [],
+      });
+      expect(withRoot.namespaces[b]).toEqual(expected[b]);
+      expect(withRoot.namespaces[a]).toEqual(expected[a]);
+      // 'all' covers every named namespace, ours included.
+      const all = await readLive(execaRunner, { namespaces: 'all' });
+      expect(all.namespaces[a]).toEqual(expected[a]);
+      expect(all.namespaces['']).toBeUndefined();
+    });
+  });
+
+  it('reads the allowlisted sysctls that exist, with one process per namespace', async () => {
+    await withScratchLab(async (lab) => {
+      const [a, b] = await lab.netns(2);
+      await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
+      const { run, calls } = counting();
+      const state = await readLive(run, { namespaces: [a, b], sysctls: true });
+      expect(calls).toHaveLength(4);
+      expect(state.namespaces[a].sysctls['net.ipv4.ip_forward']).toBe('0');
+      expect(state.namespaces[b].sysctls['net.ipv4.ip_forward']).toBe('1');
+      // Each key checked on its own: present with the same value, or absent when the kernel lacks it.
+      for (const key of SYSCTL_ALLOWLIST) {
+        const own = await execaRunner(['ip', 'netns', 'exec', a, 'sysctl', '-n', key]);
+        if (own.exitCode === 0) expect(state.namespaces[a].sysctls[key], key).toBe(own.stdout.trim());
+        else expect(state.namespaces[a].sysctls[key], key).toBeUndefined();
+      }
+      expect(Object.keys(state.namespaces[b].sysctls).every((k) => (SYSCTL_ALLOWLIST as readonly string[]).includes(k))).toBe(true);
+    });
+  });
+
+  it('reports a missing namespace as absent', async () => {
+    await withScratchLab(async (lab) => {
+      const [a] = await lab.netns(1);
+      const missing = uniqueName('npgone');
+      const state = await readLive(execaRunner, { namespaces: [a, missing] });
+      expect(Object.keys(state.namespaces)).toEqual([a]);
+    });
+  });
+
+  it('reports a namespace deleted while it is being read as absent', async () => {
+    await withScratchLab(async (lab) => {
+      const [a, b] = await lab.netns(2);
+      // Deletes b right before its first command runs.
+      const racing: Runner = async (argv, opts) => {
+        if (argv.includes(b)) await execaRunner(['ip', 'netns', 'del', b]);
+        return execaRunner(argv, opts);
+      };
+      const state = await readLive(racing, { namespaces: [a, b], sysctls: true });
+      expect(Object.keys(state.namespaces)).toEqual([a]);
+    });
+  });
+});
+
+/** A fake kernel answering from the recorded samples (netem and VLAN filtering, which this kernel lacks). */
+function sampleKernel() {
+  return recordingRunner((argv) => {
+    const line = argv.join(' ');
+    if (line === 'ip -j -d -n ns1 -batch -') return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n${NETNS_LIST_ID}\n`, stderr: '' };
+    if (line === 'tc -j -n ns1 qdisc show') return { exitCode: 0, stdout: TC_QDISC_SHOW, stderr: '' };
+    if (line === 'bridge -j -n ns1 vlan show') return { exitCode: 0, stdout: BRIDGE_VLAN_SHOW, stderr: '' };
+    if (line === 'ip -j -n ns2 -batch -') {
+      return { exitCode: 0, stdout: '[{"ifindex":1,"ifname":"lo","flags":[]},{"ifindex":2,"ifname":"v2","flags":[],"link_index":2,"link_netnsid":0}]\n[{"nsid":0,"name":"ns1"}]\n', stderr: '' };
+    }
+    return { exitCode: 1, stderr: `unexpected command: ${line}`, stdout: '' };
+  });
+}
+
+describe('readLive with recorded output', () => {
+  it('combines links, routes, VLANs and netem into one namespace', async () => {
+    const { run, calls } = sampleKernel();
+    const state = await readLive(run, { namespaces: ['ns1'] });
+    const ns = state.namespaces.ns1;
+    expect(ns.mark).toBe('netplumb:lab1:ns:ns1');
+    expect(ns.ifaces.v1.netem).toEqual({ delayMs: 50, jitterMs: 10, lossPercent: 1, rateKbit: 1000 });
+    expect(ns.ifaces.v1.peer).toEqual({ ns: 'ns2', name: 'v2' });
+    expect(ns.ifaces.p1.vlans).toEqual({ pvid: 10, untagged: [10], tagged: [20, 21, 22, 30] });
+    expect(ns.ifaces.p2.vlans).toEqual({ pvid: 1, untagged: [5], tagged: [1] });
+    // A veth pair inside one namespace: the peer is found by ifindex.
+    expect(ns.ifaces.p1.peer).toEqual({ ns: 'ns1', name: 'p2' });
+    // The bridge's own VLAN entry is not a port setting; netem under htb is not ours.
+    expect(ns.ifaces.br0.vlans).toBeUndefined();
+    expect(ns.ifaces.p1.netem).toBeUndefined();
+    expect(ns.routes).toHaveLength(10);
+    expect(calls.map((c) => c.argv.join(' ')).sort()).toEqual([
+      'bridge -j -n ns1 vlan show',
+      'ip -j -d -n ns1 -batch -',
+      'ip -j -n ns2 -batch -',
+      'tc -j -n ns1 qdisc show',
+    ]);
+    expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe('address show\nroute show table all\nnetns list-id\n');
+  });
+
+  it('treats a namespace that vanishes between commands as absent', async () => {
+    const inner = sampleKernel();
+    const run: Runner = async (argv, opts) =>
+      argv[0] === 'tc' ? { exitCode: 255, stdout: '', stderr: 'Cannot open network namespace "ns1": No such file or directory\n' } : inner.run(argv, opts);
+    expect((await readLive(run, { namespaces: ['ns1'] })).namespaces).toEqual({});
+  });
+
+  it('reports other failures and odd output clearly', async () => {
+    const denied: Runner = async () => ({ exitCode: 255, stdout: '', stderr: 'setting the network namespace "ns1" failed: Operation not permitted\n' });
+    await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(LiveReadError);
+    await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(/namespace "ns1".*Operation not permitted/);
+    const odd: Runner = async () => ({ exitCode: 0, stdout: '[{"ifname":"lo"}]\n[]\n[]\n', stderr: '' });
+    await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(IpJsonError);
+    await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(/address show in namespace "ns1".*0\.ifindex/);
+    const short: Runner = async () => ({ exitCode: 0, stdout: '[]\n', stderr: '' });
+    await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 3/);
+  });
+
+  it('refuses names that are not plain namespace names, before running anything', async () => {
+    const { run, calls } = recordingRunner();
+    await expect(readLive(run, { namespaces: ['../etc'] })).rejects.toThrow(/not a valid namespace name/);
+    await expect(readLive(run, { namespaces: ['-n'] })).rejects.toThrow(LiveReadError);
+    expect(calls).toEqual([]);
+  });
+});
