@@ -89,6 +89,14 @@ describe('routes', () => {
     expect(withCode(ps, 'duplicate-route')).toMatchObject([{ path: ['nodes', 2, 'routes', 1, 'to'] }]);
   });
 
+  it('routes through a down interface', () => {
+    const ps = validate(variant((d) => ((d.links[1].a.up = false), (d.nodes[2].routes = [{ to: '10.9.0.0/16', via: '10.0.2.2' }, { to: '10.8.0.0/16', dev: 'eth1' }]))));
+    expect(withCode(ps, 'gateway-interface-down')).toMatchObject([{ severity: 'error', path: ['nodes', 2, 'routes', 0, 'via'], nodeId: 'r1' }]);
+    expect(withCode(ps, 'route-interface-down')).toMatchObject([{ severity: 'error', path: ['nodes', 2, 'routes', 1, 'dev'], nodeId: 'r1' }]);
+    const gw = validate(variant((d) => (d.links[0].a.up = false)));
+    expect(withCode(gw, 'gateway-interface-down')).toMatchObject([{ path: ['nodes', 0, 'gateway', 'ipv4'], nodeId: 'ns1' }]);
+  });
+
   it('link-local next hop without dev is a warning', () => {
     const ps = validate(routes([{ to: 'fd00:9::/64', via: 'fe80::1' }]));
     expect(withCode(ps, 'gateway-link-local')).toMatchObject([{ severity: 'warning' }]);

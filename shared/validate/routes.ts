@@ -31,6 +31,9 @@ function localView(ctx: Ctx, n: NetnsNode): Local {
   return { ifaces, subnets, ownIps };
 }
 
+/** Bridges are always brought up; link ends follow their `up` field. */
+const isUp = (i: L3Iface) => i.end?.end.up !== false;
+
 /**
  * Checks one next hop. Returns a problem code and reason, or null when it is
  * reachable. `dev` (when given) restricts the check to that interface.
@@ -45,7 +48,12 @@ function checkNextHop(local: Local, via: string, fam: Family | undefined, dev: s
     return null;
   }
   const candidates = local.subnets.filter((s) => dev === undefined || s.iface.name === dev);
-  if (candidates.some((s) => contains(s.cidr, via))) return null;
+  const hits = candidates.filter((s) => contains(s.cidr, via));
+  if (hits.some((s) => isUp(s.iface))) return null;
+  if (hits.length) {
+    // The kernel refuses a next hop whose only connected interface is administratively down.
+    return { code: 'gateway-interface-down', severity: 'error', reason: `next hop ${via} is only reachable through ${hits[0].iface.what}, which is set down (up: false); the kernel refuses routes through a down interface` };
+  }
   const have = candidates.map((s) => networkOf(s.cidr)).filter((x, i, a) => a.indexOf(x) === i);
   const on = dev === undefined ? "any of this node's interfaces" : `interface "${dev}"`;
   return {
@@ -102,6 +110,10 @@ export function checkRoutes(ctx: Ctx): void {
         const port = ctx.ends.find((e) => e.isPort && e.ns === n.id && e.end.ifname === r.dev);
         const why = port ? `; it is a port of bridge ${port.node!.id}, use the bridge "${(port.node as { name: string }).name}" instead` : `; its interfaces are ${local.ifaces.map((x) => `"${x.name}"`).join(', ') || 'none'}`;
         ctx.add({ code: 'route-unknown-dev', severity: 'error', message: `${who}: ${rname}: interface "${r.dev}" is not one of this node's interfaces${why}.`, path: at('dev'), nodeId: n.id });
+      }
+      const devIface = r.dev === undefined ? undefined : local.ifaces.find((x) => x.name === r.dev);
+      if (devIface && !isUp(devIface)) {
+        ctx.add({ code: 'route-interface-down', severity: 'error', message: `${who}: ${rname}: interface "${r.dev}" is set down (up: false); the kernel refuses routes through a down interface.`, path: at('dev'), nodeId: n.id });
       }
       if (r.via !== undefined) {
         const devOk = r.dev === undefined || local.ifaces.some((x) => x.name === r.dev);
