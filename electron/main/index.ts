@@ -1,0 +1,182 @@
+/**
+ * Electron main process: app lifecycle, the one window, the app:// protocol,
+ * IPC through validatedHandle, native menus, unsaved-work prompts.
+ *
+ * Kernel work: in this process when running as root, otherwise through the
+ * privileged helper (see electron/kernel/privilege.ts).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, type WebContents } from 'electron';
+import type { EventName, EventPayload } from '../../shared/ipc/contract';
+import { createHandlerContext } from '../kernel/context';
+import { listExamples } from '../kernel/examples';
+import { checkEvent, type HandlerContext } from '../kernel/handlers';
+import { runningAsRoot } from '../kernel/privilege';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { DocumentSession } from './document';
+import { registerContractHandlers } from './ipc';
+import { buildMenu } from './menu';
+import { APP_URL } from './policy';
+import { hardenAllContents, hardenSession } from './security';
+import { SettingsStore } from './settings';
+import { createMainWindow } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // .vite/build
+const DEV_URL: string | undefined = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const RENDERER_DIR = path.join(here, '..', 'renderer');
+const PRELOAD = path.join(here, 'preload.js');
+const OPENABLE = /\.(ya?ml|json)$/i;
+
+// Why --no-sandbox only as root: Chromium refuses to start its sandbox as
+// root, so the switch is required there; app:info tells the window so
+// (ROOT_ELECTRON_NOTICE). Everywhere else the OS sandbox stays on.
+if (runningAsRoot()) app.commandLine.appendSwitch('no-sandbox');
+app.enableSandbox();
+registerAppScheme();
+
+let win: BrowserWindow | null = null;
+let doc: DocumentSession | null = null;
+let baseCtx: HandlerContext | null = null;
+let disposeCtx = () => {};
+let settings: SettingsStore;
+let closing = false;
+const pendingFiles: string[] = process.argv.slice(1).filter((a) => OPENABLE.test(a) && !a.startsWith('-'));
+
+const appRoot = app.getAppPath();
+const examplesDir = app.isPackaged ? path.join(process.resourcesPath, 'examples') : path.join(appRoot, 'examples');
+
+function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  const checked = checkEvent(event, payload);
+  if (checked && win && !win.isDestroyed()) win.webContents.send(event, checked);
+}
+
+async function refreshMenu(): Promise<void> {
+  const examples = (await listExamples(examplesDir)).map(({ id, title }) => ({ id, title }));
+  const s = settings.get();
+  Menu.setApplicationMenu(
+    buildMenu(
+      {
+        command: (command, exampleId) => send('menu:command', { command, ...(exampleId ? { exampleId } : {}) }),
+        guarded: (command, exampleId) => {
+          void doc?.confirmDiscard(command === 'new' ? 'starting a new lab' : 'opening an example').then((ok) => {
+            if (ok) send('menu:command', { command, ...(exampleId ? { exampleId } : {}) });
+          });
+        },
+        open: () => void menuOpen('open'),
+        importFile: () => void menuOpen('import'),
+        openRecent: (file) => void doc?.openPath(file),
+        clearRecent: () => {
+          settings.update((x) => ({ ...x, recent: [] }));
+          app.clearRecentDocuments();
+          void refreshMenu();
+        },
+        setTheme: (theme) => {
+          nativeTheme.themeSource = theme;
+          settings.update((x) => ({ ...x, theme }));
+          void refreshMenu();
+        },
+        about: () => void about(),
+      },
+      { recent: s.recent, examples, theme: s.theme, dev: DEV_URL !== undefined },
+    ),
+  );
+}
+
+async function menuOpen(purpose: 'open' | 'import'): Promise<void> {
+  if (!doc) return;
+  try {
+    const r = await doc.open(purpose);
+    if (!r.cancelled && r.text !== undefined && r.fileName) send('file:opened', { text: r.text, fileName: r.fileName, purpose });
+  } catch (e) {
+    if (win) await dialog.showMessageBox(win, { type: 'error', message: 'Could not open the file', detail: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function about(): Promise<void> {
+  if (!win || !baseCtx) return;
+  const p = await baseCtx.privilege();
+  await dialog.showMessageBox(win, {
+    type: 'info',
+    message: `netplumb ${baseCtx.version}`,
+    detail: [`Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}`, `Kernel access: ${p.privilege}`, p.notice ?? ''].filter(Boolean).join('\n'),
+  });
+}
+
+/** The handler context for a request from `sender` (our window). */
+function ctxFor(sender: WebContents): HandlerContext {
+  if (!baseCtx || !doc) throw new Error('netplumb is still starting');
+  const d = doc;
+  return {
+    ...baseCtx,
+    emit: (event, payload) => {
+      const checked = checkEvent(event, payload);
+      if (checked && !sender.isDestroyed()) sender.send(event, checked);
+    },
+    desktop: {
+      'document:state': async (req) => (d.setState(req.fileName, req.dirty), {}),
+      'file:open': (req) => d.open(req.purpose),
+      'file:save': (req) => d.save(req),
+    },
+  };
+}
+
+function createWindow(): void {
+  const w = createMainWindow(PRELOAD, settings);
+  win = w;
+  doc = new DocumentSession(w, settings, send, () => void refreshMenu());
+  w.on('close', (event) => {
+    if (closing || !doc?.dirty) return;
+    event.preventDefault();
+    void doc.confirmDiscard('closing').then((ok) => {
+      if (ok) {
+        closing = true;
+        w.close();
+      }
+    });
+  });
+  w.on('closed', () => {
+    if (win === w) {
+      win = null;
+      doc = null;
+    }
+  });
+  w.webContents.on('did-finish-load', () => {
+    for (const f of pendingFiles.splice(0)) void doc?.openPath(path.resolve(f));
+  });
+  void (DEV_URL ? w.loadURL(DEV_URL) : w.loadURL(APP_URL));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_e, argv) => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+    for (const f of argv.slice(1).filter((a) => OPENABLE.test(a) && !a.startsWith('-'))) void doc?.openPath(path.resolve(f));
+  });
+
+  hardenAllContents(DEV_URL);
+
+  void app.whenReady().then(async () => {
+    settings = new SettingsStore(app.getPath('userData'));
+    nativeTheme.themeSource = settings.get().theme;
+    hardenSession(DEV_URL);
+    handleAppProtocol(RENDERER_DIR);
+    const created = await createHandlerContext({ mode: 'electron', appRoot, examplesDir });
+    baseCtx = created.ctx;
+    disposeCtx = created.dispose;
+    registerContractHandlers(ctxFor, { isOurContents: (wc) => win !== null && wc === win.webContents, devServerUrl: DEV_URL });
+    await refreshMenu();
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => disposeCtx());
+}

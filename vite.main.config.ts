@@ -1,0 +1,17 @@
+/**
+ * Vite build of the Electron main process (Forge merges its defaults in).
+ * Built as an ES module (.vite/build/main.js) because package.json says
+ * "type": "module"; electron and Node built-ins stay external.
+ */
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  build: {
+    lib: {
+      entry: 'electron/main/index.ts',
+      formats: ['es'],
+      fileName: () => 'main.js',
+    },
+    sourcemap: true,
+  },
+});
