@@ -5,7 +5,7 @@
  */
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
-import { driftFromChanges, plan, resolve, type KState, type Resolved } from '../../shared/plan';
+import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
 import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
 import { LabStore, type LabRecord } from './lab-store';
@@ -146,6 +146,8 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         };
       }
       journal.close(true);
+      const deletedNs = new Set(changes.filter((ch) => ch.batch?.[0] === 'netns' && ch.batch[1] === 'delete').map((ch) => ch.batch![2]));
+      if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
     }
     await writeRecord(store, topology, p, o);
     return { problems: c.problems, result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started } };
@@ -187,6 +189,7 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     const r = plan(emptyLab(lab), live, { existingNamespaces: existing, ownedNamespaces: owned });
     const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels, owned) });
     if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
+    await waitUntilGone(runner, lab);
     store.removeLab(lab);
     return { removed: r.changes.map((ch) => ch.target.name) };
   });
@@ -208,4 +211,20 @@ export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
       ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
     };
   });
+}
+
+/**
+ * The kernel tears a deleted namespace down asynchronously: veth ends whose
+ * peer lived there linger for a moment. Wait (briefly) until none of the
+ * lab's interfaces is left in the root namespace, so "destroyed" means gone.
+ */
+async function waitUntilGone(runner: Runner, lab: string, deletedNs?: ReadonlySet<string>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const root = await readLive(runner, { namespaces: [], includeRoot: true });
+    const left = Object.values(root.namespaces[''].ifaces).filter(
+      (f) => markLab(f.mark) === lab && (!deletedNs || (f.kind === 'veth' && (f.peer === undefined || deletedNs.has(f.peer.ns)))),
+    );
+    if (!left.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

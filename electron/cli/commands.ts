@@ -1,0 +1,256 @@
+/** The CLI's commands: validate, plan, apply, status, destroy, list, serve. */
+import { existsSync, statSync } from 'node:fs';
+import { hasErrors, type Problem } from '../../shared/validate';
+import type { Engine } from '../kernel/engine-facade';
+import { localEngine } from '../kernel/engine-facade';
+import { chooseEngine, runningAsRoot } from '../kernel/privilege';
+import type { ParsedArgs } from './args';
+import { loadFile, type Loaded } from './load';
+import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
+import { APP_ROOT } from './serve';
+
+export interface Command {
+  help: string;
+  valued?: string[];
+  run(args: ParsedArgs, raw: readonly string[]): Promise<number>;
+}
+
+const EXIT = { ok: 0, invalid: 1, kernel: 2, drift: 3 } as const;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+const json = (v: unknown) => out(JSON.stringify(v, null, 2));
+
+/** The engine in this process when root, else the privileged helper; null when neither is possible. */
+async function kernelEngine(): Promise<Engine | null> {
+  if (runningAsRoot()) return localEngine;
+  const c = await chooseEngine('browser', APP_ROOT);
+  return c.privilege === 'none' ? null : c.engine;
+}
+
+const NEED_ROOT =
+  'netplumb needs root to read or change network namespaces. Run it with sudo, or install the privileged helper (see README: "Running without root").';
+
+function printProblems(problems: readonly Problem[], file?: string) {
+  for (const p of problems) err(formatProblem(p, file));
+}
+
+/** Loads FILE; prints problems; returns undefined (and the exit code) when it cannot go on. */
+function loadOrFail(args: ParsedArgs, usage: string): { loaded?: Loaded; file?: string; code?: number } {
+  const file = args.positionals[0];
+  if (!file) {
+    err(`usage: ${usage}`);
+    return { code: EXIT.invalid };
+  }
+  const loaded = loadFile(file);
+  if (!args.flags.json) printProblems(loaded.problems, file);
+  if (!loaded.topology || hasErrors(loaded.problems)) {
+    if (args.flags.json) json({ file, ok: false, problems: loaded.problems });
+    else err(red(`${file}: not valid; nothing was changed.`));
+    return { code: EXIT.invalid };
+  }
+  return { loaded, file };
+}
+
+const progressLine = (quiet: boolean) => {
+  let last = 0;
+  return (p: { done: number; total: number; phase: string; current?: string }) => {
+    if (quiet || !process.stderr.isTTY) return;
+    const now = Date.now();
+    if (now - last < 80 && p.done < p.total) return;
+    last = now;
+    const text = `${p.phase === 'rollback' ? 'rolling back' : 'applying'} [${p.done}/${p.total}] ${p.current ?? ''}`;
+    process.stderr.write(`\r\u001b[K${text.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+    if (p.done >= p.total) process.stderr.write('\r\u001b[K');
+  };
+};
+
+async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>): Promise<number> {
+  const engine = await kernelEngine();
+  if (!engine) {
+    if (args.flags.json) json({ ok: false, error: NEED_ROOT });
+    else err(NEED_ROOT);
+    return EXIT.invalid;
+  }
+  try {
+    return await fn(engine);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (args.flags.json) json({ ok: false, error: message });
+    else err(red(message));
+    return /being changed by another|locked by another|not a valid/.test(message) ? EXIT.invalid : EXIT.kernel;
+  }
+}
+
+const notices = (quiet: boolean) => (m: string) => !quiet && err(bold('note: ') + m);
+
+export const COMMANDS: Record<string, Command> = {
+  validate: {
+    help: `usage: netplumb validate FILE [--json]
+
+Checks a topology file (YAML or JSON) without touching the kernel. Problems are
+printed as FILE:LINE:COLUMN. Exit 0 when valid, 1 when not.`,
+    async run(args) {
+      const file = args.positionals[0];
+      if (!file) return err('usage: netplumb validate FILE [--json]'), EXIT.invalid;
+      const l = loadFile(file);
+      const ok = !!l.topology && !hasErrors(l.problems);
+      if (args.flags.json) json({ file, ok, problems: l.problems });
+      else {
+        printProblems(l.problems, file);
+        out(ok ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${l.topology!.nodes.length} nodes, ${l.topology!.links.length} links).` : red(`${file} is not valid.`));
+      }
+      return ok ? EXIT.ok : EXIT.invalid;
+    },
+  },
+  plan: {
+    help: `usage: netplumb plan FILE [--json]
+
+Reads the kernel and prints the exact commands that "apply" would run, each
+with its reason, grouped by namespace. Changes nothing. Exit 0 when the lab is
+in sync, 3 when there are changes to apply, 1 when the file is invalid or a
+name collides with an object netplumb does not own.`,
+    async run(args) {
+      const { loaded, code } = loadOrFail(args, 'netplumb plan FILE [--json]');
+      if (!loaded) return code!;
+      return withEngine(args, async (engine) => {
+        const r = await engine.planDocument(loaded.doc, { refresh: true, onNotice: notices(!!args.flags.json) });
+        const lab = loaded.topology!.name;
+        if (hasErrors(r.problems)) {
+          if (args.flags.json) json({ lab, ok: false, problems: r.problems, changes: [] });
+          else printProblems(r.problems.filter((p) => p.line === undefined)), err(red('Refused: nothing was changed.'));
+          return EXIT.invalid;
+        }
+        if (args.flags.json) json({ lab, ok: true, inSync: r.changes.length === 0, changes: r.changes });
+        else out(formatPlan(lab, r.changes));
+        return r.changes.length ? EXIT.drift : EXIT.ok;
+      });
+    },
+  },
+  apply: {
+    help: `usage: netplumb apply FILE [--refresh] [--quiet] [--json]
+
+Makes the kernel match the file: creates namespaces, bridges, veth pairs,
+addresses, routes, sysctls; changes only what differs; removes what this lab
+made and the file no longer has. Every step is journaled; on any failure the
+steps already done are undone in reverse and the host is left as it was.
+
+  --refresh  read every namespace of the lab from the kernel first (default:
+             only those whose part of the file changed since the last apply;
+             use it to repair drift shown by "netplumb status")
+
+Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
+(rolled back).`,
+    async run(args) {
+      const { loaded, file, code } = loadOrFail(args, 'netplumb apply FILE');
+      if (!loaded) return code!;
+      return withEngine(args, async (engine) => {
+        const quiet = !!args.flags.json || !!args.flags.quiet;
+        const r = await engine.applyDocument(loaded.doc, { refresh: !!args.flags.refresh, onProgress: progressLine(quiet), onNotice: notices(quiet), file });
+        const lab = loaded.topology!.name;
+        if (!r.result) {
+          if (args.flags.json) json({ lab, ok: false, problems: r.problems });
+          else printProblems(r.problems.filter((p) => p.line === undefined)), err(red('Refused: nothing was changed.'));
+          return EXIT.invalid;
+        }
+        if (args.flags.json) json({ ...r.result, problems: r.problems });
+        else if (r.result.ok) {
+          out(r.result.steps ? `${green('✓')} Applied lab "${lab}": ${r.result.steps} change${r.result.steps === 1 ? '' : 's'} in ${r.result.durationMs} ms.` : `${green('✓')} Lab "${lab}" is already in sync: nothing to do.`);
+        } else err(red(r.result.error ?? 'apply failed'));
+        return r.result.ok ? EXIT.ok : EXIT.kernel;
+      });
+    },
+  },
+  status: {
+    help: `usage: netplumb status FILE [--json]
+
+Reads the kernel and compares it with the file, object by object: missing,
+extra (made by netplumb for this lab but not in the file), or changed.
+Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
+    async run(args) {
+      const { loaded, code } = loadOrFail(args, 'netplumb status FILE');
+      if (!loaded) return code!;
+      return withEngine(args, async (engine) => {
+        const r = await engine.statusDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
+        const lab = loaded.topology!.name;
+        if (hasErrors(r.problems)) {
+          if (args.flags.json) json({ lab, ok: false, problems: r.problems });
+          else printProblems(r.problems.filter((p) => p.line === undefined));
+          return EXIT.invalid;
+        }
+        if (args.flags.json) json({ lab, applied: r.applied, inSync: r.inSync, drift: r.drift });
+        else if (!r.applied) out(`Lab "${lab}" is not applied on this host. Run: netplumb apply ${args.positionals[0]}`);
+        else out(formatDrift(lab, r.drift));
+        return r.inSync ? EXIT.ok : EXIT.drift;
+      });
+    },
+  },
+  destroy: {
+    help: `usage: netplumb destroy FILE|LAB [--json]
+
+Removes everything netplumb made for the lab (namespaces, bridges, veth pairs),
+checking the ownership mark of each object right before deleting it. Works on
+half-applied labs. Objects netplumb did not make are never touched.`,
+    async run(args) {
+      const target = args.positionals[0];
+      if (!target) return err('usage: netplumb destroy FILE|LAB'), EXIT.invalid;
+      let lab = target;
+      if (existsSync(target) && statSync(target).isFile()) {
+        const l = loadFile(target);
+        const name = (l.topology?.name ?? '') as string;
+        if (!name) {
+          printProblems(l.problems, target);
+          return EXIT.invalid;
+        }
+        lab = name;
+      }
+      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab)) return err(red(`"${lab}" is neither a readable file nor a lab name.`)), EXIT.invalid;
+      return withEngine(args, async (engine) => {
+        const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
+        if (args.flags.json) json({ lab, ok: true, removed: r.removed });
+        else out(r.removed.length ? `${green('✓')} Destroyed lab "${lab}": removed ${r.removed.join(', ')}.` : `Lab "${lab}" had nothing on this host.`);
+        return EXIT.ok;
+      });
+    },
+  },
+  list: {
+    help: `usage: netplumb list [--json]
+
+Lists the labs applied on this host, with their state and namespaces.`,
+    async run(args) {
+      return withEngine(args, async (engine) => {
+        const labs = await engine.listLabs();
+        if (args.flags.json) json({ labs });
+        else if (!labs.length) out('No labs on this host.');
+        else for (const l of labs) out(`${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}`);
+        return EXIT.ok;
+      });
+    },
+  },
+  serve: {
+    help: `usage: netplumb serve [--port N] [--open]
+
+Serves the app to a browser on 127.0.0.1 only, at a URL with a random token.`,
+    valued: ['port'],
+    async run(_args, raw) {
+      const { serveCommand } = await import('./serve-command');
+      return serveCommand(raw);
+    },
+  },
+};
+
+export const USAGE = `netplumb — draw Linux network labs and apply them to the kernel
+
+usage: netplumb <command> [options]
+
+Commands:
+  validate FILE        check a topology file (no kernel access)
+  plan FILE            show the exact commands apply would run, with reasons
+  apply FILE           make the kernel match the file (rolled back on failure)
+  status FILE          compare the kernel with the file: missing, extra, changed
+  destroy FILE|LAB     remove everything netplumb made for the lab
+  list                 labs on this host
+  serve                open the app in a browser (127.0.0.1 only)
+
+Every command takes --help and --json.
+Exit codes: 0 ok/in sync, 1 invalid or refused (nothing changed),
+2 kernel failure (rolled back), 3 drift or pending changes.`;
