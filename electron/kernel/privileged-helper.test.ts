@@ -2,7 +2,8 @@
  * The helper as the app uses it: a separate process fed JSON lines on stdin.
  * Started directly (this machine's tests run as root), the way pkexec would.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHelperClient, helperCommand } from './helper-client';
@@ -64,6 +65,41 @@ describe('privileged helper (spawned as root)', () => {
       await expect(client.destroyLab('')).rejects.toThrow(/malformed/);
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('privileged helper applies for real', () => {
+  it.skipIf(!isRoot)('applies a two-namespace lab through the helper with progress, then destroys it', async () => {
+    const hex = randomBytes(3).toString('hex');
+    const lab = `nph${hex}`;
+    const [nsA, nsB] = [`npa${hex}`, `npb${hex}`];
+    const doc = {
+      version: 1,
+      name: lab,
+      nodes: [{ id: 'a', name: nsA, kind: 'namespace' }, { id: 'b', name: nsB, kind: 'namespace' }],
+      links: [{ id: 'l1', a: { node: 'a', ifname: 'eth0', addresses: ['10.213.0.1/24'] }, b: { node: 'b', ifname: 'eth0', addresses: ['10.213.0.2/24'] } }],
+    };
+    const client = createHelperClient(helperCommand(root, { elevate: 'none' }));
+    const netns = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    try {
+      const progress: number[] = [];
+      const r = await client.applyDocument(doc, { onProgress: (p) => progress.push(p.done) });
+      expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(r.result?.ok).toBe(true);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(netns()).toContain(nsA);
+      const addrs = JSON.parse(execFileSync('ip', ['-n', nsB, '-j', 'addr', 'show', 'dev', 'eth0'], { encoding: 'utf8' })) as { addr_info: { local: string }[] }[];
+      expect(addrs[0].addr_info.map((a) => a.local)).toContain('10.213.0.2');
+      const st = await client.statusDocument(doc);
+      expect(st.inSync).toBe(true);
+      const gone = await client.destroyLab(lab);
+      expect(gone.removed.length).toBeGreaterThan(0);
+      expect(netns()).not.toContain(nsA);
+    } finally {
+      await client.destroyLab(lab).catch(() => undefined);
+      client.close();
+      for (const ns of [nsA, nsB]) if (netns().includes(ns)) execFileSync('ip', ['netns', 'del', ns]);
     }
   });
 });
