@@ -15,6 +15,7 @@ import {
   isNetworkAddress,
   networkOf,
   nextFreeAddress,
+  nextFreeSubnet,
   normalizeMac,
   parseCidr,
   parseIp,
@@ -173,6 +174,44 @@ describe('nextFreeAddress', () => {
         expect(used).not.toContain(addressOf(r!));
         expect(isNetworkAddress(r!)).toBe(false);
         expect(isBroadcast(r!)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('nextFreeSubnet', () => {
+  it('finds the first free subnet in a pool', () => {
+    expect(nextFreeSubnet('10.0.0.0/16', 24, [])).toBe('10.0.0.0/24');
+    expect(nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.1/24', '10.0.1.7/24'])).toBe('10.0.2.0/24');
+    expect(nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.0/23', '10.0.2.9'])).toBe('10.0.3.0/24');
+    expect(nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.0/8'])).toBeNull();
+    expect(nextFreeSubnet('10.0.0.0/30', 31, ['10.0.0.0/31'])).toBe('10.0.0.2/31');
+    expect(nextFreeSubnet('fd00::/48', 64, ['fd00::1/64', 'fd00:0:0:1::/64', '10.0.0.0/8'])).toBe('fd00:0:0:2::/64');
+    expect(nextFreeSubnet('10.0.0.0/16', 8, [])).toBeNull();
+    expect(nextFreeSubnet('bad', 24, [])).toBeNull();
+  });
+
+  it('property: the result is inside the pool and overlaps nothing used', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 30 })), { maxLength: 30 }), fc.integer({ min: 17, max: 28 }), (us, len) => {
+        const used = us.map(([x, l]) => `10.0.${x}.1/${l}`);
+        const r = nextFreeSubnet('10.0.0.0/16', len, used);
+        if (r === null) {
+          // full: every candidate overlaps something (checked by brute force)
+          const size = 1 << (32 - len);
+          for (let v = 0; v < 65536; v += size) {
+            const cand = `10.0.${v >> 8}.${v & 255}/${len}`;
+            expect(used.some((u) => prefixesOverlap(u, cand))).toBe(true);
+          }
+          return;
+        }
+        expect(contains('10.0.0.0/16', r)).toBe(true);
+        expect(hasHostBits(r)).toBe(false);
+        for (const u of used) expect(prefixesOverlap(u, r)).toBe(false);
+        // and it is the first: every earlier candidate overlaps something
+        const size = 1 << (32 - len);
+        const rv = Number(parseCidr(r)!.value & 0xffffn);
+        for (let v = 0; v < rv; v += size) expect(used.some((u) => prefixesOverlap(u, `10.0.${v >> 8}.${v & 255}/${len}`))).toBe(true);
       }),
     );
   });

@@ -299,6 +299,38 @@ export function nextFreeAddress(prefixCidr: string, used: readonly string[]): st
   return null;
 }
 
+/**
+ * The first subnet of length `prefixLen` inside `pool` that overlaps none of
+ * `used` (CIDRs or bare addresses; other families are ignored), e.g.
+ * nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.1/24']) -> '10.0.1.0/24'.
+ * For the canvas: a fresh subnet for a new link. Null when the pool is full
+ * or the arguments are invalid.
+ */
+export function nextFreeSubnet(pool: string, prefixLen: number, used: readonly string[]): string | null {
+  const p = parseCidr(pool);
+  if (!p) return null;
+  const bits = FAMILY_BITS[p.family];
+  if (!Number.isInteger(prefixLen) || prefixLen < p.prefix || prefixLen > bits) return null;
+  const taken = used.map((u) => parseAddressOrCidr(u)).filter((u): u is IpCidr => !!u && u.family === p.family);
+  const step = 1n << BigInt(bits - prefixLen);
+  const start = networkValue(p);
+  const end = start + (1n << BigInt(bits - p.prefix));
+  let v = start;
+  // Each pass either returns or jumps past one used prefix, so this ends after at most used.length + 1 passes.
+  while (v < end) {
+    const cand: IpCidr = { family: p.family, value: v, prefix: prefixLen };
+    const hit = taken.find((u) => {
+      const m = prefixMask(p.family, Math.min(u.prefix, prefixLen));
+      return (u.value & m) === (v & m);
+    });
+    if (!hit) return formatCidr(cand);
+    const hitEnd = networkValue(hit) + (1n << BigInt(bits - hit.prefix));
+    const next = hitEnd > v + step ? hitEnd : v + step;
+    v = ((next + step - 1n) / step) * step;
+  }
+  return null;
+}
+
 /** Result of checking a MAC address. */
 export type MacResult = { ok: true; mac: string } | { ok: false; reason: string };
 

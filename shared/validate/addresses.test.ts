@@ -36,8 +36,8 @@ describe('address format', () => {
   });
 
   it('special ranges', () => {
-    const ps = validate(variant((d) => (d.links[0].a.addresses = ['127.0.0.2/8', '224.0.0.5/24', 'ff02::1/64', '0.1.2.3/8'])));
-    expect(withCode(ps, 'address-special').map((p) => p.path[4])).toEqual([0, 1, 2, 3]);
+    const ps = validate(variant((d) => (d.links[0].a.addresses = ['127.0.0.2/8', '224.0.0.5/24', 'ff02::1/64', '0.1.2.3/8', '::ffff:10.0.1.7/128', '::1/128'])));
+    expect(withCode(ps, 'address-special').map((p) => p.path[4])).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('explicit IPv6 link-local is a warning', () => {

@@ -16,6 +16,7 @@ const SPECIAL: { prefix: string; why: string }[] = [
   { prefix: '::/128', why: 'is the unspecified address' },
   { prefix: '::1/128', why: 'is the loopback address (it belongs on lo)' },
   { prefix: 'ff00::/8', why: 'is a multicast address' },
+  { prefix: '::ffff:0:0/96', why: 'is an IPv4-mapped IPv6 address; give the interface the IPv4 address instead' },
 ];
 
 interface Addr {

@@ -19,6 +19,7 @@ import { checkExpectations } from './expectations';
 
 export type { Problem } from './problem';
 export { hasErrors } from './problem';
+export { PROBLEM_CODES, type ProblemCode } from './codes';
 export { checkIfName, checkLabName, checkNetnsName, byteLength, RESERVED_IFNAMES, LAB_NAME_MAX, NETNS_NAME_MAX } from './names';
 
 /** The rules, in reporting order. */

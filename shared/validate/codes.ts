@@ -1,0 +1,78 @@
+/**
+ * Every problem code the validator (and the schema step) can report, with its
+ * severity and a one-line summary. Codes are stable: the CLI, the canvas and
+ * tests match on them. A test checks that this list and the rules agree.
+ */
+export const PROBLEM_CODES = {
+  // document
+  schema: ['error', 'the document does not match the file format (wrong type, unknown field, missing field)'],
+  'unsupported-version': ['error', 'the file was written by a newer netplumb'],
+  'internal-error': ['error', 'a rule failed unexpectedly on this input (a bug; the rest of the rules still ran)'],
+  // names
+  'lab-name-invalid': ['error', 'lab name is empty, longer than 32, or uses characters other than a-z 0-9 - _ .'],
+  'ifname-too-long': ['error', 'interface or bridge name is longer than 15 UTF-8 bytes'],
+  'ifname-invalid': ['error', "interface or bridge name is empty, '.', '..', starts with '-', or contains '/', ':', '%', whitespace or control characters"],
+  'ifname-reserved': ['error', "interface name is 'lo', 'all', 'default' or 'bonding_masters'"],
+  'netns-name-invalid': ['error', 'namespace name is not a safe file name (letters, digits, - _ ., not . or ..)'],
+  'netns-name-too-long': ['error', 'namespace name is longer than 64 characters'],
+  // structure
+  'duplicate-node-id': ['error', 'two nodes have the same id'],
+  'duplicate-link-id': ['error', 'two links have the same id'],
+  'duplicate-netns-name': ['error', 'two namespace/router nodes have the same kernel name'],
+  'duplicate-ifname': ['error', 'two interfaces (link ends, bridge ports, bridges) have the same name in one kernel namespace'],
+  'link-unknown-node': ['error', 'a link end names a node that does not exist'],
+  'link-self': ['error', 'both ends of a link are the same interface on the same node'],
+  'bridge-namespace-unknown': ['error', 'bridge.namespace names a node that does not exist'],
+  'bridge-namespace-not-netns': ['error', 'bridge.namespace names a node that is not a namespace or router'],
+  'sysctls-not-allowed': ['error', 'sysctls on a host or bridge node'],
+  'routes-not-allowed': ['error', 'routes or a gateway on a host or bridge node'],
+  'sysctl-not-allowed': ['error', 'a sysctl key outside the allowlist'],
+  'router-forwarding-off': ['warning', 'a router with net.ipv4.ip_forward set to 0'],
+  'host-root-namespace': ['warning', "a link end on a host node creates an interface in the host's root namespace"],
+  // addresses
+  'address-invalid': ['error', 'an address is not in CIDR form (address/prefix)'],
+  'address-special': ['error', 'an address is loopback, multicast, unspecified, IPv4-mapped or in 0/8 or 240/4'],
+  'address-network-address': ['error', 'an address is the network address of its IPv4 prefix (shorter than /31)'],
+  'address-broadcast': ['error', 'an address is the broadcast address of its IPv4 prefix (shorter than /31)'],
+  'address-link-local': ['warning', 'an explicit IPv6 link-local address (the kernel adds one anyway)'],
+  'address-on-bridge-port': ['error', 'an address on a bridge-port end (it belongs on the bridge)'],
+  'address-duplicate': ['error', 'the same address twice in one namespace or on one layer-2 segment'],
+  'address-overlap': ['error', 'two interfaces of one namespace have different but overlapping subnets'],
+  'subnet-on-two-interfaces': ['warning', 'two interfaces of one namespace are in the same subnet'],
+  'prefix-length-mismatch': ['warning', 'two addresses on one segment overlap with different prefix lengths'],
+  // routes and gateways
+  'route-invalid-prefix': ['error', "a route destination is neither 'default' nor a CIDR prefix"],
+  'route-prefix-host-bits': ['error', 'a route destination has host bits set (the canonical prefix is suggested)'],
+  'route-needs-via-or-dev': ['error', 'a route has neither a next hop nor an outgoing interface'],
+  'route-unknown-dev': ['error', "a route's dev is not one of the node's interfaces (or is a bridge port)"],
+  'route-interface-down': ['error', "a route's dev is set down"],
+  'duplicate-route': ['error', 'two routes with the same destination and metric'],
+  'duplicate-default-route': ['error', "a gateway and a 'default' route of the same family"],
+  'gateway-invalid': ['error', 'a next hop or gateway is not an IP address'],
+  'gateway-family-mismatch': ['error', 'a next hop or gateway of the wrong address family'],
+  'gateway-is-self': ['error', "a next hop or gateway is the node's own address"],
+  'gateway-unreachable': ['error', "a next hop or gateway is not inside a subnet of the node's interfaces"],
+  'gateway-interface-down': ['error', 'a next hop is only reachable through an interface that is set down'],
+  'gateway-link-local': ['warning', 'a link-local next hop without an outgoing interface'],
+  // layer 2
+  'vlan-not-filtering': ['error', 'VLAN settings on an end that is not a port of a VLAN-filtering bridge'],
+  'vlan-tagged-and-untagged': ['error', 'a VLAN both tagged and untagged on one port'],
+  'vlan-listed-twice': ['warning', 'a VLAN repeated in a tagged or untagged list'],
+  'vlan-multiple-untagged': ['warning', 'a port sends several VLANs untagged (pvid included)'],
+  'vlan-default-pvid-ignored': ['warning', 'defaultPvid on a bridge without VLAN filtering'],
+  'bridge-loop-no-stp': ['warning', 'bridges form a loop and STP is off on at least one of them'],
+  'mtu-mismatch': ['warning', 'the two ends of a veth have different MTUs'],
+  'mtu-too-small-ipv6': ['error', 'an interface with IPv6 addresses has an MTU below 1280'],
+  'mac-invalid': ['error', 'a MAC address is malformed, multicast or all zero'],
+  'mac-duplicate': ['error', 'the same MAC address on two interfaces'],
+  'netem-jitter-without-delay': ['error', 'netem jitter without a delay'],
+  'netem-jitter-exceeds-delay': ['warning', 'netem jitter larger than the delay (packets get reordered)'],
+  // expectations
+  'expect-unknown-node': ['error', "an expectation's 'from' node does not exist"],
+  'expect-from-not-netns': ['error', "an expectation's 'from' is not a namespace or router"],
+  'expect-invalid-target': ['error', "an expectation's 'to' is neither a node id nor an IP address"],
+  'expect-target-no-address': ['warning', "an expectation's target node has no addresses"],
+} as const satisfies Record<string, readonly ['error' | 'warning', string]>;
+
+/** A problem code. */
+export type ProblemCode = keyof typeof PROBLEM_CODES;
