@@ -90,6 +90,9 @@ const BATCH = 'address show\nroute show table all\nnetns list-id\n';
 
 /** Reads one namespace; GONE when it disappeared. */
 async function readNamespace(runner: Runner, ns: string, withSysctls: boolean): Promise<RawNs | Gone> {
+  // The sysctl read does not depend on the link dump: start it at the same time.
+  const sysctls = withSysctls ? readSysctls(runner, ns) : Promise.resolve({});
+  sysctls.catch(() => undefined); // awaited below; avoids an unhandled rejection if the batch fails first
   const argv = ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'];
   const r = await run(runner, ns, argv, BATCH);
   if (r === GONE) return GONE;
@@ -101,7 +104,13 @@ async function readNamespace(runner: Runner, ns: string, withSysctls: boolean): 
   const ids = checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`);
   const raw: RawNs = { name: ns, links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])), vlans: [], qdiscs: [], sysctls: {} };
 
-  const extra: Promise<boolean>[] = [];
+  const extra: Promise<boolean>[] = [
+    sysctls.then((s) => {
+      if (s === GONE) return false;
+      raw.sysctls = s;
+      return true;
+    }),
+  ];
   if (links.some((l) => l.qdisc === 'netem')) {
     extra.push(
       run(runner, ns, ['tc', '-j', ...nsArgs(ns), 'qdisc', 'show']).then((q) => {
@@ -120,20 +129,21 @@ async function readNamespace(runner: Runner, ns: string, withSysctls: boolean): 
       }),
     );
   }
-  if (withSysctls) {
-    // One process: `sysctl -e` skips keys this kernel lacks; "key = value" lines keep keys and values paired.
-    const sysctl = ['sysctl', '-e', ...SYSCTL_ALLOWLIST];
-    const sargv = ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl];
-    extra.push(
-      run(runner, ns, sargv).then((q) => {
-        if (q === GONE) return false;
-        raw.sysctls = parseSysctlOutput(q.stdout);
-        return true;
-      }),
-    );
-  }
   const ok = await Promise.all(extra);
   return ok.every(Boolean) ? raw : GONE;
+}
+
+/**
+ * The allowlisted sysctls of a namespace, in one process. `sysctl -e` skips
+ * keys this kernel lacks and prints "key = value", so keys and values stay
+ * paired (`sysctl -n` would not say which key was skipped). `ip netns exec`
+ * is used rather than reading /proc/sys from here because /proc/sys/net
+ * always shows the namespace of the reading process.
+ */
+async function readSysctls(runner: Runner, ns: string): Promise<Record<string, string> | Gone> {
+  const sysctl = ['sysctl', '-e', ...SYSCTL_ALLOWLIST];
+  const r = await run(runner, ns, ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl]);
+  return r === GONE ? GONE : parseSysctlOutput(r.stdout);
 }
 
 /** Runs fn over items with at most `limit` running at once, keeping order. */
