@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbValidTopology } from '../model/arbitraries';
+import type { Topology } from '../model';
+import { Topology as TopologySchema } from '../model';
+import { plan, resolve, ROOT_NS, type KState } from './index';
+import { simulate } from './testing/sim';
+
+const emptyHost = (): KState => ({
+  namespaces: {
+    [ROOT_NS]: {
+      name: ROOT_NS,
+      sysctls: {},
+      routes: [],
+      // A foreign interface that no plan may touch.
+      ifaces: { eth0: { name: 'eth0', kind: 'other', up: true, addresses: ['192.0.2.10/24'], mtu: 1500 } },
+    },
+  },
+});
+
+const lab = (over: Partial<Topology> = {}): Topology =>
+  TopologySchema.parse({
+    version: 1,
+    name: 'tlab',
+    nodes: [
+      { id: 'ns1', name: 'ns1', kind: 'namespace', gateway: { ipv4: '10.0.0.254' } },
+      { id: 'ns2', name: 'ns2', kind: 'namespace' },
+      { id: 'br0', name: 'br0', kind: 'bridge' },
+    ],
+    links: [
+      { id: 'l1', a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24'] }, b: { node: 'br0', ifname: 'p1' } },
+      { id: 'l2', a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24'] }, b: { node: 'br0', ifname: 'p2' } },
+    ],
+    ...over,
+  });
+
+const applyTo = (t: Topology, live: KState) => {
+  const r = plan(resolve(t), live);
+  expect(r.conflicts).toEqual([]);
+  return { changes: r.changes, after: simulate(live, r.changes) };
+};
+
+describe('plan', () => {
+  it('creates the classic lab from nothing, veth peers directly in their namespaces', () => {
+    const { changes } = applyTo(lab(), emptyHost());
+    const lines = changes.map((c) => c.argv.join(' '));
+    expect(lines).toContain('ip netns add ns1');
+    expect(lines).toContain('ip link add name eth0 netns ns1 type veth peer name p1');
+    expect(lines).toContain('ip -n ns1 address add 10.0.0.1/24 dev eth0');
+    expect(lines).toContain('ip -n ns1 route replace default via 10.0.0.254');
+    expect(lines.some((l) => l.includes('link set') && l.includes('netns'))).toBe(false);
+    // Every change has a reason and every create an undo.
+    for (const c of changes) {
+      expect(c.reason.length).toBeGreaterThan(5);
+      if (c.action === 'create') expect(c.undo).toBeDefined();
+    }
+  });
+
+  it('plans nothing right after applying', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    expect(plan(resolve(lab()), after).changes).toEqual([]);
+  });
+
+  it('adding a host creates only that host', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    const bigger = lab();
+    bigger.nodes.push({ ...bigger.nodes[1], id: 'ns3', name: 'ns3' } as Topology['nodes'][number]);
+    bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'], up: true }, b: { node: 'br0', ifname: 'p3', addresses: [], up: true } });
+    const r = plan(resolve(bigger), after);
+    expect(r.changes.length).toBeGreaterThan(0);
+    for (const c of r.changes) expect(c.target.linkId === 'l3' || c.target.nodeId === 'ns3').toBe(true);
+    expect(r.changes.every((c) => c.action !== 'delete')).toBe(true);
+  });
+
+  it('changing an address changes only that address', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    const t = lab();
+    t.links[1].a.addresses = ['10.0.0.3/24'];
+    const lines = plan(resolve(t), after).changes.map((c) => c.argv.join(' '));
+    expect(lines).toEqual(['ip -n ns2 address delete 10.0.0.2/24 dev eth0', 'ip -n ns2 address add 10.0.0.3/24 dev eth0']);
+  });
+
+  it('removing a link removes only that link', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    const t = lab();
+    t.links = t.links.slice(0, 1);
+    t.nodes = t.nodes.filter((n) => n.id !== 'ns2');
+    const r = plan(resolve(t), after);
+    expect(r.changes.map((c) => c.argv.join(' '))).toEqual(['ip netns delete ns2']);
+    const t2 = lab();
+    t2.links = t2.links.slice(0, 1);
+    const r2 = plan(resolve(t2), after);
+    expect(r2.changes.map((c) => c.argv.join(' '))).toEqual(['ip link delete dev p2']);
+    expect(r2.changes[0].requireMark).toBe('netplumb:tlab:l2:b');
+  });
+
+  it('refuses names that collide with objects it does not own, and plans nothing', () => {
+    const host = emptyHost();
+    host.namespaces[ROOT_NS].ifaces.br0 = { name: 'br0', kind: 'bridge', up: true, addresses: [] };
+    host.namespaces.ns2 = { name: 'ns2', sysctls: {}, routes: [], ifaces: {} };
+    const r = plan(resolve(lab()), host);
+    expect(r.changes).toEqual([]);
+    expect(r.conflicts.map((c) => c.message).join('\n')).toMatch(/Namespace "ns2" already exists/);
+    expect(r.conflicts.map((c) => c.message).join('\n')).toMatch(/Interface "br0" already exists in the root namespace and was not made by netplumb/);
+    expect(r.conflicts.find((c) => c.message.includes('br0'))?.nodeId).toBe('br0');
+  });
+
+  it('does not touch another lab of netplumb', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    const other = lab({ name: 'other' } as Partial<Topology>);
+    other.nodes = [{ id: 'z1', name: 'z1', kind: 'namespace', routes: [] }];
+    other.links = [];
+    const r = plan(resolve(other), after);
+    expect(r.changes.every((c) => c.target.name === 'z1' || c.ns === 'z1' || c.argv.includes('z1'))).toBe(true);
+  });
+});
+
+describe('plan properties (on the kernel model)', () => {
+  it('converges: from any applied lab to any other, then nothing is left to do, and foreign objects stay', () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), arbValidTopology({ maxNodes: 7 }), (t1, t2) => {
+        const t2same = { ...t2, name: t1.name };
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        expect(plan(resolve(t1), s1).changes).toEqual([]);
+        const r2 = plan(resolve(t2same), s1);
+        if (r2.conflicts.length) return; // a name of t2 is taken by... t1's own objects are ours, so this cannot happen
+        const s2 = simulate(s1, r2.changes);
+        expect(plan(resolve(t2same), s2).changes).toEqual([]);
+        expect(s2.namespaces[ROOT_NS].ifaces.eth0).toEqual(emptyHost().namespaces[ROOT_NS].ifaces.eth0);
+        // Destroying (an empty desired lab) leaves only what was not ours.
+        const empty = resolve({ ...t1, nodes: [], links: [] });
+        const s3 = simulate(s2, plan(empty, s2).changes);
+        expect(s3).toEqual(emptyHost());
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('converges between a lab and an edited version of it (links removed, routes dropped, addresses changed), both ways', () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (t1, keep) => {
+        const t2: Topology = JSON.parse(JSON.stringify(t1));
+        t2.links = t2.links.filter((_, i) => keep[i % keep.length]);
+        for (const n of t2.nodes) if (n.kind === 'namespace' || n.kind === 'router') {
+          n.routes = [];
+          delete n.gateway;
+        }
+        for (const l of t2.links) for (const e of [l.a, l.b]) if (e.addresses.length) e.addresses = e.addresses.slice(1);
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        const s2 = simulate(s1, plan(resolve(t2), s1).changes);
+        expect(plan(resolve(t2), s2).changes).toEqual([]);
+        const s3 = simulate(s2, plan(resolve(t1), s2).changes);
+        expect(plan(resolve(t1), s3).changes).toEqual([]);
+        expect(s3).toEqual(s1);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
