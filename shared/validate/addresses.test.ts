@@ -16,6 +16,18 @@ describe('address format', () => {
     expect(p[0].message).toMatch(msg);
   });
 
+  it('the message names the link, the interface and the node', () => {
+    const p = withCode(validate(variant((d) => (d.links[0].a.addresses = ['10.0.1.2']))), 'address-invalid');
+    expect(p[0].message).toBe('Link "l1": interface "eth0" on ns1: "10.0.1.2" is not a valid address; it needs a prefix length, e.g. 10.0.1.2/24.');
+  });
+
+  it('addresses in the root namespace are a warning', () => {
+    const ps = validate(variant((d) => (d.nodes[3].addresses = ['10.0.2.9/24'])));
+    expect(withCode(ps, 'root-namespace-address')).toMatchObject([{ severity: 'warning', path: ['nodes', 3, 'addresses', 0], nodeId: 'br0' }]);
+    const inNs = validate(variant((d) => ((d.nodes[3].namespace = 'ns2'), (d.nodes[3].addresses = ['10.4.0.1/24']))));
+    expect(withCode(inNs, 'root-namespace-address')).toEqual([]);
+  });
+
   it('network and broadcast addresses of short IPv4 prefixes', () => {
     const ps = validate(variant((d) => (d.links[0].a.addresses = ['10.0.1.0/24', '10.0.3.127/25'])));
     expect(withCode(ps, 'address-network-address')).toMatchObject([{ path: ['links', 0, 'a', 'addresses', 0] }]);
@@ -60,7 +72,7 @@ describe('addresses on bridge ports', () => {
     expect(p[0].message).toMatch(/on the bridge itself/);
   });
   it('an address on the bridge itself is fine', () => {
-    expect(validate(variant((d) => (d.nodes[3].addresses = ['10.0.2.9/24'])))).toEqual([]);
+    expect(validate(variant((d) => (d.nodes[3].addresses = ['10.0.2.9/24']))).filter((p) => p.code !== 'root-namespace-address')).toEqual([]);
   });
 });
 

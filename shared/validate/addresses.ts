@@ -4,7 +4,7 @@
  * subnets of one namespace's interfaces do not overlap.
  */
 import { addressOf, canonicalCidr, contains, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, nextFreeAddress, parseCidr, parseIp, prefixesOverlap, sameSubnet } from '../util/ip';
-import type { Ctx, L3Iface } from './context';
+import { ROOT, type Ctx, type L3Iface } from './context';
 import { computeSegments } from './segments';
 
 /** Ranges that are never a usable interface address in a lab. */
@@ -49,24 +49,28 @@ function checkEach(ctx: Ctx): Addr[] {
       if (!c) {
         const bare = typeof cidr === 'string' && parseIp(cidr);
         const hint = bare ? ` it needs a prefix length, e.g. ${cidr}/${bare.family === 4 ? 24 : 64}` : ' expected an address with a prefix length such as 10.0.0.1/24 or fd00::1/64';
-        ctx.add({ ...base, code: 'address-invalid', severity: 'error', message: `${iface.what}: "${cidr}" is not a valid address;${hint}.` });
+        ctx.add({ ...base, code: 'address-invalid', severity: 'error', message: `${iface.title}: "${cidr}" is not a valid address;${hint}.` });
         continue;
       }
       const special = SPECIAL.find((s) => contains(s.prefix, cidr));
       if (special) {
-        ctx.add({ ...base, code: 'address-special', severity: 'error', message: `${iface.what}: ${cidr} ${special.why}; use a unicast address.` });
+        ctx.add({ ...base, code: 'address-special', severity: 'error', message: `${iface.title}: ${cidr} ${special.why}; use a unicast address.` });
         continue;
       }
       if (isNetworkAddress(cidr)) {
-        ctx.add({ ...base, code: 'address-network-address', severity: 'error', message: `${iface.what}: ${cidr} is the network address of ${networkOf(cidr)}; pick a host address such as ${nextFreeAddress(cidr, [])}.` });
+        ctx.add({ ...base, code: 'address-network-address', severity: 'error', message: `${iface.title}: ${cidr} is the network address of ${networkOf(cidr)}; pick a host address such as ${nextFreeAddress(cidr, [])}.` });
         continue;
       }
       if (isBroadcast(cidr)) {
-        ctx.add({ ...base, code: 'address-broadcast', severity: 'error', message: `${iface.what}: ${cidr} is the broadcast address of ${networkOf(cidr)}; pick a host address.` });
+        ctx.add({ ...base, code: 'address-broadcast', severity: 'error', message: `${iface.title}: ${cidr} is the broadcast address of ${networkOf(cidr)}; pick a host address.` });
         continue;
       }
       if (c.family === 6 && isLinkLocal(cidr)) {
-        ctx.add({ ...base, code: 'address-link-local', severity: 'warning', message: `${iface.what}: ${cidr} is link-local; the kernel already gives every IPv6 interface one, so this adds a second.` });
+        ctx.add({ ...base, code: 'address-link-local', severity: 'warning', message: `${iface.title}: ${cidr} is link-local; the kernel already gives every IPv6 interface one, so this adds a second.` });
+      }
+      if (iface.ns === ROOT) {
+        // Why: an address in the root namespace adds a connected route to the machine's own routing table.
+        ctx.add({ ...base, code: 'root-namespace-address', severity: 'warning', message: `${iface.title}: ${cidr} is added in the host's root namespace, so ${networkOf(cidr)} becomes a route of this machine; make sure it does not overlap a network the machine uses.` });
       }
       valid.push({ iface, cidr: canonicalCidr(cidr)!, path, ip: addressOf(cidr)! });
     }
@@ -83,7 +87,7 @@ export function checkAddresses(ctx: Ctx): void {
     if (reported.has(a)) return;
     reported.add(a);
     const same = first.iface === a.iface ? 'is listed twice on this interface' : `is also on ${first.iface.what}`;
-    ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.what}: address ${a.ip} ${same} (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
+    ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.title}: address ${a.ip} ${same} (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
   };
 
   const byNs = new Map<string, Addr[]>();
@@ -108,9 +112,9 @@ export function checkAddresses(ctx: Ctx): void {
         const y = list[j];
         if (x.iface === y.iface || x.ip === y.ip || !prefixesOverlap(x.cidr, y.cidr)) continue;
         if (sameSubnet(x.cidr, y.cidr)) {
-          ctx.add({ code: 'subnet-on-two-interfaces', severity: 'warning', message: `${y.iface.what}: subnet ${networkOf(y.cidr)} is also on ${x.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
+          ctx.add({ code: 'subnet-on-two-interfaces', severity: 'warning', message: `${y.iface.title}: subnet ${networkOf(y.cidr)} is also on ${x.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
         } else {
-          ctx.add({ code: 'address-overlap', severity: 'error', message: `${y.iface.what}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
+          ctx.add({ code: 'address-overlap', severity: 'error', message: `${y.iface.title}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
         }
       }
     }
@@ -128,7 +132,7 @@ export function checkAddresses(ctx: Ctx): void {
         const x = list[i];
         const y = list[j];
         if (x.iface.ns === y.iface.ns || !prefixesOverlap(x.cidr, y.cidr) || sameSubnet(x.cidr, y.cidr)) continue;
-        ctx.add({ code: 'prefix-length-mismatch', severity: 'warning', message: `${y.iface.what}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
+        ctx.add({ code: 'prefix-length-mismatch', severity: 'warning', message: `${y.iface.title}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
       }
     }
   }

@@ -39,6 +39,7 @@ export const PROBLEM_CODES = {
   'address-duplicate': ['error', 'the same address twice in one namespace or on one layer-2 segment'],
   'address-overlap': ['error', 'two interfaces of one namespace have different but overlapping subnets'],
   'subnet-on-two-interfaces': ['warning', 'two interfaces of one namespace are in the same subnet'],
+  'root-namespace-address': ['warning', "an address on a root-namespace interface (host end or root bridge) adds a route to the machine's own table"],
   'prefix-length-mismatch': ['warning', 'two addresses on one segment overlap with different prefix lengths'],
   // routes and gateways
   'route-invalid-prefix': ['error', "a route destination is neither 'default' nor a CIDR prefix"],

@@ -34,8 +34,10 @@ export interface L3Iface {
   addresses: { cidr: string; path: (string | number)[] }[];
   nodeId: string;
   linkId?: string;
-  /** Human description, e.g. `interface "eth0" of link "l1" on ns1`. */
+  /** Human description inside a sentence, e.g. `interface "eth0" of link "l1" on ns1`. */
   what: string;
+  /** Human description at the start of a message, e.g. `Link "l1": interface "eth0" on ns1`. */
+  title: string;
   end?: EndRef;
   bridge?: { node: BridgeNode; index: number };
 }
@@ -99,6 +101,7 @@ export function buildContext(topo: Topology): Ctx {
       nodeId: e.node.id,
       linkId: e.link.id,
       what: `interface "${e.end.ifname}" of link "${e.link.id}" on ${e.node.id}`,
+      title: `Link "${e.link.id}": interface "${e.end.ifname}" on ${e.node.id}`,
       end: e,
     });
   }
@@ -112,6 +115,7 @@ export function buildContext(topo: Topology): Ctx {
       addresses: (node.addresses ?? []).map((cidr, j) => ({ cidr, path: ['nodes', index, 'addresses', j] })),
       nodeId: node.id,
       what: `bridge "${node.name}" (${node.id})`,
+      title: nodeLabel(node),
       bridge: { node, index },
     });
   });

@@ -32,7 +32,7 @@ export function checkMtu(ctx: Ctx): void {
     const v6 = iface.addresses.find((a) => parseCidr(a.cidr)?.family === 6);
     if (!v6) continue;
     const path = iface.end ? ['links', iface.end.li, iface.end.key, 'mtu'] : ['nodes', iface.bridge!.index, 'mtu'];
-    ctx.add({ code: 'mtu-too-small-ipv6', severity: 'error', message: `${iface.what}: MTU ${mtu} is below ${IPV6_MIN_MTU}, the minimum for IPv6, but it has IPv6 address ${v6.cidr}.`, path, nodeId: iface.nodeId, linkId: iface.linkId });
+    ctx.add({ code: 'mtu-too-small-ipv6', severity: 'error', message: `${iface.title}: MTU ${mtu} is below ${IPV6_MIN_MTU}, the minimum for IPv6, but it has IPv6 address ${v6.cidr}.`, path, nodeId: iface.nodeId, linkId: iface.linkId });
   }
 }
 
