@@ -5,7 +5,7 @@
  * values that changed are touched, so comments, blank lines, quoting and key
  * order survive wherever the content did not change.
  */
-import { Document, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, visit } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, visit, type YAMLMap } from 'yaml';
 import type { Topology } from '../model';
 import { compactTopology, orderKeys } from './compact';
 import type { TextFormat } from './document';
@@ -20,15 +20,40 @@ export interface SerializeOptions {
 type Plain = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Inline style for small things: positions and lists of scalars. */
+const FLOW_KEYS = new Set(['a', 'b', 'gateway', 'position', 'vlans', 'netem']);
+const FLOW_ITEMS = new Set(['routes', 'expect']);
+const FLOW_MAX = 100;
+
+/** True when a map holds only scalars or lists of scalars (it reads well on one line). */
+function isFlat(m: YAMLMap): boolean {
+  return m.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every((i) => isScalar(i))) || (isMap(p.value) && p.value.flow));
+}
+
+/**
+ * Inline style for small things, as people write them by hand: positions,
+ * link ends, gateways, routes, expectations and lists of scalars, when they
+ * fit on a line.
+ */
 function styleFlow(node: unknown): void {
   visit(node as YamlNode, {
-    Map(_, m) {
-      const keys = m.items.map((p) => (isScalar(p.key) ? p.key.value : undefined));
-      if (keys.length === 2 && keys.includes('x') && keys.includes('y')) m.flow = true;
-    },
     Seq(_, s) {
       if (s.items.length > 0 && s.items.every((i) => isScalar(i))) s.flow = true;
+    },
+  });
+  visit(node as YamlNode, {
+    Pair(_, pair, path) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      const v = pair.value;
+      const short = (x: unknown) => JSON.stringify(x).length <= FLOW_MAX;
+      if (FLOW_KEYS.has(key) && isMap(v)) {
+        // Inner maps first (vlans inside an end), then the end itself.
+        for (const p of v.items) if (isMap(p.value) && isFlat(p.value) && short(p.value.toJSON())) p.value.flow = true;
+        if (isFlat(v) && short(v.toJSON())) v.flow = true;
+      }
+      if (FLOW_ITEMS.has(key) && isSeq(v)) {
+        for (const item of v.items) if (isMap(item) && isFlat(item) && short(item.toJSON())) item.flow = true;
+      }
+      void path;
     },
   });
 }

@@ -1,0 +1,158 @@
+/**
+ * netplumb → containerlab. Namespaces and routers become `kind: linux` nodes
+ * running a configurable image, with their addresses, link settings,
+ * forwarding, sysctls and routes as `exec:` lines; bridges become
+ * `kind: bridge` nodes (containerlab expects them to exist: a comment says how
+ * to create them); the host is the special `host` endpoint. Anything
+ * containerlab cannot express is named in a warning.
+ */
+import { Document, isScalar, Scalar, type YAMLMap } from 'yaml';
+import { isNetnsNode, type LinkEnd, type NetnsNode, type Topology, type TopoNode, type BridgeNode } from '../model';
+import { family } from '../util/ip';
+import type { Problem } from '../validate/problem';
+import { CLAB_LABEL } from './clab-import';
+import { formatIpCommand } from './ip-commands';
+
+/** Options of the containerlab export. */
+export interface ClabExportOptions {
+  /** Container image of the linux nodes (default alpine:3.20, which has iproute2's `ip` via busybox). */
+  image?: string;
+}
+
+/** Text of an export plus warnings about what the target format cannot hold. */
+export interface ExportResult {
+  text: string;
+  problems: Problem[];
+}
+
+/** The default image of exported linux nodes. */
+export const DEFAULT_CLAB_IMAGE = 'alpine:3.20';
+
+function bridgeCommands(b: BridgeNode): string {
+  const opts = [b.stp ? ' stp_state 1' : '', b.vlanFiltering ? ' vlan_filtering 1' : ''].join('');
+  return `sudo ip link add ${b.name} type bridge${opts} && sudo ip link set ${b.name} up`;
+}
+
+/** The exec lines that configure one namespace node. */
+function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
+  const lines: string[] = [];
+  for (const e of ends) {
+    if (e.mtu !== undefined || e.mac !== undefined || e.up === false) {
+      lines.push(formatIpCommand({ kind: 'link', dev: e.ifname, mtu: e.mtu, mac: e.mac, ...(e.up === false ? { up: false } : {}) }));
+    }
+    for (const a of e.addresses) lines.push(formatIpCommand({ kind: 'addr', dev: e.ifname, cidr: a }));
+  }
+  const sysctls: [string, string][] = [];
+  if (node.kind === 'router') {
+    sysctls.push(['net.ipv4.ip_forward', '1']);
+    if (node.ipv6Forwarding) sysctls.push(['net.ipv6.conf.all.forwarding', '1']);
+  }
+  for (const [k, v] of Object.entries(node.sysctls ?? {})) {
+    if (v !== undefined && !sysctls.some(([sk]) => sk === k)) sysctls.push([k, String(v)]);
+  }
+  for (const [key, value] of sysctls) lines.push(formatIpCommand({ kind: 'sysctl', key, value }));
+  // Gateways first: a later plain `default via` line is then read back as a route, not as the gateway.
+  if (node.gateway?.ipv4) lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv4, v6: false }));
+  if (node.gateway?.ipv6) lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv6, v6: true }));
+  for (const r of node.routes) {
+    const v6 = family(r.via ?? '') === 6 || (r.to !== 'default' && family(r.to.split('/')[0]) === 6);
+    lines.push(formatIpCommand({ kind: 'route', to: r.to, via: r.via, dev: r.dev, metric: r.metric, v6 }));
+  }
+  return lines;
+}
+
+/**
+ * containerlab node names: the kernel name, made unique where netplumb allows
+ * a repeat (bridges of the same name in different namespaces): the node id,
+ * else the name with the node's index. Host nodes are containerlab's `host`.
+ */
+export function clabNodeNames(t: Topology): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>(['host']);
+  t.nodes.forEach((n, i) => {
+    if (n.kind === 'host') return void out.set(n.id, 'host');
+    const name = [n.name, n.id, `${n.name}-${i}`].find((c) => !used.has(c)) ?? `${n.name}-${i}-${n.id}`;
+    used.add(name);
+    out.set(n.id, name);
+  });
+  return out;
+}
+
+const quoted = (s: string) => Object.assign(new Scalar(s), { type: Scalar.QUOTE_DOUBLE });
+
+/** Writes a containerlab topology file for a netplumb topology. */
+export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult {
+  const image = opts.image ?? DEFAULT_CLAB_IMAGE;
+  const problems: Problem[] = [];
+  const warn = (message: string, path: (string | number)[], extra: Partial<Problem> = {}) =>
+    problems.push({ code: 'clab-export-dropped', severity: 'warning', message, path, ...extra });
+  const byId = new Map<string, TopoNode>(t.nodes.map((n) => [n.id, n]));
+  const names = clabNodeNames(t);
+  const ref = (id: string) => names.get(id) ?? id;
+
+  const doc = new Document({ name: t.name, topology: { nodes: {} } });
+  const nodesMap = doc.getIn(['topology', 'nodes']) as YAMLMap;
+  const bridges: BridgeNode[] = [];
+  t.nodes.forEach((n, ni) => {
+    const name = ref(n.id);
+    if (n.kind !== 'host' && name !== n.name) warn(`${n.kind} "${n.name}" is called "${name}" in containerlab (node names must be unique there)`, ['nodes', ni, 'name'], { nodeId: n.id });
+    const labels: Record<string, string> = {};
+    if (n.position) {
+      labels[CLAB_LABEL.x] = String(n.position.x);
+      labels[CLAB_LABEL.y] = String(n.position.y);
+    }
+    if (n.label !== undefined) labels[CLAB_LABEL.label] = n.label;
+    const withLabels = Object.keys(labels).length ? { labels } : {};
+    if (n.kind === 'host') return;
+    if (n.kind === 'bridge') {
+      bridges.push(n);
+      if (n.namespace) warn(`bridge "${n.name}" lives in namespace "${n.namespace}" in netplumb; containerlab bridges are on the host`, ['nodes', ni, 'namespace'], { nodeId: n.id });
+      const lost = [n.addresses.length ? 'addresses' : '', n.mtu !== undefined ? 'mtu' : '', n.mac !== undefined ? 'mac' : ''].filter(Boolean);
+      if (lost.length) warn(`bridge "${n.name}": ${lost.join(', ')} cannot be set by containerlab; set them on the host`, ['nodes', ni], { nodeId: n.id });
+      nodesMap.items.push(doc.createPair(name, { kind: 'bridge', ...withLabels }));
+      const pair = nodesMap.items[nodesMap.items.length - 1];
+      if (isScalar(pair.key)) pair.key.commentBefore = ` containerlab does not create bridges: create it first with\n   ${bridgeCommands(n)}`;
+      return;
+    }
+    if (!isNetnsNode(n)) return;
+    const ends = t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.node === n.id);
+    const exec = execLines(n, ends);
+    const usesEth0 = ends.some((e) => e.ifname === 'eth0');
+    const node: Record<string, unknown> = { kind: 'linux', image, ...(usesEth0 ? { 'network-mode': 'none' } : {}), ...withLabels };
+    if (exec.length) node.exec = exec;
+    nodesMap.items.push(doc.createPair(name, node));
+    const pair = nodesMap.items[nodesMap.items.length - 1];
+    const notes = [n.notes ? n.notes.split('\n').map((l) => ` ${l}`).join('\n') : '', usesEth0 ? ' network-mode none: this node uses eth0 itself, so it gets no management interface' : ''].filter(Boolean);
+    if (notes.length && isScalar(pair.key)) pair.key.commentBefore = notes.join('\n');
+  });
+
+  const links: unknown[] = [];
+  t.links.forEach((l, li) => {
+    for (const key of ['a', 'b'] as const) {
+      const e = l[key];
+      const node = byId.get(e.node);
+      if (node && !isNetnsNode(node)) {
+        const lost = [e.addresses.length ? 'addresses' : '', e.mtu !== undefined ? 'mtu' : '', e.mac !== undefined ? 'mac' : '', e.up === false ? 'down state' : ''].filter(Boolean);
+        if (lost.length) warn(`link "${l.id}": ${lost.join(', ')} of "${e.ifname}" on ${node.kind} "${node.name}" cannot be set from containerlab`, ['links', li, key], { linkId: l.id });
+      }
+      if (e.vlans) warn(`link "${l.id}": VLAN settings of "${e.ifname}" are dropped (containerlab bridges are created outside the lab)`, ['links', li, key, 'vlans'], { linkId: l.id });
+      if (e.netem) warn(`link "${l.id}": netem on "${e.ifname}" is dropped (use "containerlab tools netem" after deploy)`, ['links', li, key, 'netem'], { linkId: l.id });
+    }
+    const seq = doc.createNode([quoted(`${ref(l.a.node)}:${l.a.ifname}`), quoted(`${ref(l.b.node)}:${l.b.ifname}`)]);
+    seq.flow = true;
+    links.push(doc.createNode({ endpoints: seq }));
+  });
+  if (links.length) (doc.get('topology') as YAMLMap).set('links', doc.createNode(links));
+  if (t.expect.length) warn(`${t.expect.length} reachability expectation(s) are not part of containerlab files`, ['expect']);
+  if (t.annotations.length) warn(`${t.annotations.length} canvas annotation(s) are not part of containerlab files`, ['annotations']);
+
+  const header = [` containerlab topology generated by netplumb from lab "${t.name}".`];
+  if (t.description) header.push(` ${t.description.replace(/\n/g, ' ')}`);
+  header.push(' Deploy: sudo containerlab deploy -t <this file>');
+  if (bridges.length) {
+    header.push(' Create the bridges first (containerlab only attaches to existing ones):');
+    for (const b of bridges) header.push(`   ${bridgeCommands(b)}`);
+  }
+  doc.commentBefore = header.join('\n');
+  return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), problems };
+}

@@ -1,0 +1,232 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { fromClab, toClab } from './clab';
+import { clabNodeNames } from './clab-export';
+import { loadTopologyText } from './document';
+import { serializeTopology } from './serialize';
+import { arbValidTopology } from '../model/arbitraries';
+import { isNetnsNode, type Topology, type TopoNode, type Route } from '../model';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const GOLDEN = join(HERE, '__golden__');
+const EXAMPLES = join(HERE, '../../examples');
+
+/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
+function golden(rel: string, actual: string) {
+  const file = join(GOLDEN, rel);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+const importFile = (name: string) => fromClab(readFileSync(join(GOLDEN, 'clab-import', name), 'utf8'), name);
+const problemLines = (ps: { severity: string; line?: number; column?: number; message: string }[]) =>
+  ps.map((p) => `# ${p.severity} ${p.line}:${p.column} ${p.message}`).join('\n');
+
+describe('containerlab import', () => {
+  it('reads a bridge lab: defaults, both endpoint forms, exec address/link lines', () => {
+    const r = importFile('bridge-lab.clab.yml');
+    // h2's MTU differs from its bridge port's: the validator says so, at the link.
+    expect(r.problems).toMatchObject([{ code: 'mtu-mismatch', severity: 'warning', line: 27 }]);
+    const t = r.topology!;
+    expect(t.name).toBe('br-lab');
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:h1', 'namespace:h2', 'namespace:h3', 'bridge:lab-br']);
+    expect(t.nodes[0].notes).toContain('alpine:3.20');
+    expect(t.nodes[2].position).toEqual({ x: 300, y: 40 });
+    expect(t.links.map((l) => [l.a.node, l.a.ifname, l.b.node, l.b.ifname])).toEqual([
+      ['h1', 'eth1', 'lab-br', 'h1-port'],
+      ['h2', 'eth1', 'lab-br', 'h2-port'],
+      ['h3', 'eth1', 'lab-br', 'h3-port'],
+    ]);
+    expect(t.links[1].a).toMatchObject({ addresses: ['192.168.10.2/24'], mtu: 1400 });
+    expect(t.links[2].a).toMatchObject({ addresses: ['192.168.10.3/24', 'fd00:10::3/64'], mac: '02:00:00:00:00:03', up: true });
+    expect(t.links[2].b.mac).toBe('02:00:00:00:03:ff');
+  });
+
+  it('reads a routed lab: forwarding makes routers, default routes become gateways', () => {
+    const r = importFile('routed.clab.yml');
+    const t = r.topology!;
+    const node = (n: string) => t.nodes.find((x) => x.name === n)!;
+    expect(node('r1').kind).toBe('router');
+    expect(node('r1')).toMatchObject({ ipv6Forwarding: false });
+    expect(node('r2')).toMatchObject({ kind: 'router', ipv6Forwarding: true });
+    expect(node('client')).toMatchObject({ kind: 'namespace', gateway: { ipv4: '10.0.1.1', ipv6: '2001:db8:1::1' } });
+    expect((node('r1') as { routes: Route[] }).routes).toEqual([
+      { to: '10.0.2.0/24', via: '10.0.12.2' },
+      { to: '192.0.2.0/24', via: '10.0.12.2', dev: 'eth2', metric: 20 },
+    ]);
+    expect((node('r2') as { routes: Route[] }).routes).toContainEqual({ to: 'default', via: '10.0.12.1', dev: 'eth1' });
+    expect(node('r1').notes).toContain('frrouting/frr:v8.4.1');
+    // the one line it cannot express is kept and named, at its line
+    const touch = r.problems.find((p) => p.message.includes('touch /tmp/ready'))!;
+    const src = readFileSync(join(GOLDEN, 'clab-import', 'routed.clab.yml'), 'utf8');
+    expect(touch).toMatchObject({ severity: 'warning', line: src.slice(0, src.indexOf('touch /tmp/ready')).split('\n').length });
+    expect(node('server').notes).toContain('exec: touch /tmp/ready');
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('turns unsupported kinds into namespaces with warnings naming each dropped thing', () => {
+    const r = importFile('mixed-kinds.clab.yml');
+    const t = r.topology!;
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:spine', 'namespace:leaf', 'bridge:ovs', 'namespace:pc', 'host:host']);
+    const text = r.problems.map((p) => p.message).join('\n');
+    for (const needle of ['"nokia_srlinux"', '"ceos"', 'Open vSwitch', '"startup-config"', '"binds"', '"type"', 'apk add tcpdump', 'kernel.panic', 'table 100', 'mgmt-net', '"vxlan"', '10.255.255.1/32']) {
+      expect(text).toContain(needle);
+    }
+    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual(['spine:e1-1-leaf:eth1', 'pc:eth1-ovs:pc-port', 'pc:eth3-host:pc-host']);
+    expect(t.nodes[0].notes).toContain('ghcr.io/nokia/srlinux:24.3');
+    for (const p of r.problems) expect(p.line).toBeGreaterThan(1);
+  });
+
+  it.each(['bridge-lab', 'routed', 'mixed-kinds'])('%s.clab.yml imports as the golden file', (name) => {
+    const r = importFile(`${name}.clab.yml`);
+    const yaml = serializeTopology(r.topology!, { format: 'yaml' });
+    golden(`clab-import/${name}.expected.yaml`, `${problemLines(r.problems)}\n${yaml}`);
+    expect(loadTopologyText(yaml, 'x.yaml').topology).toEqual(r.topology);
+  });
+
+  it('reports broken files with a position instead of throwing', () => {
+    expect(fromClab('name: x\ntopology:\n  nodes: [a, b]\n').problems[0]).toMatchObject({ severity: 'error', line: 3, column: 10 });
+    expect(fromClab('topology: {nodes: {}}\n').problems[0]).toMatchObject({ severity: 'error', message: expect.stringContaining('name') });
+    const r = fromClab('name: x\ntopology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "ghost:eth1"]\n');
+    expect(r.problems).toMatchObject([{ severity: 'error', line: 6, message: expect.stringContaining('ghost') }]);
+  });
+});
+
+describe('containerlab export', () => {
+  it.each(['linux-bridge', 'router', 'campus', 'direct-veth', 'vlan-bridge'])('examples/%s.yaml exports as the golden file', (name) => {
+    const t = loadTopologyText(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`).topology!;
+    const r = toClab(t, { image: 'alpine:3.20' });
+    golden(`clab-export/${name}.clab.yml`, r.text);
+    checkClabShape(r.text);
+  });
+
+  it('names what it drops', () => {
+    const t = loadTopologyText(readFileSync(join(EXAMPLES, 'vlan-bridge.yaml'), 'utf8'), 'v.yaml').topology!;
+    const msgs = toClab(t).problems.map((p) => p.message).join('\n');
+    expect(msgs).toContain('VLAN settings of "vbr0-a10"');
+    expect(msgs).toContain('expectation');
+  });
+
+  it('uses the image option and tells how to create bridges', () => {
+    const t = loadTopologyText(readFileSync(join(EXAMPLES, 'linux-bridge.yaml'), 'utf8'), 'l.yaml').topology!;
+    const text = toClab(t, { image: 'nicolaka/netshoot' }).text;
+    expect(parse(text).topology.nodes.ns1.image).toBe('nicolaka/netshoot');
+    expect(text).toContain('sudo ip link add br0 type bridge && sudo ip link set br0 up');
+  });
+});
+
+/**
+ * The rules of containerlab's topology schema that an export can break (our
+ * own summary, checked structurally): top-level keys, node kinds, non-empty
+ * exec/links lists of strings, string label values, "node:iface" endpoints
+ * naming declared nodes or "host".
+ */
+function checkClabShape(text: string) {
+  const doc = parse(text);
+  expect(Object.keys(doc).every((k) => ['name', 'prefix', 'mgmt', 'topology', 'settings'].includes(k))).toBe(true);
+  expect(typeof doc.name).toBe('string');
+  const nodes = doc.topology.nodes as Record<string, Record<string, unknown>>;
+  for (const n of Object.values(nodes)) {
+    expect(['linux', 'bridge']).toContain(n.kind);
+    if (n.kind === 'linux') expect(typeof n.image).toBe('string');
+    if (n.exec !== undefined) {
+      expect(Array.isArray(n.exec) && n.exec.length > 0 && n.exec.every((l: unknown) => typeof l === 'string')).toBe(true);
+    }
+    if (n.labels !== undefined) expect(Object.values(n.labels as object).every((v) => typeof v === 'string')).toBe(true);
+    if (n['network-mode'] !== undefined) expect(n['network-mode']).toBe('none');
+  }
+  if (doc.topology.links !== undefined) {
+    expect(doc.topology.links.length).toBeGreaterThan(0);
+    for (const l of doc.topology.links) {
+      expect(l.endpoints).toHaveLength(2);
+      for (const ep of l.endpoints) {
+        const m = /^([^:]+):([^:]+)$/.exec(ep);
+        expect(m).not.toBeNull();
+        expect(m![1] === 'host' || m![1] in nodes).toBe(true);
+      }
+    }
+  }
+}
+
+/** What a topology looks like after a trip through containerlab: the part both formats express. */
+function clabView(t: Topology): Topology {
+  const byId = new Map(t.nodes.map((n) => [n.id, n]));
+  const names = clabNodeNames(t);
+  const refName = (id: string) => names.get(id)!;
+  const usesHost = t.links.some((l) => byId.get(l.a.node)?.kind === 'host' || byId.get(l.b.node)?.kind === 'host');
+  const nodes: TopoNode[] = [];
+  for (const n of t.nodes) {
+    const common = { id: refName(n.id), name: refName(n.id), ...(n.label !== undefined ? { label: n.label } : {}), ...(n.position ? { position: { x: n.position.x + 0, y: n.position.y + 0 } } : {}) };
+    if (n.kind === 'bridge') nodes.push({ ...common, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [] });
+    if (!isNetnsNode(n)) continue;
+    const sysctls: Record<string, number> = Object.fromEntries(Object.entries(n.sysctls ?? {}).map(([k, v]) => [k, Number(v)]));
+    const router = n.kind === 'router' || sysctls['net.ipv4.ip_forward'] === 1;
+    let v6 = false;
+    if (router) {
+      v6 = n.kind === 'router' && n.ipv6Forwarding ? true : sysctls['net.ipv6.conf.all.forwarding'] === 1;
+      delete sysctls['net.ipv4.ip_forward'];
+      delete sysctls['net.ipv6.conf.all.forwarding'];
+    }
+    const gateway = { ...(n.gateway ?? {}) };
+    const routes: Route[] = [];
+    for (const r of n.routes) {
+      const to = r.to === '0.0.0.0/0' || r.to === '::/0' ? 'default' : r.to;
+      const fam = r.via?.includes(':') ? 'ipv6' : 'ipv4';
+      if (to === 'default' && r.via !== undefined && r.dev === undefined && r.metric === undefined && gateway[fam] === undefined) gateway[fam] = r.via;
+      else routes.push({ ...r, to });
+    }
+    const base = { ...common, routes, ...(Object.keys(gateway).length ? { gateway } : {}), ...(Object.keys(sysctls).length ? { sysctls } : {}) };
+    nodes.push(router ? { ...base, kind: 'router', ipv6Forwarding: v6 } : { ...base, kind: 'namespace' });
+  }
+  if (usesHost) nodes.push({ id: 'host', name: 'host', kind: 'host' });
+  const end = (e: Topology['links'][number]['a']) => {
+    const onNetns = isNetnsNode(byId.get(e.node)!);
+    return {
+      node: refName(e.node),
+      ifname: e.ifname,
+      addresses: onNetns ? e.addresses : [],
+      up: onNetns ? e.up : true,
+      ...(onNetns && e.mtu !== undefined ? { mtu: e.mtu } : {}),
+      ...(onNetns && e.mac !== undefined ? { mac: e.mac.toLowerCase() } : {}),
+    };
+  };
+  return { version: 1, name: t.name, nodes, links: t.links.map((l, i) => ({ id: `link${i + 1}`, a: end(l.a), b: end(l.b) })), expect: [], annotations: [] };
+}
+
+const stripNotes = (t: Topology): Topology => ({ ...t, nodes: t.nodes.map(({ notes: _n, ...n }) => n as TopoNode) });
+
+describe('containerlab round trip', () => {
+  it('import(export(x)) equals x for everything both formats express', () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), (x) => {
+        const { text } = toClab(x);
+        const back = fromClab(text, 'lab.clab.yml');
+        expect(back.topology, JSON.stringify(back.problems)).toBeDefined();
+        expect(back.problems.filter((p) => p.code.startsWith('clab'))).toEqual([]);
+        expect(stripNotes(back.topology!)).toEqual(clabView(x));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('containerlab import fuzz', () => {
+  const seeds = readdirSync(join(GOLDEN, 'clab-import')).filter((f) => f.endsWith('.clab.yml')).map((f) => readFileSync(join(GOLDEN, 'clab-import', f), 'utf8'));
+  it('never throws; every failure is a located error', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.oneof(fc.string(), fc.constantFrom('\n', ':', '- ', '  ', '\t', '[', '{', '"', 'exec: 1', 'kind: ', 'endpoints: [', 'host:', '::')), (seed, at, len, noise) => {
+        const cut = at % (seed.length + 1);
+        for (const text of [noise, seed.slice(0, cut) + noise + seed.slice(cut + (len % 20))]) {
+          const r = fromClab(text, 'f.clab.yml');
+          if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+          for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * What a list of configuration lines (containerlab `exec:`, Kathará
+ * `.startup`) does to one node, in model terms: per-interface addresses, MTU,
+ * MAC and state; routes and default gateways; sysctls; and the lines that
+ * netplumb cannot express, kept verbatim so the importer can warn about each.
+ */
+import { SYSCTL_ALLOWLIST, type Gateway, type LinkEnd, type NamespaceNode, type Route, type RouterNode, type Sysctls } from '../model';
+import { parseIpCommand } from './ip-commands';
+
+/** Configuration of one interface gathered from the lines. */
+export interface IfaceConfig {
+  addresses: string[];
+  mtu?: number;
+  mac?: string;
+  up?: boolean;
+}
+
+/** A line that is kept as a note: its index in the list, the text, and why. */
+export interface UnsupportedLine {
+  index: number;
+  line: string;
+  why: string;
+}
+
+/** Everything the lines of one node configure. */
+export interface NodeConfig {
+  ifaces: Map<string, IfaceConfig>;
+  routes: Route[];
+  gateway: Gateway;
+  sysctls: Record<string, number>;
+  unsupported: UnsupportedLine[];
+}
+
+const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
+
+/** Reads a node's configuration lines. Blank lines and `#` comments are skipped. */
+export function interpretLines(lines: readonly string[]): NodeConfig {
+  const cfg: NodeConfig = { ifaces: new Map(), routes: [], gateway: {}, sysctls: {}, unsupported: [] };
+  const iface = (dev: string) => {
+    let i = cfg.ifaces.get(dev);
+    if (!i) cfg.ifaces.set(dev, (i = { addresses: [] }));
+    return i;
+  };
+  lines.forEach((line, index) => {
+    const text = String(line).trim();
+    if (text === '' || text.startsWith('#')) return;
+    const c = parseIpCommand(text);
+    if (!c) {
+      cfg.unsupported.push({ index, line: text, why: 'not a command netplumb can express' });
+      return;
+    }
+    switch (c.kind) {
+      case 'addr':
+        if (!iface(c.dev).addresses.includes(c.cidr)) iface(c.dev).addresses.push(c.cidr);
+        break;
+      case 'link': {
+        const i = iface(c.dev);
+        if (c.up !== undefined) i.up = c.up;
+        if (c.mtu !== undefined) i.mtu = c.mtu;
+        if (c.mac !== undefined) i.mac = c.mac;
+        break;
+      }
+      case 'route': {
+        const fam = c.v6 ? 'ipv6' : 'ipv4';
+        if (c.to === 'default' && c.via !== undefined && c.dev === undefined && c.metric === undefined && cfg.gateway[fam] === undefined) {
+          cfg.gateway[fam] = c.via;
+        } else {
+          const r: Route = { to: c.to };
+          if (c.via !== undefined) r.via = c.via;
+          if (c.dev !== undefined) r.dev = c.dev;
+          if (c.metric !== undefined) r.metric = c.metric;
+          cfg.routes.push(r);
+        }
+        break;
+      }
+      case 'sysctl':
+        if (ALLOWED.has(c.key)) cfg.sysctls[c.key] = Number(c.value);
+        else cfg.unsupported.push({ index, line: text, why: `sysctl ${c.key} is not one netplumb sets in a lab` });
+        break;
+    }
+  });
+  return cfg;
+}
+
+/** Builds a namespace node, or a router when the lines turn IPv4 forwarding on. */
+export function netnsNodeFrom(id: string, name: string, cfg: NodeConfig): NamespaceNode | RouterNode {
+  const sysctls = { ...cfg.sysctls };
+  const router = sysctls['net.ipv4.ip_forward'] === 1;
+  let ipv6Forwarding = false;
+  if (router) {
+    delete sysctls['net.ipv4.ip_forward'];
+    ipv6Forwarding = sysctls['net.ipv6.conf.all.forwarding'] === 1;
+    delete sysctls['net.ipv6.conf.all.forwarding'];
+  }
+  const common = {
+    id,
+    name,
+    routes: cfg.routes,
+    ...(cfg.gateway.ipv4 !== undefined || cfg.gateway.ipv6 !== undefined ? { gateway: { ...cfg.gateway } } : {}),
+    ...(Object.keys(sysctls).length ? { sysctls: sysctls as Sysctls } : {}),
+  };
+  return router ? { ...common, kind: 'router', ipv6Forwarding } : { ...common, kind: 'namespace' };
+}
+
+/** A link end for interface `ifname` of `node`, carrying the configuration the lines gave it. */
+export function endFrom(node: string, ifname: string, cfg?: IfaceConfig): LinkEnd {
+  const end: LinkEnd = { node, ifname, addresses: cfg ? [...cfg.addresses] : [], up: cfg?.up ?? true };
+  if (cfg?.mtu !== undefined) end.mtu = cfg.mtu;
+  if (cfg?.mac !== undefined) end.mac = cfg.mac;
+  return end;
+}

@@ -1,0 +1,177 @@
+/**
+ * The few iproute2 / sysctl command lines that lab files of other tools use
+ * to configure a node (containerlab `exec:`, Kathará `.startup`), read into
+ * model fields, and written back. Only exact, known forms are understood; any
+ * other line is returned as unsupported so the importer can keep it as a note
+ * and warn, never guessing.
+ */
+import { canonicalCidr, family, parseIp } from '../util/ip';
+
+/** One understood command line. */
+export type IpCommand =
+  | { kind: 'addr'; dev: string; cidr: string }
+  | { kind: 'route'; to: string; via?: string; dev?: string; metric?: number; v6: boolean }
+  | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string }
+  | { kind: 'sysctl'; key: string; value: string };
+
+/** Splits a command line into words (single/double quotes group; no expansions). */
+export function shellWords(line: string): string[] | null {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'" || c === '"') {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) return null;
+      cur += line.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === ' ' || c === '\t') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else if (c === '#' && !inWord) {
+      break;
+    } else if ('|&;<>`$(){}\\'.includes(c)) {
+      return null; // shell syntax: not a single simple command we can read
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+const ADDR = new Set(['a', 'ad', 'add', 'addr', 'addre', 'addres', 'address']);
+const ROUTE = new Set(['r', 'ro', 'rou', 'rout', 'route']);
+const LINK = new Set(['l', 'li', 'lin', 'link']);
+const ADD = new Set(['add', 'a', 'replace', 'change']);
+
+const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** An address with an implied host prefix when none is given (as `ip` does). */
+function withPrefix(addr: string): string | null {
+  if (addr.includes('/')) return canonicalCidr(addr) ? addr : null;
+  const f = family(addr);
+  return f ? canonicalCidr(`${addr}/${f === 4 ? 32 : 128}`) : null;
+}
+
+function parseIpWords(w: string[]): IpCommand | null {
+  let i = 1;
+  let v6 = false;
+  while (w[i]?.startsWith('-')) {
+    if (w[i] === '-6') v6 = true;
+    else if (w[i] !== '-4') return null;
+    i++;
+  }
+  const obj = w[i++];
+  if (ADDR.has(obj ?? '') && ADD.has(w[i] ?? '')) {
+    i++;
+    let cidr: string | null = null;
+    let dev: string | undefined;
+    while (i < w.length) {
+      const t = w[i++];
+      if (t === 'dev') dev = w[i++];
+      else if ((t === 'brd' || t === 'broadcast') && w[i] !== undefined) i++;
+      else if (t === 'local' && w[i] !== undefined && cidr === null) cidr = withPrefix(w[i++]);
+      else if (cidr === null && !t.startsWith('-')) cidr = withPrefix(t);
+      else return null;
+    }
+    if (!cidr || !dev) return null;
+    return { kind: 'addr', dev, cidr };
+  }
+  if (ROUTE.has(obj ?? '') && ADD.has(w[i] ?? '')) {
+    i++;
+    let to: string | undefined;
+    const r: { via?: string; dev?: string; metric?: number } = {};
+    while (i < w.length) {
+      const t = w[i++];
+      const arg = w[i];
+      if (t === 'via' && arg !== undefined) {
+        if (!parseIp(arg)) return null;
+        r.via = arg;
+        i++;
+      } else if (t === 'dev' && arg !== undefined) {
+        r.dev = arg;
+        i++;
+      } else if ((t === 'metric' || t === 'preference' || t === 'priority') && /^\d+$/.test(arg ?? '')) {
+        r.metric = Number(arg);
+        i++;
+      } else if (t === 'proto' && arg === 'static') i++;
+      else if (t === 'onlink') continue;
+      else if (to === undefined) {
+        if (t === 'default' || t === '0.0.0.0/0' || t === '::/0') to = 'default';
+        else {
+          const c = withPrefix(t);
+          if (!c) return null;
+          to = c;
+        }
+      } else return null;
+    }
+    if (to === undefined || (r.via === undefined && r.dev === undefined)) return null;
+    const fam6 = v6 || (r.via !== undefined && family(r.via) === 6) || (to !== 'default' && family(to.split('/')[0]) === 6);
+    return { kind: 'route', to, ...r, v6: fam6 };
+  }
+  if (LINK.has(obj ?? '') && w[i] === 'set') {
+    i++;
+    if (w[i] === 'dev') i++;
+    const dev = w[i++];
+    if (!dev) return null;
+    const out: { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string } = { kind: 'link', dev };
+    let any = false;
+    while (i < w.length) {
+      const t = w[i++];
+      if (t === 'up' || t === 'down') out.up = t === 'up';
+      else if (t === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
+      else if ((t === 'address' || t === 'addr') && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
+      else return null;
+      any = true;
+    }
+    return any ? out : null;
+  }
+  return null;
+}
+
+/** Reads one command line; null when it is not one of the understood forms. */
+export function parseIpCommand(line: string): IpCommand | null {
+  const trimmed = line.trim();
+  const echo = /^echo\s+(-?\d+)\s*>\s*\/proc\/sys\/([\w/.-]+)$/.exec(trimmed);
+  if (echo) return { kind: 'sysctl', key: echo[2].replace(/\//g, '.'), value: echo[1] };
+  let w = shellWords(trimmed);
+  if (!w || w.length === 0) return null;
+  if (w[0] === 'sudo') w = w.slice(1);
+  if (w[0] === 'ip' || w[0] === '/sbin/ip' || w[0] === '/usr/sbin/ip' || w[0] === '/bin/ip') return parseIpWords(w);
+  if (w[0] === 'sysctl' || w[0] === '/sbin/sysctl' || w[0] === '/usr/sbin/sysctl') {
+    const rest = w.slice(1).filter((x) => x !== '-w' && x !== '-q');
+    if (rest.length !== 1 || rest[0].startsWith('-')) return null;
+    const m = /^([\w.-]+)=(-?\d+)$/.exec(rest[0].replace(/\//g, '.'));
+    return m ? { kind: 'sysctl', key: m[1], value: m[2] } : null;
+  }
+  return null;
+}
+
+/** Writes a command back as the canonical line (what the exporters emit). */
+export function formatIpCommand(c: IpCommand): string {
+  switch (c.kind) {
+    case 'addr':
+      return `ip ${family(c.cidr.split('/')[0]) === 6 ? '-6 ' : ''}addr add ${c.cidr} dev ${c.dev}`;
+    case 'route': {
+      const parts = [c.v6 ? 'ip -6 route add' : 'ip route add', c.to];
+      if (c.via !== undefined) parts.push('via', c.via);
+      if (c.dev !== undefined) parts.push('dev', c.dev);
+      if (c.metric !== undefined) parts.push('metric', String(c.metric));
+      return parts.join(' ');
+    }
+    case 'link': {
+      const parts = ['ip link set dev', c.dev];
+      if (c.mtu !== undefined) parts.push('mtu', String(c.mtu));
+      if (c.mac !== undefined) parts.push('address', c.mac);
+      if (c.up !== undefined) parts.push(c.up ? 'up' : 'down');
+      return parts.join(' ');
+    }
+    case 'sysctl':
+      return `sysctl -w ${c.key}=${c.value}`;
+  }
+}
