@@ -102,7 +102,7 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
     });
   });
 
-  it('reads the allowlisted sysctls that exist, with one process per namespace', async () => {
+  it('reads the allowlisted sysctls that exist, with one more process per namespace', async () => {
     await withScratchLab(async (lab) => {
       const [a, b] = await lab.netns(2);
       await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
@@ -181,6 +181,35 @@ describe('readLive with recorded output', () => {
       'tc -j -n ns1 qdisc show',
     ]);
     expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe('address show\nroute show table all\nnetns list-id\n');
+  });
+
+  it('looks up peers outside the read once per namespace, within the concurrency limit', async () => {
+    const peers = Array.from({ length: 12 }, (_, i) => i);
+    const rootLinks = peers.map((i) => ({ ifindex: 10 + i, ifname: `h${i}`, flags: [], link_index: 2, link_netnsid: i, linkinfo: { info_kind: 'veth' } }));
+    // Two root veths into the same namespace: still one lookup for it.
+    rootLinks.push({ ifindex: 40, ifname: 'h0b', flags: [], link_index: 3, link_netnsid: 0, linkinfo: { info_kind: 'veth' } });
+    let inFlight = 0;
+    let most = 0;
+    const calls: string[] = [];
+    const run: Runner = async (argv) => {
+      calls.push(argv.join(' '));
+      if (argv.includes('-d')) {
+        const ids = peers.map((i) => ({ nsid: i, name: `p${i}` }));
+        return { exitCode: 0, stdout: `${JSON.stringify(rootLinks)}\n[]\n${JSON.stringify(ids)}\n`, stderr: '' };
+      }
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      const links = [{ ifindex: 2, ifname: 'e0', flags: [] }, { ifindex: 3, ifname: 'e1', flags: [] }];
+      return { exitCode: 0, stdout: `${JSON.stringify(links)}\n[]\n`, stderr: '' };
+    };
+    const state = await readLive(run, { namespaces: [], includeRoot: true, concurrency: 3 });
+    expect(state.namespaces[''].ifaces.h5.peer).toEqual({ ns: 'p5', name: 'e0' });
+    expect(state.namespaces[''].ifaces.h0b.peer).toEqual({ ns: 'p0', name: 'e1' });
+    expect(calls).toHaveLength(1 + peers.length);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
   });
 
   it('treats a namespace that vanishes between commands as absent', async () => {

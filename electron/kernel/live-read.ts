@@ -160,6 +160,25 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
+/** Wraps async jobs so that at most `limit` run at once. */
+function semaphore(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
+  const max = Math.max(1, limit);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (job) => {
+    // A finishing job hands its slot straight to the next waiter, so `active` never exceeds max.
+    if (active >= max) await new Promise<void>((go) => waiting.push(go));
+    else active++;
+    try {
+      return await job();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** A link table of a namespace that was not part of the read (for veth peers). */
 interface LinkTable {
   byIndex: Map<number, IpLink>;
@@ -178,15 +197,16 @@ function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | undefined> 
  * unnamed namespace) the peer is left unknown. Namespaces outside the read
  * are looked up once each with `ip -j link show` (+ list-id for the root).
  */
-async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState): Promise<void> {
+async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState, concurrency: number): Promise<void> {
   const extra = new Map<string, Promise<LinkTable | undefined>>();
+  const gate = semaphore(concurrency);
   const table = (ns: string): Promise<LinkTable | undefined> => {
     const have = raws.get(ns);
     if (have) return Promise.resolve(tableOf(have));
     let p = extra.get(ns);
     if (!p) {
       const argv = ['ip', '-j', ...nsArgs(ns), '-batch', '-'];
-      p = run(runner, ns, argv, 'link show\nnetns list-id\n').then((r) => {
+      p = gate(() => run(runner, ns, argv, 'link show\nnetns list-id\n')).then((r) => {
         if (r === GONE) return undefined;
         const docs = splitJsonDocuments(r.stdout, `ip -j -batch in ${label(ns)}`);
         const links = checkIpJson(IpLinkList, docs[0], `ip -j link show in ${label(ns)}`);
@@ -273,6 +293,6 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
 
   const state: KState = { namespaces: {} };
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);
-  await resolvePeers(runner, raws, state);
+  await resolvePeers(runner, raws, state, opts.concurrency ?? 8);
   return state;
 }
