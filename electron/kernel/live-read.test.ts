@@ -45,6 +45,9 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       await lab.ip('-n', a, '-6', 'route', 'add', 'fd09::/32', 'via', 'fd00::2');
       await lab.ip('-n', a, '-6', 'route', 'add', 'default', 'via', 'fd00::2');
       await lab.ip('-n', b, 'route', 'add', '10.7.0.0/16', 'dev', 'br0');
+      // Default routes without a gateway: the family comes from the kernel's IPv6-only fields.
+      await lab.ip('-n', b, 'route', 'add', 'default', 'dev', 'br0');
+      await lab.ip('-n', b, '-6', 'route', 'add', 'default', 'dev', 'br0');
 
       const { run, calls } = counting();
       const state = await readLive(run, { namespaces: [a, b] });
@@ -80,7 +83,11 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
               addresses: ['10.0.0.2/24', 'fd00::2/64'], bridge: { stp: true, vlanFiltering: false, defaultPvid: 1 },
             },
           },
-          routes: [{ to: '10.7.0.0/16', family: 4, dev: 'br0' }],
+          routes: [
+            { to: '10.7.0.0/16', family: 4, dev: 'br0' },
+            { to: 'default', family: 4, dev: 'br0' },
+            { to: 'default', family: 6, dev: 'br0' },
+          ],
         },
       };
       expect(state.namespaces).toEqual(expected);
