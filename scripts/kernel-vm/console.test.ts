@@ -19,6 +19,8 @@ describe('console markers', () => {
     expect(verdict({ timedOut: true, exit: undefined, counts: { passed: 2, failed: 0, skipped: 0 } })).toMatchObject({ code: 124, counts: { passed: 2, failed: 1 } });
     expect(verdict({ timedOut: false, exit: 1, counts: { passed: 2, failed: 2, skipped: 0 } })).toEqual({ code: 1, counts: { passed: 2, failed: 2, skipped: 0 } });
     expect(verdict({ timedOut: false, exit: 1 })).toMatchObject({ code: 1, counts: { failed: 1 } });
+    expect(verdict({ timedOut: false, exit: 0, expectCounts: true })).toMatchObject({ code: 125, counts: { failed: 1 } });
+    expect(verdict({ timedOut: false, exit: 0 })).toEqual({ code: 0, counts: { passed: 0, failed: 0, skipped: 0 } });
   });
 
   it('splits serial output into lines across chunks', () => {

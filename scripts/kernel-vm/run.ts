@@ -41,10 +41,12 @@ function numberEnv(name: string, fallback: number): number {
 
 async function main() {
   const args = process.argv.slice(2);
-  const command =
-    args[0] === '--cmd'
-      ? args.slice(1)
-      : ['node', 'node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.kernel.config.ts', ...args];
+  const custom = args[0] === '--cmd';
+  // Reporters given on the command line replace the config's, counts reporter included: keep it.
+  const countsReporter = args.some((a) => a === '--reporter' || a.startsWith('--reporter=')) ? ['--reporter', './scripts/kernel-vm/counts-reporter.ts'] : [];
+  const command = custom
+    ? args.slice(1)
+    : ['node', 'node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.kernel.config.ts', ...args, ...countsReporter];
   if (command.length === 0) fail('--cmd needs a command', 2);
   const timeoutMs = numberEnv('NETPLUMB_VM_TIMEOUT', 900) * 1000;
 
@@ -84,7 +86,7 @@ async function main() {
     rmSync(job, { force: true });
   }
   const tEnd = Date.now();
-  const v = verdict({ exit, counts, timedOut: res.timedOut });
+  const v = verdict({ exit, counts, timedOut: res.timedOut, expectCounts: !custom });
   log(
     `kernel-vm: setup ${secs(tBoot - t0)}, boot ${bootedAt ? secs(bootedAt - tBoot) : '?'}, job ${bootedAt ? secs(tEnd - bootedAt) : '?'}, total ${secs(tEnd - t0)}`,
   );

@@ -1,0 +1,127 @@
+/**
+ * Test support for the full-kernel lane (*.kernel.test.ts): namespaces of the test's
+ * own with unique names, commands run inside them through the project's Runner,
+ * ping between them, and cleanup that removes exactly what the test created.
+ * Nothing here touches the root namespace: veth pairs are created inside a test
+ * namespace with the peer placed straight into another.
+ */
+import { randomBytes } from 'node:crypto';
+import { execaRunner, type RunResult, type Runner } from '../runner';
+
+/** True when the tests run as root (namespaces need it). */
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** True inside the lane's VM (set by scripts/kernel-vm/job.ts). */
+export const inKernelVm = process.env.NETPLUMB_KERNEL_VM === '1';
+
+/** A unique name of at most 15 bytes (a valid interface and namespace name). */
+export function uniqueName(prefix = 'np'): string {
+  const name = `${prefix}${randomBytes(4).toString('hex')}`;
+  if (Buffer.byteLength(name) > 15) throw new Error(`${name} is longer than 15 bytes`);
+  return name;
+}
+
+/** Runs argv, throwing with the command and stderr unless it exits 0. */
+export async function must(argv: readonly string[], runner: Runner = execaRunner): Promise<RunResult> {
+  const r = await runner(argv);
+  if (r.exitCode !== 0) throw new Error(`\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r;
+}
+
+let pingArgv: Promise<string[]> | undefined;
+/** iputils ping when installed, else busybox's applet (same options and reply lines). */
+function pingCommand(runner: Runner): Promise<string[]> {
+  pingArgv ??= runner(['ping', '-V']).then((r) => (r.exitCode === 127 ? ['busybox', 'ping'] : ['ping']));
+  return pingArgv;
+}
+
+/** Result of a ping: reply round-trip times in ms (one per reply) and packets sent/received. */
+export interface PingResult {
+  sent: number;
+  received: number;
+  rttMs: number[];
+  exitCode: number;
+  output: string;
+}
+
+/** Parses iputils or busybox ping output. */
+export function parsePing(out: string, exitCode: number): PingResult {
+  const rttMs = [...out.matchAll(/time=([\d.]+) ?ms/g)].map((m) => Number(m[1]));
+  const stats = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(out);
+  return { sent: Number(stats?.[1] ?? 0), received: Number(stats?.[2] ?? 0), rttMs, exitCode, output: out };
+}
+
+/** The median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median of nothing');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Namespaces owned by one test. Always call cleanup() in finally/afterEach. */
+export class Lab {
+  readonly namespaces: string[] = [];
+  constructor(readonly runner: Runner = execaRunner) {}
+
+  /** Creates `count` fresh namespaces (with lo up) and returns their names. */
+  async netns(count: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const ns = uniqueName();
+      // Recorded first: a half-created namespace is still looked for in cleanup.
+      this.namespaces.push(ns);
+      await must(['ip', 'netns', 'add', ns], this.runner);
+      await this.ip(ns, 'link', 'set', 'lo', 'up');
+      out.push(ns);
+    }
+    return out;
+  }
+
+  /** `ip -n NS ...`, throwing on failure. */
+  ip(ns: string, ...args: string[]): Promise<RunResult> {
+    return must(['ip', '-n', ns, ...args], this.runner);
+  }
+
+  /** Runs argv inside NS (`ip netns exec`), throwing on failure. */
+  exec(ns: string, ...argv: string[]): Promise<RunResult> {
+    return must(['ip', 'netns', 'exec', ns, ...argv], this.runner);
+  }
+
+  /** Runs argv inside NS without throwing. */
+  try(ns: string, ...argv: string[]): Promise<RunResult> {
+    return this.runner(['ip', 'netns', 'exec', ns, ...argv]);
+  }
+
+  /** A veth pair: `nameA` in nsA, `nameB` in nsB, both up. */
+  async veth(nsA: string, nameA: string, nsB: string, nameB: string): Promise<void> {
+    await this.ip(nsA, 'link', 'add', nameA, 'type', 'veth', 'peer', 'name', nameB, 'netns', nsB);
+    await this.ip(nsA, 'link', 'set', nameA, 'up');
+    await this.ip(nsB, 'link', 'set', nameB, 'up');
+  }
+
+  /** Pings `addr` from inside `ns` (an address of another namespace of this lab). */
+  async ping(ns: string, addr: string, opts: { count?: number; intervalS?: number; waitS?: number } = {}): Promise<PingResult> {
+    const count = opts.count ?? 3;
+    const argv = [...(await pingCommand(this.runner)), '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.waitS ?? 2), addr];
+    const r = await this.runner(['ip', 'netns', 'exec', ns, ...argv], { timeoutMs: 60_000 });
+    return parsePing(`${r.stdout}\n${r.stderr}`, r.exitCode);
+  }
+
+  /** `tc -j qdisc show dev DEV` inside NS, parsed. */
+  async qdiscs(ns: string, dev: string): Promise<{ kind: string; handle?: string; root?: boolean; options?: Record<string, unknown> }[]> {
+    return JSON.parse((await must(['tc', '-n', ns, '-j', 'qdisc', 'show', 'dev', dev], this.runner)).stdout || '[]');
+  }
+
+  /** Deletes every namespace this lab created (their interfaces go with them), then checks they are gone. */
+  async cleanup(): Promise<void> {
+    const errors: string[] = [];
+    for (const ns of this.namespaces.splice(0).reverse()) {
+      const list = await this.runner(['ip', 'netns', 'list']);
+      if (!new RegExp(`^${ns}( |$)`, 'm').test(list.stdout)) continue;
+      const r = await this.runner(['ip', 'netns', 'del', ns]);
+      if (r.exitCode !== 0) errors.push(`ip netns del ${ns}: ${r.stderr.trim()}`);
+    }
+    if (errors.length) throw new Error(`cleanup failed: ${errors.join('; ')}`);
+  }
+}
