@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatIpCommand, parseIpCommand, shellWords, type IpCommand } from './ip-commands';
+import { interpretLines } from './exec-config';
+
+describe('parseIpCommand', () => {
+  it.each([
+    ['ip addr add 10.0.0.1/24 dev eth1', { kind: 'addr', dev: 'eth1', cidr: '10.0.0.1/24' }],
+    ['ip address add 10.0.0.1/24 dev eth1', { kind: 'addr', dev: 'eth1', cidr: '10.0.0.1/24' }],
+    ['ip a add dev eth1 10.0.0.1/24 brd +', { kind: 'addr', dev: 'eth1', cidr: '10.0.0.1/24' }],
+    ['ip -6 addr add fd00::1/64 dev eth1', { kind: 'addr', dev: 'eth1', cidr: 'fd00::1/64' }],
+    ['sudo ip -4 addr add 10.0.0.1 dev eth1', { kind: 'addr', dev: 'eth1', cidr: '10.0.0.1/32' }],
+    ['ip route add default via 10.0.0.254', { kind: 'route', to: 'default', via: '10.0.0.254', v6: false }],
+    ['ip route add 0.0.0.0/0 via 10.0.0.254 dev eth0', { kind: 'route', to: 'default', via: '10.0.0.254', dev: 'eth0', v6: false }],
+    ['ip r add 10.2.0.0/16 via 10.0.0.2 metric 5', { kind: 'route', to: '10.2.0.0/16', via: '10.0.0.2', metric: 5, v6: false }],
+    ['ip -6 route add default via fd00::1', { kind: 'route', to: 'default', via: 'fd00::1', v6: true }],
+    ['ip route add fd01::/64 dev eth2', { kind: 'route', to: 'fd01::/64', dev: 'eth2', v6: true }],
+    ['ip link set eth1 up', { kind: 'link', dev: 'eth1', up: true }],
+    ['ip link set dev eth1 mtu 9000 address 02:AA:00:00:00:01 down', { kind: 'link', dev: 'eth1', mtu: 9000, mac: '02:aa:00:00:00:01', up: false }],
+    ['sysctl -w net.ipv4.ip_forward=1', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
+    ['sysctl net/ipv6/conf/all/forwarding=1', { kind: 'sysctl', key: 'net.ipv6.conf.all.forwarding', value: '1' }],
+    ['echo 1 > /proc/sys/net/ipv4/ip_forward', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
+  ])('%s', (line, expected) => {
+    expect(parseIpCommand(line)).toEqual(expected);
+  });
+
+  it.each([
+    'ip addr add 10.0.0.1/24',
+    'ip addr add 10.0.0.300/24 dev eth0',
+    'ip route add 10.0.0.0/8 via 10.0.0.1 table 5',
+    'ip route add 10.0.0.0/8',
+    'ip link set eth0 promisc on',
+    'ip link add br0 type bridge',
+    'ip addr add 10.0.0.1/24 dev eth0; reboot',
+    'ip addr add $ADDR dev eth0',
+    'ifconfig eth0 10.0.0.1 netmask 255.255.255.0',
+    'sysctl -a',
+    'apk add iproute2',
+    '',
+  ])('does not guess: %s', (line) => {
+    expect(parseIpCommand(line)).toBeNull();
+  });
+
+  it('shellWords groups quotes and refuses shell syntax', () => {
+    expect(shellWords(`ip addr add '10.0.0.1/24' dev "eth 1"`)).toEqual(['ip', 'addr', 'add', '10.0.0.1/24', 'dev', 'eth 1']);
+    expect(shellWords('a | b')).toBeNull();
+    expect(shellWords('echo "unterminated')).toBeNull();
+  });
+
+  it('reads back every line it writes', () => {
+    const dev = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
+    const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+    const cmd: fc.Arbitrary<IpCommand> = fc.oneof(
+      fc.record({ kind: fc.constant('addr' as const), dev, cidr: fc.tuple(v4, fc.integer({ min: 1, max: 32 })).map(([a, p]) => `${a}/${p}`) }),
+      fc.record(
+        { kind: fc.constant('route' as const), to: fc.constantFrom('default', '10.1.0.0/16', '192.0.2.0/24'), via: v4, dev, metric: fc.nat(1000), v6: fc.constant(false) },
+        { requiredKeys: ['kind', 'to', 'via', 'v6'] },
+      ),
+      fc.record({ kind: fc.constant('link' as const), dev, up: fc.boolean(), mtu: fc.integer({ min: 68, max: 65535 }) }, { requiredKeys: ['kind', 'dev', 'up'] }),
+    );
+    fc.assert(
+      fc.property(cmd, (c) => {
+        expect(parseIpCommand(formatIpCommand(c))).toEqual(c);
+      }),
+    );
+  });
+});
+
+describe('interpretLines', () => {
+  it('gathers interface settings, a gateway per family, routes, sysctls and what it cannot read', () => {
+    const cfg = interpretLines([
+      'ip addr add 10.0.0.2/24 dev eth1',
+      'ip -6 addr add fd00::2/64 dev eth1',
+      'ip link set eth1 mtu 1400',
+      '# comment',
+      'ip route add default via 10.0.0.1',
+      'ip route add default via 10.0.0.9',
+      'ip -6 route add default via fd00::1',
+      'sysctl -w net.ipv4.conf.all.rp_filter=2',
+      'sysctl -w vm.swappiness=10',
+      'iptables -A FORWARD -j DROP',
+    ]);
+    expect(cfg.ifaces.get('eth1')).toEqual({ addresses: ['10.0.0.2/24', 'fd00::2/64'], mtu: 1400 });
+    expect(cfg.gateway).toEqual({ ipv4: '10.0.0.1', ipv6: 'fd00::1' });
+    expect(cfg.routes).toEqual([{ to: 'default', via: '10.0.0.9' }]);
+    expect(cfg.sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 2 });
+    expect(cfg.unsupported.map((u) => u.index)).toEqual([8, 9]);
+  });
+});
