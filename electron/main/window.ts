@@ -36,6 +36,8 @@ export function createMainWindow(preloadPath: string, settings: SettingsStore): 
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // Why: middle-click (auxclick) on a link can open new windows; we open none.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (saved.maximized) win.maximize();
