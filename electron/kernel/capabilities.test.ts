@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTopology } from '../../shared/model';
-import { FEATURES, clearCapabilitiesCache, detectCapabilities, missingFor, type Capabilities, type Feature } from './capabilities';
+import { FEATURES, clearCapabilitiesCache, detectCapabilities, lackingFeatures, missingFor, type Capabilities, type Feature } from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult } from './runner';
 import { NOT_ROOT_REASON, isRoot, withScratchLab } from './test-support/scratch-netns';
@@ -106,6 +106,7 @@ describe('detectCapabilities with a fake kernel', () => {
     expect(caps.features.dummy).toBe(false);
     expect(caps.details.dummy).toBe('dummy: the kernel has no dummy module (ip said: Error: Unknown device type.)');
     expect(caps.details.netem).toBe('netem: the kernel has no sch_netem module (tc said: Error: Specified qdisc kind is unknown.)');
+    expect(lackingFeatures(caps)).toEqual([caps.details.bridgeVlanFiltering, caps.details.netem, caps.details.dummy]);
     expect(caps.features.bridgeStp).toBe(true);
     // Created without error but read back without VLAN filtering (the fake shows npbr2 missing).
     expect(caps.features.bridgeVlanFiltering).toBe(false);

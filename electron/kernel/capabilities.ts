@@ -212,6 +212,14 @@ export function clearCapabilitiesCache(runner?: Runner): void {
   if (runner) cache.delete(runner);
 }
 
+/**
+ * The detail sentences of every feature this machine lacks, in FEATURES
+ * order (for `app:info`'s `missing` and `netplumb --version`-style output).
+ */
+export function lackingFeatures(caps: Capabilities): string[] {
+  return FEATURES.filter((f) => !caps.features[f]).map((f) => caps.details[f]);
+}
+
 function names(list: string[]): string {
   return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
 }
