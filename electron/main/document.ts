@@ -90,9 +90,8 @@ export class DocumentSession {
     return { text: await readFile(file, 'utf8'), fileName: path.basename(file) };
   }
 
-  /** file:open: prompt, native dialog, read. */
+  /** file:open: native dialog, read (the page has asked about unsaved work). */
   async open(purpose: 'open' | 'import'): Promise<Response<'file:open'>> {
-    if (!(await this.confirmDiscard(purpose === 'open' ? 'opening another file' : 'importing'))) return { cancelled: true };
     const r = await dialog.showOpenDialog(this.win, {
       title: purpose === 'open' ? 'Open topology' : 'Import topology',
       properties: ['openFile'],

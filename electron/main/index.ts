@@ -58,13 +58,6 @@ async function refreshMenu(): Promise<void> {
     buildMenu(
       {
         command: (command, exampleId) => send('menu:command', { command, ...(exampleId ? { exampleId } : {}) }),
-        guarded: (command, exampleId) => {
-          void doc?.confirmDiscard(command === 'new' ? 'starting a new lab' : 'opening an example').then((ok) => {
-            if (ok) send('menu:command', { command, ...(exampleId ? { exampleId } : {}) });
-          });
-        },
-        open: () => void menuOpen('open'),
-        importFile: () => void menuOpen('import'),
         openRecent: (file) => void doc?.openPath(file),
         clearRecent: () => {
           settings.update((x) => ({ ...x, recent: [] }));
@@ -81,16 +74,6 @@ async function refreshMenu(): Promise<void> {
       { recent: s.recent, examples, theme: s.theme, dev: DEV_URL !== undefined },
     ),
   );
-}
-
-async function menuOpen(purpose: 'open' | 'import'): Promise<void> {
-  if (!doc) return;
-  try {
-    const r = await doc.open(purpose);
-    if (!r.cancelled && r.text !== undefined && r.fileName) send('file:opened', { text: r.text, fileName: r.fileName, purpose });
-  } catch (e) {
-    if (win) await dialog.showMessageBox(win, { type: 'error', message: 'Could not open the file', detail: e instanceof Error ? e.message : String(e) });
-  }
 }
 
 async function about(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * The native menus. Items the page carries out send a `menu:command` intent
- * (the page runs it like the toolbar button); file items that need native
- * dialogs run here. Cut/Copy/Paste are the native roles: they fire the page's
+ * The native menus. Items send a `menu:command` intent (the page runs it like
+ * its toolbar button, asking about unsaved work itself, and calls file:open /
+ * file:save for the native dialogs); only Open Recent is carried out here. Cut/Copy/Paste are the native roles: they fire the page's
  * cut/copy/paste DOM events, so text fields and the canvas both work.
  *
  * Shortcuts the page already handles itself (undo, redo, select all, delete,
@@ -14,12 +14,9 @@ import type { MenuCommand } from '../../shared/ipc/contract';
 
 export interface MenuActions {
   command: (command: MenuCommand, exampleId?: string) => void;
-  /** New / New from example: ask about unsaved work first, then send the command. */
-  guarded: (command: 'new' | 'new-from-example', exampleId?: string) => void;
-  open: () => void;
+  /** Open Recent: main asks about unsaved work, reads the file, sends it to the page. */
   openRecent: (file: string) => void;
   clearRecent: () => void;
-  importFile: () => void;
   setTheme: (theme: 'system' | 'light' | 'dark') => void;
   about: () => void;
 }
@@ -52,7 +49,7 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
       ]
     : [{ label: 'No recent files', enabled: false }];
   const examples: MenuItemConstructorOptions[] = s.examples.length
-    ? s.examples.map((e) => ({ label: e.title, click: () => a.guarded('new-from-example', e.id) }))
+    ? s.examples.map((e) => ({ label: e.title, click: () => a.command('new-from-example', e.id) }))
     : [{ label: 'No examples installed', enabled: false }];
   const theme = (label: string, value: MenuState['theme']): MenuItemConstructorOptions => ({
     label,
@@ -65,16 +62,16 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
     {
       label: '&File',
       submenu: [
-        { label: 'New', accelerator: 'CmdOrCtrl+N', click: () => a.guarded('new') },
+        main('New', 'new', 'CmdOrCtrl+N'),
         { label: 'New from Example', submenu: examples },
         { type: 'separator' },
-        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: a.open },
+        main('Open…', 'open', 'CmdOrCtrl+O'),
         { label: 'Open Recent', submenu: recent },
         { type: 'separator' },
         main('Save', 'save', 'CmdOrCtrl+S'),
         main('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
-        { label: 'Import…', click: a.importFile },
+        main('Import…', 'import'),
         main('Export…', 'export', 'CmdOrCtrl+E'),
         { type: 'separator' },
         { role: 'quit' },

@@ -105,7 +105,7 @@ export const contract = {
     request: z.object({ fileName: z.string().max(255).nullable(), dirty: z.boolean() }),
     response: z.object({}),
   },
-  /** Ask before losing unsaved work, then show the native Open (or Import) dialog. */
+  /** Show the native Open (or Import) dialog (the page has already asked about unsaved work). */
   'file:open': {
     request: z.object({ purpose: z.enum(['open', 'import']).default('open') }),
     response: z.object({ cancelled: z.boolean(), text: z.string().optional(), fileName: z.string().optional() }),
@@ -121,11 +121,13 @@ export const contract = {
 export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save'] as const;
 
 /**
- * Intents the native menus send to the page (desktop only). Cut/Copy/Paste
- * are the native roles instead: they fire the page's copy/cut/paste DOM events.
+ * Intents the native menus send to the page (desktop only); the page carries
+ * each out like its own button, including asking about unsaved work. Cut/Copy/
+ * Paste are the native roles instead: they fire the page's cut/copy/paste DOM
+ * events. Undo/Redo/Select All/Delete/Fit/Zoom keys are left to the page.
  */
 export const MENU_COMMANDS = [
-  'new', 'new-from-example', 'save', 'save-as', 'export',
+  'new', 'new-from-example', 'open', 'import', 'save', 'save-as', 'export',
   'undo', 'redo', 'select-all', 'delete',
   'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
   'validate', 'plan', 'apply', 'status', 'destroy',
