@@ -37,8 +37,10 @@ export const IpLinkInfo = z.looseObject({
 export const IpLink = z.looseObject({
   ifindex: z.number().int(),
   ifname: z.string(),
-  /** For veth: the peer's ifindex (in the namespace of link_netnsid, or this one). */
+  /** For veth whose peer is in another namespace (link_netnsid set): the peer's ifindex there. */
   link_index: z.number().int().optional(),
+  /** For veth whose peer is in this namespace: the peer's name (null when the kernel reports none). */
+  link: z.string().nullable().optional(),
   /** For veth: the peer namespace's id as seen from this namespace. */
   link_netnsid: z.number().int().optional(),
   flags: z.array(z.string()).default([]),

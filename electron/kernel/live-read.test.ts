@@ -45,6 +45,10 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       await lab.ip('-n', a, '-6', 'route', 'add', 'fd09::/32', 'via', 'fd00::2');
       await lab.ip('-n', a, '-6', 'route', 'add', 'default', 'via', 'fd00::2');
       await lab.ip('-n', b, 'route', 'add', '10.7.0.0/16', 'dev', 'br0');
+      // A veth pair with both ends in one namespace.
+      await lab.ip('-n', a, 'link', 'add', 'x1', 'type', 'veth', 'peer', 'name', 'x2');
+      await lab.ip('-n', a, 'link', 'set', 'x1', 'address', '02:00:00:00:0a:11');
+      await lab.ip('-n', a, 'link', 'set', 'x2', 'address', '02:00:00:00:0a:12');
       // Default routes without a gateway: the family comes from the kernel's IPv6-only fields.
       await lab.ip('-n', b, 'route', 'add', 'default', 'dev', 'br0');
       await lab.ip('-n', b, '-6', 'route', 'add', 'default', 'dev', 'br0');
@@ -62,6 +66,8 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
               name: 'va', kind: 'veth', mark: 'netplumb:t1:link:l1:a', peer: { ns: b, name: 'vb' }, mtu: 1400,
               mac: '02:00:00:00:0a:01', up: true, addresses: ['10.0.0.1/24', 'fd00::1/64'],
             },
+            x1: { name: 'x1', kind: 'veth', peer: { ns: a, name: 'x2' }, mtu: 1500, mac: '02:00:00:00:0a:11', up: false, addresses: [] },
+            x2: { name: 'x2', kind: 'veth', peer: { ns: a, name: 'x1' }, mtu: 1500, mac: '02:00:00:00:0a:12', up: false, addresses: [] },
           },
           routes: [
             { to: '10.8.0.0/16', family: 4, via: '10.0.0.2', dev: 'va', metric: 7 },

@@ -190,12 +190,14 @@ function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | undefined> 
 }
 
 /**
- * Resolves veth peers. `link_netnsid` is an id local to the namespace that
- * reports it; `ip netns list-id` maps it to a /run/netns name. An id without
- * a name is the root namespace when the root has a veth with the matching
- * ifindex whose own peer points back here; otherwise (e.g. a container's
- * unnamed namespace) the peer is left unknown. Namespaces outside the read
- * are looked up once each with `ip -j link show` (+ list-id for the root).
+ * Resolves veth peers. iproute2 names a peer in the same namespace in
+ * `link`; for a peer in another namespace it gives `link_index` (the peer's
+ * ifindex there) and `link_netnsid`, an id local to the reporting namespace
+ * that `ip netns list-id` maps to a /run/netns name. An id without a name is
+ * taken as the root namespace only when the root has a veth at that ifindex
+ * whose own peer points back here; otherwise (e.g. a container's unnamed
+ * namespace) the peer stays unknown. Namespaces outside the read are looked
+ * up once each with `ip -j link show` (+ list-id for the root).
  */
 async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState, concurrency: number): Promise<void> {
   const extra = new Map<string, Promise<LinkTable | undefined>>();
@@ -221,17 +223,19 @@ async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KStat
   const jobs: Promise<void>[] = [];
   for (const raw of raws.values()) {
     for (const link of raw.links) {
-      if (link.linkinfo?.info_kind !== 'veth' || link.link_index === undefined) continue;
+      if (link.linkinfo?.info_kind !== 'veth') continue;
       const iface = out.namespaces[raw.name].ifaces[link.ifname];
+      if (link.link_netnsid === undefined) {
+        // Peer in the same namespace: iproute2 prints its name as "link".
+        if (typeof link.link === 'string' && out.namespaces[raw.name].ifaces[link.link]) iface.peer = { ns: raw.name, name: link.link };
+        continue;
+      }
+      if (link.link_index === undefined) continue;
       const peerIndex = link.link_index;
+      const nsid = link.link_netnsid;
       jobs.push(
         (async () => {
-          if (link.link_netnsid === undefined) {
-            const peer = tableOf(raw).byIndex.get(peerIndex);
-            if (peer) iface.peer = { ns: raw.name, name: peer.ifname };
-            return;
-          }
-          const peerNs = raw.nsids.get(link.link_netnsid);
+          const peerNs = raw.nsids.get(nsid);
           if (peerNs !== undefined) {
             const t = await table(peerNs);
             const peer = t?.byIndex.get(peerIndex);

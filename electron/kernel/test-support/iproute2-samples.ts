@@ -34,13 +34,13 @@ export const ADDRESS_SHOW = JSON.stringify([
     ],
   },
   {
-    ifindex: 3, link_index: 4, ifname: 'p1', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue',
+    ifindex: 3, link: 'p2', ifname: 'p1', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'noqueue',
     master: 'br0', operstate: 'UP', link_type: 'ether', address: '02:00:00:00:01:01', broadcast: 'ff:ff:ff:ff:ff:ff',
     linkinfo: { info_kind: 'veth', info_slave_kind: 'bridge', info_slave_data: { state: 'forwarding', priority: 32, cost: 2 } },
     addr_info: [],
   },
   {
-    ifindex: 4, link_index: 3, ifname: 'p2', flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, qdisc: 'noop',
+    ifindex: 4, link: 'p1', ifname: 'p2', flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, qdisc: 'noop',
     master: 'br0', operstate: 'DOWN', link_type: 'ether', address: '02:00:00:00:01:02', broadcast: 'ff:ff:ff:ff:ff:ff',
     linkinfo: { info_kind: 'veth', info_slave_kind: 'bridge' },
     addr_info: [],
