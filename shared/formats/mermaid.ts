@@ -1,0 +1,74 @@
+/**
+ * A Mermaid `graph LR` of a topology, for README files and wikis (GitHub,
+ * GitLab and most Markdown viewers render it). Node shapes per kind —
+ * namespace (rounded), router (circle), bridge (hexagon), host (subroutine) —
+ * and links labelled with the interface names and addresses at each end.
+ */
+import type { LinkEnd, Topology, TopoNode } from '../model';
+
+/** Options of the Mermaid export. */
+export interface MermaidOptions {
+  /** Wrap in a ```mermaid fence for pasting into Markdown (default false). */
+  fenced?: boolean;
+  /** Show addresses on link labels (default true). */
+  addresses?: boolean;
+  /** Graph direction (default LR). */
+  direction?: 'LR' | 'TB';
+}
+
+/**
+ * Escapes text inside a quoted Mermaid label: quotes, angle brackets and
+ * pipes would end the label or inject markup, so they become entity codes.
+ */
+export function escapeMermaid(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[#"<>|&`]/g, (c) => `#${c.codePointAt(0)};`);
+}
+
+const SHAPES: Record<TopoNode['kind'], [string, string]> = {
+  namespace: ['(', ')'],
+  router: ['((', '))'],
+  bridge: ['{{', '}}'],
+  host: ['[[', ']]'],
+};
+
+const CLASSES: Record<TopoNode['kind'], string> = {
+  namespace: 'fill:#dbeafe,stroke:#2563eb,color:#111827',
+  router: 'fill:#ffedd5,stroke:#ea580c,color:#111827',
+  bridge: 'fill:#dcfce7,stroke:#16a34a,color:#111827',
+  host: 'fill:#f3f4f6,stroke:#4b5563,color:#111827',
+};
+
+function endText(e: LinkEnd, withAddresses: boolean): string {
+  return [e.ifname, ...(withAddresses ? e.addresses : [])].map(escapeMermaid).join(' ');
+}
+
+/** Writes the Mermaid text. */
+export function toMermaid(t: Topology, opts: MermaidOptions = {}): string {
+  const withAddresses = opts.addresses ?? true;
+  const ids = new Map(t.nodes.map((n, i) => [n.id, `n${i}`]));
+  const lines: string[] = [`graph ${opts.direction ?? 'LR'}`, `  %% netplumb lab: ${t.name.replace(/[\r\n]/g, ' ')}`];
+  t.nodes.forEach((n) => {
+    const [open, close] = SHAPES[n.kind];
+    const title = escapeMermaid(n.label ?? n.name);
+    const where = n.kind === 'bridge' && n.namespace ? ` in ${escapeMermaid(t.nodes.find((x) => x.id === n.namespace)?.name ?? n.namespace)}` : '';
+    const sub = n.label && n.label !== n.name ? `${n.kind} ${escapeMermaid(n.name)}` : `${n.kind}${where}`;
+    lines.push(`  ${ids.get(n.id)}${open}"<b>${title}</b><br/><small>${sub}</small>"${close}`);
+  });
+  for (const l of t.links) {
+    const a = ids.get(l.a.node);
+    const b = ids.get(l.b.node);
+    if (!a || !b) continue;
+    const arrow = l.a.up && l.b.up ? '---' : '-.-';
+    lines.push(`  ${a} ${arrow}|"${endText(l.a, withAddresses)} ↔ ${endText(l.b, withAddresses)}"| ${b}`);
+  }
+  for (const kind of ['namespace', 'router', 'bridge', 'host'] as const) {
+    const members = t.nodes.filter((n) => n.kind === kind).map((n) => ids.get(n.id));
+    if (members.length === 0) continue;
+    lines.push(`  classDef ${kind} ${CLASSES[kind]}`);
+    lines.push(`  class ${members.join(',')} ${kind}`);
+  }
+  const body = lines.join('\n') + '\n';
+  return opts.fenced ? '```mermaid\n' + body + '```\n' : body;
+}
