@@ -234,7 +234,12 @@ export function prefixesOverlap(a: string, b: string): boolean {
 export function contains(prefixCidr: string, address: string): boolean {
   const p = parseCidr(prefixCidr);
   const a = parseAddressOrCidr(address);
-  if (!p || !a || p.family !== a.family) return false;
+  return !!p && !!a && cidrContains(p, a);
+}
+
+/** `contains` on parsed values (no string parsing, for hot loops). */
+export function cidrContains(p: IpCidr, a: IpAddr): boolean {
+  if (p.family !== a.family) return false;
   const m = prefixMask(p.family, p.prefix);
   return (p.value & m) === (a.value & m);
 }

@@ -3,7 +3,7 @@
  * none, no address is used twice in a namespace or on one L2 segment, and the
  * subnets of one namespace's interfaces do not overlap.
  */
-import { addressOf, canonicalCidr, contains, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, nextFreeAddress, parseCidr, parseIp, prefixesOverlap, sameSubnet } from '../util/ip';
+import { cidrContains, FAMILY_BITS, formatCidr, formatIp, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, networkValue, nextFreeAddress, parseCidr, parseIp, type IpCidr } from '../util/ip';
 import { ROOT, type Ctx, type L3Iface } from './context';
 import { computeSegments } from './segments';
 
@@ -19,11 +19,18 @@ const SPECIAL: { prefix: string; why: string }[] = [
   { prefix: '::ffff:0:0/96', why: 'is an IPv4-mapped IPv6 address; give the interface the IPv4 address instead' },
 ];
 
+const SPECIAL_PARSED = SPECIAL.map((s) => ({ ...s, p: parseCidr(s.prefix)! }));
+
 interface Addr {
   iface: L3Iface;
+  /** Canonical CIDR. */
   cidr: string;
+  c: IpCidr;
   path: (string | number)[];
+  /** Canonical address without the prefix. */
   ip: string;
+  /** Position in document order, to report on the later of two conflicting addresses. */
+  order: number;
 }
 
 /** Rule: the format and kind of every address; addresses on bridge ports. */
@@ -52,7 +59,7 @@ function checkEach(ctx: Ctx): Addr[] {
         ctx.add({ ...base, code: 'address-invalid', severity: 'error', message: `${iface.title}: "${cidr}" is not a valid address;${hint}.` });
         continue;
       }
-      const special = SPECIAL.find((s) => contains(s.prefix, cidr));
+      const special = SPECIAL_PARSED.find((s) => cidrContains(s.p, c));
       if (special) {
         ctx.add({ ...base, code: 'address-special', severity: 'error', message: `${iface.title}: ${cidr} ${special.why}; use a unicast address.` });
         continue;
@@ -72,13 +79,71 @@ function checkEach(ctx: Ctx): Addr[] {
         // Why: an address in the root namespace adds a connected route to the machine's own routing table.
         ctx.add({ ...base, code: 'root-namespace-address', severity: 'warning', message: `${iface.title}: ${cidr} is added in the host's root namespace, so ${networkOf(cidr)} becomes a route of this machine; make sure it does not overlap a network the machine uses.` });
       }
-      valid.push({ iface, cidr: canonicalCidr(cidr)!, path, ip: addressOf(cidr)! });
+      valid.push({ iface, cidr: formatCidr(c), c, path, ip: formatIp(c), order: valid.length });
     }
   }
   return valid;
 }
 
-/** Rule: duplicate addresses (per namespace and per L2 segment) and overlapping subnets in a namespace. */
+/** All addresses of one subnet (same family, network and prefix length). */
+interface Group {
+  net: bigint;
+  end: bigint;
+  family: 4 | 6;
+  prefix: number;
+  members: Addr[];
+}
+
+/** Groups addresses by subnet, sorted so that a containing subnet comes before the subnets it contains. */
+function groupSubnets(list: Addr[]): Group[] {
+  const map = new Map<string, Group>();
+  for (const a of list) {
+    const c = a.c;
+    const net = networkValue(c);
+    const key = `${c.family}|${net}|${c.prefix}`;
+    let g = map.get(key);
+    if (!g) {
+      g = { net, end: net + (1n << BigInt(FAMILY_BITS[c.family] - c.prefix)), family: c.family, prefix: c.prefix, members: [] };
+      map.set(key, g);
+    }
+    g.members.push(a);
+  }
+  return [...map.values()].sort((x, y) => x.family - y.family || (x.net < y.net ? -1 : x.net > y.net ? 1 : x.prefix - y.prefix));
+}
+
+/**
+ * Calls `visit(outer, inner)` for subnets nested inside others (aligned
+ * prefixes are either nested or disjoint), innermost container first, until
+ * it returns true. A sweep with a stack: O(n log n) instead of all pairs.
+ */
+function forNested(groups: Group[], visit: (outer: Group, inner: Group) => boolean): void {
+  const stack: Group[] = [];
+  for (const g of groups) {
+    while (stack.length && (stack[stack.length - 1].family !== g.family || stack[stack.length - 1].end <= g.net)) stack.pop();
+    for (let k = stack.length - 1; k >= 0; k--) if (visit(stack[k], g)) break;
+    stack.push(g);
+  }
+}
+
+/** A pair (x in outer, y in inner) whose `key` differs, if there is one. */
+function differingPair<K>(outer: Addr[], inner: Addr[], key: (a: Addr) => K): [Addr, Addr] | undefined {
+  const x0 = outer[0];
+  const y = inner.find((m) => key(m) !== key(x0));
+  if (y) return [x0, y];
+  const x = outer.find((m) => key(m) !== key(inner[0]));
+  return x ? [x, inner[0]] : undefined;
+}
+
+/** Orders a pair so that the address later in the document comes second (it is the one reported). */
+const later = ([a, b]: [Addr, Addr]): [Addr, Addr] => (a.order < b.order ? [a, b] : [b, a]);
+
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Rule: duplicate addresses (per namespace and per L2 segment) and overlapping subnets in a namespace or segment. */
 export function checkAddresses(ctx: Ctx): void {
   const addrs = checkEach(ctx);
   const seg = computeSegments(ctx);
@@ -89,13 +154,13 @@ export function checkAddresses(ctx: Ctx): void {
     const same = first.iface === a.iface ? 'is listed twice on this interface' : `is also on ${first.iface.what}`;
     ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.title}: address ${a.ip} ${same} (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
   };
+  const at = (a: Addr) => ({ path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
 
   const byNs = new Map<string, Addr[]>();
   const bySeg = new Map<string, Addr[]>();
   for (const a of addrs) {
-    byNs.set(a.iface.ns, [...(byNs.get(a.iface.ns) ?? []), a]);
-    const s = seg.of(a.iface);
-    bySeg.set(s, [...(bySeg.get(s) ?? []), a]);
+    pushTo(byNs, a.iface.ns, a);
+    pushTo(bySeg, seg.of(a.iface), a);
   }
 
   for (const [ns, list] of byNs) {
@@ -105,19 +170,24 @@ export function checkAddresses(ctx: Ctx): void {
       if (f) dup(a, f, `both in ${ctx.nsLabel(ns)}`);
       else firstByIp.set(a.ip, a);
     }
-    // Different subnets that overlap on two interfaces make the kernel's route choice surprising.
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const x = list[i];
-        const y = list[j];
-        if (x.iface === y.iface || x.ip === y.ip || !prefixesOverlap(x.cidr, y.cidr)) continue;
-        if (sameSubnet(x.cidr, y.cidr)) {
-          ctx.add({ code: 'subnet-on-two-interfaces', severity: 'warning', message: `${y.iface.title}: subnet ${networkOf(y.cidr)} is also on ${x.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
-        } else {
-          ctx.add({ code: 'address-overlap', severity: 'error', message: `${y.iface.title}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
-        }
+    const groups = groupSubnets(list);
+    for (const g of groups) {
+      // The same subnet on two interfaces: the kernel uses only one of the two connected routes.
+      const firstOn = new Map<L3Iface, Addr>();
+      for (const a of g.members) if (!firstOn.has(a.iface)) firstOn.set(a.iface, a);
+      const [first, ...others] = [...firstOn.values()];
+      for (const y of others) {
+        ctx.add({ ...at(y), code: 'subnet-on-two-interfaces', severity: 'warning', message: `${y.iface.title}: subnet ${networkOf(y.cidr)} is also on ${first.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.` });
       }
     }
+    // Different subnets that overlap on two interfaces make the kernel's route choice surprising.
+    forNested(groups, (outer, inner) => {
+      const pair = differingPair(outer.members, inner.members, (a) => a.iface);
+      if (!pair || pair[0].ip === pair[1].ip) return false;
+      const [x, y] = later(pair);
+      ctx.add({ ...at(y), code: 'address-overlap', severity: 'error', message: `${y.iface.title}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.` });
+      return true;
+    });
   }
 
   for (const [, list] of bySeg) {
@@ -127,13 +197,12 @@ export function checkAddresses(ctx: Ctx): void {
       if (f) dup(a, f, 'they share one layer-2 segment');
       else firstByIp.set(a.ip, a);
     }
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const x = list[i];
-        const y = list[j];
-        if (x.iface.ns === y.iface.ns || !prefixesOverlap(x.cidr, y.cidr) || sameSubnet(x.cidr, y.cidr)) continue;
-        ctx.add({ code: 'prefix-length-mismatch', severity: 'warning', message: `${y.iface.title}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.`, path: y.path, nodeId: y.iface.nodeId, linkId: y.iface.linkId });
-      }
-    }
+    forNested(groupSubnets(list), (outer, inner) => {
+      const pair = differingPair(outer.members, inner.members, (a) => a.iface.ns);
+      if (!pair) return false;
+      const [x, y] = later(pair);
+      ctx.add({ ...at(y), code: 'prefix-length-mismatch', severity: 'warning', message: `${y.iface.title}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.` });
+      return true;
+    });
   }
 }

@@ -49,6 +49,8 @@ export interface Ctx {
   nodes: Map<string, { node: TopoNode; index: number }>;
   ends: EndRef[];
   l3: L3Iface[];
+  /** The L3 interfaces of each namespace key. */
+  l3ByNs: Map<string, L3Iface[]>;
   add(p: Problem): void;
   /** Namespace key of a bridge node, or undefined when bridge.namespace is invalid. */
   bridgeNs(b: BridgeNode): string | undefined;
@@ -120,6 +122,13 @@ export function buildContext(topo: Topology): Ctx {
     });
   });
 
+  const l3ByNs = new Map<string, L3Iface[]>();
+  for (const i of l3) {
+    const list = l3ByNs.get(i.ns);
+    if (list) list.push(i);
+    else l3ByNs.set(i.ns, [i]);
+  }
+
   const problems: Problem[] = [];
   return {
     topo,
@@ -127,6 +136,7 @@ export function buildContext(topo: Topology): Ctx {
     nodes,
     ends,
     l3,
+    l3ByNs,
     add: (p) => problems.push(p),
     bridgeNs,
     nsLabel: (ns) => (ns === ROOT ? 'the root namespace' : `namespace "${nodes.get(ns)?.node.name ?? ns}"`),

@@ -12,6 +12,8 @@ export interface Problem {
   linkId?: string;
   line?: number;
   column?: number;
+  /** The file line/column refer to, when it is not the main file (e.g. a Kathará `pc1.startup`). */
+  file?: string;
 }
 
 /** True when any problem blocks planning/applying. */

@@ -4,7 +4,7 @@
  * interfaces, `dev` names one of them, and there is one default per family.
  */
 import type { NetnsNode } from '../model';
-import { addressOf, contains, hasHostBits, isLinkLocal, networkOf, parseCidr, parseIp, type Family } from '../util/ip';
+import { cidrContains, formatIp, hasHostBits, isLinkLocal, networkOf, parseCidr, parseIp, type Family, type IpCidr } from '../util/ip';
 import { nodeLabel, type Ctx, type L3Iface } from './context';
 
 /** The kernel's default metric when none is given (IPv4 0, IPv6 1024). */
@@ -13,19 +13,20 @@ const DEFAULT_METRIC: Record<Family, number> = { 4: 0, 6: 1024 };
 interface Local {
   ifaces: L3Iface[];
   /** Valid CIDRs per interface name. */
-  subnets: { iface: L3Iface; cidr: string }[];
+  subnets: { iface: L3Iface; cidr: string; c: IpCidr }[];
   ownIps: Set<string>;
 }
 
 function localView(ctx: Ctx, n: NetnsNode): Local {
-  const ifaces = ctx.l3.filter((i) => i.ns === n.id);
+  const ifaces = ctx.l3ByNs.get(n.id) ?? [];
   const subnets: Local['subnets'] = [];
   const ownIps = new Set<string>();
   for (const iface of ifaces) {
     for (const { cidr } of iface.addresses) {
-      if (!parseCidr(cidr)) continue;
-      subnets.push({ iface, cidr });
-      ownIps.add(addressOf(cidr)!);
+      const c = parseCidr(cidr);
+      if (!c) continue;
+      subnets.push({ iface, cidr, c });
+      ownIps.add(formatIp(c));
     }
   }
   return { ifaces, subnets, ownIps };
@@ -42,13 +43,13 @@ function checkNextHop(local: Local, via: string, fam: Family | undefined, dev: s
   const ip = parseIp(via);
   if (!ip) return { code: 'gateway-invalid', severity: 'error', reason: `"${via}" is not an IP address (write the address without a prefix length, e.g. 10.0.0.1)` };
   if (fam !== undefined && ip.family !== fam) return { code: 'gateway-family-mismatch', severity: 'error', reason: `next hop ${via} is IPv${ip.family} but the destination is IPv${fam}` };
-  if (local.ownIps.has(addressOf(via)!)) return { code: 'gateway-is-self', severity: 'error', reason: `next hop ${via} is this node's own address` };
+  if (local.ownIps.has(formatIp(ip))) return { code: 'gateway-is-self', severity: 'error', reason: `next hop ${via} is this node's own address` };
   if (ip.family === 6 && isLinkLocal(via)) {
     if (dev === undefined) return { code: 'gateway-link-local', severity: 'warning', reason: `next hop ${via} is link-local; without an outgoing interface the kernel has to guess which link it is on` };
     return null;
   }
   const candidates = local.subnets.filter((s) => dev === undefined || s.iface.name === dev);
-  const hits = candidates.filter((s) => contains(s.cidr, via));
+  const hits = candidates.filter((s) => cidrContains(s.c, ip));
   if (hits.some((s) => isUp(s.iface))) return null;
   if (hits.length) {
     // The kernel refuses a next hop whose only connected interface is administratively down.
