@@ -20,6 +20,7 @@ export const ProblemSchema = z.object({
   linkId: z.string().optional(),
   line: z.number().optional(),
   column: z.number().optional(),
+  file: z.string().optional(),
 });
 
 /**
