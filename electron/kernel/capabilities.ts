@@ -190,7 +190,7 @@ async function probeKernel(runner: Runner, ns: string, set: Setter, features: Re
   }
 }
 
-const cache = new WeakMap<Runner, Promise<Capabilities>>();
+let cache = new WeakMap<Runner, Promise<Capabilities>>();
 
 /**
  * Detects the capabilities once per runner and process (later calls return
@@ -207,9 +207,10 @@ export function detectCapabilities(runner: Runner): Promise<Capabilities> {
   return p;
 }
 
-/** Forgets cached results (e.g. after `modprobe`). */
+/** Forgets cached results for one runner, or for all (e.g. after `modprobe sch_netem`). */
 export function clearCapabilitiesCache(runner?: Runner): void {
   if (runner) cache.delete(runner);
+  else cache = new WeakMap();
 }
 
 /**
