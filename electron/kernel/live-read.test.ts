@@ -1,3 +1,5 @@
+import { execa } from 'execa';
+import { readlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
 import type { KNamespace } from '../../shared/plan/kstate';
@@ -131,6 +133,31 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         else expect(state.namespaces[a].sysctls[key], key).toBeUndefined();
       }
       expect(Object.keys(state.namespaces[b].sysctls).every((k) => (SYSCTL_ALLOWLIST as readonly string[]).includes(k))).toBe(true);
+    });
+  });
+
+  it('leaves the peer unknown when it is in an unnamed namespace (not the root)', async () => {
+    await withScratchLab(async (lab) => {
+      const [a] = await lab.netns(1);
+      // An unnamed namespace held by a process we start (like a container's), stopped in finally.
+      const holder = execa('unshare', ['--net', 'sleep', '60'], { reject: false });
+      try {
+        // Wait until the process has its own namespace (before that it would still be in the root one).
+        const own = await readlink('/proc/self/ns/net');
+        for (let i = 0; i < 200; i++) {
+          const ns = await readlink(`/proc/${holder.pid}/ns/net`).catch(() => own);
+          if (ns !== own) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(await readlink(`/proc/${holder.pid}/ns/net`)).not.toBe(own);
+        await lab.ip('-n', a, 'link', 'add', 'u1', 'type', 'veth', 'peer', 'name', 'u2', 'netns', String(holder.pid));
+        const state = await readLive(execaRunner, { namespaces: [a], includeRoot: true });
+        expect(state.namespaces[a].ifaces.u1.kind).toBe('veth');
+        expect(state.namespaces[a].ifaces.u1.peer).toBeUndefined();
+      } finally {
+        holder.kill('SIGKILL');
+        await holder;
+      }
     });
   });
 
