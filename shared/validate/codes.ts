@@ -27,7 +27,9 @@ export const PROBLEM_CODES = {
   'sysctls-not-allowed': ['error', 'sysctls on a host or bridge node'],
   'routes-not-allowed': ['error', 'routes or a gateway on a host or bridge node'],
   'sysctl-not-allowed': ['error', 'a sysctl key outside the allowlist'],
-  'router-forwarding-off': ['warning', 'a router with net.ipv4.ip_forward set to 0'],
+  'router-forwarding-off': ['warning', 'a router whose sysctls turn IPv4 (or, with ipv6Forwarding, IPv6) forwarding off'],
+  'sysctl-value-out-of-range': ['error', 'a sysctl value outside the range the kernel gives meaning to'],
+  'ipv6-disabled': ['error', 'IPv6 disabled by sysctl on a node that has IPv6 addresses, routes or a gateway'],
   'host-root-namespace': ['warning', "a link end on a host node creates an interface in the host's root namespace"],
   // addresses
   'address-invalid': ['error', 'an address is not in CIDR form (address/prefix)'],

@@ -16,6 +16,7 @@ import { checkVlans } from './vlans';
 import { checkBridgeLoops } from './bridge-loops';
 import { checkMacs, checkMtu, checkNetem } from './link-props';
 import { checkExpectations } from './expectations';
+import { checkSysctls } from './sysctls';
 
 export type { Problem } from './problem';
 export { hasErrors } from './problem';
@@ -29,6 +30,7 @@ const RULES: { name: string; run: (ctx: Ctx) => void }[] = [
   { name: 'references', run: checkReferences },
   { name: 'interface names per namespace', run: checkDuplicateIfnames },
   { name: 'node kinds', run: checkNodeKinds },
+  { name: 'sysctls', run: checkSysctls },
   { name: 'addresses', run: checkAddresses },
   { name: 'routes', run: checkRoutes },
   { name: 'vlans', run: checkVlans },

@@ -147,8 +147,4 @@ describe('node kinds', () => {
     expect(withCode(validate(t), 'sysctl-not-allowed')).toMatchObject([{ path: ['nodes', 0, 'sysctls', 'kernel.core_pattern'], nodeId: 'ns1' }]);
   });
 
-  it('a router with forwarding off is a warning', () => {
-    const ps = validate(variant((d) => (d.nodes[2].sysctls = { 'net.ipv4.ip_forward': 0 })));
-    expect(withCode(ps, 'router-forwarding-off')).toMatchObject([{ severity: 'warning', nodeId: 'r1' }]);
-  });
 });

@@ -105,9 +105,6 @@ export function checkNodeKinds(ctx: Ctx): void {
           ctx.add({ code: 'sysctl-not-allowed', severity: 'error', message: `${nodeLabel(n)}: sysctl "${key}" is not one netplumb may set.`, path: ['nodes', i, 'sysctls', key], nodeId: n.id });
         }
       }
-      if (n.kind === 'router' && String(sys['net.ipv4.ip_forward']) === '0') {
-        ctx.add({ code: 'router-forwarding-off', severity: 'warning', message: `${nodeLabel(n)}: net.ipv4.ip_forward is 0, so this router will not forward IPv4.`, path: ['nodes', i, 'sysctls', 'net.ipv4.ip_forward'], nodeId: n.id });
-      }
       return;
     }
     // The schema rejects these fields on hosts and bridges; validate() may also
