@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTopology } from '../../shared/model';
-import { FEATURES, clearCapabilitiesCache, detectCapabilities, lackingFeatures, missingFor, type Capabilities, type Feature } from './capabilities';
+import { FEATURES, REAL_KERNEL, clearCapabilitiesCache, detectCapabilities, lackingFeatures, missingFor, type Capabilities, type Feature } from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult, type Runner } from './runner';
 import { NOT_ROOT_REASON, isRoot, withScratchLab } from './test-support/scratch-netns';
@@ -51,9 +51,16 @@ describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASO
     expect(caps.details.bridgeVlanFiltering).toMatch(/^bridge VLAN filtering: .*\(ip said: .+\)$/);
   });
 
-  it('caches the result per runner', async () => {
+  it('caches the result per runner, or per shared key', async () => {
     const a = detectCapabilities(execaRunner);
     expect(detectCapabilities(execaRunner)).toBe(a);
+    const wrapped: Runner = (argv, o) => execaRunner(argv, o);
+    const shared = detectCapabilities(wrapped, { key: REAL_KERNEL });
+    expect(detectCapabilities((argv, o) => execaRunner(argv, o), { key: REAL_KERNEL })).toBe(shared);
+    expect(detectCapabilities(wrapped)).not.toBe(shared);
+    await Promise.all([shared, detectCapabilities(wrapped)]);
+    clearCapabilitiesCache(REAL_KERNEL);
+    clearCapabilitiesCache(wrapped);
   });
 });
 

@@ -190,26 +190,33 @@ async function probeKernel(runner: Runner, ns: string, set: Setter, features: Re
   }
 }
 
-let cache = new WeakMap<Runner, Promise<Capabilities>>();
+let cache = new WeakMap<object, Promise<Capabilities>>();
+
+/** A cache key for callers whose runners are wrappers around the real kernel (one detection per process). */
+export const REAL_KERNEL: object = Object.freeze({ kernel: 'real' });
 
 /**
- * Detects the capabilities once per runner and process (later calls return
- * the same result). Never throws for a missing feature; every feature has a
- * detail sentence saying why it is or is not available.
+ * Detects the capabilities once per cache key and process (later calls
+ * return the same result). The key defaults to the runner itself, so a fake
+ * kernel in a test never sees the real kernel's answer; callers that wrap the
+ * real runner (journals, failure injectors) can pass `{ key: REAL_KERNEL }`
+ * to share one detection. Never throws for a missing feature; every feature
+ * has a detail sentence saying why it is or is not available.
  */
-export function detectCapabilities(runner: Runner): Promise<Capabilities> {
-  let p = cache.get(runner);
+export function detectCapabilities(runner: Runner, opts: { key?: object } = {}): Promise<Capabilities> {
+  const key = opts.key ?? runner;
+  let p = cache.get(key);
   if (!p) {
     p = detect(runner);
-    cache.set(runner, p);
-    p.catch(() => cache.delete(runner)); // a crash is not cached: the next call tries again
+    cache.set(key, p);
+    p.catch(() => cache.delete(key)); // a crash is not cached: the next call tries again
   }
   return p;
 }
 
-/** Forgets cached results for one runner, or for all (e.g. after `modprobe sch_netem`). */
-export function clearCapabilitiesCache(runner?: Runner): void {
-  if (runner) cache.delete(runner);
+/** Forgets cached results for one runner or key, or for all (e.g. after `modprobe sch_netem`). */
+export function clearCapabilitiesCache(key?: object): void {
+  if (key) cache.delete(key);
   else cache = new WeakMap();
 }
 
