@@ -123,7 +123,10 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       if (!run.ok) {
         journal.write({ t: 'rollback', at: new Date().toISOString() });
         const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
-        const restoreErrors = rb.needsRestore ? await restorePrevious(p.record, lab, runner) : [];
+        // Undoing step by step cannot express every kernel side effect (deleting an
+        // address drops the routes through it), so the rollback ends with a repair
+        // pass: plan the previously applied lab against the host and run it.
+        const restoreErrors = await restorePrevious(p.record, lab, runner, changes);
         journal.close(true);
         const errors = [...rb.errors, ...restoreErrors];
         const failed = run.failed!;

@@ -122,12 +122,19 @@ export class LabStore {
   lock(lab: string): () => void {
     mkdirSync(this.dir(lab), { recursive: true, mode: 0o700 });
     const path = join(this.dir(lab), 'lock');
+    if (HELD.has(path)) {
+      throw new LabBusyError(`Lab "${lab}" is being changed by another netplumb process (this one, pid ${process.pid}). Wait for it to finish, then try again.`);
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx', 0o600);
         writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
         closeSync(fd);
-        return () => rmSync(path, { force: true });
+        HELD.add(path);
+        return () => {
+          HELD.delete(path);
+          rmSync(path, { force: true });
+        };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         let holder: { pid?: number; since?: string } = {};
@@ -137,6 +144,7 @@ export class LabStore {
           // A lock file being written this instant: treat as held.
           holder = { pid: -1 };
         }
+        // A lock file naming this very process but not in HELD is left from a previous run with a recycled pid.
         if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid)) {
           throw new LabBusyError(
             `Lab "${lab}" is being changed by another netplumb process (pid ${holder.pid}${holder.since ? `, since ${holder.since}` : ''}). Wait for it to finish, then try again.`,
@@ -152,6 +160,9 @@ export class LabStore {
     throw new LabBusyError(`Lab "${lab}" is locked by another netplumb process. Try again.`);
   }
 }
+
+/** Lock files held by this process (two applies in one process must exclude each other too). */
+const HELD = new Set<string>();
 
 export interface Journal {
   write(e: JournalEntry): void;

@@ -32,10 +32,13 @@ export async function readFor(runner: Runner, desired: Resolved, scope: string[]
 }
 
 /** After a failed apply that had already deleted objects: re-create the previously applied lab. */
-export async function restorePrevious(record: LabRecord | null, lab: string, runner: Runner): Promise<string[]> {
+export async function restorePrevious(record: LabRecord | null, lab: string, runner: Runner, changes: readonly Change[] = []): Promise<string[]> {
   const desired = record ? resolve(record.topology) : emptyLab(lab);
   const existing = new Set(await listNetns());
-  const live = await readFor(runner, desired, nsKeys(desired.state).filter((n) => existing.has(n)));
+  // The previous lab's namespaces and every namespace the failed plan touched or created.
+  const touched = changes.flatMap((c) => [c.ns, ...(c.batch?.[0] === 'netns' ? [c.batch[2]] : [])]);
+  const scope = [...new Set([...nsKeys(desired.state), ...touched])].filter((n) => n !== ROOT_NS && existing.has(n));
+  const live = await readFor(runner, desired, scope);
   const r = plan(desired, live, { existingNamespaces: existing });
   const run = await runPlan(r.changes, { runner });
   return run.ok ? [] : [`re-creating the previous lab failed: ${run.failed?.error}`];
@@ -93,7 +96,7 @@ export async function recoverInterrupted(lab: string, store: LabStore, runner: R
     runner,
     onGroupDone: (done, total, current) => o.onProgress?.({ lab, done, total, current, phase: 'rollback' }),
   });
-  const restoreErrors = rb.needsRestore ? await restorePrevious(begin.previous, lab, runner) : [];
+  const restoreErrors = await restorePrevious(begin.previous, lab, runner, begin.changes);
   const errors = [...rb.errors, ...restoreErrors];
   if (errors.length) o.onNotice?.(`The rollback of the interrupted apply could not undo everything: ${errors.join('; ')}`);
   store.removeJournal(lab);

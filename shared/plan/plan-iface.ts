@@ -40,7 +40,7 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
       ...(i.bridge.vlanFiltering ? ['vlan_filtering', '1'] : []),
       ...(i.bridge.defaultPvid !== 1 ? ['vlan_default_pvid', String(i.bridge.defaultPvid)] : []),
     ];
-    b.line(phase, 'ip', c.ns, ['link', 'add', 'name', i.name, ...(i.mtu !== undefined ? ['mtu', String(i.mtu)] : []), ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts], {
+    b.line(phase, 'ip', c.ns, ['link', 'add', 'name', i.name, ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts], {
       action: 'create',
       rank: RANK.create,
       reason: `bridge ${i.name} is in the file but not on this host`,
@@ -52,6 +52,9 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
   const set = (line: string[], reason: string, rank: number = RANK.settings) =>
     b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target: t });
   if (i.mark) set(['link', 'set', 'dev', i.name, 'alias', i.mark], `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`);
+  // A bridge MTU given at creation follows its ports (the kernel lowers it to the
+  // smallest); set explicitly afterwards, the kernel keeps it.
+  if (i.kind === 'bridge' && i.mtu !== undefined) set(['link', 'set', 'dev', i.name, 'mtu', String(i.mtu)], `mtu of bridge ${where(c.ns, i.name)} is ${i.mtu}`);
   if (i.master) set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
   for (const a of i.addresses) set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
   if (i.up) set(['link', 'set', 'dev', i.name, 'up'], `bring ${where(c.ns, i.name)} up`, RANK.up);
@@ -112,7 +115,13 @@ export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContex
   }
   for (const a of d.addresses) {
     if (have.has(a)) continue;
-    mod(addrLine('add', a, d.name), addrLine('delete', a, d.name), `address ${a} on ${at} is in the file but not on the interface`, RANK.addrAdd, targetOf(desired, c.ns, d, 'address', `${a} on ${at}`));
+    b.line(phase, 'ip', c.ns, addrLine('add', a, d.name), {
+      action: 'create',
+      rank: RANK.addrAdd,
+      reason: `address ${a} on ${at} is in the file but not on the interface`,
+      target: targetOf(desired, c.ns, d, 'address', `${a} on ${at}`),
+      undoLine: addrLine('delete', a, d.name),
+    });
   }
   if (d.up !== l.up) {
     mod([...dev, d.up ? 'up' : 'down'], [...dev, l.up ? 'up' : 'down'], `${at} is ${l.up ? 'up' : 'down'}, the file says ${d.up ? 'up' : 'down'}`, RANK.up);
