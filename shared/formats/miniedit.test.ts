@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { fromMiniEdit } from './miniedit';
+
+/** A MiniEdit file as MiniEdit 2.x saves it (written for this test). */
+const MN = JSON.stringify(
+  {
+    application: { dpctl: '', ipBase: '10.0.0.0/8', netflow: { nflowAddId: '0', nflowTarget: '', nflowTimeout: '600' }, openFlowVersions: { ovsOf10: '1' }, sflow: {}, startCLI: '0', switchType: 'ovs' },
+    controllers: [{ opts: { controllerProtocol: 'tcp', controllerType: 'ref', hostname: 'c0', remoteIP: '127.0.0.1', remotePort: 6633 }, x: '60.0', y: '60.0' }],
+    hosts: [
+      { number: '1', opts: { hostname: 'h1', nodeNum: 1, sched: 'host', ip: '10.0.0.1', defaultRoute: '10.0.0.254' }, x: '100.0', y: '300.0' },
+      { number: '2', opts: { hostname: 'h2', nodeNum: 2, sched: 'host', ip: '10.0.0.2/24', startCommand: 'python3 -m http.server' }, x: '300.0', y: '300.0' },
+      { number: '3', opts: { hostname: 'h3', nodeNum: 3, sched: 'host' }, x: '500.0', y: '300.0' },
+    ],
+    links: [
+      { dest: 's1', opts: {}, src: 'h1' },
+      { dest: 's1', opts: { bw: 10, delay: '5ms', loss: 1 }, src: 'h2' },
+      { dest: 's2', opts: { max_queue_size: 100 }, src: 's1' },
+      { dest: 'r1', opts: {}, src: 's2' },
+      { dest: 'h3', opts: {}, src: 'r1' },
+    ],
+    switches: [
+      { number: '1', opts: { controllers: ['c0'], hostname: 's1', nodeNum: 1, switchType: 'legacySwitch' }, x: '200.0', y: '150.0' },
+      { number: '2', opts: { controllers: ['c0'], hostname: 's2', nodeNum: 2, switchType: 'ovs' }, x: '400.0', y: '150.0' },
+      { number: '3', opts: { hostname: 'r1', nodeNum: 3, switchType: 'legacyRouter' }, x: '500.0', y: '100.0' },
+    ],
+    version: '2',
+  },
+  null,
+  4,
+);
+
+describe('MiniEdit import', () => {
+  it('maps hosts, switches, routers and links with Mininet interface names', () => {
+    const r = fromMiniEdit(MN, 'my lab.mn');
+    const t = r.topology!;
+    expect(t.name).toBe('my-lab');
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:h1', 'namespace:h2', 'namespace:h3', 'bridge:s1', 'bridge:s2', 'router:r1']);
+    expect(t.nodes[0]).toMatchObject({ position: { x: 100, y: 300 }, gateway: { ipv4: '10.0.0.254' } });
+    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual([
+      'h1:h1-eth0-s1:s1-eth1',
+      'h2:h2-eth0-s1:s1-eth2',
+      's1:s1-eth3-s2:s2-eth1',
+      's2:s2-eth2-r1:r1-eth0',
+      'r1:r1-eth1-h3:h3-eth0',
+    ]);
+    expect(t.links[0].a.addresses).toEqual(['10.0.0.1/8']);
+    expect(t.links[1].a.addresses).toEqual(['10.0.0.2/24']);
+    expect(t.links[1].a.netem).toEqual({ delayMs: 5, lossPercent: 1, rateKbit: 10000 });
+    expect(t.links[1].b.netem).toEqual(t.links[1].a.netem);
+  });
+
+  it('warns about each dropped thing at its place in the file', () => {
+    const r = fromMiniEdit(MN, 'lab.mn');
+    const msgs = r.problems.map((p) => p.message).join('\n');
+    for (const s of ['controller', 'netflow', '"startCommand"', '"s2" (ovs)', '"max_queue_size"']) expect(msgs).toContain(s);
+    const q = r.problems.find((p) => p.message.includes('max_queue_size'))!;
+    // at the link's "opts": { ... } object, the line just above the option
+    const optionLine = MN.split('\n').findIndex((l) => l.includes('max_queue_size')) + 1;
+    expect(q.line).toBe(optionLine - 1);
+  });
+
+  it('rejects non-MiniEdit JSON and broken JSON with a position', () => {
+    expect(fromMiniEdit('{"a": 1}').problems[0]).toMatchObject({ severity: 'error', line: 1 });
+    expect(fromMiniEdit('{\n  "hosts": [\n}').problems[0]).toMatchObject({ severity: 'error', line: 3 });
+  });
+
+  it('never throws; every problem is located', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), fc.nat(), fc.nat(20), (noise, at, del) => {
+        const cut = at % (MN.length + 1);
+        for (const text of [noise, MN.slice(0, cut) + noise + MN.slice(cut + del)]) {
+          const r = fromMiniEdit(text);
+          if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+          for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
