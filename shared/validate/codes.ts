@@ -18,6 +18,7 @@ export const PROBLEM_CODES = {
   // structure
   'duplicate-node-id': ['error', 'two nodes have the same id'],
   'duplicate-link-id': ['error', 'two links have the same id'],
+  'duplicate-annotation-id': ['error', 'two canvas annotations have the same id'],
   'duplicate-netns-name': ['error', 'two namespace/router nodes have the same kernel name'],
   'duplicate-ifname': ['error', 'two interfaces (link ends, bridge ports, bridges) have the same name in one kernel namespace'],
   'link-unknown-node': ['error', 'a link end names a node that does not exist'],

@@ -13,6 +13,12 @@ describe('unique ids and names', () => {
     expect(withCode(ps, 'duplicate-link-id')).toMatchObject([{ path: ['links', 2, 'id'], linkId: 'l1' }]);
   });
 
+  it('duplicate annotation id', () => {
+    const note = (id: string) => ({ id, kind: 'text', text: 'hi', position: { x: 0, y: 0 } });
+    const ps = validate(variant((d) => ((d as Record<string, unknown>).annotations = [note('a1'), note('a2'), note('a1')])));
+    expect(withCode(ps, 'duplicate-annotation-id')).toMatchObject([{ severity: 'error', path: ['annotations', 2, 'id'] }]);
+  });
+
   it('a namespace and a router with the same kernel name', () => {
     const ps = validate(variant((d) => (d.nodes[2].name = 'ns1')));
     const p = withCode(ps, 'duplicate-netns-name');

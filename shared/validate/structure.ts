@@ -24,6 +24,13 @@ export function checkUniqueIds(ctx: Ctx): void {
     } else seenLink.set(l.id, i);
   });
 
+  // Annotation ids key canvas elements; a duplicate would make two notes one.
+  const seenNote = new Set<string>();
+  (topo.annotations ?? []).forEach((a, i) => {
+    if (seenNote.has(a.id)) ctx.add({ code: 'duplicate-annotation-id', severity: 'error', message: `Annotation id "${a.id}" is used twice.`, path: ['annotations', i, 'id'] });
+    seenNote.add(a.id);
+  });
+
   // Namespaces and routers are both network namespaces: one name, one /run/netns entry.
   const seenNs = new Map<string, string>();
   topo.nodes.forEach((n, i) => {
