@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# npm test: every suite, then one closing line `tests: N passed, N failed, N skipped`.
+#   1. checks: type check, lint (layer boundaries), Electron security (electronegativity)
+#   2. vitest: unit, property and real-kernel integration tests
+#   3. Playwright: the browser-mode user stories (and the Electron project, which
+#      reports itself skipped where the Electron binary is absent)
+#   4. the full-kernel lane in a VM (netem, VLAN filtering, 802.1Q), when
+#      NETPLUMB_SKIP_VM is not set
+set -u
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+passed=0 failed=0 skipped=0
+add() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
+
+check() { # name, command...
+  local name=$1; shift
+  echo "== check: $name"
+  if "$@"; then add 1 0 0; else echo "check failed: $name"; add 0 1 0; fi
+}
+check typecheck npx tsc -p tsconfig.json --noEmit
+check lint npx eslint .
+[ -f scripts/electronegativity-check.ts ] && check electronegativity npx tsx scripts/electronegativity-check.ts
+
+echo "== vitest"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json"
+vrc=$?
+if [ -f "$out/vitest.json" ]; then
+  read -r p f s < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests,r.numFailedTests,r.numPendingTests+r.numTodoTests)' "$out/vitest.json")
+  add "$p" "$f" "$s"
+  [ "$vrc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "vitest exited $vrc without a failed test (an error outside tests)"; add 0 1 0; }
+else
+  echo "vitest wrote no report (exit $vrc)"; add 0 1 0
+fi
+
+if [ -f playwright.config.ts ]; then
+  echo "== playwright"
+  npm run build:renderer --silent >/dev/null 2>&1 || { echo "renderer build failed"; npm run build:renderer; }
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$out/pw.json" npx playwright test --reporter=list,json
+  prc=$?
+  if [ -f "$out/pw.json" ]; then
+    read -r p f s < <(node -e 'const r=require(process.argv[1]).stats;console.log(r.expected+r.flaky,r.unexpected,r.skipped)' "$out/pw.json")
+    add "$p" "$f" "$s"
+    [ "$prc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "playwright exited $prc without a failed test"; add 0 1 0; }
+  else
+    echo "playwright wrote no report (exit $prc)"; add 0 1 0
+  fi
+fi
+
+if [ -f scripts/kernel-vm/run.ts ] && [ -z "${NETPLUMB_SKIP_VM:-}" ]; then
+  echo "== kernel VM lane"
+  npx tsx scripts/kernel-vm/run.ts 2>&1 | tee "$out/vm.log"
+  line=$(grep -E '^kernel-vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$out/vm.log" | tail -1)
+  if [ -n "$line" ]; then
+    read -r p f s < <(echo "$line" | sed -E 's/^kernel-vm: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
+    add "$p" "$f" "$s"
+  else
+    echo "the kernel VM lane printed no summary"; add 0 1 0
+  fi
+fi
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
