@@ -3,21 +3,12 @@ import { parseTopology } from '../../shared/model';
 import { FEATURES, REAL_KERNEL, clearCapabilitiesCache, detectCapabilities, lackingFeatures, missingFor, type Capabilities, type Feature } from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult, type Runner } from './runner';
-import { NOT_ROOT_REASON, isRoot, withScratchLab } from './test-support/scratch-netns';
+import { probeNetem, probeVlanFiltering } from './test-support/own-probe';
+import { NOT_ROOT_REASON, isRoot } from './test-support/scratch-netns';
 
-/** Our own probe, independent of capabilities.ts: does `argv` (run inside a scratch namespace) work here? */
-async function ownProbe(setup: string[][], attempt: string[]): Promise<boolean> {
-  if (!isRoot()) return false;
-  return withScratchLab(async (lab) => {
-    const [ns] = await lab.netns(1, 'npprobe');
-    for (const s of setup) await lab.ip('-n', ns, ...s);
-    const [tool, ...args] = attempt;
-    return (await execaRunner([tool, '-n', ns, ...args])).exitCode === 0;
-  });
-}
-
-const hasNetem = await ownProbe([['link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb']], ['tc', 'qdisc', 'add', 'dev', 'pa', 'root', 'netem', 'delay', '1ms']);
-const hasVlanFiltering = await ownProbe([], ['ip', 'link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1']);
+// Our own probes, independent of capabilities.ts.
+const hasNetem = (await probeNetem()).ok;
+const hasVlanFiltering = (await probeVlanFiltering()).ok;
 
 describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASON})`, () => {
   it('finds veth and bridges, and says why for every feature', async () => {
