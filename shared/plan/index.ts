@@ -8,3 +8,4 @@ export * from './argv';
 export { PHASES } from './builder';
 export { netemArgs, netemEqual } from './plan-extras';
 export { routeMatches } from './plan-iface';
+export * from './expect';
