@@ -67,6 +67,9 @@ describe('netem on a veth link (real kernel)', () => {
 
       await lab.exec(a, 'tc', 'qdisc', 'del', 'dev', 'a0', 'root');
       expect((await lab.qdiscs(a, 'a0')).map((x) => x.kind)).not.toContain('netem');
+      await ctx.annotate(
+        `median RTT ms: baseline ${baseline.toFixed(2)}, +100ms netem ${median(slow.rttMs).toFixed(2)}, +250ms netem ${median(slower.rttMs).toFixed(2)}`,
+      );
       const back = await lab.ping(a, '10.77.0.2', { count: 5 });
       expect(back.received, back.output).toBe(5);
       // Without netem the round trip is back near the baseline, far below the 100 ms delay.
