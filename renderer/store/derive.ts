@@ -139,7 +139,7 @@ export function createFlowSelectors() {
   const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
   const selectNodes = (s: EditorState): FlowNode[] => {
-    const inputs = [s.doc.nodes, s.doc.links, s.selection, s.problems, s.status];
+    const inputs = [s.doc.nodes, s.doc.links, s.selection, s.problems, s.status, s.measured];
     if (same(inputs, nIn)) return nOut;
     nIn = inputs;
     if (!addrIn || addrIn[0] !== s.doc.nodes || addrIn[1] !== s.doc.links) {
@@ -160,12 +160,14 @@ export function createFlowSelectors() {
       const problem = probs.nodes.get(n.id);
       const l = live.nodes.get(n.id);
       const addrs = addrOut.get(n.id) ?? EMPTY;
-      if (prev && prev.data.topo === n && prev.selected === selected && prev.data.problem === problem && prev.data.live === l?.[0] && prev.data.liveDetail === l?.[1] && sameList(prev.data.addrs, addrs)) return prev;
+      const measured = s.measured[n.id];
+      if (prev && prev.measured === measured && prev.data.topo === n && prev.selected === selected && prev.data.problem === problem && prev.data.live === l?.[0] && prev.data.liveDetail === l?.[1] && sameList(prev.data.addrs, addrs)) return prev;
       const out: FlowNode = {
         id: n.id,
         type: n.kind,
         position: n.position ?? { x: 0, y: 0 },
         selected,
+        measured,
         data: { topo: n, addrs, problem, live: l?.[0], liveDetail: l?.[1] },
       };
       nCache.set(n.id, out);

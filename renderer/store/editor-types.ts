@@ -41,6 +41,10 @@ export interface EditorState {
   status: LabStatus | null;
   prefs: ViewPrefs;
   clipboard: Fragment | null;
+  /** Bumped each time a document is opened or created (the canvas fits the view). */
+  loadSeq: number;
+  /** Sizes React Flow measured for each node (kept so derived nodes stay measured). */
+  measured: Record<string, { width: number; height: number }>;
   /** Bumped to ask the Inspector to focus a field (e.g. "Rename" in a context menu). */
   focusRequest: { field: 'name'; seq: number } | null;
 
@@ -67,6 +71,9 @@ export interface EditorState {
   dragTo(positions: Record<string, Position>): void;
   endDrag(): void;
 
+  /** Ends folding of typed edits (a field lost focus). */
+  endEdit(): void;
+  setMeasured(sizes: Record<string, { width: number; height: number }>): void;
   undo(): void;
   redo(): void;
 

@@ -67,6 +67,8 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           prefs: { snapToGrid: true, minimap: true, theme: 'system' },
           clipboard: null,
           focusRequest: null,
+          measured: {},
+          loadSeq: 0,
 
           addNode(kind, position) {
             const doc = get().doc;
@@ -195,6 +197,12 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             store.temporal.setState({ pastStates: past, futureStates: [] });
           },
 
+          endEdit() {
+            coalesceKey = null;
+          },
+          setMeasured(sizes) {
+            set({ measured: { ...get().measured, ...sizes } });
+          },
           undo() {
             coalesceKey = null;
             store.temporal.getState().undo();
@@ -212,7 +220,7 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           },
           loadTopology(doc, fileName = null) {
             coalesceKey = null;
-            set({ doc, savedDoc: doc, fileName, selection: { nodes: [], links: [] }, status: null, problems: validateTopology(doc) });
+            set({ doc, savedDoc: doc, fileName, selection: { nodes: [], links: [] }, status: null, problems: validateTopology(doc), loadSeq: get().loadSeq + 1 });
             store.temporal.getState().clear();
           },
           newDocument() {

@@ -1,0 +1,75 @@
+/** The page: toolbar, palette, canvas, inspector, problems, dialogs. */
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Canvas } from '../canvas/Canvas';
+import { ApplyDialog } from '../panels/ApplyDialog';
+import { Banner } from '../panels/Banner';
+import { GeneratorDialog } from '../panels/GeneratorDialog';
+import { Inspector } from '../panels/Inspector';
+import { Palette } from '../panels/Palette';
+import { PlanDialog } from '../panels/PlanDialog';
+import { ProblemsPanel } from '../panels/ProblemsPanel';
+import { DestroyDialog, DiscardDialog, HelpDialog } from '../panels/SmallDialogs';
+import { StatusBar } from '../panels/StatusBar';
+import { Toolbar } from '../panels/Toolbar';
+import type { FlowEdge, FlowNode } from '../store/derive';
+import { useHostBridge } from './desktop-bridge';
+import { onFilePicked, registerFileInput } from './file-actions';
+import { useShortcuts } from './shortcuts';
+import { useResolvedTheme } from './theme';
+import { useUi } from './ui-store';
+
+function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  switch (dialog) {
+    case 'plan': return <PlanDialog />;
+    case 'apply': return <ApplyDialog />;
+    case 'destroy': return <DestroyDialog />;
+    case 'help': return <HelpDialog />;
+    case 'generate': return <GeneratorDialog />;
+    case 'discard': return <DiscardDialog />;
+    default: return null;
+  }
+}
+
+function Shell() {
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const theme = useResolvedTheme();
+  useShortcuts(flow);
+  useHostBridge(flow);
+  return (
+    <div className="np-app">
+      <Toolbar />
+      <Banner />
+      <main className="np-main">
+        <Palette />
+        <Canvas colorMode={theme} />
+        <Inspector />
+      </main>
+      <ProblemsPanel />
+      <StatusBar />
+      <Dialogs />
+      <input
+        ref={registerFileInput}
+        type="file"
+        accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml"
+        aria-label="Open topology file"
+        data-testid="open-file-input"
+        hidden
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void onFilePicked(f);
+        }}
+      />
+    </div>
+  );
+}
+
+/** The app root. */
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <Shell />
+    </ReactFlowProvider>
+  );
+}

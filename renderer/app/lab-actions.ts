@@ -1,0 +1,165 @@
+/**
+ * What the Plan, Apply, Status and Destroy buttons (and live mode) do: send
+ * the document to the kernel side through renderer/api and show the answers.
+ * The page never sends a command line; the kernel side re-validates.
+ */
+import { getApi } from '../api';
+import { hasErrors } from '../../shared/validate/problem';
+import { editorStore, validateNow } from './editor';
+import { toast, useUi } from './ui-store';
+
+const ui = () => useUi.getState();
+
+/** Reason Plan/Apply are refused right now, or null. */
+export function blockedReason(): string | null {
+  const problems = validateNow();
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (errors) return `fix ${errors} error${errors > 1 ? 's' : ''} first (see Problems)`;
+  if (!editorStore.getState().doc.nodes.length) return 'the drawing is empty';
+  return null;
+}
+
+/** Opens the Plan dialog with the changes the kernel side would make. */
+export async function runPlan(): Promise<void> {
+  const reason = blockedReason();
+  if (reason) return toast(`Cannot plan: ${reason}`, 'error');
+  ui().set({ dialog: 'plan', plan: { loading: true, changes: [], problems: [] } });
+  const r = await getApi()['topology:plan']({ topology: editorStore.getState().doc });
+  if (!r.ok) return ui().set({ plan: { loading: false, changes: [], problems: [], error: r.error } });
+  ui().set({ plan: { loading: false, changes: r.value.changes, problems: r.value.problems } });
+}
+
+let unsubscribeProgress: (() => void) | null = null;
+
+/** Applies the drawing, showing progress per step in the Apply dialog. */
+export async function runApply(opts: { dialog?: boolean } = {}): Promise<boolean> {
+  const reason = blockedReason();
+  if (reason) {
+    toast(`Cannot apply: ${reason}`, 'error');
+    return false;
+  }
+  const doc = editorStore.getState().doc;
+  const showDialog = opts.dialog ?? true;
+  if (showDialog) ui().set({ dialog: 'apply' });
+  ui().set({ apply: { running: true, progress: null, steps: [], problems: [] } });
+  unsubscribeProgress?.();
+  unsubscribeProgress = getApi().on('apply:progress', (p) => {
+    if (p.lab !== doc.name) return;
+    const cur = ui().apply;
+    const text = `${p.phase === 'rollback' ? 'Undid' : 'Done'}: ${p.current ?? `step ${p.done}`}`;
+    ui().set({ apply: { ...cur, progress: p, steps: [...cur.steps, { text, phase: p.phase }].slice(-500) } });
+  });
+  const r = await getApi()['topology:apply']({ topology: doc });
+  unsubscribeProgress?.();
+  unsubscribeProgress = null;
+  const cur = ui().apply;
+  if (!r.ok) {
+    ui().set({ apply: { ...cur, running: false, error: r.error } });
+    return false;
+  }
+  ui().set({ apply: { ...cur, running: false, result: r.value.result, problems: r.value.problems } });
+  const ok = !!r.value.result?.ok;
+  if (ok) void refreshStatus(true);
+  return ok;
+}
+
+/** Reads the live state of the lab and turns the status overlay on. */
+export async function refreshStatus(turnOn = false): Promise<void> {
+  if (turnOn) ui().set({ statusOn: true });
+  if (ui().statusBusy) return;
+  ui().set({ statusBusy: true });
+  const r = await getApi()['topology:status']({ topology: editorStore.getState().doc });
+  ui().set({ statusBusy: false });
+  if (!r.ok) {
+    ui().set({ statusError: r.error });
+    return;
+  }
+  ui().set({ statusError: undefined });
+  editorStore.getState().setStatus({ applied: r.value.applied, inSync: r.value.inSync, drift: r.value.drift, at: Date.now() });
+}
+
+/** Hides the status overlay. */
+export function hideStatus(): void {
+  ui().set({ statusOn: false });
+  editorStore.getState().setStatus(null);
+}
+
+/** Destroys the lab named in the document (after the dialog's confirmation). */
+export async function runDestroy(): Promise<void> {
+  const lab = editorStore.getState().doc.name;
+  ui().set({ destroy: { running: true } });
+  const r = await getApi()['lab:destroy']({ lab });
+  if (!r.ok) return ui().set({ destroy: { running: false, error: r.error } });
+  ui().set({ destroy: { running: false, removed: r.value.removed } });
+  if (ui().statusOn) void refreshStatus();
+}
+
+let liveTimer: ReturnType<typeof setTimeout> | null = null;
+let liveBusy = false;
+let livePending = false;
+
+/** Live mode: each edit is applied shortly after it is made (the kernel side plans only the difference). */
+export function setLiveMode(on: boolean): void {
+  if (on) {
+    const reason = blockedReason();
+    if (reason) {
+      toast(`Cannot start live mode: ${reason}`, 'error');
+      return;
+    }
+  }
+  ui().set({ liveMode: on, live: { state: 'idle', text: on ? 'Live: every edit is applied' : '' } });
+  if (on) scheduleLiveApply(0);
+}
+
+function scheduleLiveApply(delay = 500) {
+  if (liveTimer) clearTimeout(liveTimer);
+  liveTimer = setTimeout(() => void liveApply(), delay);
+}
+
+async function liveApply() {
+  if (!ui().liveMode) return;
+  if (liveBusy) {
+    livePending = true;
+    return;
+  }
+  const problems = validateNow();
+  if (hasErrors(problems)) {
+    ui().set({ live: { state: 'error', text: 'Live: waiting, the drawing has errors' } });
+    return;
+  }
+  liveBusy = true;
+  ui().set({ live: { state: 'applying', text: 'Live: applying…' } });
+  const r = await getApi()['topology:apply']({ topology: editorStore.getState().doc });
+  liveBusy = false;
+  if (!r.ok) ui().set({ live: { state: 'error', text: `Live: ${r.error}` } });
+  else if (r.value.result && !r.value.result.ok) ui().set({ live: { state: 'error', text: `Live: ${r.value.result.error ?? 'apply failed'}${r.value.result.rolledBack ? ' (rolled back)' : ''}` } });
+  else if (r.value.result) {
+    ui().set({ live: { state: 'ok', text: `Live: applied ${r.value.result.steps} change${r.value.result.steps === 1 ? '' : 's'}` } });
+    void refreshStatus(true);
+  } else ui().set({ live: { state: 'error', text: 'Live: the kernel side found problems' } });
+  if (livePending) {
+    livePending = false;
+    scheduleLiveApply(0);
+  }
+}
+
+// Every document change (including Undo/Redo) is applied in live mode; moving nodes changes nothing in the kernel.
+editorStore.subscribe((s, prev) => {
+  if (!ui().liveMode || s.doc === prev.doc) return;
+  if (s.doc.links === prev.doc.links && s.doc.name === prev.doc.name && s.doc.nodes.length === prev.doc.nodes.length && s.doc.nodes.every((n, i) => n === prev.doc.nodes[i] || sameButPosition(n, prev.doc.nodes[i]))) return;
+  scheduleLiveApply();
+});
+
+function sameButPosition(a: object, b: object): boolean {
+  const { position: _a, ...ra } = a as { position?: unknown };
+  const { position: _b, ...rb } = b as { position?: unknown };
+  return JSON.stringify(ra) === JSON.stringify(rb);
+}
+
+let pollTimer: ReturnType<typeof setInterval> | null = null;
+// While the status overlay is on, the lab's state is refreshed every few seconds.
+useUi.subscribe((s, prev) => {
+  if (s.statusOn === prev.statusOn) return;
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = s.statusOn ? setInterval(() => void refreshStatus(), 4000) : null;
+});

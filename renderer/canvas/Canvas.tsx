@@ -1,0 +1,210 @@
+/**
+ * The canvas: React Flow showing nodes and edges derived from the store.
+ * Every edit goes through the store (so it is validated and undoable); React
+ * Flow only reports what the user did.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import type { NodeKind, Position } from '../../shared/model';
+import { editorStore, flowSelectors, useEditor } from '../app/editor';
+import type { FlowEdge, FlowNode } from '../store/derive';
+import { ContextMenu, type MenuState } from './ContextMenu';
+import { KIND_LABEL } from './icons';
+import { edgeTypes } from './LinkEdge';
+import { nodeTypes } from './TopoNodeView';
+import { DND_KIND } from './view-helpers';
+
+const SNAP: [number, number] = [16, 16];
+const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
+const KINDS: NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
+const BIG = 300;
+const FIT = { padding: 0.15, maxZoom: 1.2, duration: 0 };
+const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
+const isKind = (k: string): k is NodeKind => (KINDS as string[]).includes(k);
+
+function onNodesChange(changes: NodeChange<FlowNode>[]) {
+  const st = editorStore.getState();
+  let positions: Record<string, Position> | null = null;
+  let sizes: Record<string, { width: number; height: number }> | null = null;
+  let sel: Set<string> | null = null;
+  let dragging = false;
+  let ended = false;
+  for (const c of changes) {
+    if (c.type === 'position') {
+      if (c.position) (positions ??= {})[c.id] = c.position;
+      if (c.dragging) dragging = true;
+      else if (c.dragging === false) ended = true;
+    } else if (c.type === 'select') {
+      sel ??= new Set(st.selection.nodes);
+      if (c.selected) sel.add(c.id);
+      else sel.delete(c.id);
+    } else if (c.type === 'dimensions' && c.dimensions) {
+      (sizes ??= {})[c.id] = c.dimensions;
+    }
+    // 'remove' is not taken from React Flow: deleting goes through the store, so it is undoable.
+  }
+  if (sizes) st.setMeasured(sizes);
+  if (sel) st.setSelection({ nodes: [...sel] });
+  if (positions) {
+    if (dragging || ended) {
+      st.beginDrag();
+      st.dragTo(positions);
+    } else st.moveNodes(positions);
+  }
+  if (ended) st.endDrag();
+}
+
+function onEdgesChange(changes: EdgeChange<FlowEdge>[]) {
+  const st = editorStore.getState();
+  let sel: Set<string> | null = null;
+  for (const c of changes) {
+    if (c.type !== 'select') continue;
+    sel ??= new Set(st.selection.links);
+    if (c.selected) sel.add(c.id);
+    else sel.delete(c.id);
+  }
+  if (sel) st.setSelection({ links: [...sel] });
+}
+
+function onConnect(c: Connection) {
+  editorStore.getState().connect(c.source, c.target);
+}
+
+const isValidConnection = (c: Connection | FlowEdge) => c.source !== c.target;
+
+function onDragOver(e: React.DragEvent) {
+  if (!e.dataTransfer.types.includes(DND_KIND)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+}
+
+/** The React Flow canvas. */
+export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
+  const nodes = useEditor(flowSelectors.selectNodes);
+  const edges = useEditor(flowSelectors.selectEdges);
+  const snap = useEditor((s) => s.prefs.snapToGrid);
+  const minimap = useEditor((s) => s.prefs.minimap);
+  const loadSeq = useEditor((s) => s.loadSeq);
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  useEffect(() => {
+    const n = editorStore.getState().doc.nodes.length;
+    // Big drawings open without the minimap (it redraws every node on each frame); the toolbar turns it back on.
+    if (n > 400 && editorStore.getState().prefs.minimap) editorStore.getState().setPrefs({ minimap: false });
+    if (n === 0) return;
+    const t = setTimeout(() => void flow.fitView(FIT), 30);
+    return () => clearTimeout(t);
+  }, [loadSeq, flow]);
+
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const kind = e.dataTransfer.getData(DND_KIND);
+      if (!isKind(kind)) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      editorStore.getState().addNode(kind, { x: p.x - 75, y: p.y - 30 });
+    },
+    [flow],
+  );
+
+  const onNodeContextMenu = useCallback((e: React.MouseEvent, node: FlowNode) => {
+    e.preventDefault();
+    const st = editorStore.getState();
+    if (!st.selection.nodes.includes(node.id)) st.setSelection({ nodes: [node.id], links: [] });
+    const ids = editorStore.getState().selection.nodes;
+    setMenu({
+      x: e.clientX,
+      y: e.clientY,
+      title: `${KIND_LABEL[node.data.topo.kind]} ${node.data.topo.name}`,
+      items: [
+        { label: 'Rename', onSelect: () => (editorStore.getState().setSelection({ nodes: [node.id], links: [] }), editorStore.getState().requestFocus('name')) },
+        { label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate', onSelect: () => editorStore.getState().duplicate(ids) },
+        { label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete', danger: true, onSelect: () => editorStore.getState().deleteNodes(ids) },
+      ],
+    });
+  }, []);
+
+  const onEdgeContextMenu = useCallback((e: React.MouseEvent, edge: FlowEdge) => {
+    e.preventDefault();
+    editorStore.getState().setSelection({ nodes: [], links: [edge.id] });
+    setMenu({
+      x: e.clientX,
+      y: e.clientY,
+      title: `Link ${edge.data!.link.a.ifname} – ${edge.data!.link.b.ifname}`,
+      items: [
+        { label: 'Edit', onSelect: () => editorStore.getState().requestFocus('name') },
+        { label: 'Delete', danger: true, onSelect: () => editorStore.getState().deleteLinks([edge.id]) },
+      ],
+    });
+  }, []);
+
+  const onPaneContextMenu = useCallback(
+    (e: React.MouseEvent | MouseEvent) => {
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const here = { x: p.x - 75, y: p.y - 30 };
+      const items: { label: string; onSelect: () => void }[] = KINDS.map((k) => ({ label: `Add ${KIND_LABEL[k]} here`, onSelect: () => void editorStore.getState().addNode(k, here) }));
+      const clip = editorStore.getState().clipboard;
+      if (clip?.nodes.length) {
+        const first = clip.nodes[0].position ?? { x: 0, y: 0 };
+        items.push({ label: 'Paste here', onSelect: () => editorStore.getState().paste({ x: here.x - first.x, y: here.y - first.y }) });
+      }
+      setMenu({ x: e.clientX, y: e.clientY, title: 'Canvas', items });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="np-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        connectionMode={ConnectionMode.Loose}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
+        onMoveStart={closeMenu}
+        snapToGrid={snap}
+        snapGrid={SNAP}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={MULTI_KEYS}
+        selectionKeyCode="Shift"
+        colorMode={colorMode}
+        onlyRenderVisibleElements={nodes.length > BIG}
+        minZoom={0.05}
+        maxZoom={2.5}
+        defaultViewport={DEFAULT_VIEWPORT}
+        fitViewOptions={FIT}
+        aria-label="Topology canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+        <Controls showInteractive={false} />
+        {minimap && <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />}
+      </ReactFlow>
+      {menu && <ContextMenu menu={menu} onClose={closeMenu} />}
+    </div>
+  );
+}
+
+function minimapClass(n: FlowNode): string {
+  return `np-mini np-mini--${n.type}`;
+}

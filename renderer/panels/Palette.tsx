@@ -1,0 +1,55 @@
+/**
+ * The palette: drag a kind onto the canvas, or press it to add one at the
+ * centre of the view (keyboard users). Also the generators.
+ */
+import { useReactFlow } from '@xyflow/react';
+import type { NodeKind } from '../../shared/model';
+import { editorStore } from '../app/editor';
+import { useUi } from '../app/ui-store';
+import { KindIcon, KIND_LABEL } from '../canvas/icons';
+import { DND_KIND, freeSpotNear, viewCentre } from '../canvas/view-helpers';
+import type { FlowEdge, FlowNode } from '../store/derive';
+
+const KINDS: NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
+const HELP: Record<NodeKind, string> = {
+  namespace: 'a network namespace (a host in the lab)',
+  router: 'a namespace that forwards packets',
+  bridge: 'a Linux bridge (a switch)',
+  host: "this machine's root namespace",
+};
+
+/** The palette panel. */
+export function Palette() {
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const add = (kind: NodeKind) => {
+    const st = editorStore.getState();
+    const p = freeSpotNear(st.doc, viewCentre(flow), kind);
+    st.addNode(kind, p);
+  };
+  return (
+    <nav className="np-palette" aria-label="Palette">
+      <div className="np-palette__title">Add</div>
+      {KINDS.map((k) => (
+        <button
+          key={k}
+          type="button"
+          className={`np-palette__item np-kind--${k}`}
+          draggable
+          title={`${KIND_LABEL[k]}: ${HELP[k]}. Drag onto the canvas, or press to add at the centre.`}
+          onDragStart={(e) => {
+            e.dataTransfer.setData(DND_KIND, k);
+            e.dataTransfer.effectAllowed = 'copy';
+          }}
+          onClick={() => add(k)}
+        >
+          <KindIcon kind={k} />
+          <span>{KIND_LABEL[k]}</span>
+        </button>
+      ))}
+      <div className="np-palette__title">Shapes</div>
+      <button type="button" className="np-palette__item" onClick={() => useUi.getState().set({ dialog: 'generate' })}>
+        <span>Generate…</span>
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * The toolbar: file, edit, layout and lab actions. Plan and Apply are
+ * disabled while the drawing has errors, and say why (title and visible text).
+ */
+import { useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { getApi } from '../api';
+import { hasErrors } from '../../shared/validate/problem';
+import { editorStore, useCanUndo, useEditor, validateNow } from '../app/editor';
+import { openFile, saveFile, newDocument } from '../app/file-actions';
+import { refreshStatus, runApply, runPlan, setLiveMode } from '../app/lab-actions';
+import { toast, useUi } from '../app/ui-store';
+import { layoutPositions } from '../canvas/auto-layout';
+import type { FlowEdge, FlowNode } from '../store/derive';
+import { selectDirty } from '../store/store';
+
+/** Runs the elk layout and applies it as one undoable move. */
+export async function autoLayout(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>) {
+  const st = editorStore.getState();
+  if (!st.doc.nodes.length) return;
+  try {
+    const pos = await layoutPositions(st.doc, st.measured);
+    editorStore.getState().moveNodes(pos);
+    setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }), 30);
+  } catch (e) {
+    toast(`Auto layout failed: ${String(e)}`, 'error');
+  }
+}
+
+/** Validates here and on the kernel side, and says what was found. */
+export async function runValidate() {
+  const local = validateNow();
+  const r = await getApi()['topology:validate']({ topology: editorStore.getState().doc });
+  if (!r.ok) return toast(`Could not validate on the kernel side: ${r.error}`, 'error');
+  const seen = new Set(local.map((p) => `${p.code}|${p.message}|${p.path.join('.')}`));
+  const extra = r.value.problems.filter((p) => !seen.has(`${p.code}|${p.message}|${p.path.join('.')}`));
+  if (extra.length) editorStore.getState().setProblems([...local, ...extra]);
+  const n = local.length + extra.length;
+  toast(n ? `${n} problem${n === 1 ? '' : 's'} found (see Problems)` : 'No problems found');
+}
+
+const THEME_NEXT = { system: 'light', light: 'dark', dark: 'system' } as const;
+const THEME_LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;
+
+/** The toolbar. */
+export function Toolbar() {
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const can = useCanUndo();
+  const errors = useEditor((s) => s.problems.filter((p) => p.severity === 'error').length);
+  const empty = useEditor((s) => s.doc.nodes.length === 0);
+  const dirty = useEditor(selectDirty);
+  const fileName = useEditor((s) => s.fileName);
+  const minimap = useEditor((s) => s.prefs.minimap);
+  const theme = useEditor((s) => s.prefs.theme);
+  const liveMode = useUi((s) => s.liveMode);
+  const applying = useUi((s) => s.apply.running);
+  const statusBusy = useUi((s) => s.statusBusy);
+  const [layingOut, setLayingOut] = useState(false);
+  const blocked = errors ? `Fix ${errors} error${errors === 1 ? '' : 's'} first (see Problems)` : empty ? 'The drawing is empty' : null;
+  const blockedText = blocked ? `Plan and Apply are disabled: ${blocked.charAt(0).toLowerCase()}${blocked.slice(1)}` : undefined;
+  return (
+    <header className="np-toolbar" role="toolbar" aria-label="Toolbar">
+      <div className="np-toolbar__group">
+        <span className="np-brand">netplumb</span>
+        <span className="np-file" title={fileName ?? 'not saved yet'}>
+          {fileName ?? 'untitled'}
+          {dirty ? ' •' : ''}
+        </span>
+      </div>
+      <div className="np-toolbar__group" aria-label="File">
+        <button type="button" className="np-btn" onClick={newDocument} title="New drawing">
+          New
+        </button>
+        <button type="button" className="np-btn" onClick={openFile} title="Open a topology file (Ctrl+O)">
+          Open
+        </button>
+        <button type="button" className="np-btn" onClick={() => void saveFile()} title="Save the topology (Ctrl+S)">
+          Save
+        </button>
+      </div>
+      <div className="np-toolbar__group" aria-label="Edit">
+        <button type="button" className="np-btn" disabled={!can.undo} onClick={() => editorStore.getState().undo()} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" className="np-btn" disabled={!can.redo} onClick={() => editorStore.getState().redo()} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">
+          Redo
+        </button>
+        <button
+          type="button"
+          className="np-btn"
+          disabled={layingOut || empty}
+          onClick={async () => {
+            setLayingOut(true);
+            await autoLayout(flow);
+            setLayingOut(false);
+          }}
+          title="Arrange the drawing automatically (undoable)"
+        >
+          Auto layout
+        </button>
+      </div>
+      <div className="np-toolbar__group" aria-label="Lab">
+        <button type="button" className="np-btn" onClick={() => void runValidate()} title="Check the drawing here and on the kernel side">
+          Validate
+        </button>
+        <button type="button" className="np-btn" disabled={!!blocked} onClick={() => void runPlan()} title={blocked ?? 'Show the exact changes Apply would make'} aria-describedby={blocked ? 'np-blocked' : undefined}>
+          Plan
+        </button>
+        <button type="button" className="np-btn np-btn--primary" disabled={!!blocked || applying} onClick={() => void runApply()} title={blocked ?? 'Make the kernel match the drawing'} aria-describedby={blocked ? 'np-blocked' : undefined}>
+          Apply
+        </button>
+        <button type="button" className="np-btn" disabled={statusBusy} onClick={() => void refreshStatus(true)} title="Compare the drawing with the kernel">
+          Status
+        </button>
+        <button type="button" className="np-btn np-btn--danger" onClick={() => useUi.getState().set({ dialog: 'destroy', destroy: { running: false } })} title="Remove everything this lab created">
+          Destroy
+        </button>
+        <button type="button" className={`np-btn np-toggle${liveMode ? ' is-on' : ''}`} aria-pressed={liveMode} onClick={() => setLiveMode(!liveMode)} title="Apply each edit as it is made (and Undo/Redo too)">
+          Live mode
+        </button>
+      </div>
+      <div className="np-toolbar__group np-toolbar__end">
+        <button type="button" className={`np-btn np-toggle${minimap ? ' is-on' : ''}`} aria-pressed={minimap} onClick={() => editorStore.getState().setPrefs({ minimap: !minimap })}>
+          Minimap
+        </button>
+        <button type="button" className="np-btn" onClick={() => editorStore.getState().setPrefs({ theme: THEME_NEXT[theme] })} title="Colour theme: system, light or dark" aria-label={`Theme: ${THEME_LABEL[theme]}`}>
+          Theme: {THEME_LABEL[theme]}
+        </button>
+        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'help' })} title="Keyboard shortcuts and help (?)">
+          Help
+        </button>
+      </div>
+      {blockedText && (
+        <div id="np-blocked" className="np-blocked" role="note">
+          {blockedText}
+        </div>
+      )}
+    </header>
+  );
+}
+
+/** True when the current problems block Plan/Apply. */
+export const isBlocked = () => hasErrors(editorStore.getState().problems);
