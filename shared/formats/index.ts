@@ -1,0 +1,130 @@
+/**
+ * The file formats netplumb reads and writes, in one registry that the CLI
+ * (`netplumb import/export`, and `validate/plan/apply` on any importable
+ * file) and the app's File > Import / Export menus list. Every entry is pure:
+ * text in, `{ topology, problems }` or `{ text, problems }` out.
+ */
+import type { Topology } from '../model';
+import type { Problem } from '../validate/problem';
+import { fromClab, isClabFileName, toClab } from './clab';
+import { fromCore } from './core';
+import { loadTopologyText } from './document';
+import type { ImportResult } from './import-result';
+import { fromKathara } from './kathara';
+import { toMermaid } from './mermaid';
+import { fromMiniEdit } from './miniedit';
+import { serializeTopology } from './serialize';
+import { toSvg } from './svg';
+
+export type { ImportResult } from './import-result';
+export type { ExportResult } from './clab-export';
+export { loadTopologyText, parseDocumentText, type LoadResult, type ParsedText, type TextFormat } from './document';
+export { serializeTopology, type SerializeOptions } from './serialize';
+export { fromClab, toClab, isClabFileName, DEFAULT_CLAB_IMAGE } from './clab';
+export { fromKathara } from './kathara';
+export { fromMiniEdit } from './miniedit';
+export { fromCore } from './core';
+export { toMermaid } from './mermaid';
+export { toSvg } from './svg';
+export { autoLayout, withPositions } from './layout';
+export { topologyJsonSchema, topologyJsonSchemaText, SCHEMA_ID, SCHEMA_RELATIVE_PATH } from './json-schema';
+
+/** Inputs an importer may use besides the main text. */
+export interface ImportOptions {
+  /** The file's name (picks JSON vs YAML, names the lab when the file does not). */
+  fileName?: string;
+  /** Lab name to use when the file has none (e.g. the Kathará lab's directory name). */
+  labName?: string;
+  /** Kathará: `<machine>.startup` texts keyed by machine name. */
+  startups?: Record<string, string>;
+}
+
+/** Options an exporter may use. */
+export interface ExportOptions {
+  /** containerlab: image of the linux nodes. */
+  image?: string;
+  /** YAML: the text the document was opened from (comments and order are kept). */
+  original?: string;
+  /** Mermaid: wrap in a ```mermaid fence. */
+  fenced?: boolean;
+}
+
+/** One format: how it is called, which files it goes with, and what it can do. */
+export interface FormatInfo {
+  id: string;
+  label: string;
+  /** File name endings, most specific first (e.g. ".clab.yml"); "lab.conf" matches the whole name. */
+  extensions: readonly string[];
+  /** MIME type for save dialogs and downloads. */
+  mediaType: string;
+  import?(text: string, opts?: ImportOptions): ImportResult;
+  export?(topology: Topology, opts?: ExportOptions): { text: string; problems: Problem[] };
+}
+
+const native = (format: 'yaml' | 'json') => ({
+  import: (text: string, opts: ImportOptions = {}) => {
+    const r = loadTopologyText(text, opts.fileName ?? `lab.${format}`);
+    return { topology: r.topology, problems: r.problems };
+  },
+  export: (t: Topology, opts: ExportOptions = {}) => ({ text: serializeTopology(t, { format, original: format === 'yaml' ? opts.original : undefined }), problems: [] }),
+});
+
+/** Every format, in menu order. */
+export const FORMATS: readonly FormatInfo[] = [
+  { id: 'yaml', label: 'netplumb topology (YAML)', extensions: ['.yaml', '.yml'], mediaType: 'application/yaml', ...native('yaml') },
+  { id: 'json', label: 'netplumb topology (JSON)', extensions: ['.json'], mediaType: 'application/json', ...native('json') },
+  {
+    id: 'clab',
+    label: 'containerlab topology',
+    extensions: ['.clab.yml', '.clab.yaml'],
+    mediaType: 'application/yaml',
+    import: (text, opts = {}) => fromClab(text, opts.fileName ?? 'lab.clab.yml'),
+    export: (t, opts = {}) => toClab(t, { image: opts.image }),
+  },
+  {
+    id: 'kathara',
+    label: 'Kathará lab (lab.conf)',
+    extensions: ['lab.conf'],
+    mediaType: 'text/plain',
+    import: (text, opts = {}) => fromKathara(text, { startups: opts.startups, labName: opts.labName }),
+  },
+  {
+    id: 'miniedit',
+    label: 'Mininet MiniEdit (.mn)',
+    extensions: ['.mn'],
+    mediaType: 'application/json',
+    import: (text, opts = {}) => fromMiniEdit(text, opts.fileName ?? 'topology.mn', opts.labName),
+  },
+  { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName) },
+  { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced }), problems: [] }) },
+  { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },
+];
+
+/** The format with this id. */
+export function formatById(id: string): FormatInfo | undefined {
+  return FORMATS.find((f) => f.id === id);
+}
+
+/** The format a file name belongs to for importing or exporting (most specific ending wins). */
+export function formatForFile(fileName: string, direction: 'import' | 'export'): FormatInfo | undefined {
+  const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
+  let best: { f: FormatInfo; len: number } | undefined;
+  for (const f of FORMATS) {
+    if (!(direction === 'import' ? f.import : f.export)) continue;
+    for (const ext of f.extensions) {
+      const hit = ext.startsWith('.') ? base.endsWith(ext) : base === ext;
+      if (hit && (!best || ext.length > best.len)) best = { f, len: ext.length };
+    }
+  }
+  return best?.f;
+}
+
+/**
+ * Reads any importable file into a topology, choosing the format by name
+ * (native YAML/JSON when nothing else matches). What `validate/plan/apply`
+ * call on a file, so a `.clab.yml` works directly.
+ */
+export function loadAnyTopologyText(text: string, fileName: string, opts: Omit<ImportOptions, 'fileName'> = {}): ImportResult & { format: string } {
+  const f = formatForFile(fileName, 'import') ?? (isClabFileName(fileName) ? formatById('clab')! : formatById('yaml')!);
+  return { ...f.import!(text, { ...opts, fileName }), format: f.id };
+}
