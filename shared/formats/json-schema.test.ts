@@ -47,3 +47,19 @@ describe('JSON Schema', () => {
     expect(validate({ ...good, links: [{ a: { node: 'a', ifname: 'e0', up: 'yes' }, b: { node: 'a', ifname: 'e1' } }] })).toBe(false);
   });
 });
+
+describe('JSON Schema and the zod model agree', () => {
+  it('every valid generated document passes the schema', async () => {
+    const fc = (await import('fast-check')).default;
+    const { arbValidDocument } = await import('../model/arbitraries');
+    const validate = validator();
+    fc.assert(
+      fc.property(arbValidDocument(), (doc) => {
+        const ok = validate(doc);
+        expect(validate.errors ?? []).toEqual([]);
+        expect(ok).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
