@@ -14,6 +14,7 @@ import type { Problem } from '../validate/problem';
 import { canonicalCidr } from '../util/ip';
 import { finishImport, type ImportResult } from './import-result';
 import { sanitizeLabName, uniqueIfname } from './kathara';
+import { withPositions } from './layout';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
 
 const ROUTER_TYPES = new Set(['router', 'mdr', 'prouter']);
@@ -131,7 +132,7 @@ export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult 
     linkEls.push(l);
   }
   const name = sanitizeLabName(root.attrs.name?.replace(/^.*[\\/]/, '').replace(/\.(xml|imn)$/i, '') || fileName.replace(/^.*[\\/]/, '').replace(/\.xml$/i, ''));
-  const draft = { version: 1, name, nodes, links };
+  const draft = withPositions({ version: 1, name, nodes, links });
   const elOfNode = new Map([...byCoreId.values()].map((v) => [v.node.id, v.el]));
   return finishImport(draft, problems, (path) => {
     if (path[0] === 'nodes' && typeof path[1] === 'number') {

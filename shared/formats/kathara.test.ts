@@ -88,3 +88,11 @@ describe('Kathará import', () => {
     );
   });
 });
+
+describe('Kathará layout', () => {
+  it('gives every imported node a canvas position', () => {
+    const t = fromKathara(LAB_CONF, { startups: STARTUPS }).topology!;
+    for (const n of t.nodes) expect(n.position).toBeDefined();
+    expect(new Set(t.nodes.map((n) => `${n.position!.x},${n.position!.y}`)).size).toBe(t.nodes.length);
+  });
+});

@@ -11,6 +11,7 @@ import type { Link, NetnsNode, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
 import { endFrom, interpretLines, netnsNodeFrom } from './exec-config';
 import { finishImport, type ImportResult } from './import-result';
+import { withPositions } from './layout';
 
 /** Inputs besides lab.conf. */
 export interface KatharaOptions {
@@ -164,7 +165,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     if (!machines.has(name)) warn(`${name}.startup belongs to no machine in lab.conf and is ignored`, 1, `${name}.startup`);
   }
   if (machines.size === 0) return { problems };
-  const draft = { version: 1, name: sanitizeLabName(labName ?? 'kathara-lab'), ...(description ? { description } : {}), nodes, links };
+  // lab.conf has no drawing: lay the lab out so it opens readably on the canvas.
+  const draft = withPositions({ version: 1, name: sanitizeLabName(labName ?? 'kathara-lab'), ...(description ? { description } : {}), nodes, links });
   const lineOfNode = nodes.map((n) => (n.kind === 'bridge' ? undefined : machines.get(n.name)?.line));
   return finishImport(draft, problems, (path) => {
     if (path[0] === 'nodes' && typeof path[1] === 'number' && lineOfNode[path[1]] !== undefined) return at(lineOfNode[path[1]]!);

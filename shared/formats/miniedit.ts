@@ -13,6 +13,7 @@ import { canonicalCidr, family } from '../util/ip';
 import { parseDocumentText, type DocPath } from './document';
 import { finishImport, sourceProblem, type ImportResult } from './import-result';
 import { sanitizeLabName, uniqueIfname } from './kathara';
+import { withPositions } from './layout';
 
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -136,7 +137,7 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   for (const [name, ip] of hostIp) {
     if (ifCount.get(name) === 0) warn(`host "${name}": address ${ip} dropped: the host has no link`, srcPath.get(name)!);
   }
-  const draft = { version: 1, name: sanitizeLabName(labName ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(mn|json)$/i, '')), nodes, links };
+  const draft = withPositions({ version: 1, name: sanitizeLabName(labName ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(mn|json)$/i, '')), nodes, links });
   return finishImport(draft, problems, (path) => {
     if (path[0] === 'nodes' && typeof path[1] === 'number') return at(srcPath.get(nodes[path[1]]?.id ?? '') ?? []);
     if (path[0] === 'links' && typeof path[1] === 'number') return at(['links', linkSrc[path[1]] ?? 0]);
