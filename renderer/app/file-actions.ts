@@ -25,7 +25,9 @@ export function openText(text: string, fileName: string | null): boolean {
     toast(`Could not open ${fileName ?? 'the file'}: ${first?.message ?? 'unreadable'}${where}${r.problems.length > 1 ? ` and ${r.problems.length - 1} more problem(s)` : ''}`, 'error');
     return false;
   }
-  toast(`Opened ${fileName ?? 'the file'}`);
+  const errors = r.problems.filter((p) => p.severity === 'error').length;
+  const what = r.imported ? `Imported ${fileName ?? 'the file'} (Save writes a new netplumb file)` : `Opened ${fileName ?? 'the file'}`;
+  toast(errors ? `${what}: ${errors} problem${errors === 1 ? '' : 's'} to fix (see Problems)` : what, errors ? 'error' : 'info');
   return true;
 }
 
@@ -67,7 +69,7 @@ export async function saveFile(mode: 'save' | 'save-as' | 'export' = 'save'): Pr
     if (!r.ok) return toast(r.error, 'error');
     if (r.value.cancelled) return;
     // Only what was written counts as saved (edits made while the dialog was open stay unsaved).
-    if (editorStore.getState().doc === doc) editorStore.getState().markSaved(r.value.fileName ?? suggestedName);
+    if (editorStore.getState().doc === doc) editorStore.getState().markSaved(r.value.fileName ?? suggestedName, text);
     toast(`Saved ${r.value.fileName ?? suggestedName}`);
     return;
   }
@@ -80,7 +82,7 @@ export async function saveFile(mode: 'save' | 'save-as' | 'export' = 'save'): Pr
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  editorStore.getState().markSaved(suggestedName);
+  editorStore.getState().markSaved(suggestedName, text);
   toast(`Saved ${a.download} (downloaded)`);
 }
 

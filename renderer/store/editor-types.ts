@@ -36,6 +36,8 @@ export interface EditorState {
   /** The document as last opened/saved (dirty = doc !== savedDoc). */
   savedDoc: Topology;
   fileName: string | null;
+  /** The text the file was opened from or last saved as (its comments and layout survive Save). */
+  originalText: string | null;
   selection: Selection;
   problems: Problem[];
   status: LabStatus | null;
@@ -77,11 +79,12 @@ export interface EditorState {
   undo(): void;
   redo(): void;
 
-  loadDocument(text: string, fileName?: string | null): { ok: true } | { ok: false; problems: Problem[] };
-  loadTopology(doc: Topology, fileName?: string | null): void;
+  /** Opens file text (native or importable). Problems in a readable file are returned, the file still opens. */
+  loadDocument(text: string, fileName?: string | null): { ok: true; problems: Problem[]; imported: boolean } | { ok: false; problems: Problem[] };
+  loadTopology(doc: Topology, fileName?: string | null, originalText?: string | null): void;
   newDocument(): void;
   toDocument(): string;
-  markSaved(fileName?: string | null): void;
+  markSaved(fileName?: string | null, text?: string): void;
 
   setProblems(p: Problem[]): void;
   validateNow(): void;

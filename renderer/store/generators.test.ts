@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTopology, type Topology } from '../../shared/model';
 import { sameSubnet } from '../../shared/util/ip';
 import { createEditorStore } from './store';
+import { validateTopology } from './validate-doc';
 import type { GeneratorShape } from './generators';
 
 function neighbours(doc: Topology): Map<string, string[]> {
@@ -22,6 +23,7 @@ describe('generators', () => {
       s.getState().generate({ shape, count: 5, hub: 'bridge' }, { x: 0, y: 0 });
       const doc = s.getState().doc;
       expect(parseTopology(doc).ok).toBe(true);
+      expect(validateTopology(doc).filter((p) => p.severity === 'error')).toEqual([]);
       const nss = doc.nodes.filter((n) => n.kind === 'namespace');
       expect(nss).toHaveLength(5);
       const addrs = doc.links.flatMap((l) => [...l.a.addresses, ...l.b.addresses]);
@@ -48,6 +50,7 @@ describe('generators', () => {
       s.getState().generate({ shape, count: 6, hub: 'router' }, { x: 0, y: 0 });
       const doc = s.getState().doc;
       expect(parseTopology(doc).ok).toBe(true);
+      expect(validateTopology(doc).filter((p) => p.severity === 'error')).toEqual([]);
       for (const l of doc.links) expect(sameSubnet(l.a.addresses[0], l.b.addresses[0])).toBe(true);
       const subnets = doc.links.map((l) => l.a.addresses[0].replace(/\.\d+\/24$/, ''));
       expect(new Set(subnets).size).toBe(doc.links.length);

@@ -3,6 +3,7 @@ import { parseTopology } from '../../shared/model';
 import { sameSubnet } from '../../shared/util/ip';
 import { createEditorStore } from './store';
 import { createFlowSelectors } from './derive';
+import { validateTopology } from './validate-doc';
 
 const undoable = (s: ReturnType<typeof createEditorStore>) => s.temporal.getState().pastStates.length;
 
@@ -27,8 +28,9 @@ describe('editor store: adding and connecting', () => {
     expect(l1.a.addresses).toEqual(['10.0.0.1/24']);
     expect(l2.a.addresses).toEqual(['10.0.0.2/24']);
     expect(l1.b.addresses).toEqual([]);
-    // The document stays a valid topology.
+    // The document stays a valid topology, with no problem for the shared validator.
     expect(parseTopology(s.getState().doc).ok).toBe(true);
+    expect(validateTopology(s.getState().doc)).toEqual([]);
   });
 
   it('keeps the subnet the user chose on a segment and picks a fresh one for a new segment', () => {
@@ -64,6 +66,7 @@ describe('editor store: adding and connecting', () => {
     st.connect('host', 'br0');
     const names = s.getState().doc.links.flatMap((l) => [l.a.ifname, l.b.ifname]);
     for (const n of names) expect(new TextEncoder().encode(n).length).toBeLessThanOrEqual(15);
+    expect(validateTopology(s.getState().doc).filter((p) => p.path.includes('ifname'))).toEqual([]);
     expect(names.slice(0, 2)).toEqual(['eth0', 'a-very-long-p1']);
     expect(names[2]).toBe('eth1');
     // Root namespace: bridge ports and host ends must not collide.
@@ -180,6 +183,7 @@ describe('editor store: copy and paste', () => {
     expect(new Set(doc.links.map((l) => l.id)).size).toBe(doc.links.length);
     expect(s.getState().selection.nodes).toEqual(['ns4', 'ns5', 'br1']);
     expect(parseTopology(doc).ok).toBe(true);
+    expect(validateTopology(doc).filter((p) => p.path.includes('ifname') || p.path[0] === 'nodes')).toEqual([]);
     // One undo removes the whole paste.
     s.getState().undo();
     expect(s.getState().doc.nodes).toHaveLength(4);
@@ -249,10 +253,30 @@ describe('loading and saving', () => {
     st.connect('ns1', 'br0');
     const text = s.getState().toDocument();
     const t = createEditorStore();
-    expect(t.getState().loadDocument(text, 'lab.yaml')).toEqual({ ok: true });
+    expect(t.getState().loadDocument(text, 'lab.yaml')).toEqual({ ok: true, problems: [], imported: false });
     expect(t.getState().doc).toEqual(s.getState().doc);
     expect(undoable(t)).toBe(0);
     expect(t.getState().fileName).toBe('lab.yaml');
+  });
+
+  it('keeps the comments of an opened file when saving it again', () => {
+    const s = createEditorStore();
+    const text = '# my lab\nversion: 1\nname: demo # the lab\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n';
+    expect(s.getState().loadDocument(text, 'demo.yaml').ok).toBe(true);
+    s.getState().updateNode('ns1', { name: 'client' });
+    const out = s.getState().toDocument();
+    expect(out).toContain('# my lab');
+    expect(out).toContain('# the lab');
+    expect(out).toContain('client');
+  });
+
+  it('opens a file with validation problems and reports them', () => {
+    const s = createEditorStore();
+    const text = 'version: 1\nname: demo\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n  - {id: ns2, name: ns2, kind: namespace}\nlinks:\n  - {id: l1, a: {node: ns1, ifname: this-name-is-too-long}, b: {node: ns2, ifname: eth0}}\n';
+    const r = s.getState().loadDocument(text, 'demo.yaml');
+    expect(r.ok).toBe(true);
+    expect(r.problems.some((p) => p.severity === 'error' && p.path.join('.') === 'links.0.a.ifname')).toBe(true);
+    expect(s.getState().problems.length).toBeGreaterThan(0);
   });
 
   it('reports unreadable files without replacing the document', () => {

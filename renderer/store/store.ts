@@ -61,6 +61,7 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           doc: initial,
           savedDoc: initial,
           fileName: null,
+          originalText: null,
           selection: { nodes: [], links: [] },
           problems: [],
           status: null,
@@ -213,24 +214,25 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           },
 
           loadDocument(text, fileName = null) {
-            const r = readDocumentText(text, fileName ?? undefined);
+            const r = readDocumentText(text, fileName);
             if (!r.ok) return { ok: false, problems: r.problems };
-            get().loadTopology(r.topology, fileName);
-            return { ok: true };
+            // An imported file (containerlab, Kathará...) is not overwritten by Save: it becomes a new netplumb file.
+            get().loadTopology(r.topology, r.native ? fileName : null, r.native ? text : null);
+            return { ok: true, problems: r.problems, imported: !r.native };
           },
-          loadTopology(doc, fileName = null) {
+          loadTopology(doc, fileName = null, originalText = null) {
             coalesceKey = null;
-            set({ doc, savedDoc: doc, fileName, selection: { nodes: [], links: [] }, status: null, problems: validateTopology(doc), loadSeq: get().loadSeq + 1 });
+            set({ doc, savedDoc: doc, fileName, originalText, selection: { nodes: [], links: [] }, status: null, problems: validateTopology(doc), loadSeq: get().loadSeq + 1 });
             store.temporal.getState().clear();
           },
           newDocument() {
             get().loadTopology(emptyDocument(), null);
           },
           toDocument() {
-            return writeDocumentText(get().doc, get().fileName);
+            return writeDocumentText(get().doc, get().fileName, get().originalText);
           },
-          markSaved(fileName) {
-            set({ savedDoc: get().doc, fileName: fileName === undefined ? get().fileName : fileName });
+          markSaved(fileName, text) {
+            set({ savedDoc: get().doc, fileName: fileName === undefined ? get().fileName : fileName, originalText: text ?? get().originalText });
           },
 
           setProblems(problems) {
