@@ -3,13 +3,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTopologyText } from './document';
+import { fromClab } from './clab';
 import { isNetnsNode, type Topology } from '../model';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../examples');
 const files = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f) && !/\.clab\.ya?ml$/.test(f));
+const clabFiles = readdirSync(DIR).filter((f) => /\.clab\.ya?ml$/.test(f));
 const load = (f: string) => {
   const text = readFileSync(join(DIR, f), 'utf8');
-  return { text, ...loadTopologyText(text, f) };
+  return { text, ...(clabFiles.includes(f) ? fromClab(text, f) : loadTopologyText(text, f)) };
 };
 
 /** Kernel-global names a lab creates: namespaces, and interfaces in the root namespace. */
@@ -39,9 +41,15 @@ describe('examples', () => {
     expect(r.topology?.name).toBe(f.replace(/\.ya?ml$/, ''));
   });
 
+  it.each(clabFiles)('%s (containerlab) imports without problems', (f) => {
+    const r = load(f);
+    expect(r.problems).toEqual([]);
+    expect(r.topology?.nodes.map((n) => n.kind).sort()).toEqual(['bridge', 'namespace', 'namespace', 'router']);
+  });
+
   it('kernel names fit in 15 bytes and no two examples share a namespace or root interface', () => {
     const seen = new Map<string, string>();
-    for (const f of files) {
+    for (const f of [...files, ...clabFiles]) {
       const t = load(f).topology!;
       for (const n of t.nodes) expect(new TextEncoder().encode(n.name).length, `${f}: ${n.name}`).toBeLessThanOrEqual(15);
       for (const l of t.links) for (const e of [l.a, l.b]) expect(new TextEncoder().encode(e.ifname).length, `${f}: ${e.ifname}`).toBeLessThanOrEqual(15);

@@ -8,7 +8,7 @@ import { SCHEMA_ID, topologyJsonSchema, topologyJsonSchemaText } from './json-sc
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const schemaFile = join(ROOT, 'schema/netplumb.schema.json');
-const examples = readdirSync(join(ROOT, 'examples')).filter((f) => /\.(ya?ml|json)$/.test(f));
+const examples = readdirSync(join(ROOT, 'examples')).filter((f) => /\.(ya?ml|json)$/.test(f) && !/\.clab\.ya?ml$/.test(f));
 
 function validator() {
   const ajv = new Ajv({ allErrors: true, strict: false });
