@@ -36,8 +36,11 @@ describe('readLive on a full kernel', () => {
       // ip batch + tc (a netem root qdisc is there) + one lookup of the peer's namespace.
       expect(calls.map((c) => c[0]).sort()).toEqual(['ip', 'ip', 'tc']);
 
-      await must(['tc', '-n', a, 'qdisc', 'change', 'dev', 'va', 'root', 'netem', 'delay', '20ms']);
-      expect((await readLive(execaRunner, { namespaces: [a] })).namespaces[a].ifaces.va.netem).toEqual({ delayMs: 20 });
+      // A live change. (The kernel resets delay/jitter/loss on change but keeps the rate unless it is given.)
+      await must(['tc', '-n', a, 'qdisc', 'change', 'dev', 'va', 'root', 'netem', 'delay', '20ms', 'loss', '0.5%', 'rate', '2mbit']);
+      expect((await readLive(execaRunner, { namespaces: [a] })).namespaces[a].ifaces.va.netem).toEqual({ delayMs: 20, lossPercent: 0.5, rateKbit: 2000 });
+      await must(['tc', '-n', a, 'qdisc', 'change', 'dev', 'va', 'root', 'netem', 'delay', '5ms']);
+      expect((await readLive(execaRunner, { namespaces: [a] })).namespaces[a].ifaces.va.netem).toEqual({ delayMs: 5, rateKbit: 2000 });
       await must(['tc', '-n', a, 'qdisc', 'del', 'dev', 'va', 'root']);
       expect((await readLive(execaRunner, { namespaces: [a] })).namespaces[a].ifaces.va.netem).toBeUndefined();
     });
