@@ -60,6 +60,11 @@ describe('arbValidTopology', () => {
     );
   });
 
+  it('lab tags are spread out (no bias towards 000000/ffffff), so parallel runs do not collide', () => {
+    const names = fc.sample(arbValidTopology({ maxNodes: 2 }), 300).map((t) => t.name);
+    expect(new Set(names).size).toBeGreaterThan(290);
+  });
+
   it('never puts addresses in the root namespace', () => {
     fc.assert(
       fc.property(arbValidTopology(), (t) => {

@@ -51,7 +51,7 @@ const arbEnd = fc.record({
 function arbShape(o: Required<ArbTopologyOptions>) {
   const max = Math.max(1, o.maxNodes);
   return fc.record({
-    tag: fc.noShrink(fc.integer({ min: 0, max: 0xffffff })),
+    tag: fc.noShrink(fc.noBias(fc.integer({ min: 0, max: 0xffffff }))),
     netns: fc.array(fc.record({ router: fc.boolean(), sysctl: fc.nat(NS_SYSCTLS.length - 1), v6fwd: fc.boolean(), gw4: fc.boolean(), gw6: fc.boolean() }), { minLength: 1, maxLength: max }),
     bridges: fc.array(fc.record({ inNs: fc.option(fc.nat(), { nil: undefined }), stp: fc.boolean(), filtering: fc.boolean(), defaultPvid: fc.option(fc.constantFrom(1, 10, 20), { nil: undefined }), mac: fc.boolean(), addr: fc.boolean() }), { maxLength: max }),
     hosts: fc.nat(o.hosts ? 2 : 0),
