@@ -123,5 +123,8 @@ describe('arbMutatedDocument', () => {
     const sample = fc.sample(arbMutatedDocument(), { numRuns: 300, seed: 7 });
     const bad = sample.filter((d) => validateDocument(d).problems.length > 0).length;
     expect(bad).toBeGreaterThan(150);
+    // and enough of them get past the schema for the rules to be fuzzed too
+    const parsed = sample.filter((d) => validateDocument(d).topology !== undefined).length;
+    expect(parsed).toBeGreaterThan(45);
   });
 });

@@ -281,7 +281,10 @@ const TRICKY: unknown[] = [
   { node: 'ghost', ifname: 'x' }, [{}], ['10.0.0.1/24', '10.0.0.1/24'], { tagged: [10], untagged: [10] }, { jitterMs: 5 }, { to: 'default' }, { __proto__: null },
 ];
 
+const TRICKY_STRINGS = TRICKY.filter((v): v is string => typeof v === 'string');
+
 type Path = (string | number)[];
+const get = (doc: unknown, p: Path): unknown => p.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Plain)[k as string] : undefined), doc);
 function paths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   out.push(prefix);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
@@ -293,7 +296,7 @@ function mutate(doc: Plain, at: Path, op: number, value: unknown, copyFrom: Path
   if (at.length === 0) return op === 0 ? (value as Plain) : doc;
   const parent = at.slice(0, -1).reduce<unknown>((v, k) => (v as Plain)[k as string], doc) as Plain | unknown[];
   const key = at[at.length - 1];
-  const source = copyFrom.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Plain)[k as string] : undefined), doc);
+  const source = get(doc, copyFrom);
   if (op === 0) (parent as Plain)[key as string] = value;
   else if (op === 1) {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
@@ -323,8 +326,25 @@ export function arbMutatedDocument(): fc.Arbitrary<unknown> {
       }
       return d as unknown;
     });
+  // Same-type swaps keep most documents schema-valid, so the rules (not only the schema) get fuzzed.
+  const swapped = fc
+    .tuple(
+      arbValidDocument({ maxNodes: 6, netem: true }),
+      fc.array(fc.record({ at: fc.nat(), from: fc.nat(), tricky: fc.option(fc.constantFrom(...TRICKY_STRINGS), { nil: undefined, freq: 3 }) }), { minLength: 1, maxLength: 4 }),
+    )
+    .map(([doc, swaps]) => {
+      const d: Plain = structuredClone(doc);
+      for (const w of swaps) {
+        const leaves = paths(d).filter((p) => p.length > 0 && typeof get(d, p) === 'string' && p[p.length - 1] !== 'kind' && p[0] !== 'version');
+        if (!leaves.length) break;
+        const target = leaves[w.at % leaves.length];
+        mutate(d, target, 0, w.tricky ?? get(d, leaves[w.from % leaves.length]), []);
+      }
+      return d as unknown;
+    });
   return fc.oneof(
-    { arbitrary: corrupted, weight: 6 },
+    { arbitrary: corrupted, weight: 4 },
+    { arbitrary: swapped, weight: 4 },
     { arbitrary: fc.jsonValue({ maxDepth: 4 }), weight: 1 },
     { arbitrary: fc.anything({ maxDepth: 3 }), weight: 1 },
     { arbitrary: fc.record({ version: fc.oneof(fc.constant(1), fc.constant(0), fc.integer()), name: fc.string(), nodes: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }), links: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }), sysctls: fc.constantFrom(...SYSCTL_ALLOWLIST) }, { requiredKeys: [] }), weight: 1 },
