@@ -1,60 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromCore } from './core';
 import { parseXml } from './xml';
 
-/** A CORE 9 style scenario written for this test: two PCs on a switch, a router, a wireless LAN. */
-const SCENARIO = `<?xml version='1.0' encoding='UTF-8'?>
-<!-- written for netplumb's tests -->
-<scenario name="/home/me/.coretk/xmls/office.xml">
-  <networks>
-    <network id="3" name="sw1" type="SWITCH">
-      <position x="300.0" y="200.0" lat="47.57" lon="-122.13" alt="2.0"/>
-    </network>
-    <network id="9" name="wlan9" type="WIRELESS_LAN">
-      <position x="600.0" y="200.0"/>
-    </network>
-  </networks>
-  <devices>
-    <device id="1" name="n1" type="PC" class="" image="">
-      <position x="200.0" y="350.0"/>
-      <services><service name="DefaultRoute"/></services>
-    </device>
-    <device id="2" name="n2" type="PC" class="" image="">
-      <position x="400.0" y="350.0"/>
-    </device>
-    <device id="4" name="r4" type="router" class="" image="">
-      <position x="300.0" y="60.0"/>
-      <services><service name="zebra"/><service name="OSPFv2"/><service name="IPForward"/></services>
-    </device>
-    <device id="5" name="d5" type="PC" class="docker" image="ubuntu:22.04">
-      <position x="500.0" y="60.0"/>
-    </device>
-  </devices>
-  <links>
-    <link node1="1" node2="3">
-      <iface1 id="0" name="eth0" mac="00:00:00:AA:00:01" ip4="10.0.0.20" ip4_mask="24" ip6="2001::14" ip6_mask="64"/>
-    </link>
-    <link node1="2" node2="3">
-      <iface1 id="0" name="eth0" ip4="10.0.0.21" ip4_mask="24"/>
-      <options delay="5000" bandwidth="10000000" loss="1.5" jitter="0" dup="0" unidirectional="0" buffer="0"/>
-    </link>
-    <link node_one="4" node_two="3">
-      <interface_one id="0" name="eth0" ip4="10.0.0.1" ip4_mask="24"/>
-    </link>
-    <link node1="4" node2="5">
-      <iface1 id="1" name="eth1" ip4="10.0.1.1" ip4_mask="24"/>
-      <iface2 id="0" name="eth0" ip4="10.0.1.2" ip4_mask="24"/>
-    </link>
-    <link node1="2" node2="9">
-      <iface1 id="1" name="eth1" ip4="10.0.9.2" ip4_mask="24"/>
-    </link>
-  </links>
-  <session_hooks>
-    <hook name="runtime_hook.sh" state="4">echo hi</hook>
-  </session_hooks>
-</scenario>
-`;
+/** A CORE 9 style scenario written for these tests: two PCs on a switch, a router, a docker node, a wireless LAN. */
+const SCENARIO = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'), 'utf8');
 
 describe('CORE import', () => {
   it('maps devices, switches and links with addresses, MACs and link options', () => {

@@ -1,30 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromKathara, uniqueIfname } from './kathara';
 import type { Route } from '../model';
 
-const LAB_CONF = `# Two LANs and a router, Kathará style
-LAB_DESCRIPTION="two LANs joined by r1"
-LAB_AUTHOR="me"
-
-pc1[0]="A"
-pc1[image]="kathara/base"
-
-pc2[0]=B/02:42:AC:11:00:02
-
-r1[0]="A"
-r1[1]="B"
-r1[image]="kathara/frr"
-r1[mem]="256m"
-r1[sysctl]="net.ipv4.ip_forward=1"
-this line is junk
-`;
-
-const STARTUPS = {
-  pc1: 'ip addr add 192.168.1.10/24 dev eth0\nip route add default via 192.168.1.1\n',
-  pc2: 'ifconfig eth0 192.168.2.10 netmask 255.255.255.0 up\nroute add default gw 192.168.2.1\n/etc/init.d/apache2 start\n',
-  r1: 'ip address add 192.168.1.1/24 dev eth0\nip addr add 192.168.2.1/24 dev eth1\nip route add 10.0.0.0/8 via 192.168.2.254 dev eth1\n/etc/init.d/frr start\n',
-};
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'kathara', 'office');
+/** A Kathará lab written for these tests: two LANs, a router, Netkit-era and modern startup lines. */
+const LAB_CONF = readFileSync(join(DIR, 'lab.conf'), 'utf8');
+const STARTUPS = Object.fromEntries(['pc1', 'pc2', 'r1'].map((m) => [m, readFileSync(join(DIR, `${m}.startup`), 'utf8')]));
 
 describe('Kathará import', () => {
   it('turns collision domains into bridges and startup lines into addresses and routes', () => {

@@ -1,34 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromMiniEdit } from './miniedit';
 
-/** A MiniEdit file as MiniEdit 2.x saves it (written for this test). */
-const MN = JSON.stringify(
-  {
-    application: { dpctl: '', ipBase: '10.0.0.0/8', netflow: { nflowAddId: '0', nflowTarget: '', nflowTimeout: '600' }, openFlowVersions: { ovsOf10: '1' }, sflow: {}, startCLI: '0', switchType: 'ovs' },
-    controllers: [{ opts: { controllerProtocol: 'tcp', controllerType: 'ref', hostname: 'c0', remoteIP: '127.0.0.1', remotePort: 6633 }, x: '60.0', y: '60.0' }],
-    hosts: [
-      { number: '1', opts: { hostname: 'h1', nodeNum: 1, sched: 'host', ip: '10.0.0.1', defaultRoute: '10.0.0.254' }, x: '100.0', y: '300.0' },
-      { number: '2', opts: { hostname: 'h2', nodeNum: 2, sched: 'host', ip: '10.0.0.2/24', startCommand: 'python3 -m http.server' }, x: '300.0', y: '300.0' },
-      { number: '3', opts: { hostname: 'h3', nodeNum: 3, sched: 'host' }, x: '500.0', y: '300.0' },
-    ],
-    links: [
-      { dest: 's1', opts: {}, src: 'h1' },
-      { dest: 's1', opts: { bw: 10, delay: '5ms', loss: 1 }, src: 'h2' },
-      { dest: 's2', opts: { max_queue_size: 100 }, src: 's1' },
-      { dest: 'r1', opts: {}, src: 's2' },
-      { dest: 'h3', opts: {}, src: 'r1' },
-    ],
-    switches: [
-      { number: '1', opts: { controllers: ['c0'], hostname: 's1', nodeNum: 1, switchType: 'legacySwitch' }, x: '200.0', y: '150.0' },
-      { number: '2', opts: { controllers: ['c0'], hostname: 's2', nodeNum: 2, switchType: 'ovs' }, x: '400.0', y: '150.0' },
-      { number: '3', opts: { hostname: 'r1', nodeNum: 3, switchType: 'legacyRouter' }, x: '500.0', y: '100.0' },
-    ],
-    version: '2',
-  },
-  null,
-  4,
-);
+/** A MiniEdit file as MiniEdit 2.x saves it (written for these tests). */
+const MN = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'miniedit', 'office.mn'), 'utf8');
 
 describe('MiniEdit import', () => {
   it('maps hosts, switches, routers and links with Mininet interface names', () => {

@@ -123,7 +123,7 @@ describe('serializeTopology properties', () => {
         if (comment) expect(out).toContain('# a comment that must survive');
         expect(serializeTopology(x, { format: 'yaml', original })).toBe(original);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
