@@ -116,9 +116,10 @@ export class Lab {
   /** Deletes every namespace this lab created (their interfaces go with them), then checks they are gone. */
   async cleanup(): Promise<void> {
     const errors: string[] = [];
+    const list = (await this.runner(['ip', 'netns', 'list'])).stdout;
     for (const ns of this.namespaces.splice(0).reverse()) {
-      const list = await this.runner(['ip', 'netns', 'list']);
-      if (!new RegExp(`^${ns}( |$)`, 'm').test(list.stdout)) continue;
+      // Only namespaces this lab created, and only if they still exist.
+      if (!new RegExp(`^${ns}( |$)`, 'm').test(list)) continue;
       const r = await this.runner(['ip', 'netns', 'del', ns]);
       if (r.exitCode !== 0) errors.push(`ip netns del ${ns}: ${r.stderr.trim()}`);
     }
