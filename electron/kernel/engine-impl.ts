@@ -160,7 +160,9 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
 async function writeRecord(store: LabStore, topology: Topology, p: Prepared, o: EngineOptions & { file?: string }) {
   const namespaces: Record<string, number> = {};
   for (const n of nsKeys(p.desired.state)) {
-    const ino = await netnsInode(n);
+    // Namespaces the record already knows (and that were not re-created) keep their inode.
+    const known = p.owned.has(n) ? p.record?.namespaces[n] : undefined;
+    const ino = known ?? (await netnsInode(n));
     if (ino !== undefined) namespaces[n] = ino;
   }
   store.writeRecord({ lab: topology.name, topology, appliedAt: new Date().toISOString(), namespaces, ...(o.file ? { file: o.file } : {}) });
@@ -187,8 +189,12 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
     const names = record ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : []) : await listNetns();
     const existing = new Set(await listNetns());
-    const live = await readLive(runner, { namespaces: [...new Set(names)].filter((n) => existing.has(n)), includeRoot: true });
     const owned = await ownedByRecord(record);
+    // Namespaces the record identifies by inode are known to be ours: no need to
+    // read them (their interfaces die with them); the others are read for their mark.
+    const toRead = [...new Set(names)].filter((n) => existing.has(n) && !owned.has(n));
+    const live = await readLive(runner, { namespaces: toRead, includeRoot: true, peerNames: false });
+    for (const n of owned) live.namespaces[n] ??= { name: n, sysctls: {}, ifaces: {}, routes: [] };
     const r = plan(emptyLab(lab), live, { existingNamespaces: existing, ownedNamespaces: owned });
     const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels, owned) });
     if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);

@@ -124,7 +124,7 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     v2.links[1].a.addresses = ['10.1.0.22/24'];
     v2.links[0].a.mtu = 1300;
     v2.links[0].b.mtu = 1300;
-    v2.nodes[3] = { ...v2.nodes[3], routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }] };
+    v2.nodes[3] = { id: 'h3', name: `${p}h3`, kind: 'namespace', routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }] };
     v2.links = v2.links.filter((l) => l.id !== 'e');
     v2.nodes.push({ id: 'h4', name: `${p}h4`, kind: 'namespace' });
     v2.links.push({ id: 'f', a: { node: 'h4', ifname: 'eth0', addresses: ['10.1.0.14/24'] }, b: { node: 'sw', ifname: `${p}s4`, mtu: 1400 } });

@@ -39,6 +39,13 @@ export interface ReadLiveOptions {
   sysctls?: boolean;
   /** Namespaces read at the same time (default 8). */
   concurrency?: number;
+  /**
+   * Read a namespace that was not requested just to learn a veth peer's
+   * name (default true). When false, such a peer is given by namespace only
+   * (`peer.name` undefined): the engine's scoped reads use this so that reading
+   * the root of a 1000-host star does not cost 1000 more processes.
+   */
+  peerNames?: boolean;
 }
 
 /** A raw read of one namespace, before peers are resolved. */
@@ -199,7 +206,7 @@ function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | undefined> 
  * namespace) the peer stays unknown. Namespaces outside the read are looked
  * up once each with `ip -j link show` (+ list-id for the root).
  */
-async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState, concurrency: number): Promise<void> {
+async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState, concurrency: number, peerNames = true): Promise<void> {
   const extra = new Map<string, Promise<LinkTable | undefined>>();
   const gate = semaphore(concurrency);
   const table = (ns: string): Promise<LinkTable | undefined> => {
@@ -237,6 +244,10 @@ async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KStat
         (async () => {
           const peerNs = raw.nsids.get(nsid);
           if (peerNs !== undefined) {
+            if (!peerNames && !raws.has(peerNs)) {
+              iface.peer = { ns: peerNs };
+              return;
+            }
             const t = await table(peerNs);
             const peer = t?.byIndex.get(peerIndex);
             if (peer) iface.peer = { ns: peerNs, name: peer.ifname };
@@ -297,6 +308,6 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
 
   const state: KState = { namespaces: {} };
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);
-  await resolvePeers(runner, raws, state, opts.concurrency ?? 8);
+  await resolvePeers(runner, raws, state, opts.concurrency ?? 8, opts.peerNames ?? true);
   return state;
 }

@@ -25,7 +25,7 @@ export async function readFor(runner: Runner, desired: Resolved, scope: string[]
   const withSys = scope.filter((n) => needsSysctls(desired, n));
   const without = scope.filter((n) => !needsSysctls(desired, n));
   const [a, b] = await Promise.all([
-    readLive(runner, { namespaces: without, includeRoot: true }),
+    readLive(runner, { namespaces: without, includeRoot: true, peerNames: false }),
     withSys.length ? readLive(runner, { namespaces: withSys, sysctls: true }) : Promise.resolve<KState>({ namespaces: {} }),
   ]);
   return { namespaces: { ...a.namespaces, ...b.namespaces } };

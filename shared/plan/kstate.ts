@@ -46,8 +46,8 @@ export interface KIface {
   kind: 'veth' | 'bridge' | 'loopback' | 'other';
   /** The ownership mark (ifalias), e.g. "netplumb:lab1:link:l1:a"; undefined if none. */
   mark?: string;
-  /** For veth: where the peer is (namespace key and name), when known. */
-  peer?: { ns: string; name: string };
+  /** For veth: where the peer is (namespace key and name), when known; a live read may leave the name out. */
+  peer?: { ns: string; name?: string };
   /** Name of the bridge this interface is a port of. */
   master?: string;
   mtu?: number;

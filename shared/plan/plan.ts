@@ -142,7 +142,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const la = liveIface(a.ns, a.name);
     const lb = liveIface(bEnd.ns, bEnd.name);
     const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }, peerUnread: boolean) =>
-      l?.kind === 'veth' && (peerUnread || !l.peer || (l.peer.ns === peer.ns && l.peer.name === peer.name));
+      l?.kind === 'veth' && (peerUnread || !l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
     const intact =
       (unread(a.ns) || peerOk(la, bEnd, unread(bEnd.ns))) && (unread(bEnd.ns) || peerOk(lb, a, unread(a.ns)));
     if (intact) {
@@ -160,7 +160,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
         requireMark: l.mark,
       });
       gone.add(keyOf(end.ns, end.name));
-      if (l.peer) gone.add(keyOf(l.peer.ns, l.peer.name));
+      if (l.peer?.name !== undefined) gone.add(keyOf(l.peer.ns, l.peer.name));
     }
     planNewVeth(b, desired, link, da, db, nsCtx(a.ns), nsCtx(bEnd.ns));
   }
@@ -191,7 +191,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     for (const iface of Object.values(l.ifaces)) {
       if (iface.kind === 'loopback' || !isOurs(lab, iface.mark)) continue;
       if (d?.ifaces[iface.name] || gone.has(keyOf(ns, iface.name))) continue;
-      if (iface.kind === 'veth' && iface.peer && (deletedNs.has(iface.peer.ns) || gone.has(keyOf(iface.peer.ns, iface.peer.name)))) continue;
+      if (iface.kind === 'veth' && iface.peer && (deletedNs.has(iface.peer.ns) || (iface.peer.name !== undefined && gone.has(keyOf(iface.peer.ns, iface.peer.name))))) continue;
       b.line('delete', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
         action: 'delete',
         reason: `${where(ns, iface.name)} was made by netplumb for this lab but is no longer in the file`,
@@ -199,7 +199,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
         requireMark: iface.mark,
       });
       gone.add(keyOf(ns, iface.name));
-      if (iface.peer) gone.add(keyOf(iface.peer.ns, iface.peer.name));
+      if (iface.peer?.name !== undefined) gone.add(keyOf(iface.peer.ns, iface.peer.name));
     }
   }
   for (const ns of deletedNs) {

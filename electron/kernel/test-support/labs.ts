@@ -1,7 +1,8 @@
 /** Topologies for engine tests; every kernel name starts with the given prefix. */
+import type { TopologyInput } from '../../../shared/model';
 
 /** The classic lab: two namespaces on a bridge in the root namespace. */
-export function classicLab(p: string) {
+export function classicLab(p: string): TopologyInput & { name: string; nodes: NonNullable<TopologyInput['nodes']>; links: NonNullable<TopologyInput['links']> } {
   return {
     version: 1,
     name: `${p}-classic`,
@@ -22,7 +23,7 @@ export function classicLab(p: string) {
  * bridge inside a namespace, a router with sysctls, routes, IPv6, MTU and MAC
  * settings, and an end in the root namespace (host node).
  */
-export function richLab(p: string) {
+export function richLab(p: string): TopologyInput & { name: string; nodes: NonNullable<TopologyInput['nodes']>; links: NonNullable<TopologyInput['links']> } {
   return {
     version: 1,
     name: `${p}-rich`,

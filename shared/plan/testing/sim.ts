@@ -58,10 +58,11 @@ function removeIface(s: KState, nsName: string, name: string) {
   delete n.ifaces[name];
   dropRoutesThrough(n, name);
   for (const other of Object.values(n.ifaces)) if (other.master === name) delete other.master;
-  if (i.kind === 'veth' && i.peer && s.namespaces[i.peer.ns]?.ifaces[i.peer.name]) {
+  const peerName = i.peer?.name;
+  if (i.kind === 'veth' && i.peer && peerName !== undefined && s.namespaces[i.peer.ns]?.ifaces[peerName]) {
     const pn = s.namespaces[i.peer.ns];
-    delete pn.ifaces[i.peer.name];
-    dropRoutesThrough(pn, i.peer.name);
+    delete pn.ifaces[peerName];
+    dropRoutesThrough(pn, peerName);
   }
 }
 
