@@ -45,8 +45,10 @@ export interface ExportOptions {
   image?: string;
   /** YAML: the text the document was opened from (comments and order are kept). */
   original?: string;
-  /** Mermaid: wrap in a ```mermaid fence. */
+  /** Mermaid: wrap in a ```mermaid fence (default: when fileName ends in .md). */
   fenced?: boolean;
+  /** The file being written; picks details such as fencing for Markdown. */
+  fileName?: string;
 }
 
 /** One format: how it is called, which files it goes with, and what it can do. */
@@ -96,7 +98,7 @@ export const FORMATS: readonly FormatInfo[] = [
     import: (text, opts = {}) => fromMiniEdit(text, opts.fileName ?? 'topology.mn', opts.labName),
   },
   { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName) },
-  { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced }), problems: [] }) },
+  { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }), problems: [] }) },
   { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },
 ];
 

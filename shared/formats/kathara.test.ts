@@ -81,3 +81,14 @@ describe('Kathará layout', () => {
     expect(new Set(t.nodes.map((n) => `${n.position!.x},${n.position!.y}`)).size).toBe(t.nodes.length);
   });
 });
+
+describe('Kathará shared.startup', () => {
+  it('applies shared.startup lines to every machine and warns once about what it drops', () => {
+    const r = fromKathara('a[0]=X\nb[0]=X\n', {
+      startups: { shared: 'sysctl -w net.ipv4.conf.all.rp_filter=0\necho hello\n', a: 'ip addr add 10.7.0.1/24 dev eth0\n' },
+    });
+    for (const n of r.topology!.nodes.filter((x) => x.kind === 'namespace')) expect((n as { sysctls?: unknown }).sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 0 });
+    expect(r.problems.filter((p) => p.message.includes('echo hello'))).toMatchObject([{ file: 'shared.startup', line: 2 }]);
+    expect(r.topology!.links[0].a.addresses).toEqual(['10.7.0.1/24']);
+  });
+});

@@ -15,7 +15,7 @@ import { withPositions } from './layout';
 
 /** Inputs besides lab.conf. */
 export interface KatharaOptions {
-  /** Texts of `<machine>.startup` files, keyed by machine name. */
+  /** Texts of `<machine>.startup` files, keyed by machine name; `shared` is shared.startup (run on every machine). */
   startups?: Record<string, string>;
   /** Lab name (default: from LAB_NAME, else "kathara-lab"); usually the lab's directory name. */
   labName?: string;
@@ -127,7 +127,10 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const file = `${name}.startup`;
     const startup = opts.startups?.[name];
     const lines = startup === undefined ? [] : startup.split(/\r?\n/);
-    const cfg = interpretLines(lines.map(modernize));
+    // shared.startup runs on every machine before its own startup file.
+    const shared = opts.startups?.shared?.split(/\r?\n/) ?? [];
+    const cfg = interpretLines([...shared, ...lines].map(modernize));
+    cfg.unsupported = cfg.unsupported.filter((u) => u.index >= shared.length).map((u) => ({ ...u, index: u.index - shared.length }));
     const notes: string[] = [];
     const sysctl = mc.options.get('sysctl');
     if (sysctl) {
@@ -161,8 +164,11 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       warn(`${file}: settings of interface "${ifname}" are dropped: lab.conf does not connect it`, 1, file, 'kathara-startup');
     }
   }
+  for (const line of interpretLines((opts.startups?.shared ?? '').split(/\r?\n/).map(modernize)).unsupported) {
+    warn(`shared.startup:${line.index + 1}: "${line.line}" is dropped (${line.why})`, line.index + 1, 'shared.startup', 'kathara-startup');
+  }
   for (const name of Object.keys(opts.startups ?? {})) {
-    if (!machines.has(name)) warn(`${name}.startup belongs to no machine in lab.conf and is ignored`, 1, `${name}.startup`);
+    if (name !== 'shared' && !machines.has(name)) warn(`${name}.startup belongs to no machine in lab.conf and is ignored`, 1, `${name}.startup`);
   }
   if (machines.size === 0) return { problems };
   // lab.conf has no drawing: lay the lab out so it opens readably on the canvas.
