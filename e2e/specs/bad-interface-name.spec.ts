@@ -33,7 +33,7 @@ test('a bad interface name is shown inline and in Problems, and Apply stays disa
 
   await test.step('the Problems panel lists it', async () => {
     await expect(app.problems).toContainText(/15/);
-    await expect(app.problems).toContainText(names.ns1);
+    await expect(app.problems).toContainText(bad);
   });
 
   await test.step('Apply (and Plan) stay disabled with the reason shown', async () => {

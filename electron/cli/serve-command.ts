@@ -4,7 +4,7 @@
  * prints the URL (with its token) and runs until Ctrl+C.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT, DEFAULT_RENDER_DIR, startServer, type RunningServer } from './serve';
 
@@ -41,10 +41,30 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
   return flags;
 }
 
-/** Builds the renderer with Vite when its index.html is missing. */
+/** Newest modification time of the files under `dir` (0 when missing). */
+function newestUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestUnder(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** True when the built page is missing or older than renderer/ or shared/. */
+export function rendererStale(renderDir = DEFAULT_RENDER_DIR): boolean {
+  const index = path.join(renderDir, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  return Math.max(newestUnder(path.join(APP_ROOT, 'renderer')), newestUnder(path.join(APP_ROOT, 'shared'))) > built;
+}
+
+/** Builds the renderer with Vite when it is missing or older than its sources. */
 export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print: (s: string) => void = console.log): Promise<void> {
-  if (existsSync(path.join(renderDir, 'index.html'))) return;
-  print('netplumb: building the page (first run)...');
+  if (!rendererStale(renderDir)) return;
+  print(existsSync(path.join(renderDir, 'index.html')) ? 'netplumb: the page is older than its sources; rebuilding it...' : 'netplumb: building the page (first run)...');
   const { build } = await import('vite');
   await build({ configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
   if (!existsSync(path.join(renderDir, 'index.html'))) throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
