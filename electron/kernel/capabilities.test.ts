@@ -116,6 +116,16 @@ describe('detectCapabilities with a fake kernel', () => {
     clearCapabilitiesCache(run);
   });
 
+  it('says a qdisc was not tested when tc is missing, and runs no tc command', async () => {
+    const { run, calls } = fake((argv) => (argv[0] === 'tc' ? { exitCode: 127, stdout: '', stderr: 'spawn tc ENOENT' } : undefined));
+    const caps = await detectCapabilities(run);
+    expect(caps.features.tcCommand).toBe(false);
+    expect(caps.details.netem).toBe('netem: not tested: the tc command is missing');
+    expect(caps.features.veth).toBe(true);
+    expect(calls.filter((c) => c.argv[0] === 'tc').map((c) => c.argv.join(' '))).toEqual(['tc -V']);
+    clearCapabilitiesCache(run);
+  });
+
   it('tests nothing in the kernel when no scratch namespace can be made', async () => {
     const { run, calls } = fake((argv) => (argv[1] === 'netns' && argv[2] === 'add' ? { exitCode: 1, stdout: '', stderr: 'mount --make-shared /run/netns failed: Operation not permitted\n' } : undefined));
     const caps = await detectCapabilities(run);

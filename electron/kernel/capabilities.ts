@@ -140,31 +140,32 @@ type Setter = (f: Feature, ok: boolean, detail: string) => void;
 async function probeKernel(runner: Runner, ns: string, set: Setter, features: Record<Feature, boolean>): Promise<void> {
   const ip = (...args: string[]) => runner(['ip', '-n', ns, ...args], { timeoutMs: 10_000 });
   const tc = (...args: string[]) => runner(['tc', '-n', ns, ...args], { timeoutMs: 10_000 });
-  const probe = async (f: Feature, what: string, r: Promise<RunResult>, toolName = 'ip') => {
-    const res = await r;
+  const probe = async (f: Feature, what: string, r: () => Promise<RunResult>, toolName = 'ip') => {
+    if (toolName === 'tc' && !features.tcCommand) return set(f, false, `${LABEL[f]}: not tested: the tc command is missing`);
+    const res = await r();
     set(f, res.exitCode === 0, res.exitCode === 0 ? `${LABEL[f]}: works (created ${what} in a scratch namespace)` : failure(f, toolName, res));
   };
 
-  await probe('veth', 'a veth pair', ip('link', 'add', 'npv0', 'type', 'veth', 'peer', 'name', 'npv1'));
+  await probe('veth', 'a veth pair', () => ip('link', 'add', 'npv0', 'type', 'veth', 'peer', 'name', 'npv1'));
   const independent: Promise<void>[] = [
-    probe('bridge', 'a bridge', ip('link', 'add', 'npbr0', 'type', 'bridge')),
-    probe('bridgeStp', 'a bridge with STP on', ip('link', 'add', 'npbr1', 'type', 'bridge', 'stp_state', '1')),
-    probe('bridgeVlanFiltering', 'a VLAN-filtering bridge', ip('link', 'add', 'npbr2', 'type', 'bridge', 'vlan_filtering', '1')),
-    probe('dummy', 'a dummy device', ip('link', 'add', 'npd0', 'type', 'dummy')),
-    probe('bond', 'a bond', ip('link', 'add', 'npbo0', 'type', 'bond')),
-    probe('vrf', 'a VRF', ip('link', 'add', 'npvrf0', 'type', 'vrf', 'table', '4242')),
-    probe('vxlan', 'a VXLAN device', ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789')),
+    probe('bridge', 'a bridge', () => ip('link', 'add', 'npbr0', 'type', 'bridge')),
+    probe('bridgeStp', 'a bridge with STP on', () => ip('link', 'add', 'npbr1', 'type', 'bridge', 'stp_state', '1')),
+    probe('bridgeVlanFiltering', 'a VLAN-filtering bridge', () => ip('link', 'add', 'npbr2', 'type', 'bridge', 'vlan_filtering', '1')),
+    probe('dummy', 'a dummy device', () => ip('link', 'add', 'npd0', 'type', 'dummy')),
+    probe('bond', 'a bond', () => ip('link', 'add', 'npbo0', 'type', 'bond')),
+    probe('vrf', 'a VRF', () => ip('link', 'add', 'npvrf0', 'type', 'vrf', 'table', '4242')),
+    probe('vxlan', 'a VXLAN device', () => ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789')),
     // Documentation addresses (RFC 5737); the device stays down, nothing is sent.
-    probe('gre', 'a GRE tunnel', ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2')),
-    probe('htb', 'an htb qdisc', tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10'), 'tc'),
+    probe('gre', 'a GRE tunnel', () => ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2')),
+    probe('htb', 'an htb qdisc', () => tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10'), 'tc'),
   ];
   if (features.veth) {
     independent.push(
-      probe('vlan8021q', 'an 802.1Q device', ip('link', 'add', 'link', 'npv0', 'name', 'npv0.10', 'type', 'vlan', 'id', '10')),
-      probe('macvlan', 'a macvlan device', ip('link', 'add', 'link', 'npv0', 'name', 'npmv0', 'type', 'macvlan', 'mode', 'bridge')),
-      probe('ipvlan', 'an ipvlan device', ip('link', 'add', 'link', 'npv1', 'name', 'npiv0', 'type', 'ipvlan', 'mode', 'l2')),
-      probe('netem', 'a netem qdisc', tc('qdisc', 'add', 'dev', 'npv0', 'root', 'netem', 'delay', '1ms'), 'tc'),
-      probe('tbf', 'a tbf qdisc', tc('qdisc', 'add', 'dev', 'npv1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'), 'tc'),
+      probe('vlan8021q', 'an 802.1Q device', () => ip('link', 'add', 'link', 'npv0', 'name', 'npv0.10', 'type', 'vlan', 'id', '10')),
+      probe('macvlan', 'a macvlan device', () => ip('link', 'add', 'link', 'npv0', 'name', 'npmv0', 'type', 'macvlan', 'mode', 'bridge')),
+      probe('ipvlan', 'an ipvlan device', () => ip('link', 'add', 'link', 'npv1', 'name', 'npiv0', 'type', 'ipvlan', 'mode', 'l2')),
+      probe('netem', 'a netem qdisc', () => tc('qdisc', 'add', 'dev', 'npv0', 'root', 'netem', 'delay', '1ms'), 'tc'),
+      probe('tbf', 'a tbf qdisc', () => tc('qdisc', 'add', 'dev', 'npv1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'), 'tc'),
     );
   } else {
     for (const f of ['vlan8021q', 'macvlan', 'ipvlan', 'netem', 'tbf'] as const) set(f, false, `${LABEL[f]}: not tested: it needs a veth pair to sit on, and veth failed`);
