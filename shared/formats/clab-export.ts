@@ -62,16 +62,19 @@ function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
 }
 
 /**
- * containerlab node names: the kernel name, made unique where netplumb allows
- * a repeat (bridges of the same name in different namespaces): the node id,
- * else the name with the node's index. Host nodes are containerlab's `host`.
+ * containerlab node names: the kernel name (characters containerlab refuses
+ * become "-"), made unique where netplumb allows a repeat (bridges of the same
+ * name in different namespaces): the node id, else the name with the node's
+ * index. Host nodes are containerlab's `host`.
  */
 export function clabNodeNames(t: Topology): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>(['host']);
   t.nodes.forEach((n, i) => {
     if (n.kind === 'host') return void out.set(n.id, 'host');
-    const name = [n.name, n.id, `${n.name}-${i}`].find((c) => !used.has(c)) ?? `${n.name}-${i}-${n.id}`;
+    // containerlab node names: a letter or digit, then letters, digits, "-", ".", "_", "|".
+    const clean = (s: string) => s.replace(/[^a-zA-Z0-9._|-]/g, '-').replace(/^[^a-zA-Z0-9]/, 'n');
+    const name = [clean(n.name), clean(n.id), `${clean(n.name)}-${i}`].find((c) => !used.has(c)) ?? `${clean(n.name)}-${i}-${clean(n.id)}`;
     used.add(name);
     out.set(n.id, name);
   });
