@@ -13,6 +13,7 @@ export const PROBLEM_CODES = {
   'ifname-too-long': ['error', 'interface or bridge name is longer than 15 UTF-8 bytes'],
   'ifname-invalid': ['error', "interface or bridge name is empty, '.', '..', starts with '-', or contains '/', ':', '%', whitespace or control characters"],
   'ifname-reserved': ['error', "interface name is 'lo', 'all', 'default' or 'bonding_masters'"],
+  'ifname-fallback-tunnel': ['warning', "interface name of a tunnel device the kernel creates in every namespace when its module is loaded (tunl0, sit0, gre0, ...)"],
   'netns-name-invalid': ['error', 'namespace name is not a safe file name (letters, digits, - _ ., not . or ..)'],
   'netns-name-too-long': ['error', 'namespace name is longer than 64 characters'],
   // structure

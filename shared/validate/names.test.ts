@@ -49,6 +49,11 @@ describe('interface names', () => {
     expect(p).toMatchObject([{ path: ['links', 0, 'a', 'ifname'], linkId: 'l1', nodeId: 'ns1' }]);
   });
 
+  it('warns about the names of fallback tunnel devices', () => {
+    const ps = validate(variant((d) => (d.links[0].a.ifname = 'gre0')));
+    expect(ps).toMatchObject([{ code: 'ifname-fallback-tunnel', severity: 'warning', path: ['links', 0, 'a', 'ifname'], nodeId: 'ns1', linkId: 'l1' }]);
+  });
+
   it('checks bridge names as interface names', () => {
     const p = validate(variant((d) => (d.nodes[3].name = 'bridge:zero')));
     expect(withCode(p, 'ifname-invalid')).toMatchObject([{ path: ['nodes', 3, 'name'], nodeId: 'br0' }]);

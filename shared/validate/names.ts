@@ -19,6 +19,12 @@ export const NETNS_NAME_MAX = 64;
  */
 export const RESERVED_IFNAMES: readonly string[] = ['lo', 'all', 'default', 'bonding_masters'];
 
+/**
+ * Fallback tunnel devices the kernel creates in every new namespace when the
+ * ipip/sit/gre/ip6_tunnel/vti modules are loaded (net.core.fb_tunnels_only_for_init_net=0).
+ */
+export const FALLBACK_TUNNEL_IFNAMES: readonly string[] = ['tunl0', 'sit0', 'ip6tnl0', 'gre0', 'gretap0', 'erspan0', 'ip_vti0', 'ip6_vti0', 'ip6gre0'];
+
 /** A name check failure: a problem code and the reason in plain words. */
 export interface NameIssue {
   code: string;
@@ -110,6 +116,16 @@ export function checkNames(ctx: Ctx): void {
   });
 
   for (const e of ctx.ends) {
+    if (FALLBACK_TUNNEL_IFNAMES.includes(e.end.ifname) && e.ns !== undefined) {
+      ctx.add({
+        code: 'ifname-fallback-tunnel',
+        severity: 'warning',
+        message: `Link "${e.link.id}": interface name "${e.end.ifname}" on ${e.end.node} is the name of a tunnel device the kernel adds to every namespace when its tunnel module is loaded; the lab may fail to apply on such a machine.`,
+        path: ['links', e.li, e.key, 'ifname'],
+        linkId: e.link.id,
+        nodeId: e.node?.id,
+      });
+    }
     const issue = checkIfName(e.end.ifname, e.end.node);
     if (issue) {
       ctx.add({
