@@ -55,7 +55,8 @@ export class DocumentSession {
   }
 
   /**
-   * Asks before unsaved work is lost. Save asks the page to save and waits
+   * Asks before unsaved work is lost when the window closes (the page asks
+   * for everything it starts itself). Save asks the page to save and waits
    * until it reports the document clean (or the user gives up).
    */
   async confirmDiscard(action: string): Promise<boolean> {
@@ -105,9 +106,11 @@ export class DocumentSession {
     return { cancelled: false, ...got };
   }
 
-  /** Open Recent / a file given on the command line: prompt, read, push to the page. */
+  /**
+   * Open Recent / a file given on the command line: read it and push it to
+   * the page, which asks about unsaved work before loading it (file:opened).
+   */
   async openPath(file: string): Promise<void> {
-    if (!(await this.confirmDiscard('opening another file'))) return;
     try {
       const got = await this.readForPage(file);
       this.remember(file);

@@ -1,7 +1,7 @@
 /**
  * The native menus. Items send a `menu:command` intent (the page runs it like
  * its toolbar button, asking about unsaved work itself, and calls file:open /
- * file:save for the native dialogs); only Open Recent is carried out here. Cut/Copy/Paste are the native roles: they fire the page's
+ * file:save for the native dialogs); only Open Recent is read here. Cut/Copy/Paste are the native roles: they fire the page's
  * cut/copy/paste DOM events, so text fields and the canvas both work.
  *
  * Shortcuts the page already handles itself (undo, redo, select all, delete,
@@ -14,7 +14,7 @@ import type { MenuCommand } from '../../shared/ipc/contract';
 
 export interface MenuActions {
   command: (command: MenuCommand, exampleId?: string) => void;
-  /** Open Recent: main asks about unsaved work, reads the file, sends it to the page. */
+  /** Open Recent: main reads the file and sends it to the page (file:opened). */
   openRecent: (file: string) => void;
   clearRecent: () => void;
   setTheme: (theme: 'system' | 'light' | 'dark') => void;
