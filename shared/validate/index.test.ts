@@ -53,6 +53,14 @@ describe('validate on objects built in code', () => {
   it('does not throw on missing arrays and reports internal errors as problems', () => {
     const t = { version: 1, name: 'x', nodes: [{ id: 'n', name: 'n', kind: 'namespace' }], links: [{ id: 'l', a: { node: 'n', ifname: 'a' }, b: { node: 'n', ifname: 'b' } }] } as unknown as Topology;
     expect(() => validate(t)).not.toThrow();
+    expect(validate(t)).toEqual([]);
+    const sparse = {
+      version: 1,
+      name: 'x',
+      nodes: [{ id: 'n', name: 'n', kind: 'router', sysctls: { 'net.ipv6.conf.all.disable_ipv6': 1 } }, { id: 'b', name: 'b', kind: 'bridge', vlanFiltering: true }],
+      links: [{ id: 'l', a: { node: 'n', ifname: 'a', mtu: 1200 }, b: { node: 'b', ifname: 'p', vlans: { pvid: 5 } } }],
+    } as unknown as Topology;
+    expect(validate(sparse).filter((p) => p.code === 'internal-error')).toEqual([]);
     const weird = { version: 1, name: 'x', nodes: [null], links: [null] } as unknown as Topology;
     const ps = validate(weird);
     expect(ps.some((p) => p.code === 'internal-error')).toBe(true);
