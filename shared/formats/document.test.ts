@@ -61,6 +61,11 @@ describe('parseDocumentText', () => {
     expect(ok.locate(['nodes', 0, 'kind'])).toEqual(posOf(json, '"namespace"'));
   });
 
+  it('refuses duplicate keys in JSON (JSON.parse would keep the last) and locates them', () => {
+    const text = '{\n  "version": 1,\n  "name": "a",\n  "na\\u006de": "b"\n}';
+    expect(parseDocumentText(text, 'x.json').problems).toMatchObject([{ code: 'duplicate-key', line: 4, column: 3 }]);
+  });
+
   it('flags an empty file', () => {
     expect(parseDocumentText('', 'x.yaml').problems[0]).toMatchObject({ code: 'empty', line: 1 });
   });
@@ -84,7 +89,10 @@ describe('jsonSyntaxError agrees with JSON.parse', () => {
           } catch {
             valid = false;
           }
-          expect(jsonSyntaxError(t) === null).toBe(valid);
+          const err = jsonSyntaxError(t);
+          // Same verdict as JSON.parse, except that duplicate keys are refused.
+          if (valid && err) expect(err.message).toMatch(/^duplicate key/);
+          else expect(err === null).toBe(valid);
         }
       }),
       { numRuns: 500 },

@@ -90,22 +90,9 @@ function nodeAtPath(root: YamlNode | null | undefined, path: DocPath): YamlNode 
   return best;
 }
 
-/** Parses YAML or JSON text into plain data. Never throws; problems carry line/column. */
-export function parseDocumentText(text: string, fileName?: string): ParsedText {
-  const format = detectFormat(text, fileName);
+/** Parses text with the YAML parser and returns a path → position locator over it. */
+function yamlLocator(text: string) {
   const lineCounter = new LineCounter();
-  const problems: Problem[] = [];
-  const noLocate: Locator = () => undefined;
-
-  if (format === 'json') {
-    const err = jsonSyntaxError(text);
-    if (err) {
-      const pos = offsetToPosition(text, err.offset);
-      problems.push({ code: 'json-syntax', severity: 'error', message: `not valid JSON: ${err.message}`, path: [], ...pos });
-      return { format, problems, locate: noLocate };
-    }
-  }
-
   const yd = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: true });
   const toPos = (offset: number): TextPosition => {
     const lp = lineCounter.linePos(offset);
@@ -115,6 +102,30 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
     const node = nodeAtPath(yd.contents as YamlNode | null, path);
     return node?.range ? toPos(node.range[0]) : undefined;
   };
+  return { yd, toPos, locate };
+}
+
+/** Parses YAML or JSON text into plain data. Never throws; problems carry line/column. */
+export function parseDocumentText(text: string, fileName?: string): ParsedText {
+  const format = detectFormat(text, fileName);
+  const problems: Problem[] = [];
+  const noLocate: Locator = () => undefined;
+
+  if (format === 'json') {
+    const err = jsonSyntaxError(text);
+    if (err) {
+      const pos = offsetToPosition(text, err.offset);
+      const code = err.message.startsWith('duplicate key') ? 'duplicate-key' : 'json-syntax';
+      problems.push({ code, severity: 'error', message: code === 'json-syntax' ? `not valid JSON: ${err.message}` : err.message, path: [], ...pos });
+      return { format, problems, locate: noLocate };
+    }
+    // Valid JSON: JSON.parse is much faster; positions are only worked out when a problem needs one.
+    let located: Locator | undefined;
+    const locate: Locator = (path) => (located ??= yamlLocator(text).locate)(path);
+    return { doc: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown, format, problems, locate };
+  }
+
+  const { yd, toPos, locate } = yamlLocator(text);
   for (const [list, severity] of [
     [yd.errors, 'error'],
     [yd.warnings, 'warning'],

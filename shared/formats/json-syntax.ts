@@ -3,7 +3,8 @@
  * `JSON.parse` messages differ between engines (Node, Chromium) and rarely
  * give a line; YAML accepts things JSON does not (comments, trailing commas,
  * single quotes). This recursive-descent scanner follows RFC 8259 and returns
- * the offset of the first offending character.
+ * the offset of the first offending character. Duplicate keys in an object
+ * count as errors (JSON.parse would silently keep the last one).
  */
 
 /** The first syntax error in a JSON text, or null when the text is valid JSON. */
@@ -37,14 +38,15 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     if (text.startsWith(word, i)) i += word.length;
     else fail('a value');
   };
-  const string = () => {
+  const string = (): string => {
+    const start = i;
     i++; // opening quote
     for (;;) {
       if (i >= text.length) throw new Fail(i, 'unterminated string');
       const c = text.charCodeAt(i);
       if (c === 0x22) {
         i++;
-        return;
+        return text.slice(start, i);
       }
       if (c < 0x20) throw new Fail(i, 'control character inside a string (use \\n, \\t, ...)');
       if (c === 0x5c) {
@@ -73,10 +75,16 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
         i++;
         return;
       }
+      // Duplicate keys are an error: JSON.parse would silently keep the last one.
+      const keys = new Set<string>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail('a property name in double quotes');
-        string();
+        const keyAt = i;
+        const raw = string();
+        const key = JSON.parse(raw) as string;
+        if (keys.has(key)) throw new Fail(keyAt, `duplicate key ${raw}`);
+        keys.add(key);
         ws();
         if (text[i] !== ':') fail('":"');
         i++;
