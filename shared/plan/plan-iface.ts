@@ -129,8 +129,13 @@ export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContex
   }
 }
 
-/** A route's identity: destination and family (the kernel keeps one main-table route per destination and metric). */
-const routeId = (r: KRoute) => `${r.family}|${r.to}|${r.metric ?? ''}`;
+/**
+ * The metric the kernel stores: IPv4 defaults to 0 (and `ip -j` omits a 0),
+ * IPv6 turns 0 or nothing into 1024.
+ */
+export const kernelMetric = (r: KRoute): number => (r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024);
+/** A route's identity: destination, family and metric (the kernel keeps one main-table route per destination and metric). */
+const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
 
 function routeArgs(r: KRoute): string[] {
   // Batch lines cannot carry -6: the family comes from the gateway or prefix; a v6 default without gateway is ::/0.
@@ -145,7 +150,7 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
     d.to === l.to &&
     (d.via === undefined || d.via === l.via) &&
     (d.dev === undefined || d.dev === l.dev) &&
-    (d.metric === undefined || d.metric === l.metric)
+    (d.metric === undefined || kernelMetric(d) === kernelMetric(l))
   );
 }
 
@@ -156,7 +161,7 @@ export function planRoutes(b: PlanBuilder, desired: Resolved, c: NsContext, d: K
   for (const r of live) {
     if (d.routes.some((x) => routeMatches(x, r))) continue;
     // A stale route whose destination is still wanted is simply replaced below.
-    if (d.routes.some((x) => x.family === r.family && x.to === r.to && (x.metric ?? r.metric) === r.metric)) continue;
+    if (d.routes.some((x) => x.family === r.family && x.to === r.to && (x.metric === undefined || kernelMetric(x) === kernelMetric(r)))) continue;
     b.line('ns', 'ip', c.ns, ['route', 'delete', ...routeArgs(r)], {
       action: 'modify',
       rank: RANK.routeDel,
