@@ -132,7 +132,7 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
   ] as const) {
     for (const e of list) {
       problems.push({
-        code: YAML_CODES[e.code] ?? (format === 'json' ? 'json-syntax' : 'yaml-syntax'),
+        code: YAML_CODES[e.code] ?? 'yaml-syntax',
         severity,
         message: cleanYamlMessage(e.message),
         path: [],
