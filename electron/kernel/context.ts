@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { detectCapabilities, FEATURES } from './capabilities';
+import { detectCapabilities, FEATURES, type Capabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';
 import type { HandlerContext } from './handlers';
 import { chooseEngine, describePrivilege, runningAsRoot } from './privilege';
@@ -38,6 +38,7 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
   let engine: Engine;
   let privilege: { privilege: 'root' | 'helper' | 'none'; notice?: string };
   let dispose = () => {};
+  let detect: () => Promise<Capabilities> = () => detectCapabilities(o.runner ?? execaRunner);
   if (o.engine || o.runner) {
     engine = o.engine ?? localEngine;
     privilege = describePrivilege(o.mode, runningAsRoot(), false);
@@ -45,9 +46,13 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
     const chosen = await chooseEngine(o.mode, o.appRoot);
     engine = chosen.engine;
     privilege = { privilege: chosen.privilege, ...(chosen.notice ? { notice: chosen.notice } : {}) };
-    if (chosen.helper) dispose = () => chosen.helper?.close();
+    if (chosen.helper) {
+      const helper = chosen.helper;
+      dispose = () => helper.close();
+      // Detection needs root (scratch namespace), so the helper does it.
+      detect = () => helper.capabilities();
+    }
   }
-  const runner = o.runner ?? execaRunner;
   const ctx: HandlerContext = {
     mode: o.mode,
     version: readVersion(o.appRoot),
@@ -57,7 +62,7 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
     examplesDir: o.examplesDir ?? path.join(o.appRoot, 'examples'),
     privilege: async () => privilege,
     capabilities: async () => {
-      const caps = await detectCapabilities(runner);
+      const caps = await detect();
       return {
         capabilities: { ...caps.features },
         missing: FEATURES.filter((f) => !caps.features[f]).map((f) => caps.details[f]),

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import type { Capabilities } from './capabilities';
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { HelperAnswerLine, LineSplitter, type HelperOp } from './helper-protocol';
@@ -55,6 +56,8 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onPr
 
 /** An Engine whose calls run in the helper; `close()` ends the helper. */
 export interface HelperClient extends Engine {
+  /** Kernel feature detection, run as root by the helper. */
+  capabilities(): Promise<Capabilities>;
   close(): void;
 }
 
@@ -131,6 +134,7 @@ export function createHelperClient(command: string[]): HelperClient {
     statusDocument: (doc, o) => call('status', { topology: doc }, o?.onProgress),
     destroyLab: (lab, o) => call('destroy', { lab }, o?.onProgress),
     listLabs: (o) => call('list', {}, o?.onProgress),
+    capabilities: () => call('capabilities', {}),
     close: () => {
       if (child) {
         child.stdin?.end();

@@ -20,6 +20,8 @@ export const HELPER_OPS = {
   status: contract['topology:status'].request,
   destroy: contract['lab:destroy'].request,
   list: contract['lab:list'].request,
+  /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
+  capabilities: z.object({}).strict(),
 } as const;
 export type HelperOp = keyof typeof HELPER_OPS;
 export const HELPER_OP_NAMES = Object.keys(HELPER_OPS) as HelperOp[];

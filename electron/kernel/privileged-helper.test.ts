@@ -62,6 +62,10 @@ describe('privileged helper (spawned as root)', () => {
     try {
       const labs = await client.listLabs();
       expect(Array.isArray(labs)).toBe(true);
+      // Detection as root in the helper: veth pairs always exist on a lab machine.
+      const caps = await client.capabilities();
+      expect(caps.features.veth).toBe(true);
+      expect(typeof caps.details.netem).toBe('string');
       await expect(client.destroyLab('')).rejects.toThrow(/malformed/);
     } finally {
       client.close();

@@ -4,16 +4,18 @@
  * `sudo -n`, that performs kernel operations for it.
  *
  * It reads JSON-lines requests on stdin and answers on stdout (see
- * helper-protocol.ts). Only the six typed operations exist; each request's
+ * helper-protocol.ts). Only the typed operations of helper-protocol.ts exist; each request's
  * arguments are parsed again here, and the engine re-validates the topology
  * itself before planning anything.
  *
  * Run: node node_modules/tsx/dist/cli.mjs electron/kernel/privileged-helper.ts
  */
+import { detectCapabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { HELPER_OPS, HelperRequestLine, LineSplitter, type HelperOp } from './helper-protocol';
 import { describeIssues, plainMessage } from './plain-error';
+import { execaRunner } from './runner';
 
 type Write = (line: string) => void;
 
@@ -69,6 +71,9 @@ export async function handleHelperLine(line: string, engine: Engine, write: Writ
         break;
       case 'list':
         result = await engine.listLabs(opts);
+        break;
+      case 'capabilities':
+        result = await detectCapabilities(base.runner ?? execaRunner);
         break;
     }
     return { id, result: result ?? null };

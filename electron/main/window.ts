@@ -42,6 +42,8 @@ export function createMainWindow(preloadPath: string, settings: SettingsStore): 
   });
   if (saved.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+  // The title is main's (file name + unsaved marker from document:state), not the page's <title>.
+  win.on('page-title-updated', (event) => event.preventDefault());
   const remember = () => {
     if (win.isDestroyed() || win.isMinimized()) return;
     const maximized = win.isMaximized();
