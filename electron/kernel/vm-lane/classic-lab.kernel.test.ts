@@ -12,13 +12,10 @@ describe('classic lab (real kernel)', () => {
     const lab = new Lab();
     try {
       const [ns1, ns2, sw] = await lab.netns(3);
-      await lab.ip(sw, 'link', 'add', 'br0', 'type', 'bridge');
-      await lab.ip(sw, 'link', 'set', 'br0', 'up');
+      await lab.batch(sw, ['link add br0 type bridge', 'link set br0 up']);
       const macs: Record<string, string> = {};
       for (const [ns, port, addr] of [[ns1, 'v1', '10.30.0.1/24'], [ns2, 'v2', '10.30.0.2/24']] as const) {
-        await lab.veth(sw, port, ns, 'eth0');
-        await lab.ip(sw, 'link', 'set', port, 'master', 'br0');
-        await lab.ip(ns, 'addr', 'add', addr, 'dev', 'eth0');
+        await lab.veth(sw, port, ns, 'eth0', { a: [`link set ${port} master br0`], b: [`addr add ${addr} dev eth0`] });
         macs[port] = (JSON.parse((await lab.ip(ns, '-j', 'link', 'show', 'dev', 'eth0')).stdout) as { address: string }[])[0].address;
       }
       const there = await lab.ping(ns1, '10.30.0.2', { count: 3 });

@@ -17,9 +17,7 @@ const ABOVE = 60;
 
 async function pair(lab: Lab) {
   const [a, b] = await lab.netns(2);
-  await lab.veth(a, 'a0', b, 'b0');
-  await lab.ip(a, 'addr', 'add', '10.77.0.1/24', 'dev', 'a0');
-  await lab.ip(b, 'addr', 'add', '10.77.0.2/24', 'dev', 'b0');
+  await lab.veth(a, 'a0', b, 'b0', { a: ['addr add 10.77.0.1/24 dev a0'], b: ['addr add 10.77.0.2/24 dev b0'] });
   return { a, b };
 }
 

@@ -20,10 +20,6 @@ describe('VLAN-filtering bridge (real kernel)', () => {
     const lab = new Lab();
     try {
       const [sw1, sw2, h1, h2, h3, h4, h5] = await lab.netns(7);
-      for (const sw of [sw1, sw2]) {
-        await lab.ip(sw, 'link', 'add', 'br0', 'type', 'bridge', 'vlan_filtering', '1');
-        await lab.ip(sw, 'link', 'set', 'br0', 'up');
-      }
       const access: [string, string, string, string, number][] = [
         // host ns, switch ns, port name, host address, VLAN
         [h1, sw1, 'p1', '10.10.0.1', 10],
@@ -32,18 +28,26 @@ describe('VLAN-filtering bridge (real kernel)', () => {
         [h4, sw2, 'p4', '10.10.0.4', 10],
         [h5, sw2, 'p5', '10.10.0.5', 20],
       ];
-      for (const [h, sw, port, addr, vid] of access) {
-        await lab.veth(sw, port, h, 'eth0');
-        await lab.ip(h, 'addr', 'add', `${addr}/24`, 'dev', 'eth0');
-        await lab.ip(sw, 'link', 'set', port, 'master', 'br0');
-        await lab.exec(sw, 'bridge', 'vlan', 'del', 'dev', port, 'vid', '1');
-        await lab.exec(sw, 'bridge', 'vlan', 'add', 'dev', port, 'vid', String(vid), 'pvid', 'untagged');
-      }
-      await lab.veth(sw1, 'tr', sw2, 'tr');
       for (const sw of [sw1, sw2]) {
-        await lab.ip(sw, 'link', 'set', 'tr', 'master', 'br0');
-        await lab.exec(sw, 'bridge', 'vlan', 'del', 'dev', 'tr', 'vid', '1');
-        for (const vid of ['10', '20']) await lab.exec(sw, 'bridge', 'vlan', 'add', 'dev', 'tr', 'vid', vid);
+        const ports = access.filter((x) => x[1] === sw);
+        // Links of this switch: the bridge, a veth per access port (host end moved into the host's namespace).
+        await lab.batch(sw, [
+          'link add br0 type bridge vlan_filtering 1',
+          'link set br0 up',
+          ...ports.flatMap(([h, , port]) => [`link add ${port} type veth peer name eth0 netns ${h}`, `link set ${port} master br0`, `link set ${port} up`]),
+        ]);
+        for (const [h, , , addr] of ports) await lab.batch(h, [`addr add ${addr}/24 dev eth0`, 'link set eth0 up']);
+      }
+      // The trunk between the two switches.
+      await lab.veth(sw1, 'tr', sw2, 'tr', { a: ['link set tr master br0'], b: ['link set tr master br0'] });
+      for (const sw of [sw1, sw2]) {
+        // Access ports: only their VLAN, as PVID and egress untagged; the trunk: 10 and 20 tagged.
+        await lab.bridgeBatch(sw, [
+          ...access.filter((x) => x[1] === sw).flatMap(([, , port, , vid]) => [`vlan del dev ${port} vid 1`, `vlan add dev ${port} vid ${vid} pvid untagged`]),
+          'vlan del dev tr vid 1',
+          'vlan add dev tr vid 10',
+          'vlan add dev tr vid 20',
+        ]);
       }
 
       // The kernel's view of the ports is what was configured.

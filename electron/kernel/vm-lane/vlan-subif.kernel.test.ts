@@ -19,17 +19,16 @@ describe('802.1Q sub-interfaces (real kernel)', () => {
     const lab = new Lab();
     try {
       const [a, b] = await lab.netns(2);
-      await lab.veth(a, 'eth0', b, 'eth0');
-      const sub = async (ns: string, vid: number, addr: string) => {
-        await lab.ip(ns, 'link', 'add', 'link', 'eth0', 'name', `eth0.${vid}`, 'type', 'vlan', 'id', String(vid));
-        await lab.ip(ns, 'addr', 'add', addr, 'dev', `eth0.${vid}`);
-        await lab.ip(ns, 'link', 'set', `eth0.${vid}`, 'up');
-      };
-      await sub(a, 10, '10.20.10.1/24');
-      await sub(b, 10, '10.20.10.2/24');
-      // Same subnet on VLAN 20 and 30: only the tag differs.
-      await sub(a, 20, '10.20.20.1/24');
-      await sub(b, 30, '10.20.20.2/24');
+      const sub = (vid: number, addr: string) => [
+        `link add link eth0 name eth0.${vid} type vlan id ${vid}`,
+        `addr add ${addr} dev eth0.${vid}`,
+        `link set eth0.${vid} up`,
+      ];
+      // VLAN 10 on both ends; VLAN 20 facing VLAN 30 in the same subnet: only the tag differs.
+      await lab.veth(a, 'eth0', b, 'eth0', {
+        a: [...sub(10, '10.20.10.1/24'), ...sub(20, '10.20.20.1/24')],
+        b: [...sub(10, '10.20.10.2/24'), ...sub(30, '10.20.20.2/24')],
+      });
 
       const info = JSON.parse((await lab.ip(a, '-j', '-d', 'link', 'show', 'dev', 'eth0.10')).stdout) as LinkStats;
       expect(info[0]?.linkinfo).toMatchObject({ info_kind: 'vlan', info_data: { id: 10, protocol: '802.1Q' } });
