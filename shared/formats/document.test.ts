@@ -146,3 +146,27 @@ describe('loadTopologyText', () => {
     );
   });
 });
+
+describe('loadTopologyText on broken documents', () => {
+  it('structurally mutated labs, written as YAML or JSON: never a throw, every problem located', async () => {
+    const { arbMutatedDocument } = await import('../model/arbitraries');
+    const { stringify } = await import('yaml');
+    fc.assert(
+      fc.property(arbMutatedDocument(), fc.boolean(), (doc, asJson) => {
+        let text: string;
+        try {
+          text = asJson ? JSON.stringify(doc, null, 2) ?? 'null' : stringify(doc);
+        } catch {
+          return; // not representable (e.g. NaN in JSON is written as null anyway)
+        }
+        const r = loadTopologyText(text, asJson ? 'lab.json' : 'lab.yaml');
+        if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+        for (const p of r.problems) {
+          expect(p.line, JSON.stringify(p)).toBeGreaterThanOrEqual(1);
+          expect(p.column).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
