@@ -250,6 +250,12 @@ describe('readLive with recorded output', () => {
     expect(calls).toHaveLength(1 + peers.length);
     expect(most).toBeLessThanOrEqual(3);
     expect(most).toBeGreaterThan(1);
+
+    // peerNames: false: the peer's namespace only, and no process beyond the read itself.
+    calls.length = 0;
+    const scoped = await readLive(run, { namespaces: [], includeRoot: true, peerNames: false });
+    expect(scoped.namespaces[''].ifaces.h5.peer).toEqual({ ns: 'p5' });
+    expect(calls).toHaveLength(1);
   });
 
   it('treats a namespace that vanishes between commands as absent', async () => {
