@@ -3,28 +3,7 @@ import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeCpio, type CpioEntry } from './cpio';
-
-/** Reads a newc archive back: name, mode, size, rdev, data; checks the 4-byte alignment. */
-function readCpio(buf: Buffer) {
-  const out: { name: string; mode: number; data: Buffer; rdev: [number, number] }[] = [];
-  let off = 0;
-  for (;;) {
-    expect(buf.toString('ascii', off, off + 6)).toBe('070701');
-    const f = (i: number) => parseInt(buf.toString('ascii', off + 6 + i * 8, off + 14 + i * 8), 16);
-    const [mode, size, rmaj, rmin, namesize] = [f(1), f(6), f(9), f(10), f(11)];
-    const name = buf.toString('utf8', off + 110, off + 110 + namesize - 1);
-    off += 110 + namesize;
-    off += (4 - (off % 4)) % 4;
-    const data = buf.subarray(off, off + size);
-    off += size;
-    off += (4 - (off % 4)) % 4;
-    if (name === 'TRAILER!!!') break;
-    out.push({ name, mode, data, rdev: [rmaj, rmin] });
-  }
-  expect(off).toBe(buf.length);
-  return out;
-}
+import { readCpio, writeCpio, type CpioEntry } from './cpio';
 
 const entries: CpioEntry[] = [
   { kind: 'dir', name: 'bin' },
@@ -46,6 +25,12 @@ describe('newc cpio writer', () => {
     expect(back[3].mode).toBe(0o020600);
     expect(back[3].rdev).toEqual([5, 1]);
     expect(back[4].data.toString()).toBe('12345');
+  });
+
+  it('keeps every member 4-byte aligned (odd name and data lengths)', () => {
+    const buf = writeCpio([{ kind: 'file', name: 'a', data: Buffer.from('x') }, { kind: 'file', name: 'abcde', data: Buffer.from('xyz12') }]);
+    expect(buf.length % 4).toBe(0);
+    expect(readCpio(buf).map((m) => m.data.toString())).toEqual(['x', 'xyz12']);
   });
 
   it('is reproducible byte for byte', () => {

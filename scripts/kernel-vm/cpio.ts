@@ -56,3 +56,31 @@ export function writeCpio(entries: readonly CpioEntry[]): Buffer {
   parts.push(member(0, 'TRAILER!!!', 0, new Uint8Array()));
   return Buffer.concat(parts);
 }
+
+/** One member read back by readCpio. */
+export interface CpioMember {
+  name: string;
+  mode: number;
+  data: Buffer;
+  rdev: [number, number];
+}
+
+/** Reads a newc archive (as written above) back into members; for tests and inspection. */
+export function readCpio(buf: Buffer): CpioMember[] {
+  const out: CpioMember[] = [];
+  let off = 0;
+  for (;;) {
+    if (buf.toString('ascii', off, off + 6) !== '070701') throw new Error(`no newc header at offset ${off}`);
+    const field = (i: number) => parseInt(buf.toString('ascii', off + 6 + i * 8, off + 14 + i * 8), 16);
+    const [mode, size, rmaj, rmin, namesize] = [field(1), field(6), field(9), field(10), field(11)];
+    const name = buf.toString('utf8', off + 110, off + 110 + namesize - 1);
+    off += 110 + namesize;
+    off += pad4(off);
+    const data = buf.subarray(off, off + size);
+    off += size + pad4(size);
+    if (name === 'TRAILER!!!') break;
+    out.push({ name, mode, data, rdev: [rmaj, rmin] });
+  }
+  if (off !== buf.length) throw new Error(`${buf.length - off} bytes after the trailer`);
+  return out;
+}
