@@ -91,6 +91,15 @@ export function fromClab(text: string, fileName = 'lab.clab.yml'): ImportResult 
   if (!isObject(topo.nodes)) return fail('"topology.nodes" is missing or not a mapping', ['topology', 'nodes']);
 
   const nodes: TopoNode[] = [];
+  // Node ids are the containerlab names where they fit netplumb's id rules, else a cleaned, unique form.
+  const ids = new Set<string>();
+  const idOf = (name: string) => {
+    const base = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'node';
+    let id = base;
+    for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
+    ids.add(id);
+    return id;
+  };
   const configs = new Map<string, { cfg: NodeConfig; used: Set<string>; res: Resolved }>();
   for (const [name, raw] of Object.entries(topo.nodes)) {
     const res = resolveNode(name, raw, topo);
@@ -108,11 +117,11 @@ export function fromClab(text: string, fileName = 'lab.clab.yml'): ImportResult 
     if (res.kind === 'bridge' || res.kind === 'ovs-bridge') {
       if (res.kind === 'ovs-bridge') warn(`node "${name}": an Open vSwitch bridge becomes a Linux bridge`, [...here, 'kind'], 'clab-kind');
       if (res.cfg.exec !== undefined) warn(`node "${name}": exec lines of a bridge are dropped`, res.from.exec);
-      nodes.push({ id: name, name, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [], ...extra });
+      nodes.push({ id: idOf(name), name, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [], ...extra });
       continue;
     }
     if (res.kind === 'host') {
-      nodes.push({ id: name, name, kind: 'host', ...extra });
+      nodes.push({ id: idOf(name), name, kind: 'host', ...extra });
       continue;
     }
     if (res.kind !== 'linux') {
@@ -129,7 +138,7 @@ export function fromClab(text: string, fileName = 'lab.clab.yml'): ImportResult 
       notes.push(`exec: ${u.line}`);
       warn(`node "${name}": exec line "${u.line}" is kept as a note (${u.why})`, [...(res.from.exec ?? here), u.index], 'clab-exec');
     }
-    const node = netnsNodeFrom(name, name, cfg);
+    const node = netnsNodeFrom(idOf(name), name, cfg);
     nodes.push({ ...node, ...extra, ...(notes.length ? { notes: notes.join('\n') } : {}) });
     configs.set(name, { cfg, used: new Set(), res });
   }
@@ -141,7 +150,7 @@ export function fromClab(text: string, fileName = 'lab.clab.yml'): ImportResult 
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const ensureHost = () => {
     if (!byName.has('host')) {
-      const host: TopoNode = { id: 'host', name: 'host', kind: 'host' };
+      const host: TopoNode = { id: idOf('host'), name: 'host', kind: 'host' };
       nodes.push(host);
       byName.set('host', host);
     }

@@ -230,3 +230,12 @@ describe('containerlab import fuzz', () => {
     );
   });
 });
+
+describe('containerlab names netplumb ids cannot hold', () => {
+  it('cleans ids but keeps the names', () => {
+    const r = fromClab('name: x\ntopology:\n  nodes:\n    "a|b": {kind: linux}\n    a_b: {kind: linux}\n  links:\n    - endpoints: ["a|b:eth1", "a_b:eth1"]\n');
+    expect(r.topology?.nodes.map((n) => [n.id, n.name])).toEqual([['a_b', 'a|b'], ['a_b-2', 'a_b']]);
+    expect(r.topology?.links[0].a.node).toBe('a_b');
+    expect(r.topology?.links[0].b.node).toBe('a_b-2');
+  });
+});
