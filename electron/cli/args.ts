@@ -22,6 +22,11 @@ export function parseArgs(argv: readonly string[], valued: readonly string[] = [
       else if (valued.includes(name) && i + 1 < argv.length) out.flags[name] = argv[++i];
       else out.flags[name] = true;
     } else if (a === '-h') out.flags.help = true;
+    else if (/^-[A-Za-z]$/.test(a)) {
+      const name = a.slice(1);
+      if (valued.includes(name) && i + 1 < argv.length) out.flags[name] = argv[++i];
+      else out.flags[name] = true;
+    }
     else out.positionals.push(a);
   }
   return out;

@@ -8,6 +8,7 @@ import type { ParsedArgs } from './args';
 import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
 import { APP_ROOT } from './serve';
+import { EXPORT_HELP, exportCommand, IMPORT_HELP, importCommand } from './formats-command';
 
 export interface Command {
   help: string;
@@ -226,6 +227,24 @@ Lists the labs applied on this host, with their state and namespaces.`,
       });
     },
   },
+  export: {
+    get help() {
+      return EXPORT_HELP;
+    },
+    valued: ['to', 'o', 'output', 'image'],
+    async run(args) {
+      return exportCommand(args);
+    },
+  },
+  import: {
+    get help() {
+      return IMPORT_HELP;
+    },
+    valued: ['from', 'o', 'output'],
+    async run(args) {
+      return importCommand(args);
+    },
+  },
   serve: {
     help: `usage: netplumb serve [--port N] [--open]
 
@@ -249,6 +268,8 @@ Commands:
   status FILE          compare the kernel with the file: missing, extra, changed
   destroy FILE|LAB     remove everything netplumb made for the lab
   list                 labs on this host
+  export --to FMT FILE write the lab as sh, clab, mermaid, svg, yaml or json
+  import FILE          read a containerlab, Kathará, MiniEdit or CORE file
   serve                open the app in a browser (127.0.0.1 only)
 
 Every command takes --help and --json.

@@ -1,17 +1,23 @@
 /** Reading a topology file for the CLI, with problems located in the file. */
 import { readFileSync } from 'node:fs';
-import { loadTopologyText } from '../../shared/formats/document';
+import { loadAnyTopologyText } from '../../shared/formats';
 import type { Topology } from '../../shared/model';
-import type { Problem } from '../../shared/validate';
+import { validateDocument, type Problem } from '../../shared/validate';
 
 export interface Loaded {
   /** The parsed document (plain data) to hand to the engine, which validates again. */
   doc?: unknown;
   topology?: Topology;
   problems: Problem[];
+  /** The format it was read as (yaml, json, clab, kathara, ...). */
+  format?: string;
+  text?: string;
 }
 
-/** Reads and validates FILE (YAML or JSON). Never throws for bad content. */
+/**
+ * Reads and validates FILE: netplumb YAML/JSON, or any importable format
+ * (a .clab.yml works directly). Never throws for bad content.
+ */
 export function loadFile(file: string): Loaded {
   let text: string;
   try {
@@ -21,6 +27,9 @@ export function loadFile(file: string): Loaded {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     return { problems: [{ code: 'file-unreadable', severity: 'error', message: `cannot read ${file}: ${why}`, path: [] }] };
   }
-  const r = loadTopologyText(text, file);
-  return { doc: r.topology, topology: r.topology, problems: r.problems };
+  const r = loadAnyTopologyText(text, file);
+  if (!r.topology) return { problems: r.problems, format: r.format, text };
+  // Imported formats are validated here too (native files were validated while loading).
+  const extra = r.format === 'yaml' || r.format === 'json' ? [] : validateDocument(r.topology).problems;
+  return { doc: r.topology, topology: r.topology, problems: [...r.problems, ...extra], format: r.format, text };
 }

@@ -15,6 +15,7 @@ import { toMermaid } from './mermaid';
 import { fromMiniEdit } from './miniedit';
 import { serializeTopology } from './serialize';
 import { toSvg } from './svg';
+import { toShellScript } from './shell';
 
 export type { ImportResult } from './import-result';
 export type { ExportResult } from './clab-export';
@@ -26,6 +27,7 @@ export { fromMiniEdit } from './miniedit';
 export { fromCore } from './core';
 export { toMermaid } from './mermaid';
 export { toSvg } from './svg';
+export { toShellScript, shellWord } from './shell';
 export { autoLayout, withPositions } from './layout';
 export { topologyJsonSchema, topologyJsonSchemaText, SCHEMA_ID, SCHEMA_RELATIVE_PATH } from './json-schema';
 
@@ -99,6 +101,7 @@ export const FORMATS: readonly FormatInfo[] = [
   },
   { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName) },
   { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }), problems: [] }) },
+  { id: 'sh', label: 'Shell script (bash + iproute2)', extensions: ['.sh'], mediaType: 'text/x-shellscript', export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.fileName }), problems: [] }) },
   { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },
 ];
 

@@ -1,0 +1,37 @@
+import { readFileSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execaSync } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { loadTopologyText } from './document';
+import { shellWord, toShellScript } from './shell';
+
+const examples = join(import.meta.dirname, '../../examples');
+const goldenDir = join(import.meta.dirname, '__golden__/shell');
+
+/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
+function golden(name: string, actual: string) {
+  const file = join(goldenDir, name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('shell script export', () => {
+  for (const f of readdirSync(examples).filter((x) => /\.ya?ml$/.test(x) && !x.includes('.clab.'))) {
+    it(`${f}: matches its golden script and is valid bash`, () => {
+      const t = loadTopologyText(readFileSync(join(examples, f), 'utf8'), f).topology!;
+      const text = toShellScript(t, { source: f });
+      golden(f.replace(/\.ya?ml$/, '.sh'), text);
+      expect(execaSync('bash', ['-n'], { input: text, reject: false }).exitCode).toBe(0);
+      expect(text).toContain('set -euo pipefail');
+      // One commented block per node and link.
+      for (const n of t.nodes.filter((x) => x.kind !== 'host')) expect(text).toContain(`${n.kind === 'bridge' ? 'Bridge' : n.kind === 'router' ? 'Router' : 'Namespace'} ${n.name}`);
+      for (const l of t.links) expect(text).toContain(`# --- Link ${l.id}:`);
+    });
+  }
+
+  it('quotes words only when needed', () => {
+    expect(shellWord('netplumb:lab:l1:a')).toBe('netplumb:lab:l1:a');
+    expect(shellWord("it's")).toBe(`'it'\\''s'`);
+    expect(shellWord('a b')).toBe("'a b'");
+  });
+});
