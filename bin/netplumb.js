@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 // The `netplumb` command: runs the TypeScript CLI through tsx's loader.
 import { register } from 'tsx/esm/api';
 

@@ -118,7 +118,10 @@ name collides with an object netplumb does not own.`,
         const lab = loaded.topology!.name;
         if (hasErrors(r.problems)) {
           if (args.flags.json) json({ lab, ok: false, problems: r.problems, changes: [] });
-          else printProblems(r.problems.filter((p) => p.line === undefined)), err(red('Refused: nothing was changed.'));
+          else {
+            printProblems(r.problems.filter((p) => p.line === undefined));
+            err(red('Refused: nothing was changed.'));
+          }
           return EXIT.invalid;
         }
         if (args.flags.json) json({ lab, ok: true, inSync: r.changes.length === 0, changes: r.changes });
@@ -150,7 +153,10 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
         const lab = loaded.topology!.name;
         if (!r.result) {
           if (args.flags.json) json({ lab, ok: false, problems: r.problems });
-          else printProblems(r.problems.filter((p) => p.line === undefined)), err(red('Refused: nothing was changed.'));
+          else {
+            printProblems(r.problems.filter((p) => p.line === undefined));
+            err(red('Refused: nothing was changed.'));
+          }
           return EXIT.invalid;
         }
         if (args.flags.json) json({ ...r.result, problems: r.problems });
