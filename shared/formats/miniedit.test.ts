@@ -57,3 +57,12 @@ describe('MiniEdit import', () => {
     );
   });
 });
+
+describe('MiniEdit names netplumb ids cannot hold', () => {
+  it('cleans ids, keeps names, and links by id', () => {
+    const mn = JSON.stringify({ hosts: [{ opts: { hostname: 'web 1', ip: '10.0.0.1' } }], switches: [{ opts: { hostname: 's1', switchType: 'legacySwitch' } }], links: [{ src: 'web 1', dest: 's1', opts: {} }] });
+    const t = fromMiniEdit(mn, 'x.mn').topology!;
+    expect(t.nodes[0]).toMatchObject({ id: 'web_1', name: 'web 1' });
+    expect(t.links[0].a).toMatchObject({ node: 'web_1', ifname: 'web 1-eth0' });
+  });
+});

@@ -49,13 +49,22 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   for (const key of ['netflow', 'sflow']) if (isObject(app[key]) && Object.keys(app[key] as Plain).length) warn(`application ${key} settings are dropped`, ['application', key]);
 
   const nodes: TopoNode[] = [];
+  // Ids follow netplumb's id rules; names stay as Mininet wrote them (links refer to names).
+  const ids = new Set<string>();
+  const idOf = (name: string) => {
+    const base = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'node';
+    let id = base;
+    for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
+    ids.add(id);
+    return id;
+  };
   const srcPath = new Map<string, DocPath>();
   const ifCount = new Map<string, number>();
   const addNode = (n: TopoNode, path: DocPath, firstIf: number) => {
-    if (srcPath.has(n.id)) return void problems.push(sourceProblem('error', 'miniedit-invalid', `two nodes are called "${n.id}"`, at(path), [...path]));
+    if (srcPath.has(n.name)) return void problems.push(sourceProblem('error', 'miniedit-invalid', `two nodes are called "${n.name}"`, at(path), [...path]));
     nodes.push(n);
-    srcPath.set(n.id, path);
-    ifCount.set(n.id, firstIf);
+    srcPath.set(n.name, path);
+    ifCount.set(n.name, firstIf);
   };
   const position = (o: Plain) => {
     const x = Number(o.x);
@@ -69,7 +78,7 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const name = str(opts.hostname);
     if (!name) return void warn('a host without a hostname is skipped', path, 'miniedit-invalid');
     const gw = str(opts.defaultRoute);
-    const node: TopoNode = { id: name, name, kind: 'namespace', routes: [], ...(isObject(h) ? position(h) : {}) };
+    const node: TopoNode = { id: idOf(name), name, kind: 'namespace', routes: [], ...(isObject(h) ? position(h) : {}) };
     if (gw) {
       if (family(gw.replace(/^via\s+/, ''))) node.gateway = { [family(gw.replace(/^via\s+/, '')) === 6 ? 'ipv6' : 'ipv4']: gw.replace(/^via\s+/, '') };
       else warn(`host "${name}": default route "${gw}" is not an address and is dropped`, [...path, 'opts', 'defaultRoute']);
@@ -94,9 +103,9 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     if (!name) return void warn('a switch without a hostname is skipped', path, 'miniedit-invalid');
     const type = str(opts.switchType) ?? 'default';
     const pos = isObject(s) ? position(s) : {};
-    if (type === 'legacyRouter') return addNode({ id: name, name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos }, path, 0);
+    if (type === 'legacyRouter') return addNode({ id: idOf(name), name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos }, path, 0);
     if (type !== 'legacySwitch') warn(`switch "${name}" (${type}) is an OpenFlow switch in Mininet; it becomes a learning Linux bridge`, [...path, 'opts'], 'miniedit-kind');
-    addNode({ id: name, name, kind: 'bridge', stp: opts.stp === true || opts.stp === '1', vlanFiltering: false, addresses: [], ...pos }, path, 1);
+    addNode({ id: idOf(name), name, kind: 'bridge', stp: opts.stp === true || opts.stp === '1', vlanFiltering: false, addresses: [], ...pos }, path, 1);
   });
 
   const links: Link[] = [];
@@ -125,11 +134,11 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const end = (name: string): LinkEnd => {
       const n = ifCount.get(name)!;
       ifCount.set(name, n + 1);
-      const node = nodes.find((x) => x.id === name)!;
+      const node = nodes.find((x) => x.name === name)!;
       const base = `${name}-eth${n}`;
       const ifname = node.kind === 'bridge' ? uniqueIfname(base, rootIfnames) : base;
       const first = node.kind === 'namespace' && n === 0 && hostIp.has(name);
-      return { node: name, ifname, addresses: first ? [hostIp.get(name)!] : [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+      return { node: node.id, ifname, addresses: first ? [hostIp.get(name)!] : [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
     };
     links.push({ id: `link${links.length + 1}`, a: end(src), b: end(dest) });
     linkSrc.push(i);
@@ -139,7 +148,7 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   }
   const draft = withPositions({ version: 1, name: sanitizeLabName(labName ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(mn|json)$/i, '')), nodes, links });
   return finishImport(draft, problems, (path) => {
-    if (path[0] === 'nodes' && typeof path[1] === 'number') return at(srcPath.get(nodes[path[1]]?.id ?? '') ?? []);
+    if (path[0] === 'nodes' && typeof path[1] === 'number') return at(srcPath.get(nodes[path[1]]?.name ?? '') ?? []);
     if (path[0] === 'links' && typeof path[1] === 'number') return at(['links', linkSrc[path[1]] ?? 0]);
     return at([]);
   });
