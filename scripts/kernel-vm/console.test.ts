@@ -46,7 +46,8 @@ describe('job script', () => {
     expect(lines[0]).toBe('#!/bin/sh');
     expect(s).toContain('export NETPLUMB_KERNEL_VM=1');
     expect(s).toMatch(/mount -t overlay .*lowerdir=\/work\/main,.* \/work\/main/);
-    expect(lines.indexOf('cd /work/main || exit 125')).toBeLessThan(lines.indexOf("node x.mjs -t 'a b'"));
+    expect(lines.indexOf('cd /work/main || exit 125')).toBeLessThan(lines.indexOf("node x.mjs -t 'a b' > /tmp/.job-output 2>&1"));
+    expect(lines.at(-2)).toBe('exit $code');
     expect(() => jobScript({ projectDir: '/a,b', command: ['x'] })).toThrow(/plain/);
   });
 });

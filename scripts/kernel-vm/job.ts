@@ -49,7 +49,14 @@ export function jobScript(j: JobSpec): string {
     'mkdir -p /tmp/.project-overlay/upper /tmp/.project-overlay/work',
     `/sbin/modprobe overlay && mount -t overlay overlay -o lowerdir=${proj},upperdir=/tmp/.project-overlay/upper,workdir=/tmp/.project-overlay/work ${proj} || { echo "netplumb-vm: cannot make the project writable (overlay)"; exit 125; }`,
     `cd ${proj} || exit 125`,
-    j.command.map(shQuote).join(' '),
+    // Output through a pipe, not the console tty: the host reads it through a pipe too,
+    // and tools then print plain lines instead of terminal animations.
+    'mkfifo /tmp/.job-output && cat /tmp/.job-output & catpid=$!',
+    'sleep 0.1',
+    `${j.command.map(shQuote).join(' ')} > /tmp/.job-output 2>&1`,
+    'code=$?',
+    'wait $catpid',
+    'exit $code',
     '',
   ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n');
 }
