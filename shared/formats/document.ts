@@ -93,7 +93,7 @@ function nodeAtPath(root: YamlNode | null | undefined, path: DocPath): YamlNode 
 /** Parses text with the YAML parser and returns a path → position locator over it. */
 function yamlLocator(text: string) {
   const lineCounter = new LineCounter();
-  const yd = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: true });
+  const yd = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
   const toPos = (offset: number): TextPosition => {
     const lp = lineCounter.linePos(offset);
     return { line: lp.line, column: lp.col };

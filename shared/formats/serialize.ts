@@ -152,7 +152,7 @@ function scalarText(node: { type?: string }, value: unknown, inFlow: boolean): s
   const unsafe = inFlow ? /[,[\]{}]/ : /$^/;
   if (/^[A-Za-z0-9_./$()@~+-][^\n#]*$/.test(value) && !/[:]\s|\s$/.test(value) && !unsafe.test(value)) {
     try {
-      if (parseDocument(value).toJS() === value) return value;
+      if (parseDocument(value, { logLevel: 'error' }).toJS() === value) return value;
     } catch {
       /* fall through to quoting */
     }
@@ -205,7 +205,7 @@ export function serializeTopology(topology: Topology, opts: SerializeOptions): s
     flowCollectionPadding: original ? !/:[ \t]*[{[][^\s\]}]/.test(original) : true,
   };
   if (original !== undefined) {
-    const doc = parseDocument(original, { uniqueKeys: true });
+    const doc = parseDocument(original, { uniqueKeys: true, logLevel: 'error' });
     if (doc.errors.length === 0 && isMap(doc.contents)) {
       const full = JSON.parse(JSON.stringify(topology)) as Plain;
       const edits: Edit[] = [];
