@@ -2,13 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { hasErrors, type Problem } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-facade';
-import { localEngine } from '../kernel/engine-facade';
-import { chooseEngine, runningAsRoot } from '../kernel/privilege';
 import type { ParsedArgs } from './args';
 import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
-import { APP_ROOT } from './serve';
-import { EXPORT_HELP, exportCommand, IMPORT_HELP, importCommand } from './formats-command';
+import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 
 export interface Command {
   help: string;
@@ -23,7 +20,10 @@ const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
 /** The engine in this process when root, else the privileged helper; null when neither is possible. */
 async function kernelEngine(): Promise<Engine | null> {
-  if (runningAsRoot()) return localEngine;
+  // Loaded on demand: `netplumb --help` or `validate` should not pay for the kernel side.
+  const { runningAsRoot, chooseEngine } = await import('../kernel/privilege');
+  if (runningAsRoot()) return (await import('../kernel/engine-facade')).localEngine;
+  const { APP_ROOT } = await import('./serve');
   const c = await chooseEngine('browser', APP_ROOT);
   return c.privilege === 'none' ? null : c.engine;
 }
@@ -239,7 +239,7 @@ Lists the labs applied on this host, with their state and namespaces.`,
     },
     valued: ['to', 'o', 'output', 'image'],
     async run(args) {
-      return exportCommand(args);
+      return (await import('./formats-command')).exportCommand(args);
     },
   },
   import: {
@@ -248,7 +248,7 @@ Lists the labs applied on this host, with their state and namespaces.`,
     },
     valued: ['from', 'o', 'output'],
     async run(args) {
-      return importCommand(args);
+      return (await import('./formats-command')).importCommand(args);
     },
   },
   serve: {

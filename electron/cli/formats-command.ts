@@ -3,35 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { FORMATS, formatById, formatForFile, serializeTopology } from '../../shared/formats';
+import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
 import { loadFile } from './load';
 import { formatProblem, red } from './output';
 
 const err = (s: string) => process.stderr.write(s + '\n');
-const list = (dir: 'import' | 'export') => FORMATS.filter((f) => f[dir]).map((f) => `  ${f.id.padEnd(9)} ${f.label} (${f.extensions.join(', ')})`).join('\n');
-
-export const EXPORT_HELP = `usage: netplumb export --to FORMAT FILE [-o OUT] [--image IMAGE]
-
-Writes the lab in FILE in another format (to OUT, or to standard output).
-FORMAT is one of:
-${list('export')}
-
-  --image IMAGE   containerlab: the image of the linux nodes (default alpine)
-
-"--to sh" writes a bash script (./lab.sh up|down|status) that builds the lab
-with iproute2 alone and carries netplumb's ownership marks.`;
-
-export const IMPORT_HELP = `usage: netplumb import FILE [--from FORMAT] [-o OUT]
-
-Reads a lab from another tool and writes it as a netplumb YAML file (to OUT,
-or to standard output). Anything the other format has that namespaces, veth
-pairs and bridges cannot express is dropped with a warning naming it.
-FORMAT (default: from the file name) is one of:
-${list('import')}
-
-For Kathará, FILE is the lab.conf; the <machine>.startup files beside it are read too.`;
-
 function write(out: string | undefined, text: string) {
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);

@@ -1,0 +1,26 @@
+/** Help texts of `netplumb export` and `netplumb import` (kept apart so `--help` loads no format code). */
+import { FORMATS } from '../../shared/formats';
+
+const list = (dir: 'import' | 'export') => FORMATS.filter((f) => f[dir]).map((f) => `  ${f.id.padEnd(9)} ${f.label} (${f.extensions.join(', ')})`).join('\n');
+
+export const EXPORT_HELP = `usage: netplumb export --to FORMAT FILE [-o OUT] [--image IMAGE]
+
+Writes the lab in FILE in another format (to OUT, or to standard output).
+FORMAT is one of:
+${list('export')}
+
+  --image IMAGE   containerlab: the image of the linux nodes (default alpine)
+
+"--to sh" writes a bash script (./lab.sh up|down|status) that builds the lab
+with iproute2 alone and carries netplumb's ownership marks.`;
+
+export const IMPORT_HELP = `usage: netplumb import FILE [--from FORMAT] [-o OUT]
+
+Reads a lab from another tool and writes it as a netplumb YAML file (to OUT,
+or to standard output). Anything the other format has that namespaces, veth
+pairs and bridges cannot express is dropped with a warning naming it.
+FORMAT (default: from the file name) is one of:
+${list('import')}
+
+For Kathará, FILE is the lab.conf; the <machine>.startup files beside it are read too.`;
+
