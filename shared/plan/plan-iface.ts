@@ -31,7 +31,7 @@ export function addrLine(op: 'add' | 'delete', cidr: string, dev: string): strin
 }
 
 /** Settings of a freshly created interface (bridge: also its creation). */
-export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i: KIface, vethEnd = false): void {
+export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i: KIface): void {
   const phase = phaseOf(c.ns);
   const t = targetOf(desired, c.ns, i, i.kind === 'bridge' ? 'bridge' : 'interface');
   if (i.kind === 'bridge' && i.bridge) {
@@ -58,7 +58,6 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
   if (i.master) set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
   for (const a of i.addresses) set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
   if (i.up) set(['link', 'set', 'dev', i.name, 'up'], `bring ${where(c.ns, i.name)} up`, RANK.up);
-  void vethEnd;
 }
 
 /** Minimal changes turning live interface `l` into desired `d` (same name, same kind). */

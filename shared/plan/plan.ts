@@ -234,6 +234,6 @@ function planNewVeth(b: PlanBuilder, desired: Resolved, link: Resolved['links'][
     undoLine: ['link', 'delete', 'dev', undoName],
     undoNs,
   });
-  planNewIface(b, desired, ca, da, true);
-  planNewIface(b, desired, cb, db, true);
+  planNewIface(b, desired, ca, da);
+  planNewIface(b, desired, cb, db);
 }
