@@ -25,9 +25,7 @@ export function openText(text: string, fileName: string | null): boolean {
     toast(`Could not open ${fileName ?? 'the file'}: ${first?.message ?? 'unreadable'}${where}${r.problems.length > 1 ? ` and ${r.problems.length - 1} more problem(s)` : ''}`, 'error');
     return false;
   }
-  const errors = r.problems.filter((p) => p.severity === 'error').length;
-  const what = r.imported ? `Imported ${fileName ?? 'the file'} (Save writes a new netplumb file)` : `Opened ${fileName ?? 'the file'}`;
-  toast(errors ? `${what}: ${errors} problem${errors === 1 ? '' : 's'} to fix (see Problems)` : what, errors ? 'error' : 'info');
+  toast(r.imported ? `Imported ${fileName ?? 'the file'} (Save writes a new netplumb file)` : `Opened ${fileName ?? 'the file'}`);
   return true;
 }
 

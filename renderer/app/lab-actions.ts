@@ -6,6 +6,7 @@
 import { getApi } from '../api';
 import { hasErrors } from '../../shared/validate/problem';
 import { editorStore, validateNow } from './editor';
+import { onlyPositionsChanged } from '../store/store';
 import { toast, useUi } from './ui-store';
 
 const ui = () => useUi.getState();
@@ -146,15 +147,9 @@ async function liveApply() {
 // Every document change (including Undo/Redo) is applied in live mode; moving nodes changes nothing in the kernel.
 editorStore.subscribe((s, prev) => {
   if (!ui().liveMode || s.doc === prev.doc) return;
-  if (s.doc.links === prev.doc.links && s.doc.name === prev.doc.name && s.doc.nodes.length === prev.doc.nodes.length && s.doc.nodes.every((n, i) => n === prev.doc.nodes[i] || sameButPosition(n, prev.doc.nodes[i]))) return;
+  if (onlyPositionsChanged(prev.doc, s.doc)) return;
   scheduleLiveApply();
 });
-
-function sameButPosition(a: object, b: object): boolean {
-  const { position: _a, ...ra } = a as { position?: unknown };
-  const { position: _b, ...rb } = b as { position?: unknown };
-  return JSON.stringify(ra) === JSON.stringify(rb);
-}
 
 let pollTimer: ReturnType<typeof setInterval> | null = null;
 // While the status overlay is on, the lab's state is refreshed every few seconds.

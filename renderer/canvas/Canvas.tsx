@@ -3,7 +3,7 @@
  * Every edit goes through the store (so it is validated and undoable); React
  * Flow only reports what the user did.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -12,6 +12,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -24,6 +25,7 @@ import { KIND_LABEL } from './icons';
 import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
+import { FAR_ZOOM, FarContext, roughFit } from './detail';
 
 const SNAP: [number, number] = [16, 16];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
@@ -99,6 +101,15 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const [menu, setMenu] = useState<MenuState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
+  const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
+
+  // Before the first paint of an opened file: a viewport from the positions, so a big drawing draws once, light.
+  useLayoutEffect(() => {
+    if (loadSeq === 0) return;
+    const el = document.querySelector('.np-canvas');
+    const v = el && roughFit(editorStore.getState().doc, el.clientWidth, el.clientHeight);
+    if (v) void flow.setViewport(v);
+  }, [loadSeq, flow]);
 
   useEffect(() => {
     const n = editorStore.getState().doc.nodes.length;
@@ -168,7 +179,8 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   );
 
   return (
-    <div className="np-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`np-canvas${far ? ' is-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop}>
+      <FarContext.Provider value={far}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -189,7 +201,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         multiSelectionKeyCode={MULTI_KEYS}
         selectionKeyCode="Shift"
         colorMode={colorMode}
-        onlyRenderVisibleElements={nodes.length > BIG}
+        onlyRenderVisibleElements={nodes.length > BIG && !far}
         minZoom={0.05}
         maxZoom={2.5}
         defaultViewport={DEFAULT_VIEWPORT}
@@ -200,6 +212,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         <Controls showInteractive={false} />
         {minimap && <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />}
       </ReactFlow>
+      </FarContext.Provider>
       {menu && <ContextMenu menu={menu} onClose={closeMenu} />}
     </div>
   );

@@ -3,9 +3,10 @@
  * near the ends (SVG text, cheap with a thousand links), a problem colour and
  * the live state on hover.
  */
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from '../store/derive';
+import { FarContext } from './detail';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
@@ -14,6 +15,7 @@ function at(t: number, x1: number, y1: number, x2: number, y2: number) {
 function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<FlowEdge>) {
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
+  const far = useContext(FarContext);
   const len = Math.hypot(targetX - sourceX, targetY - sourceY);
   const t = len > 0 ? Math.min(0.4, 34 / len) : 0.2;
   const pa = at(t, sourceX, sourceY, targetX, targetY);
@@ -21,9 +23,9 @@ function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
   const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}`;
   return (
     <g className={cls} data-testid={`edge-${id}`}>
-      <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
-      <BaseEdge id={id} path={path} interactionWidth={14} />
-      {len > 60 && (
+      {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
+      <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
+      {!far && len > 60 && (
         <>
           <text x={pa.x} y={pa.y} className="np-edge__if" textAnchor="middle" dominantBaseline="middle">
             {link.a.ifname}

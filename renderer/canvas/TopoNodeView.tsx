@@ -4,11 +4,12 @@
  * read only their own props (no store subscriptions), so dragging one node
  * re-renders one node.
  */
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
-import { KindIcon, KIND_LABEL } from './icons';
+import { KIND_LABEL } from './icons';
+import { FarContext } from './detail';
 
 const LIVE_TEXT = { 'in-sync': 'in sync', drifted: 'drifted', missing: 'missing', 'not-applied': 'not applied' } as const;
 const MAX_ADDRS = 3;
@@ -16,18 +17,17 @@ const MAX_ADDRS = 3;
 function makeNode(kind: NodeKind) {
   function TopoNodeView({ id, data, selected }: NodeProps<FlowNode>) {
     const { topo, addrs, problem, live, liveDetail } = data;
+    const far = useContext(FarContext);
     const cls = `np-node np-node--${kind}${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
     const title = [`${KIND_LABEL[kind]} ${topo.name}`, problem ? `has ${problem === 'error' ? 'errors' : 'warnings'} (see Problems)` : '', liveDetail ?? ''].filter(Boolean).join('\n');
     return (
       <div className={cls} data-testid={`node-${id}`} title={title} aria-label={`${KIND_LABEL[kind]} ${topo.name}`}>
         <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
         <div className="np-node__head">
-          <span className="np-node__icon">
-            <KindIcon kind={kind} size={18} />
-          </span>
+          {!far && <span className={`np-icon np-icon--${kind}`} aria-hidden="true" />}
           <span className="np-node__name">{topo.label || topo.name}</span>
         </div>
-        {addrs.length > 0 && (
+        {!far && addrs.length > 0 && (
           <div className="np-node__addrs">
             {addrs.slice(0, MAX_ADDRS).map((a) => (
               <div key={a}>{a}</div>
@@ -35,7 +35,7 @@ function makeNode(kind: NodeKind) {
             {addrs.length > MAX_ADDRS && <div>+{addrs.length - MAX_ADDRS} more</div>}
           </div>
         )}
-        {live && (
+        {live && !far && (
           <div className={`np-live np-live--${live}`} data-testid={`live-${id}`}>
             {LIVE_TEXT[live]}
           </div>

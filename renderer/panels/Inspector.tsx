@@ -2,9 +2,12 @@
  * The Inspector: labelled fields for the selected node or link (or the lab
  * when nothing is selected), each showing its validation problem inline.
  */
+import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Link, SysctlKey, TopoNode } from '../../shared/model';
-import { editorStore, useEditor } from '../app/editor';
+import type { EditorState } from '../store/editor-types';
+import { editorStore, useEditor, useEditorWith } from '../app/editor';
+import { sameButPosition } from '../store/store';
 import { KIND_LABEL } from '../canvas/icons';
 import { EndFields } from './EndFields';
 import { CheckField, ListField, NumberField, SelectField, TextField, useProblemsAt } from './fields';
@@ -14,12 +17,14 @@ const str = (s: string) => s;
 const FWD: SysctlKey = 'net.ipv4.ip_forward';
 
 function NodeInspector({ id }: { id: string }) {
-  const [index, node] = useEditor(useShallow((s) => {
-    const i = s.doc.nodes.findIndex((n) => n.id === id);
-    return [i, s.doc.nodes[i]] as const;
-  }));
+  const index = useEditor((s) => s.doc.nodes.findIndex((n) => n.id === id));
+  // A drag changes only the position: the Inspector does not redraw for it.
+  const node = useEditorWith(
+    useCallback((s) => s.doc.nodes.find((n) => n.id === id), [id]),
+    sameNode,
+  );
   // Links on this node, each followed by its peer's name (flat, so a shallow compare works).
-  const attached = useEditor(useShallow((s) => {
+  const attached = useEditor(useShallow(useCallback((s: EditorState) => {
     const out: (Link | string)[] = [];
     for (const l of s.doc.links) {
       if (l.a.node !== id && l.b.node !== id) continue;
@@ -27,8 +32,7 @@ function NodeInspector({ id }: { id: string }) {
       out.push(l, s.doc.nodes.find((n) => n.id === peer)?.name ?? peer);
     }
     return out;
-  }));
-  const netns = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => `${n.id}\u0000${n.name}`)));
+  }, [id])));
   const focusSeq = useEditor((s) => s.focusRequest?.seq);
   const nodeProblems = useProblemsAt(['nodes', index], true);
   if (!node) return null;
@@ -52,13 +56,7 @@ function NodeInspector({ id }: { id: string }) {
       {(node.kind === 'namespace' || node.kind === 'router') && <NetnsFields node={node} path={path} up={up} />}
       {node.kind === 'bridge' && (
         <>
-          <SelectField
-            label="Lives in"
-            path={[...path, 'namespace']}
-            value={node.namespace ?? ''}
-            onChange={(v) => up({ namespace: v || undefined })}
-            options={[{ value: '', label: 'the root namespace' }, ...netns.map((x) => ({ value: x.split('\u0000')[0], label: `namespace ${x.split('\u0000')[1]}` }))]}
-          />
+          <LivesIn value={node.namespace} path={[...path, 'namespace']} onChange={(v) => up({ namespace: v || undefined })} />
           <CheckField label="STP" path={[...path, 'stp']} value={node.stp} onChange={(v) => up({ stp: v })} hint="spanning tree; needed when bridges form a loop" />
           <CheckField label="VLAN filtering" path={[...path, 'vlanFiltering']} value={node.vlanFiltering} onChange={(v) => up({ vlanFiltering: v })} />
           {node.vlanFiltering && <NumberField label="Default PVID" path={[...path, 'defaultPvid']} value={node.defaultPvid} min={1} max={4094} step={1} onChange={(v) => up({ defaultPvid: v }, 'defaultPvid')} />}
@@ -76,6 +74,22 @@ function NodeInspector({ id }: { id: string }) {
       })}
       <TextField label="Notes" path={[...path, 'notes']} value={node.notes} optional multiline onChange={(v) => up({ notes: v }, 'notes')} />
     </section>
+  );
+}
+
+const sameNode = (a: TopoNode | undefined, b: TopoNode | undefined) => a === b || (!!a && !!b && sameButPosition(a, b));
+
+/** Where a bridge lives: the root namespace or one of the lab's namespaces. */
+function LivesIn({ value, path, onChange }: { value: string | undefined; path: (string | number)[]; onChange: (v: string) => void }) {
+  const netns = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => `${n.id}\u0000${n.name}`)));
+  return (
+    <SelectField
+      label="Lives in"
+      path={path}
+      value={value ?? ''}
+      onChange={onChange}
+      options={[{ value: '', label: 'the root namespace' }, ...netns.map((x) => ({ value: x.split('\u0000')[0], label: `namespace ${x.split('\u0000')[1]}` }))]}
+    />
   );
 }
 
@@ -98,7 +112,7 @@ function NetnsFields({ node, path, up }: { node: Extract<TopoNode, { kind: 'name
             else delete s[FWD];
             up({ sysctls: Object.keys(s).length ? s : undefined });
           }}
-          hint="a router forwards IPv4 always"
+          hint="let this namespace route between its interfaces"
         />
       ) : (
         <CheckField label="IPv6 forwarding" path={[...path, 'ipv6Forwarding']} value={node.ipv6Forwarding} onChange={(v) => up({ ipv6Forwarding: v })} hint="IPv4 forwarding is always on in a router" />

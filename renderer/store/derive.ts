@@ -116,22 +116,22 @@ export function createFlowSelectors() {
   let eIn: unknown[] = [];
   let eOut: FlowEdge[] = [];
   const eCache = new Map<string, FlowEdge>();
-  let pIn: [Topology | null, readonly Problem[] | null] = [null, null];
+  let pIn: [number, readonly Problem[] | null, readonly Link[] | null] = [-1, null, null];
   let pOut: ProblemIndex = { nodes: new Map(), links: new Map() };
-  let sIn: [Topology | null, LabStatus | null | undefined] = [null, undefined];
+  let sIn: [number, readonly Link[] | null, LabStatus | null | undefined] = [-1, null, undefined];
   let sOut = indexStatus({ version: 1, name: '', nodes: [], links: [], expect: [], annotations: [] }, null);
 
   const problemsOf = (s: EditorState) => {
-    if (pIn[0] !== s.doc || pIn[1] !== s.problems) {
-      // Problems are computed for a past document while typing; index by id so that does not matter much.
-      pIn = [s.doc, s.problems];
+    // Positions do not change which node a problem path points at: a drag does not re-index.
+    if (pIn[0] !== s.doc.nodes.length || pIn[1] !== s.problems || pIn[2] !== s.doc.links) {
+      pIn = [s.doc.nodes.length, s.problems, s.doc.links];
       pOut = indexProblems(s.doc, s.problems);
     }
     return pOut;
   };
   const statusOf = (s: EditorState) => {
-    if (sIn[0]?.nodes !== s.doc.nodes || sIn[0]?.links !== s.doc.links || sIn[1] !== s.status) {
-      sIn = [s.doc, s.status];
+    if (sIn[0] !== s.doc.nodes.length || sIn[1] !== s.doc.links || sIn[2] !== s.status) {
+      sIn = [s.doc.nodes.length, s.doc.links, s.status];
       sOut = indexStatus(s.doc, s.status);
     }
     return sOut;

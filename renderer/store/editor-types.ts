@@ -79,8 +79,8 @@ export interface EditorState {
   undo(): void;
   redo(): void;
 
-  /** Opens file text (native or importable). Problems in a readable file are returned, the file still opens. */
-  loadDocument(text: string, fileName?: string | null): { ok: true; problems: Problem[]; imported: boolean } | { ok: false; problems: Problem[] };
+  /** Opens file text (native or importable). A readable file opens even with problems (validate to list them). */
+  loadDocument(text: string, fileName?: string | null): { ok: true; imported: boolean } | { ok: false; problems: Problem[] };
   loadTopology(doc: Topology, fileName?: string | null, originalText?: string | null): void;
   newDocument(): void;
   toDocument(): string;

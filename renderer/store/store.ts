@@ -218,11 +218,12 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             if (!r.ok) return { ok: false, problems: r.problems };
             // An imported file (containerlab, Kathará...) is not overwritten by Save: it becomes a new netplumb file.
             get().loadTopology(r.topology, r.native ? fileName : null, r.native ? text : null);
-            return { ok: true, problems: r.problems, imported: !r.native };
+            return { ok: true, imported: !r.native };
           },
           loadTopology(doc, fileName = null, originalText = null) {
             coalesceKey = null;
-            set({ doc, savedDoc: doc, fileName, originalText, selection: { nodes: [], links: [] }, status: null, problems: validateTopology(doc), loadSeq: get().loadSeq + 1 });
+            // Problems are computed right after the first paint (validateNow), so a big file shows at once.
+            set({ doc, savedDoc: doc, fileName, originalText, selection: { nodes: [], links: [] }, status: null, problems: [], measured: {}, loadSeq: get().loadSeq + 1 });
             store.temporal.getState().clear();
           },
           newDocument() {
@@ -258,6 +259,28 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
     ),
   );
   return store;
+}
+
+/** True when two nodes differ at most in their canvas position. */
+export function sameButPosition(a: TopoNode, b: TopoNode): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a) as (keyof TopoNode)[];
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => k === 'position' || a[k] === b[k]);
+}
+
+/**
+ * True when `next` differs from `prev` only in node positions (a move): the
+ * kernel, the validator and live mode have nothing to do. Cheap on a drag:
+ * unchanged nodes are the same objects.
+ */
+export function onlyPositionsChanged(prev: Topology, next: Topology): boolean {
+  if (prev === next) return true;
+  if (prev.links !== next.links || prev.name !== next.name || prev.description !== next.description || prev.nodes.length !== next.nodes.length) return false;
+  if (prev.expect !== next.expect || prev.annotations !== next.annotations) return false;
+  for (let i = 0; i < next.nodes.length; i++) if (!sameButPosition(prev.nodes[i], next.nodes[i])) return false;
+  return true;
 }
 
 /** The store type. */
