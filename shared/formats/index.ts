@@ -29,6 +29,7 @@ export { toMermaid } from './mermaid';
 export { toSvg } from './svg';
 export { toShellScript, shellWord } from './shell';
 export { autoLayout, withPositions } from './layout';
+export { kstateToTopology, type KStateImportOptions } from './from-kstate';
 export { topologyJsonSchema, topologyJsonSchemaText, SCHEMA_ID, SCHEMA_RELATIVE_PATH } from './json-schema';
 
 /** Inputs an importer may use besides the main text. */

@@ -1,0 +1,100 @@
+/**
+ * Pieces of kstateToTopology (from-kstate.ts): node ids from kernel names,
+ * the sysctls a namespace node keeps, and its routes/gateway. Pure.
+ */
+import type { Gateway, Route, Sysctls } from '../model';
+import { SYSCTL_ALLOWLIST } from '../model/common';
+import type { KNamespace, KRoute } from '../plan/kstate';
+import { contains } from '../util/ip';
+
+/**
+ * What a fresh network namespace has for each allowlisted sysctl (measured
+ * with `ip netns add` + `sysctl` on Linux 6.x). Only values that differ are
+ * written to the file: the others are what the namespace gets anyway.
+ */
+export const FRESH_NS_SYSCTLS: Readonly<Record<string, string>> = {
+  'net.ipv4.ip_forward': '0',
+  'net.ipv6.conf.all.forwarding': '0',
+  'net.ipv4.conf.all.rp_filter': '0',
+  'net.ipv4.conf.default.rp_filter': '0',
+  'net.ipv4.conf.all.arp_ignore': '0',
+  'net.ipv4.conf.all.arp_announce': '0',
+  'net.ipv4.conf.all.arp_filter': '0',
+  'net.ipv4.conf.all.proxy_arp': '0',
+  'net.ipv4.conf.all.accept_redirects': '1',
+  'net.ipv4.conf.all.send_redirects': '1',
+  'net.ipv4.icmp_echo_ignore_all': '0',
+  'net.ipv4.icmp_echo_ignore_broadcasts': '1',
+  'net.ipv6.conf.all.disable_ipv6': '0',
+  'net.ipv6.conf.all.accept_dad': '0',
+  'net.ipv6.conf.default.accept_dad': '1',
+  'net.ipv6.conf.all.accept_ra': '1',
+  'net.ipv6.conf.all.proxy_ndp': '0',
+  'net.bridge.bridge-nf-call-iptables': '1',
+  'net.bridge.bridge-nf-call-ip6tables': '1',
+  'net.bridge.bridge-nf-call-arptables': '1',
+};
+
+/** Hands out document ids made from kernel names: only id characters, at most 64, unique. */
+export class IdMaker {
+  private used = new Set<string>();
+
+  /** A fresh id for `name` (e.g. "ns 1" -> "ns-1", a second "ns1" -> "ns1-2"). */
+  make(name: string): string {
+    const base = (name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'node').slice(0, 60);
+    let id = base;
+    for (let i = 2; this.used.has(id); i++) id = `${base}-${i}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+/** Forwarding and the other allowlisted sysctls of a namespace, as node fields. */
+export function nsSysctls(ns: KNamespace): { router: boolean; ipv6Forwarding: boolean; sysctls?: Sysctls } {
+  const s = ns.sysctls;
+  const router = s['net.ipv4.ip_forward'] === '1';
+  const ipv6Forwarding = s['net.ipv6.conf.all.forwarding'] === '1';
+  const out: Record<string, string> = {};
+  for (const key of SYSCTL_ALLOWLIST) {
+    const v = s[key];
+    if (v === undefined || v === FRESH_NS_SYSCTLS[key]) continue;
+    // Forwarding is expressed by the node kind (router, ipv6Forwarding) instead.
+    if (key === 'net.ipv4.ip_forward' && router) continue;
+    if (key === 'net.ipv6.conf.all.forwarding' && router) continue;
+    out[key] = v;
+  }
+  return { router, ipv6Forwarding, ...(Object.keys(out).length ? { sysctls: out as Sysctls } : {}) };
+}
+
+/** Routes and gateway of a namespace node; routes through interfaces left out are reported. */
+export function nsRoutes(ns: KNamespace, keptIfaces: ReadonlySet<string>, keptAddresses: readonly string[], dropped: (r: KRoute, why: string) => void): { routes: Route[]; gateway?: Gateway } {
+  const routes: Route[] = [];
+  const gateway: Gateway = {};
+  const defaults = (fam: 4 | 6) => ns.routes.filter((r) => r.to === 'default' && r.family === fam);
+  for (const r of ns.routes) {
+    if (r.via === undefined && r.dev === undefined) {
+      dropped(r, 'it has several next hops (multipath), which the file format cannot express');
+      continue;
+    }
+    if (r.dev !== undefined && !keptIfaces.has(r.dev)) {
+      dropped(r, `its interface ${r.dev} is not part of the imported lab`);
+      continue;
+    }
+    if (r.via !== undefined && !keptAddresses.some((a) => contains(a, r.via!))) {
+      dropped(r, `its next hop ${r.via} is not in a subnet of the interfaces imported with the namespace`);
+      continue;
+    }
+    const key = r.family === 4 ? 'ipv4' : 'ipv6';
+    // One plain default route per family is the node's gateway, as a user would draw it.
+    if (r.to === 'default' && r.via !== undefined && r.metric === undefined && defaults(r.family).length === 1) {
+      gateway[key] = r.via;
+      continue;
+    }
+    routes.push({
+      to: r.to,
+      ...(r.via !== undefined ? { via: r.via } : { dev: r.dev }),
+      ...(r.metric !== undefined ? { metric: r.metric } : {}),
+    });
+  }
+  return { routes, ...(gateway.ipv4 || gateway.ipv6 ? { gateway } : {}) };
+}
