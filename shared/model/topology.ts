@@ -34,6 +34,23 @@ export const Annotation = z
   .strict();
 export type Annotation = z.infer<typeof Annotation>;
 
+/** One step of a lesson: a title and Markdown text shown in the side panel. */
+export const LessonStep = z
+  .object({
+    title: z.string().describe('short title of the step'),
+    text: z.string().describe('Markdown text of the step'),
+  })
+  .strict();
+
+/** A lesson: step-by-step Markdown text that goes with the lab and its expectations. */
+export const Lesson = z
+  .object({
+    title: z.string().describe('title of the lesson'),
+    steps: z.array(LessonStep).min(1).describe('the steps, in order'),
+  })
+  .strict();
+export type Lesson = z.infer<typeof Lesson>;
+
 export const Topology = z
   .object({
     $schema: z.string().optional(),
@@ -44,6 +61,7 @@ export const Topology = z
     links: z.array(Link).default([]),
     expect: z.array(Expectation).default([]),
     annotations: z.array(Annotation).default([]),
+    lesson: Lesson.optional().describe('lesson text shown step by step (lesson files)'),
   })
   .strict();
 export type Topology = z.infer<typeof Topology>;

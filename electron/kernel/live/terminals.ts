@@ -1,0 +1,168 @@
+/**
+ * Terminals into a lab's namespaces: a real shell through a pty (node-pty),
+ * `ip netns exec NS bash -l` (or $SHELL, else sh), running as the process's
+ * user (root). Only namespaces the lab owns (owned.ts) and never the host.
+ *
+ * A watcher closes a terminal when its namespace goes away or is replaced
+ * (the lab was destroyed): the namespace's inode is checked every second,
+ * and closeLab() is called directly by lab:destroy.
+ */
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { netnsInode } from '../netns';
+import { PlainError } from '../plain-error';
+import { ownedNode, type LiveOptions } from './owned';
+
+/** The part of node-pty used here (loaded lazily: it is a native addon). */
+interface Pty {
+  onData(cb: (d: string) => void): { dispose(): void };
+  onExit(cb: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
+  write(d: string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+  pid: number;
+}
+type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
+
+let spawnPty: Promise<Spawn> | undefined;
+function loadPty(): Promise<Spawn> {
+  spawnPty ??= import('node-pty').then(
+    (m) => ((m as unknown as { spawn?: Spawn; default?: { spawn: Spawn } }).spawn ?? (m as unknown as { default: { spawn: Spawn } }).default.spawn),
+    (e: Error) => {
+      spawnPty = undefined;
+      throw new PlainError(`terminals need node-pty, which could not be loaded: ${e.message.split('\n')[0]}`);
+    },
+  );
+  return spawnPty;
+}
+
+/** The shell started in a terminal: bash when installed, else $SHELL, else sh. */
+export function shellArgv(): string[] {
+  if (existsSync('/bin/bash')) return ['/bin/bash', '-l'];
+  if (process.env.SHELL && existsSync(process.env.SHELL)) return [process.env.SHELL, '-l'];
+  return ['/bin/sh'];
+}
+
+export interface TerminalEvents {
+  output(id: string, data: string): void;
+  exit(id: string, code: number, reason?: string): void;
+}
+
+interface Term {
+  id: string;
+  lab: string;
+  nodeId: string;
+  ns: string;
+  inode: number;
+  pty: Pty;
+  events: TerminalEvents;
+  closed: boolean;
+}
+
+/** The most terminals open at once (each is a shell as root). */
+export const MAX_TERMINALS = 32;
+
+export class TerminalManager {
+  private readonly terms = new Map<string, Term>();
+  private watcher: NodeJS.Timeout | undefined;
+  constructor(private readonly o: LiveOptions = {}) {}
+
+  /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
+  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents): Promise<{ id: string; ns: string }> {
+    if (this.terms.size >= MAX_TERMINALS) throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
+    // Why: only a namespace this lab owns right now; the host and foreign namespaces are refused there.
+    const owned = await ownedNode(lab, nodeId, this.o);
+    const inode = await netnsInode(owned.ns);
+    if (inode === undefined) throw new PlainError(`namespace "${owned.ns}" disappeared`);
+    const spawn = await loadPty();
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` });
+    const pty = spawn('ip', ['netns', 'exec', owned.ns, ...shellArgv()], { name: 'xterm-256color', cols: clamp(cols, 2, 500), rows: clamp(rows, 2, 300), cwd: '/', env });
+    const id = randomBytes(8).toString('hex');
+    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false };
+    this.terms.set(id, term);
+    pty.onData((d) => events.output(id, d));
+    pty.onExit((e) => this.finish(term, e.exitCode));
+    this.watch();
+    return { id, ns: owned.ns };
+  }
+
+  private get(id: string): Term {
+    const t = this.terms.get(id);
+    if (!t) throw new PlainError(`there is no open terminal "${id}"`);
+    return t;
+  }
+
+  input(id: string, data: string): void {
+    this.get(id).pty.write(data);
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    this.get(id).pty.resize(clamp(cols, 2, 500), clamp(rows, 2, 300));
+  }
+
+  close(id: string, reason?: string): void {
+    const t = this.get(id);
+    this.kill(t, reason);
+  }
+
+  /** Closes every terminal of a lab (called when the lab is destroyed). */
+  closeLab(lab: string, reason = `lab "${lab}" was destroyed`): void {
+    for (const t of [...this.terms.values()]) if (t.lab === lab) this.kill(t, reason);
+  }
+
+  closeAll(): void {
+    for (const t of [...this.terms.values()]) this.kill(t, 'netplumb is closing');
+  }
+
+  /** Open terminals (for tests and the page's tab list). */
+  list(): { id: string; lab: string; nodeId: string; ns: string }[] {
+    return [...this.terms.values()].map(({ id, lab, nodeId, ns }) => ({ id, lab, nodeId, ns }));
+  }
+
+  private kill(t: Term, reason?: string) {
+    if (t.closed) return;
+    t.closed = true;
+    this.terms.delete(t.id);
+    try {
+      t.pty.kill('SIGHUP');
+    } catch {
+      // Already gone.
+    }
+    t.events.exit(t.id, -1, reason);
+    this.stopWatchIfIdle();
+  }
+
+  private finish(t: Term, code: number) {
+    if (t.closed) return;
+    t.closed = true;
+    this.terms.delete(t.id);
+    t.events.exit(t.id, code);
+    this.stopWatchIfIdle();
+  }
+
+  private watch() {
+    if (this.watcher) return;
+    this.watcher = setInterval(() => {
+      void (async () => {
+        for (const t of [...this.terms.values()]) {
+          // Why: a shell must not outlive its lab; a re-created namespace of the same name is a different one.
+          if ((await netnsInode(t.ns)) !== t.inode) this.kill(t, `namespace "${t.ns}" is gone (the lab was destroyed)`);
+        }
+      })();
+    }, 1000);
+    this.watcher.unref();
+  }
+
+  private stopWatchIfIdle() {
+    if (this.terms.size === 0 && this.watcher) {
+      clearInterval(this.watcher);
+      this.watcher = undefined;
+    }
+  }
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.floor(n)));
+}
