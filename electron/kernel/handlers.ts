@@ -21,6 +21,16 @@ import {
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { listExamples, readExample } from './examples';
+import { checkDocument } from './live/check';
+import { setLinkState, setNetem } from './live/link-edit';
+import { listLessons, readLesson } from './live/lessons';
+import { pingInLab } from './live/ping';
+import { liveServices } from './live/services';
+import { readTables } from './live/tables';
+import { traceDocument } from './live/trace';
+import { tracerouteInLab } from './live/traceroute';
+import path from 'node:path';
+import { runningAsRoot } from './privilege';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
 import type { Runner } from './runner';
 
@@ -35,6 +45,8 @@ export interface HandlerContext {
   runDir?: string;
   /** Where the shipped example topologies are. */
   examplesDir: string;
+  /** Where the shipped lessons are (default: lessons/ next to examples/). */
+  lessonsDir?: string;
   /** How kernel work gets its privileges, and the notice to show for it. */
   privilege: () => Promise<{ privilege: 'root' | 'helper' | 'none'; notice?: string }>;
   /** Which kernel features this machine has. */
@@ -58,6 +70,28 @@ function engineOptions(ctx: HandlerContext, extra: Partial<EngineOptions> = {}):
   return o;
 }
 
+/** Options for the live lab modules (kernel/live/). */
+function liveOptions(ctx: HandlerContext): { runner?: Runner; runDir?: string } {
+  return { ...(ctx.runner ? { runner: ctx.runner } : {}), ...(ctx.runDir ? { runDir: ctx.runDir } : {}) };
+}
+
+/**
+ * Live lab work (shells, pings, captures, table reads) runs in this process
+ * and needs root. Why a refusal rather than the helper: the helper's closed
+ * list of operations does not include them yet, and a half-privileged
+ * attempt would only produce confusing kernel errors.
+ */
+function needRoot(ctx: HandlerContext): void {
+  if (!ctx.runner && !runningAsRoot()) {
+    throw new PlainError('live lab tools (terminals, ping, tables, captures, step mode) need netplumb to run as root here, e.g. "sudo netplumb serve"');
+  }
+}
+
+const live = (ctx: HandlerContext) => {
+  needRoot(ctx);
+  return liveServices(liveOptions(ctx));
+};
+
 function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
   return async (req, ctx) => {
     const h = ctx.desktop?.[channel] as ((r: Parsed<C>) => Promise<Response<C>>) | undefined;
@@ -65,6 +99,8 @@ function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
     return h(req);
   };
 }
+
+const lessonsDir = (ctx: HandlerContext) => ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons');
 
 /** Every contract channel, once, mapped to what it does. */
 export const handlers: { [C in Channel]: Handler<C> } = {
@@ -83,7 +119,13 @@ export const handlers: { [C in Channel]: Handler<C> } = {
       engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) }),
     ),
   'topology:status': async (req, ctx) => ctx.engine.statusDocument(req.topology, engineOptions(ctx)),
-  'lab:destroy': async (req, ctx) => ctx.engine.destroyLab(req.lab, engineOptions(ctx)),
+  'lab:destroy': async (req, ctx) => {
+    const r = await ctx.engine.destroyLab(req.lab, engineOptions(ctx));
+    // Terminals must not outlive their lab (the namespace watcher would catch it within a second too).
+    liveServices(liveOptions(ctx)).terminals.closeLab(req.lab);
+    liveServices(liveOptions(ctx)).rates.forget(req.lab);
+    return r;
+  },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
   'examples:list': async (_req, ctx) => ({
     examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
@@ -93,6 +135,39 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const ex = await readExample(ctx.examplesDir, req.id);
     if (!ex) throw new PlainError(`there is no example called "${req.id}"`);
     return ex;
+  },
+  'lab:check': async (req, ctx) => (needRoot(ctx), checkDocument(req.topology, liveOptions(ctx))),
+  'lab:ping': async (req, ctx) => (needRoot(ctx), pingInLab(req.lab, req.from, req.to, { ...liveOptions(ctx), ...(req.count ? { count: req.count } : {}) })),
+  'lab:traceroute': async (req, ctx) => (needRoot(ctx), tracerouteInLab(req.lab, req.from, req.to, liveOptions(ctx))),
+  'lab:tables': async (req, ctx) => (needRoot(ctx), readTables(req.lab, req.nodeId, liveOptions(ctx))),
+  'lab:live': async (req, ctx) => live(ctx).rates.sample(req.lab),
+  // Link edits go through the engine (in process or the helper), like Apply.
+  'lab:link-state': async (req, ctx) => setLinkState(ctx.engine, req.topology, req.linkId, req.up, req.end, engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) })),
+  'lab:netem': async (req, ctx) => setNetem(ctx.engine, req.topology, req.linkId, req.end, req.netem, engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) })),
+  'lab:capture-start': async (req, ctx) => {
+    const svc = live(ctx);
+    const info = await svc.captures.start(req.lab, req.linkId, req.end);
+    svc.captureListeners.set(info.id, (s) => ctx.emit?.('capture:stopped', s));
+    return info;
+  },
+  'lab:capture-stop': async (req, ctx) => live(ctx).captures.stop(req.id),
+  'lab:trace': async (req, ctx) => (needRoot(ctx), traceDocument(req.topology, req.from, req.to, { ...liveOptions(ctx), ...(req.fresh !== undefined ? { fresh: req.fresh } : {}) })),
+  'term:open': async (req, ctx) =>
+    live(ctx).terminals.open(req.lab, req.nodeId, req.cols, req.rows, {
+      output: (id, data) => ctx.emit?.('term:output', { id, data }),
+      exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
+    }),
+  'term:input': async (req, ctx) => (live(ctx).terminals.input(req.id, req.data), {}),
+  'term:resize': async (req, ctx) => (live(ctx).terminals.resize(req.id, req.cols, req.rows), {}),
+  'term:close': async (req, ctx) => (live(ctx).terminals.close(req.id), {}),
+  'lessons:list': async (_req, ctx) => ({
+    lessons: (await listLessons(lessonsDir(ctx))).map(({ id, title, description, steps }) => ({ id, title, steps, ...(description ? { description } : {}) })),
+  }),
+  'lessons:get': async (req, ctx) => {
+    // Why: the id is looked up in the listing, never joined into a path (see live/lessons.ts).
+    const l = await readLesson(lessonsDir(ctx), req.id);
+    if (!l) throw new PlainError(`there is no lesson called "${req.id}"`);
+    return l;
   },
   'document:state': desktopOnly('document:state'),
   'file:open': desktopOnly('file:open'),

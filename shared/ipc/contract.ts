@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { Change, DriftItem } from '../plan/change';
+import { Netem } from '../model/link';
 
 /** Problems travel as plain data (see validate/problem.ts). */
 export const ProblemSchema = z.object({
@@ -51,6 +52,113 @@ export const ApplyResult = z.object({
   failedStep: z.number().optional(),
   rolledBack: z.boolean().optional(),
   durationMs: z.number(),
+});
+
+// ---- Live lab (issue 6): schemas shared by the channels below. ----
+/** A node or link id of the document (never a kernel name: the kernel side maps it and checks ownership). */
+const DocId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'an id of the document');
+const EndKey = z.enum(['a', 'b']);
+/** Terminal/capture handles are random hex issued by the kernel side. */
+const Handle = z.string().regex(/^[0-9a-f]{8,32}$/, 'a handle issued by netplumb');
+const Counters = z.object({ bytes: z.number(), packets: z.number() });
+
+export const CheckResultSchema = z.object({
+  index: z.number(),
+  from: z.string(),
+  to: z.string(),
+  reach: z.boolean(),
+  label: z.string(),
+  status: z.enum(['pass', 'fail', 'error']),
+  reached: z.boolean().optional(),
+  detail: z.string(),
+});
+
+export const PingResultSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  sent: z.number(),
+  received: z.number(),
+  lossPercent: z.number(),
+  rtt: z.object({ min: z.number(), avg: z.number(), max: z.number() }).optional(),
+  reached: z.boolean(),
+  summary: z.string(),
+  output: z.string(),
+});
+
+export const NodeTablesSchema = z.object({
+  lab: z.string(),
+  nodeId: z.string(),
+  kind: z.enum(['namespace', 'router', 'bridge']),
+  ns: z.string(),
+  at: z.number(),
+  interfaces: z.array(
+    z.object({
+      name: z.string(),
+      up: z.boolean(),
+      operstate: z.string(),
+      mac: z.string().optional(),
+      mtu: z.number().optional(),
+      master: z.string().optional(),
+      addresses: z.array(z.string()),
+      rx: Counters,
+      tx: Counters,
+    }),
+  ),
+  routes: z.array(z.object({ dst: z.string(), family: z.union([z.literal(4), z.literal(6)]), via: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), scope: z.string().optional(), metric: z.number().optional() })),
+  neighbours: z.array(z.object({ address: z.string(), mac: z.string().optional(), dev: z.string(), state: z.array(z.string()) })),
+  fdb: z.array(z.object({ mac: z.string(), port: z.string(), vlan: z.number().optional() })),
+});
+
+const Rate = z.object({ bytesPerSec: z.number(), packetsPerSec: z.number() });
+export const LiveSampleSchema = z.object({
+  lab: z.string(),
+  at: z.number(),
+  intervalSec: z.number(),
+  links: z.array(z.object({ linkId: z.string(), up: z.boolean(), aToB: Rate, bToA: Rate, totals: z.object({ aTxBytes: z.number(), bTxBytes: z.number() }) })),
+});
+
+/** Answer of lab:link-state and lab:netem: the changed document (keep it) and the apply outcome. */
+const LinkEditResponse = z.object({ topology: z.unknown(), problems: z.array(ProblemSchema), result: ApplyResult.optional() });
+
+export const CaptureInfoSchema = z.object({ id: z.string(), lab: z.string(), linkId: z.string(), end: EndKey, iface: z.string(), ns: z.string(), path: z.string() });
+export const CaptureStoppedSchema = CaptureInfoSchema.extend({
+  bytes: z.number(),
+  packets: z.number().optional(),
+  reason: z.enum(['stopped', 'limit', 'failed']),
+  message: z.string().optional(),
+});
+
+export const TraceResultSchema = z.object({
+  lab: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reached: z.boolean(),
+  hops: z.array(
+    z.object({
+      step: z.number(),
+      t: z.number(),
+      nodeId: z.string(),
+      iface: z.string(),
+      linkId: z.string(),
+      direction: z.enum(['in', 'out']),
+      kind: z.string(),
+      srcMac: z.string(),
+      dstMac: z.string(),
+      frame: z.string(),
+      explanation: z.string(),
+      decidedBy: z.string().optional(),
+    }),
+  ),
+  learned: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+
+export const TracerouteResultSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  reached: z.boolean(),
+  method: z.string(),
+  hops: z.array(z.object({ ttl: z.number(), address: z.string().optional(), nodeId: z.string().optional(), rttMs: z.number().optional(), kind: z.enum(['time-exceeded', 'reply', 'none', 'unreachable']) })),
 });
 
 export const contract = {
@@ -99,6 +207,82 @@ export const contract = {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
     response: z.object({ text: z.string(), fileName: z.string() }),
   },
+  // ---- Live lab (issue 6). Every request names a lab and document ids; the
+  // kernel side maps them to namespaces the lab owns and refuses the rest. ----
+  /** Runs the document's expectations against its applied lab (2 bounded pings per line). */
+  'lab:check': {
+    request: z.object({ topology: Doc }),
+    response: z.object({ lab: z.string(), results: z.array(CheckResultSchema), passed: z.number(), failed: z.number(), errors: z.number(), ok: z.boolean() }),
+  },
+  /** Pings from a namespace/router node to a node id or an address inside the lab. */
+  'lab:ping': {
+    request: z.object({ lab: LabName, from: DocId, to: z.string().min(1).max(64), count: z.number().int().min(1).max(20).optional() }),
+    response: PingResultSchema,
+  },
+  /** TTL walk (ping -t) from a node to a node or lab address, at most 8 hops. */
+  'lab:traceroute': {
+    request: z.object({ lab: LabName, from: DocId, to: z.string().min(1).max(64) }),
+    response: TracerouteResultSchema,
+  },
+  /** A node's live tables (addresses, routes, neighbours, learned FDB, counters); cheap enough to poll every second. */
+  'lab:tables': {
+    request: z.object({ lab: LabName, nodeId: DocId }),
+    response: NodeTablesSchema,
+  },
+  /** Link traffic rates per direction since the previous call (for the link animation; poll about once a second). */
+  'lab:live': {
+    request: z.object({ lab: LabName }),
+    response: LiveSampleSchema,
+  },
+  /** Sets a link (or one end) down/up in the document and applies just that. */
+  'lab:link-state': {
+    request: z.object({ topology: Doc, linkId: DocId, end: EndKey.optional(), up: z.boolean() }),
+    response: LinkEditResponse,
+  },
+  /** Replaces netem on one end (null: removed) in the document and applies just that. */
+  'lab:netem': {
+    request: z.object({ topology: Doc, linkId: DocId, end: EndKey, netem: Netem.nullable() }),
+    response: LinkEditResponse,
+  },
+  /** Starts a pcap capture on one end of a link; `capture:stopped` follows. */
+  'lab:capture-start': {
+    request: z.object({ lab: LabName, linkId: DocId, end: EndKey }),
+    response: CaptureInfoSchema,
+  },
+  'lab:capture-stop': {
+    request: z.object({ id: Handle }),
+    response: CaptureStoppedSchema,
+  },
+  /** Step mode: one ping, captured on every lab interface, explained hop by hop. */
+  'lab:trace': {
+    request: z.object({ topology: Doc, from: DocId, to: z.string().min(1).max(64), fresh: z.boolean().optional() }),
+    response: TraceResultSchema,
+  },
+  /** Opens a shell in a namespace the lab owns; output arrives as `term:output` events. */
+  'term:open': {
+    request: z.object({ lab: LabName, nodeId: DocId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
+    response: z.object({ id: z.string(), ns: z.string() }),
+  },
+  'term:input': {
+    request: z.object({ id: Handle, data: z.string().max(64 * 1024) }),
+    response: z.object({}),
+  },
+  'term:resize': {
+    request: z.object({ id: Handle, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
+    response: z.object({}),
+  },
+  'term:close': {
+    request: z.object({ id: Handle }),
+    response: z.object({}),
+  },
+  'lessons:list': {
+    request: z.object({}),
+    response: z.object({ lessons: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional(), steps: z.number() })) }),
+  },
+  'lessons:get': {
+    request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
+    response: z.object({ text: z.string(), fileName: z.string() }),
+  },
   // Desktop-only channels (native dialogs and the window); browser mode answers
   // them with a plain-words refusal and uses the browser's pickers/downloads.
   /** Tell the window what is open, for its title and the "unsaved changes" prompt. */
@@ -143,6 +327,12 @@ export const events = {
   'menu:command': z.object({ command: z.enum(MENU_COMMANDS), exampleId: z.string().optional() }),
   /** The main process opened a file (Open Recent, Import from the menu, a file given on the command line). */
   'file:opened': z.object({ text: z.string(), fileName: z.string(), purpose: z.enum(['open', 'import']) }),
+  /** Terminal output (UTF-8 text as the pty produced it). */
+  'term:output': z.object({ id: z.string(), data: z.string() }),
+  /** A terminal ended: the shell exited (its code) or netplumb closed it (code -1, reason). */
+  'term:exit': z.object({ id: z.string(), code: z.number(), reason: z.string().optional() }),
+  /** A capture ended (stopped, limit reached, or tcpdump failed); the pcap file is at `path`. */
+  'capture:stopped': CaptureStoppedSchema,
 } as const;
 
 export type Contract = typeof contract;
