@@ -51,8 +51,9 @@ export function jobScript(j: JobSpec): string {
     `cd ${proj} || exit 125`,
     // Output through a pipe, not the console tty: the host reads it through a pipe too,
     // and tools then print plain lines instead of terminal animations.
-    'mkfifo /tmp/.job-output && cat /tmp/.job-output & catpid=$!',
-    'sleep 0.1',
+    // (Writing to the fifo blocks until cat has it open: no output is lost.)
+    'mkfifo /tmp/.job-output || exit 125',
+    'cat /tmp/.job-output & catpid=$!',
     `${j.command.map(shQuote).join(' ')} > /tmp/.job-output 2>&1`,
     'code=$?',
     'wait $catpid',

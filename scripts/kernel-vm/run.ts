@@ -10,7 +10,7 @@
  * Environment: NETPLUMB_VM_TIMEOUT (seconds, default 900), NETPLUMB_VM_MEMORY (MB,
  * default 2048), NETPLUMB_VM_CPUS (default 2). See scripts/kernel-vm/README.md.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSummary, parseMarker, verdict, type Counts } from './console';
@@ -39,6 +39,19 @@ function numberEnv(name: string, fallback: number): number {
   return n;
 }
 
+/** Job scripts left by wrappers that were killed (their pid is gone); running ones are kept. */
+function removeStaleJobs() {
+  for (const f of readdirSync(cacheDir)) {
+    const pid = Number(/^job-(\d+)\.sh$/.exec(f)?.[1]);
+    if (!pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(cacheDir, f), { force: true });
+    }
+  }
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const custom = args[0] === '--cmd';
@@ -61,6 +74,7 @@ async function main() {
   log(`kernel-vm: kernel ${deps.kernelVersion}, initramfs ${img.built ? 'built' : 'cached'} (${img.modules.join(' ')})`);
 
   mkdirSync(cacheDir, { recursive: true });
+  removeStaleJobs();
   const job = join(cacheDir, `job-${process.pid}.sh`);
   const forceColor: Record<string, string> = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' };
   writeFileSync(job, jobScript({ projectDir, command, env: forceColor }), { mode: 0o755 });
