@@ -8,7 +8,11 @@ import { editorStore } from './editor';
 import { selectDirty } from '../store/store';
 import { toast, useUi } from './ui-store';
 
-const isDesktop = () => useUi.getState().info?.mode === 'electron';
+/** The desktop app (native dialogs), known from app:info, or from the preload's API before it answers. */
+const isDesktop = () => {
+  const info = useUi.getState().info;
+  return info ? info.mode === 'electron' : typeof window !== 'undefined' && !!window.netplumb;
+};
 
 /** Runs `then` now, or after the user agrees to lose unsaved changes. */
 export function confirmDiscard(then: () => void): void {

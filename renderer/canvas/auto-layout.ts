@@ -23,6 +23,8 @@ export async function layoutPositions(doc: Topology, sizes: Record<string, { wid
       'elk.spacing.nodeNode': '48',
       'elk.layered.spacing.nodeNodeBetweenLayers': '80',
       'elk.spacing.componentComponent': '80',
+      // Unconnected parts are packed side by side rather than in one tall column.
+      'elk.aspectRatio': '3',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     },
     children: doc.nodes.map((n) => ({ id: n.id, width: sizes[n.id]?.width ?? 150, height: sizes[n.id]?.height ?? 60 })),

@@ -19,7 +19,12 @@ export function GeneratorDialog() {
   const valid = Number.isInteger(count) && count >= 1 && count <= GENERATOR_MAX;
   const insert = () => {
     if (!valid) return;
-    editorStore.getState().generate({ shape, hub, count }, viewCentre(flow));
+    // Beside what is already drawn, never on top of it.
+    const nodes = editorStore.getState().doc.nodes.filter((n) => n.position);
+    const origin = nodes.length
+      ? { x: Math.max(...nodes.map((n) => n.position!.x)) + 420 + (shape === 'ring' || shape === 'star' ? Math.max(220, count * 30) : 0), y: nodes.reduce((a, n) => a + n.position!.y, 0) / nodes.length }
+      : viewCentre(flow);
+    editorStore.getState().generate({ shape, hub, count }, origin);
     close();
     setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2, duration: 200 }), 50);
   };

@@ -56,7 +56,7 @@ function hubPositions(shape: GeneratorShape, hubs: number, origin: Position): Po
   const out: Position[] = [];
   for (let i = 0; i < hubs; i++) {
     if (shape === 'ring' || (shape === 'star' && hubs === 1)) {
-      const r = shape === 'star' ? 0 : Math.max(160, hubs * 40);
+      const r = shape === 'star' ? 0 : Math.max(220, hubs * 60);
       const a = (2 * Math.PI * i) / hubs;
       out.push({ x: origin.x + r * Math.cos(a), y: origin.y + r * Math.sin(a) });
     } else if (shape === 'tree') {
@@ -99,7 +99,7 @@ export function generate(doc: Topology, spec: GeneratorSpec, origin: Position): 
       p = { x: hp.x + r * Math.cos(a), y: hp.y + r * Math.sin(a) };
     } else if (spec.shape === 'ring') {
       const a = (2 * Math.PI * h) / g.hubs;
-      p = { x: hp.x + 140 * Math.cos(a), y: hp.y + 140 * Math.sin(a) };
+      p = { x: hp.x + 200 * Math.cos(a), y: hp.y + 160 * Math.sin(a) };
     } else {
       p = { x: hp.x + (spec.shape === 'tree' ? (k - 0.5) * 150 : 0), y: hp.y + 160 };
     }
