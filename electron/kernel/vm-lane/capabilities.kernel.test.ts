@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCapabilities } from '../capabilities';
 import { execaRunner } from '../runner';
-import { inKernelVm, isRoot } from './lab';
+import { inKernelVm, isRoot, pingCommand } from './lab';
 import { laneFeatures } from './probe';
 
 describe('kernel capability check', () => {
@@ -25,10 +25,11 @@ describe('kernel capability check', () => {
     }
   });
 
-  // In the lane a missing feature would turn every test above into a silent skip.
+  // In the lane a missing feature (or ping) would turn the lane's tests into silent skips.
   it.runIf(inKernelVm)('the VM lane kernel provides netem, VLAN filtering and 802.1Q', async () => {
     const [caps, probe] = await Promise.all([detectCapabilities(execaRunner), laneFeatures()]);
     expect(probe, JSON.stringify(probe.why)).toMatchObject({ netem: true, bridgeVlanFiltering: true, vlan8021q: true });
     expect(caps.features).toMatchObject({ netem: true, bridgeVlanFiltering: true, vlan8021q: true });
+    expect(await pingCommand(), 'the lane tests measure with ping').toBeDefined();
   });
 });

@@ -4,11 +4,14 @@
  * root namespace is never touched), two veth pairs, ping both ways, MACs learned.
  */
 import { describe, expect, it } from 'vitest';
-import { isRoot, Lab } from './lab';
+import { isRoot, Lab, noPingReason } from './lab';
+
+const noPing = await noPingReason();
 
 describe('classic lab (real kernel)', () => {
   it('two namespaces on a bridge reach each other and the bridge learns their MACs', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const lab = new Lab();
     try {
       const [ns1, ns2, sw] = await lab.netns(3);

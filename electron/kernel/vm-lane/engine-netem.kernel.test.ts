@@ -14,10 +14,11 @@ import { describe, expect, it } from 'vitest';
 import type { Netem } from '../../../shared/model';
 import { applyDocument, destroyLab } from '../engine';
 import { execaRunner } from '../runner';
-import { isRoot, Lab, median, uniqueName } from './lab';
+import { isRoot, Lab, median, uniqueName, noPingReason } from './lab';
 import { laneFeatures, missingReason } from './probe';
 
 const features = await laneFeatures();
+const noPing = await noPingReason();
 
 function lab(name: string, left: string, right: string, netem?: Netem) {
   return {
@@ -40,6 +41,7 @@ function lab(name: string, left: string, right: string, netem?: Netem) {
 describe('netem through the engine (real kernel)', () => {
   it('applies a delay, changes it live to more delay and to total loss, and removes it', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const why = missingReason(features, 'netem');
     ctx.skip(!!why, why);
     const name = `netem-${randomBytes(3).toString('hex')}`;

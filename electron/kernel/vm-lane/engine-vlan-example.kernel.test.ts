@@ -15,10 +15,11 @@ import { parse as parseYaml } from 'yaml';
 import { parseTopology, type Topology } from '../../../shared/model';
 import { applyDocument, destroyLab } from '../engine';
 import { execaRunner } from '../runner';
-import { isRoot, Lab } from './lab';
+import { isRoot, Lab, noPingReason } from './lab';
 import { laneFeatures, missingReason } from './probe';
 
 const features = await laneFeatures();
+const noPing = await noPingReason();
 const EXAMPLE = new URL('../../../examples/vlan-bridge.yaml', import.meta.url);
 
 /** The example with a unique suffix on the lab, node and root-namespace interface names. */
@@ -44,6 +45,7 @@ function uniqueCopy(t: Topology, suffix: string): Topology {
 describe('examples/vlan-bridge.yaml through the engine (real kernel)', () => {
   it('applies, the ports carry the planned VLANs, every expectation holds, and destroy removes it', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const why = missingReason(features, 'bridgeVlanFiltering');
     ctx.skip(!!why, why);
 

@@ -28,11 +28,20 @@ export async function must(argv: readonly string[], runner: Runner = execaRunner
   return r;
 }
 
-let pingArgv: Promise<string[]> | undefined;
-/** iputils ping when installed, else busybox's applet (same options and reply lines). */
-function pingCommand(runner: Runner): Promise<string[]> {
-  pingArgv ??= runner(['ping', '-V']).then((r) => (r.exitCode === 127 ? ['busybox', 'ping'] : ['ping']));
+let pingArgv: Promise<string[] | undefined> | undefined;
+/** iputils ping when installed, else busybox's applet (same options and reply lines), else undefined. */
+export function pingCommand(runner: Runner = execaRunner): Promise<string[] | undefined> {
+  pingArgv ??= (async () => {
+    if ((await runner(['ping', '-V'])).exitCode !== 127) return ['ping'];
+    if ((await runner(['busybox', 'ping', '--help'])).exitCode !== 127) return ['busybox', 'ping'];
+    return undefined;
+  })();
   return pingArgv;
+}
+
+/** The skip reason when there is no ping to measure with (undefined when there is one). */
+export async function noPingReason(): Promise<string | undefined> {
+  return (await pingCommand()) ? undefined : 'needs ping (apt-get install iputils-ping, or busybox)';
 }
 
 /** Result of a ping: reply round-trip times in ms (one per reply) and packets sent/received. */
@@ -110,7 +119,9 @@ export class Lab {
   /** Pings `addr` from inside `ns` (an address of another namespace of this lab). */
   async ping(ns: string, addr: string, opts: { count?: number; intervalS?: number; waitS?: number } = {}): Promise<PingResult> {
     const count = opts.count ?? 3;
-    const argv = [...(await pingCommand(this.runner)), '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.waitS ?? 2), addr];
+    const ping = await pingCommand(this.runner);
+    if (!ping) throw new Error('no ping command (iputils-ping or busybox)');
+    const argv = [...ping, '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.waitS ?? 2), addr];
     const r = await this.runner(['ip', 'netns', 'exec', ns, ...argv], { timeoutMs: 60_000 });
     return parsePing(`${r.stdout}\n${r.stderr}`, r.exitCode);
   }

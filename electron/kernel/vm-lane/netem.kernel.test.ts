@@ -8,10 +8,11 @@
  * applied in both directions, which would add 2 x D).
  */
 import { describe, expect, it } from 'vitest';
-import { isRoot, Lab, median } from './lab';
+import { isRoot, Lab, median, noPingReason } from './lab';
 import { laneFeatures, missingReason } from './probe';
 
 const features = await laneFeatures();
+const noPing = await noPingReason();
 const BELOW = 10;
 const ABOVE = 60;
 
@@ -32,6 +33,7 @@ function expectAddedDelay(rtts: number[], baselineMs: number, delayMs: number) {
 describe('netem on a veth link (real kernel)', () => {
   it('adds delay, changes live to more delay and to total loss, and is removed cleanly', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const why = missingReason(features, 'netem');
     ctx.skip(!!why, why);
     const lab = new Lab();

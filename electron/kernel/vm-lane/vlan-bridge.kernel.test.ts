@@ -5,16 +5,18 @@
  * Needs CONFIG_BRIDGE_VLAN_FILTERING: skipped with the reason elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import { isRoot, Lab } from './lab';
+import { isRoot, Lab, noPingReason } from './lab';
 import { laneFeatures, missingReason } from './probe';
 
 const features = await laneFeatures();
+const noPing = await noPingReason();
 
 type VlanShow = { ifname: string; vlans?: { vlan: number; flags?: string[] }[] }[];
 
 describe('VLAN-filtering bridge (real kernel)', () => {
   it('keeps VLAN 10 and VLAN 20 apart across access ports and a tagged trunk', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const why = missingReason(features, 'bridgeVlanFiltering');
     ctx.skip(!!why, why);
     const lab = new Lab();

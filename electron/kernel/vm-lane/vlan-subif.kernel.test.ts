@@ -4,16 +4,18 @@
  * Needs the 8021q module: skipped with the reason elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import { isRoot, Lab } from './lab';
+import { isRoot, Lab, noPingReason } from './lab';
 import { laneFeatures, missingReason } from './probe';
 
 const features = await laneFeatures();
+const noPing = await noPingReason();
 
 type LinkStats = { ifname: string; linkinfo?: { info_kind?: string; info_data?: { id?: number; protocol?: string } }; stats64?: { rx?: { packets?: number } } }[];
 
 describe('802.1Q sub-interfaces (real kernel)', () => {
   it('carries traffic on eth0.10 between two namespaces and keeps different VLAN ids apart', async (ctx) => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
+    ctx.skip(!!noPing, noPing);
     const why = missingReason(features, 'vlan8021q');
     ctx.skip(!!why, why);
     const lab = new Lab();
