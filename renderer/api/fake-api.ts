@@ -81,7 +81,8 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
     return [...del, ...add].map((c, step) => ({ ...c, step }));
   };
 
-  const handlers: { [C in Channel]: (req: Request<C>) => Promise<Result<Response<C>>> } = {
+  // Channels the demo does not do (live lab tools, terminals...) answer with a plain-words refusal.
+  const handlers: { [C in Channel]?: (req: Request<C>) => Promise<Result<Response<C>>> } = {
     'app:info': async () => ok({ mode: opts.mode ?? 'browser', version: '0.0.0-fake', privilege: 'none', notice: opts.notice ?? 'Demo mode: a fake kernel side; nothing is applied to this machine.', capabilities: { netem: false }, missing: opts.missing ?? [] }),
     'topology:validate': async (req) => ok({ problems: parse(req.topology).problems }),
     'topology:plan': async (req) => {
@@ -148,7 +149,9 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
     api[ch] = async (req: unknown) => {
       const parsed = contract[ch].request.safeParse(req);
       if (!parsed.success) return { ok: false, error: `bad request for ${ch}` };
-      return (handlers[ch] as (r: unknown) => Promise<unknown>)(parsed.data);
+      const h = handlers[ch] as ((r: unknown) => Promise<unknown>) | undefined;
+      if (!h) return { ok: false, error: `the demo kernel side cannot do ${ch}` };
+      return h(parsed.data);
     };
   }
   return api as unknown as NetplumbApi & { applied(): Map<string, Obj[]> };
