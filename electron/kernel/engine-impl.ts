@@ -37,20 +37,14 @@ function scopeFor(desired: Resolved, record: LabRecord | null, full: boolean): s
   return [...names].filter((n) => JSON.stringify(desired.state.namespaces[n]) !== JSON.stringify(recorded.state.namespaces[n]));
 }
 
-/** Namespaces of the record whose inode is unchanged: ours even if their mark is missing. */
-async function ownedByRecord(record: LabRecord | null): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const [name, ino] of Object.entries(record?.namespaces ?? {})) if ((await netnsInode(name)) === ino) out.add(name);
-  return out;
-}
-
 interface Prepared {
   topology: Topology;
   desired: Resolved;
   record: LabRecord | null;
   live: KState;
   existing: Set<string>;
-  owned: Set<string>;
+  /** The lab's namespaces not read this time (unchanged since the last apply). */
+  skipped: Set<string>;
 }
 
 async function prepare(topology: Topology, store: LabStore, runner: Runner, full: boolean): Promise<Prepared> {
@@ -59,7 +53,9 @@ async function prepare(topology: Topology, store: LabStore, runner: Runner, full
   const existing = new Set(await listNetns());
   const scope = scopeFor(desired, record, full).filter((n) => existing.has(n));
   const live = await readFor(runner, desired, scope);
-  return { topology, desired, record, live, existing, owned: await ownedByRecord(record) };
+  const read = new Set(scope);
+  const skipped = new Set(Object.keys(record?.namespaces ?? {}).filter((n) => existing.has(n) && !read.has(n)));
+  return { topology, desired, record, live, existing, skipped };
 }
 
 /** Validation + kernel capability check; problems mean nothing may run. */
@@ -92,7 +88,7 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   const topology = c.topology;
   return withLab(topology.name, o, async (store) => {
     const p = await prepare(topology, store, runner, o.refresh ?? true);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
   });
 }
@@ -106,7 +102,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   const lab = topology.name;
   return withLab(lab, o, async (store) => {
     const p = await prepare(topology, store, runner, o.refresh ?? false);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
     const changes = r.changes;
     const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
@@ -160,9 +156,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
 async function writeRecord(store: LabStore, topology: Topology, p: Prepared, o: EngineOptions & { file?: string }) {
   const namespaces: Record<string, number> = {};
   for (const n of nsKeys(p.desired.state)) {
-    // Namespaces the record already knows (and that were not re-created) keep their inode.
-    const known = p.owned.has(n) ? p.record?.namespaces[n] : undefined;
-    const ino = known ?? (await netnsInode(n));
+    const ino = await netnsInode(n);
     if (ino !== undefined) namespaces[n] = ino;
   }
   store.writeRecord({ lab: topology.name, topology, appliedAt: new Date().toISOString(), namespaces, ...(o.file ? { file: o.file } : {}) });
@@ -175,7 +169,7 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
   const topology = c.topology;
   return withLab(topology.name, o, async (store) => {
     const p = await prepare(topology, store, runner, true);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, ownedNamespaces: p.owned });
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
     const applied = p.record !== null || nsKeys(p.live).some((n) => p.live.namespaces[n].mark !== undefined);
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
     const drift = driftFromChanges(r.changes);
@@ -189,14 +183,13 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
     const names = record ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : []) : await listNetns();
     const existing = new Set(await listNetns());
-    const owned = await ownedByRecord(record);
-    // Namespaces the record identifies by inode are known to be ours: no need to
-    // read them (their interfaces die with them); the others are read for their mark.
-    const toRead = [...new Set(names)].filter((n) => existing.has(n) && !owned.has(n));
+    // Only the mark proves ownership: a namespace's inode number is reused by
+    // the kernel, so a namespace made by someone else after ours was deleted
+    // could carry the recorded inode. Every candidate is read for its mark.
+    const toRead = [...new Set(names)].filter((n) => existing.has(n));
     const live = await readLive(runner, { namespaces: toRead, includeRoot: true, peerNames: false });
-    for (const n of owned) live.namespaces[n] ??= { name: n, sysctls: {}, ifaces: {}, routes: [] };
-    const r = plan(emptyLab(lab), live, { existingNamespaces: existing, ownedNamespaces: owned });
-    const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels, owned) });
+    const r = plan(emptyLab(lab), live, { existingNamespaces: existing });
+    const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
     if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
     await waitUntilGone(runner, lab);
     store.removeLab(lab);

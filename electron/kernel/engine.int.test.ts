@@ -60,7 +60,9 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'] }, b: { node: 'br0', ifname: `${p}p3` } });
     const plan = await planDocument(bigger, { runDir: run.dir });
     expect(plan.changes.every((c) => c.target.nodeId === 'ns3' || c.target.linkId === 'l3')).toBe(true);
-    expect((await applyDocument(bigger, { runDir: run.dir })).result?.ok).toBe(true);
+    const applied = await applyDocument(bigger, { runDir: run.dir });
+    expect(applied.problems).toEqual([]);
+    expect(applied.result?.ok).toBe(true);
     expect(await ping(`${p}c`, '10.0.0.1')).toBe(true);
     // Change an address: exactly one delete and one add.
     const moved = structuredClone(bigger);

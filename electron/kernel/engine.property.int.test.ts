@@ -42,7 +42,7 @@ const caps = root ? await detectCapabilities(execaRunner) : undefined;
 
 describe.skipIf(!root)(`engine properties on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   it('random valid labs: apply, then plan is empty and status in sync; destroy leaves nothing', async () => {
-    const vlans = caps?.features['bridge-vlan-filtering'] ?? false;
+    const vlans = caps?.features.bridgeVlanFiltering ?? false;
     const netem = caps?.features.netem ?? false;
     await fc.assert(
       fc.asyncProperty(arbValidTopology({ maxNodes: 6, vlans, netem }), async (t) => {

@@ -57,19 +57,23 @@ async function aliasOf(runner: Runner, ns: string, dev: string): Promise<string 
  * the plan saw. Why: between planning and deleting, a foreign object may have
  * taken the name; netplumb must never delete what it does not own.
  */
-export async function verifyMarks(runner: Runner, deletes: Change[], owned: ReadonlySet<string> = new Set()): Promise<void> {
-  await Promise.all(
-    deletes.map(async (c) => {
+export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<void> {
+  let next = 0;
+  const one = async (c: Change) => {
       const line = c.batch ?? [];
       const isNs = line[0] === 'netns' && line[1] === 'delete';
       const ns = isNs ? line[2] : c.ns;
       const dev = isNs ? 'lo' : line[line.indexOf('dev') + 1];
-      if (isNs && owned.has(ns)) return;
       const alias = await aliasOf(runner, ns, dev);
       if (alias === null) throw new Error(`${c.target.name} disappeared before netplumb could delete it`);
       if (alias !== c.requireMark) {
         throw new Error(`refusing to delete ${c.target.name}: it no longer carries netplumb's mark (${c.requireMark}); it may belong to someone else now`);
       }
+  };
+  // At most 8 checks at a time (a 1000-namespace destroy must not start 1000 processes at once).
+  await Promise.all(
+    Array.from({ length: Math.min(8, deletes.length) }, async () => {
+      while (next < deletes.length) await one(deletes[next++]);
     }),
   );
 }

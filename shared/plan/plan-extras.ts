@@ -78,12 +78,17 @@ export function planVlans(b: PlanBuilder, desired: Resolved, ns: string, d: KNam
   }
 }
 
-/** tc netem arguments for a qdisc line. */
-export function netemArgs(n: KNetem): string[] {
+/**
+ * tc netem arguments for a qdisc line. `replace` resets delay, jitter and loss
+ * but keeps a previous rate unless one is given: when `from` had a rate and
+ * `n` has none, `rate 0bit` clears it (checked on Debian's 6.1 kernel).
+ */
+export function netemArgs(n: KNetem, from?: KNetem): string[] {
   const out = ['netem'];
   if (n.delayMs !== undefined) out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));
   if (n.lossPercent !== undefined) out.push('loss', `${n.lossPercent}%`);
   if (n.rateKbit !== undefined) out.push('rate', `${n.rateKbit}kbit`);
+  else if (from?.rateKbit !== undefined) out.push('rate', '0bit');
   return out;
 }
 
@@ -100,11 +105,11 @@ export function planNetem(b: PlanBuilder, desired: Resolved, ns: string, i: KIfa
   const target = { kind: 'netem' as const, name: `netem on ${where(ns, i.name)}`, nodeId: o?.nodeId, linkId: o?.linkId };
   const root = ['qdisc', 'replace', 'dev', i.name, 'root'];
   if (i.netem) {
-    b.line('tc', 'tc', ns, [...root, ...netemArgs(i.netem)], {
+    b.line('tc', 'tc', ns, [...root, ...netemArgs(i.netem, l?.netem)], {
       action: l?.netem ? 'modify' : 'create',
       reason: `link emulation on ${where(ns, i.name)}: ${netemArgs(i.netem).slice(1).join(' ')}`,
       target,
-      undoLine: l?.netem ? [...root, ...netemArgs(l.netem)] : ['qdisc', 'delete', 'dev', i.name, 'root'],
+      undoLine: l?.netem ? [...root, ...netemArgs(l.netem, i.netem)] : ['qdisc', 'delete', 'dev', i.name, 'root'],
     });
   } else if (l?.netem) {
     b.line('tc', 'tc', ns, ['qdisc', 'delete', 'dev', i.name, 'root'], {

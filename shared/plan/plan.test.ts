@@ -157,3 +157,20 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 });
+
+describe('netem planning', () => {
+  it('clears a rate the file no longer has (tc replace keeps an old rate), and converges', () => {
+    const withRate = lab();
+    withRate.links[0].a.netem = { delayMs: 10, rateKbit: 1000 };
+    const { after } = applyTo(withRate, emptyHost());
+    expect(after.namespaces.ns1.ifaces.eth0.netem).toEqual({ delayMs: 10, rateKbit: 1000 });
+    const noRate = lab();
+    noRate.links[0].a.netem = { delayMs: 20 };
+    const r = plan(resolve(noRate), after);
+    expect(r.changes.map((c) => c.argv.join(' '))).toEqual(['tc -n ns1 qdisc replace dev eth0 root netem delay 20ms rate 0bit']);
+    const s2 = simulate(after, r.changes);
+    expect(plan(resolve(noRate), s2).changes).toEqual([]);
+    // Undo restores the rate.
+    expect(r.changes[0].undo?.join(' ')).toBe('tc -n ns1 qdisc replace dev eth0 root netem delay 10ms rate 1000kbit');
+  });
+});

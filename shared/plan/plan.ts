@@ -14,13 +14,14 @@ import { planNetem, planSysctls, planVlans } from './plan-extras';
 import { where } from './argv';
 
 export interface PlanOptions {
-  /**
-   * Namespaces that exist on the host (from /run/netns). A desired namespace
-   * that exists but is absent from `live` was not read and is assumed in sync.
-   */
+  /** Namespaces that exist on the host (from /run/netns). */
   existingNamespaces?: ReadonlySet<string>;
-  /** Namespaces known to be this lab's even without a mark (recorded by inode). */
-  ownedNamespaces?: ReadonlySet<string>;
+  /**
+   * Namespaces of this lab that were deliberately not read (their part of the
+   * file is unchanged since the last apply): assumed in sync. Any other
+   * existing namespace absent from `live` is treated as foreign.
+   */
+  assumeInSync?: ReadonlySet<string>;
 }
 
 export interface PlanResult {
@@ -36,7 +37,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   const b = new PlanBuilder();
   const conflicts: Problem[] = [];
   const existing = opts.existingNamespaces ?? new Set(Object.keys(live.namespaces));
-  const owned = opts.ownedNamespaces ?? new Set<string>();
+  const skipped = opts.assumeInSync ?? new Set<string>();
   const conflict = (message: string, nodeId?: string, linkId?: string) =>
     conflicts.push({ code: 'foreign-object', severity: 'error', message, path: [], nodeId, linkId });
 
@@ -49,8 +50,8 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const nodeId = desired.nsNodes.get(name);
     if (!l) {
       if (!existing.has(name)) newNs.add(name);
-      else if (!owned.has(name)) conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
-    } else if (!isOurs(lab, l.mark) && !owned.has(name)) {
+      else if (!skipped.has(name)) conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
+    } else if (!isOurs(lab, l.mark)) {
       const other = markLab(l.mark);
       conflict(
         other
@@ -61,7 +62,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     }
   }
   for (const [name, l] of Object.entries(live.namespaces)) {
-    if (name !== ROOT_NS && !desired.state.namespaces[name] && (isOurs(lab, l.mark) || owned.has(name))) deletedNs.add(name);
+    if (name !== ROOT_NS && !desired.state.namespaces[name] && isOurs(lab, l.mark)) deletedNs.add(name);
   }
 
   /** A live interface, or undefined when it does not exist (or its namespace is new/deleted). */

@@ -243,6 +243,7 @@ function tcStep(s: KState, nsName: string, a: string[]): void {
     ...(delayAt >= 0 ? { delayMs: ms(a[delayAt + 1]) } : {}),
     ...(delayAt >= 0 && a[delayAt + 2]?.endsWith('ms') ? { jitterMs: ms(a[delayAt + 2]) } : {}),
     ...(a.includes('loss') ? { lossPercent: parseFloat(opt(a, 'loss')!) } : {}),
-    ...(a.includes('rate') ? { rateKbit: parseFloat(opt(a, 'rate')!) } : {}),
+    // `rate 0bit` clears a rate (the kernel keeps an old rate otherwise).
+    ...(a.includes('rate') && parseFloat(opt(a, 'rate')!) > 0 ? { rateKbit: parseFloat(opt(a, 'rate')!) } : i.netem?.rateKbit !== undefined && !a.includes('rate') ? { rateKbit: i.netem.rateKbit } : {}),
   };
 }
