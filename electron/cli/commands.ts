@@ -3,9 +3,11 @@ import { existsSync, statSync } from 'node:fs';
 import { hasErrors, type Problem } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-facade';
 import type { ParsedArgs } from './args';
+import { LIVE_COMMANDS } from './live-commands';
 import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
+import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
 
 export interface Command {
   help: string;
@@ -251,6 +253,20 @@ Lists the labs applied on this host, with their state and namespaces.`,
       return (await import('./formats-command')).importCommand(args);
     },
   },
+  ...LIVE_COMMANDS,
+  'import-host': {
+    help: IMPORT_HOST_HELP,
+    valued: ['namespaces', 'lab', 'o', 'output'],
+    async run(args) {
+      return importHostCommand(args);
+    },
+  },
+  adopt: {
+    help: ADOPT_HELP,
+    async run(args) {
+      return adoptCommand(args);
+    },
+  },
   serve: {
     help: `usage: netplumb serve [--port N] [--open]
 
@@ -276,8 +292,19 @@ Commands:
   list                 labs on this host
   export --to FMT FILE write the lab as sh, clab, mermaid, svg, yaml or json
   import FILE          read a containerlab, Kathará, MiniEdit or CORE file
+  import-host          write the live host's namespaces, bridges and veths as a file
+  adopt FILE           mark hand-made objects as a netplumb lab (after showing them)
   serve                open the app in a browser (127.0.0.1 only)
+
+Inside an applied lab (root):
+  exec LAB NODE -- CMD run a command in a node's namespace
+  ping LAB FROM TO     ping between lab nodes (lab addresses only)
+  traceroute LAB FROM TO  routers on the way (TTL walk with ping)
+  check FILE           run the file's expectations: PASS/FAIL per line
+  tables LAB NODE      live addresses, routes, neighbours, FDB, counters
+  trace FILE FROM TO   step mode: one ping explained hop by hop
 
 Every command takes --help and --json.
 Exit codes: 0 ok/in sync, 1 invalid or refused (nothing changed),
-2 kernel failure (rolled back), 3 drift or pending changes.`;
+2 kernel failure (rolled back), 3 drift or pending changes,
+4 a check failed or a ping got no reply.`;

@@ -78,7 +78,7 @@ export class CaptureManager {
     const path = join(dir, `${lab}-${linkId}-${end}-${stamp}.pcap`);
     const lim = { maxPackets: 100_000, maxSeconds: 600, snapLen: 2048, ...this.o.limits };
     // -Z root: Debian's tcpdump otherwise drops to user "tcpdump", which cannot write into a root-only directory.
-    const argv = [...inNs(i.ns), 'tcpdump', '-i', i.name, '-n', '-U', '-Z', 'root', '-s', String(lim.snapLen), '-c', String(lim.maxPackets), '-w', path];
+    const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '-i', i.name, '-n', '-U', '-Z', 'root', '-s', String(lim.snapLen), '-c', String(lim.maxPackets), '-w', path];
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     const info: CaptureInfo = { id, lab, linkId, end, iface: i.name, ns: i.ns, path };
     const run: Running = { info, child, stderr: '', stopping: false, timer: setTimeout(() => void this.stopNow(id, true), lim.maxSeconds * 1000), done: undefined as never };

@@ -17,7 +17,7 @@ import { PlainError } from '../plain-error';
 import type { Runner } from '../runner';
 import { labTarget } from './lab-addresses';
 import { inNs, labIfaces, type LabIface } from './lab-ifaces';
-import { ownedNode, runnerOf, type LiveOptions } from './owned';
+import { ownedBridge, ownedNode, runnerOf, type LiveOptions } from './owned';
 import { parseFdb } from './tables';
 import { explainTrace, type CapturePoint, type ExplainContext, type TraceHop } from './trace-explain';
 import { parseTcpdumpLine, type Frame } from './trace-parse';
@@ -46,7 +46,7 @@ interface Tap {
 }
 
 function startTap(i: LabIface, point: CapturePoint, filter: string): Tap {
-  const argv = [...inNs(i.ns), 'tcpdump', '-l', '-n', '-e', '-tt', '-i', i.name, '-c', '40', filter];
+  const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '-l', '-n', '-e', '-tt', '-i', i.name, '-c', '40', filter];
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
   const lines: string[] = [];
   let buf = '';
@@ -128,13 +128,18 @@ export async function traceDocument(doc: unknown, from: string, to: string, o: L
     }),
   );
   const nextHop = (await routeGet(runner, src.ns, target.address))?.via ?? target.address;
+  const bridges = t.nodes.filter((n) => n.kind === 'bridge' && ifaces.some((i) => i.nodeId === n.id));
   if (o.fresh !== false) {
     await runner(['ip', '-n', src.ns, 'neigh', 'flush', 'to', nextHop], { timeoutMs: 5000 });
-    notes.push(`${src.ns}'s neighbour entry for ${nextHop} was flushed first, so the trace starts with ARP`);
+    for (const b of bridges) {
+      // Why ownedBridge: the flush touches a bridge that may sit in the root namespace; only ours (marked).
+      const ob = await ownedBridge(lab, b.id, o);
+      await runner(['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'], { timeoutMs: 5000 });
+    }
+    notes.push(`${src.ns}'s neighbour entry for ${nextHop}${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP and MAC learning from the start`);
   }
   const neigh = async (ns: string) => Object.fromEntries((await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [String(n.dst), String(n.lladdr ?? '')]));
   ctx.neighBefore[from] = await neigh(src.ns);
-  const bridges = t.nodes.filter((n) => n.kind === 'bridge' && ifaces.some((i) => i.nodeId === n.id));
   const fdbOf = async (b: (typeof bridges)[number]) => {
     const port = ifaces.find((i) => i.nodeId === b.id)!;
     const rows = parseFdb(await jsonOf(runner, ['bridge', '-j', ...(port.ns ? ['-n', port.ns] : []), 'fdb', 'show', 'br', b.name]), b.name);

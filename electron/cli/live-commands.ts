@@ -1,0 +1,205 @@
+/**
+ * CLI commands for working inside an applied lab: exec, ping, traceroute,
+ * check, tables, trace. They name a lab and node ids; the kernel side maps
+ * them to namespaces the lab owns (kernel/live/owned.ts) and refuses the
+ * rest. They run in this process and need root.
+ *
+ * Exit codes: 0 ok (reached / all checks pass); 1 invalid or refused;
+ * 2 a kernel read failed; 4 a check failed or the target was not reached
+ * (exec passes the command's own exit code through).
+ */
+import { spawn } from 'node:child_process';
+import type { Command } from './commands';
+import type { ParsedArgs } from './args';
+import { loadFile } from './load';
+import { bold, dim, formatProblem, green, red, yellow } from './output';
+
+const EXIT = { ok: 0, invalid: 1, kernel: 2, failed: 4 } as const;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+const json = (v: unknown) => out(JSON.stringify(v, null, 2));
+
+const NEED_ROOT = 'this command runs inside the lab\'s namespaces and needs root: run it with sudo.';
+
+/** Runs `fn` as root only; plain-words errors become exit 1 (refusals) or 2 (kernel). */
+async function live(args: ParsedArgs, fn: () => Promise<number>): Promise<number> {
+  const { runningAsRoot } = await import('../kernel/privilege');
+  if (!runningAsRoot()) {
+    if (args.flags.json) json({ ok: false, error: NEED_ROOT });
+    else err(red(NEED_ROOT));
+    return EXIT.invalid;
+  }
+  try {
+    return await fn();
+  } catch (e) {
+    const { PlainError } = await import('../kernel/plain-error');
+    const message = (e as Error).message;
+    if (args.flags.json) json({ ok: false, error: message });
+    else err(red(message));
+    return e instanceof PlainError ? EXIT.invalid : EXIT.kernel;
+  }
+}
+
+/** Loads a topology file for check/trace (exit 1 with located problems when it cannot). */
+function loadDoc(args: ParsedArgs, usage: string): { doc?: unknown; code?: number } {
+  const file = args.positionals[0];
+  if (!file) return err(`usage: ${usage}`), { code: EXIT.invalid };
+  const l = loadFile(file);
+  const errors = l.problems.filter((p) => p.severity === 'error');
+  if (!l.topology || errors.length) {
+    for (const p of l.problems) err(formatProblem(p, file));
+    if (args.flags.json) json({ ok: false, problems: l.problems });
+    return { code: EXIT.invalid };
+  }
+  return { doc: l.doc };
+}
+
+export const LIVE_COMMANDS: Record<string, Command> = {
+  exec: {
+    help: `usage: netplumb exec LAB NODE -- CMD [ARGS...]
+
+Runs CMD inside the namespace of NODE (a namespace or router node id of the
+applied lab LAB), with your terminal attached, and exits with CMD's exit
+code. Refused for namespaces the lab does not own, and for the host.
+
+  example: sudo netplumb exec linux-bridge ns1 -- ip -br addr`,
+    async run(args) {
+      const [lab, node] = args.positionals;
+      if (!lab || !node || !args.rest.length) return err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid;
+      return live(args, async () => {
+        const { ownedNode } = await import('../kernel/live/owned');
+        const owned = await ownedNode(lab, node);
+        // Why spawn and not the Runner: the command is interactive (terminal attached, exit code passed through).
+        const child = spawn('ip', ['netns', 'exec', owned.ns, ...args.rest], { stdio: 'inherit' });
+        return new Promise<number>((resolve) => {
+          child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
+          child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 129 : 1)));
+        });
+      });
+    },
+  },
+  ping: {
+    help: `usage: netplumb ping LAB FROM TO [--count N] [--json]
+
+Pings from node FROM (namespace or router) to TO: a node id or an address
+inside the lab's subnets (anything else is refused: traffic stays between
+the lab's own namespaces). At most 20 pings, 1 s wait each.
+Exit 0 when a reply came back, 4 when none did.`,
+    valued: ['count'],
+    async run(args) {
+      const [lab, from, to] = args.positionals;
+      if (!lab || !from || !to) return err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid;
+      const count = args.flags.count === undefined ? 3 : Number(args.flags.count);
+      if (!Number.isInteger(count) || count < 1 || count > 20) return err(red('--count must be a whole number from 1 to 20')), EXIT.invalid;
+      return live(args, async () => {
+        const { pingInLab } = await import('../kernel/live/ping');
+        const r = await pingInLab(lab, from, to, { count });
+        if (args.flags.json) json(r);
+        else out(`${r.reached ? green('✓') : red('✗')} ${r.summary}${r.rtt ? dim(`  (min ${r.rtt.min} / max ${r.rtt.max} ms, ${r.lossPercent}% loss)`) : ''}`);
+        return r.reached ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  traceroute: {
+    help: `usage: netplumb traceroute LAB FROM TO [--json]
+
+Shows the routers between node FROM and TO (a node id or lab address). The
+traceroute tool is not needed: netplumb walks the TTL with ping -t (at most
+8 hops, 1 s per silent hop). Exit 0 when TO answered, 4 otherwise.`,
+    async run(args) {
+      const [lab, from, to] = args.positionals;
+      if (!lab || !from || !to) return err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid;
+      return live(args, async () => {
+        const { tracerouteInLab } = await import('../kernel/live/traceroute');
+        const r = await tracerouteInLab(lab, from, to);
+        if (args.flags.json) json(r);
+        else {
+          out(bold(`traceroute from ${from} to ${r.to}`) + dim(`  (${r.method})`));
+          for (const h of r.hops) out(`  ${String(h.ttl).padStart(2)}  ${h.address ?? '*'}${h.nodeId ? ` (${h.nodeId})` : ''}${h.rttMs !== undefined ? `  ${h.rttMs} ms` : ''}${h.kind === 'unreachable' ? red('  unreachable') : ''}`);
+        }
+        return r.reached ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  check: {
+    help: `usage: netplumb check FILE [--json]
+
+Runs the file's expectations (expect: [{from, to, reach}]) against the
+applied lab: two pings per line (ping -c 2 -W 1), lab addresses only.
+Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
+1 when the file is invalid or the lab is not applied.`,
+    async run(args) {
+      const { doc, code } = loadDoc(args, 'netplumb check FILE [--json]');
+      if (code !== undefined) return code;
+      return live(args, async () => {
+        const { checkDocument, describeResult } = await import('../kernel/live/check');
+        const r = await checkDocument(doc);
+        if (args.flags.json) json(r);
+        else {
+          if (!r.results.length) out(yellow(`The file has no expectations (expect:) to check.`));
+          for (const x of r.results) {
+            const line = describeResult(x);
+            out(x.status === 'pass' ? green(line) : x.status === 'fail' ? red(line) : yellow(line));
+          }
+          if (r.results.length) out(r.ok ? green(`All ${r.passed} checks pass.`) : red(`${r.failed + r.errors} of ${r.results.length} checks did not pass.`));
+        }
+        return r.ok ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+  tables: {
+    help: `usage: netplumb tables LAB NODE [--json]
+
+Prints a node's live tables: interfaces with addresses and counters, routes,
+neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
+    async run(args) {
+      const [lab, node] = args.positionals;
+      if (!lab || !node) return err('usage: netplumb tables LAB NODE'), EXIT.invalid;
+      return live(args, async () => {
+        const { readTables } = await import('../kernel/live/tables');
+        const t = await readTables(lab, node);
+        if (args.flags.json) return json(t), EXIT.ok;
+        out(bold(`${node} (${t.kind}${t.ns ? ` in namespace ${t.ns}` : ''})`));
+        out(bold('  interfaces'));
+        for (const i of t.interfaces) out(`    ${i.name.padEnd(15)} ${i.up ? green('up  ') : red('down')} ${(i.mac ?? '').padEnd(17)} ${i.addresses.join(' ')}  ${dim(`rx ${i.rx.packets} pkts/${i.rx.bytes} B, tx ${i.tx.packets} pkts/${i.tx.bytes} B`)}`);
+        if (t.kind !== 'bridge') {
+          out(bold('  routes'));
+          for (const r of t.routes) out(`    ${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol ? dim(` proto ${r.protocol}`) : ''}`);
+          out(bold('  neighbours'));
+          for (const n of t.neighbours) out(`    ${n.address} ${n.mac ?? '(incomplete)'} dev ${n.dev} ${dim(n.state.join(','))}`);
+        } else {
+          out(bold('  forwarding database (learned)'));
+          if (!t.fdb.length) out(dim('    (empty)'));
+          for (const f of t.fdb) out(`    ${f.mac} on port ${f.port}${f.vlan ? ` vlan ${f.vlan}` : ''}`);
+        }
+        return EXIT.ok;
+      });
+    },
+  },
+  trace: {
+    help: `usage: netplumb trace FILE FROM TO [--keep-neighbours] [--json]
+
+Step mode: sends ONE ping from node FROM to TO (node id or lab address),
+captures it on every interface of the lab (tcpdump, 5 s at most) and
+explains each hop: ARP request and flooding, FDB learning, ARP reply, ICMP
+echo request and reply, and which table decided. By default FROM's
+neighbour entry for the next hop is flushed first so ARP is part of the
+trace (--keep-neighbours leaves it).`,
+    async run(args) {
+      const [, from, to] = args.positionals;
+      if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;
+      const { doc, code } = loadDoc(args, 'netplumb trace FILE FROM TO');
+      if (code !== undefined) return code;
+      return live(args, async () => {
+        const { traceDocument } = await import('../kernel/live/trace');
+        const r = await traceDocument(doc, from, to, { fresh: !args.flags['keep-neighbours'] });
+        if (args.flags.json) return json(r), r.reached ? EXIT.ok : EXIT.failed;
+        for (const n of r.notes) out(dim(`note: ${n}`));
+        for (const h of r.hops) out(`${String(h.step).padStart(3)}. ${h.explanation}${h.decidedBy ? dim(`  [${h.decidedBy}]`) : ''}`);
+        for (const l of r.learned) out(green(`learned: ${l}`));
+        out(r.reached ? green(`✓ ${from} reached ${r.to}`) : red(`✗ ${from} did not reach ${r.to}`));
+        return r.reached ? EXIT.ok : EXIT.failed;
+      });
+    },
+  },
+};
