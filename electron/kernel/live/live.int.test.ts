@@ -145,7 +145,7 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     const r = await traceDocument(doc, 'ns1', 'ns2', o);
     expect(r.reached).toBe(true);
     const kinds = r.hops.map((h) => h.kind);
-    const first = (k: string) => kinds.indexOf(k);
+    const first = (k: (typeof kinds)[number]) => kinds.indexOf(k);
     expect(first('arp-request')).toBeGreaterThanOrEqual(0);
     expect(first('arp-request')).toBeLessThan(first('arp-reply'));
     expect(first('arp-reply')).toBeLessThan(first('echo-request'));
