@@ -73,6 +73,17 @@ describe('kstateToTopology', () => {
     expect(unmarked(t)).toEqual(liveOf(classic));
   });
 
+  it("leaves out a bridge MAC that the kernel took from one of its ports (it is not a setting, and would duplicate the port's)", () => {
+    const s = liveOf(classic);
+    s.namespaces[ROOT_NS].ifaces['veth-ns1-br'].mac = '02:00:00:00:00:aa';
+    s.namespaces[ROOT_NS].ifaces.br0.mac = '02:00:00:00:00:aa';
+    const r = kstateToTopology(s, { lab: 'classic' });
+    expect(hasErrors(r.problems)).toBe(false);
+    expect(r.topology!.nodes.find((n) => n.name === 'br0')).not.toHaveProperty('mac');
+    s.namespaces[ROOT_NS].ifaces.br0.mac = '02:00:00:00:00:bb';
+    expect(kstateToTopology(s, { lab: 'classic' }).topology!.nodes.find((n) => n.name === 'br0')).toMatchObject({ mac: '02:00:00:00:00:bb' });
+  });
+
   it('turns a routed lab (routers, a bridge inside a router, routes with metrics) into the same kernel content', () => {
     const r = kstateToTopology(liveOf(routed), { lab: 'routed' });
     expect(hasErrors(r.problems)).toBe(false);

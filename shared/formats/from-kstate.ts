@@ -111,12 +111,17 @@ export function kstateToTopology(state: KState, opts: KStateImportOptions): Impo
         ...(br.bridge.defaultPvid !== 1 ? { defaultPvid: br.bridge.defaultPvid } : {}),
         addresses: [...br.addresses],
         ...(br.mtu !== undefined && br.mtu !== DEFAULT_MTU ? { mtu: br.mtu } : {}),
-        ...(br.mac ? { mac: br.mac } : {}),
+        // A bridge without a MAC of its own takes a port's: that one is the kernel's choice, not a setting.
+        ...(br.mac && !portMacs(ns, br.name).has(br.mac) ? { mac: br.mac } : {}),
       };
       if (!br.up) problems.push(warn('import-host-bridge-down', `Bridge ${br.name} in ${place(ns)} is down; the file brings it up (netplumb always does).`, { nodeId: node.id }));
       nodes.push(node);
       bridgeNode.set(key(ns, br.name), node);
     }
+  }
+
+  function portMacs(ns: string, bridge: string): Set<string> {
+    return new Set(Object.values(state.namespaces[ns]?.ifaces ?? {}).filter((i) => i.master === bridge && i.mac).map((i) => i.mac!));
   }
 
   // The host node, when a root veth end is not a bridge port.
