@@ -83,6 +83,13 @@ function onConnect(c: Connection) {
   editorStore.getState().connect(c.source, c.target);
 }
 
+/** A plain click on one node of a multi-selection selects just that node (a drag still moves them all). */
+function onNodeClick(e: React.MouseEvent, node: FlowNode) {
+  if (e.shiftKey || e.ctrlKey || e.metaKey) return;
+  const st = editorStore.getState();
+  if (st.selection.nodes.length + st.selection.links.length > 1) st.setSelection({ nodes: [node.id], links: [] });
+}
+
 const isValidConnection = (c: Connection | FlowEdge) => c.source !== c.target;
 
 function onDragOver(e: React.DragEvent) {
@@ -189,6 +196,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onNodeClick={onNodeClick}
         isValidConnection={isValidConnection}
         connectionMode={ConnectionMode.Loose}
         onNodeContextMenu={onNodeContextMenu}

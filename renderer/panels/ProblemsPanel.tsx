@@ -5,11 +5,13 @@ import { centreOn } from '../canvas/view-helpers';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import type { Problem } from '../../shared/validate/problem';
 
+/** What a problem is about: the object its path points into, else the node/link it names. */
 function target(p: Problem): { nodeId?: string; linkId?: string } {
-  if (p.nodeId || p.linkId) return { nodeId: p.nodeId, linkId: p.linkId };
   const doc = editorStore.getState().doc;
-  if (p.path[0] === 'nodes' && typeof p.path[1] === 'number') return { nodeId: doc.nodes[p.path[1]]?.id };
-  if (p.path[0] === 'links' && typeof p.path[1] === 'number') return { linkId: doc.links[p.path[1]]?.id };
+  if (p.path[0] === 'nodes' && typeof p.path[1] === 'number' && doc.nodes[p.path[1]]) return { nodeId: doc.nodes[p.path[1]].id };
+  if (p.path[0] === 'links' && typeof p.path[1] === 'number' && doc.links[p.path[1]]) return { linkId: doc.links[p.path[1]].id };
+  if (p.linkId) return { linkId: p.linkId };
+  if (p.nodeId) return { nodeId: p.nodeId };
   return {};
 }
 
@@ -23,6 +25,9 @@ function where(p: Problem): string {
   if (t.nodeId) return doc.nodes.find((n) => n.id === t.nodeId)?.name ?? t.nodeId;
   return 'lab';
 }
+
+/** More than this many problems are counted, not listed (a broken big file must stay usable). */
+const MAX_SHOWN = 300;
 
 /** The Problems panel. */
 export function ProblemsPanel() {
@@ -47,7 +52,7 @@ export function ProblemsPanel() {
         <p className="np-problems__empty">No problems: the drawing can be planned and applied.</p>
       ) : (
         <ul role="list" aria-label="Problems" className="np-problems__list">
-          {problems.map((p, i) => (
+          {problems.slice(0, MAX_SHOWN).map((p, i) => (
             <li key={`${i}-${p.code}`} role="listitem">
               <button type="button" className={`np-problem is-${p.severity}`} onClick={() => go(p)}>
                 <span className="np-problem__sev">{p.severity}</span>
@@ -58,6 +63,7 @@ export function ProblemsPanel() {
           ))}
         </ul>
       )}
+      {problems.length > MAX_SHOWN && <p className="np-problems__empty">…and {problems.length - MAX_SHOWN} more (fix these first).</p>}
     </section>
   );
 }
