@@ -41,7 +41,7 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     const a = await applyDocument(doc, o);
     expect(a.result?.error).toBeUndefined();
     expect(a.result?.ok).toBe(true);
-  });
+  }, 120_000);
   afterAll(async () => {
     try {
       await destroyLab(lab, o);
@@ -49,7 +49,8 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
       await cleanupPrefix(p);
       run.remove();
     }
-  });
+    // Namespace teardown is asynchronous in the kernel and slow on a loaded machine.
+  }, 180_000);
 
   it('knows which namespaces the lab owns, and refuses a namespace it does not own', async () => {
     const owned = await labNamespaces(lab, o);
