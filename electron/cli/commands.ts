@@ -8,7 +8,6 @@ import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
-import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
 
 export interface Command {
   help: string;
@@ -268,19 +267,6 @@ Lists the labs applied on this host, with their state and namespaces.`,
       return adoptCommand(args);
     },
   },
-  'import-host': {
-    help: IMPORT_HOST_HELP,
-    valued: ['namespaces', 'lab', 'o', 'output'],
-    async run(args) {
-      return importHostCommand(args);
-    },
-  },
-  adopt: {
-    help: ADOPT_HELP,
-    async run(args) {
-      return adoptCommand(args);
-    },
-  },
   serve: {
     help: `usage: netplumb serve [--port N] [--open]
 
@@ -306,8 +292,6 @@ Commands:
   list                 labs on this host
   export --to FMT FILE write the lab as sh, clab, mermaid, svg, yaml or json
   import FILE          read a containerlab, Kathará, MiniEdit or CORE file
-  import-host          write the live host's namespaces, bridges and veths as a file
-  adopt FILE           mark hand-made objects as a netplumb lab (after showing them)
   import-host          write the live host's namespaces, bridges and veths as a file
   adopt FILE           mark hand-made objects as a netplumb lab (after showing them)
   serve                open the app in a browser (127.0.0.1 only)
