@@ -19,6 +19,23 @@ let p = '';
 let run: ReturnType<typeof tempRunDir>;
 const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' } });
 
+/**
+ * A snapshot once the kernel has finished its own work on the fresh links
+ * (IPv6 link-local addresses appear a moment after a link goes up): two
+ * equal snapshots in a row.
+ */
+async function settledSnapshot(prefix: string) {
+  let last = JSON.stringify(await hostSnapshot(prefix));
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const snap = await hostSnapshot(prefix);
+    const now = JSON.stringify(snap);
+    if (now === last) return snap;
+    last = now;
+  }
+  throw new Error('the host did not settle');
+}
+
 beforeEach(() => {
   p = uniquePrefix();
   run = tempRunDir();
@@ -93,7 +110,7 @@ function shape(t: Topology) {
 describe.skipIf(!isRoot())(`import-host and adopt on the real kernel${isRoot() ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   it('import-host recovers a hand-made classic lab exactly, and changes nothing on the host', async () => {
     await build(classicScript(p));
-    const before = await hostSnapshot(p);
+    const before = await settledSnapshot(p);
     const out = join(run.dir, 'imported.yaml');
     const r = await cli('import-host', '--namespaces', `${p}n1,${p}n2`, '--lab', `${p}-hand`, '-o', out);
     expect(r.stderr).not.toMatch(/error/);
@@ -162,7 +179,7 @@ describe.skipIf(!isRoot())(`import-host and adopt on the real kernel${isRoot() ?
     await build(classicScript(p));
     const file = join(run.dir, 'lab.yaml');
     expect((await cli('import-host', '--namespaces', `${p}n1,${p}n2`, '--lab', `${p}-hand`, '-o', file)).exitCode).toBe(0);
-    const before = await hostSnapshot(p);
+    const before = await settledSnapshot(p);
 
     // Unmanaged until adopted: the planner's collision check refuses.
     const apply = await cli('apply', file);
@@ -201,14 +218,14 @@ describe.skipIf(!isRoot())(`import-host and adopt on the real kernel${isRoot() ?
     // A file whose links cross the pairs: the peer of v1 is v1b, not v2b.
     const crossed = join(run.dir, 'crossed.yaml');
     writeFileSync(crossed, readFileSync(fileA, 'utf8').replaceAll(`ifname: ${p}v1b`, 'ifname: SWAP').replaceAll(`ifname: ${p}v2b`, `ifname: ${p}v1b`).replaceAll('ifname: SWAP', `ifname: ${p}v2b`));
-    const before = await hostSnapshot(p);
+    const before = await settledSnapshot(p);
     const bad = await cli('adopt', crossed, '--yes');
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain(`veth ${p}v1 in namespace ${p}n1: its peer is ${p}v1b in the root namespace, the file says ${p}v2b in the root namespace`);
     expect(await hostSnapshot(p)).toEqual(before);
 
     expect((await cli('adopt', fileA, '--yes')).exitCode).toBe(0);
-    const marked = await hostSnapshot(p);
+    const marked = await settledSnapshot(p);
     const other = await cli('adopt', fileB, '--yes');
     expect(other.exitCode).toBe(1);
     expect(other.stderr).toMatch(new RegExp(`already belongs to netplumb lab "${p}-a"`));

@@ -89,7 +89,7 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
     if (!existing.has(ns)) problems.push(refuse(`Namespace "${ns}" is in the file but not on this host: adopt only marks objects that exist ("netplumb apply" creates).`, { nodeId: desired.nsNodes.get(ns) }));
   }
   const withSysctls = wanted.filter((n) => Object.keys(desired.state.namespaces[n].sysctls).length > 0);
-  const live = await readLive(runner, { namespaces: wanted.filter((n) => existing.has(n)), includeRoot: true, sysctls: withSysctls.length > 0 });
+  const live = await readLive(runner, { namespaces: wanted.filter((n) => existing.has(n)), includeRoot: true, sysctls: withSysctls.length > 0, peerNames: false });
 
   const marks: AdoptMark[] = [];
   const claim = (m: AdoptMark, current: string | undefined) => {
@@ -121,8 +121,9 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
       }
       if (i.kind === 'veth' && i.peer) {
         const p = l.peer;
-        if (!p || p.name === undefined || p.ns !== i.peer.ns || p.name !== i.peer.name) {
-          const actual = p?.name !== undefined ? where(p.ns, p.name) : 'in a namespace netplumb cannot name';
+        // Peers in namespaces that were not read come without a name (peerNames: false); the namespace must match then.
+        if (!p || p.ns !== i.peer.ns || (p.name !== undefined ? p.name !== i.peer.name : live.namespaces[p.ns] !== undefined)) {
+          const actual = p?.name !== undefined ? where(p.ns, p.name) : p ? `in ${where(p.ns)}` : 'in a namespace netplumb cannot name';
           problems.push(refuse(`veth ${at}: its peer is ${actual}, the file says ${where(i.peer.ns, i.peer.name!)}.`, ids));
           continue;
         }

@@ -21,6 +21,8 @@ import {
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { listExamples, readExample } from './examples';
+import { adopt, planAdoption } from './adopt';
+import { importHost } from './import-host';
 import { checkDocument } from './live/check';
 import { setLinkState, setNetem } from './live/link-edit';
 import { listLessons, readLesson } from './live/lessons';
@@ -87,6 +89,11 @@ function needRoot(ctx: HandlerContext): void {
   }
 }
 
+/** Why: reading inside namespaces and setting marks needs root, and these run in this process (not in the helper). */
+function hostWorkNeedsRoot(ctx: HandlerContext): void {
+  if (!ctx.runner && !runningAsRoot()) throw new PlainError('importing from the host and adopting need netplumb to run as root here, e.g. "sudo netplumb serve" (or use "sudo netplumb import-host" / "sudo netplumb adopt")');
+}
+
 const live = (ctx: HandlerContext) => {
   needRoot(ctx);
   return liveServices(liveOptions(ctx));
@@ -127,6 +134,23 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return r;
   },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
+  // Import and adoption run in this process (root): the helper's closed list of operations does not include them.
+  'host:import': async (req, ctx) => {
+    hostWorkNeedsRoot(ctx);
+    const r = await importHost({ ...(req.namespaces ? { namespaces: req.namespaces } : {}), ...(req.lab ? { lab: req.lab } : {}), ...(ctx.runner ? { runner: ctx.runner } : {}) });
+    return { problems: r.problems, ...(r.text ? { text: r.text, topology: r.topology } : {}) };
+  },
+  'lab:adopt': async (req, ctx) => {
+    hostWorkNeedsRoot(ctx);
+    // Why: marking hands objects to netplumb (destroy deletes them); only the list the user saw and confirmed is applied.
+    if (req.confirm && !req.marks) throw new PlainError('adopting needs the list of marks that was shown and confirmed');
+    if (!req.confirm) {
+      const p = await planAdoption(req.topology, liveOptions(ctx));
+      return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
+    }
+    const r = await adopt(req.topology, req.marks, liveOptions(ctx));
+    return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
+  },
   'examples:list': async (_req, ctx) => ({
     examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
   }),

@@ -72,7 +72,9 @@ export async function importHost(o: ImportHostOptions = {}): Promise<ImportResul
     if (!isValidNetnsName(n)) throw new Error(`"${n}" is not a valid namespace name`);
   }
   const runner = readOnlyRunner(o.runner ?? execaRunner);
-  const state = await readLive(runner, { namespaces: o.namespaces ?? 'all', includeRoot: true, sysctls: true });
+  // peerNames false: a root veth whose peer is in a namespace outside the import
+  // needs no name (it is left out), and looking each one up costs a process.
+  const state = await readLive(runner, { namespaces: o.namespaces ?? 'all', includeRoot: true, sysctls: true, peerNames: false });
   const r = kstateToTopology(state, { lab: o.lab ?? DEFAULT_IMPORT_LAB, namespaces: o.namespaces });
   return { ...r, ...(r.topology ? { text: serializeTopology(r.topology, { format: 'yaml' }) } : {}) };
 }

@@ -76,14 +76,14 @@ export function kstateToTopology(state: KState, opts: KStateImportOptions): Impo
     for (const iface of Object.values(state.namespaces[ns]?.ifaces ?? {})) {
       if (iface.kind !== 'veth' || seen.has(key(ns, iface.name))) continue;
       const p = iface.peer;
+      if (p && !inScope(p.ns)) {
+        if (ns !== ROOT_NS) problems.push(warn('import-host-dropped', `veth ${iface.name} in ${place(ns)} is left out: its peer${p.name !== undefined ? ` ${p.name}` : ''} is in namespace ${p.ns}, which is not imported.`, { nodeId: nsNode.get(ns)?.id }));
+        continue;
+      }
       const peer = p?.name !== undefined ? state.namespaces[p.ns]?.ifaces[p.name] : undefined;
       if (!p || p.name === undefined || !peer) {
         // A peer in an unnamed namespace (a container) or one the read did not reach.
         if (ns !== ROOT_NS || !opts.namespaces) unknownPeer.push(`${iface.name} in ${place(ns)}`);
-        continue;
-      }
-      if (!inScope(p.ns)) {
-        if (ns !== ROOT_NS) problems.push(warn('import-host-dropped', `veth ${iface.name} in ${place(ns)} is left out: its peer ${p.name} is in namespace ${p.ns}, which is not imported.`, { nodeId: nsNode.get(ns)?.id }));
         continue;
       }
       // With a namespace list, a pair entirely in the root namespace does not touch it.

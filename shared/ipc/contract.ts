@@ -161,6 +161,17 @@ export const TracerouteResultSchema = z.object({
   hops: z.array(z.object({ ttl: z.number(), address: z.string().optional(), nodeId: z.string().optional(), rttMs: z.number().optional(), kind: z.enum(['time-exceeded', 'reply', 'none', 'unreachable']) })),
 });
 
+/** One object `lab:adopt` marks (see electron/kernel/adopt.ts). */
+export const AdoptMarkSchema = z.object({
+  kind: z.enum(['namespace', 'bridge', 'veth']),
+  ns: z.string().max(255),
+  name: z.string().max(255),
+  mark: z.string().max(255),
+  previous: z.string().max(255).optional(),
+  nodeId: z.string().optional(),
+  linkId: z.string().optional(),
+});
+
 export const contract = {
   'app:info': {
     request: z.object({}),
@@ -198,6 +209,20 @@ export const contract = {
   'lab:list': {
     request: z.object({}),
     response: z.object({ labs: z.array(LabSummary) }),
+  },
+  /** Reads the live host into a topology file (read-only); what a file cannot express comes back as warnings. */
+  'host:import': {
+    request: z.object({ namespaces: z.array(z.string().min(1).max(255)).max(4096).optional(), lab: LabName.optional() }),
+    response: z.object({ text: z.string().optional(), topology: z.unknown().optional(), problems: z.array(ProblemSchema) }),
+  },
+  /**
+   * Adopts hand-made objects the document describes by setting netplumb's marks.
+   * confirm false: only lists the marks (and refusals); confirm true with that
+   * list: sets them (refused if the host changed since).
+   */
+  'lab:adopt': {
+    request: z.object({ topology: Doc, confirm: z.boolean().default(false), marks: z.array(AdoptMarkSchema).max(100_000).optional() }),
+    response: z.object({ lab: z.string(), marks: z.array(AdoptMarkSchema), problems: z.array(ProblemSchema), adopted: z.boolean(), error: z.string().optional() }),
   },
   'examples:list': {
     request: z.object({}),
