@@ -34,6 +34,9 @@ until mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro h
 done
 
 R=/newroot
+# Keep a view of the host's /tmp before tmpfs covers it: a checkout under /tmp
+# (CI clones into a temporary folder) is bound back in below.
+mkdir -p /hosttmp && mount --bind "$R/tmp" /hosttmp
 mount -t tmpfs -o mode=1777,size=1024m tmpfs "$R/tmp" || finish 125
 mount -t tmpfs -o mode=0755 tmpfs "$R/run" || finish 125
 mount -t proc proc "$R/proc" || finish 125
@@ -51,6 +54,13 @@ echo /bin/modprobe-host > /proc/sys/kernel/modprobe
 
 job=$(sed -n 's/.*netplumb\.job=\([^ ]*\).*/\1/p' /proc/cmdline)
 [ -n "$job" ] || { say "no netplumb.job= on the kernel command line"; finish 125; }
+case "$job" in
+  /tmp/*/*)
+    top=${job#/tmp/}
+    top=${top%%/*}
+    mkdir -p "$R/tmp/$top" && mount --bind "/hosttmp/$top" "$R/tmp/$top" || { say "cannot bind /tmp/$top from the host"; finish 125; }
+    ;;
+esac
 [ -f "$R$job" ] || { say "job script $job not found on the host root"; finish 125; }
 
 say "booted in $(cut -d' ' -f1 /proc/uptime)s, kernel $(uname -r), running $job"
