@@ -9,14 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** NETPLUMB_BENCH=1 also builds bench/bare.html, the bare React Flow page bench:ui compares against. */
+const withBench = process.env.NETPLUMB_BENCH === '1';
 
 export default defineConfig({
   root: here,
   base: './',
   plugins: [react()],
-  resolve: {
-    alias: { '@shared': resolve(here, '../shared') },
-  },
   server: {
     // ../shared lives outside the root: allow the dev server to read it.
     fs: { allow: [resolve(here, '..')] },
@@ -30,5 +29,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
     // Why: no inline scripts (strict CSP); keep module preload polyfill out of index.html.
     modulePreload: { polyfill: false },
+    rollupOptions: {
+      input: withBench ? { main: resolve(here, 'index.html'), bare: resolve(here, 'bench/bare.html') } : resolve(here, 'index.html'),
+    },
   },
 });

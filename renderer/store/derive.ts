@@ -152,9 +152,7 @@ export function createFlowSelectors() {
     const sel = new Set(s.selection.nodes);
     const probs = problemsOf(s);
     const live = statusOf(s);
-    const seen = new Set<string>();
     nOut = s.doc.nodes.map((n) => {
-      seen.add(n.id);
       const prev = nCache.get(n.id);
       const selected = sel.has(n.id);
       const problem = probs.nodes.get(n.id);
@@ -173,7 +171,11 @@ export function createFlowSelectors() {
       nCache.set(n.id, out);
       return out;
     });
-    if (nCache.size > seen.size) for (const k of nCache.keys()) if (!seen.has(k)) nCache.delete(k);
+    // Forget deleted nodes (only when there are some: no per-frame allocation during a drag).
+    if (nCache.size > nOut.length) {
+      const ids = new Set(nOut.map((n) => n.id));
+      for (const k of nCache.keys()) if (!ids.has(k)) nCache.delete(k);
+    }
     return nOut;
   };
 
@@ -184,9 +186,7 @@ export function createFlowSelectors() {
     const sel = new Set(s.selection.links);
     const probs = problemsOf(s);
     const live = statusOf(s);
-    const seen = new Set<string>();
     eOut = s.doc.links.map((l) => {
-      seen.add(l.id);
       const prev = eCache.get(l.id);
       const selected = sel.has(l.id);
       const problem = probs.links.get(l.id);
@@ -196,7 +196,10 @@ export function createFlowSelectors() {
       eCache.set(l.id, out);
       return out;
     });
-    if (eCache.size > seen.size) for (const k of eCache.keys()) if (!seen.has(k)) eCache.delete(k);
+    if (eCache.size > eOut.length) {
+      const ids = new Set(eOut.map((e) => e.id));
+      for (const k of eCache.keys()) if (!ids.has(k)) eCache.delete(k);
+    }
     return eOut;
   };
 
