@@ -140,6 +140,12 @@ describe.skipIf(!isRoot())(`import-host and adopt on the real kernel${isRoot() ?
     expect(l1.a.mac).toBe(await mac(`${p}n1`, `${p}v1`));
     expect(l1.b.mac).toBe(await mac('', `${p}v1b`));
     expect((await cli('validate', out)).exitCode).toBe(0);
+    const j = await cli('import-host', '--namespaces', `${p}n1,${p}n2`, '--lab', `${p}-hand`, '--json');
+    expect(j.exitCode).toBe(0);
+    const parsed = JSON.parse(j.stdout) as { ok: boolean; text: string };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.text).toBe(readFileSync(out, 'utf8'));
+    expect(await hostSnapshot(p)).toEqual(before);
   });
 
   it('import-host runs reads only (every command checked) and recovers a routed lab: router, gateways, static route', async () => {

@@ -57,15 +57,16 @@ export async function importHostCommand(args: ParsedArgs): Promise<number> {
   } catch (e) {
     return err(red((e as Error).message)), 2;
   }
-  if (args.flags.json) json({ ok: !!r.topology && !hasErrors(r.problems), problems: r.problems, topology: r.topology });
-  else printProblems(r.problems);
-  if (!r.text) return err(red('nothing could be imported.')), 1;
-  if (!args.flags.json) {
-    if (file) writeFileSync(file, r.text);
-    else process.stdout.write(r.text);
-    const t = r.topology!;
-    if (file) err(`${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`);
+  if (file && r.text) writeFileSync(file, r.text);
+  if (args.flags.json) {
+    json({ ok: !!r.text && !hasErrors(r.problems), problems: r.problems, ...(file ? { file } : { text: r.text }) });
+    return r.text && !hasErrors(r.problems) ? 0 : 1;
   }
+  printProblems(r.problems);
+  if (!r.text) return err(red('nothing could be imported.')), 1;
+  const t = r.topology!;
+  if (file) err(`${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`);
+  else process.stdout.write(r.text);
   return hasErrors(r.problems) ? 1 : 0;
 }
 

@@ -149,6 +149,13 @@ describe('kstateToTopology', () => {
     expect(unmarked(r.topology!)).toEqual(liveOf(t));
   });
 
+  it('warns when a namespace already belongs to a netplumb lab', () => {
+    const s = liveOf(classic);
+    s.namespaces.ns1.mark = 'netplumb:other';
+    const r = kstateToTopology(s, { lab: 'x' });
+    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'import-host-managed', severity: 'warning', message: expect.stringMatching(/ns1 already belongs to netplumb lab "other"/) }));
+  });
+
   it('makes ids from names that are not valid ids, unique', () => {
     const s: KState = { namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } };
     for (const n of ['my ns', 'my:ns', 'host']) s.namespaces[n] = { name: n, sysctls: {}, ifaces: { lo: { name: 'lo', kind: 'loopback', up: true, addresses: [] } }, routes: [] };

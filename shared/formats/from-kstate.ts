@@ -12,7 +12,7 @@
  */
 import type { BridgeNode, Link, LinkEnd, NetnsNode, Topology, TopoNode } from '../model';
 import { CURRENT_VERSION } from '../model/topology';
-import { type KIface, type KNamespace, type KState, ROOT_NS } from '../plan/kstate';
+import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from '../plan/kstate';
 import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
 import { IdMaker, nsRoutes, nsSysctls } from './from-kstate-parts';
@@ -60,6 +60,8 @@ export function kstateToTopology(state: KState, opts: KStateImportOptions): Impo
     const node: NetnsNode = s.router ? { ...base, kind: 'router', ipv6Forwarding: s.ipv6Forwarding } : { ...base, kind: 'namespace' };
     nodes.push(node);
     nsNode.set(name, node);
+    const owner = markLab(ns.mark ?? ns.ifaces.lo?.mark);
+    if (owner !== undefined) problems.push(warn('import-host-managed', `Namespace ${name} already belongs to netplumb lab "${owner}": that lab's own file describes it (adopting it into "${opts.lab}" will be refused).`, { nodeId: node.id }));
     const lo = ns.ifaces.lo;
     if (lo && !lo.up) problems.push(warn('import-host-lo-down', `The loopback of namespace ${name} is down; the file brings it up (netplumb always does).`, { nodeId: node.id }));
     if (lo?.addresses.length) problems.push(warn('import-host-dropped', `Addresses ${lo.addresses.join(', ')} on lo in namespace ${name} are left out: the file format has no loopback addresses.`, { nodeId: node.id }));
