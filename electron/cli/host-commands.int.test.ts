@@ -214,6 +214,37 @@ describe.skipIf(!isRoot())(`import-host and adopt on the real kernel${isRoot() ?
     expect(await hostSnapshot(p)).toEqual({ netns: [], links: [], inside: {} });
   });
 
+  it('adopts a hand-made routed lab (router sysctls, gateways, a static route, a bridge inside the router): status in sync, destroy removes it', async () => {
+    await build(routedScript(p) + `
+ip -n ${p}r link add lan type bridge
+ip -n ${p}r link set lan up
+ip -n ${p}r address add 10.78.3.1/24 dev lan
+ip netns add ${p}h3
+ip link add e0 netns ${p}h3 type veth peer name p3 netns ${p}r
+ip -n ${p}r link set p3 master lan
+ip -n ${p}r link set p3 up
+ip -n ${p}h3 link set lo up
+ip -n ${p}h3 address add 10.78.3.2/24 dev e0
+ip -n ${p}h3 link set e0 up
+ip -n ${p}h3 route add default via 10.78.3.1
+`);
+    const file = join(run.dir, 'routed.yaml');
+    const imp = await cli('import-host', '--namespaces', `${p}h1,${p}h2,${p}h3,${p}r`, '--lab', `${p}-routed`, '-o', file);
+    expect(imp.exitCode).toBe(0);
+    const t = loadTopologyText(readFileSync(file, 'utf8'), file).topology!;
+    expect(t.nodes.find((n) => n.name === 'lan')).toMatchObject({ kind: 'bridge', namespace: `${p}r`, addresses: ['10.78.3.1/24'] });
+    const ok = await cli('adopt', file, '--yes');
+    expect(ok.stderr).toBe('');
+    expect(ok.exitCode).toBe(0);
+    const status = await cli('status', file);
+    expect(status.stdout).toMatch(/in sync/i);
+    expect(status.exitCode).toBe(0);
+    // Traffic between the lab's own namespaces still flows through the adopted router.
+    expect((await execaRunner(['ip', 'netns', 'exec', `${p}h1`, 'ping', '-c1', '-W2', '10.78.3.2'])).exitCode).toBe(0);
+    expect((await cli('destroy', file)).exitCode).toBe(0);
+    expect(await hostSnapshot(p)).toEqual({ netns: [], links: [], inside: {} });
+  });
+
   it('refuses to adopt objects marked by another lab, or a file whose veth peer differs, and changes nothing', async () => {
     await build(classicScript(p));
     const fileA = join(run.dir, 'a.yaml');
