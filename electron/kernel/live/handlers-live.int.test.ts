@@ -35,7 +35,7 @@ const value = async <T = Record<string, unknown>>(channel: string, req: unknown)
   return r.value as T;
 };
 const until = async (pred: () => boolean) => {
-  for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && !pred(); i++) await new Promise((r) => setTimeout(r, 50));
 };
 const doc = { ...classicLab(p), expect: [{ from: 'ns1', to: 'ns2' }] };
 

@@ -12,7 +12,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadTopologyText } from '../../../shared/formats/document';
 import { topologyJsonSchema } from '../../../shared/formats/json-schema';
 import { parse as parseYaml } from 'yaml';
-import type { Topology } from '../../../shared/model';
 import { hasErrors } from '../../../shared/validate';
 import { detectCapabilities } from '../capabilities';
 import { applyDocument, destroyLab } from '../engine';
@@ -20,24 +19,11 @@ import { execaRunner } from '../runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from '../test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from '../test-support/scratch-netns';
 import { checkDocument } from './check';
+import { prefixedLesson as prefixed } from './lesson-fixture';
 import { listLessons, readLesson } from './lessons';
 
 const DIR = join(import.meta.dirname, '../../../lessons');
 const root = isRoot();
-
-/** The lesson with every kernel name given the test's prefix (namespaces, bridges, root-namespace ports). */
-function prefixed(t: Topology, p: string): Topology {
-  const names = new Map(t.nodes.map((n, i) => [n.id, `${p}n${i}`]));
-  const inRoot = new Set(t.nodes.filter((n) => (n.kind === 'bridge' && !n.namespace) || n.kind === 'host').map((n) => n.id));
-  let k = 0;
-  const end = <E extends { node: string; ifname: string }>(e: E): E => (inRoot.has(e.node) ? { ...e, ifname: `${p}i${k++}` } : e);
-  return {
-    ...t,
-    name: `${p}-lesson`,
-    nodes: t.nodes.map((n) => ({ ...n, name: n.kind === 'host' ? n.name : names.get(n.id)! })),
-    links: t.links.map((l) => ({ ...l, a: end(l.a), b: end(l.b) })),
-  };
-}
 
 describe('lessons', () => {
   it('lists the five lessons with titles and steps, in order', async () => {

@@ -136,7 +136,11 @@ export async function traceDocument(doc: unknown, from: string, to: string, o: L
       const ob = await ownedBridge(lab, b.id, o);
       await runner(['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'], { timeoutMs: 5000 });
     }
-    notes.push(`${src.ns}'s neighbour entry for ${nextHop}${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP and MAC learning from the start`);
+    notes.push(
+      bridges.length
+        ? `${src.ns}'s neighbour entry for ${nextHop} and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')} were flushed first, so the trace shows ARP and MAC learning from the start`
+        : `${src.ns}'s neighbour entry for ${nextHop} was flushed first, so the trace shows ARP from the start`,
+    );
   }
   const neigh = async (ns: string) => Object.fromEntries((await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [String(n.dst), String(n.lladdr ?? '')]));
   ctx.neighBefore[from] = await neigh(src.ns);
