@@ -3,6 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas';
 import { ApplyDialog } from '../panels/ApplyDialog';
 import { Banner } from '../panels/Banner';
+import { ExamplesDialog } from '../panels/ExamplesDialog';
 import { GeneratorDialog } from '../panels/GeneratorDialog';
 import { Inspector } from '../panels/Inspector';
 import { Palette } from '../panels/Palette';
@@ -27,6 +28,7 @@ function Dialogs() {
     case 'help': return <HelpDialog />;
     case 'generate': return <GeneratorDialog />;
     case 'discard': return <DiscardDialog />;
+    case 'examples': return <ExamplesDialog />;
     default: return null;
   }
 }

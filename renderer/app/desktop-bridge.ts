@@ -49,8 +49,12 @@ export function useHostBridge(flow: Flow): void {
     let alive = true;
     void api['app:info']({}).then((r) => {
       if (!alive) return;
-      if (r.ok) useUi.getState().set({ info: r.value, infoError: undefined });
-      else useUi.getState().set({ infoError: r.error });
+      if (r.ok) {
+        useUi.getState().set({ info: r.value, infoError: undefined });
+        // The window title and close prompt start from the current state, not from the first edit.
+        const s = editorStore.getState();
+        if (r.value.mode === 'electron') void api['document:state']({ fileName: s.fileName, dirty: selectDirty(s) });
+      } else useUi.getState().set({ infoError: r.error });
     });
     const offMenu = api.on('menu:command', (p) => runMenuCommand(p.command, flow, p.exampleId));
     const offOpened = api.on('file:opened', (p) => confirmDiscard(() => void openText(p.text, p.fileName)));

@@ -71,6 +71,9 @@ export function Toolbar() {
         <button type="button" className="np-btn" onClick={newDocument} title="New drawing">
           New
         </button>
+        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'examples' })} title="Start from one of the example labs">
+          Examples
+        </button>
         <button type="button" className="np-btn" onClick={openFile} title="Open a topology file (Ctrl+O)">
           Open
         </button>
