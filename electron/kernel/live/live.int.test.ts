@@ -39,6 +39,9 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
   beforeAll(async () => {
     doc = { ...classicLab(p), expect: [{ from: 'ns1', to: 'ns2' }, { from: 'ns2', to: 'ns1' }, { from: 'ns1', to: '10.0.9.9', reach: false }] };
     const a = await applyDocument(doc, o);
+    // A lab record that names a namespace someone else made (no mark, no recorded inode).
+    execFileSync('ip', ['netns', 'add', `${p}f`]);
+    new LabStore(run.dir).writeRecord({ lab: `${p}-fake`, topology: { ...classicLab(p), name: `${p}-fake`, nodes: [{ id: 'x', name: `${p}f`, kind: 'namespace', routes: [] }], links: [], expect: [], annotations: [] } as never, appliedAt: '', namespaces: {} });
     expect(a.result?.error).toBeUndefined();
     expect(a.result?.ok).toBe(true);
   }, 120_000);
@@ -64,9 +67,7 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     } finally {
       store.writeRecord(rec);
     }
-    // A lab record that names a namespace someone else made (no mark, no recorded inode).
-    execFileSync('ip', ['netns', 'add', `${p}f`]);
-    new LabStore(run.dir).writeRecord({ lab: `${p}-fake`, topology: { ...classicLab(p), name: `${p}-fake`, nodes: [{ id: 'x', name: `${p}f`, kind: 'namespace', routes: [] }], links: [], expect: [], annotations: [] } as never, appliedAt: '', namespaces: {} });
+    // A lab record (written in beforeAll) names a namespace someone else made (no mark, no recorded inode).
     await expect(ownedNode(`${p}-fake`, 'x', o)).rejects.toThrow(/not owned/);
     await expect(labNamespaces(`${p}-fake`, o)).resolves.toEqual([]);
     // Bridges and unknown ids are not places to run commands.
@@ -204,6 +205,19 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     await expect(terms.open(`${p}-fake`, 'x', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(/not owned/);
     await expect(terms.open(lab, 'br0', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(/not a namespace/);
     expect(terms.list()).toEqual([]);
+  });
+
+  it('the fallback terminal (script, when node-pty cannot load) runs commands in ns2 too', async () => {
+    const terms = new TerminalManager({ ...o, pipeFallback: true });
+    let output = '';
+    const exits: number[] = [];
+    const t = await terms.open(lab, 'ns2', 80, 24, { output: (_id, d) => (output += d), exit: (_id, code) => exits.push(code) });
+    terms.input(t.id, 'ip -br addr; echo DONE-$((6*7))\n');
+    for (let i = 0; i < 400 && !/DONE-42\r?\n/.test(output.replace('DONE-$((6*7))', '')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(output).toContain('10.0.0.2/24');
+    terms.input(t.id, 'exit 5\n');
+    for (let i = 0; i < 400 && !exits.length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(exits).toEqual([5]);
   });
 
   it('destroying the lab closes its terminals', async () => {

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { netnsInode } from '../netns';
 import { PlainError } from '../plain-error';
 import { ownedNode, type LiveOptions } from './owned';
+import { spawnPipePty } from './pipe-pty';
 
 /** The part of node-pty used here (loaded lazily: it is a native addon). */
 interface Pty {
@@ -65,7 +66,7 @@ export const MAX_TERMINALS = 32;
 export class TerminalManager {
   private readonly terms = new Map<string, Term>();
   private watcher: NodeJS.Timeout | undefined;
-  constructor(private readonly o: LiveOptions = {}) {}
+  constructor(private readonly o: LiveOptions & { /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean } = {}) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
   async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents): Promise<{ id: string; ns: string }> {
@@ -74,11 +75,21 @@ export class TerminalManager {
     const owned = await ownedNode(lab, nodeId, this.o);
     const inode = await netnsInode(owned.ns);
     if (inode === undefined) throw new PlainError(`namespace "${owned.ns}" disappeared`);
-    const spawn = await loadPty();
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` });
-    const pty = spawn('ip', ['netns', 'exec', owned.ns, ...shellArgv()], { name: 'xterm-256color', cols: clamp(cols, 2, 500), rows: clamp(rows, 2, 300), cwd: '/', env });
+    let pty: Pty;
+    if (this.o.pipeFallback) pty = spawnPipePty(owned.ns, shellArgv(), clamp(cols, 2, 500), clamp(rows, 2, 300), env);
+    else {
+      try {
+        const spawn = await loadPty();
+        pty = spawn('ip', ['netns', 'exec', owned.ns, ...shellArgv()], { name: 'xterm-256color', cols: clamp(cols, 2, 500), rows: clamp(rows, 2, 300), cwd: '/', env });
+      } catch (e) {
+        // node-pty missing or built for another ABI: util-linux `script` gives a pty through pipes (no resize).
+        if (!(e instanceof PlainError)) throw e;
+        pty = spawnPipePty(owned.ns, shellArgv(), clamp(cols, 2, 500), clamp(rows, 2, 300), env);
+      }
+    }
     const id = randomBytes(8).toString('hex');
     const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false };
     this.terms.set(id, term);

@@ -1,0 +1,50 @@
+/**
+ * A fallback terminal when node-pty cannot be loaded (e.g. the native addon
+ * was built for another Node/Electron ABI): util-linux `script -qefc CMD
+ * /dev/null` allocates the pty itself and we talk to it through pipes.
+ * Limits: the window size is set once at start (`stty`) and resize is
+ * applied by sending `stty` to the shell only when it is idle, so it is not
+ * offered; everything else (echo, line editing, job control) works.
+ */
+import { spawn } from 'node:child_process';
+import { isValidNetnsName } from '../netns';
+import { PlainError } from '../plain-error';
+
+/** The same surface as node-pty's IPty that terminals.ts uses. */
+export interface PtyLike {
+  onData(cb: (d: string) => void): { dispose(): void };
+  onExit(cb: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
+  write(d: string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+  pid: number;
+}
+
+/** Single-quotes a word for sh (script -c takes a command line). */
+function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Starts `ip netns exec NS SHELL...` under `script`, sized cols x rows. */
+export function spawnPipePty(ns: string, shell: readonly string[], cols: number, rows: number, env: Record<string, string>): PtyLike {
+  // Why: the name ends up in a command line for sh; only plain /run/netns names (already owned) get here.
+  if (!isValidNetnsName(ns)) throw new PlainError(`"${ns}" is not a namespace name`);
+  const command = `stty cols ${Math.floor(cols)} rows ${Math.floor(rows)} 2>/dev/null; exec ${['ip', 'netns', 'exec', ns, ...shell].map(quote).join(' ')}`;
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const data: ((d: string) => void)[] = [];
+  const exit: ((e: { exitCode: number; signal?: number }) => void)[] = [];
+  const emit = (b: Buffer) => data.forEach((cb) => cb(b.toString('utf8')));
+  child.stdout!.on('data', emit);
+  child.stderr!.on('data', emit);
+  child.on('close', (code) => exit.forEach((cb) => cb({ exitCode: code ?? -1 })));
+  child.on('error', () => exit.forEach((cb) => cb({ exitCode: 127 })));
+  const sub = <T>(list: T[], cb: T) => (list.push(cb), { dispose: () => list.splice(list.indexOf(cb), 1) });
+  return {
+    pid: child.pid ?? -1,
+    onData: (cb) => sub(data, cb),
+    onExit: (cb) => sub(exit, cb),
+    write: (d) => void child.stdin!.write(d),
+    resize: () => {},
+    kill: (signal) => void child.kill((signal as NodeJS.Signals) ?? 'SIGHUP'),
+  };
+}
