@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTopology } from '../../shared/model';
 import { sameSubnet } from '../../shared/util/ip';
-import { createEditorStore } from './store';
+import { createEditorStore, onlyPositionsChanged } from './store';
 import { createFlowSelectors } from './derive';
 import { validateTopology } from './validate-doc';
 
@@ -285,5 +285,23 @@ describe('loading and saving', () => {
     const r = s.getState().loadDocument('nodes: [ {', 'x.yaml');
     expect(r.ok).toBe(false);
     expect(s.getState().doc.nodes).toHaveLength(1);
+  });
+});
+
+describe('moves versus edits', () => {
+  it('tells a pure move from an edit (validation and live mode skip moves)', () => {
+    const s = createEditorStore();
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    const a = s.getState().doc;
+    s.getState().moveNodes({ ns1: { x: 32, y: 32 } });
+    const b = s.getState().doc;
+    expect(onlyPositionsChanged(a, b)).toBe(true);
+    s.getState().updateNode('ns1', { notes: 'x' });
+    expect(onlyPositionsChanged(b, s.getState().doc)).toBe(false);
+    s.getState().connect('ns1', 'ns2');
+    const c = s.getState().doc;
+    s.getState().updateLinkEnd(c.links[0].id, 'a', { mtu: 1400 });
+    expect(onlyPositionsChanged(c, s.getState().doc)).toBe(false);
   });
 });
