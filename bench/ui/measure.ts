@@ -1,0 +1,260 @@
+/**
+ * One measurement of one page (the app or the bare page): opens it in a fresh
+ * browser context, and measures time to first render, time to interactive,
+ * and frame rates while dragging a node and while panning.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { instrument, type BenchProbe, type InjectedFile } from './instrument';
+
+/** The browser window size both pages get. */
+export const VIEWPORT = { width: 1280, height: 800 };
+
+/** The figures of one measurement. */
+export interface Figures {
+  /** Navigation start to the paint of the first frame showing the nodes (ms). */
+  firstRender: number;
+  /** Navigation start to the file being handed to the page's file input (ms). */
+  injected: number;
+  /** Navigation start to the paint of the first frame where a clicked node shows selected (ms). */
+  interactive: number;
+  /** Frames per second while dragging a node. */
+  dragFps: number;
+  /** Longest frame while dragging (ms). */
+  dragLongest: number;
+  /** Frames per second while panning the canvas. */
+  panFps: number;
+  /** Longest frame while panning (ms). */
+  panLongest: number;
+  /** The same after zooming in to about 1 with the wheel over the node (the zoom reached). */
+  closeZoom: number;
+  closeDragFps: number;
+  closeDragLongest: number;
+  closePanFps: number;
+  closePanLongest: number;
+  /** Nodes in the DOM at the end of the pan at zoom 1. */
+  closeNodesInDom: number;
+  /** Nodes and edges in the DOM at first render. */
+  nodesInDom: number;
+  edgesInDom: number;
+  /** Long tasks (> 50 ms) from navigation start to interactive: count and total ms. */
+  longTasks: number;
+  longTaskMs: number;
+  /** The zoom of the view when opened. */
+  zoom: number;
+  /** The canvas (React Flow element) size. */
+  canvas: { width: number; height: number };
+}
+
+/** Options of one measurement. */
+export interface MeasureOptions {
+  url: string;
+  file: InjectedFile;
+  /** The node to click and drag. */
+  nodeId: string;
+  /** How long to drag and to pan (ms). */
+  gestureMs: number;
+  /** Save a screenshot after opening to this path. */
+  screenshot?: string;
+}
+
+type Win = { __bench: BenchProbe };
+type Box = { x: number; y: number; width: number; height: number };
+
+/** A point on the node's body (not on one of its handles, which start a connection instead). */
+async function grabPoint(page: Page, id: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate((nid) => {
+    const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+      for (const fx of [0.5, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+        const x = r.x + r.width * fx;
+        const y = r.y + r.height * fy;
+        const at = document.elementFromPoint(x, y);
+        if (at && el.contains(at) && !at.closest('.react-flow__handle')) return { x, y };
+      }
+    }
+    return null;
+  }, id);
+}
+
+const zoomOf = (page: Page) =>
+  page.evaluate(() => {
+    const m = /scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+    return m ? Number(m[1]) : NaN;
+  });
+
+/** Zooms in with the mouse wheel over a node until the zoom is about 1 (as a user would, to work on one part). */
+async function zoomInOn(page: Page, id: string): Promise<number> {
+  for (let i = 0; i < 40; i++) {
+    const zoom = await zoomOf(page);
+    if (zoom >= 0.95) return zoom;
+    const box = await nodeBox(page, id);
+    if (!box) throw new Error(`node ${id} is not on the canvas`);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // React Flow zooms by 2^(-deltaY * 0.002) per wheel event.
+    await page.mouse.wheel(0, Math.max(-500, (Math.log2(zoom) * 500) | 0));
+    await page.waitForTimeout(120);
+  }
+  throw new Error(`zooming in on ${id} with the wheel did not reach zoom 1 (at ${await zoomOf(page)})`);
+}
+
+async function nodeBox(page: Page, id: string): Promise<Box | null> {
+  return page.evaluate((nid) => {
+    const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, id);
+}
+
+const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+
+/** A point of the canvas with only the empty pane around it (for panning). */
+async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(() => {
+    const flow = document.querySelector('.react-flow')!.getBoundingClientRect();
+    const isPane = (x: number, y: number) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false;
+    const cx = flow.x + flow.width / 2;
+    const cy = flow.y + flow.height / 2;
+    // Nearest clear spot to the centre: rings of candidates, outwards (hit tests are slow with 1000 nodes).
+    for (let r = 0; r < Math.max(flow.width, flow.height) / 2 - 40; r += 16) {
+      const steps = Math.max(1, Math.round((2 * Math.PI * r) / 16));
+      for (let k = 0; k < steps; k++) {
+        const x = cx + r * Math.cos((2 * Math.PI * k) / steps);
+        const y = cy + r * Math.sin((2 * Math.PI * k) / steps);
+        if (x < flow.x + 40 || x > flow.right - 120 || y < flow.y + 40 || y > flow.bottom - 120) continue;
+        if ([-12, 0, 12].every((dx) => [-12, 0, 12].every((dy) => isPane(x + dx, y + dy)))) return { x, y };
+      }
+    }
+    return null;
+  });
+  if (!p) throw new Error('no empty spot on the canvas to pan from');
+  return p;
+}
+
+/** Moves the pressed mouse along a loop for `ms` and returns the page's frame count over that time. */
+async function gesture(page: Page, from: { x: number; y: number }, ms: number, radius: number) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  // A few pixels first: React Flow starts a drag past its threshold.
+  await page.mouse.move(from.x + 4, from.y + 2, { steps: 2 });
+  await page.evaluate(() => (window as unknown as Win).__bench.startFrames());
+  const t0 = Date.now();
+  let moves = 0;
+  while (Date.now() - t0 < ms) {
+    const a = moves * 0.12;
+    // A loop that drifts right, so the end point differs from the start.
+    await page.mouse.move(from.x + 4 + radius * Math.sin(a) + moves * 0.3, from.y + 2 + radius * (1 - Math.cos(a)));
+    moves++;
+  }
+  const f = await page.evaluate(() => (window as unknown as Win).__bench.stopFrames());
+  return { ...f, moves, end: async () => page.mouse.up() };
+}
+
+/** Drags the node, then pans from an empty spot; frame rates and longest frames. */
+async function dragAndPan(page: Page, o: MeasureOptions) {
+  const grab = await grabPoint(page, o.nodeId);
+  const box = await nodeBox(page, o.nodeId);
+  if (!grab || !box) throw new Error(`node ${o.nodeId} is not on the canvas`);
+  const drag = await gesture(page, grab, o.gestureMs, 60);
+  const moved = await nodeBox(page, o.nodeId);
+  await drag.end();
+  if (!moved || Math.hypot(moved.x - box.x, moved.y - box.y) < 5) {
+    const at = await page.evaluate((p) => document.elementFromPoint(p.x, p.y)?.outerHTML.slice(0, 200), grab);
+    throw new Error(`dragging node ${o.nodeId} did not move it (zoom ${await zoomOf(page)}, grabbed at ${grab.x.toFixed(1)},${grab.y.toFixed(1)} on ${at}, ${drag.moves} moves)`);
+  }
+  await page.waitForTimeout(500);
+
+  const spot = await emptyPanePoint(page);
+  const before = await viewportTransform(page);
+  const pan = await gesture(page, spot, o.gestureMs, 80);
+  const after = await viewportTransform(page);
+  const nodesInDom = await page.evaluate(() => document.getElementsByClassName('react-flow__node').length);
+  await pan.end();
+  if (before === after) throw new Error('panning did not move the view');
+  await page.waitForTimeout(300);
+  return {
+    dragFps: (drag.frames * 1000) / drag.ms,
+    dragLongest: drag.longestFrame,
+    panFps: (pan.frames * 1000) / pan.ms,
+    panLongest: pan.longestFrame,
+    nodesInDom,
+  };
+}
+
+/** Measures one page once. Throws when a figure cannot be measured. */
+export async function measurePage(browser: Browser, o: MeasureOptions): Promise<Figures> {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Why: tsx compiles this file with esbuild's keepNames, which wraps functions in __name(...);
+    // functions sent to the page (init script, evaluate) need that helper there too.
+    await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
+    await page.addInitScript(instrument, o.file);
+    await page.goto(o.url);
+    await page
+      .waitForFunction(() => (window as unknown as Win).__bench?.firstRender != null, null, { timeout: 60_000, polling: 50 })
+      .catch((e: unknown) => {
+        throw new Error(`the page never showed the nodes: ${String(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      });
+    const probe0 = await page.evaluate(() => {
+      const b = (window as unknown as Win).__bench;
+      return { firstRender: b.firstRender!, injectedAt: b.injectedAt! };
+    });
+
+    // Time to interactive: click the node until a click selects it.
+    await page.evaluate((id) => (window as unknown as Win).__bench.watchSelected(id), o.nodeId);
+    const deadline = Date.now() + 30_000;
+    let selected = false;
+    while (!selected && Date.now() < deadline) {
+      const p = await grabPoint(page, o.nodeId);
+      if (p) await page.mouse.click(p.x, p.y);
+      selected = await page
+        .waitForFunction(() => (window as unknown as Win).__bench.selectedAt !== null, null, { timeout: 1000, polling: 'raf' })
+        .then(() => true, () => false);
+    }
+    if (!selected) throw new Error(`clicking node ${o.nodeId} never selected it`);
+    const interactive = await page.evaluate(() => (window as unknown as Win).__bench.selectedAt!);
+
+    // Let deferred work of the open (validation, fit view) finish before the frame-rate figures.
+    await page.waitForTimeout(1500);
+    const view = await page.evaluate(() => {
+      const b = (window as unknown as Win).__bench;
+      const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+      const m = /scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+      return { zoom: m ? Number(m[1]) : NaN, canvas: { width: Math.round(r.width), height: Math.round(r.height) }, longTasks: b.longTasks.filter(([s]) => s <= b.selectedAt!) };
+    });
+    if (o.screenshot) await page.screenshot({ path: o.screenshot });
+
+    const far = await dragAndPan(page, o);
+    const close = { zoom: await zoomInOn(page, o.nodeId), ...(await dragAndPan(page, o)) };
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+
+    return {
+      firstRender: probe0.firstRender.t,
+      injected: probe0.injectedAt,
+      interactive,
+      dragFps: far.dragFps,
+      dragLongest: far.dragLongest,
+      panFps: far.panFps,
+      panLongest: far.panLongest,
+      closeZoom: close.zoom,
+      closeDragFps: close.dragFps,
+      closeDragLongest: close.dragLongest,
+      closePanFps: close.panFps,
+      closePanLongest: close.panLongest,
+      closeNodesInDom: close.nodesInDom,
+      nodesInDom: probe0.firstRender.nodes,
+      edgesInDom: probe0.firstRender.edges,
+      longTasks: view.longTasks.length,
+      longTaskMs: view.longTasks.reduce((s, [, d]) => s + d, 0),
+      zoom: view.zoom,
+      canvas: view.canvas,
+    };
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The benchmark's printed table: medians of each figure for the app and the
+ * bare React Flow page, the ratio, and whether the issue's target is met.
+ */
+import type { Figures } from './measure';
+
+/** The median of a list of numbers. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Row {
+  label: string;
+  key: keyof Figures;
+  unit: string;
+  /** 'time': lower is better, target ratio <= limit; 'rate': higher is better, ratio >= limit. */
+  kind: 'time' | 'rate' | 'info';
+  limit?: number;
+}
+
+const ROWS: Row[] = [
+  { label: 'time to first render', key: 'firstRender', unit: 'ms', kind: 'time', limit: 1.3 },
+  { label: 'time to interactive', key: 'interactive', unit: 'ms', kind: 'time', limit: 1.3 },
+  { label: 'drag fps (whole drawing)', key: 'dragFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'pan fps (whole drawing)', key: 'panFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'drag fps (zoom 1)', key: 'closeDragFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'pan fps (zoom 1)', key: 'closePanFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: '  file handed to the page at', key: 'injected', unit: 'ms', kind: 'info' },
+  { label: '  longest frame while dragging', key: 'dragLongest', unit: 'ms', kind: 'info' },
+  { label: '  longest frame while panning', key: 'panLongest', unit: 'ms', kind: 'info' },
+  { label: '  longest frame, drag at zoom 1', key: 'closeDragLongest', unit: 'ms', kind: 'info' },
+  { label: '  longest frame, pan at zoom 1', key: 'closePanLongest', unit: 'ms', kind: 'info' },
+  { label: '  long tasks until interactive', key: 'longTaskMs', unit: 'ms', kind: 'info' },
+  { label: '  nodes in the DOM', key: 'nodesInDom', unit: '', kind: 'info' },
+  { label: '  edges in the DOM', key: 'edgesInDom', unit: '', kind: 'info' },
+  { label: '  zoom when opened', key: 'zoom', unit: '', kind: 'info' },
+  { label: '  zoom of the zoom-1 gestures', key: 'closeZoom', unit: '', kind: 'info' },
+  { label: '  nodes in the DOM at zoom 1', key: 'closeNodesInDom', unit: '', kind: 'info' },
+];
+
+const fmt = (v: number, unit: string) => (unit === 'fps' ? v.toFixed(1) : unit === 'ms' ? v.toFixed(0) : Number.isInteger(v) ? String(v) : v.toFixed(3)) + (unit ? ` ${unit}` : '');
+
+/** The table as text. */
+export function report(app: readonly Figures[], bare: readonly Figures[]): string {
+  const lines: string[] = [];
+  const pad = (s: string, n: number) => s.padEnd(n);
+  lines.push(`${pad('figure (median)', 34)}${pad('app', 12)}${pad('bare', 12)}${pad('app/bare', 10)}target`);
+  let met = 0;
+  let total = 0;
+  for (const r of ROWS) {
+    const a = median(app.map((f) => f[r.key] as number));
+    const b = median(bare.map((f) => f[r.key] as number));
+    const ratio = b ? a / b : NaN;
+    let target = '';
+    if (r.kind !== 'info' && r.limit !== undefined) {
+      const ok = r.kind === 'time' ? ratio <= r.limit : ratio >= r.limit;
+      total++;
+      if (ok) met++;
+      target = `${r.kind === 'time' ? '<=' : '>='} ${r.limit}x ${ok ? 'MET' : 'NOT MET'}`;
+    }
+    lines.push(`${pad(r.label, 34)}${pad(fmt(a, r.unit), 12)}${pad(fmt(b, r.unit), 12)}${pad(Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', 10)}${target}`);
+  }
+  lines.push(`targets met: ${met} of ${total} (times are from navigation start; frame rates are requestAnimationFrame callbacks per second)`);
+  return lines.join('\n');
+}
