@@ -6,7 +6,7 @@
  * is missing or older than its sources, and printing the URL.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,18 +23,6 @@ function electronBinary() {
   } catch {
     return undefined; // the package's install script never downloaded it
   }
-}
-
-/** Newest modification time under `dir` (ignoring node_modules). */
-function newest(dir) {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
 }
 
 function run(cmd, argv) {
@@ -59,18 +47,7 @@ if (electron && !process.env.NETPLUMB_BROWSER) {
       ? 'netplumb: NETPLUMB_BROWSER is set: starting browser mode instead of the desktop app.'
       : 'netplumb: the Electron binary is not installed here, so the desktop app cannot start.\nStarting browser mode instead (netplumb serve): the same app, in your browser, on 127.0.0.1 only.',
   );
-  const index = path.join(root, '.vite', 'renderer', 'index.html');
-  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'shared')));
-  if (built < sources) {
-    console.log(built ? 'netplumb: the page is older than its sources; rebuilding it...' : 'netplumb: building the page (first run)...');
-    const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-    const c = await run(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
-    if (c !== 0) {
-      console.error('netplumb: building the page failed (see above)');
-      process.exit(c);
-    }
-  }
+  // `netplumb serve` builds the page first when it is missing or older than its sources.
   code = await run(process.execPath, [tsxCli, path.join(root, 'electron', 'cli', 'serve-command.ts'), ...args]);
 }
 process.exit(code);

@@ -30,6 +30,11 @@ export default defineConfig({
     // Why: no inline scripts (strict CSP); keep module preload polyfill out of index.html.
     modulePreload: { polyfill: false },
     rollupOptions: {
+      // Rollup notes that it drops comments it cannot place (zod's "@__PURE__" remarks): noise for a user running `npm start`.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
       input: withBench ? { main: resolve(here, 'index.html'), bare: resolve(here, 'bench/bare.html') } : resolve(here, 'index.html'),
     },
   },
