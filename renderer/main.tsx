@@ -1,5 +1,5 @@
 /** Entry point of the page. */
-import { z } from 'zod';
+import './zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
@@ -7,8 +7,6 @@ import './styles/app.css';
 import { App } from './app/App';
 import { restorePrefs } from './app/theme';
 
-// Why: the CSP forbids eval; tell zod not to try compiling validators with new Function.
-z.config({ jitless: true });
 restorePrefs();
 
 createRoot(document.getElementById('root')!).render(
