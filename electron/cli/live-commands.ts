@@ -71,10 +71,19 @@ code. Refused for namespaces the lab does not own, and for the host.
         const owned = await ownedNode(lab, node);
         // Why spawn and not the Runner: the command is interactive (terminal attached, exit code passed through).
         const child = spawn('ip', ['netns', 'exec', owned.ns, ...args.rest], { stdio: 'inherit' });
-        return new Promise<number>((resolve) => {
-          child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
-          child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 129 : 1)));
-        });
+        // Ctrl-C / Ctrl-\ reach the command (same process group); netplumb waits for its exit code.
+        const ignore = () => {};
+        process.on('SIGINT', ignore);
+        process.on('SIGQUIT', ignore);
+        try {
+          return await new Promise<number>((resolve) => {
+            child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
+            child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 129 : 1)));
+          });
+        } finally {
+          process.off('SIGINT', ignore);
+          process.off('SIGQUIT', ignore);
+        }
       });
     },
   },
