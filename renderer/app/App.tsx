@@ -12,6 +12,9 @@ import { ProblemsPanel } from '../panels/ProblemsPanel';
 import { DestroyDialog, DiscardDialog, HelpDialog } from '../panels/SmallDialogs';
 import { StatusBar } from '../panels/StatusBar';
 import { Toolbar } from '../panels/Toolbar';
+import { BottomPanel } from '../panels/live/BottomPanel';
+import { LabBar } from '../panels/live/LabBar';
+import { LessonPanel } from '../panels/lesson/LessonPanel';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { useHostBridge } from './desktop-bridge';
 import { onFilePicked, registerFileInput } from './file-actions';
@@ -44,7 +47,12 @@ function Shell() {
       <Banner />
       <main className="np-main">
         <Palette />
-        <Canvas colorMode={theme} />
+        <div className="np-center">
+          <LabBar />
+          <Canvas colorMode={theme} />
+          <LessonPanel />
+          <BottomPanel />
+        </div>
         <Inspector />
       </main>
       <ProblemsPanel />

@@ -1,0 +1,33 @@
+/** The lesson side panel: one step of the open document's lesson at a time, with Previous/Next. */
+import { useEditor } from '../../app/editor';
+import { useLive } from '../live/live-store';
+import { MarkdownView } from './MarkdownView';
+import './lesson.css';
+
+export function LessonPanel() {
+  const lesson = useEditor((s) => s.doc.lesson);
+  const step = useLive((s) => s.lessonStep);
+  const set = useLive((s) => s.set);
+  if (!lesson || step < 0) return null;
+  const i = Math.min(step, lesson.steps.length - 1);
+  const cur = lesson.steps[i];
+  return (
+    <aside className="np-lesson" aria-label="Lesson">
+      <header className="np-lesson__head">
+        <div>
+          <div className="np-lesson__title">{lesson.title}</div>
+          <h2>{cur.title}</h2>
+        </div>
+        <button type="button" className="np-btn np-btn--ghost" aria-label="Hide the lesson" onClick={() => set({ lessonStep: -1 })}>✕</button>
+      </header>
+      <div className="np-lesson__body">
+        <MarkdownView text={cur.text} />
+      </div>
+      <footer className="np-lesson__foot">
+        <button type="button" className="np-btn np-btn--small" disabled={i === 0} onClick={() => set({ lessonStep: i - 1 })}>Previous</button>
+        <span>Step {i + 1} of {lesson.steps.length}</span>
+        <button type="button" className="np-btn np-btn--small" disabled={i >= lesson.steps.length - 1} onClick={() => set({ lessonStep: i + 1 })}>Next</button>
+      </footer>
+    </aside>
+  );
+}

@@ -1,0 +1,62 @@
+/** File > New from lesson: the lessons the kernel side ships (lessons:list), opened like Open. */
+import { useEffect, useState } from 'react';
+import { getApi } from '../../api';
+import { confirmDiscard, openText } from '../../app/file-actions';
+import { toast } from '../../app/ui-store';
+import type { Response } from '../../../shared/ipc/contract';
+import { Dialog } from '../Dialog';
+import { useLive } from '../live/live-store';
+
+type Lesson = Response<'lessons:list'>['lessons'][number];
+
+/** Loads a lesson's file into the editor and shows its first step. */
+export function openLesson(id: string): void {
+  confirmDiscard(async () => {
+    const r = await getApi()['lessons:get']({ id });
+    if (!r.ok) return toast(`Could not open the lesson: ${r.error}`, 'error');
+    if (openText(r.value.text, r.value.fileName)) useLive.getState().set({ lessonStep: 0, checks: null, trace: null, highlight: null });
+  });
+}
+
+/** The lessons dialog. */
+export function LessonsDialog({ onClose }: { onClose: () => void }) {
+  const [list, setList] = useState<Lesson[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void getApi()['lessons:list']({}).then((r) => {
+      if (!alive) return;
+      if (r.ok) setList(r.value.lessons);
+      else setError(r.error);
+    });
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return (
+    <Dialog title="New from lesson" onClose={onClose} actions={<button type="button" className="np-btn" onClick={onClose}>Close</button>}>
+      {!list && !error && <p role="status">Loading the lessons…</p>}
+      {error && <p className="np-error" role="alert">{error}</p>}
+      {list && list.length === 0 && <p>No lessons are installed.</p>}
+      {list && list.length > 0 && (
+        <ul className="np-examples" aria-label="Lessons">
+          {list.map((l) => (
+            <li key={l.id}>
+              <button
+                type="button"
+                className="np-btn"
+                onClick={() => {
+                  onClose();
+                  openLesson(l.id);
+                }}
+              >
+                {l.title}
+              </button>
+              <span className="np-field__hint"> {l.steps} step{l.steps === 1 ? '' : 's'}{l.description ? ` — ${l.description}` : ''}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
