@@ -180,7 +180,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     live(ctx).terminals.open(req.lab, req.nodeId, req.cols, req.rows, {
       output: (id, data) => ctx.emit?.('term:output', { id, data }),
       exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
-    }),
+    }, ctx),
   'term:input': async (req, ctx) => (live(ctx).terminals.input(req.id, req.data), {}),
   'term:resize': async (req, ctx) => (live(ctx).terminals.resize(req.id, req.cols, req.rows), {}),
   'term:close': async (req, ctx) => (live(ctx).terminals.close(req.id), {}),
@@ -197,6 +197,15 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'file:open': desktopOnly('file:open'),
   'file:save': desktopOnly('file:save'),
 };
+
+/**
+ * Closes the terminals a page opened through `ctx`. Call it when that page
+ * goes away (browser mode: its WebSocket closed; desktop: its window closed),
+ * so no root shell is left running without a reader.
+ */
+export function releaseContext(ctx: HandlerContext): void {
+  liveServices(liveOptions(ctx)).terminals.closeOwnedBy(ctx);
+}
 
 /** True when `channel` is one of the contract's channels (own keys only). */
 export function isChannel(channel: unknown): channel is Channel {

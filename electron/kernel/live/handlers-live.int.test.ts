@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../shared/ipc/contract';
 import { localEngine } from '../engine-facade';
-import { dispatch, type HandlerContext } from '../handlers';
+import { dispatch, releaseContext, type HandlerContext } from '../handlers';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from '../test-support/lab-fixture';
 import { classicLab } from '../test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from '../test-support/scratch-netns';
@@ -118,6 +118,18 @@ describe.skipIf(!root)(`live channels through dispatch${root ? '' : ` (skipped: 
     const r = await value<{ hops: { kind: string; explanation: string }[]; reached: boolean }>('lab:trace', { topology: doc, from: 'ns1', to: 'ns2' });
     expect(r.reached).toBe(true);
     expect(r.hops.map((h) => h.kind)).toEqual(expect.arrayContaining(['arp-request', 'arp-reply', 'echo-request', 'echo-reply']));
+  });
+
+  it('releaseContext closes the terminals that page opened, not those of another page', async () => {
+    const other: HandlerContext = { ...ctx, emit: () => {} };
+    const mine = await value<{ id: string }>('term:open', { lab, nodeId: 'ns1', cols: 80, rows: 24 });
+    const theirs = await dispatch('term:open', { lab, nodeId: 'ns2', cols: 80, rows: 24 }, other, () => {});
+    expect(theirs.ok).toBe(true);
+    releaseContext(ctx);
+    expect(events.filter((e) => e.event === 'term:exit').map((e) => e.payload)).toEqual([{ id: mine.id, code: -1, reason: 'the page that opened it went away' }]);
+    expect((await call('term:input', { id: mine.id, data: 'x' })).ok).toBe(false);
+    expect((await dispatch('term:input', { id: (theirs as { value: { id: string } }).value.id, data: 'exit\n' }, other, () => {})).ok).toBe(true);
+    events.length = 0;
   });
 
   it('a terminal opened through the contract streams output as events, and lab:destroy closes it', async () => {

@@ -58,6 +58,8 @@ interface Term {
   pty: Pty;
   events: TerminalEvents;
   closed: boolean;
+  /** Who opened it (a page's handler context), for closeOwnedBy(). */
+  owner?: object;
 }
 
 /** The most terminals open at once (each is a shell as root). */
@@ -69,7 +71,7 @@ export class TerminalManager {
   constructor(private readonly o: LiveOptions & { /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean } = {}) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
-  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents): Promise<{ id: string; ns: string }> {
+  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, owner?: object): Promise<{ id: string; ns: string }> {
     if (this.terms.size >= MAX_TERMINALS) throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
     // Why: only a namespace this lab owns right now; the host and foreign namespaces are refused there.
     const owned = await ownedNode(lab, nodeId, this.o);
@@ -91,7 +93,7 @@ export class TerminalManager {
       }
     }
     const id = randomBytes(8).toString('hex');
-    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false };
+    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false, ...(owner ? { owner } : {}) };
     this.terms.set(id, term);
     pty.onData((d) => events.output(id, d));
     pty.onExit((e) => this.finish(term, e.exitCode));
@@ -121,6 +123,11 @@ export class TerminalManager {
   /** Closes every terminal of a lab (called when the lab is destroyed). */
   closeLab(lab: string, reason = `lab "${lab}" was destroyed`): void {
     for (const t of [...this.terms.values()]) if (t.lab === lab) this.kill(t, reason);
+  }
+
+  /** Closes the terminals a page opened (its window closed or its WebSocket went away). */
+  closeOwnedBy(owner: object, reason = 'the page that opened it went away'): void {
+    for (const t of [...this.terms.values()]) if (t.owner === owner) this.kill(t, reason);
   }
 
   closeAll(): void {
