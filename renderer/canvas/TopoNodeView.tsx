@@ -10,6 +10,7 @@ import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
 import { FarContext } from './detail';
+import { LiveNodeMarks } from '../panels/live/LiveMarks';
 
 const LIVE_TEXT = { 'in-sync': 'in sync', drifted: 'drifted', missing: 'missing', 'not-applied': 'not applied' } as const;
 const MAX_ADDRS = 3;
@@ -40,6 +41,7 @@ function makeNode(kind: NodeKind) {
             {LIVE_TEXT[live]}
           </div>
         )}
+        <LiveNodeMarks id={id} />
         <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
       </div>
     );

@@ -12,6 +12,7 @@ import { KIND_LABEL } from '../canvas/icons';
 import { EndFields } from './EndFields';
 import { CheckField, ListField, NumberField, SelectField, TextField, useProblemsAt } from './fields';
 import { RoutesEditor } from './RoutesEditor';
+import { LinkLiveSection, NodeLiveSection } from './live/LiveInspector';
 
 const str = (s: string) => s;
 const FWD: SysctlKey = 'net.ipv4.ip_forward';
@@ -46,6 +47,7 @@ function NodeInspector({ id }: { id: string }) {
       <h2 className={`np-inspector__title np-kind--${node.kind}`}>
         {KIND_LABEL[node.kind]} <span>{node.name}</span>
       </h2>
+      <NodeLiveSection id={id} />
       {nodeProblems.map((p, i) => (
         <div key={i} className={`np-field__problem is-${p.severity}`}>
           {p.message}
@@ -147,6 +149,7 @@ function LinkInspector({ id }: { id: string }) {
       ))}
       <EndFields linkId={id} end="a" value={link.a} path={[...path, 'a']} nodeKind={na?.kind} legend={`End A: ${na?.name ?? link.a.node}`} focusSeq={focusSeq} />
       <EndFields linkId={id} end="b" value={link.b} path={[...path, 'b']} nodeKind={nb?.kind} legend={`End B: ${nb?.name ?? link.b.node}`} />
+      <LinkLiveSection id={id} />
       <TextField label="Link label" path={[...path, 'label']} value={link.label} optional onChange={(v) => editorStore.getState().updateLink(id, { label: v }, 'label')} />
       <TextField label="Notes" path={[...path, 'notes']} value={link.notes} optional multiline onChange={(v) => editorStore.getState().updateLink(id, { notes: v }, 'notes')} />
     </section>
