@@ -26,6 +26,7 @@ import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
 import { FAR_ZOOM, FarContext, roughFit } from './detail';
+import { linkLiveItems, nodeLiveItems } from '../panels/live/menu-items';
 
 const SNAP: [number, number] = [16, 16];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
@@ -148,6 +149,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       y: e.clientY,
       title: `${KIND_LABEL[node.data.topo.kind]} ${node.data.topo.name}`,
       items: [
+        ...(ids.length === 1 ? nodeLiveItems(node.id) : []),
         { label: 'Rename', onSelect: () => (editorStore.getState().setSelection({ nodes: [node.id], links: [] }), editorStore.getState().requestFocus('name')) },
         { label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate', onSelect: () => editorStore.getState().duplicate(ids) },
         { label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete', danger: true, onSelect: () => editorStore.getState().deleteNodes(ids) },
@@ -164,6 +166,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       title: `Link ${edge.data!.link.a.ifname} – ${edge.data!.link.b.ifname}`,
       items: [
         { label: 'Edit', onSelect: () => editorStore.getState().requestFocus('name') },
+        ...linkLiveItems(edge.id),
         { label: 'Delete', danger: true, onSelect: () => editorStore.getState().deleteLinks([edge.id]) },
       ],
     });
