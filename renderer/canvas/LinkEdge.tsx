@@ -12,16 +12,28 @@ function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
 }
 
+/** A stable 0/1 per link id. */
+function stagger(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return h & 1;
+}
+
 function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<FlowEdge>) {
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
   const far = useContext(FarContext);
   const len = Math.hypot(targetX - sourceX, targetY - sourceY);
   // Each name sits far enough from its node that names of links sharing a handle fan apart.
-  const ta = len > 0 ? Math.min(0.42, (24 + link.a.ifname.length * 3.5) / len) : 0.2;
-  const tb = len > 0 ? Math.min(0.42, (24 + link.b.ifname.length * 3.5) / len) : 0.2;
+  // Every other link puts its names a little further out, so links leaving a handle at nearly the same angle do not collide.
+  const d = 34 + (stagger(link.id) ? 24 : 0);
+  const ta = len > 0 ? Math.min(0.42, d / len) : 0.2;
+  const tb = len > 0 ? Math.min(0.42, d / len) : 0.2;
   const pa = at(ta, sourceX, sourceY, targetX, targetY);
   const pb = at(1 - tb, sourceX, sourceY, targetX, targetY);
+  // Each name grows away from its line, on the side the line leaves towards, so names of
+  // links that share a handle spread out instead of piling up on each other.
+  const side = targetX - sourceX >= 0 ? 1 : -1;
   const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}`;
   return (
     <g className={cls} data-testid={`edge-${id}`}>
@@ -29,10 +41,10 @@ function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
       {!far && len > 60 && (
         <>
-          <text x={pa.x} y={pa.y} className="np-edge__if" textAnchor="middle" dominantBaseline="middle">
+          <text x={pa.x + side * 5} y={pa.y} className="np-edge__if" textAnchor={side > 0 ? 'start' : 'end'} dominantBaseline="middle">
             {link.a.ifname}
           </text>
-          <text x={pb.x} y={pb.y} className="np-edge__if" textAnchor="middle" dominantBaseline="middle">
+          <text x={pb.x - side * 5} y={pb.y} className="np-edge__if" textAnchor={side > 0 ? 'end' : 'start'} dominantBaseline="middle">
             {link.b.ifname}
           </text>
         </>
