@@ -191,9 +191,9 @@ neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
 Step mode: sends ONE ping from node FROM to TO (node id or lab address),
 captures it on every interface of the lab (tcpdump, 5 s at most) and
 explains each hop: ARP request and flooding, FDB learning, ARP reply, ICMP
-echo request and reply, and which table decided. By default FROM's
-neighbour entry for the next hop is flushed first so ARP is part of the
-trace (--keep-neighbours leaves it).`,
+echo request and reply, and which table decided. By default the lab's
+neighbour tables and its bridges' learned FDB entries are flushed first so
+ARP and MAC learning are part of the trace (--keep-neighbours leaves them).`,
     async run(args) {
       const [, from, to] = args.positionals;
       if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;

@@ -123,6 +123,9 @@ export class CaptureManager {
     if (!run) return undefined;
     run.stopping = true;
     run.timedOut = timedOut;
+    // Frames that already crossed the interface may still sit in the capture
+    // socket; give tcpdump a moment to write them (SIGINT drops the unread rest).
+    await new Promise((r) => setTimeout(r, 250));
     // SIGINT: tcpdump flushes the file and prints its counts.
     run.child.kill('SIGINT');
     const kill = setTimeout(() => run.child.kill('SIGKILL'), 3000);

@@ -21,6 +21,8 @@ import { isRoot, NOT_ROOT_REASON } from '../test-support/scratch-netns';
 import { checkDocument } from './check';
 import { prefixedLesson as prefixed } from './lesson-fixture';
 import { listLessons, readLesson } from './lessons';
+import { traceDocument } from './trace';
+import { tracerouteInLab } from './traceroute';
 
 const DIR = join(import.meta.dirname, '../../../lessons');
 const root = isRoot();
@@ -86,6 +88,27 @@ describe.skipIf(!root)(`lessons on the real kernel${root ? '' : ` (skipped: ${NO
     const c = await applyAndCheck(id);
     expect(c.results.map((x) => `${x.label}: ${x.status} (${x.detail})`).filter((s) => !/: pass /.test(s))).toEqual([]);
     expect(c.ok).toBe(true);
+  });
+
+  it('3-router: traceroute names the router as hop 1; step mode shows the router ARP on its other side and forward', async () => {
+    const c = await applyAndCheck('3-router');
+    expect(c.ok).toBe(true);
+    const lab = `${p}-lesson`;
+    const tr = await tracerouteInLab(lab, 'h1', 'h2', { runDir: run.dir });
+    expect(tr.hops.map((h) => [h.ttl, h.address, h.nodeId, h.kind])).toEqual([
+      [1, '10.1.0.1', 'r1', 'time-exceeded'],
+      [2, '10.2.0.2', 'h2', 'reply'],
+    ]);
+    const t = prefixed(loadTopologyText((await readLesson(DIR, '3-router'))!.text, 'r.yaml').topology!, p);
+    const st = await traceDocument(t, 'h1', 'h2', { runDir: run.dir });
+    expect(st.reached).toBe(true);
+    const seq = st.hops.map((h) => `${h.nodeId}:${h.iface}:${h.direction}:${h.kind}`);
+    // h1 ARPs for its gateway, then the router ARPs for h2 on its other side before forwarding.
+    expect(seq.indexOf('h1:eth0:out:arp-request')).toBeLessThan(seq.indexOf('h1:eth0:out:echo-request'));
+    expect(seq.indexOf('r1:eth0:in:echo-request')).toBeLessThan(seq.indexOf('r1:eth1:out:arp-request'));
+    expect(seq.indexOf('r1:eth1:out:arp-request')).toBeLessThan(seq.indexOf('r1:eth1:out:echo-request'));
+    expect(seq.indexOf('r1:eth1:out:echo-request')).toBeLessThan(seq.indexOf('h2:eth0:out:echo-reply'));
+    expect(st.hops.find((h) => h.nodeId === 'r1' && h.kind === 'echo-request' && h.direction === 'out')!.explanation).toMatch(/forwarded by .* via eth1 \(routing table: 10\.2\.0\.2 dev eth1/);
   });
 
   it('4-vlan-isolation applies and isolates VLAN 20 (needs bridge VLAN filtering)', async (ctx) => {

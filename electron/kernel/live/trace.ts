@@ -5,9 +5,10 @@
  * deadline, plus `ip route get` / `ip neigh` / `bridge fdb` read before and
  * after. trace-explain.ts turns the frames into explained hops.
  *
- * By default the source's neighbour entry for the next hop is flushed first
- * (`fresh`), so the ARP exchange is part of the trace even right after
- * another ping; that only touches the lab's own namespace.
+ * By default (`fresh`) the neighbour tables of the lab's namespaces and the
+ * learned FDB of its bridges are flushed first, so the ARP exchange and MAC
+ * learning are part of the trace even right after another ping; that only
+ * touches what the lab owns.
  */
 import { spawn } from 'node:child_process';
 import { hasErrors, validateDocument } from '../../../shared/validate';
@@ -130,16 +131,16 @@ export async function traceDocument(doc: unknown, from: string, to: string, o: L
   const nextHop = (await routeGet(runner, src.ns, target.address))?.via ?? target.address;
   const bridges = t.nodes.filter((n) => n.kind === 'bridge' && ifaces.some((i) => i.nodeId === n.id));
   if (o.fresh !== false) {
-    await runner(['ip', '-n', src.ns, 'neigh', 'flush', 'to', nextHop], { timeoutMs: 5000 });
+    // Only the lab's own namespaces (owned, from labIfaces) and marked bridges are touched.
+    const namespaces = [...new Set(routers.map(([, ns]) => ns))];
+    await Promise.all(namespaces.map((ns) => runner(['ip', '-n', ns, 'neigh', 'flush', 'all'], { timeoutMs: 5000 })));
     for (const b of bridges) {
       // Why ownedBridge: the flush touches a bridge that may sit in the root namespace; only ours (marked).
       const ob = await ownedBridge(lab, b.id, o);
       await runner(['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'], { timeoutMs: 5000 });
     }
     notes.push(
-      bridges.length
-        ? `${src.ns}'s neighbour entry for ${nextHop} and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')} were flushed first, so the trace shows ARP and MAC learning from the start`
-        : `${src.ns}'s neighbour entry for ${nextHop} was flushed first, so the trace shows ARP from the start`,
+      `the neighbour tables of the lab's namespaces${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP${bridges.length ? ' and MAC learning' : ''} from the start (next hop of ${src.ns}: ${nextHop})`,
     );
   }
   const neigh = async (ns: string) => Object.fromEntries((await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [String(n.dst), String(n.lladdr ?? '')]));
