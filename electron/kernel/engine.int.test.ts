@@ -7,178 +7,169 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
 import { execaRunner } from './runner';
-import { cleanupPrefix, failingRunner, hostSnapshot, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
+import { failingRunner, hostSnapshot, useKernelLab } from './test-support/lab-fixture';
 import { classicLab, richLab } from './test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 
 const root = isRoot();
-let p = '';
-let run: ReturnType<typeof tempRunDir>;
+const lab = useKernelLab({ beforeEach, afterEach });
 
-beforeEach(() => {
-  p = uniquePrefix();
-  run = tempRunDir();
-});
-afterEach(async () => {
-  await cleanupPrefix(p);
-  run.remove();
-});
 
 const ping = async (ns: string, to: string) => (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
 
 describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   it('applies the classic lab: namespaces, bridge ports, addresses as read back by ip -j; ping works both ways', async () => {
-    const doc = classicLab(p);
-    const a = await applyDocument(doc, { runDir: run.dir });
+    const doc = classicLab(lab.p);
+    const a = await applyDocument(doc, { runDir: lab.run.dir });
     expect(a.result?.error).toBeUndefined();
     expect(a.result?.ok).toBe(true);
-    const links = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'master', `${p}br`])).stdout);
-    expect(links.map((l: { ifname: string }) => l.ifname).sort()).toEqual([`${p}p1`, `${p}p2`]);
-    const addrs = JSON.parse((await execaRunner(['ip', '-j', '-n', `${p}a`, 'address', 'show', 'dev', 'eth0'])).stdout);
+    const links = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'master', `${lab.p}br`])).stdout);
+    expect(links.map((l: { ifname: string }) => l.ifname).sort()).toEqual([`${lab.p}p1`, `${lab.p}p2`]);
+    const addrs = JSON.parse((await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'address', 'show', 'dev', 'eth0'])).stdout);
     expect(addrs[0].addr_info.map((x: { local: string }) => x.local)).toEqual(expect.arrayContaining(['10.0.0.1', 'fd00::1']));
-    const link = JSON.parse((await execaRunner(['ip', '-j', '-n', `${p}a`, 'link', 'show', 'dev', 'eth0'])).stdout);
-    expect(link[0].ifalias).toBe(`netplumb:${p}-classic:l1:a`);
-    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
-    expect(await ping(`${p}b`, '10.0.0.1')).toBe(true);
-    expect(await ping(`${p}a`, 'fd00::2')).toBe(true);
+    const link = JSON.parse((await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'link', 'show', 'dev', 'eth0'])).stdout);
+    expect(link[0].ifalias).toBe(`netplumb:${lab.p}-classic:l1:a`);
+    expect(await ping(`${lab.p}a`, '10.0.0.2')).toBe(true);
+    expect(await ping(`${lab.p}b`, '10.0.0.1')).toBe(true);
+    expect(await ping(`${lab.p}a`, 'fd00::2')).toBe(true);
 
-    const s = await statusDocument(doc, { runDir: run.dir });
+    const s = await statusDocument(doc, { runDir: lab.run.dir });
     expect(s).toMatchObject({ inSync: true, applied: true, drift: [] });
-    expect((await planDocument(doc, { runDir: run.dir })).changes).toEqual([]);
+    expect((await planDocument(doc, { runDir: lab.run.dir })).changes).toEqual([]);
 
-    const d = await destroyLab(doc.name, { runDir: run.dir });
+    const d = await destroyLab(doc.name, { runDir: lab.run.dir });
     expect(d.removed.length).toBeGreaterThan(0);
-    expect(await hostSnapshot(p)).toEqual({ netns: [], links: [], inside: {} });
+    expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
   });
 
   it('re-plans minimally on a running lab and reports drift made by hand', async () => {
-    const doc = classicLab(p);
-    await applyDocument(doc, { runDir: run.dir });
+    const doc = classicLab(lab.p);
+    await applyDocument(doc, { runDir: lab.run.dir });
     // Add one host.
     const bigger = structuredClone(doc);
-    bigger.nodes.push({ id: 'ns3', name: `${p}c`, kind: 'namespace' });
-    bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'] }, b: { node: 'br0', ifname: `${p}p3` } });
-    const plan = await planDocument(bigger, { runDir: run.dir });
+    bigger.nodes.push({ id: 'ns3', name: `${lab.p}c`, kind: 'namespace' });
+    bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'] }, b: { node: 'br0', ifname: `${lab.p}p3` } });
+    const plan = await planDocument(bigger, { runDir: lab.run.dir });
     expect(plan.changes.every((c) => c.target.nodeId === 'ns3' || c.target.linkId === 'l3')).toBe(true);
-    const applied = await applyDocument(bigger, { runDir: run.dir });
+    const applied = await applyDocument(bigger, { runDir: lab.run.dir });
     expect(applied.problems).toEqual([]);
     expect(applied.result?.ok).toBe(true);
-    expect(await ping(`${p}c`, '10.0.0.1')).toBe(true);
+    expect(await ping(`${lab.p}c`, '10.0.0.1')).toBe(true);
     // Change an address: exactly one delete and one add.
     const moved = structuredClone(bigger);
     moved.links[2].a.addresses = ['10.0.0.33/24'];
-    const p2 = await planDocument(moved, { runDir: run.dir });
-    expect(p2.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${p}c address delete 10.0.0.3/24 dev eth0`, `ip -n ${p}c address add 10.0.0.33/24 dev eth0`]);
-    await applyDocument(moved, { runDir: run.dir });
+    const p2 = await planDocument(moved, { runDir: lab.run.dir });
+    expect(p2.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${lab.p}c address delete 10.0.0.3/24 dev eth0`, `ip -n ${lab.p}c address add 10.0.0.33/24 dev eth0`]);
+    await applyDocument(moved, { runDir: lab.run.dir });
     // Drift made by hand shows in status, and apply --refresh repairs it.
-    await execaRunner(['ip', '-n', `${p}a`, 'address', 'delete', '10.0.0.1/24', 'dev', 'eth0']);
-    await execaRunner(['ip', 'link', 'set', 'dev', `${p}p2`, 'down']);
-    await execaRunner(['ip', 'link', 'set', 'dev', `${p}p1`, 'mtu', '1300']); // the file leaves mtu open: not drift
-    const s = await statusDocument(moved, { runDir: run.dir });
+    await execaRunner(['ip', '-n', `${lab.p}a`, 'address', 'delete', '10.0.0.1/24', 'dev', 'eth0']);
+    await execaRunner(['ip', 'link', 'set', 'dev', `${lab.p}p2`, 'down']);
+    await execaRunner(['ip', 'link', 'set', 'dev', `${lab.p}p1`, 'mtu', '1300']); // the file leaves mtu open: not drift
+    const s = await statusDocument(moved, { runDir: lab.run.dir });
     expect(s.inSync).toBe(false);
     expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.linkId ?? d.nodeId}`).sort()).toEqual(['changed interface l2', 'missing address l1']);
-    expect(s.drift.find((d) => d.kind === 'interface')?.detail).toBe(`${p}p2 in the root namespace is down, the file says up`);
-    await applyDocument(moved, { runDir: run.dir, refresh: true });
-    expect((await statusDocument(moved, { runDir: run.dir })).inSync).toBe(true);
-    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+    expect(s.drift.find((d) => d.kind === 'interface')?.detail).toBe(`${lab.p}p2 in the root namespace is down, the file says up`);
+    await applyDocument(moved, { runDir: lab.run.dir, refresh: true });
+    expect((await statusDocument(moved, { runDir: lab.run.dir })).inSync).toBe(true);
+    expect(await ping(`${lab.p}a`, '10.0.0.2')).toBe(true);
     // Remove the link again: only that link (namespace) goes.
-    const p3 = await planDocument(doc, { runDir: run.dir });
-    expect(p3.changes.map((c) => c.argv.join(' '))).toEqual([`ip netns delete ${p}c`]);
+    const p3 = await planDocument(doc, { runDir: lab.run.dir });
+    expect(p3.changes.map((c) => c.argv.join(' '))).toEqual([`ip netns delete ${lab.p}c`]);
   });
 
   it('applies a rich lab (router, bridge in a namespace, host end, STP, MTU, MAC, IPv6, sysctls) and routes across it', async () => {
-    const doc = richLab(p);
-    const a = await applyDocument(doc, { runDir: run.dir });
+    const doc = richLab(lab.p);
+    const a = await applyDocument(doc, { runDir: lab.run.dir });
     expect(a.result?.error).toBeUndefined();
-    expect(await ping(`${p}h1`, '10.2.0.13')).toBe(true);
-    expect(await ping(`${p}h3`, '10.1.0.12')).toBe(true);
-    expect(await ping(`${p}h1`, 'fd01::1')).toBe(true);
-    const fwd = await execaRunner(['ip', 'netns', 'exec', `${p}r1`, 'sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter']);
+    expect(await ping(`${lab.p}h1`, '10.2.0.13')).toBe(true);
+    expect(await ping(`${lab.p}h3`, '10.1.0.12')).toBe(true);
+    expect(await ping(`${lab.p}h1`, 'fd01::1')).toBe(true);
+    const fwd = await execaRunner(['ip', 'netns', 'exec', `${lab.p}r1`, 'sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter']);
     expect(fwd.stdout.trim().split('\n')).toEqual(['1', '2']);
-    const stp = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${p}stp`])).stdout)[0];
+    const stp = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}stp`])).stdout)[0];
     expect(stp.linkinfo.info_data.stp_state).toBe(1);
-    const sw = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${p}sw`])).stdout)[0];
+    const sw = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}sw`])).stdout)[0];
     expect(sw.mtu).toBe(1400);
-    expect((await statusDocument(doc, { runDir: run.dir })).inSync).toBe(true);
-    await destroyLab(doc.name, { runDir: run.dir });
-    expect(await hostSnapshot(p)).toEqual({ netns: [], links: [], inside: {} });
+    expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
+    await destroyLab(doc.name, { runDir: lab.run.dir });
+    expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
   });
 
   it('rolls back a failure at every step of a fresh apply, leaving the host unchanged', async () => {
-    const doc = richLab(p);
-    const before = await hostSnapshot(p);
-    const plan = await planDocument(doc, { runDir: run.dir });
+    const doc = richLab(lab.p);
+    const before = await hostSnapshot(lab.p);
+    const plan = await planDocument(doc, { runDir: lab.run.dir });
     expect(plan.changes.length).toBeGreaterThan(30);
     for (let k = 0; k < plan.changes.length; k++) {
-      const r = await applyDocument(doc, { runDir: run.dir, runner: failingRunner(plan.changes, k) });
+      const r = await applyDocument(doc, { runDir: lab.run.dir, runner: failingRunner(plan.changes, k) });
       expect(r.result?.ok, `step ${k}`).toBe(false);
       expect(r.result?.failedStep, `step ${k}`).toBe(k);
       expect(r.result?.rolledBack, `step ${k}: ${r.result?.error}`).toBe(true);
-      expect(await hostSnapshot(p), `host after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
+      expect(await hostSnapshot(lab.p), `host after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
     }
   }, 300_000);
 
   it('rolls back a failure at every step of a change to a running lab, back to the lab as it was', async () => {
-    const v1 = richLab(p);
-    expect((await applyDocument(v1, { runDir: run.dir })).result?.ok).toBe(true);
-    const before = await hostSnapshot(p);
+    const v1 = richLab(lab.p);
+    expect((await applyDocument(v1, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    const before = await hostSnapshot(lab.p);
     const v2 = structuredClone(v1);
     v2.links[1].a.addresses = ['10.1.0.22/24'];
     v2.links[0].a.mtu = 1300;
     v2.links[0].b.mtu = 1300;
-    v2.nodes[3] = { id: 'h3', name: `${p}h3`, kind: 'namespace', routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }] };
+    v2.nodes[3] = { id: 'h3', name: `${lab.p}h3`, kind: 'namespace', routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }] };
     v2.links = v2.links.filter((l) => l.id !== 'e');
-    v2.nodes.push({ id: 'h4', name: `${p}h4`, kind: 'namespace' });
-    v2.links.push({ id: 'f', a: { node: 'h4', ifname: 'eth0', addresses: ['10.1.0.14/24'] }, b: { node: 'sw', ifname: `${p}s4`, mtu: 1400 } });
-    const plan = await planDocument(v2, { runDir: run.dir });
+    v2.nodes.push({ id: 'h4', name: `${lab.p}h4`, kind: 'namespace' });
+    v2.links.push({ id: 'f', a: { node: 'h4', ifname: 'eth0', addresses: ['10.1.0.14/24'] }, b: { node: 'sw', ifname: `${lab.p}s4`, mtu: 1400 } });
+    const plan = await planDocument(v2, { runDir: lab.run.dir });
     expect(plan.changes.length).toBeGreaterThan(8);
     for (let k = 0; k < plan.changes.length; k++) {
-      const r = await applyDocument(v2, { runDir: run.dir, runner: failingRunner(plan.changes, k) });
+      const r = await applyDocument(v2, { runDir: lab.run.dir, runner: failingRunner(plan.changes, k) });
       expect(r.result?.rolledBack, `step ${k}: ${r.result?.error}`).toBe(true);
-      expect(await hostSnapshot(p), `after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
-      expect((await statusDocument(v1, { runDir: run.dir })).inSync, `status after step ${k}`).toBe(true);
+      expect(await hostSnapshot(lab.p), `after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
+      expect((await statusDocument(v1, { runDir: lab.run.dir })).inSync, `status after step ${k}`).toBe(true);
     }
-    const final = await applyDocument(v2, { runDir: run.dir });
+    const final = await applyDocument(v2, { runDir: lab.run.dir });
     expect(final.result?.error).toBeUndefined();
-    expect((await statusDocument(v2, { runDir: run.dir })).drift).toEqual([]);
+    expect((await statusDocument(v2, { runDir: lab.run.dir })).drift).toEqual([]);
   }, 300_000);
 
   it('never touches a foreign namespace or interface, and refuses a name that collides with one', async () => {
-    await execaRunner(['ip', 'netns', 'add', `${p}fns`]);
-    await execaRunner(['ip', 'link', 'add', 'name', `${p}fx`, 'type', 'veth', 'peer', 'name', `${p}fy`]);
-    await execaRunner(['ip', 'address', 'add', '10.77.0.1/24', 'dev', `${p}fx`]);
-    const before = await hostSnapshot(p);
-    const doc = classicLab(p);
-    await applyDocument(doc, { runDir: run.dir });
-    await statusDocument(doc, { runDir: run.dir });
-    await destroyLab(doc.name, { runDir: run.dir });
-    expect(await hostSnapshot(p)).toEqual(before);
+    await execaRunner(['ip', 'netns', 'add', `${lab.p}fns`]);
+    await execaRunner(['ip', 'link', 'add', 'name', `${lab.p}fx`, 'type', 'veth', 'peer', 'name', `${lab.p}fy`]);
+    await execaRunner(['ip', 'address', 'add', '10.77.0.1/24', 'dev', `${lab.p}fx`]);
+    const before = await hostSnapshot(lab.p);
+    const doc = classicLab(lab.p);
+    await applyDocument(doc, { runDir: lab.run.dir });
+    await statusDocument(doc, { runDir: lab.run.dir });
+    await destroyLab(doc.name, { runDir: lab.run.dir });
+    expect(await hostSnapshot(lab.p)).toEqual(before);
 
-    const clash = classicLab(p);
-    clash.nodes[2].name = `${p}fx`;
-    clash.nodes[1].name = `${p}fns`;
-    const r = await applyDocument(clash, { runDir: run.dir });
+    const clash = classicLab(lab.p);
+    clash.nodes[2].name = `${lab.p}fx`;
+    clash.nodes[1].name = `${lab.p}fns`;
+    const r = await applyDocument(clash, { runDir: lab.run.dir });
     expect(r.result).toBeUndefined();
     const text = r.problems.map((x) => x.message).join('\n');
-    expect(text).toContain(`Interface "${p}fx" already exists in the root namespace and was not made by netplumb`);
-    expect(text).toContain(`Namespace "${p}fns" already exists on this host and was not made by netplumb`);
-    expect(await hostSnapshot(p)).toEqual(before);
-    const d = await destroyLab(clash.name, { runDir: run.dir });
+    expect(text).toContain(`Interface "${lab.p}fx" already exists in the root namespace and was not made by netplumb`);
+    expect(text).toContain(`Namespace "${lab.p}fns" already exists on this host and was not made by netplumb`);
+    expect(await hostSnapshot(lab.p)).toEqual(before);
+    const d = await destroyLab(clash.name, { runDir: lab.run.dir });
     expect(d.removed).toEqual([]);
-    expect(await hostSnapshot(p)).toEqual(before);
+    expect(await hostSnapshot(lab.p)).toEqual(before);
   });
 
   it('refuses a second concurrent apply of the same lab; different labs do not block each other', async () => {
-    const doc = classicLab(p);
-    const results = await Promise.allSettled([applyDocument(doc, { runDir: run.dir }), applyDocument(doc, { runDir: run.dir })]);
+    const doc = classicLab(lab.p);
+    const results = await Promise.allSettled([applyDocument(doc, { runDir: lab.run.dir }), applyDocument(doc, { runDir: lab.run.dir })]);
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(1);
-    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`Lab "${p}-classic" is being changed by another netplumb process`));
-    const other = classicLab(p + 'z');
-    other.nodes.forEach((n, i) => (n.name = `${p}o${i}`));
-    other.links.forEach((l, i) => (l.b.ifname = `${p}op${i}`));
-    const both = await Promise.all([destroyLab(doc.name, { runDir: run.dir }), applyDocument(other, { runDir: run.dir })]);
+    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`Lab "${lab.p}-classic" is being changed by another netplumb process`));
+    const other = classicLab(lab.p + 'z');
+    other.nodes.forEach((n, i) => (n.name = `${lab.p}o${i}`));
+    other.links.forEach((l, i) => (l.b.ifname = `${lab.p}op${i}`));
+    const both = await Promise.all([destroyLab(doc.name, { runDir: lab.run.dir }), applyDocument(other, { runDir: lab.run.dir })]);
     expect(both[1].result?.ok).toBe(true);
-    await destroyLab(other.name, { runDir: run.dir });
+    await destroyLab(other.name, { runDir: lab.run.dir });
   });
 });

@@ -113,3 +113,21 @@ export function failingRunner(changes: readonly Change[], failAt: number, inner:
     return inner(argv, opts);
   };
 }
+
+/**
+ * Registers beforeEach/afterEach hooks giving each test a unique name prefix
+ * and a private run directory, removed after the test even when it fails.
+ * Read `lab.p` and `lab.run` inside tests.
+ */
+export function useKernelLab(hooks: { beforeEach: (fn: () => void) => void; afterEach: (fn: () => Promise<void>) => void }) {
+  const lab = { p: '', run: undefined as unknown as ReturnType<typeof tempRunDir> };
+  hooks.beforeEach(() => {
+    lab.p = uniquePrefix();
+    lab.run = tempRunDir();
+  });
+  hooks.afterEach(async () => {
+    await cleanupPrefix(lab.p);
+    lab.run.remove();
+  });
+  return lab;
+}
