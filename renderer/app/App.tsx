@@ -49,8 +49,10 @@ function Shell() {
         <Palette />
         <div className="np-center">
           <LabBar />
-          <Canvas colorMode={theme} />
-          <LessonPanel />
+          <div className="np-center__row">
+            <LessonPanel />
+            <Canvas colorMode={theme} />
+          </div>
           <BottomPanel />
         </div>
         <Inspector />

@@ -19,7 +19,8 @@ export function TerminalView({ id, visible, exited }: { id: string; visible: boo
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const term = new Terminal({ cursorBlink: true, fontSize: 13, fontFamily: 'ui-monospace, Menlo, monospace', scrollback: 5000, convertEol: false });
+    // screenReaderMode keeps the visible rows as text in the DOM (screen readers, and the stories read it).
+    const term = new Terminal({ screenReaderMode: true, cursorBlink: true, fontSize: 13, fontFamily: 'ui-monospace, Menlo, monospace', scrollback: 5000, convertEol: false });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.loadAddon(new CanvasAddon());
