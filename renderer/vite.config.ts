@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-/** NETPLUMB_BENCH=1 also builds bench/bare.html, the bare React Flow page bench:ui compares against. */
-const withBench = process.env.NETPLUMB_BENCH === '1';
 
 export default defineConfig({
   root: here,
@@ -35,7 +33,7 @@ export default defineConfig({
         if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
         warn(warning);
       },
-      input: withBench ? { main: resolve(here, 'index.html'), bare: resolve(here, 'bench/bare.html') } : resolve(here, 'index.html'),
+      input: resolve(here, 'index.html'),
     },
   },
 });
