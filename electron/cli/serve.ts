@@ -17,7 +17,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WIRE_MAX_BYTES, WireId } from '../../shared/ipc/wire';
 import { createHandlerContext } from '../kernel/context';
 import type { Engine } from '../kernel/engine-facade';
-import { checkEvent, dispatch, type HandlerContext } from '../kernel/handlers';
+import { checkEvent, dispatch, releaseContext, type HandlerContext } from '../kernel/handlers';
+import { shutdownLive } from '../kernel/live/services';
 import type { Runner } from '../kernel/runner';
 import { mimeFor, resolveStatic } from './serve-static';
 
@@ -181,6 +182,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         send({ id: id.data, result });
       })();
     });
+    // A page that goes away leaves no root shell running without a reader.
+    ws.on('close', () => releaseContext(ctx));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -199,6 +202,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await new Promise<void>((r) => wss.close(() => r()));
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await shutdownLive();
       dispose();
     },
   };

@@ -11,7 +11,8 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, type WebContents } from 
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import { createHandlerContext } from '../kernel/context';
 import { listExamples } from '../kernel/examples';
-import { checkEvent, type HandlerContext } from '../kernel/handlers';
+import { checkEvent, releaseContext, type HandlerContext } from '../kernel/handlers';
+import { shutdownLive } from '../kernel/live/services';
 import { runningAsRoot } from '../kernel/privilege';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { DocumentSession } from './document';
@@ -87,10 +88,15 @@ async function about(): Promise<void> {
 }
 
 /** The handler context for a request from `sender` (our window). */
+/** One context per window's contents: live resources (terminals) are owned by it and released with it. */
+const contexts = new WeakMap<WebContents, HandlerContext>();
+
 function ctxFor(sender: WebContents): HandlerContext {
   if (!baseCtx || !doc) throw new Error('netplumb is still starting');
+  const known = contexts.get(sender);
+  if (known) return known;
   const d = doc;
-  return {
+  const ctx: HandlerContext = {
     ...baseCtx,
     emit: (event, payload) => {
       const checked = checkEvent(event, payload);
@@ -102,6 +108,8 @@ function ctxFor(sender: WebContents): HandlerContext {
       'file:save': (req) => d.save(req),
     },
   };
+  contexts.set(sender, ctx);
+  return ctx;
 }
 
 function createWindow(): void {
@@ -118,7 +126,11 @@ function createWindow(): void {
       }
     });
   });
+  const contents = w.webContents;
   w.on('closed', () => {
+    // No root shell stays open without its window.
+    const ctx = contexts.get(contents);
+    if (ctx) releaseContext(ctx);
     if (win === w) {
       win = null;
       doc = null;
@@ -161,5 +173,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => disposeCtx());
+  app.on('will-quit', () => {
+    void shutdownLive();
+    disposeCtx();
+  });
 }

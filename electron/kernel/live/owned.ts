@@ -68,7 +68,9 @@ async function ownership(runner: Runner, lab: string, rec: LabRecord, node: Topo
   // A missing namespace (or a stale /run/netns file) is nobody's.
   if (ino === undefined) return undefined;
   const base = { nodeId: node.id, ns: node.name, kind: node.kind };
-  if (rec.namespaces?.[node.name] === ino) return { ...base, by: 'inode' };
+  // Only the mark proves ownership: the kernel reuses namespace inode numbers,
+  // so a namespace someone else made after ours was deleted could match the
+  // recorded inode. A shell or a ping must never land in a foreign namespace.
   if ((await loAlias(runner, node.name)) === makeMark(lab)) return { ...base, by: 'mark' };
   return undefined;
 }
