@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Netem } from '../../../shared/model';
+import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../../app/editor';
 import { showTab, useAppliedLab, useLive } from './live-store';
 import { openTerminal } from './terminals';
@@ -77,7 +78,7 @@ function NetemSliders({ linkId, end, label }: { linkId: string; end: 'a' | 'b'; 
 export function LinkLiveSection({ id }: { id: string }) {
   const lab = useAppliedLab();
   const link = useEditor((s) => s.doc.links.find((l) => l.id === id));
-  const names = useEditor((s) => (link ? [link.a.node, link.b.node].map((n) => s.doc.nodes.find((x) => x.id === n)?.name ?? n) : []));
+  const names = useEditor(useShallow((s) => (link ? [link.a.node, link.b.node].map((n) => s.doc.nodes.find((x) => x.id === n)?.name ?? n) : [])));
   const running = useCaptures((s) => s.running[id]);
   const done = useCaptures((s) => s.done[id]);
   if (!lab || !link) return null;
