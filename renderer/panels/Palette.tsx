@@ -9,6 +9,7 @@ import { useUi } from '../app/ui-store';
 import { KindIcon, KIND_LABEL } from '../canvas/icons';
 import { DND_KIND, freeSpotNear, viewCentre } from '../canvas/view-helpers';
 import type { FlowEdge, FlowNode } from '../store/derive';
+import { ViewButtons } from './ViewButtons';
 
 const KINDS: NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
 const HELP: Record<NodeKind, string> = {
@@ -50,6 +51,7 @@ export function Palette() {
       <button type="button" className="np-palette__item" onClick={() => useUi.getState().set({ dialog: 'generate' })}>
         <span>Generate…</span>
       </button>
+      <ViewButtons />
     </nav>
   );
 }

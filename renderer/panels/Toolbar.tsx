@@ -39,9 +39,6 @@ export async function runValidate() {
   toast(n ? `${n} problem${n === 1 ? '' : 's'} found (see Problems)` : 'No problems found');
 }
 
-const THEME_NEXT = { system: 'light', light: 'dark', dark: 'system' } as const;
-const THEME_LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;
-
 /** The toolbar. */
 export function Toolbar() {
   const flow = useReactFlow<FlowNode, FlowEdge>();
@@ -50,8 +47,6 @@ export function Toolbar() {
   const empty = useEditor((s) => s.doc.nodes.length === 0);
   const dirty = useEditor(selectDirty);
   const fileName = useEditor((s) => s.fileName);
-  const minimap = useEditor((s) => s.prefs.minimap);
-  const theme = useEditor((s) => s.prefs.theme);
   const liveMode = useUi((s) => s.liveMode);
   const applying = useUi((s) => s.apply.running);
   const statusBusy = useUi((s) => s.statusBusy);
@@ -120,17 +115,6 @@ export function Toolbar() {
         </button>
         <button type="button" className={`np-btn np-toggle${liveMode ? ' is-on' : ''}`} aria-pressed={liveMode} onClick={() => setLiveMode(!liveMode)} title="Apply each edit as it is made (and Undo/Redo too)">
           Live mode
-        </button>
-      </div>
-      <div className="np-toolbar__group np-toolbar__end">
-        <button type="button" className={`np-btn np-toggle${minimap ? ' is-on' : ''}`} aria-pressed={minimap} onClick={() => editorStore.getState().setPrefs({ minimap: !minimap })}>
-          Minimap
-        </button>
-        <button type="button" className="np-btn" onClick={() => editorStore.getState().setPrefs({ theme: THEME_NEXT[theme] })} title="Colour theme: system, light or dark" aria-label={`Theme: ${THEME_LABEL[theme]}`}>
-          Theme: {THEME_LABEL[theme]}
-        </button>
-        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'help' })} title="Keyboard shortcuts and help (?)">
-          Help
         </button>
       </div>
       {blockedText && (
