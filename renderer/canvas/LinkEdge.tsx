@@ -7,6 +7,7 @@ import { memo, useContext } from 'react';
 import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
+import { LiveEdgeMarks } from '../panels/live/LiveMarks';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
@@ -39,6 +40,7 @@ function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
     <g className={cls} data-testid={`edge-${id}`}>
       {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
+      <LiveEdgeMarks id={id} d={path} />
       {!far && len > 60 && (
         <>
           <text x={pa.x + side * 5} y={pa.y} className="np-edge__if" textAnchor={side > 0 ? 'start' : 'end'} dominantBaseline="middle">
