@@ -64,19 +64,27 @@ export async function runApply(opts: { dialog?: boolean } = {}): Promise<boolean
   return ok;
 }
 
-/** Reads the live state of the lab and turns the status overlay on. */
-export async function refreshStatus(turnOn = false): Promise<void> {
+let statusInFlight: Promise<void> | null = null;
+
+/** Reads the live state of the lab and turns the status overlay on (a call while one runs waits for it). */
+export function refreshStatus(turnOn = false): Promise<void> {
   if (turnOn) ui().set({ statusOn: true });
-  if (ui().statusBusy) return;
-  ui().set({ statusBusy: true });
-  const r = await getApi()['topology:status']({ topology: editorStore.getState().doc });
-  ui().set({ statusBusy: false });
-  if (!r.ok) {
-    ui().set({ statusError: r.error });
-    return;
-  }
-  ui().set({ statusError: undefined });
-  editorStore.getState().setStatus({ applied: r.value.applied, inSync: r.value.inSync, drift: r.value.drift, at: Date.now() });
+  statusInFlight ??= (async () => {
+    ui().set({ statusBusy: true });
+    try {
+      const r = await getApi()['topology:status']({ topology: editorStore.getState().doc });
+      if (!r.ok) {
+        ui().set({ statusError: r.error });
+        return;
+      }
+      ui().set({ statusError: undefined });
+      editorStore.getState().setStatus({ applied: r.value.applied, inSync: r.value.inSync, drift: r.value.drift, at: Date.now() });
+    } finally {
+      ui().set({ statusBusy: false });
+      statusInFlight = null;
+    }
+  })();
+  return statusInFlight;
 }
 
 /** Hides the status overlay. */

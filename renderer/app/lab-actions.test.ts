@@ -1,0 +1,62 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setApi } from '../api';
+import { createFakeApi } from '../api/fake-api';
+import { editorStore } from './editor';
+import { blockedReason, refreshStatus, runApply, runDestroy, runPlan } from './lab-actions';
+import { useUi } from './ui-store';
+
+function drawClassicLab() {
+  const st = editorStore.getState();
+  st.newDocument();
+  st.addNode('namespace', { x: 0, y: 0 });
+  st.addNode('namespace', { x: 200, y: 0 });
+  st.addNode('bridge', { x: 100, y: 150 });
+  st.connect('ns1', 'br0');
+  st.connect('ns2', 'br0');
+}
+
+beforeEach(() => {
+  useUi.setState({ dialog: null, statusOn: false, liveMode: false, toast: null });
+  editorStore.getState().setStatus(null);
+});
+
+describe('lab actions against the fake kernel side', () => {
+  it('refuses to plan or apply while the drawing has errors, saying why', async () => {
+    setApi(createFakeApi());
+    drawClassicLab();
+    const link = editorStore.getState().doc.links[0].id;
+    editorStore.getState().updateLinkEnd(link, 'a', { ifname: 'much-too-long-for-linux' });
+    expect(blockedReason()).toMatch(/fix 1 error/);
+    expect(await runApply()).toBe(false);
+    expect(useUi.getState().toast?.text).toMatch(/Cannot apply: fix 1 error/);
+    expect(useUi.getState().dialog).toBeNull();
+  });
+
+  it('plans, applies with progress, shows in sync, and destroys', async () => {
+    setApi(createFakeApi());
+    drawClassicLab();
+    await runPlan();
+    expect(useUi.getState().dialog).toBe('plan');
+    const changes = useUi.getState().plan.changes;
+    expect(changes.some((c) => c.argv.join(' ') === 'ip netns add ns1')).toBe(true);
+    expect(await runApply()).toBe(true);
+    const apply = useUi.getState().apply;
+    expect(apply.result?.ok).toBe(true);
+    expect(apply.steps).toHaveLength(changes.length);
+    await refreshStatus(true);
+    expect(useUi.getState().statusOn).toBe(true);
+    expect(editorStore.getState().status).toMatchObject({ applied: true, inSync: true });
+    await runDestroy();
+    expect(useUi.getState().destroy.removed?.sort()).toEqual(['br0', 'ns1', 'ns2']);
+    useUi.getState().set({ statusOn: false });
+  });
+
+  it('reports a failed apply with the rollback', async () => {
+    setApi(createFakeApi({ failAtStep: 1 }));
+    drawClassicLab();
+    expect(await runApply()).toBe(false);
+    const apply = useUi.getState().apply;
+    expect(apply.result).toMatchObject({ ok: false, rolledBack: true, failedStep: 1 });
+    expect(apply.steps.some((s) => s.phase === 'rollback')).toBe(true);
+  });
+});
