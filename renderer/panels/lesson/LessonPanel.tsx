@@ -2,12 +2,14 @@
 import { useEditor } from '../../app/editor';
 import { useLive } from '../live/live-store';
 import { MarkdownView } from './MarkdownView';
+import { useRefitOn } from '../live/use-refit';
 import './lesson.css';
 
 export function LessonPanel() {
   const lesson = useEditor((s) => s.doc.lesson);
   const step = useLive((s) => s.lessonStep);
   const set = useLive((s) => s.set);
+  useRefitOn(!!lesson && step >= 0);
   if (!lesson || step < 0) return null;
   const i = Math.min(step, lesson.steps.length - 1);
   const cur = lesson.steps[i];

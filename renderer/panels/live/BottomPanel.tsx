@@ -9,6 +9,7 @@ import { ToolsView } from './ToolsView';
 import { TraceView } from './TraceView';
 import { closeTerminal } from './terminals';
 import { useLive, type BottomTab } from './live-store';
+import { useRefitOn } from './use-refit';
 import './live.css';
 
 const TABS: { id: BottomTab; label: string }[] = [
@@ -53,6 +54,7 @@ export function BottomPanel() {
   const tab = useLive((s) => s.tab);
   const nTerms = useLive((s) => s.terms.length);
   const set = useLive((s) => s.set);
+  useRefitOn(open);
   return (
     <section className={`np-bottom${open ? ' is-open' : ''}`} aria-label="Live lab">
       <div className="np-bottom__tabs" role="tablist" aria-label="Live lab panels">

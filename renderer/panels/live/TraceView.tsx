@@ -77,7 +77,7 @@ export function TraceView() {
             {trace.hops.map((h, i) => (
               <li key={i} className={i === traceStep ? 'is-current' : undefined}>
                 <button type="button" className="np-link-btn" onClick={() => goToHop(i)}>
-                  {h.kind} {h.direction === 'in' ? '→' : '←'} {name(h.nodeId)} {h.iface}
+                  {h.kind} {h.direction === 'in' ? 'arrives at' : 'leaves'} {name(h.nodeId)} ({h.iface})
                 </button>
               </li>
             ))}
