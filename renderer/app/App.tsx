@@ -17,6 +17,7 @@ import { LabBar } from '../panels/live/LabBar';
 import { LessonPanel } from '../panels/lesson/LessonPanel';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { useHostBridge } from './desktop-bridge';
+import { ExportDialog } from '../panels/ExportDialog';
 import { onFilePicked, registerFileInput } from './file-actions';
 import { useShortcuts } from './shortcuts';
 import { useResolvedTheme } from './theme';
@@ -32,6 +33,7 @@ function Dialogs() {
     case 'generate': return <GeneratorDialog />;
     case 'discard': return <DiscardDialog />;
     case 'examples': return <ExamplesDialog />;
+    case 'export': return <ExportDialog />;
     default: return null;
   }
 }

@@ -24,7 +24,8 @@ export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string)
   switch (cmd) {
     case 'new': return newDocument();
     case 'new-from-example': return exampleId ? openExample(exampleId) : undefined;
-    case 'save': case 'save-as': case 'export': return void saveFile(cmd);
+    case 'save': case 'save-as': return void saveFile(cmd);
+    case 'export': return ui.set({ dialog: 'export' });
     case 'undo': return st.undo();
     case 'redo': return st.redo();
     case 'select-all': return st.selectAll();

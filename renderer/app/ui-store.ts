@@ -9,7 +9,7 @@ import type { Problem } from '../../shared/validate/problem';
 import type { z } from 'zod';
 
 export type AppInfo = Response<'app:info'>;
-export type DialogName = 'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | null;
+export type DialogName = 'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | 'export' | null;
 
 export interface PlanState {
   loading: boolean;

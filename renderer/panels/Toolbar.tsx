@@ -75,6 +75,9 @@ export function Toolbar() {
         <button type="button" className="np-btn" onClick={() => void saveFile()} title="Save the topology (Ctrl+S)">
           Save
         </button>
+        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'export' })} title="Download as a shell script, containerlab, Mermaid, SVG or PNG">
+          Export
+        </button>
       </div>
       <div className="np-toolbar__group" aria-label="Edit">
         <button type="button" className="np-btn" disabled={!can.undo} onClick={() => editorStore.getState().undo()} title="Undo (Ctrl+Z)">
