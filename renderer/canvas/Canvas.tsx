@@ -27,6 +27,7 @@ import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
 import { FAR_ZOOM, FarContext, roughFit } from './detail';
 import { linkLiveItems, nodeLiveItems } from '../panels/live/menu-items';
+import { AnnotationLayer, addAnnotation } from './AnnotationLayer';
 
 const SNAP: [number, number] = [16, 16];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
@@ -178,6 +179,8 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       const here = { x: p.x - 75, y: p.y - 30 };
       const items: { label: string; onSelect: () => void }[] = KINDS.map((k) => ({ label: `Add ${KIND_LABEL[k]} here`, onSelect: () => void editorStore.getState().addNode(k, here) }));
+      items.push({ label: 'Add note here', onSelect: () => void addAnnotation('text', { x: Math.round(p.x), y: Math.round(p.y) }) });
+      items.push({ label: 'Add group here', onSelect: () => void addAnnotation('group', { x: Math.round(p.x), y: Math.round(p.y) }) });
       const clip = editorStore.getState().clipboard;
       if (clip?.nodes.length) {
         const first = clip.nodes[0].position ?? { x: 0, y: 0 };
@@ -220,6 +223,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         aria-label="Topology canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+        <AnnotationLayer />
         <Controls showInteractive={false} />
         {minimap && <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />}
       </ReactFlow>
