@@ -25,7 +25,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
   for (const p of l.problems) err(formatProblem(p, file));
   if (!l.topology || hasErrors(l.problems)) return err(red(`${file} is not valid; nothing was exported.`)), 1;
   const out = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
-  const r = f.export(l.topology, { image: typeof args.flags.image === 'string' ? args.flags.image : undefined, fileName: out ?? basename(file), original: l.format === 'yaml' ? l.text : undefined });
+  const r = f.export(l.topology, { image: typeof args.flags.image === 'string' ? args.flags.image : undefined, fileName: out ?? basename(file), source: basename(file), original: l.format === 'yaml' ? l.text : undefined });
   for (const p of r.problems) err(formatProblem(p));
   write(out, r.text);
   return 0;

@@ -59,7 +59,7 @@ export function ExportDialog() {
         const f = EXPORTS.find((x) => x.id === id)!;
         const ext = f.extensions[0].startsWith('.') ? f.extensions[0] : '.txt';
         const name = `${base}${ext}`;
-        const r = f.export!(doc, { fileName: name });
+        const r = f.export!(doc, { fileName: name, source: editorStore.getState().fileName ?? undefined });
         download(new Blob([r.text], { type: f.mediaType }), name);
         const warnings = r.problems.filter((p) => p.severity === 'warning').length;
         if (warnings) toast(`${name}: ${warnings} thing${warnings === 1 ? '' : 's'} could not be expressed in ${f.label} (${r.problems.map((p) => p.message).join('; ')})`, 'error');

@@ -52,6 +52,8 @@ export interface ExportOptions {
   fenced?: boolean;
   /** The file being written; picks details such as fencing for Markdown. */
   fileName?: string;
+  /** The file the lab was read from, named in generated headers (shell script). */
+  source?: string;
 }
 
 /** One format: how it is called, which files it goes with, and what it can do. */
@@ -102,7 +104,7 @@ export const FORMATS: readonly FormatInfo[] = [
   },
   { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName) },
   { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }), problems: [] }) },
-  { id: 'sh', label: 'Shell script (bash + iproute2)', extensions: ['.sh'], mediaType: 'text/x-shellscript', export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.fileName }), problems: [] }) },
+  { id: 'sh', label: 'Shell script (bash + iproute2)', extensions: ['.sh'], mediaType: 'text/x-shellscript', export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.source }), problems: [] }) },
   { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },
 ];
 
