@@ -22,7 +22,7 @@ function setAnnotation(id: string, patch: Partial<Annotation>, key?: string) {
 export function addAnnotation(kind: Annotation['kind'], position: { x: number; y: number }): string {
   const list = editorStore.getState().doc.annotations;
   const taken = new Set(list.map((a) => a.id));
-  let n = list.length + 1;
+  let n = list.filter((a) => a.kind === kind).length + 1;
   while (taken.has(`${kind}${n}`)) n++;
   const id = `${kind}${n}`;
   const a: Annotation = kind === 'group' ? { id, kind, text: 'Group', position, width: 320, height: 200 } : { id, kind, text: 'Note', position };
@@ -60,8 +60,22 @@ function useDrag(apply: (dx: number, dy: number) => void) {
 
 const snap = (v: number) => Math.round(v / 8) * 8;
 
+/**
+ * A ref that starts editing on double-click. Native, and stopped there: the
+ * pane's zoom listens natively and would otherwise zoom in on the same click.
+ */
+function useDblClickRef(onDbl: () => void) {
+  return useCallback((el: HTMLElement | null) => {
+    el?.addEventListener('dblclick', (e) => {
+      e.stopPropagation();
+      onDbl();
+    });
+  }, [onDbl]);
+}
+
 const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
   const [editing, setEditing] = useState(false);
+  const dblRef = useDblClickRef(useCallback(() => setEditing(true), []));
   const origin = useRef(a);
   const onMove = useDrag(
     useCallback((dx: number, dy: number) => setAnnotation(a.id, { position: { x: snap(origin.current.position.x + dx), y: snap(origin.current.position.y + dy) } }, 'move'), [a.id]),
@@ -99,7 +113,7 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
   if (a.kind === 'group') {
     return (
       <div className="np-ann np-ann--group" data-testid={`annotation-${a.id}`} style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)`, width: a.width ?? 320, height: a.height ?? 200 }}>
-        <div className="np-ann__title nodrag nopan" onPointerDown={press(onMove)} onDoubleClick={() => setEditing(true)} title="Drag to move, double-click to rename">
+        <div ref={dblRef} className="np-ann__title nodrag nopan" onPointerDown={press(onMove)} title="Drag to move, double-click to rename">
           {text ?? (a.text || 'Group')}
           {!editing && remove}
         </div>
@@ -108,7 +122,7 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
     );
   }
   return (
-    <div className="np-ann np-ann--text nodrag nopan" data-testid={`annotation-${a.id}`} style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)` }} onPointerDown={editing ? undefined : press(onMove)} onDoubleClick={() => setEditing(true)} title="Drag to move, double-click to edit">
+    <div ref={dblRef} className="np-ann np-ann--text nodrag nopan" data-testid={`annotation-${a.id}`} style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)` }} onPointerDown={editing ? undefined : press(onMove)} title="Drag to move, double-click to edit">
       {text ?? <span className="np-ann__text">{a.text || 'Note'}</span>}
       {!editing && remove}
     </div>
