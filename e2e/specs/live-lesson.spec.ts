@@ -100,6 +100,32 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await app.snap('checks-pass');
   });
 
+  await test.step('a link set down from its menu makes checks fail; up again, they pass', async () => {
+    const edgeMenu = async () => {
+      await app.edge('ns2-br0').locator('.react-flow__edge-interaction').click({ button: 'right', force: true });
+    };
+    await edgeMenu();
+    await page.getByRole('menuitem', { name: 'Set link down' }).click();
+    await expect(app.inspector.getByRole('button', { name: 'Set link up' })).toBeVisible({ timeout: 30_000 });
+    const run = page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' });
+    await run.click();
+    await expect(page.getByTestId('checks-summary')).toContainText('fail', { timeout: 60_000 });
+    await app.snap('link-down-checks-fail');
+    await edgeMenu();
+    await page.getByRole('menuitem', { name: 'Set link up' }).click();
+    await expect(app.inspector.getByRole('button', { name: 'Set link down' })).toBeVisible({ timeout: 30_000 });
+    await run.click();
+    await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
+  });
+
+  await test.step('capture packets on a link: the pcap path is shown', async () => {
+    await app.inspector.getByRole('button', { name: 'Capture packets' }).click();
+    await expect(app.inspector.getByRole('button', { name: 'Stop capture' })).toBeVisible();
+    await app.inspector.getByRole('button', { name: 'Stop capture' }).click();
+    await expect(page.getByTestId('capture-path')).toContainText('.pcap', { timeout: 15_000 });
+    await app.snap('capture-saved');
+  });
+
   await test.step('step mode: one ping from ns1 to ns2, hop by hop', async () => {
     await page.getByRole('button', { name: 'Trace a ping' }).first().click();
     const pane = page.getByLabel('Step mode');
