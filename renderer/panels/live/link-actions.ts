@@ -53,10 +53,11 @@ export type CaptureStopped = Response<'lab:capture-stop'>;
 /** Running and finished captures, by link. */
 export const useCaptures = create<{ running: Record<string, CaptureInfo>; done: Record<string, CaptureStopped> }>()(() => ({ running: {}, done: {} }));
 
-let wired = false;
+/** The API object the event listeners are on (wired again if the API is replaced, e.g. in tests). */
+let wired: unknown = null;
 function wire() {
-  if (wired) return;
-  wired = true;
+  if (wired === getApi()) return;
+  wired = getApi();
   getApi().on('capture:stopped', (c) => {
     const s = useCaptures.getState();
     const running = { ...s.running };

@@ -12,11 +12,12 @@ type Sink = { write(data: string): void };
 const sinks = new Map<string, Sink>();
 /** Output that arrived before its tab's terminal was mounted. */
 const early = new Map<string, string[]>();
-let wired = false;
+/** The API object the event listeners are on (wired again if the API is replaced, e.g. in tests). */
+let wired: unknown = null;
 
 function wire() {
-  if (wired) return;
-  wired = true;
+  if (wired === getApi()) return;
+  wired = getApi();
   const api = getApi();
   api.on('term:output', ({ id, data }) => {
     const s = sinks.get(id);
