@@ -54,7 +54,8 @@ function sync() {
   } else if (!on && timer) {
     clearInterval(timer);
     timer = null;
-    useLive.getState().set({ traffic: {}, highlight: null });
+    // The lab is gone: its rates, check results and trace no longer describe anything.
+    useLive.getState().set({ traffic: {}, highlight: null, checks: null, trace: null });
   }
 }
 
@@ -62,6 +63,8 @@ function sync() {
 export function startTrafficPolling(): () => void {
   sync();
   return editorStore.subscribe((s, prev) => {
+    // Another document: results of the previous one must not show on its nodes.
+    if (s.loadSeq !== prev.loadSeq) useLive.getState().set({ checks: null, trace: null, highlight: null });
     if (s.status !== prev.status || s.doc.name !== prev.doc.name) sync();
   });
 }
