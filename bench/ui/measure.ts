@@ -61,7 +61,7 @@ type Win = { __bench: BenchProbe };
 type Box = { x: number; y: number; width: number; height: number };
 
 /** A point on the node's body (not on one of its handles, which start a connection instead). */
-async function grabPoint(page: Page, id: string): Promise<{ x: number; y: number } | null> {
+export async function grabPoint(page: Page, id: string): Promise<{ x: number; y: number } | null> {
   return page.evaluate((nid) => {
     const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`);
     if (!el) return null;
@@ -111,7 +111,7 @@ async function nodeBox(page: Page, id: string): Promise<Box | null> {
 const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
 
 /** A point of the canvas with only the empty pane around it (for panning). */
-async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(() => {
     const flow = document.querySelector('.react-flow')!.getBoundingClientRect();
     const isPane = (x: number, y: number) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false;
@@ -152,7 +152,11 @@ async function gesture(page: Page, from: { x: number; y: number }, ms: number, r
   return { ...f, moves, end: async () => page.mouse.up() };
 }
 
-/** Drags the node, then pans from an empty spot; frame rates and longest frames. */
+/**
+ * Drags the node, then pans from an empty spot; frame rates and longest
+ * frames. The node stays selected from the time-to-interactive click, as
+ * after a user's click (the app then shows it in its inspector).
+ */
 async function dragAndPan(page: Page, o: MeasureOptions) {
   const grab = await grabPoint(page, o.nodeId);
   const box = await nodeBox(page, o.nodeId);
