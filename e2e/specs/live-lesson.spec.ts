@@ -118,7 +118,23 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
   });
 
+  await test.step('ping and traceroute from the canvas: ns1 picked from its menu, ns2 as the target', async () => {
+    await app.node('ns1').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Ping from here…' }).click();
+    const pane = page.getByLabel('Ping and traceroute');
+    await expect(pane.getByLabel('From')).toHaveValue('ns1');
+    await pane.getByLabel('To').fill('ns2');
+    await pane.getByRole('button', { name: 'Ping', exact: true }).click();
+    await expect(page.getByTestId('ping-result')).toContainText('3 received', { timeout: 30_000 });
+    await pane.getByRole('button', { name: 'Traceroute' }).click();
+    await expect(page.getByTestId('traceroute-result')).toContainText('Reached', { timeout: 30_000 });
+    await expect(page.getByTestId('traceroute-result')).toContainText('10.0.0.2');
+    await app.snap('ping-traceroute');
+  });
+
   await test.step('capture packets on a link: the pcap path is shown', async () => {
+    await page.keyboard.press('Escape');
+    await app.edge('ns2-br0').locator('.react-flow__edge-interaction').click({ force: true });
     await app.inspector.getByRole('button', { name: 'Capture packets' }).click();
     await expect(app.inspector.getByRole('button', { name: 'Stop capture' })).toBeVisible();
     await app.inspector.getByRole('button', { name: 'Stop capture' }).click();
