@@ -12,21 +12,25 @@ import { create } from 'zustand';
 
 type EditResponse = Response<'lab:link-state'>;
 
-/** Copies the changed link's ends from the returned document into the store (one undoable edit per end). */
+/**
+ * Copies the changed link's ends from the returned document into the store,
+ * only when the kernel side applied the change (a refused or failed change
+ * must not make the file claim something the kernel does not have).
+ */
 function keep(linkId: string, r: EditResponse): boolean {
-  const parsed = parseTopology(r.topology);
-  const link: Link | undefined = parsed.ok ? parsed.topology.links.find((l) => l.id === linkId) : undefined;
-  if (link) {
-    for (const end of ['a', 'b'] as const) editorStore.getState().updateLinkEnd(linkId, end, { up: link[end].up, netem: link[end].netem });
-  }
-  if (r.problems.some((p) => p.severity === 'error')) {
-    toast(`The kernel side refused: ${r.problems.find((p) => p.severity === 'error')!.message}`, 'error');
+  const err = r.problems.find((p) => p.severity === 'error');
+  if (err) {
+    toast(`The kernel side refused: ${err.message}`, 'error');
     return false;
   }
   if (r.result && !r.result.ok) {
-    toast(`Applying the change failed: ${r.result.error ?? 'unknown error'}`, 'error');
+    toast(`Applying the change failed: ${r.result.error ?? 'unknown error'}${r.result.rolledBack ? ' (rolled back)' : ''}`, 'error');
     return false;
   }
+  const parsed = parseTopology(r.topology);
+  const link: Link | undefined = parsed.ok ? parsed.topology.links.find((l) => l.id === linkId) : undefined;
+  if (!link) return false;
+  for (const end of ['a', 'b'] as const) editorStore.getState().updateLinkEnd(linkId, end, { up: link[end].up, netem: link[end].netem });
   return true;
 }
 
