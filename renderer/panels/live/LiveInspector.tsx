@@ -46,8 +46,10 @@ function NetemSliders({ linkId, end, label }: { linkId: string; end: 'a' | 'b'; 
     setBusy(true);
     const clean: Netem = {};
     for (const f of FIELDS) if (next[f.key]) clean[f.key] = next[f.key];
-    await setNetem(linkId, end, Object.keys(clean).length ? clean : null);
+    const ok = await setNetem(linkId, end, Object.keys(clean).length ? clean : null);
     setBusy(false);
+    // Not applied: the sliders go back to what the kernel (and the file) have.
+    if (!ok) setDraft(current ?? {});
   };
   return (
     <fieldset className="np-netem" disabled={busy}>
