@@ -1,6 +1,7 @@
 /** File > New from lesson: the lessons the kernel side ships (lessons:list), opened like Open. */
 import { useEffect, useState } from 'react';
 import { getApi } from '../../api';
+import { editorStore } from '../../app/editor';
 import { confirmDiscard, openText } from '../../app/file-actions';
 import { toast } from '../../app/ui-store';
 import type { Response } from '../../../shared/ipc/contract';
@@ -9,12 +10,23 @@ import { useLive } from '../live/live-store';
 
 type Lesson = Response<'lessons:list'>['lessons'][number];
 
-/** Loads a lesson's file into the editor and shows its first step. */
-export function openLesson(id: string): void {
+/**
+ * Loads a lesson's file into the editor and shows its first step. With
+ * `build`, the drawing starts empty (same lesson text, lab name and checks):
+ * the student drags the lab together, and the checks say when it works
+ * (dragged nodes get the names the checks use: ns1, ns2, br0, r1…).
+ */
+export function openLesson(id: string, build = false): void {
   confirmDiscard(async () => {
     const r = await getApi()['lessons:get']({ id });
     if (!r.ok) return toast(`Could not open the lesson: ${r.error}`, 'error');
-    if (openText(r.value.text, r.value.fileName)) useLive.getState().set({ lessonStep: 0, checks: null, trace: null, highlight: null });
+    if (!openText(r.value.text, r.value.fileName)) return;
+    if (build) {
+      const doc = editorStore.getState().doc;
+      editorStore.getState().loadTopology({ ...doc, nodes: [], links: [], annotations: [] }, null);
+      toast('Build the lab by dragging from the palette; Run checks tells you when it works');
+    }
+    useLive.getState().set({ lessonStep: 0, checks: null, trace: null, highlight: null });
   });
 }
 
@@ -51,6 +63,18 @@ export function LessonsDialog({ onClose }: { onClose: () => void }) {
                 }}
               >
                 {l.title}
+              </button>{' '}
+              <button
+                type="button"
+                className="np-btn np-btn--small"
+                aria-label={`Build it yourself: ${l.title}`}
+                title="Start from an empty drawing with this lesson's text and checks"
+                onClick={() => {
+                  onClose();
+                  openLesson(l.id, true);
+                }}
+              >
+                Build it yourself
               </button>
               <span className="np-field__hint"> {l.steps} step{l.steps === 1 ? '' : 's'}{l.description ? ` — ${l.description}` : ''}</span>
             </li>
