@@ -55,6 +55,8 @@ export interface MeasureOptions {
   gestureMs: number;
   /** Save a screenshot after opening to this path. */
   screenshot?: string;
+  /** Save a screenshot here when a measurement fails. */
+  failureShot?: string;
 }
 
 type Win = { __bench: BenchProbe };
@@ -86,17 +88,29 @@ const zoomOf = (page: Page) =>
 
 /** Zooms in with the mouse wheel over a node until the zoom is about 1 (as a user would, to work on one part). */
 async function zoomInOn(page: Page, id: string): Promise<number> {
+  let under = '';
   for (let i = 0; i < 40; i++) {
     const zoom = await zoomOf(page);
     if (zoom >= 0.95) return zoom;
-    const box = await nodeBox(page, id);
-    if (!box) throw new Error(`node ${id} is not on the canvas`);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Over the node when it is on the canvas, else over the canvas' centre.
+    const at = await page.evaluate((nid) => {
+      const flow = document.querySelector('.react-flow')!.getBoundingClientRect();
+      const r = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`)?.getBoundingClientRect();
+      const c = r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      const inside = c && c.x > flow.x + 10 && c.x < flow.right - 10 && c.y > flow.y + 10 && c.y < flow.bottom - 10;
+      const p = inside ? c : { x: flow.x + flow.width / 2, y: flow.y + flow.height / 2 };
+      const el = document.elementFromPoint(p.x, p.y);
+      const where = `node ${r ? [r.x, r.y, r.width, r.height].map(Math.round).join(',') : 'missing'} in canvas ${[flow.x, flow.y, flow.width, flow.height].map(Math.round).join(',')}`;
+      return { ...p, where, under: el ? `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}` : 'nothing' };
+    }, id);
+    under = at.under;
+    if (process.env.BENCH_DEBUG) console.log(`zoom ${zoom.toFixed(3)}: wheel at ${at.x.toFixed(0)},${at.y.toFixed(0)} over ${at.under}; ${at.where}`);
+    await page.mouse.move(at.x, at.y);
     // React Flow zooms by 2^(-deltaY * 0.002) per wheel event.
     await page.mouse.wheel(0, Math.max(-500, (Math.log2(zoom) * 500) | 0));
-    await page.waitForTimeout(120);
+    await page.waitForTimeout(150);
   }
-  throw new Error(`zooming in on ${id} with the wheel did not reach zoom 1 (at ${await zoomOf(page)})`);
+  throw new Error(`zooming in on ${id} with the wheel did not reach zoom 1 (at ${await zoomOf(page)}; the wheel was over ${under})`);
 }
 
 async function nodeBox(page: Page, id: string): Promise<Box | null> {
@@ -144,8 +158,8 @@ async function gesture(page: Page, from: { x: number; y: number }, ms: number, r
   let moves = 0;
   while (Date.now() - t0 < ms) {
     const a = moves * 0.12;
-    // A loop that drifts right, so the end point differs from the start.
-    await page.mouse.move(from.x + 4 + radius * Math.sin(a) + moves * 0.3, from.y + 2 + radius * (1 - Math.cos(a)));
+    // A figure of eight around the start that drifts a little right (the end differs from the start; the node or view stays near where it was).
+    await page.mouse.move(from.x + 4 + radius * Math.sin(a) + Math.min(40, moves * 0.3), from.y + 2 + (radius / 2) * Math.sin(2 * a));
     moves++;
   }
   const f = await page.evaluate(() => (window as unknown as Win).__bench.stopFrames());
@@ -233,8 +247,15 @@ export async function measurePage(browser: Browser, o: MeasureOptions): Promise<
     });
     if (o.screenshot) await page.screenshot({ path: o.screenshot });
 
-    const far = await dragAndPan(page, o);
-    const close = { zoom: await zoomInOn(page, o.nodeId), ...(await dragAndPan(page, o)) };
+    let far: Awaited<ReturnType<typeof dragAndPan>>;
+    let close: typeof far & { zoom: number };
+    try {
+      far = await dragAndPan(page, o);
+      close = { zoom: await zoomInOn(page, o.nodeId), ...(await dragAndPan(page, o)) };
+    } catch (e) {
+      if (o.failureShot) await page.screenshot({ path: o.failureShot }).catch(() => undefined);
+      throw e;
+    }
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 
     return {

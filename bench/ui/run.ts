@@ -111,8 +111,8 @@ async function main() {
       const shot = (name: string) => (i === 0 ? resolve(out, `${name}-${NODES}.png`) : undefined);
       // The app first in run 1 (the bare page gets the size of the app's canvas), then alternating, so drift in the machine's load hits both.
       let canvas = app[0]?.canvas;
-      const measureApp = () => measurePage(browser, { url: `${server.url}/app/index.html?fake=1`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('app') });
-      const measureBare = () => measurePage(browser, { url: `${server.url}/bare/index.html?w=${canvas!.width}&h=${canvas!.height}`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('bare') });
+      const measureApp = () => measurePage(browser, { url: `${server.url}/app/index.html?fake=1`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('app'), failureShot: resolve(out, 'failure-app.png') });
+      const measureBare = () => measurePage(browser, { url: `${server.url}/bare/index.html?w=${canvas!.width}&h=${canvas!.height}`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('bare'), failureShot: resolve(out, 'failure-bare.png') });
       let a: Figures;
       let b: Figures;
       if (i % 2 === 0) {
