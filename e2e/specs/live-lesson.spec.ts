@@ -14,7 +14,7 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
   await test.step('open the classic bridge lesson from Lessons…', async () => {
     await app.button('Lessons…').click();
     const dialog = page.getByRole('dialog', { name: 'New from lesson' });
-    await dialog.getByRole('button', { name: 'The classic Linux bridge' }).click();
+    await dialog.getByRole('button', { name: 'The classic Linux bridge', exact: true }).click();
     await app.discardIfAsked();
     await expect(app.node('ns1')).toBeVisible();
     const lesson = page.getByRole('complementary', { name: 'Lesson' });
@@ -97,6 +97,7 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' }).click();
     await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
     await expect(page.getByTestId('check-ns1')).toHaveText('✓2');
+    await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Well done: all 3 checks pass.');
     await app.snap('checks-pass');
   });
 

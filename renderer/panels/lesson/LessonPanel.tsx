@@ -9,6 +9,7 @@ export function LessonPanel() {
   const lesson = useEditor((s) => s.doc.lesson);
   const step = useLive((s) => s.lessonStep);
   const set = useLive((s) => s.set);
+  const checks = useLive((s) => s.checks);
   useRefitOn(!!lesson && step >= 0);
   if (!lesson || step < 0) return null;
   const i = Math.min(step, lesson.steps.length - 1);
@@ -25,6 +26,11 @@ export function LessonPanel() {
       <div className="np-lesson__body">
         <MarkdownView text={cur.text} />
       </div>
+      {checks && (
+        <p className={`np-lesson__checks ${checks.ok ? 'np-ok' : 'np-bad'}`} role="status">
+          {checks.ok ? `Well done: all ${checks.passed} checks pass.` : `${checks.failed + checks.errors} of ${checks.results.length} checks do not pass yet (see Checks).`}
+        </p>
+      )}
       <footer className="np-lesson__foot">
         <button type="button" className="np-btn np-btn--small" disabled={i === 0} onClick={() => set({ lessonStep: i - 1 })}>Previous</button>
         <span>Step {i + 1} of {lesson.steps.length}</span>
