@@ -2,15 +2,18 @@
  * The live lab panel under the canvas: terminal tabs, the selected node's
  * live tables, check results, ping/traceroute and step mode.
  */
+import { lazy, Suspense } from 'react';
 import { ChecksView } from './ChecksView';
 import { TablesView } from './TablesView';
-import { TerminalView } from './TerminalView';
 import { ToolsView } from './ToolsView';
 import { TraceView } from './TraceView';
 import { closeTerminal } from './terminals';
 import { useLive, type BottomTab } from './live-store';
 import { useRefitOn } from './use-refit';
 import './live.css';
+
+// xterm.js is loaded only when a terminal opens: it would add ~300 KB to every page load.
+const TerminalView = lazy(() => import('./TerminalView').then((m) => ({ default: m.TerminalView })));
 
 const TABS: { id: BottomTab; label: string }[] = [
   { id: 'terminals', label: 'Terminals' },
@@ -41,7 +44,9 @@ function Terminals() {
       </div>
       <div className="np-term-body">
         {terms.map((t) => (
-          <TerminalView key={t.id} id={t.id} visible={t.id === active} exited={t.exited} />
+          <Suspense key={t.id} fallback={<p className="np-muted">Starting the terminal…</p>}>
+            <TerminalView id={t.id} visible={t.id === active} exited={t.exited} />
+          </Suspense>
         ))}
       </div>
     </div>
