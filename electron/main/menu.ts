@@ -64,6 +64,7 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
       submenu: [
         main('New', 'new', 'CmdOrCtrl+N'),
         { label: 'New from Example', submenu: examples },
+        main('New from Lesson…', 'new-from-lesson'),
         { type: 'separator' },
         main('Open…', 'open', 'CmdOrCtrl+O'),
         { label: 'Open Recent', submenu: recent },

@@ -3,6 +3,7 @@
  * about the open file (title, unsaved-changes prompt), and carries out the
  * native menus' commands and files opened by the main process.
  */
+import { useLive } from '../panels/live/live-store';
 import { useEffect } from 'react';
 import type { useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../../shared/ipc/contract';
@@ -24,6 +25,7 @@ export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string)
   switch (cmd) {
     case 'new': return newDocument();
     case 'new-from-example': return exampleId ? openExample(exampleId) : undefined;
+    case 'new-from-lesson': return useLive.getState().set({ lessonsDialog: true });
     case 'save': case 'save-as': return void saveFile(cmd);
     case 'export': return ui.set({ dialog: 'export' });
     case 'undo': return st.undo();

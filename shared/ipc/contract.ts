@@ -337,7 +337,7 @@ export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save'] as 
  * events. Undo/Redo/Select All/Delete/Fit/Zoom keys are left to the page.
  */
 export const MENU_COMMANDS = [
-  'new', 'new-from-example', 'open', 'import', 'save', 'save-as', 'export',
+  'new', 'new-from-example', 'new-from-lesson', 'open', 'import', 'save', 'save-as', 'export',
   'undo', 'redo', 'select-all', 'delete',
   'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
   'validate', 'plan', 'apply', 'status', 'destroy',

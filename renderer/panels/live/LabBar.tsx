@@ -2,7 +2,7 @@
  * The live lab bar under the toolbar: lessons, checks, terminals, ping and
  * step mode. It also starts the link-traffic polling while a lab is applied.
  */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useEditor } from '../../app/editor';
 import { LessonsDialog } from '../lesson/LessonsDialog';
 import { runChecks } from './checks';
@@ -14,7 +14,8 @@ import './live.css';
 /** The bar. */
 export function LabBar() {
   const lab = useAppliedLab();
-  const [lessons, setLessons] = useState(false);
+  const lessons = useLive((s) => s.lessonsDialog);
+  const setLessons = (open: boolean) => useLive.getState().set({ lessonsDialog: open });
   const hasLesson = useEditor((s) => !!s.doc.lesson);
   const nExpect = useEditor((s) => s.doc.expect.length);
   const sel = useEditor((s) => (s.selection.nodes.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));

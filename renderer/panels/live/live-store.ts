@@ -46,6 +46,8 @@ export interface LiveState {
   highlight: { nodeId?: string; linkId?: string } | null;
   /** Lesson step shown in the side panel (-1: panel closed). */
   lessonStep: number;
+  /** The Lessons… (New from lesson) dialog is open. */
+  lessonsDialog: boolean;
   /** Source and target chosen for ping/traceroute/step mode. */
   pickFrom: string;
   pickTo: string;
@@ -65,6 +67,7 @@ export const useLive = create<LiveState>()((set) => ({
   traceStep: 0,
   highlight: null,
   lessonStep: -1,
+  lessonsDialog: false,
   pickFrom: '',
   pickTo: '',
   set: (p) => set(p),
