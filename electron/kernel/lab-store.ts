@@ -6,7 +6,7 @@
  *   labs/<lab>/journal.jsonl the apply in progress (steps started and done)
  *   labs/<lab>/lock          the pid of the process changing the lab
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, writeSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change } from '../../shared/plan/change';
 import type { Topology } from '../../shared/model';
@@ -47,9 +47,12 @@ export class LabStore {
     return join(this.runDir, 'labs', safeLab(lab));
   }
 
+  /** Labs this host has: those with a record or an unfinished journal (a bare lock directory is not a lab). */
   labs(): string[] {
     try {
-      return readdirSync(join(this.runDir, 'labs')).filter((n) => /^[a-z0-9][a-z0-9_.-]*$/.test(n));
+      return readdirSync(join(this.runDir, 'labs')).filter(
+        (n) => /^[a-z0-9][a-z0-9_.-]*$/.test(n) && (existsSync(join(this.runDir, 'labs', n, 'record.json')) || existsSync(join(this.runDir, 'labs', n, 'journal.jsonl'))),
+      );
     } catch {
       return [];
     }
@@ -134,6 +137,12 @@ export class LabStore {
         return () => {
           HELD.delete(path);
           rmSync(path, { force: true });
+          // A lab with nothing left (destroyed, or never applied) leaves no directory behind.
+          try {
+            rmdirSync(this.dir(lab));
+          } catch {
+            // Not empty: the lab has a record or journal.
+          }
         };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

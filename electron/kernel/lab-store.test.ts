@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LabBusyError, LabStore } from './lab-store';
+import { Topology } from '../../shared/model';
+
+const dirs: string[] = [];
+const store = () => {
+  const d = mkdtempSync(join(tmpdir(), 'np-store-'));
+  dirs.push(d);
+  return new LabStore(d);
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('LabStore', () => {
+  it('one lock per lab: a second holder is refused with the holder named; other labs are free', () => {
+    const s = store();
+    const release = s.lock('a');
+    expect(() => s.lock('a')).toThrow(LabBusyError);
+    expect(() => s.lock('a')).toThrow(/Lab "a" is being changed by another netplumb process/);
+    const other = s.lock('b');
+    other();
+    release();
+    s.lock('a')();
+  });
+
+  it('lists only labs with a record or a journal, and leaves no directory for a lab with nothing', () => {
+    const s = store();
+    s.lock('ghost')();
+    expect(existsSync(s.dir('ghost'))).toBe(false);
+    s.writeRecord({ lab: 'real', topology: Topology.parse({ version: 1, name: 'real' }), appliedAt: 'now', namespaces: {} });
+    const j = s.openJournal('busy');
+    j.write({ t: 'start', steps: [0] });
+    expect(s.labs().sort()).toEqual(['busy', 'real']);
+    j.close(true);
+    s.lock('busy')();
+    expect(s.labs()).toEqual(['real']);
+    expect(s.readRecord('real')?.lab).toBe('real');
+  });
+
+  it('refuses lab names that could leave the labs directory', () => {
+    const s = store();
+    expect(() => s.dir('../etc')).toThrow(/not a valid lab name/);
+    expect(() => s.dir('a/b')).toThrow(/not a valid lab name/);
+  });
+});
