@@ -11,7 +11,7 @@ import { loadTopologyText } from '../../shared/formats';
 import type { Topology } from '../../shared/model';
 import { importHost } from '../kernel/import-host';
 import { execaRunner, recordingRunner } from '../kernel/runner';
-import { cleanupPrefix, hostSnapshot, tempRunDir, uniquePrefix } from '../kernel/test-support/lab-fixture';
+import { cleanupPrefix, hostSnapshot, settledSnapshot, tempRunDir, uniquePrefix } from '../kernel/test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
 
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
@@ -19,22 +19,6 @@ let p = '';
 let run: ReturnType<typeof tempRunDir>;
 const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' } });
 
-/**
- * A snapshot once the kernel has finished its own work on the fresh links
- * (IPv6 link-local addresses appear a moment after a link goes up): two
- * equal snapshots in a row.
- */
-async function settledSnapshot(prefix: string) {
-  let last = JSON.stringify(await hostSnapshot(prefix));
-  for (let i = 0; i < 50; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    const snap = await hostSnapshot(prefix);
-    const now = JSON.stringify(snap);
-    if (now === last) return snap;
-    last = now;
-  }
-  throw new Error('the host did not settle');
-}
 
 beforeEach(() => {
   p = uniquePrefix();

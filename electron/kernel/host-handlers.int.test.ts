@@ -9,27 +9,11 @@ import { destroyLab, statusDocument } from './engine';
 import { localEngine } from './engine-facade';
 import { dispatch, type HandlerContext } from './handlers';
 import { execaRunner, recordingRunner } from './runner';
-import { cleanupPrefix, hostSnapshot, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
+import { cleanupPrefix, hostSnapshot, settledSnapshot, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 
 let p = '';
 let run: ReturnType<typeof tempRunDir>;
-/**
- * A snapshot once the kernel has finished its own work on the fresh links
- * (IPv6 link-local addresses appear a moment after a link goes up): two
- * equal snapshots in a row.
- */
-async function settledSnapshot(prefix: string) {
-  let last = JSON.stringify(await hostSnapshot(prefix));
-  for (let i = 0; i < 50; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    const snap = await hostSnapshot(prefix);
-    const now = JSON.stringify(snap);
-    if (now === last) return snap;
-    last = now;
-  }
-  throw new Error('the host did not settle');
-}
 
 beforeEach(() => {
   p = uniquePrefix();

@@ -131,3 +131,20 @@ export function useKernelLab(hooks: { beforeEach: (fn: () => void) => void; afte
   });
   return lab;
 }
+
+/**
+ * A snapshot once the kernel has finished its own work on fresh links (IPv6
+ * link-local addresses appear a moment after a link goes up): two equal
+ * snapshots in a row.
+ */
+export async function settledSnapshot(prefix: string) {
+  let last = JSON.stringify(await hostSnapshot(prefix));
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const snap = await hostSnapshot(prefix);
+    const now = JSON.stringify(snap);
+    if (now === last) return snap;
+    last = now;
+  }
+  throw new Error('the host did not settle');
+}
