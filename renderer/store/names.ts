@@ -13,6 +13,15 @@ const FIRST: Record<NodeKind, number> = { namespace: 1, router: 1, bridge: 0, ho
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
+/**
+ * Replaces characters an interface name may not use (anything but letters,
+ * digits, "-", "_" and ".") with "-", so names built from a node's name are
+ * never refused by the validator even while that node's own name is.
+ */
+export function safeNameChars(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/gu, '-');
+}
+
 /** Cuts a string to at most `max` UTF-8 bytes. */
 export function cutBytes(s: string, max: number): string {
   let out = s;
@@ -106,12 +115,12 @@ export function autoIfname(doc: Topology, node: TopoNode, peer: TopoNode, used: 
     name = `eth${i}`;
   } else if (node.kind === 'bridge') {
     let i = 1;
-    const base = cutBytes(node.name, IFNAME_MAX - 4);
+    const base = cutBytes(safeNameChars(node.name), IFNAME_MAX - 4).replace(/^(-|$)/, 'br');
     while (taken.has(`${base}-p${i}`)) i++;
     name = cutBytes(`${base}-p${i}`, IFNAME_MAX);
     if (taken.has(name)) name = uniqueName(`${base}-p`, taken, IFNAME_MAX);
   } else {
-    name = uniqueName(cutBytes(`veth-${peer.name}`, IFNAME_MAX), taken, IFNAME_MAX);
+    name = uniqueName(cutBytes(`veth-${safeNameChars(peer.name)}`, IFNAME_MAX), taken, IFNAME_MAX);
   }
   taken.add(name);
   return name;

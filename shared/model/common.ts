@@ -16,11 +16,24 @@ export const Id = z
 export type Id = z.infer<typeof Id>;
 
 /**
- * Interface names are checked for kernel rules in validate/ (with plain-words
- * messages and a location); the schema only requires a string so that a bad
- * name is reported by the validator, not as a parse failure.
+ * Characters of interface, bridge and namespace names (see NAME_CHARS in
+ * validate/names.ts for why): letters, digits, "-", "_" and ".".
  */
-export const IfName = z.string();
+export const NAME_PATTERN = '^[A-Za-z0-9_.-]+$';
+
+/**
+ * Interface names are checked for kernel rules in validate/ (with plain-words
+ * messages and a location); the zod schema only requires a string so that a
+ * bad name is reported by the validator, not as a parse failure. The JSON
+ * Schema carries the character rule as a `pattern` so editors flag it too.
+ */
+export const IfName = z.string().meta({ pattern: NAME_PATTERN });
+
+/** A namespace or bridge name (a kernel name); checked in validate/ like {@link IfName}. */
+export const KernelName = z
+  .string()
+  .meta({ pattern: NAME_PATTERN })
+  .describe('kernel name: the namespace name or the bridge interface name; letters, digits, "-", "_" and "." only');
 
 /** An address in CIDR form, e.g. 10.0.0.1/24 or fd00::1/64 (checked in validate/). */
 export const Cidr = z.string();

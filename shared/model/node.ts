@@ -4,7 +4,7 @@
  * (the root namespace, an endpoint only).
  */
 import { z } from 'zod';
-import { Cidr, Gateway, Id, Position, Route, Sysctls } from './common';
+import { Cidr, Gateway, Id, KernelName, Position, Route, Sysctls } from './common';
 
 const NodeBase = {
   id: Id.describe('stable identifier used by links; defaults to name'),
@@ -22,13 +22,14 @@ const NetnsFields = {
 };
 
 export const NamespaceNode = z
-  .object({ ...NodeBase, kind: z.literal('namespace'), ...NetnsFields })
+  .object({ ...NodeBase, name: KernelName, kind: z.literal('namespace'), ...NetnsFields })
   .strict();
 export type NamespaceNode = z.infer<typeof NamespaceNode>;
 
 export const RouterNode = z
   .object({
     ...NodeBase,
+    name: KernelName,
     kind: z.literal('router'),
     ...NetnsFields,
     ipv6Forwarding: z.boolean().default(true).describe('also forward IPv6 (IPv4 forwarding is always on)'),
@@ -39,6 +40,7 @@ export type RouterNode = z.infer<typeof RouterNode>;
 export const BridgeNode = z
   .object({
     ...NodeBase,
+    name: KernelName,
     kind: z.literal('bridge'),
     namespace: Id.optional().describe('id of the namespace/router node the bridge lives in; omitted: the root namespace'),
     stp: z.boolean().default(false),
@@ -52,7 +54,7 @@ export const BridgeNode = z
 export type BridgeNode = z.infer<typeof BridgeNode>;
 
 export const HostNode = z
-  .object({ ...NodeBase, kind: z.literal('host') })
+  .object({ ...NodeBase, name: z.string().describe('the name shown for the host (the root namespace has no name of its own)'), kind: z.literal('host') })
   .strict();
 export type HostNode = z.infer<typeof HostNode>;
 

@@ -55,7 +55,7 @@ export const Topology = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(CURRENT_VERSION),
-    name: z.string().describe('lab name: lower-case letters, digits, "-", "_" and "."; at most 32 characters'),
+    name: z.string().meta({ pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 32 }).describe('lab name: lower-case letters, digits, "-", "_" and "."; at most 32 characters'),
     description: z.string().optional(),
     nodes: z.array(TopoNode).default([]),
     links: z.array(Link).default([]),

@@ -13,11 +13,42 @@ export function fullArgv(tool: Tool, ns: string, line: readonly string[]): strin
   return ns === ROOT_NS ? [tool, ...line] : [tool, '-n', ns, ...line];
 }
 
-/** Quotes one word for an iproute2 batch line (which splits on blanks and honours double quotes). */
+/**
+ * Writes one word so that iproute2's batch reader gives it back unchanged, or
+ * returns undefined when no spelling can. The reader (lib/utils.c: getcmdline
+ * and makeargs, unchanged since 2.6.x) has no escapes at all: it cuts the line
+ * at the first `#` (even inside quotes), joins a line ending in a backslash
+ * with the next, splits on space, tab, CR and LF, and a word starting with `"`
+ * or `'` runs to the next same quote character. So a word with `#`, a line
+ * break or NUL cannot be written; one containing blanks, starting with a
+ * quote, empty, or ending in a backslash must be quoted with a quote
+ * character it does not contain.
+ */
+export function batchWord(w: string): string | undefined {
+  // Why: '#' starts a comment anywhere; a line break ends the line; NUL ends the C string.
+  if (/[#\n\0]/.test(w)) return undefined;
+  const plain = w !== '' && !/[ \t\r]/.test(w) && w[0] !== '"' && w[0] !== "'" && !w.endsWith('\\');
+  if (plain) return w;
+  if (!w.includes('"')) return `"${w}"`;
+  if (!w.includes("'")) return `'${w}'`;
+  return undefined;
+}
+
+/** iproute2's MAX_ARGS (include/utils.h): makeargs exits on a line with this many words or more. */
+export const BATCH_MAX_WORDS = 511;
+
+/** True when `line` can be written as one batch line that reads back exactly. */
+export function batchable(line: readonly string[]): boolean {
+  return line.length > 0 && line.length <= BATCH_MAX_WORDS && line.every((w) => batchWord(w) !== undefined);
+}
+
+/** Quotes one word for an iproute2 batch line; throws if it cannot be written exactly (see {@link batchWord}). */
 export function quoteBatchWord(w: string): string {
-  if (w === '') return '""';
-  if (/^[^\s"'\\#]+$/.test(w)) return w;
-  return `"${w.replace(/(["\\])/g, '\\$1')}"`;
+  const q = batchWord(w);
+  // Why: a word the batch reader would split, cut or join must never be sent:
+  // the kernel would get other commands than the plan shows.
+  if (q === undefined) throw new Error(`${JSON.stringify(w)} cannot be written on an ip -batch line exactly (it contains "#", a line break, or both kinds of quote)`);
+  return q;
 }
 
 /** Formats batch lines as the text fed to `-batch -`. */

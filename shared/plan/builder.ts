@@ -4,7 +4,7 @@
  * phase as one batch process.
  */
 import type { Change } from './change';
-import { fullArgv, type Tool } from './argv';
+import { batchable, fullArgv, type Tool } from './argv';
 import { ROOT_NS } from './kstate';
 
 /** Phase order of a plan. */
@@ -81,14 +81,17 @@ export class PlanBuilder {
           const { rank: _rank, ...draft } = e.draft;
           e.draft = draft;
           const undoNs = e.draft.undoNs ?? e.ns;
+          // Why: a line whose words the batch reader would not give back
+          // exactly (a name read from the kernel with "#" or quotes) runs as
+          // its own process with the exact argv instead, so what runs is what the plan shows.
           const change: Change = {
             ...e.draft,
             step: out.length,
             phase,
             ns: e.ns,
             argv: e.line ? fullArgv(e.tool as Tool, e.ns, e.line) : e.draft.argv!,
-            ...(e.line ? { batch: e.line } : {}),
-            ...(e.undoLine ? { undo: fullArgv(e.tool as Tool, undoNs, e.undoLine), undoBatch: e.undoLine } : {}),
+            ...(e.line && batchable(e.line) ? { batch: e.line } : {}),
+            ...(e.undoLine ? { undo: fullArgv(e.tool as Tool, undoNs, e.undoLine), ...(batchable(e.undoLine) ? { undoBatch: e.undoLine } : {}) } : {}),
           };
           if (change.undoNs === change.ns) delete change.undoNs;
           out.push(change);

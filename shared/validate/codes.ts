@@ -11,10 +11,10 @@ export const PROBLEM_CODES = {
   // names
   'lab-name-invalid': ['error', 'lab name is empty, longer than 32, or uses characters other than a-z 0-9 - _ .'],
   'ifname-too-long': ['error', 'interface or bridge name is longer than 15 UTF-8 bytes'],
-  'ifname-invalid': ['error', "interface or bridge name is empty, '.', '..', starts with '-', or contains '/', ':', '%', whitespace or control characters"],
+  'ifname-invalid': ['error', "interface or bridge name is empty, '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ ."],
   'ifname-reserved': ['error', "interface name is 'lo', 'all', 'default' or 'bonding_masters'"],
   'ifname-fallback-tunnel': ['warning', "interface name of a tunnel device the kernel creates in every namespace when its module is loaded (tunl0, sit0, gre0, ...)"],
-  'netns-name-invalid': ['error', 'namespace name is not a safe file name (letters, digits, - _ ., not . or ..)'],
+  'netns-name-invalid': ['error', "namespace name is '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ ."],
   'netns-name-too-long': ['error', 'namespace name is longer than 64 characters'],
   // structure
   'duplicate-node-id': ['error', 'two nodes have the same id'],

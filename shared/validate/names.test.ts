@@ -30,11 +30,24 @@ describe('interface names', () => {
     expect(checkIfName('a'.repeat(15))).toBeNull();
     expect(checkIfName('a'.repeat(16))?.code).toBe('ifname-too-long');
   });
-  it.each(['', 'a/b', 'a:b', 'a b', 'a\tb', '.', '..', 'veth%d', '-x', 'a\u0001'])('rejects %j as invalid', (n) => {
+  it.each(['', 'a/b', 'a:b', 'a b', 'a\tb', '.', '..', 'veth%d', '-x', 'a\u0001', 'a"b', "a'b", 'a\\b', 'a#b', 'a@b', 'a+b', 'é'])('rejects %j as invalid', (n) => {
     expect(checkIfName(n)?.code).toBe('ifname-invalid');
   });
   it.each(['lo', 'all', 'default', 'bonding_masters'])('rejects reserved %s', (n) => expect(checkIfName(n)?.code).toBe('ifname-reserved'));
-  it.each(['eth0', 'veth-a.1', 'br_0', 'x', 'é'])('accepts %s', (n) => expect(checkIfName(n)).toBeNull());
+  it.each(['eth0', 'veth-a.1', 'br_0', 'x', '.x', 'x..', '1.2.3.4', 'dev', 'A-Z_0.9'])('accepts %s', (n) => expect(checkIfName(n)).toBeNull());
+  it.each(['constructor', 'valueOf', '__proto__', 'toString'])('refuses the JavaScript object key %s', (n) => {
+    expect(checkIfName(n)?.code).toBe('ifname-reserved');
+    expect(checkNetnsName(n)?.code).toBe('netns-name-invalid');
+  });
+
+  it('names the link, the node and the offending character in plain words', () => {
+    const ps = withCode(validate(variant((d) => (d.links[0].a.ifname = 've"th#1'))), 'ifname-invalid');
+    expect(ps).toMatchObject([{ severity: 'error', path: ['links', 0, 'a', 'ifname'], linkId: 'l1', nodeId: 'ns1' }]);
+    expect(ps[0].message).toBe(
+      'Link "l1": interface name "ve\\"th#1" on ns1 contains "\\""; only letters a–z and A–Z, digits, "-", "_" and "." are allowed; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation.',
+    );
+    expect(checkIfName('a b')?.reason).toMatch(/contains a space; .* Linux itself refuses/);
+  });
 
   it('reports a long link-end name with the message, path, link and node', () => {
     const ps = validate(variant((d) => (d.links[1].a.ifname = 'this-name-is-too-long')));
@@ -62,7 +75,8 @@ describe('interface names', () => {
 
 describe('namespace names', () => {
   it.each(['ns1', 'Red-1', 'a.b_c', 'x'.repeat(64)])('accepts %s', (n) => expect(checkNetnsName(n)).toBeNull());
-  it.each(['', '.', '..', 'a/b', 'a b', '-n', 'ns$1'])('rejects %j', (n) => expect(checkNetnsName(n)?.code).toBe('netns-name-invalid'));
+  it.each(['', '.', '..', 'a/b', 'a b', '-n', 'ns$1', 'a#b', 'a"b', "a'b", 'a\\b', 'ns:1', 'ä'])('rejects %j', (n) => expect(checkNetnsName(n)?.code).toBe('netns-name-invalid'));
+  it('says which character is refused', () => expect(checkNetnsName('red#1')?.reason).toMatch(/^namespace name "red#1" contains "#"; only letters/));
   it('rejects more than 64 characters', () => expect(checkNetnsName('x'.repeat(65))?.code).toBe('netns-name-too-long'));
   it('reports on the node name', () => {
     const p = validate(variant((d) => (d.nodes[2].name = '../etc')));

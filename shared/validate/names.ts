@@ -3,7 +3,7 @@
  * and network namespace names. The pure checks are exported so forms in the
  * renderer can use the same wording as the validator.
  */
-import { IFNAME_MAX_BYTES } from '../model';
+import { IFNAME_MAX_BYTES, NAME_PATTERN } from '../model';
 import { nodeLabel, type Ctx } from './context';
 
 /** Maximum length of a lab name. */
@@ -52,6 +52,58 @@ export function checkLabName(name: string): NameIssue | null {
   return null;
 }
 
+/**
+ * Characters allowed in interface, bridge and namespace names: ASCII letters,
+ * digits, "-", "_" and ".".
+ *
+ * Why so narrow: names travel as words of `ip -batch` lines, whose parser
+ * (iproute2's makeargs/getcmdline) has no escapes, takes `"` or `'` at the
+ * start of a word as a quote, cuts the line at any `#`, and joins lines at a
+ * trailing backslash; with such characters a name could split into other words
+ * than the plan shows. The kernel's dev_valid_name() already refuses "/", ":"
+ * (the old alias syntax) and white space, `ip netns add` refuses "/". "%" is a
+ * kernel numbering template, "@" reads as `name@peer` in `ip link` output,
+ * "+" and non-ASCII letters gain nothing and complicate shell snippets, file
+ * names and JSON Schema patterns. This set is also the set ids use, so a
+ * node's id can always be its name.
+ */
+export const NAME_CHARS = new RegExp(NAME_PATTERN);
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+const CHARS_RULE = 'only letters a–z and A–Z, digits, "-", "_" and "." are allowed';
+
+/** The first character of `name` outside {@link NAME_CHARS}, or undefined. */
+export function refusedChar(name: string): string | undefined {
+  return [...name].find((c) => !NAME_CHAR.test(c));
+}
+
+/** A character named in plain words for a message: `"#"`, `a space`, `a tab`, `"\u0007"`. */
+export function describeChar(c: string): string {
+  if (c === ' ') return 'a space';
+  if (c === '\t') return 'a tab';
+  if (c === '\n' || c === '\r') return 'a line break';
+  return JSON.stringify(c);
+}
+
+/** Why a character is refused, when there is a specific reason beyond the character set. */
+function whyRefused(c: string): string {
+  if (c === '/' || c === ':' || /\s/.test(c)) return '; Linux itself refuses "/", ":" and white space in interface names';
+  if (c === '%') return '; the kernel would treat "%" as a numbering template';
+  if (c === '"' || c === "'" || c === '#' || c === '\\') return '; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation';
+  return '';
+}
+
+/**
+ * Names that are also properties of every JavaScript object ("constructor",
+ * "valueOf", "__proto__", ...).
+ *
+ * Why refused: netplumb's kernel state keeps interfaces and namespaces in
+ * plain objects keyed by name, where such a key finds (or, for "__proto__",
+ * replaces) the object's prototype instead of an entry, so the plan would be
+ * wrong. Found by the batch-line property test.
+ */
+const OBJECT_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+const objectKeyIssue = (q: string) => `${q} is the name of a built-in property of JavaScript objects, which netplumb cannot use as a name`;
+
 /** Checks a kernel interface name (link end or bridge). Returns null when it is fine. */
 export function checkIfName(name: string, on?: string): NameIssue | null {
   const where = on ? ` on ${on}` : '';
@@ -64,17 +116,13 @@ export function checkIfName(name: string, on?: string): NameIssue | null {
     return { code: 'ifname-too-long', reason: `${q} is ${bytes} bytes; Linux allows at most ${IFNAME_MAX_BYTES}` };
   }
   if (name === '.' || name === '..') return { code: 'ifname-invalid', reason: `${q} cannot be used (it is a directory name in /sys/class/net)` };
-  // Why: the kernel's dev_valid_name() refuses '/', ':' and whitespace ('/'
-  // would escape the sysfs directory, ':' is the old alias syntax).
-  const bad = [...name].find((c) => c === '/' || c === ':' || /\s/.test(c));
-  if (bad !== undefined) return { code: 'ifname-invalid', reason: `${q} contains ${JSON.stringify(bad)}; Linux does not allow "/", ":" or spaces in interface names` };
-  // Why: '%' makes the kernel pick a number ("veth%d" -> "veth0"), so the
-  // created name would differ from the drawing; control characters break tools.
-  if (name.includes('%')) return { code: 'ifname-invalid', reason: `${q} contains "%", which the kernel treats as a numbering template` };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return { code: 'ifname-invalid', reason: `${q} contains a control character` };
+  // Why: see NAME_CHARS — a name must reach the kernel as exactly one word,
+  // the same in the plan, in ip -batch lines and in exported scripts.
+  const bad = refusedChar(name);
+  if (bad !== undefined) return { code: 'ifname-invalid', reason: `${q} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad)}` };
   // Why: names are passed as argv to ip/bridge/tc; a leading '-' would be read as an option.
   if (name.startsWith('-')) return { code: 'ifname-invalid', reason: `${q} starts with "-", which ip would read as an option` };
+  if (OBJECT_KEYS.has(name)) return { code: 'ifname-reserved', reason: objectKeyIssue(q) };
   if (RESERVED_IFNAMES.includes(name)) {
     return { code: 'ifname-reserved', reason: name === 'lo' ? `${q} is the loopback interface every namespace already has` : `${q} is reserved by the kernel` };
   }
@@ -87,15 +135,19 @@ export function checkNetnsName(name: string): NameIssue | null {
   if (name.length > NETNS_NAME_MAX) {
     return { code: 'netns-name-too-long', reason: `namespace name "${name}" is ${name.length} characters; netplumb allows at most ${NETNS_NAME_MAX}` };
   }
-  // Why: `ip netns add NAME` creates /run/netns/NAME; '/', '.' and '..' would
-  // point elsewhere in the file system.
-  if (name === '.' || name === '..' || name.includes('/')) {
-    return { code: 'netns-name-invalid', reason: `namespace name "${name}" is not a valid file name (no "/", not "." or "..")` };
+  // Why: `ip netns add NAME` creates /run/netns/NAME; '.' and '..' would
+  // point elsewhere in the file system ('/' is refused with the character set).
+  if (name === '.' || name === '..') {
+    return { code: 'netns-name-invalid', reason: `namespace name "${name}" is not a valid file name (not "." or "..")` };
   }
-  // Why: a portable character set keeps names safe in file names, argv and shell snippets we export.
-  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('-')) {
-    return { code: 'netns-name-invalid', reason: `namespace name "${name}" may use only letters, digits, "-", "_" and "." and cannot start with "-"` };
+  // Why: the name is a file name under /run/netns, a word of `ip -n NAME`
+  // command lines and of exported shell snippets: see NAME_CHARS.
+  const bad = refusedChar(name);
+  if (bad !== undefined) {
+    return { code: 'netns-name-invalid', reason: `namespace name ${JSON.stringify(name)} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad).replace('in interface names', 'in names')}` };
   }
+  if (name.startsWith('-')) return { code: 'netns-name-invalid', reason: `namespace name "${name}" starts with "-", which ip would read as an option` };
+  if (OBJECT_KEYS.has(name)) return { code: 'netns-name-invalid', reason: objectKeyIssue(`namespace name "${name}"`) };
   return null;
 }
 

@@ -37,8 +37,18 @@ function dev(n: KNamespace, name: string): KIface {
   if (!i) throw new SimError(`Cannot find device "${name}"`);
   return i;
 }
+/** Keywords followed by a value: a value equal to a keyword (a namespace named "type") is not a keyword. */
+const TAKES_VALUE = new Set(['name', 'dev', 'netns', 'address', 'mtu', 'type', 'master', 'alias', 'via', 'metric', 'vid', 'stp_state', 'vlan_filtering', 'vlan_default_pvid', 'delay', 'loss', 'rate']);
+/** Index of keyword `key` in args, skipping the values of other keywords. */
+function kwIndex(args: string[], key: string): number {
+  for (let k = 0; k < args.length; k++) {
+    if (args[k] === key) return k;
+    if (TAKES_VALUE.has(args[k])) k++;
+  }
+  return -1;
+}
 function opt(args: string[], key: string): string | undefined {
-  const i = args.indexOf(key);
+  const i = kwIndex(args, key);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
@@ -108,7 +118,7 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
   }
   const n = ns(s, nsName);
   if (obj === 'link' && op === 'add') {
-    const typeAt = a.indexOf('type');
+    const typeAt = kwIndex(a, 'type');
     const first = a.slice(2, typeAt);
     const kind = a[typeAt + 1];
     const mk = (part: string[], base: string): { ns: string; iface: KIface } => {
@@ -122,7 +132,7 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
       return { ns: where, iface: { name, kind: kind === 'bridge' ? 'bridge' : 'veth', up: false, addresses: [], mtu: mtu ? Number(mtu) : 1500, ...(mac ? { mac } : {}) } };
     };
     if (kind === 'veth') {
-      const peerAt = a.indexOf('peer');
+      const peerAt = kwIndex(a, 'peer');
       const x = mk(first, nsName);
       const y = mk(a.slice(peerAt + 1), nsName);
       if (x.ns === y.ns && x.iface.name === y.iface.name) throw new SimError('RTNETLINK answers: File exists');
@@ -224,9 +234,9 @@ function bridgeStep(s: KState, nsName: string, a: string[]): void {
   v.tagged = v.tagged.filter((x) => x !== vid);
   if (v.pvid === vid) delete v.pvid;
   if (a[1] === 'add') {
-    if (a.includes('untagged')) v.untagged = [...v.untagged, vid].sort((x, y) => x - y);
+    if (kwIndex(a, 'untagged') >= 0) v.untagged = [...v.untagged, vid].sort((x, y) => x - y);
     else v.tagged = [...v.tagged, vid].sort((x, y) => x - y);
-    if (a.includes('pvid')) v.pvid = vid;
+    if (kwIndex(a, 'pvid') >= 0) v.pvid = vid;
   }
 }
 
@@ -238,12 +248,12 @@ function tcStep(s: KState, nsName: string, a: string[]): void {
     return;
   }
   const ms = (x?: string) => (x === undefined ? undefined : parseFloat(x));
-  const delayAt = a.indexOf('delay');
+  const delayAt = kwIndex(a, 'delay');
   i.netem = {
     ...(delayAt >= 0 ? { delayMs: ms(a[delayAt + 1]) } : {}),
     ...(delayAt >= 0 && a[delayAt + 2]?.endsWith('ms') ? { jitterMs: ms(a[delayAt + 2]) } : {}),
-    ...(a.includes('loss') ? { lossPercent: parseFloat(opt(a, 'loss')!) } : {}),
+    ...(kwIndex(a, 'loss') >= 0 ? { lossPercent: parseFloat(opt(a, 'loss')!) } : {}),
     // `rate 0bit` clears a rate (the kernel keeps an old rate otherwise).
-    ...(a.includes('rate') && parseFloat(opt(a, 'rate')!) > 0 ? { rateKbit: parseFloat(opt(a, 'rate')!) } : i.netem?.rateKbit !== undefined && !a.includes('rate') ? { rateKbit: i.netem.rateKbit } : {}),
+    ...(kwIndex(a, 'rate') >= 0 && parseFloat(opt(a, 'rate')!) > 0 ? { rateKbit: parseFloat(opt(a, 'rate')!) } : i.netem?.rateKbit !== undefined && kwIndex(a, 'rate') < 0 ? { rateKbit: i.netem.rateKbit } : {}),
   };
 }
