@@ -8,6 +8,7 @@ import type { Topology } from '../../shared/model';
 import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
 import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
+import { checkHost } from './host-facts';
 import { LabStore, type LabRecord } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
@@ -62,6 +63,9 @@ async function prepare(topology: Topology, store: LabStore, runner: Runner, full
 async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ problems: Problem[]; topology?: Topology }> {
   const v = validateDoc(doc);
   if (!v.topology || hasErrors(v.problems)) return { problems: v.problems };
+  // Why: the host's own addresses and routes are never the lab's to take; refused here, before any change.
+  v.problems.push(...(await checkHost(v.topology, runner)));
+  if (hasErrors(v.problems)) return { problems: v.problems };
   if (kernel) {
     const missing = missingFor(v.topology, await detectCapabilities(runner));
     if (missing.length) return { problems: [...v.problems, ...missing.map((m) => problem('kernel-missing-feature', m))] };

@@ -33,6 +33,11 @@ export const PROBLEM_CODES = {
   'sysctl-value-out-of-range': ['error', 'a sysctl value outside the range the kernel gives meaning to'],
   'ipv6-disabled': ['error', 'IPv6 disabled by sysctl on a node that has IPv6 addresses, routes or a gateway'],
   'host-root-namespace': ['warning', "a link end on a host node creates an interface in the host's root namespace"],
+  // the host's own network (checked against the host's facts before apply, plan and status)
+  'host-gateway-taken': ['error', "a root-namespace address or route contains the host's default gateway"],
+  'host-address-taken': ['error', 'a root-namespace address or route contains an address the host already has'],
+  'host-prefix-too-broad': ['error', "a root-namespace prefix is shorter than /8 (IPv4) or /32 (IPv6) and the machine's policy does not allow it"],
+  'host-route-taken': ['error', 'a root-namespace address or route overlaps the destination of a route the lab does not own'],
   // addresses
   'address-invalid': ['error', 'an address is not in CIDR form (address/prefix)'],
   'address-special': ['error', 'an address is loopback, multicast, unspecified, IPv4-mapped or in 0/8 or 240/4'],

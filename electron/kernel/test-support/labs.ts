@@ -19,11 +19,24 @@ export function classicLab(p: string): TopologyInput & { name: string; nodes: No
 }
 
 /**
+ * The root-namespace /30 of {@link richLab}: the host end's and the router
+ * end's addresses, different for each test prefix, because the engine refuses
+ * a root-namespace address another lab (another test running at the same
+ * time) already put on the host. A prefix without hex digits gets 10.3.0.0/30.
+ */
+export function richHostNet(p: string): [string, string] {
+  const n = parseInt(p.replace(/[^0-9a-f]/g, '').slice(-4) || '0', 16) % 16384;
+  const base = `10.3.${n >> 6}.${(n & 63) * 4}`.split('.').map(Number);
+  return [`${base.slice(0, 3).join('.')}.${base[3] + 1}/30`, `${base.slice(0, 3).join('.')}.${base[3] + 2}/30`];
+}
+
+/**
  * A lab using most of what this kernel supports: a root bridge with STP, a
  * bridge inside a namespace, a router with sysctls, routes, IPv6, MTU and MAC
  * settings, and an end in the root namespace (host node).
  */
 export function richLab(p: string): TopologyInput & { name: string; nodes: NonNullable<TopologyInput['nodes']>; links: NonNullable<TopologyInput['links']> } {
+  const [hostEnd, routerEnd] = richHostNet(p);
   return {
     version: 1,
     name: `${p}-rich`,
@@ -44,7 +57,7 @@ export function richLab(p: string): TopologyInput & { name: string; nodes: NonNu
       { id: 'c', a: { node: 'r1', ifname: 'up0', mtu: 1400, addresses: ['10.1.0.1/24', 'fd01::1/64'] }, b: { node: 'sw', ifname: `${p}s3`, mtu: 1400 } },
       { id: 'd', a: { node: 'h3', ifname: 'eth0', addresses: ['10.2.0.13/24'] }, b: { node: 'ibr', ifname: 'p-h3' } },
       { id: 's', a: { node: 'h3', ifname: 'eth1' }, b: { node: 'stp', ifname: `${p}st1` } },
-      { id: 'e', a: { node: 'host', ifname: `${p}hx`, addresses: ['10.3.0.1/30'] }, b: { node: 'r1', ifname: 'hostlink', addresses: ['10.3.0.2/30'] } },
+      { id: 'e', a: { node: 'host', ifname: `${p}hx`, addresses: [hostEnd] }, b: { node: 'r1', ifname: 'hostlink', addresses: [routerEnd] } },
     ],
   };
 }
