@@ -13,6 +13,8 @@ type Plain = Record<string, unknown>;
 const TRICKY: unknown[] = [
   '', ' ', 'lo', 'all', '.', '..', '/', 'a:b', 'x'.repeat(16), 'é'.repeat(8), '-x', '%d', '10.0.0.256/24', '10.0.0.1', '10.0.0.0/24', '10.0.0.255/24',
   'fe80::1/64', '::/0', 'default', 'fd00::1::1/64', '01:00:5e:00:00:01', '00:00:00:00:00:00', 'ghost', 0, -1, 1.5, 4095, 65536, 1e308, NaN, null, true, [], {},
+  // Characters iproute2's batch reader treats specially (quotes, comment, continuation, blanks).
+  'a#b', 'a"b', "'x", 'x\\', 'a b', '10.0.0.1/24#', 'default #', '02:00:00:00:00:0#', '"', '\\\n',
   { node: 'ghost', ifname: 'x' }, [{}], ['10.0.0.1/24', '10.0.0.1/24'], { tagged: [10], untagged: [10] }, { jitterMs: 5 }, { to: 'default' }, { __proto__: null },
 ];
 
