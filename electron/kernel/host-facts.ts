@@ -37,15 +37,16 @@ async function ipJson(runner: Runner, args: string[]): Promise<unknown> {
  * re-applying a lab is not refused because of itself.
  */
 export async function readHostFacts(runner: Runner, lab: string): Promise<HostFacts> {
-  const links = IpLinkList.parse(await ipJson(runner, ['-d', 'address', 'show']));
+  const [linkJson, r4, r6] = await Promise.all([ipJson(runner, ['-d', 'address', 'show']), ipJson(runner, ['-4', 'route', 'show', 'table', 'all']), ipJson(runner, ['-6', 'route', 'show', 'table', 'all'])]);
+  const links = IpLinkList.parse(linkJson);
   const ours = new Set(links.filter((l) => markLab(l.ifalias) === lab).map((l) => l.ifname));
   const facts: HostFacts = { addresses: [], routes: [], gateways: [] };
   for (const l of links) {
     if (ours.has(l.ifname)) continue;
     for (const a of l.addr_info) if (a.local !== undefined && a.prefixlen !== undefined) facts.addresses.push({ cidr: `${a.local}/${a.prefixlen}`, dev: l.ifname });
   }
-  for (const fam of ['-4', '-6']) {
-    for (const r of IpRouteList.parse(await ipJson(runner, [fam, 'route', 'show', 'table', 'all']))) {
+  for (const routes of [r4, r6]) {
+    for (const r of IpRouteList.parse(routes)) {
       if (r.dev !== undefined && ours.has(r.dev)) continue;
       if (r.dst === 'default') {
         if (r.gateway) facts.gateways.push({ ip: r.gateway, dev: r.dev });
