@@ -11,6 +11,7 @@
  * Ownership is checked first (owned.ts); a root-namespace bridge shows only
  * itself and its ports, never the host's other interfaces or routes.
  */
+import { batchText } from '../../../shared/plan/argv';
 import { splitJsonDocuments } from '../ip-json';
 import { PlainError } from '../plain-error';
 import type { Runner } from '../runner';
@@ -146,7 +147,7 @@ export async function readNamespaceTables(runner: Runner, ns: string): Promise<P
 /** Tables of a bridge (already checked to be owned): the bridge, its ports and its learned FDB. */
 export async function readBridgeTables(runner: Runner, ns: string, bridge: string): Promise<Pick<NodeTables, 'interfaces' | 'fdb'>> {
   const [links, fdb] = await Promise.all([
-    runJson(runner, ['ip', '-j', '-s', ...nsArgs(ns), '-batch', '-'], `address show dev ${bridge}\naddress show master ${bridge}\n`),
+    runJson(runner, ['ip', '-j', '-s', ...nsArgs(ns), '-batch', '-'], batchText([['address', 'show', 'dev', bridge], ['address', 'show', 'master', bridge]])),
     runJson(runner, ['bridge', '-j', ...nsArgs(ns), 'fdb', 'show', 'br', bridge]),
   ]);
   return { interfaces: [...parseIfaces(links[0]), ...parseIfaces(links[1])], fdb: parseFdb(fdb[0], bridge) };
