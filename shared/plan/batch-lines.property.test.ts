@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { arbRenamedDocument, type NameMode } from '../model/arbitraries-names';
 import { arbMutatedDocument } from '../model/arbitraries';
 import { validateDocument } from '../validate';
+import { byteLength, describeChar, refusedChar } from '../validate/names';
 import type { Topology } from '../model';
 import { batchText, fullArgv, type Tool } from './argv';
 import type { Change } from './change';
@@ -102,17 +103,26 @@ describe('batch lines read back exactly (iproute2 makeargs rules)', () => {
           return;
         }
         if (!r.topology) return; // refused by the schema (e.g. an id with a quote): nothing is planned
-        // Every kernel name with a refused character has an error that names its node or link.
-        const bad = /[^A-Za-z0-9_.-]/;
+        // Every kernel name with a refused character has an error on its node or
+        // link end; unless the name is also too long (reported first), the message names the character.
         const errors = r.problems.filter((p) => p.severity === 'error');
-        for (const n of r.topology.nodes) {
-          if (n.kind !== 'host' && bad.test(n.name)) expect(errors.some((p) => p.nodeId === n.id && p.path.join('.').endsWith('name'))).toBe(true);
-        }
-        for (const l of r.topology.links) {
+        const names = (n: string, short: boolean, hit: (m: string) => boolean) => {
+          const c = refusedChar(n);
+          if (c === undefined) return;
+          expect(errors.some((p) => hit(p.message) && (!short || p.message.includes(`contains ${describeChar(c)}`)))).toBe(true);
+        };
+        r.topology.nodes.forEach((n, i) => {
+          if (n.kind === 'host') return;
+          const short = n.kind === 'bridge' ? byteLength(n.name) <= 15 : n.name.length <= 64;
+          names(n.name, short, () => true);
+          if (refusedChar(n.name)) expect(errors.some((p) => p.nodeId === n.id && p.path.join('.') === `nodes.${i}.name`)).toBe(true);
+        });
+        r.topology.links.forEach((l, li) => {
           for (const k of ['a', 'b'] as const) {
-            if (bad.test(l[k].ifname)) expect(errors.some((p) => p.linkId === l.id && p.path.join('.') === `links.${r.topology!.links.indexOf(l)}.${k}.ifname`)).toBe(true);
+            names(l[k].ifname, byteLength(l[k].ifname) <= 15, (m) => m.startsWith(`Link "${l.id}"`));
+            if (refusedChar(l[k].ifname)) expect(errors.some((p) => p.linkId === l.id && p.path.join('.') === `links.${li}.${k}.ifname`)).toBe(true);
           }
-        }
+        });
       }),
       { numRuns: 300 },
     );
