@@ -1,6 +1,6 @@
 /**
  * Builds the HandlerContext that Electron main and the browser-mode server
- * hand to `dispatch`: engine (in process or via the helper), privilege
+ * hand to `dispatch`: engine and live lab (in process or via the helper), privilege
  * notice, capability detection, examples directory, version.
  */
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import path from 'node:path';
 import { detectCapabilities, FEATURES, type Capabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';
 import type { HandlerContext } from './handlers';
+import type { LiveBackend } from './live/backend';
+import { helperLive } from './live/helper-backend';
 import { chooseEngine, describePrivilege, runningAsRoot } from './privilege';
 import { execaRunner, type Runner } from './runner';
 
@@ -38,6 +40,7 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
   let engine: Engine;
   let privilege: { privilege: 'root' | 'helper' | 'none'; notice?: string };
   let dispose = () => {};
+  let live: LiveBackend | undefined;
   let detect: () => Promise<Capabilities> = () => detectCapabilities(o.runner ?? execaRunner);
   if (o.engine || o.runner) {
     engine = o.engine ?? localEngine;
@@ -48,7 +51,13 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
     privilege = { privilege: chosen.privilege, ...(chosen.notice ? { notice: chosen.notice } : {}) };
     if (chosen.helper) {
       const helper = chosen.helper;
-      dispose = () => helper.close();
+      // Live lab work (terminals, captures, tables, ping...) goes to the helper too.
+      const remote = helperLive(helper);
+      live = remote;
+      dispose = () => {
+        remote.dispose();
+        helper.close();
+      };
       // Detection needs root (scratch namespace), so the helper does it.
       detect = () => helper.capabilities();
     }
@@ -57,6 +66,7 @@ export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: Ha
     mode: o.mode,
     version: readVersion(o.appRoot),
     engine,
+    ...(live ? { live } : {}),
     ...(o.runner ? { runner: o.runner } : {}),
     ...(o.runDir ? { runDir: o.runDir } : {}),
     examplesDir: o.examplesDir ?? path.join(o.appRoot, 'examples'),

@@ -21,16 +21,8 @@ import {
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { listExamples, readExample } from './examples';
-import { adopt, planAdoption } from './adopt';
-import { importHost } from './import-host';
-import { checkDocument } from './live/check';
-import { setLinkState, setNetem } from './live/link-edit';
+import { localLive, type LiveBackend } from './live/backend';
 import { listLessons, readLesson } from './live/lessons';
-import { pingInLab } from './live/ping';
-import { liveServices } from './live/services';
-import { readTables } from './live/tables';
-import { traceDocument } from './live/trace';
-import { tracerouteInLab } from './live/traceroute';
 import path from 'node:path';
 import { runningAsRoot } from './privilege';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
@@ -41,6 +33,8 @@ export interface HandlerContext {
   mode: 'electron' | 'browser';
   version: string;
   engine: Engine;
+  /** Where live lab work runs (the privileged helper for a normal user); default: this process. */
+  live?: LiveBackend;
   /** Process runner for in-process kernel work (tests inject recorders). */
   runner?: Runner;
   /** Lab state directory for in-process kernel work. */
@@ -78,26 +72,22 @@ function liveOptions(ctx: HandlerContext): { runner?: Runner; runDir?: string } 
 }
 
 /**
- * Live lab work (shells, pings, captures, table reads) runs in this process
- * and needs root. Why a refusal rather than the helper: the helper's closed
- * list of operations does not include them yet, and a half-privileged
- * attempt would only produce confusing kernel errors.
+ * Where live lab work (shells, pings, captures, tables, import, adopt) runs:
+ * the context's backend (the privileged helper for a normal user), else this
+ * process, which needs root. Why a refusal rather than trying: without root
+ * and without a helper, the kernel would only answer with confusing errors.
  */
-function needRoot(ctx: HandlerContext): void {
-  if (!ctx.runner && !runningAsRoot()) {
-    throw new PlainError('live lab tools (terminals, ping, tables, captures, step mode) need netplumb to run as root here, e.g. "sudo netplumb serve"');
+function live(ctx: HandlerContext, check = true): LiveBackend {
+  if (ctx.live) return ctx.live;
+  if (check && !ctx.runner && !runningAsRoot()) {
+    throw new PlainError(
+      'live lab tools (terminals, ping, tables, captures, step mode, import, adopt) need root or the privileged helper: install it once with "sudo npx netplumb helper install" (see README: "Running without root")',
+    );
   }
+  return localLive(liveOptions(ctx), ctx.engine);
 }
 
-/** Why: reading inside namespaces and setting marks needs root, and these run in this process (not in the helper). */
-function hostWorkNeedsRoot(ctx: HandlerContext): void {
-  if (!ctx.runner && !runningAsRoot()) throw new PlainError('importing from the host and adopting need netplumb to run as root here, e.g. "sudo netplumb serve" (or use "sudo netplumb import-host" / "sudo netplumb adopt")');
-}
-
-const live = (ctx: HandlerContext) => {
-  needRoot(ctx);
-  return liveServices(liveOptions(ctx));
-};
+const progressTo = (ctx: HandlerContext): EngineOptions => engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) });
 
 function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
   return async (req, ctx) => {
@@ -129,28 +119,12 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'lab:destroy': async (req, ctx) => {
     const r = await ctx.engine.destroyLab(req.lab, engineOptions(ctx));
     // Terminals must not outlive their lab (the namespace watcher would catch it within a second too).
-    liveServices(liveOptions(ctx)).terminals.closeLab(req.lab);
-    liveServices(liveOptions(ctx)).rates.forget(req.lab);
+    live(ctx, false).labGone(req.lab);
     return r;
   },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
-  // Import and adoption run in this process (root): the helper's closed list of operations does not include them.
-  'host:import': async (req, ctx) => {
-    hostWorkNeedsRoot(ctx);
-    const r = await importHost({ ...(req.namespaces ? { namespaces: req.namespaces } : {}), ...(req.lab ? { lab: req.lab } : {}), ...(ctx.runner ? { runner: ctx.runner } : {}) });
-    return { problems: r.problems, ...(r.text ? { text: r.text, topology: r.topology } : {}) };
-  },
-  'lab:adopt': async (req, ctx) => {
-    hostWorkNeedsRoot(ctx);
-    // Why: marking hands objects to netplumb (destroy deletes them); only the list the user saw and confirmed is applied.
-    if (req.confirm && !req.marks) throw new PlainError('adopting needs the list of marks that was shown and confirmed');
-    if (!req.confirm) {
-      const p = await planAdoption(req.topology, liveOptions(ctx));
-      return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
-    }
-    const r = await adopt(req.topology, req.marks, liveOptions(ctx));
-    return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
-  },
+  'host:import': async (req, ctx) => live(ctx).importHost(req),
+  'lab:adopt': async (req, ctx) => live(ctx).adopt(req),
   'examples:list': async (_req, ctx) => ({
     examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
   }),
@@ -160,30 +134,25 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     if (!ex) throw new PlainError(`there is no example called "${req.id}"`);
     return ex;
   },
-  'lab:check': async (req, ctx) => (needRoot(ctx), checkDocument(req.topology, liveOptions(ctx))),
-  'lab:ping': async (req, ctx) => (needRoot(ctx), pingInLab(req.lab, req.from, req.to, { ...liveOptions(ctx), ...(req.count ? { count: req.count } : {}) })),
-  'lab:traceroute': async (req, ctx) => (needRoot(ctx), tracerouteInLab(req.lab, req.from, req.to, liveOptions(ctx))),
-  'lab:tables': async (req, ctx) => (needRoot(ctx), readTables(req.lab, req.nodeId, liveOptions(ctx))),
-  'lab:live': async (req, ctx) => live(ctx).rates.sample(req.lab),
-  // Link edits go through the engine (in process or the helper), like Apply.
-  'lab:link-state': async (req, ctx) => setLinkState(ctx.engine, req.topology, req.linkId, req.up, req.end, engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) })),
-  'lab:netem': async (req, ctx) => setNetem(ctx.engine, req.topology, req.linkId, req.end, req.netem, engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) })),
-  'lab:capture-start': async (req, ctx) => {
-    const svc = live(ctx);
-    const info = await svc.captures.start(req.lab, req.linkId, req.end);
-    svc.captureListeners.set(info.id, (s) => ctx.emit?.('capture:stopped', s));
-    return info;
-  },
-  'lab:capture-stop': async (req, ctx) => live(ctx).captures.stop(req.id),
-  'lab:trace': async (req, ctx) => (needRoot(ctx), traceDocument(req.topology, req.from, req.to, { ...liveOptions(ctx), ...(req.fresh !== undefined ? { fresh: req.fresh } : {}) })),
+  'lab:check': async (req, ctx) => live(ctx).check(req),
+  'lab:ping': async (req, ctx) => live(ctx).ping(req),
+  'lab:traceroute': async (req, ctx) => live(ctx).traceroute(req),
+  'lab:tables': async (req, ctx) => live(ctx).tables(req),
+  'lab:live': async (req, ctx) => live(ctx).sample(req),
+  // Link edits are applies: in process they go through the engine; through the helper, as typed operations.
+  'lab:link-state': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).linkState(req, progressTo(ctx)),
+  'lab:netem': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(req, progressTo(ctx)),
+  'lab:capture-start': async (req, ctx) => live(ctx).captureStart(req, (s) => ctx.emit?.('capture:stopped', s)),
+  'lab:capture-stop': async (req, ctx) => live(ctx).captureStop(req.id),
+  'lab:trace': async (req, ctx) => live(ctx).trace(req),
   'term:open': async (req, ctx) =>
-    live(ctx).terminals.open(req.lab, req.nodeId, req.cols, req.rows, {
+    live(ctx).termOpen(req, {
       output: (id, data) => ctx.emit?.('term:output', { id, data }),
       exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
-    }, ctx),
-  'term:input': async (req, ctx) => (live(ctx).terminals.input(req.id, req.data), {}),
-  'term:resize': async (req, ctx) => (live(ctx).terminals.resize(req.id, req.cols, req.rows), {}),
-  'term:close': async (req, ctx) => (live(ctx).terminals.close(req.id), {}),
+    }, { owner: ctx }),
+  'term:input': async (req, ctx) => (await live(ctx).termInput(req.id, req.data), {}),
+  'term:resize': async (req, ctx) => (await live(ctx).termResize(req.id, req.cols, req.rows), {}),
+  'term:close': async (req, ctx) => (await live(ctx).termClose(req.id), {}),
   'lessons:list': async (_req, ctx) => ({
     lessons: (await listLessons(lessonsDir(ctx))).map(({ id, title, description, steps }) => ({ id, title, steps, ...(description ? { description } : {}) })),
   }),
@@ -201,10 +170,10 @@ export const handlers: { [C in Channel]: Handler<C> } = {
 /**
  * Closes the terminals a page opened through `ctx`. Call it when that page
  * goes away (browser mode: its WebSocket closed; desktop: its window closed),
- * so no root shell is left running without a reader.
+ * so no shell is left running without a reader.
  */
 export function releaseContext(ctx: HandlerContext): void {
-  liveServices(liveOptions(ctx)).terminals.closeOwnedBy(ctx);
+  live(ctx, false).closeOwnedBy(ctx);
 }
 
 /** True when `channel` is one of the contract's channels (own keys only). */

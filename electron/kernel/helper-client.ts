@@ -14,7 +14,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { Capabilities } from './capabilities';
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
-import { HelperAnswerLine, LineSplitter, type HelperOp } from './helper-protocol';
+import { HelperAnswerLine, LineSplitter, type HelperOp, type HelperSessionEvent } from './helper-protocol';
 import { PlainError } from './plain-error';
 
 /** Where the packaged helper launcher is installed (see packaging/). */
@@ -54,10 +54,17 @@ export async function helperAvailable(): Promise<boolean> {
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: EngineOptions['onProgress'] };
 
+/** A session event, or the helper going away (every session is over then). */
+export type HelperEvent = HelperSessionEvent | { event: 'helper-stopped'; payload: { reason: string } };
+
 /** An Engine whose calls run in the helper; `close()` ends the helper. */
 export interface HelperClient extends Engine {
   /** Kernel feature detection, run as root by the helper. */
   capabilities(): Promise<Capabilities>;
+  /** Any typed operation (the live lab uses these; see live/helper-backend.ts). */
+  request<T = unknown>(op: HelperOp, args: object, onProgress?: EngineOptions['onProgress']): Promise<T>;
+  /** Listens to session events (terminal output, capture bytes); returns the unsubscribe. */
+  onEvent(listener: (e: HelperEvent) => void): () => void;
   close(): void;
 }
 
@@ -66,11 +73,13 @@ export function createHelperClient(command: string[]): HelperClient {
   let child: ResultPromise | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  const listeners = new Set<(e: HelperEvent) => void>();
   let stderrTail = '';
 
   const failAll = (why: string) => {
     for (const p of pending.values()) p.reject(new PlainError(why));
     pending.clear();
+    for (const l of [...listeners]) l({ event: 'helper-stopped', payload: { reason: why } });
   };
 
   const onLine = (line: string) => {
@@ -79,6 +88,10 @@ export function createHelperClient(command: string[]): HelperClient {
       msg = HelperAnswerLine.parse(JSON.parse(line));
     } catch {
       return; // not ours: ignore noise rather than trusting it
+    }
+    if (!('id' in msg)) {
+      for (const l of [...listeners]) l(msg);
+      return;
     }
     if (msg.id === null) return;
     const p = pending.get(msg.id);
@@ -135,6 +148,11 @@ export function createHelperClient(command: string[]): HelperClient {
     destroyLab: (lab, o) => call('destroy', { lab }, o?.onProgress),
     listLabs: (o) => call('list', {}, o?.onProgress),
     capabilities: () => call('capabilities', {}),
+    request: (op, args, onProgress) => call(op, args, onProgress),
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     close: () => {
       if (child) {
         child.stdin?.end();

@@ -5,13 +5,27 @@
  *   answer   {"id": 1, "result": {...}}  or  {"id": 1, "error": "plain words"}
  *   event    {"id": 1, "event": "progress", "payload": {...}}   (apply/destroy progress)
  *
+ *   session  {"event": "term-output", "payload": {"session": "ab12…", …}}
+ *            (terminal output and exit, capture bytes and end: they outlive
+ *            the request that opened them, so they carry the session id the
+ *            client chose in term-open / capture-start)
+ *
  * Why a closed list of typed operations: the helper runs as root, so the
- * unprivileged side may only ask for these six things, each with arguments
+ * unprivileged side may only ask for these things, each with arguments
  * parsed here (the same schemas as the IPC contract). No operation takes a
- * command line, a path or a runner.
+ * command line to run as root, a path or a runner: live work names a lab and
+ * document ids, and the helper maps them to namespaces carrying the lab's
+ * mark (live/owned.ts). The one command an operation carries (term-open's
+ * `command`, for `netplumb exec`) runs as the calling user, never as root.
  */
 import { z } from 'zod';
 import { contract } from '../../shared/ipc/contract';
+
+/** A session id: chosen by the client, random hex (same shape as the page's handles). */
+export const SessionId = z.string().regex(/^[0-9a-f]{8,32}$/, 'a session id (hex)');
+
+/** A command for term-open (`netplumb exec`): run as the caller, so only its size is bounded. */
+const Command = z.array(z.string().min(1).max(4096)).min(1).max(256);
 
 export const HELPER_OPS = {
   validate: contract['topology:validate'].request,
@@ -22,9 +36,58 @@ export const HELPER_OPS = {
   list: contract['lab:list'].request,
   /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
   capabilities: z.object({}).strict(),
+  check: contract['lab:check'].request,
+  ping: contract['lab:ping'].request,
+  traceroute: contract['lab:traceroute'].request,
+  tables: contract['lab:tables'].request,
+  live: contract['lab:live'].request,
+  trace: contract['lab:trace'].request,
+  'link-state': contract['lab:link-state'].request,
+  netem: contract['lab:netem'].request,
+  'import-host': contract['host:import'].request,
+  adopt: contract['lab:adopt'].request,
+  'capture-start': contract['lab:capture-start'].request.extend({ session: SessionId }),
+  'capture-stop': z.object({ session: SessionId }),
+  'term-open': contract['term:open'].request.extend({ session: SessionId, command: Command.optional() }),
+  'term-input': z.object({ session: SessionId, data: z.string().max(64 * 1024) }),
+  'term-resize': z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
+  'term-close': z.object({ session: SessionId }),
 } as const;
 export type HelperOp = keyof typeof HELPER_OPS;
 export const HELPER_OP_NAMES = Object.keys(HELPER_OPS) as HelperOp[];
+/** The parsed arguments of one operation. */
+export type HelperArgs<O extends HelperOp> = z.output<(typeof HELPER_OPS)[O]>;
+
+/**
+ * Operations that change the kernel or the lab store: one at a time, in
+ * order (two applies racing as root would interleave kernel changes). The
+ * others (reads, pings, terminals) run beside them, so typing in a terminal
+ * never waits for an apply.
+ */
+export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['validate', 'plan', 'apply', 'status', 'destroy', 'list', 'capabilities', 'link-state', 'netem', 'import-host', 'adopt']);
+
+/** How long the helper lets each operation run before answering with an error (ms). */
+export const OP_TIMEOUT_MS: Record<HelperOp, number> = {
+  validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, capabilities: 60_000,
+  check: 600_000, ping: 30_000, traceroute: 60_000, tables: 30_000, live: 30_000, trace: 90_000,
+  'link-state': 300_000, netem: 300_000, 'import-host': 120_000, adopt: 300_000,
+  'capture-start': 20_000, 'capture-stop': 20_000, 'term-open': 20_000, 'term-input': 10_000, 'term-resize': 10_000, 'term-close': 10_000,
+};
+
+/** The largest answer line the helper sends (under the client's line cap, MAX_LINE_BYTES). */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** The most requests running beside the sequential queue at once. */
+export const MAX_CONCURRENT = 32;
+
+/** Session events (terminal and capture streams), as the client reads them. */
+export const HelperSessionEvent = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('term-output'), payload: z.object({ session: SessionId, data: z.string() }) }).strict(),
+  z.object({ event: z.literal('term-exit'), payload: z.object({ session: SessionId, code: z.number(), reason: z.string().optional() }) }).strict(),
+  /** pcap bytes, base64. */
+  z.object({ event: z.literal('capture-data'), payload: z.object({ session: SessionId, data: z.string() }) }).strict(),
+  z.object({ event: z.literal('capture-stopped'), payload: z.object({ session: SessionId, stopped: z.unknown() }) }).strict(),
+]);
+export type HelperSessionEvent = z.infer<typeof HelperSessionEvent>;
 
 /** One request line (before its args are parsed for its op). */
 export const HelperRequestLine = z
@@ -36,6 +99,7 @@ export const HelperAnswerLine = z.union([
   z.object({ id: z.number(), result: z.unknown() }).strict(),
   z.object({ id: z.number().nullable(), error: z.string() }).strict(),
   z.object({ id: z.number(), event: z.literal('progress'), payload: z.unknown() }).strict(),
+  ...HelperSessionEvent.options,
 ]);
 export type HelperAnswerLine = z.infer<typeof HelperAnswerLine>;
 

@@ -8,94 +8,182 @@
  * arguments are parsed again here, and the engine re-validates the topology
  * itself before planning anything.
  *
+ * Besides the engine's operations it carries out the live lab (helper-live.ts):
+ * terminals run as the calling user, captures stream back to the client.
+ *
  * Run: node node_modules/tsx/dist/cli.mjs electron/kernel/privileged-helper.ts
  */
 import { detectCapabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
-import { HELPER_OPS, HelperRequestLine, LineSplitter, type HelperOp } from './helper-protocol';
+import { HelperLive, isLiveHelperOp, type HelperLiveOptions } from './helper-live';
+import {
+  HELPER_OPS,
+  HelperRequestLine,
+  LineSplitter,
+  MAX_ANSWER_BYTES,
+  MAX_CONCURRENT,
+  OP_TIMEOUT_MS,
+  SEQUENTIAL_OPS,
+  type HelperOp,
+} from './helper-protocol';
 import { describeIssues, plainMessage } from './plain-error';
 import { execaRunner } from './runner';
 
 type Write = (line: string) => void;
 
-/**
- * Handles one request line and returns the answer object. Events (progress)
- * are written through `write` while the operation runs.
- */
-export async function handleHelperLine(line: string, engine: Engine, write: Write, base: EngineOptions = {}): Promise<object> {
+/** A parsed request, ready to run (or the answer that refuses it). */
+type Prepared = { id: number; op: HelperOp; args: Record<string, unknown> } | { answer: object };
+
+/** Parses one request line: JSON, the line's shape, a listed op, and that op's arguments. */
+export function parseHelperLine(line: string): Prepared {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
-    return { id: null, error: 'the request is not valid JSON' };
+    return { answer: { id: null, error: 'the request is not valid JSON' } };
   }
   const req = HelperRequestLine.safeParse(raw);
   if (!req.success) {
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-    return { id, error: `the request is malformed: ${describeIssues(req.error.issues)}` };
+    return { answer: { id, error: `the request is malformed: ${describeIssues(req.error.issues)}` } };
   }
   const { id, op } = req.data;
   // Why Object.hasOwn: only the listed operations, never an inherited key.
   if (!Object.hasOwn(HELPER_OPS, op)) {
-    return { id, error: `unknown operation "${op.slice(0, 32)}": the helper only does ${Object.keys(HELPER_OPS).join(', ')}` };
+    return { answer: { id, error: `unknown operation "${op.slice(0, 32)}": the helper only does ${Object.keys(HELPER_OPS).join(', ')}` } };
   }
+  // Why parsed again here: the client is unprivileged and may be anyone's program.
   const args = HELPER_OPS[op as HelperOp].safeParse(req.data.args ?? {});
-  if (!args.success) return { id, error: `the arguments of ${op} are malformed: ${describeIssues(args.error.issues)}` };
-  // Why the options are built here and not taken from the request: the
-  // unprivileged side must not choose the runner or where root writes state.
-  const opts: EngineOptions = {
-    ...base,
-    onProgress: (p) => write(JSON.stringify({ id, event: 'progress', payload: p })),
-  };
-  try {
-    const a = args.data as Record<string, unknown>;
-    let result: unknown;
-    switch (op as HelperOp) {
-      case 'validate': {
-        const r = await engine.validateDocument(a.topology);
-        result = { problems: r.problems };
-        break;
-      }
-      case 'plan':
-        result = await engine.planDocument(a.topology, opts);
-        break;
-      case 'apply':
-        result = await engine.applyDocument(a.topology, opts);
-        break;
-      case 'status':
-        result = await engine.statusDocument(a.topology, opts);
-        break;
-      case 'destroy':
-        result = await engine.destroyLab(String(a.lab), opts);
-        break;
-      case 'list':
-        result = await engine.listLabs(opts);
-        break;
-      case 'capabilities':
-        result = await detectCapabilities(base.runner ?? execaRunner);
-        break;
-    }
-    return { id, result: result ?? null };
-  } catch (e) {
-    process.stderr.write(`netplumb-helper: ${op} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return { id, error: plainMessage(e) };
+  if (!args.success) return { answer: { id, error: `the arguments of ${op} are malformed: ${describeIssues(args.error.issues)}` } };
+  return { id, op: op as HelperOp, args: args.data as Record<string, unknown> };
+}
+
+/** Runs one engine operation (the six of the engine, and capabilities). */
+async function runEngineOp(op: HelperOp, a: Record<string, unknown>, engine: Engine, opts: EngineOptions, base: EngineOptions): Promise<unknown> {
+  switch (op) {
+    case 'validate':
+      return { problems: (await engine.validateDocument(a.topology)).problems };
+    case 'plan':
+      return engine.planDocument(a.topology, opts);
+    case 'apply':
+      return engine.applyDocument(a.topology, opts);
+    case 'status':
+      return engine.statusDocument(a.topology, opts);
+    case 'destroy':
+      return engine.destroyLab(String(a.lab), opts);
+    case 'list':
+      return engine.listLabs(opts);
+    case 'capabilities':
+      return detectCapabilities(base.runner ?? execaRunner);
+    default:
+      throw new Error(`no engine operation "${op}"`);
   }
 }
 
-/** Serves requests from `input` until it ends; one operation at a time. */
-export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: Engine = localEngine, base: EngineOptions = {}): Promise<void> {
+/** What one helper connection shares between its requests. */
+export interface HelperConnection {
+  engine: Engine;
+  base: EngineOptions;
+  live: HelperLive;
+  write: Write;
+}
+
+/** Creates the state of one connection (one client). */
+export function helperConnection(write: Write, engine: Engine = localEngine, base: EngineOptions = {}, live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {}): HelperConnection {
+  const liveOpts: HelperLiveOptions = { ...live, ...(base.runner ? { runner: base.runner } : {}), ...(base.runDir ? { runDir: base.runDir } : {}) };
+  return { engine, base, write, live: new HelperLive((e) => write(JSON.stringify(e)), liveOpts) };
+}
+
+/**
+ * Runs one parsed request and returns its answer object, bounded in time
+ * (OP_TIMEOUT_MS) and size (MAX_ANSWER_BYTES). Events (progress) are
+ * written through the connection while the operation runs.
+ */
+export async function runPrepared(p: Extract<Prepared, { id: number }>, c: HelperConnection): Promise<object> {
+  const { id, op, args } = p;
+  // Why the options are built here and not taken from the request: the
+  // unprivileged side must not choose the runner or where root writes state.
+  const opts: EngineOptions = {
+    ...c.base,
+    onProgress: (pr) => c.write(JSON.stringify({ id, event: 'progress', payload: pr })),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const work = isLiveHelperOp(op) ? c.live.run(op, args as never, opts) : runEngineOp(op, args, c.engine, opts, c.base);
+    // Why a deadline: a hung kernel command must not leave the client waiting forever.
+    const limit = OP_TIMEOUT_MS[op];
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${op} took longer than ${Math.round(limit / 1000)} s; the helper stopped waiting for it`)), limit);
+    });
+    const result = await Promise.race([work, late]);
+    if (op === 'destroy') c.live.labGone(String(args.lab));
+    const answer = { id, result: result ?? null };
+    // Why a size cap: the answer is one line the client must hold in memory.
+    if (JSON.stringify(answer).length > MAX_ANSWER_BYTES) return { id, error: `the answer to ${op} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not sent` };
+    return answer;
+  } catch (e) {
+    process.stderr.write(`netplumb-helper: ${op} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return { id, error: plainMessage(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Connections being served (closed on a signal). */
+const connections = new Set<HelperConnection>();
+
+/** Handles one request line and returns the answer object (a connection of its own when none is given). */
+export async function handleHelperLine(line: string, engine: Engine, write: Write, base: EngineOptions = {}, c = helperConnection(write, engine, base)): Promise<object> {
+  const p = parseHelperLine(line);
+  return 'answer' in p ? p.answer : runPrepared(p, c);
+}
+
+/**
+ * Serves requests from `input` until it ends. Kernel-changing operations run
+ * one at a time in order (SEQUENTIAL_OPS); reads, pings and terminal input run
+ * beside them, at most MAX_CONCURRENT at once. When the input ends, every
+ * terminal closes and every capture stops.
+ */
+export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: Engine = localEngine, base: EngineOptions = {}, live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {}): Promise<void> {
+  const c = helperConnection(write, engine, base, live);
+  connections.add(c);
   let queue = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
   const splitter = new LineSplitter(
     (line) => {
-      // Why sequential: two applies racing as root would interleave kernel changes.
-      queue = queue.then(async () => write(JSON.stringify(await handleHelperLine(line, engine, write, base))));
+      const p = parseHelperLine(line);
+      if ('answer' in p) {
+        write(JSON.stringify(p.answer));
+        return;
+      }
+      if (SEQUENTIAL_OPS.has(p.op)) {
+        // Why sequential: two applies racing as root would interleave kernel changes.
+        queue = queue.then(async () => write(JSON.stringify(await runPrepared(p, c))));
+        return;
+      }
+      // Why a cap: each request may start processes; a flood must not exhaust the host.
+      if (inFlight.size >= MAX_CONCURRENT) {
+        write(JSON.stringify({ id: p.id, error: `the helper is busy (${MAX_CONCURRENT} requests running): try again` }));
+        return;
+      }
+      const run = runPrepared(p, c).then((a) => write(JSON.stringify(a)));
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run));
     },
     () => write(JSON.stringify({ id: null, error: 'the request line is too long' })),
   );
   input.setEncoding('utf8');
-  input.on('data', (c: string) => splitter.push(c));
-  return new Promise((resolve) => input.on('end', () => void queue.then(resolve)));
+  input.on('data', (chunk: string) => splitter.push(chunk));
+  return new Promise((resolve) =>
+    input.on('end', () => {
+      // No shell or capture outlives the client that asked for it.
+      void Promise.all([queue, ...inFlight])
+        .then(() => c.live.closeAll())
+        .then(() => void connections.delete(c))
+        .then(resolve);
+    }),
+  );
 }
 
 const isMain = process.argv[1] !== undefined && /privileged-helper\.(ts|js|mjs|cjs)$/.test(process.argv[1]);
@@ -105,4 +193,8 @@ if (isMain) {
   }
   const write: Write = (line) => void process.stdout.write(`${line}\n`);
   void serveHelper(process.stdin, write).then(() => process.exit(0));
+  // Stopped by a signal, the helper still closes shells and stops captures first.
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    process.on(sig, () => void Promise.all([...connections].map((c) => c.live.closeAll())).finally(() => process.exit(0)));
+  }
 }

@@ -4,6 +4,11 @@
  * root-namespace port), bounded in packets (-c), snap length (-s) and time
  * (stopped after `maxSeconds`), so a forgotten capture cannot fill the disk.
  *
+ * In the privileged helper the capture is *streamed* (`stream`): tcpdump
+ * writes the pcap to its stdout, the bytes travel over the helper protocol
+ * and the unprivileged client writes the file as the user, so no root-owned
+ * file ever lands in a user's directory.
+ *
  * Why node:child_process and not the Runner: a capture runs until it is
  * stopped; the Runner models commands that finish on their own.
  */
@@ -23,6 +28,14 @@ export function defaultCaptureDir(): string {
   return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'netplumb', 'captures');
 }
 
+/** The file name a capture is saved under: lab, link, end and time, in characters safe for a file name. */
+export function captureFileName(lab: string, linkId: string, end: 'a' | 'b', at = new Date()): string {
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  // Why: the lab name comes from a request; it must stay one file name inside the capture directory.
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+  return `${safe(lab)}-${safe(linkId)}-${end}-${stamp}.pcap`;
+}
+
 export interface CaptureInfo {
   id: string;
   lab: string;
@@ -31,6 +44,7 @@ export interface CaptureInfo {
   /** Interface captured on, and its namespace ('' = root). */
   iface: string;
   ns: string;
+  /** The saved file ('' while streamed: the receiving side names it). */
   path: string;
 }
 
@@ -64,31 +78,50 @@ interface Running {
 export class CaptureManager {
   private readonly running = new Map<string, Running>();
   constructor(
-    private readonly o: LiveOptions & { dir?: string; limits?: CaptureLimits; onStopped?: (s: CaptureStopped) => void } = {},
+    private readonly o: LiveOptions & {
+      dir?: string;
+      limits?: CaptureLimits;
+      onStopped?: (s: CaptureStopped) => void;
+      /** Stream the pcap bytes here instead of writing a file (the privileged helper). */
+      stream?: (id: string, chunk: Buffer) => void;
+    } = {},
   ) {}
 
-  /** Starts a capture on end `end` of link `linkId`; resolves once tcpdump listens. */
-  async start(lab: string, linkId: string, end: 'a' | 'b'): Promise<CaptureInfo> {
+  /** Starts a capture on end `end` of link `linkId`; resolves once tcpdump listens. `want` picks the id (refused when in use). */
+  async start(lab: string, linkId: string, end: 'a' | 'b', want?: string): Promise<CaptureInfo> {
     if (this.running.size >= 8) throw new PlainError('8 captures are already running: stop one first');
+    if (want !== undefined && this.running.has(want)) throw new PlainError(`capture "${want}" is running already`);
     const i = await labIface(lab, linkId, end, this.o);
-    const dir = this.o.dir ?? defaultCaptureDir();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const id = randomBytes(6).toString('hex');
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const path = join(dir, `${lab}-${linkId}-${end}-${stamp}.pcap`);
+    const id = want ?? randomBytes(6).toString('hex');
+    const stream = this.o.stream;
+    let path = '';
+    if (!stream) {
+      const dir = this.o.dir ?? defaultCaptureDir();
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      path = join(dir, captureFileName(lab, linkId, end));
+    }
     const lim = { maxPackets: 100_000, maxSeconds: 600, snapLen: 2048, ...this.o.limits };
     // -Z root: Debian's tcpdump otherwise drops to user "tcpdump", which cannot write into a root-only directory.
-    const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '-i', i.name, '-n', '-U', '-Z', 'root', '-s', String(lim.snapLen), '-c', String(lim.maxPackets), '-w', path];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    // Streamed, tcpdump writes to the pipe it was given, so it may drop to its own user.
+    const target = stream ? ['-w', '-'] : ['-Z', 'root', '-w', path];
+    const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '-i', i.name, '-n', '-U', '-s', String(lim.snapLen), '-c', String(lim.maxPackets), ...target];
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', stream ? 'pipe' : 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let streamed = 0;
+    if (stream) {
+      child.stdout!.on('data', (d: Buffer) => {
+        streamed += d.length;
+        stream(id, d);
+      });
+    }
     const info: CaptureInfo = { id, lab, linkId, end, iface: i.name, ns: i.ns, path };
     const run: Running = { info, child, stderr: '', stopping: false, timer: setTimeout(() => void this.stopNow(id, true), lim.maxSeconds * 1000), done: undefined as never };
     run.done = new Promise<CaptureStopped>((resolve) => {
       child.on('close', (code) => {
         clearTimeout(run.timer);
         this.running.delete(id);
-        let bytes = 0;
+        let bytes = streamed;
         try {
-          bytes = statSync(path).size;
+          if (!stream) bytes = statSync(path).size;
         } catch {
           bytes = 0;
         }

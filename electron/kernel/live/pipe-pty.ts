@@ -1,14 +1,13 @@
 /**
  * A fallback terminal when node-pty cannot be loaded (e.g. the native addon
- * was built for another Node/Electron ABI): util-linux `script -qefc CMD
- * /dev/null` allocates the pty itself and we talk to it through pipes.
+ * was built for another Node/Electron ABI, or could not be built at all):
+ * util-linux `script -qefc CMD /dev/null` allocates the pty itself and we
+ * talk to it through pipes.
  * Limits: the window size is set once at start (`stty`) and resize is
  * applied by sending `stty` to the shell only when it is idle, so it is not
  * offered; everything else (echo, line editing, job control) works.
  */
 import { spawn } from 'node:child_process';
-import { isValidNetnsName } from '../netns';
-import { PlainError } from '../plain-error';
 
 /** The same surface as node-pty's IPty that terminals.ts uses. */
 export interface PtyLike {
@@ -21,16 +20,22 @@ export interface PtyLike {
 }
 
 /** Single-quotes a word for sh (script -c takes a command line). */
-function quote(word: string): string {
+export function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Starts `ip netns exec NS SHELL...` under `script`, sized cols x rows. */
-export function spawnPipePty(ns: string, shell: readonly string[], cols: number, rows: number, env: Record<string, string>): PtyLike {
-  // Why: the name ends up in a command line for sh; only plain /run/netns names (already owned) get here.
-  if (!isValidNetnsName(ns)) throw new PlainError(`"${ns}" is not a namespace name`);
-  const command = `stty cols ${Math.floor(cols)} rows ${Math.floor(rows)} 2>/dev/null; exec ${['ip', 'netns', 'exec', ns, ...shell].map(quote).join(' ')}`;
-  const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+/**
+ * Starts `argv` (e.g. `ip netns exec NS setpriv ... bash -l`) under `script`,
+ * sized cols x rows.
+ */
+export function spawnPipePty(argv: readonly string[], cols: number, rows: number, env: Record<string, string>, cwd = '/'): PtyLike {
+  // Why every word is quoted: script -c hands the line to sh, and the words
+  // (namespace name, shell path) must stay single words whatever they contain.
+  const shell = env.SHELL ? ['env', `SHELL=${env.SHELL}`] : [];
+  const command = `stty cols ${Math.floor(cols)} rows ${Math.floor(rows)} 2>/dev/null; exec ${[...shell, ...argv].map(quote).join(' ')}`;
+  // Why SHELL=/bin/sh for script itself: script runs the line with $SHELL, as
+  // this process's user; the shell the user asked for is restored inside.
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, SHELL: '/bin/sh' }, cwd });
   const data: ((d: string) => void)[] = [];
   const exit: ((e: { exitCode: number; signal?: number }) => void)[] = [];
   const emit = (b: Buffer) => data.forEach((cb) => cb(b.toString('utf8')));

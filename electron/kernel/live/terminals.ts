@@ -1,14 +1,17 @@
 /**
  * Terminals into a lab's namespaces: a real shell through a pty (node-pty),
- * `ip netns exec NS bash -l` (or $SHELL, else sh), running as the process's
- * user (root). Only namespaces the lab owns (owned.ts) and never the host.
+ * `ip netns exec NS bash -l` (or $SHELL, else sh). In the privileged helper
+ * the shell runs **as the calling user** (`as`: setpriv drops root before the
+ * shell starts, see helper-caller.ts); in a root process it runs as root.
+ * Only namespaces the lab owns (owned.ts) and never the host.
  *
  * A watcher closes a terminal when its namespace goes away or is replaced
  * (the lab was destroyed): the namespace's inode is checked every second,
  * and closeLab() is called directly by lab:destroy.
  */
-import { existsSync } from 'node:fs';
+import { chownSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { asCallerArgv, callerCwd, callerEnv, type Caller } from '../helper-caller';
 import { netnsInode } from '../netns';
 import { PlainError } from '../plain-error';
 import { ownedNode, type LiveOptions } from './owned';
@@ -22,6 +25,8 @@ interface Pty {
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
   pid: number;
+  /** The pty's slave device (node-pty on Unix). */
+  ptsName?: string;
 }
 type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
 
@@ -62,7 +67,19 @@ interface Term {
   owner?: object;
 }
 
-/** The most terminals open at once (each is a shell as root). */
+/** How a terminal is opened beyond lab and node. */
+export interface OpenOptions {
+  /** Who opened it (a page's handler context), for closeOwnedBy(). */
+  owner?: object;
+  /** Run as this user, not as this process's user (the privileged helper's caller). */
+  as?: Caller;
+  /** A command instead of the login shell (`netplumb exec`). */
+  command?: readonly string[];
+  /** Use this id (the helper's client picks session ids); refused when in use. */
+  id?: string;
+}
+
+/** The most terminals open at once. */
 export const MAX_TERMINALS = 32;
 
 export class TerminalManager {
@@ -71,29 +88,50 @@ export class TerminalManager {
   constructor(private readonly o: LiveOptions & { /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean } = {}) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
-  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, owner?: object): Promise<{ id: string; ns: string }> {
+  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, o: OpenOptions = {}): Promise<{ id: string; ns: string }> {
     if (this.terms.size >= MAX_TERMINALS) throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
+    if (o.id !== undefined && this.terms.has(o.id)) throw new PlainError(`terminal "${o.id}" is open already`);
     // Why: only a namespace this lab owns right now; the host and foreign namespaces are refused there.
     const owned = await ownedNode(lab, nodeId, this.o);
     const inode = await netnsInode(owned.ns);
     if (inode === undefined) throw new PlainError(`namespace "${owned.ns}" disappeared`);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    Object.assign(env, { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` });
+    const extra = { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` };
+    let argv: string[];
+    let env: Record<string, string>;
+    if (o.as) {
+      // Why: the helper is root; the shell (or command) must run as the caller, never as root.
+      argv = asCallerArgv(o.as, owned.ns, o.command ?? [o.as.shell, '-l']);
+      env = callerEnv(o.as, extra);
+    } else {
+      argv = ['ip', 'netns', 'exec', owned.ns, ...(o.command ?? shellArgv())];
+      env = {};
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+      Object.assign(env, extra);
+    }
+    const cwd = o.as ? callerCwd(o.as) : '/';
+    const size = [clamp(cols, 2, 500), clamp(rows, 2, 300)] as const;
     let pty: Pty;
-    if (this.o.pipeFallback) pty = spawnPipePty(owned.ns, shellArgv(), clamp(cols, 2, 500), clamp(rows, 2, 300), env);
+    if (this.o.pipeFallback) pty = spawnPipePty(argv, size[0], size[1], env, cwd);
     else {
       try {
         const spawn = await loadPty();
-        pty = spawn('ip', ['netns', 'exec', owned.ns, ...shellArgv()], { name: 'xterm-256color', cols: clamp(cols, 2, 500), rows: clamp(rows, 2, 300), cwd: '/', env });
+        pty = spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols: size[0], rows: size[1], cwd, env });
+        // The pty belongs to whoever uses it (as login does), so `tty`, `mesg` and friends behave.
+        if (o.as && pty.ptsName) {
+          try {
+            chownSync(pty.ptsName, o.as.uid, o.as.gid);
+          } catch {
+            // Not fatal: the shell still has its open descriptors.
+          }
+        }
       } catch (e) {
         // node-pty missing or built for another ABI: util-linux `script` gives a pty through pipes (no resize).
         if (!(e instanceof PlainError)) throw e;
-        pty = spawnPipePty(owned.ns, shellArgv(), clamp(cols, 2, 500), clamp(rows, 2, 300), env);
+        pty = spawnPipePty(argv, size[0], size[1], env, cwd);
       }
     }
-    const id = randomBytes(8).toString('hex');
-    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false, ...(owner ? { owner } : {}) };
+    const id = o.id ?? randomBytes(8).toString('hex');
+    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false, ...(o.owner ? { owner: o.owner } : {}) };
     this.terms.set(id, term);
     pty.onData((d) => events.output(id, d));
     pty.onExit((e) => this.finish(term, e.exitCode));
@@ -105,6 +143,11 @@ export class TerminalManager {
     const t = this.terms.get(id);
     if (!t) throw new PlainError(`there is no open terminal "${id}"`);
     return t;
+  }
+
+  /** True when terminal `id` is open. */
+  has(id: string): boolean {
+    return this.terms.has(id);
   }
 
   input(id: string, data: string): void {
