@@ -24,6 +24,17 @@ import { contract } from '../../shared/ipc/contract';
 /** A session id: chosen by the client, random hex (same shape as the page's handles). */
 export const SessionId = z.string().regex(/^[0-9a-f]{8,32}$/, 'a session id (hex)');
 
+/**
+ * A lab name as the lab store accepts it (lower case, digits, `_.-`, no `..`).
+ * Why checked here again: it is the root boundary; a path-like name is refused
+ * before any lookup, with a clear message, whatever the contract allows.
+ */
+export const HelperLabName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a lab name (lower-case letters, digits, "_", "." and "-", at most 64)')
+  .refine((s) => !s.includes('..'), 'a lab name without ".."');
+const withLab = <T extends z.ZodRawShape>(o: z.ZodObject<T>) => o.extend({ lab: HelperLabName });
+
 /** A command for term-open (`netplumb exec`): run as the caller, so only its size is bounded. */
 const Command = z.array(z.string().min(1).max(4096)).min(1).max(256);
 
@@ -32,23 +43,23 @@ export const HELPER_OPS = {
   plan: contract['topology:plan'].request,
   apply: contract['topology:apply'].request,
   status: contract['topology:status'].request,
-  destroy: contract['lab:destroy'].request,
+  destroy: withLab(contract['lab:destroy'].request),
   list: contract['lab:list'].request,
   /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
   capabilities: z.object({}).strict(),
   check: contract['lab:check'].request,
-  ping: contract['lab:ping'].request,
-  traceroute: contract['lab:traceroute'].request,
-  tables: contract['lab:tables'].request,
-  live: contract['lab:live'].request,
+  ping: withLab(contract['lab:ping'].request),
+  traceroute: withLab(contract['lab:traceroute'].request),
+  tables: withLab(contract['lab:tables'].request),
+  live: withLab(contract['lab:live'].request),
   trace: contract['lab:trace'].request,
   'link-state': contract['lab:link-state'].request,
   netem: contract['lab:netem'].request,
-  'import-host': contract['host:import'].request,
+  'import-host': contract['host:import'].request.extend({ lab: HelperLabName.optional() }),
   adopt: contract['lab:adopt'].request,
-  'capture-start': contract['lab:capture-start'].request.extend({ session: SessionId }),
+  'capture-start': withLab(contract['lab:capture-start'].request).extend({ session: SessionId }),
   'capture-stop': z.object({ session: SessionId }),
-  'term-open': contract['term:open'].request.extend({ session: SessionId, command: Command.optional() }),
+  'term-open': withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional() }),
   'term-input': z.object({ session: SessionId, data: z.string().max(64 * 1024) }),
   'term-resize': z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
   'term-close': z.object({ session: SessionId }),
