@@ -33,36 +33,38 @@ export const HelperLabName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a lab name (lower-case letters, digits, "_", "." and "-", at most 64)')
   .refine((s) => !s.includes('..'), 'a lab name without ".."');
+/** Why strict: at the root boundary an unexpected key is refused, not silently dropped. */
+const strict = <T extends z.ZodRawShape>(o: z.ZodObject<T>) => o.strict();
 const withLab = <T extends z.ZodRawShape>(o: z.ZodObject<T>) => o.extend({ lab: HelperLabName });
 
 /** A command for term-open (`netplumb exec`): run as the caller, so only its size is bounded. */
 const Command = z.array(z.string().min(1).max(4096)).min(1).max(256);
 
 export const HELPER_OPS = {
-  validate: contract['topology:validate'].request,
-  plan: contract['topology:plan'].request,
-  apply: contract['topology:apply'].request,
-  status: contract['topology:status'].request,
-  destroy: withLab(contract['lab:destroy'].request),
-  list: contract['lab:list'].request,
+  validate: strict(contract['topology:validate'].request),
+  plan: strict(contract['topology:plan'].request),
+  apply: strict(contract['topology:apply'].request),
+  status: strict(contract['topology:status'].request),
+  destroy: strict(withLab(contract['lab:destroy'].request)),
+  list: strict(contract['lab:list'].request),
   /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
   capabilities: z.object({}).strict(),
-  check: contract['lab:check'].request,
-  ping: withLab(contract['lab:ping'].request),
-  traceroute: withLab(contract['lab:traceroute'].request),
-  tables: withLab(contract['lab:tables'].request),
-  live: withLab(contract['lab:live'].request),
-  trace: contract['lab:trace'].request,
-  'link-state': contract['lab:link-state'].request,
-  netem: contract['lab:netem'].request,
-  'import-host': contract['host:import'].request.extend({ lab: HelperLabName.optional() }),
-  adopt: contract['lab:adopt'].request,
-  'capture-start': withLab(contract['lab:capture-start'].request).extend({ session: SessionId }),
-  'capture-stop': z.object({ session: SessionId }),
-  'term-open': withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional() }),
-  'term-input': z.object({ session: SessionId, data: z.string().max(64 * 1024) }),
-  'term-resize': z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
-  'term-close': z.object({ session: SessionId }),
+  check: strict(contract['lab:check'].request),
+  ping: strict(withLab(contract['lab:ping'].request)),
+  traceroute: strict(withLab(contract['lab:traceroute'].request)),
+  tables: strict(withLab(contract['lab:tables'].request)),
+  live: strict(withLab(contract['lab:live'].request)),
+  trace: strict(contract['lab:trace'].request),
+  'link-state': strict(contract['lab:link-state'].request),
+  netem: strict(contract['lab:netem'].request),
+  'import-host': strict(contract['host:import'].request.extend({ lab: HelperLabName.optional() })),
+  adopt: strict(contract['lab:adopt'].request),
+  'capture-start': strict(withLab(contract['lab:capture-start'].request).extend({ session: SessionId })),
+  'capture-stop': strict(z.object({ session: SessionId })),
+  'term-open': strict(withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional() })),
+  'term-input': strict(z.object({ session: SessionId, data: z.string().max(64 * 1024) })),
+  'term-resize': strict(z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) })),
+  'term-close': strict(z.object({ session: SessionId })),
 } as const;
 export type HelperOp = keyof typeof HELPER_OPS;
 export const HELPER_OP_NAMES = Object.keys(HELPER_OPS) as HelperOp[];

@@ -27,7 +27,7 @@ import {
   SEQUENTIAL_OPS,
   type HelperOp,
 } from './helper-protocol';
-import { describeIssues, plainMessage } from './plain-error';
+import { describeIssues, PlainError, plainMessage } from './plain-error';
 import { execaRunner } from './runner';
 
 type Write = (line: string) => void;
@@ -123,7 +123,9 @@ export async function runPrepared(p: Extract<Prepared, { id: number }>, c: Helpe
     if (JSON.stringify(answer).length > MAX_ANSWER_BYTES) return { id, error: `the answer to ${op} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not sent` };
     return answer;
   } catch (e) {
-    process.stderr.write(`netplumb-helper: ${op} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A refusal in plain words is logged as one line; anything else with its stack.
+    const detail = e instanceof PlainError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`netplumb-helper: ${op} failed: ${detail}\n`);
     return { id, error: plainMessage(e) };
   } finally {
     clearTimeout(timer);
