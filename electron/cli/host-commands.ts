@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { hasErrors, type Problem } from '../../shared/validate';
 import { where } from '../../shared/plan/argv';
-import { adopt, planAdoption, type AdoptMark } from '../kernel/adopt';
-import { DEFAULT_IMPORT_LAB, importHost } from '../kernel/import-host';
-import { runningAsRoot } from '../kernel/privilege';
+import type { AdoptMark } from '../kernel/adopt';
+import { DEFAULT_IMPORT_LAB } from '../kernel/import-host';
+import type { LiveBackend } from '../kernel/live/backend';
+import type { ChosenLive } from '../kernel/live/choose-live';
 import type { ParsedArgs } from './args';
 import { loadFile } from './load';
 import { bold, dim, formatProblem, green, red } from './output';
@@ -15,7 +16,29 @@ const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 const printProblems = (ps: readonly Problem[], file?: string) => ps.forEach((p) => err(formatProblem(p, file)));
 
-const NEED_ROOT = 'netplumb needs root to read or mark objects inside network namespaces. Run it with sudo.';
+const NEED_ROOT =
+  'netplumb needs root or the privileged helper to read or mark objects inside network namespaces. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
+
+/** Runs `fn` with the live lab (this process as root, else the privileged helper); exit 1 when neither is there. */
+async function withHost(fn: (b: LiveBackend) => Promise<number>): Promise<number> {
+  // Loaded on demand, like the engine: `netplumb --help` should not pay for the kernel side.
+  const [{ APP_ROOT }, { chooseLive }, { PlainError }] = await Promise.all([import('./serve'), import('../kernel/live/choose-live'), import('../kernel/plain-error')]);
+  let chosen: ChosenLive | null;
+  try {
+    chosen = await chooseLive(APP_ROOT);
+  } catch (e) {
+    return err(red((e as Error).message)), 2;
+  }
+  if (!chosen) return err(red(NEED_ROOT)), 1;
+  try {
+    return await fn(chosen.live);
+  } catch (e) {
+    // Refusals (plain words, e.g. from the helper) exit 1; anything else is a kernel failure.
+    return err(red((e as Error).message)), e instanceof PlainError ? 1 : 2;
+  } finally {
+    chosen.close();
+  }
+}
 
 export const IMPORT_HOST_HELP = `usage: netplumb import-host [--namespaces a,b] [--lab NAME] [-o FILE] [--json]
 
@@ -47,13 +70,16 @@ whose peer differs from the file, or marked by another lab, or when the host
 differs from the file in any other way.`;
 
 export async function importHostCommand(args: ParsedArgs): Promise<number> {
-  if (!runningAsRoot()) return err(red(NEED_ROOT)), 1;
+  return withHost((b) => importWith(b, args));
+}
+
+async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
   const ns = typeof args.flags.namespaces === 'string' ? args.flags.namespaces.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const lab = typeof args.flags.lab === 'string' ? args.flags.lab : undefined;
   const file = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
   let r;
   try {
-    r = await importHost({ namespaces: ns, lab });
+    r = await b.importHost({ ...(ns ? { namespaces: ns } : {}), ...(lab ? { lab } : {}) });
   } catch (e) {
     return err(red((e as Error).message)), 2;
   }
@@ -64,7 +90,7 @@ export async function importHostCommand(args: ParsedArgs): Promise<number> {
   }
   printProblems(r.problems);
   if (!r.text) return err(red('nothing could be imported.')), 1;
-  const t = r.topology!;
+  const t = r.topology as { name: string; nodes: unknown[]; links: unknown[] };
   if (file) err(`${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`);
   else process.stdout.write(r.text);
   return hasErrors(r.problems) ? 1 : 0;
@@ -85,13 +111,16 @@ async function confirm(question: string): Promise<boolean> {
 export async function adoptCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
   if (!file) return err(ADOPT_HELP), 1;
-  if (!runningAsRoot()) return err(red(NEED_ROOT)), 1;
+  return withHost((b) => adoptWith(b, file, args));
+}
+
+async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promise<number> {
   const l = loadFile(file);
   if (!l.doc || hasErrors(l.problems)) {
     printProblems(l.problems, file);
     return err(red(`${file} is not valid; nothing was changed.`)), 1;
   }
-  const p = await planAdoption(l.doc);
+  const p = await b.adopt({ topology: l.doc, confirm: false });
   const refused = hasErrors(p.problems);
   if (args.flags.json && (refused || !args.flags.yes)) {
     json({ lab: p.lab, ok: !refused, adopted: false, marks: p.marks, problems: p.problems });
@@ -100,7 +129,7 @@ export async function adoptCommand(args: ParsedArgs): Promise<number> {
   if (!args.flags.json) {
     printProblems(p.problems.filter((x) => x.line === undefined));
     if (refused) return err(red('Adoption refused: nothing was changed.')), 1;
-    if (!p.marks.length) return out(`Every object of lab "${p.lab}" already carries its mark; recording the lab.`), finish(file, l.doc, p.marks, !!args.flags.json);
+    if (!p.marks.length) return out(`Every object of lab "${p.lab}" already carries its mark; recording the lab.`), finish(b, file, l.doc, p.marks, !!args.flags.json);
     out(bold(`netplumb adopt will mark ${p.marks.length} object${p.marks.length === 1 ? '' : 's'} as lab "${p.lab}":`));
     for (const m of p.marks) out(`  ${describe(m)}`);
   }
@@ -109,16 +138,17 @@ export async function adoptCommand(args: ParsedArgs): Promise<number> {
     if (!process.stdin.isTTY) return err(red('No terminal to ask for confirmation: run again with --yes to adopt. Nothing was changed.')), 1;
     if (!(await confirm('Mark these objects? [y/N] '))) return err('Nothing was changed.'), 1;
   }
-  return finish(file, l.doc, p.marks, !!args.flags.json);
+  return finish(b, file, l.doc, p.marks, !!args.flags.json);
 }
 
-async function finish(file: string, doc: unknown, marks: AdoptMark[], asJson: boolean): Promise<number> {
-  const r = await adopt(doc, marks, { file });
-  if (asJson) json({ lab: r.plan.lab, ok: r.ok, adopted: r.ok, marks: r.plan.marks, problems: r.plan.problems, ...(r.error ? { error: r.error } : {}) });
-  else if (r.ok) out(`${green('✓')} Adopted lab "${r.plan.lab}": ${r.plan.marks.length} mark${r.plan.marks.length === 1 ? '' : 's'} set. "netplumb status ${file}" compares it with the file; "netplumb destroy ${r.plan.lab}" removes it.`);
+async function finish(b: LiveBackend, file: string, doc: unknown, marks: AdoptMark[], asJson: boolean): Promise<number> {
+  const r = await b.adopt({ topology: doc, confirm: true, marks }, { file });
+  const ok = r.adopted;
+  if (asJson) json({ lab: r.lab, ok, adopted: ok, marks: r.marks, problems: r.problems, ...(r.error ? { error: r.error } : {}) });
+  else if (ok) out(`${green('✓')} Adopted lab "${r.lab}": ${r.marks.length} mark${r.marks.length === 1 ? '' : 's'} set. "netplumb status ${file}" compares it with the file; "netplumb destroy ${r.lab}" removes it.`);
   else {
-    printProblems(r.plan.problems.filter((x) => x.line === undefined));
+    printProblems(r.problems.filter((x) => x.line === undefined));
     err(red(r.error ?? 'adoption failed'));
   }
-  return r.ok ? 0 : r.error?.startsWith('setting the marks failed') ? 2 : 1;
+  return ok ? 0 : r.error?.startsWith('setting the marks failed') ? 2 : 1;
 }

@@ -2,13 +2,15 @@
  * CLI commands for working inside an applied lab: exec, ping, traceroute,
  * check, tables, trace. They name a lab and node ids; the kernel side maps
  * them to namespaces the lab owns (kernel/live/owned.ts) and refuses the
- * rest. They run in this process and need root.
+ * rest. As root they run in this process; as a normal user through the
+ * privileged helper (exec then runs the command as you, inside the lab).
  *
  * Exit codes: 0 ok (reached / all checks pass); 1 invalid or refused;
  * 2 a kernel read failed; 4 a check failed or the target was not reached
  * (exec passes the command's own exit code through).
  */
 import { spawn } from 'node:child_process';
+import type { LiveBackend } from '../kernel/live/backend';
 import type { Command } from './commands';
 import type { ParsedArgs } from './args';
 import { loadFile } from './load';
@@ -19,24 +21,71 @@ const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
-const NEED_ROOT = 'this command runs inside the lab\'s namespaces and needs root: run it with sudo.';
+const NEED_ROOT =
+  'this command runs inside the lab\'s namespaces: it needs root or the privileged helper. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
 
-/** Runs `fn` as root only; plain-words errors become exit 1 (refusals) or 2 (kernel). */
-async function live(args: ParsedArgs, fn: () => Promise<number>): Promise<number> {
-  const { runningAsRoot } = await import('../kernel/privilege');
-  if (!runningAsRoot()) {
+/**
+ * Runs `fn` with the live lab (this process as root, else the privileged
+ * helper); plain-words errors become exit 1 (refusals) or 2 (kernel).
+ */
+async function live(args: ParsedArgs, fn: (b: LiveBackend) => Promise<number>): Promise<number> {
+  const { chooseLive } = await import('../kernel/live/choose-live');
+  const { APP_ROOT } = await import('./serve');
+  const chosen = await chooseLive(APP_ROOT);
+  if (!chosen) {
     if (args.flags.json) json({ ok: false, error: NEED_ROOT });
     else err(red(NEED_ROOT));
     return EXIT.invalid;
   }
   try {
-    return await fn();
+    return await fn(chosen.live);
   } catch (e) {
     const { PlainError } = await import('../kernel/plain-error');
     const message = (e as Error).message;
     if (args.flags.json) json({ ok: false, error: message });
     else err(red(message));
     return e instanceof PlainError ? EXIT.invalid : EXIT.kernel;
+  } finally {
+    chosen.close();
+  }
+}
+
+/**
+ * `exec` through the helper: the command runs as you in the lab's namespace,
+ * on a terminal the helper opens; your terminal is attached to it (raw mode)
+ * and its exit code is passed through. Without a terminal here, output lines
+ * end in "\n" again (a pty writes "\r\n") and stdin's end is sent as ^D.
+ */
+async function execThroughHelper(b: LiveBackend, lab: string, node: string, command: string[]): Promise<number> {
+  const tty = !!(process.stdin.isTTY && process.stdout.isTTY);
+  const size = () => ({ cols: Math.max(2, Math.min(500, process.stdout.columns || 80)), rows: Math.max(2, Math.min(300, process.stdout.rows || 24)) });
+  let id = '';
+  const onData = (d: Buffer) => {
+    const text = d.toString('utf8');
+    // Why in pieces: one term-input carries at most 64 KiB.
+    for (let i = 0; i < text.length; i += 16_384) void b.termInput(id, text.slice(i, i + 16_384)).catch(() => undefined);
+  };
+  const onEnd = () => void b.termInput(id, '\x04').catch(() => undefined);
+  const onResize = () => void b.termResize(id, size().cols, size().rows).catch(() => undefined);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      b.termOpen({ lab, nodeId: node, ...size() }, {
+        output: (_id, d) => void process.stdout.write(tty ? d : d.replace(/\r\n/g, '\n')),
+        exit: (_id, code) => resolve(code),
+      }, { command }).then((t) => {
+        id = t.id;
+        if (tty) process.stdin.setRawMode(true);
+        process.stdin.on('data', onData);
+        process.stdin.on('end', onEnd);
+        process.stdout.on('resize', onResize);
+      }, reject);
+    });
+  } finally {
+    process.stdin.off('data', onData);
+    process.stdin.off('end', onEnd);
+    process.stdout.off('resize', onResize);
+    if (tty) process.stdin.setRawMode(false);
+    process.stdin.pause();
   }
 }
 
@@ -61,12 +110,15 @@ export const LIVE_COMMANDS: Record<string, Command> = {
 Runs CMD inside the namespace of NODE (a namespace or router node id of the
 applied lab LAB), with your terminal attached, and exits with CMD's exit
 code. Refused for namespaces the lab does not own, and for the host.
+Without root it goes through the privileged helper and CMD runs as you
+(on a terminal: stderr arrives on stdout).
 
-  example: sudo netplumb exec linux-bridge ns1 -- ip -br addr`,
+  example: netplumb exec linux-bridge ns1 -- ip -br addr`,
     async run(args) {
       const [lab, node] = args.positionals;
       if (!lab || !node || !args.rest.length) return err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid;
-      return live(args, async () => {
+      return live(args, async (b) => {
+        if (b.where === 'helper') return execThroughHelper(b, lab, node, args.rest);
         const { ownedNode } = await import('../kernel/live/owned');
         const owned = await ownedNode(lab, node);
         // Why spawn and not the Runner: the command is interactive (terminal attached, exit code passed through).
@@ -100,9 +152,8 @@ Exit 0 when a reply came back, 4 when none did.`,
       if (!lab || !from || !to) return err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid;
       const count = args.flags.count === undefined ? 3 : Number(args.flags.count);
       if (!Number.isInteger(count) || count < 1 || count > 20) return err(red('--count must be a whole number from 1 to 20')), EXIT.invalid;
-      return live(args, async () => {
-        const { pingInLab } = await import('../kernel/live/ping');
-        const r = await pingInLab(lab, from, to, { count });
+      return live(args, async (b) => {
+        const r = await b.ping({ lab, from, to, count });
         if (args.flags.json) json(r);
         else out(`${r.reached ? green('✓') : red('✗')} ${r.summary}${r.rtt ? dim(`  (min ${r.rtt.min} / max ${r.rtt.max} ms, ${r.lossPercent}% loss)`) : ''}`);
         return r.reached ? EXIT.ok : EXIT.failed;
@@ -118,9 +169,8 @@ traceroute tool is not needed: netplumb walks the TTL with ping -t (at most
     async run(args) {
       const [lab, from, to] = args.positionals;
       if (!lab || !from || !to) return err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid;
-      return live(args, async () => {
-        const { tracerouteInLab } = await import('../kernel/live/traceroute');
-        const r = await tracerouteInLab(lab, from, to);
+      return live(args, async (b) => {
+        const r = await b.traceroute({ lab, from, to });
         if (args.flags.json) json(r);
         else {
           out(bold(`traceroute from ${from} to ${r.to}`) + dim(`  (${r.method})`));
@@ -140,9 +190,9 @@ Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
     async run(args) {
       const { doc, code } = loadDoc(args, 'netplumb check FILE [--json]');
       if (code !== undefined) return code;
-      return live(args, async () => {
-        const { checkDocument, describeResult } = await import('../kernel/live/check');
-        const r = await checkDocument(doc);
+      return live(args, async (b) => {
+        const { describeResult } = await import('../kernel/live/check');
+        const r = await b.check({ topology: doc });
         if (args.flags.json) json(r);
         else {
           if (!r.results.length) out(yellow(`The file has no expectations (expect:) to check.`));
@@ -164,9 +214,8 @@ neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
     async run(args) {
       const [lab, node] = args.positionals;
       if (!lab || !node) return err('usage: netplumb tables LAB NODE'), EXIT.invalid;
-      return live(args, async () => {
-        const { readTables } = await import('../kernel/live/tables');
-        const t = await readTables(lab, node);
+      return live(args, async (b) => {
+        const t = await b.tables({ lab, nodeId: node });
         if (args.flags.json) return json(t), EXIT.ok;
         out(bold(`${node} (${t.kind}${t.ns ? ` in namespace ${t.ns}` : ''})`));
         out(bold('  interfaces'));
@@ -199,9 +248,8 @@ ARP and MAC learning are part of the trace (--keep-neighbours leaves them).`,
       if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;
       const { doc, code } = loadDoc(args, 'netplumb trace FILE FROM TO');
       if (code !== undefined) return code;
-      return live(args, async () => {
-        const { traceDocument } = await import('../kernel/live/trace');
-        const r = await traceDocument(doc, from, to, { fresh: !args.flags['keep-neighbours'] });
+      return live(args, async (b) => {
+        const r = await b.trace({ topology: doc, from, to, fresh: !args.flags['keep-neighbours'] });
         if (args.flags.json) return json(r), r.reached ? EXIT.ok : EXIT.failed;
         for (const n of r.notes) out(dim(`note: ${n}`));
         for (const h of r.hops) out(`${String(h.step).padStart(3)}. ${h.explanation}${h.decidedBy ? dim(`  [${h.decidedBy}]`) : ''}`);

@@ -46,7 +46,8 @@ export interface LiveBackend {
   linkState(req: Req<'lab:link-state'>, o?: EngineOptions): Promise<Response<'lab:link-state'>>;
   netem(req: Req<'lab:netem'>, o?: EngineOptions): Promise<Response<'lab:netem'>>;
   importHost(req: Req<'host:import'>): Promise<Response<'host:import'>>;
-  adopt(req: Req<'lab:adopt'>): Promise<Response<'lab:adopt'>>;
+  /** `file` (kept in the lab's record) is honoured in this process only; the helper records none. */
+  adopt(req: Req<'lab:adopt'>, o?: { file?: string }): Promise<Response<'lab:adopt'>>;
   /** Starts a capture; `onStopped` gets the saved file when it ends (asked, or a limit). */
   captureStart(req: Req<'lab:capture-start'>, onStopped: (s: CaptureStopped) => void): Promise<CaptureInfo>;
   captureStop(id: string): Promise<CaptureStopped>;
@@ -80,14 +81,14 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
       const r = await importHost({ ...(req.namespaces ? { namespaces: req.namespaces } : {}), ...(req.lab ? { lab: req.lab } : {}), ...(o.runner ? { runner: o.runner } : {}) });
       return { problems: r.problems, ...(r.text ? { text: r.text, topology: r.topology } : {}) };
     },
-    adopt: async (req) => {
+    adopt: async (req, ao = {}) => {
       // Why: marking hands objects to netplumb (destroy deletes them); only the list the user saw and confirmed is applied.
       if (req.confirm && !req.marks) throw new PlainError('adopting needs the list of marks that was shown and confirmed');
       if (!req.confirm) {
         const p = await planAdoption(req.topology, o);
         return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
       }
-      const r = await adopt(req.topology, req.marks, o);
+      const r = await adopt(req.topology, req.marks, { ...o, ...(ao.file ? { file: ao.file } : {}) });
       return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
     },
     captureStart: async (req, onStopped) => {
