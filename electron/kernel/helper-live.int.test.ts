@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelperClient, type HelperClient } from './helper-client';
+import { HelperLive } from './helper-live';
 import { helperLive } from './live/helper-backend';
 import { netnsInode } from './netns';
 import { APP_ROOT, createTestUser, helperArgvFor, type TestCaller, type TestUser } from './test-support/helper-process';
@@ -98,6 +99,24 @@ describe.skipIf(!root)(`live lab through the privileged helper, for a normal cal
     expect(m[3].trim().split(/\s+/).map(Number)).toContain(user.extraGid);
     expect(m[3].trim().split(/\s+/).map(Number)).not.toContain(0);
     expect(Number(m[4])).toBe(await netnsInode(`${p}a`));
+  }, 30_000);
+
+  it('runs the shell as the caller on the pipe fallback too (no node-pty: util-linux script)', async () => {
+    let out = '';
+    const session = 'abcdef0123456789';
+    const hl = new HelperLive((e) => {
+      if (e.event === 'term-output' && e.payload.session === session) out += e.payload.data;
+    }, { pipeFallback: true, caller: async () => ({ uid: user.uid, gid: user.gid, user: user.name, home: '/', shell: '/bin/bash' }) });
+    try {
+      await hl.run('term-open', { lab, nodeId: 'ns1', cols: 80, rows: 24, session }, {});
+      await hl.run('term-input', { session, data: 'echo "U=$(id -u) G=$(id -G)"\n' }, {});
+      for (let i = 0; i < 200 && !/U=\d+ G=[\d ]+\r?\n/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      const m = /U=(\d+) G=([\d ]+)/.exec(out);
+      expect(Number(m?.[1])).toBe(user.uid);
+      expect(m?.[2].trim().split(/\s+/).map(Number)).toContain(user.extraGid);
+    } finally {
+      await hl.closeAll();
+    }
   }, 30_000);
 
   it('believes pkexec too, and refuses when sudo and pkexec disagree about the caller', async () => {
