@@ -46,7 +46,8 @@ export function createTestUser(prefix = 'nph'): TestUser {
     extraGid,
     remove: () => {
       try {
-        execFileSync('userdel', [name], { stdio: 'ignore' });
+        // -f: a shell of the user that is still closing must not keep the account alive.
+        execFileSync('userdel', ['-f', name], { stdio: 'ignore' });
       } catch {
         // already gone
       }
