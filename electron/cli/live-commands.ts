@@ -56,7 +56,7 @@ async function live(args: ParsedArgs, fn: (b: LiveBackend) => Promise<number>): 
  * and its exit code is passed through. Without a terminal here, output lines
  * end in "\n" again (a pty writes "\r\n") and stdin's end is sent as ^D.
  */
-async function execThroughHelper(b: LiveBackend, lab: string, node: string, command: string[]): Promise<number> {
+export async function execThroughHelper(b: LiveBackend, lab: string, node: string, command: string[]): Promise<number> {
   const tty = !!(process.stdin.isTTY && process.stdout.isTTY);
   const size = () => ({ cols: Math.max(2, Math.min(500, process.stdout.columns || 80)), rows: Math.max(2, Math.min(300, process.stdout.rows || 24)) });
   let id = '';
@@ -72,7 +72,7 @@ async function execThroughHelper(b: LiveBackend, lab: string, node: string, comm
       b.termOpen({ lab, nodeId: node, ...size() }, {
         output: (_id, d) => void process.stdout.write(tty ? d : d.replace(/\r\n/g, '\n')),
         exit: (_id, code) => resolve(code),
-      }, { command }).then((t) => {
+      }, { command, ...(tty ? {} : { echo: false }) }).then((t) => {
         id = t.id;
         if (tty) process.stdin.setRawMode(true);
         process.stdin.on('data', onData);

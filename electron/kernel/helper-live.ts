@@ -134,7 +134,7 @@ export class HelperLive {
         return this.terminals.open(a.lab, a.nodeId, a.cols, a.rows, {
           output: (session, data) => this.emit({ event: 'term-output', payload: { session, data } }),
           exit: (session, code, reason) => this.emit({ event: 'term-exit', payload: { session, code, ...(reason ? { reason } : {}) } }),
-        }, { as, id: a.session, ...(a.command ? { command: a.command } : {}) });
+        }, { as, id: a.session, ...(a.command ? { command: a.command } : {}), ...(a.echo !== undefined ? { echo: a.echo } : {}) });
       }
       case 'term-input': {
         const a = args as HelperArgs<'term-input'>;

@@ -61,7 +61,7 @@ export const HELPER_OPS = {
   adopt: strict(contract['lab:adopt'].request),
   'capture-start': strict(withLab(contract['lab:capture-start'].request).extend({ session: SessionId })),
   'capture-stop': strict(z.object({ session: SessionId })),
-  'term-open': strict(withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional() })),
+  'term-open': strict(withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional(), echo: z.boolean().optional() })),
   'term-input': strict(z.object({ session: SessionId, data: z.string().max(64 * 1024) })),
   'term-resize': strict(z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) })),
   'term-close': strict(z.object({ session: SessionId })),

@@ -31,6 +31,8 @@ export interface TermOpenOptions {
   owner?: object;
   /** A command instead of the login shell (`netplumb exec`). */
   command?: string[];
+  /** false: input is not echoed (a command fed from a pipe). */
+  echo?: boolean;
 }
 
 /** The live lab's operations, wherever they run. */
@@ -98,7 +100,7 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
       return info;
     },
     captureStop: (id) => svc().captures.stop(id),
-    termOpen: (req, events, t = {}) => svc().terminals.open(req.lab, req.nodeId, req.cols, req.rows, events, { ...(t.owner ? { owner: t.owner } : {}), ...(t.command ? { command: t.command } : {}) }),
+    termOpen: (req, events, t = {}) => svc().terminals.open(req.lab, req.nodeId, req.cols, req.rows, events, { ...(t.owner ? { owner: t.owner } : {}), ...(t.command ? { command: t.command } : {}), ...(t.echo !== undefined ? { echo: t.echo } : {}) }),
     termInput: async (id, data) => svc().terminals.input(id, data),
     termResize: async (id, cols, rows) => svc().terminals.resize(id, cols, rows),
     termClose: async (id) => svc().terminals.close(id),

@@ -75,6 +75,8 @@ export interface OpenOptions {
   as?: Caller;
   /** A command instead of the login shell (`netplumb exec`). */
   command?: readonly string[];
+  /** false: the terminal does not echo input (a command fed from a pipe, not a person). */
+  echo?: boolean;
   /** Use this id (the helper's client picks session ids); refused when in use. */
   id?: string;
 }
@@ -98,12 +100,14 @@ export class TerminalManager {
     const extra = { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` };
     let argv: string[];
     let env: Record<string, string>;
+    // Without echo, input fed from a pipe is not printed back (stty runs inside, as whoever runs the command).
+    const command = o.command && o.echo === false ? ['/bin/sh', '-c', 'stty -echo 2>/dev/null; exec "$@"', 'sh', ...o.command] : o.command;
     if (o.as) {
       // Why: the helper is root; the shell (or command) must run as the caller, never as root.
-      argv = asCallerArgv(o.as, owned.ns, o.command ?? [o.as.shell, '-l']);
+      argv = asCallerArgv(o.as, owned.ns, command ?? [o.as.shell, '-l']);
       env = callerEnv(o.as, extra);
     } else {
-      argv = ['ip', 'netns', 'exec', owned.ns, ...(o.command ?? shellArgv())];
+      argv = ['ip', 'netns', 'exec', owned.ns, ...(command ?? shellArgv())];
       env = {};
       for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
       Object.assign(env, extra);
