@@ -167,6 +167,12 @@ export class HelperLive {
     return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
   }
 
+  /** The client fell behind (true) or caught up (false): terminal and capture output waits meanwhile. */
+  throttle(on: boolean): void {
+    this.terminals.setPaused(on);
+    this.captures.setPaused(on);
+  }
+
   /** A lab was destroyed: its terminals close and its rate samples are forgotten. */
   labGone(lab: string): void {
     this.terminals.closeLab(lab);

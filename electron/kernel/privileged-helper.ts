@@ -132,6 +132,9 @@ export async function runPrepared(p: Extract<Prepared, { id: number }>, c: Helpe
   }
 }
 
+/** Bytes waiting for the client beyond which terminal and capture output pauses. */
+const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+
 /** Connections being served (closed on a signal). */
 const connections = new Set<HelperConnection>();
 
@@ -193,7 +196,20 @@ if (isMain) {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     process.stderr.write('netplumb-helper: warning: not running as root; kernel changes will fail\n');
   }
-  const write: Write = (line) => void process.stdout.write(`${line}\n`);
+  // Why a high-water mark: a client that stops reading must not make root's
+  // memory grow; terminals and captures wait until its pipe drains.
+  let throttled = false;
+  const write: Write = (line) => {
+    process.stdout.write(`${line}\n`);
+    if (!throttled && process.stdout.writableLength > OUTPUT_HIGH_WATER) {
+      throttled = true;
+      for (const c of connections) c.live.throttle(true);
+      process.stdout.once('drain', () => {
+        throttled = false;
+        for (const c of connections) c.live.throttle(false);
+      });
+    }
+  };
   void serveHelper(process.stdin, write).then(() => process.exit(0));
   // Stopped by a signal, the helper still closes shells and stops captures first.
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {

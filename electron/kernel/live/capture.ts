@@ -174,6 +174,14 @@ export class CaptureManager {
     return s;
   }
 
+  /** Stops (true) or restarts (false) reading streamed captures (the reader fell behind; tcpdump then blocks and the kernel drops). */
+  setPaused(paused: boolean): void {
+    for (const r of this.running.values()) {
+      if (paused) r.child.stdout?.pause();
+      else r.child.stdout?.resume();
+    }
+  }
+
   /** Running captures. */
   list(): CaptureInfo[] {
     return [...this.running.values()].map((r) => r.info);

@@ -16,6 +16,9 @@ export interface PtyLike {
   write(d: string): void;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
+  /** Stops reading output (the program blocks once the pipe is full); resume() reads again. */
+  pause?(): void;
+  resume?(): void;
   pid: number;
 }
 
@@ -51,5 +54,7 @@ export function spawnPipePty(argv: readonly string[], cols: number, rows: number
     write: (d) => void child.stdin!.write(d),
     resize: () => {},
     kill: (signal) => void child.kill((signal as NodeJS.Signals) ?? 'SIGHUP'),
+    pause: () => (child.stdout!.pause(), child.stderr!.pause()),
+    resume: () => (child.stdout!.resume(), child.stderr!.resume()),
   };
 }

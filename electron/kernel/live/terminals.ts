@@ -27,6 +27,8 @@ interface Pty {
   pid: number;
   /** The pty's slave device (node-pty on Unix). */
   ptsName?: string;
+  pause?(): void;
+  resume?(): void;
 }
 type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
 
@@ -87,6 +89,7 @@ export const MAX_TERMINALS = 32;
 export class TerminalManager {
   private readonly terms = new Map<string, Term>();
   private watcher: NodeJS.Timeout | undefined;
+  private paused = false;
   constructor(private readonly o: LiveOptions & { /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean } = {}) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
@@ -139,6 +142,7 @@ export class TerminalManager {
     this.terms.set(id, term);
     pty.onData((d) => events.output(id, d));
     pty.onExit((e) => this.finish(term, e.exitCode));
+    if (this.paused) pty.pause?.();
     this.watch();
     return { id, ns: owned.ns };
   }
@@ -147,6 +151,23 @@ export class TerminalManager {
     const t = this.terms.get(id);
     if (!t) throw new PlainError(`there is no open terminal "${id}"`);
     return t;
+  }
+
+  /**
+   * Stops (true) or restarts (false) reading every terminal's output. Why:
+   * when the reader falls behind (the helper's client), a shell printing
+   * without end must block, not grow this process's memory.
+   */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    for (const t of this.terms.values()) {
+      try {
+        if (paused) t.pty.pause?.();
+        else t.pty.resume?.();
+      } catch {
+        // A terminal that just ended.
+      }
+    }
   }
 
   /** True when terminal `id` is open. */
