@@ -248,7 +248,7 @@ Lists the labs applied on this host, with their state and namespaces.`,
     get help() {
       return IMPORT_HELP;
     },
-    valued: ['from', 'o', 'output'],
+    valued: ['from', 'o', 'output', 'prefix', 'name'],
     async run(args) {
       return (await import('./formats-command')).importCommand(args);
     },

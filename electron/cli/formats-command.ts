@@ -1,8 +1,9 @@
 /** `netplumb export` and `netplumb import`: convert between netplumb files and other formats. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { FORMATS, formatById, formatForFile, serializeTopology } from '../../shared/formats';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkPrefix, FORMATS, formatById, formatForFile, prefixTopology, serializeTopology } from '../../shared/formats';
+import type { Problem } from '../../shared/validate/problem';
+import { readKatharaFiles } from './kathara-files';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
@@ -36,24 +37,33 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   if (!file) return err(IMPORT_HELP), 1;
   const from = typeof args.flags.from === 'string' ? formatById(args.flags.from) : formatForFile(file, 'import');
   if (!from?.import) return err(red(`cannot tell which format ${file} is: give --from (${FORMATS.filter((x) => x.import).map((x) => x.id).join(', ')}).`)), 1;
+  const prefix = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
+  const bad = prefix === undefined ? null : checkPrefix(prefix);
+  if (bad) return err(red(`--prefix: ${bad}.`)), 1;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     return err(red(`cannot read ${file}: ${(e as Error).message}`)), 1;
   }
-  const startups: Record<string, string> = {};
-  if (from.id === 'kathara') {
-    // Kathará keeps one <machine>.startup per machine beside lab.conf.
-    for (const m of text.matchAll(/^\s*([A-Za-z0-9_-]+)\[/gm)) {
-      const p = join(dirname(file), `${m[1]}.startup`);
-      if (existsSync(p)) startups[m[1]] = readFileSync(p, 'utf8');
-    }
-  }
-  const r = from.import(text, { fileName: file, startups, labName: basename(dirname(file)) || undefined });
-  for (const p of r.problems) err(formatProblem(p, p.file ?? file));
+  // The absolute path names the lab after the file and its folder, even for "lab.conf" in the current folder.
+  const path = resolve(file);
+  const extra = from.id === 'kathara' ? readKatharaFiles(dirname(path), text) : {};
+  const labName = typeof args.flags.name === 'string' ? args.flags.name : undefined;
+  const r = from.import(text, { fileName: path, labName, ...extra });
+  // Problems in other files of the lab (a Kathará r1.startup) name that file beside the one given.
+  const where = (p: Problem) => (p.file ? join(dirname(file), p.file) : file);
+  for (const p of r.problems) err(formatProblem(p, where(p)));
   if (!r.topology) return err(red(`${file} could not be read as ${from.label}.`)), 1;
+  let topology = r.topology;
+  if (prefix !== undefined) {
+    const p = prefixTopology(topology, prefix);
+    for (const q of p.problems) err(formatProblem(q));
+    if (hasErrors(p.problems)) return 1;
+    topology = p.topology;
+  }
   const out = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
-  write(out, serializeTopology(r.topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
+  write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
+  if (out) err(`lab "${topology.name}" written to ${out}`);
   return hasErrors(r.problems) ? 1 : 0;
 }

@@ -14,13 +14,24 @@ ${list('export')}
 "--to sh" writes a bash script (./lab.sh up|down|status) that builds the lab
 with iproute2 alone and carries netplumb's ownership marks.`;
 
-export const IMPORT_HELP = `usage: netplumb import FILE [--from FORMAT] [-o OUT]
+export const IMPORT_HELP = `usage: netplumb import FILE [--from FORMAT] [-o OUT] [--name LAB] [--prefix P]
 
 Reads a lab from another tool and writes it as a netplumb YAML file (to OUT,
 or to standard output). Anything the other format has that namespaces, veth
-pairs and bridges cannot express is dropped with a warning naming it.
-FORMAT (default: from the file name) is one of:
+pairs and bridges cannot express is dropped with a warning naming it at its
+FILE:LINE. FORMAT (default: from the file name) is one of:
 ${list('import')}
 
-For Kathará, FILE is the lab.conf; the <machine>.startup files beside it are read too.`;
+The lab is named after the file and its folder (tutorial1/scenario.xml is
+"tutorial1-scenario", 02-add-one-router/lab.conf is "02-add-one-router"), so
+two imported files never share a lab.
+
+  --name LAB    use this lab name instead
+  --prefix P    put P in front of every kernel name of the lab (namespaces,
+                bridges, host-side interfaces) and of the lab name, so a lab
+                whose node names (h1, pc1…) are taken by a running lab can run
+                beside it, e.g. --prefix t2-
+
+For Kathará, FILE is the lab.conf; the <machine>.startup and shared.startup
+files, lab.ext and the machine folders beside it are read too.`;
 

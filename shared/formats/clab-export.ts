@@ -10,7 +10,7 @@ import { Document, isScalar, Scalar, type YAMLMap } from 'yaml';
 import { isNetnsNode, type LinkEnd, type NetnsNode, type Topology, type TopoNode, type BridgeNode } from '../model';
 import { family } from '../util/ip';
 import type { Problem } from '../validate/problem';
-import { CLAB_LABEL } from './clab-import';
+import { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import';
 import { formatIpCommand } from './ip-commands';
 
 /** Options of the containerlab export. */
@@ -25,22 +25,33 @@ export interface ExportResult {
   problems: Problem[];
 }
 
-/** The default image of exported linux nodes. */
-export const DEFAULT_CLAB_IMAGE = 'alpine:3.20';
+export { DEFAULT_CLAB_IMAGE };
 
 function bridgeCommands(b: BridgeNode): string {
   const opts = [b.stp ? ' stp_state 1' : '', b.vlanFiltering ? ' vlan_filtering 1' : ''].join('');
   return `sudo ip link add ${b.name} type bridge${opts} && sudo ip link set ${b.name} up`;
 }
 
+/** True for nodes imported from a containerlab kind other than linux: containerlab configures their link addresses itself. */
+const nosKind = (n: TopoNode | undefined) => !!n && isNetnsNode(n) && n.origin?.kind !== undefined && n.origin.kind !== 'linux' && n.origin.kind !== 'kathara';
+
+/** Addresses written on the link (containerlab's link-level ipv4/ipv6 lists, one per endpoint) for an end on a node of another kind. */
+function linkAddresses(e: LinkEnd, onNos: boolean): { v4?: string; v6?: string; rest: string[] } {
+  if (!onNos) return { rest: e.addresses };
+  const v4 = e.addresses.find((a) => family(a.split('/')[0]) === 4);
+  const v6 = e.addresses.find((a) => family(a.split('/')[0]) === 6);
+  return { v4, v6, rest: e.addresses.filter((a) => a !== v4 && a !== v6) };
+}
+
 /** The exec lines that configure one namespace node. */
 function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
   const lines: string[] = [];
+  const onNos = nosKind(node);
   for (const e of ends) {
     if (e.mtu !== undefined || e.mac !== undefined || e.up === false) {
       lines.push(formatIpCommand({ kind: 'link', dev: e.ifname, mtu: e.mtu, mac: e.mac, ...(e.up === false ? { up: false } : {}) }));
     }
-    for (const a of e.addresses) lines.push(formatIpCommand({ kind: 'addr', dev: e.ifname, cidr: a }));
+    for (const a of linkAddresses(e, onNos).rest) lines.push(formatIpCommand({ kind: 'addr', dev: e.ifname, cidr: a }));
   }
   const sysctls: [string, string][] = [];
   if (node.kind === 'router') {
@@ -112,7 +123,7 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
       if (n.namespace) warn(`bridge "${n.name}" lives in namespace "${n.namespace}" in netplumb; containerlab bridges are on the host`, ['nodes', ni, 'namespace'], { nodeId: n.id });
       const lost = [n.addresses.length ? 'addresses' : '', n.mtu !== undefined ? 'mtu' : '', n.mac !== undefined ? 'mac' : ''].filter(Boolean);
       if (lost.length) warn(`bridge "${n.name}": ${lost.join(', ')} cannot be set by containerlab; set them on the host`, ['nodes', ni], { nodeId: n.id });
-      nodesMap.items.push(doc.createPair(name, { kind: 'bridge', ...withLabels }));
+      nodesMap.items.push(doc.createPair(name, { kind: n.origin?.kind === 'ovs-bridge' ? 'ovs-bridge' : 'bridge', ...withLabels }));
       const pair = nodesMap.items[nodesMap.items.length - 1];
       if (isScalar(pair.key)) pair.key.commentBefore = ` containerlab does not create bridges: create it first with\n   ${bridgeCommands(n)}`;
       return;
@@ -121,7 +132,9 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     const ends = t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.node === n.id);
     const exec = execLines(n, ends);
     const usesEth0 = ends.some((e) => e.ifname === 'eth0');
-    const node: Record<string, unknown> = { kind: 'linux', image, ...(usesEth0 ? { 'network-mode': 'none' } : {}), ...withLabels };
+    // A kind and image kept from an import are written back, so clab → netplumb → clab keeps them.
+    const kind = n.origin?.kind !== undefined && n.origin.kind !== 'kathara' ? n.origin.kind : 'linux';
+    const node: Record<string, unknown> = { kind, image: n.origin?.image ?? image, ...(usesEth0 ? { 'network-mode': 'none' } : {}), ...withLabels };
     if (exec.length) node.exec = exec;
     nodesMap.items.push(doc.createPair(name, node));
     const pair = nodesMap.items[nodesMap.items.length - 1];
@@ -143,7 +156,16 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     }
     const seq = doc.createNode([quoted(`${ref(l.a.node)}:${l.a.ifname}`), quoted(`${ref(l.b.node)}:${l.b.ifname}`)]);
     seq.flow = true;
-    links.push(doc.createNode({ endpoints: seq }));
+    const [la, lb] = [linkAddresses(l.a, nosKind(byId.get(l.a.node))), linkAddresses(l.b, nosKind(byId.get(l.b.node)))];
+    const list = (x?: string, y?: string) => {
+      if (x === undefined && y === undefined) return undefined;
+      const s = doc.createNode([quoted(x ?? ''), quoted(y ?? '')]);
+      s.flow = true;
+      return s;
+    };
+    const v4 = list(la.v4, lb.v4);
+    const v6 = list(la.v6, lb.v6);
+    links.push(doc.createNode({ endpoints: seq, ...(v4 ? { ipv4: v4 } : {}), ...(v6 ? { ipv6: v6 } : {}) }));
   });
   if (links.length) (doc.get('topology') as YAMLMap).set('links', doc.createNode(links));
   if (t.expect.length) warn(`${t.expect.length} reachability expectation(s) are not part of containerlab files`, ['expect']);

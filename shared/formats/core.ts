@@ -13,7 +13,7 @@ import type { Link, LinkEnd, Netem, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
 import { canonicalCidr } from '../util/ip';
 import { finishImport, type ImportResult } from './import-result';
-import { sanitizeLabName, uniqueIfname } from './kathara';
+import { cleanName, isCleanName, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { withPositions } from './layout';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
 
@@ -21,7 +21,7 @@ const ROUTER_TYPES = new Set(['router', 'mdr', 'prouter']);
 const HOST_TYPES = new Set(['PC', 'host', 'pc', 'default']);
 
 /** Reads a CORE scenario. Never throws; problems carry the line of the element they are about. */
-export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult {
+export function fromCore(text: string, fileName = 'scenario.xml', labName?: string): ImportResult {
   const parsed = parseXml(text);
   if ('error' in parsed) {
     return { problems: [{ code: 'xml-syntax', severity: 'error', message: `not valid XML: ${parsed.error.message}`, path: [], line: parsed.error.line, column: parsed.error.column }] };
@@ -38,10 +38,12 @@ export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult 
   const nodes: TopoNode[] = [];
   const byCoreId = new Map<string, { node: TopoNode; el: XmlElement; ifs: number }>();
   const names = new Set<string>();
-  const uniqueName = (n: string) => {
-    let name = n.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'node';
-    for (let i = 2; names.has(name); i++) name = `${n}-${i}`;
+  const uniqueName = (n: string, el: XmlElement) => {
+    const base = cleanName(n).slice(0, 60) || 'node';
+    let name = base;
+    for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
     names.add(name);
+    if (!isCleanName(n) || name !== n) warn(`"${n}" is called "${name}" in netplumb: names are unique and use letters, digits, "-", "_" and "." only`, el, 'core-renamed');
     return name;
   };
   const position = (el: XmlElement) => {
@@ -52,7 +54,7 @@ export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult 
   };
 
   for (const dev of childrenNamed(childNamed(root, 'devices'), 'device')) {
-    const name = uniqueName(dev.attrs.name ?? `n${dev.attrs.id ?? nodes.length + 1}`);
+    const name = uniqueName(dev.attrs.name ?? `n${dev.attrs.id ?? nodes.length + 1}`, dev);
     const type = dev.attrs.type ?? 'PC';
     const services = [...childrenNamed(childNamed(dev, 'services'), 'service'), ...childrenNamed(childNamed(dev, 'configservices'), 'service')].map((s) => s.attrs.name ?? '');
     const notes: string[] = [];
@@ -79,7 +81,7 @@ export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult 
       continue;
     }
     if (type === 'HUB') warn(`hub "${label}" becomes a bridge (it learns addresses instead of flooding)`, net, 'core-kind');
-    const name = uniqueName(label);
+    const name = uniqueName(label, net);
     const node: TopoNode = { id: name, name, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [], ...position(net) };
     nodes.push(node);
     if (net.attrs.id !== undefined) byCoreId.set(net.attrs.id, { node, el: net, ifs: 0 });
@@ -131,7 +133,8 @@ export function fromCore(text: string, fileName = 'scenario.xml'): ImportResult 
     links.push({ id: `link${links.length + 1}`, a: end(0), b: end(1) });
     linkEls.push(l);
   }
-  const name = sanitizeLabName(root.attrs.name?.replace(/^.*[\\/]/, '').replace(/\.(xml|imn)$/i, '') || fileName.replace(/^.*[\\/]/, '').replace(/\.xml$/i, ''));
+  // CORE stores a session's temporary directory as the scenario name: the file and its folder name the lab.
+  const name = labName !== undefined ? sanitizeLabName(labName) : labNameFromPath(fileName, 'core-scenario');
   const draft = withPositions({ version: 1, name, nodes, links });
   const elOfNode = new Map([...byCoreId.values()].map((v) => [v.node.id, v.el]));
   return finishImport(draft, problems, (path) => {

@@ -30,16 +30,22 @@ export { toSvg } from './svg';
 export { toShellScript, shellWord } from './shell';
 export { autoLayout, withPositions } from './layout';
 export { kstateToTopology, type KStateImportOptions } from './from-kstate';
+export { prefixTopology, checkPrefix } from './prefix';
+export { labNameFromPath, sanitizeLabName } from './import-names';
 export { topologyJsonSchema, topologyJsonSchemaText, SCHEMA_ID, SCHEMA_RELATIVE_PATH } from './json-schema';
 
 /** Inputs an importer may use besides the main text. */
 export interface ImportOptions {
-  /** The file's name (picks JSON vs YAML, names the lab when the file does not). */
+  /** The file's name or path (picks JSON vs YAML; the lab is named after the file and its folder). */
   fileName?: string;
-  /** Lab name to use when the file has none (e.g. the Kathará lab's directory name). */
+  /** Lab name to use instead of the one made from the file and folder. */
   labName?: string;
-  /** Kathará: `<machine>.startup` texts keyed by machine name. */
+  /** Kathará: `<machine>.startup` texts keyed by machine name (`shared` for shared.startup). */
   startups?: Record<string, string>;
+  /** Kathará: the text of lab.ext. */
+  labExt?: string;
+  /** Kathará: files in machine folders, keyed by folder (machine name or `shared`), paths relative to it. */
+  machineFiles?: Record<string, string[]>;
 }
 
 /** Options an exporter may use. */
@@ -85,7 +91,7 @@ export const FORMATS: readonly FormatInfo[] = [
     label: 'containerlab topology',
     extensions: ['.clab.yml', '.clab.yaml'],
     mediaType: 'application/yaml',
-    import: (text, opts = {}) => fromClab(text, opts.fileName ?? 'lab.clab.yml'),
+    import: (text, opts = {}) => fromClab(text, opts.fileName, { labName: opts.labName }),
     export: (t, opts = {}) => toClab(t, { image: opts.image }),
   },
   {
@@ -93,7 +99,7 @@ export const FORMATS: readonly FormatInfo[] = [
     label: 'Kathará lab (lab.conf)',
     extensions: ['lab.conf'],
     mediaType: 'text/plain',
-    import: (text, opts = {}) => fromKathara(text, { startups: opts.startups, labName: opts.labName }),
+    import: (text, opts = {}) => fromKathara(text, { startups: opts.startups, labName: opts.labName, fileName: opts.fileName, labExt: opts.labExt, machineFiles: opts.machineFiles }),
   },
   {
     id: 'miniedit',
@@ -102,7 +108,7 @@ export const FORMATS: readonly FormatInfo[] = [
     mediaType: 'application/json',
     import: (text, opts = {}) => fromMiniEdit(text, opts.fileName ?? 'topology.mn', opts.labName),
   },
-  { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName) },
+  { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName, opts.labName) },
   { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }), problems: [] }) },
   { id: 'sh', label: 'Shell script (bash + iproute2)', extensions: ['.sh'], mediaType: 'text/x-shellscript', export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.source }), problems: [] }) },
   { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },

@@ -1,34 +1,33 @@
 /**
- * Mininet MiniEdit (`.mn`, JSON) → netplumb. Hosts become namespaces with
- * their IP (prefix from the application's ipBase) and default route; Linux
- * bridges (legacySwitch) become bridges; OpenFlow switches become Linux
- * bridges with a warning (no controller); legacy routers become routers.
- * Interfaces are named as Mininet names them (`h1-eth0`, `s1-eth1`). Link
- * options bw/delay/loss/jitter become netem on both ends. Controllers, start
- * commands, NAT and external interfaces are named in warnings.
+ * Mininet MiniEdit (`.mn`, JSON) → netplumb, with Mininet's semantics (see
+ * mininet-rules.ts). Hosts become namespaces with the address Mininet gives
+ * them and their default route; legacy switches and OpenFlow switches become
+ * learning Linux bridges (an OpenFlow switch is named in a warning unless a
+ * learning controller drives it); legacy routers become routers (MiniEdit
+ * gives them no address). Interfaces are named as Mininet names them
+ * (`h1-eth0`, `s1-eth1`). TCLink options become netem on both ends.
+ * Settings that differ from MiniEdit's defaults and have no netplumb form are
+ * named in warnings at their place in the file.
  */
 import type { Link, LinkEnd, Netem, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
-import { canonicalCidr, family } from '../util/ip';
+import { family } from '../util/ip';
 import { parseDocumentText, type DocPath } from './document';
 import { finishImport, sourceProblem, type ImportResult } from './import-result';
-import { sanitizeLabName, uniqueIfname } from './kathara';
+import { cleanName, idMaker, isCleanName, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { withPositions } from './layout';
+import { linkNetem } from './miniedit-links';
+import { ipAdd, MININET_DEFAULT_PREFIX, netParse } from './mininet-rules';
 
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const empty = (v: unknown) => v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 
-/** Host/switch options that matter to nothing netplumb builds, skipped silently. */
-const QUIET = new Set(['hostname', 'nodeNum', 'sched', 'ip', 'defaultRoute', 'switchType', 'controllers', 'dpid', 'dpctl', 'netflow', 'sflow', 'stp']);
-
-/** Parses "10ms" / "1.5 ms" / 10 into milliseconds. */
-function ms(v: unknown): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s)?\s*$/.exec(String(v ?? ''));
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return m[2] === 's' ? n * 1000 : m[2] === 'us' ? n / 1000 : n;
-}
+/** Host/switch options that matter to nothing netplumb builds or are handled here. */
+const QUIET = new Set(['hostname', 'nodeNum', 'sched', 'ip', 'defaultRoute', 'switchType', 'controllers', 'dpid', 'dpctl', 'stp']);
+/** Controller types that make an OpenFlow switch a learning switch, as a Linux bridge is. */
+const LEARNING = new Set(['ref', 'ovsc']);
 
 /** Reads a MiniEdit file. Never throws; problems carry line and column in the file. */
 export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: string): ImportResult {
@@ -37,119 +36,143 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const problems: Problem[] = [...parsed.problems];
   if (parsed.doc === undefined) return { problems };
   const warn = (message: string, path: DocPath, code = 'miniedit-dropped') => problems.push(sourceProblem('warning', code, message, at(path), [...path]));
+  const error = (message: string, path: DocPath) => problems.push(sourceProblem('error', 'miniedit-invalid', message, at(path), [...path]));
   const doc = parsed.doc;
   if (!isObject(doc) || (!Array.isArray(doc.hosts) && !Array.isArray(doc.switches))) {
-    problems.push(sourceProblem('error', 'miniedit-invalid', 'not a MiniEdit topology: expected "hosts" and "switches" lists', at([]), []));
+    error('not a MiniEdit topology: expected "hosts" and "switches" lists', []);
     return { problems };
   }
   const app = isObject(doc.application) ? doc.application : {};
-  const ipBase = str(app.ipBase) ?? '10.0.0.0/8';
-  const basePrefix = Number(ipBase.split('/')[1] ?? 8);
-  if (Array.isArray(doc.controllers) && doc.controllers.length) warn(`${doc.controllers.length} OpenFlow controller(s) dropped: netplumb bridges learn by themselves`, ['controllers']);
-  for (const key of ['netflow', 'sflow']) if (isObject(app[key]) && Object.keys(app[key] as Plain).length) warn(`application ${key} settings are dropped`, ['application', key]);
+  let net = netParse(str(app.ipBase) ?? '10.0.0.0/8');
+  if (!net) {
+    warn(`ipBase "${str(app.ipBase)}" is not an IPv4 network; hosts without an ip are numbered in 10.0.0.0/8 as Mininet's default`, ['application', 'ipBase'], 'miniedit-invalid');
+    net = netParse('10.0.0.0/8')!;
+  }
+  // Defaults hold an empty target: only a set collector target sends anything.
+  if (isObject(app.netflow) && !empty(app.netflow.nflowTarget)) warn(`NetFlow export to ${str(app.netflow.nflowTarget)} is dropped`, ['application', 'netflow']);
+  if (isObject(app.sflow) && !empty(app.sflow.sflowTarget)) warn(`sFlow export to ${str(app.sflow.sflowTarget)} is dropped`, ['application', 'sflow']);
+  const controllerType = new Map<string, string>();
+  (Array.isArray(doc.controllers) ? doc.controllers : []).forEach((c, i) => {
+    const o = isObject(c) && isObject(c.opts) ? c.opts : {};
+    const name = str(o.hostname) ?? `c${i}`;
+    const type = str(o.controllerType) ?? 'ref';
+    controllerType.set(name, type);
+    if (!LEARNING.has(type)) warn(`controller "${name}" (${type}${o.remoteIP ? ` at ${str(o.remoteIP)}:${str(o.remotePort) ?? 6653}` : ''}) is dropped: its switches become learning Linux bridges, which may forward differently`, ['controllers', i]);
+  });
 
   const nodes: TopoNode[] = [];
-  // Ids follow netplumb's id rules; names stay as Mininet wrote them (links refer to names).
-  const ids = new Set<string>();
-  const idOf = (name: string) => {
-    const base = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'node';
-    let id = base;
-    for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
-    ids.add(id);
-    return id;
-  };
+  const idOf = idMaker();
   const srcPath = new Map<string, DocPath>();
+  const byName = new Map<string, TopoNode>();
   const ifCount = new Map<string, number>();
-  const addNode = (n: TopoNode, path: DocPath, firstIf: number) => {
-    if (srcPath.has(n.name)) return void problems.push(sourceProblem('error', 'miniedit-invalid', `two nodes are called "${n.name}"`, at(path), [...path]));
+  const nameFor = (raw: string, path: DocPath) => {
+    if (isCleanName(raw)) return raw;
+    const clean = cleanName(raw);
+    warn(`"${raw}" is called "${clean}": netplumb names use letters, digits, "-", "_" and "." only`, [...path, 'opts', 'hostname'], 'miniedit-renamed');
+    return clean;
+  };
+  const addNode = (raw: string, n: TopoNode, path: DocPath, firstIf: number) => {
+    if (srcPath.has(raw)) return void error(`two nodes are called "${raw}"`, path);
     nodes.push(n);
-    srcPath.set(n.name, path);
-    ifCount.set(n.name, firstIf);
+    srcPath.set(raw, path);
+    byName.set(raw, n);
+    ifCount.set(raw, firstIf);
   };
   const position = (o: Plain) => {
     const x = Number(o.x);
     const y = Number(o.y);
     return Number.isFinite(x) && Number.isFinite(y) ? { position: { x, y } } : {};
   };
+  const dropped = (o: Plain, path: DocPath, who: string) => {
+    const keys = Object.keys(o).filter((k) => !QUIET.has(k) && !empty(o[k]));
+    if (keys.length) warn(`${who}: ${keys.map((k) => `${k}=${JSON.stringify(o[k])}`).join(', ')} ${keys.length > 1 ? 'have' : 'has'} no netplumb equivalent and ${keys.length > 1 ? 'are' : 'is'} dropped`, [...path, 'opts']);
+    return keys;
+  };
+
   const hostIp = new Map<string, string>();
   (Array.isArray(doc.hosts) ? doc.hosts : []).forEach((h, i) => {
     const path: DocPath = ['hosts', i];
     const opts = isObject(h) && isObject(h.opts) ? h.opts : {};
-    const name = str(opts.hostname);
-    if (!name) return void warn('a host without a hostname is skipped', path, 'miniedit-invalid');
-    const gw = str(opts.defaultRoute);
+    const number = isObject(h) ? str(h.number) : undefined;
+    const raw = str(opts.hostname) ?? (number ? `h${number}` : undefined);
+    if (!raw) return void warn('a host without a hostname or number is skipped', path, 'miniedit-invalid');
+    const name = nameFor(raw, path);
     const node: TopoNode = { id: idOf(name), name, kind: 'namespace', routes: [], ...(isObject(h) ? position(h) : {}) };
+    const gw = str(opts.defaultRoute)?.replace(/^via\s+/, '').trim();
     if (gw) {
-      if (family(gw.replace(/^via\s+/, ''))) node.gateway = { [family(gw.replace(/^via\s+/, '')) === 6 ? 'ipv6' : 'ipv4']: gw.replace(/^via\s+/, '') };
-      else warn(`host "${name}": default route "${gw}" is not an address and is dropped`, [...path, 'opts', 'defaultRoute']);
+      const fam = family(gw);
+      if (fam) node.gateway = { [fam === 6 ? 'ipv6' : 'ipv4']: gw };
+      else warn(`host "${raw}": default route "${gw}" is not an address and is dropped`, [...path, 'opts', 'defaultRoute']);
     }
-    const ip = str(opts.ip);
+    const ip = str(opts.ip)?.trim();
     if (ip) {
-      const cidr = ip.includes('/') ? ip : `${ip}/${basePrefix}`;
-      if (canonicalCidr(cidr)) hostIp.set(name, cidr);
-      else warn(`host "${name}": address "${ip}" is not valid and is dropped`, [...path, 'opts', 'ip']);
+      // Mininet's setIP gives an address written without "/" the prefix length 8.
+      const cidr = ip.includes('/') ? ip : `${ip}/${MININET_DEFAULT_PREFIX}`;
+      if (netParse(cidr) && cidr.split('/')[1] !== '') hostIp.set(raw, cidr);
+      else warn(`host "${raw}": address "${ip}" is not valid and is dropped`, [...path, 'opts', 'ip']);
+    } else {
+      const num = Number(opts.nodeNum ?? number);
+      const addr = ipAdd(num, net.prefixLen, net.base);
+      if (addr) hostIp.set(raw, `${addr}/${MININET_DEFAULT_PREFIX}`);
+      else warn(`host "${raw}": number ${str(opts.nodeNum ?? number)} does not fit in ipBase ${str(app.ipBase) ?? '10.0.0.0/8'} (Mininet stops with "Not enough IP addresses in the subnet"); it gets no address`, [...path, 'opts'], 'miniedit-invalid');
     }
-    const dropped = Object.keys(opts).filter((k) => !QUIET.has(k) && opts[k] !== '' && !(Array.isArray(opts[k]) && (opts[k] as unknown[]).length === 0));
-    if (dropped.length) {
-      warn(`host "${name}": ${dropped.map((k) => `"${k}"`).join(', ')} dropped`, [...path, 'opts']);
-      if (typeof opts.startCommand === 'string') node.notes = `MiniEdit start command: ${opts.startCommand}`;
-    }
-    addNode(node, path, 0);
+    const lost = dropped(opts, path, `host "${raw}"`);
+    const cmds = ['startCommand', 'stopCommand'].filter((k) => lost.includes(k)).map((k) => `MiniEdit ${k}: ${str(opts[k])}`);
+    if (cmds.length) node.notes = cmds.join('\n');
+    addNode(raw, node, path, 0);
   });
   (Array.isArray(doc.switches) ? doc.switches : []).forEach((s, i) => {
     const path: DocPath = ['switches', i];
     const opts = isObject(s) && isObject(s.opts) ? s.opts : {};
-    const name = str(opts.hostname);
-    if (!name) return void warn('a switch without a hostname is skipped', path, 'miniedit-invalid');
+    const number = isObject(s) ? str(s.number) : undefined;
     const type = str(opts.switchType) ?? 'default';
+    const raw = str(opts.hostname) ?? (number ? `${type === 'legacyRouter' ? 'r' : 's'}${number}` : undefined);
+    if (!raw) return void warn('a switch without a hostname or number is skipped', path, 'miniedit-invalid');
+    const name = nameFor(raw, path);
     const pos = isObject(s) ? position(s) : {};
-    if (type === 'legacyRouter') return addNode({ id: idOf(name), name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos }, path, 0);
-    if (type !== 'legacySwitch') warn(`switch "${name}" (${type}) is an OpenFlow switch in Mininet; it becomes a learning Linux bridge`, [...path, 'opts'], 'miniedit-kind');
-    addNode({ id: idOf(name), name, kind: 'bridge', stp: opts.stp === true || opts.stp === '1', vlanFiltering: false, addresses: [], ...pos }, path, 1);
+    dropped(opts, path, `${type === 'legacyRouter' ? 'router' : 'switch'} "${raw}"`);
+    if (type === 'legacyRouter') return addNode(raw, { id: idOf(name), name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos }, path, 0);
+    if (type !== 'legacySwitch') {
+      const ctrls = Array.isArray(opts.controllers) ? opts.controllers.map(String) : [];
+      const learning = ctrls.length > 0 && ctrls.every((c) => LEARNING.has(controllerType.get(c) ?? 'ref'));
+      if (!learning) warn(`switch "${raw}" (${type}) is an OpenFlow switch ${ctrls.length ? `driven by ${ctrls.join(', ')}` : 'without a controller'} in Mininet; it becomes a learning Linux bridge`, [...path, 'opts'], 'miniedit-kind');
+    }
+    addNode(raw, { id: idOf(name), name, kind: 'bridge', stp: opts.stp === true || opts.stp === '1' || opts.stp === 1, vlanFiltering: false, addresses: [], ...pos }, path, 1);
   });
 
   const links: Link[] = [];
   const linkSrc: number[] = [];
-  const rootIfnames = new Set<string>();
+  const rootIfnames = new Set<string>(nodes.filter((n) => n.kind === 'bridge').map((n) => n.name));
   (Array.isArray(doc.links) ? doc.links : []).forEach((l, i) => {
     const path: DocPath = ['links', i];
-    if (!isObject(l)) return;
+    if (!isObject(l)) return void error(`link ${i + 1} should be an object with "src" and "dest"`, path);
     const src = str(l.src);
     const dest = str(l.dest);
-    const missing = [src, dest].find((n) => n === undefined || !srcPath.has(n));
-    if (missing !== undefined || !src || !dest) {
-      problems.push(sourceProblem('error', 'miniedit-invalid', `link ${i + 1} names a node "${missing ?? ''}" that is not in the file`, at(path), [...path]));
-      return;
-    }
-    const opts = isObject(l.opts) ? l.opts : {};
-    const netem: Netem = {};
-    const delay = ms(opts.delay);
-    const jitter = ms(opts.jitter);
-    if (delay !== undefined && delay > 0) netem.delayMs = delay;
-    if (jitter !== undefined && jitter > 0) netem.jitterMs = jitter;
-    if (Number(opts.loss) > 0) netem.lossPercent = Math.min(100, Number(opts.loss));
-    if (Number(opts.bw) > 0) netem.rateKbit = Math.round(Number(opts.bw) * 1000);
-    const extra = Object.keys(opts).filter((k) => !['delay', 'jitter', 'loss', 'bw'].includes(k));
-    if (extra.length) warn(`link ${src}–${dest}: options ${extra.map((k) => `"${k}"`).join(', ')} dropped`, [...path, 'opts']);
-    const end = (name: string): LinkEnd => {
-      const n = ifCount.get(name)!;
-      ifCount.set(name, n + 1);
-      const node = nodes.find((x) => x.name === name)!;
-      const base = `${name}-eth${n}`;
-      const ifname = node.kind === 'bridge' ? uniqueIfname(base, rootIfnames) : base;
-      const first = node.kind === 'namespace' && n === 0 && hostIp.has(name);
-      return { node: node.id, ifname, addresses: first ? [hostIp.get(name)!] : [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+    const missing = [src, dest].find((n) => n === undefined || !byName.has(n));
+    if (missing !== undefined || !src || !dest) return void error(`link ${i + 1} names a node "${missing ?? ''}" that is not in the file`, path);
+    const netem: Netem = linkNetem(isObject(l.opts) ? l.opts : {}, `link ${src}–${dest}`, (m, k) => warn(m, k ? [...path, 'opts', k] : [...path, 'opts']));
+    const end = (raw: string): LinkEnd => {
+      const n = ifCount.get(raw)!;
+      ifCount.set(raw, n + 1);
+      const node = byName.get(raw)!;
+      const base = `${node.name}-eth${n}`;
+      // Ports of root bridges share the host's namespace: keep them unique and within 15 bytes.
+      const ifname = node.kind === 'bridge' ? uniqueIfname(base, rootIfnames) : uniqueIfname(base, new Set());
+      const first = node.kind === 'namespace' && n === 0 && hostIp.has(raw);
+      return { node: node.id, ifname, addresses: first ? [hostIp.get(raw)!] : [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
     };
     links.push({ id: `link${links.length + 1}`, a: end(src), b: end(dest) });
     linkSrc.push(i);
   });
-  for (const [name, ip] of hostIp) {
-    if (ifCount.get(name) === 0) warn(`host "${name}": address ${ip} dropped: the host has no link`, srcPath.get(name)!);
+  for (const [raw, ip] of hostIp) {
+    if (ifCount.get(raw) === 0) warn(`host "${raw}": address ${ip} dropped: the host has no link`, srcPath.get(raw)!);
   }
-  const draft = withPositions({ version: 1, name: sanitizeLabName(labName ?? fileName.replace(/^.*[\\/]/, '').replace(/\.(mn|json)$/i, '')), nodes, links });
-  return finishImport(draft, problems, (path) => {
-    if (path[0] === 'nodes' && typeof path[1] === 'number') return at(srcPath.get(nodes[path[1]]?.name ?? '') ?? []);
-    if (path[0] === 'links' && typeof path[1] === 'number') return at(['links', linkSrc[path[1]] ?? 0]);
+  const name = labName !== undefined ? sanitizeLabName(labName) : labNameFromPath(fileName, 'miniedit-lab');
+  const draft = withPositions({ version: 1, name, nodes, links });
+  const nodeSrc = nodes.map((n) => [...srcPath.entries()].find(([raw]) => byName.get(raw) === n)?.[1]);
+  return finishImport(draft, problems, (p) => {
+    if (p[0] === 'nodes' && typeof p[1] === 'number') return at(nodeSrc[p[1]] ?? []);
+    if (p[0] === 'links' && typeof p[1] === 'number') return at(['links', linkSrc[p[1]] ?? 0]);
     return at([]);
   });
 }

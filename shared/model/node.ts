@@ -6,12 +6,26 @@
 import { z } from 'zod';
 import { Cidr, Gateway, Id, KernelName, Position, Route, Sysctls } from './common';
 
+/**
+ * Where an imported node came from: its kind and container image in the
+ * other tool (containerlab, Kathará, CORE). netplumb runs a namespace either
+ * way; the containerlab export writes them back so a round trip keeps them.
+ */
+export const NodeOrigin = z
+  .object({
+    kind: z.string().optional().describe("the node's kind in the tool it was imported from (e.g. containerlab nokia_srlinux)"),
+    image: z.string().optional().describe('its container image there (e.g. ghcr.io/nokia/srlinux:24.10)'),
+  })
+  .strict();
+export type NodeOrigin = z.infer<typeof NodeOrigin>;
+
 const NodeBase = {
   id: Id.describe('stable identifier used by links; defaults to name'),
   name: z.string().describe('kernel name: the namespace name or the bridge interface name'),
   label: z.string().optional().describe('text shown on the canvas instead of the name'),
   position: Position.optional().describe('canvas position (ignored by the kernel side)'),
   notes: z.string().optional().describe('free text'),
+  origin: NodeOrigin.optional().describe('kind and image in the tool the node was imported from; kept for export'),
 };
 
 /** Namespaces and routers can hold routes, a default gateway and sysctls. */

@@ -1,0 +1,50 @@
+/**
+ * The files of a Kathará lab beside its lab.conf, read for `netplumb import`:
+ * `<machine>.startup` and `shared.startup`, `lab.ext`, and the file lists of
+ * the machine folders (`r1/etc/frr/frr.conf`) that Kathará copies into the
+ * machines, so the importer can name what it cannot carry over.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** What lives beside a lab.conf. */
+export interface KatharaFiles {
+  startups: Record<string, string>;
+  labExt?: string;
+  machineFiles: Record<string, string[]>;
+}
+
+/** Files under `dir`, relative to it, sorted; at most `limit`. */
+function listFiles(dir: string, limit = 50): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (out.length >= limit) return;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Reads the startup files, lab.ext and machine folders of the lab whose lab.conf text is `labConf`, in folder `dir`. */
+export function readKatharaFiles(dir: string, labConf: string): KatharaFiles {
+  const machines = new Set([...labConf.matchAll(/^\s*([A-Za-z0-9_.-]+)\[/gm)].map((m) => m[1]));
+  const startups: Record<string, string> = {};
+  const machineFiles: Record<string, string[]> = {};
+  for (const m of [...machines, 'shared']) {
+    const p = join(dir, `${m}.startup`);
+    if (existsSync(p)) startups[m] = readFileSync(p, 'utf8');
+    const folder = join(dir, m);
+    if (existsSync(folder) && statSync(folder).isDirectory()) machineFiles[m] = listFiles(folder);
+  }
+  // Startup files of machines lab.conf does not name are reported by the importer.
+  for (const f of readdirSync(dir)) {
+    const m = /^(.+)\.startup$/.exec(f);
+    if (m && !(m[1] in startups)) startups[m[1]] = readFileSync(join(dir, f), 'utf8');
+  }
+  const ext = join(dir, 'lab.ext');
+  return { startups, machineFiles, ...(existsSync(ext) ? { labExt: readFileSync(ext, 'utf8') } : {}) };
+}

@@ -1,0 +1,96 @@
+/**
+ * Names for imported labs: the lab name from the file and its folder (so two
+ * imported files never share a lab), kernel names cleaned to the characters
+ * netplumb accepts (letters, digits, "-", "_", "."), and interface names that
+ * fit the kernel's 15 bytes and stay unique.
+ */
+import { IFNAME_MAX_BYTES } from '../model';
+
+/** Longest lab name the validator accepts. */
+const LAB_MAX = 32;
+
+const encoder = new TextEncoder();
+const bytes = (s: string) => encoder.encode(s).length;
+
+/** Truncates to a byte budget without splitting a character. */
+export function fitBytes(s: string, max: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (bytes(out + ch) > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** A short stable hash (FNV-1a, base 36) used to keep shortened names distinct. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of s) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36).padStart(4, '0').slice(-4);
+}
+
+/** Lowercase, allowed characters only, at most 32: what the validator accepts as a lab name. */
+export function sanitizeLabName(s: string): string {
+  const clean = s.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '');
+  if (clean.length <= LAB_MAX) return clean || 'imported-lab';
+  // Shortened names keep a hash of the whole name, so two long names stay apart.
+  return `${clean.slice(0, LAB_MAX - 5).replace(/[-._]+$/, '')}-${shortHash(clean)}`;
+}
+
+/** File endings the importers read, longest first. */
+const ENDINGS = /(\.clab\.ya?ml|\.ya?ml|\.json|\.mn|\.xml|\.imn|\.conf)$/i;
+
+/**
+ * The lab name for an imported file: its folder and its base name
+ * (`tutorial1/scenario.xml` → `tutorial1-scenario`). A Kathará `lab.conf`
+ * is named by its folder alone (`02-add-one-router/lab.conf` →
+ * `02-add-one-router`), as Kathará itself identifies a lab by its directory.
+ * The folder is left out when the base name already starts with it
+ * (`srl02/srl02.clab.yml` → `srl02`). `fallback` names a file without a path.
+ */
+export function labNameFromPath(path: string | undefined, fallback: string): string {
+  const parts = (path ?? '').split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  const file = parts.pop() ?? '';
+  const folder = sanitizeLabName(parts.pop() ?? '');
+  const base = /^lab\.conf$/i.test(file) ? '' : sanitizeLabName(file.replace(ENDINGS, ''));
+  const hasFolder = folder !== 'imported-lab';
+  const hasBase = base !== '' && base !== 'imported-lab';
+  if (!hasBase) return hasFolder ? folder : sanitizeLabName(fallback);
+  if (!hasFolder || base === folder || base.startsWith(`${folder}-`) || base.startsWith(`${folder}.`) || base.startsWith(`${folder}_`)) return base;
+  return sanitizeLabName(`${folder}-${base}`);
+}
+
+/** True when `s` uses only the characters netplumb allows in kernel names and does not start with "-". */
+export function isCleanName(s: string): boolean {
+  return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(s);
+}
+
+/** `s` with every character netplumb does not allow in kernel names replaced by "_". */
+export function cleanName(s: string): string {
+  const out = s.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^-/, '_');
+  return out === '' || out === '.' || out === '..' ? '_' : out;
+}
+
+/** Makes a unique interface name from `base` (cleaned, ≤ 15 bytes) among `used`, and records it. */
+export function uniqueIfname(base: string, used: Set<string>): string {
+  const clean = cleanName(base);
+  let name = fitBytes(clean, IFNAME_MAX_BYTES);
+  for (let i = 2; used.has(name); i++) name = fitBytes(clean, IFNAME_MAX_BYTES - String(i).length - 1) + '-' + i;
+  used.add(name);
+  return name;
+}
+
+/** Hands out unique node ids (netplumb id rules) for names that may hold any characters. */
+export function idMaker(): (name: string) => string {
+  const ids = new Set<string>();
+  return (name: string) => {
+    const base = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'node';
+    let id = base;
+    for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
+    ids.add(id);
+    return id;
+  };
+}
