@@ -83,16 +83,19 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
   const byName = new Map<string, TopoNode>();
   const idOf = idMaker();
   const nodeSrc: DocPath[] = [];
-  const dropped = new Map<string, { path: DocPath; text: string; nodes: string[] }>();
+  const dropped = new Map<string, { path: DocPath; text: string; kind?: string; nodes: string[] }>();
   const lineSrc = new Map<string, { text: string; path: DocPath }[]>();
   const add = (n: TopoNode, src: DocPath, res?: ResolvedNode) => {
     nodes.push(n);
     nodeSrc.push(src);
     byName.set(res?.name ?? n.name, n);
   };
-  const kernelName = (name: string, path: DocPath, what: string) => {
+  const taken = new Set([...resolved.keys()].filter(isCleanName));
+  const kernelName = (name: string, path: DocPath, what: string, unique = false) => {
     if (isCleanName(name)) return name;
-    const clean = cleanName(name);
+    let clean = cleanName(name);
+    for (let i = 2; unique && taken.has(clean); i++) clean = `${cleanName(name)}-${i}`;
+    taken.add(clean);
     warn(`${what} "${name}" is called "${clean}" in netplumb: kernel names use letters, digits, "-", "_" and "." only`, path, 'clab-renamed');
     return clean;
   };
@@ -117,7 +120,7 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
     // Plain linux nodes without an image need no origin: export writes linux with its default image.
     // (netplumb's own export writes DEFAULT_CLAB_IMAGE on plain nodes: that is no origin either.)
     const origin = res.kind !== 'linux' || (image && image !== DEFAULT_CLAB_IMAGE) ? { origin: { kind: res.kind, ...(image ? { image } : {}) } } : {};
-    const name = kernelName(res.name, here, 'node');
+    const name = kernelName(res.name, here, 'node', true);
     if (res.kind === 'bridge' || res.kind === 'ovs-bridge') {
       if (res.kind === 'ovs-bridge') warn(`node "${res.name}": an Open vSwitch bridge becomes a Linux bridge`, res.from.kind ?? here, 'clab-kind');
       if (res.exec.length) warn(`node "${res.name}": exec lines of a bridge are dropped`, res.exec[0].path);
@@ -136,6 +139,13 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
       lineSrc.set(target, [...(lineSrc.get(target) ?? []), ...res.exec]);
       continue;
     }
+    if (res.kind !== 'linux') {
+      const path = res.from.kind ?? here;
+      const key = JSON.stringify(['kind', ...path]);
+      const entry = dropped.get(key) ?? { path, text: '', kind: res.kind, nodes: [] };
+      entry.nodes.push(res.name);
+      dropped.set(key, entry);
+    }
     lineSrc.set(res.name, [...res.sysctls.map((s) => ({ text: `sysctl -w ${s.key}=${s.value}`, path: s.path })), ...res.exec, ...(lineSrc.get(res.name) ?? [])]);
     add({ id: idOf(res.name), name, kind: 'namespace', routes: [], ...origin, ...extra }, here, res);
   }
@@ -153,7 +163,8 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
   }
   for (const d of dropped.values()) {
     const who = d.nodes.length === 1 && d.path[2] === 'nodes' ? `node "${d.nodes[0]}"` : `node${d.nodes.length > 1 ? 's' : ''} ${d.nodes.map((n) => `"${n}"`).join(', ')}`;
-    warn(`containerlab setting "${d.text}" has no netplumb equivalent and is dropped (${who})`, d.path);
+    if (d.kind !== undefined) warn(`kind "${d.kind}" is a system netplumb does not run: ${who} ${d.nodes.length > 1 ? 'become plain namespaces' : 'becomes a plain namespace'} (kind and image are kept for a containerlab export); its own configuration and routing are not imported`, d.path, 'clab-kind');
+    else warn(`containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`, d.path);
   }
 
   const links: Link[] = [];
@@ -194,7 +205,7 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
 
   for (const [name, cfg] of configs) {
     for (const [ifname, iface] of cfg.ifaces) {
-      if (used.get(name)?.has(ifname) || ifname === 'lo') continue;
+      if (used.get(name)?.has(ifname)) continue;
       if (iface.addresses.length === 0 && iface.mtu === undefined && iface.mac === undefined && iface.up !== false) continue;
       const node = byName.get(name)!;
       const what = iface.addresses.length ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}` : 'settings';
