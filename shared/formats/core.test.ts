@@ -14,7 +14,9 @@ describe('CORE import', () => {
     const r = fromCore(SCENARIO);
     const t = r.topology!;
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(t.name).toBe('office');
+    // named after the file and its folder, never after CORE's temporary session directory
+    expect(t.name).toBe('scenario');
+    expect(fromCore(SCENARIO, '/home/u/core/tutorial1/scenario.xml').topology!.name).toBe('tutorial1-scenario');
     expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:n1', 'namespace:n2', 'router:r4', 'namespace:d5', 'bridge:sw1']);
     expect(t.nodes[4].position).toEqual({ x: 300, y: 200 });
     expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual(['n1:eth0-sw1:sw1-p0', 'n2:eth0-sw1:sw1-p1', 'r4:eth0-sw1:sw1-p2', 'r4:eth1-d5:eth0']);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromKathara, uniqueIfname } from './kathara';
-import type { Route } from '../model';
+import type { NetnsNode, Route } from '../model';
+import { readKatharaFiles } from '../../electron/cli/kathara-files';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'kathara', 'office');
 /** A Kathará lab written for these tests: two LANs, a router, Netkit-era and modern startup lines. */
@@ -18,12 +19,13 @@ describe('Kathará import', () => {
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(t.name).toBe('two-lans');
     expect(t.description).toBe('two LANs joined by r1');
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['bridge:cd-A', 'bridge:cd-B', 'namespace:pc1', 'namespace:pc2', 'router:r1']);
+    // Kathará turns IPv4 forwarding on in every machine
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['bridge:cd-A', 'bridge:cd-B', 'router:pc1', 'router:pc2', 'router:r1']);
     const node = (n: string) => t.nodes.find((x) => x.name === n) as { gateway?: unknown; routes: Route[]; notes?: string };
     expect(node('pc1').gateway).toEqual({ ipv4: '192.168.1.1' });
     expect(node('pc2').gateway).toEqual({ ipv4: '192.168.2.1' });
     expect(node('r1').routes).toEqual([{ to: '10.0.0.0/8', via: '192.168.2.254', dev: 'eth1' }]);
-    expect(node('r1').notes).toContain('kathara/frr');
+    expect(t.nodes.find((x) => x.name === 'r1')!.origin).toEqual({ kind: 'kathara', image: 'kathara/frr' });
     const ends = t.links.map((l) => `${l.a.node}:${l.a.ifname}[${l.a.addresses.join(',')}] -> ${l.b.node}:${l.b.ifname}`);
     expect(ends).toEqual([
       'pc1:eth0[192.168.1.10/24] -> cd-A:pc1-eth0',
@@ -38,7 +40,7 @@ describe('Kathará import', () => {
     const r = fromKathara(LAB_CONF, { startups: { ...STARTUPS, ghost: 'true\n' } });
     const w = (s: string) => r.problems.find((p) => p.message.includes(s));
     const lineOf = (needle: string) => LAB_CONF.split('\n').findIndex((l) => l.includes(needle)) + 1;
-    expect(w('mem=256m')).toMatchObject({ severity: 'warning', line: lineOf('r1[mem]') });
+    expect(w('mem="256m"')).toMatchObject({ severity: 'warning', line: lineOf('r1[mem]') });
     expect(w('junk')).toMatchObject({ line: lineOf('junk') });
     expect(w('/etc/init.d/apache2 start')).toMatchObject({ file: 'pc2.startup', line: 3 });
     expect(w('/etc/init.d/frr start')).toMatchObject({ file: 'r1.startup', line: 4 });
@@ -56,7 +58,7 @@ describe('Kathará import', () => {
   });
 
   it('an empty lab.conf is a located error', () => {
-    expect(fromKathara('# nothing\n').problems).toMatchObject([{ severity: 'error', line: 1 }]);
+    expect(fromKathara('# nothing\n').problems).toMatchObject([{ severity: 'error', line: 1, message: expect.stringContaining('this is not a lab.conf') }]);
   });
 
   it('never throws; every problem is located (random and mutated input)', () => {
@@ -87,8 +89,79 @@ describe('Kathará shared.startup', () => {
     const r = fromKathara('a[0]=X\nb[0]=X\n', {
       startups: { shared: 'sysctl -w net.ipv4.conf.all.rp_filter=0\necho hello\n', a: 'ip addr add 10.7.0.1/24 dev eth0\n' },
     });
-    for (const n of r.topology!.nodes.filter((x) => x.kind === 'namespace')) expect((n as { sysctls?: unknown }).sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 0 });
+    for (const n of r.topology!.nodes.filter((x) => x.kind === 'router')) expect((n as { sysctls?: unknown }).sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 0 });
+    // once, at its own line, although it runs on both machines
     expect(r.problems.filter((p) => p.message.includes('echo hello'))).toMatchObject([{ file: 'shared.startup', line: 2 }]);
     expect(r.topology!.links[0].a.addresses).toEqual(['10.7.0.1/24']);
+  });
+});
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'kathara');
+/** Imports a Kathará fixture folder the way `netplumb import` does (startup files, lab.ext, machine folders). */
+function importLab(name: string) {
+  const dir = join(FIX, name);
+  const conf = readFileSync(join(dir, 'lab.conf'), 'utf8');
+  return fromKathara(conf, { fileName: join(dir, 'lab.conf'), ...readKatharaFiles(dir, conf) });
+}
+
+describe('Kathará labs with Kathará semantics', () => {
+  it('every machine forwards unless something turns it off, so a two-router lab routes', () => {
+    const r = importLab('02-two-routers');
+    expect(r.problems).toEqual([]);
+    const t = r.topology!;
+    expect(t.name).toBe('02-two-routers');
+    const kind = Object.fromEntries(t.nodes.map((n) => [n.name, n.kind]));
+    expect(kind).toMatchObject({ pc1: 'router', r1: 'router', r2: 'router', pc2: 'router', 'cd-lana': 'bridge', 'cd-transit': 'bridge', 'cd-lanb': 'bridge' });
+    const end = (node: string, ifname: string) => t.links.flatMap((l) => [l.a, l.b]).find((e) => e.node === node && e.ifname === ifname)!;
+    expect(end('r1', 'eth1').addresses).toEqual(['10.10.99.1/30']);
+    expect(end('pc2', 'eth0').addresses).toEqual(['10.10.2.10/24']);
+    const r2 = t.nodes.find((n) => n.name === 'r2') as NetnsNode;
+    expect(r2.routes).toEqual([{ to: '10.10.1.0/24', via: '10.10.99.1', dev: 'eth0' }]);
+    expect((t.nodes.find((n) => n.name === 'pc2') as NetnsNode).gateway).toEqual({ ipv4: '10.10.2.1' });
+  });
+
+  it('reads options, shared.startup, exec, lab.ext and machine folders, and names each loss at its file:line', () => {
+    const r = importLab('campus-ext');
+    const t = r.topology!;
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    // the folder names the lab, not LAB_NAME: two labs called "campus" must not share a lab
+    expect(t.name).toBe('campus-ext');
+    const n = (name: string) => t.nodes.find((x) => x.name === name) as NetnsNode & { ipv6Forwarding?: boolean };
+    expect(n('r1')).toMatchObject({ kind: 'router', ipv6Forwarding: true, origin: { image: 'kathara/frr' } });
+    expect(n('ws')).toMatchObject({ kind: 'router', ipv6Forwarding: false, origin: { image: 'kathara/base:latest' } });
+    // srv[sysctl] turns forwarding off; its exec option adds a route after the startup file
+    expect(n('srv')).toMatchObject({ kind: 'namespace', gateway: { ipv4: '10.20.2.1' }, routes: [{ to: '172.16.0.0/12', via: '10.20.2.1' }] });
+    // shared.startup's sysctl reaches every machine
+    for (const m of ['r1', 'srv', 'ws']) expect(n(m).sysctls).toMatchObject({ 'net.ipv4.conf.all.rp_filter': 0 });
+    const r1e1 = t.links.find((l) => l.a.node === 'r1' && l.a.ifname === 'eth1')!.a;
+    expect(r1e1).toMatchObject({ mac: '02:00:00:00:01:01', addresses: ['10.20.2.1/24'] });
+    expect(t.links.find((l) => l.a.node === 'r1' && l.a.ifname === 'eth0')!.a.addresses).toEqual(['10.20.1.1/24', '2001:db8:20::1/64']);
+
+    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => `${p.file ?? 'lab.conf'}:${p.line}`);
+    const conf = readFileSync(join(FIX, 'campus-ext', 'lab.conf'), 'utf8').split('\n');
+    const lineOf = (s: string) => conf.findIndex((l) => l.includes(s)) + 1;
+    expect(at('resolv.conf')).toEqual(['shared.startup:2']);
+    expect(at('systemctl start frr')).toEqual(['r1.startup:5']);
+    expect(at('10.255.0.1/32')).toEqual(['r1.startup:4']);
+    expect(at('enp9s0')).toEqual(['lab.ext:2']);
+    expect(at('etc/frr/frr.conf')).toEqual(['r1/etc/frr/daemons:1']);
+    expect(at('mem="128m"')).toEqual([`lab.conf:${lineOf('ws[mem]')}`]);
+    expect(at('replaces image="kathara/base"')).toEqual([`lab.conf:${lineOf('ws[image]="kathara/base:latest"')}`]);
+    // defaults are not losses
+    for (const quiet of ['ipv6', 'bridged', 'num_terms']) expect(at(quiet)).toEqual([]);
+  });
+
+  it('refuses a second definition of an interface, as Kathará does, at its line', () => {
+    const r = fromKathara('a[0]="X"\nb[0]="X"\na[0]="Y"\n');
+    // the first definition is kept; the error makes `netplumb import` exit 1
+    expect(r.topology!.links.filter((l) => l.a.node === 'a')).toHaveLength(1);
+    expect(r.problems).toMatchObject([{ severity: 'error', line: 3, message: expect.stringContaining('already on collision domain "X" at line 1') }]);
+  });
+
+  it('says once that a file of another format is not a lab.conf', () => {
+    const xml = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'), 'utf8');
+    const r = fromKathara(xml);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ severity: 'error', message: expect.stringMatching(/^this is not a lab\.conf \(it looks like XML\)/) });
   });
 });
