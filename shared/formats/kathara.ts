@@ -95,8 +95,10 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const lines = [...optSysctls, ...shared, ...own, ...execs];
     const cfg = interpretLines(lines.map((l) => l.text));
     cfg.sysctls = { ...defaults, ...cfg.sysctls };
+    const notes: string[] = [];
     for (const u of cfg.unsupported) {
       const src = lines[u.index];
+      if (src.file !== 'shared.startup') notes.push(`${src.file ? 'startup' : 'lab.conf'}: ${u.line}`);
       const where = src.file ? `${src.file}:${src.line}` : `lab.conf line ${src.line}`;
       const what = src.file ? `"${u.line}"` : `option ${u.line.replace(/^sysctl -w /, 'sysctl=')}`;
       const code = src.file ? 'kathara-startup' : 'kathara-dropped';
@@ -105,6 +107,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const id = uniqueId(name);
     const node: NetnsNode = netnsNodeFrom(id, name, cfg);
     if (image) node.origin = { kind: 'kathara', image };
+    if (notes.length) node.notes = notes.join('\n');
     nodes.push(node);
     for (const [n, { cd, mac }] of [...mc.ifaces].sort((a, b) => a[0] - b[0])) {
       const ifname = `eth${n}`;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromMiniEdit } from './miniedit';
+import { ipAdd, ipv4Num, netParse, tcTimeMs } from './mininet-rules';
 
 /** A MiniEdit file as MiniEdit 2.x saves it (written for these tests). */
 const MN = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'miniedit', 'office.mn'), 'utf8');
@@ -24,6 +25,8 @@ describe('MiniEdit import', () => {
     ]);
     expect(t.links[0].a.addresses).toEqual(['10.0.0.1/8']);
     expect(t.links[1].a.addresses).toEqual(['10.0.0.2/24']);
+    // h3 has no ip: Mininet numbers it from ipBase by its host number
+    expect(t.links[4].b.addresses).toEqual(['10.0.0.3/8']);
     expect(t.links[1].a.netem).toEqual({ delayMs: 5, lossPercent: 1, rateKbit: 10000 });
     expect(t.links[1].b.netem).toEqual(t.links[1].a.netem);
   });
@@ -31,7 +34,9 @@ describe('MiniEdit import', () => {
   it('warns about each dropped thing at its place in the file', () => {
     const r = fromMiniEdit(MN, 'lab.mn');
     const msgs = r.problems.map((p) => p.message).join('\n');
-    for (const s of ['controller', 'netflow', '"startCommand"', '"s2" (ovs)', '"max_queue_size"']) expect(msgs).toContain(s);
+    for (const s of ['startCommand="python3 -m http.server"', 'max_queue_size=100']) expect(msgs).toContain(s);
+    // a learning controller (and the OVS switch it drives) and empty NetFlow/sFlow targets are defaults, not losses
+    for (const s of ['controller "c0"', '"s2"', 'NetFlow', 'sFlow']) expect(msgs).not.toContain(s);
     const q = r.problems.find((p) => p.message.includes('max_queue_size'))!;
     // at the link's "opts": { ... } object, the line just above the option
     const optionLine = MN.split('\n').findIndex((l) => l.includes('max_queue_size')) + 1;
@@ -59,10 +64,96 @@ describe('MiniEdit import', () => {
 });
 
 describe('MiniEdit names netplumb ids cannot hold', () => {
-  it('cleans ids, keeps names, and links by id', () => {
+  it('cleans names to the characters netplumb allows, says so, and links by id', () => {
     const mn = JSON.stringify({ hosts: [{ opts: { hostname: 'web 1', ip: '10.0.0.1' } }], switches: [{ opts: { hostname: 's1', switchType: 'legacySwitch' } }], links: [{ src: 'web 1', dest: 's1', opts: {} }] });
     const t = fromMiniEdit(mn, 'x.mn').topology!;
-    expect(t.nodes[0]).toMatchObject({ id: 'web_1', name: 'web 1' });
-    expect(t.links[0].a).toMatchObject({ node: 'web_1', ifname: 'web 1-eth0' });
+    expect(t.nodes[0]).toMatchObject({ id: 'web_1', name: 'web_1' });
+    expect(t.links[0].a).toMatchObject({ node: 'web_1', ifname: 'web_1-eth0' });
+    expect(fromMiniEdit(mn, 'x.mn').problems).toMatchObject([{ code: 'miniedit-renamed', message: expect.stringContaining('"web 1" is called "web_1"') }]);
+  });
+});
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'miniedit');
+const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
+
+describe('MiniEdit with Mininet semantics', () => {
+  it('numbers hosts without an ip from ipBase, so a pingall lab imports addressed and quiet', () => {
+    const r = fromMiniEdit(fixture('pingall-switches.mn'), '/labs/mininet/pingall-switches.mn');
+    expect(r.problems).toEqual([]);
+    const t = r.topology!;
+    expect(t.name).toBe('mininet-pingall-switches');
+    const addr = Object.fromEntries(t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.addresses.length).map((e) => [e.node, e.addresses]));
+    expect(addr).toEqual({ h1: ['10.0.0.1/8'], h2: ['10.0.0.2/8'], h3: ['10.0.0.3/8'], h4: ['10.0.0.44/8'] });
+    expect(t.nodes.filter((n) => n.kind === 'bridge').map((n) => n.name)).toEqual(['s1', 's2']);
+  });
+
+  it('reads delay as tc does, and drops what Mininet refuses, each with a located warning', () => {
+    const text = fixture('link-options.mn');
+    const r = fromMiniEdit(text, 'link-options.mn');
+    const t = r.topology!;
+    const byHost = (h: string) => t.links.find((l) => l.a.node === h)!.a;
+    // ipBase /24, but an address without "/" gets Mininet's /8
+    expect(byHost('h1').addresses).toEqual(['192.168.50.1/8']);
+    // "10" is 10 µs for tc; bw is in Mbit/s
+    expect(byHost('h1').netem).toEqual({ delayMs: 0.01, rateKbit: 5000 });
+    expect(byHost('h2').netem).toEqual({ delayMs: 2.5, jitterMs: 0.5, lossPercent: 3 });
+    // an unreadable delay makes tc refuse the netem command (loss too); bw 5000 is outside Mininet's 0..1000
+    expect(byHost('h3').netem).toBeUndefined();
+    // loss 250: Mininet reports a bad loss percentage and sets no delay either
+    expect(byHost('web_server').netem).toBeUndefined();
+    expect(t.nodes.find((n) => n.name === 'r1')).toMatchObject({ kind: 'router' });
+    expect(t.links.find((l) => l.b.node === 'r1')!.b.addresses).toEqual([]);
+    const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
+    expect(at('"ten ms"')).toEqual([lineOf('"ten ms"')]);
+    expect(at('bandwidth 5000')).toEqual([lineOf('"ten ms"')]);
+    expect(at('loss 250')).toEqual([lineOf('"loss": 250')]);
+    expect(at('max_queue_size=100')).toEqual([lineOf('"loss": 250')]);
+    expect(at('NetFlow export to 10.9.9.9:2055')).toHaveLength(1);
+    expect(at('controller "c0" (remote at 127.0.0.1:6653)')).toHaveLength(1);
+    expect(at('switch "s1" (default) is an OpenFlow switch driven by c0')).toHaveLength(1);
+    expect(at('vlanInterfaces=')).toEqual([lineOf('"hostname": "h3"')]);
+    expect(at('"web server" is called "web_server"')).toHaveLength(1);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('Mininet rules (properties)', () => {
+  it('ipAdd numbers host N inside any ipBase network, as mininet.util.ipAdd does', () => {
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), fc.integer({ min: 8, max: 30 }), fc.nat(), (base, prefixLen, n) => {
+        const size = 2 ** (32 - prefixLen);
+        const i = n % size;
+        const ip = ipAdd(i, prefixLen, base)!;
+        const num = ipv4Num(ip)!;
+        // same network as the base, host part = i
+        expect(Math.floor(num / size)).toBe(Math.floor(base / size));
+        expect(num % size).toBe(i);
+        expect(ipAdd(size, prefixLen, base)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('hosts 1..N without an ip get ipBase + N with prefix 8, for any base, prefix and host count', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.integer({ min: 8, max: 24 }), fc.integer({ min: 1, max: 12 }), (a, b, prefixLen, count) => {
+        const ipBase = `${a}.${b}.0.0/${prefixLen}`;
+        const hosts = Array.from({ length: count }, (_, i) => ({ number: String(i + 1), opts: { hostname: `h${i + 1}`, nodeNum: i + 1 } }));
+        const mn = JSON.stringify({ application: { ipBase }, hosts, switches: [{ number: '1', opts: { hostname: 's1', switchType: 'legacySwitch' } }], links: hosts.map((h) => ({ src: h.opts.hostname, dest: 's1', opts: {} })) });
+        const t = fromMiniEdit(mn, 'p.mn').topology!;
+        const base = netParse(ipBase)!;
+        t.links.forEach((l, i) => expect(l.a.addresses).toEqual([`${ipAdd(i + 1, prefixLen, base.base)}/8`]));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('any unitless, us, ms or s delay becomes the milliseconds tc would use', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.constantFrom(['', 0.001], ['us', 0.001], ['usec', 0.001], ['ms', 1], ['msec', 1], ['s', 1000], ['sec', 1000], ['MS', 1]), (n, [unit, factor]) => {
+        expect(tcTimeMs(`${n}${unit}`)).toBeCloseTo(n * (factor as number), 9);
+      }),
+    );
+    for (const bad of ['10 ms', 'ten', '10min', '', '-5ms']) expect(tcTimeMs(bad)).toBeUndefined();
   });
 });
