@@ -34,7 +34,9 @@ describe('CORE import', () => {
     expect(find('docker')).toMatchObject({ line: lineOf('name="d5"') });
     expect(find('2–9')).toMatchObject({ line: lineOf('node2="9"') });
     expect(find('session_hooks')).toBeDefined();
-    expect(find('DefaultRoute')).toBeDefined();
+    // DefaultRoute is computed as CORE computes it, so it is no loss
+    expect(find('DefaultRoute')).toBeUndefined();
+    expect(r.topology!.nodes.find((n) => n.name === 'n1')).toMatchObject({ gateway: { ipv4: '10.0.0.1', ipv6: '2001::1' } });
   });
 
   it('reports XML errors and non-scenarios with a position', () => {

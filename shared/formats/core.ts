@@ -11,7 +11,7 @@
  */
 import type { Link, LinkEnd, Netem, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
-import { canonicalCidr } from '../util/ip';
+import { canonicalCidr, formatIp, networkValue, parseCidr } from '../util/ip';
 import { finishImport, type ImportResult } from './import-result';
 import { cleanName, isCleanName, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { withPositions } from './layout';
@@ -36,6 +36,7 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
   }
 
   const nodes: TopoNode[] = [];
+  const defaultRoute = new Set<string>();
   const byCoreId = new Map<string, { node: TopoNode; el: XmlElement; ifs: number }>();
   const names = new Set<string>();
   const uniqueName = (n: string, el: XmlElement) => {
@@ -67,7 +68,7 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
       notes.push(`CORE services: ${other.join(', ')}`);
       warn(`device "${name}": services ${other.join(', ')} are not run by netplumb`, childNamed(dev, 'services') ?? dev);
     }
-    if (services.includes('DefaultRoute')) warn(`device "${name}": the DefaultRoute service's route is computed by CORE at run time; add a gateway in netplumb`, dev);
+    if (services.includes('DefaultRoute')) defaultRoute.add(name);
     const base = { id: name, name, routes: [], ...position(dev), ...(notes.length ? { notes: notes.join('\n') } : {}) };
     const node: TopoNode = router ? { ...base, kind: 'router', ipv6Forwarding: true } : { ...base, kind: 'namespace' };
     nodes.push(node);
@@ -135,6 +136,21 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
   }
   // CORE stores a session's temporary directory as the scenario name: the file and its folder name the lab.
   const name = labName !== undefined ? sanitizeLabName(labName) : labNameFromPath(fileName, 'core-scenario');
+  // CORE's DefaultRoute service routes via the first host address of each of the node's subnets
+  // (core/services/utility.py: "ip route add default via <min_addr>"); the first one of a family wins.
+  for (const n of nodes) {
+    if (!defaultRoute.has(n.name) || (n.kind !== 'namespace' && n.kind !== 'router')) continue;
+    const gw: { ipv4?: string; ipv6?: string } = {};
+    for (const e of links.flatMap((l) => [l.a, l.b]).filter((x) => x.node === n.id)) {
+      for (const a of e.addresses) {
+        const c = parseCidr(a);
+        const fam = c?.family === 6 ? 'ipv6' : 'ipv4';
+        if (!c || gw[fam] !== undefined || c.prefix >= (c.family === 4 ? 31 : 127)) continue;
+        gw[fam] = formatIp({ family: c.family, value: networkValue(c) + 1n });
+      }
+    }
+    if (gw.ipv4 || gw.ipv6) n.gateway = gw;
+  }
   const draft = withPositions({ version: 1, name, nodes, links });
   const elOfNode = new Map([...byCoreId.values()].map((v) => [v.node.id, v.el]));
   return finishImport(draft, problems, (path) => {
