@@ -100,7 +100,9 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
     const ifEls = [childNamed(l, 'iface1') ?? childNamed(l, 'interface_one'), childNamed(l, 'iface2') ?? childNamed(l, 'interface_two')];
     const ends = ids.map((id) => (id === undefined ? undefined : byCoreId.get(id)));
     if (ends.some((e) => !e)) {
-      warn(`link ${ids.join('–')} touches a node that is not imported; it is dropped`, l);
+      // Name the addresses that go with it: they are on no other link.
+      const lostAddrs = ifEls.flatMap((el) => (el ? (['ip4', 'ip6'] as const).filter((f) => el.attrs[f]).map((f) => `${el.attrs[f]}/${el.attrs[`${f}_mask`] ?? ''}`) : []));
+      warn(`link ${ids.join('–')} touches a node that is not imported; it is dropped${lostAddrs.length ? ` with its address${lostAddrs.length > 1 ? 'es' : ''} ${lostAddrs.join(', ')}` : ''}`, l);
       continue;
     }
     const opts = childNamed(l, 'options');
