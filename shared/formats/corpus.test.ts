@@ -129,7 +129,10 @@ function modelAddresses(t: Topology): Set<string> {
   for (const n of t.nodes) {
     if (n.kind === 'bridge') n.addresses.forEach(add);
     if (!isNetnsNode(n)) continue;
-    for (const r of n.routes) (add(r.to), add(r.via));
+    for (const r of n.routes) {
+      add(r.to);
+      add(r.via);
+    }
     add(n.gateway?.ipv4);
     add(n.gateway?.ipv6);
   }
