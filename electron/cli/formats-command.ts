@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkPrefix, FORMATS, formatById, formatForFile, prefixTopology, serializeTopology } from '../../shared/formats';
 import type { Problem } from '../../shared/validate/problem';
+import { listNetns } from '../kernel/netns';
 import { readKatharaFiles } from './kathara-files';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
@@ -62,6 +63,10 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     if (hasErrors(p.problems)) return 1;
     topology = p.topology;
   }
+  // Read-only look at the host: namespaces the lab would take that already exist (another lab's h1…).
+  const taken = new Set(await listNetns());
+  const clash = topology.nodes.filter((n) => (n.kind === 'namespace' || n.kind === 'router') && taken.has(n.name)).map((n) => n.name);
+  if (clash.length) err(`note: namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? ', …' : ''} already exist${clash.length > 1 ? '' : 's'} on this host; to run this lab beside them, import with --prefix (e.g. --prefix ${topology.name.slice(0, 6).replace(/[^a-z0-9]/g, '')}-)`);
   const out = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
   write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
   if (out) err(`lab "${topology.name}" written to ${out}`);

@@ -57,6 +57,9 @@ describe.skipIf(!isRoot())(`imported labs on the real kernel${isRoot() ? '' : ` 
     try {
       const a = await cli('apply', out, '--quiet');
       expect(a.exitCode, a.stderr).toBe(0);
+      // importing it again with the same prefix would take the same namespaces: the import says so
+      const again = await cli('import', source, '--prefix', lab.p);
+      expect(again.stderr).toMatch(/already exists? on this host; to run this lab beside them, import with --prefix/);
       for (const [from, to] of pings) {
         const p = await cli('ping', name, from, to, '--count', '2');
         expect(p.exitCode, `${from} -> ${to}: ${p.stdout}${p.stderr}`).toBe(0);

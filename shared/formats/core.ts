@@ -131,7 +131,10 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
         return { node: e.node.id, ifname: uniqueIfname(`${e.node.name}-p${n}`, rootIfnames), addresses: [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
       }
       const mac = ifel?.attrs.mac?.toLowerCase();
-      return { node: e.node.id, ifname: ifel?.attrs.name ?? `eth${n}`, addresses, up: true, ...(mac ? { mac } : {}), ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+      const raw = ifel?.attrs.name ?? `eth${n}`;
+      const ifname = isCleanName(raw) ? raw : cleanName(raw);
+      if (ifname !== raw) warn(`interface "${raw}" of "${e.node.name}" is called "${ifname}": netplumb names use letters, digits, "-", "_" and "." only`, ifel ?? l, 'core-renamed');
+      return { node: e.node.id, ifname, addresses, up: true, ...(mac ? { mac } : {}), ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
     };
     links.push({ id: `link${links.length + 1}`, a: end(0), b: end(1) });
     linkEls.push(l);
