@@ -9,7 +9,8 @@ Writes the lab in FILE in another format (to OUT, or to standard output).
 FORMAT is one of:
 ${list('export')}
 
-  --image IMAGE   containerlab: the image of the linux nodes (default alpine)
+  --image IMAGE   containerlab: the image of linux nodes that keep none from an
+                  import (default alpine:3.20); imported kinds and images are kept
 
 "--to sh" writes a bash script (./lab.sh up|down|status) that builds the lab
 with iproute2 alone and carries netplumb's ownership marks.`;

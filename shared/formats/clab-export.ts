@@ -15,7 +15,7 @@ import { formatIpCommand } from './ip-commands';
 
 /** Options of the containerlab export. */
 export interface ClabExportOptions {
-  /** Container image of the linux nodes (default alpine:3.20, which has iproute2's `ip` via busybox). */
+  /** Container image of nodes without an imported one (default alpine:3.20, which has iproute2's `ip` via busybox). */
   image?: string;
 }
 
