@@ -210,7 +210,7 @@ export function fromClab(text: string, fileName?: string, opts: { labName?: stri
       const node = byName.get(name)!;
       const what = iface.addresses.length ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}` : 'settings';
       node.notes = [node.notes, `interface ${ifname} (not on any link): ${what}`].filter(Boolean).join('\n');
-      const line = (lineSrc.get(name) ?? []).find((l) => new RegExp(`\\bdev\\s+${ifname.replace(/[.]/g, '\\.')}\\b`).test(l.text));
+      const line = (lineSrc.get(name) ?? []).find((l) => new RegExp(`\\bdev\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l.text));
       warn(`node "${name}": ${what} of interface "${ifname}" dropped: it is not on any link`, line?.path ?? ['topology', 'nodes', name], 'clab-exec');
     }
   }

@@ -119,7 +119,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     for (const [ifname, iface] of cfg.ifaces) {
       if (/^eth\d+$/.test(ifname) && mc.ifaces.has(Number(ifname.slice(3)))) continue;
       if (iface.addresses.length === 0 && iface.mtu === undefined && iface.mac === undefined) continue;
-      const src = lines.find((l) => new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.]/g, '\\.')}(\\s|$)`).test(l.text)) ?? { line: 1, file: `${name}.startup` };
+      const src = lines.find((l) => new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(l.text)) ?? { line: 1, file: `${name}.startup` };
       const what = iface.addresses.length ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}` : 'settings';
       node.notes = [node.notes, `interface ${ifname} (not in lab.conf): ${what}`].filter(Boolean).join('\n');
       warn(`machine "${name}": ${what} of interface "${ifname}" dropped: lab.conf does not connect ${ifname} to a collision domain`, src.line, src.file, 'kathara-startup');
