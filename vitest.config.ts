@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The CLI tests run bin/netplumb.js, which runs dist/: build it from these sources first.
+    globalSetup: ['scripts/vitest-build.ts'],
   },
 });

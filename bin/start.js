@@ -36,7 +36,6 @@ function run(cmd, argv) {
   });
 }
 
-const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const electron = electronBinary();
 let code;
 if (electron && !process.env.NETPLUMB_BROWSER) {
@@ -48,6 +47,6 @@ if (electron && !process.env.NETPLUMB_BROWSER) {
       : 'netplumb: the Electron binary is not installed here, so the desktop app cannot start.\nStarting browser mode instead (netplumb serve): the same app, in your browser, on 127.0.0.1 only.',
   );
   // `netplumb serve` builds the page first when it is missing or older than its sources.
-  code = await run(process.execPath, [tsxCli, path.join(root, 'electron', 'cli', 'serve-command.ts'), ...args]);
+  code = await run(process.execPath, [path.join(root, 'bin', 'netplumb.js'), 'serve', ...args]);
 }
 process.exit(code);

@@ -20,10 +20,11 @@ import type { Engine } from '../kernel/engine-facade';
 import { checkEvent, dispatch, releaseContext, type HandlerContext } from '../kernel/handlers';
 import { shutdownLive } from '../kernel/live/services';
 import type { Runner } from '../kernel/runner';
+import { findAppRoot } from './app-root';
 import { mimeFor, resolveStatic } from './serve-static';
 
 /** The repository root (where package.json, examples/ and .vite/ are). */
-export const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const APP_ROOT = findAppRoot(path.dirname(fileURLToPath(import.meta.url)));
 /** Where `npm run build:renderer` puts the page. */
 export const DEFAULT_RENDER_DIR = path.join(APP_ROOT, '.vite', 'renderer');
 

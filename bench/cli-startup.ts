@@ -1,0 +1,53 @@
+/**
+ * npm run bench:startup [-- --runs 15]
+ *
+ * How long the `netplumb` command takes to start, as a user runs it (the
+ * bundle in dist/, through bin/netplumb.js), against `node -e 0` measured in
+ * the same run so that the figures travel between machines:
+ *   - `netplumb --version`
+ *   - `netplumb validate examples/linux-bridge.yaml`
+ * Each is a fresh process (cold in the sense of a new node, no warm-up in the
+ * same process); the median of the runs is printed. Targets (issue 10):
+ * --version <= 0.15 s, validate <= 0.3 s (before the bundle: about 1.1 s and 3 s).
+ * Builds dist/ first when it is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from '../scripts/build.mjs';
+
+const root = join(import.meta.dirname, '..');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 15;
+const bin = join(root, 'bin', 'netplumb.js');
+
+function time(argv: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${String(r.stderr)}`);
+  return s;
+}
+
+/** Medians of each command, sampled in rounds (one of each per round) so machine noise hits all alike. */
+function medians(cmds: string[][]): number[] {
+  for (const c of cmds) time(c); // warms the OS file cache only
+  const samples = cmds.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) cmds.forEach((c, j) => samples[j].push(time(c)));
+  return samples.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+}
+
+if (!existsSync(join(root, 'dist', 'cli.mjs'))) await build();
+const [base, version, validate] = medians([['-e', '0'], [bin, '--version'], [bin, 'validate', 'examples/linux-bridge.yaml']]);
+const rows: [string, number, number][] = [
+  ['netplumb --version', version, 0.15],
+  ['netplumb validate examples/linux-bridge.yaml', validate, 0.3],
+];
+console.log(`node -e 0: ${base.toFixed(3)} s (median of ${runs})`);
+let ok = true;
+for (const [name, s, target] of rows) {
+  const met = s <= target;
+  ok &&= met;
+  console.log(`${name}: ${s.toFixed(3)} s = ${(s / base).toFixed(2)}x node -e 0 (target <= ${target} s: ${met ? 'met' : 'NOT met'})`);
+}
+process.exitCode = ok ? 0 : 1;

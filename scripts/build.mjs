@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/* global process, console, performance */
+/**
+ * `npm run build` (also run by npm on `npm install`/`npm ci` through
+ * `prepare`): bundles the TypeScript that runs outside Electron to plain
+ * JavaScript with esbuild, so nothing started at run time — above all nothing
+ * started as root — loads TypeScript or a transform cache.
+ *
+ *   dist/cli.mjs + dist/chunks/   the `netplumb` command (bin/netplumb.js).
+ *                                 Code-split: each command's modules load on
+ *                                 demand, so `--version` loads almost nothing.
+ *   dist/privileged-helper.mjs    the privileged helper, one self-contained
+ *                                 file: `netplumb helper install` copies it to
+ *                                 /usr/lib/netplumb/ and it needs nothing else
+ *                                 (node-pty, a native addon, stays external).
+ *
+ * Electron's main and preload are built by Forge's Vite plugin (vite.main.config.ts,
+ * vite.preload.config.ts) at `npm start`/`npm run make`.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+// Bundled CommonJS packages (ws, yaml) call require() for Node built-ins; an
+// ES module has no require, so each output file makes one.
+const banner = { js: "import { createRequire as __npCreateRequire } from 'node:module';\nconst require = __npCreateRequire(import.meta.url);" };
+
+/** Options shared by both bundles. */
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner,
+  // Native addon (loaded lazily, optional) and ws's optional speed-ups stay
+  // outside; vite is only used by `netplumb serve` to build the page in a checkout.
+  external: ['node-pty', 'bufferutil', 'utf-8-validate', 'vite', 'electron'],
+  define: { __NETPLUMB_VERSION__: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+  sourcemap: 'linked',
+  outExtension: { '.js': '.mjs' },
+};
+
+export async function build() {
+  const t0 = performance.now();
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await Promise.all([
+    esbuild.build({
+      ...common,
+      entryPoints: { cli: 'electron/cli/main.ts' },
+      outdir: out,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: { 'privileged-helper': 'electron/kernel/privileged-helper.ts' },
+      outdir: out,
+      // One file: installed alone under /usr/lib/netplumb.
+      splitting: false,
+      sourcemap: false,
+    }),
+  ]);
+  writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString() }, null, 2) + '\n');
+  return performance.now() - t0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const ms = await build();
+    console.log(`netplumb: built dist/ (cli and privileged helper) in ${Math.round(ms)} ms`);
+  } catch (e) {
+    console.error(`netplumb: the build failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
