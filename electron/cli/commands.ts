@@ -7,6 +7,7 @@ import { LIVE_COMMANDS } from './live-commands';
 import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
+import { DOCTOR_HELP, HELPER_HELP } from './helper-help';
 import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
 
 export interface Command {
@@ -20,18 +21,17 @@ const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
-/** The engine in this process when root, else the privileged helper; null when neither is possible. */
-async function kernelEngine(): Promise<Engine | null> {
+/** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
+async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
   // Loaded on demand: `netplumb --help` or `validate` should not pay for the kernel side.
   const { runningAsRoot, chooseEngine } = await import('../kernel/privilege');
-  if (runningAsRoot()) return (await import('../kernel/engine-facade')).localEngine;
-  const { APP_ROOT } = await import('./serve');
-  const c = await chooseEngine('browser', APP_ROOT);
-  return c.privilege === 'none' ? null : c.engine;
+  if (runningAsRoot()) return { engine: (await import('../kernel/engine-facade')).localEngine };
+  const c = await chooseEngine('browser');
+  // The helper is a child process: it must be closed for the command to exit.
+  return c.privilege === 'none' ? { why: c.notice ?? NEED_ROOT } : { engine: c.engine, ...(c.helper ? { close: c.helper.close } : {}) };
 }
 
-const NEED_ROOT =
-  'netplumb needs root to read or change network namespaces. Run it with sudo, or install the privileged helper (see README: "Running without root").';
+const NEED_ROOT = 'netplumb needs root to read or change network namespaces: run `sudo npx netplumb helper install` once (see README: "Running without root")';
 
 function printProblems(problems: readonly Problem[], file?: string) {
   for (const p of problems) err(formatProblem(p, file));
@@ -68,12 +68,13 @@ const progressLine = (quiet: boolean) => {
 };
 
 async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>): Promise<number> {
-  const engine = await kernelEngine();
-  if (!engine) {
-    if (args.flags.json) json({ ok: false, error: NEED_ROOT });
-    else err(NEED_ROOT);
+  const chosen = await kernelEngine();
+  if (!('engine' in chosen)) {
+    if (args.flags.json) json({ ok: false, error: chosen.why });
+    else err(chosen.why);
     return EXIT.invalid;
   }
+  const { engine } = chosen;
   try {
     return await fn(engine);
   } catch (e) {
@@ -81,6 +82,8 @@ async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>):
     if (args.flags.json) json({ ok: false, error: message });
     else err(red(message));
     return /being changed by another|locked by another|not a valid/.test(message) ? EXIT.invalid : EXIT.kernel;
+  } finally {
+    chosen.close?.();
   }
 }
 
@@ -267,6 +270,19 @@ Lists the labs applied on this host, with their state and namespaces.`,
       return adoptCommand(args);
     },
   },
+  helper: {
+    help: HELPER_HELP,
+    valued: ['user', 'node'],
+    async run(args) {
+      return (await import('./helper-commands')).helperCommand(args);
+    },
+  },
+  doctor: {
+    help: DOCTOR_HELP,
+    async run(args) {
+      return (await import('./helper-commands')).doctorCommand(args);
+    },
+  },
   serve: {
     help: `usage: netplumb serve [--port N] [--open]
 
@@ -295,6 +311,12 @@ Commands:
   import-host          write the live host's namespaces, bridges and veths as a file
   adopt FILE           mark hand-made objects as a netplumb lab (after showing them)
   serve                open the app in a browser (127.0.0.1 only)
+
+Setup:
+  helper install       (with sudo, once) let normal users use netplumb: installs the
+                       privileged helper, the netplumb group and its sudo rule
+  helper uninstall     (with sudo) removes exactly what install made
+  doctor               what is present or missing, and the command that fixes each
 
 Inside an applied lab (root):
   exec LAB NODE -- CMD run a command in a node's namespace

@@ -1,55 +1,48 @@
 /**
  * The engine facade, carried out by the privileged helper: used when the app
- * is not root. Starts the helper on first use (through pkexec or `sudo -n`),
- * sends typed JSON-lines requests and matches the answers by id.
+ * is not root. Starts the helper on first use with the argv helper-route.ts
+ * chose (`sudo -n` or pkexec on the installed launcher), sends typed
+ * JSON-lines requests and matches the answers by id.
  *
  * Why a long-lived child and not the Runner: the Runner runs one command to
  * completion; the helper is a conversation. It is still started with an argv
  * array (no shell), through execa, with no free-form command sent to it.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { Capabilities } from './capabilities';
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { HelperAnswerLine, LineSplitter, type HelperOp, type HelperSessionEvent } from './helper-protocol';
+import { INSTALL_COMMAND } from './helper-route';
+import { LAUNCHER } from './install/paths';
 import { PlainError } from './plain-error';
 
-/** Where the packaged helper launcher is installed (see packaging/). */
-export const INSTALLED_LAUNCHER = '/usr/lib/netplumb/netplumb-helper';
+export { which } from './helper-route';
 
-/** Finds an executable on PATH (absolute path), or undefined. */
-export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(':')) {
-    if (!dir) continue;
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
+/** Where the installed helper launcher is (see packaging/ and `netplumb helper install`). */
+export const INSTALLED_LAUNCHER = LAUNCHER;
 
 /**
- * The argv that starts the helper as root. `appRoot` is the directory holding
- * electron/kernel/privileged-helper.ts and node_modules (development layout).
+ * The argv that runs the bundled helper (dist/privileged-helper.mjs) as the
+ * current user, with no elevation: for tests that already run as root.
+ *
+ * There is deliberately no elevated variant: root only ever runs the
+ * root-owned installed launcher (helper-route.ts), never the files of a
+ * checkout, which its user can change.
  */
-export function helperCommand(appRoot: string, opts: { elevate?: 'pkexec' | 'sudo' | 'none' } = {}): string[] {
-  const elevate = opts.elevate ?? (which('pkexec') ? 'pkexec' : which('sudo') ? 'sudo' : 'none');
-  const prefix = elevate === 'pkexec' ? [which('pkexec') ?? 'pkexec'] : elevate === 'sudo' ? [which('sudo') ?? 'sudo', '-n'] : [];
-  if (elevate === 'pkexec' && existsSync(INSTALLED_LAUNCHER)) return [...prefix, INSTALLED_LAUNCHER];
-  const node = which('node') ?? '/usr/bin/node';
-  const req = createRequire(path.join(appRoot, 'package.json'));
-  const tsxCli = req.resolve('tsx/cli');
-  return [...prefix, node, tsxCli, path.join(appRoot, 'electron', 'kernel', 'privileged-helper.ts')];
+export function helperCommand(appRoot: string, _opts: { elevate: 'none' } = { elevate: 'none' }): string[] {
+  return [process.execPath, path.join(appRoot, 'dist', 'privileged-helper.mjs')];
 }
 
-/** True when a helper can be started: pkexec exists, or sudo works without a password. */
-export async function helperAvailable(): Promise<boolean> {
-  if (which('pkexec')) return true;
-  if (!which('sudo')) return false;
-  const r = await execa('sudo', ['-n', 'true'], { reject: false, timeout: 5000 });
-  return r.exitCode === 0;
+/** The plain-words reason a helper process ended, from its exit code and last stderr line. */
+export function helperExitReason(code: number | undefined, stderrTail: string): string {
+  const last = stderrTail.trim().split('\n').pop() ?? '';
+  if (/a password is required|a terminal is required/.test(stderrTail)) {
+    return `sudo asked for a password, so the privileged helper did not start: if you were just added to the netplumb group, log out and in again; otherwise run \`${INSTALL_COMMAND}\``;
+  }
+  if (code === 126 || code === 127) return 'the privileged helper could not start: permission was refused or cancelled in the password dialog';
+  return `the privileged helper stopped${code !== undefined ? ` (exit ${code})` : ''}${last ? `: ${last}` : ''}`;
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: EngineOptions['onProgress'] };
@@ -118,12 +111,7 @@ export function createHelperClient(command: string[]): HelperClient {
     });
     void c.then((r) => {
       if (child === c) child = undefined;
-      const last = stderrTail.trim().split('\n').pop() ?? '';
-      const code = r.exitCode;
-      const why =
-        code === 126 || code === 127
-          ? 'the privileged helper could not start: permission was refused or cancelled'
-          : `the privileged helper stopped${code !== undefined ? ` (exit ${code})` : ''}${last ? `: ${last}` : ''}`;
+      const why = helperExitReason(r.exitCode, stderrTail);
       failAll(why);
     });
     return c;

@@ -3,7 +3,8 @@
  * plain-words notice the window shows about it.
  */
 import { localEngine, type Engine } from './engine-facade';
-import { createHelperClient, helperAvailable, helperCommand, type HelperClient } from './helper-client';
+import { createHelperClient, type HelperClient } from './helper-client';
+import { chooseHelperRoute } from './helper-route';
 
 export type Privilege = 'root' | 'helper' | 'none';
 
@@ -12,14 +13,15 @@ export const ROOT_ELECTRON_NOTICE = "netplumb is running as root: Chromium's san
 /** The notice shown when the browser-mode server runs as root. */
 export const ROOT_BROWSER_NOTICE =
   'netplumb serve is running as root: it changes the kernel directly, so it only listens on 127.0.0.1 and needs the token in the URL';
-const NONE_NOTICE =
-  'netplumb cannot change the kernel here: it is not running as root and neither pkexec nor password-less sudo is available. Validate and Plan work; Apply will fail';
+/** The notice when no helper can be started; `why` says exactly what to run. */
+export const noneNotice = (why = 'the privileged helper cannot be started') =>
+  `netplumb cannot change the kernel here: it is not running as root, and ${why}. Validate works; reading or changing the kernel needs the helper`;
 
 /** Describes the privilege situation for app:info. */
-export function describePrivilege(mode: 'electron' | 'browser', isRoot: boolean, helper: boolean): { privilege: Privilege; notice?: string } {
+export function describePrivilege(mode: 'electron' | 'browser', isRoot: boolean, helper: boolean, why?: string): { privilege: Privilege; notice?: string } {
   if (isRoot) return { privilege: 'root', notice: mode === 'electron' ? ROOT_ELECTRON_NOTICE : ROOT_BROWSER_NOTICE };
   if (helper) return { privilege: 'helper' };
-  return { privilege: 'none', notice: NONE_NOTICE };
+  return { privilege: 'none', notice: noneNotice(why) };
 }
 
 /** True when this process runs as root. */
@@ -29,15 +31,16 @@ export function runningAsRoot(): boolean {
 
 /**
  * Chooses the engine: in this process when root (or when no helper can be
- * started: Validate/Plan still work and Apply fails in plain words), else the
- * privileged helper.
+ * started: Validate still works, and the notice says exactly what to run),
+ * else the installed privileged helper. `_appRoot` is no longer used: the
+ * helper is never run from a checkout.
  */
-export async function chooseEngine(mode: 'electron' | 'browser', appRoot: string): Promise<{ engine: Engine; privilege: Privilege; notice?: string; helper?: HelperClient }> {
+export async function chooseEngine(mode: 'electron' | 'browser', _appRoot?: string): Promise<{ engine: Engine; privilege: Privilege; notice?: string; helper?: HelperClient }> {
   const isRoot = runningAsRoot();
-  const helper = !isRoot && (await helperAvailable());
-  const info = describePrivilege(mode, isRoot, helper);
-  if (info.privilege !== 'helper') return { engine: localEngine, ...info };
-  const client = createHelperClient(helperCommand(appRoot));
+  const route = isRoot ? undefined : await chooseHelperRoute();
+  const info = describePrivilege(mode, isRoot, !!route?.ok, route && !route.ok ? route.reason : undefined);
+  if (!route?.ok) return { engine: localEngine, ...info };
+  const client = createHelperClient(route.argv);
   // Validation is pure (no kernel access): it stays in this process, so the
   // password prompt only appears for work that needs root.
   const engine: Engine = { ...client, validateDocument: localEngine.validateDocument };
