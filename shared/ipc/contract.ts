@@ -286,7 +286,8 @@ export const contract = {
   /** Opens a shell in a namespace the lab owns; output arrives as `term:output` events. */
   'term:open': {
     request: z.object({ lab: LabName, nodeId: DocId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
-    response: z.object({ id: z.string(), ns: z.string() }),
+    // notice: set when the terminal runs without node-pty (optional), shown in its tab.
+    response: z.object({ id: z.string(), ns: z.string(), notice: z.string().max(1000).optional() }),
   },
   'term:input': {
     request: z.object({ id: Handle, data: z.string().max(64 * 1024) }),

@@ -53,7 +53,8 @@ export interface LiveBackend {
   /** Starts a capture; `onStopped` gets the saved file when it ends (asked, or a limit). */
   captureStart(req: Req<'lab:capture-start'>, onStopped: (s: CaptureStopped) => void): Promise<CaptureInfo>;
   captureStop(id: string): Promise<CaptureStopped>;
-  termOpen(req: Req<'term:open'>, events: TerminalEvents, o?: TermOpenOptions): Promise<{ id: string; ns: string }>;
+  /** `notice`: set when the terminal runs without node-pty (shown in its tab). */
+  termOpen(req: Req<'term:open'>, events: TerminalEvents, o?: TermOpenOptions): Promise<{ id: string; ns: string; notice?: string }>;
   termInput(id: string, data: string): Promise<void>;
   termResize(id: string, cols: number, rows: number): Promise<void>;
   termClose(id: string): Promise<void>;

@@ -136,8 +136,8 @@ export function helperLive(client: HelperClient, opts: { dir?: string } = {}): L
       const id = session();
       terms.set(id, { lab: req.lab, events, ...(t.owner ? { owner: t.owner } : {}) });
       try {
-        const r = await client.request<{ id: string; ns: string }>('term-open', { ...req, session: id, ...(t.command ? { command: t.command } : {}), ...(t.echo !== undefined ? { echo: t.echo } : {}) });
-        return { id, ns: r.ns };
+        const r = await client.request<{ id: string; ns: string; notice?: unknown }>('term-open', { ...req, session: id, ...(t.command ? { command: t.command } : {}), ...(t.echo !== undefined ? { echo: t.echo } : {}) });
+        return { id, ns: r.ns, ...(typeof r.notice === 'string' ? { notice: r.notice } : {}) };
       } catch (e) {
         terms.delete(id);
         throw e;

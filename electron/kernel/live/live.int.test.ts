@@ -207,11 +207,13 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     expect(terms.list()).toEqual([]);
   });
 
-  it('the fallback terminal (script, when node-pty cannot load) runs commands in ns2 too', async () => {
-    const terms = new TerminalManager({ ...o, pipeFallback: true });
+  it('without node-pty (not installed), a terminal still runs commands in ns2, through script, and says so', async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'node-pty'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const terms = new TerminalManager({ ...o, ptyModule: missing });
     let output = '';
     const exits: number[] = [];
     const t = await terms.open(lab, 'ns2', 80, 24, { output: (_id, d) => (output += d), exit: (_id, code) => exits.push(code) });
+    expect(t.notice).toMatch(/^terminal without a pty: node-pty is not installed \(/);
     terms.input(t.id, 'ip -br addr; echo DONE-$((6*7))\n');
     for (let i = 0; i < 400 && !/DONE-42\r?\n/.test(output.replace('DONE-$((6*7))', '')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('10.0.0.2/24');

@@ -32,16 +32,33 @@ interface Pty {
 }
 type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
 
-let spawnPty: Promise<Spawn> | undefined;
-function loadPty(): Promise<Spawn> {
-  spawnPty ??= import('node-pty').then(
-    (m) => ((m as unknown as { spawn?: Spawn; default?: { spawn: Spawn } }).spawn ?? (m as unknown as { default: { spawn: Spawn } }).default.spawn),
-    (e: Error) => {
-      spawnPty = undefined;
-      throw new PlainError(`terminals need node-pty, which could not be loaded: ${e.message.split('\n')[0]}`);
-    },
+/** node-pty's spawn, or why it cannot be used (then terminals use pipe-pty.ts). */
+type PtyLoad = { spawn: Spawn } | { missing: string };
+
+/** Why node-pty could not be imported, in plain words. */
+export function ptyMissingReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') return 'node-pty is not installed';
+  return `node-pty could not be loaded: ${String(err?.message ?? e).split('\n')[0]}`;
+}
+
+/** The notice a terminal tab shows when it runs without node-pty. */
+export function noPtyNotice(reason: string): string {
+  const [what, why] = reason.startsWith('node-pty is not installed') ? ['node-pty is not installed', 'it is optional and needs a C++ compiler to build'] : [reason, 'it was built for another version of Node or Electron'];
+  return `terminal without a pty: ${what} (${why}; the shell works through util-linux script, but the window size stays fixed). To fix: sudo apt install build-essential python3, then npm rebuild node-pty`;
+}
+
+let defaultLoad: Promise<PtyLoad> | undefined;
+function loadPty(importer?: () => Promise<unknown>): Promise<PtyLoad> {
+  const load = (importer ?? (() => import('node-pty'))) as () => Promise<unknown>;
+  const p = load().then(
+    (m) => ({ spawn: (m as { spawn?: Spawn }).spawn ?? (m as { default: { spawn: Spawn } }).default.spawn }),
+    (e: unknown) => ({ missing: ptyMissingReason(e) }),
   );
-  return spawnPty;
+  if (importer) return p;
+  // node-pty is optional: its absence is remembered for the process, like a loaded module.
+  defaultLoad ??= p;
+  return defaultLoad;
 }
 
 /** The shell started in a terminal: bash when installed, else $SHELL, else sh. */
@@ -90,10 +107,15 @@ export class TerminalManager {
   private readonly terms = new Map<string, Term>();
   private watcher: NodeJS.Timeout | undefined;
   private paused = false;
-  constructor(private readonly o: LiveOptions & { /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean } = {}) {}
+  constructor(
+    private readonly o: LiveOptions & {
+      /** Use the `script` fallback even when node-pty loads (tests). */ pipeFallback?: boolean;
+      /** Imports node-pty (tests simulate it missing). */ ptyModule?: () => Promise<unknown>;
+    } = {},
+  ) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
-  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, o: OpenOptions = {}): Promise<{ id: string; ns: string }> {
+  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, o: OpenOptions = {}): Promise<{ id: string; ns: string; notice?: string }> {
     if (this.terms.size >= MAX_TERMINALS) throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
     if (o.id !== undefined && this.terms.has(o.id)) throw new PlainError(`terminal "${o.id}" is open already`);
     // Why: only a namespace this lab owns right now; the host and foreign namespaces are refused there.
@@ -118,24 +140,22 @@ export class TerminalManager {
     const cwd = o.as ? callerCwd(o.as) : '/';
     const size = [clamp(cols, 2, 500), clamp(rows, 2, 300)] as const;
     let pty: Pty;
-    if (this.o.pipeFallback) pty = spawnPipePty(argv, size[0], size[1], env, cwd);
-    else {
-      try {
-        const spawn = await loadPty();
-        pty = spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols: size[0], rows: size[1], cwd, env });
-        // The pty belongs to whoever uses it (as login does), so `tty`, `mesg` and friends behave.
-        if (o.as && pty.ptsName) {
-          try {
-            chownSync(pty.ptsName, o.as.uid, o.as.gid);
-          } catch {
-            // Not fatal: the shell still has its open descriptors.
-          }
+    let notice: string | undefined;
+    const loaded: PtyLoad = this.o.pipeFallback ? { missing: 'node-pty is turned off for this session' } : await loadPty(this.o.ptyModule);
+    if ('spawn' in loaded) {
+      pty = loaded.spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols: size[0], rows: size[1], cwd, env });
+      // The pty belongs to whoever uses it (as login does), so `tty`, `mesg` and friends behave.
+      if (o.as && pty.ptsName) {
+        try {
+          chownSync(pty.ptsName, o.as.uid, o.as.gid);
+        } catch {
+          // Not fatal: the shell still has its open descriptors.
         }
-      } catch (e) {
-        // node-pty missing or built for another ABI: util-linux `script` gives a pty through pipes (no resize).
-        if (!(e instanceof PlainError)) throw e;
-        pty = spawnPipePty(argv, size[0], size[1], env, cwd);
       }
+    } else {
+      // node-pty missing (optional dependency) or built for another ABI: util-linux `script` gives a pty through pipes (no resize).
+      pty = spawnPipePty(argv, size[0], size[1], env, cwd);
+      notice = noPtyNotice(loaded.missing);
     }
     const id = o.id ?? randomBytes(8).toString('hex');
     const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false, ...(o.owner ? { owner: o.owner } : {}) };
@@ -144,7 +164,7 @@ export class TerminalManager {
     pty.onExit((e) => this.finish(term, e.exitCode));
     if (this.paused) pty.pause?.();
     this.watch();
-    return { id, ns: owned.ns };
+    return { id, ns: owned.ns, ...(notice ? { notice } : {}) };
   }
 
   private get(id: string): Term {

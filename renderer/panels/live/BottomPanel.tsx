@@ -42,6 +42,11 @@ function Terminals() {
           </span>
         ))}
       </div>
+      {terms.find((t) => t.id === active)?.notice && (
+        <p className="np-term-notice" role="status">
+          {terms.find((t) => t.id === active)?.notice}
+        </p>
+      )}
       <div className="np-term-body">
         {terms.map((t) => (
           <Suspense key={t.id} fallback={<p className="np-muted">Starting the terminal…</p>}>

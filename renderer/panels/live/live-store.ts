@@ -18,6 +18,8 @@ export interface TermTab {
   title: string;
   /** Set once the shell ended (the tab stays so its output can be read). */
   exited?: string;
+  /** Why this terminal has no real pty (node-pty missing), shown above it. */
+  notice?: string;
 }
 
 /** A link's traffic as the canvas animates it. */

@@ -21,7 +21,11 @@ function fakeKernel() {
       if (ch === 'then') return undefined;
       return async (req: { nodeId?: string }) => {
         calls.push({ ch, req });
-        if (ch === 'term:open') return req.nodeId === 'host1' ? { ok: false, error: 'host1 is not a namespace this lab owns' } : { ok: true, value: { id: `abcdef0${next++}`, ns: 'np1' } };
+        if (ch === 'term:open') {
+          if (req.nodeId === 'host1') return { ok: false, error: 'host1 is not a namespace this lab owns' };
+          const notice = req.nodeId === 'nopty' ? { notice: 'terminal without a pty: node-pty is not installed (optional)' } : {};
+          return { ok: true, value: { id: `abcdef0${next++}`, ns: 'np1', ...notice } };
+        }
         return { ok: true, value: {} };
       };
     },
@@ -65,5 +69,15 @@ describe('terminal sessions', () => {
     setApi(k.api);
     await openTerminal('lab1', 'host1', 'host1');
     expect(useLive.getState().terms).toEqual([]);
+  });
+
+  it('keeps the kernel side\'s notice on the tab when the terminal has no pty (node-pty missing)', async () => {
+    const k = fakeKernel();
+    setApi(k.api);
+    await openTerminal('lab1', 'nopty', 'ns9');
+    await openTerminal('lab1', 'ns1', 'ns1');
+    const [a, b] = useLive.getState().terms;
+    expect(a.notice).toBe('terminal without a pty: node-pty is not installed (optional)');
+    expect(b.notice).toBeUndefined();
   });
 });

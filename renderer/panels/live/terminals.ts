@@ -40,7 +40,7 @@ export async function openTerminal(lab: string, nodeId: string, nodeName: string
   const st = useLive.getState();
   const n = st.terms.filter((t) => t.nodeId === nodeId).length;
   const title = n ? `${nodeName} (${n + 1})` : nodeName;
-  st.set({ terms: [...st.terms, { id: r.value.id, nodeId, title }], activeTerm: r.value.id });
+  st.set({ terms: [...st.terms, { id: r.value.id, nodeId, title, ...(r.value.notice ? { notice: r.value.notice } : {}) }], activeTerm: r.value.id });
   showTab('terminals');
 }
 
