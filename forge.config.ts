@@ -1,15 +1,29 @@
 /**
- * Electron Forge: Vite builds of main, preload and the page; zip and deb
+ * Electron Forge: Vite builds of main, preload and the page; zip, deb and rpm
  * packages; Fuses that switch off what a shipped app must not allow.
  * `npm start` (bin/start.js) runs `electron-forge start` where the Electron
  * binary exists; `npm run make` packages.
+ *
+ * The deb and rpm install the app in /usr/lib/netplumb and carry the
+ * privileged helper there (bundled by scripts/build.mjs, copied by
+ * scripts/package-helper.ts), with the maintainer scripts in packaging/ that
+ * create the netplumb group, the sudo rule and the polkit action.
  */
 import type { ForgeConfig } from '@electron-forge/shared-types';
+import path from 'node:path';
 import { MakerDeb } from '@electron-forge/maker-deb';
+import { MakerRpm } from '@electron-forge/maker-rpm';
+import type { MakerRpmConfigOptions } from '@electron-forge/maker-rpm/dist/Config';
 import { MakerZIP } from '@electron-forge/maker-zip';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { copyHelperInto } from './scripts/package-helper';
+
+/** Maintainer scripts (Forge runs from the project root). */
+const script = (name: string) => path.resolve('packaging', name);
+/** What the packages need besides Electron's own. */
+const DEPENDS = ['iproute2', 'nodejs (>= 20)', 'sudo', 'util-linux'];
 
 const config: ForgeConfig = {
   packagerConfig: {
@@ -23,6 +37,15 @@ const config: ForgeConfig = {
     appCategoryType: 'public.app-category.developer-tools',
   },
   rebuildConfig: {},
+  hooks: {
+    // The helper bundle must be current before it is copied into the package.
+    prePackage: async () => {
+      const { build } = await import('./scripts/build.mjs');
+      await build();
+    },
+    // buildPath is the packaged app's root, installed as /usr/lib/netplumb.
+    packageAfterExtract: async (_config, buildPath) => copyHelperInto(buildPath),
+  },
   makers: [
     new MakerZIP({}, ['linux']),
     new MakerDeb({
@@ -34,9 +57,26 @@ const config: ForgeConfig = {
         description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
         categories: ['Development', 'Network'],
         section: 'net',
-        depends: ['iproute2', 'policykit-1 | pkexec', 'nodejs (>= 20)'],
+        depends: DEPENDS,
+        recommends: ['pkexec | policykit-1'],
         homepage: 'https://example.invalid/netplumb',
+        scripts: { postinst: script('postinst'), prerm: script('prerm') },
       },
+    }),
+    new MakerRpm({
+      // `scripts` is passed through to electron-installer-redhat, which reads it; Forge's type omits it.
+      options: {
+        name: 'netplumb',
+        bin: 'netplumb',
+        productName: 'netplumb',
+        genericName: 'Network lab designer',
+        description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
+        categories: ['Development', 'Network'],
+        license: 'MIT',
+        requires: ['iproute', 'nodejs >= 20', 'sudo', 'util-linux'],
+        homepage: 'https://example.invalid/netplumb',
+        scripts: { post: script('postinst'), preun: script('prerm') },
+      } as MakerRpmConfigOptions,
     }),
   ],
   plugins: [

@@ -18,7 +18,7 @@ describe('forge.config', () => {
     expect(fuses.fusesConfig[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
   });
 
-  it('builds main, preload and the page, packs into an asar, makes zip and deb', () => {
+  it('builds main, preload and the page, packs into an asar, makes zip, deb and rpm', () => {
     const vite = config.plugins?.find((p) => (p as { name?: string }).name === 'vite') as unknown as { config: { build: { entry: string; target: string }[]; renderer: { config: string }[] } };
     expect(vite.config.build.map((b) => [b.entry, b.target])).toEqual([
       ['electron/main/index.ts', 'main'],
@@ -26,6 +26,6 @@ describe('forge.config', () => {
     ]);
     expect(vite.config.renderer.map((r) => r.config)).toEqual(['renderer/vite.config.ts']);
     expect(config.packagerConfig?.asar).toBe(true);
-    expect(config.makers?.map((m) => (m as { name?: string }).name).sort()).toEqual(['deb', 'zip']);
+    expect(config.makers?.map((m) => (m as { name?: string }).name).sort()).toEqual(['deb', 'rpm', 'zip']);
   });
 });
