@@ -11,7 +11,9 @@
  * Besides the engine's operations it carries out the live lab (helper-live.ts):
  * terminals run as the calling user, captures stream back to the client.
  *
- * Run: node node_modules/tsx/dist/cli.mjs electron/kernel/privileged-helper.ts
+ * Built by `npm run build` into dist/privileged-helper.mjs (one self-contained
+ * file); installed as /usr/lib/netplumb/privileged-helper.mjs and started by the
+ * root-owned launcher /usr/lib/netplumb/netplumb-helper (see packaging/).
  */
 import { detectCapabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';

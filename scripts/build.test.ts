@@ -1,0 +1,52 @@
+/**
+ * The compiled build (scripts/build.mjs, run by `npm install` through prepare
+ * and by vitest's globalSetup): what runs at run time is plain JavaScript, the
+ * helper is one self-contained file, and `--version` loads no command code.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
+/** Module specifiers a bundle imports (static, dynamic and require). */
+const specifiers = (code: string) =>
+  [...code.matchAll(/(?:\bfrom\s*(["'])([^"'\s]+)\1\s*;|\bimport\s*\(\s*(["'])([^"'\s]+)\3\s*\)|\brequire\s*\(\s*(["'])([^"'\s]+)\5\s*\)|^import\s+(["'])([^"'\s]+)\7)/gm)].map((m) => m[2] ?? m[4] ?? m[6] ?? m[8]);
+const isBuiltin = (s: string) => s.startsWith('node:') || ['fs', 'path', 'child_process', 'os', 'util', 'events', 'stream', 'crypto', 'url', 'tty', 'net', 'http', 'https', 'zlib', 'buffer'].includes(s);
+
+describe('the compiled build', () => {
+  it('the privileged helper bundle imports only Node built-ins (and node-pty, the optional native addon)', () => {
+    const deps = [...new Set(specifiers(readFileSync(path.join(dist, 'privileged-helper.mjs'), 'utf8')))];
+    expect(deps.filter((s) => !isBuiltin(s) && s !== 'node-pty')).toEqual([]);
+  });
+
+  it('nothing started at run time uses tsx or loads TypeScript', () => {
+    for (const f of ['bin/netplumb.js', 'bin/start.js', 'packaging/netplumb-helper', 'packaging/postinst']) expect(read(f), f).not.toMatch(/tsx|\.ts\b/);
+    const files = [path.join(dist, 'cli.mjs'), path.join(dist, 'privileged-helper.mjs'), ...readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => path.join(dist, 'chunks', f))];
+    for (const f of files) {
+      const deps = specifiers(readFileSync(f, 'utf8'));
+      expect(deps.filter((s) => /tsx|\.tsx?$/.test(s)), f).toEqual([]);
+    }
+  });
+
+  it('`--version` loads no command module: cli.mjs imports the command table only on demand', () => {
+    const cli = readFileSync(path.join(dist, 'cli.mjs'), 'utf8');
+    const staticImports = [...cli.matchAll(/^import\s[^;]*?["']([^"']+)["']/gms)].map((m) => m[1]);
+    const dynamic = [...cli.matchAll(/import\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(dynamic.some((s) => /\/commands-/.test(s))).toBe(true);
+    expect(staticImports.some((s) => /\/commands-/.test(s))).toBe(false);
+    const out = execFileSync(process.execPath, [path.join(root, 'bin', 'netplumb.js'), '--version'], { encoding: 'utf8' });
+    expect(out).toBe(`netplumb ${JSON.parse(read('package.json')).version}\n`);
+  });
+
+  it('runs on npm install: package.json builds on prepare, with esbuild installed', () => {
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.scripts.prepare).toBe('node scripts/build.mjs');
+    expect(pkg.devDependencies.esbuild).toBeDefined();
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.optionalDependencies['node-pty']).toBeDefined();
+    expect(pkg.dependencies['node-pty']).toBeUndefined();
+  });
+});
