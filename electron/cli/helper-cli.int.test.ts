@@ -56,6 +56,23 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
       expect(list.exitCode, list.stderr).toBe(0);
       expect(Array.isArray(JSON.parse(list.stdout).labs)).toBe(true);
 
+      // A lab of the user's own, through the helper: a command in it runs as the user, not as root.
+      const hex = randomBytes(2).toString('hex');
+      const lab = `npbl${hex}`;
+      const labFile = join(work, 'lab.yaml');
+      writeFileSync(labFile, `version: 1\nname: ${lab}\nnodes:\n  - { name: npbx${hex}, kind: namespace }\n  - { name: npby${hex}, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: npbx${hex}, ifname: eth0, addresses: [10.218.0.1/24] }\n    b: { node: npby${hex}, ifname: eth0, addresses: [10.218.0.2/24] }\n`);
+      chmodSync(labFile, 0o644);
+      try {
+        const applied = await as('apply', labFile);
+        expect(applied.exitCode, applied.stderr).toBe(0);
+        const uid = execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim();
+        const ran = await as('exec', lab, `npbx${hex}`, '--', 'id', '-u');
+        expect(ran.exitCode, ran.stderr).toBe(0);
+        expect(ran.stdout.trim()).toBe(uid);
+      } finally {
+        await root('destroy', lab);
+      }
+
       // The rule allows the launcher with no arguments only.
       const withArg = await execa('runuser', ['-u', user, '--', 'sudo', '-n', LAUNCHER, '--inspect'], { reject: false });
       expect(withArg.exitCode).not.toBe(0);

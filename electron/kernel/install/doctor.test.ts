@@ -63,9 +63,10 @@ describe('doctor', () => {
 
   it('says terminals fall back without node-pty, and fail without script too', () => {
     const noPty = byTitle({ ...good, nodePtyError: 'not installed' }, 'terminals');
-    expect(noPty).toMatchObject({ ok: 'note', detail: expect.stringMatching(/node-pty is not installed \(not installed\): terminals work without a pty/) });
+    expect(noPty).toMatchObject({ ok: 'note', detail: expect.stringMatching(/^node-pty is not installed: terminals work without a pty/) });
     expect(noPty.fix).toMatch(/build-essential/);
     expect(byTitle({ ...good, nodePtyError: 'not installed', scriptTool: false }, 'terminals').ok).toBe(false);
+    expect(byTitle({ ...good, nodePtyError: 'NODE_MODULE_VERSION 123' }, 'terminals').detail).toMatch(/^node-pty cannot be loaded \(NODE_MODULE_VERSION 123\)/);
   });
 
   it('asks for a browser when neither Electron nor Chromium is there', () => {

@@ -107,7 +107,8 @@ function terminalCheck(f: DoctorFacts): Check {
   const title = 'terminals';
   if (!f.nodePtyError) return { title, ok: true, detail: `node-pty loads: terminals get a real pty${f.launcherExists && !f.installedNodePty ? ' (the installed helper has no copy of it yet: reinstall the helper to give it one)' : ''}` };
   const fallback = f.scriptTool ? 'terminals work without a pty through util-linux script (no resize)' : 'and util-linux script is missing too, so terminals cannot open';
-  return { title, ok: f.scriptTool ? 'note' : false, detail: `node-pty is not installed (${f.nodePtyError}): ${fallback}`, fix: 'sudo apt install build-essential python3, then npm rebuild node-pty' };
+  const what = f.nodePtyError === 'not installed' ? 'node-pty is not installed' : `node-pty cannot be loaded (${f.nodePtyError})`;
+  return { title, ok: f.scriptTool ? 'note' : false, detail: `${what}: ${fallback}`, fix: 'sudo apt install build-essential python3, then npm rebuild node-pty' };
 }
 
 function browserCheck(f: DoctorFacts): Check {
