@@ -127,6 +127,12 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
     expect(snapshot(prefix)).toEqual(before);
   });
 
+  it('refuses a user name that usermod would read as an option, before changing anything', async () => {
+    const before = snapshot(prefix);
+    await expect(installHelper({ runner: execaRunner, sources, node, version: '1', user: '-Groot', prefix })).rejects.toThrow('"-Groot" is not a user name');
+    expect(snapshot(prefix)).toEqual(before);
+  });
+
   it('refuses to overwrite a launcher it did not install (the package one)', async () => {
     const p = installPaths(prefix);
     mkdirSync(p.dir, { recursive: true });

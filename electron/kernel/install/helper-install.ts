@@ -98,6 +98,8 @@ export async function installHelper(o: InstallOptions): Promise<Manifest> {
   const p = installPaths(prefix);
   const print = o.print ?? (() => undefined);
   requireRootFor(prefix, 'helper install');
+  // Why: the name becomes an argument of usermod; one starting with "-" would be read as an option.
+  if (o.user && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(o.user)) throw new PlainError(`"${o.user.slice(0, 40)}" is not a user name`);
   const before = readManifest(prefix);
   if (!before && existsSync(p.launcher)) {
     throw new PlainError(`${p.launcher} exists but was not installed by "netplumb helper install" (the netplumb package installs it): nothing changed`);
