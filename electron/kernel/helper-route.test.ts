@@ -1,6 +1,7 @@
 /** How the client chooses to start the helper, and what it says when it cannot. */
 import { describe, expect, it } from 'vitest';
 import { chooseHelperRoute, graphicalSession, NOT_INSTALLED, type GroupState, type RouteProbe } from './helper-route';
+import { helperExitReason } from './helper-client';
 import { LAUNCHER } from './install/paths';
 
 function probe(o: Partial<RouteProbe> & { tools?: string[]; sudoOk?: boolean; group?: GroupState } = {}): RouteProbe {
@@ -65,5 +66,15 @@ describe('graphicalSession', () => {
     [{}, true, false],
   ])('%j with a bus socket %s -> %s', (env, bus, expected) => {
     expect(graphicalSession(env, 1000, (p) => bus && p === '/run/user/1000/bus')).toBe(expected);
+  });
+});
+
+describe('helperExitReason', () => {
+  it('turns sudo asking for a password into what to do', () => {
+    expect(helperExitReason(1, 'sudo: a password is required\n')).toMatch(/log out and in again; otherwise run `sudo npx netplumb helper install`/);
+  });
+  it('says a refused or cancelled pkexec dialog, and otherwise passes the helper\'s last line on', () => {
+    expect(helperExitReason(126, '')).toMatch(/refused or cancelled/);
+    expect(helperExitReason(2, 'noise\nnetplumb-helper: boom\n')).toBe('the privileged helper stopped (exit 2): netplumb-helper: boom');
   });
 });
