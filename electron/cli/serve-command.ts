@@ -85,6 +85,12 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   let server: RunningServer;
   try {
+    // Why: building the page runs Vite, which compiles and loads the checkout's TypeScript config
+    // (a file its user can change); root must never run that. Build it as the user instead.
+    if (process.getuid?.() === 0 && rendererStale()) {
+      console.error('netplumb serve: the page is not built (or older than its sources), and building it runs code from this checkout, which root must not do.\nBuild it as your normal user first: npm run build:renderer (or run netplumb serve as your user, with the helper installed).');
+      return 1;
+    }
     await ensureRendererBuilt();
     server = await startServer({ port: flags.port, renderDir: DEFAULT_RENDER_DIR });
   } catch (e) {
