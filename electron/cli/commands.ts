@@ -119,7 +119,7 @@ name collides with an object netplumb does not own.`,
       const { loaded, code } = loadOrFail(args, 'netplumb plan FILE [--json]');
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
-        const r = await engine.planDocument(loaded.doc, { refresh: true, onNotice: notices(!!args.flags.json) });
+        const r = await engine.planDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
         const lab = loaded.topology!.name;
         if (hasErrors(r.problems)) {
           if (args.flags.json) json({ lab, ok: false, problems: r.problems, changes: [] });
@@ -143,9 +143,9 @@ addresses, routes, sysctls; changes only what differs; removes what this lab
 made and the file no longer has. Every step is journaled; on any failure the
 steps already done are undone in reverse and the host is left as it was.
 
-  --refresh  read every namespace of the lab from the kernel first (default:
-             only those whose part of the file changed since the last apply;
-             use it to repair drift shown by "netplumb status")
+Every namespace of the lab is read from the kernel first, as plan and status
+do, so drift made by hand (an address deleted, a link set down) is repaired.
+--refresh is accepted for older scripts and changes nothing.
 
 Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 (rolled back).`,
@@ -154,7 +154,7 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
         const quiet = !!args.flags.json || !!args.flags.quiet;
-        const r = await engine.applyDocument(loaded.doc, { refresh: !!args.flags.refresh, onProgress: progressLine(quiet), onNotice: notices(quiet), file });
+        const r = await engine.applyDocument(loaded.doc, { onProgress: progressLine(quiet), onNotice: notices(quiet), file });
         const lab = loaded.topology!.name;
         if (!r.result) {
           if (args.flags.json) json({ lab, ok: false, problems: r.problems });

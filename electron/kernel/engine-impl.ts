@@ -26,37 +26,30 @@ export async function validateDocument(doc: unknown): Promise<ValidateOutcome> {
 }
 
 
-/**
- * Namespaces worth reading: all of the lab's when `full`; otherwise those
- * whose desired content differs from what was recorded at the last apply
- * (the rest are assumed in sync; `status` and `apply --refresh` read all).
- */
-function scopeFor(desired: Resolved, record: LabRecord | null, full: boolean): string[] {
-  const recorded = record ? resolve(record.topology) : null;
-  const names = new Set([...nsKeys(desired.state), ...(recorded ? nsKeys(recorded.state) : [])]);
-  if (full || !recorded) return [...names];
-  return [...names].filter((n) => JSON.stringify(desired.state.namespaces[n]) !== JSON.stringify(recorded.state.namespaces[n]));
-}
-
 interface Prepared {
   topology: Topology;
   desired: Resolved;
   record: LabRecord | null;
   live: KState;
   existing: Set<string>;
-  /** The lab's namespaces not read this time (unchanged since the last apply). */
-  skipped: Set<string>;
 }
 
-async function prepare(topology: Topology, store: LabStore, runner: Runner, full: boolean): Promise<Prepared> {
+/**
+ * Reads the truth plan, apply and status all work from: the root namespace
+ * and every namespace of the lab (in the file or in the last applied record)
+ * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
+ * lab must show in status and be repaired by apply. A cheaper proof (a
+ * per-namespace fingerprint) would itself need one process per namespace,
+ * which is what this read costs, so there is no cache to validate.
+ */
+async function prepare(topology: Topology, store: LabStore, runner: Runner): Promise<Prepared> {
   const desired = resolve(topology);
   const record = store.readRecord(topology.name);
   const existing = new Set(await listNetns());
-  const scope = scopeFor(desired, record, full).filter((n) => existing.has(n));
+  const recorded = record ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)] : [];
+  const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
   const live = await readFor(runner, desired, scope);
-  const read = new Set(scope);
-  const skipped = new Set(Object.keys(record?.namespaces ?? {}).filter((n) => existing.has(n) && !read.has(n)));
-  return { topology, desired, record, live, existing, skipped };
+  return { topology, desired, record, live, existing };
 }
 
 /** Validation + kernel capability check; problems mean nothing may run. */
@@ -91,8 +84,8 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   if (!c.topology) return { problems: c.problems, changes: [] };
   const topology = c.topology;
   return withLab(topology.name, o, async (store) => {
-    const p = await prepare(topology, store, runner, o.refresh ?? true);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
   });
 }
@@ -105,8 +98,8 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   const topology = c.topology;
   const lab = topology.name;
   return withLab(lab, o, async (store) => {
-    const p = await prepare(topology, store, runner, o.refresh ?? false);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
     const changes = r.changes;
     const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
@@ -172,8 +165,8 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
   if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
   const topology = c.topology;
   return withLab(topology.name, o, async (store) => {
-    const p = await prepare(topology, store, runner, true);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing, assumeInSync: p.skipped });
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     const applied = p.record !== null || nsKeys(p.live).some((n) => p.live.namespaces[n].mark !== undefined);
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
     const drift = driftFromChanges(r.changes);

@@ -17,8 +17,6 @@ export interface EngineOptions {
   runDir?: string;
   /** Progress of apply/rollback, one call per finished step. */
   onProgress?: (p: { lab: string; done: number; total: number; current?: string; phase: 'apply' | 'rollback' }) => void;
-  /** Read every namespace of the lab from the kernel before planning (default: only those the change touches). */
-  refresh?: boolean;
   /** Plain-words notices, e.g. that an interrupted apply was found and rolled back. */
   onNotice?: (message: string) => void;
   /** The file the topology came from, kept in the lab's record. */

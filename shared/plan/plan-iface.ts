@@ -186,3 +186,27 @@ export function planRoutes(b: PlanBuilder, desired: Resolved, c: NsContext, d: K
     });
   }
 }
+
+/**
+ * Interfaces netplumb did not make for this lab that someone attached to one
+ * of the lab's bridges are detached (`nomaster`), never deleted. Why detach
+ * rather than ignore: a foreign port changes what the lab's bridge forwards
+ * (traffic could leave the lab or enter it), so the lab is not what the file
+ * says; why not delete: netplumb only deletes what carries its mark.
+ */
+export function planForeignPorts(b: PlanBuilder, desired: Resolved, c: NsContext, d: KNamespace, l: KNamespace, isOurs: (mark?: string) => boolean): void {
+  for (const f of Object.values(l.ifaces)) {
+    if (f.master === undefined || isOurs(f.mark)) continue;
+    const br = d.ifaces[f.master];
+    const liveBr = l.ifaces[f.master];
+    if (br?.kind !== 'bridge' || liveBr?.kind !== 'bridge' || !isOurs(liveBr.mark)) continue;
+    const dev = ['link', 'set', 'dev', f.name];
+    b.line(phaseOf(c.ns), 'ip', c.ns, [...dev, 'nomaster'], {
+      action: 'modify',
+      rank: RANK.settings,
+      reason: `${where(c.ns, f.name)} is attached to the lab's bridge ${f.master} but was not made by netplumb for this lab: it is detached from the bridge, not deleted`,
+      target: { kind: 'interface', name: where(c.ns, f.name), nodeId: desired.origins.get(`${c.ns}/${br.name}`)?.nodeId },
+      undoLine: [...dev, 'master', f.master],
+    });
+  }
+}

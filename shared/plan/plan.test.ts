@@ -105,6 +105,27 @@ describe('plan', () => {
     expect(r.conflicts.find((c) => c.message.includes('br0'))?.nodeId).toBe('br0');
   });
 
+  it('detaches (never deletes) a foreign interface plugged into a lab bridge, and reports it', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    // Someone plugs the host's eth0 and another lab's interface into br0.
+    after.namespaces[ROOT_NS].ifaces.eth0.master = 'br0';
+    after.namespaces[ROOT_NS].ifaces.other = { name: 'other', kind: 'veth', up: true, addresses: [], mark: 'netplumb:otherlab:link:x:a', master: 'br0' };
+    const r = plan(resolve(lab()), after);
+    expect(r.conflicts).toEqual([]);
+    expect(r.changes.map((c) => c.argv.join(' ')).sort()).toEqual(['ip link set dev eth0 nomaster', 'ip link set dev other nomaster']);
+    expect(r.changes.every((c) => c.action === 'modify' && c.undo?.includes('master'))).toBe(true);
+    expect(r.changes[0].reason).toMatch(/attached to the lab's bridge br0 but was not made by netplumb for this lab: it is detached from the bridge, not deleted/);
+    const fixed = simulate(after, r.changes);
+    expect(fixed.namespaces[ROOT_NS].ifaces.eth0).toMatchObject({ name: 'eth0', addresses: ['192.0.2.10/24'] });
+    expect(fixed.namespaces[ROOT_NS].ifaces.eth0.master).toBeUndefined();
+    expect(plan(resolve(lab()), fixed).changes).toEqual([]);
+    // A foreign port on a bridge the lab does not own is not the lab's business.
+    const foreignBr = structuredClone(fixed);
+    foreignBr.namespaces[ROOT_NS].ifaces.hostbr = { name: 'hostbr', kind: 'bridge', up: true, addresses: [] };
+    foreignBr.namespaces[ROOT_NS].ifaces.eth0.master = 'hostbr';
+    expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
+  });
+
   it('does not touch another lab of netplumb', () => {
     const { after } = applyTo(lab(), emptyHost());
     const other = lab({ name: 'other' } as Partial<Topology>);

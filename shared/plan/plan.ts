@@ -9,19 +9,13 @@ import type { Change } from './change';
 import { PlanBuilder, RANK } from './builder';
 import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
 import { type Resolved } from './resolve';
-import { planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
+import { planForeignPorts, planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
 import { planNetem, planSysctls, planVlans } from './plan-extras';
 import { where } from './argv';
 
 export interface PlanOptions {
   /** Namespaces that exist on the host (from /run/netns). */
   existingNamespaces?: ReadonlySet<string>;
-  /**
-   * Namespaces of this lab that were deliberately not read (their part of the
-   * file is unchanged since the last apply): assumed in sync. Any other
-   * existing namespace absent from `live` is treated as foreign.
-   */
-  assumeInSync?: ReadonlySet<string>;
 }
 
 export interface PlanResult {
@@ -37,7 +31,6 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   const b = new PlanBuilder();
   const conflicts: Problem[] = [];
   const existing = opts.existingNamespaces ?? new Set(Object.keys(live.namespaces));
-  const skipped = opts.assumeInSync ?? new Set<string>();
   const conflict = (message: string, nodeId?: string, linkId?: string) =>
     conflicts.push({ code: 'foreign-object', severity: 'error', message, path: [], nodeId, linkId });
 
@@ -50,7 +43,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const nodeId = desired.nsNodes.get(name);
     if (!l) {
       if (!existing.has(name)) newNs.add(name);
-      else if (!skipped.has(name)) conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
+      else conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
     } else if (!isOurs(lab, l.mark)) {
       const other = markLab(l.mark);
       conflict(
@@ -68,8 +61,6 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   /** A live interface, or undefined when it does not exist (or its namespace is new/deleted). */
   const liveIface = (ns: string, name: string): KIface | undefined =>
     newNs.has(ns) ? undefined : live.namespaces[ns]?.ifaces[name];
-  /** True when an object's namespace was not read and is assumed in sync. */
-  const unread = (ns: string) => ns !== ROOT_NS && !newNs.has(ns) && !live.namespaces[ns];
 
   // Collisions with foreign interfaces of the same name.
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
@@ -115,7 +106,6 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
 
   // --- bridges -------------------------------------------------------------
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
-    if (unread(ns)) continue;
     for (const iface of Object.values(d.ifaces)) {
       if (iface.kind !== 'bridge') continue;
       const l = liveIface(ns, iface.name);
@@ -139,16 +129,13 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const { a, b: bEnd } = link;
     const da = desired.state.namespaces[a.ns].ifaces[a.name];
     const db = desired.state.namespaces[bEnd.ns].ifaces[bEnd.name];
-    if (unread(a.ns) && unread(bEnd.ns)) continue;
     const la = liveIface(a.ns, a.name);
     const lb = liveIface(bEnd.ns, bEnd.name);
-    const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }, peerUnread: boolean) =>
-      l?.kind === 'veth' && (peerUnread || !l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
-    const intact =
-      (unread(a.ns) || peerOk(la, bEnd, unread(bEnd.ns))) && (unread(bEnd.ns) || peerOk(lb, a, unread(a.ns)));
-    if (intact) {
-      if (!unread(a.ns)) planIfaceSettings(b, desired, nsCtx(a.ns), da, la!);
-      if (!unread(bEnd.ns)) planIfaceSettings(b, desired, nsCtx(bEnd.ns), db, lb!);
+    const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }) =>
+      l?.kind === 'veth' && (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
+    if (peerOk(la, bEnd) && peerOk(lb, a)) {
+      planIfaceSettings(b, desired, nsCtx(a.ns), da, la!);
+      planIfaceSettings(b, desired, nsCtx(bEnd.ns), db, lb!);
       continue;
     }
     // Broken or missing: delete what is left of ours (freeing the names), then create.
@@ -166,9 +153,15 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     planNewVeth(b, desired, link, da, db, nsCtx(a.ns), nsCtx(bEnd.ns));
   }
 
+  // Foreign interfaces plugged into the lab's bridges (in namespaces that stay).
+  for (const [ns, d] of Object.entries(desired.state.namespaces)) {
+    const l = newNs.has(ns) ? undefined : live.namespaces[ns];
+    if (l) planForeignPorts(b, desired, nsCtx(ns), d, l, (m) => isOurs(lab, m));
+  }
+
   // --- loopback, routes, sysctls, vlans, netem per namespace ----------------
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
-    if (ns === ROOT_NS || unread(ns)) continue;
+    if (ns === ROOT_NS) continue;
     const l: KNamespace | undefined = newNs.has(ns) ? undefined : live.namespaces[ns];
     const c = nsCtx(ns);
     if (l) planIfaceSettings(b, desired, c, d.ifaces.lo, l.ifaces.lo ?? { name: 'lo', kind: 'loopback', up: false, addresses: [] });
@@ -177,7 +170,6 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     planRoutes(b, desired, c, d, l);
   }
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
-    if (unread(ns)) continue;
     for (const iface of Object.values(d.ifaces)) {
       const l = gone.has(keyOf(ns, iface.name)) ? undefined : liveIface(ns, iface.name);
       planVlans(b, desired, ns, d, iface, l);
