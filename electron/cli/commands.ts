@@ -81,7 +81,7 @@ async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>):
     const message = (e as Error).message;
     if (args.flags.json) json({ ok: false, error: message });
     else err(red(message));
-    return /being changed by another|locked by another|not a valid/.test(message) ? EXIT.invalid : EXIT.kernel;
+    return /being changed by|locked by another|not a valid|Nothing was changed/.test(message) ? EXIT.invalid : EXIT.kernel;
   } finally {
     chosen.close?.();
   }

@@ -5,15 +5,15 @@
  */
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
-import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
+import { driftFromChanges, plan, resolve, type KState, type Resolved } from '../../shared/plan';
 import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
-import { LabStore, type LabRecord } from './lab-store';
+import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal, type LabRecord } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
 import { execaRunner, type Runner } from './runner';
-import { emptyLab, nsKeys, readFor, recoverInterrupted, restorePrevious, verifyMarks } from './recovery';
+import { emptyLab, nsKeys, readFor, recoverInterrupted, restorePrevious, touchedNamespaces, verifyMarks, waitUntilGone } from './recovery';
 import { rollback, runPlan } from './executor';
 
 const storeOf = (o: EngineOptions) => new LabStore(o.runDir);
@@ -69,7 +69,13 @@ async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ p
 /** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
 async function withLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore, runner: Runner) => Promise<T>): Promise<T> {
   const store = storeOf(o);
-  const release = store.lock(lab);
+  let release: () => void;
+  try {
+    release = store.lock(lab);
+  } catch (e) {
+    if (e instanceof LabBusyError || e instanceof RunDirError) throw e;
+    throw new Error(`netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${(e as Error).message}). Nothing was changed.`);
+  }
   try {
     await recoverInterrupted(lab, store, runnerOf(o), o);
     return await fn(store, runnerOf(o));
@@ -105,8 +111,13 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
     const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
       o.onProgress?.({ lab, done, total, current, phase });
     if (changes.length) {
-      const journal = store.openJournal(lab);
-      journal.write({ t: 'begin', at: new Date().toISOString(), pid: process.pid, changes, previous: p.record });
+      let journal: Journal;
+      try {
+        journal = beginJournal(store, lab, changes);
+      } catch (e) {
+        // Why refuse: without a journal an interrupted apply could not be finished by the next command.
+        return { problems: [...c.problems, problem('journal-unwritable', (e as Error).message)] };
+      }
       const run = await runPlan(changes, {
         runner,
         journal,
@@ -114,12 +125,12 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         beforeDeletes: (dels) => verifyMarks(runner, dels),
       });
       if (!run.ok) {
-        journal.write({ t: 'rollback', at: new Date().toISOString() });
+        journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });
         const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
         // Undoing step by step cannot express every kernel side effect (deleting an
         // address drops the routes through it), so the rollback ends with a repair
         // pass: plan the previously applied lab against the host and run it.
-        const restoreErrors = await restorePrevious(p.record, lab, runner, changes);
+        const restoreErrors = await restorePrevious(p.record, lab, runner, touchedNamespaces(changes));
         journal.close(true);
         const errors = [...rb.errors, ...restoreErrors];
         const failed = run.failed!;
@@ -210,20 +221,4 @@ export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
       ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
     };
   });
-}
-
-/**
- * The kernel tears a deleted namespace down asynchronously: veth ends whose
- * peer lived there linger for a moment. Wait (briefly) until none of the
- * lab's interfaces is left in the root namespace, so "destroyed" means gone.
- */
-async function waitUntilGone(runner: Runner, lab: string, deletedNs?: ReadonlySet<string>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const root = await readLive(runner, { namespaces: [], includeRoot: true });
-    const left = Object.values(root.namespaces[''].ifaces).filter(
-      (f) => markLab(f.mark) === lab && (!deletedNs || (f.kind === 'veth' && (f.peer === undefined || deletedNs.has(f.peer.ns)))),
-    );
-    if (!left.length) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -116,11 +116,16 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
         await opts.beforeDeletes(deletes);
       } catch (e) {
         const failed = { step: deletes[0].step, error: (e as Error).message };
-        opts.journal?.write({ t: 'failed', ...failed });
+        opts.journal?.tryWrite({ t: 'failed', ...failed });
         return { ok: false, completed, failed };
       }
     }
-    opts.journal?.write({ t: 'start', steps: wave.flatMap((g) => g.changes.map((c) => c.step)) });
+    // Why stop when the journal cannot be written: a step that is not journaled
+    // before it runs could not be undone after a crash.
+    const unjournaled = opts.journal?.tryWrite({ t: 'start', steps: wave.flatMap((g) => g.changes.map((c) => c.step)) });
+    if (unjournaled !== undefined) {
+      return { ok: false, completed, failed: { step: wave[0].changes[0].step, error: `the journal could not be written (${unjournaled}), so netplumb stopped before this step` } };
+    }
     const outcomes = await mapLimit(wave, opts.concurrency ?? 8, async (g) => {
       const o = await runGroup(opts.runner, g);
       done += o.completed.length;
@@ -129,10 +134,10 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     });
     const waveDone = outcomes.flatMap((o) => o.completed);
     completed.push(...waveDone);
-    opts.journal?.write({ t: 'done', steps: waveDone });
+    opts.journal?.tryWrite({ t: 'done', steps: waveDone });
     const failed = outcomes.find((o) => o.failed)?.failed;
     if (failed) {
-      opts.journal?.write({ t: 'failed', ...failed });
+      opts.journal?.tryWrite({ t: 'failed', ...failed });
       return { ok: false, completed, failed };
     }
   }

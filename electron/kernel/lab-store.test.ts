@@ -20,7 +20,7 @@ describe('LabStore', () => {
     const s = store();
     const release = s.lock('a');
     expect(() => s.lock('a')).toThrow(LabBusyError);
-    expect(() => s.lock('a')).toThrow(/Lab "a" is being changed by another netplumb process/);
+    expect(() => s.lock('a')).toThrow(new RegExp(`Lab "a" is being changed by another request in this process \\(.*pid ${process.pid}`));
     const other = s.lock('b');
     other();
     release();

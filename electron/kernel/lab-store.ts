@@ -1,6 +1,8 @@
 /**
- * Per-lab state on the host, under the run directory (default /run/netplumb,
- * a tmpfs: it goes away at reboot, like the namespaces themselves):
+ * Per-lab state on the host, under the run directory (/run/netplumb, a tmpfs:
+ * it goes away at reboot, like the namespaces themselves). As root the run
+ * directory is fixed, must be owned by root with mode 0700, and no
+ * environment variable moves it (see runDirFor):
  *
  *   labs/<lab>/record.json   what was applied last (topology + namespace inodes)
  *   labs/<lab>/journal.jsonl the apply in progress (steps started and done)
@@ -8,10 +10,13 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Change } from '../../shared/plan/change';
+import { z } from 'zod';
+import { CreatedObject, type Change } from '../../shared/plan/change';
 import type { Topology } from '../../shared/model';
+import { describeHolder, lockHolderRole } from './lock-holder';
+import { checkRunDir, defaultRunDir, RunDirError } from './run-dir';
 
-export const DEFAULT_RUN_DIR = process.env.NETPLUMB_RUN_DIR || '/run/netplumb';
+export { ROOT_RUN_DIR, defaultRunDir, RunDirError } from './run-dir';
 
 /** What was applied last. */
 export interface LabRecord {
@@ -23,12 +28,29 @@ export interface LabRecord {
   namespaces: Record<string, number>;
 }
 
-export type JournalEntry =
-  | { t: 'begin'; at: string; pid: number; changes: Change[]; previous: LabRecord | null }
-  | { t: 'start'; steps: number[] }
-  | { t: 'done'; steps: number[] }
-  | { t: 'failed'; step: number; error: string }
-  | { t: 'rollback'; at: string };
+const Steps = z.array(z.number().int().min(0).max(1_000_000)).max(1_000_000);
+
+/**
+ * One line of a journal. The journal records facts (how many steps, which
+ * objects each create step makes, which steps started), never command lines:
+ * recovery decides what to run from these facts and the kernel's state.
+ */
+export const JournalEntry = z.discriminatedUnion('t', [
+  z.object({
+    t: z.literal('begin'),
+    at: z.string().max(64),
+    pid: z.number().int(),
+    /** Number of steps in the plan. */
+    steps: z.number().int().min(0),
+    /** What each create step makes (see CreatedObject). */
+    created: z.array(CreatedObject.extend({ step: z.number().int().min(0) })).max(1_000_000),
+  }),
+  z.object({ t: z.literal('start'), steps: Steps }),
+  z.object({ t: z.literal('done'), steps: Steps }),
+  z.object({ t: z.literal('failed'), step: z.number().int(), error: z.string().max(10_000) }),
+  z.object({ t: z.literal('rollback'), at: z.string().max(64) }),
+]);
+export type JournalEntry = z.infer<typeof JournalEntry>;
 
 /** Raised when another process holds the lab's lock. */
 export class LabBusyError extends Error {}
@@ -41,14 +63,26 @@ function safeLab(lab: string): string {
 }
 
 export class LabStore {
-  constructor(readonly runDir: string = DEFAULT_RUN_DIR) {}
+  readonly runDir: string;
+  private checked = false;
 
-  dir(lab: string): string {
+  /** `runDir`: only from code (tests); as root the default is fixed (see run-dir.ts). */
+  constructor(runDir?: string) {
+    this.runDir = runDir ?? defaultRunDir();
+  }
+
+  /**
+   * The lab's directory, after checking the run directory is safe to use
+   * (created 0700 when `create` and missing). Throws RunDirError otherwise.
+   */
+  dir(lab: string, create = false): string {
+    if (!this.checked) this.checked = checkRunDir(this.runDir, create);
     return join(this.runDir, 'labs', safeLab(lab));
   }
 
   /** Labs this host has: those with a record or an unfinished journal (a bare lock directory is not a lab). */
   labs(): string[] {
+    if (!checkRunDir(this.runDir, false)) return [];
     try {
       return readdirSync(join(this.runDir, 'labs')).filter(
         (n) => /^[a-z0-9][a-z0-9_.-]*$/.test(n) && (existsSync(join(this.runDir, 'labs', n, 'record.json')) || existsSync(join(this.runDir, 'labs', n, 'journal.jsonl'))),
@@ -67,7 +101,7 @@ export class LabStore {
   }
 
   writeRecord(rec: LabRecord): void {
-    mkdirSync(this.dir(rec.lab), { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir(rec.lab, true), { recursive: true, mode: 0o700 });
     const path = join(this.dir(rec.lab), 'record.json');
     writeFileSync(path + '.tmp', JSON.stringify(rec) + '\n', { mode: 0o600 });
     renameSync(path + '.tmp', path);
@@ -89,7 +123,10 @@ export class LabStore {
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        out.push(JSON.parse(line) as JournalEntry);
+        // Why parse with the schema: a journal is a file, and recovery acts on
+        // it as root; anything that is not one of the known facts is dropped.
+        const e = JournalEntry.safeParse(JSON.parse(line));
+        if (e.success) out.push(e.data);
       } catch {
         // A torn last line (killed while writing) carries nothing we rely on.
       }
@@ -99,16 +136,29 @@ export class LabStore {
 
   /** Opens the journal for appending; every entry is fsync'ed before the step it announces runs. */
   openJournal(lab: string): Journal {
-    mkdirSync(this.dir(lab), { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir(lab, true), { recursive: true, mode: 0o700 });
     const path = join(this.dir(lab), 'journal.jsonl');
     const fd = openSync(path, 'w', 0o600);
+    const write = (e: JournalEntry) => {
+      writeSync(fd, JSON.stringify(e) + '\n');
+      fsyncSync(fd);
+    };
     return {
-      write(e: JournalEntry) {
-        writeSync(fd, JSON.stringify(e) + '\n');
-        fsyncSync(fd);
+      write,
+      tryWrite(e: JournalEntry) {
+        try {
+          write(e);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
       },
       close(remove: boolean) {
-        closeSync(fd);
+        try {
+          closeSync(fd);
+        } catch {
+          // Already unusable (e.g. the disk went away): removing is what matters.
+        }
         if (remove) rmSync(path, { force: true });
       },
     };
@@ -123,15 +173,15 @@ export class LabStore {
    * by a dead process (killed mid-apply) is taken over.
    */
   lock(lab: string): () => void {
-    mkdirSync(this.dir(lab), { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir(lab, true), { recursive: true, mode: 0o700 });
     const path = join(this.dir(lab), 'lock');
     if (HELD.has(path)) {
-      throw new LabBusyError(`Lab "${lab}" is being changed by another netplumb process (this one, pid ${process.pid}). Wait for it to finish, then try again.`);
+      throw new LabBusyError(`Lab "${lab}" is being changed by another request in this process (${describeHolder({ pid: process.pid, what: lockHolderRole() })}). Wait for it to finish, then try again.`);
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+        writeSync(fd, JSON.stringify({ pid: process.pid, what: lockHolderRole(), since: new Date().toISOString() }));
         closeSync(fd);
         HELD.add(path);
         return () => {
@@ -146,7 +196,7 @@ export class LabStore {
         };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let holder: { pid?: number; since?: string } = {};
+        let holder: { pid?: number; what?: string; since?: string } = {};
         try {
           holder = JSON.parse(readFileSync(path, 'utf8'));
         } catch {
@@ -155,9 +205,7 @@ export class LabStore {
         }
         // A lock file naming this very process but not in HELD is left from a previous run with a recycled pid.
         if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid)) {
-          throw new LabBusyError(
-            `Lab "${lab}" is being changed by another netplumb process (pid ${holder.pid}${holder.since ? `, since ${holder.since}` : ''}). Wait for it to finish, then try again.`,
-          );
+          throw new LabBusyError(`Lab "${lab}" is being changed by ${describeHolder(holder)}. Wait for it to finish, then try again.`);
         }
         try {
           unlinkSync(path);
@@ -174,8 +222,35 @@ export class LabStore {
 const HELD = new Set<string>();
 
 export interface Journal {
+  /** Appends an entry and fsyncs it; throws when it cannot. */
   write(e: JournalEntry): void;
+  /** The same, returning the error message instead of throwing. */
+  tryWrite(e: JournalEntry): string | undefined;
   close(remove: boolean): void;
+}
+
+/**
+ * Opens the lab's journal and writes its first entry: the plan's size and
+ * what each create step makes. Throws in plain words when the journal cannot
+ * be written (disk full, read-only run directory): then nothing may run.
+ */
+export function beginJournal(store: LabStore, lab: string, changes: readonly Change[]): Journal {
+  let journal: Journal | undefined;
+  try {
+    journal = store.openJournal(lab);
+    journal.write({
+      t: 'begin',
+      at: new Date().toISOString(),
+      pid: process.pid,
+      steps: changes.length,
+      created: changes.flatMap((c) => (c.creates ?? []).map((f) => ({ ...f, step: c.step }))),
+    });
+    return journal;
+  } catch (e) {
+    journal?.close(true);
+    const why = e instanceof RunDirError ? e.message : `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${(e as Error).message}`;
+    throw new Error(`netplumb could not write the journal of lab "${lab}" in ${store.runDir} (${why}). Without a journal an interrupted apply could not be undone, so nothing was changed.`);
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -2,13 +2,14 @@
  * An apply killed mid-way (SIGKILL) leaves a journal; the next command on the
  * lab finds it, undoes what ran and leaves the host as it was.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
+import { execaRunner } from './runner';
 import { hostSnapshot, useKernelLab } from './test-support/lab-fixture';
-import { richLab } from './test-support/labs';
+import { classicLab, richLab } from './test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 
 const root = isRoot();
@@ -53,4 +54,53 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
     expect(a.result?.ok).toBe(true);
     expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
   }, 120_000);
+
+  it('rebuilds undo from recorded facts: a tampered journal\'s command lines are never run and foreign objects stay', async () => {
+    const doc = classicLab(lab.p);
+    const ip = (...a: string[]) => execaRunner(['ip', ...a]);
+    // Foreign objects a forged journal will name: a veth pair in the root and a namespace in use.
+    await ip('link', 'add', 'name', `${lab.p}fx`, 'type', 'veth', 'peer', 'name', `${lab.p}fy`);
+    await ip('netns', 'add', `${lab.p}fns`);
+    await ip('-n', `${lab.p}fns`, 'address', 'add', '192.0.2.7/32', 'dev', 'lo');
+    const before = await hostSnapshot(lab.p);
+    // Killed after the root batch: namespaces and veth pairs exist, none marked yet.
+    const plan = await planDocument(doc, { runDir: lab.run.dir });
+    const firstNs = plan.changes.findIndex((c) => c.phase !== 'root');
+    expect((await killedApply(doc, firstNs)).signal).toBe('SIGKILL');
+    const file = join(lab.run.dir, 'labs', doc.name, 'journal.jsonl');
+    const pwned = join(lab.run.dir, 'pwned');
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].t).toBe('begin');
+    expect(JSON.stringify(lines[0])).not.toMatch(/"argv"|"undo"/); // facts only, no command lines
+    // Forge: old-style undo lines (a foreign interface, a shell), facts naming foreign objects,
+    // another lab's mark, and an unknown entry type carrying a command.
+    const mark = `netplumb:${doc.name}:x:a`;
+    lines[0].changes = [
+      { step: 0, undo: ['ip', 'link', 'del', 'dev', `${lab.p}fx`] },
+      { step: 1, undo: ['touch', pwned] },
+      { step: 2, undo: ['sh', '-c', `touch ${pwned}`] },
+    ];
+    lines[0].created.push(
+      { step: 0, kind: 'veth', ns: '', name: `${lab.p}fx`, mark, peer: { ns: '', name: `${lab.p}fy` } },
+      { step: 0, kind: 'namespace', ns: '', name: `${lab.p}fns`, mark: `netplumb:${doc.name}` },
+      { step: 0, kind: 'bridge', ns: '', name: `${lab.p}fy`, mark: 'netplumb:someotherlab:bridge:b' },
+    );
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    appendFileSync(file, JSON.stringify({ t: 'undo', argv: ['touch', pwned] }) + '\n' + JSON.stringify({ t: 'start', steps: [0, 1, 2] }) + '\n');
+    const seen: string[][] = [];
+    const recording = async (argv: string[], o?: { input?: string }) => {
+      seen.push(argv);
+      return execaRunner(argv, o);
+    };
+    const notices: string[] = [];
+    const s = await statusDocument(doc, { runDir: lab.run.dir, runner: recording, onNotice: (m) => notices.push(m) });
+    expect(s.applied).toBe(false);
+    expect(existsSync(pwned)).toBe(false);
+    expect(seen.every((a) => ['ip', 'tc', 'bridge', 'sysctl', 'modprobe'].includes(a[0]))).toBe(true);
+    expect(seen.some((a) => a.includes(`${lab.p}fx`) && a.includes('del'))).toBe(false);
+    expect(notices.join('\n')).toMatch(new RegExp(`Recovery left alone: ${lab.p}fx in the root namespace carries no mark and is not provably`));
+    expect(notices.join('\n')).toMatch(new RegExp(`Recovery left alone: namespace ${lab.p}fns carries no mark and is not empty`));
+    // The lab's objects are gone; the foreign ones are exactly as they were.
+    expect(await hostSnapshot(lab.p)).toEqual(before);
+  }, 60_000);
 });

@@ -6,6 +6,24 @@ import { z } from 'zod';
 
 export const ChangeAction = z.enum(['create', 'delete', 'modify']);
 
+/**
+ * An object a create step brings into being, as a fact (kind, namespace,
+ * name, the mark it will carry; for a veth end, its peer). The journal keeps
+ * these so that recovery after a crash can decide what to remove from what
+ * the kernel shows, never by replaying stored command lines.
+ */
+export const CreatedObject = z.object({
+  kind: z.enum(['namespace', 'veth', 'bridge']),
+  /** Namespace the object lives in ("" = root; "" for a namespace itself). */
+  ns: z.string().max(64),
+  name: z.string().min(1).max(64),
+  /** The ownership mark the plan gives it (a namespace's mark is on its lo). */
+  mark: z.string().max(256),
+  /** The other end of a veth pair. */
+  peer: z.object({ ns: z.string().max(64), name: z.string().min(1).max(64) }).optional(),
+});
+export type CreatedObject = z.infer<typeof CreatedObject>;
+
 export const Change = z.object({
   /** Position in the plan (0-based); the journal refers to steps by it. */
   step: z.number().int().min(0),
@@ -43,6 +61,8 @@ export const Change = z.object({
    * before the delete runs (re-checked by the executor).
    */
   requireMark: z.string().optional(),
+  /** What a create step brings into being (namespaces, veth ends, bridges), for crash recovery. */
+  creates: z.array(CreatedObject).optional(),
 });
 export type Change = z.infer<typeof Change>;
 export type ChangeAction = z.infer<typeof ChangeAction>;

@@ -9,3 +9,4 @@ export { PHASES } from './builder';
 export { netemArgs, netemEqual } from './plan-extras';
 export { routeMatches } from './plan-iface';
 export * from './expect';
+export * from './recover';

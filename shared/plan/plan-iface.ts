@@ -46,6 +46,7 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
       reason: `bridge ${i.name} is in the file but not on this host`,
       target: t,
       undoLine: ['link', 'delete', 'dev', i.name],
+      creates: [{ kind: 'bridge', ns: c.ns, name: i.name, mark: i.mark ?? '' }],
     });
   }
   // Undo of these settings is covered by deleting the new interface.

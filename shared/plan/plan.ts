@@ -87,6 +87,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       reason: `namespace ${name} is in the file but not on this host`,
       target: { kind: 'namespace', name, nodeId: desired.nsNodes.get(name) },
       undoLine: ['netns', 'delete', name],
+      creates: [{ kind: 'namespace', ns: ROOT_NS, name, mark: desired.state.namespaces[name].ifaces.lo?.mark ?? '' }],
     });
   }
 
@@ -226,6 +227,10 @@ function planNewVeth(b: PlanBuilder, desired: Resolved, link: Resolved['links'][
     target: { kind: 'link', name: `${a.name} <-> ${bb.name}`, linkId: link.id },
     undoLine: ['link', 'delete', 'dev', undoName],
     undoNs,
+    creates: [
+      { kind: 'veth', ns: a.ns, name: da.name, mark: da.mark ?? '', peer: { ns: bb.ns, name: db.name } },
+      { kind: 'veth', ns: bb.ns, name: db.name, mark: db.mark ?? '', peer: { ns: a.ns, name: da.name } },
+    ],
   });
   planNewIface(b, desired, ca, da);
   planNewIface(b, desired, cb, db);
