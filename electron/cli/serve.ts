@@ -19,6 +19,7 @@ import { createHandlerContext } from '../kernel/context';
 import type { Engine } from '../kernel/engine-facade';
 import { checkEvent, dispatch, releaseContext, type HandlerContext } from '../kernel/handlers';
 import { shutdownLive } from '../kernel/live/services';
+import { setLockHolderRole } from '../kernel/lock-holder';
 import type { Runner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
 import { mimeFor, resolveStatic } from './serve-static';
@@ -91,6 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // where another machine can reach it.
   if (host !== '127.0.0.1') throw new Error('netplumb serve only listens on 127.0.0.1');
   const log = opts.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
+  setLockHolderRole('netplumb serve (browser mode)');
   const token = randomBytes(24).toString('hex');
   const { ctx: baseCtx, dispose } = await createHandlerContext({
     mode: 'browser',

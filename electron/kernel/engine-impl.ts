@@ -16,7 +16,7 @@ import { execaRunner, type Runner } from './runner';
 import { emptyLab, nsKeys, readFor, recoverInterrupted, restorePrevious, touchedNamespaces, verifyMarks, waitUntilGone } from './recovery';
 import { rollback, runPlan } from './executor';
 
-const storeOf = (o: EngineOptions) => new LabStore(o.runDir);
+const storeOf = (o: EngineOptions) => o.store ?? new LabStore(o.runDir);
 const runnerOf = (o: EngineOptions): Runner => o.runner ?? execaRunner;
 const problem = (code: string, message: string): Problem => ({ code, severity: 'error', message, path: [] });
 
@@ -74,7 +74,7 @@ async function withLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore, r
     release = store.lock(lab);
   } catch (e) {
     if (e instanceof LabBusyError || e instanceof RunDirError) throw e;
-    throw new Error(`netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${(e as NodeJS.ErrnoException).code ?? 'error'}: ${(e as Error).message}). Nothing was changed.`);
+    throw new Error(`netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${store.writeProblem() ?? (e as Error).message}). Nothing was changed.`);
   }
   try {
     await recoverInterrupted(lab, store, runnerOf(o), o);

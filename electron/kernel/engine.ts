@@ -9,12 +9,15 @@ import type { Change, DriftItem } from '../../shared/plan/change';
 import type { Problem } from '../../shared/validate/problem';
 import type { Topology } from '../../shared/model';
 import type { Runner } from './runner';
+import type { LabStore } from './lab-store';
 
 export interface EngineOptions {
   /** Process runner (default: execa). Tests inject recorders and failure injectors. */
   runner?: Runner;
-  /** Where lab state records, journals and locks live (default /run/netplumb). */
+  /** Where lab state records, journals and locks live (default /run/netplumb; fixed as root, see run-dir.ts). Code only, never from a request. */
   runDir?: string;
+  /** The lab store itself (tests inject failing journals); overrides runDir. */
+  store?: LabStore;
   /** Progress of apply/rollback, one call per finished step. */
   onProgress?: (p: { lab: string; done: number; total: number; current?: string; phase: 'apply' | 'rollback' }) => void;
   /** Plain-words notices, e.g. that an interrupted apply was found and rolled back. */

@@ -8,7 +8,7 @@
  *   labs/<lab>/journal.jsonl the apply in progress (steps started and done)
  *   labs/<lab>/lock          the pid of the process changing the lab
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CreatedObject, type Change } from '../../shared/plan/change';
@@ -78,6 +78,16 @@ export class LabStore {
   dir(lab: string, create = false): string {
     if (!this.checked) this.checked = checkRunDir(this.runDir, create);
     return join(this.runDir, 'labs', safeLab(lab));
+  }
+
+  /** Why the run directory cannot be written (e.g. "EROFS: read-only file system"), or undefined. */
+  writeProblem(): string | undefined {
+    try {
+      accessSync(this.runDir, constants.W_OK);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   /** Labs this host has: those with a record or an unfinished journal (a bare lock directory is not a lab). */
@@ -248,7 +258,7 @@ export function beginJournal(store: LabStore, lab: string, changes: readonly Cha
     return journal;
   } catch (e) {
     journal?.close(true);
-    const why = e instanceof RunDirError ? e.message : `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${(e as Error).message}`;
+    const why = e instanceof RunDirError ? e.message : (e as Error).message;
     throw new Error(`netplumb could not write the journal of lab "${lab}" in ${store.runDir} (${why}). Without a journal an interrupted apply could not be undone, so nothing was changed.`);
   }
 }

@@ -31,6 +31,7 @@ import {
 } from './helper-protocol';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
 import { execaRunner } from './runner';
+import { setLockHolderRole } from './lock-holder';
 
 type Write = (line: string) => void;
 
@@ -198,6 +199,7 @@ if (isMain) {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     process.stderr.write('netplumb-helper: warning: not running as root; kernel changes will fail\n');
   }
+  setLockHolderRole("netplumb's privileged helper");
   // Why a high-water mark: a client that stops reading must not make root's
   // memory grow; terminals and captures wait until its pipe drains.
   let throttled = false;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
-import { execaRunner } from './runner';
+import { execaRunner, type Runner } from './runner';
 import { hostSnapshot, useKernelLab } from './test-support/lab-fixture';
 import { classicLab, richLab } from './test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -88,8 +88,8 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     appendFileSync(file, JSON.stringify({ t: 'undo', argv: ['touch', pwned] }) + '\n' + JSON.stringify({ t: 'start', steps: [0, 1, 2] }) + '\n');
     const seen: string[][] = [];
-    const recording = async (argv: string[], o?: { input?: string }) => {
-      seen.push(argv);
+    const recording: Runner = async (argv, o) => {
+      seen.push([...argv]);
       return execaRunner(argv, o);
     };
     const notices: string[] = [];

@@ -5,7 +5,7 @@
  * chosen plan step, and a cleanup that removes whatever carries the prefix.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Change } from '../../../shared/plan';
@@ -147,4 +147,25 @@ export async function settledSnapshot(prefix: string) {
     last = now;
   }
   throw new Error('the host did not settle');
+}
+
+/**
+ * A runner that stops before running the process that carries plan step
+ * `at` (a batch or a single command): it creates `pausedFile`, waits until
+ * `releaseFile` exists, then runs it. Everything else runs for real. Used to
+ * hold a lab's lock in the middle of a real apply.
+ */
+export function pausingRunner(changes: readonly Change[], at: number, pausedFile: string, releaseFile: string, inner: Runner = execaRunner): Runner {
+  const target = changes[at];
+  const line = target.batch ? batchText([target.batch]).trimEnd() : undefined;
+  let paused = false;
+  return async (argv, opts): Promise<RunResult> => {
+    const hit = line ? opts?.input?.split('\n').includes(line) : argv.join(' ') === target.argv.join(' ');
+    if (hit && !paused) {
+      paused = true;
+      writeFileSync(pausedFile, String(process.pid));
+      while (!existsSync(releaseFile)) await new Promise((r) => setTimeout(r, 20));
+    }
+    return inner(argv, opts);
+  };
 }
