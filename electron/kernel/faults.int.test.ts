@@ -34,7 +34,10 @@ beforeEach(() => {
   tmp = mkdtempSync(join(tmpdir(), 'np-faults-'));
 });
 afterEach(async () => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const c of children.splice(0)) {
+    c.kill('SIGKILL');
+    await c.catch(() => undefined);
+  }
   for (const lab of [`${p}-classic`, `${p}-rich`]) await destroyLab(lab).catch(() => undefined);
   await cleanupPrefix(p);
   rmSync(tmp, { recursive: true, force: true });
