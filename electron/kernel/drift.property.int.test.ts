@@ -153,6 +153,11 @@ describe.skipIf(!root)(`drift on a running lab${root ? '' : ` (skipped: ${NOT_RO
     }
   }, 60_000);
 
+  // Shrunk from the property: a bridge port removed together with an address removed on the host behind it.
+  it('a bridge port removed and the address behind it removed: both named, both repaired', async () => {
+    await driftRound(uniquePrefix(), run.dir, [DRIFTS.findIndex((d) => d.name === 'bridge port removed'), DRIFTS.findIndex((d) => d.name === 'address removed')]);
+  }, 60_000);
+
   it('random combinations of drift: status names each, apply repairs all (property, real kernel)', async () => {
     await fc.assert(
       fc.asyncProperty(arbDrifts, async (drifts) => driftRound(uniquePrefix(), run.dir, drifts)),

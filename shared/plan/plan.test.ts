@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { arbValidTopology } from '../model/arbitraries';
 import type { Topology } from '../model';
 import { Topology as TopologySchema } from '../model';
-import { plan, resolve, ROOT_NS, type KState } from './index';
+import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './testing/sim';
 
 const emptyHost = (): KState => ({
@@ -124,6 +124,19 @@ describe('plan', () => {
     foreignBr.namespaces[ROOT_NS].ifaces.hostbr = { name: 'hostbr', kind: 'bridge', up: true, addresses: [] };
     foreignBr.namespaces[ROOT_NS].ifaces.eth0.master = 'hostbr';
     expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
+  });
+
+  it('status names every difference: a port taken off its bridge is reported even when an address on the same link is missing', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    delete after.namespaces[ROOT_NS].ifaces.p2.master;
+    after.namespaces.ns2.ifaces.eth0.addresses = [];
+    const drift = driftFromChanges(plan(resolve(lab()), after).changes);
+    expect(drift.map((d) => `${d.state} ${d.kind} ${d.linkId}`).sort()).toEqual(['changed interface l2', 'missing address l2']);
+    // A link missing as a whole is one item, not one per setting of its ends.
+    const gone = structuredClone(after);
+    delete gone.namespaces[ROOT_NS].ifaces.p1;
+    delete gone.namespaces.ns1.ifaces.eth0;
+    expect(driftFromChanges(plan(resolve(lab()), gone).changes).filter((d) => d.linkId === 'l1').map((d) => `${d.state} ${d.kind}`)).toEqual(['missing link']);
   });
 
   it('does not touch another lab of netplumb', () => {
