@@ -1,0 +1,82 @@
+/**
+ * Apply converges, always (issue 11 item 1): the issue's own sequence through
+ * the CLI — apply, drift by hand, status (exit 3), plan (1 change), apply
+ * (repairs, not "already in sync"), ping works — and the app's Apply and the
+ * live link edit (the same engine path through dispatch) repairing drift too.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { destroyLab, statusDocument } from './engine';
+import { localEngine } from './engine-facade';
+import { dispatch, type HandlerContext } from './handlers';
+import { execaRunner } from './runner';
+import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
+import { classicLab } from './test-support/labs';
+import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
+
+const root = isRoot();
+const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
+const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+const ping = async (ns: string, to: string) => (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
+
+let p = '';
+let tmp = '';
+beforeEach(() => {
+  p = uniquePrefix();
+  tmp = mkdtempSync(join(tmpdir(), 'np-converge-'));
+});
+afterEach(async () => {
+  await destroyLab(`${p}-classic`).catch(() => undefined);
+  await destroyLab(`${p}-classic`, { runDir: tmp }).catch(() => undefined);
+  await cleanupPrefix(p);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
+  it('the issue\'s sequence: drift by hand is shown by status and plan, and repaired by a plain apply; the ping works', async () => {
+    const doc = classicLab(p);
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
+    const status = await cli('status', file);
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toMatch(/missing 10\.0\.0\.2\/24 on eth0/);
+    const plan = await cli('plan', file);
+    expect(plan.exitCode).toBe(3);
+    expect(plan.stdout).toMatch(/1 change\b/);
+    const apply = await cli('apply', file);
+    expect(apply.exitCode).toBe(0);
+    expect(apply.stdout).not.toMatch(/already in sync/);
+    expect(apply.stdout).toMatch(/Applied lab .*: 1 change/);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+    expect((await cli('status', file)).exitCode).toBe(0);
+  }, 60_000);
+
+  it('the app\'s Apply and a live link edit read the whole lab too, so they repair drift as well', async () => {
+    const doc = classicLab(p);
+    const ctx: HandlerContext = {
+      mode: 'browser',
+      version: '0',
+      engine: localEngine,
+      examplesDir: '/nonexistent',
+      privilege: async () => ({ privilege: 'root' }),
+      capabilities: async () => ({ capabilities: {}, missing: [] }),
+      runDir: tmp,
+    };
+    const applied = await dispatch('topology:apply', { topology: doc }, ctx);
+    expect(applied.ok).toBe(true);
+    await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
+    const again = (await dispatch('topology:apply', { topology: doc }, ctx)) as { ok: true; value: { result: { changes: { argv: string[] }[] } } };
+    expect(again.value.result.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${p}b address add 10.0.0.2/24 dev eth0`]);
+    // Drift again, then a live edit of the other link: its apply repairs the drift too.
+    await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
+    const edit = (await dispatch('lab:link-state', { topology: doc, linkId: 'l1', end: 'b', up: false }, ctx)) as { ok: true; value: { topology: object; result: { ok: boolean; changes: { argv: string[] }[] } } };
+    expect(edit.ok, JSON.stringify(edit)).toBe(true);
+    expect(edit.value.result.changes.map((c) => c.argv.join(' ')).sort()).toEqual([`ip -n ${p}b address add 10.0.0.2/24 dev eth0`, `ip link set dev ${p}p1 down`]);
+    expect((await statusDocument(edit.value.topology, { runDir: tmp })).inSync).toBe(true);
+  }, 60_000);
+});
