@@ -165,7 +165,7 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const results = await Promise.allSettled([applyDocument(doc, { runDir: lab.run.dir }), applyDocument(doc, { runDir: lab.run.dir })]);
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(1);
-    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`Lab "${lab.p}-classic" is being changed by another netplumb process`));
+    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`Lab "${lab.p}-classic" is being changed by another request in this process \\(.*pid ${process.pid}\\)`));
     const other = classicLab(lab.p + 'z');
     other.nodes.forEach((n, i) => (n.name = `${lab.p}o${i}`));
     other.links.forEach((l, i) => (l.b.ifname = `${lab.p}op${i}`));
