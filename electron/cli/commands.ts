@@ -9,6 +9,7 @@ import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from '.
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { DOCTOR_HELP, HELPER_HELP } from './helper-help';
 import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
+import { GRADE_COMMAND } from './grade-command';
 
 export interface Command {
   help: string;
@@ -257,6 +258,7 @@ Lists the labs applied on this host, with their state and namespaces.`,
     },
   },
   ...LIVE_COMMANDS,
+  grade: GRADE_COMMAND,
   'import-host': {
     help: IMPORT_HOST_HELP,
     valued: ['namespaces', 'lab', 'o', 'output'],
@@ -325,6 +327,7 @@ Inside an applied lab (root):
   check FILE           run the file's expectations: PASS/FAIL per line
   tables LAB NODE      live addresses, routes, neighbours, FDB, counters
   trace FILE FROM TO   step mode: one ping explained hop by hop
+  grade ACTIVITY KEY FILE...  grade students' files, each in its own lab: CSV + HTML
 
 Every command takes --help and --json.
 Exit codes: 0 ok/in sync, 1 invalid or refused (nothing changed),

@@ -3,5 +3,7 @@ export * from './common';
 export * from './node';
 export * from './link';
 export * from './topology';
+export * from './activity';
+export * from './prefix';
 export * from './migrate';
 export * from './parse';

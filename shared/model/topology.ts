@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Id, Position } from './common';
+import { Activity } from './activity';
 import { Link } from './link';
 import { TopoNode } from './node';
 
@@ -62,6 +63,7 @@ export const Topology = z
     expect: z.array(Expectation).default([]),
     annotations: z.array(Annotation).default([]),
     lesson: Lesson.optional().describe('lesson text shown step by step (lesson files)'),
+    activity: Activity.optional().describe('a graded activity: locked parts and checks with points (activity files)'),
   })
   .strict();
 export type Topology = z.infer<typeof Topology>;

@@ -1,0 +1,165 @@
+/**
+ * `netplumb grade ACTIVITY KEY SUBMISSIONS…`: grades students' topology files
+ * on the real kernel, each in its own prefixed lab (kernel/live/grade.ts),
+ * and writes grades.csv, grades.json and one HTML report per student.
+ *
+ * Exit codes (the CLI's table): 0 every submission graded (whatever the
+ * scores; refused submissions score 0 with the reason); 1 invalid activity,
+ * key or arguments, or not root (nothing changed); 2 a kernel error while
+ * grading (that student's row says which).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { gradesCsv, loadActivityText, reportHtml, type StudentReport } from '../../shared/activity';
+import { parseDocumentText } from '../../shared/formats/document';
+import { checkPrefix } from '../../shared/model';
+import type { ParsedArgs } from './args';
+import type { Command } from './commands';
+import { bold, dim, formatProblem, green, red, yellow } from './output';
+
+const EXIT = { ok: 0, invalid: 1, kernel: 2 } as const;
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+export const GRADE_HELP = `usage: netplumb grade ACTIVITY KEY SUBMISSION... [--out DIR] [--jobs N] [--prefix TAG] [--json]
+
+Grades students' files for an activity on this machine's kernel. Each
+submission is validated, refused with score 0 (and the reason) when it is not
+valid, changes a locked part of the activity or puts anything on the host;
+otherwise it is applied as its own lab, with a prefix in front of every kernel
+name (namespaces, bridges, interfaces, the lab name) so that labs never
+collide, every check of the activity and of its answer key runs, and the lab
+is destroyed. Break-it checks are practice and are not counted; checks this
+kernel cannot run (VLAN isolation, netem delays) are skipped and not counted.
+
+  --out DIR     where to write grades.csv, grades.json and STUDENT.html
+                (default: ./grades-<activity>)
+  --jobs N      labs at the same time (default 2, at most 16)
+  --prefix TAG  start of every kernel-name prefix of this run (default: random,
+                e.g. "g7k"); each student gets TAG-student- or, when names
+                would pass 15 bytes, a short TAGn- (shown in the output)
+  --json        print the results as JSON
+
+Needs root. Exit 0 all graded, 1 invalid activity/key/arguments, 2 a kernel
+error while grading.`;
+
+/** Student names from file names: the base name without .yaml/.yml/.json, unique. */
+export function studentNames(files: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const base = basename(f).replace(/\.(ya?ml|json)$/i, '') || 'student';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+/** A file name for a student's report (letters, digits, - _ . only). */
+const reportName = (student: string) => `${student.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_')}.html`;
+
+function readText(file: string): { text?: string; error?: string } {
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    return { error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` };
+  }
+}
+
+/** A progress bar on a terminal, one plain line per finished student otherwise. */
+function progress(quiet: boolean) {
+  const tty = !!process.stderr.isTTY;
+  return (p: { done: number; total: number; student: string; phase: string }) => {
+    if (quiet) return;
+    if (!tty) {
+      if (p.phase === 'done') err(`[${p.done}/${p.total}] ${p.student} graded`);
+      return;
+    }
+    const width = 24;
+    const filled = Math.round((p.done / p.total) * width);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${p.student}: ${p.phase}`;
+    process.stderr.write(`\r\u001b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+    if (p.done >= p.total && p.phase === 'done') process.stderr.write('\r\u001b[K');
+  };
+}
+
+const strip = (r: StudentReport) => {
+  const { topology: _t, ...rest } = r;
+  return rest;
+};
+
+async function run(args: ParsedArgs): Promise<number> {
+  const [activityFile, keyFile, ...subFiles] = args.positionals;
+  const asJson = !!args.flags.json;
+  const fail = (message: string, code: number = EXIT.invalid) => {
+    if (asJson) out(JSON.stringify({ ok: false, error: message }, null, 2));
+    else err(red(message));
+    return code;
+  };
+  if (!activityFile || !keyFile || !subFiles.length) return fail('usage: netplumb grade ACTIVITY KEY SUBMISSION... (see netplumb grade --help)');
+  const jobs = args.flags.jobs === undefined ? 2 : Number(args.flags.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) return fail(`--jobs must be a whole number from 1 to 16, not "${String(args.flags.jobs)}"`);
+  const tag = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
+  if (args.flags.prefix === true) return fail('--prefix needs a value, e.g. --prefix g1');
+  if (tag !== undefined && (checkPrefix(tag) || tag.length > 6)) return fail(`--prefix: ${checkPrefix(tag) ?? `"${tag}" is longer than 6 characters; keep it short, it goes in front of 15-byte interface names`}`);
+
+  const { runningAsRoot } = await import('../kernel/privilege');
+  if (!runningAsRoot()) return fail('netplumb grade builds each submission as a lab and needs root: run it with sudo.');
+
+  const a = readText(activityFile);
+  const k = readText(keyFile);
+  if (a.error || k.error) return fail((a.error ?? k.error)!);
+  const loaded = loadActivityText(a.text!, activityFile, k.text!, keyFile);
+  const problems = [...loaded.problems.map((p) => ({ p, f: activityFile })), ...loaded.keyProblems.map((p) => ({ p, f: keyFile }))];
+  const errors = problems.filter((x) => x.p.severity === 'error');
+  if (!asJson) for (const x of problems) err(formatProblem(x.p, x.f));
+  if (!loaded.topology || !loaded.key || errors.length) {
+    if (asJson) out(JSON.stringify({ ok: false, problems: problems.map((x) => ({ ...x.p, file: x.f })) }, null, 2));
+    else err(red('The activity or its key is not valid: nothing was graded.'));
+    return EXIT.invalid;
+  }
+  const start = loaded.topology;
+
+  const names = studentNames(subFiles);
+  const subs = subFiles.map((file, i) => {
+    const r = readText(file);
+    if (r.error) return { student: names[i], file, readError: r.error };
+    const parsed = parseDocumentText(r.text!, file);
+    const e = parsed.problems.find((p) => p.severity === 'error');
+    if (parsed.doc === undefined || e) return { student: names[i], file, readError: `not valid: ${formatProblem(e ?? { code: 'empty', severity: 'error', message: 'unreadable', path: [] }, file)}` };
+    return { student: names[i], file, doc: parsed.doc };
+  });
+
+  const outDir = resolve(typeof args.flags.out === 'string' ? args.flags.out : `grades-${start.name}`);
+  mkdirSync(outDir, { recursive: true });
+  const { gradeSubmissions } = await import('../kernel/live/grade');
+  const r = await gradeSubmissions(start, loaded.key, subs, { jobs, ...(tag ? { runTag: tag } : {}), onProgress: progress(asJson) });
+
+  const csvFile = join(outDir, 'grades.csv');
+  writeFileSync(csvFile, gradesCsv(r.reports, r.checks.map((c) => c.id)));
+  writeFileSync(join(outDir, 'grades.json'), JSON.stringify({ activity: start.name, checks: r.checks, assignments: r.assignments, reports: r.reports.map(strip) }, null, 2) + '\n');
+  const pages = r.reports.map((rep) => {
+    const file = join(outDir, reportName(rep.student));
+    writeFileSync(file, reportHtml(rep));
+    return file;
+  });
+
+  if (asJson) out(JSON.stringify({ ok: r.failures.length === 0, activity: start.name, out: outDir, csv: csvFile, reports: r.reports.map((rep, i) => ({ ...strip(rep), html: pages[i] })), assignments: r.assignments, failures: r.failures }, null, 2));
+  else {
+    for (const rep of r.reports) {
+      const tagText = rep.status === 'graded' ? (rep.score === rep.max ? green('✓') : yellow('•')) : red('✗');
+      out(`${tagText} ${bold(rep.student)}  ${rep.score}/${rep.max}${rep.reason ? `  ${dim(rep.reason)}` : ''}`);
+    }
+    const short = r.assignments.filter((x) => x.short);
+    if (short.length) out(dim(`Short prefixes (names would pass 15 bytes with the readable one): ${short.map((x) => `${x.student} → ${x.prefix}`).join(', ')}`));
+    for (const f of r.failures) err(red(f));
+    out(`Wrote ${csvFile} and ${pages.length} report${pages.length === 1 ? '' : 's'} in ${outDir}.`);
+  }
+  return r.failures.length || r.reports.some((x) => x.status === 'error') ? EXIT.kernel : EXIT.ok;
+}
+
+/** The `grade` command entry for the CLI's table. */
+export const GRADE_COMMAND: Command = {
+  help: GRADE_HELP,
+  valued: ['out', 'jobs', 'prefix'],
+  run: (args) => run(args),
+};
