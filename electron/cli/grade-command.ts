@@ -125,7 +125,8 @@ async function run(args: ParsedArgs): Promise<number> {
     if (r.error) return { student: names[i], file, readError: r.error };
     const parsed = parseDocumentText(r.text!, file);
     const e = parsed.problems.find((p) => p.severity === 'error');
-    if (parsed.doc === undefined || e) return { student: names[i], file, readError: `not valid: ${formatProblem(e ?? { code: 'empty', severity: 'error', message: 'unreadable', path: [] }, file)}` };
+    // Plain text (no colours): the reason goes into the CSV and the HTML report.
+    if (parsed.doc === undefined || e) return { student: names[i], file, readError: `not valid: ${file}${e?.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e?.message ?? 'unreadable'}` };
     return { student: names[i], file, doc: parsed.doc };
   });
 

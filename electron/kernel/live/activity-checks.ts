@@ -135,6 +135,13 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
       return { ok, detail: `average round trip ${r.rttAvg} ms` };
     }
     case 'path': {
+      try {
+        labTarget(t, c.to);
+      } catch (e) {
+        // A node without an address cannot be reached: a result, like in reach().
+        if (!isAddr(c.to) && t.nodes.some((n) => n.id === c.to)) return { ok: false, detail: (e as Error).message };
+        throw e;
+      }
       const tr = await tracerouteInLab(lab, c.from, c.to, o);
       const routers = tr.hops.filter((h) => h.kind === 'time-exceeded').map((h) => h.nodeId ?? h.address ?? '?');
       const ok = tr.reached && routers.length === c.via.length && routers.every((r, i) => r === c.via[i]);
