@@ -10,6 +10,7 @@ import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { DOCTOR_HELP, HELPER_HELP } from './helper-help';
 import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
 import { GRADE_COMMAND } from './grade-command';
+import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
 
 export interface Command {
   help: string;
@@ -45,7 +46,10 @@ function loadOrFail(args: ParsedArgs, usage: string): { loaded?: Loaded; file?: 
     err(`usage: ${usage}`);
     return { code: EXIT.invalid };
   }
-  const loaded = loadFile(file);
+  // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
+  const px = prefixSetting(args);
+  if (px.error) return err(red(px.error)), { code: EXIT.invalid };
+  const loaded = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
   if (!args.flags.json) printProblems(loaded.problems, file);
   if (!loaded.topology || hasErrors(loaded.problems)) {
     if (args.flags.json) json({ file, ok: false, problems: loaded.problems });
@@ -116,6 +120,7 @@ Reads the kernel and prints the exact commands that "apply" would run, each
 with its reason, grouped by namespace. Changes nothing. Exit 0 when the lab is
 in sync, 3 when there are changes to apply, 1 when the file is invalid or a
 name collides with an object netplumb does not own.`,
+    valued: ['prefix'],
     async run(args) {
       const { loaded, code } = loadOrFail(args, 'netplumb plan FILE [--json]');
       if (!loaded) return code!;
@@ -150,6 +155,7 @@ do, so drift made by hand (an address deleted, a link set down) is repaired.
 
 Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 (rolled back).`,
+    valued: ['prefix'],
     async run(args) {
       const { loaded, file, code } = loadOrFail(args, 'netplumb apply FILE');
       if (!loaded) return code!;
@@ -179,6 +185,7 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 Reads the kernel and compares it with the file, object by object: missing,
 extra (made by netplumb for this lab but not in the file), or changed.
 Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
+    valued: ['prefix'],
     async run(args) {
       const { loaded, code } = loadOrFail(args, 'netplumb status FILE');
       if (!loaded) return code!;
@@ -203,6 +210,7 @@ Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
 Removes everything netplumb made for the lab (namespaces, bridges, veth pairs),
 checking the ownership mark of each object right before deleting it. Works on
 half-applied labs. Objects netplumb did not make are never touched.`,
+    valued: ['prefix'],
     async run(args) {
       const target = args.positionals[0];
       if (!target) return err('usage: netplumb destroy FILE|LAB'), EXIT.invalid;
@@ -216,6 +224,9 @@ half-applied labs. Objects netplumb did not make are never touched.`,
         }
         lab = name;
       }
+      const px = prefixSetting(args);
+      if (px.error) return err(red(px.error)), EXIT.invalid;
+      lab = prefixedLab(lab, px.prefix);
       if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab)) return err(red(`"${lab}" is neither a readable file nor a lab name.`)), EXIT.invalid;
       return withEngine(args, async (engine) => {
         const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
@@ -328,6 +339,9 @@ Inside an applied lab (root):
   tables LAB NODE      live addresses, routes, neighbours, FDB, counters
   trace FILE FROM TO   step mode: one ping explained hop by hop
   grade ACTIVITY KEY FILE...  grade students' files, each in its own lab: CSV + HTML
+
+Shared machines: --prefix P (or "prefix" in ~/.config/netplumb/config.json)
+puts P in front of every kernel name of the lab; --no-prefix turns it off.
 
 Every command takes --help and --json.
 Exit codes: 0 ok/in sync, 1 invalid or refused (nothing changed),

@@ -14,6 +14,7 @@ import type { LiveBackend } from '../kernel/live/backend';
 import type { Command } from './commands';
 import type { ParsedArgs } from './args';
 import { loadFile } from './load';
+import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
 import { bold, dim, formatProblem, green, red, yellow } from './output';
 
 const EXIT = { ok: 0, invalid: 1, kernel: 2, failed: 4 } as const;
@@ -89,11 +90,20 @@ export async function execThroughHelper(b: LiveBackend, lab: string, node: strin
   }
 }
 
+/** LAB as given, with the user's name prefix in front (shared machines; see prefix-config.ts). */
+function labArg(args: ParsedArgs, lab: string | undefined): string | undefined {
+  const px = prefixSetting(args);
+  if (px.error) err(yellow(`${px.error} (no prefix used)`));
+  return lab === undefined ? lab : prefixedLab(lab, px.prefix);
+}
+
 /** Loads a topology file for check/trace (exit 1 with located problems when it cannot). */
 function loadDoc(args: ParsedArgs, usage: string): { doc?: unknown; code?: number } {
   const file = args.positionals[0];
   if (!file) return err(`usage: ${usage}`), { code: EXIT.invalid };
-  const l = loadFile(file);
+  const px = prefixSetting(args);
+  if (px.error) return err(red(px.error)), { code: EXIT.invalid };
+  const l = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
   const errors = l.problems.filter((p) => p.severity === 'error');
   if (!l.topology || errors.length) {
     for (const p of l.problems) err(formatProblem(p, file));
@@ -114,8 +124,10 @@ Without root it goes through the privileged helper and CMD runs as you
 (on a terminal: stderr arrives on stdout).
 
   example: netplumb exec linux-bridge ns1 -- ip -br addr`,
+    valued: ['prefix'],
     async run(args) {
-      const [lab, node] = args.positionals;
+      const [rawLab, node] = args.positionals;
+      const lab = labArg(args, rawLab);
       if (!lab || !node || !args.rest.length) return err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid;
       return live(args, async (b) => {
         if (b.where === 'helper') return execThroughHelper(b, lab, node, args.rest);
@@ -146,9 +158,10 @@ Pings from node FROM (namespace or router) to TO: a node id or an address
 inside the lab's subnets (anything else is refused: traffic stays between
 the lab's own namespaces). At most 20 pings, 1 s wait each.
 Exit 0 when a reply came back, 4 when none did.`,
-    valued: ['count'],
+    valued: ['count', 'prefix'],
     async run(args) {
-      const [lab, from, to] = args.positionals;
+      const [rawLab, from, to] = args.positionals;
+      const lab = labArg(args, rawLab);
       if (!lab || !from || !to) return err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid;
       const count = args.flags.count === undefined ? 3 : Number(args.flags.count);
       if (!Number.isInteger(count) || count < 1 || count > 20) return err(red('--count must be a whole number from 1 to 20')), EXIT.invalid;
@@ -166,8 +179,10 @@ Exit 0 when a reply came back, 4 when none did.`,
 Shows the routers between node FROM and TO (a node id or lab address). The
 traceroute tool is not needed: netplumb walks the TTL with ping -t (at most
 8 hops, 1 s per silent hop). Exit 0 when TO answered, 4 otherwise.`,
+    valued: ['prefix'],
     async run(args) {
-      const [lab, from, to] = args.positionals;
+      const [rawLab, from, to] = args.positionals;
+      const lab = labArg(args, rawLab);
       if (!lab || !from || !to) return err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid;
       return live(args, async (b) => {
         const r = await b.traceroute({ lab, from, to });
@@ -187,6 +202,7 @@ Runs the file's expectations (expect: [{from, to, reach}]) against the
 applied lab: two pings per line (ping -c 2 -W 1), lab addresses only.
 Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
 1 when the file is invalid or the lab is not applied.`,
+    valued: ['prefix'],
     async run(args) {
       const { doc, code } = loadDoc(args, 'netplumb check FILE [--json]');
       if (code !== undefined) return code;
@@ -211,8 +227,10 @@ Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
 
 Prints a node's live tables: interfaces with addresses and counters, routes,
 neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
+    valued: ['prefix'],
     async run(args) {
-      const [lab, node] = args.positionals;
+      const [rawLab, node] = args.positionals;
+      const lab = labArg(args, rawLab);
       if (!lab || !node) return err('usage: netplumb tables LAB NODE'), EXIT.invalid;
       return live(args, async (b) => {
         const t = await b.tables({ lab, nodeId: node });
@@ -243,6 +261,7 @@ explains each hop: ARP request and flooding, FDB learning, ARP reply, ICMP
 echo request and reply, and which table decided. By default the lab's
 neighbour tables and its bridges' learned FDB entries are flushed first so
 ARP and MAC learning are part of the trace (--keep-neighbours leaves them).`,
+    valued: ['prefix'],
     async run(args) {
       const [, from, to] = args.positionals;
       if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;
