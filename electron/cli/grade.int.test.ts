@@ -16,6 +16,7 @@ import { cleanupPrefix, tempRunDir, uniquePrefix } from '../kernel/test-support/
 import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
 import { listNetns } from '../kernel/netns';
 import { execaRunner } from '../kernel/runner';
+import { detectCapabilities, REAL_KERNEL } from '../kernel/capabilities';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/netplumb.js');
@@ -132,4 +133,31 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
     expect(bridge.reports[0].checks.filter((c) => c.id.startsWith('fdb')).map((c) => c.status)).toEqual(['pass', 'pass']);
     expect(await leftovers()).toEqual([]);
   }, 240_000);
+
+  it('kernel-dependent checks are skipped with the reason where this kernel lacks the feature; interface names map through the prefix', async () => {
+    const caps = await detectCapabilities(execaRunner, { key: REAL_KERNEL });
+    const key = write('extra.key.yaml', {
+      version: 1,
+      activity: 'act-router',
+      checks: [
+        { id: 'rtt', kind: 'rtt', from: 'h1', to: 'h2', atMostMs: 500 },
+        { id: 'vlan', kind: 'vlan-isolation', from: 'h1', same: 'r1', other: 'h2' },
+        { id: 'addr-if', kind: 'address', node: 'r1', ifname: 'eth1', address: '10.2.0.1/24' },
+        { id: 'addr-wrong-if', kind: 'address', node: 'r1', ifname: 'eth0', address: '10.2.0.1/24' },
+        { id: 'route-dev', kind: 'route', node: 'r1', to: '10.2.0.0/24', dev: 'eth1' },
+        { id: 'down', kind: 'iface-state', node: 'h2', ifname: 'eth0', up: false },
+      ],
+    });
+    const r = await cli('grade', ACT('2-router.yaml'), key, ACT('2-router.solution.yaml'), '--out', join(dir, 'out4'), '--prefix', tag, '--json');
+    expect(r.exitCode).toBe(0);
+    const rows = (JSON.parse(r.stdout) as { reports: { checks: { id: string; status: string; detail: string }[] }[] }).reports[0].checks;
+    const by = Object.fromEntries(rows.map((c) => [c.id, c]));
+    expect(by.rtt.status).toBe(caps.features.netem ? 'pass' : 'skipped');
+    if (!caps.features.netem) expect(by.rtt.detail).toBe('skipped: kernel lacks netem');
+    expect(by.vlan.status).toBe(caps.features.bridgeVlanFiltering ? 'fail' : 'skipped'); // h1 reaches both: no isolation in this lab
+    if (!caps.features.bridgeVlanFiltering) expect(by.vlan.detail).toBe('skipped: kernel lacks bridge VLAN filtering');
+    expect([by['addr-if'].status, by['addr-wrong-if'].status, by['route-dev'].status, by.down.status]).toEqual(['pass', 'fail', 'pass', 'fail']);
+    expect(by.down.detail).toBe('eth0 on h2 is up (operstate UP)');
+    expect(await leftovers()).toEqual([]);
+  }, 120_000);
 });
