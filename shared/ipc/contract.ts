@@ -62,6 +62,22 @@ const EndKey = z.enum(['a', 'b']);
 const Handle = z.string().regex(/^[0-9a-f]{8,32}$/, 'a handle issued by netplumb');
 const Counters = z.object({ bytes: z.number(), packets: z.number() });
 
+/** One scored activity check (shared/activity/score.ts CheckRow). */
+export const ActivityCheckRowSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  points: z.number(),
+  earned: z.number(),
+  status: z.enum(['pass', 'fail', 'error', 'skipped', 'not run']),
+  detail: z.string(),
+  hidden: z.boolean(),
+  breakIt: z.boolean(),
+  graded: z.boolean(),
+  hint: z.string().optional(),
+  at: z.string().optional(),
+});
+
 export const CheckResultSchema = z.object({
   index: z.number(),
   from: z.string(),
@@ -238,6 +254,11 @@ export const contract = {
   'lab:check': {
     request: z.object({ topology: Doc }),
     response: z.object({ lab: z.string(), results: z.array(CheckResultSchema), passed: z.number(), failed: z.number(), errors: z.number(), ok: z.boolean() }),
+  },
+  /** "Check my work": the document's visible activity checks on its applied lab, scored (applies nothing). */
+  'activity:check': {
+    request: z.object({ topology: Doc, prefix: z.string().max(12).optional() }),
+    response: z.object({ lab: z.string(), score: z.number(), max: z.number(), checks: z.array(ActivityCheckRowSchema) }),
   },
   /** Pings from a namespace/router node to a node id or an address inside the lab. */
   'lab:ping': {
