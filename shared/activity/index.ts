@@ -6,3 +6,4 @@ export * from './submission';
 export * from './report-csv';
 export * from './report-html';
 export * from './load';
+export * from './authoring';
