@@ -43,19 +43,24 @@ kernel cannot run (VLAN isolation, netem delays) are skipped and not counted.
 Needs root. Exit 0 all graded, 1 invalid activity/key/arguments, 2 a kernel
 error while grading.`;
 
-/** Student names from file names: the base name without .yaml/.yml/.json, unique. */
+/**
+ * Student names from file names: the base name without .yaml/.yml/.json,
+ * with only letters, digits, "-", "_" and "." (it names the report file too),
+ * made unique with -2, -3, … (also against names another file has).
+ */
 export function studentNames(files: readonly string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return files.map((f) => {
-    const base = basename(f).replace(/\.(ya?ml|json)$/i, '') || 'student';
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
+    const base = basename(f).replace(/\.(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_') || 'student';
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+    taken.add(name.toLowerCase());
+    return name;
   });
 }
 
-/** A file name for a student's report (letters, digits, - _ . only). */
-const reportName = (student: string) => `${student.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_')}.html`;
+/** A file name for a student's report (names are already safe and unique, see studentNames). */
+const reportName = (student: string) => `${student}.html`;
 
 function readText(file: string): { text?: string; error?: string } {
   try {
@@ -151,7 +156,8 @@ async function run(args: ParsedArgs): Promise<number> {
       out(`${tagText} ${bold(rep.student)}  ${rep.score}/${rep.max}${rep.reason ? `  ${dim(rep.reason)}` : ''}`);
     }
     const short = r.assignments.filter((x) => x.short);
-    if (short.length) out(dim(`Short prefixes (names would pass 15 bytes with the readable one): ${short.map((x) => `${x.student} → ${x.prefix}`).join(', ')}`));
+    if (short.length > 6) out(dim(`${short.length} students got a short prefix (names would pass 15 bytes with the readable one); the mapping is in grades.json.`));
+    else if (short.length) out(dim(`Short prefixes (names would pass 15 bytes with the readable one): ${short.map((x) => `${x.student} → ${x.prefix}`).join(', ')}`));
     for (const f of r.failures) err(red(f));
     out(`Wrote ${csvFile} and ${pages.length} report${pages.length === 1 ? '' : 's'} in ${outDir}.`);
   }

@@ -44,4 +44,10 @@ describe('prepareSubmission', () => {
     expect(hostTouches(t([]))).toEqual([]);
     expect(hostTouches(t(['10.9.0.1/24'])).map((p) => p.code)).toEqual(['grade-host-address']);
   });
+
+  it('refuses a submission too large to grade on a shared machine', () => {
+    const big = { ...routerSolution(), nodes: [...routerSolution().nodes, ...Array.from({ length: 60 }, (_, i) => ({ name: `n${i}`, kind: 'namespace' }))] };
+    const r = prepareSubmission(big, routerActivity(), 'g1a-');
+    expect(r.ok ? 'ok' : r.refusal.reason).toBe('too large to grade: 63 nodes and 2 links (at most 50 and 100 for this activity)');
+  });
 });

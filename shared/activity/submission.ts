@@ -41,6 +41,17 @@ export function hostTouches(t: Topology): Problem[] {
 const firstError = (ps: readonly Problem[]) => ps.find((p) => p.severity === 'error');
 
 /**
+ * The most nodes and links a graded submission may have: 50/100, or four
+ * times the activity's starting topology when that is larger.
+ *
+ * Why: a grading run builds thirty labs on one machine as root; a file with
+ * ten thousand namespaces would take the teacher's machine for itself.
+ */
+export function sizeLimit(start: Topology): { nodes: number; links: number } {
+  return { nodes: Math.max(50, 4 * start.nodes.length), links: Math.max(100, 4 * start.links.length) };
+}
+
+/**
  * Prepares `doc` (an untrusted parsed submission) against the activity's
  * starting topology `start`: validation, host safety, locks (in that order;
  * the first failing stage is the reason), then the activity's lab name with
@@ -51,6 +62,11 @@ export function prepareSubmission(doc: unknown, start: Topology, prefix: string)
   const err = firstError(v.problems);
   if (!v.topology || err) {
     return { ok: false, refusal: { kind: 'invalid', reason: `not a valid topology: ${err?.message ?? 'unreadable'}`, problems: v.problems.filter((p) => p.severity === 'error') } };
+  }
+  const max = sizeLimit(start);
+  if (v.topology.nodes.length > max.nodes || v.topology.links.length > max.links) {
+    const reason = `too large to grade: ${v.topology.nodes.length} nodes and ${v.topology.links.length} links (at most ${max.nodes} and ${max.links} for this activity)`;
+    return { ok: false, refusal: { kind: 'invalid', reason, problems: [{ code: 'grade-too-large', severity: 'error', message: reason, path: [] }] } };
   }
   const host = hostTouches(v.topology);
   if (host.length) return { ok: false, refusal: { kind: 'host', reason: `touches the host: ${host[0].message}`, problems: host } };
