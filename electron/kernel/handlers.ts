@@ -22,6 +22,7 @@ import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { listExamples, readExample } from './examples';
 import { checkActivityDocument } from './live/activity-check';
+import { listActivities, readActivity } from './live/activities';
 import { localLive, type LiveBackend } from './live/backend';
 import { listLessons, readLesson } from './live/lessons';
 import path from 'node:path';
@@ -99,6 +100,7 @@ function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
 }
 
 const lessonsDir = (ctx: HandlerContext) => ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons');
+const activitiesDir = (ctx: HandlerContext) => path.join(path.dirname(ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons')), 'activities');
 
 /** Every contract channel, once, mapped to what it does. */
 export const handlers: { [C in Channel]: Handler<C> } = {
@@ -167,6 +169,15 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const l = await readLesson(lessonsDir(ctx), req.id);
     if (!l) throw new PlainError(`there is no lesson called "${req.id}"`);
     return l;
+  },
+  'activities:list': async (_req, ctx) => ({
+    activities: (await listActivities(activitiesDir(ctx))).map(({ id, title, description, steps, checks, points }) => ({ id, title, steps, checks, points, ...(description ? { description } : {}) })),
+  }),
+  'activities:get': async (req, ctx) => {
+    // Why: the id is looked up in the listing, never joined into a path; keys and solutions are not in the listing.
+    const a = await readActivity(activitiesDir(ctx), req.id);
+    if (!a) throw new PlainError(`there is no activity called "${req.id}"`);
+    return a;
   },
   'document:state': desktopOnly('document:state'),
   'file:open': desktopOnly('file:open'),

@@ -330,6 +330,15 @@ export const contract = {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
     response: z.object({ text: z.string(), fileName: z.string() }),
   },
+  /** Shipped activities (students' files only; answer keys are never listed or served). */
+  'activities:list': {
+    request: z.object({}),
+    response: z.object({ activities: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional(), steps: z.number(), checks: z.number(), points: z.number() })) }),
+  },
+  'activities:get': {
+    request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
+    response: z.object({ text: z.string(), fileName: z.string() }),
+  },
   // Desktop-only channels (native dialogs and the window); browser mode answers
   // them with a plain-words refusal and uses the browser's pickers/downloads.
   /** Tell the window what is open, for its title and the "unsaved changes" prompt. */
