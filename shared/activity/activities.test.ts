@@ -6,6 +6,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { topologyJsonSchema } from '../formats/json-schema';
+import { loadTopologyText } from '../formats/document';
+import { serializeTopology } from '../formats/serialize';
 import { activityKeyJsonSchema, activityKeyJsonSchemaText } from './key-schema';
 import { loadActivityKeyText, loadActivityText } from './load';
 import { allChecks } from './checks';
@@ -37,6 +39,15 @@ describe('shipped activities', () => {
     const r = loadActivityText(read(`${name}.yaml`), `${name}.yaml`);
     const p = prepareSubmission(parse(read(`${name}.solution.yaml`)), r.topology!, 'g7k0-');
     expect(p.ok ? 'ok' : p.refusal.reason).toBe('ok');
+  });
+
+  it.each(names)('%s: saving the activity (YAML and JSON, as the app and `export` do) keeps its activity block', (name) => {
+    const t = loadActivityText(read(`${name}.yaml`), `${name}.yaml`).topology!;
+    for (const format of ['yaml', 'json'] as const) {
+      const again = loadTopologyText(serializeTopology(t, { format }), `x.${format}`).topology!;
+      expect(again.activity).toEqual(t.activity);
+      expect(again.lesson).toEqual(t.lesson);
+    }
   });
 
   it('the committed answer-key schema equals a fresh generation (run `npm run schema`)', () => {

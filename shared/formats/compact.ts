@@ -90,7 +90,7 @@ export function compactTopology(t: Topology): Record<string, unknown> {
   });
   // Nodes and links stay visible even when empty: a file without them looks broken.
   const ordered: Record<string, unknown> = {};
-  for (const k of ['$schema', 'version', 'name', 'description', 'lesson', 'nodes', 'links', 'expect', 'annotations']) {
+  for (const k of ['$schema', 'version', 'name', 'description', 'lesson', 'activity', 'nodes', 'links', 'expect', 'annotations']) {
     if (out[k] !== undefined) ordered[k] = out[k];
     else if (k === 'nodes' || k === 'links') ordered[k] = [];
   }
