@@ -100,6 +100,12 @@ const config: ForgeConfig = {
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      // Why: the page comes from the app:// protocol, never file://; file://
+      // pages would otherwise keep extra privileges (e.g. fetch of any local file).
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+      // Why: a browser-process-specific V8 snapshot is a second snapshot file
+      // next to the binary; the app does not use one, so none may be loaded.
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
     }),
   ],
 };

@@ -16,6 +16,14 @@ describe('forge.config', () => {
     expect(fuses.fusesConfig[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
     expect(fuses.fusesConfig[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
     expect(fuses.fusesConfig[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+    expect(fuses.fusesConfig[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+    expect(fuses.fusesConfig[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]).toBe(false);
+  });
+
+  it('sets every fuse this Electron knows explicitly (a new fuse is a decision, not a default)', () => {
+    const fuses = config.plugins?.find((p) => (p as { name?: string }).name === 'fuses') as unknown as { fusesConfig: Record<string, unknown> };
+    const known = Object.values(FuseV1Options).filter((v): v is number => typeof v === 'number');
+    expect(known.filter((f) => typeof fuses.fusesConfig[f] !== 'boolean').map((f) => FuseV1Options[f])).toEqual([]);
   });
 
   it('builds main, preload and the page, packs into an asar, makes zip, deb and rpm', () => {
