@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CreatedObject, type Change } from '../../shared/plan/change';
 import type { Topology } from '../../shared/model';
+import { labNameProblem } from '../../shared/model/lab-name';
 import { describeHolder, lockHolderRole } from './lock-holder';
 import { checkRunDir, defaultRunDir, RunDirError } from './run-dir';
 
@@ -58,7 +59,8 @@ export class LabBusyError extends Error {}
 /** Lab names are validated before they reach here; this guards the file system anyway. */
 function safeLab(lab: string): string {
   // Why: the lab name becomes a directory name; refuse anything that could escape labs/.
-  if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab) || lab.includes('..')) throw new Error(`"${lab}" is not a valid lab name`);
+  const problem = labNameProblem(lab);
+  if (problem) throw new Error(`not a valid lab name: ${problem}`);
   return lab;
 }
 

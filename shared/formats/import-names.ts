@@ -35,7 +35,8 @@ export function shortHash(s: string): string {
 /** Lowercase, allowed characters only, at most 32: what the validator accepts as a lab name. */
 export function sanitizeLabName(s: string): string {
   // Only a leading "-", "." or "_" is invalid; a trailing one is kept so "a-" and "a" stay apart.
-  const clean = s.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-._]+/, '');
+  // ".." is refused anywhere in a lab name (model/lab-name.ts), so a run of dots becomes one.
+  const clean = s.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-._]+/, '');
   if (clean.length <= LAB_MAX) return clean || 'imported-lab';
   // Shortened names keep a hash of the whole name, so two long names stay apart.
   return `${clean.slice(0, LAB_MAX - 5).replace(/[-._]+$/, '')}-${shortHash(clean)}`;

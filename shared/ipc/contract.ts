@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { Change, DriftItem } from '../plan/change';
 import { Netem } from '../model/link';
+import { LabName } from '../model/lab-name';
 
 /** Problems travel as plain data (see validate/problem.ts). */
 export const ProblemSchema = z.object({
@@ -30,7 +31,6 @@ export const ProblemSchema = z.object({
  * The size cap stops a hostile page from exhausting memory.
  */
 const Doc = z.unknown().refine((v) => JSON.stringify(v ?? null).length <= 8 * 1024 * 1024, 'document larger than 8 MiB');
-const LabName = z.string().min(1).max(64);
 /** File text as saved/opened by the desktop app (same 8 MiB cap as documents). */
 const DocText = z.string().max(8 * 1024 * 1024, 'file larger than 8 MiB');
 

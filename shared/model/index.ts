@@ -1,5 +1,6 @@
 /** The topology model: zod schemas, types, defaults and migrations. */
 export * from './common';
+export * from './lab-name';
 export * from './node';
 export * from './link';
 export * from './topology';

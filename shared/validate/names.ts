@@ -3,11 +3,11 @@
  * and network namespace names. The pure checks are exported so forms in the
  * renderer can use the same wording as the validator.
  */
-import { IFNAME_MAX_BYTES, NAME_PATTERN } from '../model';
+import { IFNAME_MAX_BYTES, LAB_NAME_MAX, labNameProblem, NAME_PATTERN } from '../model';
 import { nodeLabel, type Ctx } from './context';
 
-/** Maximum length of a lab name. */
-export const LAB_NAME_MAX = 32;
+/** Maximum length of a lab name (the rule lives in model/lab-name.ts). */
+export { LAB_NAME_MAX };
 /** Maximum length netplumb allows for a namespace name. */
 export const NETNS_NAME_MAX = 64;
 
@@ -39,17 +39,10 @@ export function byteLength(s: string): number {
 
 /** Checks a lab name. Returns null when it is fine. */
 export function checkLabName(name: string): NameIssue | null {
-  // Why: the lab name becomes part of file names (/run state, journals) and of
-  // ownership marks `netplumb:<lab>:...`; ':' or '/' would break both, and a
-  // leading '-' would be read as an option on a command line.
-  if (typeof name !== 'string' || name.length === 0) return { code: 'lab-name-invalid', reason: 'the lab name cannot be empty' };
-  if (name.length > LAB_NAME_MAX) {
-    return { code: 'lab-name-invalid', reason: `the lab name "${name}" is ${name.length} characters; at most ${LAB_NAME_MAX} are allowed because it is used in file names and in the marks netplumb puts on kernel objects` };
-  }
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
-    return { code: 'lab-name-invalid', reason: `the lab name "${name}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit, because it is used in file names and in the marks netplumb puts on kernel objects` };
-  }
-  return null;
+  // Why one rule (model/lab-name.ts): the IPC contract and the lab store use
+  // it too, so a name the validator accepts is never refused later.
+  const reason = labNameProblem(name);
+  return reason === null ? null : { code: 'lab-name-invalid', reason };
 }
 
 /**
