@@ -1,7 +1,7 @@
 /**
  * `netplumb serve [--port N] [--open]`: browser mode from the command line.
  * Builds the page if it is not built yet, starts the server on 127.0.0.1,
- * prints the URL (with its token) and runs until Ctrl+C.
+ * prints its sign-in URL (with the token) and runs until Ctrl+C.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,11 +17,14 @@ export interface ServeFlags {
 export const SERVE_USAGE = `usage: netplumb serve [--port N] [--open]
 
 Serves the netplumb page on http://127.0.0.1 (never another address) and
-prints its URL with a one-time token. Anyone with the URL can change this
-machine's network namespaces: do not share it.
+prints a sign-in URL with a secret token. Opening it signs the browser in
+(a session cookie) and moves on to the page, so the token does not stay in
+the address bar. Anyone with the URL can change this machine's network
+namespaces: do not share it.
 
   --port N   listen on port N (default: a free port)
-  --open     open the URL in the default browser
+  --open     open the page in the default browser, with a one-time code
+             that expires after two minutes (never the token itself)
 `;
 
 /** Parses the flags of `netplumb serve`; throws with plain words on a bad one. */
@@ -101,8 +104,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   console.log(`netplumb is running in browser mode. Open this URL in a browser on this machine:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`);
   if (flags.open) {
-    // The URL is passed as one argv element to xdg-open; no shell.
-    const child = spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true });
+    // Why a one-time code and not the token: xdg-open's (and the browser's)
+    // command line is readable by every local user in /proc/PID/cmdline.
+    // The URL is one argv element; no shell.
+    const child = spawn('xdg-open', [server.oneTimeUrl()], { stdio: 'ignore', detached: true });
     child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
     child.unref();
   }

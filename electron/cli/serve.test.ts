@@ -9,6 +9,8 @@ import { startServer, type RunningServer } from './serve';
 
 let dir: string;
 let server: RunningServer;
+/** The session cookie (`name=value`) of a browser that signed in with the printed URL. */
+let cookie: string;
 const destroyed: string[] = [];
 
 const engine: Engine = {
@@ -32,16 +34,22 @@ beforeAll(async () => {
   await writeFile(path.join(renderDir, 'assets', 'app.css'), 'body{}');
   await writeFile(path.join(dir, 'secret.txt'), 'do not serve');
   server = await startServer({ renderDir, engine, examplesDir: path.join(dir, 'none'), log: () => undefined });
+  cookie = sessionCookie(await get(new URL(server.url).pathname + new URL(server.url).search));
 });
 afterAll(async () => {
   await server?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A raw GET (no client-side path normalisation), optionally with another Host. */
-function get(rawPath: string, hostHeader?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+type Got = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/** A raw GET (no client-side path normalisation), optionally with another Host, a Cookie or as HEAD. */
+function get(rawPath: string, opts: { host?: string; cookie?: string; method?: string } = {}): Promise<Got> {
+  const headers: Record<string, string> = {};
+  if (opts.host) headers.Host = opts.host;
+  if (opts.cookie) headers.Cookie = opts.cookie;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, headers: hostHeader ? { Host: hostHeader } : {} }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, method: opts.method ?? 'GET', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
@@ -49,14 +57,21 @@ function get(rawPath: string, hostHeader?: string): Promise<{ status: number; he
   });
 }
 
+/** The `name=value` of the session cookie a /login answer sets (the test fails when there is none). */
+function sessionCookie(r: Got): string {
+  const set = r.headers['set-cookie'] ?? [];
+  expect(set, `a session cookie from a ${r.status} answer`).toHaveLength(1);
+  return set[0].split(';')[0];
+}
+
 /** Opens the API socket; resolves with it, or rejects with the HTTP status of the refusal. */
-function connect(opts: { token?: string; origin?: string; host?: string } = {}): Promise<WebSocket> {
-  const token = opts.token ?? server.token;
+function connect(opts: { cookie?: string; origin?: string; host?: string; path?: string } = {}): Promise<WebSocket> {
   const origin = opts.origin ?? `http://127.0.0.1:${server.port}`;
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${encodeURIComponent(token)}`, {
-    origin,
-    headers: opts.host ? { Host: opts.host } : {},
-  });
+  const headers: Record<string, string> = {};
+  if (opts.host) headers.Host = opts.host;
+  const c = opts.cookie ?? cookie;
+  if (c) headers.Cookie = c;
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${opts.path ?? '/api'}`, { origin, headers });
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
@@ -73,16 +88,15 @@ function exchange(ws: WebSocket, frame: string): Promise<Record<string, unknown>
 }
 
 describe('static files', () => {
-  it('serves the page on its token URL with a CSP and the right MIME types', async () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[0-9a-f]{48}$`));
-    const page = await get(`/?token=${server.token}`);
+  it('serves the page to a signed-in browser with a CSP and the right MIME types', async () => {
+    const page = await get('/', { cookie });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect((await get('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await get('/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await get('/assets/missing.js')).status).toBe(404);
+    expect((await get('/assets/app.js', { cookie })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get('/assets/app.css', { cookie })).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await get('/assets/missing.js', { cookie })).status).toBe(404);
   });
 
   it.each([
@@ -99,22 +113,68 @@ describe('static files', () => {
     '/%ff',
     '/assets',
   ])('refuses %s with 404', async (p) => {
-    const r = await get(p);
+    const r = await get(p, { cookie });
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('do not serve');
   });
 
   it('refuses a non-loopback Host header (DNS rebinding)', async () => {
-    const r = await get('/', `evil.example:${server.port}`);
+    const r = await get('/', { host: `evil.example:${server.port}`, cookie });
     expect(r.status).toBe(421);
-    expect((await get('/', `localhost:${server.port}`)).status).toBe(200);
+    expect((await get('/', { host: `localhost:${server.port}`, cookie })).status).toBe(200);
+  });
+});
+
+describe('signing in', () => {
+  it('prints a sign-in URL; it sets an HttpOnly, SameSite=Strict cookie and redirects to a clean address', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?token=[0-9a-f]{48}$`));
+    const r = await get(`/login?token=${server.token}`);
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    expect(r.headers['cache-control']).toBe('no-store');
+    const [set] = r.headers['set-cookie'] ?? [];
+    expect(set).toMatch(new RegExp(`^${server.cookieName}=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(set).not.toContain(server.token);
+    expect(r.body).not.toContain(server.token);
+  });
+
+  it('refuses a wrong token and serves nothing without the cookie', async () => {
+    const wrong = server.token.slice(0, -1) + (server.token.endsWith('0') ? '1' : '0');
+    for (const p of [`/login?token=${wrong}`, '/login?token=', '/login']) {
+      const r = await get(p);
+      expect(r.status).toBe(401);
+      expect(r.headers['set-cookie']).toBeUndefined();
+    }
+    const page = await get('/');
+    expect(page.status).toBe(401);
+    expect(page.body).toMatch(/not signed in.*netplumb serve/);
+    expect((await get('/assets/app.js')).status).toBe(401);
+    expect((await get('/', { cookie: `${server.cookieName}=${'0'.repeat(64)}` })).status).toBe(401);
+    expect((await get('/', { cookie: `other=1; ${cookie}` })).status).toBe(200);
+  });
+
+  it('takes a one-time code exactly once (HEAD does not spend it)', async () => {
+    const once = new URL(server.oneTimeUrl());
+    expect(once.pathname).toBe('/login');
+    expect(once.search).not.toContain(server.token);
+    expect((await get(once.pathname + once.search, { method: 'HEAD' })).status).toBe(204);
+    const first = await get(once.pathname + once.search);
+    expect(first.status).toBe(303);
+    await connect({ cookie: sessionCookie(first) }).then((ws) => ws.close());
+    const again = await get(once.pathname + once.search);
+    expect(again.status).toBe(403);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toMatch(/already used or has expired/);
+    expect((await get(`/login?code=${'ab'.repeat(16)}`)).status).toBe(403);
   });
 });
 
 describe('API socket', () => {
-  it('refuses a missing or wrong token', async () => {
-    await expect(connect({ token: '' })).rejects.toThrow(/refused 401/);
-    await expect(connect({ token: server.token.slice(0, -1) + (server.token.endsWith('0') ? '1' : '0') })).rejects.toThrow(/refused 401/);
+  it('refuses a socket without the session cookie, or with a wrong one', async () => {
+    await expect(connect({ cookie: '' })).rejects.toThrow(/refused 401/);
+    await expect(connect({ cookie: `${server.cookieName}=${'f'.repeat(64)}` })).rejects.toThrow(/refused 401/);
+    // The token itself in the socket's URL is not a way in any more.
+    await expect(connect({ cookie: '', path: `/api?token=${server.token}` })).rejects.toThrow(/refused 401/);
   });
 
   it('refuses a foreign Origin and a foreign Host', async () => {
@@ -158,6 +218,47 @@ describe('API socket', () => {
       await done;
       expect(got[0]).toEqual({ event: 'apply:progress', payload: { lab: 'np', done: 1, total: 2, phase: 'apply', current: 'ip netns add x' } });
       expect(got[1]).toMatchObject({ id: 7, result: { ok: true } });
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+describe('hostile messages (found in review)', () => {
+  it('answers a message nested 20,000 levels deep with a refusal and keeps serving', async () => {
+    const ws = await connect();
+    try {
+      const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+      const answer = await exchange(ws, `{"id":1,"channel":"topology:validate","request":{"topology":${deep}}}`);
+      expect(answer).toEqual({ id: 0, result: { ok: false, error: expect.stringMatching(/nested more than 64 levels/) } });
+      expect(await exchange(ws, JSON.stringify({ id: 2, channel: 'lab:list', request: {} }))).toEqual({ id: 2, result: { ok: true, value: { labs: [] } } });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('closes only the socket that sent a 10 MiB frame (1009) and keeps serving others', async () => {
+    const ws = await connect();
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('error', () => undefined);
+    ws.send('x'.repeat(10 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const other = await connect();
+    try {
+      expect(await exchange(other, JSON.stringify({ id: 3, channel: 'lab:list', request: {} }))).toMatchObject({ id: 3, result: { ok: true } });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('refuses a "__proto__" key and a binary frame in plain words', async () => {
+    const ws = await connect();
+    try {
+      expect(await exchange(ws, '{"id":4,"channel":"lab:list","request":{"__proto__":{"polluted":1}}}')).toEqual({ id: 0, result: { ok: false, error: 'the message has a key named "__proto__", which netplumb never uses' } });
+      const bin = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+      ws.send(Buffer.from('{"id":5}'), { binary: true });
+      expect(await bin).toEqual({ id: 0, result: { ok: false, error: 'binary messages are not accepted' } });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     } finally {
       ws.close();
     }

@@ -3,26 +3,32 @@
  * WebSocket at /api, for machines where Electron cannot run.
  *
  * Every WebSocket message goes through handlers.ts `dispatch`, the same
- * validation path as Electron IPC. The socket needs the random token from the
- * URL and an Origin equal to this server's own; nothing is served to other
- * Host names.
+ * validation path as Electron IPC (serve-socket.ts reads it under limits).
+ * A browser signs in once at /login (serve-auth.ts) and then carries a
+ * session cookie; the page and the socket need that cookie, and the socket an
+ * Origin equal to this server's own. Nothing is served to other Host names.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { WIRE_MAX_BYTES, WireId } from '../../shared/ipc/wire';
+import { WebSocketServer } from 'ws';
+import { WIRE_MAX_BYTES } from '../../shared/ipc/wire';
 import { createHandlerContext } from '../kernel/context';
 import type { Engine } from '../kernel/engine-facade';
-import { checkEvent, dispatch, releaseContext, type HandlerContext } from '../kernel/handlers';
 import { shutdownLive } from '../kernel/live/services';
 import { setLockHolderRole } from '../kernel/lock-holder';
 import type { Runner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
+import { createServerAuth } from './serve-auth';
+import { serveSocket } from './serve-socket';
 import { mimeFor, resolveStatic } from './serve-static';
+
+export { sameSecret } from './serve-auth';
+
+/** Most API sockets open at once (one per tab; the cap bounds memory: each may buffer a frame of WIRE_MAX_BYTES). */
+export const MAX_SOCKETS = 32;
 
 /** The repository root (where package.json, examples/ and .vite/ are). */
 export const APP_ROOT = findAppRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -49,10 +55,14 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** The URL to open, with the token: http://127.0.0.1:PORT/?token=... */
+  /** The sign-in URL to print, with the long-lived token: http://127.0.0.1:PORT/login?token=... */
   url: string;
   token: string;
   port: number;
+  /** A sign-in URL with a fresh one-time code (valid once, for CODE_TTL_MS): for `--open`. */
+  oneTimeUrl(): string;
+  /** The name of the session cookie. */
+  cookieName: string;
   close(): Promise<void>;
 }
 
@@ -74,13 +84,6 @@ export function browserCsp(port: number): string {
   ].join('; ');
 }
 
-/** Constant-time string comparison (hashing first hides the length too). */
-export function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
-
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
 }
@@ -93,7 +96,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (host !== '127.0.0.1') throw new Error('netplumb serve only listens on 127.0.0.1');
   const log = opts.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
   setLockHolderRole('netplumb serve (browser mode)');
-  const token = randomBytes(24).toString('hex');
   const { ctx: baseCtx, dispose } = await createHandlerContext({
     mode: 'browser',
     appRoot: APP_ROOT,
@@ -103,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     examplesDir: opts.examplesDir,
   });
   let port = 0;
+  const auth = createServerAuth(() => port);
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   // Why the Host check: a web page on another site could rebind its DNS name
   // to 127.0.0.1 and then talk to this port as "its own" origin. Browsers
@@ -117,6 +120,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed');
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const plain = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' };
+      if (url.pathname === '/login') {
+        // Why HEAD does not sign in: link previews and prefetchers send it,
+        // and they must not spend a one-time code.
+        if (req.method === 'HEAD') return void res.writeHead(204, plain).end();
+        const outcome = auth.login(url.searchParams);
+        if (!outcome.ok) return void res.writeHead(outcome.status, plain).end(outcome.message);
+        // Why a redirect: the token leaves the address bar before the page runs.
+        res.writeHead(303, { ...plain, Location: '/', 'Set-Cookie': outcome.setCookie }).end('signed in; continue at /');
+        return;
+      }
+      // Why the session check on every file: without it the page would load
+      // and then fail to connect; the message says how to sign in instead.
+      if (!auth.hasSession(req.headers.cookie)) {
+        res.writeHead(401, plain).end('This browser is not signed in to netplumb. Open the URL that `netplumb serve` printed in its terminal.');
         return;
       }
       const file = await resolveStatic(opts.renderDir, req.url ?? '/');
@@ -143,50 +164,26 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
 
+  // Why maxPayload: a frame is refused by its size on the wire, before a byte
+  // of it is buffered as a message or parsed.
   const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_MAX_BYTES });
+  wss.on('error', (e) => log('netplumb serve: WebSocket server error', e));
   server.on('upgrade', (req, socket, head) => {
+    // Why: a client that resets the connection mid-handshake raises 'error'
+    // on the raw socket; unhandled, that would end the server.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
     if (!hostOk(req.headers.host)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     // Why the Origin check: any page the user visits may open a WebSocket to
     // 127.0.0.1; the browser always sends its real Origin, which must be ours.
     if (req.headers.origin !== `http://${String(req.headers.host).toLowerCase()}`) return refuseUpgrade(socket, 403, 'Forbidden');
-    // Why the token: other local users and processes can reach the port; only
-    // whoever was shown the URL has the token. Compared in constant time.
-    const given = url.searchParams.get('token') ?? '';
-    if (!sameSecret(given, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  wss.on('connection', (ws: WebSocket) => {
-    const send = (msg: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-    };
-    const ctx: HandlerContext = {
-      ...baseCtx,
-      emit: (event, payload) => {
-        const checked = checkEvent(event, payload);
-        if (checked) send({ event, payload: checked });
-      },
-    };
-    ws.on('message', (data, isBinary) => {
-      void (async () => {
-        if (isBinary) return send({ id: 0, result: { ok: false, error: 'binary messages are not accepted' } });
-        let msg: unknown;
-        try {
-          msg = JSON.parse(data.toString());
-        } catch {
-          return send({ id: 0, result: { ok: false, error: 'the message is not valid JSON' } });
-        }
-        const m = (typeof msg === 'object' && msg !== null ? msg : {}) as Record<string, unknown>;
-        const id = WireId.safeParse(m.id);
-        if (!id.success) return send({ id: 0, result: { ok: false, error: 'the message has no valid id' } });
-        const result = await dispatch(m.channel, m.request, ctx, log);
-        send({ id: id.data, result });
-      })();
-    });
-    // A page that goes away leaves no root shell running without a reader.
-    ws.on('close', () => releaseContext(ctx));
+    // Why the cookie: other local users and processes can reach the port; only
+    // a browser that signed in with the printed URL (or a one-time code) has it.
+    if (!auth.hasSession(req.headers.cookie)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    // Why a cap: each socket may hold a frame of up to WIRE_MAX_BYTES in memory.
+    if (wss.clients.size >= MAX_SOCKETS) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, baseCtx, log));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -195,11 +192,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
+  server.on('error', (e) => log('netplumb serve: server error', e));
+  const base = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
-    token,
+    url: `${base}/login?token=${auth.token}`,
+    token: auth.token,
     port,
+    oneTimeUrl: () => `${base}/login?code=${auth.mintCode()}`,
+    cookieName: auth.cookieName(),
     close: async () => {
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((r) => wss.close(() => r()));

@@ -37,9 +37,9 @@ afterEach(() => {
 });
 
 describe('browser-mode API client', () => {
-  it('builds the socket URL from the page location and its token', () => {
-    expect(apiUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:4000', search: '?token=a b' })).toBe('ws://127.0.0.1:4000/api?token=a%20b');
-    expect(apiUrlFromLocation({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/api?token=');
+  it('builds the socket URL from the page location, with no secret in it (the session cookie authenticates)', () => {
+    expect(apiUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:4000' })).toBe('ws://127.0.0.1:4000/api');
+    expect(apiUrlFromLocation({ protocol: 'https:', host: 'h' })).toBe('wss://h/api');
   });
 
   it('queues calls until open, sends contract wire requests and returns checked answers', async () => {

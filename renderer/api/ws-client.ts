@@ -41,11 +41,14 @@ type Pending = { channel: Channel; resolve: (r: Result<unknown>) => void; timer:
 
 const OPEN = 1;
 
-/** Builds the URL of the API socket from the page's location (token from `?token=`). */
-export function apiUrlFromLocation(loc: { protocol: string; host: string; search: string }): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? '';
+/**
+ * Builds the URL of the API socket from the page's location. It carries no
+ * secret: the browser sends the HttpOnly session cookie it got at /login,
+ * which this page's scripts can neither read nor leak.
+ */
+export function apiUrlFromLocation(loc: { protocol: string; host: string }): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/api?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${loc.host}/api`;
 }
 
 /** Creates the WebSocket-backed API. */
