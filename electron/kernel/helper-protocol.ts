@@ -116,43 +116,71 @@ export const HelperAnswerLine = z.union([
 ]);
 export type HelperAnswerLine = z.infer<typeof HelperAnswerLine>;
 
-/** Longest request line the helper accepts (a document is capped at 8 MiB). */
+/** Longest request line the helper accepts, in bytes (a document is capped at 8 MiB). */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
-/** Splits a byte stream into lines, refusing lines longer than `max`. */
+/** What LineSplitter reports for a line longer than its cap. */
+export const LINE_TOO_LONG = 'the request line is too long';
+/** What LineSplitter reports for a line that is not UTF-8. */
+export const LINE_NOT_UTF8 = 'the request line is not valid UTF-8';
+
+/**
+ * Splits a byte stream into UTF-8 lines of at most `max` bytes. A longer
+ * line is dropped as it arrives (never buffered whole) and reported once; a
+ * line that is not valid UTF-8 is reported instead of being guessed at.
+ *
+ * Why bytes and not decoded text: the cap must hold for what is buffered,
+ * and a multi-byte character split across two chunks must still decode.
+ */
 export class LineSplitter {
-  private buf = '';
+  private parts: Buffer[] = [];
+  private size = 0;
   private skipping = false;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   constructor(
     private readonly onLine: (line: string) => void,
-    private readonly onTooLong: () => void,
+    private readonly onRefused: (reason: string) => void,
     private readonly max = MAX_LINE_BYTES,
   ) {}
-  push(chunk: string): void {
-    let rest = chunk;
+  push(chunk: string | Uint8Array): void {
+    let rest = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (;;) {
-      const nl = rest.indexOf('\n');
+      const nl = rest.indexOf(0x0a);
       if (nl < 0) break;
-      const piece = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
+      const piece = rest.subarray(0, nl);
+      rest = rest.subarray(nl + 1);
       if (this.skipping) {
         this.skipping = false;
-        this.buf = '';
         continue;
       }
-      const line = this.buf + piece;
-      this.buf = '';
-      if (line.length > this.max) this.onTooLong();
-      else if (line.trim() !== '') this.onLine(line);
+      const total = this.size + piece.length;
+      const line = this.parts.length > 0 ? Buffer.concat([...this.parts, piece]) : piece;
+      this.parts = [];
+      this.size = 0;
+      if (total > this.max) this.onRefused(LINE_TOO_LONG);
+      else this.emit(line);
     }
-    if (this.skipping) return;
-    this.buf += rest;
-    if (this.buf.length > this.max) {
+    if (this.skipping || rest.length === 0) return;
+    if (this.size + rest.length > this.max) {
       // Why: without a cap, a sender that never writes a newline grows this
       // buffer until the root process runs out of memory.
-      this.buf = '';
+      this.parts = [];
+      this.size = 0;
       this.skipping = true;
-      this.onTooLong();
+      this.onRefused(LINE_TOO_LONG);
+      return;
     }
+    this.parts.push(Buffer.from(rest));
+    this.size += rest.length;
+  }
+  private emit(bytes: Uint8Array): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch {
+      this.onRefused(LINE_NOT_UTF8);
+      return;
+    }
+    if (text.trim() !== '') this.onLine(text);
   }
 }

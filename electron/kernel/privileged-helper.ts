@@ -15,6 +15,7 @@
  * file); installed as /usr/lib/netplumb/privileged-helper.mjs and started by the
  * root-owned launcher /usr/lib/netplumb/netplumb-helper (see packaging/).
  */
+import { parseUntrustedJson } from '../../shared/ipc/json-limits';
 import { detectCapabilities } from './capabilities';
 import { localEngine, type Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
@@ -40,12 +41,11 @@ type Prepared = { id: number; op: HelperOp; args: Record<string, unknown> } | { 
 
 /** Parses one request line: JSON, the line's shape, a listed op, and that op's arguments. */
 export function parseHelperLine(line: string): Prepared {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return { answer: { id: null, error: 'the request is not valid JSON' } };
-  }
+  // Why under limits: a line nested thousands deep would overflow the stack
+  // in the schemas below (outside any try) and stop the helper for everyone.
+  const json = parseUntrustedJson(line, 'request');
+  if (!json.ok) return { answer: { id: null, error: json.error } };
+  const raw = json.value;
   const req = HelperRequestLine.safeParse(raw);
   if (!req.success) {
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
@@ -158,16 +158,27 @@ export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: 
   connections.add(c);
   let queue = Promise.resolve();
   const inFlight = new Set<Promise<void>>();
+  // Why: one request that fails in an unforeseen way must not reject the
+  // queue (every later request would be dropped) or end the process.
+  const failed = (e: unknown) => {
+    process.stderr.write(`netplumb-helper: a request could not be handled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    write(JSON.stringify({ id: null, error: 'the helper could not handle this request (internal error)' }));
+  };
   const splitter = new LineSplitter(
     (line) => {
-      const p = parseHelperLine(line);
+      let p: ReturnType<typeof parseHelperLine>;
+      try {
+        p = parseHelperLine(line);
+      } catch (e) {
+        return failed(e);
+      }
       if ('answer' in p) {
         write(JSON.stringify(p.answer));
         return;
       }
       if (SEQUENTIAL_OPS.has(p.op)) {
         // Why sequential: two applies racing as root would interleave kernel changes.
-        queue = queue.then(async () => write(JSON.stringify(await runPrepared(p, c))));
+        queue = queue.then(async () => write(JSON.stringify(await runPrepared(p, c)))).catch(failed);
         return;
       }
       // Why a cap: each request may start processes; a flood must not exhaust the host.
@@ -175,23 +186,24 @@ export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: 
         write(JSON.stringify({ id: p.id, error: `the helper is busy (${MAX_CONCURRENT} requests running): try again` }));
         return;
       }
-      const run = runPrepared(p, c).then((a) => write(JSON.stringify(a)));
+      const run = runPrepared(p, c).then((a) => write(JSON.stringify(a)), failed);
       inFlight.add(run);
       void run.finally(() => inFlight.delete(run));
     },
-    () => write(JSON.stringify({ id: null, error: 'the request line is too long' })),
+    (reason) => write(JSON.stringify({ id: null, error: reason })),
   );
-  input.setEncoding('utf8');
-  input.on('data', (chunk: string) => splitter.push(chunk));
-  return new Promise((resolve) =>
-    input.on('end', () => {
+  // Bytes, not text: the splitter caps lines by their size in bytes.
+  input.on('data', (chunk: Buffer | string) => splitter.push(chunk));
+  return new Promise((resolve) => {
+    const finish = () =>
       // No shell or capture outlives the client that asked for it.
       void Promise.all([queue, ...inFlight])
         .then(() => c.live.closeAll())
         .then(() => void connections.delete(c))
         .then(resolve);
-    }),
-  );
+    input.on('end', finish);
+    input.on('error', finish);
+  });
 }
 
 const isMain = process.argv[1] !== undefined && /privileged-helper\.(ts|js|mjs|cjs)$/.test(process.argv[1]);
@@ -214,6 +226,8 @@ if (isMain) {
       });
     }
   };
+  // The client is gone when its end of the pipe closes: stop instead of crashing on EPIPE.
+  process.stdout.on('error', () => process.exit(0));
   void serveHelper(process.stdin, write).then(() => process.exit(0));
   // Stopped by a signal, the helper still closes shells and stops captures first.
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
