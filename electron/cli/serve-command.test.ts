@@ -1,5 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseServeFlags } from './serve-command';
+import { recordingEngine } from '../kernel/test-support/hostile';
+import { startServer } from './serve';
+import { openInBrowser, parseServeFlags } from './serve-command';
 
 describe('parseServeFlags', () => {
   it('reads --port and --open in both spellings', () => {
@@ -12,5 +17,26 @@ describe('parseServeFlags', () => {
     expect(() => parseServeFlags(['--port', '70000'])).toThrow(/needs a port number/);
     expect(() => parseServeFlags(['--port', 'abc'])).toThrow(/"abc"/);
     expect(() => parseServeFlags(['--host', '0.0.0.0'])).toThrow(/unknown option "--host"/);
+  });
+});
+
+describe('--open', () => {
+  it('puts a one-time sign-in code on the command line, never the token', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'np-open-'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html>');
+    const server = await startServer({ renderDir: dir, engine: recordingEngine().engine, examplesDir: dir, log: () => undefined });
+    try {
+      const ran: string[][] = [];
+      const argv = openInBrowser(server, (cmd, args) => (ran.push([cmd, ...args]), { on: () => undefined, unref: () => undefined }));
+      expect(ran).toEqual([argv]);
+      expect(argv[0]).toBe('xdg-open');
+      expect(argv[1]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`));
+      expect(argv.join(' ')).not.toContain(server.token);
+      // A second --open would get a different code.
+      expect(openInBrowser(server, () => ({ on: () => undefined, unref: () => undefined }))[1]).not.toBe(argv[1]);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -73,6 +73,23 @@ export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print:
   if (!existsSync(path.join(renderDir, 'index.html'))) throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
 }
 
+/** What openInBrowser starts a process with (node's spawn, or a recorder in tests). */
+export type Spawner = (cmd: string, args: string[]) => { on(ev: 'error', f: () => void): unknown; unref(): void };
+
+const detachedSpawn: Spawner = (cmd, args) => spawn(cmd, args, { stdio: 'ignore', detached: true });
+
+/** Opens the page in the default browser with a fresh one-time sign-in code; returns the argv it ran. */
+export function openInBrowser(server: Pick<RunningServer, 'oneTimeUrl'>, run: Spawner = detachedSpawn): string[] {
+  // Why a one-time code and not the token: xdg-open's (and the browser's)
+  // command line is readable by every local user in /proc/PID/cmdline.
+  // The URL is one argv element; no shell.
+  const argv = ['xdg-open', server.oneTimeUrl()];
+  const child = run(argv[0], argv.slice(1));
+  child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
+  child.unref();
+  return argv;
+}
+
 /** Runs `netplumb serve`; resolves with the exit code once stopped. */
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let flags: ServeFlags;
@@ -103,14 +120,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return 1;
   }
   console.log(`netplumb is running in browser mode. Open this URL in a browser on this machine:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`);
-  if (flags.open) {
-    // Why a one-time code and not the token: xdg-open's (and the browser's)
-    // command line is readable by every local user in /proc/PID/cmdline.
-    // The URL is one argv element; no shell.
-    const child = spawn('xdg-open', [server.oneTimeUrl()], { stdio: 'ignore', detached: true });
-    child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
-    child.unref();
-  }
+  if (flags.open) openInBrowser(server);
   return new Promise<number>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
