@@ -30,7 +30,15 @@ export const ProblemSchema = z.object({
  * the kernel side parses and validates it itself (never trusting the sender).
  * The size cap stops a hostile page from exhausting memory.
  */
-const Doc = z.unknown().refine((v) => JSON.stringify(v ?? null).length <= 8 * 1024 * 1024, 'document larger than 8 MiB');
+const Doc = z.unknown().refine((v) => {
+  // Why the try: JSON.stringify recurses; a value nested thousands deep would
+  // throw out of safeParse (and out of whoever called it) instead of failing.
+  try {
+    return JSON.stringify(v ?? null).length <= 8 * 1024 * 1024;
+  } catch {
+    return false;
+  }
+}, 'document larger than 8 MiB or nested too deeply');
 /** File text as saved/opened by the desktop app (same 8 MiB cap as documents). */
 const DocText = z.string().max(8 * 1024 * 1024, 'file larger than 8 MiB');
 
