@@ -299,7 +299,8 @@ Lists the labs applied on this host, with their state and namespaces.`,
   serve: {
     help: `usage: netplumb serve [--port N] [--open]
 
-Serves the app to a browser on 127.0.0.1 only, at a URL with a random token.`,
+Serves the app to a browser on 127.0.0.1 only. It prints a one-time sign-in
+link (press Enter for another); --open opens the page with a link of its own.`,
     valued: ['port'],
     async run(_args, raw) {
       const { serveCommand } = await import('./serve-command');

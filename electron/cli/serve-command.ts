@@ -1,12 +1,14 @@
 /**
  * `netplumb serve [--port N] [--open]`: browser mode from the command line.
  * Builds the page if it is not built yet, starts the server on 127.0.0.1,
- * prints its sign-in URL (with the token) and runs until Ctrl+C.
+ * prints a one-time sign-in link (a fresh one each time Enter is pressed)
+ * and runs until Ctrl+C.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT, DEFAULT_RENDER_DIR, startServer, type RunningServer } from './serve';
+import { CODE_TTL_MS } from './serve-auth';
 
 export interface ServeFlags {
   port: number;
@@ -17,14 +19,15 @@ export interface ServeFlags {
 export const SERVE_USAGE = `usage: netplumb serve [--port N] [--open]
 
 Serves the netplumb page on http://127.0.0.1 (never another address) and
-prints a sign-in URL with a secret token. Opening it signs the browser in
-(a session cookie) and moves on to the page, so the token does not stay in
-the address bar. Anyone with the URL can change this machine's network
-namespaces: do not share it.
+prints a sign-in link. Opening it signs the browser in (a session cookie)
+and moves on to the page at a clean address. Each link works once: press
+Enter in this terminal for a new one (another browser, or after the browser
+was closed). A browser that signed in can change this machine's network
+namespaces: do not share a link.
 
   --port N   listen on port N (default: a free port)
-  --open     open the page in the default browser, with a one-time code
-             that expires after two minutes (never the token itself)
+  --open     open the page in the default browser, with a one-time link
+             that also expires after two minutes
 `;
 
 /** Parses the flags of `netplumb serve`; throws with plain words on a bad one. */
@@ -79,11 +82,11 @@ export type Spawner = (cmd: string, args: string[]) => { on(ev: 'error', f: () =
 const detachedSpawn: Spawner = (cmd, args) => spawn(cmd, args, { stdio: 'ignore', detached: true });
 
 /** Opens the page in the default browser with a fresh one-time sign-in code; returns the argv it ran. */
-export function openInBrowser(server: Pick<RunningServer, 'oneTimeUrl'>, run: Spawner = detachedSpawn): string[] {
+export function openInBrowser(server: Pick<RunningServer, 'signInUrl'>, run: Spawner = detachedSpawn): string[] {
   // Why a one-time code and not the token: xdg-open's (and the browser's)
   // command line is readable by every local user in /proc/PID/cmdline.
   // The URL is one argv element; no shell.
-  const argv = ['xdg-open', server.oneTimeUrl()];
+  const argv = ['xdg-open', server.signInUrl(CODE_TTL_MS)];
   const child = run(argv[0], argv.slice(1));
   child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
   child.unref();
@@ -119,12 +122,23 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     console.error(`netplumb serve: ${why}`);
     return 1;
   }
-  console.log(`netplumb is running in browser mode. Open this URL in a browser on this machine:\n\n  ${server.url}\n\nPress Ctrl+C to stop.`);
+  const interactive = process.stdin.isTTY === true;
+  console.log(
+    `netplumb is running in browser mode. Open this link in a browser on this machine (it works once):\n\n  ${server.url}\n\n` +
+      (interactive ? 'Press Enter for a new sign-in link, Ctrl+C to stop.' : 'Press Ctrl+C to stop.'),
+  );
   if (flags.open) openInBrowser(server);
+  // Each link works once, so another browser (or this one after a restart) needs a new one.
+  const another = () => console.log(`\nA new sign-in link (it works once):\n\n  ${server.signInUrl()}\n`);
+  if (interactive) process.stdin.on('data', another);
   return new Promise<number>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      if (interactive) {
+        process.stdin.off('data', another);
+        process.stdin.pause();
+      }
       console.log('\nnetplumb serve: stopping');
       void server.close().then(() => resolve(0));
     };

@@ -35,6 +35,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'secret.txt'), 'do not serve');
   server = await startServer({ renderDir, engine, examplesDir: path.join(dir, 'none'), log: () => undefined });
   cookie = sessionCookie(await get(new URL(server.url).pathname + new URL(server.url).search));
+  expect(cookie).toMatch(/^netplumb-session-\d+=[0-9a-f]{64}$/);
 });
 afterAll(async () => {
   await server?.close();
@@ -125,47 +126,50 @@ describe('static files', () => {
   });
 });
 
+/** The path and query of a sign-in link. */
+const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+
 describe('signing in', () => {
-  it('prints a sign-in URL; it sets an HttpOnly, SameSite=Strict cookie and redirects to a clean address', async () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?token=[0-9a-f]{48}$`));
-    const r = await get(`/login?token=${server.token}`);
+  it('a sign-in link sets an HttpOnly, SameSite=Strict cookie and redirects to a clean address', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`));
+    const link = server.signInUrl();
+    expect(link).not.toBe(server.url);
+    const r = await get(pathOf(link));
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     expect(r.headers['cache-control']).toBe('no-store');
     const [set] = r.headers['set-cookie'] ?? [];
     expect(set).toMatch(new RegExp(`^${server.cookieName}=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=/$`));
-    expect(set).not.toContain(server.token);
-    expect(r.body).not.toContain(server.token);
+    // Every browser gets the same session secret; it is not the code.
+    expect(set.split(';')[0]).toBe(cookie);
+    expect(set).not.toContain(new URL(link).searchParams.get('code'));
   });
 
-  it('refuses a wrong token and serves nothing without the cookie', async () => {
-    const wrong = server.token.slice(0, -1) + (server.token.endsWith('0') ? '1' : '0');
-    for (const p of [`/login?token=${wrong}`, '/login?token=', '/login']) {
+  it('takes each link exactly once (the printed one too; HEAD does not spend it)', async () => {
+    const again = await get(pathOf(server.url));
+    expect(again.status).toBe(403);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toMatch(/already used.*Press Enter in the terminal where `netplumb serve` runs/);
+    const link = pathOf(server.signInUrl());
+    expect((await get(link, { method: 'HEAD' })).status).toBe(204);
+    const first = await get(link);
+    expect(first.status).toBe(303);
+    await connect({ cookie: sessionCookie(first) }).then((ws) => ws.close());
+    expect((await get(link)).status).toBe(403);
+  });
+
+  it('refuses a made-up code and serves nothing without the cookie', async () => {
+    for (const p of [`/login?code=${'ab'.repeat(16)}`, '/login?code=', '/login', '/login?token=x']) {
       const r = await get(p);
-      expect(r.status).toBe(401);
+      expect(r.status).toBe(403);
       expect(r.headers['set-cookie']).toBeUndefined();
     }
     const page = await get('/');
     expect(page.status).toBe(401);
-    expect(page.body).toMatch(/not signed in.*netplumb serve/);
+    expect(page.body).toMatch(/not signed in.*new sign-in link/);
     expect((await get('/assets/app.js')).status).toBe(401);
     expect((await get('/', { cookie: `${server.cookieName}=${'0'.repeat(64)}` })).status).toBe(401);
     expect((await get('/', { cookie: `other=1; ${cookie}` })).status).toBe(200);
-  });
-
-  it('takes a one-time code exactly once (HEAD does not spend it)', async () => {
-    const once = new URL(server.oneTimeUrl());
-    expect(once.pathname).toBe('/login');
-    expect(once.search).not.toContain(server.token);
-    expect((await get(once.pathname + once.search, { method: 'HEAD' })).status).toBe(204);
-    const first = await get(once.pathname + once.search);
-    expect(first.status).toBe(303);
-    await connect({ cookie: sessionCookie(first) }).then((ws) => ws.close());
-    const again = await get(once.pathname + once.search);
-    expect(again.status).toBe(403);
-    expect(again.headers['set-cookie']).toBeUndefined();
-    expect(again.body).toMatch(/already used or has expired/);
-    expect((await get(`/login?code=${'ab'.repeat(16)}`)).status).toBe(403);
   });
 });
 
@@ -173,8 +177,8 @@ describe('API socket', () => {
   it('refuses a socket without the session cookie, or with a wrong one', async () => {
     await expect(connect({ cookie: '' })).rejects.toThrow(/refused 401/);
     await expect(connect({ cookie: `${server.cookieName}=${'f'.repeat(64)}` })).rejects.toThrow(/refused 401/);
-    // The token itself in the socket's URL is not a way in any more.
-    await expect(connect({ cookie: '', path: `/api?token=${server.token}` })).rejects.toThrow(/refused 401/);
+    // A sign-in code is not a way onto the socket: only the cookie is.
+    await expect(connect({ cookie: '', path: `/api?code=${new URL(server.signInUrl()).searchParams.get('code')}` })).rejects.toThrow(/refused 401/);
   });
 
   it('refuses a foreign Origin and a foreign Host', async () => {

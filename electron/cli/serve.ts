@@ -4,8 +4,8 @@
  *
  * Every WebSocket message goes through handlers.ts `dispatch`, the same
  * validation path as Electron IPC (serve-socket.ts reads it under limits).
- * A browser signs in once at /login (serve-auth.ts) and then carries a
- * session cookie; the page and the socket need that cookie, and the socket an
+ * A browser signs in once with a one-time link to /login (serve-auth.ts)
+ * and then carries a session cookie; the page and the socket need that cookie, and the socket an
  * Origin equal to this server's own. Nothing is served to other Host names.
  */
 import { createReadStream } from 'node:fs';
@@ -21,7 +21,7 @@ import { shutdownLive } from '../kernel/live/services';
 import { setLockHolderRole } from '../kernel/lock-holder';
 import type { Runner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
-import { createServerAuth } from './serve-auth';
+import { createServerAuth, SIGN_IN_HELP } from './serve-auth';
 import { serveSocket } from './serve-socket';
 import { mimeFor, resolveStatic } from './serve-static';
 
@@ -55,12 +55,11 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** The sign-in URL to print, with the long-lived token: http://127.0.0.1:PORT/login?token=... */
+  /** The first sign-in link, to print: http://127.0.0.1:PORT/login?code=... (works once). */
   url: string;
-  token: string;
   port: number;
-  /** A sign-in URL with a fresh one-time code (valid once, for CODE_TTL_MS): for `--open`. */
-  oneTimeUrl(): string;
+  /** A fresh sign-in link with a one-time code, valid for `ttlMs` (default: until used). */
+  signInUrl(ttlMs?: number): string;
   /** The name of the session cookie. */
   cookieName: string;
   close(): Promise<void>;
@@ -130,14 +129,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (req.method === 'HEAD') return void res.writeHead(204, plain).end();
         const outcome = auth.login(url.searchParams);
         if (!outcome.ok) return void res.writeHead(outcome.status, plain).end(outcome.message);
-        // Why a redirect: the token leaves the address bar before the page runs.
+        // Why a redirect: the code leaves the address bar before the page runs.
         res.writeHead(303, { ...plain, Location: '/', 'Set-Cookie': outcome.setCookie }).end('signed in; continue at /');
         return;
       }
       // Why the session check on every file: without it the page would load
       // and then fail to connect; the message says how to sign in instead.
       if (!auth.hasSession(req.headers.cookie)) {
-        res.writeHead(401, plain).end('This browser is not signed in to netplumb. Open the URL that `netplumb serve` printed in its terminal.');
+        res.writeHead(401, plain).end(`This browser is not signed in to netplumb. ${SIGN_IN_HELP}`);
         return;
       }
       const file = await resolveStatic(opts.renderDir, req.url ?? '/');
@@ -196,10 +195,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const base = `http://127.0.0.1:${port}`;
 
   return {
-    url: `${base}/login?token=${auth.token}`,
-    token: auth.token,
+    url: `${base}/login?code=${auth.mintCode()}`,
     port,
-    oneTimeUrl: () => `${base}/login?code=${auth.mintCode()}`,
+    signInUrl: (ttlMs?: number) => `${base}/login?code=${auth.mintCode(ttlMs)}`,
     cookieName: auth.cookieName(),
     close: async () => {
       for (const c of wss.clients) c.terminate();
