@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -266,5 +267,22 @@ describe('hostile messages (found in review)', () => {
     } finally {
       ws.close();
     }
+  });
+});
+
+describe('odd request targets', () => {
+  it.each(['http://[', 'http://[/api', '//', '/api?%zz'])('answers an upgrade to %j without stopping', async (target) => {
+    const reply = await new Promise<string>((resolve) => {
+      const sock = net.connect(server.port, '127.0.0.1', () =>
+        sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\n\r\n`),
+      );
+      let got = '';
+      sock.on('data', (d) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+      setTimeout(() => sock.destroy(), 2000);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 (400|404|101)/);
+    expect((await get('/', { cookie })).status).toBe(200);
   });
 });

@@ -171,14 +171,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // Why: a client that resets the connection mid-handshake raises 'error'
     // on the raw socket; unhandled, that would end the server.
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
+    // Why the try: the request target is the client's text; `new URL` throws
+    // on some (an absolute "http://[" form), and a throw here would end the server.
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
+    if (pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
     if (!hostOk(req.headers.host)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     // Why the Origin check: any page the user visits may open a WebSocket to
     // 127.0.0.1; the browser always sends its real Origin, which must be ours.
     if (req.headers.origin !== `http://${String(req.headers.host).toLowerCase()}`) return refuseUpgrade(socket, 403, 'Forbidden');
     // Why the cookie: other local users and processes can reach the port; only
-    // a browser that signed in with the printed URL (or a one-time code) has it.
+    // a browser that signed in with a one-time link has it.
     if (!auth.hasSession(req.headers.cookie)) return refuseUpgrade(socket, 401, 'Unauthorized');
     // Why a cap: each socket may hold a frame of up to WIRE_MAX_BYTES in memory.
     if (wss.clients.size >= MAX_SOCKETS) return refuseUpgrade(socket, 503, 'Service Unavailable');
