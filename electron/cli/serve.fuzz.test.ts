@@ -266,6 +266,44 @@ describe('netplumb serve under hostile messages (fuzz)', () => {
     expectNoCommandRan();
   }, 60_000);
 
+  it('answers hostile HTTP requests and upgrades (odd targets, methods, headers) and keeps serving', async () => {
+    const target = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'/[]%:?#@.\\ az09'.split('')), maxLength: 30 }).map((t) => t.replace(/ /g, '%20') || '/'),
+      fc.constantFrom('http://[', 'http://[::1/api', '//api', '/api?%', '/login?code=%zz', '/login?code=' + 'f'.repeat(5000), '*'),
+    );
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'BREW'),
+      target,
+      upgrade: fc.boolean(),
+      cookie: fc.oneof(fc.constant(cookie), fc.string({ maxLength: 40 }).map((c) => c.replace(/[\r\n]/g, ''))),
+      origin: fc.constantFrom(origin(), 'null', 'http://evil.example', ''),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const head =
+          `${r.method} ${r.target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: ${r.cookie}\r\n` +
+          (r.origin ? `Origin: ${r.origin}\r\n` : '') +
+          (r.upgrade ? `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` : 'Connection: close\r\n') +
+          '\r\n';
+        const reply = await new Promise<string>((resolve) => {
+          const sock = net.connect(server.port, '127.0.0.1', () => sock.write(head));
+          let got = '';
+          sock.on('data', (d) => {
+            got += d.toString('latin1');
+            if (got.includes('\r\n\r\n')) sock.destroy();
+          });
+          sock.on('close', () => resolve(got));
+          sock.on('error', () => resolve(got));
+        });
+        expect(reply).toMatch(/^HTTP\/1\.1 \d{3} /);
+        sent++;
+        await probeList();
+        expectNoCommandRan();
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
+
   it('sent enough hostile messages to count', () => {
     expect(sent).toBeGreaterThanOrEqual(6000);
   });
