@@ -1,6 +1,7 @@
 /**
  * One lab-name rule: the validator, the IPC contract (every channel that takes
- * a lab), the lab store and the importers' sanitiser agree on every string.
+ * a lab), the file format's JSON Schema, the lab store and the importers'
+ * sanitiser agree on every string.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -10,6 +10,9 @@ export const LAB_NAME_MAX = 32;
 
 const LAB_NAME_CHARS = /^[a-z0-9][a-z0-9._-]*$/;
 
+/** The whole rule but the length, as a JSON Schema `pattern` (ECMA-262): for editors and the schema file. */
+export const LAB_NAME_PATTERN = '^(?!.*\\.\\.)[a-z0-9][a-z0-9._-]*$';
+
 /**
  * Why a lab name is refused, in plain words, or null when it is fine.
  *

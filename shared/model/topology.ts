@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Id, Position } from './common';
 import { Activity } from './activity';
+import { LAB_NAME_MAX, LAB_NAME_PATTERN } from './lab-name';
 import { Link } from './link';
 import { TopoNode } from './node';
 
@@ -56,7 +57,7 @@ export const Topology = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(CURRENT_VERSION),
-    name: z.string().meta({ pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 32 }).describe('lab name: lower-case letters, digits, "-", "_" and "."; at most 32 characters'),
+    name: z.string().meta({ pattern: LAB_NAME_PATTERN, maxLength: LAB_NAME_MAX }).describe(`lab name: lower-case letters, digits, "-", "_" and ".", no ".."; at most ${LAB_NAME_MAX} characters`),
     description: z.string().optional(),
     nodes: z.array(TopoNode).default([]),
     links: z.array(Link).default([]),
