@@ -20,19 +20,18 @@
  */
 import { z } from 'zod';
 import { contract } from '../../shared/ipc/contract';
+import { LabName } from '../../shared/model/lab-name';
 
 /** A session id: chosen by the client, random hex (same shape as the page's handles). */
 export const SessionId = z.string().regex(/^[0-9a-f]{8,32}$/, 'a session id (hex)');
 
 /**
- * A lab name as the lab store accepts it (lower case, digits, `_.-`, no `..`).
+ * A lab name: the one rule of shared/model/lab-name.ts (the lab store, the
+ * validator and the IPC contract use it too).
  * Why checked here again: it is the root boundary; a path-like name is refused
  * before any lookup, with a clear message, whatever the contract allows.
  */
-export const HelperLabName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'a lab name (lower-case letters, digits, "_", "." and "-", at most 64)')
-  .refine((s) => !s.includes('..'), 'a lab name without ".."');
+export const HelperLabName = LabName;
 /** Why strict: at the root boundary an unexpected key is refused, not silently dropped. */
 const strict = <T extends z.ZodRawShape>(o: z.ZodObject<T>) => o.strict();
 const withLab = <T extends z.ZodRawShape>(o: z.ZodObject<T>) => o.extend({ lab: HelperLabName });
