@@ -9,6 +9,7 @@
  * do in real use; every lab and kernel name is unique to the test.
  */
 import { mkdirSync, mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -52,14 +53,14 @@ const waitFor = async (what: string, ok: () => boolean, ms = 30_000) => {
   throw new Error(`timed out waiting for ${what}`);
 };
 
-/** Starts serve-child.ts; resolves with its port, token and process. */
+/** Starts serve-child.ts, signs in with its one-time link; resolves with the process and an open socket. */
 async function startServe(extra: string[] = []) {
   const render = join(tmp, 'render');
   mkdirSync(render, { recursive: true });
   writeFileSync(join(render, 'index.html'), '<!doctype html>');
   const child = tsx('test-support/serve-child.ts', render, ...extra);
   children.push(child);
-  const info = await new Promise<{ port: number; token: string }>((resolve, reject) => {
+  const info = await new Promise<{ port: number; url: string }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -67,7 +68,10 @@ async function startServe(extra: string[] = []) {
     });
     void child.then((r) => reject(new Error(`serve exited early: ${r.stderr}`)));
   });
-  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/api?token=${info.token}`, { origin: `http://127.0.0.1:${info.port}` });
+  const cookie = await new Promise<string>((resolve, reject) =>
+    http.get(info.url, (res) => (res.resume(), resolve((res.headers['set-cookie'] ?? [''])[0].split(';')[0]))).on('error', reject),
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/api`, { origin: `http://127.0.0.1:${info.port}`, headers: { Cookie: cookie } });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return { child, ws };
 }

@@ -1,7 +1,7 @@
 /**
  * Test helper process: the real browser-mode server (`netplumb serve`'s
  * startServer) with the default run directory, printing one JSON line
- * {port, token} once it listens. With DOC.json K PAUSED RELEASE, its engine's
+ * {port, url} once it listens (url: its one-time sign-in link). With DOC.json K PAUSED RELEASE, its engine's
  * runner pauses before plan step K (see pausingRunner) so a test can hold the
  * lab's lock in the middle of a real apply.
  * Usage: tsx serve-child.ts RENDERDIR [DOC.json K PAUSED RELEASE]
@@ -18,4 +18,4 @@ if (docFile) {
   runner = pausingRunner(plan.changes, Number(k), paused, release);
 }
 const s = await startServer({ renderDir, ...(runner ? { runner } : {}) });
-process.stdout.write(JSON.stringify({ port: s.port, token: s.token }) + '\n');
+process.stdout.write(JSON.stringify({ port: s.port, url: s.url }) + '\n');
