@@ -6,7 +6,7 @@ import type { Topology } from './topology';
 import { validate } from '../validate';
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
-const arbPrefix = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,11}$/);
+const arbPrefix = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,11}$/).filter((p) => !p.includes('..'));
 
 /** Every kernel name of a document with where it lives (namespace key + name, unique per kernel namespace). */
 function kernelNames(t: Topology): string[] {
@@ -98,6 +98,7 @@ describe('prefixTopology', () => {
     expect(checkPrefix('-a')).toMatch(/start with a letter or digit/);
     expect(checkPrefix('a b')).toMatch(/lower-case/);
     expect(checkPrefix('x'.repeat(PREFIX_MAX + 1))).toMatch(/at most 12/);
+    expect(checkPrefix('a..')).toMatch(/cannot contain "\.\."/);
     expect(checkPrefix('g1-')).toBeNull();
     const t = { version: 1, name: 'lab', nodes: [], links: [], expect: [], annotations: [] } as unknown as Topology;
     const r = prefixTopology(t, 'A;rm');

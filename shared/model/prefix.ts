@@ -45,6 +45,8 @@ export function checkPrefix(prefix: string): string | null {
   if (typeof prefix !== 'string' || prefix.length === 0) return 'the name prefix cannot be empty';
   if (prefix.length > PREFIX_MAX) return `the name prefix "${prefix}" is ${prefix.length} characters; at most ${PREFIX_MAX} are allowed`;
   if (!/^[a-z0-9][a-z0-9_.-]*$/.test(prefix)) return `the name prefix "${prefix}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit`;
+  // Why: the lab-name rule (lab-name.ts) refuses ".." anywhere, and the prefix becomes part of the lab name.
+  if (prefix.includes('..')) return `the name prefix "${prefix}" cannot contain "..", because it becomes part of the lab name`;
   return null;
 }
 
