@@ -5,7 +5,7 @@
  */
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
-import { driftFromChanges, plan, resolve, type KState, type Resolved } from '../../shared/plan';
+import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
 import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
@@ -66,6 +66,15 @@ async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ p
   return { problems: v.problems, topology: v.topology };
 }
 
+/**
+ * Reads (plan, status) never take the lab's lock: a status poll must not make
+ * a Destroy or Apply wait, and a read during an apply just sees the kernel as
+ * it is at that moment. An interrupted apply is finished by the next write.
+ */
+async function readLab<T>(o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
+  return fn(storeOf(o));
+}
+
 /** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
 async function withLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore, runner: Runner) => Promise<T>): Promise<T> {
   const store = storeOf(o);
@@ -89,7 +98,7 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   const c = await check(doc, runner, false);
   if (!c.topology) return { problems: c.problems, changes: [] };
   const topology = c.topology;
-  return withLab(topology.name, o, async (store) => {
+  return readLab(o, async (store) => {
     const p = await prepare(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
@@ -175,10 +184,11 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
   const c = await check(doc, runner, false);
   if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
   const topology = c.topology;
-  return withLab(topology.name, o, async (store) => {
+  return readLab(o, async (store) => {
     const p = await prepare(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
-    const applied = p.record !== null || nsKeys(p.live).some((n) => p.live.namespaces[n].mark !== undefined);
+    // Only this lab's own marks count: namespaces of the same name made by another lab do not make this one applied.
+    const applied = p.record !== null || nsKeys(p.live).some((n) => markLab(p.live.namespaces[n].mark) === topology.name);
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
     const drift = driftFromChanges(r.changes);
     return { problems: c.problems, inSync: r.changes.length === 0, applied, drift };

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
 import { execaRunner } from './runner';
+import { LabStore } from './lab-store';
 import { failingRunner, hostSnapshot, useKernelLab } from './test-support/lab-fixture';
 import { classicLab, richLab } from './test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -172,5 +173,23 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const both = await Promise.all([destroyLab(doc.name, { runDir: lab.run.dir }), applyDocument(other, { runDir: lab.run.dir })]);
     expect(both[1].result?.ok).toBe(true);
     await destroyLab(other.name, { runDir: lab.run.dir });
+  });
+
+  it('reads (status, plan) do not wait on the lab lock; status counts only this lab\'s marks as applied', async () => {
+    const doc = classicLab(lab.p);
+    await applyDocument(doc, { runDir: lab.run.dir });
+    const release = new LabStore(lab.run.dir).lock(doc.name);
+    try {
+      expect(await statusDocument(doc, { runDir: lab.run.dir })).toMatchObject({ inSync: true, applied: true });
+      expect((await planDocument(doc, { runDir: lab.run.dir })).changes).toEqual([]);
+    } finally {
+      release();
+    }
+    // Another drawing naming the same namespaces (as every new drawing did when all were called "lab"): not applied.
+    const other = { ...structuredClone(doc), name: `${lab.p}-other` };
+    const s = await statusDocument(other, { runDir: lab.run.dir });
+    expect(s.applied).toBe(false);
+    expect(s.inSync).toBe(false);
+    await destroyLab(doc.name, { runDir: lab.run.dir });
   });
 });
