@@ -24,6 +24,7 @@ const engine: Engine = {
   statusDocument: async () => ({ problems: [], inSync: true, applied: true, drift: [] }),
   destroyLab: async (lab) => (destroyed.push(lab), { removed: [] }),
   listLabs: async () => [],
+  openLab: async () => null,
 };
 
 beforeAll(async () => {

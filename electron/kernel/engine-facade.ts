@@ -8,6 +8,7 @@ import {
   applyDocument,
   destroyLab,
   listLabs,
+  openLab,
   planDocument,
   statusDocument,
   validateDocument,
@@ -21,6 +22,7 @@ export interface Engine {
   statusDocument: typeof statusDocument;
   destroyLab: typeof destroyLab;
   listLabs: typeof listLabs;
+  openLab: typeof openLab;
 }
 
 /** The engine running in this process. */
@@ -31,4 +33,5 @@ export const localEngine: Engine = {
   statusDocument,
   destroyLab,
   listLabs,
+  openLab,
 };

@@ -6,7 +6,7 @@
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
 import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
-import type { ApplyOutcome, EngineOptions, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
+import type { ApplyOutcome, EngineOptions, LabDocumentT, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal, type LabRecord } from './lab-store';
@@ -213,6 +213,13 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     store.removeLab(lab);
     return { removed: r.changes.map((ch) => ch.target.name) };
   });
+}
+
+/** The document a lab was last applied from (its record), or null when this host has no record of it. */
+export async function openLab(lab: string, o: EngineOptions = {}): Promise<LabDocumentT | null> {
+  const rec = storeOf(o).readRecord(lab);
+  if (!rec) return null;
+  return { lab: rec.lab, topology: rec.topology, appliedAt: rec.appliedAt, ...(rec.file ? { file: rec.file } : {}) };
 }
 
 export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {

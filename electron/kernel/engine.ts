@@ -31,5 +31,7 @@ export type PlanOutcome = { problems: Problem[]; changes: Change[] };
 export type ApplyOutcome = { problems: Problem[]; result?: z.infer<typeof ApplyResult> };
 export type StatusOutcome = { problems: Problem[]; inSync: boolean; applied: boolean; drift: DriftItem[] };
 export type LabSummaryT = z.infer<typeof LabSummary>;
+/** A lab's record as the page opens it: the document applied last. */
+export type LabDocumentT = { lab: string; topology: Topology; appliedAt: string; file?: string };
 
-export { validateDocument, planDocument, applyDocument, statusDocument, destroyLab, listLabs } from './engine-impl';
+export { validateDocument, planDocument, applyDocument, statusDocument, destroyLab, listLabs, openLab } from './engine-impl';

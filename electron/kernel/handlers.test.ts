@@ -35,6 +35,7 @@ function fakeEngine(overrides: Partial<Engine> = {}) {
     statusDocument: async () => (calls.push('status'), { problems: [], inSync: true, applied: true, drift: [] }),
     destroyLab: async (lab) => (calls.push(`destroy:${lab}`), { removed: [lab] }),
     listLabs: async () => (calls.push('list'), []),
+    openLab: async () => (calls.push('open'), null),
     ...overrides,
   };
   return { engine, calls };
@@ -71,6 +72,14 @@ describe('dispatch', () => {
     const r2 = await dispatch('lab:destroy', { lab: '' }, ctx(engine), quiet);
     expect(r2.ok).toBe(false);
     expect(calls).toEqual([]);
+  });
+
+  it('lab:open returns the document a lab was applied from, or says in plain words that there is no such lab', async () => {
+    const topology = { version: 1 as const, name: 'np1', nodes: [], links: [], expect: [], annotations: [] };
+    const { engine } = fakeEngine({ openLab: async (lab) => (lab === 'np1' ? { lab, topology, appliedAt: '2026-01-01T00:00:00Z' } : null) });
+    expect(await dispatch('lab:open', { lab: 'np1' }, ctx(engine), quiet)).toEqual({ ok: true, value: { lab: 'np1', topology, appliedAt: '2026-01-01T00:00:00Z' } });
+    const r = await dispatch('lab:open', { lab: 'gone' }, ctx(engine), quiet);
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/no record of a lab called "gone"/) });
   });
 
   it('calls the engine and returns the checked value', async () => {

@@ -126,6 +126,11 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return r;
   },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
+  'lab:open': async (req, ctx) => {
+    const r = await ctx.engine.openLab(req.lab, engineOptions(ctx));
+    if (!r) throw new PlainError(`there is no record of a lab called "${req.lab}" on this host (it was destroyed, or never applied here)`);
+    return r;
+  },
   'host:import': async (req, ctx) => live(ctx).importHost(req),
   'lab:adopt': async (req, ctx) => live(ctx).adopt(req),
   'examples:list': async (_req, ctx) => ({

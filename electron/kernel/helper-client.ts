@@ -135,6 +135,7 @@ export function createHelperClient(command: string[]): HelperClient {
     statusDocument: (doc, o) => call('status', { topology: doc }, o?.onProgress),
     destroyLab: (lab, o) => call('destroy', { lab }, o?.onProgress),
     listLabs: (o) => call('list', {}, o?.onProgress),
+    openLab: (lab, o) => call('open', { lab }, o?.onProgress),
     capabilities: () => call('capabilities', {}),
     request: (op, args, onProgress) => call(op, args, onProgress),
     onEvent: (listener) => {

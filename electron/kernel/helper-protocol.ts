@@ -46,6 +46,8 @@ export const HELPER_OPS = {
   status: strict(contract['topology:status'].request),
   destroy: strict(withLab(contract['lab:destroy'].request)),
   list: strict(contract['lab:list'].request),
+  /** Reads one lab's record (root-only under /run/netplumb). */
+  open: strict(withLab(contract['lab:open'].request)),
   /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
   capabilities: z.object({}).strict(),
   check: strict(contract['lab:check'].request),
@@ -80,7 +82,7 @@ export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['validat
 
 /** How long the helper lets each operation run before answering with an error (ms). */
 export const OP_TIMEOUT_MS: Record<HelperOp, number> = {
-  validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, capabilities: 60_000,
+  validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, open: 30_000, capabilities: 60_000,
   check: 600_000, ping: 30_000, traceroute: 60_000, tables: 30_000, live: 30_000, trace: 90_000,
   'link-state': 300_000, netem: 300_000, 'import-host': 120_000, adopt: 300_000,
   'capture-start': 20_000, 'capture-stop': 20_000, 'term-open': 20_000, 'term-input': 10_000, 'term-resize': 10_000, 'term-close': 10_000,

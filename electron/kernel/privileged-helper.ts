@@ -77,6 +77,8 @@ async function runEngineOp(op: HelperOp, a: Record<string, unknown>, engine: Eng
       return engine.destroyLab(String(a.lab), opts);
     case 'list':
       return engine.listLabs(opts);
+    case 'open':
+      return engine.openLab(String(a.lab), opts);
     case 'capabilities':
       return detectCapabilities(base.runner ?? execaRunner);
     default:

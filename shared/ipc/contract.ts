@@ -234,6 +234,11 @@ export const contract = {
     request: z.object({}),
     response: z.object({ labs: z.array(LabSummary) }),
   },
+  /** A lab's record: the document it was last applied from (to open it as a drawing). */
+  'lab:open': {
+    request: z.object({ lab: LabName }),
+    response: z.object({ lab: z.string(), topology: z.unknown(), appliedAt: z.string(), file: z.string().optional() }),
+  },
   /** Reads the live host into a topology file (read-only); what a file cannot express comes back as warnings. */
   'host:import': {
     request: z.object({ namespaces: z.array(z.string().min(1).max(255)).max(4096).optional(), lab: LabName.optional() }),
