@@ -51,6 +51,21 @@ describe('lab actions against the fake kernel side', () => {
     useUi.getState().set({ statusOn: false });
   });
 
+  it('drops a status answer that arrives after another drawing was opened, and reads the new one', async () => {
+    setApi(createFakeApi());
+    drawClassicLab();
+    editorStore.getState().updateLab({ name: 'first' });
+    expect(await runApply()).toBe(true);
+    const pending = refreshStatus(true);
+    editorStore.getState().loadTopology({ ...editorStore.getState().doc, name: 'second' });
+    await pending;
+    expect(editorStore.getState().status).toBeNull();
+    await new Promise((r) => setTimeout(r, 10));
+    await refreshStatus();
+    expect(editorStore.getState().status).toMatchObject({ applied: false, doc: { name: 'second' } });
+    useUi.getState().set({ statusOn: false });
+  });
+
   it('reports a failed apply with the rollback', async () => {
     setApi(createFakeApi({ failAtStep: 1 }));
     drawClassicLab();

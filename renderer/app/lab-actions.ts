@@ -64,27 +64,46 @@ export async function runApply(opts: { dialog?: boolean } = {}): Promise<boolean
   return ok;
 }
 
-let statusInFlight: Promise<void> | null = null;
+/** Which drawing a status answer belongs to: the opened document (loadSeq) and the lab it names. */
+const statusKey = () => {
+  const s = editorStore.getState();
+  return `${s.loadSeq}|${s.doc.name}`;
+};
+let statusRun: { key: string; done: Promise<void> } | null = null;
 
-/** Reads the live state of the lab and turns the status overlay on (a call while one runs waits for it). */
+/**
+ * Reads the live state of the lab the drawing names and turns the status
+ * overlay on. A call while a read for the same drawing runs waits for it; an
+ * answer that arrives after the drawing was switched or its lab renamed is
+ * dropped (it describes another lab), and the new drawing is read instead.
+ */
 export function refreshStatus(turnOn = false): Promise<void> {
   if (turnOn) ui().set({ statusOn: true });
-  statusInFlight ??= (async () => {
+  const key = statusKey();
+  if (statusRun?.key === key) return statusRun.done;
+  const run = { key, done: Promise.resolve() };
+  run.done = (async () => {
     ui().set({ statusBusy: true });
     try {
-      const r = await getApi()['topology:status']({ topology: editorStore.getState().doc });
+      const doc = editorStore.getState().doc;
+      const r = await getApi()['topology:status']({ topology: doc });
+      if (statusKey() !== key) return;
       if (!r.ok) {
         ui().set({ statusError: r.error });
         return;
       }
+      const conflicts = r.value.problems.filter((p) => p.severity === 'error').map((p) => ({ message: p.message, ...(p.nodeId ? { nodeId: p.nodeId } : {}), ...(p.linkId ? { linkId: p.linkId } : {}) }));
       ui().set({ statusError: undefined });
-      editorStore.getState().setStatus({ applied: r.value.applied, inSync: r.value.inSync, drift: r.value.drift, at: Date.now() });
+      editorStore.getState().setStatus({ doc, applied: r.value.applied, inSync: r.value.inSync && !conflicts.length, drift: r.value.drift, at: Date.now(), ...(conflicts.length ? { conflicts } : {}) });
     } finally {
-      ui().set({ statusBusy: false });
-      statusInFlight = null;
+      if (statusRun === run) {
+        statusRun = null;
+        ui().set({ statusBusy: false });
+      }
     }
   })();
-  return statusInFlight;
+  statusRun = run;
+  return run.done;
 }
 
 /** Hides the status overlay. */
@@ -157,6 +176,16 @@ editorStore.subscribe((s, prev) => {
   if (!ui().liveMode || s.doc === prev.doc) return;
   if (onlyPositionsChanged(prev.doc, s.doc)) return;
   scheduleLiveApply();
+});
+
+// Another drawing, or the lab renamed: the overlay of the previous lab goes at once, and is read again for this one.
+let renameTimer: ReturnType<typeof setTimeout> | null = null;
+editorStore.subscribe((s, prev) => {
+  if (s.loadSeq === prev.loadSeq && s.doc.name === prev.doc.name) return;
+  if (s.status && s.status.doc.name !== s.doc.name) s.setStatus(null);
+  ui().set({ statusError: undefined });
+  if (renameTimer) clearTimeout(renameTimer);
+  if (ui().statusOn) renameTimer = setTimeout(() => void refreshStatus(), s.loadSeq !== prev.loadSeq ? 0 : 600);
 });
 
 let pollTimer: ReturnType<typeof setInterval> | null = null;

@@ -19,20 +19,31 @@ export function StatusBar() {
     return () => clearTimeout(t);
   }, [toast]);
   let summary: string | null = null;
+  // Green only for what the kernel side confirmed about this very lab; a refusal or a conflict is a warning.
+  let tone: 'ok' | 'warn' | '' = '';
   if (statusOn) {
-    if (statusError) summary = `Status unavailable: ${statusError}`;
-    else if (!status) summary = 'Reading the lab’s state…';
-    else if (!status.applied) summary = `Lab ${lab}: not applied`;
-    else if (status.inSync) summary = `Lab ${lab}: in sync with the kernel`;
-    else {
+    const conflict = status?.conflicts?.[0]?.message;
+    if (statusError) {
+      summary = `Status unavailable: ${statusError}`;
+      tone = 'warn';
+    } else if (!status || status.doc.name !== lab) summary = `Reading the state of lab ${lab}…`;
+    else if (!status.applied) summary = `Lab ${lab}: not applied${conflict ? ` — ${conflict}` : ''}`;
+    else if (conflict) {
+      summary = `Lab ${lab}: cannot compare — ${conflict}`;
+      tone = 'warn';
+    } else if (status.inSync) {
+      summary = `Lab ${lab}: in sync with the kernel`;
+      tone = 'ok';
+    } else {
       const missing = status.drift.filter((d) => d.state === 'missing').length;
       summary = `Lab ${lab}: drifted — ${status.drift.length} difference${status.drift.length === 1 ? '' : 's'}${missing ? ` (${missing} missing)` : ''}`;
+      tone = 'warn';
     }
   }
   return (
     <footer className="np-statusbar">
       {summary && (
-        <div className={`np-statusbar__status${status?.inSync ? ' is-ok' : ''}`} role="status" aria-label="Lab status" title={status?.drift.map((d) => `${d.state}: ${d.detail}`).join('\n') || undefined}>
+        <div className={`np-statusbar__status${tone ? ` is-${tone}` : ''}`} role="status" aria-label="Lab status" title={status?.drift.map((d) => `${d.state}: ${d.detail}`).join('\n') || undefined}>
           {summary}
           <button type="button" className="np-btn np-btn--ghost np-btn--small" onClick={hideStatus}>
             Hide status

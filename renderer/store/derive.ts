@@ -8,6 +8,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { Link, NodeKind, Topology, TopoNode } from '../../shared/model';
 import type { Problem } from '../../shared/validate/problem';
 import type { EditorState, LabStatus } from './editor-types';
+import { sameButPosition } from './store';
 
 /** Live state of one object, as shown by the status overlay. */
 export type LiveState = 'in-sync' | 'drifted' | 'missing' | 'not-applied';
@@ -63,10 +64,13 @@ export function indexProblems(doc: Topology, problems: readonly Problem[]): Prob
 export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: Map<string, [LiveState, string]>; links: Map<string, [LiveState, string]> } {
   const nodes = new Map<string, [LiveState, string]>();
   const links = new Map<string, [LiveState, string]>();
-  if (!status) return { nodes, links };
+  // An answer about another lab (the drawing was switched or renamed since) says nothing about this one.
+  if (!status || status.doc.name !== doc.name) return { nodes, links };
+  const conflictText = (status.conflicts ?? []).map((c) => c.message).join('\n');
   if (!status.applied) {
-    for (const n of doc.nodes) nodes.set(n.id, ['not-applied', 'this lab is not applied']);
-    for (const l of doc.links) links.set(l.id, ['not-applied', 'this lab is not applied']);
+    const why = `lab ${doc.name} is not applied${conflictText ? `\n${conflictText}` : ''}`;
+    for (const n of doc.nodes) nodes.set(n.id, ['not-applied', why]);
+    for (const l of doc.links) links.set(l.id, ['not-applied', why]);
     return { nodes, links };
   }
   const add = (m: Map<string, [LiveState, string]>, id: string | undefined, state: LiveState, detail: string) => {
@@ -80,10 +84,23 @@ export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: M
     add(nodes, d.nodeId, state, d.detail);
     add(links, d.linkId, state, d.detail);
   }
-  for (const n of doc.nodes) if (!nodes.has(n.id)) nodes.set(n.id, ['in-sync', 'in sync with the kernel']);
-  for (const l of doc.links) if (!links.has(l.id)) links.set(l.id, ['in-sync', 'in sync with the kernel']);
+  for (const c of status.conflicts ?? []) {
+    add(nodes, c.nodeId, 'drifted', c.message);
+    add(links, c.linkId, 'drifted', c.message);
+  }
+  // Nothing was compared when the kernel side found conflicts; otherwise only objects unchanged since the read are in sync.
+  if (status.conflicts?.length) return { nodes, links };
+  const readNodes = new Map(status.doc.nodes.map((n) => [n.id, n]));
+  const readLinks = new Map(status.doc.links.map((l) => [l.id, l]));
+  for (const n of doc.nodes) {
+    const then = readNodes.get(n.id);
+    if (!nodes.has(n.id) && then && sameButPosition(then, n)) nodes.set(n.id, ['in-sync', 'in sync with the kernel']);
+  }
+  for (const l of doc.links) if (!links.has(l.id) && sameLink(readLinks.get(l.id), l)) links.set(l.id, ['in-sync', 'in sync with the kernel']);
   return { nodes, links };
 }
+
+const sameLink = (a: Link | undefined, b: Link) => a === b || (!!a && JSON.stringify(a) === JSON.stringify(b));
 
 /** Addresses shown on each node. */
 function addressIndex(nodes: readonly TopoNode[], links: readonly Link[]): Map<string, string[]> {
@@ -118,7 +135,7 @@ export function createFlowSelectors() {
   const eCache = new Map<string, FlowEdge>();
   let pIn: [number, readonly Problem[] | null, readonly Link[] | null] = [-1, null, null];
   let pOut: ProblemIndex = { nodes: new Map(), links: new Map() };
-  let sIn: [number, readonly Link[] | null, LabStatus | null | undefined] = [-1, null, undefined];
+  let sIn: [readonly TopoNode[] | null, readonly Link[] | null, LabStatus | null | undefined, string] = [null, null, undefined, ''];
   let sOut = indexStatus({ version: 1, name: '', nodes: [], links: [], expect: [], annotations: [] }, null);
 
   const problemsOf = (s: EditorState) => {
@@ -130,8 +147,11 @@ export function createFlowSelectors() {
     return pOut;
   };
   const statusOf = (s: EditorState) => {
-    if (sIn[0] !== s.doc.nodes.length || sIn[1] !== s.doc.links || sIn[2] !== s.status) {
-      sIn = [s.doc.nodes.length, s.doc.links, s.status];
+    // A drag (positions only) keeps the index; a rename or an edited node re-reads it.
+    const prevNodes = sIn[0];
+    const moved = prevNodes !== null && prevNodes.length === s.doc.nodes.length && s.doc.nodes.every((n, i) => sameButPosition(prevNodes[i], n));
+    if (!moved || sIn[1] !== s.doc.links || sIn[2] !== s.status || sIn[3] !== s.doc.name) {
+      sIn = [s.doc.nodes, s.doc.links, s.status, s.doc.name];
       sOut = indexStatus(s.doc, s.status);
     }
     return sOut;
@@ -139,7 +159,7 @@ export function createFlowSelectors() {
   const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
   const selectNodes = (s: EditorState): FlowNode[] => {
-    const inputs = [s.doc.nodes, s.doc.links, s.selection, s.problems, s.status, s.measured];
+    const inputs = [s.doc.nodes, s.doc.links, s.selection, s.problems, s.status, s.measured, s.doc.name];
     if (same(inputs, nIn)) return nOut;
     nIn = inputs;
     if (!addrIn || addrIn[0] !== s.doc.nodes || addrIn[1] !== s.doc.links) {
@@ -180,7 +200,7 @@ export function createFlowSelectors() {
   };
 
   const selectEdges = (s: EditorState): FlowEdge[] => {
-    const inputs = [s.doc.links, s.selection, s.problems, s.status];
+    const inputs = [s.doc.links, s.selection, s.problems, s.status, s.doc.name];
     if (same(inputs, eIn)) return eOut;
     eIn = inputs;
     const sel = new Set(s.selection.links);

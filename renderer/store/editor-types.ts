@@ -13,11 +13,19 @@ export interface Selection {
 
 /** The last status answer from the kernel side. */
 export interface LabStatus {
+  /**
+   * The document the kernel side was asked about. The overlay describes only
+   * this lab and only objects unchanged since: an answer never paints a
+   * different drawing, or a node added after the read, as "in sync".
+   */
+  doc: Topology;
   applied: boolean;
   inSync: boolean;
   drift: DriftItem[];
   /** When it was read (ms since epoch). */
   at: number;
+  /** Why the kernel side could not compare some objects (e.g. a name another lab owns), in plain words. */
+  conflicts?: { message: string; nodeId?: string; linkId?: string }[];
 }
 
 /** View preferences (not part of the document, not undone). */

@@ -237,10 +237,42 @@ describe('derived React Flow nodes and edges', () => {
     s.getState().addNode('namespace', { x: 0, y: 0 });
     s.getState().addNode('namespace', { x: 0, y: 0 });
     const { selectNodes } = createFlowSelectors();
-    s.getState().setStatus({ applied: true, inSync: false, at: 0, drift: [{ state: 'missing', kind: 'namespace', name: 'ns2', nodeId: 'ns2', detail: 'ns2 is missing' }] });
+    const doc = s.getState().doc;
+    s.getState().setStatus({ doc, applied: true, inSync: false, at: 0, drift: [{ state: 'missing', kind: 'namespace', name: 'ns2', nodeId: 'ns2', detail: 'ns2 is missing' }] });
     expect(selectNodes(s.getState()).map((n) => n.data.live)).toEqual(['in-sync', 'missing']);
-    s.getState().setStatus({ applied: false, inSync: false, at: 0, drift: [] });
+    s.getState().setStatus({ doc, applied: false, inSync: false, at: 0, drift: [] });
     expect(selectNodes(s.getState()).map((n) => n.data.live)).toEqual(['not-applied', 'not-applied']);
+  });
+
+  it('never paints another lab, or objects changed since the read, as in sync', () => {
+    const s = createEditorStore();
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    s.getState().addNode('bridge', { x: 0, y: 0 });
+    s.getState().connect('ns1', 'br0');
+    const { selectNodes, selectEdges } = createFlowSelectors();
+    const live = () => selectNodes(s.getState()).map((n) => n.data.live);
+    s.getState().setStatus({ doc: s.getState().doc, applied: true, inSync: true, at: 0, drift: [] });
+    expect(live()).toEqual(['in-sync', 'in-sync']);
+    expect(selectEdges(s.getState())[0].data!.live).toBe('in-sync');
+    // Moving a node keeps its state; renaming it or adding a node does not claim anything until the next read.
+    s.getState().moveNodes({ ns1: { x: 100, y: 100 } });
+    expect(live()).toEqual(['in-sync', 'in-sync']);
+    s.getState().updateNode('br0', { label: 'switch' });
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    expect(live()).toEqual(['in-sync', undefined, undefined]);
+    // The same answer shown for a drawing that names another lab: nothing at all.
+    s.getState().updateLab({ name: 'other' });
+    expect(live()).toEqual([undefined, undefined, undefined]);
+    expect(selectEdges(s.getState())[0].data!.live).toBeUndefined();
+  });
+
+  it('shows the kernel side\'s conflicts on the nodes they name and claims nothing else', () => {
+    const s = createEditorStore();
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    const { selectNodes } = createFlowSelectors();
+    s.getState().setStatus({ doc: s.getState().doc, applied: true, inSync: false, at: 0, drift: [], conflicts: [{ message: 'ns2 belongs to lab "x"', nodeId: 'ns2' }] });
+    expect(selectNodes(s.getState()).map((n) => [n.data.live, n.data.liveDetail])).toEqual([[undefined, undefined], ['drifted', 'ns2 belongs to lab "x"']]);
   });
 });
 

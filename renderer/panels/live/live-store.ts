@@ -78,12 +78,12 @@ export const useLive = create<LiveState>()((set) => ({
 /** The lab name when the kernel side said the document is applied, else null. */
 export function appliedLab(): string | null {
   const st = editorStore.getState();
-  return st.status?.applied ? st.doc.name : null;
+  return st.status?.applied && st.status.doc.name === st.doc.name ? st.doc.name : null;
 }
 
 /** React hook form of appliedLab(). */
 export function useAppliedLab(): string | null {
-  const applied = useEditor((s) => !!s.status?.applied);
+  const applied = useEditor((s) => !!s.status?.applied && s.status.doc.name === s.doc.name);
   const name = useEditor((s) => s.doc.name);
   return applied ? name : null;
 }

@@ -6,6 +6,7 @@
  */
 import { getApi } from '../../api';
 import { editorStore } from '../../app/editor';
+import { refreshStatus } from '../../app/lab-actions';
 import { appliedLab, useLive, type EdgeTraffic, type LiveSample } from './live-store';
 
 /** Below this many bytes per second a link counts as idle (a stray IPv6 router solicitation is not "traffic"). */
@@ -41,7 +42,9 @@ async function poll() {
   busy = true;
   const r = await getApi()['lab:live']({ lab });
   busy = false;
-  if (!r.ok || appliedLab() !== lab) return;
+  // The lab went away (destroyed elsewhere, or never ours): read the status again rather than polling a lab that is not there.
+  if (!r.ok) return void refreshStatus();
+  if (appliedLab() !== lab) return;
   const next = trafficFrom(r.value);
   if (!sameTraffic(next, useLive.getState().traffic)) useLive.getState().set({ traffic: next });
 }
