@@ -136,6 +136,8 @@ describe('dispatch', () => {
       'document:state': async (q: unknown) => (seen.push(q), {}),
       'file:open': async (q: unknown) => (seen.push(q), { cancelled: true }),
       'file:save': async () => ({ cancelled: true }),
+      'recovery:load': async () => ({ text: null }),
+      'recovery:save': async () => ({}),
     };
     const r2 = await dispatch('file:open', {}, ctx(engine, { desktop }), quiet);
     expect(r2).toEqual({ ok: true, value: { cancelled: true } });

@@ -187,6 +187,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'document:state': desktopOnly('document:state'),
   'file:open': desktopOnly('file:open'),
   'file:save': desktopOnly('file:save'),
+  'recovery:load': desktopOnly('recovery:load'),
+  'recovery:save': desktopOnly('recovery:save'),
 };
 
 /**

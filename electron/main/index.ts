@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, type WebContents } from 'electron';
 import type { EventName, EventPayload } from '../../shared/ipc/contract';
 import { createHandlerContext } from '../kernel/context';
+import { RecoveryFile } from './recovery';
 import { listExamples } from '../kernel/examples';
 import { checkEvent, releaseContext, type HandlerContext } from '../kernel/handlers';
 import { shutdownLive } from '../kernel/live/services';
@@ -91,6 +92,9 @@ async function about(): Promise<void> {
 /** One context per window's contents: live resources (terminals) are owned by it and released with it. */
 const contexts = new WeakMap<WebContents, HandlerContext>();
 
+let recoveryFile: RecoveryFile | null = null;
+const recovery = () => (recoveryFile ??= new RecoveryFile(app.getPath('userData')));
+
 function ctxFor(sender: WebContents): HandlerContext {
   if (!baseCtx || !doc) throw new Error('netplumb is still starting');
   const known = contexts.get(sender);
@@ -106,6 +110,8 @@ function ctxFor(sender: WebContents): HandlerContext {
       'document:state': async (req) => (d.setState(req.fileName, req.dirty), {}),
       'file:open': (req) => d.open(req.purpose),
       'file:save': (req) => d.save(req),
+      'recovery:load': async () => ({ text: recovery().load() }),
+      'recovery:save': async (req) => (recovery().save(req.text), {}),
     },
   };
   contexts.set(sender, ctx);

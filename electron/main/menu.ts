@@ -68,6 +68,7 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
         { type: 'separator' },
         main('Open…', 'open', 'CmdOrCtrl+O'),
         { label: 'Open Recent', submenu: recent },
+        main('Open Running Lab…', 'open-running-lab'),
         { type: 'separator' },
         main('Save', 'save', 'CmdOrCtrl+S'),
         main('Save As…', 'save-as', 'CmdOrCtrl+Shift+S'),

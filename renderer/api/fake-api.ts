@@ -63,6 +63,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applied(): Map<string, Obj[]> } {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const applied = new Map<string, Obj[]>(); // lab name -> objects
+  const records = new Map<string, { topology: Topology; appliedAt: string }>(); // lab name -> what was applied
   const emit = <E extends EventName>(e: E, p: EventPayload<E>) => listeners.get(e)?.forEach((l) => l(p));
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 
@@ -103,6 +104,7 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
         emit('apply:progress', { lab: topology.name, done: i + 1, total: changes.length, current: changes[i].target.name, phase: 'apply' });
       }
       applied.set(topology.name, objectsOf(topology));
+      records.set(topology.name, { topology, appliedAt: new Date().toISOString() });
       return ok({ problems, result: { ok: true, lab: topology.name, steps: changes.length, changes, durationMs: Date.now() - start } });
     },
     'topology:status': async (req) => {
@@ -122,9 +124,14 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
     'lab:destroy': async (req) => {
       const have = applied.get(req.lab) ?? [];
       applied.delete(req.lab);
+      records.delete(req.lab);
       return ok({ removed: have.filter((o) => o.kind === 'namespace' || o.kind === 'bridge').map((o) => o.name) });
     },
     'lab:list': async () => ok({ labs: [...applied.entries()].map(([name, objs]) => ({ name, state: 'applied' as const, namespaces: objs.filter((o) => o.kind === 'namespace').map((o) => o.name) })) }),
+    'lab:open': async (req) => {
+      const rec = records.get(req.lab);
+      return rec ? ok({ lab: req.lab, ...rec }) : { ok: false, error: `there is no record of a lab called "${req.lab}" on this host` };
+    },
     'examples:list': async () => ok({ examples: [{ id: 'two-namespaces', title: 'Two namespaces on a bridge' }] }),
     'examples:get': async (req) =>
       req.id === 'two-namespaces'

@@ -18,6 +18,8 @@ import { LessonPanel } from '../panels/lesson/LessonPanel';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { useHostBridge } from './desktop-bridge';
 import { ExportDialog } from '../panels/ExportDialog';
+import { LabsDialog } from '../panels/LabsDialog';
+import { useStartUp } from './startup';
 import { onFilePicked, registerFileInput } from './file-actions';
 import { useShortcuts } from './shortcuts';
 import { useResolvedTheme } from './theme';
@@ -34,6 +36,7 @@ function Dialogs() {
     case 'discard': return <DiscardDialog />;
     case 'examples': return <ExamplesDialog />;
     case 'export': return <ExportDialog />;
+    case 'labs': return <LabsDialog />;
     default: return null;
   }
 }
@@ -43,6 +46,7 @@ function Shell() {
   const theme = useResolvedTheme();
   useShortcuts(flow);
   useHostBridge(flow);
+  useStartUp();
   return (
     <div className="np-app">
       <Toolbar />

@@ -12,6 +12,7 @@ import { editorStore } from './editor';
 import { newDocument, openExample, openText, saveFile, confirmDiscard } from './file-actions';
 import { refreshStatus, runApply, runPlan } from './lab-actions';
 import { useUi } from './ui-store';
+import { flushAutosave } from './autosave';
 import { selectDirty } from '../store/store';
 import { runValidate } from '../panels/Toolbar';
 import type { FlowEdge, FlowNode } from '../store/derive';
@@ -26,6 +27,7 @@ export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string)
     case 'new': return newDocument();
     case 'new-from-example': return exampleId ? openExample(exampleId) : undefined;
     case 'new-from-lesson': return useLive.getState().set({ lessonsDialog: true });
+    case 'open-running-lab': return ui.set({ dialog: 'labs' });
     case 'save': case 'save-as': return void saveFile(cmd);
     case 'export': return ui.set({ dialog: 'export' });
     case 'undo': return st.undo();
@@ -71,10 +73,11 @@ export function useHostBridge(flow: Flow): void {
       document.title = `${fileName ?? 'untitled'}${dirty ? ' •' : ''} — netplumb`;
       if (useUi.getState().info?.mode === 'electron') void api['document:state']({ fileName, dirty });
     });
-    // Why: closing or reloading the tab must not lose unsaved work silently (browser mode).
+    // Why: closing or reloading the tab must not lose unsaved work (browser mode): it is autosaved
+    // (and offered back on the next start); only when that cannot be done does the browser ask.
     const beforeUnload = (e: BeforeUnloadEvent) => {
       if (useUi.getState().info?.mode === 'electron') return; // the main process asks with a native prompt
-      if (selectDirty(editorStore.getState())) e.preventDefault();
+      if (selectDirty(editorStore.getState()) && !flushAutosave()) e.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
     return () => {

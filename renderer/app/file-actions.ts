@@ -7,6 +7,7 @@ import { getApi } from '../api';
 import { editorStore } from './editor';
 import { selectDirty } from '../store/store';
 import { toast, useUi } from './ui-store';
+import { untitledName } from './labs-store';
 
 /** The desktop app (native dialogs), known from app:info, or from the preload's API before it answers. */
 const isDesktop = () => {
@@ -90,7 +91,7 @@ export async function saveFile(mode: 'save' | 'save-as' | 'export' = 'save'): Pr
 
 /** New, empty document. */
 export function newDocument(): void {
-  confirmDiscard(() => editorStore.getState().newDocument());
+  confirmDiscard(() => editorStore.getState().newDocument(untitledName()));
 }
 
 /** Opens one of the bundled examples. */

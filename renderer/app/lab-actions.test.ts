@@ -66,6 +66,26 @@ describe('lab actions against the fake kernel side', () => {
     useUi.getState().set({ statusOn: false });
   });
 
+  it('asks before an apply that deletes objects of the running lab, and applies once confirmed', async () => {
+    const api = createFakeApi();
+    setApi(api);
+    drawClassicLab();
+    editorStore.getState().updateLab({ name: 'asks' });
+    expect(await runApply()).toBe(true);
+    expect(useUi.getState().apply.confirm).toBeUndefined();
+    editorStore.getState().deleteNodes(['ns2']);
+    expect(await runApply()).toBe(false);
+    const confirm = useUi.getState().apply.confirm;
+    expect(confirm?.lab).toBe('asks');
+    expect(confirm?.changes.every((c) => c.action === 'delete')).toBe(true);
+    expect(confirm?.changes.map((c) => c.target.name)).toContain('ns2');
+    // Nothing was applied while the question is open.
+    expect(api.applied().get('asks')?.some((o) => o.name === 'ns2')).toBe(true);
+    expect(await runApply({ confirmed: true })).toBe(true);
+    expect(api.applied().get('asks')?.some((o) => o.name === 'ns2')).toBe(false);
+    expect(useUi.getState().apply.confirm).toBeUndefined();
+  });
+
   it('reports a failed apply with the rollback', async () => {
     setApi(createFakeApi({ failAtStep: 1 }));
     drawClassicLab();

@@ -8,6 +8,7 @@ import { hasErrors } from '../../shared/validate/problem';
 import { editorStore, validateNow } from './editor';
 import { onlyPositionsChanged } from '../store/store';
 import { toast, useUi } from './ui-store';
+import type { Change } from '../../shared/plan/change';
 
 const ui = () => useUi.getState();
 
@@ -32,8 +33,17 @@ export async function runPlan(): Promise<void> {
 
 let unsubscribeProgress: (() => void) | null = null;
 
-/** Applies the drawing, showing progress per step in the Apply dialog. */
-export async function runApply(opts: { dialog?: boolean } = {}): Promise<boolean> {
+/** Changes of a plan that remove or alter what a running lab has (what Apply asks about first). */
+export function destructiveChanges(changes: readonly Change[]): Change[] {
+  return changes.filter((c) => c.action === 'delete' || c.action === 'modify');
+}
+
+/**
+ * Applies the drawing, showing progress per step in the Apply dialog. Unless
+ * `confirmed` (the user saw the plan), it plans first: when the plan would
+ * delete or change objects of the running lab, the dialog lists them and asks.
+ */
+export async function runApply(opts: { dialog?: boolean; confirmed?: boolean } = {}): Promise<boolean> {
   const reason = blockedReason();
   if (reason) {
     toast(`Cannot apply: ${reason}`, 'error');
@@ -42,6 +52,16 @@ export async function runApply(opts: { dialog?: boolean } = {}): Promise<boolean
   const doc = editorStore.getState().doc;
   const showDialog = opts.dialog ?? true;
   if (showDialog) ui().set({ dialog: 'apply' });
+  if (!opts.confirmed) {
+    ui().set({ apply: { running: true, progress: null, steps: [], problems: [], checking: true } });
+    const p = await getApi()['topology:plan']({ topology: doc });
+    const risky = p.ok ? destructiveChanges(p.value.changes) : [];
+    if (risky.length && editorStore.getState().doc === doc) {
+      ui().set({ apply: { running: false, progress: null, steps: [], problems: [], confirm: { lab: doc.name, changes: risky, total: p.ok ? p.value.changes.length : 0 } } });
+      return false;
+    }
+    // A refused plan is reported by the apply itself (same validation on the kernel side).
+  }
   ui().set({ apply: { running: true, progress: null, steps: [], problems: [] } });
   unsubscribeProgress?.();
   unsubscribeProgress = getApi().on('apply:progress', (p) => {

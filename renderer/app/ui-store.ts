@@ -9,7 +9,7 @@ import type { Problem } from '../../shared/validate/problem';
 import type { z } from 'zod';
 
 export type AppInfo = Response<'app:info'>;
-export type DialogName = 'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | 'export' | null;
+export type DialogName = 'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | 'export' | 'labs' | null;
 
 export interface PlanState {
   loading: boolean;
@@ -26,6 +26,10 @@ export interface ApplyState {
   result?: z.infer<typeof ApplyResult>;
   problems: Problem[];
   error?: string;
+  /** Planning first, to see whether Apply would delete or change a running lab's objects. */
+  checking?: boolean;
+  /** Apply is waiting for the user: these changes delete or alter objects of the running lab. */
+  confirm?: { lab: string; changes: Change[]; total: number };
 }
 
 export interface UiState {

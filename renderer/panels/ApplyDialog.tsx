@@ -1,7 +1,31 @@
 /** Apply: progress per step, then the result; on failure the kernel's error in plain words and the rollback. */
+import { runApply } from '../app/lab-actions';
 import { useUi } from '../app/ui-store';
 import { Dialog } from './Dialog';
 import { showArgv } from './PlanDialog';
+import type { Change } from '../../shared/plan/change';
+
+/** What Apply would delete or change in the running lab, asked before anything runs. */
+function ConfirmChanges({ lab, changes, total }: { lab: string; changes: Change[]; total: number }) {
+  const del = changes.filter((c) => c.action === 'delete').length;
+  const mod = changes.length - del;
+  return (
+    <div role="alert" className="np-apply-confirm">
+      <p className="np-warn">
+        Lab <strong>{lab}</strong> is running. Of the {total} change{total === 1 ? '' : 's'}, Apply would{' '}
+        {[del ? `delete ${del} object${del === 1 ? '' : 's'}` : '', mod ? `change ${mod}` : ''].filter(Boolean).join(' and ')}:
+      </p>
+      <ul className="np-apply-confirm__list" aria-label="Deletes and changes">
+        {changes.slice(0, 50).map((c) => (
+          <li key={c.step}>
+            <strong>{c.action === 'delete' ? 'delete' : 'change'}</strong> {c.target.name} — {c.reason}
+          </li>
+        ))}
+        {changes.length > 50 && <li>…and {changes.length - 50} more (see Plan)</li>}
+      </ul>
+    </div>
+  );
+}
 
 /** The Apply dialog. */
 export function ApplyDialog() {
@@ -16,12 +40,25 @@ export function ApplyDialog() {
       wide
       onClose={close}
       actions={
-        <button type="button" className="np-btn" onClick={close} disabled={a.running}>
-          Close
-        </button>
+        a.confirm ? (
+          <>
+            <button type="button" className="np-btn" onClick={close}>
+              Cancel
+            </button>
+            <button type="button" className="np-btn np-btn--danger" onClick={() => void runApply({ confirmed: true })}>
+              Apply and change lab {a.confirm.lab}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="np-btn" onClick={close} disabled={a.running}>
+            Close
+          </button>
+        )
       }
     >
-      {a.running && (
+      {a.confirm && <ConfirmChanges lab={a.confirm.lab} changes={a.confirm.changes} total={a.confirm.total} />}
+      {a.checking && <p role="status">Checking what Apply would change…</p>}
+      {a.running && !a.checking && (
         <div role="status" aria-live="polite">
           <p>{p ? `${p.phase === 'rollback' ? 'Rolling back' : 'Applying'}: step ${p.done} of ${p.total}${p.current ? ` — ${p.current}` : ''}` : 'Applying…'}</p>
           <progress max={p?.total || 1} value={p?.done ?? 0} aria-label="Apply progress" />

@@ -1,7 +1,57 @@
-/** Messages about the environment: the kernel side's notice, missing kernel features, the connection. */
+/**
+ * Messages about the environment: the kernel side's notice, missing kernel
+ * features, the connection; and the start-up offers: restore a drawing that
+ * autosave kept, reattach to labs running on this host.
+ */
 import { useEffect, useState } from 'react';
 import { connectionState, onConnectionState } from '../api';
+import { dismissOffered, restoreOffered, useRecovery } from '../app/autosave';
+import { useEditor } from '../app/editor';
+import { refreshStatus } from '../app/lab-actions';
+import { otherRunningLabs, useLabs } from '../app/labs-store';
 import { useUi } from '../app/ui-store';
+
+type Item = { text: string; kind: 'warn' | 'info' | 'error'; details?: string[]; actions?: { label: string; run: () => void }[] };
+
+/** The start-up offers (pure data from the stores). */
+function useOffers(): Item[] {
+  const offer = useRecovery((s) => s.offer);
+  const labs = useLabs((s) => s.labs);
+  const dismissed = useLabs((s) => s.offerDismissed);
+  const current = useEditor((s) => s.doc.name);
+  const items: Item[] = [];
+  if (offer) {
+    const running = labs?.some((l) => l.name === offer.lab && l.state !== 'unknown');
+    items.push({
+      kind: 'info',
+      text: `An unsaved drawing was kept: ${offer.fileName ?? `lab ${offer.lab}`}, ${offer.nodes} node${offer.nodes === 1 ? '' : 's'}, from ${new Date(offer.savedAt).toLocaleString()}${running ? ` (lab ${offer.lab} is running on this host)` : ''}.`,
+      actions: [
+        {
+          label: 'Restore drawing',
+          run: () => {
+            const r = restoreOffered();
+            // Back to the running lab: the overlay shows what the kernel says about it.
+            if (r && running) void refreshStatus(true);
+          },
+        },
+        { label: 'Discard it', run: dismissOffered },
+      ],
+    });
+  }
+  const others = otherRunningLabs(labs, current);
+  if (!dismissed && others.length && !offer) {
+    const names = others.slice(0, 4).map((l) => l.name).join(', ') + (others.length > 4 ? ` and ${others.length - 4} more` : '');
+    items.push({
+      kind: 'info',
+      text: `${others.length === 1 ? 'A lab is' : `${others.length} labs are`} running on this host: ${names}.`,
+      actions: [
+        { label: 'Show labs…', run: () => useUi.getState().set({ dialog: 'labs' }) },
+        { label: 'Dismiss', run: () => useLabs.getState().set({ offerDismissed: true }) },
+      ],
+    });
+  }
+  return items;
+}
 
 /** The banner under the toolbar (nothing when all is well). */
 export function Banner() {
@@ -9,7 +59,8 @@ export function Banner() {
   const infoError = useUi((s) => s.infoError);
   const [conn, setConn] = useState(connectionState());
   useEffect(() => onConnectionState(setConn), []);
-  const items: { text: string; kind: 'warn' | 'info' | 'error'; details?: string[] }[] = [];
+  const offers = useOffers();
+  const items: Item[] = [];
   if (conn === 'reconnecting') items.push({ text: 'Lost the connection to netplumb; reconnecting…', kind: 'error' });
   if (infoError) items.push({ text: `The kernel side did not answer: ${infoError}`, kind: 'error' });
   if (info?.notice) items.push({ text: info.notice, kind: info.privilege === 'root' ? 'warn' : 'info' });
@@ -18,12 +69,18 @@ export function Banner() {
     const names = info.missing.map((m) => m.split(':')[0].trim());
     items.push({ text: `This kernel lacks: ${names.join(', ')}. Drawings that use them can be saved but not applied here.`, kind: 'warn', details: info.missing });
   }
+  items.push(...offers);
   if (!items.length) return null;
   return (
     <div className="np-banner" role="region" aria-label="Notices">
       {items.map((it, i) => (
         <div key={i} className={`np-banner__item is-${it.kind}`} role={it.kind === 'error' ? 'alert' : 'status'}>
           {it.text}
+          {it.actions?.map((a) => (
+            <button key={a.label} type="button" className="np-btn np-btn--small" onClick={a.run}>
+              {a.label}
+            </button>
+          ))}
           {it.details && (
             <details className="np-banner__details">
               <summary>Details</summary>

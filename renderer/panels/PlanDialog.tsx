@@ -36,7 +36,7 @@ export function PlanDialog() {
           <button type="button" className="np-btn" onClick={close}>
             Close
           </button>
-          <button type="button" className="np-btn np-btn--primary" disabled={plan.loading || !!plan.error || plan.changes.length === 0 || plan.problems.some((p) => p.severity === 'error')} onClick={() => void runApply()}>
+          <button type="button" className="np-btn np-btn--primary" disabled={plan.loading || !!plan.error || plan.changes.length === 0 || plan.problems.some((p) => p.severity === 'error')} onClick={() => void runApply({ confirmed: true })}>
             Apply these changes
           </button>
         </>

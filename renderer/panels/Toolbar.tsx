@@ -72,6 +72,9 @@ export function Toolbar() {
         <button type="button" className="np-btn" onClick={openFile} title="Open a topology file (Ctrl+O)">
           Open
         </button>
+        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'labs' })} title="Labs running on this host: open one as a drawing, or destroy it">
+          Labs…
+        </button>
         <button type="button" className="np-btn" onClick={() => void saveFile()} title="Save the topology (Ctrl+S)">
           Save
         </button>

@@ -90,7 +90,8 @@ export interface EditorState {
   /** Opens file text (native or importable). A readable file opens even with problems (validate to list them). */
   loadDocument(text: string, fileName?: string | null): { ok: true; imported: boolean } | { ok: false; problems: Problem[] };
   loadTopology(doc: Topology, fileName?: string | null, originalText?: string | null): void;
-  newDocument(): void;
+  /** An empty drawing; `name` is its lab's name (the app picks an unused `untitled-N`). */
+  newDocument(name?: string): void;
   toDocument(): string;
   markSaved(fileName?: string | null, text?: string): void;
 

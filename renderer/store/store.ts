@@ -226,8 +226,8 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             set({ doc, savedDoc: doc, fileName, originalText, selection: { nodes: [], links: [] }, status: null, problems: [], measured: {}, loadSeq: get().loadSeq + 1 });
             store.temporal.getState().clear();
           },
-          newDocument() {
-            get().loadTopology(emptyDocument(), null);
+          newDocument(name) {
+            get().loadTopology(emptyDocument(name), null);
           },
           toDocument() {
             return writeDocumentText(get().doc, get().fileName, get().originalText);

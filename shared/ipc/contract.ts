@@ -359,6 +359,18 @@ export const contract = {
     request: z.object({ fileName: z.string().max(255).nullable(), dirty: z.boolean() }),
     response: z.object({}),
   },
+  /**
+   * The recovery file (desktop): drawings autosaved while unsaved, offered
+   * again on the next start. Browser mode keeps them in the browser's storage.
+   */
+  'recovery:load': {
+    request: z.object({}),
+    response: z.object({ text: z.string().nullable() }),
+  },
+  'recovery:save': {
+    request: z.object({ text: z.string().max(16 * 1024 * 1024, 'recovery data larger than 16 MiB') }),
+    response: z.object({}),
+  },
   /** Show the native Open (or Import) dialog (the page has already asked about unsaved work). */
   'file:open': {
     request: z.object({ purpose: z.enum(['open', 'import']).default('open') }),
@@ -372,7 +384,7 @@ export const contract = {
 } as const;
 
 /** Channels only the desktop app answers. */
-export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save'] as const;
+export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 'recovery:load', 'recovery:save'] as const;
 
 /**
  * Intents the native menus send to the page (desktop only); the page carries
@@ -381,7 +393,7 @@ export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save'] as 
  * events. Undo/Redo/Select All/Delete/Fit/Zoom keys are left to the page.
  */
 export const MENU_COMMANDS = [
-  'new', 'new-from-example', 'new-from-lesson', 'open', 'import', 'save', 'save-as', 'export',
+  'new', 'new-from-example', 'new-from-lesson', 'open', 'open-running-lab', 'import', 'save', 'save-as', 'export',
   'undo', 'redo', 'select-all', 'delete',
   'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
   'validate', 'plan', 'apply', 'status', 'destroy',
