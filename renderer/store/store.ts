@@ -14,6 +14,7 @@ import { generate as generateShape } from './generators';
 import { readDocumentText, writeDocumentText } from './document-io';
 import { autoIfname, ifnamesByNs, nextLinkId, nextNodeName, takenNodeNames } from './names';
 import { validateTopology } from './validate-doc';
+import { renamesToCarry, reId } from './rename';
 
 export type { EditorState } from './editor-types';
 
@@ -200,6 +201,16 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
 
           endEdit() {
             coalesceKey = null;
+            // A finished rename: nodes now named as the expectations say take those ids (part of the same undo step).
+            const map = renamesToCarry(get().doc);
+            if (!map.size) return;
+            const t = store.temporal.getState();
+            const to = (id: string) => map.get(id) ?? id;
+            const sel = get().selection;
+            const measured = Object.fromEntries(Object.entries(get().measured).map(([k, v]) => [to(k), v]));
+            t.pause();
+            set({ doc: reId(get().doc, map), selection: { nodes: sel.nodes.map(to), links: sel.links }, measured });
+            t.resume();
           },
           setMeasured(sizes) {
             set({ measured: { ...get().measured, ...sizes } });
