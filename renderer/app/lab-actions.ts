@@ -201,7 +201,14 @@ editorStore.subscribe((s, prev) => {
 // Another drawing, or the lab renamed: the overlay of the previous lab goes at once, and is read again for this one.
 let renameTimer: ReturnType<typeof setTimeout> | null = null;
 editorStore.subscribe((s, prev) => {
-  if (s.loadSeq === prev.loadSeq && s.doc.name === prev.doc.name) return;
+  if (s.loadSeq === prev.loadSeq && s.doc.name === prev.doc.name) {
+    // An edit the kernel could see: read again soon, rather than show the last answer until the next poll.
+    if (ui().statusOn && s.doc !== prev.doc && !onlyPositionsChanged(prev.doc, s.doc)) {
+      if (renameTimer) clearTimeout(renameTimer);
+      renameTimer = setTimeout(() => void refreshStatus(), 700);
+    }
+    return;
+  }
   if (s.status && s.status.doc.name !== s.doc.name) s.setStatus(null);
   ui().set({ statusError: undefined });
   if (renameTimer) clearTimeout(renameTimer);
