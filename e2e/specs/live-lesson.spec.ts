@@ -108,6 +108,10 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await edgeMenu();
     await page.getByRole('menuitem', { name: 'Set link down' }).click();
     await expect(app.inspector.getByRole('button', { name: 'Set link up' })).toBeVisible({ timeout: 30_000 });
+    // A down link looks down: grey and dashed with a marker, and its nodes are not shown as plainly "in sync".
+    await expect(page.getByTestId('edge-down-ns2-br0')).toBeVisible();
+    await expect(app.edge('ns2-br0')).toHaveClass(/is-down/);
+    await expect(page.getByTestId('live-ns2')).not.toHaveText('in sync');
     const run = page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' });
     await run.click();
     await expect(page.getByTestId('checks-summary')).toContainText('fail', { timeout: 60_000 });
@@ -115,6 +119,7 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await edgeMenu();
     await page.getByRole('menuitem', { name: 'Set link up' }).click();
     await expect(app.inspector.getByRole('button', { name: 'Set link down' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('edge-down-ns2-br0')).toHaveCount(0);
     await run.click();
     await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
   });

@@ -35,12 +35,23 @@ function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }
   // Each name grows away from its line, on the side the line leaves towards, so names of
   // links that share a handle spread out instead of piling up on each other.
   const side = targetX - sourceX >= 0 ? 1 : -1;
-  const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}`;
+  const down = !link.a.up || !link.b.up;
+  const downText = down ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}` : '';
+  const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
+  const mid = at(0.5, sourceX, sourceY, targetX, targetY);
   return (
     <g className={cls} data-testid={`edge-${id}`}>
-      {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
+      {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
       <LiveEdgeMarks id={id} d={path} />
+      {down && (
+        <g className="np-edge__down" data-testid={`edge-down-${id}`} transform={`translate(${mid.x} ${mid.y})`}>
+          <rect x={-17} y={-8} width={34} height={16} rx={8} />
+          <text textAnchor="middle" dominantBaseline="central">
+            down
+          </text>
+        </g>
+      )}
       {!far && len > 60 && (
         <>
           <text x={pa.x + side * 5} y={pa.y} className="np-edge__if" textAnchor={side > 0 ? 'start' : 'end'} dominantBaseline="middle">

@@ -21,6 +21,8 @@ export type TopoNodeData = {
   problem?: 'error' | 'warning';
   live?: LiveState;
   liveDetail?: string;
+  /** Interfaces of this node whose link end is set down (administratively) in the drawing. */
+  down: string[];
 };
 export type FlowNode = Node<TopoNodeData, NodeKind>;
 
@@ -102,6 +104,20 @@ export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: M
 
 const sameLink = (a: Link | undefined, b: Link) => a === b || (!!a && JSON.stringify(a) === JSON.stringify(b));
 
+/** Interfaces set down, per node (a link is down when either of its ends is). */
+function downIndex(links: readonly Link[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const l of links) {
+    if (l.a.up && l.b.up) continue;
+    for (const e of [l.a, l.b]) {
+      const cur = m.get(e.node);
+      if (cur) cur.push(e.ifname);
+      else m.set(e.node, [e.ifname]);
+    }
+  }
+  return m;
+}
+
 /** Addresses shown on each node. */
 function addressIndex(nodes: readonly TopoNode[], links: readonly Link[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
@@ -130,6 +146,8 @@ export function createFlowSelectors() {
   const nCache = new Map<string, FlowNode>();
   let addrIn: [readonly TopoNode[], readonly Link[]] | null = null;
   let addrOut = new Map<string, string[]>();
+  let downIn: readonly Link[] | null = null;
+  let downOut = new Map<string, string[]>();
   let eIn: unknown[] = [];
   let eOut: FlowEdge[] = [];
   const eCache = new Map<string, FlowEdge>();
@@ -169,24 +187,29 @@ export function createFlowSelectors() {
       }
       addrIn = [s.doc.nodes, s.doc.links];
     }
+    if (downIn !== s.doc.links) {
+      downIn = s.doc.links;
+      downOut = downIndex(s.doc.links);
+    }
     const sel = new Set(s.selection.nodes);
     const probs = problemsOf(s);
     const live = statusOf(s);
     nOut = s.doc.nodes.map((n) => {
+      const down = downOut.get(n.id) ?? EMPTY;
       const prev = nCache.get(n.id);
       const selected = sel.has(n.id);
       const problem = probs.nodes.get(n.id);
       const l = live.nodes.get(n.id);
       const addrs = addrOut.get(n.id) ?? EMPTY;
       const measured = s.measured[n.id];
-      if (prev && prev.measured === measured && prev.data.topo === n && prev.selected === selected && prev.data.problem === problem && prev.data.live === l?.[0] && prev.data.liveDetail === l?.[1] && sameList(prev.data.addrs, addrs)) return prev;
+      if (prev && prev.measured === measured && prev.data.topo === n && prev.selected === selected && prev.data.problem === problem && prev.data.live === l?.[0] && prev.data.liveDetail === l?.[1] && sameList(prev.data.addrs, addrs) && sameList(prev.data.down, down)) return prev;
       const out: FlowNode = {
         id: n.id,
         type: n.kind,
         position: n.position ?? { x: 0, y: 0 },
         selected,
         measured,
-        data: { topo: n, addrs, problem, live: l?.[0], liveDetail: l?.[1] },
+        data: { topo: n, addrs, problem, live: l?.[0], liveDetail: l?.[1], down },
       };
       nCache.set(n.id, out);
       return out;

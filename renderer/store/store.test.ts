@@ -266,6 +266,17 @@ describe('derived React Flow nodes and edges', () => {
     expect(selectEdges(s.getState())[0].data!.live).toBeUndefined();
   });
 
+  it('marks the interfaces of a link set down on both of its nodes', () => {
+    const s = createEditorStore();
+    s.getState().addNode('namespace', { x: 0, y: 0 });
+    s.getState().addNode('bridge', { x: 0, y: 0 });
+    const l = s.getState().connect('ns1', 'br0')!;
+    const { selectNodes } = createFlowSelectors();
+    expect(selectNodes(s.getState()).map((n) => n.data.down)).toEqual([[], []]);
+    s.getState().updateLinkEnd(l, 'a', { up: false });
+    expect(selectNodes(s.getState()).map((n) => n.data.down)).toEqual([['eth0'], ['br0-p1']]);
+  });
+
   it('shows the kernel side\'s conflicts on the nodes they name and claims nothing else', () => {
     const s = createEditorStore();
     s.getState().addNode('namespace', { x: 0, y: 0 });
