@@ -42,7 +42,7 @@ function checkEach(ctx: Ctx): Addr[] {
       ctx.add({
         code: 'address-on-bridge-port',
         severity: 'error',
-        message: `Link "${e.link.id}": interface "${e.end.ifname}" is a port of bridge ${e.node!.id}, so it cannot have address ${a}; put the address on the bridge itself.`,
+        message: `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" is a port of bridge ${e.node!.id}, so it cannot have address ${a}; put the address on the bridge itself.`,
         path: ['links', e.li, e.key, 'addresses', j],
         linkId: e.link.id,
         nodeId: e.node!.id,
@@ -151,8 +151,19 @@ export function checkAddresses(ctx: Ctx): void {
   const dup = (a: Addr, first: Addr, where: string) => {
     if (reported.has(a)) return;
     reported.add(a);
-    const same = first.iface === a.iface ? 'is listed twice on this interface' : `is also on ${first.iface.what}`;
-    ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.title}: address ${a.ip} ${same} (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
+    // Twice on one interface: the kernel refuses the second "ip address add" (an error).
+    if (first.iface === a.iface) {
+      ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.title}: address ${a.ip} is listed twice on this interface (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
+      return;
+    }
+    // On two interfaces the kernel accepts it (an address conflict is worth demonstrating): a warning, on both ends.
+    const conflict = (x: Addr, other: Addr) =>
+      ctx.add({ code: 'address-conflict', severity: 'warning', message: `${x.iface.title}: address ${x.ip} is also on ${other.iface.what} (${where}); replies may go to either.`, path: x.path, nodeId: x.iface.nodeId, linkId: x.iface.linkId });
+    conflict(a, first);
+    if (!reported.has(first)) {
+      reported.add(first);
+      conflict(first, a);
+    }
   };
   const at = (a: Addr) => ({ path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
 

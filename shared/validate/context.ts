@@ -56,6 +56,8 @@ export interface Ctx {
   bridgeNs(b: BridgeNode): string | undefined;
   /** "the root namespace" or `namespace "x"`. */
   nsLabel(ns: string): string;
+  /** How messages name a link: by its ends as the user sees them, `ns1:eth0 — br0:br0-p1` (never its internal id). */
+  linkName(l: Link): string;
 }
 
 const KIND_WORD: Record<TopoNode['kind'], string> = { namespace: 'Namespace', router: 'Router', bridge: 'Bridge', host: 'Host' };
@@ -63,6 +65,11 @@ const KIND_WORD: Record<TopoNode['kind'], string> = { namespace: 'Namespace', ro
 /** `Router "r1"` — how messages name a node. */
 export function nodeLabel(n: TopoNode): string {
   return `${KIND_WORD[n.kind] ?? 'Node'} "${n.id}"`;
+}
+
+/** `ns1:eth0 — br0:br0-p1`: a link named by its two ends (node name, falling back to the id, and interface). */
+export function linkLabel(l: Link, nameOf: (id: string) => string | undefined = () => undefined): string {
+  return `${nameOf(l.a.node) ?? l.a.node}:${l.a.ifname} — ${nameOf(l.b.node) ?? l.b.node}:${l.b.ifname}`;
 }
 
 /** Builds the shared view. */
@@ -84,6 +91,8 @@ export function buildContext(topo: Topology): Ctx {
     return bridgeNs(n);
   };
 
+  const linkName = (l: Link) => linkLabel(l, (id) => nodes.get(id)?.node.name);
+
   const ends: EndRef[] = [];
   topo.links.forEach((link, li) => {
     for (const key of ['a', 'b'] as const) {
@@ -102,8 +111,8 @@ export function buildContext(topo: Topology): Ctx {
       addresses: (e.end.addresses ?? []).map((cidr, j) => ({ cidr, path: ['links', e.li, e.key, 'addresses', j] })),
       nodeId: e.node.id,
       linkId: e.link.id,
-      what: `interface "${e.end.ifname}" of link "${e.link.id}" on ${e.node.id}`,
-      title: `Link "${e.link.id}": interface "${e.end.ifname}" on ${e.node.id}`,
+      what: `interface "${e.end.ifname}" of link ${linkName(e.link)} on ${e.node.id}`,
+      title: `Link ${linkName(e.link)}: interface "${e.end.ifname}" on ${e.node.id}`,
       end: e,
     });
   }
@@ -139,6 +148,7 @@ export function buildContext(topo: Topology): Ctx {
     l3ByNs,
     add: (p) => problems.push(p),
     bridgeNs,
+    linkName,
     nsLabel: (ns) => (ns === ROOT ? 'the root namespace' : `namespace "${nodes.get(ns)?.node.name ?? ns}"`),
   };
 }

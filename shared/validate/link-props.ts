@@ -20,7 +20,7 @@ export function checkMtu(ctx: Ctx): void {
       ctx.add({
         code: 'mtu-mismatch',
         severity: 'warning',
-        message: `Link "${l.id}": MTU is ${a} on "${l.a.ifname}" (${l.a.node}) but ${b} on "${l.b.ifname}" (${l.b.node})${l.a.mtu === undefined || l.b.mtu === undefined ? ` (${DEFAULT_MTU} is the default)` : ''}; large packets will be dropped in one direction.`,
+        message: `Link ${ctx.linkName(l)}: MTU is ${a} on "${l.a.ifname}" (${l.a.node}) but ${b} on "${l.b.ifname}" (${l.b.node})${l.a.mtu === undefined || l.b.mtu === undefined ? ` (${DEFAULT_MTU} is the default)` : ''}; large packets will be dropped in one direction.`,
         path: ['links', li, key, 'mtu'],
         linkId: l.id,
       });
@@ -54,7 +54,7 @@ export function checkMacs(ctx: Ctx): void {
     if (n.kind === 'bridge') one(n.mac, ['nodes', i, 'mac'], nodeLabel(n), { nodeId: n.id });
   });
   for (const e of ctx.ends) {
-    one(e.end.mac, ['links', e.li, e.key, 'mac'], `Link "${e.link.id}": interface "${e.end.ifname}" on ${e.end.node}`, { nodeId: e.node?.id, linkId: e.link.id });
+    one(e.end.mac, ['links', e.li, e.key, 'mac'], `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" on ${e.end.node}`, { nodeId: e.node?.id, linkId: e.link.id });
   }
 }
 
@@ -64,7 +64,7 @@ export function checkNetem(ctx: Ctx): void {
     const n = e.end.netem;
     if (!n) continue;
     const base = { nodeId: e.node?.id, linkId: e.link.id };
-    const where = `Link "${e.link.id}": netem on "${e.end.ifname}" (${e.end.node})`;
+    const where = `Link ${ctx.linkName(e.link)}: netem on "${e.end.ifname}" (${e.end.node})`;
     const jitter = n.jitterMs ?? 0;
     const delay = n.delayMs ?? 0;
     if (jitter > 0 && delay === 0) {

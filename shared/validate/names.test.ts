@@ -54,7 +54,7 @@ describe('interface names', () => {
     const p = withCode(ps, 'ifname-too-long');
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ severity: 'error', path: ['links', 1, 'a', 'ifname'], linkId: 'l2', nodeId: 'r1' });
-    expect(p[0].message).toBe('Link "l2": interface name "this-name-is-too-long" on r1 is 21 bytes; Linux allows at most 15.');
+    expect(p[0].message).toBe('Link r1:this-name-is-too-long — br0:br0-p1: interface name "this-name-is-too-long" on r1 is 21 bytes; Linux allows at most 15.');
   });
 
   it('reports "lo" as a link end', () => {

@@ -165,7 +165,7 @@ export function checkNames(ctx: Ctx): void {
       ctx.add({
         code: 'ifname-fallback-tunnel',
         severity: 'warning',
-        message: `Link "${e.link.id}": interface name "${e.end.ifname}" on ${e.end.node} is the name of a tunnel device the kernel adds to every namespace when its tunnel module is loaded; the lab may fail to apply on such a machine.`,
+        message: `Link ${ctx.linkName(e.link)}: interface name "${e.end.ifname}" on ${e.end.node} is the name of a tunnel device the kernel adds to every namespace when its tunnel module is loaded; the lab may fail to apply on such a machine.`,
         path: ['links', e.li, e.key, 'ifname'],
         linkId: e.link.id,
         nodeId: e.node?.id,
@@ -176,7 +176,7 @@ export function checkNames(ctx: Ctx): void {
       ctx.add({
         code: issue.code,
         severity: 'error',
-        message: `Link "${e.link.id}": ${issue.reason}.`,
+        message: `Link ${ctx.linkName(e.link)}: ${issue.reason}.`,
         path: ['links', e.li, e.key, 'ifname'],
         linkId: e.link.id,
         nodeId: e.node?.id,

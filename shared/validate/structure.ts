@@ -47,12 +47,12 @@ export function checkReferences(ctx: Ctx): void {
   const { topo } = ctx;
   for (const e of ctx.ends) {
     if (!e.node) {
-      ctx.add({ code: 'link-unknown-node', severity: 'error', message: `Link "${e.link.id}": end ${e.key} is on node "${e.end.node}", which does not exist.`, path: ['links', e.li, e.key, 'node'], linkId: e.link.id });
+      ctx.add({ code: 'link-unknown-node', severity: 'error', message: `Link ${ctx.linkName(e.link)}: end ${e.key} is on node "${e.end.node}", which does not exist.`, path: ['links', e.li, e.key, 'node'], linkId: e.link.id });
     }
   }
   topo.links.forEach((l, i) => {
     if (l.a.node === l.b.node && l.a.ifname === l.b.ifname) {
-      ctx.add({ code: 'link-self', severity: 'error', message: `Link "${l.id}": both ends are interface "${l.a.ifname}" on ${l.a.node}; the two ends of a veth pair need different names.`, path: ['links', i, 'b', 'ifname'], linkId: l.id, nodeId: l.a.node });
+      ctx.add({ code: 'link-self', severity: 'error', message: `Link ${ctx.linkName(l)}: both ends are interface "${l.a.ifname}" on ${l.a.node}; the two ends of a veth pair need different names.`, path: ['links', i, 'b', 'ifname'], linkId: l.id, nodeId: l.a.node });
     }
   });
   topo.nodes.forEach((n, i) => {
@@ -88,11 +88,11 @@ export function checkDuplicateIfnames(ctx: Ctx): void {
     // link-self is reported on its own; do not report it twice.
     if (e.key === 'b' && e.link.a.node === e.link.b.node && e.link.a.ifname === e.link.b.ifname) continue;
     const hostNote = e.node.kind === 'host' ? ' (every host node is the root namespace)' : '';
-    claim(e.ns, e.end.ifname, `link "${e.link.id}" end ${e.key} on ${e.node.id}`, (first) =>
+    claim(e.ns, e.end.ifname, `link ${ctx.linkName(e.link)}`, (first) =>
       ctx.add({
         code: 'duplicate-ifname',
         severity: 'error',
-        message: `Link "${e.link.id}": interface name "${e.end.ifname}" on ${e.node!.id} is already used in ${ctx.nsLabel(e.ns!)} by ${first}${hostNote}.`,
+        message: `Link ${ctx.linkName(e.link)}: interface name "${e.end.ifname}" on ${e.node!.id} is already used in ${ctx.nsLabel(e.ns!)} by ${first}${hostNote}.`,
         path: ['links', e.li, e.key, 'ifname'],
         linkId: e.link.id,
         nodeId: e.node!.id,
@@ -132,7 +132,7 @@ export function checkNodeKinds(ctx: Ctx): void {
     ctx.add({
       code: 'host-root-namespace',
       severity: 'warning',
-      message: `Link "${e.link.id}": interface "${e.end.ifname}" on host ${e.node.id} is created in the host's root namespace, next to the machine's real interfaces.`,
+      message: `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" on host ${e.node.id} is created in the host's root namespace, next to the machine's real interfaces.`,
       path: ['links', e.li, e.key],
       linkId: e.link.id,
       nodeId: e.node.id,
