@@ -14,11 +14,13 @@ import {
   useReactFlow,
   useStore as useFlowStore,
   type Connection,
+  type FinalConnectionState,
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
 import type { NodeKind, Position } from '../../shared/model';
 import { editorStore, flowSelectors, useEditor } from '../app/editor';
+import { toast } from '../app/ui-store';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { ContextMenu, type MenuState } from './ContextMenu';
 import { KIND_LABEL } from './icons';
@@ -93,6 +95,17 @@ function onNodeClick(e: React.MouseEvent, node: FlowNode) {
 }
 
 const isValidConnection = (c: Connection | FlowEdge) => c.source !== c.target;
+
+/** A link dropped back on the node it started from is refused, and says why (it used to vanish silently). */
+function onConnectEnd(e: MouseEvent | TouchEvent, s: FinalConnectionState) {
+  const from = s.fromNode?.id;
+  if (!from) return;
+  const pt = 'changedTouches' in e ? e.changedTouches[0] : e;
+  const under = pt ? document.elementFromPoint(pt.clientX, pt.clientY)?.closest('.react-flow__node') : null;
+  if (s.toNode?.id !== from && under?.getAttribute('data-id') !== from) return;
+  const name = editorStore.getState().doc.nodes.find((n) => n.id === from)?.name ?? from;
+  toast(`A link joins two different nodes: ${name} cannot be linked to itself. Drag from ${name}'s handle to another node.`, 'error');
+}
 
 function onDragOver(e: React.DragEvent) {
   if (!e.dataTransfer.types.includes(DND_KIND)) return;
@@ -202,6 +215,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
         onNodeClick={onNodeClick}
         isValidConnection={isValidConnection}
         connectionMode={ConnectionMode.Loose}
