@@ -4,13 +4,35 @@
  * the live state on hover.
  */
 import { memo, useContext } from 'react';
-import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
+import { borderPoint, type Box } from './geometry';
 import { LiveEdgeMarks } from '../panels/live/LiveMarks';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
+}
+
+/**
+ * Floating ends: a link runs between the two node borders along the line
+ * joining their centres, whichever handle it was drawn from, so nodes side by
+ * side are joined straight across instead of by a line looping behind them.
+ */
+function useFloatingEnds(source: string, target: string) {
+  const s = useInternalNode(source);
+  const t = useInternalNode(target);
+  const box = (n: typeof s): Box | null => {
+    const w = n?.measured.width;
+    const h = n?.measured.height;
+    return n && w && h ? { x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, w, h } : null;
+  };
+  const a = box(s);
+  const b = box(t);
+  if (!a || !b) return null;
+  const p = borderPoint(a, b);
+  const q = borderPoint(b, a);
+  return { sourceX: p.x, sourceY: p.y, targetX: q.x, targetY: q.y };
 }
 
 /** A stable 0/1 per link id. */
@@ -20,7 +42,9 @@ function stagger(id: string): number {
   return h & 1;
 }
 
-function LinkEdgeView({ id, sourceX, sourceY, targetX, targetY, data, selected }: EdgeProps<FlowEdge>) {
+function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX: tx0, targetY: ty0, data, selected }: EdgeProps<FlowEdge>) {
+  const ends = useFloatingEnds(source, target);
+  const { sourceX, sourceY, targetX, targetY } = ends ?? { sourceX: sx0, sourceY: sy0, targetX: tx0, targetY: ty0 };
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
   const far = useContext(FarContext);

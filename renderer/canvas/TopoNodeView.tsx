@@ -25,7 +25,10 @@ function makeNode(kind: NodeKind) {
     const title = [`${KIND_LABEL[kind]} ${topo.name}`, problem ? `has ${problem === 'error' ? 'errors' : 'warnings'} (see Problems)` : '', liveDetail ?? '', down.length ? `set down: ${down.join(', ')}` : ''].filter(Boolean).join('\n');
     return (
       <div className={cls} data-testid={`node-${id}`} title={title} aria-label={`${KIND_LABEL[kind]} ${topo.name}`}>
+        {/* Four sides, any of them starts or ends a link (loose mode); edges themselves float between node borders. */}
         <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
+        <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
+        <Handle type="source" position={Position.Right} id="r" data-testid={`handle-${id}-right`} />
         <div className="np-node__head">
           {!far && <span className={`np-icon np-icon--${kind}`} aria-hidden="true" />}
           <span className="np-node__name">{topo.label || topo.name}</span>

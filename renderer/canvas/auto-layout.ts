@@ -1,9 +1,11 @@
 /**
- * Auto layout with elkjs (layered, top to bottom). Returns new positions; the
+ * Auto layout: the drawing's shape first (shape-layout.ts: ring, star), else
+ * elkjs (layered, top to bottom). Returns new positions; the
  * caller applies them with one undoable moveNodes.
  */
 import type { ELK } from 'elkjs/lib/elk-api';
 import type { Position, Topology } from '../../shared/model';
+import { shapePositions } from './shape-layout';
 
 let elk: Promise<ELK> | null = null;
 
@@ -13,8 +15,10 @@ function getElk(): Promise<ELK> {
   return elk;
 }
 
-/** Computes positions for every node of the document. */
+/** Computes positions for every node of the document: a ring as a circle, a star as a wheel, the rest layered by elk. */
 export async function layoutPositions(doc: Topology, sizes: Record<string, { width: number; height: number }>): Promise<Record<string, Position>> {
+  const shaped = shapePositions(doc, sizes);
+  if (shaped) return shaped;
   const graph = {
     id: 'root',
     layoutOptions: {

@@ -20,10 +20,11 @@ export interface SvgOptions {
 export const NODE_BOX = { w: 150, h: 56 } as const;
 
 const STYLE: Record<TopoNode['kind'], { fill: string; stroke: string; text: string }> = {
+  // The canvas' own colours (renderer/styles/app.css --ns, --router, --bridge, --host), so a picture matches the screen.
   namespace: { fill: '#dbeafe', stroke: '#2563eb', text: 'namespace' },
-  router: { fill: '#ffedd5', stroke: '#ea580c', text: 'router' },
-  bridge: { fill: '#dcfce7', stroke: '#16a34a', text: 'bridge' },
-  host: { fill: '#f3f4f6', stroke: '#4b5563', text: 'host' },
+  router: { fill: '#f3e8ff', stroke: '#9333ea', text: 'router' },
+  bridge: { fill: '#d1fae5', stroke: '#0f8a5f', text: 'bridge' },
+  host: { fill: '#eef0f3', stroke: '#52606d', text: 'host' },
 };
 
 /** Escapes text for SVG/XML content and attribute values. */

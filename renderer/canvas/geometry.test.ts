@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { borderPoint } from './geometry';
+
+describe('floating link ends', () => {
+  it('side by side: the line leaves through the facing sides', () => {
+    const a = { x: 0, y: 0, w: 100, h: 40 };
+    const b = { x: 300, y: 0, w: 100, h: 40 };
+    expect(borderPoint(a, b)).toEqual({ x: 100, y: 20 });
+    expect(borderPoint(b, a)).toEqual({ x: 300, y: 20 });
+  });
+
+  it('one above the other: top and bottom', () => {
+    expect(borderPoint({ x: 0, y: 0, w: 100, h: 40 }, { x: 0, y: 200, w: 100, h: 40 })).toEqual({ x: 50, y: 40 });
+  });
+
+  it('property: the point lies on the border of the box, on the way to the other centre', () => {
+    const box = fc.record({ x: fc.integer({ min: -500, max: 500 }), y: fc.integer({ min: -500, max: 500 }), w: fc.integer({ min: 10, max: 200 }), h: fc.integer({ min: 10, max: 200 }) });
+    fc.assert(
+      fc.property(box, box, (a, b) => {
+        const p = borderPoint(a, b);
+        const cx = a.x + a.w / 2;
+        const cy = a.y + a.h / 2;
+        if (cx === b.x + b.w / 2 && cy === b.y + b.h / 2) return;
+        const onX = Math.abs(Math.abs(p.x - cx) - a.w / 2) < 1e-6 && Math.abs(p.y - cy) <= a.h / 2 + 1e-6;
+        const onY = Math.abs(Math.abs(p.y - cy) - a.h / 2) < 1e-6 && Math.abs(p.x - cx) <= a.w / 2 + 1e-6;
+        expect(onX || onY).toBe(true);
+        // Same direction as the other centre.
+        expect((p.x - cx) * (b.x + b.w / 2 - cx) + (p.y - cy) * (b.y + b.h / 2 - cy)).toBeGreaterThan(0);
+      }),
+    );
+  });
+});

@@ -1,0 +1,16 @@
+/** Plane geometry for the canvas (pure). */
+
+/** A node's box on the canvas. */
+export type Box = { x: number; y: number; w: number; h: number };
+
+/** Where the line from the centre of `a` towards the centre of `b` leaves `a`'s box (pure). */
+export function borderPoint(a: Box, b: Box): { x: number; y: number } {
+  const cx = a.x + a.w / 2;
+  const cy = a.y + a.h / 2;
+  const dx = b.x + b.w / 2 - cx;
+  const dy = b.y + b.h / 2 - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const t = Math.min(dx ? a.w / 2 / Math.abs(dx) : Infinity, dy ? a.h / 2 / Math.abs(dy) : Infinity);
+  return { x: cx + dx * t, y: cy + dy * t };
+}
+
