@@ -124,6 +124,8 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const [menu, setMenu] = useState<MenuState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
+  // Zoomed far out, names grow as the view shrinks (in steps, so zooming re-renders rarely): readable at fit-to-screen.
+  const farZoom = useFlowStore((s) => (s.transform[2] < FAR_ZOOM ? Math.max(0.1, Math.round(s.transform[2] * 20) / 20) : 1));
 
   // Before the first paint of an opened file: a viewport from the positions, so a big drawing draws once, light.
   useLayoutEffect(() => {
@@ -137,7 +139,8 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
     const n = editorStore.getState().doc.nodes.length;
     // Big drawings open without the minimap (it redraws every node on each frame); the toolbar turns it back on.
     if (n > 400 && editorStore.getState().prefs.minimap) editorStore.getState().setPrefs({ minimap: false });
-    if (n === 0) return;
+    // An empty drawing starts at the normal size (not at the zoom the previous, bigger one needed).
+    if (n === 0) return void flow.setViewport(DEFAULT_VIEWPORT);
     const t = setTimeout(() => void flow.fitView(FIT), 30);
     return () => clearTimeout(t);
   }, [loadSeq, flow]);
@@ -205,7 +208,7 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   );
 
   return (
-    <div className={`np-canvas${far ? ' is-far' : ''}`} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`np-canvas${far ? ' is-far' : ''}`} style={{ '--np-zoom': farZoom } as React.CSSProperties} onDragOver={onDragOver} onDrop={onDrop}>
       <FarContext.Provider value={far}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
