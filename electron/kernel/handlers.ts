@@ -232,7 +232,9 @@ export async function dispatch(
   try {
     value = await (handlers[channel] as Handler<typeof channel>)(parsed.data as never, ctx);
   } catch (e) {
-    log(`netplumb: ${channel} failed`, e);
+    // One line per failed request (the page shows the same words); the stack only with NETPLUMB_DEBUG=1.
+    const debug = !!process.env.NETPLUMB_DEBUG;
+    log(`netplumb: ${channel} ${e instanceof PlainError ? 'refused' : 'failed'}: ${plainMessage(e)}`, debug ? e : undefined);
     return { ok: false, error: plainMessage(e) };
   }
   const checked = spec.response.safeParse(value);

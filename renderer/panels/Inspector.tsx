@@ -6,6 +6,7 @@ import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Link, SysctlKey, TopoNode } from '../../shared/model';
 import type { EditorState } from '../store/editor-types';
+import { useUi } from '../app/ui-store';
 import { editorStore, useEditor, useEditorWith } from '../app/editor';
 import { sameButPosition } from '../store/store';
 import { KIND_LABEL } from '../canvas/icons';
@@ -19,6 +20,7 @@ const FWD: SysctlKey = 'net.ipv4.ip_forward';
 
 function NodeInspector({ id }: { id: string }) {
   const index = useEditor((s) => s.doc.nodes.findIndex((n) => n.id === id));
+  const vlanOk = useUi((s) => s.info?.capabilities?.bridgeVlanFiltering !== false);
   // A drag changes only the position: the Inspector does not redraw for it.
   const node = useEditorWith(
     useCallback((s) => s.doc.nodes.find((n) => n.id === id), [id]),
@@ -60,7 +62,15 @@ function NodeInspector({ id }: { id: string }) {
         <>
           <LivesIn value={node.namespace} path={[...path, 'namespace']} onChange={(v) => up({ namespace: v || undefined })} />
           <CheckField label="STP" path={[...path, 'stp']} value={node.stp} onChange={(v) => up({ stp: v })} hint="spanning tree; needed when bridges form a loop" />
-          <CheckField label="VLAN filtering" path={[...path, 'vlanFiltering']} value={node.vlanFiltering} onChange={(v) => up({ vlanFiltering: v })} />
+          <CheckField
+            label="VLAN filtering"
+            path={[...path, 'vlanFiltering']}
+            value={node.vlanFiltering}
+            onChange={(v) => up({ vlanFiltering: v })}
+            // Offered only where it can be applied (it can always be turned off).
+            disabled={!vlanOk && !node.vlanFiltering}
+            hint={vlanOk ? undefined : 'this kernel lacks bridge VLAN filtering: a drawing using it can be saved but not applied here'}
+          />
           {node.vlanFiltering && <NumberField label="Default PVID" path={[...path, 'defaultPvid']} value={node.defaultPvid} min={1} max={4094} step={1} onChange={(v) => up({ defaultPvid: v }, 'defaultPvid')} />}
           <ListField label="IPv4/IPv6 addresses" path={[...path, 'addresses']} value={node.addresses} parse={str} onChange={(v) => up({ addresses: v }, 'addresses')} hint="the bridge's own addresses (optional)" />
           <NumberField label="MTU" path={[...path, 'mtu']} value={node.mtu} min={68} max={65535} step={1} onChange={(v) => up({ mtu: v }, 'mtu')} />

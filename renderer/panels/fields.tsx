@@ -153,12 +153,12 @@ function split(s: string): string[] {
 }
 
 /** A checkbox. */
-export function CheckField({ label, path, hint, value, onChange }: Base & { value: boolean; onChange: (v: boolean) => void }) {
+export function CheckField({ label, path, hint, value, onChange, disabled }: Base & { value: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
   const id = useId();
   const problems = useProblemsAt(path);
   return (
     <FieldShell id={id} label={label} hint={hint} problems={problems} inline>
-      <input id={id} type="checkbox" checked={value} onChange={(e) => onChange(e.target.checked)} />
+      <input id={id} type="checkbox" checked={value} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
     </FieldShell>
   );
 }

@@ -11,6 +11,7 @@ import { closeTerminal } from './terminals';
 import { useLive, type BottomTab } from './live-store';
 import { useRefitOn } from './use-refit';
 import './live.css';
+import { useEditor } from '../../app/editor';
 
 // xterm.js is loaded only when a terminal opens: it would add ~300 KB to every page load.
 const TerminalView = lazy(() => import('./TerminalView').then((m) => ({ default: m.TerminalView })));
@@ -64,6 +65,8 @@ export function BottomPanel() {
   const tab = useLive((s) => s.tab);
   const nTerms = useLive((s) => s.terms.length);
   const set = useLive((s) => s.set);
+  // Ping/traceroute results describe the document they were run on: another document starts them afresh.
+  const loadSeq = useEditor((s) => s.loadSeq);
   useRefitOn(open);
   return (
     <section className={`np-bottom${open ? ' is-open' : ''}`} aria-label="Live lab">
@@ -92,7 +95,7 @@ export function BottomPanel() {
         <div hidden={tab !== 'terminals'} className="np-bottom__pane"><Terminals /></div>
         {tab === 'tables' && open && <div className="np-bottom__pane"><TablesView /></div>}
         {tab === 'checks' && <div className="np-bottom__pane"><ChecksView /></div>}
-        {tab === 'tools' && <div className="np-bottom__pane"><ToolsView /></div>}
+        {tab === 'tools' && <div className="np-bottom__pane"><ToolsView key={loadSeq} /></div>}
         {tab === 'trace' && <div className="np-bottom__pane"><TraceView /></div>}
       </div>
     </section>

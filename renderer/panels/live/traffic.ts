@@ -7,6 +7,7 @@
 import { getApi } from '../../api';
 import { editorStore } from '../../app/editor';
 import { refreshStatus } from '../../app/lab-actions';
+import { closeTerminal } from './terminals';
 import { appliedLab, useLive, type EdgeTraffic, type LiveSample } from './live-store';
 
 /** Below this many bytes per second a link counts as idle (a stray IPv6 router solicitation is not "traffic"). */
@@ -67,7 +68,11 @@ export function startTrafficPolling(): () => void {
   sync();
   return editorStore.subscribe((s, prev) => {
     // Another document: results of the previous one must not show on its nodes.
-    if (s.loadSeq !== prev.loadSeq) useLive.getState().set({ checks: null, trace: null, highlight: null });
+    if (s.loadSeq !== prev.loadSeq) {
+      useLive.getState().set({ checks: null, trace: null, highlight: null, pickFrom: '', pickTo: '' });
+      // Terminals are shells in the previous lab's namespaces: they do not belong to another lab's drawing.
+      if (s.doc.name !== prev.doc.name) for (const t of useLive.getState().terms) closeTerminal(t.id);
+    }
     if (s.status !== prev.status || s.doc.name !== prev.doc.name) sync();
   });
 }
