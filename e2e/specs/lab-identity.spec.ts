@@ -126,7 +126,9 @@ test('switching documents never shows a lab that is not running as applied; a ru
 
   await test.step('renaming the lab in the drawing: that name is not applied', async () => {
     await app.setLabName(`${names.lab}-renamed`);
+    await expect(app.inspector.getByRole('note')).toContainText(`Lab ${names.lab} keeps running under its name`);
     await expectNotApplied(page, `${names.lab}-renamed`);
+    await app.snap('renamed-says-so');
     await app.setLabName(names.lab);
     await expect(page.getByText(`Lab ${names.lab} is applied`)).toBeVisible({ timeout: 20_000 });
   });

@@ -113,7 +113,8 @@ export function refreshStatus(turnOn = false): Promise<void> {
         return;
       }
       const conflicts = r.value.problems.filter((p) => p.severity === 'error').map((p) => ({ message: p.message, ...(p.nodeId ? { nodeId: p.nodeId } : {}), ...(p.linkId ? { linkId: p.linkId } : {}) }));
-      ui().set({ statusError: undefined });
+      const attached = r.value.applied && !conflicts.length ? doc.name : ui().attachedLab === doc.name ? undefined : ui().attachedLab;
+      ui().set({ statusError: undefined, attachedLab: attached });
       editorStore.getState().setStatus({ doc, applied: r.value.applied, inSync: r.value.inSync && !conflicts.length, drift: r.value.drift, at: Date.now(), ...(conflicts.length ? { conflicts } : {}) });
     } finally {
       if (statusRun === run) {
@@ -210,7 +211,7 @@ editorStore.subscribe((s, prev) => {
     return;
   }
   if (s.status && s.status.doc.name !== s.doc.name) s.setStatus(null);
-  ui().set({ statusError: undefined });
+  ui().set({ statusError: undefined, ...(s.loadSeq !== prev.loadSeq ? { attachedLab: undefined } : {}) });
   if (renameTimer) clearTimeout(renameTimer);
   if (ui().statusOn) renameTimer = setTimeout(() => void refreshStatus(), s.loadSeq !== prev.loadSeq ? 0 : 600);
 });

@@ -42,6 +42,8 @@ export interface UiState {
   statusOn: boolean;
   statusBusy: boolean;
   statusError?: string;
+  /** The running lab this drawing was last seen applied as (kept across a rename, cleared when another document opens). */
+  attachedLab?: string;
   liveMode: boolean;
   live: { state: 'idle' | 'applying' | 'ok' | 'error'; text: string };
   toast: { text: string; kind: 'info' | 'error' } | null;

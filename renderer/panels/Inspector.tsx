@@ -170,10 +170,18 @@ function LabInspector() {
   const name = useEditor((s) => s.doc.name);
   const description = useEditor((s) => s.doc.description);
   const counts = useEditor(useShallow((s) => [s.doc.nodes.length, s.doc.links.length] as const));
+  // Renaming the drawing of a running lab moves nothing in the kernel: say so, where the name is typed.
+  const opened = useUi((s) => s.attachedLab);
+  const renamed = !!opened && name !== opened;
   return (
     <section className="np-inspector__body" aria-label="Lab">
       <h2 className="np-inspector__title">Lab</h2>
       <TextField label="Lab name" path={['name']} value={name} onChange={(v) => editorStore.getState().updateLab({ name: v ?? '' }, 'name')} hint="names the lab's kernel objects; lower-case letters, digits, - _ ." />
+      {renamed && (
+        <p className="np-field__hint np-warn" role="note">
+          Lab {opened} keeps running under its name: renaming the drawing renames nothing in the kernel. Apply would build lab {name || '(no name)'} beside it; destroy {opened} from Labs… if it is no longer wanted.
+        </p>
+      )}
       <TextField label="Description" path={['description']} value={description} optional multiline onChange={(v) => editorStore.getState().updateLab({ description: v }, 'description')} />
       <p className="np-field__hint">
         {counts[0]} node{counts[0] === 1 ? '' : 's'}, {counts[1]} link{counts[1] === 1 ? '' : 's'}. Select a node or link to edit it.
