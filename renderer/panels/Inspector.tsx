@@ -179,7 +179,7 @@ function LabInspector() {
       <TextField label="Lab name" path={['name']} value={name} onChange={(v) => editorStore.getState().updateLab({ name: v ?? '' }, 'name')} hint="names the lab's kernel objects; lower-case letters, digits, - _ ." />
       {renamed && (
         <p className="np-field__hint np-warn" role="note">
-          Lab {opened} keeps running under its name: renaming the drawing renames nothing in the kernel. Apply would build lab {name || '(no name)'} beside it; destroy {opened} from Labs… if it is no longer wanted.
+          Lab {opened} keeps running under its name: renaming the drawing renames nothing in the kernel. Apply would build lab {name || "(no name)"} beside it, which needs namespace names of its own; destroy {opened} from Labs… if it is no longer wanted.
         </p>
       )}
       <TextField label="Description" path={['description']} value={description} optional multiline onChange={(v) => editorStore.getState().updateLab({ description: v }, 'description')} />
