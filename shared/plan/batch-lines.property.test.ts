@@ -10,6 +10,7 @@ import { arbRenamedDocument, type NameMode } from '../model/arbitraries-names';
 import { arbMutatedDocument } from '../model/arbitraries';
 import { validateDocument } from '../validate';
 import { byteLength, describeChar, refusedChar } from '../validate/names';
+import { linkLabel } from '../validate/context';
 import type { Topology } from '../model';
 import { batchText, fullArgv, type Tool } from './argv';
 import type { Change } from './change';
@@ -117,9 +118,10 @@ describe('batch lines read back exactly (iproute2 makeargs rules)', () => {
           names(n.name, short, () => true);
           if (refusedChar(n.name)) expect(errors.some((p) => p.nodeId === n.id && p.path.join('.') === `nodes.${i}.name`)).toBe(true);
         });
+        const nameOf = (id: string) => r.topology!.nodes.find((n) => n.id === id)?.name;
         r.topology.links.forEach((l, li) => {
           for (const k of ['a', 'b'] as const) {
-            names(l[k].ifname, byteLength(l[k].ifname) <= 15, (m) => m.startsWith(`Link "${l.id}"`));
+            names(l[k].ifname, byteLength(l[k].ifname) <= 15, (m) => m.startsWith(`Link ${linkLabel(l, nameOf)}`));
             if (refusedChar(l[k].ifname)) expect(errors.some((p) => p.linkId === l.id && p.path.join('.') === `links.${li}.${k}.ifname`)).toBe(true);
           }
         });

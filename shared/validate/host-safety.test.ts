@@ -68,7 +68,7 @@ describe('host safety', () => {
       ['host-gateway-taken', ['links', 0, 'a', 'addresses', 3], 'l1', 'host'],
     ]);
     expect(ps[0].message).toBe(
-      'Link "l1": interface "veth-ns1" on host: 1.0.0.1/1 would be added in the host\'s root namespace, and a /1 covers half or more of all IPv4 addresses, so the machine\'s own traffic would go into the lab. In the root namespace prefixes must be /8 or longer.',
+      'Link host:veth-ns1 — ns1:eth0: interface "veth-ns1" on host: 1.0.0.1/1 would be added in the host\'s root namespace, and a /1 covers half or more of all IPv4 addresses, so the machine\'s own traffic would go into the lab. In the root namespace prefixes must be /8 or longer.',
     );
     expect(ps[3].message).toMatch(/192\.168\.1\.1\/32 contains 192\.168\.1\.1, this machine's default gateway on wlan0; the machine would lose its network/);
   });

@@ -44,7 +44,7 @@ describe('interface names', () => {
     const ps = withCode(validate(variant((d) => (d.links[0].a.ifname = 've"th#1'))), 'ifname-invalid');
     expect(ps).toMatchObject([{ severity: 'error', path: ['links', 0, 'a', 'ifname'], linkId: 'l1', nodeId: 'ns1' }]);
     expect(ps[0].message).toBe(
-      'Link "l1": interface name "ve\\"th#1" on ns1 contains "\\""; only letters a–z and A–Z, digits, "-", "_" and "." are allowed; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation.',
+      'Link ns1:ve"th#1 — r1:eth0: interface name "ve\\"th#1" on ns1 contains "\\""; only letters a–z and A–Z, digits, "-", "_" and "." are allowed; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation.',
     );
     expect(checkIfName('a b')?.reason).toMatch(/contains a space; .* Linux itself refuses/);
   });
