@@ -48,6 +48,9 @@ describe('lab actions against the fake kernel side', () => {
     expect(editorStore.getState().status).toMatchObject({ applied: true, inSync: true });
     await runDestroy();
     expect(useUi.getState().destroy.removed?.sort()).toEqual(['br0', 'ns1', 'ns2']);
+    // The kernel is read back at once: nothing claims the lab is still applied.
+    await refreshStatus();
+    expect(editorStore.getState().status).toMatchObject({ applied: false });
     useUi.getState().set({ statusOn: false });
   });
 

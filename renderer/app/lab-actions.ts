@@ -9,6 +9,7 @@ import { editorStore, validateNow } from './editor';
 import { onlyPositionsChanged } from '../store/store';
 import { toast, useUi } from './ui-store';
 import type { Change } from '../../shared/plan/change';
+import { refreshLabs } from './labs-store';
 
 const ui = () => useUi.getState();
 
@@ -80,7 +81,10 @@ export async function runApply(opts: { dialog?: boolean; confirmed?: boolean } =
   }
   ui().set({ apply: { ...cur, running: false, result: r.value.result, problems: r.value.problems } });
   const ok = !!r.value.result?.ok;
-  if (ok) void refreshStatus(true);
+  if (ok) {
+    void refreshStatus(true);
+    void refreshLabs();
+  }
   return ok;
 }
 
@@ -140,7 +144,9 @@ export async function runDestroy(): Promise<void> {
   const r = await getApi()['lab:destroy']({ lab });
   if (!r.ok) return ui().set({ destroy: { running: false, error: r.error } });
   ui().set({ destroy: { running: false, removed: r.value.removed } });
-  if (ui().statusOn) void refreshStatus();
+  // Read back what the kernel now says (the live-lab bar and badges follow it, overlay on or not).
+  void refreshStatus();
+  void refreshLabs();
 }
 
 let liveTimer: ReturnType<typeof setTimeout> | null = null;
