@@ -61,6 +61,14 @@ describe('mermaid', () => {
 });
 
 describe('svg', () => {
+  it.each(['linux-bridge', 'router', 'campus'])('examples/%s.yaml: interface labels do not cover each other', (name) => {
+    const svg = toSvg(example(name));
+    const rects = [...svg.matchAll(/<g class="end"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => m.slice(1, 5).map(Number));
+    expect(rects.length).toBeGreaterThan(0);
+    const clash = rects.flatMap((a, i) => rects.slice(i + 1).filter((b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]).map((b) => [a, b]));
+    expect(clash).toEqual([]);
+  });
+
   it.each(['linux-bridge', 'router', 'campus'])('examples/%s.yaml renders as the golden file', (name) => {
     const svg = toSvg(example(name));
     checkWellFormed(svg);

@@ -106,8 +106,11 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
     out.push('</g>');
   }
 
-  // Links under the nodes; end labels a quarter of the way along from each end.
+  // Links under the nodes; end labels just outside each end's box, slid further along the
+  // link while they would cover a label already placed (ports of one bridge fan out).
   const labels: string[] = [];
+  const placed: { x: number; y: number; w: number; h: number }[] = [];
+  const overlaps = (r: { x: number; y: number; w: number; h: number }) => placed.some((p) => r.x < p.x + p.w && p.x < r.x + r.w && r.y < p.y + p.h && p.y < r.y + r.h);
   for (const l of t.links) {
     const a = byId.get(l.a.node);
     const b = byId.get(l.b.node);
@@ -126,9 +129,20 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
       const len = Math.max(1, Math.hypot(dx, dy));
       const exit = Math.min(dx ? NODE_BOX.w / 2 / Math.abs(dx / len) : Infinity, dy ? NODE_BOX.h / 2 / Math.abs(dy / len) : Infinity);
       const clear = Math.abs(dx / len) * (w / 2) + Math.abs(dy / len) * (h / 2) + 6;
-      const f = Math.min(0.45, (exit + clear) / len);
-      const x = from.x + dx * f;
-      const y = from.y + dy * f;
+      const f0 = Math.min(0.45, (exit + clear) / len);
+      // Candidates: further along the link, then beside it (either side); the first free one wins.
+      let best = { x: from.x + dx * f0, y: from.y + dy * f0 };
+      search: for (const side of [0, 1, -1]) {
+        for (let g = f0; g <= 0.45; g += 6 / len) {
+          const c = { x: from.x + dx * g + (side * -dy * (h + 2)) / len, y: from.y + dy * g + (side * dx * (h + 2)) / len };
+          if (!overlaps({ x: c.x - w / 2, y: c.y - h / 2, w, h })) {
+            best = c;
+            break search;
+          }
+        }
+      }
+      const { x, y } = best;
+      placed.push({ x: x - w / 2, y: y - h / 2, w, h });
       labels.push(`<g class="end"><rect x="${num(x - w / 2)}" y="${num(y - h / 2)}" width="${num(w)}" height="${num(h)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>`);
       lines.forEach((s, i) => labels.push(`<text x="${num(x)}" y="${num(y - h / 2 + 13 + i * 13)}" font-size="11" text-anchor="middle" fill="${i === 0 ? '#111827' : '#4b5563'}">${escapeXml(s)}</text>`));
       labels.push('</g>');
