@@ -3,7 +3,7 @@
  * with Generate…, presses Auto layout and gets a circle that fits the
  * screen with readable names; then drops two nodes side by side and joins
  * them from the right side of one to the left side of the other: the link
- * runs straight across between them.
+ * runs straight across between them, and a delay set on it shows on it.
  */
 import { test, expect } from '../fixtures/test';
 
@@ -65,6 +65,10 @@ test('a 50-node ring auto-lays out as a circle; side-by-side nodes connect strai
     expect(box!.height).toBeLessThan(8);
     expect(box!.x).toBeGreaterThanOrEqual(na!.x + na!.width - 4);
     expect(box!.x + box!.width).toBeLessThanOrEqual(nb!.x + 4);
+    // Link emulation set on the link shows on the link.
+    await app.inspector.getByText('Link emulation (netem)').first().click();
+    await app.setField('Delay (ms)', '50');
+    await expect(page.locator('[data-testid^="edge-netem-"]')).toHaveText(/^eth0: 50 ms$/);
     await app.snap('side-by-side');
   });
 });

@@ -7,7 +7,7 @@ import { memo, useContext } from 'react';
 import { BaseEdge, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
 import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
-import { borderPoint, type Box } from './geometry';
+import { borderPoint, netemText, type Box } from './geometry';
 import { LiveEdgeMarks } from '../panels/live/LiveMarks';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
@@ -63,11 +63,20 @@ function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX:
   const downText = down ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}` : '';
   const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
   const mid = at(0.5, sourceX, sourceY, targetX, targetY);
+  // Link emulation is part of the link's state: shown on it, per end when the ends differ.
+  const na = netemText(link.a.netem);
+  const nb = netemText(link.b.netem);
+  const netem = na === nb ? na : [na && `${link.a.ifname}: ${na}`, nb && `${link.b.ifname}: ${nb}`].filter(Boolean).join('; ');
   return (
     <g className={cls} data-testid={`edge-${id}`}>
       {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
       <LiveEdgeMarks id={id} d={path} />
+      {netem && !far && (
+        <text x={mid.x} y={mid.y + (down ? 20 : -10)} className="np-edge__netem" textAnchor="middle" data-testid={`edge-netem-${id}`}>
+          {netem}
+        </text>
+      )}
       {down && (
         <g className="np-edge__down" data-testid={`edge-down-${id}`} transform={`translate(${mid.x} ${mid.y})`}>
           <rect x={-17} y={-8} width={34} height={16} rx={8} />

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { borderPoint } from './geometry';
+import { borderPoint, netemText } from './geometry';
 
 describe('floating link ends', () => {
   it('side by side: the line leaves through the facing sides', () => {
@@ -29,5 +29,15 @@ describe('floating link ends', () => {
         expect((p.x - cx) * (b.x + b.w / 2 - cx) + (p.y - cy) * (b.y + b.h / 2 - cy)).toBeGreaterThan(0);
       }),
     );
+  });
+});
+
+describe('netem on a link', () => {
+  it('says what is set in a few words', () => {
+    expect(netemText(undefined)).toBe('');
+    expect(netemText({})).toBe('');
+    expect(netemText({ delayMs: 50, jitterMs: 5, lossPercent: 1 })).toBe('50 ms ±5, 1% loss');
+    expect(netemText({ rateKbit: 2000 })).toBe('2 Mbit/s');
+    expect(netemText({ rateKbit: 512, delayMs: 0 })).toBe('0 ms, 512 kbit/s');
   });
 });
