@@ -31,6 +31,15 @@ export function TraceView() {
   const { trace, traceStep, pickFrom, pickTo, set } = useLive();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A trace captures on the lab's interfaces for several seconds: show that it is still going.
+  const [elapsed, setElapsed] = useState(0);
+  useEffect(() => {
+    if (!busy) return;
+    const started = Date.now();
+    setElapsed(0);
+    const t = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 1000);
+    return () => clearInterval(t);
+  }, [busy]);
   // Leaving the tab or the lab clears the canvas highlight.
   useEffect(() => () => useLive.getState().set({ highlight: null }), []);
   const hop = trace?.hops[traceStep];
@@ -53,6 +62,11 @@ export function TraceView() {
           {busy ? 'Tracing…' : 'Trace a ping'}
         </button>
         {!lab && <span className="np-muted">Apply the lab first.</span>}
+        {busy && (
+          <span className="np-muted" role="status" data-testid="trace-progress">
+            Capturing on the lab&apos;s interfaces while one ping goes {name(pickFrom)} → {pickTo}… {elapsed} s
+          </span>
+        )}
       </div>
       {error && <p className="np-live-empty is-error">{error}</p>}
       {trace && (
