@@ -114,6 +114,7 @@ export function recordingEngine() {
     statusDocument: async () => (calls.push('status'), { problems: [], inSync: true, applied: false, drift: [] }),
     destroyLab: async (lab) => (calls.push(`destroy ${lab}`), { removed: [] }),
     listLabs: async () => (calls.push('list'), []),
+    openLab: async (lab) => (calls.push(`open ${lab}`), null),
   };
   return { engine, calls, runner: recordingRunner() };
 }
