@@ -1,14 +1,14 @@
 /**
  * Runs a plan: consecutive changes of one tool and namespace go to one
  * `<tool> [-n NS] -batch -` process; the namespaces of one phase run in
- * parallel. Every group is journaled before it runs and after it finishes.
+ * parallel, all started by one spawn (the runner's fan-out). Every group is journaled before it runs and after it finishes.
  * On failure, completed steps are undone in reverse order.
  */
 import type { Change } from '../../shared/plan/change';
 import { batchArgv, batchText, type Tool } from '../../shared/plan/argv';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
-import type { Runner } from './runner';
+import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { explainKernelError } from './kernel-errors';
 
 /** A unit of execution: one process. */
@@ -51,28 +51,36 @@ function failedLine(stderr: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Runs one group; reports which of its steps completed. */
-export async function runGroup(runner: Runner, g: Group, force = false): Promise<GroupOutcome> {
-  if (g.tool === 'cmd' || g.changes.length === 1) {
-    const c = g.changes[0];
-    if (g.tool === 'cmd' || !c.batch) {
-      const r = await runner(c.argv);
-      if (r.exitCode === 0) return { completed: [c.step] };
-      return { completed: [], failed: { step: c.step, error: explainKernelError(c.argv, r.stderr || r.stdout) } };
-    }
+/** The one process a group runs as: argv and its batch text, if any. */
+function groupJob(g: Group, force = false): FanJob {
+  const c = g.changes[0];
+  if (g.tool === 'cmd' || (g.changes.length === 1 && !c.batch)) return { argv: c.argv };
+  return { argv: batchArgv(g.tool as Tool, g.ns, force), input: batchText(g.changes.map((x) => x.batch!)) };
+}
+
+/** Which of a group's steps completed, from its process's result; a failure names the step and the kernel's words. */
+function groupOutcome(g: Group, r: RunResult): GroupOutcome {
+  const c = g.changes[0];
+  if (g.tool === 'cmd' || (g.changes.length === 1 && !c.batch)) {
+    if (r.exitCode === 0) return { completed: [c.step] };
+    return { completed: [], failed: { step: c.step, error: explainKernelError(c.argv, r.stderr || r.stdout) } };
   }
-  const text = batchText(g.changes.map((c) => c.batch!));
-  const r = await runner(batchArgv(g.tool as Tool, g.ns, force), { input: text });
-  if (r.exitCode === 0) return { completed: g.changes.map((c) => c.step) };
+  if (r.exitCode === 0) return { completed: g.changes.map((x) => x.step) };
   const line = failedLine(r.stderr);
   if (line === undefined || line < 1 || line > g.changes.length) {
     // Could not tell which line failed: nothing is known to be complete, and
     // the rollback (which tolerates missing objects) undoes the whole group.
-    return { completed: [], failed: { step: g.changes[0].step, error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout) } };
+    return { completed: [], failed: { step: c.step, error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout) } };
   }
   const bad = g.changes[line - 1];
   const message = r.stderr.split('\n').filter((l) => l && !/^Command failed/.test(l)).join('\n');
-  return { completed: g.changes.slice(0, line - 1).map((c) => c.step), failed: { step: bad.step, error: explainKernelError(bad.argv, message) } };
+  return { completed: g.changes.slice(0, line - 1).map((x) => x.step), failed: { step: bad.step, error: explainKernelError(bad.argv, message) } };
+}
+
+/** Runs one group; reports which of its steps completed. */
+export async function runGroup(runner: Runner, g: Group, force = false): Promise<GroupOutcome> {
+  const job = groupJob(g, force);
+  return groupOutcome(g, await runner(job.argv, job.input === undefined ? undefined : { input: job.input }));
 }
 
 export interface RunPlanOptions {
@@ -88,20 +96,6 @@ export interface RunPlanResult {
   ok: boolean;
   completed: number[];
   failed?: { step: number; error: string };
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 /** Runs every wave in order; stops after the first wave with a failure (letting its other groups finish). */
@@ -126,8 +120,14 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     if (unjournaled !== undefined) {
       return { ok: false, completed, failed: { step: wave[0].changes[0].step, error: `the journal could not be written (${unjournaled}), so netplumb stopped before this step` } };
     }
-    const outcomes = await mapLimit(wave, opts.concurrency ?? 8, async (g) => {
-      const o = await runGroup(opts.runner, g);
+    // The groups of a wave (one per namespace) start from one spawn: the runner's fan-out.
+    const results = await fanOut(
+      opts.runner,
+      wave.map((g) => groupJob(g)),
+      { concurrency: opts.concurrency ?? 8 },
+    );
+    const outcomes = wave.map((g, i) => {
+      const o = groupOutcome(g, results[i]);
       done += o.completed.length;
       opts.onGroupDone?.(done, changes.length, g.changes[g.changes.length - 1]?.argv.join(' '));
       return o;

@@ -6,7 +6,9 @@
  * prints addresses+links, routes of both families and the namespace-id table;
  * plus `tc -j qdisc show` only when a link's root qdisc is netem, `bridge -j
  * vlan show` only when a bridge has VLAN filtering, and one sysctl process
- * only when sysctls are asked for.
+ * only when sysctls are asked for. The processes of all namespaces are
+ * started by one spawn (the runner's fan-out, fan-out.ts), not one Node
+ * spawn each.
  */
 import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
 import { ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
@@ -27,7 +29,7 @@ import {
 } from './ip-json';
 import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
-import type { RunResult, Runner } from './runner';
+import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -35,8 +37,12 @@ export interface ReadLiveOptions {
   namespaces: string[] | 'all';
   /** Also read the root namespace (key ROOT_NS = ''). */
   includeRoot?: boolean;
-  /** Read the allowlisted sysctls (one more process per namespace); otherwise `sysctls` is {}. */
-  sysctls?: boolean;
+  /**
+   * Read the allowlisted sysctls (one more process per namespace): true for
+   * every namespace read, or the names of those to read them in; otherwise
+   * `sysctls` is {}.
+   */
+  sysctls?: boolean | readonly string[];
   /** Namespaces read at the same time (default 8). */
   concurrency?: number;
   /**
@@ -86,59 +92,21 @@ export function isNamespaceGone(r: RunResult): boolean {
 const GONE = Symbol('gone');
 type Gone = typeof GONE;
 
-async function run(runner: Runner, ns: string, argv: string[], input?: string): Promise<RunResult | Gone> {
-  const r = await runner(argv, input === undefined ? undefined : { input });
+/** A result checked: GONE when the namespace vanished, else throws on failure. */
+function checked(ns: string, argv: readonly string[], r: RunResult): RunResult | Gone {
   if (r.exitCode === 0) return r;
   if (isNamespaceGone(r)) return GONE;
   throw new LiveReadError(`reading ${label(ns)}: \`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
 }
 
+async function run(runner: Runner, ns: string, argv: string[], input?: string): Promise<RunResult | Gone> {
+  return checked(ns, argv, await runner(argv, input === undefined ? undefined : { input }));
+}
+
 const BATCH = 'address show\nroute show table all\nnetns list-id\n';
 
-/** Reads one namespace; GONE when it disappeared. */
-async function readNamespace(runner: Runner, ns: string, withSysctls: boolean): Promise<RawNs | Gone> {
-  // The sysctl read does not depend on the link dump: start it at the same time.
-  const sysctls = withSysctls ? readSysctls(runner, ns) : Promise.resolve({});
-  sysctls.catch(() => undefined); // awaited below; avoids an unhandled rejection if the batch fails first
-  const argv = ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'];
-  const r = await run(runner, ns, argv, BATCH);
-  if (r === GONE) return GONE;
-  const what = `ip -j -d -batch in ${label(ns)}`;
-  const docs = splitJsonDocuments(r.stdout, what);
-  if (docs.length !== 3) throw new IpJsonError(`${what} printed ${docs.length} JSON documents, expected 3 (address, route, netns list-id)`);
-  const links = checkIpJson(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
-  const routes = checkIpJson(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
-  const ids = checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`);
-  const raw: RawNs = { name: ns, links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])), vlans: [], qdiscs: [], sysctls: {} };
-
-  const extra: Promise<boolean>[] = [
-    sysctls.then((s) => {
-      if (s === GONE) return false;
-      raw.sysctls = s;
-      return true;
-    }),
-  ];
-  if (links.some((l) => l.qdisc === 'netem')) {
-    extra.push(
-      run(runner, ns, ['tc', '-j', ...nsArgs(ns), 'qdisc', 'show']).then((q) => {
-        if (q === GONE) return false;
-        raw.qdiscs = parseIpJson(TcQdiscList, q.stdout, `tc -j qdisc show in ${label(ns)}`);
-        return true;
-      }),
-    );
-  }
-  if (links.some((l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0)) {
-    extra.push(
-      run(runner, ns, ['bridge', '-j', ...nsArgs(ns), 'vlan', 'show']).then((q) => {
-        if (q === GONE) return false;
-        raw.vlans = parseIpJson(BridgeVlanList, q.stdout, `bridge -j vlan show in ${label(ns)}`);
-        return true;
-      }),
-    );
-  }
-  const ok = await Promise.all(extra);
-  return ok.every(Boolean) ? raw : GONE;
-}
+/** The one `ip -j -d -batch` of a namespace: addresses+links, routes of both families, the nsid table. */
+const batchJob = (ns: string): FanJob => ({ argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'], input: BATCH });
 
 /**
  * The allowlisted sysctls of a namespace, in one process. `sysctl -e` skips
@@ -147,24 +115,74 @@ async function readNamespace(runner: Runner, ns: string, withSysctls: boolean): 
  * is used rather than reading /proc/sys from here because /proc/sys/net
  * always shows the namespace of the reading process.
  */
-async function readSysctls(runner: Runner, ns: string): Promise<Record<string, string> | Gone> {
+const sysctlJob = (ns: string): FanJob => {
   const sysctl = ['sysctl', '-e', ...SYSCTL_ALLOWLIST];
-  const r = await run(runner, ns, ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl]);
-  return r === GONE ? GONE : parseSysctlOutput(r.stdout);
+  return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
+};
+
+/** Parses a namespace's batch output; GONE when it vanished. */
+function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
+  if (r === GONE) return GONE;
+  const what = `ip -j -d -batch in ${label(ns)}`;
+  const docs = splitJsonDocuments(r.stdout, what);
+  if (docs.length !== 3) throw new IpJsonError(`${what} printed ${docs.length} JSON documents, expected 3 (address, route, netns list-id)`);
+  const links = checkIpJson(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
+  const routes = checkIpJson(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
+  const ids = checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`);
+  return { name: ns, links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])), vlans: [], qdiscs: [], sysctls: {} };
 }
 
-/** Runs fn over items with at most `limit` running at once, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
+/**
+ * Reads the namespaces in one fan-out (one process per namespace, plus one
+ * per namespace whose sysctls are asked for, all started by one spawn), then
+ * a second fan-out only for the rare extras: `tc` where a link has netem,
+ * `bridge vlan` where a bridge filters VLANs.
+ */
+async function readNamespaces(runner: Runner, names: readonly string[], sysctlsOf: (ns: string) => boolean, concurrency: number): Promise<RawNs[]> {
+  const jobs: { ns: string; kind: 'batch' | 'sysctl'; job: FanJob }[] = [];
+  for (const ns of names) {
+    jobs.push({ ns, kind: 'batch', job: batchJob(ns) });
+    if (sysctlsOf(ns)) jobs.push({ ns, kind: 'sysctl', job: sysctlJob(ns) });
+  }
+  const results = await fanOut(
+    runner,
+    jobs.map((j) => j.job),
+    { concurrency },
+  );
+  const raws = new Map<string, RawNs | Gone>();
+  const sys = new Map<string, Record<string, string> | Gone>();
+  jobs.forEach((j, i) => {
+    const r = checked(j.ns, j.job.argv, results[i]);
+    if (j.kind === 'batch') raws.set(j.ns, parseBatch(j.ns, r));
+    else sys.set(j.ns, r === GONE ? GONE : parseSysctlOutput(r.stdout));
+  });
+
+  const extras: { raw: RawNs; kind: 'tc' | 'vlan'; argv: string[] }[] = [];
+  for (const raw of raws.values()) {
+    if (raw === GONE) continue;
+    const s = sys.get(raw.name);
+    if (s === GONE) {
+      raws.set(raw.name, GONE);
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
+    if (s) raw.sysctls = s;
+    if (raw.links.some((l) => l.qdisc === 'netem')) extras.push({ raw, kind: 'tc', argv: ['tc', '-j', ...nsArgs(raw.name), 'qdisc', 'show'] });
+    if (raw.links.some((l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0)) {
+      extras.push({ raw, kind: 'vlan', argv: ['bridge', '-j', ...nsArgs(raw.name), 'vlan', 'show'] });
+    }
+  }
+  const more = await fanOut(
+    runner,
+    extras.map((e) => ({ argv: e.argv })),
+    { concurrency },
+  );
+  extras.forEach((e, i) => {
+    const q = checked(e.raw.name, e.argv, more[i]);
+    if (q === GONE) raws.set(e.raw.name, GONE);
+    else if (e.kind === 'tc') e.raw.qdiscs = parseIpJson(TcQdiscList, q.stdout, `tc -j qdisc show in ${label(e.raw.name)}`);
+    else e.raw.vlans = parseIpJson(BridgeVlanList, q.stdout, `bridge -j vlan show in ${label(e.raw.name)}`);
+  });
+  return [...raws.values()].filter((r): r is RawNs => r !== GONE);
 }
 
 /** Wraps async jobs so that at most `limit` run at once. */
@@ -302,9 +320,11 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   const wanted = named.filter((n) => n !== ROOT_NS);
   if (opts.includeRoot || named.includes(ROOT_NS)) wanted.unshift(ROOT_NS);
 
-  const results = await mapLimit(wanted, opts.concurrency ?? 8, (ns) => readNamespace(runner, ns, opts.sysctls === true));
+  const sys = opts.sysctls;
+  const sysctlsOf = Array.isArray(sys) ? (ns: string) => sys.includes(ns) : () => sys === true;
+  const results = await readNamespaces(runner, wanted, sysctlsOf, opts.concurrency ?? 8);
   const raws = new Map<string, RawNs>();
-  for (const r of results) if (r !== GONE) raws.set(r.name, r);
+  for (const r of results) raws.set(r.name, r);
 
   const state: KState = { namespaces: {} };
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);

@@ -11,7 +11,7 @@ import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { IpLinkList } from './ip-json';
 import { isValidNetnsName, listNetns } from './netns';
-import type { Runner } from './runner';
+import { fanOut, type Runner } from './runner';
 
 export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
 const needsSysctls = (r: Resolved, ns: string) => Object.keys(r.state.namespaces[ns]?.sysctls ?? {}).length > 0;
@@ -21,15 +21,9 @@ export function emptyLab(lab: string): Resolved {
   return resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
 }
 
-/** Reads the root namespace and `scope`, with sysctls only where the file sets some (one process fewer per namespace). */
+/** Reads the root namespace and `scope` in one fan-out, with sysctls only where the file sets some (one process fewer per namespace). */
 export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
-  const withSys = scope.filter((n) => needsSysctls(desired, n));
-  const without = scope.filter((n) => !needsSysctls(desired, n));
-  const [a, b] = await Promise.all([
-    readLive(runner, { namespaces: without, includeRoot: true, peerNames: false }),
-    withSys.length ? readLive(runner, { namespaces: withSys, sysctls: true }) : Promise.resolve<KState>({ namespaces: {} }),
-  ]);
-  return { namespaces: { ...a.namespaces, ...b.namespaces } };
+  return readLive(runner, { namespaces: scope, includeRoot: true, peerNames: false, sysctls: scope.filter((n) => needsSysctls(desired, n)) });
 }
 
 /**
@@ -63,38 +57,36 @@ export function touchedNamespaces(changes: readonly Change[]): string[] {
   return [...new Set(changes.flatMap((c) => [c.ns, ...(c.creates ?? []).flatMap((f) => (f.kind === 'namespace' ? [f.name] : [f.ns, f.peer?.ns ?? ROOT_NS]))]))];
 }
 
-/** The current ifalias of an interface, or undefined when it does not exist. */
-async function aliasOf(runner: Runner, ns: string, dev: string): Promise<string | undefined | null> {
-  const r = await runner(['ip', ...(ns === ROOT_NS ? [] : ['-n', ns]), '-j', 'link', 'show', 'dev', dev]);
-  if (r.exitCode !== 0) return null;
-  const links = IpLinkList.parse(JSON.parse(r.stdout || '[]'));
-  return links[0]?.ifalias;
-}
-
 /**
  * Re-checks, right before deleting, that every object still carries the mark
  * the plan saw. Why: between planning and deleting, a foreign object may have
- * taken the name; netplumb must never delete what it does not own.
+ * taken the name; netplumb must never delete what it does not own. One
+ * `ip -j link show` per namespace involved, all started by one fan-out.
  */
 export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<void> {
-  let next = 0;
-  const one = async (c: Change) => {
-      const line = c.batch ?? [];
-      const isNs = line[0] === 'netns' && line[1] === 'delete';
-      const ns = isNs ? line[2] : c.ns;
-      const dev = isNs ? 'lo' : line[line.indexOf('dev') + 1];
-      const alias = await aliasOf(runner, ns, dev);
-      if (alias === null) throw new Error(`${c.target.name} disappeared before netplumb could delete it`);
-      if (alias !== c.requireMark) {
-        throw new Error(`refusing to delete ${c.target.name}: it no longer carries netplumb's mark (${c.requireMark}); it may belong to someone else now`);
-      }
-  };
-  // At most 8 checks at a time (a 1000-namespace destroy must not start 1000 processes at once).
-  await Promise.all(
-    Array.from({ length: Math.min(8, deletes.length) }, async () => {
-      while (next < deletes.length) await one(deletes[next++]);
-    }),
+  const targets = deletes.map((c) => {
+    const line = c.batch ?? [];
+    const isNs = line[0] === 'netns' && line[1] === 'delete';
+    return { c, ns: isNs ? line[2] : c.ns, dev: isNs ? 'lo' : line[line.indexOf('dev') + 1] };
+  });
+  const spaces = [...new Set(targets.map((t) => t.ns))];
+  const results = await fanOut(
+    runner,
+    spaces.map((ns) => ({ argv: ['ip', ...(ns === ROOT_NS ? [] : ['-n', ns]), '-j', 'link', 'show'] })),
   );
+  const aliases = new Map<string, Map<string, string | undefined>>();
+  spaces.forEach((ns, i) => {
+    const r = results[i];
+    if (r.exitCode !== 0) return; // the namespace is gone: every object in it "disappeared"
+    aliases.set(ns, new Map(IpLinkList.parse(JSON.parse(r.stdout || '[]')).map((l) => [l.ifname, l.ifalias])));
+  });
+  for (const { c, ns, dev } of targets) {
+    const links = aliases.get(ns);
+    if (!links || !links.has(dev)) throw new Error(`${c.target.name} disappeared before netplumb could delete it`);
+    if (links.get(dev) !== c.requireMark) {
+      throw new Error(`refusing to delete ${c.target.name}: it no longer carries netplumb's mark (${c.requireMark}); it may belong to someone else now`);
+    }
+  }
 }
 
 /**

@@ -1,0 +1,96 @@
+/**
+ * Many processes from one spawn. Starting a process from Node costs a few
+ * milliseconds of the event loop each; a 200-namespace lab read or apply
+ * needs one `ip` per namespace. So one `bash` is spawned, and it starts the
+ * jobs itself (at most `concurrency` at a time), each with its own stdin,
+ * stdout, stderr and exit code kept apart in a private temporary directory.
+ *
+ * Security: the jobs' argv reach bash as positional arguments and run as
+ * "${cmd[@]}" — never interpolated into the script text — and inputs are
+ * files, so no namespace name, address or alias is ever parsed as shell.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunOptions, RunResult } from './runner';
+
+/** One process of a fan-out: argv and optional standard input. */
+export interface FanJob {
+  argv: readonly string[];
+  input?: string;
+}
+
+export interface FanOptions {
+  /** Jobs running at once (default 8). */
+  concurrency?: number;
+  /** Milliseconds before the whole fan-out is killed (default 120 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The fan-out script. Arguments: DIR MAX, then per job: ARGC INPUT ARGV...
+ * (INPUT is a file name in DIR, or "-" for none). Job I leaves its stdout,
+ * stderr and exit code in DIR/I.o, DIR/I.e and DIR/I.c. `wait -n` keeps at
+ * most MAX running (bash -c may have reaped a job already, so a failed
+ * `wait -n` also frees a slot); the final `wait` collects every job.
+ */
+export const FAN_OUT_SCRIPT = `
+dir=$1; max=$2; shift 2
+i=0; running=0
+while (( $# )); do
+  n=$1; inp=$2; shift 2
+  cmd=("\${@:1:n}"); shift "$n"
+  if (( running >= max )); then wait -n; running=$((running-1)); fi
+  if [[ $inp == - ]]; then src=/dev/null; else src=$dir/$inp; fi
+  { "\${cmd[@]}" <"$src" >"$dir/$i.o" 2>"$dir/$i.e"; echo $? >"$dir/$i.c"; } &
+  running=$((running+1)); i=$((i+1))
+done
+wait
+`;
+
+/** Runs `jobs` through one bash started by `spawn` (the runner's single-process primitive). */
+export async function fanOutOnce(
+  spawn: (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>,
+  jobs: readonly FanJob[],
+  opts: FanOptions = {},
+): Promise<RunResult[]> {
+  if (jobs.length === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'netplumb-fan-'));
+  try {
+    const inputs = new Map<string, string>();
+    const args: string[] = [];
+    for (const j of jobs) {
+      if (j.argv.length === 0) throw new Error('empty command');
+      let inp = '-';
+      if (j.input !== undefined) {
+        inp = inputs.get(j.input) ?? `in${inputs.size}`;
+        if (!inputs.has(j.input)) {
+          inputs.set(j.input, inp);
+          writeFileSync(join(dir, inp), j.input);
+        }
+      }
+      args.push(String(j.argv.length), inp, ...j.argv);
+    }
+    const max = String(Math.max(1, opts.concurrency ?? 8));
+    const r = await spawn(['bash', '-c', FAN_OUT_SCRIPT, 'netplumb-fan-out', dir, max, ...args], { timeoutMs: opts.timeoutMs ?? 120_000 });
+    return jobs.map((j, i) => {
+      const c = /^(\d+)\n$/.exec(readOr(join(dir, `${i}.c`)));
+      const code = c ? Number(c[1]) : undefined;
+      if (code === undefined) {
+        // The fan-out itself failed (bash missing, killed by the timeout): say so for each job.
+        return { exitCode: r.exitCode || 127, stdout: '', stderr: `\`${j.argv.join(' ')}\` did not run: ${r.stderr.trim() || 'the fan-out process ended early'}` };
+      }
+      return { exitCode: code, stdout: readOr(join(dir, `${i}.o`)), stderr: readOr(join(dir, `${i}.e`)) };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
