@@ -124,7 +124,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     const results = await fanOut(
       opts.runner,
       wave.map((g) => groupJob(g)),
-      { concurrency: opts.concurrency ?? 8 },
+      { concurrency: opts.concurrency },
     );
     const outcomes = wave.map((g, i) => {
       const o = groupOutcome(g, results[i]);

@@ -99,9 +99,11 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         },
       };
       expect(state.namespaces).toEqual(expected);
-      // One process per namespace, plus one root lookup for vr's peer.
+      // One batch per namespace, one root lookup for vr's peer, and the nsid
+      // table of each namespace whose veth peer is not proven by the root (va, vb).
       expect(calls.filter((c) => c.includes('-batch'))).toHaveLength(3);
-      expect(calls).toHaveLength(3);
+      expect(calls.filter((c) => c.includes('list-id'))).toHaveLength(2);
+      expect(calls).toHaveLength(5);
 
       // With the root namespace in the read, the root end is there too.
       const withRoot = await readLive(execaRunner, { namespaces: [a, b], includeRoot: true });
@@ -188,7 +190,8 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
 function sampleKernel() {
   return recordingRunner((argv) => {
     const line = argv.join(' ');
-    if (line === 'ip -j -d -n ns1 -batch -') return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n${NETNS_LIST_ID}\n`, stderr: '' };
+    if (line === 'ip -j -d -n ns1 -batch -') return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n`, stderr: '' };
+    if (line === 'ip -j -n ns1 netns list-id') return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
     if (line === 'tc -j -n ns1 qdisc show') return { exitCode: 0, stdout: TC_QDISC_SHOW, stderr: '' };
     if (line === 'bridge -j -n ns1 vlan show') return { exitCode: 0, stdout: BRIDGE_VLAN_SHOW, stderr: '' };
     if (line === 'ip -j -n ns2 -batch -') {
@@ -217,10 +220,11 @@ describe('readLive with recorded output', () => {
     expect(calls.map((c) => c.argv.join(' ')).sort()).toEqual([
       'bridge -j -n ns1 vlan show',
       'ip -j -d -n ns1 -batch -',
+      'ip -j -n ns1 netns list-id',
       'ip -j -n ns2 -batch -',
       'tc -j -n ns1 qdisc show',
     ]);
-    expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe('address show\nroute show table all\nnetns list-id\n');
+    expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe('address show\nroute show table all\n');
   });
 
   it('looks up peers outside the read once per namespace, within the concurrency limit', async () => {
@@ -269,11 +273,11 @@ describe('readLive with recorded output', () => {
     const denied: Runner = async () => ({ exitCode: 255, stdout: '', stderr: 'setting the network namespace "ns1" failed: Operation not permitted\n' });
     await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(LiveReadError);
     await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(/namespace "ns1".*Operation not permitted/);
-    const odd: Runner = async () => ({ exitCode: 0, stdout: '[{"ifname":"lo"}]\n[]\n[]\n', stderr: '' });
+    const odd: Runner = async () => ({ exitCode: 0, stdout: '[{"ifname":"lo"}]\n[]\n', stderr: '' });
     await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(IpJsonError);
     await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(/address show in namespace "ns1".*0\.ifindex/);
     const short: Runner = async () => ({ exitCode: 0, stdout: '[]\n', stderr: '' });
-    await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 3/);
+    await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 2/);
   });
 
   it('refuses names that are not plain namespace names, before running anything', async () => {
