@@ -156,7 +156,7 @@ export async function recoverInterrupted(lab: string, store: LabStore, runner: R
  */
 export async function waitUntilGone(runner: Runner, lab: string, deletedNs?: ReadonlySet<string>): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const root = await readLive(runner, { namespaces: [], includeRoot: true });
+    const root = await readLive(runner, { namespaces: [], includeRoot: true, peerNames: false });
     const left = Object.values(root.namespaces[''].ifaces).filter(
       (f) => markLab(f.mark) === lab && (!deletedNs || (f.kind === 'veth' && (f.peer === undefined || deletedNs.has(f.peer.ns)))),
     );
