@@ -8,7 +8,7 @@
 import type { Topology } from '../../../shared/model';
 import { makeMark, nodeNamespace, ROOT_NS } from '../../../shared/plan';
 import { PlainError } from '../plain-error';
-import { labNamespaces, labRecord, runnerOf, type LiveOptions } from './owned';
+import { labRecord, readOwned, type LinkRow, type LiveOptions } from './owned';
 
 export interface LabIface {
   linkId: string;
@@ -30,7 +30,8 @@ export interface LabIface {
 /** Every link end of the lab that it owns now, with its MAC address. */
 export async function labIfaces(lab: string, o: LiveOptions & { stats?: boolean } = {}): Promise<{ topology: Topology; ifaces: LabIface[] }> {
   const t = labRecord(lab, o).topology;
-  const owned = new Set((await labNamespaces(lab, o)).map((n) => n.ns));
+  const read = await readOwned(lab, { ...o, root: true });
+  const owned = new Set(read.owned.map((n) => n.ns));
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   const all: LabIface[] = [];
   for (const l of t.links) {
@@ -42,18 +43,11 @@ export async function labIfaces(lab: string, o: LiveOptions & { stats?: boolean 
     const b = place('b');
     all.push({ linkId: l.id, end: 'a', ...a, peer: b }, { linkId: l.id, end: 'b', ...b, peer: a });
   }
-  const runner = runnerOf(o);
-  const namespaces = [...new Set(all.map((i) => i.ns))].filter((ns) => ns === ROOT_NS || owned.has(ns));
-  type Stat = { bytes?: number; packets?: number };
-  type Row = { ifname: string; ifalias?: string; address?: string; operstate?: string; stats64?: { rx?: Stat; tx?: Stat } };
-  const links = new Map<string, Row>();
-  await Promise.all(
-    namespaces.map(async (ns) => {
-      const r = await runner(['ip', '-j', ...(o.stats ? ['-s'] : []), ...(ns ? ['-n', ns] : []), 'link', 'show'], { timeoutMs: 5000 });
-      if (r.exitCode !== 0) return;
-      for (const l of JSON.parse(r.stdout || '[]') as Row[]) links.set(`${ns}/${l.ifname}`, l);
-    }),
-  );
+  const links = new Map<string, LinkRow>();
+  for (const [ns, rows] of read.links) {
+    if (ns !== ROOT_NS && !owned.has(ns)) continue;
+    for (const l of rows) links.set(`${ns}/${l.ifname}`, l);
+  }
   const ifaces = all.filter((i) => {
     const k = links.get(`${i.ns}/${i.name}`);
     if (!k) return false;
