@@ -9,7 +9,7 @@
  * "${cmd[@]}" — never interpolated into the script text — and inputs are
  * files, so no namespace name, address or alias is ever parsed as shell.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions, RunResult } from './runner';
@@ -58,7 +58,7 @@ export async function fanOutOnce(
   opts: FanOptions = {},
 ): Promise<RunResult[]> {
   if (jobs.length === 0) return [];
-  const dir = mkdtempSync(join(tmpdir(), 'netplumb-fan-'));
+  const dir = mkdtempSync(join(scratchBase(), 'netplumb-fan-'));
   try {
     const inputs = new Map<string, string>();
     const fields: string[] = [];
@@ -94,6 +94,20 @@ export async function fanOutOnce(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where the private job directory goes: /dev/shm (memory) when it is there,
+ * since each job's output is written and read back once; else the temp dir.
+ * mkdtemp makes it 0700 with a random name either way.
+ */
+function scratchBase(): string {
+  try {
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // no /dev/shm: fall back
+  }
+  return tmpdir();
 }
 
 function readOr(path: string): string {
