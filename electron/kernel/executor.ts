@@ -175,13 +175,18 @@ export async function rollback(changes: readonly Change[], completedSteps: Itera
     undos.push({ ...c, ns, argv: c.undo, batch: c.undoBatch, phase: 'rollback' });
   }
   const errors: string[] = [];
-  const groups = groupPlan(undos).flat();
   let n = 0;
-  for (const g of groups) {
-    const failures = await runForced(opts.runner, g);
-    n += g.changes.length;
-    opts.onGroupDone?.(n, undos.length, g.changes[0].argv.join(' '));
-    for (const f of failures) if (!ALREADY_GONE.test(f)) errors.push(f);
+  // Each wave (one group per namespace) starts from one spawn, like the apply.
+  for (const wave of groupPlan(undos)) {
+    const results = await fanOut(
+      opts.runner,
+      wave.map((g) => groupJob(g, true)),
+    );
+    wave.forEach((g, i) => {
+      n += g.changes.length;
+      opts.onGroupDone?.(n, undos.length, g.changes[0].argv.join(' '));
+      for (const f of forcedErrors(g, results[i])) if (!ALREADY_GONE.test(f)) errors.push(f);
+    });
   }
   return { errors, needsRestore };
 }
@@ -189,18 +194,10 @@ export async function rollback(changes: readonly Change[], completedSteps: Itera
 /** Errors that mean an undo had nothing left to do. */
 const ALREADY_GONE = /not found|no such|cannot find|does not exist|cannot assign requested address|no such process|cannot open network namespace/i;
 
-/** Runs a group with -force (every line is tried); returns one plain-words error per failed line. */
-async function runForced(runner: Runner, g: Group): Promise<string[]> {
-  if (g.tool === 'cmd' || !g.changes[0].batch) {
-    const out: string[] = [];
-    for (const c of g.changes) {
-      const r = await runner(c.argv);
-      if (r.exitCode !== 0) out.push(explainKernelError(c.argv, r.stderr || r.stdout));
-    }
-    return out;
-  }
-  const r = await runner(batchArgv(g.tool as Tool, g.ns, true), { input: batchText(g.changes.map((c) => c.batch!)) });
+/** One plain-words error per failed line of a group run with -force (every line is tried). */
+function forcedErrors(g: Group, r: RunResult): string[] {
   if (r.exitCode === 0) return [];
+  if (g.tool === 'cmd' || !g.changes[0].batch) return [explainKernelError(g.changes[0].argv, r.stderr || r.stdout)];
   const out: string[] = [];
   let pending: string[] = [];
   for (const line of r.stderr.split('\n')) {
