@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importHost, isReadOnlyCommand, NotAReadError, readOnlyRunner } from './import-host';
-import { recordingRunner } from './runner';
+import { fanOut, recordingRunner, type FanJob, type Runner } from './runner';
 
 describe('import-host runs reads only', () => {
   it('accepts the reads the live reader makes', () => {
@@ -36,6 +36,23 @@ describe('import-host runs reads only', () => {
     expect(rec.calls).toEqual([]);
     await ro(['tc', '-j', 'qdisc', 'show']);
     expect(rec.calls.map((c) => c.argv[0])).toEqual(['tc']);
+  });
+
+  it('readOnlyRunner checks every job of a fan-out before starting any', async () => {
+    const started: string[][] = [];
+    const inner: Runner = Object.assign(recordingRunner().run, {
+      fanOut: async (jobs: readonly FanJob[]) => {
+        for (const j of jobs) started.push([...j.argv]);
+        return jobs.map(() => ({ exitCode: 0, stdout: '[]', stderr: '' }));
+      },
+    });
+    const ro = readOnlyRunner(inner);
+    const read = { argv: ['ip', '-j', '-n', 'ns1', 'link', 'show'] };
+    await expect(fanOut(ro, [read, { argv: ['ip', '-n', 'ns1', 'link', 'delete', 'dev', 'x'] }])).rejects.toBeInstanceOf(NotAReadError);
+    await expect(fanOut(ro, [read, { argv: ['ip', '-j', '-batch', '-'], input: 'link show\nlink delete dev x\n' }])).rejects.toBeInstanceOf(NotAReadError);
+    expect(started).toEqual([]);
+    await fanOut(ro, [read, read]);
+    expect(started).toHaveLength(2);
   });
 
   it('refuses namespace names that are not plain names before running anything', async () => {

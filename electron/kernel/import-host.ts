@@ -59,10 +59,22 @@ function isSysctlRead(a: readonly string[]): boolean {
  * property of the code rather than of the live reader's current behaviour.
  */
 export function readOnlyRunner(inner: Runner): Runner {
-  return async (argv, opts) => {
-    if (!isReadOnlyCommand(argv, opts?.input)) throw new NotAReadError(`import-host refused to run \`${argv.join(' ')}\`: it only reads the kernel`);
+  const refuse = (argv: readonly string[], input?: string) => {
+    if (!isReadOnlyCommand(argv, input)) throw new NotAReadError(`import-host refused to run \`${argv.join(' ')}\`: it only reads the kernel`);
+  };
+  const run: Runner = async (argv, opts) => {
+    refuse(argv, opts?.input);
     return inner(argv, opts);
   };
+  const fan = inner.fanOut;
+  if (!fan) return run;
+  // Why every job is checked before any starts: the fan-out runs them all from one spawn.
+  return Object.assign(run, {
+    fanOut: async (jobs: Parameters<typeof fan>[0], opts?: Parameters<typeof fan>[1]) => {
+      for (const j of jobs) refuse(j.argv, j.input);
+      return fan(jobs, opts);
+    },
+  });
 }
 
 /** Reads the host and builds the topology (problems: warnings for what was left out, and validation). */
