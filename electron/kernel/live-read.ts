@@ -22,14 +22,11 @@ import {
   checkIpJson,
   parseIpJson,
   splitJsonDocuments,
-  type BridgeVlanPort,
-  type IpLink,
-  type IpRoute,
-  type TcQdisc,
 } from './ip-json';
 import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
+import { needsIds, resolvePeers, semaphore, tableOf, type RawNs } from './live-peers';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -52,18 +49,6 @@ export interface ReadLiveOptions {
    * the root of a 1000-host star does not cost 1000 more processes.
    */
   peerNames?: boolean;
-}
-
-/** A raw read of one namespace, before peers are resolved. */
-interface RawNs {
-  name: string;
-  links: IpLink[];
-  routes: IpRoute[];
-  /** Peer namespace ids seen from this namespace → name (undefined: no name, e.g. the root). */
-  nsids: Map<number, string | undefined>;
-  vlans: BridgeVlanPort[];
-  qdiscs: TcQdisc[];
-  sysctls: Record<string, string>;
 }
 
 /** Thrown when a read fails for a reason other than the namespace being gone. */
@@ -141,23 +126,6 @@ function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
 }
 
 /**
- * True when a namespace's nsid table is needed: it has a veth in another
- * namespace that the root's own table does not prove to be the root's
- * (a root veth whose peer, by the root's nsid table, is this namespace at
- * this ifindex, pointing back). resolvePeers makes the same proof.
- */
-function needsIds(raw: RawNs, root: RawNs | undefined): boolean {
-  if (raw.name === ROOT_NS) return false;
-  const rootByIndex = root ? new Map(root.links.map((l) => [l.ifindex, l])) : undefined;
-  return raw.links.some((l) => {
-    if (l.linkinfo?.info_kind !== 'veth' || l.link_netnsid === undefined || l.link_index === undefined) return false;
-    const cand = rootByIndex?.get(l.link_index);
-    const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
-    return !(cand && cand.link_index === l.ifindex && back === raw.name);
-  });
-}
-
-/**
  * Reads the namespaces in one fan-out (one process per namespace, plus one
  * per namespace whose sysctls are asked for, all started by one spawn), then
  * a second fan-out only for the rare extras: `tc` where a link has netem,
@@ -213,106 +181,6 @@ async function readNamespaces(runner: Runner, names: readonly string[], sysctlsO
   return [...raws.values()].filter((r): r is RawNs => r !== GONE);
 }
 
-/** Wraps async jobs so that at most `limit` run at once. */
-function semaphore(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
-  const max = Math.max(1, limit);
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (job) => {
-    // A finishing job hands its slot straight to the next waiter, so `active` never exceeds max.
-    if (active >= max) await new Promise<void>((go) => waiting.push(go));
-    else active++;
-    try {
-      return await job();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
-/** A link table of a namespace that was not part of the read (for veth peers). */
-interface LinkTable {
-  byIndex: Map<number, IpLink>;
-  nsids: Map<number, string | undefined>;
-}
-
-function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | undefined> }): LinkTable {
-  return { byIndex: new Map(raw.links.map((l) => [l.ifindex, l])), nsids: raw.nsids };
-}
-
-/**
- * Resolves veth peers. iproute2 names a peer in the same namespace in
- * `link`; for a peer in another namespace it gives `link_index` (the peer's
- * ifindex there) and `link_netnsid`, an id local to the reporting namespace
- * that `ip netns list-id` maps to a /run/netns name. An id without a name is
- * taken as the root namespace only when the root has a veth at that ifindex
- * whose own peer points back here; otherwise (e.g. a container's unnamed
- * namespace) the peer stays unknown. Namespaces outside the read are looked
- * up once each with `ip -j link show` (+ list-id for the root).
- */
-async function resolvePeers(runner: Runner, raws: Map<string, RawNs>, out: KState, concurrency: number, peerNames = true): Promise<void> {
-  const extra = new Map<string, Promise<LinkTable | undefined>>();
-  const gate = semaphore(concurrency);
-  const table = (ns: string): Promise<LinkTable | undefined> => {
-    const have = raws.get(ns);
-    if (have) return Promise.resolve(tableOf(have));
-    let p = extra.get(ns);
-    if (!p) {
-      const argv = ['ip', '-j', ...nsArgs(ns), '-batch', '-'];
-      p = gate(() => run(runner, ns, argv, 'link show\nnetns list-id\n')).then((r) => {
-        if (r === GONE) return undefined;
-        const docs = splitJsonDocuments(r.stdout, `ip -j -batch in ${label(ns)}`);
-        const links = checkIpJson(IpLinkList, docs[0], `ip -j link show in ${label(ns)}`);
-        const ids = checkIpJson(NetnsIdList, docs[1] ?? [], `ip -j netns list-id in ${label(ns)}`);
-        return tableOf({ links, nsids: new Map(ids.map((i) => [i.nsid, i.name])) });
-      });
-      extra.set(ns, p);
-    }
-    return p;
-  };
-
-  const jobs: Promise<void>[] = [];
-  for (const raw of raws.values()) {
-    for (const link of raw.links) {
-      if (link.linkinfo?.info_kind !== 'veth') continue;
-      const iface = out.namespaces[raw.name].ifaces[link.ifname];
-      if (link.link_netnsid === undefined) {
-        // Peer in the same namespace: iproute2 prints its name as "link".
-        if (typeof link.link === 'string' && out.namespaces[raw.name].ifaces[link.link]) iface.peer = { ns: raw.name, name: link.link };
-        continue;
-      }
-      if (link.link_index === undefined) continue;
-      const peerIndex = link.link_index;
-      const nsid = link.link_netnsid;
-      jobs.push(
-        (async () => {
-          const peerNs = raw.nsids.get(nsid);
-          if (peerNs !== undefined) {
-            if (!peerNames && !raws.has(peerNs)) {
-              iface.peer = { ns: peerNs };
-              return;
-            }
-            const t = await table(peerNs);
-            const peer = t?.byIndex.get(peerIndex);
-            if (peer) iface.peer = { ns: peerNs, name: peer.ifname };
-            return;
-          }
-          if (raw.name === ROOT_NS) return; // an unnamed namespace seen from the root: not ours to name
-          const root = await table(ROOT_NS);
-          const cand = root?.byIndex.get(peerIndex);
-          const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
-          if (cand && cand.link_index === link.ifindex && back === raw.name) {
-            iface.peer = { ns: ROOT_NS, name: cand.ifname };
-          }
-        })(),
-      );
-    }
-  }
-  await Promise.all(jobs);
-}
-
 function toNamespace(raw: RawNs): KNamespace {
   const vlans = portVlans(raw.vlans);
   const netem = netemByDev(raw.qdiscs, `tc -j qdisc show in ${label(raw.name)}`);
@@ -356,6 +224,16 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
 
   const state: KState = { namespaces: {} };
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);
-  await resolvePeers(runner, raws, state, opts.concurrency ?? 8, opts.peerNames ?? true);
+  // A namespace outside the read is looked up once, for its link table (+ the nsid table).
+  const gate = semaphore(opts.concurrency ?? 8);
+  const lookup = (ns: string) =>
+    gate(() => run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n')).then((r) => {
+      if (r === GONE) return undefined;
+      const docs = splitJsonDocuments(r.stdout, `ip -j -batch in ${label(ns)}`);
+      const links = checkIpJson(IpLinkList, docs[0], `ip -j link show in ${label(ns)}`);
+      const ids = checkIpJson(NetnsIdList, docs[1] ?? [], `ip -j netns list-id in ${label(ns)}`);
+      return tableOf({ links, nsids: new Map(ids.map((i) => [i.nsid, i.name])) });
+    });
+  await resolvePeers(raws, state, opts.peerNames ?? true, lookup);
   return state;
 }
