@@ -69,10 +69,31 @@ async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ p
 /**
  * Reads (plan, status) never take the lab's lock: a status poll must not make
  * a Destroy or Apply wait, and a read during an apply just sees the kernel as
- * it is at that moment. An interrupted apply is finished by the next write.
+ * it is at that moment. An interrupted apply is finished by the next command
+ * that finds its lock free, a read included.
  */
-async function readLab<T>(o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
-  return fn(storeOf(o));
+async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
+  const store = storeOf(o);
+  // A journal left by a killed apply: when nobody holds the lock, this read is
+  // "the next command" and finishes the rollback first (so status never reports
+  // a half-applied lab as the truth). When the lock is held, an apply is running:
+  // read the kernel as it is, without waiting.
+  if (store.readJournal(lab)) {
+    let release: (() => void) | undefined;
+    try {
+      release = store.lock(lab);
+    } catch {
+      // Held (an apply is running) or not ours to take: read without recovering.
+    }
+    if (release) {
+      try {
+        await recoverInterrupted(lab, store, runnerOf(o), o);
+      } finally {
+        release();
+      }
+    }
+  }
+  return fn(store);
 }
 
 /** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
@@ -98,7 +119,7 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   const c = await check(doc, runner, false);
   if (!c.topology) return { problems: c.problems, changes: [] };
   const topology = c.topology;
-  return readLab(o, async (store) => {
+  return readLab(topology.name, o, async (store) => {
     const p = await prepare(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
@@ -184,7 +205,7 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
   const c = await check(doc, runner, false);
   if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
   const topology = c.topology;
-  return readLab(o, async (store) => {
+  return readLab(topology.name, o, async (store) => {
     const p = await prepare(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     // Only this lab's own marks count: namespaces of the same name made by another lab do not make this one applied.
