@@ -15,6 +15,7 @@ import { Toolbar } from '../panels/Toolbar';
 import { BottomPanel } from '../panels/live/BottomPanel';
 import { LabBar } from '../panels/live/LabBar';
 import { LessonPanel } from '../panels/lesson/LessonPanel';
+import { ActivityPanel } from '../panels/activity/ActivityPanel';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { useHostBridge } from './desktop-bridge';
 import { ExportDialog } from '../panels/ExportDialog';
@@ -56,6 +57,7 @@ function Shell() {
         <div className="np-center">
           <LabBar />
           <div className="np-center__row">
+            <ActivityPanel />
             <LessonPanel />
             <Canvas colorMode={theme} />
           </div>

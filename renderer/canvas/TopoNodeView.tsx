@@ -11,6 +11,7 @@ import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
 import { FarContext } from './detail';
 import { LiveNodeMarks } from '../panels/live/LiveMarks';
+import { LockMark } from '../panels/activity/LockMark';
 
 const LIVE_TEXT = { 'in-sync': 'in sync', drifted: 'drifted', missing: 'missing', 'not-applied': 'not applied' } as const;
 const MAX_ADDRS = 3;
@@ -47,6 +48,7 @@ function makeNode(kind: NodeKind) {
           </div>
         )}
         <LiveNodeMarks id={id} />
+        <LockMark id={id} />
         <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
       </div>
     );

@@ -14,6 +14,7 @@ import { EndFields } from './EndFields';
 import { CheckField, ListField, NumberField, SelectField, TextField, useProblemsAt } from './fields';
 import { RoutesEditor } from './RoutesEditor';
 import { LinkLiveSection, NodeLiveSection } from './live/LiveInspector';
+import { LockedFieldset } from './activity/LockedFieldset';
 
 const str = (s: string) => s;
 const FWD: SysctlKey = 'net.ipv4.ip_forward';
@@ -226,7 +227,7 @@ export function Inspector() {
   else body = <LabInspector />;
   return (
     <aside className="np-inspector" aria-label="Inspector">
-      {body}
+      <LockedFieldset nodes={nodes} links={links}>{body}</LockedFieldset>
     </aside>
   );
 }

@@ -13,6 +13,7 @@ import { toast, useUi } from '../app/ui-store';
 import { layoutPositions } from '../canvas/auto-layout';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { selectDirty } from '../store/store';
+import { ActivityButtons } from './activity/ActivityPanel';
 
 /** Runs the elk layout and applies it as one undoable move. */
 export async function autoLayout(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>) {
@@ -82,6 +83,7 @@ export function Toolbar() {
           Export
         </button>
       </div>
+      <ActivityButtons />
       <div className="np-toolbar__group" aria-label="Edit">
         <button type="button" className="np-btn" disabled={!can.undo} onClick={() => editorStore.getState().undo()} title="Undo (Ctrl+Z)">
           Undo

@@ -63,7 +63,7 @@ export interface EditorState {
   updateNode(id: string, patch: NodePatch, coalesceKey?: string): void;
   updateLink(id: string, patch: Partial<Pick<Link, 'label' | 'notes'>>, coalesceKey?: string): void;
   updateLinkEnd(id: string, end: 'a' | 'b', patch: Partial<LinkEnd>, coalesceKey?: string): void;
-  updateLab(patch: Partial<Pick<Topology, 'name' | 'description' | 'annotations'>>, coalesceKey?: string): void;
+  updateLab(patch: Partial<Pick<Topology, 'name' | 'description' | 'annotations' | 'lesson' | 'activity'>>, coalesceKey?: string): void;
   connect(a: string, b: string): string | null;
   deleteSelection(): void;
   deleteNodes(ids: string[]): void;
