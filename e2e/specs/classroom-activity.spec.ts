@@ -61,7 +61,7 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     await act.selectNodes([ids.ns1, ids.ns4]);
     await act.addCheck(`${ids.ns1} must not reach ${ids.ns4}`);
     await act.selectLink(l1);
-    await act.addCheck(/^eth\S* must be up$/);
+    await act.addCheck(new RegExp(`^${ids.ns1}: eth\\S* must be up$`));
     await expect(act.editor).toContainText('Checks (4, 4 points)');
     await app.snap('teacher-activity');
   });
@@ -91,7 +91,7 @@ test('a teacher writes an activity in the app and a student solves it, checks it
 
   await test.step('the locked nodes cannot be changed, and say why', async () => {
     await app.select(ids.ns1);
-    await expect(app.inspector).toContainText(`node "${ids.ns1}" is locked by the activity`);
+    await expect(app.inspector.getByRole('note')).toContainText(new RegExp(`node "${ids.ns1}" is locked by the activity`, 'i'));
     await expect(app.field('Name')).toBeDisabled();
     await app.page.keyboard.press('Delete');
     await expect(app.node(ids.ns1)).toBeVisible();

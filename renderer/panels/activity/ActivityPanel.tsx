@@ -12,6 +12,7 @@ import { StudentPanel } from './StudentPanel';
 import { Worksheet } from './Worksheet';
 import { newActivity } from './activity-actions';
 import { installActivityGuard, useActivity } from './activity-store';
+import { useRefitOn } from '../live/use-refit';
 import './activity.css';
 
 /** The side panel (student or author), the dialog and the worksheet. */
@@ -19,6 +20,8 @@ export function ActivityPanel() {
   const mode = useActivity((s) => s.mode);
   const dialog = useActivity((s) => s.dialog);
   useEffect(() => installActivityGuard(editorStore, (t) => toast(t, 'error')), []);
+  // The panel takes room from the canvas: fit the drawing again when it opens, closes or changes.
+  useRefitOn(mode);
   return (
     <>
       {mode === 'student' && <StudentPanel />}

@@ -57,7 +57,8 @@ export function AuthorPanel() {
   if (!activity || !key) return null;
   const placed = allChecks(doc, key);
   const taken = placed.map((c) => c.id);
-  const suggestions = suggestionsFor(sel).flatMap((s) => suggestChecks(doc, s, taken));
+  // A link end's suggestions name only the interface: say whose it is (both ends are offered).
+  const suggestions = suggestionsFor(sel).flatMap((s) => suggestChecks(doc, s, taken).map((x) => (s.end && 'node' in x.check ? { ...x, label: `${x.check.node}: ${x.label}` } : x)));
   const problems = validateActivity(doc, key).filter((p) => p.severity === 'error');
   const lockedNow = sel.nodes.filter((id) => activity.locked.nodes.includes(id)).length + sel.links.filter((id) => activity.locked.links.includes(id)).length;
   const setActivity = (a: typeof activity) => editorStore.getState().updateLab({ activity: a });

@@ -9,7 +9,17 @@ export function LockMark({ id }: { id: string }) {
   if (!on || !reason) return null;
   return (
     <span className="np-lock" role="img" aria-label={`Locked: ${reason}`} title={`${reason} (you may still move it)`} data-testid={`lock-${id}`}>
-      🔒
+      <Padlock />
     </span>
+  );
+}
+
+/** A small padlock drawn in SVG (no emoji font is needed). */
+export function Padlock({ size = 12 }: { size?: number }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      <rect x="2.5" y="7" width="11" height="8" rx="1.5" fill="currentColor" />
+    </svg>
   );
 }

@@ -5,6 +5,7 @@
 import { lockReason } from '../../../shared/activity';
 import { useEditor } from '../../app/editor';
 import { useActivity } from './activity-store';
+import { Padlock } from './LockMark';
 
 export function LockedFieldset({ nodes, links, children }: { nodes: string[]; links: string[]; children: React.ReactNode }) {
   const student = useActivity((s) => s.mode === 'student');
@@ -18,7 +19,7 @@ export function LockedFieldset({ nodes, links, children }: { nodes: string[]; li
   if (!student || !reason) return <>{children}</>;
   return (
     <fieldset className="np-locked" disabled aria-describedby="np-locked-why">
-      <p id="np-locked-why" className="np-locked__why" role="note">🔒 {reason.charAt(0).toUpperCase() + reason.slice(1)}. These fields cannot be changed.</p>
+      <p id="np-locked-why" className="np-locked__why" role="note"><Padlock /> {reason.charAt(0).toUpperCase() + reason.slice(1)}. These fields cannot be changed.</p>
       {children}
     </fieldset>
   );

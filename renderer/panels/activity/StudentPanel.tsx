@@ -9,6 +9,7 @@ import { MarkdownView } from '../lesson/MarkdownView';
 import { checkMyWork, handIn } from './activity-actions';
 import { startAuthor, useActivity } from './activity-store';
 import { printWorksheet } from './Worksheet';
+import { Padlock } from './LockMark';
 
 const STATUS_TEXT = { pass: 'passes', fail: 'does not pass yet', error: 'could not be checked', skipped: 'not possible on this machine', 'not run': 'not run' } as const;
 
@@ -32,10 +33,10 @@ export function StudentPanel() {
             <MarkdownView text={s.text} />
           </section>
         ))}
-        {locked > 0 && <p className="np-field__hint">🔒 The padlocked parts are given by the teacher and cannot be changed (you may still move them).</p>}
+        {locked > 0 && <p className="np-field__hint"><Padlock /> The padlocked parts are given by the teacher and cannot be changed (you may still move them).</p>}
         {refused && <p className="np-activity__refused" role="status">{refused}</p>}
         <h3 className="np-activity__sub">
-          Checks{result && <span className="np-activity__score" data-testid="activity-score"> — score {result.score}/{result.max}</span>}
+          Checks{result && <span className="np-activity__score" data-testid="activity-score"> — score {result.score}/{result.max}{result.stale ? ' (before your last changes)' : ''}</span>}
         </h3>
         <ul className="np-activity__checks" aria-label="Checks">
           {activity.checks.map((c) => {
@@ -66,7 +67,7 @@ export function StudentPanel() {
           Your name <input value={student} onChange={(e) => set({ student: e.target.value })} placeholder="for the report" />
         </label>
         <div className="np-activity__row">
-          <button type="button" className="np-btn" disabled={!result} onClick={() => void handIn()} title={result ? 'Write the report and your topology file' : 'Check your work first'}>
+          <button type="button" className="np-btn" disabled={!result || result.stale} onClick={() => void handIn()} title={!result ? 'Check your work first' : result.stale ? 'The drawing changed since the last check: check your work again' : 'Write the report and your topology file'}>
             Hand in
           </button>
           <button type="button" className="np-btn" onClick={printWorksheet} title="Print the instructions, checks and diagram">

@@ -58,7 +58,7 @@ export async function checkMyWork(): Promise<void> {
 export async function handIn(): Promise<void> {
   const a = useActivity.getState();
   const st = editorStore.getState();
-  if (!a.result) return toast('Press "Check my work" first: the report carries its score', 'error');
+  if (!a.result || a.result.stale) return toast('Press "Check my work" first: the report carries the score of the drawing as it is now', 'error');
   if (!a.student.trim()) return toast('Type your name first: it goes on the report', 'error');
   const stem = `${fileStem(st.doc.name)}-${fileStem(a.student)}`;
   const report = handInReport({ student: a.student.trim(), file: `${stem}.yaml`, topology: st.doc, lab: a.result.lab, checks: a.result.checks, score: a.result.score, max: a.result.max, startedAt: a.startedAt });

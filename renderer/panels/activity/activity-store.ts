@@ -14,7 +14,7 @@ import { create } from 'zustand';
 import { checkLocks, emptyKey, type LockViolation } from '../../../shared/activity';
 import type { CheckRow } from '../../../shared/activity';
 import type { ActivityKey, Topology } from '../../../shared/model';
-import type { EditorStore } from '../../store/store';
+import { onlyPositionsChanged, type EditorStore } from '../../store/store';
 
 export type ActivityMode = 'off' | 'student' | 'author';
 
@@ -25,6 +25,8 @@ export interface CheckResult {
   max: number;
   checks: CheckRow[];
   at: string;
+  /** The drawing changed since: check again before handing in. */
+  stale?: boolean;
 }
 
 export interface ActivityState {
@@ -88,11 +90,15 @@ export function installActivityGuard(store: EditorStore, say: (text: string) => 
     const a = useActivity.getState();
     if (a.mode !== 'student' || !a.start?.activity || s.doc === prev.doc) return;
     const locks = a.start.activity.locked;
+    if (onlyPositionsChanged(prev.doc, s.doc)) return;
     const now = checkLocks(a.start, s.doc, locks);
-    if (!now.length) return;
     const before = new Set(checkLocks(a.start, prev.doc, locks).map((v) => v.message));
     const fresh = now.filter((v) => !before.has(v.message));
-    if (!fresh.length) return;
+    if (!fresh.length) {
+      // An accepted edit: the last refusal is old news, and the last score no longer describes the drawing.
+      if (a.refused || (a.result && !a.result.stale)) a.set({ refused: null, result: a.result && { ...a.result, stale: true } });
+      return;
+    }
     // Take the edit back without leaving an undo step behind (Undo must not redo a refused edit).
     const t = store.temporal.getState();
     t.pause();
