@@ -46,7 +46,7 @@ export function Worksheet() {
       {svg ? <div className="np-worksheet__diagram" dangerouslySetInnerHTML={{ __html: svg }} /> : <p>(the diagram could not be drawn)</p>}
       {doc.activity.locked.nodes.length > 0 && <p>Given and locked: {doc.activity.locked.nodes.join(', ')}.</p>}
       <h2>What is checked</h2>
-      <ol>
+      <ol aria-label="Worksheet checks">
         {checks.map((c) => (
           <li key={c.id}>
             ☐ {c.title ?? describeCheck(c, doc)} <em>({c.breakIt ? 'practice, not counted' : `${c.points} pt${c.points === 1 ? '' : 's'}`})</em>
