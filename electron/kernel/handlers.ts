@@ -21,7 +21,6 @@ import {
 import type { Engine } from './engine-facade';
 import type { EngineOptions } from './engine';
 import { listExamples, readExample } from './examples';
-import { checkActivityDocument } from './live/activity-check';
 import { listActivities, readActivity } from './live/activities';
 import { localLive, type LiveBackend } from './live/backend';
 import { listLessons, readLesson } from './live/lessons';
@@ -143,11 +142,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return ex;
   },
   'lab:check': async (req, ctx) => live(ctx).check(req),
-  // Not a helper operation yet: in this process only (root), with the same root check as the other live tools.
-  'activity:check': async (req, ctx) => {
-    if (live(ctx).where === 'helper') throw new PlainError('"Check my work" runs only when netplumb itself runs as root for now: the privileged helper does not offer activity checks yet');
-    return checkActivityDocument(req.topology, req.prefix, liveOptions(ctx));
-  },
+  // In this process when it is root, else as the helper's typed operation (re-validated, bounded in time there).
+  'activity:check': async (req, ctx) => live(ctx).activityCheck(req),
   'lab:ping': async (req, ctx) => live(ctx).ping(req),
   'lab:traceroute': async (req, ctx) => live(ctx).traceroute(req),
   'lab:tables': async (req, ctx) => live(ctx).tables(req),

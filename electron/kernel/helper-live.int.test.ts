@@ -149,6 +149,11 @@ describe.skipIf(!root)(`live lab through the privileged helper, for a normal cal
     expect(tr.reached).toBe(true);
     const check = await live.check({ topology: doc });
     expect(check.results.map((r) => r.status)).toEqual(['pass', 'pass']);
+    // "Check my work" as the helper's typed operation: the student's app is not root.
+    const activity = { version: 1, locked: { nodes: [], links: [], fields: [] }, checks: [{ id: 'r12', kind: 'reach', from: 'ns1', to: 'ns2', points: 2 }, { id: 'x', kind: 'no-reach', from: 'ns1', to: 'ns2', points: 1 }] };
+    const mine = await live.activityCheck({ topology: { ...doc, activity } });
+    expect(mine).toMatchObject({ lab, score: 2, max: 3 });
+    expect(mine.checks.map((c) => c.status)).toEqual(['pass', 'fail']);
     const trace = await live.trace({ topology: doc, from: 'ns1', to: 'ns2' });
     expect(trace.reached).toBe(true);
     expect(trace.hops.length).toBeGreaterThan(0);

@@ -18,6 +18,7 @@ import type { HelperArgs, HelperOp, HelperSessionEvent } from './helper-protocol
 import { importHost } from './import-host';
 import { CaptureManager } from './live/capture';
 import { checkDocument } from './live/check';
+import { checkActivityDocument } from './live/activity-check';
 import { setLinkState, setNetem } from './live/link-edit';
 import type { LiveOptions } from './live/owned';
 import { pingInLab } from './live/ping';
@@ -30,7 +31,7 @@ import { PlainError } from './plain-error';
 
 /** The operations this file carries out (the engine's own are in privileged-helper.ts). */
 export const LIVE_HELPER_OPS = [
-  'check', 'ping', 'traceroute', 'tables', 'live', 'trace', 'link-state', 'netem', 'import-host', 'adopt',
+  'check', 'activity-check', 'ping', 'traceroute', 'tables', 'live', 'trace', 'link-state', 'netem', 'import-host', 'adopt',
   'capture-start', 'capture-stop', 'term-open', 'term-input', 'term-resize', 'term-close',
 ] as const satisfies readonly HelperOp[];
 export type LiveHelperOp = (typeof LIVE_HELPER_OPS)[number];
@@ -87,6 +88,11 @@ export class HelperLive {
       case 'check': {
         const a = args as HelperArgs<'check'>;
         return checkDocument(a.topology, o);
+      }
+      case 'activity-check': {
+        const a = args as HelperArgs<'activity-check'>;
+        // The document and prefix are validated again inside (the lab must be applied and carry netplumb's marks).
+        return checkActivityDocument(a.topology, a.prefix, o);
       }
       case 'ping': {
         const a = args as HelperArgs<'ping'>;

@@ -86,6 +86,15 @@ describe('helper live ops refuse what the lab does not own (no kernel)', () => {
       expect((await ask('term-open', term)).error).toMatch(/not owned by lab "lab1"/);
       expect((await ask('ping', { lab: 'lab1', from: 'ns1', to: '10.0.0.2' })).error).toMatch(/not owned by lab "lab1"/);
       expect((await ask('tables', { lab: 'other', nodeId: 'ns1' })).error).toMatch(/not applied/);
+      // "Check my work": the same ownership rules, the document and prefix validated again, nothing applied.
+      const activity = { version: 1, checks: [{ id: 'r', kind: 'reach', from: 'ns1', to: '10.0.0.2' }] };
+      const owned = (await ask('activity-check', { topology: { ...topology, activity } })) as { result?: { score: number; checks: { status: string; detail: string }[] } };
+      expect(owned.result?.score).toBe(0);
+      expect(owned.result?.checks[0]).toMatchObject({ status: 'error', detail: expect.stringMatching(/not owned by lab "lab1"/) });
+      expect((await ask('activity-check', { topology: { ...topology, name: 'other', activity } })).error).toMatch(/not applied/);
+      expect((await ask('activity-check', { topology })).error).toMatch(/not an activity/);
+      expect((await ask('activity-check', { topology: { ...topology, activity }, prefix: 'BAD/..' })).error).toMatch(/prefix/);
+      expect(refusal('activity-check', { topology: { ...topology, activity }, runDir: '/tmp' })).toMatch(/runDir|unrecognized/i);
       // Nothing ran: every refusal came before a process.
       expect(calls.filter((c) => c.argv.includes('exec') || c.argv.includes('ping'))).toEqual([]);
     } finally {

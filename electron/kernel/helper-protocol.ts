@@ -51,6 +51,8 @@ export const HELPER_OPS = {
   /** Kernel feature detection needs root too (it tries devices in a scratch namespace). */
   capabilities: z.object({}).strict(),
   check: strict(contract['lab:check'].request),
+  /** "Check my work": the activity's visible checks on its applied lab (reads and pings only; applies nothing). */
+  'activity-check': strict(contract['activity:check'].request),
   ping: strict(withLab(contract['lab:ping'].request)),
   traceroute: strict(withLab(contract['lab:traceroute'].request)),
   tables: strict(withLab(contract['lab:tables'].request)),
@@ -83,7 +85,7 @@ export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['validat
 /** How long the helper lets each operation run before answering with an error (ms). */
 export const OP_TIMEOUT_MS: Record<HelperOp, number> = {
   validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, open: 30_000, capabilities: 60_000,
-  check: 600_000, ping: 30_000, traceroute: 60_000, tables: 30_000, live: 30_000, trace: 90_000,
+  check: 600_000, 'activity-check': 600_000, ping: 30_000, traceroute: 60_000, tables: 30_000, live: 30_000, trace: 90_000,
   'link-state': 300_000, netem: 300_000, 'import-host': 120_000, adopt: 300_000,
   'capture-start': 20_000, 'capture-stop': 20_000, 'term-open': 20_000, 'term-input': 10_000, 'term-resize': 10_000, 'term-close': 10_000,
 };

@@ -13,6 +13,7 @@ import { importHost } from '../import-host';
 import { PlainError } from '../plain-error';
 import type { CaptureInfo, CaptureStopped } from './capture';
 import { checkDocument } from './check';
+import { checkActivityDocument } from './activity-check';
 import { setLinkState, setNetem } from './link-edit';
 import type { LiveOptions } from './owned';
 import { pingInLab } from './ping';
@@ -40,6 +41,8 @@ export interface LiveBackend {
   /** 'local': in this process; 'helper': in the privileged helper. */
   readonly where: 'local' | 'helper';
   check(req: Req<'lab:check'>): Promise<Response<'lab:check'>>;
+  /** "Check my work": an activity's visible checks on its applied lab, scored (applies nothing). */
+  activityCheck(req: Req<'activity:check'>): Promise<Response<'activity:check'>>;
   ping(req: Req<'lab:ping'>): Promise<Response<'lab:ping'>>;
   traceroute(req: Req<'lab:traceroute'>): Promise<Response<'lab:traceroute'>>;
   tables(req: Req<'lab:tables'>): Promise<Response<'lab:tables'>>;
@@ -73,6 +76,7 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
   return {
     where: 'local',
     check: (req) => checkDocument(req.topology, o),
+    activityCheck: (req) => checkActivityDocument(req.topology, req.prefix, o),
     ping: (req) => pingInLab(req.lab, req.from, req.to, { ...o, ...(req.count ? { count: req.count } : {}) }),
     traceroute: (req) => tracerouteInLab(req.lab, req.from, req.to, o),
     tables: (req) => readTables(req.lab, req.nodeId, o),

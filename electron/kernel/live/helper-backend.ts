@@ -96,6 +96,7 @@ export function helperLive(client: HelperClient, opts: { dir?: string } = {}): L
   return {
     where: 'helper',
     check: (req) => client.request('check', req),
+    activityCheck: (req) => client.request('activity-check', req),
     ping: (req) => client.request('ping', req),
     traceroute: (req) => client.request('traceroute', req),
     tables: (req) => client.request('tables', req),
