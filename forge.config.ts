@@ -19,6 +19,7 @@ import { VitePlugin } from '@electron-forge/plugin-vite';
 import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
 import { copyHelperInto } from './scripts/package-helper';
+import { copyContentInto } from './scripts/package-content';
 
 /** Maintainer scripts (Forge runs from the project root). */
 const script = (name: string) => path.resolve('packaging', name);
@@ -32,7 +33,7 @@ const config: ForgeConfig = {
     // Why asar: with OnlyLoadAppFromAsar and integrity validation (below) the
     // app's code cannot be swapped by editing files next to the binary.
     asar: true,
-    // The example topologies and the polkit action ship beside the asar.
+    // The example topologies and the polkit action ship beside the asar (lessons and activities: the hook below).
     extraResource: ['examples', 'packaging/org.netplumb.helper.policy', 'packaging/netplumb-helper'],
     appCategoryType: 'public.app-category.developer-tools',
   },
@@ -44,7 +45,11 @@ const config: ForgeConfig = {
       await build();
     },
     // buildPath is the packaged app's root, installed as /usr/lib/netplumb.
-    packageAfterExtract: async (_config, buildPath) => copyHelperInto(buildPath),
+    // The lessons and the students' activity files go to resources/ beside examples/ (answer keys never: see package-content.ts).
+    packageAfterExtract: async (_config, buildPath) => {
+      copyHelperInto(buildPath);
+      copyContentInto(buildPath);
+    },
   },
   makers: [
     new MakerZIP({}, ['linux']),

@@ -6,12 +6,14 @@
  * and the policy, root-owned, with the scripts as its postinst/prerm.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import config from '../../forge.config';
-import { copyHelperInto, helperPackageFiles } from '../../scripts/package-helper';
+import { helperPackageFiles } from '../../scripts/package-helper';
+import { contentExcluded, contentPackageFiles } from '../../scripts/package-content';
+import { handlers, type HandlerContext } from '../kernel/handlers';
 import { sudoersRule } from '../kernel/install/paths';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -30,8 +32,14 @@ function fakePackagedApp(): string {
   writeFileSync(path.join(dir, 'version'), '40.10.2');
   writeFileSync(path.join(dir, 'LICENSE'), 'MIT\n');
   writeFileSync(path.join(dir, 'resources', 'app', 'package.json'), readFileSync(path.join(root, 'package.json')));
-  for (const r of config.packagerConfig!.extraResource as string[]) if (!r.endsWith('examples')) copyFileSync(path.join(root, r), path.join(dir, 'resources', path.basename(r)));
-  copyHelperInto(dir, root);
+  for (const r of config.packagerConfig!.extraResource as string[]) cpSync(path.join(root, r), path.join(dir, 'resources', path.basename(r)), { recursive: true });
+  return dir;
+}
+
+/** The stand-in packaged app after Forge's own packageAfterExtract hook (helper, lessons, activities). */
+async function packagedApp(): Promise<string> {
+  const dir = fakePackagedApp();
+  await (config.hooks!.packageAfterExtract as (c: unknown, buildPath: string, ...rest: string[]) => Promise<void>)(config, dir, '40.10.2', 'linux', 'x64');
   return dir;
 }
 
@@ -64,8 +72,28 @@ describe('packaging: the makers carry the helper', () => {
     expect(files.find(([, rel]) => rel === 'netplumb-helper')?.[2]).toBe(0o755);
   });
 
+  it('ships lessons, activities and examples in resources/, answer keys and solutions never, and the app finds them there', async () => {
+    expect(contentExcluded('1-bridge.key.yaml')).toMatch(/answer key/);
+    expect(contentExcluded('1-bridge.solution.yaml')).toMatch(/solution/);
+    expect(contentExcluded('1-bridge.yaml')).toBeNull();
+    const shipped = contentPackageFiles(root).map(([, rel]) => rel);
+    expect(shipped).toEqual(expect.arrayContaining(['resources/activities/1-bridge.yaml', 'resources/lessons/1-linux-bridge.yaml']));
+    const dir = await packagedApp();
+    const res = path.join(dir, 'resources');
+    const onDisk = readdirSync(path.join(res, 'activities'));
+    expect(onDisk.filter((f) => /\.(key|solution)\.ya?ml$/.test(f))).toEqual([]);
+    expect(onDisk.filter((f) => /^\d+-[a-z-]+\.yaml$/.test(f)).sort()).toEqual(readdirSync(path.join(root, 'activities')).filter((f) => /^\d+-[a-z-]+\.yaml$/.test(f)).sort());
+    // The packaged main process sets examplesDir to resources/examples; lessons and activities are found beside it.
+    const ctx = { examplesDir: path.join(res, 'examples') } as HandlerContext;
+    expect((await handlers['examples:list']({}, ctx)).examples.length).toBeGreaterThan(0);
+    expect((await handlers['lessons:list']({}, ctx)).lessons.length).toBe(readdirSync(path.join(root, 'lessons')).filter((f) => f.endsWith('.yaml')).length);
+    const acts = (await handlers['activities:list']({}, ctx)).activities;
+    expect(acts.map((a) => a.id).sort()).toEqual(['1-bridge', '2-router', '3-repair']);
+    expect((await handlers['activities:get']({ id: '1-bridge' }, ctx)).text).toMatch(/activity:/);
+  });
+
   it.skipIf(!has('dpkg-deb') || !has('fakeroot'))('builds a deb whose files and scripts are the helper setup', async () => {
-    const dir = fakePackagedApp();
+    const dir = await packagedApp();
     const deb = maker('deb');
     await deb.prepareConfig('x64');
     const [file] = await deb.make({ dir, makeDir: path.join(tmp, 'make'), targetArch: 'x64', packageJSON: {}, appName: 'netplumb', targetPlatform: 'linux', forgeConfig: config });
@@ -74,6 +102,9 @@ describe('packaging: the makers carry the helper', () => {
     expect(entry('netplumb-helper')).toMatch(/^-rwxr-xr-x root\/root /);
     expect(entry('privileged-helper.mjs')).toMatch(/^-rw-r--r-- root\/root /);
     expect(entry('resources/org.netplumb.helper.policy')).toMatch(/^-rw-r--r-- root\/root /);
+    expect(entry('resources/activities/1-bridge.yaml')).toMatch(/^-rw-r--r-- root\/root /);
+    expect(entry('resources/lessons/1-linux-bridge.yaml')).toMatch(/^-rw-r--r-- root\/root /);
+    expect(list).not.toMatch(/\.key\.yaml|\.solution\.yaml/);
     // Nothing in the package is writable by group or others (symbolic links carry no mode of their own).
     for (const l of list.split('\n').filter((x) => x && !x.startsWith('l'))) expect(l, l).toMatch(/^[-d]r[-w][-xs]r-[-x]r-[-x] root\/root /);
     const control = path.join(tmp, 'control');
@@ -88,7 +119,7 @@ describe('packaging: the makers carry the helper', () => {
   }, 120_000);
 
   it.skipIf(!has('rpmbuild'))('builds an rpm with the helper and the scripts (needs rpmbuild)', async () => {
-    const dir = fakePackagedApp();
+    const dir = await packagedApp();
     const rpm = maker('rpm');
     await rpm.prepareConfig('x64');
     const [file] = await rpm.make({ dir, makeDir: path.join(tmp, 'make'), targetArch: 'x64', packageJSON: {}, appName: 'netplumb', targetPlatform: 'linux', forgeConfig: config });
