@@ -65,6 +65,8 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
         main('New', 'new', 'CmdOrCtrl+N'),
         { label: 'New from Example', submenu: examples },
         main('New from Lesson…', 'new-from-lesson'),
+        main('Activities…', 'activities'),
+        main('New Activity from This Lab', 'new-activity'),
         { type: 'separator' },
         main('Open…', 'open', 'CmdOrCtrl+O'),
         { label: 'Open Recent', submenu: recent },

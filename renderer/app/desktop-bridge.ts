@@ -16,6 +16,8 @@ import { flushAutosave } from './autosave';
 import { selectDirty } from '../store/store';
 import { runValidate } from '../panels/Toolbar';
 import type { FlowEdge, FlowNode } from '../store/derive';
+import { useActivity } from '../panels/activity/activity-store';
+import { newActivity } from '../panels/activity/activity-actions';
 
 type Flow = ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>;
 
@@ -28,6 +30,8 @@ export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string)
     case 'new-from-example': return exampleId ? openExample(exampleId) : undefined;
     case 'new-from-lesson': return useLive.getState().set({ lessonsDialog: true });
     case 'open-running-lab': return ui.set({ dialog: 'labs' });
+    case 'activities': return useActivity.getState().set({ dialog: true });
+    case 'new-activity': return newActivity();
     case 'save': case 'save-as': return void saveFile(cmd);
     case 'export': return ui.set({ dialog: 'export' });
     case 'undo': return st.undo();

@@ -393,7 +393,7 @@ export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 're
  * events. Undo/Redo/Select All/Delete/Fit/Zoom keys are left to the page.
  */
 export const MENU_COMMANDS = [
-  'new', 'new-from-example', 'new-from-lesson', 'open', 'open-running-lab', 'import', 'save', 'save-as', 'export',
+  'new', 'new-from-example', 'new-from-lesson', 'activities', 'new-activity', 'open', 'open-running-lab', 'import', 'save', 'save-as', 'export',
   'undo', 'redo', 'select-all', 'delete',
   'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
   'validate', 'plan', 'apply', 'status', 'destroy',
