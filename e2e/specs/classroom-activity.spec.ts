@@ -1,11 +1,12 @@
 /**
  * Story (issue 16): a teacher turns a drawing into a graded activity in the
  * app — locks the first namespace and the bridge, adds four checks by
- * pointing at the canvas — and saves it with its answer key. A student opens
- * the file: the locked nodes cannot be changed and say why; the student
- * builds the rest, applies it, presses "Check my work" and sees 3/4 (the
- * guest namespace must stay apart), fixes it, sees 4/4 and hands in: the
- * report (JSON and HTML with the picture) and the topology file download.
+ * pointing at the canvas, and a hidden one for the answer key — and saves
+ * both files. A student opens the activity: the locked nodes cannot be
+ * changed and say why; the student builds the rest, applies it, presses
+ * "Check my work" and sees 3/4 (the guest namespace must stay apart), fixes
+ * it, sees 4/4 and hands in: the report (JSON and HTML with the picture) and
+ * the topology file download.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -63,6 +64,11 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     await act.selectLink(l1);
     await act.addCheck(new RegExp(`^${ids.ns1}: eth\\S* must be up$`));
     await expect(act.editor).toContainText('Checks (4, 4 points)');
+    // One more for the answer key only: the student never sees it, `netplumb grade` runs it.
+    await act.editor.getByLabel('Hidden (answer key only)').check();
+    await act.selectNodes([ids.ns2, ids.ns3]);
+    await act.addCheck(`${ids.ns2} must reach ${ids.ns3}`);
+    await expect(act.editor).toContainText('Checks (5, 5 points)');
     await app.snap('teacher-activity');
   });
 
@@ -74,7 +80,8 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     expect(doc.activity.locked.nodes.sort()).toEqual([ids.ns1, ids.br].sort());
     expect(doc.activity.checks.map((c: { kind: string }) => c.kind)).toEqual(['reach', 'reach', 'no-reach', 'iface-state']);
     expect(doc.lesson.title).toBe('Join the office LAN');
-    expect(parse(readFileSync(key, 'utf8'))).toMatchObject({ version: 1, activity: names.lab, checks: [] });
+    expect(parse(readFileSync(key, 'utf8'))).toMatchObject({ version: 1, activity: names.lab, checks: [{ kind: 'reach', from: ids.ns2, to: ids.ns3 }] });
+    expect(readFileSync(file, 'utf8')).not.toContain(`reach-${ids.ns2}-${ids.ns3}`);
   });
 
   await test.step('a student opens the activity: instructions, padlocks, four checks', async () => {
@@ -120,6 +127,9 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     await act.selectLink(guest);
     await app.page.keyboard.press('Delete');
     await expect(app.edge(guest)).toHaveCount(0);
+    // The status bar compares the drawing with the kernel after the edit; Apply once it has: an Apply that
+    // races that status read is refused today ("being changed by another request"), a known app issue.
+    await expect(app.page.getByText(/drifted/).first()).toBeVisible();
     const dialog = await app.apply();
     await expect(dialog).not.toContainText(/rolled back|failed/i);
     await app.closeDialog();

@@ -9,6 +9,7 @@ import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
 import { borderPoint, netemText, type Box } from './geometry';
 import { LiveEdgeMarks } from '../panels/live/LiveMarks';
+import { LinkLockMark } from '../panels/activity/LockMark';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
@@ -85,6 +86,7 @@ function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX:
           </text>
         </g>
       )}
+      <LinkLockMark id={id} x={mid.x + (down ? 30 : 0)} y={mid.y} />
       {!far && len > 60 && (
         <>
           <text x={pa.x + side * 5} y={pa.y} className="np-edge__if" textAnchor={side > 0 ? 'start' : 'end'} dominantBaseline="middle">

@@ -9,7 +9,7 @@ import type { Selection as CheckSelection } from '../../../shared/activity';
 import type { Lesson } from '../../../shared/model';
 import { editorStore, useEditor } from '../../app/editor';
 import { toast } from '../../app/ui-store';
-import { saveActivity } from './activity-actions';
+import { openKeyText, saveActivity } from './activity-actions';
 import { startStudent, useActivity } from './activity-store';
 import { printWorksheet } from './Worksheet';
 
@@ -128,6 +128,20 @@ export function AuthorPanel() {
             Save activity
           </button>
           <button type="button" className="np-btn" onClick={printWorksheet}>Print worksheet</button>
+          <label className="np-btn" title="Load the hidden checks of this activity (ACTIVITY.key.yaml) to edit them">
+            Open answer key…
+            <input
+              type="file"
+              accept=".yaml,.yml,.json"
+              hidden
+              aria-label="Open answer key"
+              onChange={async (e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) openKeyText(await f.text(), f.name);
+              }}
+            />
+          </label>
           <button type="button" className="np-btn np-btn--ghost" onClick={() => startStudent(doc)} title="Try it as a student would (locks on)">
             Try as student
           </button>

@@ -5,7 +5,7 @@
  * shipped activity, and "New activity from this lab".
  */
 import { stringify } from 'yaml';
-import { handInReport, newActivityFromLab, reportHtml, type CheckRow } from '../../../shared/activity';
+import { handInReport, loadActivityKeyText, newActivityFromLab, reportHtml, type CheckRow } from '../../../shared/activity';
 import type { Topology } from '../../../shared/model';
 import { getApi } from '../../api';
 import { editorStore } from '../../app/editor';
@@ -99,4 +99,28 @@ export function openActivity(id: string): void {
     if (!r.ok) return toast(`Could not open the activity: ${r.error}`, 'error');
     openText(r.value.text, r.value.fileName);
   });
+}
+
+/** Loads an answer key (ACTIVITY.key.yaml) for the activity being written; refuses a key of another activity. */
+export function openKeyText(text: string, fileName: string): boolean {
+  const doc = editorStore.getState().doc;
+  const r = loadActivityKeyText(text, fileName);
+  if (!r.key) {
+    const p = r.problems[0];
+    toast(`Could not read ${fileName}: ${p?.message ?? 'unreadable'}${p?.line ? ` (line ${p.line})` : ''}`, 'error');
+    return false;
+  }
+  if (r.key.activity !== doc.name) {
+    toast(`${fileName} is the answer key of activity "${r.key.activity}", but this activity is "${doc.name}"`, 'error');
+    return false;
+  }
+  const visible = new Set((doc.activity?.checks ?? []).map((c) => c.id));
+  const clash = r.key.checks.find((c) => visible.has(c.id));
+  if (clash) {
+    toast(`${fileName} has check "${clash.id}", which the activity has too: check ids must be unique`, 'error');
+    return false;
+  }
+  useActivity.getState().set({ key: r.key });
+  toast(`Answer key ${fileName}: ${r.key.checks.length} hidden check${r.key.checks.length === 1 ? '' : 's'}`);
+  return true;
 }
