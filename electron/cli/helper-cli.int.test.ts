@@ -7,6 +7,7 @@
  * (it must not take over or remove someone else's setup); otherwise it says why
  * it skipped. Everything it makes (user, group, files) is removed in finally.
  */
+import { accountTool } from '../kernel/test-support/accounts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
     const as = (...args: string[]) => execa('runuser', ['-u', user, '--', process.execPath, BIN, ...args], { reject: false, env: { NO_COLOR: '1' } });
     const work = mkdtempSync(join(tmpdir(), 'np-build-cli-'));
     chmodSync(work, 0o755);
-    execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', user]);
+    accountTool(['useradd', '--no-create-home', '--shell', '/bin/sh', user]);
     try {
       const before = await as('list');
       expect(before.exitCode).toBe(1);
@@ -97,7 +98,7 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
       expect(after.stderr).toContain('the privileged helper is not installed');
     } finally {
       if (existsSync(p.manifest)) await root('helper', 'uninstall');
-      execFileSync('userdel', [user]);
+      accountTool(['userdel', user]);
       rmSync(work, { recursive: true, force: true });
     }
   });

@@ -28,8 +28,17 @@ export function readGroup(name: string, prefix = '/'): GroupEntry | undefined {
 /** The `--prefix` arguments for shadow-utils when not working on the real root. */
 const prefixArgs = (prefix: string) => (path.resolve(prefix) === '/' ? [] : ['--prefix', prefix]);
 
+/** shadow-utils' answer when another tool holds /etc/passwd or /etc/group for a moment. */
+const ACCOUNT_FILES_BUSY = /cannot lock|try again later/i;
+
 async function run(runner: Runner, argv: string[], what: string): Promise<void> {
-  const r = await runner(argv, { timeoutMs: 30_000 });
+  let r = await runner(argv, { timeoutMs: 30_000 });
+  // Another useradd/usermod (a package install, a second admin) holds the account
+  // files for a moment: wait and try again rather than fail the install half way.
+  for (let i = 0; i < 20 && r.exitCode !== 0 && ACCOUNT_FILES_BUSY.test(r.stderr); i++) {
+    await new Promise((res) => setTimeout(res, 250));
+    r = await runner(argv, { timeoutMs: 30_000 });
+  }
   if (r.exitCode !== 0) throw new PlainError(`could not ${what}: ${argv[0]} said: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.exitCode}`}`);
 }
 

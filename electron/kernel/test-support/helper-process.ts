@@ -5,6 +5,7 @@
  * change of how the helper is launched (e.g. the bundled JS build) is made
  * once for every test.
  */
+import { accountTool } from './accounts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -36,7 +37,7 @@ export interface TestUser {
 /** Creates a user with useradd (no home directory, bash, also in group "users"); remove() deletes it. */
 export function createTestUser(prefix = 'nph'): TestUser {
   const name = `${prefix}${randomBytes(3).toString('hex')}`;
-  execFileSync('useradd', ['-M', '-U', '-d', '/nonexistent', '-s', '/bin/bash', '-G', 'users', name]);
+  accountTool(['useradd', '-M', '-U', '-d', '/nonexistent', '-s', '/bin/bash', '-G', 'users', name]);
   const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
   const extraGid = Number(execFileSync('getent', ['group', 'users'], { encoding: 'utf8' }).split(':')[2]);
   return {
@@ -45,17 +46,10 @@ export function createTestUser(prefix = 'nph'): TestUser {
     gid: id('-g'),
     extraGid,
     remove: () => {
-      try {
-        // -f: a shell of the user that is still closing must not keep the account alive.
-        execFileSync('userdel', ['-f', name], { stdio: 'ignore' });
-      } catch {
-        // already gone
-      }
-      try {
-        execFileSync('groupdel', [name], { stdio: 'ignore' });
-      } catch {
-        // userdel removed the user's own group already
-      }
+      // -f: a shell of the user that is still closing must not keep the account alive.
+      accountTool(['userdel', '-f', name], { ignoreFailure: true });
+      // Usually userdel removed the user's own group already.
+      accountTool(['groupdel', name], { ignoreFailure: true });
     },
   };
 }
