@@ -4,7 +4,10 @@
 #   2. vitest: unit, property and real-kernel integration tests
 #   3. Playwright: the browser-mode user stories (and the Electron project, which
 #      reports itself skipped where the Electron binary is absent)
-#   4. the full-kernel lane in a VM (netem, VLAN filtering, 802.1Q), when
+#   4. the non-root lane: an ordinary user installs netplumb as the README says
+#      and uses it through the privileged helper (after vitest and Playwright:
+#      vitest's real helper install test skips while another install is present)
+#   5. the full-kernel lane in a VM (netem, VLAN filtering, 802.1Q), when
 #      NETPLUMB_SKIP_VM is not set
 set -u
 cd "$(dirname "$0")/.."
@@ -51,6 +54,24 @@ if [ -f playwright.config.ts ]; then
     [ "$prc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "playwright exited $prc without a failed test"; add 0 1 0; }
   else
     echo "playwright wrote no report (exit $prc)"; add 0 1 0
+  fi
+fi
+
+# Prints the summary numbers "P F S" of a lane's "NAME: N passed, N failed, N skipped" line.
+lane_counts() { # name, log
+  local line
+  line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$2" | tail -1)
+  [ -n "$line" ] && echo "$line" | sed -E "s/^$1: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/"
+}
+
+if [ -f scripts/nonroot-lane/run.sh ]; then
+  echo "== non-root lane"
+  bash scripts/nonroot-lane/run.sh 2>&1 | tee "$out/nonroot.log"
+  if counts=$(lane_counts nonroot-lane "$out/nonroot.log"); then
+    read -r p f s <<<"$counts"
+    add "$p" "$f" "$s"
+  else
+    echo "the non-root lane printed no summary"; add 0 1 0
   fi
 fi
 

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The non-root lane (issue 10, item 8): netplumb used by an ordinary user, the
+# way the README tells a person to set it up. Run as root (CI is root):
+#   1. makes a user (npuser-ci) with a home, gives it its own `git clone` of
+#      this checkout and runs `npm install` AS THAT USER (~/.npmrc: nodedir=/usr,
+#      ELECTRON_SKIP_BINARY_DOWNLOAD=1), like README "Install";
+#   2. the user runs `sudo npx netplumb helper install` in its clone (README
+#      "Running without root", step 1) — a temporary sudo right for exactly that
+#      command stands in for the admin rights a person has; then a fresh login
+#      (runuser -l) picks up the netplumb group (step 2) and `npx netplumb doctor`
+#      must be all green (step 3);
+#   3. as that user, Playwright runs e2e/nonroot (CLI lab, browser-mode story,
+#      refusals), and no file in its home may be root's;
+#   4. always cleans up: labs, `sudo npx netplumb helper uninstall`, the user
+#      and its home, the temporary sudo right; then checks nothing is left.
+# Ends with: nonroot-lane: N passed, N failed, N skipped
+# It skips (counted as skipped, with the reason) when it cannot run: not root,
+# tools missing, or a netplumb helper/group already on the machine (it will not
+# take over or remove a setup it did not make).
+set -u
+cd "$(dirname "$0")/../.."
+SRC=$(pwd)
+U=${NETPLUMB_LANE_USER:-npuser-ci}
+TAG=$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')   # 4 hex: unique names for this run
+SUDO_CI=/etc/sudoers.d/netplumb-lane-ci            # the temporary admin right (no "." in the name: sudo skips such files)
+ART=${NETPLUMB_LANE_ARTIFACTS:-$SRC/e2e/artifacts/nonroot-lane}
+passed=0 failed=0 skipped=0
+ok() { echo "  ✓ $1"; passed=$((passed + 1)); }
+bad() { echo "  ✗ $1"; failed=$((failed + 1)); }
+summary() { echo "nonroot-lane: $passed passed, $failed failed, $skipped skipped${1:+ ($1)}"; }
+skip_lane() { echo "nonroot-lane: skipped: $1"; skipped=$((skipped + 1)); summary "skipped: $1"; exit 0; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- can it run here? -------------------------------------------------------
+[ "$(id -u)" -eq 0 ] || skip_lane "needs root (it creates a user and installs the helper)"
+for t in useradd userdel runuser sudo visudo git node npm ip; do have "$t" || skip_lane "needs $t"; done
+[ -e /usr/lib/netplumb ] || [ -e /etc/sudoers.d/netplumb ] || [ -e /usr/share/polkit-1/actions/org.netplumb.helper.policy ] &&
+  skip_lane "a netplumb helper is already installed on this machine (/usr/lib/netplumb or its sudo rule); the lane installs and removes its own and will not touch that one"
+getent group netplumb >/dev/null && skip_lane "a netplumb group already exists; the lane will not take over a group it did not make"
+id "$U" >/dev/null 2>&1 && skip_lane "a user $U already exists; the lane uses only an account it creates (remove it with: userdel -r $U)"
+[ -e "$SUDO_CI" ] && skip_lane "$SUDO_CI exists (another lane running?)"
+
+HOMEDIR=/home/$U
+CLONE=$HOMEDIR/netplumb
+FOREIGN_LAB=lane-$TAG-root     # a lab root applies, whose namespace root then replaces by an unmarked one
+FOREIGN_NS=nlr$TAG
+made_user= installed= cleaned=
+# As the user, in a fresh login shell (new groups, the user's own environment).
+as_user() { runuser -l "$U" -c "$1" </dev/null; }
+root_cli() { node "$SRC/bin/netplumb.js" "$@"; }
+# Every kernel name of this run is nl<letter><TAG>[letter] (e2e/nonroot/lane.ts): only those are ever removed.
+NAME_RE="^nl[a-z]${TAG}[a-z]?\$"
+lane_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "$NAME_RE"; }
+lane_links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "$NAME_RE"; }
+
+cleanup() {
+  [ -n "$cleaned" ] && return
+  cleaned=1
+  echo "== nonroot lane: cleanup"
+  if [ -n "$made_user" ]; then
+    # The user's processes (a server or browser left by a failed test), by id.
+    pids=$(ps -o pid= -u "$U" 2>/dev/null | tr '\n' ' ')
+    [ -n "${pids// /}" ] && kill $pids 2>/dev/null && sleep 1
+    pids=$(ps -o pid= -u "$U" 2>/dev/null | tr '\n' ' ')
+    [ -n "${pids// /}" ] && kill -9 $pids 2>/dev/null
+  fi
+  # Every lab of this run (they all carry the tag), then anything of ours left by name.
+  if [ -f "$SRC/dist/cli.mjs" ]; then
+    for lab in $(root_cli list --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{for(const l of JSON.parse(s).labs)console.log(l.name)}catch{}})' | grep -- "-$TAG-"); do
+      root_cli destroy "$lab" >/dev/null 2>&1 || echo "  could not destroy lab $lab"
+    done
+  fi
+  for ns in $(lane_netns); do ip netns del "$ns"; done
+  for dev in $(lane_links); do ip link del dev "$dev" 2>/dev/null; done
+  if [ -n "$installed" ] && [ -f /usr/lib/netplumb/install-manifest.json ]; then
+    # README: `sudo npx netplumb helper uninstall`; if the user's copy cannot, root uses the checkout's.
+    as_user "cd ~/netplumb && sudo npx netplumb helper uninstall" || true
+    [ -f /usr/lib/netplumb/install-manifest.json ] && root_cli helper uninstall
+  fi
+  rm -f "$SUDO_CI"
+  if [ -n "$made_user" ]; then
+    mkdir -p "$ART" && cp -r "$HOMEDIR/netplumb/test-results/." "$ART/" 2>/dev/null
+    userdel -r "$U" 2>/dev/null || userdel -r -f "$U"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== nonroot lane: user $U, names tagged $TAG"
+t0=$(date +%s)
+
+# ---- 1. the user and its own copy, installed as the README says -------------
+useradd -m -s /bin/bash "$U" && made_user=1 || { bad "useradd $U"; summary; exit 1; }
+UID_U=$(id -u "$U")
+# The checkout may sit where the user cannot read (/root/...): root clones, then hands it over.
+git clone -q "$SRC" "$CLONE" && chown -R "$U:" "$CLONE" || { bad "git clone into $CLONE"; summary; exit 1; }
+as_user 'echo nodedir=/usr > ~/.npmrc'
+echo "== nonroot lane: npm install as $U"
+if as_user "cd ~/netplumb && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error" > "$HOMEDIR/npm-install.log" 2>&1 &&
+   [ -f "$CLONE/dist/cli.mjs" ]; then
+  ok "npm install as $U builds dist/ ($(($(date +%s) - t0)) s so far)"
+else
+  tail -30 "$HOMEDIR/npm-install.log"; bad "npm install as $U"; summary; exit 1
+fi
+
+# ---- 2. `sudo npx netplumb helper install`, then log in again, then doctor ---
+# A person has admin rights through sudo; this right is for exactly the README's two commands.
+printf '%s ALL=(root) NOPASSWD: /usr/bin/npx netplumb helper install, /usr/bin/npx netplumb helper uninstall\n' "$U" > "$SUDO_CI.tmp"
+chmod 0440 "$SUDO_CI.tmp"
+visudo -cqf "$SUDO_CI.tmp" && mv "$SUDO_CI.tmp" "$SUDO_CI" || { rm -f "$SUDO_CI.tmp"; bad "temporary sudo right"; summary; exit 1; }
+installed=1
+if out=$(as_user "cd ~/netplumb && sudo npx netplumb helper install" 2>&1) && echo "$out" | grep -q "$U is in the group" &&
+   getent group netplumb | cut -d: -f4 | tr ',' '\n' | grep -qx "$U"; then
+  ok "sudo npx netplumb helper install (as $U) makes $U a member of netplumb"
+else
+  echo "$out"; bad "sudo npx netplumb helper install"
+fi
+if out=$(as_user 'cd ~/netplumb && id -nG && npx netplumb doctor' 2>&1) && echo "$out" | head -1 | tr ' ' '\n' | grep -qx netplumb; then
+  ok "after a new login, $U is in netplumb and npx netplumb doctor is all green"
+else
+  echo "$out"; bad "npx netplumb doctor after a new login"
+fi
+
+# ---- 3. the user's suite ----------------------------------------------------
+# A lab root applied whose namespace is then replaced by one without the lab's mark:
+# live work on it must be refused (e2e/nonroot/refusals.spec.ts).
+printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nls%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.0.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.0.2/30] }\n' \
+  "$FOREIGN_LAB" "$FOREIGN_NS" "$TAG" > "$HOMEDIR/foreign.yaml"
+if root_cli apply "$HOMEDIR/foreign.yaml" >/dev/null 2>&1 && ip netns del "$FOREIGN_NS" && ip netns add "$FOREIGN_NS"; then
+  foreign="NETPLUMB_LANE_FOREIGN_LAB=$FOREIGN_LAB NETPLUMB_LANE_FOREIGN_NS=$FOREIGN_NS"
+else
+  bad "setting up a namespace the lab does not own"; foreign=
+fi
+rm -f "$HOMEDIR/foreign.yaml"
+echo "== nonroot lane: Playwright as $U (e2e/nonroot)"
+as_user "cd ~/netplumb && CI=true NETPLUMB_LANE_TAG=$TAG $foreign PLAYWRIGHT_JSON_OUTPUT_NAME=\$HOME/lane-report.json npx playwright test -c e2e/nonroot/playwright.config.ts --reporter=list,json"
+prc=$?
+if [ -f "$HOMEDIR/lane-report.json" ]; then
+  read -r p f s < <(node -e 'const r=require(process.argv[1]).stats;console.log(r.expected+r.flaky,r.unexpected,r.skipped)' "$HOMEDIR/lane-report.json")
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  [ "$prc" -ne 0 ] && [ "$f" -eq 0 ] && bad "playwright exited $prc without a failed test"
+  rm -f "$HOMEDIR/lane-report.json"
+else
+  bad "the user's Playwright run wrote no report (exit $prc)"
+fi
+
+rootowned=$(find "$HOMEDIR" \( -uid 0 -o -gid 0 \) -printf '%p\n' 2>/dev/null | head -20)
+if [ -z "$rootowned" ]; then ok "no file in $HOMEDIR is root's"; else echo "$rootowned"; bad "root-owned files in $HOMEDIR"; fi
+
+# ---- 4. cleanup, and nothing left behind -------------------------------------
+cleanup
+left=
+[ -n "$(lane_netns)" ] && left+=" namespaces: $(lane_netns | tr '\n' ' ')"
+[ -n "$(lane_links)" ] && left+=" interfaces: $(lane_links | tr '\n' ' ')"
+[ -e /usr/lib/netplumb ] && left+=" /usr/lib/netplumb"
+[ -e /etc/sudoers.d/netplumb ] && left+=" /etc/sudoers.d/netplumb"
+[ -e /usr/share/polkit-1/actions/org.netplumb.helper.policy ] && left+=" polkit-action"
+[ -e "$SUDO_CI" ] && left+=" $SUDO_CI"
+getent group netplumb >/dev/null && left+=" group-netplumb"
+id "$U" >/dev/null 2>&1 && left+=" user-$U"
+[ -e "$HOMEDIR" ] && left+=" $HOMEDIR"
+if [ -z "$left" ]; then ok "helper uninstall and cleanup leave nothing behind"; else bad "left behind:$left"; fi
+echo "== nonroot lane took $(($(date +%s) - t0)) s; screenshots in $ART"
+summary
+[ "$failed" -eq 0 ]
