@@ -4,10 +4,11 @@
  * refuse nodes the lab does not have and namespaces it does not own, before
  * any process runs.
  */
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HELPER_OPS, OP_TIMEOUT_MS, SEQUENTIAL_OPS, type HelperOp } from './helper-protocol';
-import { handleHelperLine, parseHelperLine } from './privileged-helper';
+import { handleHelperLine, parseHelperLine, serveHelper } from './privileged-helper';
 import { LabStore } from './lab-store';
 import { recordingRunner } from './runner';
 import { tempRunDir } from './test-support/lab-fixture';
@@ -97,6 +98,30 @@ describe('helper live ops refuse what the lab does not own (no kernel)', () => {
       expect(refusal('activity-check', { topology: { ...topology, activity }, runDir: '/tmp' })).toMatch(/runDir|unrecognized/i);
       // Nothing ran: every refusal came before a process.
       expect(calls.filter((c) => c.argv.includes('exec') || c.argv.includes('ping'))).toEqual([]);
+    } finally {
+      run.remove();
+    }
+  });
+});
+
+describe('helper: terminal input is never refused as busy', () => {
+  it('answers 200 term-input lines that arrive in one chunk in order, none "busy", while the cap still holds for reads', async () => {
+    const run = tempRunDir();
+    const { run: runner } = recordingRunner();
+    try {
+      const input = new PassThrough();
+      const answers: { id: number; error?: string }[] = [];
+      const done = serveHelper(input, (l) => void answers.push(JSON.parse(l)), undefined as never, { runner, runDir: run.dir });
+      const keys = Array.from({ length: 200 }, (_, i) => line('term-input', { session: 'abcdef0123456789', data: 'x' }, i + 1));
+      const reads = Array.from({ length: 40 }, (_, i) => line('tables', { lab: 'nolab', nodeId: 'a' }, 1000 + i));
+      // One chunk: the splitter hands every line over before any answer is written (fast typing, a paste).
+      input.write([...keys, ...reads].join('\n') + '\n');
+      input.end();
+      await done;
+      const typed = answers.filter((a) => a.id <= 200);
+      expect(typed.map((a) => a.id)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      for (const a of typed) expect(a.error).toBe('there is no open terminal "abcdef0123456789"');
+      expect(answers.filter((a) => a.id >= 1000 && /busy/.test(a.error ?? '')).length).toBeGreaterThan(0);
     } finally {
       run.remove();
     }

@@ -82,6 +82,15 @@ export type HelperArgs<O extends HelperOp> = z.output<(typeof HELPER_OPS)[O]>;
  */
 export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['validate', 'plan', 'apply', 'status', 'destroy', 'list', 'capabilities', 'link-state', 'netem', 'import-host', 'adopt']);
 
+/**
+ * Operations that only write into a terminal the caller already has: no
+ * process starts, nothing waits. They are not counted against
+ * MAX_CONCURRENT, because a paste or fast typing arrives as many term-input
+ * lines in one chunk, read before any of them finishes: counted, every
+ * keystroke past the 32nd was refused as "busy" and lost.
+ */
+export const UNCAPPED_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['term-input', 'term-resize']);
+
 /** How long the helper lets each operation run before answering with an error (ms). */
 export const OP_TIMEOUT_MS: Record<HelperOp, number> = {
   validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, open: 30_000, capabilities: 60_000,

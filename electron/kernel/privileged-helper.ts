@@ -28,6 +28,7 @@ import {
   MAX_CONCURRENT,
   OP_TIMEOUT_MS,
   SEQUENTIAL_OPS,
+  UNCAPPED_OPS,
   type HelperOp,
 } from './helper-protocol';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
@@ -152,7 +153,8 @@ export async function handleHelperLine(line: string, engine: Engine, write: Writ
 /**
  * Serves requests from `input` until it ends. Kernel-changing operations run
  * one at a time in order (SEQUENTIAL_OPS); reads, pings and terminal input run
- * beside them, at most MAX_CONCURRENT at once. When the input ends, every
+ * beside them, at most MAX_CONCURRENT at once (terminal input is not
+ * counted: UNCAPPED_OPS). When the input ends, every
  * terminal closes and every capture stops.
  */
 export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: Engine = localEngine, base: EngineOptions = {}, live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {}): Promise<void> {
@@ -181,6 +183,11 @@ export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: 
       if (SEQUENTIAL_OPS.has(p.op)) {
         // Why sequential: two applies racing as root would interleave kernel changes.
         queue = queue.then(async () => write(JSON.stringify(await runPrepared(p, c)))).catch(failed);
+        return;
+      }
+      // In order and never "busy": keystrokes into the caller's own terminal (see UNCAPPED_OPS).
+      if (UNCAPPED_OPS.has(p.op)) {
+        void runPrepared(p, c).then((a) => write(JSON.stringify(a)));
         return;
       }
       // Why a cap: each request may start processes; a flood must not exhaust the host.
