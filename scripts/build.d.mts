@@ -1,3 +1,7 @@
 /** Types for scripts/build.mjs. */
 /** Bundles the CLI and the privileged helper into dist/; resolves with the time taken (ms). */
 export function build(): Promise<number>;
+/** Newest modification time (ms) of the build's sources. */
+export function newestSource(): number;
+/** Why `prepare` leaves dist/ as it is (up to date, or root in another user's checkout), or undefined to build. */
+export function skipReason(uid?: number): string | undefined;

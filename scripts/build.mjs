@@ -17,7 +17,7 @@
  * Electron's main and preload are built by Forge's Vite plugin (vite.main.config.ts,
  * vite.preload.config.ts) at `npm start`/`npm run make`.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -73,7 +73,48 @@ export async function build() {
   return performance.now() - t0;
 }
 
+/** Newest modification time (ms) of the files the bundles are built from. */
+export function newestSource() {
+  let t = 0;
+  const walk = (p) => {
+    const st = statSync(p);
+    if (!st.isDirectory()) return void (t = Math.max(t, st.mtimeMs));
+    for (const e of readdirSync(p)) if (e !== 'node_modules' && !e.startsWith('.')) walk(path.join(p, e));
+  };
+  for (const p of ['electron', 'shared', 'scripts/build.mjs', 'package.json']) if (existsSync(path.join(root, p))) walk(path.join(root, p));
+  return t;
+}
+
+/**
+ * Whether `prepare` should leave dist/ as it is, and why (undefined: build).
+ * - Up to date: npm runs `prepare` on every `npx netplumb` in the checkout
+ *   (npx links the project and prepares it), which would rebuild each time.
+ * - Root in a checkout another user owns (`sudo npx netplumb helper install`):
+ *   Why: a rebuild would leave root-owned files in the user's dist/, and the
+ *   user's next build or `npx netplumb` would fail on them.
+ */
+export function skipReason(uid = process.getuid?.() ?? -1) {
+  const info = path.join(out, 'build-info.json');
+  const built = existsSync(info) ? statSync(info).mtimeMs : 0;
+  if (uid === 0 && statSync(root).uid !== 0) {
+    return built
+      ? `not rebuilding dist/ as root in a checkout that belongs to uid ${statSync(root).uid}${built < newestSource() ? ' (it is older than its sources: run `npm run build` as that user)' : ''}`
+      : undefined;
+  }
+  return built && built >= newestSource() ? 'dist/ is up to date' : undefined;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // `npm run build` always builds; `prepare` (npm install, npx) only when needed.
+  const skip = process.env.npm_lifecycle_event === 'prepare' ? skipReason() : undefined;
+  if (skip) {
+    if (!/up to date/.test(skip)) console.error(`netplumb: ${skip}`);
+    process.exit(0);
+  }
+  if (process.getuid?.() === 0 && statSync(root).uid !== 0) {
+    console.error(`netplumb: refusing to build as root in a checkout that belongs to uid ${statSync(root).uid} (it would leave root-owned files in dist/): run \`npm run build\` as that user`);
+    process.exit(1);
+  }
   try {
     const ms = await build();
     console.log(`netplumb: built dist/ (cli and privileged helper) in ${Math.round(ms)} ms`);

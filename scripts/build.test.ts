@@ -3,10 +3,12 @@
  * and by vitest's globalSetup): what runs at run time is plain JavaScript, the
  * helper is one self-contained file, and `--version` loads no command code.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { skipReason } from './build.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -48,5 +50,36 @@ describe('the compiled build', () => {
     expect(pkg.dependencies.tsx).toBeUndefined();
     expect(pkg.optionalDependencies['node-pty']).toBeDefined();
     expect(pkg.dependencies['node-pty']).toBeUndefined();
+  });
+
+  it('prepare leaves an up-to-date dist/ alone (npx runs prepare on every `npx netplumb` in the checkout)', () => {
+    // vitest's globalSetup has just built dist/ from these sources.
+    expect(skipReason(1000)).toBe('dist/ is up to date');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('as root in a checkout another user owns, prepare writes nothing, and a build is refused', () => {
+    // `sudo npx netplumb helper install` runs prepare as root in the user's checkout.
+    const co = mkdtempSync(path.join(tmpdir(), 'np-build-owner-'));
+    try {
+      mkdirSync(path.join(co, 'scripts'));
+      copyFileSync(path.join(root, 'scripts', 'build.mjs'), path.join(co, 'scripts', 'build.mjs'));
+      copyFileSync(path.join(root, 'package.json'), path.join(co, 'package.json'));
+      symlinkSync(path.join(root, 'node_modules'), path.join(co, 'node_modules'));
+      mkdirSync(path.join(co, 'dist'));
+      writeFileSync(path.join(co, 'dist', 'build-info.json'), 'the user\'s build\n');
+      chownSync(co, 65534, 65534);
+      const run = (event: string) => spawnSync(process.execPath, [path.join(co, 'scripts', 'build.mjs')], { encoding: 'utf8', env: { ...process.env, npm_lifecycle_event: event } });
+      const prepared = run('prepare');
+      expect(prepared.status, prepared.stderr).toBe(0);
+      expect(prepared.stderr).toContain('not rebuilding dist/ as root in a checkout that belongs to uid 65534');
+      expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
+      expect(readFileSync(path.join(co, 'dist', 'build-info.json'), 'utf8')).toBe('the user\'s build\n');
+      const built = run('build');
+      expect(built.status).toBe(1);
+      expect(built.stderr).toContain('refusing to build as root in a checkout that belongs to uid 65534');
+      expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
+    } finally {
+      rmSync(co, { recursive: true, force: true });
+    }
   });
 });
