@@ -39,7 +39,7 @@ test('the CLI applies, checks, reports in sync, pings and destroys the classic l
     await test.step('ping from ns1 to ns2 across the bridge', async () => {
       const r = await netplumb('ping', lab, 'ns1', 'ns2', '--count', '2');
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/2 (packets )?received/);
+      expect(r.stdout).toContain('2/2 replies');
     });
     await test.step('tables of the bridge name its ports', async () => {
       const r = await netplumb('tables', lab, 'br0');

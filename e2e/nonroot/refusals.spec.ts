@@ -58,7 +58,6 @@ links:
     b: { node: n1, ifname: eth0, addresses: [198.18.77.2/30] }
 `;
   const file = write('hijack.yaml', doc);
-  const addrsBefore = await rootAddresses();
   for (const cmd of ['plan', 'apply']) {
     const r = await netplumb(cmd, file);
     expect(r.exitCode, `${cmd}: ${r.stdout}\n${r.stderr}`).toBe(1);
@@ -69,8 +68,7 @@ links:
   const a = await askHelper([{ op: 'apply', args: { topology: (await import('yaml')).parse(doc) } }]);
   expect(a.get(1)?.error ?? JSON.stringify(a.get(1)?.result)).toMatch(/1\.0\.0\.1\/1|covers half|refused/);
   expect(JSON.stringify(a.get(1))).not.toMatch(/"ok":true/);
-  // Nothing was added: no address, no interface, no namespace.
-  expect(await rootAddresses()).toEqual(addrsBefore);
+  // Nothing was added: no address, no interface, no namespace. (Other labs may come and go meanwhile.)
   expect((await rootAddresses()).some((x) => x.startsWith('1.0.0.1/') || x.startsWith('128.0.0.1/'))).toBe(false);
   expect(await netnsNames()).not.toContain(ns);
   expect((await execa('ip', ['link', 'show', 'dev', host], { reject: false })).exitCode).not.toBe(0);
@@ -106,7 +104,7 @@ test('a lab name with ".." is refused', async () => {
   for (const cmd of ['validate', 'apply']) {
     const r = await netplumb(cmd, file);
     expect(r.exitCode, `${cmd}: ${r.stdout}\n${r.stderr}`).toBe(1);
-    expect(r.stderr).toMatch(/\.\./);
+    expect(r.stderr).toContain('contains ".."');
   }
   for (const args of [['destroy', '../../etc'], ['tables', `lane-${TAG}/../x`, 'a'], ['exec', '..', 'a', '--', 'id']]) {
     const r = await netplumb(...args);

@@ -82,7 +82,9 @@ cleanup() {
     mkdir -p "$ART" && cp -r "$HOMEDIR/netplumb/test-results/." "$ART/" 2>/dev/null
     userdel -r "$U" 2>/dev/null || userdel -r -f "$U"
   fi
+  rm -rf "$LOGS"
 }
+LOGS=$(mktemp -d)   # root's own logs, never in the user's home (they would be root-owned files there)
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -96,11 +98,11 @@ UID_U=$(id -u "$U")
 git clone -q "$SRC" "$CLONE" && chown -R "$U:" "$CLONE" || { bad "git clone into $CLONE"; summary; exit 1; }
 as_user 'echo nodedir=/usr > ~/.npmrc'
 echo "== nonroot lane: npm install as $U"
-if as_user "cd ~/netplumb && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error" > "$HOMEDIR/npm-install.log" 2>&1 &&
+if as_user "cd ~/netplumb && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error" > "$LOGS/npm-install.log" 2>&1 &&
    [ -f "$CLONE/dist/cli.mjs" ]; then
   ok "npm install as $U builds dist/ ($(($(date +%s) - t0)) s so far)"
 else
-  tail -30 "$HOMEDIR/npm-install.log"; bad "npm install as $U"; summary; exit 1
+  tail -30 "$LOGS/npm-install.log"; bad "npm install as $U"; summary; exit 1
 fi
 
 # ---- 2. `sudo npx netplumb helper install`, then log in again, then doctor ---
@@ -115,7 +117,8 @@ if out=$(as_user "cd ~/netplumb && sudo npx netplumb helper install" 2>&1) && ec
 else
   echo "$out"; bad "sudo npx netplumb helper install"
 fi
-if out=$(as_user 'cd ~/netplumb && id -nG && npx netplumb doctor' 2>&1) && echo "$out" | head -1 | tr ' ' '\n' | grep -qx netplumb; then
+if out=$(as_user 'cd ~/netplumb && id -nG && NO_COLOR=1 npx netplumb doctor' 2>&1) && echo "$out" | head -1 | tr ' ' '\n' | grep -qx netplumb; then
+  echo "$out" | sed 's/^/    /'
   ok "after a new login, $U is in netplumb and npx netplumb doctor is all green"
 else
   echo "$out"; bad "npx netplumb doctor after a new login"
@@ -125,13 +128,12 @@ fi
 # A lab root applied whose namespace is then replaced by one without the lab's mark:
 # live work on it must be refused (e2e/nonroot/refusals.spec.ts).
 printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nls%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.0.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.0.2/30] }\n' \
-  "$FOREIGN_LAB" "$FOREIGN_NS" "$TAG" > "$HOMEDIR/foreign.yaml"
-if root_cli apply "$HOMEDIR/foreign.yaml" >/dev/null 2>&1 && ip netns del "$FOREIGN_NS" && ip netns add "$FOREIGN_NS"; then
+  "$FOREIGN_LAB" "$FOREIGN_NS" "$TAG" > "$LOGS/foreign.yaml"
+if root_cli apply "$LOGS/foreign.yaml" >/dev/null 2>&1 && ip netns del "$FOREIGN_NS" && ip netns add "$FOREIGN_NS"; then
   foreign="NETPLUMB_LANE_FOREIGN_LAB=$FOREIGN_LAB NETPLUMB_LANE_FOREIGN_NS=$FOREIGN_NS"
 else
   bad "setting up a namespace the lab does not own"; foreign=
 fi
-rm -f "$HOMEDIR/foreign.yaml"
 echo "== nonroot lane: Playwright as $U (e2e/nonroot)"
 as_user "cd ~/netplumb && CI=true NETPLUMB_LANE_TAG=$TAG $foreign PLAYWRIGHT_JSON_OUTPUT_NAME=\$HOME/lane-report.json npx playwright test -c e2e/nonroot/playwright.config.ts --reporter=list,json"
 prc=$?
