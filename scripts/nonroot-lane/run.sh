@@ -23,7 +23,7 @@ SRC=$(pwd)
 U=${NETPLUMB_LANE_USER:-npuser-ci}
 TAG=$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')   # 4 hex: unique names for this run
 SUDO_CI=/etc/sudoers.d/netplumb-lane-ci            # the temporary admin right (no "." in the name: sudo skips such files)
-ART=${NETPLUMB_LANE_ARTIFACTS:-$SRC/e2e/artifacts/nonroot-lane}
+ART=$SRC/e2e/artifacts/nonroot-lane   # screenshots and traces of the user's run, kept after its home is removed
 passed=0 failed=0 skipped=0
 ok() { echo "  ✓ $1"; passed=$((passed + 1)); }
 bad() { echo "  ✗ $1"; failed=$((failed + 1)); }
@@ -79,7 +79,7 @@ cleanup() {
   fi
   rm -f "$SUDO_CI"
   if [ -n "$made_user" ]; then
-    mkdir -p "$ART" && cp -r "$HOMEDIR/netplumb/test-results/." "$ART/" 2>/dev/null
+    rm -rf "$ART" && mkdir -p "$ART" && cp -r "$HOMEDIR/netplumb/test-results/." "$ART/" 2>/dev/null
     userdel -r "$U" 2>/dev/null || userdel -r -f "$U"
   fi
   rm -rf "$LOGS"
@@ -89,6 +89,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== nonroot lane: user $U, names tagged $TAG"
+[ -n "$(git status --porcelain 2>/dev/null)" ] && echo "   note: the user's clone has this checkout's last commit; uncommitted changes are not in it"
 t0=$(date +%s)
 
 # ---- 1. the user and its own copy, installed as the README says -------------
@@ -107,7 +108,8 @@ fi
 
 # ---- 2. `sudo npx netplumb helper install`, then log in again, then doctor ---
 # A person has admin rights through sudo; this right is for exactly the README's two commands.
-printf '%s ALL=(root) NOPASSWD: /usr/bin/npx netplumb helper install, /usr/bin/npx netplumb helper uninstall\n' "$U" > "$SUDO_CI.tmp"
+NPX=$(command -v npx)
+printf '%s ALL=(root) NOPASSWD: %s netplumb helper install, %s netplumb helper uninstall\n' "$U" "$NPX" "$NPX" > "$SUDO_CI.tmp"
 chmod 0440 "$SUDO_CI.tmp"
 visudo -cqf "$SUDO_CI.tmp" && mv "$SUDO_CI.tmp" "$SUDO_CI" || { rm -f "$SUDO_CI.tmp"; bad "temporary sudo right"; summary; exit 1; }
 installed=1
