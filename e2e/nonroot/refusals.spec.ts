@@ -106,7 +106,7 @@ test('a lab name with ".." is refused', async () => {
   for (const cmd of ['validate', 'apply']) {
     const r = await netplumb(cmd, file);
     expect(r.exitCode, `${cmd}: ${r.stdout}\n${r.stderr}`).toBe(1);
-    expect(r.stderr).toContain('contains ".."');
+    expect(r.stderr).toContain('cannot contain ".."');
   }
   for (const args of [['destroy', '../../etc'], ['tables', `lane-${TAG}/../x`, 'a'], ['exec', '..', 'a', '--', 'id']]) {
     const r = await netplumb(...args);
@@ -118,8 +118,8 @@ test('a lab name with ".." is refused', async () => {
     { op: 'destroy', args: { lab: `lane-${TAG}..x` } },
     { op: 'tables', args: { lab: '..', nodeId: 'a' } },
   ]);
-  for (const [id, ans] of a) expect(ans.error, `request ${id}`).toMatch(/^the arguments of (destroy|tables) are malformed: .*lab name/);
-  expect(a.get(2)?.error).toContain('a lab name without ".."');
+  for (const [id, ans] of a) expect(ans.error, `request ${id}`).toMatch(/^the arguments of (destroy|tables) are malformed: .*the lab name/);
+  expect(a.get(2)?.error).toContain('cannot contain ".."');
   expect(await netnsNames()).not.toContain(kname('k'));
 });
 
