@@ -6,7 +6,7 @@
  * owns, and destroys the lab. The server runs as the user; every kernel step
  * goes through the installed helper.
  */
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { expect, test } from '@playwright/test';
@@ -112,5 +112,6 @@ test('browser mode as this user: open, apply, a terminal that is mine, live tabl
     await netplumb('destroy', lab);
     child.kill('SIGTERM');
     await child;
+    rmSync(path.dirname(file), { recursive: true, force: true });
   }
 });

@@ -46,7 +46,8 @@ FOREIGN_LAB=lane-$TAG-root     # a lab root applies, whose namespace root then r
 FOREIGN_NS=nlr$TAG
 made_user= installed= cleaned=
 # As the user, in a fresh login shell (new groups, the user's own environment).
-as_user() { runuser -l "$U" -c "$1" </dev/null; }
+# Its temporary files go in its home (TMPDIR), so removing the home leaves nothing of a deleted uid in /tmp.
+as_user() { runuser -l "$U" -c "mkdir -p ~/tmp && export TMPDIR=~/tmp && $1" </dev/null; }
 root_cli() { node "$SRC/bin/netplumb.js" "$@"; }
 # Every kernel name of this run is nl<letter><TAG>[letter] (e2e/nonroot/lane.ts): only those are ever removed.
 NAME_RE="^nl[a-z]${TAG}[a-z]?\$"
