@@ -152,6 +152,10 @@ fi
 rootowned=$(find "$HOMEDIR" \( -uid 0 -o -gid 0 \) -printf '%p\n' 2>/dev/null | head -20)
 if [ -z "$rootowned" ]; then ok "no file in $HOMEDIR is root's"; else echo "$rootowned"; bad "root-owned files in $HOMEDIR"; fi
 
+# Removing the account later would leave such files to whoever gets its uid next.
+strays=$(find /tmp /var/tmp /dev/shm -xdev -user "$U" -printf '%p\n' 2>/dev/null | head -20)
+if [ -z "$strays" ]; then ok "no file of $U outside its home (/tmp, /var/tmp, /dev/shm)"; else echo "$strays"; bad "files of $U outside its home"; fi
+
 # ---- 4. cleanup, and nothing left behind -------------------------------------
 cleanup
 left=
