@@ -96,8 +96,12 @@ t0=$(date +%s)
 # ---- 1. the user and its own copy, installed as the README says -------------
 useradd -m -s /bin/bash "$U" && made_user=1 || { bad "useradd $U"; summary; exit 1; }
 UID_U=$(id -u "$U")
+# Files a removed account with the same uid left behind are not this user's doing.
+strays_before=$(find /tmp /var/tmp /dev/shm -xdev -uid "$UID_U" -printf '%p\n' 2>/dev/null | sort)
 # The checkout may sit where the user cannot read (/root/...): root clones, then hands it over.
-git clone -q "$SRC" "$CLONE" && chown -R "$U:" "$CLONE" || { bad "git clone into $CLONE"; summary; exit 1; }
+# --no-hardlinks: a local clone hard-links the object files, and the chown would then change
+# the owner of the source repository's own objects (the same inodes).
+git clone -q --no-hardlinks "$SRC" "$CLONE" && chown -R "$U:" "$CLONE" || { bad "git clone into $CLONE"; summary; exit 1; }
 as_user 'echo nodedir=/usr > ~/.npmrc'
 echo "== nonroot lane: npm install as $U"
 if as_user "cd ~/netplumb && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error" > "$LOGS/npm-install.log" 2>&1 &&
@@ -153,7 +157,7 @@ rootowned=$(find "$HOMEDIR" \( -uid 0 -o -gid 0 \) -printf '%p\n' 2>/dev/null | 
 if [ -z "$rootowned" ]; then ok "no file in $HOMEDIR is root's"; else echo "$rootowned"; bad "root-owned files in $HOMEDIR"; fi
 
 # Removing the account later would leave such files to whoever gets its uid next.
-strays=$(find /tmp /var/tmp /dev/shm -xdev -user "$U" -printf '%p\n' 2>/dev/null | head -20)
+strays=$(comm -13 <(echo "$strays_before") <(find /tmp /var/tmp /dev/shm -xdev -uid "$UID_U" -printf '%p\n' 2>/dev/null | sort) | sed '/^$/d' | head -20)
 if [ -z "$strays" ]; then ok "no file of $U outside its home (/tmp, /var/tmp, /dev/shm)"; else echo "$strays"; bad "files of $U outside its home"; fi
 
 # ---- 4. cleanup, and nothing left behind -------------------------------------
