@@ -23,7 +23,8 @@ export default tseslint.config(
   {
     // shared/ is pure: no Node built-ins, no DOM frameworks, no Electron, no other layer.
     files: ['shared/**/*.ts'],
-    ignores: ['shared/**/*.test.ts'],
+    // Tests and test support (shared/testing: golden files) may read the disk.
+    ignores: ['shared/**/*.test.ts', 'shared/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         builtins('shared/ is pure TypeScript: no Node built-ins'),

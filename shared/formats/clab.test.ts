@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,18 +9,15 @@ import { clabNodeNames } from './clab-export';
 import { loadTopologyText } from './document';
 import { serializeTopology } from './serialize';
 import { arbValidTopology } from '../model/arbitraries';
+import { golden as goldenFile } from '../testing/golden';
 import { isNetnsNode, type Topology, type TopoNode, type Route } from '../model';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const GOLDEN = join(HERE, '__golden__');
 const EXAMPLES = join(HERE, '../../examples');
 
-/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
-function golden(rel: string, actual: string) {
-  const file = join(GOLDEN, rel);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+/** Compares with a golden file under __golden__/; UPDATE_GOLDEN=1 rewrites it. */
+const golden = (rel: string, actual: string) => goldenFile(join(GOLDEN, rel), actual);
 
 const importFile = (name: string) => fromClab(readFileSync(join(GOLDEN, 'clab-import', name), 'utf8'), name);
 const problemLines = (ps: { severity: string; line?: number; column?: number; message: string }[]) =>

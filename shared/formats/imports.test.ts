@@ -3,7 +3,7 @@
  * changes that the kernel model accepts, and planning again after those
  * changes finds nothing left to do.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { loadAnyTopologyText, serializeTopology, type ImportResult } from './ind
 import { plan, resolve, ROOT_NS, type KState } from '../plan';
 import { simulate } from '../plan/testing/sim';
 import { hasErrors } from '../validate/problem';
+import { golden } from '../testing/golden';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const read = (rel: string) => readFileSync(join(HERE, rel), 'utf8');
@@ -35,9 +36,7 @@ describe('imports of other tools\' files match their golden files', () => {
   it.each(CASES.slice(3))('%s', (name, load) => {
     const r = load();
     const text = r.problems.map((p) => `# ${p.severity} ${p.file ? `${p.file}:` : ''}${p.line}:${p.column} ${p.message}`).join('\n') + '\n' + serializeTopology(r.topology!, { format: 'yaml' });
-    const file = join(HERE, '__golden__', 'imports', `${name.replace(/ /g, '-')}.expected.yaml`);
-    if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, text);
-    expect(text).toBe(readFileSync(file, 'utf8'));
+    golden(join(HERE, '__golden__', 'imports', `${name.replace(/ /g, '-')}.expected.yaml`), text);
   });
 });
 

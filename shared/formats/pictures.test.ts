@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +8,14 @@ import { toMermaid } from './mermaid';
 import { toSvg } from './svg';
 import { autoLayout, LAYOUT, withPositions } from './layout';
 import { arbValidTopology } from '../model/arbitraries';
+import { golden as goldenFile } from '../testing/golden';
 import type { Topology } from '../model';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const EXAMPLES = join(HERE, '../../examples');
 
-function golden(rel: string, actual: string) {
-  const file = join(HERE, '__golden__', rel);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+/** Compares with a golden file under __golden__/; UPDATE_GOLDEN=1 rewrites it. */
+const golden = (rel: string, actual: string) => goldenFile(join(HERE, '__golden__', rel), actual);
 const example = (name: string): Topology => loadTopologyText(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`).topology!;
 const unpositioned = (t: Topology): Topology => ({ ...t, nodes: t.nodes.map(({ position: _p, ...n }) => n) as Topology['nodes'] });
 
@@ -37,11 +35,56 @@ function checkWellFormed(svg: string) {
   expect(stack).toEqual([]);
 }
 
+/** Node shape per kind, as Mermaid brackets spell it. */
+const MERMAID_SHAPE: Record<Topology['nodes'][number]['kind'], string> = { namespace: '()', router: '(())', bridge: '{{}}', host: '[[]]' };
+
+/** A small reader of the Mermaid subset toMermaid writes: node, edge, class and comment lines. */
+function parseMermaid(text: string) {
+  const [header, ...lines] = text.trimEnd().split('\n');
+  const nodes: { id: string; shape: string; label: string }[] = [];
+  const edges: { from: string; to: string; arrow: string; label: string }[] = [];
+  const classOf = new Map<string, string>();
+  const rest: string[] = [];
+  for (const line of lines) {
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^ {2}(n\d+)(\(\(|\(|\{\{|\[\[)"([^"]*)"(\)\)|\)|\}\}|\]\])$/))) nodes.push({ id: m[1], shape: m[2] + m[4], label: m[3] });
+    else if ((m = line.match(/^ {2}(n\d+) (---|-\.-)\|"([^"]*)"\| (n\d+)$/))) edges.push({ from: m[1], arrow: m[2], label: m[3], to: m[4] });
+    else if ((m = line.match(/^ {2}class ([\w,]+) (\w+)$/))) for (const id of m[1].split(',')) classOf.set(id, m[2]);
+    else if (!/^ {2}(classDef \w+ .+|%% .*)$/.test(line)) rest.push(line);
+  }
+  return { header, nodes, edges, classOf, rest };
+}
+
 const HOSTILE = ['<script>alert(1)</script>', 'a&b', '"quoted"', "it's", 'x|y', 'line\nbreak', '#35;', ']]>', '\u0001ctl'];
 
 describe('mermaid', () => {
   it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])('examples/%s.yaml renders as the golden file', (name) => {
     golden(`mermaid/${name}.mmd`, toMermaid(example(name)));
+  });
+
+  it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])('examples/%s.yaml parses back to its nodes (shaped by kind) and links', (name) => {
+    const t = example(name);
+    const g = parseMermaid(toMermaid(t));
+    expect(g.header).toBe('graph LR');
+    expect(g.rest, 'every line is a node, an edge, a class or a comment').toEqual([]);
+    expect(g.nodes).toHaveLength(t.nodes.length);
+    const idOf = new Map<string, string>();
+    for (const n of t.nodes) {
+      const found = g.nodes.find((m) => m.label.includes(`<b>${n.label ?? n.name}</b>`));
+      expect(found, `node ${n.name}`).toBeDefined();
+      expect(found!.shape).toBe(MERMAID_SHAPE[n.kind]);
+      expect(g.classOf.get(found!.id)).toBe(n.kind);
+      idOf.set(n.id, found!.id);
+    }
+    expect(new Set(idOf.values()).size).toBe(t.nodes.length);
+    expect(g.edges).toHaveLength(t.links.length);
+    for (const l of t.links) {
+      const e = g.edges.find((x) => x.from === idOf.get(l.a.node) && x.to === idOf.get(l.b.node) && x.label.startsWith(`${l.a.ifname}`));
+      expect(e, `link ${l.a.node}:${l.a.ifname} - ${l.b.node}:${l.b.ifname}`).toBeDefined();
+      expect(e!.label).toContain(` ↔ ${l.b.ifname}`);
+      for (const a of [...l.a.addresses, ...l.b.addresses]) expect(e!.label).toContain(a);
+      expect(e!.arrow).toBe(l.a.up && l.b.up ? '---' : '-.-');
+    }
   });
 
   it('fences for Markdown and keeps hostile names inside their labels', () => {

@@ -151,16 +151,15 @@ describe('serializeTopology properties', () => {
 
 describe('serializeTopology golden files', () => {
   it.each(['router', 'vlan-bridge'])('examples/%s.yaml written fresh as YAML and JSON', async (name) => {
-    const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { readFileSync } = await import('node:fs');
+    const { golden } = await import('../testing/golden');
     const { dirname, join } = await import('node:path');
     const { fileURLToPath } = await import('node:url');
     const here = dirname(fileURLToPath(import.meta.url));
     const t = load(readFileSync(join(here, '../../examples', `${name}.yaml`), 'utf8'));
     for (const format of ['yaml', 'json'] as const) {
       const text = serializeTopology(t, { format });
-      const file = join(here, '__golden__', 'native', `${name}.${format}`);
-      if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, text);
-      expect(text).toBe(readFileSync(file, 'utf8'));
+      golden(join(here, '__golden__', 'native', `${name}.${format}`), text);
     }
   });
 });

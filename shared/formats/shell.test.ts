@@ -1,19 +1,16 @@
-import { readFileSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadTopologyText } from './document';
 import { shellWord, toShellScript } from './shell';
+import { golden as goldenFile } from '../testing/golden';
 
 const examples = join(import.meta.dirname, '../../examples');
 const goldenDir = join(import.meta.dirname, '__golden__/shell');
 
-/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
-function golden(name: string, actual: string) {
-  const file = join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+/** Compares with a golden file under __golden__/shell; UPDATE_GOLDEN=1 rewrites it. */
+const golden = (name: string, actual: string) => goldenFile(join(goldenDir, name), actual);
 
 describe('shell script export', () => {
   for (const f of readdirSync(examples).filter((x) => /\.ya?ml$/.test(x) && !x.includes('.clab.'))) {
