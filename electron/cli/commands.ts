@@ -1,8 +1,9 @@
-/** The CLI's commands: validate, plan, apply, status, destroy, list, serve. */
+/** The CLI's command table: validate, plan, apply, status, destroy, list, serve, and the commands of the other command files. */
 import { existsSync, statSync } from 'node:fs';
 import { hasErrors, type Problem } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-facade';
 import type { ParsedArgs } from './args';
+import { EXIT, type Command } from './command';
 import { LIVE_COMMANDS } from './live-commands';
 import { loadFile, type Loaded } from './load';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
@@ -12,13 +13,6 @@ import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from '.
 import { GRADE_COMMAND } from './grade-command';
 import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
 
-export interface Command {
-  help: string;
-  valued?: string[];
-  run(args: ParsedArgs, raw: readonly string[]): Promise<number>;
-}
-
-const EXIT = { ok: 0, invalid: 1, kernel: 2, drift: 3 } as const;
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));

@@ -14,10 +14,9 @@ import { gradesCsv, loadActivityText, reportHtml, type StudentReport } from '../
 import { parseDocumentText } from '../../shared/formats/document';
 import { checkPrefix } from '../../shared/model';
 import type { ParsedArgs } from './args';
-import type { Command } from './commands';
+import { EXIT, type Command } from './command';
 import { bold, dim, formatProblem, green, red, yellow } from './output';
 
-const EXIT = { ok: 0, invalid: 1, kernel: 2 } as const;
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 

@@ -11,13 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { LiveBackend } from '../kernel/live/backend';
-import type { Command } from './commands';
+import { EXIT, type Command } from './command';
 import type { ParsedArgs } from './args';
 import { loadFile } from './load';
 import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
 import { bold, dim, formatProblem, green, red, yellow } from './output';
 
-const EXIT = { ok: 0, invalid: 1, kernel: 2, failed: 4 } as const;
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));

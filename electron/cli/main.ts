@@ -1,15 +1,13 @@
 /**
- * The `netplumb` command. Exit codes: 0 success / in sync; 1 invalid input or
- * refused (nothing changed); 2 kernel failure (rolled back); 3 drift found by
- * `status` or pending changes found by `plan`.
+ * The `netplumb` command. Exit codes: see EXIT in command.ts (0 ok, 1 invalid
+ * or refused, 2 kernel failure, 3 drift or pending changes, 4 a check failed).
  *
  * Kept tiny on purpose: the command table (and through it zod, yaml, the
  * engine) is imported only once a command is known to be needed, so that
  * `netplumb --version` starts in the time node itself takes.
  */
+import { EXIT } from './command';
 import { NETPLUMB_VERSION } from './version';
-
-export const EXIT = { ok: 0, invalid: 1, kernel: 2, drift: 3 } as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;

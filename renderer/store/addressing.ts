@@ -4,7 +4,8 @@
  * it), or a fresh 10.0.N.0/24 for a new segment.
  */
 import type { Link, Topology } from '../../shared/model';
-import { networkOf, nextFreeAddress, parseCidr, prefixesOverlap } from '../../shared/util/ip';
+import { networkOf, parseCidr, prefixesOverlap } from '../../shared/util/ip';
+import { nextFreeAddress } from '../../shared/util/ip-alloc';
 
 /** Bridges connected by bridge-to-bridge links share one L2 segment. */
 function bridgeSegments(doc: Topology): Map<string, string> {

@@ -15,7 +15,7 @@
  * hop along the shortest path), so every namespace can reach every other.
  */
 import { TopoNode, type Link, type Position, type Route, type Topology } from '../../shared/model';
-import { nextFreeAddress } from '../../shared/util/ip';
+import { nextFreeAddress } from '../../shared/util/ip-alloc';
 import { freeSubnet, usedPrefixes } from './addressing';
 import { autoIfname, ifnamesByNs, nextLinkId, nextNodeName, takenNodeNames } from './names';
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { SYSCTL_ALLOWLIST } from './common';
-import { arbValidDocument } from './arbitraries';
+import { arbValidDocument } from './arbitraries-valid';
 
 type Plain = Record<string, unknown>;
 

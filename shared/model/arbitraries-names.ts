@@ -16,7 +16,7 @@
  * names stay unique per namespace by an index added before or after.
  */
 import fc from 'fast-check';
-import { arbValidDocument, type ArbTopologyOptions } from './arbitraries';
+import { arbValidDocument, type ArbTopologyOptions } from './arbitraries-valid';
 
 type Plain = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { migrate, UnsupportedVersionError } from './migrate';
 import { Topology } from './topology';
-import type { Problem } from '../validate/problem';
+import type { Problem } from './problem';
 
 export type ParseResult = { ok: true; topology: Topology } | { ok: false; problems: Problem[] };
 

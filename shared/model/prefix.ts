@@ -10,7 +10,7 @@
  * past its limit (15 bytes for interfaces and bridges, 64 for namespaces, 32
  * for the lab) is reported as a `prefix-name-too-long` problem with its place.
  */
-import type { Problem } from '../validate/problem';
+import type { Problem } from './problem';
 import type { Topology } from './topology';
 
 /** The longest prefix accepted (short prefixes leave room under the 15-byte interface limit). */

@@ -14,8 +14,6 @@ import {
   isLinkLocal,
   isNetworkAddress,
   networkOf,
-  nextFreeAddress,
-  nextFreeSubnet,
   normalizeMac,
   parseCidr,
   parseIp,
@@ -23,6 +21,7 @@ import {
   sameSubnet,
   type IpAddr,
 } from './ip';
+import { nextFreeAddress, nextFreeSubnet } from './ip-alloc';
 
 describe('parseIp / parseCidr (strict)', () => {
   it.each(['10.0.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fd00::1', 'FD00:0:0:0:0:0:0:1', '::ffff:10.0.0.1', '64:ff9b::192.0.2.33', '1:2:3:4:5:6:7:8', '1::', 'fe80::1:2'])(

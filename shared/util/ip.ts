@@ -274,5 +274,4 @@ export function isLinkLocal(x: string): boolean {
   return (a.value & m) === ll.value;
 }
 
-export { nextFreeAddress, nextFreeSubnet } from './ip-alloc';
 export { checkMac, normalizeMac, type MacResult } from './mac';

@@ -3,7 +3,8 @@
  * none, no address is used twice in a namespace or on one L2 segment, and the
  * subnets of one namespace's interfaces do not overlap.
  */
-import { cidrContains, FAMILY_BITS, formatCidr, formatIp, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, networkValue, nextFreeAddress, parseCidr, parseIp, type IpCidr } from '../util/ip';
+import { cidrContains, FAMILY_BITS, formatCidr, formatIp, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, networkValue, parseCidr, parseIp, type IpCidr } from '../util/ip';
+import { nextFreeAddress } from '../util/ip-alloc';
 import { ROOT, type Ctx, type L3Iface } from './context';
 import { computeSegments } from './segments';
 

@@ -6,7 +6,7 @@
  */
 import type { BridgeNode } from '../model';
 import { type Ctx } from './context';
-import { UnionFind } from './segments';
+import { UnionFind } from '../util/union-find';
 
 /** Rule: cycles of bridges with STP off on any of them. */
 export function checkBridgeLoops(ctx: Ctx): void {
