@@ -1,4 +1,7 @@
-// Lint with import boundaries between the layers (see ../shared/ARCHITECTURE.md).
+// Lint with import boundaries between the layers. The rules are the team's
+// architecture notes made checkable: read docs/ARCHITECTURE.md (layout, and
+// convention 14 "Rules that matter are lint"). Import cycles are checked by
+// scripts/import-cycles.test.ts, which reads the import graph.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -47,20 +50,47 @@ export default tseslint.config(
       ] }],
     },
   },
-  {
-    // electron/kernel and electron/cli are Node only and never import Electron.
-    files: ['electron/kernel/**/*.ts', 'electron/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        pattern(['electron'], 'electron/kernel and electron/cli run under plain Node: never import electron'),
-        pattern(['**/renderer/**'], 'the kernel side must not import renderer code'),
-      ] }],
-    },
-  },
-  {
-    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [pattern(['**/renderer/**'], 'main/preload must not import renderer code')] }],
-    },
-  },
+  // electron/: Node only below main/preload. Processes are started only by the
+  // runner (kernel/runner.ts), the pty module (kernel/live/pipe-pty.ts) and the
+  // helper client (kernel/helper-client.ts): one place to audit argv, env and
+  // privilege, and one place tests swap for a recorder. spawnAllowed() below lists the
+  // rest, each with its reason; shrink it, never grow it without one.
+  ...electronLayers(),
 );
+
+/** Files that may start processes, with why (see the comment above). */
+function spawnAllowed() {
+  return {
+    'electron/kernel/runner.ts': 'the runner: every ip/bridge/tc/sysctl call',
+    'electron/kernel/live/pipe-pty.ts': 'the pty module: terminals without node-pty',
+    'electron/kernel/helper-client.ts': 'the helper client: starts the privileged helper',
+    'electron/kernel/helper-route.ts': 'probes `sudo -n -l` for the installed helper before the helper exists (issue 14: move into helper-client)',
+    'electron/kernel/live/capture.ts': 'tcpdump runs until stopped and streams packets; the runner waits for exit (issue 14: move into the runner as a streaming call)',
+    'electron/kernel/live/trace.ts': 'the step-mode capture, same reason as capture.ts (issue 14)',
+    'electron/cli/live-commands.ts': '`netplumb exec` hands the user\'s terminal to the command and passes its exit code through',
+    'electron/cli/serve-command.ts': '`netplumb serve --open` starts the desktop\'s browser opener (xdg-open), detached',
+    'electron/kernel/test-support/**': 'test support: creates and removes throw-away users (useradd) for the helper tests',
+  };
+}
+
+function electronLayers() {
+  const noSpawn = pattern(['execa', 'child_process', 'node:child_process'], 'processes are started only by kernel/runner.ts, kernel/live/pipe-pty.ts and kernel/helper-client.ts (docs/ARCHITECTURE.md, 14); see spawnAllowed() in eslint.config.js');
+  const noElectron = pattern(['electron'], 'electron/kernel, electron/cli and electron/common run under plain Node: never import electron');
+  const noRenderer = pattern(['**/renderer/**'], 'the Electron and Node side must not import renderer code');
+  const noCli = pattern(['**/cli/**', '**/cli'], 'main never imports the CLI: code both need lives in electron/common');
+  const noUpper = pattern(['**/cli/**', '**/main/**', '**/kernel/**'], 'electron/common is a leaf: it imports no other electron/ folder');
+  const layers = [
+    { files: ['electron/kernel/**/*.ts', 'electron/cli/**/*.ts'], patterns: [noElectron, noRenderer] },
+    { files: ['electron/common/**/*.ts'], patterns: [noElectron, noRenderer, noUpper] },
+    { files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'], patterns: [noRenderer, noCli] },
+  ];
+  const allowed = Object.keys(spawnAllowed());
+  // Tests may start processes (to build, to run the CLI, to check the kernel).
+  const exempt = [...allowed, 'electron/**/*.test.ts'];
+  // Per layer: its rule for every file, then (overriding it) the same rule
+  // plus the spawn ban for every file not exempt.
+  return layers.flatMap(({ files, patterns }) => [
+    { files, rules: { 'no-restricted-imports': ['error', { patterns }] } },
+    { files, ignores: exempt, rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, noSpawn] }] } },
+  ]);
+}

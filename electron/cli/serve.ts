@@ -23,7 +23,7 @@ import type { Runner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
 import { createServerAuth, SIGN_IN_HELP } from './serve-auth';
 import { serveSocket } from './serve-socket';
-import { mimeFor, resolveStatic } from './serve-static';
+import { mimeFor, resolveStatic } from '../common/static-files';
 
 export { sameSecret } from './serve-auth';
 

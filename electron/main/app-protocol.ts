@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { mimeFor, resolveStatic } from '../cli/serve-static';
+import { mimeFor, resolveStatic } from '../common/static-files';
 import { APP_HOST, APP_SCHEME, appCsp } from './policy';
 
 /** Must run before `app` is ready: app:// behaves like https (secure, standard). */

@@ -1,6 +1,8 @@
 /**
- * Static files for browser mode: only files under the built renderer
- * directory, with their MIME type, or nothing.
+ * Static files of the built renderer: only files under its directory, with
+ * their MIME type, or nothing. Used by browser mode (cli/serve.ts) and by the
+ * app's own app:// protocol (main/app-protocol.ts); it lives in
+ * electron/common so that main never imports the CLI.
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
