@@ -24,6 +24,7 @@ import { findAppRoot } from './app-root';
 import { createServerAuth, SIGN_IN_HELP } from './serve-auth';
 import { serveSocket } from './serve-socket';
 import { mimeFor, resolveStatic } from '../common/static-files';
+import { pageCsp } from '../../shared/util/csp';
 
 export { sameSecret } from './serve-auth';
 
@@ -67,20 +68,7 @@ export interface RunningServer {
 
 /** The Content-Security-Policy of the page in browser mode. */
 export function browserCsp(port: number): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "worker-src 'self' blob:",
-    "manifest-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return pageCsp({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {

@@ -3,6 +3,7 @@
  * import), so they are unit-tested: which URLs are our page, the page's CSP,
  * the window title.
  */
+import { pageCsp } from '../../shared/util/csp';
 
 /** The custom scheme and host the packaged page is served from: app://netplumb/index.html */
 export const APP_SCHEME = 'app';
@@ -42,34 +43,7 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
  * Refresh's inline preamble; the packaged app needs nothing but itself.
  */
 export function appCsp(devServerUrl?: string): string {
-  if (devServerUrl) {
-    const dev = new URL(devServerUrl);
-    return [
-      "default-src 'none'",
-      `script-src 'self' 'unsafe-inline' ${dev.origin}`,
-      `style-src 'self' 'unsafe-inline' ${dev.origin}`,
-      `img-src 'self' data: blob: ${dev.origin}`,
-      `font-src 'self' ${dev.origin}`,
-      `connect-src 'self' ${dev.origin} ws://${dev.host}`,
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; ');
-  }
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return pageCsp(devServerUrl ? { devServerUrl } : {});
 }
 
 /** The window title: file name (or Untitled), an unsaved marker, the app name. */
