@@ -5,13 +5,14 @@ import type { Engine } from '../kernel/engine-facade';
 import type { ParsedArgs } from './args';
 import { EXIT, type Command } from './command';
 import { LIVE_COMMANDS } from './live-commands';
-import { loadFile, type Loaded } from './load';
+import { loadFile } from './load';
+import { loadFileArg } from './load-arg';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { DOCTOR_HELP, HELPER_HELP } from './helper-help';
 import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
 import { GRADE_COMMAND } from './grade-command';
-import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
+import { prefixedLab, prefixSetting } from './prefix-config';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -31,26 +32,6 @@ const NEED_ROOT = 'netplumb needs root to read or change network namespaces: run
 
 function printProblems(problems: readonly Problem[], file?: string) {
   for (const p of problems) err(formatProblem(p, file));
-}
-
-/** Loads FILE; prints problems; returns undefined (and the exit code) when it cannot go on. */
-function loadOrFail(args: ParsedArgs, usage: string): { loaded?: Loaded; file?: string; code?: number } {
-  const file = args.positionals[0];
-  if (!file) {
-    err(`usage: ${usage}`);
-    return { code: EXIT.invalid };
-  }
-  // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
-  const px = prefixSetting(args);
-  if (px.error) return err(red(px.error)), { code: EXIT.invalid };
-  const loaded = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
-  if (!args.flags.json) printProblems(loaded.problems, file);
-  if (!loaded.topology || hasErrors(loaded.problems)) {
-    if (args.flags.json) json({ file, ok: false, problems: loaded.problems });
-    else err(red(`${file}: not valid; nothing was changed.`));
-    return { code: EXIT.invalid };
-  }
-  return { loaded, file };
 }
 
 const progressLine = (quiet: boolean) => {
@@ -116,7 +97,7 @@ in sync, 3 when there are changes to apply, 1 when the file is invalid or a
 name collides with an object netplumb does not own.`,
     valued: ['prefix'],
     async run(args) {
-      const { loaded, code } = loadOrFail(args, 'netplumb plan FILE [--json]');
+      const { loaded, code } = loadFileArg(args, 'netplumb plan FILE [--json]');
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
         const r = await engine.planDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
@@ -151,7 +132,7 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 (rolled back).`,
     valued: ['prefix'],
     async run(args) {
-      const { loaded, file, code } = loadOrFail(args, 'netplumb apply FILE');
+      const { loaded, file, code } = loadFileArg(args, 'netplumb apply FILE');
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
         const quiet = !!args.flags.json || !!args.flags.quiet;
@@ -181,7 +162,7 @@ extra (made by netplumb for this lab but not in the file), or changed.
 Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
     valued: ['prefix'],
     async run(args) {
-      const { loaded, code } = loadOrFail(args, 'netplumb status FILE');
+      const { loaded, code } = loadFileArg(args, 'netplumb status FILE');
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
         const r = await engine.statusDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });

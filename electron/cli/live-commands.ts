@@ -13,9 +13,9 @@ import { spawn } from 'node:child_process';
 import type { LiveBackend } from '../kernel/live/backend';
 import { EXIT, type Command } from './command';
 import type { ParsedArgs } from './args';
-import { loadFile } from './load';
-import { applyPrefix, prefixedLab, prefixSetting } from './prefix-config';
-import { bold, dim, formatProblem, green, red, yellow } from './output';
+import { loadFileArg } from './load-arg';
+import { prefixedLab, prefixSetting } from './prefix-config';
+import { bold, dim, green, red, yellow } from './output';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -94,22 +94,6 @@ function labArg(args: ParsedArgs, lab: string | undefined): string | undefined {
   const px = prefixSetting(args);
   if (px.error) err(yellow(`${px.error} (no prefix used)`));
   return lab === undefined ? lab : prefixedLab(lab, px.prefix);
-}
-
-/** Loads a topology file for check/trace (exit 1 with located problems when it cannot). */
-function loadDoc(args: ParsedArgs, usage: string): { doc?: unknown; code?: number } {
-  const file = args.positionals[0];
-  if (!file) return err(`usage: ${usage}`), { code: EXIT.invalid };
-  const px = prefixSetting(args);
-  if (px.error) return err(red(px.error)), { code: EXIT.invalid };
-  const l = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
-  const errors = l.problems.filter((p) => p.severity === 'error');
-  if (!l.topology || errors.length) {
-    for (const p of l.problems) err(formatProblem(p, file));
-    if (args.flags.json) json({ ok: false, problems: l.problems });
-    return { code: EXIT.invalid };
-  }
-  return { doc: l.doc };
 }
 
 export const LIVE_COMMANDS: Record<string, Command> = {
@@ -203,8 +187,9 @@ Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
 1 when the file is invalid or the lab is not applied.`,
     valued: ['prefix'],
     async run(args) {
-      const { doc, code } = loadDoc(args, 'netplumb check FILE [--json]');
-      if (code !== undefined) return code;
+      const { loaded, code } = loadFileArg(args, 'netplumb check FILE [--json]');
+      if (!loaded) return code!;
+      const doc = loaded.doc;
       return live(args, async (b) => {
         const { describeResult } = await import('../kernel/live/check');
         const r = await b.check({ topology: doc });
@@ -264,8 +249,9 @@ ARP and MAC learning are part of the trace (--keep-neighbours leaves them).`,
     async run(args) {
       const [, from, to] = args.positionals;
       if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;
-      const { doc, code } = loadDoc(args, 'netplumb trace FILE FROM TO');
-      if (code !== undefined) return code;
+      const { loaded, code } = loadFileArg(args, 'netplumb trace FILE FROM TO');
+      if (!loaded) return code!;
+      const doc = loaded.doc;
       return live(args, async (b) => {
         const r = await b.trace({ topology: doc, from, to, fresh: !args.flags['keep-neighbours'] });
         if (args.flags.json) return json(r), r.reached ? EXIT.ok : EXIT.failed;

@@ -9,8 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 
-/** The same surface as node-pty's IPty that terminals.ts uses. */
-export interface PtyLike {
+/**
+ * A terminal's process: the part of node-pty's IPty that terminals.ts uses,
+ * which the pipe fallback here provides too. Defined once, here.
+ */
+export interface Pty {
   onData(cb: (d: string) => void): { dispose(): void };
   onExit(cb: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
   write(d: string): void;
@@ -20,6 +23,8 @@ export interface PtyLike {
   pause?(): void;
   resume?(): void;
   pid: number;
+  /** The pty's slave device (node-pty on Unix; the pipe fallback has none). */
+  ptsName?: string;
 }
 
 /** Single-quotes a word for sh (script -c takes a command line). */
@@ -31,7 +36,7 @@ export function quote(word: string): string {
  * Starts `argv` (e.g. `ip netns exec NS setpriv ... bash -l`) under `script`,
  * sized cols x rows.
  */
-export function spawnPipePty(argv: readonly string[], cols: number, rows: number, env: Record<string, string>, cwd = '/'): PtyLike {
+export function spawnPipePty(argv: readonly string[], cols: number, rows: number, env: Record<string, string>, cwd = '/'): Pty {
   // Why every word is quoted: script -c hands the line to sh, and the words
   // (namespace name, shell path) must stay single words whatever they contain.
   const shell = env.SHELL ? ['env', `SHELL=${env.SHELL}`] : [];

@@ -15,21 +15,8 @@ import { asCallerArgv, callerCwd, callerEnv, type Caller } from '../helper-calle
 import { netnsInode } from '../netns';
 import { PlainError } from '../plain-error';
 import { ownedNode, type LiveOptions } from './owned';
-import { spawnPipePty } from './pipe-pty';
+import { spawnPipePty, type Pty } from './pipe-pty';
 
-/** The part of node-pty used here (loaded lazily: it is a native addon). */
-interface Pty {
-  onData(cb: (d: string) => void): { dispose(): void };
-  onExit(cb: (e: { exitCode: number; signal?: number }) => void): { dispose(): void };
-  write(d: string): void;
-  resize(cols: number, rows: number): void;
-  kill(signal?: string): void;
-  pid: number;
-  /** The pty's slave device (node-pty on Unix). */
-  ptsName?: string;
-  pause?(): void;
-  resume?(): void;
-}
 type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
 
 /** node-pty's spawn, or why it cannot be used (then terminals use pipe-pty.ts). */
