@@ -5,28 +5,7 @@ import { routerActivity, routerSolution } from '../../../shared/activity/test-fi
 import { checkPrefix } from '../../../shared/model';
 import type { Engine } from '../engine-facade';
 import { tempRunDir } from '../test-support/lab-fixture';
-import { assignPrefixes, gradeSubmissions, pool, randomRunTag } from './grade';
-
-describe('pool', () => {
-  it('property: never more than `jobs` at once, results in input order', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(5), { maxLength: 20 }), fc.integer({ min: 1, max: 5 }), async (delays, jobs) => {
-        let running = 0;
-        let peak = 0;
-        const out = await pool(delays, jobs, async (d, i) => {
-          running++;
-          peak = Math.max(peak, running);
-          await new Promise((r) => setTimeout(r, d));
-          running--;
-          return i;
-        });
-        expect(out).toEqual(delays.map((_, i) => i));
-        expect(peak).toBeLessThanOrEqual(jobs);
-      }),
-      { numRuns: 30 },
-    );
-  });
-});
+import { assignPrefixes, gradeSubmissions, randomRunTag } from './grade';
 
 describe('assignPrefixes', () => {
   it('property: one valid, unique prefix per submission; readable when names fit, short otherwise', () => {

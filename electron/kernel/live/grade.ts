@@ -11,6 +11,7 @@
 import { allChecks, prepareSubmission, refusedReport, scoreChecks, type PlacedCheck, type StudentReport } from '../../../shared/activity';
 import type { ActivityKey, Topology } from '../../../shared/model';
 import { parseTopology } from '../../../shared/model';
+import { mapLimit } from '../../../shared/util/map-limit';
 import { localEngine, type Engine } from '../engine-facade';
 import { LabStore } from '../lab-store';
 import { runActivityChecks, type ActivityCheckOptions } from './activity-checks';
@@ -80,20 +81,6 @@ export function assignPrefixes(subs: readonly Submission[], start: Topology, run
   });
 }
 
-/** Runs `fn` over `items` with at most `jobs` at a time; results in input order. */
-export async function pool<T, R>(items: readonly T[], jobs: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return out;
-}
-
 async function gradeOne(sub: Submission, a: PrefixAssignment, start: Topology, checks: PlacedCheck[], o: GradeOptions, tick: (phase: GradeProgress['phase']) => void): Promise<StudentReport> {
   const startedAt = new Date().toISOString();
   const parsed = sub.doc !== undefined ? parseTopology(sub.doc) : undefined;
@@ -141,7 +128,7 @@ export async function gradeSubmissions(start: Topology, key: ActivityKey | undef
   const assignments = assignPrefixes(subs, start, o.runTag ?? randomRunTag());
   let done = 0;
   const failures: string[] = [];
-  const reports = await pool(subs, o.jobs ?? 2, async (s, i) => {
+  const reports = await mapLimit(subs, o.jobs ?? 2, async (s, i) => {
     const tick = (phase: GradeProgress['phase']) => {
       if (phase === 'done') done++;
       o.onProgress?.({ done, total: subs.length, student: s.student, phase });
