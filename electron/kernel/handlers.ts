@@ -29,7 +29,7 @@ import { runningAsRoot } from './privilege';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
 import type { Runner } from './runner';
 
-/** What a handler may use. Built once per window/server (see kernel-context.ts). */
+/** What a handler may use. Built once per window/server (see context.ts). */
 export interface HandlerContext {
   mode: 'electron' | 'browser';
   version: string;

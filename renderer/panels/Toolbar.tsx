@@ -5,7 +5,6 @@
 import { useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { getApi } from '../api';
-import { hasErrors } from '../../shared/validate/problem';
 import { editorStore, useCanUndo, useEditor, validateNow } from '../app/editor';
 import { openFile, saveFile, newDocument } from '../app/file-actions';
 import { refreshStatus, runApply, runPlan, setLiveMode } from '../app/lab-actions';
@@ -133,6 +132,3 @@ export function Toolbar() {
     </header>
   );
 }
-
-/** True when the current problems block Plan/Apply. */
-export const isBlocked = () => hasErrors(editorStore.getState().problems);

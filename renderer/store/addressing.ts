@@ -3,7 +3,7 @@
  * already used on the link's L2 segment (a bridge and everything bridged to
  * it), or a fresh 10.0.N.0/24 for a new segment.
  */
-import type { Link, Topology } from '../../shared/model';
+import type { Topology } from '../../shared/model';
 import { networkOf, parseCidr, prefixesOverlap } from '../../shared/util/ip';
 import { nextFreeAddress } from '../../shared/util/ip-alloc';
 
@@ -86,9 +86,4 @@ export function autoAddresses(doc: Topology, aId: string, bId: string, reserved:
   const first = nextFreeAddress(subnet, [])!;
   const second = nextFreeAddress(subnet, [first])!;
   return { a: [first], b: [second] };
-}
-
-/** Ends of `links` that carry addresses (for tests and the status overlay). */
-export function endAddresses(links: readonly Link[]): string[] {
-  return links.flatMap((l) => [...l.a.addresses, ...l.b.addresses]);
 }
