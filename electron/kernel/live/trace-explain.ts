@@ -6,6 +6,7 @@
  * port a frame entered a bridge on, what the bridge learned) from the
  * captures themselves.
  */
+import { orderCaptures } from './trace-order';
 import { BROADCAST, frameKey, isGroupMac, type Frame } from './trace-parse';
 
 /** Where a capture ran. */
@@ -58,7 +59,7 @@ function routeWords(ctx: ExplainContext, nodeId: string, dst?: string): string {
 
 /** Turns captured (point, frame) pairs into ordered, explained hops. */
 export function explainTrace(captures: { point: CapturePoint; frame: Frame }[], ctx: ExplainContext): TraceHop[] {
-  const sorted = [...captures].sort((x, y) => x.frame.t - y.frame.t);
+  const sorted = orderCaptures(captures);
   const seenOnBridge = new Map<string, Set<string>>();
   const fdb = new Map<string, Map<string, string>>(Object.entries(ctx.fdbBefore).map(([b, m]) => [b, new Map(Object.entries(m))]));
   const hops: TraceHop[] = [];

@@ -8,8 +8,10 @@
 export type FrameKind = 'arp-request' | 'arp-reply' | 'echo-request' | 'echo-reply' | 'neighbour-solicitation' | 'neighbour-advertisement' | 'icmp-error' | 'other';
 
 export interface Frame {
-  /** Seconds since the epoch, microsecond resolution (tcpdump -tt). */
+  /** Seconds since the epoch (display; a double loses the last digits). */
   t: number;
+  /** Nanoseconds since the epoch, exact (tcpdump -tt --time-stamp-precision=nano; micro lines are scaled). */
+  tn: bigint;
   srcMac: string;
   dstMac: string;
   kind: FrameKind;
@@ -31,7 +33,7 @@ export function parseTcpdumpLine(line: string): Frame | undefined {
   const m = HEAD.exec(line.trim());
   if (!m) return undefined;
   const [, ts, srcMac, dstMac, , text] = m;
-  const f: Frame = { t: Number(ts), srcMac: srcMac.toLowerCase(), dstMac: dstMac.toLowerCase(), kind: 'other', text };
+  const f: Frame = { t: Number(ts), tn: toNanos(ts), srcMac: srcMac.toLowerCase(), dstMac: dstMac.toLowerCase(), kind: 'other', text };
   let x: RegExpExecArray | null;
   if ((x = /^Request who-has (\S+) (?:\([^)]*\) )?tell (\S+?),/.exec(text))) return { ...f, kind: 'arp-request', dst: x[1], src: x[2] };
   if ((x = /^Reply (\S+) is-at ([0-9a-f:]{17})/i.exec(text))) return { ...f, kind: 'arp-reply', src: x[1], isAt: x[2].toLowerCase() };
@@ -43,6 +45,12 @@ export function parseTcpdumpLine(line: string): Frame | undefined {
   }
   if ((x = /^(\S+) > (\S+): ICMP6?,? .*(unreachable|time exceeded)/i.exec(text))) return { ...f, kind: 'icmp-error', src: x[1], dst: x[2] };
   return f;
+}
+
+/** `1795613742.381976123` (or a microsecond stamp) as exact nanoseconds. */
+export function toNanos(ts: string): bigint {
+  const [sec, frac = ''] = ts.split('.');
+  return BigInt(sec) * 1_000_000_000n + BigInt((frac + '000000000').slice(0, 9));
 }
 
 /** A key that is the same for one frame wherever it is seen on a bridge (MACs + payload). */
