@@ -153,7 +153,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'lab:netem': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(req, progressTo(ctx)),
   'lab:capture-start': async (req, ctx) => live(ctx).captureStart(req, (s) => ctx.emit?.('capture:stopped', s)),
   'lab:capture-stop': async (req, ctx) => live(ctx).captureStop(req.id),
-  'lab:trace': async (req, ctx) => live(ctx).trace(req),
+  'lab:trace': async (req, ctx) => live(ctx).trace(req, { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
   'term:open': async (req, ctx) =>
     live(ctx).termOpen(req, {
       output: (id, data) => ctx.emit?.('term:output', { id, data }),

@@ -25,7 +25,7 @@ import { pingInLab } from './live/ping';
 import { RateSampler } from './live/rates';
 import { readTables } from './live/tables';
 import { TerminalManager } from './live/terminals';
-import { traceDocument } from './live/trace';
+import { traceDocument, type TraceProgress } from './live/trace';
 import { tracerouteInLab } from './live/traceroute';
 import { PlainError } from './plain-error';
 
@@ -110,7 +110,8 @@ export class HelperLive {
         return this.rates.sample((args as HelperArgs<'live'>).lab);
       case 'trace': {
         const a = args as HelperArgs<'trace'>;
-        return traceDocument(a.topology, a.from, a.to, { ...o, ...(a.fresh !== undefined ? { fresh: a.fresh } : {}) });
+        const onProgress = engine.onProgress as ((p: TraceProgress) => void) | undefined;
+        return traceDocument(a.topology, a.from, a.to, { ...o, ...(a.fresh !== undefined ? { fresh: a.fresh } : {}), ...(onProgress ? { onProgress } : {}) });
       }
       case 'link-state': {
         const a = args as HelperArgs<'link-state'>;

@@ -404,6 +404,8 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 /** Events pushed from the kernel side to the page (no request). */
 export const events = {
   'apply:progress': z.object({ lab: z.string(), done: z.number(), total: z.number(), current: z.string().optional(), phase: z.enum(['apply', 'rollback']) }),
+  /** What a running step-mode trace is doing (finding the path, starting captures N/M, pinging, collecting). */
+  'trace:progress': z.object({ phase: z.enum(['path', 'captures', 'ping', 'collect']), done: z.number(), total: z.number(), message: z.string() }),
   /** A native menu item was chosen (desktop only); the page carries it out like the toolbar button. */
   'menu:command': z.object({ command: z.enum(MENU_COMMANDS), exampleId: z.string().optional() }),
   /** The main process opened a file (Open Recent, Import from the menu, a file given on the command line). */

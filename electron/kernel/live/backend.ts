@@ -20,7 +20,7 @@ import { pingInLab } from './ping';
 import { liveServices } from './services';
 import { readTables } from './tables';
 import type { TerminalEvents } from './terminals';
-import { traceDocument } from './trace';
+import { traceDocument, type TraceProgress } from './trace';
 import { tracerouteInLab } from './traceroute';
 
 /** A channel's request after parsing. */
@@ -47,7 +47,7 @@ export interface LiveBackend {
   traceroute(req: Req<'lab:traceroute'>): Promise<Response<'lab:traceroute'>>;
   tables(req: Req<'lab:tables'>): Promise<Response<'lab:tables'>>;
   sample(req: Req<'lab:live'>): Promise<Response<'lab:live'>>;
-  trace(req: Req<'lab:trace'>): Promise<Response<'lab:trace'>>;
+  trace(req: Req<'lab:trace'>, o?: { onProgress?: (p: TraceProgress) => void }): Promise<Response<'lab:trace'>>;
   linkState(req: Req<'lab:link-state'>, o?: EngineOptions): Promise<Response<'lab:link-state'>>;
   netem(req: Req<'lab:netem'>, o?: EngineOptions): Promise<Response<'lab:netem'>>;
   importHost(req: Req<'host:import'>): Promise<Response<'host:import'>>;
@@ -81,7 +81,7 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
     traceroute: (req) => tracerouteInLab(req.lab, req.from, req.to, o),
     tables: (req) => readTables(req.lab, req.nodeId, o),
     sample: (req) => svc().rates.sample(req.lab),
-    trace: (req) => traceDocument(req.topology, req.from, req.to, { ...o, ...(req.fresh !== undefined ? { fresh: req.fresh } : {}) }),
+    trace: (req, to = {}) => traceDocument(req.topology, req.from, req.to, { ...o, ...(req.fresh !== undefined ? { fresh: req.fresh } : {}), ...(to.onProgress ? { onProgress: to.onProgress } : {}) }),
     linkState: (req, eo = {}) => setLinkState(engine, req.topology, req.linkId, req.up, req.end, { ...o, ...eo }),
     netem: (req, eo = {}) => setNetem(engine, req.topology, req.linkId, req.end, req.netem, { ...o, ...eo }),
     importHost: async (req) => {

@@ -101,7 +101,8 @@ export function helperLive(client: HelperClient, opts: { dir?: string } = {}): L
     traceroute: (req) => client.request('traceroute', req),
     tables: (req) => client.request('tables', req),
     sample: (req) => client.request('live', req),
-    trace: (req) => client.request('trace', req),
+    // The helper's per-request progress lines carry the trace's progress too.
+    trace: (req, o) => client.request('trace', req, o?.onProgress as never),
     linkState: (req, o) => client.request('link-state', req, o?.onProgress),
     netem: (req, o) => client.request('netem', req, o?.onProgress),
     importHost: (req) => client.request('import-host', req),

@@ -1,5 +1,5 @@
 /**
- * Step mode: one ping captured on every lab interface (lab:trace), shown
+ * Step mode: one ping captured on the interfaces of its path (lab:trace), shown
  * hop by hop with the kernel side's plain-words explanation; the node and
  * link of the current hop are highlighted on the canvas.
  */
@@ -33,12 +33,19 @@ export function TraceView() {
   const [error, setError] = useState<string | null>(null);
   // A trace captures on the lab's interfaces for several seconds: show that it is still going.
   const [elapsed, setElapsed] = useState(0);
+  // What the kernel side says it is doing (finding the path, starting captures N/M, pinging, collecting).
+  const [phase, setPhase] = useState<string | null>(null);
   useEffect(() => {
     if (!busy) return;
     const started = Date.now();
     setElapsed(0);
+    setPhase(null);
     const t = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 1000);
-    return () => clearInterval(t);
+    const off = getApi().on('trace:progress', (p) => setPhase(p.message));
+    return () => {
+      clearInterval(t);
+      off();
+    };
   }, [busy]);
   // Leaving the tab or the lab clears the canvas highlight.
   useEffect(() => () => useLive.getState().set({ highlight: null }), []);
@@ -64,7 +71,7 @@ export function TraceView() {
         {!lab && <span className="np-muted">Apply the lab first.</span>}
         {busy && (
           <span className="np-muted" role="status" data-testid="trace-progress">
-            Capturing on the lab&apos;s interfaces while one ping goes {name(pickFrom)} → {pickTo}… {elapsed} s
+            {name(pickFrom)} → {pickTo}: {phase ?? 'finding the path'}… {elapsed} s
           </span>
         )}
       </div>
