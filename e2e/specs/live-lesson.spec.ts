@@ -5,6 +5,7 @@
  * animate, runs the lesson's checks (all pass), and follows one ping step by
  * step. Destroying the lab ends the terminal.
  */
+import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures/test';
 import { ipJson, netnsNames } from '../fixtures/kernel';
 
@@ -138,14 +139,33 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await app.snap('ping-traceroute');
   });
 
-  await test.step('capture packets on a link: the pcap path is shown', async () => {
+  await test.step('capture packets on a link while pinging: listed with its size, shown in a packet table, downloaded as pcap', async () => {
     await page.keyboard.press('Escape');
-    await app.edge('ns2-br0').locator('.react-flow__edge-interaction').click({ force: true });
+    const edge = () => app.edge('ns2-br0').locator('.react-flow__edge-interaction').click({ force: true });
+    await edge();
     await app.inspector.getByRole('button', { name: 'Capture packets' }).click();
     await expect(app.inspector.getByRole('button', { name: 'Stop capture' })).toBeVisible();
+    // Traffic across the captured link: ns1 pings ns2 (the ping pane is still open below).
+    const pane = page.getByLabel('Ping and traceroute');
+    await pane.getByRole('button', { name: 'Ping', exact: true }).click();
+    await expect(page.getByTestId('ping-result')).toContainText('3 received', { timeout: 30_000 });
+    await edge();
     await app.inspector.getByRole('button', { name: 'Stop capture' }).click();
     await expect(page.getByTestId('capture-path')).toContainText('.pcap', { timeout: 15_000 });
-    await app.snap('capture-saved');
+    const file = app.inspector.getByTestId('capture-file').first();
+    await expect(file).toContainText(/\d+(\.\d)? (B|KiB)/);
+    // The capture that just stopped opens in the packet table: the echo requests and replies are there.
+    const table = app.inspector.getByTestId('packet-table');
+    await expect(table).toBeVisible();
+    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo request' }).first()).toContainText('10.0.0.1');
+    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo reply' }).first()).toContainText('10.0.0.2');
+    await app.snap('capture-table');
+    const [dl] = await Promise.all([page.waitForEvent('download'), file.getByRole('button', { name: 'Download' }).click()]);
+    expect(dl.suggestedFilename()).toMatch(/\.pcap$/);
+    const bytes = readFileSync((await dl.path())!);
+    // pcap magic number (either byte order, µs or ns) and more than a header.
+    expect([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]).toContain(bytes.readUInt32LE(0));
+    expect(bytes.length).toBeGreaterThan(24 + 6 * 98);
   });
 
   await test.step('step mode: one ping from ns1 to ns2, hop by hop', async () => {

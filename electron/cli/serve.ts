@@ -8,7 +8,7 @@
  * and then carries a session cookie; the page and the socket need that cookie, and the socket an
  * Origin equal to this server's own. Nothing is served to other Host names.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -17,7 +17,9 @@ import { WebSocketServer } from 'ws';
 import { WIRE_MAX_BYTES } from '../../shared/ipc/wire';
 import { createHandlerContext } from '../kernel/context';
 import type { Engine } from '../kernel/engine-facade';
+import { captureFilePath } from '../kernel/live/capture-files';
 import { shutdownLive } from '../kernel/live/services';
+import { plainMessage } from '../kernel/plain-error';
 import { setLockHolderRole } from '../kernel/lock-holder';
 import type { Runner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
@@ -75,6 +77,32 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
 }
 
+/**
+ * A saved capture as a download, for the signed-in page only (the caller
+ * checked the session). Why captureFilePath: the name comes from the URL; it
+ * must stay one plain file of this user's inside the capture directory.
+ */
+function serveCapture(name: string, head: boolean, res: http.ServerResponse, plain: Record<string, string>): void {
+  let file: string;
+  try {
+    file = captureFilePath(name);
+  } catch (e) {
+    res.writeHead(404, plain).end(plainMessage(e));
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': 'application/vnd.tcpdump.pcap',
+    'Content-Disposition': `attachment; filename="${name}"`,
+    'Content-Length': String(statSync(file).size),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  if (head) return void res.end();
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
 /** Starts the server on 127.0.0.1. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -127,6 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(401, plain).end(`This browser is not signed in to netplumb. ${SIGN_IN_HELP}`);
         return;
       }
+      if (url.pathname.startsWith('/captures/')) return serveCapture(decodeURIComponent(url.pathname.slice('/captures/'.length)), req.method === 'HEAD', res, plain);
       const file = await resolveStatic(opts.renderDir, req.url ?? '/');
       if (!file) {
         res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' }).end('not found');

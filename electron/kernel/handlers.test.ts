@@ -139,6 +139,7 @@ describe('dispatch', () => {
       'file:save': async () => ({ cancelled: true }),
       'recovery:load': async () => ({ text: null }),
       'recovery:save': async () => ({}),
+      'capture:save': async () => ({ cancelled: true }),
     };
     const r2 = await dispatch('file:open', {}, ctx(engine, { desktop }), quiet);
     expect(r2).toEqual({ ok: true, value: { cancelled: true } });

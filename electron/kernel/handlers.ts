@@ -27,7 +27,9 @@ import { listLessons, readLesson } from './live/lessons';
 import path from 'node:path';
 import { runningAsRoot } from './privilege';
 import { describeIssues, PlainError, plainMessage } from './plain-error';
-import type { Runner } from './runner';
+import { execaRunner, type Runner } from './runner';
+import { capturePackets, listCaptures } from './live/capture-files';
+import { defaultCaptureDir } from './live/capture';
 
 /** What a handler may use. Built once per window/server (see context.ts). */
 export interface HandlerContext {
@@ -153,6 +155,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'lab:netem': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(req, progressTo(ctx)),
   'lab:capture-start': async (req, ctx) => live(ctx).captureStart(req, (s) => ctx.emit?.('capture:stopped', s)),
   'lab:capture-stop': async (req, ctx) => live(ctx).captureStop(req.id),
+  // Saved captures are the user's files, read here (never through the helper).
+  'capture:list': async (req) => ({ dir: defaultCaptureDir(), captures: listCaptures(req.lab, req.linkId) }),
+  'capture:packets': async (req, ctx) => capturePackets(req.name, req.max ?? 200, ctx.runner ? { runner: ctx.runner } : { runner: execaRunner }),
   'lab:trace': async (req, ctx) => live(ctx).trace(req, { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
   'term:open': async (req, ctx) =>
     live(ctx).termOpen(req, {
@@ -185,6 +190,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   'file:save': desktopOnly('file:save'),
   'recovery:load': desktopOnly('recovery:load'),
   'recovery:save': desktopOnly('recovery:save'),
+  'capture:save': desktopOnly('capture:save'),
 };
 
 /**

@@ -19,6 +19,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { DocumentSession } from './document';
 import { registerContractHandlers } from './ipc';
 import { buildMenu } from './menu';
+import { saveCaptureAs } from './capture-save';
 import { APP_URL } from './policy';
 import { hardenAllContents, hardenSession } from './security';
 import { SettingsStore } from './settings';
@@ -112,6 +113,7 @@ function ctxFor(sender: WebContents): HandlerContext {
       'file:save': (req) => d.save(req),
       'recovery:load': async () => ({ text: recovery().load() }),
       'recovery:save': async (req) => (recovery().save(req.text), {}),
+      'capture:save': (req) => saveCaptureAs(win, req.name),
     },
   };
   contexts.set(sender, ctx);

@@ -152,6 +152,11 @@ export const CaptureStoppedSchema = CaptureInfoSchema.extend({
   message: z.string().optional(),
 });
 
+/** A saved capture file's name (one plain name in the capture directory; the kernel side checks it again). */
+const CaptureName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.pcap$/, 'the name of a capture file');
+export const CaptureFileSchema = z.object({ name: z.string(), linkId: z.string().optional(), end: EndKey.optional(), bytes: z.number(), at: z.string() });
+export const PacketRowSchema = z.object({ n: z.number(), t: z.number(), src: z.string(), dst: z.string(), protocol: z.string(), length: z.number(), summary: z.string() });
+
 export const TraceResultSchema = z.object({
   lab: z.string(),
   from: z.string(),
@@ -312,7 +317,22 @@ export const contract = {
     request: z.object({ id: Handle }),
     response: CaptureStoppedSchema,
   },
-  /** Step mode: one ping, captured on every lab interface, explained hop by hop. */
+  /** The saved captures of a lab (of one link when given), newest first, with sizes. */
+  'capture:list': {
+    request: z.object({ lab: LabName, linkId: DocId.optional() }),
+    response: z.object({ dir: z.string(), captures: z.array(CaptureFileSchema) }),
+  },
+  /** The first packets of one saved capture, decoded for the packet table. */
+  'capture:packets': {
+    request: z.object({ name: CaptureName, max: z.number().int().min(1).max(1000).optional() }),
+    response: z.object({ name: z.string(), bytes: z.number(), packets: z.array(PacketRowSchema), more: z.boolean(), note: z.string().optional() }),
+  },
+  /** Desktop only: saves a copy of a capture where the user picks (Save as). Browser mode downloads /captures/NAME. */
+  'capture:save': {
+    request: z.object({ name: CaptureName }),
+    response: z.object({ cancelled: z.boolean(), path: z.string().optional() }),
+  },
+  /** Step mode: one ping, captured on the interfaces of its path, explained hop by hop. */
   'lab:trace': {
     request: z.object({ topology: Doc, from: DocId, to: z.string().min(1).max(64), fresh: z.boolean().optional() }),
     response: TraceResultSchema,
@@ -384,7 +404,7 @@ export const contract = {
 } as const;
 
 /** Channels only the desktop app answers. */
-export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 'recovery:load', 'recovery:save'] as const;
+export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 'recovery:load', 'recovery:save', 'capture:save'] as const;
 
 /**
  * Intents the native menus send to the page (desktop only); the page carries

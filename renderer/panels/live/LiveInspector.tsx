@@ -3,6 +3,7 @@
  * link, down/up, netem sliders (applied live and kept in the file) and
  * packet capture.
  */
+import { CaptureFiles } from './CaptureFiles';
 import { useEffect, useState } from 'react';
 import type { Netem } from '../../../shared/model';
 import { useShallow } from 'zustand/react/shallow';
@@ -98,6 +99,7 @@ export function LinkLiveSection({ id }: { id: string }) {
       </div>
       {running && <p className="np-muted">Capturing on {running.iface} into <code>{running.path}</code></p>}
       {!running && done && <p className="np-muted" data-testid="capture-path">Saved {done.packets ?? '?'} packets to <code>{done.path}</code></p>}
+      <CaptureFiles lab={lab} linkId={id} />
       <NetemSliders linkId={id} end="a" label={`Emulation leaving ${names[0]} (${link.a.ifname})`} />
       <NetemSliders linkId={id} end="b" label={`Emulation leaving ${names[1]} (${link.b.ifname})`} />
     </div>
