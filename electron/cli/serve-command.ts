@@ -4,6 +4,7 @@
  * prints a one-time sign-in link (a fresh one each time Enter is pressed)
  * and runs until Ctrl+C.
  */
+import { BuildProgress, buildProgressPlugin } from './build-progress';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -70,10 +71,16 @@ export function rendererStale(renderDir = DEFAULT_RENDER_DIR): boolean {
 /** Builds the renderer with Vite when it is missing or older than its sources. */
 export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print: (s: string) => void = console.log): Promise<void> {
   if (!rendererStale(renderDir)) return;
-  print(existsSync(path.join(renderDir, 'index.html')) ? 'netplumb: the page is older than its sources; rebuilding it...' : 'netplumb: building the page (first run)...');
+  print(
+    existsSync(path.join(renderDir, 'index.html'))
+      ? 'netplumb: the page is older than its sources; rebuilding it with Vite (up to a minute)...'
+      : 'netplumb: building the page with Vite (first run only; up to a minute on a small machine)...',
+  );
+  const progress = new BuildProgress(print);
   const { build } = await import('vite');
-  await build({ configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', plugins: [buildProgressPlugin(progress)] });
   if (!existsSync(path.join(renderDir, 'index.html'))) throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
+  progress.done(path.relative(process.cwd(), renderDir) || renderDir);
 }
 
 /** What openInBrowser starts a process with (node's spawn, or a recorder in tests). */
