@@ -21,6 +21,7 @@ import { useHostBridge } from './desktop-bridge';
 import { ExportDialog } from '../panels/ExportDialog';
 import { LabsDialog } from '../panels/LabsDialog';
 import { useStartUp } from './startup';
+import { useFirstPaintReady } from './first-paint';
 import { onFilePicked, registerFileInput } from './file-actions';
 import { useShortcuts } from './shortcuts';
 import { useResolvedTheme } from './theme';
@@ -48,8 +49,10 @@ function Shell() {
   useShortcuts(flow);
   useHostBridge(flow);
   useStartUp();
+  const ready = useFirstPaintReady();
   return (
-    <div className="np-app">
+    // Hidden (laid out, not painted) until the first full layout is known: no flash on load.
+    <div className="np-app" data-loading={ready ? undefined : ''} aria-busy={!ready}>
       <Toolbar />
       <Banner />
       <main className="np-main">
