@@ -10,6 +10,7 @@ import type { Plugin } from 'vite';
 export class BuildProgress {
   private modules = 0;
   private lastPrint = -Infinity;
+  private current = 'starting';
   constructor(
     private readonly print: (line: string) => void,
     private readonly now: () => number = Date.now,
@@ -29,8 +30,16 @@ export class BuildProgress {
     this.print(`  compiling the page's modules: ${this.modules} so far (${this.secs()})`);
   }
 
+  /** Called every second or so: a quiet phase still says it is going, every 2 × `every` ms. */
+  tick(): void {
+    if (this.now() - this.lastPrint < 2 * this.every) return;
+    this.lastPrint = this.now();
+    this.print(`  still ${this.current} (${this.secs()})`);
+  }
+
   /** A phase starts (always printed). */
   phase(what: string): void {
+    this.current = what;
     this.lastPrint = this.now();
     this.print(`  ${what} (${this.modules} modules, ${this.secs()})`);
   }
@@ -42,16 +51,24 @@ export class BuildProgress {
 }
 
 /** The Vite plugin that feeds a BuildProgress. */
-export function buildProgressPlugin(p: BuildProgress): Plugin {
+export function buildProgressPlugin(p: BuildProgress, tickMs = 1000): Plugin {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearInterval(timer);
   return {
     name: 'netplumb-build-progress',
     apply: 'build',
-    buildStart: () => p.phase('reading the sources'),
+    buildStart: () => {
+      p.phase('reading the sources');
+      timer = setInterval(() => p.tick(), tickMs);
+      timer.unref();
+    },
     transform: () => {
       p.module();
       return null;
     },
+    buildEnd: (err) => (err ? stop() : p.phase('linking the modules and removing unused code')),
     renderStart: () => p.phase('bundling and minifying'),
     writeBundle: () => p.phase('writing the files'),
+    closeBundle: stop,
   };
 }
