@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,5 +285,35 @@ describe('odd request targets', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 (400|404|101)/);
     expect((await get('/', { cookie })).status).toBe(200);
+  });
+});
+
+describe('capture downloads', () => {
+  it('serves a saved capture to the signed-in page only, and nothing outside the capture directory', async () => {
+    const caps = path.join(dir, 'captures');
+    await mkdir(caps, { recursive: true });
+    const pcap = Buffer.concat([Buffer.from('d4c3b2a1', 'hex'), Buffer.alloc(20)]);
+    await writeFile(path.join(caps, 'lab1-l1-a-2026.pcap'), pcap);
+    await symlink(path.join(dir, 'secret.txt'), path.join(caps, 'planted.pcap'));
+    const before = process.env.NETPLUMB_CAPTURE_DIR;
+    process.env.NETPLUMB_CAPTURE_DIR = caps;
+    try {
+      const r = await get('/captures/lab1-l1-a-2026.pcap', { cookie });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/vnd.tcpdump.pcap');
+      expect(r.headers['content-disposition']).toBe('attachment; filename="lab1-l1-a-2026.pcap"');
+      expect(r.headers['content-length']).toBe(String(pcap.length));
+      // Without the session cookie: refused like every page file.
+      expect((await get('/captures/lab1-l1-a-2026.pcap')).status).toBe(401);
+      // A planted link, a path out of the directory, a name that is not a capture: not served.
+      for (const p of ['/captures/planted.pcap', '/captures/..%2Fsecret.txt', '/captures/%2E%2E%2Fcaptures%2Flab1-l1-a-2026.pcap', '/captures/secret.txt', '/captures/missing.pcap']) {
+        const x = await get(p, { cookie });
+        expect(x.status, p).toBe(404);
+        expect(x.body).not.toContain('do not serve');
+      }
+    } finally {
+      if (before === undefined) delete process.env.NETPLUMB_CAPTURE_DIR;
+      else process.env.NETPLUMB_CAPTURE_DIR = before;
+    }
   });
 });
