@@ -134,5 +134,7 @@ export function readPcap(bytes: Uint8Array, max = 200): PcapRead {
     packets.push({ n: packets.length + 1, t: Math.round((t - first) * 1e6) / 1e6, length: orig, ...row });
     o += 16 + incl;
   }
+  // A record header cut off after the last whole packet.
+  if (o < bytes.length) return { linkType, packets, more: false, note: `packet ${packets.length + 1} is cut off (the capture may still be running)` };
   return { linkType, packets, more: false };
 }
