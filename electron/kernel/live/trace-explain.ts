@@ -6,23 +6,10 @@
  * port a frame entered a bridge on, what the bridge learned) from the
  * captures themselves.
  */
-import { orderCaptures } from './trace-order';
+import { orderCaptures, type CapturePoint } from './trace-order';
 import { BROADCAST, frameKey, isGroupMac, type Frame } from './trace-parse';
 
-/** Where a capture ran. */
-export interface CapturePoint {
-  nodeId: string;
-  nodeName: string;
-  nodeKind: 'namespace' | 'router' | 'bridge' | 'host';
-  /** For bridge ports: the bridge's name. */
-  bridge?: string;
-  iface: string;
-  linkId: string;
-  end: 'a' | 'b';
-  mac?: string;
-  /** Addresses of the node (IP, no prefix). */
-  nodeAddresses: string[];
-}
+export type { CapturePoint } from './trace-order';
 
 export type Decider = 'neighbour table' | 'FDB' | 'FDB (flood)' | 'routing table' | 'local delivery';
 

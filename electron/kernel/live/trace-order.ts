@@ -7,8 +7,22 @@
  * (its MAC is the frame's source) first, then points one link or one bridge
  * further away. Pure.
  */
-import type { CapturePoint } from './trace-explain';
 import { frameKey, type Frame } from './trace-parse';
+
+/** Where a capture ran. */
+export interface CapturePoint {
+  nodeId: string;
+  nodeName: string;
+  nodeKind: 'namespace' | 'router' | 'bridge' | 'host';
+  /** For bridge ports: the bridge's name. */
+  bridge?: string;
+  iface: string;
+  linkId: string;
+  end: 'a' | 'b';
+  mac?: string;
+  /** Addresses of the node (IP, no prefix). */
+  nodeAddresses: string[];
+}
 
 export interface Capture {
   point: CapturePoint;
