@@ -33,8 +33,10 @@ describe('readLive on a full kernel', () => {
         name: 'va', kind: 'veth', peer: { ns: b, name: 'vb' }, mtu: 1500, mac: '02:00:00:00:0a:01', up: true, addresses: [],
         netem: { delayMs: 50, jitterMs: 10, lossPercent: 1, rateKbit: 1000 },
       });
-      // ip batch + tc (a netem root qdisc is there) + one lookup of the peer's namespace.
-      expect(calls.map((c) => c[0]).sort()).toEqual(['ip', 'ip', 'tc']);
+      // ip batch + tc (a netem root qdisc is there) + the peer: the namespace's netns ids
+      // (its peer is not in the root, so the root's table cannot name it) and the
+      // peer's name read in the peer's namespace (not itself read).
+      expect(calls.map((c) => c[0]).sort()).toEqual(['ip', 'ip', 'ip', 'tc']);
 
       // A live change. (The kernel resets delay/jitter/loss on change but keeps the rate unless it is given.)
       await must(['tc', '-n', a, 'qdisc', 'change', 'dev', 'va', 'root', 'netem', 'delay', '20ms', 'loss', '0.5%', 'rate', '2mbit']);
@@ -67,8 +69,9 @@ describe('readLive on a full kernel', () => {
       expect(s.namespaces[b].ifaces.br0.bridge).toEqual({ stp: false, vlanFiltering: true, defaultPvid: 1 });
       // The bridge's own VLAN entry is not a port setting.
       expect(s.namespaces[b].ifaces.br0.vlans).toBeUndefined();
-      // One ip batch per namespace, plus `bridge vlan show` only where a VLAN-filtering bridge is.
-      expect(calls.map((c) => c.slice(0, 2).join(' ')).sort()).toEqual(['bridge -j', 'ip -j', 'ip -j']);
+      // One ip batch per namespace and each namespace's netns ids (the veth peers are in
+      // namespaces, not the root), plus `bridge vlan show` only where a VLAN-filtering bridge is.
+      expect(calls.map((c) => c.slice(0, 2).join(' ')).sort()).toEqual(['bridge -j', 'ip -j', 'ip -j', 'ip -j', 'ip -j']);
 
       await lab.ip('-n', b, 'link', 'set', 'br0', 'type', 'bridge', 'vlan_default_pvid', '5');
       expect((await readLive(execaRunner, { namespaces: [b] })).namespaces[b].ifaces.br0.bridge).toEqual({ stp: false, vlanFiltering: true, defaultPvid: 5 });
