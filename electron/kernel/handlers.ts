@@ -30,6 +30,8 @@ import { describeIssues, PlainError, plainMessage } from './plain-error';
 import { execaRunner, type Runner } from './runner';
 import { capturePackets, listCaptures } from './live/capture-files';
 import { defaultCaptureDir } from './live/capture';
+import { drawingLab, kernelLab, prefixDoc, readPrefix, unprefixDoc, writePrefix } from './prefix-side';
+import { userConfigFile } from '../cli/prefix-config';
 
 /** What a handler may use. Built once per window/server (see context.ts). */
 export interface HandlerContext {
@@ -54,6 +56,8 @@ export interface HandlerContext {
   emit?: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** Desktop-only channels (native dialogs, window title); absent in browser mode. */
   desktop?: DesktopHandlers;
+  /** The config file holding the user's name prefix (default: ~/.config/netplumb/config.json of the user running this side, as the CLI reads it). */
+  prefixFile?: string;
 }
 
 type Parsed<C extends Channel> = z.output<(typeof contract)[C]['request']>;
@@ -90,7 +94,19 @@ function live(ctx: HandlerContext, check = true): LiveBackend {
   return localLive(liveOptions(ctx), ctx.engine);
 }
 
-const progressTo = (ctx: HandlerContext): EngineOptions => engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) });
+/** The user's name prefix, read at each request (the CLI or another window may have changed it). */
+const prefixOf = (ctx: HandlerContext) => readPrefix(ctx.prefixFile ?? userConfigFile());
+/** Progress events carry the drawing's lab name: the page matches them against its document. */
+const progressTo = (ctx: HandlerContext, prefix?: string): EngineOptions =>
+  engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', { ...p, lab: drawingLab(p.lab, prefix) }) });
+/** A request whose `lab` is a drawing name, with the kernel's lab name instead. */
+const withLab = <R extends { lab: string }>(req: R, ctx: HandlerContext): R => ({ ...req, lab: kernelLab(req.lab, prefixOf(ctx)) });
+/** A request carrying a document, with the prefix applied (throws the too-long names in plain words). */
+function withDoc<R extends { topology: unknown }>(req: R, prefix: string | undefined): R {
+  const p = prefixDoc(req.topology, prefix);
+  if (p.problems) throw new PlainError(p.problems.map((x) => x.message).join('; '));
+  return { ...req, topology: p.doc };
+}
 
 function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
   return async (req, ctx) => {
@@ -113,27 +129,39 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const r = await ctx.engine.validateDocument(req.topology);
     return { problems: r.problems };
   },
-  'topology:plan': async (req, ctx) => ctx.engine.planDocument(req.topology, engineOptions(ctx)),
-  'topology:apply': async (req, ctx) =>
-    ctx.engine.applyDocument(
-      req.topology,
-      engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', p) }),
-    ),
-  'topology:status': async (req, ctx) => ctx.engine.statusDocument(req.topology, engineOptions(ctx)),
+  // Plans, applies and status run on the prefixed document: names in changes and drift are the kernel's (what
+  // the user finds with `ip`); ids are unchanged, so the canvas attaches them to the same nodes and links.
+  'topology:plan': async (req, ctx) => {
+    const p = prefixDoc(req.topology, prefixOf(ctx));
+    return p.problems ? { problems: p.problems, changes: [] } : ctx.engine.planDocument(p.doc, engineOptions(ctx));
+  },
+  'topology:apply': async (req, ctx) => {
+    const prefix = prefixOf(ctx);
+    const p = prefixDoc(req.topology, prefix);
+    return p.problems ? { problems: p.problems } : ctx.engine.applyDocument(p.doc, progressTo(ctx, prefix));
+  },
+  'topology:status': async (req, ctx) => {
+    const p = prefixDoc(req.topology, prefixOf(ctx));
+    return p.problems ? { problems: p.problems, inSync: false, applied: false, drift: [] } : ctx.engine.statusDocument(p.doc, engineOptions(ctx));
+  },
   'lab:destroy': async (req, ctx) => {
-    const r = await ctx.engine.destroyLab(req.lab, engineOptions(ctx));
+    const lab = kernelLab(req.lab, prefixOf(ctx));
+    const r = await ctx.engine.destroyLab(lab, engineOptions(ctx));
     // Terminals must not outlive their lab (the namespace watcher would catch it within a second too).
-    live(ctx, false).labGone(req.lab);
+    live(ctx, false).labGone(lab);
     return r;
   },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
   'lab:open': async (req, ctx) => {
-    const r = await ctx.engine.openLab(req.lab, engineOptions(ctx));
-    if (!r) throw new PlainError(`there is no record of a lab called "${req.lab}" on this host (it was destroyed, or never applied here)`);
-    return r;
+    const prefix = prefixOf(ctx);
+    const lab = kernelLab(req.lab, prefix);
+    const r = await ctx.engine.openLab(lab, engineOptions(ctx));
+    if (!r) throw new PlainError(`there is no record of a lab called "${lab}" on this host (it was destroyed, or never applied here)`);
+    // The page draws in its own names; applying it again puts the prefix back.
+    return { ...r, topology: unprefixDoc(r.topology, prefix) };
   },
   'host:import': async (req, ctx) => live(ctx).importHost(req),
-  'lab:adopt': async (req, ctx) => live(ctx).adopt(req),
+  'lab:adopt': async (req, ctx) => live(ctx).adopt(withDoc(req, prefixOf(ctx))),
   'examples:list': async (_req, ctx) => ({
     examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
   }),
@@ -143,24 +171,37 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     if (!ex) throw new PlainError(`there is no example called "${req.id}"`);
     return ex;
   },
-  'lab:check': async (req, ctx) => live(ctx).check(req),
+  'lab:check': async (req, ctx) => live(ctx).check(withDoc(req, prefixOf(ctx))),
   // In this process when it is root, else as the helper's typed operation (re-validated, bounded in time there).
-  'activity:check': async (req, ctx) => live(ctx).activityCheck(req),
-  'lab:ping': async (req, ctx) => live(ctx).ping(req),
-  'lab:traceroute': async (req, ctx) => live(ctx).traceroute(req),
-  'lab:tables': async (req, ctx) => live(ctx).tables(req),
-  'lab:live': async (req, ctx) => live(ctx).sample(req),
+  // Why the user's prefix and not the page's: the prefix is a setting of the user on this side, never the page's say.
+  'activity:check': async (req, ctx) => {
+    const prefix = prefixOf(ctx);
+    const { prefix: _fromPage, ...rest } = req;
+    return live(ctx).activityCheck({ ...rest, ...(prefix ? { prefix } : {}) });
+  },
+  'lab:ping': async (req, ctx) => live(ctx).ping(withLab(req, ctx)),
+  'lab:traceroute': async (req, ctx) => live(ctx).traceroute(withLab(req, ctx)),
+  'lab:tables': async (req, ctx) => live(ctx).tables(withLab(req, ctx)),
+  'lab:live': async (req, ctx) => live(ctx).sample(withLab(req, ctx)),
   // Link edits are applies: in process they go through the engine; through the helper, as typed operations.
-  'lab:link-state': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).linkState(req, progressTo(ctx)),
-  'lab:netem': async (req, ctx) => (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(req, progressTo(ctx)),
-  'lab:capture-start': async (req, ctx) => live(ctx).captureStart(req, (s) => ctx.emit?.('capture:stopped', s)),
+  'lab:link-state': async (req, ctx) => {
+    const prefix = prefixOf(ctx);
+    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).linkState(withDoc(req, prefix), progressTo(ctx, prefix));
+    return { ...r, topology: unprefixDoc(r.topology, prefix) };
+  },
+  'lab:netem': async (req, ctx) => {
+    const prefix = prefixOf(ctx);
+    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(withDoc(req, prefix), progressTo(ctx, prefix));
+    return { ...r, topology: unprefixDoc(r.topology, prefix) };
+  },
+  'lab:capture-start': async (req, ctx) => live(ctx).captureStart(withLab(req, ctx), (s) => ctx.emit?.('capture:stopped', s)),
   'lab:capture-stop': async (req, ctx) => live(ctx).captureStop(req.id),
   // Saved captures are the user's files, read here (never through the helper).
-  'capture:list': async (req) => ({ dir: defaultCaptureDir(), captures: listCaptures(req.lab, req.linkId) }),
+  'capture:list': async (req, ctx) => ({ dir: defaultCaptureDir(), captures: listCaptures(kernelLab(req.lab, prefixOf(ctx)), req.linkId) }),
   'capture:packets': async (req, ctx) => capturePackets(req.name, req.max ?? 200, ctx.runner ? { runner: ctx.runner } : { runner: execaRunner }),
-  'lab:trace': async (req, ctx) => live(ctx).trace(req, { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
+  'lab:trace': async (req, ctx) => live(ctx).trace(withDoc(req, prefixOf(ctx)), { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
   'term:open': async (req, ctx) =>
-    live(ctx).termOpen(req, {
+    live(ctx).termOpen(withLab(req, ctx), {
       output: (id, data) => ctx.emit?.('term:output', { id, data }),
       exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
     }, { owner: ctx }),
@@ -184,6 +225,14 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     const a = await readActivity(activitiesDir(ctx), req.id);
     if (!a) throw new PlainError(`there is no activity called "${req.id}"`);
     return a;
+  },
+  // Why a channel and not a page-side setting: the kernel side reads the prefix from the user's config file
+  // (the CLI's too); the page may only read it, or set a value that passes the CLI's own rule.
+  'settings:prefix': async (req, ctx) => {
+    const file = ctx.prefixFile ?? userConfigFile();
+    if (req.set !== undefined) writePrefix(req.set || null, file);
+    const prefix = readPrefix(file);
+    return { file, ...(prefix ? { prefix } : {}) };
   },
   'document:state': desktopOnly('document:state'),
   'file:open': desktopOnly('file:open'),

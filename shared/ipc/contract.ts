@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { Change, DriftItem } from '../plan/change';
 import { Netem } from '../model/link';
 import { LabName } from '../model/lab-name';
+import { checkPrefix } from '../model/prefix';
 
 /** Problems travel as plain data (see validate/problem.ts). */
 export const ProblemSchema = z.object({
@@ -230,6 +231,22 @@ export const contract = {
   'topology:status': {
     request: z.object({ topology: Doc }),
     response: z.object({ problems: z.array(ProblemSchema), inSync: z.boolean(), applied: z.boolean(), drift: z.array(DriftItem) }),
+  },
+  /** The user's name prefix (shared machines): read it, or set it (null or "": none) in the config file the CLI reads. */
+  'settings:prefix': {
+    request: z.object({
+      set: z
+        .union([
+          z.string().max(64).superRefine((v, c) => {
+            // Why: the same rule as the CLI's --prefix, checked before anything is written.
+            const bad = v === '' ? null : checkPrefix(v);
+            if (bad) c.addIssue({ code: 'custom', message: bad });
+          }),
+          z.null(),
+        ])
+        .optional(),
+    }),
+    response: z.object({ prefix: z.string().optional(), file: z.string() }),
   },
   'lab:destroy': {
     request: z.object({ lab: LabName }),
