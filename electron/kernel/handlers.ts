@@ -161,7 +161,8 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return { ...r, topology: unprefixDoc(r.topology, prefix) };
   },
   'host:import': async (req, ctx) => live(ctx).importHost(req),
-  'lab:adopt': async (req, ctx) => live(ctx).adopt(withDoc(req, prefixOf(ctx))),
+  // Adoption takes objects that exist under the names the import read: no prefix is put on them.
+  'lab:adopt': async (req, ctx) => live(ctx).adopt(req),
   'examples:list': async (_req, ctx) => ({
     examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
   }),
