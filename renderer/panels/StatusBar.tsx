@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useEditor } from '../app/editor';
 import { hideStatus } from '../app/lab-actions';
 import { useUi } from '../app/ui-store';
+import { PrefixSetting } from './PrefixSetting';
 
 /** Status summary and messages. */
 export function StatusBar() {
@@ -52,6 +53,7 @@ export function StatusBar() {
       )}
       {liveMode && <div className={`np-statusbar__live is-${live.state}`} role="status" aria-label="Live mode">{live.text}</div>}
       <div className="np-statusbar__spacer" />
+      <PrefixSetting />
       {toast && (
         <div className={`np-toast is-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
           {toast.text}
