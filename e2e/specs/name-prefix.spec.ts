@@ -32,6 +32,8 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
   test.skip(testInfo.project.name !== 'browser' || !!process.env.SUDO_USER, 'the scratch HOME only reaches the in-process browser-mode server');
   const prefix = `p${randomBytes(1).toString('hex')}-`;
   const k = (n: string) => prefix + n;
+  // Bridge ports are named after the bridge ("<bridge>-p1"): a 7-character bridge leaves room for the prefix under 15 bytes.
+  const bridge = `b${names.bridge.slice(3)}`;
   try {
     await test.step('the status bar says there is no prefix; a bad one is refused as typed', async () => {
       const bar = app.page.getByLabel('Name prefix');
@@ -41,9 +43,9 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
       await input.fill('Bad Prefix');
       await expect(input).toHaveAttribute('aria-invalid', 'true');
       await expect(app.page.locator('#np-prefix-problem')).toContainText(/lower-case/);
-      await expect(app.page.getByRole('button', { name: 'Save' })).toBeDisabled();
+      await expect(app.page.getByRole('button', { name: 'Save prefix' })).toBeDisabled();
       await input.fill(prefix);
-      await app.page.getByRole('button', { name: 'Save' }).click();
+      await app.page.getByRole('button', { name: 'Save prefix' }).click();
       await expect(app.page.getByLabel('Name prefix')).toContainText(`Names prefixed with ${prefix}`);
       expect(JSON.parse(readFileSync(path.join(home, '.config', 'netplumb', 'config.json'), 'utf8'))).toEqual({ prefix });
     });
@@ -52,7 +54,7 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
     const ns1 = await app.dragFromPalette('Namespace', { x: 250, y: 150 });
     const ns2 = await app.dragFromPalette('Namespace', { x: 650, y: 150 });
     const br = await app.dragFromPalette('Bridge', { x: 450, y: 420 });
-    for (const [id, name] of [[ns1, names.ns1], [ns2, names.ns2], [br, names.bridge]] as const) {
+    for (const [id, name] of [[ns1, names.ns1], [ns2, names.ns2], [br, bridge]] as const) {
       await app.select(id);
       await app.setField('Name', name);
     }
@@ -64,7 +66,7 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
     await test.step('Plan shows the kernel names, with the prefix; the drawing keeps its own', async () => {
       const dialog = await app.plan();
       await expect(dialog).toContainText(`ip netns add ${k(names.ns1)}`);
-      await expect(dialog).toContainText(k(names.bridge));
+      await expect(dialog).toContainText(k(bridge));
       await app.closeDialog();
       await expect(app.node(ns1)).toContainText(names.ns1);
       await expect(app.node(ns1)).not.toContainText(k(names.ns1));
@@ -77,18 +79,18 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
       const ns = netnsNames();
       expect(ns).toEqual(expect.arrayContaining([k(names.ns1), k(names.ns2)]));
       expect(ns).not.toContain(names.ns1);
-      expect(rootLinkExists(k(names.bridge))).toBe(true);
-      expect(rootLinkExists(names.bridge)).toBe(false);
+      expect(rootLinkExists(k(bridge))).toBe(true);
+      expect(rootLinkExists(bridge)).toBe(false);
       expect(await app.status([ns1, ns2, br])).toEqual(['in sync', 'in sync', 'in sync']);
     });
 
     await test.step('Destroy removes the prefixed lab', async () => {
       await app.destroy();
       expect(netnsNames()).not.toContain(k(names.ns1));
-      expect(rootLinkExists(k(names.bridge))).toBe(false);
+      expect(rootLinkExists(k(bridge))).toBe(false);
     });
   } finally {
     await destroyLab(k(names.lab)).catch(() => undefined);
-    removeLeftovers({ ...names, lab: k(names.lab), ns1: k(names.ns1), ns2: k(names.ns2), ns3: k(names.ns3), ns4: k(names.ns4), bridge: k(names.bridge) });
+    removeLeftovers({ ...names, lab: k(names.lab), ns1: k(names.ns1), ns2: k(names.ns2), ns3: k(names.ns3), ns4: k(names.ns4), bridge: k(bridge) });
   }
 });

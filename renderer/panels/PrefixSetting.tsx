@@ -81,7 +81,7 @@ export function PrefixSetting() {
         />
       </label>
       <button type="submit" className="np-btn np-btn--small" disabled={!!problem || busy}>
-        Save
+        Save prefix
       </button>
       <button type="button" className="np-btn np-btn--ghost np-btn--small" onClick={() => setEditing(false)}>
         Cancel
