@@ -16,9 +16,10 @@ import { test, expect } from '../fixtures/test';
 import { netnsNames, removeLeftovers, rootLinkExists } from '../fixtures/kernel';
 import { destroyLab } from '../../electron/kernel/engine';
 
-const home = mkdtempSync(path.join(tmpdir(), 'np-prefix-home-'));
+let home = '';
 const oldHome = process.env.HOME;
 test.beforeAll(() => {
+  home = mkdtempSync(path.join(tmpdir(), 'np-prefix-home-'));
   process.env.HOME = home;
 });
 test.afterAll(() => {
