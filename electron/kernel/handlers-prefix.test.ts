@@ -131,8 +131,8 @@ describe('the name prefix on the kernel side', () => {
     await dispatch('lab:ping', { lab: 'lab1', from: 'n1', to: '10.0.0.2' }, ctx, quiet);
     await dispatch('lab:live', { lab: 'lab1' }, ctx, quiet);
     await dispatch('lab:destroy', { lab: 'lab1' }, ctx, quiet);
-    // A name from the lab list already carries the prefix: it is not prefixed twice.
-    await dispatch('lab:destroy', { lab: 'st3-lab1' }, ctx, quiet);
+    // A name from the lab list is a kernel name: it is not prefixed again.
+    await dispatch('lab:destroy', { lab: 'st3-lab1', kernelName: true }, ctx, quiet);
     await dispatch('activity:check', { topology: drawing, prefix: 'evil-' }, ctx, quiet);
     expect(labs).toEqual(['st3-lab1', 'st3-lab1', 'st3-lab1', 'gone:st3-lab1', 'st3-lab1', 'gone:st3-lab1', 'activity:st3-']);
   });
@@ -141,7 +141,7 @@ describe('the name prefix on the kernel side', () => {
     const { ctx } = recorder();
     await dispatch('settings:prefix', { set: 'st3-' }, ctx, quiet);
     await dispatch('topology:apply', { topology: drawing }, ctx, quiet);
-    const r = await dispatch('lab:open', { lab: 'lab1' }, ctx, quiet);
+    const r = await dispatch('lab:open', { lab: 'st3-lab1' }, ctx, quiet);
     expect(r.ok).toBe(true);
     expect(kernelNames((r as { value: { topology: unknown } }).value.topology)).toEqual(kernelNames(drawing));
   });

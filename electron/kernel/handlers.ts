@@ -145,7 +145,7 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return p.problems ? { problems: p.problems, inSync: false, applied: false, drift: [] } : ctx.engine.statusDocument(p.doc, engineOptions(ctx));
   },
   'lab:destroy': async (req, ctx) => {
-    const lab = kernelLab(req.lab, prefixOf(ctx));
+    const lab = req.kernelName ? req.lab : kernelLab(req.lab, prefixOf(ctx));
     const r = await ctx.engine.destroyLab(lab, engineOptions(ctx));
     // Terminals must not outlive their lab (the namespace watcher would catch it within a second too).
     live(ctx, false).labGone(lab);
@@ -153,12 +153,12 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   },
   'lab:list': async (_req, ctx) => ({ labs: await ctx.engine.listLabs(engineOptions(ctx)) }),
   'lab:open': async (req, ctx) => {
+    // The name comes from lab:list: a kernel name, used as it is.
     const prefix = prefixOf(ctx);
-    const lab = kernelLab(req.lab, prefix);
-    const r = await ctx.engine.openLab(lab, engineOptions(ctx));
-    if (!r) throw new PlainError(`there is no record of a lab called "${lab}" on this host (it was destroyed, or never applied here)`);
-    // The page draws in its own names; applying it again puts the prefix back.
-    return { ...r, topology: unprefixDoc(r.topology, prefix) };
+    const r = await ctx.engine.openLab(req.lab, engineOptions(ctx));
+    if (!r) throw new PlainError(`there is no record of a lab called "${req.lab}" on this host (it was destroyed, or never applied here)`);
+    // A lab applied with the user's prefix opens in drawing names; applying it again puts the prefix back.
+    return prefix && req.lab.startsWith(prefix) ? { ...r, topology: unprefixDoc(r.topology, prefix) } : r;
   },
   'host:import': async (req, ctx) => live(ctx).importHost(req),
   // Adoption takes objects that exist under the names the import read: no prefix is put on them.

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkPrefix, parseTopology, prefixTopology, type Topology } from '../../shared/model';
 import type { Problem } from '../../shared/model/problem';
-import { prefixedLab, prefixSetting, userConfigFile } from '../cli/prefix-config';
+import { prefixSetting, userConfigFile } from '../cli/prefix-config';
 import { PlainError } from './plain-error';
 
 /** The prefix in effect for the user of this process (undefined: none). A broken config file is refused in plain words. */
@@ -84,7 +84,7 @@ export function unprefixDoc(raw: unknown, prefix: string | undefined): unknown {
   return p.ok ? unprefixTopology(p.topology, prefix) : raw;
 }
 
-/** A lab name as the kernel knows it (a name that already carries the prefix, e.g. from the lab list, stays). */
-export const kernelLab = (lab: string, prefix: string | undefined) => prefixedLab(lab, prefix);
+/** The kernel's name for the lab of a drawing called `lab` (what prefixTopology makes of it). */
+export const kernelLab = (lab: string, prefix: string | undefined) => (prefix ? prefix + lab : lab);
 /** A kernel lab name as the drawing calls it. */
 export const drawingLab = (lab: string, prefix: string | undefined) => (prefix ? strip(prefix, lab) : lab);

@@ -9,6 +9,7 @@ import { editorStore } from './editor';
 import { confirmDiscard } from './file-actions';
 import { refreshStatus } from './lab-actions';
 import { refreshLabs, useLabs } from './labs-store';
+import { kernelLabName } from './prefix-store';
 import { toast, useUi } from './ui-store';
 
 /** Opens a running lab as a drawing: the document it was last applied from, with the status overlay on. */
@@ -28,13 +29,13 @@ export function openRunningLab(name: string): void {
 
 /** Destroys a lab by name (after the caller's confirmation); returns what was removed, or null on failure. */
 export async function destroyNamedLab(name: string): Promise<string[] | null> {
-  const r = await getApi()['lab:destroy']({ lab: name });
+  const r = await getApi()['lab:destroy']({ lab: name, kernelName: true });
   if (!r.ok) {
     toast(`Could not destroy lab ${name}: ${r.error}`, 'error');
     return null;
   }
   toast(r.value.removed.length ? `Destroyed lab ${name}: removed ${r.value.removed.length} object${r.value.removed.length === 1 ? '' : 's'}` : `Lab ${name} had nothing left to remove`);
   await refreshLabs();
-  if (editorStore.getState().doc.name === name && useUi.getState().statusOn) void refreshStatus();
+  if (kernelLabName(editorStore.getState().doc.name) === name && useUi.getState().statusOn) void refreshStatus();
   return r.value.removed;
 }

@@ -9,6 +9,7 @@ import { dismissOffered, restoreOffered, useRecovery } from '../app/autosave';
 import { useEditor } from '../app/editor';
 import { refreshStatus } from '../app/lab-actions';
 import { otherRunningLabs, useLabs } from '../app/labs-store';
+import { kernelLabName, usePrefix } from '../app/prefix-store';
 import { useUi } from '../app/ui-store';
 
 type Item = { text: string; kind: 'warn' | 'info' | 'error'; details?: string[]; actions?: { label: string; run: () => void }[] };
@@ -19,9 +20,10 @@ function useOffers(): Item[] {
   const labs = useLabs((s) => s.labs);
   const dismissed = useLabs((s) => s.offerDismissed);
   const current = useEditor((s) => s.doc.name);
+  const prefix = usePrefix((s) => s.prefix);
   const items: Item[] = [];
   if (offer) {
-    const running = labs?.some((l) => l.name === offer.lab && l.state !== 'unknown');
+    const running = labs?.some((l) => l.name === kernelLabName(offer.lab, prefix) && l.state !== 'unknown');
     items.push({
       kind: 'info',
       text: `An unsaved drawing was kept: ${offer.fileName ?? `lab ${offer.lab}`}, ${offer.nodes} node${offer.nodes === 1 ? '' : 's'}, from ${new Date(offer.savedAt).toLocaleString()}${running ? ` (lab ${offer.lab} is running on this host)` : ''}.`,
@@ -38,7 +40,7 @@ function useOffers(): Item[] {
       ],
     });
   }
-  const others = otherRunningLabs(labs, current);
+  const others = otherRunningLabs(labs, kernelLabName(current, prefix));
   if (!dismissed && others.length && !offer) {
     const names = others.slice(0, 4).map((l) => l.name).join(', ') + (others.length > 4 ? ` and ${others.length - 4} more` : '');
     items.push({

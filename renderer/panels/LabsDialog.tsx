@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useEditor } from '../app/editor';
 import { destroyNamedLab, openRunningLab } from '../app/labs';
+import { kernelLabName, usePrefix } from '../app/prefix-store';
 import { refreshLabs, useLabs, type LabInfo } from '../app/labs-store';
 import { useUi } from '../app/ui-store';
 import { Dialog } from './Dialog';
@@ -71,7 +72,9 @@ export function LabsDialog() {
   const labs = useLabs((s) => s.labs);
   const loading = useLabs((s) => s.loading);
   const error = useLabs((s) => s.error);
-  const current = useEditor((s) => s.doc.name);
+  // The list shows kernel names: this drawing's lab carries the user's prefix there.
+  const prefix = usePrefix((s) => s.prefix);
+  const current = kernelLabName(useEditor((s) => s.doc.name), prefix);
   const close = () => useUi.getState().set({ dialog: null });
   useEffect(() => {
     void refreshLabs();

@@ -9,6 +9,7 @@ import { checkPrefix } from '../../shared/model/prefix';
 import { getApi } from '../api';
 import { refreshStatus } from '../app/lab-actions';
 import { toast, useUi } from '../app/ui-store';
+import { usePrefix } from '../app/prefix-store';
 
 /** Prefix indicator and editor; hidden where the kernel side has no such setting (the demo). */
 export function PrefixSetting() {
@@ -19,7 +20,9 @@ export function PrefixSetting() {
   useEffect(() => {
     let gone = false;
     void getApi()['settings:prefix']({}).then((r) => {
-      if (!gone && r.ok) setPrefix(r.value.prefix);
+      if (gone || !r.ok) return;
+      setPrefix(r.value.prefix);
+      usePrefix.getState().set(r.value.prefix);
     });
     return () => {
       gone = true;
@@ -39,6 +42,7 @@ export function PrefixSetting() {
       return;
     }
     setPrefix(r.value.prefix);
+    usePrefix.getState().set(r.value.prefix);
     setEditing(false);
     toast(r.value.prefix ? `Kernel names are now prefixed with ${r.value.prefix} (saved in ${r.value.file})` : `Kernel names have no prefix now (saved in ${r.value.file})`);
     // A lab applied under the old prefix is another lab now: read the state again.

@@ -249,7 +249,8 @@ export const contract = {
     response: z.object({ prefix: z.string().optional(), file: z.string() }),
   },
   'lab:destroy': {
-    request: z.object({ lab: LabName }),
+    /** kernelName: `lab` is a kernel lab name (from lab:list) rather than a drawing's name, which gets the user's prefix. */
+    request: z.object({ lab: LabName, kernelName: z.boolean().optional() }),
     response: z.object({ removed: z.array(z.string()) }),
   },
   'lab:list': {
@@ -258,6 +259,7 @@ export const contract = {
   },
   /** A lab's record: the document it was last applied from (to open it as a drawing). */
   'lab:open': {
+    /** `lab`: a kernel lab name, as lab:list gives it. */
     request: z.object({ lab: LabName }),
     response: z.object({ lab: z.string(), topology: z.unknown(), appliedAt: z.string(), file: z.string().optional() }),
   },
