@@ -85,6 +85,19 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
       expect(await app.status([ns1, ns2, br])).toEqual(['in sync', 'in sync', 'in sync']);
     });
 
+    await test.step('Labs on this host lists the kernel name as this drawing; opening it gives the drawing names back', async () => {
+      await app.button('Labs…').click();
+      const dialog = app.page.getByRole('dialog', { name: 'Labs on this host' });
+      const row = dialog.getByTestId(`lab-row-${k(names.lab)}`);
+      await expect(row).toContainText('(this drawing)');
+      await row.getByRole('button', { name: `Open lab ${k(names.lab)}` }).click();
+      await app.discardIfAsked();
+      await expect(dialog).toHaveCount(0);
+      await expect(app.field('Lab name')).toHaveValue(names.lab);
+      await expect(app.page.getByText(names.ns1, { exact: true }).first()).toBeVisible();
+      await expect(app.page.getByRole('status', { name: 'Lab status' })).toContainText(`Lab ${names.lab}: in sync`);
+    });
+
     await test.step('Destroy removes the prefixed lab', async () => {
       await app.destroy();
       expect(netnsNames()).not.toContain(k(names.ns1));

@@ -30,7 +30,7 @@ import { describeIssues, PlainError, plainMessage } from './plain-error';
 import { execaRunner, type Runner } from './runner';
 import { capturePackets, listCaptures } from './live/capture-files';
 import { defaultCaptureDir } from './live/capture';
-import { drawingLab, kernelLab, prefixDoc, readPrefix, unprefixDoc, writePrefix } from './prefix-side';
+import { drawingLab, kernelLab, prefixDoc, readPrefix, unprefixDoc, withDoc, writePrefix } from './prefix-side';
 import { userConfigFile } from '../cli/prefix-config';
 
 /** What a handler may use. Built once per window/server (see context.ts). */
@@ -101,12 +101,6 @@ const progressTo = (ctx: HandlerContext, prefix?: string): EngineOptions =>
   engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', { ...p, lab: drawingLab(p.lab, prefix) }) });
 /** A request whose `lab` is a drawing name, with the kernel's lab name instead. */
 const withLab = <R extends { lab: string }>(req: R, ctx: HandlerContext): R => ({ ...req, lab: kernelLab(req.lab, prefixOf(ctx)) });
-/** A request carrying a document, with the prefix applied (throws the too-long names in plain words). */
-function withDoc<R extends { topology: unknown }>(req: R, prefix: string | undefined): R {
-  const p = prefixDoc(req.topology, prefix);
-  if (p.problems) throw new PlainError(p.problems.map((x) => x.message).join('; '));
-  return { ...req, topology: p.doc };
-}
 
 function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
   return async (req, ctx) => {

@@ -60,6 +60,13 @@ export function prefixDoc(raw: unknown, prefix: string | undefined): { doc: unkn
   return r.ok ? { doc: r.topology } : { doc: raw, problems: r.problems };
 }
 
+/** A request carrying a document, with the prefix applied (throws the too-long names in plain words). */
+export function withDoc<R extends { topology: unknown }>(req: R, prefix: string | undefined): R {
+  const p = prefixDoc(req.topology, prefix);
+  if (p.problems) throw new PlainError(p.problems.map((x) => x.message).join('; '));
+  return { ...req, topology: p.doc };
+}
+
 const strip = (prefix: string, name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
 
 /** The drawing form of a prefixed document (the reverse of prefixTopology; names without the prefix stay). */
