@@ -12,7 +12,7 @@ export type Privilege = 'root' | 'helper' | 'none';
 export const ROOT_ELECTRON_NOTICE = "netplumb is running as root: Chromium's sandbox had to be turned off (--no-sandbox)";
 /** The notice shown when the browser-mode server runs as root. */
 export const ROOT_BROWSER_NOTICE =
-  'netplumb serve is running as root: it changes the kernel directly, so it only listens on 127.0.0.1 and needs the token in the URL';
+  'netplumb serve is running as root: it changes the kernel directly, so it only listens on 127.0.0.1 and only a browser signed in with its one-time link may use it';
 /** The notice when no helper can be started; `why` says exactly what to run. */
 export const noneNotice = (why = 'the privileged helper cannot be started') =>
   `netplumb cannot change the kernel here: it is not running as root, and ${why}. Validate works; reading or changing the kernel needs the helper`;
