@@ -24,6 +24,15 @@ import { copyContentInto } from './scripts/package-content';
 /** Maintainer scripts (Forge runs from the project root). */
 const script = (name: string) => path.resolve('packaging', name);
 /** What the packages need besides Electron's own. */
+/** What the deb and rpm makers say alike about the package. */
+const PACKAGE = {
+  name: 'netplumb',
+  bin: 'netplumb',
+  productName: 'netplumb',
+  genericName: 'Network lab designer',
+  description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
+  categories: ['Development', 'Network'] as ('Development' | 'Network')[],
+};
 const DEPENDS = ['iproute2', 'nodejs (>= 20)', 'sudo', 'util-linux'];
 
 const config: ForgeConfig = {
@@ -55,12 +64,7 @@ const config: ForgeConfig = {
     new MakerZIP({}, ['linux']),
     new MakerDeb({
       options: {
-        name: 'netplumb',
-        bin: 'netplumb',
-        productName: 'netplumb',
-        genericName: 'Network lab designer',
-        description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
-        categories: ['Development', 'Network'],
+        ...PACKAGE,
         section: 'net',
         depends: DEPENDS,
         recommends: ['pkexec | policykit-1'],
@@ -71,12 +75,7 @@ const config: ForgeConfig = {
     new MakerRpm({
       // `scripts` is passed through to electron-installer-redhat, which reads it; Forge's type omits it.
       options: {
-        name: 'netplumb',
-        bin: 'netplumb',
-        productName: 'netplumb',
-        genericName: 'Network lab designer',
-        description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
-        categories: ['Development', 'Network'],
+        ...PACKAGE,
         license: 'MIT',
         requires: ['iproute', 'nodejs >= 20', 'sudo', 'util-linux'],
         homepage: 'https://example.invalid/netplumb',
