@@ -6,7 +6,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util', 'events', 'worker_threads', 'process'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'child_process',
+  'os',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'url',
+  'util',
+  'events',
+  'worker_threads',
+  'process',
+];
 const pattern = (group, message) => ({ group, message });
 // Node built-ins must be matched as whole import specifiers: as gitignore-style
 // `group` patterns, 'util' or 'path' would also forbid '../util/ip'.
@@ -14,13 +31,27 @@ const builtinRegex = `^(${nodeBuiltins.map((b) => b.replace('*', '.*')).join('|'
 const builtins = (message) => ({ regex: builtinRegex, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.vite', 'out', 'dist', 'test-results', 'playwright-report', 'e2e/artifacts', 'schema', '.cache'] },
+  {
+    ignores: [
+      'node_modules',
+      '.vite',
+      'out',
+      'dist',
+      'test-results',
+      'playwright-report',
+      'e2e/artifacts',
+      'schema',
+      '.cache',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
+      // Layout is Prettier's (npm run format); this rule fights its call-chain breaks.
+      'no-unexpected-multiline': 'off',
     },
   },
   {
@@ -29,11 +60,32 @@ export default tseslint.config(
     // Tests and test support (shared/testing: golden files) may read the disk.
     ignores: ['shared/**/*.test.ts', 'shared/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        builtins('shared/ is pure TypeScript: no Node built-ins'),
-        pattern(['electron', 'electron/*', 'react', 'react-dom', '@xyflow/*', 'zustand', 'zundo', 'execa', 'ws'], 'shared/ must not depend on Electron, React, processes or sockets'),
-        pattern(['**/electron/**', '**/renderer/**'], 'shared/ must not import from electron/ or renderer/'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            builtins('shared/ is pure TypeScript: no Node built-ins'),
+            pattern(
+              [
+                'electron',
+                'electron/*',
+                'react',
+                'react-dom',
+                '@xyflow/*',
+                'zustand',
+                'zundo',
+                'execa',
+                'ws',
+              ],
+              'shared/ must not depend on Electron, React, processes or sockets',
+            ),
+            pattern(
+              ['**/electron/**', '**/renderer/**'],
+              'shared/ must not import from electron/ or renderer/',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
@@ -43,11 +95,19 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [
-        builtins('the renderer is sandboxed: no Node built-ins'),
-        pattern(['electron', 'execa', 'ws'], 'the renderer talks to the kernel side only through renderer/api'),
-        pattern(['**/electron/**'], 'the renderer must not import electron/ code; use renderer/api'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            builtins('the renderer is sandboxed: no Node built-ins'),
+            pattern(
+              ['electron', 'execa', 'ws'],
+              'the renderer talks to the kernel side only through renderer/api',
+            ),
+            pattern(['**/electron/**'], 'the renderer must not import electron/ code; use renderer/api'),
+          ],
+        },
+      ],
     },
   },
   // electron/: Node only below main/preload. Processes are started only by the
@@ -64,21 +124,38 @@ function spawnAllowed() {
     'electron/kernel/runner.ts': 'the runner: every ip/bridge/tc/sysctl call',
     'electron/kernel/live/pipe-pty.ts': 'the pty module: terminals without node-pty',
     'electron/kernel/helper-client.ts': 'the helper client: starts the privileged helper',
-    'electron/kernel/helper-route.ts': 'probes `sudo -n -l` for the installed helper before the helper exists (issue 14: move into helper-client)',
-    'electron/kernel/live/capture.ts': 'tcpdump runs until stopped and streams packets; the runner waits for exit (issue 14: move into the runner as a streaming call)',
+    'electron/kernel/helper-route.ts':
+      'probes `sudo -n -l` for the installed helper before the helper exists (issue 14: move into helper-client)',
+    'electron/kernel/live/capture.ts':
+      'tcpdump runs until stopped and streams packets; the runner waits for exit (issue 14: move into the runner as a streaming call)',
     'electron/kernel/live/trace.ts': 'the step-mode capture, same reason as capture.ts (issue 14)',
-    'electron/cli/live-commands.ts': '`netplumb exec` hands the user\'s terminal to the command and passes its exit code through',
-    'electron/cli/serve-command.ts': '`netplumb serve --open` starts the desktop\'s browser opener (xdg-open), detached',
-    'electron/kernel/test-support/**': 'test support: creates and removes throw-away users (useradd) for the helper tests',
+    'electron/cli/live-commands.ts':
+      "`netplumb exec` hands the user's terminal to the command and passes its exit code through",
+    'electron/cli/serve-command.ts':
+      "`netplumb serve --open` starts the desktop's browser opener (xdg-open), detached",
+    'electron/kernel/test-support/**':
+      'test support: creates and removes throw-away users (useradd) for the helper tests',
   };
 }
 
 function electronLayers() {
-  const noSpawn = pattern(['execa', 'child_process', 'node:child_process'], 'processes are started only by kernel/runner.ts, kernel/live/pipe-pty.ts and kernel/helper-client.ts (docs/ARCHITECTURE.md, 14); see spawnAllowed() in eslint.config.js');
-  const noElectron = pattern(['electron'], 'electron/kernel, electron/cli and electron/common run under plain Node: never import electron');
+  const noSpawn = pattern(
+    ['execa', 'child_process', 'node:child_process'],
+    'processes are started only by kernel/runner.ts, kernel/live/pipe-pty.ts and kernel/helper-client.ts (docs/ARCHITECTURE.md, 14); see spawnAllowed() in eslint.config.js',
+  );
+  const noElectron = pattern(
+    ['electron'],
+    'electron/kernel, electron/cli and electron/common run under plain Node: never import electron',
+  );
   const noRenderer = pattern(['**/renderer/**'], 'the Electron and Node side must not import renderer code');
-  const noCli = pattern(['**/cli/**', '**/cli'], 'main never imports the CLI: code both need lives in electron/common');
-  const noUpper = pattern(['**/cli/**', '**/main/**', '**/kernel/**'], 'electron/common is a leaf: it imports no other electron/ folder');
+  const noCli = pattern(
+    ['**/cli/**', '**/cli'],
+    'main never imports the CLI: code both need lives in electron/common',
+  );
+  const noUpper = pattern(
+    ['**/cli/**', '**/main/**', '**/kernel/**'],
+    'electron/common is a leaf: it imports no other electron/ folder',
+  );
   const layers = [
     { files: ['electron/kernel/**/*.ts', 'electron/cli/**/*.ts'], patterns: [noElectron, noRenderer] },
     { files: ['electron/common/**/*.ts'], patterns: [noElectron, noRenderer, noUpper] },
@@ -91,6 +168,10 @@ function electronLayers() {
   // plus the spawn ban for every file not exempt.
   return layers.flatMap(({ files, patterns }) => [
     { files, rules: { 'no-restricted-imports': ['error', { patterns }] } },
-    { files, ignores: exempt, rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, noSpawn] }] } },
+    {
+      files,
+      ignores: exempt,
+      rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, noSpawn] }] },
+    },
   ]);
 }

@@ -30,7 +30,8 @@ const PACKAGE = {
   bin: 'netplumb',
   productName: 'netplumb',
   genericName: 'Network lab designer',
-  description: 'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
+  description:
+    'Draw Linux network labs (namespaces, bridges, routers, veth links) and apply them to the kernel.',
   categories: ['Development', 'Network'] as ('Development' | 'Network')[],
 };
 const DEPENDS = ['iproute2', 'nodejs (>= 20)', 'sudo', 'util-linux'];

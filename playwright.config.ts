@@ -35,7 +35,15 @@ export default defineConfig({
           executablePath: process.env.NETPLUMB_CHROMIUM ?? '/usr/bin/chromium',
           // --no-sandbox: Chromium refuses its sandbox as root (the tests run as
           // root to create namespaces); the rest keep it off this closed network.
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
         },
       },
     },

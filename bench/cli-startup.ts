@@ -38,7 +38,11 @@ function medians(cmds: string[][]): number[] {
 }
 
 if (!existsSync(join(root, 'dist', 'cli.mjs'))) await build();
-const [base, version, validate] = medians([['-e', '0'], [bin, '--version'], [bin, 'validate', 'examples/linux-bridge.yaml']]);
+const [base, version, validate] = medians([
+  ['-e', '0'],
+  [bin, '--version'],
+  [bin, 'validate', 'examples/linux-bridge.yaml'],
+]);
 const rows: [string, number, number][] = [
   ['netplumb --version', version, 0.15],
   ['netplumb validate examples/linux-bridge.yaml', validate, 0.3],
@@ -48,6 +52,8 @@ let ok = true;
 for (const [name, s, target] of rows) {
   const met = s <= target;
   ok &&= met;
-  console.log(`${name}: ${s.toFixed(3)} s = ${(s / base).toFixed(2)}x node -e 0 (target <= ${target} s: ${met ? 'met' : 'NOT met'})`);
+  console.log(
+    `${name}: ${s.toFixed(3)} s = ${(s / base).toFixed(2)}x node -e 0 (target <= ${target} s: ${met ? 'met' : 'NOT met'})`,
+  );
 }
 process.exitCode = ok ? 0 : 1;

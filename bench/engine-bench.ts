@@ -42,7 +42,11 @@ function star(prefix: string, n: number) {
   const links: object[] = [];
   for (let i = 0; i < n; i++) {
     nodes.push({ id: `h${i}`, name: `${prefix}h${i}`, kind: 'namespace' });
-    links.push({ id: `l${i}`, a: { node: `h${i}`, ifname: "eth0", addresses: [`10.${(i >> 8) & 255}.${i & 255}.1/8`] }, b: { node: 'br', ifname: `${prefix}p${i}` } });
+    links.push({
+      id: `l${i}`,
+      a: { node: `h${i}`, ifname: 'eth0', addresses: [`10.${(i >> 8) & 255}.${i & 255}.1/8`] },
+      b: { node: 'br', ifname: `${prefix}p${i}` },
+    });
   }
   return { version: 1, name: `${prefix}-star`, nodes, links };
 }
@@ -89,14 +93,20 @@ async function runScript(text: string) {
 
 async function leftovers(prefix: string): Promise<string[]> {
   const ns = (await listNetns()).filter((x) => x.startsWith(prefix));
-  const links = JSON.parse((await execa('ip', ['-j', 'link', 'show'])).stdout).map((l: { ifname: string }) => l.ifname).filter((x: string) => x.startsWith(prefix));
+  const links = JSON.parse((await execa('ip', ['-j', 'link', 'show'])).stdout)
+    .map((l: { ifname: string }) => l.ifname)
+    .filter((x: string) => x.startsWith(prefix));
   return [...ns, ...links];
 }
 
 async function mininet(n: number): Promise<number | undefined> {
   const which = await execa('sh', ['-c', 'command -v mn'], { reject: false });
   if (which.exitCode !== 0) return undefined;
-  const [ms] = await time(() => execa('mn', ['--switch', 'lxbr', '--controller', 'none', '--topo', `single,${n}`, '--test', 'none'], { reject: false }));
+  const [ms] = await time(() =>
+    execa('mn', ['--switch', 'lxbr', '--controller', 'none', '--topo', `single,${n}`, '--test', 'none'], {
+      reject: false,
+    }),
+  );
   await execa('mn', ['-c'], { reject: false });
   return ms;
 }
@@ -109,19 +119,24 @@ if (process.getuid?.() !== 0) {
 async function cliApply(doc: object): Promise<number> {
   const f = join(runDir, 'cli.json');
   writeFileSync(f, JSON.stringify(doc));
-  const [ms, r] = await time(() => execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'apply', f], { reject: false }));
+  const [ms, r] = await time(() =>
+    execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'apply', f], { reject: false }),
+  );
   if (r.exitCode !== 0) throw new Error(`netplumb apply failed: ${r.stderr || r.stdout}`);
   return ms;
 }
 
-const line = (name: string, ms: number, rest: string) => console.log(`  ${name.padEnd(30)} ${fmt(ms).padStart(9)}   ${rest}`);
+const line = (name: string, ms: number, rest: string) =>
+  console.log(`  ${name.padEnd(30)} ${fmt(ms).padStart(9)}   ${rest}`);
 const target = (name: string, value: number, max: number) => {
   const met = value <= max;
   if (!met) failedTargets++;
   return `${name} ${value.toFixed(3)} <= ${max}: ${met ? 'met' : 'MISSED'}`;
 };
 
-console.log(`netplumb engine benchmark — star topologies, sizes ${sizes.join(', ')} (ratios are netplumb / shell script, same run)\n`);
+console.log(
+  `netplumb engine benchmark — star topologies, sizes ${sizes.join(', ')} (ratios are netplumb / shell script, same run)\n`,
+);
 let failedTargets = 0;
 const at200: { apply?: number; plan?: number } = {};
 try {
@@ -140,7 +155,8 @@ try {
       const [status, st] = await time(() => statusDocument(doc, { runDir }));
       if (!st.inSync) throw new Error('status after apply is not in sync');
       const [overlay, ov] = await time(() => labIfaces(doc.name, { runDir, stats: true }));
-      if (ov.ifaces.length !== 2 * n) throw new Error(`the live table has ${ov.ifaces.length} link ends, expected ${2 * n}`);
+      if (ov.ifaces.length !== 2 * n)
+        throw new Error(`the live table has ${ov.ifaces.length} link ends, expected ${2 * n}`);
       const bigger = star(prefix, n + 1);
       const [addOne, b] = await time(() => applyDocument(bigger, { runDir }));
       if (!b.result?.ok) throw new Error(`add-one-host failed: ${b.result?.error}`);
@@ -155,7 +171,10 @@ try {
         if (!sync.result?.ok) throw new Error(`re-sync failed: ${sync.result?.error}`);
       }
       const [destroy] = await time(() => destroyLab(doc.name, { runDir }));
-      if (withCli) await execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'destroy', doc.name], { reject: false });
+      if (withCli)
+        await execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'destroy', doc.name], {
+          reject: false,
+        });
       const left = await leftovers(prefix);
       const mn = await mininet(n);
 
@@ -167,9 +186,15 @@ try {
       line('live link table + counters', overlay, ratio(overlay, sUp));
       line('netplumb add one host', addOne, `${ratio(addOne, sUp)}   (${b.result.steps} steps)`);
       if (addCli !== undefined) line('add one host, whole command', addCli, ratio(addCli, sUp));
-      line('netplumb destroy', destroy, `${ratio(destroy, sDown)} of the script's down (${last.nodes.length - 1} hosts)`);
+      line(
+        'netplumb destroy',
+        destroy,
+        `${ratio(destroy, sDown)} of the script's down (${last.nodes.length - 1} hosts)`,
+      );
       console.log(`  left behind after destroy:  ${left.length ? left.join(' ') : 'nothing'}`);
-      console.log(`  mininet (lxbr, no controller): ${mn === undefined ? 'not installed, skipped' : `${fmt(mn)}   ${ratio(apply, mn)} netplumb/mininet`}`);
+      console.log(
+        `  mininet (lxbr, no controller): ${mn === undefined ? 'not installed, skipped' : `${fmt(mn)}   ${ratio(apply, mn)} netplumb/mininet`}`,
+      );
       if (n === 200) {
         at200.apply = apply;
         at200.plan = plan;
@@ -185,7 +210,9 @@ try {
         console.log(`  targets: ${t.join('; ')}`);
       }
       if (n === 1000 && at200.apply !== undefined && at200.plan !== undefined) {
-        console.log(`  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}`);
+        console.log(
+          `  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}`,
+        );
       }
       if (left.length) failedTargets++;
       console.log('');
@@ -198,7 +225,16 @@ try {
 }
 if (withCli) {
   console.log('cold start of the command (bench/cli-startup.ts):');
-  const r = await execa(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bench', 'cli-startup.ts'), '--runs', '7'], { reject: false });
+  const r = await execa(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(root, 'bench', 'cli-startup.ts'),
+      '--runs',
+      '7',
+    ],
+    { reject: false },
+  );
   console.log((r.stdout + r.stderr).trim().replace(/^/gm, '  '));
   if (r.exitCode !== 0) failedTargets++;
 }

@@ -39,7 +39,11 @@ function run(cmd, argv) {
 const electron = electronBinary();
 let code;
 if (electron && !process.env.NETPLUMB_BROWSER) {
-  code = await run(process.execPath, [path.join(root, 'node_modules', '@electron-forge', 'cli', 'dist', 'electron-forge.js'), 'start', ...(args.length ? ['--', ...args] : [])]);
+  code = await run(process.execPath, [
+    path.join(root, 'node_modules', '@electron-forge', 'cli', 'dist', 'electron-forge.js'),
+    'start',
+    ...(args.length ? ['--', ...args] : []),
+  ]);
 } else {
   console.log(
     electron

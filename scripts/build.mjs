@@ -28,7 +28,9 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // Bundled CommonJS packages (ws, yaml) call require() for Node built-ins; an
 // ES module has no require, so each output file makes one.
-const banner = { js: "import { createRequire as __npCreateRequire } from 'node:module';\nconst require = __npCreateRequire(import.meta.url);" };
+const banner = {
+  js: "import { createRequire as __npCreateRequire } from 'node:module';\nconst require = __npCreateRequire(import.meta.url);",
+};
 
 /** Options shared by both bundles. */
 const common = {
@@ -69,7 +71,10 @@ export async function build() {
       sourcemap: false,
     }),
   ]);
-  writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString() }, null, 2) + '\n');
+  writeFileSync(
+    path.join(out, 'build-info.json'),
+    JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString() }, null, 2) + '\n',
+  );
   return performance.now() - t0;
 }
 
@@ -81,7 +86,8 @@ export function newestSource() {
     if (!st.isDirectory()) return void (t = Math.max(t, st.mtimeMs));
     for (const e of readdirSync(p)) if (e !== 'node_modules' && !e.startsWith('.')) walk(path.join(p, e));
   };
-  for (const p of ['electron', 'shared', 'scripts/build.mjs', 'package.json']) if (existsSync(path.join(root, p))) walk(path.join(root, p));
+  for (const p of ['electron', 'shared', 'scripts/build.mjs', 'package.json'])
+    if (existsSync(path.join(root, p))) walk(path.join(root, p));
   return t;
 }
 
@@ -112,7 +118,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(0);
   }
   if (process.getuid?.() === 0 && statSync(root).uid !== 0) {
-    console.error(`netplumb: refusing to build as root in a checkout that belongs to uid ${statSync(root).uid} (it would leave root-owned files in dist/): run \`npm run build\` as that user`);
+    console.error(
+      `netplumb: refusing to build as root in a checkout that belongs to uid ${statSync(root).uid} (it would leave root-owned files in dist/): run \`npm run build\` as that user`,
+    );
     process.exit(1);
   }
   try {

@@ -4,7 +4,17 @@
  * helper is one self-contained file, and `--version` loads no command code.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,8 +25,30 @@ const dist = path.join(root, 'dist');
 const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
 /** Module specifiers a bundle imports (static, dynamic and require). */
 const specifiers = (code: string) =>
-  [...code.matchAll(/(?:\bfrom\s*(["'])([^"'\s]+)\1\s*;|\bimport\s*\(\s*(["'])([^"'\s]+)\3\s*\)|\brequire\s*\(\s*(["'])([^"'\s]+)\5\s*\)|^import\s+(["'])([^"'\s]+)\7)/gm)].map((m) => m[2] ?? m[4] ?? m[6] ?? m[8]);
-const isBuiltin = (s: string) => s.startsWith('node:') || ['fs', 'path', 'child_process', 'os', 'util', 'events', 'stream', 'crypto', 'url', 'tty', 'net', 'http', 'https', 'zlib', 'buffer'].includes(s);
+  [
+    ...code.matchAll(
+      /(?:\bfrom\s*(["'])([^"'\s]+)\1\s*;|\bimport\s*\(\s*(["'])([^"'\s]+)\3\s*\)|\brequire\s*\(\s*(["'])([^"'\s]+)\5\s*\)|^import\s+(["'])([^"'\s]+)\7)/gm,
+    ),
+  ].map((m) => m[2] ?? m[4] ?? m[6] ?? m[8]);
+const isBuiltin = (s: string) =>
+  s.startsWith('node:') ||
+  [
+    'fs',
+    'path',
+    'child_process',
+    'os',
+    'util',
+    'events',
+    'stream',
+    'crypto',
+    'url',
+    'tty',
+    'net',
+    'http',
+    'https',
+    'zlib',
+    'buffer',
+  ].includes(s);
 
 describe('the compiled build', () => {
   it('the privileged helper bundle imports only Node built-ins (and node-pty, the optional native addon)', () => {
@@ -25,11 +57,21 @@ describe('the compiled build', () => {
   });
 
   it('nothing started at run time uses tsx or loads TypeScript', () => {
-    for (const f of ['bin/netplumb.js', 'bin/start.js', 'packaging/netplumb-helper', 'packaging/postinst']) expect(read(f), f).not.toMatch(/tsx|\.ts\b/);
-    const files = [path.join(dist, 'cli.mjs'), path.join(dist, 'privileged-helper.mjs'), ...readdirSync(path.join(dist, 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => path.join(dist, 'chunks', f))];
+    for (const f of ['bin/netplumb.js', 'bin/start.js', 'packaging/netplumb-helper', 'packaging/postinst'])
+      expect(read(f), f).not.toMatch(/tsx|\.ts\b/);
+    const files = [
+      path.join(dist, 'cli.mjs'),
+      path.join(dist, 'privileged-helper.mjs'),
+      ...readdirSync(path.join(dist, 'chunks'))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => path.join(dist, 'chunks', f)),
+    ];
     for (const f of files) {
       const deps = specifiers(readFileSync(f, 'utf8'));
-      expect(deps.filter((s) => /tsx|\.tsx?$/.test(s)), f).toEqual([]);
+      expect(
+        deps.filter((s) => /tsx|\.tsx?$/.test(s)),
+        f,
+      ).toEqual([]);
     }
   });
 
@@ -39,7 +81,9 @@ describe('the compiled build', () => {
     const dynamic = [...cli.matchAll(/import\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(dynamic.some((s) => /\/commands-/.test(s))).toBe(true);
     expect(staticImports.some((s) => /\/commands-/.test(s))).toBe(false);
-    const out = execFileSync(process.execPath, [path.join(root, 'bin', 'netplumb.js'), '--version'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [path.join(root, 'bin', 'netplumb.js'), '--version'], {
+      encoding: 'utf8',
+    });
     expect(out).toBe(`netplumb ${JSON.parse(read('package.json')).version}\n`);
   });
 
@@ -57,29 +101,38 @@ describe('the compiled build', () => {
     expect(skipReason(1000)).toBe('dist/ is up to date');
   });
 
-  it.skipIf(process.getuid?.() !== 0)('as root in a checkout another user owns, prepare writes nothing, and a build is refused', () => {
-    // `sudo npx netplumb helper install` runs prepare as root in the user's checkout.
-    const co = mkdtempSync(path.join(tmpdir(), 'np-build-owner-'));
-    try {
-      mkdirSync(path.join(co, 'scripts'));
-      copyFileSync(path.join(root, 'scripts', 'build.mjs'), path.join(co, 'scripts', 'build.mjs'));
-      copyFileSync(path.join(root, 'package.json'), path.join(co, 'package.json'));
-      symlinkSync(path.join(root, 'node_modules'), path.join(co, 'node_modules'));
-      mkdirSync(path.join(co, 'dist'));
-      writeFileSync(path.join(co, 'dist', 'build-info.json'), 'the user\'s build\n');
-      chownSync(co, 65534, 65534);
-      const run = (event: string) => spawnSync(process.execPath, [path.join(co, 'scripts', 'build.mjs')], { encoding: 'utf8', env: { ...process.env, npm_lifecycle_event: event } });
-      const prepared = run('prepare');
-      expect(prepared.status, prepared.stderr).toBe(0);
-      expect(prepared.stderr).toContain('not rebuilding dist/ as root in a checkout that belongs to uid 65534');
-      expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
-      expect(readFileSync(path.join(co, 'dist', 'build-info.json'), 'utf8')).toBe('the user\'s build\n');
-      const built = run('build');
-      expect(built.status).toBe(1);
-      expect(built.stderr).toContain('refusing to build as root in a checkout that belongs to uid 65534');
-      expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
-    } finally {
-      rmSync(co, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.getuid?.() !== 0)(
+    'as root in a checkout another user owns, prepare writes nothing, and a build is refused',
+    () => {
+      // `sudo npx netplumb helper install` runs prepare as root in the user's checkout.
+      const co = mkdtempSync(path.join(tmpdir(), 'np-build-owner-'));
+      try {
+        mkdirSync(path.join(co, 'scripts'));
+        copyFileSync(path.join(root, 'scripts', 'build.mjs'), path.join(co, 'scripts', 'build.mjs'));
+        copyFileSync(path.join(root, 'package.json'), path.join(co, 'package.json'));
+        symlinkSync(path.join(root, 'node_modules'), path.join(co, 'node_modules'));
+        mkdirSync(path.join(co, 'dist'));
+        writeFileSync(path.join(co, 'dist', 'build-info.json'), "the user's build\n");
+        chownSync(co, 65534, 65534);
+        const run = (event: string) =>
+          spawnSync(process.execPath, [path.join(co, 'scripts', 'build.mjs')], {
+            encoding: 'utf8',
+            env: { ...process.env, npm_lifecycle_event: event },
+          });
+        const prepared = run('prepare');
+        expect(prepared.status, prepared.stderr).toBe(0);
+        expect(prepared.stderr).toContain(
+          'not rebuilding dist/ as root in a checkout that belongs to uid 65534',
+        );
+        expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
+        expect(readFileSync(path.join(co, 'dist', 'build-info.json'), 'utf8')).toBe("the user's build\n");
+        const built = run('build');
+        expect(built.status).toBe(1);
+        expect(built.stderr).toContain('refusing to build as root in a checkout that belongs to uid 65534');
+        expect(readdirSync(path.join(co, 'dist'))).toEqual(['build-info.json']);
+      } finally {
+        rmSync(co, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -54,7 +54,14 @@ export function readSarif(text: string): Finding[] {
                 ruleId: z.string(),
                 message: z.object({ text: z.string() }).optional(),
                 locations: z
-                  .array(z.object({ physicalLocation: z.object({ artifactLocation: z.object({ uri: z.string() }), region: z.object({ startLine: z.number().optional() }).optional() }) }))
+                  .array(
+                    z.object({
+                      physicalLocation: z.object({
+                        artifactLocation: z.object({ uri: z.string() }),
+                        region: z.object({ startLine: z.number().optional() }).optional(),
+                      }),
+                    }),
+                  )
                   .optional(),
               }),
             )
@@ -66,7 +73,12 @@ export function readSarif(text: string): Finding[] {
   return sarif.runs.flatMap((r) =>
     r.results.map((x) => {
       const loc = x.locations?.[0]?.physicalLocation;
-      return { check: x.ruleId, file: loc?.artifactLocation.uri ?? 'N/A', line: loc?.region?.startLine, message: x.message?.text ?? '' };
+      return {
+        check: x.ruleId,
+        file: loc?.artifactLocation.uri ?? 'N/A',
+        line: loc?.region?.startLine,
+        message: x.message?.text ?? '',
+      };
     }),
   );
 }
@@ -127,7 +139,10 @@ async function main(): Promise<number> {
   // locales (e.g. C.UTF-8) leaves every message blank.
   process.env.LANG = 'en-US';
   const require = createRequire(import.meta.url);
-  const run = require('@doyensec/electronegativity/dist/runner.js') as (o: object, forCli: boolean) => Promise<void>;
+  const run = require('@doyensec/electronegativity/dist/runner.js') as (
+    o: object,
+    forCli: boolean,
+  ) => Promise<void>;
   const parseErrors: string[] = [];
   const origError = console.error;
   console.error = (...args: unknown[]) => {
@@ -156,10 +171,19 @@ async function main(): Promise<number> {
   const findings = readSarif(await readWhenWritten(report));
   const acc = AcceptedFile.parse(JSON.parse(readFileSync(acceptedFile, 'utf8')));
   const { accepted, fresh, stale } = compare(findings, acc.accepted);
-  console.log(`\nelectronegativity: ${findings.length} finding(s): ${accepted.length} accepted, ${fresh.length} not accepted (report: ${path.relative(root, report)})`);
-  for (const f of fresh) console.log(`  NOT ACCEPTED ${f.check} in ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`);
-  for (const s of stale) console.log(`  note: accepted ${s.check} in ${s.file} no longer occurs; remove it from electronegativity-accepted.json`);
-  if (parseErrors.length) console.log(`  ${parseErrors.length} file(s) could not be analysed (see above): fix them or the scan is incomplete`);
+  console.log(
+    `\nelectronegativity: ${findings.length} finding(s): ${accepted.length} accepted, ${fresh.length} not accepted (report: ${path.relative(root, report)})`,
+  );
+  for (const f of fresh)
+    console.log(`  NOT ACCEPTED ${f.check} in ${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`);
+  for (const s of stale)
+    console.log(
+      `  note: accepted ${s.check} in ${s.file} no longer occurs; remove it from electronegativity-accepted.json`,
+    );
+  if (parseErrors.length)
+    console.log(
+      `  ${parseErrors.length} file(s) could not be analysed (see above): fix them or the scan is incomplete`,
+    );
   return fresh.length === 0 && parseErrors.length === 0 ? 0 : 1;
 }
 

@@ -59,7 +59,12 @@ export function importGraph(root: string, withTypes = false): Map<string, string
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
     const deps = new Set<string>();
     for (const s of sf.statements) {
-      if (!(ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) || !s.moduleSpecifier || (!withTypes && typeOnly(s))) continue;
+      if (
+        !(ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) ||
+        !s.moduleSpecifier ||
+        (!withTypes && typeOnly(s))
+      )
+        continue;
       const to = resolveSpec(file, (s.moduleSpecifier as ts.StringLiteral).text);
       if (to) deps.add(relative(root, to));
     }
@@ -116,7 +121,9 @@ export function folderGraph(graph: Map<string, string[]>, prefix: string, depth 
     if (!from.startsWith(prefix) || /\.test\.tsx?$/.test(from) || from.split('/').length <= depth) continue;
     const a = folder(from);
     if (!out.has(a)) out.set(a, new Set());
-    for (const to of tos) if (to.startsWith(prefix) && to.split('/').length > depth && folder(to) !== a) out.get(a)!.add(folder(to));
+    for (const to of tos)
+      if (to.startsWith(prefix) && to.split('/').length > depth && folder(to) !== a)
+        out.get(a)!.add(folder(to));
   }
   return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
 }

@@ -27,7 +27,8 @@ export function contentPackageFiles(root: string): [string, string][] {
   for (const dir of CONTENT_DIRS) {
     const src = path.join(root, dir);
     if (!existsSync(src)) throw new Error(`packaging: ${src} is missing`);
-    for (const name of readdirSync(src).sort()) if (!contentExcluded(name)) out.push([path.join(src, name), path.join('resources', dir, name)]);
+    for (const name of readdirSync(src).sort())
+      if (!contentExcluded(name)) out.push([path.join(src, name), path.join('resources', dir, name)]);
   }
   return out;
 }

@@ -17,7 +17,8 @@ export function helperPackageFiles(root: string): [string, string, number][] {
     [path.join(root, 'packaging', 'netplumb-helper'), 'netplumb-helper', 0o755],
   ];
   const pty = path.join(root, 'node_modules', 'node-pty');
-  for (const f of nodePtyFiles(pty) ?? []) files.push([path.join(pty, f), path.join('node_modules', 'node-pty', f), 0o644]);
+  for (const f of nodePtyFiles(pty) ?? [])
+    files.push([path.join(pty, f), path.join('node_modules', 'node-pty', f), 0o644]);
   return files;
 }
 

@@ -23,6 +23,7 @@ check() { # name, command...
 }
 check typecheck npx tsc -p tsconfig.json --noEmit
 check lint npx eslint .
+check format npx prettier --check --log-level warn .
 [ -f scripts/electronegativity-check.ts ] && check electronegativity npx tsx scripts/electronegativity-check.ts
 
 run_vm=

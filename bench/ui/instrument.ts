@@ -67,7 +67,11 @@ export function instrument(file: InjectedFile): void {
       frames = null;
       let longest = 0;
       for (let i = 1; i < f.length; i++) longest = Math.max(longest, f[i] - f[i - 1]);
-      return { frames: Math.max(0, f.length - 1), ms: f.length > 1 ? f[f.length - 1] - f[0] : 0, longestFrame: longest };
+      return {
+        frames: Math.max(0, f.length - 1),
+        ms: f.length > 1 ? f[f.length - 1] - f[0] : 0,
+        longestFrame: longest,
+      };
     },
   };
   (window as unknown as { __bench: BenchProbe }).__bench = probe;
@@ -101,7 +105,13 @@ export function instrument(file: InjectedFile): void {
   const edges = document.getElementsByClassName('react-flow__edge');
   const shown = (el: HTMLElement) => el.style.visibility !== 'hidden';
   const poll = () => {
-    if (probe.injectedAt !== null && nodes.length > 0 && edges.length > 0 && shown(nodes[0]) && shown(nodes[nodes.length - 1])) {
+    if (
+      probe.injectedAt !== null &&
+      nodes.length > 0 &&
+      edges.length > 0 &&
+      shown(nodes[0]) &&
+      shown(nodes[nodes.length - 1])
+    ) {
       const n = nodes.length;
       const e = edges.length;
       afterPaint(() => (probe.firstRender = { t: performance.now(), nodes: n, edges: e }));

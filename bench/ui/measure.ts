@@ -82,7 +82,9 @@ export async function grabPoint(page: Page, id: string): Promise<{ x: number; y:
 
 const zoomOf = (page: Page) =>
   page.evaluate(() => {
-    const m = /scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+    const m = /scale\(([\d.e-]+)\)/.exec(
+      document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '',
+    );
     return m ? Number(m[1]) : NaN;
   });
 
@@ -95,22 +97,34 @@ async function zoomInOn(page: Page, id: string): Promise<number> {
     // Over the node when it is on the canvas, else over the canvas' centre.
     const at = await page.evaluate((nid) => {
       const flow = document.querySelector('.react-flow')!.getBoundingClientRect();
-      const r = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`)?.getBoundingClientRect();
+      const r = document
+        .querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`)
+        ?.getBoundingClientRect();
       const c = r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-      const inside = c && c.x > flow.x + 10 && c.x < flow.right - 10 && c.y > flow.y + 10 && c.y < flow.bottom - 10;
+      const inside =
+        c && c.x > flow.x + 10 && c.x < flow.right - 10 && c.y > flow.y + 10 && c.y < flow.bottom - 10;
       const p = inside ? c : { x: flow.x + flow.width / 2, y: flow.y + flow.height / 2 };
       const el = document.elementFromPoint(p.x, p.y);
       const where = `node ${r ? [r.x, r.y, r.width, r.height].map(Math.round).join(',') : 'missing'} in canvas ${[flow.x, flow.y, flow.width, flow.height].map(Math.round).join(',')}`;
-      return { ...p, where, under: el ? `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}` : 'nothing' };
+      return {
+        ...p,
+        where,
+        under: el ? `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}` : 'nothing',
+      };
     }, id);
     under = at.under;
-    if (process.env.BENCH_DEBUG) console.log(`zoom ${zoom.toFixed(3)}: wheel at ${at.x.toFixed(0)},${at.y.toFixed(0)} over ${at.under}; ${at.where}`);
+    if (process.env.BENCH_DEBUG)
+      console.log(
+        `zoom ${zoom.toFixed(3)}: wheel at ${at.x.toFixed(0)},${at.y.toFixed(0)} over ${at.under}; ${at.where}`,
+      );
     await page.mouse.move(at.x, at.y);
     // React Flow zooms by 2^(-deltaY * 0.002) per wheel event.
     await page.mouse.wheel(0, Math.max(-500, (Math.log2(zoom) * 500) | 0));
     await page.waitForTimeout(150);
   }
-  throw new Error(`zooming in on ${id} with the wheel did not reach zoom 1 (at ${await zoomOf(page)}; the wheel was over ${under})`);
+  throw new Error(
+    `zooming in on ${id} with the wheel did not reach zoom 1 (at ${await zoomOf(page)}; the wheel was over ${under})`,
+  );
 }
 
 async function nodeBox(page: Page, id: string): Promise<Box | null> {
@@ -122,13 +136,15 @@ async function nodeBox(page: Page, id: string): Promise<Box | null> {
   }, id);
 }
 
-const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+const viewportTransform = (page: Page) =>
+  page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
 
 /** A point of the canvas with only the empty pane around it (for panning). */
 export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(() => {
     const flow = document.querySelector('.react-flow')!.getBoundingClientRect();
-    const isPane = (x: number, y: number) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false;
+    const isPane = (x: number, y: number) =>
+      document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false;
     const cx = flow.x + flow.width / 2;
     const cy = flow.y + flow.height / 2;
     // Nearest clear spot to the centre: rings of candidates, outwards (hit tests are slow with 1000 nodes).
@@ -159,7 +175,10 @@ async function gesture(page: Page, from: { x: number; y: number }, ms: number, r
   while (Date.now() - t0 < ms) {
     const a = moves * 0.12;
     // A figure of eight around the start that drifts a little right (the end differs from the start; the node or view stays near where it was).
-    await page.mouse.move(from.x + 4 + radius * Math.sin(a) + Math.min(40, moves * 0.3), from.y + 2 + (radius / 2) * Math.sin(2 * a));
+    await page.mouse.move(
+      from.x + 4 + radius * Math.sin(a) + Math.min(40, moves * 0.3),
+      from.y + 2 + (radius / 2) * Math.sin(2 * a),
+    );
     moves++;
   }
   const f = await page.evaluate(() => (window as unknown as Win).__bench.stopFrames());
@@ -180,7 +199,9 @@ async function dragAndPan(page: Page, o: MeasureOptions) {
   await drag.end();
   if (!moved || Math.hypot(moved.x - box.x, moved.y - box.y) < 5) {
     const at = await page.evaluate((p) => document.elementFromPoint(p.x, p.y)?.outerHTML.slice(0, 200), grab);
-    throw new Error(`dragging node ${o.nodeId} did not move it (zoom ${await zoomOf(page)}, grabbed at ${grab.x.toFixed(1)},${grab.y.toFixed(1)} on ${at}, ${drag.moves} moves)`);
+    throw new Error(
+      `dragging node ${o.nodeId} did not move it (zoom ${await zoomOf(page)}, grabbed at ${grab.x.toFixed(1)},${grab.y.toFixed(1)} on ${at}, ${drag.moves} moves)`,
+    );
   }
   await page.waitForTimeout(500);
 
@@ -214,9 +235,14 @@ export async function measurePage(browser: Browser, o: MeasureOptions): Promise<
     await page.addInitScript(instrument, o.file);
     await page.goto(o.url);
     await page
-      .waitForFunction(() => (window as unknown as Win).__bench?.firstRender != null, null, { timeout: 60_000, polling: 50 })
+      .waitForFunction(() => (window as unknown as Win).__bench?.firstRender != null, null, {
+        timeout: 60_000,
+        polling: 50,
+      })
       .catch((e: unknown) => {
-        throw new Error(`the page never showed the nodes: ${String(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+        throw new Error(
+          `the page never showed the nodes: ${String(e)}${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`,
+        );
       });
     const probe0 = await page.evaluate(() => {
       const b = (window as unknown as Win).__bench;
@@ -231,8 +257,14 @@ export async function measurePage(browser: Browser, o: MeasureOptions): Promise<
       const p = await grabPoint(page, o.nodeId);
       if (p) await page.mouse.click(p.x, p.y);
       selected = await page
-        .waitForFunction(() => (window as unknown as Win).__bench.selectedAt !== null, null, { timeout: 1000, polling: 'raf' })
-        .then(() => true, () => false);
+        .waitForFunction(() => (window as unknown as Win).__bench.selectedAt !== null, null, {
+          timeout: 1000,
+          polling: 'raf',
+        })
+        .then(
+          () => true,
+          () => false,
+        );
     }
     if (!selected) throw new Error(`clicking node ${o.nodeId} never selected it`);
     const interactive = await page.evaluate(() => (window as unknown as Win).__bench.selectedAt!);
@@ -242,8 +274,14 @@ export async function measurePage(browser: Browser, o: MeasureOptions): Promise<
     const view = await page.evaluate(() => {
       const b = (window as unknown as Win).__bench;
       const r = document.querySelector('.react-flow')!.getBoundingClientRect();
-      const m = /scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
-      return { zoom: m ? Number(m[1]) : NaN, canvas: { width: Math.round(r.width), height: Math.round(r.height) }, longTasks: b.longTasks.filter(([s]) => s <= b.selectedAt!) };
+      const m = /scale\(([\d.e-]+)\)/.exec(
+        document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '',
+      );
+      return {
+        zoom: m ? Number(m[1]) : NaN,
+        canvas: { width: Math.round(r.width), height: Math.round(r.height) },
+        longTasks: b.longTasks.filter(([s]) => s <= b.selectedAt!),
+      };
     });
     if (o.screenshot) await page.screenshot({ path: o.screenshot });
 

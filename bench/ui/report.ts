@@ -40,7 +40,14 @@ const ROWS: Row[] = [
   { label: '  nodes in the DOM at zoom 1', key: 'closeNodesInDom', unit: '', kind: 'info' },
 ];
 
-const fmt = (v: number, unit: string) => (unit === 'fps' ? v.toFixed(1) : unit === 'ms' ? v.toFixed(0) : Number.isInteger(v) ? String(v) : v.toFixed(3)) + (unit ? ` ${unit}` : '');
+const fmt = (v: number, unit: string) =>
+  (unit === 'fps'
+    ? v.toFixed(1)
+    : unit === 'ms'
+      ? v.toFixed(0)
+      : Number.isInteger(v)
+        ? String(v)
+        : v.toFixed(3)) + (unit ? ` ${unit}` : '');
 
 /** The table as text. */
 export function report(app: readonly Figures[], bare: readonly Figures[]): string {
@@ -60,8 +67,12 @@ export function report(app: readonly Figures[], bare: readonly Figures[]): strin
       if (ok) met++;
       target = `${r.kind === 'time' ? '<=' : '>='} ${r.limit}x ${ok ? 'MET' : 'NOT MET'}`;
     }
-    lines.push(`${pad(r.label, 34)}${pad(fmt(a, r.unit), 12)}${pad(fmt(b, r.unit), 12)}${pad(Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', 10)}${target}`);
+    lines.push(
+      `${pad(r.label, 34)}${pad(fmt(a, r.unit), 12)}${pad(fmt(b, r.unit), 12)}${pad(Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', 10)}${target}`,
+    );
   }
-  lines.push(`targets met: ${met} of ${total} (times are from navigation start; frame rates are requestAnimationFrame callbacks per second)`);
+  lines.push(
+    `targets met: ${met} of ${total} (times are from navigation start; frame rates are requestAnimationFrame callbacks per second)`,
+  );
   return lines.join('\n');
 }

@@ -36,7 +36,15 @@ const LINKS = 1000;
 /** A namespace in the middle of the drawing (star 55 of 100). */
 const TARGET_NODE = 'ns500';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -61,7 +69,12 @@ function newest(dirs: string[]): number {
 /** Builds a page unless its build is newer than its sources (or --build asks for it). */
 async function buildPage(name: string, configFile: string, sources: string[], outDir: string) {
   const built = resolve(outDir, 'index.html');
-  if (!flag('--build') && existsSync(built) && statSync(built).mtimeMs > newest([...sources, resolve(repo, 'package-lock.json')])) return;
+  if (
+    !flag('--build') &&
+    existsSync(built) &&
+    statSync(built).mtimeMs > newest([...sources, resolve(repo, 'package-lock.json')])
+  )
+    return;
   if (flag('--no-build') && existsSync(built)) return;
   const t0 = Date.now();
   await build({ configFile, logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
@@ -70,8 +83,18 @@ async function buildPage(name: string, configFile: string, sources: string[], ou
 
 async function buildPages() {
   // The app's own vite config, into the bench's directory (the shared .vite/renderer is left alone).
-  await buildPage('app', resolve(repo, 'renderer/vite.config.ts'), [resolve(repo, 'renderer'), resolve(repo, 'shared')], resolve(builds, 'app'));
-  await buildPage('bare', resolve(here, 'bare/vite.config.ts'), [resolve(here, 'bare')], resolve(builds, 'bare'));
+  await buildPage(
+    'app',
+    resolve(repo, 'renderer/vite.config.ts'),
+    [resolve(repo, 'renderer'), resolve(repo, 'shared')],
+    resolve(builds, 'app'),
+  );
+  await buildPage(
+    'bare',
+    resolve(here, 'bare/vite.config.ts'),
+    [resolve(here, 'bare')],
+    resolve(builds, 'bare'),
+  );
 }
 
 /** The topology file text: reused when it still reads as 1000 nodes and 1000 links, else generated. */
@@ -84,9 +107,12 @@ function topologyText(): string {
   }
   const t0 = Date.now();
   const t = benchTopology();
-  if (t.doc.nodes.length !== NODES || t.doc.links.length !== LINKS) throw new Error(`generated ${t.doc.nodes.length} nodes and ${t.doc.links.length} links`);
+  if (t.doc.nodes.length !== NODES || t.doc.links.length !== LINKS)
+    throw new Error(`generated ${t.doc.nodes.length} nodes and ${t.doc.links.length} links`);
   writeFileSync(path, t.text);
-  console.log(`generated ${path} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${t.errors} errors, ${t.warnings} warnings by the app's validator)`);
+  console.log(
+    `generated ${path} in ${((Date.now() - t0) / 1000).toFixed(1)} s (${t.errors} errors, ${t.warnings} warnings by the app's validator)`,
+  );
   return t.text;
 }
 
@@ -101,18 +127,37 @@ async function main() {
 
   const server = await serveStatic({ '/app/': resolve(builds, 'app'), '/bare/': resolve(builds, 'bare') });
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing (apt-get install -y chromium)`);
+  if (!existsSync(executablePath))
+    throw new Error(`${executablePath} is missing (apt-get install -y chromium)`);
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const app: Figures[] = [];
   const bare: Figures[] = [];
   try {
-    console.log(`chromium ${browser.version()}, ${runs} run(s) of each page, ${NODES} nodes and ${LINKS} links, gestures of ${gestureMs} ms`);
+    console.log(
+      `chromium ${browser.version()}, ${runs} run(s) of each page, ${NODES} nodes and ${LINKS} links, gestures of ${gestureMs} ms`,
+    );
     for (let i = 0; i < runs; i++) {
       const shot = (name: string) => (i === 0 ? resolve(out, `${name}-${NODES}.png`) : undefined);
       // The app first in run 1 (the bare page gets the size of the app's canvas), then alternating, so drift in the machine's load hits both.
       let canvas = app[0]?.canvas;
-      const measureApp = () => measurePage(browser, { url: `${server.url}/app/index.html?fake=1`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('app'), failureShot: resolve(out, 'failure-app.png') });
-      const measureBare = () => measurePage(browser, { url: `${server.url}/bare/index.html?w=${canvas!.width}&h=${canvas!.height}`, file, nodeId: TARGET_NODE, gestureMs, screenshot: shot('bare'), failureShot: resolve(out, 'failure-bare.png') });
+      const measureApp = () =>
+        measurePage(browser, {
+          url: `${server.url}/app/index.html?fake=1`,
+          file,
+          nodeId: TARGET_NODE,
+          gestureMs,
+          screenshot: shot('app'),
+          failureShot: resolve(out, 'failure-app.png'),
+        });
+      const measureBare = () =>
+        measurePage(browser, {
+          url: `${server.url}/bare/index.html?w=${canvas!.width}&h=${canvas!.height}`,
+          file,
+          nodeId: TARGET_NODE,
+          gestureMs,
+          screenshot: shot('bare'),
+          failureShot: resolve(out, 'failure-bare.png'),
+        });
       let a: Figures;
       let b: Figures;
       if (i % 2 === 0) {
@@ -125,8 +170,11 @@ async function main() {
       }
       app.push(a);
       bare.push(b);
-      const line = (f: Figures) => `${f.firstRender.toFixed(0)}/${f.interactive.toFixed(0)} ms, drag ${f.dragFps.toFixed(0)}/${f.closeDragFps.toFixed(0)} fps, pan ${f.panFps.toFixed(0)}/${f.closePanFps.toFixed(0)} fps`;
-      console.log(`run ${i + 1}: app ${line(a)} | bare ${line(b)}   (first render/interactive; whole drawing/zoom 1)`);
+      const line = (f: Figures) =>
+        `${f.firstRender.toFixed(0)}/${f.interactive.toFixed(0)} ms, drag ${f.dragFps.toFixed(0)}/${f.closeDragFps.toFixed(0)} fps, pan ${f.panFps.toFixed(0)}/${f.closePanFps.toFixed(0)} fps`;
+      console.log(
+        `run ${i + 1}: app ${line(a)} | bare ${line(b)}   (first render/interactive; whole drawing/zoom 1)`,
+      );
     }
   } finally {
     await browser.close();

@@ -17,10 +17,17 @@ test.skip(!!NOT_ROOT_REASON, NOT_ROOT_REASON);
 
 /** Starts `netplumb serve` as this user and waits for the URL it prints. */
 async function serve(): Promise<{ url: string; child: ResultPromise }> {
-  const child = execa(process.execPath, [path.join(CLONE, 'bin', 'netplumb.js'), 'serve'], { reject: false, buffer: false, env: { NO_COLOR: '1' } });
+  const child = execa(process.execPath, [path.join(CLONE, 'bin', 'netplumb.js'), 'serve'], {
+    reject: false,
+    buffer: false,
+    env: { NO_COLOR: '1' },
+  });
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`netplumb serve printed no URL in 150 s:\n${seen}`)), 150_000);
+    const timer = setTimeout(
+      () => reject(new Error(`netplumb serve printed no URL in 150 s:\n${seen}`)),
+      150_000,
+    );
     const onData = (d: Buffer) => {
       seen += d.toString();
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(seen);
@@ -36,7 +43,9 @@ async function serve(): Promise<{ url: string; child: ResultPromise }> {
   return { url, child };
 }
 
-test('browser mode as this user: open, apply, a terminal that is mine, live tables, a capture I own, destroy', async ({ page }, testInfo) => {
+test('browser mode as this user: open, apply, a terminal that is mine, live tables, a capture I own, destroy', async ({
+  page,
+}, testInfo) => {
   const { file, lab, ns1, ns2, br } = classicLab('web', ['d', 'e', 'f']);
   const { url, child } = await serve();
   const app = new AppPage(page, testInfo, testInfo.outputPath());

@@ -47,7 +47,15 @@ test('the CLI applies, checks, reports in sync, pings and destroys the classic l
       expect(r.stdout).toContain(`${br}a`);
     });
     await test.step('exec runs as this user, in the namespace', async () => {
-      const r = await netplumb('exec', lab, 'ns1', '--', 'sh', '-c', 'echo uid=$(id -u) gid=$(id -g); ip -br addr show dev veth-ns1');
+      const r = await netplumb(
+        'exec',
+        lab,
+        'ns1',
+        '--',
+        'sh',
+        '-c',
+        'echo uid=$(id -u) gid=$(id -g); ip -br addr show dev veth-ns1',
+      );
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain(`uid=${MY_UID} gid=${process.getgid!()}`);
       expect(r.stdout).toContain('10.0.0.1/24');

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { execa, type Result } from 'execa';
 
 /** 4 hex digits from the lane (or random when a spec runs on its own). */
-export const TAG = /^[0-9a-f]{4}$/.test(process.env.NETPLUMB_LANE_TAG ?? '') ? process.env.NETPLUMB_LANE_TAG! : randomBytes(2).toString('hex');
+export const TAG = /^[0-9a-f]{4}$/.test(process.env.NETPLUMB_LANE_TAG ?? '')
+  ? process.env.NETPLUMB_LANE_TAG!
+  : randomBytes(2).toString('hex');
 
 /** A kernel name of this run: nl<letter><tag>[suffix]. */
 export const kname = (letter: string, suffix = '') => `nl${letter}${TAG}${suffix}`;
@@ -30,13 +32,19 @@ export function netplumb(...args: string[]): Promise<Result<{ reject: false; env
 export const MY_UID = process.getuid!();
 
 /** True when the suite runs as an ordinary user (the lane's whole point). */
-export const NOT_ROOT_REASON = MY_UID === 0 ? 'runs as an ordinary user only (scripts/nonroot-lane/run.sh)' : undefined;
+export const NOT_ROOT_REASON =
+  MY_UID === 0 ? 'runs as an ordinary user only (scripts/nonroot-lane/run.sh)' : undefined;
 
 /** The classic bridge lab (examples/linux-bridge.yaml) with this run's names, written to a temporary file. */
-export function classicLab(which: 'cli' | 'web', letters: [string, string, string]): { file: string; lab: string; ns1: string; ns2: string; br: string } {
+export function classicLab(
+  which: 'cli' | 'web',
+  letters: [string, string, string],
+): { file: string; lab: string; ns1: string; ns2: string; br: string } {
   const [a, b, c] = letters;
   const lab = `lane-${TAG}-${which}`;
-  const ns1 = kname(a), ns2 = kname(b), br = kname(c);
+  const ns1 = kname(a),
+    ns2 = kname(b),
+    br = kname(c);
   const text = `version: 1
 name: ${lab}
 description: The classic Linux bridge lab, for the non-root lane.
@@ -70,5 +78,7 @@ export async function netnsNames(): Promise<string[]> {
 /** Every IPv4/IPv6 address in the root namespace (read-only, any user). */
 export async function rootAddresses(): Promise<string[]> {
   const r = await execa('ip', ['-j', 'addr', 'show'], { reject: false });
-  return (JSON.parse(r.stdout || '[]') as { addr_info?: { local: string; prefixlen: number }[] }[]).flatMap((l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`));
+  return (JSON.parse(r.stdout || '[]') as { addr_info?: { local: string; prefixlen: number }[] }[]).flatMap(
+    (l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
+  );
 }

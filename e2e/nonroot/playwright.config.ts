@@ -25,7 +25,15 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.NETPLUMB_CHROMIUM ?? '/usr/bin/chromium',
       // --no-sandbox: Chromium's sandbox needs user namespaces, often unavailable in CI containers.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     },
   },
 });

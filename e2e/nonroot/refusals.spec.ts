@@ -28,7 +28,9 @@ const write = (name: string, text: string) => {
 };
 
 /** Sends request lines straight to the installed helper (as any member could) and returns its answers by id. */
-async function askHelper(requests: { op: string; args: unknown }[]): Promise<Map<number, { result?: unknown; error?: string }>> {
+async function askHelper(
+  requests: { op: string; args: unknown }[],
+): Promise<Map<number, { result?: unknown; error?: string }>> {
   const input = requests.map((r, i) => JSON.stringify({ id: i + 1, ...r })).join('\n') + '\n';
   const r = await execa('sudo', ['-n', LAUNCHER], { input, reject: false, timeout: 60_000 });
   const answers = new Map<number, { result?: unknown; error?: string }>();
@@ -44,9 +46,10 @@ async function askHelper(requests: { op: string; args: unknown }[]): Promise<Map
   return answers;
 }
 
-test('a document that would take the host\'s routing is refused before any change', async () => {
+test("a document that would take the host's routing is refused before any change", async () => {
   const lab = `lane-${TAG}-hijack`;
-  const host = kname('h'), ns = kname('i');
+  const host = kname('h'),
+    ns = kname('i');
   const doc = `version: 1
 name: ${lab}
 nodes:
@@ -61,17 +64,20 @@ links:
   for (const cmd of ['plan', 'apply']) {
     const r = await netplumb(cmd, file);
     expect(r.exitCode, `${cmd}: ${r.stdout}\n${r.stderr}`).toBe(1);
-    expect(r.stderr).toContain('1.0.0.1/1 would be added in the host\'s root namespace');
+    expect(r.stderr).toContain("1.0.0.1/1 would be added in the host's root namespace");
     expect(r.stderr).toMatch(/prefixes must be \/8 or longer/);
   }
   // Straight to the helper: the same document, the same refusal.
   const a = await askHelper([{ op: 'apply', args: { topology: (await import('yaml')).parse(doc) } }]);
   // (A refused document comes back as its problems, with nothing applied.)
   const answer = a.get(1)!;
-  expect(JSON.stringify(answer)).toContain('1.0.0.1/1 would be added in the host\'s root namespace');
-  if (answer.result) expect((answer.result as { result?: unknown }).result, 'an apply result').toBeUndefined();
+  expect(JSON.stringify(answer)).toContain("1.0.0.1/1 would be added in the host's root namespace");
+  if (answer.result)
+    expect((answer.result as { result?: unknown }).result, 'an apply result').toBeUndefined();
   // Nothing was added: no address, no interface, no namespace. (Other labs may come and go meanwhile.)
-  expect((await rootAddresses()).some((x) => x.startsWith('1.0.0.1/') || x.startsWith('128.0.0.1/'))).toBe(false);
+  expect((await rootAddresses()).some((x) => x.startsWith('1.0.0.1/') || x.startsWith('128.0.0.1/'))).toBe(
+    false,
+  );
   expect(await netnsNames()).not.toContain(ns);
   expect((await execa('ip', ['link', 'show', 'dev', host], { reject: false })).exitCode).not.toBe(0);
 });
@@ -79,9 +85,16 @@ links:
 test('live work in a namespace the lab does not own is refused', async () => {
   const lab = process.env.NETPLUMB_LANE_FOREIGN_LAB;
   const foreign = process.env.NETPLUMB_LANE_FOREIGN_NS;
-  test.skip(!lab || !foreign, 'needs the lane script, which applies a lab as root and replaces its namespace by an unmarked one');
+  test.skip(
+    !lab || !foreign,
+    'needs the lane script, which applies a lab as root and replaces its namespace by an unmarked one',
+  );
   expect(await netnsNames()).toContain(foreign);
-  for (const args of [['tables', lab!, 'n1'], ['exec', lab!, 'n1', '--', 'id', '-u'], ['ping', lab!, 'n1', '10.219.0.2']]) {
+  for (const args of [
+    ['tables', lab!, 'n1'],
+    ['exec', lab!, 'n1', '--', 'id', '-u'],
+    ['ping', lab!, 'n1', '10.219.0.2'],
+  ]) {
     const r = await netplumb(...args);
     expect(r.exitCode, `${args[0]}: ${r.stdout}\n${r.stderr}`).not.toBe(0);
     expect(r.stdout, args[0]).not.toMatch(/^\d+$/m); // no uid printed: nothing ran there
@@ -92,9 +105,15 @@ test('live work in a namespace the lab does not own is refused', async () => {
     { op: 'tables', args: { lab, nodeId: 'n1' } },
     { op: 'term-open', args: { lab, nodeId: 'n1', cols: 80, rows: 24, session: 'abcdef0123456789' } },
   ]);
-  for (const [id, ans] of a) expect(ans.error, `request ${id}`).toContain(`namespace "${foreign}" is not owned by lab "${lab}" right now`);
+  for (const [id, ans] of a)
+    expect(ans.error, `request ${id}`).toContain(
+      `namespace "${foreign}" is not owned by lab "${lab}" right now`,
+    );
   // A document that names the foreign namespace is refused before any change.
-  const file = write('foreign.yaml', `version: 1\nname: lane-${TAG}-steal\nnodes:\n  - { id: x, name: ${foreign}, kind: namespace }\n  - { id: y, name: ${kname('j')}, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: x, ifname: eth9, addresses: [10.219.1.1/30] }\n    b: { node: y, ifname: eth9, addresses: [10.219.1.2/30] }\n`);
+  const file = write(
+    'foreign.yaml',
+    `version: 1\nname: lane-${TAG}-steal\nnodes:\n  - { id: x, name: ${foreign}, kind: namespace }\n  - { id: y, name: ${kname('j')}, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: x, ifname: eth9, addresses: [10.219.1.1/30] }\n    b: { node: y, ifname: eth9, addresses: [10.219.1.2/30] }\n`,
+  );
   const r = await netplumb('apply', file);
   expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(1);
   expect(r.stderr).toContain(foreign!);
@@ -102,13 +121,20 @@ test('live work in a namespace the lab does not own is refused', async () => {
 });
 
 test('a lab name with ".." is refused', async () => {
-  const file = write('dots.yaml', `version: 1\nname: lane-${TAG}..x\nnodes:\n  - { id: a, name: ${kname('k')}, kind: namespace }\n`);
+  const file = write(
+    'dots.yaml',
+    `version: 1\nname: lane-${TAG}..x\nnodes:\n  - { id: a, name: ${kname('k')}, kind: namespace }\n`,
+  );
   for (const cmd of ['validate', 'apply']) {
     const r = await netplumb(cmd, file);
     expect(r.exitCode, `${cmd}: ${r.stdout}\n${r.stderr}`).toBe(1);
     expect(r.stderr).toContain('cannot contain ".."');
   }
-  for (const args of [['destroy', '../../etc'], ['tables', `lane-${TAG}/../x`, 'a'], ['exec', '..', 'a', '--', 'id']]) {
+  for (const args of [
+    ['destroy', '../../etc'],
+    ['tables', `lane-${TAG}/../x`, 'a'],
+    ['exec', '..', 'a', '--', 'id'],
+  ]) {
     const r = await netplumb(...args);
     expect(r.exitCode, `${args.join(' ')}: ${r.stdout}\n${r.stderr}`).toBe(1);
     expect(r.stderr.length).toBeGreaterThan(0);
@@ -118,7 +144,10 @@ test('a lab name with ".." is refused', async () => {
     { op: 'destroy', args: { lab: `lane-${TAG}..x` } },
     { op: 'tables', args: { lab: '..', nodeId: 'a' } },
   ]);
-  for (const [id, ans] of a) expect(ans.error, `request ${id}`).toMatch(/^the arguments of (destroy|tables) are malformed: .*the lab name/);
+  for (const [id, ans] of a)
+    expect(ans.error, `request ${id}`).toMatch(
+      /^the arguments of (destroy|tables) are malformed: .*the lab name/,
+    );
   expect(a.get(2)?.error).toContain('cannot contain ".."');
   expect(await netnsNames()).not.toContain(kname('k'));
 });

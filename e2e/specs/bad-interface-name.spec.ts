@@ -7,11 +7,17 @@
 import { test, expect } from '../fixtures/test';
 import { netnsNames } from '../fixtures/kernel';
 
-test('a bad interface name is shown inline and in Problems, and Apply stays disabled', async ({ app, names }) => {
+test('a bad interface name is shown inline and in Problems, and Apply stays disabled', async ({
+  app,
+  names,
+}) => {
   await app.setLabName(names.lab);
   const a = await app.dragFromPalette('Namespace', { x: 300, y: 200 });
   const b = await app.dragFromPalette('Namespace', { x: 700, y: 200 });
-  for (const [id, name] of [[a, names.ns1], [b, names.ns2]] as const) {
+  for (const [id, name] of [
+    [a, names.ns1],
+    [b, names.ns2],
+  ] as const) {
     await app.select(id);
     await app.setField('Name', name);
   }

@@ -7,7 +7,12 @@
  */
 import { test, expect } from '../fixtures/test';
 
-test('signing in with a one-time link leaves no secret in the address, and a reused link is refused', async ({ app, server, playwright, launchOptions }, testInfo) => {
+test('signing in with a one-time link leaves no secret in the address, and a reused link is refused', async ({
+  app,
+  server,
+  playwright,
+  launchOptions,
+}, testInfo) => {
   test.skip(testInfo.project.name !== 'browser', 'browser mode only: the desktop app has no sign-in');
   const base = `http://127.0.0.1:${server!.port}`;
 
@@ -15,7 +20,12 @@ test('signing in with a one-time link leaves no secret in the address, and a reu
     expect(app.page.url()).toBe(`${base}/`);
     const cookies = await app.page.context().cookies(base);
     expect(cookies).toHaveLength(1);
-    expect(cookies[0]).toMatchObject({ name: server!.cookieName, httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookies[0]).toMatchObject({
+      name: server!.cookieName,
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+    });
     expect(await app.page.evaluate(() => document.cookie)).toBe('');
     expect(await app.page.evaluate(() => location.search + location.hash + document.referrer)).toBe('');
   });
@@ -25,7 +35,9 @@ test('signing in with a one-time link leaves no secret in the address, and a reu
     await app.page.reload();
     const ws = await opened;
     expect(ws.url()).toBe(`ws://127.0.0.1:${server!.port}/api`);
-    await ws.waitForEvent('framereceived', { predicate: (f) => typeof f.payload === 'string' && f.payload.includes('"ok":true') });
+    await ws.waitForEvent('framereceived', {
+      predicate: (f) => typeof f.payload === 'string' && f.payload.includes('"ok":true'),
+    });
     await app.ready();
     await expect(app.page.getByText(/reconnecting/i)).toHaveCount(0);
   });

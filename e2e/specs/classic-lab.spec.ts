@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures/test';
 import { addressesIn, netnsNames, pingFrom, rootLinkExists } from '../fixtures/kernel';
 
-test('the classic lab drawn with the mouse is applied to the kernel, saved, reopened and destroyed', async ({ app, names }) => {
+test('the classic lab drawn with the mouse is applied to the kernel, saved, reopened and destroyed', async ({
+  app,
+  names,
+}) => {
   let ns1 = '';
   let ns2 = '';
   let br = '';
@@ -28,7 +31,11 @@ test('the classic lab drawn with the mouse is applied to the kernel, saved, reop
   });
 
   await test.step('give them unique names in the Inspector', async () => {
-    for (const [id, name] of [[ns1, names.ns1], [ns2, names.ns2], [br, names.bridge]] as const) {
+    for (const [id, name] of [
+      [ns1, names.ns1],
+      [ns2, names.ns2],
+      [br, names.bridge],
+    ] as const) {
       await app.select(id);
       await app.setField('Name', name);
       await expect(app.node(id)).toContainText(name);
@@ -99,12 +106,18 @@ test('the classic lab drawn with the mouse is applied to the kernel, saved, reop
   await test.step('Save, reload, Open shows the same lab', async () => {
     saved = await app.save(`${names.lab}.yaml`);
     const text = readFileSync(saved, 'utf8');
-    for (const s of [names.lab, names.ns1, names.ns2, names.bridge, '10.0.0.1/24', '10.0.0.2/24']) expect(text).toContain(s);
+    for (const s of [names.lab, names.ns1, names.ns2, names.bridge, '10.0.0.1/24', '10.0.0.2/24'])
+      expect(text).toContain(s);
     await app.page.reload();
     await app.ready();
     await app.discardIfAsked();
     await app.open(saved);
-    for (const [id, name] of [[ns1, names.ns1], [ns2, names.ns2], [br, names.bridge]] as const) await expect(app.node(id)).toContainText(name);
+    for (const [id, name] of [
+      [ns1, names.ns1],
+      [ns2, names.ns2],
+      [br, names.bridge],
+    ] as const)
+      await expect(app.node(id)).toContainText(name);
     expect(await app.edgeIds()).toHaveLength(2);
     await expect(app.node(ns1)).toContainText('10.0.0.1/24');
     const states = await app.status([ns1, ns2, br]);

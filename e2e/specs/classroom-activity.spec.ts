@@ -15,11 +15,21 @@ import { ActivityPage } from '../fixtures/activity-page';
 import { AppPage } from '../fixtures/app-page';
 import { netnsNames } from '../fixtures/kernel';
 
-test('a teacher writes an activity in the app and a student solves it, checks it and hands it in', async ({ app, names, server }, testInfo) => {
+test('a teacher writes an activity in the app and a student solves it, checks it and hands it in', async ({
+  app,
+  names,
+  server,
+}, testInfo) => {
   test.skip(testInfo.project.name !== 'browser', 'the story reads the files it downloads (browser mode)');
   const teacher = app;
   const act = new ActivityPage(teacher);
-  const ids: Record<'ns1' | 'ns2' | 'ns3' | 'ns4' | 'br', string> = { ns1: '', ns2: '', ns3: '', ns4: '', br: '' };
+  const ids: Record<'ns1' | 'ns2' | 'ns3' | 'ns4' | 'br', string> = {
+    ns1: '',
+    ns2: '',
+    ns3: '',
+    ns4: '',
+    br: '',
+  };
   let activityFile = '';
   let l1 = '';
 
@@ -44,7 +54,11 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     await app.button('New activity from this lab').click();
     await expect(act.editor).toBeVisible();
     await act.editor.getByLabel('Activity title').fill('Join the office LAN');
-    await act.editor.getByLabel('Step 1 text').fill('Connect the two office namespaces to the bridge so everyone reaches everyone. The guest namespace must stay apart.');
+    await act.editor
+      .getByLabel('Step 1 text')
+      .fill(
+        'Connect the two office namespaces to the bridge so everyone reaches everyone. The guest namespace must stay apart.',
+      );
   });
 
   await test.step('the teacher locks the first namespace and the bridge by selecting them', async () => {
@@ -80,14 +94,26 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     expect(key).toMatch(/\.key\.yaml$/);
     const doc = parse(readFileSync(file, 'utf8'));
     expect(doc.activity.locked.nodes.sort()).toEqual([ids.ns1, ids.br].sort());
-    expect(doc.activity.checks.map((c: { kind: string }) => c.kind)).toEqual(['reach', 'reach', 'no-reach', 'iface-state']);
+    expect(doc.activity.checks.map((c: { kind: string }) => c.kind)).toEqual([
+      'reach',
+      'reach',
+      'no-reach',
+      'iface-state',
+    ]);
     expect(doc.lesson.title).toBe('Join the office LAN');
-    expect(parse(readFileSync(key, 'utf8'))).toMatchObject({ version: 1, activity: names.lab, checks: [{ kind: 'reach', from: ids.ns2, to: ids.ns3 }] });
+    expect(parse(readFileSync(key, 'utf8'))).toMatchObject({
+      version: 1,
+      activity: names.lab,
+      checks: [{ kind: 'reach', from: ids.ns2, to: ids.ns3 }],
+    });
     expect(readFileSync(file, 'utf8')).not.toContain(`reach-${ids.ns2}-${ids.ns3}`);
   });
 
   // The student works in a browser of their own (a fresh profile, signed in with a new one-time link).
-  const studentContext = await teacher.page.context().browser()!.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const studentContext = await teacher.page
+    .context()
+    .browser()!
+    .newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   try {
     const studentPage = await studentContext.newPage();
     await studentPage.goto(server!.signInUrl());
@@ -107,7 +133,9 @@ test('a teacher writes an activity in the app and a student solves it, checks it
 
     await test.step('the locked nodes cannot be changed, and say why', async () => {
       await student.select(ids.ns1);
-      await expect(student.inspector.getByRole('note')).toContainText(new RegExp(`node "${ids.ns1}" is locked by the activity`, 'i'));
+      await expect(student.inspector.getByRole('note')).toContainText(
+        new RegExp(`node "${ids.ns1}" is locked by the activity`, 'i'),
+      );
       await expect(student.field('Name')).toBeDisabled();
       await student.page.keyboard.press('Delete');
       await expect(student.node(ids.ns1)).toBeVisible();
@@ -153,8 +181,19 @@ test('a teacher writes an activity in the app and a student solves it, checks it
       const html = files.find((f) => f.endsWith('.report.html'))!;
       const topo = files.find((f) => /ada-lovelace\.yaml$/.test(f))!;
       const report = JSON.parse(readFileSync(json, 'utf8'));
-      expect(report).toMatchObject({ student: 'Ada Lovelace', activity: names.lab, status: 'graded', score: 4, max: 4 });
-      expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+      expect(report).toMatchObject({
+        student: 'Ada Lovelace',
+        activity: names.lab,
+        status: 'graded',
+        score: 4,
+        max: 4,
+      });
+      expect(report.checks.map((c: { status: string }) => c.status)).toEqual([
+        'pass',
+        'pass',
+        'pass',
+        'pass',
+      ]);
       const page = readFileSync(html, 'utf8');
       expect(page).toContain('<svg');
       expect(page).toContain('4 / 4');
@@ -167,7 +206,9 @@ test('a teacher writes an activity in the app and a student solves it, checks it
     await test.step('Destroy leaves nothing behind', async () => {
       await student.destroy();
       await student.closeDialog();
-      expect(netnsNames().filter((n) => [names.ns1, names.ns2, names.ns3, names.ns4].includes(n))).toEqual([]);
+      expect(netnsNames().filter((n) => [names.ns1, names.ns2, names.ns3, names.ns4].includes(n))).toEqual(
+        [],
+      );
     });
   } finally {
     await studentContext.close();

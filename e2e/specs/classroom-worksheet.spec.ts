@@ -12,7 +12,9 @@ import { ActivityPage } from '../fixtures/activity-page';
 import { describeCheck } from '../../shared/activity';
 import { ActivityKey } from '../../shared/model';
 
-test('a shipped activity opens from Activities… and prints as a worksheet with its diagram', async ({ app }, testInfo) => {
+test('a shipped activity opens from Activities… and prints as a worksheet with its diagram', async ({
+  app,
+}, testInfo) => {
   test.skip(testInfo.project.name !== 'browser', 'page.pdf() needs headless Chromium (browser mode)');
   const act = new ActivityPage(app);
   const shipped = parse(readFileSync('activities/1-bridge.yaml', 'utf8'));
@@ -24,8 +26,11 @@ test('a shipped activity opens from Activities… and prints as a worksheet with
     await expect(dialog.getByRole('list', { name: 'Activities' }).getByRole('listitem')).toHaveCount(3);
     await dialog.getByRole('button', { name: shipped.lesson.title }).click();
     await expect(act.student).toBeVisible();
-    await expect(act.student.getByRole('list', { name: 'Checks' }).getByRole('listitem')).toHaveCount(shipped.activity.checks.length);
-    for (const id of shipped.activity.locked.nodes) await expect(app.page.getByTestId(`lock-${id}`)).toBeVisible();
+    await expect(act.student.getByRole('list', { name: 'Checks' }).getByRole('listitem')).toHaveCount(
+      shipped.activity.checks.length,
+    );
+    for (const id of shipped.activity.locked.nodes)
+      await expect(app.page.getByTestId(`lock-${id}`)).toBeVisible();
     await app.snap('activity-opened');
   });
 
@@ -43,7 +48,9 @@ test('a shipped activity opens from Activities… and prints as a worksheet with
     await expect(app.canvas).toBeHidden();
     await expect(sheet.getByRole('heading', { level: 1 })).toHaveText(shipped.lesson.title);
     await expect(sheet.locator('svg').first()).toBeVisible();
-    await expect(sheet.getByRole('list', { name: 'Worksheet checks' }).getByRole('listitem')).toHaveCount(shipped.activity.checks.length);
+    await expect(sheet.getByRole('list', { name: 'Worksheet checks' }).getByRole('listitem')).toHaveCount(
+      shipped.activity.checks.length,
+    );
     expect(hidden.length).toBeGreaterThan(0);
     for (const h of hidden) await expect(sheet).not.toContainText(describeCheck(h));
     await app.snap('worksheet-print');

@@ -45,7 +45,10 @@ async function expectNotApplied(page: Page, lab: string): Promise<void> {
   }
 }
 
-test('switching documents never shows a lab that is not running as applied; a running lab opens from its record', async ({ app, names }) => {
+test('switching documents never shows a lab that is not running as applied; a running lab opens from its record', async ({
+  app,
+  names,
+}) => {
   const { page } = app;
   const file = labFile(app.artifacts, names, names.lab);
   const twin = labFile(app.artifacts, names, `${names.lab}-twin`);
@@ -77,7 +80,10 @@ test('switching documents never shows a lab that is not running as applied; a ru
 
   await test.step('a lesson: not applied', async () => {
     await app.button('Lessons…').click();
-    await page.getByRole('dialog', { name: 'New from lesson' }).getByRole('button', { name: 'The classic Linux bridge', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'New from lesson' })
+      .getByRole('button', { name: 'The classic Linux bridge', exact: true })
+      .click();
     await app.discardIfAsked();
     await expect(app.node('ns1')).toBeVisible();
     await expectNotApplied(page, 'lesson-bridge');
@@ -86,14 +92,21 @@ test('switching documents never shows a lab that is not running as applied; a ru
 
   await test.step('Build it yourself: not applied', async () => {
     await app.button('Lessons…').click();
-    await page.getByRole('dialog', { name: 'New from lesson' }).getByRole('button', { name: 'Build it yourself: A router between two subnets' }).click();
+    await page
+      .getByRole('dialog', { name: 'New from lesson' })
+      .getByRole('button', { name: 'Build it yourself: A router between two subnets' })
+      .click();
     await app.discardIfAsked();
     await expectNotApplied(page, 'lesson-router');
   });
 
   await test.step('an example: not applied', async () => {
     await app.button('Examples').click();
-    await page.getByRole('dialog').getByRole('button', { name: /direct/i }).first().click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /direct/i })
+      .first()
+      .click();
     await app.discardIfAsked();
     await expectNotApplied(page, 'direct-veth');
   });
@@ -126,7 +139,9 @@ test('switching documents never shows a lab that is not running as applied; a ru
 
   await test.step('renaming the lab in the drawing: that name is not applied', async () => {
     await app.setLabName(`${names.lab}-renamed`);
-    await expect(app.inspector.getByRole('note')).toContainText(`Lab ${names.lab} keeps running under its name`);
+    await expect(app.inspector.getByRole('note')).toContainText(
+      `Lab ${names.lab} keeps running under its name`,
+    );
     await expectNotApplied(page, `${names.lab}-renamed`);
     await app.snap('renamed-says-so');
     await app.setLabName(names.lab);

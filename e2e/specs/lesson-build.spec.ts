@@ -8,7 +8,10 @@ import { test, expect } from '../fixtures/test';
 test('a lesson can be built from an empty drawing, its checks naming the dragged nodes', async ({ app }) => {
   const { page } = app;
   await app.button('Lessons…').click();
-  await page.getByRole('dialog', { name: 'New from lesson' }).getByRole('button', { name: 'Build it yourself: The classic Linux bridge' }).click();
+  await page
+    .getByRole('dialog', { name: 'New from lesson' })
+    .getByRole('button', { name: 'Build it yourself: The classic Linux bridge' })
+    .click();
   await app.discardIfAsked();
   await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('What you will build');
   expect(await app.nodeIds()).toEqual([]);
@@ -18,6 +21,8 @@ test('a lesson can be built from an empty drawing, its checks naming the dragged
   expect([ns1, ns2, br]).toEqual(['ns1', 'ns2', 'br0']);
   await app.connect(ns1, br);
   await app.connect(ns2, br);
-  await expect(page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' })).toBeDisabled();
+  await expect(
+    page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' }),
+  ).toBeDisabled();
   await app.snap('built-by-dragging');
 });

@@ -17,7 +17,10 @@ test('the router lesson built by hand, followed word for word, passes its checks
   try {
     await test.step('open Build it yourself for the router lesson', async () => {
       await app.button('Lessons…').click();
-      await page.getByRole('dialog', { name: 'New from lesson' }).getByRole('button', { name: 'Build it yourself: A router between two subnets' }).click();
+      await page
+        .getByRole('dialog', { name: 'New from lesson' })
+        .getByRole('button', { name: 'Build it yourself: A router between two subnets' })
+        .click();
       await app.discardIfAsked();
       await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Drag two');
     });
@@ -41,7 +44,7 @@ test('the router lesson built by hand, followed word for word, passes its checks
       expect(r1).toBe('r1');
     });
 
-    await test.step('link h1–r1 and r1–h2 with the lesson\'s addresses, and the gateways', async () => {
+    await test.step("link h1–r1 and r1–h2 with the lesson's addresses, and the gateways", async () => {
       // Dropped nodes may sit close together (the canvas refits as panels change): tidy up first.
       await app.button('Auto layout').click();
       await app.viewportSettled();
@@ -63,7 +66,11 @@ test('the router lesson built by hand, followed word for word, passes its checks
 
     await test.step('unique kernel names on this shared host (the checks keep following the nodes)', async () => {
       await app.setLabName(names.lab);
-      for (const [id, name] of [[h1, names.ns1], [h2, names.ns2], [r1, router]] as const) {
+      for (const [id, name] of [
+        [h1, names.ns1],
+        [h2, names.ns2],
+        [r1, router],
+      ] as const) {
         await app.select(id);
         await app.setField('Name', name);
         await expect(app.node(id)).toContainText(name);

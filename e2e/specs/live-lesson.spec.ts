@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from '../fixtures/test';
 import { ipJson, netnsNames } from '../fixtures/kernel';
 
-test('the classic lesson: apply, terminal ping, FDB, link animation, checks, step mode', async ({ app, names }) => {
+test('the classic lesson: apply, terminal ping, FDB, link animation, checks, step mode', async ({
+  app,
+  names,
+}) => {
   const { page } = app;
 
   await test.step('open the classic bridge lesson from Lessons…', async () => {
@@ -28,13 +31,20 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
 
   await test.step('make its names unique (lab, namespaces, bridge, bridge ports)', async () => {
     await app.setLabName(names.lab);
-    for (const [id, name] of [['ns1', names.ns1], ['ns2', names.ns2], ['br0', names.bridge]] as const) {
+    for (const [id, name] of [
+      ['ns1', names.ns1],
+      ['ns2', names.ns2],
+      ['br0', names.bridge],
+    ] as const) {
       await app.select(id);
       await app.setField('Name', name);
       await expect(app.node(id)).toContainText(name);
     }
     // The bridge ends of the veth pairs live in the host's namespace: unique names there too.
-    for (const [link, suffix] of [['ns1-br0', 'a'], ['ns2-br0', 'b']] as const) {
+    for (const [link, suffix] of [
+      ['ns1-br0', 'a'],
+      ['ns2-br0', 'b'],
+    ] as const) {
       await page.keyboard.press('Escape');
       await app.edge(link).locator('.react-flow__edge-interaction').click({ force: true });
       await app.setField('Interface name', `${names.bridge}${suffix}`, 1);
@@ -76,7 +86,10 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await app.select('br0');
     await page.getByRole('tab', { name: 'Live tables' }).click();
     const fdb = page.getByTestId('fdb-table');
-    for (const [ns, dev, port] of [[names.ns1, 'veth-ns1', `${names.bridge}a`], [names.ns2, 'veth-ns2', `${names.bridge}b`]]) {
+    for (const [ns, dev, port] of [
+      [names.ns1, 'veth-ns1', `${names.bridge}a`],
+      [names.ns2, 'veth-ns2', `${names.bridge}b`],
+    ]) {
       const mac = ipJson<{ address: string }[]>('-n', ns, 'link', 'show', 'dev', dev)[0].address;
       await expect(fdb.locator('tr', { hasText: mac })).toContainText(port, { timeout: 10_000 });
     }
@@ -98,13 +111,18 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await page.getByRole('toolbar', { name: 'Live lab' }).getByRole('button', { name: 'Run checks' }).click();
     await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
     await expect(page.getByTestId('check-ns1')).toHaveText('✓2');
-    await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText('Well done: all 3 checks pass.');
+    await expect(page.getByRole('complementary', { name: 'Lesson' })).toContainText(
+      'Well done: all 3 checks pass.',
+    );
     await app.snap('checks-pass');
   });
 
   await test.step('a link set down from its menu makes checks fail; up again, they pass', async () => {
     const edgeMenu = async () => {
-      await app.edge('ns2-br0').locator('.react-flow__edge-interaction').click({ button: 'right', force: true });
+      await app
+        .edge('ns2-br0')
+        .locator('.react-flow__edge-interaction')
+        .click({ button: 'right', force: true });
     };
     await edgeMenu();
     await page.getByRole('menuitem', { name: 'Set link down' }).click();
@@ -119,7 +137,9 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     await app.snap('link-down-checks-fail');
     await edgeMenu();
     await page.getByRole('menuitem', { name: 'Set link up' }).click();
-    await expect(app.inspector.getByRole('button', { name: 'Set link down' })).toBeVisible({ timeout: 30_000 });
+    await expect(app.inspector.getByRole('button', { name: 'Set link down' })).toBeVisible({
+      timeout: 30_000,
+    });
     await expect(page.getByTestId('edge-down-ns2-br0')).toHaveCount(0);
     await run.click();
     await expect(page.getByTestId('checks-summary')).toHaveText('All 3 checks pass', { timeout: 60_000 });
@@ -157,10 +177,17 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
     // The capture that just stopped opens in the packet table: the echo requests and replies are there.
     const table = app.inspector.getByTestId('packet-table');
     await expect(table).toBeVisible();
-    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo request' }).first()).toContainText('10.0.0.1');
-    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo reply' }).first()).toContainText('10.0.0.2');
+    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo request' }).first()).toContainText(
+      '10.0.0.1',
+    );
+    await expect(table.getByTestId('packet-row').filter({ hasText: 'echo reply' }).first()).toContainText(
+      '10.0.0.2',
+    );
     await app.snap('capture-table');
-    const [dl] = await Promise.all([page.waitForEvent('download'), file.getByRole('button', { name: 'Download' }).click()]);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      file.getByRole('button', { name: 'Download' }).click(),
+    ]);
     expect(dl.suggestedFilename()).toMatch(/\.pcap$/);
     const bytes = readFileSync((await dl.path())!);
     // pcap magic number (either byte order, µs or ns) and more than a header.

@@ -28,9 +28,15 @@ test.afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test('a name prefix set in the app goes on every kernel name, and the overlay still finds its nodes', async ({ app, names }, testInfo) => {
+test('a name prefix set in the app goes on every kernel name, and the overlay still finds its nodes', async ({
+  app,
+  names,
+}, testInfo) => {
   // The Electron app runs its own main process (its HOME is not this worker's); and under sudo the caller's home is used.
-  test.skip(testInfo.project.name !== 'browser' || !!process.env.SUDO_USER, 'the scratch HOME only reaches the in-process browser-mode server');
+  test.skip(
+    testInfo.project.name !== 'browser' || !!process.env.SUDO_USER,
+    'the scratch HOME only reaches the in-process browser-mode server',
+  );
   const prefix = `p${randomBytes(1).toString('hex')}-`;
   const k = (n: string) => prefix + n;
   // Bridge ports are named after the bridge ("<bridge>-p1"): a 7-character bridge leaves room for the prefix under 15 bytes.
@@ -48,14 +54,20 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
       await input.fill(prefix);
       await app.page.getByRole('button', { name: 'Save prefix' }).click();
       await expect(app.page.getByLabel('Name prefix')).toContainText(`Names prefixed with ${prefix}`);
-      expect(JSON.parse(readFileSync(path.join(home, '.config', 'netplumb', 'config.json'), 'utf8'))).toEqual({ prefix });
+      expect(JSON.parse(readFileSync(path.join(home, '.config', 'netplumb', 'config.json'), 'utf8'))).toEqual(
+        { prefix },
+      );
     });
 
     await app.setLabName(names.lab);
     const ns1 = await app.dragFromPalette('Namespace', { x: 250, y: 150 });
     const ns2 = await app.dragFromPalette('Namespace', { x: 650, y: 150 });
     const br = await app.dragFromPalette('Bridge', { x: 450, y: 420 });
-    for (const [id, name] of [[ns1, names.ns1], [ns2, names.ns2], [br, bridge]] as const) {
+    for (const [id, name] of [
+      [ns1, names.ns1],
+      [ns2, names.ns2],
+      [br, bridge],
+    ] as const) {
       await app.select(id);
       await app.setField('Name', name);
     }
@@ -95,7 +107,9 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
       await expect(dialog).toHaveCount(0);
       await expect(app.field('Lab name')).toHaveValue(names.lab);
       await expect(app.page.getByText(names.ns1, { exact: true }).first()).toBeVisible();
-      await expect(app.page.getByRole('status', { name: 'Lab status' })).toContainText(`Lab ${names.lab}: in sync`);
+      await expect(app.page.getByRole('status', { name: 'Lab status' })).toContainText(
+        `Lab ${names.lab}: in sync`,
+      );
     });
 
     await test.step('Destroy removes the prefixed lab', async () => {
@@ -105,6 +119,14 @@ test('a name prefix set in the app goes on every kernel name, and the overlay st
     });
   } finally {
     await destroyLab(k(names.lab)).catch(() => undefined);
-    removeLeftovers({ ...names, lab: k(names.lab), ns1: k(names.ns1), ns2: k(names.ns2), ns3: k(names.ns3), ns4: k(names.ns4), bridge: k(bridge) });
+    removeLeftovers({
+      ...names,
+      lab: k(names.lab),
+      ns1: k(names.ns1),
+      ns2: k(names.ns2),
+      ns3: k(names.ns3),
+      ns4: k(names.ns4),
+      bridge: k(bridge),
+    });
   }
 });

@@ -7,7 +7,9 @@
  */
 import { test, expect } from '../fixtures/test';
 
-test('a 50-node ring auto-lays out as a circle; side-by-side nodes connect straight across', async ({ app }) => {
+test('a 50-node ring auto-lays out as a circle; side-by-side nodes connect straight across', async ({
+  app,
+}) => {
   const { page } = app;
 
   await test.step('generate a ring of 25 namespaces around routers, then Auto layout', async () => {
@@ -27,19 +29,30 @@ test('a 50-node ring auto-lays out as a circle; side-by-side nodes connect strai
     const boxes = await page.locator('.react-flow__node').evaluateAll((els) =>
       els.map((e) => {
         const r = e.getBoundingClientRect();
-        return { kind: e.getAttribute('data-testid') ?? '', router: !!e.querySelector('.np-node--router'), x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        return {
+          kind: e.getAttribute('data-testid') ?? '',
+          router: !!e.querySelector('.np-node--router'),
+          x: r.x + r.width / 2,
+          y: r.y + r.height / 2,
+        };
       }),
     );
     const routers = boxes.filter((b) => b.router);
     const hosts = boxes.filter((b) => !b.router);
     expect(routers).toHaveLength(25);
-    const mid = { x: routers.reduce((a, b) => a + b.x, 0) / 25, y: routers.reduce((a, b) => a + b.y, 0) / 25 };
+    const mid = {
+      x: routers.reduce((a, b) => a + b.x, 0) / 25,
+      y: routers.reduce((a, b) => a + b.y, 0) / 25,
+    };
     const rs = routers.map((b) => Math.hypot(b.x - mid.x, b.y - mid.y));
     const r = rs.reduce((a, b) => a + b, 0) / rs.length;
     expect(Math.max(...rs.map((x) => Math.abs(x - r))) / r).toBeLessThan(0.05);
     expect(Math.min(...hosts.map((b) => Math.hypot(b.x - mid.x, b.y - mid.y)))).toBeGreaterThan(r * 1.05);
     // Names stay readable at fit-to-screen.
-    const size = await page.locator('.np-node__name').first().evaluate((e) => e.getBoundingClientRect().height);
+    const size = await page
+      .locator('.np-node__name')
+      .first()
+      .evaluate((e) => e.getBoundingClientRect().height);
     expect(size).toBeGreaterThanOrEqual(9);
   });
 

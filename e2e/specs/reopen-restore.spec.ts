@@ -10,7 +10,10 @@ import path from 'node:path';
 import { test, expect } from '../fixtures/test';
 import { netnsNames } from '../fixtures/kernel';
 
-test('a reopened page restores the unsaved drawing and reattaches to its running lab; Apply asks before deleting', async ({ app, names }) => {
+test('a reopened page restores the unsaved drawing and reattaches to its running lab; Apply asks before deleting', async ({
+  app,
+  names,
+}) => {
   const { page } = app;
   const file = path.join(app.artifacts, `${names.lab}.yaml`);
   writeFileSync(

@@ -7,7 +7,9 @@
  */
 import { test, expect } from '../fixtures/test';
 
-test('duplicate addresses are a warning on both hosts, messages name links by their ends, a self-link says why not', async ({ app }) => {
+test('duplicate addresses are a warning on both hosts, messages name links by their ends, a self-link says why not', async ({
+  app,
+}) => {
   const { page } = app;
   let ns1 = '';
   let ns2 = '';

@@ -26,8 +26,7 @@ export function parseArgs(argv: readonly string[], valued: readonly string[] = [
       const name = a.slice(1);
       if (valued.includes(name) && i + 1 < argv.length) out.flags[name] = argv[++i];
       else out.flags[name] = true;
-    }
-    else out.positionals.push(a);
+    } else out.positionals.push(a);
   }
   return out;
 }

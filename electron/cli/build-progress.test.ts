@@ -5,7 +5,10 @@ describe('BuildProgress', () => {
   it('says each phase, counts modules at most every 3 s, and says when it is done', () => {
     let t = 1000;
     const lines: string[] = [];
-    const p = new BuildProgress((l) => lines.push(l), () => t);
+    const p = new BuildProgress(
+      (l) => lines.push(l),
+      () => t,
+    );
     const plugin = buildProgressPlugin(p, 3_600_000);
     (plugin.buildStart as () => void)();
     for (let i = 0; i < 10; i++) {

@@ -12,13 +12,16 @@ import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
 
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
 const lab = useKernelLab({ beforeEach, afterEach });
-const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, env: { NETPLUMB_RUN_DIR: lab.run.dir, NO_COLOR: '1' } });
+const cli = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    env: { NETPLUMB_RUN_DIR: lab.run.dir, NO_COLOR: '1' },
+  });
 const file = (name: string, text: string) => {
   const f = join(lab.run.dir, name);
   writeFileSync(f, text);
   return f;
 };
-
 
 describe('netplumb CLI (no kernel)', () => {
   it('prints help for the tool and for every command', async () => {
@@ -36,10 +39,15 @@ describe('netplumb CLI (no kernel)', () => {
   });
 
   it('validate locates problems in the file by line and column and exits 1', async () => {
-    const f = file('bad.yaml', `version: 1\nname: ${lab.p}-bad\nnodes:\n  - { name: ${lab.p}a, kind: namespace }\n  - { name: ${lab.p}br, kind: bridge }\nlinks:\n  - id: l1\n    a: { node: ${lab.p}a, ifname: this-name-is-far-too-long }\n    b: { node: ${lab.p}br, ifname: ${lab.p}p1 }\n`);
+    const f = file(
+      'bad.yaml',
+      `version: 1\nname: ${lab.p}-bad\nnodes:\n  - { name: ${lab.p}a, kind: namespace }\n  - { name: ${lab.p}br, kind: bridge }\nlinks:\n  - id: l1\n    a: { node: ${lab.p}a, ifname: this-name-is-far-too-long }\n    b: { node: ${lab.p}br, ifname: ${lab.p}p1 }\n`,
+    );
     const r = await cli('validate', f);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${f.replace(/[.]/g, '\\.')}:8:\\d+: error: .*this-name-is-far-too-long.*15`));
+    expect(r.stderr).toMatch(
+      new RegExp(`${f.replace(/[.]/g, '\\.')}:8:\\d+: error: .*this-name-is-far-too-long.*15`),
+    );
     const broken = file('broken.yaml', 'version: 1\nname: [unclosed\n');
     const b = await cli('validate', broken);
     expect(b.exitCode).toBe(1);
@@ -48,44 +56,52 @@ describe('netplumb CLI (no kernel)', () => {
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('no such file');
     const j = await cli('validate', f, '--json');
-    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, problems: [expect.objectContaining({ line: 8 })] });
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      ok: false,
+      problems: [expect.objectContaining({ line: 8 })],
+    });
   });
 });
 
-describe.skipIf(!isRoot())(`netplumb CLI on the real kernel${isRoot() ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  it('plan (3) -> apply (0) -> status (0) -> plan in sync (0) -> destroy (0), with --json', async () => {
-    const f = file('lab.json', JSON.stringify(classicLab(lab.p)));
-    const plan = await cli('plan', f);
-    expect(plan.exitCode).toBe(3);
-    expect(plan.stdout).toContain(`ip netns add ${lab.p}a`);
-    expect(plan.stdout).toMatch(/to create, \d+ to change, 0 to delete/);
-    const apply = await cli('apply', f);
-    expect(apply.exitCode, apply.stderr).toBe(0);
-    expect(apply.stdout).toMatch(/Applied lab ".*": \d+ changes/);
-    const status = await cli('status', f, '--json');
-    expect(status.exitCode).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ applied: true, inSync: true, drift: [] });
-    expect((await cli('plan', f)).exitCode).toBe(0);
-    const list = JSON.parse((await cli('list', '--json')).stdout);
-    expect(list.labs.map((l: { name: string }) => l.name)).toContain(`${lab.p}-classic`);
-    // Drift made by hand: status exits 3 and names it.
-    await execa('ip', ['link', 'set', 'dev', `${lab.p}p1`, 'down']);
-    const drift = await cli('status', f);
-    expect(drift.exitCode).toBe(3);
-    expect(drift.stdout).toContain(`${lab.p}p1 in the root namespace is down, the file says up`);
-    const destroy = await cli('destroy', `${lab.p}-classic`);
-    expect(destroy.exitCode).toBe(0);
-    expect((await cli('status', f)).stdout).toContain('is not applied');
-  });
+describe.skipIf(!isRoot())(
+  `netplumb CLI on the real kernel${isRoot() ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`,
+  () => {
+    it('plan (3) -> apply (0) -> status (0) -> plan in sync (0) -> destroy (0), with --json', async () => {
+      const f = file('lab.json', JSON.stringify(classicLab(lab.p)));
+      const plan = await cli('plan', f);
+      expect(plan.exitCode).toBe(3);
+      expect(plan.stdout).toContain(`ip netns add ${lab.p}a`);
+      expect(plan.stdout).toMatch(/to create, \d+ to change, 0 to delete/);
+      const apply = await cli('apply', f);
+      expect(apply.exitCode, apply.stderr).toBe(0);
+      expect(apply.stdout).toMatch(/Applied lab ".*": \d+ changes/);
+      const status = await cli('status', f, '--json');
+      expect(status.exitCode).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ applied: true, inSync: true, drift: [] });
+      expect((await cli('plan', f)).exitCode).toBe(0);
+      const list = JSON.parse((await cli('list', '--json')).stdout);
+      expect(list.labs.map((l: { name: string }) => l.name)).toContain(`${lab.p}-classic`);
+      // Drift made by hand: status exits 3 and names it.
+      await execa('ip', ['link', 'set', 'dev', `${lab.p}p1`, 'down']);
+      const drift = await cli('status', f);
+      expect(drift.exitCode).toBe(3);
+      expect(drift.stdout).toContain(`${lab.p}p1 in the root namespace is down, the file says up`);
+      const destroy = await cli('destroy', `${lab.p}-classic`);
+      expect(destroy.exitCode).toBe(0);
+      expect((await cli('status', f)).stdout).toContain('is not applied');
+    });
 
-  it('refuses a name collision with exit 1 and changes nothing', async () => {
-    await execa('ip', ['link', 'add', 'name', `${lab.p}br`, 'type', 'bridge']);
-    const f = file('lab.json', JSON.stringify(classicLab(lab.p)));
-    const r = await cli('apply', f);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`Interface "${lab.p}br" already exists in the root namespace and was not made by netplumb`);
-    expect(r.stderr).toContain('nothing was changed');
-    const ns = await execa('ip', ['netns', 'list']);
-    expect(ns.stdout).not.toContain(`${lab.p}a`);
-  });
-});
+    it('refuses a name collision with exit 1 and changes nothing', async () => {
+      await execa('ip', ['link', 'add', 'name', `${lab.p}br`, 'type', 'bridge']);
+      const f = file('lab.json', JSON.stringify(classicLab(lab.p)));
+      const r = await cli('apply', f);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(
+        `Interface "${lab.p}br" already exists in the root namespace and was not made by netplumb`,
+      );
+      expect(r.stderr).toContain('nothing was changed');
+      const ns = await execa('ip', ['netns', 'list']);
+      expect(ns.stdout).not.toContain(`${lab.p}a`);
+    });
+  },
+);

@@ -25,10 +25,13 @@ async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | 
   if (runningAsRoot()) return { engine: (await import('../kernel/engine-facade')).localEngine };
   const c = await chooseEngine('browser');
   // The helper is a child process: it must be closed for the command to exit.
-  return c.privilege === 'none' ? { why: c.notice ?? NEED_ROOT } : { engine: c.engine, ...(c.helper ? { close: c.helper.close } : {}) };
+  return c.privilege === 'none'
+    ? { why: c.notice ?? NEED_ROOT }
+    : { engine: c.engine, ...(c.helper ? { close: c.helper.close } : {}) };
 }
 
-const NEED_ROOT = 'netplumb needs root to read or change network namespaces: run `sudo npx netplumb helper install` once (see README: "Running without root")';
+const NEED_ROOT =
+  'netplumb needs root to read or change network namespaces: run `sudo npx netplumb helper install` once (see README: "Running without root")';
 
 function printProblems(problems: readonly Problem[], file?: string) {
   for (const p of problems) err(formatProblem(p, file));
@@ -61,7 +64,9 @@ async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>):
     const message = (e as Error).message;
     if (args.flags.json) json({ ok: false, error: message });
     else err(red(message));
-    return /being changed by|locked by another|not a valid|Nothing was changed/.test(message) ? EXIT.invalid : EXIT.kernel;
+    return /being changed by|locked by another|not a valid|Nothing was changed/.test(message)
+      ? EXIT.invalid
+      : EXIT.kernel;
   } finally {
     chosen.close?.();
   }
@@ -77,13 +82,17 @@ Checks a topology file (YAML or JSON) without touching the kernel. Problems are
 printed as FILE:LINE:COLUMN. Exit 0 when valid, 1 when not.`,
     async run(args) {
       const file = args.positionals[0];
-      if (!file) return err('usage: netplumb validate FILE [--json]'), EXIT.invalid;
+      if (!file) return (err('usage: netplumb validate FILE [--json]'), EXIT.invalid);
       const l = loadFile(file);
       const ok = !!l.topology && !hasErrors(l.problems);
       if (args.flags.json) json({ file, ok, problems: l.problems });
       else {
         printProblems(l.problems, file);
-        out(ok ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${l.topology!.nodes.length} nodes, ${l.topology!.links.length} links).` : red(`${file} is not valid.`));
+        out(
+          ok
+            ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${l.topology!.nodes.length} nodes, ${l.topology!.links.length} links).`
+            : red(`${file} is not valid.`),
+        );
       }
       return ok ? EXIT.ok : EXIT.invalid;
     },
@@ -136,7 +145,11 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
       if (!loaded) return code!;
       return withEngine(args, async (engine) => {
         const quiet = !!args.flags.json || !!args.flags.quiet;
-        const r = await engine.applyDocument(loaded.doc, { onProgress: progressLine(quiet), onNotice: notices(quiet), file });
+        const r = await engine.applyDocument(loaded.doc, {
+          onProgress: progressLine(quiet),
+          onNotice: notices(quiet),
+          file,
+        });
         const lab = loaded.topology!.name;
         if (!r.result) {
           if (args.flags.json) json({ lab, ok: false, problems: r.problems });
@@ -148,7 +161,11 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
         }
         if (args.flags.json) json({ ...r.result, problems: r.problems });
         else if (r.result.ok) {
-          out(r.result.steps ? `${green('✓')} Applied lab "${lab}": ${r.result.steps} change${r.result.steps === 1 ? '' : 's'} in ${r.result.durationMs} ms.` : `${green('✓')} Lab "${lab}" is already in sync: nothing to do.`);
+          out(
+            r.result.steps
+              ? `${green('✓')} Applied lab "${lab}": ${r.result.steps} change${r.result.steps === 1 ? '' : 's'} in ${r.result.durationMs} ms.`
+              : `${green('✓')} Lab "${lab}" is already in sync: nothing to do.`,
+          );
         } else err(red(r.result.error ?? 'apply failed'));
         return r.result.ok ? EXIT.ok : EXIT.kernel;
       });
@@ -173,7 +190,8 @@ Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
           return EXIT.invalid;
         }
         if (args.flags.json) json({ lab, applied: r.applied, inSync: r.inSync, drift: r.drift });
-        else if (!r.applied) out(`Lab "${lab}" is not applied on this host. Run: netplumb apply ${args.positionals[0]}`);
+        else if (!r.applied)
+          out(`Lab "${lab}" is not applied on this host. Run: netplumb apply ${args.positionals[0]}`);
         else out(formatDrift(lab, r.drift));
         return r.inSync ? EXIT.ok : EXIT.drift;
       });
@@ -188,7 +206,7 @@ half-applied labs. Objects netplumb did not make are never touched.`,
     valued: ['prefix'],
     async run(args) {
       const target = args.positionals[0];
-      if (!target) return err('usage: netplumb destroy FILE|LAB'), EXIT.invalid;
+      if (!target) return (err('usage: netplumb destroy FILE|LAB'), EXIT.invalid);
       let lab = target;
       if (existsSync(target) && statSync(target).isFile()) {
         const l = loadFile(target);
@@ -200,13 +218,19 @@ half-applied labs. Objects netplumb did not make are never touched.`,
         lab = name;
       }
       const px = prefixSetting(args);
-      if (px.error) return err(red(px.error)), EXIT.invalid;
+      if (px.error) return (err(red(px.error)), EXIT.invalid);
       lab = prefixedLab(lab, px.prefix);
-      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab)) return err(red(`"${lab}" is neither a readable file nor a lab name.`)), EXIT.invalid;
+      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab))
+        return (err(red(`"${lab}" is neither a readable file nor a lab name.`)), EXIT.invalid);
       return withEngine(args, async (engine) => {
         const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
         if (args.flags.json) json({ lab, ok: true, removed: r.removed });
-        else out(r.removed.length ? `${green('✓')} Destroyed lab "${lab}": removed ${r.removed.join(', ')}.` : `Lab "${lab}" had nothing on this host.`);
+        else
+          out(
+            r.removed.length
+              ? `${green('✓')} Destroyed lab "${lab}": removed ${r.removed.join(', ')}.`
+              : `Lab "${lab}" had nothing on this host.`,
+          );
         return EXIT.ok;
       });
     },
@@ -220,7 +244,11 @@ Lists the labs applied on this host, with their state and namespaces.`,
         const labs = await engine.listLabs();
         if (args.flags.json) json({ labs });
         else if (!labs.length) out('No labs on this host.');
-        else for (const l of labs) out(`${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}`);
+        else
+          for (const l of labs)
+            out(
+              `${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}`,
+            );
         return EXIT.ok;
       });
     },

@@ -1,7 +1,14 @@
 /** `netplumb export` and `netplumb import`: convert between netplumb files and other formats. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkPrefix, FORMATS, formatById, formatForFile, prefixTopology, serializeTopology } from '../../shared/formats';
+import {
+  checkPrefix,
+  FORMATS,
+  formatById,
+  formatForFile,
+  prefixTopology,
+  serializeTopology,
+} from '../../shared/formats';
 import type { Problem } from '../../shared/validate/problem';
 import { listNetns } from '../kernel/netns';
 import { readKatharaFiles } from './kathara-files';
@@ -20,14 +27,35 @@ function write(out: string | undefined, text: string) {
 export async function exportCommand(args: ParsedArgs): Promise<number> {
   const to = typeof args.flags.to === 'string' ? args.flags.to : undefined;
   const file = args.positionals[0];
-  if (!to || !file) return err(EXPORT_HELP), 1;
+  if (!to || !file) return (err(EXPORT_HELP), 1);
   const f = formatById(to);
-  if (!f?.export) return err(red(`"${to}" is not a format netplumb can export. Choose one of: ${FORMATS.filter((x) => x.export).map((x) => x.id).join(', ')}.`)), 1;
+  if (!f?.export)
+    return (
+      err(
+        red(
+          `"${to}" is not a format netplumb can export. Choose one of: ${FORMATS.filter((x) => x.export)
+            .map((x) => x.id)
+            .join(', ')}.`,
+        ),
+      ),
+      1
+    );
   const l = loadFile(file);
   for (const p of l.problems) err(formatProblem(p, file));
-  if (!l.topology || hasErrors(l.problems)) return err(red(`${file} is not valid; nothing was exported.`)), 1;
-  const out = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
-  const r = f.export(l.topology, { image: typeof args.flags.image === 'string' ? args.flags.image : undefined, fileName: out ?? basename(file), source: basename(file), original: l.format === 'yaml' ? l.text : undefined });
+  if (!l.topology || hasErrors(l.problems))
+    return (err(red(`${file} is not valid; nothing was exported.`)), 1);
+  const out =
+    typeof args.flags.o === 'string'
+      ? args.flags.o
+      : typeof args.flags.output === 'string'
+        ? args.flags.output
+        : undefined;
+  const r = f.export(l.topology, {
+    image: typeof args.flags.image === 'string' ? args.flags.image : undefined,
+    fileName: out ?? basename(file),
+    source: basename(file),
+    original: l.format === 'yaml' ? l.text : undefined,
+  });
   for (const p of r.problems) err(formatProblem(p));
   write(out, r.text);
   return 0;
@@ -35,17 +63,28 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
 
 export async function importCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
-  if (!file) return err(IMPORT_HELP), 1;
-  const from = typeof args.flags.from === 'string' ? formatById(args.flags.from) : formatForFile(file, 'import');
-  if (!from?.import) return err(red(`cannot tell which format ${file} is: give --from (${FORMATS.filter((x) => x.import).map((x) => x.id).join(', ')}).`)), 1;
+  if (!file) return (err(IMPORT_HELP), 1);
+  const from =
+    typeof args.flags.from === 'string' ? formatById(args.flags.from) : formatForFile(file, 'import');
+  if (!from?.import)
+    return (
+      err(
+        red(
+          `cannot tell which format ${file} is: give --from (${FORMATS.filter((x) => x.import)
+            .map((x) => x.id)
+            .join(', ')}).`,
+        ),
+      ),
+      1
+    );
   const prefix = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
   const bad = prefix === undefined ? null : checkPrefix(prefix);
-  if (bad) return err(red(`--prefix: ${bad}.`)), 1;
+  if (bad) return (err(red(`--prefix: ${bad}.`)), 1);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return err(red(`cannot read ${file}: ${(e as Error).message}`)), 1;
+    return (err(red(`cannot read ${file}: ${(e as Error).message}`)), 1);
   }
   // The absolute path names the lab after the file and its folder, even for "lab.conf" in the current folder.
   const path = resolve(file);
@@ -55,7 +94,7 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   // Problems in other files of the lab (a Kathará r1.startup) name that file beside the one given.
   const where = (p: Problem) => (p.file ? join(dirname(file), p.file) : file);
   for (const p of r.problems) err(formatProblem(p, where(p)));
-  if (!r.topology) return err(red(`${file} could not be read as ${from.label}.`)), 1;
+  if (!r.topology) return (err(red(`${file} could not be read as ${from.label}.`)), 1);
   let topology = r.topology;
   if (prefix !== undefined) {
     const p = prefixTopology(topology, prefix);
@@ -65,9 +104,19 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   }
   // Read-only look at the host: namespaces the lab would take that already exist (another lab's h1…).
   const taken = new Set(await listNetns());
-  const clash = topology.nodes.filter((n) => (n.kind === 'namespace' || n.kind === 'router') && taken.has(n.name)).map((n) => n.name);
-  if (clash.length) err(`note: namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? ', …' : ''} already exist${clash.length > 1 ? '' : 's'} on this host; to run this lab beside them, import with --prefix (e.g. --prefix ${topology.name.slice(0, 6).replace(/[^a-z0-9]/g, '')}-)`);
-  const out = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
+  const clash = topology.nodes
+    .filter((n) => (n.kind === 'namespace' || n.kind === 'router') && taken.has(n.name))
+    .map((n) => n.name);
+  if (clash.length)
+    err(
+      `note: namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? ', …' : ''} already exist${clash.length > 1 ? '' : 's'} on this host; to run this lab beside them, import with --prefix (e.g. --prefix ${topology.name.slice(0, 6).replace(/[^a-z0-9]/g, '')}-)`,
+    );
+  const out =
+    typeof args.flags.o === 'string'
+      ? args.flags.o
+      : typeof args.flags.output === 'string'
+        ? args.flags.output
+        : undefined;
   write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
   if (out) err(`lab "${topology.name}" written to ${out}`);
   return hasErrors(r.problems) ? 1 : 0;

@@ -1,7 +1,10 @@
 /** Help texts of `netplumb export` and `netplumb import` (kept apart so `--help` loads no format code). */
 import { FORMATS } from '../../shared/formats';
 
-const list = (dir: 'import' | 'export') => FORMATS.filter((f) => f[dir]).map((f) => `  ${f.id.padEnd(9)} ${f.label} (${f.extensions.join(', ')})`).join('\n');
+const list = (dir: 'import' | 'export') =>
+  FORMATS.filter((f) => f[dir])
+    .map((f) => `  ${f.id.padEnd(9)} ${f.label} (${f.extensions.join(', ')})`)
+    .join('\n');
 
 export const EXPORT_HELP = `usage: netplumb export --to FORMAT FILE [-o OUT] [--image IMAGE]
 
@@ -35,4 +38,3 @@ two imported files never share a lab.
 
 For Kathará, FILE is the lab.conf; the <machine>.startup and shared.startup
 files, lab.ext and the machine folders beside it are read too.`;
-

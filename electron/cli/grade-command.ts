@@ -50,7 +50,11 @@ error while grading.`;
 export function studentNames(files: readonly string[]): string[] {
   const taken = new Set<string>();
   return files.map((f) => {
-    const base = basename(f).replace(/\.(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_') || 'student';
+    const base =
+      basename(f)
+        .replace(/\.(ya?ml|json)$/i, '')
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^\.+/, '_') || 'student';
     let name = base;
     for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
     taken.add(name.toLowerCase());
@@ -65,7 +69,9 @@ function readText(file: string): { text?: string; error?: string } {
   try {
     return { text: readFileSync(file, 'utf8') };
   } catch (e) {
-    return { error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` };
+    return {
+      error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    };
   }
 }
 
@@ -99,25 +105,35 @@ async function run(args: ParsedArgs): Promise<number> {
     else err(red(message));
     return code;
   };
-  if (!activityFile || !keyFile || !subFiles.length) return fail('usage: netplumb grade ACTIVITY KEY SUBMISSION... (see netplumb grade --help)');
+  if (!activityFile || !keyFile || !subFiles.length)
+    return fail('usage: netplumb grade ACTIVITY KEY SUBMISSION... (see netplumb grade --help)');
   const jobs = args.flags.jobs === undefined ? 2 : Number(args.flags.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) return fail(`--jobs must be a whole number from 1 to 16, not "${String(args.flags.jobs)}"`);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16)
+    return fail(`--jobs must be a whole number from 1 to 16, not "${String(args.flags.jobs)}"`);
   const tag = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
   if (args.flags.prefix === true) return fail('--prefix needs a value, e.g. --prefix g1');
-  if (tag !== undefined && (checkPrefix(tag) || tag.length > 6)) return fail(`--prefix: ${checkPrefix(tag) ?? `"${tag}" is longer than 6 characters; keep it short, it goes in front of 15-byte interface names`}`);
+  if (tag !== undefined && (checkPrefix(tag) || tag.length > 6))
+    return fail(
+      `--prefix: ${checkPrefix(tag) ?? `"${tag}" is longer than 6 characters; keep it short, it goes in front of 15-byte interface names`}`,
+    );
 
   const { runningAsRoot } = await import('../kernel/privilege');
-  if (!runningAsRoot()) return fail('netplumb grade builds each submission as a lab and needs root: run it with sudo.');
+  if (!runningAsRoot())
+    return fail('netplumb grade builds each submission as a lab and needs root: run it with sudo.');
 
   const a = readText(activityFile);
   const k = readText(keyFile);
   if (a.error || k.error) return fail((a.error ?? k.error)!);
   const loaded = loadActivityText(a.text!, activityFile, k.text!, keyFile);
-  const problems = [...loaded.problems.map((p) => ({ p, f: activityFile })), ...loaded.keyProblems.map((p) => ({ p, f: keyFile }))];
+  const problems = [
+    ...loaded.problems.map((p) => ({ p, f: activityFile })),
+    ...loaded.keyProblems.map((p) => ({ p, f: keyFile })),
+  ];
   const errors = problems.filter((x) => x.p.severity === 'error');
   if (!asJson) for (const x of problems) err(formatProblem(x.p, x.f));
   if (!loaded.topology || !loaded.key || errors.length) {
-    if (asJson) out(JSON.stringify({ ok: false, problems: problems.map((x) => ({ ...x.p, file: x.f })) }, null, 2));
+    if (asJson)
+      out(JSON.stringify({ ok: false, problems: problems.map((x) => ({ ...x.p, file: x.f })) }, null, 2));
     else err(red('The activity or its key is not valid: nothing was graded.'));
     return EXIT.invalid;
   }
@@ -130,33 +146,82 @@ async function run(args: ParsedArgs): Promise<number> {
     const parsed = parseDocumentText(r.text!, file);
     const e = parsed.problems.find((p) => p.severity === 'error');
     // Plain text (no colours): the reason goes into the CSV and the HTML report.
-    if (parsed.doc === undefined || e) return { student: names[i], file, readError: `not valid: ${file}${e?.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e?.message ?? 'unreadable'}` };
+    if (parsed.doc === undefined || e)
+      return {
+        student: names[i],
+        file,
+        readError: `not valid: ${file}${e?.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e?.message ?? 'unreadable'}`,
+      };
     return { student: names[i], file, doc: parsed.doc };
   });
 
   const outDir = resolve(typeof args.flags.out === 'string' ? args.flags.out : `grades-${start.name}`);
   mkdirSync(outDir, { recursive: true });
   const { gradeSubmissions } = await import('../kernel/live/grade');
-  const r = await gradeSubmissions(start, loaded.key, subs, { jobs, ...(tag ? { runTag: tag } : {}), onProgress: progress(asJson) });
+  const r = await gradeSubmissions(start, loaded.key, subs, {
+    jobs,
+    ...(tag ? { runTag: tag } : {}),
+    onProgress: progress(asJson),
+  });
 
   const csvFile = join(outDir, 'grades.csv');
-  writeFileSync(csvFile, gradesCsv(r.reports, r.checks.map((c) => c.id)));
-  writeFileSync(join(outDir, 'grades.json'), JSON.stringify({ activity: start.name, checks: r.checks, assignments: r.assignments, reports: r.reports.map(strip) }, null, 2) + '\n');
+  writeFileSync(
+    csvFile,
+    gradesCsv(
+      r.reports,
+      r.checks.map((c) => c.id),
+    ),
+  );
+  writeFileSync(
+    join(outDir, 'grades.json'),
+    JSON.stringify(
+      { activity: start.name, checks: r.checks, assignments: r.assignments, reports: r.reports.map(strip) },
+      null,
+      2,
+    ) + '\n',
+  );
   const pages = r.reports.map((rep) => {
     const file = join(outDir, reportName(rep.student));
     writeFileSync(file, reportHtml(rep));
     return file;
   });
 
-  if (asJson) out(JSON.stringify({ ok: r.failures.length === 0, activity: start.name, out: outDir, csv: csvFile, reports: r.reports.map((rep, i) => ({ ...strip(rep), html: pages[i] })), assignments: r.assignments, failures: r.failures }, null, 2));
+  if (asJson)
+    out(
+      JSON.stringify(
+        {
+          ok: r.failures.length === 0,
+          activity: start.name,
+          out: outDir,
+          csv: csvFile,
+          reports: r.reports.map((rep, i) => ({ ...strip(rep), html: pages[i] })),
+          assignments: r.assignments,
+          failures: r.failures,
+        },
+        null,
+        2,
+      ),
+    );
   else {
     for (const rep of r.reports) {
       const tagText = rep.status === 'graded' ? (rep.score === rep.max ? green('✓') : yellow('•')) : red('✗');
-      out(`${tagText} ${bold(rep.student)}  ${rep.score}/${rep.max}${rep.reason ? `  ${dim(rep.reason)}` : ''}`);
+      out(
+        `${tagText} ${bold(rep.student)}  ${rep.score}/${rep.max}${rep.reason ? `  ${dim(rep.reason)}` : ''}`,
+      );
     }
     const short = r.assignments.filter((x) => x.short);
-    if (short.length > 6) out(dim(`${short.length} students got a short prefix (names would pass 15 bytes with the readable one); the mapping is in grades.json.`));
-    else if (short.length) out(dim(`Short prefixes (names would pass 15 bytes with the readable one): ${short.map((x) => `${x.student} → ${x.prefix}`).join(', ')}`));
+    if (short.length > 6)
+      out(
+        dim(
+          `${short.length} students got a short prefix (names would pass 15 bytes with the readable one); the mapping is in grades.json.`,
+        ),
+      );
+    else if (short.length)
+      out(
+        dim(
+          `Short prefixes (names would pass 15 bytes with the readable one): ${short.map((x) => `${x.student} → ${x.prefix}`).join(', ')}`,
+        ),
+      );
     for (const f of r.failures) err(red(f));
     out(`Wrote ${csvFile} and ${pages.length} report${pages.length === 1 ? '' : 's'} in ${outDir}.`);
   }

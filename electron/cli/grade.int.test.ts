@@ -26,7 +26,11 @@ const tag = uniquePrefix(); // "q" + 5 hex: every kernel name of this run starts
 const run = tempRunDir();
 const dir = mkdtempSync(join(tmpdir(), 'netplumb-grade-'));
 // As root the CLI keeps lab records in the fixed /run/netplumb (NETPLUMB_RUN_DIR only moves them for a normal user).
-const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' } });
+const cli = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' },
+  });
 
 type Doc = Record<string, unknown> & { nodes: Record<string, unknown>[]; links: Record<string, unknown>[] };
 const solution = (): Doc => parse(readFileSync(ACT('2-router.solution.yaml'), 'utf8')) as Doc;
@@ -40,7 +44,9 @@ const write = (name: string, doc: unknown) => {
 async function leftovers(): Promise<string[]> {
   const ns = (await listNetns()).filter((n) => n.startsWith(tag));
   const r = await execaRunner(['ip', '-j', 'link', 'show']);
-  const links = (JSON.parse(r.stdout || '[]') as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(tag));
+  const links = (JSON.parse(r.stdout || '[]') as { ifname: string }[])
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith(tag));
   return [...ns, ...links];
 }
 
@@ -57,10 +63,25 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
   it('grades a class: exact sheet, parallel labs under distinct prefixes, nothing left behind', async () => {
     const bob = solution();
     bob.nodes = bob.nodes.map((n) => (n.name === 'h2' ? { ...n, gateway: undefined } : n)); // no way back from h2
-    const carol = { ...solution(), links: [...solution().links, { id: 'x', a: { node: 'h1', ifname: 'eth9' }, b: { node: 'nowhere', ifname: 'eth0' } }] };
+    const carol = {
+      ...solution(),
+      links: [
+        ...solution().links,
+        { id: 'x', a: { node: 'h1', ifname: 'eth9' }, b: { node: 'nowhere', ifname: 'eth0' } },
+      ],
+    };
     const dave = solution();
-    dave.links = dave.links.map((l) => (l.id === 'left' ? { ...l, a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.3/24'] } } : l));
-    const erin = { ...solution(), nodes: [...solution().nodes, { name: 'pc', kind: 'host' }], links: [...solution().links, { id: 'up', a: { node: 'pc', ifname: `${tag}x` }, b: { node: 'h2', ifname: 'eth1' } }] };
+    dave.links = dave.links.map((l) =>
+      l.id === 'left' ? { ...l, a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.3/24'] } } : l,
+    );
+    const erin = {
+      ...solution(),
+      nodes: [...solution().nodes, { name: 'pc', kind: 'host' }],
+      links: [
+        ...solution().links,
+        { id: 'up', a: { node: 'pc', ifname: `${tag}x` }, b: { node: 'h2', ifname: 'eth1' } },
+      ],
+    };
     const files = [
       write('alice.yaml', solution()),
       write('bob.yaml', bob),
@@ -70,7 +91,18 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
       write('gina.yaml', 'version: 1\nname: [unclosed\n'),
     ];
     const out = join(dir, 'out');
-    const r = await cli('grade', ACT('2-router.yaml'), ACT('2-router.key.yaml'), ...files, '--out', out, '--jobs', '3', '--prefix', tag);
+    const r = await cli(
+      'grade',
+      ACT('2-router.yaml'),
+      ACT('2-router.key.yaml'),
+      ...files,
+      '--out',
+      out,
+      '--jobs',
+      '3',
+      '--prefix',
+      tag,
+    );
     expect(r.stderr).not.toMatch(/kernel error/);
     expect(r.exitCode).toBe(0);
 
@@ -98,11 +130,22 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
     const labs = rows.slice(0, 2).map((x) => x.lab);
     expect(new Set(labs).size).toBe(2);
     for (const l of labs) expect(l).toMatch(new RegExp(`^${tag}[0-9a-z-]*-act-router$`));
-    const json = JSON.parse(readFileSync(join(out, 'grades.json'), 'utf8')) as { reports: { student: string; startedAt: string; finishedAt: string }[] };
+    const json = JSON.parse(readFileSync(join(out, 'grades.json'), 'utf8')) as {
+      reports: { student: string; startedAt: string; finishedAt: string }[];
+    };
     const [a, b] = json.reports;
     expect(a.startedAt < b.finishedAt && b.startedAt < a.finishedAt).toBe(true);
     // One self-contained report per student, with the picture and every check (hidden ones too).
-    expect(readdirSync(out).sort()).toEqual(['alice.html', 'bob.html', 'carol.html', 'dave.html', 'erin.html', 'gina.html', 'grades.csv', 'grades.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'alice.html',
+      'bob.html',
+      'carol.html',
+      'dave.html',
+      'erin.html',
+      'gina.html',
+      'grades.csv',
+      'grades.json',
+    ]);
     const page = readFileSync(join(out, 'bob.html'), 'utf8');
     expect(page).toContain('<svg');
     expect(page).toContain('2 / 8');
@@ -111,27 +154,66 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
     // Nothing left: no namespace or interface with the run's tag, no lab record.
     expect(await leftovers()).toEqual([]);
     const labsLeft = await cli('list', '--json');
-    expect((JSON.parse(labsLeft.stdout) as { labs: { name: string }[] }).labs.filter((l) => l.name.startsWith(tag))).toEqual([]);
+    expect(
+      (JSON.parse(labsLeft.stdout) as { labs: { name: string }[] }).labs.filter((l) =>
+        l.name.startsWith(tag),
+      ),
+    ).toEqual([]);
   }, 240_000);
 
   it('the shipped solutions score full marks; the broken lab as given passes only its break-it check', async () => {
     const out = join(dir, 'out2');
-    const r = await cli('grade', ACT('3-repair.yaml'), ACT('3-repair.key.yaml'), ACT('3-repair.solution.yaml'), ACT('3-repair.yaml'), '--out', out, '--prefix', tag, '--json');
+    const r = await cli(
+      'grade',
+      ACT('3-repair.yaml'),
+      ACT('3-repair.key.yaml'),
+      ACT('3-repair.solution.yaml'),
+      ACT('3-repair.yaml'),
+      '--out',
+      out,
+      '--prefix',
+      tag,
+      '--json',
+    );
     expect(r.exitCode).toBe(0);
-    const res = JSON.parse(r.stdout) as { reports: { student: string; score: number; max: number; checks: { id: string; status: string }[] }[] };
+    const res = JSON.parse(r.stdout) as {
+      reports: { student: string; score: number; max: number; checks: { id: string; status: string }[] }[];
+    };
     expect(res.reports.map((x) => [x.student, x.score, x.max])).toEqual([
       ['3-repair.solution', 7, 7],
       ['3-repair', 0, 7],
     ]);
     const start = Object.fromEntries(res.reports[1].checks.map((c) => [c.id, c.status]));
-    expect(start).toEqual({ 'broken-h1-h2': 'pass', 'reach-h1-h2': 'fail', 'gw-h1': 'fail', 'up-r1-eth1': 'fail', 'reach-h2-h1': 'fail', 'path-h1-h2': 'fail' });
+    expect(start).toEqual({
+      'broken-h1-h2': 'pass',
+      'reach-h1-h2': 'fail',
+      'gw-h1': 'fail',
+      'up-r1-eth1': 'fail',
+      'reach-h2-h1': 'fail',
+      'path-h1-h2': 'fail',
+    });
     expect(res.reports[0].checks.find((c) => c.id === 'broken-h1-h2')?.status).toBe('fail');
 
-    const b = await cli('grade', ACT('1-bridge.yaml'), ACT('1-bridge.key.yaml'), ACT('1-bridge.solution.yaml'), '--out', join(dir, 'out3'), '--prefix', tag, '--json');
+    const b = await cli(
+      'grade',
+      ACT('1-bridge.yaml'),
+      ACT('1-bridge.key.yaml'),
+      ACT('1-bridge.solution.yaml'),
+      '--out',
+      join(dir, 'out3'),
+      '--prefix',
+      tag,
+      '--json',
+    );
     expect(b.exitCode).toBe(0);
-    const bridge = JSON.parse(b.stdout) as { reports: { score: number; max: number; checks: { id: string; status: string }[] }[] };
+    const bridge = JSON.parse(b.stdout) as {
+      reports: { score: number; max: number; checks: { id: string; status: string }[] }[];
+    };
     expect([bridge.reports[0].score, bridge.reports[0].max]).toEqual([7, 7]);
-    expect(bridge.reports[0].checks.filter((c) => c.id.startsWith('fdb')).map((c) => c.status)).toEqual(['pass', 'pass']);
+    expect(bridge.reports[0].checks.filter((c) => c.id.startsWith('fdb')).map((c) => c.status)).toEqual([
+      'pass',
+      'pass',
+    ]);
     expect(await leftovers()).toEqual([]);
   }, 240_000);
 
@@ -149,15 +231,33 @@ describe.skipIf(!root)(`netplumb grade${root ? '' : ` (skipped: ${NOT_ROOT_REASO
         { id: 'down', kind: 'iface-state', node: 'h2', ifname: 'eth0', up: false },
       ],
     });
-    const r = await cli('grade', ACT('2-router.yaml'), key, ACT('2-router.solution.yaml'), '--out', join(dir, 'out4'), '--prefix', tag, '--json');
+    const r = await cli(
+      'grade',
+      ACT('2-router.yaml'),
+      key,
+      ACT('2-router.solution.yaml'),
+      '--out',
+      join(dir, 'out4'),
+      '--prefix',
+      tag,
+      '--json',
+    );
     expect(r.exitCode).toBe(0);
-    const rows = (JSON.parse(r.stdout) as { reports: { checks: { id: string; status: string; detail: string }[] }[] }).reports[0].checks;
+    const rows = (
+      JSON.parse(r.stdout) as { reports: { checks: { id: string; status: string; detail: string }[] }[] }
+    ).reports[0].checks;
     const by = Object.fromEntries(rows.map((c) => [c.id, c]));
     expect(by.rtt.status).toBe(caps.features.netem ? 'pass' : 'skipped');
     if (!caps.features.netem) expect(by.rtt.detail).toBe('skipped: kernel lacks netem');
     expect(by.vlan.status).toBe(caps.features.bridgeVlanFiltering ? 'fail' : 'skipped'); // h1 reaches both: no isolation in this lab
-    if (!caps.features.bridgeVlanFiltering) expect(by.vlan.detail).toBe('skipped: kernel lacks bridge VLAN filtering');
-    expect([by['addr-if'].status, by['addr-wrong-if'].status, by['route-dev'].status, by.down.status]).toEqual(['pass', 'fail', 'pass', 'fail']);
+    if (!caps.features.bridgeVlanFiltering)
+      expect(by.vlan.detail).toBe('skipped: kernel lacks bridge VLAN filtering');
+    expect([
+      by['addr-if'].status,
+      by['addr-wrong-if'].status,
+      by['route-dev'].status,
+      by.down.status,
+    ]).toEqual(['pass', 'fail', 'pass', 'fail']);
     expect(by.down.detail).toBe('eth0 on h2 is up (operstate UP)');
     expect(await leftovers()).toEqual([]);
   }, 120_000);

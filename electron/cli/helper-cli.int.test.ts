@@ -20,27 +20,39 @@ import { installPaths, LAUNCHER } from '../kernel/install/paths';
 
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
 const p = installPaths('/');
-const has = (tool: string) => ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => existsSync(join(d, tool)));
+const has = (tool: string) =>
+  ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => existsSync(join(d, tool)));
 const why =
-  process.getuid?.() !== 0 ? 'needs root'
-  : !has('sudo') || !has('visudo') ? 'needs sudo (apt install sudo)'
-  : !has('useradd') ? 'needs useradd'
-  : existsSync(p.dir) || existsSync(p.sudoers) || readGroup('netplumb') ? 'a netplumb helper, group or sudo rule is already on this machine; the test will not touch it'
-  : undefined;
+  process.getuid?.() !== 0
+    ? 'needs root'
+    : !has('sudo') || !has('visudo')
+      ? 'needs sudo (apt install sudo)'
+      : !has('useradd')
+        ? 'needs useradd'
+        : existsSync(p.dir) || existsSync(p.sudoers) || readGroup('netplumb')
+          ? 'a netplumb helper, group or sudo rule is already on this machine; the test will not touch it'
+          : undefined;
 
-const root = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1' } });
+const root = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1' } });
 
 describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why})` : ''}`, () => {
   it('installs, lets a group member use the CLI with no root, refuses what it must, and uninstalls to the state before', async () => {
     const user = `npb${randomBytes(3).toString('hex')}`;
-    const as = (...args: string[]) => execa('runuser', ['-u', user, '--', process.execPath, BIN, ...args], { reject: false, env: { NO_COLOR: '1' } });
+    const as = (...args: string[]) =>
+      execa('runuser', ['-u', user, '--', process.execPath, BIN, ...args], {
+        reject: false,
+        env: { NO_COLOR: '1' },
+      });
     const work = mkdtempSync(join(tmpdir(), 'np-build-cli-'));
     chmodSync(work, 0o755);
     accountTool(['useradd', '--no-create-home', '--shell', '/bin/sh', user]);
     try {
       const before = await as('list');
       expect(before.exitCode).toBe(1);
-      expect(before.stderr).toContain('the privileged helper is not installed: run `sudo npx netplumb helper install`');
+      expect(before.stderr).toContain(
+        'the privileged helper is not installed: run `sudo npx netplumb helper install`',
+      );
 
       const inst = await root('helper', 'install', '--user', user);
       expect(inst.stderr).toBe('');
@@ -50,8 +62,13 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
 
       // The member: doctor is happy about the helper, the group and sudo, and the CLI reaches the kernel.
       const doc = await as('doctor', '--json');
-      const checks = JSON.parse(doc.stdout).checks as { title: string; ok: boolean | string; detail: string }[];
-      for (const t of ['privileged helper', 'netplumb group', 'sudo rule', 'kernel access']) expect(checks.find((c) => c.title === t)?.ok, t).toBe(true);
+      const checks = JSON.parse(doc.stdout).checks as {
+        title: string;
+        ok: boolean | string;
+        detail: string;
+      }[];
+      for (const t of ['privileged helper', 'netplumb group', 'sudo rule', 'kernel access'])
+        expect(checks.find((c) => c.title === t)?.ok, t).toBe(true);
       expect(checks.find((c) => c.title === 'kernel features')?.ok).toBe(true);
       const list = await as('list', '--json');
       expect(list.exitCode, list.stderr).toBe(0);
@@ -61,7 +78,10 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
       const hex = randomBytes(2).toString('hex');
       const lab = `npbl${hex}`;
       const labFile = join(work, 'lab.yaml');
-      writeFileSync(labFile, `version: 1\nname: ${lab}\nnodes:\n  - { name: npbx${hex}, kind: namespace }\n  - { name: npby${hex}, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: npbx${hex}, ifname: eth0, addresses: [10.218.0.1/24] }\n    b: { node: npby${hex}, ifname: eth0, addresses: [10.218.0.2/24] }\n`);
+      writeFileSync(
+        labFile,
+        `version: 1\nname: ${lab}\nnodes:\n  - { name: npbx${hex}, kind: namespace }\n  - { name: npby${hex}, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: npbx${hex}, ifname: eth0, addresses: [10.218.0.1/24] }\n    b: { node: npby${hex}, ifname: eth0, addresses: [10.218.0.2/24] }\n`,
+      );
       chmodSync(labFile, 0o644);
       try {
         const applied = await as('apply', labFile);
@@ -75,13 +95,19 @@ describe.skipIf(!!why)(`helper install on this machine${why ? ` (skipped: ${why}
       }
 
       // The rule allows the launcher with no arguments only.
-      const withArg = await execa('runuser', ['-u', user, '--', 'sudo', '-n', LAUNCHER, '--inspect'], { reject: false });
+      const withArg = await execa('runuser', ['-u', user, '--', 'sudo', '-n', LAUNCHER, '--inspect'], {
+        reject: false,
+      });
       expect(withArg.exitCode).not.toBe(0);
       // The launcher rebuilds the environment: NODE_OPTIONS cannot inject code into the root helper.
       const marker = join(work, 'injected');
       const evil = join(work, 'evil.cjs');
       writeFileSync(evil, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`);
-      const r = await execa(LAUNCHER, [], { input: '{"id":1,"op":"list","args":{}}\n', reject: false, env: { NODE_OPTIONS: `--require ${evil}` } });
+      const r = await execa(LAUNCHER, [], {
+        input: '{"id":1,"op":"list","args":{}}\n',
+        reject: false,
+        env: { NODE_OPTIONS: `--require ${evil}` },
+      });
       expect(r.stdout).toContain('"id":1');
       expect(existsSync(marker)).toBe(false);
 

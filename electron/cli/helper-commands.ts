@@ -51,13 +51,30 @@ export async function helperCommand(args: ParsedArgs): Promise<number> {
   try {
     if (sub === 'install') {
       const node = typeof args.flags.node === 'string' ? args.flags.node : realpathSync(process.execPath);
-      if (!path.isAbsolute(node) || !existsSync(node)) return err(red(`--node must be the absolute path of node (got "${node}")`)), 1;
+      if (!path.isAbsolute(node) || !existsSync(node))
+        return (err(red(`--node must be the absolute path of node (got "${node}")`)), 1);
       const user = targetUser(args);
-      const m = await installHelper({ runner: execaRunner, sources: installSources(), node: realpathSync(node), version: NETPLUMB_VERSION, print, ...(user ? { user } : {}) });
-      out(`${green('✓')} netplumb's privileged helper ${NETPLUMB_VERSION} is installed in ${HELPER_DIR} (runs ${m.node}).`);
-      out(m.sudoers ? `Members of the "${GROUP}" group can now use netplumb without root.` : `pkexec can start it in a desktop session (install sudo for terminals, then run this again).`);
+      const m = await installHelper({
+        runner: execaRunner,
+        sources: installSources(),
+        node: realpathSync(node),
+        version: NETPLUMB_VERSION,
+        print,
+        ...(user ? { user } : {}),
+      });
+      out(
+        `${green('✓')} netplumb's privileged helper ${NETPLUMB_VERSION} is installed in ${HELPER_DIR} (runs ${m.node}).`,
+      );
+      out(
+        m.sudoers
+          ? `Members of the "${GROUP}" group can now use netplumb without root.`
+          : `pkexec can start it in a desktop session (install sudo for terminals, then run this again).`,
+      );
       if (user) out(`${user} is in the group: log out and in again, then check with: npx netplumb doctor`);
-      else out(`Add users with: sudo usermod -aG ${GROUP} NAME (they log out and in again), then: npx netplumb doctor`);
+      else
+        out(
+          `Add users with: sudo usermod -aG ${GROUP} NAME (they log out and in again), then: npx netplumb doctor`,
+        );
       return 0;
     }
     if (sub === 'uninstall') {
@@ -86,7 +103,11 @@ export async function doctorCommand(args: ParsedArgs): Promise<number> {
       out(`${mark} ${bold(c.title)}: ${c.detail}`);
       if (c.fix && c.ok !== true) out(`    fix: ${c.fix}`);
     }
-    out(failed.length ? red(`${failed.length} thing${failed.length === 1 ? '' : 's'} to fix (see "fix:" above).`) : green('Everything netplumb needs is in place.'));
+    out(
+      failed.length
+        ? red(`${failed.length} thing${failed.length === 1 ? '' : 's'} to fix (see "fix:" above).`)
+        : green('Everything netplumb needs is in place.'),
+    );
   }
   return failed.length ? 1 : 0;
 }

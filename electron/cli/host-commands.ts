@@ -14,7 +14,8 @@ import { bold, dim, formatProblem, green, red } from './output';
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 const json = (v: unknown) => out(JSON.stringify(v, null, 2));
-const printProblems = (ps: readonly Problem[], file?: string) => ps.forEach((p) => err(formatProblem(p, file)));
+const printProblems = (ps: readonly Problem[], file?: string) =>
+  ps.forEach((p) => err(formatProblem(p, file)));
 
 const NEED_ROOT =
   'netplumb needs root or the privileged helper to read or mark objects inside network namespaces. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
@@ -22,19 +23,23 @@ const NEED_ROOT =
 /** Runs `fn` with the live lab (this process as root, else the privileged helper); exit 1 when neither is there. */
 async function withHost(fn: (b: LiveBackend) => Promise<number>): Promise<number> {
   // Loaded on demand, like the engine: `netplumb --help` should not pay for the kernel side.
-  const [{ APP_ROOT }, { chooseLive }, { PlainError }] = await Promise.all([import('./serve'), import('../kernel/live/choose-live'), import('../kernel/plain-error')]);
+  const [{ APP_ROOT }, { chooseLive }, { PlainError }] = await Promise.all([
+    import('./serve'),
+    import('../kernel/live/choose-live'),
+    import('../kernel/plain-error'),
+  ]);
   let chosen: ChosenLive | null;
   try {
     chosen = await chooseLive(APP_ROOT);
   } catch (e) {
-    return err(red((e as Error).message)), 2;
+    return (err(red((e as Error).message)), 2);
   }
-  if (!chosen) return err(red(NEED_ROOT)), 1;
+  if (!chosen) return (err(red(NEED_ROOT)), 1);
   try {
     return await fn(chosen.live);
   } catch (e) {
     // Refusals (plain words, e.g. from the helper) exit 1; anything else is a kernel failure.
-    return err(red((e as Error).message)), e instanceof PlainError ? 1 : 2;
+    return (err(red((e as Error).message)), e instanceof PlainError ? 1 : 2);
   } finally {
     chosen.close();
   }
@@ -74,24 +79,42 @@ export async function importHostCommand(args: ParsedArgs): Promise<number> {
 }
 
 async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
-  const ns = typeof args.flags.namespaces === 'string' ? args.flags.namespaces.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const ns =
+    typeof args.flags.namespaces === 'string'
+      ? args.flags.namespaces
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const lab = typeof args.flags.lab === 'string' ? args.flags.lab : undefined;
-  const file = typeof args.flags.o === 'string' ? args.flags.o : typeof args.flags.output === 'string' ? args.flags.output : undefined;
+  const file =
+    typeof args.flags.o === 'string'
+      ? args.flags.o
+      : typeof args.flags.output === 'string'
+        ? args.flags.output
+        : undefined;
   let r;
   try {
     r = await b.importHost({ ...(ns ? { namespaces: ns } : {}), ...(lab ? { lab } : {}) });
   } catch (e) {
-    return err(red((e as Error).message)), 2;
+    return (err(red((e as Error).message)), 2);
   }
   if (file && r.text) writeFileSync(file, r.text);
   if (args.flags.json) {
-    json({ ok: !!r.text && !hasErrors(r.problems), problems: r.problems, ...(file ? { file } : { text: r.text }) });
+    json({
+      ok: !!r.text && !hasErrors(r.problems),
+      problems: r.problems,
+      ...(file ? { file } : { text: r.text }),
+    });
     return r.text && !hasErrors(r.problems) ? 0 : 1;
   }
   printProblems(r.problems);
-  if (!r.text) return err(red('nothing could be imported.')), 1;
+  if (!r.text) return (err(red('nothing could be imported.')), 1);
   const t = r.topology as { name: string; nodes: unknown[]; links: unknown[] };
-  if (file) err(`${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`);
+  if (file)
+    err(
+      `${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`,
+    );
   else process.stdout.write(r.text);
   return hasErrors(r.problems) ? 1 : 0;
 }
@@ -110,7 +133,7 @@ async function confirm(question: string): Promise<boolean> {
 
 export async function adoptCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
-  if (!file) return err(ADOPT_HELP), 1;
+  if (!file) return (err(ADOPT_HELP), 1);
   return withHost((b) => adoptWith(b, file, args));
 }
 
@@ -118,7 +141,7 @@ async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promis
   const l = loadFile(file);
   if (!l.doc || hasErrors(l.problems)) {
     printProblems(l.problems, file);
-    return err(red(`${file} is not valid; nothing was changed.`)), 1;
+    return (err(red(`${file} is not valid; nothing was changed.`)), 1);
   }
   const p = await b.adopt({ topology: l.doc, confirm: false });
   const refused = hasErrors(p.problems);
@@ -128,24 +151,53 @@ async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promis
   }
   if (!args.flags.json) {
     printProblems(p.problems.filter((x) => x.line === undefined));
-    if (refused) return err(red('Adoption refused: nothing was changed.')), 1;
-    if (!p.marks.length) return out(`Every object of lab "${p.lab}" already carries its mark; recording the lab.`), finish(b, file, l.doc, p.marks, !!args.flags.json);
-    out(bold(`netplumb adopt will mark ${p.marks.length} object${p.marks.length === 1 ? '' : 's'} as lab "${p.lab}":`));
+    if (refused) return (err(red('Adoption refused: nothing was changed.')), 1);
+    if (!p.marks.length)
+      return (
+        out(`Every object of lab "${p.lab}" already carries its mark; recording the lab.`),
+        finish(b, file, l.doc, p.marks, !!args.flags.json)
+      );
+    out(
+      bold(
+        `netplumb adopt will mark ${p.marks.length} object${p.marks.length === 1 ? '' : 's'} as lab "${p.lab}":`,
+      ),
+    );
     for (const m of p.marks) out(`  ${describe(m)}`);
   }
   if (!args.flags.yes) {
     // Why: adoption hands these objects to netplumb (destroy will delete them); it needs an explicit yes.
-    if (!process.stdin.isTTY) return err(red('No terminal to ask for confirmation: run again with --yes to adopt. Nothing was changed.')), 1;
-    if (!(await confirm('Mark these objects? [y/N] '))) return err('Nothing was changed.'), 1;
+    if (!process.stdin.isTTY)
+      return (
+        err(red('No terminal to ask for confirmation: run again with --yes to adopt. Nothing was changed.')),
+        1
+      );
+    if (!(await confirm('Mark these objects? [y/N] '))) return (err('Nothing was changed.'), 1);
   }
   return finish(b, file, l.doc, p.marks, !!args.flags.json);
 }
 
-async function finish(b: LiveBackend, file: string, doc: unknown, marks: AdoptMark[], asJson: boolean): Promise<number> {
+async function finish(
+  b: LiveBackend,
+  file: string,
+  doc: unknown,
+  marks: AdoptMark[],
+  asJson: boolean,
+): Promise<number> {
   const r = await b.adopt({ topology: doc, confirm: true, marks }, { file });
   const ok = r.adopted;
-  if (asJson) json({ lab: r.lab, ok, adopted: ok, marks: r.marks, problems: r.problems, ...(r.error ? { error: r.error } : {}) });
-  else if (ok) out(`${green('✓')} Adopted lab "${r.lab}": ${r.marks.length} mark${r.marks.length === 1 ? '' : 's'} set. "netplumb status ${file}" compares it with the file; "netplumb destroy ${r.lab}" removes it.`);
+  if (asJson)
+    json({
+      lab: r.lab,
+      ok,
+      adopted: ok,
+      marks: r.marks,
+      problems: r.problems,
+      ...(r.error ? { error: r.error } : {}),
+    });
+  else if (ok)
+    out(
+      `${green('✓')} Adopted lab "${r.lab}": ${r.marks.length} mark${r.marks.length === 1 ? '' : 's'} set. "netplumb status ${file}" compares it with the file; "netplumb destroy ${r.lab}" removes it.`,
+    );
   else {
     printProblems(r.problems.filter((x) => x.line === undefined));
     err(red(r.error ?? 'adoption failed'));

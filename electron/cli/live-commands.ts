@@ -56,23 +56,36 @@ async function live(args: ParsedArgs, fn: (b: LiveBackend) => Promise<number>): 
  * and its exit code is passed through. Without a terminal here, output lines
  * end in "\n" again (a pty writes "\r\n") and stdin's end is sent as ^D.
  */
-export async function execThroughHelper(b: LiveBackend, lab: string, node: string, command: string[]): Promise<number> {
+export async function execThroughHelper(
+  b: LiveBackend,
+  lab: string,
+  node: string,
+  command: string[],
+): Promise<number> {
   const tty = !!(process.stdin.isTTY && process.stdout.isTTY);
-  const size = () => ({ cols: Math.max(2, Math.min(500, process.stdout.columns || 80)), rows: Math.max(2, Math.min(300, process.stdout.rows || 24)) });
+  const size = () => ({
+    cols: Math.max(2, Math.min(500, process.stdout.columns || 80)),
+    rows: Math.max(2, Math.min(300, process.stdout.rows || 24)),
+  });
   let id = '';
   const onData = (d: Buffer) => {
     const text = d.toString('utf8');
     // Why in pieces: one term-input carries at most 64 KiB.
-    for (let i = 0; i < text.length; i += 16_384) void b.termInput(id, text.slice(i, i + 16_384)).catch(() => undefined);
+    for (let i = 0; i < text.length; i += 16_384)
+      void b.termInput(id, text.slice(i, i + 16_384)).catch(() => undefined);
   };
   const onEnd = () => void b.termInput(id, '\x04').catch(() => undefined);
   const onResize = () => void b.termResize(id, size().cols, size().rows).catch(() => undefined);
   try {
     return await new Promise<number>((resolve, reject) => {
-      b.termOpen({ lab, nodeId: node, ...size() }, {
-        output: (_id, d) => void process.stdout.write(tty ? d : d.replace(/\r\n/g, '\n')),
-        exit: (_id, code) => resolve(code),
-      }, { command, ...(tty ? {} : { echo: false }) }).then((t) => {
+      b.termOpen(
+        { lab, nodeId: node, ...size() },
+        {
+          output: (_id, d) => void process.stdout.write(tty ? d : d.replace(/\r\n/g, '\n')),
+          exit: (_id, code) => resolve(code),
+        },
+        { command, ...(tty ? {} : { echo: false }) },
+      ).then((t) => {
         id = t.id;
         if (tty) process.stdin.setRawMode(true);
         process.stdin.on('data', onData);
@@ -111,7 +124,8 @@ Without root it goes through the privileged helper and CMD runs as you
     async run(args) {
       const [rawLab, node] = args.positionals;
       const lab = labArg(args, rawLab);
-      if (!lab || !node || !args.rest.length) return err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid;
+      if (!lab || !node || !args.rest.length)
+        return (err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid);
       return live(args, async (b) => {
         if (b.where === 'helper') return execThroughHelper(b, lab, node, args.rest);
         const { ownedNode } = await import('../kernel/live/owned');
@@ -125,7 +139,17 @@ Without root it goes through the privileged helper and CMD runs as you
         try {
           return await new Promise<number>((resolve) => {
             child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
-            child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (({ SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[signal] || 129 : 1)));
+            child.on('close', (code, signal) =>
+              resolve(
+                code ??
+                  (signal
+                    ? 128 +
+                        ({ SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[
+                          signal
+                        ] || 129
+                    : 1),
+              ),
+            );
           });
         } finally {
           process.off('SIGINT', ignore);
@@ -145,13 +169,17 @@ Exit 0 when a reply came back, 4 when none did.`,
     async run(args) {
       const [rawLab, from, to] = args.positionals;
       const lab = labArg(args, rawLab);
-      if (!lab || !from || !to) return err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid;
+      if (!lab || !from || !to) return (err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid);
       const count = args.flags.count === undefined ? 3 : Number(args.flags.count);
-      if (!Number.isInteger(count) || count < 1 || count > 20) return err(red('--count must be a whole number from 1 to 20')), EXIT.invalid;
+      if (!Number.isInteger(count) || count < 1 || count > 20)
+        return (err(red('--count must be a whole number from 1 to 20')), EXIT.invalid);
       return live(args, async (b) => {
         const r = await b.ping({ lab, from, to, count });
         if (args.flags.json) json(r);
-        else out(`${r.reached ? green('✓') : red('✗')} ${r.summary}${r.rtt ? dim(`  (min ${r.rtt.min} / max ${r.rtt.max} ms, ${r.lossPercent}% loss)`) : ''}`);
+        else
+          out(
+            `${r.reached ? green('✓') : red('✗')} ${r.summary}${r.rtt ? dim(`  (min ${r.rtt.min} / max ${r.rtt.max} ms, ${r.lossPercent}% loss)`) : ''}`,
+          );
         return r.reached ? EXIT.ok : EXIT.failed;
       });
     },
@@ -166,13 +194,16 @@ traceroute tool is not needed: netplumb walks the TTL with ping -t (at most
     async run(args) {
       const [rawLab, from, to] = args.positionals;
       const lab = labArg(args, rawLab);
-      if (!lab || !from || !to) return err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid;
+      if (!lab || !from || !to) return (err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid);
       return live(args, async (b) => {
         const r = await b.traceroute({ lab, from, to });
         if (args.flags.json) json(r);
         else {
           out(bold(`traceroute from ${from} to ${r.to}`) + dim(`  (${r.method})`));
-          for (const h of r.hops) out(`  ${String(h.ttl).padStart(2)}  ${h.address ?? '*'}${h.nodeId ? ` (${h.nodeId})` : ''}${h.rttMs !== undefined ? `  ${h.rttMs} ms` : ''}${h.kind === 'unreachable' ? red('  unreachable') : ''}`);
+          for (const h of r.hops)
+            out(
+              `  ${String(h.ttl).padStart(2)}  ${h.address ?? '*'}${h.nodeId ? ` (${h.nodeId})` : ''}${h.rttMs !== undefined ? `  ${h.rttMs} ms` : ''}${h.kind === 'unreachable' ? red('  unreachable') : ''}`,
+            );
         }
         return r.reached ? EXIT.ok : EXIT.failed;
       });
@@ -200,7 +231,12 @@ Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
             const line = describeResult(x);
             out(x.status === 'pass' ? green(line) : x.status === 'fail' ? red(line) : yellow(line));
           }
-          if (r.results.length) out(r.ok ? green(`All ${r.passed} checks pass.`) : red(`${r.failed + r.errors} of ${r.results.length} checks did not pass.`));
+          if (r.results.length)
+            out(
+              r.ok
+                ? green(`All ${r.passed} checks pass.`)
+                : red(`${r.failed + r.errors} of ${r.results.length} checks did not pass.`),
+            );
         }
         return r.ok ? EXIT.ok : EXIT.failed;
       });
@@ -215,18 +251,25 @@ neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
     async run(args) {
       const [rawLab, node] = args.positionals;
       const lab = labArg(args, rawLab);
-      if (!lab || !node) return err('usage: netplumb tables LAB NODE'), EXIT.invalid;
+      if (!lab || !node) return (err('usage: netplumb tables LAB NODE'), EXIT.invalid);
       return live(args, async (b) => {
         const t = await b.tables({ lab, nodeId: node });
-        if (args.flags.json) return json(t), EXIT.ok;
+        if (args.flags.json) return (json(t), EXIT.ok);
         out(bold(`${node} (${t.kind}${t.ns ? ` in namespace ${t.ns}` : ''})`));
         out(bold('  interfaces'));
-        for (const i of t.interfaces) out(`    ${i.name.padEnd(15)} ${i.up ? green('up  ') : red('down')} ${(i.mac ?? '').padEnd(17)} ${i.addresses.join(' ')}  ${dim(`rx ${i.rx.packets} pkts/${i.rx.bytes} B, tx ${i.tx.packets} pkts/${i.tx.bytes} B`)}`);
+        for (const i of t.interfaces)
+          out(
+            `    ${i.name.padEnd(15)} ${i.up ? green('up  ') : red('down')} ${(i.mac ?? '').padEnd(17)} ${i.addresses.join(' ')}  ${dim(`rx ${i.rx.packets} pkts/${i.rx.bytes} B, tx ${i.tx.packets} pkts/${i.tx.bytes} B`)}`,
+          );
         if (t.kind !== 'bridge') {
           out(bold('  routes'));
-          for (const r of t.routes) out(`    ${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol ? dim(` proto ${r.protocol}`) : ''}`);
+          for (const r of t.routes)
+            out(
+              `    ${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol ? dim(` proto ${r.protocol}`) : ''}`,
+            );
           out(bold('  neighbours'));
-          for (const n of t.neighbours) out(`    ${n.address} ${n.mac ?? '(incomplete)'} dev ${n.dev} ${dim(n.state.join(','))}`);
+          for (const n of t.neighbours)
+            out(`    ${n.address} ${n.mac ?? '(incomplete)'} dev ${n.dev} ${dim(n.state.join(','))}`);
         } else {
           out(bold('  forwarding database (learned)'));
           if (!t.fdb.length) out(dim('    (empty)'));
@@ -248,15 +291,18 @@ ARP and MAC learning are part of the trace (--keep-neighbours leaves them).`,
     valued: ['prefix'],
     async run(args) {
       const [, from, to] = args.positionals;
-      if (!from || !to) return err('usage: netplumb trace FILE FROM TO'), EXIT.invalid;
+      if (!from || !to) return (err('usage: netplumb trace FILE FROM TO'), EXIT.invalid);
       const { loaded, code } = loadFileArg(args, 'netplumb trace FILE FROM TO');
       if (!loaded) return code!;
       const doc = loaded.doc;
       return live(args, async (b) => {
         const r = await b.trace({ topology: doc, from, to, fresh: !args.flags['keep-neighbours'] });
-        if (args.flags.json) return json(r), r.reached ? EXIT.ok : EXIT.failed;
+        if (args.flags.json) return (json(r), r.reached ? EXIT.ok : EXIT.failed);
         for (const n of r.notes) out(dim(`note: ${n}`));
-        for (const h of r.hops) out(`${String(h.step).padStart(3)}. ${h.explanation}${h.decidedBy ? dim(`  [${h.decidedBy}]`) : ''}`);
+        for (const h of r.hops)
+          out(
+            `${String(h.step).padStart(3)}. ${h.explanation}${h.decidedBy ? dim(`  [${h.decidedBy}]`) : ''}`,
+          );
         for (const l of r.learned) out(green(`learned: ${l}`));
         out(r.reached ? green(`✓ ${from} reached ${r.to}`) : red(`✗ ${from} did not reach ${r.to}`));
         return r.reached ? EXIT.ok : EXIT.failed;

@@ -18,7 +18,10 @@ const err = (s: string) => process.stderr.write(s + '\n');
  * prefix, or the file's problems (as JSON `{file, ok: false, problems}` with
  * --json). Warnings are printed too when the file is fine.
  */
-export function loadFileArg(args: ParsedArgs, usage: string): { loaded?: Loaded; file?: string; code?: number } {
+export function loadFileArg(
+  args: ParsedArgs,
+  usage: string,
+): { loaded?: Loaded; file?: string; code?: number } {
   const file = args.positionals[0];
   if (!file) {
     err(`usage: ${usage}`);
@@ -26,11 +29,12 @@ export function loadFileArg(args: ParsedArgs, usage: string): { loaded?: Loaded;
   }
   // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
   const px = prefixSetting(args);
-  if (px.error) return err(red(px.error)), { code: EXIT.invalid };
+  if (px.error) return (err(red(px.error)), { code: EXIT.invalid });
   const loaded = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
   if (!args.flags.json) for (const p of loaded.problems) err(formatProblem(p, file));
   if (!loaded.topology || loaded.doc === undefined || hasErrors(loaded.problems)) {
-    if (args.flags.json) process.stdout.write(JSON.stringify({ file, ok: false, problems: loaded.problems }, null, 2) + '\n');
+    if (args.flags.json)
+      process.stdout.write(JSON.stringify({ file, ok: false, problems: loaded.problems }, null, 2) + '\n');
     else err(red(`${file}: not valid; nothing was changed.`));
     return { code: EXIT.invalid };
   }

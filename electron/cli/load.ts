@@ -24,12 +24,29 @@ export function loadFile(file: string): Loaded {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { problems: [{ code: 'file-unreadable', severity: 'error', message: `cannot read ${file}: ${why}`, path: [] }] };
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
+    return {
+      problems: [
+        { code: 'file-unreadable', severity: 'error', message: `cannot read ${file}: ${why}`, path: [] },
+      ],
+    };
   }
   const r = loadAnyTopologyText(text, file);
   if (!r.topology) return { problems: r.problems, format: r.format, text };
   // Imported formats are validated here too (native files were validated while loading).
   const extra = r.format === 'yaml' || r.format === 'json' ? [] : validateDocument(r.topology).problems;
-  return { doc: r.topology, topology: r.topology, problems: [...r.problems, ...extra], format: r.format, text };
+  return {
+    doc: r.topology,
+    topology: r.topology,
+    problems: [...r.problems, ...extra],
+    format: r.format,
+    text,
+  };
 }

@@ -32,9 +32,16 @@ export function formatPlan(lab: string, changes: readonly Change[]): string {
     const key = `${c.phase}|${c.ns}`;
     if (key !== current) {
       current = key;
-      lines.push(`  ${bold(nsTitle(c.ns))}${c.phase === 'delete' || c.phase === 'free' ? dim(' (removals)') : ''}`);
+      lines.push(
+        `  ${bold(nsTitle(c.ns))}${c.phase === 'delete' || c.phase === 'free' ? dim(' (removals)') : ''}`,
+      );
     }
-    const sign = c.action === 'create' ? green(SIGN.create) : c.action === 'delete' ? red(SIGN.delete) : yellow(SIGN.modify);
+    const sign =
+      c.action === 'create'
+        ? green(SIGN.create)
+        : c.action === 'delete'
+          ? red(SIGN.delete)
+          : yellow(SIGN.modify);
     lines.push(`    ${sign} ${c.argv.join(' ')}`);
     lines.push(`      ${dim(c.reason)}`);
   }
@@ -47,5 +54,8 @@ export function formatPlan(lab: string, changes: readonly Change[]): string {
 export function formatDrift(lab: string, drift: readonly DriftItem[]): string {
   if (!drift.length) return `${green('✓')} Lab "${lab}" is in sync with the file.`;
   const tag = { missing: red('missing'), extra: yellow('extra  '), changed: yellow('changed') };
-  return [bold(`Lab "${lab}" differs from the file (${drift.length}):`), ...drift.map((d) => `  ${tag[d.state]} ${d.name}: ${d.detail}`)].join('\n');
+  return [
+    bold(`Lab "${lab}" differs from the file (${drift.length}):`),
+    ...drift.map((d) => `  ${tag[d.state]} ${d.name}: ${d.detail}`),
+  ].join('\n');
 }

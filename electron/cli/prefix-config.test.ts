@@ -27,14 +27,21 @@ describe('the per-user name prefix setting', () => {
   });
 
   it('refuses a bad prefix or a broken config in plain words, naming the file', () => {
-    expect(prefixSetting(args('--prefix', 'A B'), cfg).error).toMatch(/^--prefix: the name prefix "A B" may use only lower-case letters/);
+    expect(prefixSetting(args('--prefix', 'A B'), cfg).error).toMatch(
+      /^--prefix: the name prefix "A B" may use only lower-case letters/,
+    );
     expect(prefixSetting(args('--prefix'), cfg).error).toMatch(/needs a value/);
     expect(prefixSetting(args(), file('bad.json', '{ prefix')).error).toMatch(/bad\.json is not valid JSON/);
-    expect(prefixSetting(args(), file('num.json', '{"prefix": 3}')).error).toMatch(/num\.json: "prefix" must be a string/);
+    expect(prefixSetting(args(), file('num.json', '{"prefix": 3}')).error).toMatch(
+      /num\.json: "prefix" must be a string/,
+    );
   });
 
   it('prefixes a loaded file, and locates a name that becomes too long', () => {
-    const f = file('lab.yaml', 'version: 1\nname: lab\nnodes:\n  - { name: ns1, kind: namespace }\nlinks:\n  - id: l\n    a: { node: ns1, ifname: a-long-ifname }\n    b: { node: ns1, ifname: e1 }\n');
+    const f = file(
+      'lab.yaml',
+      'version: 1\nname: lab\nnodes:\n  - { name: ns1, kind: namespace }\nlinks:\n  - id: l\n    a: { node: ns1, ifname: a-long-ifname }\n    b: { node: ns1, ifname: e1 }\n',
+    );
     const ok = applyPrefix(loadFile(f), 'x-', f);
     expect(ok.topology?.name).toBe('x-lab');
     expect(ok.topology?.nodes[0].name).toBe('x-ns1');

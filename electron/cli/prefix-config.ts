@@ -22,7 +22,9 @@ export function userHome(passwd = '/etc/passwd'): string {
   const sudoUser = process.getuid?.() === 0 ? process.env.SUDO_USER : undefined;
   if (sudoUser && /^[a-z_][a-z0-9_.-]*\$?$/i.test(sudoUser)) {
     try {
-      const line = readFileSync(passwd, 'utf8').split('\n').find((l) => l.split(':')[0] === sudoUser);
+      const line = readFileSync(passwd, 'utf8')
+        .split('\n')
+        .find((l) => l.split(':')[0] === sudoUser);
       const home = line?.split(':')[5];
       if (home) return home;
     } catch {
@@ -36,7 +38,10 @@ export function userHome(passwd = '/etc/passwd'): string {
 export const userConfigFile = (home = userHome()) => join(home, '.config', 'netplumb', 'config.json');
 
 /** The prefix in effect: undefined for none, or an error in plain words. */
-export function prefixSetting(args: ParsedArgs, configFile = userConfigFile()): { prefix?: string; source?: 'flag' | 'config'; error?: string } {
+export function prefixSetting(
+  args: ParsedArgs,
+  configFile = userConfigFile(),
+): { prefix?: string; source?: 'flag' | 'config'; error?: string } {
   if (args.flags['no-prefix']) return {};
   if (args.flags.prefix === true) return { error: '--prefix needs a value, e.g. --prefix al-' };
   if (typeof args.flags.prefix === 'string') {
@@ -66,11 +71,15 @@ export function applyPrefix(loaded: Loaded, prefix: string, file: string): Loade
   if (!loaded.topology) return loaded;
   const r = prefixTopology(loaded.topology, prefix);
   if (!r.ok) {
-    const located = loaded.text !== undefined ? withLocations(r.problems, parseDocumentText(loaded.text, file).locate) : r.problems;
+    const located =
+      loaded.text !== undefined
+        ? withLocations(r.problems, parseDocumentText(loaded.text, file).locate)
+        : r.problems;
     return { ...loaded, problems: [...loaded.problems, ...located] };
   }
   return { ...loaded, doc: r.topology, topology: r.topology };
 }
 
 /** The lab name with the prefix, unless it already carries it. */
-export const prefixedLab = (lab: string, prefix?: string) => (prefix && !lab.startsWith(prefix) ? prefix + lab : lab);
+export const prefixedLab = (lab: string, prefix?: string) =>
+  prefix && !lab.startsWith(prefix) ? prefix + lab : lab;

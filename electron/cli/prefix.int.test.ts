@@ -16,7 +16,11 @@ const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
 const root = isRoot();
 const tag = uniquePrefix();
 const run = tempRunDir();
-const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' } });
+const cli = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    env: { NETPLUMB_RUN_DIR: run.dir, NO_COLOR: '1' },
+  });
 
 describe.skipIf(!root)(`--prefix on a shared machine${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   afterAll(async () => {
@@ -34,18 +38,38 @@ describe.skipIf(!root)(`--prefix on a shared machine${root ? '' : ` (skipped: ${
       stringify({
         version: 1,
         name: 'shared',
-        nodes: [{ name: 'ns1', kind: 'namespace' }, { name: 'ns2', kind: 'namespace' }, { name: 'br0', kind: 'bridge' }],
+        nodes: [
+          { name: 'ns1', kind: 'namespace' },
+          { name: 'ns2', kind: 'namespace' },
+          { name: 'br0', kind: 'bridge' },
+        ],
         links: [
-          { id: 'l1', a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24'] }, b: { node: 'br0', ifname: 'p1' } },
-          { id: 'l2', a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24'] }, b: { node: 'br0', ifname: 'p2' } },
+          {
+            id: 'l1',
+            a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24'] },
+            b: { node: 'br0', ifname: 'p1' },
+          },
+          {
+            id: 'l2',
+            a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24'] },
+            b: { node: 'br0', ifname: 'p2' },
+          },
         ],
         expect: [{ from: 'ns1', to: 'ns2' }],
       }),
     );
     const [a, b] = [`${tag}a-`, `${tag}b-`];
-    const applied = await Promise.all([cli('apply', file, '--prefix', a, '--quiet'), cli('apply', file, '--prefix', b, '--quiet')]);
+    const applied = await Promise.all([
+      cli('apply', file, '--prefix', a, '--quiet'),
+      cli('apply', file, '--prefix', b, '--quiet'),
+    ]);
     for (const r of applied) expect([r.exitCode, r.stderr]).toEqual([0, '']);
-    expect((await listNetns()).filter((n) => n.startsWith(tag)).sort()).toEqual([`${a}ns1`, `${a}ns2`, `${b}ns1`, `${b}ns2`]);
+    expect((await listNetns()).filter((n) => n.startsWith(tag)).sort()).toEqual([
+      `${a}ns1`,
+      `${a}ns2`,
+      `${b}ns1`,
+      `${b}ns2`,
+    ]);
     for (const p of [a, b]) {
       expect((await cli('status', file, '--prefix', p)).exitCode).toBe(0);
       expect((await cli('check', file, '--prefix', p)).exitCode).toBe(0);
@@ -54,7 +78,9 @@ describe.skipIf(!root)(`--prefix on a shared machine${root ? '' : ` (skipped: ${
     }
     const tooLong = await cli('apply', file, '--prefix', 'abcdefghijkl');
     expect(tooLong.exitCode).toBe(1);
-    expect(tooLong.stderr).toMatch(/shared\.yaml:\d+:\d+: error: interface name "eth0" becomes "abcdefghijkleth0" with the prefix "abcdefghijkl": 16 bytes, at most 15 allowed/);
+    expect(tooLong.stderr).toMatch(
+      /shared\.yaml:\d+:\d+: error: interface name "eth0" becomes "abcdefghijkleth0" with the prefix "abcdefghijkl": 16 bytes, at most 15 allowed/,
+    );
     expect((await cli('destroy', file, '--prefix', a)).exitCode).toBe(0);
     expect((await listNetns()).filter((n) => n.startsWith(tag)).sort()).toEqual([`${b}ns1`, `${b}ns2`]);
     expect((await cli('destroy', 'shared', '--prefix', b)).exitCode).toBe(0);

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_TTL_MS, createServerAuth, readCookie } from './serve-auth';
 
-const login = (auth: ReturnType<typeof createServerAuth>, code: string) => auth.login(new URLSearchParams({ code }));
+const login = (auth: ReturnType<typeof createServerAuth>, code: string) =>
+  auth.login(new URLSearchParams({ code }));
 
 describe('browser-mode sign-in', () => {
   it('a code works exactly once; a short-lived one also expires, and a late try spends it', () => {
     let t = 1_000_000;
-    const auth = createServerAuth(() => 4242, () => t);
+    const auth = createServerAuth(
+      () => 4242,
+      () => t,
+    );
     const printed = auth.mintCode();
     const late = auth.mintCode(CODE_TTL_MS);
     const fresh = auth.mintCode(CODE_TTL_MS);
@@ -19,7 +23,11 @@ describe('browser-mode sign-in', () => {
     // The printed link does not expire, but it too works only once.
     t += 24 * 3600_000;
     expect(login(auth, printed)).toMatchObject({ ok: true });
-    expect(login(auth, printed)).toMatchObject({ ok: false, status: 403, message: expect.stringMatching(/Press Enter/) });
+    expect(login(auth, printed)).toMatchObject({
+      ok: false,
+      status: 403,
+      message: expect.stringMatching(/Press Enter/),
+    });
     expect(login(auth, '')).toMatchObject({ ok: false, status: 403 });
   });
 

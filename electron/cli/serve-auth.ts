@@ -55,7 +55,8 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** What a refused sign-in says: the way to a fresh link. */
-export const SIGN_IN_HELP = 'Press Enter in the terminal where `netplumb serve` runs for a new sign-in link (each link works once), or start it again.';
+export const SIGN_IN_HELP =
+  'Press Enter in the terminal where `netplumb serve` runs for a new sign-in link (each link works once), or start it again.';
 
 /** Creates the secrets for one server; `port()` is read when the cookie is named. */
 export function createServerAuth(port: () => number, now: () => number = Date.now): ServerAuth {
@@ -75,12 +76,22 @@ export function createServerAuth(port: () => number, now: () => number = Date.no
       const code = params.get('code') ?? '';
       // Why constant time: a code is the key to this machine's namespaces.
       const found = [...codes.entries()].find(([c]) => sameSecret(c, code));
-      if (!found) return { ok: false, status: 403, message: `This sign-in link was already used, has expired, or was never valid. ${SIGN_IN_HELP}` };
+      if (!found)
+        return {
+          ok: false,
+          status: 403,
+          message: `This sign-in link was already used, has expired, or was never valid. ${SIGN_IN_HELP}`,
+        };
       // Why spent on the first try, even a late one: a link may sit in a
       // terminal's scrollback, a browser's history or a command line that
       // others can read; only its first use counts.
       codes.delete(found[0]);
-      if (found[1] <= now()) return { ok: false, status: 403, message: `This sign-in link was already used, has expired, or was never valid. ${SIGN_IN_HELP}` };
+      if (found[1] <= now())
+        return {
+          ok: false,
+          status: 403,
+          message: `This sign-in link was already used, has expired, or was never valid. ${SIGN_IN_HELP}`,
+        };
       // HttpOnly: the page's scripts never see it; SameSite=Strict: no other
       // site's page can make the browser send it; no Max-Age: gone with the session.
       return { ok: true, setCookie: `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/` };

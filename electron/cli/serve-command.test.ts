@@ -24,16 +24,28 @@ describe('--open', () => {
   it('puts a fresh one-time sign-in code on the command line (never the printed one)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'np-open-'));
     await writeFile(path.join(dir, 'index.html'), '<!doctype html>');
-    const server = await startServer({ renderDir: dir, engine: recordingEngine().engine, examplesDir: dir, log: () => undefined });
+    const server = await startServer({
+      renderDir: dir,
+      engine: recordingEngine().engine,
+      examplesDir: dir,
+      log: () => undefined,
+    });
     try {
       const ran: string[][] = [];
-      const argv = openInBrowser(server, (cmd, args) => (ran.push([cmd, ...args]), { on: () => undefined, unref: () => undefined }));
+      const argv = openInBrowser(
+        server,
+        (cmd, args) => (ran.push([cmd, ...args]), { on: () => undefined, unref: () => undefined }),
+      );
       expect(ran).toEqual([argv]);
       expect(argv[0]).toBe('xdg-open');
-      expect(argv[1]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`));
+      expect(argv[1]).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`),
+      );
       expect(argv[1]).not.toBe(server.url);
       // A second --open would get a different code.
-      expect(openInBrowser(server, () => ({ on: () => undefined, unref: () => undefined }))[1]).not.toBe(argv[1]);
+      expect(openInBrowser(server, () => ({ on: () => undefined, unref: () => undefined }))[1]).not.toBe(
+        argv[1],
+      );
     } finally {
       await server.close();
       await rm(dir, { recursive: true, force: true });

@@ -36,12 +36,18 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
   const flags: ServeFlags = { port: 0, open: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [name, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     if (name === '--open') flags.open = true;
     else if (name === '--help' || name === '-h') flags.help = true;
     else if (name === '--port' || name === '-p') {
       const v = inline ?? argv[++i];
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`--port needs a port number from 0 to 65535 (got ${v === undefined ? 'nothing' : `"${v}"`})`);
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535)
+        throw new Error(
+          `--port needs a port number from 0 to 65535 (got ${v === undefined ? 'nothing' : `"${v}"`})`,
+        );
       flags.port = Number(v);
     } else throw new Error(`unknown option "${a}" for netplumb serve (try --help)`);
   }
@@ -65,11 +71,16 @@ export function rendererStale(renderDir = DEFAULT_RENDER_DIR): boolean {
   const index = path.join(renderDir, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return Math.max(newestUnder(path.join(APP_ROOT, 'renderer')), newestUnder(path.join(APP_ROOT, 'shared'))) > built;
+  return (
+    Math.max(newestUnder(path.join(APP_ROOT, 'renderer')), newestUnder(path.join(APP_ROOT, 'shared'))) > built
+  );
 }
 
 /** Builds the renderer with Vite when it is missing or older than its sources. */
-export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print: (s: string) => void = console.log): Promise<void> {
+export async function ensureRendererBuilt(
+  renderDir = DEFAULT_RENDER_DIR,
+  print: (s: string) => void = console.log,
+): Promise<void> {
   if (!rendererStale(renderDir)) return;
   print(
     existsSync(path.join(renderDir, 'index.html'))
@@ -78,24 +89,37 @@ export async function ensureRendererBuilt(renderDir = DEFAULT_RENDER_DIR, print:
   );
   const progress = new BuildProgress(print);
   const { build } = await import('vite');
-  await build({ configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', plugins: [buildProgressPlugin(progress)] });
-  if (!existsSync(path.join(renderDir, 'index.html'))) throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
+  await build({
+    configFile: path.join(APP_ROOT, 'renderer', 'vite.config.ts'),
+    logLevel: 'warn',
+    plugins: [buildProgressPlugin(progress)],
+  });
+  if (!existsSync(path.join(renderDir, 'index.html')))
+    throw new Error(`the page build did not produce ${path.join(renderDir, 'index.html')}`);
   progress.done(path.relative(process.cwd(), renderDir) || renderDir);
 }
 
 /** What openInBrowser starts a process with (node's spawn, or a recorder in tests). */
-export type Spawner = (cmd: string, args: string[]) => { on(ev: 'error', f: () => void): unknown; unref(): void };
+export type Spawner = (
+  cmd: string,
+  args: string[],
+) => { on(ev: 'error', f: () => void): unknown; unref(): void };
 
 const detachedSpawn: Spawner = (cmd, args) => spawn(cmd, args, { stdio: 'ignore', detached: true });
 
 /** Opens the page in the default browser with a fresh one-time sign-in code; returns the argv it ran. */
-export function openInBrowser(server: Pick<RunningServer, 'signInUrl'>, run: Spawner = detachedSpawn): string[] {
+export function openInBrowser(
+  server: Pick<RunningServer, 'signInUrl'>,
+  run: Spawner = detachedSpawn,
+): string[] {
   // Why a one-time code and not the token: xdg-open's (and the browser's)
   // command line is readable by every local user in /proc/PID/cmdline.
   // The URL is one argv element; no shell.
   const argv = ['xdg-open', server.signInUrl(CODE_TTL_MS)];
   const child = run(argv[0], argv.slice(1));
-  child.on('error', () => console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'));
+  child.on('error', () =>
+    console.error('netplumb serve: could not open a browser (xdg-open is missing); open the URL yourself'),
+  );
   child.unref();
   return argv;
 }
@@ -118,14 +142,19 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     // Why: building the page runs Vite, which compiles and loads the checkout's TypeScript config
     // (a file its user can change); root must never run that. Build it as the user instead.
     if (process.getuid?.() === 0 && rendererStale()) {
-      console.error('netplumb serve: the page is not built (or older than its sources), and building it runs code from this checkout, which root must not do.\nBuild it as your normal user first: npm run build:renderer (or run netplumb serve as your user, with the helper installed).');
+      console.error(
+        'netplumb serve: the page is not built (or older than its sources), and building it runs code from this checkout, which root must not do.\nBuild it as your normal user first: npm run build:renderer (or run netplumb serve as your user, with the helper installed).',
+      );
       return 1;
     }
     await ensureRendererBuilt();
     server = await startServer({ port: flags.port, renderDir: DEFAULT_RENDER_DIR });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EADDRINUSE' ? `port ${flags.port} is already in use (try another --port, or leave it out)` : err.message;
+    const why =
+      err.code === 'EADDRINUSE'
+        ? `port ${flags.port} is already in use (try another --port, or leave it out)`
+        : err.message;
     console.error(`netplumb serve: ${why}`);
     return 1;
   }

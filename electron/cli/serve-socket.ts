@@ -38,10 +38,18 @@ export function serveSocket(ws: WebSocket, baseCtx: HandlerContext, log: Log): v
   const handle = async (data: unknown, isBinary: boolean) => {
     if (isBinary) return send(refusal('binary messages are not accepted'));
     // ws has already checked the size (maxPayload) and that the text is UTF-8.
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data as Buffer[]).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseUntrustedJson(text, 'message');
     if (!parsed.ok) return send(refusal(parsed.error));
-    const m = (typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value) ? parsed.value : {}) as Record<string, unknown>;
+    const m = (
+      typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value)
+        ? parsed.value
+        : {}
+    ) as Record<string, unknown>;
     const id = WireId.safeParse(m.id);
     if (!id.success) return send(refusal('the message has no valid id'));
     send({ id: id.data, result: await dispatch(m.channel, m.request, ctx, log) });

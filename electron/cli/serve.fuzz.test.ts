@@ -31,13 +31,22 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'np-serve-fuzz-'));
   await mkdir(path.join(dir, 'r'));
   await writeFile(path.join(dir, 'r', 'index.html'), '<!doctype html>');
-  server = await startServer({ renderDir: path.join(dir, 'r'), engine: rec.engine, runner: rec.runner.run, runDir: path.join(dir, 'run'), examplesDir: path.join(dir, 'none'), log: () => undefined });
+  server = await startServer({
+    renderDir: path.join(dir, 'r'),
+    engine: rec.engine,
+    runner: rec.runner.run,
+    runDir: path.join(dir, 'run'),
+    examplesDir: path.join(dir, 'none'),
+    log: () => undefined,
+  });
   const u = new URL(server.url);
   cookie = await new Promise<string>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: server.port, path: u.pathname + u.search }, (res) => {
-      res.resume();
-      resolve((res.headers['set-cookie'] ?? [''])[0].split(';')[0]);
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: server.port, path: u.pathname + u.search }, (res) => {
+        res.resume();
+        resolve((res.headers['set-cookie'] ?? [''])[0].split(';')[0]);
+      })
+      .on('error', reject);
   });
 });
 afterAll(async () => {
@@ -48,7 +57,10 @@ afterAll(async () => {
 const origin = () => `http://127.0.0.1:${server.port}`;
 
 function connect(): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { origin: origin(), headers: { Cookie: cookie } });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, {
+    origin: origin(),
+    headers: { Cookie: cookie },
+  });
   ws.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
@@ -62,7 +74,10 @@ async function probeList(): Promise<void> {
   const ws = await connect();
   try {
     const answer = await new Promise<unknown>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('netplumb serve did not answer lab:list within a second')), 1000);
+      const t = setTimeout(
+        () => reject(new Error('netplumb serve did not answer lab:list within a second')),
+        1000,
+      );
       ws.once('message', (d) => (clearTimeout(t), resolve(JSON.parse(d.toString()))));
       ws.send(JSON.stringify({ id: 424242, channel: 'lab:list', request: {} }));
     });
@@ -121,7 +136,11 @@ async function sendBatch(sockets: WebSocket[], msgs: string[], modes: Mode[], cu
 }
 
 /** A client frame (masked unless told otherwise), written by hand. */
-function frame(opcode: number, payload: Buffer, opts: { fin?: boolean; mask?: boolean; claimLength?: number } = {}): Buffer {
+function frame(
+  opcode: number,
+  payload: Buffer,
+  opts: { fin?: boolean; mask?: boolean; claimLength?: number } = {},
+): Buffer {
   const fin = opts.fin ?? true;
   const mask = opts.mask ?? true;
   const len = opts.claimLength ?? payload.length;
@@ -154,22 +173,33 @@ function rawSocket(): Promise<net.Socket> {
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin()}\r\nCookie: ${cookie}\r\n\r\n`,
       ),
     );
-    sock.once('data', (d) => (d.toString('latin1').startsWith('HTTP/1.1 101') ? resolve(sock) : reject(new Error(d.toString('latin1').split('\r\n')[0]))));
+    sock.once('data', (d) =>
+      d.toString('latin1').startsWith('HTTP/1.1 101')
+        ? resolve(sock)
+        : reject(new Error(d.toString('latin1').split('\r\n')[0])),
+    );
   });
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const write = (s: net.Socket, b: Buffer) => new Promise<void>((r) => (s.destroyed ? r() : s.write(b, () => r())));
+const write = (s: net.Socket, b: Buffer) =>
+  new Promise<void>((r) => (s.destroyed ? r() : s.write(b, () => r())));
 
 /** What a raw connection does: each is one hostile message on the wire. */
 const rawOp = fc.oneof(
   hostileMessage('ws').map((text) => ({ kind: 'drip' as const, text })),
   hostileMessage('ws').map((text) => ({ kind: 'partial' as const, text })),
-  fc.constantFrom('ff', 'c328', '80', 'eda080', 'f4908080', 'c0af').map((hex) => ({ kind: 'badUtf8' as const, text: '', hex })),
+  fc
+    .constantFrom('ff', 'c328', '80', 'eda080', 'f4908080', 'c0af')
+    .map((hex) => ({ kind: 'badUtf8' as const, text: '', hex })),
   fc.constantFrom(3, 4, 5, 11, 15).map((opcode) => ({ kind: 'badOpcode' as const, text: '', opcode })),
   hostileMessage('ws').map((text) => ({ kind: 'unmasked' as const, text })),
-  fc.constantFrom(2 ** 24, 2 ** 40, 2 ** 53).map((claim) => ({ kind: 'lyingLength' as const, text: '', claim })),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ kind: 'garbage' as const, text: '', bytes })),
+  fc
+    .constantFrom(2 ** 24, 2 ** 40, 2 ** 53)
+    .map((claim) => ({ kind: 'lyingLength' as const, text: '', claim })),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => ({ kind: 'garbage' as const, text: '', bytes })),
   hostileMessage('ws').map((text) => ({ kind: 'continuationFirst' as const, text })),
 );
 type RawOp = typeof rawOp extends fc.Arbitrary<infer T> ? T : never;
@@ -193,7 +223,13 @@ async function runRaw(sock: net.Socket, op: RawOp): Promise<void> {
       sock.destroy();
       return;
     case 'badUtf8':
-      return write(sock, frame(1, Buffer.concat([Buffer.from('{"id":1,"channel":"'), Buffer.from(op.hex, 'hex'), Buffer.from('"}')])));
+      return write(
+        sock,
+        frame(
+          1,
+          Buffer.concat([Buffer.from('{"id":1,"channel":"'), Buffer.from(op.hex, 'hex'), Buffer.from('"}')]),
+        ),
+      );
     case 'badOpcode':
       return write(sock, frame(op.opcode, Buffer.from('x')));
     case 'unmasked':
@@ -214,7 +250,10 @@ describe('netplumb serve under hostile messages (fuzz)', () => {
       fc.asyncProperty(
         fc.array(hostileMessage('ws'), { minLength: 30, maxLength: 70 }),
         fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.constantFrom<Mode>('whole', 'whole', 'fragments', 'binary'), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom<Mode>('whole', 'whole', 'fragments', 'binary'), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
         async (msgs, n, modes, cuts) => {
           const sockets = await Promise.all(Array.from({ length: n }, connect));
@@ -260,7 +299,9 @@ describe('netplumb serve under hostile messages (fuzz)', () => {
       await sendBatch(sockets, msgs, ['whole', 'fragments'], [7, 31]);
       sent += msgs.length;
     } finally {
-      await Promise.all(sockets.map((s) => new Promise<void>((r) => (s.once('close', () => r()), s.close()))));
+      await Promise.all(
+        sockets.map((s) => new Promise<void>((r) => (s.once('close', () => r()), s.close()))),
+      );
     }
     await probeList();
     expectNoCommandRan();
@@ -268,14 +309,27 @@ describe('netplumb serve under hostile messages (fuzz)', () => {
 
   it('answers hostile HTTP requests and upgrades (odd targets, methods, headers) and keeps serving', async () => {
     const target = fc.oneof(
-      fc.string({ unit: fc.constantFrom(...'/[]%:?#@.\\ az09'.split('')), maxLength: 30 }).map((t) => t.replace(/ /g, '%20') || '/'),
-      fc.constantFrom('http://[', 'http://[::1/api', '//api', '/api?%', '/login?code=%zz', '/login?code=' + 'f'.repeat(5000), '*'),
+      fc
+        .string({ unit: fc.constantFrom(...'/[]%:?#@.\\ az09'.split('')), maxLength: 30 })
+        .map((t) => t.replace(/ /g, '%20') || '/'),
+      fc.constantFrom(
+        'http://[',
+        'http://[::1/api',
+        '//api',
+        '/api?%',
+        '/login?code=%zz',
+        '/login?code=' + 'f'.repeat(5000),
+        '*',
+      ),
     );
     const request = fc.record({
       method: fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'BREW'),
       target,
       upgrade: fc.boolean(),
-      cookie: fc.oneof(fc.constant(cookie), fc.string({ maxLength: 40 }).map((c) => c.replace(/[\r\n]/g, ''))),
+      cookie: fc.oneof(
+        fc.constant(cookie),
+        fc.string({ maxLength: 40 }).map((c) => c.replace(/[\r\n]/g, '')),
+      ),
       origin: fc.constantFrom(origin(), 'null', 'http://evil.example', ''),
     });
     await fc.assert(
@@ -283,7 +337,9 @@ describe('netplumb serve under hostile messages (fuzz)', () => {
         const head =
           `${r.method} ${r.target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: ${r.cookie}\r\n` +
           (r.origin ? `Origin: ${r.origin}\r\n` : '') +
-          (r.upgrade ? `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` : 'Connection: close\r\n') +
+          (r.upgrade
+            ? `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n`
+            : 'Connection: close\r\n') +
           '\r\n';
         const reply = await new Promise<string>((resolve) => {
           const sock = net.connect(server.port, '127.0.0.1', () => sock.write(head));

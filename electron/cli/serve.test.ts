@@ -35,7 +35,12 @@ beforeAll(async () => {
   await writeFile(path.join(renderDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(renderDir, 'assets', 'app.css'), 'body{}');
   await writeFile(path.join(dir, 'secret.txt'), 'do not serve');
-  server = await startServer({ renderDir, engine, examplesDir: path.join(dir, 'none'), log: () => undefined });
+  server = await startServer({
+    renderDir,
+    engine,
+    examplesDir: path.join(dir, 'none'),
+    log: () => undefined,
+  });
   cookie = sessionCookie(await get(new URL(server.url).pathname + new URL(server.url).search));
   expect(cookie).toMatch(/^netplumb-session-\d+=[0-9a-f]{64}$/);
 });
@@ -52,10 +57,16 @@ function get(rawPath: string, opts: { host?: string; cookie?: string; method?: s
   if (opts.host) headers.Host = opts.host;
   if (opts.cookie) headers.Cookie = opts.cookie;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, method: opts.method ?? 'GET', headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: server.port, path: rawPath, method: opts.method ?? 'GET', headers },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (d: string) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject).end();
   });
 }
@@ -68,7 +79,9 @@ function sessionCookie(r: Got): string {
 }
 
 /** Opens the API socket; resolves with it, or rejects with the HTTP status of the refusal. */
-function connect(opts: { cookie?: string; origin?: string; host?: string; path?: string } = {}): Promise<WebSocket> {
+function connect(
+  opts: { cookie?: string; origin?: string; host?: string; path?: string } = {},
+): Promise<WebSocket> {
   const origin = opts.origin ?? `http://127.0.0.1:${server.port}`;
   const headers: Record<string, string> = {};
   if (opts.host) headers.Host = opts.host;
@@ -97,8 +110,12 @@ describe('static files', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect((await get('/assets/app.js', { cookie })).headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await get('/assets/app.css', { cookie })).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await get('/assets/app.js', { cookie })).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
+    expect((await get('/assets/app.css', { cookie })).headers['content-type']).toBe(
+      'text/css; charset=utf-8',
+    );
     expect((await get('/assets/missing.js', { cookie })).status).toBe(404);
   });
 
@@ -133,7 +150,9 @@ const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 
 describe('signing in', () => {
   it('a sign-in link sets an HttpOnly, SameSite=Strict cookie and redirects to a clean address', async () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`));
+    expect(server.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/login\\?code=[0-9a-f]{32}$`),
+    );
     const link = server.signInUrl();
     expect(link).not.toBe(server.url);
     const r = await get(pathOf(link));
@@ -178,32 +197,58 @@ describe('signing in', () => {
 describe('API socket', () => {
   it('refuses a socket without the session cookie, or with a wrong one', async () => {
     await expect(connect({ cookie: '' })).rejects.toThrow(/refused 401/);
-    await expect(connect({ cookie: `${server.cookieName}=${'f'.repeat(64)}` })).rejects.toThrow(/refused 401/);
+    await expect(connect({ cookie: `${server.cookieName}=${'f'.repeat(64)}` })).rejects.toThrow(
+      /refused 401/,
+    );
     // A sign-in code is not a way onto the socket: only the cookie is.
-    await expect(connect({ cookie: '', path: `/api?code=${new URL(server.signInUrl()).searchParams.get('code')}` })).rejects.toThrow(/refused 401/);
+    await expect(
+      connect({ cookie: '', path: `/api?code=${new URL(server.signInUrl()).searchParams.get('code')}` }),
+    ).rejects.toThrow(/refused 401/);
   });
 
   it('refuses a foreign Origin and a foreign Host', async () => {
     await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow(/refused 403/);
     await expect(connect({ origin: `http://127.0.0.1:${server.port + 1}` })).rejects.toThrow(/refused 403/);
-    await expect(connect({ host: `rebound.example:${server.port}`, origin: `http://rebound.example:${server.port}` })).rejects.toThrow(/refused 421/);
+    await expect(
+      connect({ host: `rebound.example:${server.port}`, origin: `http://rebound.example:${server.port}` }),
+    ).rejects.toThrow(/refused 421/);
   });
 
   it('answers contract calls, and refuses unknown channels and malformed requests in plain words', async () => {
     const ws = await connect();
     try {
-      expect(await exchange(ws, JSON.stringify({ id: 1, channel: 'lab:list', request: {} }))).toEqual({ id: 1, result: { ok: true, value: { labs: [] } } });
-      expect(await exchange(ws, JSON.stringify({ id: 2, channel: 'shell:run', request: { argv: ['id'] } }))).toEqual({
+      expect(await exchange(ws, JSON.stringify({ id: 1, channel: 'lab:list', request: {} }))).toEqual({
+        id: 1,
+        result: { ok: true, value: { labs: [] } },
+      });
+      expect(
+        await exchange(ws, JSON.stringify({ id: 2, channel: 'shell:run', request: { argv: ['id'] } })),
+      ).toEqual({
         id: 2,
         result: { ok: false, error: 'unknown request "shell:run": netplumb does not offer it' },
       });
-      const bad = await exchange(ws, JSON.stringify({ id: 3, channel: 'lab:destroy', request: { lab: ['x'] } }));
-      expect(bad).toEqual({ id: 3, result: { ok: false, error: expect.stringMatching(/^the lab:destroy request is malformed: "lab": /) } });
+      const bad = await exchange(
+        ws,
+        JSON.stringify({ id: 3, channel: 'lab:destroy', request: { lab: ['x'] } }),
+      );
+      expect(bad).toEqual({
+        id: 3,
+        result: { ok: false, error: expect.stringMatching(/^the lab:destroy request is malformed: "lab": /) },
+      });
       expect(destroyed).toEqual([]);
-      expect(await exchange(ws, 'not json')).toEqual({ id: 0, result: { ok: false, error: 'the message is not valid JSON' } });
-      expect(await exchange(ws, JSON.stringify({ id: 'x', channel: 'lab:list' }))).toEqual({ id: 0, result: { ok: false, error: 'the message has no valid id' } });
+      expect(await exchange(ws, 'not json')).toEqual({
+        id: 0,
+        result: { ok: false, error: 'the message is not valid JSON' },
+      });
+      expect(await exchange(ws, JSON.stringify({ id: 'x', channel: 'lab:list' }))).toEqual({
+        id: 0,
+        result: { ok: false, error: 'the message has no valid id' },
+      });
       const file = await exchange(ws, JSON.stringify({ id: 4, channel: 'file:open', request: {} }));
-      expect(file).toMatchObject({ id: 4, result: { ok: false, error: expect.stringMatching(/desktop app/) } });
+      expect(file).toMatchObject({
+        id: 4,
+        result: { ok: false, error: expect.stringMatching(/desktop app/) },
+      });
     } finally {
       ws.close();
     }
@@ -222,7 +267,10 @@ describe('API socket', () => {
       });
       ws.send(JSON.stringify({ id: 7, channel: 'topology:apply', request: { topology: {} } }));
       await done;
-      expect(got[0]).toEqual({ event: 'apply:progress', payload: { lab: 'np', done: 1, total: 2, phase: 'apply', current: 'ip netns add x' } });
+      expect(got[0]).toEqual({
+        event: 'apply:progress',
+        payload: { lab: 'np', done: 1, total: 2, phase: 'apply', current: 'ip netns add x' },
+      });
       expect(got[1]).toMatchObject({ id: 7, result: { ok: true } });
     } finally {
       ws.close();
@@ -235,9 +283,18 @@ describe('hostile messages (found in review)', () => {
     const ws = await connect();
     try {
       const deep = '['.repeat(20_000) + ']'.repeat(20_000);
-      const answer = await exchange(ws, `{"id":1,"channel":"topology:validate","request":{"topology":${deep}}}`);
-      expect(answer).toEqual({ id: 0, result: { ok: false, error: expect.stringMatching(/nested more than 64 levels/) } });
-      expect(await exchange(ws, JSON.stringify({ id: 2, channel: 'lab:list', request: {} }))).toEqual({ id: 2, result: { ok: true, value: { labs: [] } } });
+      const answer = await exchange(
+        ws,
+        `{"id":1,"channel":"topology:validate","request":{"topology":${deep}}}`,
+      );
+      expect(answer).toEqual({
+        id: 0,
+        result: { ok: false, error: expect.stringMatching(/nested more than 64 levels/) },
+      });
+      expect(await exchange(ws, JSON.stringify({ id: 2, channel: 'lab:list', request: {} }))).toEqual({
+        id: 2,
+        result: { ok: true, value: { labs: [] } },
+      });
     } finally {
       ws.close();
     }
@@ -251,7 +308,9 @@ describe('hostile messages (found in review)', () => {
     expect(await closed).toBe(1009);
     const other = await connect();
     try {
-      expect(await exchange(other, JSON.stringify({ id: 3, channel: 'lab:list', request: {} }))).toMatchObject({ id: 3, result: { ok: true } });
+      expect(
+        await exchange(other, JSON.stringify({ id: 3, channel: 'lab:list', request: {} })),
+      ).toMatchObject({ id: 3, result: { ok: true } });
     } finally {
       other.close();
     }
@@ -260,8 +319,15 @@ describe('hostile messages (found in review)', () => {
   it('refuses a "__proto__" key and a binary frame in plain words', async () => {
     const ws = await connect();
     try {
-      expect(await exchange(ws, '{"id":4,"channel":"lab:list","request":{"__proto__":{"polluted":1}}}')).toEqual({ id: 0, result: { ok: false, error: 'the message has a key named "__proto__", which netplumb never uses' } });
-      const bin = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+      expect(
+        await exchange(ws, '{"id":4,"channel":"lab:list","request":{"__proto__":{"polluted":1}}}'),
+      ).toEqual({
+        id: 0,
+        result: { ok: false, error: 'the message has a key named "__proto__", which netplumb never uses' },
+      });
+      const bin = new Promise<Record<string, unknown>>((resolve) =>
+        ws.once('message', (d) => resolve(JSON.parse(d.toString()))),
+      );
       ws.send(Buffer.from('{"id":5}'), { binary: true });
       expect(await bin).toEqual({ id: 0, result: { ok: false, error: 'binary messages are not accepted' } });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -272,20 +338,25 @@ describe('hostile messages (found in review)', () => {
 });
 
 describe('odd request targets', () => {
-  it.each(['http://[', 'http://[/api', '//', '/api?%zz'])('answers an upgrade to %j without stopping', async (target) => {
-    const reply = await new Promise<string>((resolve) => {
-      const sock = net.connect(server.port, '127.0.0.1', () =>
-        sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\n\r\n`),
-      );
-      let got = '';
-      sock.on('data', (d) => (got += d.toString('latin1')));
-      sock.on('close', () => resolve(got));
-      sock.on('error', () => resolve(got));
-      setTimeout(() => sock.destroy(), 2000);
-    });
-    expect(reply).toMatch(/^HTTP\/1\.1 (400|404|101)/);
-    expect((await get('/', { cookie })).status).toBe(200);
-  });
+  it.each(['http://[', 'http://[/api', '//', '/api?%zz'])(
+    'answers an upgrade to %j without stopping',
+    async (target) => {
+      const reply = await new Promise<string>((resolve) => {
+        const sock = net.connect(server.port, '127.0.0.1', () =>
+          sock.write(
+            `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'A'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\n\r\n`,
+          ),
+        );
+        let got = '';
+        sock.on('data', (d) => (got += d.toString('latin1')));
+        sock.on('close', () => resolve(got));
+        sock.on('error', () => resolve(got));
+        setTimeout(() => sock.destroy(), 2000);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 (400|404|101)/);
+      expect((await get('/', { cookie })).status).toBe(200);
+    },
+  );
 });
 
 describe('capture downloads', () => {
@@ -306,7 +377,13 @@ describe('capture downloads', () => {
       // Without the session cookie: refused like every page file.
       expect((await get('/captures/lab1-l1-a-2026.pcap')).status).toBe(401);
       // A planted link, a path out of the directory, a name that is not a capture: not served.
-      for (const p of ['/captures/planted.pcap', '/captures/..%2Fsecret.txt', '/captures/%2E%2E%2Fcaptures%2Flab1-l1-a-2026.pcap', '/captures/secret.txt', '/captures/missing.pcap']) {
+      for (const p of [
+        '/captures/planted.pcap',
+        '/captures/..%2Fsecret.txt',
+        '/captures/%2E%2E%2Fcaptures%2Flab1-l1-a-2026.pcap',
+        '/captures/secret.txt',
+        '/captures/missing.pcap',
+      ]) {
         const x = await get(p, { cookie });
         expect(x.status, p).toBe(404);
         expect(x.body).not.toContain('do not serve');

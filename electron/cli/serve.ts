@@ -74,7 +74,9 @@ export function browserCsp(port: number): string {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`,
+  );
 }
 
 /**
@@ -82,7 +84,12 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
  * checked the session). Why captureFilePath: the name comes from the URL; it
  * must stay one plain file of this user's inside the capture directory.
  */
-function serveCapture(name: string, head: boolean, res: http.ServerResponse, plain: Record<string, string>): void {
+function serveCapture(
+  name: string,
+  head: boolean,
+  res: http.ServerResponse,
+  plain: Record<string, string>,
+): void {
   let file: string;
   try {
     file = captureFilePath(name);
@@ -100,7 +107,9 @@ function serveCapture(name: string, head: boolean, res: http.ServerResponse, pla
     'Cross-Origin-Resource-Policy': 'same-origin',
   });
   if (head) return void res.end();
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 /** Starts the server on 127.0.0.1. */
@@ -138,7 +147,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return;
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const plain = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' };
+      const plain = {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      };
       if (url.pathname === '/login') {
         // Why HEAD does not sign in: link previews and prefetchers send it,
         // and they must not spend a one-time code.
@@ -146,7 +160,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const outcome = auth.login(url.searchParams);
         if (!outcome.ok) return void res.writeHead(outcome.status, plain).end(outcome.message);
         // Why a redirect: the code leaves the address bar before the page runs.
-        res.writeHead(303, { ...plain, Location: '/', 'Set-Cookie': outcome.setCookie }).end('signed in; continue at /');
+        res
+          .writeHead(303, { ...plain, Location: '/', 'Set-Cookie': outcome.setCookie })
+          .end('signed in; continue at /');
         return;
       }
       // Why the session check on every file: without it the page would load
@@ -155,10 +171,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(401, plain).end(`This browser is not signed in to netplumb. ${SIGN_IN_HELP}`);
         return;
       }
-      if (url.pathname.startsWith('/captures/')) return serveCapture(decodeURIComponent(url.pathname.slice('/captures/'.length)), req.method === 'HEAD', res, plain);
+      if (url.pathname.startsWith('/captures/'))
+        return serveCapture(
+          decodeURIComponent(url.pathname.slice('/captures/'.length)),
+          req.method === 'HEAD',
+          res,
+          plain,
+        );
       const file = await resolveStatic(opts.renderDir, req.url ?? '/');
       if (!file) {
-        res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' }).end('not found');
+        res
+          .writeHead(404, { 'Content-Type': 'text/plain', 'X-Content-Type-Options': 'nosniff' })
+          .end('not found');
         return;
       }
       const isHtml = file.endsWith('.html');
@@ -173,7 +197,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ...(isHtml ? { 'Content-Security-Policy': browserCsp(port) } : {}),
       });
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     })().catch((e) => {
       log('netplumb serve: request failed', e);
       if (!res.headersSent) res.writeHead(500).end();
@@ -200,7 +226,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!hostOk(req.headers.host)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     // Why the Origin check: any page the user visits may open a WebSocket to
     // 127.0.0.1; the browser always sends its real Origin, which must be ours.
-    if (req.headers.origin !== `http://${String(req.headers.host).toLowerCase()}`) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (req.headers.origin !== `http://${String(req.headers.host).toLowerCase()}`)
+      return refuseUpgrade(socket, 403, 'Forbidden');
     // Why the cookie: other local users and processes can reach the port; only
     // a browser that signed in with a one-time link has it.
     if (!auth.hasSession(req.headers.cookie)) return refuseUpgrade(socket, 401, 'Unauthorized');

@@ -8,7 +8,8 @@ declare const __NETPLUMB_VERSION__: string | undefined;
  * __NETPLUMB_VERSION__); read from package.json when running from source
  * (tests), so it is never a second copy to keep in step.
  */
-export const NETPLUMB_VERSION: string = typeof __NETPLUMB_VERSION__ === 'string' ? __NETPLUMB_VERSION__ : readPackageVersion();
+export const NETPLUMB_VERSION: string =
+  typeof __NETPLUMB_VERSION__ === 'string' ? __NETPLUMB_VERSION__ : readPackageVersion();
 
 function readPackageVersion(): string {
   const url = new URL('../../package.json', import.meta.url);

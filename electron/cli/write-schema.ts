@@ -9,7 +9,10 @@ import { topologyJsonSchemaText } from '../../shared/formats/json-schema';
 import { activityKeyJsonSchemaText } from '../../shared/activity/key-schema';
 
 /** Absolute path of the committed schema file. */
-export const SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema/netplumb.schema.json');
+export const SCHEMA_FILE = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../schema/netplumb.schema.json',
+);
 
 /** Absolute path of the committed answer-key schema file. */
 export const KEY_SCHEMA_FILE = resolve(dirname(SCHEMA_FILE), 'netplumb-activity-key.schema.json');

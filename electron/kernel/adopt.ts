@@ -9,7 +9,16 @@
  * differ from the file (the planner is asked: after adoption `status` must be
  * in sync). Every mark change has an undo that restores the previous alias.
  */
-import { plan, resolve, makeMark, markLab, ROOT_NS, type Change, type KState, type Resolved } from '../../shared/plan';
+import {
+  plan,
+  resolve,
+  makeMark,
+  markLab,
+  ROOT_NS,
+  type Change,
+  type KState,
+  type Resolved,
+} from '../../shared/plan';
 import { PlanBuilder } from '../../shared/plan/builder';
 import { where } from '../../shared/plan/argv';
 import { hasErrors, validateDocument, type Problem } from '../../shared/validate';
@@ -54,7 +63,13 @@ export interface AdoptOptions {
   file?: string;
 }
 
-const refuse = (message: string, extra: Partial<Problem> = {}): Problem => ({ code: 'adopt-refused', severity: 'error', message, path: [], ...extra });
+const refuse = (message: string, extra: Partial<Problem> = {}): Problem => ({
+  code: 'adopt-refused',
+  severity: 'error',
+  message,
+  path: [],
+  ...extra,
+});
 
 /** The live state with the desired marks on every object the file describes. */
 function marked(desired: Resolved, live: KState): KState {
@@ -66,7 +81,8 @@ function marked(desired: Resolved, live: KState): KState {
       l.mark = d.mark;
       if (l.ifaces.lo) l.ifaces.lo.mark = d.mark;
     }
-    for (const i of Object.values(d.ifaces)) if (i.kind !== 'loopback' && l.ifaces[i.name]) l.ifaces[i.name].mark = i.mark;
+    for (const i of Object.values(d.ifaces))
+      if (i.kind !== 'loopback' && l.ifaces[i.name]) l.ifaces[i.name].mark = i.mark;
   }
   return s;
 }
@@ -81,27 +97,51 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
   const desired = resolve(topology);
   const problems: Problem[] = v.problems.filter((p) => p.severity === 'error');
   if (new LabStore(o.runDir).readRecord(lab)) {
-    problems.push(refuse(`Lab "${lab}" is already applied on this host (it has a record): there is nothing to adopt. Use "netplumb status" to compare it with the file.`));
+    problems.push(
+      refuse(
+        `Lab "${lab}" is already applied on this host (it has a record): there is nothing to adopt. Use "netplumb status" to compare it with the file.`,
+      ),
+    );
   }
   const existing = new Set(await listNetns());
   const wanted = nsKeys(desired.state);
   for (const ns of wanted) {
-    if (!existing.has(ns)) problems.push(refuse(`Namespace "${ns}" is in the file but not on this host: adopt only marks objects that exist ("netplumb apply" creates).`, { nodeId: desired.nsNodes.get(ns) }));
+    if (!existing.has(ns))
+      problems.push(
+        refuse(
+          `Namespace "${ns}" is in the file but not on this host: adopt only marks objects that exist ("netplumb apply" creates).`,
+          { nodeId: desired.nsNodes.get(ns) },
+        ),
+      );
   }
   const withSysctls = wanted.filter((n) => Object.keys(desired.state.namespaces[n].sysctls).length > 0);
-  const live = await readLive(runner, { namespaces: wanted.filter((n) => existing.has(n)), includeRoot: true, sysctls: withSysctls.length > 0, peerNames: false });
+  const live = await readLive(runner, {
+    namespaces: wanted.filter((n) => existing.has(n)),
+    includeRoot: true,
+    sysctls: withSysctls.length > 0,
+    peerNames: false,
+  });
 
   const marks: AdoptMark[] = [];
   const claim = (m: AdoptMark, current: string | undefined) => {
     const other = markLab(current);
     if (other !== undefined && other !== lab) {
-      problems.push(refuse(`${m.kind === 'namespace' ? `Namespace "${m.ns}"` : `${m.kind} ${where(m.ns, m.name)}`} already belongs to netplumb lab "${other}" (mark ${current}); destroy or rename that lab first.`, { nodeId: m.nodeId, linkId: m.linkId }));
-    } else if (current !== m.mark) marks.push({ ...m, ...(current !== undefined ? { previous: current } : {}) });
+      problems.push(
+        refuse(
+          `${m.kind === 'namespace' ? `Namespace "${m.ns}"` : `${m.kind} ${where(m.ns, m.name)}`} already belongs to netplumb lab "${other}" (mark ${current}); destroy or rename that lab first.`,
+          { nodeId: m.nodeId, linkId: m.linkId },
+        ),
+      );
+    } else if (current !== m.mark)
+      marks.push({ ...m, ...(current !== undefined ? { previous: current } : {}) });
   };
   for (const ns of wanted) {
     const l = live.namespaces[ns];
     if (!l) continue;
-    claim({ kind: 'namespace', ns, name: 'lo', mark: makeMark(lab), nodeId: desired.nsNodes.get(ns) }, l.ifaces.lo?.mark);
+    claim(
+      { kind: 'namespace', ns, name: 'lo', mark: makeMark(lab), nodeId: desired.nsNodes.get(ns) },
+      l.ifaces.lo?.mark,
+    );
   }
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
     if (ns !== ROOT_NS && !live.namespaces[ns]) continue;
@@ -112,23 +152,50 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
       const l = live.namespaces[ns]?.ifaces[i.name];
       const ids = { nodeId: origin?.nodeId, linkId: origin?.linkId };
       if (!l) {
-        problems.push(refuse(`${i.kind === 'bridge' ? 'Bridge' : 'veth'} ${at} is in the file but not on this host.`, ids));
+        problems.push(
+          refuse(
+            `${i.kind === 'bridge' ? 'Bridge' : 'veth'} ${at} is in the file but not on this host.`,
+            ids,
+          ),
+        );
         continue;
       }
       if (l.kind !== i.kind) {
-        problems.push(refuse(`${at} is a ${l.kind === 'other' ? 'device of another type' : l.kind}, the file says ${i.kind}.`, ids));
+        problems.push(
+          refuse(
+            `${at} is a ${l.kind === 'other' ? 'device of another type' : l.kind}, the file says ${i.kind}.`,
+            ids,
+          ),
+        );
         continue;
       }
       if (i.kind === 'veth' && i.peer) {
         const p = l.peer;
         // Peers in namespaces that were not read come without a name (peerNames: false); the namespace must match then.
-        if (!p || p.ns !== i.peer.ns || (p.name !== undefined ? p.name !== i.peer.name : live.namespaces[p.ns] !== undefined)) {
-          const actual = p?.name !== undefined ? where(p.ns, p.name) : p ? `in ${where(p.ns)}` : 'in a namespace netplumb cannot name';
-          problems.push(refuse(`veth ${at}: its peer is ${actual}, the file says ${where(i.peer.ns, i.peer.name!)}.`, ids));
+        if (
+          !p ||
+          p.ns !== i.peer.ns ||
+          (p.name !== undefined ? p.name !== i.peer.name : live.namespaces[p.ns] !== undefined)
+        ) {
+          const actual =
+            p?.name !== undefined
+              ? where(p.ns, p.name)
+              : p
+                ? `in ${where(p.ns)}`
+                : 'in a namespace netplumb cannot name';
+          problems.push(
+            refuse(
+              `veth ${at}: its peer is ${actual}, the file says ${where(i.peer.ns, i.peer.name!)}.`,
+              ids,
+            ),
+          );
           continue;
         }
       }
-      claim({ kind: i.kind === 'bridge' ? 'bridge' : 'veth', ns, name: i.name, mark: i.mark!, ...ids }, l.mark);
+      claim(
+        { kind: i.kind === 'bridge' ? 'bridge' : 'veth', ns, name: i.name, mark: i.mark!, ...ids },
+        l.mark,
+      );
     }
   }
   if (hasErrors(problems)) return { lab, topology, marks: [], changes: [], problems };
@@ -136,7 +203,13 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
   // Once marked, the host must match the file exactly: ask the planner.
   const r = plan(desired, marked(desired, live), { existingNamespaces: existing });
   for (const c of r.conflicts) problems.push(refuse(c.message, { nodeId: c.nodeId, linkId: c.linkId }));
-  for (const c of r.changes) problems.push(refuse(`The host differs from the file: ${c.reason}.`, { nodeId: c.target.nodeId, linkId: c.target.linkId }));
+  for (const c of r.changes)
+    problems.push(
+      refuse(`The host differs from the file: ${c.reason}.`, {
+        nodeId: c.target.nodeId,
+        linkId: c.target.linkId,
+      }),
+    );
   if (hasErrors(problems)) return { lab, topology, marks: [], changes: [], problems };
 
   const b = new PlanBuilder();
@@ -145,11 +218,22 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
     b.line(m.ns === ROOT_NS ? 'root' : 'ns', 'ip', m.ns, [...dev, 'alias', m.mark], {
       action: 'modify',
       reason: `adopt ${m.kind === 'namespace' ? `namespace ${m.ns} (alias of its lo)` : where(m.ns, m.name)} into lab ${lab}`,
-      target: { kind: m.kind === 'namespace' ? 'namespace' : m.kind === 'bridge' ? 'bridge' : 'interface', name: m.kind === 'namespace' ? m.ns : where(m.ns, m.name), nodeId: m.nodeId, linkId: m.linkId },
+      target: {
+        kind: m.kind === 'namespace' ? 'namespace' : m.kind === 'bridge' ? 'bridge' : 'interface',
+        name: m.kind === 'namespace' ? m.ns : where(m.ns, m.name),
+        nodeId: m.nodeId,
+        linkId: m.linkId,
+      },
       undoLine: [...dev, 'alias', m.previous ?? ''],
     });
   }
-  return { lab, topology, marks, changes: b.build(), problems: [...problems, ...v.problems.filter((p) => p.severity !== 'error')] };
+  return {
+    lab,
+    topology,
+    marks,
+    changes: b.build(),
+    problems: [...problems, ...v.problems.filter((p) => p.severity !== 'error')],
+  };
 }
 
 /** The outcome of adopt(). */
@@ -164,28 +248,54 @@ export interface AdoptResult {
  * the user saw the list; then nothing runs), sets the marks, writes the record.
  * `expected` is the list the user confirmed.
  */
-export async function adopt(doc: unknown, expected: readonly AdoptMark[] | undefined, o: AdoptOptions = {}): Promise<AdoptResult> {
+export async function adopt(
+  doc: unknown,
+  expected: readonly AdoptMark[] | undefined,
+  o: AdoptOptions = {},
+): Promise<AdoptResult> {
   const runner = o.runner ?? execaRunner;
   const v = validateDocument(doc);
-  if (!v.topology || hasErrors(v.problems)) return { ok: false, plan: { lab: v.topology?.name ?? '', marks: [], changes: [], problems: v.problems }, error: 'the file is not valid' };
+  if (!v.topology || hasErrors(v.problems))
+    return {
+      ok: false,
+      plan: { lab: v.topology?.name ?? '', marks: [], changes: [], problems: v.problems },
+      error: 'the file is not valid',
+    };
   const store = new LabStore(o.runDir);
   const release = store.lock(v.topology.name);
   try {
     const p = await planAdoption(doc, o);
     if (hasErrors(p.problems)) return { ok: false, plan: p, error: 'adoption refused; nothing was changed' };
-    const same = (a: readonly AdoptMark[], b: readonly AdoptMark[]) => JSON.stringify(a.map((m) => [m.ns, m.name, m.mark, m.previous])) === JSON.stringify(b.map((m) => [m.ns, m.name, m.mark, m.previous]));
-    if (expected && !same(expected, p.marks)) return { ok: false, plan: p, error: 'the host changed since the list was shown; nothing was changed. Run adopt again.' };
+    const same = (a: readonly AdoptMark[], b: readonly AdoptMark[]) =>
+      JSON.stringify(a.map((m) => [m.ns, m.name, m.mark, m.previous])) ===
+      JSON.stringify(b.map((m) => [m.ns, m.name, m.mark, m.previous]));
+    if (expected && !same(expected, p.marks))
+      return {
+        ok: false,
+        plan: p,
+        error: 'the host changed since the list was shown; nothing was changed. Run adopt again.',
+      };
     const run = await runPlan(p.changes, { runner });
     if (!run.ok) {
       const rb = await rollback(p.changes, run.completed, { runner });
-      return { ok: false, plan: p, error: `setting the marks failed (${run.failed?.error}); ${rb.errors.length ? `restoring the previous aliases failed too: ${rb.errors.join('; ')}` : 'the previous aliases were restored'}` };
+      return {
+        ok: false,
+        plan: p,
+        error: `setting the marks failed (${run.failed?.error}); ${rb.errors.length ? `restoring the previous aliases failed too: ${rb.errors.join('; ')}` : 'the previous aliases were restored'}`,
+      };
     }
     const namespaces: Record<string, number> = {};
     for (const n of nsKeys(resolve(p.topology!).state)) {
       const ino = await netnsInode(n);
       if (ino !== undefined) namespaces[n] = ino;
     }
-    store.writeRecord({ lab: p.lab, topology: p.topology!, appliedAt: new Date().toISOString(), namespaces, ...(o.file ? { file: o.file } : {}) });
+    store.writeRecord({
+      lab: p.lab,
+      topology: p.topology!,
+      appliedAt: new Date().toISOString(),
+      namespaces,
+      ...(o.file ? { file: o.file } : {}),
+    });
     return { ok: true, plan: p };
   } finally {
     release();

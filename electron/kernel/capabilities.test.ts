@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseTopology } from '../../shared/model';
-import { FEATURES, REAL_KERNEL, clearCapabilitiesCache, detectCapabilities, lackingFeatures, missingFor, type Capabilities, type Feature } from './capabilities';
+import {
+  FEATURES,
+  REAL_KERNEL,
+  clearCapabilitiesCache,
+  detectCapabilities,
+  lackingFeatures,
+  missingFor,
+  type Capabilities,
+  type Feature,
+} from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult, type Runner } from './runner';
 import { probeNetem, probeVlanFiltering } from './test-support/own-probe';
@@ -63,7 +72,17 @@ describe('detectCapabilities with a fake kernel', () => {
       if (r) return r;
       if (argv[1] === '-V') return { ...ok, stdout: `${argv[0]} utility, iproute2-6.1.0, libbpf 1.1.2\n` };
       if (argv.includes('show')) {
-        return { ...ok, stdout: JSON.stringify([{ ifindex: 5, ifname: 'npbr1', flags: [], linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1 } } }]) };
+        return {
+          ...ok,
+          stdout: JSON.stringify([
+            {
+              ifindex: 5,
+              ifname: 'npbr1',
+              flags: [],
+              linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1 } },
+            },
+          ]),
+        };
       }
       return ok;
     });
@@ -72,7 +91,8 @@ describe('detectCapabilities with a fake kernel', () => {
   it('runs every probe inside one scratch namespace and deletes it, even when a probe throws', async () => {
     let boom = true;
     const { run, calls } = fake((argv) => {
-      if (argv[0] === 'nft' || argv[0] === 'tcpdump') return { exitCode: 127, stdout: '', stderr: 'spawn ENOENT' };
+      if (argv[0] === 'nft' || argv[0] === 'tcpdump')
+        return { exitCode: 127, stdout: '', stderr: 'spawn ENOENT' };
       if (boom && argv.includes('vxlan')) {
         boom = false;
         throw new Error('runner crashed');
@@ -101,14 +121,23 @@ describe('detectCapabilities with a fake kernel', () => {
   it('turns kernel refusals into reasons, and checks STP/VLAN filtering by reading back', async () => {
     const { run } = fake((argv) => {
       if (argv.includes('dummy')) return { exitCode: 2, stdout: '', stderr: 'Error: Unknown device type.\n' };
-      if (argv.includes('netem')) return { exitCode: 2, stdout: '', stderr: 'Error: Specified qdisc kind is unknown.\n' };
+      if (argv.includes('netem'))
+        return { exitCode: 2, stdout: '', stderr: 'Error: Specified qdisc kind is unknown.\n' };
       return undefined;
     });
     const caps = await detectCapabilities(run);
     expect(caps.features.dummy).toBe(false);
-    expect(caps.details.dummy).toBe('dummy: the kernel has no dummy module (ip said: Error: Unknown device type.)');
-    expect(caps.details.netem).toBe('netem: the kernel has no sch_netem module (tc said: Error: Specified qdisc kind is unknown.)');
-    expect(lackingFeatures(caps)).toEqual([caps.details.bridgeVlanFiltering, caps.details.netem, caps.details.dummy]);
+    expect(caps.details.dummy).toBe(
+      'dummy: the kernel has no dummy module (ip said: Error: Unknown device type.)',
+    );
+    expect(caps.details.netem).toBe(
+      'netem: the kernel has no sch_netem module (tc said: Error: Specified qdisc kind is unknown.)',
+    );
+    expect(lackingFeatures(caps)).toEqual([
+      caps.details.bridgeVlanFiltering,
+      caps.details.netem,
+      caps.details.dummy,
+    ]);
     expect(caps.features.bridgeStp).toBe(true);
     // Created without error but read back without VLAN filtering (the fake shows npbr2 missing).
     expect(caps.features.bridgeVlanFiltering).toBe(false);
@@ -117,7 +146,9 @@ describe('detectCapabilities with a fake kernel', () => {
   });
 
   it('says a qdisc was not tested when tc is missing, and runs no tc command', async () => {
-    const { run, calls } = fake((argv) => (argv[0] === 'tc' ? { exitCode: 127, stdout: '', stderr: 'spawn tc ENOENT' } : undefined));
+    const { run, calls } = fake((argv) =>
+      argv[0] === 'tc' ? { exitCode: 127, stdout: '', stderr: 'spawn tc ENOENT' } : undefined,
+    );
     const caps = await detectCapabilities(run);
     expect(caps.features.tcCommand).toBe(false);
     expect(caps.details.netem).toBe('netem: not tested: the tc command is missing');
@@ -127,10 +158,20 @@ describe('detectCapabilities with a fake kernel', () => {
   });
 
   it('tests nothing in the kernel when no scratch namespace can be made', async () => {
-    const { run, calls } = fake((argv) => (argv[1] === 'netns' && argv[2] === 'add' ? { exitCode: 1, stdout: '', stderr: 'mount --make-shared /run/netns failed: Operation not permitted\n' } : undefined));
+    const { run, calls } = fake((argv) =>
+      argv[1] === 'netns' && argv[2] === 'add'
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr: 'mount --make-shared /run/netns failed: Operation not permitted\n',
+          }
+        : undefined,
+    );
     const caps = await detectCapabilities(run);
     expect(caps.features.veth).toBe(false);
-    expect(caps.details.veth).toMatch(/^veth: not tested: could not create a scratch namespace \(ip said: mount/);
+    expect(caps.details.veth).toMatch(
+      /^veth: not tested: could not create a scratch namespace \(ip said: mount/,
+    );
     expect(calls.some((c) => c.argv.includes('link'))).toBe(false);
     clearCapabilitiesCache(run);
   });
@@ -154,7 +195,11 @@ describe('missingFor', () => {
       { kind: 'bridge', name: 'br0', vlanFiltering: true, stp: true },
     ],
     links: [
-      { id: 'l1', a: { node: 'ns1', ifname: 'e0', netem: { delayMs: 20 } }, b: { node: 'br0', ifname: 'p1', vlans: { pvid: 10 } } },
+      {
+        id: 'l1',
+        a: { node: 'ns1', ifname: 'e0', netem: { delayMs: 20 } },
+        b: { node: 'br0', ifname: 'p1', vlans: { pvid: 10 } },
+      },
       { id: 'l2', a: { node: 'ns2', ifname: 'e0', netem: {} }, b: { node: 'br0', ifname: 'p2' } },
     ],
   });
@@ -172,8 +217,16 @@ describe('missingFor', () => {
   });
 
   it('does not ask for what the topology does not use', () => {
-    const plain = topo({ nodes: [{ kind: 'namespace', name: 'a' }, { kind: 'namespace', name: 'b' }], links: [{ id: 'l', a: { node: 'a', ifname: 'x' }, b: { node: 'b', ifname: 'y' } }] });
+    const plain = topo({
+      nodes: [
+        { kind: 'namespace', name: 'a' },
+        { kind: 'namespace', name: 'b' },
+      ],
+      links: [{ id: 'l', a: { node: 'a', ifname: 'x' }, b: { node: 'b', ifname: 'y' } }],
+    });
     expect(missingFor(plain, all(false, { ipCommand: true, veth: true }))).toEqual([]);
-    expect(missingFor(plain, all(true, { veth: false }))).toEqual(['Link "l" needs veth pairs, which this machine lacks: veth: reason']);
+    expect(missingFor(plain, all(true, { veth: false }))).toEqual([
+      'Link "l" needs veth pairs, which this machine lacks: veth: reason',
+    ]);
   });
 });

@@ -12,11 +12,26 @@ import type { RunResult, Runner } from './runner';
 
 /** Every feature netplumb offers or relies on. */
 export const FEATURES = [
-  'ipCommand', 'bridgeCommand', 'tcCommand',
-  'veth', 'bridge', 'bridgeStp', 'bridgeVlanFiltering', 'vlan8021q',
-  'netem', 'tbf', 'htb',
-  'dummy', 'bond', 'vrf', 'macvlan', 'vxlan', 'gre', 'ipvlan',
-  'nftables', 'tcpdump',
+  'ipCommand',
+  'bridgeCommand',
+  'tcCommand',
+  'veth',
+  'bridge',
+  'bridgeStp',
+  'bridgeVlanFiltering',
+  'vlan8021q',
+  'netem',
+  'tbf',
+  'htb',
+  'dummy',
+  'bond',
+  'vrf',
+  'macvlan',
+  'vxlan',
+  'gre',
+  'ipvlan',
+  'nftables',
+  'tcpdump',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -50,10 +65,26 @@ export const FEATURE_TITLES: Record<Feature, string> = {
 
 /** Short names that start each detail sentence. */
 const LABEL: Record<Feature, string> = {
-  ipCommand: 'ip', bridgeCommand: 'bridge (command)', tcCommand: 'tc', veth: 'veth', bridge: 'bridge',
-  bridgeStp: 'bridge STP', bridgeVlanFiltering: 'bridge VLAN filtering', vlan8021q: '802.1Q VLAN',
-  netem: 'netem', tbf: 'tbf', htb: 'htb', dummy: 'dummy', bond: 'bond', vrf: 'vrf', macvlan: 'macvlan',
-  vxlan: 'vxlan', gre: 'gre', ipvlan: 'ipvlan', nftables: 'nftables', tcpdump: 'tcpdump',
+  ipCommand: 'ip',
+  bridgeCommand: 'bridge (command)',
+  tcCommand: 'tc',
+  veth: 'veth',
+  bridge: 'bridge',
+  bridgeStp: 'bridge STP',
+  bridgeVlanFiltering: 'bridge VLAN filtering',
+  vlan8021q: '802.1Q VLAN',
+  netem: 'netem',
+  tbf: 'tbf',
+  htb: 'htb',
+  dummy: 'dummy',
+  bond: 'bond',
+  vrf: 'vrf',
+  macvlan: 'macvlan',
+  vxlan: 'vxlan',
+  gre: 'gre',
+  ipvlan: 'ipvlan',
+  nftables: 'nftables',
+  tcpdump: 'tcpdump',
 };
 
 export interface Capabilities {
@@ -66,11 +97,23 @@ export interface Capabilities {
 
 /** Kernel modules behind the features, named in messages. */
 const MODULE: Partial<Record<Feature, string>> = {
-  veth: 'veth', bridge: 'bridge', vlan8021q: '8021q', netem: 'sch_netem', tbf: 'sch_tbf', htb: 'sch_htb',
-  dummy: 'dummy', bond: 'bonding', vrf: 'vrf', macvlan: 'macvlan', vxlan: 'vxlan', gre: 'ip_gre', ipvlan: 'ipvlan',
+  veth: 'veth',
+  bridge: 'bridge',
+  vlan8021q: '8021q',
+  netem: 'sch_netem',
+  tbf: 'sch_tbf',
+  htb: 'sch_htb',
+  dummy: 'dummy',
+  bond: 'bonding',
+  vrf: 'vrf',
+  macvlan: 'macvlan',
+  vxlan: 'vxlan',
+  gre: 'ip_gre',
+  ipvlan: 'ipvlan',
 };
 
-const said = (tool: string, r: RunResult): string => `${tool} said: ${(r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`).split('\n')[0]}`;
+const said = (tool: string, r: RunResult): string =>
+  `${tool} said: ${(r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`).split('\n')[0]}`;
 
 /** Why a probe failed, in plain words. */
 function failure(f: Feature, tool: string, r: RunResult): string {
@@ -96,25 +139,36 @@ async function tool(runner: Runner, f: Feature, argv: string[]): Promise<[boolea
 async function detect(runner: Runner): Promise<Capabilities> {
   // Filled in FEATURES order so printed results read in a stable order.
   const features = Object.fromEntries(FEATURES.map((f) => [f, false])) as Record<Feature, boolean>;
-  const details = Object.fromEntries(FEATURES.map((f) => [f, `${LABEL[f]}: not tested`])) as Record<Feature, string>;
+  const details = Object.fromEntries(FEATURES.map((f) => [f, `${LABEL[f]}: not tested`])) as Record<
+    Feature,
+    string
+  >;
   const versions: Capabilities['versions'] = {};
   const set = (f: Feature, ok: boolean, detail: string) => {
     features[f] = ok;
     details[f] = detail;
   };
   const tools: [Feature, string[]][] = [
-    ['ipCommand', ['ip', '-V']], ['bridgeCommand', ['bridge', '-V']], ['tcCommand', ['tc', '-V']],
-    ['nftables', ['nft', '--version']], ['tcpdump', ['tcpdump', '--version']],
+    ['ipCommand', ['ip', '-V']],
+    ['bridgeCommand', ['bridge', '-V']],
+    ['tcCommand', ['tc', '-V']],
+    ['nftables', ['nft', '--version']],
+    ['tcpdump', ['tcpdump', '--version']],
   ];
   await Promise.all(tools.map(async ([f, argv]) => set(f, ...(await tool(runner, f, argv)))));
-  for (const [f, key] of [['ipCommand', 'ip'], ['bridgeCommand', 'bridge'], ['tcCommand', 'tc']] as const) {
+  for (const [f, key] of [
+    ['ipCommand', 'ip'],
+    ['bridgeCommand', 'bridge'],
+    ['tcCommand', 'tc'],
+  ] as const) {
     const v = features[f] ? /(?:iproute2-|utility, )v?(\d+\.\d+(?:\.\d+)?)/.exec(details[f])?.[1] : undefined;
     if (v) versions[key] = v;
   }
 
   const notTested = (why: string) => {
     for (const f of KERNEL_FEATURES) set(f, false, `${LABEL[f]}: not tested: ${why}`);
-    if (features.nftables) set('nftables', false, `${LABEL.nftables}: nft is installed, but nf_tables was not tested: ${why}`);
+    if (features.nftables)
+      set('nftables', false, `${LABEL.nftables}: nft is installed, but nf_tables was not tested: ${why}`);
   };
   if (!features.ipCommand) {
     notTested('the ip command is missing');
@@ -137,43 +191,105 @@ async function detect(runner: Runner): Promise<Capabilities> {
 
 type Setter = (f: Feature, ok: boolean, detail: string) => void;
 
-async function probeKernel(runner: Runner, ns: string, set: Setter, features: Record<Feature, boolean>): Promise<void> {
+async function probeKernel(
+  runner: Runner,
+  ns: string,
+  set: Setter,
+  features: Record<Feature, boolean>,
+): Promise<void> {
   const ip = (...args: string[]) => runner(['ip', '-n', ns, ...args], { timeoutMs: 10_000 });
   const tc = (...args: string[]) => runner(['tc', '-n', ns, ...args], { timeoutMs: 10_000 });
   const probe = async (f: Feature, what: string, r: () => Promise<RunResult>, toolName = 'ip') => {
-    if (toolName === 'tc' && !features.tcCommand) return set(f, false, `${LABEL[f]}: not tested: the tc command is missing`);
+    if (toolName === 'tc' && !features.tcCommand)
+      return set(f, false, `${LABEL[f]}: not tested: the tc command is missing`);
     const res = await r();
-    set(f, res.exitCode === 0, res.exitCode === 0 ? `${LABEL[f]}: works (created ${what} in a scratch namespace)` : failure(f, toolName, res));
+    set(
+      f,
+      res.exitCode === 0,
+      res.exitCode === 0
+        ? `${LABEL[f]}: works (created ${what} in a scratch namespace)`
+        : failure(f, toolName, res),
+    );
   };
 
   await probe('veth', 'a veth pair', () => ip('link', 'add', 'npv0', 'type', 'veth', 'peer', 'name', 'npv1'));
   const independent: Promise<void>[] = [
     probe('bridge', 'a bridge', () => ip('link', 'add', 'npbr0', 'type', 'bridge')),
-    probe('bridgeStp', 'a bridge with STP on', () => ip('link', 'add', 'npbr1', 'type', 'bridge', 'stp_state', '1')),
-    probe('bridgeVlanFiltering', 'a VLAN-filtering bridge', () => ip('link', 'add', 'npbr2', 'type', 'bridge', 'vlan_filtering', '1')),
+    probe('bridgeStp', 'a bridge with STP on', () =>
+      ip('link', 'add', 'npbr1', 'type', 'bridge', 'stp_state', '1'),
+    ),
+    probe('bridgeVlanFiltering', 'a VLAN-filtering bridge', () =>
+      ip('link', 'add', 'npbr2', 'type', 'bridge', 'vlan_filtering', '1'),
+    ),
     probe('dummy', 'a dummy device', () => ip('link', 'add', 'npd0', 'type', 'dummy')),
     probe('bond', 'a bond', () => ip('link', 'add', 'npbo0', 'type', 'bond')),
     probe('vrf', 'a VRF', () => ip('link', 'add', 'npvrf0', 'type', 'vrf', 'table', '4242')),
-    probe('vxlan', 'a VXLAN device', () => ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789')),
+    probe('vxlan', 'a VXLAN device', () =>
+      ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789'),
+    ),
     // Documentation addresses (RFC 5737); the device stays down, nothing is sent.
-    probe('gre', 'a GRE tunnel', () => ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2')),
-    probe('htb', 'an htb qdisc', () => tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10'), 'tc'),
+    probe('gre', 'a GRE tunnel', () =>
+      ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2'),
+    ),
+    probe(
+      'htb',
+      'an htb qdisc',
+      () => tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10'),
+      'tc',
+    ),
   ];
   if (features.veth) {
     independent.push(
-      probe('vlan8021q', 'an 802.1Q device', () => ip('link', 'add', 'link', 'npv0', 'name', 'npv0.10', 'type', 'vlan', 'id', '10')),
-      probe('macvlan', 'a macvlan device', () => ip('link', 'add', 'link', 'npv0', 'name', 'npmv0', 'type', 'macvlan', 'mode', 'bridge')),
-      probe('ipvlan', 'an ipvlan device', () => ip('link', 'add', 'link', 'npv1', 'name', 'npiv0', 'type', 'ipvlan', 'mode', 'l2')),
-      probe('netem', 'a netem qdisc', () => tc('qdisc', 'add', 'dev', 'npv0', 'root', 'netem', 'delay', '1ms'), 'tc'),
-      probe('tbf', 'a tbf qdisc', () => tc('qdisc', 'add', 'dev', 'npv1', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '400ms'), 'tc'),
+      probe('vlan8021q', 'an 802.1Q device', () =>
+        ip('link', 'add', 'link', 'npv0', 'name', 'npv0.10', 'type', 'vlan', 'id', '10'),
+      ),
+      probe('macvlan', 'a macvlan device', () =>
+        ip('link', 'add', 'link', 'npv0', 'name', 'npmv0', 'type', 'macvlan', 'mode', 'bridge'),
+      ),
+      probe('ipvlan', 'an ipvlan device', () =>
+        ip('link', 'add', 'link', 'npv1', 'name', 'npiv0', 'type', 'ipvlan', 'mode', 'l2'),
+      ),
+      probe(
+        'netem',
+        'a netem qdisc',
+        () => tc('qdisc', 'add', 'dev', 'npv0', 'root', 'netem', 'delay', '1ms'),
+        'tc',
+      ),
+      probe(
+        'tbf',
+        'a tbf qdisc',
+        () =>
+          tc(
+            'qdisc',
+            'add',
+            'dev',
+            'npv1',
+            'root',
+            'tbf',
+            'rate',
+            '1mbit',
+            'burst',
+            '32kbit',
+            'latency',
+            '400ms',
+          ),
+        'tc',
+      ),
     );
   } else {
-    for (const f of ['vlan8021q', 'macvlan', 'ipvlan', 'netem', 'tbf'] as const) set(f, false, `${LABEL[f]}: not tested: it needs a veth pair to sit on, and veth failed`);
+    for (const f of ['vlan8021q', 'macvlan', 'ipvlan', 'netem', 'tbf'] as const)
+      set(f, false, `${LABEL[f]}: not tested: it needs a veth pair to sit on, and veth failed`);
   }
   if (features.nftables) {
     independent.push(
       runner(['ip', 'netns', 'exec', ns, 'nft', 'list', 'tables'], { timeoutMs: 10_000 }).then((r) =>
-        set('nftables', r.exitCode === 0, r.exitCode === 0 ? `${LABEL.nftables}: nft is installed and nf_tables works in a namespace` : failure('nftables', 'nft', r)),
+        set(
+          'nftables',
+          r.exitCode === 0,
+          r.exitCode === 0
+            ? `${LABEL.nftables}: nft is installed and nf_tables works in a namespace`
+            : failure('nftables', 'nft', r),
+        ),
       ),
     );
   }
@@ -182,11 +298,17 @@ async function probeKernel(runner: Runner, ns: string, set: Setter, features: Re
   // Read the bridges back: creation alone does not prove the attribute took effect.
   if (features.bridgeStp || features.bridgeVlanFiltering) {
     const r = await ip('-j', '-d', 'link', 'show');
-    const links = r.exitCode === 0 ? parseIpJson(IpLinkList, r.stdout, 'ip -j -d link show (capability check)') : [];
+    const links =
+      r.exitCode === 0 ? parseIpJson(IpLinkList, r.stdout, 'ip -j -d link show (capability check)') : [];
     const data = (name: string) => links.find((l) => l.ifname === name)?.linkinfo?.info_data;
-    if (features.bridgeStp && (data('npbr1')?.stp_state ?? 0) === 0) set('bridgeStp', false, `${LABEL.bridgeStp}: a bridge created with STP on reads back with STP off`);
+    if (features.bridgeStp && (data('npbr1')?.stp_state ?? 0) === 0)
+      set('bridgeStp', false, `${LABEL.bridgeStp}: a bridge created with STP on reads back with STP off`);
     if (features.bridgeVlanFiltering && (data('npbr2')?.vlan_filtering ?? 0) === 0) {
-      set('bridgeVlanFiltering', false, `${LABEL.bridgeVlanFiltering}: a bridge created with VLAN filtering reads back without it`);
+      set(
+        'bridgeVlanFiltering',
+        false,
+        `${LABEL.bridgeVlanFiltering}: a bridge created with VLAN filtering reads back without it`,
+      );
     }
   }
 }
@@ -270,7 +392,9 @@ export function missingFor(topology: Topology, caps: Capabilities): string[] {
     const list = [...users];
     const verb = list.length > 1 ? 'need' : 'needs';
     const who = names(list);
-    out.push(`${who.charAt(0).toUpperCase()}${who.slice(1)} ${verb} ${FEATURE_TITLES[f]}, which this machine lacks: ${caps.details[f]}`);
+    out.push(
+      `${who.charAt(0).toUpperCase()}${who.slice(1)} ${verb} ${FEATURE_TITLES[f]}, which this machine lacks: ${caps.details[f]}`,
+    );
   }
   return out;
 }

@@ -36,7 +36,9 @@ export function readVersion(appRoot: string): string {
 }
 
 /** Creates the context; `dispose()` stops the helper if one was started. */
-export async function createHandlerContext(o: ContextOptions): Promise<{ ctx: HandlerContext; dispose: () => void }> {
+export async function createHandlerContext(
+  o: ContextOptions,
+): Promise<{ ctx: HandlerContext; dispose: () => void }> {
   let engine: Engine;
   let privilege: { privilege: 'root' | 'helper' | 'none'; notice?: string };
   let dispose = () => {};

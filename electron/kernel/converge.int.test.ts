@@ -19,8 +19,10 @@ import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 
 const root = isRoot();
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
-const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
-const ping = async (ns: string, to: string) => (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
+const cli = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+const ping = async (ns: string, to: string) =>
+  (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
 
 let p = '';
 let tmp = '';
@@ -36,7 +38,7 @@ afterEach(async () => {
 });
 
 describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  it('the issue\'s sequence: drift by hand is shown by status and plan, and repaired by a plain apply; the ping works', async () => {
+  it("the issue's sequence: drift by hand is shown by status and plan, and repaired by a plain apply; the ping works", async () => {
     const doc = classicLab(p);
     const file = join(tmp, 'lab.json');
     writeFileSync(file, JSON.stringify(doc));
@@ -56,7 +58,7 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('status', file)).exitCode).toBe(0);
   }, 60_000);
 
-  it('the app\'s Apply and a live link edit read the whole lab too, so they repair drift as well', async () => {
+  it("the app's Apply and a live link edit read the whole lab too, so they repair drift as well", async () => {
     const doc = classicLab(p);
     const ctx: HandlerContext = {
       mode: 'browser',
@@ -70,13 +72,25 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     const applied = await dispatch('topology:apply', { topology: doc }, ctx);
     expect(applied.ok).toBe(true);
     await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
-    const again = (await dispatch('topology:apply', { topology: doc }, ctx)) as { ok: true; value: { result: { changes: { argv: string[] }[] } } };
-    expect(again.value.result.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${p}b address add 10.0.0.2/24 dev eth0`]);
+    const again = (await dispatch('topology:apply', { topology: doc }, ctx)) as {
+      ok: true;
+      value: { result: { changes: { argv: string[] }[] } };
+    };
+    expect(again.value.result.changes.map((c) => c.argv.join(' '))).toEqual([
+      `ip -n ${p}b address add 10.0.0.2/24 dev eth0`,
+    ]);
     // Drift again, then a live edit of the other link: its apply repairs the drift too.
     await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
-    const edit = (await dispatch('lab:link-state', { topology: doc, linkId: 'l1', end: 'b', up: false }, ctx)) as { ok: true; value: { topology: object; result: { ok: boolean; changes: { argv: string[] }[] } } };
+    const edit = (await dispatch(
+      'lab:link-state',
+      { topology: doc, linkId: 'l1', end: 'b', up: false },
+      ctx,
+    )) as { ok: true; value: { topology: object; result: { ok: boolean; changes: { argv: string[] }[] } } };
     expect(edit.ok, JSON.stringify(edit)).toBe(true);
-    expect(edit.value.result.changes.map((c) => c.argv.join(' ')).sort()).toEqual([`ip -n ${p}b address add 10.0.0.2/24 dev eth0`, `ip link set dev ${p}p1 down`]);
+    expect(edit.value.result.changes.map((c) => c.argv.join(' ')).sort()).toEqual([
+      `ip -n ${p}b address add 10.0.0.2/24 dev eth0`,
+      `ip link set dev ${p}p1 down`,
+    ]);
     expect((await statusDocument(edit.value.topology, { runDir: tmp })).inSync).toBe(true);
   }, 60_000);
 });

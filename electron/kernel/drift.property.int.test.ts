@@ -33,8 +33,16 @@ export function driftLab(p: string) {
       { id: 'br', name: `${p}br`, kind: 'bridge' },
     ],
     links: [
-      { id: 'l1', a: { node: 'h1', ifname: 'eth0', addresses: ['10.0.0.1/24'], mtu: 1400, mac: '02:00:00:00:00:11' }, b: { node: 'br', ifname: `${p}p1`, mtu: 1400 } },
-      { id: 'l2', a: { node: 'h2', ifname: 'eth0', addresses: ['10.0.0.2/24'] }, b: { node: 'br', ifname: `${p}p2` } },
+      {
+        id: 'l1',
+        a: { node: 'h1', ifname: 'eth0', addresses: ['10.0.0.1/24'], mtu: 1400, mac: '02:00:00:00:00:11' },
+        b: { node: 'br', ifname: `${p}p1`, mtu: 1400 },
+      },
+      {
+        id: 'l2',
+        a: { node: 'h2', ifname: 'eth0', addresses: ['10.0.0.2/24'] },
+        b: { node: 'br', ifname: `${p}p2` },
+      },
     ],
     expect: [
       { from: 'h1', to: 'h2' },
@@ -54,19 +62,76 @@ interface Drift {
   seen: (p: string, d: DriftItem) => boolean;
 }
 
-const has = (d: DriftItem, state: DriftItem['state'], kind: string, text: string) => d.state === state && d.kind === kind && `${d.name} ${d.detail}`.includes(text);
+const has = (d: DriftItem, state: DriftItem['state'], kind: string, text: string) =>
+  d.state === state && d.kind === kind && `${d.name} ${d.detail}`.includes(text);
 
 export const DRIFTS: Drift[] = [
-  { name: 'address removed', on: ['h2eth0'], kills: ['route'], run: (p) => [['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']], seen: (_p, d) => has(d, 'missing', 'address', '10.0.0.2/24') },
-  { name: 'address added', on: ['h1eth0'], run: (p) => [['ip', '-n', `${p}h1`, 'address', 'add', '10.0.0.99/24', 'dev', 'eth0']], seen: (_p, d) => has(d, 'changed', 'address', '10.0.0.99/24') },
-  { name: 'route removed', on: ['route'], kills: ['route'], run: (p) => [['ip', '-n', `${p}h2`, 'route', 'delete', '10.9.0.0/24']], seen: (_p, d) => has(d, 'missing', 'route', '10.9.0.0/24') },
-  { name: 'route changed', on: ['route'], kills: ['route'], run: (p) => [['ip', '-n', `${p}h2`, 'route', 'replace', '10.9.0.0/24', 'via', '10.0.0.3']], seen: (_p, d) => has(d, 'changed', 'route', '10.9.0.0/24') },
-  { name: 'link removed', on: ['l1'], kills: ['l1', 'h1eth0', 'p1'], run: (p) => [['ip', 'link', 'delete', 'dev', `${p}p1`]], seen: (_p, d) => d.state === 'missing' && d.kind === 'link' && d.linkId === 'l1' },
-  { name: 'bridge port removed', on: ['p2'], run: (p) => [['ip', 'link', 'set', 'dev', `${p}p2`, 'nomaster']], seen: (p, d) => has(d, 'changed', 'interface', `${p}p2 in the root namespace should be a port of bridge ${p}br`) },
-  { name: 'interface set down', on: ['h1eth0'], run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']], seen: (_p, d) => has(d, 'changed', 'interface', 'is down, the file says up') },
-  { name: 'MTU changed', on: ['h1eth0'], run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'mtu', '1300']], seen: (_p, d) => has(d, 'changed', 'interface', 'mtu of eth0') },
-  { name: 'MAC changed', on: ['h1eth0'], run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'address', '02:00:00:00:00:99']], seen: (_p, d) => has(d, 'changed', 'interface', 'MAC of eth0') },
-  { name: 'namespace deleted', on: ['h2'], kills: ['h2', 'h2eth0', 'route', 'p2', 'l2'], run: (p) => [['ip', 'netns', 'delete', `${p}h2`]], seen: (p, d) => d.state === 'missing' && d.kind === 'namespace' && d.name === `${p}h2` },
+  {
+    name: 'address removed',
+    on: ['h2eth0'],
+    kills: ['route'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']],
+    seen: (_p, d) => has(d, 'missing', 'address', '10.0.0.2/24'),
+  },
+  {
+    name: 'address added',
+    on: ['h1eth0'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'address', 'add', '10.0.0.99/24', 'dev', 'eth0']],
+    seen: (_p, d) => has(d, 'changed', 'address', '10.0.0.99/24'),
+  },
+  {
+    name: 'route removed',
+    on: ['route'],
+    kills: ['route'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'route', 'delete', '10.9.0.0/24']],
+    seen: (_p, d) => has(d, 'missing', 'route', '10.9.0.0/24'),
+  },
+  {
+    name: 'route changed',
+    on: ['route'],
+    kills: ['route'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'route', 'replace', '10.9.0.0/24', 'via', '10.0.0.3']],
+    seen: (_p, d) => has(d, 'changed', 'route', '10.9.0.0/24'),
+  },
+  {
+    name: 'link removed',
+    on: ['l1'],
+    kills: ['l1', 'h1eth0', 'p1'],
+    run: (p) => [['ip', 'link', 'delete', 'dev', `${p}p1`]],
+    seen: (_p, d) => d.state === 'missing' && d.kind === 'link' && d.linkId === 'l1',
+  },
+  {
+    name: 'bridge port removed',
+    on: ['p2'],
+    run: (p) => [['ip', 'link', 'set', 'dev', `${p}p2`, 'nomaster']],
+    seen: (p, d) =>
+      has(d, 'changed', 'interface', `${p}p2 in the root namespace should be a port of bridge ${p}br`),
+  },
+  {
+    name: 'interface set down',
+    on: ['h1eth0'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'is down, the file says up'),
+  },
+  {
+    name: 'MTU changed',
+    on: ['h1eth0'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'mtu', '1300']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'mtu of eth0'),
+  },
+  {
+    name: 'MAC changed',
+    on: ['h1eth0'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'address', '02:00:00:00:00:99']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'MAC of eth0'),
+  },
+  {
+    name: 'namespace deleted',
+    on: ['h2'],
+    kills: ['h2', 'h2eth0', 'route', 'p2', 'l2'],
+    run: (p) => [['ip', 'netns', 'delete', `${p}h2`]],
+    seen: (p, d) => d.state === 'missing' && d.kind === 'namespace' && d.name === `${p}h2`,
+  },
   {
     name: 'foreign interface on the lab bridge',
     on: ['foreign'],
@@ -74,7 +139,8 @@ export const DRIFTS: Drift[] = [
       ['ip', 'link', 'add', 'name', `${p}fx`, 'type', 'veth', 'peer', 'name', `${p}fy`],
       ['ip', 'link', 'set', 'dev', `${p}fx`, 'master', `${p}br`],
     ],
-    seen: (p, d) => has(d, 'changed', 'interface', `${p}fx in the root namespace is attached to the lab's bridge ${p}br`),
+    seen: (p, d) =>
+      has(d, 'changed', 'interface', `${p}fx in the root namespace is attached to the lab's bridge ${p}br`),
   },
 ];
 
@@ -94,7 +160,11 @@ export async function driftRound(p: string, runDir: string, drifts: number[]): P
     const s = await statusDocument(doc, o);
     const shown = s.drift.map((d) => `${d.state} ${d.kind} ${d.name}: ${d.detail}`).join('\n');
     expect(s.inSync, `status after ${drifts.map((i) => DRIFTS[i].name).join(', ')}`).toBe(false);
-    for (const i of drifts) expect(s.drift.some((d) => DRIFTS[i].seen(p, d)), `status names "${DRIFTS[i].name}":\n${shown}`).toBe(true);
+    for (const i of drifts)
+      expect(
+        s.drift.some((d) => DRIFTS[i].seen(p, d)),
+        `status names "${DRIFTS[i].name}":\n${shown}`,
+      ).toBe(true);
     const r = await applyDocument(doc, o);
     expect(r.result?.ok, JSON.stringify(r.result ?? r.problems)).toBe(true);
     const after = await statusDocument(doc, o);
@@ -114,7 +184,8 @@ export async function driftRound(p: string, runDir: string, drifts: number[]): P
   }
 }
 
-const clash = (a: Drift, b: Drift) => (a.kills ?? []).some((k) => b.on.includes(k)) || (b.kills ?? []).some((k) => a.on.includes(k));
+const clash = (a: Drift, b: Drift) =>
+  (a.kills ?? []).some((k) => b.on.includes(k)) || (b.kills ?? []).some((k) => a.on.includes(k));
 /** 1 to 4 drift kinds, none changing what another removes. */
 const arbDrifts = fc
   .uniqueArray(fc.integer({ min: 0, max: DRIFTS.length - 1 }), { minLength: 1, maxLength: 4 })
@@ -142,9 +213,15 @@ describe.skipIf(!root)(`drift on a running lab${root ? '' : ` (skipped: ${NOT_RO
       expect((await applyDocument(doc, o)).result?.ok).toBe(true);
       await ip(['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']);
       const s = await statusDocument(doc, o);
-      expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.name}`).sort()).toEqual([`missing address 10.0.0.2/24 on eth0 in namespace ${p}h2`, `missing route 10.9.0.0/24 in namespace ${p}h2`]);
+      expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.name}`).sort()).toEqual([
+        `missing address 10.0.0.2/24 on eth0 in namespace ${p}h2`,
+        `missing route 10.9.0.0/24 in namespace ${p}h2`,
+      ]);
       const r = await applyDocument(doc, o);
-      expect(r.result?.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${p}h2 address add 10.0.0.2/24 dev eth0`, `ip -n ${p}h2 route replace 10.9.0.0/24 via 10.0.0.1`]);
+      expect(r.result?.changes.map((c) => c.argv.join(' '))).toEqual([
+        `ip -n ${p}h2 address add 10.0.0.2/24 dev eth0`,
+        `ip -n ${p}h2 route replace 10.9.0.0/24 via 10.0.0.1`,
+      ]);
       expect((await statusDocument(doc, o)).inSync).toBe(true);
       expect((await checkDocument(doc, o)).ok).toBe(true);
     } finally {
@@ -155,7 +232,10 @@ describe.skipIf(!root)(`drift on a running lab${root ? '' : ` (skipped: ${NOT_RO
 
   // Shrunk from the property: a bridge port removed together with an address removed on the host behind it.
   it('a bridge port removed and the address behind it removed: both named, both repaired', async () => {
-    await driftRound(uniquePrefix(), run.dir, [DRIFTS.findIndex((d) => d.name === 'bridge port removed'), DRIFTS.findIndex((d) => d.name === 'address removed')]);
+    await driftRound(uniquePrefix(), run.dir, [
+      DRIFTS.findIndex((d) => d.name === 'bridge port removed'),
+      DRIFTS.findIndex((d) => d.name === 'address removed'),
+    ]);
   }, 60_000);
 
   it('random combinations of drift: status names each, apply repairs all (property, real kernel)', async () => {

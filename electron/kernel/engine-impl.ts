@@ -6,14 +6,31 @@
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
 import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
-import type { ApplyOutcome, EngineOptions, LabDocumentT, LabSummaryT, PlanOutcome, StatusOutcome, ValidateOutcome } from './engine';
+import type {
+  ApplyOutcome,
+  EngineOptions,
+  LabDocumentT,
+  LabSummaryT,
+  PlanOutcome,
+  StatusOutcome,
+  ValidateOutcome,
+} from './engine';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal, type LabRecord } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
 import { execaRunner, type Runner } from './runner';
-import { emptyLab, nsKeys, readFor, recoverInterrupted, restorePrevious, touchedNamespaces, verifyMarks, waitUntilGone } from './recovery';
+import {
+  emptyLab,
+  nsKeys,
+  readFor,
+  recoverInterrupted,
+  restorePrevious,
+  touchedNamespaces,
+  verifyMarks,
+  waitUntilGone,
+} from './recovery';
 import { rollback, runPlan } from './executor';
 
 const storeOf = (o: EngineOptions) => o.store ?? new LabStore(o.runDir);
@@ -24,7 +41,6 @@ export async function validateDocument(doc: unknown): Promise<ValidateOutcome> {
   const r = validateDoc(doc);
   return { problems: r.problems, ...(r.topology && !hasErrors(r.problems) ? { topology: r.topology } : {}) };
 }
-
 
 interface Prepared {
   topology: Topology;
@@ -46,14 +62,20 @@ async function prepare(topology: Topology, store: LabStore, runner: Runner): Pro
   const desired = resolve(topology);
   const record = store.readRecord(topology.name);
   const existing = new Set(await listNetns());
-  const recorded = record ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)] : [];
+  const recorded = record
+    ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)]
+    : [];
   const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
   const live = await readFor(runner, desired, scope);
   return { topology, desired, record, live, existing };
 }
 
 /** Validation + kernel capability check; problems mean nothing may run. */
-async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ problems: Problem[]; topology?: Topology }> {
+async function check(
+  doc: unknown,
+  runner: Runner,
+  kernel: boolean,
+): Promise<{ problems: Problem[]; topology?: Topology }> {
   const v = validateDoc(doc);
   if (!v.topology || hasErrors(v.problems)) return { problems: v.problems };
   // Why: the host's own addresses and routes are never the lab's to take; refused here, before any change.
@@ -61,7 +83,8 @@ async function check(doc: unknown, runner: Runner, kernel: boolean): Promise<{ p
   if (hasErrors(v.problems)) return { problems: v.problems };
   if (kernel) {
     const missing = missingFor(v.topology, await detectCapabilities(runner));
-    if (missing.length) return { problems: [...v.problems, ...missing.map((m) => problem('kernel-missing-feature', m))] };
+    if (missing.length)
+      return { problems: [...v.problems, ...missing.map((m) => problem('kernel-missing-feature', m))] };
   }
   return { problems: v.problems, topology: v.topology };
 }
@@ -97,14 +120,20 @@ async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) =
 }
 
 /** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
-async function withLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore, runner: Runner) => Promise<T>): Promise<T> {
+async function withLab<T>(
+  lab: string,
+  o: EngineOptions,
+  fn: (store: LabStore, runner: Runner) => Promise<T>,
+): Promise<T> {
   const store = storeOf(o);
   let release: () => void;
   try {
     release = store.lock(lab);
   } catch (e) {
     if (e instanceof LabBusyError || e instanceof RunDirError) throw e;
-    throw new Error(`netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${store.writeProblem() ?? (e as Error).message}). Nothing was changed.`);
+    throw new Error(
+      `netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${store.writeProblem() ?? (e as Error).message}). Nothing was changed.`,
+    );
   }
   try {
     await recoverInterrupted(lab, store, runnerOf(o), o);
@@ -183,21 +212,39 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         };
       }
       journal.close(true);
-      const deletedNs = new Set(changes.filter((ch) => ch.batch?.[0] === 'netns' && ch.batch[1] === 'delete').map((ch) => ch.batch![2]));
+      const deletedNs = new Set(
+        changes
+          .filter((ch) => ch.batch?.[0] === 'netns' && ch.batch[1] === 'delete')
+          .map((ch) => ch.batch![2]),
+      );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
     }
     await writeRecord(store, topology, p, o);
-    return { problems: c.problems, result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started } };
+    return {
+      problems: c.problems,
+      result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
+    };
   });
 }
 
-async function writeRecord(store: LabStore, topology: Topology, p: Prepared, o: EngineOptions & { file?: string }) {
+async function writeRecord(
+  store: LabStore,
+  topology: Topology,
+  p: Prepared,
+  o: EngineOptions & { file?: string },
+) {
   const namespaces: Record<string, number> = {};
   for (const n of nsKeys(p.desired.state)) {
     const ino = await netnsInode(n);
     if (ino !== undefined) namespaces[n] = ino;
   }
-  store.writeRecord({ lab: topology.name, topology, appliedAt: new Date().toISOString(), namespaces, ...(o.file ? { file: o.file } : {}) });
+  store.writeRecord({
+    lab: topology.name,
+    topology,
+    appliedAt: new Date().toISOString(),
+    namespaces,
+    ...(o.file ? { file: o.file } : {}),
+  });
 }
 
 export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promise<StatusOutcome> {
@@ -209,8 +256,10 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
     const p = await prepare(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     // Only this lab's own marks count: namespaces of the same name made by another lab do not make this one applied.
-    const applied = p.record !== null || nsKeys(p.live).some((n) => markLab(p.live.namespaces[n].mark) === topology.name);
-    if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
+    const applied =
+      p.record !== null || nsKeys(p.live).some((n) => markLab(p.live.namespaces[n].mark) === topology.name);
+    if (r.conflicts.length)
+      return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
     const drift = driftFromChanges(r.changes);
     return { problems: c.problems, inSync: r.changes.length === 0, applied, drift };
   });
@@ -220,7 +269,9 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
   return withLab(lab, o, async (store, runner) => {
     const record = store.readRecord(lab);
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
-    const names = record ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : []) : await listNetns();
+    const names = record
+      ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : [])
+      : await listNetns();
     const existing = new Set(await listNetns());
     // Only the mark proves ownership: a namespace's inode number is reused by
     // the kernel, so a namespace made by someone else after ours was deleted
@@ -240,7 +291,12 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
 export async function openLab(lab: string, o: EngineOptions = {}): Promise<LabDocumentT | null> {
   const rec = storeOf(o).readRecord(lab);
   if (!rec) return null;
-  return { lab: rec.lab, topology: rec.topology, appliedAt: rec.appliedAt, ...(rec.file ? { file: rec.file } : {}) };
+  return {
+    lab: rec.lab,
+    topology: rec.topology,
+    appliedAt: rec.appliedAt,
+    ...(rec.file ? { file: rec.file } : {}),
+  };
 }
 
 export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {

@@ -15,8 +15,8 @@ import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 const root = isRoot();
 const lab = useKernelLab({ beforeEach, afterEach });
 
-
-const ping = async (ns: string, to: string) => (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
+const ping = async (ns: string, to: string) =>
+  (await execaRunner(['ip', 'netns', 'exec', ns, 'ping', '-c1', '-W2', to])).exitCode === 0;
 
 describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   it('applies the classic lab: namespaces, bridge ports, addresses as read back by ip -j; ping works both ways', async () => {
@@ -24,11 +24,19 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const a = await applyDocument(doc, { runDir: lab.run.dir });
     expect(a.result?.error).toBeUndefined();
     expect(a.result?.ok).toBe(true);
-    const links = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'master', `${lab.p}br`])).stdout);
+    const links = JSON.parse(
+      (await execaRunner(['ip', '-j', '-d', 'link', 'show', 'master', `${lab.p}br`])).stdout,
+    );
     expect(links.map((l: { ifname: string }) => l.ifname).sort()).toEqual([`${lab.p}p1`, `${lab.p}p2`]);
-    const addrs = JSON.parse((await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'address', 'show', 'dev', 'eth0'])).stdout);
-    expect(addrs[0].addr_info.map((x: { local: string }) => x.local)).toEqual(expect.arrayContaining(['10.0.0.1', 'fd00::1']));
-    const link = JSON.parse((await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'link', 'show', 'dev', 'eth0'])).stdout);
+    const addrs = JSON.parse(
+      (await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'address', 'show', 'dev', 'eth0'])).stdout,
+    );
+    expect(addrs[0].addr_info.map((x: { local: string }) => x.local)).toEqual(
+      expect.arrayContaining(['10.0.0.1', 'fd00::1']),
+    );
+    const link = JSON.parse(
+      (await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'link', 'show', 'dev', 'eth0'])).stdout,
+    );
     expect(link[0].ifalias).toBe(`netplumb:${lab.p}-classic:l1:a`);
     expect(await ping(`${lab.p}a`, '10.0.0.2')).toBe(true);
     expect(await ping(`${lab.p}b`, '10.0.0.1')).toBe(true);
@@ -49,7 +57,11 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     // Add one host.
     const bigger = structuredClone(doc);
     bigger.nodes.push({ id: 'ns3', name: `${lab.p}c`, kind: 'namespace' });
-    bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'] }, b: { node: 'br0', ifname: `${lab.p}p3` } });
+    bigger.links.push({
+      id: 'l3',
+      a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'] },
+      b: { node: 'br0', ifname: `${lab.p}p3` },
+    });
     const plan = await planDocument(bigger, { runDir: lab.run.dir });
     expect(plan.changes.every((c) => c.target.nodeId === 'ns3' || c.target.linkId === 'l3')).toBe(true);
     const applied = await applyDocument(bigger, { runDir: lab.run.dir });
@@ -60,7 +72,10 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const moved = structuredClone(bigger);
     moved.links[2].a.addresses = ['10.0.0.33/24'];
     const p2 = await planDocument(moved, { runDir: lab.run.dir });
-    expect(p2.changes.map((c) => c.argv.join(' '))).toEqual([`ip -n ${lab.p}c address delete 10.0.0.3/24 dev eth0`, `ip -n ${lab.p}c address add 10.0.0.33/24 dev eth0`]);
+    expect(p2.changes.map((c) => c.argv.join(' '))).toEqual([
+      `ip -n ${lab.p}c address delete 10.0.0.3/24 dev eth0`,
+      `ip -n ${lab.p}c address add 10.0.0.33/24 dev eth0`,
+    ]);
     await applyDocument(moved, { runDir: lab.run.dir });
     // Drift made by hand shows in status, and a plain apply repairs it (no namespace is assumed in sync).
     await execaRunner(['ip', '-n', `${lab.p}a`, 'address', 'delete', '10.0.0.1/24', 'dev', 'eth0']);
@@ -68,8 +83,13 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     await execaRunner(['ip', 'link', 'set', 'dev', `${lab.p}p1`, 'mtu', '1300']); // the file leaves mtu open: not drift
     const s = await statusDocument(moved, { runDir: lab.run.dir });
     expect(s.inSync).toBe(false);
-    expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.linkId ?? d.nodeId}`).sort()).toEqual(['changed interface l2', 'missing address l1']);
-    expect(s.drift.find((d) => d.kind === 'interface')?.detail).toBe(`${lab.p}p2 in the root namespace is down, the file says up`);
+    expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.linkId ?? d.nodeId}`).sort()).toEqual([
+      'changed interface l2',
+      'missing address l1',
+    ]);
+    expect(s.drift.find((d) => d.kind === 'interface')?.detail).toBe(
+      `${lab.p}p2 in the root namespace is down, the file says up`,
+    );
     const repaired = await applyDocument(moved, { runDir: lab.run.dir });
     expect(repaired.result?.steps).toBeGreaterThan(0);
     expect((await statusDocument(moved, { runDir: lab.run.dir })).inSync).toBe(true);
@@ -86,11 +106,24 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     expect(await ping(`${lab.p}h1`, '10.2.0.13')).toBe(true);
     expect(await ping(`${lab.p}h3`, '10.1.0.12')).toBe(true);
     expect(await ping(`${lab.p}h1`, 'fd01::1')).toBe(true);
-    const fwd = await execaRunner(['ip', 'netns', 'exec', `${lab.p}r1`, 'sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter']);
+    const fwd = await execaRunner([
+      'ip',
+      'netns',
+      'exec',
+      `${lab.p}r1`,
+      'sysctl',
+      '-n',
+      'net.ipv4.ip_forward',
+      'net.ipv4.conf.all.rp_filter',
+    ]);
     expect(fwd.stdout.trim().split('\n')).toEqual(['1', '2']);
-    const stp = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}stp`])).stdout)[0];
+    const stp = JSON.parse(
+      (await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}stp`])).stdout,
+    )[0];
     expect(stp.linkinfo.info_data.stp_state).toBe(1);
-    const sw = JSON.parse((await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}sw`])).stdout)[0];
+    const sw = JSON.parse(
+      (await execaRunner(['ip', '-j', '-d', 'link', 'show', 'dev', `${lab.p}sw`])).stdout,
+    )[0];
     expect(sw.mtu).toBe(1400);
     expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
     await destroyLab(doc.name, { runDir: lab.run.dir });
@@ -107,7 +140,10 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
       expect(r.result?.ok, `step ${k}`).toBe(false);
       expect(r.result?.failedStep, `step ${k}`).toBe(k);
       expect(r.result?.rolledBack, `step ${k}: ${r.result?.error}`).toBe(true);
-      expect(await hostSnapshot(lab.p), `host after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
+      expect(
+        await hostSnapshot(lab.p),
+        `host after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`,
+      ).toEqual(before);
     }
   }, 300_000);
 
@@ -119,16 +155,28 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     v2.links[1].a.addresses = ['10.1.0.22/24'];
     v2.links[0].a.mtu = 1300;
     v2.links[0].b.mtu = 1300;
-    v2.nodes[3] = { id: 'h3', name: `${lab.p}h3`, kind: 'namespace', routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }] };
+    v2.nodes[3] = {
+      id: 'h3',
+      name: `${lab.p}h3`,
+      kind: 'namespace',
+      routes: [{ to: '10.9.0.0/24', via: '10.2.0.1' }],
+    };
     v2.links = v2.links.filter((l) => l.id !== 'e');
     v2.nodes.push({ id: 'h4', name: `${lab.p}h4`, kind: 'namespace' });
-    v2.links.push({ id: 'f', a: { node: 'h4', ifname: 'eth0', addresses: ['10.1.0.14/24'] }, b: { node: 'sw', ifname: `${lab.p}s4`, mtu: 1400 } });
+    v2.links.push({
+      id: 'f',
+      a: { node: 'h4', ifname: 'eth0', addresses: ['10.1.0.14/24'] },
+      b: { node: 'sw', ifname: `${lab.p}s4`, mtu: 1400 },
+    });
     const plan = await planDocument(v2, { runDir: lab.run.dir });
     expect(plan.changes.length).toBeGreaterThan(8);
     for (let k = 0; k < plan.changes.length; k++) {
       const r = await applyDocument(v2, { runDir: lab.run.dir, runner: failingRunner(plan.changes, k) });
       expect(r.result?.rolledBack, `step ${k}: ${r.result?.error}`).toBe(true);
-      expect(await hostSnapshot(lab.p), `after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
+      expect(
+        await hostSnapshot(lab.p),
+        `after failure at step ${k}: ${plan.changes[k].argv.join(' ')}`,
+      ).toEqual(before);
       expect((await statusDocument(v1, { runDir: lab.run.dir })).inSync, `status after step ${k}`).toBe(true);
     }
     const final = await applyDocument(v2, { runDir: lab.run.dir });
@@ -138,7 +186,18 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
 
   it('never touches a foreign namespace or interface, and refuses a name that collides with one', async () => {
     await execaRunner(['ip', 'netns', 'add', `${lab.p}fns`]);
-    await execaRunner(['ip', 'link', 'add', 'name', `${lab.p}fx`, 'type', 'veth', 'peer', 'name', `${lab.p}fy`]);
+    await execaRunner([
+      'ip',
+      'link',
+      'add',
+      'name',
+      `${lab.p}fx`,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `${lab.p}fy`,
+    ]);
     await execaRunner(['ip', 'address', 'add', '10.77.0.1/24', 'dev', `${lab.p}fx`]);
     const before = await hostSnapshot(lab.p);
     const doc = classicLab(lab.p);
@@ -153,8 +212,12 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const r = await applyDocument(clash, { runDir: lab.run.dir });
     expect(r.result).toBeUndefined();
     const text = r.problems.map((x) => x.message).join('\n');
-    expect(text).toContain(`Interface "${lab.p}fx" already exists in the root namespace and was not made by netplumb`);
-    expect(text).toContain(`Namespace "${lab.p}fns" already exists on this host and was not made by netplumb`);
+    expect(text).toContain(
+      `Interface "${lab.p}fx" already exists in the root namespace and was not made by netplumb`,
+    );
+    expect(text).toContain(
+      `Namespace "${lab.p}fns" already exists on this host and was not made by netplumb`,
+    );
     expect(await hostSnapshot(lab.p)).toEqual(before);
     const d = await destroyLab(clash.name, { runDir: lab.run.dir });
     expect(d.removed).toEqual([]);
@@ -163,24 +226,37 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
 
   it('refuses a second concurrent apply of the same lab; different labs do not block each other', async () => {
     const doc = classicLab(lab.p);
-    const results = await Promise.allSettled([applyDocument(doc, { runDir: lab.run.dir }), applyDocument(doc, { runDir: lab.run.dir })]);
+    const results = await Promise.allSettled([
+      applyDocument(doc, { runDir: lab.run.dir }),
+      applyDocument(doc, { runDir: lab.run.dir }),
+    ]);
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(1);
-    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(new RegExp(`Lab "${lab.p}-classic" is being changed by another request in this process \\(.*pid ${process.pid}\\)`));
+    expect(String((refused[0] as PromiseRejectedResult).reason.message)).toMatch(
+      new RegExp(
+        `Lab "${lab.p}-classic" is being changed by another request in this process \\(.*pid ${process.pid}\\)`,
+      ),
+    );
     const other = classicLab(lab.p + 'z');
     other.nodes.forEach((n, i) => (n.name = `${lab.p}o${i}`));
     other.links.forEach((l, i) => (l.b.ifname = `${lab.p}op${i}`));
-    const both = await Promise.all([destroyLab(doc.name, { runDir: lab.run.dir }), applyDocument(other, { runDir: lab.run.dir })]);
+    const both = await Promise.all([
+      destroyLab(doc.name, { runDir: lab.run.dir }),
+      applyDocument(other, { runDir: lab.run.dir }),
+    ]);
     expect(both[1].result?.ok).toBe(true);
     await destroyLab(other.name, { runDir: lab.run.dir });
   });
 
-  it('reads (status, plan) do not wait on the lab lock; status counts only this lab\'s marks as applied', async () => {
+  it("reads (status, plan) do not wait on the lab lock; status counts only this lab's marks as applied", async () => {
     const doc = classicLab(lab.p);
     await applyDocument(doc, { runDir: lab.run.dir });
     const release = new LabStore(lab.run.dir).lock(doc.name);
     try {
-      expect(await statusDocument(doc, { runDir: lab.run.dir })).toMatchObject({ inSync: true, applied: true });
+      expect(await statusDocument(doc, { runDir: lab.run.dir })).toMatchObject({
+        inSync: true,
+        applied: true,
+      });
       expect((await planDocument(doc, { runDir: lab.run.dir })).changes).toEqual([]);
     } finally {
       release();

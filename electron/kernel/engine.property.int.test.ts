@@ -40,28 +40,31 @@ describe('engine properties', () => {
 const root = isRoot();
 const caps = root ? await detectCapabilities(execaRunner) : undefined;
 
-describe.skipIf(!root)(`engine properties on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  it('random valid labs: apply, then plan is empty and status in sync; destroy leaves nothing', async () => {
-    const vlans = caps?.features.bridgeVlanFiltering ?? false;
-    const netem = caps?.features.netem ?? false;
-    await fc.assert(
-      fc.asyncProperty(arbValidTopology({ maxNodes: 6, vlans, netem }), async (t) => {
-        const prefix = `n${t.name}`;
-        const run = tempRunDir();
-        try {
-          const a = await applyDocument(t, { runDir: run.dir });
-          expect(a.result?.error).toBeUndefined();
-          expect(a.result?.ok).toBe(true);
-          expect((await planDocument(t, { runDir: run.dir })).changes).toEqual([]);
-          expect((await statusDocument(t, { runDir: run.dir })).drift).toEqual([]);
-          await destroyLab(t.name, { runDir: run.dir });
-          expect(await hostSnapshot(prefix)).toEqual({ netns: [], links: [], inside: {} });
-        } finally {
-          await cleanupPrefix(prefix);
-          run.remove();
-        }
-      }),
-      { numRuns: 12 },
-    );
-  }, 300_000);
-});
+describe.skipIf(!root)(
+  `engine properties on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`,
+  () => {
+    it('random valid labs: apply, then plan is empty and status in sync; destroy leaves nothing', async () => {
+      const vlans = caps?.features.bridgeVlanFiltering ?? false;
+      const netem = caps?.features.netem ?? false;
+      await fc.assert(
+        fc.asyncProperty(arbValidTopology({ maxNodes: 6, vlans, netem }), async (t) => {
+          const prefix = `n${t.name}`;
+          const run = tempRunDir();
+          try {
+            const a = await applyDocument(t, { runDir: run.dir });
+            expect(a.result?.error).toBeUndefined();
+            expect(a.result?.ok).toBe(true);
+            expect((await planDocument(t, { runDir: run.dir })).changes).toEqual([]);
+            expect((await statusDocument(t, { runDir: run.dir })).drift).toEqual([]);
+            await destroyLab(t.name, { runDir: run.dir });
+            expect(await hostSnapshot(prefix)).toEqual({ netns: [], links: [], inside: {} });
+          } finally {
+            await cleanupPrefix(prefix);
+            run.remove();
+          }
+        }),
+        { numRuns: 12 },
+      );
+    }, 300_000);
+  },
+);

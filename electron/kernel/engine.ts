@@ -19,7 +19,13 @@ export interface EngineOptions {
   /** The lab store itself (tests inject failing journals); overrides runDir. */
   store?: LabStore;
   /** Progress of apply/rollback, one call per finished step. */
-  onProgress?: (p: { lab: string; done: number; total: number; current?: string; phase: 'apply' | 'rollback' }) => void;
+  onProgress?: (p: {
+    lab: string;
+    done: number;
+    total: number;
+    current?: string;
+    phase: 'apply' | 'rollback';
+  }) => void;
   /** Plain-words notices, e.g. that an interrupted apply was found and rolled back. */
   onNotice?: (message: string) => void;
   /** The file the topology came from, kept in the lab's record. */
@@ -34,4 +40,12 @@ export type LabSummaryT = z.infer<typeof LabSummary>;
 /** A lab's record as the page opens it: the document applied last. */
 export type LabDocumentT = { lab: string; topology: Topology; appliedAt: string; file?: string };
 
-export { validateDocument, planDocument, applyDocument, statusDocument, destroyLab, listLabs, openLab } from './engine-impl';
+export {
+  validateDocument,
+  planDocument,
+  applyDocument,
+  statusDocument,
+  destroyLab,
+  listLabs,
+  openLab,
+} from './engine-impl';

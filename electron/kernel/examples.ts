@@ -53,7 +53,8 @@ export async function listDocFiles<X extends object>(
     } catch {
       // Listed anyway.
     }
-    const description = typeof doc?.description === 'string' ? doc.description.split('\n')[0].trim() : undefined;
+    const description =
+      typeof doc?.description === 'string' ? doc.description.split('\n')[0].trim() : undefined;
     const base: DocEntry = { id: m[1], title: m[1], ...(description ? { description } : {}), fileName, file };
     out.push({ ...base, ...summarize(doc, base) });
   }
@@ -61,7 +62,10 @@ export async function listDocFiles<X extends object>(
 }
 
 /** Reads one listed file by id; undefined when no listed file has that id. */
-export async function readListed(entries: Promise<DocEntry[]>, id: string): Promise<{ text: string; fileName: string } | undefined> {
+export async function readListed(
+  entries: Promise<DocEntry[]>,
+  id: string,
+): Promise<{ text: string; fileName: string } | undefined> {
   const entry = (await entries).find((e) => e.id === id);
   if (!entry) return undefined;
   return { text: await readFile(entry.file, 'utf8'), fileName: entry.fileName };
@@ -69,10 +73,15 @@ export async function readListed(entries: Promise<DocEntry[]>, id: string): Prom
 
 /** Lists the examples in `dir` (missing directory: none); the title is the lab's name. */
 export function listExamples(dir: string): Promise<ExampleEntry[]> {
-  return listDocFiles(dir, /^([a-z0-9-]+)\.(ya?ml|json)$/, (doc, base) => ({ title: typeof doc?.name === 'string' ? doc.name : base.title }));
+  return listDocFiles(dir, /^([a-z0-9-]+)\.(ya?ml|json)$/, (doc, base) => ({
+    title: typeof doc?.name === 'string' ? doc.name : base.title,
+  }));
 }
 
 /** Reads one example by id; undefined when no listed example has that id. */
-export function readExample(dir: string, id: string): Promise<{ text: string; fileName: string } | undefined> {
+export function readExample(
+  dir: string,
+  id: string,
+): Promise<{ text: string; fileName: string } | undefined> {
   return readListed(listExamples(dir), id);
 }

@@ -24,7 +24,8 @@ export function groupPlan(changes: readonly Change[]): Group[][] {
   for (const c of changes) {
     const tool = (c.batch ? c.argv[0] : 'cmd') as Group['tool'];
     const last = groups[groups.length - 1];
-    if (last && tool !== 'cmd' && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase) last.changes.push(c);
+    if (last && tool !== 'cmd' && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase)
+      last.changes.push(c);
     else groups.push({ tool, ns: c.ns, changes: [c] });
   }
   const waves: Group[][] = [];
@@ -33,7 +34,10 @@ export function groupPlan(changes: readonly Change[]): Group[][] {
     const joinable =
       w &&
       g.ns !== ROOT_NS &&
-      w.every((x) => x.ns !== ROOT_NS && x.ns !== g.ns && x.tool === g.tool && x.changes[0].phase === g.changes[0].phase);
+      w.every(
+        (x) =>
+          x.ns !== ROOT_NS && x.ns !== g.ns && x.tool === g.tool && x.changes[0].phase === g.changes[0].phase,
+      );
     if (joinable) w.push(g);
     else waves.push([g]);
   }
@@ -63,18 +67,33 @@ function groupOutcome(g: Group, r: RunResult): GroupOutcome {
   const c = g.changes[0];
   if (g.tool === 'cmd' || (g.changes.length === 1 && !c.batch)) {
     if (r.exitCode === 0) return { completed: [c.step] };
-    return { completed: [], failed: { step: c.step, error: explainKernelError(c.argv, r.stderr || r.stdout) } };
+    return {
+      completed: [],
+      failed: { step: c.step, error: explainKernelError(c.argv, r.stderr || r.stdout) },
+    };
   }
   if (r.exitCode === 0) return { completed: g.changes.map((x) => x.step) };
   const line = failedLine(r.stderr);
   if (line === undefined || line < 1 || line > g.changes.length) {
     // Could not tell which line failed: nothing is known to be complete, and
     // the rollback (which tolerates missing objects) undoes the whole group.
-    return { completed: [], failed: { step: c.step, error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout) } };
+    return {
+      completed: [],
+      failed: {
+        step: c.step,
+        error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout),
+      },
+    };
   }
   const bad = g.changes[line - 1];
-  const message = r.stderr.split('\n').filter((l) => l && !/^Command failed/.test(l)).join('\n');
-  return { completed: g.changes.slice(0, line - 1).map((x) => x.step), failed: { step: bad.step, error: explainKernelError(bad.argv, message) } };
+  const message = r.stderr
+    .split('\n')
+    .filter((l) => l && !/^Command failed/.test(l))
+    .join('\n');
+  return {
+    completed: g.changes.slice(0, line - 1).map((x) => x.step),
+    failed: { step: bad.step, error: explainKernelError(bad.argv, message) },
+  };
 }
 
 /** Runs one group; reports which of its steps completed. */
@@ -116,9 +135,19 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     }
     // Why stop when the journal cannot be written: a step that is not journaled
     // before it runs could not be undone after a crash.
-    const unjournaled = opts.journal?.tryWrite({ t: 'start', steps: wave.flatMap((g) => g.changes.map((c) => c.step)) });
+    const unjournaled = opts.journal?.tryWrite({
+      t: 'start',
+      steps: wave.flatMap((g) => g.changes.map((c) => c.step)),
+    });
     if (unjournaled !== undefined) {
-      return { ok: false, completed, failed: { step: wave[0].changes[0].step, error: `the journal could not be written (${unjournaled}), so netplumb stopped before this step` } };
+      return {
+        ok: false,
+        completed,
+        failed: {
+          step: wave[0].changes[0].step,
+          error: `the journal could not be written (${unjournaled}), so netplumb stopped before this step`,
+        },
+      };
     }
     // The groups of a wave (one per namespace) start from one spawn: the runner's fan-out.
     const results = await fanOut(
@@ -159,10 +188,18 @@ const undoNsOf = (c: Change) => c.undoNs ?? c.ns;
  * one missing object does not stop the rest. Steps inside a namespace that
  * the rollback deletes anyway are skipped (deleting the namespace undoes them).
  */
-export async function rollback(changes: readonly Change[], completedSteps: Iterable<number>, opts: { runner: Runner; onGroupDone?: RunPlanOptions['onGroupDone'] }): Promise<RollbackResult> {
+export async function rollback(
+  changes: readonly Change[],
+  completedSteps: Iterable<number>,
+  opts: { runner: Runner; onGroupDone?: RunPlanOptions['onGroupDone'] },
+): Promise<RollbackResult> {
   const done = new Set(completedSteps);
   const todo = changes.filter((c) => done.has(c.step)).sort((x, y) => y.step - x.step);
-  const deletedNs = new Set(todo.filter((c) => c.undoBatch?.[0] === 'netns' && c.undoBatch[1] === 'delete').map((c) => c.undoBatch![2]));
+  const deletedNs = new Set(
+    todo
+      .filter((c) => c.undoBatch?.[0] === 'netns' && c.undoBatch[1] === 'delete')
+      .map((c) => c.undoBatch![2]),
+  );
   let needsRestore = false;
   const undos: Change[] = [];
   for (const c of todo) {
@@ -192,12 +229,14 @@ export async function rollback(changes: readonly Change[], completedSteps: Itera
 }
 
 /** Errors that mean an undo had nothing left to do. */
-const ALREADY_GONE = /not found|no such|cannot find|does not exist|cannot assign requested address|no such process|cannot open network namespace/i;
+const ALREADY_GONE =
+  /not found|no such|cannot find|does not exist|cannot assign requested address|no such process|cannot open network namespace/i;
 
 /** One plain-words error per failed line of a group run with -force (every line is tried). */
 function forcedErrors(g: Group, r: RunResult): string[] {
   if (r.exitCode === 0) return [];
-  if (g.tool === 'cmd' || !g.changes[0].batch) return [explainKernelError(g.changes[0].argv, r.stderr || r.stdout)];
+  if (g.tool === 'cmd' || !g.changes[0].batch)
+    return [explainKernelError(g.changes[0].argv, r.stderr || r.stdout)];
   const out: string[] = [];
   let pending: string[] = [];
   for (const line of r.stderr.split('\n')) {

@@ -30,9 +30,20 @@ describe('fanOut through one bash', () => {
     try {
       // Each job counts the jobs running beside it through marker files.
       const job = (i: number) => ({
-        argv: ['sh', '-c', 'touch "$1/$2"; sleep 0.05; n=$(ls "$1" | wc -l); rm "$1/$2"; echo "$n"', 'job', dir, `j${i}`],
+        argv: [
+          'sh',
+          '-c',
+          'touch "$1/$2"; sleep 0.05; n=$(ls "$1" | wc -l); rm "$1/$2"; echo "$n"',
+          'job',
+          dir,
+          `j${i}`,
+        ],
       });
-      const r = await fanOut(execaRunner, Array.from({ length: 24 }, (_, i) => job(i)), { concurrency: 3 });
+      const r = await fanOut(
+        execaRunner,
+        Array.from({ length: 24 }, (_, i) => job(i)),
+        { concurrency: 3 },
+      );
       expect(r).toHaveLength(24);
       expect(r.every((x) => x.exitCode === 0)).toBe(true);
       const most = Math.max(...r.map((x) => Number(x.stdout)));
@@ -45,14 +56,23 @@ describe('fanOut through one bash', () => {
   });
 
   it('refuses a NUL byte in an argument (it would split the job list)', async () => {
-    await expect(fanOut(execaRunner, [{ argv: ['echo', 'a\0b'] }, { argv: ['true'] }])).rejects.toThrow(/NUL/);
+    await expect(fanOut(execaRunner, [{ argv: ['echo', 'a\0b'] }, { argv: ['true'] }])).rejects.toThrow(
+      /NUL/,
+    );
   });
 
   it('falls back to one runner call per job for runners without a fan-out, so recorders see every argv', async () => {
-    const { run, calls } = recordingRunner((argv) => ({ exitCode: argv[0] === 'bad' ? 2 : 0, stdout: argv.join(' '), stderr: '' }));
+    const { run, calls } = recordingRunner((argv) => ({
+      exitCode: argv[0] === 'bad' ? 2 : 0,
+      stdout: argv.join(' '),
+      stderr: '',
+    }));
     const r = await fanOut(run, [{ argv: ['ok', '1'], input: 'x' }, { argv: ['bad'] }]);
     expect(r.map((x) => x.exitCode)).toEqual([0, 2]);
-    expect(calls).toEqual([{ argv: ['ok', '1'], input: 'x' }, { argv: ['bad'], input: undefined }]);
+    expect(calls).toEqual([
+      { argv: ['ok', '1'], input: 'x' },
+      { argv: ['bad'], input: undefined },
+    ]);
     expect(await fanOut(run, [])).toEqual([]);
   });
 });

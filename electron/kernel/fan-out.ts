@@ -77,7 +77,9 @@ export async function fanOutOnce(
     }
     writeFileSync(join(dir, 'jobs'), fields.map((f) => f + '\0').join(''));
     const max = String(Math.max(1, opts.concurrency ?? 4));
-    const r = await spawn(['bash', '-c', FAN_OUT_SCRIPT, 'netplumb-fan-out', dir, max], { timeoutMs: opts.timeoutMs ?? 120_000 });
+    const r = await spawn(['bash', '-c', FAN_OUT_SCRIPT, 'netplumb-fan-out', dir, max], {
+      timeoutMs: opts.timeoutMs ?? 120_000,
+    });
     const codes = new Map<number, number>();
     for (const line of r.stdout.split('\n')) {
       const m = /^(\d+) (\d+)$/.exec(line);
@@ -87,7 +89,11 @@ export async function fanOutOnce(
       const code = codes.get(i);
       if (code === undefined) {
         // The fan-out itself failed (bash missing, killed by the timeout): say so for each job.
-        return { exitCode: r.exitCode || 127, stdout: '', stderr: `\`${j.argv.join(' ')}\` did not run: ${r.stderr.trim() || 'the fan-out process ended early'}` };
+        return {
+          exitCode: r.exitCode || 127,
+          stdout: '',
+          stderr: `\`${j.argv.join(' ')}\` did not run: ${r.stderr.trim() || 'the fan-out process ended early'}`,
+        };
       }
       return { exitCode: code, stdout: readOr(join(dir, `${i}.o`)), stderr: readOr(join(dir, `${i}.e`)) };
     });

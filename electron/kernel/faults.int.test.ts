@@ -24,8 +24,10 @@ import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 const root = isRoot();
 const HERE = import.meta.dirname;
 const BIN = join(HERE, '../../bin/netplumb.js');
-const tsx = (script: string, ...args: string[]) => execa(process.execPath, ['--import', 'tsx', join(HERE, script), ...args], { reject: false, buffer: true });
-const cli = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+const tsx = (script: string, ...args: string[]) =>
+  execa(process.execPath, ['--import', 'tsx', join(HERE, script), ...args], { reject: false, buffer: true });
+const cli = (...args: string[]) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
 
 let p = '';
 let tmp = '';
@@ -46,7 +48,7 @@ afterEach(async () => {
 
 const journalOf = (lab: string) => join(ROOT_RUN_DIR, 'labs', lab, 'journal.jsonl');
 const waitFor = async (what: string, ok: () => boolean, ms = 30_000) => {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     if (ok()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -69,15 +71,23 @@ async function startServe(extra: string[] = []) {
     void child.then((r) => reject(new Error(`serve exited early: ${r.stderr}`)));
   });
   const cookie = await new Promise<string>((resolve, reject) =>
-    http.get(info.url, (res) => (res.resume(), resolve((res.headers['set-cookie'] ?? [''])[0].split(';')[0]))).on('error', reject),
+    http
+      .get(info.url, (res) => (res.resume(), resolve((res.headers['set-cookie'] ?? [''])[0].split(';')[0])))
+      .on('error', reject),
   );
-  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/api`, { origin: `http://127.0.0.1:${info.port}`, headers: { Cookie: cookie } });
+  const ws = new WebSocket(`ws://127.0.0.1:${info.port}/api`, {
+    origin: `http://127.0.0.1:${info.port}`,
+    headers: { Cookie: cookie },
+  });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return { child, ws };
 }
 
 /** Sends topology:apply over the socket; resolves with the response. */
-function applyOver(ws: WebSocket, topology: object): Promise<{ ok: boolean; value?: { result?: { ok: boolean } }; error?: string }> {
+function applyOver(
+  ws: WebSocket,
+  topology: object,
+): Promise<{ ok: boolean; value?: { result?: { ok: boolean } }; error?: string }> {
   return new Promise((resolve) => {
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString());
@@ -103,7 +113,11 @@ describe.skipIf(!root)(`faults during an apply${root ? '' : ` (skipped: ${NOT_RO
     expect(existsSync(journalOf(doc.name))).toBe(true);
     expect(await hostSnapshot(p)).not.toEqual(before);
     const r = await cli('status', docFile);
-    expect(r.stderr).toMatch(new RegExp(`note: An apply of lab "${doc.name}" \\(pid \\d+, .*\\) was interrupted after \\d+ of ${plan.changes.length} steps; rolling it back first`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `note: An apply of lab "${doc.name}" \\(pid \\d+, .*\\) was interrupted after \\d+ of ${plan.changes.length} steps; rolling it back first`,
+      ),
+    );
     expect(existsSync(journalOf(doc.name))).toBe(false);
     expect(await hostSnapshot(p)).toEqual(before);
   }, 120_000);
@@ -122,10 +136,14 @@ describe.skipIf(!root)(`faults during an apply${root ? '' : ` (skipped: ${NOT_RO
     helper.stdin!.write(JSON.stringify({ id: 1, op: 'apply', args: { topology: doc } }) + '\n');
     const r = await helper;
     expect(r.signal).toBe('SIGKILL');
-    expect(existsSync(journalOf(doc.name)), 'the apply was still running when the helper was killed').toBe(true);
+    expect(existsSync(journalOf(doc.name)), 'the apply was still running when the helper was killed').toBe(
+      true,
+    );
     const notices: string[] = [];
     const s = await statusDocument(doc, { onNotice: (m) => notices.push(m) });
-    expect(notices[0]).toMatch(new RegExp(`An apply of lab "${doc.name}" .* was interrupted after \\d+ of \\d+ steps`));
+    expect(notices[0]).toMatch(
+      new RegExp(`An apply of lab "${doc.name}" .* was interrupted after \\d+ of \\d+ steps`),
+    );
     expect(s.applied).toBe(false);
     expect(await hostSnapshot(p)).toEqual(before);
   }, 120_000);
@@ -136,12 +154,21 @@ describe.skipIf(!root)(`faults during an apply${root ? '' : ` (skipped: ${NOT_RO
     writeFileSync(docFile, JSON.stringify(doc));
     const plan = await planDocument(doc);
     const release = join(tmp, 'release');
-    const { child, ws } = await startServe([docFile, String(plan.changes.length - 1), join(tmp, 'paused'), release]);
+    const { child, ws } = await startServe([
+      docFile,
+      String(plan.changes.length - 1),
+      join(tmp, 'paused'),
+      release,
+    ]);
     const served = applyOver(ws, doc);
     await waitFor('serve to hold the lab', () => existsSync(join(tmp, 'paused')));
     const r = await cli('apply', docFile);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`Lab "${doc.name}" is being changed by netplumb serve \\(browser mode\\) \\(pid ${child.pid}, since [0-9T:.Z-]+\\)\\. Wait for it to finish, then try again\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `Lab "${doc.name}" is being changed by netplumb serve \\(browser mode\\) \\(pid ${child.pid}, since [0-9T:.Z-]+\\)\\. Wait for it to finish, then try again\\.`,
+      ),
+    );
     writeFileSync(release, '');
     const won = await served;
     expect(won.ok && won.value?.result?.ok).toBe(true);
@@ -149,73 +176,85 @@ describe.skipIf(!root)(`faults during an apply${root ? '' : ` (skipped: ${NOT_RO
   }, 120_000);
 });
 
-describe.skipIf(!root)(`a journal that cannot be written${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  const mounts: string[] = [];
-  afterEach(async () => {
-    for (const m of mounts.splice(0)) await execa('umount', [m], { reject: false });
-  });
-  const tmpfs = async (opts: string) => {
-    const dir = join(tmp, `mnt${mounts.length}`);
-    mkdirSync(dir);
-    await execa('mount', ['-t', 'tmpfs', '-o', `${opts},mode=0700`, 'tmpfs', dir]);
-    mounts.push(dir);
-    return dir;
-  };
+describe.skipIf(!root)(
+  `a journal that cannot be written${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`,
+  () => {
+    const mounts: string[] = [];
+    afterEach(async () => {
+      for (const m of mounts.splice(0)) await execa('umount', [m], { reject: false });
+    });
+    const tmpfs = async (opts: string) => {
+      const dir = join(tmp, `mnt${mounts.length}`);
+      mkdirSync(dir);
+      await execa('mount', ['-t', 'tmpfs', '-o', `${opts},mode=0700`, 'tmpfs', dir]);
+      mounts.push(dir);
+      return dir;
+    };
 
-  it('a read-only run directory: refused in plain words before the first change', async () => {
-    const doc = classicLab(p);
-    const runDir = await tmpfs('ro');
-    const before = await hostSnapshot(p);
-    await expect(applyDocument(doc, { runDir })).rejects.toThrow(new RegExp(`could not take the lock of lab "${doc.name}" in ${runDir} \\(EROFS: read-only file system.*Nothing was changed`));
-    expect(await hostSnapshot(p)).toEqual(before);
-  });
+    it('a read-only run directory: refused in plain words before the first change', async () => {
+      const doc = classicLab(p);
+      const runDir = await tmpfs('ro');
+      const before = await hostSnapshot(p);
+      await expect(applyDocument(doc, { runDir })).rejects.toThrow(
+        new RegExp(
+          `could not take the lock of lab "${doc.name}" in ${runDir} \\(EROFS: read-only file system.*Nothing was changed`,
+        ),
+      );
+      expect(await hostSnapshot(p)).toEqual(before);
+    });
 
-  it('a full disk: the journal cannot be started, so the apply is refused and nothing changes', async () => {
-    const doc = classicLab(p);
-    // One page: the lock file takes it, the journal's first entry finds no space.
-    const runDir = await tmpfs('size=4k');
-    const before = await hostSnapshot(p);
-    const r = await applyDocument(doc, { runDir });
-    expect(r.result).toBeUndefined();
-    expect(r.problems.map((x) => x.code)).toContain('journal-unwritable');
-    expect(r.problems.find((x) => x.code === 'journal-unwritable')?.message).toMatch(
-      new RegExp(`could not write the journal of lab "${doc.name}" in ${runDir} \\(ENOSPC: .*\\)\\. Without a journal an interrupted apply could not be undone, so nothing was changed\\.`),
-    );
-    expect(await hostSnapshot(p)).toEqual(before);
-    expect(new LabStore(runDir).readJournal(doc.name)).toBeNull();
-  });
+    it('a full disk: the journal cannot be started, so the apply is refused and nothing changes', async () => {
+      const doc = classicLab(p);
+      // One page: the lock file takes it, the journal's first entry finds no space.
+      const runDir = await tmpfs('size=4k');
+      const before = await hostSnapshot(p);
+      const r = await applyDocument(doc, { runDir });
+      expect(r.result).toBeUndefined();
+      expect(r.problems.map((x) => x.code)).toContain('journal-unwritable');
+      expect(r.problems.find((x) => x.code === 'journal-unwritable')?.message).toMatch(
+        new RegExp(
+          `could not write the journal of lab "${doc.name}" in ${runDir} \\(ENOSPC: .*\\)\\. Without a journal an interrupted apply could not be undone, so nothing was changed\\.`,
+        ),
+      );
+      expect(await hostSnapshot(p)).toEqual(before);
+      expect(new LabStore(runDir).readJournal(doc.name)).toBeNull();
+    });
 
-  it('a journal that fails part way: the apply stops before the next step and rolls back', async () => {
-    const doc = richLab(p);
-    const before = await hostSnapshot(p);
-    const runDir = join(tmp, 'run');
-    // Injected: the store's journal accepts its first three entries, then the disk is "full".
-    class FillingStore extends LabStore {
-      override openJournal(lab: string): Journal {
-        const real = super.openJournal(lab);
-        let n = 0;
-        const write = (e: JournalEntry) => {
-          if (++n > 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          real.write(e);
-        };
-        return {
-          write,
-          tryWrite: (e) => {
-            try {
-              write(e);
-              return undefined;
-            } catch (err) {
-              return (err as Error).message;
-            }
-          },
-          close: (remove) => real.close(remove),
-        };
+    it('a journal that fails part way: the apply stops before the next step and rolls back', async () => {
+      const doc = richLab(p);
+      const before = await hostSnapshot(p);
+      const runDir = join(tmp, 'run');
+      // Injected: the store's journal accepts its first three entries, then the disk is "full".
+      class FillingStore extends LabStore {
+        override openJournal(lab: string): Journal {
+          const real = super.openJournal(lab);
+          let n = 0;
+          const write = (e: JournalEntry) => {
+            if (++n > 3)
+              throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+            real.write(e);
+          };
+          return {
+            write,
+            tryWrite: (e) => {
+              try {
+                write(e);
+                return undefined;
+              } catch (err) {
+                return (err as Error).message;
+              }
+            },
+            close: (remove) => real.close(remove),
+          };
+        }
       }
-    }
-    const r = await applyDocument(doc, { store: new FillingStore(runDir) });
-    expect(r.result?.ok).toBe(false);
-    expect(r.result?.error).toMatch(/the journal could not be written \(ENOSPC: no space left on device, write\), so netplumb stopped before this step/);
-    expect(r.result?.error).toMatch(/the host is as it was/);
-    expect(await hostSnapshot(p)).toEqual(before);
-  }, 60_000);
-});
+      const r = await applyDocument(doc, { store: new FillingStore(runDir) });
+      expect(r.result?.ok).toBe(false);
+      expect(r.result?.error).toMatch(
+        /the journal could not be written \(ENOSPC: no space left on device, write\), so netplumb stopped before this step/,
+      );
+      expect(r.result?.error).toMatch(/the host is as it was/);
+      expect(await hostSnapshot(p)).toEqual(before);
+    }, 60_000);
+  },
+);

@@ -31,7 +31,13 @@ const drawing = {
     { id: 'n1', name: 'ns1', kind: 'namespace', routes: [{ to: 'default', dev: 'v1' }] },
     { id: 'b1', name: 'br0', kind: 'bridge' },
   ],
-  links: [{ id: 'l1', a: { node: 'n1', ifname: 'v1', addresses: ['10.0.0.1/24'] }, b: { node: 'b1', ifname: 'v1-br' } }],
+  links: [
+    {
+      id: 'l1',
+      a: { node: 'n1', ifname: 'v1', addresses: ['10.0.0.1/24'] },
+      b: { node: 'b1', ifname: 'v1-br' },
+    },
+  ],
 };
 
 /** Every kernel name of a parsed document, for the assertions. */
@@ -57,25 +63,61 @@ function recorder() {
   const engine = {
     validateDocument: async () => ({ problems: [] }),
     planDocument: async (d: unknown) => (docs.push(d), { problems: [], changes: [] }),
-    applyDocument: async (d: unknown, o?: { onProgress?: (p: { lab: string; done: number; total: number; phase: 'apply' }) => void }) => {
+    applyDocument: async (
+      d: unknown,
+      o?: { onProgress?: (p: { lab: string; done: number; total: number; phase: 'apply' }) => void },
+    ) => {
       docs.push(d);
       const lab = (d as { name: string }).name;
       o?.onProgress?.({ lab, done: 1, total: 1, phase: 'apply' });
       return { problems: [], result: { ok: true, lab, steps: 1, changes: [], durationMs: 1 } };
     },
-    statusDocument: async (d: unknown) => (docs.push(d), { problems: [], inSync: false, applied: true, drift: [{ state: 'missing' as const, kind: 'interface', name: 'st3-v1', nodeId: 'n1', linkId: 'l1', detail: 'st3-v1 is missing' }] }),
+    statusDocument: async (d: unknown) => (
+      docs.push(d),
+      {
+        problems: [],
+        inSync: false,
+        applied: true,
+        drift: [
+          {
+            state: 'missing' as const,
+            kind: 'interface',
+            name: 'st3-v1',
+            nodeId: 'n1',
+            linkId: 'l1',
+            detail: 'st3-v1 is missing',
+          },
+        ],
+      }
+    ),
     destroyLab: async (lab: string) => (labs.push(lab), { removed: [lab] }),
     listLabs: async () => [],
     openLab: async (lab: string) => (labs.push(lab), { lab, topology: docs.at(-1), appliedAt: 'now' }),
   } as unknown as Engine;
-  const linkEdit = async (req: { topology: unknown }) => (docs.push(req.topology), { topology: req.topology, problems: [] });
+  const linkEdit = async (req: { topology: unknown }) => (
+    docs.push(req.topology),
+    { topology: req.topology, problems: [] }
+  );
   const live = {
     where: 'local',
-    check: async (req: { topology: unknown }) => (docs.push(req.topology), { lab: 'x', results: [], passed: 0, failed: 0, errors: 0, ok: true }),
-    activityCheck: async (req: { topology: unknown; prefix?: string }) => (docs.push(req.topology), labs.push(`activity:${req.prefix}`), { lab: 'x', score: 0, max: 0, checks: [] }),
-    ping: async (req: { lab: string }) => (labs.push(req.lab), { from: 'a', to: 'b', sent: 1, received: 1, lossPercent: 0, reached: true, summary: '', output: '' }),
+    check: async (req: { topology: unknown }) => (
+      docs.push(req.topology),
+      { lab: 'x', results: [], passed: 0, failed: 0, errors: 0, ok: true }
+    ),
+    activityCheck: async (req: { topology: unknown; prefix?: string }) => (
+      docs.push(req.topology),
+      labs.push(`activity:${req.prefix}`),
+      { lab: 'x', score: 0, max: 0, checks: [] }
+    ),
+    ping: async (req: { lab: string }) => (
+      labs.push(req.lab),
+      { from: 'a', to: 'b', sent: 1, received: 1, lossPercent: 0, reached: true, summary: '', output: '' }
+    ),
     tables: async (req: { lab: string }) => (labs.push(req.lab), Promise.reject(new Error('not needed'))),
-    sample: async (req: { lab: string }) => (labs.push(req.lab), { lab: req.lab, at: 0, intervalSec: 1, links: [] }),
+    sample: async (req: { lab: string }) => (
+      labs.push(req.lab),
+      { lab: req.lab, at: 0, intervalSec: 1, links: [] }
+    ),
     linkState: linkEdit,
     netem: linkEdit,
     labGone: (lab: string) => labs.push(`gone:${lab}`),
@@ -100,14 +142,23 @@ const quiet = () => undefined;
 describe('the name prefix on the kernel side', () => {
   it('is read from and written to the config file, keeping its other entries, with the CLI rule', async () => {
     const { ctx } = recorder();
-    expect(await dispatch('settings:prefix', {}, ctx, quiet)).toEqual({ ok: true, value: { file: configFile } });
-    expect(await dispatch('settings:prefix', { set: 'st3-' }, ctx, quiet)).toEqual({ ok: true, value: { file: configFile, prefix: 'st3-' } });
+    expect(await dispatch('settings:prefix', {}, ctx, quiet)).toEqual({
+      ok: true,
+      value: { file: configFile },
+    });
+    expect(await dispatch('settings:prefix', { set: 'st3-' }, ctx, quiet)).toEqual({
+      ok: true,
+      value: { file: configFile, prefix: 'st3-' },
+    });
     await writeFile(configFile, JSON.stringify({ prefix: 'st3-', theme: 'dark' }));
     const bad = await dispatch('settings:prefix', { set: 'Bad Prefix' }, ctx, quiet);
     expect(bad.ok).toBe(false);
     expect(bad.ok ? '' : bad.error).toMatch(/lower-case letters/);
     expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual({ prefix: 'st3-', theme: 'dark' });
-    expect(await dispatch('settings:prefix', { set: null }, ctx, quiet)).toEqual({ ok: true, value: { file: configFile } });
+    expect(await dispatch('settings:prefix', { set: null }, ctx, quiet)).toEqual({
+      ok: true,
+      value: { file: configFile },
+    });
     expect(JSON.parse(await readFile(configFile, 'utf8'))).toEqual({ theme: 'dark' });
   });
 
@@ -119,14 +170,21 @@ describe('the name prefix on the kernel side', () => {
       expect(r.ok, ch).toBe(true);
     }
     const edit = await dispatch('lab:link-state', { topology: drawing, linkId: 'l1', up: false }, ctx, quiet);
-    expect(edit.ok && (edit.value as { topology: unknown }).topology).toEqual(parseTopology(drawing).ok && (parseTopology(drawing) as { topology: unknown }).topology);
+    expect(edit.ok && (edit.value as { topology: unknown }).topology).toEqual(
+      parseTopology(drawing).ok && (parseTopology(drawing) as { topology: unknown }).topology,
+    );
     expect(docs).toHaveLength(5);
     for (const d of docs) for (const name of kernelNames(d)) expect(name.startsWith('st3-'), name).toBe(true);
     expect(kernelNames(docs[0])).toEqual(kernelNames(drawing).map((n) => `st3-${n}`));
     // Progress reaches the page under the drawing's lab name; ids (the overlay's keys) are untouched.
-    expect(events).toContainEqual({ event: 'apply:progress', payload: { lab: 'lab1', done: 1, total: 1, phase: 'apply' } });
+    expect(events).toContainEqual({
+      event: 'apply:progress',
+      payload: { lab: 'lab1', done: 1, total: 1, phase: 'apply' },
+    });
     const status = await dispatch('topology:status', { topology: drawing }, ctx, quiet);
-    expect(status.ok && (status.value as { drift: { nodeId?: string; linkId?: string }[] }).drift[0]).toMatchObject({ nodeId: 'n1', linkId: 'l1' });
+    expect(
+      status.ok && (status.value as { drift: { nodeId?: string; linkId?: string }[] }).drift[0],
+    ).toMatchObject({ nodeId: 'n1', linkId: 'l1' });
 
     await dispatch('lab:ping', { lab: 'lab1', from: 'n1', to: '10.0.0.2' }, ctx, quiet);
     await dispatch('lab:live', { lab: 'lab1' }, ctx, quiet);
@@ -134,7 +192,15 @@ describe('the name prefix on the kernel side', () => {
     // A name from the lab list is a kernel name: it is not prefixed again.
     await dispatch('lab:destroy', { lab: 'st3-lab1', kernelName: true }, ctx, quiet);
     await dispatch('activity:check', { topology: drawing, prefix: 'evil-' }, ctx, quiet);
-    expect(labs).toEqual(['st3-lab1', 'st3-lab1', 'st3-lab1', 'gone:st3-lab1', 'st3-lab1', 'gone:st3-lab1', 'activity:st3-']);
+    expect(labs).toEqual([
+      'st3-lab1',
+      'st3-lab1',
+      'st3-lab1',
+      'gone:st3-lab1',
+      'st3-lab1',
+      'gone:st3-lab1',
+      'activity:st3-',
+    ]);
   });
 
   it('opens a recorded lab in drawing names', async () => {
@@ -154,7 +220,11 @@ describe('the name prefix on the kernel side', () => {
     const r = await dispatch('topology:apply', { topology: drawing }, ctx, quiet);
     expect(r.ok && (r.value as { problems: { code: string; linkId?: string }[] }).problems).toEqual([
       // "v1-br" becomes 17 bytes; "v1" (14) still fits.
-      expect.objectContaining({ code: 'prefix-name-too-long', linkId: 'l1', path: ['links', 0, 'b', 'ifname'] }),
+      expect.objectContaining({
+        code: 'prefix-name-too-long',
+        linkId: 'l1',
+        path: ['links', 0, 'b', 'ifname'],
+      }),
     ]);
     expect(docs).toHaveLength(1);
   });

@@ -13,7 +13,10 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'np-handlers-'));
   examplesDir = path.join(dir, 'examples');
   await mkdir(examplesDir);
-  await writeFile(path.join(examplesDir, 'classic.yaml'), 'version: 1\nname: classic\ndescription: two namespaces on a bridge\nnodes: []\n');
+  await writeFile(
+    path.join(examplesDir, 'classic.yaml'),
+    'version: 1\nname: classic\ndescription: two namespaces on a bridge\nnodes: []\n',
+  );
   await writeFile(path.join(examplesDir, 'NotListed.yaml'), 'name: nope\n');
   await writeFile(path.join(dir, 'secret.yaml'), 'secret: yes\n');
 });
@@ -32,7 +35,10 @@ function fakeEngine(overrides: Partial<Engine> = {}) {
       o?.onProgress?.({ lab: 'x', done: 1, total: 1, phase: 'apply' });
       return { problems: [], result: { ok: true, lab: 'x', steps: 1, changes: [], durationMs: 3 } };
     },
-    statusDocument: async () => (calls.push('status'), { problems: [], inSync: true, applied: true, drift: [] }),
+    statusDocument: async () => (
+      calls.push('status'),
+      { problems: [], inSync: true, applied: true, drift: [] }
+    ),
     destroyLab: async (lab) => (calls.push(`destroy:${lab}`), { removed: [lab] }),
     listLabs: async () => (calls.push('list'), []),
     openLab: async () => (calls.push('open'), null),
@@ -68,7 +74,10 @@ describe('dispatch', () => {
   it('refuses a malformed request in plain words without calling the engine', async () => {
     const { engine, calls } = fakeEngine();
     const r = await dispatch('lab:destroy', { lab: 7 }, ctx(engine), quiet);
-    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^the lab:destroy request is malformed: "lab": /) });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^the lab:destroy request is malformed: "lab": /),
+    });
     const r2 = await dispatch('lab:destroy', { lab: '' }, ctx(engine), quiet);
     expect(r2.ok).toBe(false);
     expect(calls).toEqual([]);
@@ -76,8 +85,13 @@ describe('dispatch', () => {
 
   it('lab:open returns the document a lab was applied from, or says in plain words that there is no such lab', async () => {
     const topology = { version: 1 as const, name: 'np1', nodes: [], links: [], expect: [], annotations: [] };
-    const { engine } = fakeEngine({ openLab: async (lab) => (lab === 'np1' ? { lab, topology, appliedAt: '2026-01-01T00:00:00Z' } : null) });
-    expect(await dispatch('lab:open', { lab: 'np1' }, ctx(engine), quiet)).toEqual({ ok: true, value: { lab: 'np1', topology, appliedAt: '2026-01-01T00:00:00Z' } });
+    const { engine } = fakeEngine({
+      openLab: async (lab) => (lab === 'np1' ? { lab, topology, appliedAt: '2026-01-01T00:00:00Z' } : null),
+    });
+    expect(await dispatch('lab:open', { lab: 'np1' }, ctx(engine), quiet)).toEqual({
+      ok: true,
+      value: { lab: 'np1', topology, appliedAt: '2026-01-01T00:00:00Z' },
+    });
     const r = await dispatch('lab:open', { lab: 'gone' }, ctx(engine), quiet);
     expect(r).toEqual({ ok: false, error: expect.stringMatching(/no record of a lab called "gone"/) });
   });
@@ -92,7 +106,12 @@ describe('dispatch', () => {
   it('passes apply progress to the page as apply:progress events', async () => {
     const { engine } = fakeEngine();
     const seen: unknown[] = [];
-    const r = await dispatch('topology:apply', { topology: {} }, ctx(engine, { emit: (e, p) => seen.push([e, p]) }), quiet);
+    const r = await dispatch(
+      'topology:apply',
+      { topology: {} },
+      ctx(engine, { emit: (e, p) => seen.push([e, p]) }),
+      quiet,
+    );
     expect(r.ok).toBe(true);
     expect(seen).toEqual([['apply:progress', { lab: 'x', done: 1, total: 1, phase: 'apply' }]]);
   });
@@ -108,7 +127,10 @@ describe('dispatch', () => {
     const r = await dispatch('topology:plan', { topology: {} }, ctx(engine), (m, e) => logged.push(m, e));
     expect(r).toEqual({ ok: false, error: 'ip: RTNETLINK answers: Operation not permitted' });
     // The server console gets one line too: the words, no error object (its stack only with NETPLUMB_DEBUG).
-    expect(logged).toEqual(['netplumb: topology:plan failed: ip: RTNETLINK answers: Operation not permitted', undefined]);
+    expect(logged).toEqual([
+      'netplumb: topology:plan failed: ip: RTNETLINK answers: Operation not permitted',
+      undefined,
+    ]);
   });
 
   it('refuses an engine answer that does not match the contract', async () => {
@@ -120,10 +142,22 @@ describe('dispatch', () => {
 
   it('app:info reports mode, version, privilege and capabilities', async () => {
     const { engine } = fakeEngine();
-    const r = await dispatch('app:info', {}, ctx(engine, { mode: 'electron', privilege: async () => describePrivilege('electron', true, false) }), quiet);
+    const r = await dispatch(
+      'app:info',
+      {},
+      ctx(engine, { mode: 'electron', privilege: async () => describePrivilege('electron', true, false) }),
+      quiet,
+    );
     expect(r).toEqual({
       ok: true,
-      value: { mode: 'electron', version: '9.9.9', privilege: 'root', notice: ROOT_ELECTRON_NOTICE, capabilities: { veth: true, netem: false }, missing: ['netem'] },
+      value: {
+        mode: 'electron',
+        version: '9.9.9',
+        privilege: 'root',
+        notice: ROOT_ELECTRON_NOTICE,
+        capabilities: { veth: true, netem: false },
+        missing: ['netem'],
+      },
     });
   });
 
@@ -151,13 +185,19 @@ describe('examples', () => {
   it('lists only well-named files, with their name and description', async () => {
     const { engine } = fakeEngine();
     const r = await dispatch('examples:list', {}, ctx(engine), quiet);
-    expect(r).toEqual({ ok: true, value: { examples: [{ id: 'classic', title: 'classic', description: 'two namespaces on a bridge' }] } });
+    expect(r).toEqual({
+      ok: true,
+      value: { examples: [{ id: 'classic', title: 'classic', description: 'two namespaces on a bridge' }] },
+    });
   });
 
   it('reads a listed example by id', async () => {
     const { engine } = fakeEngine();
     const r = await dispatch('examples:get', { id: 'classic' }, ctx(engine), quiet);
-    expect(r.ok && r.value).toMatchObject({ fileName: 'classic.yaml', text: expect.stringContaining('name: classic') });
+    expect(r.ok && r.value).toMatchObject({
+      fileName: 'classic.yaml',
+      text: expect.stringContaining('name: classic'),
+    });
   });
 
   it('refuses ids that are not listed or try to leave the directory', async () => {

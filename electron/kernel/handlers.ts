@@ -30,7 +30,15 @@ import { describeIssues, PlainError, plainMessage } from './plain-error';
 import { execaRunner, type Runner } from './runner';
 import { capturePackets, listCaptures } from './live/capture-files';
 import { defaultCaptureDir } from './live/capture';
-import { drawingLab, kernelLab, prefixDoc, readPrefix, unprefixDoc, withDoc, writePrefix } from './prefix-side';
+import {
+  drawingLab,
+  kernelLab,
+  prefixDoc,
+  readPrefix,
+  unprefixDoc,
+  withDoc,
+  writePrefix,
+} from './prefix-side';
 import { userConfigFile } from '../cli/prefix-config';
 
 /** What a handler may use. Built once per window/server (see context.ts). */
@@ -98,20 +106,33 @@ function live(ctx: HandlerContext, check = true): LiveBackend {
 const prefixOf = (ctx: HandlerContext) => readPrefix(ctx.prefixFile ?? userConfigFile());
 /** Progress events carry the drawing's lab name: the page matches them against its document. */
 const progressTo = (ctx: HandlerContext, prefix?: string): EngineOptions =>
-  engineOptions(ctx, { onProgress: (p) => ctx.emit?.('apply:progress', { ...p, lab: drawingLab(p.lab, prefix) }) });
+  engineOptions(ctx, {
+    onProgress: (p) => ctx.emit?.('apply:progress', { ...p, lab: drawingLab(p.lab, prefix) }),
+  });
 /** A request whose `lab` is a drawing name, with the kernel's lab name instead. */
-const withLab = <R extends { lab: string }>(req: R, ctx: HandlerContext): R => ({ ...req, lab: kernelLab(req.lab, prefixOf(ctx)) });
+const withLab = <R extends { lab: string }>(req: R, ctx: HandlerContext): R => ({
+  ...req,
+  lab: kernelLab(req.lab, prefixOf(ctx)),
+});
 
 function desktopOnly<C extends DesktopChannel>(channel: C): Handler<C> {
   return async (req, ctx) => {
     const h = ctx.desktop?.[channel] as ((r: Parsed<C>) => Promise<Response<C>>) | undefined;
-    if (!h) throw new PlainError('this needs the desktop app; in the browser, Open and Save use the browser\'s file picker and downloads');
+    if (!h)
+      throw new PlainError(
+        "this needs the desktop app; in the browser, Open and Save use the browser's file picker and downloads",
+      );
     return h(req);
   };
 }
 
-const lessonsDir = (ctx: HandlerContext) => ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons');
-const activitiesDir = (ctx: HandlerContext) => path.join(path.dirname(ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons')), 'activities');
+const lessonsDir = (ctx: HandlerContext) =>
+  ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons');
+const activitiesDir = (ctx: HandlerContext) =>
+  path.join(
+    path.dirname(ctx.lessonsDir ?? path.join(path.dirname(ctx.examplesDir), 'lessons')),
+    'activities',
+  );
 
 /** Every contract channel, once, mapped to what it does. */
 export const handlers: { [C in Channel]: Handler<C> } = {
@@ -127,7 +148,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   // the user finds with `ip`); ids are unchanged, so the canvas attaches them to the same nodes and links.
   'topology:plan': async (req, ctx) => {
     const p = prefixDoc(req.topology, prefixOf(ctx));
-    return p.problems ? { problems: p.problems, changes: [] } : ctx.engine.planDocument(p.doc, engineOptions(ctx));
+    return p.problems
+      ? { problems: p.problems, changes: [] }
+      : ctx.engine.planDocument(p.doc, engineOptions(ctx));
   },
   'topology:apply': async (req, ctx) => {
     const prefix = prefixOf(ctx);
@@ -136,7 +159,9 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   },
   'topology:status': async (req, ctx) => {
     const p = prefixDoc(req.topology, prefixOf(ctx));
-    return p.problems ? { problems: p.problems, inSync: false, applied: false, drift: [] } : ctx.engine.statusDocument(p.doc, engineOptions(ctx));
+    return p.problems
+      ? { problems: p.problems, inSync: false, applied: false, drift: [] }
+      : ctx.engine.statusDocument(p.doc, engineOptions(ctx));
   },
   'lab:destroy': async (req, ctx) => {
     const lab = req.kernelName ? req.lab : kernelLab(req.lab, prefixOf(ctx));
@@ -150,7 +175,10 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     // The name comes from lab:list: a kernel name, used as it is.
     const prefix = prefixOf(ctx);
     const r = await ctx.engine.openLab(req.lab, engineOptions(ctx));
-    if (!r) throw new PlainError(`there is no record of a lab called "${req.lab}" on this host (it was destroyed, or never applied here)`);
+    if (!r)
+      throw new PlainError(
+        `there is no record of a lab called "${req.lab}" on this host (it was destroyed, or never applied here)`,
+      );
     // A lab applied with the user's prefix opens in drawing names; applying it again puts the prefix back.
     return prefix && req.lab.startsWith(prefix) ? { ...r, topology: unprefixDoc(r.topology, prefix) } : r;
   },
@@ -158,7 +186,11 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   // Adoption takes objects that exist under the names the import read: no prefix is put on them.
   'lab:adopt': async (req, ctx) => live(ctx).adopt(req),
   'examples:list': async (_req, ctx) => ({
-    examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({ id, title, ...(description ? { description } : {}) })),
+    examples: (await listExamples(ctx.examplesDir)).map(({ id, title, description }) => ({
+      id,
+      title,
+      ...(description ? { description } : {}),
+    })),
   }),
   'examples:get': async (req, ctx) => {
     // Why: the id is looked up in the listing, never joined into a path (see examples.ts).
@@ -181,30 +213,51 @@ export const handlers: { [C in Channel]: Handler<C> } = {
   // Link edits are applies: in process they go through the engine; through the helper, as typed operations.
   'lab:link-state': async (req, ctx) => {
     const prefix = prefixOf(ctx);
-    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).linkState(withDoc(req, prefix), progressTo(ctx, prefix));
+    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).linkState(
+      withDoc(req, prefix),
+      progressTo(ctx, prefix),
+    );
     return { ...r, topology: unprefixDoc(r.topology, prefix) };
   },
   'lab:netem': async (req, ctx) => {
     const prefix = prefixOf(ctx);
-    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(withDoc(req, prefix), progressTo(ctx, prefix));
+    const r = await (ctx.live ?? localLive(liveOptions(ctx), ctx.engine)).netem(
+      withDoc(req, prefix),
+      progressTo(ctx, prefix),
+    );
     return { ...r, topology: unprefixDoc(r.topology, prefix) };
   },
-  'lab:capture-start': async (req, ctx) => live(ctx).captureStart(withLab(req, ctx), (s) => ctx.emit?.('capture:stopped', s)),
+  'lab:capture-start': async (req, ctx) =>
+    live(ctx).captureStart(withLab(req, ctx), (s) => ctx.emit?.('capture:stopped', s)),
   'lab:capture-stop': async (req, ctx) => live(ctx).captureStop(req.id),
   // Saved captures are the user's files, read here (never through the helper).
-  'capture:list': async (req, ctx) => ({ dir: defaultCaptureDir(), captures: listCaptures(kernelLab(req.lab, prefixOf(ctx)), req.linkId) }),
-  'capture:packets': async (req, ctx) => capturePackets(req.name, req.max ?? 200, ctx.runner ? { runner: ctx.runner } : { runner: execaRunner }),
-  'lab:trace': async (req, ctx) => live(ctx).trace(withDoc(req, prefixOf(ctx)), { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
+  'capture:list': async (req, ctx) => ({
+    dir: defaultCaptureDir(),
+    captures: listCaptures(kernelLab(req.lab, prefixOf(ctx)), req.linkId),
+  }),
+  'capture:packets': async (req, ctx) =>
+    capturePackets(req.name, req.max ?? 200, ctx.runner ? { runner: ctx.runner } : { runner: execaRunner }),
+  'lab:trace': async (req, ctx) =>
+    live(ctx).trace(withDoc(req, prefixOf(ctx)), { onProgress: (p) => ctx.emit?.('trace:progress', p) }),
   'term:open': async (req, ctx) =>
-    live(ctx).termOpen(withLab(req, ctx), {
-      output: (id, data) => ctx.emit?.('term:output', { id, data }),
-      exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
-    }, { owner: ctx }),
+    live(ctx).termOpen(
+      withLab(req, ctx),
+      {
+        output: (id, data) => ctx.emit?.('term:output', { id, data }),
+        exit: (id, code, reason) => ctx.emit?.('term:exit', { id, code, ...(reason ? { reason } : {}) }),
+      },
+      { owner: ctx },
+    ),
   'term:input': async (req, ctx) => (await live(ctx).termInput(req.id, req.data), {}),
   'term:resize': async (req, ctx) => (await live(ctx).termResize(req.id, req.cols, req.rows), {}),
   'term:close': async (req, ctx) => (await live(ctx).termClose(req.id), {}),
   'lessons:list': async (_req, ctx) => ({
-    lessons: (await listLessons(lessonsDir(ctx))).map(({ id, title, description, steps }) => ({ id, title, steps, ...(description ? { description } : {}) })),
+    lessons: (await listLessons(lessonsDir(ctx))).map(({ id, title, description, steps }) => ({
+      id,
+      title,
+      steps,
+      ...(description ? { description } : {}),
+    })),
   }),
   'lessons:get': async (req, ctx) => {
     // Why: the id is looked up in the listing, never joined into a path (see live/lessons.ts).
@@ -213,7 +266,16 @@ export const handlers: { [C in Channel]: Handler<C> } = {
     return l;
   },
   'activities:list': async (_req, ctx) => ({
-    activities: (await listActivities(activitiesDir(ctx))).map(({ id, title, description, steps, checks, points }) => ({ id, title, steps, checks, points, ...(description ? { description } : {}) })),
+    activities: (await listActivities(activitiesDir(ctx))).map(
+      ({ id, title, description, steps, checks, points }) => ({
+        id,
+        title,
+        steps,
+        checks,
+        points,
+        ...(description ? { description } : {}),
+      }),
+    ),
   }),
   'activities:get': async (req, ctx) => {
     // Why: the id is looked up in the listing, never joined into a path; keys and solutions are not in the listing.
@@ -272,7 +334,10 @@ export async function dispatch(
   // though the page was built from the same contract.
   const parsed = spec.request.safeParse(rawRequest ?? {});
   if (!parsed.success) {
-    return { ok: false, error: `the ${channel} request is malformed: ${describeIssues(parsed.error.issues)}` };
+    return {
+      ok: false,
+      error: `the ${channel} request is malformed: ${describeIssues(parsed.error.issues)}`,
+    };
   }
   let value: unknown;
   try {
@@ -280,13 +345,19 @@ export async function dispatch(
   } catch (e) {
     // One line per failed request (the page shows the same words); the stack only with NETPLUMB_DEBUG=1.
     const debug = !!process.env.NETPLUMB_DEBUG;
-    log(`netplumb: ${channel} ${e instanceof PlainError ? 'refused' : 'failed'}: ${plainMessage(e)}`, debug ? e : undefined);
+    log(
+      `netplumb: ${channel} ${e instanceof PlainError ? 'refused' : 'failed'}: ${plainMessage(e)}`,
+      debug ? e : undefined,
+    );
     return { ok: false, error: plainMessage(e) };
   }
   const checked = spec.response.safeParse(value);
   if (!checked.success) {
     log(`netplumb: ${channel} answered outside the contract`, checked.error);
-    return { ok: false, error: `internal error: the answer to ${channel} does not match the contract (${describeIssues(checked.error.issues)})` };
+    return {
+      ok: false,
+      error: `internal error: the answer to ${channel} does not match the contract (${describeIssues(checked.error.issues)})`,
+    };
   }
   return { ok: true, value: checked.data };
 }

@@ -26,7 +26,8 @@ export interface Caller {
 }
 
 const ID = /^\d{1,10}$/;
-const idOf = (v: string | undefined): number | undefined => (v !== undefined && ID.test(v) && Number(v) <= 0xfffffffe ? Number(v) : undefined);
+const idOf = (v: string | undefined): number | undefined =>
+  v !== undefined && ID.test(v) && Number(v) <= 0xfffffffe ? Number(v) : undefined;
 
 /**
  * The caller's uid (and gid when sudo gave it) from the elevation tool's
@@ -38,10 +39,13 @@ export function callerIds(env: NodeJS.ProcessEnv, selfUid: number): { uid: numbe
   const su = idOf(env.SUDO_UID);
   // Why refuse malformed values rather than ignore them: falling back to root
   // would hand out a root shell on a typo or a tampered launcher.
-  if (env.PKEXEC_UID !== undefined && pk === undefined) throw new PlainError('PKEXEC_UID is not a number: cannot tell who is asking');
-  if (env.SUDO_UID !== undefined && su === undefined) throw new PlainError('SUDO_UID is not a number: cannot tell who is asking');
+  if (env.PKEXEC_UID !== undefined && pk === undefined)
+    throw new PlainError('PKEXEC_UID is not a number: cannot tell who is asking');
+  if (env.SUDO_UID !== undefined && su === undefined)
+    throw new PlainError('SUDO_UID is not a number: cannot tell who is asking');
   // Why: two tools disagreeing about the caller means one value was planted; fail closed.
-  if (pk !== undefined && su !== undefined && pk !== su) throw new PlainError('PKEXEC_UID and SUDO_UID disagree: cannot tell who is asking');
+  if (pk !== undefined && su !== undefined && pk !== su)
+    throw new PlainError('PKEXEC_UID and SUDO_UID disagree: cannot tell who is asking');
   if (pk !== undefined) return { uid: pk };
   if (su !== undefined) {
     const gid = idOf(env.SUDO_GID);
@@ -51,7 +55,9 @@ export function callerIds(env: NodeJS.ProcessEnv, selfUid: number): { uid: numbe
 }
 
 /** Parses one `getent passwd` line. */
-export function parsePasswd(line: string): { user: string; uid: number; gid: number; home: string; shell: string } | undefined {
+export function parsePasswd(
+  line: string,
+): { user: string; uid: number; gid: number; home: string; shell: string } | undefined {
   const f = line.trim().split(':');
   if (f.length < 7) return undefined;
   const uid = idOf(f[2]);
@@ -68,14 +74,21 @@ export function pickShell(shell: string, shells = readShells()): string {
 
 function readShells(): string[] {
   try {
-    return readFileSync('/etc/shells', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+    return readFileSync('/etc/shells', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/'));
   } catch {
     return [];
   }
 }
 
 /** Looks the caller up in the user database (getent, so NSS/LDAP users work too). */
-export async function lookupCaller(env: NodeJS.ProcessEnv = process.env, selfUid = process.getuid?.() ?? 0, runner: Runner = execaRunner): Promise<Caller> {
+export async function lookupCaller(
+  env: NodeJS.ProcessEnv = process.env,
+  selfUid = process.getuid?.() ?? 0,
+  runner: Runner = execaRunner,
+): Promise<Caller> {
   const ids = callerIds(env, selfUid);
   const r = await runner(['getent', 'passwd', String(ids.uid)], { timeoutMs: 5000 });
   const pw = r.exitCode === 0 ? parsePasswd(r.stdout.split('\n')[0] ?? '') : undefined;
@@ -95,7 +108,19 @@ export async function lookupCaller(env: NodeJS.ProcessEnv = process.env, selfUid
 export function asCallerArgv(caller: Caller, ns: string, command: readonly string[]): string[] {
   // Why --init-groups only with a name: initgroups needs the passwd entry; without one the caller gets no extra groups.
   const groups = caller.user ? ['--init-groups'] : ['--clear-groups'];
-  return ['ip', 'netns', 'exec', ns, 'setpriv', `--reuid=${caller.uid}`, `--regid=${caller.gid}`, ...groups, '--inh-caps=-all', '--', ...command];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'setpriv',
+    `--reuid=${caller.uid}`,
+    `--regid=${caller.gid}`,
+    ...groups,
+    '--inh-caps=-all',
+    '--',
+    ...command,
+  ];
 }
 
 /** A clean environment for the caller's process (nothing of root's is passed on). */
@@ -103,7 +128,10 @@ export function callerEnv(caller: Caller, extra: Record<string, string> = {}): R
   const env: Record<string, string> = {
     HOME: caller.home,
     SHELL: caller.shell,
-    PATH: caller.uid === 0 ? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' : '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    PATH:
+      caller.uid === 0
+        ? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        : '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
     TERM: 'xterm-256color',
     LANG: process.env.LANG && /^[A-Za-z0-9_.@-]{1,64}$/.test(process.env.LANG) ? process.env.LANG : 'C.UTF-8',
   };

@@ -41,11 +41,16 @@ export function helperExitReason(code: number | undefined, stderrTail: string): 
   if (/a password is required|a terminal is required/.test(stderrTail)) {
     return `sudo asked for a password, so the privileged helper did not start: if you were just added to the netplumb group, log out and in again; otherwise run \`${INSTALL_COMMAND}\``;
   }
-  if (code === 126 || code === 127) return 'the privileged helper could not start: permission was refused or cancelled in the password dialog';
+  if (code === 126 || code === 127)
+    return 'the privileged helper could not start: permission was refused or cancelled in the password dialog';
   return `the privileged helper stopped${code !== undefined ? ` (exit ${code})` : ''}${last ? `: ${last}` : ''}`;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: EngineOptions['onProgress'] };
+type Pending = {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: EngineOptions['onProgress'];
+};
 
 /** A session event, or the helper going away (every session is over then). */
 export type HelperEvent = HelperSessionEvent | { event: 'helper-stopped'; payload: { reason: string } };
@@ -101,7 +106,14 @@ export function createHelperClient(command: string[]): HelperClient {
   };
 
   const start = (): ResultPromise => {
-    const c = execa(command[0], command.slice(1), { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env: { LC_ALL: 'C' } });
+    const c = execa(command[0], command.slice(1), {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      env: { LC_ALL: 'C' },
+    });
     const splitter = new LineSplitter(onLine, () => undefined);
     c.stdout?.setEncoding('utf8');
     c.stdout?.on('data', (d: string) => splitter.push(d));

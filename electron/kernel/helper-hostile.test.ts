@@ -25,7 +25,11 @@ describe('LineSplitter counts bytes and checks UTF-8', () => {
   it('caps by bytes, not characters, and decodes a character split across chunks', () => {
     const lines: string[] = [];
     const refused: string[] = [];
-    const s = new LineSplitter((l) => lines.push(l), (r) => refused.push(r), 8);
+    const s = new LineSplitter(
+      (l) => lines.push(l),
+      (r) => refused.push(r),
+      8,
+    );
     const e = Buffer.from('éé\n', 'utf8'); // 4 bytes + newline
     s.push(e.subarray(0, 1));
     s.push(e.subarray(1));
@@ -38,7 +42,10 @@ describe('LineSplitter counts bytes and checks UTF-8', () => {
   it('refuses a line that is not UTF-8, then reads on', () => {
     const lines: string[] = [];
     const refused: string[] = [];
-    const s = new LineSplitter((l) => lines.push(l), (r) => refused.push(r));
+    const s = new LineSplitter(
+      (l) => lines.push(l),
+      (r) => refused.push(r),
+    );
     s.push(Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]));
     s.push(Buffer.from('{"ok":1}\n'));
     expect(refused).toEqual([LINE_NOT_UTF8]);
@@ -52,14 +59,22 @@ function helperOnStream() {
   const input = new PassThrough();
   const answers: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
-  const done = serveHelper(input, (line) => {
-    answers.push(JSON.parse(line));
-    for (const w of waiters.splice(0)) w();
-  }, rec.engine, { runner: rec.runner.run, runDir: '/nonexistent/netplumb-fuzz' });
+  const done = serveHelper(
+    input,
+    (line) => {
+      answers.push(JSON.parse(line));
+      for (const w of waiters.splice(0)) w();
+    },
+    rec.engine,
+    { runner: rec.runner.run, runDir: '/nonexistent/netplumb-fuzz' },
+  );
   /** Resolves once `n` answers in all have arrived (or rejects after `ms`). */
   const answered = (n: number, ms: number) =>
     new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`the helper gave ${answers.length} of ${n} answers within ${ms} ms`)), ms);
+      const t = setTimeout(
+        () => reject(new Error(`the helper gave ${answers.length} of ${n} answers within ${ms} ms`)),
+        ms,
+      );
       const check = () => (answers.length >= n ? (clearTimeout(t), resolve()) : waiters.push(check));
       check();
     });
@@ -80,7 +95,15 @@ describe('privileged helper under hostile lines (fuzz)', () => {
         async (raw, chunkSizes, slow, lastEnd) => {
           // One message is one line: a newline inside a generated string would make two.
           const msgs = raw.map((m) => m.replace(/[\r\n]/g, ' ')).filter((m) => m.trim() !== '');
-          const bytes = Buffer.from(msgs.map((m, i) => m + (i < msgs.length - 1 || lastEnd === 'lf' ? '\n' : lastEnd === 'crlf' ? '\r\n' : '')).join(''), 'utf8');
+          const bytes = Buffer.from(
+            msgs
+              .map(
+                (m, i) =>
+                  m + (i < msgs.length - 1 || lastEnd === 'lf' ? '\n' : lastEnd === 'crlf' ? '\r\n' : ''),
+              )
+              .join(''),
+            'utf8',
+          );
           const before = h.answers.length;
           // Chunks of any size: lines and characters are split anywhere; a slow sender pauses between them.
           for (let at = 0, i = 0; at < bytes.length; i++) {
@@ -135,21 +158,28 @@ describe('privileged helper under hostile lines (fuzz)', () => {
 });
 
 describe('the helper process (spawned as root)', () => {
-  it.skipIf(!isRoot)('survives the 20,000-deep line that used to kill it, and lists labs after it', async () => {
-    const [cmd, ...args] = helperCommand(root, { elevate: 'none' });
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stdin.write(`${deepLine}\n`);
-    child.stdin.write(`{"id":2,"op":"list","args":{},"__proto__":{"x":1}}\n`);
-    child.stdin.write(`{"id":3,"op":"list","args":{}}\n`);
-    child.stdin.end();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    const answers = out.trim().split('\n').map((l) => JSON.parse(l) as { id: number | null; error?: string; result?: unknown });
-    expect(code).toBe(0);
-    expect(answers[0]).toEqual({ id: null, error: expect.stringMatching(/nested more than 64 levels/) });
-    expect(answers[1]).toEqual({ id: null, error: expect.stringMatching(/__proto__/) });
-    expect(answers[2].id).toBe(3);
-    expect(Array.isArray(answers[2].result)).toBe(true);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'survives the 20,000-deep line that used to kill it, and lists labs after it',
+    async () => {
+      const [cmd, ...args] = helperCommand(root, { elevate: 'none' });
+      const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stdin.write(`${deepLine}\n`);
+      child.stdin.write(`{"id":2,"op":"list","args":{},"__proto__":{"x":1}}\n`);
+      child.stdin.write(`{"id":3,"op":"list","args":{}}\n`);
+      child.stdin.end();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const answers = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: number | null; error?: string; result?: unknown });
+      expect(code).toBe(0);
+      expect(answers[0]).toEqual({ id: null, error: expect.stringMatching(/nested more than 64 levels/) });
+      expect(answers[1]).toEqual({ id: null, error: expect.stringMatching(/__proto__/) });
+      expect(answers[2].id).toBe(3);
+      expect(Array.isArray(answers[2].result)).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -31,11 +31,27 @@ import { PlainError } from './plain-error';
 
 /** The operations this file carries out (the engine's own are in privileged-helper.ts). */
 export const LIVE_HELPER_OPS = [
-  'check', 'activity-check', 'ping', 'traceroute', 'tables', 'live', 'trace', 'link-state', 'netem', 'import-host', 'adopt',
-  'capture-start', 'capture-stop', 'term-open', 'term-input', 'term-resize', 'term-close',
+  'check',
+  'activity-check',
+  'ping',
+  'traceroute',
+  'tables',
+  'live',
+  'trace',
+  'link-state',
+  'netem',
+  'import-host',
+  'adopt',
+  'capture-start',
+  'capture-stop',
+  'term-open',
+  'term-input',
+  'term-resize',
+  'term-close',
 ] as const satisfies readonly HelperOp[];
 export type LiveHelperOp = (typeof LIVE_HELPER_OPS)[number];
-export const isLiveHelperOp = (op: HelperOp): op is LiveHelperOp => (LIVE_HELPER_OPS as readonly string[]).includes(op);
+export const isLiveHelperOp = (op: HelperOp): op is LiveHelperOp =>
+  (LIVE_HELPER_OPS as readonly string[]).includes(op);
 
 /** Writes one session event line to the client. */
 export type EmitSession = (e: HelperSessionEvent) => void;
@@ -58,18 +74,25 @@ export class HelperLive {
     private readonly emit: EmitSession,
     private readonly o: HelperLiveOptions = {},
   ) {
-    const live: LiveOptions = { ...(o.runner ? { runner: o.runner } : {}), ...(o.runDir ? { runDir: o.runDir } : {}) };
+    const live: LiveOptions = {
+      ...(o.runner ? { runner: o.runner } : {}),
+      ...(o.runDir ? { runDir: o.runDir } : {}),
+    };
     this.terminals = new TerminalManager({ ...live, ...(o.pipeFallback ? { pipeFallback: true } : {}) });
     this.captures = new CaptureManager({
       ...live,
-      stream: (session, chunk) => emit({ event: 'capture-data', payload: { session, data: chunk.toString('base64') } }),
+      stream: (session, chunk) =>
+        emit({ event: 'capture-data', payload: { session, data: chunk.toString('base64') } }),
       onStopped: (stopped) => emit({ event: 'capture-stopped', payload: { session: stopped.id, stopped } }),
     });
     this.rates = new RateSampler(live);
   }
 
   private live(): LiveOptions {
-    return { ...(this.o.runner ? { runner: this.o.runner } : {}), ...(this.o.runDir ? { runDir: this.o.runDir } : {}) };
+    return {
+      ...(this.o.runner ? { runner: this.o.runner } : {}),
+      ...(this.o.runDir ? { runDir: this.o.runDir } : {}),
+    };
   }
 
   /** The caller, looked up once (a failed lookup is retried next time). */
@@ -111,7 +134,11 @@ export class HelperLive {
       case 'trace': {
         const a = args as HelperArgs<'trace'>;
         const onProgress = engine.onProgress as ((p: TraceProgress) => void) | undefined;
-        return traceDocument(a.topology, a.from, a.to, { ...o, ...(a.fresh !== undefined ? { fresh: a.fresh } : {}), ...(onProgress ? { onProgress } : {}) });
+        return traceDocument(a.topology, a.from, a.to, {
+          ...o,
+          ...(a.fresh !== undefined ? { fresh: a.fresh } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        });
       }
       case 'link-state': {
         const a = args as HelperArgs<'link-state'>;
@@ -123,7 +150,11 @@ export class HelperLive {
       }
       case 'import-host': {
         const a = args as HelperArgs<'import-host'>;
-        const r = await importHost({ ...(a.namespaces ? { namespaces: a.namespaces } : {}), ...(a.lab ? { lab: a.lab } : {}), ...(o.runner ? { runner: o.runner } : {}) });
+        const r = await importHost({
+          ...(a.namespaces ? { namespaces: a.namespaces } : {}),
+          ...(a.lab ? { lab: a.lab } : {}),
+          ...(o.runner ? { runner: o.runner } : {}),
+        });
         return { problems: r.problems, ...(r.text ? { text: r.text, topology: r.topology } : {}) };
       }
       case 'adopt':
@@ -138,27 +169,41 @@ export class HelperLive {
         const a = args as HelperArgs<'term-open'>;
         // Why the caller: a shell from the root helper must be the user's own, never root's.
         const as = await this.who();
-        return this.terminals.open(a.lab, a.nodeId, a.cols, a.rows, {
-          output: (session, data) => this.emit({ event: 'term-output', payload: { session, data } }),
-          exit: (session, code, reason) => this.emit({ event: 'term-exit', payload: { session, code, ...(reason ? { reason } : {}) } }),
-        }, { as, id: a.session, ...(a.command ? { command: a.command } : {}), ...(a.echo !== undefined ? { echo: a.echo } : {}) });
+        return this.terminals.open(
+          a.lab,
+          a.nodeId,
+          a.cols,
+          a.rows,
+          {
+            output: (session, data) => this.emit({ event: 'term-output', payload: { session, data } }),
+            exit: (session, code, reason) =>
+              this.emit({ event: 'term-exit', payload: { session, code, ...(reason ? { reason } : {}) } }),
+          },
+          {
+            as,
+            id: a.session,
+            ...(a.command ? { command: a.command } : {}),
+            ...(a.echo !== undefined ? { echo: a.echo } : {}),
+          },
+        );
       }
       case 'term-input': {
         const a = args as HelperArgs<'term-input'>;
-        return this.terminals.input(a.session, a.data), {};
+        return (this.terminals.input(a.session, a.data), {});
       }
       case 'term-resize': {
         const a = args as HelperArgs<'term-resize'>;
-        return this.terminals.resize(a.session, a.cols, a.rows), {};
+        return (this.terminals.resize(a.session, a.cols, a.rows), {});
       }
       case 'term-close':
-        return this.terminals.close((args as HelperArgs<'term-close'>).session), {};
+        return (this.terminals.close((args as HelperArgs<'term-close'>).session), {});
     }
     throw new PlainError(`unknown live operation "${String(op)}"`);
   }
 
   private async adopt(a: HelperArgs<'adopt'>, o: LiveOptions): Promise<unknown> {
-    if (a.confirm && !a.marks) throw new PlainError('adopting needs the list of marks that was shown and confirmed');
+    if (a.confirm && !a.marks)
+      throw new PlainError('adopting needs the list of marks that was shown and confirmed');
     const p = await planAdoption(a.topology, o);
     // Why: adoption hands objects to netplumb, and destroy then deletes them.
     // The host's own interfaces are not a lab's to take: a caller who is not
@@ -166,12 +211,23 @@ export class HelperLive {
     const caller = await this.who();
     const hostObjects = p.marks.filter((m) => m.kind !== 'namespace' && m.ns === '');
     if (caller.uid !== 0 && hostObjects.length) {
-      const names = hostObjects.slice(0, 5).map((m) => `${m.kind} "${m.name}"`).join(', ');
-      throw new PlainError(`adopting objects of the host's own (root) namespace needs root: ${names}. Run "sudo netplumb adopt" for them.`);
+      const names = hostObjects
+        .slice(0, 5)
+        .map((m) => `${m.kind} "${m.name}"`)
+        .join(', ');
+      throw new PlainError(
+        `adopting objects of the host's own (root) namespace needs root: ${names}. Run "sudo netplumb adopt" for them.`,
+      );
     }
     if (!a.confirm) return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
     const r = await adopt(a.topology, a.marks, o);
-    return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
+    return {
+      lab: r.plan.lab,
+      marks: r.plan.marks,
+      problems: r.plan.problems,
+      adopted: r.ok,
+      ...(r.error ? { error: r.error } : {}),
+    };
   }
 
   /** The client fell behind (true) or caught up (false): terminal and capture output waits meanwhile. */

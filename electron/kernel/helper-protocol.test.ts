@@ -27,7 +27,9 @@ describe('helper protocol: hostile arguments are refused', () => {
       expect(refusal('tables', { lab, nodeId: 'ns1' })).toMatch(/malformed.*lab/);
       expect(refusal('ping', { lab, from: 'ns1', to: 'ns2' })).toMatch(/malformed.*lab/);
       expect(refusal('term-open', { ...term, lab })).toMatch(/malformed.*lab/);
-      expect(refusal('capture-start', { lab, linkId: 'l1', end: 'a', session: 'abcdef0123' })).toMatch(/malformed.*lab/);
+      expect(refusal('capture-start', { lab, linkId: 'l1', end: 'a', session: 'abcdef0123' })).toMatch(
+        /malformed.*lab/,
+      );
       expect(refusal('destroy', { lab })).toMatch(/malformed.*lab/);
     }
   });
@@ -41,7 +43,15 @@ describe('helper protocol: hostile arguments are refused', () => {
     expect(refusal('term-open', { ...term, command: ['x'.repeat(5000)] })).toMatch(/command/);
     // Why strict: a key the schema does not know (a path, a runner, a uid) is refused, not dropped.
     expect(refusal('term-open', { ...term, uid: 0 })).toMatch(/uid|unrecognized/i);
-    expect(refusal('capture-start', { lab: 'lab1', linkId: 'l1', end: 'a', session: 'abcdef0123', path: '/etc/shadow' })).toMatch(/path|unrecognized/i);
+    expect(
+      refusal('capture-start', {
+        lab: 'lab1',
+        linkId: 'l1',
+        end: 'a',
+        session: 'abcdef0123',
+        path: '/etc/shadow',
+      }),
+    ).toMatch(/path|unrecognized/i);
     expect(refusal('ping', { lab: 'lab1', from: 'ns1', to: 'ns2', count: 1000 })).toMatch(/count/);
     expect(refusal('term-input', { session: 'abcdef0123', data: 'x'.repeat(64 * 1024 + 1) })).toMatch(/data/);
   });
@@ -56,14 +66,16 @@ describe('helper protocol: hostile arguments are refused', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 32 }), (op) => {
         const p = parseHelperLine(line(op, {}));
-        if (!Object.hasOwn(HELPER_OPS, op)) expect('answer' in p && (p.answer as { error: string }).error).toMatch(/unknown operation/);
+        if (!Object.hasOwn(HELPER_OPS, op))
+          expect('answer' in p && (p.answer as { error: string }).error).toMatch(/unknown operation/);
       }),
     );
   });
 
   it('gives every op a deadline, and runs every kernel-changing op in order', () => {
     for (const op of Object.keys(HELPER_OPS) as HelperOp[]) expect(OP_TIMEOUT_MS[op]).toBeGreaterThan(0);
-    for (const op of ['apply', 'destroy', 'link-state', 'netem', 'adopt'] as HelperOp[]) expect(SEQUENTIAL_OPS.has(op)).toBe(true);
+    for (const op of ['apply', 'destroy', 'link-state', 'netem', 'adopt'] as HelperOp[])
+      expect(SEQUENTIAL_OPS.has(op)).toBe(true);
   });
 });
 
@@ -75,27 +87,52 @@ describe('helper live ops refuse what the lab does not own (no kernel)', () => {
       const topology = {
         version: 1,
         name: 'lab1',
-        nodes: [{ id: 'ns1', name: 'nph-not-there', kind: 'namespace', routes: [] }, { id: 'br0', name: 'nphbr', kind: 'bridge' }],
+        nodes: [
+          { id: 'ns1', name: 'nph-not-there', kind: 'namespace', routes: [] },
+          { id: 'br0', name: 'nphbr', kind: 'bridge' },
+        ],
         links: [],
         expect: [],
         annotations: [],
       };
-      new LabStore(run.dir).writeRecord({ lab: 'lab1', topology: topology as never, appliedAt: '', namespaces: {} });
-      const ask = async (op: string, args: unknown) => (await handleHelperLine(line(op, args), undefined as never, () => {}, { runner, runDir: run.dir })) as { error?: string };
+      new LabStore(run.dir).writeRecord({
+        lab: 'lab1',
+        topology: topology as never,
+        appliedAt: '',
+        namespaces: {},
+      });
+      const ask = async (op: string, args: unknown) =>
+        (await handleHelperLine(line(op, args), undefined as never, () => {}, {
+          runner,
+          runDir: run.dir,
+        })) as { error?: string };
       expect((await ask('term-open', { ...term, nodeId: 'ghost' })).error).toMatch(/no node "ghost"/);
       expect((await ask('term-open', { ...term, nodeId: 'br0' })).error).toMatch(/not a namespace or router/);
       expect((await ask('term-open', term)).error).toMatch(/not owned by lab "lab1"/);
-      expect((await ask('ping', { lab: 'lab1', from: 'ns1', to: '10.0.0.2' })).error).toMatch(/not owned by lab "lab1"/);
+      expect((await ask('ping', { lab: 'lab1', from: 'ns1', to: '10.0.0.2' })).error).toMatch(
+        /not owned by lab "lab1"/,
+      );
       expect((await ask('tables', { lab: 'other', nodeId: 'ns1' })).error).toMatch(/not applied/);
       // "Check my work": the same ownership rules, the document and prefix validated again, nothing applied.
       const activity = { version: 1, checks: [{ id: 'r', kind: 'reach', from: 'ns1', to: '10.0.0.2' }] };
-      const owned = (await ask('activity-check', { topology: { ...topology, activity } })) as { result?: { score: number; checks: { status: string; detail: string }[] } };
+      const owned = (await ask('activity-check', { topology: { ...topology, activity } })) as {
+        result?: { score: number; checks: { status: string; detail: string }[] };
+      };
       expect(owned.result?.score).toBe(0);
-      expect(owned.result?.checks[0]).toMatchObject({ status: 'error', detail: expect.stringMatching(/not owned by lab "lab1"/) });
-      expect((await ask('activity-check', { topology: { ...topology, name: 'other', activity } })).error).toMatch(/not applied/);
+      expect(owned.result?.checks[0]).toMatchObject({
+        status: 'error',
+        detail: expect.stringMatching(/not owned by lab "lab1"/),
+      });
+      expect(
+        (await ask('activity-check', { topology: { ...topology, name: 'other', activity } })).error,
+      ).toMatch(/not applied/);
       expect((await ask('activity-check', { topology })).error).toMatch(/not an activity/);
-      expect((await ask('activity-check', { topology: { ...topology, activity }, prefix: 'BAD/..' })).error).toMatch(/prefix/);
-      expect(refusal('activity-check', { topology: { ...topology, activity }, runDir: '/tmp' })).toMatch(/runDir|unrecognized/i);
+      expect(
+        (await ask('activity-check', { topology: { ...topology, activity }, prefix: 'BAD/..' })).error,
+      ).toMatch(/prefix/);
+      expect(refusal('activity-check', { topology: { ...topology, activity }, runDir: '/tmp' })).toMatch(
+        /runDir|unrecognized/i,
+      );
       // Nothing ran: every refusal came before a process.
       expect(calls.filter((c) => c.argv.includes('exec') || c.argv.includes('ping'))).toEqual([]);
     } finally {
@@ -111,9 +148,16 @@ describe('helper: terminal input is never refused as busy', () => {
     try {
       const input = new PassThrough();
       const answers: { id: number; error?: string }[] = [];
-      const done = serveHelper(input, (l) => void answers.push(JSON.parse(l)), undefined as never, { runner, runDir: run.dir });
-      const keys = Array.from({ length: 200 }, (_, i) => line('term-input', { session: 'abcdef0123456789', data: 'x' }, i + 1));
-      const reads = Array.from({ length: 40 }, (_, i) => line('tables', { lab: 'nolab', nodeId: 'a' }, 1000 + i));
+      const done = serveHelper(input, (l) => void answers.push(JSON.parse(l)), undefined as never, {
+        runner,
+        runDir: run.dir,
+      });
+      const keys = Array.from({ length: 200 }, (_, i) =>
+        line('term-input', { session: 'abcdef0123456789', data: 'x' }, i + 1),
+      );
+      const reads = Array.from({ length: 40 }, (_, i) =>
+        line('tables', { lab: 'nolab', nodeId: 'a' }, 1000 + i),
+      );
       // One chunk: the splitter hands every line over before any answer is written (fast typing, a paste).
       input.write([...keys, ...reads].join('\n') + '\n');
       input.end();

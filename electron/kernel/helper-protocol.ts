@@ -64,9 +64,21 @@ export const HELPER_OPS = {
   adopt: strict(contract['lab:adopt'].request),
   'capture-start': strict(withLab(contract['lab:capture-start'].request).extend({ session: SessionId })),
   'capture-stop': strict(z.object({ session: SessionId })),
-  'term-open': strict(withLab(contract['term:open'].request).extend({ session: SessionId, command: Command.optional(), echo: z.boolean().optional() })),
+  'term-open': strict(
+    withLab(contract['term:open'].request).extend({
+      session: SessionId,
+      command: Command.optional(),
+      echo: z.boolean().optional(),
+    }),
+  ),
   'term-input': strict(z.object({ session: SessionId, data: z.string().max(64 * 1024) })),
-  'term-resize': strict(z.object({ session: SessionId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) })),
+  'term-resize': strict(
+    z.object({
+      session: SessionId,
+      cols: z.number().int().min(2).max(500),
+      rows: z.number().int().min(2).max(300),
+    }),
+  ),
   'term-close': strict(z.object({ session: SessionId })),
 } as const;
 export type HelperOp = keyof typeof HELPER_OPS;
@@ -80,7 +92,19 @@ export type HelperArgs<O extends HelperOp> = z.output<(typeof HELPER_OPS)[O]>;
  * others (reads, pings, terminals) run beside them, so typing in a terminal
  * never waits for an apply.
  */
-export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['validate', 'plan', 'apply', 'status', 'destroy', 'list', 'capabilities', 'link-state', 'netem', 'import-host', 'adopt']);
+export const SEQUENTIAL_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>([
+  'validate',
+  'plan',
+  'apply',
+  'status',
+  'destroy',
+  'list',
+  'capabilities',
+  'link-state',
+  'netem',
+  'import-host',
+  'adopt',
+]);
 
 /**
  * Operations that only write into a terminal the caller already has: no
@@ -93,10 +117,31 @@ export const UNCAPPED_OPS: ReadonlySet<HelperOp> = new Set<HelperOp>(['term-inpu
 
 /** How long the helper lets each operation run before answering with an error (ms). */
 export const OP_TIMEOUT_MS: Record<HelperOp, number> = {
-  validate: 30_000, plan: 120_000, apply: 600_000, status: 120_000, destroy: 300_000, list: 60_000, open: 30_000, capabilities: 60_000,
-  check: 600_000, 'activity-check': 600_000, ping: 30_000, traceroute: 60_000, tables: 30_000, live: 30_000, trace: 90_000,
-  'link-state': 300_000, netem: 300_000, 'import-host': 120_000, adopt: 300_000,
-  'capture-start': 20_000, 'capture-stop': 20_000, 'term-open': 20_000, 'term-input': 10_000, 'term-resize': 10_000, 'term-close': 10_000,
+  validate: 30_000,
+  plan: 120_000,
+  apply: 600_000,
+  status: 120_000,
+  destroy: 300_000,
+  list: 60_000,
+  open: 30_000,
+  capabilities: 60_000,
+  check: 600_000,
+  'activity-check': 600_000,
+  ping: 30_000,
+  traceroute: 60_000,
+  tables: 30_000,
+  live: 30_000,
+  trace: 90_000,
+  'link-state': 300_000,
+  netem: 300_000,
+  'import-host': 120_000,
+  adopt: 300_000,
+  'capture-start': 20_000,
+  'capture-stop': 20_000,
+  'term-open': 20_000,
+  'term-input': 10_000,
+  'term-resize': 10_000,
+  'term-close': 10_000,
 };
 
 /** The largest answer line the helper sends (under the client's line cap, MAX_LINE_BYTES). */
@@ -106,17 +151,35 @@ export const MAX_CONCURRENT = 32;
 
 /** Session events (terminal and capture streams), as the client reads them. */
 export const HelperSessionEvent = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('term-output'), payload: z.object({ session: SessionId, data: z.string() }) }).strict(),
-  z.object({ event: z.literal('term-exit'), payload: z.object({ session: SessionId, code: z.number(), reason: z.string().optional() }) }).strict(),
+  z
+    .object({ event: z.literal('term-output'), payload: z.object({ session: SessionId, data: z.string() }) })
+    .strict(),
+  z
+    .object({
+      event: z.literal('term-exit'),
+      payload: z.object({ session: SessionId, code: z.number(), reason: z.string().optional() }),
+    })
+    .strict(),
   /** pcap bytes, base64. */
-  z.object({ event: z.literal('capture-data'), payload: z.object({ session: SessionId, data: z.string() }) }).strict(),
-  z.object({ event: z.literal('capture-stopped'), payload: z.object({ session: SessionId, stopped: z.unknown() }) }).strict(),
+  z
+    .object({ event: z.literal('capture-data'), payload: z.object({ session: SessionId, data: z.string() }) })
+    .strict(),
+  z
+    .object({
+      event: z.literal('capture-stopped'),
+      payload: z.object({ session: SessionId, stopped: z.unknown() }),
+    })
+    .strict(),
 ]);
 export type HelperSessionEvent = z.infer<typeof HelperSessionEvent>;
 
 /** One request line (before its args are parsed for its op). */
 export const HelperRequestLine = z
-  .object({ id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), op: z.string().max(32), args: z.unknown() })
+  .object({
+    id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    op: z.string().max(32),
+    args: z.unknown(),
+  })
   .strict();
 
 /** Answer and event lines, as the client reads them. */
@@ -155,7 +218,10 @@ export class LineSplitter {
     private readonly max = MAX_LINE_BYTES,
   ) {}
   push(chunk: string | Uint8Array): void {
-    let rest = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let rest =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (;;) {
       const nl = rest.indexOf(0x0a);
       if (nl < 0) break;

@@ -24,7 +24,8 @@ import { unsafeReason } from './install/root-files';
 export const INSTALL_COMMAND = 'sudo npx netplumb helper install';
 export const NOT_INSTALLED = `the privileged helper is not installed: run \`${INSTALL_COMMAND}\` (once; then log out and in again)`;
 
-export type HelperRoute = { ok: true; via: 'sudo' | 'pkexec'; argv: string[] } | { ok: false; reason: string };
+export type HelperRoute =
+  { ok: true; via: 'sudo' | 'pkexec'; argv: string[] } | { ok: false; reason: string };
 
 /** Membership of the caller in the netplumb group. */
 export type GroupState = 'active' | 'pending' | 'absent' | 'no-group';
@@ -53,7 +54,10 @@ export function which(name: string, envPath = process.env.PATH ?? ''): string | 
 }
 
 /** The caller's membership in the group: in /etc/group, and in this session's groups. */
-export function groupState(user = userInfo(), sessionGroups: number[] = process.getgroups?.() ?? []): GroupState {
+export function groupState(
+  user = userInfo(),
+  sessionGroups: number[] = process.getgroups?.() ?? [],
+): GroupState {
   const g = readGroup(GROUP);
   if (!g) return 'no-group';
   const member = g.members.includes(user.username) || user.gid === g.gid;
@@ -62,7 +66,11 @@ export function groupState(user = userInfo(), sessionGroups: number[] = process.
 }
 
 /** True in a desktop session where a polkit agent can ask for a password. */
-export function graphicalSession(env: NodeJS.ProcessEnv, uid: number, exists: (p: string) => boolean = existsSync): boolean {
+export function graphicalSession(
+  env: NodeJS.ProcessEnv,
+  uid: number,
+  exists: (p: string) => boolean = existsSync,
+): boolean {
   const display = !!(env.DISPLAY || env.WAYLAND_DISPLAY);
   const bus = !!env.DBUS_SESSION_BUS_ADDRESS || exists(`/run/user/${uid}/bus`);
   return display && bus;
@@ -92,16 +100,27 @@ export async function chooseHelperRoute(probe: RouteProbe = realProbe()): Promis
   const problem = probe.launcherProblem();
   if (problem === 'missing') return { ok: false, reason: NOT_INSTALLED };
   // Why: a launcher that is not root's (or that others may write) would run someone else's code as root.
-  if (problem) return { ok: false, reason: `the installed helper is not safe to start (${problem}): run \`${INSTALL_COMMAND}\` again` };
+  if (problem)
+    return {
+      ok: false,
+      reason: `the installed helper is not safe to start (${problem}): run \`${INSTALL_COMMAND}\` again`,
+    };
   const sudo = probe.which('sudo');
   if (sudo && (await probe.sudoAllowed())) return { ok: true, via: 'sudo', argv: [sudo, '-n', LAUNCHER] };
   const pkexec = probe.which('pkexec');
-  if (pkexec && graphicalSession(probe.env, probe.uid, probe.exists)) return { ok: true, via: 'pkexec', argv: [pkexec, LAUNCHER] };
+  if (pkexec && graphicalSession(probe.env, probe.uid, probe.exists))
+    return { ok: true, via: 'pkexec', argv: [pkexec, LAUNCHER] };
   switch (probe.groupState()) {
     case 'pending':
-      return { ok: false, reason: `you were added to the ${GROUP} group, but this session started before that: log out and in again (or run \`newgrp ${GROUP}\` in this terminal)` };
+      return {
+        ok: false,
+        reason: `you were added to the ${GROUP} group, but this session started before that: log out and in again (or run \`newgrp ${GROUP}\` in this terminal)`,
+      };
     case 'absent':
-      return { ok: false, reason: `you are not in the ${GROUP} group: run \`sudo usermod -aG ${GROUP} $USER\`, then log out and in again` };
+      return {
+        ok: false,
+        reason: `you are not in the ${GROUP} group: run \`sudo usermod -aG ${GROUP} $USER\`, then log out and in again`,
+      };
     case 'no-group':
       return { ok: false, reason: `the ${GROUP} group is missing: run \`${INSTALL_COMMAND}\`` };
     case 'active':
@@ -109,7 +128,9 @@ export async function chooseHelperRoute(probe: RouteProbe = realProbe()): Promis
         ok: false,
         reason: sudo
           ? `sudo does not let the ${GROUP} group start the helper (the rule in /etc/sudoers.d/${GROUP} is missing): run \`${INSTALL_COMMAND}\``
-          : 'sudo is not installed, and there is no desktop session for pkexec: install sudo (as root: `apt install sudo`), then run `' + INSTALL_COMMAND + '`',
+          : 'sudo is not installed, and there is no desktop session for pkexec: install sudo (as root: `apt install sudo`), then run `' +
+            INSTALL_COMMAND +
+            '`',
       };
   }
 }

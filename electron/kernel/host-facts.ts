@@ -12,7 +12,13 @@ import type { Topology } from '../../shared/model';
 import { markLab } from '../../shared/plan';
 import { parseCidr } from '../../shared/util/ip';
 import type { Problem } from '../../shared/validate';
-import { checkHostSafety, DEFAULT_HOST_POLICY, rootClaims, type HostFacts, type HostPolicy } from '../../shared/validate/host-safety';
+import {
+  checkHostSafety,
+  DEFAULT_HOST_POLICY,
+  rootClaims,
+  type HostFacts,
+  type HostPolicy,
+} from '../../shared/validate/host-safety';
 import { IpLinkList, IpRouteList } from './ip-json';
 import type { Runner } from './runner';
 
@@ -22,7 +28,12 @@ export const HOST_POLICY_FILE = '/etc/netplumb/host-policy.json';
 /** Route types that carry no traffic of the host's own to take (they are not unicast destinations). */
 const SKIP_TYPES = new Set(['multicast', 'broadcast', 'anycast']);
 
-const problem = (code: string, severity: Problem['severity'], message: string): Problem => ({ code, severity, message, path: [] });
+const problem = (code: string, severity: Problem['severity'], message: string): Problem => ({
+  code,
+  severity,
+  message,
+  path: [],
+});
 
 async function ipJson(runner: Runner, args: string[]): Promise<unknown> {
   const argv = ['ip', '-j', ...args];
@@ -37,13 +48,19 @@ async function ipJson(runner: Runner, args: string[]): Promise<unknown> {
  * re-applying a lab is not refused because of itself.
  */
 export async function readHostFacts(runner: Runner, lab: string): Promise<HostFacts> {
-  const [linkJson, r4, r6] = await Promise.all([ipJson(runner, ['-d', 'address', 'show']), ipJson(runner, ['-4', 'route', 'show', 'table', 'all']), ipJson(runner, ['-6', 'route', 'show', 'table', 'all'])]);
+  const [linkJson, r4, r6] = await Promise.all([
+    ipJson(runner, ['-d', 'address', 'show']),
+    ipJson(runner, ['-4', 'route', 'show', 'table', 'all']),
+    ipJson(runner, ['-6', 'route', 'show', 'table', 'all']),
+  ]);
   const links = IpLinkList.parse(linkJson);
   const ours = new Set(links.filter((l) => markLab(l.ifalias) === lab).map((l) => l.ifname));
   const facts: HostFacts = { addresses: [], routes: [], gateways: [] };
   for (const l of links) {
     if (ours.has(l.ifname)) continue;
-    for (const a of l.addr_info) if (a.local !== undefined && a.prefixlen !== undefined) facts.addresses.push({ cidr: `${a.local}/${a.prefixlen}`, dev: l.ifname });
+    for (const a of l.addr_info)
+      if (a.local !== undefined && a.prefixlen !== undefined)
+        facts.addresses.push({ cidr: `${a.local}/${a.prefixlen}`, dev: l.ifname });
   }
   for (const routes of [r4, r6]) {
     for (const r of IpRouteList.parse(routes)) {
@@ -85,7 +102,16 @@ function rootOwned(path: string, dir: boolean): string | null {
  * not parse, is ignored with a warning: the defaults (strictest) apply.
  */
 export function readHostPolicy(file = HOST_POLICY_FILE): { policy: HostPolicy; problems: Problem[] } {
-  const ignored = (why: string) => ({ policy: DEFAULT_HOST_POLICY, problems: [problem('host-policy-ignored', 'warning', `The host policy ${file} was ignored (${why}); the default rules apply.`)] });
+  const ignored = (why: string) => ({
+    policy: DEFAULT_HOST_POLICY,
+    problems: [
+      problem(
+        'host-policy-ignored',
+        'warning',
+        `The host policy ${file} was ignored (${why}); the default rules apply.`,
+      ),
+    ],
+  });
   try {
     lstatSync(file);
   } catch {
@@ -97,8 +123,14 @@ export function readHostPolicy(file = HOST_POLICY_FILE): { policy: HostPolicy; p
     const bad = rootOwned(dirname(file), true) ?? rootOwned(file, false);
     if (bad) return ignored(bad);
     const parsed = PolicyFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) return ignored(parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '));
-    return { policy: { ...DEFAULT_HOST_POLICY, ...parsed.data, allow: parsed.data.allow ?? [] }, problems: [] };
+    if (!parsed.success)
+      return ignored(
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '),
+      );
+    return {
+      policy: { ...DEFAULT_HOST_POLICY, ...parsed.data, allow: parsed.data.allow ?? [] },
+      problems: [],
+    };
   } catch (e) {
     return ignored((e as Error).message);
   }
@@ -109,14 +141,25 @@ export function readHostPolicy(file = HOST_POLICY_FILE): { policy: HostPolicy; p
  * lab puts no address in the root namespace; otherwise the host's facts are
  * read, and a read that fails refuses (safety cannot be shown).
  */
-export async function checkHost(topology: Topology, runner: Runner, policyFile = HOST_POLICY_FILE): Promise<Problem[]> {
+export async function checkHost(
+  topology: Topology,
+  runner: Runner,
+  policyFile = HOST_POLICY_FILE,
+): Promise<Problem[]> {
   if (rootClaims(topology).length === 0) return [];
   const { policy, problems } = readHostPolicy(policyFile);
   let facts: HostFacts;
   try {
     facts = await readHostFacts(runner, topology.name);
   } catch (e) {
-    return [...problems, problem('host-facts-unreadable', 'error', `The host's own addresses and routes could not be read, so netplumb cannot make sure the lab leaves them alone: ${(e as Error).message}`)];
+    return [
+      ...problems,
+      problem(
+        'host-facts-unreadable',
+        'error',
+        `The host's own addresses and routes could not be read, so netplumb cannot make sure the lab leaves them alone: ${(e as Error).message}`,
+      ),
+    ];
   }
   return [...problems, ...checkHostSafety(topology, facts, policy)];
 }

@@ -15,7 +15,22 @@ import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 const root = isRoot();
 const lab = useKernelLab({ beforeEach, afterEach });
 
-const MUTATING = new Set(['add', 'del', 'delete', 'set', 'replace', 'change', 'flush', 'append', 'prepend', 'attach', 'detach', 'up', 'down', '-force']);
+const MUTATING = new Set([
+  'add',
+  'del',
+  'delete',
+  'set',
+  'replace',
+  'change',
+  'flush',
+  'append',
+  'prepend',
+  'attach',
+  'detach',
+  'up',
+  'down',
+  '-force',
+]);
 
 /** Runs reads for real; blocks and records every command that could change anything. */
 function guard(): { runner: Runner; blocked: string[][]; reads: string[][] } {
@@ -24,7 +39,10 @@ function guard(): { runner: Runner; blocked: string[][]; reads: string[][] } {
   const runner: Runner = async (argv, opts) => {
     // A batch is a read only when every word of its input is (the live reader batches its `show`s).
     const words = [...argv, ...(opts?.input ?? '').split(/\s+/)];
-    const writes = words.some((w) => MUTATING.has(w)) || (argv.includes('exec') && !argv.includes('sysctl')) || argv.includes('-w');
+    const writes =
+      words.some((w) => MUTATING.has(w)) ||
+      (argv.includes('exec') && !argv.includes('sysctl')) ||
+      argv.includes('-w');
     if (writes) {
       blocked.push([...argv]);
       return { exitCode: 1, stdout: '', stderr: 'blocked by the test guard\n' };
@@ -38,7 +56,11 @@ function guard(): { runner: Runner; blocked: string[][]; reads: string[][] } {
 /** The host's root namespace as ip sees it: addresses and every route (both families, all tables). */
 async function rootSnapshot(): Promise<string> {
   const out: string[] = [];
-  for (const argv of [['ip', '-j', 'address', 'show'], ['ip', '-j', '-4', 'route', 'show', 'table', 'all'], ['ip', '-j', '-6', 'route', 'show', 'table', 'all']]) {
+  for (const argv of [
+    ['ip', '-j', 'address', 'show'],
+    ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
+    ['ip', '-j', '-6', 'route', 'show', 'table', 'all'],
+  ]) {
     out.push((await execaRunner(argv)).stdout);
   }
   return out.join('\n');
@@ -51,20 +73,37 @@ const hijack = (p: string, addresses: string[]) => ({
     { id: 'host', name: 'host', kind: 'host' },
     { id: 'ns1', name: `${p}n1`, kind: 'namespace' },
   ],
-  links: [{ id: 'l1', a: { node: 'host', ifname: `${p}h`, addresses }, b: { node: 'ns1', ifname: 'eth0', addresses: ['198.18.77.2/30'] } }],
+  links: [
+    {
+      id: 'l1',
+      a: { node: 'host', ifname: `${p}h`, addresses },
+      b: { node: 'ns1', ifname: 'eth0', addresses: ['198.18.77.2/30'] },
+    },
+  ],
 });
 
 describe.skipIf(!root)(`host safety on the real host${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  it('refuses documents that would take the host\'s traffic, runs nothing that changes, leaves the host as it was', async () => {
-    const routes = JSON.parse((await execaRunner(['ip', '-j', '-4', 'route', 'show', 'default'])).stdout || '[]') as { gateway?: string }[];
+  it("refuses documents that would take the host's traffic, runs nothing that changes, leaves the host as it was", async () => {
+    const routes = JSON.parse(
+      (await execaRunner(['ip', '-j', '-4', 'route', 'show', 'default'])).stdout || '[]',
+    ) as { gateway?: string }[];
     const gw = routes.find((r) => r.gateway)?.gateway;
-    const addrs = JSON.parse((await execaRunner(['ip', '-j', 'address', 'show'])).stdout) as { addr_info: { family: string; local: string; scope: string }[] }[];
-    const mine = addrs.flatMap((l) => l.addr_info).find((a) => a.family === 'inet' && a.scope === 'global')?.local;
+    const addrs = JSON.parse((await execaRunner(['ip', '-j', 'address', 'show'])).stdout) as {
+      addr_info: { family: string; local: string; scope: string }[];
+    }[];
+    const mine = addrs
+      .flatMap((l) => l.addr_info)
+      .find((a) => a.family === 'inet' && a.scope === 'global')?.local;
     const cases: [string[], string][] = [
       [['1.0.0.1/1', '128.0.0.1/1'], 'host-prefix-too-broad'],
       [['2000::1/3'], 'host-prefix-too-broad'],
       ...(gw ? ([[[`${gw}/32`], 'host-gateway-taken']] as [string[], string][]) : []),
-      ...(mine ? ([[[`${mine}/32`], mine === gw ? 'host-gateway-taken' : 'host-address-taken']] as [string[], string][]) : []),
+      ...(mine
+        ? ([[[`${mine}/32`], mine === gw ? 'host-gateway-taken' : 'host-address-taken']] as [
+            string[],
+            string,
+          ][])
+        : []),
     ];
     const before = await rootSnapshot();
     const g = guard();
@@ -73,7 +112,10 @@ describe.skipIf(!root)(`host safety on the real host${root ? '' : ` (skipped: ${
       const o = { runDir: lab.run.dir, runner: g.runner };
       const a = await applyDocument(doc, o);
       expect(a.result).toBeUndefined();
-      expect(a.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.linkId])).toContainEqual([code, 'l1']);
+      expect(a.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.linkId])).toContainEqual([
+        code,
+        'l1',
+      ]);
       expect((await planDocument(doc, o)).changes).toEqual([]);
       expect((await statusDocument(doc, o)).problems.some((p) => p.code === code)).toBe(true);
     }
@@ -84,7 +126,10 @@ describe.skipIf(!root)(`host safety on the real host${root ? '' : ` (skipped: ${
 
   it('lets a lab that leaves the host alone through to planning (reads only)', async () => {
     const g = guard();
-    const p = await planDocument(hijack(lab.p, ['198.18.77.1/30']), { runDir: lab.run.dir, runner: g.runner });
+    const p = await planDocument(hijack(lab.p, ['198.18.77.1/30']), {
+      runDir: lab.run.dir,
+      runner: g.runner,
+    });
     expect(p.problems.filter((x) => x.severity === 'error')).toEqual([]);
     expect(p.changes.some((c) => c.argv.includes('198.18.77.1/30'))).toBe(true);
     expect(g.blocked).toEqual([]);

@@ -4,13 +4,29 @@ import { fanOut, recordingRunner, type FanJob, type Runner } from './runner';
 
 describe('import-host runs reads only', () => {
   it('accepts the reads the live reader makes', () => {
-    expect(isReadOnlyCommand(['ip', '-j', '-d', '-batch', '-'], 'address show\nroute show table all\nnetns list-id\n')).toBe(true);
-    expect(isReadOnlyCommand(['ip', '-j', '-d', '-n', 'ns1', '-batch', '-'], 'address show\nroute show table all\nnetns list-id\n')).toBe(true);
-    expect(isReadOnlyCommand(['ip', '-j', '-n', 'ns1', '-batch', '-'], 'link show\nnetns list-id\n')).toBe(true);
+    expect(
+      isReadOnlyCommand(
+        ['ip', '-j', '-d', '-batch', '-'],
+        'address show\nroute show table all\nnetns list-id\n',
+      ),
+    ).toBe(true);
+    expect(
+      isReadOnlyCommand(
+        ['ip', '-j', '-d', '-n', 'ns1', '-batch', '-'],
+        'address show\nroute show table all\nnetns list-id\n',
+      ),
+    ).toBe(true);
+    expect(isReadOnlyCommand(['ip', '-j', '-n', 'ns1', '-batch', '-'], 'link show\nnetns list-id\n')).toBe(
+      true,
+    );
     expect(isReadOnlyCommand(['tc', '-j', '-n', 'ns1', 'qdisc', 'show'])).toBe(true);
     expect(isReadOnlyCommand(['bridge', '-j', 'vlan', 'show'])).toBe(true);
-    expect(isReadOnlyCommand(['sysctl', '-e', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'])).toBe(true);
-    expect(isReadOnlyCommand(['ip', 'netns', 'exec', 'ns1', 'sysctl', '-e', 'net.ipv4.ip_forward'])).toBe(true);
+    expect(isReadOnlyCommand(['sysctl', '-e', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'])).toBe(
+      true,
+    );
+    expect(isReadOnlyCommand(['ip', 'netns', 'exec', 'ns1', 'sysctl', '-e', 'net.ipv4.ip_forward'])).toBe(
+      true,
+    );
     expect(isReadOnlyCommand(['ip', '-j', 'link', 'show', 'dev', 'eth0'])).toBe(true);
   });
 
@@ -48,8 +64,12 @@ describe('import-host runs reads only', () => {
     });
     const ro = readOnlyRunner(inner);
     const read = { argv: ['ip', '-j', '-n', 'ns1', 'link', 'show'] };
-    await expect(fanOut(ro, [read, { argv: ['ip', '-n', 'ns1', 'link', 'delete', 'dev', 'x'] }])).rejects.toBeInstanceOf(NotAReadError);
-    await expect(fanOut(ro, [read, { argv: ['ip', '-j', '-batch', '-'], input: 'link show\nlink delete dev x\n' }])).rejects.toBeInstanceOf(NotAReadError);
+    await expect(
+      fanOut(ro, [read, { argv: ['ip', '-n', 'ns1', 'link', 'delete', 'dev', 'x'] }]),
+    ).rejects.toBeInstanceOf(NotAReadError);
+    await expect(
+      fanOut(ro, [read, { argv: ['ip', '-j', '-batch', '-'], input: 'link show\nlink delete dev x\n' }]),
+    ).rejects.toBeInstanceOf(NotAReadError);
     expect(started).toEqual([]);
     await fanOut(ro, [read, read]);
     expect(started).toHaveLength(2);
@@ -57,8 +77,12 @@ describe('import-host runs reads only', () => {
 
   it('refuses namespace names that are not plain names before running anything', async () => {
     const rec = recordingRunner();
-    await expect(importHost({ namespaces: ['../x'], runner: rec.run })).rejects.toThrow(/not a valid namespace name/);
-    await expect(importHost({ namespaces: ['-n'], runner: rec.run })).rejects.toThrow(/not a valid namespace name/);
+    await expect(importHost({ namespaces: ['../x'], runner: rec.run })).rejects.toThrow(
+      /not a valid namespace name/,
+    );
+    await expect(importHost({ namespaces: ['-n'], runner: rec.run })).rejects.toThrow(
+      /not a valid namespace name/,
+    );
     expect(rec.calls).toEqual([]);
   });
 });

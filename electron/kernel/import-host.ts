@@ -30,7 +30,8 @@ const READ_BATCH_LINE = /^(address show|link show|route show table all|netns lis
 export function isReadOnlyCommand(argv: readonly string[], input?: string): boolean {
   const a = [...argv];
   // `ip netns exec NS sysctl -e KEYS...` reads sysctls inside a namespace.
-  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4) return a[4] === 'sysctl' && isSysctlRead(a.slice(4));
+  if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4)
+    return a[4] === 'sysctl' && isSysctlRead(a.slice(4));
   if (a[0] === 'sysctl') return isSysctlRead(a);
   if (a[0] !== 'ip' && a[0] !== 'bridge' && a[0] !== 'tc') return false;
   let i = 1;
@@ -43,7 +44,12 @@ export function isReadOnlyCommand(argv: readonly string[], input?: string): bool
     const lines = (input ?? '').split('\n').filter((l) => l.trim() !== '');
     return lines.length > 0 && lines.every((l) => READ_BATCH_LINE.test(l.trim()));
   }
-  if (a[0] === 'ip') return /^(link|address) show( dev \S+)?$/.test(rest) || rest === 'route show table all' || rest === 'netns list-id';
+  if (a[0] === 'ip')
+    return (
+      /^(link|address) show( dev \S+)?$/.test(rest) ||
+      rest === 'route show table all' ||
+      rest === 'netns list-id'
+    );
   if (a[0] === 'bridge') return rest === 'vlan show';
   return rest === 'qdisc show';
 }
@@ -60,7 +66,8 @@ function isSysctlRead(a: readonly string[]): boolean {
  */
 export function readOnlyRunner(inner: Runner): Runner {
   const refuse = (argv: readonly string[], input?: string) => {
-    if (!isReadOnlyCommand(argv, input)) throw new NotAReadError(`import-host refused to run \`${argv.join(' ')}\`: it only reads the kernel`);
+    if (!isReadOnlyCommand(argv, input))
+      throw new NotAReadError(`import-host refused to run \`${argv.join(' ')}\`: it only reads the kernel`);
   };
   const run: Runner = async (argv, opts) => {
     refuse(argv, opts?.input);
@@ -86,7 +93,12 @@ export async function importHost(o: ImportHostOptions = {}): Promise<ImportResul
   const runner = readOnlyRunner(o.runner ?? execaRunner);
   // peerNames false: a root veth whose peer is in a namespace outside the import
   // needs no name (it is left out), and looking each one up costs a process.
-  const state = await readLive(runner, { namespaces: o.namespaces ?? 'all', includeRoot: true, sysctls: true, peerNames: false });
+  const state = await readLive(runner, {
+    namespaces: o.namespaces ?? 'all',
+    includeRoot: true,
+    sysctls: true,
+    peerNames: false,
+  });
   const r = kstateToTopology(state, { lab: o.lab ?? DEFAULT_IMPORT_LAB, namespaces: o.namespaces });
   return { ...r, ...(r.topology ? { text: serializeTopology(r.topology, { format: 'yaml' }) } : {}) };
 }

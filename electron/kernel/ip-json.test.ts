@@ -14,12 +14,19 @@ describe('parseIpJson', () => {
   });
 
   it('reports text that is not JSON, naming the command', () => {
-    expect(() => parseIpJson(IpLinkList, 'Object "adress" is unknown, try "ip help".', 'ip -j adress')).toThrow(IpJsonError);
-    expect(() => parseIpJson(IpLinkList, '[{', 'ip -j address show')).toThrow(/ip -j address show printed output that is not JSON/);
+    expect(() =>
+      parseIpJson(IpLinkList, 'Object "adress" is unknown, try "ip help".', 'ip -j adress'),
+    ).toThrow(IpJsonError);
+    expect(() => parseIpJson(IpLinkList, '[{', 'ip -j address show')).toThrow(
+      /ip -j address show printed output that is not JSON/,
+    );
   });
 
   it('reports a mistyped field with its path instead of crashing later', () => {
-    const bad = JSON.stringify([{ ifindex: 1, ifname: 'lo' }, { ifindex: 'two', ifname: 'v1' }]);
+    const bad = JSON.stringify([
+      { ifindex: 1, ifname: 'lo' },
+      { ifindex: 'two', ifname: 'v1' },
+    ]);
     expect(() => parseIpJson(IpLinkList, bad, 'ip -j address show in namespace "a"')).toThrow(
       /ip -j address show in namespace "a" printed JSON of an unexpected shape at 1\.ifindex/,
     );

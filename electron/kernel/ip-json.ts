@@ -103,7 +103,9 @@ export const BridgeVlanList = z.array(BridgeVlanPort);
  */
 export const NetemOptions = z.looseObject({
   limit: z.number().optional(),
-  delay: z.looseObject({ delay: z.number(), jitter: z.number().optional(), correlation: z.number().optional() }).optional(),
+  delay: z
+    .looseObject({ delay: z.number(), jitter: z.number().optional(), correlation: z.number().optional() })
+    .optional(),
   'loss-random': z.looseObject({ loss: z.number(), correlation: z.number().optional() }).optional(),
   rate: z.looseObject({ rate: z.number() }).optional(),
 });
@@ -139,7 +141,9 @@ export function parseIpJson<T>(schema: z.ZodType<T>, text: string, what: string)
     // iproute2 prints nothing (not "[]") for some empty dumps.
     raw = text.trim() === '' ? [] : JSON.parse(text);
   } catch (e) {
-    throw new IpJsonError(`${what} printed output that is not JSON (${(e as Error).message}): ${text.slice(0, 200)}`);
+    throw new IpJsonError(
+      `${what} printed output that is not JSON (${(e as Error).message}): ${text.slice(0, 200)}`,
+    );
   }
   return checkIpJson(schema, raw, what);
 }
@@ -184,7 +188,9 @@ export function splitJsonDocuments(text: string, what: string): unknown[] {
         try {
           docs.push(JSON.parse(piece));
         } catch (e) {
-          throw new IpJsonError(`${what} printed output that is not JSON (${(e as Error).message}): ${piece.slice(0, 200)}`);
+          throw new IpJsonError(
+            `${what} printed output that is not JSON (${(e as Error).message}): ${piece.slice(0, 200)}`,
+          );
         }
       }
     } else if (depth === 0 && !/\s/.test(c)) {

@@ -24,7 +24,18 @@ const nameish = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'abz09._-'.split('')), minLength: 0, maxLength: LAB_NAME_MAX + 2 }),
   fc.string({ unit: fc.constantFrom(...'aZ0.-_/: é\\'.split('')), maxLength: 12 }),
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('a..b', '..', '.', 'a.', 'a-', '-a', '.a', '_a', 'a'.repeat(LAB_NAME_MAX), 'a'.repeat(LAB_NAME_MAX + 1)),
+  fc.constantFrom(
+    'a..b',
+    '..',
+    '.',
+    'a.',
+    'a-',
+    '-a',
+    '.a',
+    '_a',
+    'a'.repeat(LAB_NAME_MAX),
+    'a'.repeat(LAB_NAME_MAX + 1),
+  ),
 );
 
 const accepts: Record<string, (n: string) => boolean> = {

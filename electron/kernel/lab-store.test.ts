@@ -20,7 +20,9 @@ describe('LabStore', () => {
     const s = store();
     const release = s.lock('a');
     expect(() => s.lock('a')).toThrow(LabBusyError);
-    expect(() => s.lock('a')).toThrow(new RegExp(`Lab "a" is being changed by another request in this process \\(.*pid ${process.pid}`));
+    expect(() => s.lock('a')).toThrow(
+      new RegExp(`Lab "a" is being changed by another request in this process \\(.*pid ${process.pid}`),
+    );
     const other = s.lock('b');
     other();
     release();
@@ -31,7 +33,12 @@ describe('LabStore', () => {
     const s = store();
     s.lock('ghost')();
     expect(existsSync(s.dir('ghost'))).toBe(false);
-    s.writeRecord({ lab: 'real', topology: Topology.parse({ version: 1, name: 'real' }), appliedAt: 'now', namespaces: {} });
+    s.writeRecord({
+      lab: 'real',
+      topology: Topology.parse({ version: 1, name: 'real' }),
+      appliedAt: 'now',
+      namespaces: {},
+    });
     const j = s.openJournal('busy');
     j.write({ t: 'start', steps: [0] });
     expect(s.labs().sort()).toEqual(['busy', 'real']);

@@ -8,7 +8,23 @@
  *   labs/<lab>/journal.jsonl the apply in progress (steps started and done)
  *   labs/<lab>/lock          the pid of the process changing the lab
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CreatedObject, type Change } from '../../shared/plan/change';
@@ -97,7 +113,10 @@ export class LabStore {
     if (!checkRunDir(this.runDir, false)) return [];
     try {
       return readdirSync(join(this.runDir, 'labs')).filter(
-        (n) => /^[a-z0-9][a-z0-9_.-]*$/.test(n) && (existsSync(join(this.runDir, 'labs', n, 'record.json')) || existsSync(join(this.runDir, 'labs', n, 'journal.jsonl'))),
+        (n) =>
+          /^[a-z0-9][a-z0-9_.-]*$/.test(n) &&
+          (existsSync(join(this.runDir, 'labs', n, 'record.json')) ||
+            existsSync(join(this.runDir, 'labs', n, 'journal.jsonl'))),
       );
     } catch {
       return [];
@@ -188,12 +207,17 @@ export class LabStore {
     mkdirSync(this.dir(lab, true), { recursive: true, mode: 0o700 });
     const path = join(this.dir(lab), 'lock');
     if (HELD.has(path)) {
-      throw new LabBusyError(`Lab "${lab}" is being changed by another request in this process (${describeHolder({ pid: process.pid, what: lockHolderRole() })}). Wait for it to finish, then try again.`);
+      throw new LabBusyError(
+        `Lab "${lab}" is being changed by another request in this process (${describeHolder({ pid: process.pid, what: lockHolderRole() })}). Wait for it to finish, then try again.`,
+      );
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, JSON.stringify({ pid: process.pid, what: lockHolderRole(), since: new Date().toISOString() }));
+        writeSync(
+          fd,
+          JSON.stringify({ pid: process.pid, what: lockHolderRole(), since: new Date().toISOString() }),
+        );
         closeSync(fd);
         HELD.add(path);
         return () => {
@@ -217,7 +241,9 @@ export class LabStore {
         }
         // A lock file naming this very process but not in HELD is left from a previous run with a recycled pid.
         if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid)) {
-          throw new LabBusyError(`Lab "${lab}" is being changed by ${describeHolder(holder)}. Wait for it to finish, then try again.`);
+          throw new LabBusyError(
+            `Lab "${lab}" is being changed by ${describeHolder(holder)}. Wait for it to finish, then try again.`,
+          );
         }
         try {
           unlinkSync(path);
@@ -261,7 +287,9 @@ export function beginJournal(store: LabStore, lab: string, changes: readonly Cha
   } catch (e) {
     journal?.close(true);
     const why = e instanceof RunDirError ? e.message : (e as Error).message;
-    throw new Error(`netplumb could not write the journal of lab "${lab}" in ${store.runDir} (${why}). Without a journal an interrupted apply could not be undone, so nothing was changed.`);
+    throw new Error(
+      `netplumb could not write the journal of lab "${lab}" in ${store.runDir} (${why}). Without a journal an interrupted apply could not be undone, so nothing was changed.`,
+    );
   }
 }
 

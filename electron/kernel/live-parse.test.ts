@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
-import { linkToIface, netemByDev, netemFromOptions, parseSysctlOutput, portVlans, routeFamily, staticRoutes } from './live-parse';
-import { ADDRESS_SHOW, BRIDGE_VLAN_SHOW, ROUTES_ALL, SYSCTL_OUTPUT, TC_QDISC_SHOW } from './test-support/iproute2-samples';
+import {
+  linkToIface,
+  netemByDev,
+  netemFromOptions,
+  parseSysctlOutput,
+  portVlans,
+  routeFamily,
+  staticRoutes,
+} from './live-parse';
+import {
+  ADDRESS_SHOW,
+  BRIDGE_VLAN_SHOW,
+  ROUTES_ALL,
+  SYSCTL_OUTPUT,
+  TC_QDISC_SHOW,
+} from './test-support/iproute2-samples';
 
 const links = parseIpJson(IpLinkList, ADDRESS_SHOW, 'sample');
 
@@ -11,33 +25,86 @@ describe('linkToIface', () => {
       // The loopback's own 127.0.0.1/8 and ::1/128 are the kernel's, not ours.
       { name: 'lo', kind: 'loopback', mark: 'netplumb:lab1:ns:ns1', mtu: 65536, up: true, addresses: [] },
       {
-        name: 'v1', kind: 'veth', mark: 'netplumb:lab1:link:l1:a', mtu: 1400, mac: '02:00:00:00:00:01', up: true,
+        name: 'v1',
+        kind: 'veth',
+        mark: 'netplumb:lab1:link:l1:a',
+        mtu: 1400,
+        mac: '02:00:00:00:00:01',
+        up: true,
         // link-local and the SLAAC (dynamic) address are left out; fd00:0:0:0::1 is canonicalised.
         addresses: ['10.0.0.1/24', 'fd00::1/64'],
       },
-      { name: 'p1', kind: 'veth', master: 'br0', mtu: 1500, mac: '02:00:00:00:01:01', up: true, addresses: [] },
-      { name: 'p2', kind: 'veth', master: 'br0', mtu: 1500, mac: '02:00:00:00:01:02', up: false, addresses: [] },
       {
-        name: 'br0', kind: 'bridge', mark: 'netplumb:lab1:node:br0', mtu: 1500, mac: '02:00:00:00:00:b0', up: true,
-        addresses: ['10.9.0.1/24'], bridge: { stp: false, vlanFiltering: true, defaultPvid: 10 },
+        name: 'p1',
+        kind: 'veth',
+        master: 'br0',
+        mtu: 1500,
+        mac: '02:00:00:00:01:01',
+        up: true,
+        addresses: [],
+      },
+      {
+        name: 'p2',
+        kind: 'veth',
+        master: 'br0',
+        mtu: 1500,
+        mac: '02:00:00:00:01:02',
+        up: false,
+        addresses: [],
+      },
+      {
+        name: 'br0',
+        kind: 'bridge',
+        mark: 'netplumb:lab1:node:br0',
+        mtu: 1500,
+        mac: '02:00:00:00:00:b0',
+        up: true,
+        addresses: ['10.9.0.1/24'],
+        bridge: { stp: false, vlanFiltering: true, defaultPvid: 10 },
       },
     ]);
   });
 
   it('reads STP on and falls back to PVID 1 when the kernel has no VLAN filtering', () => {
-    const [br] = parseIpJson(IpLinkList, JSON.stringify([{ ifindex: 3, ifname: 'b', flags: [], linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1, vlan_filtering: 0 } } }]), 't');
+    const [br] = parseIpJson(
+      IpLinkList,
+      JSON.stringify([
+        {
+          ifindex: 3,
+          ifname: 'b',
+          flags: [],
+          linkinfo: { info_kind: 'bridge', info_data: { stp_state: 1, vlan_filtering: 0 } },
+        },
+      ]),
+      't',
+    );
     expect(linkToIface(br).bridge).toEqual({ stp: true, vlanFiltering: false, defaultPvid: 1 });
   });
 
   it('sorts addresses and treats unknown kinds as other', () => {
     const [l] = parseIpJson(
       IpLinkList,
-      JSON.stringify([{ ifindex: 7, ifname: 'x', flags: ['UP'], linkinfo: { info_kind: 'macvlan' }, addr_info: [
-        { family: 'inet6', local: 'fd00::2', prefixlen: 64 }, { family: 'inet', local: '10.2.0.1', prefixlen: 16 }, { family: 'inet', local: '10.10.0.1', prefixlen: 16 },
-      ] }]),
+      JSON.stringify([
+        {
+          ifindex: 7,
+          ifname: 'x',
+          flags: ['UP'],
+          linkinfo: { info_kind: 'macvlan' },
+          addr_info: [
+            { family: 'inet6', local: 'fd00::2', prefixlen: 64 },
+            { family: 'inet', local: '10.2.0.1', prefixlen: 16 },
+            { family: 'inet', local: '10.10.0.1', prefixlen: 16 },
+          ],
+        },
+      ]),
       't',
     );
-    expect(linkToIface(l)).toEqual({ name: 'x', kind: 'other', up: true, addresses: ['10.10.0.1/16', '10.2.0.1/16', 'fd00::2/64'] });
+    expect(linkToIface(l)).toEqual({
+      name: 'x',
+      kind: 'other',
+      up: true,
+      addresses: ['10.10.0.1/16', '10.2.0.1/16', 'fd00::2/64'],
+    });
   });
 });
 
@@ -60,12 +127,24 @@ describe('staticRoutes', () => {
   });
 
   it('tells the family of a default route without a gateway by the IPv6-only pref field', () => {
-    const rs = parseIpJson(IpRouteList, JSON.stringify([{ dst: 'default', dev: 'a' }, { dst: 'default', dev: 'a', pref: 'medium' }, { dst: 'default', gateway: 'fd00::1' }]), 't');
+    const rs = parseIpJson(
+      IpRouteList,
+      JSON.stringify([
+        { dst: 'default', dev: 'a' },
+        { dst: 'default', dev: 'a', pref: 'medium' },
+        { dst: 'default', gateway: 'fd00::1' },
+      ]),
+      't',
+    );
     expect(rs.map(routeFamily)).toEqual([4, 6, 6]);
   });
 
   it('treats a missing protocol (ip without -d) as boot', () => {
-    const rs = parseIpJson(IpRouteList, JSON.stringify([{ dst: '10.1.0.0/16', gateway: '10.0.0.1', dev: 'e', flags: [] }]), 't');
+    const rs = parseIpJson(
+      IpRouteList,
+      JSON.stringify([{ dst: '10.1.0.0/16', gateway: '10.0.0.1', dev: 'e', flags: [] }]),
+      't',
+    );
     expect(staticRoutes(rs)).toEqual([{ to: '10.1.0.0/16', family: 4, via: '10.0.0.1', dev: 'e' }]);
   });
 });
@@ -84,17 +163,28 @@ describe('portVlans', () => {
 describe('netem', () => {
   it('reads only root netem qdiscs, in ms, percent and kbit/s', () => {
     const m = netemByDev(parseIpJson(TcQdiscList, TC_QDISC_SHOW, 'sample'), 'sample');
-    expect(Object.fromEntries(m)).toEqual({ v1: { delayMs: 50, jitterMs: 10, lossPercent: 1, rateKbit: 1000 } });
+    expect(Object.fromEntries(m)).toEqual({
+      v1: { delayMs: 50, jitterMs: 10, lossPercent: 1, rateKbit: 1000 },
+    });
   });
 
   it('rounds the kernel fixed-point values and leaves zero fields out', () => {
     // 33.3333ms printed with %g; 0.5% stored as a 32-bit fraction.
-    expect(netemFromOptions({ delay: { delay: 0.0333333, jitter: 0 }, 'loss-random': { loss: 0.00500000011641532 } })).toEqual({ delayMs: 33.333, lossPercent: 0.5 });
+    expect(
+      netemFromOptions({
+        delay: { delay: 0.0333333, jitter: 0 },
+        'loss-random': { loss: 0.00500000011641532 },
+      }),
+    ).toEqual({ delayMs: 33.333, lossPercent: 0.5 });
     expect(netemFromOptions({ limit: 1000 })).toEqual({});
   });
 
   it('names the device when netem options have an odd shape', () => {
-    const q = parseIpJson(TcQdiscList, JSON.stringify([{ kind: 'netem', dev: 'v9', root: true, options: { delay: { delay: 'soon' } } }]), 't');
+    const q = parseIpJson(
+      TcQdiscList,
+      JSON.stringify([{ kind: 'netem', dev: 'v9', root: true, options: { delay: { delay: 'soon' } } }]),
+      't',
+    );
     expect(() => netemByDev(q, 'tc -j qdisc show in namespace "x"')).toThrow(/netem on v9.*delay\.delay/);
   });
 });
@@ -106,6 +196,8 @@ describe('parseSysctlOutput', () => {
       'net.ipv6.conf.all.forwarding': '0',
       'net.ipv4.conf.all.rp_filter': '2',
     });
-    expect(parseSysctlOutput('net.bridge.bridge-nf-call-iptables = 0\n\n')).toEqual({ 'net.bridge.bridge-nf-call-iptables': '0' });
+    expect(parseSysctlOutput('net.bridge.bridge-nf-call-iptables = 0\n\n')).toEqual({
+      'net.bridge.bridge-nf-call-iptables': '0',
+    });
   });
 });

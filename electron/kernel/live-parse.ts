@@ -34,7 +34,8 @@ export function ifaceAddresses(link: IpLink): string[] {
   const loopback = ifaceKind(link) === 'loopback';
   const out: string[] = [];
   for (const a of link.addr_info) {
-    if ((a.family !== 'inet' && a.family !== 'inet6') || a.local === undefined || a.prefixlen === undefined) continue;
+    if ((a.family !== 'inet' && a.family !== 'inet6') || a.local === undefined || a.prefixlen === undefined)
+      continue;
     const c = parseCidr(`${a.local}/${a.prefixlen}`);
     if (!c) continue;
     const cidr = formatCidr(c);
@@ -61,7 +62,12 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** One link as a KIface, without peer, VLANs and netem (those need other dumps). */
 export function linkToIface(link: IpLink): KIface {
   const kind = ifaceKind(link);
-  const iface: KIface = { name: link.ifname, kind, up: link.flags.includes('UP'), addresses: ifaceAddresses(link) };
+  const iface: KIface = {
+    name: link.ifname,
+    kind,
+    up: link.flags.includes('UP'),
+    addresses: ifaceAddresses(link),
+  };
   if (link.ifalias !== undefined && link.ifalias !== '') iface.mark = link.ifalias;
   if (link.master !== undefined) iface.master = link.master;
   if (link.mtu !== undefined) iface.mtu = link.mtu;

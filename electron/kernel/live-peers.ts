@@ -29,7 +29,8 @@ export function needsIds(raw: RawNs, root: RawNs | undefined): boolean {
   if (raw.name === ROOT_NS) return false;
   const rootByIndex = root ? new Map(root.links.map((l) => [l.ifindex, l])) : undefined;
   return raw.links.some((l) => {
-    if (l.linkinfo?.info_kind !== 'veth' || l.link_netnsid === undefined || l.link_index === undefined) return false;
+    if (l.linkinfo?.info_kind !== 'veth' || l.link_netnsid === undefined || l.link_index === undefined)
+      return false;
     const cand = rootByIndex?.get(l.link_index);
     const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
     return !(cand && cand.link_index === l.ifindex && back === raw.name);
@@ -75,7 +76,12 @@ export function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | unde
  * namespace) the peer stays unknown. Namespaces outside the read are looked
  * up once each through `lookup` (called at most once per namespace).
  */
-export async function resolvePeers(raws: Map<string, RawNs>, out: KState, peerNames: boolean, lookup: (ns: string) => Promise<LinkTable | undefined>): Promise<void> {
+export async function resolvePeers(
+  raws: Map<string, RawNs>,
+  out: KState,
+  peerNames: boolean,
+  lookup: (ns: string) => Promise<LinkTable | undefined>,
+): Promise<void> {
   const extra = new Map<string, Promise<LinkTable | undefined>>();
   const table = (ns: string): Promise<LinkTable | undefined> => {
     const have = raws.get(ns);
@@ -95,7 +101,8 @@ export async function resolvePeers(raws: Map<string, RawNs>, out: KState, peerNa
       const iface = out.namespaces[raw.name].ifaces[link.ifname];
       if (link.link_netnsid === undefined) {
         // Peer in the same namespace: iproute2 prints its name as "link".
-        if (typeof link.link === 'string' && out.namespaces[raw.name].ifaces[link.link]) iface.peer = { ns: raw.name, name: link.link };
+        if (typeof link.link === 'string' && out.namespaces[raw.name].ifaces[link.link])
+          iface.peer = { ns: raw.name, name: link.link };
         continue;
       }
       if (link.link_index === undefined) continue;
@@ -127,4 +134,3 @@ export async function resolvePeers(raws: Map<string, RawNs>, out: KState, peerNa
   }
   await Promise.all(jobs);
 }
-

@@ -7,7 +7,13 @@ import { IpJsonError } from './ip-json';
 import { LiveReadError, readLive } from './live-read';
 import { execaRunner, recordingRunner, type Runner } from './runner';
 import { NOT_ROOT_REASON, isRoot, uniqueName, withScratchLab } from './test-support/scratch-netns';
-import { ADDRESS_SHOW, BRIDGE_VLAN_SHOW, NETNS_LIST_ID, ROUTES_ALL, TC_QDISC_SHOW } from './test-support/iproute2-samples';
+import {
+  ADDRESS_SHOW,
+  BRIDGE_VLAN_SHOW,
+  NETNS_LIST_ID,
+  ROUTES_ALL,
+  TC_QDISC_SHOW,
+} from './test-support/iproute2-samples';
 
 /** A runner that counts the processes it starts. */
 function counting(inner: Runner = execaRunner) {
@@ -30,20 +36,62 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       await lab.ip('-n', a, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', b);
       await lab.ip('link', 'add', r, 'type', 'veth', 'peer', 'name', 'vr', 'netns', b);
       await lab.ip('-n', b, 'link', 'add', 'br0', 'type', 'bridge', 'stp_state', '1');
-      await lab.ip('-n', b, 'link', 'set', 'br0', 'address', '02:00:00:00:0b:00', 'mtu', '1400', 'alias', 'netplumb:t1:node:br0');
+      await lab.ip(
+        '-n',
+        b,
+        'link',
+        'set',
+        'br0',
+        'address',
+        '02:00:00:00:0b:00',
+        'mtu',
+        '1400',
+        'alias',
+        'netplumb:t1:node:br0',
+      );
       await lab.ip('-n', b, 'link', 'set', 'vb', 'master', 'br0');
       await lab.ip('-n', b, 'link', 'set', 'vr', 'master', 'br0');
-      await lab.ip('-n', a, 'link', 'set', 'va', 'address', '02:00:00:00:0a:01', 'mtu', '1400', 'alias', 'netplumb:t1:link:l1:a');
+      await lab.ip(
+        '-n',
+        a,
+        'link',
+        'set',
+        'va',
+        'address',
+        '02:00:00:00:0a:01',
+        'mtu',
+        '1400',
+        'alias',
+        'netplumb:t1:link:l1:a',
+      );
       await lab.ip('-n', b, 'link', 'set', 'vb', 'address', '02:00:00:00:0b:01', 'mtu', '1400');
       await lab.ip('-n', b, 'link', 'set', 'vr', 'address', '02:00:00:00:0b:02');
       await lab.ip('link', 'set', r, 'address', '02:00:00:00:00:99');
-      for (const [ns, dev] of [[a, 'va'], [b, 'vb'], [b, 'vr'], [b, 'br0']]) await lab.ip('-n', ns, 'link', 'set', dev, 'up');
+      for (const [ns, dev] of [
+        [a, 'va'],
+        [b, 'vb'],
+        [b, 'vr'],
+        [b, 'br0'],
+      ])
+        await lab.ip('-n', ns, 'link', 'set', dev, 'up');
       await lab.ip('-n', a, 'addr', 'add', '10.0.0.1/24', 'dev', 'va');
       await lab.ip('-n', a, 'addr', 'add', 'fd00::1/64', 'dev', 'va', 'nodad');
       await lab.ip('-n', b, 'addr', 'add', '10.0.0.2/24', 'dev', 'br0');
       await lab.ip('-n', b, 'addr', 'add', 'fd00::2/64', 'dev', 'br0', 'nodad');
       await lab.ip('-n', a, 'route', 'add', '10.9.0.0/16', 'via', '10.0.0.2');
-      await lab.ip('-n', a, 'route', 'add', '10.8.0.0/16', 'via', '10.0.0.2', 'metric', '7', 'proto', 'static');
+      await lab.ip(
+        '-n',
+        a,
+        'route',
+        'add',
+        '10.8.0.0/16',
+        'via',
+        '10.0.0.2',
+        'metric',
+        '7',
+        'proto',
+        'static',
+      );
       await lab.ip('-n', a, '-6', 'route', 'add', 'fd09::/32', 'via', 'fd00::2');
       await lab.ip('-n', a, '-6', 'route', 'add', 'default', 'via', 'fd00::2');
       await lab.ip('-n', b, 'route', 'add', '10.7.0.0/16', 'dev', 'br0');
@@ -63,13 +111,42 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           mark: `netplumb:t1:ns:${a}`,
           sysctls: {},
           ifaces: {
-            lo: { name: 'lo', kind: 'loopback', mark: `netplumb:t1:ns:${a}`, mtu: 65536, up: true, addresses: [] },
-            va: {
-              name: 'va', kind: 'veth', mark: 'netplumb:t1:link:l1:a', peer: { ns: b, name: 'vb' }, mtu: 1400,
-              mac: '02:00:00:00:0a:01', up: true, addresses: ['10.0.0.1/24', 'fd00::1/64'],
+            lo: {
+              name: 'lo',
+              kind: 'loopback',
+              mark: `netplumb:t1:ns:${a}`,
+              mtu: 65536,
+              up: true,
+              addresses: [],
             },
-            x1: { name: 'x1', kind: 'veth', peer: { ns: a, name: 'x2' }, mtu: 1500, mac: '02:00:00:00:0a:11', up: false, addresses: [] },
-            x2: { name: 'x2', kind: 'veth', peer: { ns: a, name: 'x1' }, mtu: 1500, mac: '02:00:00:00:0a:12', up: false, addresses: [] },
+            va: {
+              name: 'va',
+              kind: 'veth',
+              mark: 'netplumb:t1:link:l1:a',
+              peer: { ns: b, name: 'vb' },
+              mtu: 1400,
+              mac: '02:00:00:00:0a:01',
+              up: true,
+              addresses: ['10.0.0.1/24', 'fd00::1/64'],
+            },
+            x1: {
+              name: 'x1',
+              kind: 'veth',
+              peer: { ns: a, name: 'x2' },
+              mtu: 1500,
+              mac: '02:00:00:00:0a:11',
+              up: false,
+              addresses: [],
+            },
+            x2: {
+              name: 'x2',
+              kind: 'veth',
+              peer: { ns: a, name: 'x1' },
+              mtu: 1500,
+              mac: '02:00:00:00:0a:12',
+              up: false,
+              addresses: [],
+            },
           },
           routes: [
             { to: '10.8.0.0/16', family: 4, via: '10.0.0.2', dev: 'va', metric: 7 },
@@ -83,12 +160,36 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           sysctls: {},
           ifaces: {
             lo: { name: 'lo', kind: 'loopback', mtu: 65536, up: false, addresses: [] },
-            vb: { name: 'vb', kind: 'veth', peer: { ns: a, name: 'va' }, master: 'br0', mtu: 1400, mac: '02:00:00:00:0b:01', up: true, addresses: [] },
+            vb: {
+              name: 'vb',
+              kind: 'veth',
+              peer: { ns: a, name: 'va' },
+              master: 'br0',
+              mtu: 1400,
+              mac: '02:00:00:00:0b:01',
+              up: true,
+              addresses: [],
+            },
             // The peer is in the root namespace, which was not part of the read: looked up once.
-            vr: { name: 'vr', kind: 'veth', peer: { ns: '', name: r }, master: 'br0', mtu: 1500, mac: '02:00:00:00:0b:02', up: true, addresses: [] },
+            vr: {
+              name: 'vr',
+              kind: 'veth',
+              peer: { ns: '', name: r },
+              master: 'br0',
+              mtu: 1500,
+              mac: '02:00:00:00:0b:02',
+              up: true,
+              addresses: [],
+            },
             br0: {
-              name: 'br0', kind: 'bridge', mark: 'netplumb:t1:node:br0', mtu: 1400, mac: '02:00:00:00:0b:00', up: true,
-              addresses: ['10.0.0.2/24', 'fd00::2/64'], bridge: { stp: true, vlanFiltering: false, defaultPvid: 1 },
+              name: 'br0',
+              kind: 'bridge',
+              mark: 'netplumb:t1:node:br0',
+              mtu: 1400,
+              mac: '02:00:00:00:0b:00',
+              up: true,
+              addresses: ['10.0.0.2/24', 'fd00::2/64'],
+              bridge: { stp: true, vlanFiltering: false, defaultPvid: 1 },
             },
           },
           routes: [
@@ -108,7 +209,13 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       // With the root namespace in the read, the root end is there too.
       const withRoot = await readLive(execaRunner, { namespaces: [a, b], includeRoot: true });
       expect(withRoot.namespaces[''].ifaces[r]).toEqual({
-        name: r, kind: 'veth', peer: { ns: b, name: 'vr' }, mtu: 1500, mac: '02:00:00:00:00:99', up: false, addresses: [],
+        name: r,
+        kind: 'veth',
+        peer: { ns: b, name: 'vr' },
+        mtu: 1500,
+        mac: '02:00:00:00:00:99',
+        up: false,
+        addresses: [],
       });
       expect(withRoot.namespaces[b]).toEqual(expected[b]);
       expect(withRoot.namespaces[a]).toEqual(expected[a]);
@@ -134,7 +241,11 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         if (own.exitCode === 0) expect(state.namespaces[a].sysctls[key], key).toBe(own.stdout.trim());
         else expect(state.namespaces[a].sysctls[key], key).toBeUndefined();
       }
-      expect(Object.keys(state.namespaces[b].sysctls).every((k) => (SYSCTL_ALLOWLIST as readonly string[]).includes(k))).toBe(true);
+      expect(
+        Object.keys(state.namespaces[b].sysctls).every((k) =>
+          (SYSCTL_ALLOWLIST as readonly string[]).includes(k),
+        ),
+      ).toBe(true);
     });
   });
 
@@ -152,7 +263,20 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           await new Promise((r) => setTimeout(r, 10));
         }
         expect(await readlink(`/proc/${holder.pid}/ns/net`)).not.toBe(own);
-        await lab.ip('-n', a, 'link', 'add', 'u1', 'type', 'veth', 'peer', 'name', 'u2', 'netns', String(holder.pid));
+        await lab.ip(
+          '-n',
+          a,
+          'link',
+          'add',
+          'u1',
+          'type',
+          'veth',
+          'peer',
+          'name',
+          'u2',
+          'netns',
+          String(holder.pid),
+        );
         const state = await readLive(execaRunner, { namespaces: [a], includeRoot: true });
         expect(state.namespaces[a].ifaces.u1.kind).toBe('veth');
         expect(state.namespaces[a].ifaces.u1.peer).toBeUndefined();
@@ -190,12 +314,19 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
 function sampleKernel() {
   return recordingRunner((argv) => {
     const line = argv.join(' ');
-    if (line === 'ip -j -d -n ns1 -batch -') return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n`, stderr: '' };
-    if (line === 'ip -j -n ns1 netns list-id') return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
+    if (line === 'ip -j -d -n ns1 -batch -')
+      return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n`, stderr: '' };
+    if (line === 'ip -j -n ns1 netns list-id')
+      return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
     if (line === 'tc -j -n ns1 qdisc show') return { exitCode: 0, stdout: TC_QDISC_SHOW, stderr: '' };
     if (line === 'bridge -j -n ns1 vlan show') return { exitCode: 0, stdout: BRIDGE_VLAN_SHOW, stderr: '' };
     if (line === 'ip -j -n ns2 -batch -') {
-      return { exitCode: 0, stdout: '[{"ifindex":1,"ifname":"lo","flags":[]},{"ifindex":2,"ifname":"v2","flags":[],"link_index":2,"link_netnsid":0}]\n[{"nsid":0,"name":"ns1"}]\n', stderr: '' };
+      return {
+        exitCode: 0,
+        stdout:
+          '[{"ifindex":1,"ifname":"lo","flags":[]},{"ifindex":2,"ifname":"v2","flags":[],"link_index":2,"link_netnsid":0}]\n[{"nsid":0,"name":"ns1"}]\n',
+        stderr: '',
+      };
     }
     return { exitCode: 1, stderr: `unexpected command: ${line}`, stdout: '' };
   });
@@ -224,14 +355,30 @@ describe('readLive with recorded output', () => {
       'ip -j -n ns2 -batch -',
       'tc -j -n ns1 qdisc show',
     ]);
-    expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe('address show\nroute show table all\n');
+    expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe(
+      'address show\nroute show table all\n',
+    );
   });
 
   it('looks up peers outside the read once per namespace, within the concurrency limit', async () => {
     const peers = Array.from({ length: 12 }, (_, i) => i);
-    const rootLinks = peers.map((i) => ({ ifindex: 10 + i, ifname: `h${i}`, flags: [], link_index: 2, link_netnsid: i, linkinfo: { info_kind: 'veth' } }));
+    const rootLinks = peers.map((i) => ({
+      ifindex: 10 + i,
+      ifname: `h${i}`,
+      flags: [],
+      link_index: 2,
+      link_netnsid: i,
+      linkinfo: { info_kind: 'veth' },
+    }));
     // Two root veths into the same namespace: still one lookup for it.
-    rootLinks.push({ ifindex: 40, ifname: 'h0b', flags: [], link_index: 3, link_netnsid: 0, linkinfo: { info_kind: 'veth' } });
+    rootLinks.push({
+      ifindex: 40,
+      ifname: 'h0b',
+      flags: [],
+      link_index: 3,
+      link_netnsid: 0,
+      linkinfo: { info_kind: 'veth' },
+    });
     let inFlight = 0;
     let most = 0;
     const calls: string[] = [];
@@ -239,13 +386,20 @@ describe('readLive with recorded output', () => {
       calls.push(argv.join(' '));
       if (argv.includes('-d')) {
         const ids = peers.map((i) => ({ nsid: i, name: `p${i}` }));
-        return { exitCode: 0, stdout: `${JSON.stringify(rootLinks)}\n[]\n${JSON.stringify(ids)}\n`, stderr: '' };
+        return {
+          exitCode: 0,
+          stdout: `${JSON.stringify(rootLinks)}\n[]\n${JSON.stringify(ids)}\n`,
+          stderr: '',
+        };
       }
       inFlight++;
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight--;
-      const links = [{ ifindex: 2, ifname: 'e0', flags: [] }, { ifindex: 3, ifname: 'e1', flags: [] }];
+      const links = [
+        { ifindex: 2, ifname: 'e0', flags: [] },
+        { ifindex: 3, ifname: 'e1', flags: [] },
+      ];
       return { exitCode: 0, stdout: `${JSON.stringify(links)}\n[]\n`, stderr: '' };
     };
     const state = await readLive(run, { namespaces: [], includeRoot: true, concurrency: 3 });
@@ -265,17 +419,31 @@ describe('readLive with recorded output', () => {
   it('treats a namespace that vanishes between commands as absent', async () => {
     const inner = sampleKernel();
     const run: Runner = async (argv, opts) =>
-      argv[0] === 'tc' ? { exitCode: 255, stdout: '', stderr: 'Cannot open network namespace "ns1": No such file or directory\n' } : inner.run(argv, opts);
+      argv[0] === 'tc'
+        ? {
+            exitCode: 255,
+            stdout: '',
+            stderr: 'Cannot open network namespace "ns1": No such file or directory\n',
+          }
+        : inner.run(argv, opts);
     expect((await readLive(run, { namespaces: ['ns1'] })).namespaces).toEqual({});
   });
 
   it('reports other failures and odd output clearly', async () => {
-    const denied: Runner = async () => ({ exitCode: 255, stdout: '', stderr: 'setting the network namespace "ns1" failed: Operation not permitted\n' });
+    const denied: Runner = async () => ({
+      exitCode: 255,
+      stdout: '',
+      stderr: 'setting the network namespace "ns1" failed: Operation not permitted\n',
+    });
     await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(LiveReadError);
-    await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(/namespace "ns1".*Operation not permitted/);
+    await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(
+      /namespace "ns1".*Operation not permitted/,
+    );
     const odd: Runner = async () => ({ exitCode: 0, stdout: '[{"ifname":"lo"}]\n[]\n', stderr: '' });
     await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(IpJsonError);
-    await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(/address show in namespace "ns1".*0\.ifindex/);
+    await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(
+      /address show in namespace "ns1".*0\.ifindex/,
+    );
     const short: Runner = async () => ({ exitCode: 0, stdout: '[]\n', stderr: '' });
     await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 2/);
   });

@@ -70,7 +70,9 @@ const label = (ns: string): string => (ns === ROOT_NS ? 'the root namespace' : `
 export function isNamespaceGone(r: RunResult): boolean {
   return (
     r.exitCode !== 0 &&
-    /(Cannot open network namespace|setting the network namespace) "[^"]*"(: No such file or directory| failed: Invalid argument)/.test(r.stderr)
+    /(Cannot open network namespace|setting the network namespace) "[^"]*"(: No such file or directory| failed: Invalid argument)/.test(
+      r.stderr,
+    )
   );
 }
 
@@ -81,7 +83,9 @@ type Gone = typeof GONE;
 function checked(ns: string, argv: readonly string[], r: RunResult): RunResult | Gone {
   if (r.exitCode === 0) return r;
   if (isNamespaceGone(r)) return GONE;
-  throw new LiveReadError(`reading ${label(ns)}: \`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  throw new LiveReadError(
+    `reading ${label(ns)}: \`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`,
+  );
 }
 
 async function run(runner: Runner, ns: string, argv: string[], input?: string): Promise<RunResult | Gone> {
@@ -98,7 +102,10 @@ async function run(runner: Runner, ns: string, argv: string[], input?: string): 
  */
 const BATCH = 'address show\nroute show table all\n';
 const ROOT_BATCH = BATCH + 'netns list-id\n';
-const batchJob = (ns: string): FanJob => ({ argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'], input: ns === ROOT_NS ? ROOT_BATCH : BATCH });
+const batchJob = (ns: string): FanJob => ({
+  argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'],
+  input: ns === ROOT_NS ? ROOT_BATCH : BATCH,
+});
 
 /**
  * The allowlisted sysctls of a namespace, in one process. `sysctl -e` skips
@@ -118,11 +125,23 @@ function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
   const what = `ip -j -d -batch in ${label(ns)}`;
   const docs = splitJsonDocuments(r.stdout, what);
   const want = ns === ROOT_NS ? 3 : 2;
-  if (docs.length !== want) throw new IpJsonError(`${what} printed ${docs.length} JSON documents, expected ${want} (address, route${want === 3 ? ', netns list-id' : ''})`);
+  if (docs.length !== want)
+    throw new IpJsonError(
+      `${what} printed ${docs.length} JSON documents, expected ${want} (address, route${want === 3 ? ', netns list-id' : ''})`,
+    );
   const links = checkIpJson(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
   const routes = checkIpJson(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
-  const ids = docs.length === 3 ? checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`) : [];
-  return { name: ns, links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])), vlans: [], qdiscs: [], sysctls: {} };
+  const ids =
+    docs.length === 3 ? checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`) : [];
+  return {
+    name: ns,
+    links,
+    routes,
+    nsids: new Map(ids.map((i) => [i.nsid, i.name])),
+    vlans: [],
+    qdiscs: [],
+    sysctls: {},
+  };
 }
 
 /**
@@ -131,7 +150,12 @@ function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
  * a second fan-out only for the rare extras: `tc` where a link has netem,
  * `bridge vlan` where a bridge filters VLANs.
  */
-async function readNamespaces(runner: Runner, names: readonly string[], sysctlsOf: (ns: string) => boolean, concurrency?: number): Promise<RawNs[]> {
+async function readNamespaces(
+  runner: Runner,
+  names: readonly string[],
+  sysctlsOf: (ns: string) => boolean,
+  concurrency?: number,
+): Promise<RawNs[]> {
   const jobs: { ns: string; kind: 'batch' | 'sysctl'; job: FanJob }[] = [];
   for (const ns of names) {
     jobs.push({ ns, kind: 'batch', job: batchJob(ns) });
@@ -160,9 +184,15 @@ async function readNamespaces(runner: Runner, names: readonly string[], sysctlsO
       continue;
     }
     if (s) raw.sysctls = s;
-    if (needsIds(raw, root === GONE ? undefined : root)) extras.push({ raw, kind: 'ids', argv: ['ip', '-j', ...nsArgs(raw.name), 'netns', 'list-id'] });
-    if (raw.links.some((l) => l.qdisc === 'netem')) extras.push({ raw, kind: 'tc', argv: ['tc', '-j', ...nsArgs(raw.name), 'qdisc', 'show'] });
-    if (raw.links.some((l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0)) {
+    if (needsIds(raw, root === GONE ? undefined : root))
+      extras.push({ raw, kind: 'ids', argv: ['ip', '-j', ...nsArgs(raw.name), 'netns', 'list-id'] });
+    if (raw.links.some((l) => l.qdisc === 'netem'))
+      extras.push({ raw, kind: 'tc', argv: ['tc', '-j', ...nsArgs(raw.name), 'qdisc', 'show'] });
+    if (
+      raw.links.some(
+        (l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0,
+      )
+    ) {
       extras.push({ raw, kind: 'vlan', argv: ['bridge', '-j', ...nsArgs(raw.name), 'vlan', 'show'] });
     }
   }
@@ -174,8 +204,15 @@ async function readNamespaces(runner: Runner, names: readonly string[], sysctlsO
   extras.forEach((e, i) => {
     const q = checked(e.raw.name, e.argv, more[i]);
     if (q === GONE) raws.set(e.raw.name, GONE);
-    else if (e.kind === 'ids') e.raw.nsids = new Map(parseIpJson(NetnsIdList, q.stdout, `ip -j netns list-id in ${label(e.raw.name)}`).map((x) => [x.nsid, x.name]));
-    else if (e.kind === 'tc') e.raw.qdiscs = parseIpJson(TcQdiscList, q.stdout, `tc -j qdisc show in ${label(e.raw.name)}`);
+    else if (e.kind === 'ids')
+      e.raw.nsids = new Map(
+        parseIpJson(NetnsIdList, q.stdout, `ip -j netns list-id in ${label(e.raw.name)}`).map((x) => [
+          x.nsid,
+          x.name,
+        ]),
+      );
+    else if (e.kind === 'tc')
+      e.raw.qdiscs = parseIpJson(TcQdiscList, q.stdout, `tc -j qdisc show in ${label(e.raw.name)}`);
     else e.raw.vlans = parseIpJson(BridgeVlanList, q.stdout, `bridge -j vlan show in ${label(e.raw.name)}`);
   });
   return [...raws.values()].filter((r): r is RawNs => r !== GONE);
@@ -184,7 +221,11 @@ async function readNamespaces(runner: Runner, names: readonly string[], sysctlsO
 function toNamespace(raw: RawNs): KNamespace {
   const vlans = portVlans(raw.vlans);
   const netem = netemByDev(raw.qdiscs, `tc -j qdisc show in ${label(raw.name)}`);
-  const filtering = new Set(raw.links.filter((l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0).map((l) => l.ifname));
+  const filtering = new Set(
+    raw.links
+      .filter((l) => l.linkinfo?.info_kind === 'bridge' && (l.linkinfo.info_data?.vlan_filtering ?? 0) !== 0)
+      .map((l) => l.ifname),
+  );
   const ifaces: Record<string, KIface> = {};
   for (const link of raw.links) {
     const iface = linkToIface(link);
@@ -211,7 +252,8 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   const named = opts.namespaces === 'all' ? await listNetns() : [...new Set(opts.namespaces)];
   for (const n of named) {
     // Why: names reach argv and /run/netns paths; refuse anything that is not a plain name.
-    if (n !== ROOT_NS && !isValidNetnsName(n)) throw new LiveReadError(`"${n}" is not a valid namespace name`);
+    if (n !== ROOT_NS && !isValidNetnsName(n))
+      throw new LiveReadError(`"${n}" is not a valid namespace name`);
   }
   const wanted = named.filter((n) => n !== ROOT_NS);
   if (opts.includeRoot || named.includes(ROOT_NS)) wanted.unshift(ROOT_NS);
@@ -227,7 +269,9 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   // A namespace outside the read is looked up once, for its link table (+ the nsid table).
   const gate = semaphore(opts.concurrency ?? 8);
   const lookup = (ns: string) =>
-    gate(() => run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n')).then((r) => {
+    gate(() =>
+      run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n'),
+    ).then((r) => {
       if (r === GONE) return undefined;
       const docs = splitJsonDocuments(r.stdout, `ip -j -batch in ${label(ns)}`);
       const links = checkIpJson(IpLinkList, docs[0], `ip -j link show in ${label(ns)}`);

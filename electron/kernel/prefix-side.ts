@@ -16,7 +16,8 @@ import { PlainError } from './plain-error';
 /** The prefix in effect for the user of this process (undefined: none). A broken config file is refused in plain words. */
 export function readPrefix(file = userConfigFile()): string | undefined {
   const s = prefixSetting({ positionals: [], flags: {}, rest: [] }, file);
-  if (s.error) throw new PlainError(`${s.error} (fix or remove the "prefix" entry, or set it again in the app)`);
+  if (s.error)
+    throw new PlainError(`${s.error} (fix or remove the "prefix" entry, or set it again in the app)`);
   return s.prefix;
 }
 
@@ -33,11 +34,15 @@ export function writePrefix(prefix: string | null, file = userConfigFile()): voi
   let config: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      config = parsed as Record<string, unknown>;
     else throw new PlainError(`${file} does not hold a JSON object; fix or remove it first`);
   } catch (e) {
     if (e instanceof PlainError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new PlainError(`${file} cannot be read as JSON (${(e as Error).message}); fix or remove it first`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new PlainError(
+        `${file} cannot be read as JSON (${(e as Error).message}); fix or remove it first`,
+      );
   }
   if (prefix === null) delete config.prefix;
   else config.prefix = prefix;
@@ -78,9 +83,17 @@ export function unprefixTopology(t: Topology, prefix: string | undefined): Topol
     nodes: t.nodes.map((n) => {
       if (n.kind === 'host') return n;
       if (n.kind === 'bridge') return { ...n, name: strip(prefix, n.name) };
-      return { ...n, name: strip(prefix, n.name), routes: n.routes.map((r) => (r.dev === undefined ? r : { ...r, dev: strip(prefix, r.dev) })) };
+      return {
+        ...n,
+        name: strip(prefix, n.name),
+        routes: n.routes.map((r) => (r.dev === undefined ? r : { ...r, dev: strip(prefix, r.dev) })),
+      };
     }),
-    links: t.links.map((l) => ({ ...l, a: { ...l.a, ifname: strip(prefix, l.a.ifname) }, b: { ...l.b, ifname: strip(prefix, l.b.ifname) } })),
+    links: t.links.map((l) => ({
+      ...l,
+      a: { ...l.a, ifname: strip(prefix, l.a.ifname) },
+      b: { ...l.b, ifname: strip(prefix, l.b.ifname) },
+    })),
   };
 }
 

@@ -55,16 +55,30 @@ export function parseHelperLine(line: string): Prepared {
   const { id, op } = req.data;
   // Why Object.hasOwn: only the listed operations, never an inherited key.
   if (!Object.hasOwn(HELPER_OPS, op)) {
-    return { answer: { id, error: `unknown operation "${op.slice(0, 32)}": the helper only does ${Object.keys(HELPER_OPS).join(', ')}` } };
+    return {
+      answer: {
+        id,
+        error: `unknown operation "${op.slice(0, 32)}": the helper only does ${Object.keys(HELPER_OPS).join(', ')}`,
+      },
+    };
   }
   // Why parsed again here: the client is unprivileged and may be anyone's program.
   const args = HELPER_OPS[op as HelperOp].safeParse(req.data.args ?? {});
-  if (!args.success) return { answer: { id, error: `the arguments of ${op} are malformed: ${describeIssues(args.error.issues)}` } };
+  if (!args.success)
+    return {
+      answer: { id, error: `the arguments of ${op} are malformed: ${describeIssues(args.error.issues)}` },
+    };
   return { id, op: op as HelperOp, args: args.data as Record<string, unknown> };
 }
 
 /** Runs one engine operation (the six of the engine, and capabilities). */
-async function runEngineOp(op: HelperOp, a: Record<string, unknown>, engine: Engine, opts: EngineOptions, base: EngineOptions): Promise<unknown> {
+async function runEngineOp(
+  op: HelperOp,
+  a: Record<string, unknown>,
+  engine: Engine,
+  opts: EngineOptions,
+  base: EngineOptions,
+): Promise<unknown> {
   switch (op) {
     case 'validate':
       return { problems: (await engine.validateDocument(a.topology)).problems };
@@ -96,8 +110,17 @@ export interface HelperConnection {
 }
 
 /** Creates the state of one connection (one client). */
-export function helperConnection(write: Write, engine: Engine = localEngine, base: EngineOptions = {}, live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {}): HelperConnection {
-  const liveOpts: HelperLiveOptions = { ...live, ...(base.runner ? { runner: base.runner } : {}), ...(base.runDir ? { runDir: base.runDir } : {}) };
+export function helperConnection(
+  write: Write,
+  engine: Engine = localEngine,
+  base: EngineOptions = {},
+  live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {},
+): HelperConnection {
+  const liveOpts: HelperLiveOptions = {
+    ...live,
+    ...(base.runner ? { runner: base.runner } : {}),
+    ...(base.runDir ? { runDir: base.runDir } : {}),
+  };
   return { engine, base, write, live: new HelperLive((e) => write(JSON.stringify(e)), liveOpts) };
 }
 
@@ -106,7 +129,10 @@ export function helperConnection(write: Write, engine: Engine = localEngine, bas
  * (OP_TIMEOUT_MS) and size (MAX_ANSWER_BYTES). Events (progress) are
  * written through the connection while the operation runs.
  */
-export async function runPrepared(p: Extract<Prepared, { id: number }>, c: HelperConnection): Promise<object> {
+export async function runPrepared(
+  p: Extract<Prepared, { id: number }>,
+  c: HelperConnection,
+): Promise<object> {
   const { id, op, args } = p;
   // Why the options are built here and not taken from the request: the
   // unprivileged side must not choose the runner or where root writes state.
@@ -116,21 +142,36 @@ export async function runPrepared(p: Extract<Prepared, { id: number }>, c: Helpe
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const work = isLiveHelperOp(op) ? c.live.run(op, args as never, opts) : runEngineOp(op, args, c.engine, opts, c.base);
+    const work = isLiveHelperOp(op)
+      ? c.live.run(op, args as never, opts)
+      : runEngineOp(op, args, c.engine, opts, c.base);
     // Why a deadline: a hung kernel command must not leave the client waiting forever.
     const limit = OP_TIMEOUT_MS[op];
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${op} took longer than ${Math.round(limit / 1000)} s; the helper stopped waiting for it`)), limit);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${op} took longer than ${Math.round(limit / 1000)} s; the helper stopped waiting for it`,
+            ),
+          ),
+        limit,
+      );
     });
     const result = await Promise.race([work, late]);
     if (op === 'destroy') c.live.labGone(String(args.lab));
     const answer = { id, result: result ?? null };
     // Why a size cap: the answer is one line the client must hold in memory.
-    if (JSON.stringify(answer).length > MAX_ANSWER_BYTES) return { id, error: `the answer to ${op} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not sent` };
+    if (JSON.stringify(answer).length > MAX_ANSWER_BYTES)
+      return {
+        id,
+        error: `the answer to ${op} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB and was not sent`,
+      };
     return answer;
   } catch (e) {
     // A refusal in plain words is logged as one line; anything else with its stack.
-    const detail = e instanceof PlainError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    const detail =
+      e instanceof PlainError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`netplumb-helper: ${op} failed: ${detail}\n`);
     return { id, error: plainMessage(e) };
   } finally {
@@ -145,7 +186,13 @@ const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
 const connections = new Set<HelperConnection>();
 
 /** Handles one request line and returns the answer object (a connection of its own when none is given). */
-export async function handleHelperLine(line: string, engine: Engine, write: Write, base: EngineOptions = {}, c = helperConnection(write, engine, base)): Promise<object> {
+export async function handleHelperLine(
+  line: string,
+  engine: Engine,
+  write: Write,
+  base: EngineOptions = {},
+  c = helperConnection(write, engine, base),
+): Promise<object> {
   const p = parseHelperLine(line);
   return 'answer' in p ? p.answer : runPrepared(p, c);
 }
@@ -157,7 +204,13 @@ export async function handleHelperLine(line: string, engine: Engine, write: Writ
  * counted: UNCAPPED_OPS). When the input ends, every
  * terminal closes and every capture stops.
  */
-export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: Engine = localEngine, base: EngineOptions = {}, live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {}): Promise<void> {
+export function serveHelper(
+  input: NodeJS.ReadableStream,
+  write: Write,
+  engine: Engine = localEngine,
+  base: EngineOptions = {},
+  live: Omit<HelperLiveOptions, 'runner' | 'runDir'> = {},
+): Promise<void> {
   const c = helperConnection(write, engine, base, live);
   connections.add(c);
   let queue = Promise.resolve();
@@ -165,7 +218,9 @@ export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: 
   // Why: one request that fails in an unforeseen way must not reject the
   // queue (every later request would be dropped) or end the process.
   const failed = (e: unknown) => {
-    process.stderr.write(`netplumb-helper: a request could not be handled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `netplumb-helper: a request could not be handled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     write(JSON.stringify({ id: null, error: 'the helper could not handle this request (internal error)' }));
   };
   const splitter = new LineSplitter(
@@ -192,7 +247,12 @@ export function serveHelper(input: NodeJS.ReadableStream, write: Write, engine: 
       }
       // Why a cap: each request may start processes; a flood must not exhaust the host.
       if (inFlight.size >= MAX_CONCURRENT) {
-        write(JSON.stringify({ id: p.id, error: `the helper is busy (${MAX_CONCURRENT} requests running): try again` }));
+        write(
+          JSON.stringify({
+            id: p.id,
+            error: `the helper is busy (${MAX_CONCURRENT} requests running): try again`,
+          }),
+        );
         return;
       }
       const run = runPrepared(p, c).then((a) => write(JSON.stringify(a)), failed);
@@ -240,6 +300,9 @@ if (isMain) {
   void serveHelper(process.stdin, write).then(() => process.exit(0));
   // Stopped by a signal, the helper still closes shells and stops captures first.
   for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-    process.on(sig, () => void Promise.all([...connections].map((c) => c.live.closeAll())).finally(() => process.exit(0)));
+    process.on(
+      sig,
+      () => void Promise.all([...connections].map((c) => c.live.closeAll())).finally(() => process.exit(0)),
+    );
   }
 }

@@ -18,7 +18,18 @@ const lab = useKernelLab({ beforeEach, afterEach });
 async function killedApply(doc: object, k: number) {
   const file = join(lab.run.dir, 'doc.json');
   writeFileSync(file, JSON.stringify(doc));
-  const child = await execa(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test-support/kill-apply.ts'), file, lab.run.dir, String(k)], { reject: false });
+  const child = await execa(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'test-support/kill-apply.ts'),
+      file,
+      lab.run.dir,
+      String(k),
+    ],
+    { reject: false },
+  );
   return child;
 }
 
@@ -35,10 +46,15 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
       expect(existsSync(join(lab.run.dir, 'labs', doc.name, 'journal.jsonl'))).toBe(true);
       const notices: string[] = [];
       const s = await statusDocument(doc, { runDir: lab.run.dir, onNotice: (m) => notices.push(m) });
-      expect(notices.join(' ')).toMatch(new RegExp(`An apply of lab "${doc.name}" .* was interrupted after \\d+ of ${n} steps`));
+      expect(notices.join(' ')).toMatch(
+        new RegExp(`An apply of lab "${doc.name}" .* was interrupted after \\d+ of ${n} steps`),
+      );
       expect(s.applied).toBe(false);
       expect(existsSync(join(lab.run.dir, 'labs', doc.name, 'journal.jsonl'))).toBe(false);
-      expect(await hostSnapshot(lab.p), `host after kill at step ${k}: ${plan.changes[k].argv.join(' ')}`).toEqual(before);
+      expect(
+        await hostSnapshot(lab.p),
+        `host after kill at step ${k}: ${plan.changes[k].argv.join(' ')}`,
+      ).toEqual(before);
     }
   }, 300_000);
 
@@ -55,7 +71,7 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
     expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
   }, 120_000);
 
-  it('rebuilds undo from recorded facts: a tampered journal\'s command lines are never run and foreign objects stay', async () => {
+  it("rebuilds undo from recorded facts: a tampered journal's command lines are never run and foreign objects stay", async () => {
     const doc = classicLab(lab.p);
     const ip = (...a: string[]) => execaRunner(['ip', ...a]);
     // Foreign objects a forged journal will name: a veth pair in the root and a namespace in use.
@@ -69,7 +85,10 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
     expect((await killedApply(doc, firstNs)).signal).toBe('SIGKILL');
     const file = join(lab.run.dir, 'labs', doc.name, 'journal.jsonl');
     const pwned = join(lab.run.dir, 'pwned');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].t).toBe('begin');
     expect(JSON.stringify(lines[0])).not.toMatch(/"argv"|"undo"/); // facts only, no command lines
     // Forge: old-style undo lines (a foreign interface, a shell), facts naming foreign objects,
@@ -86,20 +105,34 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
       { step: 0, kind: 'bridge', ns: '', name: `${lab.p}fy`, mark: 'netplumb:someotherlab:bridge:b' },
     );
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    appendFileSync(file, JSON.stringify({ t: 'undo', argv: ['touch', pwned] }) + '\n' + JSON.stringify({ t: 'start', steps: [0, 1, 2] }) + '\n');
+    appendFileSync(
+      file,
+      JSON.stringify({ t: 'undo', argv: ['touch', pwned] }) +
+        '\n' +
+        JSON.stringify({ t: 'start', steps: [0, 1, 2] }) +
+        '\n',
+    );
     const seen: string[][] = [];
     const recording: Runner = async (argv, o) => {
       seen.push([...argv]);
       return execaRunner(argv, o);
     };
     const notices: string[] = [];
-    const s = await statusDocument(doc, { runDir: lab.run.dir, runner: recording, onNotice: (m) => notices.push(m) });
+    const s = await statusDocument(doc, {
+      runDir: lab.run.dir,
+      runner: recording,
+      onNotice: (m) => notices.push(m),
+    });
     expect(s.applied).toBe(false);
     expect(existsSync(pwned)).toBe(false);
     expect(seen.every((a) => ['ip', 'tc', 'bridge', 'sysctl', 'modprobe'].includes(a[0]))).toBe(true);
     expect(seen.some((a) => a.includes(`${lab.p}fx`) && a.includes('del'))).toBe(false);
-    expect(notices.join('\n')).toMatch(new RegExp(`Recovery left alone: ${lab.p}fx in the root namespace carries no mark and is not provably`));
-    expect(notices.join('\n')).toMatch(new RegExp(`Recovery left alone: namespace ${lab.p}fns carries no mark and is not empty`));
+    expect(notices.join('\n')).toMatch(
+      new RegExp(`Recovery left alone: ${lab.p}fx in the root namespace carries no mark and is not provably`),
+    );
+    expect(notices.join('\n')).toMatch(
+      new RegExp(`Recovery left alone: namespace ${lab.p}fns carries no mark and is not empty`),
+    );
     // The lab's objects are gone; the foreign ones are exactly as they were.
     expect(await hostSnapshot(lab.p)).toEqual(before);
   }, 60_000);

@@ -67,11 +67,19 @@ describe.skipIf(!root)('run directory as root', () => {
 
 describe('lock holder in words', () => {
   it('names the command line, serve, the helper and the app', () => {
-    expect(roleFromArgv(['node', '/usr/lib/node_modules/netplumb/bin/netplumb.js', 'apply', 'lab.yaml'])).toBe('the netplumb command line ("netplumb apply")');
-    expect(roleFromArgv(['node', '/x/bin/netplumb.js', '--quiet', 'serve'])).toBe('netplumb serve (browser mode)');
-    expect(roleFromArgv(['node', '/usr/lib/netplumb/helper/privileged-helper.js'])).toBe("netplumb's privileged helper");
+    expect(
+      roleFromArgv(['node', '/usr/lib/node_modules/netplumb/bin/netplumb.js', 'apply', 'lab.yaml']),
+    ).toBe('the netplumb command line ("netplumb apply")');
+    expect(roleFromArgv(['node', '/x/bin/netplumb.js', '--quiet', 'serve'])).toBe(
+      'netplumb serve (browser mode)',
+    );
+    expect(roleFromArgv(['node', '/usr/lib/netplumb/helper/privileged-helper.js'])).toBe(
+      "netplumb's privileged helper",
+    );
     expect(roleFromArgv(['/opt/netplumb/netplumb', '.'], true)).toBe('the netplumb desktop app');
-    expect(describeHolder({ pid: 42, what: 'netplumb serve (browser mode)', since: '2026-01-01T00:00:00Z' })).toBe('netplumb serve (browser mode) (pid 42, since 2026-01-01T00:00:00Z)');
+    expect(
+      describeHolder({ pid: 42, what: 'netplumb serve (browser mode)', since: '2026-01-01T00:00:00Z' }),
+    ).toBe('netplumb serve (browser mode) (pid 42, since 2026-01-01T00:00:00Z)');
     // An old lock file without "what": the holder's command line is read from /proc.
     expect(describeHolder({ pid: process.pid })).toMatch(new RegExp(`\\(pid ${process.pid}\\)$`));
   });

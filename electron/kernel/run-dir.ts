@@ -45,25 +45,39 @@ export function checkRunDir(dir: string, create: boolean): boolean {
     st = lstatSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new RunDirError(`netplumb cannot use its state directory ${dir}: ${(e as Error).message}`);
+    if (code !== 'ENOENT')
+      throw new RunDirError(`netplumb cannot use its state directory ${dir}: ${(e as Error).message}`);
     if (!create) return false;
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       st = lstatSync(dir);
     } catch (e2) {
-      throw new RunDirError(`netplumb cannot create its state directory ${dir}: ${(e2 as Error).message}. Nothing was changed.`);
+      throw new RunDirError(
+        `netplumb cannot create its state directory ${dir}: ${(e2 as Error).message}. Nothing was changed.`,
+      );
     }
   }
-  const fix = me === 0 ? ` Remove it (rm -r ${dir}) or fix it (chown root:root ${dir} && chmod 700 ${dir}), then try again. Nothing was changed.` : ' Nothing was changed.';
+  const fix =
+    me === 0
+      ? ` Remove it (rm -r ${dir}) or fix it (chown root:root ${dir} && chmod 700 ${dir}), then try again. Nothing was changed.`
+      : ' Nothing was changed.';
   // Why each check: a symlink could point root's writes anywhere; another
   // owner, or group/other permissions, would let another user plant or
   // change journals and locks that root acts on.
-  if (st.isSymbolicLink() || !st.isDirectory()) throw new RunDirError(`netplumb's state directory ${dir} is not a plain directory (it is a ${st.isSymbolicLink() ? 'symbolic link' : 'file'}), so it is not used.${fix}`);
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw new RunDirError(
+      `netplumb's state directory ${dir} is not a plain directory (it is a ${st.isSymbolicLink() ? 'symbolic link' : 'file'}), so it is not used.${fix}`,
+    );
   const owners = me === 0 ? [0] : [me, 0];
-  if (!owners.includes(st.uid)) throw new RunDirError(`netplumb's state directory ${dir} is owned by uid ${st.uid}, not ${me === 0 ? 'root' : `root or uid ${me}`}, so it is not used.${fix}`);
+  if (!owners.includes(st.uid))
+    throw new RunDirError(
+      `netplumb's state directory ${dir} is owned by uid ${st.uid}, not ${me === 0 ? 'root' : `root or uid ${me}`}, so it is not used.${fix}`,
+    );
   const mode = st.mode & 0o777;
   if (me === 0 ? mode !== 0o700 : (mode & 0o022) !== 0) {
-    throw new RunDirError(`netplumb's state directory ${dir} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0700 so that no other user can change journals or locks, so it is not used.${fix}`);
+    throw new RunDirError(
+      `netplumb's state directory ${dir} has mode ${mode.toString(8).padStart(4, '0')}; it must be 0700 so that no other user can change journals or locks, so it is not used.${fix}`,
+    );
   }
   return true;
 }

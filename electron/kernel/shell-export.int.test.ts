@@ -28,7 +28,9 @@ describe.skipIf(!isRoot())(`exported shell script${isRoot() ? '' : ` (skipped: $
     const sh = script(doc);
     const up = await sh('up');
     expect(up.exitCode, up.stderr).toBe(0);
-    expect((await execaRunner(['ip', 'netns', 'exec', `${lab.p}a`, 'ping', '-c1', '-W2', '10.0.0.2'])).exitCode).toBe(0);
+    expect(
+      (await execaRunner(['ip', 'netns', 'exec', `${lab.p}a`, 'ping', '-c1', '-W2', '10.0.0.2'])).exitCode,
+    ).toBe(0);
     const s = await statusDocument(doc, { runDir: lab.run.dir });
     expect(s.drift).toEqual([]);
     expect(s.inSync).toBe(true);

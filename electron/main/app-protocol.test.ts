@@ -37,10 +37,18 @@ describe('app:// protocol', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect((await get('app://netplumb/assets/a.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await get('app://netplumb/assets/a.js')).headers.get('content-type')).toBe(
+      'text/javascript; charset=utf-8',
+    );
   });
 
-  it.each(['app://netplumb/..%2fsecret.txt', 'app://netplumb/assets/..%2f..%2fsecret.txt', 'app://netplumb/%2e%2e%2fsecret.txt', 'app://other/index.html', 'app://netplumb/missing.js'])('refuses %s', async (url) => {
+  it.each([
+    'app://netplumb/..%2fsecret.txt',
+    'app://netplumb/assets/..%2f..%2fsecret.txt',
+    'app://netplumb/%2e%2e%2fsecret.txt',
+    'app://other/index.html',
+    'app://netplumb/missing.js',
+  ])('refuses %s', async (url) => {
     const r = await get(url);
     expect(r.status).toBe(404);
   });

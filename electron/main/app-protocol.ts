@@ -10,7 +10,10 @@ import { APP_HOST, APP_SCHEME, appCsp } from './policy';
 /** Must run before `app` is ready: app:// behaves like https (secure, standard). */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
   ]);
 }
 

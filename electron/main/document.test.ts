@@ -29,9 +29,19 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'np-doc-'));
   titles = [];
   sent = [];
-  const win = { isDestroyed: () => false, setTitle: (t: string) => titles.push(t), setDocumentEdited: () => undefined, setRepresentedFilename: () => undefined };
+  const win = {
+    isDestroyed: () => false,
+    setTitle: (t: string) => titles.push(t),
+    setDocumentEdited: () => undefined,
+    setRepresentedFilename: () => undefined,
+  };
   settings = new SettingsStore(dir);
-  doc = new DocumentSession(win as never, settings, ((e: string, p: unknown) => sent.push([e, p])) as never, () => undefined);
+  doc = new DocumentSession(
+    win as never,
+    settings,
+    ((e: string, p: unknown) => sent.push([e, p])) as never,
+    () => undefined,
+  );
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -48,12 +58,20 @@ describe('DocumentSession', () => {
   it('Save asks where for a new file, then saves there without asking; both go to recent files', async () => {
     const target = path.join(dir, 'lab.yaml');
     answers.save = target;
-    expect(await doc.save({ text: 'name: a\n', suggestedName: 'lab.yaml', mode: 'save' })).toEqual({ cancelled: false, fileName: 'lab.yaml' });
+    expect(await doc.save({ text: 'name: a\n', suggestedName: 'lab.yaml', mode: 'save' })).toEqual({
+      cancelled: false,
+      fileName: 'lab.yaml',
+    });
     answers.save = undefined; // a second dialog would cancel
-    expect(await doc.save({ text: 'name: b\n', suggestedName: 'lab.yaml', mode: 'save' })).toEqual({ cancelled: false, fileName: 'lab.yaml' });
+    expect(await doc.save({ text: 'name: b\n', suggestedName: 'lab.yaml', mode: 'save' })).toEqual({
+      cancelled: false,
+      fileName: 'lab.yaml',
+    });
     expect(await readFile(target, 'utf8')).toBe('name: b\n');
     expect(settings.get().recent).toEqual([target]);
-    expect(await doc.save({ text: 'x', suggestedName: 'other.yaml', mode: 'save-as' })).toEqual({ cancelled: true });
+    expect(await doc.save({ text: 'x', suggestedName: 'other.yaml', mode: 'save-as' })).toEqual({
+      cancelled: true,
+    });
   });
 
   it('Export does not change the current file', async () => {
@@ -78,7 +96,7 @@ describe('DocumentSession', () => {
     expect(settings.get().recent).toEqual([]);
   });
 
-  it('closing with unsaved work: Cancel keeps it, Don\'t save discards, Save waits for the page to report it saved', async () => {
+  it("closing with unsaved work: Cancel keeps it, Don't save discards, Save waits for the page to report it saved", async () => {
     doc.setState('lab.yaml', true);
     answers.box = 2;
     expect(await doc.confirmDiscard('closing')).toBe(false);

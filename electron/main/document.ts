@@ -40,7 +40,8 @@ export class DocumentSession {
 
   /** document:state from the page. */
   setState(fileName: string | null, dirty: boolean): void {
-    if (fileName === null || (this.filePath && path.basename(this.filePath) !== fileName)) this.filePath = null;
+    if (fileName === null || (this.filePath && path.basename(this.filePath) !== fileName))
+      this.filePath = null;
     this.fileName = fileName;
     this.dirty = dirty;
     this.updateTitle();
@@ -118,12 +119,20 @@ export class DocumentSession {
     } catch (e) {
       this.settings.removeRecent(file);
       this.onRecentChanged();
-      await dialog.showMessageBox(this.win, { type: 'error', message: `Could not open ${path.basename(file)}`, detail: e instanceof Error ? e.message : String(e) });
+      await dialog.showMessageBox(this.win, {
+        type: 'error',
+        message: `Could not open ${path.basename(file)}`,
+        detail: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
   /** file:save: to the current file, or ask where (new file, Save As, Export). */
-  async save(req: { text: string; suggestedName: string; mode: 'save' | 'save-as' | 'export' }): Promise<Response<'file:save'>> {
+  async save(req: {
+    text: string;
+    suggestedName: string;
+    mode: 'save' | 'save-as' | 'export';
+  }): Promise<Response<'file:save'>> {
     let target = req.mode === 'save' ? this.filePath : null;
     if (!target) {
       const base = this.filePath ? path.dirname(this.filePath) : app.getPath('documents');

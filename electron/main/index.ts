@@ -26,7 +26,10 @@ import { SettingsStore } from './settings';
 import { createMainWindow } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // .vite/build
-const DEV_URL: string | undefined = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const DEV_URL: string | undefined =
+  typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL
+    ? MAIN_WINDOW_VITE_DEV_SERVER_URL
+    : undefined;
 const RENDERER_DIR = path.join(here, '..', 'renderer');
 const PRELOAD = path.join(here, 'preload.js');
 const OPENABLE = /\.(ya?ml|json)$/i;
@@ -47,7 +50,9 @@ let closing = false;
 const pendingFiles: string[] = process.argv.slice(1).filter((a) => OPENABLE.test(a) && !a.startsWith('-'));
 
 const appRoot = app.getAppPath();
-const examplesDir = app.isPackaged ? path.join(process.resourcesPath, 'examples') : path.join(appRoot, 'examples');
+const examplesDir = app.isPackaged
+  ? path.join(process.resourcesPath, 'examples')
+  : path.join(appRoot, 'examples');
 
 function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
   const checked = checkEvent(event, payload);
@@ -60,7 +65,8 @@ async function refreshMenu(): Promise<void> {
   Menu.setApplicationMenu(
     buildMenu(
       {
-        command: (command, exampleId) => send('menu:command', { command, ...(exampleId ? { exampleId } : {}) }),
+        command: (command, exampleId) =>
+          send('menu:command', { command, ...(exampleId ? { exampleId } : {}) }),
         openRecent: (file) => void doc?.openPath(file),
         clearRecent: () => {
           settings.update((x) => ({ ...x, recent: [] }));
@@ -85,7 +91,13 @@ async function about(): Promise<void> {
   await dialog.showMessageBox(win, {
     type: 'info',
     message: `netplumb ${baseCtx.version}`,
-    detail: [`Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}`, `Kernel access: ${p.privilege}`, p.notice ?? ''].filter(Boolean).join('\n'),
+    detail: [
+      `Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}`,
+      `Kernel access: ${p.privilege}`,
+      p.notice ?? '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   });
 }
 
@@ -157,7 +169,8 @@ if (!app.requestSingleInstanceLock()) {
     if (!win) return;
     if (win.isMinimized()) win.restore();
     win.focus();
-    for (const f of argv.slice(1).filter((a) => OPENABLE.test(a) && !a.startsWith('-'))) void doc?.openPath(path.resolve(f));
+    for (const f of argv.slice(1).filter((a) => OPENABLE.test(a) && !a.startsWith('-')))
+      void doc?.openPath(path.resolve(f));
   });
 
   hardenAllContents(DEV_URL);
@@ -170,7 +183,10 @@ if (!app.requestSingleInstanceLock()) {
     const created = await createHandlerContext({ mode: 'electron', appRoot, examplesDir });
     baseCtx = created.ctx;
     disposeCtx = created.dispose;
-    registerContractHandlers(ctxFor, { isOurContents: (wc) => win !== null && wc === win.webContents, devServerUrl: DEV_URL });
+    registerContractHandlers(ctxFor, {
+      isOurContents: (wc) => win !== null && wc === win.webContents,
+      devServerUrl: DEV_URL,
+    });
     await refreshMenu();
     createWindow();
     app.on('activate', () => {

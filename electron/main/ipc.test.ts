@@ -10,7 +10,9 @@ const invoked: [string, unknown][] = [];
 const listening: string[] = [];
 
 vi.mock('electron', () => ({
-  ipcMain: { handle: (ch: string, fn: (e: unknown, raw: unknown) => Promise<unknown>) => handlers.set(ch, fn) },
+  ipcMain: {
+    handle: (ch: string, fn: (e: unknown, raw: unknown) => Promise<unknown>) => handlers.set(ch, fn),
+  },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
   ipcRenderer: {
     invoke: async (ch: string, req: unknown) => (invoked.push([ch, req]), { ok: true, value: {} }),
@@ -78,6 +80,8 @@ describe('preload', () => {
     expect(invoked).toEqual([['lab:list', {}]]);
     (api.on as (e: string, l: () => void) => () => void)('apply:progress', () => undefined);
     expect(listening).toEqual(['apply:progress']);
-    expect(() => (api.on as (e: string, l: () => void) => void)('ELECTRON_BROWSER_REQUIRE', () => undefined)).toThrow(/no event/);
+    expect(() =>
+      (api.on as (e: string, l: () => void) => void)('ELECTRON_BROWSER_REQUIRE', () => undefined),
+    ).toThrow(/no event/);
   });
 });

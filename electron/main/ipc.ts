@@ -28,7 +28,12 @@ export interface SenderPolicy {
 export function validatedHandle(channel: string, handler: RawHandler, policy: SenderPolicy): void {
   ipcMain.handle(channel, async (event, raw): Promise<Result<unknown>> => {
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !policy.isOurContents(event.sender) || !isAppUrl(frame.url, policy.devServerUrl)) {
+    if (
+      !frame ||
+      frame.parent !== null ||
+      !policy.isOurContents(event.sender) ||
+      !isAppUrl(frame.url, policy.devServerUrl)
+    ) {
       console.error(`netplumb: refused ${channel} from ${frame?.url ?? 'a destroyed frame'}`);
       return { ok: false, error: "refused: this request did not come from netplumb's own page" };
     }
@@ -37,7 +42,10 @@ export function validatedHandle(channel: string, handler: RawHandler, policy: Se
 }
 
 /** Registers every contract channel; `ctxFor` gives the context for the asking window. */
-export function registerContractHandlers(ctxFor: (sender: WebContents) => HandlerContext, policy: SenderPolicy): void {
+export function registerContractHandlers(
+  ctxFor: (sender: WebContents) => HandlerContext,
+  policy: SenderPolicy,
+): void {
   for (const channel of CHANNELS) {
     validatedHandle(channel, (event, raw) => dispatch(channel, raw, ctxFor(event.sender)), policy);
   }

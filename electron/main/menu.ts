@@ -43,7 +43,10 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
   });
   const recent: MenuItemConstructorOptions[] = s.recent.length
     ? [
-        ...s.recent.map((file) => ({ label: `${path.basename(file)} — ${path.dirname(file)}`, click: () => a.openRecent(file) })),
+        ...s.recent.map((file) => ({
+          label: `${path.basename(file)} — ${path.dirname(file)}`,
+          click: () => a.openRecent(file),
+        })),
         { type: 'separator' },
         { label: 'Clear Recent', click: a.clearRecent },
       ]
@@ -102,8 +105,17 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
         page('Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
         main('Minimap', 'toggle-minimap', 'CmdOrCtrl+M'),
         { type: 'separator' },
-        { label: 'Theme', submenu: [theme('Follow System', 'system'), theme('Light', 'light'), theme('Dark', 'dark')] },
-        ...(s.dev ? ([{ type: 'separator' }, { role: 'toggleDevTools' }, { role: 'reload' }] as MenuItemConstructorOptions[]) : []),
+        {
+          label: 'Theme',
+          submenu: [theme('Follow System', 'system'), theme('Light', 'light'), theme('Dark', 'dark')],
+        },
+        ...(s.dev
+          ? ([
+              { type: 'separator' },
+              { role: 'toggleDevTools' },
+              { role: 'reload' },
+            ] as MenuItemConstructorOptions[])
+          : []),
       ],
     },
     {
@@ -119,7 +131,11 @@ export function buildMenu(a: MenuActions, s: MenuState): Menu {
     },
     {
       label: '&Help',
-      submenu: [main('Keyboard Shortcuts', 'shortcuts', 'F1'), { type: 'separator' }, { label: 'About netplumb', click: a.about }],
+      submenu: [
+        main('Keyboard Shortcuts', 'shortcuts', 'F1'),
+        { type: 'separator' },
+        { label: 'About netplumb', click: a.about },
+      ],
     },
   ];
   return Menu.buildFromTemplate(template);

@@ -5,7 +5,18 @@ describe('isAppUrl', () => {
   it('accepts only our own page', () => {
     expect(isAppUrl('app://netplumb/index.html')).toBe(true);
     expect(isAppUrl('app://netplumb/assets/x.js')).toBe(true);
-    for (const u of ['app://evil/index.html', 'app://netplumb.evil/', 'app://user@netplumb/', 'file:///etc/passwd', 'https://example.com/', 'data:text/html,x', 'about:blank', '', 'not a url', 'http://localhost:5173/']) {
+    for (const u of [
+      'app://evil/index.html',
+      'app://netplumb.evil/',
+      'app://user@netplumb/',
+      'file:///etc/passwd',
+      'https://example.com/',
+      'data:text/html,x',
+      'about:blank',
+      '',
+      'not a url',
+      'http://localhost:5173/',
+    ]) {
       expect(isAppUrl(u), u).toBe(false);
     }
   });

@@ -25,7 +25,8 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
   } catch {
     return false;
   }
-  if (u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '') return true;
+  if (u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '')
+    return true;
   if (devServerUrl) {
     try {
       const dev = new URL(devServerUrl);

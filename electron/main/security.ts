@@ -17,7 +17,9 @@ export function hardenSession(devServerUrl?: string): void {
   // server's too), in addition to the page's own meta tag.
   ses.webRequest.onHeadersReceived((details, callback) => {
     if (!isAppUrl(details.url, devServerUrl)) return callback({ responseHeaders: details.responseHeaders });
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [appCsp(devServerUrl)] } });
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [appCsp(devServerUrl)] },
+    });
   });
   // Why: the desktop app saves through native dialogs (file:save); a download
   // started by the page is only allowed for data the page itself made (blob:).

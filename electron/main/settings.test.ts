@@ -15,7 +15,11 @@ afterEach(async () => {
 describe('SettingsStore', () => {
   it('starts from defaults, remembers window size and recent files across instances', async () => {
     const s = new SettingsStore(dir);
-    expect(s.get()).toEqual({ window: { width: 1280, height: 800, maximized: false }, recent: [], theme: 'system' });
+    expect(s.get()).toEqual({
+      window: { width: 1280, height: 800, maximized: false },
+      recent: [],
+      theme: 'system',
+    });
     s.update((x) => ({ ...x, window: { width: 900, height: 700, x: 10, y: 20, maximized: true } }));
     s.addRecent('/a.yaml');
     s.addRecent('/b.yaml');

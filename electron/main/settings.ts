@@ -9,10 +9,19 @@ import { z } from 'zod';
 
 export const MAX_RECENT = 10;
 
-const Bounds = z.object({ x: z.number().int().optional(), y: z.number().int().optional(), width: z.number().int().min(400).max(20000), height: z.number().int().min(300).max(20000) });
+const Bounds = z.object({
+  x: z.number().int().optional(),
+  y: z.number().int().optional(),
+  width: z.number().int().min(400).max(20000),
+  height: z.number().int().min(300).max(20000),
+});
 
 export const Settings = z.object({
-  window: Bounds.extend({ maximized: z.boolean().default(false) }).default({ width: 1280, height: 800, maximized: false }),
+  window: Bounds.extend({ maximized: z.boolean().default(false) }).default({
+    width: 1280,
+    height: 800,
+    maximized: false,
+  }),
   recent: z.array(z.string().max(4096)).max(MAX_RECENT).default([]),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
 });
@@ -58,7 +67,10 @@ export class SettingsStore {
 
   /** Puts `file` first in the recent list (unique, at most MAX_RECENT). */
   addRecent(file: string): void {
-    this.update((s) => ({ ...s, recent: [file, ...s.recent.filter((f) => f !== file)].slice(0, MAX_RECENT) }));
+    this.update((s) => ({
+      ...s,
+      recent: [file, ...s.recent.filter((f) => f !== file)].slice(0, MAX_RECENT),
+    }));
   }
 
   removeRecent(file: string): void {

@@ -87,7 +87,12 @@ describe('browser-mode API client', () => {
   it('fails calls in flight when the connection drops and reconnects with backoff', async () => {
     vi.useFakeTimers();
     const states: string[] = [];
-    const api = createWsApi({ url: 'ws://x/api', connect: (u) => new FakeSocket(u), backoffMs: 100, onState: (s) => states.push(s) });
+    const api = createWsApi({
+      url: 'ws://x/api',
+      connect: (u) => new FakeSocket(u),
+      backoffMs: 100,
+      onState: (s) => states.push(s),
+    });
     FakeSocket.all[0].open();
     const p = api['lab:list']({});
     FakeSocket.all[0].close();

@@ -5,7 +5,14 @@
  * Reconnects with exponential backoff; calls made while disconnected wait for
  * the connection (and fail in plain words if it does not come back in time).
  */
-import { contract, events, type Channel, type EventName, type NetplumbApi, type Result } from '../../shared/ipc/contract';
+import {
+  contract,
+  events,
+  type Channel,
+  type EventName,
+  type NetplumbApi,
+  type Result,
+} from '../../shared/ipc/contract';
 import { WireServerMessage, type WireRequest } from '../../shared/ipc/wire';
 
 /** Connection state, for the banner. */
@@ -37,7 +44,11 @@ export interface WsApiOptions {
 /** The API object plus connection controls. */
 export type WsApi = NetplumbApi & { close(): void; state(): ConnectionState };
 
-type Pending = { channel: Channel; resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  channel: Channel;
+  resolve: (r: Result<unknown>) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
 
 const OPEN = 1;
 
@@ -103,7 +114,11 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     if (!result.ok) return finish(id, { ok: false, error: result.error });
     // Why: the page only acts on answers that match the contract.
     const value = contract[p.channel].response.safeParse(result.value);
-    if (!value.success) return finish(id, { ok: false, error: `the server sent an answer to ${p.channel} that does not match the contract` });
+    if (!value.success)
+      return finish(id, {
+        ok: false,
+        error: `the server sent an answer to ${p.channel} that does not match the contract`,
+      });
     finish(id, { ok: true, value: value.data });
   };
 
@@ -128,7 +143,8 @@ export function createWsApi(opts: WsApiOptions): WsApi {
       if (socket !== s) return;
       socket = null;
       // Answers to calls in flight cannot arrive on a new connection.
-      for (const id of [...pending.keys()]) finish(id, { ok: false, error: 'the connection to netplumb was lost before it answered; try again' });
+      for (const id of [...pending.keys()])
+        finish(id, { ok: false, error: 'the connection to netplumb was lost before it answered; try again' });
       if (!closed) scheduleRetry();
     };
   };
@@ -146,7 +162,10 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     const frame: WireRequest = { id, channel, request };
     const text = JSON.stringify(frame);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(id, { ok: false, error: `netplumb did not answer ${channel} in time` }), callTimeoutMs);
+      const timer = setTimeout(
+        () => finish(id, { ok: false, error: `netplumb did not answer ${channel} in time` }),
+        callTimeoutMs,
+      );
       pending.set(id, { channel, resolve, timer });
       if (socket && socket.readyState === OPEN) socket.send(text);
       else queue.push(text);
@@ -163,7 +182,8 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
-      for (const id of [...pending.keys()]) finish(id, { ok: false, error: 'the connection to netplumb is closed' });
+      for (const id of [...pending.keys()])
+        finish(id, { ok: false, error: 'the connection to netplumb is closed' });
       socket?.close();
       socket = null;
       setState('closed');

@@ -30,16 +30,26 @@ import { useUi } from './ui-store';
 function Dialogs() {
   const dialog = useUi((s) => s.dialog);
   switch (dialog) {
-    case 'plan': return <PlanDialog />;
-    case 'apply': return <ApplyDialog />;
-    case 'destroy': return <DestroyDialog />;
-    case 'help': return <HelpDialog />;
-    case 'generate': return <GeneratorDialog />;
-    case 'discard': return <DiscardDialog />;
-    case 'examples': return <ExamplesDialog />;
-    case 'export': return <ExportDialog />;
-    case 'labs': return <LabsDialog />;
-    default: return null;
+    case 'plan':
+      return <PlanDialog />;
+    case 'apply':
+      return <ApplyDialog />;
+    case 'destroy':
+      return <DestroyDialog />;
+    case 'help':
+      return <HelpDialog />;
+    case 'generate':
+      return <GeneratorDialog />;
+    case 'discard':
+      return <DiscardDialog />;
+    case 'examples':
+      return <ExamplesDialog />;
+    case 'export':
+      return <ExportDialog />;
+    case 'labs':
+      return <LabsDialog />;
+    default:
+      return null;
   }
 }
 

@@ -41,7 +41,11 @@ export function parseRecovery(text: string | null, now: number): RecoveryEntry[]
 }
 
 /** The list with `entry` put in for its session (or the session's entry removed when `entry` is null), newest first (pure). */
-export function upsertRecovery(list: RecoveryEntry[], session: string, entry: RecoveryEntry | null): RecoveryEntry[] {
+export function upsertRecovery(
+  list: RecoveryEntry[],
+  session: string,
+  entry: RecoveryEntry | null,
+): RecoveryEntry[] {
   const rest = list.filter((e) => e.session !== session);
   return (entry ? [entry, ...rest] : rest).sort((a, b) => b.savedAt - a.savedAt).slice(0, MAX_ENTRIES);
 }
@@ -54,7 +58,8 @@ interface Backend {
   saveNow(text: string): boolean;
 }
 
-const isDesktop = () => useUi.getState().info?.mode === 'electron' || (typeof window !== 'undefined' && !!window.netplumb);
+const isDesktop = () =>
+  useUi.getState().info?.mode === 'electron' || (typeof window !== 'undefined' && !!window.netplumb);
 
 function backend(): Backend {
   if (isDesktop()) {
@@ -97,7 +102,11 @@ export interface RecoveryState {
 }
 
 /** The autosave store. */
-export const useRecovery = create<RecoveryState>()((set) => ({ offer: null, failed: false, set: (p) => set(p) }));
+export const useRecovery = create<RecoveryState>()((set) => ({
+  offer: null,
+  failed: false,
+  set: (p) => set(p),
+}));
 
 const session = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 let list: RecoveryEntry[] = [];
@@ -107,7 +116,14 @@ let started = false;
 function currentEntry(): RecoveryEntry | null {
   const s = editorStore.getState();
   if (!selectDirty(s)) return null;
-  return { session, text: s.toDocument(), fileName: s.fileName, lab: s.doc.name, nodes: s.doc.nodes.length, savedAt: Date.now() };
+  return {
+    session,
+    text: s.toDocument(),
+    fileName: s.fileName,
+    lab: s.doc.name,
+    nodes: s.doc.nodes.length,
+    savedAt: Date.now(),
+  };
 }
 
 async function saveSoon(): Promise<void> {
@@ -118,7 +134,11 @@ async function saveSoon(): Promise<void> {
     await backend().save(JSON.stringify(list));
     useRecovery.getState().set({ failed: false });
   } catch (e) {
-    if (!useRecovery.getState().failed) toast(`Autosave failed: ${e instanceof Error ? e.message : String(e)}. Save the drawing to keep it.`, 'error');
+    if (!useRecovery.getState().failed)
+      toast(
+        `Autosave failed: ${e instanceof Error ? e.message : String(e)}. Save the drawing to keep it.`,
+        'error',
+      );
     useRecovery.getState().set({ failed: true });
   }
 }
@@ -179,5 +199,7 @@ export function dismissOffered(): void {
   useRecovery.getState().set({ offer: null });
   if (!offer) return;
   list = list.filter((e) => e.session !== offer.session);
-  void backend().save(JSON.stringify(list)).catch(() => undefined);
+  void backend()
+    .save(JSON.stringify(list))
+    .catch(() => undefined);
 }

@@ -26,28 +26,52 @@ export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string)
   const st = editorStore.getState();
   const ui = useUi.getState();
   switch (cmd) {
-    case 'new': return newDocument();
-    case 'new-from-example': return exampleId ? openExample(exampleId) : undefined;
-    case 'new-from-lesson': return useLive.getState().set({ lessonsDialog: true });
-    case 'open-running-lab': return ui.set({ dialog: 'labs' });
-    case 'activities': return useActivity.getState().set({ dialog: true });
-    case 'new-activity': return newActivity();
-    case 'save': case 'save-as': return void saveFile(cmd);
-    case 'export': return ui.set({ dialog: 'export' });
-    case 'undo': return st.undo();
-    case 'redo': return st.redo();
-    case 'select-all': return st.selectAll();
-    case 'delete': return st.deleteSelection();
-    case 'fit': return void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 });
-    case 'zoom-in': return void flow.zoomIn();
-    case 'zoom-out': return void flow.zoomOut();
-    case 'toggle-minimap': return st.setPrefs({ minimap: !st.prefs.minimap });
-    case 'validate': return void runValidate();
-    case 'plan': return void runPlan();
-    case 'apply': return void runApply();
-    case 'status': return void refreshStatus(true);
-    case 'destroy': return ui.set({ dialog: 'destroy', destroy: { running: false } });
-    case 'shortcuts': case 'about': return ui.set({ dialog: 'help' });
+    case 'new':
+      return newDocument();
+    case 'new-from-example':
+      return exampleId ? openExample(exampleId) : undefined;
+    case 'new-from-lesson':
+      return useLive.getState().set({ lessonsDialog: true });
+    case 'open-running-lab':
+      return ui.set({ dialog: 'labs' });
+    case 'activities':
+      return useActivity.getState().set({ dialog: true });
+    case 'new-activity':
+      return newActivity();
+    case 'save':
+    case 'save-as':
+      return void saveFile(cmd);
+    case 'export':
+      return ui.set({ dialog: 'export' });
+    case 'undo':
+      return st.undo();
+    case 'redo':
+      return st.redo();
+    case 'select-all':
+      return st.selectAll();
+    case 'delete':
+      return st.deleteSelection();
+    case 'fit':
+      return void flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 });
+    case 'zoom-in':
+      return void flow.zoomIn();
+    case 'zoom-out':
+      return void flow.zoomOut();
+    case 'toggle-minimap':
+      return st.setPrefs({ minimap: !st.prefs.minimap });
+    case 'validate':
+      return void runValidate();
+    case 'plan':
+      return void runPlan();
+    case 'apply':
+      return void runApply();
+    case 'status':
+      return void refreshStatus(true);
+    case 'destroy':
+      return ui.set({ dialog: 'destroy', destroy: { running: false } });
+    case 'shortcuts':
+    case 'about':
+      return ui.set({ dialog: 'help' });
   }
 }
 
@@ -62,7 +86,8 @@ export function useHostBridge(flow: Flow): void {
         useUi.getState().set({ info: r.value, infoError: undefined });
         // The window title and close prompt start from the current state, not from the first edit.
         const s = editorStore.getState();
-        if (r.value.mode === 'electron') void api['document:state']({ fileName: s.fileName, dirty: selectDirty(s) });
+        if (r.value.mode === 'electron')
+          void api['document:state']({ fileName: s.fileName, dirty: selectDirty(s) });
       } else useUi.getState().set({ infoError: r.error });
     });
     const offMenu = api.on('menu:command', (p) => runMenuCommand(p.command, flow, p.exampleId));

@@ -27,10 +27,17 @@ export function openText(text: string, fileName: string | null): boolean {
   if (!r.ok) {
     const first = r.problems[0];
     const where = first?.line ? ` (line ${first.line})` : '';
-    toast(`Could not open ${fileName ?? 'the file'}: ${first?.message ?? 'unreadable'}${where}${r.problems.length > 1 ? ` and ${r.problems.length - 1} more problem(s)` : ''}`, 'error');
+    toast(
+      `Could not open ${fileName ?? 'the file'}: ${first?.message ?? 'unreadable'}${where}${r.problems.length > 1 ? ` and ${r.problems.length - 1} more problem(s)` : ''}`,
+      'error',
+    );
     return false;
   }
-  toast(r.imported ? `Imported ${fileName ?? 'the file'} (Save writes a new netplumb file)` : `Opened ${fileName ?? 'the file'}`);
+  toast(
+    r.imported
+      ? `Imported ${fileName ?? 'the file'} (Save writes a new netplumb file)`
+      : `Opened ${fileName ?? 'the file'}`,
+  );
   return true;
 }
 
@@ -72,11 +79,14 @@ export async function saveFile(mode: 'save' | 'save-as' | 'export' = 'save'): Pr
     if (!r.ok) return toast(r.error, 'error');
     if (r.value.cancelled) return;
     // Only what was written counts as saved (edits made while the dialog was open stay unsaved).
-    if (editorStore.getState().doc === doc) editorStore.getState().markSaved(r.value.fileName ?? suggestedName, text);
+    if (editorStore.getState().doc === doc)
+      editorStore.getState().markSaved(r.value.fileName ?? suggestedName, text);
     toast(`Saved ${r.value.fileName ?? suggestedName}`);
     return;
   }
-  const blob = new Blob([text], { type: suggestedName.endsWith('.json') ? 'application/json' : 'application/yaml' });
+  const blob = new Blob([text], {
+    type: suggestedName.endsWith('.json') ? 'application/json' : 'application/yaml',
+  });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -83,9 +83,19 @@ describe('lab actions against the fake kernel side', () => {
     expect(confirm?.changes.every((c) => c.action === 'delete')).toBe(true);
     expect(confirm?.changes.map((c) => c.target.name)).toContain('ns2');
     // Nothing was applied while the question is open.
-    expect(api.applied().get('asks')?.some((o) => o.name === 'ns2')).toBe(true);
+    expect(
+      api
+        .applied()
+        .get('asks')
+        ?.some((o) => o.name === 'ns2'),
+    ).toBe(true);
     expect(await runApply({ confirmed: true })).toBe(true);
-    expect(api.applied().get('asks')?.some((o) => o.name === 'ns2')).toBe(false);
+    expect(
+      api
+        .applied()
+        .get('asks')
+        ?.some((o) => o.name === 'ns2'),
+    ).toBe(false);
     expect(useUi.getState().apply.confirm).toBeUndefined();
   });
 

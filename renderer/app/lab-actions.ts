@@ -58,7 +58,15 @@ export async function runApply(opts: { dialog?: boolean; confirmed?: boolean } =
     const p = await getApi()['topology:plan']({ topology: doc });
     const risky = p.ok ? destructiveChanges(p.value.changes) : [];
     if (risky.length && editorStore.getState().doc === doc) {
-      ui().set({ apply: { running: false, progress: null, steps: [], problems: [], confirm: { lab: doc.name, changes: risky, total: p.ok ? p.value.changes.length : 0 } } });
+      ui().set({
+        apply: {
+          running: false,
+          progress: null,
+          steps: [],
+          problems: [],
+          confirm: { lab: doc.name, changes: risky, total: p.ok ? p.value.changes.length : 0 },
+        },
+      });
       return false;
     }
     // A refused plan is reported by the apply itself (same validation on the kernel side).
@@ -116,10 +124,28 @@ export function refreshStatus(turnOn = false): Promise<void> {
         ui().set({ statusError: r.error });
         return;
       }
-      const conflicts = r.value.problems.filter((p) => p.severity === 'error').map((p) => ({ message: p.message, ...(p.nodeId ? { nodeId: p.nodeId } : {}), ...(p.linkId ? { linkId: p.linkId } : {}) }));
-      const attached = r.value.applied && !conflicts.length ? doc.name : ui().attachedLab === doc.name ? undefined : ui().attachedLab;
+      const conflicts = r.value.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => ({
+          message: p.message,
+          ...(p.nodeId ? { nodeId: p.nodeId } : {}),
+          ...(p.linkId ? { linkId: p.linkId } : {}),
+        }));
+      const attached =
+        r.value.applied && !conflicts.length
+          ? doc.name
+          : ui().attachedLab === doc.name
+            ? undefined
+            : ui().attachedLab;
       ui().set({ statusError: undefined, attachedLab: attached });
-      editorStore.getState().setStatus({ doc, applied: r.value.applied, inSync: r.value.inSync && !conflicts.length, drift: r.value.drift, at: Date.now(), ...(conflicts.length ? { conflicts } : {}) });
+      editorStore.getState().setStatus({
+        doc,
+        applied: r.value.applied,
+        inSync: r.value.inSync && !conflicts.length,
+        drift: r.value.drift,
+        at: Date.now(),
+        ...(conflicts.length ? { conflicts } : {}),
+      });
     } finally {
       if (statusRun === run) {
         statusRun = null;
@@ -187,9 +213,20 @@ async function liveApply() {
   const r = await getApi()['topology:apply']({ topology: editorStore.getState().doc });
   liveBusy = false;
   if (!r.ok) ui().set({ live: { state: 'error', text: `Live: ${r.error}` } });
-  else if (r.value.result && !r.value.result.ok) ui().set({ live: { state: 'error', text: `Live: ${r.value.result.error ?? 'apply failed'}${r.value.result.rolledBack ? ' (rolled back)' : ''}` } });
+  else if (r.value.result && !r.value.result.ok)
+    ui().set({
+      live: {
+        state: 'error',
+        text: `Live: ${r.value.result.error ?? 'apply failed'}${r.value.result.rolledBack ? ' (rolled back)' : ''}`,
+      },
+    });
   else if (r.value.result) {
-    ui().set({ live: { state: 'ok', text: `Live: applied ${r.value.result.steps} change${r.value.result.steps === 1 ? '' : 's'}` } });
+    ui().set({
+      live: {
+        state: 'ok',
+        text: `Live: applied ${r.value.result.steps} change${r.value.result.steps === 1 ? '' : 's'}`,
+      },
+    });
     void refreshStatus(true);
   } else ui().set({ live: { state: 'error', text: 'Live: the kernel side found problems' } });
   if (livePending) {
@@ -219,7 +256,8 @@ editorStore.subscribe((s, prev) => {
   if (s.status && s.status.doc.name !== s.doc.name) s.setStatus(null);
   ui().set({ statusError: undefined, ...(s.loadSeq !== prev.loadSeq ? { attachedLab: undefined } : {}) });
   if (renameTimer) clearTimeout(renameTimer);
-  if (ui().statusOn) renameTimer = setTimeout(() => void refreshStatus(), s.loadSeq !== prev.loadSeq ? 0 : 600);
+  if (ui().statusOn)
+    renameTimer = setTimeout(() => void refreshStatus(), s.loadSeq !== prev.loadSeq ? 0 : 600);
 });
 
 let pollTimer: ReturnType<typeof setInterval> | null = null;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nextUntitled, otherRunningLabs } from './labs-store';
 
 describe('names of new drawings', () => {
-  it('are untitled-N after the remembered counter, never a running lab\'s name', () => {
+  it("are untitled-N after the remembered counter, never a running lab's name", () => {
     expect(nextUntitled(0, [])).toEqual({ name: 'untitled-1', counter: 1 });
     expect(nextUntitled(2, ['untitled-3', 'untitled-4'])).toEqual({ name: 'untitled-5', counter: 5 });
     expect(nextUntitled(Number.NaN, ['untitled-1'])).toEqual({ name: 'untitled-2', counter: 2 });
@@ -20,7 +20,7 @@ describe('names of new drawings', () => {
     );
   });
 
-  it('the reattach offer names running labs other than the drawing\'s', () => {
+  it("the reattach offer names running labs other than the drawing's", () => {
     const labs = [
       { name: 'a', state: 'applied' as const, namespaces: [] },
       { name: 'b', state: 'partial' as const, namespaces: [] },

@@ -18,11 +18,17 @@ export function openRunningLab(name: string): void {
     const r = await getApi()['lab:open']({ lab: name });
     if (!r.ok) return toast(`Could not open lab ${name}: ${r.error}`, 'error');
     const p = parseTopology(r.value.topology);
-    if (!p.ok) return toast(`Could not open lab ${name}: its record is not a readable drawing (${p.problems[0]?.message ?? 'unknown problem'})`, 'error');
+    if (!p.ok)
+      return toast(
+        `Could not open lab ${name}: its record is not a readable drawing (${p.problems[0]?.message ?? 'unknown problem'})`,
+        'error',
+      );
     editorStore.getState().loadTopology(p.topology, null);
     useUi.getState().set({ dialog: null });
     useLabs.getState().set({ offerDismissed: true });
-    toast(`Opened lab ${name} as it was applied (${new Date(r.value.appliedAt).toLocaleString()}); Save keeps it as a file`);
+    toast(
+      `Opened lab ${name} as it was applied (${new Date(r.value.appliedAt).toLocaleString()}); Save keeps it as a file`,
+    );
     void refreshStatus(true);
   });
 }
@@ -34,8 +40,13 @@ export async function destroyNamedLab(name: string): Promise<string[] | null> {
     toast(`Could not destroy lab ${name}: ${r.error}`, 'error');
     return null;
   }
-  toast(r.value.removed.length ? `Destroyed lab ${name}: removed ${r.value.removed.length} object${r.value.removed.length === 1 ? '' : 's'}` : `Lab ${name} had nothing left to remove`);
+  toast(
+    r.value.removed.length
+      ? `Destroyed lab ${name}: removed ${r.value.removed.length} object${r.value.removed.length === 1 ? '' : 's'}`
+      : `Lab ${name} had nothing left to remove`,
+  );
   await refreshLabs();
-  if (kernelLabName(editorStore.getState().doc.name) === name && useUi.getState().statusOn) void refreshStatus();
+  if (kernelLabName(editorStore.getState().doc.name) === name && useUi.getState().statusOn)
+    void refreshStatus();
   return r.value.removed;
 }

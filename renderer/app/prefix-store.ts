@@ -5,10 +5,13 @@
  */
 import { create } from 'zustand';
 
-export const usePrefix = create<{ prefix: string | undefined; set: (prefix: string | undefined) => void }>()((set) => ({
-  prefix: undefined,
-  set: (prefix) => set({ prefix }),
-}));
+export const usePrefix = create<{ prefix: string | undefined; set: (prefix: string | undefined) => void }>()(
+  (set) => ({
+    prefix: undefined,
+    set: (prefix) => set({ prefix }),
+  }),
+);
 
 /** The kernel's name for the lab of a drawing called `lab`. */
-export const kernelLabName = (lab: string, prefix = usePrefix.getState().prefix): string => (prefix ? prefix + lab : lab);
+export const kernelLabName = (lab: string, prefix = usePrefix.getState().prefix): string =>
+  prefix ? prefix + lab : lab;

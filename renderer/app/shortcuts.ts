@@ -99,7 +99,8 @@ export function useShortcuts(flow: Flow): void {
       let frag: Fragment | null = null;
       try {
         const data = text ? JSON.parse(text) : null;
-        if (data && data[CLIP_MARK] === 1 && Array.isArray(data.nodes) && Array.isArray(data.links)) frag = { nodes: data.nodes, links: data.links };
+        if (data && data[CLIP_MARK] === 1 && Array.isArray(data.nodes) && Array.isArray(data.links))
+          frag = { nodes: data.nodes, links: data.links };
       } catch {
         frag = null;
       }

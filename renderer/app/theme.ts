@@ -11,7 +11,9 @@ export function restorePrefs(): void {
     if (!raw) return;
     const p = JSON.parse(raw);
     const theme = ['system', 'light', 'dark'].includes(p.theme) ? p.theme : 'system';
-    editorStore.getState().setPrefs({ theme, minimap: p.minimap !== false, snapToGrid: p.snapToGrid !== false });
+    editorStore
+      .getState()
+      .setPrefs({ theme, minimap: p.minimap !== false, snapToGrid: p.snapToGrid !== false });
   } catch {
     // Unreadable preferences are ignored.
   }
@@ -29,7 +31,9 @@ editorStore.subscribe((s, prev) => {
 /** The theme in effect ('light' or 'dark'), kept on <html data-theme>. */
 export function useResolvedTheme(): 'light' | 'dark' {
   const pref = useEditor((s) => s.prefs.theme);
-  const [systemDark, setSystemDark] = useState(() => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false);
+  const [systemDark, setSystemDark] = useState(
+    () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false,
+  );
   useEffect(() => {
     const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
     if (!mq) return;

@@ -9,7 +9,8 @@ import type { Problem } from '../../shared/validate/problem';
 import type { z } from 'zod';
 
 export type AppInfo = Response<'app:info'>;
-export type DialogName = 'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | 'export' | 'labs' | null;
+export type DialogName =
+  'plan' | 'apply' | 'destroy' | 'help' | 'generate' | 'discard' | 'examples' | 'export' | 'labs' | null;
 
 export interface PlanState {
   loading: boolean;

@@ -15,7 +15,12 @@ const MIN_H = 40;
 
 function setAnnotation(id: string, patch: Partial<Annotation>, key?: string) {
   const list = editorStore.getState().doc.annotations;
-  editorStore.getState().updateLab({ annotations: list.map((a) => (a.id === id ? { ...a, ...patch } : a)) }, key && `ann:${id}:${key}`);
+  editorStore
+    .getState()
+    .updateLab(
+      { annotations: list.map((a) => (a.id === id ? { ...a, ...patch } : a)) },
+      key && `ann:${id}:${key}`,
+    );
 }
 
 /** Adds a note or a group at a flow position and returns its id. */
@@ -25,14 +30,19 @@ export function addAnnotation(kind: Annotation['kind'], position: { x: number; y
   let n = list.filter((a) => a.kind === kind).length + 1;
   while (taken.has(`${kind}${n}`)) n++;
   const id = `${kind}${n}`;
-  const a: Annotation = kind === 'group' ? { id, kind, text: 'Group', position, width: 320, height: 200 } : { id, kind, text: 'Note', position };
+  const a: Annotation =
+    kind === 'group'
+      ? { id, kind, text: 'Group', position, width: 320, height: 200 }
+      : { id, kind, text: 'Note', position };
   editorStore.getState().updateLab({ annotations: [...list, a] });
   return id;
 }
 
 /** Removes an annotation. */
 export function removeAnnotation(id: string): void {
-  editorStore.getState().updateLab({ annotations: editorStore.getState().doc.annotations.filter((a) => a.id !== id) });
+  editorStore
+    .getState()
+    .updateLab({ annotations: editorStore.getState().doc.annotations.filter((a) => a.id !== id) });
 }
 
 /** Pointer drag in flow units; `apply` gets the total delta since the press. */
@@ -65,12 +75,15 @@ const snap = (v: number) => Math.round(v / 8) * 8;
  * pane's zoom listens natively and would otherwise zoom in on the same click.
  */
 function useDblClickRef(onDbl: () => void) {
-  return useCallback((el: HTMLElement | null) => {
-    el?.addEventListener('dblclick', (e) => {
-      e.stopPropagation();
-      onDbl();
-    });
-  }, [onDbl]);
+  return useCallback(
+    (el: HTMLElement | null) => {
+      el?.addEventListener('dblclick', (e) => {
+        e.stopPropagation();
+        onDbl();
+      });
+    },
+    [onDbl],
+  );
 }
 
 const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
@@ -78,10 +91,29 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
   const dblRef = useDblClickRef(useCallback(() => setEditing(true), []));
   const origin = useRef(a);
   const onMove = useDrag(
-    useCallback((dx: number, dy: number) => setAnnotation(a.id, { position: { x: snap(origin.current.position.x + dx), y: snap(origin.current.position.y + dy) } }, 'move'), [a.id]),
+    useCallback(
+      (dx: number, dy: number) =>
+        setAnnotation(
+          a.id,
+          { position: { x: snap(origin.current.position.x + dx), y: snap(origin.current.position.y + dy) } },
+          'move',
+        ),
+      [a.id],
+    ),
   );
   const onResize = useDrag(
-    useCallback((dx: number, dy: number) => setAnnotation(a.id, { width: Math.max(MIN_W, snap((origin.current.width ?? 320) + dx)), height: Math.max(MIN_H, snap((origin.current.height ?? 200) + dy)) }, 'size'), [a.id]),
+    useCallback(
+      (dx: number, dy: number) =>
+        setAnnotation(
+          a.id,
+          {
+            width: Math.max(MIN_W, snap((origin.current.width ?? 320) + dx)),
+            height: Math.max(MIN_H, snap((origin.current.height ?? 200) + dy)),
+          },
+          'size',
+        ),
+      [a.id],
+    ),
   );
   const press = (fn: (e: React.PointerEvent) => void) => (e: React.PointerEvent) => {
     origin.current = a;
@@ -96,7 +128,8 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
       onPointerDown={(e) => e.stopPropagation()}
       onKeyDown={(e) => {
         e.stopPropagation();
-        if (e.key === 'Escape' || (e.key === 'Enter' && (e.ctrlKey || e.metaKey))) (e.target as HTMLTextAreaElement).blur();
+        if (e.key === 'Escape' || (e.key === 'Enter' && (e.ctrlKey || e.metaKey)))
+          (e.target as HTMLTextAreaElement).blur();
       }}
       onChange={(e) => setAnnotation(a.id, { text: e.target.value }, 'text')}
       onBlur={() => {
@@ -106,14 +139,33 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
     />
   ) : null;
   const remove = (
-    <button type="button" className="np-ann__remove" aria-label={`Remove ${a.kind === 'group' ? 'group' : 'note'} ${a.text || a.id}`} onPointerDown={(e) => e.stopPropagation()} onClick={() => removeAnnotation(a.id)}>
+    <button
+      type="button"
+      className="np-ann__remove"
+      aria-label={`Remove ${a.kind === 'group' ? 'group' : 'note'} ${a.text || a.id}`}
+      onPointerDown={(e) => e.stopPropagation()}
+      onClick={() => removeAnnotation(a.id)}
+    >
       ✕
     </button>
   );
   if (a.kind === 'group') {
     return (
-      <div className="np-ann np-ann--group" data-testid={`annotation-${a.id}`} style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)`, width: a.width ?? 320, height: a.height ?? 200 }}>
-        <div ref={dblRef} className="np-ann__title nodrag nopan" onPointerDown={press(onMove)} title="Drag to move, double-click to rename">
+      <div
+        className="np-ann np-ann--group"
+        data-testid={`annotation-${a.id}`}
+        style={{
+          transform: `translate(${a.position.x}px, ${a.position.y}px)`,
+          width: a.width ?? 320,
+          height: a.height ?? 200,
+        }}
+      >
+        <div
+          ref={dblRef}
+          className="np-ann__title nodrag nopan"
+          onPointerDown={press(onMove)}
+          title="Drag to move, double-click to rename"
+        >
           {text ?? (a.text || 'Group')}
           {!editing && remove}
         </div>
@@ -122,7 +174,14 @@ const AnnotationView = memo(function AnnotationView({ a }: { a: Annotation }) {
     );
   }
   return (
-    <div ref={dblRef} className="np-ann np-ann--text nodrag nopan" data-testid={`annotation-${a.id}`} style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)` }} onPointerDown={editing ? undefined : press(onMove)} title="Drag to move, double-click to edit">
+    <div
+      ref={dblRef}
+      className="np-ann np-ann--text nodrag nopan"
+      data-testid={`annotation-${a.id}`}
+      style={{ transform: `translate(${a.position.x}px, ${a.position.y}px)` }}
+      onPointerDown={editing ? undefined : press(onMove)}
+      title="Drag to move, double-click to edit"
+    >
       {text ?? <span className="np-ann__text">{a.text || 'Note'}</span>}
       {!editing && remove}
     </div>

@@ -91,7 +91,8 @@ function onConnect(c: Connection) {
 function onNodeClick(e: React.MouseEvent, node: FlowNode) {
   if (e.shiftKey || e.ctrlKey || e.metaKey) return;
   const st = editorStore.getState();
-  if (st.selection.nodes.length + st.selection.links.length > 1) st.setSelection({ nodes: [node.id], links: [] });
+  if (st.selection.nodes.length + st.selection.links.length > 1)
+    st.setSelection({ nodes: [node.id], links: [] });
 }
 
 const isValidConnection = (c: Connection | FlowEdge) => c.source !== c.target;
@@ -104,7 +105,10 @@ function onConnectEnd(e: MouseEvent | TouchEvent, s: FinalConnectionState) {
   const under = pt ? document.elementFromPoint(pt.clientX, pt.clientY)?.closest('.react-flow__node') : null;
   if (s.toNode?.id !== from && under?.getAttribute('data-id') !== from) return;
   const name = editorStore.getState().doc.nodes.find((n) => n.id === from)?.name ?? from;
-  toast(`A link joins two different nodes: ${name} cannot be linked to itself. Drag from ${name}'s handle to another node.`, 'error');
+  toast(
+    `A link joins two different nodes: ${name} cannot be linked to itself. Drag from ${name}'s handle to another node.`,
+    'error',
+  );
 }
 
 function onDragOver(e: React.DragEvent) {
@@ -125,7 +129,9 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   const closeMenu = useCallback(() => setMenu(null), []);
   const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
   // Zoomed far out, names grow as the view shrinks (in steps, so zooming re-renders rarely): readable at fit-to-screen.
-  const farZoom = useFlowStore((s) => (s.transform[2] < FAR_ZOOM ? Math.max(0.1, Math.round(s.transform[2] * 20) / 20) : 1));
+  const farZoom = useFlowStore((s) =>
+    s.transform[2] < FAR_ZOOM ? Math.max(0.1, Math.round(s.transform[2] * 20) / 20) : 1,
+  );
 
   // Before the first paint of an opened file: a viewport from the positions, so a big drawing draws once, light.
   useLayoutEffect(() => {
@@ -167,9 +173,22 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       title: `${KIND_LABEL[node.data.topo.kind]} ${node.data.topo.name}`,
       items: [
         ...(ids.length === 1 ? nodeLiveItems(node.id) : []),
-        { label: 'Rename', onSelect: () => (editorStore.getState().setSelection({ nodes: [node.id], links: [] }), editorStore.getState().requestFocus('name')) },
-        { label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate', onSelect: () => editorStore.getState().duplicate(ids) },
-        { label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete', danger: true, onSelect: () => editorStore.getState().deleteNodes(ids) },
+        {
+          label: 'Rename',
+          onSelect: () => (
+            editorStore.getState().setSelection({ nodes: [node.id], links: [] }),
+            editorStore.getState().requestFocus('name')
+          ),
+        },
+        {
+          label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate',
+          onSelect: () => editorStore.getState().duplicate(ids),
+        },
+        {
+          label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete',
+          danger: true,
+          onSelect: () => editorStore.getState().deleteNodes(ids),
+        },
       ],
     });
   }, []);
@@ -194,13 +213,25 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       const here = { x: p.x - 75, y: p.y - 30 };
-      const items: { label: string; onSelect: () => void }[] = KINDS.map((k) => ({ label: `Add ${KIND_LABEL[k]} here`, onSelect: () => void editorStore.getState().addNode(k, here) }));
-      items.push({ label: 'Add note here', onSelect: () => void addAnnotation('text', { x: Math.round(p.x), y: Math.round(p.y) }) });
-      items.push({ label: 'Add group here', onSelect: () => void addAnnotation('group', { x: Math.round(p.x), y: Math.round(p.y) }) });
+      const items: { label: string; onSelect: () => void }[] = KINDS.map((k) => ({
+        label: `Add ${KIND_LABEL[k]} here`,
+        onSelect: () => void editorStore.getState().addNode(k, here),
+      }));
+      items.push({
+        label: 'Add note here',
+        onSelect: () => void addAnnotation('text', { x: Math.round(p.x), y: Math.round(p.y) }),
+      });
+      items.push({
+        label: 'Add group here',
+        onSelect: () => void addAnnotation('group', { x: Math.round(p.x), y: Math.round(p.y) }),
+      });
       const clip = editorStore.getState().clipboard;
       if (clip?.nodes.length) {
         const first = clip.nodes[0].position ?? { x: 0, y: 0 };
-        items.push({ label: 'Paste here', onSelect: () => editorStore.getState().paste({ x: here.x - first.x, y: here.y - first.y }) });
+        items.push({
+          label: 'Paste here',
+          onSelect: () => editorStore.getState().paste({ x: here.x - first.x, y: here.y - first.y }),
+        });
       }
       setMenu({ x: e.clientX, y: e.clientY, title: 'Canvas', items });
     },
@@ -208,42 +239,49 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
   );
 
   return (
-    <div className={`np-canvas${far ? ' is-far' : ''}`} style={{ '--np-zoom': farZoom } as React.CSSProperties} onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={`np-canvas${far ? ' is-far' : ''}`}
+      style={{ '--np-zoom': farZoom } as React.CSSProperties}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       <FarContext.Provider value={far}>
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onNodeClick={onNodeClick}
-        isValidConnection={isValidConnection}
-        connectionMode={ConnectionMode.Loose}
-        onNodeContextMenu={onNodeContextMenu}
-        onEdgeContextMenu={onEdgeContextMenu}
-        onPaneContextMenu={onPaneContextMenu}
-        onMoveStart={closeMenu}
-        snapToGrid={snap}
-        snapGrid={SNAP}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={MULTI_KEYS}
-        selectionKeyCode="Shift"
-        colorMode={colorMode}
-        onlyRenderVisibleElements={nodes.length > BIG && !far}
-        minZoom={0.05}
-        maxZoom={2.5}
-        defaultViewport={DEFAULT_VIEWPORT}
-        fitViewOptions={FIT}
-        aria-label="Topology canvas"
-      >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-        <AnnotationLayer />
-        <Controls showInteractive={false} />
-        {minimap && <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />}
-      </ReactFlow>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          onNodeClick={onNodeClick}
+          isValidConnection={isValidConnection}
+          connectionMode={ConnectionMode.Loose}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
+          onMoveStart={closeMenu}
+          snapToGrid={snap}
+          snapGrid={SNAP}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={MULTI_KEYS}
+          selectionKeyCode="Shift"
+          colorMode={colorMode}
+          onlyRenderVisibleElements={nodes.length > BIG && !far}
+          minZoom={0.05}
+          maxZoom={2.5}
+          defaultViewport={DEFAULT_VIEWPORT}
+          fitViewOptions={FIT}
+          aria-label="Topology canvas"
+        >
+          <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+          <AnnotationLayer />
+          <Controls showInteractive={false} />
+          {minimap && (
+            <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />
+          )}
+        </ReactFlow>
       </FarContext.Provider>
       {menu && <ContextMenu menu={menu} onClose={closeMenu} />}
     </div>

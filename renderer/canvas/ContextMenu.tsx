@@ -39,7 +39,13 @@ export function ContextMenu({ menu, onClose }: { menu: MenuState; onClose: () =>
     };
   }, [onClose]);
   return (
-    <div ref={ref} className="np-menu" role="menu" aria-label={menu.title} style={{ left: menu.x, top: menu.y }}>
+    <div
+      ref={ref}
+      className="np-menu"
+      role="menu"
+      aria-label={menu.title}
+      style={{ left: menu.x, top: menu.y }}
+    >
       {menu.items.map((it) => (
         <button
           key={it.label}

@@ -26,7 +26,9 @@ function useFloatingEnds(source: string, target: string) {
   const box = (n: typeof s): Box | null => {
     const w = n?.measured.width;
     const h = n?.measured.height;
-    return n && w && h ? { x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, w, h } : null;
+    return n && w && h
+      ? { x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, w, h }
+      : null;
   };
   const a = box(s);
   const b = box(t);
@@ -43,9 +45,24 @@ function stagger(id: string): number {
   return h & 1;
 }
 
-function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX: tx0, targetY: ty0, data, selected }: EdgeProps<FlowEdge>) {
+function LinkEdgeView({
+  id,
+  source,
+  target,
+  sourceX: sx0,
+  sourceY: sy0,
+  targetX: tx0,
+  targetY: ty0,
+  data,
+  selected,
+}: EdgeProps<FlowEdge>) {
   const ends = useFloatingEnds(source, target);
-  const { sourceX, sourceY, targetX, targetY } = ends ?? { sourceX: sx0, sourceY: sy0, targetX: tx0, targetY: ty0 };
+  const { sourceX, sourceY, targetX, targetY } = ends ?? {
+    sourceX: sx0,
+    sourceY: sy0,
+    targetX: tx0,
+    targetY: ty0,
+  };
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
   const far = useContext(FarContext);
@@ -61,25 +78,42 @@ function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX:
   // links that share a handle spread out instead of piling up on each other.
   const side = targetX - sourceX >= 0 ? 1 : -1;
   const down = !link.a.up || !link.b.up;
-  const downText = down ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}` : '';
+  const downText = down
+    ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}`
+    : '';
   const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
   const mid = at(0.5, sourceX, sourceY, targetX, targetY);
   // Link emulation is part of the link's state: shown on it, per end when the ends differ.
   const na = netemText(link.a.netem);
   const nb = netemText(link.b.netem);
-  const netem = na === nb ? na : [na && `${link.a.ifname}: ${na}`, nb && `${link.b.ifname}: ${nb}`].filter(Boolean).join('; ');
+  const netem =
+    na === nb
+      ? na
+      : [na && `${link.a.ifname}: ${na}`, nb && `${link.b.ifname}: ${nb}`].filter(Boolean).join('; ');
   return (
     <g className={cls} data-testid={`edge-${id}`}>
-      {!far && <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>}
+      {!far && (
+        <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
+      )}
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
       <LiveEdgeMarks id={id} d={path} />
       {netem && !far && (
-        <text x={mid.x} y={mid.y + (down ? 20 : -10)} className="np-edge__netem" textAnchor="middle" data-testid={`edge-netem-${id}`}>
+        <text
+          x={mid.x}
+          y={mid.y + (down ? 20 : -10)}
+          className="np-edge__netem"
+          textAnchor="middle"
+          data-testid={`edge-netem-${id}`}
+        >
           {netem}
         </text>
       )}
       {down && (
-        <g className="np-edge__down" data-testid={`edge-down-${id}`} transform={`translate(${mid.x} ${mid.y})`}>
+        <g
+          className="np-edge__down"
+          data-testid={`edge-down-${id}`}
+          transform={`translate(${mid.x} ${mid.y})`}
+        >
           <rect x={-17} y={-8} width={34} height={16} rx={8} />
           <text textAnchor="middle" dominantBaseline="central">
             down
@@ -89,10 +123,22 @@ function LinkEdgeView({ id, source, target, sourceX: sx0, sourceY: sy0, targetX:
       <LinkLockMark id={id} x={mid.x + (down ? 30 : 0)} y={mid.y} />
       {!far && len > 60 && (
         <>
-          <text x={pa.x + side * 5} y={pa.y} className="np-edge__if" textAnchor={side > 0 ? 'start' : 'end'} dominantBaseline="middle">
+          <text
+            x={pa.x + side * 5}
+            y={pa.y}
+            className="np-edge__if"
+            textAnchor={side > 0 ? 'start' : 'end'}
+            dominantBaseline="middle"
+          >
             {link.a.ifname}
           </text>
-          <text x={pb.x - side * 5} y={pb.y} className="np-edge__if" textAnchor={side > 0 ? 'end' : 'start'} dominantBaseline="middle">
+          <text
+            x={pb.x - side * 5}
+            y={pb.y}
+            className="np-edge__if"
+            textAnchor={side > 0 ? 'end' : 'start'}
+            dominantBaseline="middle"
+          >
             {link.b.ifname}
           </text>
         </>

@@ -13,19 +13,37 @@ import { FarContext } from './detail';
 import { LiveNodeMarks } from '../panels/live/LiveMarks';
 import { LockMark } from '../panels/activity/LockMark';
 
-const LIVE_TEXT = { 'in-sync': 'in sync', drifted: 'drifted', missing: 'missing', 'not-applied': 'not applied' } as const;
+const LIVE_TEXT = {
+  'in-sync': 'in sync',
+  drifted: 'drifted',
+  missing: 'missing',
+  'not-applied': 'not applied',
+} as const;
 const MAX_ADDRS = 3;
 
 function makeNode(kind: NodeKind) {
   function TopoNodeView({ id, data, selected }: NodeProps<FlowNode>) {
     const { topo, addrs, problem, live, liveDetail, down } = data;
     // A node whose link is set down is not shown as plainly "in sync": the kernel agrees, but nothing passes there.
-    const liveText = live === 'in-sync' && down.length ? `${down.join(', ')} down` : live ? LIVE_TEXT[live] : '';
+    const liveText =
+      live === 'in-sync' && down.length ? `${down.join(', ')} down` : live ? LIVE_TEXT[live] : '';
     const far = useContext(FarContext);
     const cls = `np-node np-node--${kind}${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
-    const title = [`${KIND_LABEL[kind]} ${topo.name}`, problem ? `has ${problem === 'error' ? 'errors' : 'warnings'} (see Problems)` : '', liveDetail ?? '', down.length ? `set down: ${down.join(', ')}` : ''].filter(Boolean).join('\n');
+    const title = [
+      `${KIND_LABEL[kind]} ${topo.name}`,
+      problem ? `has ${problem === 'error' ? 'errors' : 'warnings'} (see Problems)` : '',
+      liveDetail ?? '',
+      down.length ? `set down: ${down.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
     return (
-      <div className={cls} data-testid={`node-${id}`} title={title} aria-label={`${KIND_LABEL[kind]} ${topo.name}`}>
+      <div
+        className={cls}
+        data-testid={`node-${id}`}
+        title={title}
+        aria-label={`${KIND_LABEL[kind]} ${topo.name}`}
+      >
         {/* Four sides, any of them starts or ends a link (loose mode); edges themselves float between node borders. */}
         <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
         <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
@@ -43,7 +61,10 @@ function makeNode(kind: NodeKind) {
           </div>
         )}
         {live && !far && (
-          <div className={`np-live np-live--${live}${down.length ? ' is-down' : ''}`} data-testid={`live-${id}`}>
+          <div
+            className={`np-live np-live--${live}${down.length ? ' is-down' : ''}`}
+            data-testid={`live-${id}`}
+          >
             {liveText}
           </div>
         )}

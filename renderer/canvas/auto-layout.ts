@@ -16,7 +16,10 @@ function getElk(): Promise<ELK> {
 }
 
 /** Computes positions for every node of the document: a ring as a circle, a star as a wheel, the rest layered by elk. */
-export async function layoutPositions(doc: Topology, sizes: Record<string, { width: number; height: number }>): Promise<Record<string, Position>> {
+export async function layoutPositions(
+  doc: Topology,
+  sizes: Record<string, { width: number; height: number }>,
+): Promise<Record<string, Position>> {
   const shaped = shapePositions(doc, sizes);
   if (shaped) return shaped;
   const graph = {
@@ -31,11 +34,18 @@ export async function layoutPositions(doc: Topology, sizes: Record<string, { wid
       'elk.aspectRatio': '3',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     },
-    children: doc.nodes.map((n) => ({ id: n.id, width: sizes[n.id]?.width ?? 150, height: sizes[n.id]?.height ?? 60 })),
-    edges: doc.links.filter((l) => l.a.node !== l.b.node).map((l) => ({ id: l.id, sources: [l.a.node], targets: [l.b.node] })),
+    children: doc.nodes.map((n) => ({
+      id: n.id,
+      width: sizes[n.id]?.width ?? 150,
+      height: sizes[n.id]?.height ?? 60,
+    })),
+    edges: doc.links
+      .filter((l) => l.a.node !== l.b.node)
+      .map((l) => ({ id: l.id, sources: [l.a.node], targets: [l.b.node] })),
   };
   const out = await (await getElk()).layout(graph);
   const pos: Record<string, Position> = {};
-  for (const c of out.children ?? []) pos[c.id] = { x: Math.round((c.x ?? 0) / 16) * 16, y: Math.round((c.y ?? 0) / 16) * 16 };
+  for (const c of out.children ?? [])
+    pos[c.id] = { x: Math.round((c.x ?? 0) / 16) * 16, y: Math.round((c.y ?? 0) / 16) * 16 };
   return pos;
 }

@@ -13,7 +13,11 @@ export const FAR_ZOOM = 0.5;
 export const FarContext = createContext(false);
 
 /** A viewport that shows every node, from positions alone (before React Flow has measured anything). */
-export function roughFit(doc: Topology, width: number, height: number): { x: number; y: number; zoom: number } | null {
+export function roughFit(
+  doc: Topology,
+  width: number,
+  height: number,
+): { x: number; y: number; zoom: number } | null {
   const ps: Position[] = doc.nodes.map((n) => n.position ?? { x: 0, y: 0 });
   if (!ps.length || width <= 0 || height <= 0) return null;
   const minX = Math.min(...ps.map((p) => p.x));

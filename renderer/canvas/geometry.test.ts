@@ -11,11 +11,19 @@ describe('floating link ends', () => {
   });
 
   it('one above the other: top and bottom', () => {
-    expect(borderPoint({ x: 0, y: 0, w: 100, h: 40 }, { x: 0, y: 200, w: 100, h: 40 })).toEqual({ x: 50, y: 40 });
+    expect(borderPoint({ x: 0, y: 0, w: 100, h: 40 }, { x: 0, y: 200, w: 100, h: 40 })).toEqual({
+      x: 50,
+      y: 40,
+    });
   });
 
   it('property: the point lies on the border of the box, on the way to the other centre', () => {
-    const box = fc.record({ x: fc.integer({ min: -500, max: 500 }), y: fc.integer({ min: -500, max: 500 }), w: fc.integer({ min: 10, max: 200 }), h: fc.integer({ min: 10, max: 200 }) });
+    const box = fc.record({
+      x: fc.integer({ min: -500, max: 500 }),
+      y: fc.integer({ min: -500, max: 500 }),
+      w: fc.integer({ min: 10, max: 200 }),
+      h: fc.integer({ min: 10, max: 200 }),
+    });
     fc.assert(
       fc.property(box, box, (a, b) => {
         const p = borderPoint(a, b);

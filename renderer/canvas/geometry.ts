@@ -14,13 +14,15 @@ export function borderPoint(a: Box, b: Box): { x: number; y: number } {
   return { x: cx + dx * t, y: cy + dy * t };
 }
 
-
 /** Netem settings in a few words, e.g. "50 ms ±5, 1% loss" (pure; empty when none). */
-export function netemText(n: { delayMs?: number; jitterMs?: number; lossPercent?: number; rateKbit?: number } | undefined): string {
+export function netemText(
+  n: { delayMs?: number; jitterMs?: number; lossPercent?: number; rateKbit?: number } | undefined,
+): string {
   if (!n) return '';
   const parts: string[] = [];
   if (n.delayMs !== undefined) parts.push(`${n.delayMs} ms${n.jitterMs ? ` ±${n.jitterMs}` : ''}`);
   if (n.lossPercent) parts.push(`${n.lossPercent}% loss`);
-  if (n.rateKbit !== undefined) parts.push(n.rateKbit >= 1000 ? `${n.rateKbit / 1000} Mbit/s` : `${n.rateKbit} kbit/s`);
+  if (n.rateKbit !== undefined)
+    parts.push(n.rateKbit >= 1000 ? `${n.rateKbit / 1000} Mbit/s` : `${n.rateKbit} kbit/s`);
   return parts.join(', ');
 }

@@ -31,11 +31,26 @@ const paths: Record<NodeKind, React.ReactNode> = {
 /** The icon of a node kind. */
 export function KindIcon({ kind, size = 20 }: { kind: NodeKind; size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       {paths[kind]}
     </svg>
   );
 }
 
 /** Human names of the node kinds, as on the palette. */
-export const KIND_LABEL: Record<NodeKind, string> = { namespace: 'Namespace', router: 'Router', bridge: 'Bridge', host: 'Host' };
+export const KIND_LABEL: Record<NodeKind, string> = {
+  namespace: 'Namespace',
+  router: 'Router',
+  bridge: 'Bridge',
+  host: 'Host',
+};

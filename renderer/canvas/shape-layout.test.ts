@@ -17,7 +17,10 @@ describe('layout by shape', () => {
     expect(pos).not.toBeNull();
     const routers = doc.nodes.filter((n) => n.kind === 'router').map((n) => centre(pos[n.id]));
     const hosts = doc.nodes.filter((n) => n.kind === 'namespace').map((n) => centre(pos[n.id]));
-    const mid = { x: routers.reduce((a, p) => a + p.x, 0) / routers.length, y: routers.reduce((a, p) => a + p.y, 0) / routers.length };
+    const mid = {
+      x: routers.reduce((a, p) => a + p.x, 0) / routers.length,
+      y: routers.reduce((a, p) => a + p.y, 0) / routers.length,
+    };
     const dist = (p: { x: number; y: number }) => Math.hypot(p.x - mid.x, p.y - mid.y);
     const rs = routers.map(dist);
     const r = rs.reduce((a, b) => a + b, 0) / rs.length;
@@ -25,10 +28,11 @@ describe('layout by shape', () => {
     expect(Math.max(...rs.map((x) => Math.abs(x - r)))).toBeLessThan(20);
     expect(Math.min(...hosts.map(dist))).toBeGreaterThan(r + 100);
     const all = Object.values(pos);
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
-      const apart = Math.abs(all[i].x - all[j].x) >= 150 || Math.abs(all[i].y - all[j].y) >= 60;
-      expect(apart, `boxes ${i} and ${j} overlap`).toBe(true);
-    }
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) {
+        const apart = Math.abs(all[i].x - all[j].x) >= 150 || Math.abs(all[i].y - all[j].y) >= 60;
+        expect(apart, `boxes ${i} and ${j} overlap`).toBe(true);
+      }
   });
 
   it('a star becomes a wheel around its hub', () => {
@@ -36,7 +40,9 @@ describe('layout by shape', () => {
     const pos = shapePositions(doc)!;
     const hub = doc.nodes.find((n) => n.kind === 'bridge')!;
     const c = centre(pos[hub.id]);
-    const rs = doc.nodes.filter((n) => n.id !== hub.id).map((n) => Math.hypot(centre(pos[n.id]).x - c.x, centre(pos[n.id]).y - c.y));
+    const rs = doc.nodes
+      .filter((n) => n.id !== hub.id)
+      .map((n) => Math.hypot(centre(pos[n.id]).x - c.x, centre(pos[n.id]).y - c.y));
     expect(Math.max(...rs) - Math.min(...rs)).toBeLessThan(24);
   });
 

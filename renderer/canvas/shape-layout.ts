@@ -42,10 +42,11 @@ function twoCore(adj: Map<string, Set<string>>): Set<string> {
   while (todo.length) {
     const k = todo.pop()!;
     if (!core.delete(k)) continue;
-    for (const m of adj.get(k)!) if (core.has(m)) {
-      deg.set(m, deg.get(m)! - 1);
-      if (deg.get(m)! <= 1) todo.push(m);
-    }
+    for (const m of adj.get(k)!)
+      if (core.has(m)) {
+        deg.set(m, deg.get(m)! - 1);
+        if (deg.get(m)! <= 1) todo.push(m);
+      }
   }
   return core;
 }
@@ -70,13 +71,20 @@ function cycleOrder(adj: Map<string, Set<string>>, core: Set<string>): string[] 
 }
 
 /** Places the trees hanging off each anchor outwards, one ring per depth, within the anchor's angular slice. */
-function hangTrees(adj: Map<string, Set<string>>, anchors: { id: string; angle: number; slice: number }[], placed: Map<string, { angle: number; r: number }>, r0: number, step: number) {
+function hangTrees(
+  adj: Map<string, Set<string>>,
+  anchors: { id: string; angle: number; slice: number }[],
+  placed: Map<string, { angle: number; r: number }>,
+  r0: number,
+  step: number,
+) {
   for (const a of anchors) {
     let level = [...adj.get(a.id)!].filter((m) => !placed.has(m));
     let depth = 1;
     while (level.length) {
       level.forEach((id, i) => {
-        const angle = level.length === 1 ? a.angle : a.angle - a.slice / 2 + (a.slice * (i + 0.5)) / level.length;
+        const angle =
+          level.length === 1 ? a.angle : a.angle - a.slice / 2 + (a.slice * (i + 0.5)) / level.length;
         placed.set(id, { angle, r: r0 + step * depth });
       });
       level = level.flatMap((id) => [...adj.get(id)!].filter((m) => !placed.has(m)));
@@ -100,7 +108,13 @@ export function shapePositions(doc: Topology, sizes: Sizes = {}): Record<string,
     const r = Math.max(220, (ring.length * (w + 40) * Math.min(fan, 2)) / (2 * Math.PI));
     const slice = (2 * Math.PI) / ring.length;
     ring.forEach((id, i) => placed.set(id, { angle: -Math.PI / 2 + i * slice, r }));
-    hangTrees(adj, ring.map((id) => ({ id, angle: placed.get(id)!.angle, slice: slice * 0.9 })), placed, r, 190);
+    hangTrees(
+      adj,
+      ring.map((id) => ({ id, angle: placed.get(id)!.angle, slice: slice * 0.9 })),
+      placed,
+      r,
+      190,
+    );
   } else if (core.size === 0) {
     // A tree: a wheel only when one hub carries every other node directly.
     const hub = [...adj].find(([, v]) => v.size === adj.size - 1)?.[0];
@@ -118,7 +132,10 @@ export function shapePositions(doc: Topology, sizes: Sizes = {}): Record<string,
     const cx = maxR + w + p.r * Math.cos(p.angle);
     const cy = maxR + w + p.r * Math.sin(p.angle);
     const size = sizes[n.id] ?? { width: 150, height: 60 };
-    out[n.id] = { x: Math.round((cx - size.width / 2) / 16) * 16, y: Math.round((cy - size.height / 2) / 16) * 16 };
+    out[n.id] = {
+      x: Math.round((cx - size.width / 2) / 16) * 16,
+      y: Math.round((cy - size.height / 2) / 16) * 16,
+    };
   }
   return out;
 }

@@ -21,7 +21,8 @@ export function freeSpotNear(doc: Topology, p: Position, kind: NodeKind): Positi
   const w = 150;
   const h = kind === 'bridge' ? 50 : 64;
   const base = { x: p.x - w / 2, y: p.y - h / 2 };
-  const taken = (q: Position) => doc.nodes.some((n) => n.position && Math.abs(n.position.x - q.x) < w && Math.abs(n.position.y - q.y) < h);
+  const taken = (q: Position) =>
+    doc.nodes.some((n) => n.position && Math.abs(n.position.x - q.x) < w && Math.abs(n.position.y - q.y) < h);
   for (let i = 0; i < 200; i++) {
     const ring = Math.ceil(i / 8);
     const a = (i % 8) * (Math.PI / 4);
@@ -36,7 +37,10 @@ export function centreOn(flow: Flow, doc: Topology, target: { nodeId?: string; l
   const centre = (id: string) => {
     const n = flow.getInternalNode(id);
     if (!n) return null;
-    return { x: n.internals.positionAbsolute.x + (n.measured.width ?? 150) / 2, y: n.internals.positionAbsolute.y + (n.measured.height ?? 60) / 2 };
+    return {
+      x: n.internals.positionAbsolute.x + (n.measured.width ?? 150) / 2,
+      y: n.internals.positionAbsolute.y + (n.measured.height ?? 60) / 2,
+    };
   };
   let p: Position | null = null;
   if (target.nodeId) p = centre(target.nodeId);

@@ -13,7 +13,10 @@ function ConfirmChanges({ lab, changes, total }: { lab: string; changes: Change[
     <div role="alert" className="np-apply-confirm">
       <p className="np-warn">
         Lab <strong>{lab}</strong> is running. Of the {total} change{total === 1 ? '' : 's'}, Apply would{' '}
-        {[del ? `delete ${del} object${del === 1 ? '' : 's'}` : '', mod ? `change ${mod}` : ''].filter(Boolean).join(' and ')}:
+        {[del ? `delete ${del} object${del === 1 ? '' : 's'}` : '', mod ? `change ${mod}` : '']
+          .filter(Boolean)
+          .join(' and ')}
+        :
       </p>
       <ul className="np-apply-confirm__list" aria-label="Deletes and changes">
         {changes.slice(0, 50).map((c) => (
@@ -45,7 +48,11 @@ export function ApplyDialog() {
             <button type="button" className="np-btn" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="np-btn np-btn--danger" onClick={() => void runApply({ confirmed: true })}>
+            <button
+              type="button"
+              className="np-btn np-btn--danger"
+              onClick={() => void runApply({ confirmed: true })}
+            >
               Apply and change lab {a.confirm.lab}
             </button>
           </>
@@ -56,11 +63,17 @@ export function ApplyDialog() {
         )
       }
     >
-      {a.confirm && <ConfirmChanges lab={a.confirm.lab} changes={a.confirm.changes} total={a.confirm.total} />}
+      {a.confirm && (
+        <ConfirmChanges lab={a.confirm.lab} changes={a.confirm.changes} total={a.confirm.total} />
+      )}
       {a.checking && <p role="status">Checking what Apply would change…</p>}
       {a.running && !a.checking && (
         <div role="status" aria-live="polite">
-          <p>{p ? `${p.phase === 'rollback' ? 'Rolling back' : 'Applying'}: step ${p.done} of ${p.total}${p.current ? ` — ${p.current}` : ''}` : 'Applying…'}</p>
+          <p>
+            {p
+              ? `${p.phase === 'rollback' ? 'Rolling back' : 'Applying'}: step ${p.done} of ${p.total}${p.current ? ` — ${p.current}` : ''}`
+              : 'Applying…'}
+          </p>
           <progress max={p?.total || 1} value={p?.done ?? 0} aria-label="Apply progress" />
         </div>
       )}
@@ -81,20 +94,30 @@ export function ApplyDialog() {
       )}
       {r?.ok && (
         <p className="np-ok" role="status">
-          Applied: {r.steps === 0 ? 'nothing to change, the kernel already matched' : `${r.steps} change${r.steps === 1 ? '' : 's'}`} in {(r.durationMs / 1000).toFixed(1)} s. Lab “{r.lab}” is up.
+          Applied:{' '}
+          {r.steps === 0
+            ? 'nothing to change, the kernel already matched'
+            : `${r.steps} change${r.steps === 1 ? '' : 's'}`}{' '}
+          in {(r.durationMs / 1000).toFixed(1)} s. Lab “{r.lab}” is up.
         </p>
       )}
       {r && !r.ok && (
         <div role="alert" className="np-apply-fail">
           <p className="np-error">
-            Apply failed{r.failedStep !== undefined ? ` at step ${r.failedStep + 1} of ${r.changes.length}` : ''}: {r.error ?? 'the kernel refused a change'}
+            Apply failed
+            {r.failedStep !== undefined ? ` at step ${r.failedStep + 1} of ${r.changes.length}` : ''}:{' '}
+            {r.error ?? 'the kernel refused a change'}
           </p>
           {failed && (
             <p>
               The command was <code>{showArgv(failed.argv)}</code> ({failed.reason}).
             </p>
           )}
-          <p>{r.rolledBack ? 'Everything was rolled back: the kernel is as it was before Apply.' : 'The rollback did not finish: run Status to see what is left, or Destroy to remove the lab.'}</p>
+          <p>
+            {r.rolledBack
+              ? 'Everything was rolled back: the kernel is as it was before Apply.'
+              : 'The rollback did not finish: run Status to see what is left, or Destroy to remove the lab.'}
+          </p>
         </div>
       )}
       {a.steps.length > 0 && (

@@ -12,7 +12,12 @@ import { otherRunningLabs, useLabs } from '../app/labs-store';
 import { kernelLabName, usePrefix } from '../app/prefix-store';
 import { useUi } from '../app/ui-store';
 
-type Item = { text: string; kind: 'warn' | 'info' | 'error'; details?: string[]; actions?: { label: string; run: () => void }[] };
+type Item = {
+  text: string;
+  kind: 'warn' | 'info' | 'error';
+  details?: string[];
+  actions?: { label: string; run: () => void }[];
+};
 
 /** The start-up offers (pure data from the stores). */
 function useOffers(): Item[] {
@@ -42,7 +47,11 @@ function useOffers(): Item[] {
   }
   const others = otherRunningLabs(labs, kernelLabName(current, prefix));
   if (!dismissed && others.length && !offer) {
-    const names = others.slice(0, 4).map((l) => l.name).join(', ') + (others.length > 4 ? ` and ${others.length - 4} more` : '');
+    const names =
+      others
+        .slice(0, 4)
+        .map((l) => l.name)
+        .join(', ') + (others.length > 4 ? ` and ${others.length - 4} more` : '');
     items.push({
       kind: 'info',
       text: `${others.length === 1 ? 'A lab is' : `${others.length} labs are`} running on this host: ${names}.`,
@@ -63,20 +72,29 @@ export function Banner() {
   useEffect(() => onConnectionState(setConn), []);
   const offers = useOffers();
   const items: Item[] = [];
-  if (conn === 'reconnecting') items.push({ text: 'Lost the connection to netplumb; reconnecting…', kind: 'error' });
+  if (conn === 'reconnecting')
+    items.push({ text: 'Lost the connection to netplumb; reconnecting…', kind: 'error' });
   if (infoError) items.push({ text: `The kernel side did not answer: ${infoError}`, kind: 'error' });
   if (info?.notice) items.push({ text: info.notice, kind: info.privilege === 'root' ? 'warn' : 'info' });
   if (info?.missing.length) {
     // Each entry reads "feature: why"; the banner names the features and keeps the reasons one click away.
     const names = info.missing.map((m) => m.split(':')[0].trim());
-    items.push({ text: `This kernel lacks: ${names.join(', ')}. Drawings that use them can be saved but not applied here.`, kind: 'warn', details: info.missing });
+    items.push({
+      text: `This kernel lacks: ${names.join(', ')}. Drawings that use them can be saved but not applied here.`,
+      kind: 'warn',
+      details: info.missing,
+    });
   }
   items.push(...offers);
   if (!items.length) return null;
   return (
     <div className="np-banner" role="region" aria-label="Notices">
       {items.map((it, i) => (
-        <div key={i} className={`np-banner__item is-${it.kind}`} role={it.kind === 'error' ? 'alert' : 'status'}>
+        <div
+          key={i}
+          className={`np-banner__item is-${it.kind}`}
+          role={it.kind === 'error' ? 'alert' : 'status'}
+        >
           {it.text}
           {it.actions?.map((a) => (
             <button key={a.label} type="button" className="np-btn np-btn--small" onClick={a.run}>

@@ -2,7 +2,19 @@
 import { useEffect, useId, useRef } from 'react';
 
 /** A modal dialog titled `title`; closing (Escape, the Close button) calls onClose. */
-export function Dialog({ title, onClose, children, actions, wide }: { title: string; onClose: () => void; children: React.ReactNode; actions?: React.ReactNode; wide?: boolean }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  actions,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: React.ReactNode;
+  actions?: React.ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {

@@ -15,17 +15,27 @@ export function ExamplesDialog() {
   const close = () => useUi.getState().set({ dialog: null });
   useEffect(() => {
     let alive = true;
-    void getApi()['examples:list']({}).then((r) => {
-      if (!alive) return;
-      if (r.ok) setList(r.value.examples);
-      else setError(r.error);
-    });
+    void getApi()
+      ['examples:list']({})
+      .then((r) => {
+        if (!alive) return;
+        if (r.ok) setList(r.value.examples);
+        else setError(r.error);
+      });
     return () => {
       alive = false;
     };
   }, []);
   return (
-    <Dialog title="New from example" onClose={close} actions={<button type="button" className="np-btn" onClick={close}>Close</button>}>
+    <Dialog
+      title="New from example"
+      onClose={close}
+      actions={
+        <button type="button" className="np-btn" onClick={close}>
+          Close
+        </button>
+      }
+    >
       {!list && !error && <p role="status">Loading the examples…</p>}
       {error && (
         <p className="np-error" role="alert">

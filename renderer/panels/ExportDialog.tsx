@@ -37,7 +37,9 @@ async function pngOf(svg: string): Promise<Blob> {
     g.fillStyle = '#ffffff';
     g.fillRect(0, 0, canvas.width, canvas.height);
     g.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -48,7 +50,9 @@ export function ExportDialog() {
   const close = () => useUi.getState().set({ dialog: null });
   const [busy, setBusy] = useState(false);
   const doc = editorStore.getState().doc;
-  const base = (editorStore.getState().fileName ?? doc.name ?? 'lab').replace(/^.*[\\/]/, '').replace(/\.(clab\.)?(ya?ml|json)$/i, '');
+  const base = (editorStore.getState().fileName ?? doc.name ?? 'lab')
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.(clab\.)?(ya?ml|json)$/i, '');
 
   const run = async (id: string) => {
     setBusy(true);
@@ -62,9 +66,15 @@ export function ExportDialog() {
         const r = f.export!(doc, { fileName: name, source: editorStore.getState().fileName ?? undefined });
         download(new Blob([r.text], { type: f.mediaType }), name);
         const warnings = r.problems.filter((p) => p.severity === 'warning').length;
-        if (warnings) toast(`${name}: ${warnings} thing${warnings === 1 ? '' : 's'} could not be expressed in ${f.label} (${r.problems.map((p) => p.message).join('; ')})`, 'error');
+        if (warnings)
+          toast(
+            `${name}: ${warnings} thing${warnings === 1 ? '' : 's'} could not be expressed in ${f.label} (${r.problems.map((p) => p.message).join('; ')})`,
+            'error',
+          );
       }
-      toast(`Exported ${id === 'png' ? 'PNG picture' : EXPORTS.find((x) => x.id === id)!.label} (downloaded)`);
+      toast(
+        `Exported ${id === 'png' ? 'PNG picture' : EXPORTS.find((x) => x.id === id)!.label} (downloaded)`,
+      );
       close();
     } catch (e) {
       toast(`Export failed: ${(e as Error).message}`, 'error');
@@ -75,7 +85,10 @@ export function ExportDialog() {
 
   return (
     <Dialog title="Export" onClose={close}>
-      <p>Download the drawing in another format. The shell script builds the lab with iproute2 alone and carries netplumb's ownership marks.</p>
+      <p>
+        Download the drawing in another format. The shell script builds the lab with iproute2 alone and
+        carries netplumb's ownership marks.
+      </p>
       <ul className="np-export-list" aria-label="Export formats">
         {EXPORTS.map((f) => (
           <li key={f.id}>

@@ -22,7 +22,13 @@ export function GeneratorDialog() {
     // Beside what is already drawn, never on top of it.
     const nodes = editorStore.getState().doc.nodes.filter((n) => n.position);
     const origin = nodes.length
-      ? { x: Math.max(...nodes.map((n) => n.position!.x)) + 420 + (shape === 'ring' || shape === 'star' ? Math.max(220, count * 30) : 0), y: nodes.reduce((a, n) => a + n.position!.y, 0) / nodes.length }
+      ? {
+          x:
+            Math.max(...nodes.map((n) => n.position!.x)) +
+            420 +
+            (shape === 'ring' || shape === 'star' ? Math.max(220, count * 30) : 0),
+          y: nodes.reduce((a, n) => a + n.position!.y, 0) / nodes.length,
+        }
       : viewCentre(flow);
     editorStore.getState().generate({ shape, hub, count }, origin);
     close();
@@ -61,7 +67,14 @@ export function GeneratorDialog() {
       </div>
       <div className="np-field">
         <label htmlFor={ids.count}>Number of namespaces</label>
-        <input id={ids.count} type="number" min={1} max={GENERATOR_MAX} value={Number.isNaN(count) ? '' : count} onChange={(e) => setCount(e.target.valueAsNumber)} />
+        <input
+          id={ids.count}
+          type="number"
+          min={1}
+          max={GENERATOR_MAX}
+          value={Number.isNaN(count) ? '' : count}
+          onChange={(e) => setCount(e.target.valueAsNumber)}
+        />
         {!valid && <div className="np-field__problem is-error">Choose between 1 and {GENERATOR_MAX}.</div>}
       </div>
     </Dialog>

@@ -21,7 +21,9 @@ const STATE_TEXT: Record<LabInfo['state'], string> = {
 function LabRow({ lab, current }: { lab: LabInfo; current: boolean }) {
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
-  const shown = lab.namespaces.slice(0, 4).join(', ') + (lab.namespaces.length > 4 ? ` +${lab.namespaces.length - 4}` : '');
+  const shown =
+    lab.namespaces.slice(0, 4).join(', ') +
+    (lab.namespaces.length > 4 ? ` +${lab.namespaces.length - 4}` : '');
   return (
     <tr data-testid={`lab-row-${lab.name}`}>
       <th scope="row">
@@ -29,15 +31,27 @@ function LabRow({ lab, current }: { lab: LabInfo; current: boolean }) {
         {current && <span className="np-field__hint"> (this drawing)</span>}
       </th>
       <td className={lab.state === 'applied' ? 'np-ok' : 'np-warn'}>{STATE_TEXT[lab.state]}</td>
-      <td title={lab.namespaces.join(', ')}>{lab.namespaces.length ? `${lab.namespaces.length}: ${shown}` : '—'}</td>
+      <td title={lab.namespaces.join(', ')}>
+        {lab.namespaces.length ? `${lab.namespaces.length}: ${shown}` : '—'}
+      </td>
       <td>{lab.appliedAt ? new Date(lab.appliedAt).toLocaleString() : '—'}</td>
       <td className="np-labs__actions">
         {!confirm ? (
           <>
-            <button type="button" className="np-btn np-btn--small" aria-label={`Open lab ${lab.name}`} onClick={() => openRunningLab(lab.name)}>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              aria-label={`Open lab ${lab.name}`}
+              onClick={() => openRunningLab(lab.name)}
+            >
               Open
             </button>
-            <button type="button" className="np-btn np-btn--small np-btn--danger" aria-label={`Destroy lab ${lab.name}…`} onClick={() => setConfirm(true)}>
+            <button
+              type="button"
+              className="np-btn np-btn--small np-btn--danger"
+              aria-label={`Destroy lab ${lab.name}…`}
+              onClick={() => setConfirm(true)}
+            >
               Destroy…
             </button>
           </>
@@ -57,7 +71,12 @@ function LabRow({ lab, current }: { lab: LabInfo; current: boolean }) {
             >
               {busy ? 'Destroying…' : `Destroy lab ${lab.name}`}
             </button>
-            <button type="button" className="np-btn np-btn--small" disabled={busy} onClick={() => setConfirm(false)}>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              disabled={busy}
+              onClick={() => setConfirm(false)}
+            >
               Keep it
             </button>
           </>
@@ -74,7 +93,10 @@ export function LabsDialog() {
   const error = useLabs((s) => s.error);
   // The list shows kernel names: this drawing's lab carries the user's prefix there.
   const prefix = usePrefix((s) => s.prefix);
-  const current = kernelLabName(useEditor((s) => s.doc.name), prefix);
+  const current = kernelLabName(
+    useEditor((s) => s.doc.name),
+    prefix,
+  );
   const close = () => useUi.getState().set({ dialog: null });
   useEffect(() => {
     void refreshLabs();
@@ -120,7 +142,10 @@ export function LabsDialog() {
           </tbody>
         </table>
       )}
-      <p className="np-field__hint">Open shows the drawing the lab was last applied from. Destroy removes only objects carrying the lab&apos;s mark.</p>
+      <p className="np-field__hint">
+        Open shows the drawing the lab was last applied from. Destroy removes only objects carrying the
+        lab&apos;s mark.
+      </p>
     </Dialog>
   );
 }

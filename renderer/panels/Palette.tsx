@@ -48,7 +48,11 @@ export function Palette() {
         </button>
       ))}
       <div className="np-palette__title">Shapes</div>
-      <button type="button" className="np-palette__item" onClick={() => useUi.getState().set({ dialog: 'generate' })}>
+      <button
+        type="button"
+        className="np-palette__item"
+        onClick={() => useUi.getState().set({ dialog: 'generate' })}
+      >
         <span>Generate…</span>
       </button>
       <ViewButtons />

@@ -36,7 +36,17 @@ export function PlanDialog() {
           <button type="button" className="np-btn" onClick={close}>
             Close
           </button>
-          <button type="button" className="np-btn np-btn--primary" disabled={plan.loading || !!plan.error || plan.changes.length === 0 || plan.problems.some((p) => p.severity === 'error')} onClick={() => void runApply({ confirmed: true })}>
+          <button
+            type="button"
+            className="np-btn np-btn--primary"
+            disabled={
+              plan.loading ||
+              !!plan.error ||
+              plan.changes.length === 0 ||
+              plan.problems.some((p) => p.severity === 'error')
+            }
+            onClick={() => void runApply({ confirmed: true })}
+          >
             Apply these changes
           </button>
         </>
@@ -57,17 +67,21 @@ export function PlanDialog() {
           ))}
         </ul>
       )}
-      {!plan.loading && !plan.error && plan.changes.length === 0 && plan.problems.length === 0 && <p role="status">Nothing to do: the kernel already matches the drawing.</p>}
+      {!plan.loading && !plan.error && plan.changes.length === 0 && plan.problems.length === 0 && (
+        <p role="status">Nothing to do: the kernel already matches the drawing.</p>
+      )}
       {plan.changes.length > 0 && (
         <>
           <p role="status">
-            {plan.changes.length} change{plan.changes.length === 1 ? '' : 's'}: {counts.create} to create, {counts.modify} to modify, {counts.delete} to delete.
+            {plan.changes.length} change{plan.changes.length === 1 ? '' : 's'}: {counts.create} to create,{' '}
+            {counts.modify} to modify, {counts.delete} to delete.
           </p>
           <div className="np-plan" role="tree" aria-label="Changes by namespace">
             {groups.map(([ns, list]) => (
               <details key={ns} open role="treeitem" aria-expanded="true" className="np-plan__ns">
                 <summary>
-                  {ns === '' ? 'root namespace' : `namespace ${ns}`} <span className="np-count">({list.length})</span>
+                  {ns === '' ? 'root namespace' : `namespace ${ns}`}{' '}
+                  <span className="np-count">({list.length})</span>
                 </summary>
                 <ol role="group">
                   {list.map((c) => (

@@ -19,11 +19,13 @@ export function PrefixSetting() {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let gone = false;
-    void getApi()['settings:prefix']({}).then((r) => {
-      if (gone || !r.ok) return;
-      setPrefix(r.value.prefix);
-      usePrefix.getState().set(r.value.prefix);
-    });
+    void getApi()
+      ['settings:prefix']({})
+      .then((r) => {
+        if (gone || !r.ok) return;
+        setPrefix(r.value.prefix);
+        usePrefix.getState().set(r.value.prefix);
+      });
     return () => {
       gone = true;
     };
@@ -44,7 +46,11 @@ export function PrefixSetting() {
     setPrefix(r.value.prefix);
     usePrefix.getState().set(r.value.prefix);
     setEditing(false);
-    toast(r.value.prefix ? `Kernel names are now prefixed with ${r.value.prefix} (saved in ${r.value.file})` : `Kernel names have no prefix now (saved in ${r.value.file})`);
+    toast(
+      r.value.prefix
+        ? `Kernel names are now prefixed with ${r.value.prefix} (saved in ${r.value.file})`
+        : `Kernel names have no prefix now (saved in ${r.value.file})`,
+    );
     // A lab applied under the old prefix is another lab now: read the state again.
     if (useUi.getState().statusOn) void refreshStatus();
   };
@@ -72,7 +78,10 @@ export function PrefixSetting() {
       <label>
         Name prefix{' '}
         <input
-          className="np-statusbar__prefix-input" type="text" autoComplete="off" spellCheck={false}
+          className="np-statusbar__prefix-input"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
           value={draft}
           maxLength={20}
           size={12}
@@ -90,7 +99,11 @@ export function PrefixSetting() {
       <button type="button" className="np-btn np-btn--ghost np-btn--small" onClick={() => setEditing(false)}>
         Cancel
       </button>
-      <span id="np-prefix-problem" className="np-statusbar__prefix-problem" role={problem ? 'alert' : undefined}>
+      <span
+        id="np-prefix-problem"
+        className="np-statusbar__prefix-problem"
+        role={problem ? 'alert' : undefined}
+      >
         {problem ?? (draft === '' ? 'empty: no prefix' : '')}
       </span>
     </form>

@@ -8,8 +8,10 @@ import type { Problem } from '../../shared/validate/problem';
 /** What a problem is about: the object its path points into, else the node/link it names. */
 function target(p: Problem): { nodeId?: string; linkId?: string } {
   const doc = editorStore.getState().doc;
-  if (p.path[0] === 'nodes' && typeof p.path[1] === 'number' && doc.nodes[p.path[1]]) return { nodeId: doc.nodes[p.path[1]].id };
-  if (p.path[0] === 'links' && typeof p.path[1] === 'number' && doc.links[p.path[1]]) return { linkId: doc.links[p.path[1]].id };
+  if (p.path[0] === 'nodes' && typeof p.path[1] === 'number' && doc.nodes[p.path[1]])
+    return { nodeId: doc.nodes[p.path[1]].id };
+  if (p.path[0] === 'links' && typeof p.path[1] === 'number' && doc.links[p.path[1]])
+    return { linkId: doc.links[p.path[1]].id };
   if (p.linkId) return { linkId: p.linkId };
   if (p.nodeId) return { nodeId: p.nodeId };
   return {};
@@ -46,7 +48,12 @@ export function ProblemsPanel() {
   return (
     <section className="np-problems" aria-labelledby="np-problems-title">
       <h2 id="np-problems-title" className="np-problems__title">
-        Problems <span className="np-count">{problems.length ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'none'}</span>
+        Problems{' '}
+        <span className="np-count">
+          {problems.length
+            ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+            : 'none'}
+        </span>
       </h2>
       {problems.length === 0 ? (
         <p className="np-problems__empty">No problems: the drawing can be planned and applied.</p>
@@ -63,7 +70,9 @@ export function ProblemsPanel() {
           ))}
         </ul>
       )}
-      {problems.length > MAX_SHOWN && <p className="np-problems__empty">…and {problems.length - MAX_SHOWN} more (fix these first).</p>}
+      {problems.length > MAX_SHOWN && (
+        <p className="np-problems__empty">…and {problems.length - MAX_SHOWN} more (fix these first).</p>
+      )}
     </section>
   );
 }

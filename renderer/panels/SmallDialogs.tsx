@@ -25,7 +25,12 @@ export function DestroyDialog() {
             <button type="button" className="np-btn" onClick={close}>
               Cancel
             </button>
-            <button type="button" className="np-btn np-btn--danger" disabled={d.running} onClick={() => void runDestroy()}>
+            <button
+              type="button"
+              className="np-btn np-btn--danger"
+              disabled={d.running}
+              onClick={() => void runDestroy()}
+            >
               Destroy lab
             </button>
           </>
@@ -34,7 +39,8 @@ export function DestroyDialog() {
     >
       {!done && !d.error && (
         <p>
-          Remove every namespace, bridge and interface that lab <strong>{lab}</strong> created? Only objects carrying this lab's mark are touched. The drawing stays.
+          Remove every namespace, bridge and interface that lab <strong>{lab}</strong> created? Only objects
+          carrying this lab's mark are touched. The drawing stays.
         </p>
       )}
       {d.running && <p role="status">Destroying…</p>}
@@ -44,7 +50,11 @@ export function DestroyDialog() {
         </p>
       )}
       {done && (
-        <p role="status">{d.removed!.length ? `Destroyed lab ${lab}: removed ${d.removed!.join(', ')}.` : `Lab ${lab} had nothing left to remove.`}</p>
+        <p role="status">
+          {d.removed!.length
+            ? `Destroyed lab ${lab}: removed ${d.removed!.join(', ')}.`
+            : `Lab ${lab} had nothing left to remove.`}
+        </p>
       )}
     </Dialog>
   );
@@ -103,13 +113,30 @@ const SHORTCUTS: [string, string][] = [
 export function HelpDialog() {
   const mode = useUi((s) => s.info?.mode);
   return (
-    <Dialog title="Help" onClose={close} actions={<button type="button" className="np-btn" onClick={close}>Close</button>}>
+    <Dialog
+      title="Help"
+      onClose={close}
+      actions={
+        <button type="button" className="np-btn" onClick={close}>
+          Close
+        </button>
+      }
+    >
       <h3>Drawing a lab</h3>
       <ol>
-        <li>Drag Namespace, Router, Bridge or Host from the palette onto the canvas (or press it to add one at the centre).</li>
-        <li>Drag from one node's handle (the dot at its top or bottom) to another node to link them; interface names and addresses are filled in.</li>
+        <li>
+          Drag Namespace, Router, Bridge or Host from the palette onto the canvas (or press it to add one at
+          the centre).
+        </li>
+        <li>
+          Drag from one node's handle (the dot at its top or bottom) to another node to link them; interface
+          names and addresses are filled in.
+        </li>
         <li>Edit any field in the Inspector; problems show under the field and in Problems.</li>
-        <li>Plan shows the exact commands; Apply runs them and rolls back on failure; Status compares with the kernel.</li>
+        <li>
+          Plan shows the exact commands; Apply runs them and rolls back on failure; Status compares with the
+          kernel.
+        </li>
       </ol>
       <h3>Keyboard shortcuts</h3>
       <table className="np-shortcuts" aria-label="Keyboard shortcuts">
@@ -125,7 +152,10 @@ export function HelpDialog() {
         </tbody>
       </table>
       <p className="np-field__hint">
-        {mode === 'electron' ? 'Desktop app.' : 'Browser mode: Open reads a file you pick, Save downloads the file.'} {editorStore.getState().doc.nodes.length} nodes in the drawing.
+        {mode === 'electron'
+          ? 'Desktop app.'
+          : 'Browser mode: Open reads a file you pick, Save downloads the file.'}{' '}
+        {editorStore.getState().doc.nodes.length} nodes in the drawing.
       </p>
     </Dialog>
   );

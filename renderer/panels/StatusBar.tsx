@@ -44,14 +44,23 @@ export function StatusBar() {
   return (
     <footer className="np-statusbar">
       {summary && (
-        <div className={`np-statusbar__status${tone ? ` is-${tone}` : ''}`} role="status" aria-label="Lab status" title={status?.drift.map((d) => `${d.state}: ${d.detail}`).join('\n') || undefined}>
+        <div
+          className={`np-statusbar__status${tone ? ` is-${tone}` : ''}`}
+          role="status"
+          aria-label="Lab status"
+          title={status?.drift.map((d) => `${d.state}: ${d.detail}`).join('\n') || undefined}
+        >
           {summary}
           <button type="button" className="np-btn np-btn--ghost np-btn--small" onClick={hideStatus}>
             Hide status
           </button>
         </div>
       )}
-      {liveMode && <div className={`np-statusbar__live is-${live.state}`} role="status" aria-label="Live mode">{live.text}</div>}
+      {liveMode && (
+        <div className={`np-statusbar__live is-${live.state}`} role="status" aria-label="Live mode">
+          {live.text}
+        </div>
+      )}
       <div className="np-statusbar__spacer" />
       <PrefixSetting />
       {toast && (

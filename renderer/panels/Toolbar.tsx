@@ -51,8 +51,14 @@ export function Toolbar() {
   const applying = useUi((s) => s.apply.running);
   const statusBusy = useUi((s) => s.statusBusy);
   const [layingOut, setLayingOut] = useState(false);
-  const blocked = errors ? `Fix ${errors} error${errors === 1 ? '' : 's'} first (see Problems)` : empty ? 'The drawing is empty' : null;
-  const blockedText = blocked ? `Plan and Apply are disabled: ${blocked.charAt(0).toLowerCase()}${blocked.slice(1)}` : undefined;
+  const blocked = errors
+    ? `Fix ${errors} error${errors === 1 ? '' : 's'} first (see Problems)`
+    : empty
+      ? 'The drawing is empty'
+      : null;
+  const blockedText = blocked
+    ? `Plan and Apply are disabled: ${blocked.charAt(0).toLowerCase()}${blocked.slice(1)}`
+    : undefined;
   return (
     <header className="np-toolbar" role="toolbar" aria-label="Toolbar">
       <div className="np-toolbar__group">
@@ -66,28 +72,60 @@ export function Toolbar() {
         <button type="button" className="np-btn" onClick={newDocument} title="New drawing">
           New
         </button>
-        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'examples' })} title="Start from one of the example labs">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={() => useUi.getState().set({ dialog: 'examples' })}
+          title="Start from one of the example labs"
+        >
           Examples
         </button>
         <button type="button" className="np-btn" onClick={openFile} title="Open a topology file (Ctrl+O)">
           Open
         </button>
-        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'labs' })} title="Labs running on this host: open one as a drawing, or destroy it">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={() => useUi.getState().set({ dialog: 'labs' })}
+          title="Labs running on this host: open one as a drawing, or destroy it"
+        >
           Labs…
         </button>
-        <button type="button" className="np-btn" onClick={() => void saveFile()} title="Save the topology (Ctrl+S)">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={() => void saveFile()}
+          title="Save the topology (Ctrl+S)"
+        >
           Save
         </button>
-        <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'export' })} title="Download as a shell script, containerlab, Mermaid, SVG or PNG">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={() => useUi.getState().set({ dialog: 'export' })}
+          title="Download as a shell script, containerlab, Mermaid, SVG or PNG"
+        >
           Export
         </button>
       </div>
       <ActivityButtons />
       <div className="np-toolbar__group" aria-label="Edit">
-        <button type="button" className="np-btn" disabled={!can.undo} onClick={() => editorStore.getState().undo()} title="Undo (Ctrl+Z)">
+        <button
+          type="button"
+          className="np-btn"
+          disabled={!can.undo}
+          onClick={() => editorStore.getState().undo()}
+          title="Undo (Ctrl+Z)"
+        >
           Undo
         </button>
-        <button type="button" className="np-btn" disabled={!can.redo} onClick={() => editorStore.getState().redo()} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">
+        <button
+          type="button"
+          className="np-btn"
+          disabled={!can.redo}
+          onClick={() => editorStore.getState().redo()}
+          title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+        >
           Redo
         </button>
         <button
@@ -105,22 +143,58 @@ export function Toolbar() {
         </button>
       </div>
       <div className="np-toolbar__group" aria-label="Lab">
-        <button type="button" className="np-btn" onClick={() => void runValidate()} title="Check the drawing here and on the kernel side">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={() => void runValidate()}
+          title="Check the drawing here and on the kernel side"
+        >
           Validate
         </button>
-        <button type="button" className="np-btn" disabled={!!blocked} onClick={() => void runPlan()} title={blocked ?? 'Show the exact changes Apply would make'} aria-describedby={blocked ? 'np-blocked' : undefined}>
+        <button
+          type="button"
+          className="np-btn"
+          disabled={!!blocked}
+          onClick={() => void runPlan()}
+          title={blocked ?? 'Show the exact changes Apply would make'}
+          aria-describedby={blocked ? 'np-blocked' : undefined}
+        >
           Plan
         </button>
-        <button type="button" className="np-btn np-btn--primary" disabled={!!blocked || applying} onClick={() => void runApply()} title={blocked ?? 'Make the kernel match the drawing'} aria-describedby={blocked ? 'np-blocked' : undefined}>
+        <button
+          type="button"
+          className="np-btn np-btn--primary"
+          disabled={!!blocked || applying}
+          onClick={() => void runApply()}
+          title={blocked ?? 'Make the kernel match the drawing'}
+          aria-describedby={blocked ? 'np-blocked' : undefined}
+        >
           Apply
         </button>
-        <button type="button" className="np-btn" disabled={statusBusy} onClick={() => void refreshStatus(true)} title="Compare the drawing with the kernel">
+        <button
+          type="button"
+          className="np-btn"
+          disabled={statusBusy}
+          onClick={() => void refreshStatus(true)}
+          title="Compare the drawing with the kernel"
+        >
           Status
         </button>
-        <button type="button" className="np-btn np-btn--danger" onClick={() => useUi.getState().set({ dialog: 'destroy', destroy: { running: false } })} title="Remove everything this lab created">
+        <button
+          type="button"
+          className="np-btn np-btn--danger"
+          onClick={() => useUi.getState().set({ dialog: 'destroy', destroy: { running: false } })}
+          title="Remove everything this lab created"
+        >
           Destroy
         </button>
-        <button type="button" className={`np-btn np-toggle${liveMode ? ' is-on' : ''}`} aria-pressed={liveMode} onClick={() => setLiveMode(!liveMode)} title="Apply each edit as it is made (and Undo/Redo too)">
+        <button
+          type="button"
+          className={`np-btn np-toggle${liveMode ? ' is-on' : ''}`}
+          aria-pressed={liveMode}
+          onClick={() => setLiveMode(!liveMode)}
+          title="Apply each edit as it is made (and Undo/Redo too)"
+        >
           Live mode
         </button>
       </div>

@@ -12,13 +12,29 @@ export function ViewButtons() {
   return (
     <div className="np-view" role="group" aria-label="View">
       <div className="np-palette__title">View</div>
-      <button type="button" className={`np-btn np-toggle${minimap ? ' is-on' : ''}`} aria-pressed={minimap} onClick={() => editorStore.getState().setPrefs({ minimap: !minimap })}>
+      <button
+        type="button"
+        className={`np-btn np-toggle${minimap ? ' is-on' : ''}`}
+        aria-pressed={minimap}
+        onClick={() => editorStore.getState().setPrefs({ minimap: !minimap })}
+      >
         Minimap
       </button>
-      <button type="button" className="np-btn" onClick={() => editorStore.getState().setPrefs({ theme: THEME_NEXT[theme] })} title="Colour theme: system, light or dark" aria-label={`Theme: ${THEME_LABEL[theme]}`}>
+      <button
+        type="button"
+        className="np-btn"
+        onClick={() => editorStore.getState().setPrefs({ theme: THEME_NEXT[theme] })}
+        title="Colour theme: system, light or dark"
+        aria-label={`Theme: ${THEME_LABEL[theme]}`}
+      >
         Theme: {THEME_LABEL[theme]}
       </button>
-      <button type="button" className="np-btn" onClick={() => useUi.getState().set({ dialog: 'help' })} title="Keyboard shortcuts and help (?)">
+      <button
+        type="button"
+        className="np-btn"
+        onClick={() => useUi.getState().set({ dialog: 'help' })}
+        title="Keyboard shortcuts and help (?)"
+      >
         Help
       </button>
     </div>

@@ -14,7 +14,12 @@ export function useProblemsAt(path: Path, exact = false): Problem[] {
   const problems = useEditor((s) => s.problems);
   return useMemo(() => {
     const p = key.split('\u0000');
-    return problems.filter((x) => x.path.length >= p.length && p.every((seg, i) => String(x.path[i]) === seg) && (!exact || x.path.length === p.length));
+    return problems.filter(
+      (x) =>
+        x.path.length >= p.length &&
+        p.every((seg, i) => String(x.path[i]) === seg) &&
+        (!exact || x.path.length === p.length),
+    );
   }, [problems, key, exact]);
 }
 
@@ -39,9 +44,25 @@ interface Base {
 
 const endEdit = () => editorStore.getState().endEdit();
 
-function FieldShell({ id, label, hint, problems, children, inline }: { id: string; label: string; hint?: string; problems: Problem[]; children: React.ReactNode; inline?: boolean }) {
+function FieldShell({
+  id,
+  label,
+  hint,
+  problems,
+  children,
+  inline,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  problems: Problem[];
+  children: React.ReactNode;
+  inline?: boolean;
+}) {
   return (
-    <div className={`np-field${inline ? ' np-field--inline' : ''}${problems.some((p) => p.severity === 'error') ? ' has-error' : ''}`}>
+    <div
+      className={`np-field${inline ? ' np-field--inline' : ''}${problems.some((p) => p.severity === 'error') ? ' has-error' : ''}`}
+    >
       {inline ? children : null}
       <label htmlFor={id}>{label}</label>
       {inline ? null : children}
@@ -52,7 +73,24 @@ function FieldShell({ id, label, hint, problems, children, inline }: { id: strin
 }
 
 /** A text input. Empty text means "not set" when `optional`. */
-export function TextField({ label, path, hint, value, onChange, optional, placeholder, focusSeq, multiline }: Base & { value: string | undefined; onChange: (v: string | undefined) => void; optional?: boolean; placeholder?: string; focusSeq?: number; multiline?: boolean }) {
+export function TextField({
+  label,
+  path,
+  hint,
+  value,
+  onChange,
+  optional,
+  placeholder,
+  focusSeq,
+  multiline,
+}: Base & {
+  value: string | undefined;
+  onChange: (v: string | undefined) => void;
+  optional?: boolean;
+  placeholder?: string;
+  focusSeq?: number;
+  multiline?: boolean;
+}) {
   const id = useId();
   const problems = useProblemsAt(path);
   const ref = useFocus(focusSeq);
@@ -64,7 +102,8 @@ export function TextField({ label, path, hint, value, onChange, optional, placeh
     spellCheck: false,
     'aria-invalid': problems.some((p) => p.severity === 'error') || undefined,
     'aria-describedby': problems.length ? `${id}-problems` : undefined,
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onChange(optional && e.target.value === '' ? undefined : e.target.value),
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      onChange(optional && e.target.value === '' ? undefined : e.target.value),
     onBlur: endEdit,
   };
   return (
@@ -90,7 +129,22 @@ function useFocus(seq: number | undefined) {
 }
 
 /** A number input; empty means "not set". */
-export function NumberField({ label, path, hint, value, onChange, min, max, step }: Base & { value: number | undefined; onChange: (v: number | undefined) => void; min?: number; max?: number; step?: number }) {
+export function NumberField({
+  label,
+  path,
+  hint,
+  value,
+  onChange,
+  min,
+  max,
+  step,
+}: Base & {
+  value: number | undefined;
+  onChange: (v: number | undefined) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+}) {
   const id = useId();
   const problems = useProblemsAt(path);
   return (
@@ -105,7 +159,13 @@ export function NumberField({ label, path, hint, value, onChange, min, max, step
         value={value ?? ''}
         aria-invalid={problems.some((p) => p.severity === 'error') || undefined}
         aria-describedby={problems.length ? `${id}-problems` : undefined}
-        onChange={(e) => onChange(e.target.value === '' || Number.isNaN(e.target.valueAsNumber) ? undefined : e.target.valueAsNumber)}
+        onChange={(e) =>
+          onChange(
+            e.target.value === '' || Number.isNaN(e.target.valueAsNumber)
+              ? undefined
+              : e.target.valueAsNumber,
+          )
+        }
         onBlur={endEdit}
       />
     </FieldShell>
@@ -113,7 +173,20 @@ export function NumberField({ label, path, hint, value, onChange, min, max, step
 }
 
 /** A list typed as text (comma or space separated), e.g. addresses or VLAN ids. */
-export function ListField<T extends string | number>({ label, path, hint, value, onChange, parse, placeholder }: Base & { value: readonly T[]; onChange: (v: T[]) => void; parse: (s: string) => T; placeholder?: string }) {
+export function ListField<T extends string | number>({
+  label,
+  path,
+  hint,
+  value,
+  onChange,
+  parse,
+  placeholder,
+}: Base & {
+  value: readonly T[];
+  onChange: (v: T[]) => void;
+  parse: (s: string) => T;
+  placeholder?: string;
+}) {
   const id = useId();
   const problems = useProblemsAt(path);
   const joined = value.join(', ');
@@ -153,18 +226,38 @@ function split(s: string): string[] {
 }
 
 /** A checkbox. */
-export function CheckField({ label, path, hint, value, onChange, disabled }: Base & { value: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+export function CheckField({
+  label,
+  path,
+  hint,
+  value,
+  onChange,
+  disabled,
+}: Base & { value: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
   const id = useId();
   const problems = useProblemsAt(path);
   return (
     <FieldShell id={id} label={label} hint={hint} problems={problems} inline>
-      <input id={id} type="checkbox" checked={value} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+      />
     </FieldShell>
   );
 }
 
 /** A select box. */
-export function SelectField({ label, path, hint, value, onChange, options }: Base & { value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+export function SelectField({
+  label,
+  path,
+  hint,
+  value,
+  onChange,
+  options,
+}: Base & { value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
   const id = useId();
   const problems = useProblemsAt(path);
   return (

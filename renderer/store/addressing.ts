@@ -65,7 +65,12 @@ export function freeSubnet(used: readonly string[]): string {
 }
 
 /** Addresses for the two ends of a new link (bridge ports get none). */
-export function autoAddresses(doc: Topology, aId: string, bId: string, reserved: string[] = []): { a: string[]; b: string[] } {
+export function autoAddresses(
+  doc: Topology,
+  aId: string,
+  bId: string,
+  reserved: string[] = [],
+): { a: string[]; b: string[] } {
   const a = doc.nodes.find((n) => n.id === aId);
   const b = doc.nodes.find((n) => n.id === bId);
   if (!a || !b) return { a: [], b: [] };

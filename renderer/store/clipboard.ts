@@ -36,7 +36,11 @@ function freshName(name: string, taken: Set<string>): string {
  * Pastes a fragment into a document, offset by `offset`. Returns the new
  * nodes and links (already unique) to append, and the old->new id map.
  */
-export function pasteFragment(doc: Topology, frag: Fragment, offset: { x: number; y: number }): { nodes: TopoNode[]; links: Link[]; idMap: Map<string, string> } {
+export function pasteFragment(
+  doc: Topology,
+  frag: Fragment,
+  offset: { x: number; y: number },
+): { nodes: TopoNode[]; links: Link[]; idMap: Map<string, string> } {
   const taken = takenNodeNames(doc);
   const idMap = new Map<string, string>();
   const nodes: TopoNode[] = [];
@@ -45,7 +49,12 @@ export function pasteFragment(doc: Topology, frag: Fragment, offset: { x: number
     taken.add(name);
     idMap.set(n.id, name);
     const pos = n.position ?? { x: 0, y: 0 };
-    nodes.push({ ...structuredClone(n), id: name, name, position: { x: pos.x + offset.x, y: pos.y + offset.y } } as TopoNode);
+    nodes.push({
+      ...structuredClone(n),
+      id: name,
+      name,
+      position: { x: pos.x + offset.x, y: pos.y + offset.y },
+    } as TopoNode);
   }
   for (const n of nodes) {
     if (n.kind === 'bridge' && n.namespace) n.namespace = idMap.get(n.namespace);

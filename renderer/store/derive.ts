@@ -63,7 +63,10 @@ export function indexProblems(doc: Topology, problems: readonly Problem[]): Prob
 }
 
 /** Live state per node and link from a status answer. */
-export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: Map<string, [LiveState, string]>; links: Map<string, [LiveState, string]> } {
+export function indexStatus(
+  doc: Topology,
+  status: LabStatus | null,
+): { nodes: Map<string, [LiveState, string]>; links: Map<string, [LiveState, string]> } {
   const nodes = new Map<string, [LiveState, string]>();
   const links = new Map<string, [LiveState, string]>();
   // An answer about another lab (the drawing was switched or renamed since) says nothing about this one.
@@ -75,7 +78,12 @@ export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: M
     for (const l of doc.links) links.set(l.id, ['not-applied', why]);
     return { nodes, links };
   }
-  const add = (m: Map<string, [LiveState, string]>, id: string | undefined, state: LiveState, detail: string) => {
+  const add = (
+    m: Map<string, [LiveState, string]>,
+    id: string | undefined,
+    state: LiveState,
+    detail: string,
+  ) => {
     if (!id) return;
     const cur = m.get(id);
     const worst: LiveState = cur?.[0] === 'missing' || state === 'missing' ? 'missing' : 'drifted';
@@ -96,13 +104,17 @@ export function indexStatus(doc: Topology, status: LabStatus | null): { nodes: M
   const readLinks = new Map(status.doc.links.map((l) => [l.id, l]));
   for (const n of doc.nodes) {
     const then = readNodes.get(n.id);
-    if (!nodes.has(n.id) && then && sameButPosition(then, n)) nodes.set(n.id, ['in-sync', 'in sync with the kernel']);
+    if (!nodes.has(n.id) && then && sameButPosition(then, n))
+      nodes.set(n.id, ['in-sync', 'in sync with the kernel']);
   }
-  for (const l of doc.links) if (!links.has(l.id) && sameLink(readLinks.get(l.id), l)) links.set(l.id, ['in-sync', 'in sync with the kernel']);
+  for (const l of doc.links)
+    if (!links.has(l.id) && sameLink(readLinks.get(l.id), l))
+      links.set(l.id, ['in-sync', 'in sync with the kernel']);
   return { nodes, links };
 }
 
-const sameLink = (a: Link | undefined, b: Link) => a === b || (!!a && JSON.stringify(a) === JSON.stringify(b));
+const sameLink = (a: Link | undefined, b: Link) =>
+  a === b || (!!a && JSON.stringify(a) === JSON.stringify(b));
 
 /** Interfaces set down, per node (a link is down when either of its ends is). */
 function downIndex(links: readonly Link[]): Map<string, string[]> {
@@ -133,7 +145,8 @@ function addressIndex(nodes: readonly TopoNode[], links: readonly Link[]): Map<s
   return m;
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const EMPTY: string[] = [];
 
 /**
@@ -153,7 +166,12 @@ export function createFlowSelectors() {
   const eCache = new Map<string, FlowEdge>();
   let pIn: [number, readonly Problem[] | null, readonly Link[] | null] = [-1, null, null];
   let pOut: ProblemIndex = { nodes: new Map(), links: new Map() };
-  let sIn: [readonly TopoNode[] | null, readonly Link[] | null, LabStatus | null | undefined, string] = [null, null, undefined, ''];
+  let sIn: [readonly TopoNode[] | null, readonly Link[] | null, LabStatus | null | undefined, string] = [
+    null,
+    null,
+    undefined,
+    '',
+  ];
   let sOut = indexStatus({ version: 1, name: '', nodes: [], links: [], expect: [], annotations: [] }, null);
 
   const problemsOf = (s: EditorState) => {
@@ -167,7 +185,10 @@ export function createFlowSelectors() {
   const statusOf = (s: EditorState) => {
     // A drag (positions only) keeps the index; a rename or an edited node re-reads it.
     const prevNodes = sIn[0];
-    const moved = prevNodes !== null && prevNodes.length === s.doc.nodes.length && s.doc.nodes.every((n, i) => sameButPosition(prevNodes[i], n));
+    const moved =
+      prevNodes !== null &&
+      prevNodes.length === s.doc.nodes.length &&
+      s.doc.nodes.every((n, i) => sameButPosition(prevNodes[i], n));
     if (!moved || sIn[1] !== s.doc.links || sIn[2] !== s.status || sIn[3] !== s.doc.name) {
       sIn = [s.doc.nodes, s.doc.links, s.status, s.doc.name];
       sOut = indexStatus(s.doc, s.status);
@@ -182,7 +203,12 @@ export function createFlowSelectors() {
     nIn = inputs;
     if (!addrIn || addrIn[0] !== s.doc.nodes || addrIn[1] !== s.doc.links) {
       // Positions do not change addresses: keep the index while only positions move.
-      if (!addrIn || addrIn[1] !== s.doc.links || addrIn[0].length !== s.doc.nodes.length || s.doc.nodes.some((n, i) => n.kind === 'bridge' && n !== addrIn![0][i])) {
+      if (
+        !addrIn ||
+        addrIn[1] !== s.doc.links ||
+        addrIn[0].length !== s.doc.nodes.length ||
+        s.doc.nodes.some((n, i) => n.kind === 'bridge' && n !== addrIn![0][i])
+      ) {
         addrOut = addressIndex(s.doc.nodes, s.doc.links);
       }
       addrIn = [s.doc.nodes, s.doc.links];
@@ -202,7 +228,18 @@ export function createFlowSelectors() {
       const l = live.nodes.get(n.id);
       const addrs = addrOut.get(n.id) ?? EMPTY;
       const measured = s.measured[n.id];
-      if (prev && prev.measured === measured && prev.data.topo === n && prev.selected === selected && prev.data.problem === problem && prev.data.live === l?.[0] && prev.data.liveDetail === l?.[1] && sameList(prev.data.addrs, addrs) && sameList(prev.data.down, down)) return prev;
+      if (
+        prev &&
+        prev.measured === measured &&
+        prev.data.topo === n &&
+        prev.selected === selected &&
+        prev.data.problem === problem &&
+        prev.data.live === l?.[0] &&
+        prev.data.liveDetail === l?.[1] &&
+        sameList(prev.data.addrs, addrs) &&
+        sameList(prev.data.down, down)
+      )
+        return prev;
       const out: FlowNode = {
         id: n.id,
         type: n.kind,
@@ -234,8 +271,23 @@ export function createFlowSelectors() {
       const selected = sel.has(l.id);
       const problem = probs.links.get(l.id);
       const st = live.links.get(l.id);
-      if (prev && prev.data!.link === l && prev.selected === selected && prev.data!.problem === problem && prev.data!.live === st?.[0] && prev.data!.liveDetail === st?.[1]) return prev;
-      const out: FlowEdge = { id: l.id, type: 'link', source: l.a.node, target: l.b.node, selected, data: { link: l, problem, live: st?.[0], liveDetail: st?.[1] } };
+      if (
+        prev &&
+        prev.data!.link === l &&
+        prev.selected === selected &&
+        prev.data!.problem === problem &&
+        prev.data!.live === st?.[0] &&
+        prev.data!.liveDetail === st?.[1]
+      )
+        return prev;
+      const out: FlowEdge = {
+        id: l.id,
+        type: 'link',
+        source: l.a.node,
+        target: l.b.node,
+        selected,
+        data: { link: l, problem, live: st?.[0], liveDetail: st?.[1] },
+      };
       eCache.set(l.id, out);
       return out;
     });

@@ -9,7 +9,8 @@ import { parseTopology, type Topology } from '../../shared/model';
 import type { Problem } from '../../shared/validate/problem';
 
 /** The result of reading a file: a topology (validate it to list its problems), or problems saying why not. */
-export type ReadResult = { ok: true; topology: Topology; native: boolean } | { ok: false; problems: Problem[] };
+export type ReadResult =
+  { ok: true; topology: Topology; native: boolean } | { ok: false; problems: Problem[] };
 
 /** Plain data of a native file, fast (no positions); undefined when it does not parse. */
 function quickParse(text: string, json: boolean): unknown {
@@ -38,7 +39,17 @@ export function readDocumentText(text: string, fileName?: string | null): ReadRe
   try {
     r = loadAnyTopologyText(text, name);
   } catch (e) {
-    return { ok: false, problems: [{ code: 'unreadable', severity: 'error', message: `the file could not be read: ${e instanceof Error ? e.message : String(e)}`, path: [] }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'unreadable',
+          severity: 'error',
+          message: `the file could not be read: ${e instanceof Error ? e.message : String(e)}`,
+          path: [],
+        },
+      ],
+    };
   }
   if (!r.topology) return { ok: false, problems: r.problems };
   return { ok: true, topology: r.topology, native: r.format === 'yaml' || r.format === 'json' };
@@ -47,5 +58,8 @@ export function readDocumentText(text: string, fileName?: string | null): ReadRe
 /** The document as file text: JSON for *.json names, YAML otherwise (keeping the opened file's comments and layout). */
 export function writeDocumentText(doc: Topology, fileName?: string | null, original?: string | null): string {
   const json = !!fileName && /\.json$/i.test(fileName);
-  return serializeTopology(doc, { format: json ? 'json' : 'yaml', original: json ? undefined : (original ?? undefined) });
+  return serializeTopology(doc, {
+    format: json ? 'json' : 'yaml',
+    original: json ? undefined : (original ?? undefined),
+  });
 }

@@ -63,7 +63,10 @@ export interface EditorState {
   updateNode(id: string, patch: NodePatch, coalesceKey?: string): void;
   updateLink(id: string, patch: Partial<Pick<Link, 'label' | 'notes'>>, coalesceKey?: string): void;
   updateLinkEnd(id: string, end: 'a' | 'b', patch: Partial<LinkEnd>, coalesceKey?: string): void;
-  updateLab(patch: Partial<Pick<Topology, 'name' | 'description' | 'annotations' | 'lesson' | 'activity'>>, coalesceKey?: string): void;
+  updateLab(
+    patch: Partial<Pick<Topology, 'name' | 'description' | 'annotations' | 'lesson' | 'activity'>>,
+    coalesceKey?: string,
+  ): void;
   connect(a: string, b: string): string | null;
   deleteSelection(): void;
   deleteNodes(ids: string[]): void;
@@ -88,7 +91,10 @@ export interface EditorState {
   redo(): void;
 
   /** Opens file text (native or importable). A readable file opens even with problems (validate to list them). */
-  loadDocument(text: string, fileName?: string | null): { ok: true; imported: boolean } | { ok: false; problems: Problem[] };
+  loadDocument(
+    text: string,
+    fileName?: string | null,
+  ): { ok: true; imported: boolean } | { ok: false; problems: Problem[] };
   loadTopology(doc: Topology, fileName?: string | null, originalText?: string | null): void;
   /** An empty drawing; `name` is its lab's name (the app picks an unused `untitled-N`). */
   newDocument(name?: string): void;

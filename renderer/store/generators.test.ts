@@ -42,7 +42,10 @@ describe('generators', () => {
         }
       }
       expect(seen.size).toBe(doc.nodes.length);
-      if (shape === 'ring') expect(doc.nodes.filter((n) => n.kind === 'bridge').every((n) => n.kind === 'bridge' && n.stp)).toBe(true);
+      if (shape === 'ring')
+        expect(doc.nodes.filter((n) => n.kind === 'bridge').every((n) => n.kind === 'bridge' && n.stp)).toBe(
+          true,
+        );
     });
 
     it(`${shape} of 6 namespaces on routers: a subnet per link, gateways, and routes to every other subnet`, () => {

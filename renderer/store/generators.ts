@@ -32,7 +32,10 @@ export interface GeneratorSpec {
 /** Largest N a generator accepts. */
 export const GENERATOR_MAX = 250;
 
-function hubGraph(shape: GeneratorShape, n: number): { hubs: number; edges: [number, number][]; hubOf: (i: number) => number } {
+function hubGraph(
+  shape: GeneratorShape,
+  n: number,
+): { hubs: number; edges: [number, number][]; hubOf: (i: number) => number } {
   switch (shape) {
     case 'star':
       return { hubs: 1, edges: [], hubOf: () => 0 };
@@ -63,7 +66,10 @@ function hubPositions(shape: GeneratorShape, hubs: number, origin: Position): Po
       const depth = Math.floor(Math.log2(i + 1));
       const idx = i - (2 ** depth - 1);
       const width = 2 ** depth;
-      out.push({ x: origin.x + (idx - (width - 1) / 2) * (2 ** (Math.floor(Math.log2(hubs)) - depth)) * 320, y: origin.y + depth * 220 });
+      out.push({
+        x: origin.x + (idx - (width - 1) / 2) * 2 ** (Math.floor(Math.log2(hubs)) - depth) * 320,
+        y: origin.y + depth * 220,
+      });
     } else {
       out.push({ x: origin.x + i * 220, y: origin.y });
     }
@@ -74,17 +80,27 @@ function hubPositions(shape: GeneratorShape, hubs: number, origin: Position): Po
 const snap = (p: Position): Position => ({ x: Math.round(p.x / 16) * 16, y: Math.round(p.y / 16) * 16 });
 
 /** Builds the nodes and links of a generated shape (to append to `doc`). */
-export function generate(doc: Topology, spec: GeneratorSpec, origin: Position): { nodes: TopoNode[]; links: Link[] } {
+export function generate(
+  doc: Topology,
+  spec: GeneratorSpec,
+  origin: Position,
+): { nodes: TopoNode[]; links: Link[] } {
   const n = Math.max(1, Math.min(GENERATOR_MAX, Math.floor(spec.count)));
   const g = hubGraph(spec.shape, n);
   const taken = takenNodeNames(doc);
-  const mk = (kind: 'namespace' | 'bridge' | 'router', position: Position, extra: Record<string, unknown> = {}): TopoNode => {
+  const mk = (
+    kind: 'namespace' | 'bridge' | 'router',
+    position: Position,
+    extra: Record<string, unknown> = {},
+  ): TopoNode => {
     const name = nextNodeName(kind, taken);
     taken.add(name);
     return TopoNode.parse({ id: name, name, kind, position: snap(position), ...extra });
   };
   const hubPos = hubPositions(spec.shape, g.hubs, origin);
-  const hubs = hubPos.map((p) => mk(spec.hub, p, spec.hub === 'bridge' && spec.shape === 'ring' && n > 2 ? { stp: true } : {}));
+  const hubs = hubPos.map((p) =>
+    mk(spec.hub, p, spec.hub === 'bridge' && spec.shape === 'ring' && n > 2 ? { stp: true } : {}),
+  );
   const perHub = new Map<number, number>();
   const nss: TopoNode[] = [];
   for (let i = 0; i < n; i++) {

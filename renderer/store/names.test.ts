@@ -27,7 +27,12 @@ describe('automatic interface names', () => {
 
   it('replaces refused characters of a peer name', () => {
     const d = doc([]);
-    const name = autoIfname(d, { id: 'h', name: 'h', kind: 'host' } as TopoNode, { id: 'p', name: 'my "ns"#1', kind: 'namespace' } as TopoNode, new Map());
+    const name = autoIfname(
+      d,
+      { id: 'h', name: 'h', kind: 'host' } as TopoNode,
+      { id: 'p', name: 'my "ns"#1', kind: 'namespace' } as TopoNode,
+      new Map(),
+    );
     expect(name).toBe('veth-my--ns--1');
   });
 });

@@ -104,7 +104,12 @@ export function ifnamesByNs(doc: Topology): Map<string, Set<string>> {
  * `eth1`... in a namespace or router, `<bridge>-p1`... on a bridge, and
  * `veth-<peer>` in the root namespace (host). Records it in `used`.
  */
-export function autoIfname(doc: Topology, node: TopoNode, peer: TopoNode, used: Map<string, Set<string>>): string {
+export function autoIfname(
+  doc: Topology,
+  node: TopoNode,
+  peer: TopoNode,
+  used: Map<string, Set<string>>,
+): string {
   const key = nsKeyOf(doc, node);
   let taken = used.get(key);
   if (!taken) used.set(key, (taken = new Set(['lo'])));

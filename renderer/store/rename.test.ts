@@ -3,7 +3,13 @@ import type { Topology } from '../../shared/model';
 import { createEditorStore, emptyDocument } from './store';
 import { renamesToCarry, reId } from './rename';
 
-const lesson = (): Topology => ({ ...emptyDocument('lesson-router'), expect: [{ from: 'h1', to: 'h2', reach: true }, { from: 'h1', to: 'r1', reach: true }] });
+const lesson = (): Topology => ({
+  ...emptyDocument('lesson-router'),
+  expect: [
+    { from: 'h1', to: 'h2', reach: true },
+    { from: 'h1', to: 'r1', reach: true },
+  ],
+});
 
 describe('checks follow renames', () => {
   it('a node renamed to a name the expectations use takes that id, with its links, selection and undo', () => {
@@ -22,8 +28,15 @@ describe('checks follow renames', () => {
     s.getState().updateNode('ns2', { name: 'h2' }, 'name');
     s.getState().endEdit();
     const doc = s.getState().doc;
-    expect(doc.nodes.map((n) => [n.id, n.name])).toEqual([['h1', 'h1'], ['r1', 'r1'], ['h2', 'h2']]);
-    expect(doc.links.map((l) => [l.a.node, l.b.node])).toEqual([['h1', 'r1'], ['r1', 'h2']]);
+    expect(doc.nodes.map((n) => [n.id, n.name])).toEqual([
+      ['h1', 'h1'],
+      ['r1', 'r1'],
+      ['h2', 'h2'],
+    ]);
+    expect(doc.links.map((l) => [l.a.node, l.b.node])).toEqual([
+      ['h1', 'r1'],
+      ['r1', 'h2'],
+    ]);
     expect(s.getState().selection.nodes).toEqual(['h1']);
     // One undo step per rename: undo gives back ns2 as it was, with its id.
     s.getState().undo();
@@ -48,11 +61,17 @@ describe('checks follow renames', () => {
   it('reId carries the change into bridges living in a namespace and expectations', () => {
     const doc: Topology = {
       ...emptyDocument('x'),
-      nodes: [{ id: 'a', name: 'a', kind: 'namespace' } as Topology['nodes'][number], { id: 'b', name: 'b', kind: 'bridge', namespace: 'a' } as Topology['nodes'][number]],
+      nodes: [
+        { id: 'a', name: 'a', kind: 'namespace' } as Topology['nodes'][number],
+        { id: 'b', name: 'b', kind: 'bridge', namespace: 'a' } as Topology['nodes'][number],
+      ],
       expect: [{ from: 'a', to: '10.0.0.1', reach: true }],
     };
     const out = reId(doc, new Map([['a', 'z']]));
-    expect(out.nodes.map((n) => [n.id, n.kind === 'bridge' ? n.namespace : undefined])).toEqual([['z', undefined], ['b', 'z']]);
+    expect(out.nodes.map((n) => [n.id, n.kind === 'bridge' ? n.namespace : undefined])).toEqual([
+      ['z', undefined],
+      ['b', 'z'],
+    ]);
     expect(out.expect[0].from).toBe('z');
     expect(reId(doc, new Map())).toBe(doc);
   });

@@ -15,7 +15,8 @@ export function renamesToCarry(doc: Topology): Map<string, string> {
   const out = new Map<string, string>();
   const taken = new Set<string>();
   for (const n of doc.nodes) {
-    if (n.name === n.id || !wanted.has(n.name) || ids.has(n.name) || wanted.has(n.id) || taken.has(n.name)) continue;
+    if (n.name === n.id || !wanted.has(n.name) || ids.has(n.name) || wanted.has(n.id) || taken.has(n.name))
+      continue;
     if (!Id.safeParse(n.name).success) continue;
     out.set(n.id, n.name);
     taken.add(n.name);
@@ -35,7 +36,13 @@ export function reId(doc: Topology, map: ReadonlyMap<string, string>): Topology 
       if (id === n.id && (n.kind !== 'bridge' || ns === n.namespace)) return n;
       return { ...n, id, ...(n.kind === 'bridge' && n.namespace ? { namespace: ns } : {}) };
     }),
-    links: doc.links.map((l) => (map.has(l.a.node) || map.has(l.b.node) ? { ...l, a: { ...l.a, node: to(l.a.node) }, b: { ...l.b, node: to(l.b.node) } } : l)),
-    expect: doc.expect.map((x) => (map.has(x.from) || map.has(x.to) ? { ...x, from: to(x.from), to: to(x.to) } : x)),
+    links: doc.links.map((l) =>
+      map.has(l.a.node) || map.has(l.b.node)
+        ? { ...l, a: { ...l.a, node: to(l.a.node) }, b: { ...l.b, node: to(l.b.node) } }
+        : l,
+    ),
+    expect: doc.expect.map((x) =>
+      map.has(x.from) || map.has(x.to) ? { ...x, from: to(x.from), to: to(x.to) } : x,
+    ),
   };
 }

@@ -10,7 +10,9 @@ const undoable = (s: ReturnType<typeof createEditorStore>) => s.temporal.getStat
 describe('editor store: adding and connecting', () => {
   it('gives new nodes unique default names per kind', () => {
     const s = createEditorStore();
-    const ids = ['namespace', 'namespace', 'bridge', 'router', 'bridge', 'host'].map((k) => s.getState().addNode(k as never, { x: 0, y: 0 }));
+    const ids = ['namespace', 'namespace', 'bridge', 'router', 'bridge', 'host'].map((k) =>
+      s.getState().addNode(k as never, { x: 0, y: 0 }),
+    );
     expect(ids).toEqual(['ns1', 'ns2', 'br0', 'r1', 'br1', 'host']);
     expect(new Set(s.getState().doc.nodes.map((n) => n.id)).size).toBe(6);
   });
@@ -24,7 +26,12 @@ describe('editor store: adding and connecting', () => {
     st.connect('ns1', 'br0');
     st.connect('ns2', 'br0');
     const [l1, l2] = s.getState().doc.links;
-    expect([l1.a.ifname, l1.b.ifname, l2.a.ifname, l2.b.ifname]).toEqual(['eth0', 'br0-p1', 'eth0', 'br0-p2']);
+    expect([l1.a.ifname, l1.b.ifname, l2.a.ifname, l2.b.ifname]).toEqual([
+      'eth0',
+      'br0-p1',
+      'eth0',
+      'br0-p2',
+    ]);
     expect(l1.a.addresses).toEqual(['10.0.0.1/24']);
     expect(l2.a.addresses).toEqual(['10.0.0.2/24']);
     expect(l1.b.addresses).toEqual([]);
@@ -36,7 +43,8 @@ describe('editor store: adding and connecting', () => {
   it('keeps the subnet the user chose on a segment and picks a fresh one for a new segment', () => {
     const s = createEditorStore();
     const st = s.getState();
-    for (const k of ['namespace', 'namespace', 'bridge', 'namespace', 'namespace'] as const) st.addNode(k, { x: 0, y: 0 });
+    for (const k of ['namespace', 'namespace', 'bridge', 'namespace', 'namespace'] as const)
+      st.addNode(k, { x: 0, y: 0 });
     const l1 = st.connect('ns1', 'br0')!;
     s.getState().updateLinkEnd(l1, 'a', { addresses: ['192.168.7.10/24'] });
     s.getState().connect('ns2', 'br0');
@@ -183,7 +191,9 @@ describe('editor store: copy and paste', () => {
     expect(new Set(doc.links.map((l) => l.id)).size).toBe(doc.links.length);
     expect(s.getState().selection.nodes).toEqual(['ns4', 'ns5', 'br1']);
     expect(parseTopology(doc).ok).toBe(true);
-    expect(validateTopology(doc).filter((p) => p.path.includes('ifname') || p.path[0] === 'nodes')).toEqual([]);
+    expect(validateTopology(doc).filter((p) => p.path.includes('ifname') || p.path[0] === 'nodes')).toEqual(
+      [],
+    );
     // One undo removes the whole paste.
     s.getState().undo();
     expect(s.getState().doc.nodes).toHaveLength(4);
@@ -227,7 +237,9 @@ describe('derived React Flow nodes and edges', () => {
     expect(n2[1].position).toEqual({ x: 300, y: 0 });
     expect(selectEdges(s.getState())).toBe(e1);
     // A problem pointing at the link's end marks the edge.
-    s.getState().setProblems([{ code: 'x', severity: 'error', message: 'bad', path: ['links', 0, 'a', 'ifname'] }]);
+    s.getState().setProblems([
+      { code: 'x', severity: 'error', message: 'bad', path: ['links', 0, 'a', 'ifname'] },
+    ]);
     expect(selectEdges(s.getState())[0].data!.problem).toBe('error');
     expect(selectNodes(s.getState())[0].data.problem).toBeUndefined();
   });
@@ -238,7 +250,13 @@ describe('derived React Flow nodes and edges', () => {
     s.getState().addNode('namespace', { x: 0, y: 0 });
     const { selectNodes } = createFlowSelectors();
     const doc = s.getState().doc;
-    s.getState().setStatus({ doc, applied: true, inSync: false, at: 0, drift: [{ state: 'missing', kind: 'namespace', name: 'ns2', nodeId: 'ns2', detail: 'ns2 is missing' }] });
+    s.getState().setStatus({
+      doc,
+      applied: true,
+      inSync: false,
+      at: 0,
+      drift: [{ state: 'missing', kind: 'namespace', name: 'ns2', nodeId: 'ns2', detail: 'ns2 is missing' }],
+    });
     expect(selectNodes(s.getState()).map((n) => n.data.live)).toEqual(['in-sync', 'missing']);
     s.getState().setStatus({ doc, applied: false, inSync: false, at: 0, drift: [] });
     expect(selectNodes(s.getState()).map((n) => n.data.live)).toEqual(['not-applied', 'not-applied']);
@@ -277,13 +295,23 @@ describe('derived React Flow nodes and edges', () => {
     expect(selectNodes(s.getState()).map((n) => n.data.down)).toEqual([['eth0'], ['br0-p1']]);
   });
 
-  it('shows the kernel side\'s conflicts on the nodes they name and claims nothing else', () => {
+  it("shows the kernel side's conflicts on the nodes they name and claims nothing else", () => {
     const s = createEditorStore();
     s.getState().addNode('namespace', { x: 0, y: 0 });
     s.getState().addNode('namespace', { x: 0, y: 0 });
     const { selectNodes } = createFlowSelectors();
-    s.getState().setStatus({ doc: s.getState().doc, applied: true, inSync: false, at: 0, drift: [], conflicts: [{ message: 'ns2 belongs to lab "x"', nodeId: 'ns2' }] });
-    expect(selectNodes(s.getState()).map((n) => [n.data.live, n.data.liveDetail])).toEqual([[undefined, undefined], ['drifted', 'ns2 belongs to lab "x"']]);
+    s.getState().setStatus({
+      doc: s.getState().doc,
+      applied: true,
+      inSync: false,
+      at: 0,
+      drift: [],
+      conflicts: [{ message: 'ns2 belongs to lab "x"', nodeId: 'ns2' }],
+    });
+    expect(selectNodes(s.getState()).map((n) => [n.data.live, n.data.liveDetail])).toEqual([
+      [undefined, undefined],
+      ['drifted', 'ns2 belongs to lab "x"'],
+    ]);
   });
 });
 
@@ -304,7 +332,8 @@ describe('loading and saving', () => {
 
   it('keeps the comments of an opened file when saving it again', () => {
     const s = createEditorStore();
-    const text = '# my lab\nversion: 1\nname: demo # the lab\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n';
+    const text =
+      '# my lab\nversion: 1\nname: demo # the lab\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n';
     expect(s.getState().loadDocument(text, 'demo.yaml').ok).toBe(true);
     s.getState().updateNode('ns1', { name: 'client' });
     const out = s.getState().toDocument();
@@ -315,11 +344,14 @@ describe('loading and saving', () => {
 
   it('opens a file with validation problems and reports them', () => {
     const s = createEditorStore();
-    const text = 'version: 1\nname: demo\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n  - {id: ns2, name: ns2, kind: namespace}\nlinks:\n  - {id: l1, a: {node: ns1, ifname: this-name-is-too-long}, b: {node: ns2, ifname: eth0}}\n';
+    const text =
+      'version: 1\nname: demo\nnodes:\n  - {id: ns1, name: ns1, kind: namespace}\n  - {id: ns2, name: ns2, kind: namespace}\nlinks:\n  - {id: l1, a: {node: ns1, ifname: this-name-is-too-long}, b: {node: ns2, ifname: eth0}}\n';
     const r = s.getState().loadDocument(text, 'demo.yaml');
     expect(r.ok).toBe(true);
     s.getState().validateNow();
-    expect(s.getState().problems.some((p) => p.severity === 'error' && p.path.join('.') === 'links.0.a.ifname')).toBe(true);
+    expect(
+      s.getState().problems.some((p) => p.severity === 'error' && p.path.join('.') === 'links.0.a.ifname'),
+    ).toBe(true);
   });
 
   it('reports unreadable files without replacing the document', () => {

@@ -47,14 +47,22 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             t.resume();
           } else set({ doc });
         };
-        const mapNode = (doc: Topology, id: string, f: (n: TopoNode) => TopoNode): Topology => ({ ...doc, nodes: doc.nodes.map((n) => (n.id === id ? f(n) : n)) });
-        const mapLink = (doc: Topology, id: string, f: (l: Link) => Link): Topology => ({ ...doc, links: doc.links.map((l) => (l.id === id ? f(l) : l)) });
+        const mapNode = (doc: Topology, id: string, f: (n: TopoNode) => TopoNode): Topology => ({
+          ...doc,
+          nodes: doc.nodes.map((n) => (n.id === id ? f(n) : n)),
+        });
+        const mapLink = (doc: Topology, id: string, f: (l: Link) => Link): Topology => ({
+          ...doc,
+          links: doc.links.map((l) => (l.id === id ? f(l) : l)),
+        });
         const removeNodes = (doc: Topology, ids: Set<string>, linkIds: Set<string>): Topology => ({
           ...doc,
           nodes: doc.nodes
             .filter((n) => !ids.has(n.id))
             // A bridge inside a deleted namespace moves to the root namespace rather than dangling.
-            .map((n) => (n.kind === 'bridge' && n.namespace && ids.has(n.namespace) ? { ...n, namespace: undefined } : n)),
+            .map((n) =>
+              n.kind === 'bridge' && n.namespace && ids.has(n.namespace) ? { ...n, namespace: undefined } : n,
+            ),
           links: doc.links.filter((l) => !linkIds.has(l.id) && !ids.has(l.a.node) && !ids.has(l.b.node)),
         });
 
@@ -75,7 +83,12 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           addNode(kind, position) {
             const doc = get().doc;
             const name = nextNodeName(kind, takenNodeNames(doc));
-            const node = TopoNode.parse({ id: name, name, kind, position: { x: snap(position.x), y: snap(position.y) } });
+            const node = TopoNode.parse({
+              id: name,
+              name,
+              kind,
+              position: { x: snap(position.x), y: snap(position.y) },
+            });
             commit({ ...doc, nodes: [...doc.nodes, node] });
             set({ selection: { nodes: [name], links: [] } });
             return name;
@@ -92,13 +105,22 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             if (changed) commit({ ...doc, nodes });
           },
           updateNode(id, patch: NodePatch, key) {
-            commit(mapNode(get().doc, id, (n) => ({ ...n, ...patch, id: n.id, kind: n.kind }) as TopoNode), key && `node:${id}:${key}`);
+            commit(
+              mapNode(get().doc, id, (n) => ({ ...n, ...patch, id: n.id, kind: n.kind }) as TopoNode),
+              key && `node:${id}:${key}`,
+            );
           },
           updateLink(id, patch, key) {
-            commit(mapLink(get().doc, id, (l) => ({ ...l, ...patch })), key && `link:${id}:${key}`);
+            commit(
+              mapLink(get().doc, id, (l) => ({ ...l, ...patch })),
+              key && `link:${id}:${key}`,
+            );
           },
           updateLinkEnd(id, end, patch, key) {
-            commit(mapLink(get().doc, id, (l) => ({ ...l, [end]: { ...l[end], ...patch } })), key && `link:${id}:${end}:${key}`);
+            commit(
+              mapLink(get().doc, id, (l) => ({ ...l, [end]: { ...l[end], ...patch } })),
+              key && `link:${id}:${end}:${key}`,
+            );
           },
           updateLab(patch, key) {
             commit({ ...get().doc, ...patch }, key && `lab:${key}`);
@@ -148,7 +170,13 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             const out = pasteFragment(doc, frag, offset);
             commit({ ...doc, nodes: [...doc.nodes, ...out.nodes], links: [...doc.links, ...out.links] });
             // Paste again lands further along, not on top of this copy.
-            set({ selection: { nodes: out.nodes.map((n) => n.id), links: out.links.map((l) => l.id) }, clipboard: copyFragment(get().doc, out.nodes.map((n) => n.id)) });
+            set({
+              selection: { nodes: out.nodes.map((n) => n.id), links: out.links.map((l) => l.id) },
+              clipboard: copyFragment(
+                get().doc,
+                out.nodes.map((n) => n.id),
+              ),
+            });
           },
           duplicate(ids) {
             const doc = get().doc;
@@ -186,7 +214,12 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           },
           dragTo(positions) {
             const doc = get().doc;
-            set({ doc: { ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) } });
+            set({
+              doc: {
+                ...doc,
+                nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)),
+              },
+            });
           },
           endDrag() {
             const before = dragStart;
@@ -209,7 +242,11 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             const sel = get().selection;
             const measured = Object.fromEntries(Object.entries(get().measured).map(([k, v]) => [to(k), v]));
             t.pause();
-            set({ doc: reId(get().doc, map), selection: { nodes: sel.nodes.map(to), links: sel.links }, measured });
+            set({
+              doc: reId(get().doc, map),
+              selection: { nodes: sel.nodes.map(to), links: sel.links },
+              measured,
+            });
             t.resume();
           },
           setMeasured(sizes) {
@@ -234,7 +271,17 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
           loadTopology(doc, fileName = null, originalText = null) {
             coalesceKey = null;
             // Problems are computed right after the first paint (validateNow), so a big file shows at once.
-            set({ doc, savedDoc: doc, fileName, originalText, selection: { nodes: [], links: [] }, status: null, problems: [], measured: {}, loadSeq: get().loadSeq + 1 });
+            set({
+              doc,
+              savedDoc: doc,
+              fileName,
+              originalText,
+              selection: { nodes: [], links: [] },
+              status: null,
+              problems: [],
+              measured: {},
+              loadSeq: get().loadSeq + 1,
+            });
             store.temporal.getState().clear();
           },
           newDocument(name) {
@@ -244,7 +291,11 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
             return writeDocumentText(get().doc, get().fileName, get().originalText);
           },
           markSaved(fileName, text) {
-            set({ savedDoc: get().doc, fileName: fileName === undefined ? get().fileName : fileName, originalText: text ?? get().originalText });
+            set({
+              savedDoc: get().doc,
+              fileName: fileName === undefined ? get().fileName : fileName,
+              originalText: text ?? get().originalText,
+            });
           },
 
           setProblems(problems) {
@@ -288,9 +339,16 @@ export function sameButPosition(a: TopoNode, b: TopoNode): boolean {
  */
 export function onlyPositionsChanged(prev: Topology, next: Topology): boolean {
   if (prev === next) return true;
-  if (prev.links !== next.links || prev.name !== next.name || prev.description !== next.description || prev.nodes.length !== next.nodes.length) return false;
+  if (
+    prev.links !== next.links ||
+    prev.name !== next.name ||
+    prev.description !== next.description ||
+    prev.nodes.length !== next.nodes.length
+  )
+    return false;
   if (prev.expect !== next.expect || prev.annotations !== next.annotations) return false;
-  for (let i = 0; i < next.nodes.length; i++) if (!sameButPosition(prev.nodes[i], next.nodes[i])) return false;
+  for (let i = 0; i < next.nodes.length; i++)
+    if (!sameButPosition(prev.nodes[i], next.nodes[i])) return false;
   return true;
 }
 

@@ -14,13 +14,27 @@ describe('console markers', () => {
   });
 
   it('turns a missing marker, a timeout or a silent failure into a failure', () => {
-    expect(verdict({ timedOut: false, exit: 0, counts: { passed: 3, failed: 0, skipped: 1 } })).toEqual({ code: 0, counts: { passed: 3, failed: 0, skipped: 1 } });
+    expect(verdict({ timedOut: false, exit: 0, counts: { passed: 3, failed: 0, skipped: 1 } })).toEqual({
+      code: 0,
+      counts: { passed: 3, failed: 0, skipped: 1 },
+    });
     expect(verdict({ timedOut: false })).toMatchObject({ code: 125, counts: { failed: 1 } });
-    expect(verdict({ timedOut: true, exit: undefined, counts: { passed: 2, failed: 0, skipped: 0 } })).toMatchObject({ code: 124, counts: { passed: 2, failed: 1 } });
-    expect(verdict({ timedOut: false, exit: 1, counts: { passed: 2, failed: 2, skipped: 0 } })).toEqual({ code: 1, counts: { passed: 2, failed: 2, skipped: 0 } });
+    expect(
+      verdict({ timedOut: true, exit: undefined, counts: { passed: 2, failed: 0, skipped: 0 } }),
+    ).toMatchObject({ code: 124, counts: { passed: 2, failed: 1 } });
+    expect(verdict({ timedOut: false, exit: 1, counts: { passed: 2, failed: 2, skipped: 0 } })).toEqual({
+      code: 1,
+      counts: { passed: 2, failed: 2, skipped: 0 },
+    });
     expect(verdict({ timedOut: false, exit: 1 })).toMatchObject({ code: 1, counts: { failed: 1 } });
-    expect(verdict({ timedOut: false, exit: 0, expectCounts: true })).toMatchObject({ code: 125, counts: { failed: 1 } });
-    expect(verdict({ timedOut: false, exit: 0 })).toEqual({ code: 0, counts: { passed: 0, failed: 0, skipped: 0 } });
+    expect(verdict({ timedOut: false, exit: 0, expectCounts: true })).toMatchObject({
+      code: 125,
+      counts: { failed: 1 },
+    });
+    expect(verdict({ timedOut: false, exit: 0 })).toEqual({
+      code: 0,
+      counts: { passed: 0, failed: 0, skipped: 0 },
+    });
   });
 
   it('splits serial output into lines across chunks', () => {
@@ -46,7 +60,9 @@ describe('job script', () => {
     expect(lines[0]).toBe('#!/bin/sh');
     expect(s).toContain('export NETPLUMB_KERNEL_VM=1');
     expect(s).toMatch(/mount -t overlay .*lowerdir=\/work\/main,.* \/work\/main/);
-    expect(lines.indexOf('cd /work/main || exit 125')).toBeLessThan(lines.indexOf("node x.mjs -t 'a b' > /tmp/.job-output 2>&1"));
+    expect(lines.indexOf('cd /work/main || exit 125')).toBeLessThan(
+      lines.indexOf("node x.mjs -t 'a b' > /tmp/.job-output 2>&1"),
+    );
     expect(lines.at(-2)).toBe('exit $code');
     expect(() => jobScript({ projectDir: '/a,b', command: ['x'] })).toThrow(/plain/);
   });

@@ -45,17 +45,41 @@ export function formatSummary(c: Counts): string {
  * The lane's verdict from what the console showed. A run without an exit marker
  * (hang, panic, timeout) or with failures is a failure even if qemu exited 0.
  */
-export function verdict(seen: { exit?: number; counts?: Counts; timedOut: boolean; expectCounts?: boolean }): { code: number; counts: Counts; problem?: string } {
+export function verdict(seen: {
+  exit?: number;
+  counts?: Counts;
+  timedOut: boolean;
+  expectCounts?: boolean;
+}): { code: number; counts: Counts; problem?: string } {
   const counts = seen.counts ?? { passed: 0, failed: 0, skipped: 0 };
-  if (seen.timedOut) return { code: 124, counts: { ...counts, failed: counts.failed + 1 }, problem: 'the VM did not finish before the timeout' };
-  if (seen.exit === undefined) return { code: 125, counts: { ...counts, failed: counts.failed + 1 }, problem: 'the VM stopped without reporting an exit status (no NETPLUMB-VM-EXIT marker; boot failure or kernel panic?)' };
+  if (seen.timedOut)
+    return {
+      code: 124,
+      counts: { ...counts, failed: counts.failed + 1 },
+      problem: 'the VM did not finish before the timeout',
+    };
+  if (seen.exit === undefined)
+    return {
+      code: 125,
+      counts: { ...counts, failed: counts.failed + 1 },
+      problem:
+        'the VM stopped without reporting an exit status (no NETPLUMB-VM-EXIT marker; boot failure or kernel panic?)',
+    };
   if (seen.exit === 0 && seen.expectCounts && !seen.counts) {
     // vitest ran but its counts never reached the console: nothing proves the tests ran.
-    return { code: 125, counts: { ...counts, failed: 1 }, problem: 'the tests reported no counts (no NETPLUMB-VM-COUNTS marker)' };
+    return {
+      code: 125,
+      counts: { ...counts, failed: 1 },
+      problem: 'the tests reported no counts (no NETPLUMB-VM-COUNTS marker)',
+    };
   }
   if (seen.exit !== 0 && counts.failed === 0) {
     // The job failed without a failing test to show for it (crash, collection error, bad command).
-    return { code: seen.exit, counts: { ...counts, failed: 1 }, problem: `the job in the VM exited with status ${seen.exit}` };
+    return {
+      code: seen.exit,
+      counts: { ...counts, failed: 1 },
+      problem: `the job in the VM exited with status ${seen.exit}`,
+    };
   }
   return { code: seen.exit, counts };
 }

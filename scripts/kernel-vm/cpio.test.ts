@@ -28,7 +28,10 @@ describe('newc cpio writer', () => {
   });
 
   it('keeps every member 4-byte aligned (odd name and data lengths)', () => {
-    const buf = writeCpio([{ kind: 'file', name: 'a', data: Buffer.from('x') }, { kind: 'file', name: 'abcde', data: Buffer.from('xyz12') }]);
+    const buf = writeCpio([
+      { kind: 'file', name: 'a', data: Buffer.from('x') },
+      { kind: 'file', name: 'abcde', data: Buffer.from('xyz12') },
+    ]);
     expect(buf.length % 4).toBe(0);
     expect(readCpio(buf).map((m) => m.data.toString())).toEqual(['x', 'xyz12']);
   });

@@ -17,11 +17,19 @@ const TYPE = { dir: 0o040000, file: 0o100000, symlink: 0o120000, chardev: 0o0200
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 const pad4 = (n: number) => (4 - (n % 4)) % 4;
 
-function member(ino: number, name: string, mode: number, data: Uint8Array, rdev: [number, number] = [0, 0]): Buffer {
+function member(
+  ino: number,
+  name: string,
+  mode: number,
+  data: Uint8Array,
+  rdev: [number, number] = [0, 0],
+): Buffer {
   const nameBytes = Buffer.from(`${name}\0`, 'utf8');
   const header =
     '070701' +
-    [ino, mode, 0, 0, mode & TYPE.dir ? 2 : 1, 0, data.length, 0, 0, rdev[0], rdev[1], nameBytes.length, 0].map(hex8).join('');
+    [ino, mode, 0, 0, mode & TYPE.dir ? 2 : 1, 0, data.length, 0, 0, rdev[0], rdev[1], nameBytes.length, 0]
+      .map(hex8)
+      .join('');
   return Buffer.concat([
     Buffer.from(header, 'ascii'),
     nameBytes,

@@ -3,10 +3,18 @@
  * a static busybox) and installs it with apt when we may; otherwise explains exactly
  * which command to run. Never touches anything else on the machine.
  */
-import { accessSync, constants, existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  openSync,
+  readSync,
+  closeSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-
 
 export interface VmDeps {
   qemu: string;
@@ -32,8 +40,14 @@ export function which(name: string, path = process.env.PATH ?? ''): string | und
 
 /** Compares kernel versions like `sort -V` would for Debian's names (6.1.0-9 < 6.1.0-56). */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[^0-9]+/).filter(Boolean).map(Number);
-  const pb = b.split(/[^0-9]+/).filter(Boolean).map(Number);
+  const pa = a
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number);
+  const pb = b
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? -1) - (pb[i] ?? -1);
     if (d !== 0) return d;
@@ -42,7 +56,10 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** The newest /boot/vmlinuz-<v> whose /lib/modules/<v>/modules.dep exists (the modules must match). */
-export function findKernel(bootDir = '/boot', modulesRoot = '/lib/modules'): { kernel: string; version: string; modulesDir: string } | undefined {
+export function findKernel(
+  bootDir = '/boot',
+  modulesRoot = '/lib/modules',
+): { kernel: string; version: string; modulesDir: string } | undefined {
   if (!existsSync(bootDir)) return undefined;
   const versions = readdirSync(bootDir)
     .filter((f) => f.startsWith('vmlinuz-'))
@@ -50,7 +67,9 @@ export function findKernel(bootDir = '/boot', modulesRoot = '/lib/modules'): { k
     .filter((v) => existsSync(join(modulesRoot, v, 'modules.dep')))
     .sort(compareVersions);
   const version = versions.at(-1);
-  return version ? { kernel: join(bootDir, `vmlinuz-${version}`), version, modulesDir: join(modulesRoot, version) } : undefined;
+  return version
+    ? { kernel: join(bootDir, `vmlinuz-${version}`), version, modulesDir: join(modulesRoot, version) }
+    : undefined;
 }
 
 /**
@@ -92,15 +111,24 @@ export function probeDeps(): { deps?: VmDeps; missing: Missing[] } {
   const qemu = which('qemu-system-x86_64');
   if (!qemu) missing.push({ what: 'qemu-system-x86_64', pkg: 'qemu-system-x86' });
   const k = findKernel();
-  if (!k) missing.push({ what: 'a kernel image /boot/vmlinuz-* with its /lib/modules', pkg: 'linux-image-amd64' });
+  if (!k)
+    missing.push({ what: 'a kernel image /boot/vmlinuz-* with its /lib/modules', pkg: 'linux-image-amd64' });
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p) && isStaticElf(p));
   if (!busybox) missing.push({ what: 'a statically linked busybox', pkg: 'busybox-static' });
   // The guest runs the host's own tools from the shared root (ping: tests fall back to busybox's).
-  for (const [tool, pkg] of [['ip', 'iproute2'], ['tc', 'iproute2'], ['bridge', 'iproute2'], ['modprobe', 'kmod']] as const) {
+  for (const [tool, pkg] of [
+    ['ip', 'iproute2'],
+    ['tc', 'iproute2'],
+    ['bridge', 'iproute2'],
+    ['modprobe', 'kmod'],
+  ] as const) {
     if (!which(tool)) missing.push({ what: tool, pkg });
   }
   if (missing.length || !qemu || !k || !busybox) return { missing };
-  return { deps: { qemu, kernel: k.kernel, kernelVersion: k.version, modulesDir: k.modulesDir, busybox }, missing };
+  return {
+    deps: { qemu, kernel: k.kernel, kernelVersion: k.version, modulesDir: k.modulesDir, busybox },
+    missing,
+  };
 }
 
 const describe = (m: Missing[]) => m.map((x) => `\n  missing: ${x.what} (package ${x.pkg})`).join('');
@@ -114,13 +142,22 @@ export async function ensureDeps(log: (s: string) => void): Promise<VmDeps> {
   const first = probeDeps();
   if (first.deps) return first.deps;
   const pkgs = [...new Set(first.missing.map((m) => m.pkg))];
-  const refuse = (why: string) => new Error(`${why}${describe(first.missing)}\n  install them with:  sudo ${aptCommand(pkgs)}`);
+  const refuse = (why: string) =>
+    new Error(`${why}${describe(first.missing)}\n  install them with:  sudo ${aptCommand(pkgs)}`);
   // Why: installing a kernel package changes the machine; only root may, and only via apt.
-  if (process.getuid?.() !== 0) throw refuse('the kernel VM lane needs packages that are not installed, and installing them needs root.');
-  if (!which('apt-get')) throw refuse('the kernel VM lane needs packages that are not installed, and apt-get is not available.');
+  if (process.getuid?.() !== 0)
+    throw refuse('the kernel VM lane needs packages that are not installed, and installing them needs root.');
+  if (!which('apt-get'))
+    throw refuse('the kernel VM lane needs packages that are not installed, and apt-get is not available.');
   log(`kernel-vm: installing ${pkgs.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => execa('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { env, stdout: 'inherit', stderr: 'inherit', reject: false });
+  const install = () =>
+    execa('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], {
+      env,
+      stdout: 'inherit',
+      stderr: 'inherit',
+      reject: false,
+    });
   let r = await install();
   if (r.exitCode !== 0) {
     log('kernel-vm: apt-get install failed; running apt-get update and trying once more');
@@ -129,5 +166,7 @@ export async function ensureDeps(log: (s: string) => void): Promise<VmDeps> {
   }
   const again = probeDeps();
   if (again.deps) return again.deps;
-  throw new Error(`apt-get install ${r.exitCode === 0 ? 'succeeded, but things are still missing' : `failed (exit ${r.exitCode})`}:${describe(again.missing)}\n  run:  ${aptCommand(pkgs)}`);
+  throw new Error(
+    `apt-get install ${r.exitCode === 0 ? 'succeeded, but things are still missing' : `failed (exit ${r.exitCode})`}:${describe(again.missing)}\n  run:  ${aptCommand(pkgs)}`,
+  );
 }

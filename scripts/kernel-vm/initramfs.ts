@@ -32,7 +32,9 @@ export interface InitramfsInputs {
 export function ensureInitramfs(inp: InitramfsInputs): { path: string; built: boolean; modules: string[] } {
   const deps = parseModulesDep(
     readFileSync(join(inp.modulesDir, 'modules.dep'), 'utf8'),
-    existsSync(join(inp.modulesDir, 'modules.builtin')) ? readFileSync(join(inp.modulesDir, 'modules.builtin'), 'utf8') : '',
+    existsSync(join(inp.modulesDir, 'modules.builtin'))
+      ? readFileSync(join(inp.modulesDir, 'modules.builtin'), 'utf8')
+      : '',
   );
   const order = loadOrder(INITRAMFS_MODULES, deps);
   const init = readFileSync(join(inp.scriptsDir, 'guest-init.sh'));
@@ -41,7 +43,15 @@ export function ensureInitramfs(inp: InitramfsInputs): { path: string; built: bo
   const moduleFiles = order.map((rel) => ({ rel, data: readFileSync(join(inp.modulesDir, rel)) }));
 
   const hash = createHash('sha256');
-  for (const part of [BUILDER_VERSION, inp.kernelVersion, init, helper, busybox, ...moduleFiles.flatMap((m) => [m.rel, m.data])]) hash.update(part);
+  for (const part of [
+    BUILDER_VERSION,
+    inp.kernelVersion,
+    init,
+    helper,
+    busybox,
+    ...moduleFiles.flatMap((m) => [m.rel, m.data]),
+  ])
+    hash.update(part);
   const key = hash.digest('hex').slice(0, 16);
   const name = `initramfs-${inp.kernelVersion}-${key}.cpio.gz`;
   const path = join(inp.cacheDir, name);
@@ -58,16 +68,23 @@ export function ensureInitramfs(inp: InitramfsInputs): { path: string; built: bo
     { kind: 'symlink', name: 'bin/sh', target: 'busybox' },
     { kind: 'file', name: 'init', data: init, mode: 0o755 },
     { kind: 'file', name: 'bin/modprobe-host', data: helper, mode: 0o755 },
-    ...moduleFiles.map((m, i): CpioEntry => ({ kind: 'file', name: `modules/${String(i).padStart(2, '0')}-${moduleName(m.rel)}.ko`, data: m.data })),
+    ...moduleFiles.map((m, i): CpioEntry => ({
+      kind: 'file',
+      name: `modules/${String(i).padStart(2, '0')}-${moduleName(m.rel)}.ko`,
+      data: m.data,
+    })),
     {
       kind: 'file',
       name: 'modules/order',
-      data: Buffer.from(moduleFiles.map((m, i) => `${String(i).padStart(2, '0')}-${moduleName(m.rel)}.ko\n`).join('')),
+      data: Buffer.from(
+        moduleFiles.map((m, i) => `${String(i).padStart(2, '0')}-${moduleName(m.rel)}.ko\n`).join(''),
+      ),
     },
   ];
   mkdirSync(inp.cacheDir, { recursive: true });
   // Old images for other kernels or scripts are useless now; keep the cache to one file.
-  for (const f of readdirSync(inp.cacheDir)) if (/^initramfs-.*\.cpio\.gz$/.test(f)) rmSync(join(inp.cacheDir, f), { force: true });
+  for (const f of readdirSync(inp.cacheDir))
+    if (/^initramfs-.*\.cpio\.gz$/.test(f)) rmSync(join(inp.cacheDir, f), { force: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, gzipSync(writeCpio(entries), { level: 6 }));
   renameSync(tmp, path);

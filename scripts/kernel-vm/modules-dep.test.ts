@@ -31,9 +31,21 @@ describe('modules.dep resolution', () => {
     expect(new Set(order).size).toBe(order.length);
     const deps = parseModulesDep(DEP);
     for (const [i, name] of order.entries()) {
-      for (const d of deps.byName.get(name)!.deps) expect(order.indexOf(moduleName(d)), `${d} before ${name}`).toBeLessThan(i);
+      for (const d of deps.byName.get(name)!.deps)
+        expect(order.indexOf(moduleName(d)), `${d} before ${name}`).toBeLessThan(i);
     }
-    expect(order).toEqual(expect.arrayContaining(['virtio_ring', 'virtio', 'virtio_pci', '9pnet', '9pnet_virtio', 'netfs', 'fscache', '9p']));
+    expect(order).toEqual(
+      expect.arrayContaining([
+        'virtio_ring',
+        'virtio',
+        'virtio_pci',
+        '9pnet',
+        '9pnet_virtio',
+        'netfs',
+        'fscache',
+        '9p',
+      ]),
+    );
     expect(order).not.toContain('8021q');
   });
 
@@ -50,6 +62,8 @@ describe('modules.dep resolution', () => {
   });
 
   it('refuses a dependency cycle instead of looping', () => {
-    expect(() => loadOrder(['a'], parseModulesDep('kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/a.ko\n'))).toThrow(/cycle/);
+    expect(() =>
+      loadOrder(['a'], parseModulesDep('kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/a.ko\n')),
+    ).toThrow(/cycle/);
   });
 });

@@ -26,10 +26,20 @@ export function parseModulesDep(depText: string, builtinText = ''): ModuleDeps {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const path = line.slice(0, colon).trim();
-    const deps = line.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    const deps = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     byName.set(moduleName(path), { path, deps });
   }
-  const builtin = new Set(builtinText.split('\n').map((l) => l.trim()).filter(Boolean).map(moduleName));
+  const builtin = new Set(
+    builtinText
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(moduleName),
+  );
   return { byName, builtin };
 }
 
@@ -45,7 +55,10 @@ export function loadOrder(wanted: readonly string[], deps: ModuleDeps): string[]
   const visit = (name: string, via: string[]) => {
     if (done.has(name) || deps.builtin.has(name)) return;
     const entry = deps.byName.get(name);
-    if (!entry) throw new Error(`kernel module ${name} not found in modules.dep${via.length ? ` (needed by ${via.join(' <- ')})` : ''}`);
+    if (!entry)
+      throw new Error(
+        `kernel module ${name} not found in modules.dep${via.length ? ` (needed by ${via.join(' <- ')})` : ''}`,
+      );
     // depmod never writes cycles, but a corrupt file must not loop forever.
     if (visiting.has(name)) throw new Error(`dependency cycle through kernel module ${name}`);
     visiting.add(name);

@@ -17,20 +17,30 @@ export interface VmSpec {
 
 /** The qemu argv: no network, no display, no reboot, the host root shared read-only. */
 export function qemuArgv(s: VmSpec): string[] {
-  if (/\s/.test(s.job)) throw new Error(`the job path must not contain spaces (kernel command line): ${s.job}`);
+  if (/\s/.test(s.job))
+    throw new Error(`the job path must not contain spaces (kernel command line): ${s.job}`);
   return [
     s.qemu,
-    '-accel', 'tcg,thread=multi',
-    '-cpu', 'max',
-    '-m', String(s.memoryMb),
-    '-smp', String(s.cpus),
+    '-accel',
+    'tcg,thread=multi',
+    '-cpu',
+    'max',
+    '-m',
+    String(s.memoryMb),
+    '-smp',
+    String(s.cpus),
     '-nographic',
     '-no-reboot',
-    '-nic', 'none',
-    '-kernel', s.kernel,
-    '-initrd', s.initramfs,
-    '-append', `console=ttyS0 panic=-1 quiet netplumb.job=${s.job}`,
-    '-virtfs', 'local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap',
+    '-nic',
+    'none',
+    '-kernel',
+    s.kernel,
+    '-initrd',
+    s.initramfs,
+    '-append',
+    `console=ttyS0 panic=-1 quiet netplumb.job=${s.job}`,
+    '-virtfs',
+    'local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap',
   ];
 }
 
@@ -46,9 +56,20 @@ export function stripTerminalResets(line: string): string {
  * Runs the VM to the end (or the timeout), calling onLine for every console line.
  * Resolves with whether the timeout struck; the guest's verdict is in the lines.
  */
-export async function runVm(spec: VmSpec, timeoutMs: number, onLine: (line: string) => void): Promise<{ timedOut: boolean; qemuExit: number | undefined }> {
+export async function runVm(
+  spec: VmSpec,
+  timeoutMs: number,
+  onLine: (line: string) => void,
+): Promise<{ timedOut: boolean; qemuExit: number | undefined }> {
   const [cmd, ...args] = qemuArgv(spec);
-  const child = execa(cmd, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false, forceKillAfterDelay: 5000 });
+  const child = execa(cmd, args, {
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    buffer: false,
+    forceKillAfterDelay: 5000,
+  });
   // SeaBIOS resets and clears the terminal (ESC c, ESC [2J): drop those, keep colours.
   const out = lineSplitter((l) => onLine(stripTerminalResets(l)));
   const err = lineSplitter((l) => onLine(`[qemu] ${l}`));

@@ -56,10 +56,20 @@ async function main() {
   const args = process.argv.slice(2);
   const custom = args[0] === '--cmd';
   // Reporters given on the command line replace the config's, counts reporter included: keep it.
-  const countsReporter = args.some((a) => a === '--reporter' || a.startsWith('--reporter=')) ? ['--reporter', './scripts/kernel-vm/counts-reporter.ts'] : [];
+  const countsReporter = args.some((a) => a === '--reporter' || a.startsWith('--reporter='))
+    ? ['--reporter', './scripts/kernel-vm/counts-reporter.ts']
+    : [];
   const command = custom
     ? args.slice(1)
-    : ['node', 'node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.kernel.config.ts', ...args, ...countsReporter];
+    : [
+        'node',
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        '--config',
+        'vitest.kernel.config.ts',
+        ...args,
+        ...countsReporter,
+      ];
   if (command.length === 0) fail('--cmd needs a command', 2);
   const timeoutMs = numberEnv('NETPLUMB_VM_TIMEOUT', 900) * 1000;
 
@@ -70,13 +80,22 @@ async function main() {
   } catch (e) {
     fail((e as Error).message, 2);
   }
-  const img = ensureInitramfs({ kernelVersion: deps.kernelVersion, modulesDir: deps.modulesDir, busybox: deps.busybox, scriptsDir: here, cacheDir });
-  log(`kernel-vm: kernel ${deps.kernelVersion}, initramfs ${img.built ? 'built' : 'cached'} (${img.modules.join(' ')})`);
+  const img = ensureInitramfs({
+    kernelVersion: deps.kernelVersion,
+    modulesDir: deps.modulesDir,
+    busybox: deps.busybox,
+    scriptsDir: here,
+    cacheDir,
+  });
+  log(
+    `kernel-vm: kernel ${deps.kernelVersion}, initramfs ${img.built ? 'built' : 'cached'} (${img.modules.join(' ')})`,
+  );
 
   mkdirSync(cacheDir, { recursive: true });
   removeStaleJobs();
   const job = join(cacheDir, `job-${process.pid}.sh`);
-  const forceColor: Record<string, string> = process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' };
+  const forceColor: Record<string, string> =
+    process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' };
   writeFileSync(job, jobScript({ projectDir, command, env: forceColor }), { mode: 0o755 });
 
   let exit: number | undefined;
@@ -86,7 +105,14 @@ async function main() {
   let res;
   try {
     res = await runVm(
-      { qemu: deps.qemu, kernel: deps.kernel, initramfs: img.path, job, memoryMb: numberEnv('NETPLUMB_VM_MEMORY', 2048), cpus: numberEnv('NETPLUMB_VM_CPUS', 2) },
+      {
+        qemu: deps.qemu,
+        kernel: deps.kernel,
+        initramfs: img.path,
+        job,
+        memoryMb: numberEnv('NETPLUMB_VM_MEMORY', 2048),
+        cpus: numberEnv('NETPLUMB_VM_CPUS', 2),
+      },
       timeoutMs,
       (line) => {
         const m = parseMarker(line);

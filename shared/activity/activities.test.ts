@@ -16,7 +16,9 @@ import { prepareSubmission } from './submission';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIR = join(ROOT, 'activities');
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
-const names = readdirSync(DIR).filter((f) => /^[0-9]+-[a-z-]+\.yaml$/.test(f)).map((f) => f.replace(/\.yaml$/, ''));
+const names = readdirSync(DIR)
+  .filter((f) => /^[0-9]+-[a-z-]+\.yaml$/.test(f))
+  .map((f) => f.replace(/\.yaml$/, ''));
 
 describe('shipped activities', () => {
   it('are the classic bridge, a router between two subnets and a lab to repair', () => {
@@ -24,13 +26,19 @@ describe('shipped activities', () => {
   });
 
   it.each(names)('%s: activity and key load with no problem; every file matches its JSON Schema', (name) => {
-    const r = loadActivityText(read(`${name}.yaml`), `${name}.yaml`, read(`${name}.key.yaml`), `${name}.key.yaml`);
+    const r = loadActivityText(
+      read(`${name}.yaml`),
+      `${name}.yaml`,
+      read(`${name}.key.yaml`),
+      `${name}.key.yaml`,
+    );
     expect(r.problems).toEqual([]);
     expect(r.keyProblems).toEqual([]);
     expect(allChecks(r.topology!, r.key).filter((c) => c.hidden).length).toBeGreaterThan(0);
     const ajv = new Ajv({ allErrors: true, strict: false });
     const topo = ajv.compile(topologyJsonSchema());
-    for (const f of [`${name}.yaml`, `${name}.solution.yaml`]) expect(topo(parse(read(f))), `${f}: ${JSON.stringify(topo.errors)}`).toBe(true);
+    for (const f of [`${name}.yaml`, `${name}.solution.yaml`])
+      expect(topo(parse(read(f))), `${f}: ${JSON.stringify(topo.errors)}`).toBe(true);
     const key = ajv.compile(activityKeyJsonSchema());
     expect(key(parse(read(`${name}.key.yaml`))), JSON.stringify(key.errors)).toBe(true);
   });
@@ -41,21 +49,29 @@ describe('shipped activities', () => {
     expect(p.ok ? 'ok' : p.refusal.reason).toBe('ok');
   });
 
-  it.each(names)('%s: saving the activity (YAML and JSON, as the app and `export` do) keeps its activity block', (name) => {
-    const t = loadActivityText(read(`${name}.yaml`), `${name}.yaml`).topology!;
-    for (const format of ['yaml', 'json'] as const) {
-      const again = loadTopologyText(serializeTopology(t, { format }), `x.${format}`).topology!;
-      expect(again.activity).toEqual(t.activity);
-      expect(again.lesson).toEqual(t.lesson);
-    }
-  });
+  it.each(names)(
+    '%s: saving the activity (YAML and JSON, as the app and `export` do) keeps its activity block',
+    (name) => {
+      const t = loadActivityText(read(`${name}.yaml`), `${name}.yaml`).topology!;
+      for (const format of ['yaml', 'json'] as const) {
+        const again = loadTopologyText(serializeTopology(t, { format }), `x.${format}`).topology!;
+        expect(again.activity).toEqual(t.activity);
+        expect(again.lesson).toEqual(t.lesson);
+      }
+    },
+  );
 
   it('the committed answer-key schema equals a fresh generation (run `npm run schema`)', () => {
-    expect(readFileSync(join(ROOT, 'schema/netplumb-activity-key.schema.json'), 'utf8')).toBe(activityKeyJsonSchemaText());
+    expect(readFileSync(join(ROOT, 'schema/netplumb-activity-key.schema.json'), 'utf8')).toBe(
+      activityKeyJsonSchemaText(),
+    );
   });
 
   it('a bad key is reported with its place', () => {
-    const r = loadActivityKeyText('version: 1\nactivity: x\nchecks:\n  - { id: a, kind: teleport }\n', 'k.yaml');
+    const r = loadActivityKeyText(
+      'version: 1\nactivity: x\nchecks:\n  - { id: a, kind: teleport }\n',
+      'k.yaml',
+    );
     expect(r.key).toBeUndefined();
     expect(r.problems[0]).toEqual(expect.objectContaining({ code: 'schema', line: 4 }));
   });

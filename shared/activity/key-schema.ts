@@ -11,12 +11,16 @@ export const KEY_SCHEMA_ID = `urn:netplumb:activity-key:v${ACTIVITY_VERSION}`;
 
 /** The JSON Schema (draft-07) of the file form (fields with defaults optional). */
 export function activityKeyJsonSchema(): Record<string, unknown> {
-  const { $schema, ...rest } = z.toJSONSchema(ActivityKey, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const { $schema, ...rest } = z.toJSONSchema(ActivityKey, { io: 'input', target: 'draft-7' }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema,
     $id: KEY_SCHEMA_ID,
     title: 'netplumb activity answer key',
-    description: 'Hidden checks of a netplumb activity, run by `netplumb grade` only; never handed to students.',
+    description:
+      'Hidden checks of a netplumb activity, run by `netplumb grade` only; never handed to students.',
     ...rest,
   };
 }

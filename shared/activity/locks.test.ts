@@ -10,11 +10,17 @@ const parsed = (doc: unknown): Topology => {
   if (!r.ok) throw new Error(r.problems[0].message);
   return r.topology;
 };
-const allLocked = (t: Topology) => ({ nodes: t.nodes.map((n) => n.id), links: t.links.map((l) => l.id), fields: [] });
+const allLocked = (t: Topology) => ({
+  nodes: t.nodes.map((n) => n.id),
+  links: t.links.map((l) => l.id),
+  fields: [],
+});
 
 describe('checkLocks', () => {
   it('a submission that keeps the locked parts (and moves nodes around) has no violation', () => {
-    expect(checkLocks(routerActivity(), parsed(routerSolution()), routerActivity().activity!.locked)).toEqual([]);
+    expect(checkLocks(routerActivity(), parsed(routerSolution()), routerActivity().activity!.locked)).toEqual(
+      [],
+    );
   });
 
   it('names the locked node, link or field that changed, and what changed in it', () => {
@@ -22,12 +28,26 @@ describe('checkLocks', () => {
     const locks = start.activity!.locked;
     const sub = routerSolution();
     sub.nodes[1] = { name: 'r1', kind: 'router', sysctls: { 'net.ipv4.conf.all.rp_filter': 2 } };
-    sub.links[0] = { id: 'left', a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.3/24'], mtu: 1400 }, b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] } };
+    sub.links[0] = {
+      id: 'left',
+      a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.3/24'], mtu: 1400 },
+      b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] },
+    };
     sub.nodes[2] = { name: 'h2', kind: 'namespace', gateway: { ipv4: '10.2.0.1' } };
     expect(checkLocks(start, parsed(sub), locks)).toEqual([
       { kind: 'node', nodeId: 'r1', field: 'sysctls', message: 'node "r1" is locked: its sysctls changed' },
-      { kind: 'link', linkId: 'left', field: 'a.addresses,a.mtu', message: 'link "left" is locked: its a.addresses and a.mtu changed' },
-      { kind: 'field', nodeId: 'h2', field: 'gateway', message: 'gateway of node "h2" is locked and was changed' },
+      {
+        kind: 'link',
+        linkId: 'left',
+        field: 'a.addresses,a.mtu',
+        message: 'link "left" is locked: its a.addresses and a.mtu changed',
+      },
+      {
+        kind: 'field',
+        nodeId: 'h2',
+        field: 'gateway',
+        message: 'gateway of node "h2" is locked and was changed',
+      },
     ]);
   });
 
@@ -53,7 +73,14 @@ describe('checkLocks', () => {
         const changed = structuredClone(t);
         changed.nodes[i] = { ...changed.nodes[i], notes: `${changed.nodes[i].notes ?? ''}!` };
         const v = checkLocks(t, changed, allLocked(t));
-        expect(v).toEqual([{ kind: 'node', nodeId: t.nodes[i].id, field: 'notes', message: `node "${t.nodes[i].id}" is locked: its notes changed` }]);
+        expect(v).toEqual([
+          {
+            kind: 'node',
+            nodeId: t.nodes[i].id,
+            field: 'notes',
+            message: `node "${t.nodes[i].id}" is locked: its notes changed`,
+          },
+        ]);
         const moved = structuredClone(t);
         moved.nodes[i] = { ...moved.nodes[i], position: { x: 1, y: 2 } };
         expect(checkLocks(t, moved, allLocked(t))).toEqual([]);
@@ -66,10 +93,14 @@ describe('checkLocks', () => {
 describe('lockReason and toggleLocks (student mode, authoring)', () => {
   const locks = routerActivity().activity!.locked;
   it('says why a change is refused, and allows moving nodes', () => {
-    expect(lockReason(locks, { nodeId: 'r1' })).toBe('node "r1" is locked by the activity: it must stay as given');
+    expect(lockReason(locks, { nodeId: 'r1' })).toBe(
+      'node "r1" is locked by the activity: it must stay as given',
+    );
     expect(lockReason(locks, { nodeId: 'r1', field: 'position' })).toBeNull();
     expect(lockReason(locks, { linkId: 'left', field: 'a.addresses' })).toMatch(/link "left" is locked/);
-    expect(lockReason(locks, { nodeId: 'h2', field: 'gateway.ipv4' })).toBe('gateway of node "h2" is locked by the activity');
+    expect(lockReason(locks, { nodeId: 'h2', field: 'gateway.ipv4' })).toBe(
+      'gateway of node "h2" is locked by the activity',
+    );
     expect(lockReason(locks, { nodeId: 'h2', field: 'routes' })).toBeNull();
     expect(lockReason(locks, { nodeId: 'h1' })).toBeNull();
   });

@@ -56,7 +56,10 @@ export function valueAt(obj: unknown, field: string): unknown {
   return cur;
 }
 
-const list = (fields: string[]) => (fields.length === 1 ? `its ${fields[0]} changed` : `its ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]} changed`);
+const list = (fields: string[]) =>
+  fields.length === 1
+    ? `its ${fields[0]} changed`
+    : `its ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]} changed`;
 
 /**
  * Every change `submission` makes to what `locks` protects in `start` (the
@@ -80,7 +83,13 @@ export function checkLocks(start: Topology, submission: Topology, locks: Locks):
       continue;
     }
     const fields = changedFields(was, now);
-    if (fields.length) out.push({ kind: 'node', nodeId: id, field: fields.join(','), message: `node "${id}" is locked: ${list(fields)}` });
+    if (fields.length)
+      out.push({
+        kind: 'node',
+        nodeId: id,
+        field: fields.join(','),
+        message: `node "${id}" is locked: ${list(fields)}`,
+      });
   }
   for (const id of locks.links) {
     const was = startLinks.get(id);
@@ -91,16 +100,39 @@ export function checkLocks(start: Topology, submission: Topology, locks: Locks):
       continue;
     }
     const fields = linkChanges(was, now);
-    if (fields.length) out.push({ kind: 'link', linkId: id, field: fields.join(','), message: `link "${id}" is locked: ${list(fields)}` });
+    if (fields.length)
+      out.push({
+        kind: 'link',
+        linkId: id,
+        field: fields.join(','),
+        message: `link "${id}" is locked: ${list(fields)}`,
+      });
   }
   for (const f of locks.fields) {
-    const was: unknown = f.node !== undefined ? startNodes.get(f.node) : f.link !== undefined ? startLinks.get(f.link) : undefined;
+    const was: unknown =
+      f.node !== undefined
+        ? startNodes.get(f.node)
+        : f.link !== undefined
+          ? startLinks.get(f.link)
+          : undefined;
     if (!was) continue;
     const now: unknown = f.node !== undefined ? nodes.get(f.node) : links.get(f.link!);
     const what = f.node !== undefined ? `node "${f.node}"` : `link "${f.link}"`;
     const where = f.node !== undefined ? { nodeId: f.node } : { linkId: f.link };
-    if (!now) out.push({ kind: 'field', ...where, field: f.field, message: `${f.field} of ${what} is locked but the submission removed ${what}` });
-    else if (!sameValue(valueAt(was, f.field), valueAt(now, f.field))) out.push({ kind: 'field', ...where, field: f.field, message: `${f.field} of ${what} is locked and was changed` });
+    if (!now)
+      out.push({
+        kind: 'field',
+        ...where,
+        field: f.field,
+        message: `${f.field} of ${what} is locked but the submission removed ${what}`,
+      });
+    else if (!sameValue(valueAt(was, f.field), valueAt(now, f.field)))
+      out.push({
+        kind: 'field',
+        ...where,
+        field: f.field,
+        message: `${f.field} of ${what} is locked and was changed`,
+      });
   }
   return out;
 }
@@ -123,12 +155,18 @@ export type LockTarget = { nodeId: string; field?: string } | { linkId: string; 
 export function lockReason(locks: Locks, target: LockTarget): string | null {
   if (target.field && CANVAS_ONLY.has(target.field)) return null;
   if ('nodeId' in target) {
-    if (locks.nodes.includes(target.nodeId)) return `node "${target.nodeId}" is locked by the activity: it must stay as given`;
-    const f = locks.fields.find((l) => l.node === target.nodeId && (target.field === undefined || covers(l.field, target.field)));
+    if (locks.nodes.includes(target.nodeId))
+      return `node "${target.nodeId}" is locked by the activity: it must stay as given`;
+    const f = locks.fields.find(
+      (l) => l.node === target.nodeId && (target.field === undefined || covers(l.field, target.field)),
+    );
     return f ? `${f.field} of node "${target.nodeId}" is locked by the activity` : null;
   }
-  if (locks.links.includes(target.linkId)) return `link "${target.linkId}" is locked by the activity: it must stay as given`;
-  const f = locks.fields.find((l) => l.link === target.linkId && (target.field === undefined || covers(l.field, target.field)));
+  if (locks.links.includes(target.linkId))
+    return `link "${target.linkId}" is locked by the activity: it must stay as given`;
+  const f = locks.fields.find(
+    (l) => l.link === target.linkId && (target.field === undefined || covers(l.field, target.field)),
+  );
   return f ? `${f.field} of link "${target.linkId}" is locked by the activity` : null;
 }
 
@@ -143,10 +181,16 @@ export function lockedIds(locks: Locks): { nodes: Set<string>; links: Set<string
 }
 
 /** Adds or removes whole-object locks for a selection (the authoring "Lock" button). */
-export function toggleLocks(locks: Locks, sel: { nodes?: readonly string[]; links?: readonly string[] }, lock: boolean): Locks {
-  const upd = (cur: string[], ids: readonly string[] = []) => (lock ? [...new Set([...cur, ...ids])] : cur.filter((x) => !ids.includes(x)));
+export function toggleLocks(
+  locks: Locks,
+  sel: { nodes?: readonly string[]; links?: readonly string[] },
+  lock: boolean,
+): Locks {
+  const upd = (cur: string[], ids: readonly string[] = []) =>
+    lock ? [...new Set([...cur, ...ids])] : cur.filter((x) => !ids.includes(x));
   return { ...locks, nodes: upd(locks.nodes, sel.nodes), links: upd(locks.links, sel.links) };
 }
 
 /** Whether a node is a kernel object the student may place in the root namespace (for hints). */
-export const isRootObject = (n: TopoNode): boolean => n.kind === 'host' || (n.kind === 'bridge' && !n.namespace);
+export const isRootObject = (n: TopoNode): boolean =>
+  n.kind === 'host' || (n.kind === 'bridge' && !n.namespace);

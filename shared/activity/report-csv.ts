@@ -30,7 +30,19 @@ export function gradesCsv(reports: readonly StudentReport[], checkIds: readonly 
   const lines = [[...CSV_HEAD, ...checkIds].map(csvField).join(',')];
   for (const r of reports) {
     const byId = new Map(r.checks.map((c) => [c.id, c]));
-    lines.push([r.student, r.score, r.max, r.status, r.reason ?? '', r.lab ?? '', ...checkIds.map((id) => byId.get(id)?.status ?? 'not run')].map(csvField).join(','));
+    lines.push(
+      [
+        r.student,
+        r.score,
+        r.max,
+        r.status,
+        r.reason ?? '',
+        r.lab ?? '',
+        ...checkIds.map((id) => byId.get(id)?.status ?? 'not run'),
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

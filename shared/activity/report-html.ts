@@ -10,10 +10,19 @@ import type { StudentReport } from './score';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
-const STATUS_STYLE: Record<string, string> = { pass: '#15803d', fail: '#b91c1c', error: '#b45309', skipped: '#6b7280', 'not run': '#6b7280' };
+const STATUS_STYLE: Record<string, string> = {
+  pass: '#15803d',
+  fail: '#b91c1c',
+  error: '#b45309',
+  skipped: '#6b7280',
+  'not run': '#6b7280',
+};
 
 /** The topology picture, or a note when it cannot be drawn. */
 function picture(r: StudentReport): string {
@@ -31,7 +40,13 @@ export function reportHtml(r: StudentReport): string {
   const e = escapeHtml;
   const rows = r.checks
     .map((c) => {
-      const tags = [c.hidden ? 'hidden' : '', c.breakIt ? 'break it (not counted)' : '', !c.graded && !c.breakIt ? 'not counted' : ''].filter(Boolean).join(', ');
+      const tags = [
+        c.hidden ? 'hidden' : '',
+        c.breakIt ? 'break it (not counted)' : '',
+        !c.graded && !c.breakIt ? 'not counted' : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `<tr><td>${e(c.title)}<div class="muted">${e(c.id)}${tags ? ` · ${e(tags)}` : ''}</div></td><td style="color:${STATUS_STYLE[c.status] ?? '#000'};font-weight:600">${e(c.status)}</td><td>${c.graded ? `${c.earned}/${c.points}` : '—'}</td><td>${e(c.detail)}${c.hint ? `<div class="hint">Hint: ${e(c.hint)}</div>` : ''}</td><td class="muted">${e(c.at ?? '')}</td></tr>`;
     })
     .join('\n');

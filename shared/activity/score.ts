@@ -63,7 +63,11 @@ export interface StudentReport {
  * (they pass when the thing is broken) and skipped checks are beyond this
  * kernel: neither counts toward score or max.
  */
-export function scoreChecks(checks: readonly PlacedCheck[], outcomes: readonly CheckOutcome[], t?: Topology): { rows: CheckRow[]; score: number; max: number } {
+export function scoreChecks(
+  checks: readonly PlacedCheck[],
+  outcomes: readonly CheckOutcome[],
+  t?: Topology,
+): { rows: CheckRow[]; score: number; max: number } {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   let score = 0;
   let max = 0;
@@ -98,7 +102,8 @@ export function scoreChecks(checks: readonly PlacedCheck[], outcomes: readonly C
 export function hintFor(c: ActivityCheck, status: CheckStatus | 'not run'): string {
   if (c.hint) return c.hint;
   if (status === 'skipped') return 'This machine cannot run this check; it does not count.';
-  if (status === 'error' || status === 'not run') return 'The check could not run: is the lab applied, and does every node it names exist?';
+  if (status === 'error' || status === 'not run')
+    return 'The check could not run: is the lab applied, and does every node it names exist?';
   switch (c.kind) {
     case 'reach':
     case 'path':
@@ -106,9 +111,9 @@ export function hintFor(c: ActivityCheck, status: CheckStatus | 'not run'): stri
     case 'no-reach':
       return 'Something connects these two that should not: look at the links, routes and VLANs between them.';
     case 'route':
-      return 'Look at the node\'s routes and gateway: the route must be there exactly as asked.';
+      return "Look at the node's routes and gateway: the route must be there exactly as asked.";
     case 'address':
-      return 'Look at the addresses on the node\'s interfaces (address and prefix length).';
+      return "Look at the addresses on the node's interfaces (address and prefix length).";
     case 'iface-state':
       return `Look at the link's "up" setting for ${c.ifname}.`;
     case 'fdb':
@@ -121,7 +126,19 @@ export function hintFor(c: ActivityCheck, status: CheckStatus | 'not run'): stri
 }
 
 /** A report for a submission that was never applied: score 0, every check "not run", with the reason. */
-export function refusedReport(base: Omit<StudentReport, 'status' | 'score' | 'max' | 'checks' | 'reason'>, checks: readonly PlacedCheck[], status: 'refused' | 'error', reason: string): StudentReport {
+export function refusedReport(
+  base: Omit<StudentReport, 'status' | 'score' | 'max' | 'checks' | 'reason'>,
+  checks: readonly PlacedCheck[],
+  status: 'refused' | 'error',
+  reason: string,
+): StudentReport {
   const { rows, max } = scoreChecks(checks, [], base.topology);
-  return { ...base, status, reason, score: 0, max, checks: rows.map((r) => ({ ...r, detail: 'not run: ' + reason, hint: undefined })) };
+  return {
+    ...base,
+    status,
+    reason,
+    score: 0,
+    max,
+    checks: rows.map((r) => ({ ...r, detail: 'not run: ' + reason, hint: undefined })),
+  };
 }

@@ -15,7 +15,9 @@ export type Refusal =
   | { kind: 'host'; reason: string; problems: Problem[] }
   | { kind: 'prefix'; reason: string; problems: Problem[] };
 
-export type Prepared = { ok: true; topology: Topology; mapping: NameMapping[]; warnings: Problem[] } | { ok: false; refusal: Refusal };
+export type Prepared =
+  | { ok: true; topology: Topology; mapping: NameMapping[]; warnings: Problem[] }
+  | { ok: false; refusal: Refusal };
 
 /**
  * What in a submission would put something into the host's root namespace
@@ -31,9 +33,22 @@ export type Prepared = { ok: true; topology: Topology; mapping: NameMapping[]; w
 export function hostTouches(t: Topology): Problem[] {
   const out: Problem[] = [];
   t.nodes.forEach((n, i) => {
-    if (n.kind === 'host') out.push({ code: 'grade-host-node', severity: 'error', message: `node "${n.id}" is the host (root namespace): graded labs may not put interfaces on the host`, path: ['nodes', i], nodeId: n.id });
+    if (n.kind === 'host')
+      out.push({
+        code: 'grade-host-node',
+        severity: 'error',
+        message: `node "${n.id}" is the host (root namespace): graded labs may not put interfaces on the host`,
+        path: ['nodes', i],
+        nodeId: n.id,
+      });
     if (n.kind === 'bridge' && !n.namespace && n.addresses.length)
-      out.push({ code: 'grade-host-address', severity: 'error', message: `bridge "${n.id}" lives in the host's root namespace and has addresses (${n.addresses.join(', ')}): graded labs may not put addresses on the host`, path: ['nodes', i, 'addresses'], nodeId: n.id });
+      out.push({
+        code: 'grade-host-address',
+        severity: 'error',
+        message: `bridge "${n.id}" lives in the host's root namespace and has addresses (${n.addresses.join(', ')}): graded labs may not put addresses on the host`,
+        path: ['nodes', i, 'addresses'],
+        nodeId: n.id,
+      });
   });
   return out;
 }
@@ -61,26 +76,72 @@ export function prepareSubmission(doc: unknown, start: Topology, prefix: string)
   const v = validateDocument(doc);
   const err = firstError(v.problems);
   if (!v.topology || err) {
-    return { ok: false, refusal: { kind: 'invalid', reason: `not a valid topology: ${err?.message ?? 'unreadable'}`, problems: v.problems.filter((p) => p.severity === 'error') } };
+    return {
+      ok: false,
+      refusal: {
+        kind: 'invalid',
+        reason: `not a valid topology: ${err?.message ?? 'unreadable'}`,
+        problems: v.problems.filter((p) => p.severity === 'error'),
+      },
+    };
   }
   const max = sizeLimit(start);
   if (v.topology.nodes.length > max.nodes || v.topology.links.length > max.links) {
     const reason = `too large to grade: ${v.topology.nodes.length} nodes and ${v.topology.links.length} links (at most ${max.nodes} and ${max.links} for this activity)`;
-    return { ok: false, refusal: { kind: 'invalid', reason, problems: [{ code: 'grade-too-large', severity: 'error', message: reason, path: [] }] } };
+    return {
+      ok: false,
+      refusal: {
+        kind: 'invalid',
+        reason,
+        problems: [{ code: 'grade-too-large', severity: 'error', message: reason, path: [] }],
+      },
+    };
   }
   const host = hostTouches(v.topology);
-  if (host.length) return { ok: false, refusal: { kind: 'host', reason: `touches the host: ${host[0].message}`, problems: host } };
+  if (host.length)
+    return {
+      ok: false,
+      refusal: { kind: 'host', reason: `touches the host: ${host[0].message}`, problems: host },
+    };
   const locks = start.activity?.locked;
   const violations = locks ? checkLocks(start, v.topology, locks) : [];
-  if (violations.length) return { ok: false, refusal: { kind: 'locked', reason: `changes locked parts: ${violations.map((x) => x.message).join('; ')}`, violations } };
+  if (violations.length)
+    return {
+      ok: false,
+      refusal: {
+        kind: 'locked',
+        reason: `changes locked parts: ${violations.map((x) => x.message).join('; ')}`,
+        violations,
+      },
+    };
   // The lab name is the activity's, never the student's: a student cannot pick a name that collides with another lab.
   const named: Topology = { ...v.topology, name: start.name, activity: undefined };
   const p = prefixTopology(named, prefix);
-  if (!p.ok) return { ok: false, refusal: { kind: 'prefix', reason: `cannot be prefixed: ${p.problems[0].message}`, problems: p.problems } };
+  if (!p.ok)
+    return {
+      ok: false,
+      refusal: {
+        kind: 'prefix',
+        reason: `cannot be prefixed: ${p.problems[0].message}`,
+        problems: p.problems,
+      },
+    };
   const after = validateDocument(p.topology);
   if (hasErrors(after.problems)) {
     const e = firstError(after.problems)!;
-    return { ok: false, refusal: { kind: 'prefix', reason: `not valid once prefixed: ${e.message}`, problems: after.problems.filter((x) => x.severity === 'error') } };
+    return {
+      ok: false,
+      refusal: {
+        kind: 'prefix',
+        reason: `not valid once prefixed: ${e.message}`,
+        problems: after.problems.filter((x) => x.severity === 'error'),
+      },
+    };
   }
-  return { ok: true, topology: p.topology, mapping: p.mapping, warnings: v.problems.filter((x) => x.severity === 'warning') };
+  return {
+    ok: true,
+    topology: p.topology,
+    mapping: p.mapping,
+    warnings: v.problems.filter((x) => x.severity === 'warning'),
+  };
 }

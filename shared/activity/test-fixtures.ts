@@ -6,13 +6,25 @@ export function routerActivity(): Topology {
   const r = parseTopology({
     version: 1,
     name: 'act-router',
-    lesson: { title: 'Router', steps: [{ title: 'a', text: 'x' }, { title: 'b', text: 'y' }] },
+    lesson: {
+      title: 'Router',
+      steps: [
+        { title: 'a', text: 'x' },
+        { title: 'b', text: 'y' },
+      ],
+    },
     nodes: [
       { name: 'h1', kind: 'namespace', position: { x: 0, y: 0 } },
       { name: 'r1', kind: 'router' },
       { name: 'h2', kind: 'namespace' },
     ],
-    links: [{ id: 'left', a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] }, b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] } }],
+    links: [
+      {
+        id: 'left',
+        a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] },
+        b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] },
+      },
+    ],
     activity: {
       version: 1,
       locked: { nodes: ['r1'], links: ['left'], fields: [{ node: 'h2', field: 'gateway' }] },
@@ -27,7 +39,10 @@ export function routerActivity(): Topology {
 }
 
 /** A student's finished router lab (plain document), without the activity block. */
-export function routerSolution(): Record<string, unknown> & { nodes: Record<string, unknown>[]; links: Record<string, unknown>[] } {
+export function routerSolution(): Record<string, unknown> & {
+  nodes: Record<string, unknown>[];
+  links: Record<string, unknown>[];
+} {
   return {
     version: 1,
     name: 'whatever-the-student-typed',
@@ -37,8 +52,16 @@ export function routerSolution(): Record<string, unknown> & { nodes: Record<stri
       { name: 'h2', kind: 'namespace' },
     ],
     links: [
-      { id: 'left', a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] }, b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] } },
-      { id: 'right', a: { node: 'r1', ifname: 'eth1', addresses: ['10.2.0.1/24'] }, b: { node: 'h2', ifname: 'eth0', addresses: ['10.2.0.2/24'] } },
+      {
+        id: 'left',
+        a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] },
+        b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] },
+      },
+      {
+        id: 'right',
+        a: { node: 'r1', ifname: 'eth1', addresses: ['10.2.0.1/24'] },
+        b: { node: 'h2', ifname: 'eth0', addresses: ['10.2.0.2/24'] },
+      },
     ],
   };
 }

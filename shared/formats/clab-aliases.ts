@@ -15,7 +15,10 @@ interface AliasRule {
 /** vrnetlab kinds: the "port" number, minus the kind's offset, plus the first data interface (eth1). */
 const vr = (re: RegExp, offset: number): AliasRule => ({ re, map: (m) => `eth${Number(m[1]) - offset + 1}` });
 
-const SRL: AliasRule = { re: /^ethernet-(\d+)\/(\d+)(?:\/(\d+))?$/, map: (m) => `e${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}` };
+const SRL: AliasRule = {
+  re: /^ethernet-(\d+)\/(\d+)(?:\/(\d+))?$/,
+  map: (m) => `e${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`,
+};
 const JUNOS = vr(/^(?:et|xe|ge)-0\/0\/(\d+)$/, 0);
 const IOS_GI = vr(/^(?:Gi|GigabitEthernet)\s?(\d+)$/, 2);
 const EOS_1 = vr(/^(?:Et|Ethernet)1\/(\d+)$/, 1);

@@ -7,7 +7,14 @@
  * containerlab cannot express is named in a warning.
  */
 import { Document, isScalar, Scalar, type YAMLMap } from 'yaml';
-import { isNetnsNode, type LinkEnd, type NetnsNode, type Topology, type TopoNode, type BridgeNode } from '../model';
+import {
+  isNetnsNode,
+  type LinkEnd,
+  type NetnsNode,
+  type Topology,
+  type TopoNode,
+  type BridgeNode,
+} from '../model';
 import { family } from '../util/ip';
 import type { Problem } from '../validate/problem';
 import { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import';
@@ -33,7 +40,12 @@ function bridgeCommands(b: BridgeNode): string {
 }
 
 /** True for nodes imported from a containerlab kind other than linux: containerlab configures their link addresses itself. */
-const nosKind = (n: TopoNode | undefined) => !!n && isNetnsNode(n) && n.origin?.kind !== undefined && n.origin.kind !== 'linux' && n.origin.kind !== 'kathara';
+const nosKind = (n: TopoNode | undefined) =>
+  !!n &&
+  isNetnsNode(n) &&
+  n.origin?.kind !== undefined &&
+  n.origin.kind !== 'linux' &&
+  n.origin.kind !== 'kathara';
 
 /** Addresses written on the link (containerlab's link-level ipv4/ipv6 lists, one per endpoint) for an end on a node of another kind. */
 function linkAddresses(e: LinkEnd, onNos: boolean): { v4?: string; v6?: string; rest: string[] } {
@@ -49,9 +61,18 @@ function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
   const onNos = nosKind(node);
   for (const e of ends) {
     if (e.mtu !== undefined || e.mac !== undefined || e.up === false) {
-      lines.push(formatIpCommand({ kind: 'link', dev: e.ifname, mtu: e.mtu, mac: e.mac, ...(e.up === false ? { up: false } : {}) }));
+      lines.push(
+        formatIpCommand({
+          kind: 'link',
+          dev: e.ifname,
+          mtu: e.mtu,
+          mac: e.mac,
+          ...(e.up === false ? { up: false } : {}),
+        }),
+      );
     }
-    for (const a of linkAddresses(e, onNos).rest) lines.push(formatIpCommand({ kind: 'addr', dev: e.ifname, cidr: a }));
+    for (const a of linkAddresses(e, onNos).rest)
+      lines.push(formatIpCommand({ kind: 'addr', dev: e.ifname, cidr: a }));
   }
   const sysctls: [string, string][] = [];
   if (node.kind === 'router') {
@@ -63,8 +84,10 @@ function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
   }
   for (const [key, value] of sysctls) lines.push(formatIpCommand({ kind: 'sysctl', key, value }));
   // Gateways first: a later plain `default via` line is then read back as a route, not as the gateway.
-  if (node.gateway?.ipv4) lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv4, v6: false }));
-  if (node.gateway?.ipv6) lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv6, v6: true }));
+  if (node.gateway?.ipv4)
+    lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv4, v6: false }));
+  if (node.gateway?.ipv6)
+    lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv6, v6: true }));
   for (const r of node.routes) {
     const v6 = family(r.via ?? '') === 6 || (r.to !== 'default' && family(r.to.split('/')[0]) === 6);
     lines.push(formatIpCommand({ kind: 'route', to: r.to, via: r.via, dev: r.dev, metric: r.metric, v6 }));
@@ -85,7 +108,9 @@ export function clabNodeNames(t: Topology): Map<string, string> {
     if (n.kind === 'host') return void out.set(n.id, 'host');
     // containerlab node names: a letter or digit, then letters, digits, "-", ".", "_", "|".
     const clean = (s: string) => s.replace(/[^a-zA-Z0-9._|-]/g, '-').replace(/^[^a-zA-Z0-9]/, 'n');
-    const name = [clean(n.name), clean(n.id), `${clean(n.name)}-${i}`].find((c) => !used.has(c)) ?? `${clean(n.name)}-${i}-${clean(n.id)}`;
+    const name =
+      [clean(n.name), clean(n.id), `${clean(n.name)}-${i}`].find((c) => !used.has(c)) ??
+      `${clean(n.name)}-${i}-${clean(n.id)}`;
     used.add(name);
     out.set(n.id, name);
   });
@@ -109,7 +134,12 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
   const bridges: BridgeNode[] = [];
   t.nodes.forEach((n, ni) => {
     const name = ref(n.id);
-    if (n.kind !== 'host' && name !== n.name) warn(`${n.kind} "${n.name}" is called "${name}" in containerlab (node names must be unique there)`, ['nodes', ni, 'name'], { nodeId: n.id });
+    if (n.kind !== 'host' && name !== n.name)
+      warn(
+        `${n.kind} "${n.name}" is called "${name}" in containerlab (node names must be unique there)`,
+        ['nodes', ni, 'name'],
+        { nodeId: n.id },
+      );
     const labels: Record<string, string> = {};
     if (n.position) {
       labels[CLAB_LABEL.x] = String(n.position.x);
@@ -120,12 +150,32 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     if (n.kind === 'host') return;
     if (n.kind === 'bridge') {
       bridges.push(n);
-      if (n.namespace) warn(`bridge "${n.name}" lives in namespace "${n.namespace}" in netplumb; containerlab bridges are on the host`, ['nodes', ni, 'namespace'], { nodeId: n.id });
-      const lost = [n.addresses.length ? 'addresses' : '', n.mtu !== undefined ? 'mtu' : '', n.mac !== undefined ? 'mac' : ''].filter(Boolean);
-      if (lost.length) warn(`bridge "${n.name}": ${lost.join(', ')} cannot be set by containerlab; set them on the host`, ['nodes', ni], { nodeId: n.id });
-      nodesMap.items.push(doc.createPair(name, { kind: n.origin?.kind === 'ovs-bridge' ? 'ovs-bridge' : 'bridge', ...withLabels }));
+      if (n.namespace)
+        warn(
+          `bridge "${n.name}" lives in namespace "${n.namespace}" in netplumb; containerlab bridges are on the host`,
+          ['nodes', ni, 'namespace'],
+          { nodeId: n.id },
+        );
+      const lost = [
+        n.addresses.length ? 'addresses' : '',
+        n.mtu !== undefined ? 'mtu' : '',
+        n.mac !== undefined ? 'mac' : '',
+      ].filter(Boolean);
+      if (lost.length)
+        warn(
+          `bridge "${n.name}": ${lost.join(', ')} cannot be set by containerlab; set them on the host`,
+          ['nodes', ni],
+          { nodeId: n.id },
+        );
+      nodesMap.items.push(
+        doc.createPair(name, {
+          kind: n.origin?.kind === 'ovs-bridge' ? 'ovs-bridge' : 'bridge',
+          ...withLabels,
+        }),
+      );
       const pair = nodesMap.items[nodesMap.items.length - 1];
-      if (isScalar(pair.key)) pair.key.commentBefore = ` containerlab does not create bridges: create it first with\n   ${bridgeCommands(n)}`;
+      if (isScalar(pair.key))
+        pair.key.commentBefore = ` containerlab does not create bridges: create it first with\n   ${bridgeCommands(n)}`;
       return;
     }
     if (!isNetnsNode(n)) return;
@@ -134,11 +184,24 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     const usesEth0 = ends.some((e) => e.ifname === 'eth0');
     // A kind and image kept from an import are written back, so clab → netplumb → clab keeps them.
     const kind = n.origin?.kind !== undefined && n.origin.kind !== 'kathara' ? n.origin.kind : 'linux';
-    const node: Record<string, unknown> = { kind, image: n.origin?.image ?? image, ...(usesEth0 ? { 'network-mode': 'none' } : {}), ...withLabels };
+    const node: Record<string, unknown> = {
+      kind,
+      image: n.origin?.image ?? image,
+      ...(usesEth0 ? { 'network-mode': 'none' } : {}),
+      ...withLabels,
+    };
     if (exec.length) node.exec = exec;
     nodesMap.items.push(doc.createPair(name, node));
     const pair = nodesMap.items[nodesMap.items.length - 1];
-    const notes = [n.notes ? n.notes.split('\n').map((l) => ` ${l}`).join('\n') : '', usesEth0 ? ' network-mode none: this node uses eth0 itself, so it gets no management interface' : ''].filter(Boolean);
+    const notes = [
+      n.notes
+        ? n.notes
+            .split('\n')
+            .map((l) => ` ${l}`)
+            .join('\n')
+        : '',
+      usesEth0 ? ' network-mode none: this node uses eth0 itself, so it gets no management interface' : '',
+    ].filter(Boolean);
     if (notes.length && isScalar(pair.key)) pair.key.commentBefore = notes.join('\n');
   });
 
@@ -148,15 +211,41 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
       const e = l[key];
       const node = byId.get(e.node);
       if (node && !isNetnsNode(node)) {
-        const lost = [e.addresses.length ? 'addresses' : '', e.mtu !== undefined ? 'mtu' : '', e.mac !== undefined ? 'mac' : '', e.up === false ? 'down state' : ''].filter(Boolean);
-        if (lost.length) warn(`link "${l.id}": ${lost.join(', ')} of "${e.ifname}" on ${node.kind} "${node.name}" cannot be set from containerlab`, ['links', li, key], { linkId: l.id });
+        const lost = [
+          e.addresses.length ? 'addresses' : '',
+          e.mtu !== undefined ? 'mtu' : '',
+          e.mac !== undefined ? 'mac' : '',
+          e.up === false ? 'down state' : '',
+        ].filter(Boolean);
+        if (lost.length)
+          warn(
+            `link "${l.id}": ${lost.join(', ')} of "${e.ifname}" on ${node.kind} "${node.name}" cannot be set from containerlab`,
+            ['links', li, key],
+            { linkId: l.id },
+          );
       }
-      if (e.vlans) warn(`link "${l.id}": VLAN settings of "${e.ifname}" are dropped (containerlab bridges are created outside the lab)`, ['links', li, key, 'vlans'], { linkId: l.id });
-      if (e.netem) warn(`link "${l.id}": netem on "${e.ifname}" is dropped (use "containerlab tools netem" after deploy)`, ['links', li, key, 'netem'], { linkId: l.id });
+      if (e.vlans)
+        warn(
+          `link "${l.id}": VLAN settings of "${e.ifname}" are dropped (containerlab bridges are created outside the lab)`,
+          ['links', li, key, 'vlans'],
+          { linkId: l.id },
+        );
+      if (e.netem)
+        warn(
+          `link "${l.id}": netem on "${e.ifname}" is dropped (use "containerlab tools netem" after deploy)`,
+          ['links', li, key, 'netem'],
+          { linkId: l.id },
+        );
     }
-    const seq = doc.createNode([quoted(`${ref(l.a.node)}:${l.a.ifname}`), quoted(`${ref(l.b.node)}:${l.b.ifname}`)]);
+    const seq = doc.createNode([
+      quoted(`${ref(l.a.node)}:${l.a.ifname}`),
+      quoted(`${ref(l.b.node)}:${l.b.ifname}`),
+    ]);
     seq.flow = true;
-    const [la, lb] = [linkAddresses(l.a, nosKind(byId.get(l.a.node))), linkAddresses(l.b, nosKind(byId.get(l.b.node)))];
+    const [la, lb] = [
+      linkAddresses(l.a, nosKind(byId.get(l.a.node))),
+      linkAddresses(l.b, nosKind(byId.get(l.b.node))),
+    ];
     const list = (x?: string, y?: string) => {
       if (x === undefined && y === undefined) return undefined;
       const s = doc.createNode([quoted(x ?? ''), quoted(y ?? '')]);
@@ -168,8 +257,10 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     links.push(doc.createNode({ endpoints: seq, ...(v4 ? { ipv4: v4 } : {}), ...(v6 ? { ipv6: v6 } : {}) }));
   });
   if (links.length) (doc.get('topology') as YAMLMap).set('links', doc.createNode(links));
-  if (t.expect.length) warn(`${t.expect.length} reachability expectation(s) are not part of containerlab files`, ['expect']);
-  if (t.annotations.length) warn(`${t.annotations.length} canvas annotation(s) are not part of containerlab files`, ['annotations']);
+  if (t.expect.length)
+    warn(`${t.expect.length} reachability expectation(s) are not part of containerlab files`, ['expect']);
+  if (t.annotations.length)
+    warn(`${t.annotations.length} canvas annotation(s) are not part of containerlab files`, ['annotations']);
 
   const header = [` containerlab topology generated by netplumb from lab "${t.name}".`];
   if (t.description) header.push(` ${t.description.replace(/\n/g, ' ')}`);

@@ -35,22 +35,30 @@ export const SPECIAL_NODES = new Set(['host', 'mgmt-net', 'macvlan']);
 /** Checks one address of an end against the family it is listed under. */
 function address(v: unknown, fam: 4 | 6, where: string): string | { error: string } {
   const s = typeof v === 'string' ? v.trim() : '';
-  if (!canonicalCidr(s) || family(s.split('/')[0]) !== fam) return { error: `${where}: "${String(v)}" is not an IPv${fam} address with a prefix length (e.g. ${fam === 4 ? '192.168.0.1/24' : '2001:db8::1/64'})` };
+  if (!canonicalCidr(s) || family(s.split('/')[0]) !== fam)
+    return {
+      error: `${where}: "${String(v)}" is not an IPv${fam} address with a prefix length (e.g. ${fam === 4 ? '192.168.0.1/24' : '2001:db8::1/64'})`,
+    };
   return s;
 }
 
 function briefEnd(e: unknown, path: DocPath): RawEnd | string {
-  if (typeof e !== 'string') return `an endpoint of the brief format is a "node:interface" string; here it is ${Array.isArray(e) ? 'a list' : typeof e}`;
+  if (typeof e !== 'string')
+    return `an endpoint of the brief format is a "node:interface" string; here it is ${Array.isArray(e) ? 'a list' : typeof e}`;
   const at = e.indexOf(':');
   if (at <= 0 || at === e.length - 1) return `endpoint "${e}" should look like "node:interface"`;
   return { node: e.slice(0, at), ifname: e.slice(at + 1), addresses: [], path };
 }
 
 function objectEnd(e: unknown, path: DocPath): RawEnd | string {
-  if (!isObject(e) || typeof e.node !== 'string' || typeof e.interface !== 'string') return 'an endpoint of the extended format has "node" and "interface"';
+  if (!isObject(e) || typeof e.node !== 'string' || typeof e.interface !== 'string')
+    return 'an endpoint of the extended format has "node" and "interface"';
   const out: RawEnd = { node: e.node, ifname: e.interface, addresses: [], path };
   if (typeof e.mac === 'string') out.mac = e.mac.toLowerCase();
-  for (const [key, fam] of [['ipv4', 4], ['ipv6', 6]] as const) {
+  for (const [key, fam] of [
+    ['ipv4', 4],
+    ['ipv6', 6],
+  ] as const) {
     if (e[key] === undefined || e[key] === '') continue;
     const a = address(e[key], fam, `${e.node}:${e.interface} ${key}`);
     if (typeof a !== 'string') return a.error;
@@ -63,34 +71,94 @@ function objectEnd(e: unknown, path: DocPath): RawEnd | string {
 export function parseClabLink(raw: unknown, index: number): ParsedLink {
   const here: DocPath = ['topology', 'links', index];
   const n = index + 1;
-  if (!isObject(raw)) return { kind: 'error', message: `link ${n} should be a mapping with "endpoints"`, path: here };
+  if (!isObject(raw))
+    return { kind: 'error', message: `link ${n} should be a mapping with "endpoints"`, path: here };
   const type = typeof raw.type === 'string' ? raw.type : undefined;
   const mtu = typeof raw.mtu === 'number' ? raw.mtu : undefined;
-  if (type === 'host' || type === 'mgmt-net' || type === 'macvlan' || type === 'vxlan' || type === 'vxlan-stitch' || type === 'dummy') {
+  if (
+    type === 'host' ||
+    type === 'mgmt-net' ||
+    type === 'macvlan' ||
+    type === 'vxlan' ||
+    type === 'vxlan-stitch' ||
+    type === 'dummy'
+  ) {
     const end = objectEnd(raw.endpoint, [...here, 'endpoint']);
-    if (typeof end === 'string') return { kind: 'error', message: `link ${n} (${type}): ${end}`, path: [...here, 'endpoint'] };
+    if (typeof end === 'string')
+      return { kind: 'error', message: `link ${n} (${type}): ${end}`, path: [...here, 'endpoint'] };
     if (type !== 'host') {
-      const what = type === 'dummy' ? 'a dummy interface' : type === 'mgmt-net' ? "containerlab's management network" : type === 'macvlan' ? `a macvlan on the host's ${String(raw['host-interface'] ?? 'interface')}` : `a VXLAN tunnel to ${String(raw.remote ?? 'a remote host')}`;
-      return { kind: 'drop', message: `link ${n}: ${end.node}:${end.ifname} is joined to ${what} in containerlab; netplumb has no such link, so it is dropped`, path: here };
+      const what =
+        type === 'dummy'
+          ? 'a dummy interface'
+          : type === 'mgmt-net'
+            ? "containerlab's management network"
+            : type === 'macvlan'
+              ? `a macvlan on the host's ${String(raw['host-interface'] ?? 'interface')}`
+              : `a VXLAN tunnel to ${String(raw.remote ?? 'a remote host')}`;
+      return {
+        kind: 'drop',
+        message: `link ${n}: ${end.node}:${end.ifname} is joined to ${what} in containerlab; netplumb has no such link, so it is dropped`,
+        path: here,
+      };
     }
-    if (typeof raw['host-interface'] !== 'string') return { kind: 'error', message: `link ${n} (host): "host-interface" is missing`, path: here };
-    return { kind: 'veth', ends: [end, { node: 'host', ifname: raw['host-interface'], addresses: [], path: [...here, 'host-interface'] }], mtu };
+    if (typeof raw['host-interface'] !== 'string')
+      return { kind: 'error', message: `link ${n} (host): "host-interface" is missing`, path: here };
+    return {
+      kind: 'veth',
+      ends: [
+        end,
+        { node: 'host', ifname: raw['host-interface'], addresses: [], path: [...here, 'host-interface'] },
+      ],
+      mtu,
+    };
   }
-  if (type !== undefined && type !== 'veth') return { kind: 'drop', message: `link ${n}: a "${type}" link has no netplumb equivalent and is dropped`, path: [...here, 'type'] };
+  if (type !== undefined && type !== 'veth')
+    return {
+      kind: 'drop',
+      message: `link ${n}: a "${type}" link has no netplumb equivalent and is dropped`,
+      path: [...here, 'type'],
+    };
   const eps = raw.endpoints;
   if (eps === undefined) return { kind: 'error', message: `link ${n} has no "endpoints"`, path: here };
-  if (!Array.isArray(eps)) return { kind: 'error', message: `link ${n}: "endpoints" should be a list of two endpoints (e.g. ["r1:eth1", "r2:eth1"]); here it is ${typeof eps === 'string' ? `the single string "${eps}"` : typeof eps}`, path: [...here, 'endpoints'] };
-  if (eps.length !== 2) return { kind: 'error', message: `link ${n} has ${eps.length} endpoint${eps.length === 1 ? '' : 's'}; a link joins exactly two (use a bridge node to join more)`, path: [...here, 'endpoints'] };
+  if (!Array.isArray(eps))
+    return {
+      kind: 'error',
+      message: `link ${n}: "endpoints" should be a list of two endpoints (e.g. ["r1:eth1", "r2:eth1"]); here it is ${typeof eps === 'string' ? `the single string "${eps}"` : typeof eps}`,
+      path: [...here, 'endpoints'],
+    };
+  if (eps.length !== 2)
+    return {
+      kind: 'error',
+      message: `link ${n} has ${eps.length} endpoint${eps.length === 1 ? '' : 's'}; a link joins exactly two (use a bridge node to join more)`,
+      path: [...here, 'endpoints'],
+    };
   const brief = type === undefined;
-  const parsed = eps.map((e, i) => (brief && typeof e === 'string' ? briefEnd(e, [...here, 'endpoints', i]) : objectEnd(e, [...here, 'endpoints', i])));
+  const parsed = eps.map((e, i) =>
+    brief && typeof e === 'string'
+      ? briefEnd(e, [...here, 'endpoints', i])
+      : objectEnd(e, [...here, 'endpoints', i]),
+  );
   const bad = parsed.findIndex((e) => typeof e === 'string');
-  if (bad >= 0) return { kind: 'error', message: `link ${n}: ${parsed[bad] as string}`, path: [...here, 'endpoints', bad] };
+  if (bad >= 0)
+    return {
+      kind: 'error',
+      message: `link ${n}: ${parsed[bad] as string}`,
+      path: [...here, 'endpoints', bad],
+    };
   const ends = parsed as RawEnd[];
   // Link-level ipv4/ipv6 lists give the endpoints their addresses in order ("" = none).
-  for (const [key, fam] of [['ipv4', 4], ['ipv6', 6]] as const) {
+  for (const [key, fam] of [
+    ['ipv4', 4],
+    ['ipv6', 6],
+  ] as const) {
     const list = raw[key];
     if (list === undefined) continue;
-    if (!Array.isArray(list) || list.length > 2) return { kind: 'error', message: `link ${n}: "${key}" should be a list of at most two addresses, one per endpoint`, path: [...here, key] };
+    if (!Array.isArray(list) || list.length > 2)
+      return {
+        kind: 'error',
+        message: `link ${n}: "${key}" should be a list of at most two addresses, one per endpoint`,
+        path: [...here, key],
+      };
     for (let i = 0; i < list.length; i++) {
       if (list[i] === '' || list[i] === null) continue;
       const a = address(list[i], fam, `link ${n} ${key}[${i}]`);

@@ -15,9 +15,13 @@ import { fromClab, toClab } from './clab';
 const FIX = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'clab');
 const text = (name: string) => readFileSync(join(FIX, name), 'utf8');
 const load = (name: string) => fromClab(text(name), join('/labs', name.replace(/\..*$/, ''), name));
-const lineOf = (name: string, needle: string) => text(name).split('\n').findIndex((l) => l.includes(needle)) + 1;
+const lineOf = (name: string, needle: string) =>
+  text(name)
+    .split('\n')
+    .findIndex((l) => l.includes(needle)) + 1;
 const ends = (t: Topology): LinkEnd[] => t.links.flatMap((l) => [l.a, l.b]);
-const end = (t: Topology, node: string, ifname: string) => ends(t).find((e) => e.node === node && e.ifname === ifname);
+const end = (t: Topology, node: string, ifname: string) =>
+  ends(t).find((e) => e.node === node && e.ifname === ifname);
 
 describe('containerlab link addresses and interface aliases', () => {
   it('brief links carry their ipv4/ipv6 lists; SR Linux ethernet-1/1 is e1-1', () => {
@@ -29,7 +33,9 @@ describe('containerlab link addresses and interface aliases', () => {
     expect(end(t, 'leaf1', 'e1-1-3')!.addresses).toEqual(['192.168.1.1/24']);
     expect(end(t, 'leaf2', 'e1-2')!.addresses).toEqual([]);
     expect(end(t, 'client', 'eth2')!.addresses).toEqual(['192.168.2.10/24']);
-    expect((t.nodes.find((n) => n.name === 'client') as NetnsNode).routes).toEqual([{ to: '10.0.0.0/8', via: '192.168.1.1' }]);
+    expect((t.nodes.find((n) => n.name === 'client') as NetnsNode).routes).toEqual([
+      { to: '10.0.0.0/8', via: '192.168.1.1' },
+    ]);
     expect(t.nodes.map((n) => [n.name, n.origin])).toEqual([
       ['leaf1', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1' }],
       ['leaf2', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1' }],
@@ -37,20 +43,26 @@ describe('containerlab link addresses and interface aliases', () => {
     ]);
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     // the kind warning is at each node's kind line; the type (hardware variant) is no loss
-    const kindLines = text('srl-link-addrs.clab.yml').split('\n').flatMap((l, i) => (l.includes('kind: nokia_srlinux') ? [i + 1] : []));
+    const kindLines = text('srl-link-addrs.clab.yml')
+      .split('\n')
+      .flatMap((l, i) => (l.includes('kind: nokia_srlinux') ? [i + 1] : []));
     expect(r.problems.filter((p) => p.code === 'clab-kind').map((p) => p.line)).toEqual(kindLines);
   });
 
   it('extended links carry endpoint addresses and MACs; other link types are named at their line', () => {
     const r = load('extended-links.clab.yml');
     const t = r.topology!;
-    expect(end(t, 'a', 'eth1')).toMatchObject({ addresses: ['172.20.0.1/30', 'fd00:20::1/64'], mac: '02:aa:00:00:00:01', mtu: 9000 });
+    expect(end(t, 'a', 'eth1')).toMatchObject({
+      addresses: ['172.20.0.1/30', 'fd00:20::1/64'],
+      mac: '02:aa:00:00:00:01',
+      mtu: 9000,
+    });
     expect(end(t, 'b', 'eth1')).toMatchObject({ addresses: ['172.20.0.2/30'], mtu: 9000 });
     expect(t.nodes.find((n) => n.name === 'a')!.kind).toBe('router');
     expect(end(t, 'host', 'ext-b')).toBeDefined();
     const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
     const f = 'extended-links.clab.yml';
-    expect(at("management network")).toEqual([lineOf(f, 'type: mgmt-net')]);
+    expect(at('management network')).toEqual([lineOf(f, 'type: mgmt-net')]);
     expect(at('macvlan')).toEqual([lineOf(f, 'type: macvlan')]);
     expect(at('dummy interface')).toEqual([lineOf(f, 'type: dummy')]);
   });
@@ -58,13 +70,19 @@ describe('containerlab link addresses and interface aliases', () => {
   it('network-mode: container:X puts a bridge or a sidecar in X, host puts the node on the host', () => {
     const r = load('network-modes.clab.yml');
     const t = r.topology!;
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:sw', 'bridge:br-in', 'namespace:srv']);
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'namespace:sw',
+      'bridge:br-in',
+      'namespace:srv',
+    ]);
     expect(t.nodes[1]).toMatchObject({ namespace: 'sw' });
     // the sidecar's interface and exec lines belong to srv
     expect(end(t, 'srv', 'eth1')!.addresses).toEqual(['10.30.0.2/24']);
     const f = 'network-modes.clab.yml';
     const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
-    expect(at('node "sidecar" shares the network namespace of "srv"')).toEqual([lineOf(f, 'network-mode: container:srv')]);
+    expect(at('node "sidecar" shares the network namespace of "srv"')).toEqual([
+      lineOf(f, 'network-mode: container:srv'),
+    ]);
     expect(at('node "mon" runs in the host\'s network namespace')).toEqual([lineOf(f, 'network-mode: host')]);
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
@@ -93,14 +111,29 @@ describe('containerlab link addresses and interface aliases', () => {
 describe('containerlab files netplumb cannot read say why, plainly', () => {
   it('Go-template names are named as templates', () => {
     const r = load('template.clab.yml');
-    expect(r.problems.filter((p) => p.severity === 'error')).toMatchObject([{ code: 'clab-template', line: lineOf('template.clab.yml', '{{'), message: expect.stringContaining('is a Go template') }]);
+    expect(r.problems.filter((p) => p.severity === 'error')).toMatchObject([
+      {
+        code: 'clab-template',
+        line: lineOf('template.clab.yml', '{{'),
+        message: expect.stringContaining('is a Go template'),
+      },
+    ]);
     expect(r.problems.map((p) => p.message).join('\n')).not.toMatch(/bytes/);
   });
 
   it('three endpoints, one-string endpoints and list or number nodes are errors that say what is wrong', () => {
-    const base = (links: string, nodes = '    a: {}\n    b: {}\n    c: {}\n') => fromClab(`name: x\ntopology:\n  nodes:\n${nodes}  links:\n${links}`);
-    expect(base('    - endpoints: ["a:eth1", "b:eth1", "c:eth1"]\n').problems).toMatchObject([{ severity: 'error', line: 8, message: 'link 1 has 3 endpoints; a link joins exactly two (use a bridge node to join more)' }]);
-    expect(base('    - endpoints: "a:eth1, b:eth1"\n').problems).toMatchObject([{ severity: 'error', message: expect.stringContaining('the single string "a:eth1, b:eth1"') }]);
+    const base = (links: string, nodes = '    a: {}\n    b: {}\n    c: {}\n') =>
+      fromClab(`name: x\ntopology:\n  nodes:\n${nodes}  links:\n${links}`);
+    expect(base('    - endpoints: ["a:eth1", "b:eth1", "c:eth1"]\n').problems).toMatchObject([
+      {
+        severity: 'error',
+        line: 8,
+        message: 'link 1 has 3 endpoints; a link joins exactly two (use a bridge node to join more)',
+      },
+    ]);
+    expect(base('    - endpoints: "a:eth1, b:eth1"\n').problems).toMatchObject([
+      { severity: 'error', message: expect.stringContaining('the single string "a:eth1, b:eth1"') },
+    ]);
     const r = base('    - endpoints: ["a:eth1", "b:eth1"]\n', '    a: [linux]\n    b: 7\n');
     expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([
       'node "a" should be a mapping of settings (kind, image, …); here it is a list',
@@ -117,12 +150,26 @@ describe('round trips', () => {
     const out = toClab(first).text;
     const doc = parse(out);
     const src = parse(text('srl-link-addrs.clab.yml'));
-    for (const name of ['leaf1', 'leaf2']) expect(doc.topology.nodes[name]).toMatchObject({ kind: 'nokia_srlinux', image: src.topology.kinds.nokia_srlinux.image });
-    expect(doc.topology.nodes.client).toMatchObject({ kind: 'linux', image: 'ghcr.io/hellt/network-multitool' });
+    for (const name of ['leaf1', 'leaf2'])
+      expect(doc.topology.nodes[name]).toMatchObject({
+        kind: 'nokia_srlinux',
+        image: src.topology.kinds.nokia_srlinux.image,
+      });
+    expect(doc.topology.nodes.client).toMatchObject({
+      kind: 'linux',
+      image: 'ghcr.io/hellt/network-multitool',
+    });
     // SR Linux addresses go back on the link (containerlab configures them there), not into exec lines
-    expect(doc.topology.links[0]).toMatchObject({ endpoints: ['leaf1:e1-49', 'leaf2:e1-49'], ipv4: ['10.0.0.1/31', '10.0.0.0/31'] });
+    expect(doc.topology.links[0]).toMatchObject({
+      endpoints: ['leaf1:e1-49', 'leaf2:e1-49'],
+      ipv4: ['10.0.0.1/31', '10.0.0.0/31'],
+    });
     const again = fromClab(out, '/labs/srl-link-addrs/srl-link-addrs.clab.yml').topology!;
-    expect(again.nodes.map((n) => [n.name, n.kind, n.origin])).toEqual(first.nodes.map((n) => [n.name, n.kind, n.origin]));
-    expect(ends(again).map((e) => [e.node, e.ifname, e.addresses])).toEqual(ends(first).map((e) => [e.node, e.ifname, e.addresses]));
+    expect(again.nodes.map((n) => [n.name, n.kind, n.origin])).toEqual(
+      first.nodes.map((n) => [n.name, n.kind, n.origin]),
+    );
+    expect(ends(again).map((e) => [e.node, e.ifname, e.addresses])).toEqual(
+      ends(first).map((e) => [e.node, e.ifname, e.addresses]),
+    );
   });
 });

@@ -54,7 +54,9 @@ export function resolveNode(name: string, raw: unknown, topo: Plain): ResolvedNo
           if (!exec.some((e) => e.text === text)) exec.push({ text, path: [...path, 'exec', i] });
         });
       }
-      if (k === 'sysctls' && isObject(v)) for (const [sk, sv] of Object.entries(v)) sysctls.set(sk, { key: sk, value: String(sv), path: [...path, 'sysctls', sk] });
+      if (k === 'sysctls' && isObject(v))
+        for (const [sk, sv] of Object.entries(v))
+          sysctls.set(sk, { key: sk, value: String(sv), path: [...path, 'sysctls', sk] });
       cfg[k] = BY_KEY.has(k) && isObject(v) && isObject(cfg[k]) ? { ...(cfg[k] as Plain), ...v } : v;
       from[k] = [...path, k];
     }

@@ -31,7 +31,12 @@ describe('containerlab import', () => {
     const t = r.topology!;
     // named after the file (two imported files never share a lab)
     expect(t.name).toBe('bridge-lab');
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:h1', 'namespace:h2', 'namespace:h3', 'bridge:lab-br']);
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'namespace:h1',
+      'namespace:h2',
+      'namespace:h3',
+      'bridge:lab-br',
+    ]);
     // alpine:3.20 is netplumb's own export default: no origin to keep
     expect(t.nodes[0].origin).toBeUndefined();
     expect(t.nodes[2].position).toEqual({ x: 300, y: 40 });
@@ -41,7 +46,11 @@ describe('containerlab import', () => {
       ['h3', 'eth1', 'lab-br', 'h3-port'],
     ]);
     expect(t.links[1].a).toMatchObject({ addresses: ['192.168.10.2/24'], mtu: 1400 });
-    expect(t.links[2].a).toMatchObject({ addresses: ['192.168.10.3/24', 'fd00:10::3/64'], mac: '02:00:00:00:00:03', up: true });
+    expect(t.links[2].a).toMatchObject({
+      addresses: ['192.168.10.3/24', 'fd00:10::3/64'],
+      mac: '02:00:00:00:00:03',
+      up: true,
+    });
     expect(t.links[2].b.mac).toBe('02:00:00:00:03:ff');
   });
 
@@ -52,17 +61,27 @@ describe('containerlab import', () => {
     expect(node('r1').kind).toBe('router');
     expect(node('r1')).toMatchObject({ ipv6Forwarding: false });
     expect(node('r2')).toMatchObject({ kind: 'router', ipv6Forwarding: true });
-    expect(node('client')).toMatchObject({ kind: 'namespace', gateway: { ipv4: '10.0.1.1', ipv6: '2001:db8:1::1' } });
+    expect(node('client')).toMatchObject({
+      kind: 'namespace',
+      gateway: { ipv4: '10.0.1.1', ipv6: '2001:db8:1::1' },
+    });
     expect((node('r1') as { routes: Route[] }).routes).toEqual([
       { to: '10.0.2.0/24', via: '10.0.12.2' },
       { to: '192.0.2.0/24', via: '10.0.12.2', dev: 'eth2', metric: 20 },
     ]);
-    expect((node('r2') as { routes: Route[] }).routes).toContainEqual({ to: 'default', via: '10.0.12.1', dev: 'eth1' });
+    expect((node('r2') as { routes: Route[] }).routes).toContainEqual({
+      to: 'default',
+      via: '10.0.12.1',
+      dev: 'eth1',
+    });
     expect(node('r1').origin).toEqual({ kind: 'linux', image: 'frrouting/frr:v8.4.1' });
     // the one line it cannot express is kept and named, at its line
     const touch = r.problems.find((p) => p.message.includes('touch /tmp/ready'))!;
     const src = readFileSync(join(GOLDEN, 'clab-import', 'routed.clab.yml'), 'utf8');
-    expect(touch).toMatchObject({ severity: 'warning', line: src.slice(0, src.indexOf('touch /tmp/ready')).split('\n').length });
+    expect(touch).toMatchObject({
+      severity: 'warning',
+      line: src.slice(0, src.indexOf('touch /tmp/ready')).split('\n').length,
+    });
     expect(node('server').notes).toContain('exec: touch /tmp/ready');
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
@@ -70,12 +89,34 @@ describe('containerlab import', () => {
   it('turns unsupported kinds into namespaces with warnings naming each dropped thing', () => {
     const r = importFile('mixed-kinds.clab.yml');
     const t = r.topology!;
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:spine', 'namespace:leaf', 'bridge:ovs', 'namespace:pc', 'host:host']);
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'namespace:spine',
+      'namespace:leaf',
+      'bridge:ovs',
+      'namespace:pc',
+      'host:host',
+    ]);
     const text = r.problems.map((p) => p.message).join('\n');
-    for (const needle of ['"nokia_srlinux"', '"ceos"', 'Open vSwitch', 'startup-config: ', 'binds: ', 'apk add tcpdump', 'kernel.panic', 'table 100', 'mgmt-net', 'VXLAN tunnel to 192.0.2.99', '10.255.255.1/32']) {
+    for (const needle of [
+      '"nokia_srlinux"',
+      '"ceos"',
+      'Open vSwitch',
+      'startup-config: ',
+      'binds: ',
+      'apk add tcpdump',
+      'kernel.panic',
+      'table 100',
+      'mgmt-net',
+      'VXLAN tunnel to 192.0.2.99',
+      '10.255.255.1/32',
+    ]) {
       expect(text).toContain(needle);
     }
-    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual(['spine:e1-1-leaf:eth1', 'pc:eth1-ovs:pc-port', 'pc:eth3-host:pc-host']);
+    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual([
+      'spine:e1-1-leaf:eth1',
+      'pc:eth1-ovs:pc-port',
+      'pc:eth3-host:pc-host',
+    ]);
     expect(t.nodes[0].origin).toEqual({ kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.3' });
     // the image is inherited from kinds: (line 9), the kind warning points at the node's kind line (13)
     expect(r.problems.find((p) => p.message.includes('"nokia_srlinux"'))).toMatchObject({ line: 13 });
@@ -90,24 +131,43 @@ describe('containerlab import', () => {
   });
 
   it('reports broken files with a position instead of throwing', () => {
-    expect(fromClab('name: x\ntopology:\n  nodes: [a, b]\n').problems[0]).toMatchObject({ severity: 'error', line: 3, column: 10 });
-    expect(fromClab('topology: {nodes: {}}\n').problems[0]).toMatchObject({ severity: 'error', message: expect.stringContaining('name') });
-    const r = fromClab('name: x\ntopology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "ghost:eth1"]\n');
-    expect(r.problems).toMatchObject([{ severity: 'error', line: 6, message: expect.stringContaining('ghost') }]);
+    expect(fromClab('name: x\ntopology:\n  nodes: [a, b]\n').problems[0]).toMatchObject({
+      severity: 'error',
+      line: 3,
+      column: 10,
+    });
+    expect(fromClab('topology: {nodes: {}}\n').problems[0]).toMatchObject({
+      severity: 'error',
+      message: expect.stringContaining('name'),
+    });
+    const r = fromClab(
+      'name: x\ntopology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "ghost:eth1"]\n',
+    );
+    expect(r.problems).toMatchObject([
+      { severity: 'error', line: 6, message: expect.stringContaining('ghost') },
+    ]);
   });
 });
 
 describe('containerlab export', () => {
-  it.each(['linux-bridge', 'router', 'campus', 'direct-veth', 'vlan-bridge'])('examples/%s.yaml exports as the golden file', (name) => {
-    const t = loadTopologyText(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`).topology!;
-    const r = toClab(t, { image: 'alpine:3.20' });
-    golden(`clab-export/${name}.clab.yml`, r.text);
-    checkClabShape(r.text);
-  });
+  it.each(['linux-bridge', 'router', 'campus', 'direct-veth', 'vlan-bridge'])(
+    'examples/%s.yaml exports as the golden file',
+    (name) => {
+      const t = loadTopologyText(
+        readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'),
+        `${name}.yaml`,
+      ).topology!;
+      const r = toClab(t, { image: 'alpine:3.20' });
+      golden(`clab-export/${name}.clab.yml`, r.text);
+      checkClabShape(r.text);
+    },
+  );
 
   it('names what it drops', () => {
     const t = loadTopologyText(readFileSync(join(EXAMPLES, 'vlan-bridge.yaml'), 'utf8'), 'v.yaml').topology!;
-    const msgs = toClab(t).problems.map((p) => p.message).join('\n');
+    const msgs = toClab(t)
+      .problems.map((p) => p.message)
+      .join('\n');
     expect(msgs).toContain('VLAN settings of "vbr0-a10"');
     expect(msgs).toContain('expectation');
   });
@@ -128,16 +188,21 @@ describe('containerlab export', () => {
  */
 function checkClabShape(text: string) {
   const doc = parse(text);
-  expect(Object.keys(doc).every((k) => ['name', 'prefix', 'mgmt', 'topology', 'settings'].includes(k))).toBe(true);
+  expect(Object.keys(doc).every((k) => ['name', 'prefix', 'mgmt', 'topology', 'settings'].includes(k))).toBe(
+    true,
+  );
   expect(typeof doc.name).toBe('string');
   const nodes = doc.topology.nodes as Record<string, Record<string, unknown>>;
   for (const n of Object.values(nodes)) {
     expect(['linux', 'bridge']).toContain(n.kind);
     if (n.kind === 'linux') expect(typeof n.image).toBe('string');
     if (n.exec !== undefined) {
-      expect(Array.isArray(n.exec) && n.exec.length > 0 && n.exec.every((l: unknown) => typeof l === 'string')).toBe(true);
+      expect(
+        Array.isArray(n.exec) && n.exec.length > 0 && n.exec.every((l: unknown) => typeof l === 'string'),
+      ).toBe(true);
     }
-    if (n.labels !== undefined) expect(Object.values(n.labels as object).every((v) => typeof v === 'string')).toBe(true);
+    if (n.labels !== undefined)
+      expect(Object.values(n.labels as object).every((v) => typeof v === 'string')).toBe(true);
     if (n['network-mode'] !== undefined) expect(n['network-mode']).toBe('none');
   }
   if (doc.topology.links !== undefined) {
@@ -158,13 +223,23 @@ function clabView(t: Topology): Topology {
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   const names = clabNodeNames(t);
   const refName = (id: string) => names.get(id)!;
-  const usesHost = t.links.some((l) => byId.get(l.a.node)?.kind === 'host' || byId.get(l.b.node)?.kind === 'host');
+  const usesHost = t.links.some(
+    (l) => byId.get(l.a.node)?.kind === 'host' || byId.get(l.b.node)?.kind === 'host',
+  );
   const nodes: TopoNode[] = [];
   for (const n of t.nodes) {
-    const common = { id: refName(n.id), name: refName(n.id), ...(n.label !== undefined ? { label: n.label } : {}), ...(n.position ? { position: { x: n.position.x + 0, y: n.position.y + 0 } } : {}) };
-    if (n.kind === 'bridge') nodes.push({ ...common, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [] });
+    const common = {
+      id: refName(n.id),
+      name: refName(n.id),
+      ...(n.label !== undefined ? { label: n.label } : {}),
+      ...(n.position ? { position: { x: n.position.x + 0, y: n.position.y + 0 } } : {}),
+    };
+    if (n.kind === 'bridge')
+      nodes.push({ ...common, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [] });
     if (!isNetnsNode(n)) continue;
-    const sysctls: Record<string, number> = Object.fromEntries(Object.entries(n.sysctls ?? {}).map(([k, v]) => [k, Number(v)]));
+    const sysctls: Record<string, number> = Object.fromEntries(
+      Object.entries(n.sysctls ?? {}).map(([k, v]) => [k, Number(v)]),
+    );
     const router = n.kind === 'router' || sysctls['net.ipv4.ip_forward'] === 1;
     let v6 = false;
     if (router) {
@@ -177,10 +252,22 @@ function clabView(t: Topology): Topology {
     for (const r of n.routes) {
       const to = r.to === '0.0.0.0/0' || r.to === '::/0' ? 'default' : r.to;
       const fam = r.via?.includes(':') ? 'ipv6' : 'ipv4';
-      if (to === 'default' && r.via !== undefined && r.dev === undefined && r.metric === undefined && gateway[fam] === undefined) gateway[fam] = r.via;
+      if (
+        to === 'default' &&
+        r.via !== undefined &&
+        r.dev === undefined &&
+        r.metric === undefined &&
+        gateway[fam] === undefined
+      )
+        gateway[fam] = r.via;
       else routes.push({ ...r, to });
     }
-    const base = { ...common, routes, ...(Object.keys(gateway).length ? { gateway } : {}), ...(Object.keys(sysctls).length ? { sysctls } : {}) };
+    const base = {
+      ...common,
+      routes,
+      ...(Object.keys(gateway).length ? { gateway } : {}),
+      ...(Object.keys(sysctls).length ? { sysctls } : {}),
+    };
     nodes.push(router ? { ...base, kind: 'router', ipv6Forwarding: v6 } : { ...base, kind: 'namespace' });
   }
   if (usesHost) nodes.push({ id: 'host', name: 'host', kind: 'host' });
@@ -195,10 +282,20 @@ function clabView(t: Topology): Topology {
       ...(onNetns && e.mac !== undefined ? { mac: e.mac.toLowerCase() } : {}),
     };
   };
-  return { version: 1, name: t.name, nodes, links: t.links.map((l, i) => ({ id: `link${i + 1}`, a: end(l.a), b: end(l.b) })), expect: [], annotations: [] };
+  return {
+    version: 1,
+    name: t.name,
+    nodes,
+    links: t.links.map((l, i) => ({ id: `link${i + 1}`, a: end(l.a), b: end(l.b) })),
+    expect: [],
+    annotations: [],
+  };
 }
 
-const stripNotes = (t: Topology): Topology => ({ ...t, nodes: t.nodes.map(({ notes: _n, ...n }) => n as TopoNode) });
+const stripNotes = (t: Topology): Topology => ({
+  ...t,
+  nodes: t.nodes.map(({ notes: _n, ...n }) => n as TopoNode),
+});
 
 describe('containerlab round trip', () => {
   it('import(export(x)) equals x for everything both formats express', () => {
@@ -216,17 +313,42 @@ describe('containerlab round trip', () => {
 });
 
 describe('containerlab import fuzz', () => {
-  const seeds = readdirSync(join(GOLDEN, 'clab-import')).filter((f) => f.endsWith('.clab.yml')).map((f) => readFileSync(join(GOLDEN, 'clab-import', f), 'utf8'));
+  const seeds = readdirSync(join(GOLDEN, 'clab-import'))
+    .filter((f) => f.endsWith('.clab.yml'))
+    .map((f) => readFileSync(join(GOLDEN, 'clab-import', f), 'utf8'));
   it('never throws; every failure is a located error', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.oneof(fc.string(), fc.constantFrom('\n', ':', '- ', '  ', '\t', '[', '{', '"', 'exec: 1', 'kind: ', 'endpoints: [', 'host:', '::')), (seed, at, len, noise) => {
-        const cut = at % (seed.length + 1);
-        for (const text of [noise, seed.slice(0, cut) + noise + seed.slice(cut + (len % 20))]) {
-          const r = fromClab(text, 'f.clab.yml');
-          if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
-          for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.nat(),
+        fc.nat(),
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            '\n',
+            ':',
+            '- ',
+            '  ',
+            '\t',
+            '[',
+            '{',
+            '"',
+            'exec: 1',
+            'kind: ',
+            'endpoints: [',
+            'host:',
+            '::',
+          ),
+        ),
+        (seed, at, len, noise) => {
+          const cut = at % (seed.length + 1);
+          for (const text of [noise, seed.slice(0, cut) + noise + seed.slice(cut + (len % 20))]) {
+            const r = fromClab(text, 'f.clab.yml');
+            if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+            for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -234,9 +356,16 @@ describe('containerlab import fuzz', () => {
 
 describe('containerlab names netplumb ids cannot hold', () => {
   it('cleans ids and names, keeps them unique, and says so', () => {
-    const r = fromClab('name: x\ntopology:\n  nodes:\n    "a|b": {kind: linux}\n    a_b: {kind: linux}\n  links:\n    - endpoints: ["a|b:eth1", "a_b:eth1"]\n');
-    expect(r.topology?.nodes.map((n) => [n.id, n.name])).toEqual([['a_b', 'a_b-2'], ['a_b-2', 'a_b']]);
-    expect(r.problems).toMatchObject([{ code: 'clab-renamed', line: 4, message: expect.stringContaining('"a|b" is called "a_b-2"') }]);
+    const r = fromClab(
+      'name: x\ntopology:\n  nodes:\n    "a|b": {kind: linux}\n    a_b: {kind: linux}\n  links:\n    - endpoints: ["a|b:eth1", "a_b:eth1"]\n',
+    );
+    expect(r.topology?.nodes.map((n) => [n.id, n.name])).toEqual([
+      ['a_b', 'a_b-2'],
+      ['a_b-2', 'a_b'],
+    ]);
+    expect(r.problems).toMatchObject([
+      { code: 'clab-renamed', line: 4, message: expect.stringContaining('"a|b" is called "a_b-2"') },
+    ]);
     expect(r.topology?.links[0].a.node).toBe('a_b');
     expect(r.topology?.links[0].b.node).toBe('a_b-2');
   });

@@ -25,7 +25,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** Sorts object keys into reading order (id, name, kind first; position, notes last; others as given). */
@@ -36,7 +39,10 @@ export function orderKeys(keys: string[]): string[] {
     const l = LAST.indexOf(k);
     return l >= 0 ? 100 + l : 0;
   };
-  return keys.map((k, i) => [k, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([k]) => k);
+  return keys
+    .map((k, i) => [k, i] as const)
+    .sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1])
+    .map(([k]) => k);
 }
 
 type AnySchema = z.core.$ZodType;
@@ -67,9 +73,16 @@ function compactWith(schema: AnySchema, value: unknown): Out {
       return out;
     }
     case 'array':
-      return Array.isArray(value) ? value.map((x) => { const r = compactWith(d.element as AnySchema, x); return r === OMIT ? x : r; }) : value;
+      return Array.isArray(value)
+        ? value.map((x) => {
+            const r = compactWith(d.element as AnySchema, x);
+            return r === OMIT ? x : r;
+          })
+        : value;
     case 'union': {
-      const opt = (d.options as AnySchema[]).find((o) => (o as unknown as z.ZodType).safeParse(value).success);
+      const opt = (d.options as AnySchema[]).find(
+        (o) => (o as unknown as z.ZodType).safeParse(value).success,
+      );
       return opt ? compactWith(opt, value) : value;
     }
     default:
@@ -90,7 +103,18 @@ export function compactTopology(t: Topology): Record<string, unknown> {
   });
   // Nodes and links stay visible even when empty: a file without them looks broken.
   const ordered: Record<string, unknown> = {};
-  for (const k of ['$schema', 'version', 'name', 'description', 'lesson', 'activity', 'nodes', 'links', 'expect', 'annotations']) {
+  for (const k of [
+    '$schema',
+    'version',
+    'name',
+    'description',
+    'lesson',
+    'activity',
+    'nodes',
+    'links',
+    'expect',
+    'annotations',
+  ]) {
     if (out[k] !== undefined) ordered[k] = out[k];
     else if (k === 'nodes' || k === 'links') ordered[k] = [];
   }

@@ -7,7 +7,10 @@ import { fromCore } from './core';
 import { parseXml } from './xml';
 
 /** A CORE 9 style scenario written for these tests: two PCs on a switch, a router, a docker node, a wireless LAN. */
-const SCENARIO = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'), 'utf8');
+const SCENARIO = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'),
+  'utf8',
+);
 
 describe('CORE import', () => {
   it('maps devices, switches and links with addresses, MACs and link options', () => {
@@ -16,11 +19,27 @@ describe('CORE import', () => {
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     // named after the file and its folder, never after CORE's temporary session directory
     expect(t.name).toBe('scenario');
-    expect(fromCore(SCENARIO, '/home/u/core/tutorial1/scenario.xml').topology!.name).toBe('tutorial1-scenario');
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:n1', 'namespace:n2', 'router:r4', 'namespace:d5', 'bridge:sw1']);
+    expect(fromCore(SCENARIO, '/home/u/core/tutorial1/scenario.xml').topology!.name).toBe(
+      'tutorial1-scenario',
+    );
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'namespace:n1',
+      'namespace:n2',
+      'router:r4',
+      'namespace:d5',
+      'bridge:sw1',
+    ]);
     expect(t.nodes[4].position).toEqual({ x: 300, y: 200 });
-    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual(['n1:eth0-sw1:sw1-p0', 'n2:eth0-sw1:sw1-p1', 'r4:eth0-sw1:sw1-p2', 'r4:eth1-d5:eth0']);
-    expect(t.links[0].a).toMatchObject({ addresses: ['10.0.0.20/24', '2001::14/64'], mac: '00:00:00:aa:00:01' });
+    expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual([
+      'n1:eth0-sw1:sw1-p0',
+      'n2:eth0-sw1:sw1-p1',
+      'r4:eth0-sw1:sw1-p2',
+      'r4:eth1-d5:eth0',
+    ]);
+    expect(t.links[0].a).toMatchObject({
+      addresses: ['10.0.0.20/24', '2001::14/64'],
+      mac: '00:00:00:aa:00:01',
+    });
     expect(t.links[1].a.netem).toEqual({ delayMs: 5, lossPercent: 1.5, rateKbit: 10000 });
     expect(t.links[3].b.addresses).toEqual(['10.0.1.2/24']);
   });
@@ -36,13 +55,19 @@ describe('CORE import', () => {
     expect(find('session_hooks')).toBeDefined();
     // DefaultRoute is computed as CORE computes it, so it is no loss
     expect(find('DefaultRoute')).toBeUndefined();
-    expect(r.topology!.nodes.find((n) => n.name === 'n1')).toMatchObject({ gateway: { ipv4: '10.0.0.1', ipv6: '2001::1' } });
+    expect(r.topology!.nodes.find((n) => n.name === 'n1')).toMatchObject({
+      gateway: { ipv4: '10.0.0.1', ipv6: '2001::1' },
+    });
   });
 
   it('reports XML errors and non-scenarios with a position', () => {
     const bad = '<scenario><devices></scenario>';
     // at the name in the closing tag that does not match
-    expect(fromCore(bad).problems[0]).toMatchObject({ code: 'xml-syntax', line: 1, column: bad.indexOf('</scenario>') + 3 });
+    expect(fromCore(bad).problems[0]).toMatchObject({
+      code: 'xml-syntax',
+      line: 1,
+      column: bad.indexOf('</scenario>') + 3,
+    });
     expect(fromCore('\n<svg/>').problems[0]).toMatchObject({ severity: 'error', line: 2 });
   });
 
@@ -66,8 +91,17 @@ describe('parseXml', () => {
     const line3 = '<a k="1 &amp; 2" j=\'&#65;\'>t&lt;<b/><![CDATA[<raw>]]><!-- c --><c>x</c></a>';
     const r = parseXml(`<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY x "boom">]>\n${line3}\n`);
     if (!('root' in r)) throw new Error(r.error.message);
-    expect(r.root).toMatchObject({ name: 'a', attrs: { k: '1 & 2', j: 'A' }, text: 't<<raw>', line: 3, column: 1 });
-    expect(r.root.children.map((c) => [c.name, c.line, c.column])).toEqual([['b', 3, line3.indexOf('<b/>') + 1], ['c', 3, line3.indexOf('<c>') + 1]]);
+    expect(r.root).toMatchObject({
+      name: 'a',
+      attrs: { k: '1 & 2', j: 'A' },
+      text: 't<<raw>',
+      line: 3,
+      column: 1,
+    });
+    expect(r.root.children.map((c) => [c.name, c.line, c.column])).toEqual([
+      ['b', 3, line3.indexOf('<b/>') + 1],
+      ['c', 3, line3.indexOf('<c>') + 1],
+    ]);
   });
 
   it.each([
@@ -85,10 +119,32 @@ describe('parseXml', () => {
 
   it('never throws on random input', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('<', '>', '/', '"', "'", '=', 'a', ' ', '&', ';', '!', '-', '[', ']', '?', '\n') }), (s) => {
-        const r = parseXml(s);
-        if ('error' in r) expect(r.error.line).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            '<',
+            '>',
+            '/',
+            '"',
+            "'",
+            '=',
+            'a',
+            ' ',
+            '&',
+            ';',
+            '!',
+            '-',
+            '[',
+            ']',
+            '?',
+            '\n',
+          ),
+        }),
+        (s) => {
+          const r = parseXml(s);
+          if ('error' in r) expect(r.error.line).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

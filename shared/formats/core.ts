@@ -24,14 +24,32 @@ const HOST_TYPES = new Set(['PC', 'host', 'pc', 'default']);
 export function fromCore(text: string, fileName = 'scenario.xml', labName?: string): ImportResult {
   const parsed = parseXml(text);
   if ('error' in parsed) {
-    return { problems: [{ code: 'xml-syntax', severity: 'error', message: `not valid XML: ${parsed.error.message}`, path: [], line: parsed.error.line, column: parsed.error.column }] };
+    return {
+      problems: [
+        {
+          code: 'xml-syntax',
+          severity: 'error',
+          message: `not valid XML: ${parsed.error.message}`,
+          path: [],
+          line: parsed.error.line,
+          column: parsed.error.column,
+        },
+      ],
+    };
   }
   const root = parsed.root;
   const problems: Problem[] = [];
   const at = (el: XmlElement) => ({ line: el.line, column: el.column });
-  const warn = (message: string, el: XmlElement, code = 'core-dropped') => problems.push({ code, severity: 'warning', message, path: [], ...at(el) });
+  const warn = (message: string, el: XmlElement, code = 'core-dropped') =>
+    problems.push({ code, severity: 'warning', message, path: [], ...at(el) });
   if (root.name !== 'scenario') {
-    problems.push({ code: 'core-invalid', severity: 'error', message: `not a CORE scenario: the document element is <${root.name}>, expected <scenario>`, path: [], ...at(root) });
+    problems.push({
+      code: 'core-invalid',
+      severity: 'error',
+      message: `not a CORE scenario: the document element is <${root.name}>, expected <scenario>`,
+      path: [],
+      ...at(root),
+    });
     return { problems };
   }
 
@@ -44,7 +62,12 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
     let name = base;
     for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
     names.add(name);
-    if (!isCleanName(n) || name !== n) warn(`"${n}" is called "${name}" in netplumb: names are unique and use letters, digits, "-", "_" and "." only`, el, 'core-renamed');
+    if (!isCleanName(n) || name !== n)
+      warn(
+        `"${n}" is called "${name}" in netplumb: names are unique and use letters, digits, "-", "_" and "." only`,
+        el,
+        'core-renamed',
+      );
     return name;
   };
   const position = (el: XmlElement) => {
@@ -57,20 +80,40 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
   for (const dev of childrenNamed(childNamed(root, 'devices'), 'device')) {
     const name = uniqueName(dev.attrs.name ?? `n${dev.attrs.id ?? nodes.length + 1}`, dev);
     const type = dev.attrs.type ?? 'PC';
-    const services = [...childrenNamed(childNamed(dev, 'services'), 'service'), ...childrenNamed(childNamed(dev, 'configservices'), 'service')].map((s) => s.attrs.name ?? '');
+    const services = [
+      ...childrenNamed(childNamed(dev, 'services'), 'service'),
+      ...childrenNamed(childNamed(dev, 'configservices'), 'service'),
+    ].map((s) => s.attrs.name ?? '');
     const notes: string[] = [];
     const router = ROUTER_TYPES.has(type) || services.includes('IPForward');
-    if (!ROUTER_TYPES.has(type) && !HOST_TYPES.has(type)) warn(`device "${name}" of type "${type}" becomes a plain namespace`, dev, 'core-kind');
-    if (dev.attrs.class) warn(`device "${name}": class "${dev.attrs.class}"${dev.attrs.image ? ` (image ${dev.attrs.image})` : ''} is not run; it becomes a namespace`, dev, 'core-kind');
+    if (!ROUTER_TYPES.has(type) && !HOST_TYPES.has(type))
+      warn(`device "${name}" of type "${type}" becomes a plain namespace`, dev, 'core-kind');
+    if (dev.attrs.class)
+      warn(
+        `device "${name}": class "${dev.attrs.class}"${dev.attrs.image ? ` (image ${dev.attrs.image})` : ''} is not run; it becomes a namespace`,
+        dev,
+        'core-kind',
+      );
     if (dev.attrs.image) notes.push(`CORE image: ${dev.attrs.image} (not run by netplumb)`);
     const other = services.filter((s) => s !== 'IPForward' && s !== 'DefaultRoute');
     if (other.length) {
       notes.push(`CORE services: ${other.join(', ')}`);
-      warn(`device "${name}": services ${other.join(', ')} are not run by netplumb`, childNamed(dev, 'services') ?? dev);
+      warn(
+        `device "${name}": services ${other.join(', ')} are not run by netplumb`,
+        childNamed(dev, 'services') ?? dev,
+      );
     }
     if (services.includes('DefaultRoute')) defaultRoute.add(name);
-    const base = { id: name, name, routes: [], ...position(dev), ...(notes.length ? { notes: notes.join('\n') } : {}) };
-    const node: TopoNode = router ? { ...base, kind: 'router', ipv6Forwarding: true } : { ...base, kind: 'namespace' };
+    const base = {
+      id: name,
+      name,
+      routes: [],
+      ...position(dev),
+      ...(notes.length ? { notes: notes.join('\n') } : {}),
+    };
+    const node: TopoNode = router
+      ? { ...base, kind: 'router', ipv6Forwarding: true }
+      : { ...base, kind: 'namespace' };
     nodes.push(node);
     if (dev.attrs.id !== undefined) byCoreId.set(dev.attrs.id, { node, el: dev, ifs: 0 });
   }
@@ -78,12 +121,24 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
     const type = net.attrs.type ?? '';
     const label = net.attrs.name ?? `net${net.attrs.id}`;
     if (type !== 'SWITCH' && type !== 'HUB') {
-      warn(`network "${label}" of type ${type || '(none)'} has no netplumb equivalent; it and its links are dropped`, net);
+      warn(
+        `network "${label}" of type ${type || '(none)'} has no netplumb equivalent; it and its links are dropped`,
+        net,
+      );
       continue;
     }
-    if (type === 'HUB') warn(`hub "${label}" becomes a bridge (it learns addresses instead of flooding)`, net, 'core-kind');
+    if (type === 'HUB')
+      warn(`hub "${label}" becomes a bridge (it learns addresses instead of flooding)`, net, 'core-kind');
     const name = uniqueName(label, net);
-    const node: TopoNode = { id: name, name, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [], ...position(net) };
+    const node: TopoNode = {
+      id: name,
+      name,
+      kind: 'bridge',
+      stp: false,
+      vlanFiltering: false,
+      addresses: [],
+      ...position(net),
+    };
     nodes.push(node);
     if (net.attrs.id !== undefined) byCoreId.set(net.attrs.id, { node, el: net, ifs: 0 });
   }
@@ -97,12 +152,24 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
   const rootIfnames = new Set<string>();
   for (const l of childrenNamed(childNamed(root, 'links'), 'link')) {
     const ids = [l.attrs.node1 ?? l.attrs.node_one, l.attrs.node2 ?? l.attrs.node_two];
-    const ifEls = [childNamed(l, 'iface1') ?? childNamed(l, 'interface_one'), childNamed(l, 'iface2') ?? childNamed(l, 'interface_two')];
+    const ifEls = [
+      childNamed(l, 'iface1') ?? childNamed(l, 'interface_one'),
+      childNamed(l, 'iface2') ?? childNamed(l, 'interface_two'),
+    ];
     const ends = ids.map((id) => (id === undefined ? undefined : byCoreId.get(id)));
     if (ends.some((e) => !e)) {
       // Name the addresses that go with it: they are on no other link.
-      const lostAddrs = ifEls.flatMap((el) => (el ? (['ip4', 'ip6'] as const).filter((f) => el.attrs[f]).map((f) => `${el.attrs[f]}/${el.attrs[`${f}_mask`] ?? ''}`) : []));
-      warn(`link ${ids.join('–')} touches a node that is not imported; it is dropped${lostAddrs.length ? ` with its address${lostAddrs.length > 1 ? 'es' : ''} ${lostAddrs.join(', ')}` : ''}`, l);
+      const lostAddrs = ifEls.flatMap((el) =>
+        el
+          ? (['ip4', 'ip6'] as const)
+              .filter((f) => el.attrs[f])
+              .map((f) => `${el.attrs[f]}/${el.attrs[`${f}_mask`] ?? ''}`)
+          : [],
+      );
+      warn(
+        `link ${ids.join('–')} touches a node that is not imported; it is dropped${lostAddrs.length ? ` with its address${lostAddrs.length > 1 ? 'es' : ''} ${lostAddrs.join(', ')}` : ''}`,
+        l,
+      );
       continue;
     }
     const opts = childNamed(l, 'options');
@@ -113,7 +180,8 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
     if (num('loss') > 0) netem.lossPercent = Math.min(100, num('loss'));
     if (num('bandwidth') >= 1000) netem.rateKbit = Math.round(num('bandwidth') / 1000);
     if (num('dup') > 0 || num('buffer') > 0) warn('link options dup/buffer are dropped', opts!);
-    if (opts?.attrs.unidirectional === '1') warn('a unidirectional link option is applied in both directions', opts);
+    if (opts?.attrs.unidirectional === '1')
+      warn('a unidirectional link option is applied in both directions', opts);
     const end = (k: 0 | 1): LinkEnd => {
       const e = ends[k]!;
       const ifel = ifEls[k];
@@ -127,14 +195,36 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
         else warn(`address ${cidr} is not valid and is dropped`, ifel!);
       }
       if (e.node.kind === 'bridge') {
-        if (addresses.length) warn(`addresses on the ${e.node.name} side of a link are dropped (bridge ports have none)`, ifel ?? l);
-        return { node: e.node.id, ifname: uniqueIfname(`${e.node.name}-p${n}`, rootIfnames), addresses: [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+        if (addresses.length)
+          warn(
+            `addresses on the ${e.node.name} side of a link are dropped (bridge ports have none)`,
+            ifel ?? l,
+          );
+        return {
+          node: e.node.id,
+          ifname: uniqueIfname(`${e.node.name}-p${n}`, rootIfnames),
+          addresses: [],
+          up: true,
+          ...(Object.keys(netem).length ? { netem: { ...netem } } : {}),
+        };
       }
       const mac = ifel?.attrs.mac?.toLowerCase();
       const raw = ifel?.attrs.name ?? `eth${n}`;
       const ifname = isCleanName(raw) ? raw : cleanName(raw);
-      if (ifname !== raw) warn(`interface "${raw}" of "${e.node.name}" is called "${ifname}": netplumb names use letters, digits, "-", "_" and "." only`, ifel ?? l, 'core-renamed');
-      return { node: e.node.id, ifname, addresses, up: true, ...(mac ? { mac } : {}), ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+      if (ifname !== raw)
+        warn(
+          `interface "${raw}" of "${e.node.name}" is called "${ifname}": netplumb names use letters, digits, "-", "_" and "." only`,
+          ifel ?? l,
+          'core-renamed',
+        );
+      return {
+        node: e.node.id,
+        ifname,
+        addresses,
+        up: true,
+        ...(mac ? { mac } : {}),
+        ...(Object.keys(netem).length ? { netem: { ...netem } } : {}),
+      };
     };
     links.push({ id: `link${links.length + 1}`, a: end(0), b: end(1) });
     linkEls.push(l);

@@ -63,7 +63,9 @@ describe('parseDocumentText', () => {
 
   it('refuses duplicate keys in JSON (JSON.parse would keep the last) and locates them', () => {
     const text = '{\n  "version": 1,\n  "name": "a",\n  "na\\u006de": "b"\n}';
-    expect(parseDocumentText(text, 'x.json').problems).toMatchObject([{ code: 'duplicate-key', line: 4, column: 3 }]);
+    expect(parseDocumentText(text, 'x.json').problems).toMatchObject([
+      { code: 'duplicate-key', line: 4, column: 3 },
+    ]);
   });
 
   it('flags an empty file', () => {
@@ -71,7 +73,8 @@ describe('parseDocumentText', () => {
   });
 
   it('refuses alias bombs without hanging', () => {
-    const bomb = 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
+    const bomb =
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
     const r = parseDocumentText(bomb, 'x.yaml');
     expect(r.doc).toBeUndefined();
     expect(r.problems[0].severity).toBe('error');
@@ -81,20 +84,28 @@ describe('parseDocumentText', () => {
 describe('jsonSyntaxError agrees with JSON.parse', () => {
   it('on random JSON and on mutations of it', () => {
     fc.assert(
-      fc.property(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', '\\', 'x', ' ', '\n', '{', '[', ':', '-', '0'), (text, at, ins) => {
-        for (const t of [text, text.slice(0, at % (text.length + 1)) + ins + text.slice(at % (text.length + 1))]) {
-          let valid = true;
-          try {
-            JSON.parse(t);
-          } catch {
-            valid = false;
+      fc.property(
+        fc.json(),
+        fc.nat(),
+        fc.constantFrom('', ',', '}', ']', '"', '\\', 'x', ' ', '\n', '{', '[', ':', '-', '0'),
+        (text, at, ins) => {
+          for (const t of [
+            text,
+            text.slice(0, at % (text.length + 1)) + ins + text.slice(at % (text.length + 1)),
+          ]) {
+            let valid = true;
+            try {
+              JSON.parse(t);
+            } catch {
+              valid = false;
+            }
+            const err = jsonSyntaxError(t);
+            // Same verdict as JSON.parse, except that duplicate keys are refused.
+            if (valid && err) expect(err.message).toMatch(/^duplicate key/);
+            else expect(err === null).toBe(valid);
           }
-          const err = jsonSyntaxError(t);
-          // Same verdict as JSON.parse, except that duplicate keys are refused.
-          if (valid && err) expect(err.message).toMatch(/^duplicate key/);
-          else expect(err === null).toBe(valid);
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -111,7 +122,9 @@ describe('loadTopologyText', () => {
   it('puts schema problems at the offending value', () => {
     const r = loadTopologyText(LAB, 'lab.yaml');
     expect(r.topology).toBeUndefined();
-    expect(r.problems).toMatchObject([{ code: 'schema', path: ['links', 0, 'b', 'ifname'], ...posOf(LAB, '7') }]);
+    expect(r.problems).toMatchObject([
+      { code: 'schema', path: ['links', 0, 'b', 'ifname'], ...posOf(LAB, '7') },
+    ]);
   });
 
   it('puts validation problems (not only schema ones) at their line', () => {
@@ -129,19 +142,46 @@ describe('loadTopologyText', () => {
 
   it('never throws and always locates errors on random or mutated input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(' ', '\t', '\n', ':', '-', '[', ']', '{', '}', '"', "'", '&', '*', '#', 'a', '1', '!') })), fc.nat(), (noise, at) => {
-        const cut = at % (LAB.length + 1);
-        for (const text of [noise, LAB.slice(0, cut) + noise + LAB.slice(cut)]) {
-          for (const name of ['x.yaml', 'x.json']) {
-            const r = loadTopologyText(text, name);
-            if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
-            for (const p of r.problems) {
-              expect(p.line).toBeGreaterThanOrEqual(1);
-              expect(p.column).toBeGreaterThanOrEqual(1);
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({
+            unit: fc.constantFrom(
+              ' ',
+              '\t',
+              '\n',
+              ':',
+              '-',
+              '[',
+              ']',
+              '{',
+              '}',
+              '"',
+              "'",
+              '&',
+              '*',
+              '#',
+              'a',
+              '1',
+              '!',
+            ),
+          }),
+        ),
+        fc.nat(),
+        (noise, at) => {
+          const cut = at % (LAB.length + 1);
+          for (const text of [noise, LAB.slice(0, cut) + noise + LAB.slice(cut)]) {
+            for (const name of ['x.yaml', 'x.json']) {
+              const r = loadTopologyText(text, name);
+              if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+              for (const p of r.problems) {
+                expect(p.line).toBeGreaterThanOrEqual(1);
+                expect(p.column).toBeGreaterThanOrEqual(1);
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -155,7 +195,7 @@ describe('loadTopologyText on broken documents', () => {
       fc.property(arbMutatedDocument(), fc.boolean(), (doc, asJson) => {
         let text: string;
         try {
-          text = asJson ? JSON.stringify(doc, null, 2) ?? 'null' : (stringify(doc) ?? ''); // yaml writes nothing for undefined
+          text = asJson ? (JSON.stringify(doc, null, 2) ?? 'null') : (stringify(doc) ?? ''); // yaml writes nothing for undefined
         } catch {
           return; // not representable (e.g. NaN in JSON is written as null anyway)
         }

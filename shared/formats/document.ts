@@ -93,7 +93,13 @@ function nodeAtPath(root: YamlNode | null | undefined, path: DocPath): YamlNode 
 /** Parses text with the YAML parser and returns a path → position locator over it. */
 function yamlLocator(text: string) {
   const lineCounter = new LineCounter();
-  const yd = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
+  const yd = parseDocument(text, {
+    lineCounter,
+    keepSourceTokens: true,
+    uniqueKeys: true,
+    prettyErrors: true,
+    logLevel: 'error',
+  });
   const toPos = (offset: number): TextPosition => {
     const lp = lineCounter.linePos(offset);
     return { line: lp.line, column: lp.col };
@@ -116,7 +122,13 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
     if (err) {
       const pos = offsetToPosition(text, err.offset);
       const code = err.message.startsWith('duplicate key') ? 'duplicate-key' : 'json-syntax';
-      problems.push({ code, severity: 'error', message: code === 'json-syntax' ? `not valid JSON: ${err.message}` : err.message, path: [], ...pos });
+      problems.push({
+        code,
+        severity: 'error',
+        message: code === 'json-syntax' ? `not valid JSON: ${err.message}` : err.message,
+        path: [],
+        ...pos,
+      });
       return { format, problems, locate: noLocate };
     }
     // Valid JSON: JSON.parse is much faster; positions are only worked out when a problem needs one.
@@ -142,7 +154,14 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
   }
   if (problems.some((p) => p.severity === 'error')) return { format, problems, locate };
   if (yd.contents === null) {
-    problems.push({ code: 'empty', severity: 'error', message: 'the file is empty', path: [], line: 1, column: 1 });
+    problems.push({
+      code: 'empty',
+      severity: 'error',
+      message: 'the file is empty',
+      path: [],
+      line: 1,
+      column: 1,
+    });
     return { format, problems, locate };
   }
   try {
@@ -150,7 +169,14 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
     const doc = yd.toJS({ maxAliasCount: 100 }) as unknown;
     return { doc, format, problems, locate };
   } catch (e) {
-    problems.push({ code: 'yaml-syntax', severity: 'error', message: (e as Error).message, path: [], line: 1, column: 1 });
+    problems.push({
+      code: 'yaml-syntax',
+      severity: 'error',
+      message: (e as Error).message,
+      path: [],
+      line: 1,
+      column: 1,
+    });
     return { format, problems, locate };
   }
 }

@@ -4,7 +4,15 @@
  * MAC and state; routes and default gateways; sysctls; and the lines that
  * netplumb cannot express, kept verbatim so the importer can warn about each.
  */
-import { SYSCTL_ALLOWLIST, type Gateway, type LinkEnd, type NamespaceNode, type Route, type RouterNode, type Sysctls } from '../model';
+import {
+  SYSCTL_ALLOWLIST,
+  type Gateway,
+  type LinkEnd,
+  type NamespaceNode,
+  type Route,
+  type RouterNode,
+  type Sysctls,
+} from '../model';
 import { parseIpCommand } from './ip-commands';
 
 /** Configuration of one interface gathered from the lines. */
@@ -62,7 +70,13 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
       }
       case 'route': {
         const fam = c.v6 ? 'ipv6' : 'ipv4';
-        if (c.to === 'default' && c.via !== undefined && c.dev === undefined && c.metric === undefined && cfg.gateway[fam] === undefined) {
+        if (
+          c.to === 'default' &&
+          c.via !== undefined &&
+          c.dev === undefined &&
+          c.metric === undefined &&
+          cfg.gateway[fam] === undefined
+        ) {
           cfg.gateway[fam] = c.via;
         } else {
           const r: Route = { to: c.to };
@@ -75,7 +89,12 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
       }
       case 'sysctl':
         if (ALLOWED.has(c.key)) cfg.sysctls[c.key] = Number(c.value);
-        else cfg.unsupported.push({ index, line: text, why: `sysctl ${c.key} is not one netplumb sets in a lab` });
+        else
+          cfg.unsupported.push({
+            index,
+            line: text,
+            why: `sysctl ${c.key} is not one netplumb sets in a lab`,
+          });
         break;
     }
   });
@@ -96,7 +115,9 @@ export function netnsNodeFrom(id: string, name: string, cfg: NodeConfig): Namesp
     id,
     name,
     routes: cfg.routes,
-    ...(cfg.gateway.ipv4 !== undefined || cfg.gateway.ipv6 !== undefined ? { gateway: { ...cfg.gateway } } : {}),
+    ...(cfg.gateway.ipv4 !== undefined || cfg.gateway.ipv6 !== undefined
+      ? { gateway: { ...cfg.gateway } }
+      : {}),
     ...(Object.keys(sysctls).length ? { sysctls: sysctls as Sysctls } : {}),
   };
   return router ? { ...common, kind: 'router', ipv6Forwarding } : { ...common, kind: 'namespace' };

@@ -67,7 +67,12 @@ export function nsSysctls(ns: KNamespace): { router: boolean; ipv6Forwarding: bo
 }
 
 /** Routes and gateway of a namespace node; routes through interfaces left out are reported. */
-export function nsRoutes(ns: KNamespace, keptIfaces: ReadonlySet<string>, keptAddresses: readonly string[], dropped: (r: KRoute, why: string) => void): { routes: Route[]; gateway?: Gateway } {
+export function nsRoutes(
+  ns: KNamespace,
+  keptIfaces: ReadonlySet<string>,
+  keptAddresses: readonly string[],
+  dropped: (r: KRoute, why: string) => void,
+): { routes: Route[]; gateway?: Gateway } {
   const routes: Route[] = [];
   const gateway: Gateway = {};
   const defaults = (fam: 4 | 6) => ns.routes.filter((r) => r.to === 'default' && r.family === fam);
@@ -86,7 +91,12 @@ export function nsRoutes(ns: KNamespace, keptIfaces: ReadonlySet<string>, keptAd
     }
     const key = r.family === 4 ? 'ipv4' : 'ipv6';
     // One plain default route per family is the node's gateway, as a user would draw it.
-    if (r.to === 'default' && r.via !== undefined && r.metric === undefined && defaults(r.family).length === 1) {
+    if (
+      r.to === 'default' &&
+      r.via !== undefined &&
+      r.metric === undefined &&
+      defaults(r.family).length === 1
+    ) {
       gateway[key] = r.via;
       continue;
     }

@@ -32,7 +32,9 @@ function liveOf(t: Topology): KState {
 function comparable(s: KState): KState {
   const c = structuredClone(s);
   for (const ns of Object.values(c.namespaces)) {
-    ns.routes = ns.routes.map((r) => (r.via !== undefined ? { ...r, dev: undefined } : r)).map((r) => JSON.parse(JSON.stringify(r)));
+    ns.routes = ns.routes
+      .map((r) => (r.via !== undefined ? { ...r, dev: undefined } : r))
+      .map((r) => JSON.parse(JSON.stringify(r)));
     ns.routes.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
   }
   return c;

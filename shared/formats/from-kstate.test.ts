@@ -28,8 +28,16 @@ const classic = topo({
     { id: 'br0', kind: 'bridge', addresses: ['10.0.0.254/24'] },
   ],
   links: [
-    { id: 'l1', a: { node: 'ns1', ifname: 'veth-ns1', addresses: ['10.0.0.1/24'], mac: '02:00:00:00:00:01' }, b: { node: 'br0', ifname: 'veth-ns1-br' } },
-    { id: 'l2', a: { node: 'ns2', ifname: 'veth-ns2', addresses: ['10.0.0.2/24'], mtu: 1400 }, b: { node: 'br0', ifname: 'veth-ns2-br', mtu: 1400 } },
+    {
+      id: 'l1',
+      a: { node: 'ns1', ifname: 'veth-ns1', addresses: ['10.0.0.1/24'], mac: '02:00:00:00:00:01' },
+      b: { node: 'br0', ifname: 'veth-ns1-br' },
+    },
+    {
+      id: 'l2',
+      a: { node: 'ns2', ifname: 'veth-ns2', addresses: ['10.0.0.2/24'], mtu: 1400 },
+      b: { node: 'br0', ifname: 'veth-ns2-br', mtu: 1400 },
+    },
   ],
 });
 
@@ -38,15 +46,36 @@ const routed = topo({
   name: 'routed',
   nodes: [
     { id: 'h1', kind: 'namespace', gateway: { ipv4: '10.1.0.1' } },
-    { id: 'r1', kind: 'router', ipv6Forwarding: false, sysctls: { 'net.ipv4.conf.all.rp_filter': 2 }, routes: [{ to: '10.3.0.0/24', via: '10.2.0.2' }, { to: '10.9.0.0/16', via: '10.2.0.2', metric: 50 }] },
+    {
+      id: 'r1',
+      kind: 'router',
+      ipv6Forwarding: false,
+      sysctls: { 'net.ipv4.conf.all.rp_filter': 2 },
+      routes: [
+        { to: '10.3.0.0/24', via: '10.2.0.2' },
+        { to: '10.9.0.0/16', via: '10.2.0.2', metric: 50 },
+      ],
+    },
     { id: 'r2', kind: 'router', gateway: { ipv4: '10.2.0.1' } },
     { id: 'lan', kind: 'bridge', namespace: 'r2', addresses: ['10.3.0.1/24'] },
     { id: 'h2', kind: 'namespace', gateway: { ipv4: '10.3.0.1' } },
   ],
   links: [
-    { id: 'a', a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] }, b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] } },
-    { id: 'b', a: { node: 'r1', ifname: 'eth1', addresses: ['10.2.0.1/30'] }, b: { node: 'r2', ifname: 'eth0', addresses: ['10.2.0.2/30'] } },
-    { id: 'c', a: { node: 'h2', ifname: 'eth0', addresses: ['10.3.0.2/24'] }, b: { node: 'lan', ifname: 'p-h2' } },
+    {
+      id: 'a',
+      a: { node: 'h1', ifname: 'eth0', addresses: ['10.1.0.2/24'] },
+      b: { node: 'r1', ifname: 'eth0', addresses: ['10.1.0.1/24'] },
+    },
+    {
+      id: 'b',
+      a: { node: 'r1', ifname: 'eth1', addresses: ['10.2.0.1/30'] },
+      b: { node: 'r2', ifname: 'eth0', addresses: ['10.2.0.2/30'] },
+    },
+    {
+      id: 'c',
+      a: { node: 'h2', ifname: 'eth0', addresses: ['10.3.0.2/24'] },
+      b: { node: 'lan', ifname: 'p-h2' },
+    },
   ],
 });
 
@@ -66,9 +95,17 @@ describe('kstateToTopology', () => {
     expect(names(t)).toEqual(['bridge:br0', 'namespace:ns1', 'namespace:ns2']);
     expect(t.links).toHaveLength(2);
     const l1 = t.links.find((l) => l.a.ifname === 'veth-ns1')!;
-    expect(l1.a).toMatchObject({ node: 'ns1', addresses: ['10.0.0.1/24'], mac: '02:00:00:00:00:01', up: true });
+    expect(l1.a).toMatchObject({
+      node: 'ns1',
+      addresses: ['10.0.0.1/24'],
+      mac: '02:00:00:00:00:01',
+      up: true,
+    });
     expect(l1.b).toMatchObject({ node: 'br0', ifname: 'veth-ns1-br', addresses: [] });
-    expect(t.nodes.find((n) => n.name === 'ns1')).toMatchObject({ gateway: { ipv4: '10.0.0.254' }, routes: [] });
+    expect(t.nodes.find((n) => n.name === 'ns1')).toMatchObject({
+      gateway: { ipv4: '10.0.0.254' },
+      routes: [],
+    });
     expect(t.nodes.every((n) => n.position)).toBe(true);
     expect(unmarked(t)).toEqual(liveOf(classic));
   });
@@ -81,7 +118,9 @@ describe('kstateToTopology', () => {
     expect(hasErrors(r.problems)).toBe(false);
     expect(r.topology!.nodes.find((n) => n.name === 'br0')).not.toHaveProperty('mac');
     s.namespaces[ROOT_NS].ifaces.br0.mac = '02:00:00:00:00:bb';
-    expect(kstateToTopology(s, { lab: 'classic' }).topology!.nodes.find((n) => n.name === 'br0')).toMatchObject({ mac: '02:00:00:00:00:bb' });
+    expect(
+      kstateToTopology(s, { lab: 'classic' }).topology!.nodes.find((n) => n.name === 'br0'),
+    ).toMatchObject({ mac: '02:00:00:00:00:bb' });
   });
 
   it('turns a routed lab (routers, a bridge inside a router, routes with metrics) into the same kernel content', () => {
@@ -90,7 +129,11 @@ describe('kstateToTopology', () => {
     const t = r.topology!;
     expect(names(t)).toEqual(['bridge:lan', 'namespace:h1', 'namespace:h2', 'router:r1', 'router:r2']);
     const r1 = t.nodes.find((n) => n.name === 'r1')!;
-    expect(r1).toMatchObject({ kind: 'router', ipv6Forwarding: false, sysctls: { 'net.ipv4.conf.all.rp_filter': '2' } });
+    expect(r1).toMatchObject({
+      kind: 'router',
+      ipv6Forwarding: false,
+      sysctls: { 'net.ipv4.conf.all.rp_filter': '2' },
+    });
     expect(t.nodes.find((n) => n.name === 'lan')).toMatchObject({ namespace: 'r2' });
     expect(unmarked(t)).toEqual(liveOf(routed));
   });
@@ -105,14 +148,22 @@ describe('kstateToTopology', () => {
     expect(r2.problems.map((p) => p.message).join('\n')).toMatch(/"nothere" was asked for/);
     // eth1 of r1 leads to r2, which is not imported: the link and the routes through it are left out, with warnings.
     expect(r2.problems.map((p) => p.message).join('\n')).toMatch(/veth eth1 in namespace r1 is left out/);
-    expect(r2.problems.map((p) => p.message).join('\n')).toMatch(/Route 10.3.0.0\/24 via 10.2.0.2 in namespace r1 is left out/);
+    expect(r2.problems.map((p) => p.message).join('\n')).toMatch(
+      /Route 10.3.0.0\/24 via 10.2.0.2 in namespace r1 is left out/,
+    );
     expect(hasErrors(r2.problems)).toBe(false);
   });
 
   it('drops foreign interfaces, unnamed peers and non-bridge masters with warnings naming them', () => {
     const s = liveOf(classic);
     s.namespaces.ns1.ifaces.dummy0 = { name: 'dummy0', kind: 'other', up: true, addresses: ['192.0.2.1/24'] };
-    s.namespaces[ROOT_NS].ifaces.vethdock = { name: 'vethdock', kind: 'veth', up: true, addresses: [], peer: { ns: '' } };
+    s.namespaces[ROOT_NS].ifaces.vethdock = {
+      name: 'vethdock',
+      kind: 'veth',
+      up: true,
+      addresses: [],
+      peer: { ns: '' },
+    };
     s.namespaces.ns2.ifaces['veth-ns2'].master = 'bond0';
     s.namespaces.ns2.ifaces.bond0 = { name: 'bond0', kind: 'other', up: true, addresses: [] };
     const r = kstateToTopology(s, { lab: 'x' });
@@ -135,8 +186,16 @@ describe('kstateToTopology', () => {
         { id: 'host', kind: 'host' },
       ],
       links: [
-        { id: 'x', a: { node: 'a', ifname: 'e0', addresses: ['10.5.0.1/24'], netem: { delayMs: 20, lossPercent: 1 } }, b: { node: 'sw', ifname: 'pa', vlans: { pvid: 10, untagged: [10], tagged: [20] } } },
-        { id: 'y', a: { node: 'b', ifname: 'e0', addresses: ['10.6.0.1/24'] }, b: { node: 'host', ifname: 'vb', addresses: ['10.6.0.2/24'] } },
+        {
+          id: 'x',
+          a: { node: 'a', ifname: 'e0', addresses: ['10.5.0.1/24'], netem: { delayMs: 20, lossPercent: 1 } },
+          b: { node: 'sw', ifname: 'pa', vlans: { pvid: 10, untagged: [10], tagged: [20] } },
+        },
+        {
+          id: 'y',
+          a: { node: 'b', ifname: 'e0', addresses: ['10.6.0.1/24'] },
+          b: { node: 'host', ifname: 'vb', addresses: ['10.6.0.2/24'] },
+        },
       ],
     });
     const r = kstateToTopology(liveOf(t), { lab: 'v' });
@@ -153,12 +212,24 @@ describe('kstateToTopology', () => {
     const s = liveOf(classic);
     s.namespaces.ns1.mark = 'netplumb:other';
     const r = kstateToTopology(s, { lab: 'x' });
-    expect(r.problems).toContainEqual(expect.objectContaining({ code: 'import-host-managed', severity: 'warning', message: expect.stringMatching(/ns1 already belongs to netplumb lab "other"/) }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'import-host-managed',
+        severity: 'warning',
+        message: expect.stringMatching(/ns1 already belongs to netplumb lab "other"/),
+      }),
+    );
   });
 
   it('makes ids from names that are not valid ids, unique', () => {
     const s: KState = { namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } };
-    for (const n of ['my ns', 'my:ns', 'host']) s.namespaces[n] = { name: n, sysctls: {}, ifaces: { lo: { name: 'lo', kind: 'loopback', up: true, addresses: [] } }, routes: [] };
+    for (const n of ['my ns', 'my:ns', 'host'])
+      s.namespaces[n] = {
+        name: n,
+        sysctls: {},
+        ifaces: { lo: { name: 'lo', kind: 'loopback', up: true, addresses: [] } },
+        routes: [],
+      };
     const r = kstateToTopology(s, { lab: 'ids' });
     expect(r.topology!.nodes.map((n) => n.id).sort()).toEqual(['host-2', 'my-ns', 'my-ns-2']);
   });

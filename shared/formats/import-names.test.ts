@@ -18,18 +18,27 @@ describe('lab names of imported files', () => {
   });
 
   it('are always valid lab names, and two different (folder, file) pairs never share one', () => {
-    const seg = fc.stringMatching(/^[A-Za-z0-9 _.+-]{1,40}$/).filter((s) => s.trim() !== '' && s !== '.' && s !== '..');
+    const seg = fc
+      .stringMatching(/^[A-Za-z0-9 _.+-]{1,40}$/)
+      .filter((s) => s.trim() !== '' && s !== '.' && s !== '..');
     fc.assert(
       fc.property(seg, seg, fc.constantFrom('.clab.yml', '.mn', '.xml', '/lab.conf'), (folder, base, ext) => {
-        const name = labNameFromPath(ext === '/lab.conf' ? `/r/${folder}${ext}` : `/r/${folder}/${base}${ext}`, 'x');
+        const name = labNameFromPath(
+          ext === '/lab.conf' ? `/r/${folder}${ext}` : `/r/${folder}/${base}${ext}`,
+          'x',
+        );
         expect(checkLabName(name)).toBeNull();
       }),
     );
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,50}$/), fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,50}$/), (a, b) => {
-        fc.pre(a !== b);
-        expect(sanitizeLabName(a)).not.toBe(sanitizeLabName(b));
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,50}$/),
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,50}$/),
+        (a, b) => {
+          fc.pre(a !== b);
+          expect(sanitizeLabName(a)).not.toBe(sanitizeLabName(b));
+        },
+      ),
     );
   });
 });
@@ -51,16 +60,23 @@ describe('import --prefix', () => {
   it('shortens a name the prefix makes longer than 15 bytes, uniquely, and says so', () => {
     const r = fromKathara('averylongmachine[0]="longdomainname"\nanotherlongmach[0]="longdomainname"\n');
     const { topology: p, problems } = prefixTopology(r.topology!, 'pfx1-');
-    const rootNames = [...p.nodes.filter((n) => n.kind === 'bridge').map((n) => n.name), ...p.links.map((l) => l.b.ifname)];
+    const rootNames = [
+      ...p.nodes.filter((n) => n.kind === 'bridge').map((n) => n.name),
+      ...p.links.map((l) => l.b.ifname),
+    ];
     for (const n of rootNames) expect(checkIfName(n)).toBeNull();
     expect(new Set(rootNames).size).toBe(rootNames.length);
     expect(problems.filter((x) => x.code === 'prefix-shortened').length).toBeGreaterThan(0);
-    expect(problems[0].message).toMatch(/with the prefix is "pfx1-.*" \(\d+ bytes, Linux allows 15\); it is called "pfx1-/);
+    expect(problems[0].message).toMatch(
+      /with the prefix is "pfx1-.*" \(\d+ bytes, Linux allows 15\); it is called "pfx1-/,
+    );
     for (const n of p.nodes) if (n.kind === 'router') expect(checkNetnsName(n.name)).toBeNull();
   });
 
   it('refuses a prefix that is not a safe name', () => {
-    expect(prefixTopology(classicTopology(), '-x').problems).toMatchObject([{ severity: 'error', code: 'prefix-invalid' }]);
+    expect(prefixTopology(classicTopology(), '-x').problems).toMatchObject([
+      { severity: 'error', code: 'prefix-invalid' },
+    ]);
     expect(prefixTopology(classicTopology(), 'a/b').problems).toMatchObject([{ severity: 'error' }]);
   });
 });

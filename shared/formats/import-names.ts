@@ -36,7 +36,11 @@ export function shortHash(s: string): string {
 export function sanitizeLabName(s: string): string {
   // Only a leading "-", "." or "_" is invalid; a trailing one is kept so "a-" and "a" stay apart.
   // ".." is refused anywhere in a lab name (model/lab-name.ts), so a run of dots becomes one.
-  const clean = s.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-._]+/, '');
+  const clean = s
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[-._]+/, '');
   if (clean.length <= LAB_MAX) return clean || 'imported-lab';
   // Shortened names keep a hash of the whole name, so two long names stay apart.
   return `${clean.slice(0, LAB_MAX - 5).replace(/[-._]+$/, '')}-${shortHash(clean)}`;
@@ -61,7 +65,14 @@ export function labNameFromPath(path: string | undefined, fallback: string): str
   const hasFolder = folder !== 'imported-lab';
   const hasBase = base !== '' && base !== 'imported-lab';
   if (!hasBase) return hasFolder ? folder : sanitizeLabName(fallback);
-  if (!hasFolder || base === folder || base.startsWith(`${folder}-`) || base.startsWith(`${folder}.`) || base.startsWith(`${folder}_`)) return base;
+  if (
+    !hasFolder ||
+    base === folder ||
+    base.startsWith(`${folder}-`) ||
+    base.startsWith(`${folder}.`) ||
+    base.startsWith(`${folder}_`)
+  )
+    return base;
   return sanitizeLabName(`${folder}-${base}`);
 }
 
@@ -80,7 +91,8 @@ export function cleanName(s: string): string {
 export function uniqueIfname(base: string, used: Set<string>): string {
   const clean = cleanName(base);
   let name = fitBytes(clean, IFNAME_MAX_BYTES);
-  for (let i = 2; used.has(name); i++) name = fitBytes(clean, IFNAME_MAX_BYTES - String(i).length - 1) + '-' + i;
+  for (let i = 2; used.has(name); i++)
+    name = fitBytes(clean, IFNAME_MAX_BYTES - String(i).length - 1) + '-' + i;
   used.add(name);
   return name;
 }

@@ -21,11 +21,28 @@ function network(t: Topology) {
   const out: Record<string, unknown> = {};
   for (const n of t.nodes) {
     if (!isNetnsNode(n)) continue;
-    const ifs = t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.node === n.id).map((e) => `${e.ifname} ${e.addresses.join(' ')}`).sort();
-    out[n.name] = { kind: n.kind, v6: n.kind === 'router' ? n.ipv6Forwarding : false, gateway: n.gateway ?? {}, routes: n.routes, ifs };
+    const ifs = t.links
+      .flatMap((l) => [l.a, l.b])
+      .filter((e) => e.node === n.id)
+      .map((e) => `${e.ifname} ${e.addresses.join(' ')}`)
+      .sort();
+    out[n.name] = {
+      kind: n.kind,
+      v6: n.kind === 'router' ? n.ipv6Forwarding : false,
+      gateway: n.gateway ?? {},
+      routes: n.routes,
+      ifs,
+    };
   }
   // bridges joining the same ends
-  const seg = t.links.map((l) => [l.a, l.b].map((e) => byId.get(e.node)!.name).sort().join('-')).sort();
+  const seg = t.links
+    .map((l) =>
+      [l.a, l.b]
+        .map((e) => byId.get(e.node)!.name)
+        .sort()
+        .join('-'),
+    )
+    .sort();
   return { nodes: out, seg };
 }
 
@@ -39,11 +56,16 @@ describe('imports exported to containerlab keep addresses and routes', () => {
   it.each(['02-two-routers', 'campus-ext'])('Kathará %s', (lab) => {
     const dir = join(FIX, 'kathara', lab);
     const conf = readFileSync(join(dir, 'lab.conf'), 'utf8');
-    const t = fromKathara(conf, { fileName: join(dir, 'lab.conf'), ...readKatharaFiles(dir, conf) }).topology!;
+    const t = fromKathara(conf, {
+      fileName: join(dir, 'lab.conf'),
+      ...readKatharaFiles(dir, conf),
+    }).topology!;
     const back = viaClab(t);
     expect(network(back)).toEqual(network(t));
     // the Kathará image is the container image of the exported node
-    expect(back.nodes.find((n) => n.name === 'r1')?.origin?.image ?? 'alpine:3.20').toBe(lab === 'campus-ext' ? 'kathara/frr' : 'alpine:3.20');
+    expect(back.nodes.find((n) => n.name === 'r1')?.origin?.image ?? 'alpine:3.20').toBe(
+      lab === 'campus-ext' ? 'kathara/frr' : 'alpine:3.20',
+    );
   });
 
   it.each(['pingall-switches.mn', 'link-options.mn'])('MiniEdit %s', (file) => {

@@ -15,27 +15,49 @@ import { golden } from '../testing/golden';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const read = (rel: string) => readFileSync(join(HERE, rel), 'utf8');
-const empty = (): KState => ({ namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } });
+const empty = (): KState => ({
+  namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } },
+});
 
 const kathara = (): ImportResult =>
   loadAnyTopologyText(read('__golden__/kathara/office/lab.conf'), 'lab.conf', {
     labName: 'office',
-    startups: Object.fromEntries(['pc1', 'pc2', 'r1'].map((m) => [m, read(`__golden__/kathara/office/${m}.startup`)])),
+    startups: Object.fromEntries(
+      ['pc1', 'pc2', 'r1'].map((m) => [m, read(`__golden__/kathara/office/${m}.startup`)]),
+    ),
   });
 
 const CASES: [string, () => ImportResult][] = [
-  ['clab bridge-lab', () => loadAnyTopologyText(read('__golden__/clab-import/bridge-lab.clab.yml'), 'bridge-lab.clab.yml')],
-  ['clab routed', () => loadAnyTopologyText(read('__golden__/clab-import/routed.clab.yml'), 'routed.clab.yml')],
-  ['example containerlab-bridge', () => loadAnyTopologyText(read('../../examples/containerlab-bridge.clab.yml'), 'containerlab-bridge.clab.yml')],
+  [
+    'clab bridge-lab',
+    () => loadAnyTopologyText(read('__golden__/clab-import/bridge-lab.clab.yml'), 'bridge-lab.clab.yml'),
+  ],
+  [
+    'clab routed',
+    () => loadAnyTopologyText(read('__golden__/clab-import/routed.clab.yml'), 'routed.clab.yml'),
+  ],
+  [
+    'example containerlab-bridge',
+    () =>
+      loadAnyTopologyText(
+        read('../../examples/containerlab-bridge.clab.yml'),
+        'containerlab-bridge.clab.yml',
+      ),
+  ],
   ['kathara office', kathara],
   ['miniedit office', () => loadAnyTopologyText(read('__golden__/miniedit/office.mn'), 'office.mn')],
   ['core office', () => loadAnyTopologyText(read('__golden__/core/office.xml'), 'office.xml')],
 ];
 
-describe('imports of other tools\' files match their golden files', () => {
+describe("imports of other tools' files match their golden files", () => {
   it.each(CASES.slice(3))('%s', (name, load) => {
     const r = load();
-    const text = r.problems.map((p) => `# ${p.severity} ${p.file ? `${p.file}:` : ''}${p.line}:${p.column} ${p.message}`).join('\n') + '\n' + serializeTopology(r.topology!, { format: 'yaml' });
+    const text =
+      r.problems
+        .map((p) => `# ${p.severity} ${p.file ? `${p.file}:` : ''}${p.line}:${p.column} ${p.message}`)
+        .join('\n') +
+      '\n' +
+      serializeTopology(r.topology!, { format: 'yaml' });
     golden(join(HERE, '__golden__', 'imports', `${name.replace(/ /g, '-')}.expected.yaml`), text);
   });
 });
@@ -51,6 +73,7 @@ describe('imported labs plan cleanly', () => {
     const after = simulate(empty(), first.changes);
     expect(plan(desired, after).changes).toEqual([]);
     // every namespace of the import exists afterwards
-    for (const n of r.topology!.nodes) if (n.kind === 'namespace' || n.kind === 'router') expect(after.namespaces[n.name]).toBeDefined();
+    for (const n of r.topology!.nodes)
+      if (n.kind === 'namespace' || n.kind === 'router') expect(after.namespaces[n.name]).toBeDefined();
   });
 });

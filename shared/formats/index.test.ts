@@ -44,7 +44,11 @@ describe('format registry', () => {
       expect(out.text.length, f.id).toBeGreaterThan(50);
     }
     expect(formatById('json')!.export!(t).text).toContain('"linux-bridge"');
-    expect(formatById('mermaid')!.export!(t, { fileName: 'README.md' }).text.startsWith('```mermaid\n')).toBe(true);
-    expect(formatById('mermaid')!.export!(t, { fileName: 'lab.mmd' }).text.startsWith('graph LR\n')).toBe(true);
+    expect(formatById('mermaid')!.export!(t, { fileName: 'README.md' }).text.startsWith('```mermaid\n')).toBe(
+      true,
+    );
+    expect(formatById('mermaid')!.export!(t, { fileName: 'lab.mmd' }).text.startsWith('graph LR\n')).toBe(
+      true,
+    );
   });
 });

@@ -19,7 +19,13 @@ import { toShellScript } from './shell';
 
 export type { ImportResult } from './import-result';
 export type { ExportResult } from './clab-export';
-export { loadTopologyText, parseDocumentText, type LoadResult, type ParsedText, type TextFormat } from './document';
+export {
+  loadTopologyText,
+  parseDocumentText,
+  type LoadResult,
+  type ParsedText,
+  type TextFormat,
+} from './document';
 export { serializeTopology, type SerializeOptions } from './serialize';
 export { fromClab, toClab, isClabFileName, DEFAULT_CLAB_IMAGE } from './clab';
 export { fromKathara } from './kathara';
@@ -79,13 +85,28 @@ const native = (format: 'yaml' | 'json') => ({
     const r = loadTopologyText(text, opts.fileName ?? `lab.${format}`);
     return { topology: r.topology, problems: r.problems };
   },
-  export: (t: Topology, opts: ExportOptions = {}) => ({ text: serializeTopology(t, { format, original: format === 'yaml' ? opts.original : undefined }), problems: [] }),
+  export: (t: Topology, opts: ExportOptions = {}) => ({
+    text: serializeTopology(t, { format, original: format === 'yaml' ? opts.original : undefined }),
+    problems: [],
+  }),
 });
 
 /** Every format, in menu order. */
 export const FORMATS: readonly FormatInfo[] = [
-  { id: 'yaml', label: 'netplumb topology (YAML)', extensions: ['.yaml', '.yml'], mediaType: 'application/yaml', ...native('yaml') },
-  { id: 'json', label: 'netplumb topology (JSON)', extensions: ['.json'], mediaType: 'application/json', ...native('json') },
+  {
+    id: 'yaml',
+    label: 'netplumb topology (YAML)',
+    extensions: ['.yaml', '.yml'],
+    mediaType: 'application/yaml',
+    ...native('yaml'),
+  },
+  {
+    id: 'json',
+    label: 'netplumb topology (JSON)',
+    extensions: ['.json'],
+    mediaType: 'application/json',
+    ...native('json'),
+  },
   {
     id: 'clab',
     label: 'containerlab topology',
@@ -99,7 +120,14 @@ export const FORMATS: readonly FormatInfo[] = [
     label: 'Kathará lab (lab.conf)',
     extensions: ['lab.conf'],
     mediaType: 'text/plain',
-    import: (text, opts = {}) => fromKathara(text, { startups: opts.startups, labName: opts.labName, fileName: opts.fileName, labExt: opts.labExt, machineFiles: opts.machineFiles }),
+    import: (text, opts = {}) =>
+      fromKathara(text, {
+        startups: opts.startups,
+        labName: opts.labName,
+        fileName: opts.fileName,
+        labExt: opts.labExt,
+        machineFiles: opts.machineFiles,
+      }),
   },
   {
     id: 'miniedit',
@@ -108,10 +136,37 @@ export const FORMATS: readonly FormatInfo[] = [
     mediaType: 'application/json',
     import: (text, opts = {}) => fromMiniEdit(text, opts.fileName ?? 'topology.mn', opts.labName),
   },
-  { id: 'core', label: 'CORE scenario (XML)', extensions: ['.xml'], mediaType: 'application/xml', import: (text, opts = {}) => fromCore(text, opts.fileName, opts.labName) },
-  { id: 'mermaid', label: 'Mermaid diagram', extensions: ['.mmd', '.md'], mediaType: 'text/plain', export: (t, opts = {}) => ({ text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }), problems: [] }) },
-  { id: 'sh', label: 'Shell script (bash + iproute2)', extensions: ['.sh'], mediaType: 'text/x-shellscript', export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.source }), problems: [] }) },
-  { id: 'svg', label: 'SVG picture', extensions: ['.svg'], mediaType: 'image/svg+xml', export: (t) => ({ text: toSvg(t), problems: [] }) },
+  {
+    id: 'core',
+    label: 'CORE scenario (XML)',
+    extensions: ['.xml'],
+    mediaType: 'application/xml',
+    import: (text, opts = {}) => fromCore(text, opts.fileName, opts.labName),
+  },
+  {
+    id: 'mermaid',
+    label: 'Mermaid diagram',
+    extensions: ['.mmd', '.md'],
+    mediaType: 'text/plain',
+    export: (t, opts = {}) => ({
+      text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }),
+      problems: [],
+    }),
+  },
+  {
+    id: 'sh',
+    label: 'Shell script (bash + iproute2)',
+    extensions: ['.sh'],
+    mediaType: 'text/x-shellscript',
+    export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.source }), problems: [] }),
+  },
+  {
+    id: 'svg',
+    label: 'SVG picture',
+    extensions: ['.svg'],
+    mediaType: 'image/svg+xml',
+    export: (t) => ({ text: toSvg(t), problems: [] }),
+  },
 ];
 
 /** The format with this id. */
@@ -138,7 +193,13 @@ export function formatForFile(fileName: string, direction: 'import' | 'export'):
  * (native YAML/JSON when nothing else matches). What `validate/plan/apply`
  * call on a file, so a `.clab.yml` works directly.
  */
-export function loadAnyTopologyText(text: string, fileName: string, opts: Omit<ImportOptions, 'fileName'> = {}): ImportResult & { format: string } {
-  const f = formatForFile(fileName, 'import') ?? (isClabFileName(fileName) ? formatById('clab')! : formatById('yaml')!);
+export function loadAnyTopologyText(
+  text: string,
+  fileName: string,
+  opts: Omit<ImportOptions, 'fileName'> = {},
+): ImportResult & { format: string } {
+  const f =
+    formatForFile(fileName, 'import') ??
+    (isClabFileName(fileName) ? formatById('clab')! : formatById('yaml')!);
   return { ...f.import!(text, { ...opts, fileName }), format: f.id };
 }

@@ -11,14 +11,26 @@ describe('parseIpCommand', () => {
     ['ip -6 addr add fd00::1/64 dev eth1', { kind: 'addr', dev: 'eth1', cidr: 'fd00::1/64' }],
     ['sudo ip -4 addr add 10.0.0.1 dev eth1', { kind: 'addr', dev: 'eth1', cidr: '10.0.0.1/32' }],
     ['ip route add default via 10.0.0.254', { kind: 'route', to: 'default', via: '10.0.0.254', v6: false }],
-    ['ip route add 0.0.0.0/0 via 10.0.0.254 dev eth0', { kind: 'route', to: 'default', via: '10.0.0.254', dev: 'eth0', v6: false }],
-    ['ip r add 10.2.0.0/16 via 10.0.0.2 metric 5', { kind: 'route', to: '10.2.0.0/16', via: '10.0.0.2', metric: 5, v6: false }],
+    [
+      'ip route add 0.0.0.0/0 via 10.0.0.254 dev eth0',
+      { kind: 'route', to: 'default', via: '10.0.0.254', dev: 'eth0', v6: false },
+    ],
+    [
+      'ip r add 10.2.0.0/16 via 10.0.0.2 metric 5',
+      { kind: 'route', to: '10.2.0.0/16', via: '10.0.0.2', metric: 5, v6: false },
+    ],
     ['ip -6 route add default via fd00::1', { kind: 'route', to: 'default', via: 'fd00::1', v6: true }],
     ['ip route add fd01::/64 dev eth2', { kind: 'route', to: 'fd01::/64', dev: 'eth2', v6: true }],
     ['ip link set eth1 up', { kind: 'link', dev: 'eth1', up: true }],
-    ['ip link set dev eth1 mtu 9000 address 02:AA:00:00:00:01 down', { kind: 'link', dev: 'eth1', mtu: 9000, mac: '02:aa:00:00:00:01', up: false }],
+    [
+      'ip link set dev eth1 mtu 9000 address 02:AA:00:00:00:01 down',
+      { kind: 'link', dev: 'eth1', mtu: 9000, mac: '02:aa:00:00:00:01', up: false },
+    ],
     ['sysctl -w net.ipv4.ip_forward=1', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
-    ['sysctl net/ipv6/conf/all/forwarding=1', { kind: 'sysctl', key: 'net.ipv6.conf.all.forwarding', value: '1' }],
+    [
+      'sysctl net/ipv6/conf/all/forwarding=1',
+      { kind: 'sysctl', key: 'net.ipv6.conf.all.forwarding', value: '1' },
+    ],
     ['echo 1 > /proc/sys/net/ipv4/ip_forward', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
   ])('%s', (line, expected) => {
     expect(parseIpCommand(line)).toEqual(expected);
@@ -42,7 +54,14 @@ describe('parseIpCommand', () => {
   });
 
   it('shellWords groups quotes and refuses shell syntax', () => {
-    expect(shellWords(`ip addr add '10.0.0.1/24' dev "eth 1"`)).toEqual(['ip', 'addr', 'add', '10.0.0.1/24', 'dev', 'eth 1']);
+    expect(shellWords(`ip addr add '10.0.0.1/24' dev "eth 1"`)).toEqual([
+      'ip',
+      'addr',
+      'add',
+      '10.0.0.1/24',
+      'dev',
+      'eth 1',
+    ]);
     expect(shellWords('a | b')).toBeNull();
     expect(shellWords('echo "unterminated')).toBeNull();
   });
@@ -51,12 +70,31 @@ describe('parseIpCommand', () => {
     const dev = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
     const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
     const cmd: fc.Arbitrary<IpCommand> = fc.oneof(
-      fc.record({ kind: fc.constant('addr' as const), dev, cidr: fc.tuple(v4, fc.integer({ min: 1, max: 32 })).map(([a, p]) => `${a}/${p}`) }),
+      fc.record({
+        kind: fc.constant('addr' as const),
+        dev,
+        cidr: fc.tuple(v4, fc.integer({ min: 1, max: 32 })).map(([a, p]) => `${a}/${p}`),
+      }),
       fc.record(
-        { kind: fc.constant('route' as const), to: fc.constantFrom('default', '10.1.0.0/16', '192.0.2.0/24'), via: v4, dev, metric: fc.nat(1000), v6: fc.constant(false) },
+        {
+          kind: fc.constant('route' as const),
+          to: fc.constantFrom('default', '10.1.0.0/16', '192.0.2.0/24'),
+          via: v4,
+          dev,
+          metric: fc.nat(1000),
+          v6: fc.constant(false),
+        },
         { requiredKeys: ['kind', 'to', 'via', 'v6'] },
       ),
-      fc.record({ kind: fc.constant('link' as const), dev, up: fc.boolean(), mtu: fc.integer({ min: 68, max: 65535 }) }, { requiredKeys: ['kind', 'dev', 'up'] }),
+      fc.record(
+        {
+          kind: fc.constant('link' as const),
+          dev,
+          up: fc.boolean(),
+          mtu: fc.integer({ min: 68, max: 65535 }),
+        },
+        { requiredKeys: ['kind', 'dev', 'up'] },
+      ),
     );
     fc.assert(
       fc.property(cmd, (c) => {

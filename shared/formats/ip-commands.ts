@@ -111,7 +111,10 @@ function parseIpWords(w: string[]): IpCommand | null {
       } else return null;
     }
     if (to === undefined || (r.via === undefined && r.dev === undefined)) return null;
-    const fam6 = v6 || (r.via !== undefined && family(r.via) === 6) || (to !== 'default' && family(to.split('/')[0]) === 6);
+    const fam6 =
+      v6 ||
+      (r.via !== undefined && family(r.via) === 6) ||
+      (to !== 'default' && family(to.split('/')[0]) === 6);
     return { kind: 'route', to, ...r, v6: fam6 };
   }
   if (LINK.has(obj ?? '') && w[i] === 'set') {
@@ -119,7 +122,10 @@ function parseIpWords(w: string[]): IpCommand | null {
     if (w[i] === 'dev') i++;
     const dev = w[i++];
     if (!dev) return null;
-    const out: { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string } = { kind: 'link', dev };
+    const out: { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string } = {
+      kind: 'link',
+      dev,
+    };
     let any = false;
     while (i < w.length) {
       const t = w[i++];
@@ -142,7 +148,8 @@ export function parseIpCommand(line: string): IpCommand | null {
   let w = shellWords(trimmed);
   if (!w || w.length === 0) return null;
   if (w[0] === 'sudo') w = w.slice(1);
-  if (w[0] === 'ip' || w[0] === '/sbin/ip' || w[0] === '/usr/sbin/ip' || w[0] === '/bin/ip') return parseIpWords(w);
+  if (w[0] === 'ip' || w[0] === '/sbin/ip' || w[0] === '/usr/sbin/ip' || w[0] === '/bin/ip')
+    return parseIpWords(w);
   if (w[0] === 'sysctl' || w[0] === '/sbin/sysctl' || w[0] === '/usr/sbin/sysctl') {
     const rest = w.slice(1).filter((x) => x !== '-w' && x !== '-q');
     if (rest.length !== 1 || rest[0].startsWith('-')) return null;

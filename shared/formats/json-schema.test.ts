@@ -8,7 +8,9 @@ import { SCHEMA_ID, topologyJsonSchema, topologyJsonSchemaText } from './json-sc
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const schemaFile = join(ROOT, 'schema/netplumb.schema.json');
-const examples = readdirSync(join(ROOT, 'examples')).filter((f) => /\.(ya?ml|json)$/.test(f) && !/\.clab\.ya?ml$/.test(f));
+const examples = readdirSync(join(ROOT, 'examples')).filter(
+  (f) => /\.(ya?ml|json)$/.test(f) && !/\.clab\.ya?ml$/.test(f),
+);
 
 function validator() {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -44,7 +46,12 @@ describe('JSON Schema', () => {
     expect(validate({ ...good, nodes: [{ kind: 'namespace' }] })).toBe(false);
     const { name: _name, ...noName } = good;
     expect(validate(noName)).toBe(false);
-    expect(validate({ ...good, links: [{ a: { node: 'a', ifname: 'e0', up: 'yes' }, b: { node: 'a', ifname: 'e1' } }] })).toBe(false);
+    expect(
+      validate({
+        ...good,
+        links: [{ a: { node: 'a', ifname: 'e0', up: 'yes' }, b: { node: 'a', ifname: 'e1' } }],
+      }),
+    ).toBe(false);
   });
 });
 

@@ -16,7 +16,8 @@ type Json = Record<string, unknown>;
 
 /** Drops `field` from an object schema's `required` list. */
 function unrequire(schema: Json, field: string): void {
-  if (Array.isArray(schema.required)) schema.required = (schema.required as string[]).filter((f) => f !== field);
+  if (Array.isArray(schema.required))
+    schema.required = (schema.required as string[]).filter((f) => f !== field);
 }
 
 /**

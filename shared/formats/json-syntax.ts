@@ -28,7 +28,8 @@ const MAX_DEPTH = 512;
 export function jsonSyntaxError(text: string): JsonSyntaxError | null {
   let i = 0;
   const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i++;
   };
   const describe = (at: number) => (at >= text.length ? 'the end of the file' : JSON.stringify(text[at]));
   const fail = (expected: string): never => {
@@ -52,7 +53,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
       if (c === 0x5c) {
         const e = text[i + 1];
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Fail(i, 'bad \\u escape in a string');
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+            throw new Fail(i, 'bad \\u escape in a string');
           i += 6;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
         else throw new Fail(i, 'bad escape in a string');

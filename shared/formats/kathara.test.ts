@@ -10,7 +10,9 @@ import { readKatharaFiles } from '../../electron/cli/kathara-files';
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'kathara', 'office');
 /** A Kathará lab written for these tests: two LANs, a router, Netkit-era and modern startup lines. */
 const LAB_CONF = readFileSync(join(DIR, 'lab.conf'), 'utf8');
-const STARTUPS = Object.fromEntries(['pc1', 'pc2', 'r1'].map((m) => [m, readFileSync(join(DIR, `${m}.startup`), 'utf8')]));
+const STARTUPS = Object.fromEntries(
+  ['pc1', 'pc2', 'r1'].map((m) => [m, readFileSync(join(DIR, `${m}.startup`), 'utf8')]),
+);
 
 describe('Kathará import', () => {
   it('turns collision domains into bridges and startup lines into addresses and routes', () => {
@@ -20,13 +22,22 @@ describe('Kathará import', () => {
     expect(t.name).toBe('two-lans');
     expect(t.description).toBe('two LANs joined by r1');
     // Kathará turns IPv4 forwarding on in every machine
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['bridge:cd-A', 'bridge:cd-B', 'router:pc1', 'router:pc2', 'router:r1']);
-    const node = (n: string) => t.nodes.find((x) => x.name === n) as { gateway?: unknown; routes: Route[]; notes?: string };
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'bridge:cd-A',
+      'bridge:cd-B',
+      'router:pc1',
+      'router:pc2',
+      'router:r1',
+    ]);
+    const node = (n: string) =>
+      t.nodes.find((x) => x.name === n) as { gateway?: unknown; routes: Route[]; notes?: string };
     expect(node('pc1').gateway).toEqual({ ipv4: '192.168.1.1' });
     expect(node('pc2').gateway).toEqual({ ipv4: '192.168.2.1' });
     expect(node('r1').routes).toEqual([{ to: '10.0.0.0/8', via: '192.168.2.254', dev: 'eth1' }]);
     expect(t.nodes.find((x) => x.name === 'r1')!.origin).toEqual({ kind: 'kathara', image: 'kathara/frr' });
-    const ends = t.links.map((l) => `${l.a.node}:${l.a.ifname}[${l.a.addresses.join(',')}] -> ${l.b.node}:${l.b.ifname}`);
+    const ends = t.links.map(
+      (l) => `${l.a.node}:${l.a.ifname}[${l.a.addresses.join(',')}] -> ${l.b.node}:${l.b.ifname}`,
+    );
     expect(ends).toEqual([
       'pc1:eth0[192.168.1.10/24] -> cd-A:pc1-eth0',
       'pc2:eth0[192.168.2.10/24] -> cd-B:pc2-eth0',
@@ -48,29 +59,41 @@ describe('Kathará import', () => {
   });
 
   it('keeps generated root interface names within 15 bytes and unique', () => {
-    const conf = 'averyveryverylongmachinename[0]=A\naveryveryverylongmachinename[1]=A\naveryveryverylongmachinenam2[0]=A\n';
+    const conf =
+      'averyveryverylongmachinename[0]=A\naveryveryverylongmachinename[1]=A\naveryveryverylongmachinenam2[0]=A\n';
     const t = fromKathara(conf).topology!;
     const ports = t.links.map((l) => l.b.ifname);
     for (const p of ports) expect(new TextEncoder().encode(p).length).toBeLessThanOrEqual(15);
     expect(new Set(ports).size).toBe(ports.length);
     const used = new Set<string>();
-    expect([uniqueIfname('x'.repeat(20), used), uniqueIfname('x'.repeat(20), used)]).toEqual(['x'.repeat(15), 'x'.repeat(13) + '-2']);
+    expect([uniqueIfname('x'.repeat(20), used), uniqueIfname('x'.repeat(20), used)]).toEqual([
+      'x'.repeat(15),
+      'x'.repeat(13) + '-2',
+    ]);
   });
 
   it('an empty lab.conf is a located error', () => {
-    expect(fromKathara('# nothing\n').problems).toMatchObject([{ severity: 'error', line: 1, message: expect.stringContaining('this is not a lab.conf') }]);
+    expect(fromKathara('# nothing\n').problems).toMatchObject([
+      { severity: 'error', line: 1, message: expect.stringContaining('this is not a lab.conf') },
+    ]);
   });
 
   it('never throws; every problem is located (random and mutated input)', () => {
     fc.assert(
-      fc.property(fc.string(), fc.nat(), fc.string(), fc.dictionary(fc.constantFrom('pc1', 'pc2', 'r1', 'x'), fc.string()), (noise, at, s2, startups) => {
-        const cut = at % (LAB_CONF.length + 1);
-        for (const conf of [noise, LAB_CONF.slice(0, cut) + noise + LAB_CONF.slice(cut)]) {
-          const r = fromKathara(conf, { startups: { ...startups, pc1: s2 } });
-          if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
-          for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        fc.string(),
+        fc.nat(),
+        fc.string(),
+        fc.dictionary(fc.constantFrom('pc1', 'pc2', 'r1', 'x'), fc.string()),
+        (noise, at, s2, startups) => {
+          const cut = at % (LAB_CONF.length + 1);
+          for (const conf of [noise, LAB_CONF.slice(0, cut) + noise + LAB_CONF.slice(cut)]) {
+            const r = fromKathara(conf, { startups: { ...startups, pc1: s2 } });
+            if (!r.topology) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+            for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -87,11 +110,17 @@ describe('Kathará layout', () => {
 describe('Kathará shared.startup', () => {
   it('applies shared.startup lines to every machine and warns once about what it drops', () => {
     const r = fromKathara('a[0]=X\nb[0]=X\n', {
-      startups: { shared: 'sysctl -w net.ipv4.conf.all.rp_filter=0\necho hello\n', a: 'ip addr add 10.7.0.1/24 dev eth0\n' },
+      startups: {
+        shared: 'sysctl -w net.ipv4.conf.all.rp_filter=0\necho hello\n',
+        a: 'ip addr add 10.7.0.1/24 dev eth0\n',
+      },
     });
-    for (const n of r.topology!.nodes.filter((x) => x.kind === 'router')) expect((n as { sysctls?: unknown }).sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 0 });
+    for (const n of r.topology!.nodes.filter((x) => x.kind === 'router'))
+      expect((n as { sysctls?: unknown }).sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 0 });
     // once, at its own line, although it runs on both machines
-    expect(r.problems.filter((p) => p.message.includes('echo hello'))).toMatchObject([{ file: 'shared.startup', line: 2 }]);
+    expect(r.problems.filter((p) => p.message.includes('echo hello'))).toMatchObject([
+      { file: 'shared.startup', line: 2 },
+    ]);
     expect(r.topology!.links[0].a.addresses).toEqual(['10.7.0.1/24']);
   });
 });
@@ -111,8 +140,17 @@ describe('Kathará labs with Kathará semantics', () => {
     const t = r.topology!;
     expect(t.name).toBe('02-two-routers');
     const kind = Object.fromEntries(t.nodes.map((n) => [n.name, n.kind]));
-    expect(kind).toMatchObject({ pc1: 'router', r1: 'router', r2: 'router', pc2: 'router', 'cd-lana': 'bridge', 'cd-transit': 'bridge', 'cd-lanb': 'bridge' });
-    const end = (node: string, ifname: string) => t.links.flatMap((l) => [l.a, l.b]).find((e) => e.node === node && e.ifname === ifname)!;
+    expect(kind).toMatchObject({
+      pc1: 'router',
+      r1: 'router',
+      r2: 'router',
+      pc2: 'router',
+      'cd-lana': 'bridge',
+      'cd-transit': 'bridge',
+      'cd-lanb': 'bridge',
+    });
+    const end = (node: string, ifname: string) =>
+      t.links.flatMap((l) => [l.a, l.b]).find((e) => e.node === node && e.ifname === ifname)!;
     expect(end('r1', 'eth1').addresses).toEqual(['10.10.99.1/30']);
     expect(end('pc2', 'eth0').addresses).toEqual(['10.10.2.10/24']);
     const r2 = t.nodes.find((n) => n.name === 'r2') as NetnsNode;
@@ -126,18 +164,32 @@ describe('Kathará labs with Kathará semantics', () => {
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     // the folder names the lab, not LAB_NAME: two labs called "campus" must not share a lab
     expect(t.name).toBe('campus-ext');
-    const n = (name: string) => t.nodes.find((x) => x.name === name) as NetnsNode & { ipv6Forwarding?: boolean };
+    const n = (name: string) =>
+      t.nodes.find((x) => x.name === name) as NetnsNode & { ipv6Forwarding?: boolean };
     expect(n('r1')).toMatchObject({ kind: 'router', ipv6Forwarding: true, origin: { image: 'kathara/frr' } });
-    expect(n('ws')).toMatchObject({ kind: 'router', ipv6Forwarding: false, origin: { image: 'kathara/base:latest' } });
+    expect(n('ws')).toMatchObject({
+      kind: 'router',
+      ipv6Forwarding: false,
+      origin: { image: 'kathara/base:latest' },
+    });
     // srv[sysctl] turns forwarding off; its exec option adds a route after the startup file
-    expect(n('srv')).toMatchObject({ kind: 'namespace', gateway: { ipv4: '10.20.2.1' }, routes: [{ to: '172.16.0.0/12', via: '10.20.2.1' }] });
+    expect(n('srv')).toMatchObject({
+      kind: 'namespace',
+      gateway: { ipv4: '10.20.2.1' },
+      routes: [{ to: '172.16.0.0/12', via: '10.20.2.1' }],
+    });
     // shared.startup's sysctl reaches every machine
-    for (const m of ['r1', 'srv', 'ws']) expect(n(m).sysctls).toMatchObject({ 'net.ipv4.conf.all.rp_filter': 0 });
+    for (const m of ['r1', 'srv', 'ws'])
+      expect(n(m).sysctls).toMatchObject({ 'net.ipv4.conf.all.rp_filter': 0 });
     const r1e1 = t.links.find((l) => l.a.node === 'r1' && l.a.ifname === 'eth1')!.a;
     expect(r1e1).toMatchObject({ mac: '02:00:00:00:01:01', addresses: ['10.20.2.1/24'] });
-    expect(t.links.find((l) => l.a.node === 'r1' && l.a.ifname === 'eth0')!.a.addresses).toEqual(['10.20.1.1/24', '2001:db8:20::1/64']);
+    expect(t.links.find((l) => l.a.node === 'r1' && l.a.ifname === 'eth0')!.a.addresses).toEqual([
+      '10.20.1.1/24',
+      '2001:db8:20::1/64',
+    ]);
 
-    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => `${p.file ?? 'lab.conf'}:${p.line}`);
+    const at = (needle: string) =>
+      r.problems.filter((p) => p.message.includes(needle)).map((p) => `${p.file ?? 'lab.conf'}:${p.line}`);
     const conf = readFileSync(join(FIX, 'campus-ext', 'lab.conf'), 'utf8').split('\n');
     const lineOf = (s: string) => conf.findIndex((l) => l.includes(s)) + 1;
     expect(at('resolv.conf')).toEqual(['shared.startup:2']);
@@ -146,7 +198,9 @@ describe('Kathará labs with Kathará semantics', () => {
     expect(at('enp9s0')).toEqual(['lab.ext:2']);
     expect(at('etc/frr/frr.conf')).toEqual(['r1/etc/frr/daemons:1']);
     expect(at('mem="128m"')).toEqual([`lab.conf:${lineOf('ws[mem]')}`]);
-    expect(at('replaces image="kathara/base"')).toEqual([`lab.conf:${lineOf('ws[image]="kathara/base:latest"')}`]);
+    expect(at('replaces image="kathara/base"')).toEqual([
+      `lab.conf:${lineOf('ws[image]="kathara/base:latest"')}`,
+    ]);
     // defaults are not losses
     for (const quiet of ['ipv6', 'bridged', 'num_terms']) expect(at(quiet)).toEqual([]);
   });
@@ -155,13 +209,25 @@ describe('Kathará labs with Kathará semantics', () => {
     const r = fromKathara('a[0]="X"\nb[0]="X"\na[0]="Y"\n');
     // the first definition is kept; the error makes `netplumb import` exit 1
     expect(r.topology!.links.filter((l) => l.a.node === 'a')).toHaveLength(1);
-    expect(r.problems).toMatchObject([{ severity: 'error', line: 3, message: expect.stringContaining('already on collision domain "X" at line 1') }]);
+    expect(r.problems).toMatchObject([
+      {
+        severity: 'error',
+        line: 3,
+        message: expect.stringContaining('already on collision domain "X" at line 1'),
+      },
+    ]);
   });
 
   it('says once that a file of another format is not a lab.conf', () => {
-    const xml = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'), 'utf8');
+    const xml = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'core', 'office.xml'),
+      'utf8',
+    );
     const r = fromKathara(xml);
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]).toMatchObject({ severity: 'error', message: expect.stringMatching(/^this is not a lab\.conf \(it looks like XML\)/) });
+    expect(r.problems[0]).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/^this is not a lab\.conf \(it looks like XML\)/),
+    });
   });
 });

@@ -54,13 +54,22 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const { conf } = parsed;
   if (conf.machines.size === 0) return { problems };
   const warn = (message: string, line: number, file?: string, code = 'kathara-dropped') =>
-    problems.push({ code, severity: 'warning', message, path: [], line, column: 1, ...(file ? { file } : {}) });
+    problems.push({
+      code,
+      severity: 'warning',
+      message,
+      path: [],
+      line,
+      column: 1,
+      ...(file ? { file } : {}),
+    });
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string, line: number, file?: string, code?: string) => {
     if (!warned.has(key)) warn(message, line, file, code);
     warned.add(key);
   };
-  const linesOf = (text: string | undefined, file: string): SourceLine[] => (text === undefined ? [] : text.split(/\r?\n/).map((t, i) => ({ text: modernize(t), file, line: i + 1 })));
+  const linesOf = (text: string | undefined, file: string): SourceLine[] =>
+    text === undefined ? [] : text.split(/\r?\n/).map((t, i) => ({ text: modernize(t), file, line: i + 1 }));
   const shared = linesOf(opts.startups?.shared, 'shared.startup');
 
   const nodes: TopoNode[] = [];
@@ -71,7 +80,15 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   for (const cd of conf.domains) {
     const id = uniqueId(`cd-${cd}`);
     bridgeId.set(cd, id);
-    nodes.push({ id, name: uniqueIfname(`cd-${cd}`, rootIfnames), label: `collision domain ${cd}`, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [] });
+    nodes.push({
+      id,
+      name: uniqueIfname(`cd-${cd}`, rootIfnames),
+      label: `collision domain ${cd}`,
+      kind: 'bridge',
+      stp: false,
+      vlanFiltering: false,
+      addresses: [],
+    });
   }
   for (const [name, mc] of conf.machines) {
     const defaults: Record<string, number> = { 'net.ipv4.ip_forward': 1 };
@@ -82,12 +99,24 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       if (key === 'image') image = value;
       else if (key === 'ipv6') {
         if (TRUE.test(value)) defaults['net.ipv6.conf.all.forwarding'] = 1;
-      } else if (key === 'sysctl') optSysctls.push(...value.split(/\s*,\s*|\s+/).filter(Boolean).map((s) => ({ text: `sysctl -w ${s}`, line })));
+      } else if (key === 'sysctl')
+        optSysctls.push(
+          ...value
+            .split(/\s*,\s*|\s+/)
+            .filter(Boolean)
+            .map((s) => ({ text: `sysctl -w ${s}`, line })),
+        );
       else if (key === 'exec') execs.push({ text: modernize(value), line });
       else if ((key === 'bridged' || key === 'privileged') && !TRUE.test(value)) continue;
       else if (!QUIET.has(key)) {
-        const why = key === 'bridged' ? ' (Kathará connects the machine to the host network; netplumb keeps labs off the host network)' : '';
-        warn(`machine "${name}": option ${key}="${value}" has no netplumb equivalent and is dropped${why}`, line);
+        const why =
+          key === 'bridged'
+            ? ' (Kathará connects the machine to the host network; netplumb keeps labs off the host network)'
+            : '';
+        warn(
+          `machine "${name}": option ${key}="${value}" has no netplumb equivalent and is dropped${why}`,
+          line,
+        );
       }
     }
     const own = linesOf(opts.startups?.[name], `${name}.startup`);
@@ -102,7 +131,13 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       const where = src.file ? `${src.file}:${src.line}` : `lab.conf line ${src.line}`;
       const what = src.file ? `"${u.line}"` : `option ${u.line.replace(/^sysctl -w /, 'sysctl=')}`;
       const code = src.file ? 'kathara-startup' : 'kathara-dropped';
-      warnOnce(where, `${src.file === 'shared.startup' ? 'every machine' : `machine "${name}"`}: ${what} is not imported (${u.why})`, src.line, src.file, code);
+      warnOnce(
+        where,
+        `${src.file === 'shared.startup' ? 'every machine' : `machine "${name}"`}: ${what} is not imported (${u.why})`,
+        src.line,
+        src.file,
+        code,
+      );
     }
     const id = uniqueId(name);
     const node: NetnsNode = netnsNodeFrom(id, name, cfg);
@@ -119,35 +154,57 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     for (const [ifname, iface] of cfg.ifaces) {
       if (/^eth\d+$/.test(ifname) && mc.ifaces.has(Number(ifname.slice(3)))) continue;
       if (iface.addresses.length === 0 && iface.mtu === undefined && iface.mac === undefined) continue;
-      const src = lines.find((l) => new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(l.text)) ?? { line: 1, file: `${name}.startup` };
-      const what = iface.addresses.length ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}` : 'settings';
+      const src = lines.find((l) =>
+        new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(l.text),
+      ) ?? { line: 1, file: `${name}.startup` };
+      const what = iface.addresses.length
+        ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
+        : 'settings';
       node.notes = [node.notes, `interface ${ifname} (not in lab.conf): ${what}`].filter(Boolean).join('\n');
-      warn(`machine "${name}": ${what} of interface "${ifname}" dropped: lab.conf does not connect ${ifname} to a collision domain`, src.line, src.file, 'kathara-startup');
+      warn(
+        `machine "${name}": ${what} of interface "${ifname}" dropped: lab.conf does not connect ${ifname} to a collision domain`,
+        src.line,
+        src.file,
+        'kathara-startup',
+      );
     }
   }
   for (const name of Object.keys(opts.startups ?? {})) {
-    if (name !== 'shared' && !conf.machines.has(name)) warn(`${name}.startup belongs to no machine in lab.conf and is ignored`, 1, `${name}.startup`);
+    if (name !== 'shared' && !conf.machines.has(name))
+      warn(`${name}.startup belongs to no machine in lab.conf and is ignored`, 1, `${name}.startup`);
   }
   if (opts.labExt !== undefined) {
     const ext = parseLabExt(opts.labExt);
     problems.push(...ext.problems);
     for (const e of ext.ext) {
-      warn(`collision domain "${e.cd}" is joined to the host's interface ${e.iface}${e.vlan !== undefined ? ` (VLAN ${e.vlan})` : ''} in Kathará; netplumb does not attach lab bridges to host interfaces, so this external link is dropped`, e.line, 'lab.ext');
+      warn(
+        `collision domain "${e.cd}" is joined to the host's interface ${e.iface}${e.vlan !== undefined ? ` (VLAN ${e.vlan})` : ''} in Kathará; netplumb does not attach lab bridges to host interfaces, so this external link is dropped`,
+        e.line,
+        'lab.ext',
+      );
     }
   }
   for (const [folder, files] of Object.entries(opts.machineFiles ?? {})) {
     if (files.length === 0) continue;
     const who = folder === 'shared' ? 'every machine' : `machine "${folder}"`;
     const list = files.slice(0, 3).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
-    warn(`${who}: Kathará copies the files of ${folder}/ into it (${list}); netplumb runs no daemons, so the routes or services they configure (e.g. FRR, bind) are not imported`, 1, `${folder}/${files[0]}`);
+    warn(
+      `${who}: Kathará copies the files of ${folder}/ into it (${list}); netplumb runs no daemons, so the routes or services they configure (e.g. FRR, bind) are not imported`,
+      1,
+      `${folder}/${files[0]}`,
+    );
   }
   // lab.conf has no drawing: lay the lab out so it opens readably on the canvas.
-  const name = opts.labName !== undefined ? sanitizeLabName(opts.labName) : labNameFromPath(opts.fileName, conf.meta.LAB_NAME ?? 'kathara-lab');
+  const name =
+    opts.labName !== undefined
+      ? sanitizeLabName(opts.labName)
+      : labNameFromPath(opts.fileName, conf.meta.LAB_NAME ?? 'kathara-lab');
   const description = conf.meta.LAB_DESCRIPTION;
   const draft = withPositions({ version: 1, name, ...(description ? { description } : {}), nodes, links });
   const lineOfNode = nodes.map((n) => (n.kind === 'bridge' ? undefined : conf.machines.get(n.name)?.line));
   return finishImport(draft, problems, (path) => {
-    if (path[0] === 'nodes' && typeof path[1] === 'number' && lineOfNode[path[1]] !== undefined) return { line: lineOfNode[path[1]]!, column: 1 };
+    if (path[0] === 'nodes' && typeof path[1] === 'number' && lineOfNode[path[1]] !== undefined)
+      return { line: lineOfNode[path[1]]!, column: 1 };
     if (path[0] === 'links' && typeof path[1] === 'number') {
       const l = links[path[1]];
       const mc = l ? conf.machines.get(nodes.find((n) => n.id === l.a.node)?.name ?? '') : undefined;

@@ -79,13 +79,18 @@ export function autoLayout(t: Pick<Topology, 'nodes' | 'links'>): Map<string, Po
         const up = adj[v].filter((w) => layerOf.get(w) === d - 1).map((w) => slot.get(w) ?? 0);
         return up.length ? up.reduce((a, b) => a + b, 0) / up.length : 0;
       };
-      layers[d] = layers[d].map((v) => [v, key(v)] as const).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([v]) => v);
+      layers[d] = layers[d]
+        .map((v) => [v, key(v)] as const)
+        .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+        .map(([v]) => v);
       layers[d].forEach((v, i) => slot.set(v, i));
     }
     const width = Math.max(...layers.map((l) => l.length));
     layers.forEach((layer, d) => {
       const shift = ((width - layer.length) * LAYOUT.dx) / 2;
-      layer.forEach((v, i) => out.set(t.nodes[v].id, { x: offsetX + shift + i * LAYOUT.dx, y: d * LAYOUT.dy }));
+      layer.forEach((v, i) =>
+        out.set(t.nodes[v].id, { x: offsetX + shift + i * LAYOUT.dx, y: d * LAYOUT.dy }),
+      );
     });
     offsetX += width * LAYOUT.dx + LAYOUT.dx / 2;
   }
@@ -102,5 +107,10 @@ export function withPositions<T extends Pick<Topology, 'nodes' | 'links'>>(t: T)
   const placed = t.nodes.filter((n) => n.position).map((n) => n.position!);
   const dy = placed.length ? Math.max(...placed.map((p) => p.y)) + LAYOUT.dy * 1.5 : 0;
   const dx = placed.length ? Math.min(...placed.map((p) => p.x)) : 0;
-  return { ...t, nodes: t.nodes.map((n) => (n.position ? n : { ...n, position: { x: auto.get(n.id)!.x + dx, y: auto.get(n.id)!.y + dy } })) };
+  return {
+    ...t,
+    nodes: t.nodes.map((n) =>
+      n.position ? n : { ...n, position: { x: auto.get(n.id)!.x + dx, y: auto.get(n.id)!.y + dy } },
+    ),
+  };
 }

@@ -21,9 +21,7 @@ export interface MermaidOptions {
  * pipes would end the label or inject markup, so they become entity codes.
  */
 export function escapeMermaid(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[#"<>|&`]/g, (c) => `#${c.codePointAt(0)};`);
+  return s.replace(/[\r\n]+/g, ' ').replace(/[#"<>|&`]/g, (c) => `#${c.codePointAt(0)};`);
 }
 
 const SHAPES: Record<TopoNode['kind'], [string, string]> = {
@@ -48,11 +46,17 @@ function endText(e: LinkEnd, withAddresses: boolean): string {
 export function toMermaid(t: Topology, opts: MermaidOptions = {}): string {
   const withAddresses = opts.addresses ?? true;
   const ids = new Map(t.nodes.map((n, i) => [n.id, `n${i}`]));
-  const lines: string[] = [`graph ${opts.direction ?? 'LR'}`, `  %% netplumb lab: ${t.name.replace(/[\r\n]/g, ' ')}`];
+  const lines: string[] = [
+    `graph ${opts.direction ?? 'LR'}`,
+    `  %% netplumb lab: ${t.name.replace(/[\r\n]/g, ' ')}`,
+  ];
   t.nodes.forEach((n) => {
     const [open, close] = SHAPES[n.kind];
     const title = escapeMermaid(n.label ?? n.name);
-    const where = n.kind === 'bridge' && n.namespace ? ` in ${escapeMermaid(t.nodes.find((x) => x.id === n.namespace)?.name ?? n.namespace)}` : '';
+    const where =
+      n.kind === 'bridge' && n.namespace
+        ? ` in ${escapeMermaid(t.nodes.find((x) => x.id === n.namespace)?.name ?? n.namespace)}`
+        : '';
     const sub = n.label && n.label !== n.name ? `${n.kind} ${escapeMermaid(n.name)}` : `${n.kind}${where}`;
     lines.push(`  ${ids.get(n.id)}${open}"<b>${title}</b><br/><small>${sub}</small>"${close}`);
   });

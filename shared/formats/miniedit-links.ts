@@ -7,7 +7,12 @@ import type { Netem } from '../model';
 import { MININET_BW_MAX, tcTimeMs } from './mininet-rules';
 
 type Plain = Record<string, unknown>;
-const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined);
+const num = (v: unknown) =>
+  typeof v === 'number'
+    ? v
+    : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)
+      ? Number(v)
+      : undefined;
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 /** TCLink options netem carries; the rest are named in a warning. */
 const KNOWN = new Set(['delay', 'jitter', 'loss', 'bw']);
@@ -21,10 +26,16 @@ export function linkNetem(opts: Plain, who: string, warn: (message: string, key?
     if (!present(opts[key])) return undefined;
     const ms = tcTimeMs(opts[key]);
     if (ms === undefined) {
-      warn(`${who}: ${key} ${JSON.stringify(opts[key])} is not a time tc understands (e.g. "10ms", "250us"), so Mininet's tc netem command fails and the link gets no delay, jitter or loss`, key);
+      warn(
+        `${who}: ${key} ${JSON.stringify(opts[key])} is not a time tc understands (e.g. "10ms", "250us"), so Mininet's tc netem command fails and the link gets no delay, jitter or loss`,
+        key,
+      );
       netemOk = false;
     } else if (ms > 60000) {
-      warn(`${who}: ${key} ${JSON.stringify(opts[key])} is longer than netplumb's 60 s limit and is dropped`, key);
+      warn(
+        `${who}: ${key} ${JSON.stringify(opts[key])} is longer than netplumb's 60 s limit and is dropped`,
+        key,
+      );
       return undefined;
     }
     return ms;
@@ -35,14 +46,18 @@ export function linkNetem(opts: Plain, who: string, warn: (message: string, key?
   if (present(opts.loss)) {
     const l = num(opts.loss);
     if (l === undefined || l < 0 || l > 100) {
-      warn(`${who}: loss ${JSON.stringify(opts.loss)} is not a percentage from 0 to 100; Mininet reports "Bad loss percentage" and sets no delay, jitter or loss on the link`, 'loss');
+      warn(
+        `${who}: loss ${JSON.stringify(opts.loss)} is not a percentage from 0 to 100; Mininet reports "Bad loss percentage" and sets no delay, jitter or loss on the link`,
+        'loss',
+      );
       netemOk = false;
     } else loss = l;
   }
   if (netemOk) {
     if (delay !== undefined && delay > 0) netem.delayMs = delay;
     if (jitter !== undefined && jitter > 0) {
-      if (delay === undefined) warn(`${who}: jitter without a delay is refused by tc; it is dropped`, 'jitter');
+      if (delay === undefined)
+        warn(`${who}: jitter without a delay is refused by tc; it is dropped`, 'jitter');
       else netem.jitterMs = jitter;
     }
     if (loss !== undefined && loss > 0) netem.lossPercent = loss;
@@ -50,10 +65,16 @@ export function linkNetem(opts: Plain, who: string, warn: (message: string, key?
   if (present(opts.bw)) {
     const bw = num(opts.bw);
     if (bw === undefined || bw <= 0 || bw > MININET_BW_MAX) {
-      warn(`${who}: bandwidth ${JSON.stringify(opts.bw)} Mbit/s is outside Mininet's range 0..${MININET_BW_MAX}; Mininet ignores it, and so does netplumb`, 'bw');
+      warn(
+        `${who}: bandwidth ${JSON.stringify(opts.bw)} Mbit/s is outside Mininet's range 0..${MININET_BW_MAX}; Mininet ignores it, and so does netplumb`,
+        'bw',
+      );
     } else netem.rateKbit = Math.max(1, Math.round(bw * 1000));
   }
   const extra = Object.keys(opts).filter((k) => !KNOWN.has(k) && present(opts[k]));
-  if (extra.length) warn(`${who}: options ${extra.map((k) => `${k}=${JSON.stringify(opts[k])}`).join(', ')} have no netplumb equivalent and are dropped`);
+  if (extra.length)
+    warn(
+      `${who}: options ${extra.map((k) => `${k}=${JSON.stringify(opts[k])}`).join(', ')} have no netplumb equivalent and are dropped`,
+    );
   return netem;
 }

@@ -7,14 +7,24 @@ import { fromMiniEdit } from './miniedit';
 import { ipAdd, ipv4Num, netParse, tcTimeMs } from './mininet-rules';
 
 /** A MiniEdit file as MiniEdit 2.x saves it (written for these tests). */
-const MN = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'miniedit', 'office.mn'), 'utf8');
+const MN = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), '__golden__', 'miniedit', 'office.mn'),
+  'utf8',
+);
 
 describe('MiniEdit import', () => {
   it('maps hosts, switches, routers and links with Mininet interface names', () => {
     const r = fromMiniEdit(MN, 'my lab.mn');
     const t = r.topology!;
     expect(t.name).toBe('my-lab');
-    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual(['namespace:h1', 'namespace:h2', 'namespace:h3', 'bridge:s1', 'bridge:s2', 'router:r1']);
+    expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
+      'namespace:h1',
+      'namespace:h2',
+      'namespace:h3',
+      'bridge:s1',
+      'bridge:s2',
+      'router:r1',
+    ]);
     expect(t.nodes[0]).toMatchObject({ position: { x: 100, y: 300 }, gateway: { ipv4: '10.0.0.254' } });
     expect(t.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual([
       'h1:h1-eth0-s1:s1-eth1',
@@ -34,7 +44,8 @@ describe('MiniEdit import', () => {
   it('warns about each dropped thing at its place in the file', () => {
     const r = fromMiniEdit(MN, 'lab.mn');
     const msgs = r.problems.map((p) => p.message).join('\n');
-    for (const s of ['startCommand="python3 -m http.server"', 'max_queue_size=100']) expect(msgs).toContain(s);
+    for (const s of ['startCommand="python3 -m http.server"', 'max_queue_size=100'])
+      expect(msgs).toContain(s);
     // a learning controller (and the OVS switch it drives) and empty NetFlow/sFlow targets are defaults, not losses
     for (const s of ['controller "c0"', '"s2"', 'NetFlow', 'sFlow']) expect(msgs).not.toContain(s);
     const q = r.problems.find((p) => p.message.includes('max_queue_size'))!;
@@ -65,11 +76,17 @@ describe('MiniEdit import', () => {
 
 describe('MiniEdit names netplumb ids cannot hold', () => {
   it('cleans names to the characters netplumb allows, says so, and links by id', () => {
-    const mn = JSON.stringify({ hosts: [{ opts: { hostname: 'web 1', ip: '10.0.0.1' } }], switches: [{ opts: { hostname: 's1', switchType: 'legacySwitch' } }], links: [{ src: 'web 1', dest: 's1', opts: {} }] });
+    const mn = JSON.stringify({
+      hosts: [{ opts: { hostname: 'web 1', ip: '10.0.0.1' } }],
+      switches: [{ opts: { hostname: 's1', switchType: 'legacySwitch' } }],
+      links: [{ src: 'web 1', dest: 's1', opts: {} }],
+    });
     const t = fromMiniEdit(mn, 'x.mn').topology!;
     expect(t.nodes[0]).toMatchObject({ id: 'web_1', name: 'web_1' });
     expect(t.links[0].a).toMatchObject({ node: 'web_1', ifname: 'web_1-eth0' });
-    expect(fromMiniEdit(mn, 'x.mn').problems).toMatchObject([{ code: 'miniedit-renamed', message: expect.stringContaining('"web 1" is called "web_1"') }]);
+    expect(fromMiniEdit(mn, 'x.mn').problems).toMatchObject([
+      { code: 'miniedit-renamed', message: expect.stringContaining('"web 1" is called "web_1"') },
+    ]);
   });
 });
 
@@ -82,7 +99,12 @@ describe('MiniEdit with Mininet semantics', () => {
     expect(r.problems).toEqual([]);
     const t = r.topology!;
     expect(t.name).toBe('mininet-pingall-switches');
-    const addr = Object.fromEntries(t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.addresses.length).map((e) => [e.node, e.addresses]));
+    const addr = Object.fromEntries(
+      t.links
+        .flatMap((l) => [l.a, l.b])
+        .filter((e) => e.addresses.length)
+        .map((e) => [e.node, e.addresses]),
+    );
     expect(addr).toEqual({ h1: ['10.0.0.1/8'], h2: ['10.0.0.2/8'], h3: ['10.0.0.3/8'], h4: ['10.0.0.44/8'] });
     expect(t.nodes.filter((n) => n.kind === 'bridge').map((n) => n.name)).toEqual(['s1', 's2']);
   });
@@ -136,23 +158,52 @@ describe('Mininet rules (properties)', () => {
 
   it('hosts 1..N without an ip get ipBase + N with prefix 8, for any base, prefix and host count', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.integer({ min: 8, max: 24 }), fc.integer({ min: 1, max: 12 }), (a, b, prefixLen, count) => {
-        const ipBase = `${a}.${b}.0.0/${prefixLen}`;
-        const hosts = Array.from({ length: count }, (_, i) => ({ number: String(i + 1), opts: { hostname: `h${i + 1}`, nodeNum: i + 1 } }));
-        const mn = JSON.stringify({ application: { ipBase }, hosts, switches: [{ number: '1', opts: { hostname: 's1', switchType: 'legacySwitch' } }], links: hosts.map((h) => ({ src: h.opts.hostname, dest: 's1', opts: {} })) });
-        const t = fromMiniEdit(mn, 'p.mn').topology!;
-        const base = netParse(ipBase)!;
-        t.links.forEach((l, i) => expect(l.a.addresses).toEqual([`${ipAdd(i + 1, prefixLen, base.base)}/8`]));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 223 }),
+        fc.nat(255),
+        fc.integer({ min: 8, max: 24 }),
+        fc.integer({ min: 1, max: 12 }),
+        (a, b, prefixLen, count) => {
+          const ipBase = `${a}.${b}.0.0/${prefixLen}`;
+          const hosts = Array.from({ length: count }, (_, i) => ({
+            number: String(i + 1),
+            opts: { hostname: `h${i + 1}`, nodeNum: i + 1 },
+          }));
+          const mn = JSON.stringify({
+            application: { ipBase },
+            hosts,
+            switches: [{ number: '1', opts: { hostname: 's1', switchType: 'legacySwitch' } }],
+            links: hosts.map((h) => ({ src: h.opts.hostname, dest: 's1', opts: {} })),
+          });
+          const t = fromMiniEdit(mn, 'p.mn').topology!;
+          const base = netParse(ipBase)!;
+          t.links.forEach((l, i) =>
+            expect(l.a.addresses).toEqual([`${ipAdd(i + 1, prefixLen, base.base)}/8`]),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('any unitless, us, ms or s delay becomes the milliseconds tc would use', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.constantFrom(['', 0.001], ['us', 0.001], ['usec', 0.001], ['ms', 1], ['msec', 1], ['s', 1000], ['sec', 1000], ['MS', 1]), (n, [unit, factor]) => {
-        expect(tcTimeMs(`${n}${unit}`)).toBeCloseTo(n * (factor as number), 9);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5_000_000 }),
+        fc.constantFrom(
+          ['', 0.001],
+          ['us', 0.001],
+          ['usec', 0.001],
+          ['ms', 1],
+          ['msec', 1],
+          ['s', 1000],
+          ['sec', 1000],
+          ['MS', 1],
+        ),
+        (n, [unit, factor]) => {
+          expect(tcTimeMs(`${n}${unit}`)).toBeCloseTo(n * (factor as number), 9);
+        },
+      ),
     );
     for (const bad of ['10 ms', 'ten', '10min', '', '-5ms']) expect(tcTimeMs(bad)).toBeUndefined();
   });

@@ -14,7 +14,14 @@ import type { Problem } from '../validate/problem';
 import { family } from '../util/ip';
 import { parseDocumentText, type DocPath } from './document';
 import { finishImport, sourceProblem, type ImportResult } from './import-result';
-import { cleanName, idMaker, isCleanName, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
+import {
+  cleanName,
+  idMaker,
+  isCleanName,
+  labNameFromPath,
+  sanitizeLabName,
+  uniqueIfname,
+} from './import-names';
 import { withPositions } from './layout';
 import { linkNetem } from './miniedit-links';
 import { ipAdd, MININET_DEFAULT_PREFIX, netParse } from './mininet-rules';
@@ -22,10 +29,29 @@ import { ipAdd, MININET_DEFAULT_PREFIX, netParse } from './mininet-rules';
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const empty = (v: unknown) => v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+const empty = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  v === '0' ||
+  v === 0 ||
+  v === false ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isObject(v) && Object.keys(v).length === 0);
 
 /** Host/switch options that matter to nothing netplumb builds or are handled here. */
-const QUIET = new Set(['hostname', 'nodeNum', 'sched', 'ip', 'defaultRoute', 'switchType', 'controllers', 'dpid', 'dpctl', 'stp']);
+const QUIET = new Set([
+  'hostname',
+  'nodeNum',
+  'sched',
+  'ip',
+  'defaultRoute',
+  'switchType',
+  'controllers',
+  'dpid',
+  'dpctl',
+  'stp',
+]);
 /** Controller types that make an OpenFlow switch a learning switch, as a Linux bridge is. */
 const LEARNING = new Set(['ref', 'ovsc']);
 
@@ -35,8 +61,10 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const at = parsed.locate;
   const problems: Problem[] = [...parsed.problems];
   if (parsed.doc === undefined) return { problems };
-  const warn = (message: string, path: DocPath, code = 'miniedit-dropped') => problems.push(sourceProblem('warning', code, message, at(path), [...path]));
-  const error = (message: string, path: DocPath) => problems.push(sourceProblem('error', 'miniedit-invalid', message, at(path), [...path]));
+  const warn = (message: string, path: DocPath, code = 'miniedit-dropped') =>
+    problems.push(sourceProblem('warning', code, message, at(path), [...path]));
+  const error = (message: string, path: DocPath) =>
+    problems.push(sourceProblem('error', 'miniedit-invalid', message, at(path), [...path]));
   const doc = parsed.doc;
   if (!isObject(doc) || (!Array.isArray(doc.hosts) && !Array.isArray(doc.switches))) {
     error('not a MiniEdit topology: expected "hosts" and "switches" lists', []);
@@ -45,19 +73,29 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const app = isObject(doc.application) ? doc.application : {};
   let net = netParse(str(app.ipBase) ?? '10.0.0.0/8');
   if (!net) {
-    warn(`ipBase "${str(app.ipBase)}" is not an IPv4 network; hosts without an ip are numbered in 10.0.0.0/8 as Mininet's default`, ['application', 'ipBase'], 'miniedit-invalid');
+    warn(
+      `ipBase "${str(app.ipBase)}" is not an IPv4 network; hosts without an ip are numbered in 10.0.0.0/8 as Mininet's default`,
+      ['application', 'ipBase'],
+      'miniedit-invalid',
+    );
     net = netParse('10.0.0.0/8')!;
   }
   // Defaults hold an empty target: only a set collector target sends anything.
-  if (isObject(app.netflow) && !empty(app.netflow.nflowTarget)) warn(`NetFlow export to ${str(app.netflow.nflowTarget)} is dropped`, ['application', 'netflow']);
-  if (isObject(app.sflow) && !empty(app.sflow.sflowTarget)) warn(`sFlow export to ${str(app.sflow.sflowTarget)} is dropped`, ['application', 'sflow']);
+  if (isObject(app.netflow) && !empty(app.netflow.nflowTarget))
+    warn(`NetFlow export to ${str(app.netflow.nflowTarget)} is dropped`, ['application', 'netflow']);
+  if (isObject(app.sflow) && !empty(app.sflow.sflowTarget))
+    warn(`sFlow export to ${str(app.sflow.sflowTarget)} is dropped`, ['application', 'sflow']);
   const controllerType = new Map<string, string>();
   (Array.isArray(doc.controllers) ? doc.controllers : []).forEach((c, i) => {
     const o = isObject(c) && isObject(c.opts) ? c.opts : {};
     const name = str(o.hostname) ?? `c${i}`;
     const type = str(o.controllerType) ?? 'ref';
     controllerType.set(name, type);
-    if (!LEARNING.has(type)) warn(`controller "${name}" (${type}${o.remoteIP ? ` at ${str(o.remoteIP)}:${str(o.remotePort) ?? 6653}` : ''}) is dropped: its switches become learning Linux bridges, which may forward differently`, ['controllers', i]);
+    if (!LEARNING.has(type))
+      warn(
+        `controller "${name}" (${type}${o.remoteIP ? ` at ${str(o.remoteIP)}:${str(o.remotePort) ?? 6653}` : ''}) is dropped: its switches become learning Linux bridges, which may forward differently`,
+        ['controllers', i],
+      );
   });
 
   const nodes: TopoNode[] = [];
@@ -68,7 +106,11 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const nameFor = (raw: string, path: DocPath) => {
     if (isCleanName(raw)) return raw;
     const clean = cleanName(raw);
-    warn(`"${raw}" is called "${clean}": netplumb names use letters, digits, "-", "_" and "." only`, [...path, 'opts', 'hostname'], 'miniedit-renamed');
+    warn(
+      `"${raw}" is called "${clean}": netplumb names use letters, digits, "-", "_" and "." only`,
+      [...path, 'opts', 'hostname'],
+      'miniedit-renamed',
+    );
     return clean;
   };
   const addNode = (raw: string, n: TopoNode, path: DocPath, firstIf: number) => {
@@ -85,7 +127,11 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   };
   const dropped = (o: Plain, path: DocPath, who: string) => {
     const keys = Object.keys(o).filter((k) => !QUIET.has(k) && !empty(o[k]));
-    if (keys.length) warn(`${who}: ${keys.map((k) => `${k}=${JSON.stringify(o[k])}`).join(', ')} ${keys.length > 1 ? 'have' : 'has'} no netplumb equivalent and ${keys.length > 1 ? 'are' : 'is'} dropped`, [...path, 'opts']);
+    if (keys.length)
+      warn(
+        `${who}: ${keys.map((k) => `${k}=${JSON.stringify(o[k])}`).join(', ')} ${keys.length > 1 ? 'have' : 'has'} no netplumb equivalent and ${keys.length > 1 ? 'are' : 'is'} dropped`,
+        [...path, 'opts'],
+      );
     return keys;
   };
 
@@ -97,12 +143,25 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const raw = str(opts.hostname) ?? (number ? `h${number}` : undefined);
     if (!raw) return void warn('a host without a hostname or number is skipped', path, 'miniedit-invalid');
     const name = nameFor(raw, path);
-    const node: TopoNode = { id: idOf(name), name, kind: 'namespace', routes: [], ...(isObject(h) ? position(h) : {}) };
-    const gw = str(opts.defaultRoute)?.replace(/^via\s+/, '').trim();
+    const node: TopoNode = {
+      id: idOf(name),
+      name,
+      kind: 'namespace',
+      routes: [],
+      ...(isObject(h) ? position(h) : {}),
+    };
+    const gw = str(opts.defaultRoute)
+      ?.replace(/^via\s+/, '')
+      .trim();
     if (gw) {
       const fam = family(gw);
       if (fam) node.gateway = { [fam === 6 ? 'ipv6' : 'ipv4']: gw };
-      else warn(`host "${raw}": default route "${gw}" is not an address and is dropped`, [...path, 'opts', 'defaultRoute']);
+      else
+        warn(`host "${raw}": default route "${gw}" is not an address and is dropped`, [
+          ...path,
+          'opts',
+          'defaultRoute',
+        ]);
     }
     const ip = str(opts.ip)?.trim();
     if (ip) {
@@ -114,10 +173,17 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
       const num = Number(opts.nodeNum ?? number);
       const addr = ipAdd(num, net.prefixLen, net.base);
       if (addr) hostIp.set(raw, `${addr}/${MININET_DEFAULT_PREFIX}`);
-      else warn(`host "${raw}": number ${str(opts.nodeNum ?? number)} does not fit in ipBase ${str(app.ipBase) ?? '10.0.0.0/8'} (Mininet stops with "Not enough IP addresses in the subnet"); it gets no address`, [...path, 'opts'], 'miniedit-invalid');
+      else
+        warn(
+          `host "${raw}": number ${str(opts.nodeNum ?? number)} does not fit in ipBase ${str(app.ipBase) ?? '10.0.0.0/8'} (Mininet stops with "Not enough IP addresses in the subnet"); it gets no address`,
+          [...path, 'opts'],
+          'miniedit-invalid',
+        );
     }
     const lost = dropped(opts, path, `host "${raw}"`);
-    const cmds = ['startCommand', 'stopCommand'].filter((k) => lost.includes(k)).map((k) => `MiniEdit ${k}: ${str(opts[k])}`);
+    const cmds = ['startCommand', 'stopCommand']
+      .filter((k) => lost.includes(k))
+      .map((k) => `MiniEdit ${k}: ${str(opts[k])}`);
     if (cmds.length) node.notes = cmds.join('\n');
     addNode(raw, node, path, 0);
   });
@@ -126,18 +192,43 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const opts = isObject(s) && isObject(s.opts) ? s.opts : {};
     const number = isObject(s) ? str(s.number) : undefined;
     const type = str(opts.switchType) ?? 'default';
-    const raw = str(opts.hostname) ?? (number ? `${type === 'legacyRouter' ? 'r' : 's'}${number}` : undefined);
+    const raw =
+      str(opts.hostname) ?? (number ? `${type === 'legacyRouter' ? 'r' : 's'}${number}` : undefined);
     if (!raw) return void warn('a switch without a hostname or number is skipped', path, 'miniedit-invalid');
     const name = nameFor(raw, path);
     const pos = isObject(s) ? position(s) : {};
     dropped(opts, path, `${type === 'legacyRouter' ? 'router' : 'switch'} "${raw}"`);
-    if (type === 'legacyRouter') return addNode(raw, { id: idOf(name), name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos }, path, 0);
+    if (type === 'legacyRouter')
+      return addNode(
+        raw,
+        { id: idOf(name), name, kind: 'router', routes: [], ipv6Forwarding: false, ...pos },
+        path,
+        0,
+      );
     if (type !== 'legacySwitch') {
       const ctrls = Array.isArray(opts.controllers) ? opts.controllers.map(String) : [];
       const learning = ctrls.length > 0 && ctrls.every((c) => LEARNING.has(controllerType.get(c) ?? 'ref'));
-      if (!learning) warn(`switch "${raw}" (${type}) is an OpenFlow switch ${ctrls.length ? `driven by ${ctrls.join(', ')}` : 'without a controller'} in Mininet; it becomes a learning Linux bridge`, [...path, 'opts'], 'miniedit-kind');
+      if (!learning)
+        warn(
+          `switch "${raw}" (${type}) is an OpenFlow switch ${ctrls.length ? `driven by ${ctrls.join(', ')}` : 'without a controller'} in Mininet; it becomes a learning Linux bridge`,
+          [...path, 'opts'],
+          'miniedit-kind',
+        );
     }
-    addNode(raw, { id: idOf(name), name, kind: 'bridge', stp: opts.stp === true || opts.stp === '1' || opts.stp === 1, vlanFiltering: false, addresses: [], ...pos }, path, 1);
+    addNode(
+      raw,
+      {
+        id: idOf(name),
+        name,
+        kind: 'bridge',
+        stp: opts.stp === true || opts.stp === '1' || opts.stp === 1,
+        vlanFiltering: false,
+        addresses: [],
+        ...pos,
+      },
+      path,
+      1,
+    );
   });
 
   const links: Link[] = [];
@@ -149,8 +240,11 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const src = str(l.src);
     const dest = str(l.dest);
     const missing = [src, dest].find((n) => n === undefined || !byName.has(n));
-    if (missing !== undefined || !src || !dest) return void error(`link ${i + 1} names a node "${missing ?? ''}" that is not in the file`, path);
-    const netem: Netem = linkNetem(isObject(l.opts) ? l.opts : {}, `link ${src}–${dest}`, (m, k) => warn(m, k ? [...path, 'opts', k] : [...path, 'opts']));
+    if (missing !== undefined || !src || !dest)
+      return void error(`link ${i + 1} names a node "${missing ?? ''}" that is not in the file`, path);
+    const netem: Netem = linkNetem(isObject(l.opts) ? l.opts : {}, `link ${src}–${dest}`, (m, k) =>
+      warn(m, k ? [...path, 'opts', k] : [...path, 'opts']),
+    );
     const end = (raw: string): LinkEnd => {
       const n = ifCount.get(raw)!;
       ifCount.set(raw, n + 1);
@@ -159,13 +253,20 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
       // Ports of root bridges share the host's namespace: keep them unique and within 15 bytes.
       const ifname = node.kind === 'bridge' ? uniqueIfname(base, rootIfnames) : uniqueIfname(base, new Set());
       const first = node.kind === 'namespace' && n === 0 && hostIp.has(raw);
-      return { node: node.id, ifname, addresses: first ? [hostIp.get(raw)!] : [], up: true, ...(Object.keys(netem).length ? { netem: { ...netem } } : {}) };
+      return {
+        node: node.id,
+        ifname,
+        addresses: first ? [hostIp.get(raw)!] : [],
+        up: true,
+        ...(Object.keys(netem).length ? { netem: { ...netem } } : {}),
+      };
     };
     links.push({ id: `link${links.length + 1}`, a: end(src), b: end(dest) });
     linkSrc.push(i);
   });
   for (const [raw, ip] of hostIp) {
-    if (ifCount.get(raw) === 0) warn(`host "${raw}": address ${ip} dropped: the host has no link`, srcPath.get(raw)!);
+    if (ifCount.get(raw) === 0)
+      warn(`host "${raw}": address ${ip} dropped: the host has no link`, srcPath.get(raw)!);
   }
   const name = labName !== undefined ? sanitizeLabName(labName) : labNameFromPath(fileName, 'miniedit-lab');
   const draft = withPositions({ version: 1, name, nodes, links });

@@ -16,8 +16,12 @@ const EXAMPLES = join(HERE, '../../examples');
 
 /** Compares with a golden file under __golden__/; UPDATE_GOLDEN=1 rewrites it. */
 const golden = (rel: string, actual: string) => goldenFile(join(HERE, '__golden__', rel), actual);
-const example = (name: string): Topology => loadTopologyText(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`).topology!;
-const unpositioned = (t: Topology): Topology => ({ ...t, nodes: t.nodes.map(({ position: _p, ...n }) => n) as Topology['nodes'] });
+const example = (name: string): Topology =>
+  loadTopologyText(readFileSync(join(EXAMPLES, `${name}.yaml`), 'utf8'), `${name}.yaml`).topology!;
+const unpositioned = (t: Topology): Topology => ({
+  ...t,
+  nodes: t.nodes.map(({ position: _p, ...n }) => n) as Topology['nodes'],
+});
 
 /** Tags open and close in order, attributes are quoted, and text holds no raw markup characters. */
 function checkWellFormed(svg: string) {
@@ -36,7 +40,12 @@ function checkWellFormed(svg: string) {
 }
 
 /** Node shape per kind, as Mermaid brackets spell it. */
-const MERMAID_SHAPE: Record<Topology['nodes'][number]['kind'], string> = { namespace: '()', router: '(())', bridge: '{{}}', host: '[[]]' };
+const MERMAID_SHAPE: Record<Topology['nodes'][number]['kind'], string> = {
+  namespace: '()',
+  router: '(())',
+  bridge: '{{}}',
+  host: '[[]]',
+};
 
 /** A small reader of the Mermaid subset toMermaid writes: node, edge, class and comment lines. */
 function parseMermaid(text: string) {
@@ -47,45 +56,69 @@ function parseMermaid(text: string) {
   const rest: string[] = [];
   for (const line of lines) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^ {2}(n\d+)(\(\(|\(|\{\{|\[\[)"([^"]*)"(\)\)|\)|\}\}|\]\])$/))) nodes.push({ id: m[1], shape: m[2] + m[4], label: m[3] });
-    else if ((m = line.match(/^ {2}(n\d+) (---|-\.-)\|"([^"]*)"\| (n\d+)$/))) edges.push({ from: m[1], arrow: m[2], label: m[3], to: m[4] });
-    else if ((m = line.match(/^ {2}class ([\w,]+) (\w+)$/))) for (const id of m[1].split(',')) classOf.set(id, m[2]);
+    if ((m = line.match(/^ {2}(n\d+)(\(\(|\(|\{\{|\[\[)"([^"]*)"(\)\)|\)|\}\}|\]\])$/)))
+      nodes.push({ id: m[1], shape: m[2] + m[4], label: m[3] });
+    else if ((m = line.match(/^ {2}(n\d+) (---|-\.-)\|"([^"]*)"\| (n\d+)$/)))
+      edges.push({ from: m[1], arrow: m[2], label: m[3], to: m[4] });
+    else if ((m = line.match(/^ {2}class ([\w,]+) (\w+)$/)))
+      for (const id of m[1].split(',')) classOf.set(id, m[2]);
     else if (!/^ {2}(classDef \w+ .+|%% .*)$/.test(line)) rest.push(line);
   }
   return { header, nodes, edges, classOf, rest };
 }
 
-const HOSTILE = ['<script>alert(1)</script>', 'a&b', '"quoted"', "it's", 'x|y', 'line\nbreak', '#35;', ']]>', '\u0001ctl'];
+const HOSTILE = [
+  '<script>alert(1)</script>',
+  'a&b',
+  '"quoted"',
+  "it's",
+  'x|y',
+  'line\nbreak',
+  '#35;',
+  ']]>',
+  '\u0001ctl',
+];
 
 describe('mermaid', () => {
-  it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])('examples/%s.yaml renders as the golden file', (name) => {
-    golden(`mermaid/${name}.mmd`, toMermaid(example(name)));
-  });
+  it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])(
+    'examples/%s.yaml renders as the golden file',
+    (name) => {
+      golden(`mermaid/${name}.mmd`, toMermaid(example(name)));
+    },
+  );
 
-  it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])('examples/%s.yaml parses back to its nodes (shaped by kind) and links', (name) => {
-    const t = example(name);
-    const g = parseMermaid(toMermaid(t));
-    expect(g.header).toBe('graph LR');
-    expect(g.rest, 'every line is a node, an edge, a class or a comment').toEqual([]);
-    expect(g.nodes).toHaveLength(t.nodes.length);
-    const idOf = new Map<string, string>();
-    for (const n of t.nodes) {
-      const found = g.nodes.find((m) => m.label.includes(`<b>${n.label ?? n.name}</b>`));
-      expect(found, `node ${n.name}`).toBeDefined();
-      expect(found!.shape).toBe(MERMAID_SHAPE[n.kind]);
-      expect(g.classOf.get(found!.id)).toBe(n.kind);
-      idOf.set(n.id, found!.id);
-    }
-    expect(new Set(idOf.values()).size).toBe(t.nodes.length);
-    expect(g.edges).toHaveLength(t.links.length);
-    for (const l of t.links) {
-      const e = g.edges.find((x) => x.from === idOf.get(l.a.node) && x.to === idOf.get(l.b.node) && x.label.startsWith(`${l.a.ifname}`));
-      expect(e, `link ${l.a.node}:${l.a.ifname} - ${l.b.node}:${l.b.ifname}`).toBeDefined();
-      expect(e!.label).toContain(` ↔ ${l.b.ifname}`);
-      for (const a of [...l.a.addresses, ...l.b.addresses]) expect(e!.label).toContain(a);
-      expect(e!.arrow).toBe(l.a.up && l.b.up ? '---' : '-.-');
-    }
-  });
+  it.each(['linux-bridge', 'router', 'campus', 'vlan-bridge'])(
+    'examples/%s.yaml parses back to its nodes (shaped by kind) and links',
+    (name) => {
+      const t = example(name);
+      const g = parseMermaid(toMermaid(t));
+      expect(g.header).toBe('graph LR');
+      expect(g.rest, 'every line is a node, an edge, a class or a comment').toEqual([]);
+      expect(g.nodes).toHaveLength(t.nodes.length);
+      const idOf = new Map<string, string>();
+      for (const n of t.nodes) {
+        const found = g.nodes.find((m) => m.label.includes(`<b>${n.label ?? n.name}</b>`));
+        expect(found, `node ${n.name}`).toBeDefined();
+        expect(found!.shape).toBe(MERMAID_SHAPE[n.kind]);
+        expect(g.classOf.get(found!.id)).toBe(n.kind);
+        idOf.set(n.id, found!.id);
+      }
+      expect(new Set(idOf.values()).size).toBe(t.nodes.length);
+      expect(g.edges).toHaveLength(t.links.length);
+      for (const l of t.links) {
+        const e = g.edges.find(
+          (x) =>
+            x.from === idOf.get(l.a.node) &&
+            x.to === idOf.get(l.b.node) &&
+            x.label.startsWith(`${l.a.ifname}`),
+        );
+        expect(e, `link ${l.a.node}:${l.a.ifname} - ${l.b.node}:${l.b.ifname}`).toBeDefined();
+        expect(e!.label).toContain(` ↔ ${l.b.ifname}`);
+        for (const a of [...l.a.addresses, ...l.b.addresses]) expect(e!.label).toContain(a);
+        expect(e!.arrow).toBe(l.a.up && l.b.up ? '---' : '-.-');
+      }
+    },
+  );
 
   it('fences for Markdown and keeps hostile names inside their labels', () => {
     const t = example('linux-bridge');
@@ -104,13 +137,25 @@ describe('mermaid', () => {
 });
 
 describe('svg', () => {
-  it.each(['linux-bridge', 'router', 'campus'])('examples/%s.yaml: interface labels do not cover each other', (name) => {
-    const svg = toSvg(example(name));
-    const rects = [...svg.matchAll(/<g class="end"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => m.slice(1, 5).map(Number));
-    expect(rects.length).toBeGreaterThan(0);
-    const clash = rects.flatMap((a, i) => rects.slice(i + 1).filter((b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]).map((b) => [a, b]));
-    expect(clash).toEqual([]);
-  });
+  it.each(['linux-bridge', 'router', 'campus'])(
+    'examples/%s.yaml: interface labels do not cover each other',
+    (name) => {
+      const svg = toSvg(example(name));
+      const rects = [
+        ...svg.matchAll(
+          /<g class="end"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/g,
+        ),
+      ].map((m) => m.slice(1, 5).map(Number));
+      expect(rects.length).toBeGreaterThan(0);
+      const clash = rects.flatMap((a, i) =>
+        rects
+          .slice(i + 1)
+          .filter((b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3])
+          .map((b) => [a, b]),
+      );
+      expect(clash).toEqual([]);
+    },
+  );
 
   it.each(['linux-bridge', 'router', 'campus'])('examples/%s.yaml renders as the golden file', (name) => {
     const svg = toSvg(example(name));
@@ -136,7 +181,11 @@ describe('svg', () => {
     fc.assert(
       fc.property(arbValidTopology(), fc.boolean(), (t, strip) => {
         checkWellFormed(toSvg(strip ? unpositioned(t) : t));
-        expect(toMermaid(t).split('\n').filter((l) => l.includes('---') || l.includes('-.-'))).toHaveLength(t.links.length);
+        expect(
+          toMermaid(t)
+            .split('\n')
+            .filter((l) => l.includes('---') || l.includes('-.-')),
+        ).toHaveLength(t.links.length);
       }),
       { numRuns: 60 },
     );
@@ -170,6 +219,8 @@ describe('autoLayout', () => {
     delete t.nodes[2].position;
     const placed = withPositions(t);
     expect(placed.nodes[0].position).toEqual(t.nodes[0].position);
-    expect(placed.nodes[2].position!.y).toBeGreaterThan(Math.max(t.nodes[0].position!.y, t.nodes[1].position!.y));
+    expect(placed.nodes[2].position!.y).toBeGreaterThan(
+      Math.max(t.nodes[0].position!.y, t.nodes[1].position!.y),
+    );
   });
 });

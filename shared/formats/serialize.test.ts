@@ -64,7 +64,9 @@ describe('serializeTopology', () => {
     t.links[0].b.addresses = ['10.0.0.3/24'];
     t.name = '123';
     const out = serializeTopology(t, { format: 'yaml', original: COMMENTED });
-    const expected = COMMENTED.replace('{x: 0, y: 0}', '{x: 40, y: 80}').replace("'10.0.0.2/24'", "'10.0.0.3/24'").replace('name: demo', 'name: "123"');
+    const expected = COMMENTED.replace('{x: 0, y: 0}', '{x: 40, y: 80}')
+      .replace("'10.0.0.2/24'", "'10.0.0.3/24'")
+      .replace('name: demo', 'name: "123"');
     expect(out).toBe(expected);
     expect(load(out)).toEqual(t);
   });
@@ -82,7 +84,7 @@ describe('serializeTopology', () => {
     expect(out).toMatch(/ {8}via: 10\.0\.0\.254 +# the gateway/);
     expect(out.indexOf('$schema')).toBeLessThan(out.indexOf('version'));
     expect(out).toContain('position: {x: 40, y: 80}');
-    expect(out).toContain("10.0.0.3/24");
+    expect(out).toContain('10.0.0.3/24');
     expect(out).toMatch(/- name: br0\n {4}kind: bridge\n/);
     expect(out).not.toContain('stp');
     expect(load(out)).toEqual(t);
@@ -100,7 +102,8 @@ describe('serializeTopology', () => {
   });
 
   it('keeps explicit defaults the author wrote', () => {
-    const orig = 'version: 1\nname: d\nnodes:\n- name: b\n  kind: bridge\n  stp: false # keep this\nlinks: []\n';
+    const orig =
+      'version: 1\nname: d\nnodes:\n- name: b\n  kind: bridge\n  stp: false # keep this\nlinks: []\n';
     const t = load(orig);
     t.nodes[0].label = 'Switch';
     const out = serializeTopology(t, { format: 'yaml', original: orig });
@@ -117,7 +120,8 @@ describe('serializeTopology properties', () => {
     fc.assert(
       fc.property(arbValidTopology(), arbValidTopology(), fc.boolean(), (x, y, comment) => {
         let original = serializeTopology(x, { format: 'yaml' });
-        if (comment) original = `# a comment that must survive\n${original.replace('\nnodes:\n', '\n# the nodes\nnodes:\n')}`;
+        if (comment)
+          original = `# a comment that must survive\n${original.replace('\nnodes:\n', '\n# the nodes\nnodes:\n')}`;
         const out = serializeTopology(y, { format: 'yaml', original });
         expect(load(out)).toEqual(y);
         if (comment) expect(out).toContain('# a comment that must survive');

@@ -5,7 +5,17 @@
  * values that changed are touched, so comments, blank lines, quoting and key
  * order survive wherever the content did not change.
  */
-import { Document, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, visit, type YAMLMap } from 'yaml';
+import {
+  Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node as YamlNode,
+  visit,
+  type YAMLMap,
+} from 'yaml';
 import type { Topology } from '../model';
 import { compactTopology, orderKeys } from './compact';
 import type { TextFormat } from './document';
@@ -26,7 +36,12 @@ const FLOW_MAX = 100;
 
 /** True when a map holds only scalars or lists of scalars (it reads well on one line). */
 function isFlat(m: YAMLMap): boolean {
-  return m.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every((i) => isScalar(i))) || (isMap(p.value) && p.value.flow));
+  return m.items.every(
+    (p) =>
+      isScalar(p.value) ||
+      (isSeq(p.value) && p.value.items.every((i) => isScalar(i))) ||
+      (isMap(p.value) && p.value.flow),
+  );
 }
 
 /**
@@ -47,7 +62,8 @@ function styleFlow(node: unknown): void {
       const short = (x: unknown) => JSON.stringify(x).length <= FLOW_MAX;
       if (FLOW_KEYS.has(key) && isMap(v)) {
         // Inner maps first (vlans inside an end), then the end itself.
-        for (const p of v.items) if (isMap(p.value) && isFlat(p.value) && short(p.value.toJSON())) p.value.flow = true;
+        for (const p of v.items)
+          if (isMap(p.value) && isFlat(p.value) && short(p.value.toJSON())) p.value.flow = true;
         if (isFlat(v) && short(v.toJSON())) v.flow = true;
       }
       if (FLOW_ITEMS.has(key) && isSeq(v)) {
@@ -64,7 +80,8 @@ function detectIndentSeq(text: string): boolean {
   return !m || m[2].length > m[1].length;
 }
 
-const keyOf = (p: unknown): string | undefined => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined);
+const keyOf = (p: unknown): string | undefined =>
+  isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined;
 
 function identity(item: unknown, index: number, parentKey: string | undefined): string | undefined {
   if (!isMap(item)) return undefined;
@@ -129,7 +146,11 @@ function update(doc: Document, node: unknown, full: unknown, compact: unknown, p
   styleFlow(created);
   if (node && typeof node === 'object') {
     const n = node as { commentBefore?: string | null; comment?: string | null; spaceBefore?: boolean };
-    Object.assign(created, { commentBefore: n.commentBefore, comment: n.comment, spaceBefore: n.spaceBefore });
+    Object.assign(created, {
+      commentBefore: n.commentBefore,
+      comment: n.comment,
+      spaceBefore: n.spaceBefore,
+    });
   }
   return created;
 }
@@ -144,7 +165,8 @@ interface Edit {
 /** How a new scalar value is written where the old one stood, keeping the old quoting. */
 function scalarText(node: { type?: string }, value: unknown, inFlow: boolean): string | null {
   if (value === null) return 'null';
-  if (typeof value !== 'string') return typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+  if (typeof value !== 'string')
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
   if (node.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   if (node.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
   if (node.type !== 'PLAIN') return null;
@@ -165,14 +187,25 @@ function scalarText(node: { type?: string }, value: unknown, inFlow: boolean): s
  * changed (no key or item added, removed or reordered); null otherwise.
  * Splicing these into the text keeps every other byte as it was.
  */
-function scalarEdits(node: unknown, full: unknown, compact: unknown, parentKey: string | undefined, inFlow: boolean, out: Edit[]): boolean {
+function scalarEdits(
+  node: unknown,
+  full: unknown,
+  compact: unknown,
+  parentKey: string | undefined,
+  inFlow: boolean,
+  out: Edit[],
+): boolean {
   if (isPlainObject(full) && isMap(node)) {
     const c = isPlainObject(compact) ? compact : full;
     const keys = new Set(node.items.map(keyOf));
     if (Object.keys(c).some((k) => !keys.has(k))) return false;
     return node.items.every((pair) => {
       const k = keyOf(pair);
-      return k !== undefined && full[k] !== undefined && scalarEdits(pair.value, full[k], c[k] ?? full[k], k, inFlow || !!node.flow, out);
+      return (
+        k !== undefined &&
+        full[k] !== undefined &&
+        scalarEdits(pair.value, full[k], c[k] ?? full[k], k, inFlow || !!node.flow, out)
+      );
     });
   }
   if (Array.isArray(full) && isSeq(node)) {
@@ -211,7 +244,8 @@ export function serializeTopology(topology: Topology, opts: SerializeOptions): s
       const edits: Edit[] = [];
       if (scalarEdits(doc.contents, full, compact, undefined, false, edits)) {
         let text = original;
-        for (const e of edits.sort((x, y) => y.from - x.from)) text = text.slice(0, e.from) + e.text + text.slice(e.to);
+        for (const e of edits.sort((x, y) => y.from - x.from))
+          text = text.slice(0, e.from) + e.text + text.slice(e.to);
         return text;
       }
       update(doc, doc.contents, full, compact);
@@ -220,6 +254,7 @@ export function serializeTopology(topology: Topology, opts: SerializeOptions): s
   }
   const doc = new Document(compact, { aliasDuplicateObjects: false });
   styleFlow(doc.contents);
-  if (typeof topology.$schema === 'string') doc.commentBefore = ` yaml-language-server: $schema=${topology.$schema}`;
+  if (typeof topology.$schema === 'string')
+    doc.commentBefore = ` yaml-language-server: $schema=${topology.$schema}`;
   return doc.toString(toString);
 }

@@ -21,7 +21,10 @@ describe('shell script export', () => {
       expect(execaSync('bash', ['-n'], { input: text, reject: false }).exitCode).toBe(0);
       expect(text).toContain('set -euo pipefail');
       // One commented block per node and link.
-      for (const n of t.nodes.filter((x) => x.kind !== 'host')) expect(text).toContain(`${n.kind === 'bridge' ? 'Bridge' : n.kind === 'router' ? 'Router' : 'Namespace'} ${n.name}`);
+      for (const n of t.nodes.filter((x) => x.kind !== 'host'))
+        expect(text).toContain(
+          `${n.kind === 'bridge' ? 'Bridge' : n.kind === 'router' ? 'Router' : 'Namespace'} ${n.name}`,
+        );
       for (const l of t.links) expect(text).toContain(`# --- Link ${l.id}:`);
     });
   }

@@ -18,7 +18,11 @@ const cmd = (argv: readonly string[]) => argv.map(shellWord).join(' ');
 
 /** Which commented block a change belongs to: a node's, a link's, or the routes of a node. */
 function blockOf(c: Change): { key: string; rank: number } {
-  if (c.target.linkId) return { key: `link:${c.target.linkId}`, rank: c.target.kind === 'vlan' || c.target.kind === 'netem' ? 3 : 1 };
+  if (c.target.linkId)
+    return {
+      key: `link:${c.target.linkId}`,
+      rank: c.target.kind === 'vlan' || c.target.kind === 'netem' ? 3 : 1,
+    };
   if (c.target.kind === 'route') return { key: `routes:${c.target.nodeId}`, rank: 2 };
   return { key: `node:${c.target.nodeId ?? c.ns}`, rank: 0 };
 }
@@ -32,7 +36,9 @@ export interface ShellOptions {
 /** The script text. */
 export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
   const r = resolve(t);
-  const changes = plan(r, { namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } }).changes;
+  const changes = plan(r, {
+    namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } },
+  }).changes;
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   const order = new Map<string, number>();
   t.nodes.forEach((n, i) => order.set(`node:${n.id}`, i));
@@ -54,7 +60,8 @@ export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
     const n = byId.get(id);
     if (kind === 'routes') return `Routes of ${n?.name ?? id}`;
     if (!n) return `Namespace ${id}`;
-    if (n.kind === 'bridge') return `Bridge ${n.name}${n.namespace ? ` (inside ${byId.get(n.namespace)?.name})` : ' (root namespace)'}`;
+    if (n.kind === 'bridge')
+      return `Bridge ${n.name}${n.namespace ? ` (inside ${byId.get(n.namespace)?.name})` : ' (root namespace)'}`;
     return `${n.kind === 'router' ? 'Router' : 'Namespace'} ${n.name}`;
   };
 
@@ -74,7 +81,8 @@ export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
   const down: string[] = [];
   for (const [ns, k] of Object.entries(r.state.namespaces)) {
     if (ns !== ROOT_NS) continue;
-    for (const i of Object.values(k.ifaces)) if (i.mark) down.push(`  delete_link '' ${shellWord(i.name)} ${shellWord(i.mark)}`);
+    for (const i of Object.values(k.ifaces))
+      if (i.mark) down.push(`  delete_link '' ${shellWord(i.name)} ${shellWord(i.mark)}`);
   }
   for (const n of t.nodes) {
     if (n.kind === 'bridge' && nodeNamespace(n, byId) !== ROOT_NS) continue; // goes with its namespace

@@ -169,12 +169,15 @@ export function parseXml(text: string): XmlResult {
     if (i < text.length) fail('text after the document element');
     return { root };
   } catch (e) {
-    if (e instanceof XmlError) return { error: { message: e.message, ...pos(Math.min(e.offset, text.length)) } };
+    if (e instanceof XmlError)
+      return { error: { message: e.message, ...pos(Math.min(e.offset, text.length)) } };
     throw e;
   }
 }
 
 /** Child elements named `name`. */
-export const childrenNamed = (el: XmlElement | undefined, name: string): XmlElement[] => el?.children.filter((c) => c.name === name) ?? [];
+export const childrenNamed = (el: XmlElement | undefined, name: string): XmlElement[] =>
+  el?.children.filter((c) => c.name === name) ?? [];
 /** The first child element named `name`. */
-export const childNamed = (el: XmlElement | undefined, name: string): XmlElement | undefined => el?.children.find((c) => c.name === name);
+export const childNamed = (el: XmlElement | undefined, name: string): XmlElement | undefined =>
+  el?.children.find((c) => c.name === name);

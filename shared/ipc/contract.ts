@@ -129,8 +129,25 @@ export const NodeTablesSchema = z.object({
       tx: Counters,
     }),
   ),
-  routes: z.array(z.object({ dst: z.string(), family: z.union([z.literal(4), z.literal(6)]), via: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), scope: z.string().optional(), metric: z.number().optional() })),
-  neighbours: z.array(z.object({ address: z.string(), mac: z.string().optional(), dev: z.string(), state: z.array(z.string()) })),
+  routes: z.array(
+    z.object({
+      dst: z.string(),
+      family: z.union([z.literal(4), z.literal(6)]),
+      via: z.string().optional(),
+      dev: z.string().optional(),
+      protocol: z.string().optional(),
+      scope: z.string().optional(),
+      metric: z.number().optional(),
+    }),
+  ),
+  neighbours: z.array(
+    z.object({
+      address: z.string(),
+      mac: z.string().optional(),
+      dev: z.string(),
+      state: z.array(z.string()),
+    }),
+  ),
   fdb: z.array(z.object({ mac: z.string(), port: z.string(), vlan: z.number().optional() })),
 });
 
@@ -139,13 +156,33 @@ export const LiveSampleSchema = z.object({
   lab: z.string(),
   at: z.number(),
   intervalSec: z.number(),
-  links: z.array(z.object({ linkId: z.string(), up: z.boolean(), aToB: Rate, bToA: Rate, totals: z.object({ aTxBytes: z.number(), bTxBytes: z.number() }) })),
+  links: z.array(
+    z.object({
+      linkId: z.string(),
+      up: z.boolean(),
+      aToB: Rate,
+      bToA: Rate,
+      totals: z.object({ aTxBytes: z.number(), bTxBytes: z.number() }),
+    }),
+  ),
 });
 
 /** Answer of lab:link-state and lab:netem: the changed document (keep it) and the apply outcome. */
-const LinkEditResponse = z.object({ topology: z.unknown(), problems: z.array(ProblemSchema), result: ApplyResult.optional() });
+const LinkEditResponse = z.object({
+  topology: z.unknown(),
+  problems: z.array(ProblemSchema),
+  result: ApplyResult.optional(),
+});
 
-export const CaptureInfoSchema = z.object({ id: z.string(), lab: z.string(), linkId: z.string(), end: EndKey, iface: z.string(), ns: z.string(), path: z.string() });
+export const CaptureInfoSchema = z.object({
+  id: z.string(),
+  lab: z.string(),
+  linkId: z.string(),
+  end: EndKey,
+  iface: z.string(),
+  ns: z.string(),
+  path: z.string(),
+});
 export const CaptureStoppedSchema = CaptureInfoSchema.extend({
   bytes: z.number(),
   packets: z.number().optional(),
@@ -154,9 +191,25 @@ export const CaptureStoppedSchema = CaptureInfoSchema.extend({
 });
 
 /** A saved capture file's name (one plain name in the capture directory; the kernel side checks it again). */
-const CaptureName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.pcap$/, 'the name of a capture file');
-export const CaptureFileSchema = z.object({ name: z.string(), linkId: z.string().optional(), end: EndKey.optional(), bytes: z.number(), at: z.string() });
-export const PacketRowSchema = z.object({ n: z.number(), t: z.number(), src: z.string(), dst: z.string(), protocol: z.string(), length: z.number(), summary: z.string() });
+const CaptureName = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.pcap$/, 'the name of a capture file');
+export const CaptureFileSchema = z.object({
+  name: z.string(),
+  linkId: z.string().optional(),
+  end: EndKey.optional(),
+  bytes: z.number(),
+  at: z.string(),
+});
+export const PacketRowSchema = z.object({
+  n: z.number(),
+  t: z.number(),
+  src: z.string(),
+  dst: z.string(),
+  protocol: z.string(),
+  length: z.number(),
+  summary: z.string(),
+});
 
 export const TraceResultSchema = z.object({
   lab: z.string(),
@@ -188,7 +241,15 @@ export const TracerouteResultSchema = z.object({
   to: z.string(),
   reached: z.boolean(),
   method: z.string(),
-  hops: z.array(z.object({ ttl: z.number(), address: z.string().optional(), nodeId: z.string().optional(), rttMs: z.number().optional(), kind: z.enum(['time-exceeded', 'reply', 'none', 'unreachable']) })),
+  hops: z.array(
+    z.object({
+      ttl: z.number(),
+      address: z.string().optional(),
+      nodeId: z.string().optional(),
+      rttMs: z.number().optional(),
+      kind: z.enum(['time-exceeded', 'reply', 'none', 'unreachable']),
+    }),
+  ),
 });
 
 /** One object `lab:adopt` marks (see electron/kernel/adopt.ts). */
@@ -230,18 +291,26 @@ export const contract = {
   },
   'topology:status': {
     request: z.object({ topology: Doc }),
-    response: z.object({ problems: z.array(ProblemSchema), inSync: z.boolean(), applied: z.boolean(), drift: z.array(DriftItem) }),
+    response: z.object({
+      problems: z.array(ProblemSchema),
+      inSync: z.boolean(),
+      applied: z.boolean(),
+      drift: z.array(DriftItem),
+    }),
   },
   /** The user's name prefix (shared machines): read it, or set it (null or "": none) in the config file the CLI reads. */
   'settings:prefix': {
     request: z.object({
       set: z
         .union([
-          z.string().max(64).superRefine((v, c) => {
-            // Why: the same rule as the CLI's --prefix, checked before anything is written.
-            const bad = v === '' ? null : checkPrefix(v);
-            if (bad) c.addIssue({ code: 'custom', message: bad });
-          }),
+          z
+            .string()
+            .max(64)
+            .superRefine((v, c) => {
+              // Why: the same rule as the CLI's --prefix, checked before anything is written.
+              const bad = v === '' ? null : checkPrefix(v);
+              if (bad) c.addIssue({ code: 'custom', message: bad });
+            }),
           z.null(),
         ])
         .optional(),
@@ -261,12 +330,24 @@ export const contract = {
   'lab:open': {
     /** `lab`: a kernel lab name, as lab:list gives it. */
     request: z.object({ lab: LabName }),
-    response: z.object({ lab: z.string(), topology: z.unknown(), appliedAt: z.string(), file: z.string().optional() }),
+    response: z.object({
+      lab: z.string(),
+      topology: z.unknown(),
+      appliedAt: z.string(),
+      file: z.string().optional(),
+    }),
   },
   /** Reads the live host into a topology file (read-only); what a file cannot express comes back as warnings. */
   'host:import': {
-    request: z.object({ namespaces: z.array(z.string().min(1).max(255)).max(4096).optional(), lab: LabName.optional() }),
-    response: z.object({ text: z.string().optional(), topology: z.unknown().optional(), problems: z.array(ProblemSchema) }),
+    request: z.object({
+      namespaces: z.array(z.string().min(1).max(255)).max(4096).optional(),
+      lab: LabName.optional(),
+    }),
+    response: z.object({
+      text: z.string().optional(),
+      topology: z.unknown().optional(),
+      problems: z.array(ProblemSchema),
+    }),
   },
   /**
    * Adopts hand-made objects the document describes by setting netplumb's marks.
@@ -274,12 +355,24 @@ export const contract = {
    * list: sets them (refused if the host changed since).
    */
   'lab:adopt': {
-    request: z.object({ topology: Doc, confirm: z.boolean().default(false), marks: z.array(AdoptMarkSchema).max(100_000).optional() }),
-    response: z.object({ lab: z.string(), marks: z.array(AdoptMarkSchema), problems: z.array(ProblemSchema), adopted: z.boolean(), error: z.string().optional() }),
+    request: z.object({
+      topology: Doc,
+      confirm: z.boolean().default(false),
+      marks: z.array(AdoptMarkSchema).max(100_000).optional(),
+    }),
+    response: z.object({
+      lab: z.string(),
+      marks: z.array(AdoptMarkSchema),
+      problems: z.array(ProblemSchema),
+      adopted: z.boolean(),
+      error: z.string().optional(),
+    }),
   },
   'examples:list': {
     request: z.object({}),
-    response: z.object({ examples: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional() })) }),
+    response: z.object({
+      examples: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional() })),
+    }),
   },
   'examples:get': {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
@@ -290,16 +383,33 @@ export const contract = {
   /** Runs the document's expectations against its applied lab (2 bounded pings per line). */
   'lab:check': {
     request: z.object({ topology: Doc }),
-    response: z.object({ lab: z.string(), results: z.array(CheckResultSchema), passed: z.number(), failed: z.number(), errors: z.number(), ok: z.boolean() }),
+    response: z.object({
+      lab: z.string(),
+      results: z.array(CheckResultSchema),
+      passed: z.number(),
+      failed: z.number(),
+      errors: z.number(),
+      ok: z.boolean(),
+    }),
   },
   /** "Check my work": the document's visible activity checks on its applied lab, scored (applies nothing). */
   'activity:check': {
     request: z.object({ topology: Doc, prefix: z.string().max(12).optional() }),
-    response: z.object({ lab: z.string(), score: z.number(), max: z.number(), checks: z.array(ActivityCheckRowSchema) }),
+    response: z.object({
+      lab: z.string(),
+      score: z.number(),
+      max: z.number(),
+      checks: z.array(ActivityCheckRowSchema),
+    }),
   },
   /** Pings from a namespace/router node to a node id or an address inside the lab. */
   'lab:ping': {
-    request: z.object({ lab: LabName, from: DocId, to: z.string().min(1).max(64), count: z.number().int().min(1).max(20).optional() }),
+    request: z.object({
+      lab: LabName,
+      from: DocId,
+      to: z.string().min(1).max(64),
+      count: z.number().int().min(1).max(20).optional(),
+    }),
     response: PingResultSchema,
   },
   /** TTL walk (ping -t) from a node to a node or lab address, at most 8 hops. */
@@ -344,7 +454,13 @@ export const contract = {
   /** The first packets of one saved capture, decoded for the packet table. */
   'capture:packets': {
     request: z.object({ name: CaptureName, max: z.number().int().min(1).max(1000).optional() }),
-    response: z.object({ name: z.string(), bytes: z.number(), packets: z.array(PacketRowSchema), more: z.boolean(), note: z.string().optional() }),
+    response: z.object({
+      name: z.string(),
+      bytes: z.number(),
+      packets: z.array(PacketRowSchema),
+      more: z.boolean(),
+      note: z.string().optional(),
+    }),
   },
   /** Desktop only: saves a copy of a capture where the user picks (Save as). Browser mode downloads /captures/NAME. */
   'capture:save': {
@@ -353,12 +469,22 @@ export const contract = {
   },
   /** Step mode: one ping, captured on the interfaces of its path, explained hop by hop. */
   'lab:trace': {
-    request: z.object({ topology: Doc, from: DocId, to: z.string().min(1).max(64), fresh: z.boolean().optional() }),
+    request: z.object({
+      topology: Doc,
+      from: DocId,
+      to: z.string().min(1).max(64),
+      fresh: z.boolean().optional(),
+    }),
     response: TraceResultSchema,
   },
   /** Opens a shell in a namespace the lab owns; output arrives as `term:output` events. */
   'term:open': {
-    request: z.object({ lab: LabName, nodeId: DocId, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
+    request: z.object({
+      lab: LabName,
+      nodeId: DocId,
+      cols: z.number().int().min(2).max(500),
+      rows: z.number().int().min(2).max(300),
+    }),
     // notice: set when the terminal runs without node-pty (optional), shown in its tab.
     response: z.object({ id: z.string(), ns: z.string(), notice: z.string().max(1000).optional() }),
   },
@@ -367,7 +493,11 @@ export const contract = {
     response: z.object({}),
   },
   'term:resize': {
-    request: z.object({ id: Handle, cols: z.number().int().min(2).max(500), rows: z.number().int().min(2).max(300) }),
+    request: z.object({
+      id: Handle,
+      cols: z.number().int().min(2).max(500),
+      rows: z.number().int().min(2).max(300),
+    }),
     response: z.object({}),
   },
   'term:close': {
@@ -376,7 +506,16 @@ export const contract = {
   },
   'lessons:list': {
     request: z.object({}),
-    response: z.object({ lessons: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional(), steps: z.number() })) }),
+    response: z.object({
+      lessons: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          description: z.string().optional(),
+          steps: z.number(),
+        }),
+      ),
+    }),
   },
   'lessons:get': {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
@@ -385,7 +524,18 @@ export const contract = {
   /** Shipped activities (students' files only; answer keys are never listed or served). */
   'activities:list': {
     request: z.object({}),
-    response: z.object({ activities: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional(), steps: z.number(), checks: z.number(), points: z.number() })) }),
+    response: z.object({
+      activities: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          description: z.string().optional(),
+          steps: z.number(),
+          checks: z.number(),
+          points: z.number(),
+        }),
+      ),
+    }),
   },
   'activities:get': {
     request: z.object({ id: z.string().regex(/^[a-z0-9-]+$/) }),
@@ -413,17 +563,32 @@ export const contract = {
   /** Show the native Open (or Import) dialog (the page has already asked about unsaved work). */
   'file:open': {
     request: z.object({ purpose: z.enum(['open', 'import']).default('open') }),
-    response: z.object({ cancelled: z.boolean(), text: z.string().optional(), fileName: z.string().optional() }),
+    response: z.object({
+      cancelled: z.boolean(),
+      text: z.string().optional(),
+      fileName: z.string().optional(),
+    }),
   },
   /** Save the document text to the current file (or ask where, for a new file or Save As / Export). */
   'file:save': {
-    request: z.object({ text: DocText, suggestedName: z.string().max(255), mode: z.enum(['save', 'save-as', 'export']).default('save') }),
+    request: z.object({
+      text: DocText,
+      suggestedName: z.string().max(255),
+      mode: z.enum(['save', 'save-as', 'export']).default('save'),
+    }),
     response: z.object({ cancelled: z.boolean(), fileName: z.string().optional() }),
   },
 } as const;
 
 /** Channels only the desktop app answers. */
-export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 'recovery:load', 'recovery:save', 'capture:save'] as const;
+export const DESKTOP_CHANNELS = [
+  'document:state',
+  'file:open',
+  'file:save',
+  'recovery:load',
+  'recovery:save',
+  'capture:save',
+] as const;
 
 /**
  * Intents the native menus send to the page (desktop only); the page carries
@@ -432,19 +597,51 @@ export const DESKTOP_CHANNELS = ['document:state', 'file:open', 'file:save', 're
  * events. Undo/Redo/Select All/Delete/Fit/Zoom keys are left to the page.
  */
 export const MENU_COMMANDS = [
-  'new', 'new-from-example', 'new-from-lesson', 'activities', 'new-activity', 'open', 'open-running-lab', 'import', 'save', 'save-as', 'export',
-  'undo', 'redo', 'select-all', 'delete',
-  'fit', 'zoom-in', 'zoom-out', 'toggle-minimap',
-  'validate', 'plan', 'apply', 'status', 'destroy',
-  'shortcuts', 'about',
+  'new',
+  'new-from-example',
+  'new-from-lesson',
+  'activities',
+  'new-activity',
+  'open',
+  'open-running-lab',
+  'import',
+  'save',
+  'save-as',
+  'export',
+  'undo',
+  'redo',
+  'select-all',
+  'delete',
+  'fit',
+  'zoom-in',
+  'zoom-out',
+  'toggle-minimap',
+  'validate',
+  'plan',
+  'apply',
+  'status',
+  'destroy',
+  'shortcuts',
+  'about',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** Events pushed from the kernel side to the page (no request). */
 export const events = {
-  'apply:progress': z.object({ lab: z.string(), done: z.number(), total: z.number(), current: z.string().optional(), phase: z.enum(['apply', 'rollback']) }),
+  'apply:progress': z.object({
+    lab: z.string(),
+    done: z.number(),
+    total: z.number(),
+    current: z.string().optional(),
+    phase: z.enum(['apply', 'rollback']),
+  }),
   /** What a running step-mode trace is doing (finding the path, starting captures N/M, pinging, collecting). */
-  'trace:progress': z.object({ phase: z.enum(['path', 'captures', 'ping', 'collect']), done: z.number(), total: z.number(), message: z.string() }),
+  'trace:progress': z.object({
+    phase: z.enum(['path', 'captures', 'ping', 'collect']),
+    done: z.number(),
+    total: z.number(),
+    message: z.string(),
+  }),
   /** A native menu item was chosen (desktop only); the page carries it out like the toolbar button. */
   'menu:command': z.object({ command: z.enum(MENU_COMMANDS), exampleId: z.string().optional() }),
   /** The main process opened a file (Open Recent, Import from the menu, a file given on the command line). */

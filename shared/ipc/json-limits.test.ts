@@ -32,10 +32,16 @@ describe('json-limits', () => {
 
   it('never throws, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', ':', ',', '1') })), (text) => {
-        const r = parseUntrustedJson(text);
-        expect(typeof r.ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', ':', ',', '1') }),
+        ),
+        (text) => {
+          const r = parseUntrustedJson(text);
+          expect(typeof r.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -43,11 +49,23 @@ describe('json-limits', () => {
   it('refuses too deep a text before parsing it, and a "__proto__" key at any depth', () => {
     const at = (n: number) => '['.repeat(n) + ']'.repeat(n);
     expect(parseUntrustedJson(at(MAX_JSON_DEPTH)).ok).toBe(true);
-    expect(parseUntrustedJson(at(MAX_JSON_DEPTH + 1))).toEqual({ ok: false, error: `the message is nested more than ${MAX_JSON_DEPTH} levels deep; netplumb never sends more than ${MAX_JSON_DEPTH}` });
+    expect(parseUntrustedJson(at(MAX_JSON_DEPTH + 1))).toEqual({
+      ok: false,
+      error: `the message is nested more than ${MAX_JSON_DEPTH} levels deep; netplumb never sends more than ${MAX_JSON_DEPTH}`,
+    });
     expect(parseUntrustedJson(at(1_000_000), 'request').ok).toBe(false);
-    expect(parseUntrustedJson('{"a":[{"b":{"__proto__":1}}]}')).toEqual({ ok: false, error: 'the message has a key named "__proto__", which netplumb never uses' });
+    expect(parseUntrustedJson('{"a":[{"b":{"__proto__":1}}]}')).toEqual({
+      ok: false,
+      error: 'the message has a key named "__proto__", which netplumb never uses',
+    });
     expect(parseUntrustedJson('{"a":{"\\u005f_proto__":{}}}').ok).toBe(false);
-    expect(parseUntrustedJson('{"constructor":1,"prototype":2}')).toEqual({ ok: true, value: { constructor: 1, prototype: 2 } });
-    expect(parseUntrustedJson('{"a":', 'request')).toEqual({ ok: false, error: 'the request is not valid JSON' });
+    expect(parseUntrustedJson('{"constructor":1,"prototype":2}')).toEqual({
+      ok: true,
+      value: { constructor: 1, prototype: 2 },
+    });
+    expect(parseUntrustedJson('{"a":', 'request')).toEqual({
+      ok: false,
+      error: 'the request is not valid JSON',
+    });
   });
 });

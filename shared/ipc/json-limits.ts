@@ -28,7 +28,8 @@ export function jsonDepth(text: string, stopAbove = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -63,7 +64,11 @@ function hasProtoKey(value: unknown): boolean {
  */
 export function parseUntrustedJson(text: string, what = 'message', maxDepth = MAX_JSON_DEPTH): UntrustedJson {
   const depth = jsonDepth(text, maxDepth);
-  if (depth > maxDepth) return { ok: false, error: `the ${what} is nested more than ${maxDepth} levels deep; netplumb never sends more than ${maxDepth}` };
+  if (depth > maxDepth)
+    return {
+      ok: false,
+      error: `the ${what} is nested more than ${maxDepth} levels deep; netplumb never sends more than ${maxDepth}`,
+    };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -73,6 +78,7 @@ export function parseUntrustedJson(text: string, what = 'message', maxDepth = MA
   // Why: JSON.parse makes "__proto__" an ordinary own key, but any later
   // copy by assignment (Object.assign, a zod record) would turn it into the
   // prototype of the copy. netplumb never uses that key, so it is refused.
-  if (hasProtoKey(value)) return { ok: false, error: `the ${what} has a key named "__proto__", which netplumb never uses` };
+  if (hasProtoKey(value))
+    return { ok: false, error: `the ${what} has a key named "__proto__", which netplumb never uses` };
   return { ok: true, value };
 }

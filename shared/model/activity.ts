@@ -15,7 +15,10 @@ import { Id } from './common';
 export const ACTIVITY_VERSION = 1;
 
 const Points = z.number().int().min(0).max(1000).default(1).describe('points this check is worth');
-const IfRef = z.string().min(1).describe("the interface's name as written in the document (not the kernel name)");
+const IfRef = z
+  .string()
+  .min(1)
+  .describe("the interface's name as written in the document (not the kernel name)");
 
 const CheckBase = {
   id: Id.describe('stable identifier of the check (a CSV column in grade reports)'),
@@ -26,13 +29,24 @@ const CheckBase = {
   breakIt: z
     .boolean()
     .default(false)
-    .describe('a "Break it" check: it passes when what it tests FAILS (practice; not counted by `netplumb grade`)'),
+    .describe(
+      'a "Break it" check: it passes when what it tests FAILS (practice; not counted by `netplumb grade`)',
+    ),
 };
 
 /** `from` reaches `to` (ping between the lab's own namespaces). */
-export const ReachCheck = z.object({ ...CheckBase, kind: z.literal('reach'), from: Id.describe('namespace/router node id'), to: z.string().describe('node id or lab address') }).strict();
+export const ReachCheck = z
+  .object({
+    ...CheckBase,
+    kind: z.literal('reach'),
+    from: Id.describe('namespace/router node id'),
+    to: z.string().describe('node id or lab address'),
+  })
+  .strict();
 /** `from` does not reach `to`. */
-export const NoReachCheck = z.object({ ...CheckBase, kind: z.literal('no-reach'), from: Id, to: z.string() }).strict();
+export const NoReachCheck = z
+  .object({ ...CheckBase, kind: z.literal('no-reach'), from: Id, to: z.string() })
+  .strict();
 /** A route is present in a node's main table. */
 export const RouteCheck = z
   .object({
@@ -46,11 +60,23 @@ export const RouteCheck = z
   .strict();
 /** An address is configured on a node (on a given interface when `ifname` is set). */
 export const AddressCheck = z
-  .object({ ...CheckBase, kind: z.literal('address'), node: Id, address: z.string().describe('address in CIDR form, e.g. 10.0.0.1/24'), ifname: IfRef.optional() })
+  .object({
+    ...CheckBase,
+    kind: z.literal('address'),
+    node: Id,
+    address: z.string().describe('address in CIDR form, e.g. 10.0.0.1/24'),
+    ifname: IfRef.optional(),
+  })
   .strict();
 /** An interface is administratively up (or down). */
 export const IfaceStateCheck = z
-  .object({ ...CheckBase, kind: z.literal('iface-state'), node: Id.describe('namespace/router node id, or a bridge for its ports'), ifname: IfRef, up: z.boolean() })
+  .object({
+    ...CheckBase,
+    kind: z.literal('iface-state'),
+    node: Id.describe('namespace/router node id, or a bridge for its ports'),
+    ifname: IfRef,
+    up: z.boolean(),
+  })
   .strict();
 /** A bridge learned the MAC of `node`'s interface (run a reach check first: learning needs traffic). */
 export const FdbCheck = z
@@ -64,7 +90,13 @@ export const FdbCheck = z
   .strict();
 /** VLAN isolation: `from` reaches `same` and does not reach `other` (needs bridge VLAN filtering). */
 export const VlanIsolationCheck = z
-  .object({ ...CheckBase, kind: z.literal('vlan-isolation'), from: Id, same: z.string().describe('a node in the same VLAN'), other: z.string().describe('a node in another VLAN') })
+  .object({
+    ...CheckBase,
+    kind: z.literal('vlan-isolation'),
+    from: Id,
+    same: z.string().describe('a node in the same VLAN'),
+    other: z.string().describe('a node in another VLAN'),
+  })
   .strict();
 /** Round-trip time bounds (needs netem to be meaningful). */
 export const RttCheck = z
@@ -79,21 +111,52 @@ export const RttCheck = z
   .strict();
 /** The path from `from` to `to` goes through these routers, in order. */
 export const PathCheck = z
-  .object({ ...CheckBase, kind: z.literal('path'), from: Id, to: z.string(), via: z.array(Id).min(1).describe('router node ids, in order') })
+  .object({
+    ...CheckBase,
+    kind: z.literal('path'),
+    from: Id,
+    to: z.string(),
+    via: z.array(Id).min(1).describe('router node ids, in order'),
+  })
   .strict();
 
-export const ActivityCheck = z.discriminatedUnion('kind', [ReachCheck, NoReachCheck, RouteCheck, AddressCheck, IfaceStateCheck, FdbCheck, VlanIsolationCheck, RttCheck, PathCheck]);
+export const ActivityCheck = z.discriminatedUnion('kind', [
+  ReachCheck,
+  NoReachCheck,
+  RouteCheck,
+  AddressCheck,
+  IfaceStateCheck,
+  FdbCheck,
+  VlanIsolationCheck,
+  RttCheck,
+  PathCheck,
+]);
 export type ActivityCheck = z.infer<typeof ActivityCheck>;
 export type ActivityCheckInput = z.input<typeof ActivityCheck>;
 export type CheckKind = ActivityCheck['kind'];
-export const CHECK_KINDS: readonly CheckKind[] = ['reach', 'no-reach', 'route', 'address', 'iface-state', 'fdb', 'vlan-isolation', 'rtt', 'path'];
+export const CHECK_KINDS: readonly CheckKind[] = [
+  'reach',
+  'no-reach',
+  'route',
+  'address',
+  'iface-state',
+  'fdb',
+  'vlan-isolation',
+  'rtt',
+  'path',
+];
 
 /** A locked field of a node or link, e.g. `{ node: h1, field: gateway }` or `{ link: l1, field: a.addresses }`. */
 export const FieldLock = z
   .object({
     node: Id.optional(),
     link: Id.optional(),
-    field: z.string().regex(/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/, 'a field is a dotted path such as "gateway" or "a.addresses"'),
+    field: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$/,
+        'a field is a dotted path such as "gateway" or "a.addresses"',
+      ),
   })
   .strict();
 export type FieldLock = z.infer<typeof FieldLock>;
@@ -124,7 +187,7 @@ export const ActivityKey = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(ACTIVITY_VERSION),
-    activity: z.string().describe("the lab name of the activity this key belongs to"),
+    activity: z.string().describe('the lab name of the activity this key belongs to'),
     checks: z.array(ActivityCheck).default([]).describe('hidden checks, run by `netplumb grade` only'),
   })
   .strict();

@@ -23,13 +23,68 @@ type Plain = Record<string, unknown>;
 /** Which kind of names to produce. */
 export type NameMode = 'tricky' | 'hostile';
 
-const TRICKY_PIECES = ['.', '..', '.x', 'x.', '_', '-', 'dev', 'up', 'down', 'type', 'name', 'peer', 'help', 'netns', 'veth', 'dummy', 'master', 'alias', 'E', '1e3', '0x1f', '1.2.3.4', 'a-b_c.d', 'ZZ'];
-const HOSTILE_CHARS = ['"', "'", '\\', '#', ' ', '\t', '\n', '\r', '%', ':', '/', '@', '+', '$', '`', ';', '*', 'é', '\u0001', '\u007f', '\u00a0'];
+const TRICKY_PIECES = [
+  '.',
+  '..',
+  '.x',
+  'x.',
+  '_',
+  '-',
+  'dev',
+  'up',
+  'down',
+  'type',
+  'name',
+  'peer',
+  'help',
+  'netns',
+  'veth',
+  'dummy',
+  'master',
+  'alias',
+  'E',
+  '1e3',
+  '0x1f',
+  '1.2.3.4',
+  'a-b_c.d',
+  'ZZ',
+];
+const HOSTILE_CHARS = [
+  '"',
+  "'",
+  '\\',
+  '#',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '%',
+  ':',
+  '/',
+  '@',
+  '+',
+  '$',
+  '`',
+  ';',
+  '*',
+  'é',
+  '\u0001',
+  '\u007f',
+  '\u00a0',
+];
 
 const arbTricky = (maxLen: number): fc.Arbitrary<string> =>
-  fc.oneof(fc.constantFrom(...TRICKY_PIECES.filter((p) => p.length <= maxLen)), fc.stringMatching(new RegExp(`^[A-Za-z0-9_.-]{1,${maxLen}}$`)));
+  fc.oneof(
+    fc.constantFrom(...TRICKY_PIECES.filter((p) => p.length <= maxLen)),
+    fc.stringMatching(new RegExp(`^[A-Za-z0-9_.-]{1,${maxLen}}$`)),
+  );
 const arbHostile = (maxLen: number): fc.Arbitrary<string> =>
-  fc.array(fc.oneof(fc.constantFrom(...HOSTILE_CHARS), fc.constantFrom('a', 'b', '0', '.', '-')), { minLength: 1, maxLength: maxLen }).map((cs) => cs.join(''));
+  fc
+    .array(fc.oneof(fc.constantFrom(...HOSTILE_CHARS), fc.constantFrom('a', 'b', '0', '.', '-')), {
+      minLength: 1,
+      maxLength: maxLen,
+    })
+    .map((cs) => cs.join(''));
 
 /** A name made of a piece and a unique index; `'after'` puts the index first so the piece ends the name. */
 function named(piece: string, index: number, where: 'before' | 'after' | 'none', maxBytes: number): string {
@@ -44,10 +99,16 @@ function named(piece: string, index: number, where: 'before' | 'after' | 'none',
 
 const RESERVED = new Set(['lo', 'all', 'default', 'bonding_masters', '.', '..']);
 /** In tricky mode a name stays valid: no leading "-", not "."/".." or a reserved name. */
-const tidy = (mode: NameMode, name: string) => (mode === 'tricky' && (name.startsWith('-') || RESERVED.has(name)) ? `x${name}`.slice(0, 15) : name);
+const tidy = (mode: NameMode, name: string) =>
+  mode === 'tricky' && (name.startsWith('-') || RESERVED.has(name)) ? `x${name}`.slice(0, 15) : name;
 
 const arbNamer = (maxBytes: number) =>
-  fc.record({ tricky: arbTricky(maxBytes - 1), hostile: arbHostile(maxBytes - 1), roll: fc.nat(99), where: fc.constantFrom('before' as const, 'after' as const, 'none' as const) });
+  fc.record({
+    tricky: arbTricky(maxBytes - 1),
+    hostile: arbHostile(maxBytes - 1),
+    roll: fc.nat(99),
+    where: fc.constantFrom('before' as const, 'after' as const, 'none' as const),
+  });
 type RawNamer = { tricky: string; hostile: string; roll: number; where: Namer['where'] };
 
 /** Valid documents (plain data) with edge-case names; see the module comment. */
@@ -57,24 +118,51 @@ export function arbRenamedDocument(mode: NameMode, options: ArbTopologyOptions =
   const rate = mode === 'tricky' ? fc.constant(0) : fc.constantFrom(0, 2, 10, 50);
   const list = fc.array(arbNamer(15), { minLength: 64, maxLength: 64 });
   return fc
-    .tuple(arbValidDocument(options), rate, fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/), arbHostile(31), fc.nat(99), list, list, list)
+    .tuple(
+      arbValidDocument(options),
+      rate,
+      fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/),
+      arbHostile(31),
+      fc.nat(99),
+      list,
+      list,
+      list,
+    )
     .map(([doc, r, labOk, labBad, labRoll, ids, nsNames, ifnames]) => {
-      const cook = (xs: RawNamer[]): Namer[] => xs.map((x) => ({ piece: x.roll < r ? x.hostile : x.tricky, where: x.where }));
+      const cook = (xs: RawNamer[]): Namer[] =>
+        xs.map((x) => ({ piece: x.roll < r ? x.hostile : x.tricky, where: x.where }));
       return rename(doc, labRoll < r ? labBad : labOk, cook(ids), cook(nsNames), cook(ifnames), mode);
     });
 }
 
 type Namer = { piece: string; where: 'before' | 'after' | 'none' };
 
-function rename(src: Plain, lab: string, ids: Namer[], nsNames: Namer[], ifnames: Namer[], mode: NameMode): Plain {
-  const doc = structuredClone(src) as Plain & { nodes: Plain[]; links: { id: string; a: Plain; b: Plain }[]; expect?: Plain[] };
-  const pick = (list: Namer[], i: number, max: number) => tidy(mode, named(list[i % list.length].piece, i, list[i % list.length].where, max));
+function rename(
+  src: Plain,
+  lab: string,
+  ids: Namer[],
+  nsNames: Namer[],
+  ifnames: Namer[],
+  mode: NameMode,
+): Plain {
+  const doc = structuredClone(src) as Plain & {
+    nodes: Plain[];
+    links: { id: string; a: Plain; b: Plain }[];
+    expect?: Plain[];
+  };
+  const pick = (list: Namer[], i: number, max: number) =>
+    tidy(mode, named(list[i % list.length].piece, i, list[i % list.length].where, max));
   doc.name = lab;
   // Node ids (the same piece list renames namespace nodes' kernel names).
   const idMap = new Map<string, string>();
   doc.nodes.forEach((n, i) => idMap.set(n.id as string, pick(ids, i, 64)));
   // Kernel names per namespace key: '' = root, else the (old) node id of the namespace node.
-  const nsKey = (n: Plain): string => (n.kind === 'namespace' || n.kind === 'router' ? (n.id as string) : n.kind === 'bridge' ? ((n.namespace as string | undefined) ?? '') : '');
+  const nsKey = (n: Plain): string =>
+    n.kind === 'namespace' || n.kind === 'router'
+      ? (n.id as string)
+      : n.kind === 'bridge'
+        ? ((n.namespace as string | undefined) ?? '')
+        : '';
   const counters = new Map<string, number>();
   const ifMap = new Map<string, string>(); // `${nsKey}|${old}` -> new
   const newIf = (key: string, old: string) => {
@@ -97,7 +185,8 @@ function rename(src: Plain, lab: string, ids: Namer[], nsNames: Namer[], ifnames
     for (const e of [l.a, l.b]) e.ifname = newIf(nsKey(byId.get(e.node as string)!), e.ifname as string);
   }
   for (const n of doc.nodes) {
-    for (const r of (n.routes as Plain[] | undefined) ?? []) if (typeof r.dev === 'string') r.dev = newIf(n.id as string, r.dev);
+    for (const r of (n.routes as Plain[] | undefined) ?? [])
+      if (typeof r.dev === 'string') r.dev = newIf(n.id as string, r.dev);
   }
   // References by id.
   for (const n of doc.nodes) {

@@ -35,7 +35,12 @@ export interface ArbTopologyOptions {
 
 type Plain = Record<string, unknown>;
 const VIDS = [10, 20, 30, 40];
-const NS_SYSCTLS: Plain[] = [{}, { 'net.ipv4.icmp_echo_ignore_broadcasts': 1 }, { 'net.ipv4.conf.all.rp_filter': 2 }, { 'net.ipv4.conf.all.arp_ignore': 1 }];
+const NS_SYSCTLS: Plain[] = [
+  {},
+  { 'net.ipv4.icmp_echo_ignore_broadcasts': 1 },
+  { 'net.ipv4.conf.all.rp_filter': 2 },
+  { 'net.ipv4.conf.all.arp_ignore': 1 },
+];
 
 const arbEnd = fc.record({
   mac: fc.boolean(),
@@ -52,13 +57,42 @@ function arbShape(o: Required<ArbTopologyOptions>) {
   const max = Math.max(1, o.maxNodes);
   return fc.record({
     tag: fc.noShrink(fc.noBias(fc.integer({ min: 0, max: 0xffffff }))),
-    netns: fc.array(fc.record({ router: fc.boolean(), sysctl: fc.nat(NS_SYSCTLS.length - 1), v6fwd: fc.boolean(), gw4: fc.boolean(), gw6: fc.boolean() }), { minLength: 1, maxLength: max }),
-    bridges: fc.array(fc.record({ inNs: fc.option(fc.nat(), { nil: undefined }), stp: fc.boolean(), filtering: fc.boolean(), defaultPvid: fc.option(fc.constantFrom(1, 10, 20), { nil: undefined }), mac: fc.boolean(), addr: fc.boolean() }), { maxLength: max }),
+    netns: fc.array(
+      fc.record({
+        router: fc.boolean(),
+        sysctl: fc.nat(NS_SYSCTLS.length - 1),
+        v6fwd: fc.boolean(),
+        gw4: fc.boolean(),
+        gw6: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: max },
+    ),
+    bridges: fc.array(
+      fc.record({
+        inNs: fc.option(fc.nat(), { nil: undefined }),
+        stp: fc.boolean(),
+        filtering: fc.boolean(),
+        defaultPvid: fc.option(fc.constantFrom(1, 10, 20), { nil: undefined }),
+        mac: fc.boolean(),
+        addr: fc.boolean(),
+      }),
+      { maxLength: max },
+    ),
     hosts: fc.nat(o.hosts ? 2 : 0),
     links: fc.array(fc.record({ a: fc.nat(), b: fc.nat(), ea: arbEnd, eb: arbEnd }), { maxLength: max * 2 }),
-    segs: fc.array(fc.record({ v4: fc.integer({ min: 0, max: 5 }), v6: fc.boolean(), mtu: fc.constantFrom(undefined, 1280, 1400, 1500, 9000) }), { minLength: 16, maxLength: 16 }),
+    segs: fc.array(
+      fc.record({
+        v4: fc.integer({ min: 0, max: 5 }),
+        v6: fc.boolean(),
+        mtu: fc.constantFrom(undefined, 1280, 1400, 1500, 9000),
+      }),
+      { minLength: 16, maxLength: 16 },
+    ),
     allStp: fc.boolean(),
-    routes: fc.array(fc.record({ node: fc.nat(), kind: fc.nat(2), metric: fc.option(fc.nat(100), { nil: undefined }) }), { maxLength: max * 2 }),
+    routes: fc.array(
+      fc.record({ node: fc.nat(), kind: fc.nat(2), metric: fc.option(fc.nat(100), { nil: undefined }) }),
+      { maxLength: max * 2 },
+    ),
     expects: fc.array(fc.record({ node: fc.nat(), pick: fc.nat(), byId: fc.boolean() }), { maxLength: 4 }),
     positions: fc.boolean(),
   });
@@ -95,8 +129,15 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
 
   s.netns.slice(0, netnsCount).forEach((n, i) => {
     const id = `${n.router ? 'r' : 'n'}${i}`;
-    const sysctls: Plain = n.router ? { 'net.ipv4.ip_forward': 1, ...(n.v6fwd ? { 'net.ipv6.conf.all.forwarding': 1 } : {}) } : { ...NS_SYSCTLS[n.sysctl] };
-    nodes.push({ id, name: `np${hex}n${i}`, kind: n.router ? 'router' : 'namespace', ...(Object.keys(sysctls).length ? { sysctls } : {}) });
+    const sysctls: Plain = n.router
+      ? { 'net.ipv4.ip_forward': 1, ...(n.v6fwd ? { 'net.ipv6.conf.all.forwarding': 1 } : {}) }
+      : { ...NS_SYSCTLS[n.sysctl] };
+    nodes.push({
+      id,
+      name: `np${hex}n${i}`,
+      kind: n.router ? 'router' : 'namespace',
+      ...(Object.keys(sysctls).length ? { sysctls } : {}),
+    });
     nsOf.set(id, id);
   });
   s.bridges.slice(0, bridgeCount).forEach((b, i) => {
@@ -111,7 +152,11 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
       stp: s.allStp || b.stp,
       vlanFiltering: filtering,
       ...(filtering && b.defaultPvid !== undefined ? { defaultPvid: b.defaultPvid } : {}),
-      ...(b.mac ? { mac: `02:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:ff:${(i & 0xff).toString(16).padStart(2, '0')}` } : {}),
+      ...(b.mac
+        ? {
+            mac: `02:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:ff:${(i & 0xff).toString(16).padStart(2, '0')}`,
+          }
+        : {}),
     });
     nsOf.set(id, ns);
   });
@@ -145,12 +190,14 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
       }
       if (N.kind === 'bridge' && N.vlanFiltering && e.useVlans) {
         const tagged = e.vlanTagged;
-        const untagged = e.vlanUntagged !== undefined && !tagged.includes(e.vlanUntagged) ? [e.vlanUntagged] : [];
+        const untagged =
+          e.vlanUntagged !== undefined && !tagged.includes(e.vlanUntagged) ? [e.vlanUntagged] : [];
         let pvid = e.vlanPvid;
         if (pvid !== undefined && !tagged.includes(pvid) && untagged.length) pvid = untagged[0];
         end.vlans = { ...(pvid !== undefined ? { pvid } : {}), tagged, untagged };
       }
-      if (o.netem && e.delay !== undefined) end.netem = { delayMs: e.delay, jitterMs: Math.floor((e.delay * e.jitterPart) / 100) };
+      if (o.netem && e.delay !== undefined)
+        end.netem = { delayMs: e.delay, jitterMs: Math.floor((e.delay * e.jitterPart) / 100) };
       return end;
     };
     const a = mk(A, spec.ea);
@@ -159,7 +206,10 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
     segUf.union(`${id}:a`, `${id}:b`);
     if (A.kind === 'bridge') segUf.union(`${id}:a`, `br:${A.id}`);
     if (B.kind === 'bridge') segUf.union(`${id}:b`, `br:${B.id}`);
-    ends.push({ end: a, node: A, key: `${id}:a`, spec: spec.ea }, { end: b, node: B, key: `${id}:b`, spec: spec.eb });
+    ends.push(
+      { end: a, node: A, key: `${id}:a`, spec: spec.ea },
+      { end: b, node: B, key: `${id}:b`, spec: spec.eb },
+    );
   }
 
   // L3 interfaces outside the root namespace, grouped by segment, one per namespace and segment.
@@ -173,11 +223,23 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
   };
   for (const e of ends) {
     if (e.node.kind === 'bridge' || e.node.kind === 'host') continue;
-    addIface({ ns: nsOf.get(e.node.id as string)!, seg: segUf.find(e.key), nodeId: e.node.id as string, ifname: e.end.ifname as string, target: e.end });
+    addIface({
+      ns: nsOf.get(e.node.id as string)!,
+      seg: segUf.find(e.key),
+      nodeId: e.node.id as string,
+      ifname: e.end.ifname as string,
+      target: e.end,
+    });
   }
   nodes.forEach((n, i) => {
     if (n.kind === 'bridge' && n.namespace && s.bridges[i - netnsCount]?.addr) {
-      addIface({ ns: n.namespace as string, seg: segUf.find(`br:${n.id}`), nodeId: n.id as string, ifname: n.name as string, target: n });
+      addIface({
+        ns: n.namespace as string,
+        seg: segUf.find(`br:${n.id}`),
+        nodeId: n.id as string,
+        ifname: n.name as string,
+        target: n,
+      });
     }
   });
   const segIndex = new Map<string, number>();
@@ -204,7 +266,8 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
   // and only on segments without addresses (no expectation crosses them).
   const addressedSegs = new Set(ifaces.filter((i) => i.v4 || i.v6).map((i) => i.seg));
   const l3Targets = new Set(ifaces.map((i) => i.target));
-  for (const e of ends) if (e.spec.down === 0 && !l3Targets.has(e.end) && !addressedSegs.has(segUf.find(e.key))) e.end.up = false;
+  for (const e of ends)
+    if (e.spec.down === 0 && !l3Targets.has(e.end) && !addressedSegs.has(segUf.find(e.key))) e.end.up = false;
   // One MTU per segment, so both ends of every veth agree.
   for (const e of ends) {
     const si = segIndex.get(segUf.find(e.key));
@@ -224,9 +287,15 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
     const k = routeCount.get(n.id as string) ?? 0;
     if (k >= 50) continue;
     let route: Plain | undefined;
-    if (r.kind === 0 && others.some((x) => x.v4)) route = { to: `198.19.${200 + (k >> 3)}.${(k & 7) * 32}/27`, via: others.find((x) => x.v4)!.v4 };
-    else if (r.kind === 1 && others.some((x) => x.v6)) route = { to: `fd${hex.slice(0, 2)}:${hex.slice(2, 6)}:ff${k.toString(16).padStart(2, '0')}::/64`, via: others.find((x) => x.v6)!.v6 };
-    else if (mine.length) route = { to: `198.19.${200 + (k >> 3)}.${(k & 7) * 32}/27`, dev: mine[k % mine.length].ifname };
+    if (r.kind === 0 && others.some((x) => x.v4))
+      route = { to: `198.19.${200 + (k >> 3)}.${(k & 7) * 32}/27`, via: others.find((x) => x.v4)!.v4 };
+    else if (r.kind === 1 && others.some((x) => x.v6))
+      route = {
+        to: `fd${hex.slice(0, 2)}:${hex.slice(2, 6)}:ff${k.toString(16).padStart(2, '0')}::/64`,
+        via: others.find((x) => x.v6)!.v6,
+      };
+    else if (mine.length)
+      route = { to: `198.19.${200 + (k >> 3)}.${(k & 7) * 32}/27`, dev: mine[k % mine.length].ifname };
     if (!route) continue;
     if (r.metric !== undefined) route.metric = r.metric;
     routeCount.set(n.id as string, k + 1);
@@ -244,7 +313,9 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
   });
 
   // Expectations between direct neighbours on segments without VLAN filtering.
-  const filteringSeg = new Set(nodes.filter((n) => n.kind === 'bridge' && n.vlanFiltering).map((n) => segUf.find(`br:${n.id}`)));
+  const filteringSeg = new Set(
+    nodes.filter((n) => n.kind === 'bridge' && n.vlanFiltering).map((n) => segUf.find(`br:${n.id}`)),
+  );
   const expect: Plain[] = [];
   for (const x of s.expects) {
     const n = nodes[x.node % netnsCount];
@@ -257,7 +328,14 @@ function build(s: Shape, o: Required<ArbTopologyOptions>): Plain {
   return { version: 1, name: `p${hex}`, nodes, links, ...(expect.length ? { expect } : {}) };
 }
 
-const defaults = (o: ArbTopologyOptions): Required<ArbTopologyOptions> => ({ maxNodes: 6, vlans: true, netem: false, hosts: true, ipv6: true, ...o });
+const defaults = (o: ArbTopologyOptions): Required<ArbTopologyOptions> => ({
+  maxNodes: 6,
+  vlans: true,
+  netem: false,
+  hosts: true,
+  ipv6: true,
+  ...o,
+});
 
 /** Valid documents as plain data (what a file holds), before schema defaults. */
 export function arbValidDocument(options: ArbTopologyOptions = {}): fc.Arbitrary<Plain> {
@@ -269,8 +347,10 @@ export function arbValidDocument(options: ArbTopologyOptions = {}): fc.Arbitrary
 export function arbValidTopology(options: ArbTopologyOptions = {}): fc.Arbitrary<Topology> {
   return arbValidDocument(options).map((doc) => {
     const r = parseTopology(doc);
-    if (!r.ok) throw new Error(`arbValidTopology built a document the schema rejects: ${r.problems.map((p) => p.message).join('; ')}`);
+    if (!r.ok)
+      throw new Error(
+        `arbValidTopology built a document the schema rejects: ${r.problems.map((p) => p.message).join('; ')}`,
+      );
     return r.topology;
   });
 }
-

@@ -16,7 +16,13 @@ function kernelNames(t: Topology): { netns: string[]; ifnames: string[]; root: s
     return n.id;
   };
   const ifnames = [...bridges.map((b) => b.name), ...t.links.flatMap((l) => [l.a.ifname, l.b.ifname])];
-  const root = [...bridges.filter((b) => !b.namespace).map((b) => b.name), ...t.links.flatMap((l) => [l.a, l.b]).filter((e) => nsOf(e.node) === '').map((e) => e.ifname)];
+  const root = [
+    ...bridges.filter((b) => !b.namespace).map((b) => b.name),
+    ...t.links
+      .flatMap((l) => [l.a, l.b])
+      .filter((e) => nsOf(e.node) === '')
+      .map((e) => e.ifname),
+  ];
   return { netns, ifnames, root };
 }
 
@@ -70,7 +76,8 @@ describe('arbValidTopology', () => {
       fc.property(arbValidTopology(), (t) => {
         for (const n of t.nodes) if (n.kind === 'bridge' && !n.namespace) expect(n.addresses).toEqual([]);
         const rootNodes = new Set(t.nodes.filter((n) => n.kind === 'host').map((n) => n.id));
-        for (const l of t.links) for (const e of [l.a, l.b]) if (rootNodes.has(e.node)) expect(e.addresses).toEqual([]);
+        for (const l of t.links)
+          for (const e of [l.a, l.b]) if (rootNodes.has(e.node)) expect(e.addresses).toEqual([]);
       }),
     );
   });
@@ -85,15 +92,25 @@ describe('arbValidTopology', () => {
       host: count((t) => t.nodes.some((n) => n.kind === 'host')),
       ipv4: count((t) => t.links.some((l) => l.a.addresses.some((a) => a.includes('.')))),
       ipv6: count((t) => t.links.some((l) => l.a.addresses.some((a) => a.includes(':')))),
-      viaRoute: count((t) => t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && n.routes.some((r) => r.via))),
-      devRoute: count((t) => t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && n.routes.some((r) => r.dev))),
-      gateway: count((t) => t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && !!n.gateway)),
-      sysctls: count((t) => t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && !!n.sysctls)),
+      viaRoute: count((t) =>
+        t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && n.routes.some((r) => r.via)),
+      ),
+      devRoute: count((t) =>
+        t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && n.routes.some((r) => r.dev)),
+      ),
+      gateway: count((t) =>
+        t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && !!n.gateway),
+      ),
+      sysctls: count((t) =>
+        t.nodes.some((n) => (n.kind === 'namespace' || n.kind === 'router') && !!n.sysctls),
+      ),
       portVlans: count((t) => t.links.some((l) => !!(l.a.vlans || l.b.vlans))),
       mtu: count((t) => t.links.some((l) => l.a.mtu !== undefined)),
       mac: count((t) => t.links.some((l) => !!l.a.mac)),
       expect: count((t) => t.expect.length > 0),
-      bridgeLoopWithStp: count((t) => t.links.filter((l) => l.a.node.startsWith('b') && l.b.node.startsWith('b')).length >= 2),
+      bridgeLoopWithStp: count(
+        (t) => t.links.filter((l) => l.a.node.startsWith('b') && l.b.node.startsWith('b')).length >= 2,
+      ),
     };
     for (const [name, n] of Object.entries(features)) expect(n, name).toBeGreaterThan(5);
   });

@@ -33,7 +33,9 @@ export const IfName = z.string().meta({ pattern: NAME_PATTERN });
 export const KernelName = z
   .string()
   .meta({ pattern: NAME_PATTERN })
-  .describe('kernel name: the namespace name or the bridge interface name; letters, digits, "-", "_" and "." only');
+  .describe(
+    'kernel name: the namespace name or the bridge interface name; letters, digits, "-", "_" and "." only',
+  );
 
 /** An address in CIDR form, e.g. 10.0.0.1/24 or fd00::1/64 (checked in validate/). */
 export const Cidr = z.string();
@@ -49,7 +51,7 @@ export const Route = z
   .object({
     to: z.string().describe('destination prefix (CIDR) or "default"'),
     via: IpAddress.optional().describe('next-hop address'),
-    dev: IfName.optional().describe('outgoing interface (one of this node\'s interfaces)'),
+    dev: IfName.optional().describe("outgoing interface (one of this node's interfaces)"),
     metric: z.number().int().min(0).max(4294967295).optional(),
   })
   .strict();
@@ -93,5 +95,8 @@ export const SYSCTL_ALLOWLIST = [
 export type SysctlKey = (typeof SYSCTL_ALLOWLIST)[number];
 export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);
 /** Sysctl values are small integers in the allowlist. */
-export const Sysctls = z.partialRecord(SysctlKeySchema, z.union([z.number().int(), z.string().regex(/^-?\d+$/)]));
+export const Sysctls = z.partialRecord(
+  SysctlKeySchema,
+  z.union([z.number().int(), z.string().regex(/^-?\d+$/)]),
+);
 export type Sysctls = z.infer<typeof Sysctls>;

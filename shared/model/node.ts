@@ -13,7 +13,10 @@ import { Cidr, Gateway, Id, KernelName, Position, Route, Sysctls } from './commo
  */
 export const NodeOrigin = z
   .object({
-    kind: z.string().optional().describe("the node's kind in the tool it was imported from (e.g. containerlab nokia_srlinux)"),
+    kind: z
+      .string()
+      .optional()
+      .describe("the node's kind in the tool it was imported from (e.g. containerlab nokia_srlinux)"),
     image: z.string().optional().describe('its container image there (e.g. ghcr.io/nokia/srlinux:24.10)'),
   })
   .strict();
@@ -25,7 +28,9 @@ const NodeBase = {
   label: z.string().optional().describe('text shown on the canvas instead of the name'),
   position: Position.optional().describe('canvas position (ignored by the kernel side)'),
   notes: z.string().optional().describe('free text'),
-  origin: NodeOrigin.optional().describe('kind and image in the tool the node was imported from; kept for export'),
+  origin: NodeOrigin.optional().describe(
+    'kind and image in the tool the node was imported from; kept for export',
+  ),
 };
 
 /** Namespaces and routers can hold routes, a default gateway and sysctls. */
@@ -56,10 +61,18 @@ export const BridgeNode = z
     ...NodeBase,
     name: KernelName,
     kind: z.literal('bridge'),
-    namespace: Id.optional().describe('id of the namespace/router node the bridge lives in; omitted: the root namespace'),
+    namespace: Id.optional().describe(
+      'id of the namespace/router node the bridge lives in; omitted: the root namespace',
+    ),
     stp: z.boolean().default(false),
     vlanFiltering: z.boolean().default(false),
-    defaultPvid: z.number().int().min(1).max(4094).optional().describe('PVID for ports without VLAN settings (kernel default 1)'),
+    defaultPvid: z
+      .number()
+      .int()
+      .min(1)
+      .max(4094)
+      .optional()
+      .describe('PVID for ports without VLAN settings (kernel default 1)'),
     addresses: z.array(Cidr).default([]).describe("the bridge's own addresses"),
     mtu: z.number().int().min(68).max(65535).optional(),
     mac: z.string().optional(),
@@ -68,7 +81,11 @@ export const BridgeNode = z
 export type BridgeNode = z.infer<typeof BridgeNode>;
 
 export const HostNode = z
-  .object({ ...NodeBase, name: z.string().describe('the name shown for the host (the root namespace has no name of its own)'), kind: z.literal('host') })
+  .object({
+    ...NodeBase,
+    name: z.string().describe('the name shown for the host (the root namespace has no name of its own)'),
+    kind: z.literal('host'),
+  })
   .strict();
 export type HostNode = z.infer<typeof HostNode>;
 

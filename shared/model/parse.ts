@@ -35,7 +35,10 @@ export function parseTopology(input: unknown): ParseResult {
     migrated = migrate(input);
   } catch (e) {
     if (e instanceof UnsupportedVersionError) {
-      return { ok: false, problems: [{ code: 'unsupported-version', severity: 'error', message: e.message, path: ['version'] }] };
+      return {
+        ok: false,
+        problems: [{ code: 'unsupported-version', severity: 'error', message: e.message, path: ['version'] }],
+      };
     }
     throw e;
   }
@@ -45,7 +48,13 @@ export function parseTopology(input: unknown): ParseResult {
     ok: false,
     problems: r.error.issues.map((issue) => {
       const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-      return { code: 'schema', severity: 'error' as const, message: issueMessage(issue), path, ...locate(migrated, path) };
+      return {
+        code: 'schema',
+        severity: 'error' as const,
+        message: issueMessage(issue),
+        path,
+        ...locate(migrated, path),
+      };
     }),
   };
 }

@@ -20,7 +20,11 @@ function kernelNames(t: Topology): string[] {
   return [
     ...t.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => `netns ${n.name}`),
     ...t.nodes.filter((n) => n.kind === 'bridge').map((n) => `if ${nsOf(n.id)}/${n.name}`),
-    ...t.links.flatMap((l) => [l.a, l.b].map((e) => `if ${byId.get(e.node)!.kind === 'bridge' ? nsOf(e.node) : nsOf(e.node)}/${e.ifname}`)),
+    ...t.links.flatMap((l) =>
+      [l.a, l.b].map(
+        (e) => `if ${byId.get(e.node)!.kind === 'bridge' ? nsOf(e.node) : nsOf(e.node)}/${e.ifname}`,
+      ),
+    ),
   ];
 }
 
@@ -53,41 +57,78 @@ describe('prefixTopology', () => {
 
   it('names map 1:1: distinct names stay distinct, each is the prefix plus the old name, and nothing else changes', () => {
     fc.assert(
-      fc.property(arbValidTopology({ maxNodes: 6 }), fc.stringMatching(/^[a-z][a-z0-9]{0,2}-$/), (t, prefix) => {
-        const r = prefixTopology(t, prefix);
-        fc.pre(r.ok);
-        if (!r.ok) return;
-        const before = kernelNames(t);
-        const after = kernelNames(r.topology);
-        expect(new Set(after).size).toBe(new Set(before).size);
-        for (const m of r.mapping) expect(m.to).toBe(prefix + m.from);
-        const froms = new Map<string, string>();
-        for (const m of r.mapping) {
-          const key = `${m.kind}:${m.to}:${m.nodeId ?? ''}:${m.linkId ?? ''}:${m.end ?? ''}`;
-          expect(froms.has(key)).toBe(false);
-          froms.set(key, m.from);
-        }
-        // Undoing the prefix gives back the document.
-        const strip = (s: string) => s.slice(prefix.length);
-        const back: Topology = {
-          ...r.topology,
-          name: strip(r.topology.name),
-          nodes: r.topology.nodes.map((n) => (n.kind === 'host' ? n : n.kind === 'bridge' ? { ...n, name: strip(n.name) } : { ...n, name: strip(n.name), routes: n.routes.map((x) => (x.dev ? { ...x, dev: strip(x.dev) } : x)) })),
-          links: r.topology.links.map((l) => ({ ...l, a: { ...l.a, ifname: strip(l.a.ifname) }, b: { ...l.b, ifname: strip(l.b.ifname) } })),
-        };
-        expect(back).toEqual(t);
-      }),
+      fc.property(
+        arbValidTopology({ maxNodes: 6 }),
+        fc.stringMatching(/^[a-z][a-z0-9]{0,2}-$/),
+        (t, prefix) => {
+          const r = prefixTopology(t, prefix);
+          fc.pre(r.ok);
+          if (!r.ok) return;
+          const before = kernelNames(t);
+          const after = kernelNames(r.topology);
+          expect(new Set(after).size).toBe(new Set(before).size);
+          for (const m of r.mapping) expect(m.to).toBe(prefix + m.from);
+          const froms = new Map<string, string>();
+          for (const m of r.mapping) {
+            const key = `${m.kind}:${m.to}:${m.nodeId ?? ''}:${m.linkId ?? ''}:${m.end ?? ''}`;
+            expect(froms.has(key)).toBe(false);
+            froms.set(key, m.from);
+          }
+          // Undoing the prefix gives back the document.
+          const strip = (s: string) => s.slice(prefix.length);
+          const back: Topology = {
+            ...r.topology,
+            name: strip(r.topology.name),
+            nodes: r.topology.nodes.map((n) =>
+              n.kind === 'host'
+                ? n
+                : n.kind === 'bridge'
+                  ? { ...n, name: strip(n.name) }
+                  : {
+                      ...n,
+                      name: strip(n.name),
+                      routes: n.routes.map((x) => (x.dev ? { ...x, dev: strip(x.dev) } : x)),
+                    },
+            ),
+            links: r.topology.links.map((l) => ({
+              ...l,
+              a: { ...l.a, ifname: strip(l.a.ifname) },
+              b: { ...l.b, ifname: strip(l.b.ifname) },
+            })),
+          };
+          expect(back).toEqual(t);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('says which name is too long and by how much', () => {
-    const t = { version: 1, name: 'lab', nodes: [{ id: 'a', name: 'a', kind: 'namespace', routes: [] }], links: [{ id: 'l', a: { node: 'a', ifname: 'eth-twelve-ch', addresses: [], up: true }, b: { node: 'a', ifname: 'e1', addresses: [], up: true } }], expect: [], annotations: [] } as unknown as Topology;
+    const t = {
+      version: 1,
+      name: 'lab',
+      nodes: [{ id: 'a', name: 'a', kind: 'namespace', routes: [] }],
+      links: [
+        {
+          id: 'l',
+          a: { node: 'a', ifname: 'eth-twelve-ch', addresses: [], up: true },
+          b: { node: 'a', ifname: 'e1', addresses: [], up: true },
+        },
+      ],
+      expect: [],
+      annotations: [],
+    } as unknown as Topology;
     const r = prefixTopology(t, 'abc-');
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toEqual([
-      expect.objectContaining({ code: 'prefix-name-too-long', path: ['links', 0, 'a', 'ifname'], linkId: 'l', message: 'interface name "eth-twelve-ch" becomes "abc-eth-twelve-ch" with the prefix "abc-": 17 bytes, at most 15 allowed; use a shorter prefix or a shorter name' }),
+      expect.objectContaining({
+        code: 'prefix-name-too-long',
+        path: ['links', 0, 'a', 'ifname'],
+        linkId: 'l',
+        message:
+          'interface name "eth-twelve-ch" becomes "abc-eth-twelve-ch" with the prefix "abc-": 17 bytes, at most 15 allowed; use a shorter prefix or a shorter name',
+      }),
     ]);
     expect(bytes('abc-e1')).toBeLessThan(15);
   });
@@ -100,7 +141,14 @@ describe('prefixTopology', () => {
     expect(checkPrefix('x'.repeat(PREFIX_MAX + 1))).toMatch(/at most 12/);
     expect(checkPrefix('a..')).toMatch(/cannot contain "\.\."/);
     expect(checkPrefix('g1-')).toBeNull();
-    const t = { version: 1, name: 'lab', nodes: [], links: [], expect: [], annotations: [] } as unknown as Topology;
+    const t = {
+      version: 1,
+      name: 'lab',
+      nodes: [],
+      links: [],
+      expect: [],
+      annotations: [],
+    } as unknown as Topology;
     const r = prefixTopology(t, 'A;rm');
     expect(r.ok ? [] : r.problems.map((p) => p.code)).toEqual(['prefix-invalid']);
   });

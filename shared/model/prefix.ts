@@ -29,7 +29,8 @@ export interface NameMapping {
   end?: 'a' | 'b';
 }
 
-export type PrefixResult = { ok: true; topology: Topology; mapping: NameMapping[] } | { ok: false; problems: Problem[] };
+export type PrefixResult =
+  { ok: true; topology: Topology; mapping: NameMapping[] } | { ok: false; problems: Problem[] };
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -43,10 +44,13 @@ export function checkPrefix(prefix: string): string | null {
   // marks) and into kernel names written on `ip -batch` lines; the lab-name
   // character set is the narrowest of those, so it is the one enforced.
   if (typeof prefix !== 'string' || prefix.length === 0) return 'the name prefix cannot be empty';
-  if (prefix.length > PREFIX_MAX) return `the name prefix "${prefix}" is ${prefix.length} characters; at most ${PREFIX_MAX} are allowed`;
-  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(prefix)) return `the name prefix "${prefix}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit`;
+  if (prefix.length > PREFIX_MAX)
+    return `the name prefix "${prefix}" is ${prefix.length} characters; at most ${PREFIX_MAX} are allowed`;
+  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(prefix))
+    return `the name prefix "${prefix}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit`;
   // Why: the lab-name rule (lab-name.ts) refuses ".." anywhere, and the prefix becomes part of the lab name.
-  if (prefix.includes('..')) return `the name prefix "${prefix}" cannot contain "..", because it becomes part of the lab name`;
+  if (prefix.includes('..'))
+    return `the name prefix "${prefix}" cannot contain "..", because it becomes part of the lab name`;
   return null;
 }
 
@@ -60,10 +64,18 @@ export const prefixed = (prefix: string, name: string): string => prefix + name;
  */
 export function prefixTopology(t: Topology, prefix: string): PrefixResult {
   const bad = checkPrefix(prefix);
-  if (bad) return { ok: false, problems: [{ code: 'prefix-invalid', severity: 'error', message: bad, path: [] }] };
+  if (bad)
+    return { ok: false, problems: [{ code: 'prefix-invalid', severity: 'error', message: bad, path: [] }] };
   const problems: Problem[] = [];
   const mapping: NameMapping[] = [];
-  const tooLong = (what: string, name: string, limit: number, unit: string, path: (string | number)[], where: { nodeId?: string; linkId?: string }) =>
+  const tooLong = (
+    what: string,
+    name: string,
+    limit: number,
+    unit: string,
+    path: (string | number)[],
+    where: { nodeId?: string; linkId?: string },
+  ) =>
     problems.push({
       code: 'prefix-name-too-long',
       severity: 'error',
@@ -81,17 +93,32 @@ export function prefixTopology(t: Topology, prefix: string): PrefixResult {
     const to = prefix + n.name;
     const limit = n.kind === 'bridge' ? IFNAME_MAX : NETNS_MAX;
     const size = n.kind === 'bridge' ? bytes(to) : to.length;
-    if (size > limit) tooLong(n.kind === 'bridge' ? 'bridge name' : 'namespace name', n.name, limit, n.kind === 'bridge' ? 'bytes' : 'characters', ['nodes', i, 'name'], { nodeId: n.id });
+    if (size > limit)
+      tooLong(
+        n.kind === 'bridge' ? 'bridge name' : 'namespace name',
+        n.name,
+        limit,
+        n.kind === 'bridge' ? 'bytes' : 'characters',
+        ['nodes', i, 'name'],
+        { nodeId: n.id },
+      );
     mapping.push({ kind: n.kind === 'bridge' ? 'bridge' : 'namespace', from: n.name, to, nodeId: n.id });
     if (n.kind === 'bridge') return { ...n, name: to };
-    return { ...n, name: to, routes: n.routes.map((r) => (r.dev === undefined ? r : { ...r, dev: prefix + r.dev })) };
+    return {
+      ...n,
+      name: to,
+      routes: n.routes.map((r) => (r.dev === undefined ? r : { ...r, dev: prefix + r.dev })),
+    };
   });
 
   const links = t.links.map((l, i) => {
     const end = (key: 'a' | 'b') => {
       const e = l[key];
       const to = prefix + e.ifname;
-      if (bytes(to) > IFNAME_MAX) tooLong('interface name', e.ifname, IFNAME_MAX, 'bytes', ['links', i, key, 'ifname'], { linkId: l.id });
+      if (bytes(to) > IFNAME_MAX)
+        tooLong('interface name', e.ifname, IFNAME_MAX, 'bytes', ['links', i, key, 'ifname'], {
+          linkId: l.id,
+        });
       mapping.push({ kind: 'interface', from: e.ifname, to, linkId: l.id, end: key, nodeId: e.node });
       return { ...e, ifname: to };
     };

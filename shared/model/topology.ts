@@ -57,14 +57,21 @@ export const Topology = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(CURRENT_VERSION),
-    name: z.string().meta({ pattern: LAB_NAME_PATTERN, maxLength: LAB_NAME_MAX }).describe(`lab name: lower-case letters, digits, "-", "_" and ".", no ".."; at most ${LAB_NAME_MAX} characters`),
+    name: z
+      .string()
+      .meta({ pattern: LAB_NAME_PATTERN, maxLength: LAB_NAME_MAX })
+      .describe(
+        `lab name: lower-case letters, digits, "-", "_" and ".", no ".."; at most ${LAB_NAME_MAX} characters`,
+      ),
     description: z.string().optional(),
     nodes: z.array(TopoNode).default([]),
     links: z.array(Link).default([]),
     expect: z.array(Expectation).default([]),
     annotations: z.array(Annotation).default([]),
     lesson: Lesson.optional().describe('lesson text shown step by step (lesson files)'),
-    activity: Activity.optional().describe('a graded activity: locked parts and checks with points (activity files)'),
+    activity: Activity.optional().describe(
+      'a graded activity: locked parts and checks with points (activity files)',
+    ),
   })
   .strict();
 export type Topology = z.infer<typeof Topology>;

@@ -38,7 +38,20 @@ describe('makeargs port (iproute2 lib/utils.c)', () => {
     // The old writer escaped `"` as `\"`; iproute2 has no escapes, so the rest of the
     // name became new words: a veth pair could turn into another kind of device.
     const old = 'link add name "x\\" type dummy y" type veth peer name p';
-    expect(makeargs(old).argv).toEqual(['link', 'add', 'name', 'x\\', 'type', 'dummy', 'y"', 'type', 'veth', 'peer', 'name', 'p']);
+    expect(makeargs(old).argv).toEqual([
+      'link',
+      'add',
+      'name',
+      'x\\',
+      'type',
+      'dummy',
+      'y"',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'p',
+    ]);
   });
 });
 
@@ -54,21 +67,44 @@ describe('batch words', () => {
     ['netplumb:lab:link:l1:a', 'netplumb:lab:link:l1:a'],
   ])('writes %j as %s', (w, q) => expect(batchWord(w)).toBe(q));
 
-  it.each(['a#b', 'a\nb', 'a\0b', `"a b'`, `a b"'`])('cannot write %j, and quoteBatchWord refuses it', (w) => {
-    expect(batchWord(w)).toBeUndefined();
-    expect(() => quoteBatchWord(w)).toThrow(/cannot be written on an ip -batch line/);
-  });
+  it.each(['a#b', 'a\nb', 'a\0b', `"a b'`, `a b"'`])(
+    'cannot write %j, and quoteBatchWord refuses it',
+    (w) => {
+      expect(batchWord(w)).toBeUndefined();
+      expect(() => quoteBatchWord(w)).toThrow(/cannot be written on an ip -batch line/);
+    },
+  );
 
-  const hostileChar = fc.constantFrom('a', 'b', '0', '-', '.', ' ', '\t', '\r', '\n', '"', "'", '\\', '#', '\0', 'é', ':');
+  const hostileChar = fc.constantFrom(
+    'a',
+    'b',
+    '0',
+    '-',
+    '.',
+    ' ',
+    '\t',
+    '\r',
+    '\n',
+    '"',
+    "'",
+    '\\',
+    '#',
+    '\0',
+    'é',
+    ':',
+  );
   const word = fc.array(hostileChar, { maxLength: 8 }).map((cs) => cs.join(''));
 
   it('property: a batchable line reads back (alone and among others) as exactly its words', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }), (lines) => {
-        const ok = lines.filter(batchable);
-        for (const l of ok) expect(readBatch(batchText([l])).commands.map((c) => c.argv)).toEqual([l]);
-        if (ok.length) expect(readBatch(batchText(ok)).commands.map((c) => c.argv)).toEqual(ok);
-      }),
+      fc.property(
+        fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }),
+        (lines) => {
+          const ok = lines.filter(batchable);
+          for (const l of ok) expect(readBatch(batchText([l])).commands.map((c) => c.argv)).toEqual([l]);
+          if (ok.length) expect(readBatch(batchText(ok)).commands.map((c) => c.argv)).toEqual(ok);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -87,7 +123,13 @@ describe('batch words', () => {
   it('refuses lines iproute2 would reject for their length', () => {
     expect(batchable(Array(BATCH_MAX_WORDS).fill('x'))).toBe(true);
     expect(batchable(Array(BATCH_MAX_WORDS + 1).fill('x'))).toBe(false);
-    expect(readBatch(Array(BATCH_MAX_WORDS + 1).fill('x').join(' ')).error).toBe('Too many arguments to command');
+    expect(
+      readBatch(
+        Array(BATCH_MAX_WORDS + 1)
+          .fill('x')
+          .join(' '),
+      ).error,
+    ).toBe('Too many arguments to command');
     expect(batchable([])).toBe(false);
   });
 });

@@ -47,7 +47,10 @@ export function quoteBatchWord(w: string): string {
   const q = batchWord(w);
   // Why: a word the batch reader would split, cut or join must never be sent:
   // the kernel would get other commands than the plan shows.
-  if (q === undefined) throw new Error(`${JSON.stringify(w)} cannot be written on an ip -batch line exactly (it contains "#", a line break, or both kinds of quote)`);
+  if (q === undefined)
+    throw new Error(
+      `${JSON.stringify(w)} cannot be written on an ip -batch line exactly (it contains "#", a line break, or both kinds of quote)`,
+    );
   return q;
 }
 
@@ -64,7 +67,16 @@ export function batchArgv(tool: Tool, ns: string, force = false): string[] {
 
 /** argv that runs `sysctl -w` inside a namespace (sysctl has no batch mode; one process per namespace). */
 export function sysctlArgv(ns: string, values: Record<string, string>): string[] {
-  return ['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(values).map(([k, v]) => `${k}=${v}`)];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'sysctl',
+    '-q',
+    '-w',
+    ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
+  ];
 }
 
 /** Human-readable place of an object, e.g. `eth0 in ns1`, `br0 on the host`. */

@@ -18,7 +18,16 @@ import { plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './testing/sim';
 import { readBatch } from './testing/makeargs';
 
-const host = (): KState => ({ namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, routes: [], ifaces: { eth0: { name: 'eth0', kind: 'other', up: true, addresses: ['192.0.2.10/24'] } } } } });
+const host = (): KState => ({
+  namespaces: {
+    [ROOT_NS]: {
+      name: ROOT_NS,
+      sysctls: {},
+      routes: [],
+      ifaces: { eth0: { name: 'eth0', kind: 'other', up: true, addresses: ['192.0.2.10/24'] } },
+    },
+  },
+});
 
 /** Asserts every batch line and undo line of `changes` reads back as the argv shown. */
 function assertExact(changes: readonly Change[]): number {
@@ -69,7 +78,8 @@ function checkPlans(a: Topology, b: Topology | undefined): number {
   return n;
 }
 
-const pair = (mode: NameMode) => fc.tuple(arbRenamedDocument(mode, { maxNodes: 6 }), arbRenamedDocument(mode, { maxNodes: 6 }));
+const pair = (mode: NameMode) =>
+  fc.tuple(arbRenamedDocument(mode, { maxNodes: 6 }), arbRenamedDocument(mode, { maxNodes: 6 }));
 
 describe('batch lines read back exactly (iproute2 makeargs rules)', () => {
   it('tricky but valid names: accepted, and every line of every plan reads back as shown', () => {
@@ -110,19 +120,31 @@ describe('batch lines read back exactly (iproute2 makeargs rules)', () => {
         const names = (n: string, short: boolean, hit: (m: string) => boolean) => {
           const c = refusedChar(n);
           if (c === undefined) return;
-          expect(errors.some((p) => hit(p.message) && (!short || p.message.includes(`contains ${describeChar(c)}`)))).toBe(true);
+          expect(
+            errors.some(
+              (p) => hit(p.message) && (!short || p.message.includes(`contains ${describeChar(c)}`)),
+            ),
+          ).toBe(true);
         };
         r.topology.nodes.forEach((n, i) => {
           if (n.kind === 'host') return;
           const short = n.kind === 'bridge' ? byteLength(n.name) <= 15 : n.name.length <= 64;
           names(n.name, short, () => true);
-          if (refusedChar(n.name)) expect(errors.some((p) => p.nodeId === n.id && p.path.join('.') === `nodes.${i}.name`)).toBe(true);
+          if (refusedChar(n.name))
+            expect(errors.some((p) => p.nodeId === n.id && p.path.join('.') === `nodes.${i}.name`)).toBe(
+              true,
+            );
         });
         const nameOf = (id: string) => r.topology!.nodes.find((n) => n.id === id)?.name;
         r.topology.links.forEach((l, li) => {
           for (const k of ['a', 'b'] as const) {
-            names(l[k].ifname, byteLength(l[k].ifname) <= 15, (m) => m.startsWith(`Link ${linkLabel(l, nameOf)}`));
-            if (refusedChar(l[k].ifname)) expect(errors.some((p) => p.linkId === l.id && p.path.join('.') === `links.${li}.${k}.ifname`)).toBe(true);
+            names(l[k].ifname, byteLength(l[k].ifname) <= 15, (m) =>
+              m.startsWith(`Link ${linkLabel(l, nameOf)}`),
+            );
+            if (refusedChar(l[k].ifname))
+              expect(
+                errors.some((p) => p.linkId === l.id && p.path.join('.') === `links.${li}.${k}.ifname`),
+              ).toBe(true);
           }
         });
       }),

@@ -76,7 +76,10 @@ export class PlanBuilder {
       const rootFirst = (k: string) => (k.endsWith('\u0000' + ROOT_NS) ? 0 : 1);
       order.sort((x, y) => rootFirst(x) - rootFirst(y));
       for (const key of order) {
-        const group = byNs.get(key)!.slice().sort((x, y) => (x.draft.rank ?? 3) - (y.draft.rank ?? 3));
+        const group = byNs
+          .get(key)!
+          .slice()
+          .sort((x, y) => (x.draft.rank ?? 3) - (y.draft.rank ?? 3));
         for (const e of group) {
           const { rank: _rank, ...draft } = e.draft;
           e.draft = draft;
@@ -91,7 +94,12 @@ export class PlanBuilder {
             ns: e.ns,
             argv: e.line ? fullArgv(e.tool as Tool, e.ns, e.line) : e.draft.argv!,
             ...(e.line && batchable(e.line) ? { batch: e.line } : {}),
-            ...(e.undoLine ? { undo: fullArgv(e.tool as Tool, undoNs, e.undoLine), ...(batchable(e.undoLine) ? { undoBatch: e.undoLine } : {}) } : {}),
+            ...(e.undoLine
+              ? {
+                  undo: fullArgv(e.tool as Tool, undoNs, e.undoLine),
+                  ...(batchable(e.undoLine) ? { undoBatch: e.undoLine } : {}),
+                }
+              : {}),
           };
           if (change.undoNs === change.ns) delete change.undoNs;
           out.push(change);

@@ -20,7 +20,13 @@ export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
   }
   for (const c of changes) {
     // A setting on an object that is missing as a whole adds nothing to "missing".
-    if (c.action === 'modify' && c.target.kind === 'interface' && c.target.linkId && missing.has(`link:${c.target.linkId}`)) continue;
+    if (
+      c.action === 'modify' &&
+      c.target.kind === 'interface' &&
+      c.target.linkId &&
+      missing.has(`link:${c.target.linkId}`)
+    )
+      continue;
     if (c.action === 'modify' && !c.undo && c.target.kind !== 'sysctl') continue;
     out.push({
       state: STATE[c.action],

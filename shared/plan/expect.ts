@@ -34,7 +34,12 @@ export function resolveExpectations(t: Topology): ResolvedExpectation[] {
   return t.expect.map((e, index) => {
     const from = t.nodes.find((n) => n.id === e.from);
     const target = t.nodes.find((n) => n.id === e.to);
-    const base = { index, fromNodeId: e.from, fromNs: from && isNetnsNode(from) ? from.name : '', reach: e.reach };
+    const base = {
+      index,
+      fromNodeId: e.from,
+      fromNs: from && isNetnsNode(from) ? from.name : '',
+      reach: e.reach,
+    };
     let to = e.to;
     let targetName = e.to;
     if (target) {
@@ -43,7 +48,8 @@ export function resolveExpectations(t: Topology): ResolvedExpectation[] {
       targetName = `${target.name} (${to || 'no address'})`;
     }
     const label = `${from?.name ?? e.from} ${e.reach ? 'reaches' : 'does not reach'} ${targetName}`;
-    if (!from || !isNetnsNode(from)) return { ...base, to, label, error: `"${e.from}" is not a namespace or router of this lab` };
+    if (!from || !isNetnsNode(from))
+      return { ...base, to, label, error: `"${e.from}" is not a namespace or router of this lab` };
     if (!to || !parseIp(to)) return { ...base, to, label, error: `"${e.to}" has no address to ping` };
     return { ...base, to, label };
   });

@@ -8,7 +8,13 @@ import type { KIface, KNamespace, KNetem, KPortVlans } from './kstate';
 import type { Resolved } from './resolve';
 
 /** One sysctl command per namespace with only the keys that differ. */
-export function planSysctls(b: PlanBuilder, desired: Resolved, ns: string, d: KNamespace, l: KNamespace | undefined): void {
+export function planSysctls(
+  b: PlanBuilder,
+  desired: Resolved,
+  ns: string,
+  d: KNamespace,
+  l: KNamespace | undefined,
+): void {
   const diff: Record<string, string> = {};
   const undo: Record<string, string> = {};
   for (const [k, v] of Object.entries(d.sysctls)) {
@@ -39,14 +45,30 @@ function vlanMap(v: KPortVlans): Map<number, VlanFlags> {
   if (v.pvid !== undefined && !m.has(v.pvid)) m.set(v.pvid, { pvid: true, untagged: false });
   return m;
 }
-const vlanAdd = (vid: number, dev: string, f: VlanFlags) => ['vlan', 'add', 'vid', String(vid), 'dev', dev, ...(f.pvid ? ['pvid'] : []), ...(f.untagged ? ['untagged'] : [])];
+const vlanAdd = (vid: number, dev: string, f: VlanFlags) => [
+  'vlan',
+  'add',
+  'vid',
+  String(vid),
+  'dev',
+  dev,
+  ...(f.pvid ? ['pvid'] : []),
+  ...(f.untagged ? ['untagged'] : []),
+];
 const vlanDel = (vid: number, dev: string) => ['vlan', 'del', 'vid', String(vid), 'dev', dev];
 
 /**
  * Port VLANs on a VLAN-filtering bridge. A new port (or one whose live VLANs
  * are unknown) starts from the kernel default: the bridge's default PVID, untagged.
  */
-export function planVlans(b: PlanBuilder, desired: Resolved, ns: string, d: KNamespace, i: KIface, l: KIface | undefined): void {
+export function planVlans(
+  b: PlanBuilder,
+  desired: Resolved,
+  ns: string,
+  d: KNamespace,
+  i: KIface,
+  l: KIface | undefined,
+): void {
   if (!i.vlans || !i.master) return;
   const br = d.ifaces[i.master]?.bridge;
   const pvid = br?.defaultPvid ?? 1;
@@ -54,7 +76,12 @@ export function planVlans(b: PlanBuilder, desired: Resolved, ns: string, d: KNam
   const want = vlanMap(i.vlans);
   const have = vlanMap(baseline);
   const o = desired.origins.get(`${ns}/${i.name}`);
-  const target = { kind: 'vlan' as const, name: `VLANs of ${where(ns, i.name)}`, nodeId: o?.nodeId, linkId: o?.linkId };
+  const target = {
+    kind: 'vlan' as const,
+    name: `VLANs of ${where(ns, i.name)}`,
+    nodeId: o?.nodeId,
+    linkId: o?.linkId,
+  };
   for (const [vid, f] of want) {
     const h = have.get(vid);
     if (h && h.pvid === f.pvid && h.untagged === f.untagged) continue;
@@ -85,7 +112,8 @@ export function planVlans(b: PlanBuilder, desired: Resolved, ns: string, d: KNam
  */
 export function netemArgs(n: KNetem, from?: KNetem): string[] {
   const out = ['netem'];
-  if (n.delayMs !== undefined) out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));
+  if (n.delayMs !== undefined)
+    out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));
   if (n.lossPercent !== undefined) out.push('loss', `${n.lossPercent}%`);
   if (n.rateKbit !== undefined) out.push('rate', `${n.rateKbit}kbit`);
   else if (from?.rateKbit !== undefined) out.push('rate', '0bit');
@@ -95,21 +123,39 @@ export function netemArgs(n: KNetem, from?: KNetem): string[] {
 const near = (x?: number, y?: number) => (x ?? 0) === (y ?? 0) || Math.abs((x ?? 0) - (y ?? 0)) < 0.001;
 export function netemEqual(a?: KNetem, b?: KNetem): boolean {
   if (!a || !b) return !a === !b;
-  return near(a.delayMs, b.delayMs) && near(a.jitterMs, b.jitterMs) && near(a.lossPercent, b.lossPercent) && near(a.rateKbit, b.rateKbit);
+  return (
+    near(a.delayMs, b.delayMs) &&
+    near(a.jitterMs, b.jitterMs) &&
+    near(a.lossPercent, b.lossPercent) &&
+    near(a.rateKbit, b.rateKbit)
+  );
 }
 
 /** netem on an interface's egress: replace when it differs, delete when the file drops it. */
-export function planNetem(b: PlanBuilder, desired: Resolved, ns: string, i: KIface, l: KIface | undefined): void {
+export function planNetem(
+  b: PlanBuilder,
+  desired: Resolved,
+  ns: string,
+  i: KIface,
+  l: KIface | undefined,
+): void {
   if (netemEqual(i.netem, l?.netem)) return;
   const o = desired.origins.get(`${ns}/${i.name}`);
-  const target = { kind: 'netem' as const, name: `netem on ${where(ns, i.name)}`, nodeId: o?.nodeId, linkId: o?.linkId };
+  const target = {
+    kind: 'netem' as const,
+    name: `netem on ${where(ns, i.name)}`,
+    nodeId: o?.nodeId,
+    linkId: o?.linkId,
+  };
   const root = ['qdisc', 'replace', 'dev', i.name, 'root'];
   if (i.netem) {
     b.line('tc', 'tc', ns, [...root, ...netemArgs(i.netem, l?.netem)], {
       action: l?.netem ? 'modify' : 'create',
       reason: `link emulation on ${where(ns, i.name)}: ${netemArgs(i.netem).slice(1).join(' ')}`,
       target,
-      undoLine: l?.netem ? [...root, ...netemArgs(l.netem, i.netem)] : ['qdisc', 'delete', 'dev', i.name, 'root'],
+      undoLine: l?.netem
+        ? [...root, ...netemArgs(l.netem, i.netem)]
+        : ['qdisc', 'delete', 'dev', i.name, 'root'],
     });
   } else if (l?.netem) {
     b.line('tc', 'tc', ns, ['qdisc', 'delete', 'dev', i.name, 'root'], {

@@ -20,9 +20,20 @@ export interface NsContext {
 
 const phaseOf = (ns: string): Phase => (ns === ROOT_NS ? 'root' : 'ns');
 
-function targetOf(desired: Resolved, ns: string, i: KIface, kind: 'interface' | 'address' | 'bridge' = 'interface', name?: string) {
+function targetOf(
+  desired: Resolved,
+  ns: string,
+  i: KIface,
+  kind: 'interface' | 'address' | 'bridge' = 'interface',
+  name?: string,
+) {
   const o = desired.origins.get(`${ns}/${i.name}`);
-  return { kind, name: name ?? where(ns, i.name), nodeId: o?.nodeId ?? desired.nsNodes.get(ns), linkId: o?.linkId };
+  return {
+    kind,
+    name: name ?? where(ns, i.name),
+    nodeId: o?.nodeId ?? desired.nsNodes.get(ns),
+    linkId: o?.linkId,
+  };
 }
 
 /** `address add` line; IPv6 addresses skip duplicate address detection (a lab has no duplicates by validation, and DAD delays reachability by seconds). */
@@ -40,50 +51,91 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
       ...(i.bridge.vlanFiltering ? ['vlan_filtering', '1'] : []),
       ...(i.bridge.defaultPvid !== 1 ? ['vlan_default_pvid', String(i.bridge.defaultPvid)] : []),
     ];
-    b.line(phase, 'ip', c.ns, ['link', 'add', 'name', i.name, ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts], {
-      action: 'create',
-      rank: RANK.create,
-      reason: `bridge ${i.name} is in the file but not on this host`,
-      target: t,
-      undoLine: ['link', 'delete', 'dev', i.name],
-      creates: [{ kind: 'bridge', ns: c.ns, name: i.name, mark: i.mark ?? '' }],
-    });
+    b.line(
+      phase,
+      'ip',
+      c.ns,
+      ['link', 'add', 'name', i.name, ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts],
+      {
+        action: 'create',
+        rank: RANK.create,
+        reason: `bridge ${i.name} is in the file but not on this host`,
+        target: t,
+        undoLine: ['link', 'delete', 'dev', i.name],
+        creates: [{ kind: 'bridge', ns: c.ns, name: i.name, mark: i.mark ?? '' }],
+      },
+    );
   }
   // Undo of these settings is covered by deleting the new interface.
   const set = (line: string[], reason: string, rank: number = RANK.settings) =>
     b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target: t });
-  if (i.mark) set(['link', 'set', 'dev', i.name, 'alias', i.mark], `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`);
+  if (i.mark)
+    set(
+      ['link', 'set', 'dev', i.name, 'alias', i.mark],
+      `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`,
+    );
   // A bridge MTU given at creation follows its ports (the kernel lowers it to the
   // smallest); set explicitly afterwards, the kernel keeps it.
-  if (i.kind === 'bridge' && i.mtu !== undefined) set(['link', 'set', 'dev', i.name, 'mtu', String(i.mtu)], `mtu of bridge ${where(c.ns, i.name)} is ${i.mtu}`);
-  if (i.master) set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
-  for (const a of i.addresses) set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
+  if (i.kind === 'bridge' && i.mtu !== undefined)
+    set(
+      ['link', 'set', 'dev', i.name, 'mtu', String(i.mtu)],
+      `mtu of bridge ${where(c.ns, i.name)} is ${i.mtu}`,
+    );
+  if (i.master)
+    set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
+  for (const a of i.addresses)
+    set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
   if (i.up) set(['link', 'set', 'dev', i.name, 'up'], `bring ${where(c.ns, i.name)} up`, RANK.up);
 }
 
 /** Minimal changes turning live interface `l` into desired `d` (same name, same kind). */
-export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContext, d: KIface, l: KIface): void {
+export function planIfaceSettings(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  d: KIface,
+  l: KIface,
+): void {
   const phase = phaseOf(c.ns);
   const t = targetOf(desired, c.ns, d, d.kind === 'bridge' ? 'bridge' : 'interface');
   const at = where(c.ns, d.name);
   const dev = ['link', 'set', 'dev', d.name];
-  const mod = (line: string[], undoLine: string[] | undefined, reason: string, rank: number = RANK.settings, target = t) =>
-    b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target, undoLine });
+  const mod = (
+    line: string[],
+    undoLine: string[] | undefined,
+    reason: string,
+    rank: number = RANK.settings,
+    target = t,
+  ) => b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target, undoLine });
 
   if (d.mark && d.mark !== l.mark) {
-    mod([...dev, 'alias', d.mark], [...dev, 'alias', l.mark ?? ''], `${at} should carry the mark ${d.mark}${l.mark ? ` (it has ${l.mark})` : ''}`);
+    mod(
+      [...dev, 'alias', d.mark],
+      [...dev, 'alias', l.mark ?? ''],
+      `${at} should carry the mark ${d.mark}${l.mark ? ` (it has ${l.mark})` : ''}`,
+    );
   }
   if (d.mtu !== undefined && d.mtu !== l.mtu) {
-    mod([...dev, 'mtu', String(d.mtu)], l.mtu !== undefined ? [...dev, 'mtu', String(l.mtu)] : undefined, `mtu of ${at} is ${l.mtu ?? 'unknown'}, the file says ${d.mtu}`);
+    mod(
+      [...dev, 'mtu', String(d.mtu)],
+      l.mtu !== undefined ? [...dev, 'mtu', String(l.mtu)] : undefined,
+      `mtu of ${at} is ${l.mtu ?? 'unknown'}, the file says ${d.mtu}`,
+    );
   }
   if (d.mac && d.mac !== l.mac) {
-    mod([...dev, 'address', d.mac], l.mac ? [...dev, 'address', l.mac] : undefined, `MAC of ${at} is ${l.mac ?? 'unknown'}, the file says ${d.mac}`);
+    mod(
+      [...dev, 'address', d.mac],
+      l.mac ? [...dev, 'address', l.mac] : undefined,
+      `MAC of ${at} is ${l.mac ?? 'unknown'}, the file says ${d.mac}`,
+    );
   }
   if ((d.master ?? '') !== (l.master ?? '')) {
     mod(
       d.master ? [...dev, 'master', d.master] : [...dev, 'nomaster'],
       l.master ? [...dev, 'master', l.master] : [...dev, 'nomaster'],
-      d.master ? `${at} should be a port of bridge ${d.master}${l.master ? ` (it is on ${l.master})` : ''}` : `${at} should not be a bridge port (it is on ${l.master})`,
+      d.master
+        ? `${at} should be a port of bridge ${d.master}${l.master ? ` (it is on ${l.master})` : ''}`
+        : `${at} should not be a bridge port (it is on ${l.master})`,
     );
     c.touchedL3 = true;
   }
@@ -103,14 +155,24 @@ export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContex
       undo.push('vlan_default_pvid', String(l.bridge.defaultPvid));
     }
     if (opts.length) {
-      mod([...dev, 'type', 'bridge', ...opts], [...dev, 'type', 'bridge', ...undo], `bridge ${at} settings differ from the file (${opts.join(' ')})`);
+      mod(
+        [...dev, 'type', 'bridge', ...opts],
+        [...dev, 'type', 'bridge', ...undo],
+        `bridge ${at} settings differ from the file (${opts.join(' ')})`,
+      );
     }
   }
   const have = new Set(l.addresses);
   const want = new Set(d.addresses);
   for (const a of l.addresses) {
     if (want.has(a)) continue;
-    mod(addrLine('delete', a, d.name), addrLine('add', a, d.name), `address ${a} on ${at} is not in the file`, RANK.addrDel, targetOf(desired, c.ns, d, 'address', `${a} on ${at}`));
+    mod(
+      addrLine('delete', a, d.name),
+      addrLine('add', a, d.name),
+      `address ${a} on ${at} is not in the file`,
+      RANK.addrDel,
+      targetOf(desired, c.ns, d, 'address', `${a} on ${at}`),
+    );
     c.touchedL3 = true;
   }
   for (const a of d.addresses) {
@@ -124,7 +186,12 @@ export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContex
     });
   }
   if (d.up !== l.up) {
-    mod([...dev, d.up ? 'up' : 'down'], [...dev, l.up ? 'up' : 'down'], `${at} is ${l.up ? 'up' : 'down'}, the file says ${d.up ? 'up' : 'down'}`, RANK.up);
+    mod(
+      [...dev, d.up ? 'up' : 'down'],
+      [...dev, l.up ? 'up' : 'down'],
+      `${at} is ${l.up ? 'up' : 'down'}, the file says ${d.up ? 'up' : 'down'}`,
+      RANK.up,
+    );
     c.touchedL3 = true;
   }
 }
@@ -133,14 +200,20 @@ export function planIfaceSettings(b: PlanBuilder, desired: Resolved, c: NsContex
  * The metric the kernel stores: IPv4 defaults to 0 (and `ip -j` omits a 0),
  * IPv6 turns 0 or nothing into 1024.
  */
-export const kernelMetric = (r: KRoute): number => (r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024);
+export const kernelMetric = (r: KRoute): number =>
+  r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024;
 /** A route's identity: destination, family and metric (the kernel keeps one main-table route per destination and metric). */
 const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
 
 function routeArgs(r: KRoute): string[] {
   // Batch lines cannot carry -6: the family comes from the gateway or prefix; a v6 default without gateway is ::/0.
   const to = r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
-  return [to, ...(r.via ? ['via', r.via] : []), ...(r.dev ? ['dev', r.dev] : []), ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])];
+  return [
+    to,
+    ...(r.via ? ['via', r.via] : []),
+    ...(r.dev ? ['dev', r.dev] : []),
+    ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
+  ];
 }
 
 /** True when a live route satisfies a desired one (fields the file leaves out are not compared). */
@@ -155,13 +228,27 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
 }
 
 /** Routes: delete stale ones first, `route replace` missing ones (idempotent, also repairs routes the kernel dropped). */
-export function planRoutes(b: PlanBuilder, desired: Resolved, c: NsContext, d: KNamespace, l: KNamespace | undefined): void {
+export function planRoutes(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  d: KNamespace,
+  l: KNamespace | undefined,
+): void {
   const live = l?.routes ?? [];
   const nodeId = desired.nsNodes.get(c.ns);
   for (const r of live) {
     if (d.routes.some((x) => routeMatches(x, r))) continue;
     // A stale route whose destination is still wanted is simply replaced below.
-    if (d.routes.some((x) => x.family === r.family && x.to === r.to && (x.metric === undefined || kernelMetric(x) === kernelMetric(r)))) continue;
+    if (
+      d.routes.some(
+        (x) =>
+          x.family === r.family &&
+          x.to === r.to &&
+          (x.metric === undefined || kernelMetric(x) === kernelMetric(r)),
+      )
+    )
+      continue;
     b.line('ns', 'ip', c.ns, ['route', 'delete', ...routeArgs(r)], {
       action: 'modify',
       rank: RANK.routeDel,
@@ -195,7 +282,14 @@ export function planRoutes(b: PlanBuilder, desired: Resolved, c: NsContext, d: K
  * (traffic could leave the lab or enter it), so the lab is not what the file
  * says; why not delete: netplumb only deletes what carries its mark.
  */
-export function planForeignPorts(b: PlanBuilder, desired: Resolved, c: NsContext, d: KNamespace, l: KNamespace, isOurs: (mark?: string) => boolean): void {
+export function planForeignPorts(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  d: KNamespace,
+  l: KNamespace,
+  isOurs: (mark?: string) => boolean,
+): void {
   for (const f of Object.values(l.ifaces)) {
     if (f.master === undefined || isOurs(f.mark)) continue;
     const br = d.ifaces[f.master];
@@ -206,7 +300,11 @@ export function planForeignPorts(b: PlanBuilder, desired: Resolved, c: NsContext
       action: 'modify',
       rank: RANK.settings,
       reason: `${where(c.ns, f.name)} is attached to the lab's bridge ${f.master} but was not made by netplumb for this lab: it is detached from the bridge, not deleted`,
-      target: { kind: 'interface', name: where(c.ns, f.name), nodeId: desired.origins.get(`${c.ns}/${br.name}`)?.nodeId },
+      target: {
+        kind: 'interface',
+        name: where(c.ns, f.name),
+        nodeId: desired.origins.get(`${c.ns}/${br.name}`)?.nodeId,
+      },
       undoLine: [...dev, 'master', f.master],
     });
   }

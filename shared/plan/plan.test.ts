@@ -28,8 +28,16 @@ const lab = (over: Partial<Topology> = {}): Topology =>
       { id: 'br0', name: 'br0', kind: 'bridge' },
     ],
     links: [
-      { id: 'l1', a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24'] }, b: { node: 'br0', ifname: 'p1' } },
-      { id: 'l2', a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24'] }, b: { node: 'br0', ifname: 'p2' } },
+      {
+        id: 'l1',
+        a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24'] },
+        b: { node: 'br0', ifname: 'p1' },
+      },
+      {
+        id: 'l2',
+        a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24'] },
+        b: { node: 'br0', ifname: 'p2' },
+      },
     ],
     ...over,
   });
@@ -65,7 +73,11 @@ describe('plan', () => {
     const { after } = applyTo(lab(), emptyHost());
     const bigger = lab();
     bigger.nodes.push({ ...bigger.nodes[1], id: 'ns3', name: 'ns3' } as Topology['nodes'][number]);
-    bigger.links.push({ id: 'l3', a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'], up: true }, b: { node: 'br0', ifname: 'p3', addresses: [], up: true } });
+    bigger.links.push({
+      id: 'l3',
+      a: { node: 'ns3', ifname: 'eth0', addresses: ['10.0.0.3/24'], up: true },
+      b: { node: 'br0', ifname: 'p3', addresses: [], up: true },
+    });
     const r = plan(resolve(bigger), after);
     expect(r.changes.length).toBeGreaterThan(0);
     for (const c of r.changes) expect(c.target.linkId === 'l3' || c.target.nodeId === 'ns3').toBe(true);
@@ -77,7 +89,10 @@ describe('plan', () => {
     const t = lab();
     t.links[1].a.addresses = ['10.0.0.3/24'];
     const lines = plan(resolve(t), after).changes.map((c) => c.argv.join(' '));
-    expect(lines).toEqual(['ip -n ns2 address delete 10.0.0.2/24 dev eth0', 'ip -n ns2 address add 10.0.0.3/24 dev eth0']);
+    expect(lines).toEqual([
+      'ip -n ns2 address delete 10.0.0.2/24 dev eth0',
+      'ip -n ns2 address add 10.0.0.3/24 dev eth0',
+    ]);
   });
 
   it('removing a link removes only that link', () => {
@@ -101,7 +116,9 @@ describe('plan', () => {
     const r = plan(resolve(lab()), host);
     expect(r.changes).toEqual([]);
     expect(r.conflicts.map((c) => c.message).join('\n')).toMatch(/Namespace "ns2" already exists/);
-    expect(r.conflicts.map((c) => c.message).join('\n')).toMatch(/Interface "br0" already exists in the root namespace and was not made by netplumb/);
+    expect(r.conflicts.map((c) => c.message).join('\n')).toMatch(
+      /Interface "br0" already exists in the root namespace and was not made by netplumb/,
+    );
     expect(r.conflicts.find((c) => c.message.includes('br0'))?.nodeId).toBe('br0');
   });
 
@@ -109,14 +126,29 @@ describe('plan', () => {
     const { after } = applyTo(lab(), emptyHost());
     // Someone plugs the host's eth0 and another lab's interface into br0.
     after.namespaces[ROOT_NS].ifaces.eth0.master = 'br0';
-    after.namespaces[ROOT_NS].ifaces.other = { name: 'other', kind: 'veth', up: true, addresses: [], mark: 'netplumb:otherlab:link:x:a', master: 'br0' };
+    after.namespaces[ROOT_NS].ifaces.other = {
+      name: 'other',
+      kind: 'veth',
+      up: true,
+      addresses: [],
+      mark: 'netplumb:otherlab:link:x:a',
+      master: 'br0',
+    };
     const r = plan(resolve(lab()), after);
     expect(r.conflicts).toEqual([]);
-    expect(r.changes.map((c) => c.argv.join(' ')).sort()).toEqual(['ip link set dev eth0 nomaster', 'ip link set dev other nomaster']);
+    expect(r.changes.map((c) => c.argv.join(' ')).sort()).toEqual([
+      'ip link set dev eth0 nomaster',
+      'ip link set dev other nomaster',
+    ]);
     expect(r.changes.every((c) => c.action === 'modify' && c.undo?.includes('master'))).toBe(true);
-    expect(r.changes[0].reason).toMatch(/attached to the lab's bridge br0 but was not made by netplumb for this lab: it is detached from the bridge, not deleted/);
+    expect(r.changes[0].reason).toMatch(
+      /attached to the lab's bridge br0 but was not made by netplumb for this lab: it is detached from the bridge, not deleted/,
+    );
     const fixed = simulate(after, r.changes);
-    expect(fixed.namespaces[ROOT_NS].ifaces.eth0).toMatchObject({ name: 'eth0', addresses: ['192.0.2.10/24'] });
+    expect(fixed.namespaces[ROOT_NS].ifaces.eth0).toMatchObject({
+      name: 'eth0',
+      addresses: ['192.0.2.10/24'],
+    });
     expect(fixed.namespaces[ROOT_NS].ifaces.eth0.master).toBeUndefined();
     expect(plan(resolve(lab()), fixed).changes).toEqual([]);
     // A foreign port on a bridge the lab does not own is not the lab's business.
@@ -131,12 +163,19 @@ describe('plan', () => {
     delete after.namespaces[ROOT_NS].ifaces.p2.master;
     after.namespaces.ns2.ifaces.eth0.addresses = [];
     const drift = driftFromChanges(plan(resolve(lab()), after).changes);
-    expect(drift.map((d) => `${d.state} ${d.kind} ${d.linkId}`).sort()).toEqual(['changed interface l2', 'missing address l2']);
+    expect(drift.map((d) => `${d.state} ${d.kind} ${d.linkId}`).sort()).toEqual([
+      'changed interface l2',
+      'missing address l2',
+    ]);
     // A link missing as a whole is one item, not one per setting of its ends.
     const gone = structuredClone(after);
     delete gone.namespaces[ROOT_NS].ifaces.p1;
     delete gone.namespaces.ns1.ifaces.eth0;
-    expect(driftFromChanges(plan(resolve(lab()), gone).changes).filter((d) => d.linkId === 'l1').map((d) => `${d.state} ${d.kind}`)).toEqual(['missing link']);
+    expect(
+      driftFromChanges(plan(resolve(lab()), gone).changes)
+        .filter((d) => d.linkId === 'l1')
+        .map((d) => `${d.state} ${d.kind}`),
+    ).toEqual(['missing link']);
   });
 
   it('does not touch another lab of netplumb', () => {
@@ -145,7 +184,9 @@ describe('plan', () => {
     other.nodes = [{ id: 'z1', name: 'z1', kind: 'namespace', routes: [] }];
     other.links = [];
     const r = plan(resolve(other), after);
-    expect(r.changes.every((c) => c.target.name === 'z1' || c.ns === 'z1' || c.argv.includes('z1'))).toBe(true);
+    expect(r.changes.every((c) => c.target.name === 'z1' || c.ns === 'z1' || c.argv.includes('z1'))).toBe(
+      true,
+    );
   });
 });
 
@@ -172,21 +213,27 @@ describe('plan properties (on the kernel model)', () => {
 
   it('converges between a lab and an edited version of it (links removed, routes dropped, addresses changed), both ways', () => {
     fc.assert(
-      fc.property(arbValidTopology({ maxNodes: 7 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (t1, keep) => {
-        const t2: Topology = JSON.parse(JSON.stringify(t1));
-        t2.links = t2.links.filter((_, i) => keep[i % keep.length]);
-        for (const n of t2.nodes) if (n.kind === 'namespace' || n.kind === 'router') {
-          n.routes = [];
-          delete n.gateway;
-        }
-        for (const l of t2.links) for (const e of [l.a, l.b]) if (e.addresses.length) e.addresses = e.addresses.slice(1);
-        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
-        const s2 = simulate(s1, plan(resolve(t2), s1).changes);
-        expect(plan(resolve(t2), s2).changes).toEqual([]);
-        const s3 = simulate(s2, plan(resolve(t1), s2).changes);
-        expect(plan(resolve(t1), s3).changes).toEqual([]);
-        expect(s3).toEqual(s1);
-      }),
+      fc.property(
+        arbValidTopology({ maxNodes: 7 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        (t1, keep) => {
+          const t2: Topology = JSON.parse(JSON.stringify(t1));
+          t2.links = t2.links.filter((_, i) => keep[i % keep.length]);
+          for (const n of t2.nodes)
+            if (n.kind === 'namespace' || n.kind === 'router') {
+              n.routes = [];
+              delete n.gateway;
+            }
+          for (const l of t2.links)
+            for (const e of [l.a, l.b]) if (e.addresses.length) e.addresses = e.addresses.slice(1);
+          const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+          const s2 = simulate(s1, plan(resolve(t2), s1).changes);
+          expect(plan(resolve(t2), s2).changes).toEqual([]);
+          const s3 = simulate(s2, plan(resolve(t1), s2).changes);
+          expect(plan(resolve(t1), s3).changes).toEqual([]);
+          expect(s3).toEqual(s1);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -201,10 +248,14 @@ describe('netem planning', () => {
     const noRate = lab();
     noRate.links[0].a.netem = { delayMs: 20 };
     const r = plan(resolve(noRate), after);
-    expect(r.changes.map((c) => c.argv.join(' '))).toEqual(['tc -n ns1 qdisc replace dev eth0 root netem delay 20ms rate 0bit']);
+    expect(r.changes.map((c) => c.argv.join(' '))).toEqual([
+      'tc -n ns1 qdisc replace dev eth0 root netem delay 20ms rate 0bit',
+    ]);
     const s2 = simulate(after, r.changes);
     expect(plan(resolve(noRate), s2).changes).toEqual([]);
     // Undo restores the rate.
-    expect(r.changes[0].undo?.join(' ')).toBe('tc -n ns1 qdisc replace dev eth0 root netem delay 10ms rate 1000kbit');
+    expect(r.changes[0].undo?.join(' ')).toBe(
+      'tc -n ns1 qdisc replace dev eth0 root netem delay 10ms rate 1000kbit',
+    );
   });
 });

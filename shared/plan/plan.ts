@@ -43,7 +43,11 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const nodeId = desired.nsNodes.get(name);
     if (!l) {
       if (!existing.has(name)) newNs.add(name);
-      else conflict(`Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`, nodeId);
+      else
+        conflict(
+          `Namespace "${name}" already exists on this host and was not made by netplumb for lab "${lab}". Rename the node or remove that namespace.`,
+          nodeId,
+        );
     } else if (!isOurs(lab, l.mark)) {
       const other = markLab(l.mark);
       conflict(
@@ -87,7 +91,9 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       reason: `namespace ${name} is in the file but not on this host`,
       target: { kind: 'namespace', name, nodeId: desired.nsNodes.get(name) },
       undoLine: ['netns', 'delete', name],
-      creates: [{ kind: 'namespace', ns: ROOT_NS, name, mark: desired.state.namespaces[name].ifaces.lo?.mark ?? '' }],
+      creates: [
+        { kind: 'namespace', ns: ROOT_NS, name, mark: desired.state.namespaces[name].ifaces.lo?.mark ?? '' },
+      ],
     });
   }
 
@@ -117,7 +123,11 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
           b.line('free', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
             action: 'delete',
             reason: `${where(ns, iface.name)} is not a bridge but the file says it is`,
-            target: { kind: 'bridge', name: where(ns, iface.name), nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId },
+            target: {
+              kind: 'bridge',
+              name: where(ns, iface.name),
+              nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId,
+            },
             requireMark: l.mark,
           });
         }
@@ -133,14 +143,18 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     const la = liveIface(a.ns, a.name);
     const lb = liveIface(bEnd.ns, bEnd.name);
     const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }) =>
-      l?.kind === 'veth' && (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
+      l?.kind === 'veth' &&
+      (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
     if (peerOk(la, bEnd) && peerOk(lb, a)) {
       planIfaceSettings(b, desired, nsCtx(a.ns), da, la!);
       planIfaceSettings(b, desired, nsCtx(bEnd.ns), db, lb!);
       continue;
     }
     // Broken or missing: delete what is left of ours (freeing the names), then create.
-    for (const [end, l] of [[a, la], [bEnd, lb]] as const) {
+    for (const [end, l] of [
+      [a, la],
+      [bEnd, lb],
+    ] as const) {
       if (!l || gone.has(keyOf(end.ns, end.name))) continue;
       b.line('free', 'ip', end.ns, ['link', 'delete', 'dev', end.name], {
         action: 'delete',
@@ -165,7 +179,14 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     if (ns === ROOT_NS) continue;
     const l: KNamespace | undefined = newNs.has(ns) ? undefined : live.namespaces[ns];
     const c = nsCtx(ns);
-    if (l) planIfaceSettings(b, desired, c, d.ifaces.lo, l.ifaces.lo ?? { name: 'lo', kind: 'loopback', up: false, addresses: [] });
+    if (l)
+      planIfaceSettings(
+        b,
+        desired,
+        c,
+        d.ifaces.lo,
+        l.ifaces.lo ?? { name: 'lo', kind: 'loopback', up: false, addresses: [] },
+      );
     else planNewIface(b, desired, c, d.ifaces.lo);
     planSysctls(b, desired, ns, d, l);
     planRoutes(b, desired, c, d, l);
@@ -185,7 +206,13 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     for (const iface of Object.values(l.ifaces)) {
       if (iface.kind === 'loopback' || !isOurs(lab, iface.mark)) continue;
       if (d?.ifaces[iface.name] || gone.has(keyOf(ns, iface.name))) continue;
-      if (iface.kind === 'veth' && iface.peer && (deletedNs.has(iface.peer.ns) || (iface.peer.name !== undefined && gone.has(keyOf(iface.peer.ns, iface.peer.name))))) continue;
+      if (
+        iface.kind === 'veth' &&
+        iface.peer &&
+        (deletedNs.has(iface.peer.ns) ||
+          (iface.peer.name !== undefined && gone.has(keyOf(iface.peer.ns, iface.peer.name))))
+      )
+        continue;
       b.line('delete', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
         action: 'delete',
         reason: `${where(ns, iface.name)} was made by netplumb for this lab but is no longer in the file`,
@@ -208,9 +235,18 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
 }
 
 /** Creates a veth pair from the root namespace, each end directly in its namespace. */
-function planNewVeth(b: PlanBuilder, desired: Resolved, link: Resolved['links'][number], da: KIface, db: KIface, ca: NsContext, cb: NsContext) {
+function planNewVeth(
+  b: PlanBuilder,
+  desired: Resolved,
+  link: Resolved['links'][number],
+  da: KIface,
+  db: KIface,
+  ca: NsContext,
+  cb: NsContext,
+) {
   const side = (ns: string, i: KIface) => [
-    'name', i.name,
+    'name',
+    i.name,
     ...(ns === ROOT_NS ? [] : ['netns', ns]),
     ...(i.mtu !== undefined ? ['mtu', String(i.mtu)] : []),
     ...(i.mac ? ['address', i.mac] : []),
@@ -220,18 +256,24 @@ function planNewVeth(b: PlanBuilder, desired: Resolved, link: Resolved['links'][
   // Undo from a root end when there is one (one process fewer); else inside a's namespace.
   const undoNs = a.ns === ROOT_NS || bb.ns !== ROOT_NS ? a.ns : bb.ns;
   const undoName = undoNs === a.ns ? a.name : bb.name;
-  b.line('root', 'ip', ROOT_NS, ['link', 'add', ...side(a.ns, da), 'type', 'veth', 'peer', ...side(bb.ns, db)], {
-    action: 'create',
-    rank: RANK.create,
-    reason: `link ${link.id} (${where(a.ns, a.name)} <-> ${where(bb.ns, bb.name)}) is in the file but not on this host`,
-    target: { kind: 'link', name: `${a.name} <-> ${bb.name}`, linkId: link.id },
-    undoLine: ['link', 'delete', 'dev', undoName],
-    undoNs,
-    creates: [
-      { kind: 'veth', ns: a.ns, name: da.name, mark: da.mark ?? '', peer: { ns: bb.ns, name: db.name } },
-      { kind: 'veth', ns: bb.ns, name: db.name, mark: db.mark ?? '', peer: { ns: a.ns, name: da.name } },
-    ],
-  });
+  b.line(
+    'root',
+    'ip',
+    ROOT_NS,
+    ['link', 'add', ...side(a.ns, da), 'type', 'veth', 'peer', ...side(bb.ns, db)],
+    {
+      action: 'create',
+      rank: RANK.create,
+      reason: `link ${link.id} (${where(a.ns, a.name)} <-> ${where(bb.ns, bb.name)}) is in the file but not on this host`,
+      target: { kind: 'link', name: `${a.name} <-> ${bb.name}`, linkId: link.id },
+      undoLine: ['link', 'delete', 'dev', undoName],
+      undoNs,
+      creates: [
+        { kind: 'veth', ns: a.ns, name: da.name, mark: da.mark ?? '', peer: { ns: bb.ns, name: db.name } },
+        { kind: 'veth', ns: bb.ns, name: db.name, mark: db.mark ?? '', peer: { ns: a.ns, name: da.name } },
+      ],
+    },
+  );
   planNewIface(b, desired, ca, da);
   planNewIface(b, desired, cb, db);
 }

@@ -5,8 +5,21 @@ import { unmarkedLeftovers } from './recover';
 
 const LAB = 'lab1';
 const M = (what = '') => `netplumb:${LAB}${what}`;
-const lo = (over: Partial<KIface> = {}): KIface => ({ name: 'lo', kind: 'loopback', up: false, addresses: [], ...over });
-const veth = (name: string, peer: { ns: string; name?: string }, over: Partial<KIface> = {}): KIface => ({ name, kind: 'veth', up: false, addresses: [], peer, ...over });
+const lo = (over: Partial<KIface> = {}): KIface => ({
+  name: 'lo',
+  kind: 'loopback',
+  up: false,
+  addresses: [],
+  ...over,
+});
+const veth = (name: string, peer: { ns: string; name?: string }, over: Partial<KIface> = {}): KIface => ({
+  name,
+  kind: 'veth',
+  up: false,
+  addresses: [],
+  peer,
+  ...over,
+});
 const ns = (name: string, ifaces: KIface[], over: Partial<KNamespace> = {}): KNamespace => ({
   name,
   sysctls: {},
@@ -27,10 +40,15 @@ const facts: CreatedObject[] = [
 ];
 const crashed = () =>
   host(
-    ns(ROOT_NS, [eth0, veth('p1', { ns: 'h1', name: 'eth0' }), { name: 'br0', kind: 'bridge', up: false, addresses: [] }]),
+    ns(ROOT_NS, [
+      eth0,
+      veth('p1', { ns: 'h1', name: 'eth0' }),
+      { name: 'br0', kind: 'bridge', up: false, addresses: [] },
+    ]),
     ns('h1', [lo(), veth('eth0', { ns: ROOT_NS, name: 'p1' })]),
   );
-const lines = (s: KState, f: CreatedObject[] = facts) => unmarkedLeftovers(LAB, f, s).changes.map((c) => c.argv.join(' '));
+const lines = (s: KState, f: CreatedObject[] = facts) =>
+  unmarkedLeftovers(LAB, f, s).changes.map((c) => c.argv.join(' '));
 
 describe('unmarkedLeftovers (recovery from recorded facts)', () => {
   it('removes a bare namespace, the veth pair dying with it, and an empty bridge, all made by the interrupted apply', () => {
@@ -59,11 +77,16 @@ describe('unmarkedLeftovers (recovery from recorded facts)', () => {
     // Marked objects are left to the re-plan of the previous lab.
     const marked = crashed();
     marked.namespaces.h1.mark = M();
-    for (const i of [marked.namespaces.h1.ifaces.eth0, marked.namespaces[ROOT_NS].ifaces.p1, marked.namespaces[ROOT_NS].ifaces.br0]) i.mark = M(':x');
+    for (const i of [
+      marked.namespaces.h1.ifaces.eth0,
+      marked.namespaces[ROOT_NS].ifaces.p1,
+      marked.namespaces[ROOT_NS].ifaces.br0,
+    ])
+      i.mark = M(':x');
     expect(lines(marked)).toEqual([]);
   });
 
-  it('ignores tampered facts: a foreign interface, another lab\'s mark, names the validator refuses', () => {
+  it("ignores tampered facts: a foreign interface, another lab's mark, names the validator refuses", () => {
     const s = crashed();
     const forged: CreatedObject[] = [
       // The host's own interface claimed as a veth this lab created.

@@ -39,10 +39,17 @@ function usable(lab: string, f: CreatedObject): string | null {
   // Why: the journal is a file; a fact is only a claim. It must at least be
   // about this lab and use names the validator would accept.
   if (markLab(f.mark) !== lab) return `${f.kind} ${f.name}: the recorded mark is not lab "${lab}"'s`;
-  if (f.kind === 'namespace') return f.ns === ROOT_NS && !checkNetnsName(f.name) ? null : `namespace ${f.name}: not a valid namespace name`;
+  if (f.kind === 'namespace')
+    return f.ns === ROOT_NS && !checkNetnsName(f.name)
+      ? null
+      : `namespace ${f.name}: not a valid namespace name`;
   if (f.ns !== ROOT_NS && checkNetnsName(f.ns)) return `${f.name}: not a valid namespace name "${f.ns}"`;
   if (checkIfName(f.name)) return `${where(f.ns, f.name)}: not a valid interface name`;
-  if (f.kind === 'veth' && (!f.peer || checkIfName(f.peer.name) || (f.peer.ns !== ROOT_NS && checkNetnsName(f.peer.ns)))) return `${where(f.ns, f.name)}: no valid peer recorded`;
+  if (
+    f.kind === 'veth' &&
+    (!f.peer || checkIfName(f.peer.name) || (f.peer.ns !== ROOT_NS && checkNetnsName(f.peer.ns)))
+  )
+    return `${where(f.ns, f.name)}: no valid peer recorded`;
   return null;
 }
 
@@ -55,7 +62,9 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
     if (why) ignored.push(why);
     else ok.push(f);
   }
-  const recordedIfaces = new Map(ok.filter((f) => f.kind !== 'namespace').map((f) => [key(f.ns, f.name), f.kind]));
+  const recordedIfaces = new Map(
+    ok.filter((f) => f.kind !== 'namespace').map((f) => [key(f.ns, f.name), f.kind]),
+  );
   const labNs = (ns: string) => ns !== ROOT_NS && markLab(live.namespaces[ns]?.mark) === lab;
 
   const bare = (n: KNamespace) =>
@@ -64,7 +73,8 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
     Object.values(n.ifaces).every((i) =>
       i.name === 'lo' || FALLBACK_TUNNEL_IFNAMES.includes(i.name)
         ? !i.up && i.addresses.length === 0 && i.mark === undefined
-        : markLab(i.mark) === lab || (i.mark === undefined && recordedIfaces.get(key(n.name, i.name)) === i.kind),
+        : markLab(i.mark) === lab ||
+          (i.mark === undefined && recordedIfaces.get(key(n.name, i.name)) === i.kind),
     );
   const b = new PlanBuilder();
   const dropNs = new Set<string>();
@@ -73,7 +83,9 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
     const n = live.namespaces[f.name];
     if (!n || n.mark !== undefined) continue; // gone, or marked (the re-plan handles it)
     if (!bare(n)) {
-      ignored.push(`namespace ${f.name} carries no mark and is not empty: it may not be netplumb's, so it was left alone`);
+      ignored.push(
+        `namespace ${f.name} carries no mark and is not empty: it may not be netplumb's, so it was left alone`,
+      );
       continue;
     }
     dropNs.add(f.name);
@@ -99,7 +111,9 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
       proven = !i.up && i.addresses.length === 0 && !Object.values(n.ifaces).some((p) => p.master === f.name);
     }
     if (!proven) {
-      ignored.push(`${where(f.ns, f.name)} carries no mark and is not provably the one the interrupted apply created, so it was left alone`);
+      ignored.push(
+        `${where(f.ns, f.name)} carries no mark and is not provably the one the interrupted apply created, so it was left alone`,
+      );
       continue;
     }
     gone.add(key(f.ns, f.name));

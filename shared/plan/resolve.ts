@@ -6,7 +6,15 @@
 import type { LinkEnd, Topology, TopoNode } from '../model';
 import { isNetnsNode } from '../model';
 import { canonicalCidr, canonicalIp, family, isLinkLocal, normalizeMac } from '../util/ip';
-import { type KIface, type KNamespace, type KPortVlans, type KRoute, type KState, makeMark, ROOT_NS } from './kstate';
+import {
+  type KIface,
+  type KNamespace,
+  type KPortVlans,
+  type KRoute,
+  type KState,
+  makeMark,
+  ROOT_NS,
+} from './kstate';
 
 /** Where an interface came from in the document. */
 export interface IfaceOrigin {
@@ -65,7 +73,7 @@ function routesOf(node: TopoNode): KRoute[] {
   if (!isNetnsNode(node)) return [];
   const out: KRoute[] = [];
   for (const r of node.routes) {
-    const fam = r.to === 'default' ? (r.via ? family(r.via) : null) ?? 4 : family(r.to) ?? 4;
+    const fam = r.to === 'default' ? ((r.via ? family(r.via) : null) ?? 4) : (family(r.to) ?? 4);
     out.push({
       to: r.to === 'default' ? 'default' : (canonicalCidr(r.to) ?? r.to),
       family: fam,
@@ -74,8 +82,10 @@ function routesOf(node: TopoNode): KRoute[] {
       ...(r.metric !== undefined ? { metric: r.metric } : {}),
     });
   }
-  if (node.gateway?.ipv4) out.push({ to: 'default', family: 4, via: canonicalIp(node.gateway.ipv4) ?? node.gateway.ipv4 });
-  if (node.gateway?.ipv6) out.push({ to: 'default', family: 6, via: canonicalIp(node.gateway.ipv6) ?? node.gateway.ipv6 });
+  if (node.gateway?.ipv4)
+    out.push({ to: 'default', family: 4, via: canonicalIp(node.gateway.ipv4) ?? node.gateway.ipv4 });
+  if (node.gateway?.ipv6)
+    out.push({ to: 'default', family: 6, via: canonicalIp(node.gateway.ipv6) ?? node.gateway.ipv6 });
   return out;
 }
 
@@ -135,7 +145,10 @@ export function resolve(topo: Topology): Resolved {
     const pa = place('a');
     const pb = place('b');
     links.push({ id: link.id, a: { ns: pa.ns, name: pa.name }, b: { ns: pb.ns, name: pb.name } });
-    for (const [k, me, peer] of [['a', pa, pb], ['b', pb, pa]] as const) {
+    for (const [k, me, peer] of [
+      ['a', pa, pb],
+      ['b', pb, pa],
+    ] as const) {
       const end = ends[k];
       const bridge = me.node?.kind === 'bridge' ? me.node : undefined;
       const iface: KIface = {
@@ -149,7 +162,9 @@ export function resolve(topo: Topology): Resolved {
         ...(end.mtu !== undefined ? { mtu: end.mtu } : {}),
         ...(end.mac ? { mac: normalizeMac(end.mac) ?? end.mac.toLowerCase() } : {}),
         ...(bridge?.vlanFiltering ? { vlans: portVlans(end, bridge.defaultPvid ?? 1) } : {}),
-        ...(end.netem && Object.values(end.netem).some((v) => v !== undefined) ? { netem: { ...end.netem } } : {}),
+        ...(end.netem && Object.values(end.netem).some((v) => v !== undefined)
+          ? { netem: { ...end.netem } }
+          : {}),
       };
       namespaces[me.ns] ??= emptyNs(me.ns);
       namespaces[me.ns].ifaces[me.name] = iface;

@@ -12,7 +12,8 @@ import { dirname } from 'node:path';
 import { expect } from 'vitest';
 
 /** True when the run asked for golden files to be rewritten. */
-export const updatingGoldens = (): boolean => !!process.env.UPDATE_GOLDEN && process.env.UPDATE_GOLDEN !== '0';
+export const updatingGoldens = (): boolean =>
+  !!process.env.UPDATE_GOLDEN && process.env.UPDATE_GOLDEN !== '0';
 
 /**
  * Compares `actual` with the golden file at `file` (an absolute path).
@@ -24,7 +25,11 @@ export function golden(file: string, actual: string): void {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, actual);
   } else if (!existsSync(file)) {
-    expect.fail(`golden file ${file} is missing: run the test with UPDATE_GOLDEN=1 to write it, review it, and commit it`);
+    expect.fail(
+      `golden file ${file} is missing: run the test with UPDATE_GOLDEN=1 to write it, review it, and commit it`,
+    );
   }
-  expect(actual, `differs from golden file ${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(file, 'utf8'));
+  expect(actual, `differs from golden file ${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(
+    readFileSync(file, 'utf8'),
+  );
 }

@@ -3,7 +3,15 @@
  * address in a prefix, the next free subnet in a pool. Pure; BigInt for both
  * families.
  */
-import { FAMILY_BITS, formatCidr, networkValue, parseAddressOrCidr, parseCidr, prefixMask, type IpCidr } from './ip';
+import {
+  FAMILY_BITS,
+  formatCidr,
+  networkValue,
+  parseAddressOrCidr,
+  parseCidr,
+  prefixMask,
+  type IpCidr,
+} from './ip';
 
 /**
  * The next unused host address in `prefixCidr`, in CIDR form with the
@@ -47,7 +55,9 @@ export function nextFreeSubnet(pool: string, prefixLen: number, used: readonly s
   if (!p) return null;
   const bits = FAMILY_BITS[p.family];
   if (!Number.isInteger(prefixLen) || prefixLen < p.prefix || prefixLen > bits) return null;
-  const taken = used.map((u) => parseAddressOrCidr(u)).filter((u): u is IpCidr => !!u && u.family === p.family);
+  const taken = used
+    .map((u) => parseAddressOrCidr(u))
+    .filter((u): u is IpCidr => !!u && u.family === p.family);
   const step = 1n << BigInt(bits - prefixLen);
   const start = networkValue(p);
   const end = start + (1n << BigInt(bits - p.prefix));

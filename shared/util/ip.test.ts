@@ -24,21 +24,63 @@ import {
 import { nextFreeAddress, nextFreeSubnet } from './ip-alloc';
 
 describe('parseIp / parseCidr (strict)', () => {
-  it.each(['10.0.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fd00::1', 'FD00:0:0:0:0:0:0:1', '::ffff:10.0.0.1', '64:ff9b::192.0.2.33', '1:2:3:4:5:6:7:8', '1::', 'fe80::1:2'])(
-    'accepts %s',
-    (s) => expect(parseIp(s)).not.toBeNull(),
-  );
+  it.each([
+    '10.0.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fd00::1',
+    'FD00:0:0:0:0:0:0:1',
+    '::ffff:10.0.0.1',
+    '64:ff9b::192.0.2.33',
+    '1:2:3:4:5:6:7:8',
+    '1::',
+    'fe80::1:2',
+  ])('accepts %s', (s) => expect(parseIp(s)).not.toBeNull());
 
   it.each([
-    '10.0.0.256', '10.0.0', '10.0.0.1.2', '010.0.0.1', '10.0.0.01', '10.0.0.-1', ' 10.0.0.1', '10.0.0.1 ', '1e1.0.0.1', '0x10.0.0.1', '',
-    'abc', ':::', '1:::2', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', 'g::1', '1:2:3:4:5:6:7::8', '::1.2.3', '1.2.3.4::',
-    'fe80::1%eth0', '::ffff:010.0.0.1', ':1::', '1::2:',
+    '10.0.0.256',
+    '10.0.0',
+    '10.0.0.1.2',
+    '010.0.0.1',
+    '10.0.0.01',
+    '10.0.0.-1',
+    ' 10.0.0.1',
+    '10.0.0.1 ',
+    '1e1.0.0.1',
+    '0x10.0.0.1',
+    '',
+    'abc',
+    ':::',
+    '1:::2',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '12345::',
+    'g::1',
+    '1:2:3:4:5:6:7::8',
+    '::1.2.3',
+    '1.2.3.4::',
+    'fe80::1%eth0',
+    '::ffff:010.0.0.1',
+    ':1::',
+    '1::2:',
   ])('rejects %s', (s) => expect(parseIp(s)).toBeNull());
 
-  it.each(['10.0.0.1/33', '10.0.0.1/', '10.0.0.1', '10.0.0.1/024', '10.0.0.1/-1', '10.0.0.1/24/1', 'fd00::1/129', 'fd00::1/ 64', '/24', '10.0.0.256/24', '10.0.0.1/2a'])(
-    'rejects CIDR %s',
-    (s) => expect(parseCidr(s)).toBeNull(),
-  );
+  it.each([
+    '10.0.0.1/33',
+    '10.0.0.1/',
+    '10.0.0.1',
+    '10.0.0.1/024',
+    '10.0.0.1/-1',
+    '10.0.0.1/24/1',
+    'fd00::1/129',
+    'fd00::1/ 64',
+    '/24',
+    '10.0.0.256/24',
+    '10.0.0.1/2a',
+  ])('rejects CIDR %s', (s) => expect(parseCidr(s)).toBeNull());
 
   it('parses values and prefix', () => {
     expect(parseCidr('10.0.0.1/24')).toEqual({ family: 4, value: 0x0a000001n, prefix: 24 });
@@ -163,17 +205,22 @@ describe('nextFreeAddress', () => {
 
   it('property: result is inside the prefix, unused and not network/broadcast', () => {
     fc.assert(
-      fc.property(fc.ipV4(), fc.integer({ min: 8, max: 30 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 40 }), (ip, plen, offs) => {
-        const prefix = networkOf(`${ip}/${plen}`)!;
-        const base = parseCidr(prefix)!.value;
-        const used = offs.map((o) => formatIp({ family: 4, value: base + BigInt(o) }));
-        const r = nextFreeAddress(prefix, used);
-        expect(r).not.toBeNull();
-        expect(contains(prefix, r!)).toBe(true);
-        expect(used).not.toContain(addressOf(r!));
-        expect(isNetworkAddress(r!)).toBe(false);
-        expect(isBroadcast(r!)).toBe(false);
-      }),
+      fc.property(
+        fc.ipV4(),
+        fc.integer({ min: 8, max: 30 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 40 }),
+        (ip, plen, offs) => {
+          const prefix = networkOf(`${ip}/${plen}`)!;
+          const base = parseCidr(prefix)!.value;
+          const used = offs.map((o) => formatIp({ family: 4, value: base + BigInt(o) }));
+          const r = nextFreeAddress(prefix, used);
+          expect(r).not.toBeNull();
+          expect(contains(prefix, r!)).toBe(true);
+          expect(used).not.toContain(addressOf(r!));
+          expect(isNetworkAddress(r!)).toBe(false);
+          expect(isBroadcast(r!)).toBe(false);
+        },
+      ),
     );
   });
 });
@@ -185,33 +232,42 @@ describe('nextFreeSubnet', () => {
     expect(nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.0/23', '10.0.2.9'])).toBe('10.0.3.0/24');
     expect(nextFreeSubnet('10.0.0.0/16', 24, ['10.0.0.0/8'])).toBeNull();
     expect(nextFreeSubnet('10.0.0.0/30', 31, ['10.0.0.0/31'])).toBe('10.0.0.2/31');
-    expect(nextFreeSubnet('fd00::/48', 64, ['fd00::1/64', 'fd00:0:0:1::/64', '10.0.0.0/8'])).toBe('fd00:0:0:2::/64');
+    expect(nextFreeSubnet('fd00::/48', 64, ['fd00::1/64', 'fd00:0:0:1::/64', '10.0.0.0/8'])).toBe(
+      'fd00:0:0:2::/64',
+    );
     expect(nextFreeSubnet('10.0.0.0/16', 8, [])).toBeNull();
     expect(nextFreeSubnet('bad', 24, [])).toBeNull();
   });
 
   it('property: the result is inside the pool and overlaps nothing used', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 30 })), { maxLength: 30 }), fc.integer({ min: 17, max: 28 }), (us, len) => {
-        const used = us.map(([x, l]) => `10.0.${x}.1/${l}`);
-        const r = nextFreeSubnet('10.0.0.0/16', len, used);
-        if (r === null) {
-          // full: every candidate overlaps something (checked by brute force)
-          const size = 1 << (32 - len);
-          for (let v = 0; v < 65536; v += size) {
-            const cand = `10.0.${v >> 8}.${v & 255}/${len}`;
-            expect(used.some((u) => prefixesOverlap(u, cand))).toBe(true);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 30 })), {
+          maxLength: 30,
+        }),
+        fc.integer({ min: 17, max: 28 }),
+        (us, len) => {
+          const used = us.map(([x, l]) => `10.0.${x}.1/${l}`);
+          const r = nextFreeSubnet('10.0.0.0/16', len, used);
+          if (r === null) {
+            // full: every candidate overlaps something (checked by brute force)
+            const size = 1 << (32 - len);
+            for (let v = 0; v < 65536; v += size) {
+              const cand = `10.0.${v >> 8}.${v & 255}/${len}`;
+              expect(used.some((u) => prefixesOverlap(u, cand))).toBe(true);
+            }
+            return;
           }
-          return;
-        }
-        expect(contains('10.0.0.0/16', r)).toBe(true);
-        expect(hasHostBits(r)).toBe(false);
-        for (const u of used) expect(prefixesOverlap(u, r)).toBe(false);
-        // and it is the first: every earlier candidate overlaps something
-        const size = 1 << (32 - len);
-        const rv = Number(parseCidr(r)!.value & 0xffffn);
-        for (let v = 0; v < rv; v += size) expect(used.some((u) => prefixesOverlap(u, `10.0.${v >> 8}.${v & 255}/${len}`))).toBe(true);
-      }),
+          expect(contains('10.0.0.0/16', r)).toBe(true);
+          expect(hasHostBits(r)).toBe(false);
+          for (const u of used) expect(prefixesOverlap(u, r)).toBe(false);
+          // and it is the first: every earlier candidate overlaps something
+          const size = 1 << (32 - len);
+          const rv = Number(parseCidr(r)!.value & 0xffffn);
+          for (let v = 0; v < rv; v += size)
+            expect(used.some((u) => prefixesOverlap(u, `10.0.${v >> 8}.${v & 255}/${len}`))).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -236,19 +292,28 @@ describe('MAC addresses', () => {
   });
 });
 
-const arbV4: fc.Arbitrary<IpAddr> = fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }).map((value) => ({ family: 4 as const, value }));
-const arbV6: fc.Arbitrary<IpAddr> = fc.oneof(
-  fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
-  // many zero groups, to exercise '::' compression
-  fc.array(fc.constantFrom(0n, 0n, 0n, 1n, 0xffffn, 0xabcn), { minLength: 8, maxLength: 8 }).map((g) => g.reduce<bigint>((a, x) => (a << 16n) | x, 0n)),
-).map((value) => ({ family: 6 as const, value }));
+const arbV4: fc.Arbitrary<IpAddr> = fc
+  .bigInt({ min: 0n, max: (1n << 32n) - 1n })
+  .map((value) => ({ family: 4 as const, value }));
+const arbV6: fc.Arbitrary<IpAddr> = fc
+  .oneof(
+    fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+    // many zero groups, to exercise '::' compression
+    fc
+      .array(fc.constantFrom(0n, 0n, 0n, 1n, 0xffffn, 0xabcn), { minLength: 8, maxLength: 8 })
+      .map((g) => g.reduce<bigint>((a, x) => (a << 16n) | x, 0n)),
+  )
+  .map((value) => ({ family: 6 as const, value }));
 const arbAddr = fc.oneof(arbV4, arbV6);
 
 describe('properties', () => {
   it('parse(format(x)) == x', () => {
-    fc.assert(fc.property(arbAddr, (a) => {
-      expect(parseIp(formatIp(a))).toEqual(a);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(arbAddr, (a) => {
+        expect(parseIp(formatIp(a))).toEqual(a);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('CIDR round trip', () => {
@@ -277,14 +342,17 @@ describe('properties', () => {
       fc.property(arbV6, (a) => {
         const s = formatIp(a);
         expect(s).toBe(s.toLowerCase());
-        if (!s.includes('.')) for (const g of s.split(':')) expect(g === '' || g === '0' || !g.startsWith('0')).toBe(true);
+        if (!s.includes('.'))
+          for (const g of s.split(':')) expect(g === '' || g === '0' || !g.startsWith('0')).toBe(true);
         expect(s.split('::').length).toBeLessThanOrEqual(2);
       }),
     );
   });
 
   it('overlap is symmetric and consistent with contains', () => {
-    const arbCidr = arbAddr.chain((a) => fc.integer({ min: 0, max: a.family === 4 ? 32 : 128 }).map((prefix) => formatCidr({ ...a, prefix })));
+    const arbCidr = arbAddr.chain((a) =>
+      fc.integer({ min: 0, max: a.family === 4 ? 32 : 128 }).map((prefix) => formatCidr({ ...a, prefix })),
+    );
     fc.assert(
       fc.property(arbCidr, arbCidr, (x, y) => {
         expect(prefixesOverlap(x, y)).toBe(prefixesOverlap(y, x));

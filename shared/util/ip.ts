@@ -128,7 +128,7 @@ function formatV6(v: bigint): string {
   // RFC 5952 §4.2: compress the longest run (>= 2) of zero groups, the first on a tie.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -22,13 +22,21 @@ export function checkMac(s: string): MacResult {
     m = s.match(re);
     if (m) break;
   }
-  if (!m) return { ok: false, reason: `"${s}" is not a MAC address (expected six hex bytes like 02:00:00:00:00:01)` };
+  if (!m)
+    return {
+      ok: false,
+      reason: `"${s}" is not a MAC address (expected six hex bytes like 02:00:00:00:00:01)`,
+    };
   const bytes = m.slice(1, 7).map((b) => b.toLowerCase());
   const mac = bytes.join(':');
   if (parseInt(bytes[0], 16) & 1) {
-    return { ok: false, reason: `${mac} is a multicast address (lowest bit of the first byte is set); an interface needs a unicast MAC such as 02:00:00:00:00:01` };
+    return {
+      ok: false,
+      reason: `${mac} is a multicast address (lowest bit of the first byte is set); an interface needs a unicast MAC such as 02:00:00:00:00:01`,
+    };
   }
-  if (bytes.every((b) => b === '00')) return { ok: false, reason: '00:00:00:00:00:00 is not a usable interface address' };
+  if (bytes.every((b) => b === '00'))
+    return { ok: false, reason: '00:00:00:00:00:00 is not a usable interface address' };
   return { ok: true, mac };
 }
 

@@ -5,19 +5,23 @@ import { mapLimit } from './map-limit';
 describe('mapLimit', () => {
   it('property: never more than `limit` at once, results in input order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(5), { maxLength: 20 }), fc.integer({ min: 1, max: 5 }), async (delays, limit) => {
-        let running = 0;
-        let peak = 0;
-        const out = await mapLimit(delays, limit, async (d, i) => {
-          running++;
-          peak = Math.max(peak, running);
-          await new Promise((r) => setTimeout(r, d));
-          running--;
-          return i;
-        });
-        expect(out).toEqual(delays.map((_, i) => i));
-        expect(peak).toBeLessThanOrEqual(limit);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.nat(5), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (delays, limit) => {
+          let running = 0;
+          let peak = 0;
+          const out = await mapLimit(delays, limit, async (d, i) => {
+            running++;
+            peak = Math.max(peak, running);
+            await new Promise((r) => setTimeout(r, d));
+            running--;
+            return i;
+          });
+          expect(out).toEqual(delays.map((_, i) => i));
+          expect(peak).toBeLessThanOrEqual(limit);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -28,6 +32,11 @@ describe('mapLimit', () => {
   });
 
   it('rejects when a call rejects', async () => {
-    await expect(mapLimit([1, 2, 3], 2, async (x) => { if (x === 2) throw new Error('two'); return x; })).rejects.toThrow('two');
+    await expect(
+      mapLimit([1, 2, 3], 2, async (x) => {
+        if (x === 2) throw new Error('two');
+        return x;
+      }),
+    ).rejects.toThrow('two');
   });
 });

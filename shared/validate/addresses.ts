@@ -3,7 +3,20 @@
  * none, no address is used twice in a namespace or on one L2 segment, and the
  * subnets of one namespace's interfaces do not overlap.
  */
-import { cidrContains, FAMILY_BITS, formatCidr, formatIp, isBroadcast, isLinkLocal, isNetworkAddress, networkOf, networkValue, parseCidr, parseIp, type IpCidr } from '../util/ip';
+import {
+  cidrContains,
+  FAMILY_BITS,
+  formatCidr,
+  formatIp,
+  isBroadcast,
+  isLinkLocal,
+  isNetworkAddress,
+  networkOf,
+  networkValue,
+  parseCidr,
+  parseIp,
+  type IpCidr,
+} from '../util/ip';
 import { nextFreeAddress } from '../util/ip-alloc';
 import { ROOT, type Ctx, type L3Iface } from './context';
 import { computeSegments } from './segments';
@@ -17,7 +30,10 @@ const SPECIAL: { prefix: string; why: string }[] = [
   { prefix: '::/128', why: 'is the unspecified address' },
   { prefix: '::1/128', why: 'is the loopback address (it belongs on lo)' },
   { prefix: 'ff00::/8', why: 'is a multicast address' },
-  { prefix: '::ffff:0:0/96', why: 'is an IPv4-mapped IPv6 address; give the interface the IPv4 address instead' },
+  {
+    prefix: '::ffff:0:0/96',
+    why: 'is an IPv4-mapped IPv6 address; give the interface the IPv4 address instead',
+  },
 ];
 
 const SPECIAL_PARSED = SPECIAL.map((s) => ({ ...s, p: parseCidr(s.prefix)! }));
@@ -56,29 +72,61 @@ function checkEach(ctx: Ctx): Addr[] {
       const c = parseCidr(cidr);
       if (!c) {
         const bare = typeof cidr === 'string' && parseIp(cidr);
-        const hint = bare ? ` it needs a prefix length, e.g. ${cidr}/${bare.family === 4 ? 24 : 64}` : ' expected an address with a prefix length such as 10.0.0.1/24 or fd00::1/64';
-        ctx.add({ ...base, code: 'address-invalid', severity: 'error', message: `${iface.title}: "${cidr}" is not a valid address;${hint}.` });
+        const hint = bare
+          ? ` it needs a prefix length, e.g. ${cidr}/${bare.family === 4 ? 24 : 64}`
+          : ' expected an address with a prefix length such as 10.0.0.1/24 or fd00::1/64';
+        ctx.add({
+          ...base,
+          code: 'address-invalid',
+          severity: 'error',
+          message: `${iface.title}: "${cidr}" is not a valid address;${hint}.`,
+        });
         continue;
       }
       const special = SPECIAL_PARSED.find((s) => cidrContains(s.p, c));
       if (special) {
-        ctx.add({ ...base, code: 'address-special', severity: 'error', message: `${iface.title}: ${cidr} ${special.why}; use a unicast address.` });
+        ctx.add({
+          ...base,
+          code: 'address-special',
+          severity: 'error',
+          message: `${iface.title}: ${cidr} ${special.why}; use a unicast address.`,
+        });
         continue;
       }
       if (isNetworkAddress(cidr)) {
-        ctx.add({ ...base, code: 'address-network-address', severity: 'error', message: `${iface.title}: ${cidr} is the network address of ${networkOf(cidr)}; pick a host address such as ${nextFreeAddress(cidr, [])}.` });
+        ctx.add({
+          ...base,
+          code: 'address-network-address',
+          severity: 'error',
+          message: `${iface.title}: ${cidr} is the network address of ${networkOf(cidr)}; pick a host address such as ${nextFreeAddress(cidr, [])}.`,
+        });
         continue;
       }
       if (isBroadcast(cidr)) {
-        ctx.add({ ...base, code: 'address-broadcast', severity: 'error', message: `${iface.title}: ${cidr} is the broadcast address of ${networkOf(cidr)}; pick a host address.` });
+        ctx.add({
+          ...base,
+          code: 'address-broadcast',
+          severity: 'error',
+          message: `${iface.title}: ${cidr} is the broadcast address of ${networkOf(cidr)}; pick a host address.`,
+        });
         continue;
       }
       if (c.family === 6 && isLinkLocal(cidr)) {
-        ctx.add({ ...base, code: 'address-link-local', severity: 'warning', message: `${iface.title}: ${cidr} is link-local; the kernel already gives every IPv6 interface one, so this adds a second.` });
+        ctx.add({
+          ...base,
+          code: 'address-link-local',
+          severity: 'warning',
+          message: `${iface.title}: ${cidr} is link-local; the kernel already gives every IPv6 interface one, so this adds a second.`,
+        });
       }
       if (iface.ns === ROOT) {
         // Why: an address in the root namespace adds a connected route to the machine's own routing table.
-        ctx.add({ ...base, code: 'root-namespace-address', severity: 'warning', message: `${iface.title}: ${cidr} is added in the host's root namespace, so ${networkOf(cidr)} becomes a route of this machine; make sure it does not overlap a network the machine uses.` });
+        ctx.add({
+          ...base,
+          code: 'root-namespace-address',
+          severity: 'warning',
+          message: `${iface.title}: ${cidr} is added in the host's root namespace, so ${networkOf(cidr)} becomes a route of this machine; make sure it does not overlap a network the machine uses.`,
+        });
       }
       valid.push({ iface, cidr: formatCidr(c), c, path, ip: formatIp(c), order: valid.length });
     }
@@ -104,12 +152,20 @@ function groupSubnets(list: Addr[]): Group[] {
     const key = `${c.family}|${net}|${c.prefix}`;
     let g = map.get(key);
     if (!g) {
-      g = { net, end: net + (1n << BigInt(FAMILY_BITS[c.family] - c.prefix)), family: c.family, prefix: c.prefix, members: [] };
+      g = {
+        net,
+        end: net + (1n << BigInt(FAMILY_BITS[c.family] - c.prefix)),
+        family: c.family,
+        prefix: c.prefix,
+        members: [],
+      };
       map.set(key, g);
     }
     g.members.push(a);
   }
-  return [...map.values()].sort((x, y) => x.family - y.family || (x.net < y.net ? -1 : x.net > y.net ? 1 : x.prefix - y.prefix));
+  return [...map.values()].sort(
+    (x, y) => x.family - y.family || (x.net < y.net ? -1 : x.net > y.net ? 1 : x.prefix - y.prefix),
+  );
 }
 
 /**
@@ -120,7 +176,11 @@ function groupSubnets(list: Addr[]): Group[] {
 function forNested(groups: Group[], visit: (outer: Group, inner: Group) => boolean): void {
   const stack: Group[] = [];
   for (const g of groups) {
-    while (stack.length && (stack[stack.length - 1].family !== g.family || stack[stack.length - 1].end <= g.net)) stack.pop();
+    while (
+      stack.length &&
+      (stack[stack.length - 1].family !== g.family || stack[stack.length - 1].end <= g.net)
+    )
+      stack.pop();
     for (let k = stack.length - 1; k >= 0; k--) if (visit(stack[k], g)) break;
     stack.push(g);
   }
@@ -154,12 +214,26 @@ export function checkAddresses(ctx: Ctx): void {
     reported.add(a);
     // Twice on one interface: the kernel refuses the second "ip address add" (an error).
     if (first.iface === a.iface) {
-      ctx.add({ code: 'address-duplicate', severity: 'error', message: `${a.iface.title}: address ${a.ip} is listed twice on this interface (${where}).`, path: a.path, nodeId: a.iface.nodeId, linkId: a.iface.linkId });
+      ctx.add({
+        code: 'address-duplicate',
+        severity: 'error',
+        message: `${a.iface.title}: address ${a.ip} is listed twice on this interface (${where}).`,
+        path: a.path,
+        nodeId: a.iface.nodeId,
+        linkId: a.iface.linkId,
+      });
       return;
     }
     // On two interfaces the kernel accepts it (an address conflict is worth demonstrating): a warning, on both ends.
     const conflict = (x: Addr, other: Addr) =>
-      ctx.add({ code: 'address-conflict', severity: 'warning', message: `${x.iface.title}: address ${x.ip} is also on ${other.iface.what} (${where}); replies may go to either.`, path: x.path, nodeId: x.iface.nodeId, linkId: x.iface.linkId });
+      ctx.add({
+        code: 'address-conflict',
+        severity: 'warning',
+        message: `${x.iface.title}: address ${x.ip} is also on ${other.iface.what} (${where}); replies may go to either.`,
+        path: x.path,
+        nodeId: x.iface.nodeId,
+        linkId: x.iface.linkId,
+      });
     conflict(a, first);
     if (!reported.has(first)) {
       reported.add(first);
@@ -189,7 +263,12 @@ export function checkAddresses(ctx: Ctx): void {
       for (const a of g.members) if (!firstOn.has(a.iface)) firstOn.set(a.iface, a);
       const [first, ...others] = [...firstOn.values()];
       for (const y of others) {
-        ctx.add({ ...at(y), code: 'subnet-on-two-interfaces', severity: 'warning', message: `${y.iface.title}: subnet ${networkOf(y.cidr)} is also on ${first.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.` });
+        ctx.add({
+          ...at(y),
+          code: 'subnet-on-two-interfaces',
+          severity: 'warning',
+          message: `${y.iface.title}: subnet ${networkOf(y.cidr)} is also on ${first.iface.what} in ${ctx.nsLabel(ns)}; the kernel will send that subnet's traffic out of only one of them.`,
+        });
       }
     }
     // Different subnets that overlap on two interfaces make the kernel's route choice surprising.
@@ -197,7 +276,12 @@ export function checkAddresses(ctx: Ctx): void {
       const pair = differingPair(outer.members, inner.members, (a) => a.iface);
       if (!pair || pair[0].ip === pair[1].ip) return false;
       const [x, y] = later(pair);
-      ctx.add({ ...at(y), code: 'address-overlap', severity: 'error', message: `${y.iface.title}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.` });
+      ctx.add({
+        ...at(y),
+        code: 'address-overlap',
+        severity: 'error',
+        message: `${y.iface.title}: ${y.cidr} overlaps ${x.cidr} on ${x.iface.what} in ${ctx.nsLabel(ns)}; interfaces of one namespace need separate subnets.`,
+      });
       return true;
     });
   }
@@ -213,7 +297,12 @@ export function checkAddresses(ctx: Ctx): void {
       const pair = differingPair(outer.members, inner.members, (a) => a.iface.ns);
       if (!pair) return false;
       const [x, y] = later(pair);
-      ctx.add({ ...at(y), code: 'prefix-length-mismatch', severity: 'warning', message: `${y.iface.title}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.` });
+      ctx.add({
+        ...at(y),
+        code: 'prefix-length-mismatch',
+        severity: 'warning',
+        message: `${y.iface.title}: ${y.cidr} and ${x.cidr} on ${x.iface.what} are on the same segment with different prefix lengths; the hosts will disagree about what is local.`,
+      });
       return true;
     });
   }

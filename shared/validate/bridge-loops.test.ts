@@ -14,7 +14,16 @@ function wire(d: LooseDoc, a: string, b: string) {
 
 describe('bridge loops', () => {
   it('a chain of bridges is not a loop', () => {
-    const ps = validate(variant((d) => (bridges(d, ['b1', 'b2', 'b3']), wire(d, 'b1', 'b2'), wire(d, 'b2', 'b3'), wire(d, 'br0', 'b1'))));
+    const ps = validate(
+      variant(
+        (d) => (
+          bridges(d, ['b1', 'b2', 'b3']),
+          wire(d, 'b1', 'b2'),
+          wire(d, 'b2', 'b3'),
+          wire(d, 'br0', 'b1')
+        ),
+      ),
+    );
     expect(ps).toEqual([]);
   });
 
@@ -44,7 +53,16 @@ describe('bridge loops', () => {
   });
 
   it('a ring with STP on every bridge is fine', () => {
-    const ps = validate(variant((d) => (bridges(d, ['b1', 'b2', 'b3'], { b1: true, b2: true, b3: true }), wire(d, 'b1', 'b2'), wire(d, 'b2', 'b3'), wire(d, 'b3', 'b1'))));
+    const ps = validate(
+      variant(
+        (d) => (
+          bridges(d, ['b1', 'b2', 'b3'], { b1: true, b2: true, b3: true }),
+          wire(d, 'b1', 'b2'),
+          wire(d, 'b2', 'b3'),
+          wire(d, 'b3', 'b1')
+        ),
+      ),
+    );
     expect(withCode(ps, 'bridge-loop-no-stp')).toEqual([]);
   });
 
@@ -54,7 +72,17 @@ describe('bridge loops', () => {
   });
 
   it('two separate loops are reported separately', () => {
-    const ps = validate(variant((d) => (bridges(d, ['b1', 'b2', 'b3', 'b4']), wire(d, 'b1', 'b2'), wire(d, 'b1', 'b2'), wire(d, 'b3', 'b4'), wire(d, 'b4', 'b3'))));
+    const ps = validate(
+      variant(
+        (d) => (
+          bridges(d, ['b1', 'b2', 'b3', 'b4']),
+          wire(d, 'b1', 'b2'),
+          wire(d, 'b1', 'b2'),
+          wire(d, 'b3', 'b4'),
+          wire(d, 'b4', 'b3')
+        ),
+      ),
+    );
     expect(withCode(ps, 'bridge-loop-no-stp').map((p) => p.nodeId)).toEqual(['b1', 'b3']);
   });
 });

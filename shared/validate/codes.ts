@@ -7,21 +7,39 @@ export const PROBLEM_CODES = {
   // document
   schema: ['error', 'the document does not match the file format (wrong type, unknown field, missing field)'],
   'unsupported-version': ['error', 'the file was written by a newer netplumb'],
-  'internal-error': ['error', 'a rule failed unexpectedly on this input (a bug; the rest of the rules still ran)'],
+  'internal-error': [
+    'error',
+    'a rule failed unexpectedly on this input (a bug; the rest of the rules still ran)',
+  ],
   // names
-  'lab-name-invalid': ['error', 'lab name is empty, longer than 32, or uses characters other than a-z 0-9 - _ .'],
+  'lab-name-invalid': [
+    'error',
+    'lab name is empty, longer than 32, or uses characters other than a-z 0-9 - _ .',
+  ],
   'ifname-too-long': ['error', 'interface or bridge name is longer than 15 UTF-8 bytes'],
-  'ifname-invalid': ['error', "interface or bridge name is empty, '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ ."],
+  'ifname-invalid': [
+    'error',
+    "interface or bridge name is empty, '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ .",
+  ],
   'ifname-reserved': ['error', "interface name is 'lo', 'all', 'default' or 'bonding_masters'"],
-  'ifname-fallback-tunnel': ['warning', "interface name of a tunnel device the kernel creates in every namespace when its module is loaded (tunl0, sit0, gre0, ...)"],
-  'netns-name-invalid': ['error', "namespace name is '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ ."],
+  'ifname-fallback-tunnel': [
+    'warning',
+    'interface name of a tunnel device the kernel creates in every namespace when its module is loaded (tunl0, sit0, gre0, ...)',
+  ],
+  'netns-name-invalid': [
+    'error',
+    "namespace name is '.', '..', starts with '-', or uses characters other than A-Z a-z 0-9 - _ .",
+  ],
   'netns-name-too-long': ['error', 'namespace name is longer than 64 characters'],
   // structure
   'duplicate-node-id': ['error', 'two nodes have the same id'],
   'duplicate-link-id': ['error', 'two links have the same id'],
   'duplicate-annotation-id': ['error', 'two canvas annotations have the same id'],
   'duplicate-netns-name': ['error', 'two namespace/router nodes have the same kernel name'],
-  'duplicate-ifname': ['error', 'two interfaces (link ends, bridge ports, bridges) have the same name in one kernel namespace'],
+  'duplicate-ifname': [
+    'error',
+    'two interfaces (link ends, bridge ports, bridges) have the same name in one kernel namespace',
+  ],
   'link-unknown-node': ['error', 'a link end names a node that does not exist'],
   'link-self': ['error', 'both ends of a link are the same interface on the same node'],
   'bridge-namespace-unknown': ['error', 'bridge.namespace names a node that does not exist'],
@@ -29,31 +47,64 @@ export const PROBLEM_CODES = {
   'sysctls-not-allowed': ['error', 'sysctls on a host or bridge node'],
   'routes-not-allowed': ['error', 'routes or a gateway on a host or bridge node'],
   'sysctl-not-allowed': ['error', 'a sysctl key outside the allowlist'],
-  'router-forwarding-off': ['warning', 'a router whose sysctls turn IPv4 (or, with ipv6Forwarding, IPv6) forwarding off'],
+  'router-forwarding-off': [
+    'warning',
+    'a router whose sysctls turn IPv4 (or, with ipv6Forwarding, IPv6) forwarding off',
+  ],
   'sysctl-value-out-of-range': ['error', 'a sysctl value outside the range the kernel gives meaning to'],
-  'ipv6-disabled': ['error', 'IPv6 disabled by sysctl on a node that has IPv6 addresses, routes or a gateway'],
-  'host-root-namespace': ['warning', "a link end on a host node creates an interface in the host's root namespace"],
+  'ipv6-disabled': [
+    'error',
+    'IPv6 disabled by sysctl on a node that has IPv6 addresses, routes or a gateway',
+  ],
+  'host-root-namespace': [
+    'warning',
+    "a link end on a host node creates an interface in the host's root namespace",
+  ],
   // the host's own network (checked against the host's facts before apply, plan and status)
   'host-gateway-taken': ['error', "a root-namespace address or route contains the host's default gateway"],
-  'host-address-taken': ['error', 'a root-namespace address or route contains an address the host already has'],
-  'host-prefix-too-broad': ['error', "a root-namespace prefix is shorter than /8 (IPv4) or /32 (IPv6) and the machine's policy does not allow it"],
-  'host-route-taken': ['error', 'a root-namespace address or route overlaps the destination of a route the lab does not own'],
+  'host-address-taken': [
+    'error',
+    'a root-namespace address or route contains an address the host already has',
+  ],
+  'host-prefix-too-broad': [
+    'error',
+    "a root-namespace prefix is shorter than /8 (IPv4) or /32 (IPv6) and the machine's policy does not allow it",
+  ],
+  'host-route-taken': [
+    'error',
+    'a root-namespace address or route overlaps the destination of a route the lab does not own',
+  ],
   // addresses
   'address-invalid': ['error', 'an address is not in CIDR form (address/prefix)'],
-  'address-special': ['error', 'an address is loopback, multicast, unspecified, IPv4-mapped or in 0/8 or 240/4'],
-  'address-network-address': ['error', 'an address is the network address of its IPv4 prefix (shorter than /31)'],
+  'address-special': [
+    'error',
+    'an address is loopback, multicast, unspecified, IPv4-mapped or in 0/8 or 240/4',
+  ],
+  'address-network-address': [
+    'error',
+    'an address is the network address of its IPv4 prefix (shorter than /31)',
+  ],
   'address-broadcast': ['error', 'an address is the broadcast address of its IPv4 prefix (shorter than /31)'],
   'address-link-local': ['warning', 'an explicit IPv6 link-local address (the kernel adds one anyway)'],
   'address-on-bridge-port': ['error', 'an address on a bridge-port end (it belongs on the bridge)'],
   'address-duplicate': ['error', 'the same address twice on one interface (the kernel refuses the second)'],
-  'address-conflict': ['warning', 'the same address on two interfaces of one namespace or one layer-2 segment (allowed by the kernel; replies may go to either)'],
+  'address-conflict': [
+    'warning',
+    'the same address on two interfaces of one namespace or one layer-2 segment (allowed by the kernel; replies may go to either)',
+  ],
   'address-overlap': ['error', 'two interfaces of one namespace have different but overlapping subnets'],
   'subnet-on-two-interfaces': ['warning', 'two interfaces of one namespace are in the same subnet'],
-  'root-namespace-address': ['warning', "an address on a root-namespace interface (host end or root bridge) adds a route to the machine's own table"],
+  'root-namespace-address': [
+    'warning',
+    "an address on a root-namespace interface (host end or root bridge) adds a route to the machine's own table",
+  ],
   'prefix-length-mismatch': ['warning', 'two addresses on one segment overlap with different prefix lengths'],
   // routes and gateways
   'route-invalid-prefix': ['error', "a route destination is neither 'default' nor a CIDR prefix"],
-  'route-prefix-host-bits': ['error', 'a route destination has host bits set (the canonical prefix is suggested)'],
+  'route-prefix-host-bits': [
+    'error',
+    'a route destination has host bits set (the canonical prefix is suggested)',
+  ],
   'route-needs-via-or-dev': ['error', 'a route has neither a next hop nor an outgoing interface'],
   'route-unknown-dev': ['error', "a route's dev is not one of the node's interfaces (or is a bridge port)"],
   'route-interface-down': ['error', "a route's dev is set down"],

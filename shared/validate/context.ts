@@ -60,7 +60,12 @@ export interface Ctx {
   linkName(l: Link): string;
 }
 
-const KIND_WORD: Record<TopoNode['kind'], string> = { namespace: 'Namespace', router: 'Router', bridge: 'Bridge', host: 'Host' };
+const KIND_WORD: Record<TopoNode['kind'], string> = {
+  namespace: 'Namespace',
+  router: 'Router',
+  bridge: 'Bridge',
+  host: 'Host',
+};
 
 /** `Router "r1"` — how messages name a node. */
 export function nodeLabel(n: TopoNode): string {
@@ -98,7 +103,15 @@ export function buildContext(topo: Topology): Ctx {
     for (const key of ['a', 'b'] as const) {
       const end = link[key];
       const node = nodes.get(end.node)?.node;
-      ends.push({ link, li, key, end, node, ns: node ? nsOf(node) : undefined, isPort: node?.kind === 'bridge' });
+      ends.push({
+        link,
+        li,
+        key,
+        end,
+        node,
+        ns: node ? nsOf(node) : undefined,
+        isPort: node?.kind === 'bridge',
+      });
     }
   });
 
@@ -108,7 +121,10 @@ export function buildContext(topo: Topology): Ctx {
     l3.push({
       ns: e.ns,
       name: e.end.ifname,
-      addresses: (e.end.addresses ?? []).map((cidr, j) => ({ cidr, path: ['links', e.li, e.key, 'addresses', j] })),
+      addresses: (e.end.addresses ?? []).map((cidr, j) => ({
+        cidr,
+        path: ['links', e.li, e.key, 'addresses', j],
+      })),
       nodeId: e.node.id,
       linkId: e.link.id,
       what: `interface "${e.end.ifname}" of link ${linkName(e.link)} on ${e.node.id}`,

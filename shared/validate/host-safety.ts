@@ -18,7 +18,16 @@
  * never relax.
  */
 import type { Topology } from '../model';
-import { cidrContains, formatCidr, networkValue, parseAddressOrCidr, parseCidr, parseIp, prefixMask, type IpCidr } from '../util/ip';
+import {
+  cidrContains,
+  formatCidr,
+  networkValue,
+  parseAddressOrCidr,
+  parseCidr,
+  parseIp,
+  prefixMask,
+  type IpCidr,
+} from '../util/ip';
 import { buildContext, ROOT } from './context';
 import type { Problem } from './problem';
 
@@ -71,7 +80,15 @@ export interface RootClaim {
 /** Every address the document puts in the host's root namespace (host link ends, root bridges). */
 export function rootClaims(topo: Topology): RootClaim[] {
   const ctx = buildContext(topo);
-  return (ctx.l3ByNs.get(ROOT) ?? []).flatMap((i) => i.addresses.map((a) => ({ cidr: a.cidr, title: i.title, path: a.path, nodeId: i.nodeId, linkId: i.linkId })));
+  return (ctx.l3ByNs.get(ROOT) ?? []).flatMap((i) =>
+    i.addresses.map((a) => ({
+      cidr: a.cidr,
+      title: i.title,
+      path: a.path,
+      nodeId: i.nodeId,
+      linkId: i.linkId,
+    })),
+  );
 }
 
 const network = (c: IpCidr): IpCidr => ({ ...c, value: networkValue(c) });
@@ -89,7 +106,11 @@ const FAMILY_ALL: Record<4 | 6, string> = { 4: 'IPv4', 6: 'IPv6' };
  * Checks the document's root-namespace addresses against the host's facts
  * and the machine's policy; returns one error per refused address.
  */
-export function checkHostSafety(topo: Topology, facts: HostFacts, policy: HostPolicy = DEFAULT_HOST_POLICY): Problem[] {
+export function checkHostSafety(
+  topo: Topology,
+  facts: HostFacts,
+  policy: HostPolicy = DEFAULT_HOST_POLICY,
+): Problem[] {
   const problems: Problem[] = [];
   const allow = policy.allow.map(parseCidr).filter((c): c is IpCidr => c !== null);
   const hostAddrs = facts.addresses.map((a) => ({ a, ip: parseAddressOrCidr(a.cidr) })).filter((x) => x.ip);
@@ -100,7 +121,11 @@ export function checkHostSafety(topo: Topology, facts: HostFacts, policy: HostPo
     const net = network(c);
     const where = { path: claim.path, nodeId: claim.nodeId, linkId: claim.linkId };
     const say = (p: Pick<Problem, 'code' | 'severity'>, why: string) =>
-      problems.push({ ...p, message: `${claim.title}: ${claim.cidr} would be added in the host's root namespace, ${why}`, ...where });
+      problems.push({
+        ...p,
+        message: `${claim.title}: ${claim.cidr} would be added in the host's root namespace, ${why}`,
+        ...where,
+      });
     const netText = formatCidr(net);
     // Why: a route to (or an address next to) the gateway makes the host send
     // its default traffic into the lab: the host loses its network.
@@ -109,7 +134,10 @@ export function checkHostSafety(topo: Topology, facts: HostFacts, policy: HostPo
       return ip !== null && cidrContains(net, ip);
     });
     if (gw) {
-      say({ code: 'host-gateway-taken', severity: 'error' }, `and ${netText} contains ${gw.ip}, this machine's default gateway${onDev(gw.dev)}; the machine would lose its network. Use addresses the machine does not use.`);
+      say(
+        { code: 'host-gateway-taken', severity: 'error' },
+        `and ${netText} contains ${gw.ip}, this machine's default gateway${onDev(gw.dev)}; the machine would lose its network. Use addresses the machine does not use.`,
+      );
       continue;
     }
     // Only the machine's policy (never the document) lists prefixes that skip the prefix and route rules.
@@ -118,20 +146,29 @@ export function checkHostSafety(topo: Topology, facts: HostFacts, policy: HostPo
     // for a large part of the address space (two /1s beat the default route).
     const min = c.family === 4 ? policy.minPrefixV4 : policy.minPrefixV6;
     if (!allowed && c.prefix < min) {
-      say({ code: 'host-prefix-too-broad', severity: 'error' }, `and a /${c.prefix} covers ${c.prefix <= 1 ? 'half or more' : 'a large part'} of all ${FAMILY_ALL[c.family]} addresses, so the machine's own traffic would go into the lab. In the root namespace prefixes must be /${min} or longer.`);
+      say(
+        { code: 'host-prefix-too-broad', severity: 'error' },
+        `and a /${c.prefix} covers ${c.prefix <= 1 ? 'half or more' : 'a large part'} of all ${FAMILY_ALL[c.family]} addresses, so the machine's own traffic would go into the lab. In the root namespace prefixes must be /${min} or longer.`,
+      );
       continue;
     }
     // Why: an address the host already has would be answered by the lab (or clash with the host's).
     const taken = hostAddrs.find((x) => cidrContains(net, x.ip!));
     if (taken) {
-      say({ code: 'host-address-taken', severity: 'error' }, `and ${netText} contains ${taken.a.cidr.split('/')[0]}, an address this machine already has${onDev(taken.a.dev)}. Use a network the machine does not use.`);
+      say(
+        { code: 'host-address-taken', severity: 'error' },
+        `and ${netText} contains ${taken.a.cidr.split('/')[0]}, an address this machine already has${onDev(taken.a.dev)}. Use a network the machine does not use.`,
+      );
       continue;
     }
     // Why: the longer prefix wins, so the lab would take traffic the host routes elsewhere.
     const route = allowed ? undefined : routes.find((x) => overlap(net, x.c!));
     if (route) {
       const table = route.r.table && route.r.table !== 'main' ? ` (table ${route.r.table})` : '';
-      say({ code: 'host-route-taken', severity: 'error' }, `and ${netText} overlaps ${route.r.dst}, a route this machine already has${onDev(route.r.dev)}${table}; the lab would take that traffic. Use a network the machine does not route.`);
+      say(
+        { code: 'host-route-taken', severity: 'error' },
+        `and ${netText} overlaps ${route.r.dst}, a route this machine already has${onDev(route.r.dev)}${table}; the lab would take that traffic. Use a network the machine does not route.`,
+      );
     }
   }
   return problems;

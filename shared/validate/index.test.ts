@@ -15,7 +15,9 @@ describe('validateDocument', () => {
     doc.links[0].a.mtu = 'big';
     const r = validateDocument(doc);
     expect(r.topology).toBeUndefined();
-    expect(r.problems).toMatchObject([{ code: 'schema', severity: 'error', path: ['links', 0, 'a', 'mtu'], linkId: 'l1' }]);
+    expect(r.problems).toMatchObject([
+      { code: 'schema', severity: 'error', path: ['links', 0, 'a', 'mtu'], linkId: 'l1' },
+    ]);
   });
 
   it('runs the rules after the schema', () => {
@@ -32,14 +34,22 @@ describe('validateDocument', () => {
     expect(r.problems).toMatchObject([{ code: 'unsupported-version', path: ['version'] }]);
   });
 
-  it.each([null, undefined, 0, 'lab', [], [1, 2], { nodes: 'x' }, { version: 1, name: 'a', nodes: [null] }, { version: 'one' }, { version: 1, name: 'a', links: [{ a: 1, b: 2 }] }])(
-    'never throws on %j',
-    (input) => {
-      const r = validateDocument(input);
-      expect(r.problems.length).toBeGreaterThan(0);
-      expect(hasErrors(r.problems)).toBe(true);
-    },
-  );
+  it.each([
+    null,
+    undefined,
+    0,
+    'lab',
+    [],
+    [1, 2],
+    { nodes: 'x' },
+    { version: 1, name: 'a', nodes: [null] },
+    { version: 'one' },
+    { version: 1, name: 'a', links: [{ a: 1, b: 2 }] },
+  ])('never throws on %j', (input) => {
+    const r = validateDocument(input);
+    expect(r.problems.length).toBeGreaterThan(0);
+    expect(hasErrors(r.problems)).toBe(true);
+  });
 
   it('handles the old (version 0) link form through migrations', () => {
     const doc = baseInput() as unknown as Record<string, unknown> & { links: Record<string, unknown>[] };
@@ -51,14 +61,28 @@ describe('validateDocument', () => {
 
 describe('validate on objects built in code', () => {
   it('does not throw on missing arrays and reports internal errors as problems', () => {
-    const t = { version: 1, name: 'x', nodes: [{ id: 'n', name: 'n', kind: 'namespace' }], links: [{ id: 'l', a: { node: 'n', ifname: 'a' }, b: { node: 'n', ifname: 'b' } }] } as unknown as Topology;
+    const t = {
+      version: 1,
+      name: 'x',
+      nodes: [{ id: 'n', name: 'n', kind: 'namespace' }],
+      links: [{ id: 'l', a: { node: 'n', ifname: 'a' }, b: { node: 'n', ifname: 'b' } }],
+    } as unknown as Topology;
     expect(() => validate(t)).not.toThrow();
     expect(validate(t)).toEqual([]);
     const sparse = {
       version: 1,
       name: 'x',
-      nodes: [{ id: 'n', name: 'n', kind: 'router', sysctls: { 'net.ipv6.conf.all.disable_ipv6': 1 } }, { id: 'b', name: 'b', kind: 'bridge', vlanFiltering: true }],
-      links: [{ id: 'l', a: { node: 'n', ifname: 'a', mtu: 1200 }, b: { node: 'b', ifname: 'p', vlans: { pvid: 5 } } }],
+      nodes: [
+        { id: 'n', name: 'n', kind: 'router', sysctls: { 'net.ipv6.conf.all.disable_ipv6': 1 } },
+        { id: 'b', name: 'b', kind: 'bridge', vlanFiltering: true },
+      ],
+      links: [
+        {
+          id: 'l',
+          a: { node: 'n', ifname: 'a', mtu: 1200 },
+          b: { node: 'b', ifname: 'p', vlans: { pvid: 5 } },
+        },
+      ],
     } as unknown as Topology;
     expect(validate(sparse).filter((p) => p.code === 'internal-error')).toEqual([]);
     const weird = { version: 1, name: 'x', nodes: [null], links: [null] } as unknown as Topology;

@@ -21,7 +21,15 @@ import { checkSysctls } from './sysctls';
 export type { Problem } from './problem';
 export { hasErrors } from './problem';
 export { PROBLEM_CODES, type ProblemCode } from './codes';
-export { checkIfName, checkLabName, checkNetnsName, byteLength, RESERVED_IFNAMES, LAB_NAME_MAX, NETNS_NAME_MAX } from './names';
+export {
+  checkIfName,
+  checkLabName,
+  checkNetnsName,
+  byteLength,
+  RESERVED_IFNAMES,
+  LAB_NAME_MAX,
+  NETNS_NAME_MAX,
+} from './names';
 
 /** The rules, in reporting order. */
 const RULES: { name: string; run: (ctx: Ctx) => void }[] = [
@@ -47,7 +55,13 @@ const RULES: { name: string; run: (ctx: Ctx) => void }[] = [
  * as an `internal-error` problem instead of throwing.
  */
 export function validate(topology: Topology): Problem[] {
-  const t: Topology = { ...topology, nodes: topology.nodes ?? [], links: topology.links ?? [], expect: topology.expect ?? [], annotations: topology.annotations ?? [] };
+  const t: Topology = {
+    ...topology,
+    nodes: topology.nodes ?? [],
+    links: topology.links ?? [],
+    expect: topology.expect ?? [],
+    annotations: topology.annotations ?? [],
+  };
   let ctx: Ctx;
   try {
     ctx = buildContext(t);
@@ -65,7 +79,12 @@ export function validate(topology: Topology): Problem[] {
 }
 
 function internal(what: string, e: unknown): Problem {
-  return { code: 'internal-error', severity: 'error', message: `netplumb could not check ${what}: ${e instanceof Error ? e.message : String(e)}. Please report this.`, path: [] };
+  return {
+    code: 'internal-error',
+    severity: 'error',
+    message: `netplumb could not check ${what}: ${e instanceof Error ? e.message : String(e)}. Please report this.`,
+    path: [],
+  };
 }
 
 /** Result of validating untrusted input. `topology` is present when the schema accepted it. */

@@ -31,15 +31,29 @@ export function checkMtu(ctx: Ctx): void {
     if (mtu === undefined || mtu >= IPV6_MIN_MTU) continue;
     const v6 = iface.addresses.find((a) => parseCidr(a.cidr)?.family === 6);
     if (!v6) continue;
-    const path = iface.end ? ['links', iface.end.li, iface.end.key, 'mtu'] : ['nodes', iface.bridge!.index, 'mtu'];
-    ctx.add({ code: 'mtu-too-small-ipv6', severity: 'error', message: `${iface.title}: MTU ${mtu} is below ${IPV6_MIN_MTU}, the minimum for IPv6, but it has IPv6 address ${v6.cidr}.`, path, nodeId: iface.nodeId, linkId: iface.linkId });
+    const path = iface.end
+      ? ['links', iface.end.li, iface.end.key, 'mtu']
+      : ['nodes', iface.bridge!.index, 'mtu'];
+    ctx.add({
+      code: 'mtu-too-small-ipv6',
+      severity: 'error',
+      message: `${iface.title}: MTU ${mtu} is below ${IPV6_MIN_MTU}, the minimum for IPv6, but it has IPv6 address ${v6.cidr}.`,
+      path,
+      nodeId: iface.nodeId,
+      linkId: iface.linkId,
+    });
   }
 }
 
 /** Rule: MAC addresses are valid unicast addresses and unique in the lab. */
 export function checkMacs(ctx: Ctx): void {
   const seen = new Map<string, string>();
-  const one = (mac: string | undefined, path: (string | number)[], what: string, ids: { nodeId?: string; linkId?: string }) => {
+  const one = (
+    mac: string | undefined,
+    path: (string | number)[],
+    what: string,
+    ids: { nodeId?: string; linkId?: string },
+  ) => {
     if (mac === undefined) return;
     const r = checkMac(mac);
     if (!r.ok) {
@@ -47,14 +61,26 @@ export function checkMacs(ctx: Ctx): void {
       return;
     }
     const first = seen.get(r.mac);
-    if (first) ctx.add({ ...ids, code: 'mac-duplicate', severity: 'error', message: `${what}: MAC ${r.mac} is also used by ${first}; every interface needs its own.`, path });
+    if (first)
+      ctx.add({
+        ...ids,
+        code: 'mac-duplicate',
+        severity: 'error',
+        message: `${what}: MAC ${r.mac} is also used by ${first}; every interface needs its own.`,
+        path,
+      });
     else seen.set(r.mac, what);
   };
   ctx.topo.nodes.forEach((n, i) => {
     if (n.kind === 'bridge') one(n.mac, ['nodes', i, 'mac'], nodeLabel(n), { nodeId: n.id });
   });
   for (const e of ctx.ends) {
-    one(e.end.mac, ['links', e.li, e.key, 'mac'], `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" on ${e.end.node}`, { nodeId: e.node?.id, linkId: e.link.id });
+    one(
+      e.end.mac,
+      ['links', e.li, e.key, 'mac'],
+      `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" on ${e.end.node}`,
+      { nodeId: e.node?.id, linkId: e.link.id },
+    );
   }
 }
 
@@ -68,9 +94,21 @@ export function checkNetem(ctx: Ctx): void {
     const jitter = n.jitterMs ?? 0;
     const delay = n.delayMs ?? 0;
     if (jitter > 0 && delay === 0) {
-      ctx.add({ ...base, code: 'netem-jitter-without-delay', severity: 'error', message: `${where}: jitter ${jitter} ms needs a delay; netem varies the delay by the jitter, so set delayMs too.`, path: ['links', e.li, e.key, 'netem', 'jitterMs'] });
+      ctx.add({
+        ...base,
+        code: 'netem-jitter-without-delay',
+        severity: 'error',
+        message: `${where}: jitter ${jitter} ms needs a delay; netem varies the delay by the jitter, so set delayMs too.`,
+        path: ['links', e.li, e.key, 'netem', 'jitterMs'],
+      });
     } else if (jitter > delay) {
-      ctx.add({ ...base, code: 'netem-jitter-exceeds-delay', severity: 'warning', message: `${where}: jitter ${jitter} ms is larger than the delay ${delay} ms, so packets will be reordered.`, path: ['links', e.li, e.key, 'netem', 'jitterMs'] });
+      ctx.add({
+        ...base,
+        code: 'netem-jitter-exceeds-delay',
+        severity: 'warning',
+        message: `${where}: jitter ${jitter} ms is larger than the delay ${delay} ms, so packets will be reordered.`,
+        path: ['links', e.li, e.key, 'netem', 'jitterMs'],
+      });
     }
   }
 }

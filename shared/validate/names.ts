@@ -23,7 +23,17 @@ export const RESERVED_IFNAMES: readonly string[] = ['lo', 'all', 'default', 'bon
  * Fallback tunnel devices the kernel creates in every new namespace when the
  * ipip/sit/gre/ip6_tunnel/vti modules are loaded (net.core.fb_tunnels_only_for_init_net=0).
  */
-export const FALLBACK_TUNNEL_IFNAMES: readonly string[] = ['tunl0', 'sit0', 'ip6tnl0', 'gre0', 'gretap0', 'erspan0', 'ip_vti0', 'ip6_vti0', 'ip6gre0'];
+export const FALLBACK_TUNNEL_IFNAMES: readonly string[] = [
+  'tunl0',
+  'sit0',
+  'ip6tnl0',
+  'gre0',
+  'gretap0',
+  'erspan0',
+  'ip_vti0',
+  'ip6_vti0',
+  'ip6gre0',
+];
 
 /** A name check failure: a problem code and the reason in plain words. */
 export interface NameIssue {
@@ -79,9 +89,11 @@ export function describeChar(c: string): string {
 
 /** Why a character is refused, when there is a specific reason beyond the character set. */
 function whyRefused(c: string): string {
-  if (c === '/' || c === ':' || /\s/.test(c)) return '; Linux itself refuses "/", ":" and white space in interface names';
+  if (c === '/' || c === ':' || /\s/.test(c))
+    return '; Linux itself refuses "/", ":" and white space in interface names';
   if (c === '%') return '; the kernel would treat "%" as a numbering template';
-  if (c === '"' || c === "'" || c === '#' || c === '\\') return '; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation';
+  if (c === '"' || c === "'" || c === '#' || c === '\\')
+    return '; ip -batch would read quotes, "#" or "\\" as quoting, a comment or a line continuation';
   return '';
 }
 
@@ -95,52 +107,87 @@ function whyRefused(c: string): string {
  * wrong. Found by the batch-line property test.
  */
 const OBJECT_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
-const objectKeyIssue = (q: string) => `${q} is the name of a built-in property of JavaScript objects, which netplumb cannot use as a name`;
+const objectKeyIssue = (q: string) =>
+  `${q} is the name of a built-in property of JavaScript objects, which netplumb cannot use as a name`;
 
 /** Checks a kernel interface name (link end or bridge). Returns null when it is fine. */
 export function checkIfName(name: string, on?: string): NameIssue | null {
   const where = on ? ` on ${on}` : '';
-  if (typeof name !== 'string' || name.length === 0) return { code: 'ifname-invalid', reason: `the interface name${where} is empty` };
+  if (typeof name !== 'string' || name.length === 0)
+    return { code: 'ifname-invalid', reason: `the interface name${where} is empty` };
   const q = `interface name ${JSON.stringify(name)}${where}`;
   const bytes = byteLength(name);
   // Why: IFNAMSIZ is 16 including the terminating NUL; longer names are
   // rejected (or silently truncated by some tools), so the lab would not match the drawing.
   if (bytes > IFNAME_MAX_BYTES) {
-    return { code: 'ifname-too-long', reason: `${q} is ${bytes} bytes; Linux allows at most ${IFNAME_MAX_BYTES}` };
+    return {
+      code: 'ifname-too-long',
+      reason: `${q} is ${bytes} bytes; Linux allows at most ${IFNAME_MAX_BYTES}`,
+    };
   }
-  if (name === '.' || name === '..') return { code: 'ifname-invalid', reason: `${q} cannot be used (it is a directory name in /sys/class/net)` };
+  if (name === '.' || name === '..')
+    return {
+      code: 'ifname-invalid',
+      reason: `${q} cannot be used (it is a directory name in /sys/class/net)`,
+    };
   // Why: see NAME_CHARS — a name must reach the kernel as exactly one word,
   // the same in the plan, in ip -batch lines and in exported scripts.
   const bad = refusedChar(name);
-  if (bad !== undefined) return { code: 'ifname-invalid', reason: `${q} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad)}` };
+  if (bad !== undefined)
+    return {
+      code: 'ifname-invalid',
+      reason: `${q} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad)}`,
+    };
   // Why: names are passed as argv to ip/bridge/tc; a leading '-' would be read as an option.
-  if (name.startsWith('-')) return { code: 'ifname-invalid', reason: `${q} starts with "-", which ip would read as an option` };
+  if (name.startsWith('-'))
+    return { code: 'ifname-invalid', reason: `${q} starts with "-", which ip would read as an option` };
   if (OBJECT_KEYS.has(name)) return { code: 'ifname-reserved', reason: objectKeyIssue(q) };
   if (RESERVED_IFNAMES.includes(name)) {
-    return { code: 'ifname-reserved', reason: name === 'lo' ? `${q} is the loopback interface every namespace already has` : `${q} is reserved by the kernel` };
+    return {
+      code: 'ifname-reserved',
+      reason:
+        name === 'lo'
+          ? `${q} is the loopback interface every namespace already has`
+          : `${q} is reserved by the kernel`,
+    };
   }
   return null;
 }
 
 /** Checks a network namespace name. Returns null when it is fine. */
 export function checkNetnsName(name: string): NameIssue | null {
-  if (typeof name !== 'string' || name.length === 0) return { code: 'netns-name-invalid', reason: 'the namespace name is empty' };
+  if (typeof name !== 'string' || name.length === 0)
+    return { code: 'netns-name-invalid', reason: 'the namespace name is empty' };
   if (name.length > NETNS_NAME_MAX) {
-    return { code: 'netns-name-too-long', reason: `namespace name "${name}" is ${name.length} characters; netplumb allows at most ${NETNS_NAME_MAX}` };
+    return {
+      code: 'netns-name-too-long',
+      reason: `namespace name "${name}" is ${name.length} characters; netplumb allows at most ${NETNS_NAME_MAX}`,
+    };
   }
   // Why: `ip netns add NAME` creates /run/netns/NAME; '.' and '..' would
   // point elsewhere in the file system ('/' is refused with the character set).
   if (name === '.' || name === '..') {
-    return { code: 'netns-name-invalid', reason: `namespace name "${name}" is not a valid file name (not "." or "..")` };
+    return {
+      code: 'netns-name-invalid',
+      reason: `namespace name "${name}" is not a valid file name (not "." or "..")`,
+    };
   }
   // Why: the name is a file name under /run/netns, a word of `ip -n NAME`
   // command lines and of exported shell snippets: see NAME_CHARS.
   const bad = refusedChar(name);
   if (bad !== undefined) {
-    return { code: 'netns-name-invalid', reason: `namespace name ${JSON.stringify(name)} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad).replace('in interface names', 'in names')}` };
+    return {
+      code: 'netns-name-invalid',
+      reason: `namespace name ${JSON.stringify(name)} contains ${describeChar(bad)}; ${CHARS_RULE}${whyRefused(bad).replace('in interface names', 'in names')}`,
+    };
   }
-  if (name.startsWith('-')) return { code: 'netns-name-invalid', reason: `namespace name "${name}" starts with "-", which ip would read as an option` };
-  if (OBJECT_KEYS.has(name)) return { code: 'netns-name-invalid', reason: objectKeyIssue(`namespace name "${name}"`) };
+  if (name.startsWith('-'))
+    return {
+      code: 'netns-name-invalid',
+      reason: `namespace name "${name}" starts with "-", which ip would read as an option`,
+    };
+  if (OBJECT_KEYS.has(name))
+    return { code: 'netns-name-invalid', reason: objectKeyIssue(`namespace name "${name}"`) };
   return null;
 }
 
@@ -148,15 +195,30 @@ export function checkNetnsName(name: string): NameIssue | null {
 export function checkNames(ctx: Ctx): void {
   const { topo } = ctx;
   const lab = checkLabName(topo.name);
-  if (lab) ctx.add({ code: lab.code, severity: 'error', message: `Lab name: ${lab.reason}.`, path: ['name'] });
+  if (lab)
+    ctx.add({ code: lab.code, severity: 'error', message: `Lab name: ${lab.reason}.`, path: ['name'] });
 
   topo.nodes.forEach((n, i) => {
     if (n.kind === 'namespace' || n.kind === 'router') {
       const issue = checkNetnsName(n.name);
-      if (issue) ctx.add({ code: issue.code, severity: 'error', message: `${nodeLabel(n)}: ${issue.reason}.`, path: ['nodes', i, 'name'], nodeId: n.id });
+      if (issue)
+        ctx.add({
+          code: issue.code,
+          severity: 'error',
+          message: `${nodeLabel(n)}: ${issue.reason}.`,
+          path: ['nodes', i, 'name'],
+          nodeId: n.id,
+        });
     } else if (n.kind === 'bridge') {
       const issue = checkIfName(n.name);
-      if (issue) ctx.add({ code: issue.code, severity: 'error', message: `${nodeLabel(n)}: a bridge name is an interface name; ${issue.reason}.`, path: ['nodes', i, 'name'], nodeId: n.id });
+      if (issue)
+        ctx.add({
+          code: issue.code,
+          severity: 'error',
+          message: `${nodeLabel(n)}: a bridge name is an interface name; ${issue.reason}.`,
+          path: ['nodes', i, 'name'],
+          nodeId: n.id,
+        });
     }
   });
 

@@ -5,7 +5,9 @@ import { variant, withCode } from './test-fixtures';
 describe('unique ids and names', () => {
   it('duplicate node id', () => {
     const ps = validate(variant((d) => d.nodes.push({ id: 'ns1', name: 'ns9', kind: 'namespace' })));
-    expect(withCode(ps, 'duplicate-node-id')).toMatchObject([{ severity: 'error', path: ['nodes', 4, 'id'], nodeId: 'ns1' }]);
+    expect(withCode(ps, 'duplicate-node-id')).toMatchObject([
+      { severity: 'error', path: ['nodes', 4, 'id'], nodeId: 'ns1' },
+    ]);
   });
 
   it('duplicate link id', () => {
@@ -15,8 +17,12 @@ describe('unique ids and names', () => {
 
   it('duplicate annotation id', () => {
     const note = (id: string) => ({ id, kind: 'text', text: 'hi', position: { x: 0, y: 0 } });
-    const ps = validate(variant((d) => ((d as Record<string, unknown>).annotations = [note('a1'), note('a2'), note('a1')])));
-    expect(withCode(ps, 'duplicate-annotation-id')).toMatchObject([{ severity: 'error', path: ['annotations', 2, 'id'] }]);
+    const ps = validate(
+      variant((d) => ((d as Record<string, unknown>).annotations = [note('a1'), note('a2'), note('a1')])),
+    );
+    expect(withCode(ps, 'duplicate-annotation-id')).toMatchObject([
+      { severity: 'error', path: ['annotations', 2, 'id'] },
+    ]);
   });
 
   it('a namespace and a router with the same kernel name', () => {
@@ -36,17 +42,29 @@ describe('unique ids and names', () => {
 describe('references', () => {
   it('link to a missing node', () => {
     const ps = validate(variant((d) => (d.links[0].b.node = 'nope')));
-    expect(withCode(ps, 'link-unknown-node')).toMatchObject([{ path: ['links', 0, 'b', 'node'], linkId: 'l1' }]);
+    expect(withCode(ps, 'link-unknown-node')).toMatchObject([
+      { path: ['links', 0, 'b', 'node'], linkId: 'l1' },
+    ]);
   });
 
   it('link between the same interface twice', () => {
-    const ps = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0' }, b: { node: 'ns1', ifname: 'x0' } })));
-    expect(withCode(ps, 'link-self')).toMatchObject([{ path: ['links', 3, 'b', 'ifname'], linkId: 'l9', nodeId: 'ns1' }]);
+    const ps = validate(
+      variant((d) =>
+        d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0' }, b: { node: 'ns1', ifname: 'x0' } }),
+      ),
+    );
+    expect(withCode(ps, 'link-self')).toMatchObject([
+      { path: ['links', 3, 'b', 'ifname'], linkId: 'l9', nodeId: 'ns1' },
+    ]);
     expect(withCode(ps, 'duplicate-ifname')).toEqual([]);
   });
 
   it('a link inside one namespace with two names is fine', () => {
-    const ps = validate(variant((d) => d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0' }, b: { node: 'ns1', ifname: 'x1' } })));
+    const ps = validate(
+      variant((d) =>
+        d.links.push({ id: 'l9', a: { node: 'ns1', ifname: 'x0' }, b: { node: 'ns1', ifname: 'x1' } }),
+      ),
+    );
     expect(ps).toEqual([]);
   });
 
@@ -54,7 +72,11 @@ describe('references', () => {
     const ps = validate(
       variant((d) => {
         d.nodes.push({ id: 'br1', kind: 'bridge' });
-        d.links.push({ id: 'l9', a: { node: 'br0', ifname: 'br0-p3' }, b: { node: 'br1', ifname: 'br1-p1' } });
+        d.links.push({
+          id: 'l9',
+          a: { node: 'br0', ifname: 'br0-p3' },
+          b: { node: 'br1', ifname: 'br1-p1' },
+        });
       }),
     );
     expect(ps).toEqual([]);
@@ -62,16 +84,22 @@ describe('references', () => {
 
   it('bridge.namespace must exist and be a namespace or router', () => {
     const missing = validate(variant((d) => (d.nodes[3].namespace = 'ghost')));
-    expect(withCode(missing, 'bridge-namespace-unknown')).toMatchObject([{ path: ['nodes', 3, 'namespace'], nodeId: 'br0' }]);
+    expect(withCode(missing, 'bridge-namespace-unknown')).toMatchObject([
+      { path: ['nodes', 3, 'namespace'], nodeId: 'br0' },
+    ]);
     const wrong = validate(
       variant((d) => {
         d.nodes.push({ id: 'br1', kind: 'bridge' });
         d.nodes[3].namespace = 'br1';
       }),
     );
-    expect(withCode(wrong, 'bridge-namespace-not-netns')).toMatchObject([{ path: ['nodes', 3, 'namespace'], nodeId: 'br0' }]);
+    expect(withCode(wrong, 'bridge-namespace-not-netns')).toMatchObject([
+      { path: ['nodes', 3, 'namespace'], nodeId: 'br0' },
+    ]);
     const ok = validate(variant((d) => (d.nodes[3].namespace = 'r1')));
-    expect(withCode(ok, 'bridge-namespace-unknown').concat(withCode(ok, 'bridge-namespace-not-netns'))).toEqual([]);
+    expect(
+      withCode(ok, 'bridge-namespace-unknown').concat(withCode(ok, 'bridge-namespace-not-netns')),
+    ).toEqual([]);
   });
 });
 
@@ -79,7 +107,9 @@ describe('interface names per kernel namespace', () => {
   it('two link ends with one name on one namespace', () => {
     const ps = validate(variant((d) => (d.links[1].a.ifname = 'eth0')));
     const p = withCode(ps, 'duplicate-ifname');
-    expect(p).toMatchObject([{ path: ['links', 1, 'a', 'ifname'], linkId: 'l2', nodeId: 'r1', severity: 'error' }]);
+    expect(p).toMatchObject([
+      { path: ['links', 1, 'a', 'ifname'], linkId: 'l2', nodeId: 'r1', severity: 'error' },
+    ]);
     expect(p[0].message).toContain('namespace "r1"');
   });
 
@@ -94,7 +124,9 @@ describe('interface names per kernel namespace', () => {
         d.links[2].b.ifname = 'br1';
       }),
     );
-    expect(withCode(ps, 'duplicate-ifname')).toMatchObject([{ path: ['links', 2, 'b', 'ifname'], nodeId: 'br0' }]);
+    expect(withCode(ps, 'duplicate-ifname')).toMatchObject([
+      { path: ['links', 2, 'b', 'ifname'], nodeId: 'br0' },
+    ]);
   });
 
   it('bridge inside a router: its ports and the bridge clash with the router interfaces', () => {
@@ -135,22 +167,34 @@ describe('node kinds', () => {
       }),
     );
     expect(ps.every((p) => p.severity === 'warning')).toBe(true);
-    expect(withCode(ps, 'host-root-namespace')).toMatchObject([{ path: ['links', 3, 'b'], nodeId: 'h1', linkId: 'l9' }]);
+    expect(withCode(ps, 'host-root-namespace')).toMatchObject([
+      { path: ['links', 3, 'b'], nodeId: 'h1', linkId: 'l9' },
+    ]);
   });
 
   it('sysctls and routes on a host or bridge (objects built in code bypass the schema)', () => {
     const t = variant(() => {});
     (t.nodes[3] as unknown as Record<string, unknown>).sysctls = { 'net.ipv4.ip_forward': 1 };
-    t.nodes.push({ id: 'h1', name: 'h1', kind: 'host', routes: [{ to: 'default', via: '10.0.0.1' }] } as never);
+    t.nodes.push({
+      id: 'h1',
+      name: 'h1',
+      kind: 'host',
+      routes: [{ to: 'default', via: '10.0.0.1' }],
+    } as never);
     const ps = validate(t);
-    expect(withCode(ps, 'sysctls-not-allowed')).toMatchObject([{ path: ['nodes', 3, 'sysctls'], nodeId: 'br0' }]);
-    expect(withCode(ps, 'routes-not-allowed')).toMatchObject([{ path: ['nodes', 4, 'routes'], nodeId: 'h1' }]);
+    expect(withCode(ps, 'sysctls-not-allowed')).toMatchObject([
+      { path: ['nodes', 3, 'sysctls'], nodeId: 'br0' },
+    ]);
+    expect(withCode(ps, 'routes-not-allowed')).toMatchObject([
+      { path: ['nodes', 4, 'routes'], nodeId: 'h1' },
+    ]);
   });
 
   it('sysctl keys outside the allowlist (built in code)', () => {
     const t = variant(() => {});
     (t.nodes[0] as unknown as Record<string, unknown>).sysctls = { 'kernel.core_pattern': '|/bin/sh' };
-    expect(withCode(validate(t), 'sysctl-not-allowed')).toMatchObject([{ path: ['nodes', 0, 'sysctls', 'kernel.core_pattern'], nodeId: 'ns1' }]);
+    expect(withCode(validate(t), 'sysctl-not-allowed')).toMatchObject([
+      { path: ['nodes', 0, 'sysctls', 'kernel.core_pattern'], nodeId: 'ns1' },
+    ]);
   });
-
 });

@@ -12,7 +12,13 @@ export function checkUniqueIds(ctx: Ctx): void {
   topo.nodes.forEach((n, i) => {
     const first = seenNode.get(n.id);
     if (first !== undefined) {
-      ctx.add({ code: 'duplicate-node-id', severity: 'error', message: `Node id "${n.id}" is used by nodes ${first + 1} and ${i + 1}; links could not tell them apart.`, path: ['nodes', i, 'id'], nodeId: n.id });
+      ctx.add({
+        code: 'duplicate-node-id',
+        severity: 'error',
+        message: `Node id "${n.id}" is used by nodes ${first + 1} and ${i + 1}; links could not tell them apart.`,
+        path: ['nodes', i, 'id'],
+        nodeId: n.id,
+      });
     } else seenNode.set(n.id, i);
   });
 
@@ -20,14 +26,26 @@ export function checkUniqueIds(ctx: Ctx): void {
   topo.links.forEach((l, i) => {
     const first = seenLink.get(l.id);
     if (first !== undefined) {
-      ctx.add({ code: 'duplicate-link-id', severity: 'error', message: `Link id "${l.id}" is used by links ${first + 1} and ${i + 1}.`, path: ['links', i, 'id'], linkId: l.id });
+      ctx.add({
+        code: 'duplicate-link-id',
+        severity: 'error',
+        message: `Link id "${l.id}" is used by links ${first + 1} and ${i + 1}.`,
+        path: ['links', i, 'id'],
+        linkId: l.id,
+      });
     } else seenLink.set(l.id, i);
   });
 
   // Annotation ids key canvas elements; a duplicate would make two notes one.
   const seenNote = new Set<string>();
   (topo.annotations ?? []).forEach((a, i) => {
-    if (seenNote.has(a.id)) ctx.add({ code: 'duplicate-annotation-id', severity: 'error', message: `Annotation id "${a.id}" is used twice.`, path: ['annotations', i, 'id'] });
+    if (seenNote.has(a.id))
+      ctx.add({
+        code: 'duplicate-annotation-id',
+        severity: 'error',
+        message: `Annotation id "${a.id}" is used twice.`,
+        path: ['annotations', i, 'id'],
+      });
     seenNote.add(a.id);
   });
 
@@ -37,7 +55,13 @@ export function checkUniqueIds(ctx: Ctx): void {
     if (n.kind !== 'namespace' && n.kind !== 'router') return;
     const other = seenNs.get(n.name);
     if (other !== undefined && other !== n.id) {
-      ctx.add({ code: 'duplicate-netns-name', severity: 'error', message: `${nodeLabel(n)}: namespace name "${n.name}" is also used by node "${other}"; each namespace or router needs its own name.`, path: ['nodes', i, 'name'], nodeId: n.id });
+      ctx.add({
+        code: 'duplicate-netns-name',
+        severity: 'error',
+        message: `${nodeLabel(n)}: namespace name "${n.name}" is also used by node "${other}"; each namespace or router needs its own name.`,
+        path: ['nodes', i, 'name'],
+        nodeId: n.id,
+      });
     } else if (other === undefined) seenNs.set(n.name, n.id);
   });
 }
@@ -47,21 +71,46 @@ export function checkReferences(ctx: Ctx): void {
   const { topo } = ctx;
   for (const e of ctx.ends) {
     if (!e.node) {
-      ctx.add({ code: 'link-unknown-node', severity: 'error', message: `Link ${ctx.linkName(e.link)}: end ${e.key} is on node "${e.end.node}", which does not exist.`, path: ['links', e.li, e.key, 'node'], linkId: e.link.id });
+      ctx.add({
+        code: 'link-unknown-node',
+        severity: 'error',
+        message: `Link ${ctx.linkName(e.link)}: end ${e.key} is on node "${e.end.node}", which does not exist.`,
+        path: ['links', e.li, e.key, 'node'],
+        linkId: e.link.id,
+      });
     }
   }
   topo.links.forEach((l, i) => {
     if (l.a.node === l.b.node && l.a.ifname === l.b.ifname) {
-      ctx.add({ code: 'link-self', severity: 'error', message: `Link ${ctx.linkName(l)}: both ends are interface "${l.a.ifname}" on ${l.a.node}; the two ends of a veth pair need different names.`, path: ['links', i, 'b', 'ifname'], linkId: l.id, nodeId: l.a.node });
+      ctx.add({
+        code: 'link-self',
+        severity: 'error',
+        message: `Link ${ctx.linkName(l)}: both ends are interface "${l.a.ifname}" on ${l.a.node}; the two ends of a veth pair need different names.`,
+        path: ['links', i, 'b', 'ifname'],
+        linkId: l.id,
+        nodeId: l.a.node,
+      });
     }
   });
   topo.nodes.forEach((n, i) => {
     if (n.kind !== 'bridge' || n.namespace === undefined) return;
     const target = ctx.nodes.get(n.namespace)?.node;
     if (!target) {
-      ctx.add({ code: 'bridge-namespace-unknown', severity: 'error', message: `${nodeLabel(n)}: namespace "${n.namespace}" does not exist; name a namespace or router node, or leave it empty for the root namespace.`, path: ['nodes', i, 'namespace'], nodeId: n.id });
+      ctx.add({
+        code: 'bridge-namespace-unknown',
+        severity: 'error',
+        message: `${nodeLabel(n)}: namespace "${n.namespace}" does not exist; name a namespace or router node, or leave it empty for the root namespace.`,
+        path: ['nodes', i, 'namespace'],
+        nodeId: n.id,
+      });
     } else if (target.kind !== 'namespace' && target.kind !== 'router') {
-      ctx.add({ code: 'bridge-namespace-not-netns', severity: 'error', message: `${nodeLabel(n)}: namespace "${n.namespace}" is a ${target.kind}; a bridge can only live inside a namespace or router node.`, path: ['nodes', i, 'namespace'], nodeId: n.id });
+      ctx.add({
+        code: 'bridge-namespace-not-netns',
+        severity: 'error',
+        message: `${nodeLabel(n)}: namespace "${n.namespace}" is a ${target.kind}; a bridge can only live inside a namespace or router node.`,
+        path: ['nodes', i, 'namespace'],
+        nodeId: n.id,
+      });
     }
   });
 }
@@ -80,7 +129,13 @@ export function checkDuplicateIfnames(ctx: Ctx): void {
     const ns = ctx.bridgeNs(n);
     if (ns === undefined) return;
     claim(ns, n.name, `bridge ${n.id}`, (first) =>
-      ctx.add({ code: 'duplicate-ifname', severity: 'error', message: `${nodeLabel(n)}: interface name "${n.name}" in ${ctx.nsLabel(ns)} is already used by ${first}.`, path: ['nodes', i, 'name'], nodeId: n.id }),
+      ctx.add({
+        code: 'duplicate-ifname',
+        severity: 'error',
+        message: `${nodeLabel(n)}: interface name "${n.name}" in ${ctx.nsLabel(ns)} is already used by ${first}.`,
+        path: ['nodes', i, 'name'],
+        nodeId: n.id,
+      }),
     );
   });
   for (const e of ctx.ends) {
@@ -109,7 +164,13 @@ export function checkNodeKinds(ctx: Ctx): void {
       for (const key of Object.keys(sys)) {
         // Why: an allowlist — any other key could change the host or escape the lab (the schema checks this too).
         if (!(SYSCTL_ALLOWLIST as readonly string[]).includes(key)) {
-          ctx.add({ code: 'sysctl-not-allowed', severity: 'error', message: `${nodeLabel(n)}: sysctl "${key}" is not one netplumb may set.`, path: ['nodes', i, 'sysctls', key], nodeId: n.id });
+          ctx.add({
+            code: 'sysctl-not-allowed',
+            severity: 'error',
+            message: `${nodeLabel(n)}: sysctl "${key}" is not one netplumb may set.`,
+            path: ['nodes', i, 'sysctls', key],
+            nodeId: n.id,
+          });
         }
       }
       return;
@@ -117,13 +178,31 @@ export function checkNodeKinds(ctx: Ctx): void {
     // The schema rejects these fields on hosts and bridges; validate() may also
     // be given objects built in code, so check again.
     const extra = n as unknown as Record<string, unknown>;
-    const where = n.kind === 'host' ? 'a host node is the root namespace, which netplumb never reconfigures' : 'a bridge has no routing table of its own; put these on the namespace or router it lives in';
+    const where =
+      n.kind === 'host'
+        ? 'a host node is the root namespace, which netplumb never reconfigures'
+        : 'a bridge has no routing table of its own; put these on the namespace or router it lives in';
     if (extra.sysctls !== undefined) {
-      ctx.add({ code: 'sysctls-not-allowed', severity: 'error', message: `${nodeLabel(n)}: sysctls can only be set on namespace and router nodes (${where}).`, path: ['nodes', i, 'sysctls'], nodeId: n.id });
+      ctx.add({
+        code: 'sysctls-not-allowed',
+        severity: 'error',
+        message: `${nodeLabel(n)}: sysctls can only be set on namespace and router nodes (${where}).`,
+        path: ['nodes', i, 'sysctls'],
+        nodeId: n.id,
+      });
     }
     for (const field of ['routes', 'gateway'] as const) {
-      if (extra[field] !== undefined && !(Array.isArray(extra[field]) && (extra[field] as unknown[]).length === 0)) {
-        ctx.add({ code: 'routes-not-allowed', severity: 'error', message: `${nodeLabel(n)}: ${field} can only be set on namespace and router nodes (${where}).`, path: ['nodes', i, field], nodeId: n.id });
+      if (
+        extra[field] !== undefined &&
+        !(Array.isArray(extra[field]) && (extra[field] as unknown[]).length === 0)
+      ) {
+        ctx.add({
+          code: 'routes-not-allowed',
+          severity: 'error',
+          message: `${nodeLabel(n)}: ${field} can only be set on namespace and router nodes (${where}).`,
+          path: ['nodes', i, field],
+          nodeId: n.id,
+        });
       }
     }
   });

@@ -31,7 +31,9 @@ export const SYSCTL_RANGES: Record<SysctlKey, [number, number]> = {
 };
 
 const hasV6 = (ctx: Ctx, n: NetnsNode): boolean =>
-  (ctx.l3ByNs.get(n.id) ?? []).some((i) => i.addresses.some((a) => typeof a.cidr === 'string' && a.cidr.includes(':'))) ||
+  (ctx.l3ByNs.get(n.id) ?? []).some((i) =>
+    i.addresses.some((a) => typeof a.cidr === 'string' && a.cidr.includes(':')),
+  ) ||
   !!n.gateway?.ipv6 ||
   (n.routes ?? []).some((r) => r.to.includes(':') || (r.via ?? '').includes(':'));
 
@@ -46,20 +48,44 @@ export function checkSysctls(ctx: Ctx): void {
       if (!range || raw === undefined) continue;
       const v = Number(raw);
       if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-        ctx.add({ code: 'sysctl-value-out-of-range', severity: 'error', message: `${nodeLabel(n)}: sysctl ${key} is ${raw}; it takes ${range[0]}–${range[1]}.`, path: at(key), nodeId: n.id });
+        ctx.add({
+          code: 'sysctl-value-out-of-range',
+          severity: 'error',
+          message: `${nodeLabel(n)}: sysctl ${key} is ${raw}; it takes ${range[0]}–${range[1]}.`,
+          path: at(key),
+          nodeId: n.id,
+        });
       }
     }
     const value = (key: SysctlKey) => (sys[key] === undefined ? undefined : Number(sys[key]));
     if (n.kind === 'router') {
       if (value('net.ipv4.ip_forward') === 0) {
-        ctx.add({ code: 'router-forwarding-off', severity: 'warning', message: `${nodeLabel(n)}: net.ipv4.ip_forward is 0, so this router will not forward IPv4 (the sysctl overrides the router default).`, path: at('net.ipv4.ip_forward'), nodeId: n.id });
+        ctx.add({
+          code: 'router-forwarding-off',
+          severity: 'warning',
+          message: `${nodeLabel(n)}: net.ipv4.ip_forward is 0, so this router will not forward IPv4 (the sysctl overrides the router default).`,
+          path: at('net.ipv4.ip_forward'),
+          nodeId: n.id,
+        });
       }
       if (n.ipv6Forwarding !== false && value('net.ipv6.conf.all.forwarding') === 0) {
-        ctx.add({ code: 'router-forwarding-off', severity: 'warning', message: `${nodeLabel(n)}: ipv6Forwarding is on but net.ipv6.conf.all.forwarding is 0; the sysctl wins, so this router will not forward IPv6.`, path: at('net.ipv6.conf.all.forwarding'), nodeId: n.id });
+        ctx.add({
+          code: 'router-forwarding-off',
+          severity: 'warning',
+          message: `${nodeLabel(n)}: ipv6Forwarding is on but net.ipv6.conf.all.forwarding is 0; the sysctl wins, so this router will not forward IPv6.`,
+          path: at('net.ipv6.conf.all.forwarding'),
+          nodeId: n.id,
+        });
       }
     }
     if (value('net.ipv6.conf.all.disable_ipv6') === 1 && hasV6(ctx, n)) {
-      ctx.add({ code: 'ipv6-disabled', severity: 'error', message: `${nodeLabel(n)}: net.ipv6.conf.all.disable_ipv6 is 1, but the node has IPv6 addresses, routes or a gateway; the kernel would refuse or drop them.`, path: at('net.ipv6.conf.all.disable_ipv6'), nodeId: n.id });
+      ctx.add({
+        code: 'ipv6-disabled',
+        severity: 'error',
+        message: `${nodeLabel(n)}: net.ipv6.conf.all.disable_ipv6 is 1, but the node has IPv6 addresses, routes or a gateway; the kernel would refuse or drop them.`,
+        path: at('net.ipv6.conf.all.disable_ipv6'),
+        nodeId: n.id,
+      });
     }
   });
 }

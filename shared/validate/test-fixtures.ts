@@ -24,9 +24,21 @@ export function baseInput(): LooseDoc {
       { id: 'br0', name: 'br0', kind: 'bridge' },
     ],
     links: [
-      { id: 'l1', a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.1.2/24'] }, b: { node: 'r1', ifname: 'eth0', addresses: ['10.0.1.1/24'] } },
-      { id: 'l2', a: { node: 'r1', ifname: 'eth1', addresses: ['10.0.2.1/24', 'fd00:2::1/64'] }, b: { node: 'br0', ifname: 'br0-p1' } },
-      { id: 'l3', a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.2.2/24', 'fd00:2::2/64'] }, b: { node: 'br0', ifname: 'br0-p2' } },
+      {
+        id: 'l1',
+        a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.1.2/24'] },
+        b: { node: 'r1', ifname: 'eth0', addresses: ['10.0.1.1/24'] },
+      },
+      {
+        id: 'l2',
+        a: { node: 'r1', ifname: 'eth1', addresses: ['10.0.2.1/24', 'fd00:2::1/64'] },
+        b: { node: 'br0', ifname: 'br0-p1' },
+      },
+      {
+        id: 'l3',
+        a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.2.2/24', 'fd00:2::2/64'] },
+        b: { node: 'br0', ifname: 'br0-p2' },
+      },
     ],
   };
 }
@@ -34,7 +46,8 @@ export function baseInput(): LooseDoc {
 /** Parses input like a file (migrations, defaults); throws if the schema rejects it. */
 export function topo(input: unknown): Topology {
   const r = parseTopology(input);
-  if (!r.ok) throw new Error(`test document rejected by the schema: ${r.problems.map((p) => p.message).join('; ')}`);
+  if (!r.ok)
+    throw new Error(`test document rejected by the schema: ${r.problems.map((p) => p.message).join('; ')}`);
   return r.topology;
 }
 

@@ -17,33 +17,70 @@ export function checkVlans(ctx: Ctx): void {
     const base = { nodeId: e.node.id, linkId: e.link.id };
     const at = (...rest: (string | number)[]) => ['links', e.li, e.key, 'vlans', ...rest];
     if (e.node.kind !== 'bridge' || !e.node.vlanFiltering) {
-      const why = e.node.kind === 'bridge' ? `bridge ${e.node.id} does not have VLAN filtering on (set vlanFiltering: true)` : `${e.node.id} is a ${e.node.kind}, not a bridge`;
-      ctx.add({ ...base, code: 'vlan-not-filtering', severity: 'error', message: `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" has VLAN settings, but ${why}.`, path: at() });
+      const why =
+        e.node.kind === 'bridge'
+          ? `bridge ${e.node.id} does not have VLAN filtering on (set vlanFiltering: true)`
+          : `${e.node.id} is a ${e.node.kind}, not a bridge`;
+      ctx.add({
+        ...base,
+        code: 'vlan-not-filtering',
+        severity: 'error',
+        message: `Link ${ctx.linkName(e.link)}: interface "${e.end.ifname}" has VLAN settings, but ${why}.`,
+        path: at(),
+      });
       continue;
     }
     const tagged = v.tagged ?? [];
     const untagged = v.untagged ?? [];
-    for (const [list, name] of [[tagged, 'tagged'], [untagged, 'untagged']] as const) {
+    for (const [list, name] of [
+      [tagged, 'tagged'],
+      [untagged, 'untagged'],
+    ] as const) {
       const seen = new Set<number>();
       list.forEach((id, k) => {
-        if (seen.has(id)) ctx.add({ ...base, code: 'vlan-listed-twice', severity: 'warning', message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" lists VLAN ${id} twice in ${name}.`, path: at(name, k) });
+        if (seen.has(id))
+          ctx.add({
+            ...base,
+            code: 'vlan-listed-twice',
+            severity: 'warning',
+            message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" lists VLAN ${id} twice in ${name}.`,
+            path: at(name, k),
+          });
         seen.add(id);
       });
     }
     untagged.forEach((id, k) => {
       if (tagged.includes(id)) {
-        ctx.add({ ...base, code: 'vlan-tagged-and-untagged', severity: 'error', message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" on bridge ${e.node!.id} has VLAN ${id} both tagged and untagged; a VLAN leaves a port either tagged or untagged.`, path: at('untagged', k) });
+        ctx.add({
+          ...base,
+          code: 'vlan-tagged-and-untagged',
+          severity: 'error',
+          message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" on bridge ${e.node!.id} has VLAN ${id} both tagged and untagged; a VLAN leaves a port either tagged or untagged.`,
+          path: at('untagged', k),
+        });
       }
     });
     const distinctUntagged = new Set(untagged);
     if (v.pvid !== undefined && !tagged.includes(v.pvid)) distinctUntagged.add(v.pvid);
     if (distinctUntagged.size > 1) {
-      ctx.add({ ...base, code: 'vlan-multiple-untagged', severity: 'warning', message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" sends VLANs ${[...distinctUntagged].sort((a, b) => a - b).join(', ')} untagged (the pvid counts as untagged); the device on it cannot tell them apart.`, path: at('untagged') });
+      ctx.add({
+        ...base,
+        code: 'vlan-multiple-untagged',
+        severity: 'warning',
+        message: `Link ${ctx.linkName(e.link)}: port "${e.end.ifname}" sends VLANs ${[...distinctUntagged].sort((a, b) => a - b).join(', ')} untagged (the pvid counts as untagged); the device on it cannot tell them apart.`,
+        path: at('untagged'),
+      });
     }
   }
   ctx.topo.nodes.forEach((n, i) => {
     if (n.kind === 'bridge' && !n.vlanFiltering && n.defaultPvid !== undefined) {
-      ctx.add({ code: 'vlan-default-pvid-ignored', severity: 'warning', message: `${nodeLabel(n)}: defaultPvid ${n.defaultPvid} has no effect without vlanFiltering.`, path: ['nodes', i, 'defaultPvid'], nodeId: n.id });
+      ctx.add({
+        code: 'vlan-default-pvid-ignored',
+        severity: 'warning',
+        message: `${nodeLabel(n)}: defaultPvid ${n.defaultPvid} has no effect without vlanFiltering.`,
+        path: ['nodes', i, 'defaultPvid'],
+        nodeId: n.id,
+      });
     }
   });
 }

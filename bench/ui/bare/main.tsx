@@ -42,7 +42,13 @@ function Flow() {
   const onFile = useCallback(
     async (file: File) => {
       const doc = parse(await file.text()) as PlainDoc;
-      setNodes(doc.nodes.map((n) => ({ id: n.id ?? n.name, position: n.position ?? { x: 0, y: 0 }, data: { label: n.name } })));
+      setNodes(
+        doc.nodes.map((n) => ({
+          id: n.id ?? n.name,
+          position: n.position ?? { x: 0, y: 0 },
+          data: { label: n.name },
+        })),
+      );
       setEdges(doc.links.map((l) => ({ id: l.id, source: l.a.node, target: l.b.node })));
     },
     [setNodes, setEdges],

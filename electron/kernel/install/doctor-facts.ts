@@ -60,7 +60,12 @@ export async function gatherFacts(appRoot: string, version: string): Promise<Doc
       } finally {
         client.close();
       }
-    } else capabilities = { unavailable: route?.ok ? 'it needs root, and pkexec would ask for a password (run: sudo npx netplumb doctor)' : 'it needs root or the helper (run: sudo npx netplumb doctor)' };
+    } else
+      capabilities = {
+        unavailable: route?.ok
+          ? 'it needs root, and pkexec would ask for a password (run: sudo npx netplumb doctor)'
+          : 'it needs root or the helper (run: sudo npx netplumb doctor)',
+      };
   } catch (e) {
     capabilities = { unavailable: plainMessage(e) };
   }
@@ -81,7 +86,9 @@ export async function gatherFacts(appRoot: string, version: string): Promise<Doc
     nodePtyError: await loadNodePty(appRoot),
     installedNodePty: existsSync(path.join(p.nodePty, 'build', 'Release', 'pty.node')),
     scriptTool: !!which('script'),
-    browser: ['chromium', 'chromium-browser', 'google-chrome', 'firefox', 'firefox-esr'].map((b) => which(b)).find(Boolean),
+    browser: ['chromium', 'chromium-browser', 'google-chrome', 'firefox', 'firefox-esr']
+      .map((b) => which(b))
+      .find(Boolean),
     electron: electronInstalled(appRoot),
   };
 }

@@ -9,7 +9,16 @@ const caps = (missing: string[] = []): Capabilities => ({
   details: Object.fromEntries(FEATURES.map((f) => [f, ''])) as Capabilities['details'],
   versions: {},
 });
-const manifest: Manifest = { version: '1.0.0', helperSha256: 'aa', node: '/usr/bin/node', files: [], dirs: [], createdGroup: true, addedUsers: [], sudoers: true };
+const manifest: Manifest = {
+  version: '1.0.0',
+  helperSha256: 'aa',
+  node: '/usr/bin/node',
+  files: [],
+  dirs: [],
+  createdGroup: true,
+  addedUsers: [],
+  sudoers: true,
+};
 const good: DoctorFacts = {
   isRoot: false,
   version: '1.0.0',
@@ -33,7 +42,9 @@ const failures = (f: DoctorFacts) => doctorChecks(f).filter((c) => c.ok === fals
 describe('doctor', () => {
   it('has nothing to fix on a ready machine, and names what the kernel lacks as a note', () => {
     expect(failures(good)).toEqual([]);
-    expect(byTitle(good, 'kernel features').detail).toMatch(/not available here: link emulation \(tc netem\)/);
+    expect(byTitle(good, 'kernel features').detail).toMatch(
+      /not available here: link emulation \(tc netem\)/,
+    );
   });
 
   it('says the helper is missing and how to install it', () => {
@@ -42,34 +53,63 @@ describe('doctor', () => {
   });
 
   it('catches an installed helper of another version or another build', () => {
-    expect(byTitle({ ...good, manifest: { ...manifest, version: '0.9.0' } }, 'privileged helper').detail).toMatch(/installed version 0.9.0 does not match this netplumb \(1.0.0\)/);
-    expect(byTitle({ ...good, bundleSha: 'bb' }, 'privileged helper')).toMatchObject({ ok: false, detail: expect.stringMatching(/different build/) });
+    expect(
+      byTitle({ ...good, manifest: { ...manifest, version: '0.9.0' } }, 'privileged helper').detail,
+    ).toMatch(/installed version 0.9.0 does not match this netplumb \(1.0.0\)/);
+    expect(byTitle({ ...good, bundleSha: 'bb' }, 'privileged helper')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/different build/),
+    });
   });
 
   it('tells "added but not yet logged in again" apart from "not a member"', () => {
-    expect(byTitle({ ...good, group: 'pending' }, 'netplumb group')).toMatchObject({ ok: false, detail: expect.stringMatching(/added, but not yet logged in again/), fix: expect.stringMatching(/log out and in again/) });
-    expect(byTitle({ ...good, group: 'absent' }, 'netplumb group')).toMatchObject({ ok: false, fix: 'sudo usermod -aG netplumb $USER, then log out and in again' });
+    expect(byTitle({ ...good, group: 'pending' }, 'netplumb group')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/added, but not yet logged in again/),
+      fix: expect.stringMatching(/log out and in again/),
+    });
+    expect(byTitle({ ...good, group: 'absent' }, 'netplumb group')).toMatchObject({
+      ok: false,
+      fix: 'sudo usermod -aG netplumb $USER, then log out and in again',
+    });
   });
 
-  it('reports a missing sudo rule and passes on the route\'s reason', () => {
-    const f: DoctorFacts = { ...good, sudoersExists: false, route: { ok: false, reason: 'the sudo rule is missing' } };
+  it("reports a missing sudo rule and passes on the route's reason", () => {
+    const f: DoctorFacts = {
+      ...good,
+      sudoersExists: false,
+      route: { ok: false, reason: 'the sudo rule is missing' },
+    };
     expect(byTitle(f, 'sudo rule')).toMatchObject({ ok: false, fix: 'sudo npx netplumb helper install' });
     expect(byTitle(f, 'kernel access')).toMatchObject({ ok: false, detail: 'the sudo rule is missing' });
   });
 
   it('fails when basic kernel features are missing, with the fix', () => {
-    expect(byTitle({ ...good, capabilities: caps(['ipCommand']) }, 'kernel features')).toMatchObject({ ok: false, fix: 'sudo apt install iproute2' });
+    expect(byTitle({ ...good, capabilities: caps(['ipCommand']) }, 'kernel features')).toMatchObject({
+      ok: false,
+      fix: 'sudo apt install iproute2',
+    });
   });
 
   it('says terminals fall back without node-pty, and fail without script too', () => {
     const noPty = byTitle({ ...good, nodePtyError: 'not installed' }, 'terminals');
-    expect(noPty).toMatchObject({ ok: 'note', detail: expect.stringMatching(/^node-pty is not installed: terminals work without a pty/) });
+    expect(noPty).toMatchObject({
+      ok: 'note',
+      detail: expect.stringMatching(/^node-pty is not installed: terminals work without a pty/),
+    });
     expect(noPty.fix).toMatch(/build-essential/);
-    expect(byTitle({ ...good, nodePtyError: 'not installed', scriptTool: false }, 'terminals').ok).toBe(false);
-    expect(byTitle({ ...good, nodePtyError: 'NODE_MODULE_VERSION 123' }, 'terminals').detail).toMatch(/^node-pty cannot be loaded \(NODE_MODULE_VERSION 123\)/);
+    expect(byTitle({ ...good, nodePtyError: 'not installed', scriptTool: false }, 'terminals').ok).toBe(
+      false,
+    );
+    expect(byTitle({ ...good, nodePtyError: 'NODE_MODULE_VERSION 123' }, 'terminals').detail).toMatch(
+      /^node-pty cannot be loaded \(NODE_MODULE_VERSION 123\)/,
+    );
   });
 
   it('asks for a browser when neither Electron nor Chromium is there', () => {
-    expect(byTitle({ ...good, browser: undefined }, 'browser mode')).toMatchObject({ ok: false, fix: expect.stringMatching(/apt install chromium/) });
+    expect(byTitle({ ...good, browser: undefined }, 'browser mode')).toMatchObject({
+      ok: false,
+      fix: expect.stringMatching(/apt install chromium/),
+    });
   });
 });

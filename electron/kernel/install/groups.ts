@@ -20,7 +20,8 @@ export function readGroup(name: string, prefix = '/'): GroupEntry | undefined {
   }
   for (const line of text.split('\n')) {
     const [n, , gid, members] = line.split(':');
-    if (n === name && gid !== undefined) return { name: n, gid: Number(gid), members: (members ?? '').split(',').filter(Boolean) };
+    if (n === name && gid !== undefined)
+      return { name: n, gid: Number(gid), members: (members ?? '').split(',').filter(Boolean) };
   }
   return undefined;
 }
@@ -39,7 +40,10 @@ async function run(runner: Runner, argv: string[], what: string): Promise<void> 
     await new Promise((res) => setTimeout(res, 250));
     r = await runner(argv, { timeoutMs: 30_000 });
   }
-  if (r.exitCode !== 0) throw new PlainError(`could not ${what}: ${argv[0]} said: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new PlainError(
+      `could not ${what}: ${argv[0]} said: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.exitCode}`}`,
+    );
 }
 
 /** Creates a system group. */
@@ -54,10 +58,18 @@ export function deleteGroup(runner: Runner, name: string, prefix = '/'): Promise
 
 /** Adds `user` to the supplementary group. */
 export function addToGroup(runner: Runner, user: string, name: string, prefix = '/'): Promise<void> {
-  return run(runner, ['usermod', '--append', '--groups', name, ...prefixArgs(prefix), user], `add ${user} to the group "${name}"`);
+  return run(
+    runner,
+    ['usermod', '--append', '--groups', name, ...prefixArgs(prefix), user],
+    `add ${user} to the group "${name}"`,
+  );
 }
 
 /** Removes `user` from the supplementary group. */
 export function removeFromGroup(runner: Runner, user: string, name: string, prefix = '/'): Promise<void> {
-  return run(runner, ['usermod', '--remove', '--groups', name, ...prefixArgs(prefix), user], `remove ${user} from the group "${name}"`);
+  return run(
+    runner,
+    ['usermod', '--remove', '--groups', name, ...prefixArgs(prefix), user],
+    `remove ${user} from the group "${name}"`,
+  );
 }

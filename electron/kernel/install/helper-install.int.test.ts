@@ -5,7 +5,18 @@
  * Needs root (files are chowned to root) and shadow-utils (groupadd --prefix).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +48,8 @@ function snapshot(dir: string): Record<string, string> {
       const p = path.join(d, e.name);
       if (e.name.endsWith('-')) continue;
       const st = lstatSync(p);
-      out[path.relative(dir, p)] = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${e.isFile() ? ' ' + readFileSync(p, 'utf8').length : ''}`;
+      out[path.relative(dir, p)] =
+        `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${e.isFile() ? ' ' + readFileSync(p, 'utf8').length : ''}`;
       if (e.isDirectory()) walk(p);
     }
   };
@@ -50,7 +62,10 @@ beforeEach(() => {
   prefix = mkdtempSync(path.join(tmpdir(), 'np-build-install-'));
   chmodSync(prefix, 0o755);
   mkdirSync(path.join(prefix, 'etc'));
-  writeFileSync(path.join(prefix, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n');
+  writeFileSync(
+    path.join(prefix, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n',
+  );
   writeFileSync(path.join(prefix, 'etc/shadow'), 'root:*:1::::::\nalice:!:1::::::\n', { mode: 0o640 });
   writeFileSync(path.join(prefix, 'etc/group'), 'root:x:0:\nalice:x:1000:\n');
   writeFileSync(path.join(prefix, 'etc/gshadow'), 'root:*::\nalice:!::\n', { mode: 0o640 });
@@ -61,7 +76,14 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
   it('installs root-owned files, the group with the sudo user, a valid sudo rule; again is a no-op; uninstall restores the tree', async () => {
     expect(existsSync(sources.helper)).toBe(true); // built by vitest's globalSetup
     const before = snapshot(prefix);
-    const m = await installHelper({ runner: execaRunner, sources, node, version: '9.9.9', user: 'alice', prefix });
+    const m = await installHelper({
+      runner: execaRunner,
+      sources,
+      node,
+      version: '9.9.9',
+      user: 'alice',
+      prefix,
+    });
     const p = installPaths(prefix);
 
     // Contents: the bundle byte for byte, the launcher with node's path, the policy, the rule.
@@ -88,7 +110,15 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
     }
     if (sources.nodePty) {
       // The copy is enough on its own: node-pty loads from the helper's directory and spawns a pty.
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', "const p = await import('node-pty'); const t = p.spawn('/bin/echo', ['pty-ok'], {}); t.onData((d) => process.stdout.write(d));"], { cwd: p.dir, encoding: 'utf8' });
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          "const p = await import('node-pty'); const t = p.spawn('/bin/echo', ['pty-ok'], {}); t.onData((d) => process.stdout.write(d));",
+        ],
+        { cwd: p.dir, encoding: 'utf8' },
+      );
       expect(out).toContain('pty-ok');
     }
 
@@ -99,7 +129,14 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
 
     // Idempotent: a second install leaves the same tree and manifest.
     const once = snapshot(prefix);
-    const m2 = await installHelper({ runner: execaRunner, sources, node, version: '9.9.9', user: 'alice', prefix });
+    const m2 = await installHelper({
+      runner: execaRunner,
+      sources,
+      node,
+      version: '9.9.9',
+      user: 'alice',
+      prefix,
+    });
     expect(m2).toEqual(m);
     expect(snapshot(prefix)).toEqual(once);
 
@@ -111,7 +148,14 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
 
   it('leaves a group that existed before, removing only the member it added', async () => {
     execFileSync('groupadd', ['--prefix', prefix, 'netplumb']);
-    const m = await installHelper({ runner: execaRunner, sources, node, version: '1.0.0', user: 'alice', prefix });
+    const m = await installHelper({
+      runner: execaRunner,
+      sources,
+      node,
+      version: '1.0.0',
+      user: 'alice',
+      prefix,
+    });
     expect(m.createdGroup).toBe(false);
     expect(readGroup('netplumb', prefix)?.members).toEqual(['alice']);
     await uninstallHelper({ runner: execaRunner, prefix });
@@ -123,13 +167,17 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
     chmodSync(dir, 0o777);
     copyFileSync(process.execPath, path.join(dir, 'node'));
     const before = snapshot(prefix);
-    await expect(installHelper({ runner: execaRunner, sources, node: path.join(dir, 'node'), version: '1', prefix })).rejects.toThrow(`not safe to run as root: ${dir} can be changed by users other than root (mode 0777)`);
+    await expect(
+      installHelper({ runner: execaRunner, sources, node: path.join(dir, 'node'), version: '1', prefix }),
+    ).rejects.toThrow(`not safe to run as root: ${dir} can be changed by users other than root (mode 0777)`);
     expect(snapshot(prefix)).toEqual(before);
   });
 
   it('refuses a user name that usermod would read as an option, before changing anything', async () => {
     const before = snapshot(prefix);
-    await expect(installHelper({ runner: execaRunner, sources, node, version: '1', user: '-Groot', prefix })).rejects.toThrow('"-Groot" is not a user name');
+    await expect(
+      installHelper({ runner: execaRunner, sources, node, version: '1', user: '-Groot', prefix }),
+    ).rejects.toThrow('"-Groot" is not a user name');
     expect(snapshot(prefix)).toEqual(before);
   });
 
@@ -137,19 +185,24 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
     const p = installPaths(prefix);
     mkdirSync(p.dir, { recursive: true });
     writeFileSync(p.launcher, '#!/bin/sh\n', { mode: 0o755 });
-    await expect(installHelper({ runner: execaRunner, sources, node, version: '1', prefix })).rejects.toThrow(/was not installed by "netplumb helper install"/);
+    await expect(installHelper({ runner: execaRunner, sources, node, version: '1', prefix })).rejects.toThrow(
+      /was not installed by "netplumb helper install"/,
+    );
     expect(readFileSync(p.launcher, 'utf8')).toBe('#!/bin/sh\n');
   });
 });
 
 describe('launcherText', () => {
   const template = readFileSync(path.join(root, 'packaging/netplumb-helper'), 'utf8');
-  it('writes node\'s path into the NODE= line only', () => {
+  it("writes node's path into the NODE= line only", () => {
     const t = launcherText(template, '/opt/node-20/bin/node');
     expect(t.match(/^NODE=.*$/gm)).toEqual(['NODE=/opt/node-20/bin/node']);
     expect(t.replace(/^NODE=.*$/m, '')).toBe(template.replace(/^NODE=.*$/m, ''));
   });
-  it.each(['relative/node', '/usr/bin/node; id', '/usr/bin/$(id)', '/usr/bin/no de', '/usr/bin/node\nid'])('refuses %j', (bad) => {
-    expect(() => launcherText(template, bad)).toThrow(/cannot hold safely/);
-  });
+  it.each(['relative/node', '/usr/bin/node; id', '/usr/bin/$(id)', '/usr/bin/no de', '/usr/bin/node\nid'])(
+    'refuses %j',
+    (bad) => {
+      expect(() => launcherText(template, bad)).toThrow(/cannot hold safely/);
+    },
+  );
 });

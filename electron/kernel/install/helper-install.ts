@@ -74,7 +74,8 @@ export function readManifest(prefix = '/'): Manifest | undefined {
 /** The launcher with node's path written in (checked: it ends up in a shell script). */
 export function launcherText(template: string, node: string): string {
   // Why the character check: the path is pasted into a script root runs.
-  if (!/^\/[A-Za-z0-9._+/-]+$/.test(node)) throw new PlainError(`node's path "${node}" has characters the launcher cannot hold safely`);
+  if (!/^\/[A-Za-z0-9._+/-]+$/.test(node))
+    throw new PlainError(`node's path "${node}" has characters the launcher cannot hold safely`);
   if (!/^NODE=.*$/m.test(template)) throw new Error('the launcher template has no NODE= line');
   return template.replace(/^NODE=.*$/m, `NODE=${node}`);
 }
@@ -99,12 +100,16 @@ export async function installHelper(o: InstallOptions): Promise<Manifest> {
   const print = o.print ?? (() => undefined);
   requireRootFor(prefix, 'helper install');
   // Why: the name becomes an argument of usermod; one starting with "-" would be read as an option.
-  if (o.user && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(o.user)) throw new PlainError(`"${o.user.slice(0, 40)}" is not a user name`);
+  if (o.user && !/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(o.user))
+    throw new PlainError(`"${o.user.slice(0, 40)}" is not a user name`);
   const before = readManifest(prefix);
   if (!before && existsSync(p.launcher)) {
-    throw new PlainError(`${p.launcher} exists but was not installed by "netplumb helper install" (the netplumb package installs it): nothing changed`);
+    throw new PlainError(
+      `${p.launcher} exists but was not installed by "netplumb helper install" (the netplumb package installs it): nothing changed`,
+    );
   }
-  if (!existsSync(o.sources.helper)) throw new PlainError(`the bundled helper ${o.sources.helper} is missing: run \`npm run build\` first`);
+  if (!existsSync(o.sources.helper))
+    throw new PlainError(`the bundled helper ${o.sources.helper} is missing: run \`npm run build\` first`);
   // Why: root will run this node for every helper start; a node a user can replace is a root shell for that user.
   assertRootChain(o.node, `node (${o.node})`);
   const rel = (f: string) => '/' + path.relative(prefix, f);
@@ -152,13 +157,17 @@ export async function installHelper(o: InstallOptions): Promise<Manifest> {
     const check = await o.runner(['visudo', '-cf', tmp], { timeoutMs: 10_000 });
     if (check.exitCode !== 0) {
       rmSync(tmp, { force: true });
-      throw new PlainError(`visudo refused the sudo rule, so it was not installed: ${(check.stderr || check.stdout).trim()}`);
+      throw new PlainError(
+        `visudo refused the sudo rule, so it was not installed: ${(check.stderr || check.stdout).trim()}`,
+      );
     }
     renameSync(tmp, p.sudoers);
     files.push(rel(p.sudoers));
     sudoers = true;
   } else {
-    print('sudo is not installed, so no sudo rule was written (pkexec can still start the helper in a desktop session)');
+    print(
+      'sudo is not installed, so no sudo rule was written (pkexec can still start the helper in a desktop session)',
+    );
   }
 
   const manifest: Manifest = {
@@ -172,20 +181,29 @@ export async function installHelper(o: InstallOptions): Promise<Manifest> {
     sudoers,
   };
   // Files of an older install that this one no longer writes (e.g. node-pty gone).
-  for (const old of before?.files ?? []) if (!files.includes(old)) rmSync(path.join(prefix, old), { force: true });
+  for (const old of before?.files ?? [])
+    if (!files.includes(old)) rmSync(path.join(prefix, old), { force: true });
   writeRootFile(p.manifest, JSON.stringify(manifest, null, 2) + '\n', 0o644);
   return manifest;
 }
 
 /** Removes what the install made; says what it removed. */
-export async function uninstallHelper(o: { runner: Runner; prefix?: string; print?: (line: string) => void }): Promise<boolean> {
+export async function uninstallHelper(o: {
+  runner: Runner;
+  prefix?: string;
+  print?: (line: string) => void;
+}): Promise<boolean> {
   const prefix = o.prefix ?? '/';
   const p: InstallPaths = installPaths(prefix);
   const print = o.print ?? (() => undefined);
   requireRootFor(prefix, 'helper uninstall');
   const m = readManifest(prefix);
   if (!m) {
-    print(existsSync(p.launcher) ? `${p.launcher} was not installed by "netplumb helper install" (remove the netplumb package instead): nothing changed` : 'the helper is not installed: nothing to remove');
+    print(
+      existsSync(p.launcher)
+        ? `${p.launcher} was not installed by "netplumb helper install" (remove the netplumb package instead): nothing changed`
+        : 'the helper is not installed: nothing to remove',
+    );
     return false;
   }
   for (const f of m.files) rmSync(path.join(prefix, f), { force: true });
@@ -196,7 +214,8 @@ export async function uninstallHelper(o: { runner: Runner; prefix?: string; prin
     await deleteGroup(o.runner, GROUP, prefix);
     print(`removed the group "${GROUP}"`);
   } else {
-    for (const u of m.addedUsers) if (readGroup(GROUP, prefix)?.members.includes(u)) await removeFromGroup(o.runner, u, GROUP, prefix);
+    for (const u of m.addedUsers)
+      if (readGroup(GROUP, prefix)?.members.includes(u)) await removeFromGroup(o.runner, u, GROUP, prefix);
   }
   print(`removed the helper, its launcher, the polkit action${m.sudoers ? ' and the sudo rule' : ''}`);
   return true;
@@ -205,6 +224,7 @@ export async function uninstallHelper(o: { runner: Runner; prefix?: string; prin
 /** Removes `dir` when it holds nothing but empty directories. */
 function removeEmptyTree(dir: string): void {
   if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeEmptyTree(path.join(dir, e.name));
+  for (const e of readdirSync(dir, { withFileTypes: true }))
+    if (e.isDirectory()) removeEmptyTree(path.join(dir, e.name));
   if (readdirSync(dir).length === 0) rmdirSync(dir);
 }

@@ -8,7 +8,11 @@ import path from 'node:path';
  * Tests, sources, maps and other platforms' prebuilds are left out.
  */
 export function nodePtyFiles(dir: string): string[] | undefined {
-  if (!existsSync(path.join(dir, 'build', 'Release', 'pty.node')) || !existsSync(path.join(dir, 'package.json'))) return undefined;
+  if (
+    !existsSync(path.join(dir, 'build', 'Release', 'pty.node')) ||
+    !existsSync(path.join(dir, 'package.json'))
+  )
+    return undefined;
   const out = ['package.json', 'build/Release/pty.node'];
   const walk = (rel: string) => {
     for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {

@@ -5,7 +5,18 @@
  * never through a link another user planted).
  */
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { PlainError } from '../plain-error';
 
@@ -21,7 +32,8 @@ export function unsafeReason(p: string): string | undefined {
   if (st.uid !== 0) return `${p} belongs to uid ${st.uid}, not root`;
   // Why: a file or directory that group or others may write can be changed
   // (or, for a directory, have its entries swapped) by someone who is not root.
-  if (st.mode & 0o022) return `${p} can be changed by users other than root (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
+  if (st.mode & 0o022)
+    return `${p} can be changed by users other than root (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
   return undefined;
 }
 
@@ -61,7 +73,8 @@ export function ensureRootDir(base: string, dir: string): string[] {
     } else {
       const why = unsafeReason(cur);
       if (why) throw new PlainError(`cannot install into ${cur}: ${why}`);
-      if (!lstatSync(cur).isDirectory()) throw new PlainError(`cannot install into ${cur}: it is not a directory`);
+      if (!lstatSync(cur).isDirectory())
+        throw new PlainError(`cannot install into ${cur}: it is not a directory`);
     }
   }
   return made;

@@ -16,7 +16,12 @@ describe('activities:list / activities:get', () => {
     ]);
     expect(list.some((a) => /key|solution/.test(a.fileName))).toBe(false);
     expect(await readActivity(SHIPPED, '2-router.key')).toBeUndefined();
-    expect(await readActivity(SHIPPED, '2-router')).toEqual(expect.objectContaining({ fileName: '2-router.yaml', text: expect.stringContaining('name: act-router') }));
+    expect(await readActivity(SHIPPED, '2-router')).toEqual(
+      expect.objectContaining({
+        fileName: '2-router.yaml',
+        text: expect.stringContaining('name: act-router'),
+      }),
+    );
   });
 
   it('a key or solution with an activity-like name is still not served', async () => {

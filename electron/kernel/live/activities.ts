@@ -28,12 +28,17 @@ export function listActivities(dir: string): Promise<ActivityEntry[]> {
       title: typeof lesson.title === 'string' ? lesson.title : base.title,
       steps: Array.isArray(lesson.steps) ? lesson.steps.length : 0,
       checks: list.length,
-      points: list.filter((c) => c.breakIt !== true).reduce((s, c) => s + (typeof c.points === 'number' ? c.points : 1), 0),
+      points: list
+        .filter((c) => c.breakIt !== true)
+        .reduce((s, c) => s + (typeof c.points === 'number' ? c.points : 1), 0),
     };
   });
 }
 
 /** Reads one activity (the student's file) by id; undefined when no listed activity has that id. */
-export function readActivity(dir: string, id: string): Promise<{ text: string; fileName: string } | undefined> {
+export function readActivity(
+  dir: string,
+  id: string,
+): Promise<{ text: string; fileName: string } | undefined> {
   return readListed(listActivities(dir), id);
 }

@@ -29,11 +29,19 @@ describe.skipIf(!root)(`activity:check${root ? '' : ` (skipped: ${NOT_ROOT_REASO
     }
   }, 120_000);
 
-  it('scores the visible checks of the running lab, 6/6 for the solution, with the user\'s prefix', async () => {
-    const activity = parse(readFileSync(join(ROOT, 'activities/2-router.yaml'), 'utf8')) as Record<string, unknown>;
-    const solution = parse(readFileSync(join(ROOT, 'activities/2-router.solution.yaml'), 'utf8')) as Record<string, unknown>;
+  it("scores the visible checks of the running lab, 6/6 for the solution, with the user's prefix", async () => {
+    const activity = parse(readFileSync(join(ROOT, 'activities/2-router.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const solution = parse(readFileSync(join(ROOT, 'activities/2-router.solution.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const studentDoc = { ...solution, activity: activity.activity };
-    await expect(checkActivityDocument(studentDoc, prefix, { runDir: run.dir })).rejects.toThrow(`lab "${prefix}act-router" is not applied on this host`);
+    await expect(checkActivityDocument(studentDoc, prefix, { runDir: run.dir })).rejects.toThrow(
+      `lab "${prefix}act-router" is not applied on this host`,
+    );
     const parsed = parseTopology(studentDoc);
     if (!parsed.ok) throw new Error('fixture');
     const px = prefixTopology(parsed.topology, prefix);
@@ -48,7 +56,11 @@ describe.skipIf(!root)(`activity:check${root ? '' : ` (skipped: ${NOT_ROOT_REASO
       ['gw-h1', 'pass', false],
       ['path-h1-h2', 'pass', false],
     ]);
-    await expect(checkActivityDocument(solution, prefix, { runDir: run.dir })).rejects.toThrow(/not an activity/);
-    await expect(checkActivityDocument(studentDoc, 'Bad Prefix', { runDir: run.dir })).rejects.toThrow(/lower-case/);
+    await expect(checkActivityDocument(solution, prefix, { runDir: run.dir })).rejects.toThrow(
+      /not an activity/,
+    );
+    await expect(checkActivityDocument(studentDoc, 'Bad Prefix', { runDir: run.dir })).rejects.toThrow(
+      /lower-case/,
+    );
   }, 120_000);
 });

@@ -20,9 +20,14 @@ export interface ActivityCheckReport {
 }
 
 /** Runs the visible checks of `doc` (untrusted) on its applied lab; `prefix`: the user's name prefix, if any. */
-export async function checkActivityDocument(doc: unknown, prefix: string | undefined, o: LiveOptions = {}): Promise<ActivityCheckReport> {
+export async function checkActivityDocument(
+  doc: unknown,
+  prefix: string | undefined,
+  o: LiveOptions = {},
+): Promise<ActivityCheckReport> {
   const v = validateDocument(doc);
-  if (!v.topology || hasErrors(v.problems)) throw new PlainError(`the topology is not valid${v.problems[0] ? `: ${v.problems[0].message}` : ''}`);
+  if (!v.topology || hasErrors(v.problems))
+    throw new PlainError(`the topology is not valid${v.problems[0] ? `: ${v.problems[0].message}` : ''}`);
   if (!v.topology.activity) throw new PlainError('this document is not an activity: it has no checks to run');
   // Why: the prefix becomes part of the lab name read from /run; the same rule as everywhere else keeps it a plain name.
   const bad = prefix ? checkPrefix(prefix) : null;

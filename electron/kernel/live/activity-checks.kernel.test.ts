@@ -48,27 +48,41 @@ describe('activity checks needing VLAN filtering or netem', () => {
   it('VLAN isolation: h1 reaches h2 in VLAN 10 and not h3 in VLAN 20', async (ctx) => {
     if (!isRoot()) ctx.skip(NOT_ROOT_REASON);
     const caps = await detectCapabilities(execaRunner);
-    if (!caps.features.bridgeVlanFiltering) ctx.skip(`this kernel lacks bridge VLAN filtering: ${caps.details.bridgeVlanFiltering}`);
-    const t = loadTopologyText(readFileSync(join(import.meta.dirname, '../../../lessons/4-vlan-isolation.yaml'), 'utf8'), 'vlan.yaml').topology!;
+    if (!caps.features.bridgeVlanFiltering)
+      ctx.skip(`this kernel lacks bridge VLAN filtering: ${caps.details.bridgeVlanFiltering}`);
+    const t = loadTopologyText(
+      readFileSync(join(import.meta.dirname, '../../../lessons/4-vlan-isolation.yaml'), 'utf8'),
+      'vlan.yaml',
+    ).topology!;
     const out = await runCheck(t, [
       { id: 'iso', kind: 'vlan-isolation', from: 'h1', same: 'h2', other: 'h3' },
       { id: 'not-iso', kind: 'vlan-isolation', from: 'h1', same: 'h3', other: 'h2' },
     ]);
-    expect(out.map((o) => [o.id, o.status])).toEqual([['iso', 'pass'], ['not-iso', 'fail']]);
+    expect(out.map((o) => [o.id, o.status])).toEqual([
+      ['iso', 'pass'],
+      ['not-iso', 'fail'],
+    ]);
   });
 
   it('round-trip bounds see a 50 ms netem delay', async (ctx) => {
     if (!isRoot()) ctx.skip(NOT_ROOT_REASON);
     const caps = await detectCapabilities(execaRunner);
     if (!caps.features.netem) ctx.skip(`this kernel lacks netem: ${caps.details.netem}`);
-    const t = loadTopologyText(readFileSync(join(import.meta.dirname, '../../../activities/1-bridge.solution.yaml'), 'utf8'), 'b.yaml').topology!;
+    const t = loadTopologyText(
+      readFileSync(join(import.meta.dirname, '../../../activities/1-bridge.solution.yaml'), 'utf8'),
+      'b.yaml',
+    ).topology!;
     t.links[0].a.netem = { delayMs: 50 };
     const out = await runCheck(t, [
       { id: 'slow', kind: 'rtt', from: 'ns1', to: 'ns2', atLeastMs: 45 },
       { id: 'fast', kind: 'rtt', from: 'ns1', to: 'ns2', atMostMs: 20 },
       { id: 'window', kind: 'rtt', from: 'ns2', to: 'ns1', atLeastMs: 45, atMostMs: 150 },
     ]);
-    expect(out.map((o) => [o.id, o.status])).toEqual([['slow', 'pass'], ['fast', 'fail'], ['window', 'pass']]);
+    expect(out.map((o) => [o.id, o.status])).toEqual([
+      ['slow', 'pass'],
+      ['fast', 'fail'],
+      ['window', 'pass'],
+    ]);
   });
 
   async function runCheck(t: Topology, checks: ActivityInput['checks']) {

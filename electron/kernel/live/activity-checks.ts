@@ -37,7 +37,14 @@ type Found = { ok: boolean; detail: string } | { skipped: string } | { error: st
 const isAddr = (s: string) => canonicalIp(s) !== null;
 
 /** Pings `to` (node id or lab address) from node `from`; reached or not, with plain words. */
-async function reach(lab: string, t: Topology, from: string, to: string, o: LiveOptions, count = 2): Promise<{ reached: boolean; detail: string; rttAvg?: number } | { error: string }> {
+async function reach(
+  lab: string,
+  t: Topology,
+  from: string,
+  to: string,
+  o: LiveOptions,
+  count = 2,
+): Promise<{ reached: boolean; detail: string; rttAvg?: number } | { error: string }> {
   let src;
   try {
     src = await ownedNode(lab, from, o);
@@ -49,25 +56,41 @@ async function reach(lab: string, t: Topology, from: string, to: string, o: Live
     target = labTarget(t, to);
   } catch (e) {
     // A node without an address cannot be reached: that is a result, not a failure to check.
-    if (!isAddr(to) && t.nodes.some((n) => n.id === to)) return { reached: false, detail: (e as Error).message };
+    if (!isAddr(to) && t.nodes.some((n) => n.id === to))
+      return { reached: false, detail: (e as Error).message };
     return { error: (e as Error).message };
   }
   const s = await pingFromNamespace(runnerOf(o), src.ns, target.address, count);
   const what = `${to}${target.nodeId ? ` (${target.address})` : ''}`;
-  if (s.received > 0) return { reached: true, detail: `${from} reached ${what}: ${s.received}/${s.sent} replies${s.rtt ? `, avg ${s.rtt.avg} ms` : ''}`, ...(s.rtt ? { rttAvg: s.rtt.avg } : {}) };
-  return { reached: false, detail: `${from} did not reach ${what}: no reply to ${s.sent || count} pings${/unreachable/i.test(s.output) ? ' (unreachable: no route)' : ''}` };
+  if (s.received > 0)
+    return {
+      reached: true,
+      detail: `${from} reached ${what}: ${s.received}/${s.sent} replies${s.rtt ? `, avg ${s.rtt.avg} ms` : ''}`,
+      ...(s.rtt ? { rttAvg: s.rtt.avg } : {}),
+    };
+  return {
+    reached: false,
+    detail: `${from} did not reach ${what}: no reply to ${s.sent || count} pings${/unreachable/i.test(s.output) ? ' (unreachable: no route)' : ''}`,
+  };
 }
 
 /** A route destination as the kernel prints it vs. as a check writes it ("default", a prefix, a host address). */
 function sameDst(kernel: string, wanted: string): boolean {
-  const norm = (x: string) => (x === 'default' ? x : (networkOf(x.includes('/') ? x : `${x}/${x.includes(':') ? 128 : 32}`) ?? x));
+  const norm = (x: string) =>
+    x === 'default' ? x : (networkOf(x.includes('/') ? x : `${x}/${x.includes(':') ? 128 : 32}`) ?? x);
   const isDefault = (x: string) => x === 'default' || x === '0.0.0.0/0' || x === '::/0';
   const k = norm(kernel);
   const w = norm(wanted);
   return isDefault(k) || isDefault(w) ? isDefault(k) && isDefault(w) : k === w;
 }
 
-async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityCheckOptions, caps: () => Promise<Capabilities>): Promise<Found> {
+async function evaluate(
+  lab: string,
+  t: Topology,
+  c: ActivityCheck,
+  o: ActivityCheckOptions,
+  caps: () => Promise<Capabilities>,
+): Promise<Found> {
   const px = (ifname: string) => (o.prefix ?? '') + ifname;
   const runner = runnerOf(o);
   switch (c.kind) {
@@ -80,11 +103,26 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
     case 'route': {
       const src = await ownedNode(lab, c.node, o);
       const { routes } = await readNamespaceTables(runner, src.ns);
-      const hit = routes.find((r) => sameDst(r.dst, c.to) && (!c.via || (!!r.via && canonicalIp(r.via) === canonicalIp(c.via))) && (!c.dev || r.dev === px(c.dev)));
-      const near = routes.filter((r) => sameDst(r.dst, c.to)).map((r) => `${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`);
+      const hit = routes.find(
+        (r) =>
+          sameDst(r.dst, c.to) &&
+          (!c.via || (!!r.via && canonicalIp(r.via) === canonicalIp(c.via))) &&
+          (!c.dev || r.dev === px(c.dev)),
+      );
+      const near = routes
+        .filter((r) => sameDst(r.dst, c.to))
+        .map((r) => `${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`);
       return hit
-        ? { ok: true, detail: `${c.node} has ${hit.dst}${hit.via ? ` via ${hit.via}` : ''}${hit.dev ? ` dev ${hit.dev}` : ''}` }
-        : { ok: false, detail: near.length ? `${c.node} has ${near.join('; ')}, not the route asked for` : `${c.node} has no route to ${c.to} (${routes.length} routes)` };
+        ? {
+            ok: true,
+            detail: `${c.node} has ${hit.dst}${hit.via ? ` via ${hit.via}` : ''}${hit.dev ? ` dev ${hit.dev}` : ''}`,
+          }
+        : {
+            ok: false,
+            detail: near.length
+              ? `${c.node} has ${near.join('; ')}, not the route asked for`
+              : `${c.node} has no route to ${c.to} (${routes.length} routes)`,
+          };
     }
     case 'address': {
       const src = await ownedNode(lab, c.node, o);
@@ -92,8 +130,17 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
       const where = interfaces.filter((i) => !c.ifname || i.name === px(c.ifname));
       if (c.ifname && !where.length) return { ok: false, detail: `${c.node} has no interface ${c.ifname}` };
       const hit = where.find((i) => i.addresses.some((a) => sameAddress(a, c.address)));
-      const seen = where.flatMap((i) => i.addresses.filter((a) => !a.startsWith('127.') && a !== '::1/128' && !a.toLowerCase().startsWith('fe80')));
-      return hit ? { ok: true, detail: `${c.node} has ${c.address} on ${hit.name}` } : { ok: false, detail: `${c.node}${c.ifname ? ` ${c.ifname}` : ''} has ${seen.length ? seen.join(', ') : 'no address'}, not ${c.address}` };
+      const seen = where.flatMap((i) =>
+        i.addresses.filter(
+          (a) => !a.startsWith('127.') && a !== '::1/128' && !a.toLowerCase().startsWith('fe80'),
+        ),
+      );
+      return hit
+        ? { ok: true, detail: `${c.node} has ${c.address} on ${hit.name}` }
+        : {
+            ok: false,
+            detail: `${c.node}${c.ifname ? ` ${c.ifname}` : ''} has ${seen.length ? seen.join(', ') : 'no address'}, not ${c.address}`,
+          };
     }
     case 'iface-state': {
       const node = t.nodes.find((n) => n.id === c.node);
@@ -104,7 +151,10 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
       } else ifaces = (await readNamespaceTables(runner, (await ownedNode(lab, c.node, o)).ns)).interfaces;
       const i = ifaces.find((x) => x.name === px(c.ifname));
       if (!i) return { ok: false, detail: `${c.node} has no interface ${c.ifname}` };
-      return { ok: i.up === c.up, detail: `${c.ifname} on ${c.node} is ${i.up ? 'up' : 'down'} (operstate ${i.operstate})` };
+      return {
+        ok: i.up === c.up,
+        detail: `${c.ifname} on ${c.node} is ${i.up ? 'up' : 'down'} (operstate ${i.operstate})`,
+      };
     }
     case 'fdb': {
       const b = await ownedBridge(lab, c.bridge, o);
@@ -113,13 +163,21 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
       if (c.mac) macs = [c.mac.toLowerCase()];
       else {
         const src = await ownedNode(lab, c.node!, o);
-        macs = (await readNamespaceTables(runner, src.ns)).interfaces.filter((i) => i.name !== 'lo' && i.mac).map((i) => i.mac!.toLowerCase());
+        macs = (await readNamespaceTables(runner, src.ns)).interfaces
+          .filter((i) => i.name !== 'lo' && i.mac)
+          .map((i) => i.mac!.toLowerCase());
       }
       const hit = fdb.find((e) => macs.includes(e.mac.toLowerCase()));
-      return hit ? { ok: true, detail: `${c.bridge} learned ${hit.mac} on port ${hit.port}` } : { ok: false, detail: `${c.bridge} has not learned ${c.mac ?? `any MAC of ${c.node}`} (${fdb.length} learned entr${fdb.length === 1 ? 'y' : 'ies'}; learning needs traffic)` };
+      return hit
+        ? { ok: true, detail: `${c.bridge} learned ${hit.mac} on port ${hit.port}` }
+        : {
+            ok: false,
+            detail: `${c.bridge} has not learned ${c.mac ?? `any MAC of ${c.node}`} (${fdb.length} learned entr${fdb.length === 1 ? 'y' : 'ies'}; learning needs traffic)`,
+          };
     }
     case 'vlan-isolation': {
-      if (!(await caps()).features.bridgeVlanFiltering) return { skipped: 'skipped: kernel lacks bridge VLAN filtering' };
+      if (!(await caps()).features.bridgeVlanFiltering)
+        return { skipped: 'skipped: kernel lacks bridge VLAN filtering' };
       const same = await reach(lab, t, c.from, c.same, o);
       if ('error' in same) return same;
       const other = await reach(lab, t, c.from, c.other, o);
@@ -131,7 +189,9 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
       const r = await reach(lab, t, c.from, c.to, o, 5);
       if ('error' in r) return r;
       if (!r.reached || r.rttAvg === undefined) return { ok: false, detail: r.detail };
-      const ok = (c.atLeastMs === undefined || r.rttAvg >= c.atLeastMs) && (c.atMostMs === undefined || r.rttAvg <= c.atMostMs);
+      const ok =
+        (c.atLeastMs === undefined || r.rttAvg >= c.atLeastMs) &&
+        (c.atMostMs === undefined || r.rttAvg <= c.atMostMs);
       return { ok, detail: `average round trip ${r.rttAvg} ms` };
     }
     case 'path': {
@@ -139,13 +199,19 @@ async function evaluate(lab: string, t: Topology, c: ActivityCheck, o: ActivityC
         labTarget(t, c.to);
       } catch (e) {
         // A node without an address cannot be reached: a result, like in reach().
-        if (!isAddr(c.to) && t.nodes.some((n) => n.id === c.to)) return { ok: false, detail: (e as Error).message };
+        if (!isAddr(c.to) && t.nodes.some((n) => n.id === c.to))
+          return { ok: false, detail: (e as Error).message };
         throw e;
       }
       const tr = await tracerouteInLab(lab, c.from, c.to, o);
-      const routers = tr.hops.filter((h) => h.kind === 'time-exceeded').map((h) => h.nodeId ?? h.address ?? '?');
+      const routers = tr.hops
+        .filter((h) => h.kind === 'time-exceeded')
+        .map((h) => h.nodeId ?? h.address ?? '?');
       const ok = tr.reached && routers.length === c.via.length && routers.every((r, i) => r === c.via[i]);
-      return { ok, detail: `${tr.reached ? 'reached' : 'not reached'}${routers.length ? ` through ${routers.join(', ')}` : ' with no router on the way'}` };
+      return {
+        ok,
+        detail: `${tr.reached ? 'reached' : 'not reached'}${routers.length ? ` through ${routers.join(', ')}` : ' with no router on the way'}`,
+      };
     }
   }
 }
@@ -162,10 +228,17 @@ function sameAddress(kernel: string, wanted: string): boolean {
  * becomes that check's "error" with the reason. Break-it checks pass when
  * what they test fails.
  */
-export async function runActivityChecks(lab: string, checks: readonly PlacedCheck[], o: ActivityCheckOptions = {}): Promise<CheckOutcome[]> {
+export async function runActivityChecks(
+  lab: string,
+  checks: readonly PlacedCheck[],
+  o: ActivityCheckOptions = {},
+): Promise<CheckOutcome[]> {
   const t = labRecord(lab, o).topology;
   let capsP: Promise<Capabilities> | undefined;
-  const caps = () => (o.capabilities ? Promise.resolve(o.capabilities) : (capsP ??= detectCapabilities(runnerOf(o), { key: REAL_KERNEL })));
+  const caps = () =>
+    o.capabilities
+      ? Promise.resolve(o.capabilities)
+      : (capsP ??= detectCapabilities(runnerOf(o), { key: REAL_KERNEL }));
   const out: CheckOutcome[] = [];
   for (const [i, c] of checks.entries()) {
     let f: Found;
@@ -175,7 +248,14 @@ export async function runActivityChecks(lab: string, checks: readonly PlacedChec
       f = { error: (e as Error).message };
     }
     const [status, detail]: [CheckStatus, string] =
-      'skipped' in f ? ['skipped', f.skipped] : 'error' in f ? ['error', f.error] : [f.ok !== c.breakIt ? 'pass' : 'fail', c.breakIt ? `${f.detail} (break it: passes when this fails)` : f.detail];
+      'skipped' in f
+        ? ['skipped', f.skipped]
+        : 'error' in f
+          ? ['error', f.error]
+          : [
+              f.ok !== c.breakIt ? 'pass' : 'fail',
+              c.breakIt ? `${f.detail} (break it: passes when this fails)` : f.detail,
+            ];
     const outcome: CheckOutcome = { id: c.id, status, detail, at: new Date().toISOString() };
     out.push(outcome);
     o.onCheck?.(outcome, i, checks.length);

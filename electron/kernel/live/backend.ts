@@ -47,7 +47,10 @@ export interface LiveBackend {
   traceroute(req: Req<'lab:traceroute'>): Promise<Response<'lab:traceroute'>>;
   tables(req: Req<'lab:tables'>): Promise<Response<'lab:tables'>>;
   sample(req: Req<'lab:live'>): Promise<Response<'lab:live'>>;
-  trace(req: Req<'lab:trace'>, o?: { onProgress?: (p: TraceProgress) => void }): Promise<Response<'lab:trace'>>;
+  trace(
+    req: Req<'lab:trace'>,
+    o?: { onProgress?: (p: TraceProgress) => void },
+  ): Promise<Response<'lab:trace'>>;
   linkState(req: Req<'lab:link-state'>, o?: EngineOptions): Promise<Response<'lab:link-state'>>;
   netem(req: Req<'lab:netem'>, o?: EngineOptions): Promise<Response<'lab:netem'>>;
   importHost(req: Req<'host:import'>): Promise<Response<'host:import'>>;
@@ -57,7 +60,11 @@ export interface LiveBackend {
   captureStart(req: Req<'lab:capture-start'>, onStopped: (s: CaptureStopped) => void): Promise<CaptureInfo>;
   captureStop(id: string): Promise<CaptureStopped>;
   /** `notice`: set when the terminal runs without node-pty (shown in its tab). */
-  termOpen(req: Req<'term:open'>, events: TerminalEvents, o?: TermOpenOptions): Promise<{ id: string; ns: string; notice?: string }>;
+  termOpen(
+    req: Req<'term:open'>,
+    events: TerminalEvents,
+    o?: TermOpenOptions,
+  ): Promise<{ id: string; ns: string; notice?: string }>;
   termInput(id: string, data: string): Promise<void>;
   termResize(id: string, cols: number, rows: number): Promise<void>;
   termClose(id: string): Promise<void>;
@@ -81,22 +88,39 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
     traceroute: (req) => tracerouteInLab(req.lab, req.from, req.to, o),
     tables: (req) => readTables(req.lab, req.nodeId, o),
     sample: (req) => svc().rates.sample(req.lab),
-    trace: (req, to = {}) => traceDocument(req.topology, req.from, req.to, { ...o, ...(req.fresh !== undefined ? { fresh: req.fresh } : {}), ...(to.onProgress ? { onProgress: to.onProgress } : {}) }),
-    linkState: (req, eo = {}) => setLinkState(engine, req.topology, req.linkId, req.up, req.end, { ...o, ...eo }),
+    trace: (req, to = {}) =>
+      traceDocument(req.topology, req.from, req.to, {
+        ...o,
+        ...(req.fresh !== undefined ? { fresh: req.fresh } : {}),
+        ...(to.onProgress ? { onProgress: to.onProgress } : {}),
+      }),
+    linkState: (req, eo = {}) =>
+      setLinkState(engine, req.topology, req.linkId, req.up, req.end, { ...o, ...eo }),
     netem: (req, eo = {}) => setNetem(engine, req.topology, req.linkId, req.end, req.netem, { ...o, ...eo }),
     importHost: async (req) => {
-      const r = await importHost({ ...(req.namespaces ? { namespaces: req.namespaces } : {}), ...(req.lab ? { lab: req.lab } : {}), ...(o.runner ? { runner: o.runner } : {}) });
+      const r = await importHost({
+        ...(req.namespaces ? { namespaces: req.namespaces } : {}),
+        ...(req.lab ? { lab: req.lab } : {}),
+        ...(o.runner ? { runner: o.runner } : {}),
+      });
       return { problems: r.problems, ...(r.text ? { text: r.text, topology: r.topology } : {}) };
     },
     adopt: async (req, ao = {}) => {
       // Why: marking hands objects to netplumb (destroy deletes them); only the list the user saw and confirmed is applied.
-      if (req.confirm && !req.marks) throw new PlainError('adopting needs the list of marks that was shown and confirmed');
+      if (req.confirm && !req.marks)
+        throw new PlainError('adopting needs the list of marks that was shown and confirmed');
       if (!req.confirm) {
         const p = await planAdoption(req.topology, o);
         return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
       }
       const r = await adopt(req.topology, req.marks, { ...o, ...(ao.file ? { file: ao.file } : {}) });
-      return { lab: r.plan.lab, marks: r.plan.marks, problems: r.plan.problems, adopted: r.ok, ...(r.error ? { error: r.error } : {}) };
+      return {
+        lab: r.plan.lab,
+        marks: r.plan.marks,
+        problems: r.plan.problems,
+        adopted: r.ok,
+        ...(r.error ? { error: r.error } : {}),
+      };
     },
     captureStart: async (req, onStopped) => {
       const s = svc();
@@ -105,7 +129,12 @@ export function localLive(o: LiveOptions, engine: Engine): LiveBackend {
       return info;
     },
     captureStop: (id) => svc().captures.stop(id),
-    termOpen: (req, events, t = {}) => svc().terminals.open(req.lab, req.nodeId, req.cols, req.rows, events, { ...(t.owner ? { owner: t.owner } : {}), ...(t.command ? { command: t.command } : {}), ...(t.echo !== undefined ? { echo: t.echo } : {}) }),
+    termOpen: (req, events, t = {}) =>
+      svc().terminals.open(req.lab, req.nodeId, req.cols, req.rows, events, {
+        ...(t.owner ? { owner: t.owner } : {}),
+        ...(t.command ? { command: t.command } : {}),
+        ...(t.echo !== undefined ? { echo: t.echo } : {}),
+      }),
     termInput: async (id, data) => svc().terminals.input(id, data),
     termResize: async (id, cols, rows) => svc().terminals.resize(id, cols, rows),
     termClose: async (id) => svc().terminals.close(id),

@@ -15,7 +15,10 @@ function arpPcap(): Buffer {
   head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16);
   head.writeUInt32LE(1, 20);
-  const frame = Buffer.from('ffffffffffff02000000000108060001080006040001020000000001' + '0a000001' + '000000000000' + '0a000002', 'hex');
+  const frame = Buffer.from(
+    'ffffffffffff02000000000108060001080006040001020000000001' + '0a000001' + '000000000000' + '0a000002',
+    'hex',
+  );
   const rec = Buffer.alloc(16);
   rec.writeUInt32LE(1795613742, 0);
   rec.writeUInt32LE(frame.length, 8);
@@ -33,7 +36,7 @@ describe('saved captures', () => {
   utimesSync(join(dir, 'lab1-l1-a-2026-12-01T10-00-00-000Z.pcap'), new Date(1000_000), new Date(1000_000));
   utimesSync(join(dir, 'lab1-l1-b-2026-12-01T11-00-00-000Z.pcap'), new Date(2000_000), new Date(2000_000));
 
-  it('lists one link\'s captures of one lab, newest first, with size and end; never a planted link', () => {
+  it("lists one link's captures of one lab, newest first, with size and end; never a planted link", () => {
     const l = listCaptures('lab1', 'l1', dir);
     expect(l.map((c) => [c.name, c.end, c.bytes])).toEqual([
       ['lab1-l1-b-2026-12-01T11-00-00-000Z.pcap', 'b', 30],
@@ -45,7 +48,11 @@ describe('saved captures', () => {
 
   it('reads the first packets for the table, and says when a file is cut off', async () => {
     const p = await capturePackets('lab1-l1-a-2026-12-01T10-00-00-000Z.pcap', 10, { dir });
-    expect(p).toMatchObject({ bytes: 82, more: false, packets: [{ n: 1, protocol: 'ARP', summary: 'who has 10.0.0.2? tell 10.0.0.1' }] });
+    expect(p).toMatchObject({
+      bytes: 82,
+      more: false,
+      packets: [{ n: 1, protocol: 'ARP', summary: 'who has 10.0.0.2? tell 10.0.0.1' }],
+    });
     const cut = await capturePackets('lab1-l1-b-2026-12-01T11-00-00-000Z.pcap', 10, { dir });
     expect(cut.packets).toEqual([]);
     expect(cut.note).toMatch(/cut off/);

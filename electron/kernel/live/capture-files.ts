@@ -36,7 +36,10 @@ const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : u
  * a file of the user running this process, so nothing else can be read.
  */
 export function captureFilePath(name: string, dir = defaultCaptureDir()): string {
-  if (!NAME.test(name)) throw new PlainError(`"${name}" is not the name of a capture file (letters, digits, . _ - ending in .pcap)`);
+  if (!NAME.test(name))
+    throw new PlainError(
+      `"${name}" is not the name of a capture file (letters, digits, . _ - ending in .pcap)`,
+    );
   const path = join(dir, name);
   let st;
   try {
@@ -46,7 +49,8 @@ export function captureFilePath(name: string, dir = defaultCaptureDir()): string
   }
   if (!st.isFile()) throw new PlainError(`capture "${name}" is not a plain file: refused`);
   const uid = myUid();
-  if (uid !== undefined && st.uid !== uid) throw new PlainError(`capture "${name}" belongs to another user: refused`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new PlainError(`capture "${name}" belongs to another user: refused`);
   return path;
 }
 
@@ -70,7 +74,12 @@ export function listCaptures(lab: string, linkId?: string, dir = defaultCaptureD
     }
     const st = lstatSync(path);
     const m = linkId ? /^(a|b)-/.exec(name.slice(prefix.length)) : null;
-    out.push({ name, ...(linkId && m ? { linkId, end: m[1] as 'a' | 'b' } : {}), bytes: st.size, at: st.mtime.toISOString() });
+    out.push({
+      name,
+      ...(linkId && m ? { linkId, end: m[1] as 'a' | 'b' } : {}),
+      bytes: st.size,
+      at: st.mtime.toISOString(),
+    });
   }
   return out.sort((x, y) => y.at.localeCompare(x.at) || y.name.localeCompare(x.name));
 }
@@ -87,7 +96,11 @@ export interface CapturePackets {
  * The first `max` packets of capture `name` as table rows (shared/formats/pcap.ts).
  * A file the reader cannot decode (not Ethernet) is shown through `tcpdump -r` text.
  */
-export async function capturePackets(name: string, max = 200, o: { dir?: string; runner?: Runner } = {}): Promise<CapturePackets> {
+export async function capturePackets(
+  name: string,
+  max = 200,
+  o: { dir?: string; runner?: Runner } = {},
+): Promise<CapturePackets> {
   const path = captureFilePath(name, o.dir);
   const size = lstatSync(path).size;
   const buf = Buffer.alloc(Math.min(size, TABLE_READ_BYTES));
@@ -104,8 +117,27 @@ export async function capturePackets(name: string, max = 200, o: { dir?: string;
     const t = await o.runner(['tcpdump', '-r', path, '-n', '-tt', '-c', String(max)], { timeoutMs: 10_000 });
     const lines = t.stdout.split('\n').filter(Boolean);
     if (t.exitCode === 0 && lines.length) {
-      return { name, bytes: size, more: r.more, packets: lines.map((l, i) => ({ n: i + 1, t: r.packets[i]?.t ?? 0, src: '', dst: '', protocol: 'tcpdump', length: r.packets[i]?.length ?? 0, summary: l })) };
+      return {
+        name,
+        bytes: size,
+        more: r.more,
+        packets: lines.map((l, i) => ({
+          n: i + 1,
+          t: r.packets[i]?.t ?? 0,
+          src: '',
+          dst: '',
+          protocol: 'tcpdump',
+          length: r.packets[i]?.length ?? 0,
+          summary: l,
+        })),
+      };
     }
   }
-  return { name, bytes: size, packets: r.packets, more: r.more || size > buf.length, ...(note ? { note } : {}) };
+  return {
+    name,
+    bytes: size,
+    packets: r.packets,
+    more: r.more || size > buf.length,
+    ...(note ? { note } : {}),
+  };
 }

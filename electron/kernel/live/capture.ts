@@ -90,7 +90,8 @@ export class CaptureManager {
   /** Starts a capture on end `end` of link `linkId`; resolves once tcpdump listens. `want` picks the id (refused when in use). */
   async start(lab: string, linkId: string, end: 'a' | 'b', want?: string): Promise<CaptureInfo> {
     if (this.running.size >= 8) throw new PlainError('8 captures are already running: stop one first');
-    if (want !== undefined && this.running.has(want)) throw new PlainError(`capture "${want}" is running already`);
+    if (want !== undefined && this.running.has(want))
+      throw new PlainError(`capture "${want}" is running already`);
     const i = await labIface(lab, linkId, end, this.o);
     const id = want ?? randomBytes(6).toString('hex');
     const stream = this.o.stream;
@@ -104,8 +105,24 @@ export class CaptureManager {
     // -Z root: Debian's tcpdump otherwise drops to user "tcpdump", which cannot write into a root-only directory.
     // Streamed, tcpdump writes to the pipe it was given, so it may drop to its own user.
     const target = stream ? ['-w', '-'] : ['-Z', 'root', '-w', path];
-    const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '-i', i.name, '-n', '-U', '-s', String(lim.snapLen), '-c', String(lim.maxPackets), ...target];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', stream ? 'pipe' : 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const argv = [
+      ...inNs(i.ns),
+      'tcpdump',
+      '--immediate-mode',
+      '-i',
+      i.name,
+      '-n',
+      '-U',
+      '-s',
+      String(lim.snapLen),
+      '-c',
+      String(lim.maxPackets),
+      ...target,
+    ];
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: ['ignore', stream ? 'pipe' : 'ignore', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let streamed = 0;
     if (stream) {
       child.stdout!.on('data', (d: Buffer) => {
@@ -114,7 +131,14 @@ export class CaptureManager {
       });
     }
     const info: CaptureInfo = { id, lab, linkId, end, iface: i.name, ns: i.ns, path };
-    const run: Running = { info, child, stderr: '', stopping: false, timer: setTimeout(() => void this.stopNow(id, true), lim.maxSeconds * 1000), done: undefined as never };
+    const run: Running = {
+      info,
+      child,
+      stderr: '',
+      stopping: false,
+      timer: setTimeout(() => void this.stopNow(id, true), lim.maxSeconds * 1000),
+      done: undefined as never,
+    };
     run.done = new Promise<CaptureStopped>((resolve) => {
       child.on('close', (code) => {
         clearTimeout(run.timer);
@@ -132,7 +156,9 @@ export class CaptureManager {
           bytes,
           ...(m ? { packets: Number(m[1]) } : {}),
           reason: failed ? 'failed' : run.stopping && !run.timedOut ? 'stopped' : 'limit',
-          ...(failed ? { message: run.stderr.trim().split('\n').pop() ?? `tcpdump exited with ${code}` } : {}),
+          ...(failed
+            ? { message: run.stderr.trim().split('\n').pop() ?? `tcpdump exited with ${code}` }
+            : {}),
         };
         this.o.onStopped?.(s);
         resolve(s);

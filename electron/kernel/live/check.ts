@@ -56,10 +56,19 @@ async function checkOne(lab: string, e: ResolvedExpectation, o: LiveOptions): Pr
     // Why: see the file comment; an address outside the lab is decided without sending a packet.
     const r = await runner(['ip', '-n', src.ns, 'route', 'get', e.to]);
     if (r.exitCode === 0) {
-      return { ...base, status: 'error', detail: `${e.to} is outside the lab's subnets and ${src.ns} has a route to it (${r.stdout.trim().split('\n')[0]}): not pinged, traffic must stay inside the lab` };
+      return {
+        ...base,
+        status: 'error',
+        detail: `${e.to} is outside the lab's subnets and ${src.ns} has a route to it (${r.stdout.trim().split('\n')[0]}): not pinged, traffic must stay inside the lab`,
+      };
     }
     const reached = false;
-    return { ...base, status: reached === e.reach ? 'pass' : 'fail', reached, detail: `${src.ns} has no route to ${e.to} (${r.stderr.replace(/^RTNETLINK answers: /, '').trim() || 'unreachable'}): nothing can be sent` };
+    return {
+      ...base,
+      status: reached === e.reach ? 'pass' : 'fail',
+      reached,
+      detail: `${src.ns} has no route to ${e.to} (${r.stderr.replace(/^RTNETLINK answers: /, '').trim() || 'unreachable'}): nothing can be sent`,
+    };
   }
   const s = await pingFromNamespace(runner, src.ns, e.to, 2);
   const reached = s.received > 0;
@@ -87,12 +96,24 @@ export async function checkDocument(doc: unknown, o: LiveOptions = {}): Promise<
     results.push(...(await Promise.all(expectations.slice(i, i + 2).map((e) => checkOne(t.name, e, o)))));
   }
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
-  return { lab: t.name, results, passed: count('pass'), failed: count('fail'), errors: count('error'), ok: results.length > 0 && count('pass') === results.length };
+  return {
+    lab: t.name,
+    results,
+    passed: count('pass'),
+    failed: count('fail'),
+    errors: count('error'),
+    ok: results.length > 0 && count('pass') === results.length,
+  };
 }
 
 /** One line of plain words for a result, e.g. "PASS  ns1 reaches ns2 (10.0.0.2): 2/2 replies". */
 export function describeResult(r: CheckResult): string {
   const tag = r.status === 'pass' ? 'PASS ' : r.status === 'fail' ? 'FAIL ' : 'ERROR';
-  const why = r.status === 'fail' ? (r.reach ? ' — expected a reply, got none' : ' — expected no reply, but it answered') : '';
+  const why =
+    r.status === 'fail'
+      ? r.reach
+        ? ' — expected a reply, got none'
+        : ' — expected no reply, but it answered'
+      : '';
   return `${tag} ${r.label}: ${r.detail}${why}`;
 }

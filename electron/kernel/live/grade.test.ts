@@ -26,9 +26,23 @@ describe('assignPrefixes', () => {
   });
   it('uses the readable prefix when it fits and says when it did not', () => {
     const long = routerSolution();
-    long.links[1] = { id: 'right', a: { node: 'r1', ifname: 'eth1-abcdef', addresses: ['10.2.0.1/24'] }, b: { node: 'h2', ifname: 'eth0', addresses: ['10.2.0.2/24'] } };
-    const a = assignPrefixes([{ student: 'Ana', file: 'a', doc: routerSolution() }, { student: 'bo', file: 'b', doc: long }], routerActivity(), 'g1');
-    expect(a.map((x) => [x.prefix, x.short])).toEqual([['g1-ana-', false], ['g11-', true]]);
+    long.links[1] = {
+      id: 'right',
+      a: { node: 'r1', ifname: 'eth1-abcdef', addresses: ['10.2.0.1/24'] },
+      b: { node: 'h2', ifname: 'eth0', addresses: ['10.2.0.2/24'] },
+    };
+    const a = assignPrefixes(
+      [
+        { student: 'Ana', file: 'a', doc: routerSolution() },
+        { student: 'bo', file: 'b', doc: long },
+      ],
+      routerActivity(),
+      'g1',
+    );
+    expect(a.map((x) => [x.prefix, x.short])).toEqual([
+      ['g1-ana-', false],
+      ['g11-', true],
+    ]);
   });
 });
 
@@ -47,8 +61,21 @@ describe('gradeSubmissions with a stand-in engine', () => {
       const e = engine(log, async (doc) => {
         const name = (doc as { name: string }).name;
         applies.push(name);
-        if (name.includes('-hostile-')) return { problems: [{ code: 'host-address-taken', severity: 'error', message: 'contains 192.168.1.10, an address the host has', path: [] }] };
-        return { problems: [], result: { ok: true, lab: name, steps: 1, durationMs: 1, changes: [] } } as never;
+        if (name.includes('-hostile-'))
+          return {
+            problems: [
+              {
+                code: 'host-address-taken',
+                severity: 'error',
+                message: 'contains 192.168.1.10, an address the host has',
+                path: [],
+              },
+            ],
+          };
+        return {
+          problems: [],
+          result: { ok: true, lab: name, steps: 1, durationMs: 1, changes: [] },
+        } as never;
       });
       const locked = routerSolution();
       locked.nodes[1] = { name: 'r1', kind: 'router', notes: 'mine now' };
@@ -58,7 +85,12 @@ describe('gradeSubmissions with a stand-in engine', () => {
         { student: 'unreadable', file: 'u.yaml', readError: 'not valid: u.yaml:1:1: bad' },
         { student: 'hostile', file: 'h.yaml', doc: routerSolution() },
       ];
-      const r = await gradeSubmissions(routerActivity(), undefined, subs, { engine: e, runDir: run.dir, runTag: 'gt', jobs: 2 });
+      const r = await gradeSubmissions(routerActivity(), undefined, subs, {
+        engine: e,
+        runDir: run.dir,
+        runTag: 'gt',
+        jobs: 2,
+      });
       expect(applies.sort()).toEqual(['gt-hostile-act-router', 'gt-ok-act-router']);
       expect(r.reports.map((x) => [x.student, x.status, x.score, x.max, x.reason])).toEqual([
         ['ok', 'error', 0, 3, expect.stringMatching(/^kernel error: lab "gt-ok-act-router" is not applied/)],

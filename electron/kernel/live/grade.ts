@@ -8,7 +8,14 @@
  * submission still fits under the kernel's limits with it, else a short one
  * (`<run><n>-`); both are unique within the run and reported per student.
  */
-import { allChecks, prepareSubmission, refusedReport, scoreChecks, type PlacedCheck, type StudentReport } from '../../../shared/activity';
+import {
+  allChecks,
+  prepareSubmission,
+  refusedReport,
+  scoreChecks,
+  type PlacedCheck,
+  type StudentReport,
+} from '../../../shared/activity';
 import type { ActivityKey, Topology } from '../../../shared/model';
 import { parseTopology } from '../../../shared/model';
 import { mapLimit } from '../../../shared/util/map-limit';
@@ -54,11 +61,20 @@ export interface PrefixAssignment {
   short: boolean;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 8);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '')
+    .slice(0, 8);
 
 /** A random run tag: "g" and two base-36 characters. */
 export function randomRunTag(): string {
-  return 'g' + Math.floor(Math.random() * 36 * 36).toString(36).padStart(2, '0');
+  return (
+    'g' +
+    Math.floor(Math.random() * 36 * 36)
+      .toString(36)
+      .padStart(2, '0')
+  );
 }
 
 /**
@@ -66,14 +82,21 @@ export function randomRunTag(): string {
  * that submission (or the submission is refused for another reason anyway),
  * short otherwise.
  */
-export function assignPrefixes(subs: readonly Submission[], start: Topology, runTag: string): PrefixAssignment[] {
+export function assignPrefixes(
+  subs: readonly Submission[],
+  start: Topology,
+  runTag: string,
+): PrefixAssignment[] {
   const used = new Set<string>();
   return subs.map((s, i) => {
     const readable = `${runTag}-${slug(s.student) || 's'}-`;
-    const fits = readable.length <= 12 && !used.has(readable) && (() => {
-      const p = prepareSubmission(s.doc, start, readable);
-      return p.ok || p.refusal.kind !== 'prefix';
-    })();
+    const fits =
+      readable.length <= 12 &&
+      !used.has(readable) &&
+      (() => {
+        const p = prepareSubmission(s.doc, start, readable);
+        return p.ok || p.refusal.kind !== 'prefix';
+      })();
     let prefix = fits ? readable : `${runTag}${i.toString(36)}-`;
     for (let n = 0; used.has(prefix); n++) prefix = `${runTag}${i.toString(36)}${n}-`;
     used.add(prefix);
@@ -81,18 +104,44 @@ export function assignPrefixes(subs: readonly Submission[], start: Topology, run
   });
 }
 
-async function gradeOne(sub: Submission, a: PrefixAssignment, start: Topology, checks: PlacedCheck[], o: GradeOptions, tick: (phase: GradeProgress['phase']) => void): Promise<StudentReport> {
+async function gradeOne(
+  sub: Submission,
+  a: PrefixAssignment,
+  start: Topology,
+  checks: PlacedCheck[],
+  o: GradeOptions,
+  tick: (phase: GradeProgress['phase']) => void,
+): Promise<StudentReport> {
   const startedAt = new Date().toISOString();
   const parsed = sub.doc !== undefined ? parseTopology(sub.doc) : undefined;
-  const base = { student: sub.student, file: sub.file, activity: start.name, startedAt, finishedAt: startedAt, ...(parsed?.ok ? { topology: parsed.topology } : {}) };
+  const base = {
+    student: sub.student,
+    file: sub.file,
+    activity: start.name,
+    startedAt,
+    finishedAt: startedAt,
+    ...(parsed?.ok ? { topology: parsed.topology } : {}),
+  };
   const done = (r: StudentReport) => (tick('done'), { ...r, finishedAt: new Date().toISOString() });
   if (sub.readError) return done(refusedReport(base, checks, 'refused', sub.readError));
   const prep = prepareSubmission(sub.doc, start, a.prefix);
   if (!prep.ok) return done(refusedReport(base, checks, 'refused', prep.refusal.reason));
   // Why: a lab of that name that exists already belongs to someone (another run, a person); grading must not take it over.
-  if (new LabStore(o.runDir).readRecord(a.lab)) return done(refusedReport(base, checks, 'error', `lab "${a.lab}" already exists on this host (another grading run?): not touched`));
+  if (new LabStore(o.runDir).readRecord(a.lab))
+    return done(
+      refusedReport(
+        base,
+        checks,
+        'error',
+        `lab "${a.lab}" already exists on this host (another grading run?): not touched`,
+      ),
+    );
   const engine = o.engine ?? localEngine;
-  const eo = { ...(o.runner ? { runner: o.runner } : {}), ...(o.runDir ? { runDir: o.runDir } : {}), file: sub.file };
+  const eo = {
+    ...(o.runner ? { runner: o.runner } : {}),
+    ...(o.runDir ? { runDir: o.runDir } : {}),
+    file: sub.file,
+  };
   let applied = false;
   try {
     tick('applying');
@@ -101,9 +150,26 @@ async function gradeOne(sub: Submission, a: PrefixAssignment, start: Topology, c
     if (!r.result) {
       const e = r.problems.find((p) => p.severity === 'error');
       const host = e?.code.startsWith('host-');
-      return done(refusedReport(base, checks, host ? 'refused' : 'error', host ? `touches the host: ${e!.message}` : `could not be applied on this machine: ${e?.message ?? 'refused'}`));
+      return done(
+        refusedReport(
+          base,
+          checks,
+          host ? 'refused' : 'error',
+          host
+            ? `touches the host: ${e!.message}`
+            : `could not be applied on this machine: ${e?.message ?? 'refused'}`,
+        ),
+      );
     }
-    if (!r.result.ok) return done(refusedReport(base, checks, 'error', `applying failed and was rolled back: ${r.result.error ?? 'kernel error'}`));
+    if (!r.result.ok)
+      return done(
+        refusedReport(
+          base,
+          checks,
+          'error',
+          `applying failed and was rolled back: ${r.result.error ?? 'kernel error'}`,
+        ),
+      );
     tick('checking');
     const outcomes = await runActivityChecks(a.lab, checks, { ...o, prefix: a.prefix });
     const { rows, score, max } = scoreChecks(checks, outcomes, base.topology);
@@ -123,7 +189,17 @@ async function gradeOne(sub: Submission, a: PrefixAssignment, start: Topology, c
  * leave something in the kernel) makes that student's row an "error" and is
  * listed in `failures` so the caller can exit non-zero.
  */
-export async function gradeSubmissions(start: Topology, key: ActivityKey | undefined, subs: readonly Submission[], o: GradeOptions = {}): Promise<{ reports: StudentReport[]; assignments: PrefixAssignment[]; checks: PlacedCheck[]; failures: string[] }> {
+export async function gradeSubmissions(
+  start: Topology,
+  key: ActivityKey | undefined,
+  subs: readonly Submission[],
+  o: GradeOptions = {},
+): Promise<{
+  reports: StudentReport[];
+  assignments: PrefixAssignment[];
+  checks: PlacedCheck[];
+  failures: string[];
+}> {
   const checks = allChecks(start, key);
   const assignments = assignPrefixes(subs, start, o.runTag ?? randomRunTag());
   let done = 0;
@@ -138,7 +214,12 @@ export async function gradeSubmissions(start: Topology, key: ActivityKey | undef
     } catch (e) {
       failures.push(`${s.student}: ${(e as Error).message}`);
       const at = new Date().toISOString();
-      return refusedReport({ student: s.student, file: s.file, activity: start.name, startedAt: at, finishedAt: at }, checks, 'error', `kernel error: ${(e as Error).message}`);
+      return refusedReport(
+        { student: s.student, file: s.file, activity: start.name, startedAt: at, finishedAt: at },
+        checks,
+        'error',
+        `kernel error: ${(e as Error).message}`,
+      );
     }
   });
   return { reports, assignments, checks, failures };

@@ -37,7 +37,10 @@ interface RemoteCapture {
 const session = () => randomBytes(8).toString('hex');
 
 /** Creates the helper-backed live lab; `dir` is where captures are saved (default: the user's capture directory). */
-export function helperLive(client: HelperClient, opts: { dir?: string } = {}): LiveBackend & { dispose(): void } {
+export function helperLive(
+  client: HelperClient,
+  opts: { dir?: string } = {},
+): LiveBackend & { dispose(): void } {
   const terms = new Map<string, RemoteTerm>();
   const caps = new Map<string, RemoteCapture>();
 
@@ -138,7 +141,12 @@ export function helperLive(client: HelperClient, opts: { dir?: string } = {}): L
       const id = session();
       terms.set(id, { lab: req.lab, events, ...(t.owner ? { owner: t.owner } : {}) });
       try {
-        const r = await client.request<{ id: string; ns: string; notice?: unknown }>('term-open', { ...req, session: id, ...(t.command ? { command: t.command } : {}), ...(t.echo !== undefined ? { echo: t.echo } : {}) });
+        const r = await client.request<{ id: string; ns: string; notice?: unknown }>('term-open', {
+          ...req,
+          session: id,
+          ...(t.command ? { command: t.command } : {}),
+          ...(t.echo !== undefined ? { echo: t.echo } : {}),
+        });
         return { id, ns: r.ns, ...(typeof r.notice === 'string' ? { notice: r.notice } : {}) };
       } catch (e) {
         terms.delete(id);
@@ -146,7 +154,8 @@ export function helperLive(client: HelperClient, opts: { dir?: string } = {}): L
       }
     },
     termInput: async (id, data) => void (await client.request('term-input', { session: id, data })),
-    termResize: async (id, cols, rows) => void (await client.request('term-resize', { session: id, cols, rows })),
+    termResize: async (id, cols, rows) =>
+      void (await client.request('term-resize', { session: id, cols, rows })),
     termClose: async (id) => void (await client.request('term-close', { session: id })),
     // The helper closes a destroyed lab's terminals itself; this only forgets them here.
     labGone: (lab) => {

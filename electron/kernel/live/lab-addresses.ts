@@ -16,8 +16,10 @@ import { PlainError } from '../plain-error';
 /** Exact addresses of the lab (every end and bridge address, wherever it sits). */
 export function labAddresses(t: Topology): string[] {
   const out = new Set<string>();
-  for (const n of t.nodes) if (n.kind === 'bridge') for (const a of n.addresses) out.add(canonicalIp(addressOf(a) ?? a) ?? a);
-  for (const l of t.links) for (const e of [l.a, l.b]) for (const a of e.addresses) out.add(canonicalIp(addressOf(a) ?? a) ?? a);
+  for (const n of t.nodes)
+    if (n.kind === 'bridge') for (const a of n.addresses) out.add(canonicalIp(addressOf(a) ?? a) ?? a);
+  for (const l of t.links)
+    for (const e of [l.a, l.b]) for (const a of e.addresses) out.add(canonicalIp(addressOf(a) ?? a) ?? a);
   return [...out];
 }
 
@@ -29,9 +31,11 @@ export function labAddresses(t: Topology): string[] {
 export function labSubnets(t: Topology): string[] {
   const netns = new Set(t.nodes.filter(isNetnsNode).map((n) => n.id));
   const out = new Set<string>();
-  for (const l of t.links) for (const e of [l.a, l.b]) if (netns.has(e.node)) for (const a of e.addresses) out.add(a);
+  for (const l of t.links)
+    for (const e of [l.a, l.b]) if (netns.has(e.node)) for (const a of e.addresses) out.add(a);
   // Bridges inside a lab namespace carry the lab's subnets too.
-  for (const n of t.nodes) if (n.kind === 'bridge' && n.namespace && netns.has(n.namespace)) for (const a of n.addresses) out.add(a);
+  for (const n of t.nodes)
+    if (n.kind === 'bridge' && n.namespace && netns.has(n.namespace)) for (const a of n.addresses) out.add(a);
   return [...out];
 }
 
@@ -57,6 +61,9 @@ export function labTarget(t: Topology, to: string): { address: string; nodeId?: 
   }
   if (!parseIp(to)) throw new PlainError(`"${to}" is neither a node of lab "${t.name}" nor an IP address`);
   // Why: see the file comment: traffic stays between the lab's own namespaces.
-  if (!isLabAddress(t, to)) throw new PlainError(`${to} is outside lab "${t.name}"'s subnets: netplumb only sends traffic between the lab's own namespaces`);
+  if (!isLabAddress(t, to))
+    throw new PlainError(
+      `${to} is outside lab "${t.name}"'s subnets: netplumb only sends traffic between the lab's own namespaces`,
+    );
   return { address: canonicalIp(to)!, name: to };
 }

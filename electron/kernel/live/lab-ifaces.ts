@@ -28,7 +28,10 @@ export interface LabIface {
 }
 
 /** Every link end of the lab that it owns now, with its MAC address. */
-export async function labIfaces(lab: string, o: LiveOptions & { stats?: boolean } = {}): Promise<{ topology: Topology; ifaces: LabIface[] }> {
+export async function labIfaces(
+  lab: string,
+  o: LiveOptions & { stats?: boolean } = {},
+): Promise<{ topology: Topology; ifaces: LabIface[] }> {
   const t = labRecord(lab, o).topology;
   const read = await readOwned(lab, { ...o, root: true });
   const owned = new Set(read.owned.map((n) => n.ns));
@@ -61,18 +64,32 @@ export async function labIfaces(lab: string, o: LiveOptions & { stats?: boolean 
     i.up = k.operstate === 'UP';
     if (o.stats) {
       const s = k.stats64 ?? {};
-      i.counters = { rxBytes: s.rx?.bytes ?? 0, txBytes: s.tx?.bytes ?? 0, rxPackets: s.rx?.packets ?? 0, txPackets: s.tx?.packets ?? 0 };
+      i.counters = {
+        rxBytes: s.rx?.bytes ?? 0,
+        txBytes: s.tx?.bytes ?? 0,
+        rxPackets: s.rx?.packets ?? 0,
+        txPackets: s.tx?.packets ?? 0,
+      };
     }
   }
   return { topology: t, ifaces };
 }
 
 /** One end of one link, owned by the lab, or a plain refusal. */
-export async function labIface(lab: string, linkId: string, end: 'a' | 'b', o: LiveOptions = {}): Promise<LabIface> {
+export async function labIface(
+  lab: string,
+  linkId: string,
+  end: 'a' | 'b',
+  o: LiveOptions = {},
+): Promise<LabIface> {
   const { topology, ifaces } = await labIfaces(lab, o);
-  if (!topology.links.some((l) => l.id === linkId)) throw new PlainError(`lab "${lab}" has no link "${linkId}"`);
+  if (!topology.links.some((l) => l.id === linkId))
+    throw new PlainError(`lab "${lab}" has no link "${linkId}"`);
   const i = ifaces.find((x) => x.linkId === linkId && x.end === end);
-  if (!i) throw new PlainError(`end ${end} of link "${linkId}" is not owned by lab "${lab}" right now (missing or unmarked): refused`);
+  if (!i)
+    throw new PlainError(
+      `end ${end} of link "${linkId}" is not owned by lab "${lab}" right now (missing or unmarked): refused`,
+    );
   return i;
 }
 

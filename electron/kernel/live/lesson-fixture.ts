@@ -4,9 +4,12 @@ import type { Topology } from '../../../shared/model';
 /** The lesson with its lab, namespaces, bridges and root-namespace ports renamed to start with `p`. */
 export function prefixedLesson(t: Topology, p: string): Topology {
   const names = new Map(t.nodes.map((n, i) => [n.id, `${p}n${i}`]));
-  const inRoot = new Set(t.nodes.filter((n) => (n.kind === 'bridge' && !n.namespace) || n.kind === 'host').map((n) => n.id));
+  const inRoot = new Set(
+    t.nodes.filter((n) => (n.kind === 'bridge' && !n.namespace) || n.kind === 'host').map((n) => n.id),
+  );
   let k = 0;
-  const end = <E extends { node: string; ifname: string }>(e: E): E => (inRoot.has(e.node) ? { ...e, ifname: `${p}i${k++}` } : e);
+  const end = <E extends { node: string; ifname: string }>(e: E): E =>
+    inRoot.has(e.node) ? { ...e, ifname: `${p}i${k++}` } : e;
   return {
     ...t,
     name: `${p}-lesson`,

@@ -35,12 +35,15 @@ describe('VLAN isolation lesson', () => {
   it('applies and every check passes', async (ctx) => {
     if (!isRoot()) ctx.skip(NOT_ROOT_REASON);
     const caps = await detectCapabilities(execaRunner);
-    if (!caps.features.bridgeVlanFiltering) ctx.skip(`this kernel lacks bridge VLAN filtering: ${caps.details.bridgeVlanFiltering}`);
+    if (!caps.features.bridgeVlanFiltering)
+      ctx.skip(`this kernel lacks bridge VLAN filtering: ${caps.details.bridgeVlanFiltering}`);
     const text = readFileSync(join(import.meta.dirname, '../../../lessons/4-vlan-isolation.yaml'), 'utf8');
     const t = prefixedLesson(loadTopologyText(text, 'vlan.yaml').topology!, p);
     const a = await applyDocument(t, { runDir: run.dir });
     expect(a.result?.ok, a.result?.error ?? JSON.stringify(a.problems)).toBe(true);
     const c = await checkDocument(t, { runDir: run.dir });
-    expect(c.results.map((r) => `${r.label}: ${r.status} (${r.detail})`)).toEqual(c.results.map((r) => `${r.label}: pass (${r.detail})`));
+    expect(c.results.map((r) => `${r.label}: ${r.status} (${r.detail})`)).toEqual(
+      c.results.map((r) => `${r.label}: pass (${r.detail})`),
+    );
   });
 });

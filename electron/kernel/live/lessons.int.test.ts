@@ -30,7 +30,13 @@ const root = isRoot();
 describe('lessons', () => {
   it('lists the five lessons with titles and steps, in order', async () => {
     const list = await listLessons(DIR);
-    expect(list.map((l) => l.id)).toEqual(['1-linux-bridge', '2-direct-veth', '3-router', '4-vlan-isolation', '5-bridge-loop-stp']);
+    expect(list.map((l) => l.id)).toEqual([
+      '1-linux-bridge',
+      '2-direct-veth',
+      '3-router',
+      '4-vlan-isolation',
+      '5-bridge-loop-stp',
+    ]);
     for (const l of list) {
       expect(l.title).not.toBe(l.id);
       expect(l.steps).toBeGreaterThanOrEqual(3);
@@ -38,18 +44,23 @@ describe('lessons', () => {
     expect(await readLesson(DIR, '../examples/router')).toBeUndefined();
   });
 
-  it.each(['1-linux-bridge', '2-direct-veth', '3-router', '4-vlan-isolation', '5-bridge-loop-stp'])('%s validates, has a lesson and expectations, and matches the JSON Schema', async (id) => {
-    const { text } = (await readLesson(DIR, id))!;
-    const r = loadTopologyText(text, `${id}.yaml`);
-    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(r.topology?.lesson?.steps.length).toBeGreaterThanOrEqual(3);
-    expect(r.topology?.expect.length).toBeGreaterThanOrEqual(2);
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(topologyJsonSchema());
-    expect(validate(parseYaml(text)), JSON.stringify(validate.errors)).toBe(true);
-  });
+  it.each(['1-linux-bridge', '2-direct-veth', '3-router', '4-vlan-isolation', '5-bridge-loop-stp'])(
+    '%s validates, has a lesson and expectations, and matches the JSON Schema',
+    async (id) => {
+      const { text } = (await readLesson(DIR, id))!;
+      const r = loadTopologyText(text, `${id}.yaml`);
+      expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(r.topology?.lesson?.steps.length).toBeGreaterThanOrEqual(3);
+      expect(r.topology?.expect.length).toBeGreaterThanOrEqual(2);
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(topologyJsonSchema());
+      expect(validate(parseYaml(text)), JSON.stringify(validate.errors)).toBe(true);
+    },
+  );
 
   it('says in the VLAN lesson that it needs VLAN filtering', () => {
-    expect(readFileSync(join(DIR, '4-vlan-isolation.yaml'), 'utf8')).toMatch(/needs \*\*bridge VLAN filtering\*\*/);
+    expect(readFileSync(join(DIR, '4-vlan-isolation.yaml'), 'utf8')).toMatch(
+      /needs \*\*bridge VLAN filtering\*\*/,
+    );
   });
 });
 
@@ -84,11 +95,16 @@ describe.skipIf(!root)(`lessons on the real kernel${root ? '' : ` (skipped: ${NO
     return checkDocument(t, { runDir: run.dir });
   };
 
-  it.each(['1-linux-bridge', '2-direct-veth', '3-router'])('%s applies and every check passes', async (id) => {
-    const c = await applyAndCheck(id);
-    expect(c.results.map((x) => `${x.label}: ${x.status} (${x.detail})`).filter((s) => !/: pass /.test(s))).toEqual([]);
-    expect(c.ok).toBe(true);
-  });
+  it.each(['1-linux-bridge', '2-direct-veth', '3-router'])(
+    '%s applies and every check passes',
+    async (id) => {
+      const c = await applyAndCheck(id);
+      expect(
+        c.results.map((x) => `${x.label}: ${x.status} (${x.detail})`).filter((s) => !/: pass /.test(s)),
+      ).toEqual([]);
+      expect(c.ok).toBe(true);
+    },
+  );
 
   it('3-router: traceroute names the router as hop 1; step mode shows the router ARP on its other side and forward', async () => {
     const c = await applyAndCheck('3-router');
@@ -108,7 +124,10 @@ describe.skipIf(!root)(`lessons on the real kernel${root ? '' : ` (skipped: ${NO
     expect(seq.indexOf('r1:eth0:in:echo-request')).toBeLessThan(seq.indexOf('r1:eth1:out:arp-request'));
     expect(seq.indexOf('r1:eth1:out:arp-request')).toBeLessThan(seq.indexOf('r1:eth1:out:echo-request'));
     expect(seq.indexOf('r1:eth1:out:echo-request')).toBeLessThan(seq.indexOf('h2:eth0:out:echo-reply'));
-    expect(st.hops.find((h) => h.nodeId === 'r1' && h.kind === 'echo-request' && h.direction === 'out')!.explanation).toMatch(/forwarded by .* via eth1 \(routing table: 10\.2\.0\.2 dev eth1/);
+    expect(
+      st.hops.find((h) => h.nodeId === 'r1' && h.kind === 'echo-request' && h.direction === 'out')!
+        .explanation,
+    ).toMatch(/forwarded by .* via eth1 \(routing table: 10\.2\.0\.2 dev eth1/);
   });
 
   it('4-vlan-isolation applies and isolates VLAN 20 (needs bridge VLAN filtering)', async (ctx) => {

@@ -13,7 +13,10 @@ export interface LessonEntry extends DocEntry {
 export function listLessons(dir: string): Promise<LessonEntry[]> {
   return listDocFiles(dir, /^([a-z0-9-]+)\.ya?ml$/, (doc, base) => {
     const lesson = (doc?.lesson ?? {}) as { title?: unknown; steps?: unknown };
-    return { title: typeof lesson.title === 'string' ? lesson.title : base.title, steps: Array.isArray(lesson.steps) ? lesson.steps.length : 0 };
+    return {
+      title: typeof lesson.title === 'string' ? lesson.title : base.title,
+      steps: Array.isArray(lesson.steps) ? lesson.steps.length : 0,
+    };
   });
 }
 

@@ -41,7 +41,9 @@ export function withLinkState(t: Topology, linkId: string, up: boolean, end?: En
 export function withNetem(t: Topology, linkId: string, end: End, netem: Netem | null): Topology {
   const i = findLink(t, linkId);
   const l = t.links[i];
-  const clean = netem ? (Object.fromEntries(Object.entries(netem).filter(([, v]) => v !== undefined)) as Netem) : {};
+  const clean = netem
+    ? (Object.fromEntries(Object.entries(netem).filter(([, v]) => v !== undefined)) as Netem)
+    : {};
   const e = { ...l[end] };
   if (Object.keys(clean).length) e.netem = clean;
   else delete e.netem;
@@ -62,11 +64,25 @@ async function applyEdited(engine: Engine, t: Topology, o: EngineOptions): Promi
 }
 
 /** `lab:link-state`: sets a link (or one end) down/up and applies only that difference. */
-export async function setLinkState(engine: Engine, doc: unknown, linkId: string, up: boolean, end: End | undefined, o: EngineOptions = {}): Promise<LinkEditOutcome> {
+export async function setLinkState(
+  engine: Engine,
+  doc: unknown,
+  linkId: string,
+  up: boolean,
+  end: End | undefined,
+  o: EngineOptions = {},
+): Promise<LinkEditOutcome> {
   return applyEdited(engine, withLinkState(parsed(doc), linkId, up, end), o);
 }
 
 /** `lab:netem`: changes netem on one end and applies only that difference. */
-export async function setNetem(engine: Engine, doc: unknown, linkId: string, end: End, netem: Netem | null, o: EngineOptions = {}): Promise<LinkEditOutcome> {
+export async function setNetem(
+  engine: Engine,
+  doc: unknown,
+  linkId: string,
+  end: End,
+  netem: Netem | null,
+  o: EngineOptions = {},
+): Promise<LinkEditOutcome> {
   return applyEdited(engine, withNetem(parsed(doc), linkId, end, netem), o);
 }

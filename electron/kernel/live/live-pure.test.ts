@@ -14,7 +14,7 @@ const classic = Topology.parse(classicLab('t'));
 const rich = Topology.parse(richLab('t'));
 
 describe('lab addresses', () => {
-  it('accepts the lab\'s addresses and subnets, refuses everything else', () => {
+  it("accepts the lab's addresses and subnets, refuses everything else", () => {
     expect(isLabAddress(classic, '10.0.0.2')).toBe(true);
     expect(isLabAddress(classic, '10.0.0.200')).toBe(true);
     expect(isLabAddress(classic, 'fd00::2')).toBe(true);
@@ -23,7 +23,7 @@ describe('lab addresses', () => {
     expect(isLabAddress(classic, '127.0.0.1')).toBe(false);
     expect(isLabAddress(classic, 'not-an-ip')).toBe(false);
   });
-  it('keeps the host end\'s subnet out (it may be a real network), but not its exact address', () => {
+  it("keeps the host end's subnet out (it may be a real network), but not its exact address", () => {
     // richLab: host end 10.3.0.1/30 in the root namespace, router end 10.3.0.2/30.
     expect(isLabAddress(rich, '10.3.0.1')).toBe(true);
     expect(isLabAddress(rich, '10.3.0.2')).toBe(true);
@@ -39,15 +39,41 @@ describe('lab addresses', () => {
 
 describe('parsers', () => {
   it('ping summaries', () => {
-    expect(parsePing('3 packets transmitted, 3 received, 0% packet loss, time 402ms\nrtt min/avg/max/mdev = 0.031/0.052/0.080/0.020 ms\n')).toEqual({ sent: 3, received: 3, lossPercent: 0, rtt: { min: 0.031, avg: 0.052, max: 0.08 } });
-    expect(parsePing('2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 1010ms\n')).toEqual({ sent: 2, received: 0, lossPercent: 100 });
-    expect(parsePing('ping: connect: Network is unreachable\n')).toEqual({ sent: 0, received: 0, lossPercent: 100 });
+    expect(
+      parsePing(
+        '3 packets transmitted, 3 received, 0% packet loss, time 402ms\nrtt min/avg/max/mdev = 0.031/0.052/0.080/0.020 ms\n',
+      ),
+    ).toEqual({ sent: 3, received: 3, lossPercent: 0, rtt: { min: 0.031, avg: 0.052, max: 0.08 } });
+    expect(
+      parsePing('2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 1010ms\n'),
+    ).toEqual({ sent: 2, received: 0, lossPercent: 100 });
+    expect(parsePing('ping: connect: Network is unreachable\n')).toEqual({
+      sent: 0,
+      received: 0,
+      lossPercent: 100,
+    });
   });
   it('traceroute hops', () => {
-    expect(parseHop(1, 'From 10.1.0.1 icmp_seq=1 Time to live exceeded\n')).toEqual({ ttl: 1, address: '10.1.0.1', kind: 'time-exceeded' });
-    expect(parseHop(2, '64 bytes from 10.2.0.2: icmp_seq=1 ttl=63 time=0.101 ms\n')).toEqual({ ttl: 2, address: '10.2.0.2', rttMs: 0.101, kind: 'reply' });
-    expect(parseHop(1, 'From 10.1.0.2 icmp_seq=1 Destination Host Unreachable\n')).toEqual({ ttl: 1, address: '10.1.0.2', kind: 'unreachable' });
-    expect(parseHop(3, '1 packets transmitted, 0 received, 100% packet loss\n')).toEqual({ ttl: 3, kind: 'none' });
+    expect(parseHop(1, 'From 10.1.0.1 icmp_seq=1 Time to live exceeded\n')).toEqual({
+      ttl: 1,
+      address: '10.1.0.1',
+      kind: 'time-exceeded',
+    });
+    expect(parseHop(2, '64 bytes from 10.2.0.2: icmp_seq=1 ttl=63 time=0.101 ms\n')).toEqual({
+      ttl: 2,
+      address: '10.2.0.2',
+      rttMs: 0.101,
+      kind: 'reply',
+    });
+    expect(parseHop(1, 'From 10.1.0.2 icmp_seq=1 Destination Host Unreachable\n')).toEqual({
+      ttl: 1,
+      address: '10.1.0.2',
+      kind: 'unreachable',
+    });
+    expect(parseHop(3, '1 packets transmitted, 0 received, 100% packet loss\n')).toEqual({
+      ttl: 3,
+      kind: 'none',
+    });
   });
   it('routes: main-table unicast only, both families', () => {
     const rows = parseRoutes([
@@ -62,15 +88,21 @@ describe('parsers', () => {
       { dst: 'fd00::/64', family: 6, dev: 'eth0', metric: 256 },
     ]);
   });
-  it('FDB: learned entries on the bridge\'s ports only', () => {
-    const rows = parseFdb([
-      { mac: '33:33:00:00:00:01', ifname: 'br0', flags: ['self'], state: 'permanent' },
-      { mac: '86:22:01:4d:b1:6b', ifname: 'p1', flags: [], master: 'br0', state: '' },
-      { mac: '16:e9:fc:0c:0d:e4', ifname: 'p1', flags: [], master: 'br0', state: 'permanent' },
-      { mac: '16:e9:fc:0c:0d:e5', ifname: 'p2', flags: [], master: 'other', state: '' },
-      { mac: '16:e9:fc:0c:0d:e6', ifname: 'p2', flags: [], master: 'br0', vlan: 10 },
-    ], 'br0');
-    expect(rows).toEqual([{ mac: '86:22:01:4d:b1:6b', port: 'p1' }, { mac: '16:e9:fc:0c:0d:e6', port: 'p2', vlan: 10 }]);
+  it("FDB: learned entries on the bridge's ports only", () => {
+    const rows = parseFdb(
+      [
+        { mac: '33:33:00:00:00:01', ifname: 'br0', flags: ['self'], state: 'permanent' },
+        { mac: '86:22:01:4d:b1:6b', ifname: 'p1', flags: [], master: 'br0', state: '' },
+        { mac: '16:e9:fc:0c:0d:e4', ifname: 'p1', flags: [], master: 'br0', state: 'permanent' },
+        { mac: '16:e9:fc:0c:0d:e5', ifname: 'p2', flags: [], master: 'other', state: '' },
+        { mac: '16:e9:fc:0c:0d:e6', ifname: 'p2', flags: [], master: 'br0', vlan: 10 },
+      ],
+      'br0',
+    );
+    expect(rows).toEqual([
+      { mac: '86:22:01:4d:b1:6b', port: 'p1' },
+      { mac: '16:e9:fc:0c:0d:e6', port: 'p2', vlan: 10 },
+    ]);
   });
 });
 
@@ -87,7 +119,10 @@ describe('document edits', () => {
     const a = withNetem(classic, 'l2', 'a', { delayMs: 50, lossPercent: undefined });
     expect(a.links[1].a.netem).toEqual({ delayMs: 50 });
     expect(a.links[1].b.netem).toBeUndefined();
-    expect(withNetem(a, 'l2', 'a', { delayMs: 80, jitterMs: 5 }).links[1].a.netem).toEqual({ delayMs: 80, jitterMs: 5 });
+    expect(withNetem(a, 'l2', 'a', { delayMs: 80, jitterMs: 5 }).links[1].a.netem).toEqual({
+      delayMs: 80,
+      jitterMs: 5,
+    });
     expect('netem' in withNetem(a, 'l2', 'a', null).links[1].a).toBe(false);
     expect('netem' in withNetem(a, 'l2', 'a', {}).links[1].a).toBe(false);
   });
@@ -95,21 +130,47 @@ describe('document edits', () => {
 
 describe('step-mode explanations', () => {
   // A router between two hosts: h1 -> r1 -> h2 (no bridge).
-  const M = { h1: '02:00:00:00:00:01', r1a: '02:00:00:00:00:11', r1b: '02:00:00:00:00:12', h2: '02:00:00:00:00:02' };
-  const pt = (nodeId: string, kind: CapturePoint['nodeKind'], iface: string, mac: string, addrs: string[]): CapturePoint => ({ nodeId, nodeName: nodeId, nodeKind: kind, iface, linkId: 'x', end: 'a', mac, nodeAddresses: addrs });
+  const M = {
+    h1: '02:00:00:00:00:01',
+    r1a: '02:00:00:00:00:11',
+    r1b: '02:00:00:00:00:12',
+    h2: '02:00:00:00:00:02',
+  };
+  const pt = (
+    nodeId: string,
+    kind: CapturePoint['nodeKind'],
+    iface: string,
+    mac: string,
+    addrs: string[],
+  ): CapturePoint => ({
+    nodeId,
+    nodeName: nodeId,
+    nodeKind: kind,
+    iface,
+    linkId: 'x',
+    end: 'a',
+    mac,
+    nodeAddresses: addrs,
+  });
   const h1 = pt('h1', 'namespace', 'eth0', M.h1, ['10.1.0.2']);
   const r1a = pt('r1', 'router', 'eth0', M.r1a, ['10.1.0.1', '10.2.0.1']);
   const r1b = pt('r1', 'router', 'eth1', M.r1b, ['10.1.0.1', '10.2.0.1']);
-  const line = (t: string, src: string, dst: string, rest: string) => parseTcpdumpLine(`${t} ${src} > ${dst}, ethertype IPv4 (0x0800), length 98: ${rest}`)!;
+  const line = (t: string, src: string, dst: string, rest: string) =>
+    parseTcpdumpLine(`${t} ${src} > ${dst}, ethertype IPv4 (0x0800), length 98: ${rest}`)!;
   it('names the routing table at the source and at the router, and local delivery at the target', () => {
-    const req = (t: string, s: string, d: string) => line(t, s, d, '10.1.0.2 > 10.2.0.2: ICMP echo request, id 1, seq 1, length 64');
+    const req = (t: string, s: string, d: string) =>
+      line(t, s, d, '10.1.0.2 > 10.2.0.2: ICMP echo request, id 1, seq 1, length 64');
     const hops = explainTrace(
       [
         { point: r1b, frame: req('1.000300', M.r1b, M.h2) },
         { point: h1, frame: req('1.000100', M.h1, M.r1a) },
         { point: r1a, frame: req('1.000200', M.h1, M.r1a) },
       ],
-      { routes: { h1: { '10.2.0.2': '10.2.0.2 via 10.1.0.1 dev eth0 src 10.1.0.2' } }, neighBefore: {}, fdbBefore: {} },
+      {
+        routes: { h1: { '10.2.0.2': '10.2.0.2 via 10.1.0.1 dev eth0 src 10.1.0.2' } },
+        neighBefore: {},
+        fdbBefore: {},
+      },
     );
     expect(hops.map((h) => [h.nodeId, h.iface, h.direction, h.decidedBy])).toEqual([
       ['h1', 'eth0', 'out', 'routing table'],

@@ -33,15 +33,36 @@ const o = { runDir: run.dir };
 const lab = `${p}-classic`;
 let doc: TopologyInput;
 
-const macOf = (ns: string, dev: string) => JSON.parse(execFileSync('ip', ['-j', '-n', ns, 'link', 'show', 'dev', dev], { encoding: 'utf8' }))[0].address as string;
+const macOf = (ns: string, dev: string) =>
+  JSON.parse(execFileSync('ip', ['-j', '-n', ns, 'link', 'show', 'dev', dev], { encoding: 'utf8' }))[0]
+    .address as string;
 
 describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   beforeAll(async () => {
-    doc = { ...classicLab(p), expect: [{ from: 'ns1', to: 'ns2' }, { from: 'ns2', to: 'ns1' }, { from: 'ns1', to: '10.0.9.9', reach: false }] };
+    doc = {
+      ...classicLab(p),
+      expect: [
+        { from: 'ns1', to: 'ns2' },
+        { from: 'ns2', to: 'ns1' },
+        { from: 'ns1', to: '10.0.9.9', reach: false },
+      ],
+    };
     const a = await applyDocument(doc, o);
     // A lab record that names a namespace someone else made (no mark, no recorded inode).
     execFileSync('ip', ['netns', 'add', `${p}f`]);
-    new LabStore(run.dir).writeRecord({ lab: `${p}-fake`, topology: { ...classicLab(p), name: `${p}-fake`, nodes: [{ id: 'x', name: `${p}f`, kind: 'namespace', routes: [] }], links: [], expect: [], annotations: [] } as never, appliedAt: '', namespaces: {} });
+    new LabStore(run.dir).writeRecord({
+      lab: `${p}-fake`,
+      topology: {
+        ...classicLab(p),
+        name: `${p}-fake`,
+        nodes: [{ id: 'x', name: `${p}f`, kind: 'namespace', routes: [] }],
+        links: [],
+        expect: [],
+        annotations: [],
+      } as never,
+      appliedAt: '',
+      namespaces: {},
+    });
     expect(a.result?.error).toBeUndefined();
     expect(a.result?.ok).toBe(true);
   }, 120_000);
@@ -57,7 +78,10 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
 
   it('knows which namespaces the lab owns, and refuses a namespace it does not own', async () => {
     const owned = await labNamespaces(lab, o);
-    expect(owned.map((n) => [n.nodeId, n.ns]).sort()).toEqual([['ns1', `${p}a`], ['ns2', `${p}b`]]);
+    expect(owned.map((n) => [n.nodeId, n.ns]).sort()).toEqual([
+      ['ns1', `${p}a`],
+      ['ns2', `${p}b`],
+    ]);
     // Without recorded inodes, the lab's mark on each namespace's lo is enough.
     const store = new LabStore(run.dir);
     const rec = store.readRecord(lab)!;
@@ -86,16 +110,25 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     await expect(pingInLab(lab, 'ns1', '127.0.0.1', o)).rejects.toThrow(/outside/);
   });
 
-  it('check passes the lab\'s expectations, and fails a wrong one', async () => {
+  it("check passes the lab's expectations, and fails a wrong one", async () => {
     const good = await checkDocument(doc, o);
     expect(good.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass']);
     expect(good.ok).toBe(true);
-    const bad = await checkDocument({ ...doc, expect: [{ from: 'ns1', to: 'ns2', reach: false }, { from: 'ns1', to: '10.0.0.99' }] }, o);
+    const bad = await checkDocument(
+      {
+        ...doc,
+        expect: [
+          { from: 'ns1', to: 'ns2', reach: false },
+          { from: 'ns1', to: '10.0.0.99' },
+        ],
+      },
+      o,
+    );
     expect(bad.results.map((r) => r.status)).toEqual(['fail', 'fail']);
     expect(bad.ok).toBe(false);
   });
 
-  it('live tables: ns1 has its address, route and a neighbour entry; the bridge learned ns1\'s MAC on its port', async () => {
+  it("live tables: ns1 has its address, route and a neighbour entry; the bridge learned ns1's MAC on its port", async () => {
     await pingInLab(lab, 'ns1', 'ns2', { ...o, count: 1 });
     const t = await readTables(lab, 'ns1', o);
     expect(t.interfaces.find((i) => i.name === 'eth0')?.addresses).toContain('10.0.0.1/24');
@@ -112,19 +145,26 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
   it('traceroute reaches a node on the same segment in one hop', async () => {
     const r = await tracerouteInLab(lab, 'ns1', 'ns2', o);
     expect(r.reached).toBe(true);
-    expect(r.hops).toEqual([expect.objectContaining({ ttl: 1, address: '10.0.0.2', nodeId: 'ns2', kind: 'reply' })]);
+    expect(r.hops).toEqual([
+      expect.objectContaining({ ttl: 1, address: '10.0.0.2', nodeId: 'ns2', kind: 'reply' }),
+    ]);
   });
 
   it('link down makes the check fail; up makes it pass again (the document keeps the state)', async () => {
     const down = await setLinkState(localEngine, doc, 'l2', false, undefined, o);
     expect(down.result?.ok).toBe(true);
     expect(down.topology.links.find((l) => l.id === 'l2')!.a.up).toBe(false);
-    expect((await checkDocument(down.topology, o)).results.slice(0, 2).map((r) => r.status)).toEqual(['fail', 'fail']);
+    expect((await checkDocument(down.topology, o)).results.slice(0, 2).map((r) => r.status)).toEqual([
+      'fail',
+      'fail',
+    ]);
     const up = await setLinkState(localEngine, down.topology, 'l2', true, undefined, o);
     expect(up.result?.ok).toBe(true);
     // Only the difference ran: the two ends set up, plus the IPv6 address the kernel flushed on down; nothing re-created.
     const lines = up.result!.changes.map((c) => c.argv.join(' '));
-    expect(lines).toEqual(expect.arrayContaining([`ip link set dev ${p}p2 up`, `ip -n ${p}b link set dev eth0 up`]));
+    expect(lines).toEqual(
+      expect.arrayContaining([`ip link set dev ${p}p2 up`, `ip -n ${p}b link set dev eth0 up`]),
+    );
     expect(lines.every((l) => / up$|address add fd00::2\/64/.test(l))).toBe(true);
     expect((await checkDocument(up.topology, o)).ok).toBe(true);
   });
@@ -164,14 +204,41 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     // Timestamps are in order.
     expect(r.hops.map((h) => h.t)).toEqual([...r.hops.map((h) => h.t)].sort((a, b) => a - b));
     const req = r.hops.filter((h) => h.kind === 'arp-request');
-    expect(req[0]).toMatchObject({ nodeId: 'ns1', iface: 'eth0', direction: 'out', decidedBy: 'neighbour table' });
+    expect(req[0]).toMatchObject({
+      nodeId: 'ns1',
+      iface: 'eth0',
+      direction: 'out',
+      decidedBy: 'neighbour table',
+    });
     expect(req[0].explanation).toMatch(/no ARP entry for 10\.0\.0\.2: it broadcasts an ARP request/);
-    expect(req.some((h) => h.nodeId === 'br0' && h.direction === 'in' && /learns/.test(h.explanation))).toBe(true);
-    expect(req.some((h) => h.nodeId === 'br0' && h.direction === 'out' && /floods/.test(h.explanation))).toBe(true);
-    expect(r.hops.some((h) => h.kind === 'arp-reply' && h.nodeId === 'ns2' && h.direction === 'out')).toBe(true);
-    expect(r.hops.some((h) => h.kind === 'echo-request' && h.nodeId === 'ns1' && /routing table: 10\.0\.0\.2 dev eth0/.test(h.explanation))).toBe(true);
-    expect(r.hops.some((h) => h.kind === 'echo-request' && h.nodeId === 'br0' && h.direction === 'out' && h.decidedBy === 'FDB')).toBe(true);
-    expect(r.hops.some((h) => h.kind === 'echo-reply' && h.nodeId === 'ns1' && /ping succeeded/.test(h.explanation))).toBe(true);
+    expect(req.some((h) => h.nodeId === 'br0' && h.direction === 'in' && /learns/.test(h.explanation))).toBe(
+      true,
+    );
+    expect(req.some((h) => h.nodeId === 'br0' && h.direction === 'out' && /floods/.test(h.explanation))).toBe(
+      true,
+    );
+    expect(r.hops.some((h) => h.kind === 'arp-reply' && h.nodeId === 'ns2' && h.direction === 'out')).toBe(
+      true,
+    );
+    expect(
+      r.hops.some(
+        (h) =>
+          h.kind === 'echo-request' &&
+          h.nodeId === 'ns1' &&
+          /routing table: 10\.0\.0\.2 dev eth0/.test(h.explanation),
+      ),
+    ).toBe(true);
+    expect(
+      r.hops.some(
+        (h) =>
+          h.kind === 'echo-request' && h.nodeId === 'br0' && h.direction === 'out' && h.decidedBy === 'FDB',
+      ),
+    ).toBe(true);
+    expect(
+      r.hops.some(
+        (h) => h.kind === 'echo-reply' && h.nodeId === 'ns1' && /ping succeeded/.test(h.explanation),
+      ),
+    ).toBe(true);
   });
 
   it('link rates: traffic on a link shows up as bytes per second in the right direction', async () => {
@@ -192,7 +259,10 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     const terms = new TerminalManager(o);
     let output = '';
     const exits: { code: number; reason?: string }[] = [];
-    const t = await terms.open(lab, 'ns1', 120, 30, { output: (_id, d) => (output += d), exit: (_id, code, reason) => exits.push({ code, ...(reason ? { reason } : {}) }) });
+    const t = await terms.open(lab, 'ns1', 120, 30, {
+      output: (_id, d) => (output += d),
+      exit: (_id, code, reason) => exits.push({ code, ...(reason ? { reason } : {}) }),
+    });
     expect(t.ns).toBe(`${p}a`);
     terms.input(t.id, 'ip -br addr; echo DONE-$((6*7))\n');
     for (let i = 0; i < 400 && !output.includes('DONE-42'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -202,20 +272,31 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     terms.input(t.id, 'exit 3\n');
     for (let i = 0; i < 400 && !exits.length; i++) await new Promise((r) => setTimeout(r, 50));
     expect(exits).toEqual([{ code: 3 }]);
-    await expect(terms.open(`${p}-fake`, 'x', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(/not owned/);
-    await expect(terms.open(lab, 'br0', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(/not a namespace/);
+    await expect(terms.open(`${p}-fake`, 'x', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(
+      /not owned/,
+    );
+    await expect(terms.open(lab, 'br0', 80, 24, { output: () => {}, exit: () => {} })).rejects.toThrow(
+      /not a namespace/,
+    );
     expect(terms.list()).toEqual([]);
   });
 
   it('without node-pty (not installed), a terminal still runs commands in ns2, through script, and says so', async () => {
-    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'node-pty'"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const missing = () =>
+      Promise.reject(
+        Object.assign(new Error("Cannot find package 'node-pty'"), { code: 'ERR_MODULE_NOT_FOUND' }),
+      );
     const terms = new TerminalManager({ ...o, ptyModule: missing });
     let output = '';
     const exits: number[] = [];
-    const t = await terms.open(lab, 'ns2', 80, 24, { output: (_id, d) => (output += d), exit: (_id, code) => exits.push(code) });
+    const t = await terms.open(lab, 'ns2', 80, 24, {
+      output: (_id, d) => (output += d),
+      exit: (_id, code) => exits.push(code),
+    });
     expect(t.notice).toMatch(/^terminal without a pty: node-pty is not installed \(/);
     terms.input(t.id, 'ip -br addr; echo DONE-$((6*7))\n');
-    for (let i = 0; i < 400 && !/DONE-42\r?\n/.test(output.replace('DONE-$((6*7))', '')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && !/DONE-42\r?\n/.test(output.replace('DONE-$((6*7))', '')); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('10.0.0.2/24');
     terms.input(t.id, 'exit 5\n');
     for (let i = 0; i < 400 && !exits.length; i++) await new Promise((r) => setTimeout(r, 50));
@@ -225,7 +306,10 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
   it('destroying the lab closes its terminals', async () => {
     const terms = new TerminalManager(o);
     const exits: { code: number; reason?: string }[] = [];
-    await terms.open(lab, 'ns2', 80, 24, { output: () => {}, exit: (_id, code, reason) => exits.push({ code, ...(reason ? { reason } : {}) }) });
+    await terms.open(lab, 'ns2', 80, 24, {
+      output: () => {},
+      exit: (_id, code, reason) => exits.push({ code, ...(reason ? { reason } : {}) }),
+    });
     const ino = await netnsInode(`${p}b`);
     expect(ino).toBeDefined();
     await destroyLab(lab, o);

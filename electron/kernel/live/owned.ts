@@ -62,7 +62,12 @@ async function loAlias(runner: Runner, ns: string): Promise<string> {
 }
 
 /** Checks one namespace node of the record against the kernel. */
-async function ownership(runner: Runner, lab: string, rec: LabRecord, node: TopoNode): Promise<OwnedNamespace | undefined> {
+async function ownership(
+  runner: Runner,
+  lab: string,
+  rec: LabRecord,
+  node: TopoNode,
+): Promise<OwnedNamespace | undefined> {
   if (!isNetnsNode(node)) return undefined;
   const ino = await netnsInode(node.name);
   // A missing namespace (or a stale /run/netns file) is nobody's.
@@ -91,7 +96,10 @@ export interface LinkRow {
  * same dump (`lo`'s mark), so a 200-host refresh costs one process per
  * namespace, not two Node spawns.
  */
-export async function readOwned(lab: string, o: LiveOptions & { stats?: boolean; root?: boolean } = {}): Promise<{ owned: OwnedNamespace[]; links: Map<string, LinkRow[]> }> {
+export async function readOwned(
+  lab: string,
+  o: LiveOptions & { stats?: boolean; root?: boolean } = {},
+): Promise<{ owned: OwnedNamespace[]; links: Map<string, LinkRow[]> }> {
   const rec = labRecord(lab, o);
   const candidates: TopoNode[] = [];
   for (const n of rec.topology.nodes) {
@@ -101,7 +109,9 @@ export async function readOwned(lab: string, o: LiveOptions & { stats?: boolean;
   const spaces = [...(o.root ? [ROOT_NS] : []), ...new Set(candidates.map((n) => n.name))];
   const results = await fanOut(
     runnerOf(o),
-    spaces.map((ns) => ({ argv: ['ip', '-j', ...(o.stats ? ['-s'] : []), ...(ns ? ['-n', ns] : []), 'link', 'show'] })),
+    spaces.map((ns) => ({
+      argv: ['ip', '-j', ...(o.stats ? ['-s'] : []), ...(ns ? ['-n', ns] : []), 'link', 'show'],
+    })),
   );
   const links = new Map<string, LinkRow[]>();
   spaces.forEach((ns, i) => {
@@ -115,7 +125,12 @@ export async function readOwned(lab: string, o: LiveOptions & { stats?: boolean;
   // Only the mark proves ownership (see ownership()): lo of each namespace, from the same dump.
   const owned = candidates
     .filter((n) => links.get(n.name)?.find((l) => l.ifname === 'lo')?.ifalias === makeMark(lab))
-    .map((n): OwnedNamespace => ({ nodeId: n.id, ns: n.name, kind: n.kind as OwnedNamespace['kind'], by: 'mark' }));
+    .map((n): OwnedNamespace => ({
+      nodeId: n.id,
+      ns: n.name,
+      kind: n.kind as OwnedNamespace['kind'],
+      by: 'mark',
+    }));
   return { owned, links };
 }
 
@@ -133,14 +148,24 @@ export async function labNamespaces(lab: string, o: LiveOptions = {}): Promise<O
  * refusal. Only namespace and router nodes qualify: a bridge or host node is
  * (or may be) the root namespace, and no shell or command runs there.
  */
-export async function ownedNode(lab: string, nodeId: string, o: LiveOptions = {}): Promise<OwnedNamespace & { topology: Topology }> {
+export async function ownedNode(
+  lab: string,
+  nodeId: string,
+  o: LiveOptions = {},
+): Promise<OwnedNamespace & { topology: Topology }> {
   const rec = labRecord(lab, o);
   const node = rec.topology.nodes.find((n) => n.id === nodeId);
   if (!node) throw new PlainError(`lab "${lab}" has no node "${nodeId}"`);
   // Why: the host (root namespace) and bridges are never a place to run commands from the lab tools.
-  if (!isNetnsNode(node)) throw new PlainError(`"${nodeId}" is a ${node.kind}, not a namespace or router: commands only run inside the lab's own namespaces`);
+  if (!isNetnsNode(node))
+    throw new PlainError(
+      `"${nodeId}" is a ${node.kind}, not a namespace or router: commands only run inside the lab's own namespaces`,
+    );
   const owned = await ownership(runnerOf(o), lab, rec, node);
-  if (!owned) throw new PlainError(`namespace "${node.name}" is not owned by lab "${lab}" right now (missing, or made by someone else): refused`);
+  if (!owned)
+    throw new PlainError(
+      `namespace "${node.name}" is not owned by lab "${lab}" right now (missing, or made by someone else): refused`,
+    );
   return { ...owned, topology: rec.topology };
 }
 
@@ -158,7 +183,11 @@ export interface OwnedBridge {
  * (`netplumb:<lab>:bridge:<id>`) is seen, and only the bridge and its ports
  * are read, never the host's other interfaces, routes or neighbours.
  */
-export async function ownedBridge(lab: string, nodeId: string, o: LiveOptions = {}): Promise<OwnedBridge & { topology: Topology }> {
+export async function ownedBridge(
+  lab: string,
+  nodeId: string,
+  o: LiveOptions = {},
+): Promise<OwnedBridge & { topology: Topology }> {
   const rec = labRecord(lab, o);
   const node = rec.topology.nodes.find((n) => n.id === nodeId);
   if (!node || node.kind !== 'bridge') throw new PlainError(`lab "${lab}" has no bridge "${nodeId}"`);
@@ -167,7 +196,10 @@ export async function ownedBridge(lab: string, nodeId: string, o: LiveOptions = 
   if (ns !== ROOT_NS) {
     // Why: a bridge inside a namespace is reachable only through that namespace, which must be ours.
     const holder = rec.topology.nodes.find((n) => isNetnsNode(n) && n.name === ns);
-    if (!holder || !(await ownership(runnerOf(o), lab, rec, holder))) throw new PlainError(`namespace "${ns}" of bridge "${nodeId}" is not owned by lab "${lab}" right now: refused`);
+    if (!holder || !(await ownership(runnerOf(o), lab, rec, holder)))
+      throw new PlainError(
+        `namespace "${ns}" of bridge "${nodeId}" is not owned by lab "${lab}" right now: refused`,
+      );
   }
   const r = await runnerOf(o)(['ip', '-j', ...(ns ? ['-n', ns] : []), 'link', 'show', 'dev', node.name]);
   let alias = '';
@@ -177,6 +209,9 @@ export async function ownedBridge(lab: string, nodeId: string, o: LiveOptions = 
     alias = '';
   }
   // Why: a root-namespace bridge with the same name but no mark is someone else's.
-  if (r.exitCode !== 0 || alias !== makeMark(lab, 'bridge', node.id)) throw new PlainError(`bridge "${node.name}" is not owned by lab "${lab}" right now (missing or unmarked): refused`);
+  if (r.exitCode !== 0 || alias !== makeMark(lab, 'bridge', node.id))
+    throw new PlainError(
+      `bridge "${node.name}" is not owned by lab "${lab}" right now (missing or unmarked): refused`,
+    );
   return { nodeId: node.id, name: node.name, ns, topology: rec.topology };
 }

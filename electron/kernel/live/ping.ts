@@ -48,11 +48,31 @@ export function parsePing(text: string): PingStats {
 
 /** argv for a bounded ping from namespace `ns` (interval 0.2 s: root may go below 1 s). */
 export function pingArgv(ns: string, address: string, count: number, waitS = 1): string[] {
-  return ['ip', 'netns', 'exec', ns, 'ping', '-n', '-q', '-c', String(count), '-i', '0.2', '-W', String(waitS), address];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'ping',
+    '-n',
+    '-q',
+    '-c',
+    String(count),
+    '-i',
+    '0.2',
+    '-W',
+    String(waitS),
+    address,
+  ];
 }
 
 /** Pings `address` from namespace `ns` (already checked by the caller). */
-export async function pingFromNamespace(runner: Runner, ns: string, address: string, count: number): Promise<PingStats & { output: string; exitCode: number }> {
+export async function pingFromNamespace(
+  runner: Runner,
+  ns: string,
+  address: string,
+  count: number,
+): Promise<PingStats & { output: string; exitCode: number }> {
   const n = Math.max(1, Math.min(MAX_PING_COUNT, Math.floor(count)));
   const r = await runner(pingArgv(ns, address, n), { timeoutMs: (n * 0.2 + 3) * 1000 });
   return { ...parsePing(r.stdout), output: (r.stdout + r.stderr).trim(), exitCode: r.exitCode };
@@ -62,7 +82,12 @@ export async function pingFromNamespace(runner: Runner, ns: string, address: str
  * `ping LAB FROM TO`: FROM is a namespace/router node the lab owns; TO a node
  * id or an address inside the lab's subnets.
  */
-export async function pingInLab(lab: string, from: string, to: string, opts: LiveOptions & { count?: number } = {}): Promise<PingResult> {
+export async function pingInLab(
+  lab: string,
+  from: string,
+  to: string,
+  opts: LiveOptions & { count?: number } = {},
+): Promise<PingResult> {
   const src = await ownedNode(lab, from, opts);
   const target = labTarget(src.topology, to);
   const s = await pingFromNamespace(runnerOf(opts), src.ns, target.address, opts.count ?? 3);
@@ -71,5 +96,15 @@ export async function pingInLab(lab: string, from: string, to: string, opts: Liv
   const summary = reached
     ? `${src.ns} reached ${what}: ${s.received}/${s.sent} replies${s.rtt ? `, avg ${s.rtt.avg} ms` : ''}`
     : `${src.ns} did not reach ${what}: 0/${s.sent || opts.count || 3} replies${/unreachable/i.test(s.output) ? ' (network unreachable: no route)' : ''}`;
-  return { from, to: target.address, sent: s.sent, received: s.received, lossPercent: s.lossPercent, ...(s.rtt ? { rtt: s.rtt } : {}), reached, summary, output: s.output };
+  return {
+    from,
+    to: target.address,
+    sent: s.sent,
+    received: s.received,
+    lossPercent: s.lossPercent,
+    ...(s.rtt ? { rtt: s.rtt } : {}),
+    reached,
+    summary,
+    output: s.output,
+  };
 }

@@ -36,14 +36,24 @@ export function quote(word: string): string {
  * Starts `argv` (e.g. `ip netns exec NS setpriv ... bash -l`) under `script`,
  * sized cols x rows.
  */
-export function spawnPipePty(argv: readonly string[], cols: number, rows: number, env: Record<string, string>, cwd = '/'): Pty {
+export function spawnPipePty(
+  argv: readonly string[],
+  cols: number,
+  rows: number,
+  env: Record<string, string>,
+  cwd = '/',
+): Pty {
   // Why every word is quoted: script -c hands the line to sh, and the words
   // (namespace name, shell path) must stay single words whatever they contain.
   const shell = env.SHELL ? ['env', `SHELL=${env.SHELL}`] : [];
   const command = `stty cols ${Math.floor(cols)} rows ${Math.floor(rows)} 2>/dev/null; exec ${[...shell, ...argv].map(quote).join(' ')}`;
   // Why SHELL=/bin/sh for script itself: script runs the line with $SHELL, as
   // this process's user; the shell the user asked for is restored inside.
-  const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, SHELL: '/bin/sh' }, cwd });
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...env, SHELL: '/bin/sh' },
+    cwd,
+  });
   const data: ((d: string) => void)[] = [];
   const exit: ((e: { exitCode: number; signal?: number }) => void)[] = [];
   const emit = (b: Buffer) => data.forEach((cb) => cb(b.toString('utf8')));

@@ -42,13 +42,18 @@ export class RateSampler {
     const before = this.prev.get(lab);
     const dt = before ? Math.max(0.001, (at - before.at) / 1000) : 0;
     const tx = new Map<string, { bytes: number; packets: number }>();
-    for (const i of ifaces) if (i.counters) tx.set(`${i.linkId}:${i.end}`, { bytes: i.counters.txBytes, packets: i.counters.txPackets });
+    for (const i of ifaces)
+      if (i.counters)
+        tx.set(`${i.linkId}:${i.end}`, { bytes: i.counters.txBytes, packets: i.counters.txPackets });
     const rate = (key: string) => {
       const now = tx.get(key);
       const was = before?.tx.get(key);
       // A counter that went down means the interface was re-created: start over.
       if (!now || !was || !dt || now.bytes < was.bytes) return { bytesPerSec: 0, packetsPerSec: 0 };
-      return { bytesPerSec: Math.round((now.bytes - was.bytes) / dt), packetsPerSec: Math.round(((now.packets - was.packets) / dt) * 10) / 10 };
+      return {
+        bytesPerSec: Math.round((now.bytes - was.bytes) / dt),
+        packetsPerSec: Math.round(((now.packets - was.packets) / dt) * 10) / 10,
+      };
     };
     const links: LinkRate[] = topology.links.map((l) => {
       const ends = ifaces.filter((i) => i.linkId === l.id);

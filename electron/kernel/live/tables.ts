@@ -70,7 +70,8 @@ export interface NodeTables {
 }
 
 type Obj = Record<string, unknown>;
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Obj[]) : []);
+const arr = (v: unknown): Obj[] =>
+  Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Obj[]) : [];
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -97,7 +98,9 @@ export function parseIfaces(list: unknown): IfaceRow[] {
 /** Main-table unicast routes of both families (local/broadcast/multicast entries left out). */
 export function parseRoutes(list: unknown): RouteRow[] {
   return arr(list)
-    .filter((r) => (r.table === undefined || r.table === 'main') && (r.type === undefined || r.type === 'unicast'))
+    .filter(
+      (r) => (r.table === undefined || r.table === 'main') && (r.type === undefined || r.type === 'unicast'),
+    )
     .map((r) => {
       const dst = str(r.dst) ?? '?';
       const via = str(r.gateway) ?? str((r.via as Obj | undefined)?.host);
@@ -126,28 +129,59 @@ export function parseNeigh(list: unknown): NeighRow[] {
 /** `bridge -j fdb show br BR` -> learned entries on ports of BR (permanent and "self" entries left out). */
 export function parseFdb(list: unknown, bridge: string): FdbRow[] {
   return arr(list)
-    .filter((e) => e.master === bridge && e.state !== 'permanent' && e.state !== 'static' && !(Array.isArray(e.flags) && e.flags.includes('self')))
-    .map((e) => ({ mac: str(e.mac) ?? '?', port: str(e.ifname) ?? '?', ...(num(e.vlan) !== undefined ? { vlan: num(e.vlan) } : {}) }));
+    .filter(
+      (e) =>
+        e.master === bridge &&
+        e.state !== 'permanent' &&
+        e.state !== 'static' &&
+        !(Array.isArray(e.flags) && e.flags.includes('self')),
+    )
+    .map((e) => ({
+      mac: str(e.mac) ?? '?',
+      port: str(e.ifname) ?? '?',
+      ...(num(e.vlan) !== undefined ? { vlan: num(e.vlan) } : {}),
+    }));
 }
 
 const nsArgs = (ns: string) => (ns ? ['-n', ns] : []);
 
 async function runJson(runner: Runner, argv: string[], input?: string): Promise<unknown[]> {
   const r = await runner(argv, input ? { input, timeoutMs: 5000 } : { timeoutMs: 5000 });
-  if (r.exitCode !== 0) throw new PlainError(`reading live tables failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new PlainError(
+      `reading live tables failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`}`,
+    );
   return splitJsonDocuments(r.stdout, argv.join(' '));
 }
 
 /** Tables of a namespace (already checked to be owned). */
-export async function readNamespaceTables(runner: Runner, ns: string): Promise<Pick<NodeTables, 'interfaces' | 'routes' | 'neighbours'>> {
-  const docs = await runJson(runner, ['ip', '-j', '-s', '-n', ns, '-batch', '-'], 'address show\nroute show table all\nneigh show\n');
+export async function readNamespaceTables(
+  runner: Runner,
+  ns: string,
+): Promise<Pick<NodeTables, 'interfaces' | 'routes' | 'neighbours'>> {
+  const docs = await runJson(
+    runner,
+    ['ip', '-j', '-s', '-n', ns, '-batch', '-'],
+    'address show\nroute show table all\nneigh show\n',
+  );
   return { interfaces: parseIfaces(docs[0]), routes: parseRoutes(docs[1]), neighbours: parseNeigh(docs[2]) };
 }
 
 /** Tables of a bridge (already checked to be owned): the bridge, its ports and its learned FDB. */
-export async function readBridgeTables(runner: Runner, ns: string, bridge: string): Promise<Pick<NodeTables, 'interfaces' | 'fdb'>> {
+export async function readBridgeTables(
+  runner: Runner,
+  ns: string,
+  bridge: string,
+): Promise<Pick<NodeTables, 'interfaces' | 'fdb'>> {
   const [links, fdb] = await Promise.all([
-    runJson(runner, ['ip', '-j', '-s', ...nsArgs(ns), '-batch', '-'], batchText([['address', 'show', 'dev', bridge], ['address', 'show', 'master', bridge]])),
+    runJson(
+      runner,
+      ['ip', '-j', '-s', ...nsArgs(ns), '-batch', '-'],
+      batchText([
+        ['address', 'show', 'dev', bridge],
+        ['address', 'show', 'master', bridge],
+      ]),
+    ),
     runJson(runner, ['bridge', '-j', ...nsArgs(ns), 'fdb', 'show', 'br', bridge]),
   ]);
   return { interfaces: [...parseIfaces(links[0]), ...parseIfaces(links[1])], fdb: parseFdb(fdb[0], bridge) };
@@ -165,7 +199,10 @@ export async function readTables(lab: string, nodeId: string, o: LiveOptions = {
     return { lab, nodeId, kind: 'bridge', ns: b.ns, at, routes: [], neighbours: [], ...t };
   }
   // Why: host nodes are the root namespace: its tables are the host's, not the lab's.
-  if (node.kind === 'host') throw new PlainError(`"${nodeId}" is the host (root namespace): netplumb does not show the host's tables`);
+  if (node.kind === 'host')
+    throw new PlainError(
+      `"${nodeId}" is the host (root namespace): netplumb does not show the host's tables`,
+    );
   const owned = await ownedNode(lab, nodeId, o);
   const t = await readNamespaceTables(runner, owned.ns);
   return { lab, nodeId, kind: owned.kind, ns: owned.ns, at, fdb: [], ...t };

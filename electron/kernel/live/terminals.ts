@@ -17,7 +17,11 @@ import { PlainError } from '../plain-error';
 import { ownedNode, type LiveOptions } from './owned';
 import { spawnPipePty, type Pty } from './pipe-pty';
 
-type Spawn = (file: string, args: string[], opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }) => Pty;
+type Spawn = (
+  file: string,
+  args: string[],
+  opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> },
+) => Pty;
 
 /** node-pty's spawn, or why it cannot be used (then terminals use pipe-pty.ts). */
 type PtyLoad = { spawn: Spawn } | { missing: string };
@@ -25,13 +29,16 @@ type PtyLoad = { spawn: Spawn } | { missing: string };
 /** Why node-pty could not be imported, in plain words. */
 export function ptyMissingReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') return 'node-pty is not installed';
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND')
+    return 'node-pty is not installed';
   return `node-pty could not be loaded: ${String(err?.message ?? e).split('\n')[0]}`;
 }
 
 /** The notice a terminal tab shows when it runs without node-pty. */
 export function noPtyNotice(reason: string): string {
-  const [what, why] = reason.startsWith('node-pty is not installed') ? ['node-pty is not installed', 'it is optional and needs a C++ compiler to build'] : [reason, 'it was built for another version of Node or Electron'];
+  const [what, why] = reason.startsWith('node-pty is not installed')
+    ? ['node-pty is not installed', 'it is optional and needs a C++ compiler to build']
+    : [reason, 'it was built for another version of Node or Electron'];
   return `terminal without a pty: ${what} (${why}; the shell works through util-linux script, but the window size stays fixed). To fix: sudo apt install build-essential python3, then npm rebuild node-pty`;
 }
 
@@ -102,18 +109,36 @@ export class TerminalManager {
   ) {}
 
   /** Opens a shell in node `nodeId`'s namespace; output and exit arrive through `events`. */
-  async open(lab: string, nodeId: string, cols: number, rows: number, events: TerminalEvents, o: OpenOptions = {}): Promise<{ id: string; ns: string; notice?: string }> {
-    if (this.terms.size >= MAX_TERMINALS) throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
-    if (o.id !== undefined && this.terms.has(o.id)) throw new PlainError(`terminal "${o.id}" is open already`);
+  async open(
+    lab: string,
+    nodeId: string,
+    cols: number,
+    rows: number,
+    events: TerminalEvents,
+    o: OpenOptions = {},
+  ): Promise<{ id: string; ns: string; notice?: string }> {
+    if (this.terms.size >= MAX_TERMINALS)
+      throw new PlainError(`${MAX_TERMINALS} terminals are open already: close one first`);
+    if (o.id !== undefined && this.terms.has(o.id))
+      throw new PlainError(`terminal "${o.id}" is open already`);
     // Why: only a namespace this lab owns right now; the host and foreign namespaces are refused there.
     const owned = await ownedNode(lab, nodeId, this.o);
     const inode = await netnsInode(owned.ns);
     if (inode === undefined) throw new PlainError(`namespace "${owned.ns}" disappeared`);
-    const extra = { TERM: 'xterm-256color', NETPLUMB_LAB: lab, NETPLUMB_NODE: nodeId, debian_chroot: owned.ns, PS1: `(${owned.ns}) \\w\\$ ` };
+    const extra = {
+      TERM: 'xterm-256color',
+      NETPLUMB_LAB: lab,
+      NETPLUMB_NODE: nodeId,
+      debian_chroot: owned.ns,
+      PS1: `(${owned.ns}) \\w\\$ `,
+    };
     let argv: string[];
     let env: Record<string, string>;
     // Without echo, input fed from a pipe is not printed back (stty runs inside, as whoever runs the command).
-    const command = o.command && o.echo === false ? ['/bin/sh', '-c', 'stty -echo 2>/dev/null; exec "$@"', 'sh', ...o.command] : o.command;
+    const command =
+      o.command && o.echo === false
+        ? ['/bin/sh', '-c', 'stty -echo 2>/dev/null; exec "$@"', 'sh', ...o.command]
+        : o.command;
     if (o.as) {
       // Why: the helper is root; the shell (or command) must run as the caller, never as root.
       argv = asCallerArgv(o.as, owned.ns, command ?? [o.as.shell, '-l']);
@@ -128,9 +153,17 @@ export class TerminalManager {
     const size = [clamp(cols, 2, 500), clamp(rows, 2, 300)] as const;
     let pty: Pty;
     let notice: string | undefined;
-    const loaded: PtyLoad = this.o.pipeFallback ? { missing: 'node-pty is turned off for this session' } : await loadPty(this.o.ptyModule);
+    const loaded: PtyLoad = this.o.pipeFallback
+      ? { missing: 'node-pty is turned off for this session' }
+      : await loadPty(this.o.ptyModule);
     if ('spawn' in loaded) {
-      pty = loaded.spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols: size[0], rows: size[1], cwd, env });
+      pty = loaded.spawn(argv[0], argv.slice(1), {
+        name: 'xterm-256color',
+        cols: size[0],
+        rows: size[1],
+        cwd,
+        env,
+      });
       // The pty belongs to whoever uses it (as login does), so `tty`, `mesg` and friends behave.
       if (o.as && pty.ptsName) {
         try {
@@ -145,7 +178,17 @@ export class TerminalManager {
       notice = noPtyNotice(loaded.missing);
     }
     const id = o.id ?? randomBytes(8).toString('hex');
-    const term: Term = { id, lab, nodeId, ns: owned.ns, inode, pty, events, closed: false, ...(o.owner ? { owner: o.owner } : {}) };
+    const term: Term = {
+      id,
+      lab,
+      nodeId,
+      ns: owned.ns,
+      inode,
+      pty,
+      events,
+      closed: false,
+      ...(o.owner ? { owner: o.owner } : {}),
+    };
     this.terms.set(id, term);
     pty.onData((d) => events.output(id, d));
     pty.onExit((e) => this.finish(term, e.exitCode));
@@ -241,7 +284,8 @@ export class TerminalManager {
       void (async () => {
         for (const t of [...this.terms.values()]) {
           // Why: a shell must not outlive its lab; a re-created namespace of the same name is a different one.
-          if ((await netnsInode(t.ns)) !== t.inode) this.kill(t, `namespace "${t.ns}" is gone (the lab was destroyed)`);
+          if ((await netnsInode(t.ns)) !== t.inode)
+            this.kill(t, `namespace "${t.ns}" is gone (the lab was destroyed)`);
         }
       })();
     }, 1000);

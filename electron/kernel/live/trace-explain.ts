@@ -45,10 +45,15 @@ function routeWords(ctx: ExplainContext, nodeId: string, dst?: string): string {
 }
 
 /** Turns captured (point, frame) pairs into ordered, explained hops. */
-export function explainTrace(captures: { point: CapturePoint; frame: Frame }[], ctx: ExplainContext): TraceHop[] {
+export function explainTrace(
+  captures: { point: CapturePoint; frame: Frame }[],
+  ctx: ExplainContext,
+): TraceHop[] {
   const sorted = orderCaptures(captures);
   const seenOnBridge = new Map<string, Set<string>>();
-  const fdb = new Map<string, Map<string, string>>(Object.entries(ctx.fdbBefore).map(([b, m]) => [b, new Map(Object.entries(m))]));
+  const fdb = new Map<string, Map<string, string>>(
+    Object.entries(ctx.fdbBefore).map(([b, m]) => [b, new Map(Object.entries(m))]),
+  );
   const hops: TraceHop[] = [];
   for (const { point: p, frame: f } of sorted) {
     let direction: 'in' | 'out';
@@ -101,10 +106,12 @@ export function explainTrace(captures: { point: CapturePoint; frame: Frame }[], 
             explanation = `${n} has no ${had === '' ? 'usable ' : ''}ARP entry for ${f.dst}: it broadcasts an ARP request ("who has ${f.dst}? tell ${f.src}") out of ${p.iface} (neighbour table miss)`;
           } else if (own(f.dst)) {
             explanation = `${n} receives the ARP request on ${p.iface}: ${f.dst} is its own address, so it answers (and notes ${f.src} is at ${f.srcMac})`;
-          } else explanation = `${n} receives the ARP request on ${p.iface} and ignores it: ${f.dst} is not its address`;
+          } else
+            explanation = `${n} receives the ARP request on ${p.iface} and ignores it: ${f.dst} is not its address`;
           break;
         case 'arp-reply':
-          if (mine) explanation = `${n} answers with an ARP reply out of ${p.iface}: ${f.src} is at ${f.isAt}`;
+          if (mine)
+            explanation = `${n} answers with an ARP reply out of ${p.iface}: ${f.src} is at ${f.isAt}`;
           else {
             decidedBy = 'neighbour table';
             explanation = `${n} receives the ARP reply on ${p.iface} and stores ${f.src} -> ${f.isAt} in its neighbour table`;
@@ -133,7 +140,20 @@ export function explainTrace(captures: { point: CapturePoint; frame: Frame }[], 
           explanation = `${mine ? `${n} sends` : `${n} receives`} ${what} ${mine ? 'out of' : 'on'} ${p.iface}`;
       }
     }
-    hops.push({ step: hops.length + 1, t: f.t, nodeId: p.nodeId, iface: p.iface, linkId: p.linkId, direction, kind: f.kind, srcMac: f.srcMac, dstMac: f.dstMac, frame: f.text, explanation, ...(decidedBy ? { decidedBy } : {}) });
+    hops.push({
+      step: hops.length + 1,
+      t: f.t,
+      nodeId: p.nodeId,
+      iface: p.iface,
+      linkId: p.linkId,
+      direction,
+      kind: f.kind,
+      srcMac: f.srcMac,
+      dstMac: f.dstMac,
+      frame: f.text,
+      explanation,
+      ...(decidedBy ? { decidedBy } : {}),
+    });
   }
   return hops;
 }

@@ -39,7 +39,9 @@ function distances(points: CapturePoint[], sender: CapturePoint): Map<string, nu
     const p = queue.shift()!;
     const d = dist.get(pointKey(p))!;
     for (const q of points) {
-      const near = (q.linkId === p.linkId && q.end !== p.end) || (q.nodeKind === 'bridge' && p.nodeKind === 'bridge' && q.nodeId === p.nodeId);
+      const near =
+        (q.linkId === p.linkId && q.end !== p.end) ||
+        (q.nodeKind === 'bridge' && p.nodeKind === 'bridge' && q.nodeId === p.nodeId);
       if (near && !dist.has(pointKey(q))) {
         dist.set(pointKey(q), d + 1);
         queue.push(q);
@@ -60,7 +62,9 @@ export function orderCaptures(captures: Capture[]): Capture[] {
   }
   for (const group of byKey.values()) {
     if (group.length < 2) continue;
-    const sender = group.find((c) => c.point.mac === c.frame.srcMac)?.point ?? points.find((p) => p.mac === group[0].frame.srcMac);
+    const sender =
+      group.find((c) => c.point.mac === c.frame.srcMac)?.point ??
+      points.find((p) => p.mac === group[0].frame.srcMac);
     const dist = sender ? distances(points, sender) : new Map<string, number>();
     for (const c of group) rank.set(c, dist.get(pointKey(c.point)) ?? Number.MAX_SAFE_INTEGER);
   }

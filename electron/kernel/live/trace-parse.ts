@@ -5,7 +5,15 @@
  *   1795613742.382005 86:22:.. > 16:f0:.., ethertype IPv4 (0x0800), length 98: 10.0.0.1 > 10.0.0.2: ICMP echo request, id 14229, seq 1, length 64
  */
 
-export type FrameKind = 'arp-request' | 'arp-reply' | 'echo-request' | 'echo-reply' | 'neighbour-solicitation' | 'neighbour-advertisement' | 'icmp-error' | 'other';
+export type FrameKind =
+  | 'arp-request'
+  | 'arp-reply'
+  | 'echo-request'
+  | 'echo-reply'
+  | 'neighbour-solicitation'
+  | 'neighbour-advertisement'
+  | 'icmp-error'
+  | 'other';
 
 export interface Frame {
   /** Seconds since the epoch (display; a double loses the last digits). */
@@ -26,24 +34,50 @@ export interface Frame {
   text: string;
 }
 
-const HEAD = /^(\d+\.\d+) ([0-9a-f:]{17}) > ([0-9a-f:]{17}), ethertype (\S+) \(0x[0-9a-f]+\), length \d+: (.*)$/i;
+const HEAD =
+  /^(\d+\.\d+) ([0-9a-f:]{17}) > ([0-9a-f:]{17}), ethertype (\S+) \(0x[0-9a-f]+\), length \d+: (.*)$/i;
 
 /** Parses one line; undefined for lines that are not frames (tcpdump's own messages). */
 export function parseTcpdumpLine(line: string): Frame | undefined {
   const m = HEAD.exec(line.trim());
   if (!m) return undefined;
   const [, ts, srcMac, dstMac, , text] = m;
-  const f: Frame = { t: Number(ts), tn: toNanos(ts), srcMac: srcMac.toLowerCase(), dstMac: dstMac.toLowerCase(), kind: 'other', text };
+  const f: Frame = {
+    t: Number(ts),
+    tn: toNanos(ts),
+    srcMac: srcMac.toLowerCase(),
+    dstMac: dstMac.toLowerCase(),
+    kind: 'other',
+    text,
+  };
   let x: RegExpExecArray | null;
-  if ((x = /^Request who-has (\S+) (?:\([^)]*\) )?tell (\S+?),/.exec(text))) return { ...f, kind: 'arp-request', dst: x[1], src: x[2] };
-  if ((x = /^Reply (\S+) is-at ([0-9a-f:]{17})/i.exec(text))) return { ...f, kind: 'arp-reply', src: x[1], isAt: x[2].toLowerCase() };
+  if ((x = /^Request who-has (\S+) (?:\([^)]*\) )?tell (\S+?),/.exec(text)))
+    return { ...f, kind: 'arp-request', dst: x[1], src: x[2] };
+  if ((x = /^Reply (\S+) is-at ([0-9a-f:]{17})/i.exec(text)))
+    return { ...f, kind: 'arp-reply', src: x[1], isAt: x[2].toLowerCase() };
   if ((x = /^(\S+) > (\S+): ICMP(?:6)?,? echo (request|reply), id \d+, seq (\d+)/.exec(text))) {
-    return { ...f, kind: x[3] === 'request' ? 'echo-request' : 'echo-reply', src: x[1], dst: x[2], seq: Number(x[4]) };
+    return {
+      ...f,
+      kind: x[3] === 'request' ? 'echo-request' : 'echo-reply',
+      src: x[1],
+      dst: x[2],
+      seq: Number(x[4]),
+    };
   }
-  if ((x = /^(\S+) > (\S+): ICMP6, neighbor (solicitation|advertisement), (?:who has|tgt is) (\S+?),/.exec(text))) {
-    return { ...f, kind: x[3] === 'solicitation' ? 'neighbour-solicitation' : 'neighbour-advertisement', src: x[1], dst: x[4] };
+  if (
+    (x = /^(\S+) > (\S+): ICMP6, neighbor (solicitation|advertisement), (?:who has|tgt is) (\S+?),/.exec(
+      text,
+    ))
+  ) {
+    return {
+      ...f,
+      kind: x[3] === 'solicitation' ? 'neighbour-solicitation' : 'neighbour-advertisement',
+      src: x[1],
+      dst: x[4],
+    };
   }
-  if ((x = /^(\S+) > (\S+): ICMP6?,? .*(unreachable|time exceeded)/i.exec(text))) return { ...f, kind: 'icmp-error', src: x[1], dst: x[2] };
+  if ((x = /^(\S+) > (\S+): ICMP6?,? .*(unreachable|time exceeded)/i.exec(text)))
+    return { ...f, kind: 'icmp-error', src: x[1], dst: x[2] };
   return f;
 }
 

@@ -5,8 +5,22 @@ import { walkPath, type PathNode, type RouteHop } from './trace-path';
 /** Both ends of a link as LabIfaces. */
 function link(id: string, a: [string, string], b: [string, string]): LabIface[] {
   return [
-    { linkId: id, end: 'a', nodeId: a[0], ns: a[0], name: a[1], peer: { nodeId: b[0], ns: b[0], name: b[1] } },
-    { linkId: id, end: 'b', nodeId: b[0], ns: b[0], name: b[1], peer: { nodeId: a[0], ns: a[0], name: a[1] } },
+    {
+      linkId: id,
+      end: 'a',
+      nodeId: a[0],
+      ns: a[0],
+      name: a[1],
+      peer: { nodeId: b[0], ns: b[0], name: b[1] },
+    },
+    {
+      linkId: id,
+      end: 'b',
+      nodeId: b[0],
+      ns: b[0],
+      name: b[1],
+      peer: { nodeId: a[0], ns: a[0], name: a[1] },
+    },
   ];
 }
 
@@ -44,9 +58,17 @@ describe('walkPath', () => {
   });
 
   it('stops with plain words at a missing route and at a loop', async () => {
-    const none = await walkPath('h1', '10.0.2.10', nodes, ifaces, async (id) => (id === 'h1' ? table.h1 : undefined));
-    expect(none).toMatchObject({ arrived: false, nodes: ['h1', 'r1'], stopped: 'r1 has no route to 10.0.2.10' });
-    const loop = await walkPath('h1', '10.0.2.10', nodes, ifaces, async (id) => (id === 'r1' ? { dev: 'e0', via: '10.0.1.10', text: '' } : table[id]));
+    const none = await walkPath('h1', '10.0.2.10', nodes, ifaces, async (id) =>
+      id === 'h1' ? table.h1 : undefined,
+    );
+    expect(none).toMatchObject({
+      arrived: false,
+      nodes: ['h1', 'r1'],
+      stopped: 'r1 has no route to 10.0.2.10',
+    });
+    const loop = await walkPath('h1', '10.0.2.10', nodes, ifaces, async (id) =>
+      id === 'r1' ? { dev: 'e0', via: '10.0.1.10', text: '' } : table[id],
+    );
     expect(loop).toMatchObject({ arrived: false, stopped: 'the route loops back to h1' });
   });
 });

@@ -63,16 +63,29 @@ export async function walkPath(
   const visited: string[] = [];
   let current = from;
   for (let guard = 0; guard <= nodes.length; guard++) {
-    if (visited.includes(current)) return { points, nodes: visited, arrived: false, stopped: `the route loops back to ${current}` };
+    if (visited.includes(current))
+      return { points, nodes: visited, arrived: false, stopped: `the route loops back to ${current}` };
     visited.push(current);
     if (byId.get(current)?.addresses.includes(dst)) return { points, nodes: visited, arrived: true };
     const r = await route(current, dst);
     if (!r) return { points, nodes: visited, arrived: false, stopped: `${current} has no route to ${dst}` };
     const out = r.dev ? ifaces.find((i) => i.nodeId === current && i.name === r.dev) : undefined;
-    if (!out) return { points, nodes: visited, arrived: false, stopped: `${current} sends to ${dst} on ${r.dev ?? 'no interface'}, which is not a link of the lab` };
+    if (!out)
+      return {
+        points,
+        nodes: visited,
+        arrived: false,
+        stopped: `${current} sends to ${dst} on ${r.dev ?? 'no interface'}, which is not a link of the lab`,
+      };
     add(out);
     const inn = peerOf(out);
-    if (!inn) return { points, nodes: visited, arrived: false, stopped: `the other end of ${out.name} is not owned by the lab` };
+    if (!inn)
+      return {
+        points,
+        nodes: visited,
+        arrived: false,
+        stopped: `the other end of ${out.name} is not owned by the lab`,
+      };
     add(inn);
     const nextAddr = r.via ?? dst;
     if (byId.get(inn.nodeId)?.kind !== 'bridge') {
@@ -102,7 +115,13 @@ export async function walkPath(
         }
       }
     }
-    if (!next) return { points, nodes: visited, arrived: false, stopped: `no node behind ${inn.nodeId} has ${nextAddr}` };
+    if (!next)
+      return {
+        points,
+        nodes: visited,
+        arrived: false,
+        stopped: `no node behind ${inn.nodeId} has ${nextAddr}`,
+      };
     current = next;
   }
   return { points, nodes: visited, arrived: false, stopped: 'the path is longer than the lab' };

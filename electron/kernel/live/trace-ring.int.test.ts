@@ -33,11 +33,24 @@ function ringLab(): TopologyInput {
     nodes: [
       { id: 'h1', name: `${p}h1`, kind: 'namespace', gateway: { ipv4: '10.60.0.1' } },
       { id: 'h2', name: `${p}h2`, kind: 'namespace', gateway: { ipv4: '10.61.0.1' } },
-      ...Array.from({ length: N }, (_, i) => ({ id: `r${i}`, name: `${p}r${i}`, kind: 'router' as const, routes: routes(i) })),
+      ...Array.from({ length: N }, (_, i) => ({
+        id: `r${i}`,
+        name: `${p}r${i}`,
+        kind: 'router' as const,
+        routes: routes(i),
+      })),
     ],
     links: [
-      { id: 'h1l', a: { node: 'h1', ifname: 'eth0', addresses: ['10.60.0.10/24'] }, b: { node: 'r0', ifname: 'host', addresses: ['10.60.0.1/24'] } },
-      { id: 'h2l', a: { node: 'h2', ifname: 'eth0', addresses: ['10.61.0.10/24'] }, b: { node: 'r4', ifname: 'host', addresses: ['10.61.0.1/24'] } },
+      {
+        id: 'h1l',
+        a: { node: 'h1', ifname: 'eth0', addresses: ['10.60.0.10/24'] },
+        b: { node: 'r0', ifname: 'host', addresses: ['10.60.0.1/24'] },
+      },
+      {
+        id: 'h2l',
+        a: { node: 'h2', ifname: 'eth0', addresses: ['10.61.0.10/24'] },
+        b: { node: 'r4', ifname: 'host', addresses: ['10.61.0.1/24'] },
+      },
       ...Array.from({ length: N }, (_, i) => ({
         id: `k${i}`,
         a: { node: `r${i}`, ifname: 'cw', addresses: [`10.50.${i}.1/30`] },
@@ -50,51 +63,55 @@ function ringLab(): TopologyInput {
 /** Node ids in order with consecutive repeats removed. */
 const squash = (ids: string[]) => ids.filter((id, i) => id !== ids[i - 1]);
 
-describe.skipIf(!root)(`step mode on a ring of routers${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
-  const doc = ringLab();
-  beforeAll(async () => {
-    const a = await applyDocument(doc, o);
-    expect(a.result?.error).toBeUndefined();
-    expect(a.result?.ok).toBe(true);
-  }, 180_000);
-  afterAll(async () => {
-    try {
-      await destroyLab(lab, o);
-    } finally {
-      await cleanupPrefix(p);
-      run.remove();
-    }
-  }, 180_000);
+describe.skipIf(!root)(
+  `step mode on a ring of routers${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`,
+  () => {
+    const doc = ringLab();
+    beforeAll(async () => {
+      const a = await applyDocument(doc, o);
+      expect(a.result?.error).toBeUndefined();
+      expect(a.result?.ok).toBe(true);
+    }, 180_000);
+    afterAll(async () => {
+      try {
+        await destroyLab(lab, o);
+      } finally {
+        await cleanupPrefix(p);
+        run.remove();
+      }
+    }, 180_000);
 
-  it('captures along the path only, with both end hosts, hops in path order, request before reply at every router', async () => {
-    const seen: TraceProgress[] = [];
-    const r = await traceDocument(doc, 'h1', 'h2', { ...o, onProgress: (x) => seen.push(x) });
-    expect(r.reached).toBe(true);
-    const req = r.hops.filter((h) => h.kind === 'echo-request');
-    const rep = r.hops.filter((h) => h.kind === 'echo-reply');
-    // The end hosts first and last, and every router of the path between them, in order.
-    expect(squash(req.map((h) => h.nodeId))).toEqual(['h1', 'r0', 'r1', 'r2', 'r3', 'r4', 'h2']);
-    expect(squash(rep.map((h) => h.nodeId))).toEqual(['h2', 'r4', 'r3', 'r2', 'r1', 'r0', 'h1']);
-    expect(req[0]).toMatchObject({ nodeId: 'h1', direction: 'out' });
-    expect(rep.at(-1)).toMatchObject({ nodeId: 'h1', direction: 'in' });
-    // Routers off the path were not captured on.
-    expect(r.hops.some((h) => ['r5', 'r6', 'r7', 'r8', 'r9'].includes(h.nodeId))).toBe(false);
-    expect(r.notes.join('\n')).toMatch(/captured on \d+ of the lab's 24 interfaces/);
-    // At every router: the request arrives, then leaves, before any reply; each frame leaves before it arrives.
-    const at = (kind: string, node: string, dir: 'in' | 'out') => r.hops.findIndex((h) => h.kind === kind && h.nodeId === node && h.direction === dir);
-    for (const rt of ['r0', 'r1', 'r2', 'r3', 'r4']) {
-      expect(at('echo-request', rt, 'in')).toBeLessThan(at('echo-request', rt, 'out'));
-      expect(at('echo-request', rt, 'out')).toBeLessThan(at('echo-reply', rt, 'in'));
-      expect(at('echo-reply', rt, 'in')).toBeLessThan(at('echo-reply', rt, 'out'));
-    }
-    expect(at('echo-reply', 'h2', 'out')).toBeLessThan(at('echo-reply', 'r4', 'in'));
-    expect(at('echo-request', 'h1', 'out')).toBeLessThan(at('echo-request', 'r0', 'in'));
-    // The hops carry the kernel's stamps in order.
-    expect(r.hops.map((h) => h.t)).toEqual([...r.hops.map((h) => h.t)].sort((a, b) => a - b));
-    // Progress told what was going on: captures counted up to all, then the ping, then collecting.
-    const phases = squash(seen.map((x) => x.phase));
-    expect(phases).toEqual(['path', 'captures', 'ping', 'collect']);
-    const caps = seen.filter((x) => x.phase === 'captures');
-    expect(caps.at(-1)!.done).toBe(caps.at(-1)!.total);
-  }, 60_000);
-});
+    it('captures along the path only, with both end hosts, hops in path order, request before reply at every router', async () => {
+      const seen: TraceProgress[] = [];
+      const r = await traceDocument(doc, 'h1', 'h2', { ...o, onProgress: (x) => seen.push(x) });
+      expect(r.reached).toBe(true);
+      const req = r.hops.filter((h) => h.kind === 'echo-request');
+      const rep = r.hops.filter((h) => h.kind === 'echo-reply');
+      // The end hosts first and last, and every router of the path between them, in order.
+      expect(squash(req.map((h) => h.nodeId))).toEqual(['h1', 'r0', 'r1', 'r2', 'r3', 'r4', 'h2']);
+      expect(squash(rep.map((h) => h.nodeId))).toEqual(['h2', 'r4', 'r3', 'r2', 'r1', 'r0', 'h1']);
+      expect(req[0]).toMatchObject({ nodeId: 'h1', direction: 'out' });
+      expect(rep.at(-1)).toMatchObject({ nodeId: 'h1', direction: 'in' });
+      // Routers off the path were not captured on.
+      expect(r.hops.some((h) => ['r5', 'r6', 'r7', 'r8', 'r9'].includes(h.nodeId))).toBe(false);
+      expect(r.notes.join('\n')).toMatch(/captured on \d+ of the lab's 24 interfaces/);
+      // At every router: the request arrives, then leaves, before any reply; each frame leaves before it arrives.
+      const at = (kind: string, node: string, dir: 'in' | 'out') =>
+        r.hops.findIndex((h) => h.kind === kind && h.nodeId === node && h.direction === dir);
+      for (const rt of ['r0', 'r1', 'r2', 'r3', 'r4']) {
+        expect(at('echo-request', rt, 'in')).toBeLessThan(at('echo-request', rt, 'out'));
+        expect(at('echo-request', rt, 'out')).toBeLessThan(at('echo-reply', rt, 'in'));
+        expect(at('echo-reply', rt, 'in')).toBeLessThan(at('echo-reply', rt, 'out'));
+      }
+      expect(at('echo-reply', 'h2', 'out')).toBeLessThan(at('echo-reply', 'r4', 'in'));
+      expect(at('echo-request', 'h1', 'out')).toBeLessThan(at('echo-request', 'r0', 'in'));
+      // The hops carry the kernel's stamps in order.
+      expect(r.hops.map((h) => h.t)).toEqual([...r.hops.map((h) => h.t)].sort((a, b) => a - b));
+      // Progress told what was going on: captures counted up to all, then the ping, then collecting.
+      const phases = squash(seen.map((x) => x.phase));
+      expect(phases).toEqual(['path', 'captures', 'ping', 'collect']);
+      const caps = seen.filter((x) => x.phase === 'captures');
+      expect(caps.at(-1)!.done).toBe(caps.at(-1)!.total);
+    }, 60_000);
+  },
+);

@@ -60,8 +60,25 @@ interface Tap {
 
 function startTap(i: LabIface, point: CapturePoint, filter: string): Tap {
   // Nanosecond kernel stamps (one clock for every tap): hops are ordered by them, not by arrival.
-  const argv = [...inNs(i.ns), 'tcpdump', '--immediate-mode', '--time-stamp-precision=nano', '-l', '-n', '-e', '-tt', '-i', i.name, '-c', '40', filter];
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+  const argv = [
+    ...inNs(i.ns),
+    'tcpdump',
+    '--immediate-mode',
+    '--time-stamp-precision=nano',
+    '-l',
+    '-n',
+    '-e',
+    '-tt',
+    '-i',
+    i.name,
+    '-c',
+    '40',
+    filter,
+  ];
+  const child = spawn(argv[0], argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C' },
+  });
   const lines: string[] = [];
   let buf = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -105,7 +122,10 @@ async function jsonOf(runner: Runner, argv: string[]): Promise<Record<string, un
 async function routeGet(runner: Runner, ns: string, to: string): Promise<RouteHop | undefined> {
   const r = await runner(['ip', ...(ns ? ['-n', ns] : []), 'route', 'get', to], { timeoutMs: 5000 });
   if (r.exitCode !== 0) return undefined;
-  const text = r.stdout.split('\n')[0].replace(/\s+uid \d+.*$/, '').trim();
+  const text = r.stdout
+    .split('\n')[0]
+    .replace(/\s+uid \d+.*$/, '')
+    .trim();
   const via = / via (\S+)/.exec(text)?.[1];
   const dev = / dev (\S+)/.exec(text)?.[1];
   return { text, ...(via ? { via } : {}), ...(dev ? { dev } : {}) };
@@ -140,14 +160,16 @@ export async function traceDocument(
   const route = async (nodeId: string, dst: string): Promise<RouteHop | undefined> => {
     const ns = nsOfNode.get(nodeId);
     // Why: only the lab's own namespaces are asked (never the host's routing table).
-    if (ns === undefined || ns === ROOT_NS || !['namespace', 'router'].includes(byId.get(nodeId)?.kind ?? '')) return undefined;
+    if (ns === undefined || ns === ROOT_NS || !['namespace', 'router'].includes(byId.get(nodeId)?.kind ?? ''))
+      return undefined;
     const r = await routeGet(runner, ns, dst);
     if (r) (ctx.routes[nodeId] ??= {})[dst] = r.text;
     return r;
   };
   const pathNodes = t.nodes.map((n) => ({ id: n.id, kind: n.kind, addresses: addrsOf(n.id) }));
   const there = await walkPath(from, target.address, pathNodes, ifaces, route);
-  const dstNode = target.nodeId ?? pathNodes.find((n) => n.addresses.includes(target.address))?.id ?? there.nodes.at(-1);
+  const dstNode =
+    target.nodeId ?? pathNodes.find((n) => n.addresses.includes(target.address))?.id ?? there.nodes.at(-1);
   const back = dstNode && srcAddr ? await walkPath(dstNode, srcAddr, pathNodes, ifaces, route) : undefined;
   if (!there.arrived && there.stopped) notes.push(`the way there stops: ${there.stopped}`);
   if (back && !back.arrived && back.stopped) notes.push(`the way back stops: ${back.stopped}`);
@@ -155,31 +177,63 @@ export async function traceDocument(
   const ends = ifaces.filter((i) => i.nodeId === from || i.nodeId === dstNode).map(ifaceKey);
   const wanted = [...new Set([...there.points, ...(back?.points ?? []), ...ends])];
   const byKey = new Map(ifaces.map((i) => [ifaceKey(i), i]));
-  const chosen = wanted.map((k) => byKey.get(k)!).filter(Boolean).slice(0, MAX_POINTS);
-  if (wanted.length > MAX_POINTS) notes.push(`the path crosses ${wanted.length} interfaces; only the first ${MAX_POINTS} along it were captured on`);
-  notes.push(`captured on ${chosen.length} of the lab's ${ifaces.length} interfaces: the ones on the path there and back`);
+  const chosen = wanted
+    .map((k) => byKey.get(k)!)
+    .filter(Boolean)
+    .slice(0, MAX_POINTS);
+  if (wanted.length > MAX_POINTS)
+    notes.push(
+      `the path crosses ${wanted.length} interfaces; only the first ${MAX_POINTS} along it were captured on`,
+    );
+  notes.push(
+    `captured on ${chosen.length} of the lab's ${ifaces.length} interfaces: the ones on the path there and back`,
+  );
   const onPath = new Set(chosen.map((i) => i.nodeId));
-  const routers = [...nsOfNode].filter(([id]) => onPath.has(id) && ['namespace', 'router'].includes(byId.get(id)?.kind ?? ''));
+  const routers = [...nsOfNode].filter(
+    ([id]) => onPath.has(id) && ['namespace', 'router'].includes(byId.get(id)?.kind ?? ''),
+  );
   const nextHop = (await routeGet(runner, src.ns, target.address))?.via ?? target.address;
   const bridges = t.nodes.filter((n) => n.kind === 'bridge' && onPath.has(n.id));
   if (o.fresh !== false) {
     // Only the lab's own namespaces on the path (owned, from labIfaces) and marked bridges are touched.
     const namespaces = [...new Set(routers.map(([, ns]) => ns))].filter((ns) => ns !== ROOT_NS);
-    await Promise.all(namespaces.map((ns) => runner(['ip', '-n', ns, 'neigh', 'flush', 'all'], { timeoutMs: 5000 })));
+    await Promise.all(
+      namespaces.map((ns) => runner(['ip', '-n', ns, 'neigh', 'flush', 'all'], { timeoutMs: 5000 })),
+    );
     for (const b of bridges) {
       // Why ownedBridge: the flush touches a bridge that may sit in the root namespace; only ours (marked).
       const ob = await ownedBridge(lab, b.id, o);
-      await runner(['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'], { timeoutMs: 5000 });
+      await runner(
+        ['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'],
+        { timeoutMs: 5000 },
+      );
     }
     notes.push(
       `the neighbour tables of the namespaces on the path${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP${bridges.length ? ' and MAC learning' : ''} from the start (next hop of ${src.ns}: ${nextHop})`,
     );
   }
-  const neigh = async (ns: string) => Object.fromEntries((await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [String(n.dst), String(n.lladdr ?? '')]));
+  const neigh = async (ns: string) =>
+    Object.fromEntries(
+      (await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [
+        String(n.dst),
+        String(n.lladdr ?? ''),
+      ]),
+    );
   ctx.neighBefore[from] = await neigh(src.ns);
   const fdbOf = async (b: (typeof bridges)[number]) => {
     const port = ifaces.find((i) => i.nodeId === b.id)!;
-    const rows = parseFdb(await jsonOf(runner, ['bridge', '-j', ...(port.ns ? ['-n', port.ns] : []), 'fdb', 'show', 'br', b.name]), b.name);
+    const rows = parseFdb(
+      await jsonOf(runner, [
+        'bridge',
+        '-j',
+        ...(port.ns ? ['-n', port.ns] : []),
+        'fdb',
+        'show',
+        'br',
+        b.name,
+      ]),
+      b.name,
+    );
     return Object.fromEntries(rows.map((r) => [r.mac, r.port]));
   };
   for (const b of bridges) ctx.fdbBefore[b.id] = await fdbOf(b);
@@ -189,40 +243,73 @@ export async function traceDocument(
   const taps = chosen.map((i) => {
     const node = byId.get(i.nodeId)!;
     const point: CapturePoint = {
-      nodeId: node.id, nodeName: node.name, nodeKind: node.kind, iface: i.name, linkId: i.linkId, end: i.end,
-      ...(i.mac ? { mac: i.mac } : {}), ...(node.kind === 'bridge' ? { bridge: node.name } : {}), nodeAddresses: addrsOf(node.id),
+      nodeId: node.id,
+      nodeName: node.name,
+      nodeKind: node.kind,
+      iface: i.name,
+      linkId: i.linkId,
+      end: i.end,
+      ...(i.mac ? { mac: i.mac } : {}),
+      ...(node.kind === 'bridge' ? { bridge: node.name } : {}),
+      nodeAddresses: addrsOf(node.id),
     };
     return startTap(i, point, filter);
   });
   let reached = false;
   try {
     let listening = 0;
-    const started = taps.map((x) => x.listening.then(() => progress({ phase: 'captures', done: ++listening, total: taps.length, message: `starting captures ${listening}/${taps.length}` })));
-    progress({ phase: 'captures', done: 0, total: taps.length, message: `starting captures 0/${taps.length}` });
+    const started = taps.map((x) =>
+      x.listening.then(() =>
+        progress({
+          phase: 'captures',
+          done: ++listening,
+          total: taps.length,
+          message: `starting captures ${listening}/${taps.length}`,
+        }),
+      ),
+    );
+    progress({
+      phase: 'captures',
+      done: 0,
+      total: taps.length,
+      message: `starting captures 0/${taps.length}`,
+    });
     await Promise.race([Promise.all(started), new Promise((r) => setTimeout(r, 3000))]);
     progress({ phase: 'ping', done: 0, total: 1, message: `pinging ${target.address} once from ${src.ns}` });
-    const p = await runner(['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '2', target.address], { timeoutMs: 4000 });
+    const p = await runner(
+      ['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '2', target.address],
+      { timeoutMs: 4000 },
+    );
     reached = /1 received/.test(p.stdout);
     await new Promise((r) => setTimeout(r, 300));
   } finally {
-    progress({ phase: 'collect', done: 0, total: taps.length, message: `collecting the frames of ${taps.length} captures` });
+    progress({
+      phase: 'collect',
+      done: 0,
+      total: taps.length,
+      message: `collecting the frames of ${taps.length} captures`,
+    });
     for (const x of taps) x.stop();
     await Promise.all(taps.map((x) => x.done));
   }
   const captures: { point: CapturePoint; frame: Frame }[] = [];
-  for (const x of taps) for (const l of x.lines) {
-    const f = parseTcpdumpLine(l);
-    if (f) captures.push({ point: x.point, frame: f });
-  }
+  for (const x of taps)
+    for (const l of x.lines) {
+      const f = parseTcpdumpLine(l);
+      if (f) captures.push({ point: x.point, frame: f });
+    }
   const hops = explainTrace(captures, ctx);
 
   // After: what was learned.
   const learned: string[] = [];
   const neighAfter = await neigh(src.ns);
-  for (const [ip, mac] of Object.entries(neighAfter)) if (mac && ctx.neighBefore[from][ip] !== mac) learned.push(`${src.ns} neighbour table: ${ip} is at ${mac}`);
+  for (const [ip, mac] of Object.entries(neighAfter))
+    if (mac && ctx.neighBefore[from][ip] !== mac)
+      learned.push(`${src.ns} neighbour table: ${ip} is at ${mac}`);
   for (const b of bridges) {
     const after = await fdbOf(b);
-    for (const [mac, port] of Object.entries(after)) if (ctx.fdbBefore[b.id][mac] !== port) learned.push(`${b.name} FDB: ${mac} on port ${port}`);
+    for (const [mac, port] of Object.entries(after))
+      if (ctx.fdbBefore[b.id][mac] !== port) learned.push(`${b.name} FDB: ${mac} on port ${port}`);
   }
   if (!hops.length) notes.push('no frame was captured (is the link down, or tcpdump missing?)');
   return { lab, from, to: target.address, reached, hops, learned, notes };

@@ -50,14 +50,22 @@ function nodeOfAddress(t: Topology, address: string): string | undefined {
 }
 
 /** Walks TTL 1..MAX_HOPS from node `from` to a lab node or lab address `to`. */
-export async function tracerouteInLab(lab: string, from: string, to: string, o: LiveOptions = {}): Promise<TracerouteResult> {
+export async function tracerouteInLab(
+  lab: string,
+  from: string,
+  to: string,
+  o: LiveOptions = {},
+): Promise<TracerouteResult> {
   const src = await ownedNode(lab, from, o);
   const target = labTarget(src.topology, to);
   const runner = runnerOf(o);
   const hops: TraceHop[] = [];
   let reached = false;
   for (let ttl = 1; ttl <= MAX_HOPS; ttl++) {
-    const r = await runner(['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '1', '-t', String(ttl), target.address], { timeoutMs: 4000 });
+    const r = await runner(
+      ['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '1', '-t', String(ttl), target.address],
+      { timeoutMs: 4000 },
+    );
     const hop = parseHop(ttl, r.stdout + r.stderr);
     if (hop.address) {
       const id = nodeOfAddress(src.topology, hop.address);
@@ -70,5 +78,11 @@ export async function tracerouteInLab(lab: string, from: string, to: string, o: 
     }
     if (hop.kind === 'unreachable') break;
   }
-  return { from, to: target.address, hops, reached, method: `TTL walk with ping -c 1 -W 1 -t TTL (at most ${MAX_HOPS} hops; the traceroute tool is not used)` };
+  return {
+    from,
+    to: target.address,
+    hops,
+    reached,
+    method: `TTL walk with ping -c 1 -W 1 -t TTL (at most ${MAX_HOPS} hops; the traceroute tool is not used)`,
+  };
 }

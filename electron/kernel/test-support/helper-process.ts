@@ -15,13 +15,25 @@ import { helperCommand } from '../helper-client';
 export const APP_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** What the elevation tool tells the helper about its caller. */
-export type TestCaller = { sudo: { uid: number; gid: number } } | { pkexec: { uid: number } } | { env: Record<string, string> };
+export type TestCaller =
+  { sudo: { uid: number; gid: number } } | { pkexec: { uid: number } } | { env: Record<string, string> };
 
 /** The argv that starts the helper as root for `caller` (through `env -i`, like sudo's env_reset). */
 export function helperArgvFor(caller: TestCaller): string[] {
   const vars =
-    'sudo' in caller ? [`SUDO_UID=${caller.sudo.uid}`, `SUDO_GID=${caller.sudo.gid}`] : 'pkexec' in caller ? [`PKEXEC_UID=${caller.pkexec.uid}`] : Object.entries(caller.env).map(([k, v]) => `${k}=${v}`);
-  return ['env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LC_ALL=C', ...vars, ...helperCommand(APP_ROOT, { elevate: 'none' })];
+    'sudo' in caller
+      ? [`SUDO_UID=${caller.sudo.uid}`, `SUDO_GID=${caller.sudo.gid}`]
+      : 'pkexec' in caller
+        ? [`PKEXEC_UID=${caller.pkexec.uid}`]
+        : Object.entries(caller.env).map(([k, v]) => `${k}=${v}`);
+  return [
+    'env',
+    '-i',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'LC_ALL=C',
+    ...vars,
+    ...helperCommand(APP_ROOT, { elevate: 'none' }),
+  ];
 }
 
 /** A throw-away local user (with a supplementary group), for "runs as the caller" checks. */

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     const info = await live.captureStart({ lab, linkId: 'l1', end: 'a' }, (s) => events.push(s));
     const ping = await live.ping({ lab, from: 'ns1', to: 'ns2', count: 2 });
     const stopped = await live.captureStop(info.id);
-    process.stdout.write(`${JSON.stringify({ info, reached: ping.reached, stopped, events, uid: process.getuid?.() })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ info, reached: ping.reached, stopped, events, uid: process.getuid?.() })}\n`,
+    );
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
   } finally {

@@ -51,9 +51,22 @@ export async function hostSnapshot(prefix: string) {
   const inside: Record<string, unknown> = {};
   for (const ns of netns) {
     inside[ns] = {
-      links: (await ipJson(['-n', ns, 'link', 'show'])).map((l) => [l.ifname, l.ifalias, l.mtu, (l.flags as string[]).includes('UP')]),
-      addrs: (await ipJson(['-n', ns, 'address', 'show'])).flatMap((l) => ((l.addr_info as { local: string; prefixlen: number }[]) ?? []).map((a) => `${l.ifname} ${a.local}/${a.prefixlen}`)).sort(),
-      routes: (await ipJson(['-n', ns, 'route', 'show'])).map((r) => `${r.dst} ${r.gateway ?? ''} ${r.dev}`).sort(),
+      links: (await ipJson(['-n', ns, 'link', 'show'])).map((l) => [
+        l.ifname,
+        l.ifalias,
+        l.mtu,
+        (l.flags as string[]).includes('UP'),
+      ]),
+      addrs: (await ipJson(['-n', ns, 'address', 'show']))
+        .flatMap((l) =>
+          ((l.addr_info as { local: string; prefixlen: number }[]) ?? []).map(
+            (a) => `${l.ifname} ${a.local}/${a.prefixlen}`,
+          ),
+        )
+        .sort(),
+      routes: (await ipJson(['-n', ns, 'route', 'show']))
+        .map((r) => `${r.dst} ${r.gateway ?? ''} ${r.dev}`)
+        .sort(),
     };
   }
   return { netns, links, inside };
@@ -62,7 +75,8 @@ export async function hostSnapshot(prefix: string) {
 /** Removes every namespace and root interface whose name starts with `prefix` (the test's own). */
 export async function cleanupPrefix(prefix: string): Promise<void> {
   if (prefix.length < 4) throw new Error('refusing a short cleanup prefix');
-  for (const ns of await listNetns()) if (ns.startsWith(prefix)) await execaRunner(['ip', 'netns', 'delete', ns]);
+  for (const ns of await listNetns())
+    if (ns.startsWith(prefix)) await execaRunner(['ip', 'netns', 'delete', ns]);
   for (const l of await ipJson(['link', 'show'])) {
     const name = String(l.ifname);
     if (name.startsWith(prefix)) await execaRunner(['ip', 'link', 'delete', 'dev', name]);
@@ -79,7 +93,12 @@ export async function cleanupPrefix(prefix: string): Promise<void> {
  * of its batch before it really run, then the batch reports the failure at
  * that line. Everything else runs for real.
  */
-export function failingRunner(changes: readonly Change[], failAt: number, inner: Runner = execaRunner, onFail?: () => void): Runner {
+export function failingRunner(
+  changes: readonly Change[],
+  failAt: number,
+  inner: Runner = execaRunner,
+  onFail?: () => void,
+): Runner {
   const target = changes[failAt];
   const line = target.batch ? batchText([target.batch]).trimEnd() : undefined;
   let fired = false;
@@ -97,7 +116,10 @@ export function failingRunner(changes: readonly Change[], failAt: number, inner:
       }
       return inner(argv, opts);
     }
-    const sameNs = target.ns === '' ? !argv.includes('-n') : argv.includes('-n') && argv[argv.indexOf('-n') + 1] === target.ns;
+    const sameNs =
+      target.ns === ''
+        ? !argv.includes('-n')
+        : argv.includes('-n') && argv[argv.indexOf('-n') + 1] === target.ns;
     if (opts?.input && argv[0] === target.argv[0] && sameNs && !argv.includes('-force')) {
       const lines = opts.input.split('\n');
       const at = lines.indexOf(line);
@@ -107,7 +129,11 @@ export function failingRunner(changes: readonly Change[], failAt: number, inner:
           if (before.exitCode !== 0) return before;
         }
         fail();
-        return { exitCode: 1, stdout: '', stderr: `RTNETLINK answers: injected failure\nCommand failed -:${at + 1}\n` };
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr: `RTNETLINK answers: injected failure\nCommand failed -:${at + 1}\n`,
+        };
       }
     }
     return inner(argv, opts);
@@ -119,7 +145,10 @@ export function failingRunner(changes: readonly Change[], failAt: number, inner:
  * and a private run directory, removed after the test even when it fails.
  * Read `lab.p` and `lab.run` inside tests.
  */
-export function useKernelLab(hooks: { beforeEach: (fn: () => void) => void; afterEach: (fn: () => Promise<void>) => void }) {
+export function useKernelLab(hooks: {
+  beforeEach: (fn: () => void) => void;
+  afterEach: (fn: () => Promise<void>) => void;
+}) {
   const lab = { p: '', run: undefined as unknown as ReturnType<typeof tempRunDir> };
   hooks.beforeEach(() => {
     lab.p = uniquePrefix();
@@ -155,7 +184,13 @@ export async function settledSnapshot(prefix: string) {
  * `releaseFile` exists, then runs it. Everything else runs for real. Used to
  * hold a lab's lock in the middle of a real apply.
  */
-export function pausingRunner(changes: readonly Change[], at: number, pausedFile: string, releaseFile: string, inner: Runner = execaRunner): Runner {
+export function pausingRunner(
+  changes: readonly Change[],
+  at: number,
+  pausedFile: string,
+  releaseFile: string,
+  inner: Runner = execaRunner,
+): Runner {
   const target = changes[at];
   const line = target.batch ? batchText([target.batch]).trimEnd() : undefined;
   let paused = false;

@@ -2,7 +2,11 @@
 import type { TopologyInput } from '../../../shared/model';
 
 /** The classic lab: two namespaces on a bridge in the root namespace. */
-export function classicLab(p: string): TopologyInput & { name: string; nodes: NonNullable<TopologyInput['nodes']>; links: NonNullable<TopologyInput['links']> } {
+export function classicLab(p: string): TopologyInput & {
+  name: string;
+  nodes: NonNullable<TopologyInput['nodes']>;
+  links: NonNullable<TopologyInput['links']>;
+} {
   return {
     version: 1,
     name: `${p}-classic`,
@@ -12,8 +16,16 @@ export function classicLab(p: string): TopologyInput & { name: string; nodes: No
       { id: 'br0', name: `${p}br`, kind: 'bridge' },
     ],
     links: [
-      { id: 'l1', a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24', 'fd00::1/64'] }, b: { node: 'br0', ifname: `${p}p1` } },
-      { id: 'l2', a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24', 'fd00::2/64'] }, b: { node: 'br0', ifname: `${p}p2` } },
+      {
+        id: 'l1',
+        a: { node: 'ns1', ifname: 'eth0', addresses: ['10.0.0.1/24', 'fd00::1/64'] },
+        b: { node: 'br0', ifname: `${p}p1` },
+      },
+      {
+        id: 'l2',
+        a: { node: 'ns2', ifname: 'eth0', addresses: ['10.0.0.2/24', 'fd00::2/64'] },
+        b: { node: 'br0', ifname: `${p}p2` },
+      },
     ],
   };
 }
@@ -27,7 +39,10 @@ export function classicLab(p: string): TopologyInput & { name: string; nodes: No
 export function richHostNet(p: string): [string, string] {
   const n = parseInt(p.replace(/[^0-9a-f]/g, '').slice(-4) || '0', 16) % 16384;
   const base = `10.3.${n >> 6}.${(n & 63) * 4}`.split('.').map(Number);
-  return [`${base.slice(0, 3).join('.')}.${base[3] + 1}/30`, `${base.slice(0, 3).join('.')}.${base[3] + 2}/30`];
+  return [
+    `${base.slice(0, 3).join('.')}.${base[3] + 1}/30`,
+    `${base.slice(0, 3).join('.')}.${base[3] + 2}/30`,
+  ];
 }
 
 /**
@@ -35,7 +50,11 @@ export function richHostNet(p: string): [string, string] {
  * bridge inside a namespace, a router with sysctls, routes, IPv6, MTU and MAC
  * settings, and an end in the root namespace (host node).
  */
-export function richLab(p: string): TopologyInput & { name: string; nodes: NonNullable<TopologyInput['nodes']>; links: NonNullable<TopologyInput['links']> } {
+export function richLab(p: string): TopologyInput & {
+  name: string;
+  nodes: NonNullable<TopologyInput['nodes']>;
+  links: NonNullable<TopologyInput['links']>;
+} {
   const [hostEnd, routerEnd] = richHostNet(p);
   return {
     version: 1,
@@ -52,12 +71,38 @@ export function richLab(p: string): TopologyInput & { name: string; nodes: NonNu
       { id: 'host', name: 'host', kind: 'host' },
     ],
     links: [
-      { id: 'a', a: { node: 'h1', ifname: 'eth0', mtu: 1400, mac: '02:00:00:00:01:01', addresses: ['10.1.0.11/24', 'fd01::11/64'] }, b: { node: 'sw', ifname: `${p}s1`, mtu: 1400 } },
-      { id: 'b', a: { node: 'h2', ifname: 'eth0', mtu: 1400, addresses: ['10.1.0.12/24'] }, b: { node: 'sw', ifname: `${p}s2`, mtu: 1400 } },
-      { id: 'c', a: { node: 'r1', ifname: 'up0', mtu: 1400, addresses: ['10.1.0.1/24', 'fd01::1/64'] }, b: { node: 'sw', ifname: `${p}s3`, mtu: 1400 } },
-      { id: 'd', a: { node: 'h3', ifname: 'eth0', addresses: ['10.2.0.13/24'] }, b: { node: 'ibr', ifname: 'p-h3' } },
+      {
+        id: 'a',
+        a: {
+          node: 'h1',
+          ifname: 'eth0',
+          mtu: 1400,
+          mac: '02:00:00:00:01:01',
+          addresses: ['10.1.0.11/24', 'fd01::11/64'],
+        },
+        b: { node: 'sw', ifname: `${p}s1`, mtu: 1400 },
+      },
+      {
+        id: 'b',
+        a: { node: 'h2', ifname: 'eth0', mtu: 1400, addresses: ['10.1.0.12/24'] },
+        b: { node: 'sw', ifname: `${p}s2`, mtu: 1400 },
+      },
+      {
+        id: 'c',
+        a: { node: 'r1', ifname: 'up0', mtu: 1400, addresses: ['10.1.0.1/24', 'fd01::1/64'] },
+        b: { node: 'sw', ifname: `${p}s3`, mtu: 1400 },
+      },
+      {
+        id: 'd',
+        a: { node: 'h3', ifname: 'eth0', addresses: ['10.2.0.13/24'] },
+        b: { node: 'ibr', ifname: 'p-h3' },
+      },
       { id: 's', a: { node: 'h3', ifname: 'eth1' }, b: { node: 'stp', ifname: `${p}st1` } },
-      { id: 'e', a: { node: 'host', ifname: `${p}hx`, addresses: [hostEnd] }, b: { node: 'r1', ifname: 'hostlink', addresses: [routerEnd] } },
+      {
+        id: 'e',
+        a: { node: 'host', ifname: `${p}hx`, addresses: [hostEnd] },
+        b: { node: 'r1', ifname: 'hostlink', addresses: [routerEnd] },
+      },
     ],
   };
 }

@@ -27,11 +27,17 @@ function replaying() {
     seen.set(key(argv, o?.input), r);
     return r;
   };
-  const replay: Runner = async (argv, o) => seen.get(key(argv, o?.input)) ?? { exitCode: 1, stdout: '', stderr: 'not recorded' };
+  const replay: Runner = async (argv, o) =>
+    seen.get(key(argv, o?.input)) ?? { exitCode: 1, stdout: '', stderr: 'not recorded' };
   return { record, replay };
 }
 
-async function measure(label: string, names: string[], opts: { sysctls?: boolean; concurrency?: number }, runner?: Runner) {
+async function measure(
+  label: string,
+  names: string[],
+  opts: { sysctls?: boolean; concurrency?: number },
+  runner?: Runner,
+) {
   const times: number[] = [];
   let procs = 0;
   for (let i = 0; i < runs; i++) {
@@ -42,11 +48,14 @@ async function measure(label: string, names: string[], opts: { sysctls?: boolean
     const s = await readLive(run, { namespaces: names, ...opts });
     times.push(performance.now() - t);
     procs = count();
-    if (Object.keys(s.namespaces).length !== names.length) throw new Error('a namespace is missing from the read');
+    if (Object.keys(s.namespaces).length !== names.length)
+      throw new Error('a namespace is missing from the read');
   }
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)];
-  console.log(`${label.padEnd(34)} median ${med.toFixed(1).padStart(7)} ms  ${(med / names.length).toFixed(2).padStart(6)} ms/ns  ${procs} processes (${(procs / names.length).toFixed(2)}/ns)`);
+  console.log(
+    `${label.padEnd(34)} median ${med.toFixed(1).padStart(7)} ms  ${(med / names.length).toFixed(2).padStart(6)} ms/ns  ${procs} processes (${(procs / names.length).toFixed(2)}/ns)`,
+  );
 }
 
 if (!isRoot()) {
@@ -64,10 +73,17 @@ try {
   }
   for (let i = 0; i < n; i++) {
     const lines: string[] = [];
-    for (const [dev, side] of [['e0', 2], ['e1', 1]] as const) {
+    for (const [dev, side] of [
+      ['e0', 2],
+      ['e1', 1],
+    ] as const) {
       const net = dev === 'e0' ? i - 1 : i;
       if (net < 0 || net + 1 >= n) continue;
-      lines.push(`link set ${dev} up alias netplumb:bench:link:${net}`, `addr add 10.${net >> 8}.${net & 255}.${side}/24 dev ${dev}`, `addr add fd00:${net}::${side}/64 dev ${dev} nodad`);
+      lines.push(
+        `link set ${dev} up alias netplumb:bench:link:${net}`,
+        `addr add 10.${net >> 8}.${net & 255}.${side}/24 dev ${dev}`,
+        `addr add fd00:${net}::${side}/64 dev ${dev} nodad`,
+      );
     }
     if (i + 1 < n) lines.push(`route add 10.200.0.0/16 via 10.${i >> 8}.${i & 255}.2`);
     if (lines.length) await lab.batch(names[i], lines);

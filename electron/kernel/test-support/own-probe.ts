@@ -21,13 +21,23 @@ export async function ownProbe(setup: string[][], attempt: string[]): Promise<Pr
     for (const s of setup) await lab.ip('-n', ns, ...s);
     const [tool, ...args] = attempt;
     const r = await execaRunner([tool, '-n', ns, ...args]);
-    return { ok: r.exitCode === 0, why: r.exitCode === 0 ? '' : `this kernel refused \`${attempt.join(' ')}\`: ${r.stderr.trim().split('\n')[0]}` };
+    return {
+      ok: r.exitCode === 0,
+      why:
+        r.exitCode === 0
+          ? ''
+          : `this kernel refused \`${attempt.join(' ')}\`: ${r.stderr.trim().split('\n')[0]}`,
+    };
   });
 }
 
 /** Can this kernel attach a netem qdisc? */
 export const probeNetem = () =>
-  ownProbe([['link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb']], ['tc', 'qdisc', 'add', 'dev', 'pa', 'root', 'netem', 'delay', '1ms']);
+  ownProbe(
+    [['link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb']],
+    ['tc', 'qdisc', 'add', 'dev', 'pa', 'root', 'netem', 'delay', '1ms'],
+  );
 
 /** Can this kernel make a VLAN-filtering bridge? */
-export const probeVlanFiltering = () => ownProbe([], ['ip', 'link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1']);
+export const probeVlanFiltering = () =>
+  ownProbe([], ['ip', 'link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1']);

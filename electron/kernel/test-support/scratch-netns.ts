@@ -27,15 +27,21 @@ export const NOT_ROOT_REASON = 'needs root to create network namespaces';
  * valid interface name (default: "np" + 8 hex digits).
  */
 export function uniqueName(prefix = 'np', hexDigits = 8): string {
-  const name = prefix + randomBytes(Math.ceil(hexDigits / 2)).toString('hex').slice(0, hexDigits);
-  if (Buffer.byteLength(name) > IFNAME_MAX_BYTES) throw new Error(`"${name}" is longer than ${IFNAME_MAX_BYTES} bytes`);
+  const name =
+    prefix +
+    randomBytes(Math.ceil(hexDigits / 2))
+      .toString('hex')
+      .slice(0, hexDigits);
+  if (Buffer.byteLength(name) > IFNAME_MAX_BYTES)
+    throw new Error(`"${name}" is longer than ${IFNAME_MAX_BYTES} bytes`);
   return name;
 }
 
 /** Runs argv and throws (with stderr) unless it exits 0; for test set-up steps. */
 export async function must(argv: string[], runner: Runner = execaRunner, input?: string): Promise<RunResult> {
   const r = await runner(argv, input === undefined ? undefined : { input });
-  if (r.exitCode !== 0) throw new Error(`\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(`\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   return r;
 }
 
@@ -90,7 +96,9 @@ export class ScratchLab {
       const r = await this.runner(['ip', 'link', 'del', 'dev', name]);
       if (r.exitCode !== 0) errors.push(`interface ${name}: ${r.stderr.trim()}`);
     }
-    const existing = new Set((await this.runner(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
+    const existing = new Set(
+      (await this.runner(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]),
+    );
     for (const name of this.namespaces.splice(0)) {
       if (!existing.has(name)) continue;
       const r = await this.runner(['ip', 'netns', 'del', name]);
@@ -101,7 +109,10 @@ export class ScratchLab {
 }
 
 /** Runs fn with a fresh ScratchLab and always cleans it up. */
-export async function withScratchLab<T>(fn: (lab: ScratchLab) => Promise<T>, runner: Runner = execaRunner): Promise<T> {
+export async function withScratchLab<T>(
+  fn: (lab: ScratchLab) => Promise<T>,
+  runner: Runner = execaRunner,
+): Promise<T> {
   const lab = new ScratchLab(runner);
   try {
     return await fn(lab);

@@ -15,7 +15,14 @@ describe('kernel capability check', () => {
     ctx.skip(!isRoot, 'needs root to create network namespaces');
     const [caps, probe] = await Promise.all([detectCapabilities(execaRunner), laneFeatures()]);
     await ctx.annotate(`probe: ${JSON.stringify(probe)}`);
-    expect({ netem: caps.features.netem, bridgeVlanFiltering: caps.features.bridgeVlanFiltering, vlan8021q: caps.features.vlan8021q }, JSON.stringify(caps.details)).toEqual({
+    expect(
+      {
+        netem: caps.features.netem,
+        bridgeVlanFiltering: caps.features.bridgeVlanFiltering,
+        vlan8021q: caps.features.vlan8021q,
+      },
+      JSON.stringify(caps.details),
+    ).toEqual({
       netem: probe.netem,
       bridgeVlanFiltering: probe.bridgeVlanFiltering,
       vlan8021q: probe.vlan8021q,
@@ -28,7 +35,11 @@ describe('kernel capability check', () => {
   // In the lane a missing feature (or ping) would turn the lane's tests into silent skips.
   it.runIf(inKernelVm)('the VM lane kernel provides netem, VLAN filtering and 802.1Q', async () => {
     const [caps, probe] = await Promise.all([detectCapabilities(execaRunner), laneFeatures()]);
-    expect(probe, JSON.stringify(probe.why)).toMatchObject({ netem: true, bridgeVlanFiltering: true, vlan8021q: true });
+    expect(probe, JSON.stringify(probe.why)).toMatchObject({
+      netem: true,
+      bridgeVlanFiltering: true,
+      vlan8021q: true,
+    });
     expect(caps.features).toMatchObject({ netem: true, bridgeVlanFiltering: true, vlan8021q: true });
     expect(await pingCommand(), 'the lane tests measure with ping').toBeDefined();
   });

@@ -17,18 +17,33 @@ describe('classic lab (real kernel)', () => {
       const [ns1, ns2, sw] = await lab.netns(3);
       await lab.batch(sw, ['link add br0 type bridge', 'link set br0 up']);
       const macs: Record<string, string> = {};
-      for (const [ns, port, addr] of [[ns1, 'v1', '10.30.0.1/24'], [ns2, 'v2', '10.30.0.2/24']] as const) {
-        await lab.veth(sw, port, ns, 'eth0', { a: [`link set ${port} master br0`], b: [`addr add ${addr} dev eth0`] });
-        macs[port] = (JSON.parse((await lab.ip(ns, '-j', 'link', 'show', 'dev', 'eth0')).stdout) as { address: string }[])[0].address;
+      for (const [ns, port, addr] of [
+        [ns1, 'v1', '10.30.0.1/24'],
+        [ns2, 'v2', '10.30.0.2/24'],
+      ] as const) {
+        await lab.veth(sw, port, ns, 'eth0', {
+          a: [`link set ${port} master br0`],
+          b: [`addr add ${addr} dev eth0`],
+        });
+        macs[port] = (
+          JSON.parse((await lab.ip(ns, '-j', 'link', 'show', 'dev', 'eth0')).stdout) as { address: string }[]
+        )[0].address;
       }
       const there = await lab.ping(ns1, '10.30.0.2', { count: 3 });
       expect(there.received, there.output).toBe(3);
       const back = await lab.ping(ns2, '10.30.0.1', { count: 3 });
       expect(back.received, back.output).toBe(3);
 
-      const fdb = JSON.parse((await lab.exec(sw, 'bridge', '-j', 'fdb', 'show', 'br', 'br0')).stdout) as { mac: string; ifname?: string; flags?: string[] }[];
+      const fdb = JSON.parse((await lab.exec(sw, 'bridge', '-j', 'fdb', 'show', 'br', 'br0')).stdout) as {
+        mac: string;
+        ifname?: string;
+        flags?: string[];
+      }[];
       for (const port of ['v1', 'v2']) {
-        expect(fdb.some((e) => e.mac === macs[port] && e.ifname === port), `${macs[port]} learned on ${port}`).toBe(true);
+        expect(
+          fdb.some((e) => e.mac === macs[port] && e.ifname === port),
+          `${macs[port]} learned on ${port}`,
+        ).toBe(true);
       }
     } finally {
       await lab.cleanup();

@@ -25,13 +25,22 @@ function lab(name: string, left: string, right: string) {
       { name: left, kind: 'namespace' },
       { name: right, kind: 'namespace' },
     ],
-    links: [{ id: 'cable', a: { node: left, ifname: 'eth0', addresses: ['10.89.0.1/24'], netem: { delayMs: 40 } }, b: { node: right, ifname: 'eth0', addresses: ['10.89.0.2/24'] } }],
+    links: [
+      {
+        id: 'cable',
+        a: { node: left, ifname: 'eth0', addresses: ['10.89.0.1/24'], netem: { delayMs: 40 } },
+        b: { node: right, ifname: 'eth0', addresses: ['10.89.0.2/24'] },
+      },
+    ],
   };
 }
 
 describe('netem drift (real kernel)', () => {
   for (const [what, argv] of [
-    ['changed by hand', (ns: string) => ['tc', '-n', ns, 'qdisc', 'change', 'dev', 'eth0', 'root', 'netem', 'delay', '200ms']],
+    [
+      'changed by hand',
+      (ns: string) => ['tc', '-n', ns, 'qdisc', 'change', 'dev', 'eth0', 'root', 'netem', 'delay', '200ms'],
+    ],
     ['removed by hand', (ns: string) => ['tc', '-n', ns, 'qdisc', 'delete', 'dev', 'eth0', 'root']],
   ] as const) {
     it(`netem ${what}: status names it, apply restores the file's netem`, async (ctx) => {
@@ -54,7 +63,9 @@ describe('netem drift (real kernel)', () => {
         expect(repaired.result?.ok).toBe(true);
         expect(repaired.result?.changes.map((c) => c.target.kind)).toEqual(['netem']);
         expect((await statusDocument(doc, { runDir })).inSync).toBe(true);
-        expect((await probe.qdiscs(left, 'eth0')).filter((q) => q.kind === 'netem')).toMatchObject([{ options: { delay: { delay: 0.04 } } }]);
+        expect((await probe.qdiscs(left, 'eth0')).filter((q) => q.kind === 'netem')).toMatchObject([
+          { options: { delay: { delay: 0.04 } } },
+        ]);
       } finally {
         await destroyLab(name, { runDir }).catch(() => undefined);
         probe.namespaces.push(left, right);

@@ -50,11 +50,19 @@ describe('netem through the engine (real kernel)', () => {
     const probe = new Lab();
     const apply = async (netem?: Netem) => {
       const r = await applyDocument(lab(name, left, right, netem), { runDir });
-      expect(r.problems.filter((p) => p.severity === 'error'), JSON.stringify(r.problems)).toEqual([]);
+      expect(
+        r.problems.filter((p) => p.severity === 'error'),
+        JSON.stringify(r.problems),
+      ).toEqual([]);
       expect(r.result?.ok, r.result?.ok === false ? r.result.error : 'applied').toBe(true);
       return r.result!;
     };
-    const ifindex = async () => (JSON.parse((await probe.ip(left, '-j', 'link', 'show', 'dev', 'eth0')).stdout) as { ifindex: number }[])[0].ifindex;
+    const ifindex = async () =>
+      (
+        JSON.parse((await probe.ip(left, '-j', 'link', 'show', 'dev', 'eth0')).stdout) as {
+          ifindex: number;
+        }[]
+      )[0].ifindex;
     const netemOn = async () => (await probe.qdiscs(left, 'eth0')).filter((q) => q.kind === 'netem');
     const rtts = async (count = 5) => {
       const p = await probe.ping(left, '10.88.0.2', { count });
@@ -75,7 +83,10 @@ describe('netem through the engine (real kernel)', () => {
       expect(median(slow) - baseline).toBeLessThanOrEqual(160);
 
       const changed = await apply({ delayMs: 250 });
-      expect(changed.changes.every((c) => c.target.kind === 'netem'), JSON.stringify(changed.changes.map((c) => c.target))).toBe(true);
+      expect(
+        changed.changes.every((c) => c.target.kind === 'netem'),
+        JSON.stringify(changed.changes.map((c) => c.target)),
+      ).toBe(true);
       expect(await netemOn()).toMatchObject([{ options: { delay: { delay: 0.25 } } }]);
       const slower = await rtts();
       expect(median(slower) - baseline).toBeGreaterThanOrEqual(240);
@@ -90,7 +101,9 @@ describe('netem through the engine (real kernel)', () => {
       expect(await netemOn()).toEqual([]);
       expect(median(await rtts()) - baseline).toBeLessThan(90);
       expect(await ifindex(), 'the link was changed in place, never recreated').toBe(index);
-      await ctx.annotate(`median RTT ms: baseline ${baseline.toFixed(2)}, 100ms ${median(slow).toFixed(2)}, 250ms ${median(slower).toFixed(2)}`);
+      await ctx.annotate(
+        `median RTT ms: baseline ${baseline.toFixed(2)}, 100ms ${median(slow).toFixed(2)}, 250ms ${median(slower).toFixed(2)}`,
+      );
 
       await destroyLab(name, { runDir });
       const remaining = (await execaRunner(['ip', 'netns', 'list'])).stdout;

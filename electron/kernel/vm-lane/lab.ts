@@ -22,9 +22,16 @@ export function uniqueName(prefix = 'np'): string {
 }
 
 /** Runs argv, throwing with the command and stderr unless it exits 0. */
-export async function must(argv: readonly string[], runner: Runner = execaRunner, input?: string): Promise<RunResult> {
+export async function must(
+  argv: readonly string[],
+  runner: Runner = execaRunner,
+  input?: string,
+): Promise<RunResult> {
   const r = await runner(argv, input === undefined ? undefined : { input });
-  if (r.exitCode !== 0) throw new Error(`\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`,
+    );
   return r;
 }
 
@@ -111,24 +118,52 @@ export class Lab {
   }
 
   /** A veth pair: `nameA` in nsA, `nameB` in nsB, both up; extra lines run in each namespace's batch. */
-  async veth(nsA: string, nameA: string, nsB: string, nameB: string, more: { a?: string[]; b?: string[] } = {}): Promise<void> {
-    await this.batch(nsA, [`link add ${nameA} type veth peer name ${nameB} netns ${nsB}`, `link set ${nameA} up`, ...(more.a ?? [])]);
+  async veth(
+    nsA: string,
+    nameA: string,
+    nsB: string,
+    nameB: string,
+    more: { a?: string[]; b?: string[] } = {},
+  ): Promise<void> {
+    await this.batch(nsA, [
+      `link add ${nameA} type veth peer name ${nameB} netns ${nsB}`,
+      `link set ${nameA} up`,
+      ...(more.a ?? []),
+    ]);
     await this.batch(nsB, [`link set ${nameB} up`, ...(more.b ?? [])]);
   }
 
   /** Pings `addr` from inside `ns` (an address of another namespace of this lab). */
-  async ping(ns: string, addr: string, opts: { count?: number; intervalS?: number; waitS?: number } = {}): Promise<PingResult> {
+  async ping(
+    ns: string,
+    addr: string,
+    opts: { count?: number; intervalS?: number; waitS?: number } = {},
+  ): Promise<PingResult> {
     const count = opts.count ?? 3;
     const ping = await pingCommand(this.runner);
     if (!ping) throw new Error('no ping command (iputils-ping or busybox)');
-    const argv = [...ping, '-c', String(count), '-i', String(opts.intervalS ?? 0.2), '-W', String(opts.waitS ?? 2), addr];
+    const argv = [
+      ...ping,
+      '-c',
+      String(count),
+      '-i',
+      String(opts.intervalS ?? 0.2),
+      '-W',
+      String(opts.waitS ?? 2),
+      addr,
+    ];
     const r = await this.runner(['ip', 'netns', 'exec', ns, ...argv], { timeoutMs: 60_000 });
     return parsePing(`${r.stdout}\n${r.stderr}`, r.exitCode);
   }
 
   /** `tc -j qdisc show dev DEV` inside NS, parsed. */
-  async qdiscs(ns: string, dev: string): Promise<{ kind: string; handle?: string; root?: boolean; options?: Record<string, unknown> }[]> {
-    return JSON.parse((await must(['tc', '-n', ns, '-j', 'qdisc', 'show', 'dev', dev], this.runner)).stdout || '[]');
+  async qdiscs(
+    ns: string,
+    dev: string,
+  ): Promise<{ kind: string; handle?: string; root?: boolean; options?: Record<string, unknown> }[]> {
+    return JSON.parse(
+      (await must(['tc', '-n', ns, '-j', 'qdisc', 'show', 'dev', dev], this.runner)).stdout || '[]',
+    );
   }
 
   /** Deletes every namespace this lab created (their interfaces go with them), then checks they are gone. */

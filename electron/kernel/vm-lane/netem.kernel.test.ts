@@ -18,13 +18,17 @@ const ABOVE = 60;
 
 async function pair(lab: Lab) {
   const [a, b] = await lab.netns(2);
-  await lab.veth(a, 'a0', b, 'b0', { a: ['addr add 10.77.0.1/24 dev a0'], b: ['addr add 10.77.0.2/24 dev b0'] });
+  await lab.veth(a, 'a0', b, 'b0', {
+    a: ['addr add 10.77.0.1/24 dev a0'],
+    b: ['addr add 10.77.0.2/24 dev b0'],
+  });
   return { a, b };
 }
 
 function expectAddedDelay(rtts: number[], baselineMs: number, delayMs: number) {
   expect(rtts.length, 'replies received').toBeGreaterThanOrEqual(4);
-  for (const t of rtts) expect(t, `every reply takes at least ${delayMs - 1} ms`).toBeGreaterThanOrEqual(delayMs - 1);
+  for (const t of rtts)
+    expect(t, `every reply takes at least ${delayMs - 1} ms`).toBeGreaterThanOrEqual(delayMs - 1);
   const added = median(rtts) - baselineMs;
   expect(added, `median RTT grew by ${added.toFixed(1)} ms`).toBeGreaterThanOrEqual(delayMs - BELOW);
   expect(added, `median RTT grew by ${added.toFixed(1)} ms`).toBeLessThanOrEqual(delayMs + ABOVE);
@@ -51,7 +55,20 @@ describe('netem on a veth link (real kernel)', () => {
       expectAddedDelay(slow.rttMs, baseline, 100);
 
       // Changed in place: the same qdisc (handle 1:) now delays by 250 ms.
-      await lab.exec(a, 'tc', 'qdisc', 'change', 'dev', 'a0', 'root', 'handle', '1:', 'netem', 'delay', '250ms');
+      await lab.exec(
+        a,
+        'tc',
+        'qdisc',
+        'change',
+        'dev',
+        'a0',
+        'root',
+        'handle',
+        '1:',
+        'netem',
+        'delay',
+        '250ms',
+      );
       const changed = (await lab.qdiscs(a, 'a0')).filter((x) => x.kind === 'netem');
       expect(changed).toHaveLength(1);
       expect(changed[0]).toMatchObject({ handle: '1:', options: { delay: { delay: 0.25 } } });
@@ -59,7 +76,20 @@ describe('netem on a veth link (real kernel)', () => {
       expect(slower.received, slower.output).toBe(5);
       expectAddedDelay(slower.rttMs, baseline, 250);
 
-      await lab.exec(a, 'tc', 'qdisc', 'change', 'dev', 'a0', 'root', 'handle', '1:', 'netem', 'loss', '100%');
+      await lab.exec(
+        a,
+        'tc',
+        'qdisc',
+        'change',
+        'dev',
+        'a0',
+        'root',
+        'handle',
+        '1:',
+        'netem',
+        'loss',
+        '100%',
+      );
       const lost = await lab.ping(a, '10.77.0.2', { count: 3, waitS: 1 });
       expect(lost.sent, lost.output).toBe(3);
       expect(lost.received, lost.output).toBe(0);

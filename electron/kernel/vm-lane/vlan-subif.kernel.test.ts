@@ -10,7 +10,11 @@ import { laneFeatures, missingReason } from './probe';
 const features = await laneFeatures();
 const noPing = await noPingReason();
 
-type LinkStats = { ifname: string; linkinfo?: { info_kind?: string; info_data?: { id?: number; protocol?: string } }; stats64?: { rx?: { packets?: number } } }[];
+type LinkStats = {
+  ifname: string;
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; protocol?: string } };
+  stats64?: { rx?: { packets?: number } };
+}[];
 
 describe('802.1Q sub-interfaces (real kernel)', () => {
   it('carries traffic on eth0.10 between two namespaces and keeps different VLAN ids apart', async (ctx) => {
@@ -32,13 +36,20 @@ describe('802.1Q sub-interfaces (real kernel)', () => {
         b: [...sub(10, '10.20.10.2/24'), ...sub(30, '10.20.20.2/24')],
       });
 
-      const info = JSON.parse((await lab.ip(a, '-j', '-d', 'link', 'show', 'dev', 'eth0.10')).stdout) as LinkStats;
-      expect(info[0]?.linkinfo).toMatchObject({ info_kind: 'vlan', info_data: { id: 10, protocol: '802.1Q' } });
+      const info = JSON.parse(
+        (await lab.ip(a, '-j', '-d', 'link', 'show', 'dev', 'eth0.10')).stdout,
+      ) as LinkStats;
+      expect(info[0]?.linkinfo).toMatchObject({
+        info_kind: 'vlan',
+        info_data: { id: 10, protocol: '802.1Q' },
+      });
 
       const ok = await lab.ping(a, '10.20.10.2', { count: 3 });
       expect(ok.received, ok.output).toBe(3);
       // The replies arrived on the VLAN device of b's side, i.e. they were tagged 10.
-      const stats = JSON.parse((await lab.ip(b, '-j', '-s', 'link', 'show', 'dev', 'eth0.10')).stdout) as LinkStats;
+      const stats = JSON.parse(
+        (await lab.ip(b, '-j', '-s', 'link', 'show', 'dev', 'eth0.10')).stdout,
+      ) as LinkStats;
       expect(stats[0]?.stats64?.rx?.packets ?? 0).toBeGreaterThanOrEqual(3);
 
       const apart = await lab.ping(a, '10.20.20.2', { count: 2, waitS: 1 });

@@ -37,11 +37,21 @@ export function ActivityButtons() {
   const mode = useActivity((s) => s.mode);
   return (
     <div className="np-toolbar__group" aria-label="Activity">
-      <button type="button" className="np-btn" onClick={() => useActivity.getState().set({ dialog: true })} title="Open one of the shipped graded activities">
+      <button
+        type="button"
+        className="np-btn"
+        onClick={() => useActivity.getState().set({ dialog: true })}
+        title="Open one of the shipped graded activities"
+      >
         Activities…
       </button>
       {mode === 'off' && (
-        <button type="button" className="np-btn" onClick={newActivity} title="Turn this drawing into a graded activity: steps, locks and checks">
+        <button
+          type="button"
+          className="np-btn"
+          onClick={newActivity}
+          title="Turn this drawing into a graded activity: steps, locks and checks"
+        >
           New activity from this lab
         </button>
       )}

@@ -4,7 +4,15 @@
  * points and a hidden flag, and saves the activity and its answer key.
  */
 import { useState } from 'react';
-import { addCheck, allChecks, describeCheck, removeCheck, suggestChecks, toggleLocks, validateActivity } from '../../../shared/activity';
+import {
+  addCheck,
+  allChecks,
+  describeCheck,
+  removeCheck,
+  suggestChecks,
+  toggleLocks,
+  validateActivity,
+} from '../../../shared/activity';
 import type { Selection as CheckSelection } from '../../../shared/activity';
 import type { Lesson } from '../../../shared/model';
 import { editorStore, useEditor } from '../../app/editor';
@@ -15,26 +23,50 @@ import { printWorksheet } from './Worksheet';
 
 function StepsEditor({ lesson }: { lesson: Lesson }) {
   const put = (l: Lesson, key?: string) => editorStore.getState().updateLab({ lesson: l }, key);
-  const putStep = (i: number, p: Partial<Lesson['steps'][number]>, key: string) => put({ ...lesson, steps: lesson.steps.map((s, j) => (j === i ? { ...s, ...p } : s)) }, `step${i}:${key}`);
+  const putStep = (i: number, p: Partial<Lesson['steps'][number]>, key: string) =>
+    put({ ...lesson, steps: lesson.steps.map((s, j) => (j === i ? { ...s, ...p } : s)) }, `step${i}:${key}`);
   return (
     <>
       <label className="np-field">
         <span className="np-field__label">Activity title</span>
-        <input value={lesson.title} onChange={(e) => put({ ...lesson, title: e.target.value }, 'lesson-title')} />
+        <input
+          value={lesson.title}
+          onChange={(e) => put({ ...lesson, title: e.target.value }, 'lesson-title')}
+        />
       </label>
       {lesson.steps.map((s, i) => (
         <fieldset key={i} className="np-activity__stepedit">
           <legend>Step {i + 1}</legend>
-          <input aria-label={`Step ${i + 1} title`} value={s.title} onChange={(e) => putStep(i, { title: e.target.value }, 'title')} />
-          <textarea aria-label={`Step ${i + 1} text`} rows={4} value={s.text} onChange={(e) => putStep(i, { text: e.target.value }, 'text')} placeholder="Markdown: what to build or repair" />
+          <input
+            aria-label={`Step ${i + 1} title`}
+            value={s.title}
+            onChange={(e) => putStep(i, { title: e.target.value }, 'title')}
+          />
+          <textarea
+            aria-label={`Step ${i + 1} text`}
+            rows={4}
+            value={s.text}
+            onChange={(e) => putStep(i, { text: e.target.value }, 'text')}
+            placeholder="Markdown: what to build or repair"
+          />
           {lesson.steps.length > 1 && (
-            <button type="button" className="np-btn np-btn--small" onClick={() => put({ ...lesson, steps: lesson.steps.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              onClick={() => put({ ...lesson, steps: lesson.steps.filter((_, j) => j !== i) })}
+            >
               Remove step {i + 1}
             </button>
           )}
         </fieldset>
       ))}
-      <button type="button" className="np-btn np-btn--small" onClick={() => put({ ...lesson, steps: [...lesson.steps, { title: `Step ${lesson.steps.length + 1}`, text: '' }] })}>
+      <button
+        type="button"
+        className="np-btn np-btn--small"
+        onClick={() =>
+          put({ ...lesson, steps: [...lesson.steps, { title: `Step ${lesson.steps.length + 1}`, text: '' }] })
+        }
+      >
         Add a step
       </button>
     </>
@@ -43,7 +75,8 @@ function StepsEditor({ lesson }: { lesson: Lesson }) {
 
 /** The checks the selection suggests: a link selected offers both of its ends. */
 function suggestionsFor(sel: { nodes: string[]; links: string[] }): CheckSelection[] {
-  if (sel.links.length === 1 && sel.nodes.length === 0) return (['a', 'b'] as const).map((end) => ({ nodes: [], end: { linkId: sel.links[0], end } }));
+  if (sel.links.length === 1 && sel.nodes.length === 0)
+    return (['a', 'b'] as const).map((end) => ({ nodes: [], end: { linkId: sel.links[0], end } }));
   return sel.nodes.length ? [{ nodes: sel.nodes }] : [];
 }
 
@@ -58,9 +91,15 @@ export function AuthorPanel() {
   const placed = allChecks(doc, key);
   const taken = placed.map((c) => c.id);
   // A link end's suggestions name only the interface: say whose it is (both ends are offered).
-  const suggestions = suggestionsFor(sel).flatMap((s) => suggestChecks(doc, s, taken).map((x) => (s.end && 'node' in x.check ? { ...x, label: `${x.check.node}: ${x.label}` } : x)));
+  const suggestions = suggestionsFor(sel).flatMap((s) =>
+    suggestChecks(doc, s, taken).map((x) =>
+      s.end && 'node' in x.check ? { ...x, label: `${x.check.node}: ${x.label}` } : x,
+    ),
+  );
   const problems = validateActivity(doc, key).filter((p) => p.severity === 'error');
-  const lockedNow = sel.nodes.filter((id) => activity.locked.nodes.includes(id)).length + sel.links.filter((id) => activity.locked.links.includes(id)).length;
+  const lockedNow =
+    sel.nodes.filter((id) => activity.locked.nodes.includes(id)).length +
+    sel.links.filter((id) => activity.locked.links.includes(id)).length;
   const setActivity = (a: typeof activity) => editorStore.getState().updateLab({ activity: a });
   const lock = (on: boolean) => setActivity({ ...activity, locked: toggleLocks(activity.locked, sel, on) });
   const add = (check: (typeof suggestions)[number]['check']) => {
@@ -87,48 +126,110 @@ export function AuthorPanel() {
         {doc.lesson && <StepsEditor lesson={doc.lesson} />}
         <h3 className="np-activity__sub">Locks</h3>
         <p className="np-field__hint">
-          {activity.locked.nodes.length} node{activity.locked.nodes.length === 1 ? '' : 's'} and {activity.locked.links.length} link{activity.locked.links.length === 1 ? '' : 's'} locked. Select parts on the canvas, then:
+          {activity.locked.nodes.length} node{activity.locked.nodes.length === 1 ? '' : 's'} and{' '}
+          {activity.locked.links.length} link{activity.locked.links.length === 1 ? '' : 's'} locked. Select
+          parts on the canvas, then:
         </p>
         <div className="np-activity__row">
-          <button type="button" className="np-btn np-btn--small" disabled={!sel.nodes.length && !sel.links.length} onClick={() => lock(true)}>Lock</button>
-          <button type="button" className="np-btn np-btn--small" disabled={!lockedNow} onClick={() => lock(false)}>Unlock</button>
+          <button
+            type="button"
+            className="np-btn np-btn--small"
+            disabled={!sel.nodes.length && !sel.links.length}
+            onClick={() => lock(true)}
+          >
+            Lock
+          </button>
+          <button
+            type="button"
+            className="np-btn np-btn--small"
+            disabled={!lockedNow}
+            onClick={() => lock(false)}
+          >
+            Unlock
+          </button>
         </div>
         <h3 className="np-activity__sub">Add a check</h3>
-        {!suggestions.length && <p className="np-field__hint">Select two nodes (reach / not reach), a bridge and a node (MAC learned), or a link (an interface up / down / its address).</p>}
+        {!suggestions.length && (
+          <p className="np-field__hint">
+            Select two nodes (reach / not reach), a bridge and a node (MAC learned), or a link (an interface
+            up / down / its address).
+          </p>
+        )}
         <div className="np-activity__row">
-          <label>Points <input type="number" min={0} max={1000} value={points} onChange={(e) => setPoints(Math.max(0, Math.min(1000, Math.round(Number(e.target.value) || 0))))} style={{ width: 56 }} /></label>
-          <label><input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} /> Hidden (answer key only)</label>
+          <label>
+            Points{' '}
+            <input
+              type="number"
+              min={0}
+              max={1000}
+              value={points}
+              onChange={(e) =>
+                setPoints(Math.max(0, Math.min(1000, Math.round(Number(e.target.value) || 0))))
+              }
+              style={{ width: 56 }}
+            />
+          </label>
+          <label>
+            <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} /> Hidden
+            (answer key only)
+          </label>
         </div>
         <ul className="np-activity__suggest" aria-label="Suggested checks">
           {suggestions.map((s) => (
             <li key={s.check.id}>
-              <button type="button" className="np-btn np-btn--small" onClick={() => add(s.check)}>{s.label}</button>
+              <button type="button" className="np-btn np-btn--small" onClick={() => add(s.check)}>
+                {s.label}
+              </button>
             </li>
           ))}
         </ul>
-        <h3 className="np-activity__sub">Checks ({placed.length}, {placed.reduce((n, c) => n + c.points, 0)} points)</h3>
+        <h3 className="np-activity__sub">
+          Checks ({placed.length}, {placed.reduce((n, c) => n + c.points, 0)} points)
+        </h3>
         <ul className="np-activity__checks" aria-label="Activity checks">
           {placed.map((c) => (
             <li key={c.id} data-testid={`check-${c.id}`}>
               <div className="np-activity__check-title">
                 {describeCheck(c, doc)} {c.hidden && <span className="np-tag">hidden</span>}
-                <span className="np-activity__pts">{c.points} pt{c.points === 1 ? '' : 's'}</span>
+                <span className="np-activity__pts">
+                  {c.points} pt{c.points === 1 ? '' : 's'}
+                </span>
               </div>
-              <button type="button" className="np-btn np-btn--small np-btn--ghost" aria-label={`Remove check ${c.id}`} onClick={() => remove(c.id)}>Remove</button>
+              <button
+                type="button"
+                className="np-btn np-btn--small np-btn--ghost"
+                aria-label={`Remove check ${c.id}`}
+                onClick={() => remove(c.id)}
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>
         {problems.map((p, i) => (
-          <p key={i} className="np-error">{p.message}</p>
+          <p key={i} className="np-error">
+            {p.message}
+          </p>
         ))}
       </div>
       <footer className="np-activity__foot">
         <div className="np-activity__row">
-          <button type="button" className="np-btn np-btn--primary" disabled={problems.length > 0} onClick={() => void saveActivity()} title="Save the activity (for students) and its answer key (for you)">
+          <button
+            type="button"
+            className="np-btn np-btn--primary"
+            disabled={problems.length > 0}
+            onClick={() => void saveActivity()}
+            title="Save the activity (for students) and its answer key (for you)"
+          >
             Save activity
           </button>
-          <button type="button" className="np-btn" onClick={printWorksheet}>Print worksheet</button>
-          <label className="np-btn" title="Load the hidden checks of this activity (ACTIVITY.key.yaml) to edit them">
+          <button type="button" className="np-btn" onClick={printWorksheet}>
+            Print worksheet
+          </button>
+          <label
+            className="np-btn"
+            title="Load the hidden checks of this activity (ACTIVITY.key.yaml) to edit them"
+          >
             Open answer key…
             <input
               type="file"
@@ -142,7 +243,12 @@ export function AuthorPanel() {
               }}
             />
           </label>
-          <button type="button" className="np-btn np-btn--ghost" onClick={() => startStudent(doc)} title="Try it as a student would (locks on)">
+          <button
+            type="button"
+            className="np-btn np-btn--ghost"
+            onClick={() => startStudent(doc)}
+            title="Try it as a student would (locks on)"
+          >
             Try as student
           </button>
         </div>

@@ -5,10 +5,18 @@ import { useActivity } from './activity-store';
 
 export function LockMark({ id }: { id: string }) {
   const on = useActivity((s) => s.mode !== 'off');
-  const reason = useEditor((s) => (s.doc.activity ? lockReason(s.doc.activity.locked, { nodeId: id }) : null));
+  const reason = useEditor((s) =>
+    s.doc.activity ? lockReason(s.doc.activity.locked, { nodeId: id }) : null,
+  );
   if (!on || !reason) return null;
   return (
-    <span className="np-lock" role="img" aria-label={`Locked: ${reason}`} title={`${reason} (you may still move it)`} data-testid={`lock-${id}`}>
+    <span
+      className="np-lock"
+      role="img"
+      aria-label={`Locked: ${reason}`}
+      title={`${reason} (you may still move it)`}
+      data-testid={`lock-${id}`}
+    >
       <Padlock />
     </span>
   );
@@ -27,10 +35,18 @@ export function Padlock({ size = 12 }: { size?: number }) {
 /** The padlock at the middle of a locked link (SVG, inside the edge layer). */
 export function LinkLockMark({ id, x, y }: { id: string; x: number; y: number }) {
   const on = useActivity((s) => s.mode !== 'off');
-  const reason = useEditor((s) => (s.doc.activity ? lockReason(s.doc.activity.locked, { linkId: id }) : null));
+  const reason = useEditor((s) =>
+    s.doc.activity ? lockReason(s.doc.activity.locked, { linkId: id }) : null,
+  );
   if (!on || !reason) return null;
   return (
-    <g className="np-lock-edge" transform={`translate(${x - 10} ${y - 10})`} data-testid={`lock-${id}`} role="img" aria-label={`Locked: ${reason}`}>
+    <g
+      className="np-lock-edge"
+      transform={`translate(${x - 10} ${y - 10})`}
+      data-testid={`lock-${id}`}
+      role="img"
+      aria-label={`Locked: ${reason}`}
+    >
       <title>{reason}</title>
       <circle cx={10} cy={10} r={10} />
       <g transform="translate(4 4) scale(0.75)">

@@ -11,7 +11,13 @@ import { startAuthor, useActivity } from './activity-store';
 import { printWorksheet } from './Worksheet';
 import { Padlock } from './LockMark';
 
-const STATUS_TEXT = { pass: 'passes', fail: 'does not pass yet', error: 'could not be checked', skipped: 'not possible on this machine', 'not run': 'not run' } as const;
+const STATUS_TEXT = {
+  pass: 'passes',
+  fail: 'does not pass yet',
+  error: 'could not be checked',
+  skipped: 'not possible on this machine',
+  'not run': 'not run',
+} as const;
 
 export function StudentPanel() {
   const doc = useEditor((s) => s.doc);
@@ -29,51 +35,117 @@ export function StudentPanel() {
       <div className="np-activity__body">
         {(doc.lesson?.steps ?? []).map((s, i) => (
           <section key={i} className="np-activity__step" aria-label={`Step ${i + 1}: ${s.title}`}>
-            <h3>{i + 1}. {s.title}</h3>
+            <h3>
+              {i + 1}. {s.title}
+            </h3>
             <MarkdownView text={s.text} />
           </section>
         ))}
-        {locked > 0 && <p className="np-field__hint"><Padlock /> The padlocked parts are given by the teacher and cannot be changed (you may still move them).</p>}
-        {refused && <p className="np-activity__refused" role="status">{refused}</p>}
+        {locked > 0 && (
+          <p className="np-field__hint">
+            <Padlock /> The padlocked parts are given by the teacher and cannot be changed (you may still move
+            them).
+          </p>
+        )}
+        {refused && (
+          <p className="np-activity__refused" role="status">
+            {refused}
+          </p>
+        )}
         <h3 className="np-activity__sub">
-          Checks{result && <span className="np-activity__score" data-testid="activity-score"> — score {result.score}/{result.max}{result.stale ? ' (before your last changes)' : ''}</span>}
+          Checks
+          {result && (
+            <span className="np-activity__score" data-testid="activity-score">
+              {' '}
+              — score {result.score}/{result.max}
+              {result.stale ? ' (before your last changes)' : ''}
+            </span>
+          )}
         </h3>
         <ul className="np-activity__checks" aria-label="Checks">
           {activity.checks.map((c) => {
             const r = rows.get(c.id);
             return (
-              <li key={c.id} className={r ? `is-${r.status.replace(' ', '-')}` : undefined} data-testid={`check-${c.id}`}>
+              <li
+                key={c.id}
+                className={r ? `is-${r.status.replace(' ', '-')}` : undefined}
+                data-testid={`check-${c.id}`}
+              >
                 <div className="np-activity__check-title">
-                  <span aria-hidden="true">{r ? (r.status === 'pass' ? '✔' : r.status === 'fail' ? '✘' : '•') : '○'}</span> {c.title ?? describeCheck(c, doc)}
-                  <span className="np-activity__pts">{r ? `${r.earned}/${r.points}` : `${c.points} pt${c.points === 1 ? '' : 's'}`}</span>
+                  <span aria-hidden="true">
+                    {r ? (r.status === 'pass' ? '✔' : r.status === 'fail' ? '✘' : '•') : '○'}
+                  </span>{' '}
+                  {c.title ?? describeCheck(c, doc)}
+                  <span className="np-activity__pts">
+                    {r ? `${r.earned}/${r.points}` : `${c.points} pt${c.points === 1 ? '' : 's'}`}
+                  </span>
                 </div>
                 {r && (
                   <div className="np-field__hint">
                     {STATUS_TEXT[r.status]}: {r.detail}
                   </div>
                 )}
-                {r && r.status !== 'pass' && r.hint && <div className="np-activity__hint">Hint: {r.hint}</div>}
+                {r && r.status !== 'pass' && r.hint && (
+                  <div className="np-activity__hint">Hint: {r.hint}</div>
+                )}
               </li>
             );
           })}
         </ul>
-        {error && <p className="np-error" role="alert">{error}</p>}
+        {error && (
+          <p className="np-error" role="alert">
+            {error}
+          </p>
+        )}
       </div>
       <footer className="np-activity__foot">
-        <button type="button" className="np-btn np-btn--primary" disabled={checking} onClick={() => void checkMyWork()} title="Run the checks on the lab as it runs now (Apply first); changes nothing">
+        <button
+          type="button"
+          className="np-btn np-btn--primary"
+          disabled={checking}
+          onClick={() => void checkMyWork()}
+          title="Run the checks on the lab as it runs now (Apply first); changes nothing"
+        >
           {checking ? 'Checking…' : 'Check my work'}
         </button>
         <label className="np-activity__name">
-          Your name <input value={student} onChange={(e) => set({ student: e.target.value })} placeholder="for the report" />
+          Your name{' '}
+          <input
+            value={student}
+            onChange={(e) => set({ student: e.target.value })}
+            placeholder="for the report"
+          />
         </label>
         <div className="np-activity__row">
-          <button type="button" className="np-btn" disabled={!result || result.stale} onClick={() => void handIn()} title={!result ? 'Check your work first' : result.stale ? 'The drawing changed since the last check: check your work again' : 'Write the report and your topology file'}>
+          <button
+            type="button"
+            className="np-btn"
+            disabled={!result || result.stale}
+            onClick={() => void handIn()}
+            title={
+              !result
+                ? 'Check your work first'
+                : result.stale
+                  ? 'The drawing changed since the last check: check your work again'
+                  : 'Write the report and your topology file'
+            }
+          >
             Hand in
           </button>
-          <button type="button" className="np-btn" onClick={printWorksheet} title="Print the instructions, checks and diagram">
+          <button
+            type="button"
+            className="np-btn"
+            onClick={printWorksheet}
+            title="Print the instructions, checks and diagram"
+          >
             Print worksheet
           </button>
-          <button type="button" className="np-btn np-btn--ghost" onClick={() => startAuthor(doc)} title="Edit this activity as its teacher (locks off)">
+          <button
+            type="button"
+            className="np-btn np-btn--ghost"
+            onClick={() => startAuthor(doc)}
+            title="Edit this activity as its teacher (locks off)"
+          >
             Edit as teacher
           </button>
         </div>

@@ -35,21 +35,32 @@ export function Worksheet() {
   return createPortal(
     <article className="np-worksheet" aria-label="Worksheet">
       <h1>{doc.lesson?.title ?? doc.name}</h1>
-      <p className="np-worksheet__meta">Name: ______________________ &nbsp; Date: ____________ &nbsp; Score: ____ / {total}</p>
+      <p className="np-worksheet__meta">
+        Name: ______________________ &nbsp; Date: ____________ &nbsp; Score: ____ / {total}
+      </p>
       {(doc.lesson?.steps ?? []).map((s, i) => (
         <section key={i}>
-          <h2>{i + 1}. {s.title}</h2>
+          <h2>
+            {i + 1}. {s.title}
+          </h2>
           <MarkdownView text={s.text} />
         </section>
       ))}
       <h2>The starting lab</h2>
-      {svg ? <div className="np-worksheet__diagram" dangerouslySetInnerHTML={{ __html: svg }} /> : <p>(the diagram could not be drawn)</p>}
-      {doc.activity.locked.nodes.length > 0 && <p>Given and locked: {doc.activity.locked.nodes.join(', ')}.</p>}
+      {svg ? (
+        <div className="np-worksheet__diagram" dangerouslySetInnerHTML={{ __html: svg }} />
+      ) : (
+        <p>(the diagram could not be drawn)</p>
+      )}
+      {doc.activity.locked.nodes.length > 0 && (
+        <p>Given and locked: {doc.activity.locked.nodes.join(', ')}.</p>
+      )}
       <h2>What is checked</h2>
       <ol aria-label="Worksheet checks">
         {checks.map((c) => (
           <li key={c.id}>
-            ☐ {c.title ?? describeCheck(c, doc)} <em>({c.breakIt ? 'practice, not counted' : `${c.points} pt${c.points === 1 ? '' : 's'}`})</em>
+            ☐ {c.title ?? describeCheck(c, doc)}{' '}
+            <em>({c.breakIt ? 'practice, not counted' : `${c.points} pt${c.points === 1 ? '' : 's'}`})</em>
           </li>
         ))}
       </ol>

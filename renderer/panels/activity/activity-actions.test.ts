@@ -16,7 +16,10 @@ beforeEach(() => {
 describe('authoring actions', () => {
   it('"New activity from this lab" needs a drawing, then adds a step and an empty activity (one undo step)', () => {
     newActivity();
-    expect(lastToast()).toMatchObject({ kind: 'error', text: expect.stringMatching(/Draw the starting lab first/) });
+    expect(lastToast()).toMatchObject({
+      kind: 'error',
+      text: expect.stringMatching(/Draw the starting lab first/),
+    });
     editorStore.getState().addNode('namespace', { x: 0, y: 0 });
     const undoBefore = editorStore.temporal.getState().pastStates.length;
     newActivity();
@@ -31,14 +34,31 @@ describe('authoring actions', () => {
     editorStore.getState().addNode('namespace', { x: 0, y: 0 });
     newActivity();
     const doc = editorStore.getState().doc;
-    editorStore.getState().updateLab({ activity: { ...doc.activity!, checks: [{ id: 'r1', kind: 'reach', from: 'ns1', to: '10.0.0.2', points: 1, breakIt: false }] } });
+    editorStore.getState().updateLab({
+      activity: {
+        ...doc.activity!,
+        checks: [{ id: 'r1', kind: 'reach', from: 'ns1', to: '10.0.0.2', points: 1, breakIt: false }],
+      },
+    });
     expect(openKeyText('version: 1\nactivity: other\nchecks: []\n', 'other.key.yaml')).toBe(false);
     expect(lastToast()?.text).toMatch(/answer key of activity "other", but this activity is "act"/);
-    expect(openKeyText('version: 1\nactivity: act\nchecks:\n  - { id: r1, kind: reach, from: ns1, to: ns2 }\n', 'act.key.yaml')).toBe(false);
+    expect(
+      openKeyText(
+        'version: 1\nactivity: act\nchecks:\n  - { id: r1, kind: reach, from: ns1, to: ns2 }\n',
+        'act.key.yaml',
+      ),
+    ).toBe(false);
     expect(lastToast()?.text).toMatch(/check "r1", which the activity has too/);
-    expect(openKeyText('version: 1\nactivity: act\nchecks: [ { id: x, kind: bogus } ]\n', 'act.key.yaml')).toBe(false);
+    expect(
+      openKeyText('version: 1\nactivity: act\nchecks: [ { id: x, kind: bogus } ]\n', 'act.key.yaml'),
+    ).toBe(false);
     expect(lastToast()?.text).toMatch(/^Could not read act.key.yaml/);
-    expect(openKeyText('version: 1\nactivity: act\nchecks:\n  - { id: h1, kind: reach, from: ns1, to: ns2 }\n', 'act.key.yaml')).toBe(true);
+    expect(
+      openKeyText(
+        'version: 1\nactivity: act\nchecks:\n  - { id: h1, kind: reach, from: ns1, to: ns2 }\n',
+        'act.key.yaml',
+      ),
+    ).toBe(true);
     expect(useActivity.getState().key?.checks.map((c) => c.id)).toEqual(['h1']);
   });
 
@@ -46,6 +66,6 @@ describe('authoring actions', () => {
     expect(fileStem('Ada Lovelace')).toBe('ada-lovelace');
     expect(fileStem('../../etc/passwd')).toBe('etc-passwd');
     expect(fileStem('  ')).toBe('student');
-    expect(fileStem('Zoë O\'Brien')).toBe('zo-o-brien');
+    expect(fileStem("Zoë O'Brien")).toBe('zo-o-brien');
   });
 });

@@ -5,7 +5,13 @@
  * shipped activity, and "New activity from this lab".
  */
 import { stringify } from 'yaml';
-import { handInReport, loadActivityKeyText, newActivityFromLab, reportHtml, type CheckRow } from '../../../shared/activity';
+import {
+  handInReport,
+  loadActivityKeyText,
+  newActivityFromLab,
+  reportHtml,
+  type CheckRow,
+} from '../../../shared/activity';
 import type { Topology } from '../../../shared/model';
 import { getApi } from '../../api';
 import { editorStore } from '../../app/editor';
@@ -13,7 +19,8 @@ import { confirmDiscard, openText } from '../../app/file-actions';
 import { toast, useUi } from '../../app/ui-store';
 import { startAuthor, useActivity } from './activity-store';
 
-const isDesktop = () => useUi.getState().info?.mode === 'electron' || (typeof window !== 'undefined' && !!window.netplumb);
+const isDesktop = () =>
+  useUi.getState().info?.mode === 'electron' || (typeof window !== 'undefined' && !!window.netplumb);
 
 /** Writes one file: a download in the browser, the save dialog in the desktop app. False when cancelled or failed. */
 export async function writeOut(text: string, name: string, mime: string): Promise<boolean> {
@@ -37,7 +44,12 @@ export async function writeOut(text: string, name: string, mime: string): Promis
 }
 
 /** A safe file-name stem from a name typed by a person. */
-export const fileStem = (s: string): string => s.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'student';
+export const fileStem = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '') || 'student';
 
 /** "Check my work": runs the visible checks on the applied lab and keeps the score. */
 export async function checkMyWork(): Promise<void> {
@@ -51,29 +63,48 @@ export async function checkMyWork(): Promise<void> {
   }
   // The contract carries the kind as a string; the rows came from the kernel side's own CheckRow.
   const checks = r.value.checks.map((c) => ({ ...c, kind: c.kind as CheckRow['kind'] }));
-  useActivity.getState().set({ checking: false, result: { ...r.value, checks, at: new Date().toISOString() } });
+  useActivity
+    .getState()
+    .set({ checking: false, result: { ...r.value, checks, at: new Date().toISOString() } });
 }
 
 /** "Hand in": the report (JSON and HTML, from the last check) and the student's topology file. */
 export async function handIn(): Promise<void> {
   const a = useActivity.getState();
   const st = editorStore.getState();
-  if (!a.result || a.result.stale) return toast('Press "Check my work" first: the report carries the score of the drawing as it is now', 'error');
+  if (!a.result || a.result.stale)
+    return toast(
+      'Press "Check my work" first: the report carries the score of the drawing as it is now',
+      'error',
+    );
   if (!a.student.trim()) return toast('Type your name first: it goes on the report', 'error');
   const stem = `${fileStem(st.doc.name)}-${fileStem(a.student)}`;
-  const report = handInReport({ student: a.student.trim(), file: `${stem}.yaml`, topology: st.doc, lab: a.result.lab, checks: a.result.checks, score: a.result.score, max: a.result.max, startedAt: a.startedAt });
+  const report = handInReport({
+    student: a.student.trim(),
+    file: `${stem}.yaml`,
+    topology: st.doc,
+    lab: a.result.lab,
+    checks: a.result.checks,
+    score: a.result.score,
+    max: a.result.max,
+    startedAt: a.startedAt,
+  });
   const ok =
     (await writeOut(`${JSON.stringify(report, null, 2)}\n`, `${stem}.report.json`, 'application/json')) &&
     (await writeOut(reportHtml(report), `${stem}.report.html`, 'text/html')) &&
     (await writeOut(st.toDocument(), `${stem}.yaml`, 'application/yaml'));
-  if (ok) toast(`Handed in: ${stem}.report.json, ${stem}.report.html and ${stem}.yaml (${report.score}/${report.max})`);
+  if (ok)
+    toast(
+      `Handed in: ${stem}.report.json, ${stem}.report.html and ${stem}.yaml (${report.score}/${report.max})`,
+    );
 }
 
 /** Saves the activity file and its answer key (two files). */
 export async function saveActivity(): Promise<void> {
   const st = editorStore.getState();
   const key = useActivity.getState().key;
-  if (!st.doc.activity || !key) return toast('This drawing is not an activity yet: choose "New activity from this lab" first', 'error');
+  if (!st.doc.activity || !key)
+    return toast('This drawing is not an activity yet: choose "New activity from this lab" first', 'error');
   const stem = fileStem(st.doc.name);
   const text = st.toDocument();
   const keyText = stringify({ ...key, activity: st.doc.name });
@@ -107,17 +138,26 @@ export function openKeyText(text: string, fileName: string): boolean {
   const r = loadActivityKeyText(text, fileName);
   if (!r.key) {
     const p = r.problems[0];
-    toast(`Could not read ${fileName}: ${p?.message ?? 'unreadable'}${p?.line ? ` (line ${p.line})` : ''}`, 'error');
+    toast(
+      `Could not read ${fileName}: ${p?.message ?? 'unreadable'}${p?.line ? ` (line ${p.line})` : ''}`,
+      'error',
+    );
     return false;
   }
   if (r.key.activity !== doc.name) {
-    toast(`${fileName} is the answer key of activity "${r.key.activity}", but this activity is "${doc.name}"`, 'error');
+    toast(
+      `${fileName} is the answer key of activity "${r.key.activity}", but this activity is "${doc.name}"`,
+      'error',
+    );
     return false;
   }
   const visible = new Set((doc.activity?.checks ?? []).map((c) => c.id));
   const clash = r.key.checks.find((c) => visible.has(c.id));
   if (clash) {
-    toast(`${fileName} has check "${clash.id}", which the activity has too: check ids must be unique`, 'error');
+    toast(
+      `${fileName} has check "${clash.id}", which the activity has too: check ids must be unique`,
+      'error',
+    );
     return false;
   }
   useActivity.getState().set({ key: r.key });

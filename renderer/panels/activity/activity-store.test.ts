@@ -15,7 +15,13 @@ function activityDoc(): Topology {
   st.addNode('bridge', { x: 50, y: 100 });
   st.connect('ns1', 'br0');
   const doc = newActivityFromLab(s.getState().doc);
-  return { ...doc, activity: { ...doc.activity!, locked: toggleLocks(doc.activity!.locked, { nodes: ['ns1', 'br0'] }, true) } };
+  return {
+    ...doc,
+    activity: {
+      ...doc.activity!,
+      locked: toggleLocks(doc.activity!.locked, { nodes: ['ns1', 'br0'] }, true),
+    },
+  };
 }
 
 function opened() {
@@ -26,7 +32,9 @@ function opened() {
   return { store, said, off };
 }
 
-beforeEach(() => useActivity.getState().set({ mode: 'off', start: null, key: null, result: null, refused: null }));
+beforeEach(() =>
+  useActivity.getState().set({ mode: 'off', start: null, key: null, result: null, refused: null }),
+);
 
 describe('activity guard (student mode)', () => {
   it('opening an activity enters student mode; opening a plain topology leaves it', () => {
@@ -53,7 +61,10 @@ describe('activity guard (student mode)', () => {
   it('refuses changing a field of a locked node, but lets it move and lets unlocked nodes change', () => {
     const { store, said, off } = opened();
     store.getState().updateNode('ns1', { gateway: '10.0.0.254' });
-    expect(store.getState().doc.nodes.find((n) => n.id === 'ns1')).not.toHaveProperty('gateway', '10.0.0.254');
+    expect(store.getState().doc.nodes.find((n) => n.id === 'ns1')).not.toHaveProperty(
+      'gateway',
+      '10.0.0.254',
+    );
     expect(said).toHaveLength(1);
     store.getState().moveNodes({ ns1: { x: 400, y: 400 } });
     expect(store.getState().doc.nodes.find((n) => n.id === 'ns1')?.position).toEqual({ x: 400, y: 400 });
@@ -79,11 +90,22 @@ describe('activity guard (student mode)', () => {
   it('whatever edits are tried, the locked nodes stay as given (property)', () => {
     const { store, off } = opened();
     const start = store.getState().doc;
-    const locked = (d: Topology) => JSON.stringify(d.nodes.filter((n) => n.id === 'ns1' || n.id === 'br0').map(({ position: _p, ...n }) => n));
+    const locked = (d: Topology) =>
+      JSON.stringify(
+        d.nodes.filter((n) => n.id === 'ns1' || n.id === 'br0').map(({ position: _p, ...n }) => n),
+      );
     const edit = fc.oneof(
-      fc.record({ t: fc.constant('name' as const), id: fc.constantFrom('ns1', 'ns2', 'br0'), v: fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/) }),
+      fc.record({
+        t: fc.constant('name' as const),
+        id: fc.constantFrom('ns1', 'ns2', 'br0'),
+        v: fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/),
+      }),
       fc.record({ t: fc.constant('delete' as const), id: fc.constantFrom('ns1', 'ns2', 'br0') }),
-      fc.record({ t: fc.constant('connect' as const), id: fc.constantFrom('ns1', 'ns2'), v: fc.constant('br0') }),
+      fc.record({
+        t: fc.constant('connect' as const),
+        id: fc.constantFrom('ns1', 'ns2'),
+        v: fc.constant('br0'),
+      }),
       fc.record({ t: fc.constant('undo' as const) }),
     );
     fc.assert(
@@ -104,15 +126,33 @@ describe('activity guard (student mode)', () => {
   });
 
   it('words refusals for the editor, not for a grader', () => {
-    expect(refusal({ kind: 'node', nodeId: 'r1', field: 'gateway', message: 'node "r1" is locked: gateway changed' })).toBe('node "r1" is locked by the activity (its gateway would change)');
-    expect(refusal({ kind: 'link', linkId: 'l1', message: 'link "l1" is locked but the submission removed it' })).toBe('link "l1" is locked by the activity and cannot be deleted');
-    expect(refusal({ kind: 'field', nodeId: 'h1', field: 'gateway', message: 'gateway of node "h1" is locked and was changed' })).toBe('gateway of node "h1" is locked by the activity');
+    expect(
+      refusal({
+        kind: 'node',
+        nodeId: 'r1',
+        field: 'gateway',
+        message: 'node "r1" is locked: gateway changed',
+      }),
+    ).toBe('node "r1" is locked by the activity (its gateway would change)');
+    expect(
+      refusal({ kind: 'link', linkId: 'l1', message: 'link "l1" is locked but the submission removed it' }),
+    ).toBe('link "l1" is locked by the activity and cannot be deleted');
+    expect(
+      refusal({
+        kind: 'field',
+        nodeId: 'h1',
+        field: 'gateway',
+        message: 'gateway of node "h1" is locked and was changed',
+      }),
+    ).toBe('gateway of node "h1" is locked by the activity');
   });
 
   it('a shipped activity opens in student mode with its locks', () => {
     const store = createEditorStore();
     const off = installActivityGuard(store, () => undefined);
-    const r = store.getState().loadDocument(readFileSync('activities/1-bridge.yaml', 'utf8'), '1-bridge.yaml');
+    const r = store
+      .getState()
+      .loadDocument(readFileSync('activities/1-bridge.yaml', 'utf8'), '1-bridge.yaml');
     expect(r.ok).toBe(true);
     expect(useActivity.getState().mode).toBe('student');
     expect(useActivity.getState().start).toBe(store.getState().doc);

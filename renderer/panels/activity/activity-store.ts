@@ -65,13 +65,28 @@ export const useActivity = create<ActivityState>()((set) => ({
 
 /** Enters student mode on `doc` (an opened activity). */
 export function startStudent(doc: Topology): void {
-  useActivity.getState().set({ mode: 'student', start: doc, key: null, result: null, error: undefined, refused: null, startedAt: new Date().toISOString() });
+  useActivity.getState().set({
+    mode: 'student',
+    start: doc,
+    key: null,
+    result: null,
+    error: undefined,
+    refused: null,
+    startedAt: new Date().toISOString(),
+  });
 }
 
 /** Enters author mode (the document must carry an activity block). */
 export function startAuthor(doc: Topology, key?: ActivityKey | null): void {
   const cur = useActivity.getState().key;
-  useActivity.getState().set({ mode: 'author', start: null, key: key ?? (cur && cur.activity === doc.name ? cur : emptyKey(doc)), result: null, error: undefined, refused: null });
+  useActivity.getState().set({
+    mode: 'author',
+    start: null,
+    key: key ?? (cur && cur.activity === doc.name ? cur : emptyKey(doc)),
+    result: null,
+    error: undefined,
+    refused: null,
+  });
 }
 
 /**
@@ -96,7 +111,8 @@ export function installActivityGuard(store: EditorStore, say: (text: string) => 
     const fresh = now.filter((v) => !before.has(v.message));
     if (!fresh.length) {
       // An accepted edit: the last refusal is old news, and the last score no longer describes the drawing.
-      if (a.refused || (a.result && !a.result.stale)) a.set({ refused: null, result: a.result && { ...a.result, stale: true } });
+      if (a.refused || (a.result && !a.result.stale))
+        a.set({ refused: null, result: a.result && { ...a.result, stale: true } });
       return;
     }
     // Take the edit back without leaving an undo step behind (Undo must not redo a refused edit).
@@ -105,7 +121,8 @@ export function installActivityGuard(store: EditorStore, say: (text: string) => 
     store.setState({ doc: prev.doc, selection: s.selection });
     t.resume();
     const past = store.temporal.getState().pastStates;
-    if (past.length && past[past.length - 1].doc === prev.doc) store.temporal.setState({ pastStates: past.slice(0, -1) });
+    if (past.length && past[past.length - 1].doc === prev.doc)
+      store.temporal.setState({ pastStates: past.slice(0, -1) });
     const text = `Not changed: ${refusal(fresh[0])}. The teacher locked it; build around it.`;
     useActivity.getState().set({ refused: text });
     say(text);

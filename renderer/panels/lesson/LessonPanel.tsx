@@ -21,20 +21,45 @@ export function LessonPanel() {
           <div className="np-lesson__title">{lesson.title}</div>
           <h2>{cur.title}</h2>
         </div>
-        <button type="button" className="np-btn np-btn--ghost" aria-label="Hide the lesson" onClick={() => set({ lessonStep: -1 })}>✕</button>
+        <button
+          type="button"
+          className="np-btn np-btn--ghost"
+          aria-label="Hide the lesson"
+          onClick={() => set({ lessonStep: -1 })}
+        >
+          ✕
+        </button>
       </header>
       <div className="np-lesson__body">
         <MarkdownView text={cur.text} />
       </div>
       {checks && (
         <p className={`np-lesson__checks ${checks.ok ? 'np-ok' : 'np-bad'}`} role="status">
-          {checks.ok ? `Well done: all ${checks.passed} checks pass.` : `${checks.failed + checks.errors} of ${checks.results.length} checks do not pass yet (see Checks).`}
+          {checks.ok
+            ? `Well done: all ${checks.passed} checks pass.`
+            : `${checks.failed + checks.errors} of ${checks.results.length} checks do not pass yet (see Checks).`}
         </p>
       )}
       <footer className="np-lesson__foot">
-        <button type="button" className="np-btn np-btn--small" disabled={i === 0} onClick={() => set({ lessonStep: i - 1 })}>Previous</button>
-        <span>Step {i + 1} of {lesson.steps.length}</span>
-        <button type="button" className="np-btn np-btn--small" disabled={i >= lesson.steps.length - 1} onClick={() => set({ lessonStep: i + 1 })}>Next</button>
+        <button
+          type="button"
+          className="np-btn np-btn--small"
+          disabled={i === 0}
+          onClick={() => set({ lessonStep: i - 1 })}
+        >
+          Previous
+        </button>
+        <span>
+          Step {i + 1} of {lesson.steps.length}
+        </span>
+        <button
+          type="button"
+          className="np-btn np-btn--small"
+          disabled={i >= lesson.steps.length - 1}
+          onClick={() => set({ lessonStep: i + 1 })}
+        >
+          Next
+        </button>
       </footer>
     </aside>
   );

@@ -36,19 +36,33 @@ export function LessonsDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let alive = true;
-    void getApi()['lessons:list']({}).then((r) => {
-      if (!alive) return;
-      if (r.ok) setList(r.value.lessons);
-      else setError(r.error);
-    });
+    void getApi()
+      ['lessons:list']({})
+      .then((r) => {
+        if (!alive) return;
+        if (r.ok) setList(r.value.lessons);
+        else setError(r.error);
+      });
     return () => {
       alive = false;
     };
   }, []);
   return (
-    <Dialog title="New from lesson" onClose={onClose} actions={<button type="button" className="np-btn" onClick={onClose}>Close</button>}>
+    <Dialog
+      title="New from lesson"
+      onClose={onClose}
+      actions={
+        <button type="button" className="np-btn" onClick={onClose}>
+          Close
+        </button>
+      }
+    >
       {!list && !error && <p role="status">Loading the lessons…</p>}
-      {error && <p className="np-error" role="alert">{error}</p>}
+      {error && (
+        <p className="np-error" role="alert">
+          {error}
+        </p>
+      )}
       {list && list.length === 0 && <p>No lessons are installed.</p>}
       {list && list.length > 0 && (
         <ul className="np-examples" aria-label="Lessons">
@@ -76,7 +90,11 @@ export function LessonsDialog({ onClose }: { onClose: () => void }) {
               >
                 Build it yourself
               </button>
-              <span className="np-field__hint"> {l.steps} step{l.steps === 1 ? '' : 's'}{l.description ? ` — ${l.description}` : ''}</span>
+              <span className="np-field__hint">
+                {' '}
+                {l.steps} step{l.steps === 1 ? '' : 's'}
+                {l.description ? ` — ${l.description}` : ''}
+              </span>
             </li>
           ))}
         </ul>

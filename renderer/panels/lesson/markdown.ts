@@ -44,7 +44,12 @@ export function parseMarkdown(text: string): Block[] {
   const flush = () => {
     if (para.length) blocks.push({ t: 'p', inl: parseInline(para.join(' ')) });
     para = [];
-    if (list) blocks.push({ t: list.t, items: list.items.map(parseInline), ...(list.start !== undefined && list.start !== 1 ? { start: list.start } : {}) });
+    if (list)
+      blocks.push({
+        t: list.t,
+        items: list.items.map(parseInline),
+        ...(list.start !== undefined && list.start !== 1 ? { start: list.start } : {}),
+      });
     list = null;
   };
   for (let i = 0; i < lines.length; i++) {

@@ -28,16 +28,35 @@ function Terminals() {
   const terms = useLive((s) => s.terms);
   const active = useLive((s) => s.activeTerm);
   const set = useLive((s) => s.set);
-  if (!terms.length) return <p className="np-live-empty">No terminal open. Right-click a namespace or router of the applied lab and choose Open terminal.</p>;
+  if (!terms.length)
+    return (
+      <p className="np-live-empty">
+        No terminal open. Right-click a namespace or router of the applied lab and choose Open terminal.
+      </p>
+    );
   return (
     <div className="np-terms">
       <div className="np-term-tabs" role="tablist" aria-label="Terminals">
         {terms.map((t) => (
-          <span key={t.id} className={`np-term-tab${t.id === active ? ' is-active' : ''}${t.exited ? ' is-exited' : ''}`}>
-            <button type="button" role="tab" aria-selected={t.id === active} onClick={() => set({ activeTerm: t.id })} title={t.exited ?? `shell in ${t.title}`}>
+          <span
+            key={t.id}
+            className={`np-term-tab${t.id === active ? ' is-active' : ''}${t.exited ? ' is-exited' : ''}`}
+          >
+            <button
+              type="button"
+              role="tab"
+              aria-selected={t.id === active}
+              onClick={() => set({ activeTerm: t.id })}
+              title={t.exited ?? `shell in ${t.title}`}
+            >
               {t.title}
             </button>
-            <button type="button" className="np-term-close" aria-label={`Close terminal ${t.title}`} onClick={() => closeTerminal(t.id)}>
+            <button
+              type="button"
+              className="np-term-close"
+              aria-label={`Close terminal ${t.title}`}
+              onClick={() => closeTerminal(t.id)}
+            >
               ✕
             </button>
           </span>
@@ -78,25 +97,50 @@ export function BottomPanel() {
             role="tab"
             aria-selected={open && tab === t.id}
             className={open && tab === t.id ? 'is-active' : undefined}
-            onClick={() => set(open && tab === t.id ? { bottomOpen: false } : { bottomOpen: true, tab: t.id })}
+            onClick={() =>
+              set(open && tab === t.id ? { bottomOpen: false } : { bottomOpen: true, tab: t.id })
+            }
           >
             {t.label}
             {t.id === 'terminals' && nTerms ? ` (${nTerms})` : ''}
           </button>
         ))}
         {open && (
-          <button type="button" className="np-bottom__hide" onClick={() => set({ bottomOpen: false })} aria-label="Hide the live lab panel">
+          <button
+            type="button"
+            className="np-bottom__hide"
+            onClick={() => set({ bottomOpen: false })}
+            aria-label="Hide the live lab panel"
+          >
             ▾
           </button>
         )}
       </div>
       {/* Terminals stay mounted while hidden so their scrollback survives switching tabs. */}
       <div className="np-bottom__body" hidden={!open}>
-        <div hidden={tab !== 'terminals'} className="np-bottom__pane"><Terminals /></div>
-        {tab === 'tables' && open && <div className="np-bottom__pane"><TablesView /></div>}
-        {tab === 'checks' && <div className="np-bottom__pane"><ChecksView /></div>}
-        {tab === 'tools' && <div className="np-bottom__pane"><ToolsView key={loadSeq} /></div>}
-        {tab === 'trace' && <div className="np-bottom__pane"><TraceView /></div>}
+        <div hidden={tab !== 'terminals'} className="np-bottom__pane">
+          <Terminals />
+        </div>
+        {tab === 'tables' && open && (
+          <div className="np-bottom__pane">
+            <TablesView />
+          </div>
+        )}
+        {tab === 'checks' && (
+          <div className="np-bottom__pane">
+            <ChecksView />
+          </div>
+        )}
+        {tab === 'tools' && (
+          <div className="np-bottom__pane">
+            <ToolsView key={loadSeq} />
+          </div>
+        )}
+        {tab === 'trace' && (
+          <div className="np-bottom__pane">
+            <TraceView />
+          </div>
+        )}
       </div>
     </section>
   );

@@ -46,19 +46,33 @@ function PacketTable({ p }: { p: Packets }) {
       <table data-testid="packet-table" aria-label={`Packets of ${p.name}`}>
         <thead>
           <tr>
-            <th>No.</th><th>Time (s)</th><th>Source</th><th>Destination</th><th>Protocol</th><th>Length</th><th>Summary</th>
+            <th>No.</th>
+            <th>Time (s)</th>
+            <th>Source</th>
+            <th>Destination</th>
+            <th>Protocol</th>
+            <th>Length</th>
+            <th>Summary</th>
           </tr>
         </thead>
         <tbody>
           {p.packets.map((r) => (
             <tr key={r.n} data-testid="packet-row">
-              <td>{r.n}</td><td>{r.t.toFixed(6)}</td><td>{r.src}</td><td>{r.dst}</td><td>{r.protocol}</td><td>{r.length}</td><td>{r.summary}</td>
+              <td>{r.n}</td>
+              <td>{r.t.toFixed(6)}</td>
+              <td>{r.src}</td>
+              <td>{r.dst}</td>
+              <td>{r.protocol}</td>
+              <td>{r.length}</td>
+              <td>{r.summary}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {!p.packets.length && <p className="np-muted">No packets in this capture.</p>}
-      {p.more && <p className="np-muted">First {p.packets.length} packets shown; download the file for all of them.</p>}
+      {p.more && (
+        <p className="np-muted">First {p.packets.length} packets shown; download the file for all of them.</p>
+      )}
       {p.note && <p className="np-muted">{p.note}</p>}
     </div>
   );
@@ -80,14 +94,16 @@ export function CaptureFiles({ lab, linkId }: { lab: string; linkId: string }) {
 
   useEffect(() => {
     let live = true;
-    void getApi()['capture:list']({ lab, linkId }).then((r) => {
-      if (!live) return;
-      if (!r.ok) return setError(r.error);
-      setFiles(r.value.captures);
-      // A capture that just stopped opens in the table.
-      const justSaved = done && r.value.captures.find((c) => done.path.endsWith(`/${c.name}`));
-      if (justSaved) void show(justSaved.name);
-    });
+    void getApi()
+      ['capture:list']({ lab, linkId })
+      .then((r) => {
+        if (!live) return;
+        if (!r.ok) return setError(r.error);
+        setFiles(r.value.captures);
+        // A capture that just stopped opens in the table.
+        const justSaved = done && r.value.captures.find((c) => done.path.endsWith(`/${c.name}`));
+        if (justSaved) void show(justSaved.name);
+      });
     return () => {
       live = false;
     };
@@ -101,11 +117,21 @@ export function CaptureFiles({ lab, linkId }: { lab: string; linkId: string }) {
         {files.map((f) => (
           <li key={f.name} data-testid="capture-file">
             <span className="np-capture-name" title={f.name}>
-              {f.end ? `end ${f.end}, ` : ''}{new Date(f.at).toLocaleTimeString()}
+              {f.end ? `end ${f.end}, ` : ''}
+              {new Date(f.at).toLocaleTimeString()}
             </span>
             <span className="np-muted">{formatBytes(f.bytes)}</span>
-            <button type="button" className="np-btn np-btn--small" aria-pressed={shown?.name === f.name} onClick={() => void show(f.name)}>Packets</button>
-            <button type="button" className="np-btn np-btn--small" onClick={() => void download(f.name)}>Download</button>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              aria-pressed={shown?.name === f.name}
+              onClick={() => void show(f.name)}
+            >
+              Packets
+            </button>
+            <button type="button" className="np-btn np-btn--small" onClick={() => void download(f.name)}>
+              Download
+            </button>
           </li>
         ))}
       </ul>

@@ -18,7 +18,9 @@ export function LabBar() {
   const setLessons = (open: boolean) => useLive.getState().set({ lessonsDialog: open });
   const hasLesson = useEditor((s) => !!s.doc.lesson);
   const nExpect = useEditor((s) => s.doc.expect.length);
-  const sel = useEditor((s) => (s.selection.nodes.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined));
+  const sel = useEditor((s) =>
+    s.selection.nodes.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection.nodes[0]) : undefined,
+  );
   const lessonOpen = useLive((s) => s.lessonStep >= 0);
   const checksRunning = useLive((s) => s.checksRunning);
   const checks = useLive((s) => s.checks);
@@ -27,11 +29,21 @@ export function LabBar() {
   const notApplied = 'Apply the lab first';
   return (
     <div className="np-labbar" role="toolbar" aria-label="Live lab">
-      <button type="button" className="np-btn np-btn--small" onClick={() => setLessons(true)} title="New from lesson: a lab with step-by-step text and checks">
+      <button
+        type="button"
+        className="np-btn np-btn--small"
+        onClick={() => setLessons(true)}
+        title="New from lesson: a lab with step-by-step text and checks"
+      >
         Lessons…
       </button>
       {hasLesson && (
-        <button type="button" className={`np-btn np-btn--small np-toggle${lessonOpen ? ' is-on' : ''}`} aria-pressed={lessonOpen} onClick={() => useLive.getState().set({ lessonStep: lessonOpen ? -1 : 0 })}>
+        <button
+          type="button"
+          className={`np-btn np-btn--small np-toggle${lessonOpen ? ' is-on' : ''}`}
+          aria-pressed={lessonOpen}
+          onClick={() => useLive.getState().set({ lessonStep: lessonOpen ? -1 : 0 })}
+        >
           Lesson
         </button>
       )}
@@ -40,32 +52,56 @@ export function LabBar() {
         type="button"
         className="np-btn np-btn--small"
         disabled={!lab || !nExpect || checksRunning}
-        title={!lab ? notApplied : !nExpect ? 'The lab has no expectations' : `Ping for each of the ${nExpect} expectations and compare`}
+        title={
+          !lab
+            ? notApplied
+            : !nExpect
+              ? 'The lab has no expectations'
+              : `Ping for each of the ${nExpect} expectations and compare`
+        }
         onClick={() => void runChecks()}
       >
         {checksRunning ? 'Checking…' : 'Run checks'}
       </button>
       {checks && (
         <span className={checks.ok ? 'np-ok' : 'np-bad'}>
-          {checks.ok ? `✓ ${checks.passed}/${checks.results.length}` : `✗ ${checks.failed + checks.errors}/${checks.results.length} fail`}
+          {checks.ok
+            ? `✓ ${checks.passed}/${checks.results.length}`
+            : `✗ ${checks.failed + checks.errors}/${checks.results.length} fail`}
         </span>
       )}
       <button
         type="button"
         className="np-btn np-btn--small"
         disabled={!lab || !shellable}
-        title={!lab ? notApplied : !shellable ? 'Select a namespace or router' : `A shell inside ${sel!.name}`}
+        title={
+          !lab ? notApplied : !shellable ? 'Select a namespace or router' : `A shell inside ${sel!.name}`
+        }
         onClick={() => lab && sel && void openTerminal(lab, sel.id, sel.name)}
       >
         Open terminal
       </button>
-      <button type="button" className="np-btn np-btn--small" disabled={!lab} title={lab ? 'Ping or traceroute between two nodes' : notApplied} onClick={() => showTab('tools')}>
+      <button
+        type="button"
+        className="np-btn np-btn--small"
+        disabled={!lab}
+        title={lab ? 'Ping or traceroute between two nodes' : notApplied}
+        onClick={() => showTab('tools')}
+      >
         Ping…
       </button>
-      <button type="button" className="np-btn np-btn--small" disabled={!lab} title={lab ? 'Send one ping and follow it hop by hop' : notApplied} onClick={() => showTab('trace')}>
+      <button
+        type="button"
+        className="np-btn np-btn--small"
+        disabled={!lab}
+        title={lab ? 'Send one ping and follow it hop by hop' : notApplied}
+        onClick={() => showTab('trace')}
+      >
         Trace a ping
       </button>
-      <span className="np-labbar__state">{lab ? `Lab ${lab} is applied` : 'Not applied: terminals, tables and checks need Apply'}</span>
+      <span className="np-labbar__state">
+        {lab ? `Lab ${lab} is applied` : 'Not applied: terminals, tables and checks need Apply'}
+      </span>
       {lessons && <LessonsDialog onClose={() => setLessons(false)} />}
     </div>
   );

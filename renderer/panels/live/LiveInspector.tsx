@@ -23,9 +23,27 @@ export function NodeLiveSection({ id }: { id: string }) {
     <div className="np-live-section" aria-label="Live lab">
       <h3 className="np-inspector__sub">Live lab</h3>
       <div className="np-live-row">
-        {shell && <button type="button" className="np-btn np-btn--small" onClick={() => void openTerminal(lab, node.id, node.name)}>Open terminal</button>}
-        <button type="button" className="np-btn np-btn--small" onClick={() => showTab('tables')}>Live tables</button>
-        {shell && <button type="button" className="np-btn np-btn--small" onClick={() => (useLive.getState().set({ pickFrom: node.id }), showTab('tools'))}>Ping from here</button>}
+        {shell && (
+          <button
+            type="button"
+            className="np-btn np-btn--small"
+            onClick={() => void openTerminal(lab, node.id, node.name)}
+          >
+            Open terminal
+          </button>
+        )}
+        <button type="button" className="np-btn np-btn--small" onClick={() => showTab('tables')}>
+          Live tables
+        </button>
+        {shell && (
+          <button
+            type="button"
+            className="np-btn np-btn--small"
+            onClick={() => (useLive.getState().set({ pickFrom: node.id }), showTab('tools'))}
+          >
+            Ping from here
+          </button>
+        )}
       </div>
     </div>
   );
@@ -81,7 +99,11 @@ function NetemSliders({ linkId, end, label }: { linkId: string; end: 'a' | 'b'; 
 export function LinkLiveSection({ id }: { id: string }) {
   const lab = useAppliedLab();
   const link = useEditor((s) => s.doc.links.find((l) => l.id === id));
-  const names = useEditor(useShallow((s) => (link ? [link.a.node, link.b.node].map((n) => s.doc.nodes.find((x) => x.id === n)?.name ?? n) : [])));
+  const names = useEditor(
+    useShallow((s) =>
+      link ? [link.a.node, link.b.node].map((n) => s.doc.nodes.find((x) => x.id === n)?.name ?? n) : [],
+    ),
+  );
   const running = useCaptures((s) => s.running[id]);
   const done = useCaptures((s) => s.done[id]);
   if (!lab || !link) return null;
@@ -90,15 +112,33 @@ export function LinkLiveSection({ id }: { id: string }) {
     <div className="np-live-section" aria-label="Live link">
       <h3 className="np-inspector__sub">Live link</h3>
       <div className="np-live-row">
-        <button type="button" className="np-btn np-btn--small" onClick={() => void setLinkState(id, !up)}>{up ? 'Set link down' : 'Set link up'}</button>
+        <button type="button" className="np-btn np-btn--small" onClick={() => void setLinkState(id, !up)}>
+          {up ? 'Set link down' : 'Set link up'}
+        </button>
         {running ? (
-          <button type="button" className="np-btn np-btn--small" onClick={() => void stopCapture(id)}>Stop capture</button>
+          <button type="button" className="np-btn np-btn--small" onClick={() => void stopCapture(id)}>
+            Stop capture
+          </button>
         ) : (
-          <button type="button" className="np-btn np-btn--small" onClick={() => void startCapture(lab, id, 'a')}>Capture packets</button>
+          <button
+            type="button"
+            className="np-btn np-btn--small"
+            onClick={() => void startCapture(lab, id, 'a')}
+          >
+            Capture packets
+          </button>
         )}
       </div>
-      {running && <p className="np-muted">Capturing on {running.iface} into <code>{running.path}</code></p>}
-      {!running && done && <p className="np-muted" data-testid="capture-path">Saved {done.packets ?? '?'} packets to <code>{done.path}</code></p>}
+      {running && (
+        <p className="np-muted">
+          Capturing on {running.iface} into <code>{running.path}</code>
+        </p>
+      )}
+      {!running && done && (
+        <p className="np-muted" data-testid="capture-path">
+          Saved {done.packets ?? '?'} packets to <code>{done.path}</code>
+        </p>
+      )}
       <CaptureFiles lab={lab} linkId={id} />
       <NetemSliders linkId={id} end="a" label={`Emulation leaving ${names[0]} (${link.a.ifname})`} />
       <NetemSliders linkId={id} end="b" label={`Emulation leaving ${names[1]} (${link.b.ifname})`} />

@@ -20,7 +20,11 @@ export const LiveNodeMarks = memo(function LiveNodeMarks({ id }: { id: string })
   return (
     <>
       {badge && (
-        <span className={`np-check-badge${fail ? ' is-fail' : ''}`} data-testid={`check-${id}`} title={`${pass} check${pass === 1 ? '' : 's'} from here pass${fail ? `, ${fail} fail` : ''}`}>
+        <span
+          className={`np-check-badge${fail ? ' is-fail' : ''}`}
+          data-testid={`check-${id}`}
+          title={`${pass} check${pass === 1 ? '' : 's'} from here pass${fail ? `, ${fail} fail` : ''}`}
+        >
           {fail ? `✗${fail}` : `✓${pass}`}
         </span>
       )}
@@ -37,7 +41,9 @@ export const LiveEdgeMarks = memo(function LiveEdgeMarks({ id, d }: { id: string
   return (
     <>
       {hop && <path d={d} className="np-edge-hop" />}
-      {t && <path d={d} className={`np-traffic dir-${t.dir} traffic-${t.level}`} data-testid={`traffic-${id}`} />}
+      {t && (
+        <path d={d} className={`np-traffic dir-${t.dir} traffic-${t.level}`} data-testid={`traffic-${id}`} />
+      )}
     </>
   );
 });

@@ -3,8 +3,22 @@ import { useEditor } from '../../app/editor';
 import { useShallow } from 'zustand/react/shallow';
 
 /** A select of namespace/router nodes (the ones that can send). */
-export function SourcePicker({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
-  const nodes = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => `${n.id}\u0000${n.name}`)));
+export function SourcePicker({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  const nodes = useEditor(
+    useShallow((s) =>
+      s.doc.nodes
+        .filter((n) => n.kind === 'namespace' || n.kind === 'router')
+        .map((n) => `${n.id}\u0000${n.name}`),
+    ),
+  );
   return (
     <label className="np-live-field">
       {label}
@@ -12,7 +26,11 @@ export function SourcePicker({ label, value, onChange }: { label: string; value:
         <option value="">choose…</option>
         {nodes.map((s) => {
           const [id, name] = s.split('\u0000');
-          return <option key={id} value={id}>{name}</option>;
+          return (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          );
         })}
       </select>
     </label>
@@ -20,14 +38,36 @@ export function SourcePicker({ label, value, onChange }: { label: string; value:
 }
 
 /** A target: a node of the lab or an address typed in (the kernel side keeps it inside the lab). */
-export function TargetPicker({ label, value, onChange, listId }: { label: string; value: string; onChange: (v: string) => void; listId: string }) {
-  const nodes = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => n.id)));
+export function TargetPicker({
+  label,
+  value,
+  onChange,
+  listId,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  listId: string;
+}) {
+  const nodes = useEditor(
+    useShallow((s) =>
+      s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => n.id),
+    ),
+  );
   return (
     <label className="np-live-field">
       {label}
-      <input list={listId} value={value} onChange={(e) => onChange(e.target.value.trim())} placeholder="node or address" size={14} />
+      <input
+        list={listId}
+        value={value}
+        onChange={(e) => onChange(e.target.value.trim())}
+        placeholder="node or address"
+        size={14}
+      />
       <datalist id={listId}>
-        {nodes.map((id) => <option key={id} value={id} />)}
+        {nodes.map((id) => (
+          <option key={id} value={id} />
+        ))}
       </datalist>
     </label>
   );

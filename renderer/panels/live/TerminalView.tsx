@@ -20,7 +20,14 @@ export function TerminalView({ id, visible, exited }: { id: string; visible: boo
     const el = host.current;
     if (!el) return;
     // screenReaderMode keeps the visible rows as text in the DOM (screen readers, and the stories read it).
-    const term = new Terminal({ screenReaderMode: true, cursorBlink: true, fontSize: 13, fontFamily: 'ui-monospace, Menlo, monospace', scrollback: 5000, convertEol: false });
+    const term = new Terminal({
+      screenReaderMode: true,
+      cursorBlink: true,
+      fontSize: 13,
+      fontFamily: 'ui-monospace, Menlo, monospace',
+      scrollback: 5000,
+      convertEol: false,
+    });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.loadAddon(new CanvasAddon());

@@ -5,7 +5,10 @@ import type { Response } from '../../../shared/ipc/contract';
 import { SourcePicker, TargetPicker } from './NodePicker';
 import { useAppliedLab, useLive } from './live-store';
 
-type Out = { kind: 'ping'; r: Response<'lab:ping'> } | { kind: 'traceroute'; r: Response<'lab:traceroute'> } | { kind: 'error'; text: string };
+type Out =
+  | { kind: 'ping'; r: Response<'lab:ping'> }
+  | { kind: 'traceroute'; r: Response<'lab:traceroute'> }
+  | { kind: 'error'; text: string };
 
 /** Source/target chosen on the canvas ("Ping from here" in a node's menu) land here. */
 export function ToolsView() {
@@ -18,18 +21,39 @@ export function ToolsView() {
   const go = async (kind: 'ping' | 'traceroute') => {
     if (!lab || !from || !to) return;
     setBusy(true);
-    const r = kind === 'ping' ? await getApi()['lab:ping']({ lab, from, to, count: 3 }) : await getApi()['lab:traceroute']({ lab, from, to });
+    const r =
+      kind === 'ping'
+        ? await getApi()['lab:ping']({ lab, from, to, count: 3 })
+        : await getApi()['lab:traceroute']({ lab, from, to });
     setBusy(false);
     if (!r.ok) return setOut({ kind: 'error', text: r.error });
-    setOut(kind === 'ping' ? { kind, r: r.value as Response<'lab:ping'> } : { kind, r: r.value as Response<'lab:traceroute'> });
+    setOut(
+      kind === 'ping'
+        ? { kind, r: r.value as Response<'lab:ping'> }
+        : { kind, r: r.value as Response<'lab:traceroute'> },
+    );
   };
   return (
     <div className="np-tools" aria-label="Ping and traceroute">
       <div className="np-live-row">
         <SourcePicker label="From" value={from} onChange={(v) => set({ pickFrom: v })} />
         <TargetPicker label="To" value={to} onChange={(v) => set({ pickTo: v })} listId="np-ping-to" />
-        <button type="button" className="np-btn np-btn--small" disabled={!lab || !from || !to || busy} onClick={() => void go('ping')}>Ping</button>
-        <button type="button" className="np-btn np-btn--small" disabled={!lab || !from || !to || busy} onClick={() => void go('traceroute')}>Traceroute</button>
+        <button
+          type="button"
+          className="np-btn np-btn--small"
+          disabled={!lab || !from || !to || busy}
+          onClick={() => void go('ping')}
+        >
+          Ping
+        </button>
+        <button
+          type="button"
+          className="np-btn np-btn--small"
+          disabled={!lab || !from || !to || busy}
+          onClick={() => void go('traceroute')}
+        >
+          Traceroute
+        </button>
         {!lab && <span className="np-muted">Apply the lab first.</span>}
         {busy && <span className="np-muted">Running…</span>}
       </div>
@@ -42,11 +66,16 @@ export function ToolsView() {
       )}
       {out?.kind === 'traceroute' && (
         <div data-testid="traceroute-result">
-          <p className={out.r.reached ? 'np-ok' : 'np-bad'}>{out.r.reached ? 'Reached' : 'Not reached'} ({out.r.method})</p>
+          <p className={out.r.reached ? 'np-ok' : 'np-bad'}>
+            {out.r.reached ? 'Reached' : 'Not reached'} ({out.r.method})
+          </p>
           <ol className="np-hops">
             {out.r.hops.map((h) => (
               <li key={h.ttl}>
-                TTL {h.ttl}: {h.address ?? '*'} {h.nodeId ? <span className="np-muted">({h.nodeId})</span> : null} {h.rttMs !== undefined ? `${h.rttMs.toFixed(2)} ms` : ''} <span className="np-muted">{h.kind}</span>
+                TTL {h.ttl}: {h.address ?? '*'}{' '}
+                {h.nodeId ? <span className="np-muted">({h.nodeId})</span> : null}{' '}
+                {h.rttMs !== undefined ? `${h.rttMs.toFixed(2)} ms` : ''}{' '}
+                <span className="np-muted">{h.kind}</span>
               </li>
             ))}
           </ol>

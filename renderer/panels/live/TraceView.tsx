@@ -14,7 +14,11 @@ export async function runTrace(from: string, to: string): Promise<string | null>
   const r = await getApi()['lab:trace']({ topology: editorStore.getState().doc, from, to, fresh: true });
   if (!r.ok) return r.error;
   const first = r.value.hops[0];
-  useLive.getState().set({ trace: r.value, traceStep: 0, highlight: first ? { nodeId: first.nodeId, linkId: first.linkId } : null });
+  useLive.getState().set({
+    trace: r.value,
+    traceStep: 0,
+    highlight: first ? { nodeId: first.nodeId, linkId: first.linkId } : null,
+  });
   return null;
 }
 
@@ -79,19 +83,40 @@ export function TraceView() {
       {trace && (
         <>
           <div className="np-live-row">
-            <button type="button" className="np-btn np-btn--small" disabled={traceStep <= 0} onClick={() => goToHop(traceStep - 1)}>Previous hop</button>
-            <span data-testid="trace-position">Hop {trace.hops.length ? traceStep + 1 : 0} of {trace.hops.length}</span>
-            <button type="button" className="np-btn np-btn--small" disabled={traceStep >= trace.hops.length - 1} onClick={() => goToHop(traceStep + 1)}>Next hop</button>
-            <span className={trace.reached ? 'np-ok' : 'np-bad'}>{trace.reached ? `${name(trace.from)} reached ${trace.to}` : `${trace.to} was not reached`}</span>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              disabled={traceStep <= 0}
+              onClick={() => goToHop(traceStep - 1)}
+            >
+              Previous hop
+            </button>
+            <span data-testid="trace-position">
+              Hop {trace.hops.length ? traceStep + 1 : 0} of {trace.hops.length}
+            </span>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              disabled={traceStep >= trace.hops.length - 1}
+              onClick={() => goToHop(traceStep + 1)}
+            >
+              Next hop
+            </button>
+            <span className={trace.reached ? 'np-ok' : 'np-bad'}>
+              {trace.reached ? `${name(trace.from)} reached ${trace.to}` : `${trace.to} was not reached`}
+            </span>
           </div>
           {hop && (
             <div className="np-hop" data-testid="trace-hop">
               <p>
-                <strong>{hop.kind}</strong> {hop.direction === 'in' ? 'arrives at' : 'leaves'} <strong>{name(hop.nodeId)}</strong> on <code>{hop.iface}</code>
+                <strong>{hop.kind}</strong> {hop.direction === 'in' ? 'arrives at' : 'leaves'}{' '}
+                <strong>{name(hop.nodeId)}</strong> on <code>{hop.iface}</code>
                 {hop.decidedBy ? <span className="np-muted"> — decided by the {hop.decidedBy}</span> : null}
               </p>
               <p>{hop.explanation}</p>
-              <p className="np-mono np-muted">{hop.srcMac} → {hop.dstMac}: {hop.frame}</p>
+              <p className="np-mono np-muted">
+                {hop.srcMac} → {hop.dstMac}: {hop.frame}
+              </p>
             </div>
           )}
           <ol className="np-hops" aria-label="All hops">
@@ -104,7 +129,11 @@ export function TraceView() {
             ))}
           </ol>
           {trace.learned.length > 0 && <p className="np-muted">Learned: {trace.learned.join('; ')}</p>}
-          {trace.notes.map((n, i) => <p key={i} className="np-muted">{n}</p>)}
+          {trace.notes.map((n, i) => (
+            <p key={i} className="np-muted">
+              {n}
+            </p>
+          ))}
         </>
       )}
     </div>

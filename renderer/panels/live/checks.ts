@@ -7,18 +7,27 @@ import { showTab, useLive } from './live-store';
 /** Runs every expectation of the document and shows the results (panel and node badges). */
 export async function runChecks(): Promise<void> {
   const doc = editorStore.getState().doc;
-  if (!doc.expect.length) return toast('This lab has no expectations to check (add `expect:` lines to the file)', 'error');
+  if (!doc.expect.length)
+    return toast('This lab has no expectations to check (add `expect:` lines to the file)', 'error');
   const live = useLive.getState();
   live.set({ checksRunning: true, checksError: undefined });
   showTab('checks');
   const r = await getApi()['lab:check']({ topology: doc });
   if (!r.ok) return useLive.getState().set({ checksRunning: false, checksError: r.error, checks: null });
   useLive.getState().set({ checksRunning: false, checks: r.value });
-  toast(r.value.ok ? `All ${r.value.passed} checks pass` : `${r.value.failed + r.value.errors} of ${r.value.results.length} checks fail`, r.value.ok ? 'info' : 'error');
+  toast(
+    r.value.ok
+      ? `All ${r.value.passed} checks pass`
+      : `${r.value.failed + r.value.errors} of ${r.value.results.length} checks fail`,
+    r.value.ok ? 'info' : 'error',
+  );
 }
 
 /** Badge for a node: how its expectations (as the source) did in the last run. */
-export function nodeCheckBadge(nodeId: string, checks: ReturnType<typeof useLive.getState>['checks']): { pass: number; fail: number } | null {
+export function nodeCheckBadge(
+  nodeId: string,
+  checks: ReturnType<typeof useLive.getState>['checks'],
+): { pass: number; fail: number } | null {
   if (!checks) return null;
   const doc = editorStore.getState().doc;
   let pass = 0;

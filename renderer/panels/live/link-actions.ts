@@ -24,13 +24,17 @@ function keep(linkId: string, r: EditResponse): boolean {
     return false;
   }
   if (r.result && !r.result.ok) {
-    toast(`Applying the change failed: ${r.result.error ?? 'unknown error'}${r.result.rolledBack ? ' (rolled back)' : ''}`, 'error');
+    toast(
+      `Applying the change failed: ${r.result.error ?? 'unknown error'}${r.result.rolledBack ? ' (rolled back)' : ''}`,
+      'error',
+    );
     return false;
   }
   const parsed = parseTopology(r.topology);
   const link: Link | undefined = parsed.ok ? parsed.topology.links.find((l) => l.id === linkId) : undefined;
   if (!link) return false;
-  for (const end of ['a', 'b'] as const) editorStore.getState().updateLinkEnd(linkId, end, { up: link[end].up, netem: link[end].netem });
+  for (const end of ['a', 'b'] as const)
+    editorStore.getState().updateLinkEnd(linkId, end, { up: link[end].up, netem: link[end].netem });
   return true;
 }
 
@@ -55,7 +59,10 @@ export type CaptureInfo = Response<'lab:capture-start'>;
 export type CaptureStopped = Response<'lab:capture-stop'>;
 
 /** Running and finished captures, by link. */
-export const useCaptures = create<{ running: Record<string, CaptureInfo>; done: Record<string, CaptureStopped> }>()(() => ({ running: {}, done: {} }));
+export const useCaptures = create<{
+  running: Record<string, CaptureInfo>;
+  done: Record<string, CaptureStopped>;
+}>()(() => ({ running: {}, done: {} }));
 
 /** The API object the event listeners are on (wired again if the API is replaced, e.g. in tests). */
 let wired: unknown = null;
@@ -67,7 +74,11 @@ function wire() {
     const running = { ...s.running };
     delete running[c.linkId];
     useCaptures.setState({ running, done: { ...s.done, [c.linkId]: c } });
-    if (c.reason !== 'stopped') toast(`Capture on ${c.iface} ended (${c.reason}${c.message ? `: ${c.message}` : ''}); saved to ${c.path}`, c.reason === 'failed' ? 'error' : 'info');
+    if (c.reason !== 'stopped')
+      toast(
+        `Capture on ${c.iface} ended (${c.reason}${c.message ? `: ${c.message}` : ''}); saved to ${c.path}`,
+        c.reason === 'failed' ? 'error' : 'info',
+      );
   });
 }
 

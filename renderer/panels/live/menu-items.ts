@@ -16,10 +16,16 @@ export function nodeLiveItems(nodeId: string): MenuItem[] {
   if (node.kind === 'namespace' || node.kind === 'router') {
     const { pickFrom } = useLive.getState();
     items.push({ label: 'Open terminal', onSelect: () => void openTerminal(lab, node.id, node.name) });
-    items.push({ label: 'Ping from here…', onSelect: () => (useLive.getState().set({ pickFrom: node.id }), showTab('tools')) });
+    items.push({
+      label: 'Ping from here…',
+      onSelect: () => (useLive.getState().set({ pickFrom: node.id }), showTab('tools')),
+    });
     if (pickFrom && pickFrom !== node.id) {
       const fromName = editorStore.getState().doc.nodes.find((n) => n.id === pickFrom)?.name ?? pickFrom;
-      items.push({ label: `Ping here from ${fromName}`, onSelect: () => (useLive.getState().set({ pickTo: node.id }), showTab('tools')) });
+      items.push({
+        label: `Ping here from ${fromName}`,
+        onSelect: () => (useLive.getState().set({ pickTo: node.id }), showTab('tools')),
+      });
       items.push({
         label: `Trace a ping here from ${fromName}`,
         onSelect: async () => {
@@ -31,7 +37,10 @@ export function nodeLiveItems(nodeId: string): MenuItem[] {
       });
     }
   }
-  items.push({ label: 'Live tables', onSelect: () => (editorStore.getState().setSelection({ nodes: [node.id], links: [] }), showTab('tables')) });
+  items.push({
+    label: 'Live tables',
+    onSelect: () => (editorStore.getState().setSelection({ nodes: [node.id], links: [] }), showTab('tables')),
+  });
   return items;
 }
 
@@ -44,6 +53,8 @@ export function linkLiveItems(linkId: string): MenuItem[] {
   const capturing = !!useCaptures.getState().running[linkId];
   return [
     { label: up ? 'Set link down' : 'Set link up', onSelect: () => void setLinkState(linkId, !up) },
-    capturing ? { label: 'Stop capture', onSelect: () => void stopCapture(linkId) } : { label: 'Capture packets', onSelect: () => void startCapture(lab, linkId, 'a') },
+    capturing
+      ? { label: 'Stop capture', onSelect: () => void stopCapture(linkId) }
+      : { label: 'Capture packets', onSelect: () => void startCapture(lab, linkId, 'a') },
   ];
 }

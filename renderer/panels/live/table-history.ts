@@ -27,7 +27,8 @@ export function emptyHistory(nodeId: string): TableHistory {
 }
 
 const fdbKey = (e: { mac: string; port: string; vlan?: number }) => `fdb:${e.mac}@${e.port}/${e.vlan ?? ''}`;
-const neighKey = (e: { address: string; mac?: string; dev: string }) => `nb:${e.address}@${e.dev}=${e.mac ?? ''}`;
+const neighKey = (e: { address: string; mac?: string; dev: string }) =>
+  `nb:${e.address}@${e.dev}=${e.mac ?? ''}`;
 
 /** Folds one reading into the history (returns a new object). */
 export function addReading(h: TableHistory, t: NodeTables): TableHistory {
@@ -51,13 +52,23 @@ export function addReading(h: TableHistory, t: NodeTables): TableHistory {
 }
 
 /** True when an FDB entry was learned since the first reading, less than `forMs` ago. */
-export function isNewFdb(h: TableHistory, e: { mac: string; port: string; vlan?: number }, now: number, forMs = 8000): boolean {
+export function isNewFdb(
+  h: TableHistory,
+  e: { mac: string; port: string; vlan?: number },
+  now: number,
+  forMs = 8000,
+): boolean {
   const at = h.firstSeen[fdbKey(e)];
   return at !== undefined && now - at < forMs;
 }
 
 /** Same for a neighbour entry. */
-export function isNewNeighbour(h: TableHistory, e: { address: string; mac?: string; dev: string }, now: number, forMs = 8000): boolean {
+export function isNewNeighbour(
+  h: TableHistory,
+  e: { address: string; mac?: string; dev: string },
+  now: number,
+  forMs = 8000,
+): boolean {
   const at = h.firstSeen[neighKey(e)];
   return at !== undefined && now - at < forMs;
 }

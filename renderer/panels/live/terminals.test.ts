@@ -23,7 +23,10 @@ function fakeKernel() {
         calls.push({ ch, req });
         if (ch === 'term:open') {
           if (req.nodeId === 'host1') return { ok: false, error: 'host1 is not a namespace this lab owns' };
-          const notice = req.nodeId === 'nopty' ? { notice: 'terminal without a pty: node-pty is not installed (optional)' } : {};
+          const notice =
+            req.nodeId === 'nopty'
+              ? { notice: 'terminal without a pty: node-pty is not installed (optional)' }
+              : {};
           return { ok: true, value: { id: `abcdef0${next++}`, ns: 'np1', ...notice } };
         }
         return { ok: true, value: {} };
@@ -71,7 +74,7 @@ describe('terminal sessions', () => {
     expect(useLive.getState().terms).toEqual([]);
   });
 
-  it('keeps the kernel side\'s notice on the tab when the terminal has no pty (node-pty missing)', async () => {
+  it("keeps the kernel side's notice on the tab when the terminal has no pty (node-pty missing)", async () => {
     const k = fakeKernel();
     setApi(k.api);
     await openTerminal('lab1', 'nopty', 'ns9');

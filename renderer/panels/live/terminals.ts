@@ -22,7 +22,8 @@ function wire() {
   api.on('term:output', ({ id, data }) => {
     const s = sinks.get(id);
     if (s) s.write(data);
-    else if (useLive.getState().terms.some((t) => t.id === id)) early.set(id, [...(early.get(id) ?? []), data]);
+    else if (useLive.getState().terms.some((t) => t.id === id))
+      early.set(id, [...(early.get(id) ?? []), data]);
   });
   api.on('term:exit', ({ id, code, reason }) => {
     const st = useLive.getState();
@@ -40,7 +41,13 @@ export async function openTerminal(lab: string, nodeId: string, nodeName: string
   const st = useLive.getState();
   const n = st.terms.filter((t) => t.nodeId === nodeId).length;
   const title = n ? `${nodeName} (${n + 1})` : nodeName;
-  st.set({ terms: [...st.terms, { id: r.value.id, nodeId, title, ...(r.value.notice ? { notice: r.value.notice } : {}) }], activeTerm: r.value.id });
+  st.set({
+    terms: [
+      ...st.terms,
+      { id: r.value.id, nodeId, title, ...(r.value.notice ? { notice: r.value.notice } : {}) },
+    ],
+    activeTerm: r.value.id,
+  });
   showTab('terminals');
 }
 

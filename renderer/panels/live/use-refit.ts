@@ -14,7 +14,10 @@ export function useRefitOn(value: unknown): void {
       first.current = false;
       return;
     }
-    const t = setTimeout(() => void flowRef.current.fitView({ padding: 0.15, maxZoom: 1.2, duration: 150 }), 60);
+    const t = setTimeout(
+      () => void flowRef.current.fitView({ padding: 0.15, maxZoom: 1.2, duration: 150 }),
+      60,
+    );
     return () => clearTimeout(t);
   }, [value]);
 }

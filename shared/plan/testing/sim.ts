@@ -12,7 +12,12 @@ import { type KIface, type KNamespace, type KRoute, type KState, ROOT_NS } from 
 export class SimError extends Error {}
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-const newNs = (name: string): KNamespace => ({ name, sysctls: {}, ifaces: { lo: { name: 'lo', kind: 'loopback', up: false, addresses: [] } }, routes: [] });
+const newNs = (name: string): KNamespace => ({
+  name,
+  sysctls: {},
+  ifaces: { lo: { name: 'lo', kind: 'loopback', up: false, addresses: [] } },
+  routes: [],
+});
 
 /** Applies changes in order to a copy of `state`; returns the new state. */
 export function simulate(state: KState, changes: readonly Change[]): KState {
@@ -38,7 +43,25 @@ function dev(n: KNamespace, name: string): KIface {
   return i;
 }
 /** Keywords followed by a value: a value equal to a keyword (a namespace named "type") is not a keyword. */
-const TAKES_VALUE = new Set(['name', 'dev', 'netns', 'address', 'mtu', 'type', 'master', 'alias', 'via', 'metric', 'vid', 'stp_state', 'vlan_filtering', 'vlan_default_pvid', 'delay', 'loss', 'rate']);
+const TAKES_VALUE = new Set([
+  'name',
+  'dev',
+  'netns',
+  'address',
+  'mtu',
+  'type',
+  'master',
+  'alias',
+  'via',
+  'metric',
+  'vid',
+  'stp_state',
+  'vlan_filtering',
+  'vlan_default_pvid',
+  'delay',
+  'loss',
+  'rate',
+]);
 /** Index of keyword `key` in args, skipping the values of other keywords. */
 function kwIndex(args: string[], key: string): number {
   for (let k = 0; k < args.length; k++) {
@@ -59,7 +82,8 @@ function dropRoutesThrough(n: KNamespace, devName: string) {
   });
 }
 function reachable(n: KNamespace, via: string): string | undefined {
-  for (const i of Object.values(n.ifaces)) if (i.up && i.addresses.some((a) => contains(canonicalCidr(a)!, via))) return i.name;
+  for (const i of Object.values(n.ifaces))
+    if (i.up && i.addresses.some((a) => contains(canonicalCidr(a)!, via))) return i.name;
   return undefined;
 }
 function removeIface(s: KState, nsName: string, name: string) {
@@ -104,13 +128,15 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
   if (obj === 'netns') {
     const name = a[2];
     if (op === 'add') {
-      if (s.namespaces[name]) throw new SimError(`Cannot create namespace file "/run/netns/${name}": File exists`);
+      if (s.namespaces[name])
+        throw new SimError(`Cannot create namespace file "/run/netns/${name}": File exists`);
       s.namespaces[name] = newNs(name);
     } else if (op === 'delete') {
       ns(s, name);
       for (const [otherName, other] of Object.entries(s.namespaces)) {
         if (otherName === name) continue;
-        for (const i of Object.values(other.ifaces)) if (i.kind === 'veth' && i.peer?.ns === name) removeIface(s, otherName, i.name);
+        for (const i of Object.values(other.ifaces))
+          if (i.kind === 'veth' && i.peer?.ns === name) removeIface(s, otherName, i.name);
       }
       delete s.namespaces[name];
     }
@@ -129,13 +155,24 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
       if (new TextEncoder().encode(name).length > 15) throw new SimError('Error: argument is too long');
       const mtu = opt(part, 'mtu');
       const mac = opt(part, 'address');
-      return { ns: where, iface: { name, kind: kind === 'bridge' ? 'bridge' : 'veth', up: false, addresses: [], mtu: mtu ? Number(mtu) : 1500, ...(mac ? { mac } : {}) } };
+      return {
+        ns: where,
+        iface: {
+          name,
+          kind: kind === 'bridge' ? 'bridge' : 'veth',
+          up: false,
+          addresses: [],
+          mtu: mtu ? Number(mtu) : 1500,
+          ...(mac ? { mac } : {}),
+        },
+      };
     };
     if (kind === 'veth') {
       const peerAt = kwIndex(a, 'peer');
       const x = mk(first, nsName);
       const y = mk(a.slice(peerAt + 1), nsName);
-      if (x.ns === y.ns && x.iface.name === y.iface.name) throw new SimError('RTNETLINK answers: File exists');
+      if (x.ns === y.ns && x.iface.name === y.iface.name)
+        throw new SimError('RTNETLINK answers: File exists');
       x.iface.peer = { ns: y.ns, name: y.iface.name };
       y.iface.peer = { ns: x.ns, name: x.iface.name };
       ns(s, x.ns).ifaces[x.iface.name] = x.iface;
@@ -143,7 +180,11 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
     } else if (kind === 'bridge') {
       const x = mk(first, nsName);
       const rest = a.slice(typeAt + 2);
-      x.iface.bridge = { stp: opt(rest, 'stp_state') === '1', vlanFiltering: opt(rest, 'vlan_filtering') === '1', defaultPvid: Number(opt(rest, 'vlan_default_pvid') ?? 1) };
+      x.iface.bridge = {
+        stp: opt(rest, 'stp_state') === '1',
+        vlanFiltering: opt(rest, 'vlan_filtering') === '1',
+        defaultPvid: Number(opt(rest, 'vlan_default_pvid') ?? 1),
+      };
       n.ifaces[x.iface.name] = x.iface;
     } else throw new SimError(`Unknown device type ${kind}`);
     return;
@@ -164,13 +205,13 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
       else if (w === 'nomaster') {
         delete i.master;
         delete i.vlans;
-      }
-      else if (w === 'master') {
+      } else if (w === 'master') {
         const br = dev(n, rest[++k]);
         if (br.kind !== 'bridge') throw new SimError('not a bridge');
         i.master = br.name;
         // The kernel gives a new port the default PVID; it is visible (and read) only with VLAN filtering on.
-        if (br.bridge?.vlanFiltering) i.vlans = { pvid: br.bridge.defaultPvid, untagged: [br.bridge.defaultPvid], tagged: [] };
+        if (br.bridge?.vlanFiltering)
+          i.vlans = { pvid: br.bridge.defaultPvid, untagged: [br.bridge.defaultPvid], tagged: [] };
         else delete i.vlans;
       } else if (w === 'type') {
         const opts = rest.slice(k + 2);
@@ -184,7 +225,8 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
             else p.vlans ??= { pvid: i.bridge.defaultPvid, untagged: [i.bridge.defaultPvid], tagged: [] };
           }
         }
-        if (opt(opts, 'vlan_default_pvid') !== undefined) i.bridge.defaultPvid = Number(opt(opts, 'vlan_default_pvid'));
+        if (opt(opts, 'vlan_default_pvid') !== undefined)
+          i.bridge.defaultPvid = Number(opt(opts, 'vlan_default_pvid'));
         break;
       } else throw new SimError(`unknown link setting ${w}`);
     }
@@ -197,7 +239,8 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
       if (i.addresses.includes(cidr)) throw new SimError('RTNETLINK answers: File exists');
       i.addresses = [...i.addresses, cidr].sort();
     } else {
-      if (!i.addresses.includes(cidr)) throw new SimError('RTNETLINK answers: Cannot assign requested address');
+      if (!i.addresses.includes(cidr))
+        throw new SimError('RTNETLINK answers: Cannot assign requested address');
       i.addresses = i.addresses.filter((x) => x !== cidr);
       n.routes = n.routes.filter((r) => !r.via || reachable(n, r.via));
     }
@@ -208,7 +251,12 @@ function ipStep(s: KState, nsName: string, a: string[]): void {
     const via = opt(a, 'via');
     const fam = (via ? family(via) : to === 'default' ? (a[2] === '::/0' ? 6 : 4) : family(to)) ?? 4;
     const metric = opt(a, 'metric');
-    const r: KRoute = { to, family: fam, ...(via ? { via } : {}), ...(metric ? { metric: Number(metric) } : {}) };
+    const r: KRoute = {
+      to,
+      family: fam,
+      ...(via ? { via } : {}),
+      ...(metric ? { metric: Number(metric) } : {}),
+    };
     const same = (x: KRoute) => x.family === r.family && x.to === r.to && (x.metric ?? 0) === (r.metric ?? 0);
     if (op === 'replace') {
       const d = opt(a, 'dev') ?? (via ? reachable(n, via) : undefined);
@@ -254,6 +302,10 @@ function tcStep(s: KState, nsName: string, a: string[]): void {
     ...(delayAt >= 0 && a[delayAt + 2]?.endsWith('ms') ? { jitterMs: ms(a[delayAt + 2]) } : {}),
     ...(kwIndex(a, 'loss') >= 0 ? { lossPercent: parseFloat(opt(a, 'loss')!) } : {}),
     // `rate 0bit` clears a rate (the kernel keeps an old rate otherwise).
-    ...(kwIndex(a, 'rate') >= 0 && parseFloat(opt(a, 'rate')!) > 0 ? { rateKbit: parseFloat(opt(a, 'rate')!) } : i.netem?.rateKbit !== undefined && kwIndex(a, 'rate') < 0 ? { rateKbit: i.netem.rateKbit } : {}),
+    ...(kwIndex(a, 'rate') >= 0 && parseFloat(opt(a, 'rate')!) > 0
+      ? { rateKbit: parseFloat(opt(a, 'rate')!) }
+      : i.netem?.rateKbit !== undefined && kwIndex(a, 'rate') < 0
+        ? { rateKbit: i.netem.rateKbit }
+        : {}),
   };
 }
