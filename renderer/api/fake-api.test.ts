@@ -29,7 +29,8 @@ describe('fake api', () => {
     const again = await api['topology:plan']({ topology: doc });
     expect(again.ok && again.value.changes).toEqual([]);
     const d = await api['lab:destroy']({ lab: doc.name });
-    expect(d.ok && d.value.removed.sort()).toEqual(['br0', 'ns1', 'ns2']);
+    // The engine's words for what it removed (change targets), which the demo now shares.
+    expect(d.ok && d.value.removed.sort()).toEqual(['br0 in the root namespace', 'ns1', 'ns2']);
   });
 
   it('fails at the chosen step and says it rolled back', async () => {

@@ -1,11 +1,11 @@
 /**
  * An in-memory API with the contract's shape, for tests and for trying the page
- * without a kernel side (`?fake=1`). It validates with the same shared code as
- * the real side, plans a simplified list of changes (the real planner lives on
- * the kernel side), "applies" with progress events, and reports status against
- * what it applied. Nothing here touches a kernel.
+ * without a kernel side (`?fake=1`). Its kernel side is the engine's flow run
+ * on a simulated kernel (./demo-kernel.ts): the same validator, the same
+ * planner, the same drift, so what the demo plans is what the engine would.
+ * "Applying" runs the plan on the model with progress events. Nothing here
+ * touches a kernel.
  */
-import type { Change, DriftItem } from '../../shared/plan/change';
 import {
   contract,
   type Channel,
@@ -16,8 +16,9 @@ import {
   type Response,
   type Result,
 } from '../../shared/ipc/contract';
-import { parseTopology, type Topology } from '../../shared/model';
-import { validateTopology } from '../store/validate-doc';
+import type { Change } from '../../shared/plan/change';
+import { markLab } from '../../shared/plan/kstate';
+import { createDemoKernel, labObjects, type DemoKernel } from './demo-kernel';
 
 export interface FakeApiOptions {
   mode?: 'browser' | 'electron';
@@ -29,143 +30,50 @@ export interface FakeApiOptions {
   missing?: string[];
 }
 
-type Obj = {
-  key: string;
-  change: Omit<Change, 'step'>;
-  nodeId?: string;
-  linkId?: string;
-  kind: string;
-  name: string;
-};
-
-/** The objects a (parsed) topology asks for, as fake changes. */
-function objectsOf(t: Topology): Obj[] {
-  const out: Obj[] = [];
-  const byId = new Map(t.nodes.map((n) => [n.id, n]));
-  const nsOf = (id: string): string => {
-    const n = byId.get(id);
-    if (!n) return '';
-    if (n.kind === 'namespace' || n.kind === 'router') return n.name;
-    if (n.kind === 'bridge' && n.namespace) return byId.get(n.namespace)?.name ?? '';
-    return '';
-  };
-  const ipArgs = (ns: string, ...rest: string[]) => (ns ? ['ip', '-n', ns, ...rest] : ['ip', ...rest]);
-  for (const n of t.nodes) {
-    if (n.kind === 'namespace' || n.kind === 'router') {
-      out.push({
-        key: `ns:${n.name}`,
-        nodeId: n.id,
-        kind: 'namespace',
-        name: n.name,
-        change: {
-          action: 'create',
-          ns: '',
-          argv: ['ip', 'netns', 'add', n.name],
-          reason: `${n.kind} ${n.name} is in the file`,
-          target: { kind: 'namespace', name: n.name, nodeId: n.id },
-          undo: ['ip', 'netns', 'delete', n.name],
-        },
-      });
-    } else if (n.kind === 'bridge') {
-      const ns = nsOf(n.id);
-      out.push({
-        key: `br:${ns}:${n.name}:${n.stp}:${n.vlanFiltering}`,
-        nodeId: n.id,
-        kind: 'bridge',
-        name: n.name,
-        change: {
-          action: 'create',
-          ns,
-          argv: ipArgs(ns, 'link', 'add', n.name, 'type', 'bridge', 'stp_state', n.stp ? '1' : '0'),
-          reason: `bridge ${n.name} is in the file`,
-          target: { kind: 'bridge', name: n.name, nodeId: n.id },
-          undo: ipArgs(ns, 'link', 'delete', n.name),
-        },
-      });
-    }
-  }
-  for (const l of t.links) {
-    const na = nsOf(l.a.node);
-    const nb = nsOf(l.b.node);
-    const name = `${l.a.ifname} in ${na || 'root'} <-> ${l.b.ifname} in ${nb || 'root'}`;
-    out.push({
-      key: `link:${l.id}:${na}:${l.a.ifname}:${nb}:${l.b.ifname}`,
-      linkId: l.id,
-      kind: 'link',
-      name,
-      change: {
-        action: 'create',
-        ns: na,
-        argv: [
-          ...ipArgs(na, 'link', 'add', l.a.ifname, 'type', 'veth', 'peer', 'name', l.b.ifname),
-          ...(nb ? ['netns', nb] : []),
-        ],
-        reason: `link ${l.id} is in the file`,
-        target: { kind: 'link', name, linkId: l.id },
-        undo: ipArgs(na, 'link', 'delete', l.a.ifname),
-      },
-    });
-    for (const [end, ns] of [
-      [l.a, na],
-      [l.b, nb],
-    ] as const) {
-      for (const addr of end.addresses) {
-        const an = `${addr} on ${end.ifname} in ${ns || 'root'}`;
-        out.push({
-          key: `addr:${ns}:${end.ifname}:${addr}`,
-          linkId: l.id,
-          kind: 'address',
-          name: an,
-          change: {
-            action: 'create',
-            ns,
-            argv: ipArgs(ns, 'address', 'add', addr, 'dev', end.ifname),
-            reason: `${end.ifname} should have ${addr}`,
-            target: { kind: 'address', name: an, linkId: l.id },
-            undo: ipArgs(ns, 'address', 'delete', addr, 'dev', end.ifname),
-          },
-        });
-      }
-    }
-  }
-  return out;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Creates the fake API. `applied()` exposes what it "applied", for tests. */
-export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applied(): Map<string, Obj[]> } {
+/** The fake API, plus views of its simulated kernel for tests. */
+export type FakeApi = NetplumbApi & {
+  /** Per lab, what the simulated kernel holds with the lab's mark. */
+  applied(): Map<string, { kind: string; name: string; ns: string }[]>;
+  /** The demo's kernel side (simulated kernel, records). */
+  demo: DemoKernel;
+};
+
+/** Creates the fake API on a fresh, empty simulated host. */
+export function createFakeApi(opts: FakeApiOptions = {}): FakeApi {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
-  const applied = new Map<string, Obj[]>(); // lab name -> objects
-  const records = new Map<string, { topology: Topology; appliedAt: string }>(); // lab name -> what was applied
+  const demo = createDemoKernel();
   const emit = <E extends EventName>(e: E, p: EventPayload<E>) => listeners.get(e)?.forEach((l) => l(p));
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-
-  const parse = (doc: unknown): { problems: ReturnType<typeof validateTopology>; topology?: Topology } => {
-    const problems = validateTopology(doc);
-    const p = parseTopology(doc);
-    return {
-      problems,
-      topology: p.ok && !problems.some((x) => x.severity === 'error') ? p.topology : undefined,
-    };
+  const applied = () => {
+    const labs = new Set(demo.records.keys());
+    for (const n of Object.values(demo.state().namespaces)) {
+      const lab = markLab(n.mark);
+      if (lab) labs.add(lab);
+    }
+    return new Map([...labs].map((lab) => [lab, labObjects(demo.state(), lab)]));
   };
-  const diff = (t: Topology): Change[] => {
-    const want = objectsOf(t);
-    const have = applied.get(t.name) ?? [];
-    const haveKeys = new Set(have.map((o) => o.key));
-    const wantKeys = new Set(want.map((o) => o.key));
-    const del = have
-      .filter((o) => !wantKeys.has(o.key))
-      .reverse()
-      .map((o) => ({
-        ...o.change,
-        action: 'delete' as const,
-        argv: o.change.undo ?? [],
-        undo: o.change.argv,
-        reason: `${o.name} is no longer in the file`,
-      }));
-    const add = want.filter((o) => !haveKeys.has(o.key)).map((o) => o.change);
-    return [...del, ...add].map((c, step) => ({ ...c, step }));
+  /** A failed apply: progress back down through the steps made, and nothing kept (the engine's rollback). */
+  const failed = (lab: string, changes: Change[], i: number, error: string, start: number) => {
+    for (let j = i - 1; j >= 0; j--)
+      emit('apply:progress', {
+        lab,
+        done: i - j,
+        total: i,
+        current: changes[j].target.name,
+        phase: 'rollback',
+      });
+    return {
+      ok: false,
+      lab,
+      steps: changes.length,
+      changes,
+      error: `Step ${i + 1} of ${changes.length} failed: ${changes[i].argv.join(' ')}: ${error}. Every change made before it was rolled back; the host is as it was.`,
+      failedStep: i,
+      rolledBack: true,
+      durationMs: Date.now() - start,
+    };
   };
 
   // Channels the demo does not do (live lab tools, terminals...) answer with a plain-words refusal.
@@ -175,118 +83,76 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
         mode: opts.mode ?? 'browser',
         version: '0.0.0-fake',
         privilege: 'none',
-        notice: opts.notice ?? 'Demo mode: a fake kernel side; nothing is applied to this machine.',
+        notice: opts.notice ?? 'Demo mode: a simulated kernel side; nothing is applied to this machine.',
         capabilities: { netem: false },
         missing: opts.missing ?? [],
       }),
-    'topology:validate': async (req) => ok({ problems: parse(req.topology).problems }),
+    'topology:validate': async (req) => ok({ problems: demo.check(req.topology).problems }),
     'topology:plan': async (req) => {
-      const { problems, topology } = parse(req.topology);
-      return ok({ problems, changes: topology ? diff(topology) : [] });
+      const { problems, topology } = demo.check(req.topology);
+      if (!topology) return ok({ problems, changes: [] });
+      const r = demo.plan(topology);
+      return ok({ problems: [...problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes });
     },
     'topology:apply': async (req) => {
-      const { problems, topology } = parse(req.topology);
+      const { problems, topology } = demo.check(req.topology);
       if (!topology) return ok({ problems });
+      const lab = topology.name;
       const start = Date.now();
-      const changes = diff(topology);
+      const r = demo.plan(topology);
+      if (r.conflicts.length) return ok({ problems: [...problems, ...r.conflicts] });
+      const changes = r.changes;
       for (let i = 0; i < changes.length; i++) {
         if (opts.stepDelayMs) await sleep(opts.stepDelayMs);
-        if (opts.failAtStep === i) {
-          for (let j = i - 1; j >= 0; j--)
-            emit('apply:progress', {
-              lab: topology.name,
-              done: i - j,
-              total: i,
-              current: changes[j].target.name,
-              phase: 'rollback',
-            });
+        if (opts.failAtStep === i)
           return ok({
             problems,
-            result: {
-              ok: false,
-              lab: topology.name,
-              steps: i,
-              changes,
-              error: `step ${i + 1} failed: ${changes[i].argv.join(' ')}: RTNETLINK answers: File exists (fake failure)`,
-              failedStep: i,
-              rolledBack: true,
-              durationMs: Date.now() - start,
-            },
+            result: failed(lab, changes, i, 'RTNETLINK answers: File exists (demo failure)', start),
           });
-        }
         emit('apply:progress', {
-          lab: topology.name,
+          lab,
           done: i + 1,
           total: changes.length,
           current: changes[i].target.name,
           phase: 'apply',
         });
       }
-      applied.set(topology.name, objectsOf(topology));
-      records.set(topology.name, { topology, appliedAt: new Date().toISOString() });
+      const run = demo.run(changes);
+      if (!run.ok) return ok({ problems, result: failed(lab, changes, run.failedStep, run.error, start) });
+      demo.record(topology);
       return ok({
         problems,
-        result: {
-          ok: true,
-          lab: topology.name,
-          steps: changes.length,
-          changes,
-          durationMs: Date.now() - start,
-        },
+        result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - start },
       });
     },
     'topology:status': async (req) => {
-      const { problems, topology } = parse(req.topology);
+      const { problems, topology } = demo.check(req.topology);
       if (!topology) return ok({ problems, inSync: false, applied: false, drift: [] });
-      const have = applied.get(topology.name);
-      if (!have) return ok({ problems, inSync: false, applied: false, drift: [] });
-      const haveKeys = new Set(have.map((o) => o.key));
-      const want = objectsOf(topology);
-      const wantKeys = new Set(want.map((o) => o.key));
-      const drift: DriftItem[] = [
-        ...want
-          .filter((o) => !haveKeys.has(o.key))
-          .map((o) => ({
-            state: 'missing' as const,
-            kind: o.kind,
-            name: o.name,
-            nodeId: o.nodeId,
-            linkId: o.linkId,
-            detail: `${o.name} is in the file but not in the kernel`,
-          })),
-        ...have
-          .filter((o) => !wantKeys.has(o.key))
-          .map((o) => ({
-            state: 'extra' as const,
-            kind: o.kind,
-            name: o.name,
-            nodeId: o.nodeId,
-            linkId: o.linkId,
-            detail: `${o.name} is in the kernel but not in the file`,
-          })),
-      ];
-      return ok({ problems, inSync: drift.length === 0, applied: true, drift });
+      const { conflicts, ...st } = demo.status(topology);
+      return ok({ problems: [...problems, ...conflicts], ...st });
     },
     'lab:destroy': async (req) => {
-      const have = applied.get(req.lab) ?? [];
-      applied.delete(req.lab);
-      records.delete(req.lab);
-      return ok({
-        removed: have.filter((o) => o.kind === 'namespace' || o.kind === 'bridge').map((o) => o.name),
-      });
+      const r = demo.destroyPlan(req.lab);
+      const run = demo.run(r.changes);
+      if (!run.ok) return { ok: false, error: `Destroying lab "${req.lab}" stopped: ${run.error}` };
+      demo.records.delete(req.lab);
+      return ok({ removed: r.changes.map((c) => c.target.name) });
     },
     'lab:list': async () =>
       ok({
-        labs: [...applied.entries()].map(([name, objs]) => ({
+        labs: [...demo.records.entries()].map(([name, rec]) => ({
           name,
-          state: 'applied' as const,
-          namespaces: objs.filter((o) => o.kind === 'namespace').map((o) => o.name),
+          state: rec.namespaces.every((n) => demo.state().namespaces[n])
+            ? ('applied' as const)
+            : ('partial' as const),
+          namespaces: rec.namespaces,
+          appliedAt: rec.appliedAt,
         })),
       }),
     'lab:open': async (req) => {
-      const rec = records.get(req.lab);
+      const rec = demo.records.get(req.lab);
       return rec
-        ? ok({ lab: req.lab, ...rec })
+        ? ok({ lab: req.lab, topology: rec.topology, appliedAt: rec.appliedAt })
         : { ok: false, error: `there is no record of a lab called "${req.lab}" on this host` };
     },
     'examples:list': async () =>
@@ -316,7 +182,8 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
       set.add(listener);
       return () => set!.delete(listener);
     },
-    applied: () => applied,
+    applied,
+    demo,
   } as Record<string, unknown>;
   for (const ch of Object.keys(contract) as Channel[]) {
     // Requests go through the contract's schema exactly as on the real side.
@@ -328,5 +195,5 @@ export function createFakeApi(opts: FakeApiOptions = {}): NetplumbApi & { applie
       return h(parsed.data);
     };
   }
-  return api as unknown as NetplumbApi & { applied(): Map<string, Obj[]> };
+  return api as unknown as FakeApi;
 }

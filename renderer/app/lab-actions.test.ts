@@ -47,7 +47,8 @@ describe('lab actions against the fake kernel side', () => {
     expect(useUi.getState().statusOn).toBe(true);
     expect(editorStore.getState().status).toMatchObject({ applied: true, inSync: true });
     await runDestroy();
-    expect(useUi.getState().destroy.removed?.sort()).toEqual(['br0', 'ns1', 'ns2']);
+    // The engine's words for what it removed (change targets), which the demo shares.
+    expect(useUi.getState().destroy.removed?.sort()).toEqual(['br0 in the root namespace', 'ns1', 'ns2']);
     // The kernel is read back at once: nothing claims the lab is still applied.
     await refreshStatus();
     expect(editorStore.getState().status).toMatchObject({ applied: false });

@@ -34,9 +34,22 @@ export async function runPlan(): Promise<void> {
 
 let unsubscribeProgress: (() => void) | null = null;
 
-/** Changes of a plan that remove or alter what a running lab has (what Apply asks about first). */
+/**
+ * Changes of a plan that remove or alter what a running lab has (what Apply
+ * asks about first). The settings the plan gives objects it creates itself (a
+ * new link's addresses, a new namespace's routes) alter nothing that runs.
+ */
 export function destructiveChanges(changes: readonly Change[]): Change[] {
-  return changes.filter((c) => c.action === 'delete' || c.action === 'modify');
+  const newNodes = new Set<string>();
+  const newLinks = new Set<string>();
+  for (const c of changes) {
+    if (c.action !== 'create') continue;
+    if (c.target.linkId) newLinks.add(c.target.linkId);
+    else if (c.target.nodeId) newNodes.add(c.target.nodeId);
+  }
+  const onNewObject = (c: Change) =>
+    c.target.linkId ? newLinks.has(c.target.linkId) : !!c.target.nodeId && newNodes.has(c.target.nodeId);
+  return changes.filter((c) => c.action === 'delete' || (c.action === 'modify' && !onNewObject(c)));
 }
 
 /**

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadAnyTopologyText, serializeTopology, type ImportResult } from './index';
 import { plan, resolve, ROOT_NS, type KState } from '../plan';
-import { simulate } from '../plan/testing/sim';
+import { simulate } from '../plan/simulate';
 import { hasErrors } from '../validate/problem';
 import { golden } from '../testing/golden';
 

@@ -15,7 +15,7 @@ import type { Topology } from '../model';
 import { batchText, fullArgv, type Tool } from './argv';
 import type { Change } from './change';
 import { plan, resolve, ROOT_NS, type KState } from './index';
-import { simulate } from './testing/sim';
+import { simulate } from './simulate';
 import { readBatch } from './testing/makeargs';
 
 const host = (): KState => ({

@@ -10,3 +10,4 @@ export { netemArgs, netemEqual } from './plan-extras';
 export { routeMatches } from './plan-iface';
 export * from './expect';
 export * from './recover';
+export { simulate, trySimulate, SimError, type SimOutcome } from './simulate';

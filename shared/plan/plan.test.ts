@@ -4,7 +4,7 @@ import { arbValidTopology } from '../model/arbitraries';
 import type { Topology } from '../model';
 import { Topology as TopologySchema } from '../model';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
-import { simulate } from './testing/sim';
+import { simulate } from './simulate';
 
 const emptyHost = (): KState => ({
   namespaces: {

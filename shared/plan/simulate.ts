@@ -1,13 +1,15 @@
 /**
- * A model of the kernel for tests: interprets the exact argv a plan produces
- * against a KState, including the side effects the planner must account for
- * (deleting a namespace destroys its veth pairs; a link going down or losing
- * an address drops the routes through it; a new port on a VLAN-filtering
- * bridge gets the default PVID). Throws like the kernel on impossible steps.
+ * An in-memory model of the kernel: interprets the exact command a plan's
+ * change runs against a KState, including the side effects the planner must
+ * account for (deleting a namespace destroys its veth pairs; a link going down
+ * or losing an address drops the routes through it; a new port on a
+ * VLAN-filtering bridge gets the default PVID). Throws like the kernel on
+ * impossible steps. Pure; used by the planner's tests and by the demo API
+ * (renderer/api/demo-kernel.ts), which runs the real planner against it.
  */
-import { contains, family, canonicalCidr } from '../../util/ip';
-import type { Change } from '../change';
-import { type KIface, type KNamespace, type KRoute, type KState, ROOT_NS } from '../kstate';
+import { contains, family, canonicalCidr } from '../util/ip';
+import type { Change } from './change';
+import { type KIface, type KNamespace, type KRoute, type KState, ROOT_NS } from './kstate';
 
 export class SimError extends Error {}
 
@@ -19,17 +21,41 @@ const newNs = (name: string): KNamespace => ({
   routes: [],
 });
 
-/** Applies changes in order to a copy of `state`; returns the new state. */
+/** The command a change runs, as the kernel model reads it (the one place it is read). */
+const commandOf = (c: Change): readonly string[] => c.argv;
+
+/** Applies changes in order to a copy of `state`; returns the new state. Throws SimError like the kernel. */
 export function simulate(state: KState, changes: readonly Change[]): KState {
+  const r = trySimulate(state, changes);
+  if ('error' in r) throw new SimError(r.error);
+  return r.state;
+}
+
+/** The outcome of running changes on the model: the new state, or the first step the kernel refused. */
+export type SimOutcome = { state: KState } | { failedStep: number; error: string };
+
+/**
+ * Applies changes in order to a copy of `state`, stopping at the first one
+ * the kernel would refuse (its index and the kernel's words); `state` itself
+ * is never changed, so a failed run leaves the model as it was.
+ */
+export function trySimulate(state: KState, changes: readonly Change[]): SimOutcome {
   const s = clone(state);
-  for (const c of changes) step(s, c.argv);
+  for (let i = 0; i < changes.length; i++) {
+    try {
+      step(s, commandOf(changes[i]));
+    } catch (e) {
+      if (!(e instanceof SimError)) throw e;
+      return { failedStep: i, error: e.message };
+    }
+  }
   // As the live reader does: a namespace's mark is the alias of its lo.
   for (const n of Object.values(s.namespaces)) {
     if (n.name === ROOT_NS) continue;
     if (n.ifaces.lo?.mark) n.mark = n.ifaces.lo.mark;
     else delete n.mark;
   }
-  return s;
+  return { state: s };
 }
 
 function ns(s: KState, name: string): KNamespace {
