@@ -9,7 +9,7 @@ import { editorStore } from './editor';
 import { openFile, saveFile } from './file-actions';
 import { useUi } from './ui-store';
 import type { FlowEdge, FlowNode } from '../store/derive';
-import type { Fragment } from '../store/clipboard';
+import type { Fragment } from '../../shared/edit/clipboard';
 
 type Flow = ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>;
 

@@ -4,7 +4,7 @@ import { useReactFlow } from '@xyflow/react';
 import { editorStore } from '../app/editor';
 import { useUi } from '../app/ui-store';
 import { viewCentre } from '../canvas/view-helpers';
-import { GENERATOR_MAX, type GeneratorShape, type HubKind } from '../store/generators';
+import { GENERATOR_MAX, type GeneratorShape, type HubKind } from '../../shared/edit/generators';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { Dialog } from './Dialog';
 

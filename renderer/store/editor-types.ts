@@ -2,8 +2,8 @@
 import type { Link, LinkEnd, NodeKind, Position, Topology, TopoNode } from '../../shared/model';
 import type { DriftItem } from '../../shared/plan/change';
 import type { Problem } from '../../shared/validate/problem';
-import type { Fragment } from './clipboard';
-import type { GeneratorSpec } from './generators';
+import type { Fragment } from '../../shared/edit/clipboard';
+import type { GeneratorSpec } from '../../shared/edit/generators';
 
 /** What is selected on the canvas. */
 export interface Selection {

@@ -7,24 +7,21 @@
 import { create } from 'zustand';
 import { temporal } from 'zundo';
 import { TopoNode, type Link, type Topology } from '../../shared/model';
-import { autoAddresses } from './addressing';
-import { copyFragment, pasteFragment } from './clipboard';
+import { autoAddresses } from '../../shared/edit/addressing';
+import { copyFragment, pasteFragment } from '../../shared/edit/clipboard';
+import { emptyDocument } from '../../shared/edit/document';
+import { generate as generateShape } from '../../shared/edit/generators';
+import { autoIfname, ifnamesByNs, nextLinkId, nextNodeName, takenNodeNames } from '../../shared/edit/names';
+import { renamesToCarry, reId } from '../../shared/edit/rename';
 import type { EditorState, NodePatch } from './editor-types';
-import { generate as generateShape } from './generators';
 import { readDocumentText, writeDocumentText } from './document-io';
-import { autoIfname, ifnamesByNs, nextLinkId, nextNodeName, takenNodeNames } from './names';
 import { validateTopology } from './validate-doc';
-import { renamesToCarry, reId } from './rename';
 
 export type { EditorState } from './editor-types';
+export { emptyDocument, onlyPositionsChanged, sameButPosition } from '../../shared/edit/document';
 
 /** How many undo steps are kept. */
 export const UNDO_LIMIT = 300;
-
-/** A new, empty document. */
-export function emptyDocument(name = 'lab'): Topology {
-  return { version: 1, name, nodes: [], links: [], expect: [], annotations: [] };
-}
 
 const snap = (v: number) => Math.round(v / 16) * 16;
 
@@ -321,35 +318,6 @@ export function createEditorStore(initial: Topology = emptyDocument()) {
     ),
   );
   return store;
-}
-
-/** True when two nodes differ at most in their canvas position. */
-export function sameButPosition(a: TopoNode, b: TopoNode): boolean {
-  if (a === b) return true;
-  const ka = Object.keys(a) as (keyof TopoNode)[];
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => k === 'position' || a[k] === b[k]);
-}
-
-/**
- * True when `next` differs from `prev` only in node positions (a move): the
- * kernel, the validator and live mode have nothing to do. Cheap on a drag:
- * unchanged nodes are the same objects.
- */
-export function onlyPositionsChanged(prev: Topology, next: Topology): boolean {
-  if (prev === next) return true;
-  if (
-    prev.links !== next.links ||
-    prev.name !== next.name ||
-    prev.description !== next.description ||
-    prev.nodes.length !== next.nodes.length
-  )
-    return false;
-  if (prev.expect !== next.expect || prev.annotations !== next.annotations) return false;
-  for (let i = 0; i < next.nodes.length; i++)
-    if (!sameButPosition(prev.nodes[i], next.nodes[i])) return false;
-  return true;
 }
 
 /** The store type. */

@@ -6,7 +6,7 @@
  * and no expectation uses the node's own id, the node takes that id, carried
  * through its links and the bridges that live in it.
  */
-import { Id, type Topology } from '../../shared/model';
+import { Id, type Topology } from '../model';
 
 /** Node ids to change (old -> new) so the expectations find renamed nodes (pure). */
 export function renamesToCarry(doc: Topology): Map<string, string> {

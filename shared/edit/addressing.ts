@@ -3,9 +3,9 @@
  * already used on the link's L2 segment (a bridge and everything bridged to
  * it), or a fresh 10.0.N.0/24 for a new segment.
  */
-import type { Topology } from '../../shared/model';
-import { networkOf, parseCidr, prefixesOverlap } from '../../shared/util/ip';
-import { nextFreeAddress } from '../../shared/util/ip-alloc';
+import type { Topology } from '../model';
+import { networkOf, parseCidr, prefixesOverlap } from '../util/ip';
+import { nextFreeAddress } from '../util/ip-alloc';
 
 /** Bridges connected by bridge-to-bridge links share one L2 segment. */
 function bridgeSegments(doc: Topology): Map<string, string> {

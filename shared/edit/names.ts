@@ -3,7 +3,7 @@
  * interface names unique inside the namespace they live in and at most 15
  * bytes (the kernel's IFNAMSIZ - 1).
  */
-import type { NodeKind, Topology, TopoNode } from '../../shared/model';
+import type { NodeKind, Topology, TopoNode } from '../model';
 
 /** The kernel's limit on interface names, in bytes. */
 export const IFNAME_MAX = 15;

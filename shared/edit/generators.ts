@@ -14,8 +14,8 @@
  * every router gets static routes to the subnets it is not attached to (next
  * hop along the shortest path), so every namespace can reach every other.
  */
-import { TopoNode, type Link, type Position, type Route, type Topology } from '../../shared/model';
-import { nextFreeAddress } from '../../shared/util/ip-alloc';
+import { TopoNode, type Link, type Position, type Route, type Topology } from '../model';
+import { nextFreeAddress } from '../util/ip-alloc';
 import { freeSubnet, usedPrefixes } from './addressing';
 import { autoIfname, ifnamesByNs, nextLinkId, nextNodeName, takenNodeNames } from './names';
 

@@ -3,7 +3,7 @@
  * (ns1 -> ns3 when ns1 and ns2 exist), links between pasted nodes are kept,
  * and interface names are renamed only where they would collide.
  */
-import type { Link, Topology, TopoNode } from '../../shared/model';
+import type { Link, Topology, TopoNode } from '../model';
 import { autoIfname, ifnamesByNs, nextLinkId, nsKeyOf, takenNodeNames, uniqueName } from './names';
 
 /** A copied piece of a document. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Topology, type TopoNode } from '../../shared/model';
-import { checkIfName } from '../../shared/validate';
+import { Topology, type TopoNode } from '../model';
+import { checkIfName } from '../validate';
 import { autoIfname, ifnamesByNs } from './names';
 
 const doc = (nodes: TopoNode[]): Topology => Topology.parse({ version: 1, name: 'lab', nodes, links: [] });
