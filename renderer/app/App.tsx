@@ -22,10 +22,10 @@ import { ExportDialog } from '../panels/ExportDialog';
 import { LabsDialog } from '../panels/LabsDialog';
 import { useStartUp } from './startup';
 import { useFirstPaintReady } from './first-paint';
-import { onFilePicked, registerFileInput } from './file-actions';
+import { onFilePicked, registerFileInput } from '../store/file-actions';
 import { useShortcuts } from './shortcuts';
 import { useResolvedTheme } from './theme';
-import { useUi } from './ui-store';
+import { useUi } from '../store/ui-store';
 
 function Dialogs() {
   const dialog = useUi((s) => s.dialog);

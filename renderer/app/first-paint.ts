@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { startUp } from './startup';
-import { useUi } from './ui-store';
+import { useUi } from '../store/ui-store';
 
 /** The longest the page waits before it shows anyway. */
 export const FIRST_PAINT_CAP_MS = 2000;

@@ -5,9 +5,9 @@
  */
 import { useEffect } from 'react';
 import type { useReactFlow } from '@xyflow/react';
-import { editorStore } from './editor';
-import { openFile, saveFile } from './file-actions';
-import { useUi } from './ui-store';
+import { editorStore } from '../store/editor';
+import { openFile, saveFile } from '../store/file-actions';
+import { useUi } from '../store/ui-store';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import type { Fragment } from '../../shared/edit/clipboard';
 

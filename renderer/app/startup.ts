@@ -5,9 +5,9 @@
  */
 import { useEffect } from 'react';
 import { selectDirty } from '../store/store';
-import { startAutosave } from './autosave';
-import { editorStore } from './editor';
-import { refreshLabs, untitledName } from './labs-store';
+import { startAutosave } from '../store/autosave';
+import { editorStore } from '../store/editor';
+import { refreshLabs, untitledName } from '../store/labs-store';
 
 let once: Promise<void> | null = null;
 

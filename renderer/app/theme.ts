@@ -1,6 +1,6 @@
 /** Dark and light themes: follow the system unless the user picked one; remembered in localStorage. */
 import { useEffect, useState } from 'react';
-import { editorStore, useEditor } from './editor';
+import { editorStore, useEditor } from '../store/editor';
 
 const KEY = 'netplumb.prefs';
 

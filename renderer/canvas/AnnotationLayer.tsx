@@ -7,7 +7,7 @@
 import { memo, useCallback, useRef, useState } from 'react';
 import { ViewportPortal, useStore as useFlowStore } from '@xyflow/react';
 import type { Annotation } from '../../shared/model';
-import { editorStore, useEditor } from '../app/editor';
+import { editorStore, useEditor } from '../store/editor';
 import './annotations.css';
 
 const MIN_W = 80;

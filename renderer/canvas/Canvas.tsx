@@ -19,8 +19,8 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import type { NodeKind, Position } from '../../shared/model';
-import { editorStore, flowSelectors, useEditor } from '../app/editor';
-import { toast } from '../app/ui-store';
+import { editorStore, flowSelectors, useEditor } from '../store/editor';
+import { toast } from '../store/ui-store';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { ContextMenu, type MenuState } from './ContextMenu';
 import { KIND_LABEL } from './icons';

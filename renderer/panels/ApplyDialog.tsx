@@ -1,6 +1,6 @@
 /** Apply: progress per step, then the result; on failure the kernel's error in plain words and the rollback. */
-import { runApply } from '../app/lab-actions';
-import { useUi } from '../app/ui-store';
+import { runApply } from '../store/lab-actions';
+import { useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
 import { showArgv } from './PlanDialog';
 import type { Change } from '../../shared/plan/change';

@@ -5,12 +5,12 @@
  */
 import { useEffect, useState } from 'react';
 import { connectionState, onConnectionState } from '../api';
-import { dismissOffered, restoreOffered, useRecovery } from '../app/autosave';
-import { useEditor } from '../app/editor';
-import { refreshStatus } from '../app/lab-actions';
-import { otherRunningLabs, useLabs } from '../app/labs-store';
-import { kernelLabName, usePrefix } from '../app/prefix-store';
-import { useUi } from '../app/ui-store';
+import { dismissOffered, restoreOffered, useRecovery } from '../store/autosave';
+import { useEditor } from '../store/editor';
+import { refreshStatus } from '../store/lab-actions';
+import { otherRunningLabs, useLabs } from '../store/labs-store';
+import { kernelLabName, usePrefix } from '../store/prefix-store';
+import { useUi } from '../store/ui-store';
 
 type Item = {
   text: string;

@@ -1,7 +1,7 @@
 /** The fields of one link end (an interface, or a bridge port). */
 import type { LinkEnd, NodeKind } from '../../shared/model';
-import { editorStore } from '../app/editor';
-import { useUi } from '../app/ui-store';
+import { editorStore } from '../store/editor';
+import { useUi } from '../store/ui-store';
 import { CheckField, ListField, NumberField, parseVlan, TextField, type Path } from './fields';
 
 const str = (s: string) => s;

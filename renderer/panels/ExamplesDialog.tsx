@@ -1,8 +1,8 @@
 /** New from example: the bundled example labs, listed by the kernel side (examples:list). */
 import { useEffect, useState } from 'react';
 import { getApi } from '../api';
-import { openExample } from '../app/file-actions';
-import { useUi } from '../app/ui-store';
+import { openExample } from '../store/file-actions';
+import { useUi } from '../store/ui-store';
 import type { Response } from '../../shared/ipc/contract';
 import { Dialog } from './Dialog';
 

@@ -5,8 +5,8 @@
  */
 import { useState } from 'react';
 import { FORMATS, toSvg } from '../../shared/formats';
-import { editorStore } from '../app/editor';
-import { toast, useUi } from '../app/ui-store';
+import { editorStore } from '../store/editor';
+import { toast, useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
 
 const EXPORTS = FORMATS.filter((f) => f.export);

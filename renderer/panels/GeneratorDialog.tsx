@@ -1,8 +1,8 @@
 /** Insert a star, line, ring or tree of N namespaces around bridges or routers. */
 import { useId, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { editorStore } from '../app/editor';
-import { useUi } from '../app/ui-store';
+import { editorStore } from '../store/editor';
+import { useUi } from '../store/ui-store';
 import { viewCentre } from '../canvas/view-helpers';
 import { GENERATOR_MAX, type GeneratorShape, type HubKind } from '../../shared/edit/generators';
 import type { FlowEdge, FlowNode } from '../store/derive';

@@ -4,11 +4,11 @@
  * a second, explicit press naming the lab).
  */
 import { useEffect, useState } from 'react';
-import { useEditor } from '../app/editor';
-import { destroyNamedLab, openRunningLab } from '../app/labs';
-import { kernelLabName, usePrefix } from '../app/prefix-store';
-import { refreshLabs, useLabs, type LabInfo } from '../app/labs-store';
-import { useUi } from '../app/ui-store';
+import { useEditor } from '../store/editor';
+import { destroyNamedLab, openRunningLab } from '../store/labs';
+import { kernelLabName, usePrefix } from '../store/prefix-store';
+import { refreshLabs, useLabs, type LabInfo } from '../store/labs-store';
+import { useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
 
 const STATE_TEXT: Record<LabInfo['state'], string> = {

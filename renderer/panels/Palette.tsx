@@ -4,8 +4,8 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import type { NodeKind } from '../../shared/model';
-import { editorStore } from '../app/editor';
-import { useUi } from '../app/ui-store';
+import { editorStore } from '../store/editor';
+import { useUi } from '../store/ui-store';
 import { KindIcon, KIND_LABEL } from '../canvas/icons';
 import { DND_KIND, freeSpotNear, viewCentre } from '../canvas/view-helpers';
 import type { FlowEdge, FlowNode } from '../store/derive';

@@ -1,6 +1,6 @@
 /** The plan: every change Apply would make, with its exact command and reason, grouped by namespace. */
-import { useUi } from '../app/ui-store';
-import { runApply } from '../app/lab-actions';
+import { useUi } from '../store/ui-store';
+import { runApply } from '../store/lab-actions';
 import type { Change } from '../../shared/plan/change';
 import { Dialog } from './Dialog';
 

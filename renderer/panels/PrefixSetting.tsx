@@ -7,9 +7,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { checkPrefix } from '../../shared/model/prefix';
 import { getApi } from '../api';
-import { refreshStatus } from '../app/lab-actions';
-import { toast, useUi } from '../app/ui-store';
-import { usePrefix } from '../app/prefix-store';
+import { refreshStatus } from '../store/lab-actions';
+import { toast, useUi } from '../store/ui-store';
+import { usePrefix } from '../store/prefix-store';
 
 /** Prefix indicator and editor; hidden where the kernel side has no such setting (the demo). */
 export function PrefixSetting() {

@@ -1,6 +1,6 @@
 /** Every validation problem; clicking one selects and centres its node or link. */
 import { useReactFlow } from '@xyflow/react';
-import { editorStore, useEditor } from '../app/editor';
+import { editorStore, useEditor } from '../store/editor';
 import { centreOn } from '../canvas/view-helpers';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import type { Problem } from '../../shared/validate/problem';

@@ -1,6 +1,6 @@
 /** Static routes of a namespace or router: one row per route. */
 import type { Route } from '../../shared/model';
-import { editorStore } from '../app/editor';
+import { editorStore } from '../store/editor';
 import { NumberField, TextField, type Path } from './fields';
 
 /** Edits `routes` of node `nodeId`; `path` is ['nodes', index, 'routes']. */

@@ -1,7 +1,7 @@
 /** Destroy confirmation, "discard unsaved changes?" and Help (keyboard shortcuts). */
-import { editorStore, useEditor } from '../app/editor';
-import { runDestroy } from '../app/lab-actions';
-import { useUi } from '../app/ui-store';
+import { editorStore, useEditor } from '../store/editor';
+import { runDestroy } from '../store/lab-actions';
+import { useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
 
 const close = () => useUi.getState().set({ dialog: null });

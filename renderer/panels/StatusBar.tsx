@@ -1,8 +1,8 @@
 /** The bottom bar: lab status summary (status overlay), live mode state, and toasts. */
 import { useEffect } from 'react';
-import { useEditor } from '../app/editor';
-import { hideStatus } from '../app/lab-actions';
-import { useUi } from '../app/ui-store';
+import { useEditor } from '../store/editor';
+import { hideStatus } from '../store/lab-actions';
+import { useUi } from '../store/ui-store';
 import { PrefixSetting } from './PrefixSetting';
 
 /** Status summary and messages. */

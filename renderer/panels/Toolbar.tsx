@@ -5,10 +5,10 @@
 import { useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { getApi } from '../api';
-import { editorStore, useCanUndo, useEditor, validateNow } from '../app/editor';
-import { openFile, saveFile, newDocument } from '../app/file-actions';
-import { refreshStatus, runApply, runPlan, setLiveMode } from '../app/lab-actions';
-import { toast, useUi } from '../app/ui-store';
+import { editorStore, useCanUndo, useEditor, validateNow } from '../store/editor';
+import { openFile, saveFile, newDocument } from '../store/file-actions';
+import { refreshStatus, runApply, runPlan, setLiveMode } from '../store/lab-actions';
+import { toast, useUi } from '../store/ui-store';
 import { layoutPositions } from '../canvas/auto-layout';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { selectDirty } from '../store/store';

@@ -1,6 +1,6 @@
 /** View controls (minimap, theme) and Help, at the foot of the palette. */
-import { editorStore, useEditor } from '../app/editor';
-import { useUi } from '../app/ui-store';
+import { editorStore, useEditor } from '../store/editor';
+import { useUi } from '../store/ui-store';
 
 const THEME_NEXT = { system: 'light', light: 'dark', dark: 'system' } as const;
 const THEME_LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;

@@ -3,7 +3,7 @@
  * path starts with the field's path, right under it, as you type.
  */
 import { useEffect, useId, useMemo, useState } from 'react';
-import { editorStore, useEditor } from '../app/editor';
+import { editorStore, useEditor } from '../store/editor';
 import type { Problem } from '../../shared/validate/problem';
 
 export type Path = (string | number)[];

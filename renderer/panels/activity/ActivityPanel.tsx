@@ -4,8 +4,8 @@
  * lock guard on the editor (student mode).
  */
 import { useEffect } from 'react';
-import { editorStore } from '../../app/editor';
-import { toast } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { toast } from '../../store/ui-store';
 import { ActivitiesDialog } from './ActivitiesDialog';
 import { AuthorPanel } from './AuthorPanel';
 import { StudentPanel } from './StudentPanel';

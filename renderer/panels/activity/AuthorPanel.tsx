@@ -15,8 +15,8 @@ import {
 } from '../../../shared/activity';
 import type { Selection as CheckSelection } from '../../../shared/activity';
 import type { Lesson } from '../../../shared/model';
-import { editorStore, useEditor } from '../../app/editor';
-import { toast } from '../../app/ui-store';
+import { editorStore, useEditor } from '../../store/editor';
+import { toast } from '../../store/ui-store';
 import { openKeyText, saveActivity } from './activity-actions';
 import { startStudent, useActivity } from './activity-store';
 import { printWorksheet } from './Worksheet';

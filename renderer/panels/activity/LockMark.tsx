@@ -1,6 +1,6 @@
 /** The padlocks on locked canvas nodes and links (student and author modes), with the reason as their tooltip. */
 import { lockReason } from '../../../shared/activity';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { useActivity } from './activity-store';
 
 export function LockMark({ id }: { id: string }) {

@@ -6,7 +6,7 @@
  */
 import { useShallow } from 'zustand/react/shallow';
 import { lockReason } from '../../../shared/activity';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { useActivity } from './activity-store';
 import { Padlock } from './LockMark';
 

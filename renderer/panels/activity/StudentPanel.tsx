@@ -4,7 +4,7 @@
  * "Print worksheet".
  */
 import { describeCheck } from '../../../shared/activity';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { MarkdownView } from '../lesson/MarkdownView';
 import { checkMyWork, handIn } from './activity-actions';
 import { startAuthor, useActivity } from './activity-store';

@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import { createPortal } from 'react-dom';
 import { describeCheck } from '../../../shared/activity';
 import { toSvg } from '../../../shared/formats/svg';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { MarkdownView } from '../lesson/MarkdownView';
 import { useActivity } from './activity-store';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { editorStore } from '../../app/editor';
-import { useUi } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { useUi } from '../../store/ui-store';
 import { emptyDocument } from '../../store/store';
 import { fileStem, newActivity, openKeyText } from './activity-actions';
 import { useActivity } from './activity-store';

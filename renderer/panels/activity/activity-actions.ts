@@ -14,9 +14,9 @@ import {
 } from '../../../shared/activity';
 import type { Topology } from '../../../shared/model';
 import { getApi } from '../../api';
-import { editorStore } from '../../app/editor';
-import { confirmDiscard, openText } from '../../app/file-actions';
-import { toast, useUi } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { confirmDiscard, openText } from '../../store/file-actions';
+import { toast, useUi } from '../../store/ui-store';
 import { startAuthor, useActivity } from './activity-store';
 
 const isDesktop = () =>

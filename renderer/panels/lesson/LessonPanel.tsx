@@ -1,5 +1,5 @@
 /** The lesson side panel: one step of the open document's lesson at a time, with Previous/Next. */
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { useLive } from '../live/live-store';
 import { MarkdownView } from './MarkdownView';
 import { useRefitOn } from '../live/use-refit';

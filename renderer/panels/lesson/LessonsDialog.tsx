@@ -1,9 +1,9 @@
 /** File > New from lesson: the lessons the kernel side ships (lessons:list), opened like Open. */
 import { useEffect, useState } from 'react';
 import { getApi } from '../../api';
-import { editorStore } from '../../app/editor';
-import { confirmDiscard, openText } from '../../app/file-actions';
-import { toast } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { confirmDiscard, openText } from '../../store/file-actions';
+import { toast } from '../../store/ui-store';
 import type { Response } from '../../../shared/ipc/contract';
 import { Dialog } from '../Dialog';
 import { useLive } from '../live/live-store';

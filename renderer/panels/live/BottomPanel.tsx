@@ -11,7 +11,7 @@ import { closeTerminal } from './terminals';
 import { useLive, type BottomTab } from './live-store';
 import { useRefitOn } from './use-refit';
 import './live.css';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 
 // xterm.js is loaded only when a terminal opens: it would add ~300 KB to every page load.
 const TerminalView = lazy(() => import('./TerminalView').then((m) => ({ default: m.TerminalView })));

@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'react';
 import type { Response } from '../../../shared/ipc/contract';
 import { getApi } from '../../api';
-import { toast } from '../../app/ui-store';
+import { toast } from '../../store/ui-store';
 import { useCaptures } from './link-actions';
 
 type CaptureFile = Response<'capture:list'>['captures'][number];

@@ -3,7 +3,7 @@
  * step mode. It also starts the link-traffic polling while a lab is applied.
  */
 import { useEffect } from 'react';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { LessonsDialog } from '../lesson/LessonsDialog';
 import { runChecks } from './checks';
 import { showTab, useAppliedLab, useLive } from './live-store';

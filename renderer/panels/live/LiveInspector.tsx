@@ -7,7 +7,7 @@ import { CaptureFiles } from './CaptureFiles';
 import { useEffect, useState } from 'react';
 import type { Netem } from '../../../shared/model';
 import { useShallow } from 'zustand/react/shallow';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { showTab, useAppliedLab, useLive } from './live-store';
 import { openTerminal } from './terminals';
 import { setLinkState, setNetem, startCapture, stopCapture, useCaptures } from './link-actions';

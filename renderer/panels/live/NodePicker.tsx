@@ -1,5 +1,5 @@
 /** Source/target pickers for ping, traceroute and step mode: lab nodes, or any address for the target. */
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import { useShallow } from 'zustand/react/shallow';
 
 /** A select of namespace/router nodes (the ones that can send). */

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { getApi } from '../../api';
-import { useEditor } from '../../app/editor';
+import { useEditor } from '../../store/editor';
 import {
   addReading,
   emptyHistory,

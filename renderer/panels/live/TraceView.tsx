@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { getApi } from '../../api';
-import { editorStore } from '../../app/editor';
+import { editorStore } from '../../store/editor';
 import { SourcePicker, TargetPicker } from './NodePicker';
 import { useAppliedLab, useLive } from './live-store';
 

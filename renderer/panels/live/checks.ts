@@ -1,7 +1,7 @@
 /** Run checks: the document's expectations against its applied lab (lab:check). */
 import { getApi } from '../../api';
-import { editorStore } from '../../app/editor';
-import { toast } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { toast } from '../../store/ui-store';
 import { showTab, useLive } from './live-store';
 
 /** Runs every expectation of the document and shows the results (panel and node badges). */

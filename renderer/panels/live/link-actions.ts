@@ -6,8 +6,8 @@
 import { getApi } from '../../api';
 import type { Response } from '../../../shared/ipc/contract';
 import { parseTopology, type Link, type Netem } from '../../../shared/model';
-import { editorStore } from '../../app/editor';
-import { toast } from '../../app/ui-store';
+import { editorStore } from '../../store/editor';
+import { toast } from '../../store/ui-store';
 import { create } from 'zustand';
 
 type EditResponse = Response<'lab:link-state'>;

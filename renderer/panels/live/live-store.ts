@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { Response } from '../../../shared/ipc/contract';
-import { editorStore, useEditor } from '../../app/editor';
+import { editorStore, useEditor } from '../../store/editor';
 
 export type CheckResults = Response<'lab:check'>;
 export type LiveSample = Response<'lab:live'>;

@@ -1,11 +1,11 @@
 /** Live-lab entries of the canvas' context menus (only while the document's lab is applied). */
-import { editorStore } from '../../app/editor';
+import { editorStore } from '../../store/editor';
 import type { MenuItem } from '../../canvas/ContextMenu';
 import { setLinkState, startCapture, stopCapture, useCaptures } from './link-actions';
 import { appliedLab, showTab, useLive } from './live-store';
 import { openTerminal } from './terminals';
 import { runTrace } from './TraceView';
-import { toast } from '../../app/ui-store';
+import { toast } from '../../store/ui-store';
 
 /** Items for a node's menu. */
 export function nodeLiveItems(nodeId: string): MenuItem[] {

@@ -5,7 +5,7 @@
  * own); the page only names a lab and a node id.
  */
 import { getApi } from '../../api';
-import { toast } from '../../app/ui-store';
+import { toast } from '../../store/ui-store';
 import { showTab, useLive } from './live-store';
 
 type Sink = { write(data: string): void };

@@ -5,8 +5,8 @@
  * canvas animates only those (cheap with a thousand links).
  */
 import { getApi } from '../../api';
-import { editorStore } from '../../app/editor';
-import { refreshStatus } from '../../app/lab-actions';
+import { editorStore } from '../../store/editor';
+import { refreshStatus } from '../../store/lab-actions';
 import { closeTerminal } from './terminals';
 import { appliedLab, useLive, type EdgeTraffic, type LiveSample } from './live-store';
 

@@ -5,10 +5,10 @@
  */
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
-import { createEditorStore, onlyPositionsChanged } from '../store/store';
-import { createFlowSelectors } from '../store/derive';
-import { validateTopology } from '../store/validate-doc';
-import type { EditorState } from '../store/editor-types';
+import { createEditorStore, onlyPositionsChanged } from './store';
+import { createFlowSelectors } from './derive';
+import { validateTopology } from './validate-doc';
+import type { EditorState } from './editor-types';
 
 /** The one editor store of this page. */
 export const editorStore = createEditorStore();

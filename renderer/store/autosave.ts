@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { z } from 'zod';
 import { getApi } from '../api';
-import { selectDirty } from '../store/store';
+import { selectDirty } from './store';
 import { editorStore } from './editor';
 import { toast, useUi } from './ui-store';
 

@@ -5,7 +5,7 @@
  */
 import { getApi } from '../api';
 import { editorStore } from './editor';
-import { selectDirty } from '../store/store';
+import { selectDirty } from './store';
 import { toast, useUi } from './ui-store';
 import { untitledName } from './labs-store';
 

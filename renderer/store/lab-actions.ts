@@ -6,7 +6,7 @@
 import { getApi } from '../api';
 import { hasErrors } from '../../shared/validate/problem';
 import { editorStore, validateNow } from './editor';
-import { onlyPositionsChanged } from '../store/store';
+import { onlyPositionsChanged } from './store';
 import { toast, useUi } from './ui-store';
 import type { Change } from '../../shared/plan/change';
 import { refreshLabs } from './labs-store';
