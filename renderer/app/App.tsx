@@ -1,6 +1,7 @@
 /** The page: toolbar, palette, canvas, inspector, problems, dialogs. */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Canvas } from '../canvas/Canvas';
+import { canvasExtensions } from './canvas-extensions';
 import { ApplyDialog } from '../panels/ApplyDialog';
 import { Banner } from '../panels/Banner';
 import { ExamplesDialog } from '../panels/ExamplesDialog';
@@ -72,7 +73,7 @@ function Shell() {
           <div className="np-center__row">
             <ActivityPanel />
             <LessonPanel />
-            <Canvas colorMode={theme} />
+            <Canvas colorMode={theme} extensions={canvasExtensions} />
           </div>
           <BottomPanel />
         </div>

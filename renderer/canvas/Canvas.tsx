@@ -28,7 +28,7 @@ import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
 import { FAR_ZOOM, FarContext, roughFit } from './detail';
-import { linkLiveItems, nodeLiveItems } from '../panels/live/menu-items';
+import { ExtensionsContext, NO_EXTENSIONS, type CanvasExtensions } from './extensions';
 import { AnnotationLayer, addAnnotation } from './AnnotationLayer';
 
 const SNAP: [number, number] = [16, 16];
@@ -118,7 +118,17 @@ function onDragOver(e: React.DragEvent) {
 }
 
 /** The React Flow canvas. */
-export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
+/**
+ * The editor canvas. `extensions` are what the rest of the page draws on it
+ * and adds to its menus (see ./extensions.ts).
+ */
+export function Canvas({
+  colorMode,
+  extensions = NO_EXTENSIONS,
+}: {
+  colorMode: 'light' | 'dark';
+  extensions?: CanvasExtensions;
+}) {
   const nodes = useEditor(flowSelectors.selectNodes);
   const edges = useEditor(flowSelectors.selectEdges);
   const snap = useEditor((s) => s.prefs.snapToGrid);
@@ -162,51 +172,57 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
     [flow],
   );
 
-  const onNodeContextMenu = useCallback((e: React.MouseEvent, node: FlowNode) => {
-    e.preventDefault();
-    const st = editorStore.getState();
-    if (!st.selection.nodes.includes(node.id)) st.setSelection({ nodes: [node.id], links: [] });
-    const ids = editorStore.getState().selection.nodes;
-    setMenu({
-      x: e.clientX,
-      y: e.clientY,
-      title: `${KIND_LABEL[node.data.topo.kind]} ${node.data.topo.name}`,
-      items: [
-        ...(ids.length === 1 ? nodeLiveItems(node.id) : []),
-        {
-          label: 'Rename',
-          onSelect: () => (
-            editorStore.getState().setSelection({ nodes: [node.id], links: [] }),
-            editorStore.getState().requestFocus('name')
-          ),
-        },
-        {
-          label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate',
-          onSelect: () => editorStore.getState().duplicate(ids),
-        },
-        {
-          label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete',
-          danger: true,
-          onSelect: () => editorStore.getState().deleteNodes(ids),
-        },
-      ],
-    });
-  }, []);
+  const onNodeContextMenu = useCallback(
+    (e: React.MouseEvent, node: FlowNode) => {
+      e.preventDefault();
+      const st = editorStore.getState();
+      if (!st.selection.nodes.includes(node.id)) st.setSelection({ nodes: [node.id], links: [] });
+      const ids = editorStore.getState().selection.nodes;
+      setMenu({
+        x: e.clientX,
+        y: e.clientY,
+        title: `${KIND_LABEL[node.data.topo.kind]} ${node.data.topo.name}`,
+        items: [
+          ...(ids.length === 1 ? extensions.nodeMenuItems(node.id) : []),
+          {
+            label: 'Rename',
+            onSelect: () => (
+              editorStore.getState().setSelection({ nodes: [node.id], links: [] }),
+              editorStore.getState().requestFocus('name')
+            ),
+          },
+          {
+            label: ids.length > 1 ? `Duplicate ${ids.length} nodes` : 'Duplicate',
+            onSelect: () => editorStore.getState().duplicate(ids),
+          },
+          {
+            label: ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete',
+            danger: true,
+            onSelect: () => editorStore.getState().deleteNodes(ids),
+          },
+        ],
+      });
+    },
+    [extensions],
+  );
 
-  const onEdgeContextMenu = useCallback((e: React.MouseEvent, edge: FlowEdge) => {
-    e.preventDefault();
-    editorStore.getState().setSelection({ nodes: [], links: [edge.id] });
-    setMenu({
-      x: e.clientX,
-      y: e.clientY,
-      title: `Link ${edge.data!.link.a.ifname} – ${edge.data!.link.b.ifname}`,
-      items: [
-        { label: 'Edit', onSelect: () => editorStore.getState().requestFocus('name') },
-        ...linkLiveItems(edge.id),
-        { label: 'Delete', danger: true, onSelect: () => editorStore.getState().deleteLinks([edge.id]) },
-      ],
-    });
-  }, []);
+  const onEdgeContextMenu = useCallback(
+    (e: React.MouseEvent, edge: FlowEdge) => {
+      e.preventDefault();
+      editorStore.getState().setSelection({ nodes: [], links: [edge.id] });
+      setMenu({
+        x: e.clientX,
+        y: e.clientY,
+        title: `Link ${edge.data!.link.a.ifname} – ${edge.data!.link.b.ifname}`,
+        items: [
+          { label: 'Edit', onSelect: () => editorStore.getState().requestFocus('name') },
+          ...extensions.linkMenuItems(edge.id),
+          { label: 'Delete', danger: true, onSelect: () => editorStore.getState().deleteLinks([edge.id]) },
+        ],
+      });
+    },
+    [extensions],
+  );
 
   const onPaneContextMenu = useCallback(
     (e: React.MouseEvent | MouseEvent) => {
@@ -245,44 +261,52 @@ export function Canvas({ colorMode }: { colorMode: 'light' | 'dark' }) {
       onDragOver={onDragOver}
       onDrop={onDrop}
     >
-      <FarContext.Provider value={far}>
-        <ReactFlow<FlowNode, FlowEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          onNodeClick={onNodeClick}
-          isValidConnection={isValidConnection}
-          connectionMode={ConnectionMode.Loose}
-          onNodeContextMenu={onNodeContextMenu}
-          onEdgeContextMenu={onEdgeContextMenu}
-          onPaneContextMenu={onPaneContextMenu}
-          onMoveStart={closeMenu}
-          snapToGrid={snap}
-          snapGrid={SNAP}
-          deleteKeyCode={null}
-          multiSelectionKeyCode={MULTI_KEYS}
-          selectionKeyCode="Shift"
-          colorMode={colorMode}
-          onlyRenderVisibleElements={nodes.length > BIG && !far}
-          minZoom={0.05}
-          maxZoom={2.5}
-          defaultViewport={DEFAULT_VIEWPORT}
-          fitViewOptions={FIT}
-          aria-label="Topology canvas"
-        >
-          <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-          <AnnotationLayer />
-          <Controls showInteractive={false} />
-          {minimap && (
-            <MiniMap pannable zoomable nodeStrokeWidth={2} nodeClassName={minimapClass} ariaLabel="Minimap" />
-          )}
-        </ReactFlow>
-      </FarContext.Provider>
+      <ExtensionsContext.Provider value={extensions}>
+        <FarContext.Provider value={far}>
+          <ReactFlow<FlowNode, FlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            onNodeClick={onNodeClick}
+            isValidConnection={isValidConnection}
+            connectionMode={ConnectionMode.Loose}
+            onNodeContextMenu={onNodeContextMenu}
+            onEdgeContextMenu={onEdgeContextMenu}
+            onPaneContextMenu={onPaneContextMenu}
+            onMoveStart={closeMenu}
+            snapToGrid={snap}
+            snapGrid={SNAP}
+            deleteKeyCode={null}
+            multiSelectionKeyCode={MULTI_KEYS}
+            selectionKeyCode="Shift"
+            colorMode={colorMode}
+            onlyRenderVisibleElements={nodes.length > BIG && !far}
+            minZoom={0.05}
+            maxZoom={2.5}
+            defaultViewport={DEFAULT_VIEWPORT}
+            fitViewOptions={FIT}
+            aria-label="Topology canvas"
+          >
+            <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+            <AnnotationLayer />
+            <Controls showInteractive={false} />
+            {minimap && (
+              <MiniMap
+                pannable
+                zoomable
+                nodeStrokeWidth={2}
+                nodeClassName={minimapClass}
+                ariaLabel="Minimap"
+              />
+            )}
+          </ReactFlow>
+        </FarContext.Provider>
+      </ExtensionsContext.Provider>
       {menu && <ContextMenu menu={menu} onClose={closeMenu} />}
     </div>
   );

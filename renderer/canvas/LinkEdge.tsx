@@ -8,8 +8,7 @@ import { BaseEdge, getStraightPath, useInternalNode, type EdgeProps } from '@xyf
 import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
 import { borderPoint, netemText, type Box } from './geometry';
-import { LiveEdgeMarks } from '../panels/live/LiveMarks';
-import { LinkLockMark } from '../panels/activity/LockMark';
+import { ExtensionsContext } from './extensions';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
@@ -66,6 +65,7 @@ function LinkEdgeView({
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
   const far = useContext(FarContext);
+  const { EdgeOverlay, EdgeBadge } = useContext(ExtensionsContext);
   const len = Math.hypot(targetX - sourceX, targetY - sourceY);
   // Each name sits far enough from its node that names of links sharing a handle fan apart.
   // Every other link puts its names a little further out, so links leaving a handle at nearly the same angle do not collide.
@@ -96,7 +96,7 @@ function LinkEdgeView({
         <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
       )}
       <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
-      <LiveEdgeMarks id={id} d={path} />
+      <EdgeOverlay id={id} d={path} />
       {netem && !far && (
         <text
           x={mid.x}
@@ -120,7 +120,7 @@ function LinkEdgeView({
           </text>
         </g>
       )}
-      <LinkLockMark id={id} x={mid.x + (down ? 30 : 0)} y={mid.y} />
+      <EdgeBadge id={id} x={mid.x + (down ? 30 : 0)} y={mid.y} />
       {!far && len > 60 && (
         <>
           <text

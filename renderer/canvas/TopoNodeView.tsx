@@ -10,8 +10,7 @@ import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
 import { FarContext } from './detail';
-import { LiveNodeMarks } from '../panels/live/LiveMarks';
-import { LockMark } from '../panels/activity/LockMark';
+import { ExtensionsContext } from './extensions';
 
 const LIVE_TEXT = {
   'in-sync': 'in sync',
@@ -28,6 +27,7 @@ function makeNode(kind: NodeKind) {
     const liveText =
       live === 'in-sync' && down.length ? `${down.join(', ')} down` : live ? LIVE_TEXT[live] : '';
     const far = useContext(FarContext);
+    const { NodeMarks } = useContext(ExtensionsContext);
     const cls = `np-node np-node--${kind}${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
     const title = [
       `${KIND_LABEL[kind]} ${topo.name}`,
@@ -68,8 +68,7 @@ function makeNode(kind: NodeKind) {
             {liveText}
           </div>
         )}
-        <LiveNodeMarks id={id} />
-        <LockMark id={id} />
+        <NodeMarks id={id} />
         <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
       </div>
     );
