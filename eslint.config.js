@@ -110,6 +110,13 @@ export default tseslint.config(
       ],
     },
   },
+  // --- renderer layers (issue 14, item 5) ----------------------------------
+  // app/ (the shell) composes panels/ and canvas/; panels/ and canvas/ use
+  // store/ (state and actions) and api/; store/ uses api/ and shared/; api/
+  // uses shared/ only. Checked with @typescript-eslint/no-restricted-imports
+  // (same options as the core rule) so these blocks add to the renderer's
+  // no-restricted-imports above instead of replacing it. See rendererLayers().
+  ...rendererLayers(),
   // electron/: Node only below main/preload. Processes are started only by the
   // runner (kernel/runner.ts), the pty module (kernel/live/pipe-pty.ts) and the
   // helper client (kernel/helper-client.ts): one place to audit argv, env and
@@ -174,4 +181,58 @@ function electronLayers() {
       rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, noSpawn] }] },
     },
   ]);
+}
+
+/**
+ * The renderer's layers, lowest first: api/ → store/ → canvas/, panels/ → app/.
+ * A layer never imports one above it; the canvas never imports a panel (what
+ * panels add to it is passed in: canvas/extensions.ts). Tests are exempt.
+ */
+function rendererLayers() {
+  const no = (folders, why) =>
+    pattern(
+      folders.flatMap((f) => [`**/${f}/**`, `**/${f}`]),
+      why,
+    );
+  const layers = [
+    {
+      files: ['renderer/panels/**/*.{ts,tsx}'],
+      patterns: [
+        no(['app'], 'panels must not import app/ (the shell): state and actions live in renderer/store'),
+      ],
+    },
+    {
+      files: ['renderer/canvas/**/*.{ts,tsx}'],
+      patterns: [
+        no(
+          ['panels'],
+          'the canvas must not import panels: the app passes their marks and menu items in (canvas/extensions.ts)',
+        ),
+        no(['app'], 'the canvas must not import app/ (the shell): state and actions live in renderer/store'),
+      ],
+    },
+    {
+      files: ['renderer/store/**/*.{ts,tsx}'],
+      patterns: [
+        no(
+          ['panels', 'canvas', 'app'],
+          'renderer/store is below the views: it imports only api/ and shared/',
+        ),
+      ],
+    },
+    {
+      files: ['renderer/api/**/*.{ts,tsx}'],
+      patterns: [
+        no(
+          ['store', 'panels', 'canvas', 'app'],
+          'renderer/api is the lowest renderer layer: it imports only shared/',
+        ),
+      ],
+    },
+  ];
+  return layers.map(({ files, patterns }) => ({
+    files,
+    ignores: ['renderer/**/*.test.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  }));
 }
