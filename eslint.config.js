@@ -136,7 +136,7 @@ function spawnAllowed() {
     'electron/kernel/live/capture.ts':
       'tcpdump runs until stopped and streams packets; the runner waits for exit (issue 14: move into the runner as a streaming call)',
     'electron/kernel/live/trace.ts': 'the step-mode capture, same reason as capture.ts (issue 14)',
-    'electron/cli/live-commands.ts':
+    'electron/cli/exec-command.ts':
       "`netplumb exec` hands the user's terminal to the command and passes its exit code through",
     'electron/cli/serve-command.ts':
       "`netplumb serve --open` starts the desktop's browser opener (xdg-open), detached",

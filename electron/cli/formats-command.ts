@@ -15,10 +15,10 @@ import { readKatharaFiles } from './kathara-files';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
+import { EXIT, err } from './command';
 import { loadFile } from './load';
 import { formatProblem, red } from './output';
 
-const err = (s: string) => process.stderr.write(s + '\n');
 function write(out: string | undefined, text: string) {
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
@@ -27,7 +27,7 @@ function write(out: string | undefined, text: string) {
 export async function exportCommand(args: ParsedArgs): Promise<number> {
   const to = typeof args.flags.to === 'string' ? args.flags.to : undefined;
   const file = args.positionals[0];
-  if (!to || !file) return (err(EXPORT_HELP), 1);
+  if (!to || !file) return (err(EXPORT_HELP), EXIT.invalid);
   const f = formatById(to);
   if (!f?.export)
     return (
@@ -38,12 +38,12 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
             .join(', ')}.`,
         ),
       ),
-      1
+      EXIT.invalid
     );
   const l = loadFile(file);
   for (const p of l.problems) err(formatProblem(p, file));
   if (!l.topology || hasErrors(l.problems))
-    return (err(red(`${file} is not valid; nothing was exported.`)), 1);
+    return (err(red(`${file} is not valid; nothing was exported.`)), EXIT.invalid);
   const out =
     typeof args.flags.o === 'string'
       ? args.flags.o
@@ -58,12 +58,12 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
   });
   for (const p of r.problems) err(formatProblem(p));
   write(out, r.text);
-  return 0;
+  return EXIT.ok;
 }
 
 export async function importCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
-  if (!file) return (err(IMPORT_HELP), 1);
+  if (!file) return (err(IMPORT_HELP), EXIT.invalid);
   const from =
     typeof args.flags.from === 'string' ? formatById(args.flags.from) : formatForFile(file, 'import');
   if (!from?.import)
@@ -75,16 +75,16 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
             .join(', ')}).`,
         ),
       ),
-      1
+      EXIT.invalid
     );
   const prefix = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
   const bad = prefix === undefined ? null : checkPrefix(prefix);
-  if (bad) return (err(red(`--prefix: ${bad}.`)), 1);
+  if (bad) return (err(red(`--prefix: ${bad}.`)), EXIT.invalid);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return (err(red(`cannot read ${file}: ${(e as Error).message}`)), 1);
+    return (err(red(`cannot read ${file}: ${(e as Error).message}`)), EXIT.invalid);
   }
   // The absolute path names the lab after the file and its folder, even for "lab.conf" in the current folder.
   const path = resolve(file);
@@ -94,12 +94,12 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   // Problems in other files of the lab (a Kathará r1.startup) name that file beside the one given.
   const where = (p: Problem) => (p.file ? join(dirname(file), p.file) : file);
   for (const p of r.problems) err(formatProblem(p, where(p)));
-  if (!r.topology) return (err(red(`${file} could not be read as ${from.label}.`)), 1);
+  if (!r.topology) return (err(red(`${file} could not be read as ${from.label}.`)), EXIT.invalid);
   let topology = r.topology;
   if (prefix !== undefined) {
     const p = prefixTopology(topology, prefix);
     for (const q of p.problems) err(formatProblem(q));
-    if (hasErrors(p.problems)) return 1;
+    if (hasErrors(p.problems)) return EXIT.invalid;
     topology = p.topology;
   }
   // Read-only look at the host: namespaces the lab would take that already exist (another lab's h1…).
@@ -119,5 +119,5 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
         : undefined;
   write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
   if (out) err(`lab "${topology.name}" written to ${out}`);
-  return hasErrors(r.problems) ? 1 : 0;
+  return hasErrors(r.problems) ? EXIT.invalid : EXIT.ok;
 }

@@ -1,5 +1,10 @@
-/** Help texts of `netplumb export` and `netplumb import` (kept apart so `--help` loads no format code). */
+/**
+ * `netplumb export` and `netplumb import` as the registry lists them: help
+ * texts and flags. The work is in formats-command.ts, loaded only when one of
+ * them runs.
+ */
 import { FORMATS } from '../../shared/formats';
+import type { Command } from './command';
 
 const list = (dir: 'import' | 'export') =>
   FORMATS.filter((f) => f[dir])
@@ -38,3 +43,27 @@ two imported files never share a lab.
 
 For Kathará, FILE is the lab.conf; the <machine>.startup and shared.startup
 files, lab.ext and the machine folders beside it are read too.`;
+
+/** export and import. */
+export const FORMAT_COMMANDS: Record<string, Command> = {
+  export: {
+    section: 'lab',
+    synopsis: [
+      { usage: 'export --to FMT FILE', summary: 'write the lab as sh, clab, mermaid, svg, yaml or json' },
+    ],
+    help: EXPORT_HELP,
+    valued: ['to', 'o', 'output', 'image'],
+    async run(args) {
+      return (await import('./formats-command')).exportCommand(args);
+    },
+  },
+  import: {
+    section: 'lab',
+    synopsis: [{ usage: 'import FILE', summary: 'read a containerlab, Kathará, MiniEdit or CORE file' }],
+    help: IMPORT_HELP,
+    valued: ['from', 'o', 'output', 'prefix', 'name'],
+    async run(args) {
+      return (await import('./formats-command')).importCommand(args);
+    },
+  },
+};

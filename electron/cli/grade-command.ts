@@ -14,11 +14,8 @@ import { gradesCsv, loadActivityText, reportHtml, type StudentReport } from '../
 import { parseDocumentText } from '../../shared/formats/document';
 import { checkPrefix } from '../../shared/model';
 import type { ParsedArgs } from './args';
-import { EXIT, type Command } from './command';
+import { EXIT, err, out, type Command } from './command';
 import { bold, dim, formatProblem, green, red, yellow } from './output';
-
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
 
 export const GRADE_HELP = `usage: netplumb grade ACTIVITY KEY SUBMISSION... [--out DIR] [--jobs N] [--prefix TAG] [--json]
 
@@ -229,7 +226,15 @@ async function run(args: ParsedArgs): Promise<number> {
 }
 
 /** The `grade` command entry for the CLI's table. */
+/** grade. */
 export const GRADE_COMMAND: Command = {
+  section: 'live',
+  synopsis: [
+    {
+      usage: 'grade ACTIVITY KEY FILE...',
+      summary: "grade students' files, each in its own lab: CSV + HTML",
+    },
+  ],
   help: GRADE_HELP,
   valued: ['out', 'jobs', 'prefix'],
   run: (args) => run(args),

@@ -13,12 +13,11 @@ import { plainMessage } from '../kernel/plain-error';
 import { execaRunner } from '../kernel/runner';
 import { findAppRoot } from './app-root';
 import type { ParsedArgs } from './args';
+import { EXIT, err, out } from './command';
 import { HELPER_HELP } from './helper-help';
 import { bold, green, red } from './output';
 import { NETPLUMB_VERSION } from './version';
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
 const appRoot = () => findAppRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Where install copies from: this checkout's bundle and packaging/. */
@@ -52,7 +51,7 @@ export async function helperCommand(args: ParsedArgs): Promise<number> {
     if (sub === 'install') {
       const node = typeof args.flags.node === 'string' ? args.flags.node : realpathSync(process.execPath);
       if (!path.isAbsolute(node) || !existsSync(node))
-        return (err(red(`--node must be the absolute path of node (got "${node}")`)), 1);
+        return (err(red(`--node must be the absolute path of node (got "${node}")`)), EXIT.invalid);
       const user = targetUser(args);
       const m = await installHelper({
         runner: execaRunner,
@@ -75,18 +74,18 @@ export async function helperCommand(args: ParsedArgs): Promise<number> {
         out(
           `Add users with: sudo usermod -aG ${GROUP} NAME (they log out and in again), then: npx netplumb doctor`,
         );
-      return 0;
+      return EXIT.ok;
     }
     if (sub === 'uninstall') {
       const removed = await uninstallHelper({ runner: execaRunner, print });
       if (removed) out(`${green('✓')} netplumb's privileged helper is uninstalled.`);
-      return 0;
+      return EXIT.ok;
     }
     err(HELPER_HELP);
-    return 1;
+    return EXIT.invalid;
   } catch (e) {
     err(red(`netplumb helper ${sub}: ${plainMessage(e)}`));
-    return 1;
+    return EXIT.invalid;
   }
 }
 
@@ -109,5 +108,5 @@ export async function doctorCommand(args: ParsedArgs): Promise<number> {
         : green('Everything netplumb needs is in place.'),
     );
   }
-  return failed.length ? 1 : 0;
+  return failed.length ? EXIT.invalid : EXIT.ok;
 }

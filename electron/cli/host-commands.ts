@@ -8,12 +8,10 @@ import { DEFAULT_IMPORT_LAB } from '../kernel/import-host';
 import type { LiveBackend } from '../kernel/live/backend';
 import type { ChosenLive } from '../kernel/live/choose-live';
 import type { ParsedArgs } from './args';
+import { EXIT, err, json, out, type Command } from './command';
 import { loadFile } from './load';
 import { bold, dim, formatProblem, green, red } from './output';
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
-const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 const printProblems = (ps: readonly Problem[], file?: string) =>
   ps.forEach((p) => err(formatProblem(p, file)));
 
@@ -32,14 +30,14 @@ async function withHost(fn: (b: LiveBackend) => Promise<number>): Promise<number
   try {
     chosen = await chooseLive(APP_ROOT);
   } catch (e) {
-    return (err(red((e as Error).message)), 2);
+    return (err(red((e as Error).message)), EXIT.kernel);
   }
-  if (!chosen) return (err(red(NEED_ROOT)), 1);
+  if (!chosen) return (err(red(NEED_ROOT)), EXIT.invalid);
   try {
     return await fn(chosen.live);
   } catch (e) {
     // Refusals (plain words, e.g. from the helper) exit 1; anything else is a kernel failure.
-    return (err(red((e as Error).message)), e instanceof PlainError ? 1 : 2);
+    return (err(red((e as Error).message)), e instanceof PlainError ? EXIT.invalid : EXIT.kernel);
   } finally {
     chosen.close();
   }
@@ -97,7 +95,7 @@ async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
   try {
     r = await b.importHost({ ...(ns ? { namespaces: ns } : {}), ...(lab ? { lab } : {}) });
   } catch (e) {
-    return (err(red((e as Error).message)), 2);
+    return (err(red((e as Error).message)), EXIT.kernel);
   }
   if (file && r.text) writeFileSync(file, r.text);
   if (args.flags.json) {
@@ -109,7 +107,7 @@ async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
     return r.text && !hasErrors(r.problems) ? 0 : 1;
   }
   printProblems(r.problems);
-  if (!r.text) return (err(red('nothing could be imported.')), 1);
+  if (!r.text) return (err(red('nothing could be imported.')), EXIT.invalid);
   const t = r.topology as { name: string; nodes: unknown[]; links: unknown[] };
   if (file)
     err(
@@ -133,7 +131,7 @@ async function confirm(question: string): Promise<boolean> {
 
 export async function adoptCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
-  if (!file) return (err(ADOPT_HELP), 1);
+  if (!file) return (err(ADOPT_HELP), EXIT.invalid);
   return withHost((b) => adoptWith(b, file, args));
 }
 
@@ -141,17 +139,17 @@ async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promis
   const l = loadFile(file);
   if (!l.doc || hasErrors(l.problems)) {
     printProblems(l.problems, file);
-    return (err(red(`${file} is not valid; nothing was changed.`)), 1);
+    return (err(red(`${file} is not valid; nothing was changed.`)), EXIT.invalid);
   }
   const p = await b.adopt({ topology: l.doc, confirm: false });
   const refused = hasErrors(p.problems);
   if (args.flags.json && (refused || !args.flags.yes)) {
     json({ lab: p.lab, ok: !refused, adopted: false, marks: p.marks, problems: p.problems });
-    return 1;
+    return EXIT.invalid;
   }
   if (!args.flags.json) {
     printProblems(p.problems.filter((x) => x.line === undefined));
-    if (refused) return (err(red('Adoption refused: nothing was changed.')), 1);
+    if (refused) return (err(red('Adoption refused: nothing was changed.')), EXIT.invalid);
     if (!p.marks.length)
       return (
         out(`Every object of lab "${p.lab}" already carries its mark; recording the lab.`),
@@ -171,7 +169,7 @@ async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promis
         err(red('No terminal to ask for confirmation: run again with --yes to adopt. Nothing was changed.')),
         1
       );
-    if (!(await confirm('Mark these objects? [y/N] '))) return (err('Nothing was changed.'), 1);
+    if (!(await confirm('Mark these objects? [y/N] '))) return (err('Nothing was changed.'), EXIT.invalid);
   }
   return finish(b, file, l.doc, p.marks, !!args.flags.json);
 }
@@ -204,3 +202,24 @@ async function finish(
   }
   return ok ? 0 : r.error?.startsWith('setting the marks failed') ? 2 : 1;
 }
+
+/** import-host and adopt. */
+export const HOST_COMMANDS: Record<string, Command> = {
+  'import-host': {
+    section: 'lab',
+    synopsis: [
+      { usage: 'import-host', summary: "write the live host's namespaces, bridges and veths as a file" },
+    ],
+    help: IMPORT_HOST_HELP,
+    valued: ['namespaces', 'lab', 'o', 'output'],
+    run: (args) => importHostCommand(args),
+  },
+  adopt: {
+    section: 'lab',
+    synopsis: [
+      { usage: 'adopt FILE', summary: 'mark hand-made objects as a netplumb lab (after showing them)' },
+    ],
+    help: ADOPT_HELP,
+    run: (args) => adoptCommand(args),
+  },
+};

@@ -5,12 +5,10 @@
  */
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
-import { EXIT } from './command';
+import { EXIT, err } from './command';
 import { loadFile, type Loaded } from './load';
 import { formatProblem, red } from './output';
 import { applyPrefix, prefixSetting } from './prefix-config';
-
-const err = (s: string) => process.stderr.write(s + '\n');
 
 /**
  * Loads the first positional argument. Returns the loaded file, or the exit

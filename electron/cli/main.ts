@@ -1,10 +1,13 @@
 /**
- * The `netplumb` command. Exit codes: see EXIT in command.ts (0 ok, 1 invalid
- * or refused, 2 kernel failure, 3 drift or pending changes, 4 a check failed).
+ * The `netplumb` command. Exit codes: EXIT in command.ts (`netplumb help
+ * exit-codes` prints them).
  *
- * Kept tiny on purpose: the command table (and through it zod, yaml, the
- * engine) is imported only once a command is known to be needed, so that
- * `netplumb --version` starts in the time node itself takes.
+ * Kept tiny on purpose: `--version` loads only command.ts and version.ts, so
+ * it starts in the time node itself takes. Anything else loads the command
+ * registry (registry.ts: every command's help and flags, and the light
+ * modules of the lab, live and host commands); the engine, the formats, the
+ * helper installer and the server are loaded only by the command that uses
+ * them.
  */
 import { EXIT } from './command';
 import { NETPLUMB_VERSION } from './version';
@@ -15,11 +18,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`netplumb ${NETPLUMB_VERSION}\n`);
     return EXIT.ok;
   }
-  const { COMMANDS, USAGE } = await import('./commands');
+  const { COMMANDS, helpFor } = await import('./registry');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic ? COMMANDS[topic] : undefined;
-    process.stdout.write((cmd ? cmd.help : USAGE) + '\n');
+    process.stdout.write(helpFor(name === 'help' ? rest[0] : undefined) + '\n');
     return name ? EXIT.ok : EXIT.invalid;
   }
   const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT, DEFAULT_RENDER_DIR, startServer, type RunningServer } from './serve';
 import { CODE_TTL_MS } from './serve-auth';
+import { EXIT } from './command';
 
 export interface ServeFlags {
   port: number;
@@ -131,11 +132,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     flags = parseServeFlags(argv);
   } catch (e) {
     console.error(`netplumb serve: ${(e as Error).message}`);
-    return 2;
+    return EXIT.invalid;
   }
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
-    return 0;
+    return EXIT.ok;
   }
   let server: RunningServer;
   try {
@@ -145,7 +146,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       console.error(
         'netplumb serve: the page is not built (or older than its sources), and building it runs code from this checkout, which root must not do.\nBuild it as your normal user first: npm run build:renderer (or run netplumb serve as your user, with the helper installed).',
       );
-      return 1;
+      return EXIT.invalid;
     }
     await ensureRendererBuilt();
     server = await startServer({ port: flags.port, renderDir: DEFAULT_RENDER_DIR });
@@ -156,7 +157,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         ? `port ${flags.port} is already in use (try another --port, or leave it out)`
         : err.message;
     console.error(`netplumb serve: ${why}`);
-    return 1;
+    return EXIT.invalid;
   }
   const interactive = process.stdin.isTTY === true;
   console.log(
@@ -176,7 +177,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         process.stdin.pause();
       }
       console.log('\nnetplumb serve: stopping');
-      void server.close().then(() => resolve(0));
+      void server.close().then(() => resolve(EXIT.ok));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -1,22 +1,17 @@
-/** The CLI's command table: validate, plan, apply, status, destroy, list, serve, and the commands of the other command files. */
+/**
+ * The commands on a lab file as a whole: validate, plan, apply, status,
+ * destroy, list. All but validate go through the engine: this process's when
+ * root, else the installed privileged helper.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { hasErrors, type Problem } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-facade';
 import type { ParsedArgs } from './args';
-import { EXIT, type Command } from './command';
-import { LIVE_COMMANDS } from './live-commands';
+import { EXIT, err, json, out, type Command } from './command';
 import { loadFile } from './load';
 import { loadFileArg } from './load-arg';
 import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
-import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
-import { DOCTOR_HELP, HELPER_HELP } from './helper-help';
-import { ADOPT_HELP, adoptCommand, IMPORT_HOST_HELP, importHostCommand } from './host-commands';
-import { GRADE_COMMAND } from './grade-command';
 import { prefixedLab, prefixSetting } from './prefix-config';
-
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
-const json = (v: unknown) => out(JSON.stringify(v, null, 2));
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
 async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
@@ -74,8 +69,11 @@ async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>):
 
 const notices = (quiet: boolean) => (m: string) => !quiet && err(bold('note: ') + m);
 
-export const COMMANDS: Record<string, Command> = {
+/** validate, plan, apply, status, destroy, list. */
+export const LAB_COMMANDS: Record<string, Command> = {
   validate: {
+    section: 'lab',
+    synopsis: [{ usage: 'validate FILE', summary: 'check a topology file (no kernel access)' }],
     help: `usage: netplumb validate FILE [--json]
 
 Checks a topology file (YAML or JSON) without touching the kernel. Problems are
@@ -98,6 +96,8 @@ printed as FILE:LINE:COLUMN. Exit 0 when valid, 1 when not.`,
     },
   },
   plan: {
+    section: 'lab',
+    synopsis: [{ usage: 'plan FILE', summary: 'show the exact commands apply would run, with reasons' }],
     help: `usage: netplumb plan FILE [--json]
 
 Reads the kernel and prints the exact commands that "apply" would run, each
@@ -126,6 +126,8 @@ name collides with an object netplumb does not own.`,
     },
   },
   apply: {
+    section: 'lab',
+    synopsis: [{ usage: 'apply FILE', summary: 'make the kernel match the file (rolled back on failure)' }],
     help: `usage: netplumb apply FILE [--refresh] [--quiet] [--json]
 
 Makes the kernel match the file: creates namespaces, bridges, veth pairs,
@@ -172,6 +174,10 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
     },
   },
   status: {
+    section: 'lab',
+    synopsis: [
+      { usage: 'status FILE', summary: 'compare the kernel with the file: missing, extra, changed' },
+    ],
     help: `usage: netplumb status FILE [--json]
 
 Reads the kernel and compares it with the file, object by object: missing,
@@ -198,6 +204,8 @@ Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
     },
   },
   destroy: {
+    section: 'lab',
+    synopsis: [{ usage: 'destroy FILE|LAB', summary: 'remove everything netplumb made for the lab' }],
     help: `usage: netplumb destroy FILE|LAB [--json]
 
 Removes everything netplumb made for the lab (namespaces, bridges, veth pairs),
@@ -236,6 +244,8 @@ half-applied labs. Objects netplumb did not make are never touched.`,
     },
   },
   list: {
+    section: 'lab',
+    synopsis: [{ usage: 'list', summary: 'labs on this host' }],
     help: `usage: netplumb list [--json]
 
 Lists the labs applied on this host, with their state and namespaces.`,
@@ -253,101 +263,4 @@ Lists the labs applied on this host, with their state and namespaces.`,
       });
     },
   },
-  export: {
-    get help() {
-      return EXPORT_HELP;
-    },
-    valued: ['to', 'o', 'output', 'image'],
-    async run(args) {
-      return (await import('./formats-command')).exportCommand(args);
-    },
-  },
-  import: {
-    get help() {
-      return IMPORT_HELP;
-    },
-    valued: ['from', 'o', 'output', 'prefix', 'name'],
-    async run(args) {
-      return (await import('./formats-command')).importCommand(args);
-    },
-  },
-  ...LIVE_COMMANDS,
-  grade: GRADE_COMMAND,
-  'import-host': {
-    help: IMPORT_HOST_HELP,
-    valued: ['namespaces', 'lab', 'o', 'output'],
-    async run(args) {
-      return importHostCommand(args);
-    },
-  },
-  adopt: {
-    help: ADOPT_HELP,
-    async run(args) {
-      return adoptCommand(args);
-    },
-  },
-  helper: {
-    help: HELPER_HELP,
-    valued: ['user', 'node'],
-    async run(args) {
-      return (await import('./helper-commands')).helperCommand(args);
-    },
-  },
-  doctor: {
-    help: DOCTOR_HELP,
-    async run(args) {
-      return (await import('./helper-commands')).doctorCommand(args);
-    },
-  },
-  serve: {
-    help: `usage: netplumb serve [--port N] [--open]
-
-Serves the app to a browser on 127.0.0.1 only. It prints a one-time sign-in
-link (press Enter for another); --open opens the page with a link of its own.`,
-    valued: ['port'],
-    async run(_args, raw) {
-      const { serveCommand } = await import('./serve-command');
-      return serveCommand(raw);
-    },
-  },
 };
-
-export const USAGE = `netplumb — draw Linux network labs and apply them to the kernel
-
-usage: netplumb <command> [options]
-
-Commands:
-  validate FILE        check a topology file (no kernel access)
-  plan FILE            show the exact commands apply would run, with reasons
-  apply FILE           make the kernel match the file (rolled back on failure)
-  status FILE          compare the kernel with the file: missing, extra, changed
-  destroy FILE|LAB     remove everything netplumb made for the lab
-  list                 labs on this host
-  export --to FMT FILE write the lab as sh, clab, mermaid, svg, yaml or json
-  import FILE          read a containerlab, Kathará, MiniEdit or CORE file
-  import-host          write the live host's namespaces, bridges and veths as a file
-  adopt FILE           mark hand-made objects as a netplumb lab (after showing them)
-  serve                open the app in a browser (127.0.0.1 only)
-
-Setup:
-  helper install       (with sudo, once) let normal users use netplumb: installs the
-                       privileged helper, the netplumb group and its sudo rule
-  helper uninstall     (with sudo) removes exactly what install made
-  doctor               what is present or missing, and the command that fixes each
-
-Inside an applied lab (root):
-  exec LAB NODE -- CMD run a command in a node's namespace
-  ping LAB FROM TO     ping between lab nodes (lab addresses only)
-  traceroute LAB FROM TO  routers on the way (TTL walk with ping)
-  check FILE           run the file's expectations: PASS/FAIL per line
-  tables LAB NODE      live addresses, routes, neighbours, FDB, counters
-  trace FILE FROM TO   step mode: one ping explained hop by hop
-  grade ACTIVITY KEY FILE...  grade students' files, each in its own lab: CSV + HTML
-
-Shared machines: --prefix P (or "prefix" in ~/.config/netplumb/config.json)
-puts P in front of every kernel name of the lab; --no-prefix turns it off.
-
-Every command takes --help and --json.
-Exit codes: 0 ok/in sync, 1 invalid or refused (nothing changed),
-2 kernel failure (rolled back), 3 drift or pending changes,
-4 a check failed or a ping got no reply.`;
