@@ -39,7 +39,7 @@ import {
   withDoc,
   writePrefix,
 } from './prefix-side';
-import { userConfigFile } from '../cli/prefix-config';
+import { userConfigFile } from './prefix-config';
 
 /** What a handler may use. Built once per window/server (see context.ts). */
 export interface HandlerContext {

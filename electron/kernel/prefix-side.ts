@@ -10,12 +10,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkPrefix, parseTopology, prefixTopology, type Topology } from '../../shared/model';
 import type { Problem } from '../../shared/model/problem';
-import { prefixSetting, userConfigFile } from '../cli/prefix-config';
+import { prefixSetting, userConfigFile } from './prefix-config';
 import { PlainError } from './plain-error';
 
 /** The prefix in effect for the user of this process (undefined: none). A broken config file is refused in plain words. */
 export function readPrefix(file = userConfigFile()): string | undefined {
-  const s = prefixSetting({ positionals: [], flags: {}, rest: [] }, file);
+  const s = prefixSetting({ flags: {} }, file);
   if (s.error)
     throw new PlainError(`${s.error} (fix or remove the "prefix" entry, or set it again in the app)`);
   return s.prefix;
