@@ -1,9 +1,11 @@
+/* global process, console, URL */
 /**
  * The import graph of the tree's own TypeScript, and the cycles in it. Read
  * with the TypeScript parser (one file at a time, no type checking), so it
- * runs in about a second. Used by scripts/import-cycles.test.ts, which fails
- * on any cycle not allow-listed there; run `npx tsx scripts/import-graph.ts`
- * to print the cycles.
+ * runs in about a second. Plain JavaScript (types in import-graph.d.mts) so
+ * that ESLint can load it: the no-import-cycles rule (eslint-rules/) and
+ * scripts/import-cycles.test.ts both use it. `node scripts/import-graph.mjs`
+ * prints the cycles.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,7 +15,8 @@ import ts from 'typescript';
 export const ROOTS = ['shared', 'electron', 'renderer', 'scripts', 'bench', 'e2e'];
 const SKIP = new Set(['node_modules', '__golden__', '__fixtures__', 'out', 'dist', '.vite']);
 
-function sources(dir: string, out: string[] = []): string[] {
+/** @param {string} dir @param {string[]} [out] @returns {string[]} */
+function sources(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     if (SKIP.has(name)) continue;
@@ -24,7 +27,13 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function resolveSpec(from: string, spec: string): string | undefined {
+/**
+ * The tree file a relative import names (`./x`, `./x.js`, a folder's index), or undefined.
+ * @param {string} from absolute path of the importing file
+ * @param {string} spec
+ * @returns {string | undefined}
+ */
+export function resolveSpec(from, spec) {
   if (!spec.startsWith('.')) return undefined;
   const base = resolve(dirname(from), spec.replace(/\.js$/, ''));
   for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')]) {
@@ -33,8 +42,11 @@ function resolveSpec(from: string, spec: string): string | undefined {
   return undefined;
 }
 
-/** True when an import or export statement carries only types (erased at run time). */
-function typeOnly(s: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+/**
+ * True when an import or export statement carries only types (erased at run time).
+ * @param {ts.ImportDeclaration | ts.ExportDeclaration} s
+ */
+function typeOnly(s) {
   if (ts.isImportDeclaration(s)) {
     const c = s.importClause;
     if (!c) return false; // side-effect import
@@ -52,12 +64,13 @@ function typeOnly(s: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
  * Runtime imports between the tree's files, relative to `root`: type-only
  * imports are left out, since they vanish when compiled and order nothing.
  * Dynamic `import()` is left out too: it runs later, not at load.
+ * @param {string} root @param {boolean} [withTypes] @returns {Map<string, string[]>}
  */
-export function importGraph(root: string, withTypes = false): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
+export function importGraph(root, withTypes = false) {
+  const graph = new Map();
   for (const file of ROOTS.flatMap((r) => sources(join(root, r)))) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
-    const deps = new Set<string>();
+    const deps = new Set();
     for (const s of sf.statements) {
       if (
         !(ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) ||
@@ -65,7 +78,7 @@ export function importGraph(root: string, withTypes = false): Map<string, string
         (!withTypes && typeOnly(s))
       )
         continue;
-      const to = resolveSpec(file, (s.moduleSpecifier as ts.StringLiteral).text);
+      const to = resolveSpec(file, /** @type {ts.StringLiteral} */ (s.moduleSpecifier).text);
       if (to) deps.add(relative(root, to));
     }
     graph.set(relative(root, file), [...deps].sort());
@@ -73,16 +86,22 @@ export function importGraph(root: string, withTypes = false): Map<string, string
   return graph;
 }
 
-/** Strongly connected components with more than one file (or a file importing itself), each sorted. */
-export function cycles(graph: Map<string, string[]>): string[][] {
+/**
+ * Strongly connected components with more than one file (or a file importing itself), each sorted.
+ * @param {Map<string, string[]>} graph @returns {string[][]}
+ */
+export function cycles(graph) {
   // Tarjan's algorithm, iterative enough for this tree's depth.
   let index = 0;
-  const idx = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
-  const out: string[][] = [];
-  const visit = (v: string) => {
+  const idx = new Map();
+  const low = new Map();
+  /** @type {string[]} */
+  const stack = [];
+  const on = new Set();
+  /** @type {string[][]} */
+  const out = [];
+  /** @param {string} v */
+  const visit = (v) => {
     idx.set(v, index);
     low.set(v, index++);
     stack.push(v);
@@ -90,14 +109,15 @@ export function cycles(graph: Map<string, string[]>): string[][] {
     for (const w of graph.get(v) ?? []) {
       if (!idx.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
     }
     if (low.get(v) === idx.get(v)) {
-      const comp: string[] = [];
-      let w: string;
+      /** @type {string[]} */
+      const comp = [];
+      let w;
       do {
-        w = stack.pop()!;
+        w = /** @type {string} */ (stack.pop());
         on.delete(w);
         comp.push(w);
       } while (w !== v);
@@ -113,34 +133,40 @@ export function cycles(graph: Map<string, string[]>): string[][] {
  * becomes `shared/model` → `shared/validate`. `depth` is how many path parts
  * name a folder (2: `shared/model`). Tests are left out: a test may use any
  * layer to check its own.
+ * @param {Map<string, string[]>} graph @param {string} prefix @param {number} [depth] @returns {Map<string, string[]>}
  */
-export function folderGraph(graph: Map<string, string[]>, prefix: string, depth = 2): Map<string, string[]> {
-  const folder = (f: string) => f.split('/').slice(0, depth).join('/');
-  const out = new Map<string, Set<string>>();
+export function folderGraph(graph, prefix, depth = 2) {
+  /** @param {string} f */
+  const folder = (f) => f.split('/').slice(0, depth).join('/');
+  /** @type {Map<string, Set<string>>} */
+  const out = new Map();
   for (const [from, tos] of graph) {
     if (!from.startsWith(prefix) || /\.test\.tsx?$/.test(from) || from.split('/').length <= depth) continue;
     const a = folder(from);
     if (!out.has(a)) out.set(a, new Set());
     for (const to of tos)
       if (to.startsWith(prefix) && to.split('/').length > depth && folder(to) !== a)
-        out.get(a)!.add(folder(to));
+        out.get(a)?.add(folder(to));
   }
   return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
 }
 
-/** One concrete loop through a component, for the message: a → b → … → a. */
-export function loopThrough(graph: Map<string, string[]>, comp: string[]): string[] {
+/**
+ * One concrete loop through a component, for the message: a → b → … → a.
+ * @param {Map<string, string[]>} graph @param {string[]} comp @returns {string[]}
+ */
+export function loopThrough(graph, comp) {
   const inComp = new Set(comp);
   const start = comp[0];
-  const prev = new Map<string, string>();
+  const prev = new Map();
   const queue = [start];
   while (queue.length) {
-    const v = queue.shift()!;
+    const v = /** @type {string} */ (queue.shift());
     for (const w of graph.get(v) ?? []) {
       if (!inComp.has(w)) continue;
       if (w === start) {
         const path = [v];
-        while (path[0] !== start) path.unshift(prev.get(path[0])!);
+        while (path[0] !== start) path.unshift(prev.get(path[0]));
         return [...path, start];
       }
       if (!prev.has(w) && w !== start) {
