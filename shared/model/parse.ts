@@ -28,7 +28,11 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Parses (and migrates) a document. Never throws. */
+/**
+ * Parses (and migrates) a document. Bad content never throws: a version newer
+ * than this netplumb reads, and every schema issue, come back as Problems. An
+ * error of any other kind from a migration is a bug, and is rethrown.
+ */
 export function parseTopology(input: unknown): ParseResult {
   let migrated: unknown;
   try {
