@@ -17,7 +17,7 @@ import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
 import { EXIT, err } from './command';
 import { loadFile } from './load';
-import { formatProblem, red } from './output';
+import { formatProblem, printProblems, red } from './output';
 
 function write(out: string | undefined, text: string) {
   if (out) writeFileSync(out, text);
@@ -41,7 +41,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
       EXIT.invalid
     );
   const l = loadFile(file);
-  for (const p of l.problems) err(formatProblem(p, file));
+  printProblems(l.problems, file);
   if (!l.topology || hasErrors(l.problems))
     return (err(red(`${file} is not valid; nothing was exported.`)), EXIT.invalid);
   const out =
@@ -56,7 +56,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
     source: basename(file),
     original: l.format === 'yaml' ? l.text : undefined,
   });
-  for (const p of r.problems) err(formatProblem(p));
+  printProblems(r.problems);
   write(out, r.text);
   return EXIT.ok;
 }
@@ -98,7 +98,7 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   let topology = r.topology;
   if (prefix !== undefined) {
     const p = prefixTopology(topology, prefix);
-    for (const q of p.problems) err(formatProblem(q));
+    printProblems(p.problems);
     if (hasErrors(p.problems)) return EXIT.invalid;
     topology = p.topology;
   }

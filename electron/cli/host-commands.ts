@@ -1,47 +1,19 @@
 /** `netplumb import-host` (read the live host into a file) and `netplumb adopt` (mark hand-made objects as a lab). */
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { hasErrors, type Problem } from '../../shared/validate';
+import { hasErrors } from '../../shared/validate';
 import { where } from '../../shared/plan/argv';
 import type { AdoptMark } from '../kernel/adopt';
 import { DEFAULT_IMPORT_LAB } from '../kernel/import-host';
 import type { LiveBackend } from '../kernel/live/backend';
-import type { ChosenLive } from '../kernel/live/choose-live';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out, type Command } from './command';
+import { live } from './live-session';
 import { loadFile } from './load';
-import { bold, dim, formatProblem, green, red } from './output';
-
-const printProblems = (ps: readonly Problem[], file?: string) =>
-  ps.forEach((p) => err(formatProblem(p, file)));
+import { bold, dim, green, printProblems, red } from './output';
 
 const NEED_ROOT =
   'netplumb needs root or the privileged helper to read or mark objects inside network namespaces. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
-
-/** Runs `fn` with the live lab (this process as root, else the privileged helper); exit 1 when neither is there. */
-async function withHost(fn: (b: LiveBackend) => Promise<number>): Promise<number> {
-  // Loaded on demand, like the engine: `netplumb --help` should not pay for the kernel side.
-  const [{ APP_ROOT }, { chooseLive }, { PlainError }] = await Promise.all([
-    import('./serve'),
-    import('../kernel/live/choose-live'),
-    import('../kernel/plain-error'),
-  ]);
-  let chosen: ChosenLive | null;
-  try {
-    chosen = await chooseLive(APP_ROOT);
-  } catch (e) {
-    return (err(red((e as Error).message)), EXIT.kernel);
-  }
-  if (!chosen) return (err(red(NEED_ROOT)), EXIT.invalid);
-  try {
-    return await fn(chosen.live);
-  } catch (e) {
-    // Refusals (plain words, e.g. from the helper) exit 1; anything else is a kernel failure.
-    return (err(red((e as Error).message)), e instanceof PlainError ? EXIT.invalid : EXIT.kernel);
-  } finally {
-    chosen.close();
-  }
-}
 
 export const IMPORT_HOST_HELP = `usage: netplumb import-host [--namespaces a,b] [--lab NAME] [-o FILE] [--json]
 
@@ -73,7 +45,7 @@ whose peer differs from the file, or marked by another lab, or when the host
 differs from the file in any other way.`;
 
 export async function importHostCommand(args: ParsedArgs): Promise<number> {
-  return withHost((b) => importWith(b, args));
+  return live(args, (b) => importWith(b, args), NEED_ROOT);
 }
 
 async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
@@ -132,7 +104,7 @@ async function confirm(question: string): Promise<boolean> {
 export async function adoptCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
   if (!file) return (err(ADOPT_HELP), EXIT.invalid);
-  return withHost((b) => adoptWith(b, file, args));
+  return live(args, (b) => adoptWith(b, file, args), NEED_ROOT);
 }
 
 async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promise<number> {

@@ -4,13 +4,13 @@
  * root, else the installed privileged helper.
  */
 import { existsSync, statSync } from 'node:fs';
-import { hasErrors, type Problem } from '../../shared/validate';
+import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-facade';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out, type Command } from './command';
 import { loadFile } from './load';
 import { loadFileArg } from './load-arg';
-import { bold, dim, formatDrift, formatPlan, formatProblem, green, red } from './output';
+import { bold, dim, formatDrift, formatPlan, green, printProblems, red } from './output';
 import { prefixedLab, prefixSetting } from './prefix-config';
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
@@ -27,10 +27,6 @@ async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | 
 
 const NEED_ROOT =
   'netplumb needs root to read or change network namespaces: run `sudo npx netplumb helper install` once (see README: "Running without root")';
-
-function printProblems(problems: readonly Problem[], file?: string) {
-  for (const p of problems) err(formatProblem(p, file));
-}
 
 const progressLine = (quiet: boolean) => {
   let last = 0;

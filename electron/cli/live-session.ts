@@ -4,6 +4,7 @@
  * name prefix.
  */
 import type { LiveBackend } from '../kernel/live/backend';
+import type { ChosenLive } from '../kernel/live/choose-live';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json } from './command';
 import { red, yellow } from './output';
@@ -14,25 +15,39 @@ const NEED_ROOT =
 
 /**
  * Runs `fn` with the live lab (this process as root, else the privileged
- * helper); plain-words errors become exit 1 (refusals) or 2 (kernel).
+ * helper). Errors are printed (as `{ok: false, error}` with --json) and
+ * become exit codes: 1 when neither root nor the helper is there (`needRoot`
+ * says why) and for refusals in plain words, 2 for anything else (a kernel
+ * or helper failure). The host commands (import-host, adopt) use it too.
  */
-export async function live(args: ParsedArgs, fn: (b: LiveBackend) => Promise<number>): Promise<number> {
-  const { chooseLive } = await import('../kernel/live/choose-live');
-  const { APP_ROOT } = await import('./serve');
-  const chosen = await chooseLive(APP_ROOT);
-  if (!chosen) {
-    if (args.flags.json) json({ ok: false, error: NEED_ROOT });
-    else err(red(NEED_ROOT));
-    return EXIT.invalid;
+export async function live(
+  args: ParsedArgs,
+  fn: (b: LiveBackend) => Promise<number>,
+  needRoot = NEED_ROOT,
+): Promise<number> {
+  // Loaded on demand: `netplumb --help` should not pay for the kernel side.
+  const [{ APP_ROOT }, { chooseLive }, { PlainError }] = await Promise.all([
+    import('./serve'),
+    import('../kernel/live/choose-live'),
+    import('../kernel/plain-error'),
+  ]);
+  const fail = (message: string, code: number) => {
+    if (args.flags.json) json({ ok: false, error: message });
+    else err(red(message));
+    return code;
+  };
+  let chosen: ChosenLive | null;
+  try {
+    chosen = await chooseLive(APP_ROOT);
+  } catch (e) {
+    return fail((e as Error).message, EXIT.kernel);
   }
+  if (!chosen) return fail(needRoot, EXIT.invalid);
   try {
     return await fn(chosen.live);
   } catch (e) {
-    const { PlainError } = await import('../kernel/plain-error');
-    const message = (e as Error).message;
-    if (args.flags.json) json({ ok: false, error: message });
-    else err(red(message));
-    return e instanceof PlainError ? EXIT.invalid : EXIT.kernel;
+    // Refusals (plain words, e.g. from the helper) exit 1; anything else is a kernel failure.
+    return fail((e as Error).message, e instanceof PlainError ? EXIT.invalid : EXIT.kernel);
   } finally {
     chosen.close();
   }

@@ -4,6 +4,7 @@
  */
 import type { Change, DriftItem } from '../../shared/plan';
 import type { Problem } from '../../shared/validate';
+import { err } from './command';
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string) => (s: string) => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -18,6 +19,11 @@ export function formatProblem(p: Problem, file?: string): string {
   const where = file ? `${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ` : '';
   const sev = p.severity === 'error' ? red('error') : yellow('warning');
   return `${where}${sev}: ${p.message}  ${dim(`[${p.code}]`)}`;
+}
+
+/** Each problem on standard error, located in `file` when given. */
+export function printProblems(problems: readonly Problem[], file?: string): void {
+  for (const p of problems) err(formatProblem(p, file));
 }
 
 const SIGN: Record<Change['action'], string> = { create: '+', delete: '-', modify: '~' };
