@@ -8,7 +8,8 @@
  * cannot be read one before the other). The file being linted takes its
  * imports from the text ESLint has, not from the disk, so an editor's unsaved
  * change (or a test's snippet) is judged as written. Each import from which
- * the file can be reached again is reported, with the loop.
+ * the file can be reached again is reported, with the loop. (In an editor's
+ * long-running ESLint, other files' edits are seen after a restart of it.)
  *
  * Options: `{ allow: string[] }`: files (relative to the working directory)
  * whose cycles among themselves are tolerated for now.
