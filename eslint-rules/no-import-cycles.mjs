@@ -17,14 +17,38 @@
 import { relative } from 'node:path';
 import { importGraph, resolveSpec } from '../scripts/import-graph.mjs';
 
-/** @type {Map<string, Map<string, string[]>>} */
+/** @type {Map<string, { graph: Map<string, string[]>, importers: Map<string, string[]> }>} */
 const graphs = new Map();
 
-/** @param {string} root */
+/** The tree's graph from `root`, and who imports each file; read once per process. @param {string} root */
 function graphOf(root) {
   let g = graphs.get(root);
-  if (!g) graphs.set(root, (g = importGraph(root, true)));
+  if (!g) {
+    const graph = importGraph(root, true);
+    /** @type {Map<string, string[]>} */
+    const importers = new Map();
+    for (const [from, tos] of graph)
+      for (const to of tos) importers.set(to, [...(importers.get(to) ?? []), from]);
+    graphs.set(root, (g = { graph, importers }));
+  }
   return g;
+}
+
+/**
+ * Every file from which `file` can be reached (walking importers back from it).
+ * @param {Map<string, string[]>} importers
+ * @param {string} file
+ */
+function reaching(importers, file) {
+  const seen = new Set();
+  const queue = [file];
+  while (queue.length)
+    for (const v of importers.get(/** @type {string} */ (queue.pop())) ?? [])
+      if (!seen.has(v)) {
+        seen.add(v);
+        queue.push(v);
+      }
+  return seen;
 }
 
 /**
@@ -94,12 +118,15 @@ export default {
       ExportAllDeclaration: edge,
       'Program:exit'() {
         if (!edges.length) return;
-        const graph = graphOf(root);
+        const { graph, importers } = graphOf(root);
+        // One walk per file; the loop itself is found only for an import that closes one.
+        const back = reaching(importers, file);
         const own = [...new Set(edges.map((e) => e.to))];
         for (const { node, to } of edges) {
-          const back = to === file ? [file] : pathBetween(graph, file, own, to, file);
-          if (!back) continue;
-          const loop = [file, ...back];
+          if (to !== file && !back.has(to)) continue;
+          const path = to === file ? [file] : pathBetween(graph, file, own, to, file);
+          if (!path) continue;
+          const loop = [file, ...path];
           if (loop.every((f) => allow.has(f))) continue;
           context.report({ node, messageId: 'cycle', data: { loop: loop.join(' → ') } });
         }
