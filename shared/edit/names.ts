@@ -3,13 +3,11 @@
  * interface names unique inside the namespace they live in and at most 15
  * bytes (the kernel's IFNAMSIZ - 1).
  */
+import { namespaceOf, nodeKind, kindOf } from '../kinds';
 import type { NodeKind, Topology, TopoNode } from '../model';
 
 /** The kernel's limit on interface names, in bytes. */
 export const IFNAME_MAX = 15;
-
-const PREFIX: Record<NodeKind, string> = { namespace: 'ns', router: 'r', bridge: 'br', host: 'host' };
-const FIRST: Record<NodeKind, number> = { namespace: 1, router: 1, bridge: 0, host: 1 };
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -53,8 +51,9 @@ export function takenNodeNames(doc: Topology): Set<string> {
 
 /** The next default name for a node of `kind`: ns1, ns2, r1, br0, br1, host1... */
 export function nextNodeName(kind: NodeKind, taken: ReadonlySet<string>): string {
-  for (let i = FIRST[kind]; ; i++) {
-    const name = kind === 'host' && i === 1 ? 'host' : `${PREFIX[kind]}${i}`;
+  const d = nodeKind(kind);
+  for (let i = d.firstIndex; ; i++) {
+    const name = i === d.firstIndex && d.firstName ? d.firstName : `${d.namePrefix}${i}`;
     if (!taken.has(name)) return name;
   }
 }
@@ -74,12 +73,9 @@ export function nextLinkId(doc: Topology, taken: ReadonlySet<string> = new Set()
  */
 export function nsKeyOf(doc: Topology, node: TopoNode | undefined): string {
   if (!node) return '';
-  if (node.kind === 'namespace' || node.kind === 'router') return `ns:${node.name}`;
-  if (node.kind === 'bridge' && node.namespace) {
-    const host = doc.nodes.find((n) => n.id === node.namespace);
-    return host ? `ns:${host.name}` : '';
-  }
-  return '';
+  const home = namespaceOf(node, (id) => doc.nodes.find((n) => n.id === id));
+  if (home.at === 'netns') return `ns:${home.node.name}`;
+  return home.at === 'unknown' && home.holder ? `ns:${home.holder.name}` : '';
 }
 
 /** Interface names already used in each namespace (link ends and bridges). */
@@ -114,11 +110,12 @@ export function autoIfname(
   let taken = used.get(key);
   if (!taken) used.set(key, (taken = new Set(['lo'])));
   let name: string;
-  if (node.kind === 'namespace' || node.kind === 'router') {
+  const style = kindOf(node).ifnames;
+  if (style === 'eth') {
     let i = 0;
     while (taken.has(`eth${i}`)) i++;
     name = `eth${i}`;
-  } else if (node.kind === 'bridge') {
+  } else if (style === 'port') {
     let i = 1;
     const base = cutBytes(safeNameChars(node.name), IFNAME_MAX - 4).replace(/^(-|$)/, 'br');
     while (taken.has(`${base}-p${i}`)) i++;

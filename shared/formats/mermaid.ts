@@ -4,7 +4,8 @@
  * namespace (rounded), router (circle), bridge (hexagon), host (subroutine) —
  * and links labelled with the interface names and addresses at each end.
  */
-import type { LinkEnd, Topology, TopoNode } from '../model';
+import { NODE_KINDS_REGISTRY, nodeKindList } from '../kinds';
+import type { LinkEnd, Topology } from '../model';
 
 /** Options of the Mermaid export. */
 export interface MermaidOptions {
@@ -24,20 +25,6 @@ export function escapeMermaid(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/[#"<>|&`]/g, (c) => `#${c.codePointAt(0)};`);
 }
 
-const SHAPES: Record<TopoNode['kind'], [string, string]> = {
-  namespace: ['(', ')'],
-  router: ['((', '))'],
-  bridge: ['{{', '}}'],
-  host: ['[[', ']]'],
-};
-
-const CLASSES: Record<TopoNode['kind'], string> = {
-  namespace: 'fill:#dbeafe,stroke:#2563eb,color:#111827',
-  router: 'fill:#ffedd5,stroke:#ea580c,color:#111827',
-  bridge: 'fill:#dcfce7,stroke:#16a34a,color:#111827',
-  host: 'fill:#f3f4f6,stroke:#4b5563,color:#111827',
-};
-
 function endText(e: LinkEnd, withAddresses: boolean): string {
   return [e.ifname, ...(withAddresses ? e.addresses : [])].map(escapeMermaid).join(' ');
 }
@@ -51,7 +38,7 @@ export function toMermaid(t: Topology, opts: MermaidOptions = {}): string {
     `  %% netplumb lab: ${t.name.replace(/[\r\n]/g, ' ')}`,
   ];
   t.nodes.forEach((n) => {
-    const [open, close] = SHAPES[n.kind];
+    const [open, close] = NODE_KINDS_REGISTRY[n.kind].export.mermaidShape;
     const title = escapeMermaid(n.label ?? n.name);
     const where =
       n.kind === 'bridge' && n.namespace
@@ -67,10 +54,10 @@ export function toMermaid(t: Topology, opts: MermaidOptions = {}): string {
     const arrow = l.a.up && l.b.up ? '---' : '-.-';
     lines.push(`  ${a} ${arrow}|"${endText(l.a, withAddresses)} ↔ ${endText(l.b, withAddresses)}"| ${b}`);
   }
-  for (const kind of ['namespace', 'router', 'bridge', 'host'] as const) {
+  for (const kind of nodeKindList) {
     const members = t.nodes.filter((n) => n.kind === kind).map((n) => ids.get(n.id));
     if (members.length === 0) continue;
-    lines.push(`  classDef ${kind} ${CLASSES[kind]}`);
+    lines.push(`  classDef ${kind} ${NODE_KINDS_REGISTRY[kind].export.mermaidClass}`);
     lines.push(`  class ${members.join(',')} ${kind}`);
   }
   const body = lines.join('\n') + '\n';

@@ -5,6 +5,7 @@
  * addresses at each end, group and text annotations. Pure string building;
  * every piece of text from the file is escaped.
  */
+import { NODE_KINDS_REGISTRY } from '../kinds';
 import type { LinkEnd, Topology, TopoNode } from '../model';
 import { withPositions } from './layout';
 
@@ -18,14 +19,6 @@ export interface SvgOptions {
 
 /** Node box size, in canvas units (positions are the box's top-left corner, as on the canvas). */
 export const NODE_BOX = { w: 150, h: 56 } as const;
-
-const STYLE: Record<TopoNode['kind'], { fill: string; stroke: string; text: string }> = {
-  // The canvas' own colours (renderer/styles/app.css --ns, --router, --bridge, --host), so a picture matches the screen.
-  namespace: { fill: '#dbeafe', stroke: '#2563eb', text: 'namespace' },
-  router: { fill: '#f3e8ff', stroke: '#9333ea', text: 'router' },
-  bridge: { fill: '#d1fae5', stroke: '#0f8a5f', text: 'bridge' },
-  host: { fill: '#eef0f3', stroke: '#52606d', text: 'host' },
-};
 
 /** Escapes text for SVG/XML content and attribute values. */
 export function escapeXml(s: string): string {
@@ -198,7 +191,8 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
   }
 
   for (const n of t.nodes) {
-    const s = STYLE[n.kind];
+    // The canvas' own colours (renderer/styles/app.css), from the kind descriptor, so a picture matches the screen.
+    const s = NODE_KINDS_REGISTRY[n.kind].export.svg;
     const { x, y } = n.position!;
     const title = n.label ?? n.name;
     const sub =

@@ -1,5 +1,5 @@
 /**
- * Links: veth pairs. Each end sits on a node; on a bridge node the end is a
+ * Links: veth pairs (`kind: veth`, the default). Each end sits on a node; on a bridge node the end is a
  * bridge port (in the bridge's namespace), elsewhere it is the node's interface.
  */
 import { z } from 'zod';
@@ -40,14 +40,26 @@ export const LinkEnd = z
   .strict();
 export type LinkEnd = z.infer<typeof LinkEnd>;
 
-export const Link = z
+/** The link kinds; a file may leave `kind` out, which means `veth`. */
+export const LINK_KIND_DEFAULT = 'veth';
+
+/** A veth pair: the only link kind so far (`kind` optional, so older files load unchanged). */
+export const VethLink = z
   .object({
     id: Id,
+    kind: z.literal('veth').optional().describe('link kind; omitted: veth (a veth pair)'),
     a: LinkEnd,
     b: LinkEnd,
     label: z.string().optional(),
     notes: z.string().optional(),
   })
   .strict();
+export type VethLink = z.infer<typeof VethLink>;
+
+/** A link, discriminated by `kind` (absent = veth). Add a link kind's schema here. */
+export const Link = z.discriminatedUnion('kind', [VethLink]);
 export type Link = z.infer<typeof Link>;
+export type LinkKind = NonNullable<Link['kind']>;
+/** A link's kind, filling in the default. */
+export const linkKindOf = (l: Pick<Link, 'kind'>): LinkKind => l.kind ?? LINK_KIND_DEFAULT;
 export type EndKey = 'a' | 'b';

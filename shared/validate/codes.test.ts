@@ -17,6 +17,10 @@ describe('problem code catalogue', () => {
     const used = new Set([
       ...sources.flatMap((f) => literalCodes(read(f))),
       ...literalCodes(readFileSync(join(here, '../model/parse.ts'), 'utf8')),
+      // The kind descriptors' validation hooks (shared/kinds) report codes too.
+      ...readdirSync(join(here, '../kinds'))
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .flatMap((f) => literalCodes(readFileSync(join(here, '../kinds', f), 'utf8'))),
     ]);
     expect([...used].filter((c) => !(c in PROBLEM_CODES))).toEqual([]);
     expect(Object.keys(PROBLEM_CODES).filter((c) => !used.has(c))).toEqual([]);

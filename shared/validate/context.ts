@@ -7,6 +7,7 @@
  * reference is reported once (by the reference rules) and skipped elsewhere.
  */
 import type { EndKey, Link, LinkEnd, Topology, TopoNode, BridgeNode } from '../model';
+import { kindOf, namespaceOf, nodeLabel } from '../kinds';
 import type { Problem } from './problem';
 
 /** Key of the root namespace in namespace maps (matches KState's ROOT_NS). */
@@ -60,17 +61,8 @@ export interface Ctx {
   linkName(l: Link): string;
 }
 
-const KIND_WORD: Record<TopoNode['kind'], string> = {
-  namespace: 'Namespace',
-  router: 'Router',
-  bridge: 'Bridge',
-  host: 'Host',
-};
-
-/** `Router "r1"` — how messages name a node. */
-export function nodeLabel(n: TopoNode): string {
-  return `${KIND_WORD[n.kind] ?? 'Node'} "${n.id}"`;
-}
+/** `Router "r1"` — how messages name a node (the kind descriptor's label). */
+export { nodeLabel };
 
 /** `ns1:eth0 — br0:br0-p1`: a link named by its two ends (node name, falling back to the id, and interface). */
 export function linkLabel(l: Link, nameOf: (id: string) => string | undefined = () => undefined): string {
@@ -84,17 +76,13 @@ export function buildContext(topo: Topology): Ctx {
     if (!nodes.has(node.id)) nodes.set(node.id, { node, index });
   });
 
-  const bridgeNs = (b: BridgeNode): string | undefined => {
-    if (b.namespace === undefined) return ROOT;
-    const host = nodes.get(b.namespace)?.node;
-    return host && (host.kind === 'namespace' || host.kind === 'router') ? host.id : undefined;
-  };
-
+  const lookup = (id: string) => nodes.get(id)?.node;
+  /** The namespace key of a node's interfaces (the kind's namespaceOf); undefined when its holder is invalid. */
   const nsOf = (n: TopoNode): string | undefined => {
-    if (n.kind === 'namespace' || n.kind === 'router') return n.id;
-    if (n.kind === 'host') return ROOT;
-    return bridgeNs(n);
+    const home = namespaceOf(n, lookup);
+    return home.at === 'root' ? ROOT : home.at === 'netns' ? home.node.id : undefined;
   };
+  const bridgeNs = (b: BridgeNode): string | undefined => nsOf(b);
 
   const linkName = (l: Link) => linkLabel(l, (id) => nodes.get(id)?.node.name);
 
@@ -110,7 +98,7 @@ export function buildContext(topo: Topology): Ctx {
         end,
         node,
         ns: node ? nsOf(node) : undefined,
-        isPort: node?.kind === 'bridge',
+        isPort: node ? kindOf(node).endIsPort : false,
       });
     }
   });

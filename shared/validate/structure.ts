@@ -3,6 +3,7 @@
  * links, fields only some node kinds may carry, and the host's root namespace.
  */
 import { SYSCTL_ALLOWLIST } from '../model';
+import { checkNodeRefs } from '../kinds';
 import { nodeLabel, type Ctx } from './context';
 
 /** Rule: duplicate node ids, link ids and namespace names. */
@@ -92,26 +93,9 @@ export function checkReferences(ctx: Ctx): void {
       });
     }
   });
+  // Kind-specific references (a bridge's `namespace`): the kind descriptors' checkRefs.
   topo.nodes.forEach((n, i) => {
-    if (n.kind !== 'bridge' || n.namespace === undefined) return;
-    const target = ctx.nodes.get(n.namespace)?.node;
-    if (!target) {
-      ctx.add({
-        code: 'bridge-namespace-unknown',
-        severity: 'error',
-        message: `${nodeLabel(n)}: namespace "${n.namespace}" does not exist; name a namespace or router node, or leave it empty for the root namespace.`,
-        path: ['nodes', i, 'namespace'],
-        nodeId: n.id,
-      });
-    } else if (target.kind !== 'namespace' && target.kind !== 'router') {
-      ctx.add({
-        code: 'bridge-namespace-not-netns',
-        severity: 'error',
-        message: `${nodeLabel(n)}: namespace "${n.namespace}" is a ${target.kind}; a bridge can only live inside a namespace or router node.`,
-        path: ['nodes', i, 'namespace'],
-        nodeId: n.id,
-      });
-    }
+    for (const p of checkNodeRefs(n, i, (id) => ctx.nodes.get(id)?.node)) ctx.add(p);
   });
 }
 

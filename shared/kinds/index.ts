@@ -1,0 +1,79 @@
+/**
+ * The kind registry: one descriptor per node kind and per link kind (see
+ * ./types.ts for what a descriptor holds). Adding a kind = a schema in
+ * shared/model, a descriptor module here and its line in the registry below;
+ * the compiler then lists every remaining table keyed by kind.
+ */
+import type { Link, LinkKind, NodeKind, TopoNode } from '../model';
+import type { Problem } from '../model/problem';
+import { linkKindOf } from '../model';
+import { ROOT_NS } from '../model/kstate';
+import { bridgeKind } from './bridge';
+import { hostKind } from './host';
+import { namespaceKind } from './namespace';
+import { routerKind } from './router';
+import type { Home, LinkKindDescriptor, NodeKindDescriptor, NodeLookup } from './types';
+import { vethKind } from './veth';
+
+export type * from './types';
+export { canonicalAddresses } from './kernel-values';
+export { iconSvg } from './icons';
+
+/** Every node kind's descriptor, keyed by kind. */
+export const NODE_KINDS_REGISTRY = {
+  namespace: namespaceKind,
+  router: routerKind,
+  bridge: bridgeKind,
+  host: hostKind,
+} as const satisfies { [K in NodeKind]: NodeKindDescriptor<K> };
+
+/** Every link kind's descriptor, keyed by kind. */
+export const linkKinds = {
+  veth: vethKind,
+} as const satisfies { [K in LinkKind]: LinkKindDescriptor<K> };
+
+/** The node kinds in palette order. */
+export const nodeKindList = Object.keys(NODE_KINDS_REGISTRY) as NodeKind[];
+
+/** True for a string that names a node kind. */
+export const isNodeKind = (k: string): k is NodeKind => Object.hasOwn(NODE_KINDS_REGISTRY, k);
+
+/** The descriptor of a node kind. */
+export function nodeKind<K extends NodeKind>(kind: K): NodeKindDescriptor<K> {
+  return NODE_KINDS_REGISTRY[kind] as unknown as NodeKindDescriptor<K>;
+}
+
+/** The descriptor of a node's kind (its hooks take that node). */
+export function kindOf(node: TopoNode): NodeKindDescriptor {
+  return NODE_KINDS_REGISTRY[node.kind] as unknown as NodeKindDescriptor;
+}
+
+/** The descriptor of a link's kind. */
+export function linkKind(link: Pick<Link, 'kind'>): LinkKindDescriptor {
+  return linkKinds[linkKindOf(link)] as unknown as LinkKindDescriptor;
+}
+
+/** Where a node's interfaces live (see Home). The one place this is decided. */
+export function namespaceOf(node: TopoNode, lookup: NodeLookup): Home {
+  return kindOf(node).namespaceOf(node, lookup);
+}
+
+/**
+ * The kernel namespace key of a node's interfaces: the netns name, or ROOT_NS
+ * for the root namespace (and for a bridge whose holder is invalid, which
+ * validation reports).
+ */
+export function kernelNamespaceOf(node: TopoNode, lookup: NodeLookup): string {
+  const home = namespaceOf(node, lookup);
+  return home.at === 'netns' ? home.node.name : ROOT_NS;
+}
+
+/** `Router "r1"` — how messages name a node. */
+export function nodeLabel(n: TopoNode): string {
+  return `${NODE_KINDS_REGISTRY[n.kind]?.label ?? 'Node'} "${n.id}"`;
+}
+
+/** Runs a node's kind-specific reference checks (shared/validate calls it). */
+export function checkNodeRefs(node: TopoNode, index: number, lookup: NodeLookup): Problem[] {
+  return kindOf(node).checkRefs?.(node, index, { lookup }) ?? [];
+}

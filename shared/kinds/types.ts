@@ -1,0 +1,130 @@
+/**
+ * The shape of a kind descriptor: everything netplumb knows about one node
+ * kind or one link kind, in one module (docs/ARCHITECTURE.md, "One kind, one
+ * place"). The generic code (resolve, validate, the canvas, the exporters)
+ * asks the descriptor instead of testing `kind ===` itself.
+ *
+ * Imports only the model (and the kernel-state model), so validate, plan,
+ * formats and the renderer can all build on it.
+ */
+import type { z } from 'zod';
+import type { KIface, KNamespace } from '../model/kstate';
+import type { Link, LinkKind, NetnsNode, NodeKind, TopoNode } from '../model';
+import type { Problem } from '../model/problem';
+
+/** A node of one kind. */
+export type NodeOf<K extends NodeKind> = Extract<TopoNode, { kind: K }>;
+/** A link of one kind. */
+export type LinkOf<K extends LinkKind> = Link & { kind?: K };
+
+/** Looks a node up by id (each caller brings its own map: first or last duplicate). */
+export type NodeLookup = (id: string) => TopoNode | undefined;
+
+/**
+ * Where a node's interfaces live: the root namespace, a netns node (itself,
+ * or the namespace/router a bridge sits in), or `unknown` when a bridge names
+ * a holder that is missing or not a namespace (an invalid document; `holder`
+ * is the node it names, if any).
+ */
+export type Home = { at: 'root' } | { at: 'netns'; node: NetnsNode } | { at: 'unknown'; holder?: TopoNode };
+
+/** Where an interface came from in the document. */
+export interface IfaceOrigin {
+  nodeId: string;
+  linkId?: string;
+  end?: 'a' | 'b';
+}
+
+/** What a descriptor's resolve hooks write into: the desired kernel state being built. */
+export interface ResolveSink {
+  /** The lab name (for ownership marks). */
+  lab: string;
+  lookup: NodeLookup;
+  /** The kernel namespace key a node's interfaces live in (ROOT_NS for the root). */
+  nsOf(node: TopoNode): string;
+  /** Adds a namespace made for a netns node. */
+  addNamespace(ns: KNamespace, nodeId: string): void;
+  /** Adds an interface to namespace `ns` (created empty when new). */
+  addIface(ns: string, iface: KIface, origin: IfaceOrigin): void;
+  /** Records a link as the pair of interfaces at its two ends. */
+  addLinkEnds(id: string, a: { ns: string; name: string }, b: { ns: string; name: string }): void;
+}
+
+/** What a descriptor's validation hooks see. */
+export interface CheckView {
+  /** The first node with an id. */
+  lookup: NodeLookup;
+}
+
+/** Colours and shapes an exporter uses for a kind. */
+export interface KindExport {
+  /** Mermaid node shape brackets, e.g. `['([', '])']`. */
+  mermaidShape: readonly [string, string];
+  /** Mermaid class name. */
+  mermaidClass: string;
+  /** SVG picture colours. */
+  svg: { fill: string; stroke: string; text: string };
+}
+
+/** One element of a 24×24 line icon (drawn by the canvas and the palette). */
+export interface IconShape {
+  el: 'rect' | 'circle' | 'path';
+  attrs: Readonly<Record<string, string | number>>;
+}
+
+/** Everything about one node kind. */
+export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
+  kind: K;
+  /** The zod schema of the node (shared/model/node.ts). */
+  schema: z.ZodType;
+  /** Human name, as on the palette and in messages: `Router`. */
+  label: string;
+  /** One line of help on the palette. */
+  help: string;
+  /** New nodes are named `${namePrefix}${n}`, counting from `firstIndex` (the first one `firstName` when set). */
+  namePrefix: string;
+  firstIndex: number;
+  firstName?: string;
+  /** How new link ends on it are named: `eth0`…, `<bridge>-p1`… (ports), or `veth-<peer>`. */
+  ifnames: 'eth' | 'port' | 'peer';
+  /** Is a network namespace netplumb creates (holds routes, sysctls; expectations run there). */
+  netns: boolean;
+  /** A link end on this node is a bridge port (no addresses of its own), not an interface. */
+  endIsPort: boolean;
+  /** Where the node's interfaces live. */
+  namespaceOf(node: NodeOf<K>, lookup: NodeLookup): Home;
+  /** Resolve, first pass: namespaces this node makes. */
+  resolveNamespace?(node: NodeOf<K>, sink: ResolveSink): void;
+  /** Resolve, second pass (after every namespace exists): interfaces this node makes. */
+  resolveIfaces?(node: NodeOf<K>, sink: ResolveSink): void;
+  /** Validation: kind-specific reference checks (run by shared/validate's checkReferences). */
+  checkRefs?(node: NodeOf<K>, index: number, view: CheckView): Problem[];
+  /** Canvas: CSS colour variable of the kind and its icon. */
+  palette: { colorVar: string; icon: readonly IconShape[] };
+  /** Exporter mappings. */
+  export: KindExport;
+}
+
+/** Everything about one link kind. */
+export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
+  kind: K;
+  /** The zod schema of the link (shared/model/link.ts). */
+  schema: z.ZodType;
+  /** Human name: `veth pair`. */
+  label: string;
+  /** Turns the link into kernel interfaces. */
+  resolve(link: LinkOf<K>, sink: ResolveSink): void;
+  /** Validation: kind-specific checks of one link (index in topology.links). */
+  check?(link: LinkOf<K>, index: number, view: CheckView): Problem[];
+  /** The KIface kinds this link kind makes (live parsing: which kernel links are this kind's). */
+  kernelKinds: readonly KIface['kind'][];
+  /** Canvas: CSS class added to the edge, and how the edge is dashed (undefined: solid). */
+  style: { className: string; dash?: string };
+  /**
+   * Exporter mappings: how containerlab carries the link — as a `links:`
+   * endpoint pair (`endpoints`), or as commands in the nodes' `exec:` lines
+   * (`exec`, for links containerlab cannot make itself). The shell script
+   * needs no mapping: it is written from the plan of the resolved state.
+   */
+  export: { clab: 'endpoints' | 'exec' };
+}

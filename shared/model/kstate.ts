@@ -1,0 +1,89 @@
+/**
+ * KState: the kernel's view of a lab, in one normalised shape used both for
+ * the desired state (resolved from a Topology) and for the live state (read
+ * back with `ip -j` / `bridge -j`). The planner diffs two KStates.
+ *
+ * Only what netplumb manages is represented; the live reader leaves the rest
+ * of the host out (except that it records foreign names, for collision checks).
+ */
+
+/** The root namespace's key in KState.namespaces. */
+export const ROOT_NS = '';
+
+export interface KRoute {
+  /** "default" or a canonical CIDR prefix (e.g. 10.1.0.0/24, fd00:1::/64). */
+  to: string;
+  family: 4 | 6;
+  via?: string;
+  dev?: string;
+  metric?: number;
+}
+
+export interface KBridgeAttrs {
+  stp: boolean;
+  vlanFiltering: boolean;
+  /** Default PVID (kernel default 1). */
+  defaultPvid: number;
+}
+
+export interface KPortVlans {
+  pvid?: number;
+  /** VLANs that egress untagged (sorted ascending). */
+  untagged: number[];
+  /** VLANs that egress tagged (sorted ascending). */
+  tagged: number[];
+}
+
+export interface KNetem {
+  delayMs?: number;
+  jitterMs?: number;
+  lossPercent?: number;
+  rateKbit?: number;
+}
+
+export interface KIface {
+  name: string;
+  kind: 'veth' | 'bridge' | 'loopback' | 'other';
+  /** The ownership mark (ifalias), e.g. "netplumb:lab1:link:l1:a"; undefined if none. */
+  mark?: string;
+  /** For veth: where the peer is (namespace key and name), when known; a live read may leave the name out. */
+  peer?: { ns: string; name?: string };
+  /** Name of the bridge this interface is a port of. */
+  master?: string;
+  mtu?: number;
+  /** Lower-case colon form, e.g. 02:00:00:00:00:01. */
+  mac?: string;
+  up: boolean;
+  /** Canonical CIDRs (address/prefix), sorted; link-local IPv6 excluded. */
+  addresses: string[];
+  bridge?: KBridgeAttrs;
+  vlans?: KPortVlans;
+  netem?: KNetem;
+}
+
+export interface KNamespace {
+  /** Namespace name ("" for the root namespace). */
+  name: string;
+  /** Mark on the namespace (alias of its `lo`), e.g. "netplumb:lab1:ns:ns1". */
+  mark?: string;
+  /** Sysctl values netplumb manages (allowlisted keys only). */
+  sysctls: Record<string, string>;
+  ifaces: Record<string, KIface>;
+  /** Static routes (proto static/boot); kernel (connected) routes are excluded. */
+  routes: KRoute[];
+}
+
+export interface KState {
+  namespaces: Record<string, KNamespace>;
+}
+
+/** Builds the ownership mark string for an object of a lab. */
+export function makeMark(lab: string, ...ref: string[]): string {
+  return ['netplumb', lab, ...ref].join(':');
+}
+
+/** The lab a mark belongs to, or undefined if it is not a netplumb mark. */
+export function markLab(mark: string | undefined): string | undefined {
+  if (!mark?.startsWith('netplumb:')) return undefined;
+  return mark.split(':')[1];
+}
