@@ -18,7 +18,8 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
-import type { NodeKind, Position } from '../../shared/model';
+import { isNodeKind, nodeKindList } from '../../shared/kinds';
+import type { Position } from '../../shared/model';
 import { editorStore, flowSelectors, useEditor } from '../store/editor';
 import { toast } from '../store/ui-store';
 import type { FlowEdge, FlowNode } from '../store/derive';
@@ -33,11 +34,9 @@ import { AnnotationLayer, addAnnotation } from './AnnotationLayer';
 
 const SNAP: [number, number] = [16, 16];
 const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
-const KINDS: NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
 const BIG = 300;
 const FIT = { padding: 0.15, maxZoom: 1.2, duration: 0 };
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
-const isKind = (k: string): k is NodeKind => (KINDS as string[]).includes(k);
 
 function onNodesChange(changes: NodeChange<FlowNode>[]) {
   const st = editorStore.getState();
@@ -164,7 +163,7 @@ export function Canvas({
   const onDrop = useCallback(
     (e: React.DragEvent) => {
       const kind = e.dataTransfer.getData(DND_KIND);
-      if (!isKind(kind)) return;
+      if (!isNodeKind(kind)) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       editorStore.getState().addNode(kind, { x: p.x - 75, y: p.y - 30 });
@@ -229,7 +228,7 @@ export function Canvas({
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       const here = { x: p.x - 75, y: p.y - 30 };
-      const items: { label: string; onSelect: () => void }[] = KINDS.map((k) => ({
+      const items: { label: string; onSelect: () => void }[] = nodeKindList.map((k) => ({
         label: `Add ${KIND_LABEL[k]} here`,
         onSelect: () => void editorStore.getState().addNode(k, here),
       }));

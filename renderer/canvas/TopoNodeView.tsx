@@ -6,6 +6,7 @@
  */
 import { memo, useContext } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { nodeKindList } from '../../shared/kinds';
 import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
@@ -78,9 +79,7 @@ function makeNode(kind: NodeKind) {
 }
 
 /** React Flow node types, at module scope so React Flow never sees a new object. */
-export const nodeTypes = {
-  namespace: makeNode('namespace'),
-  router: makeNode('router'),
-  bridge: makeNode('bridge'),
-  host: makeNode('host'),
-};
+export const nodeTypes = Object.fromEntries(nodeKindList.map((k) => [k, makeNode(k)])) as Record<
+  NodeKind,
+  ReturnType<typeof makeNode>
+>;

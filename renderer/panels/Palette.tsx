@@ -3,6 +3,7 @@
  * centre of the view (keyboard users). Also the generators.
  */
 import { useReactFlow } from '@xyflow/react';
+import { NODE_KINDS_REGISTRY, nodeKindList } from '../../shared/kinds';
 import type { NodeKind } from '../../shared/model';
 import { editorStore } from '../store/editor';
 import { useUi } from '../store/ui-store';
@@ -10,14 +11,6 @@ import { KindIcon, KIND_LABEL } from '../canvas/icons';
 import { DND_KIND, freeSpotNear, viewCentre } from '../canvas/view-helpers';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { ViewButtons } from './ViewButtons';
-
-const KINDS: NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
-const HELP: Record<NodeKind, string> = {
-  namespace: 'a network namespace (a host in the lab)',
-  router: 'a namespace that forwards packets',
-  bridge: 'a Linux bridge (a switch)',
-  host: "this machine's root namespace",
-};
 
 /** The palette panel. */
 export function Palette() {
@@ -30,13 +23,13 @@ export function Palette() {
   return (
     <nav className="np-palette" aria-label="Palette">
       <div className="np-palette__title">Add</div>
-      {KINDS.map((k) => (
+      {nodeKindList.map((k) => (
         <button
           key={k}
           type="button"
           className={`np-palette__item np-kind--${k}`}
           draggable
-          title={`${KIND_LABEL[k]}: ${HELP[k]}. Drag onto the canvas, or press to add at the centre.`}
+          title={`${KIND_LABEL[k]}: ${NODE_KINDS_REGISTRY[k].help}. Drag onto the canvas, or press to add at the centre.`}
           onDragStart={(e) => {
             e.dataTransfer.setData(DND_KIND, k);
             e.dataTransfer.effectAllowed = 'copy';

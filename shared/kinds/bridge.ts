@@ -66,7 +66,7 @@ export const bridgeKind: NodeKindDescriptor<'bridge'> = {
       ];
     return [];
   },
-  palette: { colorVar: '--bridge', icon: BRIDGE_ICON },
+  palette: { colorVar: '--bridge', icon: BRIDGE_ICON, box: { 'border-radius': '4px' } },
   export: {
     mermaidShape: ['{{', '}}'],
     mermaidClass: 'fill:#dcfce7,stroke:#16a34a,color:#111827',

@@ -15,7 +15,11 @@ export const hostKind: NodeKindDescriptor<'host'> = {
   netns: false,
   endIsPort: false,
   namespaceOf: () => ({ at: 'root' }),
-  palette: { colorVar: '--host', icon: HOST_ICON },
+  palette: {
+    colorVar: '--host',
+    icon: HOST_ICON,
+    box: { 'border-style': 'dashed', 'border-left-style': 'solid' },
+  },
   export: {
     mermaidShape: ['[[', ']]'],
     mermaidClass: 'fill:#f3f4f6,stroke:#4b5563,color:#111827',

@@ -20,7 +20,7 @@ export const routerKind: NodeKindDescriptor<'router'> = {
       'net.ipv4.ip_forward': '1',
       ...(node.ipv6Forwarding ? { 'net.ipv6.conf.all.forwarding': '1' } : {}),
     }),
-  palette: { colorVar: '--router', icon: ROUTER_ICON },
+  palette: { colorVar: '--router', icon: ROUTER_ICON, box: { 'border-radius': '18px' } },
   export: {
     mermaidShape: ['((', '))'],
     mermaidClass: 'fill:#ffedd5,stroke:#ea580c,color:#111827',

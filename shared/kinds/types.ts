@@ -99,8 +99,12 @@ export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
   resolveIfaces?(node: NodeOf<K>, sink: ResolveSink): void;
   /** Validation: kind-specific reference checks (run by shared/validate's checkReferences). */
   checkRefs?(node: NodeOf<K>, index: number, view: CheckView): Problem[];
-  /** Canvas: CSS colour variable of the kind and its icon. */
-  palette: { colorVar: string; icon: readonly IconShape[] };
+  /**
+   * Canvas: the CSS colour variable of the kind (defined per theme in
+   * renderer/styles/app.css), its icon, and CSS declarations that shape its
+   * node box (e.g. `{ 'border-radius': '18px' }`).
+   */
+  palette: { colorVar: string; icon: readonly IconShape[]; box?: Readonly<Record<string, string>> };
   /** Exporter mappings. */
   export: KindExport;
 }
