@@ -5,6 +5,7 @@
  */
 import { memo, useContext } from 'react';
 import { BaseEdge, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { linkKind } from '../../shared/kinds';
 import type { FlowEdge } from '../store/derive';
 import { FarContext } from './detail';
 import { borderPoint, netemText, type Box } from './geometry';
@@ -81,7 +82,9 @@ function LinkEdgeView({
   const downText = down
     ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}`
     : '';
-  const cls = `np-edge${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
+  // The link kind's look (class, dash) comes from its descriptor.
+  const look = linkKind(link).style;
+  const cls = `np-edge ${look.className}${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
   const mid = at(0.5, sourceX, sourceY, targetX, targetY);
   // Link emulation is part of the link's state: shown on it, per end when the ends differ.
   const na = netemText(link.a.netem);
@@ -95,7 +98,12 @@ function LinkEdgeView({
       {!far && (
         <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
       )}
-      <BaseEdge id={id} path={path} interactionWidth={far ? 0 : 14} />
+      <BaseEdge
+        id={id}
+        path={path}
+        interactionWidth={far ? 0 : 14}
+        style={look.dash ? { strokeDasharray: look.dash } : undefined}
+      />
       <EdgeOverlay id={id} d={path} />
       {netem && !far && (
         <text

@@ -92,7 +92,6 @@ export type HostNode = z.infer<typeof HostNode>;
 export const TopoNode = z.discriminatedUnion('kind', [NamespaceNode, RouterNode, BridgeNode, HostNode]);
 export type TopoNode = z.infer<typeof TopoNode>;
 export type NodeKind = TopoNode['kind'];
-export const NODE_KINDS: readonly NodeKind[] = ['namespace', 'router', 'bridge', 'host'];
 
 /** Nodes that are network namespaces netplumb creates. */
 export type NetnsNode = NamespaceNode | RouterNode;
