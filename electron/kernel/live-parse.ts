@@ -14,6 +14,7 @@
  *   IPv6 1024) is left out; sorted by family, to, via, dev, metric;
  * - VLAN lists sorted ascending; netem times in ms, loss in percent, rate in kbit/s.
  */
+import { linkKernelKinds } from '../../shared/kinds';
 import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
 import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
@@ -22,7 +23,8 @@ import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
 /** The interface kind KState distinguishes. */
 export function ifaceKind(link: IpLink): KIface['kind'] {
   const kind = link.linkinfo?.info_kind;
-  if (kind === 'veth' || kind === 'bridge') return kind;
+  // Bridges, and the interface kinds the link kinds make (shared/kinds: veth, …).
+  if (kind === 'bridge' || (kind !== undefined && linkKernelKinds.has(kind))) return kind as KIface['kind'];
   if (link.link_type === 'loopback' || link.flags.includes('LOOPBACK')) return 'loopback';
   return 'other';
 }

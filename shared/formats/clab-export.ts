@@ -6,6 +6,7 @@
  * to create them); the host is the special `host` endpoint. Anything
  * containerlab cannot express is named in a warning.
  */
+import { linkKind } from '../kinds';
 import { Document, isScalar, Scalar, type YAMLMap } from 'yaml';
 import {
   isNetnsNode,
@@ -207,6 +208,8 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
 
   const links: unknown[] = [];
   t.links.forEach((l, li) => {
+    // Only kinds containerlab makes itself go under `links:`; the others are the nodes' exec lines.
+    if (linkKind(l).export.clab !== 'endpoints') return;
     for (const key of ['a', 'b'] as const) {
       const e = l[key];
       const node = byId.get(e.node);

@@ -73,6 +73,16 @@ export function nodeLabel(n: TopoNode): string {
   return `${NODE_KINDS_REGISTRY[n.kind]?.label ?? 'Node'} "${n.id}"`;
 }
 
+/** Runs a link's kind-specific checks (shared/validate calls it). */
+export function checkLink(link: Link, index: number, lookup: NodeLookup): Problem[] {
+  return linkKind(link).check?.(link, index, { lookup }) ?? [];
+}
+
+/** Every kernel interface kind a link kind makes (the live reader keeps these kinds). */
+export const linkKernelKinds: ReadonlySet<string> = new Set(
+  Object.values(linkKinds).flatMap((d) => d.kernelKinds),
+);
+
 /** Runs a node's kind-specific reference checks (shared/validate calls it). */
 export function checkNodeRefs(node: TopoNode, index: number, lookup: NodeLookup): Problem[] {
   return kindOf(node).checkRefs?.(node, index, { lookup }) ?? [];

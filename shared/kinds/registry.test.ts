@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isNetnsNode, Link, linkKindOf, TopoNode, type NodeKind } from '../model';
-import { isNodeKind, kindOf, linkKind, linkKinds, NODE_KINDS_REGISTRY, nodeKindList, nodeLabel } from '.';
+import {
+  isNodeKind,
+  kindOf,
+  linkKernelKinds,
+  linkKind,
+  linkKinds,
+  NODE_KINDS_REGISTRY,
+  nodeKindList,
+  nodeLabel,
+} from '.';
 
 /** The kinds the schemas accept, read from the zod unions themselves (not from the registry). */
 const schemaNodeKinds = TopoNode.options.map((o) => o.shape.kind.value as string).sort();
@@ -73,6 +82,7 @@ describe('the kind registry', () => {
     expect(d.kernelKinds.length).toBeGreaterThan(0);
     expect(d.style.className).toBe(`np-link--${k}`);
     expect(['endpoints', 'exec']).toContain(d.export.clab);
+    for (const kk of d.kernelKinds) expect(linkKernelKinds.has(kk)).toBe(true);
   });
 
   it('a link without a kind is a veth pair, so older files load unchanged', () => {

@@ -46,7 +46,11 @@ export interface ResolveSink {
   addNamespace(ns: KNamespace, nodeId: string): void;
   /** Adds an interface to namespace `ns` (created empty when new). */
   addIface(ns: string, iface: KIface, origin: IfaceOrigin): void;
-  /** Records a link as the pair of interfaces at its two ends. */
+  /**
+   * Records a veth pair (its two ends). The planner creates every recorded pair
+   * as one `ip link add … type veth peer …` (shared/plan/plan.ts); a link kind
+   * that is not a veth pair adds its interfaces with addIface only.
+   */
   addLinkEnds(id: string, a: { ns: string; name: string }, b: { ns: string; name: string }): void;
 }
 

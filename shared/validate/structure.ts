@@ -3,7 +3,7 @@
  * links, fields only some node kinds may carry, and the host's root namespace.
  */
 import { SYSCTL_ALLOWLIST } from '../model';
-import { checkNodeRefs } from '../kinds';
+import { checkLink, checkNodeRefs } from '../kinds';
 import { nodeLabel, type Ctx } from './context';
 
 /** Rule: duplicate node ids, link ids and namespace names. */
@@ -96,6 +96,10 @@ export function checkReferences(ctx: Ctx): void {
   // Kind-specific references (a bridge's `namespace`): the kind descriptors' checkRefs.
   topo.nodes.forEach((n, i) => {
     for (const p of checkNodeRefs(n, i, (id) => ctx.nodes.get(id)?.node)) ctx.add(p);
+  });
+  // Kind-specific link checks (none for veth): the link kind descriptors' check.
+  topo.links.forEach((l, i) => {
+    for (const p of checkLink(l, i, (id) => ctx.nodes.get(id)?.node)) ctx.add(p);
   });
 }
 
