@@ -4,20 +4,17 @@
  */
 import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Link, SysctlKey, TopoNode } from '../../shared/model';
+import type { Link, TopoNode } from '../../shared/model';
 import type { EditorState } from '../store/editor-types';
 import { useUi } from '../store/ui-store';
 import { editorStore, useEditor, useEditorWith } from '../store/editor';
 import { sameButPosition } from '../store/store';
 import { KIND_LABEL } from '../canvas/icons';
 import { EndFields } from './EndFields';
-import { CheckField, ListField, NumberField, SelectField, TextField, useProblemsAt } from './fields';
-import { RoutesEditor } from './RoutesEditor';
+import { TextField, useProblemsAt } from './fields';
+import { KindFields, nameHint } from './KindFields';
 import { LinkLiveSection, NodeLiveSection } from './live/LiveInspector';
 import { LockedFieldset } from './activity/LockedFieldset';
-
-const str = (s: string) => s;
-const FWD: SysctlKey = 'net.ipv4.ip_forward';
 
 function NodeInspector({ id }: { id: string }) {
   const index = useEditor((s) => s.doc.nodes.findIndex((n) => n.id === id));
@@ -71,13 +68,7 @@ function NodeInspector({ id }: { id: string }) {
         value={node.name}
         onChange={(v) => up({ name: v ?? '' }, 'name')}
         focusSeq={focusSeq}
-        hint={
-          node.kind === 'bridge'
-            ? 'the bridge interface name'
-            : node.kind === 'host'
-              ? undefined
-              : 'the namespace name'
-        }
+        hint={nameHint(node)}
       />
       <TextField
         label="Label"
@@ -87,79 +78,7 @@ function NodeInspector({ id }: { id: string }) {
         onChange={(v) => up({ label: v }, 'label')}
         placeholder="shown instead of the name"
       />
-      {(node.kind === 'namespace' || node.kind === 'router') && (
-        <NetnsFields node={node} path={path} up={up} />
-      )}
-      {node.kind === 'bridge' && (
-        <>
-          <LivesIn
-            value={node.namespace}
-            path={[...path, 'namespace']}
-            onChange={(v) => up({ namespace: v || undefined })}
-          />
-          <CheckField
-            label="STP"
-            path={[...path, 'stp']}
-            value={node.stp}
-            onChange={(v) => up({ stp: v })}
-            hint="spanning tree; needed when bridges form a loop"
-          />
-          <CheckField
-            label="VLAN filtering"
-            path={[...path, 'vlanFiltering']}
-            value={node.vlanFiltering}
-            onChange={(v) => up({ vlanFiltering: v })}
-            // Offered only where it can be applied (it can always be turned off).
-            disabled={!vlanOk && !node.vlanFiltering}
-            hint={
-              vlanOk
-                ? undefined
-                : 'this kernel lacks bridge VLAN filtering: a drawing using it can be saved but not applied here'
-            }
-          />
-          {node.vlanFiltering && (
-            <NumberField
-              label="Default PVID"
-              path={[...path, 'defaultPvid']}
-              value={node.defaultPvid}
-              min={1}
-              max={4094}
-              step={1}
-              onChange={(v) => up({ defaultPvid: v }, 'defaultPvid')}
-            />
-          )}
-          <ListField
-            label="IPv4/IPv6 addresses"
-            path={[...path, 'addresses']}
-            value={node.addresses}
-            parse={str}
-            onChange={(v) => up({ addresses: v }, 'addresses')}
-            hint="the bridge's own addresses (optional)"
-          />
-          <NumberField
-            label="MTU"
-            path={[...path, 'mtu']}
-            value={node.mtu}
-            min={68}
-            max={65535}
-            step={1}
-            onChange={(v) => up({ mtu: v }, 'mtu')}
-          />
-          <TextField
-            label="MAC"
-            path={[...path, 'mac']}
-            value={node.mac}
-            optional
-            onChange={(v) => up({ mac: v }, 'mac')}
-            placeholder="automatic"
-          />
-        </>
-      )}
-      {node.kind === 'host' && (
-        <p className="np-field__hint">
-          The host is this machine's root namespace: links to it create interfaces on the host itself.
-        </p>
-      )}
+      <KindFields node={node} path={path} up={up} vlanOk={vlanOk} />
       <h3 className="np-inspector__sub">Interfaces ({links.length})</h3>
       {links.length === 0 && (
         <p className="np-field__hint">Drag from this node's handle to another node to connect them.</p>
@@ -192,96 +111,6 @@ function NodeInspector({ id }: { id: string }) {
 
 const sameNode = (a: TopoNode | undefined, b: TopoNode | undefined) =>
   a === b || (!!a && !!b && sameButPosition(a, b));
-
-/** Where a bridge lives: the root namespace or one of the lab's namespaces. */
-function LivesIn({
-  value,
-  path,
-  onChange,
-}: {
-  value: string | undefined;
-  path: (string | number)[];
-  onChange: (v: string) => void;
-}) {
-  const netns = useEditor(
-    useShallow((s) =>
-      s.doc.nodes
-        .filter((n) => n.kind === 'namespace' || n.kind === 'router')
-        .map((n) => `${n.id}\u0000${n.name}`),
-    ),
-  );
-  return (
-    <SelectField
-      label="Lives in"
-      path={path}
-      value={value ?? ''}
-      onChange={onChange}
-      options={[
-        { value: '', label: 'the root namespace' },
-        ...netns.map((x) => ({ value: x.split('\u0000')[0], label: `namespace ${x.split('\u0000')[1]}` })),
-      ]}
-    />
-  );
-}
-
-function NetnsFields({
-  node,
-  path,
-  up,
-}: {
-  node: Extract<TopoNode, { kind: 'namespace' | 'router' }>;
-  path: (string | number)[];
-  up: (p: Record<string, unknown>, key?: string) => void;
-}) {
-  const fwd = node.sysctls?.[FWD];
-  const setGw = (fam: 'ipv4' | 'ipv6', v: string | undefined) => {
-    const gw = { ...node.gateway, [fam]: v };
-    up({ gateway: gw.ipv4 === undefined && gw.ipv6 === undefined ? undefined : gw }, `gw-${fam}`);
-  };
-  return (
-    <>
-      {node.kind === 'namespace' ? (
-        <CheckField
-          label="IP forwarding"
-          path={[...path, 'sysctls', FWD]}
-          value={fwd === 1 || fwd === '1'}
-          onChange={(v) => {
-            const s = { ...node.sysctls };
-            if (v) s[FWD] = 1;
-            else delete s[FWD];
-            up({ sysctls: Object.keys(s).length ? s : undefined });
-          }}
-          hint="let this namespace route between its interfaces"
-        />
-      ) : (
-        <CheckField
-          label="IPv6 forwarding"
-          path={[...path, 'ipv6Forwarding']}
-          value={node.ipv6Forwarding}
-          onChange={(v) => up({ ipv6Forwarding: v })}
-          hint="IPv4 forwarding is always on in a router"
-        />
-      )}
-      <TextField
-        label="Default gateway (IPv4)"
-        path={[...path, 'gateway', 'ipv4']}
-        value={node.gateway?.ipv4}
-        optional
-        onChange={(v) => setGw('ipv4', v)}
-        placeholder="e.g. 10.0.0.254"
-      />
-      <TextField
-        label="Default gateway (IPv6)"
-        path={[...path, 'gateway', 'ipv6']}
-        value={node.gateway?.ipv6}
-        optional
-        onChange={(v) => setGw('ipv6', v)}
-        placeholder="e.g. fd00::1"
-      />
-      <RoutesEditor nodeId={node.id} routes={node.routes} path={[...path, 'routes']} />
-    </>
-  );
-}
 
 function LinkInspector({ id }: { id: string }) {
   const [index, link] = useEditor(
