@@ -7,7 +7,7 @@ import type { ComponentType } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { NodeOf } from '../../shared/kinds';
 import type { NodeKind, SysctlKey, TopoNode } from '../../shared/model';
-import { useEditor } from '../app/editor';
+import { useEditor } from '../store/editor';
 import { CheckField, ListField, NumberField, SelectField, TextField } from './fields';
 import { RoutesEditor } from './RoutesEditor';
 
