@@ -7,6 +7,7 @@
  * a default out or leaving it implicit is not a change. A node's canvas
  * `position` is never part of a lock: moving a box changes no network.
  */
+import { namespaceOf } from '../kinds';
 import type { Link, Locks, Topology, TopoNode } from '../model';
 
 /** One change to a locked part. */
@@ -193,4 +194,5 @@ export function toggleLocks(
 
 /** Whether a node is a kernel object the student may place in the root namespace (for hints). */
 export const isRootObject = (n: TopoNode): boolean =>
-  n.kind === 'host' || (n.kind === 'bridge' && !n.namespace);
+  // Only a node with no holder can be in the root, so no lookup is needed.
+  namespaceOf(n, () => undefined).at === 'root';
