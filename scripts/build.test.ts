@@ -79,8 +79,8 @@ describe('the compiled build', () => {
     const cli = readFileSync(path.join(dist, 'cli.mjs'), 'utf8');
     const staticImports = [...cli.matchAll(/^import\s[^;]*?["']([^"']+)["']/gms)].map((m) => m[1]);
     const dynamic = [...cli.matchAll(/import\(["']([^"']+)["']\)/g)].map((m) => m[1]);
-    expect(dynamic.some((s) => /\/commands-/.test(s))).toBe(true);
-    expect(staticImports.some((s) => /\/commands-/.test(s))).toBe(false);
+    expect(dynamic.some((s) => /\/registry-/.test(s))).toBe(true);
+    expect(staticImports.some((s) => /\/(registry|lab-commands)-/.test(s))).toBe(false);
     const out = execFileSync(process.execPath, [path.join(root, 'bin', 'netplumb.js'), '--version'], {
       encoding: 'utf8',
     });
