@@ -214,18 +214,22 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
 
   const b = new PlanBuilder();
   for (const m of marks) {
-    const dev = ['link', 'set', 'dev', m.name];
-    b.line(m.ns === ROOT_NS ? 'root' : 'ns', 'ip', m.ns, [...dev, 'alias', m.mark], {
-      action: 'modify',
-      reason: `adopt ${m.kind === 'namespace' ? `namespace ${m.ns} (alias of its lo)` : where(m.ns, m.name)} into lab ${lab}`,
-      target: {
-        kind: m.kind === 'namespace' ? 'namespace' : m.kind === 'bridge' ? 'bridge' : 'interface',
-        name: m.kind === 'namespace' ? m.ns : where(m.ns, m.name),
-        nodeId: m.nodeId,
-        linkId: m.linkId,
+    b.add(
+      m.ns === ROOT_NS ? 'root' : 'ns',
+      m.ns,
+      { op: 'link-set', dev: m.name, alias: m.mark },
+      {
+        action: 'modify',
+        reason: `adopt ${m.kind === 'namespace' ? `namespace ${m.ns} (alias of its lo)` : where(m.ns, m.name)} into lab ${lab}`,
+        target: {
+          kind: m.kind === 'namespace' ? 'namespace' : m.kind === 'bridge' ? 'bridge' : 'interface',
+          name: m.kind === 'namespace' ? m.ns : where(m.ns, m.name),
+          nodeId: m.nodeId,
+          linkId: m.linkId,
+        },
+        undoOp: { op: 'link-set', dev: m.name, alias: m.previous ?? '' },
       },
-      undoLine: [...dev, 'alias', m.previous ?? ''],
-    });
+    );
   }
   return {
     lab,

@@ -213,9 +213,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       }
       journal.close(true);
       const deletedNs = new Set(
-        changes
-          .filter((ch) => ch.batch?.[0] === 'netns' && ch.batch[1] === 'delete')
-          .map((ch) => ch.batch![2]),
+        changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])),
       );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
     }

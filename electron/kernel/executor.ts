@@ -5,28 +5,30 @@
  * On failure, completed steps are undone in reverse order.
  */
 import type { Change } from '../../shared/plan/change';
-import { batchArgv, batchText, type Tool } from '../../shared/plan/argv';
+import { batchArgv, batchText, type BatchTool } from '../../shared/plan/argv';
+import { toolOf, type Tool } from '../../shared/plan/op';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { explainKernelError } from './kernel-errors';
 
-/** A unit of execution: one process. */
-export interface Group {
-  tool: Tool | 'cmd';
-  ns: string;
-  changes: Change[];
-}
+/** A unit of execution: one process, either one `<tool> -batch` run or one command run alone. */
+export type Group =
+  | { batch: true; tool: BatchTool; ns: string; changes: Change[] }
+  | { batch: false; tool: Tool; ns: string; changes: Change[] };
 
 /** Splits a plan into groups (one process each) and waves (groups that may run at once). */
 export function groupPlan(changes: readonly Change[]): Group[][] {
   const groups: Group[] = [];
   for (const c of changes) {
-    const tool = (c.batch ? c.argv[0] : 'cmd') as Group['tool'];
+    const tool = toolOf(c.op);
     const last = groups[groups.length - 1];
-    if (last && tool !== 'cmd' && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase)
-      last.changes.push(c);
-    else groups.push({ tool, ns: c.ns, changes: [c] });
+    // A change with a batch line joins the previous batch of its tool, namespace and phase.
+    if (c.batch && tool !== 'sysctl') {
+      if (last?.batch && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase)
+        last.changes.push(c);
+      else groups.push({ batch: true, tool, ns: c.ns, changes: [c] });
+    } else groups.push({ batch: false, tool, ns: c.ns, changes: [c] });
   }
   const waves: Group[][] = [];
   for (const g of groups) {
@@ -36,7 +38,11 @@ export function groupPlan(changes: readonly Change[]): Group[][] {
       g.ns !== ROOT_NS &&
       w.every(
         (x) =>
-          x.ns !== ROOT_NS && x.ns !== g.ns && x.tool === g.tool && x.changes[0].phase === g.changes[0].phase,
+          x.ns !== ROOT_NS &&
+          x.ns !== g.ns &&
+          x.batch === g.batch &&
+          x.tool === g.tool &&
+          x.changes[0].phase === g.changes[0].phase,
       );
     if (joinable) w.push(g);
     else waves.push([g]);
@@ -57,15 +63,14 @@ function failedLine(stderr: string): number | undefined {
 
 /** The one process a group runs as: argv and its batch text, if any. */
 function groupJob(g: Group, force = false): FanJob {
-  const c = g.changes[0];
-  if (g.tool === 'cmd' || (g.changes.length === 1 && !c.batch)) return { argv: c.argv };
-  return { argv: batchArgv(g.tool as Tool, g.ns, force), input: batchText(g.changes.map((x) => x.batch!)) };
+  if (!g.batch) return { argv: g.changes[0].argv };
+  return { argv: batchArgv(g.tool, g.ns, force), input: batchText(g.changes.map((x) => x.batch!)) };
 }
 
 /** Which of a group's steps completed, from its process's result; a failure names the step and the kernel's words. */
 function groupOutcome(g: Group, r: RunResult): GroupOutcome {
   const c = g.changes[0];
-  if (g.tool === 'cmd' || (g.changes.length === 1 && !c.batch)) {
+  if (!g.batch) {
     if (r.exitCode === 0) return { completed: [c.step] };
     return {
       completed: [],
@@ -81,7 +86,7 @@ function groupOutcome(g: Group, r: RunResult): GroupOutcome {
       completed: [],
       failed: {
         step: c.step,
-        error: explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr || r.stdout),
+        error: explainKernelError(batchArgv(g.tool, g.ns), r.stderr || r.stdout),
       },
     };
   }
@@ -195,21 +200,24 @@ export async function rollback(
 ): Promise<RollbackResult> {
   const done = new Set(completedSteps);
   const todo = changes.filter((c) => done.has(c.step)).sort((x, y) => y.step - x.step);
-  const deletedNs = new Set(
-    todo
-      .filter((c) => c.undoBatch?.[0] === 'netns' && c.undoBatch[1] === 'delete')
-      .map((c) => c.undoBatch![2]),
-  );
+  const deletedNs = new Set(todo.flatMap((c) => (c.undoOp?.op === 'netns-delete' ? [c.undoOp.name] : [])));
   let needsRestore = false;
   const undos: Change[] = [];
   for (const c of todo) {
-    if (!c.undo) {
+    if (!c.undo || !c.undoOp) {
       if (c.action === 'delete') needsRestore = true;
       continue;
     }
     const ns = undoNsOf(c);
     if (ns !== ROOT_NS && deletedNs.has(ns)) continue;
-    undos.push({ ...c, ns, argv: c.undo, batch: c.undoBatch, phase: 'rollback' });
+    undos.push({
+      ...c,
+      ns,
+      op: c.undoOp,
+      argv: c.undo,
+      batch: c.undoBatch,
+      phase: 'rollback',
+    });
   }
   const errors: string[] = [];
   let n = 0;
@@ -235,8 +243,7 @@ const ALREADY_GONE =
 /** One plain-words error per failed line of a group run with -force (every line is tried). */
 function forcedErrors(g: Group, r: RunResult): string[] {
   if (r.exitCode === 0) return [];
-  if (g.tool === 'cmd' || !g.changes[0].batch)
-    return [explainKernelError(g.changes[0].argv, r.stderr || r.stdout)];
+  if (!g.batch) return [explainKernelError(g.changes[0].argv, r.stderr || r.stdout)];
   const out: string[] = [];
   let pending: string[] = [];
   for (const line of r.stderr.split('\n')) {
@@ -246,9 +253,9 @@ function forcedErrors(g: Group, r: RunResult): string[] {
       continue;
     }
     const c = g.changes[Number(m[1]) - 1];
-    out.push(explainKernelError(c?.argv ?? batchArgv(g.tool as Tool, g.ns), pending.join('\n')));
+    out.push(explainKernelError(c?.argv ?? batchArgv(g.tool, g.ns), pending.join('\n')));
     pending = [];
   }
-  if (!out.length) out.push(explainKernelError(batchArgv(g.tool as Tool, g.ns), r.stderr));
+  if (!out.length) out.push(explainKernelError(batchArgv(g.tool, g.ns), r.stderr));
   return out;
 }

@@ -96,10 +96,12 @@ export function touchedNamespaces(changes: readonly Change[]): string[] {
  * `ip -j link show` per namespace involved, all started by one fan-out.
  */
 export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<void> {
-  const targets = deletes.map((c) => {
-    const line = c.batch ?? [];
-    const isNs = line[0] === 'netns' && line[1] === 'delete';
-    return { c, ns: isNs ? line[2] : c.ns, dev: isNs ? 'lo' : line[line.indexOf('dev') + 1] };
+  // A namespace's mark is the alias of its lo.
+  const targets = deletes.flatMap((c) => {
+    const d = c.deletes;
+    // Why: a delete whose object is unknown cannot be checked, so it must not run.
+    if (!d) throw new Error(`refusing to run "${c.argv.join(' ')}": netplumb cannot tell what it deletes`);
+    return [d.kind === 'namespace' ? { c, ns: d.name, dev: 'lo' } : { c, ns: d.namespace, dev: d.name }];
   });
   const spaces = [...new Set(targets.map((t) => t.ns))];
   const results = await fanOut(

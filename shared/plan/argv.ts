@@ -1,15 +1,23 @@
 /**
- * Builders for the exact commands a plan runs. Every change is expressible
- * both as a full argv (shown to the user, run alone) and, for ip/bridge/tc, as
- * one line of `<tool> [-n NS] -batch -`, so the executor can run a namespace's
- * changes in a single process.
+ * Command words: how a tool's words run in a namespace, and how they are
+ * written on an `ip -batch` line so iproute2 reads them back unchanged. Every
+ * change is expressible as a full argv (shown to the user, run alone) and,
+ * for ip/bridge/tc, as one line of `<tool> [-n NS] -batch -`, so the executor
+ * can run a namespace's changes in a single process (see render-argv.ts).
  */
 import { ROOT_NS } from './kstate';
+import type { Tool } from './op';
 
-export type Tool = 'ip' | 'bridge' | 'tc';
+export type { Tool } from './op';
+/** The tools that read `-batch` input. */
+export type BatchTool = Exclude<Tool, 'sysctl'>;
 
-/** Full argv for a batchable line run in namespace `ns`. */
+/**
+ * Full argv for a tool's words run in namespace `ns`: ip, bridge and tc take
+ * `-n NS`; sysctl (no namespace option, no batch mode) runs via `ip netns exec`.
+ */
 export function fullArgv(tool: Tool, ns: string, line: readonly string[]): string[] {
+  if (tool === 'sysctl') return ns === ROOT_NS ? [tool, ...line] : ['ip', 'netns', 'exec', ns, tool, ...line];
   return ns === ROOT_NS ? [tool, ...line] : [tool, '-n', ns, ...line];
 }
 
@@ -60,23 +68,9 @@ export function batchText(lines: readonly (readonly string[])[]): string {
 }
 
 /** The command that runs a batch of lines of `tool` in `ns`. */
-export function batchArgv(tool: Tool, ns: string, force = false): string[] {
+export function batchArgv(tool: BatchTool, ns: string, force = false): string[] {
   const base = ns === ROOT_NS ? [tool] : [tool, '-n', ns];
   return [...base, ...(force ? ['-force'] : []), '-batch', '-'];
-}
-
-/** argv that runs `sysctl -w` inside a namespace (sysctl has no batch mode; one process per namespace). */
-export function sysctlArgv(ns: string, values: Record<string, string>): string[] {
-  return [
-    'ip',
-    'netns',
-    'exec',
-    ns,
-    'sysctl',
-    '-q',
-    '-w',
-    ...Object.entries(values).map(([k, v]) => `${k}=${v}`),
-  ];
 }
 
 /** Human-readable place of an object, e.g. `eth0 in ns1`, `br0 on the host`. */

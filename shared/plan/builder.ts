@@ -4,8 +4,9 @@
  * phase as one batch process.
  */
 import type { Change } from './change';
-import { batchable, fullArgv, type Tool } from './argv';
 import { ROOT_NS } from './kstate';
+import { deletedBy, subjectOf, toolOf, type Op } from './op';
+import { renderCommand } from './render-argv';
 
 /** Phase order of a plan. */
 export const PHASES = [
@@ -26,9 +27,11 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type Draft = Omit<Change, 'step' | 'argv' | 'ns' | 'batch' | 'undoBatch'> & {
-  /** Override for non-batchable commands (sysctl). */
-  argv?: string[];
+/** What a planner says about a change besides its operation; the builder derives the rest. */
+export type Draft = Omit<
+  Change,
+  'step' | 'phase' | 'ns' | 'op' | 'subject' | 'deletes' | 'argv' | 'batch' | 'undo' | 'undoBatch'
+> & {
   /** Order inside one namespace's part of a phase (see RANK); stable otherwise. */
   rank?: number;
 };
@@ -38,24 +41,16 @@ export const RANK = { routeDel: 0, addrDel: 1, create: 2, settings: 3, addrAdd: 
 
 interface Entry {
   ns: string;
-  tool: Tool | 'sysctl';
-  line?: string[];
-  undoLine?: string[];
+  op: Op;
   draft: Draft;
 }
 
 export class PlanBuilder {
   private phases = new Map<Phase, Entry[]>(PHASES.map((p) => [p, []]));
 
-  /** Adds a batchable ip/bridge/tc line (and its undo line, run in undoNs or ns). */
-  line(phase: Phase, tool: Tool, ns: string, line: string[], draft: Draft & { undoLine?: string[] }): void {
-    const { undoLine, ...rest } = draft;
-    this.phases.get(phase)!.push({ ns, tool, line, undoLine, draft: rest });
-  }
-
-  /** Adds a command that cannot be batched (its argv is in the draft). */
-  command(phase: Phase, ns: string, draft: Draft): void {
-    this.phases.get(phase)!.push({ ns, tool: 'sysctl', draft });
+  /** Adds operation `op`, run in namespace `ns` (its undo, `draft.undoOp`, runs in `draft.undoNs` or `ns`). */
+  add(phase: Phase, ns: string, op: Op, draft: Draft): void {
+    this.phases.get(phase)!.push({ ns, op, draft });
   }
 
   /** Flattens phases (root namespace first, then first-seen order) into numbered changes. */
@@ -66,7 +61,7 @@ export class PlanBuilder {
       const order: string[] = [];
       const byNs = new Map<string, Entry[]>();
       for (const e of entries) {
-        const key = `${e.tool}\u0000${e.ns}`;
+        const key = `${toolOf(e.op)}\u0000${e.ns}`;
         if (!byNs.has(key)) {
           byNs.set(key, []);
           order.push(key);
@@ -80,32 +75,31 @@ export class PlanBuilder {
           .get(key)!
           .slice()
           .sort((x, y) => (x.draft.rank ?? 3) - (y.draft.rank ?? 3));
-        for (const e of group) {
-          const { rank: _rank, ...draft } = e.draft;
-          e.draft = draft;
-          const undoNs = e.draft.undoNs ?? e.ns;
-          // Why: a line whose words the batch reader would not give back
-          // exactly (a name read from the kernel with "#" or quotes) runs as
-          // its own process with the exact argv instead, so what runs is what the plan shows.
-          const change: Change = {
-            ...e.draft,
-            step: out.length,
-            phase,
-            ns: e.ns,
-            argv: e.line ? fullArgv(e.tool as Tool, e.ns, e.line) : e.draft.argv!,
-            ...(e.line && batchable(e.line) ? { batch: e.line } : {}),
-            ...(e.undoLine
-              ? {
-                  undo: fullArgv(e.tool as Tool, undoNs, e.undoLine),
-                  ...(batchable(e.undoLine) ? { undoBatch: e.undoLine } : {}),
-                }
-              : {}),
-          };
-          if (change.undoNs === change.ns) delete change.undoNs;
-          out.push(change);
-        }
+        for (const e of group) out.push(this.change(e, out.length, phase));
       }
     }
     return out;
+  }
+
+  /** One numbered change: the commands are rendered from the operations here, and only here. */
+  private change(e: Entry, step: number, phase: Phase): Change {
+    const { rank: _rank, undoNs: undoNsGiven, ...draft } = e.draft;
+    const undoNs = undoNsGiven ?? e.ns;
+    const deletes = deletedBy(e.op, e.ns);
+    const run = renderCommand(e.op, e.ns);
+    const undo = draft.undoOp ? renderCommand(draft.undoOp, undoNs) : undefined;
+    return {
+      ...draft,
+      step,
+      phase,
+      ns: e.ns,
+      op: e.op,
+      subject: subjectOf(e.op, e.ns),
+      ...(deletes ? { deletes } : {}),
+      argv: run.argv,
+      ...(run.batch ? { batch: run.batch } : {}),
+      ...(undo ? { undo: undo.argv, ...(undo.batch ? { undoBatch: undo.batch } : {}) } : {}),
+      ...(undoNs !== e.ns ? { undoNs } : {}),
+    };
   }
 }

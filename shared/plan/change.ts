@@ -1,8 +1,12 @@
 /**
- * A Change: one kernel operation in a plan, with its exact argv, the reason it
- * is needed, the object it concerns, and the argv that undoes it.
+ * A Change: one kernel operation in a plan, as data (its operation, the object
+ * it concerns, what it deletes, its undo), with the reason it is needed. Its
+ * commands (argv, batch line, undo argv) are derived from the data by
+ * render-argv.ts when the plan is built, for display, export and the executor;
+ * nothing reads them back to learn what a change does.
  */
 import { z } from 'zod';
+import { Op, Subject } from './op';
 
 export const ChangeAction = z.enum(['create', 'delete', 'modify']);
 
@@ -32,7 +36,13 @@ export const Change = z.object({
   action: ChangeAction,
   /** Namespace the command runs in ("" = root namespace). */
   ns: z.string(),
-  /** The exact command, e.g. ["ip","-n","ns1","address","add","10.0.0.1/24","dev","eth0"]. */
+  /** What the change does, e.g. { op: "address-add", dev: "eth0", cidr: "10.0.0.1/24" }. */
+  op: Op,
+  /** The kernel object it concerns, e.g. { kind: "address", namespace: "ns1", name: "10.0.0.1/24", dev: "eth0" }. */
+  subject: Subject,
+  /** The namespace or interface it removes, with everything in it (checked for the mark right before). */
+  deletes: Subject.optional(),
+  /** The exact command (derived from `op`), e.g. ["ip","-n","ns1","address","add","10.0.0.1/24","dev","eth0"]. */
   argv: z.array(z.string()),
   /**
    * The same operation as one line of `ip -batch` (without the leading "ip"
@@ -50,7 +60,9 @@ export const Change = z.object({
     nodeId: z.string().optional(),
     linkId: z.string().optional(),
   }),
-  /** The command that reverses this change (undefined: nothing to undo, e.g. a read). */
+  /** The operation that reverses this change, run in `undoNs` (undefined: nothing to undo step by step). */
+  undoOp: Op.optional(),
+  /** The command that reverses this change (derived from `undoOp`). */
   undo: z.array(z.string()).optional(),
   /** Same as `batch`, for the undo command. */
   undoBatch: z.array(z.string()).optional(),

@@ -3,8 +3,10 @@
  * (sysctl inside the namespace, `bridge -batch`, `tc -batch`).
  */
 import { PlanBuilder } from './builder';
-import { sysctlArgv, where } from './argv';
+import { where } from './argv';
 import type { KIface, KNamespace, KNetem, KPortVlans } from './kstate';
+import type { Op } from './op';
+import { netemArgs, netemSpec } from './render-argv';
 import type { Resolved } from './resolve';
 
 /** One sysctl command per namespace with only the keys that differ. */
@@ -25,15 +27,18 @@ export function planSysctls(
   }
   const keys = Object.keys(diff);
   if (!keys.length) return;
-  b.command('sysctl', ns, {
+  const write = (values: Record<string, string>): Op => ({
+    op: 'sysctl-write',
+    values: Object.entries(values).map(([key, value]) => ({ key, value })),
+  });
+  b.add('sysctl', ns, write(diff), {
     action: 'modify',
-    argv: sysctlArgv(ns, diff),
     reason: l
       ? `sysctl ${keys.map((k) => `${k} is ${l.sysctls[k] ?? 'unknown'}, the file says ${diff[k]}`).join('; ')}`
       : `sysctl ${keys.map((k) => `${k}=${diff[k]}`).join(', ')} in the new ${where(ns)}`,
     target: { kind: 'sysctl', name: `${keys.join(', ')} in ${where(ns)}`, nodeId: desired.nsNodes.get(ns) },
     // A new namespace needs no undo: deleting it undoes its sysctls.
-    ...(Object.keys(undo).length ? { undo: sysctlArgv(ns, undo) } : {}),
+    ...(Object.keys(undo).length ? { undoOp: write(undo) } : {}),
   });
 }
 
@@ -45,17 +50,8 @@ function vlanMap(v: KPortVlans): Map<number, VlanFlags> {
   if (v.pvid !== undefined && !m.has(v.pvid)) m.set(v.pvid, { pvid: true, untagged: false });
   return m;
 }
-const vlanAdd = (vid: number, dev: string, f: VlanFlags) => [
-  'vlan',
-  'add',
-  'vid',
-  String(vid),
-  'dev',
-  dev,
-  ...(f.pvid ? ['pvid'] : []),
-  ...(f.untagged ? ['untagged'] : []),
-];
-const vlanDel = (vid: number, dev: string) => ['vlan', 'del', 'vid', String(vid), 'dev', dev];
+const vlanAdd = (vid: number, dev: string, f: VlanFlags): Op => ({ op: 'vlan-add', dev, vid, ...f });
+const vlanDel = (vid: number, dev: string): Op => ({ op: 'vlan-delete', dev, vid });
 
 /**
  * Port VLANs on a VLAN-filtering bridge. A new port (or one whose live VLANs
@@ -85,39 +81,24 @@ export function planVlans(
   for (const [vid, f] of want) {
     const h = have.get(vid);
     if (h && h.pvid === f.pvid && h.untagged === f.untagged) continue;
-    b.line('vlan', 'bridge', ns, vlanAdd(vid, i.name, f), {
+    b.add('vlan', ns, vlanAdd(vid, i.name, f), {
       action: h ? 'modify' : 'create',
       reason: h
         ? `VLAN ${vid} on ${where(ns, i.name)} should be${f.pvid ? ' the PVID,' : ''} ${f.untagged ? 'untagged' : 'tagged'}`
         : `VLAN ${vid} on ${where(ns, i.name)} is in the file but not on the port`,
       target,
-      undoLine: h ? vlanAdd(vid, i.name, h) : vlanDel(vid, i.name),
+      undoOp: h ? vlanAdd(vid, i.name, h) : vlanDel(vid, i.name),
     });
   }
   for (const [vid, h] of have) {
     if (want.has(vid)) continue;
-    b.line('vlan', 'bridge', ns, vlanDel(vid, i.name), {
+    b.add('vlan', ns, vlanDel(vid, i.name), {
       action: 'modify',
       reason: `VLAN ${vid} on ${where(ns, i.name)} is not in the file`,
       target,
-      undoLine: vlanAdd(vid, i.name, h),
+      undoOp: vlanAdd(vid, i.name, h),
     });
   }
-}
-
-/**
- * tc netem arguments for a qdisc line. `replace` resets delay, jitter and loss
- * but keeps a previous rate unless one is given: when `from` had a rate and
- * `n` has none, `rate 0bit` clears it (checked on Debian's 6.1 kernel).
- */
-export function netemArgs(n: KNetem, from?: KNetem): string[] {
-  const out = ['netem'];
-  if (n.delayMs !== undefined)
-    out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));
-  if (n.lossPercent !== undefined) out.push('loss', `${n.lossPercent}%`);
-  if (n.rateKbit !== undefined) out.push('rate', `${n.rateKbit}kbit`);
-  else if (from?.rateKbit !== undefined) out.push('rate', '0bit');
-  return out;
 }
 
 const near = (x?: number, y?: number) => (x ?? 0) === (y ?? 0) || Math.abs((x ?? 0) - (y ?? 0)) < 0.001;
@@ -147,22 +128,25 @@ export function planNetem(
     nodeId: o?.nodeId,
     linkId: o?.linkId,
   };
-  const root = ['qdisc', 'replace', 'dev', i.name, 'root'];
+  const replace = (n: KNetem, from?: KNetem): Op => ({
+    op: 'qdisc-replace',
+    dev: i.name,
+    netem: netemSpec(n, from),
+  });
+  const remove: Op = { op: 'qdisc-delete', dev: i.name };
   if (i.netem) {
-    b.line('tc', 'tc', ns, [...root, ...netemArgs(i.netem, l?.netem)], {
+    b.add('tc', ns, replace(i.netem, l?.netem), {
       action: l?.netem ? 'modify' : 'create',
       reason: `link emulation on ${where(ns, i.name)}: ${netemArgs(i.netem).slice(1).join(' ')}`,
       target,
-      undoLine: l?.netem
-        ? [...root, ...netemArgs(l.netem, i.netem)]
-        : ['qdisc', 'delete', 'dev', i.name, 'root'],
+      undoOp: l?.netem ? replace(l.netem, i.netem) : remove,
     });
   } else if (l?.netem) {
-    b.line('tc', 'tc', ns, ['qdisc', 'delete', 'dev', i.name, 'root'], {
+    b.add('tc', ns, remove, {
       action: 'modify',
       reason: `link emulation on ${where(ns, i.name)} is not in the file`,
       target,
-      undoLine: [...root, ...netemArgs(l.netem)],
+      undoOp: replace(l.netem),
     });
   }
 }

@@ -2,9 +2,9 @@
  * Planning one interface: creating a bridge, the per-end settings of a new
  * veth, and the minimal modifications of an existing interface; plus routes.
  */
-import { family } from '../util/ip';
 import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
+import type { BridgeOpts, Op, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
 import { ROOT_NS } from './kstate';
 import type { Resolved } from './resolve';
@@ -36,56 +36,53 @@ function targetOf(
   };
 }
 
-/** `address add` line; IPv6 addresses skip duplicate address detection (a lab has no duplicates by validation, and DAD delays reachability by seconds). */
-export function addrLine(op: 'add' | 'delete', cidr: string, dev: string): string[] {
-  return ['address', op, cidr, 'dev', dev, ...(op === 'add' && family(cidr) === 6 ? ['nodad'] : [])];
-}
+/** Adding or deleting address `cidr` on `dev`. */
+const addr = (op: 'add' | 'delete', cidr: string, dev: string): Op => ({ op: `address-${op}`, dev, cidr });
+/** Setting attributes of interface `dev`. */
+const linkSet = (dev: string, attrs: Omit<Extract<Op, { op: 'link-set' }>, 'op' | 'dev'>): Op => ({
+  op: 'link-set',
+  dev,
+  ...attrs,
+});
 
 /** Settings of a freshly created interface (bridge: also its creation). */
 export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i: KIface): void {
   const phase = phaseOf(c.ns);
   const t = targetOf(desired, c.ns, i, i.kind === 'bridge' ? 'bridge' : 'interface');
   if (i.kind === 'bridge' && i.bridge) {
-    const opts = [
-      ...(i.bridge.stp ? ['stp_state', '1'] : []),
-      ...(i.bridge.vlanFiltering ? ['vlan_filtering', '1'] : []),
-      ...(i.bridge.defaultPvid !== 1 ? ['vlan_default_pvid', String(i.bridge.defaultPvid)] : []),
-    ];
-    b.line(
+    // Only what differs from the kernel's defaults is given at creation.
+    const bridge = {
+      ...(i.bridge.stp ? { stp: true } : {}),
+      ...(i.bridge.vlanFiltering ? { vlanFiltering: true } : {}),
+      ...(i.bridge.defaultPvid !== 1 ? { defaultPvid: i.bridge.defaultPvid } : {}),
+    };
+    b.add(
       phase,
-      'ip',
       c.ns,
-      ['link', 'add', 'name', i.name, ...(i.mac ? ['address', i.mac] : []), 'type', 'bridge', ...opts],
+      { op: 'bridge-add', name: i.name, ...(i.mac ? { mac: i.mac } : {}), bridge },
       {
         action: 'create',
         rank: RANK.create,
         reason: `bridge ${i.name} is in the file but not on this host`,
         target: t,
-        undoLine: ['link', 'delete', 'dev', i.name],
+        undoOp: { op: 'link-delete', dev: i.name },
         creates: [{ kind: 'bridge', ns: c.ns, name: i.name, mark: i.mark ?? '' }],
       },
     );
   }
   // Undo of these settings is covered by deleting the new interface.
-  const set = (line: string[], reason: string, rank: number = RANK.settings) =>
-    b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target: t });
+  const set = (op: Op, reason: string, rank: number = RANK.settings) =>
+    b.add(phase, c.ns, op, { action: 'modify', rank, reason, target: t });
   if (i.mark)
-    set(
-      ['link', 'set', 'dev', i.name, 'alias', i.mark],
-      `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`,
-    );
+    set(linkSet(i.name, { alias: i.mark }), `mark ${where(c.ns, i.name)} as netplumb's (${i.mark})`);
   // A bridge MTU given at creation follows its ports (the kernel lowers it to the
   // smallest); set explicitly afterwards, the kernel keeps it.
   if (i.kind === 'bridge' && i.mtu !== undefined)
-    set(
-      ['link', 'set', 'dev', i.name, 'mtu', String(i.mtu)],
-      `mtu of bridge ${where(c.ns, i.name)} is ${i.mtu}`,
-    );
-  if (i.master)
-    set(['link', 'set', 'dev', i.name, 'master', i.master], `${i.name} is a port of bridge ${i.master}`);
+    set(linkSet(i.name, { mtu: i.mtu }), `mtu of bridge ${where(c.ns, i.name)} is ${i.mtu}`);
+  if (i.master) set(linkSet(i.name, { master: i.master }), `${i.name} is a port of bridge ${i.master}`);
   for (const a of i.addresses)
-    set(addrLine('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
-  if (i.up) set(['link', 'set', 'dev', i.name, 'up'], `bring ${where(c.ns, i.name)} up`, RANK.up);
+    set(addr('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
+  if (i.up) set(linkSet(i.name, { up: true }), `bring ${where(c.ns, i.name)} up`, RANK.up);
 }
 
 /** Minimal changes turning live interface `l` into desired `d` (same name, same kind). */
@@ -99,40 +96,35 @@ export function planIfaceSettings(
   const phase = phaseOf(c.ns);
   const t = targetOf(desired, c.ns, d, d.kind === 'bridge' ? 'bridge' : 'interface');
   const at = where(c.ns, d.name);
-  const dev = ['link', 'set', 'dev', d.name];
-  const mod = (
-    line: string[],
-    undoLine: string[] | undefined,
-    reason: string,
-    rank: number = RANK.settings,
-    target = t,
-  ) => b.line(phase, 'ip', c.ns, line, { action: 'modify', rank, reason, target, undoLine });
+  const dev = (attrs: Parameters<typeof linkSet>[1]) => linkSet(d.name, attrs);
+  const mod = (op: Op, undoOp: Op | undefined, reason: string, rank: number = RANK.settings, target = t) =>
+    b.add(phase, c.ns, op, { action: 'modify', rank, reason, target, ...(undoOp ? { undoOp } : {}) });
 
   if (d.mark && d.mark !== l.mark) {
     mod(
-      [...dev, 'alias', d.mark],
-      [...dev, 'alias', l.mark ?? ''],
+      dev({ alias: d.mark }),
+      dev({ alias: l.mark ?? '' }),
       `${at} should carry the mark ${d.mark}${l.mark ? ` (it has ${l.mark})` : ''}`,
     );
   }
   if (d.mtu !== undefined && d.mtu !== l.mtu) {
     mod(
-      [...dev, 'mtu', String(d.mtu)],
-      l.mtu !== undefined ? [...dev, 'mtu', String(l.mtu)] : undefined,
+      dev({ mtu: d.mtu }),
+      l.mtu !== undefined ? dev({ mtu: l.mtu }) : undefined,
       `mtu of ${at} is ${l.mtu ?? 'unknown'}, the file says ${d.mtu}`,
     );
   }
   if (d.mac && d.mac !== l.mac) {
     mod(
-      [...dev, 'address', d.mac],
-      l.mac ? [...dev, 'address', l.mac] : undefined,
+      dev({ mac: d.mac }),
+      l.mac ? dev({ mac: l.mac }) : undefined,
       `MAC of ${at} is ${l.mac ?? 'unknown'}, the file says ${d.mac}`,
     );
   }
   if ((d.master ?? '') !== (l.master ?? '')) {
     mod(
-      d.master ? [...dev, 'master', d.master] : [...dev, 'nomaster'],
-      l.master ? [...dev, 'master', l.master] : [...dev, 'nomaster'],
+      dev({ master: d.master ?? null }),
+      dev({ master: l.master ?? null }),
       d.master
         ? `${at} should be a port of bridge ${d.master}${l.master ? ` (it is on ${l.master})` : ''}`
         : `${at} should not be a bridge port (it is on ${l.master})`,
@@ -140,25 +132,26 @@ export function planIfaceSettings(
     c.touchedL3 = true;
   }
   if (d.bridge && l.bridge) {
-    const opts: string[] = [];
-    const undo: string[] = [];
+    const opts: BridgeOpts = {};
+    const undo: BridgeOpts = {};
+    const words: string[] = [];
     if (d.bridge.stp !== l.bridge.stp) {
-      opts.push('stp_state', d.bridge.stp ? '1' : '0');
-      undo.push('stp_state', l.bridge.stp ? '1' : '0');
+      [opts.stp, undo.stp] = [d.bridge.stp, l.bridge.stp];
+      words.push('stp_state', d.bridge.stp ? '1' : '0');
     }
     if (d.bridge.vlanFiltering !== l.bridge.vlanFiltering) {
-      opts.push('vlan_filtering', d.bridge.vlanFiltering ? '1' : '0');
-      undo.push('vlan_filtering', l.bridge.vlanFiltering ? '1' : '0');
+      [opts.vlanFiltering, undo.vlanFiltering] = [d.bridge.vlanFiltering, l.bridge.vlanFiltering];
+      words.push('vlan_filtering', d.bridge.vlanFiltering ? '1' : '0');
     }
     if (d.bridge.defaultPvid !== l.bridge.defaultPvid) {
-      opts.push('vlan_default_pvid', String(d.bridge.defaultPvid));
-      undo.push('vlan_default_pvid', String(l.bridge.defaultPvid));
+      [opts.defaultPvid, undo.defaultPvid] = [d.bridge.defaultPvid, l.bridge.defaultPvid];
+      words.push('vlan_default_pvid', String(d.bridge.defaultPvid));
     }
-    if (opts.length) {
+    if (words.length) {
       mod(
-        [...dev, 'type', 'bridge', ...opts],
-        [...dev, 'type', 'bridge', ...undo],
-        `bridge ${at} settings differ from the file (${opts.join(' ')})`,
+        dev({ bridge: opts }),
+        dev({ bridge: undo }),
+        `bridge ${at} settings differ from the file (${words.join(' ')})`,
       );
     }
   }
@@ -167,8 +160,8 @@ export function planIfaceSettings(
   for (const a of l.addresses) {
     if (want.has(a)) continue;
     mod(
-      addrLine('delete', a, d.name),
-      addrLine('add', a, d.name),
+      addr('delete', a, d.name),
+      addr('add', a, d.name),
       `address ${a} on ${at} is not in the file`,
       RANK.addrDel,
       targetOf(desired, c.ns, d, 'address', `${a} on ${at}`),
@@ -177,18 +170,18 @@ export function planIfaceSettings(
   }
   for (const a of d.addresses) {
     if (have.has(a)) continue;
-    b.line(phase, 'ip', c.ns, addrLine('add', a, d.name), {
+    b.add(phase, c.ns, addr('add', a, d.name), {
       action: 'create',
       rank: RANK.addrAdd,
       reason: `address ${a} on ${at} is in the file but not on the interface`,
       target: targetOf(desired, c.ns, d, 'address', `${a} on ${at}`),
-      undoLine: addrLine('delete', a, d.name),
+      undoOp: addr('delete', a, d.name),
     });
   }
   if (d.up !== l.up) {
     mod(
-      [...dev, d.up ? 'up' : 'down'],
-      [...dev, l.up ? 'up' : 'down'],
+      dev({ up: d.up }),
+      dev({ up: l.up }),
       `${at} is ${l.up ? 'up' : 'down'}, the file says ${d.up ? 'up' : 'down'}`,
       RANK.up,
     );
@@ -205,16 +198,15 @@ export const kernelMetric = (r: KRoute): number =>
 /** A route's identity: destination, family and metric (the kernel keeps one main-table route per destination and metric). */
 const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
 
-function routeArgs(r: KRoute): string[] {
-  // Batch lines cannot carry -6: the family comes from the gateway or prefix; a v6 default without gateway is ::/0.
-  const to = r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
-  return [
-    to,
-    ...(r.via ? ['via', r.via] : []),
-    ...(r.dev ? ['dev', r.dev] : []),
-    ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
-  ];
-}
+/** A route as the plan writes it (only the fields it has). */
+const routeSpec = (r: KRoute): RouteSpec => ({
+  family: r.family,
+  to: r.to,
+  ...(r.via !== undefined ? { via: r.via } : {}),
+  ...(r.dev !== undefined ? { dev: r.dev } : {}),
+  ...(r.metric !== undefined ? { metric: r.metric } : {}),
+});
+const route = (op: 'replace' | 'delete', r: KRoute): Op => ({ op: `route-${op}`, route: routeSpec(r) });
 
 /** True when a live route satisfies a desired one (fields the file leaves out are not compared). */
 export function routeMatches(d: KRoute, l: KRoute): boolean {
@@ -249,19 +241,19 @@ export function planRoutes(
       )
     )
       continue;
-    b.line('ns', 'ip', c.ns, ['route', 'delete', ...routeArgs(r)], {
+    b.add('ns', c.ns, route('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
       reason: `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is not in the file`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
-      undoLine: ['route', 'replace', ...routeArgs(r)],
+      undoOp: route('replace', r),
     });
   }
   for (const r of d.routes) {
     const match = live.find((x) => routeMatches(r, x));
     if (match && !c.touchedL3) continue;
     const old = live.find((x) => routeId(x) === routeId(r) || (x.family === r.family && x.to === r.to));
-    b.line('ns', 'ip', c.ns, ['route', 'replace', ...routeArgs(r)], {
+    b.add('ns', c.ns, route('replace', r), {
       action: match || old ? 'modify' : 'create',
       rank: RANK.route,
       reason: match
@@ -270,7 +262,7 @@ export function planRoutes(
           ? `route ${r.to} in ${where(c.ns)} goes via ${old.via ?? old.dev ?? '?'}, the file says ${r.via ?? r.dev}`
           : `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is in the file but not on this host`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
-      undoLine: old ? ['route', 'replace', ...routeArgs(old)] : ['route', 'delete', ...routeArgs(r)],
+      undoOp: old ? route('replace', old) : route('delete', r),
     });
   }
 }
@@ -295,8 +287,7 @@ export function planForeignPorts(
     const br = d.ifaces[f.master];
     const liveBr = l.ifaces[f.master];
     if (br?.kind !== 'bridge' || liveBr?.kind !== 'bridge' || !isOurs(liveBr.mark)) continue;
-    const dev = ['link', 'set', 'dev', f.name];
-    b.line(phaseOf(c.ns), 'ip', c.ns, [...dev, 'nomaster'], {
+    b.add(phaseOf(c.ns), c.ns, linkSet(f.name, { master: null }), {
       action: 'modify',
       rank: RANK.settings,
       reason: `${where(c.ns, f.name)} is attached to the lab's bridge ${f.master} but was not made by netplumb for this lab: it is detached from the bridge, not deleted`,
@@ -305,7 +296,7 @@ export function planForeignPorts(
         name: where(c.ns, f.name),
         nodeId: desired.origins.get(`${c.ns}/${br.name}`)?.nodeId,
       },
-      undoLine: [...dev, 'master', f.master],
+      undoOp: linkSet(f.name, { master: f.master }),
     });
   }
 }

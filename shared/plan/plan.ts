@@ -11,6 +11,7 @@ import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './k
 import { type Resolved } from './resolve';
 import { planForeignPorts, planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
 import { planNetem, planSysctls, planVlans } from './plan-extras';
+import type { VethEnd } from './op';
 import { where } from './argv';
 
 export interface PlanOptions {
@@ -85,16 +86,26 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   if (conflicts.length) return { changes: [], conflicts };
 
   for (const name of newNs) {
-    b.line('root', 'ip', ROOT_NS, ['netns', 'add', name], {
-      action: 'create',
-      rank: RANK.create,
-      reason: `namespace ${name} is in the file but not on this host`,
-      target: { kind: 'namespace', name, nodeId: desired.nsNodes.get(name) },
-      undoLine: ['netns', 'delete', name],
-      creates: [
-        { kind: 'namespace', ns: ROOT_NS, name, mark: desired.state.namespaces[name].ifaces.lo?.mark ?? '' },
-      ],
-    });
+    b.add(
+      'root',
+      ROOT_NS,
+      { op: 'netns-add', name },
+      {
+        action: 'create',
+        rank: RANK.create,
+        reason: `namespace ${name} is in the file but not on this host`,
+        target: { kind: 'namespace', name, nodeId: desired.nsNodes.get(name) },
+        undoOp: { op: 'netns-delete', name },
+        creates: [
+          {
+            kind: 'namespace',
+            ns: ROOT_NS,
+            name,
+            mark: desired.state.namespaces[name].ifaces.lo?.mark ?? '',
+          },
+        ],
+      },
+    );
   }
 
   // --- veth links ---------------------------------------------------------
@@ -120,16 +131,21 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       if (l?.kind === 'bridge') planIfaceSettings(b, desired, c, iface, l);
       else {
         if (l) {
-          b.line('free', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
-            action: 'delete',
-            reason: `${where(ns, iface.name)} is not a bridge but the file says it is`,
-            target: {
-              kind: 'bridge',
-              name: where(ns, iface.name),
-              nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId,
+          b.add(
+            'free',
+            ns,
+            { op: 'link-delete', dev: iface.name },
+            {
+              action: 'delete',
+              reason: `${where(ns, iface.name)} is not a bridge but the file says it is`,
+              target: {
+                kind: 'bridge',
+                name: where(ns, iface.name),
+                nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId,
+              },
+              requireMark: l.mark,
             },
-            requireMark: l.mark,
-          });
+          );
         }
         planNewIface(b, desired, c, iface);
       }
@@ -156,12 +172,17 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       [bEnd, lb],
     ] as const) {
       if (!l || gone.has(keyOf(end.ns, end.name))) continue;
-      b.line('free', 'ip', end.ns, ['link', 'delete', 'dev', end.name], {
-        action: 'delete',
-        reason: `${where(end.ns, end.name)} must be re-created: it is not the veth pair the file describes`,
-        target: { kind: 'link', name: where(end.ns, end.name), linkId: link.id },
-        requireMark: l.mark,
-      });
+      b.add(
+        'free',
+        end.ns,
+        { op: 'link-delete', dev: end.name },
+        {
+          action: 'delete',
+          reason: `${where(end.ns, end.name)} must be re-created: it is not the veth pair the file describes`,
+          target: { kind: 'link', name: where(end.ns, end.name), linkId: link.id },
+          requireMark: l.mark,
+        },
+      );
       gone.add(keyOf(end.ns, end.name));
       if (l.peer?.name !== undefined) gone.add(keyOf(l.peer.ns, l.peer.name));
     }
@@ -213,23 +234,33 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
           (iface.peer.name !== undefined && gone.has(keyOf(iface.peer.ns, iface.peer.name))))
       )
         continue;
-      b.line('delete', 'ip', ns, ['link', 'delete', 'dev', iface.name], {
-        action: 'delete',
-        reason: `${where(ns, iface.name)} was made by netplumb for this lab but is no longer in the file`,
-        target: { kind: iface.kind === 'bridge' ? 'bridge' : 'link', name: where(ns, iface.name) },
-        requireMark: iface.mark,
-      });
+      b.add(
+        'delete',
+        ns,
+        { op: 'link-delete', dev: iface.name },
+        {
+          action: 'delete',
+          reason: `${where(ns, iface.name)} was made by netplumb for this lab but is no longer in the file`,
+          target: { kind: iface.kind === 'bridge' ? 'bridge' : 'link', name: where(ns, iface.name) },
+          requireMark: iface.mark,
+        },
+      );
       gone.add(keyOf(ns, iface.name));
       if (iface.peer?.name !== undefined) gone.add(keyOf(iface.peer.ns, iface.peer.name));
     }
   }
   for (const ns of deletedNs) {
-    b.line('delete', 'ip', ROOT_NS, ['netns', 'delete', ns], {
-      action: 'delete',
-      reason: `namespace ${ns} was made by netplumb for this lab but is no longer in the file`,
-      target: { kind: 'namespace', name: ns },
-      requireMark: live.namespaces[ns].mark,
-    });
+    b.add(
+      'delete',
+      ROOT_NS,
+      { op: 'netns-delete', name: ns },
+      {
+        action: 'delete',
+        reason: `namespace ${ns} was made by netplumb for this lab but is no longer in the file`,
+        target: { kind: 'namespace', name: ns },
+        requireMark: live.namespaces[ns].mark,
+      },
+    );
   }
   return { changes: b.build(), conflicts };
 }
@@ -244,29 +275,27 @@ function planNewVeth(
   ca: NsContext,
   cb: NsContext,
 ) {
-  const side = (ns: string, i: KIface) => [
-    'name',
-    i.name,
-    ...(ns === ROOT_NS ? [] : ['netns', ns]),
-    ...(i.mtu !== undefined ? ['mtu', String(i.mtu)] : []),
-    ...(i.mac ? ['address', i.mac] : []),
-  ];
+  const end = (ns: string, i: KIface): VethEnd => ({
+    name: i.name,
+    netns: ns,
+    ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+    ...(i.mac ? { mac: i.mac } : {}),
+  });
   const a = link.a;
   const bb = link.b;
   // Undo from a root end when there is one (one process fewer); else inside a's namespace.
   const undoNs = a.ns === ROOT_NS || bb.ns !== ROOT_NS ? a.ns : bb.ns;
   const undoName = undoNs === a.ns ? a.name : bb.name;
-  b.line(
+  b.add(
     'root',
-    'ip',
     ROOT_NS,
-    ['link', 'add', ...side(a.ns, da), 'type', 'veth', 'peer', ...side(bb.ns, db)],
+    { op: 'veth-add', a: end(a.ns, da), b: end(bb.ns, db) },
     {
       action: 'create',
       rank: RANK.create,
       reason: `link ${link.id} (${where(a.ns, a.name)} <-> ${where(bb.ns, bb.name)}) is in the file but not on this host`,
       target: { kind: 'link', name: `${a.name} <-> ${bb.name}`, linkId: link.id },
-      undoLine: ['link', 'delete', 'dev', undoName],
+      undoOp: { op: 'link-delete', dev: undoName },
       undoNs,
       creates: [
         { kind: 'veth', ns: a.ns, name: da.name, mark: da.mark ?? '', peer: { ns: bb.ns, name: db.name } },

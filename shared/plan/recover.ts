@@ -89,11 +89,16 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
       continue;
     }
     dropNs.add(f.name);
-    b.line('delete', 'ip', ROOT_NS, ['netns', 'delete', f.name], {
-      action: 'delete',
-      reason: `namespace ${f.name} was created by the interrupted apply (still bare, not yet marked)`,
-      target: { kind: 'namespace', name: f.name },
-    });
+    b.add(
+      'delete',
+      ROOT_NS,
+      { op: 'netns-delete', name: f.name },
+      {
+        action: 'delete',
+        reason: `namespace ${f.name} was created by the interrupted apply (still bare, not yet marked)`,
+        target: { kind: 'namespace', name: f.name },
+      },
+    );
   }
   const dead = (ns: string) => dropNs.has(ns) || (ns !== ROOT_NS && !live.namespaces[ns]);
   const gone = new Set<string>();
@@ -119,11 +124,16 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
     gone.add(key(f.ns, f.name));
     if (f.kind === 'veth' && f.peer) gone.add(key(f.peer.ns, f.peer.name));
     if (dead(f.peer?.ns ?? ROOT_NS) && f.kind === 'veth') continue; // dies with the namespace
-    b.line('delete', 'ip', f.ns, ['link', 'delete', 'dev', f.name], {
-      action: 'delete',
-      reason: `${where(f.ns, f.name)} was created by the interrupted apply (not yet marked)`,
-      target: { kind: f.kind === 'bridge' ? 'bridge' : 'link', name: where(f.ns, f.name) },
-    });
+    b.add(
+      'delete',
+      f.ns,
+      { op: 'link-delete', dev: f.name },
+      {
+        action: 'delete',
+        reason: `${where(f.ns, f.name)} was created by the interrupted apply (not yet marked)`,
+        target: { kind: f.kind === 'bridge' ? 'bridge' : 'link', name: where(f.ns, f.name) },
+      },
+    );
   }
   return { changes: b.build(), ignored };
 }

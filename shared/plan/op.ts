@@ -1,0 +1,180 @@
+/**
+ * What a change does, as data: its operation (one of a closed set, with its
+ * parameters) and the kernel object it concerns. The exact commands are
+ * derived from these in one place (render-argv.ts); the kernel side reads
+ * these fields and never parses a command line back.
+ */
+import { z } from 'zod';
+import { ROOT_NS } from './kstate';
+
+/** The programs a plan runs; ip, bridge and tc also read `-batch` lines, sysctl does not. */
+export const Tool = z.enum(['ip', 'bridge', 'tc', 'sysctl']);
+export type Tool = z.infer<typeof Tool>;
+
+const Str = z.string().max(4096);
+
+/** One end of a new veth pair: its name, its namespace ("" = root) and settings given at creation. */
+export const VethEnd = z.object({
+  name: Str,
+  netns: Str,
+  mtu: z.number().int().optional(),
+  mac: Str.optional(),
+});
+export type VethEnd = z.infer<typeof VethEnd>;
+
+/** Bridge attributes; only the ones given are written. */
+export const BridgeOpts = z.object({
+  stp: z.boolean().optional(),
+  vlanFiltering: z.boolean().optional(),
+  defaultPvid: z.number().int().optional(),
+});
+export type BridgeOpts = z.infer<typeof BridgeOpts>;
+
+/** A route as the plan writes it (family decides how a gateway-less IPv6 default is spelled). */
+export const RouteSpec = z.object({
+  family: z.union([z.literal(4), z.literal(6)]),
+  to: Str,
+  via: Str.optional(),
+  dev: Str.optional(),
+  metric: z.number().int().optional(),
+});
+export type RouteSpec = z.infer<typeof RouteSpec>;
+
+/** netem parameters; `clearRate` writes `rate 0bit` (a `replace` keeps an earlier rate otherwise). */
+export const NetemSpec = z.object({
+  delayMs: z.number().optional(),
+  jitterMs: z.number().optional(),
+  lossPercent: z.number().optional(),
+  rateKbit: z.number().optional(),
+  clearRate: z.boolean().optional(),
+});
+export type NetemSpec = z.infer<typeof NetemSpec>;
+
+/** Every operation a plan can contain. Namespaced ones run in the change's `ns`. */
+export const Op = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('netns-add'), name: Str }),
+  z.object({ op: z.literal('netns-delete'), name: Str }),
+  /** A veth pair made from the root namespace, each end directly in its namespace. */
+  z.object({ op: z.literal('veth-add'), a: VethEnd, b: VethEnd }),
+  z.object({ op: z.literal('bridge-add'), name: Str, mac: Str.optional(), bridge: BridgeOpts }),
+  z.object({ op: z.literal('link-delete'), dev: Str }),
+  /** Settings of an existing interface; `master: null` detaches it from its bridge. */
+  z.object({
+    op: z.literal('link-set'),
+    dev: Str,
+    alias: z.string().max(4096).optional(),
+    mtu: z.number().int().optional(),
+    mac: Str.optional(),
+    master: Str.nullable().optional(),
+    up: z.boolean().optional(),
+    bridge: BridgeOpts.optional(),
+  }),
+  z.object({ op: z.literal('address-add'), dev: Str, cidr: Str }),
+  z.object({ op: z.literal('address-delete'), dev: Str, cidr: Str }),
+  z.object({ op: z.literal('route-replace'), route: RouteSpec }),
+  z.object({ op: z.literal('route-delete'), route: RouteSpec }),
+  /** sysctl keys written in the change's namespace, in this order. */
+  z.object({
+    op: z.literal('sysctl-write'),
+    values: z.array(z.object({ key: Str, value: Str })).min(1),
+  }),
+  z.object({
+    op: z.literal('vlan-add'),
+    dev: Str,
+    vid: z.number().int(),
+    pvid: z.boolean(),
+    untagged: z.boolean(),
+  }),
+  z.object({ op: z.literal('vlan-delete'), dev: Str, vid: z.number().int() }),
+  /** The root qdisc of `dev` becomes netem with these parameters. */
+  z.object({ op: z.literal('qdisc-replace'), dev: Str, netem: NetemSpec }),
+  z.object({ op: z.literal('qdisc-delete'), dev: Str }),
+]);
+export type Op = z.infer<typeof Op>;
+export type OpName = Op['op'];
+
+/** The program each operation runs with. */
+export const TOOL_OF = {
+  'netns-add': 'ip',
+  'netns-delete': 'ip',
+  'veth-add': 'ip',
+  'bridge-add': 'ip',
+  'link-delete': 'ip',
+  'link-set': 'ip',
+  'address-add': 'ip',
+  'address-delete': 'ip',
+  'route-replace': 'ip',
+  'route-delete': 'ip',
+  'sysctl-write': 'sysctl',
+  'vlan-add': 'bridge',
+  'vlan-delete': 'bridge',
+  'qdisc-replace': 'tc',
+  'qdisc-delete': 'tc',
+} as const satisfies Record<OpName, Tool>;
+
+/** The program an operation runs with. */
+export const toolOf = (op: Op): Tool => TOOL_OF[op.op];
+
+/**
+ * The kernel object a change concerns: a namespace (namespace "" = it lives
+ * under the root), an interface ("link"), or something on one (`dev`): an
+ * address, a route, a bridge port VLAN, the root qdisc; or a set of sysctls.
+ */
+export const Subject = z.object({
+  kind: z.enum(['namespace', 'link', 'address', 'route', 'sysctl', 'vlan', 'qdisc']),
+  /** The namespace the object lives in ("" = root; "" for a namespace itself). */
+  namespace: Str,
+  /** Its name: namespace or interface name, CIDR, route destination, VLAN id, "root" (qdisc), sysctl keys. */
+  name: Str,
+  /** The interface the object is on, for addresses, routes through one, VLANs and qdiscs. */
+  dev: Str.optional(),
+});
+export type Subject = z.infer<typeof Subject>;
+
+/**
+ * How `route` writes a destination: batch lines cannot carry -6, so the
+ * family comes from the gateway or prefix, and an IPv6 default without a
+ * gateway is written ::/0.
+ */
+export const routeDest = (r: RouteSpec): string =>
+  r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
+
+/** The object operation `op`, run in namespace `ns`, concerns. */
+export function subjectOf(op: Op, ns: string): Subject {
+  switch (op.op) {
+    case 'netns-add':
+    case 'netns-delete':
+      return { kind: 'namespace', namespace: ROOT_NS, name: op.name };
+    case 'veth-add':
+      return { kind: 'link', namespace: op.a.netns, name: op.a.name };
+    case 'bridge-add':
+      return { kind: 'link', namespace: ns, name: op.name };
+    case 'link-delete':
+    case 'link-set':
+      return { kind: 'link', namespace: ns, name: op.dev };
+    case 'address-add':
+    case 'address-delete':
+      return { kind: 'address', namespace: ns, name: op.cidr, dev: op.dev };
+    case 'route-replace':
+    case 'route-delete':
+      return {
+        kind: 'route',
+        namespace: ns,
+        name: routeDest(op.route),
+        ...(op.route.dev !== undefined ? { dev: op.route.dev } : {}),
+      };
+    case 'sysctl-write':
+      return { kind: 'sysctl', namespace: ns, name: op.values.map((v) => v.key).join(' ') };
+    case 'vlan-add':
+    case 'vlan-delete':
+      return { kind: 'vlan', namespace: ns, name: String(op.vid), dev: op.dev };
+    case 'qdisc-replace':
+    case 'qdisc-delete':
+      return { kind: 'qdisc', namespace: ns, name: 'root', dev: op.dev };
+  }
+}
+
+/** The namespace or interface an operation removes (with everything in it), if any. */
+export function deletedBy(op: Op, ns: string): Subject | undefined {
+  return op.op === 'netns-delete' || op.op === 'link-delete' ? subjectOf(op, ns) : undefined;
+}
