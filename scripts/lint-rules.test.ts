@@ -69,7 +69,7 @@ describe('process spawning (no-restricted-imports)', () => {
   it('is refused in the kernel side, the CLI and main', async () => {
     for (const path of [
       'electron/kernel/live/lint-probe.ts',
-      'electron/kernel/engine-facade.ts',
+      'electron/kernel/engine.ts',
       'electron/cli/live-commands.ts',
       'electron/cli/lab-commands.ts',
       'electron/main/lint-probe.ts',

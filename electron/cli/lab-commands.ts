@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { hasErrors } from '../../shared/validate';
-import type { Engine } from '../kernel/engine-facade';
+import type { Engine } from '../kernel/engine-types';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out, type Command } from './command';
 import { loadFile } from './load';
@@ -17,7 +17,7 @@ import { prefixedLab, prefixSetting } from './prefix-config';
 async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
   // Loaded on demand: `netplumb --help` or `validate` should not pay for the kernel side.
   const { runningAsRoot, chooseEngine } = await import('../kernel/privilege');
-  if (runningAsRoot()) return { engine: (await import('../kernel/engine-facade')).localEngine };
+  if (runningAsRoot()) return { engine: (await import('../kernel/engine')).localEngine };
   const c = await chooseEngine('browser');
   // The helper is a child process: it must be closed for the command to exit.
   return c.privilege === 'none'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Engine } from '../kernel/engine-facade';
+import type { Engine } from '../kernel/engine-types';
 import { startServer, type RunningServer } from './serve';
 
 let dir: string;

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { WIRE_MAX_BYTES } from '../../shared/ipc/wire';
 import { createHandlerContext } from '../kernel/context';
-import type { Engine } from '../kernel/engine-facade';
+import type { Engine } from '../kernel/engine-types';
 import { captureFilePath } from '../kernel/live/capture-files';
 import { shutdownLive } from '../kernel/live/services';
 import { plainMessage } from '../kernel/plain-error';

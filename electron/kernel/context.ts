@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectCapabilities, FEATURES, type Capabilities } from './capabilities';
-import { localEngine, type Engine } from './engine-facade';
+import type { Engine } from './engine-types';
+import { localEngine } from './engine';
 import type { HandlerContext } from './handlers';
 import type { LiveBackend } from './live/backend';
 import { helperLive } from './live/helper-backend';

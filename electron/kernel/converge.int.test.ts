@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { destroyLab, statusDocument } from './engine';
-import { localEngine } from './engine-facade';
+import { localEngine } from './engine';
 import { dispatch, type HandlerContext } from './handlers';
 import { execaRunner } from './runner';
 import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';

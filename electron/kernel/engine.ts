@@ -1,46 +1,323 @@
 /**
- * The engine facade: what the CLI, Electron main and the browser-mode server
- * call. Each function takes an untrusted document, parses and validates it
- * itself, and returns data shaped like the IPC contract's responses.
+ * The engine: validate -> (recover) -> read live -> plan -> journal + run ->
+ * record, with rollback on failure. Each entry point takes an untrusted
+ * document and validates it itself.
  */
-import type { z } from 'zod';
-import type { ApplyResult, LabSummary } from '../../shared/ipc/contract';
-import type { Change, DriftItem } from '../../shared/plan/change';
-import type { Problem } from '../../shared/validate/problem';
+import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
-import type { Runner } from './runner';
-import type { LabStore } from './lab-store';
+import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
+import type {
+  ApplyOutcome,
+  Engine,
+  EngineOptions,
+  LabDocumentT,
+  LabSummaryT,
+  PlanOutcome,
+  StatusOutcome,
+  ValidateOutcome,
+} from './engine-types';
+import { detectCapabilities, missingFor } from './capabilities';
+import { checkHost } from './host-facts';
+import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal, type LabRecord } from './lab-store';
+import { readLive } from './live-read';
+import { listNetns, netnsInode } from './netns';
+import { execaRunner, type Runner } from './runner';
+import {
+  emptyLab,
+  nsKeys,
+  readFor,
+  recoverInterrupted,
+  restorePrevious,
+  touchedNamespaces,
+  verifyMarks,
+  waitUntilGone,
+} from './recovery';
+import { rollback, runPlan } from './executor';
 
-export interface EngineOptions {
-  /** Process runner (default: execa). Tests inject recorders and failure injectors. */
-  runner?: Runner;
-  /** Where lab state records, journals and locks live (default /run/netplumb; fixed as root, see run-dir.ts). Code only, never from a request. */
-  runDir?: string;
-  /** The lab store itself (tests inject failing journals); overrides runDir. */
-  store?: LabStore;
-  /** Progress of apply/rollback, one call per finished step. */
-  onProgress?: (p: {
-    lab: string;
-    done: number;
-    total: number;
-    current?: string;
-    phase: 'apply' | 'rollback';
-  }) => void;
-  /** Plain-words notices, e.g. that an interrupted apply was found and rolled back. */
-  onNotice?: (message: string) => void;
-  /** The file the topology came from, kept in the lab's record. */
-  file?: string;
+const storeOf = (o: EngineOptions) => o.store ?? new LabStore(o.runDir);
+const runnerOf = (o: EngineOptions): Runner => o.runner ?? execaRunner;
+const problem = (code: string, message: string): Problem => ({ code, severity: 'error', message, path: [] });
+
+export async function validateDocument(doc: unknown): Promise<ValidateOutcome> {
+  const r = validateDoc(doc);
+  return { problems: r.problems, ...(r.topology && !hasErrors(r.problems) ? { topology: r.topology } : {}) };
 }
 
-export type ValidateOutcome = { problems: Problem[]; topology?: Topology };
-export type PlanOutcome = { problems: Problem[]; changes: Change[] };
-export type ApplyOutcome = { problems: Problem[]; result?: z.infer<typeof ApplyResult> };
-export type StatusOutcome = { problems: Problem[]; inSync: boolean; applied: boolean; drift: DriftItem[] };
-export type LabSummaryT = z.infer<typeof LabSummary>;
-/** A lab's record as the page opens it: the document applied last. */
-export type LabDocumentT = { lab: string; topology: Topology; appliedAt: string; file?: string };
+interface Prepared {
+  topology: Topology;
+  desired: Resolved;
+  record: LabRecord | null;
+  live: KState;
+  existing: Set<string>;
+}
 
-export {
+/**
+ * Reads the truth plan, apply and status all work from: the root namespace
+ * and every namespace of the lab (in the file or in the last applied record)
+ * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
+ * lab must show in status and be repaired by apply. A cheaper proof (a
+ * per-namespace fingerprint) would itself need one process per namespace,
+ * which is what this read costs, so there is no cache to validate.
+ */
+async function prepare(topology: Topology, store: LabStore, runner: Runner): Promise<Prepared> {
+  const desired = resolve(topology);
+  const record = store.readRecord(topology.name);
+  const existing = new Set(await listNetns());
+  const recorded = record
+    ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)]
+    : [];
+  const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
+  const live = await readFor(runner, desired, scope);
+  return { topology, desired, record, live, existing };
+}
+
+/** Validation + kernel capability check; problems mean nothing may run. */
+async function check(
+  doc: unknown,
+  runner: Runner,
+  kernel: boolean,
+): Promise<{ problems: Problem[]; topology?: Topology }> {
+  const v = validateDoc(doc);
+  if (!v.topology || hasErrors(v.problems)) return { problems: v.problems };
+  // Why: the host's own addresses and routes are never the lab's to take; refused here, before any change.
+  v.problems.push(...(await checkHost(v.topology, runner)));
+  if (hasErrors(v.problems)) return { problems: v.problems };
+  if (kernel) {
+    const missing = missingFor(v.topology, await detectCapabilities(runner));
+    if (missing.length)
+      return { problems: [...v.problems, ...missing.map((m) => problem('kernel-missing-feature', m))] };
+  }
+  return { problems: v.problems, topology: v.topology };
+}
+
+/**
+ * Reads (plan, status) never take the lab's lock: a status poll must not make
+ * a Destroy or Apply wait, and a read during an apply just sees the kernel as
+ * it is at that moment. An interrupted apply is finished by the next command
+ * that finds its lock free, a read included.
+ */
+async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
+  const store = storeOf(o);
+  // A journal left by a killed apply: when nobody holds the lock, this read is
+  // "the next command" and finishes the rollback first (so status never reports
+  // a half-applied lab as the truth). When the lock is held, an apply is running:
+  // read the kernel as it is, without waiting.
+  if (store.readJournal(lab)) {
+    let release: (() => void) | undefined;
+    try {
+      release = store.lock(lab);
+    } catch {
+      // Held (an apply is running) or not ours to take: read without recovering.
+    }
+    if (release) {
+      try {
+        await recoverInterrupted(lab, store, runnerOf(o), o);
+      } finally {
+        release();
+      }
+    }
+  }
+  return fn(store);
+}
+
+/** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
+async function withLab<T>(
+  lab: string,
+  o: EngineOptions,
+  fn: (store: LabStore, runner: Runner) => Promise<T>,
+): Promise<T> {
+  const store = storeOf(o);
+  let release: () => void;
+  try {
+    release = store.lock(lab);
+  } catch (e) {
+    if (e instanceof LabBusyError || e instanceof RunDirError) throw e;
+    throw new Error(
+      `netplumb could not take the lock of lab "${lab}" in ${store.runDir} (${store.writeProblem() ?? (e as Error).message}). Nothing was changed.`,
+    );
+  }
+  try {
+    await recoverInterrupted(lab, store, runnerOf(o), o);
+    return await fn(store, runnerOf(o));
+  } finally {
+    release();
+  }
+}
+
+export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise<PlanOutcome> {
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, false);
+  if (!c.topology) return { problems: c.problems, changes: [] };
+  const topology = c.topology;
+  return readLab(topology.name, o, async (store) => {
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
+    return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
+  });
+}
+
+export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promise<ApplyOutcome> {
+  const started = Date.now();
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, true);
+  if (!c.topology) return { problems: c.problems };
+  const topology = c.topology;
+  const lab = topology.name;
+  return withLab(lab, o, async (store) => {
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
+    if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
+    const changes = r.changes;
+    const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
+      o.onProgress?.({ lab, done, total, current, phase });
+    if (changes.length) {
+      let journal: Journal;
+      try {
+        journal = beginJournal(store, lab, changes);
+      } catch (e) {
+        // Why refuse: without a journal an interrupted apply could not be finished by the next command.
+        return { problems: [...c.problems, problem('journal-unwritable', (e as Error).message)] };
+      }
+      const run = await runPlan(changes, {
+        runner,
+        journal,
+        onGroupDone: progress('apply'),
+        beforeDeletes: (dels) => verifyMarks(runner, dels),
+      });
+      if (!run.ok) {
+        journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });
+        const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
+        // Undoing step by step cannot express every kernel side effect (deleting an
+        // address drops the routes through it), so the rollback ends with a repair
+        // pass: plan the previously applied lab against the host and run it.
+        const restoreErrors = await restorePrevious(p.record, lab, runner, touchedNamespaces(changes));
+        journal.close(true);
+        const errors = [...rb.errors, ...restoreErrors];
+        const failed = run.failed!;
+        return {
+          problems: c.problems,
+          result: {
+            ok: false,
+            lab,
+            steps: changes.length,
+            changes,
+            failedStep: failed.step,
+            rolledBack: errors.length === 0,
+            error:
+              `Step ${failed.step + 1} of ${changes.length} failed: ${failed.error}. ` +
+              (errors.length === 0
+                ? 'Every change made before it was rolled back; the host is as it was.'
+                : `The rollback could not undo everything: ${errors.join('; ')}`),
+            durationMs: Date.now() - started,
+          },
+        };
+      }
+      journal.close(true);
+      const deletedNs = new Set(
+        changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])),
+      );
+      if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
+    }
+    await writeRecord(store, topology, p, o);
+    return {
+      problems: c.problems,
+      result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
+    };
+  });
+}
+
+async function writeRecord(
+  store: LabStore,
+  topology: Topology,
+  p: Prepared,
+  o: EngineOptions & { file?: string },
+) {
+  const namespaces: Record<string, number> = {};
+  for (const n of nsKeys(p.desired.state)) {
+    const ino = await netnsInode(n);
+    if (ino !== undefined) namespaces[n] = ino;
+  }
+  store.writeRecord({
+    lab: topology.name,
+    topology,
+    appliedAt: new Date().toISOString(),
+    namespaces,
+    ...(o.file ? { file: o.file } : {}),
+  });
+}
+
+export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promise<StatusOutcome> {
+  const runner = runnerOf(o);
+  const c = await check(doc, runner, false);
+  if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
+  const topology = c.topology;
+  return readLab(topology.name, o, async (store) => {
+    const p = await prepare(topology, store, runner);
+    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
+    // Only this lab's own marks count: namespaces of the same name made by another lab do not make this one applied.
+    const applied =
+      p.record !== null || nsKeys(p.live).some((n) => markLab(p.live.namespaces[n].mark) === topology.name);
+    if (r.conflicts.length)
+      return { problems: [...c.problems, ...r.conflicts], inSync: false, applied, drift: [] };
+    const drift = driftFromChanges(r.changes);
+    return { problems: c.problems, inSync: r.changes.length === 0, applied, drift };
+  });
+}
+
+export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ removed: string[] }> {
+  return withLab(lab, o, async (store, runner) => {
+    const record = store.readRecord(lab);
+    // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
+    const names = record
+      ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : [])
+      : await listNetns();
+    const existing = new Set(await listNetns());
+    // Only the mark proves ownership: a namespace's inode number is reused by
+    // the kernel, so a namespace made by someone else after ours was deleted
+    // could carry the recorded inode. Every candidate is read for its mark.
+    const toRead = [...new Set(names)].filter((n) => existing.has(n));
+    const live = await readLive(runner, { namespaces: toRead, includeRoot: true, peerNames: false });
+    const r = plan(emptyLab(lab), live, { existingNamespaces: existing });
+    const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
+    if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
+    await waitUntilGone(runner, lab);
+    store.removeLab(lab);
+    return { removed: r.changes.map((ch) => ch.target.name) };
+  });
+}
+
+/** The document a lab was last applied from (its record), or null when this host has no record of it. */
+export async function openLab(lab: string, o: EngineOptions = {}): Promise<LabDocumentT | null> {
+  const rec = storeOf(o).readRecord(lab);
+  if (!rec) return null;
+  return {
+    lab: rec.lab,
+    topology: rec.topology,
+    appliedAt: rec.appliedAt,
+    ...(rec.file ? { file: rec.file } : {}),
+  };
+}
+
+export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
+  const store = storeOf(o);
+  const existing = new Set(await listNetns());
+  return store.labs().map((lab) => {
+    const rec = store.readRecord(lab);
+    const journal = store.readJournal(lab);
+    const namespaces = rec ? Object.keys(rec.namespaces) : [];
+    const allThere = namespaces.every((n) => existing.has(n));
+    return {
+      name: lab,
+      state: journal ? 'partial' : rec ? (allThere ? 'applied' : 'partial') : 'unknown',
+      namespaces,
+      ...(rec?.file ? { file: rec.file } : {}),
+      ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
+    };
+  });
+}
+
+/** The engine running in this process (as root); helper-client.ts is the other `Engine`. */
+export const localEngine: Engine = {
   validateDocument,
   planDocument,
   applyDocument,
@@ -48,4 +325,4 @@ export {
   destroyLab,
   listLabs,
   openLab,
-} from './engine-impl';
+};

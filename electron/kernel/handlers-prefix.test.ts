@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTopology, type Topology } from '../../shared/model';
-import type { Engine } from './engine-facade';
+import type { Engine } from './engine-types';
 import { dispatch, type HandlerContext } from './handlers';
 import type { LiveBackend } from './live/backend';
 import { describePrivilege } from './privilege';

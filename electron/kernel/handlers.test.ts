@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from './engine-facade';
+import type { Engine } from './engine-types';
 import { dispatch, type HandlerContext } from './handlers';
 import { describePrivilege, ROOT_ELECTRON_NOTICE } from './privilege';
 

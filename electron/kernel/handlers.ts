@@ -18,8 +18,8 @@ import {
   type Response,
   type Result,
 } from '../../shared/ipc/contract';
-import type { Engine } from './engine-facade';
-import type { EngineOptions } from './engine';
+import type { Engine } from './engine-types';
+import type { EngineOptions } from './engine-types';
 import { listExamples, readExample } from './examples';
 import { listActivities, readActivity } from './live/activities';
 import { localLive, type LiveBackend } from './live/backend';

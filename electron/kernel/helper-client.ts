@@ -11,8 +11,8 @@
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { Capabilities } from './capabilities';
-import type { Engine } from './engine-facade';
-import type { EngineOptions } from './engine';
+import type { Engine } from './engine-types';
+import type { EngineOptions } from './engine-types';
 import { HelperAnswerLine, LineSplitter, type HelperOp, type HelperSessionEvent } from './helper-protocol';
 import { INSTALL_COMMAND } from './helper-route';
 import { LAUNCHER } from './install/paths';

@@ -11,8 +11,8 @@
  *   the user (never a root-owned file in a user's directory).
  */
 import { adopt, planAdoption } from './adopt';
-import type { EngineOptions } from './engine';
-import { localEngine } from './engine-facade';
+import type { EngineOptions } from './engine-types';
+import { localEngine } from './engine';
 import { lookupCaller, type Caller } from './helper-caller';
 import type { HelperArgs, HelperOp, HelperSessionEvent } from './helper-protocol';
 import { importHost } from './import-host';

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTopologyText } from '../../shared/formats';
 import { destroyLab, statusDocument } from './engine';
-import { localEngine } from './engine-facade';
+import { localEngine } from './engine';
 import { dispatch, type HandlerContext } from './handlers';
 import { execaRunner, recordingRunner } from './runner';
 import {

@@ -2,7 +2,8 @@
  * How kernel work gets its privileges, decided once at start-up, and the
  * plain-words notice the window shows about it.
  */
-import { localEngine, type Engine } from './engine-facade';
+import type { Engine } from './engine-types';
+import { localEngine } from './engine';
 import { createHelperClient, type HelperClient } from './helper-client';
 import { chooseHelperRoute } from './helper-route';
 

@@ -17,8 +17,9 @@
  */
 import { parseUntrustedJson } from '../../shared/ipc/json-limits';
 import { detectCapabilities } from './capabilities';
-import { localEngine, type Engine } from './engine-facade';
-import type { EngineOptions } from './engine';
+import type { Engine } from './engine-types';
+import { localEngine } from './engine';
+import type { EngineOptions } from './engine-types';
 import { HelperLive, isLiveHelperOp, type HelperLiveOptions } from './helper-live';
 import {
   HELPER_OPS,

@@ -14,7 +14,7 @@ import {
   type Resolved,
 } from '../../shared/plan';
 import { hasErrors, validateDocument } from '../../shared/validate';
-import type { EngineOptions } from './engine';
+import type { EngineOptions } from './engine-types';
 import { runPlan } from './executor';
 import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';

@@ -1,6 +1,6 @@
 /**
  * The demo's kernel side: the engine's plan, apply, status and destroy
- * (electron/kernel/engine-impl.ts), step for step, with the real validator and
+ * (electron/kernel/engine.ts), step for step, with the real validator and
  * the real planner (`shared/plan`: resolve + plan), run against an in-memory
  * kernel (`shared/plan/simulate.ts`) instead of iproute2. So the demo shows
  * exactly the changes the engine would: apply, then status is in sync and the

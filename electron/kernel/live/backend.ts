@@ -7,8 +7,8 @@
 import type { z } from 'zod';
 import type { Channel, contract, Response } from '../../../shared/ipc/contract';
 import { adopt, planAdoption } from '../adopt';
-import type { EngineOptions } from '../engine';
-import type { Engine } from '../engine-facade';
+import type { EngineOptions } from '../engine-types';
+import type { Engine } from '../engine-types';
 import { importHost } from '../import-host';
 import { PlainError } from '../plain-error';
 import type { CaptureInfo, CaptureStopped } from './capture';

@@ -3,7 +3,7 @@
  * privileged helper (the same choice chooseEngine makes for Apply), else
  * nothing — the caller then says in plain words how to get it.
  */
-import { localEngine } from '../engine-facade';
+import { localEngine } from '../engine';
 import { chooseEngine, runningAsRoot } from '../privilege';
 import { localLive, type LiveBackend } from './backend';
 import { helperLive } from './helper-backend';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { routerActivity, routerSolution } from '../../../shared/activity/test-fixtures';
 import { checkPrefix } from '../../../shared/model';
-import type { Engine } from '../engine-facade';
+import type { Engine } from '../engine-types';
 import { tempRunDir } from '../test-support/lab-fixture';
 import { assignPrefixes, gradeSubmissions, randomRunTag } from './grade';
 

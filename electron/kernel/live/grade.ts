@@ -19,7 +19,8 @@ import {
 import type { ActivityKey, Topology } from '../../../shared/model';
 import { parseTopology } from '../../../shared/model';
 import { mapLimit } from '../../../shared/util/map-limit';
-import { localEngine, type Engine } from '../engine-facade';
+import type { Engine } from '../engine-types';
+import { localEngine } from '../engine';
 import { LabStore } from '../lab-store';
 import { runActivityChecks, type ActivityCheckOptions } from './activity-checks';
 import type { LiveOptions } from './owned';

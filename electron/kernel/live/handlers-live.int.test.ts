@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../shared/ipc/contract';
-import { localEngine } from '../engine-facade';
+import { localEngine } from '../engine';
 import { dispatch, releaseContext, type HandlerContext } from '../handlers';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from '../test-support/lab-fixture';
 import { classicLab } from '../test-support/labs';

@@ -6,9 +6,9 @@
  */
 import type { Netem, Topology } from '../../../shared/model';
 import type { Problem } from '../../../shared/validate/problem';
-import type { ApplyOutcome } from '../engine';
-import type { Engine } from '../engine-facade';
-import type { EngineOptions } from '../engine';
+import type { ApplyOutcome } from '../engine-types';
+import type { Engine } from '../engine-types';
+import type { EngineOptions } from '../engine-types';
 import { hasErrors, validateDocument } from '../../../shared/validate';
 import { PlainError } from '../plain-error';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopologyInput } from '../../../shared/model';
 import { applyDocument, destroyLab } from '../engine';
-import { localEngine } from '../engine-facade';
+import { localEngine } from '../engine';
 import { LabStore } from '../lab-store';
 import { netnsInode } from '../netns';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from '../test-support/lab-fixture';

@@ -12,7 +12,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectCapabilities } from '../capabilities';
 import { applyDocument, destroyLab } from '../engine';
-import { localEngine } from '../engine-facade';
+import { localEngine } from '../engine';
 import { execaRunner } from '../runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from '../test-support/lab-fixture';
 import { classicLab } from '../test-support/labs';

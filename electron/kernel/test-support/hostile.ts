@@ -11,7 +11,7 @@
  * "__proto__", duplicates and any order reach the parser as a sender wrote them.
  */
 import fc from 'fast-check';
-import type { Engine } from '../engine-facade';
+import type { Engine } from '../engine-types';
 import { recordingRunner } from '../runner';
 
 /** Which wire the message is for: the browser socket or the helper's stdin. */
