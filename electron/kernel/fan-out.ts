@@ -12,20 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunOptions, RunResult } from './runner';
-
-/** One process of a fan-out: argv and optional standard input. */
-export interface FanJob {
-  argv: readonly string[];
-  input?: string;
-}
-
-export interface FanOptions {
-  /** Jobs running at once (default 4: measured best on a busy 2-core host). */
-  concurrency?: number;
-  /** Milliseconds before the whole fan-out is killed (default 120 s). */
-  timeoutMs?: number;
-}
+import type { FanJob, FanOptions, RunOptions, RunResult } from './run-types';
 
 /**
  * The fan-out script. Arguments: DIR MAX. DIR/jobs holds, NUL-separated, per

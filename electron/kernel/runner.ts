@@ -1,37 +1,21 @@
 /**
- * The single place where netplumb runs processes. Everything in electron/kernel
- * takes a Runner, so tests can swap in a recorder or a failure injector.
- * Commands are argv arrays (never a shell string).
+ * Where the kernel side runs its commands: processes that run to completion
+ * (ip, bridge, tc, sysctl, reads and changes alike). The engine, the live
+ * reader and the live lab take a Runner, so tests can swap in a recorder or a
+ * failure injector. Commands are argv arrays (never a shell string).
+ *
+ * Long-lived processes are not run here but by their own modules, each with
+ * an argv array too: the privileged helper (helper-client.ts; `sudo -l` in
+ * helper-route.ts), terminals (live/terminals.ts, live/pipe-pty.ts), packet
+ * captures (live/capture.ts), traces (live/trace.ts), and in the CLI
+ * (cli/live-commands.ts, cli/serve-command.ts).
  */
 import { execa } from 'execa';
-import { fanOutOnce, type FanJob, type FanOptions } from './fan-out';
+import { mapLimit } from '../../shared/util/map-limit';
+import { fanOutOnce } from './fan-out';
+import type { FanJob, FanOptions, RunOptions, RunResult, Runner } from './run-types';
 
-export interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  /** Text written to the process's standard input (e.g. an `ip -batch -` script). */
-  input?: string;
-  /** Milliseconds before the process is killed. */
-  timeoutMs?: number;
-}
-
-/**
- * Runs argv[0] with argv[1..]; resolves with the exit code (does not throw on
- * non-zero). A runner may also carry `fanOut`: many processes started by one
- * spawn (see fan-out.ts); callers go through {@link fanOut}, which falls back
- * to one call per job, so recording runners still see every argv.
- */
-export type Runner = ((argv: readonly string[], opts?: RunOptions) => Promise<RunResult>) & {
-  fanOut?: FanOutFn;
-};
-
-/** Runs independent jobs; results in the order of `jobs`. */
-export type FanOutFn = (jobs: readonly FanJob[], opts?: FanOptions) => Promise<RunResult[]>;
-export type { FanJob, FanOptions };
+export type { FanJob, FanOptions, FanOutFn, RunOptions, RunResult, Runner } from './run-types';
 
 /** The real runner: execa with an argv array, no shell, C locale for parseable errors. */
 const runOne = async (argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> => {
@@ -71,18 +55,9 @@ export async function fanOut(
 ): Promise<RunResult[]> {
   if (jobs.length === 0) return [];
   if (jobs.length > 1 && runner.fanOut) return runner.fanOut(jobs, opts);
-  const out = new Array<RunResult>(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await runner(jobs[i].argv, jobs[i].input === undefined ? undefined : { input: jobs[i].input });
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, jobs.length)) }, worker),
+  return mapLimit(jobs, opts.concurrency ?? 8, (j) =>
+    runner(j.argv, j.input === undefined ? undefined : { input: j.input }),
   );
-  return out;
 }
 
 /** A runner that records every call and answers from a function; for tests. */
