@@ -27,7 +27,7 @@ import { rollback, runPlan } from './executor';
 import { LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
-import { nsKeys } from './recovery';
+import { nsKeys } from './lab-scope';
 import { execaRunner, type Runner } from './runner';
 
 /** One object adoption marks. */

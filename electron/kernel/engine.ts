@@ -5,7 +5,7 @@
  */
 import { hasErrors, validateDocument as validateDoc, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
-import { driftFromChanges, markLab, plan, resolve, type KState, type Resolved } from '../../shared/plan';
+import { driftFromChanges, markLab, plan, resolve } from '../../shared/plan';
 import type {
   ApplyOutcome,
   Engine,
@@ -18,21 +18,14 @@ import type {
 } from './engine-types';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
-import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal, type LabRecord } from './lab-store';
+import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from './lab-scope';
+import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
-import { execaRunner, type Runner } from './runner';
-import {
-  emptyLab,
-  nsKeys,
-  readFor,
-  recoverInterrupted,
-  restorePrevious,
-  touchedNamespaces,
-  verifyMarks,
-  waitUntilGone,
-} from './recovery';
+import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
+import { recoverInterrupted, restorePrevious, touchedNamespaces } from './recovery';
+import { execaRunner, type Runner } from './runner';
 
 const storeOf = (o: EngineOptions) => o.store ?? new LabStore(o.runDir);
 const runnerOf = (o: EngineOptions): Runner => o.runner ?? execaRunner;
@@ -41,34 +34,6 @@ const problem = (code: string, message: string): Problem => ({ code, severity: '
 export async function validateDocument(doc: unknown): Promise<ValidateOutcome> {
   const r = validateDoc(doc);
   return { problems: r.problems, ...(r.topology && !hasErrors(r.problems) ? { topology: r.topology } : {}) };
-}
-
-interface Prepared {
-  topology: Topology;
-  desired: Resolved;
-  record: LabRecord | null;
-  live: KState;
-  existing: Set<string>;
-}
-
-/**
- * Reads the truth plan, apply and status all work from: the root namespace
- * and every namespace of the lab (in the file or in the last applied record)
- * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
- * lab must show in status and be repaired by apply. A cheaper proof (a
- * per-namespace fingerprint) would itself need one process per namespace,
- * which is what this read costs, so there is no cache to validate.
- */
-async function prepare(topology: Topology, store: LabStore, runner: Runner): Promise<Prepared> {
-  const desired = resolve(topology);
-  const record = store.readRecord(topology.name);
-  const existing = new Set(await listNetns());
-  const recorded = record
-    ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)]
-    : [];
-  const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
-  const live = await readFor(runner, desired, scope);
-  return { topology, desired, record, live, existing };
 }
 
 /** Validation + kernel capability check; problems mean nothing may run. */
@@ -150,7 +115,7 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   if (!c.topology) return { problems: c.problems, changes: [] };
   const topology = c.topology;
   return readLab(topology.name, o, async (store) => {
-    const p = await prepare(topology, store, runner);
+    const p = await prepareLab(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
   });
@@ -164,7 +129,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   const topology = c.topology;
   const lab = topology.name;
   return withLab(lab, o, async (store) => {
-    const p = await prepare(topology, store, runner);
+    const p = await prepareLab(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
     const changes = r.changes;
@@ -229,7 +194,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
 async function writeRecord(
   store: LabStore,
   topology: Topology,
-  p: Prepared,
+  p: PreparedLab,
   o: EngineOptions & { file?: string },
 ) {
   const namespaces: Record<string, number> = {};
@@ -252,7 +217,7 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
   if (!c.topology) return { problems: c.problems, inSync: false, applied: false, drift: [] };
   const topology = c.topology;
   return readLab(topology.name, o, async (store) => {
-    const p = await prepare(topology, store, runner);
+    const p = await prepareLab(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     // Only this lab's own marks count: namespaces of the same name made by another lab do not make this one applied.
     const applied =

@@ -181,8 +181,6 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
 export interface RollbackResult {
   /** Steps whose undo failed for a reason other than "already gone". */
   errors: string[];
-  /** A completed step deleted something that cannot be undone step by step: re-create from the previous record. */
-  needsRestore: boolean;
 }
 
 /** The namespace a change's undo runs in. */
@@ -201,13 +199,10 @@ export async function rollback(
   const done = new Set(completedSteps);
   const todo = changes.filter((c) => done.has(c.step)).sort((x, y) => y.step - x.step);
   const deletedNs = new Set(todo.flatMap((c) => (c.undoOp?.op === 'netns-delete' ? [c.undoOp.name] : [])));
-  let needsRestore = false;
+  // A step without an undo (a delete) is repaired by the restore pass the caller runs after this.
   const undos: Change[] = [];
   for (const c of todo) {
-    if (!c.undo || !c.undoOp) {
-      if (c.action === 'delete') needsRestore = true;
-      continue;
-    }
+    if (!c.undo || !c.undoOp) continue;
     const ns = undoNsOf(c);
     if (ns !== ROOT_NS && deletedNs.has(ns)) continue;
     undos.push({
@@ -233,7 +228,7 @@ export async function rollback(
       for (const f of forcedErrors(g, results[i])) if (!ALREADY_GONE.test(f)) errors.push(f);
     });
   }
-  return { errors, needsRestore };
+  return { errors };
 }
 
 /** Errors that mean an undo had nothing left to do. */

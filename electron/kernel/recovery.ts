@@ -1,45 +1,19 @@
 /**
- * Ownership re-checks before deletes, and finishing an apply that was
- * interrupted (process killed, power lost): the journal's facts say what was
- * created; the kernel says what is there; the previous lab is restored.
+ * Recovery: after a failed apply, restoring the previous lab; after an
+ * interrupted one (process killed, power lost), finishing its rollback: the
+ * journal's facts say what was created; the kernel says what is there; the
+ * previous lab is restored.
  */
-import {
-  markLab,
-  plan,
-  resolve,
-  ROOT_NS,
-  unmarkedLeftovers,
-  type Change,
-  type KState,
-  type Resolved,
-} from '../../shared/plan';
+import { plan, resolve, ROOT_NS, unmarkedLeftovers, type Change } from '../../shared/plan';
 import { hasErrors, validateDocument } from '../../shared/validate';
 import type { EngineOptions } from './engine-types';
 import { runPlan } from './executor';
+import { emptyLab, nsKeys, readFor, waitUntilGone } from './lab-scope';
 import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
-import { IpLinkList } from './ip-json';
 import { isValidNetnsName, listNetns } from './netns';
-import { fanOut, type Runner } from './runner';
-
-export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
-const needsSysctls = (r: Resolved, ns: string) =>
-  Object.keys(r.state.namespaces[ns]?.sysctls ?? {}).length > 0;
-
-/** A desired state with no objects: planning it against live deletes everything the lab owns. */
-export function emptyLab(lab: string): Resolved {
-  return resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
-}
-
-/** Reads the root namespace and `scope` in one fan-out, with sysctls only where the file sets some (one process fewer per namespace). */
-export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
-  return readLive(runner, {
-    namespaces: scope,
-    includeRoot: true,
-    peerNames: false,
-    sysctls: scope.filter((n) => needsSysctls(desired, n)),
-  });
-}
+import { verifyMarks } from './ownership';
+import type { Runner } from './runner';
 
 /**
  * After a failed or interrupted apply: re-creates the previously applied lab
@@ -87,46 +61,6 @@ export function touchedNamespaces(changes: readonly Change[]): string[] {
       ]),
     ),
   ];
-}
-
-/**
- * Re-checks, right before deleting, that every object still carries the mark
- * the plan saw. Why: between planning and deleting, a foreign object may have
- * taken the name; netplumb must never delete what it does not own. One
- * `ip -j link show` per namespace involved, all started by one fan-out.
- */
-export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<void> {
-  // A namespace's mark is the alias of its lo.
-  const targets = deletes.flatMap((c) => {
-    const d = c.deletes;
-    // Why: a delete whose object is unknown cannot be checked, so it must not run.
-    if (!d) throw new Error(`refusing to run "${c.argv.join(' ')}": netplumb cannot tell what it deletes`);
-    return [d.kind === 'namespace' ? { c, ns: d.name, dev: 'lo' } : { c, ns: d.namespace, dev: d.name }];
-  });
-  const spaces = [...new Set(targets.map((t) => t.ns))];
-  const results = await fanOut(
-    runner,
-    spaces.map((ns) => ({ argv: ['ip', ...(ns === ROOT_NS ? [] : ['-n', ns]), '-j', 'link', 'show'] })),
-  );
-  const aliases = new Map<string, Map<string, string | undefined>>();
-  spaces.forEach((ns, i) => {
-    const r = results[i];
-    if (r.exitCode !== 0) return; // the namespace is gone: every object in it "disappeared"
-    aliases.set(
-      ns,
-      new Map(IpLinkList.parse(JSON.parse(r.stdout || '[]')).map((l) => [l.ifname, l.ifalias])),
-    );
-  });
-  for (const { c, ns, dev } of targets) {
-    const links = aliases.get(ns);
-    if (!links || !links.has(dev))
-      throw new Error(`${c.target.name} disappeared before netplumb could delete it`);
-    if (links.get(dev) !== c.requireMark) {
-      throw new Error(
-        `refusing to delete ${c.target.name}: it no longer carries netplumb's mark (${c.requireMark}); it may belong to someone else now`,
-      );
-    }
-  }
 }
 
 /**
@@ -202,26 +136,4 @@ export async function recoverInterrupted(
   const deleted = new Set(scope.filter((n) => !now.has(n)));
   if (deleted.size) await waitUntilGone(runner, lab, deleted);
   store.removeJournal(lab);
-}
-
-/**
- * The kernel tears a deleted namespace down asynchronously: veth ends whose
- * peer lived there linger for a moment. Wait (briefly) until none of the
- * lab's interfaces is left in the root namespace, so "destroyed" means gone.
- */
-export async function waitUntilGone(
-  runner: Runner,
-  lab: string,
-  deletedNs?: ReadonlySet<string>,
-): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const root = await readLive(runner, { namespaces: [], includeRoot: true, peerNames: false });
-    const left = Object.values(root.namespaces[''].ifaces).filter(
-      (f) =>
-        markLab(f.mark) === lab &&
-        (!deletedNs || (f.kind === 'veth' && (f.peer === undefined || deletedNs.has(f.peer.ns)))),
-    );
-    if (!left.length) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

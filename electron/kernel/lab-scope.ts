@@ -1,0 +1,82 @@
+/**
+ * The lab's scope on the host and reading it: which namespaces belong to a
+ * lab (in its file or its last record), reading them with the root
+ * namespace, and waiting until a deleted lab is gone. Reads only.
+ */
+import type { Topology } from '../../shared/model';
+import { markLab, resolve, ROOT_NS, type KState, type Resolved } from '../../shared/plan';
+import type { LabRecord, LabStore } from './lab-store';
+import { readLive } from './live-read';
+import { listNetns } from './netns';
+import type { Runner } from './runner';
+
+/** The non-root namespaces of a state. */
+export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
+const needsSysctls = (r: Resolved, ns: string) =>
+  Object.keys(r.state.namespaces[ns]?.sysctls ?? {}).length > 0;
+
+/** A desired state with no objects: planning it against live deletes everything the lab owns. */
+export function emptyLab(lab: string): Resolved {
+  return resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
+}
+
+/** Reads the root namespace and `scope` in one fan-out, with sysctls only where the file sets some (one process fewer per namespace). */
+export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
+  return readLive(runner, {
+    namespaces: scope,
+    includeRoot: true,
+    peerNames: false,
+    sysctls: scope.filter((n) => needsSysctls(desired, n)),
+  });
+}
+
+/** What plan, apply and status work from: the file resolved, the last record, the live kernel. */
+export interface PreparedLab {
+  topology: Topology;
+  desired: Resolved;
+  record: LabRecord | null;
+  live: KState;
+  existing: Set<string>;
+}
+
+/**
+ * Reads the truth plan, apply and status all work from: the root namespace
+ * and every namespace of the lab (in the file or in the last applied record)
+ * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
+ * lab must show in status and be repaired by apply. A cheaper proof (a
+ * per-namespace fingerprint) would itself need one process per namespace,
+ * which is what this read costs, so there is no cache to validate.
+ */
+export async function prepareLab(topology: Topology, store: LabStore, runner: Runner): Promise<PreparedLab> {
+  const desired = resolve(topology);
+  const record = store.readRecord(topology.name);
+  const existing = new Set(await listNetns());
+  const recorded = record
+    ? [...Object.keys(record.namespaces), ...nsKeys(resolve(record.topology).state)]
+    : [];
+  const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
+  const live = await readFor(runner, desired, scope);
+  return { topology, desired, record, live, existing };
+}
+
+/**
+ * The kernel tears a deleted namespace down asynchronously: veth ends whose
+ * peer lived there linger for a moment. Wait (briefly) until none of the
+ * lab's interfaces is left in the root namespace, so "destroyed" means gone.
+ */
+export async function waitUntilGone(
+  runner: Runner,
+  lab: string,
+  deletedNs?: ReadonlySet<string>,
+): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const root = await readLive(runner, { namespaces: [], includeRoot: true, peerNames: false });
+    const left = Object.values(root.namespaces[''].ifaces).filter(
+      (f) =>
+        markLab(f.mark) === lab &&
+        (!deletedNs || (f.kind === 'veth' && (f.peer === undefined || deletedNs.has(f.peer.ns)))),
+    );
+    if (!left.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
