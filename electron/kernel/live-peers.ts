@@ -4,7 +4,8 @@
  * (see resolvePeers), and which namespaces need their nsid table at all
  * (needsIds).
  */
-import { ROOT_NS, type KState } from '../../shared/plan/kstate';
+import { ROOT_NS, type KIface, type KState } from '../../shared/plan/kstate';
+import { mapLimit } from '../../shared/util/map-limit';
 import type { BridgeVlanPort, IpLink, IpRoute, TcQdisc } from './ip-json';
 
 /** A raw read of one namespace, before peers are resolved. */
@@ -37,25 +38,6 @@ export function needsIds(raw: RawNs, root: RawNs | undefined): boolean {
   });
 }
 
-/** Wraps async jobs so that at most `limit` run at once. */
-export function semaphore(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
-  const max = Math.max(1, limit);
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (job) => {
-    // A finishing job hands its slot straight to the next waiter, so `active` never exceeds max.
-    if (active >= max) await new Promise<void>((go) => waiting.push(go));
-    else active++;
-    try {
-      return await job();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
 /** A link table of a namespace that was not part of the read (for veth peers). */
 export interface LinkTable {
   byIndex: Map<number, IpLink>;
@@ -73,28 +55,20 @@ export function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | unde
  * that `ip netns list-id` maps to a /run/netns name. An id without a name is
  * taken as the root namespace only when the root has a veth at that ifindex
  * whose own peer points back here; otherwise (e.g. a container's unnamed
- * namespace) the peer stays unknown. Namespaces outside the read are looked
- * up once each through `lookup` (called at most once per namespace).
+ * namespace) the peer stays unknown. Namespaces outside the read whose
+ * tables are needed are looked up once each through `lookup`, at most
+ * `concurrency` at a time, before any peer is named.
  */
 export async function resolvePeers(
   raws: Map<string, RawNs>,
   out: KState,
   peerNames: boolean,
   lookup: (ns: string) => Promise<LinkTable | undefined>,
+  concurrency = 8,
 ): Promise<void> {
-  const extra = new Map<string, Promise<LinkTable | undefined>>();
-  const table = (ns: string): Promise<LinkTable | undefined> => {
-    const have = raws.get(ns);
-    if (have) return Promise.resolve(tableOf(have));
-    let p = extra.get(ns);
-    if (!p) {
-      p = lookup(ns);
-      extra.set(ns, p);
-    }
-    return p;
-  };
-
-  const jobs: Promise<void>[] = [];
+  /** A veth whose peer is in another namespace, known by `nsid` there and `peerIndex`. */
+  const pending: { raw: RawNs; link: IpLink; iface: KIface; peerIndex: number; peerNs?: string }[] = [];
+  const needed = new Set<string>();
   for (const raw of raws.values()) {
     for (const link of raw.links) {
       if (link.linkinfo?.info_kind !== 'veth') continue;
@@ -106,31 +80,38 @@ export async function resolvePeers(
         continue;
       }
       if (link.link_index === undefined) continue;
-      const peerIndex = link.link_index;
-      const nsid = link.link_netnsid;
-      jobs.push(
-        (async () => {
-          const peerNs = raw.nsids.get(nsid);
-          if (peerNs !== undefined) {
-            if (!peerNames && !raws.has(peerNs)) {
-              iface.peer = { ns: peerNs };
-              return;
-            }
-            const t = await table(peerNs);
-            const peer = t?.byIndex.get(peerIndex);
-            if (peer) iface.peer = { ns: peerNs, name: peer.ifname };
-            return;
+      const peerNs = raw.nsids.get(link.link_netnsid);
+      if (peerNs !== undefined) {
+        if (!raws.has(peerNs)) {
+          if (!peerNames) {
+            iface.peer = { ns: peerNs };
+            continue;
           }
-          if (raw.name === ROOT_NS) return; // an unnamed namespace seen from the root: not ours to name
-          const root = await table(ROOT_NS);
-          const cand = root?.byIndex.get(peerIndex);
-          const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
-          if (cand && cand.link_index === link.ifindex && back === raw.name) {
-            iface.peer = { ns: ROOT_NS, name: cand.ifname };
-          }
-        })(),
-      );
+          needed.add(peerNs);
+        }
+      } else {
+        if (raw.name === ROOT_NS) continue; // an unnamed namespace seen from the root: not ours to name
+        if (!raws.has(ROOT_NS)) needed.add(ROOT_NS);
+      }
+      pending.push({ raw, link, iface, peerIndex: link.link_index, peerNs });
     }
   }
-  await Promise.all(jobs);
+  const names = [...needed];
+  const looked = await mapLimit(names, concurrency, lookup);
+  const tables = new Map<string, LinkTable | undefined>(names.map((n, i) => [n, looked[i]]));
+  for (const [name, raw] of raws) tables.set(name, tableOf(raw));
+
+  for (const { raw, link, iface, peerIndex, peerNs } of pending) {
+    if (peerNs !== undefined) {
+      const peer = tables.get(peerNs)?.byIndex.get(peerIndex);
+      if (peer) iface.peer = { ns: peerNs, name: peer.ifname };
+      continue;
+    }
+    const root = tables.get(ROOT_NS);
+    const cand = root?.byIndex.get(peerIndex);
+    const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
+    if (cand && cand.link_index === link.ifindex && back === raw.name) {
+      iface.peer = { ns: ROOT_NS, name: cand.ifname };
+    }
+  }
 }

@@ -26,7 +26,7 @@ import {
 import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
-import { needsIds, resolvePeers, semaphore, tableOf, type RawNs } from './live-peers';
+import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -267,17 +267,14 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   const state: KState = { namespaces: {} };
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);
   // A namespace outside the read is looked up once, for its link table (+ the nsid table).
-  const gate = semaphore(opts.concurrency ?? 8);
   const lookup = (ns: string) =>
-    gate(() =>
-      run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n'),
-    ).then((r) => {
+    run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n').then((r) => {
       if (r === GONE) return undefined;
       const docs = splitJsonDocuments(r.stdout, `ip -j -batch in ${label(ns)}`);
       const links = checkIpJson(IpLinkList, docs[0], `ip -j link show in ${label(ns)}`);
       const ids = checkIpJson(NetnsIdList, docs[1] ?? [], `ip -j netns list-id in ${label(ns)}`);
       return tableOf({ links, nsids: new Map(ids.map((i) => [i.nsid, i.name])) });
     });
-  await resolvePeers(raws, state, opts.peerNames ?? true, lookup);
+  await resolvePeers(raws, state, opts.peerNames ?? true, lookup, opts.concurrency);
   return state;
 }

@@ -1,8 +1,7 @@
 /**
  * Bounded concurrency, written once: run an async function over a list with
- * at most `limit` calls in flight, results in input order. (Still copied in
- * electron/kernel/executor.ts and live-read.ts, which another branch was
- * editing; move those onto this one with issue 14's engine restructure.)
+ * at most `limit` calls in flight, results in input order. (The runner's
+ * fan-out fallback, the live reader's peer lookups and grading use it.)
  */
 
 /** Runs `fn` over `items` with at most `limit` at a time (at least one); results in input order. A rejection rejects the whole call. */
