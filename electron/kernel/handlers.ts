@@ -41,7 +41,12 @@ import {
 } from './prefix-side';
 import { userConfigFile } from './prefix-config';
 
-/** What a handler may use. Built once per window/server (see context.ts). */
+/**
+ * What a handler may use. Its base is built once per process (context.ts);
+ * Electron main gives each window's contents its own copy, and the
+ * browser-mode server each socket, adding the `emit` (and, on the desktop,
+ * `desktop`) that reach that page only.
+ */
 export interface HandlerContext {
   mode: 'electron' | 'browser';
   version: string;

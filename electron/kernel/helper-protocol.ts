@@ -5,10 +5,11 @@
  *   answer   {"id": 1, "result": {...}}  or  {"id": 1, "error": "plain words"}
  *   event    {"id": 1, "event": "progress", "payload": {...}}   (apply/destroy progress)
  *
- *   session  {"event": "term-output", "payload": {"session": "ab12…", …}}
- *            (terminal output and exit, capture bytes and end: they outlive
- *            the request that opened them, so they carry the session id the
- *            client chose in term-open / capture-start)
+ *   session  {"event": "term-output", "payload": {"session": "0a1b2c3d", …}}
+ *            (term-output, term-exit, capture-data, capture-stopped; see
+ *            HelperSessionEvent: they outlive the request that opened them,
+ *            so instead of its id they carry the session id the client chose
+ *            in term-open / capture-start)
  *
  * Why a closed list of typed operations: the helper runs as root, so the
  * unprivileged side may only ask for these things, each with arguments
