@@ -6,7 +6,7 @@ export * from './plan';
 export * from './drift';
 export * from './argv';
 export { PHASES } from './builder';
-export { netemEqual } from './plan-extras';
+export { netemEqual } from './plan-netem';
 export * from './op';
 export * from './render-argv';
 export { routeMatches } from './plan-iface';

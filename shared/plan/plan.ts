@@ -10,7 +10,9 @@ import { PlanBuilder, RANK } from './builder';
 import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
 import { type Resolved } from './resolve';
 import { planForeignPorts, planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
-import { planNetem, planSysctls, planVlans } from './plan-extras';
+import { planNetem } from './plan-netem';
+import { planSysctls } from './plan-sysctls';
+import { planVlans } from './plan-vlans';
 import type { VethEnd } from './op';
 import { where } from './argv';
 
