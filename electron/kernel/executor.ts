@@ -6,7 +6,7 @@
  */
 import type { Change } from '../../shared/plan/change';
 import { batchArgv, batchText, type BatchTool } from '../../shared/plan/argv';
-import { toolOf, type Tool } from '../../shared/plan/op';
+import { deletedBy, subjectOf, toolOf, type Tool } from '../../shared/plan/op';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
@@ -205,10 +205,14 @@ export async function rollback(
     if (!c.undo || !c.undoOp) continue;
     const ns = undoNsOf(c);
     if (ns !== ROOT_NS && deletedNs.has(ns)) continue;
+    // The undo as a change of its own: its operation, what it touches and deletes, its commands.
+    const deletes = deletedBy(c.undoOp, ns);
     undos.push({
       ...c,
       ns,
       op: c.undoOp,
+      subject: subjectOf(c.undoOp, ns),
+      deletes,
       argv: c.undo,
       batch: c.undoBatch,
       phase: 'rollback',
