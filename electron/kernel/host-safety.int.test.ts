@@ -54,14 +54,29 @@ function guard(): { runner: Runner; blocked: string[][]; reads: string[][] } {
 }
 
 /** The host's root namespace as ip sees it: addresses and every route (both families, all tables). */
-async function rootSnapshot(): Promise<string> {
+/**
+ * The root namespace's addresses and routes, without what other test files
+ * running at the same time own (interfaces named with another lab's test
+ * prefix, `q` + five hex digits, and their routes) and without IPv6 DAD's
+ * passing "tentative" state: those change on their own while this test runs.
+ */
+async function rootSnapshot(own: string): Promise<string> {
+  const otherLab = (name?: string) => !!name && /^q[0-9a-f]{5}/.test(name) && !name.startsWith(own);
   const out: string[] = [];
   for (const argv of [
     ['ip', '-j', 'address', 'show'],
     ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
     ['ip', '-j', '-6', 'route', 'show', 'table', 'all'],
   ]) {
-    out.push((await execaRunner(argv)).stdout);
+    const rows = JSON.parse((await execaRunner(argv)).stdout || '[]') as {
+      ifname?: string;
+      dev?: string;
+      addr_info?: { tentative?: boolean }[];
+    }[];
+    const kept = rows
+      .filter((r) => !otherLab(r.ifname) && !otherLab(r.dev))
+      .map((r) => (r.addr_info ? { ...r, addr_info: r.addr_info.map(({ tentative: _t, ...a }) => a) } : r));
+    out.push(JSON.stringify(kept));
   }
   return out.join('\n');
 }
@@ -105,7 +120,7 @@ describe.skipIf(!root)(`host safety on the real host${root ? '' : ` (skipped: ${
           ][])
         : []),
     ];
-    const before = await rootSnapshot();
+    const before = await rootSnapshot(lab.p);
     const g = guard();
     for (const [addresses, code] of cases) {
       const doc = hijack(lab.p, addresses);
@@ -121,7 +136,7 @@ describe.skipIf(!root)(`host safety on the real host${root ? '' : ` (skipped: ${
     }
     expect(g.blocked).toEqual([]);
     expect(g.reads.length).toBeGreaterThan(0);
-    expect(await rootSnapshot()).toBe(before);
+    expect(await rootSnapshot(lab.p)).toBe(before);
   });
 
   it('lets a lab that leaves the host alone through to planning (reads only)', async () => {
