@@ -1,11 +1,50 @@
 /**
- * Pieces of kstateToTopology (from-kstate.ts): node ids from kernel names,
- * the sysctls a namespace node keeps, and its routes/gateway. Pure.
+ * Pieces of kstateToTopology (from-kstate.ts): what every step shares (the
+ * import context and its warnings), node ids from kernel names, the sysctls
+ * a namespace node keeps, and its routes/gateway. Pure.
  */
 import type { Gateway, Route, Sysctls } from '../model';
 import { SYSCTL_ALLOWLIST } from '../model/common';
-import type { KNamespace, KRoute } from '../plan/kstate';
+import { type KNamespace, type KRoute, type KState, ROOT_NS } from '../plan/kstate';
+import type { Problem } from '../validate/problem';
 import { contains } from '../util/ip';
+
+/** Options of kstateToTopology. */
+export interface KStateImportOptions {
+  /** The lab name written to the file. */
+  lab: string;
+  /** Import only these namespaces (and the bridges and links that touch them); default: every named namespace. */
+  namespaces?: string[];
+}
+
+/** What each step of one import shares. */
+export interface ImportCtx {
+  state: KState;
+  opts: KStateImportOptions;
+  /** Warnings so far, in the order the steps find them. */
+  problems: Problem[];
+  ids: IdMaker;
+  /** The named namespaces imported, sorted. */
+  scope: string[];
+}
+
+/** The MTU a veth or bridge gets when none is given; only other values are written. */
+export const DEFAULT_MTU = 1500;
+/** The id of the host node (reserved before any other id is made). */
+export const HOST_ID = 'host';
+
+/** An import warning. */
+export const warn = (code: string, message: string, extra: Partial<Problem> = {}): Problem => ({
+  code,
+  severity: 'warning',
+  message,
+  path: [],
+  ...extra,
+});
+/** How messages name a namespace. */
+export const place = (ns: string) => (ns === ROOT_NS ? 'the root namespace' : `namespace ${ns}`);
+/** A map key for an interface of a namespace. */
+export const key = (ns: string, name: string) => `${ns}\u0000${name}`;
 
 /**
  * What a fresh network namespace has for each allowlisted sysctl (measured
@@ -49,21 +88,17 @@ export class IdMaker {
   }
 }
 
-/** Forwarding and the other allowlisted sysctls of a namespace, as node fields. */
-export function nsSysctls(ns: KNamespace): { router: boolean; ipv6Forwarding: boolean; sysctls?: Sysctls } {
-  const s = ns.sysctls;
-  const router = s['net.ipv4.ip_forward'] === '1';
-  const ipv6Forwarding = s['net.ipv6.conf.all.forwarding'] === '1';
+/** The allowlisted sysctls of a namespace worth writing: those a fresh one lacks and its kind does not stand for (`implied`). */
+export function nsSysctls(ns: KNamespace, implied: readonly string[]): Sysctls | undefined {
   const out: Record<string, string> = {};
   for (const key of SYSCTL_ALLOWLIST) {
-    const v = s[key];
+    const v = ns.sysctls[key];
     if (v === undefined || v === FRESH_NS_SYSCTLS[key]) continue;
-    // Forwarding is expressed by the node kind (router, ipv6Forwarding) instead.
-    if (key === 'net.ipv4.ip_forward' && router) continue;
-    if (key === 'net.ipv6.conf.all.forwarding' && router) continue;
+    // Forwarding on a router is expressed by the node kind (router, ipv6Forwarding) instead.
+    if (implied.includes(key)) continue;
     out[key] = v;
   }
-  return { router, ipv6Forwarding, ...(Object.keys(out).length ? { sysctls: out as Sysctls } : {}) };
+  return Object.keys(out).length ? (out as Sysctls) : undefined;
 }
 
 /** Routes and gateway of a namespace node; routes through interfaces left out are reported. */

@@ -7,12 +7,12 @@
 import type { Link, LinkKind, NodeKind, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
 import { linkKindOf } from '../model';
-import { ROOT_NS } from '../model/kstate';
+import { type KNamespace, ROOT_NS } from '../model/kstate';
 import { bridgeKind } from './bridge';
 import { hostKind } from './host';
 import { namespaceKind } from './namespace';
 import { routerKind } from './router';
-import type { Home, LinkKindDescriptor, NodeKindDescriptor, NodeLookup } from './types';
+import type { Home, LinkKindDescriptor, NetnsAdoption, NodeKindDescriptor, NodeLookup } from './types';
 import { vethKind } from './veth';
 
 export type * from './types';
@@ -86,4 +86,19 @@ export const linkKernelKinds: ReadonlySet<string> = new Set(
 /** Runs a node's kind-specific reference checks (shared/validate calls it). */
 export function checkNodeRefs(node: TopoNode, index: number, lookup: NodeLookup): Problem[] {
   return kindOf(node).checkRefs?.(node, index, { lookup }) ?? [];
+}
+
+/**
+ * The node kind a live kernel namespace is adopted as (import-host, adopt):
+ * every kind with an `adopt` hook is asked, and the claim resting on most
+ * kernel facts wins (the first in registry order on a tie).
+ */
+export function adoptNamespace(ns: KNamespace): NetnsAdoption & { kind: NodeKind } {
+  let best: (NetnsAdoption & { kind: NodeKind }) | undefined;
+  for (const kind of nodeKindList) {
+    const claim = nodeKind(kind).adopt?.(ns);
+    if (claim && (!best || claim.facts > best.facts)) best = { kind, ...claim };
+  }
+  // The namespace kind claims every namespace; this is only a guard.
+  return best ?? { kind: 'namespace', facts: 0, fields: {}, implied: [] };
 }

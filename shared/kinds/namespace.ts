@@ -16,6 +16,8 @@ export const namespaceKind: NodeKindDescriptor<'namespace'> = {
   endIsPort: false,
   namespaceOf: ownHome,
   resolveNamespace: (node, sink) => resolveNetns(node, sink),
+  // Every namespace is at least a plain one.
+  adopt: () => ({ facts: 0, fields: {}, implied: [] }),
   palette: { colorVar: '--ns', icon: NAMESPACE_ICON },
   export: {
     mermaidShape: ['(', ')'],

@@ -76,6 +76,24 @@ export interface IconShape {
   attrs: Readonly<Record<string, string | number>>;
 }
 
+/**
+ * What a node kind makes of a live kernel namespace when a lab is imported
+ * from the host (`netplumb import-host`, `netplumb adopt`): see the `adopt`
+ * hook.
+ */
+export interface NetnsAdoption<K extends NodeKind = NodeKind> {
+  /**
+   * How many kernel facts the claim rests on. Among the kinds that claim a
+   * namespace, the one resting on most facts wins (a router, on IPv4
+   * forwarding, over a plain namespace, which claims every one on none).
+   */
+  facts: number;
+  /** The node's fields of its own kind (its id, name, routes and sysctls are made for every kind). */
+  fields: Partial<Omit<NodeOf<K>, 'id' | 'name' | 'kind' | 'routes' | 'sysctls'>>;
+  /** Sysctls the kind itself stands for: left out of the node's `sysctls` (e.g. a router's forwarding). */
+  implied: readonly string[];
+}
+
 /** Everything about one node kind. */
 export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
   kind: K;
@@ -103,6 +121,12 @@ export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
   resolveIfaces?(node: NodeOf<K>, sink: ResolveSink): void;
   /** Validation: kind-specific reference checks (run by shared/validate's checkReferences). */
   checkRefs?(node: NodeOf<K>, index: number, view: CheckView): Problem[];
+  /**
+   * Importing from the host: whether a live kernel namespace is a node of this
+   * kind, by the kernel facts that make it one (undefined: not this kind).
+   * Only kinds that are a namespace have it; `adoptNamespace` asks them all.
+   */
+  adopt?(ns: KNamespace): NetnsAdoption<K> | undefined;
   /**
    * Canvas: the CSS colour variable of the kind (defined per theme in
    * renderer/styles/app.css), its icon, and CSS declarations that shape its
