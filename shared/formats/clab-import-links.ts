@@ -1,0 +1,115 @@
+/**
+ * The link side of a containerlab import (clab-import.ts): each link's two
+ * ends on the nodes built, with the addresses and settings the namespace's
+ * exec lines give the interface, and a note for interfaces those lines
+ * configure but no link carries. Pure; warnings go to the context in order.
+ */
+import type { Link, LinkEnd } from '../model';
+import { clabInterfaceAlias } from './clab-aliases';
+import { parseClabLink, type RawEnd } from './clab-links';
+import type { DocPath } from './document';
+import { endFrom } from './exec-config';
+import {
+  type ClabCtx,
+  error,
+  hostNode,
+  kernelName,
+  owner,
+  TEMPLATE,
+  templateMessage,
+  warn,
+} from './clab-import-ctx';
+
+/** The links, and where each was written. */
+export interface ImportedLinks {
+  links: Link[];
+  linkSrc: DocPath[];
+}
+
+/** Reads `topology.links` (a list) into links between the nodes built. */
+export function importLinks(c: ClabCtx, linksRaw: readonly unknown[]): ImportedLinks {
+  const out: ImportedLinks = { links: [], linkSrc: [] };
+  const used = new Map<string, Set<string>>();
+  linksRaw.forEach((raw, li) => {
+    const p = parseClabLink(raw, li);
+    if (p.kind === 'drop') return void warn(c, p.message, p.path);
+    if (p.kind === 'error') return void error(c, p.message, p.path);
+    const special = p.ends.find((e) => e.node === 'mgmt-net' || e.node === 'macvlan');
+    if (special)
+      return void warn(
+        c,
+        `link ${li + 1}: the "${special.node}" endpoint joins ${special.node === 'mgmt-net' ? "containerlab's management network" : 'a macvlan on the host'}, which netplumb has no equivalent for; the link is dropped`,
+        special.path,
+      );
+    const ends = p.ends.map((e) => linkEnd(c, e, li, p.mtu, used));
+    if (ends.some((e) => e === undefined)) return;
+    out.links.push({ id: `link${out.links.length + 1}`, a: ends[0]!, b: ends[1]! });
+    out.linkSrc.push(['topology', 'links', li]);
+  });
+  noteUnlinked(c, used);
+  return out;
+}
+
+/** One end of link `li` (undefined, with an error, when it cannot be placed); records the interface as used. */
+function linkEnd(
+  c: ClabCtx,
+  e: RawEnd,
+  li: number,
+  mtu: number | undefined,
+  used: Map<string, Set<string>>,
+): LinkEnd | undefined {
+  if (TEMPLATE.test(e.ifname) || TEMPLATE.test(e.node))
+    return void error(c, templateMessage(`endpoint "${e.node}:${e.ifname}"`), e.path, 'clab-template');
+  const ownerName = e.node === 'host' ? 'host' : owner(c, e.node);
+  const node = ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName);
+  if (!node) return void error(c, `link ${li + 1}: node "${e.node}" is not in topology.nodes`, e.path);
+  const kind = c.resolved.get(e.node)?.kind ?? 'linux';
+  const ifname = kernelName(
+    c,
+    clabInterfaceAlias(kind, e.ifname) ?? e.ifname,
+    e.path,
+    `interface of node "${e.node}"`,
+  );
+  (used.get(ownerName) ?? used.set(ownerName, new Set()).get(ownerName)!).add(ifname);
+  const out = endFrom(node.id, ifname, c.configs.get(ownerName)?.ifaces.get(ifname));
+  for (const a of e.addresses) if (!out.addresses.includes(a)) out.addresses.push(a);
+  if (e.mac !== undefined) out.mac = e.mac;
+  if (mtu !== undefined && out.mtu === undefined) out.mtu = mtu;
+  if (node.kind !== 'namespace' && node.kind !== 'router' && e.addresses.length)
+    warn(
+      c,
+      `link ${li + 1}: addresses of ${e.node}:${e.ifname} are dropped: it is a port of a ${node.kind === 'host' ? 'host interface' : 'bridge'}`,
+      e.path,
+    );
+  return out;
+}
+
+/** Interfaces a namespace's lines configure but no link carries: kept as a note on the node, with a warning. */
+function noteUnlinked(c: ClabCtx, used: ReadonlyMap<string, Set<string>>): void {
+  for (const [name, cfg] of c.configs) {
+    for (const [ifname, iface] of cfg.ifaces) {
+      if (used.get(name)?.has(ifname)) continue;
+      if (
+        iface.addresses.length === 0 &&
+        iface.mtu === undefined &&
+        iface.mac === undefined &&
+        iface.up !== false
+      )
+        continue;
+      const node = c.byName.get(name)!;
+      const what = iface.addresses.length
+        ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
+        : 'settings';
+      node.notes = [node.notes, `interface ${ifname} (not on any link): ${what}`].filter(Boolean).join('\n');
+      const line = (c.lineSrc.get(name) ?? []).find((l) =>
+        new RegExp(`\\bdev\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l.text),
+      );
+      warn(
+        c,
+        `node "${name}": ${what} of interface "${ifname}" dropped: it is not on any link`,
+        line?.path ?? ['topology', 'nodes', name],
+        'clab-exec',
+      );
+    }
+  }
+}

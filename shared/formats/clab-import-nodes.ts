@@ -1,0 +1,260 @@
+/**
+ * The node side of a containerlab import (clab-import.ts): each node merged
+ * with what it inherits, who shares whose namespace (`network-mode`), and the
+ * netplumb node each one becomes — a bridge, the host, a share of another
+ * node's namespace, or a namespace configured by its exec and sysctl lines.
+ * Pure; warnings go to the context in the order they are found.
+ */
+import type { TopoNode } from '../model';
+import { isObject, resolveNode, type ResolvedNode } from './clab-resolve';
+import type { DocPath } from './document';
+import { interpretLines, netnsNodeFrom } from './exec-config';
+import { isCleanName } from './import-names';
+import {
+  addNode,
+  CLAB_LABEL,
+  type ClabCtx,
+  DEFAULT_CLAB_IMAGE,
+  error,
+  kernelName,
+  owner,
+  TEMPLATE,
+  templateMessage,
+  warn,
+} from './clab-import-ctx';
+
+/** Node settings that do not change the network of a namespace lab, read without a word. */
+const HARMLESS = new Set([
+  'kind',
+  'image',
+  'exec',
+  'sysctls',
+  'labels',
+  'group',
+  'network-mode',
+  'mgmt-ipv4',
+  'mgmt-ipv6',
+  'mgmt_ipv4',
+  'mgmt_ipv6',
+  'startup-delay',
+  'wait-for',
+  'auto-remove',
+  'runtime',
+  'cpu',
+  'memory',
+  'cpu-set',
+  'shm-size',
+  'restart-policy',
+  'image-pull-policy',
+  'stages',
+  'healthcheck',
+  'dns',
+  'aliases',
+  'license',
+  'type',
+  'enforce-startup-config',
+  'suppress-startup-config',
+  'certificate',
+  'user',
+  'env',
+  'env-files',
+]);
+
+const describe = (v: unknown) =>
+  Array.isArray(v) ? 'a list' : typeof v === 'string' ? `the text "${v}"` : typeof v;
+
+/** Pass 1: merges each node with what it inherits, then finds who shares whose namespace. */
+export function resolveNodes(
+  c: ClabCtx,
+  topo: Record<string, unknown>,
+  nodes: Record<string, unknown>,
+): void {
+  for (const [name, raw] of Object.entries(nodes)) {
+    const here: DocPath = ['topology', 'nodes', name];
+    if (TEMPLATE.test(name)) error(c, templateMessage(`node name "${name}"`), here, 'clab-template');
+    else if (raw !== null && raw !== undefined && !isObject(raw))
+      error(
+        c,
+        `node "${name}" should be a mapping of settings (kind, image, …); here it is ${describe(raw)}`,
+        here,
+      );
+    else c.resolved.set(name, resolveNode(name, raw, topo));
+  }
+  for (const res of c.resolved.values()) {
+    const mode = res.cfg['network-mode'];
+    if (typeof mode !== 'string') continue;
+    const m = /^container:(.+)$/.exec(mode);
+    if (mode === 'host') c.sharesWith.set(res.name, 'host');
+    else if (m && c.resolved.has(m[1]) && m[1] !== res.name) c.sharesWith.set(res.name, m[1]);
+    else if (m)
+      warn(
+        c,
+        `node "${res.name}" shares the network namespace of container "${m[1]}", which is not a node of this lab; it gets a namespace of its own`,
+        res.from['network-mode'],
+      );
+  }
+  for (const name of c.resolved.keys()) if (isCleanName(name)) c.taken.add(name);
+}
+
+/** Pass 2: the netplumb node of every containerlab node, then each namespace's lines, then what was dropped. */
+export function buildNodes(c: ClabCtx): void {
+  for (const res of c.resolved.values()) buildNode(c, res);
+  readNamespaceLines(c);
+  reportDropped(c);
+}
+
+/** The node of one containerlab node (none for the host or a share of another's namespace). */
+function buildNode(c: ClabCtx, res: ResolvedNode): void {
+  const here: DocPath = ['topology', 'nodes', res.name];
+  noteSettings(c, res);
+  const extra = labelFields(res);
+  const origin = originOf(res);
+  const name = kernelName(c, res.name, here, 'node', true);
+  if (res.kind === 'bridge' || res.kind === 'ovs-bridge') return addBridge(c, res, name, extra, origin);
+  if (res.kind === 'host' || owner(c, res.name) === 'host') return onHost(c, res);
+  if (c.sharesWith.has(res.name)) return intoShared(c, res);
+  if (res.kind !== 'linux') {
+    const path = res.from.kind ?? here;
+    const key = JSON.stringify(['kind', ...path]);
+    const entry = c.dropped.get(key) ?? { path, text: '', kind: res.kind, nodes: [] };
+    entry.nodes.push(res.name);
+    c.dropped.set(key, entry);
+  }
+  c.lineSrc.set(res.name, [
+    ...res.sysctls.map((s) => ({ text: `sysctl -w ${s.key}=${s.value}`, path: s.path })),
+    ...res.exec,
+    ...(c.lineSrc.get(res.name) ?? []),
+  ]);
+  addNode(c, { id: c.idOf(res.name), name, kind: 'namespace', routes: [], ...origin, ...extra }, here, res);
+}
+
+/** Records the node's settings that have no netplumb form (reported once per place, after every node). */
+function noteSettings(c: ClabCtx, res: ResolvedNode): void {
+  for (const k of Object.keys(res.cfg)) {
+    if (HARMLESS.has(k)) continue;
+    const path = res.from[k];
+    const key = JSON.stringify(path);
+    const entry = c.dropped.get(key) ?? {
+      path,
+      text: `${k}: ${JSON.stringify(res.cfg[k]).slice(0, 60)}`,
+      nodes: [],
+    };
+    entry.nodes.push(res.name);
+    c.dropped.set(key, entry);
+  }
+}
+
+/** The label and position netplumb's own export wrote into the node's labels. */
+function labelFields(res: ResolvedNode): Partial<Pick<TopoNode, 'label' | 'position'>> {
+  const labels = isObject(res.cfg.labels) ? res.cfg.labels : {};
+  const px = Number(labels[CLAB_LABEL.x]);
+  const py = Number(labels[CLAB_LABEL.y]);
+  return {
+    ...(typeof labels[CLAB_LABEL.label] === 'string' ? { label: labels[CLAB_LABEL.label] as string } : {}),
+    ...(labels[CLAB_LABEL.x] !== undefined && Number.isFinite(px) && Number.isFinite(py)
+      ? { position: { x: px, y: py } }
+      : {}),
+  };
+}
+
+/**
+ * The containerlab kind and image kept for the way back. Plain linux nodes
+ * without an image need no origin: export writes linux with its default image
+ * (netplumb's own export writes DEFAULT_CLAB_IMAGE on plain nodes: that is no
+ * origin either).
+ */
+function originOf(res: ResolvedNode): { origin?: { kind: string; image?: string } } {
+  const image = typeof res.cfg.image === 'string' ? res.cfg.image : undefined;
+  return res.kind !== 'linux' || (image && image !== DEFAULT_CLAB_IMAGE)
+    ? { origin: { kind: res.kind, ...(image ? { image } : {}) } }
+    : {};
+}
+
+/** A bridge (an Open vSwitch one becomes a Linux bridge), inside the namespace it shares if any. */
+function addBridge(
+  c: ClabCtx,
+  res: ResolvedNode,
+  name: string,
+  extra: ReturnType<typeof labelFields>,
+  origin: ReturnType<typeof originOf>,
+): void {
+  const here: DocPath = ['topology', 'nodes', res.name];
+  if (res.kind === 'ovs-bridge')
+    warn(
+      c,
+      `node "${res.name}": an Open vSwitch bridge becomes a Linux bridge`,
+      res.from.kind ?? here,
+      'clab-kind',
+    );
+  if (res.exec.length) warn(c, `node "${res.name}": exec lines of a bridge are dropped`, res.exec[0].path);
+  const ns = owner(c, res.name);
+  const inside = ns !== res.name && ns !== 'host' ? { namespace: ns } : {};
+  const node: TopoNode = {
+    id: c.idOf(res.name),
+    name,
+    kind: 'bridge',
+    stp: false,
+    vlanFiltering: false,
+    addresses: [],
+    ...inside,
+    ...extra,
+    ...(res.kind === 'ovs-bridge' ? origin : {}),
+  };
+  addNode(c, node, here, res);
+}
+
+/** The host node itself, or a node in the host's namespace: its links end on the host. */
+function onHost(c: ClabCtx, res: ResolvedNode): void {
+  if (res.kind !== 'host')
+    warn(
+      c,
+      `node "${res.name}" runs in the host's network namespace (network-mode: host): its links end on the host${res.exec.length ? ", and its exec lines are not run because netplumb never changes the host's own addresses and routes" : ''}`,
+      res.from['network-mode'],
+      'clab-network-mode',
+    );
+}
+
+/** A node sharing another's namespace: its exec lines go to that namespace. */
+function intoShared(c: ClabCtx, res: ResolvedNode): void {
+  const target = owner(c, res.name);
+  warn(
+    c,
+    `node "${res.name}" shares the network namespace of "${target}" (network-mode: ${String(res.cfg['network-mode'])}): its interfaces and exec lines belong to "${target}" in netplumb`,
+    res.from['network-mode'],
+    'clab-network-mode',
+  );
+  c.lineSrc.set(target, [...(c.lineSrc.get(target) ?? []), ...res.exec]);
+}
+
+/** Lines of nodes that share a namespace are known only now: reads every namespace's lines into its node. */
+function readNamespaceLines(c: ClabCtx): void {
+  for (const [name, n] of c.byName) {
+    if (n.kind !== 'namespace') continue;
+    const lines = c.lineSrc.get(name) ?? [];
+    const cfg = interpretLines(lines.map((l) => l.text));
+    for (const u of cfg.unsupported)
+      warn(c, `node "${name}": "${u.line}" is kept as a note (${u.why})`, lines[u.index].path, 'clab-exec');
+    const built = netnsNodeFrom(n.id, n.name, cfg);
+    const notes = cfg.unsupported.map((u) => `exec: ${u.line}`).join('\n');
+    Object.assign(n, built, notes ? { notes } : {});
+    c.configs.set(name, cfg);
+  }
+}
+
+/** One warning per dropped setting or unknown kind, naming the nodes that have it. */
+function reportDropped(c: ClabCtx): void {
+  for (const d of c.dropped.values()) {
+    const who =
+      d.nodes.length === 1 && d.path[2] === 'nodes'
+        ? `node "${d.nodes[0]}"`
+        : `node${d.nodes.length > 1 ? 's' : ''} ${d.nodes.map((n) => `"${n}"`).join(', ')}`;
+    if (d.kind !== undefined)
+      warn(
+        c,
+        `kind "${d.kind}" is a system netplumb does not run: ${who} ${d.nodes.length > 1 ? 'become plain namespaces' : 'becomes a plain namespace'} (kind and image are kept for a containerlab export); its own configuration and routing are not imported`,
+        d.path,
+        'clab-kind',
+      );
+    else warn(c, `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`, d.path);
+  }
+}
