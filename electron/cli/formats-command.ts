@@ -9,6 +9,7 @@ import {
   prefixTopology,
   serializeTopology,
 } from '../../shared/formats';
+import { isNetnsNode } from '../../shared/model';
 import type { Problem } from '../../shared/validate/problem';
 import { listNetns } from '../kernel/netns';
 import { readKatharaFiles } from './kathara-files';
@@ -104,9 +105,7 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   }
   // Read-only look at the host: namespaces the lab would take that already exist (another lab's h1…).
   const taken = new Set(await listNetns());
-  const clash = topology.nodes
-    .filter((n) => (n.kind === 'namespace' || n.kind === 'router') && taken.has(n.name))
-    .map((n) => n.name);
+  const clash = topology.nodes.filter((n) => isNetnsNode(n) && taken.has(n.name)).map((n) => n.name);
   if (clash.length)
     err(
       `note: namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? ', …' : ''} already exist${clash.length > 1 ? '' : 's'} on this host; to run this lab beside them, import with --prefix (e.g. --prefix ${topology.name.slice(0, 6).replace(/[^a-z0-9]/g, '')}-)`,

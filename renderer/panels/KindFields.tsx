@@ -6,7 +6,7 @@
 import type { ComponentType } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { NodeOf } from '../../shared/kinds';
-import type { NodeKind, SysctlKey, TopoNode } from '../../shared/model';
+import { isNetnsNode, type NodeKind, type SysctlKey, type TopoNode } from '../../shared/model';
 import { useEditor } from '../store/editor';
 import { CheckField, ListField, NumberField, SelectField, TextField } from './fields';
 import { RoutesEditor } from './RoutesEditor';
@@ -34,11 +34,7 @@ function LivesIn({
   onChange: (v: string) => void;
 }) {
   const netns = useEditor(
-    useShallow((s) =>
-      s.doc.nodes
-        .filter((n) => n.kind === 'namespace' || n.kind === 'router')
-        .map((n) => `${n.id}\u0000${n.name}`),
-    ),
+    useShallow((s) => s.doc.nodes.filter(isNetnsNode).map((n) => `${n.id}\u0000${n.name}`)),
   );
   return (
     <SelectField

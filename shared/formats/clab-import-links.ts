@@ -4,7 +4,7 @@
  * exec lines give the interface, and a note for interfaces those lines
  * configure but no link carries. Pure; warnings go to the context in order.
  */
-import type { Link, LinkEnd } from '../model';
+import { isNetnsNode, type Link, type LinkEnd } from '../model';
 import { clabInterfaceAlias } from './clab-aliases';
 import { parseClabLink, type RawEnd } from './clab-links';
 import type { DocPath } from './document';
@@ -75,7 +75,7 @@ function linkEnd(
   for (const a of e.addresses) if (!out.addresses.includes(a)) out.addresses.push(a);
   if (e.mac !== undefined) out.mac = e.mac;
   if (mtu !== undefined && out.mtu === undefined) out.mtu = mtu;
-  if (node.kind !== 'namespace' && node.kind !== 'router' && e.addresses.length)
+  if (!isNetnsNode(node) && e.addresses.length)
     warn(
       c,
       `link ${li + 1}: addresses of ${e.node}:${e.ifname} are dropped: it is a port of a ${node.kind === 'host' ? 'host interface' : 'bridge'}`,

@@ -9,7 +9,7 @@
  * Reads both the current (`node1`/`iface1`) and the older
  * (`node_one`/`interface_one`) link forms.
  */
-import type { Link, LinkEnd, Netem, TopoNode } from '../model';
+import { isNetnsNode, type Link, type LinkEnd, type Netem, type TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
 import { canonicalCidr, formatIp, networkValue, parseCidr } from '../util/ip';
 import { finishImport, type ImportResult } from './import-result';
@@ -234,7 +234,7 @@ export function fromCore(text: string, fileName = 'scenario.xml', labName?: stri
   // CORE's DefaultRoute service routes via the first host address of each of the node's subnets
   // (core/services/utility.py: "ip route add default via <min_addr>"); the first one of a family wins.
   for (const n of nodes) {
-    if (!defaultRoute.has(n.name) || (n.kind !== 'namespace' && n.kind !== 'router')) continue;
+    if (!defaultRoute.has(n.name) || !isNetnsNode(n)) continue;
     const gw: { ipv4?: string; ipv6?: string } = {};
     for (const e of links.flatMap((l) => [l.a, l.b]).filter((x) => x.node === n.id)) {
       for (const a of e.addresses) {

@@ -6,7 +6,7 @@
  * names (h1, pc1, n1…) are taken by a running lab can run beside it.
  * Interface names inside a lab namespace cannot collide and stay as they are.
  */
-import { IFNAME_MAX_BYTES, type LinkEnd, type Topology } from '../model';
+import { IFNAME_MAX_BYTES, isNetnsNode, type LinkEnd, type Topology } from '../model';
 import type { Problem } from '../validate/problem';
 import { checkNetnsName } from '../validate/names';
 import { fitBytes, sanitizeLabName, shortHash } from './import-names';
@@ -56,7 +56,7 @@ export function prefixTopology(t: Topology, prefix: string): { topology: Topolog
   );
   const host = new Set(t.nodes.filter((n) => n.kind === 'host').map((n) => n.id));
   const nodes = t.nodes.map((n, i) => {
-    if (n.kind === 'namespace' || n.kind === 'router') {
+    if (isNetnsNode(n)) {
       const name = prefix + n.name;
       const issue = checkNetnsName(name);
       if (issue)

@@ -191,7 +191,7 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
   }
 
   for (const n of t.nodes) {
-    // The canvas' own colours (renderer/styles/app.css), from the kind descriptor, so a picture matches the screen.
+    // The canvas' own colours (renderer/styles/app.css) and box shape, from the kind descriptor, so a picture matches the screen.
     const s = NODE_KINDS_REGISTRY[n.kind].export.svg;
     const { x, y } = n.position!;
     const title = n.label ?? n.name;
@@ -203,7 +203,7 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
           : s.text;
     out.push(`<g class="node ${n.kind}">`);
     out.push(
-      `<rect x="${num(x)}" y="${num(y)}" width="${NODE_BOX.w}" height="${NODE_BOX.h}" rx="${n.kind === 'router' ? 28 : 8}" fill="${s.fill}" stroke="${s.stroke}" stroke-width="2"/>`,
+      `<rect x="${num(x)}" y="${num(y)}" width="${NODE_BOX.w}" height="${NODE_BOX.h}" rx="${s.rx}" fill="${s.fill}" stroke="${s.stroke}" stroke-width="2"/>`,
     );
     out.push(icon(n.kind, x + 12, y + 18, s.stroke));
     out.push(

@@ -70,6 +70,6 @@ export const bridgeKind: NodeKindDescriptor<'bridge'> = {
   export: {
     mermaidShape: ['{{', '}}'],
     mermaidClass: 'fill:#dcfce7,stroke:#16a34a,color:#111827',
-    svg: { fill: '#d1fae5', stroke: '#0f8a5f', text: 'bridge' },
+    svg: { fill: '#d1fae5', stroke: '#0f8a5f', text: 'bridge', rx: 8 },
   },
 };

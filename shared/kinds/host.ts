@@ -23,6 +23,6 @@ export const hostKind: NodeKindDescriptor<'host'> = {
   export: {
     mermaidShape: ['[[', ']]'],
     mermaidClass: 'fill:#f3f4f6,stroke:#4b5563,color:#111827',
-    svg: { fill: '#eef0f3', stroke: '#52606d', text: 'host' },
+    svg: { fill: '#eef0f3', stroke: '#52606d', text: 'host', rx: 8 },
   },
 };

@@ -22,6 +22,6 @@ export const namespaceKind: NodeKindDescriptor<'namespace'> = {
   export: {
     mermaidShape: ['(', ')'],
     mermaidClass: 'fill:#dbeafe,stroke:#2563eb,color:#111827',
-    svg: { fill: '#dbeafe', stroke: '#2563eb', text: 'namespace' },
+    svg: { fill: '#dbeafe', stroke: '#2563eb', text: 'namespace', rx: 8 },
   },
 };

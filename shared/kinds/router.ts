@@ -36,6 +36,6 @@ export const routerKind: NodeKindDescriptor<'router'> = {
   export: {
     mermaidShape: ['((', '))'],
     mermaidClass: 'fill:#ffedd5,stroke:#ea580c,color:#111827',
-    svg: { fill: '#f3e8ff', stroke: '#9333ea', text: 'router' },
+    svg: { fill: '#f3e8ff', stroke: '#9333ea', text: 'router', rx: 28 },
   },
 };

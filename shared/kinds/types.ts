@@ -66,8 +66,8 @@ export interface KindExport {
   mermaidShape: readonly [string, string];
   /** Mermaid class name. */
   mermaidClass: string;
-  /** SVG picture colours. */
-  svg: { fill: string; stroke: string; text: string };
+  /** SVG picture colours, the word under the name, and the corner radius of the node box. */
+  svg: { fill: string; stroke: string; text: string; rx: number };
 }
 
 /** One element of a 24×24 line icon (drawn by the canvas and the palette). */

@@ -3,6 +3,7 @@
  * namespace/router (netplumb pings from inside it), the target a node with an
  * address or an IP address.
  */
+import { isNetnsNode } from '../model';
 import { parseIp } from '../util/ip';
 import { type Ctx } from './context';
 
@@ -17,7 +18,7 @@ export function checkExpectations(ctx: Ctx): void {
         message: `Expectation ${i + 1}: "from" node "${x.from}" does not exist.`,
         path: ['expect', i, 'from'],
       });
-    } else if (from.kind !== 'namespace' && from.kind !== 'router') {
+    } else if (!isNetnsNode(from)) {
       ctx.add({
         code: 'expect-from-not-netns',
         severity: 'error',

@@ -3,7 +3,7 @@
  * and network namespace names. The pure checks are exported so forms in the
  * renderer can use the same wording as the validator.
  */
-import { IFNAME_MAX_BYTES, LAB_NAME_MAX, labNameProblem, NAME_PATTERN } from '../model';
+import { IFNAME_MAX_BYTES, isNetnsNode, LAB_NAME_MAX, labNameProblem, NAME_PATTERN } from '../model';
 import { nodeLabel, type Ctx } from './context';
 
 /** Maximum length of a lab name (the rule lives in model/lab-name.ts). */
@@ -199,7 +199,7 @@ export function checkNames(ctx: Ctx): void {
     ctx.add({ code: lab.code, severity: 'error', message: `Lab name: ${lab.reason}.`, path: ['name'] });
 
   topo.nodes.forEach((n, i) => {
-    if (n.kind === 'namespace' || n.kind === 'router') {
+    if (isNetnsNode(n)) {
       const issue = checkNetnsName(n.name);
       if (issue)
         ctx.add({

@@ -3,7 +3,7 @@
  * canonical prefixes, next hops are on a connected subnet of the node's own
  * interfaces, `dev` names one of them, and there is one default per family.
  */
-import type { NetnsNode } from '../model';
+import { isNetnsNode, type NetnsNode } from '../model';
 import {
   cidrContains,
   formatIp,
@@ -106,7 +106,7 @@ function checkNextHop(
 /** Rule: routes and gateways of every namespace/router node. */
 export function checkRoutes(ctx: Ctx): void {
   ctx.topo.nodes.forEach((n, i) => {
-    if ((n.kind !== 'namespace' && n.kind !== 'router') || ctx.nodes.get(n.id)?.index !== i) return;
+    if (!isNetnsNode(n) || ctx.nodes.get(n.id)?.index !== i) return;
     const local = localView(ctx, n);
     const who = nodeLabel(n);
     const seen = new Map<string, number>();

@@ -2,7 +2,7 @@
  * Structural rules: unique ids and kernel names, references between nodes and
  * links, fields only some node kinds may carry, and the host's root namespace.
  */
-import { SYSCTL_ALLOWLIST } from '../model';
+import { isNetnsNode, SYSCTL_ALLOWLIST } from '../model';
 import { checkLink, checkNodeRefs } from '../kinds';
 import { nodeLabel, type Ctx } from './context';
 
@@ -53,7 +53,7 @@ export function checkUniqueIds(ctx: Ctx): void {
   // Namespaces and routers are both network namespaces: one name, one /run/netns entry.
   const seenNs = new Map<string, string>();
   topo.nodes.forEach((n, i) => {
-    if (n.kind !== 'namespace' && n.kind !== 'router') return;
+    if (!isNetnsNode(n)) return;
     const other = seenNs.get(n.name);
     if (other !== undefined && other !== n.id) {
       ctx.add({
@@ -147,7 +147,7 @@ export function checkDuplicateIfnames(ctx: Ctx): void {
 /** Rule: routes, gateways and sysctls only on namespace/router nodes; warn when a link touches the root namespace through a host node. */
 export function checkNodeKinds(ctx: Ctx): void {
   ctx.topo.nodes.forEach((n, i) => {
-    if (n.kind === 'namespace' || n.kind === 'router') {
+    if (isNetnsNode(n)) {
       const sys = (n.sysctls ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(sys)) {
         // Why: an allowlist — any other key could change the host or escape the lab (the schema checks this too).

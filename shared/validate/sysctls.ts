@@ -3,7 +3,7 @@
  * range of meaningful values, forwarding settings of routers, and IPv6
  * configuration on a namespace that disables IPv6.
  */
-import type { NetnsNode, SysctlKey } from '../model';
+import { isNetnsNode, type NetnsNode, type SysctlKey } from '../model';
 import { nodeLabel, type Ctx } from './context';
 
 /** The values the kernel gives meaning to, per allowlisted key (inclusive ranges). */
@@ -40,7 +40,7 @@ const hasV6 = (ctx: Ctx, n: NetnsNode): boolean =>
 /** Rule: sysctl value ranges, forwarding on routers, IPv6 disabled while configured. */
 export function checkSysctls(ctx: Ctx): void {
   ctx.topo.nodes.forEach((n, i) => {
-    if (n.kind !== 'namespace' && n.kind !== 'router') return;
+    if (!isNetnsNode(n)) return;
     const sys = (n.sysctls ?? {}) as Record<string, number | string | undefined>;
     const at = (key: string) => ['nodes', i, 'sysctls', key];
     for (const [key, raw] of Object.entries(sys)) {

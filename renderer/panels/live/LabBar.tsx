@@ -3,6 +3,7 @@
  * step mode. It also starts the link-traffic polling while a lab is applied.
  */
 import { useEffect } from 'react';
+import { isNetnsNode } from '../../../shared/model';
 import { useEditor } from '../../store/editor';
 import { LessonsDialog } from '../lesson/LessonsDialog';
 import { runChecks } from './checks';
@@ -25,7 +26,7 @@ export function LabBar() {
   const checksRunning = useLive((s) => s.checksRunning);
   const checks = useLive((s) => s.checks);
   useEffect(() => startTrafficPolling(), []);
-  const shellable = sel && (sel.kind === 'namespace' || sel.kind === 'router');
+  const shellable = sel && isNetnsNode(sel);
   const notApplied = 'Apply the lab first';
   return (
     <div className="np-labbar" role="toolbar" aria-label="Live lab">

@@ -5,7 +5,7 @@
  */
 import { CaptureFiles } from './CaptureFiles';
 import { useEffect, useState } from 'react';
-import type { Netem } from '../../../shared/model';
+import { isNetnsNode, type Netem } from '../../../shared/model';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../../store/editor';
 import { showTab, useAppliedLab, useLive } from './live-store';
@@ -18,7 +18,7 @@ export function NodeLiveSection({ id }: { id: string }) {
   const lab = useAppliedLab();
   const node = useEditor((s) => s.doc.nodes.find((n) => n.id === id));
   if (!lab || !node || node.kind === 'host') return null;
-  const shell = node.kind === 'namespace' || node.kind === 'router';
+  const shell = isNetnsNode(node);
   return (
     <div className="np-live-section" aria-label="Live lab">
       <h3 className="np-inspector__sub">Live lab</h3>

@@ -1,4 +1,5 @@
 /** Source/target pickers for ping, traceroute and step mode: lab nodes, or any address for the target. */
+import { isNetnsNode } from '../../../shared/model';
 import { useEditor } from '../../store/editor';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -13,11 +14,7 @@ export function SourcePicker({
   onChange: (v: string) => void;
 }) {
   const nodes = useEditor(
-    useShallow((s) =>
-      s.doc.nodes
-        .filter((n) => n.kind === 'namespace' || n.kind === 'router')
-        .map((n) => `${n.id}\u0000${n.name}`),
-    ),
+    useShallow((s) => s.doc.nodes.filter(isNetnsNode).map((n) => `${n.id}\u0000${n.name}`)),
   );
   return (
     <label className="np-live-field">
@@ -49,11 +46,7 @@ export function TargetPicker({
   onChange: (v: string) => void;
   listId: string;
 }) {
-  const nodes = useEditor(
-    useShallow((s) =>
-      s.doc.nodes.filter((n) => n.kind === 'namespace' || n.kind === 'router').map((n) => n.id),
-    ),
-  );
+  const nodes = useEditor(useShallow((s) => s.doc.nodes.filter(isNetnsNode).map((n) => n.id)));
   return (
     <label className="np-live-field">
       {label}

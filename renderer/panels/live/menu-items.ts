@@ -1,4 +1,5 @@
 /** Live-lab entries of the canvas' context menus (only while the document's lab is applied). */
+import { isNetnsNode } from '../../../shared/model';
 import { editorStore } from '../../store/editor';
 import type { MenuItem } from '../../canvas/ContextMenu';
 import { setLinkState, startCapture, stopCapture, useCaptures } from './link-actions';
@@ -13,7 +14,7 @@ export function nodeLiveItems(nodeId: string): MenuItem[] {
   const node = editorStore.getState().doc.nodes.find((n) => n.id === nodeId);
   if (!lab || !node || node.kind === 'host') return [];
   const items: MenuItem[] = [];
-  if (node.kind === 'namespace' || node.kind === 'router') {
+  if (isNetnsNode(node)) {
     const { pickFrom } = useLive.getState();
     items.push({ label: 'Open terminal', onSelect: () => void openTerminal(lab, node.id, node.name) });
     items.push({
