@@ -3,11 +3,12 @@
  * already used on the link's L2 segment (a bridge and everything bridged to
  * it), or a fresh 10.0.N.0/24 for a new segment.
  */
+import { kindOf } from '../kinds';
 import type { Topology } from '../model';
 import { networkOf, parseCidr, prefixesOverlap } from '../util/ip';
 import { nextFreeAddress } from '../util/ip-alloc';
 
-/** Bridges connected by bridge-to-bridge links share one L2 segment. */
+/** Bridges (nodes whose link ends are ports) connected by bridge-to-bridge links share one L2 segment. */
 function bridgeSegments(doc: Topology): Map<string, string> {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
@@ -16,7 +17,7 @@ function bridgeSegments(doc: Topology): Map<string, string> {
     parent.set(x, r);
     return r;
   };
-  const isBridge = new Set(doc.nodes.filter((n) => n.kind === 'bridge').map((n) => n.id));
+  const isBridge = new Set(doc.nodes.filter((n) => kindOf(n).endIsPort).map((n) => n.id));
   for (const id of isBridge) parent.set(id, id);
   for (const l of doc.links) {
     if (isBridge.has(l.a.node) && isBridge.has(l.b.node)) parent.set(find(l.a.node), find(l.b.node));
@@ -74,8 +75,9 @@ export function autoAddresses(
   const a = doc.nodes.find((n) => n.id === aId);
   const b = doc.nodes.find((n) => n.id === bId);
   if (!a || !b) return { a: [], b: [] };
-  const aBridge = a.kind === 'bridge';
-  const bBridge = b.kind === 'bridge';
+  // An end on a bridge is a port: it has no address, the segment behind it gives the subnet.
+  const aBridge = kindOf(a).endIsPort;
+  const bBridge = kindOf(b).endIsPort;
   if (aBridge && bBridge) return { a: [], b: [] };
   if (aBridge || bBridge) {
     const bridgeId = aBridge ? a.id : b.id;
