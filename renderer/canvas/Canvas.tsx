@@ -28,7 +28,8 @@ import { KIND_LABEL } from './icons';
 import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
-import { FAR_ZOOM, FarContext, roughFit } from './detail';
+import { FAR_ZOOM, FarContext, roughFit, selectFar } from './detail';
+import { SimpleLinkEdge, SimpleNodeView, withDetailTypes } from './SimpleViews';
 import { ExtensionsContext, NO_EXTENSIONS, type CanvasExtensions } from './extensions';
 import { AnnotationLayer, addAnnotation } from './AnnotationLayer';
 
@@ -37,6 +38,9 @@ const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 const BIG = 300;
 const FIT = { padding: 0.15, maxZoom: 1.2, duration: 0 };
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
+/** Node and edge views with their level of detail: the simplified ones below FAR_ZOOM (at module scope: stable for React Flow). */
+const lodNodeTypes = withDetailTypes(nodeTypes, SimpleNodeView);
+const lodEdgeTypes = withDetailTypes(edgeTypes, SimpleLinkEdge);
 
 function onNodesChange(changes: NodeChange<FlowNode>[]) {
   const st = editorStore.getState();
@@ -136,7 +140,7 @@ export function Canvas({
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const [menu, setMenu] = useState<MenuState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-  const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
+  const far = useFlowStore(selectFar);
   // Zoomed far out, names grow as the view shrinks (in steps, so zooming re-renders rarely): readable at fit-to-screen.
   const farZoom = useFlowStore((s) =>
     s.transform[2] < FAR_ZOOM ? Math.max(0.1, Math.round(s.transform[2] * 20) / 20) : 1,
@@ -265,8 +269,8 @@ export function Canvas({
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes}
             edges={edges}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
+            nodeTypes={lodNodeTypes}
+            edgeTypes={lodEdgeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}

@@ -1,41 +1,19 @@
 /**
  * Canvas edges: a straight line per veth link with its two interface names
  * near the ends (SVG text, cheap with a thousand links), a problem colour and
- * the live state on hover.
+ * the live state on hover. Zoomed far out the canvas draws SimpleLinkEdge
+ * (SimpleViews.tsx) instead.
  */
 import { memo, useContext } from 'react';
-import { BaseEdge, getStraightPath, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
 import { linkKind } from '../../shared/kinds';
 import type { FlowEdge } from '../store/derive';
-import { FarContext } from './detail';
-import { borderPoint, netemText, type Box } from './geometry';
+import { edgeClass, isDown, useFloatingEnds } from './edge-parts';
+import { netemText } from './geometry';
 import { ExtensionsContext } from './extensions';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
   return { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t };
-}
-
-/**
- * Floating ends: a link runs between the two node borders along the line
- * joining their centres, whichever handle it was drawn from, so nodes side by
- * side are joined straight across instead of by a line looping behind them.
- */
-function useFloatingEnds(source: string, target: string) {
-  const s = useInternalNode(source);
-  const t = useInternalNode(target);
-  const box = (n: typeof s): Box | null => {
-    const w = n?.measured.width;
-    const h = n?.measured.height;
-    return n && w && h
-      ? { x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, w, h }
-      : null;
-  };
-  const a = box(s);
-  const b = box(t);
-  if (!a || !b) return null;
-  const p = borderPoint(a, b);
-  const q = borderPoint(b, a);
-  return { sourceX: p.x, sourceY: p.y, targetX: q.x, targetY: q.y };
 }
 
 /** A stable 0/1 per link id. */
@@ -65,7 +43,6 @@ function LinkEdgeView({
   };
   const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
   const link = data!.link;
-  const far = useContext(FarContext);
   const { EdgeOverlay, EdgeBadge } = useContext(ExtensionsContext);
   const len = Math.hypot(targetX - sourceX, targetY - sourceY);
   // Each name sits far enough from its node that names of links sharing a handle fan apart.
@@ -78,13 +55,13 @@ function LinkEdgeView({
   // Each name grows away from its line, on the side the line leaves towards, so names of
   // links that share a handle spread out instead of piling up on each other.
   const side = targetX - sourceX >= 0 ? 1 : -1;
-  const down = !link.a.up || !link.b.up;
+  const down = isDown(link);
   const downText = down
     ? `set down: ${[!link.a.up ? link.a.ifname : '', !link.b.up ? link.b.ifname : ''].filter(Boolean).join(' and ')}`
     : '';
   // The link kind's look (class, dash) comes from its descriptor.
   const look = linkKind(link).style;
-  const cls = `np-edge ${look.className}${selected ? ' is-selected' : ''}${data!.problem ? ` has-${data!.problem}` : ''}${data!.live ? ` live-${data!.live}` : ''}${down ? ' is-down' : ''}`;
+  const cls = edgeClass(data!, selected);
   const mid = at(0.5, sourceX, sourceY, targetX, targetY);
   // Link emulation is part of the link's state: shown on it, per end when the ends differ.
   const na = netemText(link.a.netem);
@@ -95,17 +72,15 @@ function LinkEdgeView({
       : [na && `${link.a.ifname}: ${na}`, nb && `${link.b.ifname}: ${nb}`].filter(Boolean).join('; ');
   return (
     <g className={cls} data-testid={`edge-${id}`}>
-      {!far && (
-        <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
-      )}
+      <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
       <BaseEdge
         id={id}
         path={path}
-        interactionWidth={far ? 0 : 14}
+        interactionWidth={14}
         style={look.dash ? { strokeDasharray: look.dash } : undefined}
       />
       <EdgeOverlay id={id} d={path} />
-      {netem && !far && (
+      {netem && (
         <text
           x={mid.x}
           y={mid.y + (down ? 20 : -10)}
@@ -129,7 +104,7 @@ function LinkEdgeView({
         </g>
       )}
       <EdgeBadge id={id} x={mid.x + (down ? 30 : 0)} y={mid.y} />
-      {!far && len > 60 && (
+      {len > 60 && (
         <>
           <text
             x={pa.x + side * 5}

@@ -2,7 +2,8 @@
  * Canvas nodes: one memoised component per kind (icon and colour by kind),
  * showing the name and addresses, a problem ring and the live state. They
  * read only their own props (no store subscriptions), so dragging one node
- * re-renders one node.
+ * re-renders one node. Zoomed far out the canvas draws SimpleNodeView
+ * (SimpleViews.tsx) instead.
  */
 import { memo, useContext } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
@@ -10,7 +11,7 @@ import { nodeKindList } from '../../shared/kinds';
 import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
-import { FarContext } from './detail';
+import { nodeTitle } from './node-text';
 import { ExtensionsContext } from './extensions';
 
 const LIVE_TEXT = {
@@ -23,21 +24,13 @@ const MAX_ADDRS = 3;
 
 function makeNode(kind: NodeKind) {
   function TopoNodeView({ id, data, selected }: NodeProps<FlowNode>) {
-    const { topo, addrs, problem, live, liveDetail, down } = data;
+    const { topo, addrs, problem, live, down } = data;
     // A node whose link is set down is not shown as plainly "in sync": the kernel agrees, but nothing passes there.
     const liveText =
       live === 'in-sync' && down.length ? `${down.join(', ')} down` : live ? LIVE_TEXT[live] : '';
-    const far = useContext(FarContext);
     const { NodeMarks } = useContext(ExtensionsContext);
     const cls = `np-node np-node--${kind}${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
-    const title = [
-      `${KIND_LABEL[kind]} ${topo.name}`,
-      problem ? `has ${problem === 'error' ? 'errors' : 'warnings'} (see Problems)` : '',
-      liveDetail ?? '',
-      down.length ? `set down: ${down.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n');
+    const title = nodeTitle(kind, data);
     return (
       <div
         className={cls}
@@ -50,10 +43,10 @@ function makeNode(kind: NodeKind) {
         <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
         <Handle type="source" position={Position.Right} id="r" data-testid={`handle-${id}-right`} />
         <div className="np-node__head">
-          {!far && <span className={`np-icon np-icon--${kind}`} aria-hidden="true" />}
+          <span className={`np-icon np-icon--${kind}`} aria-hidden="true" />
           <span className="np-node__name">{topo.label || topo.name}</span>
         </div>
-        {!far && addrs.length > 0 && (
+        {addrs.length > 0 && (
           <div className="np-node__addrs">
             {addrs.slice(0, MAX_ADDRS).map((a) => (
               <div key={a}>{a}</div>
@@ -61,7 +54,7 @@ function makeNode(kind: NodeKind) {
             {addrs.length > MAX_ADDRS && <div>+{addrs.length - MAX_ADDRS} more</div>}
           </div>
         )}
-        {live && !far && (
+        {live && (
           <div
             className={`np-live np-live--${live}${down.length ? ' is-down' : ''}`}
             data-testid={`live-${id}`}

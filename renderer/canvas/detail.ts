@@ -9,7 +9,23 @@ import type { Position, Topology } from '../../shared/model';
 /** Below this zoom the canvas draws the light version of nodes and edges. */
 export const FAR_ZOOM = 0.5;
 
-/** True while the canvas is zoomed far out. */
+/** How much a node or an edge draws: everything, or its outline and name only. */
+export type Detail = 'full' | 'simple';
+
+/** The level of detail at a zoom: simple below FAR_ZOOM, full from there up (zoom 1 is always full). */
+export function detailAt(zoom: number): Detail {
+  return zoom < FAR_ZOOM ? 'simple' : 'full';
+}
+
+/**
+ * React Flow store selector: true while zoomed far out. Components subscribe
+ * to this boolean, not to the zoom, so zooming re-renders them only when the
+ * view crosses FAR_ZOOM.
+ */
+export const selectFar = (s: { transform: readonly [number, number, number] }): boolean =>
+  detailAt(s.transform[2]) === 'simple';
+
+/** True while the canvas is zoomed far out (provided by the canvas from selectFar). */
 export const FarContext = createContext(false);
 
 /** A viewport that shows every node, from positions alone (before React Flow has measured anything). */
