@@ -6,8 +6,16 @@
  * drawing it for a thousand nodes costs frames while dragging and panning.
  * At FAR_ZOOM and above the full views draw, unchanged.
  */
-import { memo, useContext, type FunctionComponent } from 'react';
-import { BaseEdge, Handle, Position, getStraightPath, type EdgeProps, type NodeProps } from '@xyflow/react';
+import { memo, useContext, useEffect, useRef, useState, type FunctionComponent } from 'react';
+import {
+  BaseEdge,
+  Handle,
+  Position,
+  getStraightPath,
+  useUpdateNodeInternals,
+  type EdgeProps,
+  type NodeProps,
+} from '@xyflow/react';
 import type { FlowEdge, FlowNode } from '../store/derive';
 import { FarContext } from './detail';
 import { edgeClass } from './edge-parts';
@@ -15,12 +23,13 @@ import { KIND_LABEL } from './icons';
 import { nodeTitle } from './node-text';
 
 /**
- * A node zoomed far out: its box and name. First two handles at its centre
- * (zero-sized, hidden, not connectable): links without handle ids, as the
- * canvas draws them, take a node's first handles, so SimpleLinkEdge gets the
- * centres from React Flow and needs no store subscription of its own. Then
- * the full view's four side handles (shown on hover), so links can still be
- * drawn from here.
+ * A node zoomed far out: its box and name. Its first two handles sit at its
+ * centre (zero-sized, hidden, not connectable): links without handle ids, as
+ * the canvas draws them, end at a node's first handles, so SimpleLinkEdge gets
+ * the centres from React Flow and needs no store subscription of its own. The
+ * full view's four side handles are there only while the mouse is over the
+ * node (links can still be drawn from here): every handle subscribes to React
+ * Flow's store, which changes on every frame of a pan.
  */
 export const SimpleNodeView = memo(function SimpleNodeView({
   id,
@@ -29,6 +38,14 @@ export const SimpleNodeView = memo(function SimpleNodeView({
   selected,
 }: NodeProps<FlowNode>) {
   const { topo, problem, live } = data;
+  const [hot, setHot] = useState(false);
+  const updateNodeInternals = useUpdateNodeInternals();
+  const mounted = useRef(false);
+  useEffect(() => {
+    // Handles came or went: React Flow re-reads them (on mount the canvas does it for every node at once).
+    if (mounted.current) updateNodeInternals(id);
+    mounted.current = true;
+  }, [hot, id, updateNodeInternals]);
   const cls = `np-node np-node--${type} np-node--simple${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
   return (
     <div
@@ -36,17 +53,23 @@ export const SimpleNodeView = memo(function SimpleNodeView({
       data-testid={`node-${id}`}
       title={nodeTitle(type, data)}
       aria-label={`${KIND_LABEL[type]} ${topo.name}`}
+      onPointerEnter={() => setHot(true)}
+      onPointerLeave={() => setHot(false)}
     >
       <Handle type="source" position={Position.Top} id="cs" className="np-centre" isConnectable={false} />
       <Handle type="target" position={Position.Top} id="ct" className="np-centre" isConnectable={false} />
-      <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
-      <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
-      <Handle type="source" position={Position.Right} id="r" data-testid={`handle-${id}-right`} />
+      {hot && (
+        <>
+          <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
+          <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
+          <Handle type="source" position={Position.Right} id="r" data-testid={`handle-${id}-right`} />
+          <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
+        </>
+      )}
       {/* The same box as the full view's head, so a node keeps its size (and its links their ends) across views. */}
       <div className="np-node__head">
         <span className="np-node__name">{topo.label || topo.name}</span>
       </div>
-      <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
     </div>
   );
 });
