@@ -6,7 +6,9 @@
  * start (performance.now()):
  * - `firstRender`: the paint of the first frame showing the nodes (React Flow
  *   renders nodes hidden until it has measured them: the frame where the
- *   rendered nodes are visible and edges are drawn);
+ *   rendered nodes are visible and edges are drawn: React Flow's edge
+ *   elements, or the lines of the app's far-links layer, which draws every
+ *   link when zoomed far out);
  * - `selectedAt`: the paint of the first frame where the watched node is selected;
  * - frames (requestAnimationFrame callbacks) between startFrames and stopFrames;
  * - long tasks (PerformanceObserver 'longtask').
@@ -103,17 +105,25 @@ export function instrument(file: InjectedFile): void {
   // First render: every rendered node visible (measured) and the edges drawn.
   const nodes = document.getElementsByClassName('react-flow__node') as HTMLCollectionOf<HTMLElement>;
   const edges = document.getElementsByClassName('react-flow__edge');
+  // Zoomed far out the app draws every link as a segment of its one far-links layer (no React Flow edges): count those.
+  const edgesDrawn = () => {
+    let n = edges.length;
+    document
+      .querySelectorAll('[data-testid="far-links"] path')
+      .forEach((p) => (n += (p.getAttribute('d') ?? '').split('M').length - 1));
+    return n;
+  };
   const shown = (el: HTMLElement) => el.style.visibility !== 'hidden';
   const poll = () => {
     if (
       probe.injectedAt !== null &&
       nodes.length > 0 &&
-      edges.length > 0 &&
+      edgesDrawn() > 0 &&
       shown(nodes[0]) &&
       shown(nodes[nodes.length - 1])
     ) {
       const n = nodes.length;
-      const e = edges.length;
+      const e = edgesDrawn();
       afterPaint(() => (probe.firstRender = { t: performance.now(), nodes: n, edges: e }));
       return;
     }

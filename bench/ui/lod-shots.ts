@@ -69,7 +69,12 @@ async function shootOne(browser: Browser, url: string, d: (typeof DRAWINGS)[numb
       timeout: 60_000,
     });
     await page.waitForTimeout(2000);
-    const canvas = page.locator('.react-flow');
+    // A fixed area from the canvas's top-left corner (its height varies by a few pixels with the panels below it).
+    const box = (await page.locator('.react-flow').boundingBox())!;
+    const canvas = {
+      screenshot: (o: { path: string }) =>
+        page.screenshot({ ...o, clip: { x: box.x, y: box.y, width: Math.min(800, box.width), height: 440 } }),
+    };
     // Nothing hovered, nothing selected.
     await page.mouse.move(2, 2);
     await canvas.screenshot({ path: resolve(out, `${d.name}-far.png`) });

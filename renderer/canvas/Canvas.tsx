@@ -13,6 +13,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore as useFlowStore,
+  useStoreApi,
   type Connection,
   type FinalConnectionState,
   type EdgeChange,
@@ -29,7 +30,8 @@ import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './TopoNodeView';
 import { DND_KIND } from './view-helpers';
 import { FAR_ZOOM, FarContext, roughFit, selectFar } from './detail';
-import { SimpleLinkEdge, SimpleNodeView, withDetailTypes } from './SimpleViews';
+import { SimpleNodeView, withDetailTypes } from './SimpleViews';
+import { FarLinks } from './FarLinks';
 import { ExtensionsContext, NO_EXTENSIONS, type CanvasExtensions } from './extensions';
 import { AnnotationLayer, addAnnotation } from './AnnotationLayer';
 
@@ -38,9 +40,10 @@ const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
 const BIG = 300;
 const FIT = { padding: 0.15, maxZoom: 1.2, duration: 0 };
 const DEFAULT_VIEWPORT = { x: 40, y: 40, zoom: 1 };
-/** Node and edge views with their level of detail: the simplified ones below FAR_ZOOM (at module scope: stable for React Flow). */
+/** Zoomed far out React Flow gets no edges: FarLinks draws them all at once. */
+const NO_EDGES: FlowEdge[] = [];
+/** Node views with their level of detail: the simplified one below FAR_ZOOM (at module scope: stable for React Flow). */
 const lodNodeTypes = withDetailTypes(nodeTypes, SimpleNodeView);
-const lodEdgeTypes = withDetailTypes(edgeTypes, SimpleLinkEdge);
 
 function onNodesChange(changes: NodeChange<FlowNode>[]) {
   const st = editorStore.getState();
@@ -141,6 +144,18 @@ export function Canvas({
   const [menu, setMenu] = useState<MenuState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const far = useFlowStore(selectFar);
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  // Crossing FAR_ZOOM swaps every node's view and so its handles (the simplified one has none until hovered),
+  // which the edges need when they come back: re-read them all in one batch, even for nodes whose size did not change.
+  useEffect(() => {
+    const { domNode, updateNodeInternals } = flowStore.getState();
+    const updates = new Map<string, { id: string; nodeElement: HTMLDivElement; force: boolean }>();
+    for (const el of domNode?.querySelectorAll<HTMLDivElement>('.react-flow__node') ?? [])
+      if (el.dataset.id) updates.set(el.dataset.id, { id: el.dataset.id, nodeElement: el, force: true });
+    if (!updates.size) return;
+    const raf = requestAnimationFrame(() => updateNodeInternals(updates, { triggerFitView: false }));
+    return () => cancelAnimationFrame(raf);
+  }, [far, flowStore]);
   // Zoomed far out, names grow as the view shrinks (in steps, so zooming re-renders rarely): readable at fit-to-screen.
   const farZoom = useFlowStore((s) =>
     s.transform[2] < FAR_ZOOM ? Math.max(0.1, Math.round(s.transform[2] * 20) / 20) : 1,
@@ -268,9 +283,9 @@ export function Canvas({
         <FarContext.Provider value={far}>
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes}
-            edges={edges}
+            edges={far ? NO_EDGES : edges}
             nodeTypes={lodNodeTypes}
-            edgeTypes={lodEdgeTypes}
+            edgeTypes={edgeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
@@ -296,6 +311,7 @@ export function Canvas({
             aria-label="Topology canvas"
           >
             <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+            {far && <FarLinks nodes={nodes} edges={edges} />}
             <AnnotationLayer />
             <Controls showInteractive={false} />
             {minimap && (

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { ReactFlowProvider, type EdgeProps, type NodeProps } from '@xyflow/react';
+import { ReactFlowProvider, type NodeProps } from '@xyflow/react';
 import { createEditorStore } from '../store/store';
-import { createFlowSelectors, type FlowEdge, type FlowNode } from '../store/derive';
+import { createFlowSelectors, type FlowNode } from '../store/derive';
 import { FAR_ZOOM, FarContext, detailAt, selectFar } from './detail';
-import { SimpleLinkEdge, SimpleNodeView, withDetailTypes } from './SimpleViews';
+import { SimpleNodeView, withDetailTypes } from './SimpleViews';
+import { farLinkPaths } from './FarLinks';
+import { edgeClass } from './edge-parts';
 import { nodeTypes } from './TopoNodeView';
-import { edgeTypes } from './LinkEdge';
 
 describe('level of detail: which drawing at which zoom', () => {
   it('is simple below FAR_ZOOM and full from there up, zoom 1 included', () => {
@@ -36,7 +37,6 @@ function drawing() {
 }
 
 const nodeViews = withDetailTypes(nodeTypes, SimpleNodeView);
-const edgeViews = withDetailTypes(edgeTypes, SimpleLinkEdge);
 
 function renderNode(n: FlowNode, far: boolean): string {
   const View = nodeViews[n.type!];
@@ -45,30 +45,6 @@ function renderNode(n: FlowNode, far: boolean): string {
     <ReactFlowProvider>
       <FarContext.Provider value={far}>
         <View {...props} />
-      </FarContext.Provider>
-    </ReactFlowProvider>,
-  );
-}
-
-function renderEdge(e: FlowEdge, far: boolean): string {
-  const View = edgeViews.link;
-  const props = {
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    sourceX: 0,
-    sourceY: 0,
-    targetX: 400,
-    targetY: 0,
-    data: e.data,
-    selected: false,
-  } as EdgeProps<FlowEdge>;
-  return renderToStaticMarkup(
-    <ReactFlowProvider>
-      <FarContext.Provider value={far}>
-        <svg>
-          <View {...props} />
-        </svg>
       </FarContext.Provider>
     </ReactFlowProvider>,
   );
@@ -88,28 +64,47 @@ describe('level of detail: the views', () => {
       expect(far).toContain(`>${n.data.topo.name}<`);
       expect(far).not.toContain('np-icon');
       expect(far).not.toContain(n.data.addrs[0]);
-      // Near: the four side handles. Far: two centre handles (where simple links end); the side ones only under the mouse.
+      // Near: the four side handles. Far: none until the mouse is over the node, but hidden spots where
+      // React Flow measures them (so links to the node are drawn when the view zooms back in).
       for (const side of ['top', 'left', 'right', 'bottom']) {
         expect(near).toContain(`handle-${n.id}-${side}`);
         expect(far).not.toContain(`handle-${n.id}-${side}`);
+        expect(far).toMatch(
+          new RegExp(`class="react-flow__handle react-flow__handle-${side} (source|target) np-handle-spot"`),
+        );
       }
-      expect(far.match(/np-centre/g)).toHaveLength(2);
-      expect(near).not.toContain('np-centre');
+      expect(far.match(/data-handleid="[tlrs]"/g)).toHaveLength(4);
     }
   });
 
-  it('draws a link with its interface names near and as a bare line far', () => {
-    const { edges } = drawing();
-    expect(edges).toHaveLength(1);
-    const e = edges[0];
-    const near = renderEdge(e, false);
-    const far = renderEdge(e, true);
-    for (const ifname of [e.data!.link.a.ifname, e.data!.link.b.ifname]) {
-      expect(near).toContain(`>${ifname}<`);
-      expect(far).not.toContain(`>${ifname}<`);
-    }
-    expect(far).toContain(`edge-${e.id}`);
-    expect(far).not.toContain('<text');
-    expect(far).toContain('d="M 0,0L 400,0"');
+  it('draws far links as centre-to-centre lines, one path per look, plain ones first', () => {
+    const { nodes, edges } = drawing();
+    const [a, b] = nodes.map((n) => ({ ...n, measured: { width: 100, height: 40 } }));
+    // (connect() selects the new link: unselect it here.)
+    const plain = { ...edges[0], selected: false };
+    const base = edgeClass(plain.data!, false);
+    expect(base).toMatch(/^np-edge np-/);
+    expect(farLinkPaths([a, b], [plain])).toEqual([
+      {
+        cls: base,
+        d: `M${a.position.x + 50},${a.position.y + 20}L${b.position.x + 50},${b.position.y + 20}`,
+      },
+    ]);
+    // A second, selected link and one set down: a path each, drawn over the plain one.
+    const sel = { ...plain, id: 'l-sel', selected: true };
+    const down = {
+      ...plain,
+      id: 'l-down',
+      data: {
+        ...edges[0].data!,
+        link: { ...edges[0].data!.link, a: { ...edges[0].data!.link.a, up: false } },
+      },
+    };
+    const paths = farLinkPaths([a, b], [plain, sel, down]);
+    expect(paths.map((p) => p.cls)).toEqual([base, `${base} is-down`, `${base} is-selected`]);
+    // A link to a node that is not drawn is left out; unmeasured nodes count as 150 x 40.
+    expect(farLinkPaths([b], [plain])).toEqual([]);
+    const unmeasured = farLinkPaths([{ ...a, measured: undefined }, b], [plain])[0].d;
+    expect(unmeasured.startsWith(`M${a.position.x + 75},${a.position.y + 20}L`)).toBe(true);
   });
 });

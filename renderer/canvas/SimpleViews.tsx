@@ -1,35 +1,34 @@
 /**
- * Level of detail: the canvas's simplified drawing, used below FAR_ZOOM. A
- * node is a plain box in its kind's colour with its name (no icon, addresses,
- * badges or padlock), a link a bare line in its state's colour (no interface
- * names, emulation text or markers): all of that is unreadable so small, and
- * drawing it for a thousand nodes costs frames while dragging and panning.
- * At FAR_ZOOM and above the full views draw, unchanged.
+ * Level of detail: the canvas's simplified node, used below FAR_ZOOM: a plain
+ * box in its kind's colour with its name (no icon, addresses, badges or
+ * padlock): all of that is unreadable so small, and drawing it for a thousand
+ * nodes costs frames while dragging and panning. Links are simplified by
+ * FarLinks. At FAR_ZOOM and above the full views draw, unchanged.
  */
 import { memo, useContext, useEffect, useRef, useState, type FunctionComponent } from 'react';
-import {
-  BaseEdge,
-  Handle,
-  Position,
-  getStraightPath,
-  useUpdateNodeInternals,
-  type EdgeProps,
-  type NodeProps,
-} from '@xyflow/react';
-import type { FlowEdge, FlowNode } from '../store/derive';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import type { FlowNode } from '../store/derive';
 import { FarContext } from './detail';
-import { edgeClass } from './edge-parts';
 import { KIND_LABEL } from './icons';
 import { nodeTitle } from './node-text';
 
+/** The full view's four side handles: type, side, id (in its order). */
+const SIDES = [
+  ['target', Position.Top, 't'],
+  ['source', Position.Left, 'l'],
+  ['source', Position.Right, 'r'],
+  ['source', Position.Bottom, 's'],
+] as const;
+
 /**
- * A node zoomed far out: its box and name. Its first two handles sit at its
- * centre (zero-sized, hidden, not connectable): links without handle ids, as
- * the canvas draws them, end at a node's first handles, so SimpleLinkEdge gets
- * the centres from React Flow and needs no store subscription of its own. The
- * full view's four side handles are there only while the mouse is over the
- * node (links can still be drawn from here): every handle subscribes to React
- * Flow's store, which changes on every frame of a pan.
+ * A node zoomed far out: its box and name. The full view's four side handles
+ * are there only while the mouse is over the node, so links can still be
+ * drawn from here: every handle subscribes to React Flow's store, which
+ * changes on every frame of a pan. Otherwise four hidden, inert spots stand
+ * where they would be, with the classes and data attributes React Flow reads
+ * when it measures a node's handles: a node that scrolls out of view while
+ * zoomed far out keeps handles on record, and its links are drawn when the
+ * view zooms back in (React Flow draws no edge to a node without handles).
  */
 export const SimpleNodeView = memo(function SimpleNodeView({
   id,
@@ -56,44 +55,24 @@ export const SimpleNodeView = memo(function SimpleNodeView({
       onPointerEnter={() => setHot(true)}
       onPointerLeave={() => setHot(false)}
     >
-      <Handle type="source" position={Position.Top} id="cs" className="np-centre" isConnectable={false} />
-      <Handle type="target" position={Position.Top} id="ct" className="np-centre" isConnectable={false} />
-      {hot && (
-        <>
-          <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
-          <Handle type="source" position={Position.Left} id="l" data-testid={`handle-${id}-left`} />
-          <Handle type="source" position={Position.Right} id="r" data-testid={`handle-${id}-right`} />
-          <Handle type="source" position={Position.Bottom} id="s" data-testid={`handle-${id}-bottom`} />
-        </>
-      )}
+      {hot
+        ? SIDES.map(([type, side, hid]) => (
+            <Handle key={hid} type={type} position={side} id={hid} data-testid={`handle-${id}-${side}`} />
+          ))
+        : SIDES.map(([type, side, hid]) => (
+            <div
+              key={hid}
+              className={`react-flow__handle react-flow__handle-${side} ${type} np-handle-spot`}
+              data-handleid={hid}
+              data-handlepos={side}
+              data-nodeid={id}
+            />
+          ))}
       {/* The same box as the full view's head, so a node keeps its size (and its links their ends) across views. */}
       <div className="np-node__head">
         <span className="np-node__name">{topo.label || topo.name}</span>
       </div>
     </div>
-  );
-});
-
-/**
- * A link zoomed far out: a line from node centre to node centre (React Flow's
- * positions of the nodes' centre handles), coloured by its state. The nodes,
- * drawn above the edges, hide the part inside them, so it looks the same as
- * the full view's line between borders.
- */
-export const SimpleLinkEdge = memo(function SimpleLinkEdge({
-  id,
-  sourceX,
-  sourceY,
-  targetX,
-  targetY,
-  data,
-  selected,
-}: EdgeProps<FlowEdge>) {
-  const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
-  return (
-    <g className={edgeClass(data!, selected)} data-testid={`edge-${id}`}>
-      <BaseEdge id={id} path={path} interactionWidth={0} />
-    </g>
   );
 });
 
@@ -108,7 +87,7 @@ export function withDetail<P extends object>(full: FunctionComponent<P>, simple:
   return memo(DetailSwitch);
 }
 
-/** Wraps every view of a React Flow node or edge type table with withDetail (one simplified view for all). */
+/** Wraps every view of a React Flow node type table with withDetail (one simplified view for all). */
 export function withDetailTypes<P extends object, K extends string>(
   types: Record<K, FunctionComponent<P>>,
   simple: FunctionComponent<P>,
