@@ -6,7 +6,7 @@
  * FarLinks. At FAR_ZOOM and above the full views draw, unchanged.
  */
 import { memo, useContext, useEffect, useRef, useState, type FunctionComponent } from 'react';
-import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStoreApi, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { FlowNode } from '../store/derive';
 import { FarContext } from './detail';
 import { KIND_LABEL } from './icons';
@@ -39,6 +39,7 @@ export const SimpleNodeView = memo(function SimpleNodeView({
   const { topo, problem, live } = data;
   const [hot, setHot] = useState(false);
   const updateNodeInternals = useUpdateNodeInternals();
+  const flowStore = useStoreApi();
   const mounted = useRef(false);
   useEffect(() => {
     // Handles came or went: React Flow re-reads them (on mount the canvas does it for every node at once).
@@ -52,8 +53,14 @@ export const SimpleNodeView = memo(function SimpleNodeView({
       data-testid={`node-${id}`}
       title={nodeTitle(type, data)}
       aria-label={`${KIND_LABEL[type]} ${topo.name}`}
-      onPointerEnter={() => setHot(true)}
-      onPointerLeave={() => setHot(false)}
+      onPointerEnter={(e) => {
+        // Not while a button is held (a drag or a pan passing over), unless a link is being drawn to here.
+        if (e.buttons === 0 || flowStore.getState().connection.inProgress) setHot(true);
+      }}
+      onPointerLeave={(e) => {
+        // Kept while a button is held: the handle a link is being drawn from must stay.
+        if (e.buttons === 0) setHot(false);
+      }}
     >
       {hot
         ? SIDES.map(([type, side, hid]) => (
