@@ -1,8 +1,8 @@
 /**
  * Canvas edges: a straight line per veth link with its two interface names
  * near the ends (SVG text, cheap with a thousand links), a problem colour and
- * the live state on hover. Zoomed far out the canvas draws SimpleLinkEdge
- * (SimpleViews.tsx) instead.
+ * the live state on hover. Zoomed far out the canvas draws every link in
+ * one layer of lines instead (FarLinks.tsx).
  */
 import { memo, useContext } from 'react';
 import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
