@@ -14,7 +14,7 @@
  *   IPv6 1024) is left out; sorted by family, to, via, dev, metric;
  * - VLAN lists sorted ascending; netem times in ms, loss in percent, rate in kbit/s.
  */
-import { linkKernelKinds } from '../../shared/kinds';
+import { linkKernelKinds, readKernelParams } from '../../shared/kinds';
 import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
 import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
@@ -76,6 +76,9 @@ export function linkToIface(link: IpLink): KIface {
   const mac = link.address?.toLowerCase();
   if (kind !== 'loopback' && mac !== undefined && MAC.test(mac)) iface.mac = mac;
   if (kind === 'bridge') iface.bridge = bridgeAttrs(link);
+  // Creation parameters of a link kind's own interfaces (vxlan id, local, remote, port).
+  const params = readKernelParams(kind, link.linkinfo?.info_data);
+  if (params) iface.params = params;
   return iface;
 }
 

@@ -4,16 +4,17 @@
  * shared/model, a descriptor module here and its line in the registry below;
  * the compiler then lists every remaining table keyed by kind.
  */
-import type { Link, LinkKind, NodeKind, TopoNode } from '../model';
+import type { Link, LinkKind, NodeKind, Topology, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
 import { linkKindOf } from '../model';
-import { type KNamespace, ROOT_NS } from '../model/kstate';
+import { ROOT_NS, type KIface, type KLinkParam, type KNamespace } from '../model/kstate';
 import { bridgeKind } from './bridge';
 import { hostKind } from './host';
 import { namespaceKind } from './namespace';
 import { routerKind } from './router';
 import type { Home, LinkKindDescriptor, NetnsAdoption, NodeKindDescriptor, NodeLookup } from './types';
 import { vethKind } from './veth';
+import { vxlanKind } from './vxlan';
 
 export type * from './types';
 export { canonicalAddresses } from './kernel-values';
@@ -30,6 +31,7 @@ export const NODE_KINDS_REGISTRY = {
 /** Every link kind's descriptor, keyed by kind. */
 export const linkKinds = {
   veth: vethKind,
+  vxlan: vxlanKind,
 } as const satisfies { [K in LinkKind]: LinkKindDescriptor<K> };
 
 /** The node kinds in palette order. */
@@ -74,8 +76,28 @@ export function nodeLabel(n: TopoNode): string {
 }
 
 /** Runs a link's kind-specific checks (shared/validate calls it). */
-export function checkLink(link: Link, index: number, lookup: NodeLookup): Problem[] {
-  return linkKind(link).check?.(link, index, { lookup }) ?? [];
+export function checkLink(link: Link, index: number, lookup: NodeLookup, topology: Topology): Problem[] {
+  return linkKind(link).check?.(link, index, { lookup, topology }) ?? [];
+}
+
+/** The link kind that makes kernel interfaces of kind `kind` on their own (with params), if any. */
+function ownerOfKernelKind(kind: string): LinkKindDescriptor | undefined {
+  return (Object.values(linkKinds) as LinkKindDescriptor[]).find(
+    (d) => d.readParams && d.kernelKinds.includes(kind as KIface['kind']),
+  );
+}
+
+/** The creation parameters of a live interface of kernel kind `kind` (undefined: not made with params). */
+export function readKernelParams(
+  kind: string,
+  infoData: Readonly<Record<string, unknown>> | undefined,
+): KLinkParam[] | undefined {
+  return ownerOfKernelKind(kind)?.readParams?.(infoData ?? {});
+}
+
+/** How messages name a creation parameter of kernel kind `kind` (`VNI` for a vxlan's `id`). */
+export function paramName(kind: string, key: string): string {
+  return ownerOfKernelKind(kind)?.paramNames?.[key] ?? key;
 }
 
 /** Every kernel interface kind a link kind makes (the live reader keeps these kinds). */

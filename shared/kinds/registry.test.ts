@@ -13,7 +13,9 @@ import {
 
 /** The kinds the schemas accept, read from the zod unions themselves (not from the registry). */
 const schemaNodeKinds = TopoNode.options.map((o) => o.shape.kind.value as string).sort();
-const schemaLinkKinds = Link.options.map((o) => o.shape.kind.unwrap().value as string).sort();
+const schemaLinkKinds = Link.options
+  .map((o) => ('unwrap' in o.shape.kind ? o.shape.kind.unwrap() : o.shape.kind).value as string)
+  .sort();
 
 const minimal: Record<NodeKind, Record<string, unknown>> = {
   namespace: { id: 'n', name: 'n', kind: 'namespace' },
@@ -72,6 +74,8 @@ describe('the kind registry', () => {
     const link = d.schema.parse({
       id: 'l1',
       kind: k,
+      // Fields a kind requires beyond its two ends (vxlan: its VNI).
+      ...(k === 'vxlan' ? { vni: 42 } : {}),
       a: { node: 'x', ifname: 'e0' },
       b: { node: 'y', ifname: 'e1' },
     }) as Link;

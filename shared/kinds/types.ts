@@ -8,8 +8,8 @@
  * formats and the renderer can all build on it.
  */
 import type { z } from 'zod';
-import type { KIface, KNamespace } from '../model/kstate';
-import type { Link, LinkKind, NetnsNode, NodeKind, TopoNode } from '../model';
+import type { KIface, KLinkParam, KNamespace } from '../model/kstate';
+import type { Link, LinkKind, NetnsNode, NodeKind, Topology, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
 
 /** A node of one kind. */
@@ -58,6 +58,11 @@ export interface ResolveSink {
 export interface CheckView {
   /** The first node with an id. */
   lookup: NodeLookup;
+}
+
+/** What a link kind's validation hook sees: also the whole document (e.g. an end's node's other addresses). */
+export interface LinkCheckView extends CheckView {
+  topology: Topology;
 }
 
 /** Colours and shapes an exporter uses for a kind. */
@@ -147,11 +152,23 @@ export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
   /** Turns the link into kernel interfaces. */
   resolve(link: LinkOf<K>, sink: ResolveSink): void;
   /** Validation: kind-specific checks of one link (index in topology.links). */
-  check?(link: LinkOf<K>, index: number, view: CheckView): Problem[];
+  check?(link: LinkOf<K>, index: number, view: LinkCheckView): Problem[];
   /** The KIface kinds this link kind makes (live parsing: which kernel links are this kind's). */
   kernelKinds: readonly KIface['kind'][];
-  /** Canvas: CSS class added to the edge, and how the edge is dashed (undefined: solid). */
-  style: { className: string; dash?: string };
+  /**
+   * For a kind whose interfaces are made on their own (`ip link add … type
+   * <kind> <params>`, resolve sets KIface.params): reads those parameters back
+   * from the live `linkinfo.info_data` of `ip -d -j link`, as resolve writes
+   * them. The planner re-creates an interface whose parameters differ.
+   */
+  readParams?(infoData: Readonly<Record<string, unknown>>): KLinkParam[];
+  /** Plain words for a parameter in messages (`id` → `VNI`). */
+  paramNames?: Readonly<Record<string, string>>;
+  /**
+   * Canvas (and Mermaid/SVG): CSS class added to the edge, how the edge is
+   * dashed (undefined: solid), and a label drawn on it when the link has none.
+   */
+  style: { className: string; dash?: string; label?: (link: LinkOf<K>) => string };
   /**
    * Exporter mappings: how containerlab carries the link — as a `links:`
    * endpoint pair (`endpoints`), or as commands in the nodes' `exec:` lines

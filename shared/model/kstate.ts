@@ -41,9 +41,20 @@ export interface KNetem {
   rateKbit?: number;
 }
 
+/**
+ * A parameter an interface is created with (`ip link add … type <kind> <key> <value>`),
+ * e.g. { key: "id", value: "42" } of a vxlan. The kernel cannot change these
+ * afterwards, so a live value that differs means delete and re-create.
+ */
+export interface KLinkParam {
+  /** The iproute2 keyword. */
+  key: string;
+  value: string;
+}
+
 export interface KIface {
   name: string;
-  kind: 'veth' | 'bridge' | 'loopback' | 'other';
+  kind: 'veth' | 'bridge' | 'vxlan' | 'loopback' | 'other';
   /** The ownership mark (ifalias), e.g. "netplumb:lab1:link:l1:a"; undefined if none. */
   mark?: string;
   /** For veth: where the peer is (namespace key and name), when known; a live read may leave the name out. */
@@ -57,6 +68,12 @@ export interface KIface {
   /** Canonical CIDRs (address/prefix), sorted; link-local IPv6 excluded. */
   addresses: string[];
   bridge?: KBridgeAttrs;
+  /**
+   * Creation parameters of an interface made on its own with
+   * `ip link add name X type <kind> …` (a link kind's descriptor says which);
+   * in the order they are written.
+   */
+  params?: KLinkParam[];
   vlans?: KPortVlans;
   netem?: KNetem;
 }

@@ -3,7 +3,7 @@
  * bridge port (in the bridge's namespace), elsewhere it is the node's interface.
  */
 import { z } from 'zod';
-import { Cidr, Id, IfName } from './common';
+import { Cidr, Id, IfName, IpAddress } from './common';
 
 /** Per-port VLAN settings on a VLAN-filtering bridge. */
 export const PortVlans = z
@@ -56,8 +56,42 @@ export const VethLink = z
   .strict();
 export type VethLink = z.infer<typeof VethLink>;
 
+/** The standard VXLAN UDP port (IANA). */
+export const VXLAN_PORT = 4789;
+
+/** One end of a VXLAN link: a VTEP on a namespace or router node (a LinkEnd plus its underlay address). */
+export const VxlanEnd = LinkEnd.extend({
+  // Optional in the schema (so code that rewrites ends of any link kind keeps
+  // its type); a VXLAN end without it is reported by the validator, located.
+  local: IpAddress.optional().describe(
+    "this end's VTEP underlay address (no prefix): one of this node's addresses in the file (required)",
+  ),
+  bridge: Id.optional().describe(
+    'id of a bridge node in the same namespace to enslave the VTEP to (the overlay addresses then go on that bridge)',
+  ),
+}).strict();
+export type VxlanEnd = z.infer<typeof VxlanEnd>;
+
+/**
+ * A VXLAN tunnel between two lab nodes that already reach each other over the
+ * lab's own underlay: one VTEP per end, each sending to the other end's `local`.
+ */
+export const VxlanLink = z
+  .object({
+    id: Id,
+    kind: z.literal('vxlan').describe('link kind: a VXLAN overlay link (one VTEP per end)'),
+    vni: z.number().int().describe('VXLAN network identifier, 1..16777215'),
+    port: z.number().int().default(VXLAN_PORT).describe('UDP destination port (default 4789)'),
+    a: VxlanEnd,
+    b: VxlanEnd,
+    label: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+export type VxlanLink = z.infer<typeof VxlanLink>;
+
 /** A link, discriminated by `kind` (absent = veth). Add a link kind's schema here. */
-export const Link = z.discriminatedUnion('kind', [VethLink]);
+export const Link = z.discriminatedUnion('kind', [VethLink, VxlanLink]);
 export type Link = z.infer<typeof Link>;
 export type LinkKind = NonNullable<Link['kind']>;
 /** A link's kind, filling in the default. */

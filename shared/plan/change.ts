@@ -17,7 +17,10 @@ export const ChangeAction = z.enum(['create', 'delete', 'modify']);
  * the kernel shows, never by replaying stored command lines.
  */
 export const CreatedObject = z.object({
-  kind: z.enum(['namespace', 'veth', 'bridge']),
+  /** `link`: an interface made on its own of kernel type `type` (a link kind's, e.g. vxlan). */
+  kind: z.enum(['namespace', 'veth', 'bridge', 'link']),
+  /** For a `link`: its kernel type (KIface kind), e.g. "vxlan". */
+  type: z.string().max(32).optional(),
   /** Namespace the object lives in ("" = root; "" for a namespace itself). */
   ns: z.string().max(64),
   name: z.string().min(1).max(64),

@@ -57,6 +57,18 @@ export const Op = z.discriminatedUnion('op', [
   /** A veth pair made from the root namespace, each end directly in its namespace. */
   z.object({ op: z.literal('veth-add'), a: VethEnd, b: VethEnd }),
   z.object({ op: z.literal('bridge-add'), name: Str, mac: Str.optional(), bridge: BridgeOpts }),
+  /**
+   * An interface made on its own, of a kernel type a link kind's descriptor
+   * names (`ip link add name X type <type> <key> <value> …`), with its
+   * creation parameters in order.
+   */
+  z.object({
+    op: z.literal('link-add'),
+    name: Str,
+    type: z.string().regex(/^[a-z0-9_]{1,32}$/),
+    mac: Str.optional(),
+    params: z.array(z.object({ key: z.string().regex(/^[a-z0-9_]{1,32}$/), value: Str })),
+  }),
   z.object({ op: z.literal('link-delete'), dev: Str }),
   /** Settings of an existing interface; `master: null` detaches it from its bridge. */
   z.object({
@@ -99,6 +111,7 @@ export const TOOL_OF = {
   'netns-delete': 'ip',
   'veth-add': 'ip',
   'bridge-add': 'ip',
+  'link-add': 'ip',
   'link-delete': 'ip',
   'link-set': 'ip',
   'address-add': 'ip',
@@ -148,6 +161,7 @@ export function subjectOf(op: Op, ns: string): Subject {
     case 'veth-add':
       return { kind: 'link', namespace: op.a.netns, name: op.a.name };
     case 'bridge-add':
+    case 'link-add':
       return { kind: 'link', namespace: ns, name: op.name };
     case 'link-delete':
     case 'link-set':

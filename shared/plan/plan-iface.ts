@@ -8,6 +8,7 @@ import type { BridgeOpts, Op, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
 import { ROOT_NS } from './kstate';
 import type { Resolved } from './resolve';
+import { paramName } from '../kinds';
 
 /** Per-namespace facts the route planner needs. */
 export interface NsContext {
@@ -70,6 +71,22 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
       },
     );
   }
+  if (i.params) {
+    // An interface a link kind makes on its own (vxlan): created with its parameters.
+    b.add(
+      phase,
+      c.ns,
+      { op: 'link-add', name: i.name, type: i.kind, ...(i.mac ? { mac: i.mac } : {}), params: i.params },
+      {
+        action: 'create',
+        rank: RANK.create,
+        reason: `${i.kind} ${where(c.ns, i.name)} is in the file but not on this host`,
+        target: t,
+        undoOp: { op: 'link-delete', dev: i.name },
+        creates: [{ kind: 'link', type: i.kind, ns: c.ns, name: i.name, mark: i.mark ?? '' }],
+      },
+    );
+  }
   // Undo of these settings is covered by deleting the new interface.
   const set = (op: Op, reason: string, rank: number = RANK.settings) =>
     b.add(phase, c.ns, op, { action: 'modify', rank, reason, target: t });
@@ -83,6 +100,21 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
   for (const a of i.addresses)
     set(addr('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
   if (i.up) set(linkSet(i.name, { up: true }), `bring ${where(c.ns, i.name)} up`, RANK.up);
+}
+
+/**
+ * Why live interface `l` cannot be turned into desired `d` in place (another
+ * kind, or creation parameters that differ: the kernel cannot change those),
+ * in plain words; undefined when it can. Only asked for interfaces created
+ * on their own (bridges, a link kind's `params`).
+ */
+export function recreateReason(d: KIface, l: KIface): string | undefined {
+  if (l.kind !== d.kind) return `it is ${l.kind === 'other' ? 'not' : `a ${l.kind}, not`} a ${d.kind}`;
+  const have = new Map((l.params ?? []).map((p) => [p.key, p.value]));
+  const diff = (d.params ?? [])
+    .filter((p) => have.get(p.key) !== p.value)
+    .map((p) => `${paramName(d.kind, p.key)} is ${have.get(p.key) ?? 'unset'}, the file says ${p.value}`);
+  return diff.length ? diff.join('; ') : undefined;
 }
 
 /** Minimal changes turning live interface `l` into desired `d` (same name, same kind). */

@@ -9,7 +9,14 @@ import type { Change } from './change';
 import { PlanBuilder, RANK } from './builder';
 import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
 import { type Resolved } from './resolve';
-import { planForeignPorts, planIfaceSettings, planNewIface, planRoutes, type NsContext } from './plan-iface';
+import {
+  planForeignPorts,
+  planIfaceSettings,
+  planNewIface,
+  planRoutes,
+  recreateReason,
+  type NsContext,
+} from './plan-iface';
 import { planNetem } from './plan-netem';
 import { planSysctls } from './plan-sysctls';
 import { planVlans } from './plan-vlans';
@@ -124,30 +131,34 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   const gone = new Set<string>();
   const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 
-  // --- bridges -------------------------------------------------------------
+  // --- interfaces made on their own: bridges, a link kind's (vxlan) -----------
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
     for (const iface of Object.values(d.ifaces)) {
-      if (iface.kind !== 'bridge') continue;
+      if (iface.kind !== 'bridge' && !iface.params) continue;
       const l = liveIface(ns, iface.name);
       const c = nsCtx(ns);
-      if (l?.kind === 'bridge') planIfaceSettings(b, desired, c, iface, l);
+      const why = l && recreateReason(iface, l);
+      if (l && !why) planIfaceSettings(b, desired, c, iface, l);
       else {
         if (l) {
+          const o = desired.origins.get(`${ns}/${iface.name}`);
           b.add(
             'free',
             ns,
             { op: 'link-delete', dev: iface.name },
             {
               action: 'delete',
-              reason: `${where(ns, iface.name)} is not a bridge but the file says it is`,
+              reason: `${where(ns, iface.name)} must be re-created: ${why}`,
               target: {
-                kind: 'bridge',
+                kind: iface.kind === 'bridge' ? 'bridge' : 'link',
                 name: where(ns, iface.name),
-                nodeId: desired.origins.get(`${ns}/${iface.name}`)?.nodeId,
+                nodeId: o?.nodeId,
+                linkId: o?.linkId,
               },
               requireMark: l.mark,
             },
           );
+          gone.add(keyOf(ns, iface.name));
         }
         planNewIface(b, desired, c, iface);
       }

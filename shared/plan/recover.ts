@@ -15,7 +15,8 @@
  *   as created in it or marked for the lab;
  * - a veth end: its live peer is the recorded peer, and one of the two ends
  *   lives in a namespace marked for the lab or in such a bare namespace;
- * - a bridge: down, no addresses, no ports.
+ * - a bridge, or an interface a link kind makes on its own (`link`, e.g. a
+ *   vxlan): of the recorded kind, down, no addresses, no ports, no master.
  * A recorded fact naming another lab's mark, or an object that fails these
  * tests (a foreign interface, a namespace in use), is left alone and reported.
  */
@@ -53,6 +54,9 @@ function usable(lab: string, f: CreatedObject): string | null {
   return null;
 }
 
+/** The KIface kind a recorded interface has. */
+const kernelKind = (f: CreatedObject): string => (f.kind === 'link' ? (f.type ?? '') : f.kind);
+
 /** Removes what an interrupted apply created but had not marked yet (see the file comment). */
 export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], live: KState): Leftovers {
   const ignored: string[] = [];
@@ -63,7 +67,7 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
     else ok.push(f);
   }
   const recordedIfaces = new Map(
-    ok.filter((f) => f.kind !== 'namespace').map((f) => [key(f.ns, f.name), f.kind]),
+    ok.filter((f) => f.kind !== 'namespace').map((f) => [key(f.ns, f.name), kernelKind(f)]),
   );
   const labNs = (ns: string) => ns !== ROOT_NS && markLab(live.namespaces[ns]?.mark) === lab;
 
@@ -112,8 +116,12 @@ export function unmarkedLeftovers(lab: string, facts: readonly CreatedObject[], 
       const samePeer = i.peer.ns === f.peer.ns && i.peer.name === f.peer.name;
       const anchored = labNs(f.ns) || labNs(f.peer.ns) || dropNs.has(f.peer.ns);
       proven = samePeer && anchored;
-    } else if (f.kind === 'bridge' && i.kind === 'bridge') {
-      proven = !i.up && i.addresses.length === 0 && !Object.values(n.ifaces).some((p) => p.master === f.name);
+    } else if ((f.kind === 'bridge' || f.kind === 'link') && i.kind === kernelKind(f)) {
+      proven =
+        !i.up &&
+        i.addresses.length === 0 &&
+        i.master === undefined &&
+        !Object.values(n.ifaces).some((p) => p.master === f.name);
     }
     if (!proven) {
       ignored.push(

@@ -18,6 +18,7 @@ import { plan, resolve, ROOT_NS, type KState } from './index';
 import { TOOL_OF, toolOf, type Subject } from './op';
 import { renderCommand } from './render-argv';
 import { readBatch } from './testing/makeargs';
+import { arbTopologyWithVxlan } from './testing/vxlan-arb';
 
 /** Every operation there is: random labs must reach each of them. */
 const OP_NAMES = Object.keys(TOOL_OF);
@@ -166,14 +167,15 @@ const accepted = (doc: unknown): Topology | undefined => {
 };
 
 describe('structured changes render to the commands they show', () => {
-  it('random labs (with VLANs and netem): every command is its data, reads back, and names its subject', () => {
+  it('random labs (with VLANs, netem and VXLAN links): every command is its data, reads back, and names its subject', () => {
     let lines = 0;
     const ops = new Set<string>();
     fc.assert(
-      fc.property(arbValidTopology({ netem: true }), arbValidTopology({ netem: true }), (a, b) => {
+      fc.property(arbTopologyWithVxlan({ netem: true }), arbValidTopology({ netem: true }), (a, b) => {
         lines += checkPlans(a, { ...b, name: a.name });
         for (const t of [{ ...b, name: a.name }, stripped(a)])
           for (const c of plan(resolve(t), applied(a)).changes) ops.add(c.op.op);
+        for (const c of plan(resolve(a), host()).changes) ops.add(c.op.op);
       }),
       { numRuns: 150 },
     );

@@ -92,6 +92,17 @@ export function renderLine(op: Op): string[] {
         'bridge',
         ...bridgeWords(op.bridge),
       ];
+    case 'link-add':
+      return [
+        'link',
+        'add',
+        'name',
+        op.name,
+        ...(op.mac ? ['address', op.mac] : []),
+        'type',
+        op.type,
+        ...op.params.flatMap((p) => [p.key, p.value]),
+      ];
     case 'link-delete':
       return ['link', 'delete', 'dev', op.dev];
     case 'link-set':

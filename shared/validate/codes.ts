@@ -42,6 +42,18 @@ export const PROBLEM_CODES = {
   ],
   'link-unknown-node': ['error', 'a link end names a node that does not exist'],
   'link-self': ['error', 'both ends of a link are the same interface on the same node'],
+  'vxlan-vni-range': ['error', 'a VXLAN link whose VNI is outside 1..16777215'],
+  'vxlan-port-range': ['error', 'a VXLAN link whose UDP port is outside 1..65535'],
+  'vxlan-end-node': ['error', 'a VXLAN end on a bridge or host node (a VTEP needs a namespace or router)'],
+  'vxlan-local': [
+    'error',
+    "a VXLAN end's local is not an IP address of that node in the file, or the two ends' families differ",
+  ],
+  'vxlan-local-same': ['error', 'both ends of a VXLAN link use the same local address'],
+  'vxlan-bridge': [
+    'error',
+    "a VXLAN end's bridge is missing, not in that end's namespace, or the end also has addresses",
+  ],
   'bridge-namespace-unknown': ['error', 'bridge.namespace names a node that does not exist'],
   'bridge-namespace-not-netns': ['error', 'bridge.namespace names a node that is not a namespace or router'],
   'sysctls-not-allowed': ['error', 'sysctls on a host or bridge node'],

@@ -97,9 +97,9 @@ export function checkReferences(ctx: Ctx): void {
   topo.nodes.forEach((n, i) => {
     for (const p of checkNodeRefs(n, i, (id) => ctx.nodes.get(id)?.node)) ctx.add(p);
   });
-  // Kind-specific link checks (none for veth): the link kind descriptors' check.
+  // Kind-specific link checks (none for veth; vxlan's VTEP addresses, VNI, port): the link kind descriptors' check.
   topo.links.forEach((l, i) => {
-    for (const p of checkLink(l, i, (id) => ctx.nodes.get(id)?.node)) ctx.add(p);
+    for (const p of checkLink(l, i, (id) => ctx.nodes.get(id)?.node, topo)) ctx.add(p);
   });
 }
 
