@@ -8,6 +8,7 @@ import { unmarkedLeftovers } from '../plan/recover';
 import { arbTopologyWithVxlan } from '../plan/testing/vxlan-arb';
 import { vxlanLabDoc } from './testing/vxlan-lab';
 import { linkKinds, readKernelParams } from '.';
+import { vtepMac } from './vxlan';
 
 const host = (): KState => ({
   namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, routes: [], ifaces: {} } },
@@ -21,10 +22,10 @@ describe('vxlan: resolve and plan', () => {
   it('makes one VTEP per end with its creation parameters, marked, addressed and up', () => {
     const all = lines(lab(), host());
     expect(all).toContain(
-      'ip -n h1 link add name vx0 type vxlan id 42 local 10.0.1.1 remote 10.0.2.1 dstport 4789',
+      `ip -n h1 link add name vx0 address ${vtepMac('vxl', 'vx', 'a')} type vxlan id 42 local 10.0.1.1 remote 10.0.2.1 dstport 4789`,
     );
     expect(all).toContain(
-      'ip -n h2 link add name vx0 type vxlan id 42 local 10.0.2.1 remote 10.0.1.1 dstport 4789',
+      `ip -n h2 link add name vx0 address ${vtepMac('vxl', 'vx', 'b')} type vxlan id 42 local 10.0.2.1 remote 10.0.1.1 dstport 4789`,
     );
     expect(all).toContain('ip -n h1 link set dev vx0 alias netplumb:vxl:vx:a');
     expect(all).toContain('ip -n h2 address add 192.168.100.2/24 dev vx0');
@@ -36,6 +37,10 @@ describe('vxlan: resolve and plan', () => {
       { kind: 'link', type: 'vxlan', ns: 'h1', name: 'vx0', mark: 'netplumb:vxl:vx:a' },
     ]);
     expect(c.undo).toEqual(['ip', '-n', 'h1', 'link', 'delete', 'dev', 'vx0']);
+    // A stable, distinct, locally administered unicast MAC per VTEP (kept across re-creation).
+    expect(vtepMac('vxl', 'vx', 'a')).toMatch(/^02:56(:[0-9a-f]{2}){4}$/);
+    expect(vtepMac('vxl', 'vx', 'a')).not.toBe(vtepMac('vxl', 'vx', 'b'));
+    expect(vtepMac('vxl', 'vx', 'a')).toBe(vtepMac('vxl', 'vx', 'a'));
   });
 
   it('with a bridge: the VTEP is a port of it and the overlay address is on the bridge', () => {
@@ -73,7 +78,7 @@ describe('vxlan: resolve and plan', () => {
     delete s.namespaces.h1.ifaces.vx0;
     const r = plan(resolve(lab()), s).changes;
     expect(r.filter((c) => c.action === 'create').map((c) => c.argv.join(' '))[0]).toMatch(
-      /ip -n h1 link add name vx0 type vxlan/,
+      /ip -n h1 link add name vx0 address 02:56:[0-9a-f:]{11} type vxlan id 42/,
     );
     const gone = lab();
     gone.links = gone.links.filter((l) => l.kind !== 'vxlan');
