@@ -1,7 +1,7 @@
 /**
  * The shipped lessons: every file validates (netplumb's validator and the
- * JSON Schema), has lesson steps and expectations; the classic, direct-veth
- * and router lessons apply to the real kernel (names given a unique prefix)
+ * JSON Schema), has lesson steps and expectations; the classic, direct-veth,
+ * router and VXLAN overlay lessons apply to the real kernel (names given a unique prefix)
  * and every check passes. VLAN isolation runs only where the kernel has
  * bridge VLAN filtering; the STP lesson is not applied (30 s convergence).
  */
@@ -28,7 +28,7 @@ const DIR = join(import.meta.dirname, '../../../lessons');
 const root = isRoot();
 
 describe('lessons', () => {
-  it('lists the five lessons with titles and steps, in order', async () => {
+  it('lists the six lessons with titles and steps, in order', async () => {
     const list = await listLessons(DIR);
     expect(list.map((l) => l.id)).toEqual([
       '1-linux-bridge',
@@ -36,6 +36,7 @@ describe('lessons', () => {
       '3-router',
       '4-vlan-isolation',
       '5-bridge-loop-stp',
+      '6-vxlan-overlay',
     ]);
     for (const l of list) {
       expect(l.title).not.toBe(l.id);
@@ -44,18 +45,22 @@ describe('lessons', () => {
     expect(await readLesson(DIR, '../examples/router')).toBeUndefined();
   });
 
-  it.each(['1-linux-bridge', '2-direct-veth', '3-router', '4-vlan-isolation', '5-bridge-loop-stp'])(
-    '%s validates, has a lesson and expectations, and matches the JSON Schema',
-    async (id) => {
-      const { text } = (await readLesson(DIR, id))!;
-      const r = loadTopologyText(text, `${id}.yaml`);
-      expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
-      expect(r.topology?.lesson?.steps.length).toBeGreaterThanOrEqual(3);
-      expect(r.topology?.expect.length).toBeGreaterThanOrEqual(2);
-      const validate = new Ajv({ allErrors: true, strict: false }).compile(topologyJsonSchema());
-      expect(validate(parseYaml(text)), JSON.stringify(validate.errors)).toBe(true);
-    },
-  );
+  it.each([
+    '1-linux-bridge',
+    '2-direct-veth',
+    '3-router',
+    '4-vlan-isolation',
+    '5-bridge-loop-stp',
+    '6-vxlan-overlay',
+  ])('%s validates, has a lesson and expectations, and matches the JSON Schema', async (id) => {
+    const { text } = (await readLesson(DIR, id))!;
+    const r = loadTopologyText(text, `${id}.yaml`);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(r.topology?.lesson?.steps.length).toBeGreaterThanOrEqual(3);
+    expect(r.topology?.expect.length).toBeGreaterThanOrEqual(2);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(topologyJsonSchema());
+    expect(validate(parseYaml(text)), JSON.stringify(validate.errors)).toBe(true);
+  });
 
   it('says in the VLAN lesson that it needs VLAN filtering', () => {
     expect(readFileSync(join(DIR, '4-vlan-isolation.yaml'), 'utf8')).toMatch(
@@ -95,7 +100,7 @@ describe.skipIf(!root)(`lessons on the real kernel${root ? '' : ` (skipped: ${NO
     return checkDocument(t, { runDir: run.dir });
   };
 
-  it.each(['1-linux-bridge', '2-direct-veth', '3-router'])(
+  it.each(['1-linux-bridge', '2-direct-veth', '3-router', '6-vxlan-overlay'])(
     '%s applies and every check passes',
     async (id) => {
       const c = await applyAndCheck(id);
