@@ -20,6 +20,7 @@ import { family } from '../util/ip';
 import type { Problem } from '../validate/problem';
 import { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import';
 import { formatIpCommand } from './ip-commands';
+import { plan, renderLine, resolve, ROOT_NS, toolOf, type Change } from '../plan';
 
 /** Options of the containerlab export. */
 export interface ClabExportOptions {
@@ -97,6 +98,25 @@ function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
 }
 
 /**
+ * The links containerlab cannot make (their kind's `export.clab` is `exec`,
+ * e.g. vxlan) become `exec:` lines on their nodes: the plan's own commands
+ * for them (from an empty host), run inside the container, so without
+ * `-n NS` and without netplumb's ownership marks. Keyed by namespace.
+ */
+function execLinkLines(t: Topology): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const ids = new Set(t.links.filter((l) => linkKind(l).export.clab === 'exec').map((l) => l.id));
+  if (!ids.size) return out;
+  const host = { namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } };
+  const mark = (c: Change) => c.op.op === 'link-set' && c.op.alias !== undefined;
+  for (const c of plan(resolve(t), host).changes) {
+    if (!c.target.linkId || !ids.has(c.target.linkId) || mark(c)) continue;
+    out.set(c.ns, [...(out.get(c.ns) ?? []), [toolOf(c.op), ...renderLine(c.op)].join(' ')]);
+  }
+  return out;
+}
+
+/**
  * containerlab node names: the kernel name (characters containerlab refuses
  * become "-"), made unique where netplumb allows a repeat (bridges of the same
  * name in different namespaces): the node id, else the name with the node's
@@ -133,6 +153,11 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
   const doc = new Document({ name: t.name, topology: { nodes: {} } });
   const nodesMap = doc.getIn(['topology', 'nodes']) as YAMLMap;
   const bridges: BridgeNode[] = [];
+  const linkExec = execLinkLines(t);
+  // Ends of links containerlab carries as `links:`; the others' settings are in linkExec.
+  const endpointEnds = t.links
+    .filter((l) => linkKind(l).export.clab === 'endpoints')
+    .flatMap((l) => [l.a, l.b]);
   t.nodes.forEach((n, ni) => {
     const name = ref(n.id);
     if (n.kind !== 'host' && name !== n.name)
@@ -180,9 +205,9 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
       return;
     }
     if (!isNetnsNode(n)) return;
-    const ends = t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.node === n.id);
-    const exec = execLines(n, ends);
-    const usesEth0 = ends.some((e) => e.ifname === 'eth0');
+    const ends = endpointEnds.filter((e) => e.node === n.id);
+    const exec = [...execLines(n, ends), ...(linkExec.get(n.name) ?? [])];
+    const usesEth0 = t.links.some((l) => [l.a, l.b].some((e) => e.node === n.id && e.ifname === 'eth0'));
     // A kind and image kept from an import are written back, so clab → netplumb → clab keeps them.
     const kind = n.origin?.kind !== undefined && n.origin.kind !== 'kathara' ? n.origin.kind : 'linux';
     const node: Record<string, unknown> = {

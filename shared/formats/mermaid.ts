@@ -4,7 +4,7 @@
  * namespace (rounded), router (circle), bridge (hexagon), host (subroutine) —
  * and links labelled with the interface names and addresses at each end.
  */
-import { NODE_KINDS_REGISTRY, nodeKindList } from '../kinds';
+import { linkKind, NODE_KINDS_REGISTRY, nodeKindList } from '../kinds';
 import type { LinkEnd, Topology } from '../model';
 
 /** Options of the Mermaid export. */
@@ -51,8 +51,13 @@ export function toMermaid(t: Topology, opts: MermaidOptions = {}): string {
     const a = ids.get(l.a.node);
     const b = ids.get(l.b.node);
     if (!a || !b) continue;
-    const arrow = l.a.up && l.b.up ? '---' : '-.-';
-    lines.push(`  ${a} ${arrow}|"${endText(l.a, withAddresses)} ↔ ${endText(l.b, withAddresses)}"| ${b}`);
+    // A link kind drawn dashed (vxlan) is dotted here too, and its kind's label (VNI 42) leads.
+    const look = linkKind(l).style;
+    const arrow = l.a.up && l.b.up && !look.dash ? '---' : '-.-';
+    const lead = look.label ? `${escapeMermaid(look.label(l))}: ` : '';
+    lines.push(
+      `  ${a} ${arrow}|"${lead}${endText(l.a, withAddresses)} ↔ ${endText(l.b, withAddresses)}"| ${b}`,
+    );
   }
   for (const kind of nodeKindList) {
     const members = t.nodes.filter((n) => n.kind === kind).map((n) => ids.get(n.id));

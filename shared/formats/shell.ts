@@ -9,6 +9,7 @@ import type { Topology } from '../model';
 import { isNetnsNode } from '../model';
 import { makeMark, plan, resolve, ROOT_NS, type Change } from '../plan';
 import { nodeNamespace } from '../plan/resolve';
+import { linkKind } from '../kinds';
 
 /** Quotes a word for bash when it needs it. */
 export function shellWord(w: string): string {
@@ -55,7 +56,7 @@ export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
     if (kind === 'link') {
       const l = t.links.find((x) => x.id === id)!;
       const end = (e: typeof l.a) => `${e.ifname} on ${byId.get(e.node)?.name ?? e.node}`;
-      return `Link ${id}: veth pair ${end(l.a)} <-> ${end(l.b)}`;
+      return `Link ${id}: ${linkKind(l).label} ${end(l.a)} <-> ${end(l.b)}`;
     }
     const n = byId.get(id);
     if (kind === 'routes') return `Routes of ${n?.name ?? id}`;

@@ -5,7 +5,7 @@
  * addresses at each end, group and text annotations. Pure string building;
  * every piece of text from the file is escaped.
  */
-import { NODE_KINDS_REGISTRY } from '../kinds';
+import { linkKind, NODE_KINDS_REGISTRY } from '../kinds';
 import type { LinkEnd, Topology, TopoNode } from '../model';
 import { withPositions } from './layout';
 
@@ -142,9 +142,16 @@ export function toSvg(topology: Topology, opts: SvgOptions = {}): string {
     const pa = center(a);
     const pb = a === b ? { x: pa.x + 1, y: pa.y + NODE_BOX.h } : center(b);
     const down = !l.a.up || !l.b.up;
+    // The link kind's dash (vxlan) and label (VNI 42), as on the canvas.
+    const look = linkKind(l).style;
+    const dash = look.dash ?? (down ? '5 4' : undefined);
     out.push(
-      `<line x1="${num(pa.x)}" y1="${num(pa.y)}" x2="${num(pb.x)}" y2="${num(pb.y)}" stroke="#374151" stroke-width="2"${down ? ' stroke-dasharray="5 4"' : ''}><title>${escapeXml(l.label ?? l.id)}</title></line>`,
+      `<line x1="${num(pa.x)}" y1="${num(pa.y)}" x2="${num(pb.x)}" y2="${num(pb.y)}" stroke="#374151" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}><title>${escapeXml(l.label ?? look.label?.(l) ?? l.id)}</title></line>`,
     );
+    if (look.label)
+      labels.push(
+        `<text x="${num((pa.x + pb.x) / 2)}" y="${num((pa.y + pb.y) / 2 - 6)}" font-size="11" font-weight="600" text-anchor="middle" fill="#374151">${escapeXml(look.label(l))}</text>`,
+      );
     for (const [e, from, to] of [
       [l.a, pa, pb],
       [l.b, pb, pa],
