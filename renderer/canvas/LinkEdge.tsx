@@ -80,6 +80,11 @@ function LinkEdgeView({
         style={look.dash ? { strokeDasharray: look.dash } : undefined}
       />
       <EdgeOverlay id={id} d={path} />
+      {look.label && (
+        <text x={mid.x} y={mid.y - 10} className="np-edge__if np-edge__kind" textAnchor="middle">
+          {look.label(link)}
+        </text>
+      )}
       {netem && (
         <text
           x={mid.x}

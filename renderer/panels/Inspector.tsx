@@ -13,6 +13,7 @@ import { KIND_LABEL } from '../canvas/icons';
 import { EndFields } from './EndFields';
 import { TextField, useProblemsAt } from './fields';
 import { KindFields, nameHint } from './KindFields';
+import { LinkKindFields } from './LinkKindFields';
 import { LinkLiveSection, NodeLiveSection } from './live/LiveInspector';
 import { LockedFieldset } from './activity/LockedFieldset';
 
@@ -138,6 +139,7 @@ function LinkInspector({ id }: { id: string }) {
           {p.message}
         </div>
       ))}
+      <LinkKindFields link={link} path={path} />
       <EndFields
         linkId={id}
         end="a"

@@ -63,6 +63,8 @@ export interface EditorState {
   updateNode(id: string, patch: NodePatch, coalesceKey?: string): void;
   updateLink(id: string, patch: Partial<Pick<Link, 'label' | 'notes'>>, coalesceKey?: string): void;
   updateLinkEnd(id: string, end: 'a' | 'b', patch: Partial<LinkEnd>, coalesceKey?: string): void;
+  /** Replaces link `id` as a whole (its id kept): a kind switch, or a kind's own fields. */
+  replaceLink(id: string, link: Link, coalesceKey?: string): void;
   updateLab(
     patch: Partial<Pick<Topology, 'name' | 'description' | 'annotations' | 'lesson' | 'activity'>>,
     coalesceKey?: string,

@@ -40,7 +40,10 @@ function removeNodes(doc: Topology, ids: Set<string>, linkIds: Set<string>): Top
 /** Adding, moving and changing fields of nodes, links and the lab. */
 export function fieldEdits(
   k: StoreKit,
-): Pick<EditorState, 'addNode' | 'moveNodes' | 'updateNode' | 'updateLink' | 'updateLinkEnd' | 'updateLab'> {
+): Pick<
+  EditorState,
+  'addNode' | 'moveNodes' | 'updateNode' | 'updateLink' | 'updateLinkEnd' | 'replaceLink' | 'updateLab'
+> {
   return {
     addNode(kind, position) {
       const doc = k.get().doc;
@@ -82,6 +85,12 @@ export function fieldEdits(
       k.commit(
         mapLink(k.get().doc, id, (l) => ({ ...l, [end]: { ...l[end], ...patch } })),
         key && `link:${id}:${end}:${key}`,
+      );
+    },
+    replaceLink(id, link, key) {
+      k.commit(
+        mapLink(k.get().doc, id, () => ({ ...link, id })),
+        key && `link:${id}:${key}`,
       );
     },
     updateLab(patch, key) {

@@ -6,7 +6,7 @@
  */
 import type { Link, LinkKind, NodeKind, Topology, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
-import { linkKindOf } from '../model';
+import { LinkEnd, linkKindOf } from '../model';
 import { ROOT_NS, type KIface, type KLinkParam, type KNamespace } from '../model/kstate';
 import { bridgeKind } from './bridge';
 import { hostKind } from './host';
@@ -98,6 +98,27 @@ export function readKernelParams(
 /** How messages name a creation parameter of kernel kind `kind` (`VNI` for a vxlan's `id`). */
 export function paramName(kind: string, key: string): string {
   return ownerOfKernelKind(kind)?.paramNames?.[key] ?? key;
+}
+
+/** The fields of a plain link end (what every link kind's ends have). */
+const END_KEYS = new Set(Object.keys(LinkEnd.shape));
+
+/**
+ * `link` turned into kind `kind` (the Inspector's kind switch): id, ends,
+ * label and notes are kept, fields only the old kind had are dropped, and the
+ * new kind fills in its own (see LinkKindDescriptor.make).
+ */
+export function convertLink(link: Link, kind: LinkKind, topology: Topology): Link {
+  const end = (e: Link['a']) =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => END_KEYS.has(k))) as Link['a'];
+  const base = {
+    id: link.id,
+    a: end(link.a),
+    b: end(link.b),
+    ...(link.label !== undefined ? { label: link.label } : {}),
+    ...(link.notes !== undefined ? { notes: link.notes } : {}),
+  };
+  return (linkKinds[kind] as unknown as LinkKindDescriptor).make(base, topology) as Link;
 }
 
 /** Every kernel interface kind a link kind makes (the live reader keeps these kinds). */

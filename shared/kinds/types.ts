@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { KIface, KLinkParam, KNamespace } from '../model/kstate';
-import type { Link, LinkKind, NetnsNode, NodeKind, Topology, TopoNode } from '../model';
+import type { Link, LinkEnd, LinkKind, NetnsNode, NodeKind, Topology, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
 
 /** A node of one kind. */
@@ -142,6 +142,15 @@ export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
   export: KindExport;
 }
 
+/** What every link kind has: an id, two ends, a label and notes (the Inspector's kind switch keeps these). */
+export interface LinkBase {
+  id: string;
+  a: LinkEnd;
+  b: LinkEnd;
+  label?: string;
+  notes?: string;
+}
+
 /** Everything about one link kind. */
 export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
   kind: K;
@@ -149,6 +158,11 @@ export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
   schema: z.ZodType;
   /** Human name: `veth pair`. */
   label: string;
+  /**
+   * A link of this kind with the given ends (the Inspector turns a link into
+   * this kind): the kind's own fields get defaults taken from the document.
+   */
+  make(base: LinkBase, topology: Topology): LinkOf<K>;
   /** Turns the link into kernel interfaces. */
   resolve(link: LinkOf<K>, sink: ResolveSink): void;
   /** Validation: kind-specific checks of one link (index in topology.links). */

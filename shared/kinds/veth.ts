@@ -27,6 +27,8 @@ export const vethKind: LinkKindDescriptor<'veth'> = {
   schema: VethLink,
   label: 'veth pair',
   kernelKinds: ['veth'],
+  // The default kind: written without `kind`, as older files are.
+  make: (base) => ({ ...base }),
   resolve(link, sink) {
     const ends = { a: link.a, b: link.b } as const;
     const place = (k: 'a' | 'b') => {

@@ -7,7 +7,7 @@ import { simulate } from '../plan/simulate';
 import { unmarkedLeftovers } from '../plan/recover';
 import { arbTopologyWithVxlan } from '../plan/testing/vxlan-arb';
 import { vxlanLabDoc } from './testing/vxlan-lab';
-import { linkKinds, readKernelParams } from '.';
+import { convertLink, linkKinds, readKernelParams } from '.';
 import { vtepMac } from './vxlan';
 
 const host = (): KState => ({
@@ -164,5 +164,21 @@ describe('vxlan: live parameters and recovery', () => {
     expect(r.ignored[0]).toMatch(/not provably/);
     bare.namespaces.h1.ifaces.vx0 = { name: 'vx0', kind: 'veth', up: false, addresses: [] };
     expect(unmarkedLeftovers('vxl', [fact], bare).changes).toEqual([]);
+  });
+});
+
+describe('vxlan: turning a link into VXLAN and back (the Inspector kind switch)', () => {
+  it("keeps id, ends, label; picks an unused VNI and each node's underlay address; back to veth drops the VXLAN fields", () => {
+    const t = lab();
+    const left = t.links.find((l) => l.id === 'u1')!;
+    const vx = convertLink({ ...left, label: 'x' }, 'vxlan', t) as VxlanLink;
+    expect(vx).toMatchObject({ id: 'u1', kind: 'vxlan', vni: 43, port: 4789, label: 'x' });
+    // h1's only underlay address is on this very link (an overlay address is never offered): none to pick.
+    expect(vx.a).toMatchObject({ node: 'h1', ifname: 'eth0' });
+    expect(vx.a.local).toBeUndefined();
+    expect(vx.b.local).toBe('10.0.2.254');
+    const back = convertLink(vx, 'veth', t);
+    expect(back).toEqual({ ...left, label: 'x' });
+    expect(Topology.parse({ ...t, links: [back] }).links[0]).toEqual(back);
   });
 });

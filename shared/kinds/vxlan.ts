@@ -9,12 +9,12 @@
  * their creation parameters), checks, live parameter reading, style, export.
  * The planner creates any interface with `params` generically (link-add).
  */
-import { isNetnsNode, VxlanLink, type VxlanEnd } from '../model';
+import { isNetnsNode, VXLAN_PORT, VxlanLink, type VxlanEnd } from '../model';
 import { makeMark, type KIface, type KLinkParam } from '../model/kstate';
 import type { Problem } from '../model/problem';
 import { canonicalIp, family, normalizeMac, parseCidr } from '../util/ip';
 import { canonicalAddresses } from './kernel-values';
-import type { LinkCheckView, LinkKindDescriptor, NodeLookup } from './types';
+import type { LinkBase, LinkCheckView, LinkKindDescriptor, NodeLookup } from './types';
 
 /** The VNI range of the 24-bit field (0 is reserved here: iproute2 accepts it, but it means "no VNI" to many tools). */
 export const VNI_MIN = 1;
@@ -38,15 +38,23 @@ export function vxlanParams(link: VxlanLink, k: Key): KLinkParam[] {
   ];
 }
 
-/** The addresses (bare IPs) a node has in the file: its link ends (other than `skip`'s) and the bridges it holds. */
-export function nodeAddresses(view: LinkCheckView, nodeId: string, skip: string): Set<string> {
+/**
+ * The addresses (bare IPs) a node has in the file: its link ends (other than
+ * `skip`'s; with `underlay`, not on VXLAN links) and the bridges it holds.
+ */
+export function nodeAddresses(
+  view: LinkCheckView,
+  nodeId: string,
+  skip: string,
+  underlay = false,
+): Set<string> {
   const out = new Set<string>();
   const add = (cidr: string) => {
     const c = parseCidr(cidr);
     if (c) out.add(ip(cidr.split('/')[0]));
   };
   for (const l of view.topology.links) {
-    if (l.id === skip) continue;
+    if (l.id === skip || (underlay && l.kind === 'vxlan')) continue;
     for (const e of [l.a, l.b]) if (e.node === nodeId) e.addresses.forEach(add);
   }
   for (const n of view.topology.nodes)
@@ -206,6 +214,24 @@ export const vxlanKind: LinkKindDescriptor<'vxlan'> = {
   schema: VxlanLink,
   label: 'VXLAN link',
   kernelKinds: ['vxlan'],
+  make(base, topology) {
+    // A VNI no other VXLAN link uses; each end's local is its node's first underlay IPv4 address.
+    const used = new Set(
+      topology.links.flatMap((l) => (l.kind === 'vxlan' && l.id !== base.id ? [l.vni] : [])),
+    );
+    let vni = 42;
+    while (used.has(vni)) vni++;
+    const view = { lookup: (id: string) => topology.nodes.find((n) => n.id === id), topology };
+    const local = (node: string) => {
+      const all = [...nodeAddresses(view, node, base.id, true)];
+      return all.find((x) => family(x) === 4) ?? all[0];
+    };
+    const end = (e: LinkBase['a']): VxlanEnd => {
+      const l = local(e.node);
+      return { ...e, ...(l !== undefined ? { local: l } : {}) };
+    };
+    return { ...base, kind: 'vxlan', vni, port: VXLAN_PORT, a: end(base.a), b: end(base.b) };
+  },
   resolve(link, sink) {
     const l = link as VxlanLink;
     for (const k of ['a', 'b'] as const) {

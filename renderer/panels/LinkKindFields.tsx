@@ -1,0 +1,108 @@
+/**
+ * The Inspector's link-kind fields: a Kind choice (from the link kind
+ * registry) and the fields of the selected link's kind, one component per
+ * kind in a table the compiler checks (`satisfies` every LinkKind), so a new
+ * link kind is asked for its fields here.
+ */
+import type { ReactNode } from 'react';
+import { convertLink, linkKinds, type LinkOf } from '../../shared/kinds';
+import { linkKindOf, type Link, type LinkKind, type VxlanLink } from '../../shared/model';
+import { editorStore, useEditor } from '../store/editor';
+import { NumberField, SelectField, TextField, type Path } from './fields';
+
+interface KindProps<K extends LinkKind> {
+  link: LinkOf<K>;
+  path: Path;
+}
+
+const replace = (link: Link, key: string) => editorStore.getState().replaceLink(link.id, link, key);
+
+/** VXLAN: VNI and UDP port; per end, the VTEP's underlay address and an optional bridge of its namespace. */
+function VxlanFields({ link: l, path }: KindProps<'vxlan'>) {
+  const link = l as VxlanLink;
+  const nodes = useEditor((s) => s.doc.nodes);
+  const name = (id: string) => nodes.find((n) => n.id === id)?.name ?? id;
+  return (
+    <>
+      <NumberField
+        label="VNI"
+        path={[...path, 'vni']}
+        value={link.vni}
+        min={1}
+        max={16777215}
+        step={1}
+        hint="VXLAN network identifier, 1 to 16777215; both ends use it"
+        onChange={(v) => replace({ ...link, vni: v ?? 0 }, 'vni')}
+      />
+      <NumberField
+        label="UDP port"
+        path={[...path, 'port']}
+        value={link.port}
+        min={1}
+        max={65535}
+        step={1}
+        hint="4789 is the standard VXLAN port"
+        onChange={(v) => replace({ ...link, port: v ?? 4789 }, 'port')}
+      />
+      {(['a', 'b'] as const).map((k) => {
+        const end = link[k];
+        const bridges = nodes.filter((n) => n.kind === 'bridge' && n.namespace === end.node);
+        return (
+          <fieldset className="np-end" key={k}>
+            <legend>{`VTEP ${k.toUpperCase()}: ${name(end.node)}`}</legend>
+            <TextField
+              label="Local address"
+              path={[...path, k, 'local']}
+              value={end.local}
+              optional
+              placeholder="e.g. 10.0.1.1"
+              hint={`one of ${name(end.node)}'s underlay addresses; the other VTEP sends to it`}
+              onChange={(v) => replace({ ...link, [k]: { ...end, local: v } }, `${k}:local`)}
+            />
+            <SelectField
+              label="Bridge"
+              path={[...path, k, 'bridge']}
+              value={end.bridge ?? ''}
+              hint="enslave the VTEP to a bridge of this namespace (overlay addresses then go on the bridge)"
+              options={[
+                { value: '', label: 'none' },
+                ...bridges.map((b) => ({ value: b.id, label: b.name })),
+                ...(end.bridge && !bridges.some((b) => b.id === end.bridge)
+                  ? [{ value: end.bridge, label: `${end.bridge} (not in this namespace)` }]
+                  : []),
+              ]}
+              onChange={(v) => {
+                const { bridge: _old, ...rest } = end;
+                replace({ ...link, [k]: v ? { ...rest, bridge: v } : rest }, `${k}:bridge`);
+              }}
+            />
+          </fieldset>
+        );
+      })}
+    </>
+  );
+}
+
+/** Each link kind's own fields (veth has none beyond its ends). */
+const KIND_FIELDS = {
+  veth: () => null,
+  vxlan: VxlanFields,
+} satisfies { [K in LinkKind]: (p: KindProps<K>) => ReactNode };
+
+/** The Kind choice and the kind's own fields of link `link` at `path`. */
+export function LinkKindFields({ link, path }: { link: Link; path: Path }) {
+  const kind = linkKindOf(link);
+  const Fields = KIND_FIELDS[kind] as (p: KindProps<LinkKind>) => ReactNode;
+  return (
+    <>
+      <SelectField
+        label="Kind"
+        path={[...path, 'kind']}
+        value={kind}
+        options={Object.values(linkKinds).map((d) => ({ value: d.kind, label: d.label }))}
+        onChange={(v) => replace(convertLink(link, v as LinkKind, editorStore.getState().doc), 'kind')}
+      />
+      <Fields link={link} path={path} />
+    </>
+  );
+}
