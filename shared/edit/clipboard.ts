@@ -3,7 +3,7 @@
  * (ns1 -> ns3 when ns1 and ns2 exist), links between pasted nodes are kept,
  * and interface names are renamed only where they would collide.
  */
-import type { Link, Topology, TopoNode } from '../model';
+import { remapEnd, type Link, type Topology, type TopoNode } from '../model';
 import { autoIfname, ifnamesByNs, nextLinkId, nsKeyOf, takenNodeNames, uniqueName } from './names';
 
 /** A copied piece of a document. */
@@ -70,7 +70,8 @@ export function pasteFragment(
     if (!a || !b) continue;
     const id = nextLinkId({ ...next, links: [...next.links, ...links] }, linkIds);
     linkIds.add(id);
-    const link: Link = structuredClone({ ...l, id, a: { ...l.a, node: a }, b: { ...l.b, node: b } });
+    const ref = (x: string) => idMap.get(x);
+    const link: Link = structuredClone({ ...l, id, a: remapEnd(l.a, a, ref), b: remapEnd(l.b, b, ref) });
     for (const end of [link.a, link.b]) {
       const node = byId.get(end.node)!;
       const peer = byId.get(end === link.a ? link.b.node : link.a.node)!;

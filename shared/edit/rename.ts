@@ -6,7 +6,7 @@
  * and no expectation uses the node's own id, the node takes that id, carried
  * through its links and the bridges that live in it.
  */
-import { Id, type Topology } from '../model';
+import { Id, remapEnd, type Topology } from '../model';
 
 /** Node ids to change (old -> new) so the expectations find renamed nodes (pure). */
 export function renamesToCarry(doc: Topology): Map<string, string> {
@@ -37,8 +37,11 @@ export function reId(doc: Topology, map: ReadonlyMap<string, string>): Topology 
       return { ...n, id, ...(n.kind === 'bridge' && n.namespace ? { namespace: ns } : {}) };
     }),
     links: doc.links.map((l) =>
-      map.has(l.a.node) || map.has(l.b.node)
-        ? { ...l, a: { ...l.a, node: to(l.a.node) }, b: { ...l.b, node: to(l.b.node) } }
+      [l.a, l.b].some(
+        (e: { node: string; bridge?: string }) =>
+          map.has(e.node) || (e.bridge !== undefined && map.has(e.bridge)),
+      )
+        ? { ...l, a: remapEnd(l.a, to(l.a.node), to), b: remapEnd(l.b, to(l.b.node), to) }
         : l,
     ),
     expect: doc.expect.map((x) =>

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Topology, type VxlanLink } from '../model';
+import { remapEnd, Topology, type VxlanLink } from '../model';
+import { reId } from '../edit/rename';
 import { validate } from '../validate';
 import { plan, resolve, ROOT_NS, driftFromChanges, type KState } from '../plan';
 import { simulate } from '../plan/simulate';
@@ -180,5 +181,17 @@ describe('vxlan: turning a link into VXLAN and back (the Inspector kind switch)'
     const back = convertLink(vx, 'veth', t);
     expect(back).toEqual({ ...left, label: 'x' });
     expect(Topology.parse({ ...t, links: [back] }).links[0]).toEqual(back);
+  });
+});
+
+describe('vxlan: node references in ends follow renames and pastes', () => {
+  it("reId maps a VXLAN end's bridge; remapEnd drops a bridge the map does not know", () => {
+    const t = lab({ bridged: true });
+    const moved = reId(t, new Map([['br1', 'bridgeA']]));
+    expect(vx(moved).a.bridge).toBe('bridgeA');
+    expect(vx(moved).b.bridge).toBe('br2');
+    expect(validate(moved).filter((p) => p.severity === 'error')).toEqual([]);
+    expect(remapEnd(vx(t).a, 'h9', () => undefined)).not.toHaveProperty('bridge');
+    expect(remapEnd(vx(t).a, 'h9', (x) => `${x}-copy`)).toMatchObject({ node: 'h9', bridge: 'br1-copy' });
   });
 });

@@ -97,3 +97,22 @@ export type LinkKind = NonNullable<Link['kind']>;
 /** A link's kind, filling in the default. */
 export const linkKindOf = (l: Pick<Link, 'kind'>): LinkKind => l.kind ?? LINK_KIND_DEFAULT;
 export type EndKey = 'a' | 'b';
+
+/**
+ * An end moved to node `node`, with the other node ids it refers to (a VXLAN
+ * end's `bridge`) mapped by `to`; a reference `to` does not know is dropped.
+ * Renames and pastes use it, so every node reference in a link follows.
+ */
+export function remapEnd<E extends { node: string; bridge?: string }>(
+  e: E,
+  node: string,
+  to: (id: string) => string | undefined,
+): E {
+  const out: E = { ...e, node };
+  if (e.bridge !== undefined) {
+    const b = to(e.bridge);
+    if (b === undefined) delete out.bridge;
+    else out.bridge = b;
+  }
+  return out;
+}
