@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { vxlanLabDoc } from '../../shared/kinds/testing/vxlan-lab';
 import { parseTopology } from '../../shared/model';
 import {
   FEATURES,
@@ -12,12 +13,13 @@ import {
 } from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult, type Runner } from './runner';
-import { probeNetem, probeVlanFiltering } from './test-support/own-probe';
+import { probeNetem, probeVlanFiltering, probeVxlan } from './test-support/own-probe';
 import { NOT_ROOT_REASON, isRoot } from './test-support/scratch-netns';
 
 // Our own probes, independent of capabilities.ts.
 const hasNetem = (await probeNetem()).ok;
 const hasVlanFiltering = (await probeVlanFiltering()).ok;
+const hasVxlan = (await probeVxlan()).ok;
 
 describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASON})`, () => {
   it('finds veth and bridges, and says why for every feature', async () => {
@@ -33,11 +35,24 @@ describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASO
     // Agrees with our own probes, whatever this kernel has.
     expect(caps.features.netem).toBe(hasNetem);
     expect(caps.features.bridgeVlanFiltering).toBe(hasVlanFiltering);
+    expect(caps.features.vxlan).toBe(hasVxlan);
     // Its scratch namespace is gone again.
     const scratch = seen.find((a) => a[1] === 'netns' && a[2] === 'add')![3];
     expect(await listNetns()).not.toContain(scratch);
     clearCapabilitiesCache(run);
   });
+
+  it.skipIf(!hasVxlan)(
+    'finds vxlan on this kernel (it has the module), so a VXLAN lab asks for nothing missing',
+    async () => {
+      const caps = await detectCapabilities(execaRunner);
+      expect(caps.features.vxlan).toBe(true);
+      expect(caps.details.vxlan).toBe('vxlan: works (created a VXLAN device in a scratch namespace)');
+      const r = parseTopology(vxlanLabDoc('lab1'));
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      expect(missingFor(r.topology, caps).filter((m) => /VXLAN/.test(m))).toEqual([]);
+    },
+  );
 
   it.skipIf(hasNetem)('reports netem missing in plain words (this kernel has no sch_netem)', async () => {
     const caps = await detectCapabilities(execaRunner);
@@ -145,6 +160,27 @@ describe('detectCapabilities with a fake kernel', () => {
     clearCapabilitiesCache(run);
   });
 
+  it('reports vxlan missing when the kernel refuses a VXLAN device, and apply names the VXLAN link', async () => {
+    const { run } = fake((argv) =>
+      argv.includes('vxlan')
+        ? { exitCode: 2, stdout: '', stderr: 'Error: Unknown device type.\n' }
+        : undefined,
+    );
+    const caps = await detectCapabilities(run);
+    expect(caps.features.vxlan).toBe(false);
+    expect(caps.features.veth).toBe(true);
+    expect(caps.details.vxlan).toBe(
+      'vxlan: the kernel has no vxlan module (ip said: Error: Unknown device type.)',
+    );
+    const r = parseTopology(vxlanLabDoc('lab1'));
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    // Only the VXLAN link asks for it (the underlay's veth links do not), with the detection's reason.
+    expect(missingFor(r.topology, caps)).toEqual([
+      `Link "vx" needs VXLAN devices, which this machine lacks: ${caps.details.vxlan}`,
+    ]);
+    clearCapabilitiesCache(run);
+  });
+
   it('says a qdisc was not tested when tc is missing, and runs no tc command', async () => {
     const { run, calls } = fake((argv) =>
       argv[0] === 'tc' ? { exitCode: 127, stdout: '', stderr: 'spawn tc ENOENT' } : undefined,
@@ -213,6 +249,24 @@ describe('missingFor', () => {
       'Bridge "br0" needs bridge VLAN filtering, which this machine lacks: bridgeVlanFiltering: reason',
       // l2's empty netem block asks for nothing.
       'Link "l1" needs link emulation (tc netem), which this machine lacks: netem: reason',
+    ]);
+  });
+
+  it('takes what a link needs from its kind: a VXLAN link needs VXLAN devices, not a veth pair', () => {
+    const vx = topo(vxlanLabDoc('lab1'));
+    expect(missingFor(vx, all(true))).toEqual([]);
+    expect(missingFor(vx, all(true, { vxlan: false }))).toEqual([
+      'Link "vx" needs VXLAN devices, which this machine lacks: vxlan: reason',
+    ]);
+    // The underlay's veth links need veth; the VXLAN link does not.
+    expect(missingFor(vx, all(true, { veth: false }))).toEqual([
+      'Link "u1", link "u2" need veth pairs, which this machine lacks: veth: reason',
+    ]);
+    // A netem block on a VTEP asks for netem like on any link end.
+    const shaped = structuredClone(vxlanLabDoc('lab1'));
+    Object.assign(shaped.links[2]!.a, { netem: { delayMs: 5 } });
+    expect(missingFor(topo(shaped), all(true, { netem: false }))).toEqual([
+      'Link "vx" needs link emulation (tc netem), which this machine lacks: netem: reason',
     ]);
   });
 

@@ -6,34 +6,14 @@
  * missingFor() to refuse such a topology before changing anything.
  */
 import { randomBytes } from 'node:crypto';
+import { linkKind } from '../../shared/kinds';
+import { FEATURES, type Feature } from '../../shared/kinds/features';
 import type { Topology } from '../../shared/model';
 import { IpLinkList, parseIpJson } from './ip-json';
 import type { RunResult, Runner } from './runner';
 
-/** Every feature netplumb offers or relies on. */
-export const FEATURES = [
-  'ipCommand',
-  'bridgeCommand',
-  'tcCommand',
-  'veth',
-  'bridge',
-  'bridgeStp',
-  'bridgeVlanFiltering',
-  'vlan8021q',
-  'netem',
-  'tbf',
-  'htb',
-  'dummy',
-  'bond',
-  'vrf',
-  'macvlan',
-  'vxlan',
-  'gre',
-  'ipvlan',
-  'nftables',
-  'tcpdump',
-] as const;
-export type Feature = (typeof FEATURES)[number];
+/** Every feature netplumb offers or relies on (the names are shared with the kind descriptors' `needs`). */
+export { FEATURES, type Feature };
 
 /** Features that are tools found on PATH (nftables is both a tool and a kernel feature). */
 const TOOL_FEATURES: readonly Feature[] = ['ipCommand', 'bridgeCommand', 'tcCommand', 'nftables', 'tcpdump'];
@@ -376,7 +356,8 @@ export function missingFor(topology: Topology, caps: Capabilities): string[] {
   }
   for (const l of topology.links) {
     const who = `link "${l.id}"`;
-    use('veth', who);
+    // What a link kind needs comes from its descriptor (a veth pair, a VXLAN device…).
+    for (const f of linkKind(l).needs) use(f, who);
     for (const end of [l.a, l.b]) {
       if (end.vlans) use('bridgeCommand', who);
       if (end.netem && Object.values(end.netem).some((v) => v !== undefined)) {

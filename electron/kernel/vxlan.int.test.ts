@@ -8,7 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, statusDocument } from './engine';
-import { execaRunner } from './runner';
+import { clearCapabilitiesCache } from './capabilities';
+import { execaRunner, type Runner } from './runner';
 import { hostSnapshot, useKernelLab } from './test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
 import { vxlanLabDoc } from '../../shared/kinds/testing/vxlan-lab';
@@ -108,5 +109,29 @@ describe.skipIf(!root)(
       },
       90_000,
     );
+
+    it('a kernel without vxlan: apply refuses before any change, naming the VXLAN link and what is missing', async () => {
+      const doc = vxlanLabDoc(`${lab.p}-nv`, { prefix: lab.p });
+      // The real kernel, except that it refuses VXLAN devices as a kernel without the module does.
+      const run: Runner = (argv, o) =>
+        argv.includes('vxlan')
+          ? Promise.resolve({ exitCode: 2, stdout: '', stderr: 'Error: Unknown device type.\n' })
+          : execaRunner(argv, o);
+      try {
+        const a = await applyDocument(doc, { runDir: lab.run.dir, runner: run });
+        expect(a.result).toBeUndefined();
+        expect(a.problems).toEqual([
+          expect.objectContaining({
+            code: 'kernel-missing-feature',
+            severity: 'error',
+            message:
+              'Link "vx" needs VXLAN devices, which this machine lacks: vxlan: the kernel has no vxlan module (ip said: Error: Unknown device type.)',
+          }),
+        ]);
+        expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
+      } finally {
+        clearCapabilitiesCache(run);
+      }
+    });
   },
 );

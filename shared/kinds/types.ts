@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { KIface, KLinkParam, KNamespace } from '../model/kstate';
 import type { Link, LinkEnd, LinkKind, NetnsNode, NodeKind, Topology, TopoNode } from '../model';
 import type { Problem } from '../model/problem';
+import type { Feature } from './features';
 
 /** A node of one kind. */
 export type NodeOf<K extends NodeKind> = Extract<TopoNode, { kind: K }>;
@@ -167,6 +168,12 @@ export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
   resolve(link: LinkOf<K>, sink: ResolveSink): void;
   /** Validation: kind-specific checks of one link (index in topology.links). */
   check?(link: LinkOf<K>, index: number, view: LinkCheckView): Problem[];
+  /**
+   * The kernel features (electron/kernel/capabilities.ts detects them) a link
+   * of this kind needs: apply refuses a document using it on a machine that
+   * lacks one, naming the link and what is missing, before changing anything.
+   */
+  needs: readonly Feature[];
   /** The KIface kinds this link kind makes (live parsing: which kernel links are this kind's). */
   kernelKinds: readonly KIface['kind'][];
   /**

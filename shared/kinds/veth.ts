@@ -26,6 +26,7 @@ export const vethKind: LinkKindDescriptor<'veth'> = {
   kind: 'veth',
   schema: VethLink,
   label: 'veth pair',
+  needs: ['veth'],
   kernelKinds: ['veth'],
   // The default kind: written without `kind`, as older files are.
   make: (base) => ({ ...base }),

@@ -213,6 +213,7 @@ export const vxlanKind: LinkKindDescriptor<'vxlan'> = {
   kind: 'vxlan',
   schema: VxlanLink,
   label: 'VXLAN link',
+  needs: ['vxlan'],
   kernelKinds: ['vxlan'],
   make(base, topology) {
     // A VNI no other VXLAN link uses; each end's local is its node's first underlay IPv4 address.

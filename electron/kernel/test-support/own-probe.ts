@@ -41,3 +41,7 @@ export const probeNetem = () =>
 /** Can this kernel make a VLAN-filtering bridge? */
 export const probeVlanFiltering = () =>
   ownProbe([], ['ip', 'link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1']);
+
+/** Can this kernel make a VXLAN device? (It stays down; nothing is sent.) */
+export const probeVxlan = () =>
+  ownProbe([], ['ip', 'link', 'add', 'name', 'pvx', 'type', 'vxlan', 'id', '42', 'dstport', '4789']);
