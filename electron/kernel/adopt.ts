@@ -16,6 +16,7 @@ import {
   markLab,
   ROOT_NS,
   type Change,
+  type KIface,
   type KState,
   type Resolved,
 } from '../../shared/plan';
@@ -32,7 +33,8 @@ import { execaRunner, type Runner } from './runner';
 
 /** One object adoption marks. */
 export interface AdoptMark {
-  kind: 'namespace' | 'bridge' | 'veth';
+  /** What it is: a namespace, or the kernel kind of an interface (veth, vxlan, bridge). */
+  kind: 'namespace' | Exclude<KIface['kind'], 'loopback' | 'other'>;
   /** Namespace of the object ("" = root); for a namespace, its own name. */
   ns: string;
   /** Interface name (for a namespace: "lo", whose alias carries the mark). */
@@ -154,7 +156,7 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
       if (!l) {
         problems.push(
           refuse(
-            `${i.kind === 'bridge' ? 'Bridge' : 'veth'} ${at} is in the file but not on this host.`,
+            `${i.kind === 'bridge' ? 'Bridge' : i.kind} ${at} is in the file but not on this host.`,
             ids,
           ),
         );
@@ -192,10 +194,7 @@ export async function planAdoption(doc: unknown, o: AdoptOptions = {}): Promise<
           continue;
         }
       }
-      claim(
-        { kind: i.kind === 'bridge' ? 'bridge' : 'veth', ns, name: i.name, mark: i.mark!, ...ids },
-        l.mark,
-      );
+      claim({ kind: i.kind as AdoptMark['kind'], ns, name: i.name, mark: i.mark!, ...ids }, l.mark);
     }
   }
   if (hasErrors(problems)) return { lab, topology, marks: [], changes: [], problems };

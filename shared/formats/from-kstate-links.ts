@@ -150,7 +150,7 @@ export function vethLinks(
   pairs: readonly [PairEnd, PairEnd][],
   nsNode: ReadonlyMap<string, NetnsNode>,
   bridges: ReadonlyMap<string, BridgeNode>,
-): { links: Link[]; kept: Kept } {
+): { links: Link[]; kept: Kept; linkIds: IdMaker } {
   const links: Link[] = [];
   const linkIds = new IdMaker();
   const kept: Kept = {
@@ -169,7 +169,7 @@ export function vethLinks(
       kept.addresses.get(e.ns)?.push(...e.end.addresses);
     }
   }
-  return { links, kept };
+  return { links, kept, linkIds };
 }
 
 /** The namespace side first, as users draw links (namespace -> bridge, host); else by node id. */
@@ -215,7 +215,7 @@ function linkEnd(
 }
 
 /** The settings of a link end read from its interface (a bridge port keeps no addresses). */
-function endFields(iface: KIface, nodeId: string, bridge: BridgeNode | undefined): LinkEnd {
+export function endFields(iface: KIface, nodeId: string, bridge: BridgeNode | undefined): LinkEnd {
   return {
     node: nodeId,
     ifname: iface.name,

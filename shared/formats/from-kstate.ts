@@ -10,7 +10,8 @@
  * the objects, it does not claim them (see `netplumb adopt`). Anything a file
  * cannot express is left out with a warning naming it. The steps, in order:
  * scope, namespace nodes, veth pairs, bridges (from-kstate-links.ts), the host
- * node, links, routes.
+ * node, links (veth, then the kinds that import themselves: from-kstate-kinds.ts),
+ * routes.
  */
 import type { BridgeNode, NetnsNode, Topology, TopoNode } from '../model';
 import { CURRENT_VERSION } from '../model/topology';
@@ -18,6 +19,7 @@ import { adoptNamespace } from '../kinds';
 import { type KNamespace, type KState, markLab, ROOT_NS } from '../plan/kstate';
 import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
+import { kindLinks } from './from-kstate-kinds';
 import { bridgeNodes, type Kept, needsHost, vethLinks, vethPairs } from './from-kstate-links';
 import {
   HOST_ID,
@@ -44,7 +46,8 @@ export function kstateToTopology(state: KState, opts: KStateImportOptions): Impo
   const bridges = bridgeNodes(c, pairs, nsNode);
   const nodes: TopoNode[] = [...nsNode.values(), ...bridges.values()];
   if (needsHost(pairs)) nodes.push({ id: HOST_ID, name: HOST_ID, kind: 'host' });
-  const { links, kept } = vethLinks(c, pairs, nsNode, bridges);
+  const { links, kept, linkIds } = vethLinks(c, pairs, nsNode, bridges);
+  links.push(...kindLinks(c, nsNode, bridges, linkIds, kept));
   addRoutes(c, nsNode, bridges, kept);
   const draft: Topology = withPositions({
     version: CURRENT_VERSION,

@@ -143,6 +143,33 @@ export interface NodeKindDescriptor<K extends NodeKind = NodeKind> {
   export: KindExport;
 }
 
+/** A live interface and the kernel namespace it is in (ROOT_NS for the root), as import-host reads it. */
+export interface LiveIface {
+  ns: string;
+  iface: KIface;
+}
+
+/** What a link kind's `adoptLinks` hook may ask about the lab being imported. */
+export interface LinkAdoptView {
+  /** The node id of an imported namespace (undefined: the root, or a namespace not imported). */
+  nodeOf(ns: string): string | undefined;
+  /** The node id of kernel bridge `name` in namespace `ns` (undefined: no bridge node there). */
+  bridgeOf(ns: string, name: string): string | undefined;
+  /**
+   * The fields every link end has, read from a live interface on node `nodeId`
+   * (addresses unless it is a bridge `port`, up, MTU, MAC, netem).
+   */
+  end(live: LiveIface, nodeId: string, opts?: { port?: boolean }): LinkEnd;
+}
+
+/** What a link kind's `adoptLinks` hook recovers from the live interfaces of its kernel kinds. */
+export interface LinkAdoption<K extends LinkKind = LinkKind> {
+  /** One link per group of interfaces that belong together (`id` is made by the importer). */
+  links: { ifaces: readonly LiveIface[]; link: Omit<Extract<Link, { kind: K }>, 'id'> }[];
+  /** Interfaces left out, each with why in plain words (the importer warns; nothing is dropped silently). */
+  dropped: { at: LiveIface; why: string }[];
+}
+
 /** What every link kind has: an id, two ends, a label and notes (the Inspector's kind switch keeps these). */
 export interface LinkBase {
   id: string;
@@ -183,6 +210,13 @@ export interface LinkKindDescriptor<K extends LinkKind = LinkKind> {
    * them. The planner re-creates an interface whose parameters differ.
    */
   readParams?(infoData: Readonly<Record<string, unknown>>): KLinkParam[];
+  /**
+   * Importing from the host (`netplumb import-host`, then `adopt`): links of
+   * this kind recovered from the live interfaces of its `kernelKinds` in the
+   * root and the imported namespaces. A kind without it has its own importer
+   * (veth pairs, shared/formats/from-kstate-links.ts).
+   */
+  adoptLinks?(ifaces: readonly LiveIface[], view: LinkAdoptView): LinkAdoption<K>;
   /** Plain words for a parameter in messages (`id` → `VNI`). */
   paramNames?: Readonly<Record<string, string>>;
   /**

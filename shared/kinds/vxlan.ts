@@ -15,6 +15,7 @@ import type { Problem } from '../model/problem';
 import { canonicalIp, family, normalizeMac, parseCidr } from '../util/ip';
 import { canonicalAddresses } from './kernel-values';
 import type { LinkBase, LinkCheckView, LinkKindDescriptor, NodeLookup } from './types';
+import { adoptVxlanLinks } from './vxlan-adopt';
 
 /** The VNI range of the 24-bit field (0 is reserved here: iproute2 accepts it, but it means "no VNI" to many tools). */
 export const VNI_MIN = 1;
@@ -253,6 +254,7 @@ export const vxlanKind: LinkKindDescriptor<'vxlan'> = {
     { key: 'remote', value: ip(str(d.remote ?? d.remote6)) },
     { key: 'dstport', value: str(d.port) },
   ],
+  adoptLinks: adoptVxlanLinks,
   paramNames: { id: 'VNI', local: 'local address', remote: 'remote address', dstport: 'UDP port' },
   style: { className: 'np-link--vxlan', dash: '6 4', label: (link) => `VNI ${(link as VxlanLink).vni}` },
   export: { clab: 'exec' },
