@@ -86,15 +86,23 @@ export function parseClabLink(raw: unknown, index: number): ParsedLink {
     const end = objectEnd(raw.endpoint, [...here, 'endpoint']);
     if (typeof end === 'string')
       return { kind: 'error', message: `link ${n} (${type}): ${end}`, path: [...here, 'endpoint'] };
+    if (type === 'vxlan' || type === 'vxlan-stitch') {
+      const vni = typeof raw.vni === 'number' || typeof raw.vni === 'string' ? ` (VNI ${raw.vni})` : '';
+      const remote = typeof raw.remote === 'string' ? `the remote host ${raw.remote}` : 'a remote host';
+      return {
+        kind: 'drop',
+        // Why it is dropped although netplumb has VXLAN links: containerlab's goes to another machine.
+        message: `link ${n}: ${end.node}:${end.ifname} is joined by a VXLAN tunnel${vni} to ${remote}, outside the lab; a netplumb VXLAN link joins two nodes of the lab, so it is dropped (to keep it, draw the remote side as a lab node and join the two with a VXLAN link)`,
+        path: here,
+      };
+    }
     if (type !== 'host') {
       const what =
         type === 'dummy'
           ? 'a dummy interface'
           : type === 'mgmt-net'
             ? "containerlab's management network"
-            : type === 'macvlan'
-              ? `a macvlan on the host's ${String(raw['host-interface'] ?? 'interface')}`
-              : `a VXLAN tunnel to ${String(raw.remote ?? 'a remote host')}`;
+            : `a macvlan on the host's ${String(raw['host-interface'] ?? 'interface')}`;
       return {
         kind: 'drop',
         message: `link ${n}: ${end.node}:${end.ifname} is joined to ${what} in containerlab; netplumb has no such link, so it is dropped`,

@@ -107,7 +107,7 @@ describe('containerlab import', () => {
       'kernel.panic',
       'table 100',
       'mgmt-net',
-      'VXLAN tunnel to 192.0.2.99',
+      'VXLAN tunnel (VNI 100) to the remote host 192.0.2.99, outside the lab',
       '10.255.255.1/32',
     ]) {
       expect(text).toContain(needle);
@@ -122,6 +122,34 @@ describe('containerlab import', () => {
     expect(r.problems.find((p) => p.message.includes('"nokia_srlinux"'))).toMatchObject({ line: 13 });
     for (const p of r.problems) expect(p.line).toBeGreaterThan(1);
   });
+
+  it.each(['vxlan', 'vxlan-stitch'])(
+    'drops a %s link (a tunnel to a remote host) saying why, though netplumb has VXLAN links',
+    (type) => {
+      const text = [
+        'name: vx',
+        'topology:',
+        '  nodes:',
+        '    a: { kind: linux }',
+        '  links:',
+        `    - type: ${type}`,
+        '      endpoint: { node: a, interface: eth1 }',
+        '      remote: 198.51.100.7',
+        '      vni: 4242',
+        '      udp-port: 14789',
+      ].join('\n');
+      const r = fromClab(text, 'vx.clab.yml');
+      expect(r.topology!.links).toEqual([]);
+      expect(r.problems.filter((p) => /VXLAN/.test(p.message))).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          line: 6,
+          message:
+            'link 1: a:eth1 is joined by a VXLAN tunnel (VNI 4242) to the remote host 198.51.100.7, outside the lab; a netplumb VXLAN link joins two nodes of the lab, so it is dropped (to keep it, draw the remote side as a lab node and join the two with a VXLAN link)',
+        }),
+      ]);
+    },
+  );
 
   it.each(['bridge-lab', 'routed', 'mixed-kinds'])('%s.clab.yml imports as the golden file', (name) => {
     const r = importFile(`${name}.clab.yml`);
