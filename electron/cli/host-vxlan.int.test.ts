@@ -30,6 +30,8 @@ beforeEach(() => {
   run = tempRunDir();
 });
 afterEach(async () => {
+  // As root the lab record lives in the fixed run directory: a test that failed before its destroy leaves none there.
+  await cli('destroy', `${p}-ov`);
   await cleanupPrefix(p);
   run.remove();
 });
