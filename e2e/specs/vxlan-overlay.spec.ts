@@ -3,7 +3,8 @@
  * drawn dashed with its VNI as a label; selecting it, the Inspector shows its
  * kind (VXLAN link), VNI, UDP port and each VTEP's local address; a change of
  * VNI shows on the edge. An underlay link turned into VXLAN gets the VXLAN
- * fields, and turned back into a veth pair loses them.
+ * fields, and turned back into a veth pair loses them. Link emulation on the
+ * overlay is drawn clear of the VNI label.
  */
 import { test, expect } from '../fixtures/test';
 
@@ -48,6 +49,20 @@ test('the VXLAN lesson: a dashed edge labelled with its VNI; the Inspector edits
     await expect(edge('overlay').locator('.np-edge__kind')).toHaveText('VNI 100');
     await expect(app.problems).toContainText('No problems');
     await app.snap('vxlan-lesson-selected');
+  });
+
+  await test.step('link emulation on the overlay: its text and the VNI label do not overlap at the midpoint', async () => {
+    await app.inspector.getByText('Link emulation (netem)').first().click();
+    await app.setField('Delay (ms)', '20');
+    const netem = page.getByTestId('edge-netem-overlay');
+    await expect(netem).toHaveText(/20 ms/);
+    const label = edge('overlay').locator('.np-edge__kind');
+    const [a, b] = [await label.boundingBox(), await netem.boundingBox()];
+    if (!a || !b) throw new Error('the VNI label or the netem text is not drawn');
+    const apart =
+      a.y + a.height <= b.y || b.y + b.height <= a.y || a.x + a.width <= b.x || b.x + b.width <= a.x;
+    expect(apart, `VNI label ${JSON.stringify(a)} and netem ${JSON.stringify(b)}`).toBe(true);
+    await app.snap('vxlan-vni-and-netem');
   });
 
   await test.step('turn an underlay link into VXLAN and back', async () => {

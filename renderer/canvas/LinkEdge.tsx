@@ -9,7 +9,7 @@ import { BaseEdge, getStraightPath, type EdgeProps } from '@xyflow/react';
 import { linkKind } from '../../shared/kinds';
 import type { FlowEdge } from '../store/derive';
 import { edgeClass, isDown, useFloatingEnds } from './edge-parts';
-import { netemText } from './geometry';
+import { midTextOffsets, netemText } from './geometry';
 import { ExtensionsContext } from './extensions';
 
 function at(t: number, x1: number, y1: number, x2: number, y2: number) {
@@ -70,6 +70,8 @@ function LinkEdgeView({
     na === nb
       ? na
       : [na && `${link.a.ifname}: ${na}`, nb && `${link.b.ifname}: ${nb}`].filter(Boolean).join('; ');
+  // The kind's label and link emulation both sit at the midpoint: kept apart (VNI above, netem below).
+  const dy = midTextOffsets({ kind: !!look.label, netem: !!netem, down });
   return (
     <g className={cls} data-testid={`edge-${id}`}>
       <title>{`${link.a.ifname} ⟷ ${link.b.ifname}${downText ? `\n${downText}` : ''}${data!.liveDetail ? `\n${data!.liveDetail}` : ''}`}</title>
@@ -81,14 +83,14 @@ function LinkEdgeView({
       />
       <EdgeOverlay id={id} d={path} />
       {look.label && (
-        <text x={mid.x} y={mid.y - 10} className="np-edge__if np-edge__kind" textAnchor="middle">
+        <text x={mid.x} y={mid.y + dy.kind} className="np-edge__if np-edge__kind" textAnchor="middle">
           {look.label(link)}
         </text>
       )}
       {netem && (
         <text
           x={mid.x}
-          y={mid.y + (down ? 20 : -10)}
+          y={mid.y + dy.netem}
           className="np-edge__netem"
           textAnchor="middle"
           data-testid={`edge-netem-${id}`}

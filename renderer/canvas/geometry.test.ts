@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { borderPoint, netemText } from './geometry';
+import { borderPoint, midTextOffsets, netemText } from './geometry';
 
 describe('floating link ends', () => {
   it('side by side: the line leaves through the facing sides', () => {
@@ -47,5 +47,27 @@ describe('netem on a link', () => {
     expect(netemText({ delayMs: 50, jitterMs: 5, lossPercent: 1 })).toBe('50 ms ±5, 1% loss');
     expect(netemText({ rateKbit: 2000 })).toBe('2 Mbit/s');
     expect(netemText({ rateKbit: 512, delayMs: 0 })).toBe('0 ms, 512 kbit/s');
+  });
+});
+
+describe('texts at a link midpoint', () => {
+  // A text of ~11 px font occupies about [baseline - 10, baseline + 3]; the "down" pill is [-8, 8].
+  const box = (baseline: number) => [baseline - 10, baseline + 3] as const;
+  const overlap = (a: readonly [number, number], b: readonly [number, number]) => a[0] < b[1] && b[0] < a[1];
+  it('never puts the kind label, link emulation and the down pill on top of each other', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.boolean(), (kind, netem, down) => {
+        const o = midTextOffsets({ kind, netem, down });
+        const shown: (readonly [number, number])[] = [];
+        if (kind) shown.push(box(o.kind));
+        if (netem) shown.push(box(o.netem));
+        if (down) shown.push([-8, 8]);
+        for (let i = 0; i < shown.length; i++)
+          for (let j = i + 1; j < shown.length; j++) expect(overlap(shown[i], shown[j])).toBe(false);
+      }),
+    );
+  });
+  it('keeps link emulation above the line when it is the only text', () => {
+    expect(midTextOffsets({ kind: false, netem: true, down: false }).netem).toBeLessThan(0);
   });
 });

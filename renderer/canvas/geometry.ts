@@ -26,3 +26,16 @@ export function netemText(
     parts.push(n.rateKbit >= 1000 ? `${n.rateKbit / 1000} Mbit/s` : `${n.rateKbit} kbit/s`);
   return parts.join(', ');
 }
+
+/**
+ * Where the texts at a link's midpoint sit, as y offsets of their baselines
+ * from the midpoint: the kind's label (`VNI 42`) above the line; link
+ * emulation above it too when it is alone, else below the line (clear of the
+ * label, and under the 16 px "down" pill when the link is set down).
+ */
+export function midTextOffsets(o: { kind: boolean; netem: boolean; down: boolean }): {
+  kind: number;
+  netem: number;
+} {
+  return { kind: o.down ? -12 : -10, netem: o.down ? 20 : o.kind ? 18 : -10 };
+}
