@@ -37,6 +37,7 @@ export const FEATURE_TITLES: Record<Feature, string> = {
   vrf: 'VRF devices',
   macvlan: 'macvlan devices',
   vxlan: 'VXLAN devices',
+  geneve: 'Geneve devices',
   gre: 'GRE tunnels',
   ipvlan: 'ipvlan devices',
   nftables: 'nftables (nft)',
@@ -61,6 +62,7 @@ const LABEL: Record<Feature, string> = {
   vrf: 'vrf',
   macvlan: 'macvlan',
   vxlan: 'vxlan',
+  geneve: 'geneve',
   gre: 'gre',
   ipvlan: 'ipvlan',
   nftables: 'nftables',
@@ -88,6 +90,7 @@ const MODULE: Partial<Record<Feature, string>> = {
   vrf: 'vrf',
   macvlan: 'macvlan',
   vxlan: 'vxlan',
+  geneve: 'geneve',
   gre: 'ip_gre',
   ipvlan: 'ipvlan',
 };
@@ -207,7 +210,10 @@ async function probeKernel(
     probe('vxlan', 'a VXLAN device', () =>
       ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789'),
     ),
-    // Documentation addresses (RFC 5737); the device stays down, nothing is sent.
+    // Documentation addresses (RFC 5737); the devices stay down, nothing is sent.
+    probe('geneve', 'a Geneve device', () =>
+      ip('link', 'add', 'name', 'npgnv0', 'type', 'geneve', 'id', '42', 'remote', '192.0.2.2'),
+    ),
     probe('gre', 'a GRE tunnel', () =>
       ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2'),
     ),

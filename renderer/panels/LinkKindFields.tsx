@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import { convertLink, linkKinds, type LinkOf } from '../../shared/kinds';
-import { linkKindOf, type Link, type LinkKind, type VxlanLink } from '../../shared/model';
+import { linkKindOf, type GeneveLink, type Link, type LinkKind, type VxlanLink } from '../../shared/model';
 import { editorStore, useEditor } from '../store/editor';
 import { NumberField, SelectField, TextField, type Path } from './fields';
 
@@ -17,9 +17,21 @@ interface KindProps<K extends LinkKind> {
 
 const replace = (link: Link, key: string) => editorStore.getState().replaceLink(link.id, link, key);
 
-/** VXLAN: VNI and UDP port; per end, the VTEP's underlay address and an optional bridge of its namespace. */
-function VxlanFields({ link: l, path }: KindProps<'vxlan'>) {
-  const link = l as VxlanLink;
+/** What the tunnel kinds' fields call things. */
+const TUNNEL = {
+  vxlan: { title: 'VXLAN', dev: 'VTEP', port: 4789, remote: 'the other VTEP sends to it' },
+  geneve: {
+    title: 'Geneve',
+    dev: 'Geneve device',
+    port: 6081,
+    remote: 'the other end sends to it (Geneve has no local parameter: the route must leave from it)',
+  },
+} as const;
+
+/** A tunnel link (VXLAN, Geneve): VNI and UDP port; per end, its underlay address and an optional bridge of its namespace. */
+function TunnelFields({ link: l, path }: KindProps<'vxlan' | 'geneve'>) {
+  const link = l as VxlanLink | GeneveLink;
+  const w = TUNNEL[link.kind];
   const nodes = useEditor((s) => s.doc.nodes);
   const name = (id: string) => nodes.find((n) => n.id === id)?.name ?? id;
   return (
@@ -31,7 +43,7 @@ function VxlanFields({ link: l, path }: KindProps<'vxlan'>) {
         min={1}
         max={16777215}
         step={1}
-        hint="VXLAN network identifier, 1 to 16777215; both ends use it"
+        hint={`${w.title} network identifier, 1 to 16777215; both ends use it`}
         onChange={(v) => replace({ ...link, vni: v ?? 0 }, 'vni')}
       />
       <NumberField
@@ -41,29 +53,29 @@ function VxlanFields({ link: l, path }: KindProps<'vxlan'>) {
         min={1}
         max={65535}
         step={1}
-        hint="4789 is the standard VXLAN port"
-        onChange={(v) => replace({ ...link, port: v ?? 4789 }, 'port')}
+        hint={`${w.port} is the standard ${w.title} port`}
+        onChange={(v) => replace({ ...link, port: v ?? w.port }, 'port')}
       />
       {(['a', 'b'] as const).map((k) => {
         const end = link[k];
         const bridges = nodes.filter((n) => n.kind === 'bridge' && n.namespace === end.node);
         return (
           <fieldset className="np-end" key={k}>
-            <legend>{`VTEP ${k.toUpperCase()}: ${name(end.node)}`}</legend>
+            <legend>{`${w.dev === 'VTEP' ? 'VTEP' : 'End'} ${k.toUpperCase()}: ${name(end.node)}`}</legend>
             <TextField
               label="Local address"
               path={[...path, k, 'local']}
               value={end.local}
               optional
               placeholder="e.g. 10.0.1.1"
-              hint={`one of ${name(end.node)}'s underlay addresses; the other VTEP sends to it`}
+              hint={`one of ${name(end.node)}'s underlay addresses; ${w.remote}`}
               onChange={(v) => replace({ ...link, [k]: { ...end, local: v } }, `${k}:local`)}
             />
             <SelectField
               label="Bridge"
               path={[...path, k, 'bridge']}
               value={end.bridge ?? ''}
-              hint="enslave the VTEP to a bridge of this namespace (overlay addresses then go on the bridge)"
+              hint={`enslave the ${w.dev} to a bridge of this namespace (overlay addresses then go on the bridge)`}
               options={[
                 { value: '', label: 'none' },
                 ...bridges.map((b) => ({ value: b.id, label: b.name })),
@@ -86,7 +98,8 @@ function VxlanFields({ link: l, path }: KindProps<'vxlan'>) {
 /** Each link kind's own fields (veth has none beyond its ends). */
 const KIND_FIELDS = {
   veth: () => null,
-  vxlan: VxlanFields,
+  vxlan: TunnelFields,
+  geneve: TunnelFields,
 } satisfies { [K in LinkKind]: (p: KindProps<K>) => ReactNode };
 
 /** The Kind choice and the kind's own fields of link `link` at `path`. */

@@ -254,7 +254,7 @@ export const TracerouteResultSchema = z.object({
 
 /** One object `lab:adopt` marks (see electron/kernel/adopt.ts). */
 export const AdoptMarkSchema = z.object({
-  kind: z.enum(['namespace', 'bridge', 'veth', 'vxlan']),
+  kind: z.enum(['namespace', 'bridge', 'veth', 'vxlan', 'geneve']),
   ns: z.string().max(255),
   name: z.string().max(255),
   mark: z.string().max(255),

@@ -21,6 +21,7 @@ export const FEATURES = [
   'vrf',
   'macvlan',
   'vxlan',
+  'geneve',
   'gre',
   'ipvlan',
   'nftables',

@@ -9,6 +9,7 @@ import type { Problem } from '../model/problem';
 import { LinkEnd, linkKindOf } from '../model';
 import { ROOT_NS, type KIface, type KLinkParam, type KNamespace } from '../model/kstate';
 import { bridgeKind } from './bridge';
+import { geneveKind } from './geneve';
 import { hostKind } from './host';
 import { namespaceKind } from './namespace';
 import { routerKind } from './router';
@@ -32,6 +33,7 @@ export const NODE_KINDS_REGISTRY = {
 export const linkKinds = {
   veth: vethKind,
   vxlan: vxlanKind,
+  geneve: geneveKind,
 } as const satisfies { [K in LinkKind]: LinkKindDescriptor<K> };
 
 /** The node kinds in palette order. */

@@ -74,8 +74,8 @@ describe('the kind registry', () => {
     const link = d.schema.parse({
       id: 'l1',
       kind: k,
-      // Fields a kind requires beyond its two ends (vxlan: its VNI).
-      ...(k === 'vxlan' ? { vni: 42 } : {}),
+      // Fields a kind requires beyond its two ends (vxlan, geneve: a VNI).
+      ...(k === 'vxlan' || k === 'geneve' ? { vni: 42 } : {}),
       a: { node: 'x', ifname: 'e0' },
       b: { node: 'y', ifname: 'e1' },
     }) as Link;

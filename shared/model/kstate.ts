@@ -54,7 +54,7 @@ export interface KLinkParam {
 
 export interface KIface {
   name: string;
-  kind: 'veth' | 'bridge' | 'vxlan' | 'loopback' | 'other';
+  kind: 'veth' | 'bridge' | 'vxlan' | 'geneve' | 'loopback' | 'other';
   /** The ownership mark (ifalias), e.g. "netplumb:lab1:link:l1:a"; undefined if none. */
   mark?: string;
   /** For veth: where the peer is (namespace key and name), when known; a live read may leave the name out. */

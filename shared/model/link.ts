@@ -90,8 +90,41 @@ export const VxlanLink = z
   .strict();
 export type VxlanLink = z.infer<typeof VxlanLink>;
 
+/** The standard Geneve UDP port (IANA). */
+export const GENEVE_PORT = 6081;
+
+/** One end of a Geneve link: a tunnel device on a namespace or router node (a LinkEnd plus its underlay address). */
+export const GeneveEnd = LinkEnd.extend({
+  // Optional in the schema, as VxlanEnd's; a Geneve end without it is reported by the validator, located.
+  local: IpAddress.optional().describe(
+    "this end's underlay address (no prefix): one of this node's addresses in the file, and the other end's remote (required). Geneve has no local parameter: the kernel sends from the address its route picks",
+  ),
+  bridge: Id.optional().describe(
+    'id of a bridge node in the same namespace to enslave the Geneve device to (the overlay addresses then go on that bridge)',
+  ),
+}).strict();
+export type GeneveEnd = z.infer<typeof GeneveEnd>;
+
+/**
+ * A Geneve tunnel between two lab nodes that already reach each other over the
+ * lab's own underlay: one Geneve device per end, each sending to the other end's `local`.
+ */
+export const GeneveLink = z
+  .object({
+    id: Id,
+    kind: z.literal('geneve').describe('link kind: a Geneve overlay link (one Geneve device per end)'),
+    vni: z.number().int().describe('Geneve virtual network identifier, 1..16777215'),
+    port: z.number().int().default(GENEVE_PORT).describe('UDP destination port (default 6081)'),
+    a: GeneveEnd,
+    b: GeneveEnd,
+    label: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+export type GeneveLink = z.infer<typeof GeneveLink>;
+
 /** A link, discriminated by `kind` (absent = veth). Add a link kind's schema here. */
-export const Link = z.discriminatedUnion('kind', [VethLink, VxlanLink]);
+export const Link = z.discriminatedUnion('kind', [VethLink, VxlanLink, GeneveLink]);
 export type Link = z.infer<typeof Link>;
 export type LinkKind = NonNullable<Link['kind']>;
 /** A link's kind, filling in the default. */
@@ -100,7 +133,7 @@ export type EndKey = 'a' | 'b';
 
 /**
  * An end moved to node `node`, with the other node ids it refers to (a VXLAN
- * end's `bridge`) mapped by `to`; a reference `to` does not know is dropped.
+ * or Geneve end's `bridge`) mapped by `to`; a reference `to` does not know is dropped.
  * Renames and pastes use it, so every node reference in a link follows.
  */
 export function remapEnd<E extends { node: string; bridge?: string }>(

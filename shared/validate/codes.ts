@@ -54,6 +54,25 @@ export const PROBLEM_CODES = {
     'error',
     "a VXLAN end's bridge is missing, not in that end's namespace, or the end also has addresses",
   ],
+  'geneve-vni-range': ['error', 'a Geneve link whose VNI is outside 1..16777215'],
+  'geneve-port-range': ['error', 'a Geneve link whose UDP port is outside 1..65535'],
+  'geneve-end-node': [
+    'error',
+    'a Geneve end on a bridge or host node (a Geneve device needs a namespace or router)',
+  ],
+  'geneve-local': [
+    'error',
+    "a Geneve end's local is not an IP address of that node in the file, or the two ends' families differ",
+  ],
+  'geneve-local-same': ['error', 'both ends of a Geneve link use the same local address'],
+  'geneve-bridge': [
+    'error',
+    "a Geneve end's bridge is missing, not in that end's namespace, or the end also has addresses",
+  ],
+  'geneve-source': [
+    'warning',
+    "a Geneve end's node has other underlay addresses of the same family: the kernel may send from one of them, which the other end drops",
+  ],
   'bridge-namespace-unknown': ['error', 'bridge.namespace names a node that does not exist'],
   'bridge-namespace-not-netns': ['error', 'bridge.namespace names a node that is not a namespace or router'],
   'sysctls-not-allowed': ['error', 'sysctls on a host or bridge node'],
