@@ -9,24 +9,15 @@
  * the kernel sends from the source address its route to the remote picks, and
  * the receiving device accepts only packets whose source is its `remote`. So
  * each end's `local` is written in the file (the other end's remote, checked
- * as for VXLAN) but is not a creation parameter; a node with other underlay
- * addresses of that family gets a warning, since the route may pick another.
+ * as for VXLAN) but is not a creation parameter; an interface holding other
+ * addresses of its family next to it gets a warning, since the route may pick one.
  * What geneve shares with vxlan lives in ./tunnel.ts.
  */
 import { GENEVE_PORT, GeneveLink } from '../model';
 import type { KLinkParam } from '../model/kstate';
 import type { Problem } from '../model/problem';
 import { family } from '../util/ip';
-import {
-  checkTunnel,
-  ip,
-  nodeAddresses,
-  other,
-  resolveTunnel,
-  str,
-  tunnelDefaults,
-  type TunnelWords,
-} from './tunnel';
+import { checkTunnel, ip, other, resolveTunnel, str, tunnelDefaults, type TunnelWords } from './tunnel';
 import type { LinkCheckView, LinkKindDescriptor } from './types';
 
 /** The creation parameters of end `k`'s Geneve device, in the order `ip link add` writes them. */
@@ -53,20 +44,35 @@ const WORDS: TunnelWords = {
   },
 };
 
+/**
+ * The other addresses of the family of `local` on the interface that holds it
+ * (a link end of the node or a bridge in its namespace): the kernel picks its
+ * source among an outgoing interface's addresses, so these are the ones that
+ * can stand in for `local`.
+ */
+function rivals(view: LinkCheckView, nodeId: string, skip: string, local: string): string[] {
+  const holders: string[][] = [];
+  for (const l of view.topology.links)
+    if (l.id !== skip) for (const e of [l.a, l.b]) if (e.node === nodeId) holders.push(e.addresses);
+  for (const n of view.topology.nodes)
+    if (n.kind === 'bridge' && n.namespace === nodeId) holders.push(n.addresses);
+  const bare = (cidr: string) => ip(cidr.split('/')[0]);
+  const holder = holders.find((h) => h.some((c) => bare(c) === local)) ?? [];
+  return holder.map(bare).filter((x) => x !== local && family(x) === family(local));
+}
+
 /** The checks of a Geneve link: the tunnel checks, and a warning where the source address is not certain. */
 export function checkGeneve(link: GeneveLink, i: number, view: LinkCheckView): Problem[] {
   const out = checkTunnel(link, i, view, WORDS);
   if (out.some((p) => p.severity === 'error')) return out;
   for (const k of ['a', 'b'] as const) {
     const local = ip(link[k].local);
-    const others = [...nodeAddresses(view, link[k].node, link.id, true)].filter(
-      (x) => x !== local && family(x) === family(local),
-    );
+    const others = rivals(view, link[k].node, link.id, local);
     if (others.length)
       out.push({
         code: 'geneve-source',
         severity: 'warning',
-        message: `Geneve link ${link.id}: "${link[k].node}" also has ${others.join(', ')}; Geneve has no local address, so the kernel sends from the address its route to ${ip(link[other(k)].local)} picks, and the other end accepts only ${local} (its remote). Make sure that route leaves from ${local}.`,
+        message: `Geneve link ${link.id}: the interface of "${link[k].node}" with ${local} also has ${others.join(', ')}; Geneve has no local address, so the kernel sends from the address its route to ${ip(link[other(k)].local)} picks, and the other end accepts only ${local} (its remote). Make sure that route leaves from ${local}, or move the other addresses.`,
         path: ['links', i, k, 'local'],
         linkId: link.id,
         nodeId: link[k].node,

@@ -71,7 +71,7 @@ export const PROBLEM_CODES = {
   ],
   'geneve-source': [
     'warning',
-    "a Geneve end's node has other underlay addresses of the same family: the kernel may send from one of them, which the other end drops",
+    "the interface holding a Geneve end's local has other addresses of its family: the kernel may send from one of them, which the other end drops",
   ],
   'bridge-namespace-unknown': ['error', 'bridge.namespace names a node that does not exist'],
   'bridge-namespace-not-netns': ['error', 'bridge.namespace names a node that is not a namespace or router'],
