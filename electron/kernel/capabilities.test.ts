@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { geneveLabDoc } from '../../shared/kinds/testing/geneve-lab';
 import { vxlanLabDoc } from '../../shared/kinds/testing/vxlan-lab';
 import { parseTopology } from '../../shared/model';
 import {
@@ -13,13 +14,14 @@ import {
 } from './capabilities';
 import { listNetns } from './netns';
 import { execaRunner, recordingRunner, type RunResult, type Runner } from './runner';
-import { probeNetem, probeVlanFiltering, probeVxlan } from './test-support/own-probe';
+import { probeGeneve, probeNetem, probeVlanFiltering, probeVxlan } from './test-support/own-probe';
 import { NOT_ROOT_REASON, isRoot } from './test-support/scratch-netns';
 
 // Our own probes, independent of capabilities.ts.
 const hasNetem = (await probeNetem()).ok;
 const hasVlanFiltering = (await probeVlanFiltering()).ok;
 const hasVxlan = (await probeVxlan()).ok;
+const hasGeneve = (await probeGeneve()).ok;
 
 describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASON})`, () => {
   it('finds veth and bridges, and says why for every feature', async () => {
@@ -36,6 +38,7 @@ describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASO
     expect(caps.features.netem).toBe(hasNetem);
     expect(caps.features.bridgeVlanFiltering).toBe(hasVlanFiltering);
     expect(caps.features.vxlan).toBe(hasVxlan);
+    expect(caps.features.geneve).toBe(hasGeneve);
     // Its scratch namespace is gone again.
     const scratch = seen.find((a) => a[1] === 'netns' && a[2] === 'add')![3];
     expect(await listNetns()).not.toContain(scratch);
@@ -51,6 +54,20 @@ describe.skipIf(!isRoot())(`detectCapabilities on this machine (${NOT_ROOT_REASO
       const r = parseTopology(vxlanLabDoc('lab1'));
       if (!r.ok) throw new Error(JSON.stringify(r.problems));
       expect(missingFor(r.topology, caps).filter((m) => /VXLAN/.test(m))).toEqual([]);
+    },
+  );
+
+  it.skipIf(hasGeneve)(
+    'reports geneve missing (this kernel has no geneve module), and a Geneve lab names its link',
+    async () => {
+      const caps = await detectCapabilities(execaRunner);
+      expect(caps.features.geneve).toBe(false);
+      expect(caps.details.geneve).toMatch(/^geneve: the kernel has no geneve module \(ip said: .+\)$/);
+      const r = parseTopology(geneveLabDoc('lab1'));
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      expect(missingFor(r.topology, caps)).toContainEqual(
+        `Link "gv" needs Geneve devices, which this machine lacks: ${caps.details.geneve}`,
+      );
     },
   );
 

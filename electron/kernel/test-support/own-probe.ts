@@ -45,3 +45,7 @@ export const probeVlanFiltering = () =>
 /** Can this kernel make a VXLAN device? (It stays down; nothing is sent.) */
 export const probeVxlan = () =>
   ownProbe([], ['ip', 'link', 'add', 'name', 'pvx', 'type', 'vxlan', 'id', '42', 'dstport', '4789']);
+
+/** Can this kernel make a Geneve device? (A documentation address, RFC 5737; it stays down, nothing is sent.) */
+export const probeGeneve = () =>
+  ownProbe([], ['ip', 'link', 'add', 'name', 'pgnv', 'type', 'geneve', 'id', '42', 'remote', '192.0.2.2']);
