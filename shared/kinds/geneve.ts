@@ -18,6 +18,7 @@ import type { KLinkParam } from '../model/kstate';
 import type { Problem } from '../model/problem';
 import { family } from '../util/ip';
 import { checkTunnel, ip, other, resolveTunnel, str, tunnelDefaults, type TunnelWords } from './tunnel';
+import { adoptGeneveLinks } from './geneve-adopt';
 import type { LinkCheckView, LinkKindDescriptor } from './types';
 
 /** The creation parameters of end `k`'s Geneve device, in the order `ip link add` writes them. */
@@ -102,6 +103,7 @@ export const geneveKind: LinkKindDescriptor<'geneve'> = {
     { key: 'remote', value: ip(str(d.remote ?? d.remote6)) },
     { key: 'dstport', value: str(d.port) },
   ],
+  adoptLinks: adoptGeneveLinks,
   paramNames: { id: 'VNI', remote: 'remote address', dstport: 'UDP port' },
   style: { className: 'np-link--geneve', dash: '2 3', label: (link) => `VNI ${(link as GeneveLink).vni}` },
   export: { clab: 'exec' },
