@@ -7,7 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { linkKind } from '../../shared/kinds';
-import { FEATURES, type Feature } from '../../shared/kinds/features';
+import {
+  FEATURE_INFO,
+  FEATURES,
+  type Feature,
+  type FeatureInfo,
+  type FeatureProbe,
+} from '../../shared/kinds/features';
 import type { Topology } from '../../shared/model';
 import { IpLinkList, parseIpJson } from './ip-json';
 import type { RunResult, Runner } from './runner';
@@ -20,54 +26,12 @@ const TOOL_FEATURES: readonly Feature[] = ['ipCommand', 'bridgeCommand', 'tcComm
 const KERNEL_FEATURES: readonly Feature[] = FEATURES.filter((f) => !TOOL_FEATURES.includes(f));
 
 /** Plain-words names of the features, for messages. */
-export const FEATURE_TITLES: Record<Feature, string> = {
-  ipCommand: 'the ip command (iproute2)',
-  bridgeCommand: 'the bridge command (iproute2)',
-  tcCommand: 'the tc command (iproute2)',
-  veth: 'veth pairs',
-  bridge: 'Linux bridges',
-  bridgeStp: 'bridge STP',
-  bridgeVlanFiltering: 'bridge VLAN filtering',
-  vlan8021q: '802.1Q VLAN devices',
-  netem: 'link emulation (tc netem)',
-  tbf: 'the tbf rate limiter',
-  htb: 'the htb qdisc',
-  dummy: 'dummy devices',
-  bond: 'bonding',
-  vrf: 'VRF devices',
-  macvlan: 'macvlan devices',
-  vxlan: 'VXLAN devices',
-  geneve: 'Geneve devices',
-  gre: 'GRE tunnels',
-  ipvlan: 'ipvlan devices',
-  nftables: 'nftables (nft)',
-  tcpdump: 'tcpdump',
-};
+export const FEATURE_TITLES: Record<Feature, string> = Object.fromEntries(
+  FEATURES.map((f) => [f, FEATURE_INFO[f].title]),
+) as Record<Feature, string>;
 
 /** Short names that start each detail sentence. */
-const LABEL: Record<Feature, string> = {
-  ipCommand: 'ip',
-  bridgeCommand: 'bridge (command)',
-  tcCommand: 'tc',
-  veth: 'veth',
-  bridge: 'bridge',
-  bridgeStp: 'bridge STP',
-  bridgeVlanFiltering: 'bridge VLAN filtering',
-  vlan8021q: '802.1Q VLAN',
-  netem: 'netem',
-  tbf: 'tbf',
-  htb: 'htb',
-  dummy: 'dummy',
-  bond: 'bond',
-  vrf: 'vrf',
-  macvlan: 'macvlan',
-  vxlan: 'vxlan',
-  geneve: 'geneve',
-  gre: 'gre',
-  ipvlan: 'ipvlan',
-  nftables: 'nftables',
-  tcpdump: 'tcpdump',
-};
+const LABEL = Object.fromEntries(FEATURES.map((f) => [f, FEATURE_INFO[f].label])) as Record<Feature, string>;
 
 export interface Capabilities {
   features: Record<Feature, boolean>;
@@ -77,30 +41,12 @@ export interface Capabilities {
   versions: Partial<Record<'ip' | 'bridge' | 'tc', string>>;
 }
 
-/** Kernel modules behind the features, named in messages. */
-const MODULE: Partial<Record<Feature, string>> = {
-  veth: 'veth',
-  bridge: 'bridge',
-  vlan8021q: '8021q',
-  netem: 'sch_netem',
-  tbf: 'sch_tbf',
-  htb: 'sch_htb',
-  dummy: 'dummy',
-  bond: 'bonding',
-  vrf: 'vrf',
-  macvlan: 'macvlan',
-  vxlan: 'vxlan',
-  geneve: 'geneve',
-  gre: 'ip_gre',
-  ipvlan: 'ipvlan',
-};
-
 const said = (tool: string, r: RunResult): string =>
   `${tool} said: ${(r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`).split('\n')[0]}`;
 
 /** Why a probe failed, in plain words. */
 function failure(f: Feature, tool: string, r: RunResult): string {
-  const mod = MODULE[f];
+  const mod = (FEATURE_INFO[f] as FeatureInfo).module;
   if (/Unknown device type|Specified qdisc kind is unknown|Unknown qdisc/.test(r.stderr) && mod) {
     return `${LABEL[f]}: the kernel has no ${mod} module (${said(tool, r)})`;
   }
@@ -181,90 +127,29 @@ async function probeKernel(
   features: Record<Feature, boolean>,
 ): Promise<void> {
   const ip = (...args: string[]) => runner(['ip', '-n', ns, ...args], { timeoutMs: 10_000 });
-  const tc = (...args: string[]) => runner(['tc', '-n', ns, ...args], { timeoutMs: 10_000 });
-  const probe = async (f: Feature, what: string, r: () => Promise<RunResult>, toolName = 'ip') => {
-    if (toolName === 'tc' && !features.tcCommand)
+  const probe = async (f: Feature, p: FeatureProbe) => {
+    if (p.tool === 'tc' && !features.tcCommand)
       return set(f, false, `${LABEL[f]}: not tested: the tc command is missing`);
-    const res = await r();
+    const res = await runner([p.tool, '-n', ns, ...p.args], { timeoutMs: 10_000 });
     set(
       f,
       res.exitCode === 0,
       res.exitCode === 0
-        ? `${LABEL[f]}: works (created ${what} in a scratch namespace)`
-        : failure(f, toolName, res),
+        ? `${LABEL[f]}: works (created ${p.what} in a scratch namespace)`
+        : failure(f, p.tool, res),
     );
   };
-
-  await probe('veth', 'a veth pair', () => ip('link', 'add', 'npv0', 'type', 'veth', 'peer', 'name', 'npv1'));
-  const independent: Promise<void>[] = [
-    probe('bridge', 'a bridge', () => ip('link', 'add', 'npbr0', 'type', 'bridge')),
-    probe('bridgeStp', 'a bridge with STP on', () =>
-      ip('link', 'add', 'npbr1', 'type', 'bridge', 'stp_state', '1'),
-    ),
-    probe('bridgeVlanFiltering', 'a VLAN-filtering bridge', () =>
-      ip('link', 'add', 'npbr2', 'type', 'bridge', 'vlan_filtering', '1'),
-    ),
-    probe('dummy', 'a dummy device', () => ip('link', 'add', 'npd0', 'type', 'dummy')),
-    probe('bond', 'a bond', () => ip('link', 'add', 'npbo0', 'type', 'bond')),
-    probe('vrf', 'a VRF', () => ip('link', 'add', 'npvrf0', 'type', 'vrf', 'table', '4242')),
-    probe('vxlan', 'a VXLAN device', () =>
-      ip('link', 'add', 'npvx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789'),
-    ),
-    // Documentation addresses (RFC 5737); the devices stay down, nothing is sent.
-    probe('geneve', 'a Geneve device', () =>
-      ip('link', 'add', 'name', 'npgnv0', 'type', 'geneve', 'id', '42', 'remote', '192.0.2.2'),
-    ),
-    probe('gre', 'a GRE tunnel', () =>
-      ip('link', 'add', 'npgre0', 'type', 'gre', 'local', '192.0.2.1', 'remote', '192.0.2.2'),
-    ),
-    probe(
-      'htb',
-      'an htb qdisc',
-      () => tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10'),
-      'tc',
-    ),
-  ];
-  if (features.veth) {
-    independent.push(
-      probe('vlan8021q', 'an 802.1Q device', () =>
-        ip('link', 'add', 'link', 'npv0', 'name', 'npv0.10', 'type', 'vlan', 'id', '10'),
-      ),
-      probe('macvlan', 'a macvlan device', () =>
-        ip('link', 'add', 'link', 'npv0', 'name', 'npmv0', 'type', 'macvlan', 'mode', 'bridge'),
-      ),
-      probe('ipvlan', 'an ipvlan device', () =>
-        ip('link', 'add', 'link', 'npv1', 'name', 'npiv0', 'type', 'ipvlan', 'mode', 'l2'),
-      ),
-      probe(
-        'netem',
-        'a netem qdisc',
-        () => tc('qdisc', 'add', 'dev', 'npv0', 'root', 'netem', 'delay', '1ms'),
-        'tc',
-      ),
-      probe(
-        'tbf',
-        'a tbf qdisc',
-        () =>
-          tc(
-            'qdisc',
-            'add',
-            'dev',
-            'npv1',
-            'root',
-            'tbf',
-            'rate',
-            '1mbit',
-            'burst',
-            '32kbit',
-            'latency',
-            '400ms',
-          ),
-        'tc',
-      ),
-    );
-  } else {
-    for (const f of ['vlan8021q', 'macvlan', 'ipvlan', 'netem', 'tbf'] as const)
-      set(f, false, `${LABEL[f]}: not tested: it needs a veth pair to sit on, and veth failed`);
+  // Every probe comes from FEATURE_INFO (shared/kinds/features.ts); the veth pair
+  // goes first because the probes marked onVeth sit on it.
+  const probes = FEATURES.flatMap((f) => {
+    const p = (FEATURE_INFO[f] as FeatureInfo).probe;
+    return p && f !== 'veth' ? [[f, p] as const] : [];
+  });
+  await probe('veth', FEATURE_INFO.veth.probe);
+  const independent: Promise<void>[] = probes.filter(([, p]) => !p.onVeth).map(([f, p]) => probe(f, p));
+  for (const [f, p] of probes.filter(([, p]) => p.onVeth)) {
+    if (features.veth) independent.push(probe(f, p));
+    else set(f, false, `${LABEL[f]}: not tested: it needs a veth pair to sit on, and veth failed`);
   }
   if (features.nftables) {
     independent.push(

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { Change, DriftItem } from '../plan/change';
 import { Netem } from '../model/link';
+import { MARKED_IFACE_KINDS } from '../model/kstate';
 import { LabName } from '../model/lab-name';
 import { checkPrefix } from '../model/prefix';
 
@@ -254,7 +255,7 @@ export const TracerouteResultSchema = z.object({
 
 /** One object `lab:adopt` marks (see electron/kernel/adopt.ts). */
 export const AdoptMarkSchema = z.object({
-  kind: z.enum(['namespace', 'bridge', 'veth', 'vxlan', 'geneve']),
+  kind: z.enum(['namespace', ...MARKED_IFACE_KINDS]),
   ns: z.string().max(255),
   name: z.string().max(255),
   mark: z.string().max(255),

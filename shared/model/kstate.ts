@@ -52,9 +52,18 @@ export interface KLinkParam {
   value: string;
 }
 
+/**
+ * Interfaces netplumb makes and marks (a link kind or a bridge); a new link
+ * kind that makes its own kernel interface adds its name here, and the IPC
+ * contract's adopt marks follow.
+ */
+export const MARKED_IFACE_KINDS = ['veth', 'bridge', 'vxlan', 'geneve'] as const;
+/** One interface kind netplumb makes (see MARKED_IFACE_KINDS). */
+export type MarkedIfaceKind = (typeof MARKED_IFACE_KINDS)[number];
+
 export interface KIface {
   name: string;
-  kind: 'veth' | 'bridge' | 'vxlan' | 'geneve' | 'loopback' | 'other';
+  kind: MarkedIfaceKind | 'loopback' | 'other';
   /** The ownership mark (ifalias), e.g. "netplumb:lab1:link:l1:a"; undefined if none. */
   mark?: string;
   /** For veth: where the peer is (namespace key and name), when known; a live read may leave the name out. */
