@@ -7,13 +7,21 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { pageMetaCsp } from '../shared/util/csp';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // The page's CSP is written once (shared/util/csp.ts); index.html holds a placeholder.
+      name: 'netplumb-csp-meta',
+      transformIndexHtml: (html) => html.replace('%NETPLUMB_CSP%', pageMetaCsp()),
+    },
+  ],
   server: {
     // ../shared lives outside the root: allow the dev server to read it.
     fs: { allow: [resolve(here, '..')] },

@@ -11,6 +11,12 @@ export interface CspOptions {
   devServerUrl?: string;
   /** Extra `connect-src` sources, e.g. browser mode's WebSocket back to its own server. */
   connect?: readonly string[];
+  /**
+   * For the page's own `<meta http-equiv>` copy: browsers ignore
+   * `frame-ancestors` there (and warn), so it is left out; the served
+   * header keeps it.
+   */
+  meta?: boolean;
 }
 
 /** The Content-Security-Policy header value. */
@@ -30,6 +36,13 @@ export function pageCsp(opts: CspOptions = {}): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    ...(opts.meta ? [] : ["frame-ancestors 'none'"]),
   ].join('; ');
 }
+
+/**
+ * The policy index.html carries in its `<meta>` (written there at build time by
+ * renderer/vite.config.ts): the same policy, plus the browser-mode WebSocket
+ * back to whichever server served the page.
+ */
+export const pageMetaCsp = (): string => pageCsp({ connect: ['ws:', 'wss:'], meta: true });
