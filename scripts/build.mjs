@@ -13,10 +13,14 @@
  *                                 file: `netplumb helper install` copies it to
  *                                 /usr/lib/netplumb/ and it needs nothing else
  *                                 (node-pty, a native addon, stays external).
+ *   dist/nsread                   the native namespace reader (native/*.c),
+ *                                 compiled by `cc` when there is one; without
+ *                                 it netplumb reads with one `ip` per namespace.
  *
  * Electron's main and preload are built by Forge's Vite plugin (vite.main.config.ts,
  * vite.preload.config.ts) at `npm start`/`npm run make`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,11 +75,37 @@ export async function build() {
       sourcemap: false,
     }),
   ]);
+  const nsread = buildNsread();
+  if (nsread !== 'built nsread') console.error(`netplumb: ${nsread}`);
   writeFileSync(
     path.join(out, 'build-info.json'),
     JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString() }, null, 2) + '\n',
   );
   return performance.now() - t0;
+}
+
+/**
+ * Compiles native/*.c into dist/nsread with the system's C compiler (never at
+ * run time). Returns what happened in words; a missing compiler or a failed
+ * build is not an error: netplumb then reads with one `ip` per namespace.
+ */
+export function buildNsread(cc = process.env.CC || 'cc') {
+  const src = path.join(root, 'native');
+  const files = existsSync(src) ? readdirSync(src).filter((f) => f.endsWith('.c')) : [];
+  if (!files.length) return 'no native sources';
+  const r = spawnSync(
+    cc,
+    ['-O2', '-Wall', '-o', path.join(out, 'nsread'), ...files.map((f) => path.join(src, f))],
+    { encoding: 'utf8' },
+  );
+  if (r.error || r.status !== 0) {
+    rmSync(path.join(out, 'nsread'), { force: true });
+    const why = r.error
+      ? `${cc} is not available`
+      : `${cc} failed: ${(r.stderr || '').trim().split('\n')[0]}`;
+    return `nsread not built (${why}); live reads use one ip process per namespace`;
+  }
+  return 'built nsread';
 }
 
 /** Newest modification time (ms) of the files the bundles are built from. */
@@ -86,7 +116,7 @@ export function newestSource() {
     if (!st.isDirectory()) return void (t = Math.max(t, st.mtimeMs));
     for (const e of readdirSync(p)) if (e !== 'node_modules' && !e.startsWith('.')) walk(path.join(p, e));
   };
-  for (const p of ['electron', 'shared', 'scripts/build.mjs', 'package.json'])
+  for (const p of ['electron', 'shared', 'native', 'scripts/build.mjs', 'package.json'])
     if (existsSync(path.join(root, p))) walk(path.join(root, p));
   return t;
 }

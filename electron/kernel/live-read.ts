@@ -27,6 +27,7 @@ import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } f
 import { isValidNetnsName, listNetns } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
+import { readJobs } from './live-reader';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -161,11 +162,7 @@ async function readNamespaces(
     jobs.push({ ns, kind: 'batch', job: batchJob(ns) });
     if (sysctlsOf(ns)) jobs.push({ ns, kind: 'sysctl', job: sysctlJob(ns) });
   }
-  const results = await fanOut(
-    runner,
-    jobs.map((j) => j.job),
-    { concurrency },
-  );
+  const results = await readJobs(runner, jobs, { concurrency });
   const raws = new Map<string, RawNs | Gone>();
   const sys = new Map<string, Record<string, string> | Gone>();
   jobs.forEach((j, i) => {

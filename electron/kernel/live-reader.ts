@@ -1,0 +1,234 @@
+/**
+ * The namespace reads of live-read.ts through the native reader, nsread
+ * (native/nsread.c), when it is installed: one process for every namespace
+ * instead of one `ip` (and one `sysctl`) each.
+ *
+ * nsread fingerprints each namespace's kernel state (links, bridge ports,
+ * addresses, routes of every table, qdiscs; counters and timers left out)
+ * and reads its sysctls itself. A namespace whose fingerprint equals the one
+ * cached with its last full read (read-cache.ts) is not read again: its
+ * cached `ip -j -d -batch` output is used, parsed exactly as a fresh one. Any
+ * other namespace is read by `ip` as before, started by nsread inside it;
+ * the result is cached only when nsread saw no change notification and the
+ * same fingerprint before and after (so the output is the state the
+ * fingerprint names). Every namespace is still looked at on every read:
+ * nothing is assumed from an unchanged file.
+ *
+ * Without nsread (no compiler at install time, not root, a test's runner, a
+ * failure of nsread itself) the fan-out of one `ip` per namespace does it all.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import { ROOT_NS } from '../../shared/plan/kstate';
+import { unsafeReason } from './install/root-files';
+import { cacheDir, dropEntry, envKey, loadEntry, storeEntry, type CacheEntry } from './read-cache';
+import { execaRunner, fanOut, type FanJob, type FanOptions, type RunResult, type Runner } from './runner';
+
+/** A read job of live-read.ts: which namespace and what it reads. */
+export interface NsJob {
+  ns: string;
+  kind: 'batch' | 'sysctl';
+  job: FanJob;
+}
+
+/** What the last read through nsread did (tests and the bench look). */
+export interface ReaderStats {
+  used: boolean;
+  hits: number;
+  reads: number;
+  /** Why the fan-out was used instead, when it was. */
+  fallback?: string;
+}
+let last: ReaderStats = { used: false, hits: 0, reads: 0 };
+/** The last read's use of nsread. */
+export const lastReaderStats = (): ReaderStats => last;
+
+let override: string | false | undefined;
+/** Code only (tests, bench): use this nsread, or none (false); undefined: find the installed one. */
+export function useNsread(p: string | false | undefined): void {
+  override = p;
+}
+
+/** Where nsread may be, next to this code: the helper's directory, dist/ of a bundle or a checkout. */
+function candidates(): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const out = [path.join(here, 'nsread')];
+  if (path.basename(here) === 'chunks') out.push(path.join(here, '..', 'nsread'));
+  out.push(path.join(here, '..', '..', 'dist', 'nsread'));
+  return out;
+}
+
+/** True when root may run `p`: it and every directory above it are root's and nobody else's to change. */
+export function safeForRoot(p: string): boolean {
+  // Why: nsread runs as root on every read; a binary (or a directory above
+  // it) another user can replace would run that user's code as root.
+  for (let cur = p; ; cur = path.dirname(cur)) {
+    if (unsafeReason(cur)) return false;
+    if (path.dirname(cur) === cur) break;
+  }
+  const st = statSync(p);
+  return st.isFile() && (st.mode & 0o100) !== 0;
+}
+
+let found: string | null | undefined;
+/** The nsread this process may use with `runner`, or undefined. */
+export function readerFor(runner: Runner): string | undefined {
+  if (override === false) return undefined;
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return undefined;
+  if (override) return override;
+  // Only with the real runner: a test's recorder or fault injector must see every `ip`.
+  if (runner !== execaRunner || process.env.NETPLUMB_NO_NSREAD === '1') return undefined;
+  if (found === undefined) {
+    const p = candidates().find((c) => existsSync(c));
+    found = p && safeForRoot(p) ? p : null;
+  }
+  return found ?? undefined;
+}
+
+const gone = (ns: string): RunResult => ({
+  exitCode: 1,
+  stdout: '',
+  stderr: `Cannot open network namespace "${ns}": No such file or directory`,
+});
+
+interface Rec {
+  status: string;
+  fp: string;
+  stable: boolean;
+  exit: number;
+  sysctls: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** nsread's output: 8 NUL-ended fields per namespace. */
+export function parseRecords(out: string): Map<string, Rec> | undefined {
+  const f = out.split('\0');
+  if (f.pop() !== '' || f.length % 8 !== 0) return undefined;
+  const m = new Map<string, Rec>();
+  for (let i = 0; i < f.length; i += 8) {
+    const [name, status, fp, stable, exit, sysctls, stdout, stderr] = f.slice(i, i + 8);
+    if (!['hit', 'read', 'gone', 'error'].includes(status) || !/^-?\d+$/.test(exit)) return undefined;
+    m.set(name, { status, fp, stable: stable === '1', exit: Number(exit), sysctls, stdout, stderr });
+  }
+  return m;
+}
+
+/** which(1) for `ip`, for the cache key. */
+function ipPath(): string | undefined {
+  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':'))
+    if (d && existsSync(path.join(d, 'ip'))) return path.join(d, 'ip');
+  return undefined;
+}
+
+/**
+ * Runs live-read.ts's jobs: those of named namespaces through nsread when
+ * it can be used, the rest (the root namespace) through the fan-out at the
+ * same time. Results in the order of `jobs`, shaped as the fan-out's.
+ */
+export async function readJobs(
+  runner: Runner,
+  jobs: readonly NsJob[],
+  opts: FanOptions,
+): Promise<RunResult[]> {
+  const reader = readerFor(runner);
+  const named = jobs.filter((j) => j.ns !== ROOT_NS);
+  const batch = named.find((j) => j.kind === 'batch')?.job.input;
+  const plain = () =>
+    fanOut(
+      runner,
+      jobs.map((j) => j.job),
+      opts,
+    );
+  if (!reader || batch === undefined || named.some((j) => j.kind === 'batch' && j.job.input !== batch)) {
+    last = { used: false, hits: 0, reads: 0, fallback: reader ? 'nothing to read' : 'nsread not available' };
+    return plain();
+  }
+  const dir = cacheDir();
+  const key = envKey(batch, ipPath());
+  const names = [...new Set(named.map((j) => j.ns))];
+  const cached = new Map<string, CacheEntry>();
+  if (dir)
+    for (const ns of names) {
+      const e = loadEntry(dir, ns, key);
+      if (e) cached.set(ns, e);
+    }
+  const input = names.map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\n`).join('');
+  const rootJobs = jobs.filter((j) => j.ns === ROOT_NS);
+  const [r, rootResults] = await Promise.all([
+    runner([reader, 'read', String(opts.concurrency ?? 4), batch, ...SYSCTL_ALLOWLIST], {
+      input,
+      timeoutMs: opts.timeoutMs ?? 120_000,
+    }),
+    fanOut(
+      runner,
+      rootJobs.map((j) => j.job),
+      opts,
+    ),
+  ]);
+  const recs = r.exitCode === 0 ? parseRecords(r.stdout) : undefined;
+  if (!recs || names.some((ns) => !recs.has(ns))) {
+    // nsread failed as a whole: the fan-out reads the named namespaces instead.
+    last = {
+      used: false,
+      hits: 0,
+      reads: 0,
+      fallback: `nsread failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+    };
+    const again = await fanOut(
+      runner,
+      named.map((j) => j.job),
+      opts,
+    );
+    return merge(jobs, rootResults, again);
+  }
+  let hits = 0;
+  let reads = 0;
+  const byNs = new Map<string, { batch: RunResult; sysctl: RunResult }>();
+  for (const ns of names) {
+    const rec = recs.get(ns)!;
+    let b: RunResult;
+    if (rec.status === 'gone') {
+      if (dir) dropEntry(dir, ns);
+      byNs.set(ns, { batch: gone(ns), sysctl: gone(ns) });
+      continue;
+    }
+    if (rec.status === 'error') b = { exitCode: rec.exit || 1, stdout: '', stderr: rec.stderr };
+    else if (rec.status === 'hit') {
+      const e = cached.get(ns);
+      hits++;
+      b =
+        e?.fp === rec.fp
+          ? { exitCode: 0, stdout: e.stdout, stderr: '' }
+          : {
+              exitCode: 1,
+              stdout: '',
+              stderr: 'nsread called a namespace unchanged that has no cached read',
+            };
+    } else {
+      reads++;
+      b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
+      if (dir && rec.status === 'read' && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp))
+        storeEntry(dir, { ns, key, fp: rec.fp, stdout: rec.stdout });
+    }
+    byNs.set(ns, {
+      batch: b,
+      sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,
+    });
+  }
+  last = { used: true, hits, reads };
+  return merge(
+    jobs,
+    rootResults,
+    named.map((j) => byNs.get(j.ns)![j.kind]),
+  );
+}
+
+/** Puts the root's results and the named namespaces' back in the order of `jobs`. */
+function merge(jobs: readonly NsJob[], root: RunResult[], named: RunResult[]): RunResult[] {
+  let i = 0;
+  let k = 0;
+  return jobs.map((j) => (j.ns === ROOT_NS ? root[i++] : named[k++]));
+}

@@ -1,0 +1,133 @@
+/**
+ * The live reader's cache (see live-reader.ts): per namespace, the output of
+ * its last full `ip -j -d -batch` read and the fingerprint nsread computed
+ * for the kernel state that output shows. An entry is used only when nsread
+ * finds the same fingerprint again; anything missing, unreadable or of
+ * another shape is a miss (a full read), never an error.
+ *
+ * Where: /run/netplumb/read-cache, root's only. Why: what is cached here is
+ * what plan, apply and destroy believe the kernel holds; a user who could
+ * write an entry could make root skip a repair or delete the wrong thing.
+ * So the directory must be root's, mode 0700, not a link, inside the checked
+ * run directory (run-dir.ts); otherwise there is no cache at all.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
+
+/** One cached read. */
+export interface CacheEntry {
+  /** The namespace's name (the file name is a hash of it). */
+  ns: string;
+  /** What else the output depends on: the batch, ip's binary and its name tables (see envKey). */
+  key: string;
+  fp: string;
+  stdout: string;
+}
+
+/** The root-only cache directory, made when missing; undefined when it cannot be used safely. */
+export function cacheDir(base = ROOT_RUN_DIR): string | undefined {
+  if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return undefined;
+  try {
+    if (!checkRunDir(base, true)) return undefined;
+    const dir = path.join(base, 'read-cache');
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    }
+    const st = lstatSync(dir);
+    // Why: see the file comment — only a plain directory of root's that nobody else may enter.
+    if (st.isSymbolicLink() || !st.isDirectory() || st.uid !== 0 || (st.mode & 0o777) !== 0o700)
+      return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+const fileOf = (dir: string, ns: string) =>
+  path.join(dir, createHash('sha256').update(ns).digest('hex').slice(0, 40) + '.json');
+
+/** The entry of `ns` when it is whole and made for `key`; else undefined. */
+export function loadEntry(dir: string, ns: string, key: string): CacheEntry | undefined {
+  try {
+    const e = JSON.parse(readFileSync(fileOf(dir, ns), 'utf8')) as Partial<CacheEntry>;
+    if (
+      e.ns === ns &&
+      e.key === key &&
+      typeof e.fp === 'string' &&
+      /^[0-9a-f]{64}$/.test(e.fp) &&
+      typeof e.stdout === 'string'
+    )
+      return e as CacheEntry;
+  } catch {
+    // missing or corrupt: a miss
+  }
+  return undefined;
+}
+
+/** Writes an entry whole (a temporary file renamed over the old one), mode 0600; failures are ignored. */
+export function storeEntry(dir: string, e: CacheEntry): void {
+  const file = fileOf(dir, e.ns);
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(e), { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Forgets a namespace (it is gone). */
+export function dropEntry(dir: string, ns: string): void {
+  rmSync(fileOf(dir, ns), { force: true });
+}
+
+/**
+ * What ip's JSON output depends on besides the kernel: the batch it runs,
+ * the `ip` binary and the name tables it reads (/etc/iproute2,
+ * /usr/share/iproute2, /usr/lib/iproute2: table, protocol, group and scope
+ * names). Any change to those makes every entry a miss.
+ */
+export function envKey(batch: string, ip: string | undefined): string {
+  const h = createHash('sha256').update('nsread 1\0').update(batch).update('\0');
+  const stamp = (p: string) => {
+    try {
+      const st = statSync(p);
+      h.update(`${p} ${st.ino} ${st.size} ${st.mtimeMs}\n`);
+    } catch {
+      h.update(`${p} -\n`);
+    }
+  };
+  if (ip) stamp(ip);
+  for (const d of ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2']) {
+    stamp(d);
+    try {
+      for (const f of readdirNames(d)) stamp(path.join(d, f));
+    } catch {
+      // no such directory
+    }
+  }
+  return h.digest('hex');
+}
+
+function readdirNames(d: string): string[] {
+  // Sub-directories (rt_tables.d) are stamped by their own mtime, their files one level down.
+  const out: string[] = [];
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    out.push(e.name);
+    if (e.isDirectory()) for (const f of readdirSync(path.join(d, e.name))) out.push(path.join(e.name, f));
+  }
+  return out.sort();
+}

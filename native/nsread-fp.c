@@ -1,0 +1,232 @@
+/*
+ * The fingerprint of a network namespace (see nsread.c): SHA-256 of its
+ * rtnetlink dumps — links (with details), bridge ports with their VLANs,
+ * addresses, IPv4 and IPv6 routes of every table, qdiscs — with the
+ * attributes that change by themselves left out: counters (IFLA_STATS*,
+ * carrier counts, TCA_STATS, STATS2, XSTATS), timers (bridge and bridge-port STP and
+ * gc timers) and timestamps (IFA_CACHEINFO, RTA_CACHEINFO/EXPIRES, IPv6
+ * device cacheinfo). What is left out is a fixed list: an attribute not
+ * named here is hashed, so it can only make two fingerprints differ.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_addr.h>
+
+#include "nsread.h"
+#include "sha256.h"
+
+/* ---- fingerprint: dumps with the changing attributes stripped ---- */
+
+/* Attributes of a link message that change on their own: counters and timers. */
+static int link_attr_skipped(int type) {
+  return type == IFLA_STATS || type == IFLA_STATS64 || type == IFLA_CARRIER_CHANGES ||
+         type == IFLA_CARRIER_UP_COUNT || type == IFLA_CARRIER_DOWN_COUNT;
+}
+
+static unsigned seq;
+static int dump_family;
+
+/* Hashes a run of attributes, leaving out `skip(path, type)` ones, descending into known nests. */
+static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
+
+/* Nest ids (what a nested attribute belongs to). */
+enum { N_LINK, N_LINKINFO, N_INFO_DATA, N_INFO_SLAVE, N_AFSPEC, N_AFSPEC_INET6, N_BRPORT, N_ADDR, N_ROUTE, N_QDISC, N_OTHER };
+
+static int skipped(int nest, int type) {
+  switch (nest) {
+  case N_LINK: return link_attr_skipped(type);
+  /* bridge: hello, tcn, topology change and gc timers */
+  case N_INFO_DATA:
+    return type == IFLA_BR_HELLO_TIMER || type == IFLA_BR_TCN_TIMER ||
+           type == IFLA_BR_TOPOLOGY_CHANGE_TIMER || type == IFLA_BR_GC_TIMER;
+  /* bridge port: message age, forward delay and hold timers */
+  case N_INFO_SLAVE:
+  case N_BRPORT:
+    return type == IFLA_BRPORT_MESSAGE_AGE_TIMER || type == IFLA_BRPORT_FORWARD_DELAY_TIMER ||
+           type == IFLA_BRPORT_HOLD_TIMER;
+  /* IPv6 per-device: stats, cacheinfo (timestamps, a re-randomised reachable time), icmp6 stats */
+  case N_AFSPEC_INET6:
+    return type == IFLA_INET6_STATS || type == IFLA_INET6_CACHEINFO || type == IFLA_INET6_ICMP6STATS;
+  case N_ADDR: return type == IFA_CACHEINFO;
+  case N_ROUTE: return type == RTA_CACHEINFO || type == RTA_EXPIRES;
+  case N_QDISC: return type == 3 /* TCA_STATS */ || type == 4 /* TCA_XSTATS */ || type == 7 /* TCA_STATS2 */;
+  default: return 0;
+  }
+}
+
+/* Which nest an attribute opens, or -1 when it is hashed as bytes. */
+static int nest_of(int nest, int type) {
+  if (nest == N_LINK && type == IFLA_LINKINFO) return N_LINKINFO;
+  /* In AF_BRIDGE messages IFLA_AF_SPEC holds VLAN entries: hashed whole. */
+  if (nest == N_LINK && type == IFLA_AF_SPEC && dump_family != AF_BRIDGE) return N_AFSPEC;
+  if (nest == N_LINK && type == IFLA_PROTINFO) return N_BRPORT;
+  if (nest == N_LINKINFO && type == IFLA_INFO_DATA) return N_INFO_DATA;
+  if (nest == N_LINKINFO && type == IFLA_INFO_SLAVE_DATA) return N_INFO_SLAVE;
+  if (nest == N_AFSPEC && type == 10 /* AF_INET6 */) return N_AFSPEC_INET6;
+  return -1;
+}
+
+static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest) {
+  while (len >= (int)sizeof(struct nlattr)) {
+    const struct nlattr *a = (const struct nlattr *)data;
+    int alen = a->nla_len;
+    if (alen < (int)sizeof(struct nlattr) || alen > len) {
+      /* Malformed: hash the rest as bytes (never drop data). */
+      sha256_update(h, data, len);
+      return;
+    }
+    int type = a->nla_type & NLA_TYPE_MASK;
+    if (!skipped(nest, type)) {
+      uint32_t head[2] = {(uint32_t)type, (uint32_t)alen};
+      sha256_update(h, head, sizeof head);
+      int sub = nest_of(nest, type);
+      const char *payload = data + NLA_HDRLEN;
+      int plen = alen - NLA_HDRLEN;
+      if (sub >= 0) {
+        uint32_t mark = 0xfeed0000u | (uint32_t)sub;
+        sha256_update(h, &mark, sizeof mark);
+        hash_attrs(h, payload, plen, sub);
+      } else {
+        sha256_update(h, payload, plen);
+      }
+    }
+    int step = NLA_ALIGN(alen);
+    data += step;
+    len -= step;
+  }
+}
+
+
+/* Sends a dump request; hashes every answer. Returns 0 or -errno. */
+static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
+  struct {
+    struct nlmsghdr n;
+    union {
+      struct ifinfomsg i;
+      struct rtmsg r;
+      struct ifaddrmsg a;
+      struct tcmsg t;
+    } u;
+    char attrs[16];
+  } req;
+  memset(&req, 0, sizeof req);
+  size_t hdr = type == RTM_GETLINK   ? sizeof(struct ifinfomsg)
+               : type == RTM_GETROUTE ? sizeof(struct rtmsg)
+               : type == RTM_GETADDR  ? sizeof(struct ifaddrmsg)
+                                      : sizeof(struct tcmsg);
+  req.n.nlmsg_len = NLMSG_LENGTH(hdr);
+  req.n.nlmsg_type = type;
+  req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.n.nlmsg_seq = ++seq;
+  /* Every header starts with its family byte. */
+  *(unsigned char *)&req.u = (unsigned char)family;
+  if (ext_mask) {
+    struct nlattr *a = (struct nlattr *)((char *)&req + NLMSG_ALIGN(req.n.nlmsg_len));
+    a->nla_type = IFLA_EXT_MASK;
+    a->nla_len = NLA_HDRLEN + 4;
+    memcpy((char *)a + NLA_HDRLEN, &ext_mask, 4);
+    req.n.nlmsg_len = NLMSG_ALIGN(req.n.nlmsg_len) + NLA_ALIGN(a->nla_len);
+  }
+  dump_family = family;
+  if (send(fd, &req, req.n.nlmsg_len, 0) < 0) return -errno;
+  uint32_t tag[2] = {(uint32_t)type, (uint32_t)family};
+  sha256_update(h, tag, sizeof tag);
+  static char rb[1 << 16];
+  for (;;) {
+    ssize_t n = recv(fd, rb, sizeof rb, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    for (struct nlmsghdr *m = (struct nlmsghdr *)rb; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
+      if (m->nlmsg_seq != seq) continue;
+      if (m->nlmsg_type == NLMSG_DONE) return 0;
+      if (m->nlmsg_type == NLMSG_ERROR) {
+        struct nlmsgerr *e = NLMSG_DATA(m);
+        /* A family or kind this kernel lacks: nothing to hash, not a failure. */
+        if (e->error == -EOPNOTSUPP || e->error == -EAFNOSUPPORT) return 0;
+        return e->error ? e->error : 0;
+      }
+      if (m->nlmsg_flags & NLM_F_DUMP_INTR) return -EAGAIN; /* changed during the dump */
+      char *body = NLMSG_DATA(m);
+      int blen = (int)m->nlmsg_len - NLMSG_HDRLEN;
+      if (blen < (int)hdr) return -EPROTO;
+      char fixed[sizeof(struct ifinfomsg) + sizeof(struct rtmsg) + sizeof(struct tcmsg)];
+      memcpy(fixed, body, hdr);
+      int nest = N_OTHER;
+      if (type == RTM_GETLINK) {
+        nest = N_LINK;
+        ((struct ifinfomsg *)fixed)->ifi_change = 0;
+      } else if (type == RTM_GETADDR) nest = N_ADDR;
+      else if (type == RTM_GETROUTE) nest = N_ROUTE;
+      else if (type == RTM_GETQDISC) {
+        nest = N_QDISC;
+        ((struct tcmsg *)fixed)->tcm_info = 0; /* a qdisc's reference count */
+      }
+      uint32_t mh[2] = {m->nlmsg_type, (uint32_t)blen};
+      sha256_update(h, mh, sizeof mh);
+      sha256_update(h, fixed, hdr);
+      hash_attrs(h, body + NLMSG_ALIGN(hdr), blen - (int)NLMSG_ALIGN(hdr), nest);
+    }
+  }
+}
+
+/* The fingerprint of the current namespace, as 64 hex digits; 0 or -errno. */
+int fingerprint(char out[65]) {
+  for (int attempt = 0; attempt < 5; attempt++) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) return -errno;
+    sha256_ctx h;
+    sha256_init(&h);
+    int r = dump(fd, &h, RTM_GETLINK, AF_UNSPEC, RTEXT_FILTER_VF);
+    if (!r) r = dump(fd, &h, RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN);
+    if (!r) r = dump(fd, &h, RTM_GETADDR, AF_UNSPEC, 0);
+    if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET, 0);
+    if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET6, 0);
+    if (!r) r = dump(fd, &h, RTM_GETQDISC, AF_UNSPEC, 0);
+    close(fd);
+    if (r == -EAGAIN) continue;
+    if (r) return r;
+    unsigned char d[32];
+    sha256_final(&h, d);
+    for (int i = 0; i < 32; i++) sprintf(out + 2 * i, "%02x", d[i]);
+    return 0;
+  }
+  return -EAGAIN;
+}
+
+/* A socket on the namespace's change notifications (links, addresses, routes, qdiscs). */
+int subscribe(void) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  if (fd < 0) return -1;
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+                 RTMGRP_IPV6_ROUTE | RTMGRP_TC;
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* True when a notification (or an overrun) arrived on the subscription. */
+int changed(int fd) {
+  char b[256];
+  ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+  if (n >= 0) return 1;
+  return errno != EAGAIN && errno != EWOULDBLOCK;
+}

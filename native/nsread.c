@@ -1,0 +1,318 @@
+/*
+ * nsread: netplumb's native namespace reader (issue 13, "past the floor").
+ *
+ *   nsread --version | --self-test
+ *   nsread read MAXJOBS BATCH [SYSCTL_KEY...]      stdin: "NAME\tFP\n" per namespace
+ *
+ * For each namespace named on stdin (an entry of /run/netns; FP is what the
+ * caller's cache holds for it, or "-") it enters the namespace (setns),
+ * subscribes to its change notifications, computes its fingerprint
+ * (nsread-fp.c) and reads the given sysctls from /proc/sys (which shows the
+ * namespace of the reading thread). When the fingerprint equals FP it is
+ * done: "hit". Otherwise it runs `ip -j -d -batch -` with BATCH on stdin in
+ * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
+ * the fingerprint again and looks for notifications: STABLE is 1 only when
+ * none came and the fingerprint did not move, so ip's output is the state
+ * that fingerprint names (the caller caches only stable reads).
+ *
+ * Output per namespace, 8 fields each ended by a NUL byte, in any order:
+ *   NAME STATUS(hit|read|gone|error) FP STABLE EXIT SYSCTLS STDOUT STDERR
+ * Namespace names are checked again here (no "/", no leading "." or "-").
+ * Built by `cc` at install time (scripts/build.mjs); when it is missing,
+ * netplumb reads with one `ip` per namespace (electron/kernel/live-reader.ts).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "nsread.h"
+#include "sha256.h"
+
+#define MAX_JOBS 64
+
+typedef struct {
+  char *p;
+  size_t n, cap;
+} buf_t;
+
+static void buf_add(buf_t *b, const char *d, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t c = b->cap ? b->cap : 1024;
+    while (c < b->n + n + 1) c *= 2;
+    char *p = realloc(b->p, c);
+    if (!p) {
+      fputs("nsread: out of memory\n", stderr);
+      exit(2);
+    }
+    b->p = p;
+    b->cap = c;
+  }
+  memcpy(b->p + b->n, d, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+typedef struct {
+  char name[256];
+  int nsfd, sub, out, err;
+  pid_t pid;
+  char fp[65];
+  buf_t o, e, sys;
+} job_t;
+
+static int self_ns;
+static const char *batch;
+static char **keys;
+static int nkeys;
+
+static void field(const char *s, size_t n) {
+  fwrite(s, 1, n, stdout);
+  fputc(0, stdout);
+}
+static void fields(const char *name, const char *status, const char *fp, int stable, int code,
+                   const buf_t *sys, const buf_t *o, const char *err) {
+  char num[16];
+  field(name, strlen(name));
+  field(status, strlen(status));
+  field(fp, strlen(fp));
+  field(stable ? "1" : "0", 1);
+  snprintf(num, sizeof num, "%d", code);
+  field(num, strlen(num));
+  field(sys && sys->p ? sys->p : "", sys ? sys->n : 0);
+  field(o && o->p ? o->p : "", o ? o->n : 0);
+  field(err, strlen(err));
+}
+
+static void back_home(void) {
+  /* Why fatal: every later step must run in the root namespace again. */
+  if (setns(self_ns, CLONE_NEWNET) < 0) {
+    perror("nsread: cannot return to its own network namespace");
+    exit(3);
+  }
+}
+
+static void read_sysctls(buf_t *b) {
+  for (int i = 0; i < nkeys; i++) {
+    char path[300] = "/proc/sys/";
+    size_t k = strlen(path);
+    for (const char *c = keys[i]; *c && k < sizeof path - 1; c++) path[k++] = *c == '.' ? '/' : *c;
+    path[k] = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue; /* like `sysctl -e`: a key this kernel lacks is skipped */
+    char v[256];
+    ssize_t n = read(fd, v, sizeof v - 1);
+    close(fd);
+    if (n < 0) continue;
+    while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' ')) n--;
+    buf_add(b, keys[i], strlen(keys[i]));
+    buf_add(b, " = ", 3);
+    buf_add(b, v, (size_t)n);
+    buf_add(b, "\n", 1);
+  }
+}
+
+static int valid_name(const char *n) {
+  size_t l = strlen(n);
+  if (l == 0 || l > 255 || n[0] == '.' || n[0] == '-') return 0;
+  for (const char *c = n; *c; c++)
+    if (*c == '/' || *c == ' ' || *c == '\t' || *c == '\n') return 0;
+  return 1;
+}
+
+static void fail(job_t *j, const char *what, int err) {
+  char msg[512];
+  snprintf(msg, sizeof msg, "nsread: %s in namespace \"%s\": %s", what, j->name, strerror(err));
+  fields(j->name, "error", "", 0, 1, NULL, NULL, msg);
+}
+
+/* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
+static int start(job_t *j, const char *cached) {
+  memset(&j->o, 0, sizeof j->o);
+  memset(&j->e, 0, sizeof j->e);
+  memset(&j->sys, 0, sizeof j->sys);
+  j->sub = -1;
+  if (!valid_name(j->name)) {
+    fields(j->name, "error", "", 0, 1, NULL, NULL, "nsread: not a valid namespace name");
+    return 0;
+  }
+  char path[300];
+  snprintf(path, sizeof path, "/run/netns/%s", j->name);
+  j->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+  if (j->nsfd < 0) {
+    if (errno == ENOENT) fields(j->name, "gone", "", 0, 1, NULL, NULL, "");
+    else fail(j, "cannot open the namespace", errno);
+    return 0;
+  }
+  if (setns(j->nsfd, CLONE_NEWNET) < 0) {
+    int e = errno;
+    close(j->nsfd);
+    /* EINVAL: a stale /run/netns file with no namespace mounted on it. */
+    if (e == EINVAL) fields(j->name, "gone", "", 0, 1, NULL, NULL, "");
+    else fail(j, "cannot enter the namespace", e);
+    return 0;
+  }
+  j->sub = subscribe();
+  int r = fingerprint(j->fp);
+  read_sysctls(&j->sys);
+  if (r < 0 || j->sub < 0) {
+    back_home();
+    fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
+    goto done;
+  }
+  if (strcmp(j->fp, cached) == 0) {
+    back_home();
+    fields(j->name, "hit", j->fp, 1, 0, &j->sys, NULL, "");
+    goto done;
+  }
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+    back_home();
+    fail(j, "cannot make pipes", errno);
+    goto done;
+  }
+  /* The batch is small (under a pipe's buffer): written before ip starts. */
+  if (write(in[1], batch, strlen(batch)) < 0) {
+    back_home();
+    fail(j, "cannot write ip's input", errno);
+    goto done;
+  }
+  close(in[1]);
+  j->pid = fork();
+  if (j->pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execlp("ip", "ip", "-j", "-d", "-batch", "-", (char *)NULL);
+    perror("nsread: cannot run ip");
+    _exit(127);
+  }
+  int forked = errno;
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  back_home();
+  if (j->pid < 0) {
+    close(out[0]);
+    close(err[0]);
+    fail(j, "cannot start ip", forked);
+    goto done;
+  }
+  j->out = out[0];
+  j->err = err[0];
+  return 1;
+done:
+  if (j->sub >= 0) close(j->sub);
+  close(j->nsfd);
+  free(j->sys.p);
+  return 0;
+}
+
+/* ip has ended: collect it, check that nothing changed meanwhile, print. */
+static void finish(job_t *j) {
+  int st = 0;
+  while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+  int stable = 0;
+  char after[65];
+  if (setns(j->nsfd, CLONE_NEWNET) == 0) {
+    stable = !changed(j->sub) && fingerprint(after) == 0 && strcmp(after, j->fp) == 0;
+    back_home();
+  }
+  fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");
+  close(j->sub);
+  close(j->nsfd);
+  free(j->o.p);
+  free(j->e.p);
+  free(j->sys.p);
+}
+
+/* Waits for output of the running jobs; finishes those whose ip has closed both pipes. */
+static int pump(job_t *jobs, int running) {
+  struct pollfd p[2 * MAX_JOBS];
+  for (int i = 0; i < running; i++) {
+    p[2 * i] = (struct pollfd){.fd = jobs[i].out, .events = POLLIN};
+    p[2 * i + 1] = (struct pollfd){.fd = jobs[i].err, .events = POLLIN};
+  }
+  if (poll(p, 2 * running, -1) < 0 && errno != EINTR) {
+    perror("nsread: poll");
+    exit(2);
+  }
+  char b[65536];
+  for (int i = 0; i < 2 * running; i++) {
+    if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    job_t *j = &jobs[i / 2];
+    ssize_t n = read(p[i].fd, b, sizeof b);
+    if (n > 0) buf_add(i % 2 ? &j->e : &j->o, b, (size_t)n);
+    else if (n == 0 || errno != EINTR) {
+      close(p[i].fd);
+      if (i % 2) j->err = -1;
+      else j->out = -1;
+    }
+  }
+  for (int i = 0; i < running;) {
+    if (jobs[i].out < 0 && jobs[i].err < 0) {
+      finish(&jobs[i]);
+      jobs[i] = jobs[--running];
+    } else i++;
+  }
+  return running;
+}
+
+static int self_test(void) {
+  sha256_ctx c;
+  unsigned char d[32];
+  sha256_init(&c);
+  sha256_update(&c, "abc", 3);
+  sha256_final(&c, d);
+  for (int i = 0; i < 32; i++) printf("%02x", d[i]);
+  printf("\n");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
+  if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
+  if (argc < 4 || strcmp(argv[1], "read") != 0) {
+    fputs("usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < namespaces\n", stderr);
+    return 2;
+  }
+  int max = atoi(argv[2]);
+  if (max < 1) max = 1;
+  if (max > MAX_JOBS) max = MAX_JOBS;
+  batch = argv[3];
+  keys = argv + 4;
+  nkeys = argc - 4;
+  signal(SIGPIPE, SIG_IGN);
+  setenv("LC_ALL", "C", 1);
+  self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self_ns < 0) {
+    perror("nsread: cannot open its own network namespace");
+    return 2;
+  }
+  static job_t jobs[MAX_JOBS];
+  int running = 0;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, stdin)) > 0) {
+    if (line[n - 1] == '\n') line[--n] = 0;
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    *tab = 0;
+    while (running >= max) running = pump(jobs, running);
+    job_t *j = &jobs[running];
+    snprintf(j->name, sizeof j->name, "%s", line);
+    if (start(j, tab + 1)) running++;
+  }
+  while (running > 0) running = pump(jobs, running);
+  free(line);
+  return fflush(stdout) != 0;
+}
