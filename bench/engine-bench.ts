@@ -8,6 +8,8 @@
  *     app's overlay refresh), the live link table with counters (the live
  *     overlay), add one host, destroy
  *   - add one host through the whole `netplumb apply` command (a fresh node)
+ *   - the native reader (nsread) against the fan-out of one `ip` per
+ *     namespace, same lab, same run: plan, status and the bare read
  *   - Mininet (`mn --switch lxbr --controller none`) when installed
  * Prints each figure and its ratio to the script. At 1000 hosts (optional)
  * apply and plan are also given as a multiple of the 200-host figures of the
@@ -26,6 +28,9 @@ import { execa } from 'execa';
 import { applyDocument, destroyLab, planDocument, statusDocument } from '../electron/kernel/engine';
 import { labIfaces } from '../electron/kernel/live/lab-ifaces';
 import { listNetns } from '../electron/kernel/netns';
+import { readLive } from '../electron/kernel/live-read';
+import { lastReaderStats, readerFor, useNsread } from '../electron/kernel/live-reader';
+import { execaRunner } from '../electron/kernel/runner';
 import { cleanupPrefix } from '../electron/kernel/test-support/lab-fixture';
 
 const arg = (name: string) => {
@@ -99,6 +104,27 @@ async function leftovers(prefix: string): Promise<string[]> {
   return [...ns, ...links];
 }
 
+/** Plan, status and the bare read of the lab's namespaces, through nsread (warm cache) and through the fan-out. */
+async function readerVsFanOut(doc: ReturnType<typeof star>) {
+  const names = doc.nodes
+    .filter((x) => (x as { kind: string }).kind === 'namespace')
+    .map((x) => (x as { name: string }).name);
+  const read = () => readLive(execaRunner, { namespaces: names, includeRoot: true, peerNames: false });
+  const out: Record<'nsread' | 'fan-out', { plan: number; status: number; read: number }> = {
+    nsread: { plan: 0, status: 0, read: 0 },
+    'fan-out': { plan: 0, status: 0, read: 0 },
+  };
+  for (const mode of ['fan-out', 'nsread'] as const) {
+    useNsread(mode === 'nsread' ? undefined : false);
+    await read(); // warms the cache (nsread) / the page cache (fan-out) alike
+    out[mode].read = (await time(read))[0];
+    out[mode].plan = (await time(() => planDocument(doc, { runDir })))[0];
+    out[mode].status = (await time(() => statusDocument(doc, { runDir })))[0];
+  }
+  useNsread(undefined);
+  return out;
+}
+
 async function mininet(n: number): Promise<number | undefined> {
   const which = await execa('sh', ['-c', 'command -v mn'], { reject: false });
   if (which.exitCode !== 0) return undefined;
@@ -135,10 +161,16 @@ const target = (name: string, value: number, max: number) => {
 };
 
 console.log(
-  `netplumb engine benchmark — star topologies, sizes ${sizes.join(', ')} (ratios are netplumb / shell script, same run)\n`,
+  `netplumb engine benchmark — star topologies, sizes ${sizes.join(', ')} (ratios are netplumb / shell script, same run)`,
+);
+const nsreadPath = readerFor(execaRunner);
+console.log(
+  nsreadPath
+    ? `native reader: ${nsreadPath} (figures below use it; "reader vs fan-out" compares)\n`
+    : 'native reader: not available (no dist/nsread built by cc, or not root): reads use one ip per namespace\n',
 );
 let failedTargets = 0;
-const at200: { apply?: number; plan?: number } = {};
+const at200: { apply?: number; plan?: number; status?: number } = {};
 try {
   for (const n of sizes) {
     const prefix = 'b' + randomBytes(2).toString('hex');
@@ -152,8 +184,11 @@ try {
       if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
       const [plan, p] = await time(() => planDocument(doc, { runDir }));
       if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
+      const [plan2] = await time(() => planDocument(doc, { runDir }));
       const [status, st] = await time(() => statusDocument(doc, { runDir }));
       if (!st.inSync) throw new Error('status after apply is not in sync');
+      const stats = lastReaderStats();
+      const vs = nsreadPath ? await readerVsFanOut(doc) : undefined;
       const [overlay, ov] = await time(() => labIfaces(doc.name, { runDir, stats: true }));
       if (ov.ifaces.length !== 2 * n)
         throw new Error(`the live table has ${ov.ifaces.length} link ends, expected ${2 * n}`);
@@ -182,7 +217,23 @@ try {
       console.log(`  shell script (one ip per step): up ${fmt(sUp)}, down ${fmt(sDown)}`);
       line('netplumb apply', apply, `${ratio(apply, sUp)} of the script's up`);
       line('netplumb plan (in sync)', plan, ratio(plan, sUp));
+      line(
+        'netplumb plan again',
+        plan2,
+        `${ratio(plan2, sUp)}   (the first plan after apply fills the reader's cache)`,
+      );
       line('netplumb status (overlay)', status, ratio(status, sUp));
+      console.log(
+        `  (status read: ${stats.used ? `nsread, ${stats.hits} unchanged namespaces from the cache, ${stats.reads} read in full` : `fan-out (${stats.fallback})`})`,
+      );
+      if (vs) {
+        for (const k of ['read', 'plan', 'status'] as const)
+          line(
+            `${k}: nsread / fan-out`,
+            vs.nsread[k],
+            `vs ${fmt(vs['fan-out'][k])} = ${(vs.nsread[k] / vs['fan-out'][k]).toFixed(2)}x the fan-out; ${ratio(vs.nsread[k], sUp)} vs ${ratio(vs['fan-out'][k], sUp)} of up`,
+          );
+      }
       line('live link table + counters', overlay, ratio(overlay, sUp));
       line('netplumb add one host', addOne, `${ratio(addOne, sUp)}   (${b.result.steps} steps)`);
       if (addCli !== undefined) line('add one host, whole command', addCli, ratio(addCli, sUp));
@@ -193,14 +244,16 @@ try {
       );
       console.log(`  left behind after destroy:  ${left.length ? left.join(' ') : 'nothing'}`);
       console.log(
-        `  mininet (lxbr, no controller): ${mn === undefined ? 'not installed, skipped' : `${fmt(mn)}   ${ratio(apply, mn)} netplumb/mininet`}`,
+        `  mininet (lxbr, no controller): ${mn === undefined ? 'skipped: `mn` is not installed here (Debian package mininet)' : `${fmt(mn)}   ${ratio(apply, mn)} netplumb/mininet`}`,
       );
       if (n === 200) {
         at200.apply = apply;
         at200.plan = plan;
+        at200.status = status;
         const t = [
           target('apply/up', apply / sUp, 0.12),
           target('plan/up', plan / sUp, 0.04),
+          target('plan again/up', plan2 / sUp, 0.04),
           target('add-one/up', addOne / sUp, 0.01),
           ...(addCli !== undefined ? [target('add-one command/up', addCli / sUp, 0.02)] : []),
           target('destroy/down', destroy / sDown, 1.5),
@@ -209,9 +262,9 @@ try {
         ];
         console.log(`  targets: ${t.join('; ')}`);
       }
-      if (n === 1000 && at200.apply !== undefined && at200.plan !== undefined) {
+      if (n === 1000 && at200.apply !== undefined && at200.plan !== undefined && at200.status !== undefined) {
         console.log(
-          `  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}`,
+          `  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}; status/status@200 ${(status / at200.status).toFixed(2)}`,
         );
       }
       if (left.length) failedTargets++;

@@ -2,13 +2,13 @@
  * nsread: netplumb's native namespace reader (issue 13, "past the floor").
  *
  *   nsread --version | --self-test
- *   nsread read MAXJOBS BATCH [SYSCTL_KEY...]      stdin: "NAME\tFP\n" per namespace
+ *   nsread read MAXJOBS BATCH [SYSCTL_KEY...]      stdin: "NAME\tFP\tS\n" per namespace
  *
  * For each namespace named on stdin (an entry of /run/netns; FP is what the
  * caller's cache holds for it, or "-") it enters the namespace (setns),
  * subscribes to its change notifications, computes its fingerprint
- * (nsread-fp.c) and reads the given sysctls from /proc/sys (which shows the
- * namespace of the reading thread). When the fingerprint equals FP it is
+ * (nsread-fp.c) and, when S is 1, reads the given sysctls from /proc/sys
+ * (which shows the namespace of the reading thread). When the fingerprint equals FP it is
  * done: "hit". Otherwise it runs `ip -j -d -batch -` with BATCH on stdin in
  * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
  * the fingerprint again and looks for notifications: STABLE is 1 only when
@@ -133,7 +133,7 @@ static void fail(job_t *j, const char *what, int err) {
 }
 
 /* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
-static int start(job_t *j, const char *cached) {
+static int start(job_t *j, const char *cached, int sysctls) {
   memset(&j->o, 0, sizeof j->o);
   memset(&j->e, 0, sizeof j->e);
   memset(&j->sys, 0, sizeof j->sys);
@@ -160,7 +160,7 @@ static int start(job_t *j, const char *cached) {
   }
   j->sub = subscribe();
   int r = fingerprint(j->fp);
-  read_sysctls(&j->sys);
+  if (sysctls) read_sysctls(&j->sys);
   if (r < 0 || j->sub < 0) {
     back_home();
     fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
@@ -281,7 +281,7 @@ int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
-    fputs("usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < namespaces\n", stderr);
+    fputs("usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;
   }
   int max = atoi(argv[2]);
@@ -307,10 +307,12 @@ int main(int argc, char **argv) {
     char *tab = strchr(line, '\t');
     if (!tab) continue;
     *tab = 0;
+    char *fp = tab + 1, *flag = strchr(fp, '\t');
+    if (flag) *flag++ = 0;
     while (running >= max) running = pump(jobs, running);
     job_t *j = &jobs[running];
     snprintf(j->name, sizeof j->name, "%s", line);
-    if (start(j, tab + 1)) running++;
+    if (start(j, fp, flag && strcmp(flag, "1") == 0)) running++;
   }
   while (running > 0) running = pump(jobs, running);
   free(line);

@@ -32,6 +32,7 @@ export function installSources(root = appRoot()): InstallSources {
     helper: path.join(root, 'dist', 'privileged-helper.mjs'),
     launcher: path.join(root, 'packaging', 'netplumb-helper'),
     policy: path.join(root, 'packaging', 'org.netplumb.helper.policy'),
+    ...(existsSync(path.join(root, 'dist', 'nsread')) ? { reader: path.join(root, 'dist', 'nsread') } : {}),
     ...(nodePty ? { nodePty } : {}),
   };
 }

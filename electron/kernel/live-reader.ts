@@ -38,10 +38,12 @@ export interface ReaderStats {
   used: boolean;
   hits: number;
   reads: number;
+  /** The namespaces read in full (fingerprint changed, or nothing cached). */
+  readNs: string[];
   /** Why the fan-out was used instead, when it was. */
   fallback?: string;
 }
-let last: ReaderStats = { used: false, hits: 0, reads: 0 };
+let last: ReaderStats = { used: false, hits: 0, reads: 0, readNs: [] };
 /** The last read's use of nsread. */
 export const lastReaderStats = (): ReaderStats => last;
 
@@ -143,7 +145,13 @@ export async function readJobs(
       opts,
     );
   if (!reader || batch === undefined || named.some((j) => j.kind === 'batch' && j.job.input !== batch)) {
-    last = { used: false, hits: 0, reads: 0, fallback: reader ? 'nothing to read' : 'nsread not available' };
+    last = {
+      used: false,
+      hits: 0,
+      reads: 0,
+      readNs: [],
+      fallback: reader ? 'nothing to read' : 'nsread not available',
+    };
     return plain();
   }
   const dir = cacheDir();
@@ -155,13 +163,19 @@ export async function readJobs(
       const e = loadEntry(dir, ns, key);
       if (e) cached.set(ns, e);
     }
-  const input = names.map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\n`).join('');
+  const wantsSysctls = new Set(named.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
+  const input = names
+    .map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\t${wantsSysctls.has(ns) ? 1 : 0}\n`)
+    .join('');
   const rootJobs = jobs.filter((j) => j.ns === ROOT_NS);
   const [r, rootResults] = await Promise.all([
-    runner([reader, 'read', String(opts.concurrency ?? 4), batch, ...SYSCTL_ALLOWLIST], {
-      input,
-      timeoutMs: opts.timeoutMs ?? 120_000,
-    }),
+    runner(
+      [reader, 'read', String(opts.concurrency ?? 4), batch, ...(wantsSysctls.size ? SYSCTL_ALLOWLIST : [])],
+      {
+        input,
+        timeoutMs: opts.timeoutMs ?? 120_000,
+      },
+    ),
     fanOut(
       runner,
       rootJobs.map((j) => j.job),
@@ -175,6 +189,7 @@ export async function readJobs(
       used: false,
       hits: 0,
       reads: 0,
+      readNs: [],
       fallback: `nsread failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
     };
     const again = await fanOut(
@@ -185,7 +200,7 @@ export async function readJobs(
     return merge(jobs, rootResults, again);
   }
   let hits = 0;
-  let reads = 0;
+  const readNs: string[] = [];
   const byNs = new Map<string, { batch: RunResult; sysctl: RunResult }>();
   for (const ns of names) {
     const rec = recs.get(ns)!;
@@ -208,7 +223,7 @@ export async function readJobs(
               stderr: 'nsread called a namespace unchanged that has no cached read',
             };
     } else {
-      reads++;
+      readNs.push(ns);
       b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
       if (dir && rec.status === 'read' && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp))
         storeEntry(dir, { ns, key, fp: rec.fp, stdout: rec.stdout });
@@ -218,7 +233,7 @@ export async function readJobs(
       sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,
     });
   }
-  last = { used: true, hits, reads };
+  last = { used: true, hits, reads: readNs.length, readNs };
   return merge(
     jobs,
     rootResults,

@@ -103,6 +103,12 @@ describe.skipIf(!canRun)('helper install into a temporary root', () => {
     expect(mode(p.helper)).toBe(0o644);
     expect(mode(p.policy)).toBe(0o644);
     if (m.sudoers) expect(mode(p.sudoers)).toBe(0o440);
+    // The native reader, when built, is a root-owned copy next to the helper (where the helper looks).
+    if (sources.reader) {
+      expect(readFileSync(p.reader)).toEqual(readFileSync(sources.reader));
+      expect(mode(p.reader)).toBe(0o755);
+      expect(p.reader).toBe(path.join(p.dir, 'nsread'));
+    } else expect(existsSync(p.reader)).toBe(false);
     for (const [rel, desc] of Object.entries(snapshot(p.dir))) {
       const [perm, owner] = desc.split(' ');
       expect(owner, rel).toBe('0:0');

@@ -26,6 +26,8 @@ export interface InstallSources {
   launcher: string;
   /** packaging/org.netplumb.helper.policy */
   policy: string;
+  /** dist/nsread, when `cc` built it (reads a lab with one process instead of one `ip` per namespace). */
+  reader?: string;
   /** node_modules/node-pty, when installed (terminals with a real pty). */
   nodePty?: string;
 }
@@ -125,6 +127,13 @@ export async function installHelper(o: InstallOptions): Promise<Manifest> {
   };
 
   put(p.helper, readFileSync(o.sources.helper), 0o644);
+  // Why a root-owned copy next to the helper: the helper runs nsread as root
+  // on every read, so it must never run one from the user's checkout.
+  if (o.sources.reader && existsSync(o.sources.reader)) {
+    put(p.reader, readFileSync(o.sources.reader), 0o755);
+    print('copied the native namespace reader (nsread)');
+  } else
+    print('nsread was not built (no C compiler at install time): reads use one ip process per namespace');
   put(p.launcher, launcherText(readFileSync(o.sources.launcher, 'utf8'), o.node), 0o755);
   put(p.policy, readFileSync(o.sources.policy), 0o644);
   const pty = o.sources.nodePty ? nodePtyFiles(o.sources.nodePty) : undefined;

@@ -11,6 +11,8 @@ export const HELPER_DIR = '/usr/lib/netplumb';
 export const LAUNCHER = `${HELPER_DIR}/netplumb-helper`;
 /** The bundled helper the launcher runs. */
 export const HELPER_JS = `${HELPER_DIR}/privileged-helper.mjs`;
+/** The native namespace reader, next to the helper (the helper looks for it there). */
+export const NSREAD = `${HELPER_DIR}/nsread`;
 /** The group whose members may start the helper without a password. */
 export const GROUP = 'netplumb';
 
@@ -20,6 +22,7 @@ export interface InstallPaths {
   dir: string;
   launcher: string;
   helper: string;
+  reader: string;
   manifest: string;
   nodePty: string;
   policy: string;
@@ -35,6 +38,7 @@ export function installPaths(prefix = '/'): InstallPaths {
     dir: at(HELPER_DIR),
     launcher: at(LAUNCHER),
     helper: at(HELPER_JS),
+    reader: at(NSREAD),
     manifest: at(`${HELPER_DIR}/install-manifest.json`),
     nodePty: at(`${HELPER_DIR}/node_modules/node-pty`),
     policy: at('/usr/share/polkit-1/actions/org.netplumb.helper.policy'),
