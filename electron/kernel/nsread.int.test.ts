@@ -165,9 +165,10 @@ const DRIFTS: { name: string; ns?: string; run: (p: string) => string[][] }[] = 
   { name: 'namespace deleted', ns: 'h2', run: (p) => [['ip', 'netns', 'delete', `${p}h2`]] },
 ];
 
-const sh = async (argv: string[]) => {
-  const r = await execaRunner(argv);
-  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+/** Runs a drift's commands; false when one failed (an earlier drift took its object: nothing changed). */
+const sh = async (argvs: string[][]) => {
+  for (const argv of argvs) if ((await execaRunner(argv)).exitCode !== 0) return false;
+  return true;
 };
 const names = (p: string) => ['h1', 'h2', 'h3'].map((h) => `${p}${h}`);
 const read = (p: string) => readLive(execaRunner, { namespaces: names(p), includeRoot: true, sysctls: true });
@@ -193,9 +194,10 @@ async function settled(p: string, n: number) {
   let st = await bothWays(p);
   for (let k = 0; k < 20 && st.hits < n; k++) {
     await new Promise((r) => setTimeout(r, 250));
-    st = await bothWays(p);
+    await read(p);
+    st = lastReaderStats();
   }
-  return st;
+  return st.hits < n ? st : bothWays(p);
 }
 
 /** Applies the lab, warms the cache, runs `drifts`, checks that each drifted namespace was read again. */
@@ -207,12 +209,14 @@ async function round(drifts: number[]) {
     // A new lab settles for a moment (IPv6 duplicate address detection changes
     // address flags): the cache is warm once two reads in a row see the same kernel.
     expect(await settled(p, 3), 'an unchanged lab is all hits').toMatchObject({ hits: 3, reads: 0 });
-    for (const i of drifts) for (const argv of DRIFTS[i].run(p)) await sh(argv);
+    const done: number[] = [];
+    for (const i of drifts) if (await sh(DRIFTS[i].run(p))) done.push(i);
+    expect(done.length, 'the first drift always applies').toBeGreaterThan(0);
     const after = await bothWays(p);
     const alive = new Set(
-      drifts.some((i) => DRIFTS[i].name === 'namespace deleted') ? ['h1', 'h3'] : ['h1', 'h2', 'h3'],
+      done.some((i) => DRIFTS[i].name === 'namespace deleted') ? ['h1', 'h3'] : ['h1', 'h2', 'h3'],
     );
-    const drifted = drifts.map((i) => DRIFTS[i].ns).filter((h) => h !== undefined && alive.has(h));
+    const drifted = done.map((i) => DRIFTS[i].ns).filter((h) => h !== undefined && alive.has(h));
     // Each drifted namespace is read in full (more may be: a veth's two ends move together).
     for (const h of drifted)
       expect(after.readNs, `drift ${drifts.map((i) => DRIFTS[i].name).join(', ')}`).toContain(`${p}${h}`);
@@ -248,7 +252,7 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         fc.uniqueArray(fc.integer({ min: 0, max: DRIFTS.length - 1 }), { minLength: 1, maxLength: 3 }),
         (d) => round(d),
       ),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
   }, 600_000);
 

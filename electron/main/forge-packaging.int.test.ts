@@ -100,6 +100,9 @@ describe('packaging: the makers carry the helper', () => {
     );
     for (const [src] of files) expect(existsSync(src), src).toBe(true);
     expect(files.find(([, rel]) => rel === 'netplumb-helper')?.[2]).toBe(0o755);
+    // nsread ships prebuilt (executable) whenever the build had a compiler, so the package needs none.
+    const nsread = files.find(([, rel]) => rel === 'nsread');
+    expect(nsread?.[2]).toBe(existsSync(path.join(root, 'dist', 'nsread')) ? 0o755 : undefined);
   });
 
   it('ships lessons, activities and examples in resources/, answer keys and solutions never, and the app finds them there', async () => {
