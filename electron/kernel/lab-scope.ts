@@ -43,9 +43,9 @@ export interface PreparedLab {
  * Reads the truth plan, apply and status all work from: the root namespace
  * and every namespace of the lab (in the file or in the last applied record)
  * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
- * lab must show in status and be repaired by apply. A cheaper proof (a
- * per-namespace fingerprint) would itself need one process per namespace,
- * which is what this read costs, so there is no cache to validate.
+ * lab must show in status and be repaired by apply. With the native reader
+ * (live-reader.ts) every namespace is still looked at, by a netlink
+ * fingerprint taken now; only its `ip` output is reused when it is unchanged.
  */
 export async function prepareLab(topology: Topology, store: LabStore, runner: Runner): Promise<PreparedLab> {
   const desired = resolve(topology);
