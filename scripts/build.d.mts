@@ -5,5 +5,5 @@ export function build(): Promise<number>;
 export function newestSource(): number;
 /** Why `prepare` leaves dist/ as it is (up to date, or root in another user's checkout), or undefined to build. */
 export function skipReason(uid?: number): string | undefined;
-/** Compiles native/*.c into dist/nsread with `cc` (or $CC); says what happened (never throws). */
-export function buildNsread(cc?: string): string;
+/** Compiles native/*.c into DIR/nsread (default dist/) with `cc` (or $CC); says what happened (never throws). */
+export function buildNsread(cc?: string, dir?: string): string;

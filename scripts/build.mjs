@@ -89,17 +89,17 @@ export async function build() {
  * run time). Returns what happened in words; a missing compiler or a failed
  * build is not an error: netplumb then reads with one `ip` per namespace.
  */
-export function buildNsread(cc = process.env.CC || 'cc') {
+export function buildNsread(cc = process.env.CC || 'cc', dir = out) {
   const src = path.join(root, 'native');
   const files = existsSync(src) ? readdirSync(src).filter((f) => f.endsWith('.c')) : [];
   if (!files.length) return 'no native sources';
   const r = spawnSync(
     cc,
-    ['-O2', '-Wall', '-o', path.join(out, 'nsread'), ...files.map((f) => path.join(src, f))],
+    ['-O2', '-Wall', '-o', path.join(dir, 'nsread'), ...files.map((f) => path.join(src, f))],
     { encoding: 'utf8' },
   );
   if (r.error || r.status !== 0) {
-    rmSync(path.join(out, 'nsread'), { force: true });
+    rmSync(path.join(dir, 'nsread'), { force: true });
     const why = r.error
       ? `${cc} is not available`
       : `${cc} failed: ${(r.stderr || '').trim().split('\n')[0]}`;

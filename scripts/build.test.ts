@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { skipReason } from './build.mjs';
+import { buildNsread, skipReason } from './build.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -135,4 +135,23 @@ describe('the compiled build', () => {
       }
     },
   );
+});
+
+describe('nsread, the native reader, at build time', () => {
+  it('is compiled by cc when there is one, and its absence is not a build failure', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-build-'));
+    try {
+      const none = buildNsread('/nonexistent/cc', dir);
+      expect(none).toMatch(
+        /^nsread not built \(\/nonexistent\/cc is not available\); live reads use one ip process per namespace$/,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+      const cc = spawnSync('cc', ['--version']);
+      if (cc.error) return; // no compiler here: the fallback above is all there is to check
+      expect(buildNsread('cc', dir)).toBe('built nsread');
+      expect(execFileSync(path.join(dir, 'nsread'), ['--version'], { encoding: 'utf8' })).toBe('nsread 1\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
