@@ -145,13 +145,15 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   if (send(fd, &req, req.n.nlmsg_len, 0) < 0) return -errno;
   uint32_t tag[2] = {(uint32_t)type, (uint32_t)family};
   sha256_update(h, tag, sizeof tag);
-  static char rb[1 << 16];
+  static char rb[1 << 18];
   for (;;) {
-    ssize_t n = recv(fd, rb, sizeof rb, 0);
+    /* MSG_TRUNC: the real length, so a message cut by a short buffer is an error, never half-hashed. */
+    ssize_t n = recv(fd, rb, sizeof rb, MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
       return -errno;
     }
+    if ((size_t)n > sizeof rb) return -EMSGSIZE;
     for (struct nlmsghdr *m = (struct nlmsghdr *)rb; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
       if (m->nlmsg_seq != seq) continue;
       if (m->nlmsg_type == NLMSG_DONE) return 0;

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRecords, readerFor, useNsread } from './live-reader';
+import { parseRecords, readerFor, safeForRoot, useNsread } from './live-reader';
 import { dropEntry, envKey, loadEntry, storeEntry } from './read-cache';
 import { recordingRunner } from './runner';
 
@@ -71,5 +71,20 @@ describe('which runner uses nsread', () => {
     expect(readerFor(recordingRunner().run)).toBeUndefined();
     useNsread(false);
     expect(readerFor(recordingRunner().run)).toBeUndefined();
+  });
+});
+
+describe('which nsread root may run', () => {
+  it('only one that root owns all the way up, that nobody else can change', () => {
+    expect(safeForRoot('/usr/bin/env')).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-safe-'));
+    try {
+      const f = path.join(dir, 'nsread');
+      writeFileSync(f, '#!/bin/sh\n', { mode: 0o755 });
+      // Under /tmp (anyone may write there): never, whoever owns the file.
+      expect(safeForRoot(f)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
