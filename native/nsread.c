@@ -2,6 +2,7 @@
  * nsread: netplumb's native namespace reader (issue 13, "past the floor").
  *
  *   nsread --version | --self-test
+ *   nsread links STATS                              stdin: "NAME\n" per namespace
  *   nsread read MAXJOBS BATCH [SYSCTL_KEY...]      stdin: "NAME\tFP\tS\n" per namespace
  *
  * For each namespace named on stdin (an entry of /run/netns; FP is what the
@@ -17,6 +18,8 @@
  *
  * Output per namespace, 8 fields each ended by a NUL byte, in any order:
  *   NAME STATUS(hit|read|gone|error) FP STABLE EXIT SYSCTLS STDOUT STDERR
+ * `links` prints, per namespace, NAME STATUS(ok|gone|error) JSON STDERR
+ * (NUL-ended): its link table with counters when STATS is 1 (nsread-links.c).
  * Namespace names are checked again here (no "/", no leading "." or "-").
  * Built by `cc` at install time (scripts/build.mjs); when it is missing,
  * netplumb reads with one `ip` per namespace (electron/kernel/live-reader.ts).
@@ -37,12 +40,7 @@
 
 #define MAX_JOBS 64
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-} buf_t;
-
-static void buf_add(buf_t *b, const char *d, size_t n) {
+void buf_add(buf_t *b, const char *d, size_t n) {
   if (b->n + n + 1 > b->cap) {
     size_t c = b->cap ? b->cap : 1024;
     while (c < b->n + n + 1) c *= 2;
@@ -87,6 +85,13 @@ static void fields(const char *name, const char *status, const char *fp, int sta
   field(num, strlen(num));
   field(sys && sys->p ? sys->p : "", sys ? sys->n : 0);
   field(o && o->p ? o->p : "", o ? o->n : 0);
+  field(err, strlen(err));
+}
+
+static void fields4(const char *name, const char *status, const char *json, const char *err) {
+  field(name, strlen(name));
+  field(status, strlen(status));
+  field(json, strlen(json));
   field(err, strlen(err));
 }
 
@@ -277,9 +282,60 @@ static int self_test(void) {
   return 0;
 }
 
+/* `nsread links STATS`: each namespace's link table (live views; never cached). */
+static int links_mode(int stats) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, stdin)) > 0) {
+    if (line[n - 1] == '\n') line[--n] = 0;
+    job_t j;
+    snprintf(j.name, sizeof j.name, "%s", line);
+    if (!valid_name(j.name)) {
+      fields4(j.name, "error", "", "nsread: not a valid namespace name");
+      continue;
+    }
+    char path[300];
+    snprintf(path, sizeof path, "/run/netns/%s", j.name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+      int e = errno;
+      if (fd >= 0) close(fd);
+      if (e == ENOENT || e == EINVAL) fields4(j.name, "gone", "", "");
+      else {
+        char msg[512];
+        snprintf(msg, sizeof msg, "nsread: cannot enter namespace \"%s\": %s", j.name, strerror(e));
+        fields4(j.name, "error", "", msg);
+      }
+      continue;
+    }
+    buf_t out = {0};
+    int r = link_table(&out, stats);
+    back_home();
+    close(fd);
+    if (r < 0) {
+      char msg[512];
+      snprintf(msg, sizeof msg, "nsread: cannot read the links of namespace \"%s\": %s", j.name, strerror(-r));
+      fields4(j.name, "error", "", msg);
+    } else fields4(j.name, "ok", out.p ? out.p : "[]", "");
+    free(out.p);
+  }
+  free(line);
+  return fflush(stdout) != 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
+  if (argc == 3 && strcmp(argv[1], "links") == 0) {
+    signal(SIGPIPE, SIG_IGN);
+    self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self_ns < 0) {
+      perror("nsread: cannot open its own network namespace");
+      return 2;
+    }
+    return links_mode(strcmp(argv[2], "1") == 0);
+  }
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
     fputs("usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;

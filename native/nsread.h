@@ -7,4 +7,17 @@ int fingerprint(char out[65]);
 int subscribe(void);
 /* True when a notification or an overrun arrived on `fd`. */
 int changed(int fd);
+#include <stddef.h>
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct {
+  char *p;
+  size_t n, cap;
+} buf_t;
+void buf_add(buf_t *b, const char *d, size_t n);
+/*
+ * The current namespace's link table as JSON, in the shape `ip -j [-s] link
+ * show` prints the fields netplumb's live views use (ifname, ifalias,
+ * address, operstate, stats64 bytes/packets). 0 or -errno.
+ */
+int link_table(buf_t *out, int stats);
 #endif

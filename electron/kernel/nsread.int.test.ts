@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab } from './engine';
 import { readLive } from './live-read';
+import { readLinkTables } from './link-tables';
 import { lastReaderStats, useNsread } from './live-reader';
 import { cacheDir } from './read-cache';
 import { execaRunner } from './runner';
@@ -297,4 +298,36 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
       run.remove();
     }
   }, 120_000);
+
+  it("the live views' link tables (nsread links) print what `ip -j -s link show` prints, gone namespaces failing alike", async () => {
+    const p = uniquePrefix();
+    const run = tempRunDir();
+    try {
+      expect((await applyDocument(lab(p), { runDir: run.dir })).result?.ok).toBe(true);
+      const spaces = [...names(p), `${p}nope`];
+      const rows = (r: { exitCode: number; stdout: string }) =>
+        r.exitCode === 0
+          ? (JSON.parse(r.stdout) as Record<string, unknown>[]).map((l) => ({
+              ifindex: l.ifindex,
+              ifname: l.ifname,
+              ifalias: l.ifalias,
+              address: l.address,
+              operstate: l.operstate,
+              counters: Object.keys((l.stats64 as object | undefined) ?? {}),
+            }))
+          : 'gone';
+      for (const stats of [false, true]) {
+        useNsread(bin);
+        const fast = await readLinkTables(execaRunner, spaces, stats);
+        useNsread(false);
+        const slow = await readLinkTables(execaRunner, spaces, stats);
+        expect(fast.map(rows)).toEqual(slow.map(rows));
+        expect(fast.map(rows).at(-1)).toBe('gone');
+      }
+    } finally {
+      await destroyLab(lab(p).name, { runDir: run.dir }).catch(() => undefined);
+      await cleanupPrefix(p);
+      run.remove();
+    }
+  }, 60_000);
 });

@@ -16,7 +16,8 @@ import { makeMark, nodeNamespace, ROOT_NS } from '../../../shared/plan';
 import { LabStore, type LabRecord } from '../lab-store';
 import { netnsInode } from '../netns';
 import { PlainError } from '../plain-error';
-import { execaRunner, fanOut, type Runner } from '../runner';
+import { readLinkTables } from '../link-tables';
+import { execaRunner, type Runner } from '../runner';
 
 /** What live operations share: the process runner and the lab state directory. */
 export interface LiveOptions {
@@ -107,12 +108,7 @@ export async function readOwned(
     if (isNetnsNode(n) && (await netnsInode(n.name)) !== undefined) candidates.push(n);
   }
   const spaces = [...(o.root ? [ROOT_NS] : []), ...new Set(candidates.map((n) => n.name))];
-  const results = await fanOut(
-    runnerOf(o),
-    spaces.map((ns) => ({
-      argv: ['ip', '-j', ...(o.stats ? ['-s'] : []), ...(ns ? ['-n', ns] : []), 'link', 'show'],
-    })),
-  );
+  const results = await readLinkTables(runnerOf(o), spaces, o.stats === true);
   const links = new Map<string, LinkRow[]>();
   spaces.forEach((ns, i) => {
     if (results[i].exitCode !== 0) return;
