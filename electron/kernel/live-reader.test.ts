@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecords, readerFor, safeForRoot, useNsread } from './live-reader';
-import { dropEntry, envKey, loadEntry, storeEntry } from './read-cache';
+import { dropEntry, envKey, loadEntry, pruneEntries, storeEntry } from './read-cache';
 import { recordingRunner } from './runner';
 
 const rec = (...f: string[]) => f.map((x) => x + '\0').join('');
@@ -57,6 +57,16 @@ describe('the read cache', () => {
       writeFileSync(path.join(dir, file), bad);
       expect(loadEntry(dir, 'x1', 'k')).toBeUndefined();
     }
+  });
+
+  it('prunes the entries of namespaces that are gone, only when they outnumber the namespaces', () => {
+    for (let i = 0; i < 6; i++) storeEntry(dir, { ns: `n${i}`, key: 'k', fp, stdout: '' });
+    expect(pruneEntries(dir, new Set(['n0', 'n1']), 10)).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(6);
+    expect(pruneEntries(dir, new Set(['n0', 'n1']), 2)).toBe(4);
+    expect(loadEntry(dir, 'n0', 'k')?.ns).toBe('n0');
+    expect(loadEntry(dir, 'n1', 'k')?.ns).toBe('n1');
+    expect(readdirSync(dir)).toHaveLength(2);
   });
 
   it('the key moves with the batch', () => {

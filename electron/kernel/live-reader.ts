@@ -23,7 +23,16 @@ import { fileURLToPath } from 'node:url';
 import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import { unsafeReason } from './install/root-files';
-import { cacheDir, dropEntry, envKey, loadEntry, storeEntry, type CacheEntry } from './read-cache';
+import { listNetns } from './netns';
+import {
+  cacheDir,
+  dropEntry,
+  envKey,
+  loadEntry,
+  pruneEntries,
+  storeEntry,
+  type CacheEntry,
+} from './read-cache';
 import { execaRunner, fanOut, type FanJob, type FanOptions, type RunResult, type Runner } from './runner';
 
 /** A read job of live-read.ts: which namespace and what it reads. */
@@ -75,6 +84,7 @@ export function safeForRoot(p: string): boolean {
 }
 
 let found: string | null | undefined;
+let pruned = false;
 /** The nsread this process may use with `runner`, or undefined. */
 export function readerFor(runner: Runner): string | undefined {
   if (override === false) return undefined;
@@ -155,6 +165,10 @@ export async function readJobs(
     return plain();
   }
   const dir = cacheDir();
+  if (dir && !pruned) {
+    pruned = true;
+    pruneEntries(dir, new Set(await listNetns()));
+  }
   const key = envKey(batch, ipPath());
   const names = [...new Set(named.map((j) => j.ns))];
   const cached = new Map<string, CacheEntry>();

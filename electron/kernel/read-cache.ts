@@ -89,6 +89,36 @@ export function storeEntry(dir: string, e: CacheEntry): void {
   }
 }
 
+/**
+ * Drops the entries of namespaces that no longer exist, when there are many
+ * more entries than namespaces (a destroyed lab's entries are not read
+ * again, so nothing else removes them). Costs one directory listing when
+ * there is nothing to do.
+ */
+export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack = 256): number {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return 0;
+  }
+  if (files.length <= existing.size + slack) return 0;
+  let dropped = 0;
+  for (const f of files) {
+    let ns: unknown;
+    try {
+      ns = (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { ns?: unknown }).ns;
+    } catch {
+      ns = undefined; // unreadable: dropped too
+    }
+    if (typeof ns !== 'string' || !existing.has(ns)) {
+      rmSync(path.join(dir, f), { force: true });
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
 /** Forgets a namespace (it is gone). */
 export function dropEntry(dir: string, ns: string): void {
   rmSync(fileOf(dir, ns), { force: true });
