@@ -21,6 +21,7 @@ import { checkHost } from './host-facts';
 import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { readLive } from './live-read';
+import { forgetNamespaces } from './live-reader';
 import { listNetns, netnsInode } from './netns';
 import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
@@ -182,6 +183,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])),
       );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
+      forgetNamespaces(deletedNs);
     }
     await writeRecord(store, topology, p, o);
     return {
@@ -246,6 +248,7 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
     if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
     await waitUntilGone(runner, lab);
+    forgetNamespaces(r.changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])));
     store.removeLab(lab);
     return { removed: r.changes.map((ch) => ch.target.name) };
   });

@@ -136,6 +136,16 @@ function ipPath(): string | undefined {
 }
 
 /**
+ * Forgets the cached reads of namespaces that were deleted (apply, destroy):
+ * nothing reads them again, so they would otherwise wait for the next prune.
+ */
+export function forgetNamespaces(names: Iterable<string>): void {
+  const dir = cacheDir();
+  if (!dir) return;
+  for (const ns of names) dropEntry(dir, ns);
+}
+
+/**
  * Runs live-read.ts's jobs: those of named namespaces through nsread when
  * it can be used, the rest (the root namespace) through the fan-out at the
  * same time. Results in the order of `jobs`, shaped as the fan-out's.

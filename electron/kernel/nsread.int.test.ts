@@ -9,7 +9,7 @@
  * with the reason, when there is no C compiler).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -289,9 +289,34 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
       useNsread(bin);
       await read(p);
       const dir = cacheDir()!;
-      for (const f of readdirSync(dir)) writeFileSync(path.join(dir, f), '{"ns": broken');
+      // Only this lab's entries: the cache is the machine's, other labs' reads stay whole.
+      for (const f of readdirSync(dir))
+        if (readFileSync(path.join(dir, f), 'utf8').includes(`"ns":"${p}`))
+          writeFileSync(path.join(dir, f), '{"ns": broken');
       expect(labOf(p, await read(p))).toEqual(labOf(p, truth));
       expect(lastReaderStats()).toMatchObject({ used: true, hits: 0 });
+    } finally {
+      await destroyLab(lab(p).name, { runDir: run.dir }).catch(() => undefined);
+      await cleanupPrefix(p);
+      run.remove();
+    }
+  }, 120_000);
+
+  it('destroy forgets the cached reads of the namespaces it deleted', async () => {
+    const p = uniquePrefix();
+    const run = tempRunDir();
+    const dir = cacheDir()!;
+    const entriesOf = () =>
+      readdirSync(dir).filter((f) => readFileSync(path.join(dir, f), 'utf8').includes(`"ns":"${p}`));
+    try {
+      useNsread(bin);
+      expect((await applyDocument(lab(p), { runDir: run.dir })).result?.ok).toBe(true);
+      await read(p);
+      await read(p);
+      expect(lastReaderStats().used).toBe(true);
+      expect(entriesOf().length).toBeGreaterThan(0);
+      await destroyLab(lab(p).name, { runDir: run.dir });
+      expect(entriesOf()).toEqual([]);
     } finally {
       await destroyLab(lab(p).name, { runDir: run.dir }).catch(() => undefined);
       await cleanupPrefix(p);
