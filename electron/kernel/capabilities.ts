@@ -16,7 +16,14 @@ import {
 } from '../../shared/kinds/features';
 import type { Topology } from '../../shared/model';
 import { IpLinkList, parseIpJson } from './ip-json';
-import type { RunResult, Runner } from './runner';
+import {
+  capabilitiesFile,
+  capabilitiesKey,
+  forgetCapabilities,
+  loadCapabilities,
+  storeCapabilities,
+} from './capabilities-cache';
+import { execaRunner, type RunResult, type Runner } from './runner';
 
 /** Every feature netplumb offers or relies on (the names are shared with the kind descriptors' `needs`). */
 export { FEATURES, type Feature };
@@ -201,17 +208,35 @@ export function detectCapabilities(runner: Runner, opts: { key?: object } = {}):
   const key = opts.key ?? runner;
   let p = cache.get(key);
   if (!p) {
-    p = detect(runner);
+    p = key === REAL_KERNEL || runner === execaRunner ? detectKept(runner) : detect(runner);
     cache.set(key, p);
     p.catch(() => cache.delete(key)); // a crash is not cached: the next call tries again
   }
   return p;
 }
 
+/**
+ * The real kernel's answer, kept between commands while its key proves it
+ * still holds (same boot, same loaded modules, same tools: see
+ * capabilities-cache.ts); otherwise detected and stored. The key is taken
+ * again after detecting, because a probe may load a module.
+ */
+async function detectKept(runner: Runner): Promise<Capabilities> {
+  const file = capabilitiesFile();
+  const before = file && capabilitiesKey();
+  const kept = file && before ? loadCapabilities<Capabilities>(file, before) : undefined;
+  if (kept) return kept;
+  const caps = await detect(runner);
+  const after = file && capabilitiesKey();
+  if (file && after) storeCapabilities(file, after, caps);
+  return caps;
+}
+
 /** Forgets cached results for one runner or key, or for all (e.g. after `modprobe sch_netem`). */
 export function clearCapabilitiesCache(key?: object): void {
   if (key) cache.delete(key);
   else cache = new WeakMap();
+  if (!key || key === REAL_KERNEL || key === execaRunner) forgetCapabilities();
 }
 
 /**
