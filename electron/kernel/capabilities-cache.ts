@@ -14,10 +14,11 @@
  * apply try what the kernel refuses (rolled back) or refuse what it could
  * do, but the file sits with the other root state and nobody else's.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FEATURE_INFO } from '../../shared/kinds/features';
+import { writeRootFile } from './install/root-files';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
 
 const TOOLS = ['ip', 'bridge', 'tc', 'nft', 'tcpdump'];
@@ -91,14 +92,12 @@ export function loadCapabilities<T>(file: string, key: string): T | undefined {
   return undefined;
 }
 
-/** Stores the value whole (a temporary file renamed over the old one), mode 0600; failures are ignored. */
+/** Stores the value whole (writeRootFile: a temporary file renamed over the old one), mode 0600; failures are ignored. */
 export function storeCapabilities(file: string, key: string, value: unknown): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify({ key, value }), { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, file);
+    writeRootFile(file, JSON.stringify({ key, value }), 0o600);
   } catch {
-    rmSync(tmp, { force: true });
+    // not kept: the next command detects again
   }
 }
 

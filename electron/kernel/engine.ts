@@ -235,10 +235,10 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
   return withLab(lab, o, async (store, runner) => {
     const record = store.readRecord(lab);
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
-    const names = record
-      ? Object.keys(record.namespaces).concat(record ? nsKeys(resolve(record.topology).state) : [])
-      : await listNetns();
     const existing = new Set(await listNetns());
+    const names = record
+      ? Object.keys(record.namespaces).concat(nsKeys(resolve(record.topology).state))
+      : [...existing];
     // Only the mark proves ownership: a namespace's inode number is reused by
     // the kernel, so a namespace made by someone else after ours was deleted
     // could carry the recorded inode. Every candidate is read for its mark.

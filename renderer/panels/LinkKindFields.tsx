@@ -6,7 +6,16 @@
  */
 import type { ReactNode } from 'react';
 import { convertLink, linkKinds, type LinkOf } from '../../shared/kinds';
-import { linkKindOf, type GeneveLink, type Link, type LinkKind, type VxlanLink } from '../../shared/model';
+import { VNI_MAX, VNI_MIN } from '../../shared/kinds/tunnel';
+import {
+  GENEVE_PORT,
+  linkKindOf,
+  VXLAN_PORT,
+  type GeneveLink,
+  type Link,
+  type LinkKind,
+  type VxlanLink,
+} from '../../shared/model';
 import { editorStore, useEditor } from '../store/editor';
 import { NumberField, SelectField, TextField, type Path } from './fields';
 
@@ -19,11 +28,12 @@ const replace = (link: Link, key: string) => editorStore.getState().replaceLink(
 
 /** What the tunnel kinds' fields call things. */
 const TUNNEL = {
-  vxlan: { title: 'VXLAN', dev: 'VTEP', port: 4789, remote: 'the other VTEP sends to it' },
+  vxlan: { title: 'VXLAN', dev: 'VTEP', end: 'VTEP', port: VXLAN_PORT, remote: 'the other VTEP sends to it' },
   geneve: {
     title: 'Geneve',
     dev: 'Geneve device',
-    port: 6081,
+    end: 'End',
+    port: GENEVE_PORT,
     remote: 'the other end sends to it (Geneve has no local parameter: the route must leave from it)',
   },
 } as const;
@@ -40,10 +50,10 @@ function TunnelFields({ link: l, path }: KindProps<'vxlan' | 'geneve'>) {
         label="VNI"
         path={[...path, 'vni']}
         value={link.vni}
-        min={1}
-        max={16777215}
+        min={VNI_MIN}
+        max={VNI_MAX}
         step={1}
-        hint={`${w.title} network identifier, 1 to 16777215; both ends use it`}
+        hint={`${w.title} network identifier, ${VNI_MIN} to ${VNI_MAX}; both ends use it`}
         onChange={(v) => replace({ ...link, vni: v ?? 0 }, 'vni')}
       />
       <NumberField
@@ -61,7 +71,7 @@ function TunnelFields({ link: l, path }: KindProps<'vxlan' | 'geneve'>) {
         const bridges = nodes.filter((n) => n.kind === 'bridge' && n.namespace === end.node);
         return (
           <fieldset className="np-end" key={k}>
-            <legend>{`${w.dev === 'VTEP' ? 'VTEP' : 'End'} ${k.toUpperCase()}: ${name(end.node)}`}</legend>
+            <legend>{`${w.end} ${k.toUpperCase()}: ${name(end.node)}`}</legend>
             <TextField
               label="Local address"
               path={[...path, k, 'local']}

@@ -2,6 +2,7 @@
  * Planning one interface: creating a bridge, the per-end settings of a new
  * veth, and the minimal modifications of an existing interface; plus routes.
  */
+import { ifaceKey } from './resolve';
 import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
 import type { BridgeOpts, Op, RouteSpec } from './op';
@@ -28,7 +29,7 @@ function targetOf(
   kind: 'interface' | 'address' | 'bridge' = 'interface',
   name?: string,
 ) {
-  const o = desired.origins.get(`${ns}/${i.name}`);
+  const o = desired.origins.get(ifaceKey(ns, i.name));
   return {
     kind,
     name: name ?? where(ns, i.name),
@@ -326,7 +327,7 @@ export function planForeignPorts(
       target: {
         kind: 'interface',
         name: where(c.ns, f.name),
-        nodeId: desired.origins.get(`${c.ns}/${br.name}`)?.nodeId,
+        nodeId: desired.origins.get(ifaceKey(c.ns, br.name))?.nodeId,
       },
       undoOp: linkSet(f.name, { master: f.master }),
     });

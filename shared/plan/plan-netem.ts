@@ -3,6 +3,7 @@
  * file's delay, jitter, loss and rate, or goes when the file drops it (run
  * with `tc -batch`).
  */
+import { ifaceKey } from './resolve';
 import { PlanBuilder } from './builder';
 import { where } from './argv';
 import type { KIface, KNetem } from './kstate';
@@ -31,7 +32,7 @@ export function planNetem(
   l: KIface | undefined,
 ): void {
   if (netemEqual(i.netem, l?.netem)) return;
-  const o = desired.origins.get(`${ns}/${i.name}`);
+  const o = desired.origins.get(ifaceKey(ns, i.name));
   const target = {
     kind: 'netem' as const,
     name: `netem on ${where(ns, i.name)}`,

@@ -2,6 +2,7 @@
  * Bridge port VLANs: the `bridge vlan` lines that give each port of a
  * VLAN-filtering bridge the VLANs the file says (run with `bridge -batch`).
  */
+import { ifaceKey } from './resolve';
 import { PlanBuilder } from './builder';
 import { where } from './argv';
 import type { KIface, KNamespace, KPortVlans } from './kstate';
@@ -37,7 +38,7 @@ export function planVlans(
   const baseline: KPortVlans = l?.vlans ?? { pvid, untagged: [pvid], tagged: [] };
   const want = vlanMap(i.vlans);
   const have = vlanMap(baseline);
-  const o = desired.origins.get(`${ns}/${i.name}`);
+  const o = desired.origins.get(ifaceKey(ns, i.name));
   const target = {
     kind: 'vlan' as const,
     name: `VLANs of ${where(ns, i.name)}`,

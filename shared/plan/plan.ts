@@ -8,7 +8,7 @@ import type { Problem } from '../validate/problem';
 import type { Change } from './change';
 import { PlanBuilder, RANK } from './builder';
 import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
-import { type Resolved } from './resolve';
+import { type Resolved, ifaceKey } from './resolve';
 import {
   planForeignPorts,
   planIfaceSettings,
@@ -82,7 +82,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       if (iface.kind === 'loopback') continue;
       const l = liveIface(ns, iface.name);
       if (l && !isOurs(lab, l.mark)) {
-        const o = desired.origins.get(`${ns}/${iface.name}`);
+        const o = desired.origins.get(ifaceKey(ns, iface.name));
         const other = markLab(l.mark);
         conflict(
           `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ' and was not made by netplumb'}. Rename it in the file or remove it from the host.`,
@@ -141,7 +141,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       if (l && !why) planIfaceSettings(b, desired, c, iface, l);
       else {
         if (l) {
-          const o = desired.origins.get(`${ns}/${iface.name}`);
+          const o = desired.origins.get(ifaceKey(ns, iface.name));
           b.add(
             'free',
             ns,

@@ -150,11 +150,6 @@ export function renderLine(op: Op): string[] {
   }
 }
 
-/** The exact command of `op` run in namespace `ns`. */
-export function renderArgv(op: Op, ns: string): string[] {
-  return fullArgv(toolOf(op), ns, renderLine(op));
-}
-
 /**
  * The command of `op` in `ns`, and its batch line when it has one: sysctl
  * has no batch mode, and a line whose words the batch reader would not give
