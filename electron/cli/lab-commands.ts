@@ -244,7 +244,9 @@ half-applied labs. Objects netplumb did not make are never touched.`,
     synopsis: [{ usage: 'list', summary: 'labs on this host' }],
     help: `usage: netplumb list [--json]
 
-Lists the labs applied on this host, with their state and namespaces.`,
+Lists the labs applied on this host, with their state and namespaces, and
+the owner of each lab that is not yours (only a lab's owner or root may
+change, destroy or work inside it).`,
     async run(args) {
       return withEngine(args, async (engine) => {
         const labs = await engine.listLabs();
@@ -253,7 +255,7 @@ Lists the labs applied on this host, with their state and namespaces.`,
         else
           for (const l of labs)
             out(
-              `${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}`,
+              `${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}${l.yours === false ? `  owned by ${l.owner}: only they or root may change it` : ''}`,
             );
         return EXIT.ok;
       });

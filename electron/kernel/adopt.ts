@@ -25,6 +25,7 @@ import { where } from '../../shared/plan/argv';
 import { hasErrors, validateDocument, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
 import { rollback, runPlan } from './executor';
+import { assertMayChange, callerOf } from './lab-owner';
 import { LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
@@ -63,6 +64,8 @@ export interface AdoptOptions {
   runDir?: string;
   /** The file the topology came from, kept in the lab's record. */
   file?: string;
+  /** The uid adopting (lab ownership, lab-owner.ts); default as in the engine. */
+  caller?: number;
 }
 
 const refuse = (message: string, extra: Partial<Problem> = {}): Problem => ({
@@ -267,6 +270,8 @@ export async function adopt(
   const store = new LabStore(o.runDir);
   const release = store.lock(v.topology.name);
   try {
+    const previous = store.readRecord(v.topology.name);
+    assertMayChange(v.topology.name, previous, callerOf(o), 'adopt objects into');
     const p = await planAdoption(doc, o);
     if (hasErrors(p.problems)) return { ok: false, plan: p, error: 'adoption refused; nothing was changed' };
     const same = (a: readonly AdoptMark[], b: readonly AdoptMark[]) =>
@@ -298,6 +303,7 @@ export async function adopt(
       appliedAt: new Date().toISOString(),
       namespaces,
       ...(o.file ? { file: o.file } : {}),
+      owner: previous?.owner ?? callerOf(o),
     });
     return { ok: true, plan: p };
   } finally {

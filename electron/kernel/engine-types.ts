@@ -34,6 +34,8 @@ export interface EngineOptions {
   onNotice?: (message: string) => void;
   /** The file the topology came from, kept in the lab's record. */
   file?: string;
+  /** The uid the engine acts for (lab ownership, lab-owner.ts); default: the elevation tool's caller, else this process's uid. Code only. */
+  caller?: number;
 }
 
 export type ValidateOutcome = { problems: Problem[]; topology?: Topology };

@@ -22,6 +22,7 @@ import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from '.
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { readLive } from './live-read';
 import { forgetNamespaces } from './live-reader';
+import { assertMayChange, callerOf, mayChange, ownerWords } from './lab-owner';
 import { listNetns, netnsInode } from './netns';
 import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
@@ -68,7 +69,8 @@ async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) =
   // "the next command" and finishes the rollback first (so status never reports
   // a half-applied lab as the truth). When the lock is held, an apply is running:
   // read the kernel as it is, without waiting.
-  if (store.readJournal(lab)) {
+  // Why the owner test: finishing a rollback changes the kernel, which only the lab's owner (or root) may cause.
+  if (store.readJournal(lab) && mayChange(store.readRecord(lab), callerOf(o))) {
     let release: (() => void) | undefined;
     try {
       release = store.lock(lab);
@@ -86,10 +88,11 @@ async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) =
   return fn(store);
 }
 
-/** Runs `fn` holding the lab's lock, after finishing any interrupted apply. */
+/** Runs `fn` holding the lab's lock, after checking who owns the lab and finishing any interrupted apply. */
 async function withLab<T>(
   lab: string,
   o: EngineOptions,
+  action: string,
   fn: (store: LabStore, runner: Runner) => Promise<T>,
 ): Promise<T> {
   const store = storeOf(o);
@@ -103,6 +106,8 @@ async function withLab<T>(
     );
   }
   try {
+    // Under the lock, so the record cannot change between this test and the work.
+    assertMayChange(lab, store.readRecord(lab), callerOf(o), action);
     await recoverInterrupted(lab, store, runnerOf(o), o);
     return await fn(store, runnerOf(o));
   } finally {
@@ -129,7 +134,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   if (!c.topology) return { problems: c.problems };
   const topology = c.topology;
   const lab = topology.name;
-  return withLab(lab, o, async (store) => {
+  return withLab(lab, o, 'apply', async (store) => {
     const p = await prepareLab(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
@@ -210,6 +215,8 @@ async function writeRecord(
     appliedAt: new Date().toISOString(),
     namespaces,
     ...(o.file ? { file: o.file } : {}),
+    // The first owner stays: root re-applying a user's lab does not take it from them.
+    owner: p.record?.owner ?? callerOf(o),
   });
 }
 
@@ -232,7 +239,7 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
 }
 
 export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ removed: string[] }> {
-  return withLab(lab, o, async (store, runner) => {
+  return withLab(lab, o, 'destroy', async (store, runner) => {
     const record = store.readRecord(lab);
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
     const existing = new Set(await listNetns());
@@ -269,6 +276,7 @@ export async function openLab(lab: string, o: EngineOptions = {}): Promise<LabDo
 export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
   const store = storeOf(o);
   const existing = new Set(await listNetns());
+  const caller = callerOf(o);
   return store.labs().map((lab) => {
     const rec = store.readRecord(lab);
     const journal = store.readJournal(lab);
@@ -280,6 +288,7 @@ export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
       namespaces,
       ...(rec?.file ? { file: rec.file } : {}),
       ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
+      ...(rec?.owner !== undefined ? { owner: ownerWords(rec.owner), yours: mayChange(rec, caller) } : {}),
     };
   });
 }

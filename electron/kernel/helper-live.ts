@@ -28,6 +28,9 @@ import { TerminalManager } from './live/terminals';
 import { traceDocument, type TraceProgress } from './live/trace';
 import { tracerouteInLab } from './live/traceroute';
 import { PlainError } from './plain-error';
+import { assertMayChange } from './lab-owner';
+import { LabStore } from './lab-store';
+import { prefixedLab } from './prefix-config';
 
 /** The operations this file carries out (the engine's own are in privileged-helper.ts). */
 export const LIVE_HELPER_OPS = [
@@ -52,6 +55,33 @@ export const LIVE_HELPER_OPS = [
 export type LiveHelperOp = (typeof LIVE_HELPER_OPS)[number];
 export const isLiveHelperOp = (op: HelperOp): op is LiveHelperOp =>
   (LIVE_HELPER_OPS as readonly string[]).includes(op);
+
+/**
+ * What each live operation does inside a lab, in the words of the refusal
+ * to a user who does not own it (lab-owner.ts). Absent: reads anyone may do
+ * (tables, rates), work bound to the caller's own session, or import-host
+ * (which reads the host, not a lab).
+ */
+const OWNER_ONLY: Partial<Record<LiveHelperOp, string>> = {
+  check: 'run checks in',
+  'activity-check': 'run checks in',
+  ping: 'ping inside',
+  traceroute: 'run traceroute inside',
+  trace: 'trace a ping inside',
+  'link-state': 'change a link of',
+  netem: 'change link emulation in',
+  adopt: 'adopt objects into',
+  'capture-start': 'capture packets in',
+  'term-open': 'open a terminal in',
+};
+
+/** The kernel lab name an operation's arguments name (a document's name, with its prefix), if any. */
+function labOfArgs(args: Record<string, unknown>): string | undefined {
+  if (typeof args.lab === 'string') return args.lab;
+  const name = (args.topology as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return undefined;
+  return typeof args.prefix === 'string' ? prefixedLab(name, args.prefix) : name;
+}
 
 /** Writes one session event line to the client. */
 export type EmitSession = (e: HelperSessionEvent) => void;
@@ -107,6 +137,14 @@ export class HelperLive {
   /** Carries out one live operation with arguments already parsed by its schema. */
   async run<O extends LiveHelperOp>(op: O, args: HelperArgs<O>, engine: EngineOptions): Promise<unknown> {
     const o = this.live();
+    const action = OWNER_ONLY[op];
+    const lab = action && labOfArgs(args as Record<string, unknown>);
+    if (action && lab) {
+      const caller = (await this.who()).uid;
+      // Why here, before any work: every group member shares this helper; a neighbour's lab is not theirs to enter.
+      assertMayChange(lab, new LabStore(this.o.runDir).readRecord(lab), caller, action);
+      engine = { ...engine, caller };
+    }
     switch (op) {
       case 'check': {
         const a = args as HelperArgs<'check'>;
@@ -220,7 +258,7 @@ export class HelperLive {
       );
     }
     if (!a.confirm) return { lab: p.lab, marks: p.marks, problems: p.problems, adopted: false };
-    const r = await adopt(a.topology, a.marks, o);
+    const r = await adopt(a.topology, a.marks, { ...o, caller: caller.uid });
     return {
       lab: r.plan.lab,
       marks: r.plan.marks,

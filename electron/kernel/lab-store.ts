@@ -43,6 +43,8 @@ export interface LabRecord {
   file?: string;
   /** Namespace name -> inode of /run/netns/<name> when netplumb created it. */
   namespaces: Record<string, number>;
+  /** The uid of the user who first applied the lab (lab-owner.ts); absent in records written before owners were kept. */
+  owner?: number;
 }
 
 const Steps = z.array(z.number().int().min(0).max(1_000_000)).max(1_000_000);

@@ -35,8 +35,21 @@ function LabRow({ lab, current }: { lab: LabInfo; current: boolean }) {
         {lab.namespaces.length ? `${lab.namespaces.length}: ${shown}` : '—'}
       </td>
       <td>{lab.appliedAt ? new Date(lab.appliedAt).toLocaleString() : '—'}</td>
+      <td>{lab.owner ? (lab.yours === false ? lab.owner : `${lab.owner} (you)`) : '—'}</td>
       <td className="np-labs__actions">
-        {!confirm ? (
+        {lab.yours === false ? (
+          <>
+            <button
+              type="button"
+              className="np-btn np-btn--small"
+              aria-label={`Open lab ${lab.name}`}
+              onClick={() => openRunningLab(lab.name)}
+            >
+              Open
+            </button>
+            <span className="np-field__hint">another user&apos;s lab: look, don&apos;t touch</span>
+          </>
+        ) : !confirm ? (
           <>
             <button
               type="button"
@@ -132,6 +145,7 @@ export function LabsDialog() {
               <th scope="col">State</th>
               <th scope="col">Namespaces</th>
               <th scope="col">Applied</th>
+              <th scope="col">Owner</th>
               <th scope="col" aria-label="Actions" />
             </tr>
           </thead>
@@ -144,7 +158,7 @@ export function LabsDialog() {
       )}
       <p className="np-field__hint">
         Open shows the drawing the lab was last applied from. Destroy removes only objects carrying the
-        lab&apos;s mark.
+        lab&apos;s mark. Only a lab&apos;s owner (or root) may change, destroy or work inside it.
       </p>
     </Dialog>
   );

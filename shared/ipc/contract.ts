@@ -50,6 +50,10 @@ export const LabSummary = z.object({
   namespaces: z.array(z.string()),
   file: z.string().optional(),
   appliedAt: z.string().optional(),
+  /** Who applied it first ("alice (uid 1001)", "root"); only they or root may change it. */
+  owner: z.string().optional(),
+  /** False when the asking user may not change, destroy or work in the lab. */
+  yours: z.boolean().optional(),
 });
 
 export const ApplyResult = z.object({

@@ -1,0 +1,71 @@
+/**
+ * Whose lab is it. On a shared machine every member of the `netplumb` group
+ * reaches the same root helper, and ownership marks say which *lab* an object
+ * belongs to, not which *user*. So a lab's record keeps the uid of the user who
+ * first applied it (the helper's caller: `PKEXEC_UID`/`SUDO_UID`, see
+ * helper-caller.ts), and only that user or root may change it, destroy it or
+ * work inside it (terminals, captures, pings, link state, netem). Reading
+ * (plan, status, the Labs list) stays open to every member: a teacher's or a
+ * neighbour's lab is visible, never theirs to take.
+ *
+ * A record without an owner (written before owners were kept) is open to
+ * anyone who may use netplumb, as before.
+ */
+import { readFileSync } from 'node:fs';
+import type { EngineOptions } from './engine-types';
+import { callerIds, parsePasswd } from './helper-caller';
+import type { LabRecord } from './lab-store';
+import { PlainError } from './plain-error';
+
+/**
+ * The uid netplumb acts for: the one given in the options (tests, a helper
+ * that already knows), else the elevation tool's caller, else this process's
+ * own uid. Malformed elevation variables are refused (callerIds fails closed).
+ */
+export function callerOf(o: Pick<EngineOptions, 'caller'>): number {
+  return o.caller ?? callerIds(process.env, process.getuid?.() ?? 0).uid;
+}
+
+/** True when `caller` may change the lab `record` describes (no record, no owner, its owner, or root). */
+export function mayChange(record: Pick<LabRecord, 'owner'> | null, caller: number): boolean {
+  return caller === 0 || record?.owner === undefined || record.owner === caller;
+}
+
+/** The login name of `uid` from the user database file, or undefined. */
+export function userName(uid: number, passwd = '/etc/passwd'): string | undefined {
+  try {
+    for (const line of readFileSync(passwd, 'utf8').split('\n')) {
+      const p = parsePasswd(line);
+      if (p?.uid === uid) return p.user;
+    }
+  } catch {
+    // no user database: the uid alone names the owner
+  }
+  return undefined;
+}
+
+/** "alice (uid 1001)", or "uid 1001" without a passwd entry, or "root". */
+export function ownerWords(uid: number): string {
+  if (uid === 0) return 'root';
+  const name = userName(uid);
+  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
+}
+
+/**
+ * Refuses, in plain words, when `caller` may not `action` (e.g. "apply", "destroy",
+ * "open a terminal in") the lab `lab` whose record is `record`.
+ */
+export function assertMayChange(
+  lab: string,
+  record: Pick<LabRecord, 'owner'> | null,
+  caller: number,
+  action: string,
+): void {
+  // Why: the helper is shared by every member of the group; without this a
+  // student could destroy, re-apply or open a shell in a neighbour's lab.
+  if (mayChange(record, caller)) return;
+  throw new PlainError(
+    `the lab "${lab}" belongs to ${ownerWords(record!.owner!)}: only that user or root may ${action} it. ` +
+      'Nothing was changed. (Use a name prefix or another lab name for your own lab.)',
+  );
+}
