@@ -128,6 +128,8 @@ test('switching documents never shows a lab that is not running as applied; a ru
     const row = dialog.getByTestId(`lab-row-${names.lab}`);
     await expect(row).toContainText('running');
     await expect(row).toContainText(names.ns1);
+    // The server runs as this user (or root): the lab is theirs, and says so.
+    await expect(row).toContainText('(you)');
     await app.snap('labs-dialog');
     await row.getByRole('button', { name: `Open lab ${names.lab}` }).click();
     await app.discardIfAsked();
