@@ -70,6 +70,36 @@ describe('lab actions against the fake kernel side', () => {
     useUi.getState().set({ statusOn: false });
   });
 
+  it('reads the kernel again after an Apply, dropping a status answer read before it', async () => {
+    const api = createFakeApi();
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let hold = true;
+    // A status read that looks at the kernel now but answers late (a slow read still on its way when Apply ends).
+    setApi({
+      ...api,
+      'topology:status': async (req) => {
+        const late = hold;
+        const r = await api['topology:status'](req);
+        if (late) await held;
+        return r;
+      },
+    });
+    drawClassicLab();
+    editorStore.getState().updateLab({ name: 'late' });
+    const before = refreshStatus(true);
+    hold = false;
+    expect(await runApply()).toBe(true);
+    // Apply's own read is a new one: it does not wait for (or take) the answer from before the Apply.
+    await refreshStatus();
+    expect(editorStore.getState().status).toMatchObject({ applied: true, inSync: true });
+    release();
+    await before;
+    expect(editorStore.getState().status).toMatchObject({ applied: true, inSync: true });
+    expect(useUi.getState().statusBusy).toBe(false);
+    useUi.getState().set({ statusOn: false });
+  });
+
   it('asks before an apply that deletes objects of the running lab, and applies once confirmed', async () => {
     const api = createFakeApi();
     setApi(api);

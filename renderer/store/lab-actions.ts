@@ -93,6 +93,7 @@ export async function runApply(opts: { dialog?: boolean; confirmed?: boolean } =
     ui().set({ apply: { ...cur, progress: p, steps: [...cur.steps, { text, phase: p.phase }].slice(-500) } });
   });
   const r = await getApi()['topology:apply']({ topology: doc });
+  kernelChanges++;
   unsubscribeProgress?.();
   unsubscribeProgress = null;
   const cur = ui().apply;
@@ -114,25 +115,30 @@ const statusKey = () => {
   const s = editorStore.getState();
   return `${s.loadSeq}|${s.doc.name}`;
 };
-let statusRun: { key: string; done: Promise<void> } | null = null;
+let statusRun: { key: string; changes: number; done: Promise<void> } | null = null;
+/** Counts the Applies and Destroys this page ran: a status read begun before one of them describes the kernel before it. */
+let kernelChanges = 0;
 
 /**
  * Reads the live state of the lab the drawing names and turns the status
- * overlay on. A call while a read for the same drawing runs waits for it; an
- * answer that arrives after the drawing was switched or its lab renamed is
- * dropped (it describes another lab), and the new drawing is read instead.
+ * overlay on. A call while a read for the same drawing runs waits for it,
+ * unless the page applied or destroyed since that read began (then it reads
+ * again, and the older answer is dropped); an answer that arrives after the
+ * drawing was switched or its lab renamed is dropped (it describes another
+ * lab), and the new drawing is read instead.
  */
 export function refreshStatus(turnOn = false): Promise<void> {
   if (turnOn) ui().set({ statusOn: true });
   const key = statusKey();
-  if (statusRun?.key === key) return statusRun.done;
-  const run = { key, done: Promise.resolve() };
+  if (statusRun?.key === key && statusRun.changes === kernelChanges) return statusRun.done;
+  const run = { key, changes: kernelChanges, done: Promise.resolve() };
   run.done = (async () => {
     ui().set({ statusBusy: true });
     try {
       const doc = editorStore.getState().doc;
       const r = await getApi()['topology:status']({ topology: doc });
-      if (statusKey() !== key) return;
+      // Another drawing, or a newer read (begun after an Apply or Destroy) is on its way: this answer is stale.
+      if (statusKey() !== key || statusRun !== run) return;
       if (!r.ok) {
         ui().set({ statusError: r.error });
         return;
@@ -181,6 +187,7 @@ export async function runDestroy(): Promise<void> {
   const lab = editorStore.getState().doc.name;
   ui().set({ destroy: { running: true } });
   const r = await getApi()['lab:destroy']({ lab });
+  kernelChanges++;
   if (!r.ok) return ui().set({ destroy: { running: false, error: r.error } });
   ui().set({ destroy: { running: false, removed: r.value.removed } });
   // Read back what the kernel now says (the live-lab bar and badges follow it, overlay on or not).
@@ -224,6 +231,7 @@ async function liveApply() {
   liveBusy = true;
   ui().set({ live: { state: 'applying', text: 'Live: applying…' } });
   const r = await getApi()['topology:apply']({ topology: editorStore.getState().doc });
+  kernelChanges++;
   liveBusy = false;
   if (!r.ok) ui().set({ live: { state: 'error', text: `Live: ${r.error}` } });
   else if (r.value.result && !r.value.result.ok)
