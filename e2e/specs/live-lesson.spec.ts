@@ -196,7 +196,10 @@ test('the classic lesson: apply, terminal ping, FDB, link animation, checks, ste
   });
 
   await test.step('step mode: one ping from ns1 to ns2, hop by hop', async () => {
-    await page.getByRole('button', { name: 'Trace a ping' }).first().click();
+    await page
+      .getByRole('toolbar', { name: 'Live lab' })
+      .getByRole('button', { name: 'Trace a ping…' })
+      .click();
     const pane = page.getByLabel('Step mode');
     await pane.getByLabel('From').selectOption('ns1');
     await pane.getByLabel('To').fill('ns2');

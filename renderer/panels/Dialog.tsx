@@ -34,7 +34,8 @@ export function Dialog({
     >
       <header className="np-dialog__head">
         <h2 id={id}>{title}</h2>
-        <button type="button" className="np-btn np-btn--ghost" onClick={onClose} aria-label="Close">
+        {/* "Close dialog": most dialogs also have a Close button in their footer; two buttons of one name cannot be told apart. */}
+        <button type="button" className="np-btn np-btn--ghost" onClick={onClose} aria-label="Close dialog">
           ✕
         </button>
       </header>

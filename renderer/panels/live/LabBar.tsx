@@ -98,7 +98,8 @@ export function LabBar() {
         title={lab ? 'Send one ping and follow it hop by hop' : notApplied}
         onClick={() => showTab('trace')}
       >
-        Trace a ping
+        {/* "…": it opens step mode, whose own button "Trace a ping" sends the ping (two buttons, two names). */}
+        Trace a ping…
       </button>
       <span className="np-labbar__state">
         {lab ? `Lab ${lab} is applied` : 'Not applied: terminals, tables and checks need Apply'}
