@@ -38,8 +38,7 @@ test('notes and groups are drawn, edited, moved and saved', async ({ app }) => {
     await page.mouse.down();
     await page.mouse.move(before.x + 90, before.y + 50, { steps: 6 });
     await page.mouse.up();
-    const after = (await note.boundingBox())!;
-    expect(after.x - before.x).toBeGreaterThan(40);
+    await expect.poll(async () => (await note.boundingBox())!.x - before.x).toBeGreaterThan(40);
     await app.button('Undo').click();
     await expect.poll(async () => Math.round((await note.boundingBox())!.x)).toBe(Math.round(before.x));
     await app.button('Redo').click();

@@ -118,7 +118,8 @@ test('the classic lab drawn with the mouse is applied to the kernel, saved, reop
       [br, names.bridge],
     ] as const)
       await expect(app.node(id)).toContainText(name);
-    expect(await app.edgeIds()).toHaveLength(2);
+    // Links are drawn once their nodes are measured: a frame or more after the nodes.
+    await expect.poll(async () => (await app.edgeIds()).length).toBe(2);
     await expect(app.node(ns1)).toContainText('10.0.0.1/24');
     const states = await app.status([ns1, ns2, br]);
     expect(states).toEqual(['in sync', 'in sync', 'in sync']);

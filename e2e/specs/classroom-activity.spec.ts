@@ -166,7 +166,7 @@ test('a teacher writes an activity in the app and a student solves it, checks it
       await expect(student.edge(guest)).toHaveCount(0);
       // The status bar compares the drawing with the kernel after the edit; Apply once it has: an Apply that
       // races that status read is refused today ("being changed by another request"), a known app issue.
-      await expect(student.page.getByText(/drifted/).first()).toBeVisible();
+      await expect(student.page.getByRole('status', { name: 'Lab status' })).toContainText('drifted');
       const dialog = await student.apply();
       await expect(dialog).not.toContainText(/rolled back|failed/i);
       await student.closeDialog();

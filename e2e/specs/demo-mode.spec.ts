@@ -24,7 +24,7 @@ test('the demo plans, applies, follows edits and destroys like the kernel side, 
   await test.step('open the page in demo mode', async () => {
     await app.page.goto(`${new URL(app.page.url()).origin}/?fake=1`);
     await app.ready();
-    await expect(app.page.getByText(/demo mode/i).first()).toBeVisible();
+    await expect(app.page.getByRole('region', { name: 'Notices' })).toContainText(/demo mode/i);
   });
 
   await test.step('draw two namespaces on a bridge, with addresses', async () => {

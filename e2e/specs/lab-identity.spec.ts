@@ -73,8 +73,9 @@ test('switching documents never shows a lab that is not running as applied; a ru
     await app.button('New').click();
     await app.discardIfAsked();
     await app.clickEmptyCanvas();
+    // Wait for the new drawing's name before reading it (the old lab's name until New has run).
+    await expect(app.field('Lab name')).toHaveValue(/^untitled-\d+$/);
     const name = await app.field('Lab name').inputValue();
-    expect(name).toMatch(/^untitled-\d+$/);
     await expectNotApplied(page, name);
   });
 
@@ -103,9 +104,8 @@ test('switching documents never shows a lab that is not running as applied; a ru
   await test.step('an example: not applied', async () => {
     await app.button('Examples').click();
     await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /direct/i })
-      .first()
+      .getByRole('dialog', { name: 'New from example' })
+      .getByRole('button', { name: 'direct-veth', exact: true })
       .click();
     await app.discardIfAsked();
     await expectNotApplied(page, 'direct-veth');

@@ -58,7 +58,11 @@ test('a 50-node ring auto-lays out as a circle; side-by-side nodes connect strai
 
   await test.step('two nodes side by side, joined right side to left side: the link runs straight across', async () => {
     await app.button('New').click();
-    await app.discardIfAsked();
+    // The generated ring is unsaved: New asks first (waited for, not merely looked for).
+    await page
+      .getByRole('dialog', { name: 'Unsaved changes' })
+      .getByRole('button', { name: 'Discard changes' })
+      .click();
     const a = await app.dragFromPalette('Namespace', { x: 200, y: 250 });
     const b = await app.dragFromPalette('Namespace', { x: 520, y: 250 });
     const src = await page.getByTestId(`handle-${a}-right`).boundingBox();

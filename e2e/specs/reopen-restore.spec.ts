@@ -53,8 +53,12 @@ links:
     await expect(app.node('ns2')).toBeVisible();
     await app.select('ns1');
     await app.setField('Notes', 'unsaved teacher note');
-    // Autosave runs about a second after the last edit.
-    await page.waitForTimeout(1500);
+    // Autosave runs about a second after the last edit: wait until the note is kept (browser: localStorage).
+    if (app.electron) await page.waitForTimeout(1500);
+    else
+      await expect
+        .poll(() => page.evaluate(() => localStorage.getItem('netplumb.recovery') ?? ''))
+        .toContain('unsaved teacher note');
   });
 
   await test.step('reload the page: the drawing is offered back, with its lab still running', async () => {
