@@ -4,6 +4,7 @@
  * root, else the installed privileged helper.
  */
 import { existsSync, statSync } from 'node:fs';
+import { labNameProblem } from '../../shared/model/lab-name';
 import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-types';
 import type { ParsedArgs } from './args';
@@ -224,8 +225,11 @@ half-applied labs. Objects netplumb did not make are never touched.`,
       const px = prefixSetting(args);
       if (px.error) return (err(red(px.error)), EXIT.invalid);
       lab = prefixedLab(lab, px.prefix);
-      if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(lab))
-        return (err(red(`"${lab}" is neither a readable file nor a lab name.`)), EXIT.invalid);
+      // Why the shared rule: destroy refuses exactly the names apply refuses, in the same words (the name
+      // becomes run-directory paths and ownership marks, so nothing apply could not have made is looked for).
+      const problem = labNameProblem(lab);
+      if (problem)
+        return (err(red(`"${target}" is neither a readable file nor a lab name: ${problem}.`)), EXIT.invalid);
       return withEngine(args, async (engine) => {
         const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
         if (args.flags.json) json({ lab, ok: true, removed: r.removed });
