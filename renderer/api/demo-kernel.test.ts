@@ -70,8 +70,11 @@ describe('demo kernel side', () => {
           const st = await api['topology:status']({ topology: t2 });
           expect(st.ok && st.value.inSync).toBe(want.length === 0);
           await demoApply(api, t2);
-          expect(api.demo.state()).toEqual(simulate(live, want));
+          const live2 = simulate(live, want);
+          expect(api.demo.state()).toEqual(live2);
           expect(await demoPlan(api, t2)).toEqual([]);
+          // Back to t1: the new record's namespaces are in scope (t2's own are deleted), not the first record's.
+          expect(await demoPlan(api, t1)).toEqual(realPlan(t1, live2));
         },
       ),
       { numRuns: 60 },

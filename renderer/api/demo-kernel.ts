@@ -8,6 +8,7 @@
  * What the demo host lacks: foreign objects (it starts empty) and kernel
  * capability checks.
  */
+import { emptyDocument } from '../../shared/edit/document';
 import type { Topology } from '../../shared/model';
 import {
   driftFromChanges,
@@ -47,8 +48,7 @@ export function emptyHost(): KState {
 }
 
 const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
-const emptyLab = (lab: string): Resolved =>
-  resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
+const emptyLab = (lab: string): Resolved => resolve(emptyDocument(lab));
 
 /** The kernel state the engine reads for a lab: the root namespace plus `scope` (those that exist). */
 export function readScope(kernel: KState, scope: readonly string[]): KState {
@@ -91,6 +91,17 @@ export function createDemoKernel(initial: KState = emptyHost()): DemoKernel {
   let kernel = initial;
   const records = new Map<string, DemoRecord>();
   const existing = () => new Set(nsKeys(kernel));
+  // A record does not change once written: the namespaces it covers (those applied, and all it draws) are
+  // resolved once per record, not again on every plan, status and destroy.
+  const scopes = new WeakMap<DemoRecord, string[]>();
+  const recordedScope = (lab: string): string[] => {
+    const rec = records.get(lab);
+    if (!rec) return [];
+    let scope = scopes.get(rec);
+    if (!scope)
+      scopes.set(rec, (scope = [...new Set([...rec.namespaces, ...nsKeys(resolve(rec.topology).state)])]));
+    return scope;
+  };
   const k: DemoKernel = {
     state: () => kernel,
     records,
@@ -102,9 +113,7 @@ export function createDemoKernel(initial: KState = emptyHost()): DemoKernel {
     },
     prepare(topology) {
       const desired = resolve(topology);
-      const rec = records.get(topology.name);
-      const recorded = rec ? [...rec.namespaces, ...nsKeys(resolve(rec.topology).state)] : [];
-      const scope = [...new Set([...nsKeys(desired.state), ...recorded])];
+      const scope = [...new Set([...nsKeys(desired.state), ...recordedScope(topology.name)])];
       return { desired, live: readScope(kernel, scope), existing: existing() };
     },
     plan(topology) {
@@ -135,10 +144,8 @@ export function createDemoKernel(initial: KState = emptyHost()): DemoKernel {
       return { inSync: r.changes.length === 0, applied, drift: driftFromChanges(r.changes), conflicts: [] };
     },
     destroyPlan(lab) {
-      const rec = records.get(lab);
       // Without a record, every namespace is a candidate; only the lab's mark proves ownership.
-      const names = rec ? [...rec.namespaces, ...nsKeys(resolve(rec.topology).state)] : nsKeys(kernel);
-      const live = readScope(kernel, [...new Set(names)]);
+      const live = readScope(kernel, records.has(lab) ? recordedScope(lab) : nsKeys(kernel));
       return plan(emptyLab(lab), live, { existingNamespaces: existing() });
     },
   };
