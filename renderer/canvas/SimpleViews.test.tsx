@@ -9,6 +9,7 @@ import { SimpleNodeView, withDetailTypes } from './SimpleViews';
 import { farLinkPaths } from './FarLinks';
 import { edgeClass } from './edge-parts';
 import { nodeTypes } from './TopoNodeView';
+import { nodeClass, nodeLabel } from './node-text';
 
 describe('level of detail: which drawing at which zoom', () => {
   it('is simple below FAR_ZOOM and full from there up, zoom 1 included', () => {
@@ -38,9 +39,9 @@ function drawing() {
 
 const nodeViews = withDetailTypes(nodeTypes, SimpleNodeView);
 
-function renderNode(n: FlowNode, far: boolean): string {
+function renderNode(n: FlowNode, far: boolean, selected = false): string {
   const View = nodeViews[n.type!];
-  const props = { id: n.id, type: n.type, data: n.data, selected: false } as NodeProps<FlowNode>;
+  const props = { id: n.id, type: n.type, data: n.data, selected } as NodeProps<FlowNode>;
   return renderToStaticMarkup(
     <ReactFlowProvider>
       <FarContext.Provider value={far}>
@@ -75,6 +76,35 @@ describe('level of detail: the views', () => {
       }
       expect(far.match(/data-handleid="[tlrs]"/g)).toHaveLength(4);
     }
+  });
+
+  it('gives both drawings of a node the same classes (the simple one adds its own) and the same name', () => {
+    const { nodes } = drawing();
+    const looks = fc.record({
+      problem: fc.constantFrom(undefined, 'error' as const, 'warning' as const),
+      live: fc.constantFrom(undefined, 'in-sync' as const, 'drifted' as const, 'missing' as const),
+      selected: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(...nodes), looks, (n, { problem, live, selected }) => {
+        const m = { ...n, data: { ...n.data, problem, live } };
+        const kind = n.type!;
+        const near = nodeClass(kind, m.data, selected);
+        expect(nodeClass(kind, m.data, selected, 'np-node--simple').split(' ').sort()).toEqual(
+          [...near.split(' '), 'np-node--simple'].sort(),
+        );
+        expect(near.split(' ').includes('is-selected')).toBe(selected);
+        expect(near.includes(`has-${problem}`)).toBe(!!problem);
+        expect(near.includes(`live-${live}`)).toBe(!!live);
+        expect(renderNode(m, false, selected)).toContain(`class="${near}"`);
+        expect(renderNode(m, true, selected)).toContain(
+          `class="${nodeClass(kind, m.data, selected, 'np-node--simple')}"`,
+        );
+        for (const far of [false, true])
+          expect(renderNode(m, far, selected)).toContain(`aria-label="${nodeLabel(kind, m.data)}"`);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('draws far links as centre-to-centre lines, one path per look, plain ones first', () => {

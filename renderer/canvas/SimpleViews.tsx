@@ -9,8 +9,7 @@ import { memo, useContext, useEffect, useRef, useState, type FunctionComponent }
 import { Handle, Position, useStoreApi, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { FlowNode } from '../store/derive';
 import { FarContext } from './detail';
-import { KIND_LABEL } from './icons';
-import { nodeTitle } from './node-text';
+import { nodeClass, nodeLabel, nodeTitle } from './node-text';
 
 /** The full view's four side handles: type, side, id (in its order). */
 const SIDES = [
@@ -36,7 +35,7 @@ export const SimpleNodeView = memo(function SimpleNodeView({
   data,
   selected,
 }: NodeProps<FlowNode>) {
-  const { topo, problem, live } = data;
+  const { topo } = data;
   const [hot, setHot] = useState(false);
   const updateNodeInternals = useUpdateNodeInternals();
   const flowStore = useStoreApi();
@@ -46,13 +45,12 @@ export const SimpleNodeView = memo(function SimpleNodeView({
     if (mounted.current) updateNodeInternals(id);
     mounted.current = true;
   }, [hot, id, updateNodeInternals]);
-  const cls = `np-node np-node--${type} np-node--simple${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
   return (
     <div
-      className={cls}
+      className={nodeClass(type, data, !!selected, 'np-node--simple')}
       data-testid={`node-${id}`}
       title={nodeTitle(type, data)}
-      aria-label={`${KIND_LABEL[type]} ${topo.name}`}
+      aria-label={nodeLabel(type, data)}
       onPointerEnter={(e) => {
         // Not while a button is held (a drag or a pan passing over), unless a link is being drawn to here.
         if (e.buttons === 0 || flowStore.getState().connection.inProgress) setHot(true);

@@ -11,7 +11,7 @@ import { nodeKindList } from '../../shared/kinds';
 import type { NodeKind } from '../../shared/model';
 import type { FlowNode } from '../store/derive';
 import { KIND_LABEL } from './icons';
-import { nodeTitle } from './node-text';
+import { nodeClass, nodeLabel, nodeTitle } from './node-text';
 import { ExtensionsContext } from './extensions';
 
 const LIVE_TEXT = {
@@ -24,19 +24,17 @@ const MAX_ADDRS = 3;
 
 function makeNode(kind: NodeKind) {
   function TopoNodeView({ id, data, selected }: NodeProps<FlowNode>) {
-    const { topo, addrs, problem, live, down } = data;
+    const { topo, addrs, live, down } = data;
     // A node whose link is set down is not shown as plainly "in sync": the kernel agrees, but nothing passes there.
     const liveText =
       live === 'in-sync' && down.length ? `${down.join(', ')} down` : live ? LIVE_TEXT[live] : '';
     const { NodeMarks } = useContext(ExtensionsContext);
-    const cls = `np-node np-node--${kind}${selected ? ' is-selected' : ''}${problem ? ` has-${problem}` : ''}${live ? ` live-${live}` : ''}`;
-    const title = nodeTitle(kind, data);
     return (
       <div
-        className={cls}
+        className={nodeClass(kind, data, !!selected)}
         data-testid={`node-${id}`}
-        title={title}
-        aria-label={`${KIND_LABEL[kind]} ${topo.name}`}
+        title={nodeTitle(kind, data)}
+        aria-label={nodeLabel(kind, data)}
       >
         {/* Four sides, any of them starts or ends a link (loose mode); edges themselves float between node borders. */}
         <Handle type="target" position={Position.Top} id="t" data-testid={`handle-${id}-top`} />
