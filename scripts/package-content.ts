@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Directories shipped this way, each under resources/. */
-export const CONTENT_DIRS = ['lessons', 'activities'] as const;
+const CONTENT_DIRS = ['lessons', 'activities'] as const;
 
 /** Why a file is kept out of the package, or null when it ships. */
 export function contentExcluded(name: string): string | null {

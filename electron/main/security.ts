@@ -29,7 +29,7 @@ export function hardenSession(devServerUrl?: string): void {
 }
 
 /** Locks down one web contents (installed for all through app 'web-contents-created'). */
-export function hardenContents(contents: WebContents, devServerUrl?: string): void {
+function hardenContents(contents: WebContents, devServerUrl?: string): void {
   // Why: a navigation would replace our page (and its preload API) with
   // another page; even our own URLs are loaded by main only.
   // (main's own loadURL does not raise will-navigate, so every one is refused.)

@@ -51,7 +51,7 @@ const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT
 const emptyLab = (lab: string): Resolved => resolve(emptyDocument(lab));
 
 /** The kernel state the engine reads for a lab: the root namespace plus `scope` (those that exist). */
-export function readScope(kernel: KState, scope: readonly string[]): KState {
+function readScope(kernel: KState, scope: readonly string[]): KState {
   const out: KState = { namespaces: { [ROOT_NS]: kernel.namespaces[ROOT_NS] } };
   for (const n of scope) if (kernel.namespaces[n]) out.namespaces[n] = kernel.namespaces[n];
   return out;

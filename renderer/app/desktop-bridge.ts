@@ -22,7 +22,7 @@ import { newActivity } from '../panels/activity/activity-actions';
 type Flow = ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>;
 
 /** Carries out one menu command. */
-export function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string): void {
+function runMenuCommand(cmd: MenuCommand, flow: Flow, exampleId?: string): void {
   const st = editorStore.getState();
   const ui = useUi.getState();
   switch (cmd) {

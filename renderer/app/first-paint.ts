@@ -10,7 +10,7 @@ import { startUp } from './startup';
 import { useUi } from '../store/ui-store';
 
 /** The longest the page waits before it shows anyway. */
-export const FIRST_PAINT_CAP_MS = 2000;
+const FIRST_PAINT_CAP_MS = 2000;
 
 /** Resolves when the kernel side's info (or its error) has arrived. */
 function infoArrived(): Promise<void> {

@@ -39,7 +39,7 @@ export function addAnnotation(kind: Annotation['kind'], position: { x: number; y
 }
 
 /** Removes an annotation. */
-export function removeAnnotation(id: string): void {
+function removeAnnotation(id: string): void {
   editorStore
     .getState()
     .updateLab({ annotations: editorStore.getState().doc.annotations.filter((a) => a.id !== id) });

@@ -82,7 +82,7 @@ export const SimpleNodeView = memo(function SimpleNodeView({
 });
 
 /** A view that draws `simple` while the canvas is zoomed far out (FarContext) and `full` otherwise. */
-export function withDetail<P extends object>(full: FunctionComponent<P>, simple: FunctionComponent<P>) {
+function withDetail<P extends object>(full: FunctionComponent<P>, simple: FunctionComponent<P>) {
   const Full = full;
   const Simple = simple;
   function DetailSwitch(props: P) {

@@ -36,13 +36,13 @@ export type LinkEdgeData = {
 export type FlowEdge = Edge<LinkEdgeData, 'link'>;
 
 /** Worst problem per node and per link. */
-export interface ProblemIndex {
+interface ProblemIndex {
   nodes: Map<string, 'error' | 'warning'>;
   links: Map<string, 'error' | 'warning'>;
 }
 
 /** Indexes problems by the node/link they point at (by id, or by path into the document). */
-export function indexProblems(doc: Topology, problems: readonly Problem[]): ProblemIndex {
+function indexProblems(doc: Topology, problems: readonly Problem[]): ProblemIndex {
   const nodes = new Map<string, 'error' | 'warning'>();
   const links = new Map<string, 'error' | 'warning'>();
   const put = (m: Map<string, 'error' | 'warning'>, id: string | undefined, sev: 'error' | 'warning') => {
@@ -63,7 +63,7 @@ export function indexProblems(doc: Topology, problems: readonly Problem[]): Prob
 }
 
 /** Live state per node and link from a status answer. */
-export function indexStatus(
+function indexStatus(
   doc: Topology,
   status: LabStatus | null,
 ): { nodes: Map<string, [LiveState, string]>; links: Map<string, [LiveState, string]> } {

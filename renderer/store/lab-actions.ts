@@ -39,7 +39,7 @@ let unsubscribeProgress: (() => void) | null = null;
  * asks about first). The settings the plan gives objects it creates itself (a
  * new link's addresses, a new namespace's routes) alter nothing that runs.
  */
-export function destructiveChanges(changes: readonly Change[]): Change[] {
+function destructiveChanges(changes: readonly Change[]): Change[] {
   const newNodes = new Set<string>();
   const newLinks = new Set<string>();
   for (const c of changes) {

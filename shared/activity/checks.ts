@@ -76,19 +76,14 @@ export const reachCheck = (a: string, b: string, taken: Iterable<string> = [], x
   to: b,
 });
 /** "must not reach". */
-export const noReachCheck = (
-  a: string,
-  b: string,
-  taken: Iterable<string> = [],
-  x?: Extra,
-): ActivityCheck => ({
+const noReachCheck = (a: string, b: string, taken: Iterable<string> = [], x?: Extra): ActivityCheck => ({
   ...base(freshCheckId(`no-reach-${a}-${b}`, taken), x),
   kind: 'no-reach',
   from: a,
   to: b,
 });
 /** "must be up/down" for an interface of a node. */
-export const ifaceStateCheck = (
+const ifaceStateCheck = (
   node: string,
   ifname: string,
   up: boolean,
@@ -102,7 +97,7 @@ export const ifaceStateCheck = (
   up,
 });
 /** "has this address". */
-export const addressCheck = (
+const addressCheck = (
   node: string,
   address: string,
   ifname?: string,
@@ -130,14 +125,14 @@ export const routeCheck = (
   ...(via ? { via } : {}),
 });
 /** "the bridge learned node's MAC". */
-export const fdbCheck = (
-  bridge: string,
-  node: string,
-  taken: Iterable<string> = [],
-  x?: Extra,
-): ActivityCheck => ({ ...base(freshCheckId(`fdb-${bridge}-${node}`, taken), x), kind: 'fdb', bridge, node });
+const fdbCheck = (bridge: string, node: string, taken: Iterable<string> = [], x?: Extra): ActivityCheck => ({
+  ...base(freshCheckId(`fdb-${bridge}-${node}`, taken), x),
+  kind: 'fdb',
+  bridge,
+  node,
+});
 /** "goes through these routers". */
-export const pathCheck = (
+const pathCheck = (
   from: string,
   to: string,
   via: string[],

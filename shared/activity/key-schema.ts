@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ACTIVITY_VERSION, ActivityKey } from '../model';
 
 /** The key schema's identifier. */
-export const KEY_SCHEMA_ID = `urn:netplumb:activity-key:v${ACTIVITY_VERSION}`;
+const KEY_SCHEMA_ID = `urn:netplumb:activity-key:v${ACTIVITY_VERSION}`;
 
 /** The JSON Schema (draft-07) of the file form (fields with defaults optional). */
 export function activityKeyJsonSchema(): Record<string, unknown> {

@@ -7,8 +7,7 @@
  * a default out or leaving it implicit is not a change. A node's canvas
  * `position` is never part of a lock: moving a box changes no network.
  */
-import { namespaceOf } from '../kinds';
-import type { Link, Locks, Topology, TopoNode } from '../model';
+import type { Link, Locks, Topology } from '../model';
 
 /** One change to a locked part. */
 export interface LockViolation {
@@ -48,7 +47,7 @@ export function changedFields(a: object, b: object, ignore: ReadonlySet<string> 
 }
 
 /** The value at a dotted path ("a.addresses") inside an object. */
-export function valueAt(obj: unknown, field: string): unknown {
+function valueAt(obj: unknown, field: string): unknown {
   let cur: unknown = obj;
   for (const part of field.split('.')) {
     if (!cur || typeof cur !== 'object') return undefined;
@@ -176,11 +175,6 @@ function covers(locked: string, field: string): boolean {
   return locked === field || field.startsWith(locked + '.') || locked.startsWith(field + '.');
 }
 
-/** The node ids and link ids the locks protect entirely, for the canvas (padlock badges). */
-export function lockedIds(locks: Locks): { nodes: Set<string>; links: Set<string> } {
-  return { nodes: new Set(locks.nodes), links: new Set(locks.links) };
-}
-
 /** Adds or removes whole-object locks for a selection (the authoring "Lock" button). */
 export function toggleLocks(
   locks: Locks,
@@ -191,8 +185,3 @@ export function toggleLocks(
     lock ? [...new Set([...cur, ...ids])] : cur.filter((x) => !ids.includes(x));
   return { ...locks, nodes: upd(locks.nodes, sel.nodes), links: upd(locks.links, sel.links) };
 }
-
-/** Whether a node is a kernel object the student may place in the root namespace (for hints). */
-export const isRootObject = (n: TopoNode): boolean =>
-  // Only a node with no holder can be in the root, so no lookup is needed.
-  namespaceOf(n, () => undefined).at === 'root';

@@ -8,7 +8,7 @@
 import type { StudentReport } from './score';
 
 /** Fixed leading columns of the sheet. */
-export const CSV_HEAD = ['student', 'score', 'max', 'status', 'reason', 'lab'] as const;
+const CSV_HEAD = ['student', 'score', 'max', 'status', 'reason', 'lab'] as const;
 
 /**
  * Why cells that start with =, +, -, @ (or a tab/CR) get a leading quote:

@@ -62,7 +62,7 @@ const firstError = (ps: readonly Problem[]) => ps.find((p) => p.severity === 'er
  * Why: a grading run builds thirty labs on one machine as root; a file with
  * ten thousand namespaces would take the teacher's machine for itself.
  */
-export function sizeLimit(start: Topology): { nodes: number; links: number } {
+function sizeLimit(start: Topology): { nodes: number; links: number } {
   return { nodes: Math.max(50, 4 * start.nodes.length), links: Math.max(100, 4 * start.links.length) };
 }
 

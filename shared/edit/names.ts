@@ -16,12 +16,12 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
  * digits, "-", "_" and ".") with "-", so names built from a node's name are
  * never refused by the validator even while that node's own name is.
  */
-export function safeNameChars(s: string): string {
+function safeNameChars(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/gu, '-');
 }
 
 /** Cuts a string to at most `max` UTF-8 bytes. */
-export function cutBytes(s: string, max: number): string {
+function cutBytes(s: string, max: number): string {
   let out = s;
   while (bytes(out) > max) out = out.slice(0, -1);
   return out;

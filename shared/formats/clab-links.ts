@@ -29,9 +29,6 @@ export type ParsedLink =
   | { kind: 'drop'; message: string; path: DocPath }
   | { kind: 'error'; message: string; path: DocPath };
 
-/** Nodes containerlab treats as special endpoints rather than nodes of the lab. */
-export const SPECIAL_NODES = new Set(['host', 'mgmt-net', 'macvlan']);
-
 /** Checks one address of an end against the family it is listed under. */
 function address(v: unknown, fam: 4 | 6, where: string): string | { error: string } {
   const s = typeof v === 'string' ? v.trim() : '';

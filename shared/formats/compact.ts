@@ -15,7 +15,7 @@ const FIRST = ['$schema', 'version', 'id', 'name', 'kind', 'node', 'ifname', 'la
 const LAST = ['position', 'notes'];
 
 /** Structural equality for plain data (what zod produces). */
-export function deepEqual(a: unknown, b: unknown): boolean {
+function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -37,13 +37,13 @@ export interface ParsedText {
 }
 
 /** Picks the syntax from the file name, else from the text (a leading `{` or `[` is JSON). */
-export function detectFormat(text: string, fileName?: string): TextFormat {
+function detectFormat(text: string, fileName?: string): TextFormat {
   if (fileName) return /\.json$/i.test(fileName) ? 'json' : 'yaml';
   return /^\uFEFF?\s*[{[]/.test(text) && jsonSyntaxError(text) === null ? 'json' : 'yaml';
 }
 
 /** A line/column from an offset. */
-export function offsetToPosition(text: string, offset: number): TextPosition {
+function offsetToPosition(text: string, offset: number): TextPosition {
   let line = 1;
   let last = -1;
   const end = Math.min(offset, text.length);

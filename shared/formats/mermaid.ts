@@ -21,7 +21,7 @@ export interface MermaidOptions {
  * Escapes text inside a quoted Mermaid label: quotes, angle brackets and
  * pipes would end the label or inject markup, so they become entity codes.
  */
-export function escapeMermaid(s: string): string {
+function escapeMermaid(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/[#"<>|&`]/g, (c) => `#${c.codePointAt(0)};`);
 }
 

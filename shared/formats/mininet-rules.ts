@@ -20,7 +20,7 @@ export function ipv4Num(ip: string): number | undefined {
 }
 
 /** Dotted form of an unsigned 32-bit number. */
-export function ipv4Str(n: number): string {
+function ipv4Str(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 

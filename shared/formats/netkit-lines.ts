@@ -5,7 +5,7 @@
  */
 
 /** Prefix length of a dotted netmask such as 255.255.255.0 (counts the set bits). */
-export function maskBits(mask: string): number {
+function maskBits(mask: string): number {
   return mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0);
 }
 

@@ -31,7 +31,7 @@ export interface PcapRead {
 }
 
 /** The first four bytes of a pcap file, as a little-endian read gives them. */
-export const PCAP_MAGICS = { micro: 0xa1b2c3d4, nano: 0xa1b23c4d } as const;
+const PCAP_MAGICS = { micro: 0xa1b2c3d4, nano: 0xa1b23c4d } as const;
 
 const mac = (b: Uint8Array, o: number) =>
   Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, '0')).join(':');
@@ -92,7 +92,7 @@ function transport(b: Uint8Array, o: number, p: number, v6: boolean): L4 {
 }
 
 /** Decodes one Ethernet frame into a row (without number and time). */
-export function decodeEthernet(b: Uint8Array): Omit<PacketRow, 'n' | 't' | 'length'> {
+function decodeEthernet(b: Uint8Array): Omit<PacketRow, 'n' | 't' | 'length'> {
   if (b.length < 14) return { src: '', dst: '', protocol: 'Ethernet', summary: 'frame cut off' };
   let type = (b[12] << 8) | b[13];
   let o = 14;

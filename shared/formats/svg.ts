@@ -18,10 +18,10 @@ export interface SvgOptions {
 }
 
 /** Node box size, in canvas units (positions are the box's top-left corner, as on the canvas). */
-export const NODE_BOX = { w: 150, h: 56 } as const;
+const NODE_BOX = { w: 150, h: 56 } as const;
 
 /** Escapes text for SVG/XML content and attribute values. */
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

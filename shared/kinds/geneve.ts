@@ -22,7 +22,7 @@ import { adoptGeneveLinks } from './geneve-adopt';
 import type { LinkCheckView, LinkKindDescriptor } from './types';
 
 /** The creation parameters of end `k`'s Geneve device, in the order `ip link add` writes them. */
-export function geneveParams(link: GeneveLink, k: 'a' | 'b'): KLinkParam[] {
+function geneveParams(link: GeneveLink, k: 'a' | 'b'): KLinkParam[] {
   return [
     { key: 'id', value: String(link.vni) },
     // Why the remote is always the other end's local: traffic stays between the lab's own namespaces.
@@ -63,7 +63,7 @@ function rivals(view: LinkCheckView, nodeId: string, skip: string, local: string
 }
 
 /** The checks of a Geneve link: the tunnel checks, and a warning where the source address is not certain. */
-export function checkGeneve(link: GeneveLink, i: number, view: LinkCheckView): Problem[] {
+function checkGeneve(link: GeneveLink, i: number, view: LinkCheckView): Problem[] {
   const out = checkTunnel(link, i, view, WORDS);
   if (out.some((p) => p.severity === 'error')) return out;
   for (const k of ['a', 'b'] as const) {

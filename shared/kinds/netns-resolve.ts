@@ -8,7 +8,7 @@ import { canonicalCidr, canonicalIp, family } from '../util/ip';
 import type { NodeLookup, ResolveSink } from './types';
 
 /** The kernel routes of a namespace or router node. */
-export function routesOf(node: NetnsNode): KRoute[] {
+function routesOf(node: NetnsNode): KRoute[] {
   const out: KRoute[] = [];
   for (const r of node.routes) {
     const fam = r.to === 'default' ? ((r.via ? family(r.via) : null) ?? 4) : (family(r.to) ?? 4);

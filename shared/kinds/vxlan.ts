@@ -20,7 +20,7 @@ import { adoptVxlanLinks } from './vxlan-adopt';
 export { nodeAddresses, VNI_MAX, VNI_MIN, vtepMac } from './tunnel';
 
 /** The creation parameters of end `k`'s VTEP, in the order `ip link add` writes them. */
-export function vxlanParams(link: VxlanLink, k: 'a' | 'b'): KLinkParam[] {
+function vxlanParams(link: VxlanLink, k: 'a' | 'b'): KLinkParam[] {
   return [
     { key: 'id', value: String(link.vni) },
     { key: 'local', value: ip(link[k].local) },
@@ -46,7 +46,7 @@ const WORDS: TunnelWords = {
 };
 
 /** The kind-specific checks of a VXLAN link (located messages; see ./tunnel.ts). */
-export function checkVxlan(link: VxlanLink, i: number, view: LinkCheckView): Problem[] {
+function checkVxlan(link: VxlanLink, i: number, view: LinkCheckView): Problem[] {
   return checkTunnel(link, i, view, WORDS);
 }
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { Op, Subject } from './op';
 
-export const ChangeAction = z.enum(['create', 'delete', 'modify']);
+const ChangeAction = z.enum(['create', 'delete', 'modify']);
 
 /**
  * An object a create step brings into being, as a fact (kind, namespace,
@@ -80,7 +80,6 @@ export const Change = z.object({
   creates: z.array(CreatedObject).optional(),
 });
 export type Change = z.infer<typeof Change>;
-export type ChangeAction = z.infer<typeof ChangeAction>;
 
 /** Drift between desired and live, per object, for `status`. */
 export const DriftItem = z.object({

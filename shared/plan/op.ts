@@ -103,7 +103,7 @@ export const Op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('qdisc-delete'), dev: Str }),
 ]);
 export type Op = z.infer<typeof Op>;
-export type OpName = Op['op'];
+type OpName = Op['op'];
 
 /** The program each operation runs with. */
 export const TOOL_OF = {

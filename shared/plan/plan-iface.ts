@@ -226,8 +226,7 @@ export function planIfaceSettings(
  * The metric the kernel stores: IPv4 defaults to 0 (and `ip -j` omits a 0),
  * IPv6 turns 0 or nothing into 1024.
  */
-export const kernelMetric = (r: KRoute): number =>
-  r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024;
+const kernelMetric = (r: KRoute): number => (r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024);
 /** A route's identity: destination, family and metric (the kernel keeps one main-table route per destination and metric). */
 const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
 

@@ -47,7 +47,7 @@ function routeWords(r: RouteSpec): string[] {
 }
 
 /** netem arguments of a qdisc line (`clearRate`: `rate 0bit`, see {@link netemSpec}). */
-export function netemWords(n: NetemSpec): string[] {
+function netemWords(n: NetemSpec): string[] {
   const out = ['netem'];
   if (n.delayMs !== undefined)
     out.push('delay', `${n.delayMs}ms`, ...(n.jitterMs !== undefined ? [`${n.jitterMs}ms`] : []));

@@ -12,8 +12,7 @@ import { dirname } from 'node:path';
 import { expect } from 'vitest';
 
 /** True when the run asked for golden files to be rewritten. */
-export const updatingGoldens = (): boolean =>
-  !!process.env.UPDATE_GOLDEN && process.env.UPDATE_GOLDEN !== '0';
+const updatingGoldens = (): boolean => !!process.env.UPDATE_GOLDEN && process.env.UPDATE_GOLDEN !== '0';
 
 /**
  * Compares `actual` with the golden file at `file` (an absolute path).

@@ -23,7 +23,7 @@ const isDesktop = () =>
   useUi.getState().info?.mode === 'electron' || (typeof window !== 'undefined' && !!window.netplumb);
 
 /** Writes one file: a download in the browser, the save dialog in the desktop app. False when cancelled or failed. */
-export async function writeOut(text: string, name: string, mime: string): Promise<boolean> {
+async function writeOut(text: string, name: string, mime: string): Promise<boolean> {
   if (isDesktop()) {
     const r = await getApi()['file:save']({ text, suggestedName: name, mode: 'export' });
     if (!r.ok) {

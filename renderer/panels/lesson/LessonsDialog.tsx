@@ -16,7 +16,7 @@ type Lesson = Response<'lessons:list'>['lessons'][number];
  * the student drags the lab together, and the checks say when it works
  * (dragged nodes get the names the checks use: ns1, ns2, br0, r1…).
  */
-export function openLesson(id: string, build = false): void {
+function openLesson(id: string, build = false): void {
   confirmDiscard(async () => {
     const r = await getApi()['lessons:get']({ id });
     if (!r.ok) return toast(`Could not open the lesson: ${r.error}`, 'error');

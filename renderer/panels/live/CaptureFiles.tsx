@@ -18,7 +18,7 @@ type Packets = Response<'capture:packets'>;
 const TABLE_PACKETS = 50;
 
 /** 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;

@@ -23,7 +23,7 @@ export async function runTrace(from: string, to: string): Promise<string | null>
 }
 
 /** Moves to hop `i` of the current trace. */
-export function goToHop(i: number): void {
+function goToHop(i: number): void {
   const { trace } = useLive.getState();
   const hop = trace?.hops[i];
   if (!hop) return;

@@ -19,7 +19,7 @@ export interface TableHistory {
   firstSeen: Record<string, number>;
 }
 
-export const HISTORY_LEN = 30;
+const HISTORY_LEN = 30;
 
 /** A fresh history for a node. */
 export function emptyHistory(nodeId: string): TableHistory {

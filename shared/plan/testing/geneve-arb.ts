@@ -9,7 +9,7 @@ import type { GeneveLink, Topology } from '../../model';
 import { withVxlan } from './vxlan-arb';
 
 /** `t` with up to picks.length/3 Geneve links added (no overlay addresses; names gvN). */
-export function withGeneve(t: Topology, picks: readonly number[]): Topology {
+function withGeneve(t: Topology, picks: readonly number[]): Topology {
   const base = t.links.length;
   const all = withVxlan(t, picks).links;
   const geneve = all.slice(base).map((l, n): GeneveLink => {
