@@ -19,6 +19,7 @@ import {
 import type { Change } from '../../shared/plan/change';
 import { markLab } from '../../shared/plan/kstate';
 import { createDemoKernel, labObjects, type DemoKernel } from './demo-kernel';
+import { createListeners } from './listeners';
 
 export interface FakeApiOptions {
   mode?: 'browser' | 'electron';
@@ -42,9 +43,9 @@ export type FakeApi = NetplumbApi & {
 
 /** Creates the fake API on a fresh, empty simulated host. */
 export function createFakeApi(opts: FakeApiOptions = {}): FakeApi {
-  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const listeners = createListeners();
   const demo = createDemoKernel();
-  const emit = <E extends EventName>(e: E, p: EventPayload<E>) => listeners.get(e)?.forEach((l) => l(p));
+  const emit = <E extends EventName>(e: E, p: EventPayload<E>) => listeners.emit(e, p);
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
   const applied = () => {
     const labs = new Set(demo.records.keys());
@@ -176,12 +177,7 @@ export function createFakeApi(opts: FakeApiOptions = {}): FakeApi {
   };
 
   const api = {
-    on(event: EventName, listener: (p: unknown) => void) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener);
-      return () => set!.delete(listener);
-    },
+    on: listeners.on,
     applied,
     demo,
   } as Record<string, unknown>;

@@ -5,15 +5,9 @@
  * Reconnects with exponential backoff; calls made while disconnected wait for
  * the connection (and fail in plain words if it does not come back in time).
  */
-import {
-  contract,
-  events,
-  type Channel,
-  type EventName,
-  type NetplumbApi,
-  type Result,
-} from '../../shared/ipc/contract';
+import { contract, events, type Channel, type NetplumbApi, type Result } from '../../shared/ipc/contract';
 import { WireServerMessage, type WireRequest } from '../../shared/ipc/wire';
+import { createListeners } from './listeners';
 
 /** Connection state, for the banner. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -70,7 +64,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
   const maxBackoff = opts.maxBackoffMs ?? 5000;
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
-  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const listeners = createListeners();
   let nextId = 1;
   let socket: SocketLike | null = null;
   let state: ConnectionState = 'connecting';
@@ -105,7 +99,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
       const schema = events[msg.data.event];
       const payload = schema.safeParse(msg.data.payload);
       if (!payload.success) return;
-      for (const l of listeners.get(msg.data.event) ?? []) l(payload.data);
+      listeners.emit(msg.data.event, payload.data);
       return;
     }
     const { id, result } = msg.data;
@@ -173,12 +167,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
   };
 
   const api = {
-    on(event: EventName, listener: (p: unknown) => void) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener);
-      return () => set!.delete(listener);
-    },
+    on: listeners.on,
     close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
