@@ -44,6 +44,17 @@ interface Base {
 
 const endEdit = () => editorStore.getState().endEdit();
 
+/** Whether any of a field's problems is an error (warnings do not make it invalid). */
+const hasError = (problems: Problem[]) => problems.some((p) => p.severity === 'error');
+
+/** A field's input: invalid on an error, described by its problem list (FieldShell draws it) while there is one. */
+function problemAria(id: string, problems: Problem[]) {
+  return {
+    'aria-invalid': hasError(problems) || undefined,
+    'aria-describedby': problems.length ? `${id}-problems` : undefined,
+  };
+}
+
 function FieldShell({
   id,
   label,
@@ -60,9 +71,7 @@ function FieldShell({
   inline?: boolean;
 }) {
   return (
-    <div
-      className={`np-field${inline ? ' np-field--inline' : ''}${problems.some((p) => p.severity === 'error') ? ' has-error' : ''}`}
-    >
+    <div className={`np-field${inline ? ' np-field--inline' : ''}${hasError(problems) ? ' has-error' : ''}`}>
       {inline ? children : null}
       <label htmlFor={id}>{label}</label>
       {inline ? null : children}
@@ -100,8 +109,7 @@ export function TextField({
     value: value ?? '',
     placeholder,
     spellCheck: false,
-    'aria-invalid': problems.some((p) => p.severity === 'error') || undefined,
-    'aria-describedby': problems.length ? `${id}-problems` : undefined,
+    ...problemAria(id, problems),
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       onChange(optional && e.target.value === '' ? undefined : e.target.value),
     onBlur: endEdit,
@@ -157,8 +165,7 @@ export function NumberField({
         max={max}
         step={step ?? 'any'}
         value={value ?? ''}
-        aria-invalid={problems.some((p) => p.severity === 'error') || undefined}
-        aria-describedby={problems.length ? `${id}-problems` : undefined}
+        {...problemAria(id, problems)}
         onChange={(e) =>
           onChange(
             e.target.value === '' || Number.isNaN(e.target.valueAsNumber)
@@ -207,8 +214,7 @@ export function ListField<T extends string | number>({
         spellCheck={false}
         value={text}
         placeholder={placeholder}
-        aria-invalid={problems.some((p) => p.severity === 'error') || undefined}
-        aria-describedby={problems.length ? `${id}-problems` : undefined}
+        {...problemAria(id, problems)}
         onChange={(e) => {
           setText(e.target.value);
           const next = split(e.target.value).map(parse);
