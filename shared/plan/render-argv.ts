@@ -37,6 +37,11 @@ function vethSide(e: VethEnd): string[] {
   ];
 }
 
+/** `link add name NAME [address MAC] type TYPE`: the start of a bridge's or another device's creation. */
+function linkAdd(name: string, mac: string | undefined, type: string): string[] {
+  return ['link', 'add', 'name', name, ...(mac ? ['address', mac] : []), 'type', type];
+}
+
 function routeWords(r: RouteSpec): string[] {
   return [
     routeDest(r),
@@ -82,27 +87,9 @@ export function renderLine(op: Op): string[] {
     case 'veth-add':
       return ['link', 'add', ...vethSide(op.a), 'type', 'veth', 'peer', ...vethSide(op.b)];
     case 'bridge-add':
-      return [
-        'link',
-        'add',
-        'name',
-        op.name,
-        ...(op.mac ? ['address', op.mac] : []),
-        'type',
-        'bridge',
-        ...bridgeWords(op.bridge),
-      ];
+      return [...linkAdd(op.name, op.mac, 'bridge'), ...bridgeWords(op.bridge)];
     case 'link-add':
-      return [
-        'link',
-        'add',
-        'name',
-        op.name,
-        ...(op.mac ? ['address', op.mac] : []),
-        'type',
-        op.type,
-        ...op.params.flatMap((p) => [p.key, p.value]),
-      ];
+      return [...linkAdd(op.name, op.mac, op.type), ...op.params.flatMap((p) => [p.key, p.value])];
     case 'link-delete':
       return ['link', 'delete', 'dev', op.dev];
     case 'link-set':
