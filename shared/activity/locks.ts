@@ -61,6 +61,36 @@ const list = (fields: string[]) =>
     ? `its ${fields[0]} changed`
     : `its ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]} changed`;
 
+/** The changes to whole locked nodes or links: gone from the submission, or some fields changed. */
+function wholeLocks<T>(
+  kind: 'node' | 'link',
+  ids: readonly string[],
+  start: ReadonlyMap<string, T>,
+  now: ReadonlyMap<string, T>,
+  changes: (was: T, now: T) => string[],
+): LockViolation[] {
+  const out: LockViolation[] = [];
+  for (const id of ids) {
+    const was = start.get(id);
+    if (!was) continue; // a lock on nothing is an authoring problem (validateActivity), not the student's
+    const where = kind === 'node' ? { nodeId: id } : { linkId: id };
+    const is = now.get(id);
+    if (!is) {
+      out.push({ kind, ...where, message: `${kind} "${id}" is locked but the submission removed it` });
+      continue;
+    }
+    const fields = changes(was, is);
+    if (fields.length)
+      out.push({
+        kind,
+        ...where,
+        field: fields.join(','),
+        message: `${kind} "${id}" is locked: ${list(fields)}`,
+      });
+  }
+  return out;
+}
+
 /**
  * Every change `submission` makes to what `locks` protects in `start` (the
  * activity's starting topology). Empty when the submission respects the locks.
@@ -74,40 +104,8 @@ export function checkLocks(start: Topology, submission: Topology, locks: Locks):
   const startNodes = new Map(start.nodes.map((n) => [n.id, n]));
   const startLinks = new Map(start.links.map((l) => [l.id, l]));
 
-  for (const id of locks.nodes) {
-    const was = startNodes.get(id);
-    if (!was) continue; // a lock on nothing is an authoring problem (validateActivity), not the student's
-    const now = nodes.get(id);
-    if (!now) {
-      out.push({ kind: 'node', nodeId: id, message: `node "${id}" is locked but the submission removed it` });
-      continue;
-    }
-    const fields = changedFields(was, now);
-    if (fields.length)
-      out.push({
-        kind: 'node',
-        nodeId: id,
-        field: fields.join(','),
-        message: `node "${id}" is locked: ${list(fields)}`,
-      });
-  }
-  for (const id of locks.links) {
-    const was = startLinks.get(id);
-    if (!was) continue;
-    const now = links.get(id);
-    if (!now) {
-      out.push({ kind: 'link', linkId: id, message: `link "${id}" is locked but the submission removed it` });
-      continue;
-    }
-    const fields = linkChanges(was, now);
-    if (fields.length)
-      out.push({
-        kind: 'link',
-        linkId: id,
-        field: fields.join(','),
-        message: `link "${id}" is locked: ${list(fields)}`,
-      });
-  }
+  out.push(...wholeLocks('node', locks.nodes, startNodes, nodes, (a, b) => changedFields(a, b)));
+  out.push(...wholeLocks('link', locks.links, startLinks, links, linkChanges));
   for (const f of locks.fields) {
     const was: unknown =
       f.node !== undefined
