@@ -68,7 +68,7 @@ export function Toolbar() {
           {dirty ? ' •' : ''}
         </span>
       </div>
-      <div className="np-toolbar__group" aria-label="File">
+      <div className="np-toolbar__group" role="group" aria-label="File">
         <button type="button" className="np-btn" onClick={newDocument} title="New drawing">
           New
         </button>
@@ -109,7 +109,7 @@ export function Toolbar() {
         </button>
       </div>
       <ActivityButtons />
-      <div className="np-toolbar__group" aria-label="Edit">
+      <div className="np-toolbar__group" role="group" aria-label="Edit">
         <button
           type="button"
           className="np-btn"
@@ -142,7 +142,7 @@ export function Toolbar() {
           Auto layout
         </button>
       </div>
-      <div className="np-toolbar__group" aria-label="Lab">
+      <div className="np-toolbar__group" role="group" aria-label="Lab">
         <button
           type="button"
           className="np-btn"

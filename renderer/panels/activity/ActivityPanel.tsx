@@ -36,7 +36,7 @@ export function ActivityPanel() {
 export function ActivityButtons() {
   const mode = useActivity((s) => s.mode);
   return (
-    <div className="np-toolbar__group" aria-label="Activity">
+    <div className="np-toolbar__group" role="group" aria-label="Activity">
       <button
         type="button"
         className="np-btn"

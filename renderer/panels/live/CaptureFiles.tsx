@@ -111,7 +111,7 @@ export function CaptureFiles({ lab, linkId }: { lab: string; linkId: string }) {
 
   if (!files.length && !error) return null;
   return (
-    <div className="np-captures" aria-label="Saved captures">
+    <div className="np-captures" role="group" aria-label="Saved captures">
       <h4 className="np-inspector__sub">Saved captures</h4>
       <ul className="np-capture-list" data-testid="capture-list">
         {files.map((f) => (

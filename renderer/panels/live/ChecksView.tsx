@@ -6,7 +6,7 @@ export function ChecksView() {
   const lab = useAppliedLab();
   const { checks, checksRunning, checksError } = useLive();
   return (
-    <div className="np-checks" aria-label="Checks">
+    <div className="np-checks" role="group" aria-label="Checks">
       <div className="np-live-row">
         <button
           type="button"

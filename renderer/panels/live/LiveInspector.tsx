@@ -20,7 +20,7 @@ export function NodeLiveSection({ id }: { id: string }) {
   if (!lab || !node || node.kind === 'host') return null;
   const shell = isNetnsNode(node);
   return (
-    <div className="np-live-section" aria-label="Live lab">
+    <div className="np-live-section" role="group" aria-label="Live lab">
       <h3 className="np-inspector__sub">Live lab</h3>
       <div className="np-live-row">
         {shell && (
@@ -109,7 +109,7 @@ export function LinkLiveSection({ id }: { id: string }) {
   if (!lab || !link) return null;
   const up = link.a.up !== false && link.b.up !== false;
   return (
-    <div className="np-live-section" aria-label="Live link">
+    <div className="np-live-section" role="group" aria-label="Live link">
       <h3 className="np-inspector__sub">Live link</h3>
       <div className="np-live-row">
         <button type="button" className="np-btn np-btn--small" onClick={() => void setLinkState(id, !up)}>

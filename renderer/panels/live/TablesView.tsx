@@ -76,7 +76,12 @@ export function TablesView() {
   if (!tables) return <p className="np-live-empty">Reading {node.name}…</p>;
   const now = tables.at;
   return (
-    <div className="np-tables" aria-label={`Live tables of ${node.name}`} data-testid="live-tables">
+    <div
+      className="np-tables"
+      role="group"
+      aria-label={`Live tables of ${node.name}`}
+      data-testid="live-tables"
+    >
       <section aria-label="Interfaces">
         <h3>Interfaces</h3>
         <table>

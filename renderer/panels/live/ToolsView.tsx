@@ -34,7 +34,7 @@ export function ToolsView() {
     );
   };
   return (
-    <div className="np-tools" aria-label="Ping and traceroute">
+    <div className="np-tools" role="group" aria-label="Ping and traceroute">
       <div className="np-live-row">
         <SourcePicker label="From" value={from} onChange={(v) => set({ pickFrom: v })} />
         <TargetPicker label="To" value={to} onChange={(v) => set({ pickTo: v })} listId="np-ping-to" />

@@ -56,7 +56,7 @@ export function TraceView() {
   const hop = trace?.hops[traceStep];
   const name = (id: string) => editorStore.getState().doc.nodes.find((n) => n.id === id)?.name ?? id;
   return (
-    <div className="np-trace" aria-label="Step mode">
+    <div className="np-trace" role="group" aria-label="Step mode">
       <div className="np-live-row">
         <SourcePicker label="From" value={pickFrom} onChange={(v) => set({ pickFrom: v })} />
         <TargetPicker label="To" value={pickTo} onChange={(v) => set({ pickTo: v })} listId="np-trace-to" />
