@@ -4,6 +4,6 @@
  * main.tsx so the setting is in place before any other module builds or
  * parses a schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({ jitless: true });

@@ -19,7 +19,7 @@
  * mark (live/owned.ts). The one command an operation carries (term-open's
  * `command`, for `netplumb exec`) runs as the calling user, never as root.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { contract } from '../../shared/ipc/contract';
 import { LabName } from '../../shared/model/lab-name';
 

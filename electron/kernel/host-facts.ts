@@ -7,7 +7,7 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Topology } from '../../shared/model';
 import { markLab } from '../../shared/plan';
 import { parseCidr } from '../../shared/util/ip';

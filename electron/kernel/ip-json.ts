@@ -7,7 +7,7 @@
  * Shapes follow iproute2 6.1 (ip/ipaddress.c, ip/iproute.c, ip/ipnetns.c,
  * bridge/vlan.c, tc/q_netem.c).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One `addr_info` entry of `ip -j address show`. */
 export const IpAddrInfo = z.looseObject({

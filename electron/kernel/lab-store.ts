@@ -26,7 +26,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreatedObject, type Change } from '../../shared/plan/change';
 import type { Topology } from '../../shared/model';
 import { labNameProblem } from '../../shared/model/lab-name';

@@ -6,7 +6,7 @@
  * back. Each page keeps its own entry, so two tabs never overwrite each other.
  */
 import { create } from 'zustand';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getApi } from '../api';
 import { selectDirty } from './store';
 import { editorStore } from './editor';

@@ -3,7 +3,7 @@
  * generated from the zod model like the topology schema
  * (schema/netplumb-activity-key.schema.json, written by `npm run schema`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIVITY_VERSION, ActivityKey } from '../model';
 
 /** The key schema's identifier. */

@@ -3,7 +3,7 @@
  * (so it cannot disagree with what netplumb reads). Editors use it through
  * `$schema` or a `# yaml-language-server: $schema=...` comment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CURRENT_VERSION, Topology } from '../model';
 
 /** The schema's identifier (a URN: the schema is shipped in the repo, not served). */

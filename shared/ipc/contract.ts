@@ -7,7 +7,7 @@
  *
  * The renderer sends documents or intents, never command lines.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Change, DriftItem } from '../plan/change';
 import { Netem } from '../model/link';
 import { MARKED_IFACE_KINDS } from '../model/kstate';

@@ -7,7 +7,7 @@
  * These schemas check the envelope only; the request/response/event bodies are
  * checked with the channel's own schemas from contract.ts on each side.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS, events, type Channel, type EventName } from './contract';
 
 /** Largest message either side accepts (a document is capped at 8 MiB, plus envelope). */

@@ -8,7 +8,7 @@
  * Checks name document ids (node ids, the document's interface names), never
  * kernel names: the grader prefixes kernel names per submission and maps them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from './common';
 
 /** The activity format version this code writes. */

@@ -2,7 +2,7 @@
  * Shared building blocks of the topology model: names, addresses, positions.
  * Pure zod; no Node, no DOM.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Kernel interface names: 1–15 bytes, no '/', ':', whitespace; not '.' or '..'. */
 export const IFNAME_MAX_BYTES = 15;

@@ -3,7 +3,7 @@
  * contract (ipc/contract.ts) and the lab store on the kernel side all use it,
  * so a name one of them accepts is never refused by another.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Maximum length of a lab name. */
 export const LAB_NAME_MAX = 32;

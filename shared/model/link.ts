@@ -2,7 +2,7 @@
  * Links: veth pairs (`kind: veth`, the default). Each end sits on a node; on a bridge node the end is a
  * bridge port (in the bridge's namespace), elsewhere it is the node's interface.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cidr, Id, IfName, IpAddress } from './common';
 
 /** Per-port VLAN settings on a VLAN-filtering bridge. */

@@ -3,7 +3,7 @@
  * (a Linux bridge in the root namespace or inside a namespace/router), and host
  * (the root namespace, an endpoint only).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cidr, Gateway, Id, KernelName, Position, Route, Sysctls } from './common';
 
 /**

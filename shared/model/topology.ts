@@ -3,7 +3,7 @@
  * expectations and canvas annotations). Files may omit a node's `id` (it
  * defaults to its `name`) or its `name` (defaults to its `id`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, Position } from './common';
 import { Activity } from './activity';
 import { LAB_NAME_MAX, LAB_NAME_PATTERN } from './lab-name';

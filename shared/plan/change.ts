@@ -5,7 +5,7 @@
  * render-argv.ts when the plan is built, for display, export and the executor;
  * nothing reads them back to learn what a change does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Op, Subject } from './op';
 
 const ChangeAction = z.enum(['create', 'delete', 'modify']);

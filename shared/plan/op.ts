@@ -4,7 +4,7 @@
  * derived from these in one place (render-argv.ts); the kernel side reads
  * these fields and never parses a command line back.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROOT_NS } from './kstate';
 
 /** The programs a plan runs; ip, bridge and tc also read `-batch` lines, sysctl does not. */
