@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { labNameProblem } from '../../shared/model/lab-name';
 import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-types';
+import { runningAsRoot } from '../kernel/root-check';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out, type Command } from './command';
 import { loadFile } from './load';
@@ -16,9 +17,10 @@ import { prefixedLab, prefixSetting } from './prefix-config';
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
 async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
-  // Loaded on demand: `netplumb --help` or `validate` should not pay for the kernel side.
-  const { runningAsRoot, chooseEngine } = await import('../kernel/privilege');
+  // Loaded on demand: `netplumb --help` or `validate` should not pay for the
+  // kernel side, nor a command run as root for the helper's client.
   if (runningAsRoot()) return { engine: (await import('../kernel/engine')).localEngine };
+  const { chooseEngine } = await import('../kernel/privilege');
   const c = await chooseEngine('browser');
   // The helper is a child process: it must be closed for the command to exit.
   return c.privilege === 'none'

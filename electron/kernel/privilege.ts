@@ -6,6 +6,9 @@ import type { Engine } from './engine-types';
 import { localEngine } from './engine';
 import { createHelperClient, type HelperClient } from './helper-client';
 import { chooseHelperRoute } from './helper-route';
+import { runningAsRoot } from './root-check';
+
+export { runningAsRoot };
 
 export type Privilege = 'root' | 'helper' | 'none';
 
@@ -30,11 +33,6 @@ export function describePrivilege(
     return { privilege: 'root', notice: mode === 'electron' ? ROOT_ELECTRON_NOTICE : ROOT_BROWSER_NOTICE };
   if (helper) return { privilege: 'helper' };
   return { privilege: 'none', notice: noneNotice(why) };
-}
-
-/** True when this process runs as root. */
-export function runningAsRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
 /**
