@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { LiveBackend } from '../kernel/live/backend';
-import { EXIT, err, type Command } from './command';
+import type { ParsedArgs } from './args';
+import { EXIT, err } from './command';
 import { labArg, live } from './live-session';
 import { red } from './output';
 
@@ -64,53 +65,39 @@ export async function execThroughHelper(
 }
 
 /** `netplumb exec`. */
-export const EXEC_COMMAND: Command = {
-  section: 'live',
-  synopsis: [{ usage: 'exec LAB NODE -- CMD', summary: "run a command in a node's namespace" }],
-  help: `usage: netplumb exec LAB NODE -- CMD [ARGS...]
-
-Runs CMD inside the namespace of NODE (a namespace or router node id of the
-applied lab LAB), with your terminal attached, and exits with CMD's exit
-code. Refused for namespaces the lab does not own, and for the host.
-Without root it goes through the privileged helper and CMD runs as you
-(on a terminal: stderr arrives on stdout).
-
-  example: netplumb exec linux-bridge ns1 -- ip -br addr`,
-  valued: ['prefix'],
-  async run(args) {
-    const [rawLab, node] = args.positionals;
-    const lab = labArg(args, rawLab);
-    if (!lab || !node || !args.rest.length)
-      return (err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid);
-    return live(args, async (b) => {
-      if (b.where === 'helper') return execThroughHelper(b, lab, node, args.rest);
-      const { ownedNode } = await import('../kernel/live/owned');
-      const owned = await ownedNode(lab, node);
-      // Why spawn and not the Runner: the command is interactive (terminal attached, exit code passed through).
-      const child = spawn('ip', ['netns', 'exec', owned.ns, ...args.rest], { stdio: 'inherit' });
-      // Ctrl-C / Ctrl-\ reach the command (same process group); netplumb waits for its exit code.
-      const ignore = () => {};
-      process.on('SIGINT', ignore);
-      process.on('SIGQUIT', ignore);
-      try {
-        return await new Promise<number>((resolve) => {
-          child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
-          child.on('close', (code, signal) =>
-            resolve(
-              code ??
-                (signal
-                  ? 128 +
-                      ({ SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[
-                        signal
-                      ] || 129
-                  : 1),
-            ),
-          );
-        });
-      } finally {
-        process.off('SIGINT', ignore);
-        process.off('SIGQUIT', ignore);
-      }
-    });
-  },
-};
+/** `netplumb exec` (its help and flags are in live-commands.ts). */
+export async function execCommand(args: ParsedArgs): Promise<number> {
+  const [rawLab, node] = args.positionals;
+  const lab = labArg(args, rawLab);
+  if (!lab || !node || !args.rest.length)
+    return (err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid);
+  return live(args, async (b) => {
+    if (b.where === 'helper') return execThroughHelper(b, lab, node, args.rest);
+    const { ownedNode } = await import('../kernel/live/owned');
+    const owned = await ownedNode(lab, node);
+    // Why spawn and not the Runner: the command is interactive (terminal attached, exit code passed through).
+    const child = spawn('ip', ['netns', 'exec', owned.ns, ...args.rest], { stdio: 'inherit' });
+    // Ctrl-C / Ctrl-\ reach the command (same process group); netplumb waits for its exit code.
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    process.on('SIGQUIT', ignore);
+    try {
+      return await new Promise<number>((resolve) => {
+        child.on('error', (e) => (err(red(`cannot run ${args.rest[0]}: ${e.message}`)), resolve(127)));
+        child.on('close', (code, signal) =>
+          resolve(
+            code ??
+              (signal
+                ? 128 +
+                    ({ SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ||
+                  129
+                : 1),
+          ),
+        );
+      });
+    } finally {
+      process.off('SIGINT', ignore);
+      process.off('SIGQUIT', ignore);
+    }
+  });
+}

@@ -41,7 +41,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
       ),
       EXIT.invalid
     );
-  const l = loadFile(file);
+  const l = await loadFile(file);
   printProblems(l.problems, file);
   if (!l.topology || hasErrors(l.problems))
     return (err(red(`${file} is not valid; nothing was exported.`)), EXIT.invalid);

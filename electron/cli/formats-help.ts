@@ -3,11 +3,11 @@
  * texts and flags. The work is in formats-command.ts, loaded only when one of
  * them runs.
  */
-import { FORMATS } from '../../shared/formats';
+import { FORMAT_TABLE } from '../../shared/formats/format-table';
 import type { Command } from './command';
 
 const list = (dir: 'import' | 'export') =>
-  FORMATS.filter((f) => f[dir])
+  FORMAT_TABLE.filter((f) => (dir === 'import' ? f.reads : f.writes))
     .map((f) => `  ${f.id.padEnd(9)} ${f.label} (${f.extensions.join(', ')})`)
     .join('\n');
 

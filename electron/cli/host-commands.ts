@@ -4,45 +4,16 @@ import { createInterface } from 'node:readline/promises';
 import { hasErrors } from '../../shared/validate';
 import { where } from '../../shared/plan/argv';
 import type { AdoptMark } from '../kernel/adopt';
-import { DEFAULT_IMPORT_LAB } from '../kernel/import-host';
 import type { LiveBackend } from '../kernel/live/backend';
 import type { ParsedArgs } from './args';
-import { EXIT, err, json, out, type Command } from './command';
+import { EXIT, err, json, out } from './command';
+import { ADOPT_HELP } from './host-help';
 import { live } from './live-session';
 import { loadFile } from './load';
 import { bold, dim, green, printProblems, red } from './output';
 
 const NEED_ROOT =
   'netplumb needs root or the privileged helper to read or mark objects inside network namespaces. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
-
-export const IMPORT_HOST_HELP = `usage: netplumb import-host [--namespaces a,b] [--lab NAME] [-o FILE] [--json]
-
-Reads the running kernel and writes what it finds as a netplumb YAML file (to
-FILE, or to standard output): named namespaces (routers when IPv4 forwarding
-is on), bridges and their ports, veth pairs resolved across namespaces,
-addresses, routes and default gateways, forwarding and other allowlisted
-sysctls, VLANs, MTU, MAC, netem. It changes nothing on the host.
-
-  --namespaces a,b  only these namespaces, and the bridges and links that touch them
-  --lab NAME        the lab name written to the file (default "${DEFAULT_IMPORT_LAB}")
-
-What a file cannot express (other device types, veths into unnamed namespaces
-such as containers, ...) is left out with a warning naming it. The imported
-objects stay unmanaged: "netplumb apply" refuses to touch them until you run
-"netplumb adopt FILE".`;
-
-export const ADOPT_HELP = `usage: netplumb adopt FILE [--yes] [--json]
-
-Makes existing objects that FILE describes (e.g. written by import-host) a
-netplumb lab: sets netplumb's ownership marks (the alias of each namespace's
-lo, the ifalias of each veth end and bridge) and records the lab, so that
-"netplumb status", "apply" and "destroy" manage it. Nothing is created or
-deleted. The list of objects to mark is printed first; you are asked to
-confirm (--yes confirms; without a terminal, --yes is required).
-
-Refused (nothing changed) when an object is missing, of another kind, a veth
-whose peer differs from the file, or marked by another lab, or when the host
-differs from the file in any other way.`;
 
 export async function importHostCommand(args: ParsedArgs): Promise<number> {
   return live(args, (b) => importWith(b, args), NEED_ROOT);
@@ -108,7 +79,7 @@ export async function adoptCommand(args: ParsedArgs): Promise<number> {
 }
 
 async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promise<number> {
-  const l = loadFile(file);
+  const l = await loadFile(file);
   if (!l.doc || hasErrors(l.problems)) {
     printProblems(l.problems, file);
     return (err(red(`${file} is not valid; nothing was changed.`)), EXIT.invalid);
@@ -174,24 +145,3 @@ async function finish(
   }
   return ok ? 0 : r.error?.startsWith('setting the marks failed') ? 2 : 1;
 }
-
-/** import-host and adopt. */
-export const HOST_COMMANDS: Record<string, Command> = {
-  'import-host': {
-    section: 'lab',
-    synopsis: [
-      { usage: 'import-host', summary: "write the live host's namespaces, bridges and veths as a file" },
-    ],
-    help: IMPORT_HOST_HELP,
-    valued: ['namespaces', 'lab', 'o', 'output'],
-    run: (args) => importHostCommand(args),
-  },
-  adopt: {
-    section: 'lab',
-    synopsis: [
-      { usage: 'adopt FILE', summary: 'mark hand-made objects as a netplumb lab (after showing them)' },
-    ],
-    help: ADOPT_HELP,
-    run: (args) => adoptCommand(args),
-  },
-};

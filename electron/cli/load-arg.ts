@@ -16,10 +16,10 @@ import { applyPrefix, prefixSetting } from './prefix-config';
  * prefix, or the file's problems (as JSON `{file, ok: false, problems}` with
  * --json). Warnings are printed too when the file is fine.
  */
-export function loadFileArg(
+export async function loadFileArg(
   args: ParsedArgs,
   usage: string,
-): { loaded?: Loaded; file?: string; code?: number } {
+): Promise<{ loaded?: Loaded; file?: string; code?: number }> {
   const file = args.positionals[0];
   if (!file) {
     err(`usage: ${usage}`);
@@ -28,7 +28,7 @@ export function loadFileArg(
   // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
   const px = prefixSetting(args);
   if (px.error) return (err(red(px.error)), { code: EXIT.invalid });
-  const loaded = px.prefix ? applyPrefix(loadFile(file), px.prefix, file) : loadFile(file);
+  const loaded = px.prefix ? applyPrefix(await loadFile(file), px.prefix, file) : await loadFile(file);
   if (!args.flags.json) for (const p of loaded.problems) err(formatProblem(p, file));
   if (!loaded.topology || loaded.doc === undefined || hasErrors(loaded.problems)) {
     if (args.flags.json)

@@ -1,6 +1,8 @@
 /** Reading a topology file for the CLI, with problems located in the file. */
 import { readFileSync } from 'node:fs';
-import { loadAnyTopologyText } from '../../shared/formats';
+import { loadTopologyText } from '../../shared/formats/document';
+import { importFormatId } from '../../shared/formats/format-table';
+import type { ImportResult } from '../../shared/formats/import-result';
 import type { Topology } from '../../shared/model';
 import { validateDocument, type Problem } from '../../shared/validate';
 
@@ -16,9 +18,11 @@ export interface Loaded {
 
 /**
  * Reads and validates FILE: netplumb YAML/JSON, or any importable format
- * (a .clab.yml works directly). Never throws for bad content.
+ * (a .clab.yml works directly), as loadAnyTopologyText (shared/formats)
+ * does. Never throws for bad content. A netplumb file loads only its own
+ * reader; the importers of the other formats are loaded when a file needs one.
  */
-export function loadFile(file: string): Loaded {
+export async function loadFile(file: string): Promise<Loaded> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,7 +42,11 @@ export function loadFile(file: string): Loaded {
       ],
     };
   }
-  const r = loadAnyTopologyText(text, file);
+  const format = importFormatId(file);
+  const r: ImportResult & { format: string } =
+    format === 'yaml' || format === 'json'
+      ? (({ topology, problems }) => ({ topology, problems, format }))(loadTopologyText(text, file))
+      : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
   if (!r.topology) return { problems: r.problems, format: r.format, text };
   // Imported formats are validated here too (native files were validated while loading).
   const extra = r.format === 'yaml' || r.format === 'json' ? [] : validateDocument(r.topology).problems;

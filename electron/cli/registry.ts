@@ -11,9 +11,9 @@
  */
 import { EXIT, EXIT_CODES, EXIT_PASSTHROUGH, type Command, type Section } from './command';
 import { FORMAT_COMMANDS } from './formats-help';
-import { GRADE_COMMAND } from './grade-command';
+import { GRADE_COMMAND } from './grade-help';
 import { HELPER_COMMANDS } from './helper-help';
-import { HOST_COMMANDS } from './host-commands';
+import { HOST_COMMANDS } from './host-help';
 import { LAB_COMMANDS } from './lab-commands';
 import { LIVE_COMMANDS } from './live-commands';
 import { SERVE_COMMAND } from './serve-help';

@@ -7,6 +7,7 @@ import { kstateToTopology, serializeTopology } from '../../shared/formats';
 import type { ImportResult } from '../../shared/formats/import-result';
 import { readLive } from './live-read';
 import { isValidNetnsName } from './netns';
+import { DEFAULT_IMPORT_LAB } from './import-host-name';
 import { execaRunner, type Runner } from './runner';
 
 /** Options of importHost. */
@@ -18,8 +19,7 @@ export interface ImportHostOptions {
   runner?: Runner;
 }
 
-/** The lab name used when none is given. */
-export const DEFAULT_IMPORT_LAB = 'imported';
+export { DEFAULT_IMPORT_LAB };
 
 /** Thrown when import-host is asked to run something that is not a read. */
 export class NotAReadError extends Error {}

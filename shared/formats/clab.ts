@@ -5,7 +5,4 @@
 export { fromClab, CLAB_LABEL } from './clab-import';
 export { toClab, DEFAULT_CLAB_IMAGE, type ClabExportOptions, type ExportResult } from './clab-export';
 
-/** True for file names containerlab uses for topologies. */
-export function isClabFileName(name: string): boolean {
-  return /\.clab\.ya?ml$/i.test(name);
-}
+export { isClabFileName } from './format-table';

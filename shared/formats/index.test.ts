@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FORMATS, formatById, formatForFile, loadAnyTopologyText } from './index';
+import { FORMAT_TABLE, FORMATS, formatById, formatForFile, loadAnyTopologyText } from './index';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const read = (rel: string) => readFileSync(join(HERE, rel), 'utf8');
@@ -11,6 +11,10 @@ describe('format registry', () => {
   it('has unique ids and at least one direction per format', () => {
     expect(new Set(FORMATS.map((f) => f.id)).size).toBe(FORMATS.length);
     for (const f of FORMATS) expect(f.import || f.export).toBeTruthy();
+    // The light table (format-table.ts: --help, the CLI's choice of reader) says the same.
+    expect(FORMAT_TABLE.map((f) => [f.id, f.reads, f.writes])).toEqual(
+      FORMATS.map((f) => [f.id, !!f.import, !!f.export]),
+    );
   });
 
   it.each([

@@ -6,9 +6,10 @@
  */
 import type { Topology } from '../model';
 import type { Problem } from '../validate/problem';
-import { fromClab, isClabFileName, toClab } from './clab';
+import { fromClab, toClab } from './clab';
 import { fromCore } from './core';
 import { loadTopologyText } from './document';
+import { FORMAT_TABLE, formatEntryForFile, importFormatId } from './format-table';
 import type { ImportResult } from './import-result';
 import { fromKathara } from './kathara';
 import { toMermaid } from './mermaid';
@@ -28,6 +29,7 @@ export {
 } from './document';
 export { serializeTopology, type SerializeOptions } from './serialize';
 export { fromClab, toClab, isClabFileName, DEFAULT_CLAB_IMAGE } from './clab';
+export { FORMAT_TABLE, formatEntryForFile, importFormatId, type FormatEntry } from './format-table';
 export { fromKathara } from './kathara';
 export { fromMiniEdit } from './miniedit';
 export { fromCore } from './core';
@@ -91,35 +93,15 @@ const native = (format: 'yaml' | 'json') => ({
   }),
 });
 
-/** Every format, in menu order. */
-export const FORMATS: readonly FormatInfo[] = [
-  {
-    id: 'yaml',
-    label: 'netplumb topology (YAML)',
-    extensions: ['.yaml', '.yml'],
-    mediaType: 'application/yaml',
-    ...native('yaml'),
-  },
-  {
-    id: 'json',
-    label: 'netplumb topology (JSON)',
-    extensions: ['.json'],
-    mediaType: 'application/json',
-    ...native('json'),
-  },
-  {
-    id: 'clab',
-    label: 'containerlab topology',
-    extensions: ['.clab.yml', '.clab.yaml'],
-    mediaType: 'application/yaml',
+/** The readers and writers of each format of FORMAT_TABLE, by id. */
+const IO: Record<string, Pick<FormatInfo, 'import' | 'export'>> = {
+  yaml: native('yaml'),
+  json: native('json'),
+  clab: {
     import: (text, opts = {}) => fromClab(text, opts.fileName, { labName: opts.labName }),
     export: (t, opts = {}) => toClab(t, { image: opts.image }),
   },
-  {
-    id: 'kathara',
-    label: 'Kathará lab (lab.conf)',
-    extensions: ['lab.conf'],
-    mediaType: 'text/plain',
+  kathara: {
     import: (text, opts = {}) =>
       fromKathara(text, {
         startups: opts.startups,
@@ -129,45 +111,31 @@ export const FORMATS: readonly FormatInfo[] = [
         machineFiles: opts.machineFiles,
       }),
   },
-  {
-    id: 'miniedit',
-    label: 'Mininet MiniEdit (.mn)',
-    extensions: ['.mn'],
-    mediaType: 'application/json',
+  miniedit: {
     import: (text, opts = {}) => fromMiniEdit(text, opts.fileName ?? 'topology.mn', opts.labName),
   },
-  {
-    id: 'core',
-    label: 'CORE scenario (XML)',
-    extensions: ['.xml'],
-    mediaType: 'application/xml',
+  core: {
     import: (text, opts = {}) => fromCore(text, opts.fileName, opts.labName),
   },
-  {
-    id: 'mermaid',
-    label: 'Mermaid diagram',
-    extensions: ['.mmd', '.md'],
-    mediaType: 'text/plain',
+  mermaid: {
     export: (t, opts = {}) => ({
       text: toMermaid(t, { fenced: opts.fenced ?? /\.md$/i.test(opts.fileName ?? '') }),
       problems: [],
     }),
   },
-  {
-    id: 'sh',
-    label: 'Shell script (bash + iproute2)',
-    extensions: ['.sh'],
-    mediaType: 'text/x-shellscript',
+  sh: {
     export: (t, opts = {}) => ({ text: toShellScript(t, { source: opts.source }), problems: [] }),
   },
-  {
-    id: 'svg',
-    label: 'SVG picture',
-    extensions: ['.svg'],
-    mediaType: 'image/svg+xml',
+  svg: {
     export: (t) => ({ text: toSvg(t), problems: [] }),
   },
-];
+};
+
+/** Every format, in menu order (FORMAT_TABLE with its readers and writers). */
+export const FORMATS: readonly FormatInfo[] = FORMAT_TABLE.map(({ reads: _r, writes: _w, ...entry }) => ({
+  ...entry,
+  ...IO[entry.id],
+}));
 
 /** The format with this id. */
 export function formatById(id: string): FormatInfo | undefined {
@@ -176,16 +144,8 @@ export function formatById(id: string): FormatInfo | undefined {
 
 /** The format a file name belongs to for importing or exporting (most specific ending wins). */
 export function formatForFile(fileName: string, direction: 'import' | 'export'): FormatInfo | undefined {
-  const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
-  let best: { f: FormatInfo; len: number } | undefined;
-  for (const f of FORMATS) {
-    if (!(direction === 'import' ? f.import : f.export)) continue;
-    for (const ext of f.extensions) {
-      const hit = ext.startsWith('.') ? base.endsWith(ext) : base === ext;
-      if (hit && (!best || ext.length > best.len)) best = { f, len: ext.length };
-    }
-  }
-  return best?.f;
+  const entry = formatEntryForFile(fileName, direction);
+  return entry && formatById(entry.id);
 }
 
 /**
@@ -198,8 +158,6 @@ export function loadAnyTopologyText(
   fileName: string,
   opts: Omit<ImportOptions, 'fileName'> = {},
 ): ImportResult & { format: string } {
-  const f =
-    formatForFile(fileName, 'import') ??
-    (isClabFileName(fileName) ? formatById('clab')! : formatById('yaml')!);
+  const f = formatById(importFormatId(fileName))!;
   return { ...f.import!(text, { ...opts, fileName }), format: f.id };
 }

@@ -1,0 +1,211 @@
+/**
+ * What the commands on a lab file as a whole do (their help and flags are in
+ * lab-commands.ts): validate, plan, apply, status, destroy, list. All but
+ * validate go through the engine: this process's when root, else the
+ * installed privileged helper.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { labNameProblem } from '../../shared/model/lab-name';
+import { hasErrors } from '../../shared/validate';
+import type { Engine } from '../kernel/engine-types';
+import { runningAsRoot } from '../kernel/root-check';
+import type { ParsedArgs } from './args';
+import { EXIT, err, json, out } from './command';
+import { loadFile } from './load';
+import { loadFileArg } from './load-arg';
+import { bold, dim, formatDrift, formatPlan, green, printProblems, red } from './output';
+import { prefixedLab, prefixSetting } from './prefix-config';
+
+/** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
+async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
+  // Loaded on demand: `netplumb --help` or `validate` should not pay for the
+  // kernel side, nor a command run as root for the helper's client.
+  if (runningAsRoot()) return { engine: (await import('../kernel/engine')).localEngine };
+  const { chooseEngine } = await import('../kernel/privilege');
+  const c = await chooseEngine('browser');
+  // The helper is a child process: it must be closed for the command to exit.
+  return c.privilege === 'none'
+    ? { why: c.notice ?? NEED_ROOT }
+    : { engine: c.engine, ...(c.helper ? { close: c.helper.close } : {}) };
+}
+
+const NEED_ROOT =
+  'netplumb needs root to read or change network namespaces: run `sudo npx netplumb helper install` once (see README: "Running without root")';
+
+const progressLine = (quiet: boolean) => {
+  let last = 0;
+  return (p: { done: number; total: number; phase: string; current?: string }) => {
+    if (quiet || !process.stderr.isTTY) return;
+    const now = Date.now();
+    if (now - last < 80 && p.done < p.total) return;
+    last = now;
+    const text = `${p.phase === 'rollback' ? 'rolling back' : 'applying'} [${p.done}/${p.total}] ${p.current ?? ''}`;
+    process.stderr.write(`\r\u001b[K${text.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+    if (p.done >= p.total) process.stderr.write('\r\u001b[K');
+  };
+};
+
+async function withEngine(args: ParsedArgs, fn: (e: Engine) => Promise<number>): Promise<number> {
+  const chosen = await kernelEngine();
+  if (!('engine' in chosen)) {
+    if (args.flags.json) json({ ok: false, error: chosen.why });
+    else err(chosen.why);
+    return EXIT.invalid;
+  }
+  const { engine } = chosen;
+  try {
+    return await fn(engine);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (args.flags.json) json({ ok: false, error: message });
+    else err(red(message));
+    return /being changed by|locked by another|not a valid|Nothing was changed/.test(message)
+      ? EXIT.invalid
+      : EXIT.kernel;
+  } finally {
+    chosen.close?.();
+  }
+}
+
+const notices = (quiet: boolean) => (m: string) => !quiet && err(bold('note: ') + m);
+
+/** `netplumb validate`. */
+export async function validateCommand(args: ParsedArgs): Promise<number> {
+  const file = args.positionals[0];
+  if (!file) return (err('usage: netplumb validate FILE [--json]'), EXIT.invalid);
+  const l = await loadFile(file);
+  const ok = !!l.topology && !hasErrors(l.problems);
+  if (args.flags.json) json({ file, ok, problems: l.problems });
+  else {
+    printProblems(l.problems, file);
+    out(
+      ok
+        ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${l.topology!.nodes.length} nodes, ${l.topology!.links.length} links).`
+        : red(`${file} is not valid.`),
+    );
+  }
+  return ok ? EXIT.ok : EXIT.invalid;
+}
+
+/** `netplumb plan`. */
+export async function planCommand(args: ParsedArgs): Promise<number> {
+  const { loaded, code } = await loadFileArg(args, 'netplumb plan FILE [--json]');
+  if (!loaded) return code!;
+  return withEngine(args, async (engine) => {
+    const r = await engine.planDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
+    const lab = loaded.topology!.name;
+    if (hasErrors(r.problems)) {
+      if (args.flags.json) json({ lab, ok: false, problems: r.problems, changes: [] });
+      else {
+        printProblems(r.problems.filter((p) => p.line === undefined));
+        err(red('Refused: nothing was changed.'));
+      }
+      return EXIT.invalid;
+    }
+    if (args.flags.json) json({ lab, ok: true, inSync: r.changes.length === 0, changes: r.changes });
+    else out(formatPlan(lab, r.changes));
+    return r.changes.length ? EXIT.drift : EXIT.ok;
+  });
+}
+
+/** `netplumb apply`. */
+export async function applyCommand(args: ParsedArgs): Promise<number> {
+  const { loaded, file, code } = await loadFileArg(args, 'netplumb apply FILE');
+  if (!loaded) return code!;
+  return withEngine(args, async (engine) => {
+    const quiet = !!args.flags.json || !!args.flags.quiet;
+    const r = await engine.applyDocument(loaded.doc, {
+      onProgress: progressLine(quiet),
+      onNotice: notices(quiet),
+      file,
+    });
+    const lab = loaded.topology!.name;
+    if (!r.result) {
+      if (args.flags.json) json({ lab, ok: false, problems: r.problems });
+      else {
+        printProblems(r.problems.filter((p) => p.line === undefined));
+        err(red('Refused: nothing was changed.'));
+      }
+      return EXIT.invalid;
+    }
+    if (args.flags.json) json({ ...r.result, problems: r.problems });
+    else if (r.result.ok) {
+      out(
+        r.result.steps
+          ? `${green('✓')} Applied lab "${lab}": ${r.result.steps} change${r.result.steps === 1 ? '' : 's'} in ${r.result.durationMs} ms.`
+          : `${green('✓')} Lab "${lab}" is already in sync: nothing to do.`,
+      );
+    } else err(red(r.result.error ?? 'apply failed'));
+    return r.result.ok ? EXIT.ok : EXIT.kernel;
+  });
+}
+
+/** `netplumb status`. */
+export async function statusCommand(args: ParsedArgs): Promise<number> {
+  const { loaded, code } = await loadFileArg(args, 'netplumb status FILE');
+  if (!loaded) return code!;
+  return withEngine(args, async (engine) => {
+    const r = await engine.statusDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
+    const lab = loaded.topology!.name;
+    if (hasErrors(r.problems)) {
+      if (args.flags.json) json({ lab, ok: false, problems: r.problems });
+      else printProblems(r.problems.filter((p) => p.line === undefined));
+      return EXIT.invalid;
+    }
+    if (args.flags.json) json({ lab, applied: r.applied, inSync: r.inSync, drift: r.drift });
+    else if (!r.applied)
+      out(`Lab "${lab}" is not applied on this host. Run: netplumb apply ${args.positionals[0]}`);
+    else out(formatDrift(lab, r.drift));
+    return r.inSync ? EXIT.ok : EXIT.drift;
+  });
+}
+
+/** `netplumb destroy`. */
+export async function destroyCommand(args: ParsedArgs): Promise<number> {
+  const target = args.positionals[0];
+  if (!target) return (err('usage: netplumb destroy FILE|LAB'), EXIT.invalid);
+  let lab = target;
+  if (existsSync(target) && statSync(target).isFile()) {
+    const l = await loadFile(target);
+    const name = (l.topology?.name ?? '') as string;
+    if (!name) {
+      printProblems(l.problems, target);
+      return EXIT.invalid;
+    }
+    lab = name;
+  }
+  const px = prefixSetting(args);
+  if (px.error) return (err(red(px.error)), EXIT.invalid);
+  lab = prefixedLab(lab, px.prefix);
+  // Why the shared rule: destroy refuses exactly the names apply refuses, in the same words (the name
+  // becomes run-directory paths and ownership marks, so nothing apply could not have made is looked for).
+  const problem = labNameProblem(lab);
+  if (problem)
+    return (err(red(`"${target}" is neither a readable file nor a lab name: ${problem}.`)), EXIT.invalid);
+  return withEngine(args, async (engine) => {
+    const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
+    if (args.flags.json) json({ lab, ok: true, removed: r.removed });
+    else
+      out(
+        r.removed.length
+          ? `${green('✓')} Destroyed lab "${lab}": removed ${r.removed.join(', ')}.`
+          : `Lab "${lab}" had nothing on this host.`,
+      );
+    return EXIT.ok;
+  });
+}
+
+/** `netplumb list`. */
+export async function listCommand(args: ParsedArgs): Promise<number> {
+  return withEngine(args, async (engine) => {
+    const labs = await engine.listLabs();
+    if (args.flags.json) json({ labs });
+    else if (!labs.length) out('No labs on this host.');
+    else
+      for (const l of labs)
+        out(
+          `${bold(l.name)}  ${l.state}  ${dim(l.namespaces.join(' '))}${l.file ? dim(`  (${l.file})`) : ''}${l.yours === false ? `  owned by ${l.owner}: only they or root may change it` : ''}`,
+        );
+    return EXIT.ok;
+  });
+}
