@@ -24,8 +24,64 @@ class Fail extends Error {
 
 const MAX_DEPTH = 512;
 
-/** Checks `text` against the JSON grammar; returns the first error or null. */
+/**
+ * Checks `text` against the JSON grammar; returns the first error or null.
+ * A text JSON.parse accepts is answered without the scanner when it has no
+ * duplicate key and nothing the scanner treats differently (deep nesting,
+ * very long numbers): each ":" outside a string starts one member, so there
+ * are as many members as own keys of the parsed objects exactly when no key
+ * repeats. Anything else goes through the scanner, which places the error.
+ */
 export function jsonSyntaxError(text: string): JsonSyntaxError | null {
+  return acceptedAsIs(text) ? null : scanJson(text);
+}
+
+/** Nesting and number length up to which acceptedAsIs answers (the scanner's limits are far above). */
+const QUICK_DEPTH = 256;
+const QUICK_NUMBER = 300;
+
+/** True when `text` is valid JSON with no duplicate key, judged without the scanner; false: ask the scanner. */
+function acceptedAsIs(text: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return false;
+  }
+  let members = 0;
+  let depth = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: JSON.parse accepted it, so it ends at an unescaped quote.
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      run = 0;
+    } else if (c === 0x3a) members++;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > QUICK_DEPTH) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    // Digits, sign, point, exponent: the scanner reads a number in a window of 400 characters.
+    else if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) {
+      if (++run > QUICK_NUMBER) return false;
+      continue;
+    }
+    run = 0;
+  }
+  return members === ownKeys(parsed);
+}
+
+/** Own keys of every object in a parsed JSON value. */
+function ownKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) for (const x of v) n += ownKeys(x);
+  else for (const k of Object.keys(v)) n += 1 + ownKeys((v as Record<string, unknown>)[k]);
+  return n;
+}
+
+/** The recursive-descent scanner: the first error with its place, or null. */
+export function scanJson(text: string): JsonSyntaxError | null {
   let i = 0;
   const ws = () => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
