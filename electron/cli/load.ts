@@ -1,8 +1,8 @@
 /** Reading a topology file for the CLI, with problems located in the file. */
 import { readFileSync } from 'node:fs';
-import { loadTopologyText } from '../../shared/formats/document';
 import { importFormatId } from '../../shared/formats/format-table';
 import type { ImportResult } from '../../shared/formats/import-result';
+import { loadJsonTopologyText, type LoadResult } from '../../shared/formats/text-load';
 import type { Topology } from '../../shared/model';
 import { validateDocument, type Problem } from '../../shared/validate';
 
@@ -20,7 +20,8 @@ export interface Loaded {
  * Reads and validates FILE: netplumb YAML/JSON, or any importable format
  * (a .clab.yml works directly), as loadAnyTopologyText (shared/formats)
  * does. Never throws for bad content. A netplumb file loads only its own
- * reader; the importers of the other formats are loaded when a file needs one.
+ * reader (JSON not even the YAML parser, unless a problem needs a position);
+ * the importers of the other formats are loaded when a file needs one.
  */
 export async function loadFile(file: string): Promise<Loaded> {
   let text: string;
@@ -43,10 +44,15 @@ export async function loadFile(file: string): Promise<Loaded> {
     };
   }
   const format = importFormatId(file);
+  const native = ({ topology, problems }: LoadResult) => ({ topology, problems, format });
+  const document = () => import('../../shared/formats/document');
+  // A JSON file loads the YAML parser only when a problem needs its position.
   const r: ImportResult & { format: string } =
-    format === 'yaml' || format === 'json'
-      ? (({ topology, problems }) => ({ topology, problems, format }))(loadTopologyText(text, file))
-      : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
+    format === 'json'
+      ? native(await loadJsonTopologyText(text, () => document().then((m) => m.locatorFor)))
+      : format === 'yaml'
+        ? native((await document()).loadTopologyText(text, file))
+        : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
   if (!r.topology) return { problems: r.problems, format: r.format, text };
   // Imported formats are validated here too (native files were validated while loading).
   const extra = r.format === 'yaml' || r.format === 'json' ? [] : validateDocument(r.topology).problems;

@@ -3,17 +3,18 @@
  * read in kernel/prefix-config.ts, which the app shares): applied to a
  * loaded file, with problems located in it.
  */
-import { parseDocumentText, withLocations } from '../../shared/formats/document';
 import { prefixTopology } from '../../shared/model';
 import type { Loaded } from './load';
 
 export { prefixedLab, prefixSetting, userConfigFile, userHome } from '../kernel/prefix-config';
 
 /** A loaded file with the prefix applied to every kernel name (problems located in the file when a name gets too long). */
-export function applyPrefix(loaded: Loaded, prefix: string, file: string): Loaded {
+export async function applyPrefix(loaded: Loaded, prefix: string, file: string): Promise<Loaded> {
   if (!loaded.topology) return loaded;
   const r = prefixTopology(loaded.topology, prefix);
   if (!r.ok) {
+    // The reader (with the YAML parser, for positions) is loaded only for a name that got too long.
+    const { parseDocumentText, withLocations } = await import('../../shared/formats/document');
     const located =
       loaded.text !== undefined
         ? withLocations(r.problems, parseDocumentText(loaded.text, file).locate)

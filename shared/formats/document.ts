@@ -5,55 +5,38 @@
  *
  * JSON files are parsed by the YAML parser too (JSON is YAML-compatible and
  * that gives positions), after a strict JSON syntax check so that YAML-only
- * syntax in a .json file (comments, trailing commas) is reported.
+ * syntax in a .json file (comments, trailing commas) is reported. The parts
+ * without the YAML parser are in text-load.ts.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { Topology } from '../model';
-import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
 import { jsonSyntaxError } from './json-syntax';
+import {
+  loadParsed,
+  parseJsonText,
+  type DocPath,
+  type LoadResult,
+  type Locator,
+  type ParsedText,
+  type TextFormat,
+  type TextPosition,
+} from './text-load';
 
-/** The native file syntaxes. */
-export type TextFormat = 'yaml' | 'json';
-
-/** A path into a document, as used by Problem.path. */
-export type DocPath = readonly (string | number)[];
-
-/** A 1-based position in a text. */
-export interface TextPosition {
-  line: number;
-  column: number;
-}
-
-/** Maps a document path to the position of that value (or its nearest existing ancestor). */
-export type Locator = (path: DocPath) => TextPosition | undefined;
-
-/** The result of reading a text: plain data (when readable), problems, and a locator. */
-export interface ParsedText {
-  doc?: unknown;
-  format: TextFormat;
-  problems: Problem[];
-  locate: Locator;
-}
+export {
+  offsetToPosition,
+  withLocations,
+  type DocPath,
+  type LoadResult,
+  type Locator,
+  type ParsedText,
+  type TextFormat,
+  type TextPosition,
+} from './text-load';
 
 /** Picks the syntax from the file name, else from the text (a leading `{` or `[` is JSON). */
 function detectFormat(text: string, fileName?: string): TextFormat {
   if (fileName) return /\.json$/i.test(fileName) ? 'json' : 'yaml';
   return /^\uFEFF?\s*[{[]/.test(text) && jsonSyntaxError(text) === null ? 'json' : 'yaml';
-}
-
-/** A line/column from an offset. */
-function offsetToPosition(text: string, offset: number): TextPosition {
-  let line = 1;
-  let last = -1;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return { line, column: end - last };
 }
 
 const YAML_CODES: Record<string, string> = {
@@ -114,28 +97,9 @@ function yamlLocator(text: string) {
 /** Parses YAML or JSON text into plain data. Never throws; problems carry line/column. */
 export function parseDocumentText(text: string, fileName?: string): ParsedText {
   const format = detectFormat(text, fileName);
-  const problems: Problem[] = [];
-  const noLocate: Locator = () => undefined;
+  if (format === 'json') return parseJsonText(text, locatorFor);
 
-  if (format === 'json') {
-    const err = jsonSyntaxError(text);
-    if (err) {
-      const pos = offsetToPosition(text, err.offset);
-      const code = err.message.startsWith('duplicate key') ? 'duplicate-key' : 'json-syntax';
-      problems.push({
-        code,
-        severity: 'error',
-        message: code === 'json-syntax' ? `not valid JSON: ${err.message}` : err.message,
-        path: [],
-        ...pos,
-      });
-      return { format, problems, locate: noLocate };
-    }
-    // Valid JSON: JSON.parse is much faster; positions are only worked out when a problem needs one.
-    let located: Locator | undefined;
-    const locate: Locator = (path) => (located ??= yamlLocator(text).locate)(path);
-    return { doc: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown, format, problems, locate };
-  }
+  const problems: Problem[] = [];
 
   const { yd, toPos, locate } = yamlLocator(text);
   for (const [list, severity] of [
@@ -181,27 +145,16 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
   }
 }
 
-/** Fills in line/column of problems from their paths (problems that already have one keep it). */
-export function withLocations(problems: readonly Problem[], locate: Locator): Problem[] {
-  return problems.map((p) => (p.line !== undefined ? p : { ...p, ...locate(p.path) }));
-}
-
-/** Outcome of loading a file: the topology when it is structurally readable, and every problem. */
-export interface LoadResult {
-  topology?: Topology;
-  problems: Problem[];
-  format: TextFormat;
-}
-
 /**
  * Reads a native topology file: syntax → model (migrate + zod) → validation.
  * `topology` is present whenever the structure parsed, even when validation
  * found errors (so the app can still show it); check `hasErrors(problems)`.
  */
 export function loadTopologyText(text: string, fileName?: string): LoadResult {
-  const parsed = parseDocumentText(text, fileName);
-  if (parsed.doc === undefined) return { problems: parsed.problems, format: parsed.format };
-  const r = validateDocument(parsed.doc);
-  const problems = [...parsed.problems, ...r.problems];
-  return { topology: r.topology, problems: withLocations(problems, parsed.locate), format: parsed.format };
+  return loadParsed(parseDocumentText(text, fileName));
+}
+
+/** Positions in a YAML or JSON text by document path, from the YAML parser. */
+export function locatorFor(text: string): Locator {
+  return yamlLocator(text).locate;
 }
