@@ -1,7 +1,8 @@
 /**
  * The compiled build (scripts/build.mjs, run by `npm install` through prepare
  * and by vitest's globalSetup): what runs at run time is plain JavaScript, the
- * helper is one self-contained file, and `--version` loads no command code.
+ * helper is one self-contained file, `--version` loads no command code, and
+ * `apply` loads only the code it uses.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -85,6 +86,56 @@ describe('the compiled build', () => {
       encoding: 'utf8',
     });
     expect(out).toBe(`netplumb ${JSON.parse(read('package.json')).version}\n`);
+  });
+
+  it('`apply FILE.json` loads only what it uses: no YAML parser, importer, helper client or zod locale; the registry no command work', () => {
+    const chunks = path.join(dist, 'chunks');
+    const code = new Map(
+      readdirSync(chunks)
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => [path.join(chunks, f), readFileSync(path.join(chunks, f), 'utf8')]),
+    );
+    code.set(path.join(dist, 'cli.mjs'), readFileSync(path.join(dist, 'cli.mjs'), 'utf8'));
+    // esbuild heads each bundled source with a `// path` comment.
+    const chunkOf = (source: string) => [...code].find(([, c]) => c.includes(`\n// ${source}\n`))![0];
+    /** A chunk and the chunks it imports statically, transitively (what loading it loads). */
+    const closure = (...starts: string[]) => {
+      const seen = new Set<string>();
+      const todo = [...starts];
+      while (todo.length) {
+        const f = todo.pop()!;
+        if (seen.has(f)) continue;
+        seen.add(f);
+        for (const m of code.get(f)!.matchAll(/^import\s*(?:[^;]*?\sfrom\s*)?["'](\.[^"']+)["'];?$/gm))
+          todo.push(path.resolve(path.dirname(f), m[1]));
+      }
+      return [...seen].map((f) => code.get(f)!).join('\n');
+    };
+    const sources = (text: string) => [...text.matchAll(/^\/\/ (\S+)$/gm)].map((m) => m[1]);
+    const registry = closure(path.join(dist, 'cli.mjs'), chunkOf('electron/cli/registry.ts'));
+    // What apply runs: the command's work, the JSON reader and the engine; the rest loads on demand.
+    const apply = closure(
+      path.join(dist, 'cli.mjs'),
+      chunkOf('electron/cli/registry.ts'),
+      chunkOf('electron/cli/lab-run.ts'),
+      chunkOf('electron/kernel/engine.ts'),
+    );
+    expect(sources(apply)).toContain('shared/formats/text-load.ts');
+    expect(sources(apply)).toContain('electron/kernel/engine.ts');
+    expect(
+      sources(apply).filter((s) =>
+        /^node_modules\/(yaml|ws)\/|^node_modules\/zod\/v4\/locales\/(?!en\.js)|^shared\/formats\/(clab|kathara|core|miniedit|document)\.ts$|^electron\/kernel\/(helper-client|privilege)\.ts$/.test(
+          s,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      sources(registry).filter((s) =>
+        /^node_modules\/|^shared\/(validate|model|formats\/index)|^electron\/kernel\/(?!import-host-name|install\/paths|root-check)/.test(
+          s,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('runs on npm install: package.json builds on prepare, with esbuild installed', () => {
