@@ -15,11 +15,12 @@
  * do, but the file sits with the other root state and nobody else's.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { FEATURE_INFO } from '../../shared/kinds/features';
 import { writeRootFile } from './install/root-files';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
+import { whichOnPath } from './which';
 
 const TOOLS = ['ip', 'bridge', 'tc', 'nft', 'tcpdump'];
 
@@ -33,15 +34,8 @@ function readOr(file: string): string {
 
 /** Where a tool would be found on PATH, with what identifies the binary (or "absent"). */
 function toolStamp(tool: string): string {
-  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-    try {
-      const st = statSync(path.join(dir, tool));
-      if (st.isFile()) return `${tool}=${path.join(dir, tool)}:${st.size}:${st.mtimeMs}:${st.ino}`;
-    } catch {
-      // not in this directory
-    }
-  }
-  return `${tool}=absent`;
+  const w = whichOnPath(tool);
+  return w ? `${tool}=${w.path}:${w.stat.size}:${w.stat.mtimeMs}:${w.stat.ino}` : `${tool}=absent`;
 }
 
 /** The key an entry must carry to be used; undefined when this machine gives no boot id. */

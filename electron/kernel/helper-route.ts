@@ -14,11 +14,11 @@
  */
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import path from 'node:path';
 import { execa } from 'execa';
 import { readGroup } from './install/groups';
 import { GROUP, LAUNCHER } from './install/paths';
 import { unsafeReason } from './install/root-files';
+import { whichOnPath } from './which';
 
 /** The command that installs the helper, as the messages print it. */
 export const INSTALL_COMMAND = 'sudo npx netplumb helper install';
@@ -45,12 +45,7 @@ export interface RouteProbe {
 
 /** Finds an executable on PATH (absolute path), or undefined. */
 export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(':')) {
-    if (!dir || !path.isAbsolute(dir)) continue;
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
+  return whichOnPath(name, envPath)?.path;
 }
 
 /** The caller's membership in the group: in /etc/group, and in this session's groups. */

@@ -34,6 +34,7 @@ import {
   type CacheEntry,
 } from './read-cache';
 import { execaRunner, fanOut, type FanJob, type FanOptions, type RunResult, type Runner } from './runner';
+import { whichOnPath } from './which';
 
 /** A read job of live-read.ts: which namespace and what it reads. */
 export interface NsJob {
@@ -130,9 +131,7 @@ export function parseRecords(out: string): Map<string, Rec> | undefined {
 
 /** which(1) for `ip`, for the cache key. */
 function ipPath(): string | undefined {
-  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':'))
-    if (d && existsSync(path.join(d, 'ip'))) return path.join(d, 'ip');
-  return undefined;
+  return whichOnPath('ip', process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')?.path;
 }
 
 /**
