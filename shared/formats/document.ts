@@ -23,7 +23,6 @@ import {
 } from './text-load';
 
 export {
-  offsetToPosition,
   withLocations,
   type DocPath,
   type LoadResult,

@@ -42,7 +42,7 @@ export interface LoadResult {
 }
 
 /** A line/column from an offset. */
-export function offsetToPosition(text: string, offset: number): TextPosition {
+function offsetToPosition(text: string, offset: number): TextPosition {
   let line = 1;
   let last = -1;
   const end = Math.min(offset, text.length);
