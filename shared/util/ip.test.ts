@@ -377,3 +377,21 @@ describe('properties', () => {
     );
   });
 });
+
+describe('parseCidr keeps its answers', () => {
+  it('gives the same frozen answer for the same text, also after the kept answers were dropped', () => {
+    const first = parseCidr('10.1.2.3/8');
+    expect(first).toEqual({ family: 4, value: 0x0a010203n, prefix: 8 });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(parseCidr('10.1.2.3/8')).toBe(first);
+    expect(parseCidr('10.1.2.3/33')).toBeNull();
+    expect(parseCidr('10.1.2.3/33')).toBeNull();
+    // More distinct texts than are kept: answers stay right.
+    for (let i = 0; i < 5000; i++)
+      expect(parseCidr(`10.${(i >> 8) & 255}.${i & 255}.1/24`)?.value).toBe(
+        BigInt(0x0a000001 + (((i >> 8) & 255) << 16) + ((i & 255) << 8)),
+      );
+    expect(parseCidr('10.1.2.3/8')).toEqual(first);
+    expect(formatCidr(parseCidr('255.255.255.255/32')!)).toBe('255.255.255.255/32');
+  });
+});

@@ -31,15 +31,16 @@ const PREFIX_LEN = /^(0|[1-9][0-9]{0,2})$/;
 function parseV4(s: string): bigint | null {
   const parts = s.split('.');
   if (parts.length !== 4) return null;
-  let v = 0n;
+  // A plain number up to 2^32 is exact, and much cheaper than a BigInt per octet.
+  let v = 0;
   for (const p of parts) {
     // Strict: no leading zeros (010 would be octal to inet_aton), no signs or spaces.
     if (!DEC_OCTET.test(p)) return null;
     const n = Number(p);
     if (n > 255) return null;
-    v = (v << 8n) | BigInt(n);
+    v = v * 256 + n;
   }
-  return v;
+  return BigInt(v);
 }
 
 function parseGroups(s: string, allowV4Tail: boolean): bigint[] | null {
@@ -93,9 +94,25 @@ export function parseIp(s: string): IpAddr | null {
   return v === null ? null : { family: 4, value: v };
 }
 
+/**
+ * Parsed CIDRs by text: validation and the live reader parse the same few
+ * addresses many times. The results are frozen (shared, never changed);
+ * the map is emptied when it grows large.
+ */
+const cidrs = new Map<string, Readonly<IpCidr> | null>();
+
 /** Parses `address/prefix`. The prefix is required. Returns null when invalid. */
 export function parseCidr(s: string): IpCidr | null {
   if (typeof s !== 'string') return null;
+  const hit = cidrs.get(s);
+  if (hit !== undefined) return hit;
+  if (cidrs.size >= 4096) cidrs.clear();
+  const c = parseCidrText(s);
+  cidrs.set(s, c && Object.freeze(c));
+  return c;
+}
+
+function parseCidrText(s: string): IpCidr | null {
   const slash = s.indexOf('/');
   if (slash === -1 || slash !== s.lastIndexOf('/')) return null;
   const addr = parseIp(s.slice(0, slash));
@@ -115,7 +132,8 @@ export function parseAddressOrCidr(s: string): IpCidr | null {
 }
 
 function formatV4(v: bigint): string {
-  return [24n, 16n, 8n, 0n].map((sh) => String((v >> sh) & 0xffn)).join('.');
+  const n = Number(v & 0xffffffffn);
+  return `${Math.floor(n / 0x1000000)}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
 
 function formatV6(v: bigint): string {
