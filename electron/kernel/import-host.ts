@@ -19,8 +19,6 @@ export interface ImportHostOptions {
   runner?: Runner;
 }
 
-export { DEFAULT_IMPORT_LAB };
-
 /** Thrown when import-host is asked to run something that is not a read. */
 export class NotAReadError extends Error {}
 

@@ -29,7 +29,7 @@ export {
 } from './document';
 export { serializeTopology, type SerializeOptions } from './serialize';
 export { fromClab, toClab, isClabFileName, DEFAULT_CLAB_IMAGE } from './clab';
-export { FORMAT_TABLE, formatEntryForFile, importFormatId, type FormatEntry } from './format-table';
+export { FORMAT_TABLE } from './format-table';
 export { fromKathara } from './kathara';
 export { fromMiniEdit } from './miniedit';
 export { fromCore } from './core';
