@@ -9,6 +9,7 @@
  * named here is hashed, so it can only make two fingerprints differ.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +26,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_addr.h>
+#include <linux/net_namespace.h>
 
 #include "nsread.h"
 #include "sha256.h"
@@ -37,8 +39,9 @@ static int link_attr_skipped(int type) {
          type == IFLA_CARRIER_UP_COUNT || type == IFLA_CARRIER_DOWN_COUNT;
 }
 
-static unsigned seq;
-static int dump_family;
+/* Per thread: fingerprints are taken on several threads at once (nsread.c). */
+static __thread unsigned seq;
+static __thread int dump_family;
 
 /* Hashes a run of attributes, leaving out `skip(path, type)` ones, descending into known nests. */
 static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
@@ -127,6 +130,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   size_t hdr = type == RTM_GETLINK   ? sizeof(struct ifinfomsg)
                : type == RTM_GETROUTE ? sizeof(struct rtmsg)
                : type == RTM_GETADDR  ? sizeof(struct ifaddrmsg)
+               : type == RTM_GETNSID  ? sizeof(struct rtgenmsg)
                                       : sizeof(struct tcmsg);
   req.n.nlmsg_len = NLMSG_LENGTH(hdr);
   req.n.nlmsg_type = type;
@@ -145,15 +149,17 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   if (send(fd, &req, req.n.nlmsg_len, 0) < 0) return -errno;
   uint32_t tag[2] = {(uint32_t)type, (uint32_t)family};
   sha256_update(h, tag, sizeof tag);
-  static char rb[1 << 18];
+  enum { RB = 1 << 18 };
+  static __thread char *rb;
+  if (!rb && !(rb = malloc(RB))) return -ENOMEM;
   for (;;) {
     /* MSG_TRUNC: the real length, so a message cut by a short buffer is an error, never half-hashed. */
-    ssize_t n = recv(fd, rb, sizeof rb, MSG_TRUNC);
+    ssize_t n = recv(fd, rb, RB, MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
       return -errno;
     }
-    if ((size_t)n > sizeof rb) return -EMSGSIZE;
+    if ((size_t)n > RB) return -EMSGSIZE;
     for (struct nlmsghdr *m = (struct nlmsghdr *)rb; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
       if (m->nlmsg_seq != seq) continue;
       if (m->nlmsg_type == NLMSG_DONE) return 0;
@@ -187,8 +193,88 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   }
 }
 
-/* The fingerprint of the current namespace, as 64 hex digits; 0 or -errno. */
-int fingerprint(char out[65]) {
+/* The root's id for the namespace open at `nsfd` (-1: none), or -errno of the kernel's answer. */
+static int nsid_of(int nl, int nsfd) {
+  struct {
+    struct nlmsghdr n;
+    struct rtgenmsg g;
+    char pad[3];
+    struct nlattr a;
+    uint32_t fd;
+  } req;
+  memset(&req, 0, sizeof req);
+  req.n.nlmsg_len = sizeof req;
+  req.n.nlmsg_type = RTM_GETNSID;
+  req.n.nlmsg_flags = NLM_F_REQUEST;
+  req.n.nlmsg_seq = ++seq;
+  req.g.rtgen_family = AF_UNSPEC;
+  req.a.nla_type = NETNSA_FD;
+  req.a.nla_len = NLA_HDRLEN + 4;
+  req.fd = (uint32_t)nsfd;
+  if (send(nl, &req, sizeof req, 0) < 0) return -errno;
+  char b[512];
+  for (;;) {
+    ssize_t n = recv(nl, b, sizeof b, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
+      if (m->nlmsg_seq != seq) continue;
+      if (m->nlmsg_type == NLMSG_ERROR) {
+        int e = ((struct nlmsgerr *)NLMSG_DATA(m))->error;
+        return e ? e : -EPROTO;
+      }
+      if (m->nlmsg_type != RTM_NEWNSID) return -EPROTO;
+      int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof(struct rtgenmsg));
+      struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(m) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+      for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+           len -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+        if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID && a->nla_len >= NLA_HDRLEN + 4) {
+          int32_t id;
+          memcpy(&id, (char *)a + NLA_HDRLEN, 4);
+          return id < 0 ? -1 : id;
+        }
+      return -EPROTO;
+    }
+  }
+}
+
+/*
+ * For the root namespace, whose `netns list-id` names each namespace id by
+ * the first /run/netns entry (in directory order) that is the namespace with
+ * that id: every entry that has an id here, as name and id, in directory
+ * order. Names, inodes and ids are all reused after a namespace is deleted:
+ * only the pairs tell which name an id stands for. 0 or -errno.
+ */
+static int hash_netns_names(int nl, sha256_ctx *h) {
+  DIR *d = opendir("/run/netns");
+  if (!d) {
+    sha256_update(h, "no /run/netns", 13);
+    return errno == ENOENT ? 0 : -errno;
+  }
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue; /* gone meanwhile, or not ours to open: ip skips it too */
+    int id = nsid_of(nl, fd);
+    close(fd);
+    /* No id here (-1), or not a namespace (a stale file): not named by list-id. */
+    if (id == -1 || id == -EINVAL) continue;
+    int32_t v = id;
+    sha256_update(h, e->d_name, strlen(e->d_name) + 1);
+    sha256_update(h, &v, sizeof v);
+  }
+  closedir(d);
+  return 0;
+}
+
+/*
+ * The fingerprint of the current namespace, as 64 hex digits; 0 or -errno.
+ * With `root`, also its namespace-id table and the /run/netns names (what
+ * the root's `netns list-id` prints depends on).
+ */
+int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
@@ -200,6 +286,8 @@ int fingerprint(char out[65]) {
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET, 0);
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET6, 0);
     if (!r) r = dump(fd, &h, RTM_GETQDISC, AF_UNSPEC, 0);
+    if (!r && root) r = dump(fd, &h, RTM_GETNSID, AF_UNSPEC, 0);
+    if (!r && root) r = hash_netns_names(fd, &h);
     close(fd);
     if (r == -EAGAIN) continue;
     if (r) return r;
@@ -211,14 +299,16 @@ int fingerprint(char out[65]) {
   return -EAGAIN;
 }
 
-/* A socket on the namespace's change notifications (links, addresses, routes, qdiscs). */
-int subscribe(void) {
+/* A socket on the namespace's change notifications (links, addresses, routes, qdiscs; with `root`, namespace ids). */
+int subscribe(int root) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
   if (fd < 0) return -1;
   struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
   sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
                  RTMGRP_IPV6_ROUTE | RTMGRP_TC;
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+  int nsid = RTNLGRP_NSID;
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+      (root && setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &nsid, sizeof nsid) < 0)) {
     close(fd);
     return -1;
   }

@@ -3,10 +3,12 @@
  *
  *   nsread --version | --self-test
  *   nsread links STATS                              stdin: "NAME\n" per namespace
- *   nsread read MAXJOBS BATCH [SYSCTL_KEY...]      stdin: "NAME\tFP\tS\n" per namespace
+ *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
+ *                                                  stdin: "NAME\tFP\tS\n" per namespace
  *
- * For each namespace named on stdin (an entry of /run/netns; FP is what the
- * caller's cache holds for it, or "-") it enters the namespace (setns),
+ * For each namespace named on stdin (an entry of /run/netns, or the empty
+ * name for nsread's own namespace, the root, read with the --root batch;
+ * FP is what the caller's cache holds for it, or "-") it enters the namespace (setns),
  * subscribes to its change notifications, computes its fingerprint
  * (nsread-fp.c) and, when S is 1, reads the given sysctls from /proc/sys
  * (which shows the namespace of the reading thread). When the fingerprint equals FP it is
@@ -15,6 +17,9 @@
  * the fingerprint again and looks for notifications: STABLE is 1 only when
  * none came and the fingerprint did not move, so ip's output is the state
  * that fingerprint names (the caller caches only stable reads).
+ * Fingerprints are first taken on several threads at once (setns is per
+ * thread; NSREAD_THREADS sets how many, default one per CPU up to 8): a
+ * namespace found unchanged is done there; the others are read as above.
  *
  * Output per namespace, 8 fields each ended by a NUL byte, in any order:
  *   NAME STATUS(hit|read|gone|error) FP STABLE EXIT SYSCTLS STDOUT STDERR
@@ -28,7 +33,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,9 +73,12 @@ typedef struct {
 } job_t;
 
 static int self_ns;
-static const char *batch;
+static const char *batch, *root_batch;
 static char **keys;
 static int nkeys;
+
+/* One record at a time on stdout: hits are printed by the fingerprinting threads. */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void field(const char *s, size_t n) {
   fwrite(s, 1, n, stdout);
@@ -77,6 +87,7 @@ static void field(const char *s, size_t n) {
 static void fields(const char *name, const char *status, const char *fp, int stable, int code,
                    const buf_t *sys, const buf_t *o, const char *err) {
   char num[16];
+  pthread_mutex_lock(&out_lock);
   field(name, strlen(name));
   field(status, strlen(status));
   field(fp, strlen(fp));
@@ -86,6 +97,7 @@ static void fields(const char *name, const char *status, const char *fp, int sta
   field(sys && sys->p ? sys->p : "", sys ? sys->n : 0);
   field(o && o->p ? o->p : "", o ? o->n : 0);
   field(err, strlen(err));
+  pthread_mutex_unlock(&out_lock);
 }
 
 static void fields4(const char *name, const char *status, const char *json, const char *err) {
@@ -137,19 +149,20 @@ static void fail(job_t *j, const char *what, int err) {
   fields(j->name, "error", "", 0, 1, NULL, NULL, msg);
 }
 
-/* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
-static int start(job_t *j, const char *cached, int sysctls) {
-  memset(&j->o, 0, sizeof j->o);
-  memset(&j->e, 0, sizeof j->e);
-  memset(&j->sys, 0, sizeof j->sys);
-  j->sub = -1;
-  if (!valid_name(j->name)) {
+/*
+ * Opens and enters the job's namespace (the empty name: nsread's own). 1 when
+ * entered (j->nsfd open); else 0, its output printed (gone or an error).
+ */
+static int enter_ns(job_t *j) {
+  if (!j->name[0]) j->nsfd = fcntl(self_ns, F_DUPFD_CLOEXEC, 0);
+  else if (!valid_name(j->name)) {
     fields(j->name, "error", "", 0, 1, NULL, NULL, "nsread: not a valid namespace name");
     return 0;
+  } else {
+    char path[300];
+    snprintf(path, sizeof path, "/run/netns/%s", j->name);
+    j->nsfd = open(path, O_RDONLY | O_CLOEXEC);
   }
-  char path[300];
-  snprintf(path, sizeof path, "/run/netns/%s", j->name);
-  j->nsfd = open(path, O_RDONLY | O_CLOEXEC);
   if (j->nsfd < 0) {
     if (errno == ENOENT) fields(j->name, "gone", "", 0, 1, NULL, NULL, "");
     else fail(j, "cannot open the namespace", errno);
@@ -163,8 +176,19 @@ static int start(job_t *j, const char *cached, int sysctls) {
     else fail(j, "cannot enter the namespace", e);
     return 0;
   }
-  j->sub = subscribe();
-  int r = fingerprint(j->fp);
+  return 1;
+}
+
+/* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
+static int start(job_t *j, const char *cached, int sysctls) {
+  memset(&j->o, 0, sizeof j->o);
+  memset(&j->e, 0, sizeof j->e);
+  memset(&j->sys, 0, sizeof j->sys);
+  j->sub = -1;
+  if (!enter_ns(j)) return 0;
+  int root = !j->name[0];
+  j->sub = subscribe(root);
+  int r = fingerprint(j->fp, root);
   if (sysctls) read_sysctls(&j->sys);
   if (r < 0 || j->sub < 0) {
     back_home();
@@ -183,7 +207,8 @@ static int start(job_t *j, const char *cached, int sysctls) {
     goto done;
   }
   /* The batch is small (under a pipe's buffer): written before ip starts. */
-  if (write(in[1], batch, strlen(batch)) < 0) {
+  const char *b = root && root_batch ? root_batch : batch;
+  if (write(in[1], b, strlen(b)) < 0) {
     back_home();
     fail(j, "cannot write ip's input", errno);
     goto done;
@@ -219,6 +244,49 @@ done:
   return 0;
 }
 
+/* A namespace named on stdin: its cached fingerprint, whether its sysctls are wanted, and whether it must be read. */
+typedef struct {
+  char name[256];
+  char fp[65];
+  int sysctls, todo;
+} entry_t;
+
+/*
+ * The fingerprint alone, on a worker thread: an unchanged namespace is
+ * printed as a hit (and a gone one as gone); any other is left `todo` for
+ * start() on the main thread, which subscribes, fingerprints again and reads.
+ */
+static void probe(entry_t *e) {
+  job_t j;
+  memcpy(j.name, e->name, sizeof j.name);
+  memset(&j.sys, 0, sizeof j.sys);
+  if (!enter_ns(&j)) return;
+  int r = fingerprint(j.fp, !j.name[0]);
+  if (r == 0 && e->sysctls) read_sysctls(&j.sys);
+  back_home();
+  close(j.nsfd);
+  if (r == 0 && strcmp(j.fp, e->fp) == 0) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
+  else e->todo = 1;
+  free(j.sys.p);
+}
+
+static entry_t *entries;
+static size_t nentries;
+static atomic_size_t next_entry;
+
+static void *prober(void *unused) {
+  (void)unused;
+  for (size_t i; (i = atomic_fetch_add(&next_entry, 1)) < nentries;) probe(&entries[i]);
+  return NULL;
+}
+
+/* How many fingerprinting threads: NSREAD_THREADS, else one per CPU (at most 8). */
+static int thread_count(void) {
+  const char *t = getenv("NSREAD_THREADS");
+  long n = t ? atol(t) : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
 /* ip has ended: collect it, check that nothing changed meanwhile, print. */
 static void finish(job_t *j) {
   int st = 0;
@@ -228,7 +296,7 @@ static void finish(job_t *j) {
   int stable = 0;
   char after[65];
   if (setns(j->nsfd, CLONE_NEWNET) == 0) {
-    stable = !changed(j->sub) && fingerprint(after) == 0 && strcmp(after, j->fp) == 0;
+    stable = !changed(j->sub) && fingerprint(after, !j->name[0]) == 0 && strcmp(after, j->fp) == 0;
     back_home();
   }
   fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");
@@ -346,6 +414,11 @@ int main(int argc, char **argv) {
   batch = argv[3];
   keys = argv + 4;
   nkeys = argc - 4;
+  if (nkeys > 0 && strncmp(keys[0], "--root=", 7) == 0) {
+    root_batch = keys[0] + 7;
+    keys++;
+    nkeys--;
+  }
   signal(SIGPIPE, SIG_IGN);
   setenv("LC_ALL", "C", 1);
   self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -353,10 +426,8 @@ int main(int argc, char **argv) {
     perror("nsread: cannot open its own network namespace");
     return 2;
   }
-  static job_t jobs[MAX_JOBS];
-  int running = 0;
   char *line = NULL;
-  size_t cap = 0;
+  size_t cap = 0, ecap = 0;
   ssize_t n;
   while ((n = getline(&line, &cap, stdin)) > 0) {
     if (line[n - 1] == '\n') line[--n] = 0;
@@ -365,12 +436,40 @@ int main(int argc, char **argv) {
     *tab = 0;
     char *fp = tab + 1, *flag = strchr(fp, '\t');
     if (flag) *flag++ = 0;
+    if (nentries == ecap) {
+      entry_t *p = realloc(entries, (ecap = ecap ? 2 * ecap : 256) * sizeof *entries);
+      if (!p) {
+        fputs("nsread: out of memory\n", stderr);
+        return 2;
+      }
+      entries = p;
+    }
+    entry_t *e = &entries[nentries++];
+    snprintf(e->name, sizeof e->name, "%s", line);
+    snprintf(e->fp, sizeof e->fp, "%s", fp);
+    e->sysctls = flag && strcmp(flag, "1") == 0;
+    e->todo = 1;
+  }
+  free(line);
+  int threads = thread_count();
+  if ((size_t)threads > nentries) threads = nentries ? (int)nentries : 1;
+  for (size_t i = 0; i < nentries; i++) entries[i].todo = 0;
+  pthread_t t[8];
+  int started = 0;
+  for (; started < threads - 1; started++)
+    if (pthread_create(&t[started], NULL, prober, NULL) != 0) break;
+  prober(NULL); /* the main thread takes entries too (all of them when no thread started) */
+  for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
+  static job_t jobs[MAX_JOBS];
+  int running = 0;
+  for (size_t i = 0; i < nentries; i++) {
+    if (!entries[i].todo) continue;
     while (running >= max) running = pump(jobs, running);
     job_t *j = &jobs[running];
-    snprintf(j->name, sizeof j->name, "%s", line);
-    if (start(j, fp, flag && strcmp(flag, "1") == 0)) running++;
+    memcpy(j->name, entries[i].name, sizeof j->name);
+    if (start(j, entries[i].fp, entries[i].sysctls)) running++;
   }
   while (running > 0) running = pump(jobs, running);
-  free(line);
+  free(entries);
   return fflush(stdout) != 0;
 }

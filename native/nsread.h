@@ -1,10 +1,10 @@
 /* Shared between nsread.c (jobs, output) and nsread-fp.c (fingerprints). */
 #ifndef NETPLUMB_NSREAD_H
 #define NETPLUMB_NSREAD_H
-/* The current namespace's fingerprint as 64 hex digits (+NUL); 0 or -errno. */
-int fingerprint(char out[65]);
+/* The current namespace's fingerprint as 64 hex digits (+NUL); 0 or -errno (root: + nsids, /run/netns). */
+int fingerprint(char out[65], int root);
 /* A non-blocking socket subscribed to the namespace's change notifications, or -1. */
-int subscribe(void);
+int subscribe(int root);
 /* True when a notification or an overrun arrived on `fd`. */
 int changed(int fd);
 #include <stddef.h>

@@ -95,7 +95,7 @@ export function buildNsread(cc = process.env.CC || 'cc', dir = out) {
   if (!files.length) return 'no native sources';
   const r = spawnSync(
     cc,
-    ['-O2', '-Wall', '-o', path.join(dir, 'nsread'), ...files.map((f) => path.join(src, f))],
+    ['-O2', '-Wall', '-pthread', '-o', path.join(dir, 'nsread'), ...files.map((f) => path.join(src, f))],
     { encoding: 'utf8' },
   );
   if (r.error || r.status !== 0) {

@@ -204,11 +204,13 @@ async function writeRecord(
   p: PreparedLab,
   o: EngineOptions & { file?: string },
 ) {
+  const names = nsKeys(p.desired.state);
+  // All stats at once: one await per namespace cost ~10 ms for 200 of them.
+  const inodes = await Promise.all(names.map((n) => netnsInode(n)));
   const namespaces: Record<string, number> = {};
-  for (const n of nsKeys(p.desired.state)) {
-    const ino = await netnsInode(n);
-    if (ino !== undefined) namespaces[n] = ino;
-  }
+  names.forEach((n, i) => {
+    if (inodes[i] !== undefined) namespaces[n] = inodes[i];
+  });
   store.writeRecord({
     lab: topology.name,
     topology,

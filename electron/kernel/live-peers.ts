@@ -28,7 +28,7 @@ export interface RawNs {
  */
 export function needsIds(raw: RawNs, root: RawNs | undefined): boolean {
   if (raw.name === ROOT_NS) return false;
-  const rootByIndex = root ? new Map(root.links.map((l) => [l.ifindex, l])) : undefined;
+  const rootByIndex = root ? byIndexOf(root.links) : undefined;
   return raw.links.some((l) => {
     if (l.linkinfo?.info_kind !== 'veth' || l.link_netnsid === undefined || l.link_index === undefined)
       return false;
@@ -36,6 +36,14 @@ export function needsIds(raw: RawNs, root: RawNs | undefined): boolean {
     const back = cand?.link_netnsid === undefined ? undefined : root!.nsids.get(cand.link_netnsid);
     return !(cand && cand.link_index === l.ifindex && back === raw.name);
   });
+}
+
+/** The root's links by ifindex, made once per link list (needsIds runs once per namespace). */
+const byIndexCache = new WeakMap<readonly IpLink[], Map<number, IpLink>>();
+function byIndexOf(links: readonly IpLink[]): Map<number, IpLink> {
+  let m = byIndexCache.get(links);
+  if (!m) byIndexCache.set(links, (m = new Map(links.map((l) => [l.ifindex, l]))));
+  return m;
 }
 
 /** A link table of a namespace that was not part of the read (for veth peers). */

@@ -17,6 +17,8 @@ import {
   IpJsonError,
   IpLinkList,
   IpRouteList,
+  type IpLink,
+  type IpRoute,
   NetnsIdList,
   TcQdiscList,
   checkIpJson,
@@ -120,11 +122,49 @@ const sysctlJob = (ns: string): FanJob => {
   return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
 };
 
-/** Parses a namespace's batch output; GONE when it vanished. */
+/** A namespace's batch output and what it parsed to (never changed after; see parseBatch). */
+interface Parsed {
+  stdout: string;
+  links: IpLink[];
+  routes: IpRoute[];
+  nsids: Map<number, string | undefined>;
+}
+const parsedMemo = new Map<string, Parsed>();
+
+/**
+ * Parses a namespace's batch output; GONE when it vanished. The same text
+ * parses to the same result, so the last parse of each namespace is kept
+ * and reused when its output is unchanged (the native reader hands back the
+ * cached output of an unchanged namespace): a 200-host lab's root alone is
+ * ~750 kB of JSON. The parsed objects are only read, never changed.
+ */
 function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
-  if (r === GONE) return GONE;
+  if (r === GONE) {
+    parsedMemo.delete(ns);
+    return GONE;
+  }
+  let p = parsedMemo.get(ns);
+  if (p?.stdout !== r.stdout) {
+    p = { stdout: r.stdout, ...parseDocs(ns, r.stdout) };
+    if (parsedMemo.size >= MEMO_MAX) parsedMemo.clear();
+    parsedMemo.set(ns, p);
+  }
+  return {
+    name: ns,
+    links: p.links,
+    routes: p.routes,
+    nsids: p.nsids,
+    vlans: [],
+    qdiscs: [],
+    sysctls: {},
+  };
+}
+/** Namespaces whose last parse is kept (a bound on memory; more are parsed again). */
+const MEMO_MAX = 4096;
+
+function parseDocs(ns: string, stdout: string): Omit<Parsed, 'stdout'> {
   const what = `ip -j -d -batch in ${label(ns)}`;
-  const docs = splitJsonDocuments(r.stdout, what);
+  const docs = splitJsonDocuments(stdout, what);
   const want = ns === ROOT_NS ? 3 : 2;
   if (docs.length !== want)
     throw new IpJsonError(
@@ -134,15 +174,7 @@ function parseBatch(ns: string, r: RunResult | Gone): RawNs | Gone {
   const routes = checkIpJson(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
   const ids =
     docs.length === 3 ? checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`) : [];
-  return {
-    name: ns,
-    links,
-    routes,
-    nsids: new Map(ids.map((i) => [i.nsid, i.name])),
-    vlans: [],
-    qdiscs: [],
-    sysctls: {},
-  };
+  return { links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])) };
 }
 
 /**

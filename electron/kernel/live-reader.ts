@@ -12,7 +12,8 @@
  * the result is cached only when nsread saw no change notification and the
  * same fingerprint before and after (so the output is the state the
  * fingerprint names). Every namespace is still looked at on every read:
- * nothing is assumed from an unchanged file.
+ * nothing is assumed from an unchanged file. The root namespace goes the
+ * same way (its `ip` output is the largest: every bridge port of a lab).
  *
  * Without nsread (no compiler at install time, not root, a test's runner, a
  * failure of nsread itself) the fan-out of one `ip` per namespace does it all.
@@ -46,10 +47,13 @@ export interface NsJob {
 /** What the last read through nsread did (tests and the bench look). */
 export interface ReaderStats {
   used: boolean;
+  /** Named namespaces found unchanged (the root is counted in `root`). */
   hits: number;
   reads: number;
-  /** The namespaces read in full (fingerprint changed, or nothing cached). */
+  /** The named namespaces read in full (fingerprint changed, or nothing cached). */
   readNs: string[];
+  /** The root namespace, when it was read: unchanged (from the cache) or read in full. */
+  root?: 'hit' | 'read';
   /** Why the fan-out was used instead, when it was. */
   fallback?: string;
 }
@@ -145,9 +149,11 @@ export function forgetNamespaces(names: Iterable<string>): void {
 }
 
 /**
- * Runs live-read.ts's jobs: those of named namespaces through nsread when
- * it can be used, the rest (the root namespace) through the fan-out at the
- * same time. Results in the order of `jobs`, shaped as the fan-out's.
+ * Runs live-read.ts's jobs through nsread when it can be used: the named
+ * namespaces' and the root's alike (the root, nsread's own namespace, is
+ * fingerprinted with its nsid table and the /run/netns names, which its
+ * `netns list-id` prints). Results in the order of `jobs`, shaped as the
+ * fan-out's.
  */
 export async function readJobs(
   runner: Runner,
@@ -155,15 +161,19 @@ export async function readJobs(
   opts: FanOptions,
 ): Promise<RunResult[]> {
   const reader = readerFor(runner);
-  const named = jobs.filter((j) => j.ns !== ROOT_NS);
-  const batch = named.find((j) => j.kind === 'batch')?.job.input;
+  const batches = jobs.filter((j) => j.kind === 'batch');
+  const batch = batches.find((j) => j.ns !== ROOT_NS)?.job.input;
+  const rootBatch = batches.find((j) => j.ns === ROOT_NS)?.job.input;
   const plain = () =>
     fanOut(
       runner,
       jobs.map((j) => j.job),
       opts,
     );
-  if (!reader || batch === undefined || named.some((j) => j.kind === 'batch' && j.job.input !== batch)) {
+  const oneBatch = batches.every((j) => j.ns === ROOT_NS || j.job.input === batch);
+  // Every namespace read needs its batch (sysctls alone go through the fan-out).
+  const complete = jobs.every((j) => batches.some((b) => b.ns === j.ns));
+  if (!reader || (batch ?? rootBatch) === undefined || !oneBatch || !complete) {
     last = {
       used: false,
       hits: 0,
@@ -176,38 +186,41 @@ export async function readJobs(
   const dir = cacheDir();
   if (dir && !pruned) {
     pruned = true;
-    pruneEntries(dir, new Set(await listNetns()));
+    pruneEntries(dir, new Set([...(await listNetns()), ROOT_NS]));
   }
-  const key = envKey(batch, ipPath());
-  const names = [...new Set(named.map((j) => j.ns))];
+  const ip = ipPath();
+  const keyOf = new Map<string | undefined, string>();
+  const key = (ns: string) => {
+    const b = ns === ROOT_NS ? rootBatch : batch;
+    let k = keyOf.get(b);
+    if (k === undefined) keyOf.set(b, (k = envKey(b ?? '', ip)));
+    return k;
+  };
+  const names = [...new Set(jobs.map((j) => j.ns))];
   const cached = new Map<string, CacheEntry>();
   if (dir)
     for (const ns of names) {
-      const e = loadEntry(dir, ns, key);
+      const e = loadEntry(dir, ns, key(ns));
       if (e) cached.set(ns, e);
     }
-  const wantsSysctls = new Set(named.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
+  const wantsSysctls = new Set(jobs.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
   const input = names
     .map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\t${wantsSysctls.has(ns) ? 1 : 0}\n`)
     .join('');
-  const rootJobs = jobs.filter((j) => j.ns === ROOT_NS);
-  const [r, rootResults] = await Promise.all([
-    runner(
-      [reader, 'read', String(opts.concurrency ?? 4), batch, ...(wantsSysctls.size ? SYSCTL_ALLOWLIST : [])],
-      {
-        input,
-        timeoutMs: opts.timeoutMs ?? 120_000,
-      },
-    ),
-    fanOut(
-      runner,
-      rootJobs.map((j) => j.job),
-      opts,
-    ),
-  ]);
+  const r = await runner(
+    [
+      reader,
+      'read',
+      String(opts.concurrency ?? 4),
+      batch ?? rootBatch!,
+      ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
+      ...(wantsSysctls.size ? SYSCTL_ALLOWLIST : []),
+    ],
+    { input, timeoutMs: opts.timeoutMs ?? 120_000 },
+  );
   const recs = r.exitCode === 0 ? parseRecords(r.stdout) : undefined;
   if (!recs || names.some((ns) => !recs.has(ns))) {
-    // nsread failed as a whole: the fan-out reads the named namespaces instead.
+    // nsread failed as a whole: the fan-out reads everything instead.
     last = {
       used: false,
       hits: 0,
@@ -215,28 +228,26 @@ export async function readJobs(
       readNs: [],
       fallback: `nsread failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
     };
-    const again = await fanOut(
-      runner,
-      named.map((j) => j.job),
-      opts,
-    );
-    return merge(jobs, rootResults, again);
+    return plain();
   }
   let hits = 0;
+  let root: ReaderStats['root'];
   const readNs: string[] = [];
   const byNs = new Map<string, { batch: RunResult; sysctl: RunResult }>();
   for (const ns of names) {
     const rec = recs.get(ns)!;
     let b: RunResult;
-    if (rec.status === 'gone') {
+    if (rec.status === 'gone' && ns !== ROOT_NS) {
       if (dir) dropEntry(dir, ns);
       byNs.set(ns, { batch: gone(ns), sysctl: gone(ns) });
       continue;
     }
-    if (rec.status === 'error') b = { exitCode: rec.exit || 1, stdout: '', stderr: rec.stderr };
+    if (rec.status === 'error' || rec.status === 'gone')
+      b = { exitCode: rec.exit || 1, stdout: '', stderr: rec.stderr || 'nsread could not read it' };
     else if (rec.status === 'hit') {
       const e = cached.get(ns);
-      hits++;
+      if (ns === ROOT_NS) root = 'hit';
+      else hits++;
       b =
         e?.fp === rec.fp
           ? { exitCode: 0, stdout: e.stdout, stderr: '' }
@@ -246,27 +257,17 @@ export async function readJobs(
               stderr: 'nsread called a namespace unchanged that has no cached read',
             };
     } else {
-      readNs.push(ns);
+      if (ns === ROOT_NS) root = 'read';
+      else readNs.push(ns);
       b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
-      if (dir && rec.status === 'read' && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp))
-        storeEntry(dir, { ns, key, fp: rec.fp, stdout: rec.stdout });
+      if (dir && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp))
+        storeEntry(dir, { ns, key: key(ns), fp: rec.fp, stdout: rec.stdout });
     }
     byNs.set(ns, {
       batch: b,
       sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,
     });
   }
-  last = { used: true, hits, reads: readNs.length, readNs };
-  return merge(
-    jobs,
-    rootResults,
-    named.map((j) => byNs.get(j.ns)![j.kind]),
-  );
-}
-
-/** Puts the root's results and the named namespaces' back in the order of `jobs`. */
-function merge(jobs: readonly NsJob[], root: RunResult[], named: RunResult[]): RunResult[] {
-  let i = 0;
-  let k = 0;
-  return jobs.map((j) => (j.ns === ROOT_NS ? root[i++] : named[k++]));
+  last = { used: true, hits, reads: readNs.length, readNs, ...(root ? { root } : {}) };
+  return jobs.map((j) => byNs.get(j.ns)![j.kind]);
 }

@@ -11,18 +11,10 @@
  * So the directory must be root's, mode 0700, not a link, inside the checked
  * run directory (run-dir.ts); otherwise there is no cache at all.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { writeRootFile } from './install/root-files';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
 
 /** One cached read. */
@@ -59,33 +51,55 @@ export function cacheDir(base = ROOT_RUN_DIR): string | undefined {
 const fileOf = (dir: string, ns: string) =>
   path.join(dir, createHash('sha256').update(ns).digest('hex').slice(0, 40) + '.json');
 
-/** The entry of `ns` when it is whole and made for `key`; else undefined. */
+/** What this process last loaded or stored per cache file, with the file's identity then. */
+const memo = new Map<string, { stamp: string; entry: CacheEntry }>();
+const MEMO_MAX = 4096;
+const stampOf = (file: string) => {
+  const st = statSync(file, { bigint: true });
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+};
+function remember(file: string, stamp: string, entry: CacheEntry) {
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(file, { stamp, entry });
+}
+
+/**
+ * The entry of `ns` when it is whole and made for `key`; else undefined.
+ * A file this process loaded or stored before and that has not changed
+ * since (same inode, size and times) is not read and parsed again: a lab of
+ * 200 namespaces has 200 files, and the GUI reads them on every refresh.
+ */
 export function loadEntry(dir: string, ns: string, key: string): CacheEntry | undefined {
+  const file = fileOf(dir, ns);
   try {
-    const e = JSON.parse(readFileSync(fileOf(dir, ns), 'utf8')) as Partial<CacheEntry>;
+    const stamp = stampOf(file);
+    const m = memo.get(file);
+    const e = m?.stamp === stamp ? m.entry : (JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheEntry>);
     if (
       e.ns === ns &&
       e.key === key &&
       typeof e.fp === 'string' &&
       /^[0-9a-f]{64}$/.test(e.fp) &&
       typeof e.stdout === 'string'
-    )
+    ) {
+      if (m?.stamp !== stamp) remember(file, stamp, e as CacheEntry);
       return e as CacheEntry;
+    }
   } catch {
     // missing or corrupt: a miss
   }
+  memo.delete(file);
   return undefined;
 }
 
-/** Writes an entry whole (a temporary file renamed over the old one), mode 0600; failures are ignored. */
+/** Writes an entry whole (a temporary file renamed over the old one), root's, mode 0600; failures are ignored. */
 export function storeEntry(dir: string, e: CacheEntry): void {
   const file = fileOf(dir, e.ns);
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(e), { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, file);
+    writeRootFile(file, JSON.stringify(e), 0o600);
+    remember(file, stampOf(file), { ...e });
   } catch {
-    rmSync(tmp, { force: true });
+    memo.delete(file);
   }
 }
 
@@ -112,6 +126,7 @@ export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack =
       ns = undefined; // unreadable: dropped too
     }
     if (typeof ns !== 'string' || !existing.has(ns)) {
+      memo.delete(path.join(dir, f));
       rmSync(path.join(dir, f), { force: true });
       dropped++;
     }
@@ -121,6 +136,7 @@ export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack =
 
 /** Forgets a namespace (it is gone). */
 export function dropEntry(dir: string, ns: string): void {
+  memo.delete(fileOf(dir, ns));
   rmSync(fileOf(dir, ns), { force: true });
 }
 

@@ -1,0 +1,240 @@
+/**
+ * nsread and the root namespace (issue 13): the root's read goes through the
+ * fingerprint cache like any namespace, so hand-made drift there (a bridge
+ * port's master, state or cost; an id given to a namespace, a namespace
+ * renamed) must change the
+ * root's fingerprint and show in the read; and fingerprints taken on several
+ * threads equal those of one thread.
+ *
+ * The root's fingerprint is taken in a scratch namespace (nsread run by `ip
+ * netns exec`: its own namespace is its root) so that other tests changing
+ * the real root at the same time cannot hide a missed change; the last test
+ * reads the real root through readLive.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyDocument, destroyLab } from './engine';
+import { readLive } from './live-read';
+import { lastReaderStats, parseRecords, useNsread } from './live-reader';
+import { execaRunner } from './runner';
+import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
+import { isRoot, must, NOT_ROOT_REASON } from './test-support/scratch-netns';
+
+const src = path.join(import.meta.dirname, '..', '..', 'native');
+const out = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-root-'));
+const bin = path.join(out, 'nsread');
+const cc = spawnSync('cc', [
+  '-O2',
+  '-Wall',
+  '-pthread',
+  '-o',
+  bin,
+  ...readdirSync(src)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => path.join(src, f)),
+]);
+const skip = !isRoot()
+  ? NOT_ROOT_REASON
+  : cc.error || cc.status !== 0
+    ? `no C compiler to build nsread (${cc.error?.message ?? cc.stderr})`
+    : '';
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const BATCH = 'address show\nroute show table all\n';
+const ROOT_BATCH = BATCH + 'netns list-id\n';
+
+/** nsread run inside `home` (its root there): the records of the root ('') and `names`. */
+function nsread(home: string, root: string, names: Record<string, string> = {}, threads = 0) {
+  const input = [`\t${root}\t0\n`, ...Object.entries(names).map(([n, fp]) => `${n}\t${fp}\t0\n`)].join('');
+  const r = spawnSync('ip', ['netns', 'exec', home, bin, 'read', '4', BATCH, `--root=${ROOT_BATCH}`], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, ...(threads ? { NSREAD_THREADS: String(threads) } : {}) },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const recs = parseRecords(r.stdout);
+  expect(recs).toBeDefined();
+  return recs!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Reads the root of `home` until a stable read is followed by a hit (addresses settle after a link comes up); its fingerprint. */
+async function settled(home: string): Promise<string> {
+  for (let k = 0; k < 60; k++) {
+    const first = nsread(home, '-').get('')!;
+    if (first.status === 'read' && first.stable && nsread(home, first.fp).get('')!.status === 'hit')
+      return first.fp;
+    await sleep(250);
+  }
+  throw new Error('the scratch root never settled');
+}
+
+type Link = {
+  ifname: string;
+  master?: string;
+  flags: string[];
+  linkinfo?: { info_slave_data?: { cost?: number } };
+};
+const linksOf = (stdout: string): Link[] => JSON.parse(stdout.slice(0, stdout.indexOf('\n'))) as Link[];
+
+describe.skipIf(!!skip)(
+  `nsread reads the root namespace through its cache${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    it('hand-made drift in the root (a port unbridged, set down, its cost changed; a namespace id given, a namespace renamed) is never served from the cache', async () => {
+      const p = uniquePrefix();
+      const [home, a, b, c, e] = ['r', 'a', 'b', 'c', 'e'].map((x) => `${p}${x}`);
+      try {
+        for (const ns of [home, a, b, c]) await must(['ip', 'netns', 'add', ns]);
+        await must(
+          ['ip', '-n', home, '-batch', '-'],
+          execaRunner,
+          [
+            'link add name br type bridge',
+            `link add name pa type veth peer name eth0 netns ${a}`,
+            `link add name pb type veth peer name eth0 netns ${b}`,
+            'link set dev pa master br',
+            'link set dev pb master br',
+            'link set dev pa up',
+            'link set dev pb up',
+            'link set dev br up',
+            '',
+          ].join('\n'),
+        );
+        const drifts: { name: string; argv: string[]; shows: (recStdout: string) => boolean }[] = [
+          {
+            name: 'port unbridged',
+            argv: ['ip', '-n', home, 'link', 'set', 'dev', 'pa', 'nomaster'],
+            shows: (o) => linksOf(o).find((l) => l.ifname === 'pa')?.master === undefined,
+          },
+          {
+            name: 'port set down',
+            argv: ['ip', '-n', home, 'link', 'set', 'dev', 'pb', 'down'],
+            shows: (o) =>
+              !linksOf(o)
+                .find((l) => l.ifname === 'pb')!
+                .flags.includes('UP'),
+          },
+          {
+            name: 'port cost changed',
+            argv: ['ip', '-n', home, 'link', 'set', 'dev', 'pb', 'type', 'bridge_slave', 'cost', '77'],
+            shows: (o) => linksOf(o).find((l) => l.ifname === 'pb')?.linkinfo?.info_slave_data?.cost === 77,
+          },
+          {
+            name: 'namespace id given',
+            argv: ['ip', '-n', home, 'netns', 'set', c, '42'],
+            shows: (o) => o.includes(`"nsid":42,`) && o.includes(`"name":"${c}"`),
+          },
+          {
+            // Only the /run/netns names change: the kernel's tables and every dump stay the same.
+            name: 'namespace renamed (same id)',
+            argv: [
+              'sh',
+              '-ec',
+              `touch /run/netns/${e}; mount --bind /run/netns/${c} /run/netns/${e}; umount /run/netns/${c}; rm /run/netns/${c}`,
+            ],
+            shows: (o) => o.includes(`"name":"${e}"`) && !o.includes(`"name":"${c}"`),
+          },
+        ];
+        for (const d of drifts) {
+          const fp = await settled(home);
+          await must(d.argv);
+          const rec = nsread(home, fp).get('')!;
+          expect(rec.status, d.name).toBe('read');
+          expect(rec.fp, d.name).not.toBe(fp);
+          expect(d.shows(rec.stdout), `${d.name}: ${rec.stdout.slice(0, 300)}`).toBe(true);
+        }
+      } finally {
+        await cleanupPrefix(p);
+      }
+    }, 120_000);
+
+    it('fingerprints taken on several threads equal those of one thread', async () => {
+      const p = uniquePrefix();
+      const names = Array.from({ length: 24 }, (_, i) => `${p}n${i}`);
+      const home = `${p}r`;
+      try {
+        for (const ns of [home, ...names]) await must(['ip', 'netns', 'add', ns]);
+        // Different contents: some with a veth to the scratch root and an address, some bare.
+        for (const [i, ns] of names.entries())
+          if (i % 2)
+            await must(
+              ['ip', '-n', home, '-batch', '-'],
+              execaRunner,
+              [`link add name v${i} type veth peer name eth0 netns ${ns}`, `link set dev v${i} up`, ''].join(
+                '\n',
+              ),
+            );
+        const want = Object.fromEntries(names.map((n) => [n, '-']));
+        let same = false;
+        for (let k = 0; k < 20 && !same; k++) {
+          const runs = [1, 2, 4, 1].map((t) => nsread(home, '-', want, t));
+          const fps = runs.map((r) => JSON.stringify([...r].map(([n, x]) => [n, x.fp]).sort()));
+          same = fps.every((f) => f === fps[0]);
+          // Each namespace and the root once, with a fingerprint.
+          for (const r of runs) {
+            expect([...r.keys()].sort()).toEqual(['', ...names].sort());
+            for (const x of r.values()) expect(x.fp).toMatch(/^[0-9a-f]{64}$/);
+          }
+          if (!same) await sleep(250); // an address still settling: try again
+        }
+        expect(same, 'one thread and 2 or 4 threads give the same fingerprints').toBe(true);
+      } finally {
+        await cleanupPrefix(p);
+      }
+    }, 120_000);
+
+    it('drift in the real root (a port unbridged, a port down) shows in readLive through nsread as through the fan-out', async () => {
+      const p = uniquePrefix();
+      const run = tempRunDir();
+      const doc = {
+        version: 1,
+        name: `${p}-root`,
+        nodes: [
+          { id: 'h1', name: `${p}h1`, kind: 'namespace' },
+          { id: 'h2', name: `${p}h2`, kind: 'namespace' },
+          { id: 'br', name: `${p}br`, kind: 'bridge' },
+        ],
+        links: ['1', '2'].map((i) => ({
+          id: `l${i}`,
+          a: { node: `h${i}`, ifname: 'eth0', addresses: [`10.0.0.${i}/24`] },
+          b: { node: 'br', ifname: `${p}p${i}` },
+        })),
+      };
+      const read = () =>
+        readLive(execaRunner, { namespaces: [`${p}h1`, `${p}h2`], includeRoot: true, peerNames: false });
+      const ours = (k: Awaited<ReturnType<typeof read>>) =>
+        Object.values(k.namespaces[''].ifaces).filter((f) => f.name.startsWith(p));
+      try {
+        useNsread(bin);
+        expect((await applyDocument(doc, { runDir: run.dir })).result?.ok).toBe(true);
+        await read();
+        await read(); // the root's read is cached now, when nothing else changed it meanwhile
+        for (const argv of [
+          ['ip', 'link', 'set', 'dev', `${p}p1`, 'nomaster'],
+          ['ip', 'link', 'set', 'dev', `${p}p2`, 'down'],
+        ]) {
+          await must(argv);
+          const fast = await read();
+          expect(lastReaderStats()).toMatchObject({ used: true, root: 'read' });
+          useNsread(false);
+          const slow = await read();
+          useNsread(bin);
+          expect(ours(fast)).toEqual(ours(slow));
+        }
+        const last = ours(await read());
+        expect(last.find((f) => f.name === `${p}p1`)?.master).toBeUndefined();
+        expect(last.find((f) => f.name === `${p}p2`)?.up).toBe(false);
+        expect(last.find((f) => f.name === `${p}p2`)?.master).toBe(`${p}br`);
+      } finally {
+        useNsread(undefined);
+        await destroyLab(doc.name, { runDir: run.dir }).catch(() => undefined);
+        await cleanupPrefix(p);
+        run.remove();
+      }
+    }, 120_000);
+  },
+);
