@@ -59,6 +59,21 @@ describe('the read cache', () => {
     }
   });
 
+  it('an entry kept in memory is used only while its file is unchanged', () => {
+    storeEntry(dir, { ns: 'x1', key: 'k', fp, stdout: 'first' });
+    expect(loadEntry(dir, 'x1', 'k')?.stdout).toBe('first');
+    const [file] = readdirSync(dir);
+    // Another process's entry, written in place: read again.
+    writeFileSync(path.join(dir, file), JSON.stringify({ ns: 'x1', key: 'k', fp, stdout: 'another' }));
+    expect(loadEntry(dir, 'x1', 'k')?.stdout).toBe('another');
+    expect(loadEntry(dir, 'x1', 'k')?.stdout).toBe('another');
+    rmSync(path.join(dir, file));
+    expect(loadEntry(dir, 'x1', 'k')).toBeUndefined();
+    storeEntry(dir, { ns: 'x1', key: 'k', fp, stdout: 'third' });
+    dropEntry(dir, 'x1');
+    expect(loadEntry(dir, 'x1', 'k')).toBeUndefined();
+  });
+
   it('prunes the entries of namespaces that are gone, only when they outnumber the namespaces', () => {
     for (let i = 0; i < 6; i++) storeEntry(dir, { ns: `n${i}`, key: 'k', fp, stdout: '' });
     expect(pruneEntries(dir, new Set(['n0', 'n1']), 10)).toBe(0);
