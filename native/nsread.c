@@ -16,7 +16,9 @@
  * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
  * the fingerprint again and looks for notifications: STABLE is 1 only when
  * none came and the fingerprint did not move, so ip's output is the state
- * that fingerprint names (the caller caches only stable reads).
+ * that fingerprint names (the caller caches only stable reads). A namespace
+ * whose dumps keep being cut short by changes has an empty FP: ip reads it,
+ * never stable.
  * Fingerprints are first taken on several threads at once (setns is per
  * thread; NSREAD_THREADS sets how many, default one per CPU up to 8): a
  * namespace found unchanged is done there; the others are read as above.
@@ -190,12 +192,17 @@ static int start(job_t *j, const char *cached, int sysctls) {
   j->sub = subscribe(root);
   int r = fingerprint(j->fp, root);
   if (sysctls) read_sysctls(&j->sys);
+  /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
+  if (r == -EAGAIN) {
+    j->fp[0] = 0;
+    r = 0;
+  }
   if (r < 0 || j->sub < 0) {
     back_home();
     fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
     goto done;
   }
-  if (strcmp(j->fp, cached) == 0) {
+  if (j->fp[0] && strcmp(j->fp, cached) == 0) {
     back_home();
     fields(j->name, "hit", j->fp, 1, 0, &j->sys, NULL, "");
     goto done;
@@ -296,7 +303,8 @@ static void finish(job_t *j) {
   int stable = 0;
   char after[65];
   if (setns(j->nsfd, CLONE_NEWNET) == 0) {
-    stable = !changed(j->sub) && fingerprint(after, !j->name[0]) == 0 && strcmp(after, j->fp) == 0;
+    stable = j->fp[0] && !changed(j->sub) && fingerprint(after, !j->name[0]) == 0 &&
+             strcmp(after, j->fp) == 0;
     back_home();
   }
   fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");

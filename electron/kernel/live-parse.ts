@@ -31,8 +31,21 @@ export function ifaceKind(link: IpLink): KIface['kind'] {
 
 const LOOPBACK_OWN = new Set(['127.0.0.1/8', '::1/128']);
 
+/**
+ * The last answer per parsed link: live-read.ts reuses the parsed links of an
+ * unchanged namespace, and parsing every address again cost ~10 ms per read
+ * of a 200-host lab. Parsed links are never changed; callers get a copy.
+ */
+const addressesOf = new WeakMap<IpLink, readonly string[]>();
+
 /** The addresses netplumb manages on a link, canonical and sorted (see the module rules). */
 export function ifaceAddresses(link: IpLink): string[] {
+  let known = addressesOf.get(link);
+  if (!known) addressesOf.set(link, (known = computeAddresses(link)));
+  return [...known];
+}
+
+function computeAddresses(link: IpLink): string[] {
   const loopback = ifaceKind(link) === 'loopback';
   const out: string[] = [];
   for (const a of link.addr_info) {

@@ -96,7 +96,7 @@ export function loadEntry(dir: string, ns: string, key: string): CacheEntry | un
 export function storeEntry(dir: string, e: CacheEntry): void {
   const file = fileOf(dir, e.ns);
   try {
-    writeRootFile(file, JSON.stringify(e), 0o600);
+    writeRootFile(file, JSON.stringify(e), 0o600, { durable: false });
     remember(file, stampOf(file), { ...e });
   } catch {
     memo.delete(file);

@@ -80,15 +80,30 @@ export function ensureRootDir(base: string, dir: string): string[] {
   return made;
 }
 
+/** How a root file is written. */
+export interface RootFileOptions {
+  /**
+   * fsync before the rename (default true). False for caches, whose loss in
+   * a crash is only a miss: on a disk-backed /run an fsync per entry cost
+   * more than the read it saves.
+   */
+  durable?: boolean;
+}
+
 /** Writes `data` to a temporary name beside `file` (root:root, `mode`) and returns that name. */
-export function stageRootFile(file: string, data: string | Uint8Array, mode: number): string {
+export function stageRootFile(
+  file: string,
+  data: string | Uint8Array,
+  mode: number,
+  { durable = true }: RootFileOptions = {},
+): string {
   // The dot and the "~" make sudo's includedir ignore the temporary file.
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}~`);
   // Why 'wx': never follow or reuse a file someone else created at that name.
   const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
     chownSync(tmp, 0, 0);
   } catch (e) {
     closeSync(fd);
@@ -100,8 +115,13 @@ export function stageRootFile(file: string, data: string | Uint8Array, mode: num
 }
 
 /** Writes `data` to `file` as root:root with `mode`, atomically (temporary file + rename). */
-export function writeRootFile(file: string, data: string | Uint8Array, mode: number): void {
-  const tmp = stageRootFile(file, data, mode);
+export function writeRootFile(
+  file: string,
+  data: string | Uint8Array,
+  mode: number,
+  opts: RootFileOptions = {},
+): void {
+  const tmp = stageRootFile(file, data, mode, opts);
   try {
     renameSync(tmp, file);
   } catch (e) {
