@@ -413,7 +413,7 @@ int main(int argc, char **argv) {
     return links_mode(strcmp(argv[2], "1") == 0);
   }
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
-    fputs("usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
+    fputs("usage: nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;
   }
   int max = atoi(argv[2]);
