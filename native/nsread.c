@@ -5,6 +5,7 @@
  *   nsread links STATS                              stdin: "NAME\n" per namespace
  *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
+ *   nsread run MAXJOBS                             per-namespace writes (nsread-run.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -137,7 +138,7 @@ static void read_sysctls(buf_t *b) {
   }
 }
 
-static int valid_name(const char *n) {
+int valid_name(const char *n) {
   size_t l = strlen(n);
   if (l == 0 || l > 255 || n[0] == '.' || n[0] == '-') return 0;
   for (const char *c = n; *c; c++)
@@ -412,6 +413,7 @@ int main(int argc, char **argv) {
     }
     return links_mode(strcmp(argv[2], "1") == 0);
   }
+  if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]));
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
     fputs("usage: nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;

@@ -7,6 +7,10 @@ int fingerprint(char out[65], int root);
 int subscribe(int root);
 /* True when a notification or an overrun arrived on `fd`. */
 int changed(int fd);
+/* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */
+int valid_name(const char *n);
+/* `nsread run MAXJOBS` (nsread-run.c): per-namespace `<tool> -batch -` jobs. */
+int run_mode(int max);
 #include <stddef.h>
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {

@@ -20,7 +20,7 @@ import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
 import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
-import { readLive } from './live-read';
+import { primeReads, readLive } from './live-read';
 import { forgetNamespaces } from './live-reader';
 import { assertMayChange, callerOf, mayChange, ownerWords } from './lab-owner';
 import { listNetns, netnsInode } from './netns';
@@ -189,6 +189,10 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
       forgetNamespaces(deletedNs);
+      await primeReads(
+        runner,
+        touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns)),
+      );
     }
     await writeRecord(store, topology, p, o);
     return {

@@ -11,6 +11,7 @@ import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { explainKernelError } from './kernel-errors';
+import { runBatches, UNREPORTED, writerFor } from './native-run';
 
 /** A unit of execution: one process, either one `<tool> -batch` run or one command run alone. */
 export type Group =
@@ -65,6 +66,25 @@ function failedLine(stderr: string): number | undefined {
 function groupJob(g: Group, force = false): FanJob {
   if (!g.batch) return { argv: g.changes[0].argv };
   return { argv: batchArgv(g.tool, g.ns, force), input: batchText(g.changes.map((x) => x.batch!)) };
+}
+
+/**
+ * Runs the groups of one wave, each its own process: through nsread's write
+ * mode when the real runner may use it and every group is a batch inside a
+ * named namespace (native-run.ts), else through the runner's fan-out (which
+ * test runners see argv by argv). Results in the order of `wave`.
+ */
+function runWave(runner: Runner, wave: readonly Group[], force: boolean, concurrency?: number) {
+  const jobs = wave.map((g) => groupJob(g, force));
+  const nsread = writerFor(runner);
+  if (nsread && wave.every((g) => g.batch && g.ns !== ROOT_NS))
+    return runBatches(
+      nsread,
+      runner,
+      wave.map((g, i) => ({ ns: g.ns, tool: g.tool as BatchTool, input: jobs[i].input!, force })),
+      { concurrency },
+    );
+  return fanOut(runner, jobs, { concurrency });
 }
 
 /** Which of a group's steps completed, from its process's result; a failure names the step and the kernel's words. */
@@ -154,12 +174,8 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
         },
       };
     }
-    // The groups of a wave (one per namespace) start from one spawn: the runner's fan-out.
-    const results = await fanOut(
-      opts.runner,
-      wave.map((g) => groupJob(g)),
-      { concurrency: opts.concurrency },
-    );
+    // The groups of a wave (one per namespace) start from one spawn: nsread or the runner's fan-out.
+    const results = await runWave(opts.runner, wave, false, opts.concurrency);
     const outcomes = wave.map((g, i) => {
       const o = groupOutcome(g, results[i]);
       done += o.completed.length;
@@ -222,14 +238,13 @@ export async function rollback(
   let n = 0;
   // Each wave (one group per namespace) starts from one spawn, like the apply.
   for (const wave of groupPlan(undos)) {
-    const results = await fanOut(
-      opts.runner,
-      wave.map((g) => groupJob(g, true)),
-    );
+    const results = await runWave(opts.runner, wave, true);
     wave.forEach((g, i) => {
       n += g.changes.length;
       opts.onGroupDone?.(n, undos.length, g.changes[0].argv.join(' '));
-      for (const f of forcedErrors(g, results[i])) if (!ALREADY_GONE.test(f)) errors.push(f);
+      // A batch nsread did not report may have done nothing: never taken for "already gone".
+      const unknown = results[i].stderr.startsWith(UNREPORTED);
+      for (const f of forcedErrors(g, results[i])) if (unknown || !ALREADY_GONE.test(f)) errors.push(f);
     });
   }
   return { errors };

@@ -22,7 +22,7 @@ export interface ImportHostOptions {
 /** Thrown when import-host is asked to run something that is not a read. */
 export class NotAReadError extends Error {}
 
-const READ_BATCH_LINE = /^(address show|link show|route show table all|netns list-id)$/;
+const READ_BATCH_LINE = /^(address show|link show|route show table all|netns list-id|netns list)$/;
 
 /** True when argv (with its batch input) only reads kernel state. */
 export function isReadOnlyCommand(argv: readonly string[], input?: string): boolean {

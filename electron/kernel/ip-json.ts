@@ -81,6 +81,10 @@ export const IpRouteList = z.array(IpRoute);
 export const NetnsId = z.looseObject({ nsid: z.number().int(), name: z.string().optional() });
 export const NetnsIdList = z.array(NetnsId);
 
+/** One entry of `ip -j netns list`: a /run/netns name and, when this namespace has one for it, its nsid. */
+export const NetnsListEntry = z.looseObject({ name: z.string(), id: z.number().int().optional() });
+export const NetnsList = z.array(NetnsListEntry);
+
 /** One port of `bridge -j vlan show` (iproute2 >= 5.x shape; ranges as vlan..vlanEnd). */
 export const BridgeVlanPort = z.looseObject({
   ifname: z.string(),

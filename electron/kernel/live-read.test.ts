@@ -385,7 +385,7 @@ describe('readLive with recorded output', () => {
     const run: Runner = async (argv) => {
       calls.push(argv.join(' '));
       if (argv.includes('-d')) {
-        const ids = peers.map((i) => ({ nsid: i, name: `p${i}` }));
+        const ids = peers.map((i) => ({ name: `p${i}`, id: i }));
         return {
           exitCode: 0,
           stdout: `${JSON.stringify(rootLinks)}\n[]\n${JSON.stringify(ids)}\n`,

@@ -20,6 +20,7 @@ import {
   type IpLink,
   type IpRoute,
   NetnsIdList,
+  NetnsList,
   TcQdiscList,
   checkIpJson,
   parseIpJson,
@@ -97,14 +98,18 @@ async function run(runner: Runner, ns: string, argv: string[], input?: string): 
 
 /**
  * The one `ip -j -d -batch` of a namespace: addresses+links, routes of both
- * families, and, in the root only, the nsid table. Why not `netns list-id`
+ * families, and, in the root only, the nsid table. Why not an nsid table
  * everywhere: iproute2 names nsids by opening every /run/netns entry, so
  * each call costs O(namespaces) (measured: it doubled a 200-namespace read);
  * a namespace whose veth peers the root's table cannot prove asks for it in
- * a second fan-out (see needsIds).
+ * a second fan-out (see needsIds). The root's table is `netns list` (each
+ * /run/netns entry with the id the root knows it by), not `netns list-id`:
+ * the kernel's nsid dump behind list-id was measured to stop after one
+ * message buffer (134 of 400 ids on 6.18), and each namespace left unproven
+ * then cost a lookup of its own (17 s of a 1000-host plan).
  */
 const BATCH = 'address show\nroute show table all\n';
-const ROOT_BATCH = BATCH + 'netns list-id\n';
+const ROOT_BATCH = BATCH + 'netns list\n';
 const batchJob = (ns: string): FanJob => ({
   argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'],
   input: ns === ROOT_NS ? ROOT_BATCH : BATCH,
@@ -166,15 +171,37 @@ function parseDocs(ns: string, stdout: string): Omit<Parsed, 'stdout'> {
   const what = `ip -j -d -batch in ${label(ns)}`;
   const docs = splitJsonDocuments(stdout, what);
   const want = ns === ROOT_NS ? 3 : 2;
-  if (docs.length !== want)
+  // `netns list` prints nothing at all when /run/netns does not exist (no named namespace).
+  if (docs.length !== want && !(ns === ROOT_NS && docs.length === 2))
     throw new IpJsonError(
-      `${what} printed ${docs.length} JSON documents, expected ${want} (address, route${want === 3 ? ', netns list-id' : ''})`,
+      `${what} printed ${docs.length} JSON documents, expected ${want} (address, route${want === 3 ? ', netns list' : ''})`,
     );
   const links = checkIpJson(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
   const routes = checkIpJson(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
-  const ids =
-    docs.length === 3 ? checkIpJson(NetnsIdList, docs[2], `ip -j netns list-id in ${label(ns)}`) : [];
-  return { links, routes, nsids: new Map(ids.map((i) => [i.nsid, i.name])) };
+  const named = docs.length === 3 ? checkIpJson(NetnsList, docs[2], `ip -j netns list in ${label(ns)}`) : [];
+  return {
+    links,
+    routes,
+    nsids: new Map(named.flatMap((n) => (n.id === undefined ? [] : [[n.id, n.name] as const]))),
+  };
+}
+
+/**
+ * Fills the live reader's cache (live-reader.ts) for namespaces an apply
+ * has just written, so that the next plan or status finds them unchanged
+ * instead of reading each in full: the same nsread read as any other, so
+ * only reads nsread saw stable are kept, and a later read still proves each
+ * entry by the namespace's fingerprint. Without nsread there is no cache and
+ * nothing is read; a failure is ignored (a missing entry is a full read later).
+ */
+export async function primeReads(runner: Runner, namespaces: readonly string[]): Promise<void> {
+  const names = namespaces.filter((ns) => ns !== ROOT_NS);
+  if (names.length === 0) return;
+  await readJobs(
+    runner,
+    names.map((ns) => ({ ns, kind: 'batch', job: batchJob(ns) })),
+    { prime: true },
+  ).catch(() => undefined);
 }
 
 /**

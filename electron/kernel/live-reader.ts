@@ -54,12 +54,17 @@ export interface ReaderStats {
   readNs: string[];
   /** The root namespace, when it was read: unchanged (from the cache) or read in full. */
   root?: 'hit' | 'read';
+  /** Of those read in full, the reads nsread found stable, now in the cache. */
+  stored?: number;
   /** Why the fan-out was used instead, when it was. */
   fallback?: string;
 }
 let last: ReaderStats = { used: false, hits: 0, reads: 0, readNs: [] };
+let primed: ReaderStats | undefined;
 /** The last read's use of nsread. */
 export const lastReaderStats = (): ReaderStats => last;
+/** What the last priming after an apply did (live-read.ts primeReads), if one ran. */
+export const lastPrimeStats = (): ReaderStats | undefined => primed;
 
 let override: string | false | undefined;
 /** Code only (tests, bench): use this nsread, or none (false); undefined: find the installed one. */
@@ -152,15 +157,17 @@ export function forgetNamespaces(names: Iterable<string>): void {
  * Runs live-read.ts's jobs through nsread when it can be used: the named
  * namespaces' and the root's alike (the root, nsread's own namespace, is
  * fingerprinted with its nsid table and the /run/netns names, which its
- * `netns list-id` prints). Results in the order of `jobs`, shaped as the
+ * `netns list` prints). Results in the order of `jobs`, shaped as the
  * fan-out's.
  */
 export async function readJobs(
   runner: Runner,
   jobs: readonly NsJob[],
-  opts: FanOptions,
+  opts: FanOptions & { prime?: boolean },
 ): Promise<RunResult[]> {
   const reader = readerFor(runner);
+  // Priming (see primeReads) only fills the cache: without nsread there is none to fill.
+  if (opts.prime && !reader) return [];
   const batches = jobs.filter((j) => j.kind === 'batch');
   const batch = batches.find((j) => j.ns !== ROOT_NS)?.job.input;
   const rootBatch = batches.find((j) => j.ns === ROOT_NS)?.job.input;
@@ -220,6 +227,7 @@ export async function readJobs(
   );
   const recs = r.exitCode === 0 ? parseRecords(r.stdout) : undefined;
   if (!recs || names.some((ns) => !recs.has(ns))) {
+    if (opts.prime) return [];
     // nsread failed as a whole: the fan-out reads everything instead.
     last = {
       used: false,
@@ -232,6 +240,7 @@ export async function readJobs(
   }
   let hits = 0;
   let root: ReaderStats['root'];
+  let stored = 0;
   const readNs: string[] = [];
   const byNs = new Map<string, { batch: RunResult; sysctl: RunResult }>();
   for (const ns of names) {
@@ -260,14 +269,18 @@ export async function readJobs(
       if (ns === ROOT_NS) root = 'read';
       else readNs.push(ns);
       b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
-      if (dir && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp))
+      if (dir && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp)) {
         storeEntry(dir, { ns, key: key(ns), fp: rec.fp, stdout: rec.stdout });
+        stored++;
+      }
     }
     byNs.set(ns, {
       batch: b,
       sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,
     });
   }
-  last = { used: true, hits, reads: readNs.length, readNs, ...(root ? { root } : {}) };
+  const stats = { used: true, hits, reads: readNs.length, readNs, stored, ...(root ? { root } : {}) };
+  if (opts.prime) primed = stats;
+  else last = stats;
   return jobs.map((j) => byNs.get(j.ns)![j.kind]);
 }

@@ -1,0 +1,101 @@
+/**
+ * The executor's per-namespace batches through nsread's write mode (`nsread
+ * run`, native/nsread-run.c) when it is installed: one process started from
+ * Node, which forks one `<tool> -batch -` per namespace, each entering its
+ * namespace with setns alone. `ip -n NS` would also copy the host's mount
+ * table (iproute2 remounts /sys in a private mount namespace), a cost that
+ * grows with every namespace on the host; through the fan-out (fan-out.ts) a
+ * 200-namespace wave cost about as much as running the batches one by one.
+ *
+ * Each job's exit code, stdout and stderr are the tool's own, so the
+ * executor reads a failed line ("Command failed -:N") and a gone namespace
+ * exactly as from `ip -n NS -batch -`. A job nsread did not report (it was
+ * killed, its output was cut) has an unknown outcome: it is answered as a
+ * failure with no line, so the executor counts none of its steps complete and
+ * the rollback undoes the whole group (undo batches tolerate what is missing).
+ * It is never run again through the fan-out: it may have run.
+ */
+import type { BatchTool } from '../../shared/plan/argv';
+import { readerFor } from './live-reader';
+import { execaRunner, type RunResult, type Runner } from './runner';
+
+/** One batch of a wave: `tool [-force] -batch -` with `input`, inside namespace `ns`. */
+export interface NsBatch {
+  ns: string;
+  tool: BatchTool;
+  input: string;
+  force?: boolean;
+}
+
+/**
+ * The nsread that may run the executor's batches with `runner`, or undefined.
+ * Why only the real runner, even when a test names an nsread (useNsread): a
+ * recording or fault-injecting runner must see, and may fail, every argv.
+ */
+export function writerFor(runner: Runner): string | undefined {
+  if (runner !== execaRunner) return undefined;
+  return readerFor(runner);
+}
+
+/** The input of `nsread run`: per job NAME, TOOL, FLAGS, INPUT, each ended by a NUL byte. */
+export function encodeRunJobs(jobs: readonly NsBatch[]): string {
+  return jobs
+    .map((j) => {
+      const f = [j.ns, j.tool, j.force ? 'force' : '', j.input];
+      // Why: a NUL would end a field early and shift every later job's fields.
+      if (f.some((x) => x.includes('\0')))
+        throw new Error(`a batch for namespace "${j.ns}" contains a NUL byte`);
+      return f.map((x) => x + '\0').join('');
+    })
+    .join('');
+}
+
+/**
+ * `nsread run`'s output: per job INDEX NAME EXIT STDOUT STDERR, each ended by
+ * a NUL byte, in the order the jobs ended. Returns one result per job (by
+ * INDEX), undefined for a job with no whole record; undefined altogether
+ * when a record is malformed (then no record can be trusted).
+ */
+export function parseRunRecords(
+  out: string,
+  jobs: readonly Pick<NsBatch, 'ns'>[],
+): (RunResult | undefined)[] | undefined {
+  const f = out.split('\0');
+  f.pop(); // what follows the last NUL: empty, or a record cut short (its job did not report)
+  const results: (RunResult | undefined)[] = jobs.map(() => undefined);
+  for (let i = 0; i + 5 <= f.length; i += 5) {
+    const [index, name, exit, stdout, stderr] = f.slice(i, i + 5);
+    if (!/^\d+$/.test(index) || !/^\d+$/.test(exit)) return undefined;
+    const k = Number(index);
+    if (k >= jobs.length || jobs[k].ns !== name || results[k]) return undefined;
+    results[k] = { exitCode: Number(exit), stdout, stderr };
+  }
+  return results;
+}
+
+/** How the stderr of a job nsread did not report begins (its outcome is unknown, never "already gone"). */
+export const UNREPORTED = 'nsread did not report how';
+
+/** Runs every batch through `nsread run`; results in the order of `jobs`. */
+export async function runBatches(
+  nsread: string,
+  runner: Runner,
+  jobs: readonly NsBatch[],
+  opts: { concurrency?: number; timeoutMs?: number } = {},
+): Promise<RunResult[]> {
+  if (jobs.length === 0) return [];
+  const r = await runner([nsread, 'run', String(Math.max(1, opts.concurrency ?? 4))], {
+    input: encodeRunJobs(jobs),
+    timeoutMs: opts.timeoutMs ?? 120_000,
+  });
+  const results = parseRunRecords(r.stdout, jobs);
+  const why = r.stderr.trim() || (results ? 'it ended early' : 'its output could not be read');
+  return jobs.map(
+    (j, i) =>
+      results?.[i] ?? {
+        exitCode: r.exitCode || 1,
+        stdout: '',
+        stderr: `${UNREPORTED} \`${j.tool} -n ${j.ns} -batch -\` ended (exit ${r.exitCode}): ${why}`,
+      },
+  );
+}
