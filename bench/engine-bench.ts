@@ -220,7 +220,7 @@ try {
       line(
         'netplumb plan again',
         plan2,
-        `${ratio(plan2, sUp)}   (the first plan after apply fills the reader's cache)`,
+        `${ratio(plan2, sUp)}   (apply primes the reader's cache; a read primed before IPv6 DAD ended, 1-2 s after link-up, is read again)`,
       );
       line('netplumb status (overlay)', status, ratio(status, sUp));
       console.log(

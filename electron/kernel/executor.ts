@@ -1,8 +1,10 @@
 /**
  * Runs a plan: consecutive changes of one tool and namespace go to one
  * `<tool> [-n NS] -batch -` process; the namespaces of one phase run in
- * parallel, all started by one spawn (the runner's fan-out). Every group is journaled before it runs and after it finishes.
- * On failure, completed steps are undone in reverse order.
+ * parallel, all started by one spawn (nsread's write mode with the real
+ * runner, native-run.ts; else the runner's fan-out). Every group is
+ * journaled before it runs and after it finishes. On failure, completed
+ * steps are undone in reverse order.
  */
 import type { Change } from '../../shared/plan/change';
 import { batchArgv, batchText, type BatchTool } from '../../shared/plan/argv';
