@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IpJsonError, IpLinkList, IpRouteList, parseIpJson, splitJsonDocuments } from './ip-json';
 import { ADDRESS_SHOW, NETNS_LIST_ID, ROUTES_ALL } from './test-support/iproute2-samples';
@@ -51,9 +52,30 @@ describe('splitJsonDocuments', () => {
     expect(splitJsonDocuments(text, 't')).toEqual([a, [], [{ n: '\n' }]]);
   });
 
+  it('gives the same documents whether printed one per line, pretty or back to back (property)', () => {
+    const doc = fc.oneof(
+      fc.array(fc.jsonValue(), { maxLength: 4 }),
+      fc.dictionary(fc.string(), fc.jsonValue()),
+    );
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 5 }), (docs) => {
+        const want = docs.map((d) => JSON.parse(JSON.stringify(d)) as unknown);
+        for (const text of [
+          docs.map((d) => JSON.stringify(d) + '\n').join(''),
+          docs.map((d) => JSON.stringify(d, null, 2)).join('\n'),
+          docs.map((d) => JSON.stringify(d)).join(''),
+        ])
+          expect(splitJsonDocuments(text, 't')).toEqual(want);
+      }),
+    );
+  });
+
   it('rejects truncated output and stray text', () => {
     expect(() => splitJsonDocuments('[{"a":1}][{"b":', 't')).toThrow(/truncated/);
     expect(() => splitJsonDocuments('[] Error: boom', 't')).toThrow(/text outside JSON/);
     expect(() => splitJsonDocuments(']', 't')).toThrow(/unbalanced/);
+    // Lines that each look whole still go through the scanner when one is not a document.
+    expect(() => splitJsonDocuments('[]\n42\n', 't')).toThrow(/text outside JSON/);
+    expect(() => splitJsonDocuments('[]\n[1,\n', 't')).toThrow(/truncated/);
   });
 });
