@@ -76,16 +76,19 @@ function groupJob(g: Group, force = false): FanJob {
  * named namespace (native-run.ts), else through the runner's fan-out (which
  * test runners see argv by argv). Results in the order of `wave`.
  */
-function runWave(runner: Runner, wave: readonly Group[], force: boolean, concurrency?: number) {
+async function runWave(runner: Runner, wave: readonly Group[], force: boolean, concurrency?: number) {
   const jobs = wave.map((g) => groupJob(g, force));
   const nsread = writerFor(runner);
-  if (nsread && wave.every((g) => g.batch && g.ns !== ROOT_NS))
-    return runBatches(
+  if (nsread && wave.every((g) => g.batch && g.ns !== ROOT_NS)) {
+    const r = await runBatches(
       nsread,
       runner,
       wave.map((g, i) => ({ ns: g.ns, tool: g.tool as BatchTool, input: jobs[i].input!, force })),
       { concurrency },
     );
+    // Only when nsread certainly ran nothing (missing, or a build without `run`): never twice.
+    if (r) return r;
+  }
   return fanOut(runner, jobs, { concurrency });
 }
 

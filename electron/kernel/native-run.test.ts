@@ -12,6 +12,7 @@ import { useNsread } from './live-reader';
 import {
   encodeRunJobs,
   parseRunRecords,
+  ranNothing,
   runBatches,
   UNREPORTED,
   writerFor,
@@ -97,6 +98,22 @@ describe('nsread run framing', () => {
     expect(parseRunRecords('0\0a\0-1\0\0\0', jobs)).toBeUndefined(); // not an exit code
   });
 
+  it('only a start failure or an nsread without `run` count as "ran nothing" (then, and only then, the fan-out runs the wave)', async () => {
+    const usage = 'usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...] < "NAME\\tFP\\tS" lines\n';
+    const enoent = 'Command failed with ENOENT: /x/nsread run 4\nspawn /x/nsread ENOENT';
+    expect(ranNothing({ exitCode: 2, stdout: '', stderr: usage })).toBe(true);
+    expect(ranNothing({ exitCode: 127, stdout: '', stderr: enoent })).toBe(true);
+    // Killed, cut input, a record printed, another failure: jobs may have run.
+    expect(ranNothing({ exitCode: 127, stdout: '', stderr: 'Command was killed with SIGTERM' })).toBe(false);
+    expect(ranNothing({ exitCode: 2, stdout: '', stderr: 'nsread run: the input ended inside a job' })).toBe(
+      false,
+    );
+    expect(ranNothing({ exitCode: 2, stdout: '0\0a\0', stderr: usage })).toBe(false);
+    expect(ranNothing({ exitCode: 1, stdout: '', stderr: '' })).toBe(false);
+    const old: Runner = async () => ({ exitCode: 2, stdout: '', stderr: usage });
+    expect(await runBatches('/old/nsread', old, [{ ns: 'a', tool: 'ip', input: 'x\n' }])).toBeUndefined();
+  });
+
   it('a job nsread did not report is a failure with no line, saying so', async () => {
     const jobs: NsBatch[] = [
       { ns: 'a', tool: 'ip', input: 'link show\n' },
@@ -107,7 +124,7 @@ describe('nsread run framing', () => {
       stdout: record(1, 'b', { exitCode: 0, stdout: 'fine', stderr: '' }) + '0\0a\0',
       stderr: 'Command was killed with SIGKILL',
     });
-    const r = await runBatches('/nsread', killed, jobs);
+    const r = (await runBatches('/nsread', killed, jobs))!;
     expect(r[1]).toEqual({ exitCode: 0, stdout: 'fine', stderr: '' });
     expect(r[0].exitCode).toBe(137);
     expect(r[0].stderr.startsWith(UNREPORTED)).toBe(true);

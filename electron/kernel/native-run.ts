@@ -76,18 +76,33 @@ export function parseRunRecords(
 /** How the stderr of a job nsread did not report begins (its outcome is unknown, never "already gone"). */
 export const UNREPORTED = 'nsread did not report how';
 
-/** Runs every batch through `nsread run`; results in the order of `jobs`. */
+/**
+ * True when nsread certainly ran no job: it could not be started, or it is
+ * an older build without `run` (it prints its usage before reading input).
+ */
+export function ranNothing(r: RunResult): boolean {
+  if (r.stdout !== '') return false;
+  if (r.exitCode === 2 && /^usage: nsread read /.test(r.stderr)) return true;
+  return r.exitCode === 127 && /^Command failed with E(NOENT|ACCES)\b/.test(r.stderr);
+}
+
+/**
+ * Runs every batch through `nsread run`; results in the order of `jobs`, or
+ * undefined when nsread ran none of them (see ranNothing: the caller may run
+ * them another way).
+ */
 export async function runBatches(
   nsread: string,
   runner: Runner,
   jobs: readonly NsBatch[],
   opts: { concurrency?: number; timeoutMs?: number } = {},
-): Promise<RunResult[]> {
+): Promise<RunResult[] | undefined> {
   if (jobs.length === 0) return [];
   const r = await runner([nsread, 'run', String(Math.max(1, opts.concurrency ?? 4))], {
     input: encodeRunJobs(jobs),
     timeoutMs: opts.timeoutMs ?? 120_000,
   });
+  if (ranNothing(r)) return undefined;
   const results = parseRunRecords(r.stdout, jobs);
   const why = r.stderr.trim() || (results ? 'it ended early' : 'its output could not be read');
   return jobs.map(

@@ -6,14 +6,14 @@
  * real runner — journal, failure and rollback as through the fan-out.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument } from './engine';
 import { isNamespaceGone } from './live-read';
 import { lastPrimeStats, useNsread } from './live-reader';
-import { runBatches, writerFor } from './native-run';
+import { runBatches, writerFor, type NsBatch } from './native-run';
 import { execaRunner, recordingRunner } from './runner';
 import { cleanupPrefix, hostSnapshot, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
@@ -27,6 +27,13 @@ const links = async (ns: string) =>
     flags: string[];
     ifalias?: string;
   }[];
+
+/** Runs jobs through the test's nsread (which always runs them: never undefined). */
+async function batches(jobs: NsBatch[], opts?: { concurrency?: number }) {
+  const r = await runBatches(nsread.bin, execaRunner, jobs, opts);
+  expect(r).toBeDefined();
+  return r!;
+}
 
 /** Runs the binary on raw stdin (fields the TypeScript side would never send). */
 const raw = (input: string) => spawnSync(nsread.bin, ['run', '2'], { input, encoding: 'utf8' });
@@ -45,9 +52,7 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
 
   it('runs each job in its namespace with its own exit code and words; a failed line by its number, as ip -n says it', async () => {
     const failing = 'link set dev lo up\nlink set dev nope up\naddress add 10.1.1.1/24 dev lo\n';
-    const r = await runBatches(
-      nsread.bin,
-      execaRunner,
+    const r = await batches(
       [
         { ns: `${p}a`, tool: 'ip', input: 'link add name x0 type veth peer name x1\nlink set dev x0 up\n' },
         { ns: `${p}b`, tool: 'ip', input: failing },
@@ -70,7 +75,7 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
   });
 
   it('with force, runs every line and names each failed one', async () => {
-    const [r] = await runBatches(nsread.bin, execaRunner, [
+    const [r] = await batches([
       {
         ns: `${p}b`,
         tool: 'ip',
@@ -85,7 +90,7 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
 
   it('a gone namespace fails in ip words, exit 255, and reads as gone', async () => {
     const gone = `${p}gone`;
-    const [r] = await runBatches(nsread.bin, execaRunner, [{ ns: gone, tool: 'ip', input: 'link show\n' }]);
+    const [r] = await batches([{ ns: gone, tool: 'ip', input: 'link show\n' }]);
     const ip = await execaRunner(['ip', '-n', gone, '-batch', '-'], { input: 'link show\n' });
     expect(r).toEqual({
       exitCode: 255,
@@ -99,7 +104,7 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
   it('carries a batch larger than a pipe holds', async () => {
     const input = Array.from({ length: 4000 }, (_, i) => `link set dev lo alias a${i}`).join('\n') + '\n';
     expect(input.length).toBeGreaterThan(65536);
-    const [r] = await runBatches(nsread.bin, execaRunner, [{ ns: `${p}b`, tool: 'ip', input }]);
+    const [r] = await batches([{ ns: `${p}b`, tool: 'ip', input }]);
     expect(r).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect((await links(`${p}b`)).find((l) => l.ifname === 'lo')?.ifalias).toBe('a3999');
   });
@@ -208,6 +213,33 @@ describe.skipIf(!!nsread.skip)(
         run.remove();
       }
     }, 60_000);
+
+    it('an nsread without `run` (an older build) or none at all: the apply runs through the fan-out', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'netplumb-old-nsread-'));
+      const old = path.join(dir, 'nsread');
+      writeFileSync(old, '#!/bin/sh\necho "usage: nsread read MAXJOBS BATCH [SYSCTL_KEY...]" >&2\nexit 2\n', {
+        mode: 0o755,
+      });
+      try {
+        for (const bin of [old, path.join(dir, 'missing')]) {
+          useNsread(bin);
+          const p = uniquePrefix();
+          const run = tempRunDir();
+          try {
+            const r = await applyDocument(lab(p), { runDir: run.dir });
+            expect(r.result?.ok, r.result?.error).toBe(true);
+            expect((await planDocument(lab(p), { runDir: run.dir })).changes).toEqual([]);
+          } finally {
+            await destroyLab(lab(p).name, { runDir: run.dir }).catch(() => undefined);
+            await cleanupPrefix(p);
+            run.remove();
+          }
+        }
+      } finally {
+        useNsread(nsread.bin);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
 
     it('a clean apply primes the read cache of the namespaces it wrote, and the lab plans empty', async () => {
       const p = uniquePrefix();
