@@ -141,6 +141,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
     const changes = r.changes;
     const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
       o.onProgress?.({ lab, done, total, current, phase });
+    let primed: Promise<void> | undefined;
     if (changes.length) {
       let journal: Journal;
       try {
@@ -189,12 +190,14 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
       forgetNamespaces(deletedNs);
-      await primeReads(
+      // Filling the read cache runs beside writing the record (it never fails the apply).
+      primed = primeReads(
         runner,
         touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns)),
       );
     }
     await writeRecord(store, topology, p, o);
+    await primed;
     return {
       problems: c.problems,
       result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
