@@ -160,3 +160,31 @@ test('the helper takes no operation it does not know, and no extra argument', as
   expect(a.get(1)?.error).toMatch(/^unknown operation "run": the helper only does /);
   expect(a.get(2)?.error).toMatch(/^the arguments of list are malformed: .*Unrecognized key.*runDir/);
 });
+
+test("a lab of another user's (here root's) can be listed and read, never changed or entered", async () => {
+  const lab = process.env.NETPLUMB_LANE_ROOT_LAB;
+  const file = process.env.NETPLUMB_LANE_ROOT_FILE;
+  test.skip(!lab || !file, "needs the lane script, which applies a lab of root's own");
+  const listed = JSON.parse((await netplumb('list', '--json')).stdout) as {
+    labs: { name: string; owner?: string; yours?: boolean }[];
+  };
+  expect(listed.labs.find((l) => l.name === lab)).toMatchObject({ owner: 'root', yours: false });
+  const st = await netplumb('status', file!);
+  expect(st.exitCode, `${st.stdout}\n${st.stderr}`).toBe(0);
+  const ours = async () => (await netnsNames()).filter((n) => n.includes(TAG));
+  const before = await ours();
+  for (const [args, action] of [
+    [['exec', lab!, 'n1', '--', 'id', '-u'], 'open a terminal in'],
+    [['ping', lab!, 'n1', '10.219.2.2'], 'ping inside'],
+    [['destroy', lab!], 'destroy'],
+    [['apply', file!], 'apply'],
+  ] as const) {
+    const r = await netplumb(...args);
+    expect(r.exitCode, `${args[0]}: ${r.stdout}\n${r.stderr}`).not.toBe(0);
+    expect(r.stdout, args[0]).not.toMatch(/^\d+$/m); // no uid printed: nothing ran there
+    expect(r.stderr, args[0]).toContain(
+      `the lab "${lab}" belongs to root: only that user or root may ${action} it`,
+    );
+  }
+  expect(await ours()).toEqual(before);
+});

@@ -25,7 +25,7 @@ import { where } from '../../shared/plan/argv';
 import { hasErrors, validateDocument, type Problem } from '../../shared/validate';
 import type { Topology } from '../../shared/model';
 import { rollback, runPlan } from './executor';
-import { assertMayChange, callerOf } from './lab-owner';
+import { assertMayChange, callerOf, ownerOf } from './lab-owner';
 import { LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns, netnsInode } from './netns';
@@ -303,7 +303,7 @@ export async function adopt(
       appliedAt: new Date().toISOString(),
       namespaces,
       ...(o.file ? { file: o.file } : {}),
-      owner: previous?.owner ?? callerOf(o),
+      owner: previous?.owner ?? ownerOf(o),
     });
     return { ok: true, plan: p };
   } finally {

@@ -22,7 +22,7 @@ import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from '.
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { primeReads, readLive } from './live-read';
 import { forgetNamespaces } from './live-reader';
-import { assertMayChange, callerOf, mayChange, ownerWords } from './lab-owner';
+import { assertMayChange, callerOf, mayChange, ownerOf, ownerWords } from './lab-owner';
 import { listNetns, netnsInode } from './netns';
 import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
@@ -225,7 +225,7 @@ async function writeRecord(
     namespaces,
     ...(o.file ? { file: o.file } : {}),
     // The first owner stays: root re-applying a user's lab does not take it from them.
-    owner: p.record?.owner ?? callerOf(o),
+    owner: p.record?.owner ?? ownerOf(o),
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertMayChange, callerOf, mayChange, userName } from './lab-owner';
+import { assertMayChange, callerOf, mayChange, ownerOf, userName } from './lab-owner';
 
 describe('lab ownership rule', () => {
   it('root, the owner, and anyone on an ownerless or missing record may change; nobody else', () => {
@@ -24,14 +24,16 @@ describe('lab ownership rule', () => {
     expect(() => assertMayChange('lab1', { owner: 1000 }, 1000, 'apply')).not.toThrow();
   });
 
-  it('the caller is the one given, else the elevation tool, else this process', () => {
+  it('rights: the caller given, else this process (sudo makes root); a new lab goes to the caller given, else the user behind sudo', () => {
     expect(callerOf({ caller: 42 })).toBe(42);
+    expect(ownerOf({ caller: 42 })).toBe(42);
     const saved = process.env.SUDO_UID;
     try {
       process.env.SUDO_UID = '1234';
-      expect(callerOf({})).toBe(1234);
+      expect(callerOf({})).toBe(process.getuid!());
+      expect(ownerOf({})).toBe(process.getuid!() === 0 ? 1234 : process.getuid!());
       process.env.SUDO_UID = 'x';
-      expect(() => callerOf({})).toThrow(/SUDO_UID is not a number/);
+      if (process.getuid!() === 0) expect(() => ownerOf({})).toThrow(/SUDO_UID is not a number/);
     } finally {
       if (saved === undefined) delete process.env.SUDO_UID;
       else process.env.SUDO_UID = saved;

@@ -18,11 +18,22 @@ import type { LabRecord } from './lab-store';
 import { PlainError } from './plain-error';
 
 /**
- * The uid netplumb acts for: the one given in the options (tests, a helper
- * that already knows), else the elevation tool's caller, else this process's
- * own uid. Malformed elevation variables are refused (callerIds fails closed).
+ * The uid whose rights count: the one given in the options (the helper passes
+ * its caller's, from the elevation tool), else this process's own. A root
+ * process started with `sudo netplumb …` is root: sudo gave its user every
+ * right, unlike the helper's narrow sudo rule.
  */
 export function callerOf(o: Pick<EngineOptions, 'caller'>): number {
+  return o.caller ?? process.getuid?.() ?? 0;
+}
+
+/**
+ * The uid a new lab is recorded as belonging to: the caller given, else the
+ * user behind sudo/pkexec (so `sudo netplumb apply` gives the lab to the user
+ * who typed it, who can then work in it without sudo), else this process's
+ * uid. Malformed elevation variables are refused (callerIds fails closed).
+ */
+export function ownerOf(o: Pick<EngineOptions, 'caller'>): number {
   return o.caller ?? callerIds(process.env, process.getuid?.() ?? 0).uid;
 }
 

@@ -17,6 +17,7 @@
  */
 import { parseUntrustedJson } from '../../shared/ipc/json-limits';
 import { detectCapabilities } from './capabilities';
+import { callerIds } from './helper-caller';
 import type { Engine } from './engine-types';
 import { localEngine } from './engine';
 import type { EngineOptions } from './engine-types';
@@ -137,8 +138,17 @@ export async function runPrepared(
   const { id, op, args } = p;
   // Why the options are built here and not taken from the request: the
   // unprivileged side must not choose the runner or where root writes state.
+  let caller: number;
+  try {
+    // Why per request and from the elevation tool: the helper runs as root for someone else; lab
+    // ownership (lab-owner.ts) is checked against that user, and a caller that cannot be told is refused.
+    caller = c.base.caller ?? callerIds(process.env, process.getuid?.() ?? 0).uid;
+  } catch (e) {
+    return { id, error: plainMessage(e) };
+  }
   const opts: EngineOptions = {
     ...c.base,
+    caller,
     onProgress: (pr) => c.write(JSON.stringify({ id, event: 'progress', payload: pr })),
   };
   let timer: NodeJS.Timeout | undefined;

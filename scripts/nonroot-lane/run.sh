@@ -42,8 +42,10 @@ id "$U" >/dev/null 2>&1 && skip_lane "a user $U already exists; the lane uses on
 
 HOMEDIR=/home/$U
 CLONE=$HOMEDIR/netplumb
-FOREIGN_LAB=lane-$TAG-root     # a lab root applies, whose namespace root then replaces by an unmarked one
+FOREIGN_LAB=lane-$TAG-root     # a lab root applies for the user, whose namespace root then replaces by an unmarked one
 FOREIGN_NS=nlr$TAG
+ROOT_LAB=lane-$TAG-admin       # a lab root applies for itself: the user may look, not touch
+ROOT_NS=nla$TAG
 made_user= installed= cleaned=
 # As the user, in a fresh login shell (new groups, the user's own environment).
 # Its temporary files go in its home (TMPDIR), so removing the home leaves nothing of a deleted uid in /tmp.
@@ -136,10 +138,20 @@ fi
 # live work on it must be refused (e2e/nonroot/refusals.spec.ts).
 printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nls%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.0.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.0.2/30] }\n' \
   "$FOREIGN_LAB" "$FOREIGN_NS" "$TAG" > "$LOGS/foreign.yaml"
-if root_cli apply "$LOGS/foreign.yaml" >/dev/null 2>&1 && ip netns del "$FOREIGN_NS" && ip netns add "$FOREIGN_NS"; then
+# SUDO_UID: root applies it *for* the user (as `sudo netplumb apply` would), so the lab is the user's
+# and only the namespace's missing mark refuses the live work.
+if SUDO_UID=$UID_U root_cli apply "$LOGS/foreign.yaml" >/dev/null 2>&1 && ip netns del "$FOREIGN_NS" && ip netns add "$FOREIGN_NS"; then
   foreign="NETPLUMB_LANE_FOREIGN_LAB=$FOREIGN_LAB NETPLUMB_LANE_FOREIGN_NS=$FOREIGN_NS"
 else
   bad "setting up a namespace the lab does not own"; foreign=
+fi
+# A lab of root's own (no SUDO_UID): the user may list it and read its status, never change it or work in it.
+printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nlb%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.2.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.2.2/30] }\n' \
+  "$ROOT_LAB" "$ROOT_NS" "$TAG" > "$LOGS/admin.yaml"
+if (unset SUDO_UID PKEXEC_UID; root_cli apply "$LOGS/admin.yaml" >/dev/null 2>&1) && cp "$LOGS/admin.yaml" "$HOMEDIR/admin-lab.yaml" && chown "$U": "$HOMEDIR/admin-lab.yaml"; then
+  foreign+=" NETPLUMB_LANE_ROOT_LAB=$ROOT_LAB NETPLUMB_LANE_ROOT_FILE=$HOMEDIR/admin-lab.yaml"
+else
+  bad "setting up a lab of root's"
 fi
 echo "== nonroot lane: Playwright as $U (e2e/nonroot)"
 as_user "cd ~/netplumb && CI=true NETPLUMB_LANE_TAG=$TAG $foreign PLAYWRIGHT_JSON_OUTPUT_NAME=\$HOME/lane-report.json npx playwright test -c e2e/nonroot/playwright.config.ts --reporter=list,json"

@@ -194,24 +194,6 @@ export async function traceDocument(
   );
   const nextHop = (await routeGet(runner, src.ns, target.address))?.via ?? target.address;
   const bridges = t.nodes.filter((n) => n.kind === 'bridge' && onPath.has(n.id));
-  if (o.fresh !== false) {
-    // Only the lab's own namespaces on the path (owned, from labIfaces) and marked bridges are touched.
-    const namespaces = [...new Set(routers.map(([, ns]) => ns))].filter((ns) => ns !== ROOT_NS);
-    await Promise.all(
-      namespaces.map((ns) => runner(['ip', '-n', ns, 'neigh', 'flush', 'all'], { timeoutMs: 5000 })),
-    );
-    for (const b of bridges) {
-      // Why ownedBridge: the flush touches a bridge that may sit in the root namespace; only ours (marked).
-      const ob = await ownedBridge(lab, b.id, o);
-      await runner(
-        ['ip', ...(ob.ns ? ['-n', ob.ns] : []), 'link', 'set', 'dev', ob.name, 'type', 'bridge', 'fdb_flush'],
-        { timeoutMs: 5000 },
-      );
-    }
-    notes.push(
-      `the neighbour tables of the namespaces on the path${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP${bridges.length ? ' and MAC learning' : ''} from the start (next hop of ${src.ns}: ${nextHop})`,
-    );
-  }
   const neigh = async (ns: string) =>
     Object.fromEntries(
       (await jsonOf(runner, ['ip', '-j', '-n', ns, 'neigh', 'show'])).map((n) => [
@@ -219,7 +201,6 @@ export async function traceDocument(
         String(n.lladdr ?? ''),
       ]),
     );
-  ctx.neighBefore[from] = await neigh(src.ns);
   const fdbOf = async (b: (typeof bridges)[number]) => {
     const port = ifaces.find((i) => i.nodeId === b.id)!;
     const rows = parseFdb(
@@ -236,7 +217,40 @@ export async function traceDocument(
     );
     return Object.fromEntries(rows.map((r) => [r.mac, r.port]));
   };
-  for (const b of bridges) ctx.fdbBefore[b.id] = await fdbOf(b);
+  // Why as late as possible (captures already listening, right before the ping): a lab just applied
+  // still sends IPv6 DAD, MLD and router solicitations for seconds, which teach the bridges again.
+  // Why ownedBridge: the flush touches a bridge that may sit in the root namespace; only ours (marked).
+  const owned = o.fresh !== false ? await Promise.all(bridges.map((b) => ownedBridge(lab, b.id, o))) : [];
+  const flushAndRead = async () => {
+    if (o.fresh !== false) {
+      // Only the lab's own namespaces on the path (owned, from labIfaces) and marked bridges are touched.
+      const namespaces = [...new Set(routers.map(([, ns]) => ns))].filter((ns) => ns !== ROOT_NS);
+      await Promise.all(
+        namespaces.map((ns) => runner(['ip', '-n', ns, 'neigh', 'flush', 'all'], { timeoutMs: 5000 })),
+      );
+      for (const ob of owned) {
+        await runner(
+          [
+            'ip',
+            ...(ob.ns ? ['-n', ob.ns] : []),
+            'link',
+            'set',
+            'dev',
+            ob.name,
+            'type',
+            'bridge',
+            'fdb_flush',
+          ],
+          { timeoutMs: 5000 },
+        );
+      }
+      notes.push(
+        `the neighbour tables of the namespaces on the path${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP${bridges.length ? ' and MAC learning' : ''} from the start (next hop of ${src.ns}: ${nextHop})`,
+      );
+    }
+    ctx.neighBefore[from] = await neigh(src.ns);
+    for (const b of bridges) ctx.fdbBefore[b.id] = await fdbOf(b);
+  };
 
   // Capture, ping once, stop.
   const filter = family(target.address) === 6 ? 'icmp6' : 'arp or icmp';
@@ -275,6 +289,7 @@ export async function traceDocument(
       message: `starting captures 0/${taps.length}`,
     });
     await Promise.race([Promise.all(started), new Promise((r) => setTimeout(r, 3000))]);
+    await flushAndRead();
     progress({ phase: 'ping', done: 0, total: 1, message: `pinging ${target.address} once from ${src.ns}` });
     const p = await runner(
       ['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '2', target.address],
