@@ -45,7 +45,7 @@ CLONE=$HOMEDIR/netplumb
 FOREIGN_LAB=lane-$TAG-root     # a lab root applies for the user, whose namespace root then replaces by an unmarked one
 FOREIGN_NS=nlr$TAG
 ROOT_LAB=lane-$TAG-admin       # a lab root applies for itself: the user may look, not touch
-ROOT_NS=nla$TAG
+ROOT_NS=nlx$TAG
 made_user= installed= cleaned=
 # As the user, in a fresh login shell (new groups, the user's own environment).
 # Its temporary files go in its home (TMPDIR), so removing the home leaves nothing of a deleted uid in /tmp.
@@ -146,7 +146,7 @@ else
   bad "setting up a namespace the lab does not own"; foreign=
 fi
 # A lab of root's own (no SUDO_UID): the user may list it and read its status, never change it or work in it.
-printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nlb%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.2.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.2.2/30] }\n' \
+printf 'version: 1\nname: %s\nnodes:\n  - { id: n1, name: %s, kind: namespace }\n  - { id: n2, name: nly%s, kind: namespace }\nlinks:\n  - id: l1\n    a: { node: n1, ifname: eth0, addresses: [10.219.2.1/30] }\n    b: { node: n2, ifname: eth0, addresses: [10.219.2.2/30] }\n' \
   "$ROOT_LAB" "$ROOT_NS" "$TAG" > "$LOGS/admin.yaml"
 if (unset SUDO_UID PKEXEC_UID; root_cli apply "$LOGS/admin.yaml" >/dev/null 2>&1) && cp "$LOGS/admin.yaml" "$HOMEDIR/admin-lab.yaml" && chown "$U": "$HOMEDIR/admin-lab.yaml"; then
   foreign+=" NETPLUMB_LANE_ROOT_LAB=$ROOT_LAB NETPLUMB_LANE_ROOT_FILE=$HOMEDIR/admin-lab.yaml"
