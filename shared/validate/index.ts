@@ -93,22 +93,8 @@ export interface ValidateDocumentResult {
   topology?: Topology;
 }
 
-/**
- * Results of validateDocument, by the topology it returned, with that
- * topology's JSON when it was returned. Validating a validated topology again
- * gives the same result (index.test.ts checks it for any document), so when
- * the very object comes back unchanged — the CLI validates a file, then hands
- * the topology to the engine of the same process, which validates its input
- * itself — the kept result is given instead of doing the work twice. A
- * topology changed in between (its JSON differs) is validated again.
- */
-const kept = new WeakMap<object, { json: string; problems: Problem[] }>();
-
 /** Parses (schema + migrations) and validates untrusted input. Never throws. */
 export function validateDocument(input: unknown): ValidateDocumentResult {
-  const k = typeof input === 'object' && input !== null ? kept.get(input) : undefined;
-  if (k && JSON.stringify(input) === k.json)
-    return { problems: k.problems.map((p) => ({ ...p })), topology: input as Topology };
   let parsed: ReturnType<typeof parseTopology>;
   try {
     parsed = parseTopology(input);
@@ -116,10 +102,5 @@ export function validateDocument(input: unknown): ValidateDocumentResult {
     return { problems: [internal('the document structure', e)] };
   }
   if (!parsed.ok) return { problems: parsed.problems };
-  const problems = validate(parsed.topology);
-  kept.set(parsed.topology, {
-    json: JSON.stringify(parsed.topology),
-    problems: problems.map((p) => ({ ...p })),
-  });
-  return { problems, topology: parsed.topology };
+  return { problems: validate(parsed.topology), topology: parsed.topology };
 }
