@@ -241,11 +241,11 @@ static int nsid_of(int nl, int nsfd) {
 }
 
 /*
- * For the root namespace, whose `netns list-id` names each namespace id by
- * the first /run/netns entry (in directory order) that is the namespace with
- * that id: every entry that has an id here, as name and id, in directory
- * order. Names, inodes and ids are all reused after a namespace is deleted:
- * only the pairs tell which name an id stands for. 0 or -errno.
+ * For the root namespace, whose `netns list` prints every /run/netns entry
+ * (in directory order) with the id the root knows it by, if any: every
+ * entry as name and id (-1 without one, -EINVAL for a stale file). Names,
+ * inodes and ids are all reused after a namespace is deleted: only the
+ * pairs tell which name an id stands for. 0 or -errno.
  */
 static int hash_netns_names(int nl, sha256_ctx *h) {
   DIR *d = opendir("/run/netns");
@@ -259,8 +259,6 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
     if (fd < 0) continue; /* gone meanwhile, or not ours to open: ip skips it too */
     int id = nsid_of(nl, fd);
     close(fd);
-    /* No id here (-1), or not a namespace (a stale file): not named by list-id. */
-    if (id == -1 || id == -EINVAL) continue;
     int32_t v = id;
     sha256_update(h, e->d_name, strlen(e->d_name) + 1);
     sha256_update(h, &v, sizeof v);
@@ -271,8 +269,8 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
 
 /*
  * The fingerprint of the current namespace, as 64 hex digits; 0 or -errno.
- * With `root`, also its namespace-id table and the /run/netns names (what
- * the root's `netns list-id` prints depends on).
+ * With `root`, also the /run/netns names and their ids (what the root's
+ * `netns list` prints).
  */
 int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
@@ -286,7 +284,6 @@ int fingerprint(char out[65], int root) {
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET, 0);
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET6, 0);
     if (!r) r = dump(fd, &h, RTM_GETQDISC, AF_UNSPEC, 0);
-    if (!r && root) r = dump(fd, &h, RTM_GETNSID, AF_UNSPEC, 0);
     if (!r && root) r = hash_netns_names(fd, &h);
     close(fd);
     if (r == -EAGAIN) continue;

@@ -24,8 +24,8 @@
  * it does from `ip -n NS -batch -`; a namespace that is gone gives ip's own
  * words and exit code 255. Each record is flushed when its job has ended, so
  * a job without a record did not report (the caller treats its outcome as
- * unknown). Exit: 0 when every job was read and reported, 2 when the input
- * ended inside a job or a job could not be started at all.
+ * unknown). A job that cannot be started is answered with its reason. Exit:
+ * 0 when every job was read and reported, 2 when the input ended inside a job.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "nsread.h"
@@ -99,6 +100,9 @@ static void slurp(int fd, buf_t *b) {
  * and the live reader recognise a gone namespace by them) and execs the tool.
  */
 static void child(const char *name, const char *tool, int force, int in, int out, int err) {
+  /* Why: when nsread is killed (the caller's deadline), its tools must not go on changing the kernel while the caller rolls back. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) _exit(255);
   dup2(in, 0);
   dup2(out, 1);
   dup2(err, 2);

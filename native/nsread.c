@@ -265,6 +265,11 @@ typedef struct {
  * start() on the main thread, which subscribes, fingerprints again and reads.
  */
 static void probe(entry_t *e) {
+  /* Nothing cached: it cannot be a hit, and start() fingerprints it anyway. */
+  if (!strcmp(e->fp, "-")) {
+    e->todo = 1;
+    return;
+  }
   job_t j;
   memcpy(j.name, e->name, sizeof j.name);
   memset(&j.sys, 0, sizeof j.sys);
