@@ -272,6 +272,8 @@ export async function adopt(
   try {
     const previous = store.readRecord(v.topology.name);
     assertMayChange(v.topology.name, previous, callerOf(o), 'adopt objects into');
+    // Before any change (a caller that cannot be told is refused here); the first owner stays.
+    const owner = previous?.owner ?? ownerOf(o);
     const p = await planAdoption(doc, o);
     if (hasErrors(p.problems)) return { ok: false, plan: p, error: 'adoption refused; nothing was changed' };
     const same = (a: readonly AdoptMark[], b: readonly AdoptMark[]) =>
@@ -303,7 +305,7 @@ export async function adopt(
       appliedAt: new Date().toISOString(),
       namespaces,
       ...(o.file ? { file: o.file } : {}),
-      owner: previous?.owner ?? ownerOf(o),
+      owner,
     });
     return { ok: true, plan: p };
   } finally {

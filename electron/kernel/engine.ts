@@ -22,7 +22,7 @@ import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from '.
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { primeReads, readLive } from './live-read';
 import { forgetNamespaces } from './live-reader';
-import { assertMayChange, callerOf, mayChange, ownerOf, ownerWords } from './lab-owner';
+import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
 import { listNetns, netnsInode } from './netns';
 import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
@@ -138,6 +138,9 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
     const p = await prepareLab(topology, store, runner);
     const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
+    // Before any change: a caller that cannot be told (bad SUDO_UID) is refused here, not after the kernel changed.
+    // The first owner stays: root re-applying a user's lab does not take it from them.
+    const owner = p.record?.owner ?? ownerOf(o);
     const changes = r.changes;
     const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
       o.onProgress?.({ lab, done, total, current, phase });
@@ -196,7 +199,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns)),
       );
     }
-    await writeRecord(store, topology, p, o);
+    await writeRecord(store, topology, p, owner, o);
     await primed;
     return {
       problems: c.problems,
@@ -209,6 +212,7 @@ async function writeRecord(
   store: LabStore,
   topology: Topology,
   p: PreparedLab,
+  owner: number,
   o: EngineOptions & { file?: string },
 ) {
   const names = nsKeys(p.desired.state);
@@ -224,8 +228,7 @@ async function writeRecord(
     appliedAt: new Date().toISOString(),
     namespaces,
     ...(o.file ? { file: o.file } : {}),
-    // The first owner stays: root re-applying a user's lab does not take it from them.
-    owner: p.record?.owner ?? ownerOf(o),
+    owner,
   });
 }
 
@@ -286,6 +289,7 @@ export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
   const store = storeOf(o);
   const existing = new Set(await listNetns());
   const caller = callerOf(o);
+  const ownerName = ownerNamer();
   return store.labs().map((lab) => {
     const rec = store.readRecord(lab);
     const journal = store.readJournal(lab);
@@ -297,7 +301,7 @@ export async function listLabs(o: EngineOptions = {}): Promise<LabSummaryT[]> {
       namespaces,
       ...(rec?.file ? { file: rec.file } : {}),
       ...(rec?.appliedAt ? { appliedAt: rec.appliedAt } : {}),
-      ...(rec?.owner !== undefined ? { owner: ownerWords(rec.owner), yours: mayChange(rec, caller) } : {}),
+      ...(rec?.owner !== undefined ? { owner: ownerName(rec.owner), yours: mayChange(rec, caller) } : {}),
     };
   });
 }

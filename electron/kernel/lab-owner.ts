@@ -42,25 +42,39 @@ export function mayChange(record: Pick<LabRecord, 'owner'> | null, caller: numbe
   return caller === 0 || record?.owner === undefined || record.owner === caller;
 }
 
-/** The login name of `uid` from the user database file, or undefined. */
-export function userName(uid: number, passwd = '/etc/passwd'): string | undefined {
+/** uid -> login name from the user database file (empty without one). */
+function userNames(passwd = '/etc/passwd'): Map<number, string> {
+  const names = new Map<number, string>();
   try {
     for (const line of readFileSync(passwd, 'utf8').split('\n')) {
       const p = parsePasswd(line);
-      if (p?.uid === uid) return p.user;
+      if (p && !names.has(p.uid)) names.set(p.uid, p.user);
     }
   } catch {
     // no user database: the uid alone names the owner
   }
-  return undefined;
+  return names;
 }
 
-/** "alice (uid 1001)", or "uid 1001" without a passwd entry, or "root". */
-export function ownerWords(uid: number): string {
-  if (uid === 0) return 'root';
-  const name = userName(uid);
-  return name ? `${name} (uid ${uid})` : `uid ${uid}`;
+/** The login name of `uid` from the user database file, or undefined. */
+export const userName = (uid: number, passwd = '/etc/passwd'): string | undefined =>
+  userNames(passwd).get(uid);
+
+/**
+ * Words for owners, the user database read once for all of them (a labs
+ * list names many): "alice (uid 1001)", "uid 1001" without a passwd entry, or "root".
+ */
+export function ownerNamer(passwd = '/etc/passwd'): (uid: number) => string {
+  let names: Map<number, string> | undefined;
+  return (uid) => {
+    if (uid === 0) return 'root';
+    const name = (names ??= userNames(passwd)).get(uid);
+    return name ? `${name} (uid ${uid})` : `uid ${uid}`;
+  };
 }
+
+/** Words for one owner (see ownerNamer). */
+export const ownerWords = (uid: number): string => ownerNamer()(uid);
 
 /**
  * Refuses, in plain words, when `caller` may not `action` (e.g. "apply", "destroy",

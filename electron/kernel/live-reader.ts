@@ -179,7 +179,8 @@ export async function readJobs(
     );
   const oneBatch = batches.every((j) => j.ns === ROOT_NS || j.job.input === batch);
   // Every namespace read needs its batch (sysctls alone go through the fan-out).
-  const complete = jobs.every((j) => batches.some((b) => b.ns === j.ns));
+  const batched = new Set(batches.map((b) => b.ns));
+  const complete = jobs.every((j) => batched.has(j.ns));
   if (!reader || (batch ?? rootBatch) === undefined || !oneBatch || !complete) {
     last = {
       used: false,
