@@ -203,5 +203,3 @@ export async function gradeCommand(args: ParsedArgs): Promise<number> {
   }
   return r.failures.length || r.reports.some((x) => x.status === 'error') ? EXIT.kernel : EXIT.ok;
 }
-
-/** The `grade` command entry for the CLI's table. */

@@ -5,7 +5,7 @@
  */
 import type { Command } from './command';
 
-export const GRADE_HELP = `usage: netplumb grade ACTIVITY KEY SUBMISSION... [--out DIR] [--jobs N] [--prefix TAG] [--json]
+const GRADE_HELP = `usage: netplumb grade ACTIVITY KEY SUBMISSION... [--out DIR] [--jobs N] [--prefix TAG] [--json]
 
 Grades students' files for an activity on this machine's kernel. Each
 submission is validated, refused with score 0 (and the reason) when it is not

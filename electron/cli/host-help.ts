@@ -8,7 +8,7 @@ import type { Command } from './command';
 
 const host = () => import('./host-commands');
 
-export const IMPORT_HOST_HELP = `usage: netplumb import-host [--namespaces a,b] [--lab NAME] [-o FILE] [--json]
+const IMPORT_HOST_HELP = `usage: netplumb import-host [--namespaces a,b] [--lab NAME] [-o FILE] [--json]
 
 Reads the running kernel and writes what it finds as a netplumb YAML file (to
 FILE, or to standard output): named namespaces (routers when IPv4 forwarding

@@ -28,7 +28,7 @@ export async function loadFileArg(
   // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
   const px = prefixSetting(args);
   if (px.error) return (err(red(px.error)), { code: EXIT.invalid });
-  const loaded = px.prefix ? await applyPrefix(await loadFile(file), px.prefix, file) : await loadFile(file);
+  const loaded = px.prefix ? await applyPrefix(await loadFile(file), px.prefix) : await loadFile(file);
   if (!args.flags.json) for (const p of loaded.problems) err(formatProblem(p, file));
   if (!loaded.topology || loaded.doc === undefined || hasErrors(loaded.problems)) {
     if (args.flags.json)

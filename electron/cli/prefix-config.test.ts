@@ -42,10 +42,10 @@ describe('the per-user name prefix setting', () => {
       'lab.yaml',
       'version: 1\nname: lab\nnodes:\n  - { name: ns1, kind: namespace }\nlinks:\n  - id: l\n    a: { node: ns1, ifname: a-long-ifname }\n    b: { node: ns1, ifname: e1 }\n',
     );
-    const ok = await applyPrefix(await loadFile(f), 'x-', f);
+    const ok = await applyPrefix(await loadFile(f), 'x-');
     expect(ok.topology?.name).toBe('x-lab');
     expect(ok.topology?.nodes[0].name).toBe('x-ns1');
-    const bad = await applyPrefix(await loadFile(f), 'abcd-', f);
+    const bad = await applyPrefix(await loadFile(f), 'abcd-');
     expect(bad.problems).toEqual([expect.objectContaining({ code: 'prefix-name-too-long', line: 7 })]);
     expect(prefixedLab('lab', 'x-')).toBe('x-lab');
     expect(prefixedLab('x-lab', 'x-')).toBe('x-lab');

@@ -35,7 +35,7 @@ function LabRow({ lab, current }: { lab: LabInfo; current: boolean }) {
         {lab.namespaces.length ? `${lab.namespaces.length}: ${shown}` : '—'}
       </td>
       <td>{lab.appliedAt ? new Date(lab.appliedAt).toLocaleString() : '—'}</td>
-      <td>{lab.owner ? (lab.yours === false ? lab.owner : `${lab.owner} (you)`) : '—'}</td>
+      <td>{lab.owner ? (lab.yours === true ? `${lab.owner} (you)` : lab.owner) : '—'}</td>
       <td className="np-labs__actions">
         {lab.yours === false ? (
           <>

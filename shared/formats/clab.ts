@@ -4,5 +4,3 @@
  */
 export { fromClab, CLAB_LABEL } from './clab-import';
 export { toClab, DEFAULT_CLAB_IMAGE, type ClabExportOptions, type ExportResult } from './clab-export';
-
-export { isClabFileName } from './format-table';

@@ -96,11 +96,6 @@ export const FORMAT_TABLE: readonly FormatEntry[] = [
   },
 ];
 
-/** True for file names containerlab uses for topologies. */
-export function isClabFileName(name: string): boolean {
-  return /\.clab\.ya?ml$/i.test(name);
-}
-
 /** The format a file name belongs to for importing or exporting (most specific ending wins). */
 export function formatEntryForFile(
   fileName: string,
@@ -123,5 +118,5 @@ export function formatEntryForFile(
  * by its name, containerlab for its file names, else netplumb YAML.
  */
 export function importFormatId(fileName: string): string {
-  return formatEntryForFile(fileName, 'import')?.id ?? (isClabFileName(fileName) ? 'clab' : 'yaml');
+  return formatEntryForFile(fileName, 'import')?.id ?? 'yaml';
 }

@@ -28,7 +28,7 @@ export {
   type TextFormat,
 } from './document';
 export { serializeTopology, type SerializeOptions } from './serialize';
-export { fromClab, toClab, isClabFileName, DEFAULT_CLAB_IMAGE } from './clab';
+export { fromClab, toClab, DEFAULT_CLAB_IMAGE } from './clab';
 export { FORMAT_TABLE } from './format-table';
 export { fromKathara } from './kathara';
 export { fromMiniEdit } from './miniedit';
