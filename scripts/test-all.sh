@@ -15,11 +15,15 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 passed=0 failed=0 skipped=0
 add() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
+# What failed, one line each, repeated just above the closing line (a CI log is
+# often read from its end).
+: >"$out/failures"
+failure() { echo "$*" >>"$out/failures"; }
 
 check() { # name, command...
   local name=$1; shift
   echo "== check: $name"
-  if "$@"; then add 1 0 0; else echo "check failed: $name"; add 0 1 0; fi
+  if "$@"; then add 1 0 0; else echo "check failed: $name"; add 0 1 0; failure "check $name"; fi
 }
 check typecheck npx tsc -p tsconfig.json --noEmit
 check lint npx eslint .
@@ -39,9 +43,17 @@ vrc=$?
 if [ -f "$out/vitest.json" ]; then
   read -r p f s < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests,r.numFailedTests,r.numPendingTests+r.numTodoTests)' "$out/vitest.json")
   add "$p" "$f" "$s"
-  [ "$vrc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "vitest exited $vrc without a failed test (an error outside tests)"; add 0 1 0; }
+  node -e '
+    const r = require(process.argv[1]);
+    for (const file of r.testResults ?? []) {
+      const name = require("path").relative(process.cwd(), file.name);
+      const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+      for (const t of failed) console.log(`vitest ${name} > ${t.fullName}: ${String(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)}`);
+      if (file.status === "failed" && failed.length === 0) console.log(`vitest ${name}: ${String(file.message ?? "").split("\n")[0].slice(0, 300)}`);
+    }' "$out/vitest.json" >>"$out/failures"
+  [ "$vrc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "vitest exited $vrc without a failed test (an error outside tests)"; add 0 1 0; failure "vitest exited $vrc without a failed test (an error outside tests: see the vitest output above)"; }
 else
-  echo "vitest wrote no report (exit $vrc)"; add 0 1 0
+  echo "vitest wrote no report (exit $vrc)"; add 0 1 0; failure "vitest wrote no report (exit $vrc)"
 fi
 
 if [ -f playwright.config.ts ]; then
@@ -52,9 +64,22 @@ if [ -f playwright.config.ts ]; then
   if [ -f "$out/pw.json" ]; then
     read -r p f s < <(node -e 'const r=require(process.argv[1]).stats;console.log(r.expected+r.flaky,r.unexpected,r.skipped)' "$out/pw.json")
     add "$p" "$f" "$s"
-    [ "$prc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "playwright exited $prc without a failed test"; add 0 1 0; }
+    node -e '
+      const r = require(process.argv[1]);
+      const walk = (suite, path) => {
+        for (const spec of suite.specs ?? [])
+          for (const t of spec.tests ?? [])
+            if (t.status === "unexpected") {
+              const err = (t.results ?? []).map((x) => x.error?.message ?? "").find(Boolean) ?? "";
+              console.log(`playwright [${t.projectName}] ${spec.file}:${spec.line} > ${spec.title}: ${err.replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0].slice(0, 300)}`);
+            }
+        for (const s of suite.suites ?? []) walk(s);
+      };
+      for (const s of r.suites ?? []) walk(s);
+      for (const e of r.errors ?? []) console.log(`playwright: ${String(e.message ?? "").split("\n")[0].slice(0, 300)}`);' "$out/pw.json" >>"$out/failures"
+    [ "$prc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "playwright exited $prc without a failed test"; add 0 1 0; failure "playwright exited $prc without a failed test"; }
   else
-    echo "playwright wrote no report (exit $prc)"; add 0 1 0
+    echo "playwright wrote no report (exit $prc)"; add 0 1 0; failure "playwright wrote no report (exit $prc)"
   fi
 fi
 
@@ -72,8 +97,9 @@ if [ -f scripts/nonroot-lane/run.sh ]; then
     read -r p f s <<<"$counts"
     add "$p" "$f" "$s"
   else
-    echo "the non-root lane printed no summary"; add 0 1 0
+    echo "the non-root lane printed no summary"; add 0 1 0; failure "the non-root lane printed no summary"
   fi
+  grep -E '^\s*✗' "$out/nonroot.log" | sed 's/^\s*/nonroot-lane /' >>"$out/failures"
 fi
 
 if [ -n "$run_vm" ]; then
@@ -84,9 +110,14 @@ if [ -n "$run_vm" ]; then
     read -r p f s < <(echo "$line" | sed -E 's/^kernel-vm: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
     add "$p" "$f" "$s"
   else
-    echo "the kernel VM lane printed no summary"; add 0 1 0
+    echo "the kernel VM lane printed no summary"; add 0 1 0; failure "the kernel VM lane printed no summary"
   fi
+  grep -E '^ *(×|FAIL) ' "$out/vm.log" | sed -E 's/^ */kernel-vm /' | sort -u >>"$out/failures"
 fi
 
+if [ -s "$out/failures" ]; then
+  echo "== what failed"
+  sed 's/^/  /' "$out/failures"
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
