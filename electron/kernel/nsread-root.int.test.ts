@@ -7,12 +7,13 @@
  * threads equal those of one thread.
  *
  * The root's fingerprint is taken in a scratch namespace (nsread run by `ip
- * netns exec`: its own namespace is its root) so that other tests changing
- * the real root at the same time cannot hide a missed change; the last test
- * reads the real root through readLive.
+ * netns exec`: its own namespace is its root), seeing only this test's
+ * /run/netns entries, so that other tests changing the real root or adding
+ * namespaces at the same time can neither hide a missed change nor make a
+ * stable root look changed; the last test reads the real root through readLive.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,14 +47,59 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const BATCH = 'address show\nroute show table all\n';
 const ROOT_BATCH = BATCH + 'netns list-id\n';
 
+/**
+ * Runs `argv` inside `home` (`ip netns exec`) in a private mount namespace
+ * whose /run/netns holds only this test's namespaces (those whose names
+ * start with home's prefix). The root's fingerprint covers every /run/netns
+ * entry, and other test files add and delete namespaces all the time: seen
+ * through the real /run/netns, two reads a moment apart differ for reasons
+ * that are not this test's. The bind mounts live and die with the private
+ * namespace; the host's /run/netns is never touched.
+ */
+const PRIVATE_NETNS = `set -e
+stage=$1 prefix=$2 home=$3; shift 3
+mount -t tmpfs -o size=64k,mode=700 netplumb-test "$stage"
+for f in /run/netns/"$prefix"*; do
+  [ -e "$f" ] || continue
+  n=\${f##*/}; : >"$stage/$n"; mount --bind "$f" "$stage/$n"
+done
+mount -t tmpfs -o size=64k,mode=755 netplumb-test /run/netns
+for f in "$stage"/*; do
+  [ -e "$f" ] || continue
+  n=\${f##*/}; : >"/run/netns/$n"; mount --bind "$f" "/run/netns/$n"
+done
+exec ip netns exec "$home" "$@"`;
+const stage = path.join(out, 'stage');
+
 /** nsread run inside `home` (its root there): the records of the root ('') and `names`. */
 function nsread(home: string, root: string, names: Record<string, string> = {}, threads = 0) {
   const input = [`\t${root}\t0\n`, ...Object.entries(names).map(([n, fp]) => `${n}\t${fp}\t0\n`)].join('');
-  const r = spawnSync('ip', ['netns', 'exec', home, bin, 'read', '4', BATCH, `--root=${ROOT_BATCH}`], {
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, ...(threads ? { NSREAD_THREADS: String(threads) } : {}) },
-  });
+  mkdirSync(stage, { recursive: true });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      PRIVATE_NETNS,
+      'sh',
+      stage,
+      home.slice(0, uniquePrefix().length),
+      home,
+      bin,
+      'read',
+      '4',
+      BATCH,
+      `--root=${ROOT_BATCH}`,
+    ],
+    {
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, ...(threads ? { NSREAD_THREADS: String(threads) } : {}) },
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
   const recs = parseRecords(r.stdout);
   expect(recs).toBeDefined();
