@@ -21,7 +21,7 @@
  * unique prefix; all is removed at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -42,18 +42,42 @@ const withCli = !process.argv.includes('--no-cli');
 const root = join(import.meta.dirname, '..');
 const runDir = mkdtempSync(join(tmpdir(), 'netplumb-bench-'));
 
-function star(prefix: string, n: number) {
-  const nodes: object[] = [{ id: 'br', name: `${prefix}br`, kind: 'bridge' }];
+/** N hosts on one bridge, or spread evenly over `bridges` bridges (host i on bridge i mod bridges). */
+function star(prefix: string, n: number, bridges = 1) {
+  const br = (i: number) => (bridges === 1 ? 'br' : `br${i % bridges}`);
+  const nodes: object[] = Array.from({ length: bridges }, (_, b) => ({
+    id: br(b),
+    name: `${prefix}${br(b)}`,
+    kind: 'bridge',
+  }));
   const links: object[] = [];
   for (let i = 0; i < n; i++) {
     nodes.push({ id: `h${i}`, name: `${prefix}h${i}`, kind: 'namespace' });
     links.push({
       id: `l${i}`,
       a: { node: `h${i}`, ifname: 'eth0', addresses: [`10.${(i >> 8) & 255}.${i & 255}.1/8`] },
-      b: { node: 'br', ifname: `${prefix}p${i}` },
+      b: { node: br(i), ifname: `${prefix}p${i}` },
     });
   }
   return { version: 1, name: `${prefix}-star`, nodes, links };
+}
+
+/**
+ * CPU seconds the kernel has spent handling packets (softirq time, all CPUs,
+ * from /proc/stat). Hosts coming up send IPv6 duplicate address detection
+ * and router solicitations to multicast groups no one has joined, and a
+ * bridge floods those to every port: the work grows with hosts × ports.
+ */
+function softirqSeconds(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return Number(cpu[7]) / 100; // cpu user nice system idle iowait irq softirq …, in USER_HZ (100)
+}
+
+/** Like time(), with the kernel's packet-handling seconds spent meanwhile. */
+async function timeSoftirq<T>(fn: () => Promise<T>): Promise<[number, T, number]> {
+  const s = softirqSeconds();
+  const [ms, v] = await time(fn);
+  return [ms, v, softirqSeconds() - s];
 }
 
 function scriptUp(prefix: string, n: number): string {
@@ -137,6 +161,22 @@ async function mininet(n: number): Promise<number | undefined> {
   return ms;
 }
 
+/** Apply and plan of `n` hosts spread over `bridges` bridges, then destroyed (a diagnostic line at 1000 hosts). */
+async function splitStar(n: number, bridges: number) {
+  const prefix = 'b' + randomBytes(2).toString('hex');
+  const doc = star(prefix, n, bridges);
+  try {
+    const [apply, a, softirq] = await timeSoftirq(() => applyDocument(doc, { runDir }));
+    if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
+    const [plan, p] = await time(() => planDocument(doc, { runDir }));
+    if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
+    await destroyLab(doc.name, { runDir });
+    return { apply, plan, softirq };
+  } finally {
+    await cleanupPrefix(prefix);
+  }
+}
+
 if (process.getuid?.() !== 0) {
   console.error('npm run bench needs root (it creates network namespaces).');
   process.exit(1);
@@ -180,7 +220,7 @@ try {
       await cleanupPrefix(prefix);
 
       const doc = star(prefix, n);
-      const [apply, a] = await time(() => applyDocument(doc, { runDir }));
+      const [apply, a, applySoftirq] = await timeSoftirq(() => applyDocument(doc, { runDir }));
       if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
       const [plan, p] = await time(() => planDocument(doc, { runDir }));
       if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
@@ -215,7 +255,11 @@ try {
 
       console.log(`N = ${n}`);
       console.log(`  shell script (one ip per step): up ${fmt(sUp)}, down ${fmt(sDown)}`);
-      line('netplumb apply', apply, `${ratio(apply, sUp)} of the script's up`);
+      line(
+        'netplumb apply',
+        apply,
+        `${ratio(apply, sUp)} of the script's up   (kernel packet handling meanwhile: ${applySoftirq.toFixed(2)} CPU s)`,
+      );
       line('netplumb plan (in sync)', plan, ratio(plan, sUp));
       line(
         'netplumb plan again',
@@ -266,6 +310,14 @@ try {
         console.log(
           `  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}; status/status@200 ${(status / at200.status).toFixed(2)}`,
         );
+        console.log(`  the same ${n} hosts on five bridges (one flooding domain of ${n / 5} ports each):`);
+        const split = await splitStar(n, 5);
+        line(
+          '  apply',
+          split.apply,
+          `${(split.apply / at200.apply).toFixed(2)}x apply@200   (kernel packet handling: ${split.softirq.toFixed(2)} CPU s)`,
+        );
+        line('  plan (in sync)', split.plan, `${(split.plan / at200.plan).toFixed(2)}x plan@200`);
       }
       if (left.length) failedTargets++;
       console.log('');
