@@ -13,8 +13,7 @@
  * stable root look changed; the last test reads the real root through readLive.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab } from './engine';
@@ -22,27 +21,12 @@ import { readLive } from './live-read';
 import { lastReaderStats, parseRecords, useNsread } from './live-reader';
 import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
-import { isRoot, must, NOT_ROOT_REASON } from './test-support/scratch-netns';
+import { buildTestNsread } from './test-support/nsread-bin';
+import { must } from './test-support/scratch-netns';
 
-const src = path.join(import.meta.dirname, '..', '..', 'native');
-const out = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-root-'));
-const bin = path.join(out, 'nsread');
-const cc = spawnSync('cc', [
-  '-O2',
-  '-Wall',
-  '-pthread',
-  '-o',
-  bin,
-  ...readdirSync(src)
-    .filter((f) => f.endsWith('.c'))
-    .map((f) => path.join(src, f)),
-]);
-const skip = !isRoot()
-  ? NOT_ROOT_REASON
-  : cc.error || cc.status !== 0
-    ? `no C compiler to build nsread (${cc.error?.message ?? cc.stderr})`
-    : '';
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const { bin, skip, remove } = buildTestNsread();
+const out = path.dirname(bin);
+afterAll(remove);
 
 const BATCH = 'address show\nroute show table all\n';
 const ROOT_BATCH = BATCH + 'netns list-id\n';

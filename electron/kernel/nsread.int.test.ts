@@ -9,8 +9,7 @@
  * with the reason, when there is no C compiler).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,28 +20,11 @@ import { lastReaderStats, useNsread } from './live-reader';
 import { cacheDir } from './read-cache';
 import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
-import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
+import { buildTestNsread } from './test-support/nsread-bin';
 
-const root = isRoot();
-const src = path.join(import.meta.dirname, '..', '..', 'native');
-const out = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-'));
-const bin = path.join(out, 'nsread');
-const cc = spawnSync('cc', [
-  '-O2',
-  '-Wall',
-  '-o',
-  bin,
-  ...readdirSync(src)
-    .filter((f) => f.endsWith('.c'))
-    .map((f) => path.join(src, f)),
-]);
-const built = !cc.error && cc.status === 0;
-const skip = !root
-  ? NOT_ROOT_REASON
-  : !built
-    ? `no C compiler to build nsread (${cc.error?.message ?? cc.stderr})`
-    : '';
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const { bin, skip, remove } = buildTestNsread();
+const out = path.dirname(bin);
+afterAll(remove);
 
 /** h1, h2 on a root bridge (h2 with a route); h1—h3 a namespace-to-namespace link. */
 function lab(p: string) {
