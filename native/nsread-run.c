@@ -1,5 +1,5 @@
 /*
- * `nsread run MAXJOBS`: netplumb's per-namespace writes (issue 13). The
+ * `nsread run MAXJOBS [--prime=BATCH]`: netplumb's per-namespace writes (issue 13). The
  * executor's waves run one `<tool> -batch -` per namespace; started as
  * `ip -n NS -batch -`, each such process also unshares its mount namespace
  * and remounts /sys (iproute2's netns_switch), which copies the whole mount
@@ -26,6 +26,16 @@
  * a job without a record did not report (the caller treats its outcome as
  * unknown). A job that cannot be started is answered with its reason. Exit:
  * 0 when every job was read and reported, 2 when the input ended inside a job.
+ *
+ * With --prime=BATCH, FLAGS may also be "prime" (tool ip only): once the
+ * job's writes have succeeded, the same ip reads the namespace with BATCH
+ * (the live reader's read), and the job reports the read too
+ * (nsread-prime.c). Every record then has 3 more fields:
+ *   PRIME FP READ
+ * PRIME "stable" (READ is what `ip -j -d -batch -` prints for BATCH in the
+ * namespace as its fingerprint FP describes it), "unstable" (the read may
+ * not match any one state: not to be cached) or "" (not a primed job, or
+ * its writes failed).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,8 +57,11 @@ typedef struct {
   long index;
   char name[256];
   pid_t pid;
-  int out, err;
+  int out, err, prime;
 } wjob_t;
+
+/* The read of primed jobs (--prime=BATCH), or NULL: then records have 5 fields. */
+static const char *prime_batch;
 
 static void field(const char *s, size_t n) {
   fwrite(s, 1, n, stdout);
@@ -56,7 +69,7 @@ static void field(const char *s, size_t n) {
 }
 
 /* One job's record; a NUL inside the tool's output would break the framing: "?" instead. */
-static void record(long index, const char *name, int code, buf_t *out, buf_t *err) {
+static void record(long index, const char *name, int code, buf_t *out, buf_t *err, buf_t *pr) {
   char num[24];
   snprintf(num, sizeof num, "%ld", index);
   field(num, strlen(num));
@@ -69,6 +82,16 @@ static void record(long index, const char *name, int code, buf_t *out, buf_t *er
     field(b->p ? b->p : "", b->n);
     if (b == err) break;
   }
+  if (prime_batch) {
+    /* "S" + 64 hex digits + "\n" + the read; anything else is unstable. */
+    int primed = pr && pr->n > 0;
+    int stable = primed && pr->n >= 66 && pr->p[0] == 'S' && pr->p[65] == '\n';
+    for (size_t i = 0; stable && i < pr->n; i++)
+      if (pr->p[i] == 0) pr->p[i] = '?';
+    field(stable ? "stable" : primed ? "unstable" : "", stable ? 6 : primed ? 8 : 0);
+    field(stable ? pr->p + 1 : "", stable ? 64 : 0);
+    field(stable ? pr->p + 66 : "", stable ? pr->n - 66 : 0);
+  }
   fflush(stdout);
 }
 
@@ -77,7 +100,7 @@ static void refuse(long index, const char *name, const char *why) {
   buf_add(&e, "nsread: ", 8);
   buf_add(&e, why, strlen(why));
   buf_add(&e, "\n", 1);
-  record(index, name, 1, &o, &e);
+  record(index, name, 1, &o, &e, NULL);
   free(e.p);
 }
 
@@ -99,7 +122,8 @@ static void slurp(int fd, buf_t *b) {
  * The child: enters the namespace (ip's words when it cannot: the executor
  * and the live reader recognise a gone namespace by them) and execs the tool.
  */
-static void child(const char *name, const char *tool, int force, int in, int out, int err) {
+static void child(const char *name, const char *tool, int force, int in, int out, int err,
+                  const char *input, size_t len, int prime) {
   /* Why: when nsread is killed (the caller's deadline), its tools must not go on changing the kernel while the caller rolls back. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() == 1) _exit(255);
@@ -117,6 +141,7 @@ static void child(const char *name, const char *tool, int force, int in, int out
     fprintf(stderr, "setting the network namespace \"%s\" failed: %s\n", name, strerror(errno));
     _exit(255);
   }
+  if (prime >= 0) prime_job(input, len, prime_batch, prime);
   char *argv[5];
   int k = 0;
   argv[k++] = (char *)tool;
@@ -136,11 +161,12 @@ static void child(const char *name, const char *tool, int force, int in, int out
 }
 
 /* Starts one job; 1 when it runs, 0 when it was answered at once. */
-static int start(wjob_t *j, const char *tool, int force, const char *input, size_t len) {
+static int start(wjob_t *j, const char *tool, int force, int prime, const char *input, size_t len) {
   int in = memfd_create("nsread-in", MFD_CLOEXEC);
   j->out = memfd_create("nsread-out", MFD_CLOEXEC);
   j->err = memfd_create("nsread-err", MFD_CLOEXEC);
-  int ok = in >= 0 && j->out >= 0 && j->err >= 0;
+  j->prime = prime ? memfd_create("nsread-prime", MFD_CLOEXEC) : -1;
+  int ok = in >= 0 && j->out >= 0 && j->err >= 0 && (!prime || j->prime >= 0);
   for (size_t w = 0; ok && w < len;) {
     ssize_t n = write(in, input + w, len - w);
     if (n < 0 && errno != EINTR) ok = 0;
@@ -149,7 +175,7 @@ static int start(wjob_t *j, const char *tool, int force, const char *input, size
   if (ok && lseek(in, 0, SEEK_SET) < 0) ok = 0;
   if (ok) {
     j->pid = fork();
-    if (j->pid == 0) child(j->name, tool, force, in, j->out, j->err);
+    if (j->pid == 0) child(j->name, tool, force, in, j->out, j->err, input, len, j->prime);
     ok = j->pid > 0;
   }
   int e = errno;
@@ -157,6 +183,7 @@ static int start(wjob_t *j, const char *tool, int force, const char *input, size
   if (ok) return 1;
   if (j->out >= 0) close(j->out);
   if (j->err >= 0) close(j->err);
+  if (j->prime >= 0) close(j->prime);
   char why[128];
   snprintf(why, sizeof why, "cannot start %s: %s", tool, strerror(e));
   refuse(j->index, j->name, why);
@@ -176,14 +203,19 @@ static int reap(wjob_t *jobs, int running) {
     wjob_t *j = &jobs[i];
     if (j->pid != pid) continue;
     int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-    buf_t o = {0}, e = {0};
+    buf_t o = {0}, e = {0}, p = {0};
     slurp(j->out, &o);
     slurp(j->err, &e);
     close(j->out);
     close(j->err);
-    record(j->index, j->name, code, &o, &e);
+    if (j->prime >= 0) {
+      slurp(j->prime, &p);
+      close(j->prime);
+    }
+    record(j->index, j->name, code, &o, &e, &p);
     free(o.p);
     free(e.p);
+    free(p.p);
     jobs[i] = jobs[running - 1];
     return running - 1;
   }
@@ -199,8 +231,9 @@ static int next_field(char **f, size_t *cap, size_t *len) {
   return 1;
 }
 
-/** `nsread run MAXJOBS`; see the comment at the top. */
-int run_mode(int max) {
+/** `nsread run MAXJOBS [--prime=BATCH]`; see the comment at the top. */
+int run_mode(int max, const char *prime) {
+  prime_batch = prime;
   if (max < 1) max = 1;
   if (max > RUN_MAX_JOBS) max = RUN_MAX_JOBS;
   signal(SIGPIPE, SIG_IGN);
@@ -233,11 +266,17 @@ int run_mode(int max) {
       refuse(index, j->name, "refusing to run a tool other than ip, tc or bridge");
       continue;
     }
-    if (f[2][0] && strcmp(f[2], "force") != 0) {
-      refuse(index, j->name, "unknown flags (only \"force\")");
+    int force = strcmp(f[2], "force") == 0, primed = strcmp(f[2], "prime") == 0;
+    if (f[2][0] && !force && !primed) {
+      refuse(index, j->name, "unknown flags (only \"force\" or \"prime\")");
       continue;
     }
-    if (start(j, tool, f[2][0] != 0, f[3], len[3])) running++;
+    /* Why: only ip runs the read, and only when the caller said what to read. */
+    if (primed && (!prime_batch || strcmp(tool, "ip") != 0)) {
+      refuse(index, j->name, "\"prime\" needs --prime=BATCH and the tool ip");
+      continue;
+    }
+    if (start(j, tool, force, primed, f[3], len[3])) running++;
   }
   while (running > 0) running = reap(jobs, running);
   for (int i = 0; i < 4; i++) free(f[i]);

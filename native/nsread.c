@@ -5,7 +5,7 @@
  *   nsread links STATS                              stdin: "NAME\n" per namespace
  *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
- *   nsread run MAXJOBS                             per-namespace writes (nsread-run.c)
+ *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -418,7 +418,9 @@ int main(int argc, char **argv) {
     }
     return links_mode(strcmp(argv[2], "1") == 0);
   }
-  if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]));
+  if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]), NULL);
+  if (argc == 4 && strcmp(argv[1], "run") == 0 && strncmp(argv[3], "--prime=", 8) == 0)
+    return run_mode(atoi(argv[2]), argv[3] + 8);
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
     fputs("usage: nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;

@@ -20,7 +20,7 @@ import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
 import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
-import { primeReads, readLive } from './live-read';
+import { primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
 import { forgetNamespaces } from './live-reader';
 import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
 import { listNetns, netnsInode } from './netns';
@@ -153,11 +153,14 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         // Why refuse: without a journal an interrupted apply could not be finished by the next command.
         return { problems: [...c.problems, problem('journal-unwritable', (e as Error).message)] };
       }
+      // With a read cache to fill, each namespace's ip batch is followed by its read (in the same nsread child).
+      const primeBatch = primeBatchFor(runner);
       const run = await runPlan(changes, {
         runner,
         journal,
         onGroupDone: progress('apply'),
         beforeDeletes: (dels) => verifyMarks(runner, dels),
+        ...(primeBatch !== undefined ? { primeBatch } : {}),
       });
       if (!run.ok) {
         journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });
@@ -193,10 +196,12 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       );
       if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
       forgetNamespaces(deletedNs);
-      // Filling the read cache runs beside writing the record (it never fails the apply).
+      const inWrites = new Map([...(run.primed ?? [])].filter(([ns]) => !deletedNs.has(ns)));
+      if (primeBatch !== undefined) storePrimedReads(inWrites);
+      // Namespaces not read stably right after their writes are read now, beside writing the record (never fails the apply).
       primed = primeReads(
         runner,
-        touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns)),
+        touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
       );
     }
     await writeRecord(store, topology, p, owner, o);

@@ -4,54 +4,21 @@
  * parallel, all started by one spawn (nsread's write mode with the real
  * runner, native-run.ts; else the runner's fan-out). Every group is
  * journaled before it runs and after it finishes. On failure, completed
- * steps are undone in reverse order.
+ * steps are undone in reverse order. An apply may ask for its `ip` batches
+ * to be primed: nsread then reads each such namespace right after its
+ * writes (native-run.ts), for the read cache.
  */
 import type { Change } from '../../shared/plan/change';
-import { batchArgv, batchText, type BatchTool } from '../../shared/plan/argv';
-import { deletedBy, subjectOf, toolOf, type Tool } from '../../shared/plan/op';
+import { batchArgv } from '../../shared/plan/argv';
+import { deletedBy, subjectOf } from '../../shared/plan/op';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
-import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
+import type { RunResult, Runner } from './runner';
 import { explainKernelError } from './kernel-errors';
-import { runBatches, UNREPORTED, writerFor } from './native-run';
+import { UNREPORTED } from './native-run';
+import { groupJob, groupPlan, runWave, type Group } from './executor-wave';
 
-/** A unit of execution: one process, either one `<tool> -batch` run or one command run alone. */
-export type Group =
-  | { batch: true; tool: BatchTool; ns: string; changes: Change[] }
-  | { batch: false; tool: Tool; ns: string; changes: Change[] };
-
-/** Splits a plan into groups (one process each) and waves (groups that may run at once). */
-export function groupPlan(changes: readonly Change[]): Group[][] {
-  const groups: Group[] = [];
-  for (const c of changes) {
-    const tool = toolOf(c.op);
-    const last = groups[groups.length - 1];
-    // A change with a batch line joins the previous batch of its tool, namespace and phase.
-    if (c.batch && tool !== 'sysctl') {
-      if (last?.batch && last.tool === tool && last.ns === c.ns && last.changes[0].phase === c.phase)
-        last.changes.push(c);
-      else groups.push({ batch: true, tool, ns: c.ns, changes: [c] });
-    } else groups.push({ batch: false, tool, ns: c.ns, changes: [c] });
-  }
-  const waves: Group[][] = [];
-  for (const g of groups) {
-    const w = waves[waves.length - 1];
-    const joinable =
-      w &&
-      g.ns !== ROOT_NS &&
-      w.every(
-        (x) =>
-          x.ns !== ROOT_NS &&
-          x.ns !== g.ns &&
-          x.batch === g.batch &&
-          x.tool === g.tool &&
-          x.changes[0].phase === g.changes[0].phase,
-      );
-    if (joinable) w.push(g);
-    else waves.push([g]);
-  }
-  return waves;
-}
+export { groupPlan, type Group } from './executor-wave';
 
 export interface GroupOutcome {
   completed: number[];
@@ -62,34 +29,6 @@ export interface GroupOutcome {
 function failedLine(stderr: string): number | undefined {
   const m = /Command failed [^:\n]*:(\d+)/.exec(stderr);
   return m ? Number(m[1]) : undefined;
-}
-
-/** The one process a group runs as: argv and its batch text, if any. */
-function groupJob(g: Group, force = false): FanJob {
-  if (!g.batch) return { argv: g.changes[0].argv };
-  return { argv: batchArgv(g.tool, g.ns, force), input: batchText(g.changes.map((x) => x.batch!)) };
-}
-
-/**
- * Runs the groups of one wave, each its own process: through nsread's write
- * mode when the real runner may use it and every group is a batch inside a
- * named namespace (native-run.ts), else through the runner's fan-out (which
- * test runners see argv by argv). Results in the order of `wave`.
- */
-async function runWave(runner: Runner, wave: readonly Group[], force: boolean, concurrency?: number) {
-  const jobs = wave.map((g) => groupJob(g, force));
-  const nsread = writerFor(runner);
-  if (nsread && wave.every((g) => g.batch && g.ns !== ROOT_NS)) {
-    const r = await runBatches(
-      nsread,
-      runner,
-      wave.map((g, i) => ({ ns: g.ns, tool: g.tool as BatchTool, input: jobs[i].input!, force })),
-      { concurrency },
-    );
-    // Only when nsread certainly ran nothing (missing, or a build without `run`): never twice.
-    if (r) return r;
-  }
-  return fanOut(runner, jobs, { concurrency });
 }
 
 /** Which of a group's steps completed, from its process's result; a failure names the step and the kernel's words. */
@@ -139,12 +78,24 @@ export interface RunPlanOptions {
   onGroupDone?: (done: number, total: number, current?: string) => void;
   /** Called before a group that deletes objects; throws to refuse (ownership re-check). */
   beforeDeletes?: (changes: Change[]) => Promise<void>;
+  /**
+   * The live reader's batch: each `ip` batch inside a named namespace is
+   * followed by this read of its namespace when it runs through nsread (see
+   * RunPlanResult.primed). Only for an apply's own waves, never a rollback's.
+   */
+  primeBatch?: string;
 }
 
 export interface RunPlanResult {
   ok: boolean;
   completed: number[];
   failed?: { step: number; error: string };
+  /**
+   * The stable reads made right after a namespace's writes (primeBatch), of
+   * namespaces that no later wave of the plan touched (no group in it, no
+   * root group: a root change can change any namespace), by namespace.
+   */
+  primed?: Map<string, { fp: string; stdout: string }>;
 }
 
 /** Runs every wave in order; stops after the first wave with a failure (letting its other groups finish). */
@@ -152,7 +103,13 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
   const waves = groupPlan(changes);
   const completed: number[] = [];
   let done = 0;
+  const primed = new Map<string, { fp: string; stdout: string }>();
   for (const wave of waves) {
+    // A read primed before this wave may no longer be the state its namespace ends in.
+    for (const g of wave) {
+      if (g.ns === ROOT_NS) primed.clear();
+      else primed.delete(g.ns);
+    }
     const deletes = wave.flatMap((g) => g.changes).filter((c) => c.action === 'delete' && c.requireMark);
     if (deletes.length && opts.beforeDeletes) {
       try {
@@ -180,7 +137,14 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
       };
     }
     // The groups of a wave (one per namespace) start from one spawn: nsread or the runner's fan-out.
-    const results = await runWave(opts.runner, wave, false, opts.concurrency);
+    const results = await runWave(opts.runner, wave, {
+      force: false,
+      concurrency: opts.concurrency,
+      primeBatch: opts.primeBatch,
+    });
+    results.forEach((r, i) => {
+      if (r.primed?.stable) primed.set(wave[i].ns, { fp: r.primed.fp, stdout: r.primed.stdout });
+    });
     const outcomes = wave.map((g, i) => {
       const o = groupOutcome(g, results[i]);
       done += o.completed.length;
@@ -196,7 +160,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
       return { ok: false, completed, failed };
     }
   }
-  return { ok: true, completed };
+  return { ok: true, completed, ...(opts.primeBatch !== undefined ? { primed } : {}) };
 }
 
 export interface RollbackResult {
@@ -243,7 +207,7 @@ export async function rollback(
   let n = 0;
   // Each wave (one group per namespace) starts from one spawn, like the apply.
   for (const wave of groupPlan(undos)) {
-    const results = await runWave(opts.runner, wave, true);
+    const results = await runWave(opts.runner, wave, { force: true });
     wave.forEach((g, i) => {
       n += g.changes.length;
       opts.onGroupDone?.(n, undos.length, g.changes[0].argv.join(' '));

@@ -30,7 +30,7 @@ import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } f
 import { isValidNetnsName, listNetns } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
-import { readJobs } from './live-reader';
+import { cacheToFill, readJobs, storePrimed } from './live-reader';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -185,6 +185,18 @@ function parseDocs(ns: string, stdout: string): Omit<Parsed, 'stdout'> {
     nsids: new Map(named.flatMap((n) => (n.id === undefined ? [] : [[n.id, n.name] as const]))),
   };
 }
+
+/**
+ * The read an apply's `ip` batches may be followed by (executor.ts
+ * primeBatch): the live reader's own batch, when there is a read cache to
+ * fill; undefined otherwise (then nothing is read after the writes).
+ */
+export const primeBatchFor = (runner: Runner): string | undefined =>
+  cacheToFill(runner) ? BATCH : undefined;
+
+/** Caches the stable reads made right after an apply's writes (see primeBatchFor; live-reader.ts storePrimed). */
+export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout: string }>): void =>
+  storePrimed(BATCH, reads);
 
 /**
  * Fills the live reader's cache (live-reader.ts) for namespaces an apply

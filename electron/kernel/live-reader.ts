@@ -58,6 +58,8 @@ export interface ReaderStats {
   stored?: number;
   /** Why the fan-out was used instead, when it was. */
   fallback?: string;
+  /** Priming only: of `stored`, the reads made right after the apply's writes (the rest by a pass after them). */
+  inWrites?: number;
 }
 let last: ReaderStats = { used: false, hits: 0, reads: 0, readNs: [] };
 let primed: ReaderStats | undefined;
@@ -152,6 +154,35 @@ export function forgetNamespaces(names: Iterable<string>): void {
   if (!dir) return;
   for (const ns of names) dropEntry(dir, ns);
 }
+
+/**
+ * Stores the reads an apply's writes were followed by (nsread run's primed
+ * jobs, executor.ts): each is an nsread read like any other — made by a
+ * fresh `ip -j -d -batch -` of `batch`, stable between two fingerprints —
+ * so it is cached as `readJobs` caches a stable read of its own, and a later
+ * read still proves it by the namespace's fingerprint. Starts the account
+ * of this apply's priming (lastPrimeStats), which the pass for the
+ * namespaces left out (primeReads) adds to; without a cache nothing is
+ * stored.
+ */
+export function storePrimed(batch: string, reads: ReadonlyMap<string, { fp: string; stdout: string }>): void {
+  const dir = cacheDir();
+  let stored = 0;
+  if (dir && reads.size) {
+    const key = envKey(batch, ipPath());
+    for (const [ns, r] of reads) {
+      // Why: the entry is believed by every later read; only a plain name and a whole fingerprint are kept.
+      if (ns === ROOT_NS || !/^[0-9a-f]{64}$/.test(r.fp)) continue;
+      storeEntry(dir, { ns, key, fp: r.fp, stdout: r.stdout });
+      stored++;
+    }
+  }
+  primed = { used: true, hits: 0, reads: reads.size, readNs: [...reads.keys()], stored, inWrites: stored };
+}
+
+/** True when there is a read cache for an apply to fill (nsread usable with `runner`, and root's cache directory). */
+export const cacheToFill = (runner: Runner): boolean =>
+  readerFor(runner) !== undefined && cacheDir() !== undefined;
 
 /**
  * Runs live-read.ts's jobs through nsread when it can be used: the named
@@ -281,7 +312,15 @@ export async function readJobs(
     });
   }
   const stats = { used: true, hits, reads: readNs.length, readNs, stored, ...(root ? { root } : {}) };
-  if (opts.prime) primed = stats;
+  if (opts.prime)
+    // After the reads primed in the writes (storePrimed), when there were some: one account of both.
+    primed = {
+      ...stats,
+      reads: (primed?.reads ?? 0) + stats.reads,
+      readNs: [...(primed?.readNs ?? []), ...readNs],
+      stored: (primed?.stored ?? 0) + stored,
+      inWrites: primed?.inWrites ?? 0,
+    };
   else last = stats;
   return jobs.map((j) => byNs.get(j.ns)![j.kind]);
 }

@@ -14,6 +14,11 @@
  * failure with no line, so the executor counts none of its steps complete and
  * the rollback undoes the whole group (undo batches tolerate what is missing).
  * It is never run again through the fan-out: it may have run.
+ *
+ * A primed job (`prime`, an `ip` batch of an apply) also reads its namespace
+ * once its writes have succeeded, in the same child (native/nsread-prime.c):
+ * the live reader's read, with nsread's fingerprint before and after, so
+ * the apply fills the read cache without a second pass over the namespaces.
  */
 import type { BatchTool } from '../../shared/plan/argv';
 import { readerFor } from './live-reader';
@@ -25,6 +30,16 @@ export interface NsBatch {
   tool: BatchTool;
   input: string;
   force?: boolean;
+  /** After the writes succeed, read the namespace with runBatches' `primeBatch` (tool ip only, never with force). */
+  prime?: boolean;
+}
+
+/** A primed job's read: stable (the output `ip -j -d -batch -` printed for the batch, in the state fingerprint `fp` names) or not. */
+export type PrimedRead = { stable: true; fp: string; stdout: string } | { stable: false };
+
+/** A job's result; `primed` when it was a primed job whose writes succeeded. */
+export interface NsBatchResult extends RunResult {
+  primed?: PrimedRead;
 }
 
 /**
@@ -41,7 +56,10 @@ export function writerFor(runner: Runner): string | undefined {
 export function encodeRunJobs(jobs: readonly NsBatch[]): string {
   return jobs
     .map((j) => {
-      const f = [j.ns, j.tool, j.force ? 'force' : '', j.input];
+      // Why: a read after a forced batch (a rollback) is never wanted, and only ip reads.
+      if (j.prime && (j.force || j.tool !== 'ip'))
+        throw new Error(`a primed batch must be a plain ip batch (namespace "${j.ns}")`);
+      const f = [j.ns, j.tool, j.force ? 'force' : j.prime ? 'prime' : '', j.input];
       // Why: a NUL would end a field early and shift every later job's fields.
       if (f.some((x) => x.includes('\0')))
         throw new Error(`a batch for namespace "${j.ns}" contains a NUL byte`);
@@ -52,23 +70,38 @@ export function encodeRunJobs(jobs: readonly NsBatch[]): string {
 
 /**
  * `nsread run`'s output: per job INDEX NAME EXIT STDOUT STDERR, each ended by
- * a NUL byte, in the order the jobs ended. Returns one result per job (by
- * INDEX), undefined for a job with no whole record; undefined altogether
- * when a record is malformed (then no record can be trusted).
+ * a NUL byte, in the order the jobs ended; with `primed` (nsread was given
+ * --prime) 3 more: PRIME ("stable", "unstable" or "") FP READ. Returns one
+ * result per job (by INDEX), undefined for a job with no whole record;
+ * undefined altogether when a record is malformed (then no record can be
+ * trusted).
  */
 export function parseRunRecords(
   out: string,
-  jobs: readonly Pick<NsBatch, 'ns'>[],
-): (RunResult | undefined)[] | undefined {
+  jobs: readonly Pick<NsBatch, 'ns' | 'prime'>[],
+  primed = false,
+): (NsBatchResult | undefined)[] | undefined {
+  const n = primed ? 8 : 5;
   const f = out.split('\0');
   f.pop(); // what follows the last NUL: empty, or a record cut short (its job did not report)
-  const results: (RunResult | undefined)[] = jobs.map(() => undefined);
-  for (let i = 0; i + 5 <= f.length; i += 5) {
-    const [index, name, exit, stdout, stderr] = f.slice(i, i + 5);
+  const results: (NsBatchResult | undefined)[] = jobs.map(() => undefined);
+  for (let i = 0; i + n <= f.length; i += n) {
+    const [index, name, exit, stdout, stderr, prime, fp, read] = f.slice(i, i + n);
     if (!/^\d+$/.test(index) || !/^\d+$/.test(exit)) return undefined;
     const k = Number(index);
     if (k >= jobs.length || jobs[k].ns !== name || results[k]) return undefined;
-    results[k] = { exitCode: Number(exit), stdout, stderr };
+    const r: NsBatchResult = { exitCode: Number(exit), stdout, stderr };
+    if (primed) {
+      if (prime === 'stable') {
+        // Why: a read said stable is cached and later believed; anything unexpected about it is a malformed record.
+        if (!jobs[k].prime || r.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(fp)) return undefined;
+        r.primed = { stable: true, fp, stdout: read };
+      } else if (prime === 'unstable') {
+        if (!jobs[k].prime || fp !== '' || read !== '') return undefined;
+        r.primed = { stable: false };
+      } else if (prime !== '' || fp !== '' || read !== '') return undefined;
+    }
+    results[k] = r;
   }
   return results;
 }
@@ -89,21 +122,32 @@ export function ranNothing(r: RunResult): boolean {
 /**
  * Runs every batch through `nsread run`; results in the order of `jobs`, or
  * undefined when nsread ran none of them (see ranNothing: the caller may run
- * them another way).
+ * them another way). Primed jobs read their namespace with `primeBatch`
+ * after their writes (an older nsread without --prime ran nothing).
  */
 export async function runBatches(
   nsread: string,
   runner: Runner,
   jobs: readonly NsBatch[],
-  opts: { concurrency?: number; timeoutMs?: number } = {},
-): Promise<RunResult[] | undefined> {
+  opts: { concurrency?: number; timeoutMs?: number; primeBatch?: string } = {},
+): Promise<NsBatchResult[] | undefined> {
   if (jobs.length === 0) return [];
-  const r = await runner([nsread, 'run', String(Math.max(1, opts.concurrency ?? 4))], {
-    input: encodeRunJobs(jobs),
-    timeoutMs: opts.timeoutMs ?? 120_000,
-  });
+  const primed = jobs.some((j) => j.prime);
+  if (primed && !opts.primeBatch) throw new Error('primed batches need the batch that reads them');
+  const r = await runner(
+    [
+      nsread,
+      'run',
+      String(Math.max(1, opts.concurrency ?? 4)),
+      ...(primed ? [`--prime=${opts.primeBatch}`] : []),
+    ],
+    {
+      input: encodeRunJobs(jobs),
+      timeoutMs: opts.timeoutMs ?? 120_000,
+    },
+  );
   if (ranNothing(r)) return undefined;
-  const results = parseRunRecords(r.stdout, jobs);
+  const results = parseRunRecords(r.stdout, jobs, primed);
   const why = r.stderr.trim() || (results ? 'it ended early' : 'its output could not be read');
   return jobs.map(
     (j, i) =>

@@ -1,0 +1,166 @@
+/*
+ * A primed write job of `nsread run --prime=BATCH` (nsread-run.c): the
+ * executor's `ip` batch for a namespace, then, in the same `ip` process, the
+ * live reader's read of that namespace, so that an apply fills the read
+ * cache (live-reader.ts) without a second process, and a second pass, per
+ * namespace (issue 13: that pass was a quarter of a 200-host apply).
+ *
+ * Runs in the job's child, already inside the namespace, with the job's
+ * stdout and stderr. It subscribes to the namespace's change notifications,
+ * starts `ip -j -d -batch -` (-j and -d change only what ip prints, never
+ * what a write line does) and feeds it the write lines, then MARKER, a line
+ * that only prints. ip runs batch lines in order, stops at the first failure,
+ * and flushes each JSON document as it ends it: a whole document on its
+ * stdout (compact JSON has its only newline at the end) means every write
+ * line ran. The writes set off more in the kernel after them (a veth's
+ * carrier and operstate, IPv6 link-local addresses and their routes), so it
+ * waits until no notification has come for QUIET_MS (at most SETTLE_MS;
+ * only how often the read is stable depends on this, never whether a stable
+ * read is right), then reads as `read` does (nsread.c): fingerprint, BATCH,
+ * fingerprint again. The read is stable only when no notification came
+ * meanwhile and the fingerprint did not move, so READ is the state FP names.
+ *
+ * Why MARKER is `address show dev lo`: ip keeps some state from one batch
+ * line to the next (a `link show` line changes what a later `address show`
+ * prints), so nothing may run before BATCH that a fresh `ip -j -d -batch -`
+ * of BATCH would not itself run: this line is BATCH's own first command,
+ * narrowed to lo. The write lines only change the kernel; the names ip
+ * caches while running them are looked up again by BATCH's own dumps.
+ * (electron/kernel/nsread-prime.int.test.ts compares primed reads with fresh
+ * ones, byte for byte, over every example lab.)
+ *
+ * The job's record is the write part's alone: exit code and stderr up to
+ * the marker (0 once the marker printed: every write line ran), stdout
+ * before the marker's document. The read goes to PRIME as "S" FP "\n" READ
+ * when stable, else "U\n" (never cached: the caller reads the namespace
+ * again later); PRIME stays empty when the writes failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "nsread.h"
+
+static const char MARKER[] = "address show dev lo\n";
+enum { QUIET_MS = 5, SETTLE_MS = 250 };
+
+static int write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Reads fd into b until it ends (1), or, with `doc`, until b ends with a newline (0). */
+static int read_until(int fd, buf_t *b, int doc) {
+  char chunk[65536];
+  for (;;) {
+    if (doc && b->n > 0 && b->p[b->n - 1] == '\n') return 0;
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 1;
+    buf_add(b, chunk, (size_t)n);
+  }
+}
+
+static int exit_code(pid_t pid) {
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR) return 127;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* Drains `sub` until it has been quiet for QUIET_MS, at most about SETTLE_MS in all. */
+static void settle(int sub) {
+  char b[16384];
+  for (int waited = 0; waited < SETTLE_MS; waited += QUIET_MS) {
+    struct pollfd p = {.fd = sub, .events = POLLIN};
+    int r = poll(&p, 1, QUIET_MS);
+    if (r == 0) return;
+    if (r < 0 && errno != EINTR) return;
+    /* Messages, or an overrun reported once: either way, not quiet yet. */
+    while (recv(sub, b, sizeof b, MSG_DONTWAIT) > 0) {
+    }
+  }
+}
+
+void prime_job(const char *input, size_t len, const char *batch, int prime) {
+  int in[2], o[2];
+  /* Subscribed before the writes: what they set off in the kernel is waited for. */
+  int sub = subscribe(0);
+  if (pipe2(in, O_CLOEXEC) || pipe2(o, O_CLOEXEC)) {
+    fprintf(stderr, "nsread: cannot make pipes: %s\n", strerror(errno));
+    _exit(127);
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    /* Why: the tools die with nsread (through this child), never left changing the kernel during a rollback. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1) _exit(255);
+    dup2(in[0], 0);
+    dup2(o[1], 1);
+    execlp("ip", "ip", "-j", "-d", "-batch", "-", (char *)NULL);
+    fprintf(stderr, "nsread: cannot run ip: %s\n", strerror(errno));
+    _exit(127);
+  }
+  if (pid < 0) {
+    fprintf(stderr, "nsread: cannot start ip: %s\n", strerror(errno));
+    _exit(127);
+  }
+  close(in[0]);
+  close(o[1]);
+  /* The write lines print nothing: ip takes them all, as it runs them, before it prints the marker's document. */
+  int fed = write_all(in[1], input, len) == 0 &&
+            (len == 0 || input[len - 1] == '\n' || write_all(in[1], "\n", 1) == 0) &&
+            write_all(in[1], MARKER, sizeof MARKER - 1) == 0;
+  buf_t w = {0};
+  if (!fed || read_until(o[0], &w, 1)) {
+    /* A write line failed (ip stopped there) or ip could not run: its own words and exit code, no read. */
+    if (fed) read_until(o[0], &w, 0);
+    write_all(1, w.p ? w.p : "", w.n);
+    close(in[1]);
+    _exit(exit_code(pid));
+  }
+  /* What the writes printed, without the marker's document (the last line). */
+  size_t keep = w.n - 1;
+  while (keep > 0 && w.p[keep - 1] != '\n') keep--;
+  write_all(1, w.p, keep);
+  /* Every write line ran: ip's words from here on are about the read, not the job's. */
+  off_t errlen = lseek(2, 0, SEEK_END);
+  char before[65] = "", after[65];
+  if (sub >= 0) settle(sub);
+  if (sub < 0 || fingerprint(before, 0) != 0) before[0] = 0;
+  int sent = write_all(in[1], batch, strlen(batch)) == 0;
+  close(in[1]);
+  buf_t r = {0};
+  read_until(o[0], &r, 0);
+  int code = exit_code(pid);
+  /* One document per line of BATCH, no more and no fewer. */
+  size_t docs = 0, lines = 0;
+  for (size_t i = 0; i < r.n; i++) docs += r.p[i] == '\n';
+  for (const char *c = batch; *c; c++) lines += *c == '\n';
+  int stable = sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
+               fingerprint(after, 0) == 0 && strcmp(before, after) == 0;
+  if (errlen >= 0 && ftruncate(2, errlen) != 0) {
+    /* a memfd can always be shortened; were it not, the read's words would only follow the job's */
+  }
+  if (stable) {
+    write_all(prime, "S", 1);
+    write_all(prime, before, 64);
+    write_all(prime, "\n", 1);
+    write_all(prime, r.p ? r.p : "", r.n);
+  } else write_all(prime, "U\n", 2);
+  _exit(0);
+}
