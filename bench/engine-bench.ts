@@ -29,7 +29,7 @@ import { applyDocument, destroyLab, planDocument, statusDocument } from '../elec
 import { labIfaces } from '../electron/kernel/live/lab-ifaces';
 import { listNetns } from '../electron/kernel/netns';
 import { readLive } from '../electron/kernel/live-read';
-import { lastReaderStats, readerFor, useNsread } from '../electron/kernel/live-reader';
+import { lastPrimeStats, lastReaderStats, readerFor, useNsread } from '../electron/kernel/live-reader';
 import { execaRunner } from '../electron/kernel/runner';
 import { cleanupPrefix } from '../electron/kernel/test-support/lab-fixture';
 
@@ -222,8 +222,10 @@ try {
       const doc = star(prefix, n);
       const [apply, a, applySoftirq] = await timeSoftirq(() => applyDocument(doc, { runDir }));
       if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
+      const primed = lastPrimeStats();
       const [plan, p] = await time(() => planDocument(doc, { runDir }));
       if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
+      const planHits = lastReaderStats().hits;
       const [plan2] = await time(() => planDocument(doc, { runDir }));
       const [status, st] = await time(() => statusDocument(doc, { runDir }));
       if (!st.inSync) throw new Error('status after apply is not in sync');
@@ -261,6 +263,10 @@ try {
         `${ratio(apply, sUp)} of the script's up   (kernel packet handling meanwhile: ${applySoftirq.toFixed(2)} CPU s)`,
       );
       line('netplumb plan (in sync)', plan, ratio(plan, sUp));
+      if (primed?.used)
+        console.log(
+          `  (apply cached ${primed.inWrites ?? 0} reads made in its writes and ${(primed.stored ?? 0) - (primed.inWrites ?? 0)} by a pass after them; the plan found ${planHits} of ${n} namespaces unchanged)`,
+        );
       line(
         'netplumb plan again',
         plan2,
