@@ -96,6 +96,23 @@ static void settle(int sub) {
   }
 }
 
+/* The line of ip's "Command failed -:N" (it stops at the first) in the memory file fd, or 0. */
+static long failed_line(int fd, off_t from) {
+  buf_t b = {0};
+  char chunk[65536];
+  for (ssize_t n; (n = pread(fd, chunk, sizeof chunk, from)) > 0; from += n) buf_add(&b, chunk, (size_t)n);
+  char *m = b.p ? strstr(b.p, "Command failed -:") : NULL;
+  long line = m ? atol(m + 17) : 0;
+  free(b.p);
+  return line;
+}
+
+/* True when `doc` is one whole document of `address show dev lo`: what the marker prints. */
+static int marker_doc(const char *doc, size_t n) {
+  return n >= 3 && doc[0] == '[' && doc[n - 2] == ']' && doc[n - 1] == '\n' &&
+         memmem(doc, n, "\"ifname\":\"lo\"", 13) != NULL;
+}
+
 void prime_job(const char *input, size_t len, const char *batch, int prime) {
   int in[2], o[2];
   /* Subscribed before the writes: what they set off in the kernel is waited for. */
@@ -136,7 +153,11 @@ void prime_job(const char *input, size_t len, const char *batch, int prime) {
   /* What the writes printed, without the marker's document (the last line). */
   size_t keep = w.n - 1;
   while (keep > 0 && w.p[keep - 1] != '\n') keep--;
-  write_all(1, w.p, keep);
+  int marked = marker_doc(w.p + keep, w.n - keep);
+  write_all(1, w.p, marked ? keep : w.n);
+  long lines_in = 0;
+  for (size_t i = 0; i < len; i++) lines_in += input[i] == '\n';
+  if (len > 0 && input[len - 1] != '\n') lines_in++;
   /* Every write line ran: ip's words from here on are about the read, not the job's. */
   off_t errlen = lseek(2, 0, SEEK_END);
   char before[65] = "", after[65];
@@ -147,11 +168,20 @@ void prime_job(const char *input, size_t len, const char *batch, int prime) {
   buf_t r = {0};
   read_until(o[0], &r, 0);
   int code = exit_code(pid);
+  if (code != 0) {
+    long bad = failed_line(2, 0);
+    /*
+     * Why: unless the marker's own document came back, a line a write
+     * printed was taken for it, and the writes may not all have run: a failed
+     * ip is then the job's failure, reported in ip's own words and exit code.
+     */
+    if (!marked || (bad > 0 && bad <= lines_in + 1)) _exit(code);
+  }
   /* One document per line of BATCH, no more and no fewer. */
   size_t docs = 0, lines = 0;
   for (size_t i = 0; i < r.n; i++) docs += r.p[i] == '\n';
   for (const char *c = batch; *c; c++) lines += *c == '\n';
-  int stable = sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
+  int stable = marked && sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
                fingerprint(after, 0) == 0 && strcmp(before, after) == 0;
   if (errlen >= 0 && ftruncate(2, errlen) != 0) {
     /* a memfd can always be shortened; were it not, the read's words would only follow the job's */

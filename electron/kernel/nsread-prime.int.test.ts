@@ -97,6 +97,17 @@ describe.skipIf(!!nsread.skip)(
           { ns: b, tool: 'ip', input: 'link set dev lo up\nlink set dev nope up\n', prime: true },
           { ns: `${p}gone`, tool: 'ip', input: 'link set dev lo up\n', prime: true },
         ]);
+        // A line that prints (taken for the marker's document at first) before a failing one: still the job's failure.
+        const [printed, long] = await primed([
+          { ns: b, tool: 'ip', input: 'netns identify\nlink set dev nope up\n', prime: true },
+          // More write lines than a pipe holds: fed while ip runs them.
+          { ns: b, tool: 'ip', input: 'link set dev lo up\n'.repeat(6000), prime: true },
+        ]);
+        expect({ ...long, primed: undefined }).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+        expect(long.primed).toBeDefined();
+        expect(printed.exitCode).not.toBe(0);
+        expect(printed.stderr).toMatch(/Command failed -:2/);
+        expect(printed.primed).toBeUndefined();
         // The write part alone: nothing printed (the marker's document is not the job's), no words.
         for (const r of [quiet, rich])
           expect({ ...r, primed: undefined }).toEqual({ exitCode: 0, stdout: '', stderr: '' });
