@@ -10,7 +10,7 @@ import { fanOut, type FanJob, type Runner } from './runner';
 import { runBatches, writerFor, type NsBatchResult } from './native-run';
 
 /** Primed jobs nsread runs at once: each waits for its namespace to settle (nsread-prime.c) more than it computes. */
-const PRIMED_JOBS = 16;
+const PRIMED_JOBS = 32;
 
 /** A unit of execution: one process, either one `<tool> -batch` run or one command run alone. */
 export type Group =
