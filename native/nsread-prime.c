@@ -158,7 +158,7 @@ void prime_job(const char *input, size_t len, const char *batch, int prime) {
   long lines_in = 0;
   for (size_t i = 0; i < len; i++) lines_in += input[i] == '\n';
   if (len > 0 && input[len - 1] != '\n') lines_in++;
-  /* Every write line ran: ip's words from here on are about the read, not the job's. */
+  /* When marked, every write line ran: ip's words from here on are about the read, not the job's. */
   off_t errlen = lseek(2, 0, SEEK_END);
   char before[65] = "", after[65];
   if (sub >= 0) settle(sub);
@@ -183,7 +183,7 @@ void prime_job(const char *input, size_t len, const char *batch, int prime) {
   for (const char *c = batch; *c; c++) lines += *c == '\n';
   int stable = marked && sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
                fingerprint(after, 0) == 0 && strcmp(before, after) == 0;
-  if (errlen >= 0 && ftruncate(2, errlen) != 0) {
+  if (marked && errlen >= 0 && ftruncate(2, errlen) != 0) {
     /* a memfd can always be shortened; were it not, the read's words would only follow the job's */
   }
   if (stable) {
