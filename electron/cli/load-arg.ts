@@ -28,7 +28,9 @@ export async function loadFileArg(
   // Shared machines: the user's name prefix goes in front of every kernel name (prefix-config.ts).
   const px = prefixSetting(args);
   if (px.error) return (err(red(px.error)), { code: EXIT.invalid });
-  const loaded = px.prefix ? await applyPrefix(await loadFile(file), px.prefix) : await loadFile(file);
+  // Sealed: the engine (in this process when root) gets the topology validated here and need not check it twice.
+  const own = await loadFile(file, { seal: true });
+  const loaded = px.prefix ? await applyPrefix(own, px.prefix) : own;
   if (!args.flags.json) for (const p of loaded.problems) err(formatProblem(p, file));
   if (!loaded.topology || loaded.doc === undefined || hasErrors(loaded.problems)) {
     if (args.flags.json)

@@ -22,8 +22,10 @@ export interface Loaded {
  * does. Never throws for bad content. A netplumb file loads only its own
  * reader (JSON not even the YAML parser, unless a problem needs a position);
  * the importers of the other formats are loaded when a file needs one.
+ * `seal`: a netplumb file's topology comes back frozen, so that the engine
+ * in this process need not validate it again (validateDocument's `seal`).
  */
-export async function loadFile(file: string): Promise<Loaded> {
+export async function loadFile(file: string, opts: { seal?: boolean } = {}): Promise<Loaded> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -49,9 +51,9 @@ export async function loadFile(file: string): Promise<Loaded> {
   // A JSON file loads the YAML parser only when a problem needs its position.
   const r: ImportResult & { format: string } =
     format === 'json'
-      ? native(await loadJsonTopologyText(text, () => document().then((m) => m.locatorFor)))
+      ? native(await loadJsonTopologyText(text, () => document().then((m) => m.locatorFor), opts))
       : format === 'yaml'
-        ? native((await document()).loadTopologyText(text, file))
+        ? native((await document()).loadTopologyText(text, file, opts))
         : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
   if (!r.topology) return { problems: r.problems, format: r.format, text };
   // Imported formats are validated here too (native files were validated while loading).

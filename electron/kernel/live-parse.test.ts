@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatCidr, isLinkLocal, parseCidr } from '../../shared/util/ip';
 import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
 import {
   linkToIface,
@@ -105,6 +107,62 @@ describe('linkToIface', () => {
       up: true,
       addresses: ['10.10.0.1/16', '10.2.0.1/16', 'fd00::2/64'],
     });
+  });
+});
+
+describe('interface addresses', () => {
+  /** The rule by definition: parse every address, then leave out IPv6 link-local and dynamic ones. */
+  const byDefinition = (addrs: { family: string; local: string; prefixlen: number; dynamic?: boolean }[]) =>
+    [
+      ...new Set(
+        addrs.flatMap((a) => {
+          const c = parseCidr(`${a.local}/${a.prefixlen}`);
+          if (!c) return [];
+          const cidr = formatCidr(c);
+          return c.family === 6 && (isLinkLocal(cidr) || a.dynamic) ? [] : [cidr];
+        }),
+      ),
+    ].sort();
+  const link = (addr_info: object[]) =>
+    parseIpJson(IpLinkList, JSON.stringify([{ ifindex: 2, ifname: 'e', flags: [], addr_info }]), 't')[0];
+
+  it('leaves out link-local IPv6 told by its text exactly as by its value', () => {
+    const cases = [
+      'fe80::1',
+      'FE80::1',
+      'febf:ffff::1',
+      'fe8::1',
+      'fec0::1',
+      'fe80:0:0:0:0:0:0:1',
+      'fd00::1',
+    ];
+    const addr = cases.map((local) => ({ family: 'inet6', local, prefixlen: 64 }));
+    expect(linkToIface(link(addr)).addresses).toEqual(['fd00::1/64', 'fe8::1/64', 'fec0::1/64']);
+  });
+
+  it('gives the same addresses as parsing each one (property)', () => {
+    const group = fc.integer({ min: 0, max: 0xffff }).map((g) => g.toString(16));
+    const v6 = fc.oneof(
+      fc.array(group, { minLength: 8, maxLength: 8 }).map((g) => g.join(':')),
+      fc
+        .tuple(fc.constantFrom('fe80', 'febf', 'fe8', 'FEA0', 'fec0', '0fe8'), group)
+        .map(([a, b]) => `${a}::${b}`),
+    );
+    const v4 = fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => `10.${a}.${b}.1`);
+    const entry = fc.oneof(
+      fc.record({
+        family: fc.constant('inet6'),
+        local: v6,
+        prefixlen: fc.integer({ min: 1, max: 128 }),
+        dynamic: fc.boolean(),
+      }),
+      fc.record({ family: fc.constant('inet'), local: v4, prefixlen: fc.integer({ min: 1, max: 32 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 8 }), (addrs) => {
+        expect(linkToIface(link(addrs)).addresses).toEqual(byDefinition(addrs));
+      }),
+    );
   });
 });
 

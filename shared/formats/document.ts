@@ -10,6 +10,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Problem } from '../validate/problem';
+import type { ValidateOptions } from '../validate';
 import { jsonSyntaxError } from './json-syntax';
 import {
   loadParsed,
@@ -149,8 +150,8 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
  * `topology` is present whenever the structure parsed, even when validation
  * found errors (so the app can still show it); check `hasErrors(problems)`.
  */
-export function loadTopologyText(text: string, fileName?: string): LoadResult {
-  return loadParsed(parseDocumentText(text, fileName));
+export function loadTopologyText(text: string, fileName?: string, opts: ValidateOptions = {}): LoadResult {
+  return loadParsed(parseDocumentText(text, fileName), opts);
 }
 
 /** Positions in a YAML or JSON text by document path, from the YAML parser. */

@@ -7,7 +7,7 @@
  * (loadJsonTopologyText: the CLI).
  */
 import type { Topology } from '../model';
-import { validateDocument } from '../validate';
+import { validateDocument, type ValidateOptions } from '../validate';
 import type { Problem } from '../validate/problem';
 import { jsonSyntaxError } from './json-syntax';
 
@@ -86,9 +86,9 @@ export function parseJsonText(text: string, locator: (text: string) => Locator):
 }
 
 /** Validates parsed text: the topology when the structure parsed, and every problem, located. */
-export function loadParsed(parsed: ParsedText): LoadResult {
+export function loadParsed(parsed: ParsedText, opts: ValidateOptions = {}): LoadResult {
   if (parsed.doc === undefined) return { problems: parsed.problems, format: parsed.format };
-  const r = validateDocument(parsed.doc);
+  const r = validateDocument(parsed.doc, opts);
   const problems = [...parsed.problems, ...r.problems];
   return { topology: r.topology, problems: withLocations(problems, parsed.locate), format: parsed.format };
 }
@@ -100,9 +100,13 @@ export function loadParsed(parsed: ParsedText): LoadResult {
 export async function loadJsonTopologyText(
   text: string,
   locator: () => Promise<(text: string) => Locator>,
+  opts: ValidateOptions = {},
 ): Promise<LoadResult> {
   let unplaced = false;
-  const r = loadParsed(parseJsonText(text, () => ((unplaced = true), () => undefined)));
+  const r = loadParsed(
+    parseJsonText(text, () => ((unplaced = true), () => undefined)),
+    opts,
+  );
   // Problems placed already keep their place; the others get one now, as in one pass.
   if (unplaced) r.problems = withLocations(r.problems, await locator().then((f) => f(text)));
   return r;

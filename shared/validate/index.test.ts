@@ -59,6 +59,46 @@ describe('validateDocument', () => {
   });
 });
 
+describe('validateDocument with seal (the CLI hands the topology it validated to the engine)', () => {
+  it('freezes the topology it returns, through and through', () => {
+    const r = validateDocument(baseInput(), { seal: true });
+    const t = r.topology!;
+    expect(Object.isFrozen(t)).toBe(true);
+    expect(Object.isFrozen(t.nodes[0])).toBe(true);
+    expect(Object.isFrozen(t.links[0].a)).toBe(true);
+    expect(() => {
+      (t.nodes as unknown[]).push({});
+    }).toThrow(TypeError);
+  });
+
+  it('gives a sealed topology back as it is, with the same problems, instead of checking it again', () => {
+    const doc = baseInput();
+    doc.links[0].a.ifname = 'x'.repeat(20);
+    const first = validateDocument(doc, { seal: true });
+    const again = validateDocument(first.topology);
+    // A validation that runs makes a new object (zod copies); only the shortcut returns the same one.
+    expect(again.topology).toBe(first.topology);
+    expect(again.problems).toEqual(first.problems);
+    // Its problems are the caller's own copy: changing them changes nothing later.
+    again.problems.push({ code: 'x', severity: 'error', message: 'x', path: [] });
+    again.problems[0].message = 'changed';
+    expect(validateDocument(first.topology).problems).toEqual(first.problems);
+  });
+
+  it('never hands a caller its own object back: equal content that was not sealed is validated again', () => {
+    const sealed = validateDocument(baseInput(), { seal: true }).topology!;
+    const copy = structuredClone(sealed);
+    const r = validateDocument(copy);
+    expect(r.topology).not.toBe(copy);
+    expect(r.topology).toEqual(sealed);
+    expect(Object.isFrozen(r.topology)).toBe(false);
+    // Without seal nothing is frozen or remembered.
+    const plain = validateDocument(baseInput()).topology!;
+    expect(Object.isFrozen(plain)).toBe(false);
+    expect(validateDocument(plain).topology).not.toBe(plain);
+  });
+});
+
 describe('validate on objects built in code', () => {
   it('does not throw on missing arrays and reports internal errors as problems', () => {
     const t = {

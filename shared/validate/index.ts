@@ -93,8 +93,37 @@ export interface ValidateDocumentResult {
   topology?: Topology;
 }
 
+/** How validateDocument treats the topology it returns. */
+export interface ValidateOptions {
+  /**
+   * Deep-freeze the topology returned and remember it, with its problems:
+   * when that same object is validated again in this process, the result is
+   * given back without checking it twice. The CLI asks for this: it
+   * validates the file to print its problems, then hands the topology to the
+   * engine, which validates every document it is given. Only for callers
+   * that never change the topology afterwards (a change would throw).
+   */
+  seal?: boolean;
+}
+
+/**
+ * Topologies validateDocument made and froze (`seal`), with their problems.
+ * Why this is safe where a cache keyed by content was not: only objects this
+ * module produced are recognised, by identity, and they are frozen, so what
+ * is handed back is exactly what was validated, never a caller's own object.
+ */
+const sealed = new WeakMap<object, readonly Problem[]>();
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+}
+
 /** Parses (schema + migrations) and validates untrusted input. Never throws. */
-export function validateDocument(input: unknown): ValidateDocumentResult {
+export function validateDocument(input: unknown, opts: ValidateOptions = {}): ValidateDocumentResult {
+  const known = typeof input === 'object' && input !== null ? sealed.get(input) : undefined;
+  if (known) return { problems: structuredClone(known) as Problem[], topology: input as Topology };
   let parsed: ReturnType<typeof parseTopology>;
   try {
     parsed = parseTopology(input);
@@ -102,5 +131,10 @@ export function validateDocument(input: unknown): ValidateDocumentResult {
     return { problems: [internal('the document structure', e)] };
   }
   if (!parsed.ok) return { problems: parsed.problems };
-  return { problems: validate(parsed.topology), topology: parsed.topology };
+  const problems = validate(parsed.topology);
+  if (opts.seal) {
+    deepFreeze(parsed.topology);
+    sealed.set(parsed.topology, structuredClone(problems));
+  }
+  return { problems, topology: parsed.topology };
 }
