@@ -58,7 +58,7 @@ export async function readHostFacts(runner: Runner, lab: string): Promise<HostFa
   const facts: HostFacts = { addresses: [], routes: [], gateways: [] };
   for (const l of links) {
     if (ours.has(l.ifname)) continue;
-    for (const a of l.addr_info)
+    for (const a of l.addr_info ?? [])
       if (a.local !== undefined && a.prefixlen !== undefined)
         facts.addresses.push({ cidr: `${a.local}/${a.prefixlen}`, dev: l.ifname });
   }

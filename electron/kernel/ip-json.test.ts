@@ -1,7 +1,41 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IpJsonError, IpLinkList, IpRouteList, parseIpJson, splitJsonDocuments } from './ip-json';
+import * as z from 'zod';
+import {
+  BATCH_SCHEMA_ID,
+  IpJsonError,
+  IpLinkList,
+  IpRouteList,
+  NetnsList,
+  parseIpJson,
+  splitJsonDocuments,
+} from './ip-json';
 import { ADDRESS_SHOW, NETNS_LIST_ID, ROUTES_ALL } from './test-support/iproute2-samples';
+
+describe('the batch schemas (cached outputs checked once are used as JSON.parse gives them)', () => {
+  const batch = [IpLinkList, IpRouteList, NetnsList];
+
+  it('only check: no defaults or transforms, so what they accept comes back as it was given', () => {
+    for (const s of batch)
+      expect(z.toJSONSchema(s, { io: 'input' })).toEqual(z.toJSONSchema(s, { io: 'output' }));
+    expect(parseIpJson(IpLinkList, ADDRESS_SHOW, 'sample')).toEqual(JSON.parse(ADDRESS_SHOW));
+    expect(parseIpJson(IpRouteList, ROUTES_ALL, 'sample')).toEqual(JSON.parse(ROUTES_ALL));
+    const bare = [{ ifindex: 7, ifname: 'x', extra: { a: 1 } }];
+    expect(IpLinkList.parse(bare)).toEqual(bare);
+  });
+
+  it('are named by BATCH_SCHEMA_ID as they are now (change the name when they change)', () => {
+    const now = createHash('sha256')
+      .update(JSON.stringify(batch.map((s) => z.toJSONSchema(s, { io: 'input' }))))
+      .digest('hex');
+    // A checked cache entry is trusted while it carries the same name: new schemas need a new one.
+    expect({ id: BATCH_SCHEMA_ID, schemas: now }).toEqual({
+      id: 'ip-json batch 2',
+      schemas: 'c6a6dd4ae8a4e930264253537ef3a1bea055fcfb647e45ffdd4a9b599ca47070',
+    });
+  });
+});
 
 describe('parseIpJson', () => {
   it('accepts recorded output and keeps unknown fields out of the way', () => {

@@ -6,6 +6,12 @@
  *
  * Shapes follow iproute2 6.1 (ip/ipaddress.c, ip/iproute.c, ip/ipnetns.c,
  * bridge/vlan.c, tc/q_netem.c).
+ *
+ * The schemas of the live reader's batch (IpLinkList, IpRouteList,
+ * NetnsList) only check: no defaults, no transforms, so what they accept
+ * comes out as JSON.parse gave it. That is what lets a cached output checked
+ * once be used later without checking it again (live-read.ts,
+ * BATCH_SCHEMA_ID).
  */
 import * as z from 'zod';
 
@@ -43,7 +49,8 @@ export const IpLink = z.looseObject({
   link: z.string().nullable().optional(),
   /** For veth: the peer namespace's id as seen from this namespace. */
   link_netnsid: z.number().int().optional(),
-  flags: z.array(z.string()).default([]),
+  /** Absent only in theory (iproute2 always prints it); read as []. */
+  flags: z.array(z.string()).optional(),
   mtu: z.number().int().optional(),
   /** Root qdisc kind (IFLA_QDISC), e.g. "noqueue" or "netem". */
   qdisc: z.string().optional(),
@@ -53,7 +60,8 @@ export const IpLink = z.looseObject({
   address: z.string().optional(),
   ifalias: z.string().optional(),
   linkinfo: IpLinkInfo.optional(),
-  addr_info: z.array(IpAddrInfo).default([]),
+  /** Absent for `link show`; read as []. */
+  addr_info: z.array(IpAddrInfo).optional(),
 });
 export type IpLink = z.infer<typeof IpLink>;
 export const IpLinkList = z.array(IpLink);
@@ -84,6 +92,14 @@ export const NetnsIdList = z.array(NetnsId);
 /** One entry of `ip -j netns list`: a /run/netns name and, when this namespace has one for it, its nsid. */
 export const NetnsListEntry = z.looseObject({ name: z.string(), id: z.number().int().optional() });
 export const NetnsList = z.array(NetnsListEntry);
+
+/**
+ * Names the batch schemas above as they are now. A cached output checked
+ * against them carries this name (read-cache.ts), and is used unchecked
+ * only while it is the same: change it whenever IpLinkList, IpRouteList or
+ * NetnsList change (ip-json.test.ts fails until it is changed).
+ */
+export const BATCH_SCHEMA_ID = 'ip-json batch 2';
 
 /** One port of `bridge -j vlan show` (iproute2 >= 5.x shape; ranges as vlan..vlanEnd). */
 export const BridgeVlanPort = z.looseObject({

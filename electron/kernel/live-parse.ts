@@ -25,7 +25,7 @@ export function ifaceKind(link: IpLink): KIface['kind'] {
   const kind = link.linkinfo?.info_kind;
   // Bridges, and the interface kinds the link kinds make (shared/kinds: veth, …).
   if (kind === 'bridge' || (kind !== undefined && linkKernelKinds.has(kind))) return kind as KIface['kind'];
-  if (link.link_type === 'loopback' || link.flags.includes('LOOPBACK')) return 'loopback';
+  if (link.link_type === 'loopback' || (link.flags ?? []).includes('LOOPBACK')) return 'loopback';
   return 'other';
 }
 
@@ -50,7 +50,7 @@ export function ifaceAddresses(link: IpLink): string[] {
 function computeAddresses(link: IpLink): string[] {
   const loopback = ifaceKind(link) === 'loopback';
   const out: string[] = [];
-  for (const a of link.addr_info) {
+  for (const a of link.addr_info ?? []) {
     if ((a.family !== 'inet' && a.family !== 'inet6') || a.local === undefined || a.prefixlen === undefined)
       continue;
     // Every interface has an IPv6 link-local address (the root of a 200-host lab 400 of them), all
@@ -87,7 +87,7 @@ export function linkToIface(link: IpLink): KIface {
   const iface: KIface = {
     name: link.ifname,
     kind,
-    up: link.flags.includes('UP'),
+    up: (link.flags ?? []).includes('UP'),
     addresses: ifaceAddresses(link),
   };
   if (link.ifalias !== undefined && link.ifalias !== '') iface.mark = link.ifalias;

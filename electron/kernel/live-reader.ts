@@ -44,6 +44,27 @@ export interface NsJob {
   job: FanJob;
 }
 
+/** What readJobs gives back for a job: a process's result; `checked` on a batch output the caller's check passed. */
+export interface JobResult extends RunResult {
+  /** The output passed the caller's `check` now or when it was cached (ReadJobsOptions.check): it need not be checked again. */
+  checked?: true;
+}
+
+/** What readJobs may do besides reading. */
+export interface ReadJobsOptions extends FanOptions {
+  /** Only fill the cache (live-read.ts primeReads). */
+  prime?: boolean;
+  /**
+   * The caller's check of a namespace's batch output (it throws when the
+   * output is not of the expected shape), under the name `id` (the schemas'
+   * version). A full read is checked before it is cached, and the entry
+   * records it; a cached entry not yet checked under `id` is checked on its
+   * first hit and stored again, recorded. An output found unchanged whose
+   * entry records `id` is not checked again: it comes back `checked`.
+   */
+  check?: { id: string; run: (ns: string, stdout: string) => void };
+}
+
 /** What the last read through nsread did (tests and the bench look). */
 export interface ReaderStats {
   used: boolean;
@@ -194,8 +215,8 @@ export const cacheToFill = (runner: Runner): boolean =>
 export async function readJobs(
   runner: Runner,
   jobs: readonly NsJob[],
-  opts: FanOptions & { prime?: boolean },
-): Promise<RunResult[]> {
+  opts: ReadJobsOptions,
+): Promise<JobResult[]> {
   const reader = readerFor(runner);
   // Priming (see primeReads) only fills the cache: without nsread there is none to fill.
   if (opts.prime && !reader) return [];
@@ -274,10 +295,18 @@ export async function readJobs(
   let root: ReaderStats['root'];
   let stored = 0;
   const readNs: string[] = [];
-  const byNs = new Map<string, { batch: RunResult; sysctl: RunResult }>();
+  const passes = (ns: string, stdout: string): boolean => {
+    try {
+      opts.check!.run(ns, stdout);
+      return true;
+    } catch {
+      return false; // not recorded: the caller's own parse reports it
+    }
+  };
+  const byNs = new Map<string, { batch: JobResult; sysctl: RunResult }>();
   for (const ns of names) {
     const rec = recs.get(ns)!;
-    let b: RunResult;
+    let b: JobResult;
     if (rec.status === 'gone' && ns !== ROOT_NS) {
       if (dir) dropEntry(dir, ns);
       byNs.set(ns, { batch: gone(ns), sysctl: gone(ns) });
@@ -297,12 +326,22 @@ export async function readJobs(
               stdout: '',
               stderr: 'nsread called a namespace unchanged that has no cached read',
             };
+      if (e && b.exitCode === 0 && opts.check) {
+        if (e.checked === opts.check.id) b.checked = true;
+        else if (passes(ns, e.stdout)) {
+          // Checked once (an entry primed after an apply, or made by an older netplumb): recorded.
+          b.checked = true;
+          if (dir) storeEntry(dir, { ...e, checked: opts.check.id });
+        }
+      }
     } else {
       if (ns === ROOT_NS) root = 'read';
       else readNs.push(ns);
       b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
       if (dir && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp)) {
-        storeEntry(dir, { ns, key: key(ns), fp: rec.fp, stdout: rec.stdout });
+        if (opts.check && passes(ns, rec.stdout)) b.checked = true;
+        const checked = b.checked ? { checked: opts.check!.id } : {};
+        storeEntry(dir, { ns, key: key(ns), fp: rec.fp, stdout: rec.stdout, ...checked });
         stored++;
       }
     }

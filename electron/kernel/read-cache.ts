@@ -25,6 +25,12 @@ export interface CacheEntry {
   key: string;
   fp: string;
   stdout: string;
+  /**
+   * Set when `stdout` passed the reader's shape check (the schemas named by
+   * ip-json.ts BATCH_SCHEMA_ID, which it holds), so that a hit need not be
+   * checked again while the schemas are the same.
+   */
+  checked?: string;
 }
 
 /** The root-only cache directory, made when missing; undefined when it cannot be used safely. */
@@ -80,7 +86,8 @@ export function loadEntry(dir: string, ns: string, key: string): CacheEntry | un
       e.key === key &&
       typeof e.fp === 'string' &&
       /^[0-9a-f]{64}$/.test(e.fp) &&
-      typeof e.stdout === 'string'
+      typeof e.stdout === 'string' &&
+      (e.checked === undefined || typeof e.checked === 'string')
     ) {
       if (m?.stamp !== stamp) remember(file, stamp, e as CacheEntry);
       return e as CacheEntry;
