@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isValidNetnsName, listNetns, netnsInode } from './netns';
+import { isValidNetnsName, listNetns, netnsInode, netnsInodes } from './netns';
 import { NOT_ROOT_REASON, isRoot, must, withScratchLab } from './test-support/scratch-netns';
 
 describe('isValidNetnsName', () => {
@@ -33,6 +33,11 @@ describe('listNetns (directory)', () => {
       expect(await netnsInode('stale', dir)).toBeUndefined();
       expect(await netnsInode('missing', dir)).toBeUndefined();
       expect(await netnsInode('../etc', dir)).toBeUndefined();
+      expect(await netnsInodes(['stale', 'missing', '../etc'], dir)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -50,12 +55,15 @@ describe.skipIf(!isRoot())(`netns on the real kernel (${NOT_ROOT_REASON})`, () =
       const ib = await netnsInode(b);
       expect(ia).toBeTypeOf('number');
       expect(ia).not.toBe(ib);
+      // Many at once: the same answers, in order.
+      expect(await netnsInodes([b, `${a}-missing`, a, '../x'])).toEqual([ib, undefined, ia, undefined]);
       // The inode is the namespace's own: the same as /proc/self/ns/net seen from inside it.
       const inside = await must(['ip', 'netns', 'exec', a, 'stat', '-L', '-c', '%i', '/proc/self/ns/net']);
       expect(Number(inside.stdout.trim())).toBe(ia);
       // Deleted: no inode (the kernel may hand the number to a later namespace).
       await lab.ip('netns', 'del', a);
       expect(await netnsInode(a)).toBeUndefined();
+      expect(await netnsInodes([a, b])).toEqual([undefined, ib]);
       expect(await listNetns()).not.toContain(a);
     });
   });
