@@ -21,5 +21,8 @@ describe('whichOnPath', () => {
     expect(whichOnPath('tool', `relative:${path.relative(process.cwd(), b)}`)).toBeUndefined();
     expect(whichOnPath('missing', [a, b, c].join(':'))).toBeUndefined();
     expect(whichOnPath('tool', '')).toBeUndefined();
+    // A PATH entry that is a file (ENOTDIR, an error other than "no entry") is passed over too.
+    writeFileSync(path.join(dir, 'plain'), '');
+    expect(whichOnPath('tool', [path.join(dir, 'plain'), b].join(':'))?.path).toBe(path.join(b, 'tool'));
   });
 });

@@ -20,10 +20,11 @@ export function whichOnPath(
     if (!dir || !path.isAbsolute(dir)) continue;
     const p = path.join(dir, name);
     try {
-      const stat = statSync(p);
-      if (stat.isFile()) return { path: p, stat };
+      // A miss is the usual case (most directories lack the program): told without an exception.
+      const stat = statSync(p, { throwIfNoEntry: false });
+      if (stat?.isFile()) return { path: p, stat };
     } catch {
-      // not in this directory
+      // not readable here (EACCES, ENOTDIR): not in this directory
     }
   }
   return undefined;
