@@ -3,7 +3,10 @@
  * its last full `ip -j -d -batch` read and the fingerprint nsread computed
  * for the kernel state that output shows. An entry is used only when nsread
  * finds the same fingerprint again; anything missing, unreadable or of
- * another shape is a miss (a full read), never an error.
+ * another shape is a miss (a full read), never an error. One namespace's
+ * entry is a file named by a hash of its name; many stored at once (an
+ * apply's reads) share one pack file (read-cache-packs.ts), the newest of
+ * the two being used.
  *
  * Where: /run/netplumb/read-cache, root's only. Why: what is cached here is
  * what plan, apply and destroy believe the kernel holds; a user who could
@@ -12,26 +15,13 @@
  * run directory (run-dir.ts); otherwise there is no cache at all.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeRootFile } from './install/root-files';
+import { dropFromPacks, isEntry, loadPacks, tidyPacks, writePack, type CacheEntry } from './read-cache-packs';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
 
-/** One cached read. */
-export interface CacheEntry {
-  /** The namespace's name (the file name is a hash of it). */
-  ns: string;
-  /** What else the output depends on: the batch, ip's binary and its name tables (see envKey). */
-  key: string;
-  fp: string;
-  stdout: string;
-  /**
-   * Set when `stdout` passed the reader's shape check (the schemas named by
-   * ip-json.ts BATCH_SCHEMA_ID, which it holds), so that a hit need not be
-   * checked again while the schemas are the same.
-   */
-  checked?: string;
-}
+export type { CacheEntry } from './read-cache-packs';
 
 /** The root-only cache directory, made when missing; undefined when it cannot be used safely. */
 export function cacheDir(base = ROOT_RUN_DIR): string | undefined {
@@ -54,43 +44,34 @@ export function cacheDir(base = ROOT_RUN_DIR): string | undefined {
   }
 }
 
+const SINGLE = /^[0-9a-f]{40}\.json$/;
 const fileOf = (dir: string, ns: string) =>
   path.join(dir, createHash('sha256').update(ns).digest('hex').slice(0, 40) + '.json');
 
 /** What this process last loaded or stored per cache file, with the file's identity then. */
 const memo = new Map<string, { stamp: string; entry: CacheEntry }>();
 const MEMO_MAX = 4096;
-const stampOf = (file: string) => {
-  const st = statSync(file, { bigint: true });
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+const identity = (file: string) => {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 };
 function remember(file: string, stamp: string, entry: CacheEntry) {
   if (memo.size >= MEMO_MAX) memo.clear();
   memo.set(file, { stamp, entry });
 }
 
-/**
- * The entry of `ns` when it is whole and made for `key`; else undefined.
- * A file this process loaded or stored before and that has not changed
- * since (same inode, size and times) is not read and parsed again: a lab of
- * 200 namespaces has 200 files, and the GUI reads them on every refresh.
- */
-export function loadEntry(dir: string, ns: string, key: string): CacheEntry | undefined {
+/** The one-namespace file of `ns` when it is whole and made for `key`, with its mtime. */
+function loadSingle(dir: string, ns: string, key: string): CacheEntry | undefined {
   const file = fileOf(dir, ns);
   try {
-    const stamp = stampOf(file);
-    const m = memo.get(file);
-    const e = m?.stamp === stamp ? m.entry : (JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheEntry>);
-    if (
-      e.ns === ns &&
-      e.key === key &&
-      typeof e.fp === 'string' &&
-      /^[0-9a-f]{64}$/.test(e.fp) &&
-      typeof e.stdout === 'string' &&
-      (e.checked === undefined || typeof e.checked === 'string')
-    ) {
-      if (m?.stamp !== stamp) remember(file, stamp, e as CacheEntry);
-      return e as CacheEntry;
+    const id = identity(file);
+    if (id) {
+      const m = memo.get(file);
+      const e: unknown = m?.stamp === id ? m.entry : JSON.parse(readFileSync(file, 'utf8'));
+      if (isEntry(e) && e.ns === ns && e.key === key) {
+        if (m?.stamp !== id) remember(file, id, e);
+        return e;
+      }
     }
   } catch {
     // missing or corrupt: a miss
@@ -99,32 +80,90 @@ export function loadEntry(dir: string, ns: string, key: string): CacheEntry | un
   return undefined;
 }
 
+/**
+ * The entries of `names` that are whole and made for `keyOf(ns)`, from
+ * their own files or else the newest pack holding them (read-cache-packs.ts).
+ * A file this process loaded or stored before and that has not changed
+ * since (same inode, size and times) is not read and parsed again: a lab of
+ * 200 namespaces has 200 entries, and the GUI reads them on every refresh.
+ */
+export function loadEntries(
+  dir: string,
+  names: readonly string[],
+  keyOf: (ns: string) => string,
+): Map<string, CacheEntry> {
+  const packs = loadPacks(dir);
+  const out = new Map<string, CacheEntry>();
+  for (const ns of names) {
+    const key = keyOf(ns);
+    // Its own file is newer than any pack holding it (storeEntries removes it).
+    const best =
+      loadSingle(dir, ns, key) ?? packs.find((p) => p.entries.get(ns)?.key === key)?.entries.get(ns);
+    if (best) out.set(ns, best);
+  }
+  return out;
+}
+
+/** The entry of `ns` when it is whole and made for `key`; else undefined. */
+export const loadEntry = (dir: string, ns: string, key: string): CacheEntry | undefined =>
+  loadEntries(dir, [ns], () => key).get(ns);
+
 /** Writes an entry whole (a temporary file renamed over the old one), root's, mode 0600; failures are ignored. */
 export function storeEntry(dir: string, e: CacheEntry): void {
   const file = fileOf(dir, e.ns);
   try {
     writeRootFile(file, JSON.stringify(e), 0o600, { durable: false });
-    remember(file, stampOf(file), { ...e });
+    const id = identity(file);
+    if (id) remember(file, id, { ...e });
   } catch {
     memo.delete(file);
   }
 }
 
 /**
+ * Stores many entries at once: two or more go to one pack (one file, see
+ * read-cache-packs.ts) instead of a file each; the namespaces' own files,
+ * now older, are removed. Failures are ignored (a missing entry is a miss).
+ */
+export function storeEntries(dir: string, entries: readonly CacheEntry[]): void {
+  if (entries.length < 2) {
+    for (const e of entries) storeEntry(dir, e);
+    return;
+  }
+  try {
+    // One listing serves all: which own files to remove, which packs to tidy.
+    const names = readdirSync(dir);
+    const present = new Set(names);
+    const fresh = writePack(dir, entries);
+    const own = (ns: string) => path.basename(fileOf(dir, ns));
+    for (const e of entries) {
+      const file = fileOf(dir, e.ns);
+      memo.delete(file);
+      if (present.has(own(e.ns))) rmSync(file, { force: true });
+    }
+    tidyPacks(dir, fresh, (ns) => existsSync(fileOf(dir, ns)), names);
+  } catch {
+    // a miss later
+  }
+}
+
+/**
  * Drops the entries of namespaces that no longer exist, when there are many
  * more entries than namespaces (a destroyed lab's entries are not read
- * again, so nothing else removes them). Costs one directory listing when
- * there is nothing to do.
+ * again, so nothing else removes them). Costs one directory listing (and a
+ * look at the packs, kept in memory) when there is nothing to do.
  */
 export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack = 256): number {
-  let files: string[];
+  let all: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    all = readdirSync(dir);
   } catch {
     return 0;
   }
-  if (files.length <= existing.size + slack) return 0;
-  let dropped = 0;
+  const files = all.filter((f) => SINGLE.test(f));
+  const packed = loadPacks(dir, all).reduce((n, p) => n + p.entries.size, 0);
+  if (files.length + packed <= existing.size + slack) return 0;
+  let dropped = dropFromPacks(dir, (ns) => !existing.has(ns), all);
   for (const f of files) {
     let ns: unknown;
     try {
@@ -141,11 +180,23 @@ export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack =
   return dropped;
 }
 
-/** Forgets a namespace (it is gone). */
-export function dropEntry(dir: string, ns: string): void {
-  memo.delete(fileOf(dir, ns));
-  rmSync(fileOf(dir, ns), { force: true });
+/** Forgets namespaces (they are gone): their own files, and their entries in packs. */
+export function dropEntries(dir: string, names: Iterable<string>): void {
+  const gone = new Set(names);
+  if (!gone.size) return;
+  for (const ns of gone) {
+    memo.delete(fileOf(dir, ns));
+    rmSync(fileOf(dir, ns), { force: true });
+  }
+  try {
+    dropFromPacks(dir, (ns) => gone.has(ns));
+  } catch {
+    // a pack left behind holds entries nothing reads (the namespace is gone); prune takes it
+  }
 }
+
+/** Forgets a namespace (it is gone). */
+export const dropEntry = (dir: string, ns: string): void => dropEntries(dir, [ns]);
 
 /**
  * What ip's JSON output depends on besides the kernel: the batch it runs,
