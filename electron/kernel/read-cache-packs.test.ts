@@ -46,6 +46,17 @@ describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () =>
     expect([...loadEntries(dir, ['p3', 'p4', 'p1'], () => 'k').keys()]).toEqual(['p3', 'p1']);
   });
 
+  it("keeps an entry's record of the shape check it passed; a record of another type is a miss", () => {
+    storeEntries(dir, [{ ...entry('a'), checked: 'schemas-1' }, entry('b')]);
+    expect(loadEntry(dir, 'a', 'k')?.checked).toBe('schemas-1');
+    expect(loadEntry(dir, 'b', 'k')?.checked).toBeUndefined();
+    writeFileSync(
+      path.join(dir, packsIn(dir)[0]),
+      JSON.stringify({ v: 1, at: 1, entries: [{ ...entry('a'), checked: 7 }] }),
+    );
+    expect(loadEntry(dir, 'a', 'k')).toBeUndefined();
+  });
+
   it('the newest read of a namespace wins: its own file over packs, a newer pack over an older one', () => {
     storeEntries(dir, [entry('a', 'v1'), entry('b', 'v1')]);
     storeEntry(dir, entry('a', 'v2'));
