@@ -107,6 +107,8 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
   for (const wave of waves) {
     // A read primed before this wave may no longer be the state its namespace ends in.
     for (const g of wave) {
+      // Bringing a root bridge up changes no namespace: a veth end's carrier follows its peer's own up/down, not its bridge's.
+      if (g.ns === ROOT_NS && g.changes.every((c) => c.phase === 'bridge-up')) continue;
       if (g.ns === ROOT_NS) primed.clear();
       else primed.delete(g.ns);
     }

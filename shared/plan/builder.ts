@@ -22,6 +22,14 @@ export const PHASES = [
   'vlan',
   /** Link emulation (tc netem). */
   'tc',
+  /**
+   * New layer-2 bridges come up last, once their hosts are configured: a
+   * bridge floods each new host's start-up multicast (IPv6 duplicate address
+   * detection, router solicitations, MLD reports) to every port, so a bridge
+   * that is up while 1000 hosts come up copies about a million frames. While
+   * it is down its ports drop them; the lab ends the same.
+   */
+  'bridge-up',
   /** Deletions of what is no longer in the file, last, so a failure before them loses nothing. */
   'delete',
 ] as const;

@@ -100,7 +100,27 @@ export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i:
   if (i.master) set(linkSet(i.name, { master: i.master }), `${i.name} is a port of bridge ${i.master}`);
   for (const a of i.addresses)
     set(addr('add', a, i.name), `address ${a} on ${where(c.ns, i.name)}`, RANK.addrAdd);
-  if (i.up) set(linkSet(i.name, { up: true }), `bring ${where(c.ns, i.name)} up`, RANK.up);
+  if (i.up && comesUpLast(desired, c.ns, i))
+    b.add('bridge-up', c.ns, linkSet(i.name, { up: true }), {
+      action: 'modify',
+      rank: RANK.up,
+      reason: `bring bridge ${where(c.ns, i.name)} up, after the hosts on its ports are configured`,
+      target: t,
+    });
+  else if (i.up) set(linkSet(i.name, { up: true }), `bring ${where(c.ns, i.name)} up`, RANK.up);
+}
+
+/**
+ * Whether a new bridge is brought up in the last phase (see PHASES
+ * 'bridge-up'): only a root bridge that is a pure layer-2 switch, with no
+ * address and no route through it, since a route on a device that is down is
+ * refused by the kernel ("Network is down"). A bridge in a namespace comes up
+ * with its namespace: its hosts are in other namespaces, configured in the
+ * same phase.
+ */
+function comesUpLast(desired: Resolved, ns: string, i: KIface): boolean {
+  if (ns !== ROOT_NS || i.kind !== 'bridge' || i.addresses.length > 0) return false;
+  return !(desired.state.namespaces[ns]?.routes ?? []).some((r) => r.dev === i.name);
 }
 
 /**
