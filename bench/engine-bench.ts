@@ -270,7 +270,7 @@ try {
       line(
         'netplumb plan again',
         plan2,
-        `${ratio(plan2, sUp)}   (apply primes the reader's cache; a read primed before IPv6 DAD ended, 1-2 s after link-up, is read again)`,
+        `${ratio(plan2, sUp)}   (a namespace changed since its cached read is read in full; the end of IPv6 DAD is not a change)`,
       );
       line('netplumb status (overlay)', status, ratio(status, sUp));
       console.log(

@@ -264,7 +264,22 @@ typedef struct {
  * printed as a hit (and a gone one as gone); any other is left `todo` for
  * start() on the main thread, which subscribes, fingerprints again and reads.
  */
+static job_t root_job;
+static int root_running;
+
 static void probe(entry_t *e) {
+  /*
+   * The root: the likeliest miss (any lab's change shows there) and the
+   * biggest read (every bridge port on the host). start() subscribes,
+   * fingerprints, and on a miss starts its ip here at once, so that ip runs
+   * while the other threads are still fingerprinting; the main thread
+   * collects it with the others (after pthread_join, which orders root_job).
+   */
+  if (!e->name[0]) {
+    memcpy(root_job.name, e->name, sizeof root_job.name);
+    root_running = start(&root_job, e->fp, e->sysctls);
+    return;
+  }
   /* Nothing cached: it cannot be a hit, and start() fingerprints it anyway. */
   if (!strcmp(e->fp, "-")) {
     e->todo = 1;
@@ -470,7 +485,15 @@ int main(int argc, char **argv) {
   free(line);
   int threads = thread_count();
   if ((size_t)threads > nentries) threads = nentries ? (int)nentries : 1;
-  for (size_t i = 0; i < nentries; i++) entries[i].todo = 0;
+  for (size_t i = 0; i < nentries; i++) {
+    entries[i].todo = 0;
+    /* The root first: a thread takes it before any other (see probe). */
+    if (i > 0 && !entries[i].name[0]) {
+      entry_t r = entries[i];
+      entries[i] = entries[0];
+      entries[0] = r;
+    }
+  }
   pthread_t t[8];
   int started = 0;
   for (; started < threads - 1; started++)
@@ -479,6 +502,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
   static job_t jobs[MAX_JOBS];
   int running = 0;
+  if (root_running) jobs[running++] = root_job;
   for (size_t i = 0; i < nentries; i++) {
     if (!entries[i].todo) continue;
     while (running >= max) running = pump(jobs, running);
