@@ -259,14 +259,15 @@ typedef struct {
   int sysctls, todo;
 } entry_t;
 
+static job_t root_job;
+static int root_running;
+static atomic_int root_taken;
+
 /*
  * The fingerprint alone, on a worker thread: an unchanged namespace is
  * printed as a hit (and a gone one as gone); any other is left `todo` for
  * start() on the main thread, which subscribes, fingerprints again and reads.
  */
-static job_t root_job;
-static int root_running;
-
 static void probe(entry_t *e) {
   /*
    * The root: the likeliest miss (any lab's change shows there) and the
@@ -275,7 +276,7 @@ static void probe(entry_t *e) {
    * while the other threads are still fingerprinting; the main thread
    * collects it with the others (after pthread_join, which orders root_job).
    */
-  if (!e->name[0]) {
+  if (!e->name[0] && !atomic_exchange(&root_taken, 1)) {
     memcpy(root_job.name, e->name, sizeof root_job.name);
     root_running = start(&root_job, e->fp, e->sysctls);
     return;
