@@ -149,16 +149,51 @@ async function readerVsFanOut(doc: ReturnType<typeof star>) {
   return out;
 }
 
+/** Host-wide sysctls `mn` raises at start (mininet/util.py fixLimits); the bench puts them back after it. */
+const MININET_SYSCTLS = [
+  'fs.file-max',
+  'net.core.wmem_max',
+  'net.core.rmem_max',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.core.netdev_max_backlog',
+  'net.ipv4.neigh.default.gc_thresh1',
+  'net.ipv4.neigh.default.gc_thresh2',
+  'net.ipv4.neigh.default.gc_thresh3',
+  'net.ipv4.route.max_size',
+  'kernel.pty.max',
+];
+const sysctlPath = (k: string) => `/proc/sys/${k.replace(/\./g, '/')}`;
+
 async function mininet(n: number): Promise<number | undefined> {
   const which = await execa('sh', ['-c', 'command -v mn'], { reject: false });
   if (which.exitCode !== 0) return undefined;
-  const [ms] = await time(() =>
-    execa('mn', ['--switch', 'lxbr', '--controller', 'none', '--topo', `single,${n}`, '--test', 'none'], {
-      reject: false,
-    }),
-  );
-  await execa('mn', ['-c'], { reject: false });
-  return ms;
+  const saved = MININET_SYSCTLS.flatMap((k) => {
+    try {
+      return [[k, readFileSync(sysctlPath(k), 'utf8').trim()] as const];
+    } catch {
+      return [];
+    }
+  });
+  try {
+    const [ms, r] = await time(() =>
+      execa('mn', ['--switch', 'lxbr', '--controller', 'none', '--topo', `single,${n}`, '--test', 'none'], {
+        reject: false,
+      }),
+    );
+    if (r.exitCode !== 0)
+      throw new Error(`mn failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    return ms;
+  } finally {
+    await execa('mn', ['-c'], { reject: false });
+    for (const [k, v] of saved) {
+      try {
+        if (readFileSync(sysctlPath(k), 'utf8').trim() !== v) writeFileSync(sysctlPath(k), v);
+      } catch {
+        // A key this kernel does not let us write back: left as mn set it.
+      }
+    }
+  }
 }
 
 /** Apply and plan of `n` hosts spread over `bridges` bridges, then destroyed (a diagnostic line at 1000 hosts). */
