@@ -62,26 +62,14 @@ function nsfsDevice(): Promise<number | undefined> {
  * placeholder with no namespace mounted on it.
  */
 export async function netnsInode(name: string, dir: string = NETNS_DIR): Promise<number | undefined> {
-  if (!isValidNetnsName(name)) return undefined;
-  let s;
-  try {
-    s = await stat(join(dir, name));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-  const dev = await nsfsDevice();
-  // A file left behind without its bind mount lives on tmpfs, not nsfs: no namespace.
-  if (dev !== undefined && s.dev !== dev) return undefined;
-  return s.ino;
+  return (await netnsInodes([name], dir))[0];
 }
 
 /**
  * netnsInode of many names at once (a lab's record: every namespace of the
  * lab): one stat system call each on /run/netns, made in turn rather than
  * one promise each (200 namespaces: well under a millisecond, against ~6 ms
- * as promises). Same answers, in the order of `names`.
+ * as promises), in the order of `names`.
  */
 export async function netnsInodes(
   names: readonly string[],
