@@ -79,6 +79,27 @@ function cached(ns: string) {
   return loadEntry(cacheDir()!, ns, envKey(batch, ip));
 }
 
+/**
+ * Applies the classic lab under a fresh prefix and run directory, runs `fn`,
+ * and removes the lab, every kernel object of the prefix and the directory,
+ * also when `fn` fails.
+ */
+async function withClassicLab(
+  fn: (p: string, runDir: string, lab: ReturnType<typeof classicLab>) => Promise<void>,
+) {
+  const p = uniquePrefix();
+  const run = tempRunDir();
+  const lab = classicLab(p);
+  try {
+    expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
+    await fn(p, run.dir, lab);
+  } finally {
+    await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
+    await cleanupPrefix(p);
+    run.remove();
+  }
+}
+
 describe.skipIf(!!nsread.skip)(
   `reads primed in the writes${nsread.skip ? ` (skipped: ${nsread.skip})` : ''}`,
   () => {
@@ -189,38 +210,26 @@ describe.skipIf(!!nsread.skip)(
     }, 120_000);
 
     it('drift made by hand right after a primed apply is seen by plan and status, and repaired', async () => {
-      const p = uniquePrefix();
-      const run = tempRunDir();
-      const lab = classicLab(p);
-      try {
-        expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
+      await withClassicLab(async (p, runDir, lab) => {
         expect(lastPrimeStats()?.inWrites).toBeGreaterThan(0);
         await execaRunner(['ip', '-n', `${p}a`, 'address', 'add', '10.0.0.99/24', 'dev', 'eth0']);
         await execaRunner(['ip', '-n', `${p}b`, 'address', 'del', '10.0.0.2/24', 'dev', 'eth0']);
-        const plan = await planDocument(lab, { runDir: run.dir });
+        const plan = await planDocument(lab, { runDir });
         expect(plan.changes.some((c) => c.ns === `${p}a` && c.argv.join(' ').includes('10.0.0.99/24'))).toBe(
           true,
         );
         expect(plan.changes.some((c) => c.ns === `${p}b` && c.argv.join(' ').includes('10.0.0.2/24'))).toBe(
           true,
         );
-        expect((await statusDocument(lab, { runDir: run.dir })).inSync).toBe(false);
-        expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
-        expect((await planDocument(lab, { runDir: run.dir })).changes).toEqual([]);
-      } finally {
-        await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
-        await cleanupPrefix(p);
-        run.remove();
-      }
+        expect((await statusDocument(lab, { runDir })).inSync).toBe(false);
+        expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      });
     }, 60_000);
 
     it('a read primed while IPv6 DAD runs is still served once DAD has ended, and gives the state a fresh read gives', async () => {
-      const p = uniquePrefix();
-      const run = tempRunDir();
-      const lab = classicLab(p);
-      const names = [`${p}a`, `${p}b`];
-      try {
-        expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
+      await withClassicLab(async (p, runDir, lab) => {
+        const names = [`${p}a`, `${p}b`];
         // The cached reads show addresses still tentative (DAD takes a second or more after link-up).
         const during = names.filter((n) => cached(n)?.stdout.includes('"tentative":true'));
         expect(during.length).toBeGreaterThan(0);
@@ -232,7 +241,7 @@ describe.skipIf(!!nsread.skip)(
           if (!over) await new Promise((res) => setTimeout(res, 100));
         }
         expect(over).toBe(true);
-        const plan = await planDocument(lab, { runDir: run.dir });
+        const plan = await planDocument(lab, { runDir });
         expect(plan.changes).toEqual([]);
         for (const n of during) expect(lastReaderStats().readNs, n).not.toContain(n);
         // What the cache gave is the state: the same as the fan-out's fresh reads.
@@ -249,14 +258,10 @@ describe.skipIf(!!nsread.skip)(
         for (const n of names) expect(viaCache.namespaces[n], n).toEqual(fresh.namespaces[n]);
         // A change DAD does not make is still seen: an address added by hand.
         await execaRunner(['ip', '-n', names[0], 'address', 'add', 'fd00::99/64', 'dev', 'eth0']);
-        const drift = await planDocument(lab, { runDir: run.dir });
+        const drift = await planDocument(lab, { runDir });
         expect(lastReaderStats().readNs).toContain(names[0]);
         expect(drift.changes.map((c) => c.argv.join(' ')).join('\n')).toContain('fd00::99/64');
-      } finally {
-        await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
-        await cleanupPrefix(p);
-        run.remove();
-      }
+      });
     }, 60_000);
   },
 );
