@@ -3,19 +3,29 @@
  * rtnetlink dumps — links (with details), bridge ports with their VLANs,
  * addresses, IPv4 and IPv6 routes of every table, qdiscs — with the
  * attributes that change by themselves left out: counters (IFLA_STATS*,
- * carrier counts, TCA_STATS, STATS2, XSTATS), timers (bridge and bridge-port STP and
+ * carrier counts, TCA_STATS, STATS2, XSTATS, a bridge's learnt addresses and
+ * its ports' multicast groups), timers (bridge and bridge-port STP and
  * gc timers) and timestamps (IFA_CACHEINFO, RTA_CACHEINFO/EXPIRES, IPv6
  * device cacheinfo). What is left out is a fixed list: an attribute not
  * named here is hashed, so it can only make two fingerprints differ.
  *
- * Also left out: what the end of IPv6 duplicate address detection changes,
- * one or two seconds after an address or link comes up — an address's
- * tentative (and optimistic) flag, the local and anycast routes the kernel
- * then adds to table local, and the device's "router solicitation sent" flag.
- * netplumb's state has none of them (live-parse.ts reads no address flags and
- * only table main), so a read taken while DAD runs is still the lab's state
- * after it, and the cache keeps serving it. A failed DAD (the dadfailed flag)
- * is still hashed.
+ * Also left out: what the kernel changes by itself after a link comes up,
+ * for up to a second or two after the writes that brought it up:
+ * - the end of IPv6 duplicate address detection: an address's tentative
+ *   (and optimistic) flag, the local and anycast routes the kernel then adds
+ *   to table local, and the device's "router solicitation sent" flag;
+ * - carrier: a link's lower-up, running and dormant flags, its operstate and
+ *   carrier attributes, a bridge port's forwarding state, the IPv6 device's
+ *   "ready" flag, and the "linkdown" flag of the routes through it;
+ * - what IPv6 adds once a link has carrier: its link-local addresses
+ *   (fe80::/10) and the kernel's IPv6 routes for link-local and multicast
+ *   destinations.
+ * netplumb's state has none of them (live-parse.ts reads a link's admin "UP"
+ * flag only, no operstate, port state or address flags, no IPv6 link-local
+ * address, and only the static routes of table main), so a read taken while
+ * they settle is still the lab's state after, and the cache keeps serving it
+ * (electron/kernel/fingerprint-blind.test.ts checks that on the parser). A
+ * failed DAD (the dadfailed flag) and a link's admin state are still hashed.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -42,18 +52,28 @@
 
 /* ---- fingerprint: dumps with the changing attributes stripped ---- */
 
-/* Attributes of a link message that change on their own: counters and timers. */
+/* Attributes of a link message that change on their own: counters, and carrier (see the top). */
 static int link_attr_skipped(int type) {
   return type == IFLA_STATS || type == IFLA_STATS64 || type == IFLA_CARRIER_CHANGES ||
-         type == IFLA_CARRIER_UP_COUNT || type == IFLA_CARRIER_DOWN_COUNT;
+         type == IFLA_CARRIER_UP_COUNT || type == IFLA_CARRIER_DOWN_COUNT || type == IFLA_OPERSTATE ||
+         type == IFLA_CARRIER;
 }
+
+/* A link's flags that follow its carrier (include/uapi/linux/if.h: IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT). */
+#define CARRIER_LINK_FLAGS (0x40u | 0x10000u | 0x20000u)
 
 /* Per thread: fingerprints are taken on several threads at once (nsread.c). */
 static __thread unsigned seq;
 static __thread int dump_family;
+/* The link being hashed is a bridge's port (its IFLA_INFO_SLAVE_KIND is "bridge"). */
+static __thread int bridge_slave;
 
 /* Hashes a run of attributes, leaving out `skip(path, type)` ones, descending into known nests. */
 static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
+
+/* Counters newer than the build's headers may name (include/uapi/linux/if_link.h, Linux 6.3 and 6.8). */
+#define BRPORT_MCAST_N_GROUPS 41 /* IFLA_BRPORT_MCAST_N_GROUPS */
+#define BR_FDB_N_LEARNED 48      /* IFLA_BR_FDB_N_LEARNED */
 
 /* Nest ids (what a nested attribute belongs to). */
 enum { N_LINK, N_LINKINFO, N_INFO_DATA, N_INFO_SLAVE, N_AFSPEC, N_AFSPEC_INET6, N_BRPORT, N_ADDR, N_ROUTE, N_QDISC, N_OTHER };
@@ -61,15 +81,27 @@ enum { N_LINK, N_LINKINFO, N_INFO_DATA, N_INFO_SLAVE, N_AFSPEC, N_AFSPEC_INET6, 
 static int skipped(int nest, int type) {
   switch (nest) {
   case N_LINK: return link_attr_skipped(type);
-  /* bridge: hello, tcn, topology change and gc timers */
+  /*
+   * bridge: hello, tcn, topology change and gc timers; the multicast querier
+   * it has heard (learnt from traffic, with its own timer); the count of
+   * learnt addresses
+   */
   case N_INFO_DATA:
     return type == IFLA_BR_HELLO_TIMER || type == IFLA_BR_TCN_TIMER ||
-           type == IFLA_BR_TOPOLOGY_CHANGE_TIMER || type == IFLA_BR_GC_TIMER;
-  /* bridge port: message age, forward delay and hold timers */
+           type == IFLA_BR_TOPOLOGY_CHANGE_TIMER || type == IFLA_BR_GC_TIMER ||
+           type == IFLA_BR_MCAST_QUERIER_STATE || type == BR_FDB_N_LEARNED;
+  /*
+   * bridge port: message age, forward delay and hold timers; its state
+   * (forwarding, disabled: carrier, STP); the counts of multicast hosts and
+   * groups that snooping has learnt on it
+   */
   case N_INFO_SLAVE:
+    if (!bridge_slave) return 0;
+    /* fall through */
   case N_BRPORT:
     return type == IFLA_BRPORT_MESSAGE_AGE_TIMER || type == IFLA_BRPORT_FORWARD_DELAY_TIMER ||
-           type == IFLA_BRPORT_HOLD_TIMER;
+           type == IFLA_BRPORT_HOLD_TIMER || type == IFLA_BRPORT_STATE ||
+           type == IFLA_BRPORT_MCAST_EHT_HOSTS_CNT || type == BRPORT_MCAST_N_GROUPS;
   /* IPv6 per-device: stats, cacheinfo (timestamps, a re-randomised reachable time), icmp6 stats */
   case N_AFSPEC_INET6:
     return type == IFLA_INET6_STATS || type == IFLA_INET6_CACHEINFO || type == IFLA_INET6_ICMP6STATS;
@@ -82,19 +114,51 @@ static int skipped(int nest, int type) {
 
 /* Address flags that only say IPv6 DAD has not ended yet (see the top). */
 #define DAD_ADDR_FLAGS (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)
-#define IF_RS_SENT_FLAG 0x10 /* include/net/if_inet6.h IF_RS_SENT: not in the uapi headers */
+/* include/net/if_inet6.h IF_RS_SENT and IF_READY (the device has carrier): not in the uapi headers. */
+#define IF_RS_SENT_FLAG 0x10u
+#define IF_READY_FLAG 0x80000000u
 
 /* The bits of a u32 flags attribute that are left out (0: hashed whole). */
-static uint32_t dad_flags(int nest, int type) {
+static uint32_t blind_flags(int nest, int type) {
   if (nest == N_ADDR && type == IFA_FLAGS) return DAD_ADDR_FLAGS;
-  if (nest == N_AFSPEC_INET6 && type == IFLA_INET6_FLAGS) return IF_RS_SENT_FLAG;
+  if (nest == N_AFSPEC_INET6 && type == IFLA_INET6_FLAGS) return IF_RS_SENT_FLAG | IF_READY_FLAG;
   return 0;
 }
 
-/* A route the kernel adds to table local when DAD of an IPv6 address ends: left out (see the top). */
-static int dad_route(const struct rtmsg *r) {
-  return r->rtm_family == AF_INET6 && r->rtm_table == RT_TABLE_LOCAL && r->rtm_protocol == RTPROT_KERNEL &&
-         (r->rtm_type == RTN_LOCAL || r->rtm_type == RTN_ANYCAST);
+/* True for an IPv6 address in fe80::/10. */
+static int v6_link_local(const unsigned char *a) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
+
+/*
+ * A route the kernel adds by itself after a link comes up (see the top):
+ * IPv6, protocol kernel, and in table local for DAD's local and anycast
+ * addresses, or to a link-local or multicast destination. Left out.
+ */
+static int kernel_route(const struct rtmsg *r, const char *attrs, int len) {
+  if (r->rtm_family != AF_INET6 || r->rtm_protocol != RTPROT_KERNEL) return 0;
+  if (r->rtm_table == RT_TABLE_LOCAL && (r->rtm_type == RTN_LOCAL || r->rtm_type == RTN_ANYCAST)) return 1;
+  if (r->rtm_type == RTN_MULTICAST) return 1;
+  for (const struct nlattr *a = (const struct nlattr *)attrs;
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == RTA_DST && a->nla_len >= NLA_HDRLEN + 16)
+      return r->rtm_dst_len >= 10 && v6_link_local((const unsigned char *)a + NLA_HDRLEN);
+  return 0;
+}
+
+/* An IPv6 link-local address (what `ip` prints as its "local": IFA_LOCAL, else IFA_ADDRESS). Left out. */
+static int link_local_address(const struct ifaddrmsg *m, const char *attrs, int len) {
+  if (m->ifa_family != AF_INET6) return 0;
+  const unsigned char *local = NULL, *address = NULL;
+  for (const struct nlattr *a = (const struct nlattr *)attrs;
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+    int t = a->nla_type & NLA_TYPE_MASK;
+    if (a->nla_len < NLA_HDRLEN + 16) continue;
+    if (t == IFA_LOCAL) local = (const unsigned char *)a + NLA_HDRLEN;
+    if (t == IFA_ADDRESS) address = (const unsigned char *)a + NLA_HDRLEN;
+  }
+  const unsigned char *shown = local ? local : address;
+  return shown && v6_link_local(shown);
 }
 
 /* Which nest an attribute opens, or -1 when it is hashed as bytes. */
@@ -125,11 +189,13 @@ static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest) {
       int sub = nest_of(nest, type);
       const char *payload = data + NLA_HDRLEN;
       int plen = alen - NLA_HDRLEN;
-      uint32_t dad_mask = dad_flags(nest, type);
-      if (dad_mask && plen == 4) {
+      uint32_t mask = blind_flags(nest, type);
+      if (nest == N_LINKINFO && type == IFLA_INFO_SLAVE_KIND)
+        bridge_slave = plen >= 7 && memcmp(payload, "bridge", 7) == 0;
+      if (mask && plen == 4) {
         uint32_t v;
         memcpy(&v, payload, 4);
-        v &= ~dad_mask;
+        v &= ~mask;
         sha256_update(h, &v, 4);
       } else if (sub >= 0) {
         uint32_t mark = 0xfeed0000u | (uint32_t)sub;
@@ -208,15 +274,21 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       char fixed[sizeof(struct ifinfomsg) + sizeof(struct rtmsg) + sizeof(struct tcmsg)];
       memcpy(fixed, body, hdr);
       int nest = N_OTHER;
+      const char *attrs = body + NLMSG_ALIGN(hdr);
+      int alen = blen - (int)NLMSG_ALIGN(hdr);
       if (type == RTM_GETLINK) {
         nest = N_LINK;
+        bridge_slave = 0;
         ((struct ifinfomsg *)fixed)->ifi_change = 0;
+        ((struct ifinfomsg *)fixed)->ifi_flags &= ~CARRIER_LINK_FLAGS;
       } else if (type == RTM_GETADDR) {
+        if (link_local_address((const struct ifaddrmsg *)fixed, attrs, alen)) continue;
         nest = N_ADDR;
         ((struct ifaddrmsg *)fixed)->ifa_flags &= (unsigned char)~DAD_ADDR_FLAGS;
       } else if (type == RTM_GETROUTE) {
-        if (dad_route((const struct rtmsg *)fixed)) continue;
+        if (kernel_route((const struct rtmsg *)fixed, attrs, alen)) continue;
         nest = N_ROUTE;
+        ((struct rtmsg *)fixed)->rtm_flags &= ~(unsigned)RTNH_F_LINKDOWN;
       }
       else if (type == RTM_GETQDISC) {
         nest = N_QDISC;
@@ -225,7 +297,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       uint32_t mh[2] = {m->nlmsg_type, (uint32_t)blen};
       sha256_update(h, mh, sizeof mh);
       sha256_update(h, fixed, hdr);
-      hash_attrs(h, body + NLMSG_ALIGN(hdr), blen - (int)NLMSG_ALIGN(hdr), nest);
+      hash_attrs(h, attrs, alen, nest);
     }
   }
 }

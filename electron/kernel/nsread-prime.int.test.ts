@@ -46,28 +46,53 @@ async function freshAt(ns: string, fp: string): Promise<string | undefined> {
 }
 
 type Json = Record<string, unknown>;
-/** A route the kernel adds to table local when IPv6 DAD of an address ends. */
-const dadRoute = (r: Json) =>
-  r.table === 'local' &&
+/** An IPv6 address in fe80::/10 as ip prints it. */
+const linkLocal = (a: unknown) => /^fe[89ab][0-9a-f]:/i.test(String(a));
+/**
+ * A route the kernel adds by itself once a link is up: IPv6, protocol
+ * kernel, in table local when DAD of an address ends, or to a link-local or
+ * multicast destination.
+ */
+const kernelRoute = (r: Json) =>
   r.protocol === 'kernel' &&
-  (r.type === 'local' || r.type === 'anycast') &&
-  String(r.dst).includes(':');
+  String(r.dst).includes(':') &&
+  ((r.table === 'local' && (r.type === 'local' || r.type === 'anycast')) ||
+    r.type === 'multicast' ||
+    linkLocal(r.dst));
 
 /**
  * ip's output without what the fingerprint leaves out (nsread-fp.c): what
- * changes by itself (bridge and port timers, address lifetimes) and what the
- * end of IPv6 DAD changes (tentative flags, table local's local and anycast
- * routes). A cached read is the state its fingerprint names; only these may
- * differ.
+ * changes by itself (bridge and port timers and counters, address
+ * lifetimes), what the end of IPv6 DAD changes (tentative flags, table
+ * local's local and anycast routes), and what carrier changes (lower-up and
+ * dormant flags, operstate, a port's state, routes' linkdown flag, IPv6
+ * link-local addresses and the kernel's routes for them). A cached read is
+ * the state its fingerprint names; only these may differ.
  */
 const steady = (out: string) => {
   const [links, routes] = splitJsonDocuments(out, 'the test read') as [Json[], Json[]];
-  for (const l of links)
-    for (const a of (l.addr_info ?? []) as Json[]) {
+  for (const l of links) {
+    l.flags = ((l.flags ?? []) as string[]).filter((f) => !['LOWER_UP', 'NO-CARRIER', 'DORMANT'].includes(f));
+    delete l.operstate;
+    const info = l.linkinfo as Json | undefined;
+    if (info?.info_slave_kind === 'bridge') {
+      const d = (info.info_slave_data ?? {}) as Json;
+      delete d.state;
+      delete d.mcast_n_groups;
+    }
+    if (info?.info_kind === 'bridge') delete ((info.info_data ?? {}) as Json).fdb_n_learned;
+    l.addr_info = ((l.addr_info ?? []) as Json[]).filter(
+      (a) => !(a.family === 'inet6' && linkLocal(a.local)),
+    );
+    for (const a of l.addr_info as Json[]) {
       delete a.tentative;
       delete a.optimistic;
     }
-  return JSON.stringify([links, routes.filter((r) => !dadRoute(r))]).replace(
+  }
+  const kept = routes
+    .filter((r) => !kernelRoute(r))
+    .map((r) => ({ ...r, flags: ((r.flags ?? []) as string[]).filter((f) => f !== 'linkdown') }));
+  return JSON.stringify([links, kept]).replace(
     /"(\w+_timer|valid_life_time|preferred_life_time)":[\d.]+/g,
     '"$1":-',
   );

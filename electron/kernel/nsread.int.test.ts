@@ -21,6 +21,7 @@ import { cacheDir } from './read-cache';
 import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
+import { must, withScratchLab } from './test-support/scratch-netns';
 
 const { bin, skip, remove } = buildTestNsread();
 const out = path.dirname(bin);
@@ -260,6 +261,88 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
       { numRuns: 8 },
     );
   }, 600_000);
+
+  it('carrier coming and going (and the link-local addresses, routes and port state it brings) leaves a cached read served; drift by hand is still read', async () => {
+    await withScratchLab(async (scratch) => {
+      const [a, b] = await scratch.netns(2);
+      const ip = (ns: string, line: string) => must(['ip', '-n', ns, ...line.split(' ')]);
+      for (const line of [
+        'link add name b0 type bridge',
+        'link set dev b0 up',
+        'link add name x type veth peer name y netns ' + b,
+        'link set dev x master b0',
+        'link set dev x up',
+        'address add 10.9.0.1/24 dev b0',
+        'address add fd09::1/64 dev b0',
+        'route add 10.8.0.0/16 via 10.9.0.2 dev b0 onlink',
+      ])
+        await ip(a, line);
+      await ip(b, 'address add 10.9.0.2/24 dev y');
+      const readA = () => readLive(execaRunner, { namespaces: [a], includeRoot: false, peerNames: false });
+      /** Reads until the read is served from the cache (a read is cached once it was stable). */
+      const cachedNow = async () => {
+        for (let k = 0; k < 40; k++) {
+          await readA();
+          if (lastReaderStats().hits === 1) return true;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return false;
+      };
+      /** Waits until what carrier brings has come: b0 and x up with link-local addresses past DAD. */
+      const settledUp = async () => {
+        for (let k = 0; k < 80; k++) {
+          const links = JSON.parse((await must(['ip', '-n', a, '-j', 'address', 'show'])).stdout) as {
+            ifname: string;
+            operstate: string;
+            addr_info: { local: string; tentative?: boolean }[];
+          }[];
+          const ready = ['b0', 'x'].every((n) => {
+            const l = links.find((x) => x.ifname === n);
+            return (
+              l?.operstate === 'UP' && l.addr_info.some((x) => x.local.startsWith('fe80:') && !x.tentative)
+            );
+          });
+          if (ready) return true;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return false;
+      };
+      /** The namespace's state via the fan-out (no cache). */
+      const fresh = async () => {
+        useNsread(false);
+        try {
+          return (await readA()).namespaces[a];
+        } finally {
+          useNsread(bin);
+        }
+      };
+      // Without carrier (y is down): b0 and x have no link-local address, x's port is disabled.
+      expect(await cachedNow(), 'a quiet namespace is cached').toBe(true);
+      await ip(b, 'link set dev y up');
+      expect(await settledUp(), 'carrier came, with link-local addresses').toBe(true);
+      const served = (await readA()).namespaces[a];
+      expect(lastReaderStats(), 'served from the read made without carrier').toMatchObject({
+        hits: 1,
+        reads: 0,
+      });
+      expect(served).toEqual(await fresh());
+      // Drift by hand is still read: the port taken off its bridge.
+      await ip(a, 'link set dev x nomaster');
+      const drifted = (await readA()).namespaces[a];
+      expect(lastReaderStats().readNs).toEqual([a]);
+      expect(drifted.ifaces.x, 'x read again').toBeDefined();
+      expect(drifted.ifaces.x.master).toBeUndefined();
+      expect(drifted).toEqual(await fresh());
+      // Carrier going is not a change either.
+      await ip(a, 'link set dev x master b0');
+      expect(await cachedNow()).toBe(true);
+      await ip(b, 'link set dev y down');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await readA()).namespaces[a]).toEqual(await fresh());
+      await readA();
+      expect(lastReaderStats()).toMatchObject({ hits: 1, reads: 0 });
+    });
+  }, 60_000);
 
   it('without nsread, with a broken one, or with a corrupt cache, reads come out the same', async () => {
     const p = uniquePrefix();
