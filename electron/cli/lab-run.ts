@@ -13,7 +13,7 @@ import type { ParsedArgs } from './args';
 import { EXIT, err, json, out } from './command';
 import { loadFile } from './load';
 import { loadFileArg } from './load-arg';
-import { bold, dim, formatDrift, formatPlan, green, printProblems, red } from './output';
+import { bold, dim, formatDrift, formatPlan, green, listInWords, printProblems, red } from './output';
 import { prefixedLab, prefixSetting } from './prefix-config';
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
@@ -188,7 +188,7 @@ export async function destroyCommand(args: ParsedArgs): Promise<number> {
     else
       out(
         r.removed.length
-          ? `${green('✓')} Destroyed lab "${lab}": removed ${r.removed.join(', ')}.`
+          ? `${green('✓')} Destroyed lab "${lab}": removed ${listInWords(r.removed, 12, 'more (--json lists them all)')}.`
           : `Lab "${lab}" had nothing on this host.`,
       );
     return EXIT.ok;

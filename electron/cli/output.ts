@@ -6,6 +6,8 @@ import type { Change, DriftItem } from '../../shared/plan';
 import type { Problem } from '../../shared/validate';
 import { err } from './command';
 
+export { listInWords } from '../../shared/util/words';
+
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string) => (s: string) => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
 export const red = paint('31');

@@ -3,6 +3,7 @@ import { editorStore, useEditor } from '../store/editor';
 import { runDestroy } from '../store/lab-actions';
 import { useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
+import { listInWords } from '../../shared/util/words';
 
 const close = () => useUi.getState().set({ dialog: null });
 
@@ -52,7 +53,7 @@ export function DestroyDialog() {
       {done && (
         <p role="status">
           {d.removed!.length
-            ? `Destroyed lab ${lab}: removed ${d.removed!.join(', ')}.`
+            ? `Destroyed lab ${lab}: removed ${listInWords(d.removed!)}.`
             : `Lab ${lab} had nothing left to remove.`}
         </p>
       )}

@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { listInWords } from './words';
+
+describe('listInWords', () => {
+  it('lists every item of a short list', () => {
+    expect(listInWords(['a', 'b', 'c'])).toBe('a, b, c');
+    expect(listInWords([])).toBe('');
+  });
+
+  it('a long list: the first items and how many more, and every item is counted once (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !s.includes(',')),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: 3, max: 40 }),
+        (items, max) => {
+          const s = listInWords(items, max, 'more');
+          if (items.length <= max) {
+            expect(s).toBe(items.join(', '));
+            return;
+          }
+          const m = / and (\d+) more$/.exec(s);
+          expect(m).not.toBeNull();
+          const shown = s.slice(0, m!.index).split(', ');
+          expect(shown).toEqual(items.slice(0, shown.length));
+          expect(shown.length + Number(m![1])).toBe(items.length);
+          expect(shown.length).toBeLessThan(max);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,11 @@
+/** Lists in plain words, for the CLI and the app alike. */
+
+/**
+ * A list in words: every item when there are at most `max`, else the first
+ * few and how many more (a 200-host lab's destroy is one line, not 200 names).
+ */
+export function listInWords(items: readonly string[], max = 12, more = 'more'): string {
+  if (items.length <= max) return items.join(', ');
+  const shown = Math.max(1, max - 2);
+  return `${items.slice(0, shown).join(', ')} and ${items.length - shown} ${more}`;
+}
