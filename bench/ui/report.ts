@@ -20,11 +20,12 @@ interface Row {
   limit?: number;
 }
 
+/** Issue 4's limits, and issue 13's for whole-drawing gestures (at least the bare page's frame rate). */
 const ROWS: Row[] = [
   { label: 'time to first render', key: 'firstRender', unit: 'ms', kind: 'time', limit: 1.3 },
   { label: 'time to interactive', key: 'interactive', unit: 'ms', kind: 'time', limit: 1.3 },
-  { label: 'drag fps (whole drawing)', key: 'dragFps', unit: 'fps', kind: 'rate', limit: 0.8 },
-  { label: 'pan fps (whole drawing)', key: 'panFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'drag fps (whole drawing)', key: 'dragFps', unit: 'fps', kind: 'rate', limit: 1.0 },
+  { label: 'pan fps (whole drawing)', key: 'panFps', unit: 'fps', kind: 'rate', limit: 1.0 },
   { label: 'drag fps (zoom 1)', key: 'closeDragFps', unit: 'fps', kind: 'rate', limit: 0.8 },
   { label: 'pan fps (zoom 1)', key: 'closePanFps', unit: 'fps', kind: 'rate', limit: 0.8 },
   { label: '  file handed to the page at', key: 'injected', unit: 'ms', kind: 'info' },
