@@ -41,6 +41,9 @@ const ROWS: Row[] = [
   { label: '  nodes in the DOM at zoom 1', key: 'closeNodesInDom', unit: '', kind: 'info' },
 ];
 
+/** Headless Chromium's requestAnimationFrame rate: no page can show more frames per second. */
+const FRAME_CAP = 60;
+
 const fmt = (v: number, unit: string) =>
   (unit === 'fps'
     ? v.toFixed(1)
@@ -63,10 +66,12 @@ export function report(app: readonly Figures[], bare: readonly Figures[]): strin
     const ratio = b ? a / b : NaN;
     let target = '';
     if (r.kind !== 'info' && r.limit !== undefined) {
-      const ok = r.kind === 'time' ? ratio <= r.limit : ratio >= r.limit;
+      // Both pages at the display's frame cap: the app is as smooth as the bare page, whatever noise the ratio shows.
+      const capped = r.kind === 'rate' && a >= FRAME_CAP * 0.98 && b >= FRAME_CAP * 0.98;
+      const ok = r.kind === 'time' ? ratio <= r.limit : ratio >= r.limit || capped;
       total++;
       if (ok) met++;
-      target = `${r.kind === 'time' ? '<=' : '>='} ${r.limit}x ${ok ? 'MET' : 'NOT MET'}`;
+      target = `${r.kind === 'time' ? '<=' : '>='} ${r.limit}x ${ok ? 'MET' : 'NOT MET'}${capped && ratio < r.limit ? ` (both at the ${FRAME_CAP} fps frame cap)` : ''}`;
     }
     lines.push(
       `${pad(r.label, 34)}${pad(fmt(a, r.unit), 12)}${pad(fmt(b, r.unit), 12)}${pad(Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', 10)}${target}`,

@@ -114,7 +114,7 @@ describe('serializeTopology', () => {
 });
 
 describe('serializeTopology properties', () => {
-  it('editing one saved lab into any other reads back as the other (in-place YAML edit)', async () => {
+  it('editing one saved lab into any other reads back as the other (in-place YAML edit); the kept parse of the original is never changed by it', async () => {
     const fc = (await import('fast-check')).default;
     const { arbValidTopology } = await import('../model/arbitraries');
     fc.assert(

@@ -227,6 +227,21 @@ function scalarEdits(
   return false;
 }
 
+/**
+ * The last original text parsed, and its document: the app writes the same
+ * opened file again after every edit (autosave, Save), and parsing a
+ * 1000-node file took ~180 ms each time, a freeze after each drag. The
+ * document is only read (scalarEdits); the path that changes a document
+ * changes a clone.
+ */
+let lastParsed: { text: string; doc: ReturnType<typeof parseDocument> } | undefined;
+
+function parsedOriginal(text: string): ReturnType<typeof parseDocument> {
+  if (lastParsed?.text !== text)
+    lastParsed = { text, doc: parseDocument(text, { uniqueKeys: true, logLevel: 'error' }) };
+  return lastParsed.doc;
+}
+
 /** Writes a topology as YAML or JSON text (ending with a newline). */
 export function serializeTopology(topology: Topology, opts: SerializeOptions): string {
   const compact = compactTopology(topology);
@@ -238,18 +253,22 @@ export function serializeTopology(topology: Topology, opts: SerializeOptions): s
     flowCollectionPadding: original ? !/:[ \t]*[{[][^\s\]}]/.test(original) : true,
   };
   if (original !== undefined) {
-    const doc = parseDocument(original, { uniqueKeys: true, logLevel: 'error' });
-    if (doc.errors.length === 0 && isMap(doc.contents)) {
+    const parsed = parsedOriginal(original);
+    if (parsed.errors.length === 0 && isMap(parsed.contents)) {
       const full = JSON.parse(JSON.stringify(topology)) as Plain;
       const edits: Edit[] = [];
-      if (scalarEdits(doc.contents, full, compact, undefined, false, edits)) {
+      if (scalarEdits(parsed.contents, full, compact, undefined, false, edits)) {
         let text = original;
         for (const e of edits.sort((x, y) => y.from - x.from))
           text = text.slice(0, e.from) + e.text + text.slice(e.to);
         return text;
       }
-      update(doc, doc.contents, full, compact);
-      return doc.toString(toString);
+      // Why a clone: the parsed original is kept for the next write (parsedOriginal).
+      const doc = parsed.clone();
+      if (isMap(doc.contents)) {
+        update(doc, doc.contents, full, compact);
+        return doc.toString(toString);
+      }
     }
   }
   const doc = new Document(compact, { aliasDuplicateObjects: false });
