@@ -87,6 +87,31 @@ async function untilQuiet(): Promise<number> {
   }
 }
 
+/** Busy CPU time and all CPU time so far, in USER_HZ (/proc/stat's first line). */
+function cpuTimes(): [busy: number, all: number] {
+  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const all = v.reduce((a, b) => a + b, 0);
+  return [all - v[3] - v[4], all]; // idle and iowait are not busy
+}
+
+/**
+ * Waits until the machine is idle (under 5% busy over a quarter second, at
+ * most 30 s): the kernel tears deleted namespaces down after `netns delete`
+ * returns, and that work would otherwise run inside the next timed step. How
+ * long it waited (ms).
+ */
+async function untilIdle(): Promise<number> {
+  const t0 = performance.now();
+  let [b0, a0] = cpuTimes();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const [b, a] = cpuTimes();
+    const idle = (b - b0) / Math.max(1, a - a0) < 0.05;
+    [b0, a0] = [b, a];
+    if (idle || performance.now() - t0 > 30_000) return performance.now() - t0;
+  }
+}
+
 /** Like time(), with the kernel's packet-handling seconds spent meanwhile. */
 async function timeSoftirq<T>(fn: () => Promise<T>): Promise<[number, T, number]> {
   const s = softirqSeconds();
@@ -215,6 +240,7 @@ async function splitStar(n: number, bridges: number) {
   const prefix = 'b' + randomBytes(2).toString('hex');
   const doc = star(prefix, n, bridges);
   try {
+    await untilIdle();
     const [apply, a, softirq] = await timeSoftirq(() => applyDocument(doc, { runDir }));
     if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
     const [plan, p] = await time(() => planDocument(doc, { runDir }));
@@ -264,9 +290,12 @@ try {
   for (const n of sizes) {
     const prefix = 'b' + randomBytes(2).toString('hex');
     try {
+      // Each side starts on an idle machine (see untilIdle).
+      const waits = [await untilIdle()];
       const [sUp] = await time(() => runScript(scriptUp(prefix, n)));
       const [sDown] = await time(() => runScript(scriptDown(prefix, n)));
       await cleanupPrefix(prefix);
+      waits.push(await untilIdle());
 
       const doc = star(prefix, n);
       const [apply, a, applySoftirq] = await timeSoftirq(() => applyDocument(doc, { runDir }));
@@ -307,10 +336,13 @@ try {
           reject: false,
         });
       const left = await leftovers(prefix);
+      await untilIdle();
       const mn = await mininet(n);
 
       console.log(`N = ${n}`);
-      console.log(`  shell script (one ip per step): up ${fmt(sUp)}, down ${fmt(sDown)}`);
+      console.log(
+        `  shell script (one ip per step): up ${fmt(sUp)}, down ${fmt(sDown)}   (each side began on an idle machine: waited ${waits.map(fmt).join(' and ')})`,
+      );
       line(
         'netplumb apply',
         apply,

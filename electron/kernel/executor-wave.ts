@@ -17,9 +17,40 @@ export type Group =
   | { batch: true; tool: BatchTool; ns: string; changes: Change[] }
   | { batch: false; tool: Tool; ns: string; changes: Change[] };
 
+/** Fewest new namespaces one `ip -batch` of a split (see groupPlan) creates. */
+const NETNS_PER_PROCESS = 8;
+
+/** What groupPlan may do besides grouping. */
+export interface GroupOptions {
+  /**
+   * Processes that may create the plan's new namespaces at once (default 1).
+   * The kernel sets up namespaces in parallel (it does not create links in
+   * parallel): a root batch's leading `netns add` lines are then split into
+   * up to this many batches of one wave, each of at least NETNS_PER_PROCESS.
+   */
+  netnsProcesses?: number;
+}
+
+/** The leading run of `netns add` changes of a root ip batch group, split into up to `processes` groups. */
+function splitNetnsAdds(g: Group, processes: number): Group[] | undefined {
+  if (!g.batch || g.tool !== 'ip' || g.ns !== ROOT_NS || processes < 2) return undefined;
+  let k = 0;
+  while (k < g.changes.length && g.changes[k].op.op === 'netns-add') k++;
+  const parts = Math.min(processes, Math.floor(k / NETNS_PER_PROCESS));
+  if (parts < 2) return undefined;
+  const out: Group[] = [];
+  for (let i = 0; i < parts; i++) {
+    const from = Math.floor((i * k) / parts);
+    const to = Math.floor(((i + 1) * k) / parts);
+    out.push({ batch: true, tool: 'ip', ns: ROOT_NS, changes: g.changes.slice(from, to) });
+  }
+  if (k < g.changes.length) out.push({ ...g, changes: g.changes.slice(k) });
+  return out;
+}
+
 /** Splits a plan into groups (one process each) and waves (groups that may run at once). */
-export function groupPlan(changes: readonly Change[]): Group[][] {
-  const groups: Group[] = [];
+export function groupPlan(changes: readonly Change[], o: GroupOptions = {}): Group[][] {
+  let groups: Group[] = [];
   for (const c of changes) {
     const tool = toolOf(c.op);
     const last = groups[groups.length - 1];
@@ -30,10 +61,26 @@ export function groupPlan(changes: readonly Change[]): Group[][] {
       else groups.push({ batch: true, tool, ns: c.ns, changes: [c] });
     } else groups.push({ batch: false, tool, ns: c.ns, changes: [c] });
   }
+  // Root batches that only create namespaces, split off above: one wave, run at once.
+  const netnsParts = new Set<Group>();
+  groups = groups.flatMap((g) => {
+    const parts = splitNetnsAdds(g, o.netnsProcesses ?? 1);
+    if (!parts) return [g];
+    for (const p of parts) if (p.changes.every((c) => c.op.op === 'netns-add')) netnsParts.add(p);
+    return parts;
+  });
   const waves: Group[][] = [];
   for (const g of groups) {
     const w = waves[waves.length - 1];
     const joinable =
+      w &&
+      netnsParts.has(g) &&
+      w.every((x) => netnsParts.has(x) && x.changes[0].phase === g.changes[0].phase);
+    if (joinable) {
+      w.push(g);
+      continue;
+    }
+    const joinableNs =
       w &&
       g.ns !== ROOT_NS &&
       w.every(
@@ -44,7 +91,7 @@ export function groupPlan(changes: readonly Change[]): Group[][] {
           x.tool === g.tool &&
           x.changes[0].phase === g.changes[0].phase,
       );
-    if (joinable) w.push(g);
+    if (joinableNs) w.push(g);
     else waves.push([g]);
   }
   return waves;

@@ -8,12 +8,14 @@
  * to be primed: nsread then reads each such namespace right after its
  * writes (native-run.ts), for the read cache.
  */
+import { availableParallelism } from 'node:os';
 import type { Change } from '../../shared/plan/change';
 import { batchArgv } from '../../shared/plan/argv';
 import { deletedBy, subjectOf } from '../../shared/plan/op';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
-import type { RunResult, Runner } from './runner';
+import { execaRunner, type RunResult, type Runner } from './runner';
+import { netnsDirMounted } from './netns';
 import { explainKernelError } from './kernel-errors';
 import { UNREPORTED } from './native-run';
 import { groupJob, groupPlan, runWave, type Group } from './executor-wave';
@@ -98,9 +100,20 @@ export interface RunPlanResult {
   primed?: Map<string, { fp: string; stdout: string }>;
 }
 
+/**
+ * How many processes may create new namespaces at once (groupPlan): one per
+ * CPU, at most 4 (measured on 2 CPUs: 200 namespaces in 121 ms from one
+ * process, 72 ms from two, 81 ms from four), once /run/netns is set up.
+ * Only with the real runner: a test's runner sees the plan's batches as they are.
+ */
+export function netnsProcessesFor(runner: Runner): number {
+  if (runner !== execaRunner || !netnsDirMounted()) return 1;
+  return Math.min(availableParallelism(), 4);
+}
+
 /** Runs every wave in order; stops after the first wave with a failure (letting its other groups finish). */
 export async function runPlan(changes: readonly Change[], opts: RunPlanOptions): Promise<RunPlanResult> {
-  const waves = groupPlan(changes);
+  const waves = groupPlan(changes, { netnsProcesses: netnsProcessesFor(opts.runner) });
   const completed: number[] = [];
   let done = 0;
   const primed = new Map<string, { fp: string; stdout: string }>();

@@ -3,7 +3,7 @@
  * under /run/netns (what `ip netns add` creates and `ip netns list` shows).
  * These helpers read the directory and inodes directly: no process.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,6 +39,23 @@ export async function listNetns(dir: string = NETNS_DIR): Promise<string[]> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
+  }
+}
+
+/**
+ * True when /run/netns is a mount point already: iproute2's first `netns
+ * add` makes it one (a shared bind mount of itself), and two first ones at
+ * once could each make it; after that, namespaces may be added by several
+ * processes at once (executor-wave.ts groupPlan).
+ */
+export function netnsDirMounted(mountinfo = '/proc/self/mountinfo'): boolean {
+  try {
+    // Field 5 of each line is the mount point (octal escapes for spaces; /run/netns has none).
+    return readFileSync(mountinfo, 'utf8')
+      .split('\n')
+      .some((l) => l.split(' ')[4] === NETNS_DIR);
+  } catch {
+    return false;
   }
 }
 
