@@ -50,7 +50,7 @@
 #include "nsread.h"
 
 static const char MARKER[] = "address show dev lo\n";
-enum { QUIET_MS = 5, SETTLE_MS = 250 };
+enum { QUIET_MS = 2, SETTLE_MS = 250 };
 
 static int write_all(int fd, const char *p, size_t n) {
   while (n > 0) {
