@@ -11,6 +11,7 @@ import { getApi } from '../api';
 import { selectDirty } from './store';
 import { editorStore } from './editor';
 import { toast, useUi } from './ui-store';
+import { documentTextOffThread } from './serialize-off-thread';
 
 /** One autosaved drawing. */
 export const RecoveryEntry = z.object({
@@ -113,12 +114,34 @@ let list: RecoveryEntry[] = [];
 let timer: ReturnType<typeof setTimeout> | null = null;
 let started = false;
 
-function currentEntry(): RecoveryEntry | null {
+/** The drawing's entry with `text` (null when nothing is unsaved). */
+function entryOf(text: string): RecoveryEntry | null {
   const s = editorStore.getState();
   if (!selectDirty(s)) return null;
   return {
     session,
-    text: s.toDocument(),
+    text,
+    fileName: s.fileName,
+    lab: s.doc.name,
+    nodes: s.doc.nodes.length,
+    savedAt: Date.now(),
+  };
+}
+
+/**
+ * The entry now, its text written off the main thread
+ * (serialize-off-thread.ts): a big drawing's autosave never freezes the
+ * page. A later edit is kept by the autosave it starts.
+ */
+async function currentEntry(): Promise<RecoveryEntry | null> {
+  const s = editorStore.getState();
+  if (!selectDirty(s)) return null;
+  const text = await documentTextOffThread(s.doc, s.fileName, s.originalText);
+  // Saved meanwhile: nothing left to keep.
+  if (!selectDirty(editorStore.getState())) return null;
+  return {
+    session,
+    text,
     fileName: s.fileName,
     lab: s.doc.name,
     nodes: s.doc.nodes.length,
@@ -129,8 +152,9 @@ function currentEntry(): RecoveryEntry | null {
 async function saveSoon(): Promise<void> {
   timer = null;
   try {
+    const entry = await currentEntry();
     // Re-read first: another tab (or window) may have written its own entry since.
-    list = upsertRecovery(parseRecovery(await backend().load(), Date.now()), session, currentEntry());
+    list = upsertRecovery(parseRecovery(await backend().load(), Date.now()), session, entry);
     await backend().save(JSON.stringify(list));
     useRecovery.getState().set({ failed: false });
   } catch (e) {
@@ -148,7 +172,8 @@ export function flushAutosave(): boolean {
   if (!started) return false;
   if (timer) clearTimeout(timer);
   timer = null;
-  list = upsertRecovery(list, session, currentEntry());
+  // The page is going away: written now, on this thread.
+  list = upsertRecovery(list, session, entryOf(editorStore.getState().toDocument()));
   return backend().saveNow(JSON.stringify(list));
 }
 
