@@ -10,8 +10,10 @@ import { plan, resolve } from '../../shared/plan';
 import { Topology } from '../../shared/model';
 import { applyDocument, destroyLab, planDocument } from './engine';
 import { groupPlan } from './executor-wave';
-import { netnsProcessesFor } from './executor';
-import { listNetns, netnsDirMounted } from './netns';
+import { netnsProcessesFor, rollback, runPlan } from './executor';
+import { listNetns, NETNS_DIR, netnsDirMounted } from './netns';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execaRunner } from './runner';
 import { cleanupPrefix, hostSnapshot, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -67,6 +69,38 @@ describe.skipIf(!!skip)(`namespaces created by several processes${skip ? ` (skip
       await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
       await cleanupPrefix(p);
       run.remove();
+    }
+  }, 60_000);
+
+  it('a namespace that cannot be created in one of the batches: the step is named, the others finish, and the rollback removes every namespace made', async () => {
+    const p = uniquePrefix();
+    const lab = star(p, 24);
+    // Taken between plan and apply: a plain file where namespace h17 would go (one of the batches fails there).
+    const taken = join(NETNS_DIR, `${p}h17`);
+    try {
+      const live = await readLive(execaRunner, { namespaces: [], includeRoot: true, peerNames: false });
+      const changes = plan(resolve(Topology.parse(lab)), live).changes;
+      const waves = groupPlan(changes, { netnsProcesses: netnsProcessesFor(execaRunner) });
+      expect(waves[0].length).toBeGreaterThan(1);
+      writeFileSync(taken, '');
+      const run = await runPlan(changes, { runner: execaRunner });
+      expect(run.ok).toBe(false);
+      const failed = changes.find((c) => c.step === run.failed!.step)!;
+      expect(failed.op).toEqual({ op: 'netns-add', name: `${p}h17` });
+      expect(run.failed!.error).toMatch(/exists/i);
+      // The other batch of the wave ran to its end: its namespaces are among the completed steps.
+      const made = changes.filter((c) => run.completed.includes(c.step) && c.op.op === 'netns-add');
+      expect(made.length).toBeGreaterThanOrEqual(12);
+      expect(
+        changes.filter((c) => run.completed.includes(c.step)).every((c) => c.op.op === 'netns-add'),
+      ).toBe(true);
+      rmSync(taken);
+      const rb = await rollback(changes, run.completed, { runner: execaRunner });
+      expect(rb.errors).toEqual([]);
+      expect((await listNetns()).filter((n) => n.startsWith(p))).toEqual([]);
+    } finally {
+      rmSync(taken, { force: true });
+      await cleanupPrefix(p);
     }
   }, 60_000);
 });
