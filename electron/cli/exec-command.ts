@@ -68,7 +68,8 @@ export async function execThroughHelper(
 /** `netplumb exec` (its help and flags are in live-commands.ts). */
 export async function execCommand(args: ParsedArgs): Promise<number> {
   const [rawLab, node] = args.positionals;
-  const lab = labArg(args, rawLab);
+  const { lab, code } = await labArg(args, rawLab);
+  if (code !== undefined) return code;
   if (!lab || !node || !args.rest.length)
     return (err('usage: netplumb exec LAB NODE -- CMD [ARGS...]'), EXIT.invalid);
   return live(args, async (b) => {

@@ -4,17 +4,15 @@
  * validate go through the engine: this process's when root, else the
  * installed privileged helper.
  */
-import { existsSync, statSync } from 'node:fs';
-import { labNameProblem } from '../../shared/model/lab-name';
 import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-types';
 import { runningAsRoot } from '../kernel/root-check';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out } from './command';
 import { loadFile } from './load';
+import { labTarget } from './lab-target';
 import { loadFileArg } from './load-arg';
 import { bold, dim, formatDrift, formatPlan, green, listInWords, printProblems, red } from './output';
-import { prefixedLab, prefixSetting } from './prefix-config';
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
 async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
@@ -164,24 +162,9 @@ export async function statusCommand(args: ParsedArgs): Promise<number> {
 export async function destroyCommand(args: ParsedArgs): Promise<number> {
   const target = args.positionals[0];
   if (!target) return (err('usage: netplumb destroy FILE|LAB'), EXIT.invalid);
-  let lab = target;
-  if (existsSync(target) && statSync(target).isFile()) {
-    const l = await loadFile(target);
-    const name = (l.topology?.name ?? '') as string;
-    if (!name) {
-      printProblems(l.problems, target);
-      return EXIT.invalid;
-    }
-    lab = name;
-  }
-  const px = prefixSetting(args);
-  if (px.error) return (err(red(px.error)), EXIT.invalid);
-  lab = prefixedLab(lab, px.prefix);
-  // Why the shared rule: destroy refuses exactly the names apply refuses, in the same words (the name
-  // becomes run-directory paths and ownership marks, so nothing apply could not have made is looked for).
-  const problem = labNameProblem(lab);
-  if (problem)
-    return (err(red(`"${target}" is neither a readable file nor a lab name: ${problem}.`)), EXIT.invalid);
+  const t = await labTarget(args, target, { prefixError: 'fail' });
+  if ('code' in t) return t.code;
+  const lab = t.lab;
   return withEngine(args, async (engine) => {
     const r = await engine.destroyLab(lab, { onNotice: notices(!!args.flags.json) });
     if (args.flags.json) json({ lab, ok: true, removed: r.removed });

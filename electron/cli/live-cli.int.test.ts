@@ -79,6 +79,23 @@ describe.skipIf(!root)(
       expect((await cli('exec', lab, 'ns1')).exitCode).toBe(1);
     });
 
+    it("LAB may also be the lab's file; what is neither a file nor a lab name is refused in plain words", async () => {
+      const r = await cli('exec', good, 'ns1', '--', 'ip', '-br', 'addr', 'show', 'dev', 'eth0');
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/10\.0\.0\.1\/24/);
+      expect((await cli('tables', good, 'ns2', '--json')).exitCode).toBe(0);
+      for (const cmd of [
+        ['exec', 'ns1', '--', 'true'],
+        ['ping', 'ns1', 'ns2'],
+        ['tables', 'ns1'],
+      ]) {
+        const missing = await cli(cmd[0], join(run.dir, 'missing.yaml'), ...cmd.slice(1));
+        expect(missing.exitCode).toBe(1);
+        expect(missing.stderr).toMatch(/neither a readable file nor a lab name/);
+        expect(missing.stderr).not.toMatch(/term-open|malformed/);
+      }
+    });
+
     it('ping exits 0 with a reply, 4 without, 1 for an address outside the lab', async () => {
       const ok = await cli('ping', lab, 'ns1', 'ns2', '--count', '2');
       expect(ok.exitCode).toBe(0);

@@ -14,7 +14,8 @@ import { bold, dim, green, red, yellow } from './output';
 /** `netplumb ping`. */
 export async function pingCommand(args: ParsedArgs): Promise<number> {
   const [rawLab, from, to] = args.positionals;
-  const lab = labArg(args, rawLab);
+  const { lab, code } = await labArg(args, rawLab);
+  if (code !== undefined) return code;
   if (!lab || !from || !to) return (err('usage: netplumb ping LAB FROM TO [--count N]'), EXIT.invalid);
   const count = args.flags.count === undefined ? 3 : Number(args.flags.count);
   if (!Number.isInteger(count) || count < 1 || count > 20)
@@ -33,7 +34,8 @@ export async function pingCommand(args: ParsedArgs): Promise<number> {
 /** `netplumb traceroute`. */
 export async function tracerouteCommand(args: ParsedArgs): Promise<number> {
   const [rawLab, from, to] = args.positionals;
-  const lab = labArg(args, rawLab);
+  const { lab, code } = await labArg(args, rawLab);
+  if (code !== undefined) return code;
   if (!lab || !from || !to) return (err('usage: netplumb traceroute LAB FROM TO'), EXIT.invalid);
   return live(args, async (b) => {
     const r = await b.traceroute({ lab, from, to });
@@ -78,7 +80,8 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
 /** `netplumb tables`. */
 export async function tablesCommand(args: ParsedArgs): Promise<number> {
   const [rawLab, node] = args.positionals;
-  const lab = labArg(args, rawLab);
+  const { lab, code } = await labArg(args, rawLab);
+  if (code !== undefined) return code;
   if (!lab || !node) return (err('usage: netplumb tables LAB NODE'), EXIT.invalid);
   return live(args, async (b) => {
     const t = await b.tables({ lab, nodeId: node });

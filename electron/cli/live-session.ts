@@ -7,8 +7,8 @@ import type { LiveBackend } from '../kernel/live/backend';
 import type { ChosenLive } from '../kernel/live/choose-live';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json } from './command';
-import { red, yellow } from './output';
-import { prefixedLab, prefixSetting } from './prefix-config';
+import { red } from './output';
+import { labTarget } from './lab-target';
 
 const NEED_ROOT =
   'this command runs inside the lab\'s namespaces: it needs root or the privileged helper. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
@@ -53,9 +53,16 @@ export async function live(
   }
 }
 
-/** LAB as given, with the user's name prefix in front (shared machines; see prefix-config.ts). */
-export function labArg(args: ParsedArgs, lab: string | undefined): string | undefined {
-  const px = prefixSetting(args);
-  if (px.error) err(yellow(`${px.error} (no prefix used)`));
-  return lab === undefined ? lab : prefixedLab(lab, px.prefix);
+/**
+ * LAB (a name, or a topology file whose name it takes; see lab-target.ts) as
+ * the lab to work in: `lab` undefined when none was given (the caller prints
+ * its usage), `code` when it is neither a file nor a lab name (said why).
+ */
+export async function labArg(
+  args: ParsedArgs,
+  raw: string | undefined,
+): Promise<{ lab?: string; code?: number }> {
+  if (raw === undefined) return {};
+  const t = await labTarget(args, raw, { prefixError: 'warn' });
+  return 'code' in t ? { code: t.code } : { lab: t.lab };
 }
