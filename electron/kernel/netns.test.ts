@@ -2,13 +2,32 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isValidNetnsName, listNetns, netnsInode, netnsInodes } from './netns';
+import { isValidNetnsName, listNetns, netnsDirMounted, netnsInode, netnsInodes } from './netns';
 import { NOT_ROOT_REASON, isRoot, must, withScratchLab } from './test-support/scratch-netns';
 
 describe('isValidNetnsName', () => {
   it('accepts plain names and refuses paths, options and blanks', () => {
     expect(['ns1', 'lab-a.router_1', 'x'.repeat(200)].every(isValidNetnsName)).toBe(true);
     expect(['', '.', '..', 'a/b', '../etc', '-n', 'a b', 'a\0'].some(isValidNetnsName)).toBe(false);
+  });
+});
+
+describe('netnsDirMounted (mountinfo)', () => {
+  it('true only when /run/netns itself is a mount point (not a namespace file under it, not /run)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'np-mi-'));
+    try {
+      const line = (mp: string) => `36 25 0:23 / ${mp} rw,nosuid,nodev shared:5 - tmpfs tmpfs rw`;
+      const write = async (lines: string[]) => {
+        await writeFile(join(dir, 'mi'), lines.join('\n') + '\n');
+        return netnsDirMounted(join(dir, 'mi'));
+      };
+      expect(await write([line('/'), line('/run')])).toBe(false);
+      expect(await write([line('/run'), line('/run/netns/ns1')])).toBe(false);
+      expect(await write([line('/run'), line('/run/netns'), line('/run/netns/ns1')])).toBe(true);
+      expect(netnsDirMounted(join(dir, 'missing'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
