@@ -114,10 +114,8 @@ let list: RecoveryEntry[] = [];
 let timer: ReturnType<typeof setTimeout> | null = null;
 let started = false;
 
-/** The drawing's entry with `text` (null when nothing is unsaved). */
-function entryOf(text: string): RecoveryEntry | null {
-  const s = editorStore.getState();
-  if (!selectDirty(s)) return null;
+/** The entry of the drawing in state `s`, with its file text. */
+function entryOf(s: ReturnType<typeof editorStore.getState>, text: string): RecoveryEntry {
   return {
     session,
     text,
@@ -129,24 +127,16 @@ function entryOf(text: string): RecoveryEntry | null {
 }
 
 /**
- * The entry now, its text written off the main thread
- * (serialize-off-thread.ts): a big drawing's autosave never freezes the
- * page. A later edit is kept by the autosave it starts.
+ * The entry now (null when nothing is unsaved), its text written off the
+ * main thread (serialize-off-thread.ts): a big drawing's autosave never
+ * freezes the page. A later edit is kept by the autosave it starts.
  */
 async function currentEntry(): Promise<RecoveryEntry | null> {
   const s = editorStore.getState();
   if (!selectDirty(s)) return null;
   const text = await documentTextOffThread(s.doc, s.fileName, s.originalText);
   // Saved meanwhile: nothing left to keep.
-  if (!selectDirty(editorStore.getState())) return null;
-  return {
-    session,
-    text,
-    fileName: s.fileName,
-    lab: s.doc.name,
-    nodes: s.doc.nodes.length,
-    savedAt: Date.now(),
-  };
+  return selectDirty(editorStore.getState()) ? entryOf(s, text) : null;
 }
 
 async function saveSoon(): Promise<void> {
@@ -173,7 +163,8 @@ export function flushAutosave(): boolean {
   if (timer) clearTimeout(timer);
   timer = null;
   // The page is going away: written now, on this thread.
-  list = upsertRecovery(list, session, entryOf(editorStore.getState().toDocument()));
+  const s = editorStore.getState();
+  list = upsertRecovery(list, session, selectDirty(s) ? entryOf(s, s.toDocument()) : null);
   return backend().saveNow(JSON.stringify(list));
 }
 

@@ -10,29 +10,25 @@ import type { Topology } from '../../shared/model';
 import { writeDocumentText } from './document-io';
 import type { SerializeAnswer, SerializeRequest } from './serialize-worker';
 
-type Pending = { resolve: (text: string) => void; reject: (e: Error) => void };
+/** A request sent to the worker and not answered yet, with its promise's ends. */
+type Pending = { request: SerializeRequest; resolve: (text: string) => void; reject: (e: Error) => void };
 
 let worker: Worker | null | undefined;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
-/** Requests sent to the worker and not answered yet. */
-const sent = new Map<number, SerializeRequest>();
-
 /** Gives up on the worker: the pending requests and every later one are written on the main thread. */
 function dropWorker() {
   worker?.terminate();
   worker = null;
-  for (const [id, p] of pending) {
-    const r = sent.get(id)!;
-    pending.delete(id);
+  for (const { request: r, resolve, reject } of pending.values()) {
     try {
-      p.resolve(writeDocumentText(r.doc, r.fileName, r.original));
+      resolve(writeDocumentText(r.doc, r.fileName, r.original));
     } catch (e) {
-      p.reject(e instanceof Error ? e : new Error(String(e)));
+      reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
-  sent.clear();
+  pending.clear();
 }
 
 function startWorker(): Worker | null {
@@ -43,7 +39,6 @@ function startWorker(): Worker | null {
       const a = e.data;
       const p = pending.get(a.id);
       pending.delete(a.id);
-      sent.delete(a.id);
       if (!p) return;
       if ('text' in a) p.resolve(a.text);
       else p.reject(new Error(a.error));
@@ -68,8 +63,7 @@ export function documentTextOffThread(
   if (!worker) return Promise.resolve().then(() => writeDocumentText(doc, fileName, original));
   const request: SerializeRequest = { id: nextId++, doc, fileName, original };
   return new Promise<string>((resolve, reject) => {
-    pending.set(request.id, { resolve, reject });
-    sent.set(request.id, request);
+    pending.set(request.id, { request, resolve, reject });
     try {
       worker!.postMessage(request);
     } catch {
