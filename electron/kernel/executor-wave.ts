@@ -31,26 +31,29 @@ export interface GroupOptions {
   netnsProcesses?: number;
 }
 
-/** The leading run of `netns add` changes of a root ip batch group, split into up to `processes` groups. */
-function splitNetnsAdds(g: Group, processes: number): Group[] | undefined {
+/**
+ * The leading run of `netns add` changes of a root ip batch group, split into
+ * up to `processes` groups (`parts`), and the group's other changes (`rest`);
+ * undefined when it is not worth splitting.
+ */
+function splitNetnsAdds(g: Group, processes: number): { parts: Group[]; rest?: Group } | undefined {
   if (!g.batch || g.tool !== 'ip' || g.ns !== ROOT_NS || processes < 2) return undefined;
   let k = 0;
   while (k < g.changes.length && g.changes[k].op.op === 'netns-add') k++;
-  const parts = Math.min(processes, Math.floor(k / NETNS_PER_PROCESS));
-  if (parts < 2) return undefined;
-  const out: Group[] = [];
-  for (let i = 0; i < parts; i++) {
-    const from = Math.floor((i * k) / parts);
-    const to = Math.floor(((i + 1) * k) / parts);
-    out.push({ batch: true, tool: 'ip', ns: ROOT_NS, changes: g.changes.slice(from, to) });
+  const n = Math.min(processes, Math.floor(k / NETNS_PER_PROCESS));
+  if (n < 2) return undefined;
+  const parts: Group[] = [];
+  for (let i = 0; i < n; i++) {
+    const from = Math.floor((i * k) / n);
+    const to = Math.floor(((i + 1) * k) / n);
+    parts.push({ batch: true, tool: 'ip', ns: ROOT_NS, changes: g.changes.slice(from, to) });
   }
-  if (k < g.changes.length) out.push({ ...g, changes: g.changes.slice(k) });
-  return out;
+  return { parts, ...(k < g.changes.length ? { rest: { ...g, changes: g.changes.slice(k) } } : {}) };
 }
 
 /** Splits a plan into groups (one process each) and waves (groups that may run at once). */
 export function groupPlan(changes: readonly Change[], o: GroupOptions = {}): Group[][] {
-  let groups: Group[] = [];
+  const groups: Group[] = [];
   for (const c of changes) {
     const tool = toolOf(c.op);
     const last = groups[groups.length - 1];
@@ -61,26 +64,17 @@ export function groupPlan(changes: readonly Change[], o: GroupOptions = {}): Gro
       else groups.push({ batch: true, tool, ns: c.ns, changes: [c] });
     } else groups.push({ batch: false, tool, ns: c.ns, changes: [c] });
   }
-  // Root batches that only create namespaces, split off above: one wave, run at once.
-  const netnsParts = new Set<Group>();
-  groups = groups.flatMap((g) => {
-    const parts = splitNetnsAdds(g, o.netnsProcesses ?? 1);
-    if (!parts) return [g];
-    for (const p of parts) if (p.changes.every((c) => c.op.op === 'netns-add')) netnsParts.add(p);
-    return parts;
-  });
   const waves: Group[][] = [];
   for (const g of groups) {
-    const w = waves[waves.length - 1];
-    const joinable =
-      w &&
-      netnsParts.has(g) &&
-      w.every((x) => netnsParts.has(x) && x.changes[0].phase === g.changes[0].phase);
-    if (joinable) {
-      w.push(g);
+    // Root batches that only create namespaces: one wave of their own, run at once; the rest after.
+    const split = splitNetnsAdds(g, o.netnsProcesses ?? 1);
+    if (split) {
+      waves.push(split.parts);
+      if (split.rest) waves.push([split.rest]);
       continue;
     }
-    const joinableNs =
+    const w = waves[waves.length - 1];
+    const joinable =
       w &&
       g.ns !== ROOT_NS &&
       w.every(
@@ -91,7 +85,7 @@ export function groupPlan(changes: readonly Change[], o: GroupOptions = {}): Gro
           x.tool === g.tool &&
           x.changes[0].phase === g.changes[0].phase,
       );
-    if (joinableNs) w.push(g);
+    if (joinable) w.push(g);
     else waves.push([g]);
   }
   return waves;
