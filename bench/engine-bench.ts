@@ -62,55 +62,46 @@ function star(prefix: string, n: number, bridges = 1) {
   return { version: 1, name: `${prefix}-star`, nodes, links };
 }
 
-/**
- * CPU seconds the kernel has spent handling packets (softirq time, all CPUs,
- * from /proc/stat). Hosts coming up send IPv6 duplicate address detection
- * and router solicitations to multicast groups no one has joined, and a
- * bridge floods those to every port: the work grows with hosts × ports.
- */
-function softirqSeconds(): number {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  return Number(cpu[7]) / 100; // cpu user nice system idle iowait irq softirq …, in USER_HZ (100)
+/** /proc/stat's first line: CPU time of all CPUs, by kind (user nice system idle iowait irq softirq …), in USER_HZ (100). */
+function cpuTimes(): number[] {
+  return readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
 }
 
 /**
- * Waits until the kernel handles packets at under 2% of one CPU (over half a
- * second), at most 30 s: the lab's own start-up multicast is over. How long
- * it waited (ms).
+ * CPU seconds the kernel has spent handling packets (softirq time, all CPUs).
+ * Hosts coming up send IPv6 duplicate address detection and router
+ * solicitations to multicast groups no one has joined, and a bridge floods
+ * those to every port: the work grows with hosts × ports.
  */
-async function untilQuiet(): Promise<number> {
+const softirqSeconds = (): number => cpuTimes()[6] / 100;
+/** CPU time not idle (idle and iowait are not busy). */
+const busy = (v: number[]) => v.reduce((a, b) => a + b, 0) - v[3] - v[4];
+
+/**
+ * Waits until `part` of the CPU time stays under `share` of all of it over
+ * `everyMs`, at most 30 s; how long it waited (ms).
+ */
+async function untilBelow(part: (v: number[]) => number, share: number, everyMs: number): Promise<number> {
   const t0 = performance.now();
+  const all = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  let v0 = cpuTimes();
   for (;;) {
-    const s = softirqSeconds();
-    await new Promise((r) => setTimeout(r, 500));
-    if (softirqSeconds() - s <= 0.01 || performance.now() - t0 > 30_000) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, everyMs));
+    const v = cpuTimes();
+    const below = (part(v) - part(v0)) / Math.max(1, all(v) - all(v0)) < share;
+    v0 = v;
+    if (below || performance.now() - t0 > 30_000) return performance.now() - t0;
   }
 }
 
-/** Busy CPU time and all CPU time so far, in USER_HZ (/proc/stat's first line). */
-function cpuTimes(): [busy: number, all: number] {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const all = v.reduce((a, b) => a + b, 0);
-  return [all - v[3] - v[4], all]; // idle and iowait are not busy
-}
-
 /**
- * Waits until the machine is idle (under 5% busy over a quarter second, at
- * most 30 s): the kernel tears deleted namespaces down after `netns delete`
- * returns, and that work would otherwise run inside the next timed step. How
- * long it waited (ms).
+ * The machine is idle (under 5% busy over a quarter second): the kernel
+ * tears deleted namespaces down after `netns delete` returns, and that work
+ * would otherwise run inside the next timed step.
  */
-async function untilIdle(): Promise<number> {
-  const t0 = performance.now();
-  let [b0, a0] = cpuTimes();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
-    const [b, a] = cpuTimes();
-    const idle = (b - b0) / Math.max(1, a - a0) < 0.05;
-    [b0, a0] = [b, a];
-    if (idle || performance.now() - t0 > 30_000) return performance.now() - t0;
-  }
-}
+const untilIdle = () => untilBelow(busy, 0.05, 250);
+/** The kernel handles packets at under 1% of the CPUs (over half a second): the lab's own start-up multicast is over. */
+const untilQuiet = () => untilBelow((v) => v[6], 0.01, 500);
 
 /** Like time(), with the kernel's packet-handling seconds spent meanwhile. */
 async function timeSoftirq<T>(fn: () => Promise<T>): Promise<[number, T, number]> {
