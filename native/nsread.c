@@ -2,6 +2,7 @@
  * nsread: netplumb's native namespace reader (issue 13, "past the floor").
  *
  *   nsread --version | --self-test
+ *   nsread sha256 portable|auto SEED                 stdin: bytes; prints their SHA-256 (tests)
  *   nsread links STATS                              stdin: "NAME\n" per namespace
  *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
@@ -369,6 +370,44 @@ static int pump(job_t *jobs, int running) {
   return running;
 }
 
+/*
+ * `nsread sha256 portable|auto SEED`: the SHA-256 of stdin, fed to
+ * sha256_update in pieces whose sizes follow SEED (0 to 200 bytes, so that
+ * partial blocks, whole ones straight from the input and empty updates all
+ * occur), hashed by the portable block function or the one CPUID chooses.
+ * The first line names the block function used.
+ */
+static int sha_mode(const char *which, unsigned seed) {
+  sha256_use_portable(strcmp(which, "portable") == 0);
+  buf_t in = {0};
+  char b[65536];
+  for (ssize_t n; (n = read(0, b, sizeof b)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      perror("nsread: read");
+      return 2;
+    }
+    buf_add(&in, b, (size_t)n);
+  }
+  sha256_ctx c;
+  unsigned char d[32];
+  sha256_init(&c);
+  for (size_t off = 0;;) {
+    seed = seed * 1103515245u + 12345u;
+    size_t k = (seed >> 16) % 201;
+    if (k > in.n - off) k = in.n - off;
+    sha256_update(&c, in.p ? in.p + off : "", k);
+    off += k;
+    if (off == in.n) break;
+  }
+  sha256_final(&c, d);
+  printf("%s\n", sha256_implementation());
+  for (int i = 0; i < 32; i++) printf("%02x", d[i]);
+  printf("\n");
+  free(in.p);
+  return 0;
+}
+
 static int self_test(void) {
   sha256_ctx c;
   unsigned char d[32];
@@ -425,6 +464,7 @@ static int links_mode(int stats) {
 int main(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
+  if (argc == 4 && strcmp(argv[1], "sha256") == 0) return sha_mode(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
   if (argc == 3 && strcmp(argv[1], "links") == 0) {
     signal(SIGPIPE, SIG_IGN);
     self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -14,4 +14,8 @@ typedef struct {
 void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
+/* Tests: 1 forces the portable block function, 0 lets CPUID choose again (single-threaded callers only). */
+void sha256_use_portable(int on);
+/* Which block function hashes: "portable" or "x86 SHA extensions". */
+const char *sha256_implementation(void);
 #endif
