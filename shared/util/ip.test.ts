@@ -325,6 +325,18 @@ describe('properties', () => {
     );
   });
 
+  it('formats a parsed CIDR the same the second time (the memo of frozen parses) as an unfrozen copy', () => {
+    fc.assert(
+      fc.property(arbAddr, fc.integer({ min: 0, max: 128 }), (a, p) => {
+        const c = parseCidr(`${formatIp(a)}/${a.family === 4 ? p % 33 : p}`);
+        if (!c) throw new Error('a formatted address must parse');
+        const first = formatCidr(c);
+        expect(formatCidr(c)).toBe(first);
+        expect(formatCidr({ ...c })).toBe(first);
+      }),
+    );
+  });
+
   it('fast-check generated addresses parse and canonicalisation is idempotent', () => {
     fc.assert(
       fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (s) => {

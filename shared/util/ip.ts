@@ -171,9 +171,21 @@ export function formatIp(a: IpAddr): string {
   return a.family === 4 ? formatV4(a.value) : formatV6(a.value);
 }
 
+/**
+ * The canonical text of CIDRs parseCidr made (frozen, one object per text):
+ * the live reader formats the same few addresses (each namespace's ::1/128)
+ * once per namespace, 1000 times in a 1000-host lab.
+ */
+const formatted = new WeakMap<IpCidr, string>();
+
 /** Formats a CIDR in canonical form (host bits are kept). */
 export function formatCidr(c: IpCidr): string {
-  return `${formatIp(c)}/${c.prefix}`;
+  const known = formatted.get(c);
+  if (known !== undefined) return known;
+  const text = `${formatIp(c)}/${c.prefix}`;
+  // Only frozen ones: a caller's own object may be changed after.
+  if (Object.isFrozen(c)) formatted.set(c, text);
+  return text;
 }
 
 /** Canonical form of a bare address, or null when invalid. */
