@@ -122,6 +122,27 @@ describe('plan', () => {
     expect(r.conflicts.find((c) => c.message.includes('br0'))?.nodeId).toBe('br0');
   });
 
+  it('says when a colliding interface has an alias that is not a netplumb mark (one changed by hand)', () => {
+    const host = emptyHost();
+    host.namespaces[ROOT_NS].ifaces.br0 = {
+      name: 'br0',
+      kind: 'bridge',
+      up: true,
+      addresses: [],
+      mark: 'hand-edited',
+    };
+    const r = plan(resolve(lab()), host);
+    expect(r.changes).toEqual([]);
+    expect(r.conflicts.map((c) => c.message).join('\n')).toContain(
+      'Interface "br0" already exists in the root namespace and was not made by netplumb (its alias "hand-edited" is not netplumb\'s mark). Rename it',
+    );
+    host.namespaces[ROOT_NS].ifaces.br0.mark = 'x'.repeat(300);
+    const long = plan(resolve(lab()), host)
+      .conflicts.map((c) => c.message)
+      .join('\n');
+    expect(long).toContain(`(its alias "${'x'.repeat(64)}…" is not netplumb's mark)`);
+  });
+
   it('detaches (never deletes) a foreign interface plugged into a lab bridge, and reports it', () => {
     const { after } = applyTo(lab(), emptyHost());
     // Someone plugs the host's eth0 and another lab's interface into br0.

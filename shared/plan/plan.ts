@@ -34,6 +34,15 @@ export interface PlanResult {
 }
 
 const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
+/**
+ * Why an interface with an alias is not ours: netplumb knows what it made only
+ * by the mark it writes there, so an alias changed by hand (or another tool's)
+ * makes the interface foreign; saying so tells the user what happened.
+ */
+const aliasNote = (mark?: string) =>
+  mark
+    ? ` (its alias ${JSON.stringify(mark.length > 64 ? `${mark.slice(0, 64)}…` : mark)} is not netplumb's mark)`
+    : '';
 
 /** Computes the plan. */
 export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): PlanResult {
@@ -85,7 +94,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
         const o = desired.origins.get(ifaceKey(ns, iface.name));
         const other = markLab(l.mark);
         conflict(
-          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ' and was not made by netplumb'}. Rename it in the file or remove it from the host.`,
+          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ` and was not made by netplumb${aliasNote(l.mark)}`}. Rename it in the file or remove it from the host.`,
           o?.nodeId,
           o?.linkId,
         );
