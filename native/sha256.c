@@ -115,19 +115,18 @@ static int x86_has_sha(void) {
 
 typedef void (*block_fn)(sha256_ctx *, const unsigned char *);
 static block_fn block = block_portable;
-static int forced_portable;
 
-/* Chosen before main (so before nsread starts any thread), and again by sha256_use_portable. */
+/* Chosen before main (so before nsread starts any thread), and again by sha256_use_portable(0). */
 __attribute__((constructor)) static void choose_block(void) {
   block = block_portable;
 #ifdef SHA256_X86
-  if (!forced_portable && x86_has_sha()) block = block_x86;
+  if (x86_has_sha()) block = block_x86;
 #endif
 }
 
 void sha256_use_portable(int on) {
-  forced_portable = on;
-  choose_block();
+  if (on) block = block_portable;
+  else choose_block();
 }
 
 const char *sha256_implementation(void) { return block == block_portable ? "portable" : "x86 SHA extensions"; }
