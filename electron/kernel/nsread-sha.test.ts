@@ -8,17 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildNsread } from '../../scripts/build.mjs';
+import { buildTestNsread } from './test-support/nsread-bin';
 
-const out = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-sha-'));
-const bin = path.join(out, 'nsread');
-const built = buildNsread(undefined, out);
-const skip = built === 'built nsread' ? '' : built;
+const { bin, skip, remove } = buildTestNsread({ needsRoot: false });
+afterAll(remove);
 
 /** nsread's digest of `data` fed in pieces chosen by `seed`, and the block function it says it used. */
 function nsreadSha(mode: 'portable' | 'auto', data: Uint8Array, seed: number) {
@@ -29,8 +24,6 @@ function nsreadSha(mode: 'portable' | 'auto', data: Uint8Array, seed: number) {
 }
 
 describe.skipIf(!!skip)(`nsread's SHA-256${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
   it('the portable block function is what "portable" asks for', () => {
     expect(nsreadSha('portable', new Uint8Array(), 1).impl).toBe('portable');
   });

@@ -9,12 +9,16 @@ import path from 'node:path';
 import { buildNsread } from '../../../scripts/build.mjs';
 import { isRoot, NOT_ROOT_REASON } from './scratch-netns';
 
-/** Builds nsread; `remove` deletes it with its directory. */
-export function buildTestNsread(): { bin: string; skip: string; remove: () => void } {
+/** Builds nsread; `remove` deletes it with its directory. `needsRoot` false: tests that only run it on data (no namespaces). */
+export function buildTestNsread({ needsRoot = true } = {}): {
+  bin: string;
+  skip: string;
+  remove: () => void;
+} {
   const out = mkdtempSync(path.join(tmpdir(), 'netplumb-nsread-'));
   const bin = path.join(out, 'nsread');
   // The build's own compile (same flags as dist/nsread, -pthread included).
   const built = buildNsread(undefined, out);
-  const skip = !isRoot() ? NOT_ROOT_REASON : built === 'built nsread' ? '' : built;
+  const skip = needsRoot && !isRoot() ? NOT_ROOT_REASON : built === 'built nsread' ? '' : built;
   return { bin, skip, remove: () => rmSync(out, { recursive: true, force: true }) };
 }
