@@ -20,6 +20,7 @@ import {
 import { planNetem } from './plan-netem';
 import { planSysctls } from './plan-sysctls';
 import { planVlans } from './plan-vlans';
+import { clip } from '../util/words';
 import type { VethEnd } from './op';
 import { where } from './argv';
 
@@ -40,9 +41,7 @@ const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
  * makes the interface foreign; saying so tells the user what happened.
  */
 const aliasNote = (mark?: string) =>
-  mark
-    ? ` (its alias ${JSON.stringify(mark.length > 64 ? `${mark.slice(0, 64)}…` : mark)} is not netplumb's mark)`
-    : '';
+  mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
 
 /** Computes the plan. */
 export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): PlanResult {

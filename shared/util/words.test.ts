@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listInWords } from './words';
+import { clip, listInWords } from './words';
 
 describe('listInWords', () => {
   it('lists every item of a short list', () => {
@@ -30,6 +30,18 @@ describe('listInWords', () => {
           expect(shown.length).toBeLessThan(max);
         },
       ),
+    );
+  });
+});
+
+describe('clip', () => {
+  it('keeps text of at most max characters, else its first max and "…" (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.integer({ min: 1, max: 100 }), (text, max) => {
+        const c = clip(text, max);
+        if (text.length <= max) expect(c).toBe(text);
+        else expect(c).toBe(`${text.slice(0, max)}…`);
+      }),
     );
   });
 });

@@ -9,3 +9,8 @@ export function listInWords(items: readonly string[], max = 12, more = 'more'): 
   const shown = Math.max(1, max - 2);
   return `${items.slice(0, shown).join(', ')} and ${items.length - shown} ${more}`;
 }
+
+/** At most `max` characters of `text`, with "…" when it was longer (a name or alias quoted in a message). */
+export function clip(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
