@@ -5,9 +5,9 @@
  * cache (live-reader.ts) without a second process, and a second pass, per
  * namespace (issue 13: that pass was a quarter of a 200-host apply).
  *
- * Runs in the job's child, already inside the namespace, with the job's
- * stdout and stderr. It subscribes to the namespace's change notifications,
- * starts `ip -j -d -batch -` (-j and -d change only what ip prints, never
+ * Runs on the job's worker thread, already inside the namespace, with the
+ * job's stderr file (ip's own stderr). It subscribes to the namespace's
+ * change notifications, starts `ip -j -d -batch -` (-j and -d change only what ip prints, never
  * what a write line does) and feeds it the write lines, then MARKER, a line
  * that only prints. ip runs batch lines in order, stops at the first failure,
  * and flushes each JSON document as it ends it: a whole document on its
@@ -39,11 +39,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,69 +111,56 @@ static int marker_doc(const char *doc, size_t n) {
          memmem(doc, n, "\"ifname\":\"lo\"", 13) != NULL;
 }
 
-void prime_job(const char *input, size_t len, const char *batch, int prime) {
-  int in[2], o[2];
-  /* Subscribed before the writes: what they set off in the kernel is waited for. */
-  int sub = subscribe(0);
-  if (pipe2(in, O_CLOEXEC) || pipe2(o, O_CLOEXEC)) {
-    fprintf(stderr, "nsread: cannot make pipes: %s\n", strerror(errno));
-    _exit(127);
-  }
-  pid_t pid = fork();
-  if (pid == 0) {
-    /* Why: the tools die with nsread (through this child), never left changing the kernel during a rollback. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1) _exit(255);
-    dup2(in[0], 0);
-    dup2(o[1], 1);
-    execlp("ip", "ip", "-j", "-d", "-batch", "-", (char *)NULL);
-    fprintf(stderr, "nsread: cannot run ip: %s\n", strerror(errno));
-    _exit(127);
-  }
-  if (pid < 0) {
-    fprintf(stderr, "nsread: cannot start ip: %s\n", strerror(errno));
-    _exit(127);
-  }
-  close(in[0]);
-  close(o[1]);
+/*
+ * The job once ip runs: feeds it the writes and the marker on IN (closed
+ * here), waits for the namespace to settle, reads, and reaps ip (PID).
+ * Returns the job's exit code; OUT gets what the writes printed, PRIME the
+ * read ("S" FP "\n" READ when stable, else "U\n"; nothing when the writes
+ * failed).
+ */
+static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t len, const char *batch,
+                    int err, buf_t *out, buf_t *prime) {
   /* The write lines print nothing: ip takes them all, as it runs them, before it prints the marker's document. */
-  int fed = write_all(in[1], input, len) == 0 &&
-            (len == 0 || input[len - 1] == '\n' || write_all(in[1], "\n", 1) == 0) &&
-            write_all(in[1], MARKER, sizeof MARKER - 1) == 0;
-  buf_t w = {0};
-  if (!fed || read_until(o[0], &w, 1)) {
+  int fed = write_all(in, input, len) == 0 && (len == 0 || input[len - 1] == '\n' || write_all(in, "\n", 1) == 0) &&
+            write_all(in, MARKER, sizeof MARKER - 1) == 0;
+  buf_t w = {0}, r = {0};
+  if (!fed || read_until(o, &w, 1)) {
     /* A write line failed (ip stopped there) or ip could not run: its own words and exit code, no read. */
-    if (fed) read_until(o[0], &w, 0);
-    write_all(1, w.p ? w.p : "", w.n);
-    close(in[1]);
-    _exit(exit_code(pid));
+    if (fed) read_until(o, &w, 0);
+    buf_add(out, w.p ? w.p : "", w.n);
+    close(in);
+    free(w.p);
+    return exit_code(pid);
   }
   /* What the writes printed, without the marker's document (the last line). */
   size_t keep = w.n - 1;
   while (keep > 0 && w.p[keep - 1] != '\n') keep--;
   int marked = marker_doc(w.p + keep, w.n - keep);
-  write_all(1, w.p, marked ? keep : w.n);
+  buf_add(out, w.p, marked ? keep : w.n);
+  free(w.p);
   long lines_in = 0;
   for (size_t i = 0; i < len; i++) lines_in += input[i] == '\n';
   if (len > 0 && input[len - 1] != '\n') lines_in++;
   /* When marked, every write line ran: ip's words from here on are about the read, not the job's. */
-  off_t errlen = lseek(2, 0, SEEK_END);
+  off_t errlen = lseek(err, 0, SEEK_END);
   char before[65] = "", after[65];
   if (sub >= 0) settle(sub);
   if (sub < 0 || fingerprint(before, 0) != 0) before[0] = 0;
-  int sent = write_all(in[1], batch, strlen(batch)) == 0;
-  close(in[1]);
-  buf_t r = {0};
-  read_until(o[0], &r, 0);
+  int sent = write_all(in, batch, strlen(batch)) == 0;
+  close(in);
+  read_until(o, &r, 0);
   int code = exit_code(pid);
   if (code != 0) {
-    long bad = failed_line(2, 0);
+    long bad = failed_line(err, 0);
     /*
      * Why: unless the marker's own document came back, a line a write
      * printed was taken for it, and the writes may not all have run: a failed
      * ip is then the job's failure, reported in ip's own words and exit code.
      */
-    if (!marked || (bad > 0 && bad <= lines_in + 1)) _exit(code);
+    if (!marked || (bad > 0 && bad <= lines_in + 1)) {
+      free(r.p);
+      return code;
+    }
   }
   /* One document per line of BATCH, no more and no fewer. */
   size_t docs = 0, lines = 0;
@@ -183,14 +168,49 @@ void prime_job(const char *input, size_t len, const char *batch, int prime) {
   for (const char *c = batch; *c; c++) lines += *c == '\n';
   int stable = marked && sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
                fingerprint(after, 0) == 0 && strcmp(before, after) == 0;
-  if (marked && errlen >= 0 && ftruncate(2, errlen) != 0) {
+  if (marked && errlen >= 0 && ftruncate(err, errlen) != 0) {
     /* a memfd can always be shortened; were it not, the read's words would only follow the job's */
   }
   if (stable) {
-    write_all(prime, "S", 1);
-    write_all(prime, before, 64);
-    write_all(prime, "\n", 1);
-    write_all(prime, r.p ? r.p : "", r.n);
-  } else write_all(prime, "U\n", 2);
-  _exit(0);
+    buf_add(prime, "S", 1);
+    buf_add(prime, before, 64);
+    buf_add(prime, "\n", 1);
+    buf_add(prime, r.p ? r.p : "", r.n);
+  } else buf_add(prime, "U\n", 2);
+  free(r.p);
+  return 0;
+}
+
+int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime) {
+  int in[2], o[2];
+  /* Subscribed before the writes: what they set off in the kernel is waited for. */
+  int sub = subscribe(0);
+  if (pipe2(in, O_CLOEXEC)) {
+    dprintf(err, "nsread: cannot make pipes: %s\n", strerror(errno));
+    if (sub >= 0) close(sub);
+    return 127;
+  }
+  if (pipe2(o, O_CLOEXEC)) {
+    dprintf(err, "nsread: cannot make pipes: %s\n", strerror(errno));
+    close(in[0]);
+    close(in[1]);
+    if (sub >= 0) close(sub);
+    return 127;
+  }
+  char *argv[] = {"ip", "-j", "-d", "-batch", "-", NULL};
+  pid_t pid = spawn_tool(argv, in[0], o[1], err, 1);
+  int e = errno;
+  close(in[0]);
+  close(o[1]);
+  if (pid < 0) {
+    dprintf(err, "nsread: cannot start ip: %s\n", strerror(e));
+    close(in[1]);
+    close(o[0]);
+    if (sub >= 0) close(sub);
+    return 127;
+  }
+  int code = prime_io(pid, in[1], o[0], sub, input, len, batch, err, out, prime);
+  close(o[0]);
+  if (sub >= 0) close(sub);
+  return code;
 }

@@ -4,9 +4,11 @@
  * `ip -n NS -batch -`, each such process also unshares its mount namespace
  * and remounts /sys (iproute2's netns_switch), which copies the whole mount
  * table: with hundreds of /run/netns bind mounts that copy is most of the
- * cost, and it grows with every namespace on the host. Here each job is one
- * fork; the child enters the network namespace with setns(CLONE_NEWNET)
- * only and execs the tool there, at most MAXJOBS at once.
+ * cost, and it grows with every namespace on the host. Here MAXJOBS worker
+ * threads take the jobs in turn: a worker enters the job's network
+ * namespace with setns(CLONE_NEWNET) only (setns is per thread) and starts
+ * the tool there with vfork+exec (spawn_tool), so a job creates one process,
+ * the tool, and copies no page tables.
  *
  * Input (stdin), per job 4 fields, each ended by a NUL byte:
  *   NAME TOOL FLAGS INPUT
@@ -40,7 +42,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,15 +57,21 @@
 
 #define RUN_MAX_JOBS 64
 
+/* A job of the input, checked: run by a worker. */
 typedef struct {
   long index;
   char name[256];
-  pid_t pid;
-  int out, err, prime;
+  const char *tool;
+  char *input;
+  size_t len;
+  int force, prime;
 } wjob_t;
 
 /* The read of primed jobs (--prime=BATCH), or NULL: then records have 5 fields. */
 static const char *prime_batch;
+
+/* One record at a time on stdout (workers end jobs at once). */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void field(const char *s, size_t n) {
   fwrite(s, 1, n, stdout);
@@ -71,6 +81,7 @@ static void field(const char *s, size_t n) {
 /* One job's record; a NUL inside the tool's output would break the framing: "?" instead. */
 static void record(long index, const char *name, int code, buf_t *out, buf_t *err, buf_t *pr) {
   char num[24];
+  pthread_mutex_lock(&out_lock);
   snprintf(num, sizeof num, "%ld", index);
   field(num, strlen(num));
   field(name, strlen(name));
@@ -93,6 +104,7 @@ static void record(long index, const char *name, int code, buf_t *out, buf_t *er
     field(stable ? pr->p + 66 : "", stable ? pr->n - 66 : 0);
   }
   fflush(stdout);
+  pthread_mutex_unlock(&out_lock);
 }
 
 static void refuse(long index, const char *name, const char *why) {
@@ -118,108 +130,122 @@ static void slurp(int fd, buf_t *b) {
   }
 }
 
-/*
- * The child: enters the namespace (ip's words when it cannot: the executor
- * and the live reader recognise a gone namespace by them) and execs the tool.
- */
-static void child(const char *name, const char *tool, int force, int in, int out, int err,
-                  const char *input, size_t len, int prime) {
-  /* Why: when nsread is killed (the caller's deadline), its tools must not go on changing the kernel while the caller rolls back. */
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() == 1) _exit(255);
-  dup2(in, 0);
-  dup2(out, 1);
-  dup2(err, 2);
-  char path[300];
-  snprintf(path, sizeof path, "/run/netns/%s", name);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    fprintf(stderr, "Cannot open network namespace \"%s\": %s\n", name, strerror(errno));
-    _exit(255);
+/* A memory file holding `input`, at its start; -1 when it cannot be made. */
+static int input_file(const char *input, size_t len) {
+  int fd = memfd_create("nsread-in", MFD_CLOEXEC);
+  for (size_t w = 0; fd >= 0 && w < len;) {
+    ssize_t n = write(fd, input + w, len - w);
+    if (n > 0) w += (size_t)n;
+    else if (n < 0 && errno != EINTR) {
+      close(fd);
+      fd = -1;
+    }
   }
-  if (setns(fd, CLONE_NEWNET) < 0) {
-    fprintf(stderr, "setting the network namespace \"%s\" failed: %s\n", name, strerror(errno));
-    _exit(255);
+  if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
+    close(fd);
+    fd = -1;
   }
-  if (prime >= 0) prime_job(input, len, prime_batch, prime);
+  return fd;
+}
+
+/* The tool's exit code, as a shell reports it. */
+static int wait_code(pid_t pid) {
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR) return 127;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static void say(int fd, const char *a, const char *b, const char *c, int e) {
+  dprintf(fd, "%s%s%s%s\n", a, b, c, strerror(e));
+}
+
+/* The plain job, in its namespace: `TOOL [-force] -batch -` on INPUT; its exit code. */
+static int plain_job(const wjob_t *j, int out, int err) {
+  int in = input_file(j->input, j->len);
+  if (in < 0) {
+    say(err, "nsread: cannot start ", j->tool, ": ", errno);
+    return 1;
+  }
   char *argv[5];
   int k = 0;
-  argv[k++] = (char *)tool;
-  if (force) argv[k++] = "-force";
+  argv[k++] = (char *)j->tool;
+  if (j->force) argv[k++] = "-force";
   argv[k++] = "-batch";
   argv[k++] = "-";
   argv[k] = NULL;
   /*
    * Why a PATH lookup of a fixed name is safe here: TOOL is one of three
-   * words checked by the parent, and PATH is root's own environment (the
+   * words checked by run_mode, and PATH is root's own environment (the
    * helper starts with a cleared one) — the same lookup `read` makes for ip
    * and the fan-out makes for every tool.
    */
-  execvp(tool, argv);
-  fprintf(stderr, "nsread: cannot run %s: %s\n", tool, strerror(errno));
-  _exit(127);
-}
-
-/* Starts one job; 1 when it runs, 0 when it was answered at once. */
-static int start(wjob_t *j, const char *tool, int force, int prime, const char *input, size_t len) {
-  int in = memfd_create("nsread-in", MFD_CLOEXEC);
-  j->out = memfd_create("nsread-out", MFD_CLOEXEC);
-  j->err = memfd_create("nsread-err", MFD_CLOEXEC);
-  j->prime = prime ? memfd_create("nsread-prime", MFD_CLOEXEC) : -1;
-  int ok = in >= 0 && j->out >= 0 && j->err >= 0 && (!prime || j->prime >= 0);
-  for (size_t w = 0; ok && w < len;) {
-    ssize_t n = write(in, input + w, len - w);
-    if (n < 0 && errno != EINTR) ok = 0;
-    else if (n > 0) w += (size_t)n;
-  }
-  if (ok && lseek(in, 0, SEEK_SET) < 0) ok = 0;
-  if (ok) {
-    j->pid = fork();
-    if (j->pid == 0) child(j->name, tool, force, in, j->out, j->err, input, len, j->prime);
-    ok = j->pid > 0;
-  }
+  pid_t pid = spawn_tool(argv, in, out, err, 1);
   int e = errno;
-  if (in >= 0) close(in);
-  if (ok) return 1;
-  if (j->out >= 0) close(j->out);
-  if (j->err >= 0) close(j->err);
-  if (j->prime >= 0) close(j->prime);
-  char why[128];
-  snprintf(why, sizeof why, "cannot start %s: %s", tool, strerror(e));
-  refuse(j->index, j->name, why);
-  return 0;
+  close(in);
+  if (pid < 0) {
+    say(err, "nsread: cannot start ", j->tool, ": ", e);
+    return 1;
+  }
+  return wait_code(pid);
 }
 
-/* Waits for one job to end and reports it. */
-static int reap(wjob_t *jobs, int running) {
-  int st = 0;
-  pid_t pid = waitpid(-1, &st, 0);
-  if (pid < 0) {
-    if (errno == EINTR) return running;
-    perror("nsread: waitpid");
-    exit(2);
-  }
-  for (int i = 0; i < running; i++) {
-    wjob_t *j = &jobs[i];
-    if (j->pid != pid) continue;
-    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-    buf_t o = {0}, e = {0}, p = {0};
-    slurp(j->out, &o);
-    slurp(j->err, &e);
-    close(j->out);
-    close(j->err);
-    if (j->prime >= 0) {
-      slurp(j->prime, &p);
-      close(j->prime);
-    }
-    record(j->index, j->name, code, &o, &e, &p);
-    free(o.p);
+/* nsread's own network namespace, where each worker comes back after a job. */
+static int self_ns = -1;
+
+/*
+ * One job on the calling worker thread: enters the namespace (ip's words
+ * when it cannot: the executor and the live reader recognise a gone
+ * namespace by them), runs it, comes back to nsread's own namespace, reports.
+ */
+static void run_job(const wjob_t *j) {
+  buf_t o = {0}, e = {0}, p = {0};
+  int out = memfd_create("nsread-out", MFD_CLOEXEC), err = memfd_create("nsread-err", MFD_CLOEXEC);
+  if (out < 0 || err < 0) {
+    char why[160];
+    snprintf(why, sizeof why, "nsread: cannot start %s: %s\n", j->tool, strerror(errno));
+    buf_add(&e, why, strlen(why));
+    record(j->index, j->name, 1, &o, &e, NULL);
+    if (out >= 0) close(out);
+    if (err >= 0) close(err);
     free(e.p);
-    free(p.p);
-    jobs[i] = jobs[running - 1];
-    return running - 1;
+    return;
   }
-  return running; /* not one of ours */
+  char path[300];
+  snprintf(path, sizeof path, "/run/netns/%s", j->name);
+  int code, fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    dprintf(err, "Cannot open network namespace \"%s\": %s\n", j->name, strerror(errno));
+    code = 255;
+  } else if (setns(fd, CLONE_NEWNET) < 0) {
+    dprintf(err, "setting the network namespace \"%s\" failed: %s\n", j->name, strerror(errno));
+    code = 255;
+  } else if (j->prime) code = prime_job(j->input, j->len, prime_batch, err, &o, &p);
+  else code = plain_job(j, out, err);
+  if (fd >= 0) close(fd);
+  /* Why fatal: the worker's next job, and nsread's own work, must not start from a lab's namespace. */
+  if (setns(self_ns, CLONE_NEWNET) < 0) {
+    perror("nsread: cannot return to its own network namespace");
+    exit(3);
+  }
+  if (!j->prime) slurp(out, &o);
+  slurp(err, &e);
+  close(out);
+  close(err);
+  record(j->index, j->name, code, &o, &e, j->prime ? &p : NULL);
+  free(o.p);
+  free(e.p);
+  free(p.p);
+}
+
+static wjob_t *jobs;
+static size_t njobs;
+static atomic_size_t next_job;
+
+static void *worker(void *unused) {
+  (void)unused;
+  for (size_t i; (i = atomic_fetch_add(&next_job, 1)) < njobs;) run_job(&jobs[i]);
+  return NULL;
 }
 
 /* One NUL-ended field of stdin into *f: 1; 0 at the end of input; -1 for a field with no NUL. */
@@ -231,6 +257,20 @@ static int next_field(char **f, size_t *cap, size_t *len) {
   return 1;
 }
 
+/* The job's reason to be refused, or NULL. */
+static const char *refusal(const char *name, size_t namelen, const char *tool, const char *flags) {
+  /* Why: the name becomes a path under /run/netns; "..", "/" or an option-like name must never reach it. */
+  if (namelen != strlen(name) || namelen >= 256 || !valid_name(name)) return "not a valid namespace name";
+  /* Why: root runs this; only the three iproute2 tools the executor batches may be started. */
+  if (strcmp(tool, "ip") != 0 && strcmp(tool, "tc") != 0 && strcmp(tool, "bridge") != 0)
+    return "refusing to run a tool other than ip, tc or bridge";
+  int force = strcmp(flags, "force") == 0, primed = strcmp(flags, "prime") == 0;
+  if (flags[0] && !force && !primed) return "unknown flags (only \"force\" or \"prime\")";
+  /* Why: only ip runs the read, and only when the caller said what to read. */
+  if (primed && (!prime_batch || strcmp(tool, "ip") != 0)) return "\"prime\" needs --prime=BATCH and the tool ip";
+  return NULL;
+}
+
 /** `nsread run MAXJOBS [--prime=BATCH]`; see the comment at the top. */
 int run_mode(int max, const char *prime) {
   prime_batch = prime;
@@ -238,48 +278,68 @@ int run_mode(int max, const char *prime) {
   if (max > RUN_MAX_JOBS) max = RUN_MAX_JOBS;
   signal(SIGPIPE, SIG_IGN);
   setenv("LC_ALL", "C", 1);
-  static wjob_t jobs[RUN_MAX_JOBS];
-  int running = 0, status = 0;
+  self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self_ns < 0) {
+    perror("nsread: cannot open its own network namespace");
+    return 2;
+  }
+  int status = 0;
+  size_t cap = 0;
   char *f[4] = {0};
-  size_t cap[4] = {0}, len[4] = {0};
+  size_t fcap[4] = {0}, len[4] = {0};
+  /* The whole input first (the caller writes it at once): the workers then share one list. */
   for (long index = 0;; index++) {
     int got = 0, r = 1;
-    while (got < 4 && (r = next_field(&f[got], &cap[got], &len[got])) == 1) got++;
+    while (got < 4 && (r = next_field(&f[got], &fcap[got], &len[got])) == 1) got++;
     if (got == 0 && r == 0) break;
     if (got < 4) {
       fputs("nsread run: the input ended inside a job (4 NUL-ended fields each)\n", stderr);
       status = 2;
       break;
     }
-    while (running >= max) running = reap(jobs, running);
-    wjob_t *j = &jobs[running];
+    const char *why = refusal(f[0], len[0], f[1], f[2]);
+    if (why) {
+      char name[256];
+      snprintf(name, sizeof name, "%s", f[0]);
+      refuse(index, name, why);
+      continue;
+    }
+    if (njobs == cap) {
+      wjob_t *p = realloc(jobs, (cap = cap ? 2 * cap : 256) * sizeof *jobs);
+      if (!p) {
+        fputs("nsread: out of memory\n", stderr);
+        return 2;
+      }
+      jobs = p;
+    }
+    wjob_t *j = &jobs[njobs++];
     j->index = index;
-    snprintf(j->name, sizeof j->name, "%s", f[0]);
-    /* Why: the name becomes a path under /run/netns; "..", "/" or an option-like name must never reach it. */
-    if (len[0] != strlen(f[0]) || !valid_name(f[0])) {
-      refuse(index, j->name, "not a valid namespace name");
-      continue;
+    memcpy(j->name, f[0], len[0] + 1);
+    j->tool = !strcmp(f[1], "ip") ? "ip" : !strcmp(f[1], "tc") ? "tc" : "bridge";
+    j->force = strcmp(f[2], "force") == 0;
+    j->prime = strcmp(f[2], "prime") == 0;
+    j->len = len[3];
+    j->input = malloc(len[3] + 1);
+    if (!j->input) {
+      fputs("nsread: out of memory\n", stderr);
+      return 2;
     }
-    /* Why: root runs this; only the three iproute2 tools the executor batches may be started. */
-    const char *tool = f[1];
-    if (strcmp(tool, "ip") != 0 && strcmp(tool, "tc") != 0 && strcmp(tool, "bridge") != 0) {
-      refuse(index, j->name, "refusing to run a tool other than ip, tc or bridge");
-      continue;
-    }
-    int force = strcmp(f[2], "force") == 0, primed = strcmp(f[2], "prime") == 0;
-    if (f[2][0] && !force && !primed) {
-      refuse(index, j->name, "unknown flags (only \"force\" or \"prime\")");
-      continue;
-    }
-    /* Why: only ip runs the read, and only when the caller said what to read. */
-    if (primed && (!prime_batch || strcmp(tool, "ip") != 0)) {
-      refuse(index, j->name, "\"prime\" needs --prime=BATCH and the tool ip");
-      continue;
-    }
-    if (start(j, tool, force, primed, f[3], len[3])) running++;
+    memcpy(j->input, f[3], len[3] + 1);
   }
-  while (running > 0) running = reap(jobs, running);
   for (int i = 0; i < 4; i++) free(f[i]);
+  /* Small stacks: a worker's deepest frame holds two 64 KiB buffers. */
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
+  pthread_t t[RUN_MAX_JOBS];
+  int started = 0, want = (size_t)max < njobs ? max : (int)njobs;
+  for (; started < want - 1; started++)
+    if (pthread_create(&t[started], &attr, worker, NULL) != 0) break;
+  pthread_attr_destroy(&attr);
+  worker(NULL); /* the main thread works too (alone when no thread started) */
+  for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
+  for (size_t i = 0; i < njobs; i++) free(jobs[i].input);
+  free(jobs);
   if (fflush(stdout) != 0) return 1;
   return status;
 }

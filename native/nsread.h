@@ -10,21 +10,28 @@ int subscribe(int root);
 int changed(int fd);
 /* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */
 int valid_name(const char *n);
+/*
+ * Starts ARGV (argv[0] looked up in PATH) in the calling thread's network
+ * namespace, with IN, OUT and ERR as its stdin, stdout and stderr; its pid,
+ * or -1 with errno set. TIED: the tool is killed when the calling thread
+ * ends (so also when nsread is killed).
+ */
+int spawn_tool(char *const argv[], int in, int out, int err, int tied);
 /* `nsread run MAXJOBS` (nsread-run.c): per-namespace `<tool> -batch -` jobs. */
 int run_mode(int max, const char *prime);
-/*
- * A primed `ip` job of run mode (nsread-prime.c), in the job's child inside
- * its namespace with the job's stdout and stderr: runs the write INPUT, then
- * a read of BATCH in the same ip, whose result goes to the PRIME file; never
- * returns.
- */
-void prime_job(const char *input, size_t len, const char *batch, int prime);
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {
   char *p;
   size_t n, cap;
 } buf_t;
 void buf_add(buf_t *b, const char *d, size_t n);
+/*
+ * A primed `ip` job of run mode (nsread-prime.c), on a worker thread inside
+ * the job's namespace: runs the write INPUT, then a read of BATCH in the same
+ * ip. What the writes printed goes to OUT, ip's stderr to the file ERR (the
+ * read's words cut off), the read to PRIME; returns the job's exit code.
+ */
+int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime);
 /*
  * The current namespace's link table as JSON, in the shape `ip -j [-s] link
  * show` prints the fields netplumb's live views use (ifname, ifalias,

@@ -5,8 +5,8 @@
  * hostile names are refused, and the executor's waves go through it with the
  * real runner — journal, failure and rollback as through the fan-out.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,46 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
       expect(existsSync(marker)).toBe(false);
     } finally {
       rmSync(marker, { force: true });
+    }
+  });
+
+  it('killed (the caller gave up), it takes its running tools with it: none goes on changing the kernel', async () => {
+    // `monitor` never ends on its own: a plain and a primed job that are still running when nsread is killed.
+    const child = spawn(nsread.bin, ['run', '4', `--prime=address show\n`], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    child.stdin.end(`${p}a\0ip\0\0monitor link\n\0${p}b\0ip\0prime\0monitor link\n\0`);
+    /** A /proc file's text, or '' once the process has ended. */
+    const proc = (file: string) => {
+      try {
+        return readFileSync(`/proc/${file}`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const comm = (pid: string) => proc(`${pid}/comm`).trim();
+    // Every thread's children: each worker thread starts its own tool.
+    const tools = () =>
+      (existsSync(`/proc/${child.pid}/task`) ? readdirSync(`/proc/${child.pid}/task`) : []).flatMap((t) =>
+        proc(`${child.pid}/task/${t}/children`).split(' ').filter(Boolean),
+      );
+    let pids: string[] = [];
+    for (let i = 0; i < 100 && pids.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      pids = tools().filter((pid) => comm(pid) === 'ip');
+    }
+    try {
+      expect(pids.length).toBe(2);
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+      for (let i = 0; i < 100 && pids.some((pid) => existsSync(`/proc/${pid}`)); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(pids.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      // A tool the test saw survive is killed here (when the test fails), never another process given its pid.
+      for (const pid of pids) if (comm(pid) === 'ip') process.kill(Number(pid), 'SIGKILL');
     }
   });
 
