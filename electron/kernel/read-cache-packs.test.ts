@@ -20,6 +20,12 @@ const root = process.geteuid?.() === 0;
 const fp = (c: string) => c.repeat(64);
 const entry = (ns: string, stdout = `out of ${ns}`, c = 'a') => ({ ns, key: 'k', fp: fp(c), stdout });
 const packsIn = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('pack-'));
+/** A pack file's bytes, as written by hand: the first line (`metas`, given whole), then the outputs. */
+const packBytes = (at: number, metas: object[], outputs: string[]) =>
+  Buffer.concat([
+    Buffer.from(JSON.stringify({ v: 2, at, entries: metas }) + '\n'),
+    ...outputs.map((o) => Buffer.from(o)),
+  ]);
 
 describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'netplumb-packs-test-'));
@@ -50,10 +56,14 @@ describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () =>
     storeEntries(dir, [{ ...entry('a'), checked: 'schemas-1' }, entry('b')]);
     expect(loadEntry(dir, 'a', 'k')?.checked).toBe('schemas-1');
     expect(loadEntry(dir, 'b', 'k')?.checked).toBeUndefined();
+    const { stdout, ...meta } = entry('a');
+    const bytes = Buffer.byteLength(stdout);
     writeFileSync(
       path.join(dir, packsIn(dir)[0]),
-      JSON.stringify({ v: 1, at: 1, entries: [{ ...entry('a'), checked: 7 }] }),
+      packBytes(1, [{ ...meta, checked: 'x', bytes }], [stdout]),
     );
+    expect(loadEntry(dir, 'a', 'k')).toEqual({ ...entry('a'), checked: 'x' });
+    writeFileSync(path.join(dir, packsIn(dir)[0]), packBytes(2, [{ ...meta, checked: 7, bytes }], [stdout]));
     expect(loadEntry(dir, 'a', 'k')).toBeUndefined();
   });
 
@@ -78,12 +88,21 @@ describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () =>
     storeEntries(dir, [entry('c'), entry('d')]);
     const file = path.join(dir, first);
     const whole = readFileSync(file, 'utf8');
+    const { stdout, ...meta } = entry('a');
     for (const bad of [
       whole.slice(0, whole.length - 3),
+      whole + 'x',
       whole.replace(fp('a'), 'zz'),
-      JSON.stringify({ v: 2, at: 1, entries: [entry('a')] }),
-      JSON.stringify({ v: 1, entries: [entry('a')] }),
-      'null',
+      whole.replace('"bytes":', '"bytes":-'),
+      whole.replace('\n', ' '),
+      // The older format (one JSON document), and a version to come.
+      JSON.stringify({ v: 1, at: 1, entries: [entry('a'), entry('b')] }),
+      packBytes(1, [{ ...meta, bytes: stdout.length }], [stdout])
+        .toString()
+        .replace('"v":2', '"v":3'),
+      JSON.stringify({ v: 2, entries: [] }) + '\n',
+      'null\n',
+      '',
     ]) {
       writeFileSync(file, bad);
       expect(loadEntry(dir, 'a', 'k')).toBeUndefined();
@@ -99,7 +118,8 @@ describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () =>
 
   it('a link planted at a pack name is not read; one planted where an entry goes is replaced, not followed', () => {
     const target = path.join(outside, 'target.json');
-    writeFileSync(target, JSON.stringify({ v: 1, at: Date.now() * 1000, entries: [entry('a', 'planted')] }));
+    const { stdout: planted, ...meta } = entry('a', 'planted');
+    writeFileSync(target, packBytes(Date.now() * 1000, [{ ...meta, bytes: planted.length }], [planted]));
     symlinkSync(target, path.join(dir, `pack-${'0'.repeat(24)}.json`));
     expect(loadEntry(dir, 'a', 'k')).toBeUndefined();
     rmSync(path.join(dir, `pack-${'0'.repeat(24)}.json`));
@@ -129,6 +149,40 @@ describe.skipIf(!root)('read cache packs (root: the cache is root-owned)', () =>
     expect(loadEntry(dir, 'b', 'k')?.ns).toBe('b');
     expect(packsIn(dir)).toHaveLength(1);
     expect(readFileSync(path.join(dir, packsIn(dir)[0]), 'utf8')).not.toContain('"ns":"a"');
+  });
+
+  it('gives back any output as stored: quotes, newlines, NUL-free Unicode, empty', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 300 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), text), {
+          selector: ([ns]) => ns,
+          minLength: 2,
+          maxLength: 6,
+        }),
+        (es) => {
+          for (const f of readdirSync(dir)) rmSync(path.join(dir, f));
+          storeEntries(
+            dir,
+            es.map(([ns, out]) => entry(ns, out)),
+          );
+          expect(packsIn(dir)).toHaveLength(1);
+          for (const [ns, out] of es) expect(loadEntry(dir, ns, 'k')).toEqual(entry(ns, out));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('prune removes a pack that is not whole (read by nothing), and keeps the whole ones', () => {
+    storeEntries(dir, [entry('a'), entry('b')]);
+    storeEntries(dir, [entry('c'), entry('d')]);
+    const [bad] = packsIn(dir);
+    writeFileSync(path.join(dir, bad), '{"ns": broken');
+    pruneEntries(dir, new Set(['a', 'b', 'c', 'd']));
+    expect(packsIn(dir)).not.toContain(bad);
+    expect(packsIn(dir)).toHaveLength(1);
+    expect(['a', 'b', 'c', 'd'].filter((ns) => loadEntry(dir, ns, 'k')).length).toBe(2);
   });
 
   it('prune counts packed entries and drops those of namespaces that are gone', () => {

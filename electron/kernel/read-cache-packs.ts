@@ -12,6 +12,15 @@
  * rewritten or merged). Which one wins only decides hit or miss: an entry is
  * used only when nsread finds its fingerprint again. A pack that is torn, corrupt, not
  * a plain file, or not root's is skipped whole (its namespaces are misses).
+ *
+ * Format (version 2): one line of JSON, `{"v":2,"at":…,"entries":[{"ns",
+ * "key","fp","checked"?,"bytes"}…]}`, then each entry's `ip` output (UTF-8,
+ * `bytes` long) back to back, to the end of the file. Why not one JSON
+ * document: ip's JSON inside JSON strings is all escaped quotes, and a
+ * command loading the packs of a 200-host lab (stale copies of the root's
+ * 400 KB read among them) spent ~45 ms in JSON.parse and its garbage. Now
+ * loading reads the file and parses the small first line; an output is
+ * decoded only when its entry is used.
  */
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,6 +59,7 @@ export function isEntry(e: unknown): e is CacheEntry {
 }
 
 const PACK = /^pack-[0-9a-f]{24}\.json$/;
+const VERSION = 2;
 /** More packs than this are merged into one when the next pack is stored. */
 export const PACKS_MAX = 8;
 
@@ -73,8 +83,71 @@ function statPack(file: string): string | undefined {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
-/** The whole, well-formed packs in `dir`, newest first. `names`: the directory's listing, when already read. */
-export function loadPacks(dir: string, names?: readonly string[]): Pack[] {
+/** An entry of a pack's first line: all but the output, and the output's length in bytes. */
+interface PackedMeta {
+  ns: string;
+  key: string;
+  fp: string;
+  checked?: string;
+  bytes: number;
+}
+
+function isMeta(m: unknown): m is PackedMeta {
+  const x = m as Partial<PackedMeta> | null;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.ns === 'string' &&
+    typeof x.key === 'string' &&
+    typeof x.fp === 'string' &&
+    /^[0-9a-f]{64}$/.test(x.fp) &&
+    (x.checked === undefined || typeof x.checked === 'string') &&
+    Number.isSafeInteger(x.bytes) &&
+    (x.bytes as number) >= 0
+  );
+}
+
+/** An entry whose output is decoded from `buf` when it is first asked for (an own, enumerable property: spreads copy it). */
+function lazyEntry(m: PackedMeta, buf: Buffer, start: number): CacheEntry {
+  const e = { ns: m.ns, key: m.key, fp: m.fp, ...(m.checked !== undefined ? { checked: m.checked } : {}) };
+  let text: string | undefined;
+  Object.defineProperty(e, 'stdout', {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= buf.toString('utf8', start, start + m.bytes)),
+  });
+  return e as CacheEntry;
+}
+
+/** A pack file's `at` and entries, or undefined when it is not a whole pack of this version. */
+function parsePack(buf: Buffer): { at: number; entries: CacheEntry[] } | undefined {
+  const nl = buf.indexOf(10);
+  if (nl < 0) return undefined;
+  const doc = JSON.parse(buf.toString('utf8', 0, nl)) as { v?: unknown; at?: unknown; entries?: unknown };
+  if (
+    doc?.v !== VERSION ||
+    typeof doc.at !== 'number' ||
+    !Array.isArray(doc.entries) ||
+    !doc.entries.every(isMeta)
+  )
+    return undefined;
+  let off = nl + 1;
+  const entries: CacheEntry[] = [];
+  for (const m of doc.entries as PackedMeta[]) {
+    entries.push(lazyEntry(m, buf, off));
+    off += m.bytes;
+  }
+  // Torn or grown: every byte after the first line belongs to exactly one entry.
+  return off === buf.length ? { at: doc.at, entries } : undefined;
+}
+
+/**
+ * The whole, well-formed packs in `dir`, newest first. `names`: the
+ * directory's listing, when already read. `onBad`: told of each root-owned
+ * plain pack file that is not a whole pack of this version (a corrupt one,
+ * or one of another netplumb's format), which is skipped.
+ */
+export function loadPacks(dir: string, names?: readonly string[], onBad?: (file: string) => void): Pack[] {
   let list: string[];
   try {
     list = (names ?? readdirSync(dir)).filter((f) => PACK.test(f));
@@ -89,18 +162,15 @@ export function loadPacks(dir: string, names?: readonly string[]): Pack[] {
       if (!stamp) continue;
       let p = memo.get(file);
       if (p?.stamp !== stamp) {
-        const doc = JSON.parse(readFileSync(file, 'utf8')) as {
-          v?: unknown;
-          at?: unknown;
-          entries?: unknown;
-        };
-        if (
-          doc.v !== 1 ||
-          typeof doc.at !== 'number' ||
-          !Array.isArray(doc.entries) ||
-          !doc.entries.every(isEntry)
-        ) {
+        let doc: ReturnType<typeof parsePack>;
+        try {
+          doc = parsePack(readFileSync(file));
+        } catch {
+          doc = undefined; // not JSON where the first line should be
+        }
+        if (!doc) {
           memo.delete(file);
+          onBad?.(file);
           continue;
         }
         p = { file, stamp, at: doc.at, entries: new Map(doc.entries.map((e) => [e.ns, e])) };
@@ -109,7 +179,7 @@ export function loadPacks(dir: string, names?: readonly string[]): Pack[] {
       }
       out.push(p);
     } catch {
-      memo.delete(file); // gone meanwhile, or corrupt: skipped
+      memo.delete(file); // gone meanwhile: skipped
     }
   }
   return out.sort((a, b) => b.at - a.at);
@@ -125,7 +195,17 @@ export function writePack(dir: string, entries: readonly CacheEntry[], at?: numb
   const file = path.join(dir, `pack-${randomBytes(12).toString('hex')}.json`);
   if (at === undefined)
     at = lastAt = Math.max(Math.round((performance.timeOrigin + performance.now()) * 1000), lastAt + 1);
-  writeRootFile(file, JSON.stringify({ v: 1, at, entries }), 0o600, { durable: false });
+  const bodies = entries.map((e) => Buffer.from(e.stdout, 'utf8'));
+  const metas = entries.map((e, i) => ({
+    ns: e.ns,
+    key: e.key,
+    fp: e.fp,
+    ...(e.checked !== undefined ? { checked: e.checked } : {}),
+    bytes: bodies[i].length,
+  }));
+  // JSON never holds a raw newline: the first line ends where the outputs begin.
+  const head = Buffer.from(JSON.stringify({ v: VERSION, at, entries: metas }) + '\n', 'utf8');
+  writeRootFile(file, Buffer.concat([head, ...bodies]), 0o600, { durable: false });
   // Kept in memory as written: loading it again (tidyPacks, the next read) need not parse it.
   const stamp = statPack(file);
   if (stamp) memo.set(file, { file, stamp, at, entries: new Map(entries.map((e) => [e.ns, { ...e }])) });

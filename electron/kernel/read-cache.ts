@@ -18,7 +18,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeRootFile } from './install/root-files';
-import { dropFromPacks, isEntry, loadPacks, tidyPacks, writePack, type CacheEntry } from './read-cache-packs';
+import {
+  dropFromPacks,
+  isEntry,
+  loadPacks,
+  removePack,
+  tidyPacks,
+  writePack,
+  type CacheEntry,
+} from './read-cache-packs';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
 
 export type { CacheEntry } from './read-cache-packs';
@@ -150,8 +158,9 @@ export function storeEntries(dir: string, entries: readonly CacheEntry[]): void 
 /**
  * Drops the entries of namespaces that no longer exist, when there are many
  * more entries than namespaces (a destroyed lab's entries are not read
- * again, so nothing else removes them). Costs one directory listing (and a
- * look at the packs, kept in memory) when there is nothing to do.
+ * again, so nothing else removes them), and removes packs that are not
+ * whole. Costs one directory listing (and a look at the packs' first lines,
+ * kept in memory) when there is nothing to do.
  */
 export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack = 256): number {
   let all: string[];
@@ -161,7 +170,8 @@ export function pruneEntries(dir: string, existing: ReadonlySet<string>, slack =
     return 0;
   }
   const files = all.filter((f) => SINGLE.test(f));
-  const packed = loadPacks(dir, all).reduce((n, p) => n + p.entries.size, 0);
+  // A pack that is not whole (corrupt, or another version's) is read by nothing: removed here.
+  const packed = loadPacks(dir, all, removePack).reduce((n, p) => n + p.entries.size, 0);
   if (files.length + packed <= existing.size + slack) return 0;
   let dropped = dropFromPacks(dir, (ns) => !existing.has(ns), all);
   for (const f of files) {
