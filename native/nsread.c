@@ -7,6 +7,7 @@
  *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
  *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
+ *   nsread serve                                   any of the above, on request (nsread-serve.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -488,7 +489,8 @@ static int links_mode(int stats) {
   return fflush(stdout) != 0;
 }
 
-int main(int argc, char **argv) {
+/* One invocation's work, by its argv (main's, or a request of `serve`, nsread-serve.c). */
+int dispatch(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
   if (argc == 4 && strcmp(argv[1], "sha256") == 0) return sha_mode(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
@@ -581,4 +583,9 @@ int main(int argc, char **argv) {
   while (running > 0) running = pump(jobs, running);
   free(entries);
   return fflush(stdout) != 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "serve") == 0) return serve_mode();
+  return dispatch(argc, argv);
 }

@@ -17,6 +17,10 @@ int valid_name(const char *n);
  * ends (so also when nsread is killed).
  */
 int spawn_tool(char *const argv[], int in, int out, int err, int tied);
+/* One invocation of nsread by its argv (argv[0] is not looked at): its exit code. */
+int dispatch(int argc, char **argv);
+/* `nsread serve` (nsread-serve.c): invocations requested on stdin, one after another. */
+int serve_mode(void);
 /* `nsread run MAXJOBS` (nsread-run.c): per-namespace `<tool> -batch -` jobs. */
 int run_mode(int max, const char *prime);
 /* A growable byte buffer, always NUL-terminated. */

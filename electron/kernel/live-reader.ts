@@ -34,7 +34,15 @@ import {
   storeEntries,
   type CacheEntry,
 } from './read-cache';
-import { execaRunner, fanOut, type FanJob, type FanOptions, type RunResult, type Runner } from './runner';
+import {
+  execaRunner,
+  fanOut,
+  serveNsread,
+  type FanJob,
+  type FanOptions,
+  type RunResult,
+  type Runner,
+} from './runner';
 import { whichOnPath } from './which';
 
 /** A read job of live-read.ts: which namespace and what it reads. */
@@ -118,18 +126,20 @@ export function safeForRoot(p: string): boolean {
 
 let found: string | null | undefined;
 let pruned = false;
+/** The real runner may keep this nsread running between calls (runner.ts serveNsread): found safe, or chosen by a test. */
+const served = (p: string): string => (serveNsread(p), p);
 /** The nsread this process may use with `runner`, or undefined. */
 export function readerFor(runner: Runner): string | undefined {
   if (override === false) return undefined;
   if (typeof process.geteuid !== 'function' || process.geteuid() !== 0) return undefined;
-  if (override) return override;
+  if (override) return served(override);
   // Only with the real runner: a test's recorder or fault injector must see every `ip`.
   if (runner !== execaRunner || process.env.NETPLUMB_NO_NSREAD === '1') return undefined;
   if (found === undefined) {
     const p = candidates().find((c) => existsSync(c));
     found = p && safeForRoot(p) ? p : null;
   }
-  return found ?? undefined;
+  return found ? served(found) : undefined;
 }
 
 const gone = (ns: string): RunResult => ({

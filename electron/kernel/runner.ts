@@ -10,7 +10,7 @@
  * captures (live/capture.ts), traces (live/trace.ts), and in the CLI
  * (cli/live-commands.ts, cli/serve-command.ts).
  */
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { mapLimit } from '../../shared/util/map-limit';
 import { fanOutOnce } from './fan-out';
 import type { FanJob, FanOptions, RunOptions, RunResult, Runner } from './run-types';
@@ -20,6 +20,8 @@ export type { FanJob, FanOptions, FanOutFn, RunOptions, RunResult, Runner } from
 /** The real runner: execa with an argv array, no shell, C locale for parseable errors. */
 const runOne = async (argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> => {
   if (argv.length === 0) throw new Error('empty command');
+  const served = servable.has(argv[0]) ? await viaServer(argv[0], argv.slice(1), opts) : undefined;
+  if (served) return served;
   const r = await execa(argv[0], argv.slice(1), {
     input: opts.input,
     reject: false,
@@ -74,4 +76,161 @@ export function recordingRunner(
     return answer(argv, opts);
   };
   return { run, calls };
+}
+
+/**
+ * nsread kept running (`nsread serve`, native/nsread-serve.c). Why: Node
+ * starts a process by fork(), which copies the page tables of all of Node;
+ * on the project's 2-CPU test VM that blocked the event loop 12 ms per start
+ * (18 ms at 300 MB), and an apply starts nsread up to three times. nsread
+ * forks itself in under a millisecond. One server per binary, asked one
+ * request at a time: a call made while it is busy starts nsread as before.
+ * The server dies with this process, and its request with it. What differs
+ * from a start of its own: a call killed at its deadline gives back nothing
+ * of what it printed (a write job's records included: the executor then
+ * treats every job of it as unreported, as when nsread itself dies).
+ */
+const servable = new Set<string>();
+
+/** Lets the runner keep `bin` (an nsread found safe for root, live-reader.ts) running between calls. */
+export function serveNsread(bin: string): void {
+  if (process.env.NETPLUMB_NSREAD_SERVE !== '0') servable.add(bin);
+}
+
+const SERVE_OPTIONS = {
+  stdin: 'pipe',
+  stdout: 'pipe',
+  stderr: 'ignore',
+  buffer: false,
+  reject: false,
+  env: { LC_ALL: 'C' },
+} as const;
+
+interface Server {
+  proc: ResultPromise<typeof SERVE_OPTIONS>;
+  busy: boolean;
+  dead: boolean;
+  /** The answer being read (NUL-separated head, then the outputs). */
+  chunks: Buffer[];
+  settle?: (r: RunResult | undefined) => void;
+}
+const servers = new Map<string, Server>();
+
+/** The answer in `data` when it is whole: exit code, stdout, stderr (see nsread-serve.c). */
+function answerOf(data: Buffer): RunResult | undefined {
+  const head: number[] = [];
+  let at = 0;
+  while (head.length < 3) {
+    const nul = data.indexOf(0, at);
+    if (nul < 0) return undefined;
+    head.push(Number(data.toString('latin1', at, nul)));
+    at = nul + 1;
+  }
+  const [exitCode, out, err] = head;
+  if (data.length < at + out + err) return undefined;
+  return {
+    exitCode,
+    stdout: data.toString('utf8', at, at + out),
+    stderr: data.toString('utf8', at + out, at + out + err),
+  };
+}
+
+function startServer(bin: string): Server {
+  const proc = execa(bin, ['serve'], SERVE_OPTIONS);
+  const s: Server = { proc, busy: false, dead: false, chunks: [] };
+  const idle = () => {
+    // An idle server never keeps this process alive.
+    proc.unref();
+    (proc.stdout as unknown as { unref?: () => void }).unref?.();
+    (proc.stdin as unknown as { unref?: () => void }).unref?.();
+  };
+  idle();
+  proc.stdout.on('data', (d: Buffer) => {
+    s.chunks.push(d);
+    const r = s.settle && answerOf(Buffer.concat(s.chunks));
+    if (r) {
+      s.chunks = [];
+      const done = s.settle!;
+      s.settle = undefined;
+      idle();
+      done(r);
+    }
+  });
+  proc.stdin.on('error', () => undefined);
+  void proc.then(() => {
+    s.dead = true;
+    if (servers.get(bin) === s) servers.delete(bin);
+    s.settle?.(undefined);
+    s.settle = undefined;
+  });
+  return s;
+}
+
+/** Runs `nsread ARGS` through its server; undefined when it cannot (busy, or the server is gone): start it instead. */
+async function viaServer(
+  bin: string,
+  args: readonly string[],
+  opts: RunOptions,
+): Promise<RunResult | undefined> {
+  if (args.some((a) => a.includes('\0'))) return undefined;
+  let s = servers.get(bin);
+  if (s?.busy) return undefined;
+  const fresh = !s || s.dead;
+  if (fresh) servers.set(bin, (s = startServer(bin)));
+  const server = s!;
+  server.busy = true;
+  try {
+    // A new server answers `--version` first: a build without `serve` (or not nsread at all) is then
+    // never sent the real request, which runs as it always did (started on its own).
+    if (fresh) {
+      const hello = await ask(server, ['--version'], { timeoutMs: 10_000 });
+      if (hello?.exitCode !== 0 || !/^nsread \d+\n$/.test(hello.stdout)) {
+        servable.delete(bin);
+        server.proc.kill('SIGKILL');
+        return undefined;
+      }
+    }
+    // Gone before it answered: the request may have run in part; never run again behind the caller's back.
+    return (
+      (await ask(server, args, opts)) ?? {
+        exitCode: 127,
+        stdout: '',
+        stderr: 'nsread serve ended before it answered',
+      }
+    );
+  } finally {
+    server.busy = false;
+  }
+}
+
+/** One request to a server, its answer; undefined when the server ended first. */
+async function ask(
+  server: Server,
+  args: readonly string[],
+  opts: RunOptions,
+): Promise<RunResult | undefined> {
+  const input = Buffer.from(opts.input ?? '', 'utf8');
+  const ms = opts.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const answer = new Promise<RunResult | undefined>((resolve) => {
+    if (server.dead) return resolve(undefined);
+    server.settle = resolve;
+    timer = setTimeout(() => {
+      // Killing the server kills the request's process and its tools (nsread-serve.c).
+      server.settle = undefined;
+      server.proc.kill('SIGKILL');
+      resolve({ exitCode: 137, stdout: '', stderr: `nsread timed out after ${ms} milliseconds` });
+    }, ms);
+  });
+  server.proc.ref();
+  (server.proc.stdout as unknown as { ref?: () => void }).ref?.();
+  server.proc.stdin.write(
+    Buffer.concat([
+      Buffer.from([String(args.length), ...args, String(input.length)].join('\0') + '\0'),
+      input,
+    ]),
+  );
+  const r = await answer;
+  clearTimeout(timer);
+  return r;
 }
