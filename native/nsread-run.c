@@ -12,9 +12,11 @@
  *
  * Input (stdin), per job 4 fields, each ended by a NUL byte:
  *   NAME TOOL FLAGS INPUT
- * NAME is an entry of /run/netns (checked as `read` checks it), TOOL one of
- * ip, tc, bridge (anything else is refused), FLAGS "" or "force" (adds
- * -force), INPUT the batch text (no NUL can be in it: the caller refuses one).
+ * NAME is an entry of /run/netns (checked as `read` checks it), or empty for
+ * nsread's own namespace (the root, where the executor's root batches run),
+ * TOOL one of ip, tc, bridge (anything else is refused), FLAGS "" or "force"
+ * (adds -force), INPUT the batch text (no NUL can be in it: the caller
+ * refuses one).
  * The child runs `TOOL [-force] -batch -` with INPUT on its stdin.
  *
  * Output (stdout), per job 5 fields, each ended by a NUL byte, in the order
@@ -213,8 +215,10 @@ static void run_job(const wjob_t *j) {
   }
   char path[300];
   snprintf(path, sizeof path, "/run/netns/%s", j->name);
-  int code, fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  /* The empty name: nsread's own namespace (the root, for the executor), where the worker already is. */
+  int code, fd = j->name[0] ? open(path, O_RDONLY | O_CLOEXEC) : -2;
+  if (fd == -2) code = plain_job(j, out, err);
+  else if (fd < 0) {
     dprintf(err, "Cannot open network namespace \"%s\": %s\n", j->name, strerror(errno));
     code = 255;
   } else if (setns(fd, CLONE_NEWNET) < 0) {
@@ -260,14 +264,16 @@ static int next_field(char **f, size_t *cap, size_t *len) {
 /* The job's reason to be refused, or NULL. */
 static const char *refusal(const char *name, size_t namelen, const char *tool, const char *flags) {
   /* Why: the name becomes a path under /run/netns; "..", "/" or an option-like name must never reach it. */
-  if (namelen != strlen(name) || namelen >= 256 || !valid_name(name)) return "not a valid namespace name";
+  if (namelen != strlen(name) || namelen >= 256 || (namelen > 0 && !valid_name(name)))
+    return "not a valid namespace name";
   /* Why: root runs this; only the three iproute2 tools the executor batches may be started. */
   if (strcmp(tool, "ip") != 0 && strcmp(tool, "tc") != 0 && strcmp(tool, "bridge") != 0)
     return "refusing to run a tool other than ip, tc or bridge";
   int force = strcmp(flags, "force") == 0, primed = strcmp(flags, "prime") == 0;
   if (flags[0] && !force && !primed) return "unknown flags (only \"force\" or \"prime\")";
   /* Why: only ip runs the read, and only when the caller said what to read. */
-  if (primed && (!prime_batch || strcmp(tool, "ip") != 0)) return "\"prime\" needs --prime=BATCH and the tool ip";
+  if (primed && (!prime_batch || strcmp(tool, "ip") != 0 || !name[0]))
+    return "\"prime\" needs --prime=BATCH, the tool ip and a named namespace";
   return NULL;
 }
 

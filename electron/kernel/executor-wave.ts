@@ -106,10 +106,10 @@ export interface WaveOptions {
 }
 
 /**
- * Runs the groups of one wave, each its own process: the batches inside
- * named namespaces through nsread's write mode when the real runner may use
- * it (native-run.ts), the rest (a root or unbatched group) through the
- * runner's fan-out (which test runners see argv by argv), both at once.
+ * Runs the groups of one wave, each its own process: the batches (a named
+ * namespace's, or the root's) through nsread's write mode when the real
+ * runner may use it (native-run.ts), the rest (an unbatched group) through
+ * the runner's fan-out (which test runners see argv by argv), both at once.
  * Results in the order of `wave`.
  */
 export async function runWave(
@@ -119,7 +119,8 @@ export async function runWave(
 ): Promise<NsBatchResult[]> {
   const jobs = wave.map((g) => groupJob(g, o.force));
   const nsread = writerFor(runner);
-  const native = wave.flatMap((g, i) => (nsread && g.batch && g.ns !== ROOT_NS ? [i] : []));
+  // The root's batches too: nsread runs them in its own namespace (the empty name), one spawn fewer per wave.
+  const native = wave.flatMap((g, i) => (nsread && g.batch ? [i] : []));
   const rest = wave.flatMap((_, i) => (native.includes(i) ? [] : [i]));
   const viaNsread = async (): Promise<NsBatchResult[] | undefined> => {
     if (!native.length) return [];
@@ -128,7 +129,7 @@ export async function runWave(
       tool: wave[i].tool as BatchTool,
       input: jobs[i].input!,
       force: o.force,
-      prime: o.primeBatch !== undefined && !o.force && wave[i].tool === 'ip',
+      prime: o.primeBatch !== undefined && !o.force && wave[i].tool === 'ip' && wave[i].ns !== ROOT_NS,
     }));
     // Primed jobs spend most of their time waiting for their namespace to settle, not on a CPU.
     const primed = batches.some((b) => b.prime);

@@ -24,7 +24,7 @@ import type { BatchTool } from '../../shared/plan/argv';
 import { readerFor } from './live-reader';
 import { execaRunner, type RunResult, type Runner } from './runner';
 
-/** One batch of a wave: `tool [-force] -batch -` with `input`, inside namespace `ns`. */
+/** One batch of a wave: `tool [-force] -batch -` with `input`, inside namespace `ns` (the root: ROOT_NS, the empty name). */
 export interface NsBatch {
   ns: string;
   tool: BatchTool;
@@ -154,7 +154,7 @@ export async function runBatches(
       results?.[i] ?? {
         exitCode: r.exitCode || 1,
         stdout: '',
-        stderr: `${UNREPORTED} \`${j.tool} -n ${j.ns} -batch -\` ended (exit ${r.exitCode}): ${why}`,
+        stderr: `${UNREPORTED} \`${j.tool} ${j.ns ? `-n ${j.ns} ` : ''}-batch -\` ended (exit ${r.exitCode}): ${why}`,
       },
   );
 }

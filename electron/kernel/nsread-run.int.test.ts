@@ -121,7 +121,7 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
       ['-n', 'ip', 'link show\n'],
       ['.hidden', 'ip', 'link show\n'],
       ['a/b', 'ip', 'link show\n'],
-      ['', 'ip', 'link show\n'],
+      ['', 'sh', evil],
       ['x\ny', 'ip', 'link show\n'],
     ];
     try {
@@ -178,6 +178,22 @@ describe.skipIf(!!nsread.skip)(`nsread run${nsread.skip ? ` (skipped: ${nsread.s
       // A tool the test saw survive is killed here (when the test fails), never another process given its pid.
       for (const pid of pids) if (comm(pid) === 'ip') process.kill(Number(pid), 'SIGKILL');
     }
+  });
+
+  it("the empty name is nsread's own namespace (the root's batches), never primed", async () => {
+    const input = 'address show dev lo\nroute show table local dev lo\n';
+    const [r] = await batches([{ ns: '', tool: 'ip', input }]);
+    expect(r).toEqual(await execaRunner(['ip', '-batch', '-'], { input }));
+    expect(r.stdout).toMatch(/inet 127\.0\.0\.1\/8/);
+    const primed = spawnSync(nsread.bin, ['run', '1', '--prime=address show\n'], {
+      input: `\0ip\0prime\0link show\n\0`,
+      encoding: 'utf8',
+    });
+    expect(primed.stdout.split('\0').slice(2, 5)).toEqual([
+      '1',
+      '',
+      expect.stringMatching(/needs .*a named namespace/),
+    ]);
   });
 
   it('input cut inside a job: the whole jobs before it run and report, then exit 2', () => {
