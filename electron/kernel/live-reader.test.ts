@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRecords, readerFor, safeForRoot, useNsread } from './live-reader';
 import { dropEntry, envKey, loadEntry, pruneEntries, storeEntry } from './read-cache';
 import { recordingRunner } from './runner';
@@ -33,6 +33,7 @@ describe('the read cache', () => {
   afterEach(() => {
     for (const f of readdirSync(dir)) rmSync(path.join(dir, f));
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const fp = 'a'.repeat(64);
 
   it('gives back what was stored, for the same namespace and key only; files are 0600', () => {
