@@ -50,17 +50,6 @@
 static const char MARKER[] = "address show dev lo\n";
 enum { QUIET_MS = 2, SETTLE_MS = 250 };
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* Reads fd into b until it ends (1), or, with `doc`, until b ends with a newline (0). */
 static int read_until(int fd, buf_t *b, int doc) {
   char chunk[65536];

@@ -118,20 +118,6 @@ static void refuse(long index, const char *name, const char *why) {
   free(e.p);
 }
 
-/* Reads a whole memory file from its start. */
-static void slurp(int fd, buf_t *b) {
-  char chunk[65536];
-  ssize_t n;
-  if (lseek(fd, 0, SEEK_SET) < 0) return;
-  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    buf_add(b, chunk, (size_t)n);
-  }
-}
-
 /* A memory file holding `input`, at its start; -1 when it cannot be made. */
 static int input_file(const char *input, size_t len) {
   int fd = memfd_create("nsread-in", MFD_CLOEXEC);

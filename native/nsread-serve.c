@@ -71,30 +71,6 @@ static long number(const buf_t *b) {
   return b->n > 0 && b->n < 12 && *end == 0 && v >= 0 ? v : -1;
 }
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
-/* The whole memory file fd, from its start. */
-static void slurp(int fd, buf_t *b) {
-  char chunk[65536];
-  if (lseek(fd, 0, SEEK_SET) < 0) return;
-  for (ssize_t n; (n = read(fd, chunk, sizeof chunk)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    buf_add(b, chunk, (size_t)n);
-  }
-}
-
 /* Runs one request in a forked child; its exit code, and what it printed in out and err. */
 static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
   int o = memfd_create("nsread-serve-out", MFD_CLOEXEC), e = memfd_create("nsread-serve-err", MFD_CLOEXEC);

@@ -70,6 +70,32 @@ void buf_add(buf_t *b, const char *d, size_t n) {
   b->p[b->n] = 0;
 }
 
+/* Writes all of p, retrying short writes; 0, or -1 on an error. */
+int write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Reads a whole memory file from its start. */
+void slurp(int fd, buf_t *b) {
+  char chunk[65536];
+  ssize_t n;
+  if (lseek(fd, 0, SEEK_SET) < 0) return;
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    buf_add(b, chunk, (size_t)n);
+  }
+}
+
 typedef struct {
   char name[256];
   int nsfd, sub, out, err;

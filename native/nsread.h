@@ -29,6 +29,10 @@ typedef struct {
   size_t n, cap;
 } buf_t;
 void buf_add(buf_t *b, const char *d, size_t n);
+/* Writes all of p, retrying short writes; 0, or -1 on an error. */
+int write_all(int fd, const char *p, size_t n);
+/* Adds the whole memory file fd, read from its start, to b. */
+void slurp(int fd, buf_t *b);
 /*
  * A primed `ip` job of run mode (nsread-prime.c), on a worker thread inside
  * the job's namespace: runs the write INPUT, then a read of BATCH in the same

@@ -45,6 +45,11 @@ export interface CacheEntry {
 
 /** True when `e` has an entry's shape (a whole fingerprint included). */
 export function isEntry(e: unknown): e is CacheEntry {
+  return hasEntryFields(e) && typeof (e as Partial<CacheEntry>).stdout === 'string';
+}
+
+/** An entry's fields but its output: ns, key, a whole fingerprint, and `checked` when set. */
+function hasEntryFields(e: unknown): boolean {
   const x = e as Partial<CacheEntry> | null;
   return (
     typeof x === 'object' &&
@@ -53,7 +58,6 @@ export function isEntry(e: unknown): e is CacheEntry {
     typeof x.key === 'string' &&
     typeof x.fp === 'string' &&
     /^[0-9a-f]{64}$/.test(x.fp) &&
-    typeof x.stdout === 'string' &&
     (x.checked === undefined || typeof x.checked === 'string')
   );
 }
@@ -93,18 +97,8 @@ interface PackedMeta {
 }
 
 function isMeta(m: unknown): m is PackedMeta {
-  const x = m as Partial<PackedMeta> | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof x.ns === 'string' &&
-    typeof x.key === 'string' &&
-    typeof x.fp === 'string' &&
-    /^[0-9a-f]{64}$/.test(x.fp) &&
-    (x.checked === undefined || typeof x.checked === 'string') &&
-    Number.isSafeInteger(x.bytes) &&
-    (x.bytes as number) >= 0
-  );
+  const bytes = (m as Partial<PackedMeta> | null)?.bytes;
+  return hasEntryFields(m) && Number.isSafeInteger(bytes) && (bytes as number) >= 0;
 }
 
 /** An entry whose output is decoded from `buf` when it is first asked for (an own, enumerable property: spreads copy it). */
