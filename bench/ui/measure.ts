@@ -68,12 +68,24 @@ export async function grabPoint(page: Page, id: string): Promise<{ x: number; y:
     const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nid)}"]`);
     if (!el) return null;
     const r = el.getBoundingClientRect();
+    const onBody = (x: number, y: number) => {
+      const at = document.elementFromPoint(x, y);
+      return !!at && el.contains(at) && !at.closest('.react-flow__handle');
+    };
+    // Off the middle first: far out a node is a few pixels tall and its handles (top and bottom
+    // middle) cover its centre. A whole pixel, with its neighbours on the node's body too: the
+    // browser hit-tests a press at a fractional point on its own rounding, which can land on a
+    // handle (a connection, not a drag) where elementFromPoint at the fraction found the body.
     for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7]) {
-      for (const fx of [0.5, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
-        const x = r.x + r.width * fx;
-        const y = r.y + r.height * fy;
-        const at = document.elementFromPoint(x, y);
-        if (at && el.contains(at) && !at.closest('.react-flow__handle')) return { x, y };
+      for (const fx of [0.3, 0.7, 0.2, 0.8, 0.5, 0.1, 0.9]) {
+        const x = Math.round(r.x + r.width * fx);
+        const y = Math.round(r.y + r.height * fy);
+        if (
+          [-1, 0, 1].every((dx) => onBody(x + dx, y)) &&
+          onBody(x + 0.5, y + 0.5) &&
+          onBody(x - 0.5, y - 0.5)
+        )
+          return { x, y };
       }
     }
     return null;
