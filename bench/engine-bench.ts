@@ -10,7 +10,8 @@
  *   - add one host through the whole `netplumb apply` command (a fresh node)
  *   - the native reader (nsread) against the fan-out of one `ip` per
  *     namespace, same lab, same run: plan, status and the bare read
- *   - Mininet (`mn --switch lxbr --controller none`) when installed
+ *   - Mininet (`mn --switch lxbr --controller none`) when installed (Debian: mininet, and
+ *     bridge-utils for lxbr's brctl)
  * Prints each figure and its ratio to the script. At 1000 hosts (optional)
  * apply and plan are also given as a multiple of the 200-host figures of the
  * same run. Targets (issue 13, 200 hosts): apply <= 0.12x the script's up,
