@@ -37,7 +37,7 @@ function medians(cmds: string[][]): number[] {
   return samples.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 }
 
-if (!existsSync(join(root, 'dist', 'cli.mjs'))) await build();
+if (!existsSync(join(root, 'dist', 'cli.cjs'))) await build();
 const [base, version, validate] = medians([
   ['-e', '0'],
   [bin, '--version'],

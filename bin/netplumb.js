@@ -1,18 +1,39 @@
 #!/usr/bin/env node
 /* global process, console, URL */
-// The `netplumb` command: runs the bundled CLI (dist/cli.mjs, built from
-// electron/cli by `npm run build`, which `npm install` runs through `prepare`).
-// Plain JavaScript only: no TypeScript loader, no transform cache, so nothing
-// here can be swapped by another user even when run with sudo.
-import { existsSync } from 'node:fs';
+// The `netplumb` command: runs the bundled CLI (dist/cli.cjs, built from
+// electron/cli by `npm run build`, which `npm install` runs through `prepare`)
+// from its code cache (bin/cli-bundle.js).
+// Plain JavaScript only: no TypeScript loader, no transform cache, nothing
+// written at run time, so nothing here can be swapped by another user even
+// when run with sudo.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const bundle = new URL('../dist/cli.mjs', import.meta.url);
-if (!existsSync(bundle)) {
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const argv = process.argv.slice(2);
+
+/** The version the build recorded (dist/build-info.json), or undefined. */
+function builtVersion() {
+  try {
+    const { version } = JSON.parse(readFileSync(dist + 'build-info.json', 'utf8'));
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined; // not built: said below
+  }
+}
+
+// `--version` needs none of the command's code.
+const version =
+  argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V') ? builtVersion() : undefined;
+if (version) process.stdout.write(`netplumb ${version}\n`);
+else if (!existsSync(dist + 'cli.cjs')) {
   console.error(
-    'netplumb: the command is not built yet (dist/cli.mjs is missing).\n' +
+    'netplumb: the command is not built yet (dist/cli.cjs is missing).\n' +
       'npm builds it during "npm install"; if install scripts were skipped (--ignore-scripts), run: npm run build',
   );
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  const { loadBundle } = await import('./cli-bundle.js');
+  const { main } = loadBundle(dist + 'cli.cjs').exports;
+  process.exitCode = await main(argv);
 }
-const { main } = await import(bundle.href);
-process.exitCode = await main(process.argv.slice(2));

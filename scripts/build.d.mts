@@ -7,3 +7,5 @@ export function newestSource(): number;
 export function skipReason(uid?: number): string | undefined;
 /** Compiles native/*.c into DIR/nsread (default dist/) with `cc` (or $CC); says what happened (never throws). */
 export function buildNsread(cc?: string, dir?: string): string;
+/** Writes DIR/cli.cjs.cache (scripts/cli-cache.mjs) with this Node; says why there is none, or undefined. */
+export function buildCliCache(dir?: string): string | undefined;

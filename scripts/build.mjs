@@ -6,9 +6,12 @@
  * JavaScript with esbuild, so nothing started at run time — above all nothing
  * started as root — loads TypeScript or a transform cache.
  *
- *   dist/cli.mjs + dist/chunks/   the `netplumb` command (bin/netplumb.js).
- *                                 Code-split: each command's modules load on
- *                                 demand, so `--version` loads almost nothing.
+ *   dist/cli.cjs                  the `netplumb` command (bin/netplumb.js), one
+ *                                 CommonJS file: each module is evaluated only
+ *                                 when a command first uses it.
+ *   dist/cli.cjs.cache            V8's code cache of it (scripts/cli-cache.mjs),
+ *                                 which bin/cli-bundle.js uses when it was made
+ *                                 for exactly that file by the Node that runs it.
  *   dist/privileged-helper.mjs    the privileged helper, one self-contained
  *                                 file: `netplumb helper install` copies it to
  *                                 /usr/lib/netplumb/ and it needs nothing else
@@ -61,10 +64,21 @@ export async function build() {
   await Promise.all([
     esbuild.build({
       ...common,
+      // CommonJS, so that bin/cli-bundle.js can compile it from a code cache
+      // (Node 20 has no code cache for ES modules); its require is the wrapper's.
+      format: 'cjs',
+      banner: { js: "const __npImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { ...common.define, 'import.meta.url': '__npImportMetaUrl' },
+      // import() of what stays outside (vite, node-pty) becomes require(): a vm.Script may not
+      // call import() in Node 20 without an experimental flag; require() loads ES modules since 20.19.
+      supported: { 'dynamic-import': false },
+      // A third smaller (names kept, so stack traces still read): less to read, decode and hash
+      // at each start, and all ASCII (comments go), which V8 keeps as one byte per character.
+      minifyWhitespace: true,
+      minifySyntax: true,
       entryPoints: { cli: 'electron/cli/main.ts' },
       outdir: out,
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.cjs' },
     }),
     esbuild.build({
       ...common,
@@ -77,6 +91,8 @@ export async function build() {
   ]);
   const nsread = buildNsread();
   if (nsread !== 'built nsread') console.error(`netplumb: ${nsread}`);
+  const cache = buildCliCache();
+  if (cache) console.error(`netplumb: ${cache}`);
   writeFileSync(
     path.join(out, 'build-info.json'),
     JSON.stringify({ version: pkg.version, builtAt: new Date().toISOString() }, null, 2) + '\n',
@@ -108,6 +124,27 @@ export function buildNsread(cc = process.env.CC || 'cc', dir = out) {
   return 'built nsread';
 }
 
+/**
+ * Writes dist/cli.cjs.cache (scripts/cli-cache.mjs) with this Node, in a
+ * process of its own without NODE_OPTIONS (V8 refuses a cache made under
+ * other flags). Returns why there is none, or undefined: without it the
+ * command works, compiling its bundle at each start.
+ */
+export function buildCliCache(dir = out) {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'cli-cache.mjs'), dir], {
+    encoding: 'utf8',
+    env,
+  });
+  if (r.error || r.status !== 0) {
+    rmSync(path.join(dir, 'cli.cjs.cache'), { force: true });
+    const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-1)[0];
+    return `no code cache for the command (${why}); it compiles its bundle at each start`;
+  }
+  return undefined;
+}
+
 /** Newest modification time (ms) of the files the bundles are built from. */
 export function newestSource() {
   let t = 0;
@@ -116,7 +153,15 @@ export function newestSource() {
     if (!st.isDirectory()) return void (t = Math.max(t, st.mtimeMs));
     for (const e of readdirSync(p)) if (e !== 'node_modules' && !e.startsWith('.')) walk(path.join(p, e));
   };
-  for (const p of ['electron', 'shared', 'native', 'scripts/build.mjs', 'package.json'])
+  for (const p of [
+    'electron',
+    'shared',
+    'native',
+    'scripts/build.mjs',
+    'scripts/cli-cache.mjs',
+    'bin/cli-bundle.js',
+    'package.json',
+  ])
     if (existsSync(path.join(root, p))) walk(path.join(root, p));
   return t;
 }

@@ -68,7 +68,7 @@ cleanup() {
     [ -n "${pids// /}" ] && kill -9 $pids 2>/dev/null
   fi
   # Every lab of this run (they all carry the tag), then anything of ours left by name.
-  if [ -f "$SRC/dist/cli.mjs" ]; then
+  if [ -f "$SRC/dist/cli.cjs" ]; then
     for lab in $(root_cli list --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{for(const l of JSON.parse(s).labs)console.log(l.name)}catch{}})' | grep -- "-$TAG-"); do
       root_cli destroy "$lab" >/dev/null 2>&1 || echo "  could not destroy lab $lab"
     done
@@ -107,7 +107,7 @@ git clone -q --no-hardlinks "$SRC" "$CLONE" && chown -R "$U:" "$CLONE" || { bad 
 as_user 'echo nodedir=/usr > ~/.npmrc'
 echo "== nonroot lane: npm install as $U"
 if as_user "cd ~/netplumb && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error" > "$LOGS/npm-install.log" 2>&1 &&
-   [ -f "$CLONE/dist/cli.mjs" ]; then
+   [ -f "$CLONE/dist/cli.cjs" ]; then
   ok "npm install as $U builds dist/ ($(($(date +%s) - t0)) s so far)"
 else
   tail -30 "$LOGS/npm-install.log"; bad "npm install as $U"; summary; exit 1
