@@ -34,6 +34,9 @@ else if (!existsSync(dist + 'cli.cjs')) {
   process.exitCode = 1;
 } else {
   const { loadBundle } = await import('./cli-bundle.js');
-  const { main } = loadBundle(dist + 'cli.cjs').exports;
+  const { exports, cache } = loadBundle(dist + 'cli.cjs');
+  // For `netplumb doctor`, which says whether the command starts from its code cache.
+  globalThis[Symbol.for('netplumb.codeCache')] = cache;
+  const { main } = exports;
   process.exitCode = await main(argv);
 }

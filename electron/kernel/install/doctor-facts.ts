@@ -90,5 +90,9 @@ export async function gatherFacts(appRoot: string, version: string): Promise<Doc
       .map((b) => which(b))
       .find(Boolean),
     electron: electronInstalled(appRoot),
+    ...(typeof codeCache() === 'string' ? { codeCache: codeCache() as string } : {}),
   };
 }
+
+/** What bin/netplumb.js recorded of its code cache in this process (nothing when not run from the bundle). */
+const codeCache = (): unknown => (globalThis as Record<symbol, unknown>)[Symbol.for('netplumb.codeCache')];

@@ -112,4 +112,23 @@ describe('doctor', () => {
       fix: expect.stringMatching(/apt install chromium/),
     });
   });
+
+  it('says whether the command starts from its code cache, as a note at worst (it is only speed), with the fix', () => {
+    expect(doctorChecks(good).some((c) => c.title === 'command start-up')).toBe(false);
+    expect(byTitle({ ...good, codeCache: 'used' }, 'command start-up')).toMatchObject({ ok: true });
+    for (const [state, words] of [
+      ['none', /no code cache/],
+      ['stale', /another build of the command or another Node/],
+      ['rejected', /other V8 flags/],
+    ] as const) {
+      const c = byTitle({ ...good, codeCache: state }, 'command start-up');
+      expect(c, state).toMatchObject({ ok: 'note', fix: expect.stringMatching(/npm run build/) });
+      expect(c.detail, state).toMatch(words);
+    }
+    expect(byTitle({ ...good, isRoot: true, codeCache: 'untrusted' }, 'command start-up')).toMatchObject({
+      ok: 'note',
+      detail: expect.stringMatching(/root does not use the code cache/),
+    });
+    expect(failures({ ...good, codeCache: 'stale' })).toEqual([]);
+  });
 });

@@ -40,6 +40,12 @@ export interface DoctorFacts {
   scriptTool: boolean;
   browser?: string;
   electron: boolean;
+  /**
+   * What became of the command's code cache in this run (bin/cli-bundle.js):
+   * none, stale, untrusted, rejected or used; absent when not run from the
+   * bundle (from the sources, or in the app).
+   */
+  codeCache?: string;
 }
 
 /** Features without which netplumb cannot build its basic labs. */
@@ -215,6 +221,48 @@ function browserCheck(f: DoctorFacts): Check {
   };
 }
 
+/** The command's code cache (dist/cli.cjs.cache): only speed, so never a failure. */
+function codeCacheCheck(f: DoctorFacts): Check | undefined {
+  const title = 'command start-up';
+  const rebuild = 'npm run build (as the owner of this checkout)';
+  switch (f.codeCache) {
+    case undefined:
+      return undefined;
+    case 'used':
+      return { title, ok: true, detail: 'the command starts from its code cache (dist/cli.cjs.cache)' };
+    case 'none':
+      return {
+        title,
+        ok: 'note',
+        detail: 'no code cache: the command compiles its bundle at each start',
+        fix: rebuild,
+      };
+    case 'stale':
+      return {
+        title,
+        ok: 'note',
+        detail: `the code cache was made for another build of the command or another Node than the one running it: the command compiles its bundle at each start`,
+        fix: rebuild,
+      };
+    case 'rejected':
+      return {
+        title,
+        ok: 'note',
+        detail:
+          'V8 refused the code cache (made under other V8 flags, such as NODE_OPTIONS): the command compiles its bundle at each start',
+        fix: rebuild,
+      };
+    case 'untrusted':
+      return {
+        title,
+        ok: 'note',
+        detail: "root does not use the code cache: it is not the bundle's owner's, or others can write it",
+      };
+    default:
+      return { title, ok: 'note', detail: `code cache: ${f.codeCache}` };
+  }
+}
+
 /** Every check, in the order they are printed. */
 export function doctorChecks(f: DoctorFacts): Check[] {
   return [
@@ -233,5 +281,6 @@ export function doctorChecks(f: DoctorFacts): Check[] {
     kernelCheck(f),
     terminalCheck(f),
     browserCheck(f),
+    ...(codeCacheCheck(f) ? [codeCacheCheck(f)!] : []),
   ];
 }
