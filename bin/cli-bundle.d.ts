@@ -1,12 +1,6 @@
 /** Types for bin/cli-bundle.js. */
-import type { Script } from 'node:vm';
-
-/** The first word of a cache's header line. */
-export const CACHE_MAGIC: string;
 /** CommonJS's wrapper around the bundle's source. */
 export function wrap(source: string): string;
-/** This Node (its version and V8's), as a cache header names it. */
-export function nodeId(): string;
 /** The header line a cache of `bundle` made by this Node starts with. */
 export function cacheHeader(bundle: Buffer): string;
 /** What became of a code cache: none, stale, untrusted (root only), rejected by V8, or used. */
@@ -17,8 +11,8 @@ export function cacheFor(
   bundleFile: string,
   cacheFile: string,
 ): { state: Exclude<CacheState, 'rejected'>; data?: Buffer };
-/** Compiles (from its cache when it may) and runs the bundle; its exports, the script and the cache's fate. */
+/** Compiles (from its cache when it may) and runs the bundle; its exports and the cache's fate. */
 export function loadBundle(
   bundleFile: string,
   cacheFile?: string,
-): { exports: Record<string, unknown>; script: Script; cache: CacheState };
+): { exports: Record<string, unknown>; cache: CacheState };

@@ -7,8 +7,8 @@
  * Why: a cold `netplumb apply` spent ~90 ms of its ~500 ms before the engine
  * began, most of it Node's ES-module loader compiling ~750 KB of bundled
  * code (zod, execa, the engine) in some 30 chunks. One CommonJS file compiled
- * from a code cache skips that parse and compile, and the functions the build
- * ran once (a validation, see scripts/cli-cache.mjs) come back compiled.
+ * from a code cache of its top level (scripts/cli-cache.mjs) skips most of
+ * that parse and compile.
  *
  * The cache is used only when its header names this Node (process.version
  * and the V8 version) and the SHA-256 of the very bundle beside it: V8 itself
@@ -28,13 +28,13 @@ import path from 'node:path';
 import vm from 'node:vm';
 
 /** The header's first word: a cache of another layout is never passed to V8. */
-export const CACHE_MAGIC = 'netplumb-v8-cache-1';
+const CACHE_MAGIC = 'netplumb-v8-cache-1';
 
 /** CommonJS's own wrapper, so the bundle gets exports, require, module, __filename and __dirname. */
 export const wrap = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 /** This Node, as a cache header names it. */
-export const nodeId = () => `${process.version} v8-${process.versions.v8}`;
+const nodeId = () => `${process.version} v8-${process.versions.v8}`;
 
 /** The header line written before the V8 data: magic, this Node, the bundle's SHA-256. */
 export const cacheHeader = (bundle) =>
@@ -63,8 +63,8 @@ export function cacheFor(bundle, bundleFile, cacheFile) {
 
 /**
  * Compiles and runs the bundle (with its cache when it may) and returns its
- * exports, the compiled script (the build asks it for a cache) and what
- * became of the cache: none, stale, untrusted, rejected (by V8) or used.
+ * exports and what became of the cache: none, stale, untrusted, rejected (by
+ * V8) or used.
  */
 export function loadBundle(bundleFile, cacheFile = bundleFile + '.cache') {
   const bundle = readFileSync(bundleFile);
@@ -82,5 +82,5 @@ export function loadBundle(bundleFile, cacheFile = bundleFile + '.cache') {
     bundleFile,
     path.dirname(bundleFile),
   );
-  return { exports: module.exports, script, cache: state };
+  return { exports: module.exports, cache: state };
 }

@@ -90,9 +90,12 @@ export async function gatherFacts(appRoot: string, version: string): Promise<Doc
       .map((b) => which(b))
       .find(Boolean),
     electron: electronInstalled(appRoot),
-    ...(typeof codeCache() === 'string' ? { codeCache: codeCache() as string } : {}),
+    ...codeCache(),
   };
 }
 
 /** What bin/netplumb.js recorded of its code cache in this process (nothing when not run from the bundle). */
-const codeCache = (): unknown => (globalThis as Record<symbol, unknown>)[Symbol.for('netplumb.codeCache')];
+function codeCache(): { codeCache?: string } {
+  const state = (globalThis as Record<symbol, unknown>)[Symbol.for('netplumb.codeCache')];
+  return typeof state === 'string' ? { codeCache: state } : {};
+}
