@@ -98,6 +98,12 @@ export default tseslint.config(
     },
   },
   {
+    // bin/*.js is CommonJS (bin/package.json: the command starts without Node's ES-module loader).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // No import cycles: each module imports only what comes before it.
     files: ['**/*.{ts,tsx}'],
     plugins: { local },

@@ -1,7 +1,7 @@
 /**
  * Electron Forge: Vite builds of main, preload and the page; zip, deb and rpm
  * packages; Fuses that switch off what a shipped app must not allow.
- * `npm start` (bin/start.js) runs `electron-forge start` where the Electron
+ * `npm start` (bin/start.mjs) runs `electron-forge start` where the Electron
  * binary exists; `npm run make` packages.
  *
  * The deb and rpm install the app in /usr/lib/netplumb and carry the

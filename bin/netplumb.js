@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-/* global process, console, URL */
+/* global process, console, __dirname */
 // The `netplumb` command: runs the bundled CLI (dist/cli.cjs, built from
 // electron/cli by `npm run build`, which `npm install` runs through `prepare`)
 // from its code cache (bin/cli-bundle.js).
 // Plain JavaScript only: no TypeScript loader, no transform cache, nothing
 // written at run time, so nothing here can be swapped by another user even
 // when run with sudo.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// CommonJS (bin/package.json): Node's ES-module loader would add ~10 ms to
+// every command.
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const dist = path.join(__dirname, '..', 'dist') + path.sep;
 const argv = process.argv.slice(2);
 
 /** The version the build recorded (dist/build-info.json), or undefined. */
@@ -33,10 +35,13 @@ else if (!existsSync(dist + 'cli.cjs')) {
   );
   process.exitCode = 1;
 } else {
-  const { loadBundle } = await import('./cli-bundle.js');
+  const { loadBundle } = require('./cli-bundle.js');
   const { exports, cache } = loadBundle(dist + 'cli.cjs');
   // For `netplumb doctor`, which says whether the command starts from its code cache.
   globalThis[Symbol.for('netplumb.codeCache')] = cache;
   const { main } = exports;
-  process.exitCode = await main(argv);
+  // A rejection is left unhandled, as a top-level await would: Node prints it and exits 1.
+  void main(argv).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -121,7 +121,7 @@ describe('the compiled build', () => {
     for (const f of [
       'bin/netplumb.js',
       'bin/cli-bundle.js',
-      'bin/start.js',
+      'bin/start.mjs',
       'packaging/netplumb-helper',
       'packaging/postinst',
     ])
@@ -153,7 +153,7 @@ describe('the compiled build', () => {
     try {
       mkdirSync(path.join(co, 'bin'));
       mkdirSync(path.join(co, 'dist'));
-      for (const f of ['netplumb.js', 'cli-bundle.js'])
+      for (const f of ['netplumb.js', 'cli-bundle.js', 'package.json'])
         copyFileSync(path.join(root, 'bin', f), path.join(co, 'bin', f));
       copyFileSync(path.join(dist, 'build-info.json'), path.join(co, 'dist', 'build-info.json'));
       const run = (...args: string[]) =>
@@ -168,6 +168,36 @@ describe('the compiled build', () => {
       expect(other.stderr).toContain('npm run build');
     } finally {
       rmSync(co, { recursive: true, force: true });
+    }
+  });
+
+  it("the command starts without Node's ES-module loader (bin/ is CommonJS, and loads no node:module)", (ctx) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'np-esm-probe-'));
+    try {
+      // Preloaded into each run: says on exit whether Node loaded its ES-module loader.
+      const probe = path.join(dir, 'probe.cjs');
+      writeFileSync(
+        probe,
+        "process.on('exit', () => process.stderr.write('\\nesm-loader: ' + process.moduleLoadList.some((m) => m.endsWith('internal/modules/esm/loader')) + '\\n'));",
+      );
+      const loader = (...args: string[]) => {
+        const r = spawnSync(process.execPath, ['--require', probe, ...args], { encoding: 'utf8', cwd: root });
+        expect(r.status, r.stderr).toBe(0);
+        return /esm-loader: (true|false)\n/.exec(r.stderr)?.[1];
+      };
+      writeFileSync(path.join(dir, 'bare.cjs'), '');
+      writeFileSync(path.join(dir, 'bare.mjs'), '');
+      // The probe sees the loader where an ES module runs (so this test can fail) ...
+      expect(loader(path.join(dir, 'bare.mjs'))).toBe('true');
+      // ... and a newer Node may load it for every script: nothing for the command to save then.
+      if (loader(path.join(dir, 'bare.cjs')) !== 'false')
+        return ctx.skip(`Node ${process.version} loads its ES-module loader for every script`);
+      const bin = path.join(root, 'bin', 'netplumb.js');
+      expect(loader(bin, '--version')).toBe('false');
+      expect(loader(bin, '--help')).toBe('false');
+      expect(loader(bin, 'validate', 'examples/linux-bridge.yaml')).toBe('false');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
