@@ -58,6 +58,28 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('status', file)).exitCode).toBe(0);
   }, 60_000);
 
+  it('a repair that makes an interface anew (its namespace deleted by hand, a veth renamed) leaves no neighbour entry naming the old MAC: the ping works right after apply', async () => {
+    const doc = classicLab(p);
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    // Each side learns the other's MAC address.
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+    expect(await ping(`${p}b`, '10.0.0.1')).toBe(true);
+
+    await execaRunner(['ip', 'netns', 'del', `${p}b`]);
+    const plan = await cli('plan', file);
+    expect(plan.stdout).toMatch(new RegExp(`ip -n ${p}a neigh flush to 10\\.0\\.0\\.2`));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+
+    await execaRunner(['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'down']);
+    await execaRunner(['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'name', 'eth7']);
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    expect(await ping(`${p}b`, '10.0.0.1')).toBe(true);
+    expect((await cli('status', file)).exitCode).toBe(0);
+  }, 60_000);
+
   it("the app's Apply and a live link edit read the whole lab too, so they repair drift as well", async () => {
     const doc = classicLab(p);
     const ctx: HandlerContext = {

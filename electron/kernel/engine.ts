@@ -18,7 +18,14 @@ import type {
 } from './engine-types';
 import { detectCapabilities, missingFor } from './capabilities';
 import { checkHost } from './host-facts';
-import { emptyLab, nsKeys, prepareLab, waitUntilGone, type PreparedLab } from './lab-scope';
+import {
+  emptyLab,
+  nsKeys,
+  prepareLab,
+  previousAddresses,
+  waitUntilGone,
+  type PreparedLab,
+} from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
 import { forgetNamespaces } from './live-reader';
@@ -122,7 +129,10 @@ export async function planDocument(doc: unknown, o: EngineOptions = {}): Promise
   const topology = c.topology;
   return readLab(topology.name, o, async (store) => {
     const p = await prepareLab(topology, store, runner);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
+    const r = plan(p.desired, p.live, {
+      existingNamespaces: p.existing,
+      previousAddresses: previousAddresses(p.record),
+    });
     return { problems: [...c.problems, ...r.conflicts], changes: r.conflicts.length ? [] : r.changes };
   });
 }
@@ -136,7 +146,10 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   const lab = topology.name;
   return withLab(lab, o, 'apply', async (store) => {
     const p = await prepareLab(topology, store, runner);
-    const r = plan(p.desired, p.live, { existingNamespaces: p.existing });
+    const r = plan(p.desired, p.live, {
+      existingNamespaces: p.existing,
+      previousAddresses: previousAddresses(p.record),
+    });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
     // Before any change: a caller that cannot be told (bad SUDO_UID) is refused here, not after the kernel changed.
     // The first owner stays: root re-applying a user's lab does not take it from them.

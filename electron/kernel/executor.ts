@@ -122,6 +122,8 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     for (const g of wave) {
       // Bringing a root bridge up changes no namespace: a veth end's carrier follows its peer's own up/down, not its bridge's.
       if (g.ns === ROOT_NS && g.changes.every((c) => c.phase === 'bridge-up')) continue;
+      // Neighbour entries are not part of a read (live-read.ts: addresses, routes, links).
+      if (g.changes.every((c) => c.phase === 'neigh')) continue;
       if (g.ns === ROOT_NS) primed.clear();
       else primed.delete(g.ns);
     }

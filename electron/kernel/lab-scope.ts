@@ -4,7 +4,15 @@
  * namespace, and waiting until a deleted lab is gone. Reads only.
  */
 import type { Topology } from '../../shared/model';
-import { markLab, resolve, ROOT_NS, type KState, type Resolved } from '../../shared/plan';
+import {
+  addressPlaces,
+  markLab,
+  resolve,
+  ROOT_NS,
+  type KState,
+  type PreviousAddresses,
+  type Resolved,
+} from '../../shared/plan';
 import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns } from './netns';
@@ -43,6 +51,20 @@ function recordedOnly(record: LabRecord, topology: Topology): string[] {
     JSON.stringify(record.topology) === JSON.stringify(topology);
   return same ? [] : nsKeys(resolve(record.topology).state);
 }
+
+/**
+ * Where the last apply put each address, from the lab's record, for the plan
+ * (plan-neigh.ts); undefined without a record, or one that does not resolve
+ * (the flushes are then left out, nothing else depends on it).
+ */
+export const previousAddresses = (record: LabRecord | null) => (): PreviousAddresses | undefined => {
+  if (!record) return undefined;
+  try {
+    return addressPlaces(resolve(record.topology).state);
+  } catch {
+    return undefined;
+  }
+};
 
 /** What plan, apply and status work from: the file resolved, the last record, the live kernel. */
 export interface PreparedLab {

@@ -32,6 +32,8 @@ export const PHASES = [
   'bridge-up',
   /** Deletions of what is no longer in the file, last, so a failure before them loses nothing. */
   'delete',
+  /** Neighbour entries that still name the old MAC of a re-created address (plan-neigh.ts). */
+  'neigh',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 

@@ -7,6 +7,7 @@ export * from './drift';
 export * from './argv';
 export { PHASES } from './builder';
 export { netemEqual } from './plan-netem';
+export { addressPlaces, type PreviousAddresses } from './plan-neigh';
 export * from './op';
 export * from './render-argv';
 export { routeMatches } from './plan-iface';

@@ -101,6 +101,8 @@ export const Op = z.discriminatedUnion('op', [
   /** The root qdisc of `dev` becomes netem with these parameters. */
   z.object({ op: z.literal('qdisc-replace'), dev: Str, netem: NetemSpec }),
   z.object({ op: z.literal('qdisc-delete'), dev: Str }),
+  /** Forgets the neighbour entries (ARP, NDP) for an address, but static ones. */
+  z.object({ op: z.literal('neigh-flush'), addr: Str }),
 ]);
 export type Op = z.infer<typeof Op>;
 type OpName = Op['op'];
@@ -123,6 +125,7 @@ export const TOOL_OF = {
   'vlan-delete': 'bridge',
   'qdisc-replace': 'tc',
   'qdisc-delete': 'tc',
+  'neigh-flush': 'ip',
 } as const satisfies Record<OpName, Tool>;
 
 /** The program an operation runs with. */
@@ -131,13 +134,14 @@ export const toolOf = (op: Op): Tool => TOOL_OF[op.op];
 /**
  * The kernel object a change concerns: a namespace (namespace "" = it lives
  * under the root), an interface ("link"), or something on one (`dev`): an
- * address, a route, a bridge port VLAN, the root qdisc; or a set of sysctls.
+ * address, a route, a bridge port VLAN, the root qdisc; or a set of sysctls;
+ * or the neighbour entries for an address.
  */
 export const Subject = z.object({
-  kind: z.enum(['namespace', 'link', 'address', 'route', 'sysctl', 'vlan', 'qdisc']),
+  kind: z.enum(['namespace', 'link', 'address', 'route', 'sysctl', 'vlan', 'qdisc', 'neighbour']),
   /** The namespace the object lives in ("" = root; "" for a namespace itself). */
   namespace: Str,
-  /** Its name: namespace or interface name, CIDR, route destination, VLAN id, "root" (qdisc), sysctl keys. */
+  /** Its name: namespace or interface name, CIDR, route destination, VLAN id, "root" (qdisc), sysctl keys, the address whose neighbour entries go. */
   name: Str,
   /** The interface the object is on, for addresses, routes through one, VLANs and qdiscs. */
   dev: Str.optional(),
@@ -185,6 +189,8 @@ export function subjectOf(op: Op, ns: string): Subject {
     case 'qdisc-replace':
     case 'qdisc-delete':
       return { kind: 'qdisc', namespace: ns, name: 'root', dev: op.dev };
+    case 'neigh-flush':
+      return { kind: 'neighbour', namespace: ns, name: op.addr };
   }
 }
 

@@ -17,6 +17,7 @@ import {
   recreateReason,
   type NsContext,
 } from './plan-iface';
+import { planNeighbourFlush, type PreviousAddresses } from './plan-neigh';
 import { planNetem } from './plan-netem';
 import { planSysctls } from './plan-sysctls';
 import { planVlans } from './plan-vlans';
@@ -27,6 +28,12 @@ import { where } from './argv';
 export interface PlanOptions {
   /** Namespaces that exist on the host (from /run/netns). */
   existingNamespaces?: ReadonlySet<string>;
+  /**
+   * Where the last apply put each address (its record), asked only when the
+   * plan adds an address to a new interface or moves one: the lab's other
+   * namespaces then forget their neighbour entries for it (plan-neigh.ts).
+   */
+  previousAddresses?: () => PreviousAddresses | undefined;
 }
 
 export interface PlanResult {
@@ -283,6 +290,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       },
     );
   }
+  if (opts.previousAddresses) planNeighbourFlush(b, b.build(), desired, live, newNs, opts.previousAddresses);
   return { changes: b.build(), conflicts };
 }
 

@@ -14,7 +14,7 @@ import { validateDocument } from '../validate';
 import type { Topology } from '../model';
 import { batchText, fullArgv } from './argv';
 import { Change } from './change';
-import { plan, resolve, ROOT_NS, type KState } from './index';
+import { addressPlaces, plan, resolve, ROOT_NS, type KState } from './index';
 import { TOOL_OF, toolOf, type Subject } from './op';
 import { renderCommand } from './render-argv';
 import { readBatch } from './testing/makeargs';
@@ -74,6 +74,7 @@ function touched(argv: readonly string[]): Subject & { removes: boolean } {
   if (object === 'link') return { kind: 'link', namespace: ns, name: at(2, 'dev'), removes };
   if (object === 'address')
     return { kind: 'address', namespace: ns, name: a[2], dev: at(3, 'dev'), removes: false };
+  if (object === 'neigh') return { kind: 'neighbour', namespace: ns, name: at(2, 'to'), removes: false };
   expect(object).toBe('route');
   let dev: string | undefined;
   for (let i = 3; i < a.length; i += 2) if (a[i] === 'dev') dev = a[i + 1];
@@ -149,16 +150,38 @@ function checkPlans(a: Topology, b: Topology | undefined): number {
   expect(created.conflicts).toEqual([]);
   let n = check(created.changes);
   if (b) {
-    const changed = plan(resolve(b), applied(a));
+    // With a's record: addresses b puts on new or other interfaces are forgotten by the other namespaces.
+    const changed = plan(resolve(b), applied(a), {
+      previousAddresses: () => addressPlaces(resolve(a).state),
+    });
     if (!changed.conflicts.length) n += check(changed.changes);
   }
   // The same lab without addresses, routes, gateways and netem: deletions inside namespaces that stay.
   const bare = plan(resolve(stripped(a)), applied(a));
   expect(bare.conflicts).toEqual([]);
   n += check(bare.changes);
+  // A namespace with addresses deleted by hand: made again, the others forget its old MAC addresses.
+  const remade = plan(resolve(a), withoutAddressedNs(a), {
+    previousAddresses: () => addressPlaces(resolve(a).state),
+  });
+  expect(remade.conflicts).toEqual([]);
+  n += check(remade.changes);
   const destroyed = plan(resolve({ ...a, nodes: [], links: [], expect: [] }), applied(a));
   expect(destroyed.conflicts).toEqual([]);
   return n + check(destroyed.changes);
+}
+
+/** `a` applied, then its first namespace that holds an address deleted by hand (its veth ends die with it). */
+function withoutAddressedNs(a: Topology): KState {
+  const s = structuredClone(applied(a));
+  const gone = Object.entries(resolve(a).state.namespaces).find(
+    ([ns, n]) => ns !== ROOT_NS && Object.values(n.ifaces).some((i) => i.addresses.length > 0),
+  )?.[0];
+  if (gone === undefined) return s;
+  delete s.namespaces[gone];
+  for (const n of Object.values(s.namespaces))
+    for (const [name, i] of Object.entries(n.ifaces)) if (i.peer?.ns === gone) delete n.ifaces[name];
+  return s;
 }
 
 const accepted = (doc: unknown): Topology | undefined => {
@@ -174,8 +197,13 @@ describe('structured changes render to the commands they show', () => {
       fc.property(arbTopologyWithVxlan({ netem: true }), arbValidTopology({ netem: true }), (a, b) => {
         lines += checkPlans(a, { ...b, name: a.name });
         for (const t of [{ ...b, name: a.name }, stripped(a)])
-          for (const c of plan(resolve(t), applied(a)).changes) ops.add(c.op.op);
+          for (const c of plan(resolve(t), applied(a), {
+            previousAddresses: () => addressPlaces(resolve(a).state),
+          }).changes)
+            ops.add(c.op.op);
         for (const c of plan(resolve(a), host()).changes) ops.add(c.op.op);
+        const prev = { previousAddresses: () => addressPlaces(resolve(a).state) };
+        for (const c of plan(resolve(a), withoutAddressedNs(a), prev).changes) ops.add(c.op.op);
       }),
       { numRuns: 150 },
     );

@@ -134,6 +134,8 @@ export function renderLine(op: Op): string[] {
       return ['qdisc', 'replace', 'dev', op.dev, 'root', ...netemWords(op.netem)];
     case 'qdisc-delete':
       return ['qdisc', 'delete', 'dev', op.dev, 'root'];
+    case 'neigh-flush':
+      return ['neigh', 'flush', 'to', op.addr];
   }
 }
 

@@ -212,6 +212,10 @@ export function step(s: KState, op: Op, nsName: string): void {
       };
       return;
     }
+    case 'neigh-flush':
+      // Neighbour entries are not part of the state a plan compares (kstate.ts); the namespace must exist.
+      ns(s, nsName);
+      return;
   }
 }
 
