@@ -63,6 +63,13 @@ export class PlanBuilder {
     this.phases.get(phase)!.push({ ns, op, draft });
   }
 
+  /** The operations added so far, in no particular order, with what each creates (no commands rendered). */
+  added(): { ns: string; op: Op; creates?: Change['creates'] }[] {
+    return [...this.phases.values()].flatMap((es) =>
+      es.map((e) => ({ ns: e.ns, op: e.op, ...(e.draft.creates ? { creates: e.draft.creates } : {}) })),
+    );
+  }
+
   /** Flattens phases (root namespace first, then first-seen order) into numbered changes. */
   build(): Change[] {
     const out: Change[] = [];

@@ -11,7 +11,6 @@
  * Only for addresses the record had: a new address has no entry anywhere,
  * and adding a host to a 200-host lab must not touch the other 200.
  */
-import type { Change } from './change';
 import { PlanBuilder } from './builder';
 import { where } from './argv';
 import { ROOT_NS, type KState } from './kstate';
@@ -32,7 +31,7 @@ export function addressPlaces(state: KState): Map<string, string> {
 const bareIp = (cidr: string) => cidr.split('/')[0];
 
 /**
- * Adds the flushes to `b`, whose changes so far are `built`: for each address
+ * Adds the flushes to `b` (after every other change is in it): for each address
  * the plan adds that `previous()` places elsewhere, or places on an interface
  * the plan creates without a fixed MAC, one `ip neigh flush to ADDR` in every
  * other namespace of the lab that exists and stays (the root only when the
@@ -41,12 +40,12 @@ const bareIp = (cidr: string) => cidr.split('/')[0];
  */
 export function planNeighbourFlush(
   b: PlanBuilder,
-  built: readonly Change[],
   desired: Resolved,
   live: KState,
   newNs: ReadonlySet<string>,
   previous: () => PreviousAddresses | undefined,
 ): void {
+  const built = b.added();
   const created = new Set<string>();
   for (const c of built)
     for (const o of c.creates ?? []) if (o.kind !== 'namespace') created.add(ifaceKey(o.ns, o.name));

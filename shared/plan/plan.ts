@@ -290,7 +290,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       },
     );
   }
-  if (opts.previousAddresses) planNeighbourFlush(b, b.build(), desired, live, newNs, opts.previousAddresses);
+  if (opts.previousAddresses) planNeighbourFlush(b, desired, live, newNs, opts.previousAddresses);
   return { changes: b.build(), conflicts };
 }
 
