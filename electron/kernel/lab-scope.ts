@@ -49,7 +49,15 @@ function recordedOnly(record: LabRecord, topology: Topology): string[] {
     record.topology?.nodes?.length === topology.nodes.length &&
     record.topology?.links?.length === topology.links.length &&
     JSON.stringify(record.topology) === JSON.stringify(topology);
-  return same ? [] : nsKeys(resolve(record.topology).state);
+  return same ? [] : nsKeys(resolvedRecord(record).state);
+}
+
+const resolvedRecords = new WeakMap<LabRecord, Resolved>();
+/** The record's topology resolved, once per record read (recordedOnly and previousAddresses both need it). */
+function resolvedRecord(record: LabRecord): Resolved {
+  let r = resolvedRecords.get(record);
+  if (!r) resolvedRecords.set(record, (r = resolve(record.topology)));
+  return r;
 }
 
 /**
@@ -60,7 +68,7 @@ function recordedOnly(record: LabRecord, topology: Topology): string[] {
 export const previousAddresses = (record: LabRecord | null) => (): PreviousAddresses | undefined => {
   if (!record) return undefined;
   try {
-    return addressPlaces(resolve(record.topology).state);
+    return addressPlaces(resolvedRecord(record).state);
   } catch {
     return undefined;
   }
