@@ -35,8 +35,8 @@ const bareIp = (cidr: string) => cidr.split('/')[0];
  * the plan adds that `previous()` places elsewhere, or places on an interface
  * the plan creates without a fixed MAC, one `ip neigh flush to ADDR` in every
  * other namespace of the lab that exists and stays (the root only when the
- * lab has addresses there). `previous` is asked only when there is such an
- * address on a new interface or a moved one.
+ * lab has addresses there). `previous` is asked only when the plan adds an
+ * address.
  */
 export function planNeighbourFlush(
   b: PlanBuilder,
@@ -53,15 +53,11 @@ export function planNeighbourFlush(
     c.op.op === 'address-add' ? [{ ns: c.ns, dev: c.op.dev, ip: bareIp(c.op.cidr) }] : [],
   );
   if (!added.length) return;
-  let before: PreviousAddresses | undefined;
-  let asked = false;
+  const before = previous();
+  if (!before) return;
   const stale = added.flatMap(({ ns, dev, ip }) => {
     const key = ifaceKey(ns, dev);
-    if (!asked) {
-      asked = true;
-      before = previous();
-    }
-    const was = before?.get(ip);
+    const was = before.get(ip);
     if (was === undefined) return [];
     if (was !== key) return [{ ns, dev, ip, moved: true }];
     // The same interface: its MAC is the same unless the plan creates it anew (with no MAC of the file's).

@@ -30,8 +30,8 @@ export interface PlanOptions {
   existingNamespaces?: ReadonlySet<string>;
   /**
    * Where the last apply put each address (its record), asked only when the
-   * plan adds an address to a new interface or moves one: the lab's other
-   * namespaces then forget their neighbour entries for it (plan-neigh.ts).
+   * plan adds an address: when it goes on a new interface or another one, the
+   * lab's other namespaces forget their neighbour entries for it (plan-neigh.ts).
    */
   previousAddresses?: () => PreviousAddresses | undefined;
 }
