@@ -3,7 +3,9 @@
  * running a configurable image, with their addresses, link settings,
  * forwarding, sysctls and routes as `exec:` lines; bridges become
  * `kind: bridge` nodes (containerlab expects them to exist: a comment says how
- * to create them); the host is the special `host` endpoint. Anything
+ * to create them), a bridge inside a namespace `<bridge>|<node>` with
+ * `network-mode: container:<node>` (containerlab makes that one, and the
+ * node's exec lines set its addresses); the host is the special `host` endpoint. Anything
  * containerlab cannot express is named in a warning.
  */
 import { linkKind } from '../kinds';
@@ -97,6 +99,20 @@ function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
   return lines;
 }
 
+/** Exec lines of node `nsId` for the bridges inside it: their MTU, MAC and addresses. */
+function bridgeLines(t: Topology, nsId: string): string[] {
+  return t.nodes.flatMap((b) =>
+    b.kind === 'bridge' && b.namespace === nsId
+      ? [
+          ...(b.mtu !== undefined || b.mac !== undefined
+            ? [formatIpCommand({ kind: 'link', dev: b.name, mtu: b.mtu, mac: b.mac })]
+            : []),
+          ...b.addresses.map((cidr) => formatIpCommand({ kind: 'addr', dev: b.name, cidr })),
+        ]
+      : [],
+  );
+}
+
 /**
  * The links containerlab cannot make (their kind's `export.clab` is `exec`,
  * e.g. vxlan) become `exec:` lines on their nodes: the plan's own commands
@@ -125,15 +141,29 @@ function execLinkLines(t: Topology): Map<string, string[]> {
 export function clabNodeNames(t: Topology): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>(['host']);
+  // containerlab node names: a letter or digit, then letters, digits, "-", ".", "_", "|".
+  const clean = (s: string) => s.replace(/[^a-zA-Z0-9._|-]/g, '-').replace(/^[^a-zA-Z0-9]/, 'n');
+  const pick = (id: string, candidates: string[], last: string) => {
+    const name = candidates.find((c) => !used.has(c)) ?? last;
+    used.add(name);
+    out.set(id, name);
+  };
+  const inNs = new Map(
+    t.nodes.flatMap((n) => (n.kind === 'bridge' && n.namespace ? [[n.id, n.namespace]] : [])),
+  );
   t.nodes.forEach((n, i) => {
     if (n.kind === 'host') return void out.set(n.id, 'host');
-    // containerlab node names: a letter or digit, then letters, digits, "-", ".", "_", "|".
-    const clean = (s: string) => s.replace(/[^a-zA-Z0-9._|-]/g, '-').replace(/^[^a-zA-Z0-9]/, 'n');
-    const name =
-      [clean(n.name), clean(n.id), `${clean(n.name)}-${i}`].find((c) => !used.has(c)) ??
-      `${clean(n.name)}-${i}-${clean(n.id)}`;
-    used.add(name);
-    out.set(n.id, name);
+    if (inNs.has(n.id)) return;
+    const base = clean(n.name).replace(/\|/g, '-');
+    pick(n.id, [base, clean(n.id).replace(/\|/g, '-'), `${base}-${i}`], `${base}-${i}-${clean(n.id)}`);
+  });
+  // A bridge inside a node is `<bridge>|<node>` (containerlab creates it as <bridge> in that node).
+  t.nodes.forEach((n, i) => {
+    const ns = inNs.get(n.id);
+    if (ns === undefined) return;
+    const base = clean(n.name).replace(/\|/g, '-');
+    const home = out.get(ns) ?? clean(ns);
+    pick(n.id, [`${base}|${home}`], `${base}-${i}|${home}`);
   });
   return out;
 }
@@ -174,14 +204,19 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     if (n.label !== undefined) labels[CLAB_LABEL.label] = n.label;
     const withLabels = Object.keys(labels).length ? { labels } : {};
     if (n.kind === 'host') return;
+    if (n.kind === 'bridge' && n.namespace) {
+      // containerlab makes it inside the node; the node's exec lines set its addresses (bridgeLines).
+      nodesMap.items.push(
+        doc.createPair(name, {
+          kind: 'bridge',
+          'network-mode': `container:${ref(n.namespace)}`,
+          ...withLabels,
+        }),
+      );
+      return;
+    }
     if (n.kind === 'bridge') {
       bridges.push(n);
-      if (n.namespace)
-        warn(
-          `bridge "${n.name}" lives in namespace "${n.namespace}" in netplumb; containerlab bridges are on the host`,
-          ['nodes', ni, 'namespace'],
-          { nodeId: n.id },
-        );
       const lost = [
         n.addresses.length ? 'addresses' : '',
         n.mtu !== undefined ? 'mtu' : '',
@@ -206,7 +241,7 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     }
     if (!isNetnsNode(n)) return;
     const ends = endpointEnds.filter((e) => e.node === n.id);
-    const exec = [...execLines(n, ends), ...(linkExec.get(n.name) ?? [])];
+    const exec = [...execLines(n, ends), ...bridgeLines(t, n.id), ...(linkExec.get(n.name) ?? [])];
     const usesEth0 = t.links.some((l) => [l.a, l.b].some((e) => e.node === n.id && e.ifname === 'eth0'));
     // A kind and image kept from an import are written back, so clab → netplumb → clab keeps them.
     const kind = n.origin?.kind !== undefined && n.origin.kind !== 'kathara' ? n.origin.kind : 'linux';

@@ -60,8 +60,10 @@ function linkEnd(
 ): LinkEnd | undefined {
   if (TEMPLATE.test(e.ifname) || TEMPLATE.test(e.node))
     return void error(c, templateMessage(`endpoint "${e.node}:${e.ifname}"`), e.path, 'clab-template');
+  // A bridge is a node of its own wherever it lives: a link to it is a port of the bridge.
+  const bridge = c.byName.get(e.node)?.kind === 'bridge' ? c.byName.get(e.node) : undefined;
   const ownerName = e.node === 'host' ? 'host' : owner(c, e.node);
-  const node = ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName);
+  const node = bridge ?? (ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName));
   if (!node) return void error(c, `link ${li + 1}: node "${e.node}" is not in topology.nodes`, e.path);
   const kind = c.resolved.get(e.node)?.kind ?? 'linux';
   const ifname = kernelName(
@@ -97,6 +99,7 @@ function noteUnlinked(c: ClabCtx, used: ReadonlyMap<string, Set<string>>): void 
       )
         continue;
       const node = c.byName.get(name)!;
+      if (ontoBridge(c, node.id, ifname, iface)) continue;
       const what = iface.addresses.length
         ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
         : 'settings';
@@ -112,4 +115,26 @@ function noteUnlinked(c: ClabCtx, used: ReadonlyMap<string, Set<string>>): void 
       );
     }
   }
+}
+
+/**
+ * Lines of a namespace that configure a bridge living in it (containerlab's
+ * `<bridge>|<node>`, e.g. `ip address add dev br01 192.168.0.1/24` in the
+ * node's exec): the bridge's own addresses, MTU and MAC. False when no bridge
+ * of that name lives there.
+ */
+function ontoBridge(
+  c: ClabCtx,
+  nsId: string,
+  ifname: string,
+  iface: { addresses: string[]; mtu?: number; mac?: string },
+): boolean {
+  const bridge = [...c.byName.values()].find(
+    (n) => n.kind === 'bridge' && n.namespace === nsId && n.name === ifname,
+  );
+  if (bridge?.kind !== 'bridge') return false;
+  for (const a of iface.addresses) if (!bridge.addresses.includes(a)) bridge.addresses.push(a);
+  if (iface.mtu !== undefined) bridge.mtu = iface.mtu;
+  if (iface.mac !== undefined) bridge.mac = iface.mac;
+  return true;
 }

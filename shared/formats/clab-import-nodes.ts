@@ -96,11 +96,36 @@ export function resolveNodes(
   for (const name of c.resolved.keys()) if (isCleanName(name)) c.taken.add(name);
 }
 
+/** Kinds that become a netplumb bridge. */
+export const isBridgeKind = (kind: string): boolean => kind === 'bridge' || kind === 'ovs-bridge';
+
+/**
+ * The kernel name of a bridge node: containerlab names a bridge that lives in
+ * another node's namespace `<bridge>|<node>` and creates it as `<bridge>`
+ * (nodes/bridge: nameWithoutSeparatorSuffix), so two such bridges in two
+ * namespaces may share a name.
+ */
+export const bridgeBaseName = (name: string): string => {
+  const bar = name.indexOf('|');
+  return bar > 0 ? name.slice(0, bar) : name;
+};
+
 /** Pass 2: the netplumb node of every containerlab node, then each namespace's lines, then what was dropped. */
 export function buildNodes(c: ClabCtx): void {
   for (const res of c.resolved.values()) buildNode(c, res);
+  placeBridges(c);
   readNamespaceLines(c);
   reportDropped(c);
+}
+
+/** A bridge in another node's namespace names that node's id (known once every node is built). */
+function placeBridges(c: ClabCtx): void {
+  for (const [name, n] of c.byName) {
+    if (n.kind !== 'bridge') continue;
+    const ns = owner(c, name);
+    const home = ns !== name && ns !== 'host' ? c.byName.get(ns) : undefined;
+    if (home && (home.kind === 'namespace' || home.kind === 'router')) n.namespace = home.id;
+  }
 }
 
 /** The node of one containerlab node (none for the host or a share of another's namespace). */
@@ -109,8 +134,8 @@ function buildNode(c: ClabCtx, res: ResolvedNode): void {
   noteSettings(c, res);
   const extra = labelFields(res);
   const origin = originOf(res);
+  if (isBridgeKind(res.kind)) return addBridge(c, res, extra, origin);
   const name = kernelName(c, res.name, here, 'node', true);
-  if (res.kind === 'bridge' || res.kind === 'ovs-bridge') return addBridge(c, res, name, extra, origin);
   if (res.kind === 'host' || owner(c, res.name) === 'host') return onHost(c, res);
   if (c.sharesWith.has(res.name)) return intoShared(c, res);
   if (res.kind !== 'linux') {
@@ -174,11 +199,12 @@ function originOf(res: ResolvedNode): { origin?: { kind: string; image?: string 
 function addBridge(
   c: ClabCtx,
   res: ResolvedNode,
-  name: string,
   extra: ReturnType<typeof labelFields>,
   origin: ReturnType<typeof originOf>,
 ): void {
   const here: DocPath = ['topology', 'nodes', res.name];
+  const base = res.kind === 'bridge' ? bridgeBaseName(res.name) : res.name;
+  const name = kernelName(c, base, here, 'bridge', true);
   if (res.kind === 'ovs-bridge')
     warn(
       c,
@@ -187,8 +213,6 @@ function addBridge(
       'clab-kind',
     );
   if (res.exec.length) warn(c, `node "${res.name}": exec lines of a bridge are dropped`, res.exec[0].path);
-  const ns = owner(c, res.name);
-  const inside = ns !== res.name && ns !== 'host' ? { namespace: ns } : {};
   const node: TopoNode = {
     id: c.idOf(res.name),
     name,
@@ -196,7 +220,6 @@ function addBridge(
     stp: false,
     vlanFiltering: false,
     addresses: [],
-    ...inside,
     ...extra,
     ...(res.kind === 'ovs-bridge' ? origin : {}),
   };

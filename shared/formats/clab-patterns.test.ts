@@ -76,6 +76,11 @@ describe('containerlab link addresses and interface aliases', () => {
       'namespace:srv',
     ]);
     expect(t.nodes[1]).toMatchObject({ namespace: 'sw' });
+    // links to the bridge are its ports, not interfaces of the node it lives in
+    expect(end(t, 'br-in', 'p-sw')).toBeDefined();
+    expect(end(t, 'br-in', 'p-srv')).toBeDefined();
+    expect(end(t, 'sw', 'eth1')).toBeDefined();
+    expect(ends(t).filter((e) => e.node === 'sw')).toHaveLength(1);
     // the sidecar's interface and exec lines belong to srv
     expect(end(t, 'srv', 'eth1')!.addresses).toEqual(['10.30.0.2/24']);
     const f = 'network-modes.clab.yml';
@@ -85,6 +90,24 @@ describe('containerlab link addresses and interface aliases', () => {
     ]);
     expect(at('node "mon" runs in the host\'s network namespace')).toEqual([lineOf(f, 'network-mode: host')]);
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('a `<bridge>|<node>` bridge lives in that node, is called <bridge>, takes its ports and its exec addresses', () => {
+    const r = load('bridge-in-ns.clab.yml');
+    const t = r.topology!;
+    const bridges = t.nodes.filter((n) => n.kind === 'bridge');
+    const id = (name: string) => t.nodes.find((n) => n.name === name)!.id;
+    expect(bridges.map((b) => [b.name, b.kind === 'bridge' && b.namespace])).toEqual([
+      ['bp', id('card1')],
+      ['bp', id('card2')],
+    ]);
+    const [bp1, bp2] = bridges.map((b) => b.id);
+    expect(end(t, bp1, 'l1')).toBeDefined();
+    expect(end(t, bp2, 'p0')).toBeDefined();
+    expect(end(t, 'line1', 'eth1')!.addresses).toEqual(['10.60.0.11/24']);
+    expect(end(t, 'card2', 'eth1')).toBeDefined();
+    expect(bridges[0]).toMatchObject({ addresses: ['10.60.0.1/24'] });
+    expect(r.problems).toEqual([]);
   });
 
   it('inherits from defaults, kinds and groups as containerlab does, and warns once at the inherited line', () => {

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { fromClab, toClab } from './clab';
 import { clabNodeNames } from './clab-export';
 import { loadTopologyText } from './document';
+import { idMaker } from './import-names';
 import { serializeTopology } from './serialize';
 import { arbValidTopology } from '../model/arbitraries';
 import { golden as goldenFile } from '../testing/golden';
@@ -250,7 +251,10 @@ function checkClabShape(text: string) {
 function clabView(t: Topology): Topology {
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   const names = clabNodeNames(t);
-  const refName = (id: string) => names.get(id)!;
+  // The import names nodes after their containerlab names, cleaned and made unique in file order.
+  const idOf = idMaker();
+  const ids = new Map(t.nodes.filter((n) => n.kind !== 'host').map((n) => [n.id, idOf(names.get(n.id)!)]));
+  const refName = (id: string) => ids.get(id) ?? 'host';
   const usesHost = t.links.some(
     (l) => byId.get(l.a.node)?.kind === 'host' || byId.get(l.b.node)?.kind === 'host',
   );
@@ -258,11 +262,23 @@ function clabView(t: Topology): Topology {
   for (const n of t.nodes) {
     const common = {
       id: refName(n.id),
-      name: refName(n.id),
+      name: n.kind === 'bridge' && n.namespace ? n.name : refName(n.id),
       ...(n.label !== undefined ? { label: n.label } : {}),
       ...(n.position ? { position: { x: n.position.x + 0, y: n.position.y + 0 } } : {}),
     };
-    if (n.kind === 'bridge')
+    // A bridge inside a namespace keeps its place, addresses, MTU and MAC (its node's exec lines).
+    if (n.kind === 'bridge' && n.namespace)
+      nodes.push({
+        ...common,
+        kind: 'bridge',
+        namespace: refName(n.namespace),
+        stp: false,
+        vlanFiltering: false,
+        addresses: n.addresses,
+        ...(n.mtu !== undefined ? { mtu: n.mtu } : {}),
+        ...(n.mac !== undefined ? { mac: n.mac.toLowerCase() } : {}),
+      });
+    else if (n.kind === 'bridge')
       nodes.push({ ...common, kind: 'bridge', stp: false, vlanFiltering: false, addresses: [] });
     if (!isNetnsNode(n)) continue;
     const sysctls: Record<string, number> = Object.fromEntries(
