@@ -131,6 +131,29 @@ describe('containerlab link addresses and interface aliases', () => {
   });
 });
 
+describe('containerlab kind and group resolution', () => {
+  it('a node without kind or group takes the defaults group; a kind can name a group; a group can set network-mode', () => {
+    const r = load('groups-resolved.clab.yml');
+    const t = r.topology!;
+    const f = 'groups-resolved.clab.yml';
+    const n = (name: string) => t.nodes.find((x) => x.name === name);
+    // h1: kind and exec from the defaults' group "hosts"
+    expect(n('h1')).toMatchObject({ kind: 'namespace', origin: { kind: 'linux', image: 'alpine:3.19' } });
+    expect(end(t, 'h1', 'eth1')!.addresses).toEqual(['10.70.0.1/24']);
+    // s1: the kind's group "spines" wins over the defaults' group
+    expect(n('s1')).toMatchObject({
+      origin: { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1' },
+    });
+    expect(end(t, 's1', 'e1-1')!.addresses).toEqual([]);
+    // e1: its group puts it on the host, located at the group's line
+    expect(n('e1')).toBeUndefined();
+    expect(end(t, 'host', 'eth9')).toBeDefined();
+    expect(
+      r.problems.filter((p) => p.message.includes('node "e1" runs in the host')).map((p) => p.line),
+    ).toEqual([lineOf(f, 'network-mode: host')]);
+  });
+});
+
 describe('containerlab files netplumb cannot read say why, plainly', () => {
   it('Go-template names are named as templates', () => {
     const r = load('template.clab.yml');

@@ -1,7 +1,9 @@
 /**
  * One containerlab node with its inherited settings, merged as containerlab
- * merges them (types/topology.go): a field comes from the node, else its
- * group, else its kind, else `defaults`; `exec` lines of all four are joined
+ * merges them (types/topology.go): the kind is the node's, else its group's,
+ * else the defaults' group's, else the defaults'; the group is the node's,
+ * else its kind's, else the defaults'; a field comes from the node, else that
+ * group, else that kind, else `defaults`; `exec` lines of all four are joined
  * (defaults first, duplicates once); `labels`, `env` and `sysctls` merge key
  * by key. Every field and exec line remembers the line it was written on, so
  * a warning about an inherited setting points at the inherited line.
@@ -32,10 +34,20 @@ export function resolveNode(name: string, raw: unknown, topo: Plain): ResolvedNo
   const defaults = isObject(topo.defaults) ? topo.defaults : {};
   const groups = isObject(topo.groups) ? topo.groups : {};
   const kinds = isObject(topo.kinds) ? topo.kinds : {};
-  const groupName = typeof node.group === 'string' ? node.group : undefined;
-  const group = groupName && isObject(groups[groupName]) ? (groups[groupName] as Plain) : {};
-  const kind = String(node.kind ?? group.kind ?? defaults.kind ?? 'linux');
+  const named = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const groupOf = (g: string | undefined) => (g !== undefined && isObject(groups[g]) ? groups[g] : undefined);
+  // The kind: the node's, else its own group's, else the defaults' group's, else the defaults'.
+  const kind = String(
+    named(node.kind) ??
+      named(groupOf(named(node.group))?.kind) ??
+      named(groupOf(named(defaults.group))?.kind) ??
+      named(defaults.kind) ??
+      'linux',
+  );
   const kindCfg = isObject(kinds[kind]) ? (kinds[kind] as Plain) : {};
+  // The group: the node's, else its kind's, else the defaults'.
+  const groupName = named(node.group) ?? named(kindCfg.group) ?? named(defaults.group);
+  const group = groupOf(groupName) ?? {};
   const layers: [Plain, DocPath][] = [
     [defaults, ['topology', 'defaults']],
     [kindCfg, ['topology', 'kinds', kind]],
