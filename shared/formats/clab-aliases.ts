@@ -19,6 +19,11 @@ const SRL: AliasRule = {
   re: /^ethernet-(\d+)\/(\d+)(?:\/(\d+))?$/,
   map: (m) => `e${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`,
 };
+/** Nokia SR-SIM (nodes/sros): 1/2/3, 1/2/c3/4, 1/x2/3/4 become e1-2-3, e1-2-c3-4, e1-x2-3-4. */
+const SRSIM: AliasRule = {
+  re: /^(\d+)\/(?:x(\d+)\/)?(\d+)(?:\/c(\d+))?\/(\d+)$/,
+  map: (m) => `e${m[1]}-${m[2] ? `x${m[2]}-` : ''}${m[3]}${m[4] ? `-c${m[4]}` : ''}-${m[5]}`,
+};
 const JUNOS = vr(/^(?:et|xe|ge)-0\/0\/(\d+)$/, 0);
 const IOS_GI = vr(/^(?:Gi|GigabitEthernet)\s?(\d+)$/, 2);
 const EOS_1 = vr(/^(?:Et|Ethernet)1\/(\d+)$/, 1);
@@ -27,6 +32,7 @@ const EOS_1 = vr(/^(?:Et|Ethernet)1\/(\d+)$/, 1);
 const RULES: Record<string, AliasRule> = {
   srl: SRL,
   nokia_srlinux: SRL,
+  nokia_srsim: SRSIM,
   'vr-sros': vr(/^1\/1\/(\d+)$/, 1),
   'vr-nokia_sros': vr(/^1\/1\/(\d+)$/, 1),
   'vr-vmx': JUNOS,

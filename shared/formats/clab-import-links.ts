@@ -34,6 +34,7 @@ export function importLinks(c: ClabCtx, linksRaw: readonly unknown[]): ImportedL
     const p = parseClabLink(raw, li);
     if (p.kind === 'drop') return void warn(c, p.message, p.path);
     if (p.kind === 'error') return void error(c, p.message, p.path);
+    for (const note of p.notes) warn(c, note.message, note.path);
     const special = p.ends.find((e) => e.node === 'mgmt-net' || e.node === 'macvlan');
     if (special)
       return void warn(

@@ -8,14 +8,16 @@
  * bridge) inside X's namespace, `network-mode: host` on the host. Links in
  * both formats carry their addresses (clab-links.ts); interface aliases
  * (`ethernet-1/1` on SR Linux) become the Linux names containerlab gives
- * them. Whatever has no netplumb form is named once, at the line it is
- * written on (an inherited setting at the kind or group that sets it).
+ * them. Environment variables are read as containerlab reads them with none
+ * set (clab-env.ts). Whatever has no netplumb form is named once, at the line
+ * it is written on (an inherited setting at the kind or group that sets it).
  *
  * The steps: the file's shape (here), nodes (clab-import-nodes.ts), links
  * (clab-import-links.ts), over one import state (clab-import-ctx.ts).
  */
 import type { Problem } from '../validate/problem';
 import { isObject } from './clab-resolve';
+import { expandClabEnv } from './clab-env';
 import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage } from './clab-import-ctx';
 import { importLinks, type ImportedLinks } from './clab-import-links';
 import { buildNodes, resolveNodes } from './clab-import-nodes';
@@ -26,9 +28,10 @@ import { labNameFromPath, sanitizeLabName } from './import-names';
 export { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import-ctx';
 
 /** Reads a containerlab topology file (`*.clab.yml`). Never throws. */
-export function fromClab(text: string, fileName?: string, opts: { labName?: string } = {}): ImportResult {
+export function fromClab(source: string, fileName?: string, opts: { labName?: string } = {}): ImportResult {
+  const { text, problems: envProblems } = expandClabEnv(source);
   const parsed = parseDocumentText(text, fileName ?? 'lab.clab.yml');
-  const problems: Problem[] = [...parsed.problems];
+  const problems: Problem[] = [...envProblems, ...parsed.problems];
   if (parsed.doc === undefined) {
     if (TEMPLATE.test(text))
       problems.push(sourceProblem('error', 'clab-template', templateMessage('this file'), undefined));

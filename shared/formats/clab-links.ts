@@ -23,9 +23,15 @@ export interface RawEnd {
   path: DocPath;
 }
 
+/** What a link keeps of its definition but cannot hold, each at its place (warned by the caller). */
+export interface LinkNote {
+  message: string;
+  path: DocPath;
+}
+
 /** A link definition read into what netplumb can build, or why not. */
 export type ParsedLink =
-  | { kind: 'veth'; ends: [RawEnd, RawEnd]; mtu?: number }
+  | { kind: 'veth'; ends: [RawEnd, RawEnd]; mtu?: number; notes: LinkNote[] }
   | { kind: 'drop'; message: string; path: DocPath }
   | { kind: 'error'; message: string; path: DocPath };
 
@@ -47,9 +53,41 @@ function briefEnd(e: unknown, path: DocPath): RawEnd | string {
   return { node: e.slice(0, at), ifname: e.slice(at + 1), addresses: [], path };
 }
 
-function objectEnd(e: unknown, path: DocPath): RawEnd | string {
+/** Endpoint keys the extended format reads into netplumb. */
+const END_KEYS = new Set(['node', 'interface', 'mac', 'ipv4', 'ipv6']);
+/** Link keys a veth reads into netplumb. */
+const VETH_KEYS = new Set(['type', 'endpoints', 'mtu', 'ipv4', 'ipv6']);
+
+/** A note for every key of `obj` outside `known` (containerlab's vars, labels, …). */
+function unknownKeys(obj: Plain, known: Set<string>, path: DocPath, what: string): LinkNote[] {
+  return Object.keys(obj)
+    .filter((k) => !known.has(k))
+    .map((k) => ({
+      message: `${what}: containerlab setting ${k}: ${JSON.stringify(obj[k])?.slice(0, 60)} has no netplumb equivalent and is dropped`,
+      path: [...path, k],
+    }));
+}
+
+/** The link-level MTU: a number, or a number written as text; anything else is named. */
+function linkMtu(raw: Plain, here: DocPath, n: number): { mtu?: number; notes: LinkNote[] } {
+  const v = raw.mtu;
+  if (v === undefined || v === null) return { notes: [] };
+  const mtu = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (Number.isInteger(mtu)) return { mtu, notes: [] };
+  return {
+    notes: [
+      {
+        message: `link ${n}: mtu ${JSON.stringify(v)} is not a number; the link keeps the default MTU`,
+        path: [...here, 'mtu'],
+      },
+    ],
+  };
+}
+
+function objectEnd(e: unknown, path: DocPath, notes: LinkNote[] = []): RawEnd | string {
   if (!isObject(e) || typeof e.node !== 'string' || typeof e.interface !== 'string')
     return 'an endpoint of the extended format has "node" and "interface"';
+  notes.push(...unknownKeys(e, END_KEYS, path, `endpoint ${e.node}:${e.interface}`));
   const out: RawEnd = { node: e.node, ifname: e.interface, addresses: [], path };
   if (typeof e.mac === 'string') out.mac = e.mac.toLowerCase();
   for (const [key, fam] of [
@@ -71,7 +109,7 @@ export function parseClabLink(raw: unknown, index: number): ParsedLink {
   if (!isObject(raw))
     return { kind: 'error', message: `link ${n} should be a mapping with "endpoints"`, path: here };
   const type = typeof raw.type === 'string' ? raw.type : undefined;
-  const mtu = typeof raw.mtu === 'number' ? raw.mtu : undefined;
+  const { mtu, notes } = linkMtu(raw, here, n);
   if (
     type === 'host' ||
     type === 'mgmt-net' ||
@@ -115,9 +153,17 @@ export function parseClabLink(raw: unknown, index: number): ParsedLink {
         { node: 'host', ifname: raw['host-interface'], addresses: [], path: [...here, 'host-interface'] },
       ],
       mtu,
+      notes,
     };
   }
-  if (type !== undefined && type !== 'veth')
+  // A veth-stitch is a veth whose two ends containerlab joins through a namespace of its own (a
+  // tc mirred redirect there), so that it can capture and impair it: the same link between the nodes.
+  if (type === 'veth-stitch')
+    notes.push({
+      message: `link ${n}: a veth-stitch link (joined through a namespace of containerlab's own) is a plain veth between the two nodes in netplumb`,
+      path: [...here, 'type'],
+    });
+  else if (type !== undefined && type !== 'veth')
     return {
       kind: 'drop',
       message: `link ${n}: a "${type}" link has no netplumb equivalent and is dropped`,
@@ -137,11 +183,12 @@ export function parseClabLink(raw: unknown, index: number): ParsedLink {
       message: `link ${n} has ${eps.length} endpoint${eps.length === 1 ? '' : 's'}; a link joins exactly two (use a bridge node to join more)`,
       path: [...here, 'endpoints'],
     };
-  const brief = type === undefined;
+  notes.push(...unknownKeys(raw, VETH_KEYS, here, `link ${n}`));
+  const brief = type === undefined || type === 'veth-stitch';
   const parsed = eps.map((e, i) =>
     brief && typeof e === 'string'
       ? briefEnd(e, [...here, 'endpoints', i])
-      : objectEnd(e, [...here, 'endpoints', i]),
+      : objectEnd(e, [...here, 'endpoints', i], notes),
   );
   const bad = parsed.findIndex((e) => typeof e === 'string');
   if (bad >= 0)
@@ -171,5 +218,5 @@ export function parseClabLink(raw: unknown, index: number): ParsedLink {
       if (!ends[i].addresses.includes(a)) ends[i].addresses.push(a);
     }
   }
-  return { kind: 'veth', ends: [ends[0], ends[1]], mtu };
+  return { kind: 'veth', ends: [ends[0], ends[1]], mtu, notes };
 }

@@ -131,6 +131,44 @@ describe('containerlab link addresses and interface aliases', () => {
   });
 });
 
+describe('containerlab environment variables, veth-stitch links and SR-SIM port names', () => {
+  it('reads ${VAR:=default} as its default and names each variable at its line', () => {
+    const r = load('env-stitch.clab.yml');
+    const t = r.topology!;
+    const f = 'env-stitch.clab.yml';
+    expect(end(t, 'c1', 'eth1')).toMatchObject({ addresses: ['10.80.0.1/24'], mtu: 9000 });
+    expect(end(t, 'c2', 'eth1')).toMatchObject({ addresses: ['10.80.0.2/24'], mtu: 9000 });
+    const env = r.problems.filter((p) => p.code === 'clab-env');
+    expect(env.map((p) => p.line)).toEqual(
+      ['${SRSIM_TAG}', '${C1_ADDR', '${C2_IF', '${C2_ADDR', '${MTU'].map((v) => lineOf(f, v)),
+    );
+    expect(env[0].message).toContain('left as written');
+    expect(env[1].message).toContain('imported as "10.80.0.1/24"');
+  });
+
+  it('a veth-stitch is a veth between the two nodes; SR-SIM ports get the names containerlab gives them', () => {
+    const r = load('env-stitch.clab.yml');
+    const t = r.topology!;
+    const f = 'env-stitch.clab.yml';
+    expect(t.links[0]).toMatchObject({
+      a: { node: 'pe1', ifname: 'e1-1-c1-1' },
+      b: { node: 'pe2', ifname: 'e1-x2-1-3' },
+    });
+    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
+    expect(at('veth-stitch')).toEqual([lineOf(f, 'type: veth-stitch')]);
+    expect(r.problems.filter((p) => p.code === 'clab-renamed')).toEqual([]);
+  });
+
+  it('link settings netplumb cannot hold are named at their line', () => {
+    const r = load('env-stitch.clab.yml');
+    const f = 'env-stitch.clab.yml';
+    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
+    expect(at('setting vars')).toEqual([lineOf(f, 'role: access')]);
+    expect(at('mtu "jumbo" is not a number')).toEqual([lineOf(f, 'mtu: jumbo')]);
+    expect(end(r.topology!, 'c1', 'eth2')!.mtu).toBeUndefined();
+  });
+});
+
 describe('containerlab kind and group resolution', () => {
   it('a node without kind or group takes the defaults group; a kind can name a group; a group can set network-mode', () => {
     const r = load('groups-resolved.clab.yml');
