@@ -8,7 +8,7 @@ import { isNetnsNode, type Link, type LinkEnd } from '../model';
 import { clabInterfaceAlias } from './clab-aliases';
 import { parseClabLink, type RawEnd } from './clab-links';
 import type { DocPath } from './document';
-import { endFrom } from './exec-config';
+import { endFrom, keepRoutesOnLinks } from './exec-config';
 import {
   type ClabCtx,
   error,
@@ -48,7 +48,33 @@ export function importLinks(c: ClabCtx, linksRaw: readonly unknown[]): ImportedL
     out.linkSrc.push(['topology', 'links', li]);
   });
   noteUnlinked(c, used);
+  keepRoutesOnLinksOf(c, out.links);
   return out;
+}
+
+/** Routes of exec lines through an interface the node does not have in netplumb are kept as notes, named at their line. */
+function keepRoutesOnLinksOf(c: ClabCtx, links: readonly Link[]): void {
+  for (const [name, cfg] of c.configs) {
+    const node = c.byName.get(name);
+    if (!node || !isNetnsNode(node)) continue;
+    const devs = new Set(
+      links.flatMap((l) => [l.a, l.b]).flatMap((e) => (e.node === node.id ? [e.ifname] : [])),
+    );
+    for (const b of c.nodes) if (b.kind === 'bridge' && b.namespace === node.id) devs.add(b.name);
+    const dropped = keepRoutesOnLinks(cfg, devs);
+    if (!dropped.length) continue;
+    node.routes = cfg.routes;
+    const lines = c.lineSrc.get(name) ?? [];
+    for (const u of dropped) {
+      node.notes = [node.notes, `exec: ${u.line}`].filter(Boolean).join('\n');
+      warn(
+        c,
+        `node "${name}": "${u.line}" is kept as a note (${u.why})`,
+        lines[u.index]?.path ?? ['topology', 'nodes', name],
+        'clab-exec',
+      );
+    }
+  }
 }
 
 /** One end of link `li` (undefined, with an error, when it cannot be placed); records the interface as used. */

@@ -169,6 +169,37 @@ describe('containerlab environment variables, veth-stitch links and SR-SIM port 
   });
 });
 
+describe('containerlab exec routes', () => {
+  it('a route through the loopback or an interface on no link is a located note; the lab stays valid', () => {
+    const text = [
+      'name: lo-routes',
+      'topology:',
+      '  nodes:',
+      '    r1:',
+      '      kind: linux',
+      '      exec:',
+      '        - ip address add 10.1.0.1/24 dev eth1',
+      '        - ip route add 192.168.0.1/32 dev lo',
+      '        - ip route add 10.7.0.0/16 dev eth0',
+      '        - ip route add 10.8.0.0/16 dev eth1',
+      '    r2:',
+      '      kind: linux',
+      '  links:',
+      '    - endpoints: ["r1:eth1", "r2:eth1"]',
+      '',
+    ].join('\n');
+    const r = fromClab(text, '/labs/lo-routes/lo-routes.clab.yml');
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect((r.topology!.nodes.find((n) => n.name === 'r1') as NetnsNode).routes).toEqual([
+      { to: '10.8.0.0/16', dev: 'eth1' },
+    ]);
+    expect(r.problems.filter((p) => p.code === 'clab-exec').map((p) => [p.line, p.message])).toEqual([
+      [8, expect.stringContaining('through the loopback')],
+      [9, expect.stringContaining('interface eth0 is on no link')],
+    ]);
+  });
+});
+
 describe('containerlab kind and group resolution', () => {
   it('a node without kind or group takes the defaults group; a kind can name a group; a group can set network-mode', () => {
     const r = load('groups-resolved.clab.yml');

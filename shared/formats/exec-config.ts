@@ -11,8 +11,10 @@ import {
   type NamespaceNode,
   type Route,
   type RouterNode,
+  type SysctlKey,
   type Sysctls,
 } from '../model';
+import { SYSCTL_RANGES } from '../validate/sysctls';
 import { parseIpCommand } from './ip-commands';
 
 /** Configuration of one interface gathered from the lines. */
@@ -34,8 +36,12 @@ export interface UnsupportedLine {
 export interface NodeConfig {
   ifaces: Map<string, IfaceConfig>;
   routes: Route[];
+  /** The line (index in the list, and its text) each of `routes` came from. */
+  routeLines: { index: number; text: string }[];
   gateway: Gateway;
   sysctls: Record<string, number>;
+  /** The line each of `sysctls` came from (the last that set it). */
+  sysctlLines: Record<string, number>;
   unsupported: UnsupportedLine[];
 }
 
@@ -43,7 +49,15 @@ const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
 
 /** Reads a node's configuration lines. Blank lines and `#` comments are skipped. */
 export function interpretLines(lines: readonly string[]): NodeConfig {
-  const cfg: NodeConfig = { ifaces: new Map(), routes: [], gateway: {}, sysctls: {}, unsupported: [] };
+  const cfg: NodeConfig = {
+    ifaces: new Map(),
+    routes: [],
+    routeLines: [],
+    gateway: {},
+    sysctls: {},
+    sysctlLines: {},
+    unsupported: [],
+  };
   const iface = (dev: string) => {
     let i = cfg.ifaces.get(dev);
     if (!i) cfg.ifaces.set(dev, (i = { addresses: [] }));
@@ -84,21 +98,57 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
           if (c.dev !== undefined) r.dev = c.dev;
           if (c.metric !== undefined) r.metric = c.metric;
           cfg.routes.push(r);
+          cfg.routeLines.push({ index, text });
         }
         break;
       }
-      case 'sysctl':
-        if (ALLOWED.has(c.key)) cfg.sysctls[c.key] = Number(c.value);
-        else
+      case 'sysctl': {
+        const range = SYSCTL_RANGES[c.key as SysctlKey] as [number, number] | undefined;
+        const v = Number(c.value);
+        if (!ALLOWED.has(c.key) || !range)
           cfg.unsupported.push({
             index,
             line: text,
             why: `sysctl ${c.key} is not one netplumb sets in a lab`,
           });
+        else if (!Number.isInteger(v) || v < range[0] || v > range[1])
+          cfg.unsupported.push({
+            index,
+            line: text,
+            why: `netplumb sets ${c.key} to the values the kernel gives a meaning, ${range[0]} to ${range[1]}`,
+          });
+        else {
+          cfg.sysctls[c.key] = v;
+          cfg.sysctlLines[c.key] = index;
+        }
         break;
+      }
     }
   });
   return cfg;
+}
+
+/**
+ * Routes through an interface the node will not have in netplumb (the
+ * loopback, or one no link carries) become lines kept as notes: netplumb
+ * routes leave through the node's own link interfaces. `devs` are the
+ * interfaces the node has; returns the lines dropped.
+ */
+export function keepRoutesOnLinks(cfg: NodeConfig, devs: ReadonlySet<string>): UnsupportedLine[] {
+  const keep: number[] = [];
+  const dropped: UnsupportedLine[] = [];
+  cfg.routes.forEach((r, i) => {
+    if (r.dev === undefined || devs.has(r.dev)) return void keep.push(i);
+    const why =
+      r.dev === 'lo'
+        ? "a route through the loopback interface: netplumb routes leave through the node's links"
+        : `interface ${r.dev} is on no link of the node`;
+    dropped.push({ index: cfg.routeLines[i].index, line: cfg.routeLines[i].text, why });
+  });
+  cfg.routes = keep.map((i) => cfg.routes[i]);
+  cfg.routeLines = keep.map((i) => cfg.routeLines[i]);
+  cfg.unsupported = [...cfg.unsupported, ...dropped].sort((a, b) => a.index - b.index);
+  return dropped;
 }
 
 /** Builds a namespace node, or a router when the lines turn IPv4 forwarding on. */

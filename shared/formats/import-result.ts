@@ -14,8 +14,8 @@ export interface ImportResult {
   problems: Problem[];
 }
 
-/** Maps a path in the produced topology to a position in the source file. */
-export type SourceMapper = (path: DocPath) => TextPosition | undefined;
+/** Maps a path in the produced topology to a position in the source file (or in another file of the lab). */
+export type SourceMapper = (path: DocPath) => (TextPosition & { file?: string }) | undefined;
 
 /** A warning or error about the source file. */
 export function sourceProblem(

@@ -26,6 +26,10 @@ describe('parseIpCommand', () => {
       'ip link set dev eth1 mtu 9000 address 02:AA:00:00:00:01 down',
       { kind: 'link', dev: 'eth1', mtu: 9000, mac: '02:aa:00:00:00:01', up: false },
     ],
+    // iproute2 takes the device and the settings in any order
+    ['ip link set up dev eth2', { kind: 'link', dev: 'eth2', up: true }],
+    ['ip link set mtu 1400 dev eth1 down', { kind: 'link', dev: 'eth1', mtu: 1400, up: false }],
+    ['ip link set down eth3', { kind: 'link', dev: 'eth3', up: false }],
     ['sysctl -w net.ipv4.ip_forward=1', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
     [
       'sysctl net/ipv6/conf/all/forwarding=1',
@@ -42,6 +46,9 @@ describe('parseIpCommand', () => {
     'ip route add 10.0.0.0/8 via 10.0.0.1 table 5',
     'ip route add 10.0.0.0/8',
     'ip link set eth0 promisc on',
+    'ip link set dev eth2 master bond2',
+    'ip link set up',
+    'ip link set eth1 eth2 up',
     'ip link add br0 type bridge',
     'ip addr add 10.0.0.1/24 dev eth0; reboot',
     'ip addr add $ADDR dev eth0',

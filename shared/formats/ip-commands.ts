@@ -14,6 +14,30 @@ export type IpCommand =
   | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string }
   | { kind: 'sysctl'; key: string; value: string };
 
+/** Words of `ip link set` that are settings, never a device name. */
+const KEYWORD = new Set([
+  'up',
+  'down',
+  'mtu',
+  'address',
+  'addr',
+  'dev',
+  'name',
+  'master',
+  'nomaster',
+  'netns',
+  'type',
+  'alias',
+  'arp',
+  'multicast',
+  'promisc',
+  'txqueuelen',
+  'qlen',
+  'group',
+  'vf',
+  'xdp',
+]);
+
 /** Splits a command line into words (single/double quotes group; no expansions). */
 export function shellWords(line: string): string[] | null {
   const words: string[] = [];
@@ -119,23 +143,26 @@ function parseIpWords(w: string[]): IpCommand | null {
   }
   if (LINK.has(obj ?? '') && w[i] === 'set') {
     i++;
-    if (w[i] === 'dev') i++;
-    const dev = w[i++];
-    if (!dev) return null;
-    const out: { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string } = {
-      kind: 'link',
-      dev,
-    };
+    // iproute2 reads the settings and the device in any order: `dev X` anywhere, or the first
+    // word that is no keyword (`ip link set up dev eth2` and `ip link set eth2 up` alike).
+    let dev: string | undefined;
+    const out: { up?: boolean; mtu?: number; mac?: string } = {};
     let any = false;
     while (i < w.length) {
       const t = w[i++];
       if (t === 'up' || t === 'down') out.up = t === 'up';
       else if (t === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
       else if ((t === 'address' || t === 'addr') && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
-      else return null;
+      else if (t === 'dev' && dev === undefined && w[i]) {
+        dev = w[i++];
+        continue;
+      } else if (dev === undefined && !KEYWORD.has(t)) {
+        dev = t;
+        continue;
+      } else return null;
       any = true;
     }
-    return any ? out : null;
+    return any && dev !== undefined ? { kind: 'link', dev, ...out } : null;
   }
   return null;
 }

@@ -47,6 +47,40 @@ describe('Kathará import', () => {
     expect(t.links[1].a.mac).toBe('02:42:ac:11:00:02');
   });
 
+  it('keeps a loopback route, an out-of-range sysctl and loopback addresses as located notes; the lab stays valid', () => {
+    const conf = ['leaf[0]="A"', 'leaf[sysctl]="net.ipv4.conf.all.arp_announce=8"', 'host[0]="A"', ''].join(
+      '\n',
+    );
+    const leaf = [
+      'ip address add 10.9.0.1/24 dev eth0',
+      'ip address add 192.168.0.1/32 dev lo',
+      'ip route add 192.168.0.1/32 dev lo',
+      'ip route add 10.10.0.0/16 dev eth0',
+      'ip link set up dev eth0',
+      '',
+    ].join('\n');
+    const host = 'ip address add 10.9.0.2/24 dev eth0\nip route add 192.168.0.1/32 via 10.9.0.1\n';
+    const r = fromKathara(conf, { startups: { leaf, host } });
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const leafNode = r.topology!.nodes.find((n) => n.name === 'leaf') as NetnsNode;
+    expect(leafNode.routes).toEqual([{ to: '10.10.0.0/16', dev: 'eth0' }]);
+    expect(leafNode.sysctls?.['net.ipv4.conf.all.arp_announce']).toBeUndefined();
+    const w = (s: string) => r.problems.filter((p) => p.message.includes(s));
+    expect(w('dev lo" is not imported')).toMatchObject([{ file: 'leaf.startup', line: 3 }]);
+    expect(w('loopback interface "lo" dropped')).toMatchObject([{ file: 'leaf.startup', line: 2 }]);
+    expect(w('arp_announce=8')).toMatchObject([{ line: 2, message: expect.stringContaining('0 to 2') }]);
+    expect(w('ip link set up dev eth0')).toEqual([]);
+  });
+
+  it('places a problem of a route or a sysctl at the startup line it came from', () => {
+    const conf = 'a[0]="A"\nb[0]="A"\n';
+    const a = 'ip address add 10.9.0.1/24 dev eth0\nip route add 10.20.0.0/16 via 10.99.0.1\n';
+    const r = fromKathara(conf, { startups: { a } });
+    expect(r.problems.filter((p) => p.severity === 'error')).toMatchObject([
+      { code: 'gateway-unreachable', file: 'a.startup', line: 2 },
+    ]);
+  });
+
   it('names everything it drops, with the file and line', () => {
     const r = fromKathara(LAB_CONF, { startups: { ...STARTUPS, ghost: 'true\n' } });
     const w = (s: string) => r.problems.find((p) => p.message.includes(s));

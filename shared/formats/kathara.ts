@@ -13,7 +13,7 @@
  */
 import type { Link, NetnsNode, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
-import { endFrom, interpretLines, netnsNodeFrom } from './exec-config';
+import { endFrom, interpretLines, keepRoutesOnLinks, netnsNodeFrom } from './exec-config';
 import { finishImport, type ImportResult } from './import-result';
 import { idMaker, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { parseLabConf, parseLabExt } from './kathara-conf';
@@ -74,6 +74,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
 
   const nodes: TopoNode[] = [];
   const links: Link[] = [];
+  /** Where each machine's routes and sysctls were written, by node id. */
+  const sourceOf = new Map<string, { routes: SourceLine[]; sysctls: Record<string, SourceLine> }>();
   const rootIfnames = new Set<string>();
   const uniqueId = idMaker();
   const bridgeId = new Map<string, string>();
@@ -124,6 +126,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const lines = [...optSysctls, ...shared, ...own, ...execs];
     const cfg = interpretLines(lines.map((l) => l.text));
     cfg.sysctls = { ...defaults, ...cfg.sysctls };
+    keepRoutesOnLinks(cfg, new Set([...mc.ifaces.keys()].map((n) => `eth${n}`)));
     const notes: string[] = [];
     for (const u of cfg.unsupported) {
       const src = lines[u.index];
@@ -141,6 +144,10 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     }
     const id = uniqueId(name);
     const node: NetnsNode = netnsNodeFrom(id, name, cfg);
+    sourceOf.set(id, {
+      routes: cfg.routeLines.map((r) => lines[r.index]),
+      sysctls: Object.fromEntries(Object.entries(cfg.sysctlLines).map(([k, i]) => [k, lines[i]])),
+    });
     if (image) node.origin = { kind: 'kathara', image };
     if (notes.length) node.notes = notes.join('\n');
     nodes.push(node);
@@ -161,8 +168,11 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
         ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
         : 'settings';
       node.notes = [node.notes, `interface ${ifname} (not in lab.conf): ${what}`].filter(Boolean).join('\n');
+      const loopback = /^lo(:|$)/.test(ifname);
       warn(
-        `machine "${name}": ${what} of interface "${ifname}" dropped: lab.conf does not connect ${ifname} to a collision domain`,
+        loopback
+          ? `machine "${name}": ${what} of the loopback interface "${ifname}" dropped: netplumb does not configure the loopback interface of a node (give the address to one of its links instead)`
+          : `machine "${name}": ${what} of interface "${ifname}" dropped: lab.conf does not connect ${ifname} to a collision domain`,
         src.line,
         src.file,
         'kathara-startup',
@@ -203,8 +213,17 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const draft = withPositions({ version: 1, name, ...(description ? { description } : {}), nodes, links });
   const lineOfNode = nodes.map((n) => (n.kind === 'bridge' ? undefined : conf.machines.get(n.name)?.line));
   return finishImport(draft, problems, (path) => {
-    if (path[0] === 'nodes' && typeof path[1] === 'number' && lineOfNode[path[1]] !== undefined)
-      return { line: lineOfNode[path[1]]!, column: 1 };
+    if (path[0] === 'nodes' && typeof path[1] === 'number') {
+      const src = sourceOf.get(nodes[path[1]]?.id ?? '');
+      const at =
+        path[2] === 'routes' && typeof path[3] === 'number'
+          ? src?.routes[path[3]]
+          : path[2] === 'sysctls' && typeof path[3] === 'string'
+            ? src?.sysctls[path[3]]
+            : undefined;
+      if (at) return { line: at.line, column: 1, ...(at.file ? { file: at.file } : {}) };
+      if (lineOfNode[path[1]] !== undefined) return { line: lineOfNode[path[1]]!, column: 1 };
+    }
     if (path[0] === 'links' && typeof path[1] === 'number') {
       const l = links[path[1]];
       const mc = l ? conf.machines.get(nodes.find((n) => n.id === l.a.node)?.name ?? '') : undefined;
