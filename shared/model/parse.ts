@@ -10,13 +10,48 @@ import type { Problem } from './problem';
 
 export type ParseResult = { ok: true; topology: Topology } | { ok: false; problems: Problem[] };
 
+/** What the document has at `path` (zod 4 does not report the input it refused), or NONE when the key is absent. */
+const NONE = Symbol('none');
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = doc;
+  for (const k of path) {
+    if (typeof cur !== 'object' || cur === null || !Object.prototype.hasOwnProperty.call(cur, k)) return NONE;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Words for the type zod expected. */
+const EXPECTED: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
+
+/** Words for a value found in the document. */
+function describeValue(v: unknown): string {
+  if (v === null) return 'empty (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the whole number ${v}` : `the number ${v}`;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') return 'a mapping';
+  return typeof v;
+}
+
 /** Describes a zod issue in plain words. */
-function issueMessage(issue: z.core.$ZodIssue): string {
+function issueMessage(issue: z.core.$ZodIssue, doc: unknown): string {
   const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the document';
   switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return `${where} is missing (expected ${issue.expected})`;
-      return `${where} should be ${issue.expected}`;
+    case 'invalid_type': {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      const found = valueAt(doc, issue.path);
+      if (found === NONE || found === undefined) return `${where} is missing (expected ${expected})`;
+      return `${where} should be ${expected}; here it is ${describeValue(found)}`;
+    }
     case 'unrecognized_keys':
       return `${where} has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_union':
@@ -55,7 +90,7 @@ export function parseTopology(input: unknown): ParseResult {
       return {
         code: 'schema',
         severity: 'error' as const,
-        message: issueMessage(issue),
+        message: issueMessage(issue, migrated),
         path,
         ...locate(migrated, path),
       };
