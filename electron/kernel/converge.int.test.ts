@@ -80,6 +80,29 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('status', file)).exitCode).toBe(0);
   }, 60_000);
 
+  it('destroy refuses to delete a lab namespace that holds an interface someone else put there, and changes nothing', async () => {
+    const doc = classicLab(p);
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    await execaRunner(['ip', 'link', 'add', 'name', `${p}fv0`, 'type', 'veth', 'peer', 'name', `${p}fv1`]);
+    await execaRunner(['ip', 'link', 'set', 'dev', `${p}fv1`, 'netns', `${p}b`]);
+    // The lab itself is in sync: the foreign interface is left alone.
+    expect((await cli('status', file)).exitCode).toBe(0);
+    const refused = await cli('destroy', doc.name);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(`holds ${p}fv1 \\(veth\\).*its peer ${p}fv0 in the root namespace`),
+    );
+    expect((await execaRunner(['ip', 'link', 'show', 'dev', `${p}fv0`])).exitCode).toBe(0);
+    expect((await execaRunner(['ip', '-n', `${p}b`, 'link', 'show', 'dev', `${p}fv1`])).exitCode).toBe(0);
+    expect((await cli('status', file)).exitCode).toBe(0);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+    // Once it is gone, destroy goes ahead.
+    await execaRunner(['ip', '-n', `${p}b`, 'link', 'delete', 'dev', `${p}fv1`]);
+    expect((await cli('destroy', doc.name)).exitCode).toBe(0);
+  }, 60_000);
+
   it("the app's Apply and a live link edit read the whole lab too, so they repair drift as well", async () => {
     const doc = classicLab(p);
     const ctx: HandlerContext = {

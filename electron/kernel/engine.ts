@@ -35,6 +35,7 @@ import { verifyMarks } from './ownership';
 import { rollback, runPlan } from './executor';
 import { recoverInterrupted, restorePrevious, touchedNamespaces } from './recovery';
 import { execaRunner, type Runner } from './runner';
+import { PlainError } from './plain-error';
 
 const storeOf = (o: EngineOptions) => o.store ?? new LabStore(o.runDir);
 const runnerOf = (o: EngineOptions): Runner => o.runner ?? execaRunner;
@@ -282,6 +283,11 @@ export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ 
     const toRead = [...new Set(names)].filter((n) => existing.has(n));
     const live = await readLive(runner, { namespaces: toRead, includeRoot: true, peerNames: false });
     const r = plan(emptyLab(lab), live, { existingNamespaces: existing });
+    // A namespace holding someone else's interface: deleting it would delete that too.
+    if (r.conflicts.length)
+      throw new PlainError(
+        `Destroying lab "${lab}" was refused. Nothing was changed. ${r.conflicts.map((c) => c.message).join(' ')}`,
+      );
     const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
     if (!run.ok) throw new Error(`Destroying lab "${lab}" stopped: ${run.failed?.error}`);
     await waitUntilGone(runner, lab);

@@ -232,6 +232,29 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
+  it('never deletes a namespace that holds an interface netplumb did not make; a kept namespace keeps it unharmed', () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), (t1, pick) => {
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        const labNs = Object.keys(s1.namespaces).filter((n) => n !== ROOT_NS);
+        if (!labNs.length) return;
+        const ns = labNs[pick % labNs.length];
+        s1.namespaces[ns].ifaces.zzforeign = { name: 'zzforeign', kind: 'other', up: true, addresses: [] };
+        // Destroying: refused, nothing changed, the interface and namespace named.
+        const gone = plan(resolve({ ...t1, nodes: [], links: [] }), s1);
+        expect(gone.changes).toEqual([]);
+        expect(gone.conflicts.map((c) => c.message)).toEqual([
+          expect.stringContaining(`Namespace "${ns}" of lab "${t1.name}" holds zzforeign`),
+        ]);
+        // The same lab again: in sync, the foreign interface left alone.
+        const same = plan(resolve(t1), s1);
+        expect(same.conflicts).toEqual([]);
+        expect(same.changes).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('converges between a lab and an edited version of it (links removed, routes dropped, addresses changed), both ways', () => {
     fc.assert(
       fc.property(

@@ -22,6 +22,7 @@ import { planNetem } from './plan-netem';
 import { planSysctls } from './plan-sysctls';
 import { planVlans } from './plan-vlans';
 import { clip } from '../util/words';
+import { FALLBACK_TUNNEL_IFNAMES } from '../validate/names';
 import type { VethEnd } from './op';
 import { where } from './argv';
 
@@ -49,6 +50,17 @@ const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
  */
 const aliasNote = (mark?: string) =>
   mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
+
+/** Interfaces of a namespace that are not the lab's (its loopback and the kernel's fallback tunnels aside). */
+export function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
+  return Object.values(ns?.ifaces ?? {}).filter(
+    (i) =>
+      i.kind !== 'loopback' &&
+      i.name !== 'lo' &&
+      !FALLBACK_TUNNEL_IFNAMES.includes(i.name) &&
+      !isOurs(lab, i.mark),
+  );
+}
 
 /** Computes the plan. */
 export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): PlanResult {
@@ -85,6 +97,20 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   }
   for (const [name, l] of Object.entries(live.namespaces)) {
     if (name !== ROOT_NS && !desired.state.namespaces[name] && isOurs(lab, l.mark)) deletedNs.add(name);
+  }
+  // Deleting a namespace deletes every virtual interface in it (a veth's peer elsewhere too) and sends
+  // physical ones back to the root: netplumb only ever deletes what it made, so a namespace holding
+  // someone else's interface is not deleted.
+  for (const ns of deletedNs) {
+    for (const f of foreignIfaces(lab, live.namespaces[ns])) {
+      const peer =
+        f.kind === 'veth' && f.peer?.name !== undefined && f.peer.ns !== ns
+          ? ` and its peer ${f.peer.name} in ${where(f.peer.ns)}`
+          : '';
+      conflict(
+        `Namespace "${ns}" of lab "${lab}" holds ${f.name}${f.kind ? ` (${f.kind})` : ''}, which netplumb did not make${aliasNote(f.mark)}: deleting the namespace would delete it${peer}. Move it out or delete it yourself (ip -n ${ns} link delete ${f.name}), then run this again.`,
+      );
+    }
   }
 
   /** A live interface, or undefined when it does not exist (or its namespace is new/deleted). */
