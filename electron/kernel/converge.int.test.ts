@@ -103,6 +103,17 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('destroy', doc.name)).exitCode).toBe(0);
   }, 60_000);
 
+  it('IPv4 link-local addresses (169.254/16) in the file are set, read back as in sync, and carry a ping', async () => {
+    const doc = classicLab(p);
+    doc.links[0].a.addresses = ['169.254.7.1/16'];
+    doc.links[1].a.addresses = ['169.254.7.2/16'];
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    expect((await cli('status', file)).exitCode).toBe(0);
+    expect(await ping(`${p}a`, '169.254.7.2')).toBe(true);
+  }, 60_000);
+
   it("the app's Apply and a live link edit read the whole lab too, so they repair drift as well", async () => {
     const doc = classicLab(p);
     const ctx: HandlerContext = {

@@ -15,6 +15,7 @@ import {
   type Sysctls,
 } from '../model';
 import { SYSCTL_RANGES } from '../validate/sysctls';
+import { isLinkLocal } from '../util/ip';
 import { parseIpCommand } from './ip-commands';
 
 /** Configuration of one interface gathered from the lines. */
@@ -73,7 +74,13 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
     }
     switch (c.kind) {
       case 'addr':
-        if (!iface(c.dev).addresses.includes(c.cidr)) iface(c.dev).addresses.push(c.cidr);
+        if (isLinkLocal(c.cidr) && c.cidr.includes(':'))
+          cfg.unsupported.push({
+            index,
+            line: text,
+            why: 'an IPv6 link-local address: netplumb leaves those to the kernel, which gives every interface one',
+          });
+        else if (!iface(c.dev).addresses.includes(c.cidr)) iface(c.dev).addresses.push(c.cidr);
         break;
       case 'link': {
         const i = iface(c.dev);

@@ -79,12 +79,13 @@ describe('address format', () => {
     expect(withCode(ps, 'address-special').map((p) => p.path[4])).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it('explicit IPv6 link-local is a warning', () => {
+  it('explicit IPv6 link-local is refused (netplumb would never set it); IPv4 169.254/16 is an address like any other', () => {
     const ps = validate(variant((d) => d.links[0].a.addresses.push('fe80::12/64')));
     expect(withCode(ps, 'address-link-local')).toMatchObject([
-      { severity: 'warning', path: ['links', 0, 'a', 'addresses', 1] },
+      { severity: 'error', path: ['links', 0, 'a', 'addresses', 1] },
     ]);
-    expect(ps.filter((p) => p.severity === 'error')).toEqual([]);
+    const v4 = validate(variant((d) => d.links[0].a.addresses.push('169.254.5.1/16')));
+    expect(v4.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
   it('bridge addresses are checked too', () => {

@@ -112,12 +112,15 @@ function checkEach(ctx: Ctx): Addr[] {
         continue;
       }
       if (c.family === 6 && isLinkLocal(cidr)) {
+        // Why an error: netplumb reads IPv6 link-local addresses as the kernel's own, so one in the
+        // file would never be set (nor seen); saying so beats an apply that quietly leaves it out.
         ctx.add({
           ...base,
           code: 'address-link-local',
-          severity: 'warning',
-          message: `${iface.title}: ${cidr} is link-local; the kernel already gives every IPv6 interface one, so this adds a second.`,
+          severity: 'error',
+          message: `${iface.title}: ${cidr} is an IPv6 link-local address; netplumb does not set those: the kernel gives every interface its own (fe80:: followed by a form of its MAC address). Use that one (a fixed "mac" makes it known in advance), or a global or fd00::/8 address.`,
         });
+        continue;
       }
       if (iface.ns === ROOT) {
         // Why: an address in the root namespace adds a connected route to the machine's own routing table.

@@ -116,7 +116,10 @@ export const PROBLEM_CODES = {
     'an address is the network address of its IPv4 prefix (shorter than /31)',
   ],
   'address-broadcast': ['error', 'an address is the broadcast address of its IPv4 prefix (shorter than /31)'],
-  'address-link-local': ['warning', 'an explicit IPv6 link-local address (the kernel adds one anyway)'],
+  'address-link-local': [
+    'error',
+    'an explicit IPv6 link-local address (netplumb leaves those to the kernel)',
+  ],
   'address-on-bridge-port': ['error', 'an address on a bridge-port end (it belongs on the bridge)'],
   'address-duplicate': ['error', 'the same address twice on one interface (the kernel refuses the second)'],
   'address-conflict': [
