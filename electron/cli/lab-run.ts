@@ -7,6 +7,7 @@
 import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-types';
 import { runningAsRoot } from '../kernel/root-check';
+import { whileStoppable } from '../kernel/interrupt';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out } from './command';
 import { loadFile } from './load';
@@ -112,11 +113,19 @@ export async function applyCommand(args: ParsedArgs): Promise<number> {
   if (!loaded) return code!;
   return withEngine(args, async (engine) => {
     const quiet = !!args.flags.json || !!args.flags.quiet;
-    const r = await engine.applyDocument(loaded.doc, {
-      onProgress: progressLine(quiet),
-      onNotice: notices(quiet),
-      file,
-    });
+    // Ctrl-C (or SIGTERM, SIGHUP) stops the apply before its next step and rolls back what it did.
+    const r = await whileStoppable(
+      () =>
+        engine.applyDocument(loaded.doc, {
+          onProgress: progressLine(quiet),
+          onNotice: notices(quiet),
+          file,
+        }),
+      (why) =>
+        err(
+          `\n${why}: stopping before the next step and rolling back what this apply did (${why === 'Ctrl-C' ? 'press Ctrl-C again' : 'send it again'} to quit at once; the next netplumb command on the lab then rolls it back)`,
+        ),
+    );
     const lab = loaded.topology!.name;
     if (!r.result) {
       if (args.flags.json) json({ lab, ok: false, problems: r.problems });

@@ -175,6 +175,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         onGroupDone: progress('apply'),
         beforeDeletes: (dels) => verifyMarks(runner, dels),
         ...(primeBatch !== undefined ? { primeBatch } : {}),
+        stoppable: true,
       });
       if (!run.ok) {
         journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });

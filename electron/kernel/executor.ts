@@ -14,6 +14,7 @@ import { batchArgv } from '../../shared/plan/argv';
 import { deletedBy, subjectOf } from '../../shared/plan/op';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import type { Journal } from './lab-store';
+import { stopRequested } from './interrupt';
 import { execaRunner, type RunResult, type Runner } from './runner';
 import { netnsDirMounted } from './netns';
 import { explainKernelError } from './kernel-errors';
@@ -86,6 +87,8 @@ export interface RunPlanOptions {
    * RunPlanResult.primed). Only for an apply's own waves, never a rollback's.
    */
   primeBatch?: string;
+  /** Stops before the next wave when the user asked to (interrupt.ts). An apply's own waves only, never a rollback's. */
+  stoppable?: boolean;
 }
 
 export interface RunPlanResult {
@@ -118,6 +121,13 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
   let done = 0;
   const primed = new Map<string, { fp: string; stdout: string }>();
   for (const wave of waves) {
+    // Asked to stop (Ctrl-C): stop before this wave; the caller rolls back what is done.
+    const stop = opts.stoppable ? stopRequested() : undefined;
+    if (stop !== undefined) {
+      const failed = { step: wave[0].changes[0].step, error: `stopped by ${stop} before this step` };
+      opts.journal?.tryWrite({ t: 'failed', ...failed });
+      return { ok: false, completed, failed };
+    }
     // A read primed before this wave may no longer be the state its namespace ends in.
     for (const g of wave) {
       // Bringing a root bridge up changes no namespace: a veth end's carrier follows its peer's own up/down, not its bridge's.

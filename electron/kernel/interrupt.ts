@@ -1,0 +1,52 @@
+/**
+ * A stop asked for by the user (Ctrl-C, SIGTERM, SIGHUP) while an apply
+ * changes the kernel. The executor checks it between waves: it stops there
+ * and reports the stop as a failure, so the apply rolls back what it did, as
+ * it does after a kernel error, and the host is left as it was. A second
+ * signal is not caught: the process ends at once, and the next netplumb
+ * command on the lab finishes the rollback from its journal.
+ */
+
+let stop: string | undefined;
+
+/** Asks the running apply to stop before its next step (`why`: e.g. "Ctrl-C"). */
+export function requestStop(why: string): void {
+  stop ??= why;
+}
+
+/** Why a stop was asked for, or undefined. */
+export const stopRequested = (): string | undefined => stop;
+
+/**
+ * Runs `fn` with SIGINT, SIGTERM and SIGHUP asking for a stop (`onStop` says so
+ * to the user); the second signal ends the process as usual. The handlers are
+ * removed afterwards.
+ */
+export async function whileStoppable<T>(fn: () => Promise<T>, onStop: (why: string) => void): Promise<T> {
+  const names = { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' } as const;
+  const remove = () => {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+  };
+  const handlers = Object.entries(names).map(([sig, why]) => {
+    const h = () => {
+      if (stop === undefined) {
+        onStop(why);
+        requestStop(why);
+        return;
+      }
+      // The second signal: end as that signal ends a process (other listeners, e.g. execa's
+      // clean-up of children, still run). Why this handler stays until then: a signal that
+      // finds no listener but execa's own is re-raised by it, ending the process at once.
+      remove();
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  try {
+    return await fn();
+  } finally {
+    remove();
+    stop = undefined;
+  }
+}
