@@ -7,6 +7,7 @@ export const PROBLEM_CODES = {
   // document
   schema: ['error', 'the document does not match the file format (wrong type, unknown field, missing field)'],
   'unsupported-version': ['error', 'the file was written by a newer netplumb'],
+  'lab-too-large': ['error', 'more nodes or links than a lab may have (LAB_LIMITS)'],
   'internal-error': [
     'error',
     'a rule failed unexpectedly on this input (a bug; the rest of the rules still ran)',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasErrors, validate, validateDocument } from './index';
+import { hasErrors, LAB_LIMITS, validate, validateDocument } from './index';
 import type { Topology } from '../model';
 import { baseInput } from './test-fixtures';
 
@@ -128,5 +128,25 @@ describe('validate on objects built in code', () => {
     const weird = { version: 1, name: 'x', nodes: [null], links: [null] } as unknown as Topology;
     const ps = validate(weird);
     expect(ps.some((p) => p.code === 'internal-error')).toBe(true);
+  });
+});
+
+describe('lab size limits', () => {
+  it('refuses more nodes or links than a lab may have, before the schema, in plain words', () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `n${i}`, name: `n${i}`, kind: 'namespace' }));
+    const r = validateDocument({ version: 1, name: 'big', nodes: many(LAB_LIMITS.nodes + 1), links: [] });
+    expect(r.topology).toBeUndefined();
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        code: 'lab-too-large',
+        path: ['nodes'],
+        message: `The file has ${LAB_LIMITS.nodes + 1} nodes; a lab may have at most ${LAB_LIMITS.nodes}. Split it into several labs.`,
+      }),
+    ]);
+    const links = Array.from({ length: LAB_LIMITS.links + 1 }, (_, i) => ({ id: `l${i}` }));
+    expect(validateDocument({ version: 1, name: 'big', nodes: [], links }).problems).toMatchObject([
+      { code: 'lab-too-large', path: ['links'] },
+    ]);
   });
 });
