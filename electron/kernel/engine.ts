@@ -67,9 +67,11 @@ async function check(
 
 /**
  * Reads (plan, status) never take the lab's lock: a status poll must not make
- * a Destroy or Apply wait, and a read during an apply just sees the kernel as
- * it is at that moment. An interrupted apply is finished by the next command
- * that finds its lock free, a read included.
+ * a Destroy or Apply wait. While another process runs an apply's steps (its
+ * journal is open and it holds the lock), a read is refused with its name:
+ * the lab is half made then, and a read would call its own new objects
+ * foreign. An interrupted apply is finished by the next command that finds
+ * its lock free, a read included.
  */
 async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
   const store = storeOf(o);
@@ -78,6 +80,13 @@ async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) =
   // a half-applied lab as the truth). When the lock is held, an apply is running:
   // read the kernel as it is, without waiting.
   // Why the owner test: finishing a rollback changes the kernel, which only the lab's owner (or root) may cause.
+  // A journal and a live holder: another process is changing the lab this moment. Its objects are
+  // half made (not yet marked, or not yet up): a read would call them foreign or drift.
+  const busy = store.readJournal(lab) ? store.otherHolder(lab) : undefined;
+  if (busy)
+    throw new LabBusyError(
+      `Lab "${lab}" is being changed by ${busy} right now: until it is done, the lab is half made. Run this again when it has finished.`,
+    );
   if (store.readJournal(lab) && mayChange(store.readRecord(lab), callerOf(o))) {
     let release: (() => void) | undefined;
     try {

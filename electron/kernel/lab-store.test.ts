@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,6 +47,27 @@ describe('LabStore', () => {
     s.lock('busy')();
     expect(s.labs()).toEqual(['real']);
     expect(s.readRecord('real')?.lab).toBe('real');
+  });
+
+  it('names another live process holding the lock (reads refuse then), never this one or a dead one', async () => {
+    const s = store();
+    expect(s.otherHolder('a')).toBeUndefined();
+    const release = s.lock('a');
+    expect(s.otherHolder('a')).toBeUndefined();
+    release();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      mkdirSync(s.dir('a', true), { recursive: true });
+      writeFileSync(
+        join(s.dir('a'), 'lock'),
+        JSON.stringify({ pid: other.pid, what: 'a test apply', since: 'now' }),
+      );
+      expect(s.otherHolder('a')).toMatch(new RegExp(`^a test apply \\(pid ${other.pid}, since now\\)$`));
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    expect(s.otherHolder('a')).toBeUndefined();
   });
 
   it('refuses lab names that could leave the labs directory', () => {

@@ -201,6 +201,23 @@ export class LabStore {
     rmSync(join(this.dir(lab), 'journal.jsonl'), { force: true });
   }
 
+  /** Another live process holding the lab's lock (described), or undefined. */
+  otherHolder(lab: string): string | undefined {
+    try {
+      const holder = JSON.parse(readFileSync(join(this.dir(lab), 'lock'), 'utf8')) as { pid?: number };
+      if (
+        typeof holder.pid === 'number' &&
+        holder.pid > 0 &&
+        holder.pid !== process.pid &&
+        isAlive(holder.pid)
+      )
+        return describeHolder(holder);
+    } catch {
+      // No lock, or one being written: nobody to name.
+    }
+    return undefined;
+  }
+
   /**
    * Takes the lab's lock or throws LabBusyError naming the holder. A lock left
    * by a dead process (killed mid-apply) is taken over.
