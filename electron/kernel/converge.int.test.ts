@@ -103,6 +103,21 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('destroy', doc.name)).exitCode).toBe(0);
   }, 60_000);
 
+  it('a blackhole route made by hand is drift: status names it, apply deletes it, the ping works', async () => {
+    const doc = classicLab(p);
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    await execaRunner(['ip', '-n', `${p}a`, 'route', 'add', 'blackhole', '10.0.0.2/32']);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(false);
+    const status = await cli('status', file);
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toMatch(/blackhole route 10\.0\.0\.2\/32 in namespace \S+ is not in the file/);
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+    expect((await cli('status', file)).exitCode).toBe(0);
+  }, 60_000);
+
   it('IPv4 link-local addresses (169.254/16) in the file are set, read back as in sync, and carry a ping', async () => {
     const doc = classicLab(p);
     doc.links[0].a.addresses = ['169.254.7.1/16'];

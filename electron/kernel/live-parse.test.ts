@@ -167,11 +167,13 @@ describe('interface addresses', () => {
 });
 
 describe('staticRoutes', () => {
-  it('keeps only static unicast routes of table main, normalised and sorted', () => {
+  it('keeps only static routes of table main (unicast, and the types a file never has), normalised and sorted', () => {
     expect(staticRoutes(parseIpJson(IpRouteList, ROUTES_ALL, 'sample'))).toEqual([
       { to: '10.5.5.5/32', family: 4, dev: 'v1' },
       { to: '10.8.0.0/16', family: 4, via: '10.0.0.3', dev: 'v1', metric: 20 },
       { to: '10.9.0.0/16', family: 4, via: '10.0.0.2', dev: 'v1' },
+      // A blackhole route made by hand: drift, since a file has none.
+      { to: '192.168.66.0/24', family: 4, type: 'blackhole' },
       // A multipath route is kept, without a single next hop.
       { to: '192.168.7.0/24', family: 4 },
       // An IPv4 route via an IPv6 next hop (RFC 5549).

@@ -17,6 +17,7 @@
 import { linkKernelKinds, readKernelParams } from '../../shared/kinds';
 import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
 import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute } from '../../shared/plan/kstate';
+import { ROUTE_TYPES } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
 import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
 
@@ -132,7 +133,9 @@ export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
   const out: KRoute[] = [];
   for (const r of routes) {
     if (r.table !== undefined && r.table !== 'main') continue;
-    if (r.type !== undefined && r.type !== 'unicast') continue;
+    // Blackhole, unreachable, prohibit and throw routes are kept: a file has none, so they are drift.
+    const type = ROUTE_TYPES.find((t) => t === r.type);
+    if (r.type !== undefined && r.type !== 'unicast' && type === undefined) continue;
     // Without -d iproute2 omits protocol "boot"; with -d it is always printed.
     if (!STATIC_PROTOCOLS.has(r.protocol ?? 'boot')) continue;
     const family = routeFamily(r);
@@ -143,7 +146,7 @@ export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
       to = formatCidr(c);
       if (isLinkLocal(to) || isMulticast(to)) continue;
     }
-    const route: KRoute = { to, family };
+    const route: KRoute = { to, family, ...(type ? { type } : {}) };
     // A multipath route has no single next hop; it is kept (so it is not hidden) without via/dev.
     const via = r.via?.host ?? r.gateway;
     if (via !== undefined && !r.nexthops) route.via = canonicalIp(via) ?? via;

@@ -347,7 +347,7 @@ describe('readLive with recorded output', () => {
     // The bridge's own VLAN entry is not a port setting; netem under htb is not ours.
     expect(ns.ifaces.br0.vlans).toBeUndefined();
     expect(ns.ifaces.p1.netem).toBeUndefined();
-    expect(ns.routes).toHaveLength(10);
+    expect(ns.routes).toHaveLength(11); // the sample's blackhole route included (drift)
     expect(calls.map((c) => c.argv.join(' ')).sort()).toEqual([
       'bridge -j -n ns1 vlan show',
       'ip -j -d -n ns1 -batch -',

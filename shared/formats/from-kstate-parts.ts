@@ -112,6 +112,10 @@ export function nsRoutes(
   const gateway: Gateway = {};
   const defaults = (fam: 4 | 6) => ns.routes.filter((r) => r.to === 'default' && r.family === fam);
   for (const r of ns.routes) {
+    if (r.type !== undefined) {
+      dropped(r, `it is a ${r.type} route, which the file format does not have`);
+      continue;
+    }
     if (r.via === undefined && r.dev === undefined) {
       dropped(r, 'it has several next hops (multipath), which the file format cannot express');
       continue;

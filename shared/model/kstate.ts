@@ -10,10 +10,16 @@
 /** The root namespace's key in KState.namespaces. */
 export const ROOT_NS = '';
 
+/** Route types other than unicast: a file never has them, so one found in a lab namespace is drift. */
+export const ROUTE_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
+export type RouteType = (typeof ROUTE_TYPES)[number];
+
 export interface KRoute {
   /** "default" or a canonical CIDR prefix (e.g. 10.1.0.0/24, fd00:1::/64). */
   to: string;
   family: 4 | 6;
+  /** A route that drops or refuses instead of forwarding (absent: unicast). */
+  type?: RouteType;
   via?: string;
   dev?: string;
   metric?: number;

@@ -5,7 +5,7 @@
  * these fields and never parses a command line back.
  */
 import * as z from 'zod';
-import { ROOT_NS } from './kstate';
+import { ROOT_NS, ROUTE_TYPES } from './kstate';
 
 /** The programs a plan runs; ip, bridge and tc also read `-batch` lines, sysctl does not. */
 export const Tool = z.enum(['ip', 'bridge', 'tc', 'sysctl']);
@@ -33,6 +33,7 @@ export type BridgeOpts = z.infer<typeof BridgeOpts>;
 /** A route as the plan writes it (family decides how a gateway-less IPv6 default is spelled). */
 export const RouteSpec = z.object({
   family: z.union([z.literal(4), z.literal(6)]),
+  type: z.enum(ROUTE_TYPES).optional(),
   to: Str,
   via: Str.optional(),
   dev: Str.optional(),

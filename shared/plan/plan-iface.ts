@@ -253,6 +253,7 @@ const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
 /** A route as the plan writes it (only the fields it has). */
 const routeSpec = (r: KRoute): RouteSpec => ({
   family: r.family,
+  ...(r.type !== undefined ? { type: r.type } : {}),
   to: r.to,
   ...(r.via !== undefined ? { via: r.via } : {}),
   ...(r.dev !== undefined ? { dev: r.dev } : {}),
@@ -265,6 +266,7 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
   return (
     d.family === l.family &&
     d.to === l.to &&
+    d.type === l.type &&
     (d.via === undefined || d.via === l.via) &&
     (d.dev === undefined || d.dev === l.dev) &&
     (d.metric === undefined || kernelMetric(d) === kernelMetric(l))
@@ -296,7 +298,7 @@ export function planRoutes(
     b.add('ns', c.ns, route('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
-      reason: `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is not in the file`,
+      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is not in the file`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: route('replace', r),
     });

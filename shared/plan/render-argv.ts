@@ -44,6 +44,7 @@ function linkAdd(name: string, mac: string | undefined, type: string): string[] 
 
 function routeWords(r: RouteSpec): string[] {
   return [
+    ...(r.type ? [r.type] : []),
     routeDest(r),
     ...(r.via ? ['via', r.via] : []),
     ...(r.dev ? ['dev', r.dev] : []),

@@ -287,11 +287,15 @@ function routeStep(n: KNamespace, replace: boolean, spec: RouteSpec): void {
   const r: KRoute = {
     to,
     family: fam,
+    ...(spec.type ? { type: spec.type } : {}),
     ...(via ? { via } : {}),
     ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
   };
   const same = (x: KRoute) => x.family === r.family && x.to === r.to && (x.metric ?? 0) === (r.metric ?? 0);
-  if (replace) {
+  if (replace && spec.type) {
+    // A blackhole (unreachable, …) route has no next hop and no device.
+    n.routes = [...n.routes.filter((x) => !same(x)), r];
+  } else if (replace) {
     const d = spec.dev ?? (via ? reachable(n, via) : undefined);
     if (!d) throw new SimError('RTNETLINK answers: Network is unreachable');
     if (!n.ifaces[d]?.up) throw new SimError('RTNETLINK answers: Network is down');
