@@ -118,6 +118,28 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('status', file)).exitCode).toBe(0);
   }, 60_000);
 
+  it('a qdisc added by hand (tbf) that starves a link is drift: status names it, apply removes it', async () => {
+    const doc = classicLab(p);
+    const file = join(tmp, 'lab.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    const tbf = ['root', 'tbf', 'rate', '8kbit', 'burst', '1600', 'latency', '1ms'];
+    expect(
+      (await execaRunner(['tc', '-n', `${p}a`, 'qdisc', 'replace', 'dev', 'eth0', ...tbf])).exitCode,
+    ).toBe(0);
+    const status = await cli('status', file);
+    expect(status.exitCode).toBe(3);
+    expect(status.stdout).toMatch(
+      /a tbf qdisc on eth0 in namespace \S+ shapes its traffic, and it is not in the file/,
+    );
+    expect((await cli('apply', file)).exitCode).toBe(0);
+    expect((await execaRunner(['tc', '-n', `${p}a`, 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toMatch(
+      /tbf/,
+    );
+    expect((await cli('status', file)).exitCode).toBe(0);
+    expect(await ping(`${p}a`, '10.0.0.2')).toBe(true);
+  }, 60_000);
+
   it('IPv4 link-local addresses (169.254/16) in the file are set, read back as in sync, and carry a ping', async () => {
     const doc = classicLab(p);
     doc.links[0].a.addresses = ['169.254.7.1/16'];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatCidr, isLinkLocal, parseCidr } from '../../shared/util/ip';
 import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
 import {
+  handMadeQdisc,
   linkToIface,
   netemByDev,
   netemFromOptions,
@@ -259,5 +260,13 @@ describe('parseSysctlOutput', () => {
     expect(parseSysctlOutput('net.bridge.bridge-nf-call-iptables = 0\n\n')).toEqual({
       'net.bridge.bridge-nf-call-iptables': '0',
     });
+  });
+});
+
+describe('handMadeQdisc', () => {
+  it('names a root qdisc someone added (tbf, htb, prio), never netem or one the kernel sets by itself', () => {
+    for (const k of ['tbf', 'htb', 'prio', 'hfsc', 'red']) expect(handMadeQdisc(k)).toBe(k);
+    for (const k of [undefined, 'netem', 'noop', 'noqueue', 'pfifo_fast', 'mq', 'fq_codel', 'fq'])
+      expect(handMadeQdisc(k)).toBeUndefined();
   });
 });

@@ -28,7 +28,14 @@ import {
   parseIpJson,
   splitJsonDocuments,
 } from './ip-json';
-import { linkToIface, netemByDev, parseSysctlOutput, portVlans, staticRoutes } from './live-parse';
+import {
+  linkToIface,
+  netemByDev,
+  handMadeQdisc,
+  parseSysctlOutput,
+  portVlans,
+  staticRoutes,
+} from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
@@ -332,6 +339,8 @@ function toNamespace(raw: RawNs): KNamespace {
     if (v && iface.master !== undefined && filtering.has(iface.master)) iface.vlans = v;
     const n = netem.get(link.ifname);
     if (n) iface.netem = n;
+    const q = handMadeQdisc(link.qdisc);
+    if (q) iface.rootQdisc = q;
     ifaces[link.ifname] = iface;
   }
   const ns: KNamespace = { name: raw.name, sysctls: raw.sysctls, ifaces, routes: staticRoutes(raw.routes) };

@@ -91,6 +91,11 @@ export interface KIface {
   params?: KLinkParam[];
   vlans?: KPortVlans;
   netem?: KNetem;
+  /**
+   * The kind of a root qdisc that is neither netem nor one the kernel sets by
+   * itself (tbf, htb, prio, …): someone shaped the interface by hand.
+   */
+  rootQdisc?: string;
 }
 
 export interface KNamespace {

@@ -27,7 +27,9 @@ export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
       missing.has(`link:${c.target.linkId}`)
     )
       continue;
-    if (c.action === 'modify' && !c.undo && c.target.kind !== 'sysctl') continue;
+    // A modify without an undo is a re-run of what is in place (a route replaced after an address
+    // change); sysctls and a hand-made qdisc removed (nothing to put back from the file) are drift.
+    if (c.action === 'modify' && !c.undo && c.target.kind !== 'sysctl' && c.target.kind !== 'netem') continue;
     out.push({
       state: STATE[c.action],
       kind: c.target.kind,

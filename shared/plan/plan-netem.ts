@@ -31,7 +31,9 @@ export function planNetem(
   i: KIface,
   l: KIface | undefined,
 ): void {
-  if (netemEqual(i.netem, l?.netem)) return;
+  // A root qdisc added by hand (tbf, htb, …): netem replaces it when the file has netem; else it goes.
+  const shaped = l?.rootQdisc !== undefined && !i.netem;
+  if (netemEqual(i.netem, l?.netem) && !shaped) return;
   const o = desired.origins.get(ifaceKey(ns, i.name));
   const target = {
     kind: 'netem' as const,
@@ -51,6 +53,12 @@ export function planNetem(
       reason: `link emulation on ${where(ns, i.name)}: ${netemArgs(i.netem).slice(1).join(' ')}`,
       target,
       undoOp: l?.netem ? replace(l.netem, i.netem) : remove,
+    });
+  } else if (shaped) {
+    b.add('tc', ns, remove, {
+      action: 'modify',
+      reason: `a ${l!.rootQdisc} qdisc on ${where(ns, i.name)} shapes its traffic, and it is not in the file`,
+      target: { ...target, name: `${l!.rootQdisc} qdisc on ${where(ns, i.name)}` },
     });
   } else if (l?.netem) {
     b.add('tc', ns, remove, {

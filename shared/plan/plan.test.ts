@@ -232,6 +232,37 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
+  it("a root qdisc added by hand on a lab interface goes (or becomes the file's netem); on a foreign one it stays", () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7, netem: true }), fc.nat(), (t1, pick) => {
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        const ours = Object.values(s1.namespaces).flatMap((n) =>
+          Object.values(n.ifaces)
+            .filter((i) => i.kind !== 'loopback' && i.mark)
+            .map((i) => [n.name, i] as const),
+        );
+        s1.namespaces[ROOT_NS].ifaces.eth0.rootQdisc = 'htb';
+        if (!ours.length) return;
+        const [ns, iface] = ours[pick % ours.length];
+        // A tbf put in place of whatever root qdisc the interface had (the file's netem included).
+        const hadNetem = iface.netem !== undefined;
+        delete iface.netem;
+        iface.rootQdisc = 'tbf';
+        const r = plan(resolve(t1), s1);
+        const touching = r.changes.filter(
+          (c) => c.ns === ns && (c.op as { dev?: string }).dev === iface.name,
+        );
+        expect(touching).toHaveLength(1);
+        expect(touching[0].op.op).toBe(hadNetem ? 'qdisc-replace' : 'qdisc-delete');
+        expect(driftFromChanges(r.changes).length).toBeGreaterThan(0);
+        const s2 = simulate(s1, r.changes);
+        expect(plan(resolve(t1), s2).changes).toEqual([]);
+        expect(s2.namespaces[ROOT_NS].ifaces.eth0.rootQdisc).toBe('htb');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('never deletes a namespace that holds an interface netplumb did not make; a kept namespace keeps it unharmed', () => {
     fc.assert(
       fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), (t1, pick) => {

@@ -191,13 +191,15 @@ export function step(s: KState, op: Op, nsName: string): void {
     }
     case 'qdisc-delete': {
       const i = dev(ns(s, nsName), op.dev);
-      if (!i.netem) throw new SimError('Error: Cannot delete qdisc with handle of zero.');
+      if (!i.netem && !i.rootQdisc) throw new SimError('Error: Cannot delete qdisc with handle of zero.');
       delete i.netem;
+      delete i.rootQdisc;
       return;
     }
     case 'qdisc-replace': {
       const i = dev(ns(s, nsName), op.dev);
       const n = op.netem;
+      delete i.rootQdisc; // replace puts netem in place of any root qdisc
       // `rate 0bit` clears a rate; without a rate the kernel keeps an old one.
       const rateGiven = n.rateKbit !== undefined || n.clearRate === true;
       i.netem = {
