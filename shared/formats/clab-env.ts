@@ -16,6 +16,7 @@
  */
 import type { Problem } from '../validate/problem';
 import { sourceProblem } from './import-result';
+import { positionsOf } from './text-positions';
 
 /** `${NAME}`, `${NAME:=d}`, `${NAME:-d}`, `${NAME=d}`, `${NAME-d}`, `${NAME:+a}`, `${NAME+a}`. */
 const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+])([^}]*))?\}/g;
@@ -24,18 +25,7 @@ const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+])([^}]*))?\}/g;
 export function expandClabEnv(text: string): { text: string; problems: Problem[] } {
   if (!text.includes('${')) return { text, problems: [] };
   const problems: Problem[] = [];
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const lineAt = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
-  };
+  const lineAt = positionsOf(text);
   const out = text.replace(
     BRACED,
     (whole, name: string, op: string | undefined, arg: string, offset: number) => {

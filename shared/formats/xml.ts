@@ -5,6 +5,7 @@
  * custom entities (they are skipped, never expanded: no entity bombs, no
  * external fetches). Pure; no DOM needed.
  */
+import { positionsOf } from './text-positions';
 
 /** An element with its attributes, child elements, text and position. */
 export interface XmlElement {
@@ -35,18 +36,7 @@ class XmlError extends Error {
 /** Parses an XML text. Never throws. */
 export function parseXml(text: string): XmlResult {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lineStarts = [0];
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) lineStarts.push(k + 1);
-  const pos = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
+  const pos = positionsOf(text);
   const fail = (message: string, at = i): never => {
     throw new XmlError(message, at);
   };
