@@ -223,7 +223,17 @@ export function netemByDev(qdiscs: readonly TcQdisc[], what: string): Map<string
 }
 
 /** Root qdiscs the kernel gives an interface by itself (net.core.default_qdisc and the per-device defaults). */
-const KERNEL_QDISCS = new Set(['noop', 'noqueue', 'pfifo_fast', 'mq', 'fq_codel', 'fq', 'pfifo', 'sfq', 'cake']);
+const KERNEL_QDISCS = new Set([
+  'noop',
+  'noqueue',
+  'pfifo_fast',
+  'mq',
+  'fq_codel',
+  'fq',
+  'pfifo',
+  'sfq',
+  'cake',
+]);
 
 /** A link's root qdisc kind (`ip link` prints it) when it is neither netem nor a kernel default: a tbf or htb added by hand. */
 export function handMadeQdisc(kind: string | undefined): string | undefined {
