@@ -16,7 +16,7 @@ import { readKatharaFiles } from './kathara-files';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
-import { EXIT, err } from './command';
+import { EXIT, err, json } from './command';
 import { loadFile } from './load';
 import { formatProblem, printProblems, red } from './output';
 
@@ -94,19 +94,35 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   const r = from.import(text, { fileName: path, labName, ...extra });
   // Problems in other files of the lab (a Kathará r1.startup) name that file beside the one given.
   const where = (p: Problem) => (p.file ? join(dirname(file), p.file) : file);
-  for (const p of r.problems) err(formatProblem(p, where(p)));
-  if (!r.topology) return (err(red(`${file} could not be read as ${from.label}.`)), EXIT.invalid);
+  const asJson = !!args.flags.json;
+  const located = r.problems.map((p) => ({ ...p, file: where(p) }));
+  const refuse = (why: string, problems: Problem[] = located) => {
+    if (asJson) json({ ok: false, format: from.id, file, error: why, problems });
+    else err(red(why));
+    return EXIT.invalid;
+  };
+  if (!asJson) for (const p of r.problems) err(formatProblem(p, where(p)));
+  if (!r.topology) return refuse(`${file} could not be read as ${from.label}; nothing was written.`);
+  // A lab with errors would be refused by validate and apply: nothing is written, the errors say what to fix.
+  if (hasErrors(r.problems))
+    return refuse(
+      `${file} imports as a lab with errors (above); nothing was written. Fix them in the source file and import again.`,
+    );
   let topology = r.topology;
   if (prefix !== undefined) {
     const p = prefixTopology(topology, prefix);
-    printProblems(p.problems);
-    if (hasErrors(p.problems)) return EXIT.invalid;
+    if (!asJson) printProblems(p.problems);
+    if (hasErrors(p.problems))
+      return refuse(`--prefix ${prefix} does not fit every name; nothing was written.`, [
+        ...located,
+        ...p.problems,
+      ]);
     topology = p.topology;
   }
   // Read-only look at the host: namespaces the lab would take that already exist (another lab's h1…).
   const taken = new Set(await listNetns());
   const clash = topology.nodes.filter((n) => isNetnsNode(n) && taken.has(n.name)).map((n) => n.name);
-  if (clash.length)
+  if (clash.length && !asJson)
     err(
       `note: namespace${clash.length > 1 ? 's' : ''} ${clash.slice(0, 5).join(', ')}${clash.length > 5 ? ', …' : ''} already exist${clash.length > 1 ? '' : 's'} on this host; to run this lab beside them, import with --prefix (e.g. --prefix ${topology.name.slice(0, 6).replace(/[^a-z0-9]/g, '')}-)`,
     );
@@ -116,7 +132,20 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
       : typeof args.flags.output === 'string'
         ? args.flags.output
         : undefined;
+  if (asJson) {
+    if (out) write(out, serializeTopology(topology, { format: out.endsWith('.json') ? 'json' : 'yaml' }));
+    json({
+      ok: true,
+      format: from.id,
+      file,
+      lab: topology.name,
+      problems: located,
+      ...(clash.length ? { namespacesTaken: clash } : {}),
+      ...(out ? { written: out } : { topology }),
+    });
+    return EXIT.ok;
+  }
   write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
   if (out) err(`lab "${topology.name}" written to ${out}`);
-  return hasErrors(r.problems) ? EXIT.invalid : EXIT.ok;
+  return EXIT.ok;
 }

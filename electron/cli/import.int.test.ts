@@ -5,6 +5,7 @@
  * two-router lab and an imported MiniEdit switch lab apply and ping end to
  * end, then are destroyed leaving nothing behind.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
@@ -43,6 +44,44 @@ describe('netplumb import (no kernel)', () => {
         .split('\n')
         .filter((l) => /warning|error:/.test(l)),
     ).toEqual([expect.stringMatching(/error: this is not a lab\.conf \(it looks like XML\)/)]);
+  });
+
+  it('--json gives the lab and every located problem as JSON; a lab with errors is not written', async () => {
+    const conf = join(FIX, 'kathara', 'campus-ext', 'lab.conf');
+    const r = await cli('import', conf, '--json');
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({
+      ok: true,
+      format: 'kathara',
+      lab: 'campus-ext',
+      topology: { name: 'campus-ext' },
+    });
+    expect(j.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: join(FIX, 'kathara', 'campus-ext', 'lab.ext'),
+        line: 2,
+      }),
+    );
+    expect(r.stderr).toBe('');
+    const dir = lab.run.dir;
+    const src = join(dir, 'bad.clab.yml');
+    writeFileSync(
+      src,
+      'name: bad\ntopology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:eth1", "zz:eth1"]\n',
+    );
+    const out = join(dir, 'bad.yaml');
+    const bad = await cli('import', src, '-o', out);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/node "zz" is not in topology\.nodes/);
+    expect(bad.stderr).toMatch(/nothing was written/);
+    expect(existsSync(out)).toBe(false);
+    const badJson = await cli('import', src, '--json');
+    expect(JSON.parse(badJson.stdout)).toMatchObject({
+      ok: false,
+      problems: [expect.objectContaining({ severity: 'error' })],
+    });
   });
 
   it('--prefix prefixes namespaces, bridges and the lab name; a bad prefix is refused', async () => {
