@@ -32,10 +32,6 @@ const HARMLESS = new Set([
   'labels',
   'group',
   'network-mode',
-  'mgmt-ipv4',
-  'mgmt-ipv6',
-  'mgmt_ipv4',
-  'mgmt_ipv6',
   'startup-delay',
   'wait-for',
   'auto-remove',
@@ -228,13 +224,17 @@ function addBridge(
 
 /** The host node itself, or a node in the host's namespace: its links end on the host. */
 function onHost(c: ClabCtx, res: ResolvedNode): void {
-  if (res.kind !== 'host')
-    warn(
-      c,
-      `node "${res.name}" runs in the host's network namespace (network-mode: host): its links end on the host${res.exec.length ? ", and its exec lines are not run because netplumb never changes the host's own addresses and routes" : ''}`,
-      res.from['network-mode'],
-      'clab-network-mode',
-    );
+  if (res.kind === 'host') return;
+  const here: DocPath = ['topology', 'nodes', res.name];
+  const mode = res.from['network-mode'];
+  // "host" is containerlab's name for the host itself: a node called so is the host too.
+  const why = mode ? '(network-mode: host)' : '("host" is the name containerlab gives the host)';
+  warn(
+    c,
+    `node "${res.name}" runs in the host's network namespace ${why}: its links end on the host${res.exec.length ? ", and its exec lines are not run because netplumb never changes the host's own addresses and routes" : ''}`,
+    mode ?? here,
+    'clab-network-mode',
+  );
 }
 
 /** A node sharing another's namespace: its exec lines go to that namespace. */

@@ -18,7 +18,7 @@
 import type { Problem } from '../validate/problem';
 import { isObject } from './clab-resolve';
 import { expandClabEnv } from './clab-env';
-import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage } from './clab-import-ctx';
+import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
 import { importLinks, type ImportedLinks } from './clab-import-links';
 import { buildNodes, resolveNodes } from './clab-import-nodes';
 import { type DocPath, parseDocumentText } from './document';
@@ -47,6 +47,22 @@ export function fromClab(source: string, fileName?: string, opts: { labName?: st
   const nodes = topo.nodes;
   if (!isObject(nodes)) return fail('"topology.nodes" is missing or not a mapping', ['topology', 'nodes']);
 
+  // The management network (mgmt:, a node's mgmt-ipv4) and the container name prefix belong to
+  // containerlab's own containers: named once, at their line.
+  for (const [k, v] of Object.entries(doc))
+    if (k !== 'name' && k !== 'topology')
+      warn(
+        c,
+        `containerlab setting ${k}: ${JSON.stringify(v)?.slice(0, 60)} has no netplumb equivalent and is dropped`,
+        [k],
+      );
+  for (const [k, v] of Object.entries(topo))
+    if (!['nodes', 'links', 'kinds', 'groups', 'defaults'].includes(k))
+      warn(
+        c,
+        `containerlab setting topology.${k}: ${JSON.stringify(v)?.slice(0, 60)} has no netplumb equivalent and is dropped`,
+        ['topology', k],
+      );
   resolveNodes(c, topo, nodes);
   buildNodes(c);
   const linksRaw = topo.links === undefined || topo.links === null ? [] : topo.links;

@@ -200,6 +200,41 @@ describe('containerlab exec routes', () => {
   });
 });
 
+describe('a node called "host"', () => {
+  it('is the host, as containerlab reads the name, and is named at its line (it threw before)', () => {
+    const r = fromClab(
+      'name: h\ntopology:\n  nodes:\n    host:\n      kind: linux\n      exec: [touch /x]\n',
+    );
+    expect(r.problems.filter((p) => p.code === 'clab-network-mode')).toMatchObject([
+      { line: 5, message: expect.stringContaining('"host" is the name containerlab gives the host') },
+    ]);
+  });
+});
+
+describe('containerlab management settings', () => {
+  it("the mgmt block, the prefix and a node's mgmt-ipv4 are named at their lines", () => {
+    const text = [
+      'name: m',
+      'prefix: ""',
+      'mgmt:',
+      '  network: custom',
+      '  ipv4-subnet: 172.100.100.0/24',
+      'topology:',
+      '  nodes:',
+      '    a:',
+      '      kind: linux',
+      '      mgmt-ipv4: 172.100.100.11',
+      '',
+    ].join('\n');
+    const r = fromClab(text, '/labs/m/m.clab.yml');
+    const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
+    expect(at('setting prefix')).toEqual([2]);
+    expect(at('setting mgmt:')).toEqual([4]);
+    expect(at('setting mgmt-ipv4')).toEqual([10]);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
 describe('containerlab kind and group resolution', () => {
   it('a node without kind or group takes the defaults group; a kind can name a group; a group can set network-mode', () => {
     const r = load('groups-resolved.clab.yml');

@@ -20,7 +20,7 @@ describe('Kathará import', () => {
     const t = r.topology!;
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(t.name).toBe('two-lans');
-    expect(t.description).toBe('two LANs joined by r1');
+    expect(t.description).toBe('two LANs joined by r1 (Kathará lab: by me)');
     // Kathará turns IPv4 forwarding on in every machine
     expect(t.nodes.map((n) => `${n.kind}:${n.name}`)).toEqual([
       'bridge:cd-A',

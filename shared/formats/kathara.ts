@@ -47,6 +47,23 @@ interface SourceLine {
   line: number;
 }
 
+/** The lab's description, with the rest of lab.conf's LAB_* lines (version, author, e-mail, web) after it. */
+function labDescription(meta: Record<string, string>): string | undefined {
+  const words: Record<string, string> = {
+    LAB_VERSION: 'version',
+    LAB_AUTHOR: 'by',
+    LAB_EMAIL: 'e-mail',
+    LAB_WEB: 'web',
+  };
+  const rest = Object.entries(meta)
+    .filter(([k, v]) => k !== 'LAB_NAME' && k !== 'LAB_DESCRIPTION' && v.trim() !== '')
+    .map(([k, v]) => `${words[k] ?? k.replace(/^LAB_/, '').toLowerCase()} ${v.trim()}`);
+  const parts = [meta.LAB_DESCRIPTION?.trim(), rest.length ? `(Kathará lab: ${rest.join('; ')})` : ''].filter(
+    Boolean,
+  );
+  return parts.length ? parts.join(' ') : undefined;
+}
+
 /** Reads a Kathará lab. Never throws; problems carry the line and (for other files than lab.conf) the file. */
 export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportResult {
   const parsed = parseLabConf(labConf);
@@ -209,7 +226,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     opts.labName !== undefined
       ? sanitizeLabName(opts.labName)
       : labNameFromPath(opts.fileName, conf.meta.LAB_NAME ?? 'kathara-lab');
-  const description = conf.meta.LAB_DESCRIPTION;
+  const description = labDescription(conf.meta);
   const draft = withPositions({ version: 1, name, ...(description ? { description } : {}), nodes, links });
   const lineOfNode = nodes.map((n) => (n.kind === 'bridge' ? undefined : conf.machines.get(n.name)?.line));
   return finishImport(draft, problems, (path) => {
