@@ -75,19 +75,20 @@ async function check(
  */
 async function readLab<T>(lab: string, o: EngineOptions, fn: (store: LabStore) => Promise<T>): Promise<T> {
   const store = storeOf(o);
-  // A journal left by a killed apply: when nobody holds the lock, this read is
-  // "the next command" and finishes the rollback first (so status never reports
-  // a half-applied lab as the truth). When the lock is held, an apply is running:
-  // read the kernel as it is, without waiting.
-  // Why the owner test: finishing a rollback changes the kernel, which only the lab's owner (or root) may cause.
+  const journal = store.readJournal(lab);
   // A journal and a live holder: another process is changing the lab this moment. Its objects are
   // half made (not yet marked, or not yet up): a read would call them foreign or drift.
-  const busy = store.readJournal(lab) ? store.otherHolder(lab) : undefined;
+  const busy = journal ? store.otherHolder(lab) : undefined;
   if (busy)
     throw new LabBusyError(
       `Lab "${lab}" is being changed by ${busy} right now: until it is done, the lab is half made. Run this again when it has finished.`,
     );
-  if (store.readJournal(lab) && mayChange(store.readRecord(lab), callerOf(o))) {
+  // A journal left by a killed apply: when nobody holds the lock, this read is
+  // "the next command" and finishes the rollback first (so status never reports
+  // a half-applied lab as the truth). When the lock is held by this process (an
+  // apply of its own is running), it reads the kernel as it is, without waiting.
+  // Why the owner test: finishing a rollback changes the kernel, which only the lab's owner (or root) may cause.
+  if (journal && mayChange(store.readRecord(lab), callerOf(o))) {
     let release: (() => void) | undefined;
     try {
       release = store.lock(lab);

@@ -3,8 +3,8 @@
  * changes the kernel. The executor checks it between waves: it stops there
  * and reports the stop as a failure, so the apply rolls back what it did, as
  * it does after a kernel error, and the host is left as it was. A second
- * signal is not caught: the process ends at once, and the next netplumb
- * command on the lab finishes the rollback from its journal.
+ * signal ends the process at once (as that signal would), and the next
+ * netplumb command on the lab finishes the rollback from its journal.
  */
 
 let stop: string | undefined;

@@ -74,6 +74,13 @@ export type JournalEntry = z.infer<typeof JournalEntry>;
 /** Raised when another process holds the lab's lock. */
 export class LabBusyError extends Error {}
 
+/** What a lab's lock file records about its holder. */
+interface LockHolder {
+  pid?: number;
+  what?: string;
+  since?: string;
+}
+
 /** Lab names are validated before they reach here; this guards the file system anyway. */
 function safeLab(lab: string): string {
   // Why: the lab name becomes a directory name; refuse anything that could escape labs/.
@@ -201,21 +208,10 @@ export class LabStore {
     rmSync(join(this.dir(lab), 'journal.jsonl'), { force: true });
   }
 
-  /** Another live process holding the lab's lock (described), or undefined. */
+  /** Another live process holding the lab's lock (described), or undefined (a lock being written included). */
   otherHolder(lab: string): string | undefined {
-    try {
-      const holder = JSON.parse(readFileSync(join(this.dir(lab), 'lock'), 'utf8')) as { pid?: number };
-      if (
-        typeof holder.pid === 'number' &&
-        holder.pid > 0 &&
-        holder.pid !== process.pid &&
-        isAlive(holder.pid)
-      )
-        return describeHolder(holder);
-    } catch {
-      // No lock, or one being written: nobody to name.
-    }
-    return undefined;
+    const holder = holderOf(join(this.dir(lab), 'lock'));
+    return holder && (holder.pid ?? 0) > 0 && heldByOther(holder) ? describeHolder(holder) : undefined;
   }
 
   /**
@@ -251,15 +247,9 @@ export class LabStore {
         };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let holder: { pid?: number; what?: string; since?: string } = {};
-        try {
-          holder = JSON.parse(readFileSync(path, 'utf8'));
-        } catch {
-          // A lock file being written this instant: treat as held.
-          holder = { pid: -1 };
-        }
+        const holder = holderOf(path) ?? { pid: -1 };
         // A lock file naming this very process but not in HELD is left from a previous run with a recycled pid.
-        if (holder.pid !== undefined && holder.pid !== process.pid && isAlive(holder.pid)) {
+        if (heldByOther(holder)) {
           throw new LabBusyError(
             `Lab "${lab}" is being changed by ${describeHolder(holder)}. Wait for it to finish, then try again.`,
           );
@@ -274,6 +264,25 @@ export class LabStore {
     throw new LabBusyError(`Lab "${lab}" is locked by another netplumb process. Try again.`);
   }
 }
+
+/** Who a lock file names; undefined without one, pid -1 for one being written this instant. */
+function holderOf(path: string): LockHolder | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as LockHolder;
+  } catch {
+    return { pid: -1 };
+  }
+}
+
+/** True when a lock names another process that is alive (or one being written: held). */
+const heldByOther = (h: LockHolder): boolean =>
+  h.pid !== undefined && h.pid !== process.pid && isAlive(h.pid);
 
 /** Lock files held by this process (two applies in one process must exclude each other too). */
 const HELD = new Set<string>();

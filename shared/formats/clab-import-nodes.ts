@@ -93,7 +93,7 @@ export function resolveNodes(
 }
 
 /** Kinds that become a netplumb bridge. */
-export const isBridgeKind = (kind: string): boolean => kind === 'bridge' || kind === 'ovs-bridge';
+const isBridgeKind = (kind: string): boolean => kind === 'bridge' || kind === 'ovs-bridge';
 
 /**
  * The kernel name of a bridge node: containerlab names a bridge that lives in
@@ -101,7 +101,7 @@ export const isBridgeKind = (kind: string): boolean => kind === 'bridge' || kind
  * (nodes/bridge: nameWithoutSeparatorSuffix), so two such bridges in two
  * namespaces may share a name.
  */
-export const bridgeBaseName = (name: string): string => {
+const bridgeBaseName = (name: string): string => {
   const bar = name.indexOf('|');
   return bar > 0 ? name.slice(0, bar) : name;
 };

@@ -18,6 +18,7 @@
 import type { Problem } from '../validate/problem';
 import { isObject } from './clab-resolve';
 import { expandClabEnv } from './clab-env';
+import { unknownKeys } from './clab-links';
 import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
 import { importLinks, type ImportedLinks } from './clab-import-links';
 import { buildNodes, resolveNodes } from './clab-import-nodes';
@@ -26,6 +27,10 @@ import { finishImport, sourceProblem, type ImportResult } from './import-result'
 import { labNameFromPath, sanitizeLabName } from './import-names';
 
 export { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import-ctx';
+
+/** Keys of the file and of its `topology:` that the import reads. */
+const LAB_KEYS = new Set(['name', 'topology']);
+const TOPOLOGY_KEYS = new Set(['nodes', 'links', 'kinds', 'groups', 'defaults']);
 
 /** Reads a containerlab topology file (`*.clab.yml`). Never throws. */
 export function fromClab(source: string, fileName?: string, opts: { labName?: string } = {}): ImportResult {
@@ -49,20 +54,11 @@ export function fromClab(source: string, fileName?: string, opts: { labName?: st
 
   // The management network (mgmt:, a node's mgmt-ipv4) and the container name prefix belong to
   // containerlab's own containers: named once, at their line.
-  for (const [k, v] of Object.entries(doc))
-    if (k !== 'name' && k !== 'topology')
-      warn(
-        c,
-        `containerlab setting ${k}: ${JSON.stringify(v)?.slice(0, 60)} has no netplumb equivalent and is dropped`,
-        [k],
-      );
-  for (const [k, v] of Object.entries(topo))
-    if (!['nodes', 'links', 'kinds', 'groups', 'defaults'].includes(k))
-      warn(
-        c,
-        `containerlab setting topology.${k}: ${JSON.stringify(v)?.slice(0, 60)} has no netplumb equivalent and is dropped`,
-        ['topology', k],
-      );
+  for (const n of [
+    ...unknownKeys(doc, LAB_KEYS, [], 'the lab'),
+    ...unknownKeys(topo, TOPOLOGY_KEYS, ['topology'], 'the topology'),
+  ])
+    warn(c, n.message, n.path);
   resolveNodes(c, topo, nodes);
   buildNodes(c);
   const linksRaw = topo.links === undefined || topo.links === null ? [] : topo.links;

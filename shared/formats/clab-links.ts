@@ -59,7 +59,7 @@ const END_KEYS = new Set(['node', 'interface', 'mac', 'ipv4', 'ipv6']);
 const VETH_KEYS = new Set(['type', 'endpoints', 'mtu', 'ipv4', 'ipv6']);
 
 /** A note for every key of `obj` outside `known` (containerlab's vars, labels, …). */
-function unknownKeys(obj: Plain, known: Set<string>, path: DocPath, what: string): LinkNote[] {
+export function unknownKeys(obj: Plain, known: Set<string>, path: DocPath, what: string): LinkNote[] {
   return Object.keys(obj)
     .filter((k) => !known.has(k))
     .map((k) => ({

@@ -52,7 +52,7 @@ const aliasNote = (mark?: string) =>
   mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
 
 /** Interfaces of a namespace that are not the lab's (its loopback and the kernel's fallback tunnels aside). */
-export function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
+function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
   return Object.values(ns?.ifaces ?? {}).filter(
     (i) =>
       i.kind !== 'loopback' &&
