@@ -67,6 +67,8 @@ static __thread unsigned seq;
 static __thread int dump_family;
 /* The link being hashed is a bridge's port (its IFLA_INFO_SLAVE_KIND is "bridge"). */
 static __thread int bridge_slave;
+/* The link being hashed is up with carrier (IFF_UP and IFF_LOWER_UP): where a port's state means something. */
+static __thread int link_carrier_up;
 
 /* Hashes a run of attributes, leaving out `skip(path, type)` ones, descending into known nests. */
 static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
@@ -92,8 +94,8 @@ static int skipped(int nest, int type) {
            type == IFLA_BR_MCAST_QUERIER_STATE || type == BR_FDB_N_LEARNED;
   /*
    * bridge port: message age, forward delay and hold timers; its state
-   * (forwarding, disabled: carrier, STP); the counts of multicast hosts and
-   * groups that snooping has learnt on it
+   * (forwarding, disabled: carrier, STP), but see port_state_hashed; the counts
+   * of multicast hosts and groups that snooping has learnt on it
    */
   case N_INFO_SLAVE:
     if (!bridge_slave) return 0;
@@ -110,6 +112,16 @@ static int skipped(int nest, int type) {
   case N_QDISC: return type == 3 /* TCA_STATS */ || type == 4 /* TCA_XSTATS */ || type == 7 /* TCA_STATS2 */;
   default: return 0;
   }
+}
+
+/*
+ * A bridge port's state is hashed only when the port is up with carrier and
+ * not forwarding: then it was set by hand, or STP holds it (live-parse.ts
+ * reads it in exactly that case). Forwarding, or disabled for want of
+ * carrier, follows carrier by itself and stays out.
+ */
+static int port_state_hashed(const char *payload, int plen) {
+  return link_carrier_up && plen >= 1 && (unsigned char)payload[0] != 3 /* BR_STATE_FORWARDING */;
 }
 
 /* Address flags that only say IPv6 DAD has not ended yet (see the top). */
@@ -183,7 +195,8 @@ static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest) {
       return;
     }
     int type = a->nla_type & NLA_TYPE_MASK;
-    if (!skipped(nest, type)) {
+    int port_state = type == IFLA_BRPORT_STATE && (nest == N_BRPORT || (nest == N_INFO_SLAVE && bridge_slave));
+    if (port_state ? port_state_hashed(data + NLA_HDRLEN, alen - NLA_HDRLEN) : !skipped(nest, type)) {
       uint32_t head[2] = {(uint32_t)type, (uint32_t)alen};
       sha256_update(h, head, sizeof head);
       int sub = nest_of(nest, type);
@@ -279,6 +292,8 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (type == RTM_GETLINK) {
         nest = N_LINK;
         bridge_slave = 0;
+        unsigned flags = ((struct ifinfomsg *)fixed)->ifi_flags;
+        link_carrier_up = (flags & 0x1u /* IFF_UP */) && (flags & 0x10000u /* IFF_LOWER_UP */);
         ((struct ifinfomsg *)fixed)->ifi_change = 0;
         ((struct ifinfomsg *)fixed)->ifi_flags &= ~CARRIER_LINK_FLAGS;
       } else if (type == RTM_GETADDR) {

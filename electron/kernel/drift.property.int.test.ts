@@ -2,7 +2,8 @@
  * Drift on the real kernel (issue 11 item 2): random hand-made changes to a
  * running lab — address removed or added, route removed or changed, a link
  * or a bridge port removed, an interface set down, MTU or MAC changed, a
- * namespace deleted, a foreign interface plugged into the lab's bridge. Then:
+ * namespace deleted, a foreign interface plugged into the lab's bridge, ARP
+ * turned off, bridge ports isolated, disabled or without broadcast flooding. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -103,9 +104,45 @@ export const DRIFTS: Drift[] = [
   {
     name: 'bridge port removed',
     on: ['p2'],
+    // What is set on the port goes with it.
+    kills: ['p2port'],
     run: (p) => [['ip', 'link', 'set', 'dev', `${p}p2`, 'nomaster']],
     seen: (p, d) =>
       has(d, 'changed', 'interface', `${p}p2 in the root namespace should be a port of bridge ${p}br`),
+  },
+  {
+    name: 'ARP turned off',
+    on: ['h2eth0'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'ARP is turned off on eth0'),
+  },
+  {
+    name: 'bridge ports isolated',
+    on: ['p1', 'p2', 'p2port'],
+    run: (p) => [
+      ['ip', 'link', 'set', 'dev', `${p}p1`, 'type', 'bridge_slave', 'isolated', 'on'],
+      ['ip', 'link', 'set', 'dev', `${p}p2`, 'type', 'bridge_slave', 'isolated', 'on'],
+    ],
+    seen: (p, d) =>
+      has(
+        d,
+        'changed',
+        'interface',
+        `port settings of ${p}p2 in the root namespace were changed by hand (isolated on`,
+      ),
+  },
+  {
+    name: 'bridge port disabled',
+    on: ['p2', 'p2port'],
+    // `ip link set … type bridge_slave state 0` does not hold on a bridge without STP; `bridge` does.
+    run: (p) => [['bridge', 'link', 'set', 'dev', `${p}p2`, 'state', '0']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'state disabled'),
+  },
+  {
+    name: 'broadcast flooding off on a bridge port',
+    on: ['p1'],
+    run: (p) => [['ip', 'link', 'set', 'dev', `${p}p1`, 'type', 'bridge_slave', 'bcast_flood', 'off']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'bcast_flood off'),
   },
   {
     name: 'interface set down',

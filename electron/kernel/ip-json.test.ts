@@ -31,8 +31,8 @@ describe('the batch schemas (cached outputs checked once are used as JSON.parse 
       .digest('hex');
     // A checked cache entry is trusted while it carries the same name: new schemas need a new one.
     expect({ id: BATCH_SCHEMA_ID, schemas: now }).toEqual({
-      id: 'ip-json batch 2',
-      schemas: 'c6a6dd4ae8a4e930264253537ef3a1bea055fcfb647e45ffdd4a9b599ca47070',
+      id: 'ip-json batch 3',
+      schemas: '14a4121a8ea35c7e86d573921fc85cb59fccf10b7b8e0436540960b4271e194f',
     });
   });
 });

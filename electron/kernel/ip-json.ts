@@ -37,6 +37,8 @@ export const IpLinkInfo = z.looseObject({
     })
     .optional(),
   info_slave_kind: z.string().optional(),
+  /** For a bridge port: its state ("forwarding", …) and its flags (learning, isolated, … as booleans). */
+  info_slave_data: z.looseObject({ state: z.string().optional() }).optional(),
 });
 
 /** One link of `ip -j -d address show`. */
@@ -99,7 +101,7 @@ export const NetnsList = z.array(NetnsListEntry);
  * only while it is the same: change it whenever IpLinkList, IpRouteList or
  * NetnsList change (ip-json.test.ts fails until it is changed).
  */
-export const BATCH_SCHEMA_ID = 'ip-json batch 2';
+export const BATCH_SCHEMA_ID = 'ip-json batch 3';
 
 /** One port of `bridge -j vlan show` (iproute2 >= 5.x shape; ranges as vlan..vlanEnd). */
 export const BridgeVlanPort = z.looseObject({

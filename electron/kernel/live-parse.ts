@@ -16,8 +16,8 @@
  */
 import { linkKernelKinds, readKernelParams } from '../../shared/kinds';
 import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
-import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute } from '../../shared/plan/kstate';
-import { ROUTE_TYPES } from '../../shared/plan/kstate';
+import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute, PortState } from '../../shared/plan/kstate';
+import { PORT_FLAG_DEFAULTS, PORT_STATES, ROUTE_TYPES } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
 import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
 
@@ -100,7 +100,30 @@ export function linkToIface(link: IpLink): KIface {
   // Creation parameters of a link kind's own interfaces (vxlan id, local, remote, port).
   const params = readKernelParams(kind, link.linkinfo?.info_data);
   if (params) iface.params = params;
+  const flags = link.flags ?? [];
+  if (flags.includes('NOARP') && kind !== 'loopback') iface.arpOff = true;
+  if (link.linkinfo?.info_slave_kind === 'bridge')
+    readPort(iface, flags, link.linkinfo.info_slave_data ?? {});
   return iface;
+}
+
+/**
+ * A bridge port's hand-made settings: flags that differ from a new port's,
+ * and a state other than forwarding while the port is up with carrier (the
+ * planner judges it against its bridge: with STP on, the state is STP's).
+ * The native reader's fingerprint hashes the flags, and the state exactly in
+ * that case (nsread-fp.c): a port state that only follows carrier is left out.
+ */
+function readPort(iface: KIface, flags: readonly string[], data: Record<string, unknown>): void {
+  const changed: Record<string, boolean> = {};
+  for (const [key, dflt] of Object.entries(PORT_FLAG_DEFAULTS)) {
+    const v = data[key];
+    if (typeof v === 'boolean' && v !== dflt) changed[key] = v;
+  }
+  if (Object.keys(changed).length) iface.portFlags = changed;
+  const state = PORT_STATES.find((s) => s === data.state);
+  if (state && state !== 'forwarding' && flags.includes('UP') && flags.includes('LOWER_UP'))
+    iface.portState = state satisfies PortState;
 }
 
 const V4_MULTICAST = parseCidr('224.0.0.0/4')!;

@@ -93,6 +93,11 @@ const DRIFTS: { name: string; ns?: string; run: (p: string) => string[][] }[] = 
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']],
   },
   {
+    name: 'ARP turned off',
+    ns: 'h1',
+    run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],
+  },
+  {
     name: 'MTU changed',
     ns: 'h1',
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'mtu', '1300']],
@@ -326,6 +331,19 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         reads: 0,
       });
       expect(served).toEqual(await fresh());
+      // A port held out of forwarding by hand, or isolated, is read again.
+      await must(['bridge', '-n', a, 'link', 'set', 'dev', 'x', 'state', '0']);
+      const held = (await readA()).namespaces[a];
+      expect(lastReaderStats().readNs).toEqual([a]);
+      expect(held.ifaces.x.portState).toBe('disabled');
+      expect(held).toEqual(await fresh());
+      await ip(a, 'link set dev x type bridge_slave state 3 isolated on');
+      const isolated = (await readA()).namespaces[a];
+      expect(lastReaderStats().readNs).toEqual([a]);
+      expect(isolated.ifaces.x.portFlags).toEqual({ isolated: true });
+      expect(isolated.ifaces.x.portState).toBeUndefined();
+      expect(isolated).toEqual(await fresh());
+      await ip(a, 'link set dev x type bridge_slave isolated off');
       // Drift by hand is still read: the port taken off its bridge.
       await ip(a, 'link set dev x nomaster');
       const drifted = (await readA()).namespaces[a];

@@ -221,6 +221,19 @@ describe('kstateToTopology', () => {
     );
   });
 
+  it('names hand-made settings it leaves out (ARP off, port flags, a shaping qdisc), and the lab is the same otherwise', () => {
+    const s = liveOf(classic);
+    Object.assign(s.namespaces.ns2.ifaces['veth-ns2'], { arpOff: true, rootQdisc: 'tbf' });
+    const r = kstateToTopology(s, { lab: 'x' });
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        code: 'import-host-dropped',
+        message: expect.stringMatching(/^ARP off, a tbf qdisc on veth-ns2 in namespace ns2 are left out/),
+      }),
+    );
+    expect(unmarked(r.topology!)).toEqual(liveOf(classic));
+  });
+
   it('makes ids from names that are not valid ids, unique', () => {
     const s: KState = { namespaces: { [ROOT_NS]: { name: ROOT_NS, sysctls: {}, ifaces: {}, routes: [] } } };
     for (const n of ['my ns', 'my:ns', 'host'])

@@ -16,7 +16,7 @@
 import type { BridgeNode, NetnsNode, Topology, TopoNode } from '../model';
 import { CURRENT_VERSION } from '../model/topology';
 import { adoptNamespace } from '../kinds';
-import { type KNamespace, type KState, markLab, ROOT_NS } from '../plan/kstate';
+import { handMadeSettings, type KNamespace, type KState, markLab, ROOT_NS } from '../plan/kstate';
 import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
 import { kindLinks } from './from-kstate-kinds';
@@ -140,6 +140,17 @@ function namespaceWarnings(name: string, ns: KNamespace, node: NetnsNode, lab: s
         at,
       ),
     );
+  for (const i of Object.values(ns.ifaces)) {
+    const settings = i.kind === 'other' ? [] : handMadeSettings(i);
+    if (settings.length)
+      out.push(
+        warn(
+          'import-host-dropped',
+          `${settings.join(', ')} on ${i.name} in namespace ${name} ${settings.length > 1 ? 'are' : 'is'} left out: the file format does not have ${settings.length > 1 ? 'them' : 'it'}, and apply puts back what the kernel gives a new interface.`,
+          at,
+        ),
+      );
+  }
   const foreign = Object.values(ns.ifaces)
     .filter((i) => i.kind === 'other')
     .map((i) => i.name);

@@ -96,7 +96,61 @@ export interface KIface {
    * itself (tbf, htb, prio, …): someone shaped the interface by hand.
    */
   rootQdisc?: string;
+  /** ARP was turned off by hand (`arp off`): a file never turns it off, the kernel leaves it on. */
+  arpOff?: boolean;
+  /**
+   * A bridge port's flags that differ from what the kernel gives a new port
+   * (PORT_FLAG_DEFAULTS), by iproute2 keyword, e.g. { isolated: true }: a file sets none of them.
+   */
+  portFlags?: Record<string, boolean>;
+  /**
+   * A bridge port kept out of forwarding by hand (`bridge link set … state 0`): the state's name,
+   * read only where the kernel would forward (STP off, bridge and port up, port with carrier).
+   */
+  portState?: PortState;
 }
+
+/**
+ * The flags a new bridge port has (iproute2's `bridge_slave` keywords, which
+ * `ip -j -d link` prints under the same names). A port whose flag differs was
+ * set by hand: isolated ports do not talk to each other, a port without
+ * bcast_flood hears no ARP request, a locked port drops unknown senders.
+ */
+export const PORT_FLAG_DEFAULTS: Readonly<Record<string, boolean>> = {
+  hairpin: false,
+  guard: false,
+  root_block: false,
+  fastleave: false,
+  learning: true,
+  flood: true,
+  proxy_arp: false,
+  proxy_arp_wifi: false,
+  mcast_flood: true,
+  bcast_flood: true,
+  mcast_to_unicast: false,
+  neigh_suppress: false,
+  vlan_tunnel: false,
+  isolated: false,
+  locked: false,
+};
+
+/**
+ * The settings an interface has that a file cannot give and the kernel does
+ * not make by itself, in words ("ARP off", "isolated on", "a tbf qdisc"):
+ * what an import leaves out, and what apply puts back.
+ */
+export function handMadeSettings(i: KIface): string[] {
+  return [
+    ...(i.arpOff ? ['ARP off'] : []),
+    ...Object.entries(i.portFlags ?? {}).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`),
+    ...(i.portState ? [`port state ${i.portState}`] : []),
+    ...(i.rootQdisc ? [`a ${i.rootQdisc} qdisc`] : []),
+  ];
+}
+
+/** Bridge port states by the number `state` takes (include/uapi/linux/if_bridge.h BR_STATE_*). */
+export const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'] as const;
+export type PortState = (typeof PORT_STATES)[number];
 
 export interface KNamespace {
   /** Namespace name ("" for the root namespace). */

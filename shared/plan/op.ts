@@ -5,7 +5,7 @@
  * these fields and never parses a command line back.
  */
 import * as z from 'zod';
-import { ROOT_NS, ROUTE_TYPES } from './kstate';
+import { PORT_FLAG_DEFAULTS, ROOT_NS, ROUTE_TYPES } from './kstate';
 
 /** The programs a plan runs; ip, bridge and tc also read `-batch` lines, sysctl does not. */
 export const Tool = z.enum(['ip', 'bridge', 'tc', 'sysctl']);
@@ -29,6 +29,16 @@ export const BridgeOpts = z.object({
   defaultPvid: z.number().int().optional(),
 });
 export type BridgeOpts = z.infer<typeof BridgeOpts>;
+
+/**
+ * Settings of a bridge port (`type bridge_slave …`): its state by number
+ * (PORT_STATES) and flags by iproute2 keyword (PORT_FLAG_DEFAULTS).
+ */
+export const PortOpts = z.object({
+  state: z.number().int().min(0).max(4).optional(),
+  flags: z.record(z.enum(Object.keys(PORT_FLAG_DEFAULTS) as [string, ...string[]]), z.boolean()).optional(),
+});
+export type PortOpts = z.infer<typeof PortOpts>;
 
 /** A route as the plan writes it (family decides how a gateway-less IPv6 default is spelled). */
 export const RouteSpec = z.object({
@@ -80,7 +90,11 @@ export const Op = z.discriminatedUnion('op', [
     mac: Str.optional(),
     master: Str.nullable().optional(),
     up: z.boolean().optional(),
+    /** ARP on (true) or off. */
+    arp: z.boolean().optional(),
     bridge: BridgeOpts.optional(),
+    /** Settings of the interface as a bridge port (not given with `bridge`: one `type` per command). */
+    port: PortOpts.optional(),
   }),
   z.object({ op: z.literal('address-add'), dev: Str, cidr: Str }),
   z.object({ op: z.literal('address-delete'), dev: Str, cidr: Str }),

@@ -5,9 +5,9 @@
 import { ifaceKey } from './resolve';
 import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
-import type { BridgeOpts, Op, RouteSpec } from './op';
+import type { BridgeOpts, Op, PortOpts, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
-import { ROOT_NS } from './kstate';
+import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS } from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
 
@@ -18,6 +18,8 @@ export interface NsContext {
   touchedL3: boolean;
   /** The namespace is created by this plan. */
   fresh: boolean;
+  /** A live interface of this namespace by name (none in a fresh namespace). */
+  live: (name: string) => KIface | undefined;
 }
 
 const phaseOf = (ns: string): Phase => (ns === ROOT_NS ? 'root' : 'ns');
@@ -208,6 +210,7 @@ export function planIfaceSettings(
       );
     }
   }
+  planHandMade(d, l, c, at, mod);
   const have = new Set(l.addresses);
   const want = new Set(d.addresses);
   for (const a of l.addresses) {
@@ -240,6 +243,48 @@ export function planIfaceSettings(
     );
     c.touchedL3 = true;
   }
+}
+
+/**
+ * Settings a file never gives, made by hand on an interface of the lab and
+ * put back to what the kernel gives a new interface: ARP turned off, a
+ * bridge port's flags, and a port held out of forwarding on a bridge
+ * without STP (with STP on, the state is STP's to set). Each of them stops
+ * traffic while every address and route is in place.
+ */
+function planHandMade(
+  d: KIface,
+  l: KIface,
+  c: NsContext,
+  at: string,
+  mod: (op: Op, undoOp: Op | undefined, reason: string) => void,
+): void {
+  if (l.arpOff && !d.arpOff)
+    mod(linkSet(d.name, { arp: true }), linkSet(d.name, { arp: false }), `ARP is turned off on ${at}`);
+  // A port that changes bridge below gets a new port's settings from the kernel.
+  if (!d.master || l.master !== d.master) return;
+  const port: PortOpts = {};
+  const undo: PortOpts = {};
+  const words: string[] = [];
+  for (const [key, v] of Object.entries(l.portFlags ?? {})) {
+    const want = d.portFlags?.[key] ?? PORT_FLAG_DEFAULTS[key];
+    if (want === undefined || v === want) continue;
+    (port.flags ??= {})[key] = want;
+    (undo.flags ??= {})[key] = v;
+    words.push(`${key} ${v ? 'on' : 'off'}`);
+  }
+  const br = c.live(d.master);
+  if (l.portState && d.up && br?.up && br.bridge && !br.bridge.stp) {
+    port.state = PORT_STATES.indexOf('forwarding');
+    undo.state = PORT_STATES.indexOf(l.portState);
+    words.push(`state ${l.portState}`);
+  }
+  if (words.length)
+    mod(
+      linkSet(d.name, { port }),
+      linkSet(d.name, { port: undo }),
+      `port settings of ${at} were changed by hand (${words.join(', ')})`,
+    );
 }
 
 /**

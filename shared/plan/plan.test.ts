@@ -5,6 +5,7 @@ import type { Topology } from '../model';
 import { Topology as TopologySchema } from '../model';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './simulate';
+import { handMadeSettings, PORT_FLAG_DEFAULTS, PORT_STATES } from './kstate';
 
 const emptyHost = (): KState => ({
   namespaces: {
@@ -260,6 +261,56 @@ describe('plan properties (on the kernel model)', () => {
         expect(s2.namespaces[ROOT_NS].ifaces.eth0.rootQdisc).toBe('htb');
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('ARP turned off, port flags and a port held out of forwarding by hand are put back; a foreign interface keeps its own', () => {
+    const handMade = fc.record({
+      arpOff: fc.boolean(),
+      flags: fc.dictionary(fc.constantFrom(...Object.keys(PORT_FLAG_DEFAULTS)), fc.boolean(), { maxKeys: 3 }),
+      state: fc.constantFrom(...PORT_STATES),
+    });
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), handMade, (t1, pick, h) => {
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        s1.namespaces[ROOT_NS].ifaces.eth0.arpOff = true;
+        const ours = Object.values(s1.namespaces).flatMap((n) =>
+          Object.values(n.ifaces)
+            .filter((i) => i.kind !== 'loopback' && i.mark)
+            .map((i) => [n, i] as const),
+        );
+        if (!ours.length) return;
+        const [n, iface] = ours[pick % ours.length];
+        if (h.arpOff) iface.arpOff = true;
+        const flags = Object.fromEntries(
+          Object.entries(h.flags).filter(([k, v]) => PORT_FLAG_DEFAULTS[k] !== v),
+        );
+        const br = iface.master ? n.ifaces[iface.master] : undefined;
+        if (br && Object.keys(flags).length) iface.portFlags = flags;
+        if (br && iface.up && h.state !== 'forwarding') iface.portState = h.state;
+        // A port state is the bridge's own business with STP on, or while the bridge is down.
+        const stateCounts = iface.portState !== undefined && br?.up === true && br.bridge?.stp === false;
+        const expected = handMadeSettings(iface).length > (iface.portState && !stateCounts ? 1 : 0);
+        const r = plan(resolve(t1), s1);
+        expect(driftFromChanges(r.changes).length > 0).toBe(expected);
+        const words = r.changes.map((c) => c.argv.join(' ')).join('\n');
+        if (iface.arpOff) expect(words).toContain(`dev ${iface.name} arp on`);
+        if (iface.portFlags || stateCounts) expect(words).toContain(`dev ${iface.name} type bridge_slave`);
+        const s2 = simulate(s1, r.changes);
+        expect(plan(resolve(t1), s2).changes).toEqual([]);
+        expect(s2.namespaces[ROOT_NS].ifaces.eth0.arpOff).toBe(true);
+        if (expected) {
+          // The undo puts the hand-made settings back, as a rollback does.
+          const back = simulate(
+            s2,
+            r.changes.flatMap((c) => (c.undoOp ? [{ ...c, op: c.undoOp }] : [])).reverse(),
+          );
+          expect(handMadeSettings(back.namespaces[n.name].ifaces[iface.name]).sort()).toEqual(
+            handMadeSettings(iface).sort(),
+          );
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -163,7 +163,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
   const nsCtx = (ns: string): NsContext => {
     let c = ctx.get(ns);
     if (!c) {
-      c = { ns, touchedL3: newNs.has(ns), fresh: newNs.has(ns) };
+      c = { ns, touchedL3: newNs.has(ns), fresh: newNs.has(ns), live: (name) => liveIface(ns, name) };
       ctx.set(ns, c);
     }
     return c;

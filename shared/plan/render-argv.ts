@@ -14,6 +14,7 @@ import {
   type BridgeOpts,
   type NetemSpec,
   type Op,
+  type PortOpts,
   type RouteSpec,
   type VethEnd,
 } from './op';
@@ -24,6 +25,15 @@ function bridgeWords(o: BridgeOpts): string[] {
     ...(o.stp !== undefined ? ['stp_state', o.stp ? '1' : '0'] : []),
     ...(o.vlanFiltering !== undefined ? ['vlan_filtering', o.vlanFiltering ? '1' : '0'] : []),
     ...(o.defaultPvid !== undefined ? ['vlan_default_pvid', String(o.defaultPvid)] : []),
+  ];
+}
+
+const onOff = (b: boolean) => (b ? 'on' : 'off');
+
+function portWords(o: PortOpts): string[] {
+  return [
+    ...(o.state !== undefined ? ['state', String(o.state)] : []),
+    ...Object.entries(o.flags ?? {}).flatMap(([k, v]) => [k, onOff(v)]),
   ];
 }
 
@@ -103,8 +113,10 @@ export function renderLine(op: Op): string[] {
         ...(op.mtu !== undefined ? ['mtu', String(op.mtu)] : []),
         ...(op.mac !== undefined ? ['address', op.mac] : []),
         ...(op.master === null ? ['nomaster'] : op.master !== undefined ? ['master', op.master] : []),
+        ...(op.arp !== undefined ? ['arp', onOff(op.arp)] : []),
         ...(op.up !== undefined ? [op.up ? 'up' : 'down'] : []),
         ...(op.bridge ? ['type', 'bridge', ...bridgeWords(op.bridge)] : []),
+        ...(op.port ? ['type', 'bridge_slave', ...portWords(op.port)] : []),
       ];
     case 'address-add':
       // IPv6 addresses skip duplicate address detection: a lab has no

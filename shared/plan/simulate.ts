@@ -9,8 +9,16 @@
  */
 import { contains, family, canonicalCidr } from '../util/ip';
 import type { Change } from './change';
-import { type KIface, type KNamespace, type KRoute, type KState, ROOT_NS } from './kstate';
-import { routeDest, type Op, type RouteSpec, type VethEnd } from './op';
+import {
+  type KIface,
+  type KNamespace,
+  type KRoute,
+  type KState,
+  PORT_FLAG_DEFAULTS,
+  PORT_STATES,
+  ROOT_NS,
+} from './kstate';
+import { routeDest, type Op, type PortOpts, type RouteSpec, type VethEnd } from './op';
 
 export class SimError extends Error {}
 
@@ -246,6 +254,11 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
   if (op.alias !== undefined) i.mark = op.alias || undefined;
   if (op.mtu !== undefined) i.mtu = op.mtu;
   if (op.mac !== undefined) i.mac = op.mac;
+  if (op.master !== undefined) {
+    // A port leaves, or joins, with the kernel's port defaults.
+    delete i.portFlags;
+    delete i.portState;
+  }
   if (op.master === null) {
     delete i.master;
     delete i.vlans;
@@ -258,11 +271,15 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
       i.vlans = { pvid: br.bridge.defaultPvid, untagged: [br.bridge.defaultPvid], tagged: [] };
     else delete i.vlans;
   }
+  if (op.arp === true) delete i.arpOff;
+  else if (op.arp === false) i.arpOff = true;
   if (op.up === true) i.up = true;
   else if (op.up === false) {
     i.up = false;
+    delete i.portState; // a port that is down is disabled, which is not read as hand-made
     dropRoutesThrough(n, i.name);
   }
+  if (op.port) portSet(i, op.port);
   if (op.bridge) {
     const b = op.bridge;
     if (!i.bridge) throw new SimError('not a bridge');
@@ -277,6 +294,19 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
     }
     if (b.defaultPvid !== undefined) i.bridge.defaultPvid = b.defaultPvid;
   }
+}
+
+/** `type bridge_slave …`: the port's state and flags (those equal to a new port's are not kept). */
+function portSet(i: KIface, o: PortOpts): void {
+  if (!i.master) throw new SimError('Error: not a bridge port');
+  if (o.state !== undefined) {
+    if (o.state === 3) delete i.portState;
+    else i.portState = PORT_STATES[o.state];
+  }
+  const flags = { ...i.portFlags, ...o.flags };
+  for (const [k, v] of Object.entries(flags)) if (PORT_FLAG_DEFAULTS[k] === v) delete flags[k];
+  if (Object.keys(flags).length) i.portFlags = flags;
+  else delete i.portFlags;
 }
 
 /** `ip route replace` / `delete`, with the destination as written (an IPv6 default without gateway is ::/0). */
