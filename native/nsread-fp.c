@@ -67,8 +67,8 @@ static __thread unsigned seq;
 static __thread int dump_family;
 /* The link being hashed is a bridge's port (its IFLA_INFO_SLAVE_KIND is "bridge"). */
 static __thread int bridge_slave;
-/* The link being hashed is up with carrier (IFF_UP and IFF_LOWER_UP): where a port's state means something. */
-static __thread int link_carrier_up;
+/* The link being hashed is up and running (IFF_UP, and IFF_RUNNING: operstate up): where a port's state means something. */
+static __thread int link_running;
 
 /* Hashes a run of attributes, leaving out `skip(path, type)` ones, descending into known nests. */
 static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
@@ -115,13 +115,13 @@ static int skipped(int nest, int type) {
 }
 
 /*
- * A bridge port's state is hashed only when the port is up with carrier and
- * not forwarding: then it was set by hand, or STP holds it (live-parse.ts
- * reads it in exactly that case). Forwarding, or disabled for want of
- * carrier, follows carrier by itself and stays out.
+ * A bridge port's state is hashed only when the port is up, running and not
+ * forwarding: then it was set by hand, or STP holds it (live-parse.ts reads
+ * it only then). Forwarding, or disabled for want of carrier, follows
+ * carrier by itself and stays out.
  */
 static int port_state_hashed(const char *payload, int plen) {
-  return link_carrier_up && plen >= 1 && (unsigned char)payload[0] != 3 /* BR_STATE_FORWARDING */;
+  return link_running && plen >= 1 && (unsigned char)payload[0] != 3 /* BR_STATE_FORWARDING */;
 }
 
 /* Address flags that only say IPv6 DAD has not ended yet (see the top). */
@@ -293,7 +293,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
         nest = N_LINK;
         bridge_slave = 0;
         unsigned flags = ((struct ifinfomsg *)fixed)->ifi_flags;
-        link_carrier_up = (flags & 0x1u /* IFF_UP */) && (flags & 0x10000u /* IFF_LOWER_UP */);
+        link_running = (flags & 0x1u /* IFF_UP */) && (flags & 0x40u /* IFF_RUNNING */);
         ((struct ifinfomsg *)fixed)->ifi_change = 0;
         ((struct ifinfomsg *)fixed)->ifi_flags &= ~CARRIER_LINK_FLAGS;
       } else if (type == RTM_GETADDR) {

@@ -3,7 +3,8 @@
  * running lab — address removed or added, route removed or changed, a link
  * or a bridge port removed, an interface set down, MTU or MAC changed, a
  * namespace deleted, a foreign interface plugged into the lab's bridge, ARP
- * turned off, bridge ports isolated, disabled or without broadcast flooding. Then:
+ * turned off, bridge ports isolated, disabled or without broadcast flooding,
+ * the kernel's route for an address deleted, a route of protocol kernel added. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -70,7 +71,7 @@ export const DRIFTS: Drift[] = [
   {
     name: 'address removed',
     on: ['h2eth0'],
-    kills: ['route'],
+    kills: ['route', 'h2conn'],
     run: (p) => [['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']],
     seen: (_p, d) => has(d, 'missing', 'address', '10.0.0.2/24'),
   },
@@ -109,6 +110,20 @@ export const DRIFTS: Drift[] = [
     run: (p) => [['ip', 'link', 'set', 'dev', `${p}p2`, 'nomaster']],
     seen: (p, d) =>
       has(d, 'changed', 'interface', `${p}p2 in the root namespace should be a port of bridge ${p}br`),
+  },
+  {
+    name: "the kernel's route for an address deleted",
+    on: ['h2conn'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'route', 'delete', '10.0.0.0/24', 'dev', 'eth0']],
+    seen: (_p, d) =>
+      has(d, 'missing', 'route', '10.0.0.0/24 through eth0, which the kernel makes for address 10.0.0.2'),
+  },
+  {
+    name: 'a route of protocol kernel added by hand',
+    on: ['h1'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', '10.0.0.2/32', 'dev', 'lo', 'proto', 'kernel']],
+    seen: (_p, d) =>
+      has(d, 'changed', 'route', 'route 10.0.0.2/32 (protocol kernel, made by hand through lo)'),
   },
   {
     name: 'ARP turned off',

@@ -4,7 +4,7 @@
  * address detection (an address's tentative and optimistic flags, the
  * kernel's local and anycast routes of table local), carrier (a link's
  * lower-up and dormant flags, its operstate, a bridge port's state unless
- * the port is up with carrier and not forwarding, the "linkdown" flag of routes), what IPv6 adds with carrier (link-local
+ * the port is up, running and not forwarding, the "linkdown" flag of routes), what IPv6 adds with carrier (link-local
  * addresses, the kernel's IPv6 routes to link-local and multicast
  * destinations), and counters a bridge keeps (learnt addresses, a port's
  * multicast groups). A read cached before they settle keeps being served
@@ -122,8 +122,8 @@ describe('what the fingerprint leaves out is not in the state', () => {
             if (info?.info_slave_kind === 'bridge')
               info.info_slave_data = {
                 ...((info.info_slave_data as Json | undefined) ?? {}),
-                // Hashed (and read) only for a port up with carrier that does not forward.
-                state: m.carrier && admin.includes('UP') ? 'forwarding' : m.portState,
+                // Hashed (and read) only for a port that is up, running (operstate UP) and not forwarding.
+                state: m.operstate === 'UP' && admin.includes('UP') ? 'forwarding' : m.portState,
                 mcast_n_groups: m.counters,
               };
             if (info?.info_kind === 'bridge')
@@ -180,7 +180,7 @@ describe('what the fingerprint leaves out is not in the state', () => {
     expect(await stateOf(ls, routes())).not.toEqual(base);
   });
 
-  it('a port up with carrier that does not forward, or a port flag set by hand, does change the namespace', async () => {
+  it('a running port that does not forward, or a port flag set by hand, does change the namespace', async () => {
     const base = await stateOf(links(), routes());
     const port = (ls: Json[]) =>
       ls.find((l) => (l.linkinfo as Json | undefined)?.info_slave_kind === 'bridge')!.linkinfo as Json;
@@ -194,6 +194,7 @@ describe('what the fingerprint leaves out is not in the state', () => {
       const info = port(ls);
       const link = ls.find((l) => l.linkinfo === info)!;
       link.flags = [...new Set([...(link.flags as string[]), 'UP', 'LOWER_UP'])];
+      link.operstate = 'UP';
       info.info_slave_data = { ...((info.info_slave_data as Json | undefined) ?? {}), state: 'forwarding' };
       const before = await stateOf(ls, routes());
       info.info_slave_data = { ...(info.info_slave_data as Json), ...change };

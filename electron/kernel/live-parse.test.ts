@@ -5,6 +5,7 @@ import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } fro
 import {
   handMadeQdisc,
   linkToIface,
+  lostRoutes,
   netemByDev,
   netemFromOptions,
   parseSysctlOutput,
@@ -19,6 +20,9 @@ import {
   SYSCTL_OUTPUT,
   TC_QDISC_SHOW,
 } from './test-support/iproute2-samples';
+
+import { connectedRoutes } from '../../shared/plan/connected';
+import type { KIface } from '../../shared/plan/kstate';
 
 const links = parseIpJson(IpLinkList, ADDRESS_SHOW, 'sample');
 
@@ -207,6 +211,79 @@ describe('staticRoutes', () => {
       't',
     );
     expect(staticRoutes(rs)).toEqual([{ to: '10.1.0.0/16', family: 4, via: '10.0.0.1', dev: 'e' }]);
+  });
+});
+
+describe('the routes the kernel makes for addresses', () => {
+  const iface = (name: string, addresses: string[], up = true): KIface => ({
+    name,
+    kind: 'veth',
+    up,
+    addresses,
+  });
+  const ifaces = {
+    lo: { name: 'lo', kind: 'loopback', up: true, addresses: [] } as KIface,
+    e0: iface('e0', ['10.0.0.1/24', '10.0.0.9/24', '10.5.0.1/32', 'fd00::1/64']),
+    e1: iface('e1', ['10.1.0.1/30'], false),
+  };
+  const kernel = (dst: string, dev: string, extra: Record<string, unknown> = {}) => ({
+    dst,
+    dev,
+    protocol: 'kernel',
+    scope: 'link',
+    flags: [],
+    ...extra,
+  });
+  const rs = (xs: unknown[]) => parseIpJson(IpRouteList, JSON.stringify(xs), 't');
+
+  it("leaves out the kernel's own routes, and keeps one of protocol kernel that no address accounts for", () => {
+    const routes = rs([
+      kernel('10.0.0.0/24', 'e0', { prefsrc: '10.0.0.1' }),
+      kernel('fd00::/64', 'e0', { metric: 256, pref: 'medium' }),
+      kernel('fe80::/64', 'e0', { metric: 256, pref: 'medium' }),
+      kernel('10.0.0.2', 'lo'),
+      kernel('10.0.0.0/24', 'e1'),
+    ]);
+    expect(staticRoutes(routes, ifaces)).toEqual([
+      { to: '10.0.0.0/24', family: 4, dev: 'e1', proto: 'kernel' },
+      { to: '10.0.0.2/32', family: 4, dev: 'lo', proto: 'kernel' },
+    ]);
+    // Without the interfaces (the root namespace: the host's), no kernel route is read.
+    expect(staticRoutes(routes)).toEqual([]);
+  });
+
+  it('names an IPv4 route an address of an up interface makes that is missing (not for /32, IPv6 or a down interface)', () => {
+    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0')]), ifaces)).toEqual([]);
+    expect(lostRoutes(rs([]), ifaces)).toEqual([
+      { to: '10.0.0.0/24', family: 4, dev: 'e0', proto: 'kernel', src: '10.0.0.1' },
+    ]);
+    // Replaced by a static route to the same prefix: still missing.
+    expect(lostRoutes(rs([{ ...kernel('10.0.0.0/24', 'e0'), protocol: 'boot' }]), ifaces)).toHaveLength(1);
+  });
+
+  it('agrees with connectedRoutes for any addresses (property)', () => {
+    const arbV4 = fc
+      .tuple(
+        fc.integer({ min: 1, max: 223 }),
+        fc.nat(255),
+        fc.nat(255),
+        fc.integer({ min: 1, max: 254 }),
+        fc.integer({ min: 8, max: 32 }),
+      )
+      .map(([a, b, c, d, len]) => `${a}.${b}.${c}.${d}/${len}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(arbV4, { maxLength: 4 }), fc.boolean(), (addrs, present) => {
+        const i = { e: iface('e', addrs.map((a) => formatCidr(parseCidr(a)!)).sort()) };
+        const made = connectedRoutes(i.e);
+        const routes = rs(present ? made.map((r) => kernel(r.to, 'e')) : []);
+        // Present: none lost, none read as made by hand. Absent: each is lost, once.
+        expect(staticRoutes(routes, i)).toEqual([]);
+        expect(lostRoutes(routes, i)).toEqual(present ? [] : made);
+        expect(new Set(made.map((r) => r.to)).size).toBe(made.length);
+        for (const r of made) expect(r.to.endsWith('/32')).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

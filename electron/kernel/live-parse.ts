@@ -20,6 +20,7 @@ import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute, PortState } from
 import { PORT_FLAG_DEFAULTS, PORT_STATES, ROUTE_TYPES } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
 import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
+import { connectedKey, connectedRoutes } from '../../shared/plan/connected';
 
 /** The interface kind KState distinguishes. */
 export function ifaceKind(link: IpLink): KIface['kind'] {
@@ -103,18 +104,24 @@ export function linkToIface(link: IpLink): KIface {
   const flags = link.flags ?? [];
   if (flags.includes('NOARP') && kind !== 'loopback') iface.arpOff = true;
   if (link.linkinfo?.info_slave_kind === 'bridge')
-    readPort(iface, flags, link.linkinfo.info_slave_data ?? {});
+    readPort(iface, flags, link.operstate, link.linkinfo.info_slave_data ?? {});
   return iface;
 }
 
 /**
  * A bridge port's hand-made settings: flags that differ from a new port's,
- * and a state other than forwarding while the port is up with carrier (the
- * planner judges it against its bridge: with STP on, the state is STP's).
- * The native reader's fingerprint hashes the flags, and the state exactly in
- * that case (nsread-fp.c): a port state that only follows carrier is left out.
+ * and a state other than forwarding while the port is up and running
+ * (operstate UP: the bridge enables a port when it hears of that), which
+ * holdsPorts keeps only on a bridge that is up without STP. The native
+ * reader's fingerprint hashes the flags, and the state exactly while the port
+ * runs (nsread-fp.c): a state that only follows carrier is left out.
  */
-function readPort(iface: KIface, flags: readonly string[], data: Record<string, unknown>): void {
+function readPort(
+  iface: KIface,
+  flags: readonly string[],
+  operstate: string | undefined,
+  data: Record<string, unknown>,
+): void {
   const changed: Record<string, boolean> = {};
   for (const [key, dflt] of Object.entries(PORT_FLAG_DEFAULTS)) {
     const v = data[key];
@@ -122,8 +129,21 @@ function readPort(iface: KIface, flags: readonly string[], data: Record<string, 
   }
   if (Object.keys(changed).length) iface.portFlags = changed;
   const state = PORT_STATES.find((s) => s === data.state);
-  if (state && state !== 'forwarding' && flags.includes('UP') && flags.includes('LOWER_UP'))
+  if (state && state !== 'forwarding' && flags.includes('UP') && operstate === 'UP')
     iface.portState = state satisfies PortState;
+}
+
+/**
+ * Keeps a port's state only where it was set by hand: on a bridge that is up
+ * without STP, a running port forwards (with STP, the state is STP's; on a
+ * bridge that is down, every port is disabled).
+ */
+export function holdsPorts(ifaces: Record<string, KIface>): void {
+  for (const i of Object.values(ifaces)) {
+    if (i.portState === undefined) continue;
+    const br = i.master !== undefined ? ifaces[i.master] : undefined;
+    if (!br?.up || !br.bridge || br.bridge.stp) delete i.portState;
+  }
 }
 
 const V4_MULTICAST = parseCidr('224.0.0.0/4')!;
@@ -151,8 +171,17 @@ export function routeFamily(r: IpRoute): 4 | 6 {
 const STATIC_PROTOCOLS = new Set(['boot', 'static']);
 const DEFAULT_METRIC: Record<4 | 6, number> = { 4: 0, 6: 1024 };
 
-/** Static routes of table main as KRoutes, sorted (see the module rules). */
-export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
+/**
+ * Static routes of table main as KRoutes, sorted (see the module rules).
+ * Given the namespace's interfaces, a route of protocol kernel that none of
+ * their addresses accounts for (shared/plan/connected.ts) is kept too, as
+ * made by hand (proto "kernel").
+ */
+export function staticRoutes(
+  routes: readonly IpRoute[],
+  ifaces?: Readonly<Record<string, KIface>>,
+): KRoute[] {
+  const made = ifaces && kernelMade(ifaces);
   const out: KRoute[] = [];
   for (const r of routes) {
     if (r.table !== undefined && r.table !== 'main') continue;
@@ -160,7 +189,8 @@ export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
     const type = ROUTE_TYPES.find((t) => t === r.type);
     if (r.type !== undefined && r.type !== 'unicast' && type === undefined) continue;
     // Without -d iproute2 omits protocol "boot"; with -d it is always printed.
-    if (!STATIC_PROTOCOLS.has(r.protocol ?? 'boot')) continue;
+    const kernel = r.protocol === 'kernel';
+    if (!STATIC_PROTOCOLS.has(r.protocol ?? 'boot') && !(kernel && made)) continue;
     const family = routeFamily(r);
     let to = 'default';
     if (r.dst !== 'default') {
@@ -169,7 +199,13 @@ export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
       to = formatCidr(c);
       if (isLinkLocal(to) || isMulticast(to)) continue;
     }
-    const route: KRoute = { to, family, ...(type ? { type } : {}) };
+    if (kernel && made?.has(connectedKey(to, r.dev))) continue;
+    const route: KRoute = {
+      to,
+      family,
+      ...(type ? { type } : {}),
+      ...(kernel ? { proto: 'kernel' as const } : {}),
+    };
     // A multipath route has no single next hop; it is kept (so it is not hidden) without via/dev.
     const via = r.via?.host ?? r.gateway;
     if (via !== undefined && !r.nexthops) route.via = canonicalIp(via) ?? via;
@@ -178,6 +214,33 @@ export function staticRoutes(routes: readonly IpRoute[]): KRoute[] {
     out.push(route);
   }
   return out.sort(compareRoutes);
+}
+
+/** Prefix and interface of every route the interfaces' addresses make. */
+function kernelMade(ifaces: Readonly<Record<string, KIface>>): Set<string> {
+  const out = new Set<string>();
+  for (const i of Object.values(ifaces))
+    for (const r of connectedRoutes(i)) out.add(connectedKey(r.to, r.dev));
+  return out;
+}
+
+/**
+ * The IPv4 routes the kernel makes for the addresses of an interface that is
+ * up which are not there (a route of protocol kernel to the prefix, through
+ * the interface): deleted by hand, or replaced by another. IPv6 is left out:
+ * its prefix routes come and go with carrier and DAD.
+ */
+export function lostRoutes(routes: readonly IpRoute[], ifaces: Readonly<Record<string, KIface>>): KRoute[] {
+  const have = new Set<string>();
+  for (const r of routes)
+    if ((r.table === undefined || r.table === 'main') && r.protocol === 'kernel' && !r.dst.includes(':')) {
+      const c = parseAddressOrCidr(r.dst);
+      if (c) have.add(connectedKey(formatCidr(c), r.dev));
+    }
+  return Object.values(ifaces)
+    .filter((i) => i.up)
+    .flatMap(connectedRoutes)
+    .filter((r) => r.family === 4 && !have.has(connectedKey(r.to, r.dev)));
 }
 
 function compareRoutes(a: KRoute, b: KRoute): number {

@@ -34,6 +34,8 @@ import {
   handMadeQdisc,
   parseSysctlOutput,
   portVlans,
+  holdsPorts,
+  lostRoutes,
   staticRoutes,
 } from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
@@ -343,7 +345,17 @@ function toNamespace(raw: RawNs): KNamespace {
     if (q) iface.rootQdisc = q;
     ifaces[link.ifname] = iface;
   }
-  const ns: KNamespace = { name: raw.name, sysctls: raw.sysctls, ifaces, routes: staticRoutes(raw.routes) };
+  holdsPorts(ifaces);
+  // The root's routes are the host's: netplumb never plans them, so the kernel's are not judged there.
+  const lab = raw.name !== ROOT_NS;
+  const ns: KNamespace = {
+    name: raw.name,
+    sysctls: raw.sysctls,
+    ifaces,
+    routes: staticRoutes(raw.routes, lab ? ifaces : undefined),
+  };
+  const lost = lab ? lostRoutes(raw.routes, ifaces) : [];
+  if (lost.length) ns.lostRoutes = lost;
   const lo = raw.links.find((l) => l.ifname === 'lo');
   if (lo?.ifalias) ns.mark = lo.ifalias;
   return ns;

@@ -116,6 +116,13 @@ export function nsRoutes(
       dropped(r, `it is a ${r.type} route, which the file format does not have`);
       continue;
     }
+    if (r.proto === 'kernel') {
+      dropped(
+        r,
+        'it is a route of protocol kernel that no address accounts for (made by hand), which the file format does not have',
+      );
+      continue;
+    }
     if (r.via === undefined && r.dev === undefined) {
       dropped(r, 'it has several next hops (multipath), which the file format cannot express');
       continue;

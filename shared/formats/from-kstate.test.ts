@@ -224,7 +224,15 @@ describe('kstateToTopology', () => {
   it('names hand-made settings it leaves out (ARP off, port flags, a shaping qdisc), and the lab is the same otherwise', () => {
     const s = liveOf(classic);
     Object.assign(s.namespaces.ns2.ifaces['veth-ns2'], { arpOff: true, rootQdisc: 'tbf' });
+    s.namespaces.ns2.routes.push({ to: '10.0.0.1/32', family: 4, dev: 'lo', proto: 'kernel' });
     const r = kstateToTopology(s, { lab: 'x' });
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^Route 10.0.0.1\/32 in namespace ns2 is left out: it is a route of protocol kernel/,
+        ),
+      }),
+    );
     expect(r.problems).toContainEqual(
       expect.objectContaining({
         code: 'import-host-dropped',

@@ -23,6 +23,14 @@ export interface KRoute {
   via?: string;
   dev?: string;
   metric?: number;
+  /**
+   * "kernel": a route of protocol kernel that no address accounts for, made
+   * by hand (`ip route add … proto kernel`); a file never has one. The
+   * kernel's own routes for an interface's addresses are not read as routes.
+   */
+  proto?: 'kernel';
+  /** Source address (`src`), written only with the route the kernel makes for an address. */
+  src?: string;
 }
 
 export interface KBridgeAttrs {
@@ -162,6 +170,12 @@ export interface KNamespace {
   ifaces: Record<string, KIface>;
   /** Static routes (proto static/boot); kernel (connected) routes are excluded. */
   routes: KRoute[];
+  /**
+   * Routes the kernel makes for the IPv4 addresses of an interface that is
+   * up (connectedRoutes) that are missing: deleted by hand, or replaced by
+   * another route to the same prefix.
+   */
+  lostRoutes?: KRoute[];
 }
 
 export interface KState {

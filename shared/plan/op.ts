@@ -48,6 +48,9 @@ export const RouteSpec = z.object({
   via: Str.optional(),
   dev: Str.optional(),
   metric: z.number().int().optional(),
+  /** Protocol kernel: a route the kernel makes for an address, put back, or one made by hand as such. */
+  proto: z.literal('kernel').optional(),
+  src: Str.optional(),
 });
 export type RouteSpec = z.infer<typeof RouteSpec>;
 

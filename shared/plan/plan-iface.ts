@@ -10,6 +10,7 @@ import type { KIface, KNamespace, KRoute } from './kstate';
 import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS } from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
+import { connectedRoutes } from './connected';
 
 /** Per-namespace facts the route planner needs. */
 export interface NsContext {
@@ -303,6 +304,8 @@ const routeSpec = (r: KRoute): RouteSpec => ({
   ...(r.via !== undefined ? { via: r.via } : {}),
   ...(r.dev !== undefined ? { dev: r.dev } : {}),
   ...(r.metric !== undefined ? { metric: r.metric } : {}),
+  ...(r.proto !== undefined ? { proto: r.proto } : {}),
+  ...(r.src !== undefined ? { src: r.src } : {}),
 });
 const route = (op: 'replace' | 'delete', r: KRoute): Op => ({ op: `route-${op}`, route: routeSpec(r) });
 
@@ -312,6 +315,7 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
     d.family === l.family &&
     d.to === l.to &&
     d.type === l.type &&
+    d.proto === l.proto &&
     (d.via === undefined || d.via === l.via) &&
     (d.dev === undefined || d.dev === l.dev) &&
     (d.metric === undefined || kernelMetric(d) === kernelMetric(l))
@@ -343,11 +347,12 @@ export function planRoutes(
     b.add('ns', c.ns, route('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
-      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is not in the file`,
+      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.proto ? ` (protocol ${r.proto}, made by hand${r.dev ? ` through ${r.dev}` : ''})` : ''} in ${where(c.ns)} is not in the file`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: route('replace', r),
     });
   }
+  planLostRoutes(b, desired, c, d, l);
   for (const r of d.routes) {
     const match = live.find((x) => routeMatches(r, x));
     if (match && !c.touchedL3) continue;
@@ -362,6 +367,33 @@ export function planRoutes(
           : `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is in the file but not on this host`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: old ? route('replace', old) : route('delete', r),
+    });
+  }
+}
+
+/**
+ * The routes the kernel makes for an interface's addresses that someone
+ * deleted (or replaced): put back as the kernel makes them (protocol kernel,
+ * with the address as source), when the file keeps the interface up with
+ * that address. Without it, hosts on that prefix are unreachable.
+ */
+function planLostRoutes(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  d: KNamespace,
+  l: KNamespace | undefined,
+) {
+  const nodeId = desired.nsNodes.get(c.ns);
+  for (const r of l?.lostRoutes ?? []) {
+    const i = r.dev !== undefined ? d.ifaces[r.dev] : undefined;
+    if (!i?.up || !connectedRoutes(i).some((x) => x.to === r.to)) continue;
+    b.add('ns', c.ns, route('replace', r), {
+      action: 'create',
+      rank: RANK.route,
+      reason: `route ${r.to} through ${r.dev}, which the kernel makes for address ${r.src} in ${where(c.ns)}, is missing`,
+      target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
+      undoOp: route('delete', r),
     });
   }
 }

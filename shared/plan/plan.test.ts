@@ -5,6 +5,7 @@ import type { Topology } from '../model';
 import { Topology as TopologySchema } from '../model';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './simulate';
+import { connectedRoutes } from './connected';
 import { handMadeSettings, PORT_FLAG_DEFAULTS, PORT_STATES } from './kstate';
 
 const emptyHost = (): KState => ({
@@ -311,6 +312,42 @@ describe('plan properties (on the kernel model)', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("the kernel's routes for addresses deleted by hand come back; a route of protocol kernel made by hand goes", () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), fc.boolean(), (t1, pick, extra) => {
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        const withV4 = Object.values(s1.namespaces)
+          .filter((n) => n.name !== ROOT_NS)
+          .flatMap((n) =>
+            Object.values(n.ifaces)
+              .filter((i) => i.up && connectedRoutes(i).some((r) => r.family === 4))
+              .map((i) => [n, i] as const),
+          );
+        if (!withV4.length) return;
+        const [n, iface] = withV4[pick % withV4.length];
+        const lost = connectedRoutes(iface).filter((r) => r.family === 4);
+        n.lostRoutes = lost;
+        if (extra) n.routes = [...n.routes, { to: '10.250.0.1/32', family: 4, dev: 'lo', proto: 'kernel' }];
+        const r = plan(resolve(t1), s1);
+        const drift = driftFromChanges(r.changes);
+        for (const x of lost)
+          expect(
+            drift.some((d) => d.state === 'missing' && d.kind === 'route' && d.name.startsWith(x.to)),
+          ).toBe(true);
+        const words = r.changes.map((c) => c.argv.join(' '));
+        for (const x of lost)
+          expect(words).toContain(
+            `ip -n ${n.name} route replace ${x.to} dev ${iface.name} proto kernel src ${x.src}`,
+          );
+        if (extra) expect(words).toContain(`ip -n ${n.name} route delete 10.250.0.1/32 dev lo proto kernel`);
+        const s2 = simulate(s1, r.changes);
+        expect(s2.namespaces[n.name].lostRoutes).toBeUndefined();
+        expect(plan(resolve(t1), s2).changes).toEqual([]);
+      }),
+      { numRuns: 150 },
     );
   });
 

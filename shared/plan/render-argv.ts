@@ -59,6 +59,8 @@ function routeWords(r: RouteSpec): string[] {
     ...(r.via ? ['via', r.via] : []),
     ...(r.dev ? ['dev', r.dev] : []),
     ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
+    ...(r.proto ? ['proto', r.proto] : []),
+    ...(r.src ? ['src', r.src] : []),
   ];
 }
 

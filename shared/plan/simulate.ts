@@ -19,6 +19,7 @@ import {
   ROOT_NS,
 } from './kstate';
 import { routeDest, type Op, type PortOpts, type RouteSpec, type VethEnd } from './op';
+import { connectedRoutes } from './connected';
 
 export class SimError extends Error {}
 
@@ -55,9 +56,15 @@ export function trySimulate(state: KState, changes: readonly Change[]): SimOutco
       return { failedStep: i, error: e.message };
     }
   }
-  // As the live reader does: a namespace's mark is the alias of its lo.
+  // As the live reader does: a namespace's mark is the alias of its lo; the routes the kernel
+  // makes for addresses are not read, and one is lost only while its interface is up with the address.
   for (const n of Object.values(s.namespaces)) {
     if (n.name === ROOT_NS) continue;
+    const made = (r: KRoute) =>
+      r.dev !== undefined && !!n.ifaces[r.dev] && connectedRoutes(n.ifaces[r.dev]).some((x) => x.to === r.to);
+    n.routes = n.routes.filter((r) => r.proto !== 'kernel' || !made(r));
+    n.lostRoutes = n.lostRoutes?.filter((r) => made(r) && n.ifaces[r.dev!].up);
+    if (!n.lostRoutes?.length) delete n.lostRoutes;
     if (n.ifaces.lo?.mark) n.mark = n.ifaces.lo.mark;
     else delete n.mark;
   }
@@ -324,7 +331,17 @@ function routeStep(n: KNamespace, replace: boolean, spec: RouteSpec): void {
     ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
   };
   const same = (x: KRoute) => x.family === r.family && x.to === r.to && (x.metric ?? 0) === (r.metric ?? 0);
-  if (replace && spec.type) {
+  if (spec.proto) r.proto = spec.proto;
+  if (replace && spec.proto && spec.dev && n.ifaces[spec.dev]) {
+    // A kernel route that an address of its interface makes is the kernel's own again (not read as a route).
+    const i = n.ifaces[spec.dev];
+    if (!i.up) throw new SimError('RTNETLINK answers: Network is down');
+    n.routes = n.routes.filter((x) => !same(x));
+    if (connectedRoutes(i).some((x) => x.to === r.to)) {
+      n.lostRoutes = n.lostRoutes?.filter((x) => !(x.to === r.to && x.dev === spec.dev));
+      if (!n.lostRoutes?.length) delete n.lostRoutes;
+    } else n.routes = [...n.routes, { ...r, dev: spec.dev }];
+  } else if (replace && spec.type) {
     // A blackhole (unreachable, …) route has no next hop and no device.
     n.routes = [...n.routes.filter((x) => !same(x)), r];
   } else if (replace) {
