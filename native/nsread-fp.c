@@ -1,7 +1,8 @@
 /*
  * The fingerprint of a network namespace (see nsread.c): SHA-256 of its
  * rtnetlink dumps — links (with details), bridge ports with their VLANs,
- * addresses, IPv4 and IPv6 routes of every table, qdiscs — with the
+ * addresses, IPv4 and IPv6 routes of every table, qdiscs, policy rules of
+ * both families, permanent neighbour entries — with the
  * attributes that change by themselves left out: counters (IFLA_STATS*,
  * carrier counts, TCA_STATS, STATS2, XSTATS, a bridge's learnt addresses and
  * its ports' multicast groups), timers (bridge and bridge-port STP and
@@ -46,6 +47,8 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_addr.h>
 #include <linux/net_namespace.h>
+#include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 
 #include "nsread.h"
 #include "sha256.h"
@@ -78,7 +81,7 @@ static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest);
 #define BR_FDB_N_LEARNED 48      /* IFLA_BR_FDB_N_LEARNED */
 
 /* Nest ids (what a nested attribute belongs to). */
-enum { N_LINK, N_LINKINFO, N_INFO_DATA, N_INFO_SLAVE, N_AFSPEC, N_AFSPEC_INET6, N_BRPORT, N_ADDR, N_ROUTE, N_QDISC, N_OTHER };
+enum { N_LINK, N_LINKINFO, N_INFO_DATA, N_INFO_SLAVE, N_AFSPEC, N_AFSPEC_INET6, N_BRPORT, N_ADDR, N_ROUTE, N_QDISC, N_NEIGH, N_OTHER };
 
 static int skipped(int nest, int type) {
   switch (nest) {
@@ -110,6 +113,8 @@ static int skipped(int nest, int type) {
   case N_ADDR: return type == IFA_CACHEINFO;
   case N_ROUTE: return type == RTA_CACHEINFO || type == RTA_EXPIRES;
   case N_QDISC: return type == 3 /* TCA_STATS */ || type == 4 /* TCA_XSTATS */ || type == 7 /* TCA_STATS2 */;
+  /* a permanent neighbour entry: its use timestamps and probe count */
+  case N_NEIGH: return type == NDA_CACHEINFO || type == NDA_PROBES;
   default: return 0;
   }
 }
@@ -242,6 +247,8 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
                : type == RTM_GETROUTE ? sizeof(struct rtmsg)
                : type == RTM_GETADDR  ? sizeof(struct ifaddrmsg)
                : type == RTM_GETNSID  ? sizeof(struct rtgenmsg)
+               : type == RTM_GETRULE  ? sizeof(struct fib_rule_hdr)
+               : type == RTM_GETNEIGH ? sizeof(struct ndmsg)
                                       : sizeof(struct tcmsg);
   req.n.nlmsg_len = NLMSG_LENGTH(hdr);
   req.n.nlmsg_type = type;
@@ -304,6 +311,11 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
         if (kernel_route((const struct rtmsg *)fixed, attrs, alen)) continue;
         nest = N_ROUTE;
         ((struct rtmsg *)fixed)->rtm_flags &= ~(unsigned)RTNH_F_LINKDOWN;
+      }
+      else if (type == RTM_GETNEIGH) {
+        /* Only permanent entries: the rest come and go with traffic (live-parse.ts reads only those). */
+        if (!(((struct ndmsg *)fixed)->ndm_state & NUD_PERMANENT)) continue;
+        nest = N_NEIGH;
       }
       else if (type == RTM_GETQDISC) {
         nest = N_QDISC;
@@ -408,6 +420,9 @@ int fingerprint(char out[65], int root) {
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET, 0);
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET6, 0);
     if (!r) r = dump(fd, &h, RTM_GETQDISC, AF_UNSPEC, 0);
+    if (!r) r = dump(fd, &h, RTM_GETRULE, AF_INET, 0);
+    if (!r) r = dump(fd, &h, RTM_GETRULE, AF_INET6, 0);
+    if (!r) r = dump(fd, &h, RTM_GETNEIGH, AF_UNSPEC, 0);
     if (!r && root) r = hash_netns_names(fd, &h);
     close(fd);
     if (r == -EAGAIN) continue;

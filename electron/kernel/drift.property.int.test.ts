@@ -4,7 +4,8 @@
  * or a bridge port removed, an interface set down, MTU or MAC changed, a
  * namespace deleted, a foreign interface plugged into the lab's bridge, ARP
  * turned off, bridge ports isolated, disabled or without broadcast flooding,
- * the kernel's route for an address deleted, a route of protocol kernel added. Then:
+ * the kernel's route for an address deleted, a route of protocol kernel added,
+ * policy rules added or deleted, a permanent neighbour entry. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -126,6 +127,39 @@ export const DRIFTS: Drift[] = [
       has(d, 'changed', 'route', 'route 10.0.0.2/32 (protocol kernel, made by hand through lo)'),
   },
   {
+    name: 'a policy rule that refuses the way',
+    on: ['h1'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],
+    seen: (_p, d) => has(d, 'changed', 'rule', 'to 10.0.0.2 prohibit'),
+  },
+  {
+    name: "the kernel's rule for table main deleted",
+    on: ['h2'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'rule', 'delete', 'pref', '32766']],
+    seen: (_p, d) => has(d, 'missing', 'rule', '32766: table main'),
+  },
+  {
+    name: 'a permanent neighbour entry to a wrong address',
+    on: ['h1eth0', 'h1neigh'],
+    run: (p) => [
+      [
+        'ip',
+        '-n',
+        `${p}h1`,
+        'neigh',
+        'replace',
+        '10.0.0.2',
+        'lladdr',
+        '02:de:ad:00:00:01',
+        'dev',
+        'eth0',
+        'nud',
+        'permanent',
+      ],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'neighbour', 'pins 10.0.0.2 on eth0'),
+  },
+  {
     name: 'ARP turned off',
     on: ['h2eth0'],
     run: (p) => [['ip', '-n', `${p}h2`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],
@@ -162,6 +196,8 @@ export const DRIFTS: Drift[] = [
   {
     name: 'interface set down',
     on: ['h1eth0'],
+    // The kernel flushes the interface's neighbour entries, permanent ones too.
+    kills: ['h1neigh'],
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']],
     seen: (_p, d) => has(d, 'changed', 'interface', 'is down, the file says up'),
   },
@@ -174,13 +210,15 @@ export const DRIFTS: Drift[] = [
   {
     name: 'MAC changed',
     on: ['h1eth0'],
+    // The kernel flushes the interface's neighbour entries, permanent ones too.
+    kills: ['h1neigh'],
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'address', '02:00:00:00:00:99']],
     seen: (_p, d) => has(d, 'changed', 'interface', 'MAC of eth0'),
   },
   {
     name: 'namespace deleted',
     on: ['h2'],
-    kills: ['h2', 'h2eth0', 'route', 'p2', 'l2'],
+    kills: ['h2', 'h2eth0', 'h2conn', 'route', 'p2', 'l2'],
     run: (p) => [['ip', 'netns', 'delete', `${p}h2`]],
     seen: (p, d) => d.state === 'missing' && d.kind === 'namespace' && d.name === `${p}h2`,
   },

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readLive } from './live-read';
 import { recordingRunner } from './runner';
-import { ADDRESS_SHOW, ROUTES_ALL } from './test-support/iproute2-samples';
+import { ADDRESS_SHOW, ROUTES_ALL, RULES_AND_NEIGHS } from './test-support/iproute2-samples';
 
 type Json = Record<string, unknown>;
 const links = (): Json[] => JSON.parse(ADDRESS_SHOW) as Json[];
@@ -27,7 +27,11 @@ const routes = (): Json[] => JSON.parse(ROUTES_ALL) as Json[];
 async function stateOf(linkDoc: Json[], routeDoc: Json[]) {
   const { run } = recordingRunner((argv) =>
     argv.join(' ') === 'ip -j -d -n ns1 -batch -'
-      ? { exitCode: 0, stdout: `${JSON.stringify(linkDoc)}\n${JSON.stringify(routeDoc)}\n`, stderr: '' }
+      ? {
+          exitCode: 0,
+          stdout: `${JSON.stringify(linkDoc)}\n${JSON.stringify(routeDoc)}\n${RULES_AND_NEIGHS}`,
+          stderr: '',
+        }
       : { exitCode: 0, stdout: '[]\n', stderr: '' },
   );
   const s = await readLive(run, { namespaces: ['ns1'], includeRoot: false, peerNames: false });

@@ -6,6 +6,8 @@ import {
   BATCH_SCHEMA_ID,
   IpJsonError,
   IpLinkList,
+  IpNeighList,
+  IpRuleList,
   IpRouteList,
   NetnsList,
   parseIpJson,
@@ -14,7 +16,7 @@ import {
 import { ADDRESS_SHOW, NETNS_LIST_ID, ROUTES_ALL } from './test-support/iproute2-samples';
 
 describe('the batch schemas (cached outputs checked once are used as JSON.parse gives them)', () => {
-  const batch = [IpLinkList, IpRouteList, NetnsList];
+  const batch = [IpLinkList, IpRouteList, IpRuleList, IpNeighList, NetnsList];
 
   it('only check: no defaults or transforms, so what they accept comes back as it was given', () => {
     for (const s of batch)
@@ -31,8 +33,8 @@ describe('the batch schemas (cached outputs checked once are used as JSON.parse 
       .digest('hex');
     // A checked cache entry is trusted while it carries the same name: new schemas need a new one.
     expect({ id: BATCH_SCHEMA_ID, schemas: now }).toEqual({
-      id: 'ip-json batch 3',
-      schemas: '14a4121a8ea35c7e86d573921fc85cb59fccf10b7b8e0436540960b4271e194f',
+      id: 'ip-json batch 4',
+      schemas: '4742b4cca2edd077d25bb04eb33c6673a7c5d952def446480eb81682922fedfa',
     });
   });
 });

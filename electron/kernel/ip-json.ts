@@ -87,6 +87,28 @@ export const IpRoute = z.looseObject({
 export type IpRoute = z.infer<typeof IpRoute>;
 export const IpRouteList = z.array(IpRoute);
 
+/**
+ * One IPv4 policy rule of `ip -j rule show` (iproute2 ip/iprule.c): its
+ * priority and protocol; the selector and action fields are read by name
+ * (live-parse.ts ruleOf), as printed.
+ */
+export const IpRule = z.looseObject({
+  priority: z.number().int(),
+  protocol: z.string().optional(),
+});
+export type IpRule = z.infer<typeof IpRule>;
+export const IpRuleList = z.array(IpRule);
+
+/** One entry of `ip -j neigh show nud permanent`. */
+export const IpNeigh = z.looseObject({
+  dst: z.string(),
+  dev: z.string().optional(),
+  lladdr: z.string().optional(),
+  state: z.array(z.string()).optional(),
+});
+export type IpNeigh = z.infer<typeof IpNeigh>;
+export const IpNeighList = z.array(IpNeigh);
+
 /** One entry of `ip -j netns list-id`: a peer namespace id and, if it has one, its name. */
 export const NetnsId = z.looseObject({ nsid: z.number().int(), name: z.string().optional() });
 export const NetnsIdList = z.array(NetnsId);
@@ -98,10 +120,11 @@ export const NetnsList = z.array(NetnsListEntry);
 /**
  * Names the batch schemas above as they are now. A cached output checked
  * against them carries this name (read-cache.ts), and is used unchecked
- * only while it is the same: change it whenever IpLinkList, IpRouteList or
- * NetnsList change (ip-json.test.ts fails until it is changed).
+ * only while it is the same: change it whenever IpLinkList, IpRouteList,
+ * IpRuleList, IpNeighList or NetnsList change, or what the batch asks
+ * (ip-json.test.ts fails until it is changed).
  */
-export const BATCH_SCHEMA_ID = 'ip-json batch 3';
+export const BATCH_SCHEMA_ID = 'ip-json batch 4';
 
 /** One port of `bridge -j vlan show` (iproute2 >= 5.x shape; ranges as vlan..vlanEnd). */
 export const BridgeVlanPort = z.looseObject({

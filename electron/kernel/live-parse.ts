@@ -16,9 +16,24 @@
  */
 import { linkKernelKinds, readKernelParams } from '../../shared/kinds';
 import { canonicalIp, formatCidr, isLinkLocal, parseAddressOrCidr, parseCidr } from '../../shared/util/ip';
-import type { KBridgeAttrs, KIface, KNetem, KPortVlans, KRoute, PortState } from '../../shared/plan/kstate';
-import { PORT_FLAG_DEFAULTS, PORT_STATES, ROUTE_TYPES } from '../../shared/plan/kstate';
-import type { BridgeVlanPort, IpLink, IpRoute, NetemOptions, TcQdisc } from './ip-json';
+import type {
+  KBridgeAttrs,
+  KIface,
+  KNeigh,
+  KNetem,
+  KPortVlans,
+  KRoute,
+  KRule,
+  PortState,
+} from '../../shared/plan/kstate';
+import {
+  PORT_FLAG_DEFAULTS,
+  PORT_STATES,
+  ROUTE_TYPES,
+  RULE_DEFAULTS,
+  sameRule,
+} from '../../shared/plan/kstate';
+import type { BridgeVlanPort, IpLink, IpNeigh, IpRoute, IpRule, NetemOptions, TcQdisc } from './ip-json';
 import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
 import { connectedKey, connectedRoutes } from '../../shared/plan/connected';
 
@@ -255,6 +270,64 @@ function compareRoutes(a: KRoute, b: KRoute): number {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A range `a-b` of a rule (one number when both ends are the same). */
+const range = (a: unknown, b: unknown): string =>
+  b === undefined || b === a ? String(a) : `${String(a)}-${String(b)}`;
+
+/**
+ * One IPv4 rule as KRule: its selector and action as the words `ip rule`
+ * takes, in iproute2's order (ip/iprule.c print_rule), so that `ip rule
+ * delete pref N <words>` matches exactly that rule and `add` makes it again.
+ */
+export function ruleOf(r: IpRule): KRule {
+  const f = r as Record<string, unknown>;
+  const w: string[] = [];
+  const prefix = (addr: unknown, len: unknown) =>
+    len === undefined ? String(addr) : `${String(addr)}/${String(len)}`;
+  if ('not' in f) w.push('not');
+  if (f.src !== undefined && f.src !== 'all') w.push('from', prefix(f.src, f.srclen));
+  if (f.dst !== undefined) w.push('to', prefix(f.dst, f.dstlen));
+  if (f.tos !== undefined) w.push('tos', String(f.tos));
+  if (f.fwmark !== undefined)
+    w.push('fwmark', f.fwmask !== undefined ? `${String(f.fwmark)}/${String(f.fwmask)}` : String(f.fwmark));
+  if (f.iif !== undefined) w.push('iif', String(f.iif));
+  if (f.oif !== undefined) w.push('oif', String(f.oif));
+  if ('l3mdev' in f) w.push('l3mdev');
+  if (f.uid_start !== undefined) w.push('uidrange', `${String(f.uid_start)}-${String(f.uid_end)}`);
+  if (f.ipproto !== undefined) w.push('ipproto', String(f.ipproto));
+  if (f.sport_start !== undefined) w.push('sport', range(f.sport_start, f.sport_end));
+  if (f.dport_start !== undefined) w.push('dport', range(f.dport_start, f.dport_end));
+  if (f.table !== undefined) w.push('table', String(f.table));
+  if (f.suppress_prefixlen !== undefined) w.push('suppress_prefixlength', String(f.suppress_prefixlen));
+  if (f.suppress_ifgroup !== undefined) w.push('suppress_ifgroup', String(f.suppress_ifgroup));
+  if (f.realms !== undefined) w.push('realms', String(f.realms));
+  if (f.goto !== undefined) w.push('goto', String(f.goto));
+  if (typeof f.action === 'string' && f.action !== 'unicast') w.push(f.action);
+  const proto = r.protocol !== undefined && r.protocol !== 'unspec' ? { proto: r.protocol } : {};
+  return { pref: r.priority, words: w, ...proto };
+}
+
+/** IPv4 rules other than the kernel's own, and the kernel's own that are missing. */
+export function policyRules(list: readonly IpRule[]): { rules: KRule[]; lost: KRule[] } {
+  const all = list.map(ruleOf);
+  return {
+    rules: all.filter((r) => !RULE_DEFAULTS.some((d) => sameRule(d, r))),
+    lost: RULE_DEFAULTS.filter((d) => !all.some((r) => sameRule(d, r))),
+  };
+}
+
+/** Permanent neighbour entries (entries the kernel makes itself, noarp and the like, are left out). */
+export function permanentNeighs(list: readonly IpNeigh[]): KNeigh[] {
+  return list
+    .filter((n) => n.dev !== undefined && (n.state ?? []).includes('PERMANENT'))
+    .map((n) => ({
+      addr: canonicalIp(n.dst) ?? n.dst,
+      dev: n.dev!,
+      ...(n.lladdr ? { lladdr: n.lladdr.toLowerCase() } : {}),
+    }))
+    .sort((a, b) => cmp(a.dev, b.dev) || cmp(a.addr, b.addr));
 }
 
 /**

@@ -6,13 +6,15 @@
  */
 import { ROOT_NS, type KIface, type KState } from '../../shared/plan/kstate';
 import { mapLimit } from '../../shared/util/map-limit';
-import type { BridgeVlanPort, IpLink, IpRoute, TcQdisc } from './ip-json';
+import type { BridgeVlanPort, IpLink, IpNeigh, IpRoute, IpRule, TcQdisc } from './ip-json';
 
 /** A raw read of one namespace, before peers are resolved. */
 export interface RawNs {
   name: string;
   links: IpLink[];
   routes: IpRoute[];
+  rules: IpRule[];
+  neighs: IpNeigh[];
   /** Peer namespace ids seen from this namespace → name (undefined: no name, e.g. the root). */
   nsids: Map<number, string | undefined>;
   vlans: BridgeVlanPort[];

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readLive } from './live-read';
 import type { Runner } from './runner';
+import { RULES_AND_NEIGHS } from './test-support/iproute2-samples';
 
 const rootLinks = JSON.stringify([
   { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP'], mtu: 65536, link_type: 'loopback' },
@@ -18,7 +19,7 @@ const rootOnly =
   (tail: string, inputs: string[]): Runner =>
   async (argv, opts) => {
     inputs.push(opts?.input ?? '');
-    return { exitCode: 0, stdout: `${rootLinks}\n[]\n${tail}`, stderr: '' };
+    return { exitCode: 0, stdout: `${rootLinks}\n[]\n${RULES_AND_NEIGHS}${tail}`, stderr: '' };
   };
 
 describe('the root read', () => {
@@ -30,7 +31,9 @@ describe('the root read', () => {
       includeRoot: true,
       peerNames: false,
     });
-    expect(inputs).toEqual(['address show\nroute show table all\nnetns list\n']);
+    expect(inputs).toEqual([
+      'address show\nroute show table all\nrule show\nneigh show nud permanent\nnetns list\n',
+    ]);
     expect(s.namespaces[''].ifaces.h0.peer).toEqual({ ns: 'n4' });
     expect(s.namespaces[''].ifaces.h1.peer).toBeUndefined();
   });
@@ -43,6 +46,6 @@ describe('the root read', () => {
 
   it('still refuses a root read missing its route table', async () => {
     const short: Runner = async () => ({ exitCode: 0, stdout: `${rootLinks}\n`, stderr: '' });
-    await expect(readLive(short, { namespaces: [], includeRoot: true })).rejects.toThrow(/expected 3/);
+    await expect(readLive(short, { namespaces: [], includeRoot: true })).rejects.toThrow(/expected 5/);
   });
 });

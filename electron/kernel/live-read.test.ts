@@ -12,6 +12,7 @@ import {
   BRIDGE_VLAN_SHOW,
   NETNS_LIST_ID,
   ROUTES_ALL,
+  RULES_AND_NEIGHS,
   TC_QDISC_SHOW,
 } from './test-support/iproute2-samples';
 
@@ -315,7 +316,7 @@ function sampleKernel() {
   return recordingRunner((argv) => {
     const line = argv.join(' ');
     if (line === 'ip -j -d -n ns1 -batch -')
-      return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n`, stderr: '' };
+      return { exitCode: 0, stdout: `${ADDRESS_SHOW}\n${ROUTES_ALL}\n${RULES_AND_NEIGHS}`, stderr: '' };
     if (line === 'ip -j -n ns1 netns list-id')
       return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
     if (line === 'tc -j -n ns1 qdisc show') return { exitCode: 0, stdout: TC_QDISC_SHOW, stderr: '' };
@@ -356,7 +357,7 @@ describe('readLive with recorded output', () => {
       'tc -j -n ns1 qdisc show',
     ]);
     expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe(
-      'address show\nroute show table all\n',
+      'address show\nroute show table all\nrule show\nneigh show nud permanent\n',
     );
   });
 
@@ -388,7 +389,7 @@ describe('readLive with recorded output', () => {
         const ids = peers.map((i) => ({ name: `p${i}`, id: i }));
         return {
           exitCode: 0,
-          stdout: `${JSON.stringify(rootLinks)}\n[]\n${JSON.stringify(ids)}\n`,
+          stdout: `${JSON.stringify(rootLinks)}\n[]\n${RULES_AND_NEIGHS}${JSON.stringify(ids)}\n`,
           stderr: '',
         };
       }
@@ -439,13 +440,17 @@ describe('readLive with recorded output', () => {
     await expect(readLive(denied, { namespaces: ['ns1'] })).rejects.toThrow(
       /namespace "ns1".*Operation not permitted/,
     );
-    const odd: Runner = async () => ({ exitCode: 0, stdout: '[{"ifname":"lo"}]\n[]\n', stderr: '' });
+    const odd: Runner = async () => ({
+      exitCode: 0,
+      stdout: `[{"ifname":"lo"}]\n[]\n${RULES_AND_NEIGHS}`,
+      stderr: '',
+    });
     await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(IpJsonError);
     await expect(readLive(odd, { namespaces: ['ns1'] })).rejects.toThrow(
       /address show in namespace "ns1".*0\.ifindex/,
     );
     const short: Runner = async () => ({ exitCode: 0, stdout: '[]\n', stderr: '' });
-    await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 2/);
+    await expect(readLive(short, { namespaces: ['ns1'] })).rejects.toThrow(/expected 4/);
   });
 
   it('refuses names that are not plain namespace names, before running anything', async () => {

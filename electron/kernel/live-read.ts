@@ -18,7 +18,11 @@ import {
   BridgeVlanList,
   IpJsonError,
   IpLinkList,
+  IpNeighList,
   IpRouteList,
+  IpRuleList,
+  type IpNeigh,
+  type IpRule,
   type IpLink,
   type IpRoute,
   NetnsIdList,
@@ -36,6 +40,8 @@ import {
   portVlans,
   holdsPorts,
   lostRoutes,
+  permanentNeighs,
+  policyRules,
   staticRoutes,
 } from './live-parse';
 import { isValidNetnsName, listNetns } from './netns';
@@ -109,7 +115,8 @@ async function run(runner: Runner, ns: string, argv: string[], input?: string): 
 
 /**
  * The one `ip -j -d -batch` of a namespace: addresses+links, routes of both
- * families, and, in the root only, the nsid table. Why not an nsid table
+ * families, IPv4 policy rules (a batch line cannot carry -6), permanent
+ * neighbour entries, and, in the root only, the nsid table. Why not an nsid table
  * everywhere: iproute2 names nsids by opening every /run/netns entry, so
  * each call costs O(namespaces) (measured: it doubled a 200-namespace read);
  * a namespace whose veth peers the root's table cannot prove asks for it in
@@ -119,7 +126,7 @@ async function run(runner: Runner, ns: string, argv: string[], input?: string): 
  * message buffer (134 of 400 ids on 6.18), and each namespace left unproven
  * then cost a lookup of its own (17 s of a 1000-host plan).
  */
-const BATCH = 'address show\nroute show table all\n';
+const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent\n';
 const ROOT_BATCH = BATCH + 'netns list\n';
 const batchJob = (ns: string): FanJob => ({
   argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'],
@@ -143,6 +150,8 @@ interface Parsed {
   stdout: string;
   links: IpLink[];
   routes: IpRoute[];
+  rules: IpRule[];
+  neighs: IpNeigh[];
   nsids: Map<number, string | undefined>;
 }
 const parsedMemo = new Map<string, Parsed>();
@@ -164,6 +173,8 @@ function parseBatch(ns: string, r: JobResult | Gone): RawNs | Gone {
     name: ns,
     links: p.links,
     routes: p.routes,
+    rules: p.rules,
+    neighs: p.neighs,
     nsids: p.nsids,
     vlans: [],
     qdiscs: [],
@@ -207,20 +218,24 @@ const batchCheck: NonNullable<ReadJobsOptions['check']> = {
 function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, 'stdout'> {
   const what = `ip -j -d -batch in ${label(ns)}`;
   const docs = splitJsonDocuments(stdout, what);
-  const want = ns === ROOT_NS ? 3 : 2;
+  const want = ns === ROOT_NS ? 5 : 4;
   // `netns list` prints nothing at all when /run/netns does not exist (no named namespace).
-  if (docs.length !== want && !(ns === ROOT_NS && docs.length === 2))
+  if (docs.length !== want && !(ns === ROOT_NS && docs.length === 4))
     throw new IpJsonError(
-      `${what} printed ${docs.length} JSON documents, expected ${want} (address, route${want === 3 ? ', netns list' : ''})`,
+      `${what} printed ${docs.length} JSON documents, expected ${want} (address, route, rule, neigh${want === 5 ? ', netns list' : ''})`,
     );
   const check = <T>(schema: z.ZodType<T>, doc: unknown, what: string): T =>
     checked ? (doc as T) : checkIpJson(schema, doc, what);
   const links = check(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
   const routes = check(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
-  const named = docs.length === 3 ? check(NetnsList, docs[2], `ip -j netns list in ${label(ns)}`) : [];
+  const rules = check(IpRuleList, docs[2], `ip -j -d rule show in ${label(ns)}`);
+  const neighs = check(IpNeighList, docs[3], `ip -j -d neigh show nud permanent in ${label(ns)}`);
+  const named = docs.length === 5 ? check(NetnsList, docs[4], `ip -j netns list in ${label(ns)}`) : [];
   return {
     links,
     routes,
+    rules,
+    neighs,
     nsids: new Map(named.flatMap((n) => (n.id === undefined ? [] : [[n.id, n.name] as const]))),
   };
 }
@@ -356,6 +371,13 @@ function toNamespace(raw: RawNs): KNamespace {
   };
   const lost = lab ? lostRoutes(raw.routes, ifaces) : [];
   if (lost.length) ns.lostRoutes = lost;
+  if (lab) {
+    const { rules, lost: lostRules } = policyRules(raw.rules);
+    if (rules.length) ns.rules = rules;
+    if (lostRules.length) ns.lostRules = lostRules;
+    const neighs = permanentNeighs(raw.neighs);
+    if (neighs.length) ns.neighs = neighs;
+  }
   const lo = raw.links.find((l) => l.ifname === 'lo');
   if (lo?.ifalias) ns.mark = lo.ifalias;
   return ns;

@@ -93,6 +93,31 @@ const DRIFTS: { name: string; ns?: string; run: (p: string) => string[][] }[] = 
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']],
   },
   {
+    name: 'policy rule added',
+    ns: 'h2',
+    run: (p) => [['ip', '-n', `${p}h2`, 'rule', 'add', 'to', '10.0.0.1', 'prohibit']],
+  },
+  {
+    name: 'permanent neighbour entry added',
+    ns: 'h2',
+    run: (p) => [
+      [
+        'ip',
+        '-n',
+        `${p}h2`,
+        'neigh',
+        'replace',
+        '10.0.0.1',
+        'lladdr',
+        '02:de:ad:00:00:01',
+        'dev',
+        'eth0',
+        'nud',
+        'permanent',
+      ],
+    ],
+  },
+  {
     name: 'ARP turned off',
     ns: 'h1',
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],

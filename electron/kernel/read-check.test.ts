@@ -14,14 +14,15 @@ import { readLive } from './live-read';
 import { readJobs, useNsread, type NsJob, type ReadJobsOptions } from './live-reader';
 import { cacheDir, dropEntry } from './read-cache';
 import { recordingRunner } from './runner';
+import { RULES_AND_NEIGHS } from './test-support/iproute2-samples';
 
-const BATCH = 'address show\nroute show table all\n';
+const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent\n';
 const tag = `rc${randomBytes(3).toString('hex')}`;
 const names = [`${tag}a`, `${tag}b`];
 const fpOf = (n: number) => n.toString(16).repeat(64).slice(0, 64);
-/** A namespace's `ip -j -d -batch` output (links, routes). */
+/** A namespace's `ip -j -d -batch` output (links, routes, rules, neighbours). */
 const out = (ifindex: unknown) =>
-  `${JSON.stringify([{ ifindex, ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }])}\n[]\n`;
+  `${JSON.stringify([{ ifindex, ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }])}\n[]\n${RULES_AND_NEIGHS}`;
 
 /** A runner playing nsread: every namespace `status` with fingerprint `fp` and output `stdout`. */
 function nsread(status: 'read' | 'hit', fp: string, stdout: string) {

@@ -225,6 +225,8 @@ describe('kstateToTopology', () => {
     const s = liveOf(classic);
     Object.assign(s.namespaces.ns2.ifaces['veth-ns2'], { arpOff: true, rootQdisc: 'tbf' });
     s.namespaces.ns2.routes.push({ to: '10.0.0.1/32', family: 4, dev: 'lo', proto: 'kernel' });
+    s.namespaces.ns2.rules = [{ pref: 100, words: ['to', '10.0.0.1', 'prohibit'] }];
+    s.namespaces.ns2.neighs = [{ addr: '10.0.0.1', dev: 'veth-ns2', lladdr: '02:00:00:00:00:99' }];
     const r = kstateToTopology(s, { lab: 'x' });
     expect(r.problems).toContainEqual(
       expect.objectContaining({
@@ -237,6 +239,13 @@ describe('kstateToTopology', () => {
       expect.objectContaining({
         code: 'import-host-dropped',
         message: expect.stringMatching(/^ARP off, a tbf qdisc on veth-ns2 in namespace ns2 are left out/),
+      }),
+    );
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^policy rule "100: to 10.0.0.1 prohibit", permanent neighbour 10.0.0.1 on veth-ns2 in namespace ns2 are left out/,
+        ),
       }),
     );
     expect(unmarked(r.topology!)).toEqual(liveOf(classic));

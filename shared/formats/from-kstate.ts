@@ -17,6 +17,7 @@ import type { BridgeNode, NetnsNode, Topology, TopoNode } from '../model';
 import { CURRENT_VERSION } from '../model/topology';
 import { adoptNamespace } from '../kinds';
 import { handMadeSettings, type KNamespace, type KState, markLab, ROOT_NS } from '../plan/kstate';
+import { ruleText } from '../plan/op';
 import { validateDocument } from '../validate';
 import type { Problem } from '../validate/problem';
 import { kindLinks } from './from-kstate-kinds';
@@ -151,6 +152,18 @@ function namespaceWarnings(name: string, ns: KNamespace, node: NetnsNode, lab: s
         ),
       );
   }
+  const steering = [
+    ...(ns.rules ?? []).map((r) => `policy rule "${ruleText(r)}"`),
+    ...(ns.neighs ?? []).map((n) => `permanent neighbour ${n.addr} on ${n.dev}`),
+  ];
+  if (steering.length)
+    out.push(
+      warn(
+        'import-host-dropped',
+        `${steering.join(', ')} in namespace ${name} ${steering.length > 1 ? 'are' : 'is'} left out: the file format has no policy rules or static neighbours, and apply removes them.`,
+        at,
+      ),
+    );
   const foreign = Object.values(ns.ifaces)
     .filter((i) => i.kind === 'other')
     .map((i) => i.name);

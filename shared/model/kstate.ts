@@ -176,6 +176,41 @@ export interface KNamespace {
    * another route to the same prefix.
    */
   lostRoutes?: KRoute[];
+  /** IPv4 policy rules other than the kernel's three (RULE_DEFAULTS): made by hand; a file has none. */
+  rules?: KRule[];
+  /** The kernel's own IPv4 policy rules that are missing (deleted by hand). */
+  lostRules?: KRule[];
+  /** Permanent neighbour entries (`ip neigh add … nud permanent`): made by hand; a file has none. */
+  neighs?: KNeigh[];
+}
+
+/** An IPv4 policy rule: its priority and the rest as iproute2 words, e.g. { pref: 100, words: ["to", "10.0.0.2", "prohibit"] }. */
+export interface KRule {
+  pref: number;
+  words: string[];
+  /** Its protocol, when it is not unspec ("kernel" for the kernel's own). */
+  proto?: string;
+}
+
+/**
+ * The kernel's own IPv4 rules in a new namespace (net/ipv4/fib_rules.c
+ * fib_default_rules_init): table local at 0, main at 32766, default at 32767.
+ */
+export const RULE_DEFAULTS: readonly KRule[] = [
+  { pref: 0, words: ['table', 'local'], proto: 'kernel' },
+  { pref: 32766, words: ['table', 'main'], proto: 'kernel' },
+  { pref: 32767, words: ['table', 'default'], proto: 'kernel' },
+];
+
+/** Two rules are the same rule (priority, selector and action, protocol). */
+export const sameRule = (a: KRule, b: KRule): boolean =>
+  a.pref === b.pref && a.words.join(' ') === b.words.join(' ') && (a.proto ?? '') === (b.proto ?? '');
+
+/** A permanent neighbour entry: the address, the interface, the link-layer address it is pinned to. */
+export interface KNeigh {
+  addr: string;
+  dev: string;
+  lladdr?: string;
 }
 
 export interface KState {

@@ -57,7 +57,19 @@ export const Change = z.object({
   reason: z.string(),
   /** What the change concerns, for the canvas and the tree view. */
   target: z.object({
-    kind: z.enum(['namespace', 'bridge', 'link', 'interface', 'address', 'route', 'sysctl', 'vlan', 'netem']),
+    kind: z.enum([
+      'namespace',
+      'bridge',
+      'link',
+      'interface',
+      'address',
+      'route',
+      'rule',
+      'neighbour',
+      'sysctl',
+      'vlan',
+      'netem',
+    ]),
     /** Human name of the object, e.g. "ns1", "veth-ns1 in ns1", "10.0.0.1/24 on eth0 in ns1". */
     name: z.string(),
     nodeId: z.string().optional(),

@@ -28,8 +28,10 @@ export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
     )
       continue;
     // A modify without an undo is a re-run of what is in place (a route replaced after an address
-    // change); sysctls and a hand-made qdisc removed (nothing to put back from the file) are drift.
-    if (c.action === 'modify' && !c.undo && c.target.kind !== 'sysctl' && c.target.kind !== 'netem') continue;
+    // change); sysctls, a hand-made qdisc or neighbour entry removed (nothing to put back from the
+    // file) are drift.
+    if (c.action === 'modify' && !c.undo && !['sysctl', 'netem', 'neighbour'].includes(c.target.kind))
+      continue;
     out.push({
       state: STATE[c.action],
       kind: c.target.kind,

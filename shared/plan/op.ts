@@ -36,9 +36,19 @@ export type BridgeOpts = z.infer<typeof BridgeOpts>;
  */
 export const PortOpts = z.object({
   state: z.number().int().min(0).max(4).optional(),
-  flags: z.record(z.enum(Object.keys(PORT_FLAG_DEFAULTS) as [string, ...string[]]), z.boolean()).optional(),
+  flags: z.partialRecord(z.enum(Object.keys(PORT_FLAG_DEFAULTS) as [string, ...string[]]), z.boolean()).optional(),
 });
 export type PortOpts = z.infer<typeof PortOpts>;
+
+/** One word of a policy rule's selector or action as `ip rule` takes it (no spaces, no options). */
+const RuleWord = z.string().regex(/^[A-Za-z0-9_.:/[\]-]{1,64}$/);
+/** A policy rule as the plan writes it: priority, selector and action words, protocol. */
+export const RuleSpec = z.object({
+  pref: z.number().int().min(0).max(0xffffffff),
+  words: z.array(RuleWord).max(32),
+  proto: RuleWord.optional(),
+});
+export type RuleSpec = z.infer<typeof RuleSpec>;
 
 /** A route as the plan writes it (family decides how a gateway-less IPv6 default is spelled). */
 export const RouteSpec = z.object({
@@ -121,6 +131,12 @@ export const Op = z.discriminatedUnion('op', [
   z.object({ op: z.literal('qdisc-delete'), dev: Str }),
   /** Forgets the neighbour entries (ARP, NDP) for an address, but static ones. */
   z.object({ op: z.literal('neigh-flush'), addr: Str }),
+  /** An IPv4 policy rule added or deleted: exactly this priority, selector and action (KRule). */
+  z.object({ op: z.literal('rule-add'), rule: RuleSpec }),
+  z.object({ op: z.literal('rule-delete'), rule: RuleSpec }),
+  /** A permanent neighbour entry added (pinned to `lladdr`) or deleted. */
+  z.object({ op: z.literal('neigh-add'), addr: Str, dev: Str, lladdr: Str }),
+  z.object({ op: z.literal('neigh-delete'), addr: Str, dev: Str }),
 ]);
 export type Op = z.infer<typeof Op>;
 type OpName = Op['op'];
@@ -144,6 +160,10 @@ export const TOOL_OF = {
   'qdisc-replace': 'tc',
   'qdisc-delete': 'tc',
   'neigh-flush': 'ip',
+  'rule-add': 'ip',
+  'rule-delete': 'ip',
+  'neigh-add': 'ip',
+  'neigh-delete': 'ip',
 } as const satisfies Record<OpName, Tool>;
 
 /** The program an operation runs with. */
@@ -156,7 +176,7 @@ export const toolOf = (op: Op): Tool => TOOL_OF[op.op];
  * or the neighbour entries for an address.
  */
 export const Subject = z.object({
-  kind: z.enum(['namespace', 'link', 'address', 'route', 'sysctl', 'vlan', 'qdisc', 'neighbour']),
+  kind: z.enum(['namespace', 'link', 'address', 'route', 'sysctl', 'vlan', 'qdisc', 'neighbour', 'rule']),
   /** The namespace the object lives in ("" = root; "" for a namespace itself). */
   namespace: Str,
   /** Its name: namespace or interface name, CIDR, route destination, VLAN id, "root" (qdisc), sysctl keys, the address whose neighbour entries go. */
@@ -173,6 +193,10 @@ export type Subject = z.infer<typeof Subject>;
  */
 export const routeDest = (r: RouteSpec): string =>
   r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
+
+/** A rule as `ip rule` prints it, e.g. "100: to 10.0.0.2 prohibit". */
+export const ruleText = (r: RuleSpec): string =>
+  `${r.pref}: ${r.words.length ? r.words.join(' ') : 'from all'}`;
 
 /** The object operation `op`, run in namespace `ns`, concerns. */
 export function subjectOf(op: Op, ns: string): Subject {
@@ -209,6 +233,12 @@ export function subjectOf(op: Op, ns: string): Subject {
       return { kind: 'qdisc', namespace: ns, name: 'root', dev: op.dev };
     case 'neigh-flush':
       return { kind: 'neighbour', namespace: ns, name: op.addr };
+    case 'neigh-add':
+    case 'neigh-delete':
+      return { kind: 'neighbour', namespace: ns, name: op.addr, dev: op.dev };
+    case 'rule-add':
+    case 'rule-delete':
+      return { kind: 'rule', namespace: ns, name: ruleText(op.rule) };
   }
 }
 

@@ -6,7 +6,14 @@ import { Topology as TopologySchema } from '../model';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './simulate';
 import { connectedRoutes } from './connected';
-import { handMadeSettings, PORT_FLAG_DEFAULTS, PORT_STATES } from './kstate';
+import {
+  handMadeSettings,
+  type KNamespace,
+  type KRule,
+  PORT_FLAG_DEFAULTS,
+  PORT_STATES,
+  RULE_DEFAULTS,
+} from './kstate';
 
 const emptyHost = (): KState => ({
   namespaces: {
@@ -347,6 +354,65 @@ describe('plan properties (on the kernel model)', () => {
         expect(s2.namespaces[n.name].lostRoutes).toBeUndefined();
         expect(plan(resolve(t1), s2).changes).toEqual([]);
       }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("policy rules and permanent neighbour entries made by hand go; the kernel's own rules come back; undo puts all back", () => {
+    const arbRule: fc.Arbitrary<KRule> = fc.record({
+      pref: fc.integer({ min: 1, max: 40000 }),
+      words: fc.constantFrom<string[]>(
+        ['to', '10.0.0.2', 'prohibit'],
+        ['from', '10.9.0.0/16', 'table', '100'],
+        ['iif', 'lo', 'blackhole'],
+      ),
+    });
+    fc.assert(
+      fc.property(
+        arbValidTopology({ maxNodes: 7 }),
+        fc.nat(),
+        fc.uniqueArray(arbRule, { maxLength: 3, selector: (r) => r.pref }),
+        fc.subarray([...RULE_DEFAULTS]),
+        fc.boolean(),
+        (t1, pick, rules, lostRules, neigh) => {
+          const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+          const labNs = Object.values(s1.namespaces).filter((n) => n.name !== ROOT_NS);
+          if (!labNs.length) return;
+          const n = labNs[pick % labNs.length];
+          const dev = Object.values(n.ifaces).find((i) => i.kind !== 'loopback');
+          if (rules.length) n.rules = rules;
+          if (lostRules.length) n.lostRules = lostRules;
+          if (neigh && dev) n.neighs = [{ addr: '10.0.0.77', dev: dev.name, lladdr: '02:de:ad:00:00:01' }];
+          const before = structuredClone(n);
+          const r = plan(resolve(t1), s1);
+          const expected = rules.length + lostRules.length + (n.neighs ? 1 : 0);
+          expect(driftFromChanges(r.changes)).toHaveLength(expected);
+          const words = r.changes.map((c) => c.argv.join(' '));
+          for (const x of rules)
+            expect(words).toContain(`ip -n ${n.name} rule delete pref ${x.pref} ${x.words.join(' ')}`);
+          for (const x of lostRules)
+            expect(words).toContain(
+              `ip -n ${n.name} rule add pref ${x.pref} ${x.words.join(' ')} protocol kernel`,
+            );
+          const s2 = simulate(s1, r.changes);
+          expect([
+            s2.namespaces[n.name].rules,
+            s2.namespaces[n.name].lostRules,
+            s2.namespaces[n.name].neighs,
+          ]).toEqual([undefined, undefined, undefined]);
+          expect(plan(resolve(t1), s2).changes).toEqual([]);
+          const back = simulate(
+            s2,
+            r.changes.flatMap((c) => (c.undoOp ? [{ ...c, op: c.undoOp }] : [])).reverse(),
+          );
+          const norm = (x: KNamespace) => ({
+            rules: [...(x.rules ?? [])].sort((a, b) => a.pref - b.pref),
+            lost: [...(x.lostRules ?? [])].sort((a, b) => a.pref - b.pref),
+            neighs: x.neighs ?? [],
+          });
+          expect(norm(back.namespaces[n.name])).toEqual(norm(before));
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -9,6 +9,7 @@ import type { Change } from './change';
 import { PlanBuilder, RANK } from './builder';
 import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
 import { type Resolved, ifaceKey } from './resolve';
+import { planRulesAndNeighs } from './plan-rules';
 import {
   planForeignPorts,
   planIfaceSettings,
@@ -265,6 +266,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     else planNewIface(b, desired, c, d.ifaces.lo);
     planSysctls(b, desired, ns, d, l);
     planRoutes(b, desired, c, d, l);
+    planRulesAndNeighs(b, desired, ns, d, l, (dev) => gone.has(keyOf(ns, dev)));
   }
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
     for (const iface of Object.values(d.ifaces)) {

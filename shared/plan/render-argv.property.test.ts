@@ -74,7 +74,18 @@ function touched(argv: readonly string[]): Subject & { removes: boolean } {
   if (object === 'link') return { kind: 'link', namespace: ns, name: at(2, 'dev'), removes };
   if (object === 'address')
     return { kind: 'address', namespace: ns, name: a[2], dev: at(3, 'dev'), removes: false };
-  if (object === 'neigh') return { kind: 'neighbour', namespace: ns, name: at(2, 'to'), removes: false };
+  if (object === 'neigh' && verb === 'flush')
+    return { kind: 'neighbour', namespace: ns, name: at(2, 'to'), removes: false };
+  if (object === 'neigh') {
+    const dev = a[a.indexOf('dev') + 1];
+    return { kind: 'neighbour', namespace: ns, name: a[2], dev, removes: false };
+  }
+  if (object === 'rule') {
+    const pref = at(2, 'pref');
+    const rest = a.slice(4);
+    const words = rest[rest.length - 2] === 'protocol' ? rest.slice(0, -2) : rest;
+    return { kind: 'rule', namespace: ns, name: `${pref}: ${words.join(' ') || 'from all'}`, removes: false };
+  }
   expect(object).toBe('route');
   let dev: string | undefined;
   for (let i = 3; i < a.length; i += 2) if (a[i] === 'dev') dev = a[i + 1];
@@ -166,9 +177,30 @@ function checkPlans(a: Topology, b: Topology | undefined): number {
   });
   expect(remade.conflicts).toEqual([]);
   n += check(remade.changes);
+  // Made by hand in the lab's namespaces: rules, a lost kernel rule, neighbour entries, ARP off, port flags.
+  const fixed = plan(resolve(a), handMade(a));
+  expect(fixed.conflicts).toEqual([]);
+  n += check(fixed.changes);
   const destroyed = plan(resolve({ ...a, nodes: [], links: [], expect: [] }), applied(a));
   expect(destroyed.conflicts).toEqual([]);
   return n + check(destroyed.changes);
+}
+
+/** `a` applied, then changed by hand in each namespace: what a file never has (see plan-rules.ts, planHandMade). */
+function handMade(a: Topology): KState {
+  const s = structuredClone(applied(a));
+  for (const n of Object.values(s.namespaces)) {
+    if (n.name === ROOT_NS) continue;
+    n.rules = [{ pref: 100, words: ['to', '10.0.0.2', 'prohibit'] }];
+    n.lostRules = [{ pref: 32766, words: ['table', 'main'], proto: 'kernel' }];
+    for (const i of Object.values(n.ifaces)) {
+      if (i.kind === 'loopback') continue;
+      n.neighs = [...(n.neighs ?? []), { addr: '10.0.0.99', dev: i.name, lladdr: '02:de:ad:00:00:01' }];
+      i.arpOff = true;
+      if (i.master) i.portFlags = { isolated: true };
+    }
+  }
+  return s;
 }
 
 /** `a` applied, then its first namespace that holds an address deleted by hand (its veth ends die with it). */
@@ -204,6 +236,10 @@ describe('structured changes render to the commands they show', () => {
         for (const c of plan(resolve(a), host()).changes) ops.add(c.op.op);
         const prev = { previousAddresses: () => addressPlaces(resolve(a).state) };
         for (const c of plan(resolve(a), withoutAddressedNs(a), prev).changes) ops.add(c.op.op);
+        for (const c of plan(resolve(a), handMade(a)).changes) {
+          ops.add(c.op.op);
+          if (c.undoOp) ops.add(c.undoOp.op);
+        }
       }),
       { numRuns: 150 },
     );

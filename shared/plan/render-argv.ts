@@ -33,7 +33,7 @@ const onOff = (b: boolean) => (b ? 'on' : 'off');
 function portWords(o: PortOpts): string[] {
   return [
     ...(o.state !== undefined ? ['state', String(o.state)] : []),
-    ...Object.entries(o.flags ?? {}).flatMap(([k, v]) => [k, onOff(v)]),
+    ...Object.entries(o.flags ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [k, onOff(v)])),
   ];
 }
 
@@ -130,6 +130,20 @@ export function renderLine(op: Op): string[] {
       return ['route', 'replace', ...routeWords(op.route)];
     case 'route-delete':
       return ['route', 'delete', ...routeWords(op.route)];
+    case 'rule-add':
+    case 'rule-delete':
+      return [
+        'rule',
+        op.op === 'rule-add' ? 'add' : 'delete',
+        'pref',
+        String(op.rule.pref),
+        ...op.rule.words,
+        ...(op.rule.proto ? ['protocol', op.rule.proto] : []),
+      ];
+    case 'neigh-add':
+      return ['neigh', 'replace', op.addr, 'lladdr', op.lladdr, 'dev', op.dev, 'nud', 'permanent'];
+    case 'neigh-delete':
+      return ['neigh', 'delete', op.addr, 'dev', op.dev];
     case 'sysctl-write':
       return ['-q', '-w', ...op.values.map((v) => `${v.key}=${v.value}`)];
     case 'vlan-add':

@@ -14,9 +14,12 @@ import {
   type KNamespace,
   type KRoute,
   type KState,
+  type KRule,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROOT_NS,
+  RULE_DEFAULTS,
+  sameRule,
 } from './kstate';
 import { routeDest, type Op, type PortOpts, type RouteSpec, type VethEnd } from './op';
 import { connectedRoutes } from './connected';
@@ -230,10 +233,40 @@ export function step(s: KState, op: Op, nsName: string): void {
       return;
     }
     case 'neigh-flush':
-      // Neighbour entries are not part of the state a plan compares (kstate.ts); the namespace must exist.
+      // Neighbour entries that come and go are not part of the state a plan compares; the namespace must exist.
       ns(s, nsName);
       return;
+    case 'neigh-add':
+    case 'neigh-delete': {
+      const n = ns(s, nsName);
+      dev(n, op.dev);
+      const rest = (n.neighs ?? []).filter((x) => !(x.addr === op.addr && x.dev === op.dev));
+      if (op.op === 'neigh-delete' && rest.length === (n.neighs ?? []).length)
+        throw new SimError('RTNETLINK answers: No such file or directory');
+      n.neighs = op.op === 'neigh-add' ? [...rest, { addr: op.addr, dev: op.dev, lladdr: op.lladdr }] : rest;
+      if (!n.neighs.length) delete n.neighs;
+      return;
+    }
+    case 'rule-add':
+    case 'rule-delete':
+      return ruleStep(ns(s, nsName), op.op === 'rule-add', op.rule);
   }
+}
+
+/** `ip rule add` / `delete` of exactly one rule; the kernel's own three are kept apart (lostRules when gone). */
+function ruleStep(n: KNamespace, add: boolean, r: KRule): void {
+  const own = RULE_DEFAULTS.some((d) => sameRule(d, r));
+  const list = own ? (n.lostRules ?? []) : (n.rules ?? []);
+  const has = list.some((x) => sameRule(x, r));
+  // For the kernel's own rules, lostRules lists the missing ones: adding removes from it.
+  const present = own ? !has : has;
+  if (!add && !present) throw new SimError('RTNETLINK answers: No such file or directory');
+  const rest = list.filter((x) => !sameRule(x, r));
+  const next = add === !own ? [...rest, r] : rest;
+  if (own) n.lostRules = next;
+  else n.rules = next;
+  if (!n.lostRules?.length) delete n.lostRules;
+  if (!n.rules?.length) delete n.rules;
 }
 
 /** A new interface (veth end or bridge) in its namespace, refused like the kernel refuses it. */
@@ -310,7 +343,8 @@ function portSet(i: KIface, o: PortOpts): void {
     if (o.state === 3) delete i.portState;
     else i.portState = PORT_STATES[o.state];
   }
-  const flags = { ...i.portFlags, ...o.flags };
+  const flags: Record<string, boolean> = { ...i.portFlags };
+  for (const [k, v] of Object.entries(o.flags ?? {})) if (v !== undefined) flags[k] = v;
   for (const [k, v] of Object.entries(flags)) if (PORT_FLAG_DEFAULTS[k] === v) delete flags[k];
   if (Object.keys(flags).length) i.portFlags = flags;
   else delete i.portFlags;

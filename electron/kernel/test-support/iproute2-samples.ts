@@ -449,3 +449,10 @@ export const TC_QDISC_SHOW = JSON.stringify([
 /** `sysctl -e KEYS...` as procps prints it (a missing key is skipped silently). */
 export const SYSCTL_OUTPUT =
   'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 0\nnet.ipv4.conf.all.rp_filter = 2\n';
+
+/** `ip -j rule show` of a new namespace: the kernel's three IPv4 rules. */
+export const RULE_SHOW =
+  '[{"priority":0,"src":"all","table":"local","protocol":"kernel"},{"priority":32766,"src":"all","table":"main","protocol":"kernel"},{"priority":32767,"src":"all","table":"default","protocol":"kernel"}]';
+
+/** What the live reader's batch prints after its address and route documents in a new namespace: its rules, no permanent neighbour. */
+export const RULES_AND_NEIGHS = `${RULE_SHOW}\n[]\n`;
