@@ -36,7 +36,9 @@ export type BridgeOpts = z.infer<typeof BridgeOpts>;
  */
 export const PortOpts = z.object({
   state: z.number().int().min(0).max(4).optional(),
-  flags: z.partialRecord(z.enum(Object.keys(PORT_FLAG_DEFAULTS) as [string, ...string[]]), z.boolean()).optional(),
+  flags: z
+    .partialRecord(z.enum(Object.keys(PORT_FLAG_DEFAULTS) as [string, ...string[]]), z.boolean())
+    .optional(),
 });
 export type PortOpts = z.infer<typeof PortOpts>;
 
