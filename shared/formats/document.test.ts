@@ -73,11 +73,55 @@ describe('parseDocumentText', () => {
   });
 
   it('refuses alias bombs without hanging', () => {
-    const bomb =
-      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
+    // Nine levels of ten: 10^9 values from a file of a few hundred bytes.
+    const level = (i: number) =>
+      `l${i}: &l${i} [${Array(10)
+        .fill(i ? `*l${i - 1}` : 'x')
+        .join(',')}]`;
+    const bomb = Array.from({ length: 10 }, (_, i) => level(i)).join('\n') + '\n';
     const r = parseDocumentText(bomb, 'x.yaml');
     expect(r.doc).toBeUndefined();
-    expect(r.problems[0].severity).toBe('error');
+    expect(r.problems[0]).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/^the aliases \(\*name\) here expand to more than 2,000,000 values/),
+      // At the first alias (line 2, "*l0"), not at the top of the file.
+      line: 2,
+      column: 10,
+    });
+  });
+
+  it('reads a file that uses one anchor many times (containerlab nodes merging their defaults)', () => {
+    const nodes = Array.from(
+      { length: 400 },
+      (_, i) => `    n${i}:\n      <<: *d\n      mgmt-ipv4: 10.0.${i >> 8}.${i & 255}`,
+    );
+    const text = `topology:\n  defaults: &d\n    kind: linux\n    image: alpine\n  nodes:\n${nodes.join('\n')}\n`;
+    const r = parseDocumentText(text, 'x.clab.yml');
+    expect(r.problems).toEqual([]);
+    const doc = r.doc as { topology: { nodes: Record<string, { kind: string; image: string }> } };
+    expect(Object.keys(doc.topology.nodes)).toHaveLength(400);
+    expect(doc.topology.nodes.n399).toEqual({ kind: 'linux', image: 'alpine', 'mgmt-ipv4': '10.0.1.143' });
+    // Merged keys a node sets itself win; several anchors merge in order (the first wins).
+    const two = parseDocumentText(
+      'a: &a {kind: linux, image: x}\nb: &b {image: y, cpu: 2}\nn: {<<: [*a, *b], kind: srl}\n',
+      'x.yml',
+    );
+    expect((two.doc as { n: unknown }).n).toEqual({ kind: 'srl', image: 'x', cpu: 2 });
+  });
+
+  it('says a file nested too deeply is, in plain words, at its place', () => {
+    for (const text of [
+      `version: 1\nnodes: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      `version: 1\nnodes:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i)}- \n`).join('')}`,
+    ]) {
+      const r = parseDocumentText(text, 'x.yaml');
+      expect(r.doc).toBeUndefined();
+      expect(r.problems[0]).toMatchObject({
+        severity: 'error',
+        message: 'not valid YAML: nested too deeply',
+      });
+      expect(r.problems.map((p) => p.message).join(' ')).not.toMatch(/call stack/);
+    }
   });
 });
 

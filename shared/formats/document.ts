@@ -8,7 +8,17 @@
  * syntax in a .json file (comments, trailing commas) is reported. The parts
  * without the YAML parser are in text-load.ts.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Node as YamlNode,
+} from 'yaml';
 import type { Problem } from '../validate/problem';
 import type { ValidateOptions } from '../validate';
 import { jsonSyntaxError } from './json-syntax';
@@ -47,7 +57,62 @@ const YAML_CODES: Record<string, string> = {
 
 /** Drops the " at line X, column Y:" snippet the yaml package appends (we report the position separately). */
 function cleanYamlMessage(message: string): string {
+  if (DEEP.test(message)) return NESTED_TOO_DEEPLY;
   return message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
+}
+
+/** The engine's words when a recursive reader runs out of stack: a file nested too deeply. */
+const DEEP = /Maximum call stack size exceeded/;
+const NESTED_TOO_DEEPLY = 'not valid YAML: nested too deeply';
+/**
+ * How many values a file may hold once its aliases (`*name`, `<<: *name`)
+ * are expanded: a guard against files built to blow up in memory ("billion
+ * laughs"), measured before anything is expanded. Counting expansions
+ * instead (the YAML library's maxAliasCount) refused a containerlab file
+ * whose 300 nodes each merge one `defaults` anchor.
+ */
+const MAX_EXPANDED = 2_000_000;
+
+/** The number of values `root` expands to, counting each alias as what it names (stops once past `limit`). */
+function expandedSize(root: unknown, limit: number): number {
+  const memo = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  const size = (n: unknown): number => {
+    if (isAlias(n)) {
+      const target = n.resolve(doc);
+      // An anchor used inside itself expands to itself once (the library makes it a cycle).
+      return target === undefined || open.has(target) ? 1 : size(target);
+    }
+    const known = memo.get(n);
+    if (known !== undefined) return known;
+    let total = 1;
+    open.add(n);
+    if (isMap(n)) for (const p of n.items) total += isPair(p) ? size(p.key) + size(p.value) : 0;
+    else if (isSeq(n)) for (const x of n.items) total += size(x);
+    open.delete(n);
+    if (total > limit) throw new TooBig(total);
+    memo.set(n, total);
+    return total;
+  };
+  const doc = root as ReturnType<typeof parseDocument>;
+  return size(doc.contents);
+}
+class TooBig extends Error {
+  constructor(readonly size: number) {
+    super('too big');
+  }
+}
+
+/** Where the first alias of a document is, or its start. */
+function firstAlias(yd: ReturnType<typeof parseDocument>): number {
+  let at = 0;
+  visit(yd, {
+    Alias(_key, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /** Finds the YAML node a path points at, or the deepest ancestor that exists. */
@@ -80,6 +145,9 @@ function yamlLocator(text: string) {
     lineCounter,
     keepSourceTokens: true,
     uniqueKeys: true,
+    // YAML 1.1 merge keys (`<<: *defaults`), as containerlab's Go YAML reads them: without this
+    // the merged settings were kept under a key "<<" and lost.
+    merge: true,
     prettyErrors: true,
     logLevel: 'error',
   });
@@ -129,17 +197,23 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
     return { format, problems, locate };
   }
   try {
-    // maxAliasCount guards against "billion laughs" alias bombs in untrusted files.
-    const doc = yd.toJS({ maxAliasCount: 100 }) as unknown;
+    // Aliases are measured before they are expanded (see MAX_EXPANDED), then expanded without the library's count.
+    expandedSize(yd, MAX_EXPANDED);
+    const doc = yd.toJS({ maxAliasCount: -1 }) as unknown;
     return { doc, format, problems, locate };
   } catch (e) {
+    const message = (e as Error).message;
+    const deep = DEEP.test(message);
     problems.push({
       code: 'yaml-syntax',
       severity: 'error',
-      message: (e as Error).message,
+      message: deep
+        ? NESTED_TOO_DEEPLY
+        : e instanceof TooBig
+          ? `the aliases (*name) here expand to more than ${MAX_EXPANDED.toLocaleString('en')} values: refused, so that a small file cannot fill the memory`
+          : message,
       path: [],
-      line: 1,
-      column: 1,
+      ...(deep ? { line: 1, column: 1 } : toPos(firstAlias(yd))),
     });
     return { format, problems, locate };
   }
