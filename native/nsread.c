@@ -35,6 +35,7 @@
  * netplumb reads with one `ip` per namespace (electron/kernel/live-reader.ts).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -179,23 +180,66 @@ int spawn_tool(char *const argv[], int in, int out, int err, int tied) {
   _exit(127);
 }
 
+/* Appends "key = value\n" for the sysctl file at `path` (its key `key`, `klen` bytes); skipped when unreadable. */
+static void read_one(buf_t *b, const char *path, const char *key, size_t klen) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return; /* like `sysctl -e`: a key this kernel lacks is skipped */
+  char v[256];
+  ssize_t n = read(fd, v, sizeof v - 1);
+  close(fd);
+  if (n < 0) return;
+  while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' ')) n--;
+  buf_add(b, key, klen);
+  buf_add(b, " = ", 3);
+  buf_add(b, v, (size_t)n);
+  buf_add(b, "\n", 1);
+}
+
+/*
+ * A key with one "*" segment (net.ipv4.conf.*.rp_filter) names that file in
+ * every directory there: one per interface, plus all and default. The key
+ * printed has the directory's name with its dots written as "/", as
+ * sysctl(8) prints it.
+ */
+static void read_pattern(buf_t *b, const char *key, const char *star) {
+  char dir[300] = "/proc/sys/";
+  size_t k = strlen(dir);
+  for (const char *c = key; c < star - 1 && k < sizeof dir - 1; c++) dir[k++] = *c == '.' ? '/' : *c;
+  dir[k] = 0;
+  const char *leaf = star + 2; /* after "*." */
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char path[600], name[600];
+    int pn = snprintf(path, sizeof path, "%s/%s/", dir, e->d_name);
+    if (pn < 0 || (size_t)pn >= sizeof path) continue;
+    for (const char *c = leaf; *c && (size_t)pn < sizeof path - 1; c++) path[pn++] = *c == '.' ? '/' : *c;
+    path[pn] = 0;
+    size_t nn = (size_t)(star - key);
+    if (nn >= sizeof name) continue;
+    memcpy(name, key, nn);
+    for (const char *c = e->d_name; *c && nn < sizeof name - 1; c++) name[nn++] = *c == '.' ? '/' : *c;
+    int ln = snprintf(name + nn, sizeof name - nn, "%s", star + 1);
+    if (ln < 0 || (size_t)ln >= sizeof name - nn) continue;
+    read_one(b, path, name, nn + (size_t)ln);
+  }
+  closedir(d);
+}
+
 static void read_sysctls(buf_t *b) {
   for (int i = 0; i < nkeys; i++) {
+    const char *star = strstr(keys[i], ".*.");
+    if (star) {
+      read_pattern(b, keys[i], star + 1);
+      continue;
+    }
     char path[300] = "/proc/sys/";
     size_t k = strlen(path);
     for (const char *c = keys[i]; *c && k < sizeof path - 1; c++) path[k++] = *c == '.' ? '/' : *c;
     path[k] = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue; /* like `sysctl -e`: a key this kernel lacks is skipped */
-    char v[256];
-    ssize_t n = read(fd, v, sizeof v - 1);
-    close(fd);
-    if (n < 0) continue;
-    while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' ')) n--;
-    buf_add(b, keys[i], strlen(keys[i]));
-    buf_add(b, " = ", 3);
-    buf_add(b, v, (size_t)n);
-    buf_add(b, "\n", 1);
+    read_one(b, path, keys[i], strlen(keys[i]));
   }
 }
 

@@ -20,22 +20,20 @@ import type { Runner } from './runner';
 
 /** The non-root namespaces of a state. */
 export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
-const needsSysctls = (r: Resolved, ns: string) =>
-  Object.keys(r.state.namespaces[ns]?.sysctls ?? {}).length > 0;
 
 /** A desired state with no objects: planning it against live deletes everything the lab owns. */
 export function emptyLab(lab: string): Resolved {
   return resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
 }
 
-/** Reads the root namespace and `scope` in one fan-out, with sysctls only where the file sets some (one process fewer per namespace). */
-export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
-  return readLive(runner, {
-    namespaces: scope,
-    includeRoot: true,
-    peerNames: false,
-    sysctls: scope.filter((n) => needsSysctls(desired, n)),
-  });
+/**
+ * Reads the root namespace and `scope` in one fan-out, with the sysctls of
+ * every namespace of the scope: the file's, and each interface's (a per-
+ * interface setting changed by hand is drift). The native reader reads them
+ * itself; without it, that is one more process per namespace.
+ */
+export async function readFor(runner: Runner, _desired: Resolved, scope: string[]): Promise<KState> {
+  return readLive(runner, { namespaces: scope, includeRoot: true, peerNames: false, sysctls: scope });
 }
 
 /**

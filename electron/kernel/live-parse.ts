@@ -403,7 +403,8 @@ export function handMadeQdisc(kind: string | undefined): string | undefined {
 export function parseSysctlOutput(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^([\w.-]+) = (.*)$/.exec(line.trim());
+    // Keys of interfaces whose name has a dot carry a "/" (sysctl(8) writes them so).
+    const m = /^(\S+) = (.*)$/.exec(line.trim());
     if (m) out[m[1]] = m[2].trim();
   }
   return out;

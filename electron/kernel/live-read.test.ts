@@ -5,6 +5,8 @@ import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
 import type { KNamespace } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
 import { LiveReadError, readLive } from './live-read';
+import { useNsread } from './live-reader';
+import { buildTestNsread } from './test-support/nsread-bin';
 import { execaRunner, recordingRunner, type Runner } from './runner';
 import { NOT_ROOT_REASON, isRoot, uniqueName, withScratchLab } from './test-support/scratch-netns';
 import {
@@ -247,6 +249,45 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           (SYSCTL_ALLOWLIST as readonly string[]).includes(k),
         ),
       ).toBe(true);
+    });
+  });
+
+  it("reads an interface's own settings that differ from its namespace's default, with and without nsread alike", async () => {
+    await withScratchLab(async (lab) => {
+      const [a] = await lab.netns(1);
+      await lab.ip('-n', a, 'link', 'add', 'name', 'x.1', 'type', 'veth', 'peer', 'name', 'y');
+      const set = (kv: string) => lab.ip('netns', 'exec', a, 'sysctl', '-q', '-w', kv);
+      await set('net.ipv4.conf.x/1.rp_filter=1');
+      await set('net.ipv4.conf.y.arp_ignore=8');
+      await set('net.ipv6.conf.y.disable_ipv6=1');
+      // Written through `all`, forwarding reaches every interface and the default: not set by hand.
+      await set('net.ipv4.ip_forward=1');
+      const want = {
+        'x.1': { 'net.ipv4.conf.x/1.rp_filter': { have: '1', want: '0' } },
+        y: {
+          'net.ipv4.conf.y.arp_ignore': { have: '8', want: '0' },
+          'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' },
+        },
+      };
+      const built = buildTestNsread();
+      for (const nsread of built.skip ? [false] : [true, false]) {
+        useNsread(nsread ? built.bin : false);
+        try {
+          const s = await readLive(execaRunner, { namespaces: [a], sysctls: true });
+          const got = Object.fromEntries(
+            Object.values(s.namespaces[a].ifaces).map((i) => [i.name, i.sysctls]),
+          );
+          expect(got, nsread ? 'nsread' : 'fan-out').toEqual({ lo: undefined, ...want });
+          expect(
+            Object.keys(s.namespaces[a].sysctls).every(
+              (k) => !k.includes('.conf.x') && !k.includes('.conf.y'),
+            ),
+          ).toBe(true);
+        } finally {
+          useNsread(undefined);
+        }
+      }
+      built.remove();
     });
   });
 

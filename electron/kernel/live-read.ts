@@ -11,7 +11,13 @@
  * spawn each.
  */
 import type * as z from 'zod';
-import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import {
+  IFACE_SYSCTLS,
+  ifaceSysctlKey,
+  SYSCTL_ALLOWLIST,
+  SYSCTL_READ_KEYS,
+  type IfaceSysctlFamily,
+} from '../../shared/model/common';
 import { ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
 import {
   BATCH_SCHEMA_ID,
@@ -134,14 +140,16 @@ const batchJob = (ns: string): FanJob => ({
 });
 
 /**
- * The allowlisted sysctls of a namespace, in one process. `sysctl -e` skips
- * keys this kernel lacks and prints "key = value", so keys and values stay
- * paired (`sysctl -n` would not say which key was skipped). `ip netns exec`
- * is used rather than reading /proc/sys from here because /proc/sys/net
- * always shows the namespace of the reading process.
+ * The allowlisted sysctls of a namespace and the per-interface ones
+ * (IFACE_SYSCTLS, every interface's), in one process: `sysctl -a` with a
+ * pattern that names exactly those, printing "key = value" lines as the
+ * native reader does. `ip netns exec` is used rather than reading
+ * /proc/sys from here because /proc/sys/net always shows the namespace of
+ * the reading process.
  */
+const SYSCTL_PATTERN = `^(${SYSCTL_READ_KEYS.map((k) => k.replace(/[.]/g, '\\.').replace('\\.*\\.', '\\.[^.]+\\.')).join('|')})$`;
 const sysctlJob = (ns: string): FanJob => {
-  const sysctl = ['sysctl', '-e', ...SYSCTL_ALLOWLIST];
+  const sysctl = ['sysctl', '-e', '-a', '-r', SYSCTL_PATTERN];
   return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
 };
 
@@ -340,6 +348,29 @@ async function readNamespaces(
   return [...raws.values()].filter((r): r is RawNs => r !== GONE);
 }
 
+const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
+/** The allowlisted sysctls of what was read (the per-interface ones go to the interfaces). */
+function allowlisted(read: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(read)) if (ALLOWED.has(k)) out[k] = v;
+  return out;
+}
+
+/** Per-interface sysctls that differ from the namespace's `default` (none read: none found). */
+function ifaceSysctls(ifaces: Record<string, KIface>, read: Record<string, string>): void {
+  for (const [fam, leaves] of Object.entries(IFACE_SYSCTLS) as [IfaceSysctlFamily, readonly string[]][])
+    for (const leaf of leaves) {
+      const want = read[ifaceSysctlKey(fam, 'default', leaf)];
+      if (want === undefined) continue;
+      for (const i of Object.values(ifaces)) {
+        if (i.kind === 'loopback') continue;
+        const key = ifaceSysctlKey(fam, i.name, leaf);
+        const have = read[key];
+        if (have !== undefined && have !== want) (i.sysctls ??= {})[key] = { have, want };
+      }
+    }
+}
+
 function toNamespace(raw: RawNs): KNamespace {
   const vlans = portVlans(raw.vlans);
   const netem = netemByDev(raw.qdiscs, `tc -j qdisc show in ${label(raw.name)}`);
@@ -363,9 +394,10 @@ function toNamespace(raw: RawNs): KNamespace {
   holdsPorts(ifaces);
   // The root's routes are the host's: netplumb never plans them, so the kernel's are not judged there.
   const lab = raw.name !== ROOT_NS;
+  if (lab) ifaceSysctls(ifaces, raw.sysctls);
   const ns: KNamespace = {
     name: raw.name,
-    sysctls: raw.sysctls,
+    sysctls: allowlisted(raw.sysctls),
     ifaces,
     routes: staticRoutes(raw.routes, lab ? ifaces : undefined),
   };

@@ -21,7 +21,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import { SYSCTL_READ_KEYS } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import { unsafeReason } from './install/root-files';
 import { listNetns } from './netns';
@@ -282,7 +282,7 @@ export async function readJobs(
       String(opts.concurrency ?? 4),
       batch ?? rootBatch!,
       ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
-      ...(wantsSysctls.size ? SYSCTL_ALLOWLIST : []),
+      ...(wantsSysctls.size ? SYSCTL_READ_KEYS : []),
     ],
     { input, timeoutMs: opts.timeoutMs ?? 120_000 },
   );

@@ -93,6 +93,31 @@ export const SYSCTL_ALLOWLIST = [
   'net.bridge.bridge-nf-call-arptables',
 ] as const;
 export type SysctlKey = (typeof SYSCTL_ALLOWLIST)[number];
+
+/**
+ * Per-interface settings read on a lab's interfaces, which a file never sets:
+ * each of them steers traffic (forwarding, reverse-path filter, ARP replies,
+ * IPv6 on or off). An interface takes its namespace's `default` values when
+ * it is made, and writing `all.forwarding` or `all.disable_ipv6` sets every
+ * interface; so one that differs from its namespace's `default` was set by hand.
+ */
+export const IFACE_SYSCTLS = {
+  ipv4: ['forwarding', 'rp_filter', 'arp_ignore', 'arp_announce', 'arp_filter', 'proxy_arp'],
+  ipv6: ['forwarding', 'disable_ipv6'],
+} as const;
+export type IfaceSysctlFamily = keyof typeof IFACE_SYSCTLS;
+
+/** The sysctl key of setting `leaf` of interface `ifname` ("all", "default" too), a dot in the name written "/" as sysctl(8) does. */
+export const ifaceSysctlKey = (family: IfaceSysctlFamily, ifname: string, leaf: string): string =>
+  `net.${family}.conf.${ifname.replaceAll('.', '/')}.${leaf}`;
+
+/** What the live reader asks for: the allowlist, and each per-interface setting of every interface ("*"). */
+export const SYSCTL_READ_KEYS: readonly string[] = [
+  ...SYSCTL_ALLOWLIST,
+  ...Object.entries(IFACE_SYSCTLS).flatMap(([fam, leaves]) =>
+    leaves.map((leaf) => ifaceSysctlKey(fam as IfaceSysctlFamily, '*', leaf)),
+  ),
+];
 export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);
 /** Sysctl values are small integers in the allowlist. */
 export const Sysctls = z.partialRecord(

@@ -116,6 +116,12 @@ export interface KIface {
    * read only where the kernel would forward (STP off, bridge and port up, port with carrier).
    */
   portState?: PortState;
+  /**
+   * Per-interface sysctls (IFACE_SYSCTLS) that differ from the namespace's
+   * `default`, by key (net.ipv4.conf.eth0.rp_filter): the value found, and
+   * the namespace's default it is put back to.
+   */
+  sysctls?: Record<string, { have: string; want: string }>;
 }
 
 /**
@@ -153,6 +159,7 @@ export function handMadeSettings(i: KIface): string[] {
     ...Object.entries(i.portFlags ?? {}).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`),
     ...(i.portState ? [`port state ${i.portState}`] : []),
     ...(i.rootQdisc ? [`a ${i.rootQdisc} qdisc`] : []),
+    ...Object.entries(i.sysctls ?? {}).map(([k, v]) => `${k} = ${v.have}`),
   ];
 }
 

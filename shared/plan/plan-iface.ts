@@ -212,6 +212,7 @@ export function planIfaceSettings(
     }
   }
   planHandMade(d, l, c, at, mod);
+  planIfaceSysctls(b, desired, c, l, t);
   const have = new Set(l.addresses);
   const want = new Set(d.addresses);
   for (const a of l.addresses) {
@@ -286,6 +287,36 @@ function planHandMade(
       linkSet(d.name, { port: undo }),
       `port settings of ${at} were changed by hand (${words.join(', ')})`,
     );
+}
+
+/**
+ * Per-interface sysctls set by hand (KIface.sysctls): written back to the
+ * namespace's `default`, in the sysctl phase. Not a reverse-path filter
+ * when the file sets the namespace's default one: interfaces made before
+ * that write keep the value they were made with.
+ */
+function planIfaceSysctls(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  l: KIface,
+  t: ReturnType<typeof targetOf>,
+): void {
+  const fileSets = desired.state.namespaces[c.ns]?.sysctls ?? {};
+  const drift = Object.entries(l.sysctls ?? {}).filter(
+    ([k]) => !(k.endsWith('.rp_filter') && fileSets['net.ipv4.conf.default.rp_filter'] !== undefined),
+  );
+  if (!drift.length || c.ns === ROOT_NS) return;
+  const write = (values: [string, string][]): Op => ({
+    op: 'sysctl-write',
+    values: values.map(([key, value]) => ({ key, value })),
+  });
+  b.add('sysctl', c.ns, write(drift.map(([k, v]) => [k, v.want])), {
+    action: 'modify',
+    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's default is ${v.want}`).join('; ')}`,
+    target: { ...t, kind: 'sysctl', name: `${drift.map(([k]) => k).join(', ')} in ${where(c.ns)}` },
+    undoOp: write(drift.map(([k, v]) => [k, v.have])),
+  });
 }
 
 /**

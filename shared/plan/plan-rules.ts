@@ -36,10 +36,11 @@ export function planRulesAndNeighs(
       target: { kind: 'rule', name: `rule ${ruleText(r)} in ${where(ns)}`, nodeId },
       undoOp: rule('add', r),
     });
+  // First of the namespace: without the rule for table main, the kernel finds no gateway for a route.
   for (const r of l.lostRules ?? [])
     b.add('ns', ns, rule('add', r), {
       action: 'create',
-      rank: RANK.route,
+      rank: RANK.routeDel,
       reason: `the kernel's own policy rule "${ruleText(r)}" in ${where(ns)} is missing: without it, table ${r.words[1]} is never looked up`,
       target: { kind: 'rule', name: `rule ${ruleText(r)} in ${where(ns)}`, nodeId },
       undoOp: rule('delete', r),

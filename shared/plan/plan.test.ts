@@ -8,6 +8,7 @@ import { simulate } from './simulate';
 import { connectedRoutes } from './connected';
 import {
   handMadeSettings,
+  type KIface,
   type KNamespace,
   type KRule,
   PORT_FLAG_DEFAULTS,
@@ -290,6 +291,8 @@ describe('plan properties (on the kernel model)', () => {
         if (!ours.length) return;
         const [n, iface] = ours[pick % ours.length];
         if (h.arpOff) iface.arpOff = true;
+        const sysctlKey = `net.ipv4.conf.${iface.name}.arp_ignore`;
+        if (h.arpOff && n.name !== ROOT_NS) iface.sysctls = { [sysctlKey]: { have: '8', want: '0' } };
         const flags = Object.fromEntries(
           Object.entries(h.flags).filter(([k, v]) => PORT_FLAG_DEFAULTS[k] !== v),
         );
@@ -303,6 +306,7 @@ describe('plan properties (on the kernel model)', () => {
         expect(driftFromChanges(r.changes).length > 0).toBe(expected);
         const words = r.changes.map((c) => c.argv.join(' ')).join('\n');
         if (iface.arpOff) expect(words).toContain(`dev ${iface.name} arp on`);
+        if (iface.sysctls) expect(words).toContain(`ip netns exec ${n.name} sysctl -q -w ${sysctlKey}=0`);
         if (iface.portFlags || stateCounts) expect(words).toContain(`dev ${iface.name} type bridge_slave`);
         const s2 = simulate(s1, r.changes);
         expect(plan(resolve(t1), s2).changes).toEqual([]);
@@ -313,9 +317,10 @@ describe('plan properties (on the kernel model)', () => {
             s2,
             r.changes.flatMap((c) => (c.undoOp ? [{ ...c, op: c.undoOp }] : [])).reverse(),
           );
-          expect(handMadeSettings(back.namespaces[n.name].ifaces[iface.name]).sort()).toEqual(
-            handMadeSettings(iface).sort(),
-          );
+          // (The model does not keep a namespace's defaults, so an interface's sysctl written back
+          // by an undo is not told from the namespace's own: those are left out here.)
+          const settings = (i: KIface) => handMadeSettings({ ...i, sysctls: undefined }).sort();
+          expect(settings(back.namespaces[n.name].ifaces[iface.name])).toEqual(settings(iface));
         }
       }),
       { numRuns: 200 },

@@ -114,7 +114,15 @@ export function step(s: KState, op: Op, nsName: string): void {
   switch (op.op) {
     case 'sysctl-write': {
       const n = ns(s, nsName);
-      for (const { key, value } of op.values) n.sysctls[key] = value;
+      for (const { key, value } of op.values) {
+        // A per-interface key set back to the namespace's default is no longer read as set by hand.
+        const i = Object.values(n.ifaces).find((x) => x.sysctls?.[key]);
+        if (!i) n.sysctls[key] = value;
+        else if (i.sysctls![key].want === value) {
+          delete i.sysctls![key];
+          if (!Object.keys(i.sysctls!).length) delete i.sysctls;
+        } else i.sysctls![key] = { ...i.sysctls![key], have: value };
+      }
       return;
     }
     case 'netns-add':
