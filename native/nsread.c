@@ -196,8 +196,8 @@ static void read_one(buf_t *b, const char *path, const char *key, size_t klen) {
 }
 
 /*
- * A key with one "*" segment (net.ipv4.conf.*.rp_filter) names that file in
- * every directory there: one per interface, plus all and default. The key
+ * A key with one "*" segment (net.ipv4.conf.*.forwarding) names that file in
+ * every directory there: one per interface, and all (not lo, not default). The key
  * printed has the directory's name with its dots written as "/", as
  * sysctl(8) prints it.
  */
@@ -211,7 +211,8 @@ static void read_pattern(buf_t *b, const char *key, const char *star) {
   if (!d) return;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
+    /* The loopback and "default" are not asked for: an interface's value is judged against "all". */
+    if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0 || strcmp(e->d_name, "default") == 0) continue;
     char path[600], name[600];
     int pn = snprintf(path, sizeof path, "%s/%s/", dir, e->d_name);
     if (pn < 0 || (size_t)pn >= sizeof path) continue;

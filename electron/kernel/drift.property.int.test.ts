@@ -6,7 +6,7 @@
  * turned off, bridge ports isolated, disabled or without broadcast flooding,
  * the kernel's route for an address deleted, a route of protocol kernel added,
  * policy rules added or deleted, a permanent neighbour entry, an interface's
- * own sysctls (arp_ignore, rp_filter) set by hand. Then:
+ * own forwarding or disable_ipv6 set by hand. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -33,7 +33,14 @@ export function driftLab(p: string) {
     name: `${p}-drift`,
     nodes: [
       { id: 'h1', name: `${p}h1`, kind: 'namespace' },
-      { id: 'h2', name: `${p}h2`, kind: 'namespace', routes: [{ to: '10.9.0.0/24', via: '10.0.0.1' }] },
+      // h2 forwards: a namespace whose file sets sysctls has its interfaces' own read too.
+      {
+        id: 'h2',
+        name: `${p}h2`,
+        kind: 'namespace',
+        routes: [{ to: '10.9.0.0/24', via: '10.0.0.1' }],
+        sysctls: { 'net.ipv4.ip_forward': 1 },
+      },
       { id: 'br', name: `${p}br`, kind: 'bridge' },
     ],
     links: [
@@ -92,7 +99,8 @@ export const DRIFTS: Drift[] = [
   },
   {
     name: 'route changed',
-    on: ['route'],
+    // Its new gateway must be reachable: table main's rule and the route to its subnet are there.
+    on: ['route', 'h2gw'],
     kills: ['route'],
     run: (p) => [['ip', '-n', `${p}h2`, 'route', 'replace', '10.9.0.0/24', 'via', '10.0.0.3']],
     seen: (_p, d) => has(d, 'changed', 'route', '10.9.0.0/24'),
@@ -116,6 +124,7 @@ export const DRIFTS: Drift[] = [
   {
     name: "the kernel's route for an address deleted",
     on: ['h2conn'],
+    kills: ['h2gw'],
     run: (p) => [['ip', '-n', `${p}h2`, 'route', 'delete', '10.0.0.0/24', 'dev', 'eth0']],
     seen: (_p, d) =>
       has(d, 'missing', 'route', '10.0.0.0/24 through eth0, which the kernel makes for address 10.0.0.2'),
@@ -136,6 +145,7 @@ export const DRIFTS: Drift[] = [
   {
     name: "the kernel's rule for table main deleted",
     on: ['h2'],
+    kills: ['h2gw'],
     run: (p) => [['ip', '-n', `${p}h2`, 'rule', 'delete', 'pref', '32766']],
     seen: (_p, d) => has(d, 'missing', 'rule', '32766: table main'),
   },
@@ -161,16 +171,18 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'neighbour', 'pins 10.0.0.2 on eth0'),
   },
   {
-    name: 'ARP replies refused on one interface (arp_ignore 8)',
+    name: 'forwarding turned off on one interface of a forwarding host',
     on: ['h2eth0'],
-    run: (p) => [['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv4.conf.eth0.arp_ignore=8']],
-    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv4.conf.eth0.arp_ignore is 8, as set by hand'),
+    run: (p) => [['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv4.conf.eth0.forwarding=0']],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv4.conf.eth0.forwarding is 0, as set by hand'),
   },
   {
-    name: 'a strict reverse-path filter on one interface',
-    on: ['h1eth0'],
-    run: (p) => [['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv4.conf.eth0.rp_filter=1']],
-    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv4.conf.eth0.rp_filter is 1'),
+    name: 'IPv6 turned off on one interface',
+    on: ['h2eth0'],
+    run: (p) => [
+      ['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv6.conf.eth0.disable_ipv6=1'],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.conf.eth0.disable_ipv6 is 1'),
   },
   {
     name: 'ARP turned off',

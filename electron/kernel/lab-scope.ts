@@ -21,19 +21,29 @@ import type { Runner } from './runner';
 /** The non-root namespaces of a state. */
 export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
 
+const needsSysctls = (r: Resolved, ns: string) =>
+  Object.keys(r.state.namespaces[ns]?.sysctls ?? {}).length > 0;
+
 /** A desired state with no objects: planning it against live deletes everything the lab owns. */
 export function emptyLab(lab: string): Resolved {
   return resolve({ version: 1, name: lab, nodes: [], links: [], expect: [], annotations: [] });
 }
 
 /**
- * Reads the root namespace and `scope` in one fan-out, with the sysctls of
- * every namespace of the scope: the file's, and each interface's (a per-
- * interface setting changed by hand is drift). The native reader reads them
- * itself; without it, that is one more process per namespace.
+ * Reads the root namespace and `scope` in one fan-out, with sysctls only
+ * where the file sets some (one process fewer per namespace without the
+ * native reader, and no /proc/sys read with it): there, each interface's
+ * own forwarding and disable_ipv6 are judged too (a router's interface set
+ * not to forward by hand). A namespace whose file sets no sysctl neither
+ * forwards nor turns IPv6 off, so its interfaces' are not read.
  */
-export async function readFor(runner: Runner, _desired: Resolved, scope: string[]): Promise<KState> {
-  return readLive(runner, { namespaces: scope, includeRoot: true, peerNames: false, sysctls: scope });
+export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
+  return readLive(runner, {
+    namespaces: scope,
+    includeRoot: true,
+    peerNames: false,
+    sysctls: scope.filter((n) => needsSysctls(desired, n)),
+  });
 }
 
 /**

@@ -252,22 +252,20 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
     });
   });
 
-  it("reads an interface's own settings that differ from its namespace's default, with and without nsread alike", async () => {
+  it("reads an interface's own forwarding and disable_ipv6 that differ from its namespace's `all`, with and without nsread alike", async () => {
     await withScratchLab(async (lab) => {
       const [a] = await lab.netns(1);
       await lab.ip('-n', a, 'link', 'add', 'name', 'x.1', 'type', 'veth', 'peer', 'name', 'y');
       const set = (kv: string) => lab.ip('netns', 'exec', a, 'sysctl', '-q', '-w', kv);
-      await set('net.ipv4.conf.x/1.rp_filter=1');
-      await set('net.ipv4.conf.y.arp_ignore=8');
-      await set('net.ipv6.conf.y.disable_ipv6=1');
-      // Written through `all`, forwarding reaches every interface and the default: not set by hand.
       await set('net.ipv4.ip_forward=1');
+      await set('net.ipv4.conf.x/1.forwarding=0');
+      await set('net.ipv6.conf.y.disable_ipv6=1');
+      // Not judged: a setting `all` does not set (no value to judge it by), and the loopback.
+      await set('net.ipv4.conf.y.arp_ignore=8');
+      await set('net.ipv4.conf.lo.forwarding=0');
       const want = {
-        'x.1': { 'net.ipv4.conf.x/1.rp_filter': { have: '1', want: '0' } },
-        y: {
-          'net.ipv4.conf.y.arp_ignore': { have: '8', want: '0' },
-          'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' },
-        },
+        'x.1': { 'net.ipv4.conf.x/1.forwarding': { have: '0', want: '1' } },
+        y: { 'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' } },
       };
       const built = buildTestNsread();
       for (const nsread of built.skip ? [false] : [true, false]) {

@@ -13,9 +13,9 @@
 import type * as z from 'zod';
 import {
   IFACE_SYSCTLS,
+  IFACE_SYSCTL_PATTERNS,
   ifaceSysctlKey,
   SYSCTL_ALLOWLIST,
-  SYSCTL_READ_KEYS,
   type IfaceSysctlFamily,
 } from '../../shared/model/common';
 import { ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
@@ -140,16 +140,19 @@ const batchJob = (ns: string): FanJob => ({
 });
 
 /**
- * The allowlisted sysctls of a namespace and the per-interface ones
- * (IFACE_SYSCTLS, every interface's), in one process: `sysctl -a` with a
- * pattern that names exactly those, printing "key = value" lines as the
- * native reader does. `ip netns exec` is used rather than reading
- * /proc/sys from here because /proc/sys/net always shows the namespace of
- * the reading process.
+ * The allowlisted sysctls of a namespace and each interface's own settings
+ * (IFACE_SYSCTL_PATTERNS, expanded by the shell in /proc/sys), in one
+ * process: `sysctl -e` skips keys this kernel lacks and prints "key = value",
+ * as the native reader does. The script is fixed text (no name goes into
+ * it). `ip netns exec` is used rather than reading /proc/sys from here
+ * because /proc/sys/net always shows the namespace of the reading process.
  */
-const SYSCTL_PATTERN = `^(${SYSCTL_READ_KEYS.map((k) => k.replace(/[.]/g, '\\.').replace('\\.*\\.', '\\.[^.]+\\.')).join('|')})$`;
+const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${[
+  ...SYSCTL_ALLOWLIST,
+  ...IFACE_SYSCTL_PATTERNS.map((k) => k.replace(/[.]/g, '/')),
+].join(' ')}`;
 const sysctlJob = (ns: string): FanJob => {
-  const sysctl = ['sysctl', '-e', '-a', '-r', SYSCTL_PATTERN];
+  const sysctl = ['sh', '-c', SYSCTL_SCRIPT];
   return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
 };
 
@@ -356,11 +359,11 @@ function allowlisted(read: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** Per-interface sysctls that differ from the namespace's `default` (none read: none found). */
+/** Per-interface sysctls that differ from the namespace's `all` (none read: none found). */
 function ifaceSysctls(ifaces: Record<string, KIface>, read: Record<string, string>): void {
   for (const [fam, leaves] of Object.entries(IFACE_SYSCTLS) as [IfaceSysctlFamily, readonly string[]][])
     for (const leaf of leaves) {
-      const want = read[ifaceSysctlKey(fam, 'default', leaf)];
+      const want = read[ifaceSysctlKey(fam, 'all', leaf)];
       if (want === undefined) continue;
       for (const i of Object.values(ifaces)) {
         if (i.kind === 'loopback') continue;

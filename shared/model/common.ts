@@ -95,14 +95,16 @@ export const SYSCTL_ALLOWLIST = [
 export type SysctlKey = (typeof SYSCTL_ALLOWLIST)[number];
 
 /**
- * Per-interface settings read on a lab's interfaces, which a file never sets:
- * each of them steers traffic (forwarding, reverse-path filter, ARP replies,
- * IPv6 on or off). An interface takes its namespace's `default` values when
- * it is made, and writing `all.forwarding` or `all.disable_ipv6` sets every
- * interface; so one that differs from its namespace's `default` was set by hand.
+ * Per-interface settings read on a lab's interfaces, which a file never sets
+ * one by one: forwarding, and IPv6 on or off. Writing `all.forwarding` (or
+ * ip_forward) or `all.disable_ipv6` sets every interface and the default, so
+ * an interface whose value differs from its namespace's `all` was set by hand
+ * (`sysctl -w net.ipv4.conf.eth1.forwarding=0` on a router). Settings that
+ * `all` does not set (rp_filter, arp_ignore) have no value to judge them by:
+ * a namespace's `default` can be changed by hand as well.
  */
 export const IFACE_SYSCTLS = {
-  ipv4: ['forwarding', 'rp_filter', 'arp_ignore', 'arp_announce', 'arp_filter', 'proxy_arp'],
+  ipv4: ['forwarding'],
   ipv6: ['forwarding', 'disable_ipv6'],
 } as const;
 export type IfaceSysctlFamily = keyof typeof IFACE_SYSCTLS;
@@ -111,13 +113,11 @@ export type IfaceSysctlFamily = keyof typeof IFACE_SYSCTLS;
 export const ifaceSysctlKey = (family: IfaceSysctlFamily, ifname: string, leaf: string): string =>
   `net.${family}.conf.${ifname.replaceAll('.', '/')}.${leaf}`;
 
-/** What the live reader asks for: the allowlist, and each per-interface setting of every interface ("*"). */
-export const SYSCTL_READ_KEYS: readonly string[] = [
-  ...SYSCTL_ALLOWLIST,
-  ...Object.entries(IFACE_SYSCTLS).flatMap(([fam, leaves]) =>
-    leaves.map((leaf) => ifaceSysctlKey(fam as IfaceSysctlFamily, '*', leaf)),
-  ),
-];
+/** What the live reader asks for: the allowlist, and each per-interface setting of every interface ("*": with `all`, without the loopback and `default`). */
+export const IFACE_SYSCTL_PATTERNS: readonly string[] = Object.entries(IFACE_SYSCTLS).flatMap(
+  ([fam, leaves]) => leaves.map((leaf) => ifaceSysctlKey(fam as IfaceSysctlFamily, '*', leaf)),
+);
+export const SYSCTL_READ_KEYS: readonly string[] = [...SYSCTL_ALLOWLIST, ...IFACE_SYSCTL_PATTERNS];
 export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);
 /** Sysctl values are small integers in the allowlist. */
 export const Sysctls = z.partialRecord(

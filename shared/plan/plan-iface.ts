@@ -291,9 +291,8 @@ function planHandMade(
 
 /**
  * Per-interface sysctls set by hand (KIface.sysctls): written back to the
- * namespace's `default`, in the sysctl phase. Not a reverse-path filter
- * when the file sets the namespace's default one: interfaces made before
- * that write keep the value they were made with.
+ * namespace's `all` value, in the sysctl phase (after the file's own, which
+ * set `all`).
  */
 function planIfaceSysctls(
   b: PlanBuilder,
@@ -302,10 +301,7 @@ function planIfaceSysctls(
   l: KIface,
   t: ReturnType<typeof targetOf>,
 ): void {
-  const fileSets = desired.state.namespaces[c.ns]?.sysctls ?? {};
-  const drift = Object.entries(l.sysctls ?? {}).filter(
-    ([k]) => !(k.endsWith('.rp_filter') && fileSets['net.ipv4.conf.default.rp_filter'] !== undefined),
-  );
+  const drift = Object.entries(l.sysctls ?? {});
   if (!drift.length || c.ns === ROOT_NS) return;
   const write = (values: [string, string][]): Op => ({
     op: 'sysctl-write',
@@ -313,7 +309,7 @@ function planIfaceSysctls(
   });
   b.add('sysctl', c.ns, write(drift.map(([k, v]) => [k, v.want])), {
     action: 'modify',
-    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's default is ${v.want}`).join('; ')}`,
+    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's ${k.replace(/\.conf\.[^.]+\./, '.conf.all.')} is ${v.want}`).join('; ')}`,
     target: { ...t, kind: 'sysctl', name: `${drift.map(([k]) => k).join(', ')} in ${where(c.ns)}` },
     undoOp: write(drift.map(([k, v]) => [k, v.have])),
   });

@@ -291,8 +291,8 @@ describe('plan properties (on the kernel model)', () => {
         if (!ours.length) return;
         const [n, iface] = ours[pick % ours.length];
         if (h.arpOff) iface.arpOff = true;
-        const sysctlKey = `net.ipv4.conf.${iface.name}.arp_ignore`;
-        if (h.arpOff && n.name !== ROOT_NS) iface.sysctls = { [sysctlKey]: { have: '8', want: '0' } };
+        const sysctlKey = `net.ipv4.conf.${iface.name}.forwarding`;
+        if (h.arpOff && n.name !== ROOT_NS) iface.sysctls = { [sysctlKey]: { have: '0', want: '1' } };
         const flags = Object.fromEntries(
           Object.entries(h.flags).filter(([k, v]) => PORT_FLAG_DEFAULTS[k] !== v),
         );
@@ -306,7 +306,7 @@ describe('plan properties (on the kernel model)', () => {
         expect(driftFromChanges(r.changes).length > 0).toBe(expected);
         const words = r.changes.map((c) => c.argv.join(' ')).join('\n');
         if (iface.arpOff) expect(words).toContain(`dev ${iface.name} arp on`);
-        if (iface.sysctls) expect(words).toContain(`ip netns exec ${n.name} sysctl -q -w ${sysctlKey}=0`);
+        if (iface.sysctls) expect(words).toContain(`ip netns exec ${n.name} sysctl -q -w ${sysctlKey}=1`);
         if (iface.portFlags || stateCounts) expect(words).toContain(`dev ${iface.name} type bridge_slave`);
         const s2 = simulate(s1, r.changes);
         expect(plan(resolve(t1), s2).changes).toEqual([]);

@@ -198,7 +198,7 @@ function handMade(a: Topology): KState {
       n.neighs = [...(n.neighs ?? []), { addr: '10.0.0.99', dev: i.name, lladdr: '02:de:ad:00:00:01' }];
       i.arpOff = true;
       if (i.master) i.portFlags = { isolated: true };
-      i.sysctls = { [`net.ipv4.conf.${i.name.replaceAll('.', '/')}.rp_filter`]: { have: '1', want: '0' } };
+      i.sysctls = { [`net.ipv4.conf.${i.name.replaceAll('.', '/')}.forwarding`]: { have: '0', want: '1' } };
     }
   }
   return s;
