@@ -212,7 +212,7 @@ export function planIfaceSettings(
     }
   }
   planHandMade(d, l, c, at, mod);
-  planIfaceSysctls(b, desired, c, l, t);
+  planIfaceSysctls(b, c, l, t);
   const have = new Set(l.addresses);
   const want = new Set(d.addresses);
   for (const a of l.addresses) {
@@ -291,12 +291,11 @@ function planHandMade(
 
 /**
  * Per-interface sysctls set by hand (KIface.sysctls): written back to the
- * namespace's `all` value, in the sysctl phase (after the file's own, which
- * set `all`).
+ * namespace's `all` value, in the sysctl phase and before the file's own
+ * (planned later): a write of `all` there sets every interface again.
  */
 function planIfaceSysctls(
   b: PlanBuilder,
-  desired: Resolved,
   c: NsContext,
   l: KIface,
   t: ReturnType<typeof targetOf>,
