@@ -294,12 +294,7 @@ function planHandMade(
  * namespace's `all` value, in the sysctl phase and before the file's own
  * (planned later): a write of `all` there sets every interface again.
  */
-function planIfaceSysctls(
-  b: PlanBuilder,
-  c: NsContext,
-  l: KIface,
-  t: ReturnType<typeof targetOf>,
-): void {
+function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType<typeof targetOf>): void {
   const drift = Object.entries(l.sysctls ?? {});
   if (!drift.length || c.ns === ROOT_NS) return;
   const write = (values: [string, string][]): Op => ({
