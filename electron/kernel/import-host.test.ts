@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importHost, isReadOnlyCommand, NotAReadError, readOnlyRunner } from './import-host';
+import { SYSCTL_SCRIPT } from './live-read';
 import { fanOut, recordingRunner, type FanJob, type Runner } from './runner';
 
 describe('import-host runs reads only', () => {
@@ -28,6 +29,15 @@ describe('import-host runs reads only', () => {
       true,
     );
     expect(isReadOnlyCommand(['ip', '-j', 'link', 'show', 'dev', 'eth0'])).toBe(true);
+    expect(
+      isReadOnlyCommand(
+        ['ip', '-j', '-d', '-n', 'ns1', '-batch', '-'],
+        'address show\nroute show table all\nrule show\nneigh show nud permanent\n',
+      ),
+    ).toBe(true);
+    // The live reader's sysctl script, exactly, in a namespace or the root.
+    expect(isReadOnlyCommand(['ip', 'netns', 'exec', 'ns1', 'sh', '-c', SYSCTL_SCRIPT])).toBe(true);
+    expect(isReadOnlyCommand(['sh', '-c', SYSCTL_SCRIPT])).toBe(true);
   });
 
   it('refuses anything that could change the host', () => {
@@ -39,6 +49,8 @@ describe('import-host runs reads only', () => {
     expect(isReadOnlyCommand(['sysctl', '-e', 'net.ipv4.ip_forward=1'])).toBe(false);
     expect(isReadOnlyCommand(['sysctl', '-w', 'net.ipv4.ip_forward=1'])).toBe(false);
     expect(isReadOnlyCommand(['ip', 'netns', 'exec', 'ns1', 'sh', '-c', 'sysctl -e x'])).toBe(false);
+    expect(isReadOnlyCommand(['sh', '-c', `${SYSCTL_SCRIPT}; rm -rf /`])).toBe(false);
+    expect(isReadOnlyCommand(['ip', '-j', '-batch', '-'], 'rule show\nrule add prohibit\n')).toBe(false);
     expect(isReadOnlyCommand(['ip', 'netns', 'add', 'x'])).toBe(false);
     expect(isReadOnlyCommand(['tc', '-j', 'qdisc', 'del', 'dev', 'x', 'root'])).toBe(false);
     expect(isReadOnlyCommand(['bridge', '-j', 'vlan', 'add', 'vid', '5', 'dev', 'x'])).toBe(false);

@@ -5,7 +5,7 @@
  */
 import { kstateToTopology, serializeTopology } from '../../shared/formats';
 import type { ImportResult } from '../../shared/formats/import-result';
-import { readLive } from './live-read';
+import { readLive, SYSCTL_SCRIPT } from './live-read';
 import { isValidNetnsName } from './netns';
 import { DEFAULT_IMPORT_LAB } from './import-host-name';
 import { execaRunner, type Runner } from './runner';
@@ -22,15 +22,18 @@ export interface ImportHostOptions {
 /** Thrown when import-host is asked to run something that is not a read. */
 export class NotAReadError extends Error {}
 
-const READ_BATCH_LINE = /^(address show|link show|route show table all|netns list-id|netns list)$/;
+const READ_BATCH_LINE =
+  /^(address show|link show|route show table all|rule show|neigh show nud permanent|netns list-id|netns list)$/;
 
 /** True when argv (with its batch input) only reads kernel state. */
 export function isReadOnlyCommand(argv: readonly string[], input?: string): boolean {
   const a = [...argv];
-  // `ip netns exec NS sysctl -e KEYS...` reads sysctls inside a namespace.
+  // `ip netns exec NS sysctl -e KEYS...` reads sysctls inside a namespace; so does the live
+  // reader's own script (fixed text: exactly it, nothing else, runs through sh).
   if (a[0] === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a.length > 4)
-    return a[4] === 'sysctl' && isSysctlRead(a.slice(4));
+    return (a[4] === 'sysctl' && isSysctlRead(a.slice(4))) || isSysctlScript(a.slice(4));
   if (a[0] === 'sysctl') return isSysctlRead(a);
+  if (a[0] === 'sh') return isSysctlScript(a);
   if (a[0] !== 'ip' && a[0] !== 'bridge' && a[0] !== 'tc') return false;
   let i = 1;
   if (a[i] === '-j') i++;
@@ -50,6 +53,10 @@ export function isReadOnlyCommand(argv: readonly string[], input?: string): bool
     );
   if (a[0] === 'bridge') return rest === 'vlan show';
   return rest === 'qdisc show';
+}
+
+function isSysctlScript(a: readonly string[]): boolean {
+  return a.length === 3 && a[0] === 'sh' && a[1] === '-c' && a[2] === SYSCTL_SCRIPT;
 }
 
 function isSysctlRead(a: readonly string[]): boolean {

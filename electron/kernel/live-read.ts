@@ -147,7 +147,7 @@ const batchJob = (ns: string): FanJob => ({
  * it). `ip netns exec` is used rather than reading /proc/sys from here
  * because /proc/sys/net always shows the namespace of the reading process.
  */
-const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${[
+export const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${[
   ...SYSCTL_ALLOWLIST,
   ...IFACE_SYSCTL_PATTERNS.map((k) => k.replace(/[.]/g, '/')),
 ].join(' ')}`;
