@@ -395,24 +395,26 @@ function toNamespace(raw: RawNs): KNamespace {
     ifaces[link.ifname] = iface;
   }
   holdsPorts(ifaces);
-  // The root's routes are the host's: netplumb never plans them, so the kernel's are not judged there.
-  const lab = raw.name !== ROOT_NS;
-  if (lab) ifaceSysctls(ifaces, raw.sysctls);
-  const ns: KNamespace = {
-    name: raw.name,
-    sysctls: allowlisted(raw.sysctls),
-    ifaces,
-    routes: staticRoutes(raw.routes, lab ? ifaces : undefined),
-  };
-  const lost = lab ? lostRoutes(raw.routes, ifaces) : [];
-  if (lost.length) ns.lostRoutes = lost;
-  if (lab) {
-    const { rules, lost: lostRules } = policyRules(raw.rules);
-    if (rules.length) ns.rules = rules;
-    if (lostRules.length) ns.lostRules = lostRules;
-    const neighs = permanentNeighs(raw.neighs);
-    if (neighs.length) ns.neighs = neighs;
+  const ns: KNamespace = { name: raw.name, sysctls: allowlisted(raw.sysctls), ifaces, routes: [] };
+  // The root's routes, rules and neighbours are the host's: netplumb never plans them.
+  if (raw.name === ROOT_NS) {
+    ns.routes = staticRoutes(raw.routes);
+    return withMark(ns, raw);
   }
+  ifaceSysctls(ifaces, raw.sysctls);
+  ns.routes = staticRoutes(raw.routes, ifaces);
+  const lost = lostRoutes(raw.routes, ifaces);
+  if (lost.length) ns.lostRoutes = lost;
+  const { rules, lost: lostRules } = policyRules(raw.rules);
+  if (rules.length) ns.rules = rules;
+  if (lostRules.length) ns.lostRules = lostRules;
+  const neighs = permanentNeighs(raw.neighs);
+  if (neighs.length) ns.neighs = neighs;
+  return withMark(ns, raw);
+}
+
+/** A namespace's mark is the alias of its lo. */
+function withMark(ns: KNamespace, raw: RawNs): KNamespace {
   const lo = raw.links.find((l) => l.ifname === 'lo');
   if (lo?.ifalias) ns.mark = lo.ifalias;
   return ns;

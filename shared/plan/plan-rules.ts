@@ -11,10 +11,8 @@ import type { KNamespace, KRule } from './kstate';
 import { ruleText, type Op } from './op';
 import type { Resolved } from './resolve';
 
-const rule = (op: 'add' | 'delete', r: KRule): Op => ({
-  op: `rule-${op}`,
-  rule: { pref: r.pref, words: r.words, ...(r.proto ? { proto: r.proto } : {}) },
-});
+/** A KRule is already what `rule add`/`delete` take (RuleSpec). */
+const rule = (op: 'add' | 'delete', r: KRule): Op => ({ op: `rule-${op}`, rule: r });
 
 /** Rules and permanent neighbour entries of live namespace `l` (kept by the file) back to a new namespace's. */
 export function planRulesAndNeighs(

@@ -115,7 +115,7 @@ export function step(s: KState, op: Op, nsName: string): void {
     case 'sysctl-write': {
       const n = ns(s, nsName);
       for (const { key, value } of op.values) {
-        // A per-interface key set back to the namespace's default is no longer read as set by hand.
+        // A per-interface key set back to the namespace's `all` value is no longer read as set by hand.
         const i = Object.values(n.ifaces).find((x) => x.sysctls?.[key]);
         if (!i) n.sysctls[key] = value;
         else if (i.sysctls![key].want === value) {
