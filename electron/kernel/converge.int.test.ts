@@ -87,7 +87,7 @@ describe.skipIf(!root)(`apply converges${root ? '' : ` (skipped: ${NOT_ROOT_REAS
     expect((await cli('apply', file)).exitCode).toBe(0);
     await execaRunner(['ip', 'link', 'add', 'name', `${p}fv0`, 'type', 'veth', 'peer', 'name', `${p}fv1`]);
     await execaRunner(['ip', 'link', 'set', 'dev', `${p}fv1`, 'netns', `${p}b`]);
-    // The lab itself is in sync: the foreign interface is left alone.
+    // The lab itself is in sync: the foreign interface is down, so it is left alone (up, apply sets it down).
     expect((await cli('status', file)).exitCode).toBe(0);
     const refused = await cli('destroy', doc.name);
     expect(refused.exitCode).toBe(1);

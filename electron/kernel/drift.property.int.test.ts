@@ -2,8 +2,9 @@
  * Drift on the real kernel (issue 11 item 2): random hand-made changes to a
  * running lab — address removed or added, route removed or changed, a link
  * or a bridge port removed, an interface set down, MTU or MAC changed, a
- * namespace deleted, a foreign interface plugged into the lab's bridge, ARP
- * turned off, bridge ports isolated, disabled or without broadcast flooding,
+ * namespace deleted, a foreign interface plugged into the lab's bridge or
+ * up in a lab's namespace, ARP turned off, bridge ports isolated, disabled
+ * or without broadcast flooding,
  * the kernel's route for an address deleted, a route of protocol kernel added,
  * policy rules added or deleted, a permanent neighbour entry, an interface's
  * own forwarding or disable_ipv6 set by hand. Then:
@@ -11,7 +12,8 @@
  * it, status is in sync and the file's `expect:` checks pass.
  *
  * A foreign interface on a lab bridge is detached, never deleted (see
- * planForeignPorts): it stays on the host, off the lab's bridge.
+ * planForeignPorts): it stays on the host, off the lab's bridge. One made by
+ * hand inside a lab's namespace, up, is set down, never deleted (planForeignUp).
  * netem drift runs in the VM lane (vm-lane/engine-netem.kernel.test.ts):
  * this kernel has no netem.
  */
@@ -257,6 +259,20 @@ export const DRIFTS: Drift[] = [
     seen: (p, d) =>
       has(d, 'changed', 'interface', `${p}fx in the root namespace is attached to the lab's bridge ${p}br`),
   },
+  {
+    name: "a veth made by hand in a lab's namespace, up, on a narrower prefix of the lab's",
+    // Its 10.0.0.0/25 is more specific than the lab's /24: h1 sends h2's traffic into it.
+    on: ['hostveth'],
+    run: (p) => [
+      ['ip', '-n', `${p}h1`, 'link', 'add', 'name', 'zf', 'type', 'veth', 'peer', 'name', 'zfp'],
+      ['ip', '-n', `${p}h1`, 'address', 'add', '10.0.0.3/25', 'dev', 'zf'],
+      ['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'zf', 'up'],
+      ['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'zfp', 'up'],
+    ],
+    seen: (_p, d) =>
+      has(d, 'changed', 'interface', "is up in the lab's namespace") &&
+      `${d.name} ${d.detail}`.includes('zf '),
+  },
 ];
 
 const ip = async (argv: string[]) => {
@@ -287,6 +303,14 @@ export async function driftRound(p: string, runDir: string, drifts: number[]): P
     expect(after.inSync).toBe(true);
     const check = await checkDocument(doc, o);
     expect(check.ok, JSON.stringify(check.results)).toBe(true);
+    if (drifts.some((i) => DRIFTS[i].on.includes('hostveth'))) {
+      // Set down, not deleted: both ends are still there with their address, down.
+      const links = JSON.parse((await execaRunner(['ip', '-n', `${p}h1`, '-j', 'address', 'show'])).stdout);
+      const zf = links.find((l: { ifname: string }) => l.ifname === 'zf');
+      expect(zf?.flags).not.toContain('UP');
+      expect(zf?.addr_info.map((a: { local: string }) => a.local)).toEqual(['10.0.0.3']);
+      expect(links.find((l: { ifname: string }) => l.ifname === 'zfp')?.flags).not.toContain('UP');
+    }
     if (drifts.some((i) => DRIFTS[i].on.includes('foreign'))) {
       // Detached, not deleted: the foreign interface is still there, on no bridge.
       const fx = JSON.parse((await execaRunner(['ip', '-j', 'link', 'show', 'dev', `${p}fx`])).stdout)[0];

@@ -452,3 +452,33 @@ export function planForeignPorts(
     });
   }
 }
+
+/**
+ * An interface netplumb did not make for this lab, up in one of the lab's own
+ * namespaces (say a veth added there by hand), is set down, never deleted.
+ * Why not ignore it: while up, its addresses and routes are the namespace's
+ * too, and one that overlaps the lab's prefixes takes the lab's traffic (the
+ * ping fails while everything netplumb made is as the file says). Why down,
+ * not deleted: netplumb only deletes what carries its mark, and a veth's peer
+ * may be outside the lab. Down, it keeps its addresses and settings for
+ * whoever made it, and the namespace's routing is the file's again. The
+ * host's namespace is not the lab's: its interfaces are never touched.
+ */
+export function planForeignUp(
+  b: PlanBuilder,
+  desired: Resolved,
+  c: NsContext,
+  foreign: readonly KIface[],
+): void {
+  if (c.ns === ROOT_NS) return;
+  for (const f of foreign) {
+    if (!f.up) continue;
+    b.add(phaseOf(c.ns), c.ns, linkSet(f.name, { up: false }), {
+      action: 'modify',
+      rank: RANK.settings,
+      reason: `${where(c.ns, f.name)} is up in the lab's namespace ${c.ns} but was not made by netplumb for this lab: its addresses and routes would count in the lab's routing, so it is set down, not deleted`,
+      target: { kind: 'interface', name: where(c.ns, f.name), nodeId: desired.nsNodes.get(c.ns) },
+      undoOp: linkSet(f.name, { up: true }),
+    });
+  }
+}

@@ -422,26 +422,79 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
-  it('never deletes a namespace that holds an interface netplumb did not make; a kept namespace keeps it unharmed', () => {
+  it('never deletes a namespace that holds an interface netplumb did not make; a kept namespace keeps it, set down when it was up', () => {
     fc.assert(
-      fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), (t1, pick) => {
-        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
-        const labNs = Object.keys(s1.namespaces).filter((n) => n !== ROOT_NS);
-        if (!labNs.length) return;
-        const ns = labNs[pick % labNs.length];
-        s1.namespaces[ns].ifaces.zzforeign = { name: 'zzforeign', kind: 'other', up: true, addresses: [] };
-        // Destroying: refused, nothing changed, the interface and namespace named.
-        const gone = plan(resolve({ ...t1, nodes: [], links: [] }), s1);
-        expect(gone.changes).toEqual([]);
-        expect(gone.conflicts.map((c) => c.message)).toEqual([
-          expect.stringContaining(`Namespace "${ns}" of lab "${t1.name}" holds zzforeign`),
-        ]);
-        // The same lab again: in sync, the foreign interface left alone.
-        const same = plan(resolve(t1), s1);
-        expect(same.conflicts).toEqual([]);
-        expect(same.changes).toEqual([]);
-      }),
+      fc.property(
+        arbValidTopology({ maxNodes: 7 }),
+        fc.nat(),
+        fc.boolean(),
+        fc.constantFrom('veth', 'other'),
+        (t1, pick, up, kind) => {
+          const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+          const labNs = Object.keys(s1.namespaces).filter((n) => n !== ROOT_NS);
+          if (!labNs.length) return;
+          const ns = labNs[pick % labNs.length];
+          // Made by hand, with an address on one of the lab's prefixes when the lab has one.
+          const labAddr = Object.values(s1.namespaces[ns].ifaces).flatMap((i) =>
+            i.kind === 'loopback' ? [] : i.addresses,
+          )[0];
+          const foreign: KIface = {
+            name: 'zzforeign',
+            kind,
+            up,
+            addresses: labAddr ? [labAddr.replace(/\.\d+\//, '.254/')] : [],
+            ...(kind === 'veth' ? { peer: { ns: ROOT_NS, name: 'zzpeer' } } : {}),
+          };
+          s1.namespaces[ns].ifaces.zzforeign = structuredClone(foreign);
+          // Destroying: refused, nothing changed, the interface and namespace named.
+          const gone = plan(resolve({ ...t1, nodes: [], links: [] }), s1);
+          expect(gone.changes).toEqual([]);
+          expect(gone.conflicts.map((c) => c.message)).toEqual([
+            expect.stringContaining(`Namespace "${ns}" of lab "${t1.name}" holds zzforeign`),
+          ]);
+          // The same lab again: a foreign interface that is up is set down (never deleted), and
+          // status calls that drift; one that is down is left alone: in sync.
+          const same = plan(resolve(t1), s1);
+          expect(same.conflicts).toEqual([]);
+          if (!up) {
+            expect(same.changes).toEqual([]);
+            return;
+          }
+          expect(same.changes.map((c) => [c.ns, c.argv.join(' '), c.action])).toEqual([
+            [ns, `ip -n ${ns} link set dev zzforeign down`, 'modify'],
+          ]);
+          expect(same.changes[0].reason).toMatch(
+            /was not made by netplumb for this lab: .* set down, not deleted/,
+          );
+          expect(driftFromChanges(same.changes).length).toBe(1);
+          const s2 = simulate(s1, same.changes);
+          expect(s2.namespaces[ns].ifaces.zzforeign).toEqual({ ...foreign, up: false });
+          expect(plan(resolve(t1), s2).changes).toEqual([]);
+          // Its undo brings it back up, as a rollback does.
+          const back = simulate(
+            s2,
+            same.changes.map((c) => ({ ...c, op: c.undoOp! })),
+          );
+          expect(back.namespaces[ns].ifaces.zzforeign).toEqual(foreign);
+        },
+      ),
       { numRuns: 150 },
+    );
+  });
+
+  it("the host's own interfaces are never set down, up or not in the file", () => {
+    fc.assert(
+      fc.property(arbValidTopology({ maxNodes: 7 }), (t1) => {
+        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+        s1.namespaces[ROOT_NS].ifaces.zzhost = {
+          name: 'zzhost',
+          kind: 'veth',
+          up: true,
+          addresses: ['10.0.0.254/24'],
+        };
+        expect(plan(resolve(t1), s1).changes).toEqual([]);
+      }),
+      { numRuns: 100 },
     );
   });
 

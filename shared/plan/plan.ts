@@ -12,6 +12,7 @@ import { type Resolved, ifaceKey } from './resolve';
 import { planRulesAndNeighs } from './plan-rules';
 import {
   planForeignPorts,
+  planForeignUp,
   planIfaceSettings,
   planNewIface,
   planRoutes,
@@ -244,10 +245,12 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     planNewVeth(b, desired, link, da, db, nsCtx(a.ns), nsCtx(bEnd.ns));
   }
 
-  // Foreign interfaces plugged into the lab's bridges (in namespaces that stay).
+  // Foreign interfaces plugged into the lab's bridges, or up in the lab's namespaces (those that stay).
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
     const l = newNs.has(ns) ? undefined : live.namespaces[ns];
-    if (l) planForeignPorts(b, desired, nsCtx(ns), d, l, (m) => isOurs(lab, m));
+    if (!l) continue;
+    planForeignPorts(b, desired, nsCtx(ns), d, l, (m) => isOurs(lab, m));
+    planForeignUp(b, desired, nsCtx(ns), foreignIfaces(lab, l));
   }
 
   // --- loopback, routes, sysctls, vlans, netem per namespace ----------------
