@@ -91,14 +91,21 @@ describe.skipIf(!isRoot())(
       expect((await cli('status', f)).stdout).toContain('is not applied');
     });
 
-    it('refuses a name collision with exit 1 and changes nothing', async () => {
+    it('refuses a name collision with exit 1, located in the file, and changes nothing', async () => {
       await execa('ip', ['link', 'add', 'name', `${lab.p}br`, 'type', 'bridge']);
-      const f = file('lab.json', JSON.stringify(classicLab(lab.p)));
+      const text = JSON.stringify(classicLab(lab.p), null, 2);
+      const f = file('lab.json', text);
       const r = await cli('apply', f);
       expect(r.exitCode).toBe(1);
+      // The bridge node's object opens on the line before its "id" (lines count from 1).
+      const brLine = text.split('\n').findIndex((l) => l.includes('"id": "br0"'));
       expect(r.stderr).toContain(
-        `Interface "${lab.p}br" already exists in the root namespace and was not made by netplumb`,
+        `${f}:${brLine}:5: error: Interface "${lab.p}br" already exists in the root namespace and was not made by netplumb`,
       );
+      const plan = JSON.parse((await cli('plan', f, '--json')).stdout);
+      expect(plan.problems).toEqual([
+        expect.objectContaining({ code: 'foreign-object', nodeId: 'br0', line: brLine, column: 5 }),
+      ]);
       expect(r.stderr).toContain('nothing was changed');
       const ns = await execa('ip', ['netns', 'list']);
       expect(ns.stdout).not.toContain(`${lab.p}a`);

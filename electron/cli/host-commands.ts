@@ -9,7 +9,7 @@ import type { ParsedArgs } from './args';
 import { EXIT, err, json, out } from './command';
 import { ADOPT_HELP } from './host-help';
 import { live } from './live-session';
-import { loadFile } from './load';
+import { loadFile, placeProblems } from './load';
 import { bold, dim, green, printProblems, red } from './output';
 
 const NEED_ROOT =
@@ -91,7 +91,13 @@ async function adoptWith(b: LiveBackend, file: string, args: ParsedArgs): Promis
     return EXIT.invalid;
   }
   if (!args.flags.json) {
-    printProblems(p.problems.filter((x) => x.line === undefined));
+    printProblems(
+      await placeProblems(
+        l,
+        p.problems.filter((x) => x.line === undefined),
+      ),
+      file,
+    );
     if (refused) return (err(red('Adoption refused: nothing was changed.')), EXIT.invalid);
     if (!p.marks.length)
       return (

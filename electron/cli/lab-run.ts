@@ -10,7 +10,7 @@ import { runningAsRoot } from '../kernel/root-check';
 import { whileStoppable } from '../kernel/interrupt';
 import type { ParsedArgs } from './args';
 import { EXIT, err, json, out } from './command';
-import { loadFile } from './load';
+import { loadFile, placeProblems } from './load';
 import { labTarget } from './lab-target';
 import { loadFileArg } from './load-arg';
 import { bold, dim, formatDrift, formatPlan, green, listInWords, printProblems, red } from './output';
@@ -94,9 +94,13 @@ export async function planCommand(args: ParsedArgs): Promise<number> {
     const r = await engine.planDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
     const lab = loaded.topology!.name;
     if (hasErrors(r.problems)) {
-      if (args.flags.json) json({ lab, ok: false, problems: r.problems, changes: [] });
+      const problems = await placeProblems(loaded, r.problems);
+      if (args.flags.json) json({ lab, ok: false, problems, changes: [] });
       else {
-        printProblems(r.problems.filter((p) => p.line === undefined));
+        printProblems(
+          problems.filter((_, i) => r.problems[i].line === undefined),
+          args.positionals[0],
+        );
         err(red('Refused: nothing was changed.'));
       }
       return EXIT.invalid;
@@ -128,9 +132,13 @@ export async function applyCommand(args: ParsedArgs): Promise<number> {
     );
     const lab = loaded.topology!.name;
     if (!r.result) {
-      if (args.flags.json) json({ lab, ok: false, problems: r.problems });
+      const problems = await placeProblems(loaded, r.problems);
+      if (args.flags.json) json({ lab, ok: false, problems });
       else {
-        printProblems(r.problems.filter((p) => p.line === undefined));
+        printProblems(
+          problems.filter((_, i) => r.problems[i].line === undefined),
+          file,
+        );
         err(red('Refused: nothing was changed.'));
       }
       return EXIT.invalid;
@@ -155,8 +163,13 @@ export async function statusCommand(args: ParsedArgs): Promise<number> {
     const r = await engine.statusDocument(loaded.doc, { onNotice: notices(!!args.flags.json) });
     const lab = loaded.topology!.name;
     if (hasErrors(r.problems)) {
-      if (args.flags.json) json({ lab, ok: false, problems: r.problems });
-      else printProblems(r.problems.filter((p) => p.line === undefined));
+      const problems = await placeProblems(loaded, r.problems);
+      if (args.flags.json) json({ lab, ok: false, problems });
+      else
+        printProblems(
+          problems.filter((_, i) => r.problems[i].line === undefined),
+          args.positionals[0],
+        );
       return EXIT.invalid;
     }
     if (args.flags.json) json({ lab, applied: r.applied, inSync: r.inSync, drift: r.drift });

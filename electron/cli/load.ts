@@ -66,3 +66,32 @@ export async function loadFile(file: string, opts: { seal?: boolean } = {}): Pro
     text,
   };
 }
+
+/**
+ * The engine's problems (a name taken on the host, a kernel feature missing)
+ * placed in the file they came from: by their path, else by the node or link
+ * they name. Why here: the engine gets plain data, not the text, so its
+ * problems carry no line; a person fixes the file, and the line says where.
+ * Only netplumb's own files are placed (an imported file's nodes and links
+ * are not laid out as the topology is); problems already placed are kept.
+ */
+export async function placeProblems(loaded: Loaded, problems: readonly Problem[]): Promise<Problem[]> {
+  const t = loaded.topology;
+  const unplaced = (p: Problem) => p.line === undefined && (p.path.length > 0 || p.nodeId || p.linkId);
+  if (!t || loaded.text === undefined || (loaded.format !== 'yaml' && loaded.format !== 'json'))
+    return [...problems];
+  if (!problems.some(unplaced)) return [...problems];
+  const locate = (await import('../../shared/formats/document')).locatorFor(loaded.text);
+  const pathOf = (p: Problem): (string | number)[] | undefined => {
+    if (p.path.length) return p.path;
+    const link = p.linkId === undefined ? -1 : t.links.findIndex((l) => l.id === p.linkId);
+    if (link >= 0) return ['links', link];
+    const node = p.nodeId === undefined ? -1 : t.nodes.findIndex((n) => n.id === p.nodeId);
+    return node >= 0 ? ['nodes', node] : undefined;
+  };
+  return problems.map((p) => {
+    const path = unplaced(p) ? pathOf(p) : undefined;
+    const at = path && locate(path);
+    return at ? { ...p, line: at.line, column: at.column } : p;
+  });
+}
