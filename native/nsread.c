@@ -4,7 +4,7 @@
  *   nsread --version | --self-test
  *   nsread sha256 portable|auto SEED                 stdin: bytes; prints their SHA-256 (tests)
  *   nsread links STATS                              stdin: "NAME\n" per namespace
- *   nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...]
+ *   nsread read MAXJOBS BATCH [--root=BATCH] [--always=N] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
  *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
@@ -14,7 +14,8 @@
  * FP is what the caller's cache holds for it, or "-") it enters the namespace (setns),
  * subscribes to its change notifications, computes its fingerprint
  * (nsread-fp.c) and, when S is 1, reads the given sysctls from /proc/sys
- * (which shows the namespace of the reading thread). When the fingerprint equals FP it is
+ * (which shows the namespace of the reading thread); when S is 0, only the
+ * first N keys of --always=N (none without it; never in the root). When the fingerprint equals FP it is
  * done: "hit". Otherwise it runs `ip -j -d -batch -` with BATCH on stdin in
  * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
  * the fingerprint again and looks for notifications: STABLE is 1 only when
@@ -109,6 +110,13 @@ static int self_ns;
 static const char *batch, *root_batch;
 static char **keys;
 static int nkeys;
+/* How many of the first keys are read in every named namespace, S 0 too (--always=N). */
+static int always;
+
+/* How many keys to read in namespace `name` with flag S `all`. */
+static int keys_for(const char *name, int all) {
+  return all ? nkeys : name[0] ? always : 0;
+}
 
 /* One record at a time on stdout: hits are printed by the fingerprinting threads. */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -229,8 +237,8 @@ static void read_pattern(buf_t *b, const char *key, const char *star) {
   closedir(d);
 }
 
-static void read_sysctls(buf_t *b) {
-  for (int i = 0; i < nkeys; i++) {
+static void read_sysctls(buf_t *b, int count) {
+  for (int i = 0; i < count; i++) {
     const char *star = strstr(keys[i], ".*.");
     if (star) {
       read_pattern(b, keys[i], star + 1);
@@ -298,7 +306,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   int root = !j->name[0];
   j->sub = subscribe(root);
   int r = fingerprint(j->fp, root);
-  if (sysctls) read_sysctls(&j->sys);
+  read_sysctls(&j->sys, keys_for(j->name, sysctls));
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
   if (r == -EAGAIN) {
     j->fp[0] = 0;
@@ -391,7 +399,7 @@ static void probe(entry_t *e) {
   memset(&j.sys, 0, sizeof j.sys);
   if (!enter_ns(&j)) return;
   int r = fingerprint(j.fp, !j.name[0]);
-  if (r == 0 && e->sysctls) read_sysctls(&j.sys);
+  if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls));
   back_home();
   close(j.nsfd);
   if (r == 0 && strcmp(j.fp, e->fp) == 0) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
@@ -578,7 +586,7 @@ int dispatch(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "run") == 0 && strncmp(argv[3], "--prime=", 8) == 0)
     return run_mode(atoi(argv[2]), argv[3] + 8);
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
-    fputs("usage: nsread read MAXJOBS BATCH [--root=BATCH] [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
+    fputs("usage: nsread read MAXJOBS BATCH [--root=BATCH] [--always=N] [SYSCTL_KEY...] < \"NAME\\tFP\\tS\" lines\n", stderr);
     return 2;
   }
   int max = atoi(argv[2]);
@@ -591,6 +599,14 @@ int dispatch(int argc, char **argv) {
     root_batch = keys[0] + 7;
     keys++;
     nkeys--;
+  }
+  always = 0;
+  if (nkeys > 0 && strncmp(keys[0], "--always=", 9) == 0) {
+    always = atoi(keys[0] + 9);
+    keys++;
+    nkeys--;
+    if (always < 0) always = 0;
+    if (always > nkeys) always = nkeys;
   }
   signal(SIGPIPE, SIG_IGN);
   setenv("LC_ALL", "C", 1);

@@ -7,7 +7,8 @@
  * or without broadcast flooding,
  * the kernel's route for an address deleted, a route of protocol kernel added,
  * policy rules added or deleted, a permanent neighbour entry, an interface's
- * own forwarding or disable_ipv6 set by hand. Then:
+ * own forwarding or disable_ipv6 set by hand, a namespace's own settings
+ * (IPv4 or IPv6 pings ignored) set by hand. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -187,6 +188,24 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.conf.eth0.disable_ipv6 is 1'),
   },
   {
+    name: 'pings ignored in a namespace whose file sets no sysctl',
+    on: ['h1own'],
+    run: (p) => [['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv4.icmp_echo_ignore_all=1']],
+    seen: (_p, d) =>
+      has(
+        d,
+        'changed',
+        'sysctl',
+        'net.ipv4.icmp_echo_ignore_all is 1, as set by hand: the file does not set it',
+      ),
+  },
+  {
+    name: 'IPv6 pings ignored in a namespace whose file sets sysctls',
+    on: ['h2own'],
+    run: (p) => [['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv6.icmp.echo_ignore_all=1']],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.icmp.echo_ignore_all is 1, as set by hand'),
+  },
+  {
     name: 'ARP turned off',
     on: ['h2eth0'],
     run: (p) => [['ip', '-n', `${p}h2`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],
@@ -195,6 +214,9 @@ export const DRIFTS: Drift[] = [
   {
     name: 'bridge ports isolated',
     on: ['p1', 'p2', 'p2port'],
+    // `ip link set … type bridge_slave` after `bridge link set … state 0` puts the port back to
+    // forwarding (the kernel re-runs the port's state on a bridge without STP): it undoes a disabled port.
+    kills: ['p2state'],
     run: (p) => [
       ['ip', 'link', 'set', 'dev', `${p}p1`, 'type', 'bridge_slave', 'isolated', 'on'],
       ['ip', 'link', 'set', 'dev', `${p}p2`, 'type', 'bridge_slave', 'isolated', 'on'],
@@ -209,7 +231,7 @@ export const DRIFTS: Drift[] = [
   },
   {
     name: 'bridge port disabled',
-    on: ['p2', 'p2port'],
+    on: ['p2', 'p2port', 'p2state'],
     // `ip link set … type bridge_slave state 0` does not hold on a bridge without STP; `bridge` does.
     run: (p) => [['bridge', 'link', 'set', 'dev', `${p}p2`, 'state', '0']],
     seen: (_p, d) => has(d, 'changed', 'interface', 'state disabled'),

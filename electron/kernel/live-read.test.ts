@@ -1,11 +1,11 @@
 import { execa } from 'execa';
 import { readlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS, SYSCTL_ALLOWLIST } from '../../shared/model/common';
 import type { KNamespace } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
 import { LiveReadError, readLive } from './live-read';
-import { useNsread } from './live-reader';
+import { readerFor, useNsread } from './live-reader';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { execaRunner, recordingRunner, type Runner } from './runner';
 import { NOT_ROOT_REASON, isRoot, uniqueName, withScratchLab } from './test-support/scratch-netns';
@@ -220,11 +220,17 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         up: false,
         addresses: [],
       });
-      expect(withRoot.namespaces[b]).toEqual(expected[b]);
-      expect(withRoot.namespaces[a]).toEqual(expected[a]);
+      // nsread also reads a namespace's own settings in every namespace (NS_OWN_SYSCTLS): a fresh
+      // namespace has the kernel's values, as the table says.
+      const own = (ns: string) => ({
+        ...expected[ns],
+        sysctls: readerFor(execaRunner) ? { ...NS_OWN_SYSCTLS } : {},
+      });
+      expect(withRoot.namespaces[b]).toEqual(own(b));
+      expect(withRoot.namespaces[a]).toEqual(own(a));
       // 'all' covers every named namespace, ours included.
       const all = await readLive(execaRunner, { namespaces: 'all' });
-      expect(all.namespaces[a]).toEqual(expected[a]);
+      expect(all.namespaces[a]).toEqual(own(a));
       expect(all.namespaces['']).toBeUndefined();
     });
   });
@@ -238,6 +244,10 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       expect(calls).toHaveLength(4);
       expect(state.namespaces[a].sysctls['net.ipv4.ip_forward']).toBe('0');
       expect(state.namespaces[b].sysctls['net.ipv4.ip_forward']).toBe('1');
+      // A new namespace's own settings are the kernel's, as NS_OWN_SYSCTLS says (read by sysctl(8) here).
+      expect(Object.fromEntries(NS_OWN_SYSCTL_KEYS.map((k) => [k, state.namespaces[a].sysctls[k]]))).toEqual(
+        NS_OWN_SYSCTLS,
+      );
       // Each key checked on its own: present with the same value, or absent when the kernel lacks it.
       for (const key of SYSCTL_ALLOWLIST) {
         const own = await execaRunner(['ip', 'netns', 'exec', a, 'sysctl', '-n', key]);

@@ -303,8 +303,12 @@ async function readNamespaces(
   const sys = new Map<string, Record<string, string> | Gone>();
   jobs.forEach((j, i) => {
     const r = checked(j.ns, j.job.argv, results[i]);
-    if (j.kind === 'batch') raws.set(j.ns, parseBatch(j.ns, r));
-    else sys.set(j.ns, r === GONE ? GONE : parseSysctlOutput(r.stdout));
+    if (j.kind === 'batch') {
+      raws.set(j.ns, parseBatch(j.ns, r));
+      // The namespace's own settings, which nsread reads beside its batch (a sysctl job has them all).
+      const own = results[i].ownSysctls;
+      if (own !== undefined && r !== GONE && !sys.has(j.ns)) sys.set(j.ns, parseSysctlOutput(own));
+    } else sys.set(j.ns, r === GONE ? GONE : parseSysctlOutput(r.stdout));
   });
 
   const root = raws.get(ROOT_NS);

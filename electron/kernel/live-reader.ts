@@ -21,7 +21,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SYSCTL_READ_KEYS } from '../../shared/model/common';
+import { NS_OWN_SYSCTL_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import { unsafeReason } from './install/root-files';
 import { listNetns } from './netns';
@@ -56,6 +56,12 @@ export interface NsJob {
 export interface JobResult extends RunResult {
   /** The output passed the caller's `check` now or when it was cached (ReadJobsOptions.check): it need not be checked again. */
   checked?: true;
+  /**
+   * A batch job's namespace's own settings (NS_OWN_SYSCTLS, sysctl's "key =
+   * value" lines), read by nsread in every lab namespace whose sysctls were
+   * not asked for (there, its sysctl job has them all). Absent without nsread.
+   */
+  ownSysctls?: string;
 }
 
 /** What readJobs may do besides reading. */
@@ -282,7 +288,9 @@ export async function readJobs(
       String(opts.concurrency ?? 4),
       batch ?? rootBatch!,
       ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
-      ...(wantsSysctls.size ? SYSCTL_READ_KEYS : []),
+      // The first keys (a namespace's own settings) in every namespace; all of them where asked.
+      `--always=${NS_OWN_SYSCTL_KEYS.length}`,
+      ...SYSCTL_READ_KEYS,
     ],
     { input, timeoutMs: opts.timeoutMs ?? 120_000 },
   );
@@ -355,6 +363,7 @@ export async function readJobs(
         stored++;
       }
     }
+    if (b.exitCode === 0 && ns !== ROOT_NS && !wantsSysctls.has(ns)) b.ownSysctls = rec.sysctls;
     byNs.set(ns, {
       batch: b,
       sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,

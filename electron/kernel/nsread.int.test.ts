@@ -273,6 +273,31 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
     );
   });
 
+  it('--always=N reads the first N sysctl keys in every named namespace (S 0 too), all of them where S is 1, none in the root without S', async () => {
+    await withScratchLab(async (scratch) => {
+      const [a, b] = await scratch.netns(2);
+      await must(['ip', 'netns', 'exec', a, 'sysctl', '-q', '-w', 'net.ipv4.icmp_echo_ignore_all=1']);
+      const keys = ['net.ipv4.icmp_echo_ignore_all', 'net.ipv4.ip_default_ttl', 'net.ipv4.ip_forward'];
+      const r = spawnSync(
+        bin,
+        ['read', '2', 'address show\n', '--root=address show\n', '--always=2', ...keys],
+        {
+          input: `${a}\t-\t0\n${b}\t-\t1\n\t-\t0\n`,
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const f = r.stdout.split('\0');
+      const sysctls = new Map<string, string>();
+      for (let i = 0; i + 8 <= f.length; i += 8) sysctls.set(f[i], f[i + 5]);
+      expect(sysctls.get(a)).toBe('net.ipv4.icmp_echo_ignore_all = 1\nnet.ipv4.ip_default_ttl = 64\n');
+      expect(sysctls.get(b)).toBe(
+        'net.ipv4.icmp_echo_ignore_all = 0\nnet.ipv4.ip_default_ttl = 64\nnet.ipv4.ip_forward = 0\n',
+      );
+      expect(sysctls.get('')).toBe('');
+    });
+  });
+
   // One test per drift: under load a round takes tens of seconds (applies, settling).
   it.for(DRIFTS.map((d, i) => [d.name, i] as const))(
     'drift "%s" changes the fingerprint of its namespace, and the read equals the fan-out',
@@ -308,7 +333,10 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
       ])
         await ip(a, line);
       await ip(b, 'address add 10.9.0.2/24 dev y');
-      const readA = () => readLive(execaRunner, { namespaces: [a], includeRoot: false, peerNames: false });
+      // Sysctls asked for: nsread reads a namespace's own settings (NS_OWN_SYSCTLS) even when they are
+      // not; the fan-out then reads them too, so both reads carry the same.
+      const readA = () =>
+        readLive(execaRunner, { namespaces: [a], includeRoot: false, peerNames: false, sysctls: true });
       /** Reads until the read is served from the cache (a read is cached once it was stable). */
       const cachedNow = async () => {
         for (let k = 0; k < 40; k++) {

@@ -4,7 +4,7 @@
  * a namespace node keeps, and its routes/gateway. Pure.
  */
 import type { Gateway, Route, Sysctls } from '../model';
-import { SYSCTL_ALLOWLIST } from '../model/common';
+import { NS_OWN_SYSCTLS, SYSCTL_ALLOWLIST } from '../model/common';
 import { type KNamespace, type KRoute, type KState, ROOT_NS } from '../plan/kstate';
 import type { Problem } from '../validate/problem';
 import { contains } from '../util/ip';
@@ -62,8 +62,6 @@ export const FRESH_NS_SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.conf.all.proxy_arp': '0',
   'net.ipv4.conf.all.accept_redirects': '1',
   'net.ipv4.conf.all.send_redirects': '1',
-  'net.ipv4.icmp_echo_ignore_all': '0',
-  'net.ipv4.icmp_echo_ignore_broadcasts': '1',
   'net.ipv6.conf.all.disable_ipv6': '0',
   'net.ipv6.conf.all.accept_dad': '0',
   'net.ipv6.conf.default.accept_dad': '1',
@@ -72,6 +70,9 @@ export const FRESH_NS_SYSCTLS: Readonly<Record<string, string>> = {
   'net.bridge.bridge-nf-call-iptables': '1',
   'net.bridge.bridge-nf-call-ip6tables': '1',
   'net.bridge.bridge-nf-call-arptables': '1',
+  'net.ipv4.icmp_echo_ignore_broadcasts': '1',
+  'net.ipv4.ip_default_ttl': '64',
+  ...NS_OWN_SYSCTLS,
 };
 
 /** Hands out document ids made from kernel names: only id characters, at most 64, unique. */

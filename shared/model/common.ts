@@ -83,6 +83,8 @@ export const SYSCTL_ALLOWLIST = [
   'net.ipv4.conf.all.send_redirects',
   'net.ipv4.icmp_echo_ignore_all',
   'net.ipv4.icmp_echo_ignore_broadcasts',
+  'net.ipv6.icmp.echo_ignore_all',
+  'net.ipv4.ip_default_ttl',
   'net.ipv6.conf.all.disable_ipv6',
   'net.ipv6.conf.all.accept_dad',
   'net.ipv6.conf.default.accept_dad',
@@ -93,6 +95,27 @@ export const SYSCTL_ALLOWLIST = [
   'net.bridge.bridge-nf-call-arptables',
 ] as const;
 export type SysctlKey = (typeof SYSCTL_ALLOWLIST)[number];
+
+/**
+ * Namespace settings that a new namespace gets from the kernel itself, not
+ * from the host (the kernel sets them when it makes the namespace:
+ * icmp_sk_init, inet_init_net, the IPv6 ICMP defaults; the `conf.*` ones are
+ * copied from the host instead, net.core.devconf_inherit_init_net). A lab
+ * namespace whose file does not set one keeps this value, so another value
+ * was set by hand: `sysctl -w net.ipv4.icmp_echo_ignore_all=1` leaves every
+ * ping to the namespace unanswered while the links are as the file says.
+ * The live reader reads these in every lab namespace; the plan writes the
+ * kernel's value back (plan-sysctls.ts). Only the two that silence a ping
+ * outright: each key costs a /proc/sys read per namespace at every plan and
+ * status (about 25 µs; 2 keys add 5 ms to a 200-namespace read). Others of
+ * the kind (icmp_echo_ignore_broadcasts 1, ip_default_ttl 64) are not read
+ * where the file sets no sysctl.
+ */
+export const NS_OWN_SYSCTLS = {
+  'net.ipv4.icmp_echo_ignore_all': '0',
+  'net.ipv6.icmp.echo_ignore_all': '0',
+} as const satisfies Partial<Record<SysctlKey, string>>;
+export const NS_OWN_SYSCTL_KEYS = Object.keys(NS_OWN_SYSCTLS) as (keyof typeof NS_OWN_SYSCTLS)[];
 
 /**
  * Per-interface settings read on a lab's interfaces, which a file never sets
@@ -117,7 +140,16 @@ export const ifaceSysctlKey = (family: IfaceSysctlFamily, ifname: string, leaf: 
 export const IFACE_SYSCTL_PATTERNS: readonly string[] = Object.entries(IFACE_SYSCTLS).flatMap(
   ([fam, leaves]) => leaves.map((leaf) => ifaceSysctlKey(fam as IfaceSysctlFamily, '*', leaf)),
 );
-export const SYSCTL_READ_KEYS: readonly string[] = [...SYSCTL_ALLOWLIST, ...IFACE_SYSCTL_PATTERNS];
+/**
+ * Every key the live reader asks for, NS_OWN_SYSCTLS first: the native
+ * reader reads those first keys in every lab namespace (its `--always=N`),
+ * and all of them where the file sets sysctls.
+ */
+export const SYSCTL_READ_KEYS: readonly string[] = [
+  ...NS_OWN_SYSCTL_KEYS,
+  ...SYSCTL_ALLOWLIST.filter((k) => !(k in NS_OWN_SYSCTLS)),
+  ...IFACE_SYSCTL_PATTERNS,
+];
 export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);
 /** Sysctl values are small integers in the allowlist. */
 export const Sysctls = z.partialRecord(

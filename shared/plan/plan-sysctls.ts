@@ -1,7 +1,11 @@
 /**
  * Sysctls: one `sysctl -w` per namespace, inside it, with only the keys that
- * differ from the kernel (sysctl has no batch mode).
+ * differ from the kernel (sysctl has no batch mode). What is wanted: the
+ * file's sysctls, and for a namespace's own settings the file leaves out
+ * (NS_OWN_SYSCTLS) the value the kernel gives a new namespace, judged where
+ * the reader read them (see NS_OWN_SYSCTLS).
  */
+import { NS_OWN_SYSCTLS } from '../model/common';
 import { PlanBuilder } from './builder';
 import { where } from './argv';
 import type { KNamespace } from './kstate';
@@ -18,7 +22,16 @@ export function planSysctls(
 ): void {
   const diff: Record<string, string> = {};
   const undo: Record<string, string> = {};
-  for (const [k, v] of Object.entries(d.sysctls)) {
+  const kernels = new Set<string>();
+  const want: Record<string, string> = {};
+  if (l)
+    for (const [k, v] of Object.entries(NS_OWN_SYSCTLS))
+      if (d.sysctls[k] === undefined && l.sysctls[k] !== undefined) {
+        want[k] = v;
+        kernels.add(k);
+      }
+  Object.assign(want, d.sysctls);
+  for (const [k, v] of Object.entries(want)) {
     const cur = l?.sysctls[k];
     if (cur === v) continue;
     diff[k] = v;
@@ -26,6 +39,10 @@ export function planSysctls(
   }
   const keys = Object.keys(diff);
   if (!keys.length) return;
+  const says = (k: string) =>
+    kernels.has(k)
+      ? `as set by hand: the file does not set it, and a new namespace has ${diff[k]}`
+      : `the file says ${diff[k]}`;
   const write = (values: Record<string, string>): Op => ({
     op: 'sysctl-write',
     values: Object.entries(values).map(([key, value]) => ({ key, value })),
@@ -33,7 +50,7 @@ export function planSysctls(
   b.add('sysctl', ns, write(diff), {
     action: 'modify',
     reason: l
-      ? `sysctl ${keys.map((k) => `${k} is ${l.sysctls[k] ?? 'unknown'}, the file says ${diff[k]}`).join('; ')}`
+      ? `sysctl ${keys.map((k) => `${k} is ${l.sysctls[k] ?? 'unknown'}, ${says(k)}`).join('; ')}`
       : `sysctl ${keys.map((k) => `${k}=${diff[k]}`).join(', ')} in the new ${where(ns)}`,
     target: { kind: 'sysctl', name: `${keys.join(', ')} in ${where(ns)}`, nodeId: desired.nsNodes.get(ns) },
     // A new namespace needs no undo: deleting it undoes its sysctls.

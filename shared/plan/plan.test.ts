@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { arbValidTopology } from '../model/arbitraries';
 import type { Topology } from '../model';
 import { Topology as TopologySchema } from '../model';
+import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS } from '../model/common';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './simulate';
 import { connectedRoutes } from './connected';
@@ -495,6 +496,76 @@ describe('plan properties (on the kernel model)', () => {
         expect(plan(resolve(t1), s1).changes).toEqual([]);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("a namespace's own settings changed by hand go back to the kernel's value unless the file sets them; not read, not judged", () => {
+    fc.assert(
+      fc.property(
+        arbValidTopology({ maxNodes: 7 }),
+        fc.nat(),
+        fc.constantFrom(...NS_OWN_SYSCTL_KEYS),
+        fc.integer({ min: 0, max: 255 }).map(String),
+        fc.option(fc.constantFrom('0', '1'), { nil: undefined }),
+        (t1, pick, key, byHand, fileValue) => {
+          const labNs = resolve(t1).nsNodes;
+          if (!labNs.size) return;
+          const [ns, nodeId] = [...labNs][pick % labNs.size];
+          // The file may set the key itself (then its value is wanted).
+          const t =
+            fileValue === undefined
+              ? t1
+              : ({
+                  ...t1,
+                  nodes: t1.nodes.map((n) =>
+                    n.id === nodeId
+                      ? {
+                          ...n,
+                          sysctls: { ...((n as { sysctls?: object }).sysctls ?? {}), [key]: fileValue },
+                        }
+                      : n,
+                  ),
+                } as Topology);
+          const parsed = TopologySchema.safeParse(t);
+          if (!parsed.success) return;
+          const s1 = simulate(emptyHost(), plan(resolve(parsed.data), emptyHost()).changes);
+          // Not read (the reader without nsread, or a kernel without the key): nothing to judge.
+          s1.namespaces[ns].sysctls = Object.fromEntries(
+            Object.entries(s1.namespaces[ns].sysctls).filter(
+              ([k]) => !(k in NS_OWN_SYSCTLS) || k in resolve(parsed.data).state.namespaces[ns].sysctls,
+            ),
+          );
+          expect(plan(resolve(parsed.data), s1).changes).toEqual([]);
+          // Read, with one changed by hand.
+          const wanted = resolve(parsed.data).state.namespaces[ns].sysctls[key] ?? NS_OWN_SYSCTLS[key];
+          const fileSets = key in resolve(parsed.data).state.namespaces[ns].sysctls;
+          const read = { ...NS_OWN_SYSCTLS, ...s1.namespaces[ns].sysctls, [key]: byHand };
+          s1.namespaces[ns].sysctls = read;
+          const r = plan(resolve(parsed.data), s1);
+          if (byHand === wanted) {
+            expect(r.changes).toEqual([]);
+            return;
+          }
+          expect(r.changes.map((c) => [c.ns, c.argv.join(' ')])).toEqual([
+            [ns, `ip netns exec ${ns} sysctl -q -w ${key}=${wanted}`],
+          ]);
+          expect(r.changes[0].reason).toContain(
+            !fileSets
+              ? `${key} is ${byHand}, as set by hand: the file does not set it, and a new namespace has ${wanted}`
+              : `${key} is ${byHand}, the file says ${wanted}`,
+          );
+          expect(driftFromChanges(r.changes).map((d) => d.kind)).toEqual(['sysctl']);
+          const s2 = simulate(s1, r.changes);
+          expect(s2.namespaces[ns].sysctls[key]).toBe(wanted);
+          expect(plan(resolve(parsed.data), s2).changes).toEqual([]);
+          const back = simulate(
+            s2,
+            r.changes.map((c) => ({ ...c, op: c.undoOp! })),
+          );
+          expect(back.namespaces[ns].sysctls).toEqual(read);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

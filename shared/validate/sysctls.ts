@@ -20,6 +20,8 @@ export const SYSCTL_RANGES: Record<SysctlKey, [number, number]> = {
   'net.ipv4.conf.all.send_redirects': [0, 1],
   'net.ipv4.icmp_echo_ignore_all': [0, 1],
   'net.ipv4.icmp_echo_ignore_broadcasts': [0, 1],
+  'net.ipv6.icmp.echo_ignore_all': [0, 1],
+  'net.ipv4.ip_default_ttl': [1, 255],
   'net.ipv6.conf.all.disable_ipv6': [0, 1],
   'net.ipv6.conf.all.accept_dad': [0, 2],
   'net.ipv6.conf.default.accept_dad': [0, 2],
