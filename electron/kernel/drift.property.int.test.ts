@@ -8,7 +8,7 @@
  * the kernel's route for an address deleted, a route of protocol kernel added,
  * policy rules added or deleted, a permanent neighbour entry, an interface's
  * own forwarding or disable_ipv6 set by hand, a namespace's own settings
- * (IPv4 or IPv6 pings ignored) set by hand. Then:
+ * (IPv4 or IPv6 pings ignored) set by hand, netplumb's marks cleared. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
  *
@@ -204,6 +204,16 @@ export const DRIFTS: Drift[] = [
     on: ['h2own'],
     run: (p) => [['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv6.icmp.echo_ignore_all=1']],
     seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.icmp.echo_ignore_all is 1, as set by hand'),
+  },
+  {
+    name: "marks cleared by hand (a bridge port's alias, a namespace's lo alias)",
+    // h1 is proven the lab's by its eth0, which keeps its mark (without it: refused, plan-remark.ts).
+    on: ['p2', 'h1', 'h1eth0'],
+    run: (p) => [
+      ['ip', 'link', 'set', 'dev', `${p}p2`, 'alias', ''],
+      ['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'lo', 'alias', ''],
+    ],
+    seen: (p, d) => has(d, 'changed', 'interface', `${p}p2 in the root namespace is the peer of eth0`),
   },
   {
     name: 'ARP turned off',

@@ -569,6 +569,71 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
+  it("marks cleared by hand on what is provably the lab's are written again; otherwise refused as foreign (property)", () => {
+    fc.assert(
+      fc.property(
+        arbValidTopology({ maxNodes: 7 }),
+        fc.array(fc.boolean(), { maxLength: 40 }),
+        (t1, clear) => {
+          const desired = resolve(t1);
+          const s1 = simulate(emptyHost(), plan(desired, emptyHost()).changes);
+          // Every marked object: [ns, ifname] (a namespace: its lo).
+          const marked = Object.entries(s1.namespaces).flatMap(([ns, n]) =>
+            Object.values(n.ifaces)
+              .filter((i) => i.mark)
+              .map((i) => [ns, i.name] as const),
+          );
+          const cleared = marked.filter((_, k) => clear[k]);
+          if (!cleared.length) return;
+          const host = structuredClone(s1);
+          for (const [ns, name] of cleared) {
+            delete host.namespaces[ns].ifaces[name].mark;
+            if (name === 'lo') delete host.namespaces[ns].mark;
+          }
+          const r = plan(desired, host);
+          const isCleared = (ns: string, name: string) => cleared.some(([a, b]) => a === ns && b === name);
+          // Provable: a namespace that holds an interface keeping its mark; a non-veth in a lab
+          // namespace of the lab; a veth end whose peer keeps its mark, or whose pair has an end in a
+          // lab namespace.
+          const holdsMarked = (ns: string) =>
+            Object.values(s1.namespaces[ns].ifaces).some(
+              (i) => i.name !== 'lo' && i.mark && !isCleared(ns, i.name),
+            );
+          const nsOk = (ns: string) => ns === ROOT_NS || !isCleared(ns, 'lo') || holdsMarked(ns);
+          const provable = ([ns, name]: readonly [string, string]) => {
+            if (name === 'lo') return holdsMarked(ns);
+            const i = s1.namespaces[ns].ifaces[name];
+            if (!nsOk(ns)) return false;
+            if (i.kind !== 'veth') return ns !== ROOT_NS;
+            const p = i.peer!;
+            if (!nsOk(p.ns)) return false;
+            return !isCleared(p.ns, p.name!) || ns !== ROOT_NS || p.ns !== ROOT_NS;
+          };
+          if (!cleared.every(provable)) {
+            expect(r.changes).toEqual([]);
+            expect(r.conflicts.length).toBeGreaterThan(0);
+            return;
+          }
+          expect(r.conflicts).toEqual([]);
+          expect(r.changes.map((c) => `${c.ns}/${c.argv.join(' ')}`).sort()).toEqual(
+            cleared
+              .map(([ns, name]) => {
+                const mark = s1.namespaces[ns].ifaces[name].mark;
+                return `${ns}/ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${name} alias ${mark}`;
+              })
+              .sort(),
+          );
+          const back = simulate(host, r.changes);
+          expect(back).toEqual(s1);
+          expect(plan(desired, back).changes).toEqual([]);
+          // The undo takes them away again, as a rollback does.
+          expect(simulate(back, r.changes.map((c) => ({ ...c, op: c.undoOp! })).reverse())).toEqual(host);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('converges between a lab and an edited version of it (links removed, routes dropped, addresses changed), both ways', () => {
     fc.assert(
       fc.property(

@@ -7,7 +7,7 @@
 import type { Problem } from '../validate/problem';
 import type { Change } from './change';
 import { PlanBuilder, RANK } from './builder';
-import { type KIface, type KNamespace, type KState, markLab, ROOT_NS } from './kstate';
+import { type KIface, type KNamespace, type KState, makeMark, markLab, ROOT_NS } from './kstate';
 import { type Resolved, ifaceKey } from './resolve';
 import { planRulesAndNeighs } from './plan-rules';
 import {
@@ -21,6 +21,7 @@ import {
 } from './plan-iface';
 import { planNeighbourFlush, type PreviousAddresses } from './plan-neigh';
 import { planNetem } from './plan-netem';
+import { lostMarks, planLostMarks, withMarks } from './plan-remark';
 import { planSysctls } from './plan-sysctls';
 import { planVlans } from './plan-vlans';
 import { clip } from '../util/words';
@@ -53,6 +54,16 @@ const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
 const aliasNote = (mark?: string) =>
   mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
 
+/**
+ * For an object with no alias at all, of the kind the file wants: how to
+ * mark it again if it is the lab's and only its mark was cleared (netplumb
+ * cannot prove that itself here: plan-remark.ts), as one command.
+ */
+function remarkHint(ns: string, want: KIface, l: KIface): string {
+  if (l.mark || l.kind !== want.kind || !want.mark) return '';
+  return ` If it is this lab's and only its mark was cleared, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
+}
+
 /** Interfaces of a namespace that are not the lab's (its loopback and the kernel's fallback tunnels aside). */
 function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
   return Object.values(ns?.ifaces ?? {}).filter(
@@ -65,9 +76,12 @@ function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
 }
 
 /** Computes the plan. */
-export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): PlanResult {
+export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}): PlanResult {
   const { lab } = desired;
   const b = new PlanBuilder();
+  // Marks cleared by hand on what is provably the lab's are written again; planned as if there.
+  const lost = lostMarks(desired, liveIn);
+  const live = withMarks(liveIn, lost);
   const conflicts: Problem[] = [];
   const existing = opts.existingNamespaces ?? new Set(Object.keys(live.namespaces));
   const conflict = (message: string, nodeId?: string, linkId?: string) =>
@@ -92,7 +106,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
       conflict(
         other
           ? `Namespace "${name}" belongs to another netplumb lab ("${other}"). Rename the node or destroy that lab first.`
-          : `Namespace "${name}" already exists on this host and was not made by netplumb. Rename the node or remove that namespace.`,
+          : `Namespace "${name}" already exists on this host and was not made by netplumb. Rename the node or remove that namespace.${l.mark ? '' : ` If it is this lab's and only its mark was cleared, mark it again: ip -n ${name} link set dev lo alias ${desired.state.namespaces[name].ifaces.lo?.mark ?? makeMark(lab)}`}`,
         nodeId,
       );
     }
@@ -128,7 +142,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
         const o = desired.origins.get(ifaceKey(ns, iface.name));
         const other = markLab(l.mark);
         conflict(
-          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ` and was not made by netplumb${aliasNote(l.mark)}`}. Rename it in the file or remove it from the host.`,
+          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ` and was not made by netplumb${aliasNote(l.mark)}`}. Rename it in the file or remove it from the host.${remarkHint(ns, iface, l)}`,
           o?.nodeId,
           o?.linkId,
         );
@@ -136,6 +150,7 @@ export function plan(desired: Resolved, live: KState, opts: PlanOptions = {}): P
     }
   }
   if (conflicts.length) return { changes: [], conflicts };
+  planLostMarks(b, lost);
 
   for (const name of newNs) {
     b.add(

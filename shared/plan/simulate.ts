@@ -300,6 +300,8 @@ function newLink(s: KState, kind: KIface['kind'], e: VethEnd, base: string): { n
 function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
   const i = dev(n, op.dev);
   if (op.alias !== undefined) i.mark = op.alias || undefined;
+  // A namespace's mark is the alias of its lo (as the reader reads it).
+  if (op.alias !== undefined && i.kind === 'loopback') n.mark = i.mark;
   if (op.mtu !== undefined) i.mtu = op.mtu;
   if (op.mac !== undefined) i.mac = op.mac;
   if (op.master !== undefined) {
