@@ -43,6 +43,8 @@ export async function readFor(runner: Runner, desired: Resolved, scope: string[]
     includeRoot: true,
     peerNames: false,
     sysctls: scope.filter((n) => needsSysctls(desired, n)),
+    // Elsewhere a namespace's own settings (pings ignored by hand): shared/model/common.ts NS_OWN_SYSCTLS.
+    ownSysctls: true,
   });
 }
 

@@ -5,7 +5,7 @@ import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS, SYSCTL_ALLOWLIST } from '../../shar
 import type { KNamespace } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
 import { LiveReadError, readLive } from './live-read';
-import { readerFor, useNsread } from './live-reader';
+import { useNsread } from './live-reader';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { execaRunner, recordingRunner, type Runner } from './runner';
 import { NOT_ROOT_REASON, isRoot, uniqueName, withScratchLab } from './test-support/scratch-netns';
@@ -220,18 +220,49 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         up: false,
         addresses: [],
       });
-      // nsread also reads a namespace's own settings in every namespace (NS_OWN_SYSCTLS): a fresh
-      // namespace has the kernel's values, as the table says.
-      const own = (ns: string) => ({
-        ...expected[ns],
-        sysctls: readerFor(execaRunner) ? { ...NS_OWN_SYSCTLS } : {},
-      });
-      expect(withRoot.namespaces[b]).toEqual(own(b));
-      expect(withRoot.namespaces[a]).toEqual(own(a));
+      expect(withRoot.namespaces[b]).toEqual(expected[b]);
+      expect(withRoot.namespaces[a]).toEqual(expected[a]);
       // 'all' covers every named namespace, ours included.
       const all = await readLive(execaRunner, { namespaces: 'all' });
-      expect(all.namespaces[a]).toEqual(own(a));
+      expect(all.namespaces[a]).toEqual(expected[a]);
       expect(all.namespaces['']).toBeUndefined();
+    });
+  });
+
+  it("reads a namespace's own settings (pings ignored) where its sysctls are not read, with and without nsread alike", async () => {
+    await withScratchLab(async (lab) => {
+      const [a, b] = await lab.netns(2);
+      await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.icmp_echo_ignore_all=1');
+      const { run, calls } = counting();
+      // Without nsread: one nsenter (setns only) more per namespace, none in the root.
+      const fan = await readLive(run, { namespaces: [a, b], includeRoot: true, ownSysctls: true });
+      expect(calls.filter((c) => c[0] === 'nsenter').map((c) => c.join(' '))).toEqual([
+        `nsenter --net=/run/netns/${a} sysctl -e ${NS_OWN_SYSCTL_KEYS.join(' ')}`,
+        `nsenter --net=/run/netns/${b} sysctl -e ${NS_OWN_SYSCTL_KEYS.join(' ')}`,
+      ]);
+      expect(fan.namespaces[a].sysctls).toEqual(NS_OWN_SYSCTLS);
+      expect(fan.namespaces[b].sysctls).toEqual({ ...NS_OWN_SYSCTLS, 'net.ipv4.icmp_echo_ignore_all': '1' });
+      expect(fan.namespaces[''].sysctls).toEqual({});
+      // A namespace whose sysctls are all read has them among the rest (no second process).
+      const both = await readLive(run, { namespaces: [a, b], sysctls: [b], ownSysctls: true });
+      expect(both.namespaces[b].sysctls['net.ipv4.icmp_echo_ignore_all']).toBe('1');
+      expect(both.namespaces[b].sysctls['net.ipv4.ip_forward']).toBe('0');
+      // Through nsread (when this machine has one for root): the same.
+      const nsread = buildTestNsread();
+      if (nsread.skip) return;
+      try {
+        useNsread(nsread.bin);
+        const viaNsread = await readLive(execaRunner, {
+          namespaces: [a, b],
+          includeRoot: true,
+          ownSysctls: true,
+        });
+        for (const n of [a, b, ''])
+          expect(viaNsread.namespaces[n].sysctls, n).toEqual(fan.namespaces[n].sysctls);
+      } finally {
+        useNsread(undefined);
+        nsread.remove();
+      }
     });
   });
 

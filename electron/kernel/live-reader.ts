@@ -48,7 +48,8 @@ import { whichOnPath } from './which';
 /** A read job of live-read.ts: which namespace and what it reads. */
 export interface NsJob {
   ns: string;
-  kind: 'batch' | 'sysctl';
+  /** `own`: only the namespace's own settings (NS_OWN_SYSCTLS), where its sysctls are not all read. */
+  kind: 'batch' | 'sysctl' | 'own';
   job: FanJob;
 }
 
@@ -56,12 +57,6 @@ export interface NsJob {
 export interface JobResult extends RunResult {
   /** The output passed the caller's `check` now or when it was cached (ReadJobsOptions.check): it need not be checked again. */
   checked?: true;
-  /**
-   * A batch job's namespace's own settings (NS_OWN_SYSCTLS, sysctl's "key =
-   * value" lines), read by nsread in every lab namespace whose sysctls were
-   * not asked for (there, its sysctl job has them all). Absent without nsread.
-   */
-  ownSysctls?: string;
 }
 
 /** What readJobs may do besides reading. */
@@ -288,9 +283,9 @@ export async function readJobs(
       String(opts.concurrency ?? 4),
       batch ?? rootBatch!,
       ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
-      // The first keys (a namespace's own settings) in every namespace; all of them where asked.
-      `--always=${NS_OWN_SYSCTL_KEYS.length}`,
-      ...SYSCTL_READ_KEYS,
+      // The first keys (a namespace's own settings) where asked for alone; all of them where asked.
+      ...(jobs.some((j) => j.kind === 'own') ? [`--always=${NS_OWN_SYSCTL_KEYS.length}`] : []),
+      ...(wantsSysctls.size || jobs.some((j) => j.kind === 'own') ? SYSCTL_READ_KEYS : []),
     ],
     { input, timeoutMs: opts.timeoutMs ?? 120_000 },
   );
@@ -319,7 +314,7 @@ export async function readJobs(
       return false; // not recorded: the caller's own parse reports it
     }
   };
-  const byNs = new Map<string, { batch: JobResult; sysctl: RunResult }>();
+  const byNs = new Map<string, { batch: JobResult; sysctl: RunResult; own: RunResult }>();
   const toStore: CacheEntry[] = [];
   const goneNs: string[] = [];
   for (const ns of names) {
@@ -327,7 +322,7 @@ export async function readJobs(
     let b: JobResult;
     if (rec.status === 'gone' && ns !== ROOT_NS) {
       goneNs.push(ns);
-      byNs.set(ns, { batch: gone(ns), sysctl: gone(ns) });
+      byNs.set(ns, { batch: gone(ns), sysctl: gone(ns), own: gone(ns) });
       continue;
     }
     if (rec.status === 'error' || rec.status === 'gone')
@@ -363,11 +358,8 @@ export async function readJobs(
         stored++;
       }
     }
-    if (b.exitCode === 0 && ns !== ROOT_NS && !wantsSysctls.has(ns)) b.ownSysctls = rec.sysctls;
-    byNs.set(ns, {
-      batch: b,
-      sysctl: b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b,
-    });
+    const sysctls = b.exitCode === 0 ? { exitCode: 0, stdout: rec.sysctls, stderr: '' } : b;
+    byNs.set(ns, { batch: b, sysctl: sysctls, own: sysctls });
   }
   if (dir) {
     dropEntries(dir, goneNs);

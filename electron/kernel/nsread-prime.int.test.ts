@@ -270,8 +270,7 @@ describe.skipIf(!!nsread.skip)(
         expect(plan.changes).toEqual([]);
         for (const n of during) expect(lastReaderStats().readNs, n).not.toContain(n);
         // What the cache gave is the state: the same as the fan-out's fresh reads.
-        // (Sysctls asked for: nsread reads a namespace's own settings anyway, the fan-out only when asked.)
-        const opts = { namespaces: names, includeRoot: true, peerNames: false, sysctls: names };
+        const opts = { namespaces: names, includeRoot: true, peerNames: false };
         const viaCache = await readLive(execaRunner, opts);
         expect(lastReaderStats().hits).toBe(names.length);
         useNsread(false);

@@ -333,10 +333,7 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
       ])
         await ip(a, line);
       await ip(b, 'address add 10.9.0.2/24 dev y');
-      // Sysctls asked for: nsread reads a namespace's own settings (NS_OWN_SYSCTLS) even when they are
-      // not; the fan-out then reads them too, so both reads carry the same.
-      const readA = () =>
-        readLive(execaRunner, { namespaces: [a], includeRoot: false, peerNames: false, sysctls: true });
+      const readA = () => readLive(execaRunner, { namespaces: [a], includeRoot: false, peerNames: false });
       /** Reads until the read is served from the cache (a read is cached once it was stable). */
       const cachedNow = async () => {
         for (let k = 0; k < 40; k++) {
