@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS, SYSCTL_ALLOWLIST } from '../../shared/model/common';
@@ -243,6 +244,15 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       expect(fan.namespaces[a].sysctls).toEqual(NS_OWN_SYSCTLS);
       expect(fan.namespaces[b].sysctls).toEqual({ ...NS_OWN_SYSCTLS, 'net.ipv4.icmp_echo_ignore_all': '1' });
       expect(fan.namespaces[''].sysctls).toEqual({});
+      // A namespace that is not there (no file, or a file with no namespace on it) is absent, not an error.
+      const stale = uniqueName();
+      writeFileSync(`/run/netns/${stale}`, '');
+      try {
+        const gone = await readLive(run, { namespaces: [a, `${stale}x`, stale], ownSysctls: true });
+        expect(Object.keys(gone.namespaces)).toEqual([a]);
+      } finally {
+        rmSync(`/run/netns/${stale}`, { force: true });
+      }
       // A namespace whose sysctls are all read has them among the rest (no second process).
       const both = await readLive(run, { namespaces: [a, b], sysctls: [b], ownSysctls: true });
       expect(both.namespaces[b].sysctls['net.ipv4.icmp_echo_ignore_all']).toBe('1');
