@@ -19,13 +19,15 @@
  *     pair anyway, so marking it gives the lab nothing it did not hold;
  *   - another interface (a bridge, a vxlan) of the kind the file describes,
  *     in one of the lab's own namespaces (not the root), for the same reason.
- * Any other alias (another tool's, another lab's mark) is not a lost mark:
- * the object stays foreign, and the plan refuses as before.
+ * An alias written over the mark (`alias "uplink"`) counts as a lost mark
+ * (the undo writes it back); another lab's mark does not: the object is
+ * that lab's, and the plan refuses as before.
  */
 import { PlanBuilder, RANK } from './builder';
 import { where } from './argv';
 import { type KIface, type KState, markLab, ROOT_NS } from './kstate';
 import { ifaceKey, type Resolved } from './resolve';
+import { clip } from '../util/words';
 
 /** One lost mark, proven: where, the mark to write, and why it is known to be the lab's. */
 export interface LostMark {
@@ -40,8 +42,11 @@ export interface LostMark {
   linkId?: string;
 }
 
-/** No alias at all: another alias (a tool's, another lab's mark) is not a lost mark. */
-const unmarked = (mark?: string) => !mark;
+/** No netplumb mark: none, or an alias someone wrote over it. Another lab's mark is not lost: that lab's object. */
+const unmarked = (mark?: string) => markLab(mark) === undefined;
+/** How the mark was lost, for the reason. */
+const lostHow = (previous?: string) =>
+  previous ? `its alias ${JSON.stringify(clip(previous))} replaced the lab's mark` : 'its mark is gone';
 
 /** The lost marks `live` shows, proven as above. */
 export function lostMarks(desired: Resolved, live: KState): LostMark[] {
@@ -61,7 +66,7 @@ export function lostMarks(desired: Resolved, live: KState): LostMark[] {
       name: 'lo',
       mark,
       previous: l.mark ?? '',
-      why: `namespace ${ns} holds ${holds.name}, which carries this lab's mark, but the mark on its lo is gone`,
+      why: `namespace ${ns} holds ${holds.name}, which carries this lab's mark, but on its lo ${lostHow(l.mark)}`,
       nodeId: desired.nsNodes.get(ns),
     });
   }
@@ -79,7 +84,7 @@ export function lostMarks(desired: Resolved, live: KState): LostMark[] {
         name: di.name,
         mark: di.mark,
         previous: l.mark ?? '',
-        why: `${where(ns, di.name)} is the ${di.kind} the file describes, in the lab's own namespace, but its mark is gone`,
+        why: `${where(ns, di.name)} is the ${di.kind} the file describes, in the lab's own namespace, but ${lostHow(l.mark)}`,
         nodeId: o?.nodeId,
         linkId: o?.linkId,
       });
@@ -110,7 +115,7 @@ export function lostMarks(desired: Resolved, live: KState): LostMark[] {
           name: end.name,
           mark,
           previous: l.mark ?? '',
-          why: `${where(end.ns, end.name)} is the peer of ${where(other.ns, other.name)}, which carries this lab's mark for link ${link.id}, but its own mark is gone`,
+          why: `${where(end.ns, end.name)} is the peer of ${where(other.ns, other.name)}, which carries this lab's mark for link ${link.id}, but ${lostHow(l.mark)}`,
           linkId: link.id,
         });
       else if (unmarked(lo.mark) && inLabNs)
@@ -119,7 +124,7 @@ export function lostMarks(desired: Resolved, live: KState): LostMark[] {
           name: end.name,
           mark,
           previous: l.mark ?? '',
-          why: `${where(end.ns, end.name)} and its peer ${where(other.ns, other.name)} are the pair of link ${link.id}, with an end in the lab's own namespace, but their marks are gone`,
+          why: `${where(end.ns, end.name)} and its peer ${where(other.ns, other.name)} are the pair of link ${link.id}, with an end in the lab's own namespace, but their marks are gone (${lostHow(l.mark)})`,
           linkId: link.id,
         });
     }

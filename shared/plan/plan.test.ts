@@ -569,12 +569,14 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
-  it("marks cleared by hand on what is provably the lab's are written again; otherwise refused as foreign (property)", () => {
+  it("marks cleared or written over by hand on what is provably the lab's are written again; otherwise refused as foreign (property)", () => {
     fc.assert(
       fc.property(
         arbValidTopology({ maxNodes: 7 }),
         fc.array(fc.boolean(), { maxLength: 40 }),
-        (t1, clear) => {
+        // Cleared (`alias ""`), or another alias written over the mark.
+        fc.constantFrom(undefined, 'uplink'),
+        (t1, clear, alias) => {
           const desired = resolve(t1);
           const s1 = simulate(emptyHost(), plan(desired, emptyHost()).changes);
           // Every marked object: [ns, ifname] (a namespace: its lo).
@@ -587,8 +589,12 @@ describe('plan properties (on the kernel model)', () => {
           if (!cleared.length) return;
           const host = structuredClone(s1);
           for (const [ns, name] of cleared) {
-            delete host.namespaces[ns].ifaces[name].mark;
-            if (name === 'lo') delete host.namespaces[ns].mark;
+            host.namespaces[ns].ifaces[name].mark = alias;
+            if (name === 'lo') host.namespaces[ns].mark = alias;
+            if (alias === undefined) {
+              delete host.namespaces[ns].ifaces[name].mark;
+              if (name === 'lo') delete host.namespaces[ns].mark;
+            }
           }
           const r = plan(desired, host);
           const isCleared = (ns: string, name: string) => cleared.some(([a, b]) => a === ns && b === name);

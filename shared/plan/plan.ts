@@ -55,12 +55,12 @@ const aliasNote = (mark?: string) =>
   mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
 
 /**
- * For an object with no alias at all, of the kind the file wants: how to
+ * For an object without a netplumb mark, of the kind the file wants: how to
  * mark it again if it is the lab's and only its mark was cleared (netplumb
  * cannot prove that itself here: plan-remark.ts), as one command.
  */
 function remarkHint(ns: string, want: KIface, l: KIface): string {
-  if (l.mark || l.kind !== want.kind || !want.mark) return '';
+  if (markLab(l.mark) || l.kind !== want.kind || !want.mark) return '';
   return ` If it is this lab's and only its mark was cleared, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
 }
 
@@ -106,7 +106,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
       conflict(
         other
           ? `Namespace "${name}" belongs to another netplumb lab ("${other}"). Rename the node or destroy that lab first.`
-          : `Namespace "${name}" already exists on this host and was not made by netplumb. Rename the node or remove that namespace.${l.mark ? '' : ` If it is this lab's and only its mark was cleared, mark it again: ip -n ${name} link set dev lo alias ${desired.state.namespaces[name].ifaces.lo?.mark ?? makeMark(lab)}`}`,
+          : `Namespace "${name}" already exists on this host and was not made by netplumb. Rename the node or remove that namespace.${markLab(l.mark) ? '' : ` If it is this lab's and only its mark was cleared, mark it again: ip -n ${name} link set dev lo alias ${desired.state.namespaces[name].ifaces.lo?.mark ?? makeMark(lab)}`}`,
         nodeId,
       );
     }
