@@ -273,6 +273,7 @@ export async function readJobs(
   const names = [...new Set(jobs.map((j) => j.ns))];
   const cached = dir ? loadEntries(dir, names, key) : new Map<string, CacheEntry>();
   const wantsSysctls = new Set(jobs.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
+  const wantsOwn = jobs.some((j) => j.kind === 'own');
   const input = names
     .map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\t${wantsSysctls.has(ns) ? 1 : 0}\n`)
     .join('');
@@ -284,8 +285,8 @@ export async function readJobs(
       batch ?? rootBatch!,
       ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
       // The first keys (a namespace's own settings) where asked for alone; all of them where asked.
-      ...(jobs.some((j) => j.kind === 'own') ? [`--always=${NS_OWN_SYSCTL_KEYS.length}`] : []),
-      ...(wantsSysctls.size || jobs.some((j) => j.kind === 'own') ? SYSCTL_READ_KEYS : []),
+      ...(wantsOwn ? [`--always=${NS_OWN_SYSCTL_KEYS.length}`] : []),
+      ...(wantsSysctls.size || wantsOwn ? SYSCTL_READ_KEYS : []),
     ],
     { input, timeoutMs: opts.timeoutMs ?? 120_000 },
   );

@@ -265,7 +265,8 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
     const l = newNs.has(ns) ? undefined : live.namespaces[ns];
     if (!l) continue;
     planForeignPorts(b, desired, nsCtx(ns), d, l, (m) => isOurs(lab, m));
-    planForeignUp(b, desired, nsCtx(ns), foreignIfaces(lab, l));
+    // The host's namespace is not the lab's: its interfaces are never set down.
+    if (ns !== ROOT_NS) planForeignUp(b, desired, nsCtx(ns), foreignIfaces(lab, l));
   }
 
   // --- loopback, routes, sysctls, vlans, netem per namespace ----------------
