@@ -2,10 +2,15 @@ import { execa } from 'execa';
 import { rmSync, writeFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS, SYSCTL_ALLOWLIST } from '../../shared/model/common';
+import {
+  ALWAYS_READ_KEYS,
+  NS_OWN_SYSCTL_KEYS,
+  NS_OWN_SYSCTLS,
+  SYSCTL_ALLOWLIST,
+} from '../../shared/model/common';
 import type { KNamespace } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
-import { LiveReadError, readLive } from './live-read';
+import { hostConfDefaults, LiveReadError, OWN_SYSCTL_SCRIPT, readLive } from './live-read';
 import { useNsread } from './live-reader';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { execaRunner, recordingRunner, type Runner } from './runner';
@@ -234,16 +239,53 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
     await withScratchLab(async (lab) => {
       const [a, b] = await lab.netns(2);
       await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.icmp_echo_ignore_all=1');
+      // An interface's arp_ignore set by hand in b (judged by b's default, still the host's);
+      // in a, the default changed by hand after its interfaces were made: no proof, nothing judged.
+      for (const ns of [a, b])
+        await lab.ip('-n', ns, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
+      await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.conf.va.arp_ignore=8');
+      await lab.ip('netns', 'exec', a, 'sysctl', '-q', '-w', 'net.ipv4.conf.default.arp_ignore=2');
+      const host = hostConfDefaults();
+      expect(host.arp_ignore).toMatch(/^\d+$/);
       const { run, calls } = counting();
       // Without nsread: one nsenter (setns only) more per namespace, none in the root.
       const fan = await readLive(run, { namespaces: [a, b], includeRoot: true, ownSysctls: true });
       expect(calls.filter((c) => c[0] === 'nsenter').map((c) => c.join(' '))).toEqual([
-        `nsenter --net=/run/netns/${a} sysctl -e ${NS_OWN_SYSCTL_KEYS.join(' ')}`,
-        `nsenter --net=/run/netns/${b} sysctl -e ${NS_OWN_SYSCTL_KEYS.join(' ')}`,
+        `nsenter --net=/run/netns/${a} sh -c ${OWN_SYSCTL_SCRIPT}`,
+        `nsenter --net=/run/netns/${b} sh -c ${OWN_SYSCTL_SCRIPT}`,
       ]);
-      expect(fan.namespaces[a].sysctls).toEqual(NS_OWN_SYSCTLS);
-      expect(fan.namespaces[b].sysctls).toEqual({ ...NS_OWN_SYSCTLS, 'net.ipv4.icmp_echo_ignore_all': '1' });
+      // Only allowlisted keys reach the namespace's sysctls (the per-interface ones go to the interfaces).
+      const allowlisted = (ns: string) =>
+        Object.fromEntries(
+          // A pattern's `all` is among the interfaces it names.
+          ALWAYS_READ_KEYS.map((k) => k.replace('.*.', '.all.'))
+            .filter((k) => (SYSCTL_ALLOWLIST as readonly string[]).includes(k))
+            .map((k) => [
+              k,
+              execaRunner(['ip', 'netns', 'exec', ns, 'sysctl', '-n', k]).then((r) => r.stdout.trim()),
+            ]),
+        );
+      const expectOwn = async (ns: string, extra: Record<string, string>) => {
+        const want: Record<string, string> = { ...NS_OWN_SYSCTLS, ...extra };
+        for (const [k, v] of Object.entries(allowlisted(ns))) if (!(k in want)) want[k] = await v;
+        return want;
+      };
+      expect(fan.namespaces[a].sysctls).toEqual(await expectOwn(a, {}));
+      expect(fan.namespaces[b].sysctls).toEqual(await expectOwn(b, { 'net.ipv4.icmp_echo_ignore_all': '1' }));
       expect(fan.namespaces[''].sysctls).toEqual({});
+      expect(fan.namespaces[b].ifaces.va.sysctls).toEqual({
+        'net.ipv4.conf.va.arp_ignore': { have: '8', want: host.arp_ignore },
+      });
+      expect(fan.namespaces[b].ifaces.vb.sysctls).toBeUndefined();
+      expect(fan.namespaces[a].ifaces.va.sysctls).toBeUndefined();
+      // A host whose default is another value (or unknown) proves nothing either.
+      const other = String((Number(host.arp_ignore) + 1) % 9);
+      const unproven = await readLive(run, {
+        namespaces: [b],
+        ownSysctls: true,
+        hostDefaults: { arp_ignore: other, rp_filter: undefined },
+      });
+      expect(unproven.namespaces[b].ifaces.va.sysctls).toBeUndefined();
       // A namespace that is not there (no file, or a file with no namespace on it) is absent, not an error.
       const stale = uniqueName();
       writeFileSync(`/run/netns/${stale}`, '');
@@ -267,8 +309,13 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           includeRoot: true,
           ownSysctls: true,
         });
-        for (const n of [a, b, ''])
+        for (const n of [a, b, '']) {
           expect(viaNsread.namespaces[n].sysctls, n).toEqual(fan.namespaces[n].sysctls);
+          for (const i of ['va', 'vb'])
+            expect(viaNsread.namespaces[n].ifaces[i]?.sysctls, `${n} ${i}`).toEqual(
+              fan.namespaces[n].ifaces[i]?.sysctls,
+            );
+        }
       } finally {
         useNsread(undefined);
         nsread.remove();
@@ -303,7 +350,7 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
     });
   });
 
-  it("reads an interface's own forwarding and disable_ipv6 that differ from its namespace's `all`, with and without nsread alike", async () => {
+  it("reads an interface's own forwarding and disable_ipv6 that differ from its namespace's `all`, and arp_ignore from its `default`, with and without nsread alike", async () => {
     await withScratchLab(async (lab) => {
       const [a] = await lab.netns(1);
       await lab.ip('-n', a, 'link', 'add', 'name', 'x.1', 'type', 'veth', 'peer', 'name', 'y');
@@ -311,12 +358,16 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       await set('net.ipv4.ip_forward=1');
       await set('net.ipv4.conf.x/1.forwarding=0');
       await set('net.ipv6.conf.y.disable_ipv6=1');
-      // Not judged: a setting `all` does not set (no value to judge it by), and the loopback.
+      // A setting `all` does not set is judged by the namespace's default (IFACE_DEFAULT_SYSCTLS);
+      // the loopback is not judged.
       await set('net.ipv4.conf.y.arp_ignore=8');
       await set('net.ipv4.conf.lo.forwarding=0');
       const want = {
         'x.1': { 'net.ipv4.conf.x/1.forwarding': { have: '0', want: '1' } },
-        y: { 'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' } },
+        y: {
+          'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' },
+          'net.ipv4.conf.y.arp_ignore': { have: '8', want: hostConfDefaults().arp_ignore },
+        },
       };
       const built = buildTestNsread();
       for (const nsread of built.skip ? [false] : [true, false]) {

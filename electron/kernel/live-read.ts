@@ -10,11 +10,13 @@
  * started by one spawn (the runner's fan-out, fan-out.ts), not one Node
  * spawn each.
  */
+import { readFileSync } from 'node:fs';
 import type * as z from 'zod';
 import {
+  ALWAYS_READ_KEYS,
+  IFACE_DEFAULT_SYSCTLS,
   IFACE_SYSCTLS,
-  NS_OWN_SYSCTL_KEYS,
-  IFACE_SYSCTL_PATTERNS,
+  SYSCTL_READ_KEYS,
   ifaceSysctlKey,
   SYSCTL_ALLOWLIST,
   type IfaceSysctlFamily,
@@ -69,13 +71,16 @@ export interface ReadLiveOptions {
    */
   sysctls?: boolean | readonly string[];
   /**
-   * Read each named namespace's own settings (NS_OWN_SYSCTLS) where its
-   * sysctls are not read: nsread reads them beside its read, the fan-out
-   * with one `nsenter --net=… sysctl` more per namespace.
+   * Read each named namespace's own settings and per-interface settings
+   * (ALWAYS_READ_KEYS) where its sysctls are not read: nsread reads them
+   * beside its read, the fan-out with one `nsenter --net=… sh -c 'sysctl …'`
+   * more per namespace.
    */
   ownSysctls?: boolean;
   /** Namespaces read at the same time (default: the fan-out's). */
   concurrency?: number;
+  /** The host's `default` of each IFACE_DEFAULT_SYSCTLS (default: hostConfDefaults(); tests give their own). */
+  hostDefaults?: Readonly<Record<string, string | undefined>>;
   /**
    * Read a namespace that was not requested just to learn a veth peer's
    * name (default true). When false, such a peer is given by namespace only
@@ -152,29 +157,31 @@ const batchJob = (ns: string): FanJob => ({
 
 /**
  * The allowlisted sysctls of a namespace and each interface's own settings
- * (IFACE_SYSCTL_PATTERNS, expanded by the shell in /proc/sys), in one
+ * (SYSCTL_READ_KEYS; its patterns expanded by the shell in /proc/sys), in one
  * process: `sysctl -e` skips keys this kernel lacks and prints "key = value",
  * as the native reader does. The script is fixed text (no name goes into
  * it). `ip netns exec` is used rather than reading /proc/sys from here
  * because /proc/sys/net always shows the namespace of the reading process.
  */
-export const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${[
-  ...SYSCTL_ALLOWLIST,
-  ...IFACE_SYSCTL_PATTERNS.map((k) => k.replace(/[.]/g, '/')),
-].join(' ')}`;
+export const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${SYSCTL_READ_KEYS.map((k) =>
+  k.includes('*') ? k.replace(/[.]/g, '/') : k,
+).join(' ')}`;
 const sysctlJob = (ns: string): FanJob => {
   const sysctl = ['sh', '-c', SYSCTL_SCRIPT];
   return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
 };
 
 /**
- * A namespace's own settings alone (NS_OWN_SYSCTLS), where its sysctls are
- * not all read. nsread reads them beside its read; without it, one process:
- * nsenter enters the network namespace only (setns), without the mount
- * namespace that `ip netns exec` makes, about half its cost.
+ * A namespace's own settings and the per-interface ones judged by its
+ * `default` (ALWAYS_READ_KEYS), where its sysctls are not all read. nsread
+ * reads them beside its read; without it, one process: nsenter enters the
+ * network namespace only (setns), without the mount namespace that `ip netns
+ * exec` makes, about half its cost. The script is fixed text, as
+ * SYSCTL_SCRIPT.
  */
+export const OWN_SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${ALWAYS_READ_KEYS.map((k) => k.replace(/[.]/g, '/')).join(' ')}`;
 const ownSysctlJob = (ns: string): FanJob => ({
-  argv: ['nsenter', `--net=${NETNS_DIR}/${ns}`, 'sysctl', '-e', ...NS_OWN_SYSCTL_KEYS],
+  argv: ['nsenter', `--net=${NETNS_DIR}/${ns}`, 'sh', '-c', OWN_SYSCTL_SCRIPT],
 });
 
 /** A namespace's batch output and what it parsed to (never changed after; see parseBatch). */
@@ -382,22 +389,54 @@ function allowlisted(read: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** Per-interface sysctls that differ from the namespace's `all` (none read: none found). */
-function ifaceSysctls(ifaces: Record<string, KIface>, read: Record<string, string>): void {
-  for (const [fam, leaves] of Object.entries(IFACE_SYSCTLS) as [IfaceSysctlFamily, readonly string[]][])
-    for (const leaf of leaves) {
-      const want = read[ifaceSysctlKey(fam, 'all', leaf)];
-      if (want === undefined) continue;
-      for (const i of Object.values(ifaces)) {
-        if (i.kind === 'loopback') continue;
-        const key = ifaceSysctlKey(fam, i.name, leaf);
-        const have = read[key];
-        if (have !== undefined && have !== want) (i.sysctls ??= {})[key] = { have, want };
-      }
+/**
+ * Per-interface sysctls that differ from the namespace's `all`
+ * (IFACE_SYSCTLS), or from its `default` where that is still the host's
+ * (IFACE_DEFAULT_SYSCTLS; `host`: the host's `default` of each). None read:
+ * none found.
+ */
+function ifaceSysctls(
+  ifaces: Record<string, KIface>,
+  read: Record<string, string>,
+  host: Readonly<Record<string, string | undefined>>,
+): void {
+  const judge = (fam: IfaceSysctlFamily, leaf: string, want: string | undefined) => {
+    if (want === undefined) return;
+    for (const i of Object.values(ifaces)) {
+      if (i.kind === 'loopback') continue;
+      const key = ifaceSysctlKey(fam, i.name, leaf);
+      const have = read[key];
+      if (have !== undefined && have !== want) (i.sysctls ??= {})[key] = { have, want };
     }
+  };
+  for (const [fam, leaves] of Object.entries(IFACE_SYSCTLS) as [IfaceSysctlFamily, readonly string[]][])
+    for (const leaf of leaves) judge(fam, leaf, read[ifaceSysctlKey(fam, 'all', leaf)]);
+  for (const leaf of IFACE_DEFAULT_SYSCTLS) {
+    const dflt = read[ifaceSysctlKey('ipv4', 'default', leaf)];
+    // A `default` that is no longer the host's was changed by hand (or by the file): no proof.
+    if (dflt !== undefined && dflt === host[leaf]) judge('ipv4', leaf, dflt);
+  }
 }
 
-function toNamespace(raw: RawNs): KNamespace {
+/**
+ * The host's `net.ipv4.conf.default.LEAF` of each IFACE_DEFAULT_SYSCTLS,
+ * which a new namespace copies: read from /proc/sys, which shows the
+ * namespace of the reading process (the host's: the CLI, the app's server
+ * and the helper run there). Undefined where unreadable (nothing is judged).
+ */
+export function hostConfDefaults(): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const leaf of IFACE_DEFAULT_SYSCTLS) {
+    try {
+      out[leaf] = readFileSync(`/proc/sys/net/ipv4/conf/default/${leaf}`, 'utf8').trim();
+    } catch {
+      out[leaf] = undefined;
+    }
+  }
+  return out;
+}
+
+function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefined>>): KNamespace {
   const vlans = portVlans(raw.vlans);
   const netem = netemByDev(raw.qdiscs, `tc -j qdisc show in ${label(raw.name)}`);
   const filtering = new Set(
@@ -424,7 +463,7 @@ function toNamespace(raw: RawNs): KNamespace {
     ns.routes = staticRoutes(raw.routes);
     return withMark(ns, raw);
   }
-  ifaceSysctls(ifaces, raw.sysctls);
+  ifaceSysctls(ifaces, raw.sysctls, host);
   ns.routes = staticRoutes(raw.routes, ifaces);
   const lost = lostRoutes(raw.routes, ifaces);
   if (lost.length) ns.lostRoutes = lost;
@@ -466,7 +505,8 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   for (const r of results) raws.set(r.name, r);
 
   const state: KState = { namespaces: {} };
-  for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw);
+  const host = opts.hostDefaults ?? hostConfDefaults();
+  for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw, host);
   // A namespace outside the read is looked up once, for its link table (+ the nsid table).
   const lookup = (ns: string) =>
     run(runner, ns, ['ip', '-j', ...nsArgs(ns), '-batch', '-'], 'link show\nnetns list-id\n').then((r) => {

@@ -21,7 +21,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NS_OWN_SYSCTL_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
+import { ALWAYS_READ_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
 import { unsafeReason } from './install/root-files';
 import { listNetns } from './netns';
@@ -48,7 +48,7 @@ import { whichOnPath } from './which';
 /** A read job of live-read.ts: which namespace and what it reads. */
 export interface NsJob {
   ns: string;
-  /** `own`: only the namespace's own settings (NS_OWN_SYSCTLS), where its sysctls are not all read. */
+  /** `own`: only the keys read in every lab namespace (ALWAYS_READ_KEYS), where its sysctls are not all read. */
   kind: 'batch' | 'sysctl' | 'own';
   job: FanJob;
 }
@@ -284,8 +284,8 @@ export async function readJobs(
       String(opts.concurrency ?? 4),
       batch ?? rootBatch!,
       ...(rootBatch !== undefined ? [`--root=${rootBatch}`] : []),
-      // The first keys (a namespace's own settings) where asked for alone; all of them where asked.
-      ...(wantsOwn ? [`--always=${NS_OWN_SYSCTL_KEYS.length}`] : []),
+      // The first keys (ALWAYS_READ_KEYS) where asked for alone; all of them where asked.
+      ...(wantsOwn ? [`--always=${ALWAYS_READ_KEYS.length}`] : []),
       ...(wantsSysctls.size || wantsOwn ? SYSCTL_READ_KEYS : []),
     ],
     { input, timeoutMs: opts.timeoutMs ?? 120_000 },

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
 import { execaRunner, type Runner } from './runner';
+import { OWN_SYSCTL_SCRIPT } from './live-read';
 import { hostSnapshot, useKernelLab } from './test-support/lab-fixture';
 import { classicLab, richLab } from './test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -125,12 +126,17 @@ describe.skipIf(!root)(`recovery after a killed apply${root ? '' : ` (skipped: $
     });
     expect(s.applied).toBe(false);
     expect(existsSync(pwned)).toBe(false);
-    // (nsenter: the reader's read of a namespace's own settings, `nsenter --net=… sysctl -e KEYS`.)
+    // (nsenter: the reader's read of a namespace's own settings, `nsenter --net=… sh -c OWN_SYSCTL_SCRIPT`.)
     expect(
       seen.every(
         (a) =>
           ['ip', 'tc', 'bridge', 'sysctl', 'modprobe'].includes(a[0]) ||
-          (a[0] === 'nsenter' && a[1].startsWith('--net=/run/netns/') && a[2] === 'sysctl' && a[3] === '-e'),
+          (a[0] === 'nsenter' &&
+            a[1].startsWith('--net=/run/netns/') &&
+            a.length === 5 &&
+            a[2] === 'sh' &&
+            a[3] === '-c' &&
+            a[4] === OWN_SYSCTL_SCRIPT),
       ),
     ).toBe(true);
     expect(seen.some((a) => a.includes(`${lab.p}fx`) && a.includes('del'))).toBe(false);

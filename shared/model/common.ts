@@ -140,14 +140,38 @@ export const ifaceSysctlKey = (family: IfaceSysctlFamily, ifname: string, leaf: 
 export const IFACE_SYSCTL_PATTERNS: readonly string[] = Object.entries(IFACE_SYSCTLS).flatMap(
   ([fam, leaves]) => leaves.map((leaf) => ifaceSysctlKey(fam as IfaceSysctlFamily, '*', leaf)),
 );
+
 /**
- * Every key the live reader asks for, NS_OWN_SYSCTLS first: the native
+ * Per-interface IPv4 settings that `all` does not set, read on every lab
+ * interface: one interface set by hand silences it (`sysctl -w
+ * net.ipv4.conf.eth0.arp_ignore=8`: no ARP reply, so no ping) while its links
+ * and addresses are as the file says. A new interface takes its namespace's
+ * `default`, and a new namespace's `default` is the host's (IPv4 is copied
+ * from the host, net.core.devconf_inherit_init_net 0), so an interface is
+ * judged against its namespace's `default` only where that still equals the
+ * host's: a `default` changed by hand changes no interface, and is then no
+ * proof of what they were made with (nothing is judged there).
+ */
+export const IFACE_DEFAULT_SYSCTLS = ['arp_ignore', 'rp_filter'] as const;
+/** The keys read for IFACE_DEFAULT_SYSCTLS: each interface's and `all` (a pattern), and the namespace's `default`. */
+export const IFACE_DEFAULT_KEYS: readonly string[] = IFACE_DEFAULT_SYSCTLS.flatMap((leaf) => [
+  ifaceSysctlKey('ipv4', '*', leaf),
+  ifaceSysctlKey('ipv4', 'default', leaf),
+]);
+/**
+ * What the reader reads in every lab namespace (nsread's `--always=N`, the
+ * first N keys of SYSCTL_READ_KEYS): the namespace's own settings and the
+ * per-interface ones judged by `default`.
+ */
+export const ALWAYS_READ_KEYS: readonly string[] = [...NS_OWN_SYSCTL_KEYS, ...IFACE_DEFAULT_KEYS];
+/**
+ * Every key the live reader asks for, ALWAYS_READ_KEYS first: the native
  * reader reads those first keys in every lab namespace (its `--always=N`),
  * and all of them where the file sets sysctls.
  */
 export const SYSCTL_READ_KEYS: readonly string[] = [
-  ...NS_OWN_SYSCTL_KEYS,
-  ...SYSCTL_ALLOWLIST.filter((k) => !(k in NS_OWN_SYSCTLS)),
+  ...ALWAYS_READ_KEYS,
+  ...SYSCTL_ALLOWLIST.filter((k) => !(k in NS_OWN_SYSCTLS) && !ALWAYS_READ_KEYS.includes(k)),
   ...IFACE_SYSCTL_PATTERNS,
 ];
 export const SysctlKeySchema = z.enum(SYSCTL_ALLOWLIST);

@@ -10,6 +10,7 @@ import type { KIface, KNamespace, KRoute } from './kstate';
 import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS } from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
+import { IFACE_DEFAULT_SYSCTLS } from '../model/common';
 import { connectedRoutes } from './connected';
 
 /** Per-namespace facts the route planner needs. */
@@ -290,9 +291,20 @@ function planHandMade(
 }
 
 /**
+ * The namespace's key an interface's setting is judged by: `default` for
+ * IFACE_DEFAULT_SYSCTLS (what a new interface takes), `all` for the others.
+ */
+function referenceKey(key: string): string {
+  const leaf = key.slice(key.lastIndexOf('.') + 1);
+  const by = key.startsWith('net.ipv4.') && (IFACE_DEFAULT_SYSCTLS as readonly string[]).includes(leaf);
+  return key.replace(/\.conf\.[^.]+\./, by ? '.conf.default.' : '.conf.all.');
+}
+
+/**
  * Per-interface sysctls set by hand (KIface.sysctls): written back to the
- * namespace's `all` value, in the sysctl phase and before the file's own
- * (planned later): a write of `all` there sets every interface again.
+ * namespace's `all` value (or `default`, see IFACE_DEFAULT_SYSCTLS), in the
+ * sysctl phase and before the file's own (planned later): a write of `all`
+ * there sets every interface again.
  */
 function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType<typeof targetOf>): void {
   const drift = Object.entries(l.sysctls ?? {});
@@ -303,7 +315,7 @@ function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType
   });
   b.add('sysctl', c.ns, write(drift.map(([k, v]) => [k, v.want])), {
     action: 'modify',
-    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's ${k.replace(/\.conf\.[^.]+\./, '.conf.all.')} is ${v.want}`).join('; ')}`,
+    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's ${referenceKey(k)} is ${v.want}`).join('; ')}`,
     target: { ...t, kind: 'sysctl', name: `${drift.map(([k]) => k).join(', ')} in ${where(c.ns)}` },
     undoOp: write(drift.map(([k, v]) => [k, v.have])),
   });
