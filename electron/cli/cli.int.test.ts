@@ -110,5 +110,32 @@ describe.skipIf(!isRoot())(
       const ns = await execa('ip', ['netns', 'list']);
       expect(ns.stdout).not.toContain(`${lab.p}a`);
     });
+
+    it('warns when another file of the same lab name replaces it, at its name line, naming what went', async () => {
+      const first = classicLab(lab.p);
+      const f = file('lab.json', JSON.stringify(first));
+      expect((await cli('apply', f)).exitCode).toBe(0);
+      const text = JSON.stringify({ ...first, nodes: [first.nodes[0]], links: [] }, null, 2);
+      // A relative path: the record keeps the absolute one.
+      const other = file('other.json', text);
+      const r = await execa(process.execPath, [BIN, 'apply', 'other.json'], {
+        reject: false,
+        cwd: lab.run.dir,
+        env: { NETPLUMB_RUN_DIR: lab.run.dir, NO_COLOR: '1' },
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const nameLine = text.split('\n').findIndex((l) => l.includes('"name"')) + 1;
+      expect(r.stderr).toContain(
+        `other.json:${nameLine}:11: warning: lab "${lab.p}-classic" was running from another file, ${f} (applied`,
+      );
+      expect(r.stderr).toMatch(new RegExp(`removing [^.]*${lab.p}br in the root namespace`));
+      expect((await execa('ip', ['netns', 'list'])).stdout).not.toContain(`${lab.p}b `);
+      const list = JSON.parse((await cli('list', '--json')).stdout);
+      expect(list.labs.find((l: { name: string }) => l.name === `${lab.p}-classic`)?.file).toBe(other);
+      // Again: in sync, no warning.
+      const again = await cli('apply', other);
+      expect(again.stderr).not.toContain('another file');
+      expect((await cli('destroy', `${lab.p}-classic`)).exitCode).toBe(0);
+    });
   },
 );

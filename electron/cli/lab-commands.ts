@@ -45,6 +45,10 @@ Every namespace of the lab is read from the kernel first, as plan and status
 do, so drift made by hand (an address deleted, a link set down) is repaired.
 --refresh is accepted for older scripts and changes nothing.
 
+A lab is known by its name: a file with the name of a lab running from
+another file replaces that lab (its next version in a new file), removing
+what this file lacks, and apply warns, naming the other file and what went.
+
 Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 (rolled back).`,
     valued: ['prefix'],

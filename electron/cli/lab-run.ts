@@ -4,6 +4,7 @@
  * validate go through the engine: this process's when root, else the
  * installed privileged helper.
  */
+import { resolve } from 'node:path';
 import { hasErrors } from '../../shared/validate';
 import type { Engine } from '../kernel/engine-types';
 import { runningAsRoot } from '../kernel/root-check';
@@ -123,7 +124,8 @@ export async function applyCommand(args: ParsedArgs): Promise<number> {
         engine.applyDocument(loaded.doc, {
           onProgress: progressLine(quiet),
           onNotice: notices(quiet),
-          file,
+          // Absolute: the lab's record says which file it runs from (lab-file.ts).
+          ...(file !== undefined ? { file: resolve(file) } : {}),
         }),
       (why) =>
         err(
@@ -143,8 +145,14 @@ export async function applyCommand(args: ParsedArgs): Promise<number> {
       }
       return EXIT.invalid;
     }
-    if (args.flags.json) json({ ...r.result, problems: r.problems });
-    else if (r.result.ok) {
+    // The engine's own warnings (lab-file.ts), placed; the file's were printed when it was loaded.
+    const fresh = r.problems.filter(
+      (p) => !loaded.problems.some((q) => q.code === p.code && q.message === p.message),
+    );
+    if (args.flags.json) json({ ...r.result, problems: await placeProblems(loaded, r.problems) });
+    else if (fresh.length) printProblems(await placeProblems(loaded, fresh), file);
+    if (args.flags.json) return r.result.ok ? EXIT.ok : EXIT.kernel;
+    if (r.result.ok) {
       out(
         r.result.steps
           ? `${green('✓')} Applied lab "${lab}": ${r.result.steps} change${r.result.steps === 1 ? '' : 's'} in ${r.result.durationMs} ms.`

@@ -32,7 +32,7 @@ export interface EngineOptions {
   }) => void;
   /** Plain-words notices, e.g. that an interrupted apply was found and rolled back. */
   onNotice?: (message: string) => void;
-  /** The file the topology came from, kept in the lab's record. */
+  /** The file the topology came from (an absolute path), kept in the lab's record; see lab-file.ts. */
   file?: string;
   /** The uid the engine acts for (lab ownership, lab-owner.ts); default: the elevation tool's caller, else this process's uid. Code only. */
   caller?: number;

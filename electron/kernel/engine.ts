@@ -29,6 +29,7 @@ import {
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
 import { primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
 import { forgetNamespaces } from './live-reader';
+import { otherFileWarning } from './lab-file';
 import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
 import { listNetns, netnsInodes } from './netns';
 import { verifyMarks } from './ownership';
@@ -162,6 +163,9 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       previousAddresses: previousAddresses(p.record),
     });
     if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
+    // Another file's lab of the same name: said, not refused (lab-file.ts).
+    const other = otherFileWarning(p.record, o.file, r.changes);
+    const problems = other ? [...c.problems, other] : c.problems;
     // Before any change: a caller that cannot be told (bad SUDO_UID) is refused here, not after the kernel changed.
     // The first owner stays: root re-applying a user's lab does not take it from them.
     const owner = p.record?.owner ?? ownerOf(o);
@@ -175,7 +179,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         journal = beginJournal(store, lab, changes);
       } catch (e) {
         // Why refuse: without a journal an interrupted apply could not be finished by the next command.
-        return { problems: [...c.problems, problem('journal-unwritable', (e as Error).message)] };
+        return { problems: [...problems, problem('journal-unwritable', (e as Error).message)] };
       }
       // With a read cache to fill, each namespace's ip batch is followed by its read (in the same nsread child).
       const primeBatch = primeBatchFor(runner);
@@ -198,7 +202,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         const errors = [...rb.errors, ...restoreErrors];
         const failed = run.failed!;
         return {
-          problems: c.problems,
+          problems,
           result: {
             ok: false,
             lab,
@@ -232,7 +236,7 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
     await writeRecord(store, topology, p, owner, o);
     await primed;
     return {
-      problems: c.problems,
+      problems,
       result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
     };
   });

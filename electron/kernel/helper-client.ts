@@ -143,7 +143,15 @@ export function createHelperClient(command: string[]): HelperClient {
   return {
     validateDocument: (doc) => call('validate', { topology: doc }),
     planDocument: (doc, o) => call('plan', { topology: doc }, o?.onProgress),
-    applyDocument: (doc, o) => call('apply', { topology: doc }, o?.onProgress),
+    applyDocument: (doc, o) =>
+      call(
+        'apply',
+        {
+          topology: doc,
+          ...(o?.file !== undefined ? { file: o.file } : {}),
+        },
+        o?.onProgress,
+      ),
     statusDocument: (doc, o) => call('status', { topology: doc }, o?.onProgress),
     destroyLab: (lab, o) => call('destroy', { lab }, o?.onProgress),
     listLabs: (o) => call('list', {}, o?.onProgress),

@@ -87,7 +87,11 @@ async function runEngineOp(
     case 'plan':
       return engine.planDocument(a.topology, opts);
     case 'apply':
-      return engine.applyDocument(a.topology, opts);
+      // The file is the caller's label for the lab's record (lab-file.ts), never opened here.
+      return engine.applyDocument(a.topology, {
+        ...opts,
+        ...(typeof a.file === 'string' ? { file: a.file } : {}),
+      });
     case 'status':
       return engine.statusDocument(a.topology, opts);
     case 'destroy':

@@ -291,7 +291,11 @@ export const contract = {
     response: z.object({ problems: z.array(ProblemSchema), changes: z.array(Change) }),
   },
   'topology:apply': {
-    request: z.object({ topology: Doc }),
+    request: z.object({
+      topology: Doc,
+      /** The file it came from (an absolute path, a label only: lab-file.ts). */
+      file: z.string().max(4096).optional(),
+    }),
     response: z.object({ problems: z.array(ProblemSchema), result: ApplyResult.optional() }),
   },
   'topology:status': {
