@@ -6,6 +6,28 @@ export interface ParsedArgs {
   rest: string[];
 }
 
+/**
+ * The options a command accepts: those its help names (`--quiet`, `-o`), those
+ * that take a value, --help and --json (every command), and --no-prefix
+ * where --prefix is taken. Why from the help: an option a user can learn of
+ * only there is one the command knows; one it does not name is refused
+ * (`apply FILE --dry-run` must not apply).
+ */
+export function acceptedOptions(help: string, valued: readonly string[] = []): Set<string> {
+  const names = new Set(['help', 'h', 'json', ...valued]);
+  if (valued.includes('prefix')) names.add('no-prefix');
+  for (const m of help.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)) names.add(m[1]);
+  for (const m of help.matchAll(/(?<![\w-])-([A-Za-z])(?![\w-])/g)) names.add(m[1]);
+  return names;
+}
+
+/** The options given that `accepted` does not have ("--dry-run"), in order. */
+export function unknownOptions(args: ParsedArgs, accepted: ReadonlySet<string>): string[] {
+  return Object.keys(args.flags)
+    .filter((f) => !accepted.has(f))
+    .map((f) => (f.length === 1 ? `-${f}` : `--${f}`));
+}
+
 /** Flags that take a value; every other --flag is boolean. */
 export function parseArgs(argv: readonly string[], valued: readonly string[] = []): ParsedArgs {
   const out: ParsedArgs = { positionals: [], flags: {}, rest: [] };

@@ -1,5 +1,5 @@
 /** `netplumb export` and `netplumb import`: convert between netplumb files and other formats. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   checkPrefix,
@@ -13,6 +13,7 @@ import { isNetnsNode } from '../../shared/model';
 import type { Problem } from '../../shared/validate/problem';
 import { listNetns } from '../kernel/netns';
 import { readKatharaFiles } from './kathara-files';
+import { readTextFile } from './read-text';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
@@ -81,15 +82,17 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   const prefix = typeof args.flags.prefix === 'string' ? args.flags.prefix : undefined;
   const bad = prefix === undefined ? null : checkPrefix(prefix);
   if (bad) return (err(red(`--prefix: ${bad}.`)), EXIT.invalid);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return (err(red(`cannot read ${file}: ${(e as Error).message}`)), EXIT.invalid);
-  }
+  const read = readTextFile(file);
+  if ('error' in read) return (err(red(read.error)), EXIT.invalid);
+  const { text } = read;
   // The absolute path names the lab after the file and its folder, even for "lab.conf" in the current folder.
   const path = resolve(file);
-  const extra = from.id === 'kathara' ? readKatharaFiles(dirname(path), text) : {};
+  let extra = {};
+  try {
+    if (from.id === 'kathara') extra = readKatharaFiles(dirname(path), text);
+  } catch (e) {
+    return (err(red((e as Error).message)), EXIT.invalid);
+  }
   const labName = typeof args.flags.name === 'string' ? args.flags.name : undefined;
   const r = from.import(text, { fileName: path, labName, ...extra });
   // Problems in other files of the lab (a Kathará r1.startup) name that file beside the one given.

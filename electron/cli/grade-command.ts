@@ -8,13 +8,14 @@
  * key or arguments, or not root (nothing changed); 2 a kernel error while
  * grading (that student's row says which).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gradesCsv, loadActivityText, reportHtml, type StudentReport } from '../../shared/activity';
 import { parseDocumentText } from '../../shared/formats/document';
 import { checkPrefix } from '../../shared/model';
 import type { ParsedArgs } from './args';
 import { EXIT, err, out } from './command';
+import { readTextFile } from './read-text';
 import { bold, dim, formatProblem, green, red, yellow } from './output';
 
 /**
@@ -41,13 +42,7 @@ export function studentNames(files: readonly string[]): string[] {
 const reportName = (student: string) => `${student}.html`;
 
 function readText(file: string): { text?: string; error?: string } {
-  try {
-    return { text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    return {
-      error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    };
-  }
+  return readTextFile(file);
 }
 
 /** A progress bar on a terminal, one plain line per finished student otherwise. */

@@ -4,8 +4,9 @@
  * the machine folders (`r1/etc/frr/frr.conf`) that Kathará copies into the
  * machines, so the importer can name what it cannot carry over.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readTextFile } from './read-text';
 
 /** What lives beside a lab.conf. */
 export interface KatharaFiles {
@@ -29,6 +30,13 @@ function listFiles(dir: string, limit = 50): string[] {
   return out;
 }
 
+/** A file of the lab's folder as text; throws why not (not a regular file, too large). */
+function readSmall(p: string): string {
+  const r = readTextFile(p);
+  if ('error' in r) throw new Error(r.error);
+  return r.text;
+}
+
 /** Reads the startup files, lab.ext and machine folders of the lab whose lab.conf text is `labConf`, in folder `dir`. */
 export function readKatharaFiles(dir: string, labConf: string): KatharaFiles {
   const machines = new Set([...labConf.matchAll(/^\s*([A-Za-z0-9_.-]+)\[/gm)].map((m) => m[1]));
@@ -36,15 +44,15 @@ export function readKatharaFiles(dir: string, labConf: string): KatharaFiles {
   const machineFiles: Record<string, string[]> = {};
   for (const m of [...machines, 'shared']) {
     const p = join(dir, `${m}.startup`);
-    if (existsSync(p)) startups[m] = readFileSync(p, 'utf8');
+    if (existsSync(p)) startups[m] = readSmall(p);
     const folder = join(dir, m);
     if (existsSync(folder) && statSync(folder).isDirectory()) machineFiles[m] = listFiles(folder);
   }
   // Startup files of machines lab.conf does not name are reported by the importer.
   for (const f of readdirSync(dir)) {
     const m = /^(.+)\.startup$/.exec(f);
-    if (m && !(m[1] in startups)) startups[m[1]] = readFileSync(join(dir, f), 'utf8');
+    if (m && !(m[1] in startups)) startups[m[1]] = readSmall(join(dir, f));
   }
   const ext = join(dir, 'lab.ext');
-  return { startups, machineFiles, ...(existsSync(ext) ? { labExt: readFileSync(ext, 'utf8') } : {}) };
+  return { startups, machineFiles, ...(existsSync(ext) ? { labExt: readSmall(ext) } : {}) };
 }

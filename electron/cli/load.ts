@@ -1,10 +1,10 @@
 /** Reading a topology file for the CLI, with problems located in the file. */
-import { readFileSync } from 'node:fs';
 import { importFormatId } from '../../shared/formats/format-table';
 import type { ImportResult } from '../../shared/formats/import-result';
 import { loadJsonTopologyText, type LoadResult } from '../../shared/formats/text-load';
 import type { Topology } from '../../shared/model';
 import { validateDocument, type Problem } from '../../shared/validate';
+import { readTextFile } from './read-text';
 
 export interface Loaded {
   /** The parsed document (plain data) to hand to the engine, which validates again. */
@@ -26,25 +26,10 @@ export interface Loaded {
  * in this process need not validate it again (validateDocument's `seal`).
  */
 export async function loadFile(file: string, opts: { seal?: boolean } = {}): Promise<Loaded> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (e as Error).message;
-    return {
-      problems: [
-        { code: 'file-unreadable', severity: 'error', message: `cannot read ${file}: ${why}`, path: [] },
-      ],
-    };
-  }
+  const read = readTextFile(file);
+  if ('error' in read)
+    return { problems: [{ code: 'file-unreadable', severity: 'error', message: read.error, path: [] }] };
+  const { text } = read;
   const format = importFormatId(file);
   const native = ({ topology, problems }: LoadResult) => ({ topology, problems, format });
   const document = () => import('../../shared/formats/document');

@@ -28,11 +28,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`netplumb: unknown command "${name}". Run "netplumb --help" for the list.\n`);
     return EXIT.invalid;
   }
-  const { parseArgs } = await import('./args');
+  const { acceptedOptions, parseArgs, unknownOptions } = await import('./args');
   const args = parseArgs(rest, cmd.valued ?? []);
   if (args.flags.help) {
     process.stdout.write(cmd.help + '\n');
     return EXIT.ok;
+  }
+  // Before anything is read or changed: an option the command does not know is a typo or a wish
+  // (`apply FILE --dry-run`), never something to ignore.
+  const unknown = unknownOptions(args, acceptedOptions(cmd.help, cmd.valued));
+  if (unknown.length) {
+    process.stderr.write(
+      `netplumb ${name}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; nothing was done. Run "netplumb ${name} --help" for its options.\n`,
+    );
+    return EXIT.invalid;
   }
   return cmd.run(args, rest);
 }

@@ -71,8 +71,10 @@ describe.skipIf(!root)(`--prefix on a shared machine${root ? '' : ` (skipped: ${
       `${b}ns2`,
     ]);
     for (const p of [a, b]) {
-      expect((await cli('status', file, '--prefix', p)).exitCode).toBe(0);
-      expect((await cli('check', file, '--prefix', p)).exitCode).toBe(0);
+      const status = await cli('status', file, '--prefix', p);
+      expect(status.exitCode, status.stderr + status.stdout).toBe(0);
+      const check = await cli('check', file, '--prefix', p);
+      expect(check.exitCode, check.stderr + check.stdout).toBe(0);
       const ping = await cli('ping', 'shared', 'ns1', 'ns2', '--prefix', p, '--json');
       expect(JSON.parse(ping.stdout)).toEqual(expect.objectContaining({ reached: true }));
     }

@@ -4,8 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT, EXIT_CODES } from './command';
+import { acceptedOptions } from './args';
 import { main } from './main';
 import { COMMANDS, EXIT_CODES_HELP, helpFor, README_EXIT_MARKS, readmeExitTable, USAGE } from './registry';
 
@@ -110,5 +112,58 @@ describe('netplumb help', () => {
   it('prints the overview with no command (exit 1) and on --help (exit 0)', async () => {
     expect(await run()).toEqual({ code: EXIT.invalid, text: USAGE + '\n' });
     expect(await run('--help')).toEqual({ code: EXIT.ok, text: USAGE + '\n' });
+  });
+});
+
+describe('options a command does not know', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('are refused with exit 1 before the command runs, naming them (property over every command)', async () => {
+    const cmds = Object.entries(COMMANDS);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cmds),
+        fc.stringMatching(/^[a-z][a-z0-9-]{1,14}$/),
+        async ([name, cmd], opt) => {
+          fc.pre(!acceptedOptions(cmd.help, cmd.valued).has(opt));
+          const runs = vi.fn(cmd.run);
+          const spy = vi.spyOn(cmd, 'run').mockImplementation(runs);
+          let text = '';
+          const w = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((text += String(s)), true));
+          try {
+            expect(await main([name, 'x.yaml', `--${opt}`])).toBe(EXIT.invalid);
+            expect(runs).not.toHaveBeenCalled();
+            expect(text).toContain(`netplumb ${name}: unknown option --${opt}; nothing was done`);
+          } finally {
+            spy.mockRestore();
+            w.mockRestore();
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("are every option a command's help names, the valued ones, --help and --json: each is accepted", () => {
+    // (args.ts is small and pure.)
+    // What the commands read (grep of args.flags in electron/cli): each is named in its command's help.
+    const read: Record<string, string[]> = {
+      apply: ['quiet', 'refresh', 'prefix', 'no-prefix'],
+      adopt: ['yes'],
+      export: ['to', 'o', 'output', 'image'],
+      import: ['from', 'name', 'o', 'output', 'prefix'],
+      'import-host': ['namespaces', 'lab', 'o', 'output'],
+      serve: ['port', 'open'],
+      helper: ['user', 'node'],
+      ping: ['count'],
+      trace: ['keep-neighbours'],
+      grade: ['out', 'jobs'],
+    };
+    for (const [name, cmd] of Object.entries(COMMANDS)) {
+      const ok = acceptedOptions(cmd.help, cmd.valued);
+      for (const f of ['help', 'json', ...(read[name] ?? [])]) expect(ok.has(f), `${name} --${f}`).toBe(true);
+    }
+    expect(acceptedOptions('usage: x FILE [--dry-run-ish] -o OUT').has('dry-run-ish')).toBe(true);
+    expect(acceptedOptions('usage: x FILE [--quiet]').has('dry-run')).toBe(false);
   });
 });
