@@ -311,6 +311,18 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'interface', 'MAC of eth0'),
   },
   {
+    // The veth is re-created; the kernel drops h2's static route with its eth0, and the same apply
+    // must put it back (it was still on the host when the plan read it).
+    name: 'a bridge port renamed by hand',
+    on: ['p2', 'h2eth0', 'l2'],
+    kills: ['p2', 'p2port', 'p2state', 'h2eth0', 'route', 'h2conn', 'h2gw', 'l2'],
+    run: (p) => [
+      ['ip', 'link', 'set', 'dev', `${p}p2`, 'down'],
+      ['ip', 'link', 'set', 'dev', `${p}p2`, 'name', `${p}p2x`],
+    ],
+    seen: (p, d) => d.state === 'missing' && `${d.name} ${d.detail}`.includes(`eth0 <-> ${p}p2`),
+  },
+  {
     name: 'namespace deleted',
     on: ['h2'],
     kills: ['h2', 'h2eth0', 'h2conn', 'route', 'p2', 'l2'],

@@ -54,6 +54,9 @@ const linkSet = (dev: string, attrs: Omit<Extract<Op, { op: 'link-set' }>, 'op' 
 /** Settings of a freshly created interface (bridge: also its creation). */
 export function planNewIface(b: PlanBuilder, desired: Resolved, c: NsContext, i: KIface): void {
   const phase = phaseOf(c.ns);
+  // A new interface (or one re-created: the kernel dropped the routes through the old one, which
+  // the live state read before still lists) gets the namespace's routes set again after it.
+  c.touchedL3 = true;
   const t = targetOf(desired, c.ns, i, i.kind === 'bridge' ? 'bridge' : 'interface');
   if (i.kind === 'bridge' && i.bridge) {
     // Only what differs from the kernel's defaults is given at creation.

@@ -190,6 +190,32 @@ describe('plan', () => {
     expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
   });
 
+  it('one plan repairs a veth re-created because an end was renamed by hand: the routes the kernel dropped with it come back (every end)', () => {
+    // ns1's default route goes through eth0 (its gateway); renaming either end breaks the pair.
+    const ends = [
+      { ns: ROOT_NS, name: 'p1', peerNs: 'ns1', peer: 'eth0' },
+      { ns: 'ns1', name: 'eth0', peerNs: ROOT_NS, peer: 'p1' },
+      { ns: ROOT_NS, name: 'p2', peerNs: 'ns2', peer: 'eth0' },
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...ends), fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), (e, suffix) => {
+        const { after } = applyTo(lab(), emptyHost());
+        const n = after.namespaces[e.ns];
+        const renamed = `${e.name}${suffix}x`;
+        fc.pre(!n.ifaces[renamed]);
+        n.ifaces[renamed] = { ...n.ifaces[e.name], name: renamed };
+        delete n.ifaces[e.name];
+        after.namespaces[e.peerNs].ifaces[e.peer].peer = { ns: e.ns, name: renamed };
+        const r = plan(resolve(lab()), after);
+        expect(r.conflicts).toEqual([]);
+        const fixed = simulate(after, r.changes);
+        expect(fixed.namespaces.ns1.routes.map((x) => x.to)).toContain('default');
+        expect(plan(resolve(lab()), fixed).changes.map((c) => c.reason)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('status names every difference: a port taken off its bridge is reported even when an address on the same link is missing', () => {
     const { after } = applyTo(lab(), emptyHost());
     delete after.namespaces[ROOT_NS].ifaces.p2.master;
