@@ -63,7 +63,9 @@ Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 
 Reads the kernel and compares it with the file, object by object: missing,
 extra (made by netplumb for this lab but not in the file), or changed.
-Exit 0 in sync, 3 drift found (or not applied), 1 invalid file.`,
+Exit 0 in sync, 3 drift found (or not applied), 1 invalid file or refused (a
+name the file uses is held by an object netplumb did not make: nothing to
+compare it with).`,
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.statusCommand(args)),
   },

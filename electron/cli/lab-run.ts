@@ -98,10 +98,7 @@ export async function planCommand(args: ParsedArgs): Promise<number> {
       const problems = await placeProblems(loaded, r.problems);
       if (args.flags.json) json({ lab, ok: false, problems, changes: [] });
       else {
-        printProblems(
-          problems.filter((_, i) => r.problems[i].line === undefined),
-          args.positionals[0],
-        );
+        printProblems(notYetPrinted(loaded, problems), args.positionals[0]);
         err(red('Refused: nothing was changed.'));
       }
       return EXIT.invalid;
@@ -110,6 +107,17 @@ export async function planCommand(args: ParsedArgs): Promise<number> {
     else out(formatPlan(lab, r.changes));
     return r.changes.length ? EXIT.drift : EXIT.ok;
   });
+}
+
+/**
+ * The engine's problems that loading the file did not print already: the
+ * engine validates the file again, and its warnings are the loader's.
+ */
+function notYetPrinted<P extends { code: string; message: string }>(
+  loaded: { problems: readonly { code: string; message: string }[] },
+  problems: readonly P[],
+): P[] {
+  return problems.filter((p) => !loaded.problems.some((q) => q.code === p.code && q.message === p.message));
 }
 
 /** `netplumb apply`. */
@@ -137,18 +145,13 @@ export async function applyCommand(args: ParsedArgs): Promise<number> {
       const problems = await placeProblems(loaded, r.problems);
       if (args.flags.json) json({ lab, ok: false, problems });
       else {
-        printProblems(
-          problems.filter((_, i) => r.problems[i].line === undefined),
-          file,
-        );
+        printProblems(notYetPrinted(loaded, problems), file);
         err(red('Refused: nothing was changed.'));
       }
       return EXIT.invalid;
     }
     // The engine's own warnings (lab-file.ts), placed; the file's were printed when it was loaded.
-    const fresh = r.problems.filter(
-      (p) => !loaded.problems.some((q) => q.code === p.code && q.message === p.message),
-    );
+    const fresh = notYetPrinted(loaded, r.problems);
     if (args.flags.json) json({ ...r.result, problems: await placeProblems(loaded, r.problems) });
     else if (fresh.length) printProblems(await placeProblems(loaded, fresh), file);
     if (args.flags.json) return r.result.ok ? EXIT.ok : EXIT.kernel;
@@ -173,11 +176,7 @@ export async function statusCommand(args: ParsedArgs): Promise<number> {
     if (hasErrors(r.problems)) {
       const problems = await placeProblems(loaded, r.problems);
       if (args.flags.json) json({ lab, ok: false, problems });
-      else
-        printProblems(
-          problems.filter((_, i) => r.problems[i].line === undefined),
-          args.positionals[0],
-        );
+      else printProblems(notYetPrinted(loaded, problems), args.positionals[0]);
       return EXIT.invalid;
     }
     if (args.flags.json) json({ lab, applied: r.applied, inSync: r.inSync, drift: r.drift });

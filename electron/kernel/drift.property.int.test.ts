@@ -303,6 +303,13 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'interface', 'mtu of eth0'),
   },
   {
+    // h2's link sets no MTU: a new veth's 1500 is what it wants.
+    name: 'MTU changed on a veth whose file sets none',
+    on: ['h2eth0'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'link', 'set', 'dev', 'eth0', 'mtu', '1280']],
+    seen: (_p, d) => has(d, 'changed', 'interface', 'is 1280, as set by hand: the file does not set it'),
+  },
+  {
     name: 'MAC changed',
     on: ['h1eth0'],
     // The kernel flushes the interface's neighbour entries, permanent ones too.

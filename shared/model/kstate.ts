@@ -11,6 +11,9 @@
 export const ROOT_NS = '';
 
 /** Route types other than unicast: a file never has them, so one found in a lab namespace is drift. */
+/** The MTU the kernel gives a new veth (ETH_DATA_LEN), what a file silent on MTU wants. */
+export const VETH_MTU = 1500;
+
 export const ROUTE_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];
 

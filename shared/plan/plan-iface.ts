@@ -7,7 +7,7 @@ import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
 import type { BridgeOpts, Op, PortOpts, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
-import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS } from './kstate';
+import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS, VETH_MTU } from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
 import { IFACE_DEFAULT_SYSCTLS } from '../model/common';
@@ -172,6 +172,19 @@ export function planIfaceSettings(
       dev({ mtu: d.mtu }),
       l.mtu !== undefined ? dev({ mtu: l.mtu }) : undefined,
       `mtu of ${at} is ${l.mtu ?? 'unknown'}, the file says ${d.mtu}`,
+    );
+  } else if (
+    d.mtu === undefined &&
+    d.kind === 'veth' &&
+    l.kind === 'veth' &&
+    l.mtu !== undefined &&
+    l.mtu !== VETH_MTU
+  ) {
+    // A file silent on MTU gets the kernel's for a new veth: another value was set by hand.
+    mod(
+      dev({ mtu: VETH_MTU }),
+      dev({ mtu: l.mtu }),
+      `mtu of ${at} is ${l.mtu}, as set by hand: the file does not set it, and a new veth has ${VETH_MTU}`,
     );
   }
   if (d.mac && d.mac !== l.mac) {

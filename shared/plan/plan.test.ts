@@ -190,6 +190,28 @@ describe('plan', () => {
     expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
   });
 
+  it("a veth's MTU set by hand where the file is silent goes back to the kernel's 1500; one the file sets is kept", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 68, max: 9000 }), fc.boolean(), (mtu, root) => {
+        const { after } = applyTo(lab(), emptyHost());
+        const i = root ? after.namespaces[ROOT_NS].ifaces.p1 : after.namespaces.ns2.ifaces.eth0;
+        i.mtu = mtu;
+        const r = plan(resolve(lab()), after);
+        if (mtu === 1500) return expect(r.changes).toEqual([]);
+        expect(r.changes.map((c) => c.argv.join(' '))).toEqual([
+          `ip ${root ? '' : '-n ns2 '}link set dev ${i.name} mtu 1500`.replace('  ', ' '),
+        ]);
+        expect(r.changes[0].reason).toContain(`is ${mtu}, as set by hand: the file does not set it`);
+        expect(plan(resolve(lab()), simulate(after, r.changes)).changes).toEqual([]);
+        // Not judged where it was not read (undefined), nor for the bridge (it follows its ports).
+        delete i.mtu;
+        after.namespaces[ROOT_NS].ifaces.br0.mtu = mtu;
+        expect(plan(resolve(lab()), after).changes).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('one plan repairs a veth re-created because an end was renamed by hand: the routes the kernel dropped with it come back (every end)', () => {
     // ns1's default route goes through eth0 (its gateway); renaming either end breaks the pair.
     const ends = [
