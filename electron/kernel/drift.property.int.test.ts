@@ -105,6 +105,13 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'missing', 'route', '10.9.0.0/24'),
   },
   {
+    // `route replace` of the file's route leaves it (another metric is another route): deleted.
+    name: 'a second route to the same destination, of another metric, made by hand',
+    on: ['route', 'h2gw'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'route', 'add', '10.9.0.0/24', 'via', '10.0.0.1', 'metric', '7']],
+    seen: (_p, d) => d.kind === 'route' && `${d.name} ${d.detail}`.includes('10.9.0.0/24 via 10.0.0.1 in'),
+  },
+  {
     name: 'route changed',
     // Its new gateway must be reachable: table main's rule and the route to its subnet are there.
     on: ['route', 'h2gw'],

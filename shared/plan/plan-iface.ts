@@ -367,7 +367,8 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
     d.proto === l.proto &&
     (d.via === undefined || d.via === l.via) &&
     (d.dev === undefined || d.dev === l.dev) &&
-    (d.metric === undefined || kernelMetric(d) === kernelMetric(l))
+    // No metric in the file is the kernel's (0, IPv6 1024): a route of another metric is not the file's.
+    kernelMetric(d) === kernelMetric(l)
   );
 }
 
@@ -383,15 +384,10 @@ export function planRoutes(
   const nodeId = desired.nsNodes.get(c.ns);
   for (const r of live) {
     if (d.routes.some((x) => routeMatches(x, r))) continue;
-    // A stale route whose destination is still wanted is simply replaced below.
-    if (
-      d.routes.some(
-        (x) =>
-          x.family === r.family &&
-          x.to === r.to &&
-          (x.metric === undefined || kernelMetric(x) === kernelMetric(r)),
-      )
-    )
+    // A stale route whose destination and metric are still wanted is simply replaced below (a
+    // `route replace` takes the place of the route of the same destination and metric only: one of
+    // another metric, `default via X metric 5` made by hand beside the file's, stays unless deleted).
+    if (d.routes.some((x) => x.family === r.family && x.to === r.to && kernelMetric(x) === kernelMetric(r)))
       continue;
     b.add('ns', c.ns, route('delete', r), {
       action: 'modify',

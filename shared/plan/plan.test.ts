@@ -190,6 +190,29 @@ describe('plan', () => {
     expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
   });
 
+  it("a second route to a destination of the file, with another metric, made by hand, is deleted; the file's stays", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100000 }),
+        fc.constantFrom('10.0.0.2', '10.0.0.254'),
+        (metric, via) => {
+          const { after } = applyTo(lab(), emptyHost());
+          after.namespaces.ns1.routes.push({ to: 'default', family: 4, via, dev: 'eth0', metric });
+          const r = plan(resolve(lab()), after);
+          expect(r.changes.map((c) => c.argv.join(' '))).toEqual([
+            `ip -n ns1 route delete default via ${via} dev eth0 metric ${metric}`,
+          ]);
+          const fixed = simulate(after, r.changes);
+          expect(fixed.namespaces.ns1.routes.filter((x) => x.to === 'default')).toEqual([
+            expect.objectContaining({ via: '10.0.0.254' }),
+          ]);
+          expect(plan(resolve(lab()), fixed).changes).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it("a veth's MTU set by hand where the file is silent goes back to the kernel's 1500; one the file sets is kept", () => {
     fc.assert(
       fc.property(fc.integer({ min: 68, max: 9000 }), fc.boolean(), (mtu, root) => {
