@@ -317,6 +317,13 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'interface', 'is 1280, as set by hand: the file does not set it'),
   },
   {
+    // A veth has no queue (noqueue); pfifo is a kernel qdisc elsewhere, but here it was added by hand.
+    name: 'a queue that drops every packet added to a veth',
+    on: ['h2eth0'],
+    run: (p) => [['tc', '-n', `${p}h2`, 'qdisc', 'add', 'dev', 'eth0', 'root', 'pfifo', 'limit', '0']],
+    seen: (_p, d) => `${d.name} ${d.detail}`.includes('a pfifo qdisc on eth0'),
+  },
+  {
     name: 'MAC changed',
     on: ['h1eth0'],
     // The kernel flushes the interface's neighbour entries, permanent ones too.

@@ -341,6 +341,17 @@ describe('parseSysctlOutput', () => {
 });
 
 describe('handMadeQdisc', () => {
+  it('on a device the kernel gives no queue (veth, bridge, vxlan, geneve, macvlan), any queue but noqueue/noop was added', () => {
+    for (const dev of ['veth', 'bridge', 'vxlan', 'geneve', 'macvlan']) {
+      for (const k of ['pfifo', 'bfifo', 'fq_codel', 'pfifo_fast', 'sfq', 'tbf'])
+        expect(handMadeQdisc(k, dev)).toBe(k);
+      for (const k of ['noqueue', 'noop', 'netem', undefined]) expect(handMadeQdisc(k, dev)).toBeUndefined();
+    }
+    // Another device (a NIC, a tun): the kernel's defaults are not judged.
+    expect(handMadeQdisc('fq_codel', 'tun')).toBeUndefined();
+    expect(handMadeQdisc('pfifo', undefined)).toBeUndefined();
+  });
+
   it('names a root qdisc someone added (tbf, htb, prio), never netem or one the kernel sets by itself', () => {
     for (const k of ['tbf', 'htb', 'prio', 'hfsc', 'red']) expect(handMadeQdisc(k)).toBe(k);
     for (const k of [undefined, 'netem', 'noop', 'noqueue', 'pfifo_fast', 'mq', 'fq_codel', 'fq'])

@@ -394,9 +394,22 @@ const KERNEL_QDISCS = new Set([
   'cake',
 ]);
 
-/** A link's root qdisc kind (`ip link` prints it) when it is neither netem nor a kernel default: a tbf or htb added by hand. */
-export function handMadeQdisc(kind: string | undefined): string | undefined {
-  return kind !== undefined && kind !== 'netem' && !KERNEL_QDISCS.has(kind) ? kind : undefined;
+/**
+ * Devices the kernel gives no queue (IFF_NO_QUEUE): their root qdisc is
+ * `noqueue`, or `noop` while down, whatever net.core.default_qdisc says.
+ */
+const NO_QUEUE_KINDS = new Set(['veth', 'bridge', 'vxlan', 'geneve', 'macvlan']);
+
+/**
+ * A link's root qdisc kind (`ip link` prints it) when it is neither netem
+ * nor what the kernel gives such a device: a tbf or htb added by hand, or on
+ * a device of NO_QUEUE_KINDS (`devKind`, its linkinfo kind) any queue at all
+ * (`tc qdisc add dev eth0 root pfifo limit 0` drops every packet).
+ */
+export function handMadeQdisc(kind: string | undefined, devKind?: string): string | undefined {
+  if (kind === undefined || kind === 'netem') return undefined;
+  const kernels = devKind !== undefined && NO_QUEUE_KINDS.has(devKind) ? ['noqueue', 'noop'] : KERNEL_QDISCS;
+  return [...kernels].includes(kind) ? undefined : kind;
 }
 
 /** Parses `sysctl -e KEY...` output ("key = value" lines) into a record. */

@@ -452,7 +452,7 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
     if (v && iface.master !== undefined && filtering.has(iface.master)) iface.vlans = v;
     const n = netem.get(link.ifname);
     if (n) iface.netem = n;
-    const q = handMadeQdisc(link.qdisc);
+    const q = handMadeQdisc(link.qdisc, link.linkinfo?.info_kind);
     if (q) iface.rootQdisc = q;
     ifaces[link.ifname] = iface;
   }
