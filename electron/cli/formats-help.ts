@@ -32,8 +32,10 @@ FILE:LINE. FORMAT (default: from the file name) is one of:
 ${list('import')}
 
 The lab is named after the file and its folder (tutorial1/scenario.xml is
-"tutorial1-scenario", 02-add-one-router/lab.conf is "02-add-one-router"), so
-two imported files never share a lab.
+"tutorial1-scenario", 02-add-one-router/lab.conf is "02-add-one-router"); a
+folder with a generic name such as lab/ is skipped for the one above it
+(02-add-one-router/lab/lab.conf is "02-add-one-router"), so two imported
+files never share a lab.
 
   --name LAB    use this lab name instead
   --prefix P    put P in front of every kernel name of the lab (namespaces,

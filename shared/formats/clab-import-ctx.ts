@@ -34,6 +34,8 @@ export interface Dropped {
   path: DocPath;
   text: string;
   kind?: string;
+  /** Said after the warning: why this loss matters. */
+  why?: string;
   nodes: string[];
 }
 

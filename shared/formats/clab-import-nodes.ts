@@ -23,38 +23,34 @@ import {
   warn,
 } from './clab-import-ctx';
 
-/** Node settings that do not change the network of a namespace lab, read without a word. */
-const HARMLESS = new Set([
+/**
+ * Node settings the import maps (or that only say where a node inherits from):
+ * kind and image go to the node's origin for a containerlab export, exec and
+ * sysctls to addresses, routes and sysctls, network-mode to who shares whose
+ * namespace, labels to the label and position netplumb's export writes. Every
+ * other setting — containerlab's node-config has some fifty (schemas/
+ * clab.schema.json), and a newer containerlab may add more — has no netplumb
+ * form and is named in a warning at the line that sets it, on the node or in
+ * `kinds:`, `groups:` or `defaults:`.
+ */
+export const MAPPED_NODE_KEYS: ReadonlySet<string> = new Set([
   'kind',
   'image',
   'exec',
   'sysctls',
-  'labels',
   'group',
   'network-mode',
-  'startup-delay',
-  'wait-for',
-  'auto-remove',
-  'runtime',
-  'cpu',
-  'memory',
-  'cpu-set',
-  'shm-size',
-  'restart-policy',
-  'image-pull-policy',
-  'stages',
-  'healthcheck',
-  'dns',
-  'aliases',
-  'license',
-  'type',
-  'enforce-startup-config',
-  'suppress-startup-config',
-  'certificate',
-  'user',
-  'env',
-  'env-files',
+  'labels',
 ]);
+
+/** Why a dropped setting matters, where a plain "dropped" would undersell it. */
+const WHY: Record<string, string> = {
+  type: "; a containerlab export writes the node without it, so containerlab gives it the kind's default type (hardware model)",
+  stages: '; the exec commands of its stages are not run',
+};
+
+/** A value as JSON, cut to 60 characters with an ellipsis that shows it was cut. */
+const shorten = (json: string) => (json.length > 60 ? `${json.slice(0, 59)}…` : json);
 
 const describe = (v: unknown) =>
   Array.isArray(v) ? 'a list' : typeof v === 'string' ? `the text "${v}"` : typeof v;
@@ -78,11 +74,18 @@ export function resolveNodes(
   }
   for (const res of c.resolved.values()) {
     const mode = res.cfg['network-mode'];
-    if (typeof mode !== 'string') continue;
-    const m = /^container:(.+)$/.exec(mode);
+    // bridge (Docker's default) and none (no management interface) leave the lab's own links as they are.
+    if (mode === undefined || mode === null || mode === '' || mode === 'bridge' || mode === 'none') continue;
+    const m = typeof mode === 'string' ? /^container:(.+)$/.exec(mode) : null;
     if (mode === 'host') c.sharesWith.set(res.name, 'host');
     else if (m && c.resolved.has(m[1]) && m[1] !== res.name) c.sharesWith.set(res.name, m[1]);
-    else if (m)
+    else if (!m)
+      warn(
+        c,
+        `node "${res.name}": network-mode ${JSON.stringify(mode)} has no netplumb equivalent; the node gets a namespace of its own`,
+        res.from['network-mode'],
+      );
+    else
       warn(
         c,
         `node "${res.name}" shares the network namespace of container "${m[1]}", which is not a node of this lab; it gets a namespace of its own`,
@@ -151,18 +154,25 @@ function buildNode(c: ClabCtx, res: ResolvedNode): void {
 
 /** Records the node's settings that have no netplumb form (reported once per place, after every node). */
 function noteSettings(c: ClabCtx, res: ResolvedNode): void {
-  for (const k of Object.keys(res.cfg)) {
-    if (HARMLESS.has(k)) continue;
-    const path = res.from[k];
+  const note = (k: string, path: DocPath, value: unknown) => {
     const key = JSON.stringify(path);
     const entry = c.dropped.get(key) ?? {
       path,
-      text: `${k}: ${JSON.stringify(res.cfg[k]).slice(0, 60)}`,
+      text: `${k}: ${shorten(JSON.stringify(value))}`,
+      why: WHY[k],
       nodes: [],
     };
     entry.nodes.push(res.name);
     c.dropped.set(key, entry);
+  };
+  for (const k of Object.keys(res.cfg)) {
+    if (!MAPPED_NODE_KEYS.has(k)) note(k, res.from[k], res.cfg[k]);
   }
+  // Labels other than the ones netplumb's export writes (its label and canvas position) have no place.
+  const labels = isObject(res.cfg.labels) ? res.cfg.labels : {};
+  const own = new Set<string>(Object.values(CLAB_LABEL));
+  const foreign = Object.fromEntries(Object.entries(labels).filter(([k]) => !own.has(k)));
+  if (Object.keys(foreign).length && res.from.labels) note('labels', res.from.labels, foreign);
 }
 
 /** The label and position netplumb's own export wrote into the node's labels. */
@@ -278,6 +288,11 @@ function reportDropped(c: ClabCtx): void {
         d.path,
         'clab-kind',
       );
-    else warn(c, `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`, d.path);
+    else
+      warn(
+        c,
+        `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})${d.why ?? ''}`,
+        d.path,
+      );
   }
 }

@@ -36,12 +36,18 @@ const TOPOLOGY_KEYS = new Set(['nodes', 'links', 'kinds', 'groups', 'defaults'])
 export function fromClab(source: string, fileName?: string, opts: { labName?: string } = {}): ImportResult {
   const { text, problems: envProblems } = expandClabEnv(source);
   const parsed = parseDocumentText(text, fileName ?? 'lab.clab.yml');
-  const problems: Problem[] = [...envProblems, ...parsed.problems];
-  if (parsed.doc === undefined) {
-    if (TEMPLATE.test(text))
-      problems.push(sourceProblem('error', 'clab-template', templateMessage('this file'), undefined));
-    return { problems };
+  // containerlab renders the file as a Go template before it reads the YAML: a file that is YAML
+  // only once rendered gets that one message, at its first template, not the YAML parser's noise.
+  const lines = text.split(/\r?\n/);
+  const line = lines.findIndex((l) => !l.trim().startsWith('#') && TEMPLATE.test(l)) + 1;
+  if (parsed.doc === undefined && line > 0) {
+    const column = lines[line - 1].search(TEMPLATE) + 1;
+    return {
+      problems: [sourceProblem('error', 'clab-template', templateMessage('this file'), { line, column })],
+    };
   }
+  const problems: Problem[] = [...envProblems, ...parsed.problems];
+  if (parsed.doc === undefined) return { problems };
   const c = makeCtx(parsed.locate, problems);
   const fail = (message: string, path: DocPath) => (error(c, message, path), { problems });
   const doc = parsed.doc;

@@ -125,9 +125,9 @@ describe('containerlab link addresses and interface aliases', () => {
     expect(at('startup-config')).toEqual([lineOf(f, 'startup-config: spine.cfg')]);
     expect(at('ports')).toEqual([lineOf(f, '- 8080:80')]);
     expect(r.problems.find((p) => p.message.includes('binds'))!.message).toContain('"s1", "s2", "h1"');
-    // cpu and env hold nothing a namespace lab could lose
-    expect(at('cpu')).toEqual([]);
-    expect(at('TZ')).toEqual([]);
+    // every setting without a netplumb form is named, at the kind, group or defaults line that sets it
+    expect(at('cpu: 2')).toEqual([lineOf(f, 'cpu: 2')]);
+    expect(at('env: {"TZ":"UTC"}')).toEqual([lineOf(f, 'TZ: UTC')]);
   });
 });
 

@@ -7,7 +7,8 @@
  * Wireless/EMANE networks, RJ45 and tunnel nodes, services, hooks and
  * container images have no netplumb form and are named in warnings.
  * Reads both the current (`node1`/`iface1`) and the older
- * (`node_one`/`interface_one`) link forms.
+ * (`node_one`/`interface_one`) link forms. CORE's legacy IMUNES text
+ * (`.imn`) is named as such, with how to save it as XML (core-legacy.ts).
  */
 import { isNetnsNode, type Link, type LinkEnd, type Netem, type TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
@@ -16,12 +17,16 @@ import { finishImport, type ImportResult } from './import-result';
 import { cleanName, isCleanName, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { withPositions } from './layout';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml';
+import { imunesProblem, isImnFileName, isImunesText } from './core-legacy';
 
 const ROUTER_TYPES = new Set(['router', 'mdr', 'prouter']);
 const HOST_TYPES = new Set(['PC', 'host', 'pc', 'default']);
 
 /** Reads a CORE scenario. Never throws; problems carry the line of the element they are about. */
 export function fromCore(text: string, fileName = 'scenario.xml', labName?: string): ImportResult {
+  // CORE's older IMUNES text (.imn) is no XML: one message on what to do, not the XML parser's.
+  if (isImunesText(text) || (isImnFileName(fileName) && !text.trimStart().startsWith('<')))
+    return { problems: [imunesProblem()] };
   const parsed = parseXml(text);
   if ('error' in parsed) {
     return {

@@ -142,7 +142,7 @@ function corpus(): Case[] {
   ].filter((d) => statSync(d).isDirectory());
   return [
     ...[
-      ...files(join(fx, 'clab'), /\.clab\.yml$/).filter((f) => !f.endsWith('template.clab.yml')),
+      ...files(join(fx, 'clab'), /\.clab\.yml$/).filter((f) => !/[\\/]template[^\\/]*\.clab\.yml$/.test(f)),
       ...files(join(gold, 'clab-import'), /\.clab\.yml$/),
       join(ROOT, 'examples', 'containerlab-bridge.clab.yml'),
     ].map(clabCase),

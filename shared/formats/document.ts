@@ -32,6 +32,7 @@ import {
   type TextFormat,
   type TextPosition,
 } from './text-load';
+import { imunesProblem, isImunesText } from './core-legacy';
 
 export {
   withLocations,
@@ -225,6 +226,10 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
  * found errors (so the app can still show it); check `hasErrors(problems)`.
  */
 export function loadTopologyText(text: string, fileName?: string, opts: ValidateOptions = {}): LoadResult {
+  // A CORE .imn under another name is no netplumb file (whose first line is a "key:"): say what it
+  // is rather than quote the YAML parser.
+  if (isImunesText(text))
+    return { problems: [imunesProblem()], format: /\.json$/i.test(fileName ?? '') ? 'json' : 'yaml' };
   return loadParsed(parseDocumentText(text, fileName), opts);
 }
 

@@ -96,6 +96,14 @@ export const FORMAT_TABLE: readonly FormatEntry[] = [
   },
 ];
 
+/**
+ * Endings of files in an older form of a format that netplumb does not read,
+ * sent to that format's importer so that it says what to do with them (CORE's
+ * IMUNES `.imn`: save it as XML). Not in FORMAT_TABLE, whose endings are what
+ * netplumb reads.
+ */
+const LEGACY_ENDINGS: Readonly<Record<string, string>> = { '.imn': 'core' };
+
 /** The format a file name belongs to for importing or exporting (most specific ending wins). */
 export function formatEntryForFile(
   fileName: string,
@@ -110,6 +118,9 @@ export function formatEntryForFile(
       if (hit && (!best || ext.length > best.len)) best = { f, len: ext.length };
     }
   }
+  if (!best && direction === 'import')
+    for (const [ext, id] of Object.entries(LEGACY_ENDINGS))
+      if (base.endsWith(ext)) return FORMAT_TABLE.find((f) => f.id === id);
   return best?.f;
 }
 

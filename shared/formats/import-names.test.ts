@@ -4,7 +4,7 @@ import { checkLabName, checkIfName, checkNetnsName } from '../validate/names';
 import { baseInput, topo } from '../validate/test-fixtures';
 
 const classicTopology = () => topo(baseInput());
-import { labNameFromPath, sanitizeLabName } from './import-names';
+import { isGenericFolder, labNameFromPath, sanitizeLabName } from './import-names';
 import { prefixTopology } from './prefix';
 import { fromKathara } from './kathara';
 
@@ -37,6 +37,90 @@ describe('lab names of imported files', () => {
         (a, b) => {
           fc.pre(a !== b);
           expect(sanitizeLabName(a)).not.toBe(sanitizeLabName(b));
+        },
+      ),
+    );
+  });
+});
+
+describe('lab names of files in a generic folder (Kathará-Labs: <exercise>/lab/lab.conf)', () => {
+  it('come from the folder above the generic one', () => {
+    const root = '/x/Kathara-Labs';
+    expect(labNameFromPath(`${root}/exercises/02-add-one-router/lab/lab.conf`, 'f')).toBe(
+      '02-add-one-router',
+    );
+    expect(labNameFromPath(`${root}/exercises/01-simple-configuration/lab/lab.conf`, 'f')).toBe(
+      '01-simple-configuration',
+    );
+    expect(labNameFromPath(`${root}/tutorials/traffic-control/tbf/lab/lab.conf`, 'f')).toBe('tbf');
+    // several generic levels are all skipped; case and "_" do not hide a generic name
+    expect(labNameFromPath('/x/ospf-area/Kathara_Lab/lab/lab.conf', 'f')).toBe('ospf-area');
+    // other files too: the generic folder does not name the lab, its parent does
+    expect(labNameFromPath('/x/exam-1/lab/topology.clab.yml', 'f')).toBe('exam-1-topology');
+    // a folder that only looks generic is a name
+    expect(labNameFromPath('/x/lab-bgp/lab.conf', 'f')).toBe('lab-bgp');
+    expect(labNameFromPath('/x/lab/lab.conf', 'f')).toBe('x');
+    // with nothing but generic folders, the nearest one is all there is
+    expect(labNameFromPath('lab/lab.conf', 'f')).toBe('lab');
+  });
+
+  it('a Kathará import uses that name', () => {
+    const r = fromKathara('a[0]="A"\n', { fileName: '/x/exercises/02-add-one-router/lab/lab.conf' });
+    expect(r.topology!.name).toBe('02-add-one-router');
+  });
+
+  const seg = fc
+    .stringMatching(/^[A-Za-z0-9 _.+-]{1,30}$/)
+    .filter((s) => s.trim() !== '' && s !== '.' && s !== '..');
+  const generic = fc
+    .constantFrom(
+      'lab',
+      'labs',
+      'Lab',
+      'LAB',
+      'kathara',
+      'Kathara_Lab',
+      'netkit',
+      'netkit-lab',
+      'topology',
+      'lab_files',
+    )
+    .filter(isGenericFolder);
+  const file = fc.constantFrom('lab.conf', 'topo.clab.yml', 'net.mn', 'scenario.xml');
+
+  it('never returns the generic name when a folder above it names the lab; valid and stable names', () => {
+    fc.assert(
+      fc.property(
+        fc.array(seg, { maxLength: 3 }),
+        seg.filter((s) => !isGenericFolder(s) && sanitizeLabName(s) !== 'imported-lab'),
+        fc.array(generic, { minLength: 1, maxLength: 3 }),
+        file,
+        (above, parent, generics, f) => {
+          const path = ['', ...above, parent, ...generics, f].join('/');
+          const name = labNameFromPath(path, 'fallback');
+          expect(checkLabName(name)).toBeNull();
+          expect(isGenericFolder(name)).toBe(false);
+          // the generic folders add nothing: the name is the one the parent folder gives
+          expect(name).toBe(labNameFromPath(`/${parent}/${f}`, 'fallback'));
+          // stable: what lies above the folder that names the lab does not change the name
+          expect(labNameFromPath(['', 'elsewhere', parent, ...generics, f].join('/'), 'fallback')).toBe(name);
+          expect(labNameFromPath(path, 'fallback')).toBe(name);
+        },
+      ),
+    );
+  });
+
+  it('two exercises with a generic lab folder never share a lab name', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,25}$/),
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,25}$/),
+        generic,
+        (a, b, g) => {
+          fc.pre(a !== b && !isGenericFolder(a) && !isGenericFolder(b));
+          expect(labNameFromPath(`/r/${a}/${g}/lab.conf`, 'f')).not.toBe(
+            labNameFromPath(`/r/${b}/${g}/lab.conf`, 'f'),
+          );
         },
       ),
     );

@@ -50,17 +50,55 @@ export function sanitizeLabName(s: string): string {
 const ENDINGS = /(\.clab\.ya?ml|\.ya?ml|\.json|\.mn|\.xml|\.imn|\.conf)$/i;
 
 /**
+ * Folder names that say what the folder holds rather than which lab it is:
+ * Kathará's own repository keeps each exercise as `<exercise>/lab/lab.conf`,
+ * and course repositories use `kathara/`, `netkit/`, `topology/` and the like.
+ * (A tool's name such as `core/` or `clab/` is left out: it does tell labs of
+ * different tools apart.)
+ * Compared after sanitizeLabName, with "_" and "." read as "-".
+ */
+const GENERIC_FOLDERS = new Set([
+  'lab',
+  'labs',
+  'lab-files',
+  'kathara',
+  'kathara-lab',
+  'kathara-labs',
+  'netkit',
+  'netkit-lab',
+  'netkit-labs',
+  'topology',
+  'topologies',
+  'topo',
+  'files',
+  'src',
+  'config',
+  'configs',
+  'conf',
+]);
+
+/** True when a folder name (as given) is a generic one, which names no lab. */
+export function isGenericFolder(name: string): boolean {
+  return GENERIC_FOLDERS.has(sanitizeLabName(name).replace(/[_.]/g, '-'));
+}
+
+/**
  * The lab name for an imported file: its folder and its base name
  * (`tutorial1/scenario.xml` → `tutorial1-scenario`). A Kathará `lab.conf`
  * is named by its folder alone (`02-add-one-router/lab.conf` →
  * `02-add-one-router`), as Kathará itself identifies a lab by its directory.
- * The folder is left out when the base name already starts with it
+ * A folder with a generic name (`lab`, `labs`, `kathara`, …: see
+ * isGenericFolder) names no lab, so the nearest folder above it that is not
+ * generic is used instead (`02-add-one-router/lab/lab.conf` →
+ * `02-add-one-router`); only when every folder is generic is the nearest one
+ * kept. The folder is left out when the base name already starts with it
  * (`srl02/srl02.clab.yml` → `srl02`). `fallback` names a file without a path.
  */
 export function labNameFromPath(path: string | undefined, fallback: string): string {
   const parts = (path ?? '').split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
   const file = parts.pop() ?? '';
-  const folder = sanitizeLabName(parts.pop() ?? '');
+  const nearest = [...parts].reverse().find((p) => !isGenericFolder(p)) ?? parts.at(-1) ?? '';
+  const folder = sanitizeLabName(nearest);
   const base = /^lab\.conf$/i.test(file) ? '' : sanitizeLabName(file.replace(ENDINGS, ''));
   const hasFolder = folder !== 'imported-lab';
   const hasBase = base !== '' && base !== 'imported-lab';

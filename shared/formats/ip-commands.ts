@@ -95,15 +95,20 @@ function parseIpWords(w: string[]): IpCommand | null {
     i++;
     let cidr: string | null = null;
     let dev: string | undefined;
+    let label: string | undefined;
     while (i < w.length) {
       const t = w[i++];
       if (t === 'dev') dev = w[i++];
+      // `label eth1:1` names the address (net-tools shows it as an alias interface); the address is dev's.
+      else if (t === 'label' && w[i] !== undefined && label === undefined) label = w[i++];
       else if ((t === 'brd' || t === 'broadcast') && w[i] !== undefined) i++;
       else if (t === 'local' && w[i] !== undefined && cidr === null) cidr = withPrefix(w[i++]);
       else if (cidr === null && !t.startsWith('-')) cidr = withPrefix(t);
       else return null;
     }
     if (!cidr || !dev) return null;
+    // iproute2 refuses a label that does not start with the device's name ("dev" must match "label").
+    if (label !== undefined && !label.startsWith(dev)) return null;
     return { kind: 'addr', dev, cidr };
   }
   if (ROUTE.has(obj ?? '') && ADD.has(w[i] ?? '')) {

@@ -239,6 +239,32 @@ describe('Kathará labs with Kathará semantics', () => {
     for (const quiet of ['ipv6', 'bridged', 'num_terms']) expect(at(quiet)).toEqual([]);
   });
 
+  it('puts net-tools alias addresses (eth1:1) on eth1 and reads route add -host/-net with or without gw', () => {
+    const r = importLab('nat-aliases');
+    const t = r.topology!;
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const end = (node: string, ifname: string) =>
+      t.links.flatMap((l) => [l.a, l.b]).find((e) => e.node === node && e.ifname === ifname)!;
+    expect(end('gw', 'eth1').addresses).toEqual(['20.0.0.1/24', '20.0.0.3/24', '20.0.0.5/24', '20.0.0.7/24']);
+    // no interface named eth1:1, and no warning that it is not on a collision domain
+    expect(t.links.flatMap((l) => [l.a, l.b]).some((e) => e.ifname.includes(':'))).toBe(false);
+    expect(r.problems.filter((p) => /eth1:|collision domain/.test(p.message))).toEqual([]);
+    const gw = t.nodes.find((n) => n.name === 'gw') as NetnsNode;
+    expect(gw.routes).toEqual([
+      { to: '30.0.0.0/24', via: '20.0.0.2', dev: 'eth1' },
+      { to: '10.8.0.6/32', via: '20.0.0.2', dev: 'eth1' },
+      { to: '10.8.0.1/32', dev: 'eth2' },
+      { to: '10.9.0.0/16', dev: 'eth2' },
+    ]);
+    expect((t.nodes.find((n) => n.name === 'admin') as NetnsNode).routes).toEqual([
+      { to: '10.8.0.1/32', dev: 'eth0' },
+    ]);
+    // the NAT rules that use those addresses are still named, at their lines
+    expect(
+      r.problems.filter((p) => p.message.includes('iptables')).map((p) => `${p.file}:${p.line}`),
+    ).toEqual(['gw.startup:14', 'gw.startup:15']);
+  });
+
   it('refuses a second definition of an interface, as Kathará does, at its line', () => {
     const r = fromKathara('a[0]="X"\nb[0]="X"\na[0]="Y"\n');
     // the first definition is kept; the error makes `netplumb import` exit 1

@@ -14,8 +14,8 @@ const num = (v: unknown) =>
       ? Number(v)
       : undefined;
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
-/** TCLink options netem carries; the rest are named in a warning. */
-const KNOWN = new Set(['delay', 'jitter', 'loss', 'bw']);
+/** TCLink options netem carries, and the ports that name the ends (miniedit.ts); the rest are named in a warning. */
+const KNOWN = new Set(['delay', 'jitter', 'loss', 'bw', 'port1', 'port2']);
 
 /** netem for one MiniEdit link's options; `warn(message, optionKey?)` reports what is dropped. */
 export function linkNetem(opts: Plain, who: string, warn: (message: string, key?: string) => void): Netem {

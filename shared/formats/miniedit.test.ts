@@ -208,3 +208,125 @@ describe('Mininet rules (properties)', () => {
     for (const bad of ['10 ms', 'ten', '10min', '', '-5ms']) expect(tcTimeMs(bad)).toBeUndefined();
   });
 });
+
+describe('MiniEdit link port1/port2, named as Mininet names the interfaces', () => {
+  it('gives the explicit ports their names, numbers the other ends after the highest port, and drops only cost/useNodeGeo', () => {
+    const text = fixture('explicit-ports.mn');
+    const r = fromMiniEdit(text, 'explicit-ports.mn');
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const t = r.topology!;
+    expect(t.links.map((l) => `${l.a.ifname}–${l.b.ifname}`)).toEqual([
+      's4-eth3–s3-eth4',
+      's3-eth1–h3-eth0',
+      // s3 has ports 4 and 1: Node.newPort() is max + 1, never a reuse of an explicit port
+      'h1-eth0–s3-eth5',
+      's4-eth4–h2-eth2',
+      'h2-eth3–s3-eth6',
+    ]);
+    // a host's address is on its default interface, the lowest port (h2-eth2 here, there is no h2-eth0)
+    const addressed = t.links.flatMap((l) => [l.a, l.b]).filter((e) => e.addresses.length);
+    expect(addressed.map((e) => `${e.ifname} ${e.addresses.join(',')}`)).toEqual([
+      'h3-eth0 10.0.0.3/8',
+      'h1-eth0 10.0.0.1/8',
+      'h2-eth2 10.0.0.2/8',
+    ]);
+    const dropped = r.problems.filter((p) => p.message.includes('no netplumb equivalent'));
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0].message).toContain('cost=10, useNodeGeo="1"');
+    expect(dropped[0].message).not.toContain('port');
+  });
+
+  it('refuses a port that is already an interface of the node, as Mininet fails on it, at its place', () => {
+    const mn = (links: unknown[]) =>
+      JSON.stringify({
+        hosts: [{ number: '1', opts: { hostname: 'h1' } }],
+        switches: [{ number: '1', opts: { hostname: 's1', switchType: 'legacySwitch' } }],
+        links,
+      });
+    const r = fromMiniEdit(
+      mn([
+        { src: 'h1', dest: 's1', opts: {} },
+        { src: 's1', dest: 'h1', opts: { port1: 1 } },
+      ]),
+      'x.mn',
+    );
+    expect(r.problems.filter((p) => p.severity === 'error')).toMatchObject([
+      {
+        message: expect.stringContaining('s1-eth1 (port 1) is already an interface of "s1"'),
+        line: expect.any(Number),
+      },
+    ]);
+    const odd = fromMiniEdit(mn([{ src: 'h1', dest: 's1', opts: { port1: 'x' } }]), 'x.mn');
+    expect(odd.topology!.links[0].a.ifname).toBe('h1-eth0');
+    expect(odd.problems).toMatchObject([
+      { code: 'miniedit-invalid', message: expect.stringContaining('port1 "x"') },
+    ]);
+  });
+
+  /**
+   * Mininet's own rule, written from mininet/link.py Link.__init__ and node.py
+   * newPort: each end takes its explicit port or newPort() (max + 1, else
+   * portBase: 0 for hosts, 1 for switches), both chosen before either is
+   * added; the name is `<node>-eth<port>`; a name a node already has fails.
+   */
+  function mininetNames(links: { src: string; dest: string; p1?: number; p2?: number }[]) {
+    const ports = new Map<string, number[]>();
+    const base = (n: string) => (n.startsWith('s') ? 1 : 0);
+    const next = (n: string) => {
+      const u = ports.get(n) ?? [];
+      return u.length ? Math.max(...u) + 1 : base(n);
+    };
+    const out: string[] = [];
+    for (const l of links) {
+      const a = l.p1 ?? next(l.src);
+      const b = l.p2 ?? next(l.dest);
+      if (
+        (ports.get(l.src) ?? []).includes(a) ||
+        (ports.get(l.dest) ?? []).includes(b) ||
+        (l.src === l.dest && a === b)
+      )
+        return 'fails';
+      ports.set(l.src, [...(ports.get(l.src) ?? []), a]);
+      ports.set(l.dest, [...(ports.get(l.dest) ?? []), b]);
+      out.push(`${l.src}-eth${a}–${l.dest}-eth${b}`);
+    }
+    return out;
+  }
+
+  it('names every end as Mininet does, for any mix of explicit and automatic ports', () => {
+    const node = fc.constantFrom('h1', 'h2', 's1', 's2');
+    const port = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined });
+    const link = fc.record({ src: node, dest: node, p1: port, p2: port });
+    fc.assert(
+      fc.property(fc.array(link, { maxLength: 8 }), (links) => {
+        const r = fromMiniEdit(
+          JSON.stringify({
+            hosts: [1, 2].map((n) => ({ number: String(n), opts: { hostname: `h${n}` } })),
+            switches: [1, 2].map((n) => ({
+              number: String(n),
+              opts: { hostname: `s${n}`, switchType: 'legacySwitch' },
+            })),
+            links: links.map((l) => ({
+              src: l.src,
+              dest: l.dest,
+              opts: {
+                ...(l.p1 === undefined ? {} : { port1: l.p1 }),
+                ...(l.p2 === undefined ? {} : { port2: l.p2 }),
+              },
+            })),
+          }),
+          'p.mn',
+        );
+        const expected = mininetNames(links);
+        const errors = r.problems.filter(
+          (p) => p.severity === 'error' && /already an interface/.test(p.message),
+        );
+        if (expected === 'fails') expect(errors.length).toBeGreaterThan(0);
+        else {
+          expect(errors).toEqual([]);
+          expect(r.topology!.links.map((l) => `${l.a.ifname}–${l.b.ifname}`)).toEqual(expected);
+        }
+      }),
+    );
+  });
+});

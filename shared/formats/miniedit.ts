@@ -29,6 +29,7 @@ import { ipAdd, MININET_DEFAULT_PREFIX, netParse } from './mininet-rules';
 type Plain = Record<string, unknown>;
 const isObject = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 const empty = (v: unknown) =>
   v === undefined ||
   v === null ||
@@ -102,7 +103,9 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const idOf = idMaker();
   const srcPath = new Map<string, DocPath>();
   const byName = new Map<string, TopoNode>();
-  const ifCount = new Map<string, number>();
+  /** Mininet's Node.portBase (hosts and routers 0, switches 1) and the ports each node has so far. */
+  const portBase = new Map<string, number>();
+  const ports = new Map<string, number[]>();
   const nameFor = (raw: string, path: DocPath) => {
     if (isCleanName(raw)) return raw;
     const clean = cleanName(raw);
@@ -118,7 +121,8 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     nodes.push(n);
     srcPath.set(raw, path);
     byName.set(raw, n);
-    ifCount.set(raw, firstIf);
+    portBase.set(raw, firstIf);
+    ports.set(raw, []);
   };
   const position = (o: Plain) => {
     const x = Number(o.x);
@@ -234,6 +238,8 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
   const links: Link[] = [];
   const linkSrc: number[] = [];
   const rootIfnames = new Set<string>(nodes.filter((n) => n.kind === 'bridge').map((n) => n.name));
+  /** Every link end made, with its node (as written in the file) and port. */
+  const made: { raw: string; port: number; end: LinkEnd }[] = [];
   (Array.isArray(doc.links) ? doc.links : []).forEach((l, i) => {
     const path: DocPath = ['links', i];
     if (!isObject(l)) return void error(`link ${i + 1} should be an object with "src" and "dest"`, path);
@@ -242,31 +248,71 @@ export function fromMiniEdit(text: string, fileName = 'topology.mn', labName?: s
     const missing = [src, dest].find((n) => n === undefined || !byName.has(n));
     if (missing !== undefined || !src || !dest)
       return void error(`link ${i + 1} names a node "${missing ?? ''}" that is not in the file`, path);
-    const netem: Netem = linkNetem(isObject(l.opts) ? l.opts : {}, `link ${src}–${dest}`, (m, k) =>
+    const opts = isObject(l.opts) ? l.opts : {};
+    const netem: Netem = linkNetem(opts, `link ${src}–${dest}`, (m, k) =>
       warn(m, k ? [...path, 'opts', k] : [...path, 'opts']),
     );
-    const end = (raw: string): LinkEnd => {
-      const n = ifCount.get(raw)!;
-      ifCount.set(raw, n + 1);
+    // Mininet's Link: an explicit port1/port2 is that end's port; otherwise Node.newPort(), one above
+    // the node's highest port so far (or its portBase). Both are chosen before either is added.
+    const portOf = (raw: string, key: 'port1' | 'port2'): number => {
+      const given = opts[key];
+      if (present(given)) {
+        if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return given;
+        warn(
+          `link ${src}–${dest}: ${key} ${JSON.stringify(given)} is not a port number; the end gets the next free port, as when none is given`,
+          [...path, 'opts', key],
+          'miniedit-invalid',
+        );
+      }
+      const used = ports.get(raw)!;
+      return used.length ? Math.max(...used) + 1 : portBase.get(raw)!;
+    };
+    const p1 = portOf(src, 'port1');
+    const p2 = portOf(dest, 'port2');
+    // Two interfaces of one node with one name: Mininet's `ip link add` fails and the network does not start.
+    const clash: ['port1' | 'port2', string, number] | undefined = ports.get(src)!.includes(p1)
+      ? ['port1', src, p1]
+      : ports.get(dest)!.includes(p2) || (src === dest && p1 === p2)
+        ? ['port2', dest, p2]
+        : undefined;
+    if (clash) {
+      const [key, raw, port] = clash;
+      return void error(
+        `link ${src}–${dest}: ${byName.get(raw)!.name}-eth${port} (port ${port}) is already an interface of "${raw}"; Mininet fails to create it ("File exists") and the network does not start`,
+        present(opts[key]) ? [...path, 'opts', key] : path,
+      );
+    }
+    const end = (raw: string, port: number): LinkEnd => {
+      ports.get(raw)!.push(port);
       const node = byName.get(raw)!;
-      const base = `${node.name}-eth${n}`;
+      // Mininet's Link.intfName: node.name + '-eth' + repr(port).
+      const base = `${node.name}-eth${port}`;
       // Ports of root bridges share the host's namespace: keep them unique and within 15 bytes.
       const ifname = node.kind === 'bridge' ? uniqueIfname(base, rootIfnames) : uniqueIfname(base, new Set());
-      const first = node.kind === 'namespace' && n === 0 && hostIp.has(raw);
-      return {
+      const e: LinkEnd = {
         node: node.id,
         ifname,
-        addresses: first ? [hostIp.get(raw)!] : [],
+        addresses: [],
         up: true,
         ...(Object.keys(netem).length ? { netem: { ...netem } } : {}),
       };
+      made.push({ raw, port, end: e });
+      return e;
     };
-    links.push({ id: `link${links.length + 1}`, a: end(src), b: end(dest) });
+    links.push({ id: `link${links.length + 1}`, a: end(src, p1), b: end(dest, p2) });
     linkSrc.push(i);
   });
+  // Mininet configures a host's address on its default interface: the one with the lowest port.
   for (const [raw, ip] of hostIp) {
-    if (ifCount.get(raw) === 0)
+    const node = byName.get(raw)!;
+    const used = ports.get(raw) ?? [];
+    if (used.length === 0) {
       warn(`host "${raw}": address ${ip} dropped: the host has no link`, srcPath.get(raw)!);
+      continue;
+    }
+    if (node.kind !== 'namespace') continue;
+    const low = Math.min(...used);
+    made.find((m) => m.raw === raw && m.port === low)?.end.addresses.push(ip);
   }
   const name = labName !== undefined ? sanitizeLabName(labName) : labNameFromPath(fileName, 'miniedit-lab');
   const draft = withPositions({ version: 1, name, nodes, links });
