@@ -248,6 +248,7 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     const node: Record<string, unknown> = {
       kind,
       image: n.origin?.image ?? image,
+      ...(n.origin?.type !== undefined ? { type: n.origin.type } : {}),
       ...(usesEth0 ? { 'network-mode': 'none' } : {}),
       ...withLabels,
     };

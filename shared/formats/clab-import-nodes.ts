@@ -36,6 +36,7 @@ import {
 export const MAPPED_NODE_KEYS: ReadonlySet<string> = new Set([
   'kind',
   'image',
+  'type',
   'exec',
   'sysctls',
   'group',
@@ -45,7 +46,6 @@ export const MAPPED_NODE_KEYS: ReadonlySet<string> = new Set([
 
 /** Why a dropped setting matters, where a plain "dropped" would undersell it. */
 const WHY: Record<string, string> = {
-  type: "; a containerlab export writes the node without it, so containerlab gives it the kind's default type (hardware model)",
   stages: '; the exec commands of its stages are not run',
 };
 
@@ -194,10 +194,13 @@ function labelFields(res: ResolvedNode): Partial<Pick<TopoNode, 'label' | 'posit
  * (netplumb's own export writes DEFAULT_CLAB_IMAGE on plain nodes: that is no
  * origin either).
  */
-function originOf(res: ResolvedNode): { origin?: { kind: string; image?: string } } {
+function originOf(res: ResolvedNode): { origin?: { kind: string; image?: string; type?: string } } {
   const image = typeof res.cfg.image === 'string' ? res.cfg.image : undefined;
-  return res.kind !== 'linux' || (image && image !== DEFAULT_CLAB_IMAGE)
-    ? { origin: { kind: res.kind, ...(image ? { image } : {}) } }
+  // The type (an SR Linux's hardware model) is kept too: containerlab falls back to the kind's default.
+  const t = res.cfg.type;
+  const type = typeof t === 'string' || typeof t === 'number' ? String(t) : undefined;
+  return res.kind !== 'linux' || (image && image !== DEFAULT_CLAB_IMAGE) || type !== undefined
+    ? { origin: { kind: res.kind, ...(image ? { image } : {}), ...(type !== undefined ? { type } : {}) } }
     : {};
 }
 

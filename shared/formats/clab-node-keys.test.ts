@@ -121,9 +121,16 @@ describe('containerlab node settings: mapped or warned, never silently dropped',
       expect(fromClab(labWith('network-mode', quiet, 'nodes').text, 'x.clab.yml').problems).toEqual([]);
   });
 
-  it('type says what a containerlab export does without it', () => {
-    const { hits } = warnedAt('type', 'ixr-d3l', 'kinds');
-    expect(hits[0].message).toMatch(/default type/);
+  it('type is kept with kind and image (set on the node or inherited) and written back by the export', async () => {
+    const { toClab } = await import('./clab-export');
+    for (const where of ['kinds', 'nodes'] as const) {
+      const { text } = labWith('type', 'ixr-d3l', where);
+      const r = fromClab(text, 'x.clab.yml');
+      expect(r.problems.filter((p) => p.message.includes('setting type'))).toEqual([]);
+      const n1 = r.topology!.nodes.find((n) => n.name === 'n1')!;
+      expect(n1.origin?.type).toBe('ixr-d3l');
+      expect(toClab(r.topology!).text).toMatch(/\n\s+type: ixr-d3l\n/);
+    }
   });
 
   it("labels other than netplumb's own are named; netplumb's own are read without a word", () => {

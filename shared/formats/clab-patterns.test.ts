@@ -37,8 +37,9 @@ describe('containerlab link addresses and interface aliases', () => {
       { to: '10.0.0.0/8', via: '192.168.1.1' },
     ]);
     expect(t.nodes.map((n) => [n.name, n.origin])).toEqual([
-      ['leaf1', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1' }],
-      ['leaf2', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1' }],
+      // The type (hardware variant) is kept for export with kind and image.
+      ['leaf1', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1', type: 'ixrd2l' }],
+      ['leaf2', { kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.10.1', type: 'ixrd2l' }],
       ['client', { kind: 'linux', image: 'ghcr.io/hellt/network-multitool' }],
     ]);
     expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);

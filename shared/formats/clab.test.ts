@@ -118,7 +118,12 @@ describe('containerlab import', () => {
       'pc:eth1-ovs:pc-port',
       'pc:eth3-host:pc-host',
     ]);
-    expect(t.nodes[0].origin).toEqual({ kind: 'nokia_srlinux', image: 'ghcr.io/nokia/srlinux:24.3' });
+    // The type (ixrd3l, a hardware model) is kept with kind and image for export.
+    expect(t.nodes[0].origin).toEqual({
+      kind: 'nokia_srlinux',
+      image: 'ghcr.io/nokia/srlinux:24.3',
+      type: 'ixrd3l',
+    });
     // the image is inherited from kinds: (line 9), the kind warning points at the node's kind line (13)
     expect(r.problems.find((p) => p.message.includes('"nokia_srlinux"'))).toMatchObject({ line: 13 });
     for (const p of r.problems) expect(p.line).toBeGreaterThan(1);

@@ -18,6 +18,10 @@ export const NodeOrigin = z
       .optional()
       .describe("the node's kind in the tool it was imported from (e.g. containerlab nokia_srlinux)"),
     image: z.string().optional().describe('its container image there (e.g. ghcr.io/nokia/srlinux:24.10)'),
+    type: z
+      .string()
+      .optional()
+      .describe("its type there (containerlab's hardware model, e.g. ixr-d3l), written back on export"),
   })
   .strict();
 export type NodeOrigin = z.infer<typeof NodeOrigin>;
@@ -29,7 +33,7 @@ const NodeBase = {
   position: Position.optional().describe('canvas position (ignored by the kernel side)'),
   notes: z.string().optional().describe('free text'),
   origin: NodeOrigin.optional().describe(
-    'kind and image in the tool the node was imported from; kept for export',
+    'kind, image and type in the tool the node was imported from; kept for export',
   ),
 };
 
