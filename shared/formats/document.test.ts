@@ -50,6 +50,13 @@ describe('parseDocumentText', () => {
     expect(bad.problems[0].line).toBeGreaterThan(0);
   });
 
+  it('says a file holds two YAML documents in words for a person, at the second one', () => {
+    const two = parseDocumentText('version: 1\nname: a\n---\nversion: 1\nname: b\n', 'x.yaml');
+    expect(two.problems).toMatchObject([{ code: 'multiple-documents', severity: 'error', line: 3 }]);
+    expect(two.problems[0].message).toContain('more than one YAML document');
+    expect(two.problems[0].message).not.toContain('parseAllDocuments');
+  });
+
   it('reports JSON-only syntax errors in .json files with line:column', () => {
     const r = parseDocumentText('{\n  "version": 1,\n  "name": "x",\n}\n', 'lab.json');
     expect(r.problems).toMatchObject([{ code: 'json-syntax', line: 4, column: 1 }]);

@@ -179,7 +179,11 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
       problems.push({
         code: YAML_CODES[e.code] ?? 'yaml-syntax',
         severity,
-        message: cleanYamlMessage(e.message),
+        // The YAML library's advice here is to programmers (parseAllDocuments): say what the file holds.
+        message:
+          e.code === 'MULTIPLE_DOCS'
+            ? 'the file holds more than one YAML document (a line "---" starts another one here); a netplumb file is one topology'
+            : cleanYamlMessage(e.message),
         path: [],
         ...toPos(e.pos[0]),
       });
