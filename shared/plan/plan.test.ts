@@ -235,6 +235,32 @@ describe('plan', () => {
     );
   });
 
+  it("never deletes a peer netplumb did not make: a lab veth end whose peer is foreign is refused, and no hint marks a stranger's veth", () => {
+    const { after } = applyTo(lab(), emptyHost());
+    const root = after.namespaces[ROOT_NS];
+    // Someone made a pair p1/x in the root namespace after deleting the lab's p1 (and ns1's eth0 with it).
+    delete after.namespaces.ns1.ifaces.eth0;
+    root.ifaces.p1 = { name: 'p1', kind: 'veth', up: true, addresses: [], peer: { ns: ROOT_NS, name: 'x' } };
+    root.ifaces.x = { name: 'x', kind: 'veth', up: true, addresses: [], peer: { ns: ROOT_NS, name: 'p1' } };
+    const unmarked = plan(resolve(lab()), after);
+    expect(unmarked.conflicts.map((c) => c.message).join('\n')).toContain('Interface "p1" already exists');
+    // No "mark it again": its peer is not the file's other end.
+    expect(unmarked.conflicts.map((c) => c.message).join('\n')).not.toContain('mark it again');
+    // Marked by hand anyway: the pair must be re-made, which would delete x: refused, nothing planned.
+    root.ifaces.p1.mark = resolve(lab()).state.namespaces[ROOT_NS].ifaces.p1.mark;
+    const marked = plan(resolve(lab()), after);
+    expect(marked.conflicts.map((c) => c.message)).toEqual([
+      expect.stringContaining('its peer x in the root namespace was not made by netplumb'),
+    ]);
+    // The same pair with the file's other end as its peer (only the mark lost) gets the hint.
+    const { after: lost } = applyTo(lab(), emptyHost());
+    delete lost.namespaces[ROOT_NS].ifaces.p1.mark;
+    const hint = plan(resolve(lab()), lost);
+    expect(
+      [...hint.conflicts.map((c) => c.message), ...hint.changes.map((c) => c.reason)].join('\n'),
+    ).toMatch(/mark it again|is the peer of eth0/);
+  });
+
   it('one plan repairs a veth re-created because an end was renamed by hand: the routes the kernel dropped with it come back (every end)', () => {
     // ns1's default route goes through eth0 (its gateway); renaming either end breaks the pair.
     const ends = [

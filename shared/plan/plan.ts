@@ -61,6 +61,16 @@ const aliasNote = (mark?: string) =>
  */
 function remarkHint(ns: string, want: KIface, l: KIface): string {
   if (markLab(l.mark) || l.kind !== want.kind || !want.mark) return '';
+  // A veth whose peer is not the file's other end is no lost mark of this lab's: marking it would
+  // have apply re-create the pair, deleting that peer, which netplumb never made.
+  if (
+    l.kind === 'veth' &&
+    (!l.peer ||
+      !want.peer ||
+      l.peer.ns !== want.peer.ns ||
+      (l.peer.name !== undefined && l.peer.name !== want.peer.name))
+  )
+    return '';
   return ` If it is this lab's and only its mark was cleared, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
 }
 
@@ -238,6 +248,29 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
       continue;
     }
     // Broken or missing: delete what is left of ours (freeing the names), then create.
+    // A veth end of this lab whose peer is not (another lab's or nobody's): deleting the end deletes
+    // the peer too, which is not this lab's to delete.
+    const strayPeer = (l: KIface | undefined) => {
+      const p = l?.kind === 'veth' && l.peer?.name !== undefined ? l.peer : undefined;
+      const pl = p && !deletedNs.has(p.ns) ? live.namespaces[p.ns]?.ifaces[p.name!] : undefined;
+      return pl && !isOurs(lab, pl.mark) ? { ns: p!.ns, iface: pl } : undefined;
+    };
+    const stray = [la, lb].map((l) =>
+      l && !gone.has(keyOf(l === la ? a.ns : bEnd.ns, l.name)) ? strayPeer(l) : undefined,
+    );
+    if (stray.some((x) => x)) {
+      for (const [i, x] of stray.entries())
+        if (x) {
+          const end = i === 0 ? a : bEnd;
+          const other = markLab(x.iface.mark);
+          conflict(
+            `${where(end.ns, end.name)} must be re-created (it is not the veth pair the file describes), but its peer ${where(x.ns, x.iface.name)} ${other ? `belongs to netplumb lab "${other}"` : `was not made by netplumb${aliasNote(x.iface.mark)}`}, and deleting one end of a veth deletes the other. Remove that pair from the host, or rename the interface in the file.`,
+            undefined,
+            link.id,
+          );
+        }
+      continue;
+    }
     for (const [end, l] of [
       [a, la],
       [bEnd, lb],
