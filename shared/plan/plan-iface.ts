@@ -379,11 +379,15 @@ export function planRoutes(
   c: NsContext,
   d: KNamespace,
   l: KNamespace | undefined,
+  /** True for an interface this plan deletes: the kernel drops the routes through it. */
+  isGone: (dev: string) => boolean = () => false,
 ): void {
   const live = l?.routes ?? [];
   const nodeId = desired.nsNodes.get(c.ns);
   for (const r of live) {
     if (d.routes.some((x) => routeMatches(x, r))) continue;
+    // Through an interface this plan deletes: gone with it (a delete of it would fail).
+    if (r.dev !== undefined && isGone(r.dev)) continue;
     // A stale route whose destination and metric are still wanted is simply replaced below (a
     // `route replace` takes the place of the route of the same destination and metric only: one of
     // another metric, `default via X metric 5` made by hand beside the file's, stays unless deleted).

@@ -261,6 +261,26 @@ describe('plan', () => {
     ).toMatch(/mark it again|is the peer of eth0/);
   });
 
+  it('a route made by hand through an interface the plan re-creates is not deleted on its own (it goes with the interface)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), (metric) => {
+        const { after } = applyTo(lab(), emptyHost());
+        const root = after.namespaces[ROOT_NS];
+        root.ifaces.p1x = { ...root.ifaces.p1, name: 'p1x' };
+        delete root.ifaces.p1;
+        after.namespaces.ns1.ifaces.eth0.peer = { ns: ROOT_NS, name: 'p1x' };
+        after.namespaces.ns1.routes.push({ to: '10.0.0.0/24', family: 4, dev: 'eth0', metric });
+        const r = plan(resolve(lab()), after);
+        expect(r.conflicts).toEqual([]);
+        expect(r.changes.some((c) => c.argv.join(' ').includes(`metric ${metric}`))).toBe(false);
+        // simulate throws as the kernel would on a delete of a route that is gone.
+        const fixed = simulate(after, r.changes);
+        expect(plan(resolve(lab()), fixed).changes).toEqual([]);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('one plan repairs a veth re-created because an end was renamed by hand: the routes the kernel dropped with it come back (every end)', () => {
     // ns1's default route goes through eth0 (its gateway); renaming either end breaks the pair.
     const ends = [

@@ -317,7 +317,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
       );
     else planNewIface(b, desired, c, d.ifaces.lo);
     planSysctls(b, desired, ns, d, l);
-    planRoutes(b, desired, c, d, l);
+    planRoutes(b, desired, c, d, l, (dev) => gone.has(keyOf(ns, dev)));
     planRulesAndNeighs(b, desired, ns, d, l, (dev) => gone.has(keyOf(ns, dev)));
   }
   for (const [ns, d] of Object.entries(desired.state.namespaces)) {
