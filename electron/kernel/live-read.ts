@@ -163,9 +163,9 @@ const batchJob = (ns: string): FanJob => ({
  * it). `ip netns exec` is used rather than reading /proc/sys from here
  * because /proc/sys/net always shows the namespace of the reading process.
  */
-export const SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${SYSCTL_READ_KEYS.map((k) =>
-  k.includes('*') ? k.replace(/[.]/g, '/') : k,
-).join(' ')}`;
+const sysctlScript = (keys: readonly string[]) =>
+  `cd /proc/sys && exec sysctl -e ${keys.map((k) => (k.includes('*') ? k.replace(/[.]/g, '/') : k)).join(' ')}`;
+export const SYSCTL_SCRIPT = sysctlScript(SYSCTL_READ_KEYS);
 const sysctlJob = (ns: string): FanJob => {
   const sysctl = ['sh', '-c', SYSCTL_SCRIPT];
   return { argv: ns === ROOT_NS ? sysctl : ['ip', 'netns', 'exec', ns, ...sysctl] };
@@ -179,7 +179,7 @@ const sysctlJob = (ns: string): FanJob => {
  * exec` makes, about half its cost. The script is fixed text, as
  * SYSCTL_SCRIPT.
  */
-export const OWN_SYSCTL_SCRIPT = `cd /proc/sys && exec sysctl -e ${ALWAYS_READ_KEYS.map((k) => k.replace(/[.]/g, '/')).join(' ')}`;
+export const OWN_SYSCTL_SCRIPT = sysctlScript(ALWAYS_READ_KEYS);
 const ownSysctlJob = (ns: string): FanJob => ({
   argv: ['nsenter', `--net=${NETNS_DIR}/${ns}`, 'sh', '-c', OWN_SYSCTL_SCRIPT],
 });

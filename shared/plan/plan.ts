@@ -59,18 +59,16 @@ const aliasNote = (mark?: string) =>
  * mark it again if it is the lab's and only its mark was cleared (netplumb
  * cannot prove that itself here: plan-remark.ts), as one command.
  */
+/** True for a veth whose peer is `peer` (a live read without the peer's name matches by namespace). */
+const peerIs = (l: KIface | undefined, peer: { ns: string; name?: string }): boolean =>
+  l?.kind === 'veth' &&
+  (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
+
 function remarkHint(ns: string, want: KIface, l: KIface): string {
   if (markLab(l.mark) || l.kind !== want.kind || !want.mark) return '';
   // A veth whose peer is not the file's other end is no lost mark of this lab's: marking it would
   // have apply re-create the pair, deleting that peer, which netplumb never made.
-  if (
-    l.kind === 'veth' &&
-    (!l.peer ||
-      !want.peer ||
-      l.peer.ns !== want.peer.ns ||
-      (l.peer.name !== undefined && l.peer.name !== want.peer.name))
-  )
-    return '';
+  if (l.kind === 'veth' && (!l.peer || !want.peer || !peerIs(l, want.peer))) return '';
   return ` If it is this lab's and only its mark was cleared, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
 }
 
@@ -239,10 +237,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
     const db = desired.state.namespaces[bEnd.ns].ifaces[bEnd.name];
     const la = liveIface(a.ns, a.name);
     const lb = liveIface(bEnd.ns, bEnd.name);
-    const peerOk = (l: KIface | undefined, peer: { ns: string; name: string }) =>
-      l?.kind === 'veth' &&
-      (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
-    if (peerOk(la, bEnd) && peerOk(lb, a)) {
+    if (peerIs(la, bEnd) && peerIs(lb, a)) {
       planIfaceSettings(b, desired, nsCtx(a.ns), da, la!);
       planIfaceSettings(b, desired, nsCtx(bEnd.ns), db, lb!);
       continue;
