@@ -14,7 +14,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab } from './engine';
-import { readLive } from './live-read';
+import { ALWAYS_READ_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
+import { parseSysctlOutput } from './live-parse';
+import { SYSCTL_SCRIPT, readLive } from './live-read';
 import { readLinkTables } from './link-tables';
 import { lastReaderStats, useNsread } from './live-reader';
 import { cacheDir } from './read-cache';
@@ -295,6 +297,62 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         'net.ipv4.icmp_echo_ignore_all = 0\nnet.ipv4.ip_default_ttl = 64\nnet.ipv4.ip_forward = 0\n',
       );
       expect(sysctls.get('')).toBe('');
+    });
+  });
+
+  it('every key the reader asks for reads as sysctl(8) reads it: any values, interfaces whose names have dots, directories opened once (property)', async () => {
+    await withScratchLab(async (scratch) => {
+      const [ns] = await scratch.netns(1);
+      // Interfaces named with dots: sysctl(8) writes their keys with "/".
+      for (const [a, b] of [
+        ['v.1', 'w.1'],
+        ['eth0', 'x0'],
+      ])
+        await must(['ip', '-n', ns, 'link', 'add', 'name', a, 'type', 'veth', 'peer', 'name', b]);
+      const writable = SYSCTL_READ_KEYS.filter((k) => !k.includes('*') && !k.startsWith('net.bridge.'));
+      const ifaceKeys = ['v.1', 'w.1', 'eth0', 'x0', 'all', 'default'].flatMap((i) => [
+        `net.ipv4.conf.${i.replaceAll('.', '/')}.arp_ignore`,
+        `net.ipv4.conf.${i.replaceAll('.', '/')}.forwarding`,
+        `net.ipv6.conf.${i.replaceAll('.', '/')}.disable_ipv6`,
+      ]);
+      const fanOut = async () => {
+        const r = spawnSync('ip', ['netns', 'exec', ns, 'sh', '-c', SYSCTL_SCRIPT], { encoding: 'utf8' });
+        const all = parseSysctlOutput(r.stdout);
+        // The glob of the fan-out also names lo and default; nsread leaves them out (judged by all).
+        return Object.fromEntries(
+          Object.entries(all).filter(([k]) => !/\.conf\.(lo\.|default\.(forwarding|disable_ipv6)$)/.test(k)),
+        );
+      };
+      const native = (always: number, s: 0 | 1) => {
+        const r = spawnSync(bin, ['read', '1', 'address show\n', `--always=${always}`, ...SYSCTL_READ_KEYS], {
+          input: `${ns}\t-\t${s}\n`,
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return parseSysctlOutput(r.stdout.split('\0')[5]);
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.subarray([...writable, ...ifaceKeys], { maxLength: 6 }),
+          fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 6, maxLength: 6 }),
+          async (set, values) => {
+            for (const [i, k] of set.entries())
+              spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${k}=${values[i]}`]);
+            const want = await fanOut();
+            expect(native(ALWAYS_READ_KEYS.length, 1)).toEqual(want);
+            // S 0: exactly the always-read keys, read alike.
+            const always = native(ALWAYS_READ_KEYS.length, 0);
+            const isAlways = (k: string) =>
+              ALWAYS_READ_KEYS.some((a) =>
+                a.includes('*')
+                  ? new RegExp(`^${a.replaceAll('.', '\\.').replace('*', '[^.]+')}$`).test(k)
+                  : a === k,
+              );
+            expect(always).toEqual(Object.fromEntries(Object.entries(want).filter(([k]) => isAlways(k))));
+          },
+        ),
+        { numRuns: 15 },
+      );
     });
   });
 
