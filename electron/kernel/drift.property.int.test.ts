@@ -7,7 +7,7 @@
  * or without broadcast flooding,
  * the kernel's route for an address deleted, a route of protocol kernel added,
  * policy rules added or deleted, a permanent neighbour entry, an interface's
- * own forwarding, disable_ipv6 or arp_ignore set by hand, a namespace's own settings
+ * own forwarding, disable_ipv6, arp_ignore or rp_filter set by hand, a namespace's own settings
  * (IPv4 or IPv6 pings ignored) set by hand, netplumb's marks cleared. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
  * it, status is in sync and the file's `expect:` checks pass.
@@ -23,6 +23,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftItem } from '../../shared/plan';
 import { applyDocument, destroyLab, statusDocument } from './engine';
 import { checkDocument } from './live/check';
+import { hostConfDefaults } from './live-read';
 import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -75,6 +76,9 @@ interface Drift {
   /** status must contain an item matching this. */
   seen: (p: string, d: DriftItem) => boolean;
 }
+
+/** An rp_filter value (0-2) that is not the host's default, which a lab namespace's interfaces start with. */
+const otherRpFilter = (Number(hostConfDefaults().rp_filter ?? 0) + 1) % 3;
 
 const has = (d: DriftItem, state: DriftItem['state'], kind: string, text: string) =>
   d.state === state && d.kind === kind && `${d.name} ${d.detail}`.includes(text);
@@ -206,6 +210,24 @@ export const DRIFTS: Drift[] = [
         'sysctl',
         "net.ipv4.conf.eth0.arp_ignore is 8, as set by hand; the namespace's net.ipv4.conf.default.arp_ignore is",
       ),
+  },
+  {
+    name: "reverse-path filtering set by hand on one interface, to another value than the namespace's default",
+    on: ['h2eth0'],
+    run: (p) => [
+      [
+        'ip',
+        'netns',
+        'exec',
+        `${p}h2`,
+        'sysctl',
+        '-q',
+        '-w',
+        `net.ipv4.conf.eth0.rp_filter=${otherRpFilter}`,
+      ],
+    ],
+    seen: (_p, d) =>
+      has(d, 'changed', 'sysctl', `net.ipv4.conf.eth0.rp_filter is ${otherRpFilter}, as set by hand`),
   },
   {
     name: 'pings ignored in a namespace whose file sets no sysctl',
