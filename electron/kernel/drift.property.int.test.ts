@@ -6,7 +6,8 @@
  * up in a lab's namespace, ARP turned off, bridge ports isolated, disabled
  * or without broadcast flooding,
  * the kernel's route for an address deleted, a route of protocol kernel added,
- * policy rules added or deleted, a permanent neighbour entry, an interface's
+ * policy rules added or deleted, a permanent neighbour entry, routes added to table local
+ * or the kernel's local route of an address deleted, an interface's
  * own forwarding, disable_ipv6, arp_ignore or rp_filter set by hand, a namespace's own settings
  * (IPv4 or IPv6 pings ignored) set by hand, netplumb's marks cleared. Then:
  * status names each difference (not in sync: the CLI exits 3), apply repairs
@@ -87,7 +88,7 @@ export const DRIFTS: Drift[] = [
   {
     name: 'address removed',
     on: ['h2eth0'],
-    kills: ['route', 'h2conn'],
+    kills: ['route', 'h2conn', 'h2local'],
     run: (p) => [['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']],
     seen: (_p, d) => has(d, 'missing', 'address', '10.0.0.2/24'),
   },
@@ -149,6 +150,28 @@ export const DRIFTS: Drift[] = [
     run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', '10.0.0.2/32', 'dev', 'lo', 'proto', 'kernel']],
     seen: (_p, d) =>
       has(d, 'changed', 'route', 'route 10.0.0.2/32 (protocol kernel, made by hand through lo)'),
+  },
+  {
+    // h1 answers for h2 itself: its pings to h2 still get replies, so only status can tell.
+    name: "a route in table local that makes a namespace answer for another's address",
+    on: ['h1'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', 'local', '10.0.0.2', 'dev', 'lo', 'table', 'local']],
+    seen: (_p, d) => has(d, 'changed', 'route', 'local 10.0.0.2 table local dev lo proto boot'),
+  },
+  {
+    name: 'a blackhole route in table local',
+    on: ['h2'],
+    run: (p) => [['ip', '-n', `${p}h2`, 'route', 'add', 'blackhole', '10.0.0.1', 'table', 'local']],
+    seen: (_p, d) => has(d, 'changed', 'route', 'blackhole 10.0.0.1 table local'),
+  },
+  {
+    name: "the kernel's local route of an address deleted",
+    on: ['h2eth0', 'h2local'],
+    kills: ['h2local'],
+    run: (p) => [
+      ['ip', '-n', `${p}h2`, 'route', 'delete', 'local', '10.0.0.2', 'dev', 'eth0', 'table', 'local'],
+    ],
+    seen: (_p, d) => has(d, 'missing', 'route', 'local route for address 10.0.0.2 on eth0'),
   },
   {
     name: 'a policy rule that refuses the way',

@@ -12,6 +12,7 @@ import {
   portVlans,
   routeFamily,
   staticRoutes,
+  tableRoutes,
 } from './live-parse';
 import {
   ADDRESS_SHOW,
@@ -284,6 +285,220 @@ describe('the routes the kernel makes for addresses', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('routes of tables other than main', () => {
+  // Recorded (`ip -j -d route show table all`, Linux 6.1) in a namespace with e0 10.5.0.1/24 and
+  // 2001:db8::1/64, after `route add local 10.5.0.9 dev lo table local`, `route add 10.7.0.0/24 dev
+  // e0 table 100` and `-6 route add local 2001:db8::9 dev lo table local`.
+  const recorded = parseIpJson(
+    IpRouteList,
+    JSON.stringify([
+      {
+        type: 'unicast',
+        dst: '10.7.0.0/24',
+        dev: 'e0',
+        table: '100',
+        protocol: 'boot',
+        scope: 'link',
+        flags: [],
+      },
+      {
+        type: 'unicast',
+        dst: '10.5.0.0/24',
+        dev: 'e0',
+        table: 'main',
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: '10.5.0.1',
+        flags: [],
+      },
+      {
+        type: 'local',
+        dst: '10.5.0.1',
+        dev: 'e0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: '10.5.0.1',
+        flags: [],
+      },
+      {
+        type: 'local',
+        dst: '10.5.0.9',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'boot',
+        scope: 'host',
+        flags: [],
+      },
+      {
+        type: 'broadcast',
+        dst: '10.5.0.255',
+        dev: 'e0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: '10.5.0.1',
+        flags: [],
+      },
+      {
+        type: 'local',
+        dst: '127.0.0.0/8',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: '127.0.0.1',
+        flags: [],
+      },
+      {
+        type: 'local',
+        dst: '127.0.0.1',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: '127.0.0.1',
+        flags: [],
+      },
+      {
+        type: 'unicast',
+        dst: '2001:db8::/64',
+        dev: 'e0',
+        table: 'main',
+        protocol: 'kernel',
+        scope: 'global',
+        metric: 256,
+        flags: [],
+        pref: 'medium',
+      },
+      {
+        type: 'local',
+        dst: '::1',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'global',
+        metric: 0,
+        flags: [],
+        pref: 'medium',
+      },
+      {
+        type: 'local',
+        dst: '2001:db8::1',
+        dev: 'e0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'global',
+        metric: 0,
+        flags: [],
+        pref: 'medium',
+      },
+      {
+        type: 'local',
+        dst: '2001:db8::9',
+        dev: 'lo',
+        table: 'local',
+        protocol: 'boot',
+        scope: 'global',
+        metric: 1024,
+        flags: [],
+        pref: 'medium',
+      },
+      {
+        type: 'multicast',
+        dst: 'ff00::/8',
+        dev: 'e0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'global',
+        metric: 256,
+        flags: [],
+        pref: 'medium',
+      },
+      // A routing daemon's route is the daemon's, as in table main.
+      {
+        type: 'unicast',
+        dst: '10.8.0.0/24',
+        gateway: '10.5.0.2',
+        dev: 'e0',
+        table: '100',
+        protocol: 'zebra',
+        scope: 'global',
+        flags: [],
+      },
+    ]),
+    'recorded',
+  );
+  const ifaces: Record<string, KIface> = {
+    lo: { name: 'lo', kind: 'loopback', up: true, addresses: ['127.0.0.1/8'] },
+    e0: { name: 'e0', kind: 'veth', up: true, addresses: ['10.5.0.1/24', '2001:db8::1/64'] },
+  };
+
+  it('reads the routes made by hand (protocol boot or static) as the words that delete exactly them; none of the kernel is lost', () => {
+    const t = tableRoutes(recorded, ifaces);
+    expect(t.hand).toEqual([
+      {
+        family: 4,
+        words: ['10.7.0.0/24', 'table', '100', 'dev', 'e0', 'proto', 'boot'],
+        extra: ['scope', 'link'],
+        dev: 'e0',
+      },
+      {
+        family: 4,
+        words: ['local', '10.5.0.9', 'table', 'local', 'dev', 'lo', 'proto', 'boot'],
+        extra: ['scope', 'host'],
+        dev: 'lo',
+      },
+      {
+        family: 6,
+        words: ['local', '2001:db8::9', 'table', 'local', 'dev', 'lo', 'metric', '1024', 'proto', 'boot'],
+        dev: 'lo',
+      },
+    ]);
+    expect(t.lost).toEqual([]);
+  });
+
+  it("names the kernel's local route of an IPv4 address that is missing, up or down, with what makes it again", () => {
+    const without = recorded.filter((r) => !(r.table === 'local' && r.dst === '10.5.0.1'));
+    for (const up of [true, false])
+      expect(tableRoutes(without, { ...ifaces, e0: { ...ifaces.e0, up } }).lost).toEqual([
+        {
+          family: 4,
+          words: ['local', '10.5.0.1', 'table', 'local', 'dev', 'e0', 'proto', 'kernel'],
+          extra: ['scope', 'host', 'src', '10.5.0.1'],
+          dev: 'e0',
+        },
+      ]);
+  });
+
+  it('an IPv6 default is written ::/0, and a word that could not be written back exactly leaves the route unread', () => {
+    const rs = parseIpJson(
+      IpRouteList,
+      JSON.stringify([
+        {
+          type: 'unicast',
+          dst: 'default',
+          dev: 'e0',
+          table: '100',
+          protocol: 'static',
+          metric: 1024,
+          pref: 'medium',
+          flags: [],
+        },
+        { type: 'unicast', dst: '10.1.0.0/24', dev: 'e0', table: 'my table', protocol: 'boot', flags: [] },
+      ]),
+      't',
+    );
+    expect(tableRoutes(rs, ifaces).hand).toEqual([
+      {
+        family: 6,
+        words: ['::/0', 'table', '100', 'dev', 'e0', 'metric', '1024', 'proto', 'static'],
+        dev: 'e0',
+      },
+    ]);
   });
 });
 

@@ -24,6 +24,7 @@ import type {
   KPortVlans,
   KRoute,
   KRule,
+  KTableRoute,
   PortState,
 } from '../../shared/plan/kstate';
 import {
@@ -35,7 +36,7 @@ import {
 } from '../../shared/plan/kstate';
 import type { BridgeVlanPort, IpLink, IpNeigh, IpRoute, IpRule, NetemOptions, TcQdisc } from './ip-json';
 import { NetemOptions as NetemOptionsSchema, checkIpJson } from './ip-json';
-import { connectedKey, connectedRoutes } from '../../shared/plan/connected';
+import { connectedKey, connectedRoutes, localRoutes } from '../../shared/plan/connected';
 
 /** The interface kind KState distinguishes. */
 export function ifaceKind(link: IpLink): KIface['kind'] {
@@ -256,6 +257,72 @@ export function lostRoutes(routes: readonly IpRoute[], ifaces: Readonly<Record<s
     .filter((i) => i.up)
     .flatMap(connectedRoutes)
     .filter((r) => r.family === 4 && !have.has(connectedKey(r.to, r.dev)));
+}
+
+/** A word the plan can write back unchanged (as op.ts RuleWord). */
+const PLAIN_WORD = /^[A-Za-z0-9_.:/[\]-]{1,64}$/;
+
+/**
+ * A route of another table than main as the words `ip route delete` takes
+ * (KTableRoute), with what `add` needs besides; undefined when a word could
+ * not be written back exactly.
+ */
+function tableRouteOf(r: IpRoute): KTableRoute | undefined {
+  const family = routeFamily(r);
+  const dst = r.dst === 'default' && family === 6 ? '::/0' : r.dst;
+  const gw = r.gateway ?? r.via?.host;
+  const dsfield = (r as Record<string, unknown>).dsfield;
+  const prefsrc = (r as Record<string, unknown>).prefsrc;
+  const words = [
+    ...(r.type && r.type !== 'unicast' ? [r.type] : []),
+    dst,
+    ...(r.table !== undefined ? ['table', r.table] : []),
+    ...(typeof dsfield === 'string' ? ['tos', dsfield] : []),
+    ...(gw !== undefined && !r.nexthops ? ['via', gw] : []),
+    ...(r.dev !== undefined && !r.nexthops ? ['dev', r.dev] : []),
+    ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
+    'proto',
+    r.protocol ?? 'boot',
+  ];
+  const extra = [
+    ...(family === 4 && r.scope !== undefined ? ['scope', r.scope] : []),
+    ...(typeof prefsrc === 'string' ? ['src', prefsrc] : []),
+  ];
+  if (![...words, ...extra].every((w) => PLAIN_WORD.test(w))) return undefined;
+  return {
+    family,
+    words,
+    ...(extra.length ? { extra } : {}),
+    ...(r.dev !== undefined && !r.nexthops ? { dev: r.dev } : {}),
+  };
+}
+
+/**
+ * Routes of tables other than main in a lab namespace: those of protocol boot
+ * or static were made by hand (`ip route add local 10.0.0.2 dev lo table
+ * local`; a file has routes of table main only); and the kernel's own local
+ * route of each IPv4 address of an interface (localRoutes) that is missing.
+ * Routes that daemons make (protocol zebra, bgp, ra, …) are left to them, as
+ * in table main.
+ */
+export function tableRoutes(
+  routes: readonly IpRoute[],
+  ifaces: Readonly<Record<string, KIface>>,
+): { hand: KTableRoute[]; lost: KTableRoute[] } {
+  const hand: KTableRoute[] = [];
+  const have = new Set<string>();
+  for (const r of routes) {
+    if (r.table === undefined || r.table === 'main') continue;
+    if (r.table === 'local' && r.type === 'local' && r.protocol === 'kernel' && r.dev !== undefined)
+      have.add(`${r.dst}\u0000${r.dev}`);
+    if (!STATIC_PROTOCOLS.has(r.protocol ?? 'boot')) continue;
+    const t = tableRouteOf(r);
+    if (t) hand.push(t);
+  }
+  const lost = Object.values(ifaces)
+    .flatMap(localRoutes)
+    .filter((t) => !have.has(`${t.words[1]}\u0000${t.dev}`));
+  return { hand, lost };
 }
 
 function compareRoutes(a: KRoute, b: KRoute): number {

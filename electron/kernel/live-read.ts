@@ -52,6 +52,7 @@ import {
   permanentNeighs,
   policyRules,
   staticRoutes,
+  tableRoutes,
 } from './live-parse';
 import { isValidNetnsName, listNetns, NETNS_DIR } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
@@ -472,6 +473,9 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
   if (lostRules.length) ns.lostRules = lostRules;
   const neighs = permanentNeighs(raw.neighs);
   if (neighs.length) ns.neighs = neighs;
+  const tables = tableRoutes(raw.routes, ifaces);
+  if (tables.hand.length) ns.tableRoutes = tables.hand;
+  if (tables.lost.length) ns.lostLocal = tables.lost;
   return withMark(ns, raw);
 }
 

@@ -100,6 +100,18 @@ const DRIFTS: { name: string; ns?: string; run: (p: string) => string[][] }[] = 
     run: (p) => [['ip', '-n', `${p}h2`, 'rule', 'add', 'to', '10.0.0.1', 'prohibit']],
   },
   {
+    name: 'route added to table local',
+    ns: 'h1',
+    run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', 'local', '10.0.0.2', 'dev', 'lo', 'table', 'local']],
+  },
+  {
+    name: "the kernel's local route of an address deleted",
+    ns: 'h2',
+    run: (p) => [
+      ['ip', '-n', `${p}h2`, 'route', 'delete', 'local', '10.0.0.2', 'dev', 'eth0', 'table', 'local'],
+    ],
+  },
+  {
     name: 'permanent neighbour entry added',
     ns: 'h2',
     run: (p) => [

@@ -192,7 +192,38 @@ export interface KNamespace {
   lostRules?: KRule[];
   /** Permanent neighbour entries (`ip neigh add … nud permanent`): made by hand; a file has none. */
   neighs?: KNeigh[];
+  /**
+   * Routes in a table other than main, of protocol boot or static: made by
+   * hand (`ip route add local 10.0.0.2 dev lo table local` answers for
+   * another host; `ip route add blackhole 10.0.0.2 table local` drops it); a
+   * file has none.
+   */
+  tableRoutes?: KTableRoute[];
+  /**
+   * The kernel's own route in table local for an IPv4 address of an
+   * interface (localRoutes), missing: deleted by hand, so the namespace no
+   * longer takes packets sent to that address.
+   */
+  lostLocal?: KTableRoute[];
 }
+
+/**
+ * A route of a table other than main as iproute2 words: `ip route delete
+ * <words>` removes exactly it, `ip route add <words> <extra>` makes it again.
+ */
+export interface KTableRoute {
+  family: 4 | 6;
+  /** Type (unless unicast), destination, table, gateway, device, metric, protocol. */
+  words: string[];
+  /** What `add` also needs to make the same route: scope, source address. */
+  extra?: string[];
+  /** Its device, when it has one (the route goes with the device). */
+  dev?: string;
+}
+
+/** Two table routes are the same route. */
+export const sameTableRoute = (a: KTableRoute, b: KTableRoute): boolean =>
+  a.words.join(' ') === b.words.join(' ');
 
 /** An IPv4 policy rule: its priority and the rest as iproute2 words, e.g. { pref: 100, words: ["to", "10.0.0.2", "prohibit"] }. */
 export interface KRule {

@@ -12,7 +12,7 @@
  * lists them: apply deletes the first and puts the second back.
  */
 import { networkOf, parseCidr } from '../util/ip';
-import type { KIface, KRoute } from './kstate';
+import type { KIface, KRoute, KTableRoute } from './kstate';
 
 /** IPv6 prefix routes of addresses (IP6_RT_PRIO_ADDRCONF). */
 export const V6_PREFIX_METRIC = 256;
@@ -40,3 +40,26 @@ export function connectedRoutes(i: KIface): KRoute[] {
 
 /** The key a kernel route is matched by: its prefix and interface. */
 export const connectedKey = (to: string, dev: string | undefined): string => `${to}\u0000${dev ?? ''}`;
+
+/**
+ * The route the kernel makes in table local for each IPv4 address of an
+ * interface, up or down (fib_add_ifaddr: `local ADDR dev IF proto kernel
+ * scope host src ADDR`): without it the namespace does not take packets
+ * sent to that address. The loopback's are not read.
+ */
+export function localRoutes(i: KIface): KTableRoute[] {
+  if (i.kind === 'loopback') return [];
+  const out = new Map<string, KTableRoute>();
+  for (const a of i.addresses) {
+    const c = parseCidr(a);
+    if (!c || c.family !== 4) continue;
+    const addr = a.split('/')[0];
+    out.set(addr, {
+      family: 4,
+      words: ['local', addr, 'table', 'local', 'dev', i.name, 'proto', 'kernel'],
+      extra: ['scope', 'host', 'src', addr],
+      dev: i.name,
+    });
+  }
+  return [...out.values()];
+}

@@ -52,6 +52,20 @@ export const RuleSpec = z.object({
 });
 export type RuleSpec = z.infer<typeof RuleSpec>;
 
+/** A route of another table than main as the plan writes it (KTableRoute): words, not options. */
+export const TableRouteSpec = z.object({
+  family: z.union([z.literal(4), z.literal(6)]),
+  // [type] destination table T …: `table` is never first (tableRouteDest).
+  words: z
+    .array(RuleWord)
+    .min(3)
+    .max(16)
+    .refine((w) => w.indexOf('table') > 0, 'a table route names its table after its destination'),
+  extra: z.array(RuleWord).max(8).optional(),
+  dev: Str.optional(),
+});
+export type TableRouteSpec = z.infer<typeof TableRouteSpec>;
+
 /** A route as the plan writes it (family decides how a gateway-less IPv6 default is spelled). */
 export const RouteSpec = z.object({
   family: z.union([z.literal(4), z.literal(6)]),
@@ -136,6 +150,9 @@ export const Op = z.discriminatedUnion('op', [
   /** An IPv4 policy rule added or deleted: exactly this priority, selector and action (KRule). */
   z.object({ op: z.literal('rule-add'), rule: RuleSpec }),
   z.object({ op: z.literal('rule-delete'), rule: RuleSpec }),
+  /** A route of another table than main added or deleted: exactly these words (KTableRoute). */
+  z.object({ op: z.literal('table-route-add'), route: TableRouteSpec }),
+  z.object({ op: z.literal('table-route-delete'), route: TableRouteSpec }),
   /** A permanent neighbour entry added (pinned to `lladdr`) or deleted. */
   z.object({ op: z.literal('neigh-add'), addr: Str, dev: Str, lladdr: Str }),
   z.object({ op: z.literal('neigh-delete'), addr: Str, dev: Str }),
@@ -164,6 +181,8 @@ export const TOOL_OF = {
   'neigh-flush': 'ip',
   'rule-add': 'ip',
   'rule-delete': 'ip',
+  'table-route-add': 'ip',
+  'table-route-delete': 'ip',
   'neigh-add': 'ip',
   'neigh-delete': 'ip',
 } as const satisfies Record<OpName, Tool>;
@@ -195,6 +214,9 @@ export type Subject = z.infer<typeof Subject>;
  */
 export const routeDest = (r: RouteSpec): string =>
   r.to === 'default' && r.family === 6 && !r.via ? '::/0' : r.to;
+
+/** The destination of a table route: the word before `table` (after its type, if any). */
+export const tableRouteDest = (r: TableRouteSpec): string => r.words[r.words.indexOf('table') - 1];
 
 /** A rule as `ip rule` prints it, e.g. "100: to 10.0.0.2 prohibit". */
 export const ruleText = (r: RuleSpec): string =>
@@ -241,6 +263,14 @@ export function subjectOf(op: Op, ns: string): Subject {
     case 'rule-add':
     case 'rule-delete':
       return { kind: 'rule', namespace: ns, name: ruleText(op.rule) };
+    case 'table-route-add':
+    case 'table-route-delete':
+      return {
+        kind: 'route',
+        namespace: ns,
+        name: tableRouteDest(op.route),
+        ...(op.route.dev !== undefined ? { dev: op.route.dev } : {}),
+      };
   }
 }
 

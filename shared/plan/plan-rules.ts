@@ -1,18 +1,20 @@
 /**
  * What a lab namespace holds that a file never has and that steers its
- * traffic: IPv4 policy rules besides the kernel's own, and permanent
- * neighbour entries. Found there, they were made by hand: apply deletes
- * them, and puts back the kernel's own rules if someone deleted one (each
- * with its undo, so that a failed apply leaves them as they were).
+ * traffic: IPv4 policy rules besides the kernel's own, permanent
+ * neighbour entries, and routes in tables other than main. Found there, they
+ * were made by hand: apply deletes them, and puts back the kernel's own rules
+ * and local routes if someone deleted one (each with its undo, so that a
+ * failed apply leaves them as they were).
  */
 import { PlanBuilder, RANK } from './builder';
 import { where } from './argv';
-import type { KNamespace, KRule } from './kstate';
+import type { KNamespace, KRule, KTableRoute } from './kstate';
 import { ruleText, type Op } from './op';
 import type { Resolved } from './resolve';
 
 /** A KRule is already what `rule add`/`delete` take (RuleSpec). */
 const rule = (op: 'add' | 'delete', r: KRule): Op => ({ op: `rule-${op}`, rule: r });
+const tableRoute = (op: 'add' | 'delete', r: KTableRoute): Op => ({ op: `table-route-${op}`, route: r });
 
 /** Rules and permanent neighbour entries of live namespace `l` (kept by the file) back to a new namespace's. */
 export function planRulesAndNeighs(
@@ -43,6 +45,31 @@ export function planRulesAndNeighs(
       target: { kind: 'rule', name: `rule ${ruleText(r)} in ${where(ns)}`, nodeId },
       undoOp: rule('delete', r),
     });
+  for (const r of l.tableRoutes ?? []) {
+    // A route through an interface the plan deletes goes with it.
+    if (r.dev !== undefined && deleted(r.dev)) continue;
+    b.add('ns', ns, tableRoute('delete', r), {
+      action: 'modify',
+      rank: RANK.routeDel,
+      reason: `route "${r.words.join(' ')}" in ${where(ns)} is not in the file (made by hand; a file has routes of table main only)`,
+      target: { kind: 'route', name: `${r.words.join(' ')} in ${where(ns)}`, nodeId },
+      undoOp: tableRoute('add', r),
+    });
+  }
+  for (const r of l.lostLocal ?? []) {
+    const dev = r.dev ?? '';
+    const want = d.ifaces[dev];
+    // Kept only for an address the file keeps; an interface the plan brings up gets it from the kernel.
+    if (!want || deleted(dev) || !want.addresses.some((a) => a.split('/')[0] === r.words[1])) continue;
+    if (want.up && l.ifaces[dev]?.up === false) continue;
+    b.add('ns', ns, tableRoute('add', r), {
+      action: 'create',
+      rank: RANK.route,
+      reason: `the kernel's own local route for address ${r.words[1]} on ${where(ns, dev)} is missing: the namespace does not take packets sent to it`,
+      target: { kind: 'route', name: `local ${r.words[1]} in ${where(ns)}`, nodeId },
+      undoOp: tableRoute('delete', r),
+    });
+  }
   for (const n of l.neighs ?? []) {
     // An entry on an interface the plan deletes goes with it.
     if (!d.ifaces[n.dev] || deleted(n.dev)) continue;

@@ -6,12 +6,13 @@ import { Topology as TopologySchema } from '../model';
 import { NS_OWN_SYSCTL_KEYS, NS_OWN_SYSCTLS } from '../model/common';
 import { driftFromChanges, plan, resolve, ROOT_NS, type KState } from './index';
 import { simulate } from './simulate';
-import { connectedRoutes } from './connected';
+import { connectedRoutes, localRoutes } from './connected';
 import {
   handMadeSettings,
   type KIface,
   type KNamespace,
   type KRule,
+  type KTableRoute,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   RULE_DEFAULTS,
@@ -481,7 +482,7 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
-  it("policy rules and permanent neighbour entries made by hand go; the kernel's own rules come back; undo puts all back", () => {
+  it("policy rules, permanent neighbour entries and routes of other tables made by hand go; the kernel's own rules and local routes come back; undo puts all back", () => {
     const arbRule: fc.Arbitrary<KRule> = fc.record({
       pref: fc.integer({ min: 1, max: 40000 }),
       words: fc.constantFrom<string[]>(
@@ -497,7 +498,9 @@ describe('plan properties (on the kernel model)', () => {
         fc.uniqueArray(arbRule, { maxLength: 3, selector: (r) => r.pref }),
         fc.subarray([...RULE_DEFAULTS]),
         fc.boolean(),
-        (t1, pick, rules, lostRules, neigh) => {
+        fc.subarray(['local', 'blackhole', 'v6default'] as const),
+        fc.nat(),
+        (t1, pick, rules, lostRules, neigh, tables, lostPick) => {
           const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
           const labNs = Object.values(s1.namespaces).filter((n) => n.name !== ROOT_NS);
           if (!labNs.length) return;
@@ -506,11 +509,30 @@ describe('plan properties (on the kernel model)', () => {
           if (rules.length) n.rules = rules;
           if (lostRules.length) n.lostRules = lostRules;
           if (neigh && dev) n.neighs = [{ addr: '10.0.0.77', dev: dev.name, lladdr: '02:de:ad:00:00:01' }];
+          // Routes of other tables made by hand, and the kernel's local routes of some addresses deleted.
+          const tableShapes: Record<(typeof tables)[number], KTableRoute> = {
+            local: {
+              family: 4,
+              words: ['local', '10.0.0.2', 'table', 'local', 'dev', 'lo', 'proto', 'boot'],
+              extra: ['scope', 'host'],
+              dev: 'lo',
+            },
+            blackhole: { family: 4, words: ['blackhole', '10.0.0.1', 'table', 'local', 'proto', 'boot'] },
+            v6default: { family: 6, words: ['::/0', 'table', '100', 'metric', '1024', 'proto', 'static'] },
+          };
+          if (tables.length) n.tableRoutes = tables.map((k) => tableShapes[k]);
+          const locals = Object.values(n.ifaces).flatMap(localRoutes);
+          const lost = locals.filter((_, i) => (lostPick >> i) & 1);
+          if (lost.length) n.lostLocal = lost;
           const before = structuredClone(n);
           const r = plan(resolve(t1), s1);
-          const expected = rules.length + lostRules.length + (n.neighs ? 1 : 0);
+          const expected = rules.length + lostRules.length + (n.neighs ? 1 : 0) + tables.length + lost.length;
           expect(driftFromChanges(r.changes)).toHaveLength(expected);
           const words = r.changes.map((c) => c.argv.join(' '));
+          for (const x of n.tableRoutes ?? [])
+            expect(words).toContain(`ip -n ${n.name} route delete ${x.words.join(' ')}`);
+          for (const x of lost)
+            expect(words).toContain(`ip -n ${n.name} route add ${[...x.words, ...x.extra!].join(' ')}`);
           for (const x of rules)
             expect(words).toContain(`ip -n ${n.name} rule delete pref ${x.pref} ${x.words.join(' ')}`);
           for (const x of lostRules)
@@ -522,7 +544,9 @@ describe('plan properties (on the kernel model)', () => {
             s2.namespaces[n.name].rules,
             s2.namespaces[n.name].lostRules,
             s2.namespaces[n.name].neighs,
-          ]).toEqual([undefined, undefined, undefined]);
+            s2.namespaces[n.name].tableRoutes,
+            s2.namespaces[n.name].lostLocal,
+          ]).toEqual([undefined, undefined, undefined, undefined, undefined]);
           expect(plan(resolve(t1), s2).changes).toEqual([]);
           const back = simulate(
             s2,
@@ -532,6 +556,8 @@ describe('plan properties (on the kernel model)', () => {
             rules: [...(x.rules ?? [])].sort((a, b) => a.pref - b.pref),
             lost: [...(x.lostRules ?? [])].sort((a, b) => a.pref - b.pref),
             neighs: x.neighs ?? [],
+            tables: (x.tableRoutes ?? []).map((t) => t.words.join(' ')).sort(),
+            lostLocal: (x.lostLocal ?? []).map((t) => t.words.join(' ')).sort(),
           });
           expect(norm(back.namespaces[n.name])).toEqual(norm(before));
         },

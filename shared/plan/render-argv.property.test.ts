@@ -16,6 +16,7 @@ import { batchText, fullArgv } from './argv';
 import { Change } from './change';
 import { addressPlaces, plan, resolve, ROOT_NS, type KState } from './index';
 import { TOOL_OF, toolOf, type Subject } from './op';
+import { localRoutes } from './connected';
 import { renderCommand } from './render-argv';
 import { readBatch } from './testing/makeargs';
 import { arbTopologyWithVxlan } from './testing/vxlan-arb';
@@ -87,6 +88,19 @@ function touched(argv: readonly string[]): Subject & { removes: boolean } {
     return { kind: 'rule', namespace: ns, name: `${pref}: ${words.join(' ') || 'from all'}`, removes: false };
   }
   expect(object).toBe('route');
+  // A route of another table: [type] destination table T, then pairs (tos, via, dev, metric, proto, scope, src).
+  const t = a.indexOf('table');
+  if (t > 2) {
+    let dev: string | undefined;
+    for (let i = t; i < a.length; i += 2) if (a[i] === 'dev') dev = a[i + 1];
+    return {
+      kind: 'route',
+      namespace: ns,
+      name: a[t - 1],
+      ...(dev !== undefined ? { dev } : {}),
+      removes: false,
+    };
+  }
   let dev: string | undefined;
   for (let i = 3; i < a.length; i += 2) if (a[i] === 'dev') dev = a[i + 1];
   return { kind: 'route', namespace: ns, name: a[2], ...(dev !== undefined ? { dev } : {}), removes: false };
@@ -193,8 +207,18 @@ function handMade(a: Topology): KState {
     if (n.name === ROOT_NS) continue;
     n.rules = [{ pref: 100, words: ['to', '10.0.0.2', 'prohibit'] }];
     n.lostRules = [{ pref: 32766, words: ['table', 'main'], proto: 'kernel' }];
+    n.tableRoutes = [
+      {
+        family: 4,
+        words: ['local', '10.0.0.2', 'table', 'local', 'dev', 'lo', 'proto', 'boot'],
+        extra: ['scope', 'host'],
+        dev: 'lo',
+      },
+      { family: 6, words: ['::/0', 'table', '100', 'metric', '1024', 'proto', 'static'] },
+    ];
     for (const i of Object.values(n.ifaces)) {
       if (i.kind === 'loopback') continue;
+      n.lostLocal = [...(n.lostLocal ?? []), ...localRoutes(i)];
       n.neighs = [...(n.neighs ?? []), { addr: '10.0.0.99', dev: i.name, lladdr: '02:de:ad:00:00:01' }];
       i.arpOff = true;
       if (i.master) i.portFlags = { isolated: true };

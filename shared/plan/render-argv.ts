@@ -140,6 +140,10 @@ export function renderLine(op: Op): string[] {
         ...op.rule.words,
         ...(op.rule.proto ? ['protocol', op.rule.proto] : []),
       ];
+    case 'table-route-add':
+      return ['route', 'add', ...op.route.words, ...(op.route.extra ?? [])];
+    case 'table-route-delete':
+      return ['route', 'delete', ...op.route.words];
     case 'neigh-add':
       return ['neigh', 'replace', op.addr, 'lladdr', op.lladdr, 'dev', op.dev, 'nud', 'permanent'];
     case 'neigh-delete':

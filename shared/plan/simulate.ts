@@ -15,14 +15,16 @@ import {
   type KRoute,
   type KState,
   type KRule,
+  type KTableRoute,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROOT_NS,
   RULE_DEFAULTS,
   sameRule,
+  sameTableRoute,
 } from './kstate';
 import { routeDest, type Op, type PortOpts, type RouteSpec, type VethEnd } from './op';
-import { connectedRoutes } from './connected';
+import { connectedRoutes, localRoutes } from './connected';
 
 export class SimError extends Error {}
 
@@ -68,6 +70,11 @@ export function trySimulate(state: KState, changes: readonly Change[]): SimOutco
     n.routes = n.routes.filter((r) => r.proto !== 'kernel' || !made(r));
     n.lostRoutes = n.lostRoutes?.filter((r) => made(r) && n.ifaces[r.dev!].up);
     if (!n.lostRoutes?.length) delete n.lostRoutes;
+    // A local route is lost only while its address is there (deleting the address takes the rest).
+    const own = Object.values(n.ifaces).flatMap(localRoutes);
+    n.lostLocal = n.lostLocal?.filter((r) => own.some((x) => sameTableRoute(x, r)));
+    if (!n.lostLocal?.length) delete n.lostLocal;
+    if (!n.tableRoutes?.length) delete n.tableRoutes;
     if (n.ifaces.lo?.mark) n.mark = n.ifaces.lo.mark;
     else delete n.mark;
   }
@@ -89,6 +96,7 @@ function dropRoutesThrough(n: KNamespace, devName: string) {
     if (r.dev === devName) return false;
     return true;
   });
+  n.tableRoutes = n.tableRoutes?.filter((r) => r.dev !== devName);
 }
 function reachable(n: KNamespace, via: string): string | undefined {
   for (const i of Object.values(n.ifaces))
@@ -258,7 +266,37 @@ export function step(s: KState, op: Op, nsName: string): void {
     case 'rule-add':
     case 'rule-delete':
       return ruleStep(ns(s, nsName), op.op === 'rule-add', op.rule);
+    case 'table-route-add':
+    case 'table-route-delete':
+      return tableRouteStep(ns(s, nsName), op.op === 'table-route-add', op.route);
   }
+}
+
+/**
+ * `ip route add` / `delete` of exactly one route of another table than main;
+ * the kernel's own local routes of addresses are kept apart (lostLocal when gone).
+ */
+function tableRouteStep(n: KNamespace, add: boolean, r: KTableRoute): void {
+  if (r.dev !== undefined) dev(n, r.dev);
+  const own = Object.values(n.ifaces)
+    .flatMap(localRoutes)
+    .some((x) => sameTableRoute(x, r));
+  const lost = (n.lostLocal ?? []).some((x) => sameTableRoute(x, r));
+  const hand = (n.tableRoutes ?? []).some((x) => sameTableRoute(x, r));
+  const present = hand || (own && !lost);
+  if (add && present) throw new SimError('RTNETLINK answers: File exists');
+  if (!add && !present) throw new SimError('RTNETLINK answers: No such process');
+  if (own) {
+    n.lostLocal = add
+      ? (n.lostLocal ?? []).filter((x) => !sameTableRoute(x, r))
+      : [...(n.lostLocal ?? []), r];
+    if (!n.lostLocal.length) delete n.lostLocal;
+    return;
+  }
+  n.tableRoutes = add
+    ? [...(n.tableRoutes ?? []), r]
+    : (n.tableRoutes ?? []).filter((x) => !sameTableRoute(x, r));
+  if (!n.tableRoutes.length) delete n.tableRoutes;
 }
 
 /** `ip rule add` / `delete` of exactly one rule; the kernel's own three are kept apart (lostRules when gone). */
@@ -323,8 +361,11 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
   }
   if (op.arp === true) delete i.arpOff;
   else if (op.arp === false) i.arpOff = true;
-  if (op.up === true) i.up = true;
-  else if (op.up === false) {
+  if (op.up === true) {
+    // Coming up, the kernel makes each address's routes again (fib_add_ifaddr), its local one too.
+    if (!i.up) n.lostLocal = n.lostLocal?.filter((r) => r.dev !== i.name);
+    i.up = true;
+  } else if (op.up === false) {
     i.up = false;
     delete i.portState; // a port that is down is disabled, which is not read as hand-made
     dropRoutesThrough(n, i.name);
