@@ -51,8 +51,8 @@ export function planRulesAndNeighs(
     b.add('ns', ns, tableRoute('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
-      reason: `route "${r.words.join(' ')}" in ${where(ns)} is not in the file (made by hand; a file has routes of table main only)`,
-      target: { kind: 'route', name: `${r.words.join(' ')} in ${where(ns)}`, nodeId },
+      reason: `made by hand: a file's routes are all in table main`,
+      target: { kind: 'route', name: `route ${r.words.join(' ')} in ${where(ns)}`, nodeId },
       undoOp: tableRoute('add', r),
     });
   }
@@ -65,8 +65,8 @@ export function planRulesAndNeighs(
     b.add('ns', ns, tableRoute('add', r), {
       action: 'create',
       rank: RANK.route,
-      reason: `the kernel's own local route for address ${r.words[1]} on ${where(ns, dev)} is missing: the namespace does not take packets sent to it`,
-      target: { kind: 'route', name: `local ${r.words[1]} in ${where(ns)}`, nodeId },
+      reason: `the kernel's own local route for address ${r.words[1]} on ${dev} is missing: the namespace does not take packets sent to it`,
+      target: { kind: 'route', name: `route local ${r.words[1]} table local in ${where(ns)}`, nodeId },
       undoOp: tableRoute('delete', r),
     });
   }
