@@ -174,6 +174,13 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'missing', 'route', 'local route for address 10.0.0.2 on eth0'),
   },
   {
+    name: "the loopback's own 127.0.0.1 deleted",
+    on: ['h1', 'h1lo'],
+    kills: ['h1lo'],
+    run: (p) => [['ip', '-n', `${p}h1`, 'address', 'delete', '127.0.0.1/8', 'dev', 'lo']],
+    seen: (_p, d) => has(d, 'missing', 'address', "the loopback's own 127.0.0.1/8 is missing on lo"),
+  },
+  {
     name: 'a policy rule that refuses the way',
     on: ['h1'],
     run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],

@@ -89,6 +89,25 @@ describe('linkToIface', () => {
     expect(linkToIface(br).bridge).toEqual({ stp: true, vlanFiltering: false, defaultPvid: 1 });
   });
 
+  it('marks a loopback that is up without its own 127.0.0.1/8 (deleted by hand), and only then', () => {
+    const lo = (flags: string[], addrs: { family: string; local: string; prefixlen: number }[]) =>
+      linkToIface(
+        parseIpJson(
+          IpLinkList,
+          JSON.stringify([{ ifindex: 1, ifname: 'lo', flags, link_type: 'loopback', addr_info: addrs }]),
+          't',
+        )[0],
+      );
+    const own = { family: 'inet', local: '127.0.0.1', prefixlen: 8 };
+    const six = { family: 'inet6', local: '::1', prefixlen: 128 };
+    expect(lo(['LOOPBACK', 'UP', 'LOWER_UP'], [own, six]).lostOwn).toBeUndefined();
+    expect(lo(['LOOPBACK', 'UP', 'LOWER_UP'], [six]).lostOwn).toBe(true);
+    expect(lo(['LOOPBACK', 'UP', 'LOWER_UP'], [{ ...own, prefixlen: 32 }]).lostOwn).toBe(true);
+    // Down: coming up gives it back, so nothing is missing.
+    expect(lo(['LOOPBACK'], []).lostOwn).toBeUndefined();
+    expect(lo(['LOOPBACK', 'UP', 'LOWER_UP'], [own]).addresses).toEqual([]);
+  });
+
   it('sorts addresses and treats unknown kinds as other', () => {
     const [l] = parseIpJson(
       IpLinkList,

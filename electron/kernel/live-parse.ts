@@ -58,6 +58,13 @@ const V6_LINK_LOCAL_TEXT = /^fe[89ab][0-9a-f]:/i;
  */
 const addressesOf = new WeakMap<IpLink, readonly string[]>();
 
+/** True when the link has 127.0.0.1/8, the address the kernel gives a loopback that comes up. */
+function hasLoopbackOwn(link: IpLink): boolean {
+  return (link.addr_info ?? []).some(
+    (a) => a.family === 'inet' && a.local === '127.0.0.1' && a.prefixlen === 8,
+  );
+}
+
 /** The addresses netplumb manages on a link, canonical and sorted (see the module rules). */
 export function ifaceAddresses(link: IpLink): string[] {
   let known = addressesOf.get(link);
@@ -119,6 +126,7 @@ export function linkToIface(link: IpLink): KIface {
   if (params) iface.params = params;
   const flags = link.flags ?? [];
   if (flags.includes('NOARP') && kind !== 'loopback') iface.arpOff = true;
+  if (kind === 'loopback' && iface.up && !hasLoopbackOwn(link)) iface.lostOwn = true;
   if (link.linkinfo?.info_slave_kind === 'bridge')
     readPort(iface, flags, link.operstate, link.linkinfo.info_slave_data ?? {});
   return iface;

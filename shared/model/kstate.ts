@@ -14,6 +14,9 @@ export const ROOT_NS = '';
 /** The MTU the kernel gives a new veth (ETH_DATA_LEN), what a file silent on MTU wants. */
 export const VETH_MTU = 1500;
 
+/** The address the kernel gives a loopback when it comes up (inetdev_event, NETDEV_UP). */
+export const LOOPBACK_OWN_V4 = '127.0.0.1/8';
+
 export const ROUTE_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];
 
@@ -109,6 +112,11 @@ export interface KIface {
   rootQdisc?: string;
   /** ARP was turned off by hand (`arp off`): a file never turns it off, the kernel leaves it on. */
   arpOff?: boolean;
+  /**
+   * The loopback is up without its own 127.0.0.1/8, which the kernel gives it
+   * when it comes up (deleted by hand): the namespace cannot reach itself.
+   */
+  lostOwn?: boolean;
   /**
    * A bridge port's flags that differ from what the kernel gives a new port
    * (PORT_FLAG_DEFAULTS), by iproute2 keyword, e.g. { isolated: true }: a file sets none of them.

@@ -7,7 +7,7 @@ import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
 import type { BridgeOpts, Op, PortOpts, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
-import { PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS, VETH_MTU } from './kstate';
+import { LOOPBACK_OWN_V4, PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS, VETH_MTU } from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
 import { IFACE_DEFAULT_SYSCTLS } from '../model/common';
@@ -251,6 +251,16 @@ export function planIfaceSettings(
       reason: `address ${a} on ${at} is in the file but not on the interface`,
       target: targetOf(desired, c.ns, d, 'address', `${a} on ${at}`),
       undoOp: addr('delete', a, d.name),
+    });
+  }
+  // Only while it stays up: a loopback coming up gets it from the kernel.
+  if (l.lostOwn && d.kind === 'loopback' && d.up && l.up) {
+    b.add(phase, c.ns, addr('add', LOOPBACK_OWN_V4, d.name), {
+      action: 'create',
+      rank: RANK.addrAdd,
+      reason: `the loopback's own ${LOOPBACK_OWN_V4} is missing on ${at}: the namespace cannot reach itself at 127.0.0.1`,
+      target: targetOf(desired, c.ns, d, 'address', `${LOOPBACK_OWN_V4} on ${at}`),
+      undoOp: addr('delete', LOOPBACK_OWN_V4, d.name),
     });
   }
   if (d.up !== l.up) {

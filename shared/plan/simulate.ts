@@ -16,6 +16,7 @@ import {
   type KState,
   type KRule,
   type KTableRoute,
+  LOOPBACK_OWN_V4,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROOT_NS,
@@ -194,6 +195,18 @@ export function step(s: KState, op: Op, nsName: string): void {
       const n = ns(s, nsName);
       const cidr = canonicalCidr(op.cidr)!;
       const i = dev(n, op.dev);
+      // The loopback's own address is not read as an address: only whether it is missing (lostOwn).
+      if (i.kind === 'loopback' && cidr === LOOPBACK_OWN_V4 && (i.up || i.lostOwn)) {
+        if ((op.op === 'address-add') === !i.lostOwn)
+          throw new SimError(
+            op.op === 'address-add'
+              ? 'RTNETLINK answers: File exists'
+              : 'RTNETLINK answers: Cannot assign requested address',
+          );
+        if (op.op === 'address-add') delete i.lostOwn;
+        else i.lostOwn = true;
+        return;
+      }
       if (op.op === 'address-add') {
         if (i.addresses.includes(cidr)) throw new SimError('RTNETLINK answers: File exists');
         i.addresses = [...i.addresses, cidr].sort();
@@ -364,10 +377,12 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
   if (op.up === true) {
     // Coming up, the kernel makes each address's routes again (fib_add_ifaddr), its local one too.
     if (!i.up) n.lostLocal = n.lostLocal?.filter((r) => r.dev !== i.name);
+    if (!i.up) delete i.lostOwn;
     i.up = true;
   } else if (op.up === false) {
     i.up = false;
     delete i.portState; // a port that is down is disabled, which is not read as hand-made
+    delete i.lostOwn; // read only while up; coming up, the kernel gives it again
     dropRoutesThrough(n, i.name);
   }
   if (op.port) portSet(i, op.port);
