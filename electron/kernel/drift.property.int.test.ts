@@ -181,6 +181,34 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'missing', 'address', "the loopback's own 127.0.0.1/8 is missing on lo"),
   },
   {
+    // `route replace` of the file's route (TOS 0) leaves a route of another TOS: it is deleted by its TOS.
+    name: 'the static route replaced by one for a single type of service',
+    on: ['route', 'h2gw'],
+    kills: ['route'],
+    run: (p) => [
+      ['ip', '-n', `${p}h2`, 'route', 'delete', '10.9.0.0/24'],
+      ['ip', '-n', `${p}h2`, 'route', 'add', '10.9.0.0/24', 'tos', '0x10', 'via', '10.0.0.1'],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'route', 'tos 0x10, the file says via 10.0.0.1'),
+  },
+  {
+    name: 'a route through a nexthop object',
+    on: ['h2eth0', 'h2conn', 'h2gw'],
+    run: (p) => [
+      ['ip', '-n', `${p}h2`, 'nexthop', 'add', 'id', '7', 'via', '10.0.0.1', 'dev', 'eth0'],
+      ['ip', '-n', `${p}h2`, 'route', 'add', '10.8.0.0/24', 'nhid', '7'],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'route', '(nexthop object 7'),
+  },
+  {
+    name: 'a route for one type of service in table 100',
+    on: ['h1eth0'],
+    run: (p) => [
+      ['ip', '-n', `${p}h1`, 'route', 'add', '10.0.0.2', 'tos', '0x10', 'dev', 'eth0', 'table', '100'],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'route', 'route 10.0.0.2 table 100 tos 0x10 dev eth0 proto boot'),
+  },
+  {
     name: 'a policy rule that refuses the way',
     on: ['h1'],
     run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],

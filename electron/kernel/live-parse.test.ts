@@ -224,6 +224,67 @@ describe('staticRoutes', () => {
     expect(rs.map(routeFamily)).toEqual([4, 6, 6]);
   });
 
+  it("keeps a route's type of service and nexthop object (recorded, Linux 6.1): they name the route the kernel deletes", () => {
+    const rs = parseIpJson(
+      IpRouteList,
+      JSON.stringify([
+        {
+          type: 'unicast',
+          dst: 'default',
+          tos: '0x10',
+          gateway: '10.5.0.9',
+          dev: 'e0',
+          table: 'main',
+          protocol: 'boot',
+          scope: 'global',
+          flags: [],
+        },
+        {
+          type: 'unicast',
+          dst: '10.6.0.2',
+          nhid: 5,
+          gateway: '10.5.0.77',
+          dev: 'e0',
+          table: 'main',
+          protocol: 'boot',
+          scope: 'global',
+          flags: [],
+          nh_info: { id: 5, gateway: '10.5.0.77', dev: 'e0', scope: 'link', protocol: 'unspec', flags: [] },
+        },
+        {
+          type: 'unicast',
+          dst: '10.5.0.2',
+          tos: '0x10',
+          dev: 'e0',
+          table: '100',
+          protocol: 'boot',
+          scope: 'link',
+          flags: [],
+        },
+        {
+          type: 'unicast',
+          dst: '10.6.0.3',
+          nhid: 5,
+          gateway: '10.5.0.77',
+          dev: 'e0',
+          table: '100',
+          protocol: 'boot',
+          scope: 'global',
+          flags: [],
+        },
+      ]),
+      't',
+    );
+    expect(staticRoutes(rs)).toEqual([
+      { to: '10.6.0.2/32', family: 4, via: '10.5.0.77', dev: 'e0', nhid: 5 },
+      { to: 'default', family: 4, via: '10.5.0.9', dev: 'e0', tos: '0x10' },
+    ]);
+    expect(tableRoutes(rs, {}).hand.map((t) => t.words.join(' '))).toEqual([
+      '10.5.0.2 table 100 tos 0x10 dev e0 proto boot',
+      '10.6.0.3 table 100 nhid 5 proto boot',
+    ]);
+  });
+
   it('treats a missing protocol (ip without -d) as boot', () => {
     const rs = parseIpJson(
       IpRouteList,

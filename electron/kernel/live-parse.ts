@@ -235,6 +235,9 @@ export function staticRoutes(
     if (via !== undefined && !r.nexthops) route.via = canonicalIp(via) ?? via;
     if (r.dev !== undefined && !r.nexthops) route.dev = r.dev;
     if (r.metric !== undefined && r.metric !== DEFAULT_METRIC[family]) route.metric = r.metric;
+    const { tos, nhid } = r as { tos?: unknown; nhid?: unknown };
+    if (typeof tos === 'string' && tos !== '0x00' && tos !== 'default') route.tos = tos;
+    if (typeof nhid === 'number') route.nhid = nhid;
     out.push(route);
   }
   return out.sort(compareRoutes);
@@ -279,15 +282,16 @@ function tableRouteOf(r: IpRoute): KTableRoute | undefined {
   const family = routeFamily(r);
   const dst = r.dst === 'default' && family === 6 ? '::/0' : r.dst;
   const gw = r.gateway ?? r.via?.host;
-  const dsfield = (r as Record<string, unknown>).dsfield;
-  const prefsrc = (r as Record<string, unknown>).prefsrc;
+  const { tos, nhid, prefsrc } = r as { tos?: unknown; nhid?: unknown; prefsrc?: unknown };
   const words = [
     ...(r.type && r.type !== 'unicast' ? [r.type] : []),
     dst,
     ...(r.table !== undefined ? ['table', r.table] : []),
-    ...(typeof dsfield === 'string' ? ['tos', dsfield] : []),
-    ...(gw !== undefined && !r.nexthops ? ['via', gw] : []),
-    ...(r.dev !== undefined && !r.nexthops ? ['dev', r.dev] : []),
+    ...(typeof tos === 'string' ? ['tos', tos] : []),
+    // Through a nexthop object: named by it (its via and dev are the object's, and do not delete it).
+    ...(typeof nhid === 'number' ? ['nhid', String(nhid)] : []),
+    ...(gw !== undefined && !r.nexthops && nhid === undefined ? ['via', gw] : []),
+    ...(r.dev !== undefined && !r.nexthops && nhid === undefined ? ['dev', r.dev] : []),
     ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
     'proto',
     r.protocol ?? 'boot',

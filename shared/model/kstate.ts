@@ -37,6 +37,14 @@ export interface KRoute {
   proto?: 'kernel';
   /** Source address (`src`), written only with the route the kernel makes for an address. */
   src?: string;
+  /**
+   * Type of service (`tos 0x10`): a route that only packets with that TOS
+   * take, made by hand; a file has none. Part of the route's identity (the
+   * kernel deletes or replaces only the route of the same TOS).
+   */
+  tos?: string;
+  /** The nexthop object it goes through (`nhid 5`), made by hand: deleted by it, not by via/dev. */
+  nhid?: number;
 }
 
 export interface KBridgeAttrs {

@@ -77,6 +77,12 @@ export const RouteSpec = z.object({
   /** Protocol kernel: a route the kernel makes for an address, put back, or one made by hand as such. */
   proto: z.literal('kernel').optional(),
   src: Str.optional(),
+  /** A route made by hand for one type of service (KRoute.tos), as iproute2 prints it: 0x10. */
+  tos: z
+    .string()
+    .regex(/^(0x[0-9a-f]{1,2}|[a-z0-9_-]{1,32})$/i)
+    .optional(),
+  nhid: z.number().int().min(1).max(0xffffffff).optional(),
 });
 export type RouteSpec = z.infer<typeof RouteSpec>;
 

@@ -353,7 +353,7 @@ function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType
  */
 const kernelMetric = (r: KRoute): number => (r.family === 4 ? (r.metric ?? 0) : r.metric ? r.metric : 1024);
 /** A route's identity: destination, family and metric (the kernel keeps one main-table route per destination and metric). */
-const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}`;
+const routeId = (r: KRoute) => `${r.family}|${r.to}|${kernelMetric(r)}|${r.tos ?? ''}`;
 
 /** A route as the plan writes it (only the fields it has). */
 const routeSpec = (r: KRoute): RouteSpec => ({
@@ -365,8 +365,22 @@ const routeSpec = (r: KRoute): RouteSpec => ({
   ...(r.metric !== undefined ? { metric: r.metric } : {}),
   ...(r.proto !== undefined ? { proto: r.proto } : {}),
   ...(r.src !== undefined ? { src: r.src } : {}),
+  ...(r.tos !== undefined ? { tos: r.tos } : {}),
+  ...(r.nhid !== undefined ? { nhid: r.nhid } : {}),
 });
 const route = (op: 'replace' | 'delete', r: KRoute): Op => ({ op: `route-${op}`, route: routeSpec(r) });
+
+/** Where a route goes, in words: "via 10.0.0.1 dev eth0 metric 50", "through 2 next hops". */
+function routeWay(r: KRoute): string {
+  if (r.via === undefined && r.dev === undefined)
+    return r.type ? `nowhere (${r.type})` : 'through several next hops';
+  return [
+    ...(r.via !== undefined ? [`via ${r.via}`] : []),
+    ...(r.dev !== undefined ? [`dev ${r.dev}`] : []),
+    ...(r.metric !== undefined ? [`metric ${r.metric}`] : []),
+    ...(r.tos !== undefined ? [`tos ${r.tos}`] : []),
+  ].join(' ');
+}
 
 /** True when a live route satisfies a desired one (fields the file leaves out are not compared). */
 export function routeMatches(d: KRoute, l: KRoute): boolean {
@@ -377,6 +391,9 @@ export function routeMatches(d: KRoute, l: KRoute): boolean {
     d.proto === l.proto &&
     (d.via === undefined || d.via === l.via) &&
     (d.dev === undefined || d.dev === l.dev) &&
+    // Neither a route for one type of service nor one through a nexthop object is a file's.
+    (d.tos ?? '') === (l.tos ?? '') &&
+    d.nhid === l.nhid &&
     // No metric in the file is the kernel's (0, IPv6 1024): a route of another metric is not the file's.
     kernelMetric(d) === kernelMetric(l)
   );
@@ -401,12 +418,11 @@ export function planRoutes(
     // A stale route whose destination and metric are still wanted is simply replaced below (a
     // `route replace` takes the place of the route of the same destination and metric only: one of
     // another metric, `default via X metric 5` made by hand beside the file's, stays unless deleted).
-    if (d.routes.some((x) => x.family === r.family && x.to === r.to && kernelMetric(x) === kernelMetric(r)))
-      continue;
+    if (d.routes.some((x) => routeId(x) === routeId(r))) continue;
     b.add('ns', c.ns, route('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
-      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.proto ? ` (protocol ${r.proto}, made by hand${r.dev ? ` through ${r.dev}` : ''})` : ''} in ${where(c.ns)} is not in the file`,
+      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.tos !== undefined ? ` tos ${r.tos}` : ''}${r.via ? ` via ${r.via}` : ''}${r.nhid !== undefined ? ` (nexthop object ${r.nhid})` : ''}${r.proto ? ` (protocol ${r.proto}, made by hand${r.dev ? ` through ${r.dev}` : ''})` : ''} in ${where(c.ns)} is not in the file`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: route('replace', r),
     });
@@ -422,7 +438,7 @@ export function planRoutes(
       reason: match
         ? `route ${r.to} in ${where(c.ns)} is set again: addresses or links it depends on change`
         : old
-          ? `route ${r.to} in ${where(c.ns)} goes via ${old.via ?? old.dev ?? '?'}, the file says ${r.via ?? r.dev}`
+          ? `route ${r.to} in ${where(c.ns)} goes ${routeWay(old)}, the file says ${routeWay(r)}`
           : `route ${r.to}${r.via ? ` via ${r.via}` : ''} in ${where(c.ns)} is in the file but not on this host`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: old ? route('replace', old) : route('delete', r),

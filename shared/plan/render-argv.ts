@@ -56,8 +56,11 @@ function routeWords(r: RouteSpec): string[] {
   return [
     ...(r.type ? [r.type] : []),
     routeDest(r),
-    ...(r.via ? ['via', r.via] : []),
-    ...(r.dev ? ['dev', r.dev] : []),
+    ...(r.tos !== undefined ? ['tos', r.tos] : []),
+    // A route through a nexthop object is named by it: its via and dev are the object's.
+    ...(r.nhid !== undefined ? ['nhid', String(r.nhid)] : []),
+    ...(r.via && r.nhid === undefined ? ['via', r.via] : []),
+    ...(r.dev && r.nhid === undefined ? ['dev', r.dev] : []),
     ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
     ...(r.proto ? ['proto', r.proto] : []),
     ...(r.src ? ['src', r.src] : []),

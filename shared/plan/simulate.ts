@@ -429,8 +429,15 @@ function routeStep(n: KNamespace, replace: boolean, spec: RouteSpec): void {
     ...(spec.type ? { type: spec.type } : {}),
     ...(via ? { via } : {}),
     ...(spec.metric !== undefined ? { metric: spec.metric } : {}),
+    ...(spec.tos !== undefined ? { tos: spec.tos } : {}),
+    ...(spec.nhid !== undefined ? { nhid: spec.nhid } : {}),
   };
-  const same = (x: KRoute) => x.family === r.family && x.to === r.to && (x.metric ?? 0) === (r.metric ?? 0);
+  // The kernel keeps one route per destination, metric and type of service.
+  const same = (x: KRoute) =>
+    x.family === r.family &&
+    x.to === r.to &&
+    (x.metric ?? 0) === (r.metric ?? 0) &&
+    (x.tos ?? '') === (r.tos ?? '');
   if (spec.proto) r.proto = spec.proto;
   if (replace && spec.proto && spec.dev && n.ifaces[spec.dev]) {
     // A kernel route that an address of its interface makes is the kernel's own again (not read as a route).
