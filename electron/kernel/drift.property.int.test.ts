@@ -24,7 +24,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftItem } from '../../shared/plan';
 import { applyDocument, destroyLab, statusDocument } from './engine';
 import { checkDocument } from './live/check';
-import { hostConfDefaults } from './live-read';
+import { newNamespaceConf } from './live-read';
 import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { isRoot, NOT_ROOT_REASON } from './test-support/scratch-netns';
@@ -79,7 +79,7 @@ interface Drift {
 }
 
 /** An rp_filter value (0-2) that is not the host's default, which a lab namespace's interfaces start with. */
-const otherRpFilter = (Number(hostConfDefaults().rp_filter ?? 0) + 1) % 3;
+const otherRpFilter = (Number(newNamespaceConf()['net.ipv4.conf.default.rp_filter'] ?? 0) + 1) % 3;
 
 const has = (d: DriftItem, state: DriftItem['state'], kind: string, text: string) =>
   d.state === state && d.kind === kind && `${d.name} ${d.detail}`.includes(text);
@@ -209,6 +209,39 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'route', 'route 10.0.0.2 table 100 tos 0x10 dev eth0 proto boot'),
   },
   {
+    // Writing an IPv4 `default` also writes each interface not set one by one: both are named.
+    name: "arp_ignore set in a namespace's default and on its interface",
+    on: ['h2eth0', 'h2conf'],
+    run: (p) => [
+      ['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv4.conf.default.arp_ignore=8'],
+      ['ip', 'netns', 'exec', `${p}h2`, 'sysctl', '-q', '-w', 'net.ipv4.conf.eth0.arp_ignore=8'],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv4.conf.default.arp_ignore is 8, as set by hand'),
+  },
+  {
+    // The kernel takes the higher of `all` and the interface's: no ARP reply on any interface.
+    name: "arp_ignore set in a namespace's all",
+    on: ['h1conf'],
+    run: (p) => [['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv4.conf.all.arp_ignore=8']],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv4.conf.all.arp_ignore is 8, as set by hand'),
+  },
+  {
+    name: 'IPv6 turned off in a namespace whose file sets no sysctl',
+    // It turns IPv6 off on every interface too (so one turned off alone is no longer told apart).
+    on: ['h1conf6'],
+    kills: ['h1conf6'],
+    run: (p) => [['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']],
+    seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.conf.all.disable_ipv6 is 1, as set by hand'),
+  },
+  {
+    name: 'IPv6 turned off on one interface of a namespace whose file sets no sysctl',
+    on: ['h1eth0', 'h1conf6'],
+    run: (p) => [
+      ['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv6.conf.eth0.disable_ipv6=1'],
+    ],
+    seen: (_p, d) => `${d.name} ${d.detail}`.includes('net.ipv6.conf.eth0.disable_ipv6'),
+  },
+  {
     name: 'a policy rule that refuses the way',
     on: ['h1'],
     run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],
@@ -266,7 +299,7 @@ export const DRIFTS: Drift[] = [
         d,
         'changed',
         'sysctl',
-        "net.ipv4.conf.eth0.arp_ignore is 8, as set by hand; the namespace's net.ipv4.conf.default.arp_ignore is",
+        'net.ipv4.conf.eth0.arp_ignore is 8, as set by hand; a new interface of a new namespace has net.ipv4.conf.default.arp_ignore =',
       ),
   },
   {

@@ -189,6 +189,52 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     expect((await statusDocument(v2, { runDir: lab.run.dir })).drift).toEqual([]);
   }, 300_000);
 
+  it('a failure while repairing drift made by hand: the rollback leaves that drift as it was (it does not finish the repair)', async () => {
+    const doc = richLab(lab.p);
+    expect((await applyDocument(doc, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    const h1 = `${lab.p}h1`;
+    // Made by hand: a rule to table 100, a route there, a permanent neighbour entry.
+    await execaRunner(['ip', '-n', h1, 'rule', 'add', 'from', 'all', 'lookup', '100', 'pref', '10']);
+    await execaRunner(['ip', '-n', h1, 'route', 'add', '10.77.0.0/24', 'dev', 'eth0', 'table', '100']);
+    await execaRunner([
+      'ip',
+      '-n',
+      h1,
+      'neigh',
+      'replace',
+      '10.1.0.99',
+      'lladdr',
+      '02:de:ad:00:00:01',
+      'dev',
+      'eth0',
+      'nud',
+      'permanent',
+    ]);
+    const drift = (await statusDocument(doc, { runDir: lab.run.dir })).drift;
+    expect(drift.length).toBe(3);
+    const plan = await planDocument(doc, { runDir: lab.run.dir });
+    expect(plan.changes).toHaveLength(3);
+    const handMade = async () =>
+      [
+        (await execaRunner(['ip', '-n', h1, 'rule', 'show', 'pref', '10'])).stdout.trim(),
+        (await execaRunner(['ip', '-n', h1, 'route', 'show', 'table', '100'])).stdout.trim(),
+        (await execaRunner(['ip', '-n', h1, 'neigh', 'show', 'nud', 'permanent'])).stdout.trim(),
+      ].join('\n');
+    const before = await handMade();
+    for (let k = 0; k < plan.changes.length; k++) {
+      const r = await applyDocument(doc, { runDir: lab.run.dir, runner: failingRunner(plan.changes, k) });
+      expect(r.result?.failedStep, `step ${k}`).toBe(k);
+      expect(r.result?.rolledBack, `step ${k}: ${r.result?.error}`).toBe(true);
+      expect(r.result?.error).toContain('the host is as it was');
+      expect(await handMade(), `after a failure at step ${k}`).toBe(before);
+      expect((await statusDocument(doc, { runDir: lab.run.dir })).drift, `status after step ${k}`).toEqual(
+        drift,
+      );
+    }
+    expect((await applyDocument(doc, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
+  }, 120_000);
+
   it('never touches a foreign namespace or interface, and refuses a name that collides with one', async () => {
     await execaRunner(['ip', 'netns', 'add', `${lab.p}fns`]);
     await execaRunner([

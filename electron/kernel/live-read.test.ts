@@ -10,7 +10,7 @@ import {
 } from '../../shared/model/common';
 import type { KNamespace } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
-import { hostConfDefaults, LiveReadError, OWN_SYSCTL_SCRIPT, readLive } from './live-read';
+import { LiveReadError, newNamespaceConf, OWN_SYSCTL_SCRIPT, readLive } from './live-read';
 import { useNsread } from './live-reader';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { execaRunner, recordingRunner, type Runner } from './runner';
@@ -239,14 +239,15 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
     await withScratchLab(async (lab) => {
       const [a, b] = await lab.netns(2);
       await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.icmp_echo_ignore_all=1');
-      // An interface's arp_ignore set by hand in b (judged by b's default, still the host's);
-      // in a, the default changed by hand after its interfaces were made: no proof, nothing judged.
+      // An interface's arp_ignore set by hand in b (judged by the default a new namespace gets);
+      // in a, the default changed by hand after its interfaces were made: all of them are named.
       for (const ns of [a, b])
         await lab.ip('-n', ns, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
       await lab.ip('netns', 'exec', b, 'sysctl', '-q', '-w', 'net.ipv4.conf.va.arp_ignore=8');
       await lab.ip('netns', 'exec', a, 'sysctl', '-q', '-w', 'net.ipv4.conf.default.arp_ignore=2');
-      const host = hostConfDefaults();
-      expect(host.arp_ignore).toMatch(/^\d+$/);
+      const host = newNamespaceConf();
+      const dflt = host['net.ipv4.conf.default.arp_ignore'];
+      expect(dflt).toMatch(/^\d+$/);
       const { run, calls } = counting();
       // Without nsread: one nsenter (setns only) more per namespace, none in the root.
       const fan = await readLive(run, { namespaces: [a, b], includeRoot: true, ownSysctls: true });
@@ -274,18 +275,32 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
       expect(fan.namespaces[b].sysctls).toEqual(await expectOwn(b, { 'net.ipv4.icmp_echo_ignore_all': '1' }));
       expect(fan.namespaces[''].sysctls).toEqual({});
       expect(fan.namespaces[b].ifaces.va.sysctls).toEqual({
-        'net.ipv4.conf.va.arp_ignore': { have: '8', want: host.arp_ignore },
+        'net.ipv4.conf.va.arp_ignore': { have: '8', want: dflt },
       });
       expect(fan.namespaces[b].ifaces.vb.sysctls).toBeUndefined();
-      expect(fan.namespaces[a].ifaces.va.sysctls).toBeUndefined();
-      // A host whose default is another value (or unknown) proves nothing either.
-      const other = String((Number(host.arp_ignore) + 1) % 9);
-      const unproven = await readLive(run, {
+      expect(fan.namespaces[b].confDrift).toBeUndefined();
+      // In a: the namespace's default is named, and so are its interfaces: writing an IPv4 `default`
+      // also writes every interface not set one by one (devinet_copy_dflt_conf).
+      expect(fan.namespaces[a].ifaces.va.sysctls).toEqual({
+        'net.ipv4.conf.va.arp_ignore': { have: '2', want: dflt },
+      });
+      expect(fan.namespaces[a].confDrift).toEqual({
+        'net.ipv4.conf.default.arp_ignore': { have: '2', want: dflt },
+      });
+      // Where a new namespace gets another value (another host, devconf_inherit_init_net): judged by that.
+      const other = String((Number(dflt) + 1) % 9);
+      const judged = await readLive(run, {
         namespaces: [b],
         ownSysctls: true,
-        hostDefaults: { arp_ignore: other, rp_filter: undefined },
+        hostDefaults: { ...host, 'net.ipv4.conf.default.arp_ignore': other },
       });
-      expect(unproven.namespaces[b].ifaces.va.sysctls).toBeUndefined();
+      expect(judged.namespaces[b].ifaces.vb.sysctls).toEqual({
+        'net.ipv4.conf.vb.arp_ignore': { have: dflt, want: other },
+      });
+      // Unknown (unreadable): nothing judged.
+      const unknown = await readLive(run, { namespaces: [b], ownSysctls: true, hostDefaults: {} });
+      expect(unknown.namespaces[b].ifaces.va.sysctls).toBeUndefined();
+      expect(unknown.namespaces[b].confDrift).toBeUndefined();
       // A namespace that is not there (no file, or a file with no namespace on it) is absent, not an error.
       const stale = uniqueName();
       writeFileSync(`/run/netns/${stale}`, '');
@@ -366,7 +381,10 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         'x.1': { 'net.ipv4.conf.x/1.forwarding': { have: '0', want: '1' } },
         y: {
           'net.ipv6.conf.y.disable_ipv6': { have: '1', want: '0' },
-          'net.ipv4.conf.y.arp_ignore': { have: '8', want: hostConfDefaults().arp_ignore },
+          'net.ipv4.conf.y.arp_ignore': {
+            have: '8',
+            want: newNamespaceConf()['net.ipv4.conf.default.arp_ignore'],
+          },
         },
       };
       const built = buildTestNsread();

@@ -16,6 +16,7 @@ import {
   ALWAYS_READ_KEYS,
   IFACE_DEFAULT_SYSCTLS,
   IFACE_SYSCTLS,
+  NEW_NS_CONF_KEYS,
   SYSCTL_READ_KEYS,
   ifaceSysctlKey,
   SYSCTL_ALLOWLIST,
@@ -80,7 +81,7 @@ export interface ReadLiveOptions {
   ownSysctls?: boolean;
   /** Namespaces read at the same time (default: the fan-out's). */
   concurrency?: number;
-  /** The host's `default` of each IFACE_DEFAULT_SYSCTLS (default: hostConfDefaults(); tests give their own). */
+  /** What a new namespace gets for each of NEW_NS_CONF_KEYS (default: newNamespaceConf(); tests give their own). */
   hostDefaults?: Readonly<Record<string, string | undefined>>;
   /**
    * Read a namespace that was not requested just to learn a veth peer's
@@ -412,27 +413,54 @@ function ifaceSysctls(
   };
   for (const [fam, leaves] of Object.entries(IFACE_SYSCTLS) as [IfaceSysctlFamily, readonly string[]][])
     for (const leaf of leaves) judge(fam, leaf, read[ifaceSysctlKey(fam, 'all', leaf)]);
-  for (const leaf of IFACE_DEFAULT_SYSCTLS) {
-    const dflt = read[ifaceSysctlKey('ipv4', 'default', leaf)];
-    // A `default` that is no longer the host's was changed by hand (or by the file): no proof.
-    if (dflt !== undefined && dflt === host[leaf]) judge('ipv4', leaf, dflt);
-  }
+  // A new interface takes the `default` a new namespace gets (not the namespace's own, which
+  // may have been changed by hand too: `default.arp_ignore=8` and `eth0.arp_ignore=8` together).
+  for (const leaf of IFACE_DEFAULT_SYSCTLS)
+    judge('ipv4', leaf, host[ifaceSysctlKey('ipv4', 'default', leaf)]);
 }
 
+/** The namespace's `all` and `default` of NEW_NS_CONF_KEYS that differ from what a new namespace gets. */
+function confDrift(
+  read: Record<string, string>,
+  host: Readonly<Record<string, string | undefined>>,
+): Record<string, { have: string; want: string }> {
+  const out: Record<string, { have: string; want: string }> = {};
+  for (const key of NEW_NS_CONF_KEYS) {
+    const have = read[key];
+    const want = host[key];
+    if (have !== undefined && want !== undefined && have !== want) out[key] = { have, want };
+  }
+  return out;
+}
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * The host's `net.ipv4.conf.default.LEAF` of each IFACE_DEFAULT_SYSCTLS,
- * which a new namespace copies: read from /proc/sys, which shows the
- * namespace of the reading process (the host's: the CLI, the app's server
- * and the helper run there). Undefined where unreadable (nothing is judged).
+ * What a new namespace gets for each of NEW_NS_CONF_KEYS (`all` and
+ * `default`), by key. net.core.devconf_inherit_init_net says where it comes
+ * from (Documentation/admin-guide/sysctl/net.rst): 0, the kernel's default
+ * and Debian's, copies IPv4 from the host and resets IPv6 to the ipv6
+ * module's defaults (disable_ipv6 is its parameter); 1 copies both from the
+ * host; 2 resets both (IPv4's defaults are 0); 3 copies from the namespace
+ * that makes it, the host's for `ip netns add`. The host's values are read
+ * from /proc/sys, which shows the namespace of the reading process (the
+ * CLI, the app's server and the helper run in the host's). Undefined where
+ * unreadable (nothing is judged).
  */
-export function hostConfDefaults(): Record<string, string | undefined> {
+export function newNamespaceConf(): Record<string, string | undefined> {
+  const inherit = readText('/proc/sys/net/core/devconf_inherit_init_net') ?? '0';
   const out: Record<string, string | undefined> = {};
-  for (const leaf of IFACE_DEFAULT_SYSCTLS) {
-    try {
-      out[leaf] = readFileSync(`/proc/sys/net/ipv4/conf/default/${leaf}`, 'utf8').trim();
-    } catch {
-      out[leaf] = undefined;
-    }
+  for (const key of NEW_NS_CONF_KEYS) {
+    const host = readText(`/proc/sys/${key.replaceAll('.', '/')}`);
+    const v6 = key.startsWith('net.ipv6.');
+    const copies = v6 ? inherit === '1' || inherit === '3' : inherit !== '2';
+    out[key] = copies ? host : v6 ? (readText('/sys/module/ipv6/parameters/disable_ipv6') ?? '0') : '0';
   }
   return out;
 }
@@ -465,6 +493,8 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
     return withMark(ns, raw);
   }
   ifaceSysctls(ifaces, raw.sysctls, host);
+  const conf = confDrift(raw.sysctls, host);
+  if (Object.keys(conf).length) ns.confDrift = conf;
   ns.routes = staticRoutes(raw.routes, ifaces);
   const lost = lostRoutes(raw.routes, ifaces);
   if (lost.length) ns.lostRoutes = lost;
@@ -509,7 +539,7 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   for (const r of results) raws.set(r.name, r);
 
   const state: KState = { namespaces: {} };
-  const host = opts.hostDefaults ?? hostConfDefaults();
+  const host = opts.hostDefaults ?? newNamespaceConf();
   for (const raw of raws.values()) state.namespaces[raw.name] = toNamespace(raw, host);
   // A namespace outside the read is looked up once, for its link table (+ the nsid table).
   const lookup = (ns: string) =>

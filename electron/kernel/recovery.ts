@@ -15,18 +15,30 @@ import { isValidNetnsName, listNetns } from './netns';
 import { verifyMarks } from './ownership';
 import type { Runner } from './runner';
 
+/** What makes two changes the same: action, namespace and command (see restorePrevious's `failedPlan`). */
+const sameChangeKey = (c: Change): string => `${c.action}\u0000${c.ns}\u0000${c.argv.join(' ')}`;
+
 /**
  * After a failed or interrupted apply: re-creates the previously applied lab
  * (or, without one, removes everything marked for the lab) by planning it
  * against the host. `namespaces`: more namespaces to read (those the apply
  * touched or created), besides the previous lab's.
+ *
+ * `failedPlan`: the changes of the apply that failed. A change it wanted
+ * that the restore wants again, for the same reason (same action and
+ * command), was wanted before the apply: drift the apply set out to repair
+ * (a route made by hand, deleted), not damage the apply did; the restore
+ * leaves it, so that the host is as it was, and a change the kernel refused
+ * once is not run again.
  */
 export async function restorePrevious(
   record: LabRecord | null,
   lab: string,
   runner: Runner,
   namespaces: readonly string[] = [],
+  failedPlan: readonly Change[] = [],
 ): Promise<string[]> {
+  const before = new Set(failedPlan.map(sameChangeKey));
   const desired = record ? resolve(record.topology) : emptyLab(lab);
   let error = '';
   // The kernel tears deleted namespaces down asynchronously (their veth peers
@@ -42,7 +54,8 @@ export async function restorePrevious(
     const r = plan(desired, live, { existingNamespaces: existing });
     if (r.conflicts.length)
       return [`re-creating the previous lab was refused: ${r.conflicts.map((c) => c.message).join('; ')}`];
-    const run = await runPlan(r.changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
+    const changes = r.changes.filter((c) => !before.has(sameChangeKey(c)));
+    const run = await runPlan(changes, { runner, beforeDeletes: (dels) => verifyMarks(runner, dels) });
     if (run.ok) return [];
     error = run.failed?.error ?? 'unknown error';
   }

@@ -162,11 +162,33 @@ export const IFACE_DEFAULT_KEYS: readonly string[] = IFACE_DEFAULT_SYSCTLS.flatM
   ifaceSysctlKey('ipv4', 'default', leaf),
 ]);
 /**
+ * A namespace's `all` and `default` settings that a file never sets one by
+ * one and that silence a host when set by hand: arp_ignore and rp_filter
+ * (IFACE_DEFAULT_SYSCTLS; `all.arp_ignore=8` answers no ARP on any
+ * interface), and IPv6 off (`all.disable_ipv6=1`: the file's IPv6 addresses
+ * cannot be added). Where the file does not set one, it is judged against
+ * what a new namespace gets (live-read.ts newNamespaceConf), and each
+ * interface's arp_ignore and rp_filter against the `default` a new namespace gets.
+ */
+export const NEW_NS_CONF_KEYS: readonly string[] = [
+  ...IFACE_DEFAULT_SYSCTLS.flatMap((leaf) => [
+    ifaceSysctlKey('ipv4', 'all', leaf),
+    ifaceSysctlKey('ipv4', 'default', leaf),
+  ]),
+  ifaceSysctlKey('ipv6', 'all', 'disable_ipv6'),
+  ifaceSysctlKey('ipv6', 'default', 'disable_ipv6'),
+];
+/**
  * What the reader reads in every lab namespace (nsread's `--always=N`, the
  * first N keys of SYSCTL_READ_KEYS): the namespace's own settings and the
  * per-interface ones judged by `default`.
  */
-export const ALWAYS_READ_KEYS: readonly string[] = [...NS_OWN_SYSCTL_KEYS, ...IFACE_DEFAULT_KEYS];
+export const ALWAYS_READ_KEYS: readonly string[] = [
+  ...NS_OWN_SYSCTL_KEYS,
+  ...IFACE_DEFAULT_KEYS,
+  ifaceSysctlKey('ipv6', '*', 'disable_ipv6'),
+  ifaceSysctlKey('ipv6', 'default', 'disable_ipv6'),
+];
 /**
  * Every key the live reader asks for, ALWAYS_READ_KEYS first: the native
  * reader reads those first keys in every lab namespace (its `--always=N`),

@@ -202,6 +202,12 @@ export interface KNamespace {
    * another route to the same prefix.
    */
   lostRoutes?: KRoute[];
+  /**
+   * The namespace's `all` and `default` settings of NEW_NS_CONF_KEYS that
+   * differ from what a new namespace gets, by key: the value found, and the
+   * one it is put back to (where the file does not set the key).
+   */
+  confDrift?: Record<string, { have: string; want: string }>;
   /** IPv4 policy rules other than the kernel's three (RULE_DEFAULTS): made by hand; a file has none. */
   rules?: KRule[];
   /** The kernel's own IPv4 policy rules that are missing (deleted by hand). */

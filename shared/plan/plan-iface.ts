@@ -317,13 +317,16 @@ function planHandMade(
 }
 
 /**
- * The namespace's key an interface's setting is judged by: `default` for
- * IFACE_DEFAULT_SYSCTLS (what a new interface takes), `all` for the others.
+ * What an interface's setting is judged by, in words: for IFACE_DEFAULT_SYSCTLS
+ * the `default` a new namespace gets (what a new interface takes), for the
+ * others the namespace's `all`.
  */
-function referenceKey(key: string): string {
+function referenceText(key: string): string {
   const leaf = key.slice(key.lastIndexOf('.') + 1);
   const by = key.startsWith('net.ipv4.') && (IFACE_DEFAULT_SYSCTLS as readonly string[]).includes(leaf);
-  return key.replace(/\.conf\.[^.]+\./, by ? '.conf.default.' : '.conf.all.');
+  return by
+    ? `a new interface of a new namespace has ${key.replace(/\.conf\.[^.]+\./, '.conf.default.')} =`
+    : `the namespace's ${key.replace(/\.conf\.[^.]+\./, '.conf.all.')} is`;
 }
 
 /**
@@ -341,7 +344,7 @@ function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType
   });
   b.add('sysctl', c.ns, write(drift.map(([k, v]) => [k, v.want])), {
     action: 'modify',
-    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; the namespace's ${referenceKey(k)} is ${v.want}`).join('; ')}`,
+    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; ${referenceText(k)} ${v.want}`).join('; ')}`,
     target: { ...t, kind: 'sysctl', name: `${drift.map(([k]) => k).join(', ')} in ${where(c.ns)}` },
     undoOp: write(drift.map(([k, v]) => [k, v.have])),
   });

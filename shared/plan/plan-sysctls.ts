@@ -30,9 +30,16 @@ export function planSysctls(
         want[k] = v;
         kernels.add(k);
       }
+  // `all` and `default` set by hand where the file is silent: what a new namespace gets.
+  for (const [k, v] of Object.entries(l?.confDrift ?? {}))
+    if (d.sysctls[k] === undefined) {
+      want[k] = v.want;
+      kernels.add(k);
+    }
   Object.assign(want, d.sysctls);
+  const current = (k: string) => l?.sysctls[k] ?? l?.confDrift?.[k]?.have;
   for (const [k, v] of Object.entries(want)) {
-    const cur = l?.sysctls[k];
+    const cur = current(k);
     if (cur === v) continue;
     diff[k] = v;
     if (cur !== undefined) undo[k] = cur;
@@ -50,7 +57,7 @@ export function planSysctls(
   b.add('sysctl', ns, write(diff), {
     action: 'modify',
     reason: l
-      ? `sysctl ${keys.map((k) => `${k} is ${l.sysctls[k] ?? 'unknown'}, ${says(k)}`).join('; ')}`
+      ? `sysctl ${keys.map((k) => `${k} is ${current(k) ?? 'unknown'}, ${says(k)}`).join('; ')}`
       : `sysctl ${keys.map((k) => `${k}=${diff[k]}`).join(', ')} in the new ${where(ns)}`,
     target: { kind: 'sysctl', name: `${keys.join(', ')} in ${where(ns)}`, nodeId: desired.nsNodes.get(ns) },
     // A new namespace needs no undo: deleting it undoes its sysctls.

@@ -126,6 +126,12 @@ export function step(s: KState, op: Op, nsName: string): void {
       for (const { key, value } of op.values) {
         // A per-interface key set back to the namespace's `all` value is no longer read as set by hand.
         const i = Object.values(n.ifaces).find((x) => x.sysctls?.[key]);
+        const c = n.confDrift?.[key];
+        if (c) {
+          if (c.want === value) delete n.confDrift![key];
+          else c.have = value;
+          if (!Object.keys(n.confDrift!).length) delete n.confDrift;
+        }
         if (!i) n.sysctls[key] = value;
         else if (i.sysctls![key].want === value) {
           delete i.sysctls![key];
