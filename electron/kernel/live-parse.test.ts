@@ -333,13 +333,19 @@ describe('the routes the kernel makes for addresses', () => {
     expect(staticRoutes(routes)).toEqual([]);
   });
 
-  it('names an IPv4 route an address of an up interface makes that is missing (not for /32, IPv6 or a down interface)', () => {
-    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0')]), ifaces)).toEqual([]);
-    expect(lostRoutes(rs([]), ifaces)).toEqual([
+  it('names a route an address of an up interface makes that is missing, IPv4 or IPv6 (not for /32 or /128, nor on a down interface)', () => {
+    const v6 = kernel('fd00::/64', 'e0', { metric: 256, pref: 'medium' });
+    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0'), v6]), ifaces)).toEqual([]);
+    expect(lostRoutes(rs([v6]), ifaces)).toEqual([
       { to: '10.0.0.0/24', family: 4, dev: 'e0', proto: 'kernel', src: '10.0.0.1' },
     ]);
+    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0')]), ifaces)).toEqual([
+      { to: 'fd00::/64', family: 6, dev: 'e0', proto: 'kernel', src: 'fd00::1', metric: 256 },
+    ]);
     // Replaced by a static route to the same prefix: still missing.
-    expect(lostRoutes(rs([{ ...kernel('10.0.0.0/24', 'e0'), protocol: 'boot' }]), ifaces)).toHaveLength(1);
+    expect(lostRoutes(rs([{ ...kernel('10.0.0.0/24', 'e0'), protocol: 'boot' }, v6]), ifaces)).toHaveLength(
+      1,
+    );
   });
 
   it('agrees with connectedRoutes for any addresses (property)', () => {

@@ -252,22 +252,24 @@ function kernelMade(ifaces: Readonly<Record<string, KIface>>): Set<string> {
 }
 
 /**
- * The IPv4 routes the kernel makes for the addresses of an interface that is
- * up which are not there (a route of protocol kernel to the prefix, through
- * the interface): deleted by hand, or replaced by another. IPv6 is left out:
- * its prefix routes come and go with carrier and DAD.
+ * The routes the kernel makes for the addresses of an interface that is up
+ * which are not there (a route of protocol kernel to the prefix, through the
+ * interface): deleted by hand, or replaced by another. IPv6 prefix routes
+ * too: the kernel makes one when the address is added, tentative or not,
+ * with or without carrier (then flagged linkdown); an interface set down
+ * loses its IPv6 addresses with them (keep_addr_on_down 0), and is not up.
  */
 export function lostRoutes(routes: readonly IpRoute[], ifaces: Readonly<Record<string, KIface>>): KRoute[] {
   const have = new Set<string>();
   for (const r of routes)
-    if ((r.table === undefined || r.table === 'main') && r.protocol === 'kernel' && !r.dst.includes(':')) {
+    if ((r.table === undefined || r.table === 'main') && r.protocol === 'kernel') {
       const c = parseAddressOrCidr(r.dst);
       if (c) have.add(connectedKey(formatCidr(c), r.dev));
     }
   return Object.values(ifaces)
     .filter((i) => i.up)
     .flatMap(connectedRoutes)
-    .filter((r) => r.family === 4 && !have.has(connectedKey(r.to, r.dev)));
+    .filter((r) => !have.has(connectedKey(r.to, r.dev)));
 }
 
 /** A word the plan can write back unchanged (as op.ts RuleWord). */

@@ -466,12 +466,14 @@ function planLostRoutes(
   for (const r of l?.lostRoutes ?? []) {
     const i = r.dev !== undefined ? d.ifaces[r.dev] : undefined;
     if (!i?.up || !connectedRoutes(i).some((x) => x.to === r.to)) continue;
-    b.add('ns', c.ns, route('replace', r), {
+    // IPv6: the kernel's has no source address.
+    const made = r.family === 6 ? { ...r, src: undefined } : r;
+    b.add('ns', c.ns, route('replace', made), {
       action: 'create',
       rank: RANK.route,
       reason: `route ${r.to} through ${r.dev}, which the kernel makes for address ${r.src} in ${where(c.ns)}, is missing`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
-      undoOp: route('delete', r),
+      undoOp: route('delete', made),
     });
   }
 }
