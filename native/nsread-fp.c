@@ -162,6 +162,18 @@ static int kernel_route(const struct rtmsg *r, const char *attrs, int len) {
   return 0;
 }
 
+/* A permanent neighbour entry, or a noarp one whose link-layer address is unicast (first octet even). */
+static int pinned_neigh(const struct ndmsg *m, const char *attrs, int len) {
+  if (m->ndm_state & NUD_PERMANENT) return 1;
+  if (!(m->ndm_state & NUD_NOARP)) return 0;
+  for (const struct nlattr *a = (const struct nlattr *)attrs;
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == NDA_LLADDR && a->nla_len > NLA_HDRLEN)
+      return !(((const unsigned char *)a + NLA_HDRLEN)[0] & 1);
+  return 0;
+}
+
 /* An IPv6 link-local address (what `ip` prints as its "local": IFA_LOCAL, else IFA_ADDRESS). Left out. */
 static int link_local_address(const struct ifaddrmsg *m, const char *attrs, int len) {
   if (m->ifa_family != AF_INET6) return 0;
@@ -313,8 +325,12 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
         ((struct rtmsg *)fixed)->rtm_flags &= ~(unsigned)RTNH_F_LINKDOWN;
       }
       else if (type == RTM_GETNEIGH) {
-        /* Only permanent entries: the rest come and go with traffic (live-parse.ts reads only those). */
-        if (!(((struct ndmsg *)fixed)->ndm_state & NUD_PERMANENT)) continue;
+        /*
+         * Only permanent entries, and noarp ones to a unicast link-layer address (made by hand:
+         * the kernel's noarp entries are for multicast and broadcast): the rest come and go with
+         * traffic (live-parse.ts reads only those).
+         */
+        if (!pinned_neigh((const struct ndmsg *)fixed, attrs, alen)) continue;
         nest = N_NEIGH;
       }
       else if (type == RTM_GETQDISC) {

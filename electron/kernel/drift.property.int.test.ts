@@ -242,6 +242,28 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => `${d.name} ${d.detail}`.includes('net.ipv6.conf.eth0.disable_ipv6'),
   },
   {
+    // A noarp entry never expires, and `ip neigh flush all` leaves it.
+    name: 'a noarp neighbour entry to a wrong address',
+    on: ['h2eth0', 'h2neigh'],
+    run: (p) => [
+      [
+        'ip',
+        '-n',
+        `${p}h2`,
+        'neigh',
+        'replace',
+        '10.0.0.1',
+        'lladdr',
+        '02:de:ad:00:00:02',
+        'dev',
+        'eth0',
+        'nud',
+        'noarp',
+      ],
+    ],
+    seen: (_p, d) => has(d, 'changed', 'neighbour', 'pins 10.0.0.1 on eth0'),
+  },
+  {
     name: 'a policy rule that refuses the way',
     on: ['h1'],
     run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],

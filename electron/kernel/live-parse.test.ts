@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCidr, isLinkLocal, parseCidr } from '../../shared/util/ip';
-import { BridgeVlanList, IpLinkList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
+import { BridgeVlanList, IpLinkList, IpNeighList, IpRouteList, TcQdiscList, parseIpJson } from './ip-json';
 import {
   handMadeQdisc,
   linkToIface,
   lostRoutes,
   netemByDev,
   netemFromOptions,
+  permanentNeighs,
   parseSysctlOutput,
   portVlans,
   routeFamily,
@@ -584,6 +585,27 @@ describe('routes of tables other than main', () => {
         words: ['::/0', 'table', '100', 'dev', 'e0', 'metric', '1024', 'proto', 'static'],
         dev: 'e0',
       },
+    ]);
+  });
+});
+
+describe('neighbour entries made by hand', () => {
+  it("are the permanent ones and the noarp ones to a unicast address (recorded, Linux 6.1); the kernel's noarp multicast ones are not", () => {
+    const list = parseIpJson(
+      IpNeighList,
+      JSON.stringify([
+        { dst: '10.5.0.3', dev: 'e0', lladdr: '02:00:00:00:00:99', state: ['NOARP'] },
+        { dst: 'ff02::16', dev: 'e1', lladdr: '33:33:00:00:00:16', state: ['NOARP'] },
+        { dst: '224.0.0.1', dev: 'e0', lladdr: '01:00:5e:00:00:01', state: ['NOARP'] },
+        { dst: '10.5.0.255', dev: 'e0', lladdr: 'ff:ff:ff:ff:ff:ff', state: ['NOARP'] },
+        { dst: '10.5.0.4', dev: 'e0', lladdr: '02:00:00:00:00:AA', state: ['PERMANENT'] },
+        { dst: '10.5.0.5', dev: 'e0', lladdr: '02:00:00:00:00:05', state: ['REACHABLE'] },
+      ]),
+      't',
+    );
+    expect(permanentNeighs(list)).toEqual([
+      { addr: '10.5.0.3', dev: 'e0', lladdr: '02:00:00:00:00:99' },
+      { addr: '10.5.0.4', dev: 'e0', lladdr: '02:00:00:00:00:aa' },
     ]);
   });
 });

@@ -150,7 +150,7 @@ async function run(runner: Runner, ns: string, argv: string[], input?: string): 
  * message buffer (134 of 400 ids on 6.18), and each namespace left unproven
  * then cost a lookup of its own (17 s of a 1000-host plan).
  */
-const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent\n';
+const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent nud noarp\n';
 const ROOT_BATCH = BATCH + 'netns list\n';
 const batchJob = (ns: string): FanJob => ({
   argv: ['ip', '-j', '-d', ...nsArgs(ns), '-batch', '-'],
@@ -270,7 +270,7 @@ function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, '
   const links = check(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
   const routes = check(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
   const rules = check(IpRuleList, docs[2], `ip -j -d rule show in ${label(ns)}`);
-  const neighs = check(IpNeighList, docs[3], `ip -j -d neigh show nud permanent in ${label(ns)}`);
+  const neighs = check(IpNeighList, docs[3], `ip -j -d neigh show nud permanent nud noarp in ${label(ns)}`);
   const named = docs.length === 5 ? check(NetnsList, docs[4], `ip -j netns list in ${label(ns)}`) : [];
   return {
     links,

@@ -112,6 +112,26 @@ const DRIFTS: { name: string; ns?: string; run: (p: string) => string[][] }[] = 
     ],
   },
   {
+    name: 'noarp neighbour entry added',
+    ns: 'h1',
+    run: (p) => [
+      [
+        'ip',
+        '-n',
+        `${p}h1`,
+        'neigh',
+        'replace',
+        '10.0.0.2',
+        'lladdr',
+        '02:de:ad:00:00:03',
+        'dev',
+        'eth0',
+        'nud',
+        'noarp',
+      ],
+    ],
+  },
+  {
     name: 'permanent neighbour entry added',
     ns: 'h2',
     run: (p) => [

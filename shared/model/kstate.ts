@@ -212,7 +212,7 @@ export interface KNamespace {
   rules?: KRule[];
   /** The kernel's own IPv4 policy rules that are missing (deleted by hand). */
   lostRules?: KRule[];
-  /** Permanent neighbour entries (`ip neigh add … nud permanent`): made by hand; a file has none. */
+  /** Permanent (and unicast noarp) neighbour entries (`ip neigh add … nud permanent`): made by hand; a file has none. */
   neighs?: KNeigh[];
   /**
    * Routes in a table other than main, of protocol boot or static: made by
