@@ -197,7 +197,13 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
         // Undoing step by step cannot express every kernel side effect (deleting an
         // address drops the routes through it), so the rollback ends with a repair
         // pass: plan the previously applied lab against the host and run it.
-        const restoreErrors = await restorePrevious(p.record, lab, runner, touchedNamespaces(changes), changes);
+        const restoreErrors = await restorePrevious(
+          p.record,
+          lab,
+          runner,
+          touchedNamespaces(changes),
+          changes,
+        );
         journal.close(true);
         const errors = [...rb.errors, ...restoreErrors];
         const failed = run.failed!;

@@ -210,21 +210,23 @@ export function planIfaceSettings(
     const words: string[] = [];
     if (d.bridge.stp !== l.bridge.stp) {
       [opts.stp, undo.stp] = [d.bridge.stp, l.bridge.stp];
-      words.push('stp_state', d.bridge.stp ? '1' : '0');
+      words.push(`stp_state is ${l.bridge.stp ? 1 : 0}, the file says ${d.bridge.stp ? 1 : 0}`);
     }
     if (d.bridge.vlanFiltering !== l.bridge.vlanFiltering) {
       [opts.vlanFiltering, undo.vlanFiltering] = [d.bridge.vlanFiltering, l.bridge.vlanFiltering];
-      words.push('vlan_filtering', d.bridge.vlanFiltering ? '1' : '0');
+      words.push(
+        `vlan_filtering is ${l.bridge.vlanFiltering ? 1 : 0}, the file says ${d.bridge.vlanFiltering ? 1 : 0}`,
+      );
     }
     if (d.bridge.defaultPvid !== l.bridge.defaultPvid) {
       [opts.defaultPvid, undo.defaultPvid] = [d.bridge.defaultPvid, l.bridge.defaultPvid];
-      words.push('vlan_default_pvid', String(d.bridge.defaultPvid));
+      words.push(`vlan_default_pvid is ${l.bridge.defaultPvid}, the file says ${d.bridge.defaultPvid}`);
     }
     if (words.length) {
       mod(
         dev({ bridge: opts }),
         dev({ bridge: undo }),
-        `bridge ${at} settings differ from the file (${words.join(' ')})`,
+        `bridge ${at} settings differ from the file (${words.join('; ')})`,
       );
     }
   }
