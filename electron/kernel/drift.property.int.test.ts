@@ -264,6 +264,32 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'changed', 'neighbour', 'pins 10.0.0.1 on eth0'),
   },
   {
+    // Replies then leave from 127.0.0.1: the route is there, but it is not the kernel's.
+    name: "the kernel's route for an address given another source address",
+    on: ['h2conn'],
+    kills: ['h2conn'],
+    run: (p) => [
+      [
+        'ip',
+        '-n',
+        `${p}h2`,
+        'route',
+        'replace',
+        '10.0.0.0/24',
+        'dev',
+        'eth0',
+        'proto',
+        'kernel',
+        'scope',
+        'link',
+        'src',
+        '127.0.0.1',
+      ],
+    ],
+    seen: (_p, d) =>
+      has(d, 'missing', 'route', '10.0.0.0/24 through eth0, which the kernel makes for address 10.0.0.2'),
+  },
+  {
     name: 'a policy rule that refuses the way',
     on: ['h1'],
     run: (p) => [['ip', '-n', `${p}h1`, 'rule', 'add', 'to', '10.0.0.2', 'prohibit']],

@@ -343,6 +343,11 @@ describe('the routes the kernel makes for addresses', () => {
     expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0')]), ifaces)).toEqual([
       { to: 'fd00::/64', family: 6, dev: 'e0', proto: 'kernel', src: 'fd00::1', metric: 256 },
     ]);
+    // Replaced by the same route with a source address that is not the interface's: missing.
+    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0', { prefsrc: '127.0.0.1' }), v6]), ifaces)).toHaveLength(
+      1,
+    );
+    expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0', { prefsrc: '10.0.0.9' }), v6]), ifaces)).toEqual([]);
     // Replaced by a static route to the same prefix: still missing.
     expect(lostRoutes(rs([{ ...kernel('10.0.0.0/24', 'e0'), protocol: 'boot' }, v6]), ifaces)).toHaveLength(
       1,

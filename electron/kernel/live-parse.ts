@@ -264,7 +264,17 @@ export function lostRoutes(routes: readonly IpRoute[], ifaces: Readonly<Record<s
   for (const r of routes)
     if ((r.table === undefined || r.table === 'main') && r.protocol === 'kernel') {
       const c = parseAddressOrCidr(r.dst);
-      if (c) have.add(connectedKey(formatCidr(c), r.dev));
+      if (!c) continue;
+      // Replaced by one with another source address (`src 127.0.0.1`: replies leave from it): not the kernel's.
+      const { prefsrc } = r as { prefsrc?: unknown };
+      const i = r.dev !== undefined ? ifaces[r.dev] : undefined;
+      if (
+        typeof prefsrc === 'string' &&
+        i &&
+        !i.addresses.some((a) => a.split('/')[0] === (canonicalIp(prefsrc) ?? prefsrc))
+      )
+        continue;
+      have.add(connectedKey(formatCidr(c), r.dev));
     }
   return Object.values(ifaces)
     .filter((i) => i.up)
