@@ -231,7 +231,7 @@ export function planIfaceSettings(
     }
   }
   planHandMade(d, l, c, at, mod);
-  planIfaceSysctls(b, c, l, t);
+  planIfaceSysctls(b, c, l, t, desired.state.namespaces[c.ns]?.sysctls ?? {});
   const have = new Set(l.addresses);
   const want = new Set(d.addresses);
   for (const a of l.addresses) {
@@ -337,8 +337,28 @@ function referenceText(key: string): string {
  * sysctl phase and before the file's own (planned later): a write of `all`
  * there sets every interface again.
  */
-function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType<typeof targetOf>): void {
-  const drift = Object.entries(l.sysctls ?? {});
+function planIfaceSysctls(
+  b: PlanBuilder,
+  c: NsContext,
+  l: KIface,
+  t: ReturnType<typeof targetOf>,
+  /** The namespace's sysctls in the file. */
+  file: Readonly<Record<string, string>>,
+): void {
+  // Where the file sets the namespace's `default` (rp_filter), writing it set every interface
+  // not set one by one: the file's value is what they should have, not a new namespace's.
+  const byFile = (k: string) => file[k.replace(/\.conf\.[^.]+\./, '.conf.default.')];
+  const fromFile = new Set<string>();
+  const drift = Object.entries(l.sysctls ?? {}).flatMap(
+    ([k, v]): [string, { have: string; want: string }][] => {
+      const f = IFACE_DEFAULT_SYSCTLS.some((leaf) => k.startsWith('net.ipv4.') && k.endsWith(`.${leaf}`))
+        ? byFile(k)
+        : undefined;
+      if (f === undefined) return [[k, v]];
+      fromFile.add(k);
+      return f === v.have ? [] : [[k, { ...v, want: f }]];
+    },
+  );
   if (!drift.length || c.ns === ROOT_NS) return;
   const write = (values: [string, string][]): Op => ({
     op: 'sysctl-write',
@@ -346,7 +366,7 @@ function planIfaceSysctls(b: PlanBuilder, c: NsContext, l: KIface, t: ReturnType
   });
   b.add('sysctl', c.ns, write(drift.map(([k, v]) => [k, v.want])), {
     action: 'modify',
-    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; ${referenceText(k)} ${v.want}`).join('; ')}`,
+    reason: `${drift.map(([k, v]) => `${k} is ${v.have}, as set by hand; ${fromFile.has(k) ? `the file sets ${k.replace(/\.conf\.[^.]+\./, '.conf.default.')} =` : referenceText(k)} ${v.want}`).join('; ')}`,
     target: { ...t, kind: 'sysctl', name: `${drift.map(([k]) => k).join(', ')} in ${where(c.ns)}` },
     undoOp: write(drift.map(([k, v]) => [k, v.have])),
   });

@@ -446,6 +446,37 @@ describe('plan properties (on the kernel model)', () => {
     );
   });
 
+  it("an interface's rp_filter is judged by the file's `default` where the file sets it (writing it set the interfaces), else by a new namespace's", () => {
+    const key = 'net.ipv4.conf.eth0.rp_filter';
+    for (const fileDefault of [undefined, '0', '1']) {
+      const t = lab({
+        nodes: [
+          {
+            id: 'ns1',
+            name: 'ns1',
+            kind: 'namespace',
+            ...(fileDefault !== undefined
+              ? { sysctls: { 'net.ipv4.conf.default.rp_filter': Number(fileDefault) } }
+              : {}),
+          },
+          { id: 'ns2', name: 'ns2', kind: 'namespace' },
+          { id: 'br0', name: 'br0', kind: 'bridge' },
+        ],
+      });
+      for (const have of ['0', '1', '2']) {
+        const live = simulate(emptyHost(), plan(resolve(t), emptyHost()).changes);
+        // The reader names an interface whose value is not a new namespace's default (2 here).
+        if (have !== '2') live.namespaces.ns1.ifaces.eth0.sysctls = { [key]: { have, want: '2' } };
+        const words = plan(resolve(t), live).changes.map((c) => c.argv.join(' '));
+        const writes = words.filter((w) => w.includes(`${key}=`));
+        const want = fileDefault ?? '2';
+        expect(writes, `file ${fileDefault}, have ${have}`).toEqual(
+          have === '2' || have === want ? [] : [`ip netns exec ns1 sysctl -q -w ${key}=${want}`],
+        );
+      }
+    }
+  });
+
   it("the loopback's own 127.0.0.1/8 deleted by hand comes back (added while it stays up, by the kernel when the plan brings it up)", () => {
     fc.assert(
       fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), fc.boolean(), (t1, pick, down) => {
