@@ -162,15 +162,23 @@ static int kernel_route(const struct rtmsg *r, const char *attrs, int len) {
   return 0;
 }
 
-/* A permanent neighbour entry, or a noarp one whose link-layer address is unicast (first octet even). */
+/*
+ * A permanent neighbour entry, or a noarp one whose link-layer address is unicast (first octet
+ * even) and not all zeros (the kernel's noarp entries: multicast, broadcast, and those on the
+ * loopback, whose address is zero).
+ */
 static int pinned_neigh(const struct ndmsg *m, const char *attrs, int len) {
   if (m->ndm_state & NUD_PERMANENT) return 1;
   if (!(m->ndm_state & NUD_NOARP)) return 0;
   for (const struct nlattr *a = (const struct nlattr *)attrs;
        len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
        len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
-    if ((a->nla_type & NLA_TYPE_MASK) == NDA_LLADDR && a->nla_len > NLA_HDRLEN)
-      return !(((const unsigned char *)a + NLA_HDRLEN)[0] & 1);
+    if ((a->nla_type & NLA_TYPE_MASK) == NDA_LLADDR && a->nla_len > NLA_HDRLEN) {
+      const unsigned char *mac = (const unsigned char *)a + NLA_HDRLEN;
+      int zero = 1;
+      for (int i = 0; i < a->nla_len - NLA_HDRLEN; i++) zero &= mac[i] == 0;
+      return !zero && !(mac[0] & 1);
+    }
   return 0;
 }
 

@@ -32,7 +32,7 @@ describe('import-host runs reads only', () => {
     expect(
       isReadOnlyCommand(
         ['ip', '-j', '-d', '-n', 'ns1', '-batch', '-'],
-        'address show\nroute show table all\nrule show\nneigh show nud permanent\n',
+        'address show\nroute show table all\nrule show\nneigh show nud permanent nud noarp\n',
       ),
     ).toBe(true);
     // The live reader's sysctl script, exactly, in a namespace or the root.

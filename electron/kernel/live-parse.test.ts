@@ -603,6 +603,7 @@ describe('neighbour entries made by hand', () => {
         { dst: 'ff02::16', dev: 'e1', lladdr: '33:33:00:00:00:16', state: ['NOARP'] },
         { dst: '224.0.0.1', dev: 'e0', lladdr: '01:00:5e:00:00:01', state: ['NOARP'] },
         { dst: '10.5.0.255', dev: 'e0', lladdr: 'ff:ff:ff:ff:ff:ff', state: ['NOARP'] },
+        { dst: '0.0.0.0', dev: 'lo', lladdr: '00:00:00:00:00:00', state: ['NOARP'] },
         { dst: '10.5.0.4', dev: 'e0', lladdr: '02:00:00:00:00:AA', state: ['PERMANENT'] },
         { dst: '10.5.0.5', dev: 'e0', lladdr: '02:00:00:00:00:05', state: ['REACHABLE'] },
       ]),

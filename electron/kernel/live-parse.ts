@@ -412,12 +412,12 @@ export function policyRules(list: readonly IpRule[]): { rules: KRule[]; lost: KR
 /** Permanent neighbour entries (entries the kernel makes itself, noarp and the like, are left out). */
 export function permanentNeighs(list: readonly IpNeigh[]): KNeigh[] {
   // Noarp entries to a unicast link-layer address too: they never expire either, and the
-  // kernel's own noarp entries are for multicast and broadcast (first octet odd).
+  // kernel's own noarp entries are for multicast and broadcast (first octet odd) and on the
+  // loopback (address all zeros).
+  const unicast = (mac: string) => (parseInt(mac.slice(0, 2), 16) & 1) === 0 && /[1-9a-f]/i.test(mac);
   const pinned = (n: IpNeigh) =>
     (n.state ?? []).includes('PERMANENT') ||
-    ((n.state ?? []).includes('NOARP') &&
-      n.lladdr !== undefined &&
-      (parseInt(n.lladdr.slice(0, 2), 16) & 1) === 0);
+    ((n.state ?? []).includes('NOARP') && n.lladdr !== undefined && unicast(n.lladdr));
   return list
     .filter((n) => n.dev !== undefined && pinned(n))
     .map((n) => ({

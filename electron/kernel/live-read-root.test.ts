@@ -32,7 +32,7 @@ describe('the root read', () => {
       peerNames: false,
     });
     expect(inputs).toEqual([
-      'address show\nroute show table all\nrule show\nneigh show nud permanent\nnetns list\n',
+      'address show\nroute show table all\nrule show\nneigh show nud permanent nud noarp\nnetns list\n',
     ]);
     expect(s.namespaces[''].ifaces.h0.peer).toEqual({ ns: 'n4' });
     expect(s.namespaces[''].ifaces.h1.peer).toBeUndefined();

@@ -516,7 +516,7 @@ describe('readLive with recorded output', () => {
       'tc -j -n ns1 qdisc show',
     ]);
     expect(calls.find((c) => c.argv[0] === 'ip' && c.argv.includes('-d'))?.input).toBe(
-      'address show\nroute show table all\nrule show\nneigh show nud permanent\n',
+      'address show\nroute show table all\nrule show\nneigh show nud permanent nud noarp\n',
     );
   });
 

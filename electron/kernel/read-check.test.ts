@@ -16,7 +16,7 @@ import { cacheDir, dropEntry } from './read-cache';
 import { recordingRunner } from './runner';
 import { RULES_AND_NEIGHS } from './test-support/iproute2-samples';
 
-const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent\n';
+const BATCH = 'address show\nroute show table all\nrule show\nneigh show nud permanent nud noarp\n';
 const tag = `rc${randomBytes(3).toString('hex')}`;
 const names = [`${tag}a`, `${tag}b`];
 const fpOf = (n: number) => n.toString(16).repeat(64).slice(0, 64);
