@@ -343,6 +343,15 @@ describe('the routes the kernel makes for addresses', () => {
     expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0')]), ifaces)).toEqual([
       { to: 'fd00::/64', family: 6, dev: 'e0', proto: 'kernel', src: 'fd00::1', metric: 256 },
     ]);
+    // Replaced by one for a single type of service (protocol kernel too): missing, and that one is read.
+    const tos = kernel('10.0.0.0/24', 'e0', { tos: '0x10' });
+    expect(lostRoutes(rs([tos, v6]), ifaces)).toHaveLength(1);
+    expect(staticRoutes(rs([tos, v6]), ifaces)).toEqual(
+      [
+        { to: '10.0.0.0/24', family: 4, dev: 'e0', proto: 'kernel', tos: '0x10' },
+        { to: '10.1.0.0/30', family: 4, dev: 'e1', proto: 'kernel' },
+      ].slice(0, 1),
+    );
     // Replaced by the same route with a source address that is not the interface's: missing.
     expect(lostRoutes(rs([kernel('10.0.0.0/24', 'e0', { prefsrc: '127.0.0.1' }), v6]), ifaces)).toHaveLength(
       1,

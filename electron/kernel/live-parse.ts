@@ -195,6 +195,12 @@ export function routeFamily(r: IpRoute): 4 | 6 {
 const STATIC_PROTOCOLS = new Set(['boot', 'static']);
 const DEFAULT_METRIC: Record<4 | 6, number> = { 4: 0, 6: 1024 };
 
+/** A route's type of service (`tos 0x10`), when it has one. */
+function routeTos(r: IpRoute): string | undefined {
+  const { tos } = r as { tos?: unknown };
+  return typeof tos === 'string' && tos !== '0x00' && tos !== 'default' ? tos : undefined;
+}
+
 /**
  * Static routes of table main as KRoutes, sorted (see the module rules).
  * Given the namespace's interfaces, a route of protocol kernel that none of
@@ -223,7 +229,8 @@ export function staticRoutes(
       to = formatCidr(c);
       if (isLinkLocal(to) || isMulticast(to)) continue;
     }
-    if (kernel && made?.has(connectedKey(to, r.dev))) continue;
+    // One for a single type of service is not the kernel's (it makes them for every TOS).
+    if (kernel && routeTos(r) === undefined && made?.has(connectedKey(to, r.dev))) continue;
     const route: KRoute = {
       to,
       family,
@@ -235,8 +242,9 @@ export function staticRoutes(
     if (via !== undefined && !r.nexthops) route.via = canonicalIp(via) ?? via;
     if (r.dev !== undefined && !r.nexthops) route.dev = r.dev;
     if (r.metric !== undefined && r.metric !== DEFAULT_METRIC[family]) route.metric = r.metric;
-    const { tos, nhid } = r as { tos?: unknown; nhid?: unknown };
-    if (typeof tos === 'string' && tos !== '0x00' && tos !== 'default') route.tos = tos;
+    const tos = routeTos(r);
+    if (tos !== undefined) route.tos = tos;
+    const { nhid } = r as { nhid?: unknown };
     if (typeof nhid === 'number') route.nhid = nhid;
     out.push(route);
   }
@@ -264,7 +272,7 @@ export function lostRoutes(routes: readonly IpRoute[], ifaces: Readonly<Record<s
   for (const r of routes)
     if ((r.table === undefined || r.table === 'main') && r.protocol === 'kernel') {
       const c = parseAddressOrCidr(r.dst);
-      if (!c) continue;
+      if (!c || routeTos(r) !== undefined) continue;
       // Replaced by one with another source address (`src 127.0.0.1`: replies leave from it): not the kernel's.
       const { prefsrc } = r as { prefsrc?: unknown };
       const i = r.dev !== undefined ? ifaces[r.dev] : undefined;

@@ -461,7 +461,7 @@ describe('plan properties (on the kernel model)', () => {
           },
           { id: 'ns2', name: 'ns2', kind: 'namespace' },
           { id: 'br0', name: 'br0', kind: 'bridge' },
-        ],
+        ] as unknown as Topology['nodes'],
       });
       for (const have of ['0', '1', '2']) {
         const live = simulate(emptyHost(), plan(resolve(t), emptyHost()).changes);
