@@ -626,6 +626,13 @@ describe.skipIf(!root)(`drift on a running lab${root ? '' : ` (skipped: ${NOT_RO
     ]);
   }, 60_000);
 
+  it("the kernel's route for an address and its local route both deleted: the local route comes back first (the other has it as source)", async () => {
+    await driftRound(uniquePrefix(), run.dir, [
+      DRIFTS.findIndex((d) => d.name === "the kernel's route for an address deleted"),
+      DRIFTS.findIndex((d) => d.name === "the kernel's local route of an address deleted"),
+    ]);
+  }, 60_000);
+
   it('random combinations of drift: status names each, apply repairs all (property, real kernel)', async () => {
     await fc.assert(
       fc.asyncProperty(arbDrifts, async (drifts) => driftRound(uniquePrefix(), run.dir, drifts)),

@@ -64,7 +64,9 @@ export function planRulesAndNeighs(
     if (want.up && l.ifaces[dev]?.up === false) continue;
     b.add('ns', ns, tableRoute('add', r), {
       action: 'create',
-      rank: RANK.route,
+      // Before the routes: one with this address as its source (the kernel's route for the
+      // address's prefix) is refused while the address has no local route ("Invalid prefsrc").
+      rank: RANK.addrAdd,
       reason: `the kernel's own local route for address ${r.words[1]} on ${dev} is missing: the namespace does not take packets sent to it`,
       target: { kind: 'route', name: `route local ${r.words[1]} table local in ${where(ns)}`, nodeId },
       undoOp: tableRoute('delete', r),
