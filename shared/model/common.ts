@@ -146,11 +146,10 @@ export const IFACE_SYSCTL_PATTERNS: readonly string[] = Object.entries(IFACE_SYS
  * interface: one interface set by hand silences it (`sysctl -w
  * net.ipv4.conf.eth0.arp_ignore=8`: no ARP reply, so no ping) while its links
  * and addresses are as the file says. A new interface takes its namespace's
- * `default`, and a new namespace's `default` is the host's (IPv4 is copied
- * from the host, net.core.devconf_inherit_init_net 0), so an interface is
- * judged against its namespace's `default` only where that still equals the
- * host's: a `default` changed by hand changes no interface, and is then no
- * proof of what they were made with (nothing is judged there). Cost: nsread
+ * `default`, and writing a namespace's IPv4 `default` also writes every
+ * interface not set one by one (devinet_copy_dflt_conf): so an interface is
+ * judged against the `default` a new namespace gets (NEW_NS_CONF_KEYS), not
+ * its namespace's own, which may have been set by hand too. Cost: nsread
  * opens each /proc/sys directory once per namespace, so a key more costs
  * about 0.03 ms per namespace at 1000 namespaces (it was 0.13 ms with a
  * lookup from /proc/sys per key).
@@ -187,7 +186,7 @@ export const ALWAYS_READ_KEYS: readonly string[] = [
   ...NS_OWN_SYSCTL_KEYS,
   ...IFACE_DEFAULT_KEYS,
   ifaceSysctlKey('ipv6', '*', 'disable_ipv6'),
-  ifaceSysctlKey('ipv6', 'default', 'disable_ipv6'),
+  ...NEW_NS_CONF_KEYS.filter((k) => k.startsWith('net.ipv6.') && !k.includes('.all.')),
 ];
 /**
  * Every key the live reader asks for, ALWAYS_READ_KEYS first: the native

@@ -54,16 +54,16 @@ const isOurs = (lab: string, mark?: string) => markLab(mark) === lab;
 const aliasNote = (mark?: string) =>
   mark ? ` (its alias ${JSON.stringify(clip(mark))} is not netplumb's mark)` : '';
 
-/**
- * For an object without a netplumb mark, of the kind the file wants: how to
- * mark it again if it is the lab's and only its mark was cleared (netplumb
- * cannot prove that itself here: plan-remark.ts), as one command.
- */
 /** True for a veth whose peer is `peer` (a live read without the peer's name matches by namespace). */
 const peerIs = (l: KIface | undefined, peer: { ns: string; name?: string }): boolean =>
   l?.kind === 'veth' &&
   (!l.peer || (l.peer.ns === peer.ns && (l.peer.name === undefined || l.peer.name === peer.name)));
 
+/**
+ * For an object without a netplumb mark, of the kind the file wants: how to
+ * mark it again if it is the lab's and only its mark was cleared (netplumb
+ * cannot prove that itself here: plan-remark.ts), as one command.
+ */
 function remarkHint(ns: string, want: KIface, l: KIface): string {
   if (markLab(l.mark) || l.kind !== want.kind || !want.mark) return '';
   // A veth whose peer is not the file's other end is no lost mark of this lab's: marking it would
