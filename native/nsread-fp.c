@@ -27,6 +27,14 @@
  * they settle is still the lab's state after, and the cache keeps serving it
  * (electron/kernel/fingerprint-blind.test.ts checks that on the parser). A
  * failed DAD (the dadfailed flag) and a link's admin state are still hashed.
+ *
+ * The same rule judges the change notifications that arrive while a read
+ * runs (changed_beyond): one about something left out whole, or one showing
+ * a link or address as the second fingerprint saw it but for what is left
+ * out, cannot have made the read differ from that fingerprint's state, so it
+ * does not make the read unstable. Without that, a read taken in the second
+ * or two after links came up (the root's, with one veth end per host) was
+ * never stable, so never cached.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -250,6 +258,111 @@ static void hash_attrs(sha256_ctx *h, const char *data, int len, int nest) {
 }
 
 
+/* The fixed header size of a message of request `type` (an RTM_GET type, or the matching new or del type). */
+static size_t header_size(int type) {
+  switch (type) {
+  case RTM_GETLINK: case RTM_NEWLINK: case RTM_DELLINK: return sizeof(struct ifinfomsg);
+  case RTM_GETROUTE: case RTM_NEWROUTE: case RTM_DELROUTE: return sizeof(struct rtmsg);
+  case RTM_GETADDR: case RTM_NEWADDR: case RTM_DELADDR: return sizeof(struct ifaddrmsg);
+  case RTM_GETNSID: return sizeof(struct rtgenmsg);
+  case RTM_GETRULE: return sizeof(struct fib_rule_hdr);
+  case RTM_GETNEIGH: return sizeof(struct ndmsg);
+  default: return sizeof(struct tcmsg);
+  }
+}
+
+/*
+ * Hashes one message of a dump of `type` (RTM_GET*) into h, with what
+ * changes by itself left out (see the top); `with_len` also hashes the
+ * message's type and length (the fingerprint does; a digest of one object,
+ * compared with a notification's, does not). Returns 0 when the whole
+ * message is left out (nothing hashed), 1 when hashed, -EPROTO when short.
+ */
+static int hash_message(sha256_ctx *h, int type, const struct nlmsghdr *m, int with_len) {
+  size_t hdr = header_size(type);
+  const char *body = NLMSG_DATA(m);
+  int blen = (int)m->nlmsg_len - NLMSG_HDRLEN;
+  if (blen < (int)hdr) return -EPROTO;
+  char fixed[sizeof(struct ifinfomsg) + sizeof(struct rtmsg) + sizeof(struct tcmsg)];
+  memcpy(fixed, body, hdr);
+  int nest = N_OTHER;
+  const char *attrs = body + NLMSG_ALIGN(hdr);
+  int alen = blen - (int)NLMSG_ALIGN(hdr);
+  if (type == RTM_GETLINK) {
+    nest = N_LINK;
+    bridge_slave = 0;
+    unsigned flags = ((struct ifinfomsg *)fixed)->ifi_flags;
+    link_running = (flags & 0x1u /* IFF_UP */) && (flags & 0x40u /* IFF_RUNNING */);
+    ((struct ifinfomsg *)fixed)->ifi_change = 0;
+    ((struct ifinfomsg *)fixed)->ifi_flags &= ~CARRIER_LINK_FLAGS;
+  } else if (type == RTM_GETADDR) {
+    if (link_local_address((const struct ifaddrmsg *)fixed, attrs, alen)) return 0;
+    nest = N_ADDR;
+    ((struct ifaddrmsg *)fixed)->ifa_flags &= (unsigned char)~DAD_ADDR_FLAGS;
+  } else if (type == RTM_GETROUTE) {
+    if (kernel_route((const struct rtmsg *)fixed, attrs, alen)) return 0;
+    nest = N_ROUTE;
+    ((struct rtmsg *)fixed)->rtm_flags &= ~(unsigned)RTNH_F_LINKDOWN;
+  } else if (type == RTM_GETNEIGH) {
+    /*
+     * Only permanent entries, and noarp ones to a unicast link-layer address (made by hand:
+     * the kernel's noarp entries are for multicast and broadcast): the rest come and go with
+     * traffic (live-parse.ts reads only those).
+     */
+    if (!pinned_neigh((const struct ndmsg *)fixed, attrs, alen)) return 0;
+    nest = N_NEIGH;
+  } else if (type == RTM_GETQDISC) {
+    nest = N_QDISC;
+    ((struct tcmsg *)fixed)->tcm_info = 0; /* a qdisc's reference count */
+  }
+  if (with_len) {
+    uint32_t mh[2] = {m->nlmsg_type, (uint32_t)blen};
+    sha256_update(h, mh, sizeof mh);
+  }
+  sha256_update(h, fixed, hdr);
+  hash_attrs(h, attrs, alen, nest);
+  return 1;
+}
+
+/* True when the fingerprint leaves the message out whole (see hash_message). */
+static int hash_message_skips(int type, const struct nlmsghdr *m) {
+  sha256_ctx none;
+  sha256_init(&none);
+  return hash_message(&none, type, m, 0) == 0;
+}
+
+/* One link's or address's digest (hash_message without the length): what a notification about it is compared with. */
+typedef struct {
+  int type; /* RTM_GETLINK or RTM_GETADDR */
+  int family, index;
+  unsigned char d[32];
+} object_digest;
+
+/* The digests the last fingerprint taken with recording on this thread saw (see changed_beyond). */
+static __thread object_digest *seen;
+static __thread size_t nseen, capseen;
+static __thread int recording;
+
+static void record_object(int type, const struct nlmsghdr *m) {
+  sha256_ctx one;
+  sha256_init(&one);
+  if (hash_message(&one, type, m, 0) != 1) return;
+  if (nseen == capseen) {
+    size_t c = capseen ? 2 * capseen : 64;
+    object_digest *p = realloc(seen, c * sizeof *p);
+    if (!p) return; /* not recorded: a notification about it then counts as a change */
+    seen = p;
+    capseen = c;
+  }
+  object_digest *o = &seen[nseen++];
+  o->type = type;
+  const unsigned char *body = NLMSG_DATA(m);
+  o->family = body[0];
+  o->index = type == RTM_GETLINK ? ((const struct ifinfomsg *)body)->ifi_index
+                                 : (int)((const struct ifaddrmsg *)body)->ifa_index;
+  sha256_final(&one, o->d);
+}
+
 /* Sends a dump request; hashes every answer. Returns 0 or -errno. */
 static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   struct {
@@ -263,13 +376,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
     char attrs[16];
   } req;
   memset(&req, 0, sizeof req);
-  size_t hdr = type == RTM_GETLINK   ? sizeof(struct ifinfomsg)
-               : type == RTM_GETROUTE ? sizeof(struct rtmsg)
-               : type == RTM_GETADDR  ? sizeof(struct ifaddrmsg)
-               : type == RTM_GETNSID  ? sizeof(struct rtgenmsg)
-               : type == RTM_GETRULE  ? sizeof(struct fib_rule_hdr)
-               : type == RTM_GETNEIGH ? sizeof(struct ndmsg)
-                                      : sizeof(struct tcmsg);
+  size_t hdr = header_size(type);
   req.n.nlmsg_len = NLMSG_LENGTH(hdr);
   req.n.nlmsg_type = type;
   req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -308,47 +415,9 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
         return e->error ? e->error : 0;
       }
       if (m->nlmsg_flags & NLM_F_DUMP_INTR) return -EAGAIN; /* changed during the dump */
-      char *body = NLMSG_DATA(m);
-      int blen = (int)m->nlmsg_len - NLMSG_HDRLEN;
-      if (blen < (int)hdr) return -EPROTO;
-      char fixed[sizeof(struct ifinfomsg) + sizeof(struct rtmsg) + sizeof(struct tcmsg)];
-      memcpy(fixed, body, hdr);
-      int nest = N_OTHER;
-      const char *attrs = body + NLMSG_ALIGN(hdr);
-      int alen = blen - (int)NLMSG_ALIGN(hdr);
-      if (type == RTM_GETLINK) {
-        nest = N_LINK;
-        bridge_slave = 0;
-        unsigned flags = ((struct ifinfomsg *)fixed)->ifi_flags;
-        link_running = (flags & 0x1u /* IFF_UP */) && (flags & 0x40u /* IFF_RUNNING */);
-        ((struct ifinfomsg *)fixed)->ifi_change = 0;
-        ((struct ifinfomsg *)fixed)->ifi_flags &= ~CARRIER_LINK_FLAGS;
-      } else if (type == RTM_GETADDR) {
-        if (link_local_address((const struct ifaddrmsg *)fixed, attrs, alen)) continue;
-        nest = N_ADDR;
-        ((struct ifaddrmsg *)fixed)->ifa_flags &= (unsigned char)~DAD_ADDR_FLAGS;
-      } else if (type == RTM_GETROUTE) {
-        if (kernel_route((const struct rtmsg *)fixed, attrs, alen)) continue;
-        nest = N_ROUTE;
-        ((struct rtmsg *)fixed)->rtm_flags &= ~(unsigned)RTNH_F_LINKDOWN;
-      }
-      else if (type == RTM_GETNEIGH) {
-        /*
-         * Only permanent entries, and noarp ones to a unicast link-layer address (made by hand:
-         * the kernel's noarp entries are for multicast and broadcast): the rest come and go with
-         * traffic (live-parse.ts reads only those).
-         */
-        if (!pinned_neigh((const struct ndmsg *)fixed, attrs, alen)) continue;
-        nest = N_NEIGH;
-      }
-      else if (type == RTM_GETQDISC) {
-        nest = N_QDISC;
-        ((struct tcmsg *)fixed)->tcm_info = 0; /* a qdisc's reference count */
-      }
-      uint32_t mh[2] = {m->nlmsg_type, (uint32_t)blen};
-      sha256_update(h, mh, sizeof mh);
-      sha256_update(h, fixed, hdr);
-      hash_attrs(h, attrs, alen, nest);
+      int r = hash_message(h, type, m, 1);
+      if (r < 0) return r;
+      if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR)) record_object(type, m);
     }
   }
 }
@@ -434,6 +503,7 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
  */
 int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
+    nseen = 0;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
     sha256_ctx h;
@@ -459,6 +529,15 @@ int fingerprint(char out[65], int root) {
   return -EAGAIN;
 }
 
+/* fingerprint(), recording each link's and address's digest for changed_beyond(). */
+int fingerprint_seen(char out[65], int root) {
+  recording = 1;
+  int r = fingerprint(out, root);
+  recording = 0;
+  if (r) nseen = 0;
+  return r;
+}
+
 /* A socket on the namespace's change notifications (links, addresses, routes, qdiscs; with `root`, namespace ids). */
 int subscribe(int root) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
@@ -475,10 +554,64 @@ int subscribe(int root) {
   return fd;
 }
 
-/* True when a notification (or an overrun) arrived on the subscription. */
-int changed(int fd) {
-  char b[256];
-  ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
-  if (n >= 0) return 1;
-  return errno != EAGAIN && errno != EWOULDBLOCK;
+/* A digest fingerprint_seen() recorded for the object `m` is about (type RTM_GETLINK or RTM_GETADDR) equals m's. */
+static int seen_same(int type, const struct nlmsghdr *m) {
+  sha256_ctx one;
+  sha256_init(&one);
+  if (hash_message(&one, type, m, 0) != 1) return 0;
+  unsigned char d[32];
+  sha256_final(&one, d);
+  const unsigned char *body = NLMSG_DATA(m);
+  int index = type == RTM_GETLINK ? ((const struct ifinfomsg *)body)->ifi_index
+                                  : (int)((const struct ifaddrmsg *)body)->ifa_index;
+  for (size_t i = 0; i < nseen; i++)
+    if (seen[i].type == type && seen[i].family == body[0] && seen[i].index == index &&
+        memcmp(seen[i].d, d, sizeof d) == 0)
+      return 1;
+  return 0;
+}
+
+/*
+ * A notification the fingerprint is blind to: about an address or a route
+ * it leaves out whole (IPv6 link-local addresses, the kernel's own IPv6
+ * routes), or, with `use_seen`, a link or address shown in the state
+ * fingerprint_seen() last hashed, equal to it but for what it leaves out
+ * (carrier, the end of DAD). Such a message says the object was, at that
+ * moment, as the fingerprint has it; anything else may be a change that
+ * came and went between two equal fingerprints.
+ */
+static int blind_notification(const struct nlmsghdr *m, int use_seen) {
+  if (m->nlmsg_len < NLMSG_HDRLEN + 1) return 0;
+  dump_family = *(const unsigned char *)NLMSG_DATA(m);
+  switch (m->nlmsg_type) {
+  case RTM_NEWROUTE:
+  case RTM_DELROUTE: return hash_message_skips(RTM_GETROUTE, m);
+  case RTM_DELADDR: return hash_message_skips(RTM_GETADDR, m);
+  case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) || (use_seen && seen_same(RTM_GETADDR, m));
+  case RTM_NEWLINK: return use_seen && seen_same(RTM_GETLINK, m);
+  default: return 0;
+  }
+}
+
+/*
+ * True when a notification the fingerprint is not blind to (see
+ * blind_notification), or an overrun, arrived on the subscription; reads
+ * all that is waiting.
+ */
+int changed_beyond(int fd, int use_seen) {
+  static __thread char *b;
+  enum { NB = 1 << 16 };
+  if (!b && !(b = malloc(NB))) return 1;
+  int changed = 0;
+  for (;;) {
+    ssize_t n = recv(fd, b, NB, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return changed || (errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+    if (n == 0) return changed;
+    if ((size_t)n > NB) return 1; /* cut short: not looked at */
+    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n))
+      if (!blind_notification(m, use_seen)) changed = 1;
+  }
 }

@@ -14,11 +14,12 @@
  * stdout (compact JSON has its only newline at the end) means every write
  * line ran. The writes set off more in the kernel after them (a veth's
  * carrier and operstate, IPv6 link-local addresses and their routes), so it
- * waits until no notification has come for QUIET_MS (at most SETTLE_MS;
- * only how often the read is stable depends on this, never whether a stable
- * read is right), then reads as `read` does (nsread.c): fingerprint, BATCH,
- * fingerprint again. The read is stable only when no notification came
- * meanwhile and the fingerprint did not move, so READ is the state FP names.
+ * waits until no notification the fingerprint sees has come for QUIET_MS (at
+ * most SETTLE_MS; only how often the read is stable depends on this, never
+ * whether a stable read is right), then reads as `read` does (nsread.c):
+ * fingerprint, BATCH, fingerprint again. The read is stable only when the
+ * fingerprint did not move and no notification came meanwhile but those it
+ * is blind to (changed_beyond, nsread-fp.c), so READ is the state FP names.
  *
  * Why MARKER is `address show dev lo`: ip keeps some state from one batch
  * line to the next (a `link show` line changes what a later `address show`
@@ -44,6 +45,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "nsread.h"
 
@@ -69,17 +71,26 @@ static int exit_code(pid_t pid) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
-/* Drains `sub` until it has been quiet for QUIET_MS, at most about SETTLE_MS in all. */
+/*
+ * Drains `sub` until it has been quiet for QUIET_MS, at most about SETTLE_MS
+ * in all. Quiet: nothing the fingerprint sees (changed_beyond) — a link coming
+ * up sends its IPv6 link-local address and routes for a second or two, and
+ * those are not waited for.
+ */
+static long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
 static void settle(int sub) {
-  char b[16384];
-  for (int waited = 0; waited < SETTLE_MS; waited += QUIET_MS) {
+  long start = now_ms(), last = start;
+  for (long t = start; t - start < SETTLE_MS && t - last < QUIET_MS; t = now_ms()) {
     struct pollfd p = {.fd = sub, .events = POLLIN};
-    int r = poll(&p, 1, QUIET_MS);
-    if (r == 0) return;
+    int r = poll(&p, 1, (int)(QUIET_MS - (t - last)));
     if (r < 0 && errno != EINTR) return;
-    /* Messages, or an overrun reported once: either way, not quiet yet. */
-    while (recv(sub, b, sizeof b, MSG_DONTWAIT) > 0) {
-    }
+    /* Messages, or an overrun reported once: not quiet yet, unless the fingerprint is blind to all of them. */
+    if (r > 0 && changed_beyond(sub, 0)) last = now_ms();
   }
 }
 
@@ -155,8 +166,8 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
   size_t docs = 0, lines = 0;
   for (size_t i = 0; i < r.n; i++) docs += r.p[i] == '\n';
   for (const char *c = batch; *c; c++) lines += *c == '\n';
-  int stable = marked && sent && code == 0 && docs == lines && before[0] && !changed(sub) &&
-               fingerprint(after, 0) == 0 && strcmp(before, after) == 0;
+  int stable = marked && sent && code == 0 && docs == lines && before[0] && fingerprint_seen(after, 0) == 0 &&
+               strcmp(before, after) == 0 && !changed_beyond(sub, 1);
   if (marked && errlen >= 0 && ftruncate(err, errlen) != 0) {
     /* a memfd can always be shortened; were it not, the read's words would only follow the job's */
   }

@@ -19,8 +19,10 @@
  * done: "hit". Otherwise it runs `ip -j -d -batch -` with BATCH on stdin in
  * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
  * the fingerprint again and looks for notifications: STABLE is 1 only when
- * none came and the fingerprint did not move, so ip's output is the state
- * that fingerprint names (the caller caches only stable reads). A namespace
+ * the fingerprint did not move and none came but those it is blind to (an
+ * IPv6 link-local address, a carrier change: changed_beyond, nsread-fp.c),
+ * so ip's output is the state that fingerprint names (the caller caches
+ * only stable reads). A namespace
  * whose dumps keep being cut short by changes has an empty FP: ip reads it,
  * never stable.
  * Fingerprints are first taken on several threads at once (setns is per
@@ -488,8 +490,9 @@ static void finish(job_t *j) {
   int stable = 0;
   char after[65];
   if (setns(j->nsfd, CLONE_NEWNET) == 0) {
-    stable = j->fp[0] && !changed(j->sub) && fingerprint(after, !j->name[0]) == 0 &&
-             strcmp(after, j->fp) == 0;
+    /* Fingerprint first: the notifications are then compared with the state it saw. */
+    stable = j->fp[0] && fingerprint_seen(after, !j->name[0]) == 0 && strcmp(after, j->fp) == 0 &&
+             !changed_beyond(j->sub, 1);
     back_home();
   }
   fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");

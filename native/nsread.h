@@ -6,8 +6,14 @@
 int fingerprint(char out[65], int root);
 /* A non-blocking socket subscribed to the namespace's change notifications, or -1. */
 int subscribe(int root);
-/* True when a notification or an overrun arrived on `fd`. */
-int changed(int fd);
+/* fingerprint(), also keeping each link's and address's digest on this thread for changed_beyond(). */
+int fingerprint_seen(char out[65], int root);
+/*
+ * True when a notification or an overrun arrived on `fd` that the
+ * fingerprint is not blind to (with `use_seen`: compared with what the last
+ * fingerprint_seen() on this thread saw); reads all that is waiting.
+ */
+int changed_beyond(int fd, int use_seen);
 /* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */
 int valid_name(const char *n);
 /*

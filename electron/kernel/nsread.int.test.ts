@@ -410,6 +410,76 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
     );
   }, 600_000);
 
+  it('a read stays stable through notifications its fingerprint is blind to, never through a change that came and went (writes in the read itself)', async () => {
+    await withScratchLab(async (scratch) => {
+      const [a, b] = await scratch.netns(2);
+      const ip = (line: string) => must(['ip', '-n', a, ...line.split(' ')]);
+      for (const line of [
+        'link add name x type veth peer name y netns ' + b,
+        'link set dev x up',
+        'address add 10.7.0.1/24 dev x',
+        'address add fd07::1/64 dev x nodad',
+      ])
+        await ip(line);
+      await must(['ip', '-n', b, 'link', 'set', 'dev', 'y', 'up']);
+      /**
+       * nsread's read of `a` whose batch first runs `writes`: they happen after the
+       * first fingerprint and before the second, with their notifications in between.
+       */
+      const readWith = (writes: string[]) => {
+        const r = spawnSync(bin, ['read', '1', [...writes, 'address show', ''].join('\n')], {
+          input: `${a}\t-\t0\n`,
+          encoding: 'utf8',
+        });
+        const f = r.stdout.split('\0');
+        expect(f[1], r.stderr).toBe('read');
+        expect(f[4], f[7]).toBe('0');
+        return { fp: f[2], stable: f[3] === '1' };
+      };
+      const fp0 = readWith([]).fp;
+      // Blind: an IPv6 link-local address and a kernel route to a link-local destination, both
+      // come and gone; the end of DAD of an address (tentative, then not: the same address).
+      const blind: [string, string[]][] = [
+        [
+          'a link-local address added and deleted',
+          ['address add fe80::77/64 dev x', 'address del fe80::77/64 dev x'],
+        ],
+        [
+          'a kernel route to fe80:0:0:7::/64 added and deleted',
+          ['route add fe80:0:0:7::/64 dev x proto kernel', 'route del fe80:0:0:7::/64 dev x proto kernel'],
+        ],
+      ];
+      for (const [what, writes] of blind) {
+        // Each write is taken back in the same batch: the state after is the one before.
+        let stable = false;
+        for (let k = 0; k < 5 && !stable; k++) stable = readWith(writes).stable;
+        expect(stable, what).toBe(true);
+      }
+      // Not blind: the same state before and after, but another one in between.
+      const aba: [string, string[]][] = [
+        [
+          'an address added and deleted',
+          ['address add fd07::99/64 dev x nodad', 'address del fd07::99/64 dev x'],
+        ],
+        [
+          'an IPv4 address deleted and added back',
+          ['address del 10.7.0.1/24 dev x', 'address add 10.7.0.1/24 dev x'],
+        ],
+        ['the MTU changed and changed back', ['link set dev x mtu 1400', 'link set dev x mtu 1500']],
+        [
+          'the queue length changed and changed back',
+          ['link set dev x txqueuelen 500', 'link set dev x txqueuelen 1000'],
+        ],
+        ['a route added and deleted', ['route add 10.6.0.0/16 dev x', 'route del 10.6.0.0/16 dev x']],
+      ];
+      for (const [what, writes] of aba) {
+        expect(readWith(writes).stable, what).toBe(false);
+        // The state is back (the next read starts from the same fingerprint): only the notifications could tell.
+        expect(readWith([]).fp, what).toBe(fp0);
+      }
+    });
+  });
+
   it('carrier coming and going (and the link-local addresses, routes and port state it brings) leaves a cached read served; drift by hand is still read', async () => {
     await withScratchLab(async (scratch) => {
       const [a, b] = await scratch.netns(2);
