@@ -298,15 +298,16 @@ export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout
  * has just written, so that the next plan or status finds them unchanged
  * instead of reading each in full: the same nsread read as any other, so
  * only reads nsread saw stable are kept, and a later read still proves each
- * entry by the namespace's fingerprint. Without nsread there is no cache and
+ * entry by the namespace's fingerprint. The root too, when the apply wrote
+ * there (its bridges and veth ends): nsread-run.c primes named namespaces
+ * only, so the root is read here. Without nsread there is no cache and
  * nothing is read; a failure is ignored (a missing entry is a full read later).
  */
 export async function primeReads(runner: Runner, namespaces: readonly string[]): Promise<void> {
-  const names = namespaces.filter((ns) => ns !== ROOT_NS);
-  if (names.length === 0) return;
+  if (namespaces.length === 0) return;
   await readJobs(
     runner,
-    names.map((ns) => ({ ns, kind: 'batch', job: batchJob(ns) })),
+    namespaces.map((ns) => ({ ns, kind: 'batch', job: batchJob(ns) })),
     { prime: true },
   ).catch(() => undefined);
 }
