@@ -34,8 +34,6 @@ export interface Dropped {
   path: DocPath;
   text: string;
   kind?: string;
-  /** Said after the warning: why this loss matters. */
-  why?: string;
   nodes: string[];
 }
 

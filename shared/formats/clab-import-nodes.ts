@@ -42,12 +42,8 @@ export const MAPPED_NODE_KEYS: ReadonlySet<string> = new Set([
   'group',
   'network-mode',
   'labels',
+  'stages',
 ]);
-
-/** Why a dropped setting matters, where a plain "dropped" would undersell it. */
-const WHY: Record<string, string> = {
-  stages: '; the exec commands of its stages are not run',
-};
 
 /** A value as JSON, cut to 60 characters with an ellipsis that shows it was cut. */
 const shorten = (json: string) => (json.length > 60 ? `${json.slice(0, 59)}…` : json);
@@ -70,7 +66,11 @@ export function resolveNodes(
         `node "${name}" should be a mapping of settings (kind, image, …); here it is ${describe(raw)}`,
         here,
       );
-    else c.resolved.set(name, resolveNode(name, raw, topo));
+    else {
+      const res = resolveNode(name, raw, topo);
+      for (const n of res.stageNotes) warn(c, `node "${name}": ${n.message}`, n.path, 'clab-stages');
+      c.resolved.set(name, res);
+    }
   }
   for (const res of c.resolved.values()) {
     const mode = res.cfg['network-mode'];
@@ -159,7 +159,6 @@ function noteSettings(c: ClabCtx, res: ResolvedNode): void {
     const entry = c.dropped.get(key) ?? {
       path,
       text: `${k}: ${shorten(JSON.stringify(value))}`,
-      why: WHY[k],
       nodes: [],
     };
     entry.nodes.push(res.name);
@@ -294,7 +293,7 @@ function reportDropped(c: ClabCtx): void {
     else
       warn(
         c,
-        `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})${d.why ?? ''}`,
+        `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`,
         d.path,
       );
   }
