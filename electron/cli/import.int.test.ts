@@ -2,8 +2,9 @@
  * `netplumb import` as a user runs it on other tools' labs: warnings at the
  * file:line of the lab's own files, one plain message for a file of the
  * wrong format, --prefix; and on the real kernel (root) an imported Kathará
- * two-router lab and an imported MiniEdit switch lab apply and ping end to
- * end, then are destroyed leaving nothing behind.
+ * two-router lab, a Kathará lab with a machine made a switch by its startup
+ * file, and an imported MiniEdit switch lab apply and ping end to end, then
+ * are destroyed leaving nothing behind.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,6 +137,14 @@ describe.skipIf(!isRoot())(
       await importApplyPing(join(FIX, 'kathara', '02-two-routers', 'lab.conf'), [
         ['pc1', '10.10.2.10'],
         ['pc2', '10.10.1.10'],
+      ]);
+    }, 120_000);
+
+    it('a Kathará lab whose switch is a machine with a Linux bridge in its startup file forwards between its hosts', async () => {
+      await importApplyPing(join(FIX, 'kathara', '03-switch', 'lab.conf'), [
+        ['pc1', '10.0.0.2'],
+        ['pc3', '10.0.0.1'],
+        ['pc2', '10.0.0.254'],
       ]);
     }, 120_000);
 

@@ -9,6 +9,7 @@ import { clabInterfaceAlias } from './clab-aliases';
 import { parseClabLink, type RawEnd } from './clab-links';
 import type { DocPath } from './document';
 import { endFrom, keepRoutesOnLinks } from './exec-config';
+import { madeBridgeKey } from './clab-import-nodes';
 import {
   type ClabCtx,
   error,
@@ -90,8 +91,6 @@ function linkEnd(
   // A bridge is a node of its own wherever it lives: a link to it is a port of the bridge.
   const bridge = c.byName.get(e.node)?.kind === 'bridge' ? c.byName.get(e.node) : undefined;
   const ownerName = e.node === 'host' ? 'host' : owner(c, e.node);
-  const node = bridge ?? (ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName));
-  if (!node) return void error(c, `link ${li + 1}: node "${e.node}" is not in topology.nodes`, e.path);
   const kind = c.resolved.get(e.node)?.kind ?? 'linux';
   const ifname = kernelName(
     c,
@@ -99,8 +98,24 @@ function linkEnd(
     e.path,
     `interface of node "${e.node}"`,
   );
+  // An interface the node's exec lines make a port of a bridge they make: the link ends on that bridge.
+  const cfg = c.configs.get(ownerName);
+  const master = bridge ? undefined : cfg?.masters.get(ifname);
+  const node =
+    bridge ??
+    (master ? c.byName.get(madeBridgeKey(ownerName, master.bridge)) : undefined) ??
+    (ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName));
+  if (!node) return void error(c, `link ${li + 1}: node "${e.node}" is not in topology.nodes`, e.path);
   (used.get(ownerName) ?? used.set(ownerName, new Set()).get(ownerName)!).add(ifname);
-  const out = endFrom(node.id, ifname, c.configs.get(ownerName)?.ifaces.get(ifname));
+  const own = cfg?.ifaces.get(ifname);
+  if (master && own?.addresses.length)
+    warn(
+      c,
+      `node "${ownerName}": address${own.addresses.length > 1 ? 'es' : ''} ${own.addresses.join(', ')} of ${ifname} dropped: ${ifname} is a port of bridge ${master.bridge}, so what arrives on it goes to the bridge, not to the port's own addresses (give the address to ${master.bridge})`,
+      (c.lineSrc.get(ownerName) ?? [])[master.index]?.path ?? e.path,
+      'clab-exec',
+    );
+  const out = endFrom(node.id, ifname, master && own ? { ...own, addresses: [] } : own);
   for (const a of e.addresses) if (!out.addresses.includes(a)) out.addresses.push(a);
   if (e.mac !== undefined) out.mac = e.mac;
   if (mtu !== undefined && out.mtu === undefined) out.mtu = mtu;
@@ -116,6 +131,15 @@ function linkEnd(
 /** Interfaces a namespace's lines configure but no link carries: kept as a note on the node, with a warning. */
 function noteUnlinked(c: ClabCtx, used: ReadonlyMap<string, Set<string>>): void {
   for (const [name, cfg] of c.configs) {
+    for (const [dev, m] of cfg.masters) {
+      if (used.get(name)?.has(dev)) continue;
+      warn(
+        c,
+        `node "${name}": ${dev} is made a port of bridge ${m.bridge}, but no link has ${dev}; the port is dropped`,
+        (c.lineSrc.get(name) ?? [])[m.index]?.path ?? ['topology', 'nodes', name],
+        'clab-exec',
+      );
+    }
     for (const [ifname, iface] of cfg.ifaces) {
       if (used.get(name)?.has(ifname)) continue;
       if (

@@ -8,7 +8,7 @@
 import type { TopoNode } from '../model';
 import { isObject, resolveNode, type ResolvedNode } from './clab-resolve';
 import type { DocPath } from './document';
-import { interpretLines, netnsNodeFrom } from './exec-config';
+import { interpretLines, netnsNodeFrom, type NodeConfig } from './exec-config';
 import { isCleanName } from './import-names';
 import {
   addNode,
@@ -273,7 +273,52 @@ function readNamespaceLines(c: ClabCtx): void {
     const notes = cfg.unsupported.map((u) => `exec: ${u.line}`).join('\n');
     Object.assign(n, built, notes ? { notes } : {});
     c.configs.set(name, cfg);
+    for (const [br, b] of cfg.bridges) madeBridge(c, name, n.id, br, b, lines[b.index].path, cfg);
   }
+}
+
+/** The key in `byName` of bridge `br` that node `name`'s lines make inside it (no containerlab node name has a "/"). */
+export const madeBridgeKey = (name: string, br: string): string => `${name}/${br}`;
+
+/**
+ * A bridge a node's exec lines make inside it (`ip link add … type bridge`,
+ * `brctl addbr`): a bridge node in its namespace, with the STP the lines set
+ * (its addresses, MTU and MAC come from the lines about it, as for a
+ * `<bridge>|<node>` bridge: clab-import-links.ts ontoBridge); the node's
+ * interfaces the lines make its ports end on it. A bridge the lines never
+ * bring up is said: containerlab leaves it down, netplumb brings every bridge up.
+ */
+function madeBridge(
+  c: ClabCtx,
+  name: string,
+  nsId: string,
+  br: string,
+  b: { stp: boolean },
+  path: DocPath,
+  cfg: NodeConfig,
+): void {
+  const there = c.nodes.find((x) => x.kind === 'bridge' && x.namespace === nsId && x.name === br);
+  if (there) return void c.byName.set(madeBridgeKey(name, br), there);
+  const node: TopoNode = {
+    id: c.idOf(madeBridgeKey(name, br)),
+    name: br,
+    kind: 'bridge',
+    namespace: nsId,
+    label: `${br} in ${name}`,
+    stp: b.stp,
+    vlanFiltering: false,
+    addresses: [],
+  };
+  c.nodes.push(node);
+  c.nodeSrc.push(path);
+  c.byName.set(madeBridgeKey(name, br), node);
+  if (cfg.ifaces.get(br)?.up !== true)
+    warn(
+      c,
+      `node "${name}": bridge ${br} is never brought up by its exec lines (\`ip link set dev ${br} up\`), so in containerlab it forwards nothing; netplumb brings every bridge up`,
+      path,
+      'clab-exec',
+    );
 }
 
 /** One warning per dropped setting or unknown kind, naming the nodes that have it. */
@@ -290,11 +335,6 @@ function reportDropped(c: ClabCtx): void {
         d.path,
         'clab-kind',
       );
-    else
-      warn(
-        c,
-        `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`,
-        d.path,
-      );
+    else warn(c, `containerlab setting ${d.text} has no netplumb equivalent and is dropped (${who})`, d.path);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What a list of configuration lines (containerlab `exec:`, Kathará
  * `.startup`) does to one node, in model terms: per-interface addresses, MTU,
- * MAC and state; routes and default gateways; sysctls; and the lines that
- * netplumb cannot express, kept verbatim so the importer can warn about each.
+ * MAC and state; routes and default gateways; sysctls; bridges made inside
+ * the node and their ports; and the lines that netplumb cannot express, kept
+ * verbatim so the importer can warn about each.
  */
 import {
   SYSCTL_ALLOWLIST,
@@ -43,6 +44,10 @@ export interface NodeConfig {
   sysctls: Record<string, number>;
   /** The line each of `sysctls` came from (the last that set it). */
   sysctlLines: Record<string, number>;
+  /** Bridges the lines make inside the node (`ip link add … type bridge`, `brctl addbr`), with the line that made each. */
+  bridges: Map<string, { stp: boolean; index: number }>;
+  /** Interfaces the lines make ports of one of `bridges` (`master`, `brctl addif`), with that line. */
+  masters: Map<string, { bridge: string; index: number }>;
   unsupported: UnsupportedLine[];
 }
 
@@ -57,7 +62,16 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
     gateway: {},
     sysctls: {},
     sysctlLines: {},
+    bridges: new Map(),
+    masters: new Map(),
     unsupported: [],
+  };
+  /** Makes `dev` a port of `bridge` (null: of none), as the line at `index` does; false when the bridge is not one of these lines'. */
+  const enslave = (dev: string, bridge: string | null, index: number): boolean => {
+    if (bridge === null) cfg.masters.delete(dev);
+    else if (!cfg.bridges.has(bridge) || bridge === dev) return false;
+    else cfg.masters.set(dev, { bridge, index });
+    return true;
   };
   const iface = (dev: string) => {
     let i = cfg.ifaces.get(dev);
@@ -83,12 +97,31 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
         else if (!iface(c.dev).addresses.includes(c.cidr)) iface(c.dev).addresses.push(c.cidr);
         break;
       case 'link': {
+        if (c.master !== undefined && !enslave(c.dev, c.master, index)) {
+          cfg.unsupported.push({ index, line: text, why: `${c.master} is not a bridge these lines make` });
+          break;
+        }
         const i = iface(c.dev);
         if (c.up !== undefined) i.up = c.up;
         if (c.mtu !== undefined) i.mtu = c.mtu;
         if (c.mac !== undefined) i.mac = c.mac;
         break;
       }
+      case 'bridge':
+        if (cfg.bridges.has(c.name) || cfg.ifaces.has(c.name) || cfg.masters.has(c.name))
+          cfg.unsupported.push({ index, line: text, why: `${c.name} exists already` });
+        else cfg.bridges.set(c.name, { stp: c.stp ?? false, index });
+        break;
+      case 'bridge-stp': {
+        const b = cfg.bridges.get(c.name);
+        if (b) b.stp = c.stp;
+        else cfg.unsupported.push({ index, line: text, why: `${c.name} is not a bridge these lines make` });
+        break;
+      }
+      case 'ports':
+        if (!c.devs.every((d) => enslave(d, c.bridge, index)))
+          cfg.unsupported.push({ index, line: text, why: `${c.bridge} is not a bridge these lines make` });
+        break;
       case 'route': {
         const fam = c.v6 ? 'ipv6' : 'ipv4';
         if (
@@ -137,19 +170,22 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
 
 /**
  * Routes through an interface the node will not have in netplumb (the
- * loopback, or one no link carries) become lines kept as notes: netplumb
- * routes leave through the node's own link interfaces. `devs` are the
- * interfaces the node has; returns the lines dropped.
+ * loopback, or one no link carries, or a bridge port) become lines kept as
+ * notes: netplumb routes leave through the node's own link interfaces and
+ * bridges. `devs` are the interfaces the node has; returns the lines dropped.
  */
 export function keepRoutesOnLinks(cfg: NodeConfig, devs: ReadonlySet<string>): UnsupportedLine[] {
   const keep: number[] = [];
   const dropped: UnsupportedLine[] = [];
   cfg.routes.forEach((r, i) => {
     if (r.dev === undefined || devs.has(r.dev)) return void keep.push(i);
+    const port = cfg.masters.get(r.dev);
     const why =
       r.dev === 'lo'
         ? "a route through the loopback interface: netplumb routes leave through the node's links"
-        : `interface ${r.dev} is on no link of the node`;
+        : port
+          ? `interface ${r.dev} is a port of bridge ${port.bridge}, whose traffic leaves through ${port.bridge}`
+          : `interface ${r.dev} is on no link of the node`;
     dropped.push({ index: cfg.routeLines[i].index, line: cfg.routeLines[i].text, why });
   });
   cfg.routes = keep.map((i) => cfg.routes[i]);

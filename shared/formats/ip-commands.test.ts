@@ -36,6 +36,20 @@ describe('parseIpCommand', () => {
       { kind: 'sysctl', key: 'net.ipv6.conf.all.forwarding', value: '1' },
     ],
     ['echo 1 > /proc/sys/net/ipv4/ip_forward', { kind: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }],
+    // bridges made inside a node, and their ports (iproute2 and bridge-utils forms)
+    ['ip link add br0 type bridge', { kind: 'bridge', name: 'br0' }],
+    ['ip link add name sw type bridge stp_state 1', { kind: 'bridge', name: 'sw', stp: true }],
+    ['ip link add dev sw type bridge stp_state 0', { kind: 'bridge', name: 'sw', stp: false }],
+    ['brctl addbr br0', { kind: 'bridge', name: 'br0' }],
+    ['ip link set dev br0 type bridge stp_state 1', { kind: 'bridge-stp', name: 'br0', stp: true }],
+    ['brctl stp br0 off', { kind: 'bridge-stp', name: 'br0', stp: false }],
+    ['ip link set eth0 master br0', { kind: 'link', dev: 'eth0', master: 'br0' }],
+    ['ip link set dev eth1 master br0 up', { kind: 'link', dev: 'eth1', master: 'br0', up: true }],
+    ['ip link set eth1 nomaster', { kind: 'link', dev: 'eth1', master: null }],
+    // `master` takes the next word whatever it is, as iproute2 does
+    ['ip link set dev eth1 master up', { kind: 'link', dev: 'eth1', master: 'up' }],
+    ['brctl addif br0 eth0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth0', 'eth1'] }],
+    ['/sbin/brctl delif br0 eth1', { kind: 'ports', bridge: null, devs: ['eth1'] }],
   ])('%s', (line, expected) => {
     expect(parseIpCommand(line)).toEqual(expected);
   });
@@ -46,10 +60,16 @@ describe('parseIpCommand', () => {
     'ip route add 10.0.0.0/8 via 10.0.0.1 table 5',
     'ip route add 10.0.0.0/8',
     'ip link set eth0 promisc on',
-    'ip link set dev eth2 master bond2',
     'ip link set up',
     'ip link set eth1 eth2 up',
-    'ip link add br0 type bridge',
+    // `a` abbreviates `address` for iproute2: no device is named
+    'ip link add a type bridge',
+    'ip link add br0 type bridge vlan_filtering 1',
+    'ip link add br0 type bond',
+    'ip link set dev br0 type bridge forward_delay 0',
+    'brctl setfd br0 0',
+    'brctl show',
+    'brctl addif br0',
     'ip addr add 10.0.0.1/24 dev eth0; reboot',
     'ip addr add $ADDR dev eth0',
     'ifconfig eth0 10.0.0.1 netmask 255.255.255.0',
@@ -102,6 +122,20 @@ describe('parseIpCommand', () => {
         },
         { requiredKeys: ['kind', 'dev', 'up'] },
       ),
+      fc.record(
+        {
+          kind: fc.constant('link' as const),
+          dev,
+          master: fc.oneof(fc.constant(null), dev),
+          up: fc.boolean(),
+        },
+        { requiredKeys: ['kind', 'dev', 'master'] },
+      ),
+      fc.record(
+        { kind: fc.constant('bridge' as const), name: dev, stp: fc.boolean() },
+        { requiredKeys: ['kind', 'name'] },
+      ),
+      fc.record({ kind: fc.constant('bridge-stp' as const), name: dev, stp: fc.boolean() }),
     );
     fc.assert(
       fc.property(cmd, (c) => {
@@ -130,5 +164,37 @@ describe('interpretLines', () => {
     expect(cfg.routes).toEqual([{ to: 'default', via: '10.0.0.9' }]);
     expect(cfg.sysctls).toEqual({ 'net.ipv4.conf.all.rp_filter': 2 });
     expect(cfg.unsupported.map((u) => u.index)).toEqual([8, 9]);
+  });
+
+  it('follows bridges the lines make and their ports; a master the lines did not make is not guessed', () => {
+    const cfg = interpretLines([
+      'ip link add name br0 type bridge',
+      'brctl addbr br1',
+      'brctl stp br1 on',
+      'ip link set dev eth0 master br0',
+      'brctl addif br0 eth1 eth2',
+      'brctl delif br0 eth2',
+      'ip link set eth2 master br1 up',
+      'ip link set dev eth3 master bond0',
+      'brctl addif br9 eth4',
+      'ip link set dev br0 type bridge stp_state 1',
+      'ip link set dev br0 type bridge stp_state 0',
+      'ip link add br0 type bridge',
+    ]);
+    expect([...cfg.bridges].map(([n, b]) => [n, b.stp, b.index])).toEqual([
+      ['br0', false, 0],
+      ['br1', true, 1],
+    ]);
+    expect([...cfg.masters].map(([d, m]) => `${d}>${m.bridge}@${m.index}`)).toEqual([
+      'eth0>br0@3',
+      'eth1>br0@4',
+      'eth2>br1@6',
+    ]);
+    expect(cfg.ifaces.get('eth2')).toEqual({ addresses: [], up: true });
+    expect(cfg.unsupported.map((u) => [u.index, u.why])).toEqual([
+      [7, 'bond0 is not a bridge these lines make'],
+      [8, 'br9 is not a bridge these lines make'],
+      [11, 'br0 exists already'],
+    ]);
   });
 });

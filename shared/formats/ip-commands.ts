@@ -11,8 +11,14 @@ import { canonicalCidr, family, parseIp } from '../util/ip';
 export type IpCommand =
   | { kind: 'addr'; dev: string; cidr: string }
   | { kind: 'route'; to: string; via?: string; dev?: string; metric?: number; v6: boolean }
-  | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string }
-  | { kind: 'sysctl'; key: string; value: string };
+  | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string; master?: string | null }
+  | { kind: 'sysctl'; key: string; value: string }
+  /** `ip link add NAME type bridge`, `brctl addbr NAME`; `stp` when the line sets it. */
+  | { kind: 'bridge'; name: string; stp?: boolean }
+  /** `ip link set NAME type bridge stp_state N`, `brctl stp NAME on|off`. */
+  | { kind: 'bridge-stp'; name: string; stp: boolean }
+  /** `brctl addif BRIDGE DEV…` (bridge set), `brctl delif BRIDGE DEV…` (bridge null). */
+  | { kind: 'ports'; bridge: string | null; devs: string[] };
 
 /** Words of `ip link set` that are settings, never a device name. */
 const KEYWORD = new Set([
@@ -146,18 +152,24 @@ function parseIpWords(w: string[]): IpCommand | null {
       (to !== 'default' && family(to.split('/')[0]) === 6);
     return { kind: 'route', to, ...r, v6: fam6 };
   }
+  if (LINK.has(obj ?? '') && w[i] === 'add') return bridgeAdd(w.slice(i + 1));
   if (LINK.has(obj ?? '') && w[i] === 'set') {
     i++;
+    const typed = w.indexOf('type', i);
+    if (typed >= 0) return bridgeSet(w.slice(i, typed), w.slice(typed + 1));
     // iproute2 reads the settings and the device in any order: `dev X` anywhere, or the first
     // word that is no keyword (`ip link set up dev eth2` and `ip link set eth2 up` alike).
     let dev: string | undefined;
-    const out: { up?: boolean; mtu?: number; mac?: string } = {};
+    const out: { up?: boolean; mtu?: number; mac?: string; master?: string | null } = {};
     let any = false;
     while (i < w.length) {
       const t = w[i++];
       if (t === 'up' || t === 'down') out.up = t === 'up';
       else if (t === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
       else if ((t === 'address' || t === 'addr') && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
+      else if (t === 'master' && w[i] !== undefined && out.master === undefined)
+        out.master = w[i++];
+      else if (t === 'nomaster' && out.master === undefined) out.master = null;
       else if (t === 'dev' && dev === undefined && w[i]) {
         dev = w[i++];
         continue;
@@ -172,6 +184,80 @@ function parseIpWords(w: string[]): IpCommand | null {
   return null;
 }
 
+/**
+ * Words of `ip link add` (iproute2 ip/iplink.c iplink_parse) that a bare
+ * device name must not abbreviate: iproute2 matches keywords by prefix, so
+ * `ip link add a type bridge` means `address`, not a device named "a".
+ */
+const LINK_ADD_WORDS = [
+  'name',
+  'type',
+  'address',
+  'alias',
+  'mtu',
+  'txqueuelen',
+  'qlen',
+  'link',
+  'index',
+  'numtxqueues',
+  'numrxqueues',
+  'group',
+  'master',
+  'nomaster',
+  'netns',
+  'broadcast',
+  'brd',
+  'up',
+  'down',
+];
+const bareName = (word: string | undefined): word is string =>
+  word !== undefined &&
+  word !== '' &&
+  !word.startsWith('-') &&
+  !LINK_ADD_WORDS.some((k) => k.startsWith(word));
+
+/** `stp_state 0|1` (the only bridge option read): true/false, or null for anything else. */
+function stpOption(opts: string[]): { stp?: boolean } | null {
+  if (opts.length === 0) return {};
+  if (opts.length === 2 && opts[0] === 'stp_state' && (opts[1] === '0' || opts[1] === '1'))
+    return { stp: opts[1] === '1' };
+  return null;
+}
+
+/** `ip link add [name] NAME type bridge [stp_state N]` (the words after `add`). */
+function bridgeAdd(w: string[]): IpCommand | null {
+  let name: string | undefined;
+  let i = 0;
+  if (w[i] === 'name' || w[i] === 'dev') name = w[++i] !== undefined ? w[i++] : undefined;
+  else if (bareName(w[i])) name = w[i++];
+  if (name === undefined || w[i] !== 'type' || w[i + 1] !== 'bridge') return null;
+  const opt = stpOption(w.slice(i + 2));
+  return opt ? { kind: 'bridge', name, ...opt } : null;
+}
+
+/** `ip link set [dev] NAME type bridge stp_state N` (the words before and after `type`). */
+function bridgeSet(before: string[], after: string[]): IpCommand | null {
+  const name =
+    before.length === 2 && before[0] === 'dev' ? before[1] : before.length === 1 ? before[0] : undefined;
+  if (name === undefined || KEYWORD.has(name) || after[0] !== 'bridge') return null;
+  const opt = stpOption(after.slice(1));
+  return opt?.stp !== undefined ? { kind: 'bridge-stp', name, stp: opt.stp } : null;
+}
+
+/** brctl(8) of bridge-utils: addbr, addif, delif and stp; null for the rest (timers, priorities, show). */
+function brctlWords(w: string[]): IpCommand | null {
+  const [cmd, bridge, ...rest] = w.slice(1);
+  if (bridge === undefined || bridge.startsWith('-')) return null;
+  if (cmd === 'addbr' && rest.length === 0) return { kind: 'bridge', name: bridge };
+  if ((cmd === 'addif' || cmd === 'delif') && rest.length > 0 && rest.every((d) => !d.startsWith('-')))
+    return { kind: 'ports', bridge: cmd === 'addif' ? bridge : null, devs: rest };
+  if (cmd === 'stp' && rest.length === 1) {
+    const on = /^(on|yes|1)$/.test(rest[0]);
+    return on || /^(off|no|0)$/.test(rest[0]) ? { kind: 'bridge-stp', name: bridge, stp: on } : null;
+  }
+  return null;
+}
+
 /** Reads one command line; null when it is not one of the understood forms. */
 export function parseIpCommand(line: string): IpCommand | null {
   const trimmed = line.trim();
@@ -182,6 +268,7 @@ export function parseIpCommand(line: string): IpCommand | null {
   if (w[0] === 'sudo') w = w.slice(1);
   if (w[0] === 'ip' || w[0] === '/sbin/ip' || w[0] === '/usr/sbin/ip' || w[0] === '/bin/ip')
     return parseIpWords(w);
+  if (w[0] === 'brctl' || w[0] === '/sbin/brctl' || w[0] === '/usr/sbin/brctl') return brctlWords(w);
   if (w[0] === 'sysctl' || w[0] === '/sbin/sysctl' || w[0] === '/usr/sbin/sysctl') {
     const rest = w.slice(1).filter((x) => x !== '-w' && x !== '-q');
     if (rest.length !== 1 || rest[0].startsWith('-')) return null;
@@ -207,10 +294,19 @@ export function formatIpCommand(c: IpCommand): string {
       const parts = ['ip link set dev', c.dev];
       if (c.mtu !== undefined) parts.push('mtu', String(c.mtu));
       if (c.mac !== undefined) parts.push('address', c.mac);
+      if (c.master !== undefined) parts.push(...(c.master === null ? ['nomaster'] : ['master', c.master]));
       if (c.up !== undefined) parts.push(c.up ? 'up' : 'down');
       return parts.join(' ');
     }
     case 'sysctl':
       return `sysctl -w ${c.key}=${c.value}`;
+    case 'bridge':
+      return `ip link add name ${c.name} type bridge${c.stp !== undefined ? ` stp_state ${c.stp ? 1 : 0}` : ''}`;
+    case 'bridge-stp':
+      return `ip link set dev ${c.name} type bridge stp_state ${c.stp ? 1 : 0}`;
+    case 'ports':
+      return c.devs
+        .map((d) => `ip link set dev ${d} ${c.bridge === null ? 'nomaster' : `master ${c.bridge}`}`)
+        .join('\n');
   }
 }

@@ -47,6 +47,55 @@ describe('Kathará import', () => {
     expect(t.links[1].a.mac).toBe('02:42:ac:11:00:02');
   });
 
+  it('a machine whose startup makes a Linux bridge of its interfaces gets that bridge, with them as its ports', () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'kathara', '03-switch');
+    const conf = readFileSync(join(dir, 'lab.conf'), 'utf8');
+    const r = fromKathara(conf, { ...readKatharaFiles(dir, conf), fileName: join(dir, 'lab.conf') });
+    expect(r.problems).toEqual([]);
+    const t = r.topology!;
+    const sw = t.nodes.find((n) => n.name === 'sw')!;
+    const br = t.nodes.find((n) => n.name === 'br0')!;
+    expect(br).toMatchObject({ kind: 'bridge', namespace: sw.id, stp: false, addresses: ['10.0.0.254/24'] });
+    // sw's three interfaces are br0's ports; the hosts' ends are untouched
+    const ends = t.links.map(
+      (l) => `${t.nodes.find((n) => n.id === l.a.node)!.name}:${l.a.ifname}[${l.a.addresses}]`,
+    );
+    expect(ends.sort()).toEqual([
+      'br0:eth0[]',
+      'br0:eth1[]',
+      'br0:eth2[]',
+      'pc1:eth0[10.0.0.1/24]',
+      'pc2:eth0[10.0.0.2/24]',
+      'pc3:eth0[10.0.0.3/24]',
+    ]);
+  });
+
+  it('bridge lines it cannot carry are said at their line: never up, a port with an address, a route through a port, a port lab.conf does not connect', () => {
+    const conf = ['sw[0]="A"', 'sw[1]="B"', 'h[0]="A"', ''].join('\n');
+    const sw = [
+      'brctl addbr br0',
+      'ip address add 10.0.0.9/24 dev eth0',
+      'ip link set eth0 master br0',
+      'ip link set eth1 master br0',
+      'ip link set eth7 master br0',
+      'ip route add 10.5.0.0/16 via 10.0.0.1 dev eth0',
+      'ip route add 10.6.0.0/16 dev br0',
+      '',
+    ].join('\n');
+    const r = fromKathara(conf, { startups: { sw } });
+    const said = r.problems.map((p) => `${p.file}:${p.line} ${p.message}`);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(said.find((m) => m.startsWith('sw.startup:1 '))).toMatch(/never brought up/);
+    expect(said.find((m) => m.startsWith('sw.startup:3 '))).toMatch(
+      /10\.0\.0\.9\/24 of eth0 dropped: eth0 is a port of bridge br0/,
+    );
+    expect(said.find((m) => m.startsWith('sw.startup:5 '))).toMatch(/eth7 .* does not connect eth7/);
+    expect(said.find((m) => m.startsWith('sw.startup:6 '))).toMatch(/eth0 is a port of bridge br0/);
+    const node = r.topology!.nodes.find((n) => n.name === 'sw') as NetnsNode;
+    // The route through the bridge stays; the one through a port is a note.
+    expect(node.routes).toEqual([{ to: '10.6.0.0/16', dev: 'br0' }]);
+  });
+
   it('keeps a loopback route, an out-of-range sysctl and loopback addresses as located notes; the lab stays valid', () => {
     const conf = ['leaf[0]="A"', 'leaf[sysctl]="net.ipv4.conf.all.arp_announce=8"', 'host[0]="A"', ''].join(
       '\n',

@@ -6,14 +6,16 @@
  * and the `exec` options run, in that order. So a machine is a router unless
  * something turns forwarding off. Each collision domain becomes a bridge,
  * interface N of a machine is ethN. Startup lines of the known iproute2 /
- * ifconfig / route / sysctl forms become addresses, routes and settings;
+ * ifconfig / route / sysctl forms become addresses, routes and settings, and
+ * a bridge they make inside a machine (`ip link add … type bridge`, brctl)
+ * becomes a bridge node in its namespace with those ethN as its ports;
  * every other line, lab.ext's external links and machine folders (daemon
  * configuration such as FRR's) are named in a warning at their own file:line,
  * with file names relative to the lab folder.
  */
-import type { Link, NetnsNode, TopoNode } from '../model';
+import type { BridgeNode, Link, NetnsNode, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
-import { endFrom, interpretLines, keepRoutesOnLinks, netnsNodeFrom } from './exec-config';
+import { endFrom, interpretLines, keepRoutesOnLinks, netnsNodeFrom, type NodeConfig } from './exec-config';
 import { finishImport, type ImportResult } from './import-result';
 import { idMaker, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { parseLabConf, parseLabExt } from './kathara-conf';
@@ -96,6 +98,45 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const rootIfnames = new Set<string>();
   const uniqueId = idMaker();
   const bridgeId = new Map<string, string>();
+  /** The machine each bridge made by startup lines lives in, by the bridge's node id. */
+  const bridgeOwner = new Map<string, string>();
+  /**
+   * The bridges a machine's lines make inside it (`ip link add NAME type
+   * bridge`, `brctl addbr`), as bridge nodes in its namespace: their STP and,
+   * from the lines about NAME, addresses, MTU and MAC. A bridge the lines never
+   * bring up is said: Kathará leaves it down, netplumb brings every bridge up.
+   */
+  const innerBridges = (machine: string, nsId: string, cfg: NodeConfig, lines: SourceLine[]) => {
+    const ids = new Map<string, string>();
+    const made: BridgeNode[] = [];
+    for (const [br, b] of cfg.bridges) {
+      const bid = uniqueId(`${machine}-${br}`);
+      ids.set(br, bid);
+      const own = cfg.ifaces.get(br);
+      made.push({
+        id: bid,
+        name: br,
+        kind: 'bridge',
+        namespace: nsId,
+        label: `${br} in ${machine}`,
+        stp: b.stp,
+        vlanFiltering: false,
+        addresses: own ? [...own.addresses] : [],
+        ...(own?.mtu !== undefined ? { mtu: own.mtu } : {}),
+        ...(own?.mac !== undefined ? { mac: own.mac } : {}),
+      });
+      if (own?.up !== true) {
+        const src = lines[b.index];
+        warn(
+          `machine "${machine}": bridge ${br} is never brought up by its lines (\`ip link set dev ${br} up\`), so in Kathará it forwards nothing; netplumb brings every bridge up`,
+          src.line,
+          src.file,
+          'kathara-startup',
+        );
+      }
+    }
+    return { ids, nodes: made };
+  };
   for (const cd of conf.domains) {
     const id = uniqueId(`cd-${cd}`);
     bridgeId.set(cd, id);
@@ -143,7 +184,12 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const lines = [...optSysctls, ...shared, ...own, ...execs];
     const cfg = interpretLines(lines.map((l) => l.text));
     cfg.sysctls = { ...defaults, ...cfg.sysctls };
-    keepRoutesOnLinks(cfg, new Set([...mc.ifaces.keys()].map((n) => `eth${n}`)));
+    const connected = new Set([...mc.ifaces.keys()].map((n) => `eth${n}`));
+    // Routes leave through the machine's own interfaces and the bridges its lines make, never through a port.
+    keepRoutesOnLinks(
+      cfg,
+      new Set([...[...connected].filter((i) => !cfg.masters.has(i)), ...cfg.bridges.keys()]),
+    );
     const notes: string[] = [];
     for (const u of cfg.unsupported) {
       const src = lines[u.index];
@@ -168,15 +214,43 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     if (image) node.origin = { kind: 'kathara', image };
     if (notes.length) node.notes = notes.join('\n');
     nodes.push(node);
+    const inner = innerBridges(name, id, cfg, lines);
+    nodes.push(...inner.nodes);
+    for (const bid of inner.ids.values()) bridgeOwner.set(bid, name);
+    for (const [dev, m] of cfg.masters) {
+      if (connected.has(dev)) continue;
+      const src = lines[m.index];
+      warn(
+        `machine "${name}": ${dev} is made a port of bridge ${m.bridge}, but lab.conf does not connect ${dev} to a collision domain; the port is dropped`,
+        src.line,
+        src.file,
+        'kathara-startup',
+      );
+    }
     for (const [n, { cd, mac }] of [...mc.ifaces].sort((a, b) => a[0] - b[0])) {
       const ifname = `eth${n}`;
-      const end = endFrom(id, ifname, cfg.ifaces.get(ifname));
+      const master = cfg.masters.get(ifname);
+      const own = cfg.ifaces.get(ifname);
+      if (master && own?.addresses.length) {
+        const src = lines[master.index];
+        warn(
+          `machine "${name}": address${own.addresses.length > 1 ? 'es' : ''} ${own.addresses.join(', ')} of ${ifname} dropped: ${ifname} is a port of bridge ${master.bridge}, so what arrives on it goes to the bridge, not to the port's own addresses (give the address to ${master.bridge})`,
+          src.line,
+          src.file,
+          'kathara-startup',
+        );
+      }
+      // A port of a bridge the lines make: its link ends on that bridge, inside the machine.
+      const end = master
+        ? endFrom(inner.ids.get(master.bridge)!, ifname, own && { ...own, addresses: [] })
+        : endFrom(id, ifname, own);
       if (mac) end.mac = mac;
       const port = endFrom(bridgeId.get(cd)!, uniqueIfname(`${name}-${ifname}`, rootIfnames));
       links.push({ id: `${id}-${ifname}`, a: end, b: port });
     }
     for (const [ifname, iface] of cfg.ifaces) {
       if (/^eth\d+$/.test(ifname) && mc.ifaces.has(Number(ifname.slice(3)))) continue;
+      if (cfg.bridges.has(ifname)) continue; // the bridge node has its settings
       if (iface.addresses.length === 0 && iface.mtu === undefined && iface.mac === undefined) continue;
       const src = lines.find((l) =>
         new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(l.text),
@@ -243,7 +317,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     }
     if (path[0] === 'links' && typeof path[1] === 'number') {
       const l = links[path[1]];
-      const mc = l ? conf.machines.get(nodes.find((n) => n.id === l.a.node)?.name ?? '') : undefined;
+      const machine = l && (bridgeOwner.get(l.a.node) ?? nodes.find((n) => n.id === l.a.node)?.name);
+      const mc = machine ? conf.machines.get(machine) : undefined;
       const iface = mc?.ifaces.get(Number(l?.a.ifname.slice(3)));
       if (iface) return { line: iface.line, column: 1 };
     }
