@@ -167,8 +167,7 @@ function parseIpWords(w: string[]): IpCommand | null {
       if (t === 'up' || t === 'down') out.up = t === 'up';
       else if (t === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
       else if ((t === 'address' || t === 'addr') && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
-      else if (t === 'master' && w[i] !== undefined && out.master === undefined)
-        out.master = w[i++];
+      else if (t === 'master' && w[i] !== undefined && out.master === undefined) out.master = w[i++];
       else if (t === 'nomaster' && out.master === undefined) out.master = null;
       else if (t === 'dev' && dev === undefined && w[i]) {
         dev = w[i++];
