@@ -26,7 +26,9 @@
  * address, and only the static routes of table main), so a read taken while
  * they settle is still the lab's state after, and the cache keeps serving it
  * (electron/kernel/fingerprint-blind.test.ts checks that on the parser). A
- * failed DAD (the dadfailed flag) and a link's admin state are still hashed.
+ * failed DAD (the dadfailed flag) and a link's admin state are still hashed,
+ * and so is an IPv6 address past DAD whose local route is missing (deleted
+ * by hand): the route's arrival is left out, its absence afterwards is not.
  *
  * The same rule judges the change notifications that arrive while a read
  * runs (changed_beyond): one about something left out whole, or one showing
@@ -331,6 +333,87 @@ static int hash_message_skips(int type, const struct nlmsghdr *m) {
   return hash_message(&none, type, m, 0) == 0;
 }
 
+/*
+ * IPv6 addresses past DAD (neither tentative nor failed; not link-local) seen
+ * by the address dump, and whether the route dumps then showed the kernel's
+ * local route for each. The kernel adds that route when DAD ends, so its
+ * presence is left out of the fingerprint (kernel_route) but its absence for
+ * an address past DAD is hashed (hash_missing_local): deleted by hand, the
+ * namespace no longer takes packets sent to that address.
+ */
+typedef struct {
+  unsigned char a[16];
+  int has_local;
+} settled_v6;
+static __thread settled_v6 *settled;
+static __thread size_t nsettled, capsettled;
+
+/* The address of an IPv6 address message as `ip` shows it (IFA_LOCAL, else IFA_ADDRESS), or NULL. */
+static const unsigned char *v6_address_of(const char *attrs, int len) {
+  const unsigned char *local = NULL, *address = NULL;
+  for (const struct nlattr *a = (const struct nlattr *)attrs;
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+    int t = a->nla_type & NLA_TYPE_MASK;
+    if (a->nla_len < NLA_HDRLEN + 16) continue;
+    if (t == IFA_LOCAL) local = (const unsigned char *)a + NLA_HDRLEN;
+    if (t == IFA_ADDRESS) address = (const unsigned char *)a + NLA_HDRLEN;
+  }
+  return local ? local : address;
+}
+
+/* Records an IPv6 address past DAD from the address dump. */
+static void note_settled(const struct nlmsghdr *m) {
+  const struct ifaddrmsg *ifa = NLMSG_DATA(m);
+  int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof *ifa);
+  if (ifa->ifa_family != AF_INET6 || len < 0) return;
+  const char *attrs = (const char *)ifa + NLMSG_ALIGN(sizeof *ifa);
+  uint32_t flags = ifa->ifa_flags;
+  int l = len;
+  for (const struct nlattr *a = (const struct nlattr *)attrs;
+       l >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= l;
+       l -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == IFA_FLAGS && a->nla_len >= NLA_HDRLEN + 4)
+      memcpy(&flags, (const char *)a + NLA_HDRLEN, 4);
+  if (flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED)) return;
+  const unsigned char *addr = v6_address_of(attrs, len);
+  if (!addr || v6_link_local(addr)) return;
+  if (nsettled == capsettled) {
+    size_t c = capsettled ? 2 * capsettled : 16;
+    settled_v6 *p = realloc(settled, c * sizeof *p);
+    if (!p) return; /* not recorded: its local route is then not looked for */
+    settled = p;
+    capsettled = c;
+  }
+  memcpy(settled[nsettled].a, addr, 16);
+  settled[nsettled++].has_local = 0;
+}
+
+/* Marks the address a kernel IPv6 local route (table local, protocol kernel) is for. */
+static void note_local_route(const struct nlmsghdr *m) {
+  const struct rtmsg *r = NLMSG_DATA(m);
+  if (r->rtm_family != AF_INET6 || r->rtm_type != RTN_LOCAL || r->rtm_table != RT_TABLE_LOCAL ||
+      r->rtm_protocol != RTPROT_KERNEL || r->rtm_dst_len != 128)
+    return;
+  int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof *r);
+  for (const struct nlattr *a = (const struct nlattr *)((const char *)r + NLMSG_ALIGN(sizeof *r));
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == RTA_DST && a->nla_len >= NLA_HDRLEN + 16)
+      for (size_t i = 0; i < nsettled; i++)
+        if (memcmp(settled[i].a, (const char *)a + NLA_HDRLEN, 16) == 0) settled[i].has_local = 1;
+}
+
+/* Hashes each IPv6 address past DAD that has no local route (see settled_v6). */
+static void hash_missing_local(sha256_ctx *h) {
+  for (size_t i = 0; i < nsettled; i++)
+    if (!settled[i].has_local) {
+      static const char tag[] = "no local route";
+      sha256_update(h, tag, sizeof tag);
+      sha256_update(h, settled[i].a, 16);
+    }
+}
+
 /* One link's or address's digest (hash_message without the length): what a notification about it is compared with. */
 typedef struct {
   int type; /* RTM_GETLINK or RTM_GETADDR */
@@ -417,6 +500,8 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (m->nlmsg_flags & NLM_F_DUMP_INTR) return -EAGAIN; /* changed during the dump */
       int r = hash_message(h, type, m, 1);
       if (r < 0) return r;
+      if (type == RTM_GETADDR) note_settled(m);
+      if (type == RTM_GETROUTE) note_local_route(m);
       if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR)) record_object(type, m);
     }
   }
@@ -504,6 +589,7 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
 int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
     nseen = 0;
+    nsettled = 0;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
     sha256_ctx h;
@@ -513,6 +599,7 @@ int fingerprint(char out[65], int root) {
     if (!r) r = dump(fd, &h, RTM_GETADDR, AF_UNSPEC, 0);
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET, 0);
     if (!r) r = dump(fd, &h, RTM_GETROUTE, AF_INET6, 0);
+    if (!r) hash_missing_local(&h);
     if (!r) r = dump(fd, &h, RTM_GETQDISC, AF_UNSPEC, 0);
     /* IPv4 rules only: the live reader reads no others (a batch line cannot carry -6). */
     if (!r) r = dump(fd, &h, RTM_GETRULE, AF_INET, 0);

@@ -13,6 +13,7 @@ import {
   portVlans,
   routeFamily,
   staticRoutes,
+  settledV6,
   tableRoutes,
 } from './live-parse';
 import {
@@ -570,6 +571,44 @@ describe('routes of tables other than main', () => {
           dev: 'e0',
         },
       ]);
+  });
+
+  it("names the kernel's local route of an IPv6 address past DAD that is missing; while DAD runs it is not there yet", () => {
+    const without = recorded.filter((r) => !(r.table === 'local' && r.dst === '2001:db8::1'));
+    const settled = new Set(['2001:db8::1\u0000e0']);
+    expect(tableRoutes(without, ifaces, settled).lost).toEqual([
+      {
+        family: 6,
+        words: ['local', '2001:db8::1', 'table', 'local', 'dev', 'e0', 'proto', 'kernel'],
+        extra: ['metric', '0', 'pref', 'medium'],
+        dev: 'e0',
+      },
+    ]);
+    // Tentative (not past DAD): the kernel adds it when DAD ends.
+    expect(tableRoutes(without, ifaces, new Set()).lost).toEqual([]);
+    // Past DAD and there: nothing is missing.
+    expect(tableRoutes(recorded, ifaces, settled).lost).toEqual([]);
+  });
+
+  it('settledV6: IPv6 addresses neither tentative, optimistic nor failed, by interface', () => {
+    const links = parseIpJson(
+      IpLinkList,
+      JSON.stringify([
+        {
+          ifindex: 2,
+          ifname: 'e0',
+          addr_info: [
+            { family: 'inet', local: '10.5.0.1', prefixlen: 24 },
+            { family: 'inet6', local: '2001:db8::1', prefixlen: 64 },
+            { family: 'inet6', local: '2001:db8::2', prefixlen: 64, tentative: true },
+            { family: 'inet6', local: '2001:db8::3', prefixlen: 64, tentative: true, dadfailed: true },
+            { family: 'inet6', local: '2001:db8::4', prefixlen: 64, optimistic: true },
+          ],
+        },
+      ]),
+      't',
+    );
+    expect([...settledV6(links)]).toEqual(['2001:db8::1\u0000e0']);
   });
 
   it('an IPv6 default is written ::/0, and a word that could not be written back exactly leaves the route unread', () => {

@@ -340,6 +340,7 @@ function tableRouteOf(r: IpRoute): KTableRoute | undefined {
 export function tableRoutes(
   routes: readonly IpRoute[],
   ifaces: Readonly<Record<string, KIface>>,
+  settled: ReadonlySet<string> = new Set(),
 ): { hand: KTableRoute[]; lost: KTableRoute[] } {
   const hand: KTableRoute[] = [];
   const have = new Set<string>();
@@ -353,8 +354,27 @@ export function tableRoutes(
   }
   const lost = Object.values(ifaces)
     .flatMap(localRoutes)
+    // IPv6: only for an address past DAD (the kernel adds the route when DAD ends).
+    .filter((t) => t.family === 4 || settled.has(`${t.words[1]}\u0000${t.dev}`))
     .filter((t) => !have.has(`${t.words[1]}\u0000${t.dev}`));
   return { hand, lost };
+}
+
+/**
+ * The IPv6 addresses past duplicate address detection (neither tentative,
+ * optimistic nor failed), as `ADDR\0DEV`: those whose local route the kernel
+ * has added (tableRoutes).
+ */
+export function settledV6(links: readonly IpLink[]): Set<string> {
+  const out = new Set<string>();
+  for (const l of links)
+    for (const a of l.addr_info ?? []) {
+      const f = a as Record<string, unknown>;
+      if (a.family !== 'inet6' || a.local === undefined) continue;
+      if (f.tentative === true || f.optimistic === true || f.dadfailed === true) continue;
+      out.add(`${a.local}\u0000${l.ifname}`);
+    }
+  return out;
 }
 
 function compareRoutes(a: KRoute, b: KRoute): number {

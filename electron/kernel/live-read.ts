@@ -53,6 +53,7 @@ import {
   permanentNeighs,
   policyRules,
   staticRoutes,
+  settledV6,
   tableRoutes,
 } from './live-parse';
 import { isValidNetnsName, listNetns, NETNS_DIR } from './netns';
@@ -504,7 +505,7 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
   if (lostRules.length) ns.lostRules = lostRules;
   const neighs = permanentNeighs(raw.neighs);
   if (neighs.length) ns.neighs = neighs;
-  const tables = tableRoutes(raw.routes, ifaces);
+  const tables = tableRoutes(raw.routes, ifaces, settledV6(raw.links));
   if (tables.hand.length) ns.tableRoutes = tables.hand;
   if (tables.lost.length) ns.lostLocal = tables.lost;
   return withMark(ns, raw);

@@ -291,5 +291,51 @@ describe.skipIf(!!nsread.skip)(
         expect(drift.changes.map((c) => c.argv.join(' ')).join('\n')).toContain('fd00::99/64');
       });
     }, 60_000);
+    it("an IPv6 address's local route deleted by hand once DAD has ended is seen (not served from the cache) and put back; ping6 works again", async () => {
+      await withClassicLab(async (p, runDir, lab) => {
+        const [a, b] = [`${p}a`, `${p}b`];
+        // DAD over on both ends: the kernel has added their local routes.
+        let over = false;
+        for (let i = 0; i < 100 && !over; i++) {
+          const r = await execaRunner(['ip', '-j', '-n', a, '-6', 'address', 'show']);
+          const r2 = await execaRunner(['ip', '-j', '-n', b, '-6', 'address', 'show']);
+          over = !`${r.stdout}${r2.stdout}`.includes('"tentative":true');
+          if (!over) await new Promise((res) => setTimeout(res, 100));
+        }
+        expect(over).toBe(true);
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+        const ping6 = () =>
+          execaRunner(['ip', 'netns', 'exec', a, 'ping', '-6', '-c', '1', '-W', '1', 'fd00::2']);
+        expect((await ping6()).exitCode).toBe(0);
+        const del = await execaRunner([
+          'ip',
+          '-n',
+          b,
+          '-6',
+          'route',
+          'del',
+          'local',
+          'fd00::2',
+          'dev',
+          'eth0',
+          'table',
+          'local',
+        ]);
+        expect(del.exitCode, del.stderr).toBe(0);
+        expect((await ping6()).exitCode).not.toBe(0);
+        const st = await statusDocument(lab, { runDir });
+        expect(st.inSync).toBe(false);
+        // The fingerprint changed: the namespace was read in full, not served from the cache.
+        expect(lastReaderStats().readNs).toContain(b);
+        const plan = await planDocument(lab, { runDir });
+        expect(plan.changes.map((c) => c.argv.join(' '))).toEqual([
+          `ip -n ${b} route add local fd00::2 table local dev eth0 proto kernel metric 0 pref medium`,
+        ]);
+        const r = await applyDocument(lab, { runDir });
+        expect(r.result?.ok, r.result?.error).toBe(true);
+        expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+        expect((await ping6()).exitCode).toBe(0);
+      });
+    }, 60_000);
   },
 );

@@ -11,7 +11,7 @@
  * an IPv4 one that is missing as lost (KNamespace.lostRoutes). A file never
  * lists them: apply deletes the first and puts the second back.
  */
-import { networkOf, parseCidr } from '../util/ip';
+import { isLinkLocal, networkOf, parseCidr } from '../util/ip';
 import type { KIface, KRoute, KTableRoute } from './kstate';
 
 /** IPv6 prefix routes of addresses (IP6_RT_PRIO_ADDRCONF). */
@@ -42,22 +42,26 @@ export function connectedRoutes(i: KIface): KRoute[] {
 export const connectedKey = (to: string, dev: string | undefined): string => `${to}\u0000${dev ?? ''}`;
 
 /**
- * The route the kernel makes in table local for each IPv4 address of an
- * interface, up or down (fib_add_ifaddr: `local ADDR dev IF proto kernel
- * scope host src ADDR`): without it the namespace does not take packets
- * sent to that address. The loopback's are not read.
+ * The route the kernel makes in table local for each address of an
+ * interface: IPv4, up or down (fib_add_ifaddr: `local ADDR dev IF proto
+ * kernel scope host src ADDR`); IPv6 once the address is past duplicate
+ * address detection (addrconf: `local ADDR dev IF proto kernel metric 0 pref
+ * medium`; the reader looks for it only then). Without it the namespace does
+ * not take packets sent to that address. The loopback's are not read, nor
+ * IPv6 link-local addresses (the kernel's own).
  */
 export function localRoutes(i: KIface): KTableRoute[] {
   if (i.kind === 'loopback') return [];
   const out = new Map<string, KTableRoute>();
   for (const a of i.addresses) {
     const c = parseCidr(a);
-    if (!c || c.family !== 4) continue;
+    if (!c) continue;
     const addr = a.split('/')[0];
+    if (c.family === 6 && isLinkLocal(a)) continue;
     out.set(addr, {
-      family: 4,
+      family: c.family,
       words: ['local', addr, 'table', 'local', 'dev', i.name, 'proto', 'kernel'],
-      extra: ['scope', 'host', 'src', addr],
+      extra: c.family === 4 ? ['scope', 'host', 'src', addr] : ['metric', '0', 'pref', 'medium'],
       dev: i.name,
     });
   }
