@@ -88,7 +88,9 @@ export const DRIFTS: Drift[] = [
   {
     name: 'address removed',
     on: ['h2eth0'],
-    kills: ['route', 'h2conn', 'h2local'],
+    // Its last IPv4 address gone, the kernel flushes the interface's neighbour entries too
+    // (fib_disable_ip, arp_ifdown), permanent and noarp ones alike.
+    kills: ['route', 'h2conn', 'h2local', 'h2neigh'],
     run: (p) => [['ip', '-n', `${p}h2`, 'address', 'delete', '10.0.0.2/24', 'dev', 'eth0']],
     seen: (_p, d) => has(d, 'missing', 'address', '10.0.0.2/24'),
   },
