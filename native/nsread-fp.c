@@ -192,9 +192,8 @@ static int pinned_neigh(const struct ndmsg *m, const char *attrs, int len) {
   return 0;
 }
 
-/* An IPv6 link-local address (what `ip` prints as its "local": IFA_LOCAL, else IFA_ADDRESS). Left out. */
-static int link_local_address(const struct ifaddrmsg *m, const char *attrs, int len) {
-  if (m->ifa_family != AF_INET6) return 0;
+/* The address of an IPv6 address message as `ip` shows it (IFA_LOCAL, else IFA_ADDRESS), or NULL. */
+static const unsigned char *v6_address_of(const char *attrs, int len) {
   const unsigned char *local = NULL, *address = NULL;
   for (const struct nlattr *a = (const struct nlattr *)attrs;
        len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
@@ -204,7 +203,13 @@ static int link_local_address(const struct ifaddrmsg *m, const char *attrs, int 
     if (t == IFA_LOCAL) local = (const unsigned char *)a + NLA_HDRLEN;
     if (t == IFA_ADDRESS) address = (const unsigned char *)a + NLA_HDRLEN;
   }
-  const unsigned char *shown = local ? local : address;
+  return local ? local : address;
+}
+
+/* An IPv6 link-local address (what `ip` prints as its "local"). Left out. */
+static int link_local_address(const struct ifaddrmsg *m, const char *attrs, int len) {
+  if (m->ifa_family != AF_INET6) return 0;
+  const unsigned char *shown = v6_address_of(attrs, len);
   return shown && v6_link_local(shown);
 }
 
@@ -347,20 +352,6 @@ typedef struct {
 } settled_v6;
 static __thread settled_v6 *settled;
 static __thread size_t nsettled, capsettled;
-
-/* The address of an IPv6 address message as `ip` shows it (IFA_LOCAL, else IFA_ADDRESS), or NULL. */
-static const unsigned char *v6_address_of(const char *attrs, int len) {
-  const unsigned char *local = NULL, *address = NULL;
-  for (const struct nlattr *a = (const struct nlattr *)attrs;
-       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
-       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len))) {
-    int t = a->nla_type & NLA_TYPE_MASK;
-    if (a->nla_len < NLA_HDRLEN + 16) continue;
-    if (t == IFA_LOCAL) local = (const unsigned char *)a + NLA_HDRLEN;
-    if (t == IFA_ADDRESS) address = (const unsigned char *)a + NLA_HDRLEN;
-  }
-  return local ? local : address;
-}
 
 /* Records an IPv6 address past DAD from the address dump. */
 static void note_settled(const struct nlmsghdr *m) {
