@@ -58,6 +58,7 @@ describe('containerlab: a bridge made by exec lines', () => {
         'ip link set eth1 master br0',
         'ip link set eth2 master br0',
         'ip link set eth5 master br0',
+        'ip link add name eth2 type bridge vlan_filtering 1',
       ]),
       'sw.clab.yml',
     );
@@ -68,6 +69,9 @@ describe('containerlab: a bridge made by exec lines', () => {
       true,
     );
     expect(said.some((m) => /eth5 is made a port of bridge br0, but no link has eth5/.test(m))).toBe(true);
+    // eth2 is a link's interface: the bridge of that name is not made (the line fails in containerlab)
+    expect(said.some((m) => /ip link add name eth2 type bridge.*eth2 exists already/.test(m))).toBe(true);
+    expect(r.topology!.nodes.filter((n) => n.kind === 'bridge').map((n) => n.name)).toEqual(['br0']);
     expect(r.topology!.links.every((l) => l.a.addresses.length === 0 || l.a.node !== 'sw')).toBe(true);
   });
 });

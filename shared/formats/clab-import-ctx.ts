@@ -27,6 +27,8 @@ export const templateMessage = (what: string) =>
 export interface SourceLine {
   text: string;
   path: DocPath;
+  /** Run before containerlab makes the node's links (see clab-resolve.ts). */
+  early?: boolean;
 }
 
 /** A setting (or a kind) with no netplumb form, and the nodes that have it (reported once). */
@@ -59,6 +61,8 @@ export interface ClabCtx {
   configs: Map<string, NodeConfig>;
   /** Kernel names given so far. */
   taken: Set<string>;
+  /** The interfaces the links give each namespace (by the containerlab name of its owner), known before the nodes are built. */
+  linkIfnames: Map<string, Set<string>>;
 }
 
 /** A fresh import state. */
@@ -76,6 +80,7 @@ export function makeCtx(at: Locator, problems: Problem[]): ClabCtx {
     lineSrc: new Map(),
     configs: new Map(),
     taken: new Set(),
+    linkIfnames: new Map(),
   };
 }
 

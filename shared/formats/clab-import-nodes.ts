@@ -9,6 +9,7 @@ import type { TopoNode } from '../model';
 import { isObject, resolveNode, type ResolvedNode } from './clab-resolve';
 import type { DocPath } from './document';
 import { interpretLines, netnsNodeFrom, type NodeConfig } from './exec-config';
+import { parseIpCommand } from './ip-commands';
 import { isCleanName } from './import-names';
 import {
   addNode,
@@ -265,8 +266,23 @@ function intoShared(c: ClabCtx, res: ResolvedNode): void {
 function readNamespaceLines(c: ClabCtx): void {
   for (const [name, n] of c.byName) {
     if (n.kind !== 'namespace') continue;
-    const lines = c.lineSrc.get(name) ?? [];
-    const cfg = interpretLines(lines.map((l) => l.text));
+    const links = c.linkIfnames.get(name) ?? new Set<string>();
+    const lines = (c.lineSrc.get(name) ?? []).filter((l) => {
+      const dev = l.early ? touchedDevs(l.text).find((d) => links.has(d)) : undefined;
+      if (dev !== undefined)
+        warn(
+          c,
+          `node "${name}": "${l.text}" runs before containerlab makes the node's links, so ${dev} does not exist yet and it fails there; it is not run`,
+          l.path,
+          'clab-stages',
+        );
+      return dev === undefined;
+    });
+    c.lineSrc.set(name, lines);
+    const cfg = interpretLines(
+      lines.map((l) => l.text),
+      links,
+    );
     for (const u of cfg.unsupported)
       warn(c, `node "${name}": "${u.line}" is kept as a note (${u.why})`, lines[u.index].path, 'clab-exec');
     const built = netnsNodeFrom(n.id, n.name, cfg);
@@ -274,6 +290,23 @@ function readNamespaceLines(c: ClabCtx): void {
     Object.assign(n, built, notes ? { notes } : {});
     c.configs.set(name, cfg);
     for (const [br, b] of cfg.bridges) madeBridge(c, name, n.id, br, b, lines[b.index].path, cfg);
+  }
+}
+
+/** The interfaces a configuration line names (the device it sets, addresses, routes through, enslaves). */
+function touchedDevs(text: string): string[] {
+  const c = parseIpCommand(text);
+  if (!c) return [];
+  switch (c.kind) {
+    case 'addr':
+    case 'link':
+      return [c.dev];
+    case 'route':
+      return c.dev !== undefined ? [c.dev] : [];
+    case 'ports':
+      return c.devs;
+    default:
+      return [];
   }
 }
 
@@ -293,7 +326,7 @@ function madeBridge(
   name: string,
   nsId: string,
   br: string,
-  b: { stp: boolean },
+  b: { stp: boolean; vlanFiltering: boolean },
   path: DocPath,
   cfg: NodeConfig,
 ): void {
@@ -306,7 +339,7 @@ function madeBridge(
     namespace: nsId,
     label: `${br} in ${name}`,
     stp: b.stp,
-    vlanFiltering: false,
+    vlanFiltering: b.vlanFiltering,
     addresses: [],
   };
   c.nodes.push(node);

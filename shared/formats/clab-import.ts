@@ -18,8 +18,9 @@
 import type { Problem } from '../validate/problem';
 import { isObject } from './clab-resolve';
 import { expandClabEnv } from './clab-env';
-import { unknownKeys } from './clab-links';
-import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
+import { parseClabLink, unknownKeys } from './clab-links';
+import { clabInterfaceAlias } from './clab-aliases';
+import { type ClabCtx, error, makeCtx, owner, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
 import { importLinks, type ImportedLinks } from './clab-import-links';
 import { buildNodes, resolveNodes } from './clab-import-nodes';
 import { type DocPath, parseDocumentText } from './document';
@@ -66,11 +67,30 @@ export function fromClab(source: string, fileName?: string, opts: { labName?: st
   ])
     warn(c, n.message, n.path);
   resolveNodes(c, topo, nodes);
-  buildNodes(c);
   const linksRaw = topo.links === undefined || topo.links === null ? [] : topo.links;
   if (!Array.isArray(linksRaw)) return fail('"topology.links" should be a list', ['topology', 'links']);
+  noteLinkIfnames(c, linksRaw);
+  buildNodes(c);
   const links = importLinks(c, linksRaw);
   return finish(c, links, labNameOf(doc.name, fileName, opts.labName));
+}
+
+/**
+ * The interfaces each namespace gets from the links (containerlab makes them
+ * at its create-links stage): what a node's exec lines find there, and what
+ * they cannot make again.
+ */
+function noteLinkIfnames(c: ClabCtx, linksRaw: readonly unknown[]): void {
+  linksRaw.forEach((raw, li) => {
+    const p = parseClabLink(raw, li);
+    if (p.kind !== 'veth') return;
+    for (const e of p.ends) {
+      if (e.node === 'host' || !c.resolved.has(e.node)) continue;
+      const ifname = clabInterfaceAlias(c.resolved.get(e.node)!.kind, e.ifname) ?? e.ifname;
+      const o = owner(c, e.node);
+      (c.linkIfnames.get(o) ?? c.linkIfnames.set(o, new Set()).get(o)!).add(ifname);
+    }
+  });
 }
 
 /** Named after the file and folder (two imported files never share a lab); the file's own name when no file is known. */

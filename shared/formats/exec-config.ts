@@ -45,7 +45,7 @@ export interface NodeConfig {
   /** The line each of `sysctls` came from (the last that set it). */
   sysctlLines: Record<string, number>;
   /** Bridges the lines make inside the node (`ip link add … type bridge`, `brctl addbr`), with the line that made each. */
-  bridges: Map<string, { stp: boolean; index: number }>;
+  bridges: Map<string, { stp: boolean; vlanFiltering: boolean; index: number }>;
   /** Interfaces the lines make ports of one of `bridges` (`master`, `brctl addif`), with that line. */
   masters: Map<string, { bridge: string; index: number }>;
   unsupported: UnsupportedLine[];
@@ -53,8 +53,19 @@ export interface NodeConfig {
 
 const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
 
-/** Reads a node's configuration lines. Blank lines and `#` comments are skipped. */
-export function interpretLines(lines: readonly string[]): NodeConfig {
+/** The words for bridge options netplumb has no field for: the bridge is made, without them. */
+const droppedWhy = (bridge: string, dropped: readonly string[]): string =>
+  `bridge ${bridge} is made, but not its option${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}: netplumb sets only STP and VLAN filtering on a bridge`;
+
+/**
+ * Reads a node's configuration lines. Blank lines and `#` comments are
+ * skipped. `existing`: the interfaces the node has before its lines run (its
+ * links'): a bridge cannot be made under one of their names.
+ */
+export function interpretLines(
+  lines: readonly string[],
+  existing: ReadonlySet<string> = new Set(),
+): NodeConfig {
   const cfg: NodeConfig = {
     ifaces: new Map(),
     routes: [],
@@ -66,18 +77,27 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
     masters: new Map(),
     unsupported: [],
   };
-  /** Makes `dev` a port of `bridge` (null: of none), as the line at `index` does; false when the bridge is not one of these lines'. */
-  const enslave = (dev: string, bridge: string | null, index: number): boolean => {
-    if (bridge === null) cfg.masters.delete(dev);
-    else if (!cfg.bridges.has(bridge) || bridge === dev) return false;
-    else cfg.masters.set(dev, { bridge, index });
-    return true;
-  };
   const iface = (dev: string) => {
     let i = cfg.ifaces.get(dev);
     if (!i) cfg.ifaces.set(dev, (i = { addresses: [] }));
     return i;
   };
+  /** Why the kernel would refuse a bridge named `name` here (dev_valid_name, and the names these lines hold), or undefined. */
+  const refused = (name: string): string | undefined =>
+    name.length > 15
+      ? `the name ${name} is longer than the kernel's 15 characters`
+      : name === 'all' || name === 'default' || /[/:\s]/.test(name) || name === '.' || name === '..'
+        ? `the kernel refuses the name ${name}`
+        : name === 'lo' || existing.has(name) || cfg.bridges.has(name) || cfg.masters.has(name)
+          ? `${name} exists already`
+          : undefined;
+  /** Why `dev` cannot become a port of `bridge` here, or undefined. */
+  const master = (dev: string, bridge: string): string | undefined =>
+    !cfg.bridges.has(bridge)
+      ? `${bridge} is not a bridge these lines make`
+      : dev === bridge || cfg.bridges.has(dev)
+        ? `a bridge is not made a port of ${bridge} here`
+        : undefined;
   lines.forEach((line, index) => {
     const text = String(line).trim();
     if (text === '' || text.startsWith('#')) return;
@@ -97,9 +117,14 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
         else if (!iface(c.dev).addresses.includes(c.cidr)) iface(c.dev).addresses.push(c.cidr);
         break;
       case 'link': {
-        if (c.master !== undefined && !enslave(c.dev, c.master, index)) {
-          cfg.unsupported.push({ index, line: text, why: `${c.master} is not a bridge these lines make` });
-          break;
+        if (c.master !== undefined) {
+          const why = c.master === null ? undefined : master(c.dev, c.master);
+          if (why) {
+            cfg.unsupported.push({ index, line: text, why });
+            break;
+          }
+          if (c.master === null) cfg.masters.delete(c.dev);
+          else cfg.masters.set(c.dev, { bridge: c.master, index });
         }
         const i = iface(c.dev);
         if (c.up !== undefined) i.up = c.up;
@@ -107,21 +132,6 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
         if (c.mac !== undefined) i.mac = c.mac;
         break;
       }
-      case 'bridge':
-        if (cfg.bridges.has(c.name) || cfg.ifaces.has(c.name) || cfg.masters.has(c.name))
-          cfg.unsupported.push({ index, line: text, why: `${c.name} exists already` });
-        else cfg.bridges.set(c.name, { stp: c.stp ?? false, index });
-        break;
-      case 'bridge-stp': {
-        const b = cfg.bridges.get(c.name);
-        if (b) b.stp = c.stp;
-        else cfg.unsupported.push({ index, line: text, why: `${c.name} is not a bridge these lines make` });
-        break;
-      }
-      case 'ports':
-        if (!c.devs.every((d) => enslave(d, c.bridge, index)))
-          cfg.unsupported.push({ index, line: text, why: `${c.bridge} is not a bridge these lines make` });
-        break;
       case 'route': {
         const fam = c.v6 ? 'ipv6' : 'ipv4';
         if (
@@ -161,6 +171,43 @@ export function interpretLines(lines: readonly string[]): NodeConfig {
           cfg.sysctls[c.key] = v;
           cfg.sysctlLines[c.key] = index;
         }
+        break;
+      }
+      case 'bridge': {
+        const why = refused(c.name);
+        if (why) {
+          cfg.unsupported.push({ index, line: text, why });
+          break;
+        }
+        cfg.bridges.set(c.name, { stp: c.stp ?? false, vlanFiltering: c.vlanFiltering ?? false, index });
+        if (c.dropped) cfg.unsupported.push({ index, line: text, why: droppedWhy(c.name, c.dropped) });
+        break;
+      }
+      case 'bridge-set': {
+        const b = cfg.bridges.get(c.name);
+        if (!b) {
+          cfg.unsupported.push({ index, line: text, why: `${c.name} is not a bridge these lines make` });
+          break;
+        }
+        if (c.stp !== undefined) b.stp = c.stp;
+        if (c.vlanFiltering !== undefined) b.vlanFiltering = c.vlanFiltering;
+        if (c.dropped) cfg.unsupported.push({ index, line: text, why: droppedWhy(c.name, c.dropped) });
+        break;
+      }
+      case 'ports': {
+        // brctl goes through the interfaces one by one: those it refuses are said, the others join or leave.
+        const refusedDevs: string[] = [];
+        for (const d of c.devs) {
+          const why = c.release
+            ? cfg.masters.get(d)?.bridge === c.bridge
+              ? undefined
+              : `${d} is not a port of ${c.bridge}`
+            : master(d, c.bridge);
+          if (why) refusedDevs.push(why);
+          else if (c.release) cfg.masters.delete(d);
+          else cfg.masters.set(d, { bridge: c.bridge, index });
+        }
+        if (refusedDevs.length) cfg.unsupported.push({ index, line: text, why: refusedDevs.join('; ') });
         break;
       }
     }

@@ -41,15 +41,29 @@ describe('parseIpCommand', () => {
     ['ip link add name sw type bridge stp_state 1', { kind: 'bridge', name: 'sw', stp: true }],
     ['ip link add dev sw type bridge stp_state 0', { kind: 'bridge', name: 'sw', stp: false }],
     ['brctl addbr br0', { kind: 'bridge', name: 'br0' }],
-    ['ip link set dev br0 type bridge stp_state 1', { kind: 'bridge-stp', name: 'br0', stp: true }],
-    ['brctl stp br0 off', { kind: 'bridge-stp', name: 'br0', stp: false }],
+    ['ip link set dev br0 type bridge stp_state 1', { kind: 'bridge-set', name: 'br0', stp: true }],
+    ['brctl stp br0 off', { kind: 'bridge-set', name: 'br0', stp: false }],
+    // options netplumb has no field for are kept as written (the bridge is still made)
+    [
+      'ip link add br9 type bridge forward_delay 0 vlan_filtering 1',
+      { kind: 'bridge', name: 'br9', vlanFiltering: true, dropped: ['forward_delay 0'] },
+    ],
+    // iproute2 reads `u`, `g`, `na` as names (only `up`, `group`, `name` are keywords, written in full)
+    ['ip link add u type bridge', { kind: 'bridge', name: 'u' }],
+    ['ip link add na type bridge', { kind: 'bridge', name: 'na' }],
+    ['ip link set g up', { kind: 'link', dev: 'g', up: true }],
+    // `ad` abbreviates `address`, `m` abbreviates `master`
+    [
+      'ip link set dev eth0 m br0 ad 02:00:00:00:00:01',
+      { kind: 'link', dev: 'eth0', master: 'br0', mac: '02:00:00:00:00:01' },
+    ],
     ['ip link set eth0 master br0', { kind: 'link', dev: 'eth0', master: 'br0' }],
     ['ip link set dev eth1 master br0 up', { kind: 'link', dev: 'eth1', master: 'br0', up: true }],
     ['ip link set eth1 nomaster', { kind: 'link', dev: 'eth1', master: null }],
     // `master` takes the next word whatever it is, as iproute2 does
     ['ip link set dev eth1 master up', { kind: 'link', dev: 'eth1', master: 'up' }],
-    ['brctl addif br0 eth0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth0', 'eth1'] }],
-    ['/sbin/brctl delif br0 eth1', { kind: 'ports', bridge: null, devs: ['eth1'] }],
+    ['brctl addif br0 eth0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth0', 'eth1'], release: false }],
+    ['/sbin/brctl delif br0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth1'], release: true }],
   ])('%s', (line, expected) => {
     expect(parseIpCommand(line)).toEqual(expected);
   });
@@ -64,9 +78,12 @@ describe('parseIpCommand', () => {
     'ip link set eth1 eth2 up',
     // `a` abbreviates `address` for iproute2: no device is named
     'ip link add a type bridge',
-    'ip link add br0 type bridge vlan_filtering 1',
+    'ip link add br0 type bridge forward_delay',
     'ip link add br0 type bond',
-    'ip link set dev br0 type bridge forward_delay 0',
+    // `h` asks iproute2 for help; `vf` is a keyword
+    'ip link add h type bridge',
+    'ip link add vf type bridge',
+    'ip link set dev br0 type bridge',
     'brctl setfd br0 0',
     'brctl show',
     'brctl addif br0',
@@ -94,6 +111,7 @@ describe('parseIpCommand', () => {
   });
 
   it('reads back every line it writes', () => {
+    // A name iproute2 would read as a keyword (`up`, `a`) is written with `dev`/`name` and still read back.
     const dev = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
     const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
     const cmd: fc.Arbitrary<IpCommand> = fc.oneof(
@@ -135,7 +153,21 @@ describe('parseIpCommand', () => {
         { kind: fc.constant('bridge' as const), name: dev, stp: fc.boolean() },
         { requiredKeys: ['kind', 'name'] },
       ),
-      fc.record({ kind: fc.constant('bridge-stp' as const), name: dev, stp: fc.boolean() }),
+      fc.record(
+        {
+          kind: fc.constant('bridge-set' as const),
+          name: dev,
+          stp: fc.boolean(),
+          vlanFiltering: fc.boolean(),
+        },
+        { requiredKeys: ['kind', 'name', 'stp'] },
+      ),
+      fc.record({
+        kind: fc.constant('ports' as const),
+        bridge: dev,
+        devs: fc.array(dev, { minLength: 1, maxLength: 3 }),
+        release: fc.boolean(),
+      }),
     );
     fc.assert(
       fc.property(cmd, (c) => {
@@ -180,21 +212,37 @@ describe('interpretLines', () => {
       'ip link set dev br0 type bridge stp_state 1',
       'ip link set dev br0 type bridge stp_state 0',
       'ip link add br0 type bridge',
+      'brctl delif br1 eth0',
+      'brctl addif br1 eth5 br1',
+      'ip link add name all type bridge',
+      'ip link add name abcdefghijklmnop type bridge',
+      'ip link add name br2 type bridge hello_time 100',
     ]);
     expect([...cfg.bridges].map(([n, b]) => [n, b.stp, b.index])).toEqual([
       ['br0', false, 0],
       ['br1', true, 1],
+      ['br2', false, 16],
     ]);
+    // delif names the bridge a port leaves: eth0 is br0's, so it stays; addif takes eth5, not br1 itself
     expect([...cfg.masters].map(([d, m]) => `${d}>${m.bridge}@${m.index}`)).toEqual([
       'eth0>br0@3',
       'eth1>br0@4',
       'eth2>br1@6',
+      'eth5>br1@13',
     ]);
     expect(cfg.ifaces.get('eth2')).toEqual({ addresses: [], up: true });
     expect(cfg.unsupported.map((u) => [u.index, u.why])).toEqual([
       [7, 'bond0 is not a bridge these lines make'],
       [8, 'br9 is not a bridge these lines make'],
       [11, 'br0 exists already'],
+      [12, 'eth0 is not a port of br1'],
+      [13, 'a bridge is not made a port of br1 here'],
+      [14, 'the kernel refuses the name all'],
+      [15, "the name abcdefghijklmnop is longer than the kernel's 15 characters"],
+      [
+        16,
+        'bridge br2 is made, but not its option hello_time 100: netplumb sets only STP and VLAN filtering on a bridge',
+      ],
     ]);
   });
 });

@@ -13,36 +13,24 @@ export type IpCommand =
   | { kind: 'route'; to: string; via?: string; dev?: string; metric?: number; v6: boolean }
   | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string; master?: string | null }
   | { kind: 'sysctl'; key: string; value: string }
-  /** `ip link add NAME type bridge`, `brctl addbr NAME`; `stp` when the line sets it. */
-  | { kind: 'bridge'; name: string; stp?: boolean }
-  /** `ip link set NAME type bridge stp_state N`, `brctl stp NAME on|off`. */
-  | { kind: 'bridge-stp'; name: string; stp: boolean }
-  /** `brctl addif BRIDGE DEV…` (bridge set), `brctl delif BRIDGE DEV…` (bridge null). */
-  | { kind: 'ports'; bridge: string | null; devs: string[] };
+  /**
+   * `ip link add NAME type bridge [OPTIONS]`, `brctl addbr NAME`: `stp` and
+   * `vlanFiltering` when the line sets them, `dropped` the other bridge
+   * options as written (netplumb has no field for them).
+   */
+  | ({ kind: 'bridge'; name: string } & BridgeOptions)
+  /** `ip link set NAME type bridge OPTIONS`, `brctl stp NAME on|off`. */
+  | ({ kind: 'bridge-set'; name: string } & BridgeOptions)
+  /** `brctl addif BRIDGE DEV…`, `brctl delif BRIDGE DEV…` (release). */
+  | { kind: 'ports'; bridge: string; devs: string[]; release: boolean };
 
-/** Words of `ip link set` that are settings, never a device name. */
-const KEYWORD = new Set([
-  'up',
-  'down',
-  'mtu',
-  'address',
-  'addr',
-  'dev',
-  'name',
-  'master',
-  'nomaster',
-  'netns',
-  'type',
-  'alias',
-  'arp',
-  'multicast',
-  'promisc',
-  'txqueuelen',
-  'qlen',
-  'group',
-  'vf',
-  'xdp',
-]);
+/** The bridge options of a line (iproute2 ip/iplink_bridge.c). */
+export interface BridgeOptions {
+  stp?: boolean;
+  vlanFiltering?: boolean;
+  /** Options netplumb has no field for, each as written (`forward_delay 0`). */
+  dropped?: string[];
+}
 
 /** Splits a command line into words (single/double quotes group; no expansions). */
 export function shellWords(line: string): string[] | null {
@@ -155,7 +143,7 @@ function parseIpWords(w: string[]): IpCommand | null {
   if (LINK.has(obj ?? '') && w[i] === 'add') return bridgeAdd(w.slice(i + 1));
   if (LINK.has(obj ?? '') && w[i] === 'set') {
     i++;
-    const typed = w.indexOf('type', i);
+    const typed = w.findIndex((x, k) => k >= i && linkKeyword(x) === 'type');
     if (typed >= 0) return bridgeSet(w.slice(i, typed), w.slice(typed + 1));
     // iproute2 reads the settings and the device in any order: `dev X` anywhere, or the first
     // word that is no keyword (`ip link set up dev eth2` and `ip link set eth2 up` alike).
@@ -164,15 +152,17 @@ function parseIpWords(w: string[]): IpCommand | null {
     let any = false;
     while (i < w.length) {
       const t = w[i++];
-      if (t === 'up' || t === 'down') out.up = t === 'up';
-      else if (t === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
-      else if ((t === 'address' || t === 'addr') && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
-      else if (t === 'master' && w[i] !== undefined && out.master === undefined) out.master = w[i++];
-      else if (t === 'nomaster' && out.master === undefined) out.master = null;
+      const k = linkKeyword(t);
+      if (k === 'up' || k === 'down') out.up = k === 'up';
+      else if (k === 'mtu' && /^\d+$/.test(w[i] ?? '')) out.mtu = Number(w[i++]);
+      else if (k === 'address' && MAC_RE.test(w[i] ?? '')) out.mac = w[i++].toLowerCase();
+      // `master` takes the next word whatever it is, as iproute2 does.
+      else if (k === 'master' && w[i] !== undefined && out.master === undefined) out.master = w[i++];
+      else if (k === 'nomaster' && out.master === undefined) out.master = null;
       else if (t === 'dev' && dev === undefined && w[i]) {
         dev = w[i++];
         continue;
-      } else if (dev === undefined && !KEYWORD.has(t)) {
+      } else if (dev === undefined && k === undefined) {
         dev = t;
         continue;
       } else return null;
@@ -184,63 +174,112 @@ function parseIpWords(w: string[]): IpCommand | null {
 }
 
 /**
- * Words of `ip link add` (iproute2 ip/iplink.c iplink_parse) that a bare
- * device name must not abbreviate: iproute2 matches keywords by prefix, so
- * `ip link add a type bridge` means `address`, not a device named "a".
+ * How iproute2 reads a word of `ip link add|set` (ip/iplink.c iplink_parse):
+ * these only when written in full…
  */
-const LINK_ADD_WORDS = [
-  'name',
-  'type',
-  'address',
-  'alias',
-  'mtu',
-  'txqueuelen',
-  'qlen',
-  'link',
-  'index',
-  'numtxqueues',
-  'numrxqueues',
-  'group',
-  'master',
-  'nomaster',
-  'netns',
-  'broadcast',
-  'brd',
+const LINK_EXACT = new Set([
   'up',
   'down',
+  'name',
+  'index',
+  'brd',
+  'qlen',
+  'mtu',
+  'xdp',
+  'xdpgeneric',
+  'xdpdrv',
+  'xdpoffload',
+  'netns',
+  'multicast',
+  'allmulticast',
+  'promisc',
+  'trailers',
+  'arp',
+  'carrier',
+  'vf',
+  'vrf',
+  'group',
+  'mode',
+  'state',
+  'protodown',
+  'protodown_reason',
+  'gso_max_size',
+  'gso_max_segs',
+  'gro_max_size',
+  'parentdev',
+]);
+/** …these also abbreviated, in iproute2's order of tests (`a` is `address`, `m` is `master`, `h` asks for help). */
+const LINK_PREFIXED = [
+  'link',
+  'address',
+  'broadcast',
+  'txqueuelen',
+  'txqlen',
+  'master',
+  'nomaster',
+  'dynamic',
+  'type',
+  'alias',
+  'numtxqueues',
+  'numrxqueues',
+  'addrgenmode',
+  'link-netnsid',
+  'help',
 ];
+/** The keyword iproute2 reads `word` as, or undefined: then it names the device. */
+export function linkKeyword(word: string): string | undefined {
+  if (word === '') return undefined;
+  if (LINK_EXACT.has(word)) return word;
+  return LINK_PREFIXED.find((k) => k.startsWith(word));
+}
 const bareName = (word: string | undefined): word is string =>
-  word !== undefined &&
-  word !== '' &&
-  !word.startsWith('-') &&
-  !LINK_ADD_WORDS.some((k) => k.startsWith(word));
+  word !== undefined && word !== '' && word !== 'dev' && linkKeyword(word) === undefined;
 
-/** `stp_state 0|1` (the only bridge option read): true/false, or null for anything else. */
-function stpOption(opts: string[]): { stp?: boolean } | null {
-  if (opts.length === 0) return {};
-  if (opts.length === 2 && opts[0] === 'stp_state' && (opts[1] === '0' || opts[1] === '1'))
-    return { stp: opts[1] === '1' };
-  return null;
+/** Options of `type bridge` (pairs `KEY VALUE`, `fdb_flush` alone): null when they do not pair up. */
+function bridgeOptions(opts: string[]): BridgeOptions | null {
+  const out: BridgeOptions = {};
+  const dropped: string[] = [];
+  for (let i = 0; i < opts.length;) {
+    const k = opts[i];
+    if (k === 'fdb_flush') {
+      dropped.push(k);
+      i++;
+      continue;
+    }
+    const v = opts[i + 1];
+    if (v === undefined) return null;
+    if (k === 'stp_state' && /^\d+$/.test(v)) out.stp = Number(v) !== 0;
+    else if (k === 'vlan_filtering' && (v === '0' || v === '1')) out.vlanFiltering = v === '1';
+    else dropped.push(`${k} ${v}`);
+    i += 2;
+  }
+  if (dropped.length) out.dropped = dropped;
+  return out;
 }
 
-/** `ip link add [name] NAME type bridge [stp_state N]` (the words after `add`). */
+/** `ip link add [name|dev] NAME type bridge [OPTIONS]` (the words after `add`). */
 function bridgeAdd(w: string[]): IpCommand | null {
   let name: string | undefined;
   let i = 0;
   if (w[i] === 'name' || w[i] === 'dev') name = w[++i] !== undefined ? w[i++] : undefined;
   else if (bareName(w[i])) name = w[i++];
-  if (name === undefined || w[i] !== 'type' || w[i + 1] !== 'bridge') return null;
-  const opt = stpOption(w.slice(i + 2));
+  if (name === undefined || w[i] === undefined || linkKeyword(w[i]) !== 'type' || w[i + 1] !== 'bridge')
+    return null;
+  const opt = bridgeOptions(w.slice(i + 2));
   return opt ? { kind: 'bridge', name, ...opt } : null;
 }
 
-/** `ip link set [dev] NAME type bridge stp_state N` (the words before and after `type`). */
+/** `ip link set [dev] NAME type bridge OPTIONS` (the words before and after `type`). */
 function bridgeSet(before: string[], after: string[]): IpCommand | null {
   const name =
-    before.length === 2 && before[0] === 'dev' ? before[1] : before.length === 1 ? before[0] : undefined;
-  if (name === undefined || KEYWORD.has(name) || after[0] !== 'bridge') return null;
-  const opt = stpOption(after.slice(1));
-  return opt?.stp !== undefined ? { kind: 'bridge-stp', name, stp: opt.stp } : null;
+    before.length === 2 && before[0] === 'dev'
+      ? before[1]
+      : before.length === 1 && bareName(before[0])
+        ? before[0]
+        : undefined;
+  if (name === undefined || after[0] !== 'bridge' || after.length < 2) return null;
+  const opt = bridgeOptions(after.slice(1));
+  return opt ? { kind: 'bridge-set', name, ...opt } : null;
 }
 
 /** brctl(8) of bridge-utils: addbr, addif, delif and stp; null for the rest (timers, priorities, show). */
@@ -249,10 +288,10 @@ function brctlWords(w: string[]): IpCommand | null {
   if (bridge === undefined || bridge.startsWith('-')) return null;
   if (cmd === 'addbr' && rest.length === 0) return { kind: 'bridge', name: bridge };
   if ((cmd === 'addif' || cmd === 'delif') && rest.length > 0 && rest.every((d) => !d.startsWith('-')))
-    return { kind: 'ports', bridge: cmd === 'addif' ? bridge : null, devs: rest };
+    return { kind: 'ports', bridge, devs: rest, release: cmd === 'delif' };
   if (cmd === 'stp' && rest.length === 1) {
     const on = /^(on|yes|1)$/.test(rest[0]);
-    return on || /^(off|no|0)$/.test(rest[0]) ? { kind: 'bridge-stp', name: bridge, stp: on } : null;
+    return on || /^(off|no|0)$/.test(rest[0]) ? { kind: 'bridge-set', name: bridge, stp: on } : null;
   }
   return null;
 }
@@ -300,12 +339,17 @@ export function formatIpCommand(c: IpCommand): string {
     case 'sysctl':
       return `sysctl -w ${c.key}=${c.value}`;
     case 'bridge':
-      return `ip link add name ${c.name} type bridge${c.stp !== undefined ? ` stp_state ${c.stp ? 1 : 0}` : ''}`;
-    case 'bridge-stp':
-      return `ip link set dev ${c.name} type bridge stp_state ${c.stp ? 1 : 0}`;
+    case 'bridge-set': {
+      const opts = [
+        ...(c.stp !== undefined ? [`stp_state ${c.stp ? 1 : 0}`] : []),
+        ...(c.vlanFiltering !== undefined ? [`vlan_filtering ${c.vlanFiltering ? 1 : 0}`] : []),
+        ...(c.dropped ?? []),
+      ].join(' ');
+      return c.kind === 'bridge'
+        ? `ip link add name ${c.name} type bridge${opts ? ` ${opts}` : ''}`
+        : `ip link set dev ${c.name} type bridge ${opts}`;
+    }
     case 'ports':
-      return c.devs
-        .map((d) => `ip link set dev ${d} ${c.bridge === null ? 'nomaster' : `master ${c.bridge}`}`)
-        .join('\n');
+      return `brctl ${c.release ? 'delif' : 'addif'} ${c.bridge} ${c.devs.join(' ')}`;
   }
 }

@@ -96,6 +96,45 @@ describe('Kathará import', () => {
     expect(node.routes).toEqual([{ to: '10.6.0.0/16', dev: 'br0' }]);
   });
 
+  it('Netkit switch lines and bridge lines the real tools refuse: as iproute2, brctl and ifconfig would end', () => {
+    const conf = ['sw[0]="A"', 'sw[1]="B"', 'sw[2]="C"', 'h[0]="A"', ''].join('\n');
+    const sw = [
+      'brctl addbr br0',
+      'ifconfig eth0 0.0.0.0 up',
+      'brctl addif br0 eth0 eth1',
+      'ifconfig br0 10.0.0.254 netmask 255.255.255.0',
+      'brctl delif br9 eth1',
+      'ip link add name eth2 type bridge',
+      'ip link add br1 type bridge forward_delay 0 vlan_filtering 1',
+      'ip link set eth2 master br1',
+      'ip link set dev br1 up',
+      'ip link add name averyveryverylongname type bridge',
+      '',
+    ].join('\n');
+    const r = fromKathara(conf, { startups: { sw } });
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const said = r.problems.map((p) => `${p.file}:${p.line} ${p.message}`);
+    // ifconfig with an address brings br0 up; `ifconfig eth0 0.0.0.0 up` is that up
+    expect(said.filter((m) => /never brought up/.test(m))).toEqual([]);
+    expect(said.filter((m) => m.startsWith('sw.startup:2 '))).toEqual([]);
+    expect(said.find((m) => m.startsWith('sw.startup:5 '))).toMatch(/eth1 is not a port of br9/);
+    expect(said.find((m) => m.startsWith('sw.startup:6 '))).toMatch(/eth2 exists already/);
+    expect(said.find((m) => m.startsWith('sw.startup:7 '))).toMatch(
+      /bridge br1 is made, but not its option forward_delay 0/,
+    );
+    expect(said.find((m) => m.startsWith('sw.startup:10 '))).toMatch(
+      /longer than the kernel's 15 characters/,
+    );
+    const t = r.topology!;
+    const name = (id: string) => t.nodes.find((n) => n.id === id)!.name;
+    // eth1 stays br0's (delif named another bridge); eth2 is br1's
+    expect(
+      t.links.filter((l) => name(l.a.node) !== 'h').map((l) => `${name(l.a.node)}:${l.a.ifname}`),
+    ).toEqual(['br0:eth0', 'br0:eth1', 'br1:eth2']);
+    expect(t.nodes.find((n) => n.name === 'br0')).toMatchObject({ addresses: ['10.0.0.254/24'] });
+    expect(t.nodes.find((n) => n.name === 'br1')).toMatchObject({ vlanFiltering: true });
+  });
+
   it('keeps a loopback route, an out-of-range sysctl and loopback addresses as located notes; the lab stays valid', () => {
     const conf = ['leaf[0]="A"', 'leaf[sysctl]="net.ipv4.conf.all.arp_announce=8"', 'host[0]="A"', ''].join(
       '\n',

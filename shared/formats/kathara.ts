@@ -20,7 +20,7 @@ import { finishImport, type ImportResult } from './import-result';
 import { idMaker, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
 import { parseLabConf, parseLabExt } from './kathara-conf';
 import { withPositions } from './layout';
-import { modernize } from './netkit-lines';
+import { modernize, modernizeLines } from './netkit-lines';
 
 export { sanitizeLabName, uniqueIfname } from './import-names';
 
@@ -88,7 +88,9 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     warned.add(key);
   };
   const linesOf = (text: string | undefined, file: string): SourceLine[] =>
-    text === undefined ? [] : text.split(/\r?\n/).map((t, i) => ({ text: modernize(t), file, line: i + 1 }));
+    text === undefined
+      ? []
+      : text.split(/\r?\n/).flatMap((t, i) => modernizeLines(t).map((m) => ({ text: m, file, line: i + 1 })));
   const shared = linesOf(opts.startups?.shared, 'shared.startup');
 
   const nodes: TopoNode[] = [];
@@ -100,6 +102,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const bridgeId = new Map<string, string>();
   /** The machine each bridge made by startup lines lives in, by the bridge's node id. */
   const bridgeOwner = new Map<string, string>();
+  /** The line that made each such bridge, by its node id (problems about it are placed there). */
+  const bridgeLine = new Map<string, SourceLine>();
   /**
    * The bridges a machine's lines make inside it (`ip link add NAME type
    * bridge`, `brctl addbr`), as bridge nodes in its namespace: their STP and,
@@ -110,7 +114,9 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const ids = new Map<string, string>();
     const made: BridgeNode[] = [];
     for (const [br, b] of cfg.bridges) {
+      const src = lines[b.index];
       const bid = uniqueId(`${machine}-${br}`);
+      bridgeLine.set(bid, src);
       ids.set(br, bid);
       const own = cfg.ifaces.get(br);
       made.push({
@@ -120,13 +126,12 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
         namespace: nsId,
         label: `${br} in ${machine}`,
         stp: b.stp,
-        vlanFiltering: false,
+        vlanFiltering: b.vlanFiltering,
         addresses: own ? [...own.addresses] : [],
         ...(own?.mtu !== undefined ? { mtu: own.mtu } : {}),
         ...(own?.mac !== undefined ? { mac: own.mac } : {}),
       });
       if (own?.up !== true) {
-        const src = lines[b.index];
         warn(
           `machine "${machine}": bridge ${br} is never brought up by its lines (\`ip link set dev ${br} up\`), so in Kathará it forwards nothing; netplumb brings every bridge up`,
           src.line,
@@ -182,9 +187,12 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const own = linesOf(opts.startups?.[name], `${name}.startup`);
     // Kathará's run order: sysctl options at creation, then shared.startup, <machine>.startup, exec options.
     const lines = [...optSysctls, ...shared, ...own, ...execs];
-    const cfg = interpretLines(lines.map((l) => l.text));
-    cfg.sysctls = { ...defaults, ...cfg.sysctls };
     const connected = new Set([...mc.ifaces.keys()].map((n) => `eth${n}`));
+    const cfg = interpretLines(
+      lines.map((l) => l.text),
+      connected,
+    );
+    cfg.sysctls = { ...defaults, ...cfg.sysctls };
     // Routes leave through the machine's own interfaces and the bridges its lines make, never through a port.
     keepRoutesOnLinks(
       cfg,
@@ -312,6 +320,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
           : path[2] === 'sysctls' && typeof path[3] === 'string'
             ? src?.sysctls[path[3]]
             : undefined;
+      const made = bridgeLine.get(nodes[path[1]]?.id ?? '');
+      if (made) return { line: made.line, column: 1, ...(made.file ? { file: made.file } : {}) };
       if (at) return { line: at.line, column: 1, ...(at.file ? { file: at.file } : {}) };
       if (lineOfNode[path[1]] !== undefined) return { line: lineOfNode[path[1]]!, column: 1 };
     }

@@ -125,3 +125,18 @@ export function modernize(line: string): string {
   if (words[0] === 'route' && words[1] === 'add') return routeLine(words) ?? line;
   return line;
 }
+
+/**
+ * `modernize`, as the lines it stands for: `ifconfig IF ADDR …` also brings
+ * IF up (net-tools and busybox ifconfig set IFF_UP with the address; not on
+ * an alias label), and `ifconfig IF 0.0.0.0 [up]`, the Netkit way to bring a
+ * bridge port up without an address, is that up alone.
+ */
+export function modernizeLines(line: string): string[] {
+  const t = line.trim();
+  const zero = /^ifconfig\s+([^\s:]+)\s+0\.0\.0\.0(?:\s+up)?\s*$/.exec(t);
+  if (zero) return [`ip link set ${zero[1]} up`];
+  const m = modernize(line);
+  const dev = /^ip addr add \S+ dev (\S+)$/.exec(m);
+  return m !== line && dev && /^ifconfig\s/.test(t) ? [m, `ip link set ${dev[1]} up`] : [m];
+}
