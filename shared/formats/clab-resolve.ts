@@ -12,7 +12,10 @@
  * appended after the ones before (no duplicates dropped), and run where
  * containerlab's deploy runs them (core/clab.go scheduleNodeWorkerF): create
  * on-exit, create-links on-enter and on-exit, configure on-enter and on-exit,
- * then the node's `exec`, then healthy on-enter and on-exit. What cannot end
+ * then the node's `exec`, then healthy on-enter, and healthy on-exit for a
+ * node with a healthcheck (the stage ends when it passes; without one it never
+ * does). The first two run before the node's links exist (their interfaces
+ * are then missing: clab-import-nodes.ts drops the commands about them). What cannot end
  * up in the running lab is not run and said: a command for the host (target:
  * host), the create stage's on-enter commands (the container does not exist
  * yet, so they fail), the exit stage (it runs only while the node stops), and
@@ -30,8 +33,13 @@ export interface ResolvedNode {
   cfg: Plain;
   /** Where each merged field came from. */
   from: Record<string, DocPath>;
-  /** Exec lines with the place each was written, the stages' (see the top) in the order a deploy runs them. */
-  exec: { text: string; path: DocPath }[];
+  /**
+   * Exec lines with the place each was written, the stages' (see the top) in
+   * the order a deploy runs them; `early` for those that run before
+   * containerlab has made the node's links (create on-exit, create-links
+   * on-enter): there the links' interfaces do not exist yet.
+   */
+  exec: { text: string; path: DocPath; early?: boolean }[];
   /** Sysctls with the place each was written. */
   sysctls: { key: string; value: string; path: DocPath }[];
   /** Stage exec commands that are not run, each with why (see the top). */
@@ -73,7 +81,21 @@ function stageExecs(stages: unknown, path: DocPath, notes: ResolvedNode['stageNo
       continue;
     }
     const stage = name as Stage;
-    if (!isObject(body) || body.exec === undefined || body.exec === null) continue; // wait-for alone: only the order of a deploy
+    if (body === null || body === undefined) continue;
+    if (!isObject(body)) {
+      notes.push({
+        message: `stage ${stage} should be a mapping (wait-for, exec); containerlab refuses the file, and it is not read`,
+        path: here,
+      });
+      continue;
+    }
+    for (const k of Object.keys(body))
+      if (k !== 'wait-for' && k !== 'exec')
+        notes.push({
+          message: `stage ${stage} has "${k}", which containerlab does not know (wait-for, exec): it refuses the file; "${k}" is not read`,
+          path: [...here, k],
+        });
+    if (body.exec === undefined || body.exec === null) continue; // wait-for alone: only the order of a deploy
     if (!Array.isArray(body.exec)) {
       notes.push({
         message: `the exec of stage ${stage} should be a list of commands; it is not read`,
@@ -88,6 +110,16 @@ function stageExecs(stages: unknown, path: DocPath, notes: ResolvedNode['stageNo
         notes.push({
           message: `an exec entry of stage ${stage} has no command (command: …); it is not read`,
           path: at,
+        });
+        return;
+      }
+      const unknown = Object.keys(e as Plain).filter(
+        (k) => k !== 'command' && k !== 'target' && k !== 'phase',
+      );
+      if (unknown.length) {
+        notes.push({
+          message: `"${command}" has ${unknown.map((k) => `"${k}"`).join(', ')}, which containerlab does not know (command, target, phase): it refuses the file; the command is not run`,
+          path: [...at, unknown[0]],
         });
         return;
       }
@@ -179,15 +211,24 @@ export function resolveNode(name: string, raw: unknown, topo: Plain): ResolvedNo
   // In the order of a deploy: stage by stage, on-enter before on-exit, the node's exec after configure.
   const at = (stage: Stage, phase: Phase) =>
     staged.filter((e) => e.stage === stage && e.phase === phase).map(({ text, path }) => ({ text, path }));
+  const early = (l: { text: string; path: DocPath }) => ({ ...l, early: true });
+  // The healthy stage is left only when the node's healthcheck passes; without one, never.
+  const healthy = cfg.healthcheck !== undefined && cfg.healthcheck !== null;
+  if (!healthy)
+    for (const l of at('healthy', 'on-exit'))
+      stageNotes.push({
+        message: `"${l.text}" runs when the node turns healthy (healthy on-exit), which a node without a healthcheck never does; it is not run`,
+        path: l.path,
+      });
   const ordered = [
-    ...at('create', 'on-exit'),
-    ...at('create-links', 'on-enter'),
+    ...at('create', 'on-exit').map(early),
+    ...at('create-links', 'on-enter').map(early),
     ...at('create-links', 'on-exit'),
     ...at('configure', 'on-enter'),
     ...at('configure', 'on-exit'),
     ...exec,
     ...at('healthy', 'on-enter'),
-    ...at('healthy', 'on-exit'),
+    ...(healthy ? at('healthy', 'on-exit') : []),
   ];
   return { name, kind, cfg, from, exec: ordered, sysctls: [...sysctls.values()], stageNotes };
 }

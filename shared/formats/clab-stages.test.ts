@@ -31,7 +31,7 @@ describe('containerlab stages', () => {
     const r = fromClab(
       lab({
         stages: {
-          'create-links': { exec: [{ command: 'ip link set dev eth1 mtu 1400' }] },
+          'create-links': { exec: [{ command: 'ip link set dev eth1 mtu 1400', phase: 'on-exit' }] },
           configure: { exec: [{ command: 'ip addr add 10.0.0.1/24 dev eth1', phase: 'on-exit' }] },
           healthy: { exec: [{ command: 'ip addr add fd00::1/64 dev eth1', target: 'container' }] },
         },
@@ -46,9 +46,9 @@ describe('containerlab stages', () => {
 
   it('runs them in the order of a deploy: create on-exit … configure, then exec, then healthy (the last MTU set wins)', () => {
     // Each step sets the MTU; the one containerlab runs last must be the one imported.
+    // (create on-exit and create-links on-enter run before the links exist: see below; healthy
+    // on-exit needs a healthcheck, which the node has here)
     const steps: [string, string, string | undefined][] = [
-      ['create', 'on-exit', undefined],
-      ['create-links', 'on-enter', undefined],
       ['create-links', 'on-exit', undefined],
       ['configure', 'on-enter', undefined],
       ['configure', 'on-exit', undefined],
@@ -72,11 +72,54 @@ describe('containerlab stages', () => {
             if (stage === 'exec') exec = [command];
             else (stages[stage] ??= { exec: [] }).exec.push({ command, phase });
           }
-          const r = fromClab(lab({ stages, ...(exec ? { exec } : {}) }), 'st.clab.yml');
+          const r = fromClab(
+            lab({ stages, ...(exec ? { exec } : {}), healthcheck: { test: ['CMD', 'true'] } }),
+            'st.clab.yml',
+          );
           expect(n1Mtu(r.topology!)).toBe(1300 + Math.max(...chosen));
         },
       ),
     );
+  });
+
+  it('before the links exist (create on-exit, create-links on-enter) a command about a link interface fails there: said, not run; others run', () => {
+    const r = fromClab(
+      lab({
+        stages: {
+          create: { exec: [{ command: 'ip addr add 10.0.0.9/24 dev eth1', phase: 'on-exit' }] },
+          'create-links': {
+            exec: [
+              { command: 'ip link add name br0 type bridge' },
+              { command: 'ip link set dev eth1 master br0' },
+              { command: 'ip link set dev br0 up', phase: 'on-exit' },
+              { command: 'ip link set dev eth1 master br0', phase: 'on-exit' },
+            ],
+          },
+        },
+      }),
+      'st.clab.yml',
+    );
+    const w = stageWarnings(r).map((p) => `${p.line} ${p.message}`);
+    expect(w).toHaveLength(2);
+    expect(w[0]).toMatch(
+      /ip addr add 10\.0\.0\.9\/24 dev eth1.*before containerlab makes the node's links, so eth1 does not exist yet/,
+    );
+    expect(w[1]).toMatch(/ip link set dev eth1 master br0.*eth1 does not exist yet/);
+    // The bridge made before the links is kept, and the on-exit line (links made) makes eth1 its port.
+    const t = r.topology!;
+    const br = t.nodes.find((n) => n.name === 'br0')!;
+    expect(t.links[0].a.node).toBe(br.id);
+    expect(t.links[0].a.addresses).toEqual([]);
+  });
+
+  it('healthy on-exit runs only for a node with a healthcheck (the stage ends when it passes)', () => {
+    const stages = { healthy: { exec: [{ command: 'ip link set dev eth1 mtu 1450', phase: 'on-exit' }] } };
+    const without = fromClab(lab({ stages }), 'st.clab.yml');
+    expect(n1Mtu(without.topology!)).toBeUndefined();
+    expect(stageWarnings(without)[0].message).toMatch(/without a healthcheck never does/);
+    const withCheck = fromClab(lab({ stages, healthcheck: { test: ['CMD', 'true'] } }), 'st.clab.yml');
+    expect(n1Mtu(withCheck.topology!)).toBe(1450);
+    expect(stageWarnings(withCheck)).toEqual([]);
   });
 
   it('defaults, kinds and groups add their stage commands before the node’s (containerlab appends them)', () => {
@@ -141,6 +184,9 @@ describe('containerlab stages', () => {
       { stages: 'x' },
       { stages: { boot: {} } },
       { stages: { configure: { exec: 'ls' } } },
+      { stages: { 'create-links': ['ls'] } },
+      { stages: { configure: { execs: [{ command: 'ls' }] } } },
+      { stages: { configure: { exec: [{ command: 'ip link set dev eth1 mtu 1400', phse: 'on-exit' }] } } },
     ]) {
       const r = fromClab(lab(bad), 'st.clab.yml');
       expect(stageWarnings(r), JSON.stringify(bad)).toHaveLength(1);
