@@ -55,7 +55,7 @@ const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
 
 /** The words for bridge options netplumb has no field for: the bridge is made, without them. */
 const droppedWhy = (bridge: string, dropped: readonly string[]): string =>
-  `bridge ${bridge} is made, but not its option${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}: netplumb sets only STP and VLAN filtering on a bridge`;
+  `its option${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} ${dropped.length > 1 ? 'have' : 'has'} no netplumb form (netplumb sets only STP and VLAN filtering on a bridge); the bridge ${bridge} itself is made`;
 
 /**
  * Reads a node's configuration lines. Blank lines and `#` comments are

@@ -241,7 +241,7 @@ describe('interpretLines', () => {
       [15, "the name abcdefghijklmnop is longer than the kernel's 15 characters"],
       [
         16,
-        'bridge br2 is made, but not its option hello_time 100: netplumb sets only STP and VLAN filtering on a bridge',
+        'its option hello_time 100 has no netplumb form (netplumb sets only STP and VLAN filtering on a bridge); the bridge br2 itself is made',
       ],
     ]);
   });
