@@ -204,7 +204,7 @@ export const DRIFTS: Drift[] = [
   },
   {
     name: 'a route for one type of service in table 100',
-    on: ['h1eth0'],
+    on: ['h1eth0', 'h1tos'],
     run: (p) => [
       ['ip', '-n', `${p}h1`, 'route', 'add', '10.0.0.2', 'tos', '0x10', 'dev', 'eth0', 'table', '100'],
     ],
@@ -439,8 +439,9 @@ export const DRIFTS: Drift[] = [
   {
     name: 'interface set down',
     on: ['h1eth0'],
-    // The kernel flushes the interface's neighbour entries, permanent ones too.
-    kills: ['h1neigh'],
+    // The kernel flushes the interface's neighbour entries, permanent ones too, and the routes
+    // through it (and refuses a new one: "Device for nexthop is not up").
+    kills: ['h1neigh', 'h1tos'],
     run: (p) => [['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'eth0', 'down']],
     seen: (_p, d) => has(d, 'changed', 'interface', 'is down, the file says up'),
   },
