@@ -69,6 +69,8 @@ typedef struct {
   int force, prime;
 } wjob_t;
 
+static void warm(int nsfd);
+
 /* The read of primed jobs (--prime=BATCH), or NULL: then records have 5 fields. */
 static const char *prime_batch;
 
@@ -210,8 +212,10 @@ static void run_job(const wjob_t *j) {
   } else if (setns(fd, CLONE_NEWNET) < 0) {
     dprintf(err, "setting the network namespace \"%s\" failed: %s\n", j->name, strerror(errno));
     code = 255;
-  } else if (j->prime) code = prime_job(j->input, j->len, prime_batch, err, &o, &p);
-  else code = plain_job(j, out, err);
+  } else if (j->prime) {
+    code = prime_job(j->input, j->len, prime_batch, err, &o, &p);
+    if (code == 0) warm(fd);
+  } else code = plain_job(j, out, err);
   if (fd >= 0) close(fd);
   /* Why fatal: the worker's next job, and nsread's own work, must not start from a lab's namespace. */
   if (setns(self_ns, CLONE_NEWNET) < 0) {
@@ -226,6 +230,27 @@ static void run_job(const wjob_t *j) {
   free(o.p);
   free(e.p);
   free(p.p);
+}
+
+/*
+ * Under serve, a primed job's namespace will be read next: its sysctl
+ * directories are opened here, in the namespace, and sent to the server to
+ * keep (nsread-held.c), so that the read after an apply finds them. Here,
+ * while the lab is made, each lookup walks the entries of the namespaces
+ * made before it; in that read it would walk all of them.
+ */
+static void warm(int nsfd) {
+  static const char *const dirs[] = {"net/ipv4", "net/ipv6"};
+  if (held_sock < 0) return;
+  for (int i = 0; i < 2; i++) {
+    if (held_known(nsfd, dirs[i])) continue;
+    char path[32];
+    snprintf(path, sizeof path, "/proc/sys/%s", dirs[i]);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    held_keep(nsfd, dirs[i], fd, 0);
+    close(fd);
+  }
 }
 
 static wjob_t *jobs;
@@ -275,6 +300,8 @@ int run_mode(int max, const char *prime) {
     perror("nsread: cannot open its own network namespace");
     return 2;
   }
+  /* Its jobs only add kept directories: the inherited fds would be copied into every tool it starts. */
+  held_close_fds();
   int status = 0;
   size_t cap = 0;
   char *f[4] = {0};

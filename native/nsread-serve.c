@@ -18,24 +18,34 @@
  * with its parent (the child too: none of its tools goes on changing the
  * kernel after the caller gave up on it).
  *
+ * The server keeps, from one request to the next, each namespace's sysctl
+ * directories that its children opened (nsread-held.c): a child sends them
+ * on a socket while it runs, the server takes them in meanwhile, and the
+ * next child inherits them.
+ *
  * The server reads stdin with read(2) only, never through stdio: a child
  * reads its own INPUT through stdio, and must not find buffered bytes of
  * the server's there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "nsread.h"
 
 enum { MAX_ARGS = 64 };
 
+/* The socket on which a request's child sends the sysctl directories it opened (nsread-held.c): [0] the server's. */
+static int kept[2] = {-1, -1};
 static char inbuf[65536];
 static size_t inpos, inlen;
 
@@ -85,6 +95,7 @@ static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
   if (pid == 0) {
     /* Why: the request dies with the server (killed by its caller at a deadline), and its tools with it. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != server) _exit(255);
+    held_sock = kept[1];
     if (dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(127);
     int code = dispatch(argc, argv);
     fflush(stdout);
@@ -98,9 +109,19 @@ static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
     buf_add(err, why, strlen(why));
     code = 2;
   } else {
+    /* The sysctl directories the child opens anew are taken in as it sends them (its socket never blocks it). */
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    while (pidfd >= 0) {
+      struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = kept[0], .events = POLLIN}};
+      if (poll(p, 2, -1) < 0 && errno != EINTR) break;
+      if (p[1].revents & POLLIN) held_take(kept[0]);
+      if (p[0].revents) break;
+    }
+    if (pidfd >= 0) close(pidfd);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
+    held_take(kept[0]);
     code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
     slurp(o, out);
     slurp(e, err);
@@ -115,6 +136,9 @@ int serve_mode(void) {
   /* Why: a server nobody asks any more must not stay behind as root. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent || parent == 1) return 2;
   signal(SIGPIPE, SIG_IGN);
+  /* Without the socket, nothing is kept from one request to the next: only slower. */
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, kept) < 0) kept[0] = kept[1] = -1;
+  else held_server_init();
   buf_t f = {0}, out = {0}, err = {0};
   char *argv[MAX_ARGS + 2];
   for (;;) {
@@ -153,6 +177,8 @@ int serve_mode(void) {
     out.n = err.n = 0;
     buf_add(&out, "", 0);
     buf_add(&err, "", 0);
+    /* A run child knows kept directories by key only (it closes their fds): so only live ones. */
+    if (argc >= 1 && strcmp(argv[1], "run") == 0) held_sweep();
     int code = run_request((int)argc + 1, argv, in, &out, &err);
     close(in);
     for (long i = 1; i <= argc; i++) free(argv[i]);

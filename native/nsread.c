@@ -8,6 +8,7 @@
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
  *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
+ *   nsread held [NAME...]                          how many sysctl directories it keeps, of those namespaces or all (nsread-held.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -203,6 +204,7 @@ typedef struct {
   int n;
   char path[DIRS_MAX][300];
   int fd[DIRS_MAX];
+  int nsfd; /* the namespace being read: its net/<x> directories are kept (nsread-held.c) */
 } dirs_t;
 
 static void dirs_close(dirs_t *d) {
@@ -219,7 +221,10 @@ static int dir_fd(dirs_t *d, const char *path) {
   for (int i = 0; i < d->n; i++)
     if (strcmp(d->path[i], path) == 0) return d->fd[i];
   int fd;
-  if (!path[0]) fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* net/ipv4, net/ipv6: each namespace's hangs under the one shared "net" entry (nsread-held.c). */
+  int kept = strncmp(path, "net/", 4) == 0 && !strchr(path + 4, '/');
+  if (kept && (fd = held_dir(d->nsfd, path)) >= 0) {
+  } else if (!path[0]) fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   else {
     const char *slash = strrchr(path, '/');
     char parent[300];
@@ -228,6 +233,7 @@ static int dir_fd(dirs_t *d, const char *path) {
     parent[pl] = 0;
     int pfd = dir_fd(d, parent);
     fd = pfd < 0 ? -1 : openat(pfd, slash ? slash + 1 : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (kept && fd >= 0) held_keep(d->nsfd, path, fd, 1);
   }
   if (d->n == DIRS_MAX) dirs_close(d); /* more keys than this are not read; stays correct, only slower */
   snprintf(d->path[d->n], sizeof d->path[d->n], "%s", path);
@@ -292,8 +298,10 @@ static void read_pattern(buf_t *b, dirs_t *d, const char *key, const char *star)
   closedir(dp);
 }
 
-static void read_sysctls(buf_t *b, int count) {
-  dirs_t d = {.n = 0};
+/* The first `count` keys, in the namespace open at nsfd (the calling thread's). */
+static void read_sysctls(buf_t *b, int count, int nsfd) {
+  if (count == 0) return;
+  dirs_t d = {.n = 0, .nsfd = nsfd};
   for (int i = 0; i < count; i++) {
     const char *star = strstr(keys[i], ".*.");
     if (star) {
@@ -363,7 +371,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   int root = !j->name[0];
   j->sub = subscribe(root);
   int r = fingerprint(j->fp, root);
-  read_sysctls(&j->sys, keys_for(j->name, sysctls));
+  read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd);
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
   if (r == -EAGAIN) {
     j->fp[0] = 0;
@@ -456,7 +464,7 @@ static void probe(entry_t *e) {
   memset(&j.sys, 0, sizeof j.sys);
   if (!enter_ns(&j)) return;
   int r = fingerprint(j.fp, !j.name[0]);
-  if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls));
+  if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd);
   back_home();
   close(j.nsfd);
   if (r == 0 && strcmp(j.fp, e->fp) == 0) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
@@ -627,6 +635,21 @@ static int links_mode(int stats) {
 }
 
 /* One invocation's work, by its argv (main's, or a request of `serve`, nsread-serve.c). */
+/* `nsread held [NAME...]`: how many kept sysctl directories a request finds (of the namespaces named, else all). */
+static int held_mode(int n, char **names) {
+  if (n == 0) return printf("%d\n", held_count(-1)) < 0;
+  int total = 0;
+  for (int i = 0; i < n; i++) {
+    char path[300];
+    snprintf(path, sizeof path, "/run/netns/%s", names[i]);
+    int fd = valid_name(names[i]) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) continue;
+    total += held_count(fd);
+    close(fd);
+  }
+  return printf("%d\n", total) < 0;
+}
+
 int dispatch(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
@@ -640,6 +663,8 @@ int dispatch(int argc, char **argv) {
     }
     return links_mode(strcmp(argv[2], "1") == 0);
   }
+  /* How many sysctl directory fds a request finds kept (nsread-held.c): what tests of serve mode look at. */
+  if (argc >= 2 && strcmp(argv[1], "held") == 0) return held_mode(argc - 2, argv + 2);
   if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]), NULL);
   if (argc == 4 && strcmp(argv[1], "run") == 0 && strncmp(argv[3], "--prime=", 8) == 0)
     return run_mode(atoi(argv[2]), argv[3] + 8);

@@ -52,4 +52,26 @@ int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *
  * address, operstate, stats64 bytes/packets). 0 or -errno.
  */
 int link_table(buf_t *out, int stats);
+/*
+ * Kept sysctl directories (nsread-held.c): per namespace, the fd of a
+ * /proc/sys directory such as "net/ipv4", kept across requests by the server.
+ */
+/* The serve child's end of the socket to the server (a directory opened anew is sent there), else -1. */
+extern int held_sock;
+/* Server: raises the soft limit of open files, for the table's fds. */
+void held_server_init(void);
+/* A new fd (the caller closes it) of the kept directory `path` of the namespace open at nsfd, or -1. */
+int held_dir(int nsfd, const char *path);
+/* True when the server keeps (or this table holds) `path` of the namespace open at nsfd. */
+int held_known(int nsfd, const char *path);
+/* Keeps `path`'s directory fd (not taken: a copy is kept) of the namespace at nsfd: sent to the server, and with HERE kept here too. */
+void held_keep(int nsfd, const char *path, int fd, int here);
+/* Closes the inherited fds, keeping what is known (a child that only warms the table). */
+void held_close_fds(void);
+/* How many usable directory fds this process holds (those of namespaces gone not counted); nsfd >= 0: of that namespace. */
+int held_count(int nsfd);
+/* Server: drops the entries of namespaces gone (their fds fail), and the dead entries. */
+void held_sweep(void);
+/* Server: takes in what a child sent on `sock` (never waits); sweeps out namespaces gone. */
+void held_take(int sock);
 #endif

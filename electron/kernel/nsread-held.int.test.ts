@@ -1,0 +1,201 @@
+/**
+ * Kept sysctl directories (native/nsread-held.c): `nsread serve` keeps each
+ * namespace's /proc/sys/net/ipv4 and net/ipv6 open from one request to the
+ * next, so a read does not look them up under the shared /proc/sys/net again.
+ * What must hold whatever is kept: every read shows each namespace's own
+ * values as they are now (equal to a start of nsread's own, which keeps
+ * nothing), a namespace deleted and made again under its name (its inode
+ * number reused) is read as the new one, a kept directory does not keep a
+ * deleted namespace alive, and the server's table does not grow with
+ * namespaces that are gone.
+ */
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRecords } from './live-reader';
+import { execaRunner, serveNsread } from './runner';
+import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
+import { buildTestNsread } from './test-support/nsread-bin';
+
+const nsread = buildTestNsread();
+afterAll(() => nsread.remove());
+
+const KEYS = [
+  'net.ipv4.icmp_echo_ignore_all',
+  'net.ipv4.conf.all.arp_ignore',
+  'net.ipv6.conf.all.disable_ipv6',
+  'net.ipv6.icmp.echo_ignore_all',
+  'net.ipv4.conf.*.rp_filter',
+];
+const READ = ['read', '2', 'link show\n', ...KEYS];
+
+/** Each namespace's sysctls as nsread prints them (key → value). */
+function sysctlsOf(out: string): Map<string, Record<string, string>> {
+  const recs = parseRecords(out);
+  if (!recs) throw new Error(`not nsread's output: ${JSON.stringify(out.slice(0, 200))}`);
+  const m = new Map<string, Record<string, string>>();
+  for (const [name, r] of recs) {
+    if (r.status !== 'read' && r.status !== 'hit') throw new Error(`${name}: ${r.status} ${r.stderr}`);
+    m.set(
+      name,
+      Object.fromEntries(
+        r.sysctls
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' = ') as [string, string]),
+      ),
+    );
+  }
+  return m;
+}
+
+/** Through the server (which keeps directories) and by a start of nsread's own (which keeps none). */
+async function readBoth(names: string[]) {
+  const input = names.map((n) => `${n}\t-\t1\n`).join('');
+  const served = await execaRunner([nsread.bin, ...READ], { input });
+  const own = spawnSync(nsread.bin, READ, { input, encoding: 'utf8', env: { LC_ALL: 'C' } });
+  expect(served.exitCode, served.stderr).toBe(0);
+  expect(own.status, own.stderr).toBe(0);
+  return { served: sysctlsOf(served.stdout), own: sysctlsOf(own.stdout) };
+}
+
+/** How many kept directories a request finds: of the namespaces named, else all. */
+const held = async (...names: string[]) => {
+  const r = await execaRunner([nsread.bin, 'held', ...names]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return Number(r.stdout.trim());
+};
+
+const sh = async (argv: string[]) => {
+  const r = await execaRunner(argv);
+  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+};
+
+/** Waits (up to 2 s) until the root's interface `dev` is gone (its peer's namespace freed): true when it is. */
+async function untilGone(dev: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if ((await execaRunner(['ip', 'link', 'show', 'dev', dev])).exitCode !== 0) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+/** Sets sysctls in a namespace by `ip netns exec … sysctl -w` (nothing of nsread's). */
+const setSysctls = (ns: string, kv: Record<string, number>) =>
+  sh(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)]);
+
+describe.skipIf(!!nsread.skip)(
+  `nsread serve keeps sysctl directories${nsread.skip ? ` (skipped: ${nsread.skip})` : ''}`,
+  () => {
+    let p = '';
+    const names = () => [0, 1, 2, 3].map((i) => `${p}n${i}`);
+    beforeAll(async () => {
+      p = uniquePrefix();
+      serveNsread(nsread.bin);
+      for (const n of names()) await sh(['ip', 'netns', 'add', n]);
+      // An interface of its own in each, so the "*" key has more than "all" to show.
+      for (const [i, n] of names().entries())
+        await sh([
+          'ip',
+          'link',
+          'add',
+          'name',
+          `${p}v${i}`,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          'eth0',
+          'netns',
+          n,
+        ]);
+    });
+    afterAll(() => cleanupPrefix(p));
+
+    it('a read leaves both directories of each namespace kept, and the next request finds them', async () => {
+      expect(await held(...names())).toBe(0);
+      await readBoth(names());
+      expect(await held(...names())).toBe(2 * names().length);
+      const all = await held();
+      // Read again: nothing is kept twice.
+      await readBoth(names());
+      expect(await held()).toBe(all);
+    });
+
+    it('every read shows each namespace its own values as they are now (any values, any order of changes)', async () => {
+      const values = fc.record({
+        'net.ipv4.icmp_echo_ignore_all': fc.integer({ min: 0, max: 1 }),
+        'net.ipv4.conf.all.arp_ignore': fc.integer({ min: 0, max: 8 }),
+        'net.ipv6.conf.all.disable_ipv6': fc.integer({ min: 0, max: 1 }),
+        'net.ipv6.icmp.echo_ignore_all': fc.integer({ min: 0, max: 1 }),
+        'net.ipv4.conf.eth0.rp_filter': fc.integer({ min: 0, max: 2 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), values), { minLength: 1, maxLength: 4 }),
+          async (sets) => {
+            for (const [i, kv] of sets) await setSysctls(names()[i], kv);
+            const { served, own } = await readBoth(names());
+            expect(served).toEqual(own);
+            // The last values set in each namespace are what the read shows there.
+            const last = new Map(sets.map(([i, kv]) => [names()[i], kv]));
+            for (const [ns, kv] of last)
+              for (const [k, v] of Object.entries(kv))
+                expect(served.get(ns)?.[k], `${ns} ${k}`).toBe(String(v));
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
+
+    it('a namespace deleted and made again under its name is read as the new one; the table keeps no dead ones', async () => {
+      const n = `${p}re`;
+      let reused = 0;
+      let ino = -1;
+      for (let round = 0; round < 30 && reused < 3; round++) {
+        const base = await held();
+        await sh(['ip', 'netns', 'add', n]);
+        await sh(['ip', 'link', 'add', 'name', `${p}r`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+        const now = statSync(`/run/netns/${n}`).ino;
+        if (now === ino) reused++;
+        ino = now;
+        await setSysctls(n, { 'net.ipv4.conf.all.arp_ignore': round % 9 });
+        const { served, own } = await readBoth([n]);
+        expect(served).toEqual(own);
+        expect(served.get(n)?.['net.ipv4.conf.all.arp_ignore']).toBe(String(round % 9));
+        await sh(['ip', 'netns', 'delete', n]);
+        // The kernel frees a namespace after `netns delete` returns: its sysctl tables go, then its number is free.
+        await untilGone(`${p}r`);
+        for (let i = 0; i < 100 && (await held()) > base; i++) await new Promise((r) => setTimeout(r, 20));
+      }
+      // The case this test is for happened: the new namespace had the old one's inode number.
+      expect(reused).toBeGreaterThan(0);
+      // 4 live namespaces kept (8) and what the sweep leaves between runs; not 12 rounds' worth.
+      expect(await held()).toBeLessThanOrEqual(2 * names().length + 2 + 64);
+    });
+
+    it('a kept directory does not keep its namespace alive: deleting it takes its interfaces', async () => {
+      const n = `${p}gone`;
+      await sh(['ip', 'netns', 'add', n]);
+      await sh(['ip', 'link', 'add', 'name', `${p}g`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+      await readBoth([n]);
+      await sh(['ip', 'netns', 'delete', n]);
+      expect(await untilGone(`${p}g`)).toBe(true);
+    });
+
+    it("writes primed under the server leave the namespace's directories kept for the read after them", async () => {
+      const n = `${p}w`;
+      await sh(['ip', 'netns', 'add', n]);
+      expect(await held(n)).toBe(0);
+      const r = await execaRunner([nsread.bin, 'run', '1', '--prime=link show\n'], {
+        input: `${n}\0ip\0prime\0link set dev lo up\n\0`,
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(await held(n)).toBe(2);
+      const { served, own } = await readBoth([n]);
+      expect(served).toEqual(own);
+      expect(await held(n)).toBe(2);
+    });
+  },
+);
