@@ -545,31 +545,86 @@ static int nsid_of(int nl, int nsfd) {
   }
 }
 
+__thread buf_t *netns_list_out;
+__thread int netns_list_ok;
+
+/* A /run/netns entry's name as iproute2's JSON writer prints a string (json_writer.c jsonw_puts). */
+static void json_name(buf_t *b, const char *name) {
+  buf_add(b, "\"", 1);
+  for (const char *c = name; *c; c++) {
+    const char *esc = *c == '\t' ? "\\t" : *c == '\n' ? "\\n" : *c == '\r' ? "\\r" : *c == '\f' ? "\\f"
+                    : *c == '\b' ? "\\b" : *c == '\\' ? "\\\\" : *c == '"' ? "\\\"" : NULL;
+    if (esc) buf_add(b, esc, 2);
+    else if ((unsigned char)*c < 0x20) {
+      /* Where iproute2 would print the byte raw (not JSON): the escape JSON has for it. */
+      char u[8];
+      snprintf(u, sizeof u, "\\u%04x", (unsigned char)*c);
+      buf_add(b, u, 6);
+    } else buf_add(b, c, 1);
+  }
+  buf_add(b, "\"", 1);
+}
+
 /*
  * For the root namespace, whose `netns list` prints every /run/netns entry
- * (in directory order) with the id the root knows it by, if any: every
- * entry as name and id (-1 without one, -EINVAL for a stale file). Names,
- * inodes and ids are all reused after a namespace is deleted: only the
- * pairs tell which name an id stands for. 0 or -errno.
+ * but "." and ".." (in directory order) with the id the root knows it by,
+ * if any: every entry as name and id (-1 without one, -EINVAL for a stale
+ * file, -errno for one that cannot be opened). Names, inodes and ids are
+ * all reused after a namespace is deleted: only the pairs tell which name an
+ * id stands for. With netns_list_out set, also writes there what `ip -j
+ * netns list` prints for them (iproute2 ipnetns.c netns_list: nothing
+ * without /run/netns). 0 or -errno.
  */
 static int hash_netns_names(int nl, sha256_ctx *h) {
+  buf_t *out = netns_list_out;
+  if (out) {
+    out->n = 0;
+    buf_add(out, "", 0);
+    netns_list_ok = 0;
+  }
   DIR *d = opendir("/run/netns");
   if (!d) {
     sha256_update(h, "no /run/netns", 13);
+    netns_list_ok = errno == ENOENT;
     return errno == ENOENT ? 0 : -errno;
   }
+  if (out) buf_add(out, "[", 1);
+  int first = 1;
   for (struct dirent *e; (e = readdir(d));) {
-    if (e->d_name[0] == '.') continue;
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
     int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue; /* gone meanwhile, or not ours to open: ip skips it too */
-    int id = nsid_of(nl, fd);
-    close(fd);
+    int id = fd < 0 ? -errno : nsid_of(nl, fd);
+    if (fd >= 0) close(fd);
     int32_t v = id;
     sha256_update(h, e->d_name, strlen(e->d_name) + 1);
     sha256_update(h, &v, sizeof v);
+    if (!out) continue;
+    buf_add(out, first ? "{\"name\":" : ",{\"name\":", first ? 8 : 9);
+    first = 0;
+    json_name(out, e->d_name);
+    if (id >= 0) {
+      char n[32];
+      buf_add(out, n, (size_t)snprintf(n, sizeof n, ",\"id\":%d", id));
+    }
+    buf_add(out, "}", 1);
   }
   closedir(d);
+  if (out) buf_add(out, "]\n", 2);
+  netns_list_ok = 1;
   return 0;
+}
+
+int netns_list_json(buf_t *out) {
+  int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (nl < 0) return -errno;
+  sha256_ctx h;
+  sha256_init(&h);
+  buf_t *was = netns_list_out;
+  netns_list_out = out;
+  int r = hash_netns_names(nl, &h);
+  netns_list_out = was;
+  close(nl);
+  return r;
 }
 
 /*

@@ -34,6 +34,15 @@ typedef struct {
   char *p;
   size_t n, cap;
 } buf_t;
+/*
+ * When set on a thread, a root fingerprint there also writes to it what
+ * `ip -j netns list` prints (and sets netns_list_ok when it did): the
+ * root's read takes its `netns list` from the fingerprint that proves it.
+ */
+extern __thread buf_t *netns_list_out;
+extern __thread int netns_list_ok;
+/* What `ip -j netns list` prints, from nsread's own namespace; 0 or -errno. */
+int netns_list_json(buf_t *out);
 void buf_add(buf_t *b, const char *d, size_t n);
 /* Writes all of p, retrying short writes; 0, or -1 on an error. */
 int write_all(int fd, const char *p, size_t n);

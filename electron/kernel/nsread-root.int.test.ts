@@ -182,6 +182,77 @@ describe.skipIf(!!skip)(
       }
     }, 120_000);
 
+    it("the root's `netns list` that nsread writes from its fingerprint is ip's own, byte for byte (odd names, hidden and stale entries, ids)", async () => {
+      const p = uniquePrefix();
+      const [home, a, b] = ['r', 'a', 'b'].map((x) => `${p}${x}`);
+      // Names ip accepts in /run/netns (anything but "/"): quotes, backslashes, tab, spaces, UTF-8, a hidden one.
+      const odd = ['q"x', 'b\\s', 't\tab', 'sp ace', 'ü-ß', '.hidden', "ap'os", 'x'.repeat(200)];
+      // ip prints a control byte raw (not JSON): nsread writes JSON's escape for it.
+      const ctl = 'c\u0001d';
+      const script = `set -e
+stage=$1 home=$2 a=$3 b=$4 root=$5 nsread=$6; shift 6
+mount -t tmpfs -o size=64k,mode=700 netplumb-test "$stage"
+for n in "$home" "$a" "$b"; do : >"$stage/$n"; mount --bind "/run/netns/$n" "$stage/$n"; done
+mount -t tmpfs -o size=256k,mode=755 netplumb-test /run/netns
+for n in "$home" "$a" "$b"; do : >"/run/netns/$n"; mount --bind "$stage/$n" "/run/netns/$n"; done
+i=0
+for n in "$@"; do
+  src=$a; [ $((i % 2)) = 0 ] || src=$b
+  : >"/run/netns/$n"; mount --bind "$stage/$src" "/run/netns/$n"; i=$((i + 1))
+done
+: >"/run/netns/stale"
+ip netns exec "$home" ip netns set "$a" 7 2>/dev/null || true # the second run finds it given
+printf 'address show\nnetns list\n' | ip netns exec "$home" ip -j -d -batch -
+printf '@@nsread@@'
+printf '\t-\t0\n' | ip netns exec "$home" "$nsread" read 1 x "--root=$root"`;
+      const run = (names: string[]) => {
+        mkdirSync(stage, { recursive: true });
+        const r = spawnSync(
+          'unshare',
+          [
+            '--mount',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            script,
+            'sh',
+            stage,
+            home,
+            a,
+            b,
+            'address show\nnetns list\n',
+            bin,
+            ...names,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const [ip, ours] = r.stdout.split('@@nsread@@');
+        const rec = parseRecords(ours)!.get('')!;
+        expect(rec.status).toBe('read');
+        expect(rec.exit, rec.stderr).toBe(0);
+        return { ip, ours: rec.stdout };
+      };
+      try {
+        for (const ns of [home, a, b]) await must(['ip', 'netns', 'add', ns]);
+        const { ip, ours } = run(odd);
+        expect(ours).toBe(ip);
+        // What it says: every entry but "." and "..", the one given an id with it.
+        const list = JSON.parse(ours.split('\n')[1]) as { name: string; id?: number }[];
+        expect(list.map((e) => e.name).sort()).toEqual([home, a, b, ...odd, 'stale'].sort());
+        expect(list.find((e) => e.name === a)?.id).toBe(7);
+        expect(list.find((e) => e.name === 'stale')?.id).toBeUndefined();
+        // A control byte: ip's own line is not JSON; nsread's is, and names the entry exactly.
+        const withCtl = run([ctl]);
+        expect(() => JSON.parse(withCtl.ip.split('\n')[1])).toThrow();
+        const names = (JSON.parse(withCtl.ours.split('\n')[1]) as { name: string }[]).map((e) => e.name);
+        expect(names).toContain(ctl);
+      } finally {
+        await cleanupPrefix(p);
+      }
+    });
+
     it('fingerprints taken on several threads equal those of one thread', async () => {
       const p = uniquePrefix();
       const names = Array.from({ length: 24 }, (_, i) => `${p}n${i}`);
