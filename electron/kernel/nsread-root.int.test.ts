@@ -12,7 +12,11 @@
  * namespaces at the same time can neither hide a missed change nor make a
  * stable root look changed; the last test reads the real root through readLive.
  */
-import { spawnSync } from 'node:child_process';
+import {
+  spawnSync,
+  type SpawnSyncOptionsWithStringEncoding,
+  type SpawnSyncReturns,
+} from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,32 +59,27 @@ done
 exec ip netns exec "$home" "$@"`;
 const stage = path.join(out, 'stage');
 
+/** Runs the shell script `script` with `args` in a private mount namespace (unshare), in which it mounts what it needs. */
+function inPrivateMounts(
+  script: string,
+  args: string[],
+  opts: Omit<SpawnSyncOptionsWithStringEncoding, 'encoding'> = {},
+): SpawnSyncReturns<string> {
+  mkdirSync(stage, { recursive: true });
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args], {
+    ...opts,
+    encoding: 'utf8',
+  });
+}
+
 /** nsread run inside `home` (its root there): the records of the root ('') and `names`. */
 function nsread(home: string, root: string, names: Record<string, string> = {}, threads = 0) {
   const input = [`\t${root}\t0\n`, ...Object.entries(names).map(([n, fp]) => `${n}\t${fp}\t0\n`)].join('');
-  mkdirSync(stage, { recursive: true });
-  const r = spawnSync(
-    'unshare',
-    [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      PRIVATE_NETNS,
-      'sh',
-      stage,
-      home.slice(0, uniquePrefix().length),
-      home,
-      bin,
-      'read',
-      '4',
-      BATCH,
-      `--root=${ROOT_BATCH}`,
-    ],
+  const r = inPrivateMounts(
+    PRIVATE_NETNS,
+    [stage, home.slice(0, uniquePrefix().length), home, bin, 'read', '4', BATCH, `--root=${ROOT_BATCH}`],
     {
       input,
-      encoding: 'utf8',
       env: { ...process.env, ...(threads ? { NSREAD_THREADS: String(threads) } : {}) },
     },
   );
@@ -206,27 +205,7 @@ printf 'address show\nnetns list\n' | ip netns exec "$home" ip -j -d -batch -
 printf '@@nsread@@'
 printf '\t-\t0\n' | ip netns exec "$home" "$nsread" read 1 x "--root=$root"`;
       const run = (names: string[]) => {
-        mkdirSync(stage, { recursive: true });
-        const r = spawnSync(
-          'unshare',
-          [
-            '--mount',
-            '--propagation',
-            'private',
-            'sh',
-            '-c',
-            script,
-            'sh',
-            stage,
-            home,
-            a,
-            b,
-            'address show\nnetns list\n',
-            bin,
-            ...names,
-          ],
-          { encoding: 'utf8' },
-        );
+        const r = inPrivateMounts(script, [stage, home, a, b, 'address show\nnetns list\n', bin, ...names]);
         expect(r.status, r.stderr).toBe(0);
         const [ip, ours] = r.stdout.split('@@nsread@@');
         const rec = parseRecords(ours)!.get('')!;
