@@ -229,10 +229,11 @@ static void dirs_close(dirs_t *d) {
 static int dir_fd(dirs_t *d, const char *path) {
   for (int i = 0; i < d->n; i++)
     if (strcmp(d->path[i], path) == 0) return d->fd[i];
-  int fd;
   /* net/ipv4, net/ipv6: each namespace's hangs under the one shared "net" entry (nsread-held.c). */
   int kept = strncmp(path, "net/", 4) == 0 && !strchr(path + 4, '/');
-  if (kept && (fd = held_dir(d->nsfd, path)) >= 0) {
+  int fd = kept ? held_dir(d->nsfd, path) : -1;
+  if (fd >= 0) {
+    /* kept: no lookup */
   } else if (!path[0]) fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   else {
     const char *slash = strrchr(path, '/');
@@ -661,7 +662,6 @@ static int links_mode(int stats) {
   return fflush(stdout) != 0;
 }
 
-/* One invocation's work, by its argv (main's, or a request of `serve`, nsread-serve.c). */
 /* `nsread held [NAME...]`: how many kept sysctl directories a request finds (of the namespaces named, else all). */
 static int held_mode(int n, char **names) {
   if (n == 0) return printf("%d\n", held_count(-1)) < 0;
@@ -677,6 +677,7 @@ static int held_mode(int n, char **names) {
   return printf("%d\n", total) < 0;
 }
 
+/* One invocation's work, by its argv (main's, or a request of `serve`, nsread-serve.c). */
 int dispatch(int argc, char **argv) {
   if (argc == 2 && strcmp(argv[1], "--version") == 0) return puts("nsread 1") < 0;
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
