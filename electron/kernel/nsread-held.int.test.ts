@@ -17,6 +17,7 @@ import { parseRecords } from './live-reader';
 import { execaRunner, serveNsread } from './runner';
 import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
+import { must } from './test-support/scratch-netns';
 
 const nsread = buildTestNsread();
 afterAll(() => nsread.remove());
@@ -67,10 +68,11 @@ const held = async (...names: string[]) => {
   return Number(r.stdout.trim());
 };
 
-const sh = async (argv: string[]) => {
-  const r = await execaRunner(argv);
-  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
-};
+/** A namespace `ns` with a veth whose end `eth0` is in it and whose other end, `rootEnd`, is in the root. */
+async function nsWithVeth(ns: string, rootEnd: string) {
+  await must(['ip', 'netns', 'add', ns]);
+  await must(['ip', 'link', 'add', 'name', rootEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+}
 
 /** Waits (up to 2 s) until the root's interface `dev` is gone (its peer's namespace freed): true when it is. */
 async function untilGone(dev: string): Promise<boolean> {
@@ -83,7 +85,7 @@ async function untilGone(dev: string): Promise<boolean> {
 
 /** Sets sysctls in a namespace by `ip netns exec … sysctl -w` (nothing of nsread's). */
 const setSysctls = (ns: string, kv: Record<string, number>) =>
-  sh(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)]);
+  must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)]);
 
 describe.skipIf(!!nsread.skip)(
   `nsread serve keeps sysctl directories${nsread.skip ? ` (skipped: ${nsread.skip})` : ''}`,
@@ -93,23 +95,8 @@ describe.skipIf(!!nsread.skip)(
     beforeAll(async () => {
       p = uniquePrefix();
       serveNsread(nsread.bin);
-      for (const n of names()) await sh(['ip', 'netns', 'add', n]);
       // An interface of its own in each, so the "*" key has more than "all" to show.
-      for (const [i, n] of names().entries())
-        await sh([
-          'ip',
-          'link',
-          'add',
-          'name',
-          `${p}v${i}`,
-          'type',
-          'veth',
-          'peer',
-          'name',
-          'eth0',
-          'netns',
-          n,
-        ]);
+      for (const [i, n] of names().entries()) await nsWithVeth(n, `${p}v${i}`);
     });
     afterAll(() => cleanupPrefix(p));
 
@@ -155,8 +142,7 @@ describe.skipIf(!!nsread.skip)(
       let ino = -1;
       for (let round = 0; round < 30 && reused < 3; round++) {
         const base = await held();
-        await sh(['ip', 'netns', 'add', n]);
-        await sh(['ip', 'link', 'add', 'name', `${p}r`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+        await nsWithVeth(n, `${p}r`);
         const now = statSync(`/run/netns/${n}`).ino;
         if (now === ino) reused++;
         ino = now;
@@ -164,7 +150,7 @@ describe.skipIf(!!nsread.skip)(
         const { served, own } = await readBoth([n]);
         expect(served).toEqual(own);
         expect(served.get(n)?.['net.ipv4.conf.all.arp_ignore']).toBe(String(round % 9));
-        await sh(['ip', 'netns', 'delete', n]);
+        await must(['ip', 'netns', 'delete', n]);
         // The kernel frees a namespace after `netns delete` returns: its sysctl tables go, then its number is free.
         await untilGone(`${p}r`);
         for (let i = 0; i < 100 && (await held()) > base; i++) await new Promise((r) => setTimeout(r, 20));
@@ -177,16 +163,15 @@ describe.skipIf(!!nsread.skip)(
 
     it('a kept directory does not keep its namespace alive: deleting it takes its interfaces', async () => {
       const n = `${p}gone`;
-      await sh(['ip', 'netns', 'add', n]);
-      await sh(['ip', 'link', 'add', 'name', `${p}g`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', n]);
+      await nsWithVeth(n, `${p}g`);
       await readBoth([n]);
-      await sh(['ip', 'netns', 'delete', n]);
+      await must(['ip', 'netns', 'delete', n]);
       expect(await untilGone(`${p}g`)).toBe(true);
     });
 
     it("writes primed under the server leave the namespace's directories kept for the read after them", async () => {
       const n = `${p}w`;
-      await sh(['ip', 'netns', 'add', n]);
+      await must(['ip', 'netns', 'add', n]);
       expect(await held(n)).toBe(0);
       const r = await execaRunner([nsread.bin, 'run', '1', '--prime=link show\n'], {
         input: `${n}\0ip\0prime\0link set dev lo up\n\0`,
