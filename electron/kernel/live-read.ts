@@ -290,16 +290,23 @@ function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, '
 export const primeBatchFor = (runner: Runner): string | undefined =>
   cacheToFill(runner) ? BATCH : undefined;
 
-/** Caches the stable reads made right after an apply's writes (see primeBatchFor; live-reader.ts storePrimed). */
+/**
+ * Caches the stable reads made right after an apply's writes (see
+ * primeBatchFor; live-reader.ts storePrimed), checked as any read is, so
+ * that the next read neither checks nor stores them again.
+ */
 export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout: string }>): void =>
-  storePrimed(BATCH, reads);
+  storePrimed(BATCH, reads, batchCheck);
 
 /**
  * Fills the live reader's cache (live-reader.ts) for namespaces an apply
  * has just written, so that the next plan or status finds them unchanged
  * instead of reading each in full: the same nsread read as any other, so
  * only reads nsread saw stable are kept, and a later read still proves each
- * entry by the namespace's fingerprint. The root too, when the apply wrote
+ * entry by the namespace's fingerprint. Each is checked before it is stored
+ * (batchCheck), as a full read is: the next read then finds it checked and
+ * parsed (parsedMemo) instead of checking and storing it again, which for a
+ * 200-port root is ~400 kB of JSON. The root too, when the apply wrote
  * there (its bridges and veth ends): nsread-run.c primes named namespaces
  * only, so the root is read here. Without nsread there is no cache and
  * nothing is read; a failure is ignored (a missing entry is a full read later).
@@ -309,7 +316,7 @@ export async function primeReads(runner: Runner, namespaces: readonly string[]):
   await readJobs(
     runner,
     namespaces.map((ns) => ({ ns, kind: 'batch', job: batchJob(ns) })),
-    { prime: true },
+    { prime: true, check: batchCheck },
   ).catch(() => undefined);
 }
 

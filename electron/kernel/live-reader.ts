@@ -195,9 +195,15 @@ export function forgetNamespaces(names: Iterable<string>): void {
  * read still proves it by the namespace's fingerprint. Starts the account
  * of this apply's priming (lastPrimeStats), which the pass for the
  * namespaces left out (primeReads) adds to; without a cache nothing is
- * stored.
+ * stored. With `check`, an output that passes it is stored as checked (see
+ * ReadJobsOptions.check); one that does not is stored unchecked, and the
+ * read that finds it reports it.
  */
-export function storePrimed(batch: string, reads: ReadonlyMap<string, { fp: string; stdout: string }>): void {
+export function storePrimed(
+  batch: string,
+  reads: ReadonlyMap<string, { fp: string; stdout: string }>,
+  check?: ReadJobsOptions['check'],
+): void {
   const dir = cacheDir();
   let stored = 0;
   if (dir && reads.size) {
@@ -206,13 +212,24 @@ export function storePrimed(batch: string, reads: ReadonlyMap<string, { fp: stri
     for (const [ns, r] of reads) {
       // Why: the entry is believed by every later read; only a plain name and a whole fingerprint are kept.
       if (ns === ROOT_NS || !/^[0-9a-f]{64}$/.test(r.fp)) continue;
-      entries.push({ ns, key, fp: r.fp, stdout: r.stdout });
+      entries.push({ ns, key, fp: r.fp, stdout: r.stdout, ...checkedBy(check, ns, r.stdout) });
     }
     // One pack for all of them (read-cache-packs.ts): a file each cost 100-300 ms for 200 on ext4.
     storeEntries(dir, entries);
     stored = entries.length;
   }
   primed = { used: true, hits: 0, reads: reads.size, readNs: [...reads.keys()], stored, inWrites: stored };
+}
+
+/** `{ checked: id }` when `stdout` passes `check`; else nothing (not recorded: the caller's own parse reports it). */
+function checkedBy(check: ReadJobsOptions['check'], ns: string, stdout: string): { checked?: string } {
+  if (!check) return {};
+  try {
+    check.run(ns, stdout);
+    return { checked: check.id };
+  } catch {
+    return {};
+  }
 }
 
 /** True when there is a read cache for an apply to fill (nsread usable with `runner`, and root's cache directory). */
@@ -307,14 +324,8 @@ export async function readJobs(
   let root: ReaderStats['root'];
   let stored = 0;
   const readNs: string[] = [];
-  const passes = (ns: string, stdout: string): boolean => {
-    try {
-      opts.check!.run(ns, stdout);
-      return true;
-    } catch {
-      return false; // not recorded: the caller's own parse reports it
-    }
-  };
+  const passes = (ns: string, stdout: string): boolean =>
+    checkedBy(opts.check, ns, stdout).checked !== undefined;
   const byNs = new Map<string, { batch: JobResult; sysctl: RunResult; own: RunResult }>();
   const toStore: CacheEntry[] = [];
   const goneNs: string[] = [];

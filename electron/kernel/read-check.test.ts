@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readLive } from './live-read';
+import { BATCH_SCHEMA_ID } from './ip-json';
+import { primeReads, readLive, storePrimedReads } from './live-read';
 import { readJobs, useNsread, type NsJob, type ReadJobsOptions } from './live-reader';
 import { cacheDir, dropEntry } from './read-cache';
 import { recordingRunner } from './runner';
@@ -78,6 +79,25 @@ describe.skipIf(process.geteuid?.() !== 0 || !cacheDir())('the read cache rememb
     const other = counting('schemas 2');
     await readJobs(nsread('hit', fpOf(2), ''), jobs, { check: other.check });
     expect(other.seen).toEqual(names);
+  });
+
+  it("an apply's primes are checked as they are stored: the first hit after it checks nothing again", async () => {
+    // The two ways an apply primes: a pass of reads after its writes, and reads made in its writes.
+    await primeReads(nsread('read', fpOf(6), out(6)), names);
+    const { check, seen } = counting(BATCH_SCHEMA_ID);
+    const hit = await readJobs(nsread('hit', fpOf(6), ''), jobs, { check });
+    expect(hit.map((r) => [r.stdout, r.checked])).toEqual(names.map(() => [out(6), true]));
+    forget();
+    storePrimedReads(new Map(names.map((ns) => [ns, { fp: fpOf(7), stdout: out(7) }])));
+    const again = await readJobs(nsread('hit', fpOf(7), ''), jobs, { check });
+    expect(again.map((r) => [r.stdout, r.checked])).toEqual(names.map(() => [out(7), true]));
+    expect(seen).toEqual([]);
+    // A prime of a shape the schemas refuse is stored unchecked: the read that finds it checks it, and fails.
+    forget();
+    storePrimedReads(new Map(names.map((ns) => [ns, { fp: fpOf(8), stdout: out('bad') }])));
+    const bad = await readJobs(nsread('hit', fpOf(8), ''), jobs, { check });
+    expect(bad.map((r) => r.checked)).toEqual([undefined, undefined]);
+    expect(seen).toEqual(names);
   });
 
   it('an output the check refuses is never marked checked, however often it is found', async () => {
