@@ -183,6 +183,13 @@ export const DRIFTS: Drift[] = [
     seen: (_p, d) => has(d, 'missing', 'address', "the loopback's own 127.0.0.1/8 is missing on lo"),
   },
   {
+    name: "the loopback's own ::1 deleted",
+    on: ['h1', 'h1lo6'],
+    kills: ['h1lo6'],
+    run: (p) => [['ip', '-n', `${p}h1`, '-6', 'address', 'delete', '::1/128', 'dev', 'lo']],
+    seen: (_p, d) => has(d, 'missing', 'address', "the loopback's own ::1/128 is missing on lo"),
+  },
+  {
     // `route replace` of the file's route (TOS 0) leaves a route of another TOS: it is deleted by its TOS.
     name: 'the static route replaced by one for a single type of service',
     on: ['route', 'h2gw'],
@@ -606,6 +613,44 @@ describe.skipIf(!root)(`drift on a running lab${root ? '' : ` (skipped: ${NOT_RO
       ]);
       expect((await statusDocument(doc, o)).inSync).toBe(true);
       expect((await checkDocument(doc, o)).ok).toBe(true);
+    } finally {
+      await destroyLab(doc.name, o).catch(() => undefined);
+      await cleanupPrefix(p);
+    }
+  }, 60_000);
+
+  it("the loopback's own ::1 deleted by hand comes back as the kernel had it: no route in table main, and ping6 ::1 works", async () => {
+    const p = uniquePrefix();
+    const doc = driftLab(p);
+    const o = { runDir: run.dir };
+    const h1 = `${p}h1`;
+    const mainRoutes = async () =>
+      JSON.parse(
+        (await execaRunner(['ip', '-n', h1, '-6', '-j', 'route', 'show', 'table', 'main'])).stdout,
+      ).map((r: { dst: string; dev?: string }) => `${r.dst} ${r.dev ?? ''}`);
+    const ping6 = async () =>
+      (await execaRunner(['ip', 'netns', 'exec', h1, 'ping', '-6', '-c1', '-W1', '::1'])).exitCode;
+    try {
+      expect((await applyDocument(doc, o)).result?.ok).toBe(true);
+      const before = await mainRoutes();
+      expect(await ping6()).toBe(0);
+      await ip(['ip', '-n', h1, '-6', 'address', 'delete', '::1/128', 'dev', 'lo']);
+      expect(await ping6()).not.toBe(0);
+      const s = await statusDocument(doc, o);
+      expect(s.drift.map((d) => `${d.state} ${d.kind} ${d.name}`)).toEqual([
+        `missing address ::1/128 on lo in namespace ${h1}`,
+      ]);
+      const r = await applyDocument(doc, o);
+      expect(r.result?.changes.map((c) => c.argv.join(' '))).toEqual([
+        `ip -n ${h1} address add ::1/128 dev lo nodad noprefixroute`,
+      ]);
+      expect(await ping6()).toBe(0);
+      expect(await mainRoutes()).toEqual(before);
+      expect((await statusDocument(doc, o)).inSync).toBe(true);
+      // IPv6 off on the loopback: it has no ::1, and that is not drift.
+      await ip(['ip', 'netns', 'exec', h1, 'sysctl', '-q', '-w', 'net.ipv6.conf.lo.disable_ipv6=1']);
+      const off = await statusDocument(doc, o);
+      expect(off.drift.filter((d) => d.name.includes('::1'))).toEqual([]);
     } finally {
       await destroyLab(doc.name, o).catch(() => undefined);
       await cleanupPrefix(p);

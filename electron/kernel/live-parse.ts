@@ -65,6 +65,11 @@ function hasLoopbackOwn(link: IpLink): boolean {
   );
 }
 
+/** True when the link has ::1/128, the address the kernel gives a loopback that comes up with IPv6 on. */
+export function hasLoopbackOwn6(link: IpLink): boolean {
+  return (link.addr_info ?? []).some((a) => a.family === 'inet6' && a.local === '::1' && a.prefixlen === 128);
+}
+
 /** The addresses netplumb manages on a link, canonical and sorted (see the module rules). */
 export function ifaceAddresses(link: IpLink): string[] {
   let known = addressesOf.get(link);

@@ -8,7 +8,7 @@ import {
   NS_OWN_SYSCTLS,
   SYSCTL_ALLOWLIST,
 } from '../../shared/model/common';
-import type { KNamespace } from '../../shared/plan/kstate';
+import type { KNamespace, KState } from '../../shared/plan/kstate';
 import { IpJsonError } from './ip-json';
 import { LiveReadError, newNamespaceConf, OWN_SYSCTL_SCRIPT, readLive } from './live-read';
 import { useNsread } from './live-reader';
@@ -335,6 +335,36 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
         useNsread(undefined);
         nsread.remove();
       }
+    });
+  });
+
+  it('marks an up loopback with IPv6 on that lost its own ::1 (lostOwn6), with and without nsread alike; not one with IPv6 off, nor one down', async () => {
+    await withScratchLab(async (lab) => {
+      const [lost, off, whole] = await lab.netns(3);
+      for (const ns of [lost, off, whole]) await lab.ip('-n', ns, 'link', 'set', 'dev', 'lo', 'up');
+      await lab.ip('-n', lost, '-6', 'address', 'delete', '::1/128', 'dev', 'lo');
+      // IPv6 off on the loopback takes its ::1 away: not drift.
+      await lab.ip('netns', 'exec', off, 'sysctl', '-q', '-w', 'net.ipv6.conf.lo.disable_ipv6=1');
+      const flags = (s: KState) => [lost, off, whole].map((ns) => s.namespaces[ns].ifaces.lo.lostOwn6);
+      const opts = { namespaces: [lost, off, whole], ownSysctls: true };
+      const { run } = counting();
+      expect(flags(await readLive(run, opts))).toEqual([true, undefined, undefined]);
+      // Not read (no sysctls asked for): not judged.
+      expect(
+        (await readLive(run, { namespaces: [lost] })).namespaces[lost].ifaces.lo.lostOwn6,
+      ).toBeUndefined();
+      const nsread = buildTestNsread();
+      if (!nsread.skip) {
+        try {
+          useNsread(nsread.bin);
+          expect(flags(await readLive(execaRunner, opts))).toEqual([true, undefined, undefined]);
+        } finally {
+          useNsread(undefined);
+        }
+      }
+      // Down: coming up, the kernel gives it back.
+      await lab.ip('-n', lost, 'link', 'set', 'dev', 'lo', 'down');
+      expect((await readLive(run, opts)).namespaces[lost].ifaces.lo.lostOwn6).toBeUndefined();
     });
   });
 

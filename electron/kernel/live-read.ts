@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type * as z from 'zod';
 import {
   ALWAYS_READ_KEYS,
+  LOOPBACK_V6_KEY,
   IFACE_DEFAULT_SYSCTLS,
   IFACE_SYSCTLS,
   NEW_NS_CONF_KEYS,
@@ -43,6 +44,7 @@ import {
   splitJsonDocuments,
 } from './ip-json';
 import {
+  hasLoopbackOwn6,
   linkToIface,
   netemByDev,
   handMadeQdisc,
@@ -502,6 +504,7 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
     return withMark(ns, raw);
   }
   ifaceSysctls(ifaces, raw.sysctls, host);
+  lostOwn6(ifaces, raw);
   const conf = confDrift(raw.sysctls, host);
   if (Object.keys(conf).length) ns.confDrift = conf;
   ns.routes = staticRoutes(raw.routes, ifaces);
@@ -516,6 +519,18 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
   if (tables.hand.length) ns.tableRoutes = tables.hand;
   if (tables.lost.length) ns.lostLocal = tables.lost;
   return withMark(ns, raw);
+}
+
+/**
+ * Marks an up loopback with IPv6 on but without its own ::1 (deleted by
+ * hand: kstate.ts lostOwn6). Judged only where LOOPBACK_V6_KEY was read: off
+ * (1), or a kernel without IPv6 (no such key), the loopback has no ::1.
+ */
+function lostOwn6(ifaces: Record<string, KIface>, raw: RawNs): void {
+  const lo = ifaces.lo;
+  if (lo?.kind !== 'loopback' || !lo.up || raw.sysctls[LOOPBACK_V6_KEY] !== '0') return;
+  const link = raw.links.find((l) => l.ifname === 'lo');
+  if (link && !hasLoopbackOwn6(link)) lo.lostOwn6 = true;
 }
 
 /** A namespace's mark is the alias of its lo. */

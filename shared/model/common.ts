@@ -177,16 +177,19 @@ export const NEW_NS_CONF_KEYS: readonly string[] = [
   ifaceSysctlKey('ipv6', 'all', 'disable_ipv6'),
   ifaceSysctlKey('ipv6', 'default', 'disable_ipv6'),
 ];
+/** Whether a namespace's loopback has IPv6, so should have ::1 (kstate.ts lostOwn6). */
+export const LOOPBACK_V6_KEY = 'net.ipv6.conf.lo.disable_ipv6';
 /**
  * What the reader reads in every lab namespace (nsread's `--always=N`, the
- * first N keys of SYSCTL_READ_KEYS): the namespace's own settings and the
- * per-interface ones judged by `default`.
+ * first N keys of SYSCTL_READ_KEYS): the namespace's own settings, the
+ * per-interface ones judged by `default`, and whether the loopback has IPv6.
  */
 export const ALWAYS_READ_KEYS: readonly string[] = [
   ...NS_OWN_SYSCTL_KEYS,
   ...IFACE_DEFAULT_KEYS,
   ifaceSysctlKey('ipv6', '*', 'disable_ipv6'),
   ...NEW_NS_CONF_KEYS.filter((k) => k.startsWith('net.ipv6.') && !k.includes('.all.')),
+  LOOPBACK_V6_KEY,
 ];
 /**
  * Every key the live reader asks for, ALWAYS_READ_KEYS first: the native

@@ -16,6 +16,8 @@ export const VETH_MTU = 1500;
 
 /** The address the kernel gives a loopback when it comes up (inetdev_event, NETDEV_UP). */
 export const LOOPBACK_OWN_V4 = '127.0.0.1/8';
+/** The IPv6 address the kernel gives a loopback when it comes up with IPv6 on (addrconf init_loopback), without a prefix route. */
+export const LOOPBACK_OWN_V6 = '::1/128';
 
 export const ROUTE_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];
@@ -125,6 +127,11 @@ export interface KIface {
    * when it comes up (deleted by hand): the namespace cannot reach itself.
    */
   lostOwn?: boolean;
+  /**
+   * The loopback is up with IPv6 on (common.ts LOOPBACK_V6_KEY read as 0) but without
+   * its own ::1/128 (deleted by hand): the namespace cannot reach itself at ::1.
+   */
+  lostOwn6?: boolean;
   /**
    * A bridge port's flags that differ from what the kernel gives a new port
    * (PORT_FLAG_DEFAULTS), by iproute2 keyword, e.g. { isolated: true }: a file sets none of them.

@@ -131,7 +131,8 @@ export const Op = z.discriminatedUnion('op', [
     /** Settings of the interface as a bridge port (not given with `bridge`: one `type` per command). */
     port: PortOpts.optional(),
   }),
-  z.object({ op: z.literal('address-add'), dev: Str, cidr: Str }),
+  // noprefixroute: the loopback's own ::1/128 as the kernel gives it, without a route in table main.
+  z.object({ op: z.literal('address-add'), dev: Str, cidr: Str, noprefixroute: z.literal(true).optional() }),
   z.object({ op: z.literal('address-delete'), dev: Str, cidr: Str }),
   z.object({ op: z.literal('route-replace'), route: RouteSpec }),
   z.object({ op: z.literal('route-delete'), route: RouteSpec }),

@@ -7,7 +7,14 @@ import { PlanBuilder, RANK, type Phase } from './builder';
 import { where } from './argv';
 import type { BridgeOpts, Op, PortOpts, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
-import { LOOPBACK_OWN_V4, PORT_FLAG_DEFAULTS, PORT_STATES, ROOT_NS, VETH_MTU } from './kstate';
+import {
+  LOOPBACK_OWN_V4,
+  LOOPBACK_OWN_V6,
+  PORT_FLAG_DEFAULTS,
+  PORT_STATES,
+  ROOT_NS,
+  VETH_MTU,
+} from './kstate';
 import type { Resolved } from './resolve';
 import { paramName } from '../kinds';
 import { IFACE_DEFAULT_SYSCTLS } from '../model/common';
@@ -263,6 +270,17 @@ export function planIfaceSettings(
       reason: `the loopback's own ${LOOPBACK_OWN_V4} is missing on ${at}: the namespace cannot reach itself at 127.0.0.1`,
       target: targetOf(desired, c.ns, d, 'address', `${LOOPBACK_OWN_V4} on ${at}`),
       undoOp: addr('delete', LOOPBACK_OWN_V4, d.name),
+    });
+  }
+  // The same for ::1, put back as the kernel gives it: without a prefix route in table main.
+  if (l.lostOwn6 && d.kind === 'loopback' && d.up && l.up) {
+    const op: Op = { op: 'address-add', dev: d.name, cidr: LOOPBACK_OWN_V6, noprefixroute: true };
+    b.add(phase, c.ns, op, {
+      action: 'create',
+      rank: RANK.addrAdd,
+      reason: `the loopback's own ${LOOPBACK_OWN_V6} is missing on ${at}: the namespace cannot reach itself at ::1`,
+      target: targetOf(desired, c.ns, d, 'address', `${LOOPBACK_OWN_V6} on ${at}`),
+      undoOp: addr('delete', LOOPBACK_OWN_V6, d.name),
     });
   }
   if (d.up !== l.up) {

@@ -477,35 +477,41 @@ describe('plan properties (on the kernel model)', () => {
     }
   });
 
-  it("the loopback's own 127.0.0.1/8 deleted by hand comes back (added while it stays up, by the kernel when the plan brings it up)", () => {
-    fc.assert(
-      fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), fc.boolean(), (t1, pick, down) => {
-        const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
-        const labNs = Object.values(s1.namespaces).filter((n) => n.name !== ROOT_NS);
-        if (!labNs.length) return;
-        const n = labNs[pick % labNs.length];
-        const lo = n.ifaces.lo;
-        expect(lo.up).toBe(true);
-        if (down) lo.up = false;
-        else lo.lostOwn = true;
-        const r = plan(resolve(t1), s1);
-        const words = r.changes.map((c) => c.argv.join(' '));
-        const add = `ip -n ${n.name} address add 127.0.0.1/8 dev lo`;
-        expect(words.includes(add)).toBe(!down);
-        // Down: brought up (its routes set again); up without it: that one address.
-        if (!down) expect(driftFromChanges(r.changes)).toHaveLength(1);
-        const s2 = simulate(s1, r.changes);
-        expect(s2.namespaces[n.name].ifaces.lo).toEqual({ ...lo, up: true, lostOwn: undefined });
-        expect(plan(resolve(t1), s2).changes).toEqual([]);
-        const back = simulate(
-          s2,
-          r.changes.flatMap((c) => (c.undoOp ? [{ ...c, op: c.undoOp }] : [])).reverse(),
-        );
-        expect(back.namespaces[n.name].ifaces.lo.lostOwn).toBe(down ? undefined : true);
-      }),
-      { numRuns: 100 },
-    );
-  });
+  it.each([
+    { flag: 'lostOwn', add: 'address add 127.0.0.1/8 dev lo' },
+    { flag: 'lostOwn6', add: 'address add ::1/128 dev lo nodad noprefixroute' },
+  ] as const)(
+    "the loopback's own address ($flag) deleted by hand comes back (added while it stays up, by the kernel when the plan brings it up)",
+    ({ flag, add: addWords }) => {
+      fc.assert(
+        fc.property(arbValidTopology({ maxNodes: 7 }), fc.nat(), fc.boolean(), (t1, pick, down) => {
+          const s1 = simulate(emptyHost(), plan(resolve(t1), emptyHost()).changes);
+          const labNs = Object.values(s1.namespaces).filter((n) => n.name !== ROOT_NS);
+          if (!labNs.length) return;
+          const n = labNs[pick % labNs.length];
+          const lo = n.ifaces.lo;
+          expect(lo.up).toBe(true);
+          if (down) lo.up = false;
+          else lo[flag] = true;
+          const r = plan(resolve(t1), s1);
+          const words = r.changes.map((c) => c.argv.join(' '));
+          const add = `ip -n ${n.name} ${addWords}`;
+          expect(words.includes(add)).toBe(!down);
+          // Down: brought up (its routes set again); up without it: that one address.
+          if (!down) expect(driftFromChanges(r.changes)).toHaveLength(1);
+          const s2 = simulate(s1, r.changes);
+          expect(s2.namespaces[n.name].ifaces.lo).toEqual({ ...lo, up: true, [flag]: undefined });
+          expect(plan(resolve(t1), s2).changes).toEqual([]);
+          const back = simulate(
+            s2,
+            r.changes.flatMap((c) => (c.undoOp ? [{ ...c, op: c.undoOp }] : [])).reverse(),
+          );
+          expect(back.namespaces[n.name].ifaces.lo[flag]).toBe(down ? undefined : true);
+        }),
+        { numRuns: 100 },
+      );
+    },
+  );
 
   it("the kernel's routes for addresses deleted by hand come back; a route of protocol kernel made by hand goes", () => {
     fc.assert(

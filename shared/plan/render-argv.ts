@@ -126,7 +126,15 @@ export function renderLine(op: Op): string[] {
     case 'address-add':
       // IPv6 addresses skip duplicate address detection: a lab has no
       // duplicates (validation), and DAD delays reachability by seconds.
-      return ['address', 'add', op.cidr, 'dev', op.dev, ...(family(op.cidr) === 6 ? ['nodad'] : [])];
+      return [
+        'address',
+        'add',
+        op.cidr,
+        'dev',
+        op.dev,
+        ...(family(op.cidr) === 6 ? ['nodad'] : []),
+        ...(op.noprefixroute ? ['noprefixroute'] : []),
+      ];
     case 'address-delete':
       return ['address', 'delete', op.cidr, 'dev', op.dev];
     case 'route-replace':

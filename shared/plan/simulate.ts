@@ -17,6 +17,7 @@ import {
   type KRule,
   type KTableRoute,
   LOOPBACK_OWN_V4,
+  LOOPBACK_OWN_V6,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROOT_NS,
@@ -201,16 +202,24 @@ export function step(s: KState, op: Op, nsName: string): void {
       const n = ns(s, nsName);
       const cidr = canonicalCidr(op.cidr)!;
       const i = dev(n, op.dev);
-      // The loopback's own address is not read as an address: only whether it is missing (lostOwn).
-      if (i.kind === 'loopback' && cidr === LOOPBACK_OWN_V4 && (i.up || i.lostOwn)) {
-        if ((op.op === 'address-add') === !i.lostOwn)
+      // The loopback's own addresses are not read as addresses: only whether one is missing (lostOwn, lostOwn6).
+      const own =
+        i.kind !== 'loopback'
+          ? undefined
+          : cidr === LOOPBACK_OWN_V4
+            ? 'lostOwn'
+            : cidr === LOOPBACK_OWN_V6
+              ? 'lostOwn6'
+              : undefined;
+      if (own && (i.up || i[own])) {
+        if ((op.op === 'address-add') === !i[own])
           throw new SimError(
             op.op === 'address-add'
               ? 'RTNETLINK answers: File exists'
               : 'RTNETLINK answers: Cannot assign requested address',
           );
-        if (op.op === 'address-add') delete i.lostOwn;
-        else i.lostOwn = true;
+        if (op.op === 'address-add') delete i[own];
+        else i[own] = true;
         return;
       }
       if (op.op === 'address-add') {
@@ -384,11 +393,13 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
     // Coming up, the kernel makes each address's routes again (fib_add_ifaddr), its local one too.
     if (!i.up) n.lostLocal = n.lostLocal?.filter((r) => r.dev !== i.name);
     if (!i.up) delete i.lostOwn;
+    if (!i.up) delete i.lostOwn6;
     i.up = true;
   } else if (op.up === false) {
     i.up = false;
     delete i.portState; // a port that is down is disabled, which is not read as hand-made
     delete i.lostOwn; // read only while up; coming up, the kernel gives it again
+    delete i.lostOwn6;
     dropRoutesThrough(n, i.name);
   }
   if (op.port) portSet(i, op.port);
