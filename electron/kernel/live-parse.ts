@@ -28,6 +28,7 @@ import type {
   PortState,
 } from '../../shared/plan/kstate';
 import {
+  LOOPBACK_OWN,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROUTE_TYPES,
@@ -47,7 +48,7 @@ export function ifaceKind(link: IpLink): KIface['kind'] {
   return 'other';
 }
 
-const LOOPBACK_OWN = new Set(['127.0.0.1/8', '::1/128']);
+const LOOPBACK_OWN_CIDRS: ReadonlySet<string> = new Set(Object.values(LOOPBACK_OWN));
 /** An IPv6 address in fe80::/10 as text: a first group of four digits, fe80 to febf. */
 const V6_LINK_LOCAL_TEXT = /^fe[89ab][0-9a-f]:/i;
 
@@ -58,16 +59,15 @@ const V6_LINK_LOCAL_TEXT = /^fe[89ab][0-9a-f]:/i;
  */
 const addressesOf = new WeakMap<IpLink, readonly string[]>();
 
-/** True when the link has 127.0.0.1/8, the address the kernel gives a loopback that comes up. */
-function hasLoopbackOwn(link: IpLink): boolean {
+/** True when the link has `cidr` (a loopback's own address: LOOPBACK_OWN), as the kernel gives it. */
+export function hasLoopbackOwn(link: IpLink, cidr: string): boolean {
+  const [local, len] = cidr.split('/');
   return (link.addr_info ?? []).some(
-    (a) => a.family === 'inet' && a.local === '127.0.0.1' && a.prefixlen === 8,
+    (a) =>
+      a.family === (local.includes(':') ? 'inet6' : 'inet') &&
+      a.local === local &&
+      a.prefixlen === Number(len),
   );
-}
-
-/** True when the link has ::1/128, the address the kernel gives a loopback that comes up with IPv6 on. */
-export function hasLoopbackOwn6(link: IpLink): boolean {
-  return (link.addr_info ?? []).some((a) => a.family === 'inet6' && a.local === '::1' && a.prefixlen === 128);
 }
 
 /** The addresses netplumb manages on a link, canonical and sorted (see the module rules). */
@@ -92,7 +92,7 @@ function computeAddresses(link: IpLink): string[] {
     if (!c) continue;
     const cidr = formatCidr(c);
     if (c.family === 6 && (isLinkLocal(cidr) || a.dynamic)) continue;
-    if (loopback && LOOPBACK_OWN.has(cidr)) continue;
+    if (loopback && LOOPBACK_OWN_CIDRS.has(cidr)) continue;
     out.push(cidr);
   }
   return [...new Set(out)].sort();
@@ -131,7 +131,7 @@ export function linkToIface(link: IpLink): KIface {
   if (params) iface.params = params;
   const flags = link.flags ?? [];
   if (flags.includes('NOARP') && kind !== 'loopback') iface.arpOff = true;
-  if (kind === 'loopback' && iface.up && !hasLoopbackOwn(link)) iface.lostOwn = true;
+  if (kind === 'loopback' && iface.up && !hasLoopbackOwn(link, LOOPBACK_OWN.lostOwn)) iface.lostOwn = true;
   if (link.linkinfo?.info_slave_kind === 'bridge')
     readPort(iface, flags, link.operstate, link.linkinfo.info_slave_data ?? {});
   return iface;

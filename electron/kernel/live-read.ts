@@ -23,7 +23,7 @@ import {
   SYSCTL_ALLOWLIST,
   type IfaceSysctlFamily,
 } from '../../shared/model/common';
-import { ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
+import { LOOPBACK_OWN, ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
 import {
   BATCH_SCHEMA_ID,
   BridgeVlanList,
@@ -44,7 +44,7 @@ import {
   splitJsonDocuments,
 } from './ip-json';
 import {
-  hasLoopbackOwn6,
+  hasLoopbackOwn,
   linkToIface,
   netemByDev,
   handMadeQdisc,
@@ -530,7 +530,7 @@ function lostOwn6(ifaces: Record<string, KIface>, raw: RawNs): void {
   const lo = ifaces.lo;
   if (lo?.kind !== 'loopback' || !lo.up || raw.sysctls[LOOPBACK_V6_KEY] !== '0') return;
   const link = raw.links.find((l) => l.ifname === 'lo');
-  if (link && !hasLoopbackOwn6(link)) lo.lostOwn6 = true;
+  if (link && !hasLoopbackOwn(link, LOOPBACK_OWN.lostOwn6)) lo.lostOwn6 = true;
 }
 
 /** A namespace's mark is the alias of its lo. */

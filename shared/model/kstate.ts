@@ -18,6 +18,10 @@ export const VETH_MTU = 1500;
 export const LOOPBACK_OWN_V4 = '127.0.0.1/8';
 /** The IPv6 address the kernel gives a loopback when it comes up with IPv6 on (addrconf init_loopback), without a prefix route. */
 export const LOOPBACK_OWN_V6 = '::1/128';
+/** The loopback's own addresses, by the KIface flag that says one is missing while it is up. */
+export const LOOPBACK_OWN = { lostOwn: LOOPBACK_OWN_V4, lostOwn6: LOOPBACK_OWN_V6 } as const;
+export type LoopbackOwnFlag = keyof typeof LOOPBACK_OWN;
+export const LOOPBACK_OWN_FLAGS = Object.keys(LOOPBACK_OWN) as LoopbackOwnFlag[];
 
 export const ROUTE_TYPES = ['blackhole', 'unreachable', 'prohibit', 'throw'] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];

@@ -8,7 +8,8 @@ import { where } from './argv';
 import type { BridgeOpts, Op, PortOpts, RouteSpec } from './op';
 import type { KIface, KNamespace, KRoute } from './kstate';
 import {
-  LOOPBACK_OWN_V4,
+  LOOPBACK_OWN,
+  LOOPBACK_OWN_FLAGS,
   LOOPBACK_OWN_V6,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
@@ -262,25 +263,23 @@ export function planIfaceSettings(
       undoOp: addr('delete', a, d.name),
     });
   }
-  // Only while it stays up: a loopback coming up gets it from the kernel.
-  if (l.lostOwn && d.kind === 'loopback' && d.up && l.up) {
-    b.add(phase, c.ns, addr('add', LOOPBACK_OWN_V4, d.name), {
-      action: 'create',
-      rank: RANK.addrAdd,
-      reason: `the loopback's own ${LOOPBACK_OWN_V4} is missing on ${at}: the namespace cannot reach itself at 127.0.0.1`,
-      target: targetOf(desired, c.ns, d, 'address', `${LOOPBACK_OWN_V4} on ${at}`),
-      undoOp: addr('delete', LOOPBACK_OWN_V4, d.name),
-    });
-  }
-  // The same for ::1, put back as the kernel gives it: without a prefix route in table main.
-  if (l.lostOwn6 && d.kind === 'loopback' && d.up && l.up) {
-    const op: Op = { op: 'address-add', dev: d.name, cidr: LOOPBACK_OWN_V6, noprefixroute: true };
+  // Only while it stays up: a loopback coming up gets them from the kernel.
+  for (const flag of LOOPBACK_OWN_FLAGS) {
+    if (!l[flag] || d.kind !== 'loopback' || !d.up || !l.up) continue;
+    const cidr = LOOPBACK_OWN[flag];
+    // ::1 as the kernel gives it: without a prefix route in table main.
+    const op: Op = {
+      op: 'address-add',
+      dev: d.name,
+      cidr,
+      ...(cidr === LOOPBACK_OWN_V6 ? { noprefixroute: true as const } : {}),
+    };
     b.add(phase, c.ns, op, {
       action: 'create',
       rank: RANK.addrAdd,
-      reason: `the loopback's own ${LOOPBACK_OWN_V6} is missing on ${at}: the namespace cannot reach itself at ::1`,
-      target: targetOf(desired, c.ns, d, 'address', `${LOOPBACK_OWN_V6} on ${at}`),
-      undoOp: addr('delete', LOOPBACK_OWN_V6, d.name),
+      reason: `the loopback's own ${cidr} is missing on ${at}: the namespace cannot reach itself at ${cidr.split('/')[0]}`,
+      target: targetOf(desired, c.ns, d, 'address', `${cidr} on ${at}`),
+      undoOp: addr('delete', cidr, d.name),
     });
   }
   if (d.up !== l.up) {

@@ -16,8 +16,8 @@ import {
   type KState,
   type KRule,
   type KTableRoute,
-  LOOPBACK_OWN_V4,
-  LOOPBACK_OWN_V6,
+  LOOPBACK_OWN,
+  LOOPBACK_OWN_FLAGS,
   PORT_FLAG_DEFAULTS,
   PORT_STATES,
   ROOT_NS,
@@ -204,13 +204,7 @@ export function step(s: KState, op: Op, nsName: string): void {
       const i = dev(n, op.dev);
       // The loopback's own addresses are not read as addresses: only whether one is missing (lostOwn, lostOwn6).
       const own =
-        i.kind !== 'loopback'
-          ? undefined
-          : cidr === LOOPBACK_OWN_V4
-            ? 'lostOwn'
-            : cidr === LOOPBACK_OWN_V6
-              ? 'lostOwn6'
-              : undefined;
+        i.kind === 'loopback' ? LOOPBACK_OWN_FLAGS.find((f) => LOOPBACK_OWN[f] === cidr) : undefined;
       if (own && (i.up || i[own])) {
         if ((op.op === 'address-add') === !i[own])
           throw new SimError(
@@ -392,14 +386,12 @@ function linkSet(n: KNamespace, op: Extract<Op, { op: 'link-set' }>): void {
   if (op.up === true) {
     // Coming up, the kernel makes each address's routes again (fib_add_ifaddr), its local one too.
     if (!i.up) n.lostLocal = n.lostLocal?.filter((r) => r.dev !== i.name);
-    if (!i.up) delete i.lostOwn;
-    if (!i.up) delete i.lostOwn6;
+    if (!i.up) for (const f of LOOPBACK_OWN_FLAGS) delete i[f];
     i.up = true;
   } else if (op.up === false) {
     i.up = false;
     delete i.portState; // a port that is down is disabled, which is not read as hand-made
-    delete i.lostOwn; // read only while up; coming up, the kernel gives it again
-    delete i.lostOwn6;
+    for (const f of LOOPBACK_OWN_FLAGS) delete i[f]; // read only while up; coming up, the kernel gives them again
     dropRoutesThrough(n, i.name);
   }
   if (op.port) portSet(i, op.port);
