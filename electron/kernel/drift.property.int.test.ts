@@ -148,7 +148,7 @@ export const DRIFTS: Drift[] = [
   },
   {
     name: 'a route of protocol kernel added by hand',
-    on: ['h1'],
+    on: ['h1', 'h1loroute'],
     run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', '10.0.0.2/32', 'dev', 'lo', 'proto', 'kernel']],
     seen: (_p, d) =>
       has(d, 'changed', 'route', 'route 10.0.0.2/32 (protocol kernel, made by hand through lo)'),
@@ -156,7 +156,7 @@ export const DRIFTS: Drift[] = [
   {
     // h1 answers for h2 itself: its pings to h2 still get replies, so only status can tell.
     name: "a route in table local that makes a namespace answer for another's address",
-    on: ['h1'],
+    on: ['h1', 'h1loroute'],
     run: (p) => [['ip', '-n', `${p}h1`, 'route', 'add', 'local', '10.0.0.2', 'dev', 'lo', 'table', 'local']],
     seen: (_p, d) => has(d, 'changed', 'route', 'local 10.0.0.2 table local dev lo proto boot'),
   },
@@ -178,7 +178,8 @@ export const DRIFTS: Drift[] = [
   {
     name: "the loopback's own 127.0.0.1 deleted",
     on: ['h1', 'h1lo'],
-    kills: ['h1lo'],
+    // lo's last IPv4 address gone, the kernel drops every IPv4 route through lo (fib_disable_ip).
+    kills: ['h1lo', 'h1loroute'],
     run: (p) => [['ip', '-n', `${p}h1`, 'address', 'delete', '127.0.0.1/8', 'dev', 'lo']],
     seen: (_p, d) => has(d, 'missing', 'address', "the loopback's own 127.0.0.1/8 is missing on lo"),
   },
@@ -236,9 +237,10 @@ export const DRIFTS: Drift[] = [
   },
   {
     name: 'IPv6 turned off in a namespace whose file sets no sysctl',
-    // It turns IPv6 off on every interface too (so one turned off alone is no longer told apart).
+    // It turns IPv6 off on every interface too (so one turned off alone is no longer told apart),
+    // lo included: lo then has no ::1, and that is not drift.
     on: ['h1conf6'],
-    kills: ['h1conf6'],
+    kills: ['h1conf6', 'h1lo6'],
     run: (p) => [['ip', 'netns', 'exec', `${p}h1`, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']],
     seen: (_p, d) => has(d, 'changed', 'sysctl', 'net.ipv6.conf.all.disable_ipv6 is 1, as set by hand'),
   },
@@ -409,6 +411,8 @@ export const DRIFTS: Drift[] = [
   {
     name: 'ARP turned off',
     on: ['h2eth0'],
+    // Turning ARP off (or on) flushes the interface's neighbour entries, noarp and permanent ones too.
+    kills: ['h2neigh'],
     run: (p) => [['ip', '-n', `${p}h2`, 'link', 'set', 'dev', 'eth0', 'arp', 'off']],
     seen: (_p, d) => has(d, 'changed', 'interface', 'ARP is turned off on eth0'),
   },
