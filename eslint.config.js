@@ -196,6 +196,8 @@ function spawnAllowed() {
       "`netplumb exec` hands the user's terminal to the command and passes its exit code through",
     'electron/cli/serve-command.ts':
       "`netplumb serve --open` starts the desktop's browser opener (xdg-open), detached",
+    'electron/cli/engine-commands.ts':
+      '`netplumb engine start` starts the resident engine (itself, serving), detached',
     'electron/kernel/test-support/**':
       'test support: creates and removes throw-away users (useradd) for the helper tests',
   };

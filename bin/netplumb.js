@@ -35,10 +35,24 @@ else if (!existsSync(dist + 'cli.cjs')) {
   );
   process.exitCode = 1;
 } else {
+  // Root's lab commands go to the resident engine when one of this build runs (`netplumb engine start`).
+  const viaEngine = require('./engine-client.js').viaEngine(dist, argv);
+  if (viaEngine)
+    void viaEngine.then((code) => {
+      if (code === undefined) runHere();
+      else process.exitCode = code;
+    });
+  else runHere();
+}
+
+/** Runs the command in this process. */
+function runHere() {
   const { loadBundle } = require('./cli-bundle.js');
   const { exports, cache } = loadBundle(dist + 'cli.cjs');
   // For `netplumb doctor`, which says whether the command starts from its code cache.
   globalThis[Symbol.for('netplumb.codeCache')] = cache;
+  // For `netplumb engine`, which serves this build only.
+  globalThis[Symbol.for('netplumb.dist')] = dist;
   const { main } = exports;
   // A rejection is left unhandled, as a top-level await would: Node prints it and exits 1.
   void main(argv).then((code) => {

@@ -121,6 +121,7 @@ describe('the compiled build', () => {
     for (const f of [
       'bin/netplumb.js',
       'bin/cli-bundle.js',
+      'bin/engine-client.js',
       'bin/start.mjs',
       'packaging/netplumb-helper',
       'packaging/postinst',

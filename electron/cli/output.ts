@@ -8,8 +8,10 @@ import { err } from './command';
 
 export { listInWords } from '../../shared/util/words';
 
-const tty = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: string) => (s: string) => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
+// Asked at each use, not once: the resident engine (engine-server.ts) runs commands for clients
+// whose terminals differ.
+const tty = () => process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: string) => (s: string) => (tty() ? `\u001b[${code}m${s}\u001b[0m` : s);
 export const red = paint('31');
 export const green = paint('32');
 export const yellow = paint('33');

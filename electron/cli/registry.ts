@@ -10,6 +10,7 @@
  * when it runs.
  */
 import { EXIT, EXIT_CODES, EXIT_PASSTHROUGH, type Command, type Section } from './command';
+import { ENGINE_COMMAND } from './engine-help';
 import { FORMAT_COMMANDS } from './formats-help';
 import { GRADE_COMMAND } from './grade-help';
 import { HELPER_COMMANDS } from './helper-help';
@@ -25,6 +26,7 @@ const AREAS: Record<string, Command>[] = [
   HOST_COMMANDS,
   { serve: SERVE_COMMAND },
   HELPER_COMMANDS,
+  { engine: ENGINE_COMMAND },
   LIVE_COMMANDS,
   { grade: GRADE_COMMAND },
 ];

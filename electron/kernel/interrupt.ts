@@ -17,6 +17,29 @@ export function requestStop(why: string): void {
 /** Why a stop was asked for, or undefined. */
 export const stopRequested = (): string | undefined => stop;
 
+/** The running whileStoppable's own reaction to a first signal, while one runs. */
+let active: ((why: string) => void) | undefined;
+
+/**
+ * A stop asked for from outside this process's signals: the resident engine
+ * (electron/cli/engine-server.ts) passes on its client's Ctrl-C this way, or
+ * the client's going away. Returns true when a stoppable apply is running
+ * (it says so to the user and stops before its next step); false when none
+ * is. The stop holds either way until `clearStop`, so an apply that has not
+ * begun its changes yet stops before its first one.
+ */
+export function stopFromOutside(why: string): boolean {
+  const running = active !== undefined && stop === undefined;
+  if (running) active!(why);
+  requestStop(why);
+  return running;
+}
+
+/** Forgets a stop asked for (the resident engine, between two commands). */
+export function clearStop(): void {
+  stop = undefined;
+}
+
 /**
  * Runs `fn` with SIGINT, SIGTERM and SIGHUP asking for a stop (`onStop` says so
  * to the user); the second signal ends the process as usual. The handlers are
@@ -43,9 +66,11 @@ export async function whileStoppable<T>(fn: () => Promise<T>, onStop: (why: stri
     process.on(sig, h);
     return [sig, h] as const;
   });
+  active = onStop;
   try {
     return await fn();
   } finally {
+    active = undefined;
     remove();
     stop = undefined;
   }
