@@ -402,6 +402,9 @@ export const DRIFTS: Drift[] = [
     name: "marks cleared by hand (a bridge port's alias, a namespace's lo alias)",
     // h1 is proven the lab's by its eth0, which keeps its mark (without it: refused, plan-remark.ts).
     on: ['p2', 'h1', 'h1eth0'],
+    // `ip link set … alias` notifies a change of the port, and on a bridge without STP the kernel
+    // then re-runs the port's state: a disabled port forwards again (as in 'bridge ports isolated').
+    kills: ['p2state'],
     run: (p) => [
       ['ip', 'link', 'set', 'dev', `${p}p2`, 'alias', ''],
       ['ip', '-n', `${p}h1`, 'link', 'set', 'dev', 'lo', 'alias', ''],
