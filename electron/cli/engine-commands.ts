@@ -81,8 +81,23 @@ export async function engineCommand(args: ParsedArgs): Promise<number> {
     }
     await askEngine(dir, { stop: true });
     // It ends once its command, if any, has finished (an apply's rollback included).
-    for (let i = 0; i < 600 && (await askEngine(dir, { ping: true }, 500)); i++) await sleep(100);
-    out(`${green('✓')} The resident engine (pid ${String(ping.pid)}) has ended.`);
+    const pid = Number(ping.pid);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 300 && alive(); i++) await sleep(100);
+    if (alive()) {
+      err(
+        `netplumb engine: the resident engine (pid ${pid}) is still finishing ${ping.current ? `"netplumb ${String(ping.current)}"` : 'a command'}; it ends when that is done (kill -KILL ${pid} ends it at once; the next command on the lab then rolls back what it had begun).`,
+      );
+      return EXIT.invalid;
+    }
+    out(`${green('✓')} The resident engine (pid ${pid}) has ended.`);
     return EXIT.ok;
   }
 
@@ -117,10 +132,20 @@ export async function engineCommand(args: ParsedArgs): Promise<number> {
         main,
         log: (s) => err(`netplumb engine: ${s}`),
       });
-      const end = () => engine.stop('asked to stop by a signal');
-      process.on('SIGTERM', end);
-      process.on('SIGINT', end);
-      process.on('SIGHUP', end);
+      // The first signal ends it once its command, if any, has finished (an apply stops and rolls
+      // back, interrupt.ts); the second ends it at once, as that signal would.
+      const sigs = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+      const end = (sig: NodeJS.Signals) => {
+        if (asked) {
+          for (const s of sigs) process.removeAllListeners(s);
+          process.kill(process.pid, sig);
+          return;
+        }
+        asked = true;
+        engine.stop(`asked to stop by ${sig}`);
+      };
+      let asked = false;
+      for (const s of sigs) process.on(s, end);
       await engine.ended;
       return EXIT.ok;
     } catch (e) {

@@ -21,11 +21,13 @@
  * build made since it started is declined (before anything runs) and runs
  * the command itself; a rebuilt netplumb also ends the engine.
  */
-import { lstatSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import * as z from 'zod';
+import { forgetDetectedCapabilities } from '../kernel/capabilities';
 import { clearStop, stopFromOutside } from '../kernel/interrupt';
+import { setLockHolderRole } from '../kernel/lock-holder';
 import { ROOT_RUN_DIR } from '../kernel/run-dir';
 
 /** Version of the line protocol (bin/engine-client.js ENGINE_PROTOCOL). */
@@ -52,8 +54,25 @@ export const EngineRequest = z.object({
   cwd: z.string(),
   env: z.record(z.string(), z.string()),
   tty: Tty,
+  /** The client's network and mount namespaces (readlink of /proc/self/ns/net and mnt). */
+  ns: z.object({ net: z.string(), mnt: z.string() }),
 });
 export type EngineRequest = z.infer<typeof EngineRequest>;
+
+/** This process's network and mount namespaces, as a request names them. */
+export function ownNamespaces(): EngineRequest['ns'] {
+  const ns = (n: string) => {
+    try {
+      return readlinkSync(`/proc/self/ns/${n}`);
+    } catch {
+      return '?';
+    }
+  };
+  return { net: ns('net'), mnt: ns('mnt') };
+}
+
+/** Arguments that name one of the client's own open files or its process (`/dev/stdin`, `/proc/self/…`): the engine's would be others. */
+export const PROCESS_PATH = /^\/(dev|proc)\//;
 
 /** Any first line a client may send: a command, or a question to the engine itself. */
 const FirstLine = z.union([
@@ -68,6 +87,7 @@ export interface EngineIdentity {
   dist: string;
   node: string;
   bundle: string;
+  ns: EngineRequest['ns'];
 }
 
 /** The bundle's identity on disk now: size, change time and inode of dist/cli.cjs (a rebuild changes them). */
@@ -92,6 +112,14 @@ export function declineReason(
   if (req.dist !== self.dist) return `it serves the netplumb in ${self.dist}, not the one in ${req.dist}`;
   if (req.node !== self.node) return `it runs on node ${self.node}, the command on ${req.node}`;
   if (bundleNow !== self.bundle) return 'netplumb was built again since the engine started';
+  // Why: a command run in another namespace (`ip netns exec X netplumb …`, a container sharing
+  // /run) must act there, as it would alone, not in the engine's.
+  if (req.ns.net !== self.ns.net)
+    return `the command runs in network namespace ${req.ns.net}, the engine in ${self.ns.net}`;
+  if (req.ns.mnt !== self.ns.mnt)
+    return `the command runs in mount namespace ${req.ns.mnt}, the engine in ${self.ns.mnt}`;
+  const own = req.argv.find((a) => PROCESS_PATH.test(a));
+  if (own) return `${own} would be the engine's, not the command's`;
   return undefined;
 }
 
@@ -225,22 +253,39 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   if (other) throw new Error(`a resident engine already runs (pid ${String(other.pid)})`);
   // No engine answers: what is left is a dead one's socket.
   rmSync(socket, { force: true });
-  const self: EngineIdentity = { dist: o.dist, node: process.version, bundle: bundleId(o.dist) };
+  const self: EngineIdentity = {
+    dist: o.dist,
+    node: process.version,
+    bundle: bundleId(o.dist),
+    ns: ownNamespaces(),
+  };
   const started = Date.now();
   let served = 0;
   let queue: Promise<void> = Promise.resolve();
   let busy = 0;
   let stopping: string | undefined;
+  /** The command being run, for the clients that wait behind it. */
+  let running: string | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   let end!: (why: string) => void;
   const ended = new Promise<string>((r) => (end = r));
   const log = o.log ?? (() => undefined);
 
   const server = net.createServer((conn) => onClient(conn));
+  /** The socket file this engine made (another engine's, made at the same path since, is left alone). */
+  const made: { socket?: string } = {};
+  const fileId = () => {
+    const st = lstatSync(socket, { throwIfNoEntry: false });
+    return st && `${st.dev}:${st.ino}`;
+  };
+  let closed = false;
   const close = (why: string) => {
+    if (closed) return;
+    closed = true;
+    stopping ??= why;
     if (idleTimer) clearTimeout(idleTimer);
     server.close();
-    rmSync(socket, { force: true });
+    if (made.socket !== undefined && fileId() === made.socket) rmSync(socket, { force: true });
     log(`ended: ${why}`);
     end(why);
   };
@@ -258,6 +303,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   /** Runs one command for `send`'s client; `gone()` is true once the client has left. */
   const run = async (req: EngineRequest, send: (m: object) => void, gone: () => boolean) => {
     if (gone()) return;
+    running = req.argv.join(' ');
     const cwd = process.cwd();
     try {
       process.chdir(req.cwd);
@@ -270,6 +316,9 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     const out = borrow(process.stdout, (s) => send({ o: s }), req.tty.stdout, req.tty.columns);
     const err = borrow(process.stderr, (s) => send({ e: s }), req.tty.stderr, req.tty.columns);
     let code: number;
+    // As a command alone starts: nothing of the kernel's features known yet, its own name on its locks.
+    forgetDetectedCapabilities();
+    setLockHolderRole(`the netplumb command line ("netplumb ${req.argv[0]}", in the resident engine)`);
     try {
       send({ run: true });
       code = await o.main(req.argv);
@@ -286,6 +335,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
       }
       restoreEnv();
       clearStop();
+      running = undefined;
     }
     served++;
     send({ exit: code });
@@ -294,19 +344,21 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   const onClient = (conn: net.Socket) => {
     let buf = '';
     let first = true;
-    let closed = false;
-    let running = false;
+    let gone = false;
+    let active = false;
+    // Whole characters only: a multi-byte one split between two reads would otherwise be garbled.
+    conn.setEncoding('utf8');
     const send = (m: object) => {
-      if (!closed) conn.write(line(m));
+      if (!gone) conn.write(line(m));
     };
     conn.on('error', () => undefined);
     conn.on('close', () => {
-      closed = true;
+      gone = true;
       // The client went away (killed, or a second Ctrl-C): an apply it started stops and rolls back.
-      if (running) stopFromOutside('the command was ended');
+      if (active) stopFromOutside('the command was ended');
     });
-    conn.on('data', (d) => {
-      buf += d.toString('utf8');
+    conn.on('data', (d: string) => {
+      buf += d;
       if (buf.length > 4 * 1024 * 1024) return conn.destroy();
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
@@ -320,7 +372,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
         }
         if (!first) {
           const s = SignalLine.safeParse(msg);
-          if (s.success && running)
+          if (s.success && active)
             send({
               signal: stopFromOutside(
                 { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' }[s.data.signal],
@@ -339,6 +391,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
             since: started,
             served,
             busy: busy > 0,
+            current: running ?? null,
             dist: o.dist,
             node: process.version,
             idleMs: o.idleMs,
@@ -362,17 +415,19 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
           if (bundleNow !== self.bundle) stop('netplumb was built again');
           continue;
         }
+        // Behind another command: said at once, so the client knows the engine is alive and why it waits.
+        if (busy > 0) send({ queued: running ?? 'another command' });
         busy++;
         if (idleTimer) clearTimeout(idleTimer);
         // Never a rejected queue: the commands after it would not run.
         queue = queue
           .catch(() => undefined)
           .then(async () => {
-            running = true;
+            active = true;
             try {
-              await run(req, send, () => closed);
+              await run(req, send, () => gone);
             } finally {
-              running = false;
+              active = false;
               busy--;
               conn.end();
               if (stopping && busy === 0) close(stopping);
@@ -387,6 +442,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     server.once('error', reject);
     server.listen(socket, () => resolve());
   });
+  made.socket = fileId();
   armIdle();
   log(
     `listening on ${socket} (pid ${process.pid}); ends after ${Math.round(o.idleMs / 60_000)} minutes without a command`,

@@ -168,6 +168,81 @@ describe.skipIf(!root)(`resident engine, protocol${root ? '' : ` (skipped: ${NOT
     engine = undefined;
   });
 
+  it('output crosses whole: multi-byte characters on every read boundary arrive unchanged', async () => {
+    // 3-byte characters after an odd number of ASCII bytes land across 64 KiB reads somewhere.
+    const text = ('✓ lab … ünïcode ' + 'x'.repeat(7)).repeat(20_000) + '\n';
+    command = async () => {
+      process.stdout.write(text);
+      return 0;
+    };
+    const r = await execa(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(CLIENT)}).viaEngine(process.argv[1], ['plan', 'x']).then((c) => (process.exitCode = c));`,
+        dist,
+      ],
+      { reject: false, env: { NETPLUMB_ENGINE_DIR: dir }, stripFinalNewline: false },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout === text, `${r.stdout.length} characters vs ${text.length}`).toBe(true);
+  });
+
+  it('a command behind another waits for it and then runs; one in another network namespace or naming /dev/stdin runs alone', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    command = async (argv) => {
+      order.push(`start ${argv[0]}`);
+      if (argv[0] === 'apply') await gate;
+      order.push(`end ${argv[0]}`);
+      return 0;
+    };
+    const first = client(dir, dist, ['apply', 'x.yaml']);
+    await until(() => order.length > 0);
+    const second = client(dir, dist, ['status', 'x.yaml']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(order).toEqual(['start apply']);
+    release();
+    expect((await first).exitCode).toBe(0);
+    expect((await second).exitCode).toBe(0);
+    expect(order).toEqual(['start apply', 'end apply', 'start status', 'end status']);
+    // Another network namespace: declined, so the client runs the command itself.
+    const ns = `npe${process.pid}`;
+    await execa('ip', ['netns', 'add', ns]);
+    try {
+      const code = `require(${JSON.stringify(CLIENT)}).viaEngine(process.argv[1], ['plan', 'x']).then((c) => console.log(c === undefined ? 'DECLINED' : c));`;
+      const r = await execa('ip', ['netns', 'exec', ns, process.execPath, '-e', code, dist], {
+        reject: false,
+        env: { NETPLUMB_ENGINE_DIR: dir, NETPLUMB_DEBUG: '1' },
+      });
+      expect(r.stdout).toBe('DECLINED');
+      expect(r.stderr).toContain('network namespace');
+    } finally {
+      await execa('ip', ['netns', 'delete', ns]);
+    }
+    expect((await client(dir, dist, ['apply', '/dev/stdin'])).stdout).toBe('NO-ENGINE');
+  });
+
+  it('an engine that does not answer is not waited for: the client runs the command itself', async () => {
+    engine!.stop('replaced by a silent one');
+    await engine!.ended;
+    engine = undefined;
+    const conns: import('node:net').Socket[] = [];
+    // Reads what it is sent and never answers.
+    const silent = (await import('node:net')).createServer((c) => void conns.push(c.resume()));
+    await new Promise<void>((r) => silent.listen(join(dir, ENGINE_SOCKET), () => r()));
+    try {
+      const t = Date.now();
+      const r = await client(dir, dist, ['plan', 'x.yaml']);
+      expect(r.stdout).toBe('DECLINED');
+      expect(Date.now() - t).toBeLessThan(30_000);
+    } finally {
+      for (const c of conns) c.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it("a socket directory that is not root's alone is never used, and the engine does not start in one", async () => {
     command = async () => 0;
     chmodSync(dir, 0o755);
@@ -177,6 +252,15 @@ describe.skipIf(!root)(`resident engine, protocol${root ? '' : ` (skipped: ${NOT
     expect((await client(dir, dist, ['plan', 'x.yaml'])).stdout).toBe('NO-ENGINE');
     chownSync(dir, 0, 0);
     expect((await client(dir, dist, ['plan', 'x.yaml'])).exitCode).toBe(0);
+    // A directory above it that another user may change: not used either.
+    const parent = join(dir, '..');
+    const mode = (await import('node:fs')).statSync(parent).mode & 0o7777;
+    chmodSync(parent, 0o777);
+    try {
+      expect((await client(dir, dist, ['plan', 'x.yaml'])).stdout).toBe('NO-ENGINE');
+    } finally {
+      chmodSync(parent, mode);
+    }
     const open = socketDir();
     chmodSync(open, 0o711);
     try {

@@ -22,7 +22,12 @@ const client = createRequire(import.meta.url)('../../bin/engine-client.js') as {
   ENGINE_SOCKET: string;
 };
 
-const self: EngineIdentity = { dist: '/opt/np/dist', node: process.version, bundle: '10:1:1:7' };
+const self: EngineIdentity = {
+  dist: '/opt/np/dist',
+  node: process.version,
+  bundle: '10:1:1:7',
+  ns: { net: 'net:[4026531840]', mnt: 'mnt:[4026531841]' },
+};
 const request = (over: Partial<EngineRequest> = {}): EngineRequest => ({
   v: ENGINE_PROTOCOL,
   dist: self.dist,
@@ -31,6 +36,7 @@ const request = (over: Partial<EngineRequest> = {}): EngineRequest => ({
   cwd: '/tmp',
   env: {},
   tty: { stdout: false, stderr: false, columns: 0 },
+  ns: self.ns,
   ...over,
 });
 
@@ -58,6 +64,15 @@ describe('resident engine: what it declines', () => {
       'netplumb was built again since the engine started',
     );
     expect(declineReason(request({ v: ENGINE_PROTOCOL + 1 }), self, self.bundle)).toContain('protocol');
+    expect(
+      declineReason(request({ ns: { ...self.ns, net: 'net:[4026532999]' } }), self, self.bundle),
+    ).toContain('network namespace net:[4026532999]');
+    expect(
+      declineReason(request({ ns: { ...self.ns, mnt: 'mnt:[4026532998]' } }), self, self.bundle),
+    ).toContain('mount namespace');
+    // The client's own files and process are not the engine's.
+    for (const f of ['/dev/stdin', '/dev/fd/3', '/proc/self/fd/0'])
+      expect(declineReason(request({ argv: ['apply', f] }), self, self.bundle), f).toContain(f);
     for (const c of ['exec', 'serve', 'engine', 'helper', 'capture', 'import'])
       expect(declineReason(request({ argv: [c] }), self, self.bundle), c).toContain(`does not run "${c}"`);
   });

@@ -193,6 +193,15 @@ async function probeKernel(
 
 let cache = new WeakMap<object, Promise<Capabilities>>();
 
+/**
+ * Forgets this process's answers, so the next call detects again (or proves
+ * the kept one by its key): the resident engine calls it before each command,
+ * as a command run alone starts with nothing cached.
+ */
+export function forgetDetectedCapabilities(): void {
+  cache = new WeakMap();
+}
+
 /** A cache key for callers whose runners are wrappers around the real kernel (one detection per process). */
 export const REAL_KERNEL: object = Object.freeze({ kernel: 'real' });
 

@@ -104,6 +104,9 @@ const SERVE_OPTIONS = {
   buffer: false,
   reject: false,
   env: { LC_ALL: 'C' },
+  // Not the directory of whichever command started it (the resident engine's first client's):
+  // a long-lived server would keep it busy.
+  cwd: '/',
 } as const;
 
 interface Server {
