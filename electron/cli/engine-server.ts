@@ -123,7 +123,14 @@ export function declineReason(
   return undefined;
 }
 
-/** Why `dir` may not hold the engine's socket (root's, a plain directory, open to nobody else), or undefined. */
+/**
+ * Why `dir` may not hold the engine's socket, or undefined: root's, a plain
+ * directory open to nobody else, and every directory above it root's and
+ * writable by root only (a sticky one, like /tmp, lets others add entries,
+ * never move root's). The same rule as the client's unsafeDir
+ * (bin/engine-client.js, plain JavaScript that cannot load this file, nor
+ * this layer it); engine.int.test.ts checks that both judge alike.
+ */
 export function engineDirProblem(dir: string): string | undefined {
   let st;
   try {
@@ -135,7 +142,13 @@ export function engineDirProblem(dir: string): string | undefined {
   if (st.uid !== 0) return `${dir} belongs to uid ${st.uid}, not root`;
   if (st.mode & 0o077)
     return `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}; it must be 0700)`;
-  return undefined;
+  for (let up = path.dirname(dir); ; up = path.dirname(up)) {
+    const u = lstatSync(up, { throwIfNoEntry: false });
+    const sticky = u !== undefined && (u.mode & 0o1000) !== 0;
+    if (!u || u.isSymbolicLink() || u.uid !== 0 || ((u.mode & 0o022) !== 0 && !sticky))
+      return `${up} (above ${dir}) is not root's alone`;
+    if (path.dirname(up) === up) return undefined;
+  }
 }
 
 /** One line of the protocol. */

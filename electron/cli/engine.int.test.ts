@@ -7,7 +7,17 @@
  * outlives its command; a rebuilt netplumb is declined and ends the engine;
  * a socket directory that is not root's alone is never used.
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -16,7 +26,7 @@ import { stopRequested, whileStoppable } from '../kernel/interrupt';
 import { useKernelLab } from '../kernel/test-support/lab-fixture';
 import { classicLab } from '../kernel/test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
-import { askEngine, ENGINE_SOCKET, startEngine, type RunningEngine } from './engine-server';
+import { askEngine, ENGINE_SOCKET, engineDirProblem, startEngine, type RunningEngine } from './engine-server';
 
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
 const CLIENT = join(import.meta.dirname, '../../bin/engine-client.js');
@@ -269,6 +279,45 @@ describe.skipIf(!root)(`resident engine, protocol${root ? '' : ` (skipped: ${NOT
       );
     } finally {
       rmSync(open, { recursive: true, force: true });
+    }
+    // The engine judges a directory as its client does (two copies of one rule: bin/ is plain JavaScript).
+    const { unsafeDir } = createRequire(import.meta.url)(CLIENT) as {
+      unsafeDir: (d: string) => string | undefined;
+    };
+    const cases = socketDir();
+    try {
+      const mk = (name: string, mode: number, uid = 0) => {
+        const d = join(cases, name);
+        mkdirSync(d);
+        chmodSync(d, mode);
+        chownSync(d, uid, uid);
+        return d;
+      };
+      const ok = mk('ok', 0o700);
+      const open2 = mk('open', 0o750);
+      const users = mk('users', 0o700, 65534);
+      const wide = mk('wide', 0o777);
+      const under = join(wide, 'below');
+      mkdirSync(under, { mode: 0o700 });
+      const sticky = mk('sticky', 0o1777);
+      const inSticky = join(sticky, 'below');
+      mkdirSync(inSticky, { mode: 0o700 });
+      const link = join(cases, 'link');
+      symlinkSync(ok, link);
+      for (const [d, safe] of [
+        [ok, true],
+        [open2, false],
+        [users, false],
+        [under, false],
+        [inSticky, true],
+        [link, false],
+        [join(cases, 'missing'), false],
+      ] as const) {
+        expect(unsafeDir(d) === undefined, `client on ${d}`).toBe(safe);
+        expect(engineDirProblem(d) === undefined, `engine on ${d}`).toBe(safe);
+      }
+    } finally {
+      rmSync(cases, { recursive: true, force: true });
     }
     // A second engine on the same socket is refused while the first answers.
     await expect(startEngine({ dir, dist, idleMs: 1000, main: async () => 0 })).rejects.toThrow(
