@@ -22,9 +22,12 @@ serve   runs it in the foreground (until idle, stopped, or Ctrl-C).
 
 A command run through it behaves as one run alone: same arguments, working
 directory, environment, output, exit code; Ctrl-C stops an apply and rolls
-it back. It serves root only (its socket is in /run/netplumb, mode 0700) and
-only the netplumb it was started from: another checkout, another node or a
-newer build runs its commands itself. NETPLUMB_ENGINE=off bypasses it.`;
+it back (on another command it ends the command line, and the engine
+finishes that command). Commands run one at a time. It serves root only (its
+socket is in /run/netplumb, mode 0700) and only the netplumb it was started
+from: another checkout, another node, a newer build, a command in another
+network or mount namespace (ip netns exec, a container) or one naming
+/dev/stdin runs by itself. NETPLUMB_ENGINE=off bypasses it.`;
 
 /** engine. */
 export const ENGINE_COMMAND: Command = {
