@@ -316,7 +316,6 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   /** Runs one command for `send`'s client; `gone()` is true once the client has left. */
   const run = async (req: EngineRequest, send: (m: object) => void, gone: () => boolean) => {
     if (gone()) return;
-    running = req.argv.join(' ');
     const cwd = process.cwd();
     try {
       process.chdir(req.cwd);
@@ -325,6 +324,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
       send({ decline: `cannot enter ${req.cwd}: ${(e as Error).message}` });
       return;
     }
+    running = req.argv.join(' ');
     const restoreEnv = swapEnv(req.env);
     const out = borrow(process.stdout, (s) => send({ o: s }), req.tty.stdout, req.tty.columns);
     const err = borrow(process.stderr, (s) => send({ e: s }), req.tty.stderr, req.tty.columns);
