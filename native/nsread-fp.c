@@ -437,6 +437,20 @@ static void record_object(int type, const struct nlmsghdr *m) {
   sha256_final(&one, o->d);
 }
 
+__thread buf_t *link_names_out;
+
+/* Adds the name of link message m, NUL-ended, to link_names_out. */
+static void note_name(const struct nlmsghdr *m) {
+  int len = (int)m->nlmsg_len - (int)NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  for (struct rtattr *a = IFLA_RTA((struct ifinfomsg *)NLMSG_DATA(m)); len > 0 && RTA_OK(a, len); a = RTA_NEXT(a, len))
+    if (a->rta_type == IFLA_IFNAME) {
+      size_t n = strnlen(RTA_DATA(a), RTA_PAYLOAD(a));
+      buf_add(link_names_out, RTA_DATA(a), n);
+      buf_add(link_names_out, "", 1);
+      return;
+    }
+}
+
 /* Sends a dump request; hashes every answer. Returns 0 or -errno. */
 static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
   struct {
@@ -494,6 +508,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (type == RTM_GETADDR) note_settled(m);
       if (type == RTM_GETROUTE) note_local_route(m);
       if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR)) record_object(type, m);
+      if (type == RTM_GETLINK && family == AF_UNSPEC && link_names_out) note_name(m);
     }
   }
 }
@@ -636,6 +651,7 @@ int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
     nseen = 0;
     nsettled = 0;
+    if (link_names_out) link_names_out->n = 0;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
     sha256_ctx h;

@@ -177,8 +177,8 @@ int serve_mode(void) {
     out.n = err.n = 0;
     buf_add(&out, "", 0);
     buf_add(&err, "", 0);
-    /* A run child knows kept directories by key only (it closes their fds): so only live ones. */
-    if (argc >= 1 && strcmp(argv[1], "run") == 0) held_sweep();
+    /* A run child knows kept directories by key only (it closes their fds): so only live ones (files: not looked at there). */
+    if (argc >= 1 && strcmp(argv[1], "run") == 0) held_sweep(0);
     int code = run_request((int)argc + 1, argv, in, &out, &err);
     close(in);
     for (long i = 1; i <= argc; i++) free(argv[i]);

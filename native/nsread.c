@@ -8,7 +8,7 @@
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
  *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
- *   nsread held [NAME...]                          how many sysctl directories it keeps, of those namespaces or all (nsread-held.c)
+ *   nsread held [--files] [NAME...]                how many sysctl directories (files) it keeps, of those namespaces or all (nsread-held.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -214,6 +214,7 @@ typedef struct {
   char path[DIRS_MAX][300];
   int fd[DIRS_MAX];
   int nsfd; /* the namespace being read: its net/<x> directories are kept (nsread-held.c) */
+  held_ns_t ns; /* its key, for the files kept (nsread-held.c) */
 } dirs_t;
 
 static void dirs_close(dirs_t *d) {
@@ -251,14 +252,28 @@ static int dir_fd(dirs_t *d, const char *path) {
   return fd;
 }
 
-/* Appends "key = value\n" for the file `rel` under directory `dfd` (its key `key`, `klen` bytes); skipped when unreadable. */
-static void read_one(buf_t *b, int dfd, const char *rel, const char *key, size_t klen) {
-  int fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return; /* like `sysctl -e`: a key this kernel lacks is skipped */
+/*
+ * Appends "key = value\n" for the file `rel` under the directory `dir` (its
+ * key `key`, `klen` bytes); skipped when unreadable. Read by pread of its
+ * kept fd when there is one (nsread-held.c); a kept fd that fails is
+ * dropped and the file opened again by its path, then kept.
+ */
+static void read_one(buf_t *b, dirs_t *d, const char *dir, const char *rel, const char *key, size_t klen) {
+  char full[HELD_PATH];
+  int fn = snprintf(full, sizeof full, "%s/%s", dir, rel);
+  int keyed = d->ns.ok && fn > 0 && (size_t)fn < sizeof full;
   char v[256];
-  ssize_t n = read(fd, v, sizeof v - 1);
-  close(fd);
-  if (n < 0) return;
+  ssize_t n = -1;
+  int fd = keyed ? held_file(&d->ns, full) : -1;
+  if (fd >= 0 && (n = pread(fd, v, sizeof v - 1, 0)) < 0) held_file_drop(&d->ns, full);
+  if (n < 0) {
+    int dfd = dir_fd(d, dir);
+    fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return; /* like `sysctl -e`: a key this kernel lacks is skipped */
+    n = read(fd, v, sizeof v - 1);
+    if (n < 0 || !keyed || !held_file_keep(&d->ns, full, fd)) close(fd);
+    if (n < 0) return;
+  }
   while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' ')) n--;
   buf_add(b, key, klen);
   buf_add(b, " = ", 3);
@@ -273,16 +288,41 @@ static void dotted_path(char *to, size_t cap, const char *from, size_t len) {
   to[k] = 0;
 }
 
+/* The file `leaf` of the pattern key `key` ("*" at `star`) in the directory entry `ent` of `dir`; "." entries, lo and default are not asked for. */
+static void pattern_one(buf_t *b, dirs_t *d, const char *dir, const char *leaf, const char *key, const char *star,
+                        const char *ent) {
+  /* The loopback and "default" are not asked for: an interface's value is judged against "all". */
+  if (ent[0] == '.' || strcmp(ent, "lo") == 0 || strcmp(ent, "default") == 0) return;
+  char rel[600], name[600];
+  int rn = snprintf(rel, sizeof rel, "%s/%s", ent, leaf);
+  if (rn < 0 || (size_t)rn >= sizeof rel) return;
+  size_t nn = (size_t)(star - key);
+  if (nn >= sizeof name) return;
+  memcpy(name, key, nn);
+  for (const char *c = ent; *c && nn < sizeof name - 1; c++) name[nn++] = *c == '.' ? '/' : *c;
+  int ln = snprintf(name + nn, sizeof name - nn, "%s", star + 1);
+  if (ln < 0 || (size_t)ln >= sizeof name - nn) return;
+  read_one(b, d, dir, rel, name, nn + (size_t)ln);
+}
+
 /*
  * A key with one "*" segment (net.ipv4.conf.*.forwarding) names that file in
  * every directory there: one per interface, and all (not lo, not default). The key
  * printed has the directory's name with its dots written as "/", as
- * sysctl(8) prints it.
+ * sysctl(8) prints it. With `names` (the links the namespace's fingerprint
+ * just dumped, link_names_out), the directories are "all" and one per link
+ * (a link without one, such as IPv6's below 1280 bytes of MTU, is skipped as
+ * a key that cannot be opened): no listing of the directory.
  */
-static void read_pattern(buf_t *b, dirs_t *d, const char *key, const char *star) {
+static void read_pattern(buf_t *b, dirs_t *d, const char *key, const char *star, const buf_t *names) {
   char dir[300], leaf[300];
   dotted_path(dir, sizeof dir, key, (size_t)(star - 1 - key));
   dotted_path(leaf, sizeof leaf, star + 2, strlen(star + 2)); /* after "*." */
+  if (names) {
+    pattern_one(b, d, dir, leaf, key, star, "all");
+    for (size_t at = 0; at < names->n; at += strlen(names->p + at) + 1) pattern_one(b, d, dir, leaf, key, star, names->p + at);
+    return;
+  }
   int dfd = dir_fd(d, dir);
   int lfd = dfd < 0 ? -1 : openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *dp = lfd < 0 ? NULL : fdopendir(lfd);
@@ -291,38 +331,26 @@ static void read_pattern(buf_t *b, dirs_t *d, const char *key, const char *star)
     return;
   }
   struct dirent *e;
-  while ((e = readdir(dp)) != NULL) {
-    /* The loopback and "default" are not asked for: an interface's value is judged against "all". */
-    if (e->d_name[0] == '.' || strcmp(e->d_name, "lo") == 0 || strcmp(e->d_name, "default") == 0) continue;
-    char rel[600], name[600];
-    int rn = snprintf(rel, sizeof rel, "%s/%s", e->d_name, leaf);
-    if (rn < 0 || (size_t)rn >= sizeof rel) continue;
-    size_t nn = (size_t)(star - key);
-    if (nn >= sizeof name) continue;
-    memcpy(name, key, nn);
-    for (const char *c = e->d_name; *c && nn < sizeof name - 1; c++) name[nn++] = *c == '.' ? '/' : *c;
-    int ln = snprintf(name + nn, sizeof name - nn, "%s", star + 1);
-    if (ln < 0 || (size_t)ln >= sizeof name - nn) continue;
-    read_one(b, dfd, rel, name, nn + (size_t)ln);
-  }
+  while ((e = readdir(dp)) != NULL) pattern_one(b, d, dir, leaf, key, star, e->d_name);
   closedir(dp);
 }
 
-/* The first `count` keys, in the namespace open at nsfd (the calling thread's). */
-static void read_sysctls(buf_t *b, int count, int nsfd) {
+/* The first `count` keys, in the namespace open at nsfd (the calling thread's); `names`: its links (read_pattern), or NULL. */
+static void read_sysctls(buf_t *b, int count, int nsfd, const buf_t *names) {
   if (count == 0) return;
   dirs_t d = {.n = 0, .nsfd = nsfd};
+  held_ns(nsfd, &d.ns);
   for (int i = 0; i < count; i++) {
     const char *star = strstr(keys[i], ".*.");
     if (star) {
-      read_pattern(b, &d, keys[i], star + 1);
+      read_pattern(b, &d, keys[i], star + 1, names);
       continue;
     }
     const char *dot = strrchr(keys[i], '.');
     char dir[300], leaf[300];
     dotted_path(dir, sizeof dir, keys[i], dot ? (size_t)(dot - keys[i]) : 0);
     snprintf(leaf, sizeof leaf, "%s", dot ? dot + 1 : keys[i]);
-    read_one(b, dir_fd(&d, dir), leaf, keys[i], strlen(keys[i]));
+    read_one(b, &d, dir, leaf, keys[i], strlen(keys[i]));
   }
   dirs_close(&d);
 }
@@ -380,8 +408,12 @@ static int start(job_t *j, const char *cached, int sysctls) {
   if (!enter_ns(j)) return 0;
   int root = !j->name[0];
   j->sub = subscribe(root);
+  buf_t names = {0};
+  link_names_out = &names;
   int r = fingerprint(j->fp, root);
-  read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd);
+  link_names_out = NULL;
+  read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, r == 0 ? &names : NULL);
+  free(names.p);
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
   if (r == -EAGAIN) {
     j->fp[0] = 0;
@@ -473,8 +505,12 @@ static void probe(entry_t *e) {
   memcpy(j.name, e->name, sizeof j.name);
   memset(&j.sys, 0, sizeof j.sys);
   if (!enter_ns(&j)) return;
+  buf_t names = {0};
+  link_names_out = &names;
   int r = fingerprint(j.fp, !j.name[0]);
-  if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd);
+  link_names_out = NULL;
+  if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd, &names);
+  free(names.p);
   back_home();
   close(j.nsfd);
   if (r == 0 && strcmp(j.fp, e->fp) == 0) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
@@ -662,16 +698,19 @@ static int links_mode(int stats) {
   return fflush(stdout) != 0;
 }
 
-/* `nsread held [NAME...]`: how many kept sysctl directories a request finds (of the namespaces named, else all). */
+/* `nsread held [--files] [NAME...]`: how many kept sysctl directories (files) a request finds (of the namespaces named, else all). */
 static int held_mode(int n, char **names) {
-  if (n == 0) return printf("%d\n", held_count(-1)) < 0;
+  int files = n > 0 && strcmp(names[0], "--files") == 0;
+  n -= files;
+  names += files;
+  if (n == 0) return printf("%d\n", held_count(-1, files)) < 0;
   int total = 0;
   for (int i = 0; i < n; i++) {
     char path[300];
     snprintf(path, sizeof path, "/run/netns/%s", names[i]);
     int fd = valid_name(names[i]) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     if (fd < 0) continue;
-    total += held_count(fd);
+    total += held_count(fd, files);
     close(fd);
   }
   return printf("%d\n", total) < 0;
@@ -691,7 +730,7 @@ int dispatch(int argc, char **argv) {
     }
     return links_mode(strcmp(argv[2], "1") == 0);
   }
-  /* How many sysctl directory fds a request finds kept (nsread-held.c): what tests of serve mode look at. */
+  /* How many sysctl directory (or file) fds a request finds kept (nsread-held.c): what tests of serve mode look at. */
   if (argc >= 2 && strcmp(argv[1], "held") == 0) return held_mode(argc - 2, argv + 2);
   if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]), NULL);
   if (argc == 4 && strcmp(argv[1], "run") == 0 && strncmp(argv[3], "--prime=", 8) == 0)

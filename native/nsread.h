@@ -40,6 +40,12 @@ typedef struct {
  * root's read takes its `netns list` from the fingerprint that proves it.
  */
 extern __thread buf_t *netns_list_out;
+/*
+ * When set on a thread, a fingerprint there also writes to it the names of
+ * the namespace's links, each NUL-ended, as its link dump showed them
+ * (read_sysctls then need not list /proc/sys/net/ipv4/conf and the like).
+ */
+extern __thread buf_t *link_names_out;
 extern __thread int netns_list_ok;
 /* What `ip -j netns list` prints, from nsread's own namespace; 0 or -errno. */
 int netns_list_json(buf_t *out);
@@ -77,10 +83,29 @@ int held_known(int nsfd, const char *path);
 void held_keep(int nsfd, const char *path, int fd, int here);
 /* Closes the inherited fds, keeping what is known (a child that only warms the table). */
 void held_close_fds(void);
-/* How many usable directory fds this process holds (those of namespaces gone not counted); nsfd >= 0: of that namespace. */
-int held_count(int nsfd);
-/* Server: drops the entries of namespaces gone (their fds fail), and the dead entries. */
-void held_sweep(void);
+/* How many usable directory fds (FILES: file fds) this process holds (those of namespaces gone not counted); nsfd >= 0: of that namespace. */
+int held_count(int nsfd, int files);
+/* The longest path (relative to /proc/sys) kept, with its NUL. */
+#define HELD_PATH 64
+/* A namespace as the table keys it (its nsfs inode), found once for all of its keys; ok 0: none kept. */
+typedef struct {
+  unsigned long long dev, ino;
+  int ok;
+} held_ns_t;
+/* Fills ns for the namespace open at nsfd (one fstat); its `ok`. */
+int held_ns(int nsfd, held_ns_t *ns);
+/*
+ * The kept fd of the sysctl file `path` of ns (owned by the table: not to be
+ * closed), or -1. Only the thread reading ns may use it: the table closes it
+ * only through that thread's held_file_drop or held_file_keep of the same key.
+ */
+int held_file(const held_ns_t *ns, const char *path);
+/* Forgets (and closes) the kept fd of `path` of ns: a read of it failed, its table is gone. */
+void held_file_drop(const held_ns_t *ns, const char *path);
+/* Keeps fd, just opened for `path` of ns: 1 when the table took it (then not to be closed), else 0. */
+int held_file_keep(const held_ns_t *ns, const char *path, int fd);
+/* Server: drops the entries of namespaces gone (their fds fail; kept files looked at only with FILES), and the dead entries. */
+void held_sweep(int files);
 /* Server: takes in what a child sent on `sock` (never waits); sweeps out namespaces gone. */
 void held_take(int sock);
 #endif

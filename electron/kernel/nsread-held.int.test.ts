@@ -1,13 +1,14 @@
 /**
- * Kept sysctl directories (native/nsread-held.c): `nsread serve` keeps each
- * namespace's /proc/sys/net/ipv4 and net/ipv6 open from one request to the
- * next, so a read does not look them up under the shared /proc/sys/net again.
+ * Kept sysctl directories and files (native/nsread-held.c): `nsread serve`
+ * keeps each namespace's /proc/sys/net/ipv4 and net/ipv6 open from one
+ * request to the next, so a read does not look them up under the shared
+ * /proc/sys/net again, and each sysctl file it read, read again by pread.
  * What must hold whatever is kept: every read shows each namespace's own
  * values as they are now (equal to a start of nsread's own, which keeps
  * nothing), a namespace deleted and made again under its name (its inode
- * number reused) is read as the new one, a kept directory does not keep a
- * deleted namespace alive, and the server's table does not grow with
- * namespaces that are gone.
+ * number reused) is read as the new one, so is an interface renamed or
+ * deleted and made again, a kept fd does not keep a deleted namespace
+ * alive, and the server's table does not grow with namespaces that are gone.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -67,6 +68,8 @@ const held = async (...names: string[]) => {
   expect(r.exitCode, r.stderr).toBe(0);
   return Number(r.stdout.trim());
 };
+/** How many kept sysctl files a request finds: of the namespaces named, else all. */
+const heldFiles = async (...names: string[]) => held('--files', ...names);
 
 /** A namespace `ns` with a veth whose end `eth0` is in it and whose other end, `rootEnd`, is in the root. */
 async function nsWithVeth(ns: string, rootEnd: string) {
@@ -100,14 +103,45 @@ describe.skipIf(!!nsread.skip)(
     });
     afterAll(() => cleanupPrefix(p));
 
-    it('a read leaves both directories of each namespace kept, and the next request finds them', async () => {
+    it('a read leaves both directories and every file it read of each namespace kept, and the next request finds them', async () => {
       expect(await held(...names())).toBe(0);
+      expect(await heldFiles(...names())).toBe(0);
       await readBoth(names());
       expect(await held(...names())).toBe(2 * names().length);
+      // KEYS: 4 by name, and rp_filter of "all" and of eth0 (lo and default are not asked for).
+      expect(await heldFiles(...names())).toBe(6 * names().length);
       const all = await held();
+      const files = await heldFiles();
       // Read again: nothing is kept twice.
       await readBoth(names());
       expect(await held()).toBe(all);
+      expect(await heldFiles()).toBe(files);
+    });
+
+    it('an interface renamed, or deleted and made again under its name, is read as it is now, not through its kept file', async () => {
+      const n = names()[0];
+      const p0 = await readBoth([n]);
+      expect(p0.served).toEqual(p0.own);
+      // Renamed: its key follows its new name (the kept file of the old name fails, and is dropped).
+      await must(['ip', '-n', n, 'link', 'set', 'dev', 'eth0', 'name', 'eth7']);
+      await setSysctls(n, { 'net.ipv4.conf.eth7.rp_filter': 2 });
+      const p1 = await readBoth([n]);
+      expect(p1.served).toEqual(p1.own);
+      expect(p1.served.get(n)?.['net.ipv4.conf.eth7.rp_filter']).toBe('2');
+      expect(p1.served.get(n)?.['net.ipv4.conf.eth0.rp_filter']).toBeUndefined();
+      // Deleted, and a new eth0 made with another value: the new one's value.
+      await must(['ip', '-n', n, 'link', 'delete', 'dev', 'eth7']);
+      await must(['ip', '-n', n, 'link', 'add', 'name', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1']);
+      await setSysctls(n, { 'net.ipv4.conf.eth0.rp_filter': 1, 'net.ipv4.conf.eth1.rp_filter': 2 });
+      const p2 = await readBoth([n]);
+      expect(p2.served).toEqual(p2.own);
+      expect(p2.served.get(n)?.['net.ipv4.conf.eth0.rp_filter']).toBe('1');
+      expect(p2.served.get(n)?.['net.ipv4.conf.eth7.rp_filter']).toBeUndefined();
+      // Its rp_filter read again from the kept file: still the value of now.
+      await setSysctls(n, { 'net.ipv4.conf.eth0.rp_filter': 0 });
+      const p3 = await readBoth([n]);
+      expect(p3.served).toEqual(p3.own);
+      expect(p3.served.get(n)?.['net.ipv4.conf.eth0.rp_filter']).toBe('0');
     });
 
     it('every read shows each namespace its own values as they are now (any values, any order of changes)', async () => {
@@ -159,12 +193,16 @@ describe.skipIf(!!nsread.skip)(
       expect(reused).toBeGreaterThan(0);
       // 4 live namespaces kept (8) and what the sweep leaves between runs; not 12 rounds' worth.
       expect(await held()).toBeLessThanOrEqual(2 * names().length + 2 + 64);
+      // Files alike: those of the 4 live namespaces (7 at most each) and what a sweep leaves, not 30 rounds' worth (6 each).
+      expect(await heldFiles()).toBeLessThanOrEqual(7 * names().length + 6 + 64);
     });
 
-    it('a kept directory does not keep its namespace alive: deleting it takes its interfaces', async () => {
+    it('a kept directory or file does not keep its namespace alive: deleting it takes its interfaces', async () => {
       const n = `${p}gone`;
       await nsWithVeth(n, `${p}g`);
       await readBoth([n]);
+      expect(await held(n)).toBe(2);
+      expect(await heldFiles(n)).toBeGreaterThan(0);
       await must(['ip', 'netns', 'delete', n]);
       expect(await untilGone(`${p}g`)).toBe(true);
     });

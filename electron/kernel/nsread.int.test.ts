@@ -341,6 +341,26 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         ['eth0', 'x0'],
       ])
         await must(['ip', '-n', ns, 'link', 'add', 'name', a, 'type', 'veth', 'peer', 'name', b]);
+      // Below 1280 bytes an interface has no IPv6 (no net/ipv6/conf entry), though its link is listed:
+      // nsread takes the "*" keys' interfaces from the fingerprint's link dump, the fan-out from the directory.
+      await must([
+        'ip',
+        '-n',
+        ns,
+        'link',
+        'add',
+        'name',
+        'm0',
+        'mtu',
+        '1000',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'm1',
+        'mtu',
+        '1000',
+      ]);
       const writable = SYSCTL_READ_KEYS.filter((k) => !k.includes('*') && !k.startsWith('net.bridge.'));
       const ifaceKeys = ['v.1', 'w.1', 'eth0', 'x0', 'all', 'default'].flatMap((i) => [
         `net.ipv4.conf.${i.replaceAll('.', '/')}.arp_ignore`,
