@@ -27,6 +27,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { forgetDetectedCapabilities } from '../kernel/capabilities';
 import { clearStop, stopFromOutside } from '../kernel/interrupt';
+import { cacheFilled, deferCacheFill } from '../kernel/live-read';
 import { setLockHolderRole } from '../kernel/lock-holder';
 import { ROOT_RUN_DIR } from '../kernel/run-dir';
 
@@ -266,6 +267,8 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   if (other) throw new Error(`a resident engine already runs (pid ${String(other.pid)})`);
   // No engine answers: what is left is a dead one's socket.
   rmSync(socket, { force: true });
+  // An apply's client is answered before the apply fills the read cache (the next command waits for it).
+  deferCacheFill(true);
   const self: EngineIdentity = {
     dist: o.dist,
     node: process.version,
@@ -299,6 +302,7 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     if (idleTimer) clearTimeout(idleTimer);
     server.close();
     if (made.socket !== undefined && fileId() === made.socket) rmSync(socket, { force: true });
+    deferCacheFill(false);
     log(`ended: ${why}`);
     end(why);
   };
@@ -441,6 +445,8 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
               await run(req, send, () => gone);
             } finally {
               active = false;
+              // The cache an apply fills after its answer (fillLater): filled before the next command reads.
+              await cacheFilled().catch(() => undefined);
               busy--;
               conn.end();
               if (stopping && busy === 0) close(stopping);

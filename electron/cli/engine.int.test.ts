@@ -26,6 +26,7 @@ import { stopRequested, whileStoppable } from '../kernel/interrupt';
 import { useKernelLab } from '../kernel/test-support/lab-fixture';
 import { classicLab } from '../kernel/test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
+import { fillLater } from '../kernel/live-read';
 import { askEngine, ENGINE_SOCKET, engineDirProblem, startEngine, type RunningEngine } from './engine-server';
 
 const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
@@ -106,6 +107,43 @@ describe.skipIf(!root)(`resident engine, protocol${root ? '' : ` (skipped: ${NOT
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
+  });
+
+  it("an apply's client is answered before the apply's cache filling ends; the next command starts only after it", async () => {
+    let release: () => void = () => undefined;
+    let filled = false;
+    const order: string[] = [];
+    command = async (argv) => {
+      order.push(`start ${argv[0]}`);
+      if (argv[0] === 'apply')
+        // As applyDocument leaves its primeReads (engine.ts): kept for after the answer.
+        await fillLater(
+          new Promise<void>((r) => (release = r)).then(() => {
+            filled = true;
+            order.push('filled');
+          }),
+        );
+      return argv[0] === 'apply' ? 0 : 4;
+    };
+    const first = await client(dir, dist, ['apply', 'x.yaml']);
+    expect(first.exitCode).toBe(0);
+    expect(filled).toBe(false);
+    // Sent while the filling still runs: queued behind it, not run beside it.
+    const second = client(dir, dist, ['status', 'x.yaml']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(order).toEqual(['start apply']);
+    expect(await askEngine(dir, { ping: true })).toMatchObject({ busy: true });
+    release();
+    expect((await second).exitCode).toBe(4);
+    expect(order).toEqual(['start apply', 'filled', 'start status']);
+    // Outside an engine (a command alone, the helper, a test), an apply waits for its filling.
+    engine?.stop('test over');
+    await engine?.ended;
+    engine = undefined;
+    let done = false;
+    const waited = fillLater(new Promise<void>((r) => setTimeout(r, 50)).then(() => void (done = true)));
+    await waited;
+    expect(done).toBe(true);
   });
 
   it('Ctrl-C during an apply: the apply is told, stops, and its own exit code and words reach the client', async () => {

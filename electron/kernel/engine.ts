@@ -27,7 +27,7 @@ import {
   type PreparedLab,
 } from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
-import { primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
+import { fillLater, primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
 import { forgetNamespaces } from './live-reader';
 import { otherFileWarning } from './lab-file';
 import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
@@ -240,7 +240,8 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       );
     }
     await writeRecord(store, topology, p, owner, o);
-    await primed;
+    // In the resident engine, after the answer (fillLater): nothing of the apply's result depends on it.
+    if (primed) await fillLater(primed);
     return {
       problems,
       result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },

@@ -313,6 +313,31 @@ export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout
  * only, so the root is read here. Without nsread there is no cache and
  * nothing is read; a failure is ignored (a missing entry is a full read later).
  */
+/**
+ * Whether an apply leaves its cache filling (primeReads) to run after it
+ * has answered (fillLater): only the resident engine asks for that
+ * (cli/engine-server.ts), which sends the command's exit code first and
+ * starts the next command only once the filling is done (cacheFilled). A
+ * command alone, the app's helper and the tests wait for it inside the apply.
+ */
+let deferFill = false;
+const fills = new Set<Promise<void>>();
+/** The resident engine: an apply answers before its cache filling ends. */
+export function deferCacheFill(on: boolean): void {
+  deferFill = on;
+}
+/** Waits for `fill`, or, where deferCacheFill is on, keeps it for cacheFilled and returns at once. */
+export function fillLater(fill: Promise<void>): Promise<void> {
+  if (!deferFill) return fill;
+  const kept = fill.catch(() => undefined).finally(() => fills.delete(kept));
+  fills.add(kept);
+  return Promise.resolve();
+}
+/** Once every cache filling left by fillLater has ended. */
+export async function cacheFilled(): Promise<void> {
+  while (fills.size) await Promise.all([...fills]);
+}
+
 export async function primeReads(runner: Runner, namespaces: readonly string[]): Promise<void> {
   if (namespaces.length === 0) return;
   await readJobs(
