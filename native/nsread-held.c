@@ -189,14 +189,15 @@ static int file_key(const held_ns_t *ns, const char *path, held_key_t *k) {
   return 0;
 }
 
-int held_file(const held_ns_t *ns, const char *path) {
+ssize_t held_file_pread(const held_ns_t *ns, const char *path, char *buf, size_t n) {
   held_key_t k;
-  if (file_key(ns, path, &k) < 0) return -1;
+  if (file_key(ns, path, &k) < 0) return -2;
+  /* Read under the read lock: no other thread closes the fd meanwhile (held_file_drop takes the write lock). */
   pthread_rwlock_rdlock(&lock);
   int i = find(&k);
-  int fd = i >= 0 ? tab[i].fd : -1;
+  ssize_t got = i >= 0 && tab[i].fd >= 0 ? pread(tab[i].fd, buf, n, 0) : -2;
   pthread_rwlock_unlock(&lock);
-  return fd;
+  return got < 0 && got != -2 ? -1 : got;
 }
 
 void held_file_drop(const held_ns_t *ns, const char *path) {

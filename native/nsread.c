@@ -263,12 +263,11 @@ static void read_one(buf_t *b, dirs_t *d, const char *dir, const char *rel, cons
   int fn = snprintf(full, sizeof full, "%s/%s", dir, rel);
   int keyed = d->ns.ok && fn > 0 && (size_t)fn < sizeof full;
   char v[256];
-  ssize_t n = -1;
-  int fd = keyed ? held_file(&d->ns, full) : -1;
-  if (fd >= 0 && (n = pread(fd, v, sizeof v - 1, 0)) < 0) held_file_drop(&d->ns, full);
+  ssize_t n = keyed ? held_file_pread(&d->ns, full, v, sizeof v - 1) : -2;
+  if (n == -1) held_file_drop(&d->ns, full);
   if (n < 0) {
     int dfd = dir_fd(d, dir);
-    fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC);
+    int fd = dfd < 0 ? -1 : openat(dfd, rel, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return; /* like `sysctl -e`: a key this kernel lacks is skipped */
     n = read(fd, v, sizeof v - 1);
     if (n < 0 || !keyed || !held_file_keep(&d->ns, full, fd)) close(fd);

@@ -2,6 +2,7 @@
 #ifndef NETPLUMB_NSREAD_H
 #define NETPLUMB_NSREAD_H
 #include <stddef.h>
+#include <sys/types.h>
 /* The current namespace's fingerprint as 64 hex digits (+NUL); 0 or -errno (root: + nsids, /run/netns). */
 int fingerprint(char out[65], int root);
 /* A non-blocking socket subscribed to the namespace's change notifications, or -1. */
@@ -95,11 +96,11 @@ typedef struct {
 /* Fills ns for the namespace open at nsfd (one fstat); its `ok`. */
 int held_ns(int nsfd, held_ns_t *ns);
 /*
- * The kept fd of the sysctl file `path` of ns (owned by the table: not to be
- * closed), or -1. Only the thread reading ns may use it: the table closes it
- * only through that thread's held_file_drop or held_file_keep of the same key.
+ * Reads up to n bytes of the kept sysctl file `path` of ns from its start
+ * (pread: the key's handler runs again): the bytes read, -1 when the read
+ * failed (its table is gone: drop it), -2 when none is kept.
  */
-int held_file(const held_ns_t *ns, const char *path);
+ssize_t held_file_pread(const held_ns_t *ns, const char *path, char *buf, size_t n);
 /* Forgets (and closes) the kept fd of `path` of ns: a read of it failed, its table is gone. */
 void held_file_drop(const held_ns_t *ns, const char *path);
 /* Keeps fd, just opened for `path` of ns: 1 when the table took it (then not to be closed), else 0. */
