@@ -64,7 +64,7 @@ typedef struct {
 
 enum { NBUCKETS = 4096, PER_MESSAGE = 64 };
 static held_t *tab;
-static int ntab, captab, live_after_sweep;
+static int ntab, captab, live_after_sweep, full_sweep_at = -1;
 static int buckets[NBUCKETS]; /* index + 1 of the first entry, 0: empty */
 /* Read-locked for lookups (two threads read their namespaces' keys at once), write-locked to change the table. */
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -302,11 +302,27 @@ static int dir_key(const char *path) {
 }
 
 void held_sweep(int files) {
+  struct stat st;
+  for (int i = 0; i < ntab; i++)
+    if (!tab[i].dead && tab[i].fd >= 0 && dir_key(tab[i].k.path) && fstat(tab[i].fd, &st) < 0) forget(i);
+  /*
+   * Files: without FILES, those of a namespace whose net/ipv4 directory is
+   * still kept (so alive) are kept unlooked at, one fstat per namespace
+   * rather than per file; the others are looked at one by one.
+   */
+  for (int i = 0; i < ntab; i++) {
+    if (tab[i].dead || tab[i].fd < 0 || dir_key(tab[i].k.path)) continue;
+    int alive = 0;
+    if (!files) {
+      held_key_t d = {.dev = tab[i].k.dev, .ino = tab[i].k.ino, .path = "net/ipv4"};
+      int j = find(&d);
+      alive = j >= 0 && tab[j].fd >= 0;
+    }
+    if (!alive && fstat(tab[i].fd, &st) < 0) forget(i);
+  }
   int n = 0;
   memset(buckets, 0, sizeof buckets);
-  struct stat st;
   for (int i = 0; i < ntab; i++) {
-    if (!tab[i].dead && tab[i].fd >= 0 && (files || dir_key(tab[i].k.path)) && fstat(tab[i].fd, &st) < 0) forget(i);
     if (tab[i].dead || tab[i].fd < 0) continue;
     held_t e = tab[i];
     unsigned b = bucket_of(&e.k);
@@ -341,6 +357,11 @@ void held_take(int sock) {
     pthread_rwlock_wrlock(&lock);
     for (int i = 0; i < nfds; i++) {
       keys[i].path[sizeof keys[i].path - 1] = 0;
+      /* No room: first drop what is dead (once per size of the table, not at every refusal). */
+      if (ok && open_fds >= fd_room() && ntab != full_sweep_at) {
+        held_sweep(1);
+        full_sweep_at = ntab;
+      }
       if (ok && open_fds < fd_room()) insert(&keys[i], fds[i]);
       else close(fds[i]);
     }

@@ -105,7 +105,7 @@ ssize_t held_file_pread(const held_ns_t *ns, const char *path, char *buf, size_t
 void held_file_drop(const held_ns_t *ns, const char *path);
 /* Keeps fd, just opened for `path` of ns: 1 when the table took it (then not to be closed), else 0. */
 int held_file_keep(const held_ns_t *ns, const char *path, int fd);
-/* Server: drops the entries of namespaces gone (their fds fail; kept files looked at only with FILES), and the dead entries. */
+/* Server: drops the entries of namespaces gone (their fds fail; without FILES, a file is looked at only when its namespace's net/ipv4 is not kept), and the dead entries. */
 void held_sweep(int files);
 /* Server: takes in what a child sent on `sock` (never waits); sweeps out namespaces gone. */
 void held_take(int sock);

@@ -10,12 +10,12 @@
  * deleted and made again, a kept fd does not keep a deleted namespace
  * alive, and the server's table does not grow with namespaces that are gone.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecords } from './live-reader';
-import { execaRunner, serveNsread } from './runner';
+import { answerAssembler, execaRunner, serveNsread, type RunResult } from './runner';
 import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { must } from './test-support/scratch-netns';
@@ -205,6 +205,57 @@ describe.skipIf(!!nsread.skip)(
       expect(await heldFiles(n)).toBeGreaterThan(0);
       await must(['ip', 'netns', 'delete', n]);
       expect(await untilGone(`${p}g`)).toBe(true);
+    });
+
+    it('with little room for fds, what namespaces deleted leave behind makes room for the next ones (a server of its own, 600 fds)', async () => {
+      // 600 fds leave the table 88 (nsread-held.c fd_room): 8 namespaces' 2 directories and 6 files each fit, 16 do not.
+      const server = spawn('prlimit', ['--nofile=600:600', nsread.bin, 'serve'], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const answers: RunResult[] = [];
+      const asm = answerAssembler();
+      server.stdout.on('data', (d: Buffer) => {
+        const a = asm.push(d);
+        if (a) answers.push(a);
+      });
+      const ask = async (args: string[], input = '') => {
+        const n = answers.length;
+        const body = Buffer.from(input);
+        server.stdin.write(`${[String(args.length), ...args, String(body.length)].join('\0')}\0`);
+        server.stdin.write(body);
+        for (let i = 0; answers.length === n; i++) {
+          if (i > 500) throw new Error('the server did not answer');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return answers[n];
+      };
+      const kept = async (files: boolean, ns: string[]) =>
+        Number((await ask(['held', ...(files ? ['--files'] : []), ...ns])).stdout.trim());
+      try {
+        const batch = (tag: string) => [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${p}${tag}${i}`);
+        const first = batch('x');
+        for (const [i, n] of first.entries()) await nsWithVeth(n, `${p}xv${i}`);
+        const read = (ns: string[]) => ask(READ, ns.map((n) => `${n}\t-\t1\n`).join(''));
+        expect((await read(first)).exitCode).toBe(0);
+        expect(await kept(false, first)).toBe(16);
+        expect(await kept(true, first)).toBe(48);
+        // The next 8 made while the first live: none can have an inode number of theirs (and so their keys).
+        const next = batch('y');
+        for (const [i, n] of next.entries()) await nsWithVeth(n, `${p}yv${i}`);
+        for (const [i, n] of first.entries()) {
+          await must(['ip', 'netns', 'delete', n]);
+          await untilGone(`${p}xv${i}`);
+        }
+        // A run request (its sweep looks at what is kept), then the 8 new namespaces read twice.
+        expect((await ask(['run', '1'], '')).exitCode).toBe(0);
+        await read(next);
+        await read(next);
+        expect(await kept(false, next)).toBe(16);
+        expect(await kept(true, next)).toBe(48);
+      } finally {
+        server.stdin.end();
+        await new Promise((r) => server.once('exit', r));
+      }
     });
 
     it("writes primed under the server leave the namespace's directories kept for the read after them", async () => {
