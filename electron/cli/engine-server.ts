@@ -267,8 +267,6 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
   if (other) throw new Error(`a resident engine already runs (pid ${String(other.pid)})`);
   // No engine answers: what is left is a dead one's socket.
   rmSync(socket, { force: true });
-  // An apply's client is answered before the apply fills the read cache (the next command waits for it).
-  deferCacheFill(true);
   const self: EngineIdentity = {
     dist: o.dist,
     node: process.version,
@@ -295,6 +293,8 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     return st && `${st.dev}:${st.ino}`;
   };
   let closed = false;
+  /** Whether this engine turned deferCacheFill on (from listening to its end). */
+  let deferring = false;
   const close = (why: string) => {
     if (closed) return;
     closed = true;
@@ -302,7 +302,8 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     if (idleTimer) clearTimeout(idleTimer);
     server.close();
     if (made.socket !== undefined && fileId() === made.socket) rmSync(socket, { force: true });
-    deferCacheFill(false);
+    if (deferring) deferCacheFill(false);
+    deferring = false;
     log(`ended: ${why}`);
     end(why);
   };
@@ -352,7 +353,6 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
       }
       restoreEnv();
       clearStop();
-      running = undefined;
     }
     served++;
     send({ exit: code });
@@ -445,8 +445,10 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
               await run(req, send, () => gone);
             } finally {
               active = false;
-              // The cache an apply fills after its answer (fillLater): filled before the next command reads.
+              // The cache an apply fills after its answer (fillLater): filled before the next command reads
+              // (meanwhile a waiting client is still told that this command runs: its end is what it waits for).
               await cacheFilled().catch(() => undefined);
+              running = undefined;
               busy--;
               conn.end();
               if (stopping && busy === 0) close(stopping);
@@ -462,6 +464,8 @@ export async function startEngine(o: EngineOptions): Promise<RunningEngine> {
     server.listen(socket, () => resolve());
   });
   made.socket = fileId();
+  // Serving: an apply's client is answered before the apply fills the read cache (the next command waits for it).
+  deferCacheFill((deferring = true));
   armIdle();
   log(
     `listening on ${socket} (pid ${process.pid}); ends after ${Math.round(o.idleMs / 60_000)} minutes without a command`,

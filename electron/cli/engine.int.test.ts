@@ -132,7 +132,8 @@ describe.skipIf(!root)(`resident engine, protocol${root ? '' : ` (skipped: ${NOT
     const second = client(dir, dist, ['status', 'x.yaml']);
     await new Promise((r) => setTimeout(r, 300));
     expect(order).toEqual(['start apply']);
-    expect(await askEngine(dir, { ping: true })).toMatchObject({ busy: true });
+    // A client that waits is told it waits for the apply (whose filling it is).
+    expect(await askEngine(dir, { ping: true })).toMatchObject({ busy: true, current: 'apply x.yaml' });
     release();
     expect((await second).exitCode).toBe(4);
     expect(order).toEqual(['start apply', 'filled', 'start status']);

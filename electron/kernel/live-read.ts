@@ -301,6 +301,31 @@ export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout
   storePrimed(BATCH, reads, batchCheck);
 
 /**
+ * Whether an apply leaves its cache filling (primeReads) to run after it
+ * has answered (fillLater): only the resident engine asks for that
+ * (cli/engine-server.ts), which sends the command's exit code first and
+ * starts the next command only once the filling is done (cacheFilled). A
+ * command alone, the app's helper and the tests wait for it inside the apply.
+ */
+let deferFill = 0;
+const fills = new Set<Promise<void>>();
+/** A resident engine began (true) or ended (false): while one serves, an apply answers before its cache filling ends. */
+export function deferCacheFill(on: boolean): void {
+  deferFill = Math.max(0, deferFill + (on ? 1 : -1));
+}
+/** Waits for `fill`, or, where deferCacheFill is on, keeps it for cacheFilled and returns at once. */
+export function fillLater(fill: Promise<void>): Promise<void> {
+  if (deferFill === 0) return fill;
+  const kept = fill.catch(() => undefined).finally(() => fills.delete(kept));
+  fills.add(kept);
+  return Promise.resolve();
+}
+/** Once every cache filling left by fillLater has ended. */
+export async function cacheFilled(): Promise<void> {
+  while (fills.size) await Promise.all([...fills]);
+}
+
+/**
  * Fills the live reader's cache (live-reader.ts) for namespaces an apply
  * has just written, so that the next plan or status finds them unchanged
  * instead of reading each in full: the same nsread read as any other, so
@@ -313,31 +338,6 @@ export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout
  * only, so the root is read here. Without nsread there is no cache and
  * nothing is read; a failure is ignored (a missing entry is a full read later).
  */
-/**
- * Whether an apply leaves its cache filling (primeReads) to run after it
- * has answered (fillLater): only the resident engine asks for that
- * (cli/engine-server.ts), which sends the command's exit code first and
- * starts the next command only once the filling is done (cacheFilled). A
- * command alone, the app's helper and the tests wait for it inside the apply.
- */
-let deferFill = false;
-const fills = new Set<Promise<void>>();
-/** The resident engine: an apply answers before its cache filling ends. */
-export function deferCacheFill(on: boolean): void {
-  deferFill = on;
-}
-/** Waits for `fill`, or, where deferCacheFill is on, keeps it for cacheFilled and returns at once. */
-export function fillLater(fill: Promise<void>): Promise<void> {
-  if (!deferFill) return fill;
-  const kept = fill.catch(() => undefined).finally(() => fills.delete(kept));
-  fills.add(kept);
-  return Promise.resolve();
-}
-/** Once every cache filling left by fillLater has ended. */
-export async function cacheFilled(): Promise<void> {
-  while (fills.size) await Promise.all([...fills]);
-}
-
 export async function primeReads(runner: Runner, namespaces: readonly string[]): Promise<void> {
   if (namespaces.length === 0) return;
   await readJobs(
