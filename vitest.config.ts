@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Reads handed out from the live reader's memo are frozen: a caller that changes one fails (live-read.ts namespaceOf).
+    env: { NETPLUMB_FREEZE_READS: '1' },
     // The CLI tests run bin/netplumb.js, which runs dist/: build it from these sources first.
     globalSetup: ['scripts/vitest-build.ts'],
   },
