@@ -136,15 +136,29 @@ static void insert(const held_key_t *k, int fd) {
   if (fd >= 0) open_fds++;
 }
 
-/* The key of `path` in the namespace open at nsfd: 0, or -1 when it cannot be kept. */
-static int key_of(int nsfd, const char *path, held_key_t *k) {
+int held_ns(int nsfd, held_ns_t *ns) {
   struct stat st;
-  if (strlen(path) >= sizeof k->path || fstat(nsfd, &st) < 0) return -1;
+  ns->ok = fstat(nsfd, &st) == 0;
+  ns->dev = ns->ok ? st.st_dev : 0;
+  ns->ino = ns->ok ? st.st_ino : 0;
+  return ns->ok;
+}
+
+/* The key of `path` in namespace ns: 0, or -1 when it cannot be kept. */
+static int file_key(const held_ns_t *ns, const char *path, held_key_t *k) {
+  if (!ns->ok || strlen(path) >= sizeof k->path) return -1;
   memset(k, 0, sizeof *k);
-  k->dev = st.st_dev;
-  k->ino = st.st_ino;
+  k->dev = ns->dev;
+  k->ino = ns->ino;
   strcpy(k->path, path);
   return 0;
+}
+
+/* The key of `path` in the namespace open at nsfd: 0, or -1 when it cannot be kept. */
+static int key_of(int nsfd, const char *path, held_key_t *k) {
+  held_ns_t ns;
+  held_ns(nsfd, &ns);
+  return file_key(&ns, path, k);
 }
 
 int held_dir(int nsfd, const char *path) {
@@ -169,24 +183,6 @@ int held_known(int nsfd, const char *path) {
   int known = find(&k) >= 0;
   pthread_rwlock_unlock(&lock);
   return known;
-}
-
-int held_ns(int nsfd, held_ns_t *ns) {
-  struct stat st;
-  ns->ok = fstat(nsfd, &st) == 0;
-  ns->dev = ns->ok ? st.st_dev : 0;
-  ns->ino = ns->ok ? st.st_ino : 0;
-  return ns->ok;
-}
-
-/* The key of `path` in namespace ns: 0, or -1 when it cannot be kept. */
-static int file_key(const held_ns_t *ns, const char *path, held_key_t *k) {
-  if (!ns->ok || strlen(path) >= sizeof k->path) return -1;
-  memset(k, 0, sizeof *k);
-  k->dev = ns->dev;
-  k->ino = ns->ino;
-  strcpy(k->path, path);
-  return 0;
 }
 
 ssize_t held_file_pread(const held_ns_t *ns, const char *path, char *buf, size_t n) {
@@ -228,26 +224,30 @@ static int send_one(const held_key_t *k, int fd) {
   return sendmsg(held_sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
+/*
+ * Sends fd, under k, to the server when there is one, and keeps it here
+ * when `here` and there is room: a file's fd itself (the table owns it from
+ * then), a copy of a directory's (its caller goes on using it). A directory
+ * sent but not kept here stays known (held_known: the server has it, or a
+ * full socket lost it: then only slower). 1 when kept here.
+ */
+static int keep_key(const held_key_t *k, int fd, int here, int file) {
+  pthread_rwlock_wrlock(&lock);
+  if (held_sock >= 0) send_one(k, fd);
+  int kept = here && open_fds < fd_room() ? (file ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
+  if (kept >= 0 || (held_sock >= 0 && !file)) insert(k, kept);
+  pthread_rwlock_unlock(&lock);
+  return kept >= 0;
+}
+
 void held_keep(int nsfd, const char *path, int fd, int here) {
   held_key_t k;
-  if (key_of(nsfd, path, &k) < 0) return;
-  pthread_rwlock_wrlock(&lock);
-  if (held_sock >= 0) send_one(&k, fd);
-  int keep = here && open_fds < fd_room() ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
-  /* Known even when not kept here: the server has it (or a full socket lost it: then only slower). */
-  if (keep >= 0 || held_sock >= 0) insert(&k, keep);
-  pthread_rwlock_unlock(&lock);
+  if (key_of(nsfd, path, &k) == 0) keep_key(&k, fd, here, 0);
 }
 
 int held_file_keep(const held_ns_t *ns, const char *path, int fd) {
   held_key_t k;
-  if (file_key(ns, path, &k) < 0) return 0;
-  pthread_rwlock_wrlock(&lock);
-  if (held_sock >= 0) send_one(&k, fd);
-  int keep = open_fds < fd_room();
-  if (keep) insert(&k, fd);
-  pthread_rwlock_unlock(&lock);
-  return keep;
+  return file_key(ns, path, &k) == 0 && keep_key(&k, fd, 1, 1);
 }
 
 static int by_number(const void *a, const void *b) {

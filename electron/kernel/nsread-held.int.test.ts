@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecords } from './live-reader';
-import { answerAssembler, execaRunner, serveNsread, type RunResult } from './runner';
+import { answerAssembler, execaRunner, serveNsread, serveRequest, type RunResult } from './runner';
 import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
 import { must } from './test-support/scratch-netns';
@@ -220,9 +220,7 @@ describe.skipIf(!!nsread.skip)(
       });
       const ask = async (args: string[], input = '') => {
         const n = answers.length;
-        const body = Buffer.from(input);
-        server.stdin.write(`${[String(args.length), ...args, String(body.length)].join('\0')}\0`);
-        server.stdin.write(body);
+        server.stdin.write(serveRequest(args, input));
         for (let i = 0; answers.length === n; i++) {
           if (i > 500) throw new Error('the server did not answer');
           await new Promise((r) => setTimeout(r, 10));

@@ -146,6 +146,15 @@ function answerOf(data: Buffer): RunResult | undefined {
   };
 }
 
+/** One request to `nsread serve` (nsread-serve.c): ARGC, the arguments and the input's length, each ended by NUL, then the input. */
+export function serveRequest(args: readonly string[], input: string): Buffer {
+  const body = Buffer.from(input, 'utf8');
+  return Buffer.concat([
+    Buffer.from([String(args.length), ...args, String(body.length)].join('\0') + '\0'),
+    body,
+  ]);
+}
+
 /**
  * Puts a server's answer together from the chunks its stdout brings; `push`
  * returns the answer once it is whole (then the next answer starts). Why the
@@ -250,7 +259,6 @@ async function ask(
   args: readonly string[],
   opts: RunOptions,
 ): Promise<RunResult | undefined> {
-  const input = Buffer.from(opts.input ?? '', 'utf8');
   const ms = opts.timeoutMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   const answer = new Promise<RunResult | undefined>((resolve) => {
@@ -265,12 +273,7 @@ async function ask(
   });
   server.proc.ref();
   (server.proc.stdout as unknown as { ref?: () => void }).ref?.();
-  server.proc.stdin.write(
-    Buffer.concat([
-      Buffer.from([String(args.length), ...args, String(input.length)].join('\0') + '\0'),
-      input,
-    ]),
-  );
+  server.proc.stdin.write(serveRequest(args, opts.input ?? ''));
   const r = await answer;
   clearTimeout(timer);
   return r;
