@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { rmSync, writeFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ALWAYS_READ_KEYS,
@@ -647,5 +648,46 @@ describe('readLive with recorded output', () => {
     await expect(readLive(run, { namespaces: ['../etc'] })).rejects.toThrow(/not a valid namespace name/);
     await expect(readLive(run, { namespaces: ['-n'] })).rejects.toThrow(LiveReadError);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('readLive of a namespace whose output changed since its last read', () => {
+  it('reads it exactly as a namespace never read before, whichever links and routes came, went or changed (property)', async () => {
+    const links = JSON.parse(ADDRESS_SHOW) as Record<string, unknown>[];
+    const routes = JSON.parse(ROUTES_ALL) as Record<string, unknown>[];
+    const output = fc.record({
+      links: fc.subarray(links.map((_, i) => i)),
+      routes: fc.subarray(routes.map((_, i) => i)),
+      mtu: fc.option(fc.integer({ min: 0, max: links.length - 1 }), { nil: undefined }),
+      v: fc.integer({ min: 1280, max: 9000 }),
+    });
+    let fresh = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(output, { minLength: 2, maxLength: 4 }), async (steps) => {
+        const name = `pr${fresh++}`;
+        let now = '';
+        const run: Runner = async (argv) => {
+          const line = argv.join(' ');
+          if (line.includes('-batch')) return { exitCode: 0, stdout: now, stderr: '' };
+          if (line.includes('netns list-id'))
+            return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
+          if (argv[0] === 'tc') return { exitCode: 0, stdout: TC_QDISC_SHOW, stderr: '' };
+          if (argv[0] === 'bridge') return { exitCode: 0, stdout: BRIDGE_VLAN_SHOW, stderr: '' };
+          return { exitCode: 1, stdout: '', stderr: `unexpected command: ${line}` };
+        };
+        for (const s of steps) {
+          const l = s.links.map((i) => (i === s.mtu ? { ...links[i], mtu: s.v } : links[i]));
+          now = `${JSON.stringify(l)}\n${JSON.stringify(s.routes.map((i) => routes[i]))}\n${RULES_AND_NEIGHS}`;
+          const again = await readLive(run, { namespaces: [name], peerNames: false });
+          const once = `pr${fresh++}`;
+          const first = await readLive(run, { namespaces: [once], peerNames: false });
+          // The namespace's own name is in its state (a peer in the same namespace): both as "N".
+          const as = (ns: KNamespace, n: string) =>
+            JSON.parse(JSON.stringify(ns).replaceAll(`"${n}"`, '"N"')) as unknown;
+          expect(as(again.namespaces[name], name)).toEqual(as(first.namespaces[once], once));
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -205,7 +205,8 @@ const parsedMemo = new Map<string, Parsed>();
  * parses to the same result, so the last parse of each namespace is kept
  * and reused when its output is unchanged (the native reader hands back the
  * cached output of an unchanged namespace): a 200-host lab's root alone is
- * ~750 kB of JSON. The parsed objects are only read, never changed.
+ * ~750 kB of JSON. The parsed objects are only read, never changed (the
+ * tests freeze them: NETPLUMB_FREEZE_READS).
  */
 function parseBatch(ns: string, r: JobResult | Gone): RawNs | Gone {
   if (r === GONE) {
@@ -233,6 +234,8 @@ function parsedOf(ns: string, stdout: string, checked = false): Parsed {
   let p = parsedMemo.get(ns);
   if (p?.stdout !== stdout) {
     p = { stdout, ...parseDocs(ns, stdout, checked) };
+    if (process.env.NETPLUMB_FREEZE_READS)
+      for (const list of [p.links, p.routes, p.rules, p.neighs]) deepFreeze(list);
     if (parsedMemo.size >= MEMO_MAX) parsedMemo.clear();
     parsedMemo.set(ns, p);
   }
