@@ -186,7 +186,11 @@ export class LabStore {
     const path = join(this.dir(lab), 'journal.jsonl');
     const fd = openSync(path, 'w', 0o600);
     const write = (e: JournalEntry) => {
-      writeSync(fd, JSON.stringify(e) + '\n');
+      const line = JSON.stringify(e) + '\n';
+      // A short write (a full disk) would leave a cut entry behind a step that then runs: an error.
+      const wrote = writeSync(fd, line);
+      if (wrote !== Buffer.byteLength(line))
+        throw new Error(`wrote ${wrote} of ${Buffer.byteLength(line)} bytes of the journal`);
     };
     return {
       write,

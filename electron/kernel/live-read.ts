@@ -211,6 +211,7 @@ const parsedMemo = new Map<string, Parsed>();
 function parseBatch(ns: string, r: JobResult | Gone): RawNs | Gone {
   if (r === GONE) {
     parsedMemo.delete(ns);
+    nsMemo.delete(ns);
     return GONE;
   }
   const p = parsedOf(ns, r.stdout, r.checked === true);

@@ -12,9 +12,19 @@ import type { KNamespace, KRule, KTableRoute } from './kstate';
 import { ruleText, type Op } from './op';
 import type { Resolved } from './resolve';
 
-/** A KRule is already what `rule add`/`delete` take (RuleSpec). */
-const rule = (op: 'add' | 'delete', r: KRule): Op => ({ op: `rule-${op}`, rule: r });
-const tableRoute = (op: 'add' | 'delete', r: KTableRoute): Op => ({ op: `table-route-${op}`, route: r });
+/**
+ * A KRule is already what `rule add`/`delete` take (RuleSpec). Copied: the
+ * live state's objects are the live reader's, kept for its next read
+ * (live-read.ts namespaceOf), and a plan's ops outlive the plan.
+ */
+const rule = (op: 'add' | 'delete', r: KRule): Op => ({
+  op: `rule-${op}`,
+  rule: { ...r, words: [...r.words] },
+});
+const tableRoute = (op: 'add' | 'delete', r: KTableRoute): Op => ({
+  op: `table-route-${op}`,
+  route: { ...r, words: [...r.words], ...(r.extra ? { extra: [...r.extra] } : {}) },
+});
 
 /** Rules and permanent neighbour entries of live namespace `l` (kept by the file) back to a new namespace's. */
 export function planRulesAndNeighs(
