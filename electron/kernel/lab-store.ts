@@ -30,6 +30,7 @@ import { CreatedObject, type Change } from '../../shared/plan/change';
 import type { Topology } from '../../shared/model';
 import { labNameProblem } from '../../shared/model/lab-name';
 import { describeHolder, lockHolderRole } from './lock-holder';
+import { writeWhole } from './install/root-files';
 import { checkRunDir, defaultRunDir, RunDirError } from './run-dir';
 
 export { ROOT_RUN_DIR, defaultRunDir, RunDirError } from './run-dir';
@@ -186,11 +187,8 @@ export class LabStore {
     const path = join(this.dir(lab), 'journal.jsonl');
     const fd = openSync(path, 'w', 0o600);
     const write = (e: JournalEntry) => {
-      const line = JSON.stringify(e) + '\n';
-      // A short write (a full disk) would leave a cut entry behind a step that then runs: an error.
-      const wrote = writeSync(fd, line);
-      if (wrote !== Buffer.byteLength(line))
-        throw new Error(`wrote ${wrote} of ${Buffer.byteLength(line)} bytes of the journal`);
+      // Whole or an error: a cut entry must not stand behind a step that then runs.
+      writeWhole(fd, JSON.stringify(e) + '\n', path);
     };
     return {
       write,

@@ -23,6 +23,7 @@ import {
   SYSCTL_ALLOWLIST,
   type IfaceSysctlFamily,
 } from '../../shared/model/common';
+import { deepFreeze } from '../../shared/util/freeze';
 import { LOOPBACK_OWN, ROOT_NS, type KIface, type KNamespace, type KState } from '../../shared/plan/kstate';
 import {
   BATCH_SCHEMA_ID,
@@ -539,11 +540,6 @@ function namespaceOf(
   const ifaces: Record<string, KIface> = {};
   for (const [name, i] of Object.entries(m.ns.ifaces)) ifaces[name] = { ...i };
   return { ...m.ns, ifaces };
-}
-
-function deepFreeze(o: object): void {
-  Object.freeze(o);
-  for (const v of Object.values(o)) if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v);
 }
 
 function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefined>>): KNamespace {

@@ -30,6 +30,7 @@ export {
   LAB_NAME_MAX,
   NETNS_NAME_MAX,
 } from './names';
+import { deepFreeze } from '../util/freeze';
 
 /** The rules, in reporting order. */
 const RULES: { name: string; run: (ctx: Ctx) => void }[] = [
@@ -113,12 +114,6 @@ export interface ValidateOptions {
  * is handed back is exactly what was validated, never a caller's own object.
  */
 const sealed = new WeakMap<object, readonly Problem[]>();
-
-function deepFreeze(v: unknown): void {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
 
 /**
  * The most nodes and links a lab may have. Why a limit: a file is untrusted

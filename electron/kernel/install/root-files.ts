@@ -90,6 +90,19 @@ export interface RootFileOptions {
   durable?: boolean;
 }
 
+/**
+ * Writes all of `data` at fd's position; a short write (a full disk) throws
+ * rather than leave a cut file. A string is written as it is: for a 700 kB
+ * cache entry, Buffer.from alone took 2.5 ms, the write of the string 0.5 ms.
+ */
+export function writeWhole(fd: number, data: string | Uint8Array, what: string): void {
+  const [want, wrote] =
+    typeof data === 'string'
+      ? [Buffer.byteLength(data), writeSync(fd, data)]
+      : [data.byteLength, writeSync(fd, data)];
+  if (wrote !== want) throw new Error(`wrote ${wrote} of ${want} bytes to ${what}`);
+}
+
 /** Writes `data` to a temporary name beside `file` (root:root, `mode`) and returns that name. */
 export function stageRootFile(
   file: string,
@@ -102,13 +115,7 @@ export function stageRootFile(
   // Why 'wx': never follow or reuse a file someone else created at that name.
   const fd = openSync(tmp, 'wx', mode);
   try {
-    // A string is written as it is: for a 700 kB cache entry, Buffer.from alone took 2.5 ms, the
-    // write of the string 0.5 ms. A short write (a full disk) is an error, not a cut file.
-    const [want, wrote] =
-      typeof data === 'string'
-        ? [Buffer.byteLength(data), writeSync(fd, data)]
-        : [data.byteLength, writeSync(fd, data)];
-    if (wrote !== want) throw new Error(`wrote ${wrote} of ${want} bytes to ${tmp}`);
+    writeWhole(fd, data, tmp);
     if (durable) fsyncSync(fd);
     chownSync(tmp, 0, 0);
   } catch (e) {
