@@ -61,6 +61,8 @@ async function reach(
     return { error: (e as Error).message };
   }
   const s = await pingFromNamespace(runnerOf(o), src.ns, target.address, count);
+  // Neither reached nor not: nothing was sent (see pingFailure).
+  if (s.failure) return { error: s.failure };
   const what = `${to}${target.nodeId ? ` (${target.address})` : ''}`;
   if (s.received > 0)
     return {

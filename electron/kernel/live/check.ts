@@ -71,6 +71,8 @@ async function checkOne(lab: string, e: ResolvedExpectation, o: LiveOptions): Pr
     };
   }
   const s = await pingFromNamespace(runner, src.ns, e.to, 2);
+  // Neither pass nor fail: nothing was sent (see pingFailure).
+  if (s.failure) return { ...base, status: 'error', detail: s.failure };
   const reached = s.received > 0;
   const detail = reached
     ? `${s.received}/${s.sent} replies${s.rtt ? ` (avg ${s.rtt.avg} ms)` : ''}`

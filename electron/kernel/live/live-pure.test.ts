@@ -4,7 +4,7 @@ import { Topology } from '../../../shared/model';
 import { classicLab, richLab } from '../test-support/labs';
 import { isLabAddress, labTarget } from './lab-addresses';
 import { withLinkState, withNetem } from './link-edit';
-import { parsePing } from './ping';
+import { parsePing, pingFailure } from './ping';
 import { parseFdb, parseRoutes } from './tables';
 import { explainTrace, type CapturePoint } from './trace-explain';
 import { parseTcpdumpLine } from './trace-parse';
@@ -52,6 +52,28 @@ describe('parsers', () => {
       received: 0,
       lossPercent: 100,
     });
+  });
+  it('a ping that never ran, told from one that got no reply', () => {
+    const r = (exitCode: number, stdout: string, stderr = '') => ({ exitCode, stdout, stderr });
+    // It ran: replies, no reply (iputils exits 1 after its summary), no route (exit 2, no summary).
+    expect(
+      pingFailure('a', r(0, '1 packets transmitted, 1 received, 0% packet loss, time 0ms\n')),
+    ).toBeUndefined();
+    expect(
+      pingFailure('a', r(1, '2 packets transmitted, 0 received, 100% packet loss, time 1010ms\n')),
+    ).toBeUndefined();
+    expect(pingFailure('a', r(2, '', 'ping: connect: Network is unreachable\n'))).toBeUndefined();
+    // It did not: `ip netns exec` without the program (exit 1, as "no reply"), the namespace gone, no permission.
+    expect(pingFailure('a', r(1, '', 'exec of "ping" failed: No such file or directory\n'))).toMatch(
+      /ping is not installed.*apt install iputils-ping/,
+    );
+    expect(
+      pingFailure('a', r(255, '', 'Cannot open network namespace "a": No such file or directory\n')),
+    ).toBe('ping could not run in a: Cannot open network namespace "a": No such file or directory');
+    expect(pingFailure('a', r(2, '', 'ping: socket: Operation not permitted\n'))).toBe(
+      'ping could not run in a: ping: socket: Operation not permitted',
+    );
+    expect(pingFailure('a', r(127, '', ''))).toMatch(/not installed/);
   });
   it('traceroute hops', () => {
     expect(parseHop(1, 'From 10.1.0.1 icmp_seq=1 Time to live exceeded\n')).toEqual({

@@ -20,6 +20,7 @@ import { checkDocument } from './check';
 import { setLinkState } from './link-edit';
 import { labNamespaces, ownedNode } from './owned';
 import { pingInLab } from './ping';
+import { execaRunner, type Runner } from '../runner';
 import { RateSampler } from './rates';
 import { readTables } from './tables';
 import { TerminalManager } from './terminals';
@@ -128,6 +129,30 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     expect(bad.ok).toBe(false);
   });
 
+  it('a ping that cannot run (not installed) is an error in plain words, never "no reply" nor a passed isolation check', async () => {
+    // The real runner, but every `ping` names a program this host does not have: `ip netns exec` answers as it would without iputils-ping.
+    const noPing: Runner = (argv, opts) =>
+      execaRunner(
+        argv.map((a) => (a === 'ping' ? 'netplumb-no-such-ping' : a)),
+        opts,
+      );
+    const w = { ...o, runner: noPing };
+    await expect(pingInLab(lab, 'ns1', 'ns2', { ...w, count: 1 })).rejects.toThrow(
+      /netplumb-no-such-ping|not installed/,
+    );
+    await expect(tracerouteInLab(lab, 'ns1', 'ns2', w)).rejects.toThrow(
+      /netplumb-no-such-ping|not installed/,
+    );
+    const c = await checkDocument(doc, w);
+    // Reach between lab nodes: nothing was sent, so nothing passed and nothing failed. The third
+    // (10.0.9.9, outside the lab, must not be reached) is decided by a route lookup, never by a ping.
+    expect(c.results.map((r) => r.status)).toEqual(['error', 'error', 'pass']);
+    expect(c.ok).toBe(false);
+    expect(c.results[0].detail).toMatch(/could not run|not installed/);
+    // A must-not-reach check between lab nodes is an error too, not a pass.
+    const iso = await checkDocument({ ...doc, expect: [{ from: 'ns1', to: 'ns2', reach: false }] }, w);
+    expect(iso.results.map((r) => r.status)).toEqual(['error']);
+  });
   it("live tables: ns1 has its address, route and a neighbour entry; the bridge learned ns1's MAC on its port", async () => {
     await pingInLab(lab, 'ns1', 'ns2', { ...o, count: 1 });
     const t = await readTables(lab, 'ns1', o);

@@ -6,7 +6,8 @@
  */
 import { labTarget } from './lab-addresses';
 import { ownedNode, runnerOf, type LiveOptions } from './owned';
-import type { Runner } from '../runner';
+import { PlainError } from '../plain-error';
+import type { Runner, RunResult } from '../runner';
 
 /** Parsed ping statistics. */
 export interface PingStats {
@@ -46,6 +47,32 @@ export function parsePing(text: string): PingStats {
   };
 }
 
+/**
+ * Plain words when `ping` itself could not run in namespace `ns` (not
+ * installed, not permitted, the namespace gone), judged from its result;
+ * undefined when it ran, whether or not a reply came. It ran when it printed
+ * its summary ("N packets transmitted") or said the destination is
+ * unreachable (no route: `connect: Network is unreachable`, exit 2), which
+ * is an answer about the lab.
+ *
+ * Why: a ping that never ran sends nothing and receives nothing, and read
+ * as "no reply" it would call a working lab broken, and pass every check
+ * that a node must NOT reach another (isolation) without sending a packet.
+ */
+export function pingFailure(ns: string, r: RunResult): string | undefined {
+  const text = `${r.stdout}\n${r.stderr}`;
+  if (/\d+ packets transmitted/.test(text) || /unreachable/i.test(text)) return undefined;
+  if (r.exitCode === 0) return undefined;
+  if (/exec of "[^"]*" failed: No such file or directory/.test(text) || r.exitCode === 127)
+    return 'ping is not installed on this host (Debian and Ubuntu: sudo apt install iputils-ping)';
+  const last = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
+  return `ping could not run in ${ns}: ${last ?? `exit code ${r.exitCode}`}`;
+}
+
 /** argv for a bounded ping from namespace `ns` (interval 0.2 s: root may go below 1 s). */
 export function pingArgv(ns: string, address: string, count: number, waitS = 1): string[] {
   return [
@@ -72,10 +99,16 @@ export async function pingFromNamespace(
   ns: string,
   address: string,
   count: number,
-): Promise<PingStats & { output: string; exitCode: number }> {
+): Promise<PingStats & { output: string; exitCode: number; failure?: string }> {
   const n = Math.max(1, Math.min(MAX_PING_COUNT, Math.floor(count)));
   const r = await runner(pingArgv(ns, address, n), { timeoutMs: (n * 0.2 + 3) * 1000 });
-  return { ...parsePing(r.stdout), output: (r.stdout + r.stderr).trim(), exitCode: r.exitCode };
+  const failure = pingFailure(ns, r);
+  return {
+    ...parsePing(r.stdout),
+    output: (r.stdout + r.stderr).trim(),
+    exitCode: r.exitCode,
+    ...(failure ? { failure } : {}),
+  };
 }
 
 /**
@@ -91,6 +124,7 @@ export async function pingInLab(
   const src = await ownedNode(lab, from, opts);
   const target = labTarget(src.topology, to);
   const s = await pingFromNamespace(runnerOf(opts), src.ns, target.address, opts.count ?? 3);
+  if (s.failure) throw new PlainError(s.failure);
   const reached = s.received > 0;
   const what = target.nodeId ? `${target.name} (${target.address})` : target.address;
   const summary = reached

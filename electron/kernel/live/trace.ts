@@ -26,6 +26,7 @@ import { ownedBridge, ownedNode, runnerOf, type LiveOptions } from './owned';
 import { parseFdb } from './tables';
 import { explainTrace, type CapturePoint, type ExplainContext, type TraceHop } from './trace-explain';
 import { parseTcpdumpLine, type Frame } from './trace-parse';
+import { pingFailure } from './ping';
 
 /** At most this many interfaces are captured on (the computed path is usually far fewer). */
 export const MAX_POINTS = 64;
@@ -295,6 +296,9 @@ export async function traceDocument(
       ['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '2', target.address],
       { timeoutMs: 4000 },
     );
+    const failure = pingFailure(src.ns, p);
+    // Why stop: a trace of a ping that never ran would explain an empty path as the lab's.
+    if (failure) throw new PlainError(failure);
     reached = /1 received/.test(p.stdout);
     await new Promise((r) => setTimeout(r, 300));
   } finally {

@@ -9,6 +9,8 @@ import { nodeAddresses } from '../../../shared/plan';
 import { addressOf, canonicalIp } from '../../../shared/util/ip';
 import { labTarget } from './lab-addresses';
 import { ownedNode, runnerOf, type LiveOptions } from './owned';
+import { pingFailure } from './ping';
+import { PlainError } from '../plain-error';
 
 export interface TraceHop {
   ttl: number;
@@ -66,6 +68,8 @@ export async function tracerouteInLab(
       ['ip', 'netns', 'exec', src.ns, 'ping', '-n', '-c', '1', '-W', '1', '-t', String(ttl), target.address],
       { timeoutMs: 4000 },
     );
+    const failure = pingFailure(src.ns, r);
+    if (failure) throw new PlainError(failure);
     const hop = parseHop(ttl, r.stdout + r.stderr);
     if (hop.address) {
       const id = nodeOfAddress(src.topology, hop.address);
