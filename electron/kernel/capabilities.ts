@@ -29,7 +29,14 @@ import { execaRunner, type RunResult, type Runner } from './runner';
 export { FEATURES, type Feature };
 
 /** Features that are tools found on PATH (nftables is both a tool and a kernel feature). */
-const TOOL_FEATURES: readonly Feature[] = ['ipCommand', 'bridgeCommand', 'tcCommand', 'nftables', 'tcpdump'];
+const TOOL_FEATURES: readonly Feature[] = [
+  'ipCommand',
+  'bridgeCommand',
+  'tcCommand',
+  'nftables',
+  'tcpdump',
+  'ping',
+];
 const KERNEL_FEATURES: readonly Feature[] = FEATURES.filter((f) => !TOOL_FEATURES.includes(f));
 
 /** Plain-words names of the features, for messages. */
@@ -90,6 +97,7 @@ async function detect(runner: Runner): Promise<Capabilities> {
     ['tcCommand', ['tc', '-V']],
     ['nftables', ['nft', '--version']],
     ['tcpdump', ['tcpdump', '--version']],
+    ['ping', ['ping', '-V']],
   ];
   await Promise.all(tools.map(async ([f, argv]) => set(f, ...(await tool(runner, f, argv)))));
   for (const [f, key] of [

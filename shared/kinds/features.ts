@@ -26,6 +26,7 @@ export const FEATURES = [
   'ipvlan',
   'nftables',
   'tcpdump',
+  'ping',
 ] as const;
 
 /** One feature (see FEATURES). */
@@ -223,4 +224,6 @@ export const FEATURE_INFO = {
   },
   nftables: { title: 'nftables (nft)', label: 'nftables' },
   tcpdump: { title: 'tcpdump', label: 'tcpdump' },
+  // ping, traceroute, check and step mode send their packets with it (Debian: iputils-ping).
+  ping: { title: 'ping (iputils-ping)', label: 'ping' },
 } as const satisfies { [F in Feature]: FeatureInfo };
