@@ -73,7 +73,11 @@ describe('parsers', () => {
     expect(pingFailure('a', r(2, '', 'ping: socket: Operation not permitted\n'))).toBe(
       'ping could not run in a: ping: socket: Operation not permitted',
     );
-    expect(pingFailure('a', r(127, '', ''))).toMatch(/not installed/);
+    // The runner's own failure (it could not start `ip`, or stopped it at its time limit).
+    expect(pingFailure('a', r(127, '', 'Command timed out after 3400 milliseconds'))).toBe(
+      'ping could not run in a: Command timed out after 3400 milliseconds',
+    );
+    expect(pingFailure('a', r(127, '', ''))).toBe('ping could not run in a: exit code 127');
   });
   it('traceroute hops', () => {
     expect(parseHop(1, 'From 10.1.0.1 icmp_seq=1 Time to live exceeded\n')).toEqual({

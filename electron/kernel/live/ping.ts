@@ -63,7 +63,8 @@ export function pingFailure(ns: string, r: RunResult): string | undefined {
   const text = `${r.stdout}\n${r.stderr}`;
   if (/\d+ packets transmitted/.test(text) || /unreachable/i.test(text)) return undefined;
   if (r.exitCode === 0) return undefined;
-  if (/exec of "[^"]*" failed: No such file or directory/.test(text) || r.exitCode === 127)
+  // `ip netns exec` found no such program (it exits 1 then, as ping does after no reply).
+  if (/exec of "[^"]*" failed: No such file or directory/.test(text))
     return 'ping is not installed on this host (Debian and Ubuntu: sudo apt install iputils-ping)';
   const last = text
     .split('\n')
