@@ -18,6 +18,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PlainError } from '../plain-error';
+import { notInstalled } from './missing-tool';
 import { inNs, labIface } from './lab-ifaces';
 import type { LiveOptions } from './owned';
 
@@ -166,7 +167,8 @@ export class CaptureManager {
     });
     this.running.set(id, run);
     await new Promise<void>((resolve, reject) => {
-      const fail = (msg: string) => reject(new PlainError(`capture could not start: ${msg}`));
+      const fail = (msg: string) =>
+        reject(new PlainError(`capture could not start: ${notInstalled('tcpdump', msg) ?? msg}`));
       child.on('error', (e) => fail(e.message));
       child.stderr!.on('data', (d: Buffer) => {
         run.stderr += d.toString();

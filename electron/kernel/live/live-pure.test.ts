@@ -4,6 +4,7 @@ import { Topology } from '../../../shared/model';
 import { classicLab, richLab } from '../test-support/labs';
 import { isLabAddress, labTarget } from './lab-addresses';
 import { withLinkState, withNetem } from './link-edit';
+import { notInstalled } from './missing-tool';
 import { parsePing, pingFailure } from './ping';
 import { parseFdb, parseRoutes } from './tables';
 import { explainTrace, type CapturePoint } from './trace-explain';
@@ -78,6 +79,17 @@ describe('parsers', () => {
       'ping could not run in a: Command timed out after 3400 milliseconds',
     );
     expect(pingFailure('a', r(127, '', ''))).toBe('ping could not run in a: exit code 127');
+  });
+  it('a program missing in a namespace, as ip netns exec and spawn say it', () => {
+    expect(notInstalled('tcpdump', 'exec of "tcpdump" failed: No such file or directory\n')).toBe(
+      'tcpdump is not installed on this host (Debian and Ubuntu: sudo apt install tcpdump)',
+    );
+    expect(notInstalled('ping', 'spawn ping ENOENT')).toMatch(/apt install iputils-ping/);
+    // Another program missing, or the namespace missing, is not this one missing.
+    expect(notInstalled('ping', 'exec of "tcpdump" failed: No such file or directory')).toBeUndefined();
+    expect(
+      notInstalled('tcpdump', 'Cannot open network namespace "x": No such file or directory'),
+    ).toBeUndefined();
   });
   it('traceroute hops', () => {
     expect(parseHop(1, 'From 10.1.0.1 icmp_seq=1 Time to live exceeded\n')).toEqual({

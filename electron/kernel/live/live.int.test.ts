@@ -5,7 +5,9 @@
  * Everything is removed in afterAll, even when a test fails.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TopologyInput } from '../../../shared/model';
 import { applyDocument, destroyLab } from '../engine';
@@ -215,6 +217,25 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
     expect(c2.ns).toBe('');
     await caps.stop(c2.id);
     await expect(caps.start(lab, 'nope', 'a')).rejects.toThrow(/no link/);
+  });
+
+  it('without tcpdump on the host, a capture and a step-mode trace say so in plain words', async () => {
+    // A PATH that holds `ip` alone: `ip netns exec` then finds no tcpdump, as on a host without it.
+    const bin = mkdtempSync(join(tmpdir(), 'np-no-tcpdump-'));
+    const ip = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
+    symlinkSync(ip, join(bin, 'ip'));
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      const caps = new CaptureManager({ ...o, dir: `${run.dir}/captures` });
+      await expect(caps.start(lab, 'l1', 'a')).rejects.toThrow(
+        'capture could not start: tcpdump is not installed on this host (Debian and Ubuntu: sudo apt install tcpdump)',
+      );
+      await expect(traceDocument(doc, 'ns1', 'ns2', o)).rejects.toThrow(/tcpdump is not installed/);
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('step mode: ARP request flooded by the bridge, ARP reply, echo request and reply, in order, explained', async () => {

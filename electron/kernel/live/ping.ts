@@ -5,6 +5,7 @@
  * (lab-addresses.ts).
  */
 import { labTarget } from './lab-addresses';
+import { notInstalled } from './missing-tool';
 import { ownedNode, runnerOf, type LiveOptions } from './owned';
 import { PlainError } from '../plain-error';
 import type { Runner, RunResult } from '../runner';
@@ -63,9 +64,8 @@ export function pingFailure(ns: string, r: RunResult): string | undefined {
   const text = `${r.stdout}\n${r.stderr}`;
   if (/\d+ packets transmitted/.test(text) || /unreachable/i.test(text)) return undefined;
   if (r.exitCode === 0) return undefined;
-  // `ip netns exec` found no such program (it exits 1 then, as ping does after no reply).
-  if (/exec of "[^"]*" failed: No such file or directory/.test(text))
-    return 'ping is not installed on this host (Debian and Ubuntu: sudo apt install iputils-ping)';
+  const missing = notInstalled('ping', text);
+  if (missing) return missing;
   const last = text
     .split('\n')
     .map((l) => l.trim())

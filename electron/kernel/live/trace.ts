@@ -27,6 +27,7 @@ import { parseFdb } from './tables';
 import { explainTrace, type CapturePoint, type ExplainContext, type TraceHop } from './trace-explain';
 import { parseTcpdumpLine, type Frame } from './trace-parse';
 import { pingFailure } from './ping';
+import { notInstalled } from './missing-tool';
 
 /** At most this many interfaces are captured on (the computed path is usually far fewer). */
 export const MAX_POINTS = 64;
@@ -57,6 +58,8 @@ interface Tap {
   stop: () => void;
   done: Promise<void>;
   listening: Promise<void>;
+  /** What tcpdump (or `ip netns exec`) said on stderr so far. */
+  said: () => string;
 }
 
 function startTap(i: LabIface, point: CapturePoint, filter: string): Tap {
@@ -95,7 +98,10 @@ function startTap(i: LabIface, point: CapturePoint, filter: string): Tap {
       if (/listening on/.test(err)) resolve();
     });
     child.on('close', () => resolve());
-    child.on('error', () => resolve());
+    child.on('error', (e) => {
+      err += e.message;
+      resolve();
+    });
   });
   // Hard deadline: no tap outlives 5 s.
   const deadline = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -107,7 +113,7 @@ function startTap(i: LabIface, point: CapturePoint, filter: string): Tap {
     });
     child.on('error', () => resolve());
   });
-  return { point, lines, stop: () => child.kill('SIGINT'), done, listening };
+  return { point, lines, stop: () => child.kill('SIGINT'), done, listening, said: () => err };
 }
 
 async function jsonOf(runner: Runner, argv: string[]): Promise<Record<string, unknown>[]> {
@@ -290,6 +296,9 @@ export async function traceDocument(
       message: `starting captures 0/${taps.length}`,
     });
     await Promise.race([Promise.all(started), new Promise((r) => setTimeout(r, 3000))]);
+    // Why stop: without tcpdump no frame can be seen, and an empty trace would read as the lab's path.
+    const missing = taps.map((x) => notInstalled('tcpdump', x.said())).find(Boolean);
+    if (missing) throw new PlainError(missing);
     await flushAndRead();
     progress({ phase: 'ping', done: 0, total: 1, message: `pinging ${target.address} once from ${src.ns}` });
     const p = await runner(
