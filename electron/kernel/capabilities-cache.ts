@@ -22,7 +22,7 @@ import { writeRootFile } from './install/root-files';
 import { checkRunDir, ROOT_RUN_DIR } from './run-dir';
 import { whichOnPath } from './which';
 
-const TOOLS = ['ip', 'bridge', 'tc', 'nft', 'tcpdump', 'ping'];
+const TOOLS = ['ip', 'bridge', 'tc', 'nft', 'tcpdump', 'ping', 'sysctl'];
 
 function readOr(file: string): string {
   try {

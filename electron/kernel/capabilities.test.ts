@@ -123,7 +123,7 @@ describe('detectCapabilities with a fake kernel', () => {
   it('runs every probe inside one scratch namespace and deletes it, even when a probe throws', async () => {
     let boom = true;
     const { run, calls } = fake((argv) => {
-      if (argv[0] === 'nft' || argv[0] === 'tcpdump' || argv[0] === 'ping')
+      if (['nft', 'tcpdump', 'ping', 'sysctl'].includes(argv[0]))
         return { exitCode: 127, stdout: '', stderr: 'spawn ENOENT' };
       if (boom && argv.includes('vxlan')) {
         boom = false;
@@ -149,6 +149,7 @@ describe('detectCapabilities with a fake kernel', () => {
     // ping's absence is said too (ping, traceroute, check and step mode need it).
     expect(caps.features.ping).toBe(false);
     expect(caps.details.ping).toBe('ping: ping is not installed (not found on PATH)');
+    expect(caps.details.sysctlCommand).toBe('sysctl: sysctl is not installed (not found on PATH)');
     expect(caps.versions).toEqual({ ip: '6.1.0', bridge: '6.1.0', tc: '6.1.0' });
     clearCapabilitiesCache(run);
   });

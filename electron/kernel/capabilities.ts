@@ -36,6 +36,7 @@ const TOOL_FEATURES: readonly Feature[] = [
   'nftables',
   'tcpdump',
   'ping',
+  'sysctlCommand',
 ];
 const KERNEL_FEATURES: readonly Feature[] = FEATURES.filter((f) => !TOOL_FEATURES.includes(f));
 
@@ -98,6 +99,7 @@ async function detect(runner: Runner): Promise<Capabilities> {
     ['nftables', ['nft', '--version']],
     ['tcpdump', ['tcpdump', '--version']],
     ['ping', ['ping', '-V']],
+    ['sysctlCommand', ['sysctl', '--version']],
   ];
   await Promise.all(tools.map(async ([f, argv]) => set(f, ...(await tool(runner, f, argv)))));
   for (const [f, key] of [

@@ -3,6 +3,8 @@
  * kernel's own text so nothing is hidden.
  */
 
+import { missingProgram } from './missing-tool';
+
 const HINTS: [RegExp, string][] = [
   [/File exists/i, 'an object with that name or address already exists'],
   [
@@ -28,6 +30,7 @@ const HINTS: [RegExp, string][] = [
 /** "`ip -n ns1 address add …` failed: the kernel said "RTNETLINK answers: File exists" (an object … exists)". */
 export function explainKernelError(argv: readonly string[], stderr: string): string {
   const said = stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no error text';
-  const hint = HINTS.find(([re]) => re.test(said))?.[1];
+  // A program that is not installed first: its "No such file or directory" is not about a namespace.
+  const hint = missingProgram(said) ?? HINTS.find(([re]) => re.test(said))?.[1];
   return `\`${argv.join(' ')}\` failed: the kernel said "${said}"${hint ? ` (${hint})` : ''}`;
 }

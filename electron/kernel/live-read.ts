@@ -63,6 +63,7 @@ import { isValidNetnsName, listNetns, NETNS_DIR } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
 import { cacheToFill, readJobs, storePrimed, type JobResult, type ReadJobsOptions } from './live-reader';
+import { missingProgram } from './missing-tool';
 
 /** What to read. */
 export interface ReadLiveOptions {
@@ -132,8 +133,10 @@ type Gone = typeof GONE;
 function checked(ns: string, argv: readonly string[], r: RunResult): RunResult | Gone {
   if (r.exitCode === 0) return r;
   if (isNamespaceGone(r)) return GONE;
+  const said = r.stderr.trim() || r.stdout.trim();
+  const missing = missingProgram(said);
   throw new LiveReadError(
-    `reading ${label(ns)}: \`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`,
+    `reading ${label(ns)}: ${missing ? `${missing}; ` : ''}\`${argv.join(' ')}\` failed (exit ${r.exitCode}): ${said}`,
   );
 }
 

@@ -27,6 +27,7 @@ export const FEATURES = [
   'nftables',
   'tcpdump',
   'ping',
+  'sysctlCommand',
 ] as const;
 
 /** One feature (see FEATURES). */
@@ -226,4 +227,6 @@ export const FEATURE_INFO = {
   tcpdump: { title: 'tcpdump', label: 'tcpdump' },
   // ping, traceroute, check and step mode send their packets with it (Debian: iputils-ping).
   ping: { title: 'ping (iputils-ping)', label: 'ping' },
+  // Reads without nsread, and every sysctl a lab sets, run it (Debian: procps).
+  sysctlCommand: { title: 'the sysctl command (procps)', label: 'sysctl' },
 } as const satisfies { [F in Feature]: FeatureInfo };

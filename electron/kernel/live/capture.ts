@@ -18,7 +18,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PlainError } from '../plain-error';
-import { notInstalled } from './missing-tool';
+import { notInstalled } from '../missing-tool';
 import { inNs, labIface } from './lab-ifaces';
 import type { LiveOptions } from './owned';
 

@@ -4,7 +4,7 @@ import { Topology } from '../../../shared/model';
 import { classicLab, richLab } from '../test-support/labs';
 import { isLabAddress, labTarget } from './lab-addresses';
 import { withLinkState, withNetem } from './link-edit';
-import { notInstalled } from './missing-tool';
+import { notInstalled } from '../missing-tool';
 import { parsePing, pingFailure } from './ping';
 import { parseFdb, parseRoutes } from './tables';
 import { explainTrace, type CapturePoint } from './trace-explain';

@@ -22,6 +22,8 @@ import { checkDocument } from './check';
 import { setLinkState } from './link-edit';
 import { labNamespaces, ownedNode } from './owned';
 import { pingInLab } from './ping';
+import { readLive } from '../live-read';
+import { useNsread } from '../live-reader';
 import { execaRunner, type Runner } from '../runner';
 import { RateSampler } from './rates';
 import { readTables } from './tables';
@@ -233,6 +235,26 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
       );
       await expect(traceDocument(doc, 'ns1', 'ns2', o)).rejects.toThrow(/tcpdump is not installed/);
     } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('without sysctl (procps) on the host and without nsread, a read says which package is missing', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'np-no-sysctl-'));
+    for (const t of ['ip', 'sh', 'bash', 'nsenter'])
+      symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), join(bin, t));
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    useNsread(false);
+    try {
+      await expect(
+        readLive(execaRunner, { namespaces: [`${p}a`], includeRoot: false, sysctls: true }),
+      ).rejects.toThrow(
+        /sysctl is not installed on this host \(Debian and Ubuntu: sudo apt install procps\)/,
+      );
+    } finally {
+      useNsread(undefined);
       process.env.PATH = path;
       rmSync(bin, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@
  * (lab-addresses.ts).
  */
 import { labTarget } from './lab-addresses';
-import { notInstalled } from './missing-tool';
+import { notInstalled } from '../missing-tool';
 import { ownedNode, runnerOf, type LiveOptions } from './owned';
 import { PlainError } from '../plain-error';
 import type { Runner, RunResult } from '../runner';

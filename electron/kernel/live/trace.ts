@@ -27,7 +27,7 @@ import { parseFdb } from './tables';
 import { explainTrace, type CapturePoint, type ExplainContext, type TraceHop } from './trace-explain';
 import { parseTcpdumpLine, type Frame } from './trace-parse';
 import { pingFailure } from './ping';
-import { notInstalled } from './missing-tool';
+import { notInstalled } from '../missing-tool';
 
 /** At most this many interfaces are captured on (the computed path is usually far fewer). */
 export const MAX_POINTS = 64;
