@@ -72,6 +72,8 @@ static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static long max_fds = -1;
 static int open_fds;
 int held_sock = -1;
+/* Run mode: fds are sent to the server, never kept here (a job's tools would copy them at every start). */
+int held_send_only;
 
 static long fd_room(void) {
   if (max_fds < 0) {
@@ -234,7 +236,7 @@ static int send_one(const held_key_t *k, int fd) {
 static int keep_key(const held_key_t *k, int fd, int here, int file) {
   pthread_rwlock_wrlock(&lock);
   if (held_sock >= 0) send_one(k, fd);
-  int kept = here && open_fds < fd_room() ? (file ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
+  int kept = here && !held_send_only && open_fds < fd_room() ? (file ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
   if (kept >= 0 || (held_sock >= 0 && !file)) insert(k, kept);
   pthread_rwlock_unlock(&lock);
   return kept >= 0;

@@ -1,5 +1,5 @@
 /*
- * `nsread run MAXJOBS [--prime=BATCH]`: netplumb's per-namespace writes (issue 13). The
+ * `nsread run MAXJOBS [--prime=BATCH [SYSCTL_KEY...]]`: netplumb's per-namespace writes (issue 13). The
  * executor's waves run one `<tool> -batch -` per namespace; started as
  * `ip -n NS -batch -`, each such process also unshares its mount namespace
  * and remounts /sys (iproute2's netns_switch), which copies the whole mount
@@ -39,7 +39,10 @@
  * PRIME "stable" (READ is what `ip -j -d -batch -` prints for BATCH in the
  * namespace as its fingerprint FP describes it), "unstable" (the read may
  * not match any one state: not to be cached) or "" (not a primed job, or
- * its writes failed).
+ * its writes failed). Under serve, a primed job whose writes succeeded
+ * also opens its namespace's sysctl directories and the files of the
+ * SYSCTL_KEYs (the keys every read asks of a lab namespace) and sends them
+ * to the server to keep (warm, nsread-held.c); nothing of them is printed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -242,15 +245,17 @@ static void run_job(const wjob_t *j) {
 static void warm(int nsfd) {
   static const char *const dirs[] = {"net/ipv4", "net/ipv6"};
   if (held_sock < 0) return;
+  int fds[2];
   for (int i = 0; i < 2; i++) {
-    if (held_known(nsfd, dirs[i])) continue;
     char path[32];
     snprintf(path, sizeof path, "/proc/sys/%s", dirs[i]);
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) continue;
-    held_keep(nsfd, dirs[i], fd, 0);
-    close(fd);
+    fds[i] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fds[i] >= 0 && !held_known(nsfd, dirs[i])) held_keep(nsfd, dirs[i], fds[i], 0);
   }
+  /* And the files under them that the read will ask for (the keys given after --prime). */
+  warm_sysctls(nsfd, dirs, fds, 2);
+  for (int i = 0; i < 2; i++)
+    if (fds[i] >= 0) close(fds[i]);
 }
 
 static wjob_t *jobs;
@@ -300,8 +305,9 @@ int run_mode(int max, const char *prime) {
     perror("nsread: cannot open its own network namespace");
     return 2;
   }
-  /* Its jobs only add kept directories: the inherited fds would be copied into every tool it starts. */
+  /* Its jobs only add kept directories and files: the inherited fds would be copied into every tool it starts. */
   held_close_fds();
+  held_send_only = 1;
   int status = 0;
   size_t cap = 0;
   char *f[4] = {0};

@@ -30,6 +30,8 @@ int dispatch(int argc, char **argv);
 int serve_mode(void);
 /* `nsread run MAXJOBS` (nsread-run.c): per-namespace `<tool> -batch -` jobs. */
 int run_mode(int max, const char *prime);
+/* Opens (and has the server keep) the sysctl files a read asks of the namespace at nsfd (nsread.c). */
+void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n);
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {
   char *p;
@@ -74,6 +76,7 @@ int link_table(buf_t *out, int stats);
  */
 /* The serve child's end of the socket to the server (a directory opened anew is sent there), else -1. */
 extern int held_sock;
+extern int held_send_only;
 /* Server: raises the soft limit of open files, for the table's fds. */
 void held_server_init(void);
 /* A new fd (the caller closes it) of the kept directory `path` of the namespace open at nsfd, or -1. */

@@ -5,6 +5,7 @@
  * stable only for a primed job whose writes succeeded, with a whole
  * fingerprint; anything else about it makes every record untrusted.
  */
+import { ALWAYS_READ_KEYS } from '../../shared/model/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeRunJobs, parseRunRecords, runBatches, type NsBatch, type PrimedRead } from './native-run';
@@ -140,7 +141,8 @@ describe('nsread run --prime framing', () => {
     await runBatches('/nsread', fake, [{ ...jobs[0], prime: true }], { primeBatch: 'address show\n' });
     expect(calls).toEqual([
       ['/nsread', 'run', '3'],
-      ['/nsread', 'run', '4', '--prime=address show\n'],
+      // The keys every read asks of a namespace follow, so nsread opens them after the writes (nsread-run.c warm).
+      ['/nsread', 'run', '4', '--prime=address show\n', ...ALWAYS_READ_KEYS],
     ]);
     await expect(runBatches('/nsread', fake, [{ ...jobs[0], prime: true }])).rejects.toThrow(/batch/);
     // An nsread from before --prime prints its usage and runs nothing: the fan-out runs the wave.

@@ -20,6 +20,7 @@
  * the live reader's read, with nsread's fingerprint before and after, so
  * the apply fills the read cache without a second pass over the namespaces.
  */
+import { ALWAYS_READ_KEYS } from '../../shared/model/common';
 import type { BatchTool } from '../../shared/plan/argv';
 import { readerFor } from './live-reader';
 import { execaRunner, type RunResult, type Runner } from './runner';
@@ -139,7 +140,8 @@ export async function runBatches(
       nsread,
       'run',
       String(Math.max(1, opts.concurrency ?? 4)),
-      ...(primed ? [`--prime=${opts.primeBatch}`] : []),
+      // After the read, the sysctl files the next read asks of each namespace are opened and kept (nsread-run.c warm).
+      ...(primed ? [`--prime=${opts.primeBatch}`, ...ALWAYS_READ_KEYS] : []),
     ],
     {
       input: encodeRunJobs(jobs),

@@ -237,6 +237,25 @@ describe.skipIf(!!nsread.skip)(
       }
     }, 120_000);
 
+    it('an apply leaves the sysctl directories and files of each namespace it made kept: the first read after it opens none', async () => {
+      await withClassicLab(async (p, runDir, lab) => {
+        const names = [`${p}a`, `${p}b`];
+        const held = async (...a: string[]) => {
+          const r = await execaRunner([nsread.bin, 'held', ...a, ...names]);
+          expect(r.exitCode, r.stderr).toBe(0);
+          return Number(r.stdout.trim());
+        };
+        const dirs = await held();
+        const files = await held('--files');
+        expect(dirs).toBe(2 * names.length);
+        expect(files).toBeGreaterThan(0);
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+        // The plan's read asked each namespace for exactly those: nothing more was opened and kept.
+        expect(await held()).toBe(dirs);
+        expect(await held('--files')).toBe(files);
+      });
+    });
+
     it('drift made by hand right after a primed apply is seen by plan and status, and repaired', async () => {
       await withClassicLab(async (p, runDir, lab) => {
         expect(lastPrimeStats()?.inWrites).toBeGreaterThan(0);
