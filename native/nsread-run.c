@@ -254,6 +254,7 @@ static void warm(int nsfd) {
   }
   /* And the files under them that the read will ask for (the keys given after --prime). */
   warm_sysctls(nsfd, dirs, fds, 2);
+  held_flush();
   for (int i = 0; i < 2; i++)
     if (fds[i] >= 0) close(fds[i]);
 }

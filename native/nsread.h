@@ -77,6 +77,8 @@ int link_table(buf_t *out, int stats);
 /* The serve child's end of the socket to the server (a directory opened anew is sent there), else -1. */
 extern int held_sock;
 extern int held_send_only;
+/* Run mode: sends what this thread has put aside for the server (nsread-held.c). */
+void held_flush(void);
 /* Server: raises the soft limit of open files, for the table's fds. */
 void held_server_init(void);
 /* A new fd (the caller closes it) of the kept directory `path` of the namespace open at nsfd, or -1. */
