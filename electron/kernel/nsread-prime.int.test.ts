@@ -256,6 +256,48 @@ describe.skipIf(!!nsread.skip)(
       });
     });
 
+    it('an apply of 64 hosts at once leaves every namespace warmed: none lost to a full socket', async () => {
+      const p = uniquePrefix();
+      const run = tempRunDir();
+      const n = 64;
+      const names = Array.from({ length: n }, (_, i) => `${p}h${i}`);
+      const lab = {
+        version: 1,
+        name: `${p}-star`,
+        nodes: [
+          { id: 'br', name: `${p}br`, kind: 'bridge' },
+          ...names.map((name, i) => ({ id: `h${i}`, name, kind: 'namespace' })),
+        ],
+        links: names.map((_, i) => ({
+          id: `l${i}`,
+          a: { node: `h${i}`, ifname: 'eth0', addresses: [`10.9.${i}.1/24`] },
+          b: { node: 'br', ifname: `${p}p${i}` },
+        })),
+      };
+      // By 32 names a request (nsread serve takes at most 64 arguments).
+      const held = async (...a: string[]) => {
+        let sum = 0;
+        for (let i = 0; i < names.length; i += 32) {
+          const r = await execaRunner([nsread.bin, 'held', ...a, ...names.slice(i, i + 32)]);
+          expect(r.exitCode, r.stderr).toBe(0);
+          sum += Number(r.stdout.trim());
+        }
+        return sum;
+      };
+      try {
+        expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
+        expect(lastPrimeStats()?.inWrites).toBe(n);
+        expect(await held()).toBe(2 * n);
+        const files = await held('--files');
+        expect((await planDocument(lab, { runDir: run.dir })).changes).toEqual([]);
+        expect(await held('--files')).toBe(files);
+      } finally {
+        await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
+        await cleanupPrefix(p);
+        run.remove();
+      }
+    }, 120_000);
+
     it('drift made by hand right after a primed apply is seen by plan and status, and repaired', async () => {
       await withClassicLab(async (p, runDir, lab) => {
         expect(lastPrimeStats()?.inWrites).toBeGreaterThan(0);
