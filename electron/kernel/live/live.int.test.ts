@@ -4,7 +4,7 @@
  * link down/up, capture, step mode, rates and terminals run against it.
  * Everything is removed in afterAll, even when a test fails.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,17 @@ let doc: TopologyInput;
 const macOf = (ns: string, dev: string) =>
   JSON.parse(execFileSync('ip', ['-j', '-n', ns, 'link', 'show', 'dev', dev], { encoding: 'utf8' }))[0]
     .address as string;
+
+/** A directory of links to every program netplumb runs (found on PATH) but `missing`: a PATH for a host without it. */
+function pathWithout(missing: string): string {
+  const bin = mkdtempSync(join(tmpdir(), `np-no-${missing}-`));
+  for (const t of ['ip', 'bridge', 'tc', 'bash', 'sh', 'nsenter', 'sysctl', 'ping', 'tcpdump']) {
+    if (t === missing) continue;
+    const at = spawnSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).stdout.trim();
+    if (at) symlinkSync(at, join(bin, t));
+  }
+  return bin;
+}
 
 describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${NOT_ROOT_REASON})`}`, () => {
   beforeAll(async () => {
@@ -222,10 +233,8 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
   });
 
   it('without tcpdump on the host, a capture and a step-mode trace say so in plain words', async () => {
-    // A PATH that holds `ip` alone: `ip netns exec` then finds no tcpdump, as on a host without it.
-    const bin = mkdtempSync(join(tmpdir(), 'np-no-tcpdump-'));
-    const ip = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
-    symlinkSync(ip, join(bin, 'ip'));
+    // A PATH with every program netplumb runs but tcpdump: `ip netns exec` then finds none, as on a host without it.
+    const bin = pathWithout('tcpdump');
     const path = process.env.PATH;
     process.env.PATH = bin;
     try {
@@ -241,9 +250,7 @@ describe.skipIf(!root)(`live lab on the real kernel${root ? '' : ` (skipped: ${N
   });
 
   it('without sysctl (procps) on the host and without nsread, a read says which package is missing', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'np-no-sysctl-'));
-    for (const t of ['ip', 'sh', 'bash', 'nsenter'])
-      symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), join(bin, t));
+    const bin = pathWithout('sysctl');
     const path = process.env.PATH;
     process.env.PATH = bin;
     useNsread(false);
