@@ -223,7 +223,7 @@ static int send_keys(const held_key_t *k, const int *fds, uint32_t n, int tries)
   h->cmsg_type = SCM_RIGHTS;
   h->cmsg_len = CMSG_LEN(n * sizeof(int));
   memcpy(CMSG_DATA(h), fds, n * sizeof(int));
-  /* A full socket (it holds net.unix.max_dgram_qlen messages, 10 by default) is waited for `tries` times, 10 ms at most each. */
+  /* A full socket (its send buffer, about 200 KiB) is waited for `tries` times, 10 ms at most each. */
   for (int waited = 0;; waited++) {
     if (sendmsg(held_sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) return 0;
     if ((errno != EAGAIN && errno != EINTR) || waited >= tries) return -1;
@@ -235,9 +235,9 @@ static int send_keys(const held_key_t *k, const int *fds, uint32_t n, int tries)
 /*
  * Run mode: what a job warms is sent as one message per namespace (its
  * directories and files, held_flush), not one per fd, and a full socket is
- * waited for a little: the socket holds only a few messages, and 32 jobs at
- * once filled it (at 1000 hosts, one fd a message and no waiting lost 8% of
- * them; batched and waited for, none).
+ * waited for a little: 32 jobs sending at once filled its send buffer (at
+ * 1000 hosts, one fd a message and no waiting lost 8% of them; batched and
+ * waited for, none).
  */
 static __thread held_key_t pend_keys[PER_MESSAGE];
 static __thread int pend_fds[PER_MESSAGE];
@@ -251,18 +251,18 @@ void held_flush(void) {
   npend = 0;
 }
 
-/* Sends k and fd to the server (run mode: with the job's others, held_flush). Under the lock. */
+/* Sends k and fd to the server (run mode: put aside for held_flush, which keep_key calls once full). Under the lock. */
 static void send_one(const held_key_t *k, int fd) {
   if (!held_send_only) {
     /* A read's child: never waits, a full socket only means this one is not kept (then only slower). */
     send_keys(k, &fd, 1, 0);
     return;
   }
+  if (npend == PER_MESSAGE) return; /* not kept: only slower */
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return;
   pend_keys[npend] = *k;
   pend_fds[npend++] = copy;
-  if (npend == PER_MESSAGE) held_flush();
 }
 
 /*
@@ -278,6 +278,8 @@ static int keep_key(const held_key_t *k, int fd, int here, int file) {
   int kept = here && !held_send_only && open_fds < fd_room() ? (file ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 0)) : -1;
   if (kept >= 0 || (held_sock >= 0 && !file)) insert(k, kept);
   pthread_rwlock_unlock(&lock);
+  /* Sent outside the lock: a full socket is waited for, and the other workers must not wait with it. */
+  if (npend == PER_MESSAGE) held_flush();
   return kept >= 0;
 }
 

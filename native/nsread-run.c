@@ -245,6 +245,8 @@ static void run_job(const wjob_t *j) {
 static void warm(int nsfd) {
   static const char *const dirs[] = {"net/ipv4", "net/ipv6"};
   if (held_sock < 0) return;
+  /* Both kept already (a namespace read or warmed before): its files were kept with them; no lookup by path again. */
+  if (held_known(nsfd, dirs[0]) && held_known(nsfd, dirs[1])) return;
   int fds[2];
   for (int i = 0; i < 2; i++) {
     char path[32];

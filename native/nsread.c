@@ -6,7 +6,7 @@
  *   nsread links STATS                              stdin: "NAME\n" per namespace
  *   nsread read MAXJOBS BATCH [--root=BATCH] [--always=N] [SYSCTL_KEY...]
  *                                                  stdin: "NAME\tFP\tS\n" per namespace
- *   nsread run MAXJOBS [--prime=BATCH]             per-namespace writes (nsread-run.c)
+ *   nsread run MAXJOBS [--prime=BATCH [KEY...]]    per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
  *   nsread held [--files] [NAME...]                how many sysctl directories (files) it keeps, of those namespaces or all (nsread-held.c)
  *

@@ -154,6 +154,22 @@ describe('detectCapabilities with a fake kernel', () => {
     clearCapabilitiesCache(run);
   });
 
+  it("takes busybox's ping and sysctl, which refuse -V and --version, as installed", async () => {
+    const { run } = fake((argv) =>
+      argv[0] === 'ping' || argv[0] === 'sysctl'
+        ? {
+            exitCode: 1,
+            stdout: '',
+            stderr: `${argv[0]}: unrecognized option '${argv[1]}'\nBusyBox v1.35.0 multi-call binary.\n`,
+          }
+        : undefined,
+    );
+    const c = await detectCapabilities(run);
+    expect(c.features.ping).toBe(true);
+    expect(c.features.sysctlCommand).toBe(true);
+    clearCapabilitiesCache(run);
+  });
+
   it('turns kernel refusals into reasons, and checks STP/VLAN filtering by reading back', async () => {
     const { run } = fake((argv) => {
       if (argv.includes('dummy')) return { exitCode: 2, stdout: '', stderr: 'Error: Unknown device type.\n' };

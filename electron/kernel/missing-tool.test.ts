@@ -9,6 +9,12 @@ describe('missing programs', () => {
     expect(missingProgram('exec of "sysctl" failed: No such file or directory')).toBe(procps);
     expect(missingProgram('spawn sysctl ENOENT')).toBe(procps);
     expect(missingProgram('sh: 1: exec: sysctl: not found')).toBe(procps);
+    expect(missingProgram('netplumb-fan-out: line 8: nsenter: command not found')).toMatch(
+      /apt install util-linux/,
+    );
+    expect(missingProgram('nsread: cannot start tc: No such file or directory')).toMatch(
+      /apt install iproute2/,
+    );
     expect(missingProgram('exec of "tc" failed: No such file or directory')).toMatch(/apt install iproute2/);
     expect(notInstalled('ping', 'sh: 1: exec: sysctl: not found')).toBeUndefined();
     // A missing namespace, a missing interface, or a longer name that ends like a tool's, is not a missing program.

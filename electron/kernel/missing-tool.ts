@@ -21,13 +21,15 @@ export type Program = keyof typeof PACKAGE;
 /**
  * The ways a missing program is reported: `ip netns exec` says `exec of
  * "TOOL" failed: No such file or directory` (and exits 1, as ping does
- * after no reply), a spawn fails with `spawn TOOL ENOENT`, sh says
- * `TOOL: not found`.
+ * after no reply), a spawn fails with `spawn TOOL ENOENT`, nsread with
+ * `nsread: cannot start TOOL: No such file or directory`, sh says `TOOL:
+ * not found` and bash (the fan-out) `TOOL: command not found`.
  */
 const said = (tool: string, text: string) =>
   text.includes(`exec of "${tool}" failed: No such file or directory`) ||
   text.includes(`spawn ${tool} ENOENT`) ||
-  new RegExp(`(^|[\\s:])${tool}: not found`, 'm').test(text);
+  text.includes(`nsread: cannot start ${tool}: No such file or directory`) ||
+  new RegExp(`(^|[\\s:])${tool}: (command )?not found`, 'm').test(text);
 
 /** Plain words naming `tool` as not installed, and its package. */
 const words = (tool: Program) =>

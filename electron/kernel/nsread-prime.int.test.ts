@@ -256,7 +256,7 @@ describe.skipIf(!!nsread.skip)(
       });
     });
 
-    it('an apply of 64 hosts at once leaves every namespace warmed: none lost to a full socket', async () => {
+    it("an apply of 64 hosts at once leaves every namespace's sysctl directories and files kept, and the plan after it opens none", async () => {
       const p = uniquePrefix();
       const run = tempRunDir();
       const n = 64;

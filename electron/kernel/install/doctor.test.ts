@@ -91,6 +91,16 @@ describe('doctor', () => {
     });
   });
 
+  it('names the tools that are not installed, what needs each, and the packages that bring them', () => {
+    expect(byTitle(good, 'tools')).toMatchObject({ ok: true });
+    const c = byTitle({ ...good, capabilities: caps(['ping', 'sysctlCommand']) }, 'tools');
+    expect(c).toMatchObject({ ok: false, fix: 'sudo apt install procps iputils-ping' });
+    expect(c.detail).toMatch(/ping \(iputils-ping\), for ping, traceroute, check and step mode/);
+    // Not kernel features: no file is refused for their absence, so the kernel line does not list them.
+    const k = byTitle({ ...good, capabilities: caps(['ping', 'tcpdump']) }, 'kernel features').detail;
+    expect(k).not.toMatch(/ping|tcpdump/);
+  });
+
   it('says terminals fall back without node-pty, and fail without script too', () => {
     const noPty = byTitle({ ...good, nodePtyError: 'not installed' }, 'terminals');
     expect(noPty).toMatchObject({

@@ -151,12 +151,37 @@ function routeCheck(f: DoctorFacts): Check {
   return { title, ok: false, detail: f.route.reason };
 }
 
+/** Programs no file needs (none is refused for their absence), with the Debian package of each. */
+const HOST_TOOLS = {
+  sysctlCommand: 'procps',
+  ping: 'iputils-ping',
+  tcpdump: 'tcpdump',
+} as const satisfies Partial<Record<Feature, string>>;
+const WHAT_NEEDS: Record<keyof typeof HOST_TOOLS, string> = {
+  sysctlCommand: 'reads without nsread and every sysctl a file sets',
+  ping: 'ping, traceroute, check and step mode',
+  tcpdump: 'captures and step mode',
+};
+
+function toolsCheck(f: DoctorFacts): Check | undefined {
+  if ('unavailable' in f.capabilities) return undefined;
+  const caps = f.capabilities;
+  const lacking = (Object.keys(HOST_TOOLS) as (keyof typeof HOST_TOOLS)[]).filter((t) => !caps.features[t]);
+  if (!lacking.length) return { title: 'tools', ok: true, detail: 'sysctl, ping and tcpdump are installed' };
+  return {
+    title: 'tools',
+    ok: false,
+    detail: `not installed: ${lacking.map((t) => `${FEATURE_TITLES[t]}, for ${WHAT_NEEDS[t]}`).join('; ')}`,
+    fix: `sudo apt install ${[...new Set(lacking.map((t) => HOST_TOOLS[t]))].join(' ')}`,
+  };
+}
+
 function kernelCheck(f: DoctorFacts): Check {
   const title = 'kernel features';
   if ('unavailable' in f.capabilities)
     return { title, ok: 'note', detail: `not checked: ${f.capabilities.unavailable}` };
   const caps = f.capabilities;
-  const missing = FEATURES.filter((x) => !caps.features[x]);
+  const missing = FEATURES.filter((x) => !caps.features[x] && !(x in HOST_TOOLS));
   const lackEssential = ESSENTIAL.filter((x) => !caps.features[x]);
   if (lackEssential.length) {
     return {
@@ -279,6 +304,7 @@ export function doctorChecks(f: DoctorFacts): Check[] {
     sudoCheck(f),
     routeCheck(f),
     kernelCheck(f),
+    ...(toolsCheck(f) ? [toolsCheck(f)!] : []),
     terminalCheck(f),
     browserCheck(f),
     ...(codeCacheCheck(f) ? [codeCacheCheck(f)!] : []),

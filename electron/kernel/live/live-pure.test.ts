@@ -64,6 +64,13 @@ describe('parsers', () => {
       pingFailure('a', r(1, '2 packets transmitted, 0 received, 100% packet loss, time 1010ms\n')),
     ).toBeUndefined();
     expect(pingFailure('a', r(2, '', 'ping: connect: Network is unreachable\n'))).toBeUndefined();
+    // A namespace whose name says "unreachable" is still gone: only ping's own words count.
+    expect(
+      pingFailure(
+        'unreachable1',
+        r(255, '', 'Cannot open network namespace "unreachable1": No such file or directory'),
+      ),
+    ).toMatch(/^ping could not run in unreachable1/);
     // It did not: `ip netns exec` without the program (exit 1, as "no reply"), the namespace gone, no permission.
     expect(pingFailure('a', r(1, '', 'exec of "ping" failed: No such file or directory\n'))).toMatch(
       /ping is not installed.*apt install iputils-ping/,

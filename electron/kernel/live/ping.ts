@@ -52,9 +52,9 @@ export function parsePing(text: string): PingStats {
  * Plain words when `ping` itself could not run in namespace `ns` (not
  * installed, not permitted, the namespace gone), judged from its result;
  * undefined when it ran, whether or not a reply came. It ran when it printed
- * its summary ("N packets transmitted") or said the destination is
- * unreachable (no route: `connect: Network is unreachable`, exit 2), which
- * is an answer about the lab.
+ * its summary ("N packets transmitted") or said the network is
+ * unreachable (no route: `ping: connect: Network is unreachable`, exit 2,
+ * no summary), which is an answer about the lab.
  *
  * Why: a ping that never ran sends nothing and receives nothing, and read
  * as "no reply" it would call a working lab broken, and pass every check
@@ -62,7 +62,8 @@ export function parsePing(text: string): PingStats {
  */
 export function pingFailure(ns: string, r: RunResult): string | undefined {
   const text = `${r.stdout}\n${r.stderr}`;
-  if (/\d+ packets transmitted/.test(text) || /unreachable/i.test(text)) return undefined;
+  // ping's own words only: a namespace's name or the runner's message (with the command line) may say "unreachable" too.
+  if (/\d+ packets transmitted/.test(text) || /connect: Network is unreachable/.test(text)) return undefined;
   if (r.exitCode === 0) return undefined;
   const missing = notInstalled('ping', text);
   if (missing) return missing;
