@@ -31,6 +31,9 @@ const said = (tool: string, text: string) =>
   text.includes(`nsread: cannot start ${tool}: No such file or directory`) ||
   new RegExp(`(^|[\\s:])${tool}: (command )?not found`, 'm').test(text);
 
+/** The Debian/Ubuntu package that brings `tool`. */
+export const packageOf = (tool: Program): string => PACKAGE[tool];
+
 /** Plain words naming `tool` as not installed, and its package. */
 const words = (tool: Program) =>
   `${tool} is not installed on this host (Debian and Ubuntu: sudo apt install ${PACKAGE[tool]})`;

@@ -6,6 +6,7 @@
  */
 import { FEATURE_TITLES, FEATURES, type Capabilities, type Feature } from '../capabilities';
 import { INSTALL_COMMAND, type GroupState, type HelperRoute } from '../helper-route';
+import { packageOf, type Program } from '../missing-tool';
 import { GROUP, HELPER_DIR, LAUNCHER } from './paths';
 import type { Manifest } from './helper-install';
 
@@ -151,12 +152,12 @@ function routeCheck(f: DoctorFacts): Check {
   return { title, ok: false, detail: f.route.reason };
 }
 
-/** Programs no file needs (none is refused for their absence), with the Debian package of each. */
+/** Programs no file needs (none is refused for their absence), as the capability check names each. */
 const HOST_TOOLS = {
-  sysctlCommand: 'procps',
-  ping: 'iputils-ping',
+  sysctlCommand: 'sysctl',
+  ping: 'ping',
   tcpdump: 'tcpdump',
-} as const satisfies Partial<Record<Feature, string>>;
+} as const satisfies Partial<Record<Feature, Program>>;
 const WHAT_NEEDS: Record<keyof typeof HOST_TOOLS, string> = {
   sysctlCommand: 'reads without nsread and every sysctl a file sets',
   ping: 'ping, traceroute, check and step mode',
@@ -172,7 +173,7 @@ function toolsCheck(f: DoctorFacts): Check | undefined {
     title: 'tools',
     ok: false,
     detail: `not installed: ${lacking.map((t) => `${FEATURE_TITLES[t]}, for ${WHAT_NEEDS[t]}`).join('; ')}`,
-    fix: `sudo apt install ${[...new Set(lacking.map((t) => HOST_TOOLS[t]))].join(' ')}`,
+    fix: `sudo apt install ${[...new Set(lacking.map((t) => packageOf(HOST_TOOLS[t])))].join(' ')}`,
   };
 }
 
