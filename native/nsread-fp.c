@@ -405,17 +405,18 @@ static void hash_missing_local(sha256_ctx *h) {
     }
 }
 
-/* One link's or address's digest (hash_message without the length): what a notification about it is compared with. */
-typedef struct {
-  int type; /* RTM_GETLINK or RTM_GETADDR */
-  int family, index;
-  unsigned char d[32];
-} object_digest;
-
 /* The digests the last fingerprint taken with recording on this thread saw (see changed_beyond). */
 static __thread object_digest *seen;
 static __thread size_t nseen, capseen;
 static __thread int recording;
+/* How many neighbour entries the last fingerprint on this thread hashed (pinned_neigh). */
+static __thread int npinned;
+
+const object_digest *seen_digests(size_t *n, int *pinned) {
+  *n = nseen;
+  *pinned = npinned;
+  return seen;
+}
 
 static void record_object(int type, const struct nlmsghdr *m) {
   sha256_ctx one;
@@ -507,6 +508,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (r < 0) return r;
       if (type == RTM_GETADDR) note_settled(m);
       if (type == RTM_GETROUTE) note_local_route(m);
+      if (type == RTM_GETNEIGH && r) npinned++;
       if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR)) record_object(type, m);
       if (type == RTM_GETLINK && family == AF_UNSPEC && link_names_out) note_name(m);
     }
@@ -514,7 +516,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
 }
 
 /* The root's id for the namespace open at `nsfd` (-1: none), or -errno of the kernel's answer. */
-static int nsid_of(int nl, int nsfd) {
+int nsid_of(int nl, int nsfd) {
   struct {
     struct nlmsghdr n;
     struct rtgenmsg g;
@@ -651,6 +653,7 @@ int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
     nseen = 0;
     nsettled = 0;
+    npinned = 0;
     if (link_names_out) link_names_out->n = 0;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
@@ -703,22 +706,24 @@ int subscribe(int root) {
   return fd;
 }
 
-/* A digest fingerprint_seen() recorded for the object `m` is about (type RTM_GETLINK or RTM_GETADDR) equals m's. */
-static int seen_same(int type, const struct nlmsghdr *m) {
+/* A digest among d (n of them) recorded for the object `m` is about (type RTM_GETLINK or RTM_GETADDR) equals m's. */
+static int same_digest(int type, const struct nlmsghdr *m, const object_digest *d, size_t n) {
   sha256_ctx one;
   sha256_init(&one);
   if (hash_message(&one, type, m, 0) != 1) return 0;
-  unsigned char d[32];
-  sha256_final(&one, d);
+  unsigned char one_d[32];
+  sha256_final(&one, one_d);
   const unsigned char *body = NLMSG_DATA(m);
   int index = type == RTM_GETLINK ? ((const struct ifinfomsg *)body)->ifi_index
                                   : (int)((const struct ifaddrmsg *)body)->ifa_index;
-  for (size_t i = 0; i < nseen; i++)
-    if (seen[i].type == type && seen[i].family == body[0] && seen[i].index == index &&
-        memcmp(seen[i].d, d, sizeof d) == 0)
+  for (size_t i = 0; i < n; i++)
+    if (d[i].type == type && d[i].family == body[0] && d[i].index == index && memcmp(d[i].d, one_d, sizeof one_d) == 0)
       return 1;
   return 0;
 }
+
+/* What fingerprint_seen() last recorded on this thread equals m's object (see same_digest). */
+static int seen_same(int type, const struct nlmsghdr *m) { return same_digest(type, m, seen, nseen); }
 
 /*
  * A notification the fingerprint is blind to: about an address or a route
@@ -738,6 +743,51 @@ static int blind_notification(const struct nlmsghdr *m, int use_seen) {
   case RTM_DELADDR: return hash_message_skips(RTM_GETADDR, m);
   case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) || (use_seen && seen_same(RTM_GETADDR, m));
   case RTM_NEWLINK: return use_seen && seen_same(RTM_GETLINK, m);
+  default: return 0;
+  }
+}
+
+/*
+ * An IPv6 local route in table local made by the kernel for an address
+ * that is not link-local: when DAD has ended for that address, the
+ * fingerprint hashes its absence (hash_missing_local).
+ */
+static int settled_local_route(const struct nlmsghdr *m) {
+  const struct rtmsg *r = NLMSG_DATA(m);
+  if (m->nlmsg_len < NLMSG_LENGTH(sizeof *r) || r->rtm_family != AF_INET6 || r->rtm_type != RTN_LOCAL) return 0;
+  int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof *r);
+  for (const struct nlattr *a = (const struct nlattr *)((const char *)r + NLMSG_ALIGN(sizeof *r));
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == RTA_DST && a->nla_len >= NLA_HDRLEN + 16)
+      return !v6_link_local((const unsigned char *)a + NLA_HDRLEN);
+  return 1;
+}
+
+/*
+ * For a namespace kept without a dump (nsread-watch.c), where the
+ * notifications are the only witness (no second fingerprint): blind only to
+ * the appearance or departure of what the fingerprint leaves out whole (an
+ * IPv6 link-local address, the kernel's own IPv6 routes, a neighbour entry
+ * that is not pinned), and to a link or address shown as the fingerprint saw
+ * it but for what it leaves out (carrier, the end of DAD). Not blind to the
+ * departure of a settled address's local route (its absence is hashed), nor
+ * to any neighbour change where the fingerprint hashed pinned entries (a
+ * pinned entry replaced by one that is not would show only as the latter),
+ * nor to anything else: rules, qdiscs, namespace ids, a link deleted.
+ */
+int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
+  const struct nlmsghdr *m = msg;
+  if (m->nlmsg_len < NLMSG_HDRLEN + 1) return 0;
+  dump_family = *(const unsigned char *)NLMSG_DATA(m);
+  switch (m->nlmsg_type) {
+  case RTM_NEWROUTE: return hash_message_skips(RTM_GETROUTE, m) > 0;
+  case RTM_DELROUTE: return hash_message_skips(RTM_GETROUTE, m) > 0 && !settled_local_route(m);
+  case RTM_DELADDR: return hash_message_skips(RTM_GETADDR, m) > 0;
+  case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) > 0 || same_digest(RTM_GETADDR, m, d, n);
+  case RTM_NEWLINK: return same_digest(RTM_GETLINK, m, d, n);
+  case RTM_NEWNEIGH:
+  case RTM_DELNEIGH: return !pinned && hash_message_skips(RTM_GETNEIGH, m) > 0;
   default: return 0;
   }
 }

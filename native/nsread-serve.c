@@ -21,7 +21,9 @@
  * The server keeps, from one request to the next, each namespace's sysctl
  * directories that its children opened (nsread-held.c): a child sends them
  * on a socket while it runs, the server takes them in meanwhile, and the
- * next child inherits them.
+ * next child inherits them. It also keeps the namespaces its children found
+ * unchanged, watching their change notifications (nsread-watch.c): it takes
+ * those in while it waits, for a request or for a child.
  *
  * The server reads stdin with read(2) only, never through stdio: a child
  * reads its own INPUT through stdio, and must not find buffered bytes of
@@ -53,6 +55,13 @@ static size_t inpos, inlen;
 static int next_byte(void) {
   if (inpos == inlen) {
     ssize_t n;
+    /* While waiting for a request, the kept namespaces' notifications are taken in as they come (nsread-watch.c). */
+    for (int w = watch_fd(); w >= 0;) {
+      struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = w, .events = POLLIN}};
+      if (poll(p, 2, -1) < 0 && errno != EINTR) break;
+      if (p[1].revents) watch_drain();
+      if (p[0].revents) break;
+    }
     do n = read(0, inbuf, sizeof inbuf);
     while (n < 0 && errno == EINTR);
     if (n <= 0) return -1;
@@ -91,6 +100,8 @@ static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
     if (e >= 0) close(e);
     return 2;
   }
+  /* Taken in before the fork: the child judges the kept namespaces as they are now. */
+  int rec = watch_begin();
   pid_t server = getpid(), pid = fork();
   if (pid == 0) {
     /* Why: the request dies with the server (killed by its caller at a deadline), and its tools with it. */
@@ -112,9 +123,12 @@ static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
     /* The sysctl directories the child opens anew are taken in as it sends them (its socket never blocks it). */
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     while (pidfd >= 0) {
-      struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = kept[0], .events = POLLIN}};
-      if (poll(p, 2, -1) < 0 && errno != EINTR) break;
+      struct pollfd p[3] = {{.fd = pidfd, .events = POLLIN},
+                            {.fd = kept[0], .events = POLLIN},
+                            {.fd = watch_fd(), .events = POLLIN}};
+      if (poll(p, 3, -1) < 0 && errno != EINTR) break;
       if (p[1].revents & POLLIN) held_take(kept[0]);
+      if (p[2].revents) watch_drain();
       if (p[0].revents) break;
     }
     if (pidfd >= 0) close(pidfd);
@@ -126,6 +140,7 @@ static int run_request(int argc, char **argv, int in, buf_t *out, buf_t *err) {
     slurp(o, out);
     slurp(e, err);
   }
+  watch_end(rec);
   close(o);
   close(e);
   return code;
@@ -139,6 +154,8 @@ int serve_mode(void) {
   /* Without the socket, nothing is kept from one request to the next: only slower. */
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, kept) < 0) kept[0] = kept[1] = -1;
   else held_server_init();
+  /* Without it, nothing is known unchanged without a dump: only slower. */
+  watch_init();
   buf_t f = {0}, out = {0}, err = {0};
   char *argv[MAX_ARGS + 2];
   for (;;) {

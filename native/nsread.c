@@ -9,6 +9,7 @@
  *   nsread run MAXJOBS [--prime=BATCH [KEY...]]    per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
  *   nsread held [--files] [NAME...]                how many sysctl directories (files) it keeps, of those namespaces or all (nsread-held.c)
+ *   nsread held --kept NAME...                     how many of those namespaces the server keeps unchanged (nsread-watch.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -533,15 +534,32 @@ static void probe(entry_t *e) {
   memcpy(j.name, e->name, sizeof j.name);
   memset(&j.sys, 0, sizeof j.sys);
   if (!enter_ns(&j)) return;
+  /* Kept by the server since a fingerprint equal to the cached one, and nothing since can be a change: no dump (nsread-watch.c). */
+  watch_mark_t wm;
+  watch_mark(j.nsfd, &wm);
+  const char *kept_names;
+  size_t kept_len;
+  const char *kept_fp = watch_kept(&wm, &kept_names, &kept_len);
+  if (kept_fp && strcmp(kept_fp, e->fp) == 0) {
+    buf_t names = {.p = (char *)kept_names, .n = kept_len};
+    read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd, kept_len ? &names : NULL);
+    back_home();
+    close(j.nsfd);
+    fields(j.name, "hit", kept_fp, 1, 0, &j.sys, NULL, "");
+    free(j.sys.p);
+    return;
+  }
   buf_t names = {0};
   link_names_out = &names;
-  int r = fingerprint(j.fp, !j.name[0]);
+  int r = fingerprint_seen(j.fp, !j.name[0]);
   link_names_out = NULL;
   if (r == 0) read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd, &names);
+  int hit = r == 0 && strcmp(j.fp, e->fp) == 0;
+  if (hit) watch_record(&wm, j.fp, &names);
   free(names.p);
   back_home();
   close(j.nsfd);
-  if (r == 0 && strcmp(j.fp, e->fp) == 0) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
+  if (hit) fields(j.name, "hit", j.fp, 1, 0, &j.sys, NULL, "");
   else e->todo = 1;
   free(j.sys.p);
 }
@@ -578,9 +596,18 @@ static void finish(job_t *j) {
       netns_list_out = &list;
       netns_list_ok = 0;
     }
+    watch_mark_t wm;
+    buf_t names = {0};
+    if (!root) {
+      watch_mark(j->nsfd, &wm);
+      link_names_out = &names;
+    }
     /* Fingerprint first: the notifications are then compared with the state it saw. */
     stable = j->fp[0] && fingerprint_seen(after, root) == 0 && strcmp(after, j->fp) == 0 &&
              !changed_beyond(j->sub, 1);
+    link_names_out = NULL;
+    if (stable && !root) watch_record(&wm, after, &names);
+    free(names.p);
     listed = netns_list_ok;
     netns_list_out = NULL;
     back_home();
@@ -728,6 +755,7 @@ static int links_mode(int stats) {
 
 /* `nsread held [--files] [NAME...]`: how many kept sysctl directories (files) a request finds (of the namespaces named, else all). */
 static int held_mode(int n, char **names) {
+  if (n > 0 && strcmp(names[0], "--kept") == 0) return printf("%d\n", watch_count(n - 1, names + 1)) < 0;
   int files = n > 0 && strcmp(names[0], "--files") == 0;
   n -= files;
   names += files;
@@ -765,6 +793,7 @@ int dispatch(int argc, char **argv) {
     /* The keys a read will ask of every primed namespace (its --always keys): warmed after the writes. */
     keys = argv + 4;
     nkeys = always = argc - 4;
+    watch_child_init();
     return run_mode(atoi(argv[2]), argv[3] + 8);
   }
   if (argc < 4 || strcmp(argv[1], "read") != 0) {
@@ -801,6 +830,7 @@ int dispatch(int argc, char **argv) {
     perror("nsread: cannot open its own network namespace");
     return 2;
   }
+  watch_child_init();
   char *line = NULL;
   size_t cap = 0, ecap = 0;
   ssize_t n;

@@ -3,6 +3,11 @@
 #define NETPLUMB_NSREAD_H
 #include <stddef.h>
 #include <sys/types.h>
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct {
+  char *p;
+  size_t n, cap;
+} buf_t;
 /* The current namespace's fingerprint as 64 hex digits (+NUL); 0 or -errno (root: + nsids, /run/netns). */
 int fingerprint(char out[65], int root);
 /* A non-blocking socket subscribed to the namespace's change notifications, or -1. */
@@ -15,6 +20,52 @@ int fingerprint_seen(char out[65], int root);
  * fingerprint_seen() on this thread saw); reads all that is waiting.
  */
 int changed_beyond(int fd, int use_seen);
+/* One link's or address's digest (hash_message without the length): what a notification about it is compared with. */
+typedef struct {
+  int type; /* RTM_GETLINK or RTM_GETADDR */
+  int family, index;
+  unsigned char d[32];
+} object_digest;
+/* What the last fingerprint_seen() on this thread recorded: its digests (returned, *n of them) and how many pinned neighbour entries it hashed (*pinned). */
+const object_digest *seen_digests(size_t *n, int *pinned);
+/*
+ * True when the fingerprint taken with `d` (n digests, `pinned` neighbour
+ * entries) is blind to notification m: m cannot be about a change of
+ * anything that fingerprint hashed (nsread-watch.c keeps namespaces by it,
+ * with no dump at all, so it is stricter than changed_beyond).
+ */
+int kept_blind(const void *m, const object_digest *d, size_t n, int pinned);
+/* The root's id for the namespace open at nsfd on the root socket nl (-1: none), or -errno. */
+int nsid_of(int nl, int nsfd);
+/*
+ * Kept namespaces (nsread-watch.c): in serve mode, what a namespace's last
+ * fingerprint was, kept with every change notification since, so that an
+ * unchanged namespace is known without a dump.
+ */
+/* Server: starts watching (before any request); 0, or -1 when it cannot (nothing is kept then). */
+int watch_init(void);
+/* Server: the socket to poll, or -1. */
+int watch_fd(void);
+/* Server: takes in every waiting notification (and judges the kept namespaces by them). */
+void watch_drain(void);
+/* Server, before a request's child: a fresh log, and the memory file the child writes what it fingerprinted to (-1: none). */
+int watch_begin(void);
+/* Server, after the child: keeps what it fingerprinted (judged by the notifications since), and closes the file. */
+void watch_end(int fd);
+/* Child: prepares its kept-namespace lookups (in its own namespace, before its threads); 1 when kept namespaces are in use. */
+int watch_child_init(void);
+/* The calling thread's namespace (a named one, open at nsfd; -1: found here): where its fingerprint stands; taken before the dump. */
+typedef struct {
+  unsigned long long cookie, seq;
+  int nsid, ok;
+} watch_mark_t;
+void watch_mark(int nsfd, watch_mark_t *m);
+/* The fingerprint kept for the namespace `m` names, when nothing since can have changed it (with its link names), else NULL. */
+const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len);
+/* Child: after fingerprint_seen() at mark m gave fp (with the link names, NUL-ended each): the server is to keep it. */
+void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names);
+/* How many of the namespaces named are kept unchanged (`nsread held --kept NAME...`: what tests look at). */
+int watch_count(int n, char **names);
 /* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */
 int valid_name(const char *n);
 /*
@@ -32,11 +83,6 @@ int serve_mode(void);
 int run_mode(int max, const char *prime);
 /* Opens (and has the server keep) the sysctl files a read asks of the namespace at nsfd (nsread.c). */
 void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n);
-/* A growable byte buffer, always NUL-terminated. */
-typedef struct {
-  char *p;
-  size_t n, cap;
-} buf_t;
 /*
  * When set on a thread, a root fingerprint there also writes to it what
  * `ip -j netns list` prints (and sets netns_list_ok when it did): the

@@ -1,0 +1,228 @@
+/**
+ * Kept namespaces (native/nsread-watch.c, issue 13) on the real kernel: the
+ * server keeps a namespace known unchanged after a read, with no dump, for
+ * as long as no notification since could be a change. Here: an apply and a
+ * plan leave the lab's namespaces kept; each kind of change made by hand
+ * drops the namespace it changed before any read, and status names it;
+ * traffic and what the kernel does by itself do not drop it; a namespace
+ * deleted and made again under its name is a new one; a namespace the root
+ * has no id for is never kept, and is read as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
+import { useNsread } from './live-reader';
+import { execaRunner } from './runner';
+import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
+import { classicLab } from './test-support/labs';
+import { buildTestNsread } from './test-support/nsread-bin';
+
+const nsread = buildTestNsread();
+afterAll(() => nsread.remove());
+
+/** How many of `names` the server keeps (through the same server as the engine's reads). */
+async function kept(...names: string[]): Promise<number> {
+  const r = await execaRunner([nsread.bin, 'held', '--kept', ...names]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return Number(r.stdout.trim());
+}
+
+/** `ip` (or `tc`) by hand; fails the test when the command does. */
+async function hand(argv: string[]) {
+  const r = await execaRunner(argv);
+  expect(r.exitCode, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+}
+
+/** Waits (at most 2 s) until `ns` is no longer kept: a notification may come from the kernel's work queue a moment after the command. */
+async function dropped(ns: string): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    if ((await kept(ns)) === 0) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+async function withLab<T extends { name: string }>(
+  lab: (p: string) => T,
+  fn: (p: string, runDir: string, doc: T) => Promise<void>,
+) {
+  const p = uniquePrefix();
+  const run = tempRunDir();
+  const doc = lab(p);
+  try {
+    expect((await applyDocument(doc, { runDir: run.dir })).result?.ok).toBe(true);
+    await fn(p, run.dir, doc);
+  } finally {
+    await destroyLab(doc.name, { runDir: run.dir }).catch(() => undefined);
+    await cleanupPrefix(p);
+    run.remove();
+  }
+}
+
+describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsread.skip})` : ''}`, () => {
+  beforeAll(() => useNsread(nsread.bin));
+  afterAll(() => useNsread(undefined));
+
+  it('after an apply and a plan, both namespaces of the classic lab are kept', async () => {
+    await withLab(classicLab, async (p, runDir, lab) => {
+      expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      // A read of kept namespaces keeps them (and still finds the lab in sync).
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+    });
+  }, 60_000);
+
+  // Each: a change by hand in namespace "a" of the classic lab (prefix p) that status must name.
+  const drifts: [string, (p: string) => string[][]][] = [
+    ['its interface set down', (p) => [['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'down']]],
+    ['its MTU changed', (p) => [['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'mtu', '1400']]],
+    ['an IPv4 address added', (p) => [['ip', '-n', `${p}a`, 'address', 'add', '10.7.0.1/24', 'dev', 'eth0']]],
+    ['an IPv6 address added', (p) => [['ip', '-n', `${p}a`, 'address', 'add', 'fd07::1/64', 'dev', 'eth0']]],
+    [
+      "the lab's IPv4 address deleted",
+      (p) => [['ip', '-n', `${p}a`, 'address', 'del', '10.0.0.1/24', 'dev', 'eth0']],
+    ],
+    ['a route added', (p) => [['ip', '-n', `${p}a`, 'route', 'add', '10.8.0.0/16', 'via', '10.0.0.2']]],
+    [
+      "the kernel's local route of a settled IPv6 address deleted",
+      (p) => [
+        ['ip', '-n', `${p}a`, '-6', 'route', 'del', 'local', 'fd00::1', 'dev', 'eth0', 'table', 'local'],
+      ],
+    ],
+    [
+      'a permanent neighbour entry',
+      (p) => [
+        [
+          'ip',
+          '-n',
+          `${p}a`,
+          'neigh',
+          'add',
+          '10.0.0.9',
+          'lladdr',
+          '02:00:00:00:00:09',
+          'dev',
+          'eth0',
+          'nud',
+          'permanent',
+        ],
+      ],
+    ],
+    ['a policy rule', (p) => [['ip', '-n', `${p}a`, 'rule', 'add', 'from', '10.0.0.0/24', 'table', '100']]],
+    [
+      'a qdisc',
+      (p) => [
+        [
+          'tc',
+          '-n',
+          `${p}a`,
+          'qdisc',
+          'add',
+          'dev',
+          'eth0',
+          'root',
+          'tbf',
+          'rate',
+          '1mbit',
+          'burst',
+          '32kbit',
+          'latency',
+          '400ms',
+        ],
+      ],
+    ],
+    ["netplumb's mark cleared", (p) => [['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'lo', 'alias', '']]],
+    ['its interface renamed', (p) => [['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'name', 'eth9']]],
+  ];
+
+  it.each(drifts)(
+    '%s: the namespace is dropped before any read, status names the change, apply keeps it again',
+    async (_, how) => {
+      await withLab(classicLab, async (p, runDir, lab) => {
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+        // Settled: the end of IPv6 DAD (the local route looked for above) is past.
+        await new Promise((r) => setTimeout(r, 2500));
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+        expect(await kept(`${p}a`)).toBe(1);
+        for (const argv of how(p)) await hand(argv);
+        expect(await dropped(`${p}a`)).toBe(true);
+        expect(await kept(`${p}b`)).toBe(1);
+        const s = await statusDocument(lab, { runDir });
+        expect(s.inSync).toBe(false);
+        expect(s.drift.length).toBeGreaterThan(0);
+        expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
+        expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+        expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      });
+    },
+    60_000,
+  );
+
+  it('a namespace deleted and made again under its name, as it was, is a new one: not kept', async () => {
+    await withLab(classicLab, async (p, runDir, lab) => {
+      expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      expect(await kept(`${p}a`)).toBe(1);
+      await hand(['ip', 'netns', 'del', `${p}a`]);
+      await hand(['ip', 'netns', 'add', `${p}a`]);
+      expect(await kept(`${p}a`)).toBe(0);
+      // Not netplumb's (no mark): status says so, where the kept one would have said in sync.
+      const s = await statusDocument(lab, { runDir });
+      expect(s.inSync).toBe(false);
+      await hand(['ip', 'netns', 'del', `${p}a`]);
+      expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+    });
+  }, 60_000);
+
+  it('traffic between the namespaces (neighbour entries come and go) leaves them kept', async () => {
+    await withLab(classicLab, async (p, runDir, lab) => {
+      expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      const ping = await execaRunner([
+        'ip',
+        'netns',
+        'exec',
+        `${p}a`,
+        'ping',
+        '-c',
+        '2',
+        '-i',
+        '0.2',
+        '-W',
+        '1',
+        '10.0.0.2',
+      ]);
+      expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
+      await hand(['ip', '-n', `${p}a`, 'neigh', 'flush', 'dev', 'eth0']);
+      expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+    });
+  }, 60_000);
+
+  it('namespaces the root has no id for (joined only to each other) are never kept, and their drift is named', async () => {
+    const pair = (p: string) => ({
+      version: 1,
+      name: `${p}-pair`,
+      nodes: [
+        { id: 'a', name: `${p}a`, kind: 'namespace' },
+        { id: 'b', name: `${p}b`, kind: 'namespace' },
+      ],
+      links: [
+        {
+          id: 'l1',
+          a: { node: 'a', ifname: 'eth0', addresses: ['10.0.0.1/24'] },
+          b: { node: 'b', ifname: 'eth0', addresses: ['10.0.0.2/24'] },
+        },
+      ],
+    });
+    await withLab(pair, async (p, runDir, lab) => {
+      const ids = await execaRunner(['ip', '-j', 'netns', 'list']);
+      const listed = JSON.parse(ids.stdout || '[]') as { name: string; id?: number }[];
+      const noId = listed.filter((n) => n.name.startsWith(p) && n.id === undefined).map((n) => n.name);
+      expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      expect(await kept(...noId)).toBe(0);
+      await hand(['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'mtu', '1400']);
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(false);
+    });
+  }, 60_000);
+});

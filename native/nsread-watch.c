@@ -1,0 +1,393 @@
+/*
+ * Kept namespaces (issue 13, "past the floor"): `nsread serve` remembers
+ * each named namespace's last fingerprint and watches its change
+ * notifications from then on, so that a read finds an unchanged namespace
+ * unchanged without dumping it. Why: a fingerprint is eight rtnetlink dumps,
+ * and some of them take the kernel's rtnl lock; right after a 1000-host
+ * apply the kernel's own IPv6 start-up work holds that lock often, and the
+ * dumps of 1000 namespaces waited on it most of a plan's time.
+ *
+ * One socket, in the server's own namespace, with NETLINK_LISTEN_ALL_NSID:
+ * it gets the notifications of every namespace that has an id there (a
+ * namespace with a veth end in the root has one), each with that id. It
+ * holds no namespace alive, unlike a socket in each. Groups: links,
+ * addresses, routes (IPv4, IPv6), qdiscs, IPv4 rules, neighbours, and the
+ * root's namespace ids (a namespace deleted loses its id: RTM_DELNSID).
+ *
+ * The proof, per namespace: a child (a request's, forked by the server)
+ * that fingerprints a named namespace first marks where it stands
+ * (watch_mark): its cookie (a number the kernel gives each namespace once,
+ * never reused, unlike inode numbers and ids), its id in the root (none: not
+ * kept), and the count of notifications the server has taken in so far
+ * (`seq`, in memory shared with the server). It then dumps. Every change
+ * made after the mark sends a notification that the server takes in after
+ * the mark, so numbered above it. When the child's fingerprint is one the
+ * caller caches (a hit, or a stable read), the child writes it down
+ * (watch_record); after the child, the server keeps it, unless a
+ * notification numbered above the mark (the log of this request) or an
+ * overrun could be a change (kept_blind, nsread-fp.c). From then on every
+ * notification is judged as it is taken in; one that could be a change, an
+ * overrun, or the id's deletion drops the namespace. A later child (forked
+ * after the server took in all that was waiting) answers "hit" for a
+ * namespace whose cookie and id match what is kept and whose cached
+ * fingerprint is the kept one, with no dump.
+ *
+ * What a read takes from the kernel and a notification would not say
+ * (sysctls) is read anew every time, as before. The root is never kept (its
+ * /run/netns names change with no notification).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/net_namespace.h>
+#include "nsread.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+/* Ids above this are not kept (ids are small: the kernel hands out the lowest free one). */
+enum { MAX_NSID = 1 << 16 };
+/* The log of one request's notifications: past this many bytes it is dropped (nothing of that request is kept). */
+enum { LOG_MAX = 64 << 20 };
+
+typedef struct {
+  unsigned long long cookie;
+  char fp[65];
+  int pinned;
+  object_digest *d;
+  size_t nd;
+  char *names;
+  size_t nnames;
+} kept_t;
+
+/* In memory shared by the server and its children: how many notifications the server has taken in. */
+typedef struct {
+  unsigned long long seq;
+} shared_t;
+
+static shared_t *shared;
+static int wfd = -1;
+/* Server: the kept namespaces by id (children: their copy, as the server had it when they were forked). */
+static kept_t **kept;
+static size_t nkept_cap;
+/* Server: the notifications taken in during the current request, with their numbers and ids. */
+typedef struct {
+  unsigned long long seq;
+  int nsid;
+  size_t off;
+} logged_t;
+static logged_t *log_at;
+static size_t nlog, caplog;
+static buf_t log_bytes;
+static int log_lost;
+/* Child: where it writes what it fingerprinted, and a root socket for ids. */
+static int record_fd = -1;
+static int root_nl = -1;
+static pthread_mutex_t child_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void drop(int nsid) {
+  if (nsid < 0 || (size_t)nsid >= nkept_cap || !kept[nsid]) return;
+  free(kept[nsid]->d);
+  free(kept[nsid]->names);
+  free(kept[nsid]);
+  kept[nsid] = NULL;
+}
+
+static void drop_all(void) {
+  for (size_t i = 0; i < nkept_cap; i++) drop((int)i);
+}
+
+int watch_init(void) {
+  shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) {
+    shared = NULL;
+    return -1;
+  }
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  int one = 1;
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  if (fd < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, &one, sizeof one) < 0 ||
+      bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    goto fail;
+  static const int groups[] = {RTNLGRP_LINK,       RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+                               RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,  RTNLGRP_TC,
+                               RTNLGRP_IPV4_RULE,  RTNLGRP_NEIGH,       RTNLGRP_NSID};
+  for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+    if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i], sizeof groups[i]) < 0) goto fail;
+  /* Room for a storm of notifications between two drains (an overrun only costs the kept namespaces). */
+  int size = 32 << 20;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  wfd = fd;
+  return 0;
+fail:
+  if (fd >= 0) close(fd);
+  munmap(shared, sizeof *shared);
+  shared = NULL;
+  return -1;
+}
+
+int watch_fd(void) { return wfd; }
+
+/* The namespace id a root RTM_NEWNSID/RTM_DELNSID message is about, or -1. */
+static int nsid_message(const struct nlmsghdr *m) {
+  int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof(struct rtgenmsg));
+  const struct nlattr *a = (const struct nlattr *)((const char *)NLMSG_DATA(m) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+  for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+    if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID && a->nla_len >= NLA_HDRLEN + 4) {
+      int32_t id;
+      memcpy(&id, (const char *)a + NLA_HDRLEN, 4);
+      return id;
+    }
+  return -1;
+}
+
+static void log_message(unsigned long long seq, int nsid, const struct nlmsghdr *m) {
+  if (log_lost) return;
+  if (log_bytes.n + m->nlmsg_len > LOG_MAX) {
+    log_lost = 1;
+    return;
+  }
+  if (nlog == caplog) {
+    size_t c = caplog ? 2 * caplog : 1024;
+    logged_t *p = realloc(log_at, c * sizeof *p);
+    if (!p) {
+      log_lost = 1;
+      return;
+    }
+    log_at = p;
+    caplog = c;
+  }
+  /* Each message starts 4-byte aligned, as kept_blind reads it in place. */
+  while (log_bytes.n % 4) buf_add(&log_bytes, "", 1);
+  log_at[nlog++] = (logged_t){.seq = seq, .nsid = nsid, .off = log_bytes.n};
+  buf_add(&log_bytes, (const char *)m, m->nlmsg_len);
+}
+
+/* One notification about namespace `nsid`: numbered, logged, and judged against what is kept of it. */
+static void take(int nsid, const struct nlmsghdr *m) {
+  unsigned long long seq = __atomic_add_fetch(&shared->seq, 1, __ATOMIC_SEQ_CST);
+  if (nsid < 0) return;
+  log_message(seq, nsid, m);
+  if ((size_t)nsid < nkept_cap && kept[nsid] && !kept_blind(m, kept[nsid]->d, kept[nsid]->nd, kept[nsid]->pinned))
+    drop(nsid);
+}
+
+void watch_drain(void) {
+  if (wfd < 0) return;
+  static char *b;
+  enum { NB = 1 << 17 };
+  if (!b && !(b = malloc(NB))) {
+    drop_all();
+    log_lost = 1;
+    return;
+  }
+  for (;;) {
+    char cb[CMSG_SPACE(sizeof(int))];
+    struct iovec io = {b, NB};
+    struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = cb, .msg_controllen = sizeof cb};
+    ssize_t n = recvmsg(wfd, &mh, MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      /* ENOBUFS: notifications were lost, so may be changes. */
+      __atomic_add_fetch(&shared->seq, 1, __ATOMIC_SEQ_CST);
+      drop_all();
+      log_lost = 1;
+      if (errno == ENOBUFS) continue;
+      return;
+    }
+    if ((size_t)n > NB || (mh.msg_flags & MSG_CTRUNC)) {
+      __atomic_add_fetch(&shared->seq, 1, __ATOMIC_SEQ_CST);
+      drop_all();
+      log_lost = 1;
+      continue;
+    }
+    int nsid = -1, own = 1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+      if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        memcpy(&nsid, CMSG_DATA(c), sizeof nsid);
+        own = 0;
+      }
+    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
+      /* The server's own namespace (the root): only its ids matter, each about the namespace it names. */
+      if (own) take(m->nlmsg_type == RTM_NEWNSID || m->nlmsg_type == RTM_DELNSID ? nsid_message(m) : -1, m);
+      else take(nsid, m);
+    }
+  }
+}
+
+int watch_begin(void) {
+  if (wfd < 0) return -1;
+  watch_drain();
+  nlog = 0;
+  log_bytes.n = 0;
+  log_lost = 0;
+  int fd = memfd_create("nsread-serve-kept", MFD_CLOEXEC);
+  record_fd = fd;
+  return fd;
+}
+
+/* A record as a child writes it, followed by nd digests and nnames bytes of names. */
+typedef struct {
+  unsigned long long cookie, seq;
+  int nsid, pinned;
+  char fp[65];
+  unsigned nd, nnames;
+} record_t;
+
+/* True when no notification logged after `seq` about `nsid` could be a change of the record's namespace. */
+static int quiet_since(const record_t *r, const object_digest *d) {
+  for (size_t i = 0; i < nlog; i++)
+    if (log_at[i].seq > r->seq && log_at[i].nsid == r->nsid && !kept_blind(log_bytes.p + log_at[i].off, d, r->nd, r->pinned))
+      return 0;
+  return 1;
+}
+
+void watch_end(int fd) {
+  record_fd = -1;
+  if (fd < 0) return;
+  watch_drain();
+  buf_t all = {0};
+  slurp(fd, &all);
+  close(fd);
+  for (size_t at = 0; !log_lost && at + sizeof(record_t) <= all.n;) {
+    record_t r;
+    memcpy(&r, all.p + at, sizeof r);
+    size_t need = sizeof r + (size_t)r.nd * sizeof(object_digest) + r.nnames;
+    if (need > all.n - at) break;
+    const object_digest *d = (const object_digest *)(all.p + at + sizeof r);
+    if (r.nsid >= 0 && r.nsid < MAX_NSID && r.fp[64] == 0 && quiet_since(&r, d)) {
+      if ((size_t)r.nsid >= nkept_cap) {
+        size_t c = nkept_cap ? nkept_cap : 64;
+        while (c <= (size_t)r.nsid) c *= 2;
+        kept_t **p = realloc(kept, c * sizeof *p);
+        if (!p) break;
+        memset(p + nkept_cap, 0, (c - nkept_cap) * sizeof *p);
+        kept = p;
+        nkept_cap = c;
+      }
+      drop(r.nsid);
+      kept_t *k = calloc(1, sizeof *k);
+      object_digest *dc = r.nd ? malloc(r.nd * sizeof *dc) : NULL;
+      char *names = r.nnames ? malloc(r.nnames) : NULL;
+      if (k && (dc || !r.nd) && (names || !r.nnames)) {
+        k->cookie = r.cookie;
+        memcpy(k->fp, r.fp, sizeof k->fp);
+        k->pinned = r.pinned;
+        if (r.nd) memcpy(dc, d, r.nd * sizeof *dc);
+        if (r.nnames) memcpy(names, all.p + at + sizeof r + r.nd * sizeof(object_digest), r.nnames);
+        k->d = dc;
+        k->nd = r.nd;
+        k->names = names;
+        k->nnames = r.nnames;
+        kept[r.nsid] = k;
+      } else {
+        free(k);
+        free(dc);
+        free(names);
+      }
+    }
+    at += need;
+  }
+  free(all.p);
+}
+
+static void watch_mark_at(int nsfd, watch_mark_t *m);
+
+int watch_child_init(void) {
+  if (!shared || record_fd < 0) return 0;
+  root_nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  return root_nl >= 0;
+}
+
+void watch_mark(int nsfd, watch_mark_t *m) {
+  memset(m, 0, sizeof *m);
+  m->nsid = -1;
+  if (!shared || record_fd < 0 || root_nl < 0) return;
+  int own = nsfd < 0 ? open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
+  if (nsfd < 0 && own < 0) return;
+  watch_mark_at(own >= 0 ? own : nsfd, m);
+  if (own >= 0) close(own);
+}
+
+static void watch_mark_at(int nsfd, watch_mark_t *m) {
+  /* The numbering first: a notification taken in from here on is about a change the dump may not show. */
+  m->seq = __atomic_load_n(&shared->seq, __ATOMIC_SEQ_CST);
+  int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  socklen_t l = sizeof m->cookie;
+  int ok = s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &m->cookie, &l) == 0 && m->cookie != 0;
+  if (s >= 0) close(s);
+  if (!ok) return;
+  pthread_mutex_lock(&child_lock);
+  m->nsid = nsid_of(root_nl, nsfd);
+  pthread_mutex_unlock(&child_lock);
+  m->ok = m->nsid >= 0 && m->nsid < MAX_NSID;
+}
+
+const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len) {
+  if (!m->ok || (size_t)m->nsid >= nkept_cap || !kept[m->nsid] || kept[m->nsid]->cookie != m->cookie) return NULL;
+  *names = kept[m->nsid]->names;
+  *names_len = kept[m->nsid]->nnames;
+  return kept[m->nsid]->fp;
+}
+
+void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
+  if (!m->ok || record_fd < 0 || strlen(fp) != 64) return;
+  size_t nd;
+  int pinned;
+  const object_digest *d = seen_digests(&nd, &pinned);
+  record_t r;
+  memset(&r, 0, sizeof r);
+  r.cookie = m->cookie;
+  r.seq = m->seq;
+  r.nsid = m->nsid;
+  r.pinned = pinned;
+  memcpy(r.fp, fp, 65);
+  r.nd = (unsigned)nd;
+  r.nnames = names && names->p ? (unsigned)names->n : 0;
+  buf_t b = {0};
+  buf_add(&b, (const char *)&r, sizeof r);
+  if (nd) buf_add(&b, (const char *)d, nd * sizeof *d);
+  if (r.nnames) buf_add(&b, names->p, r.nnames);
+  pthread_mutex_lock(&child_lock);
+  /* Whole records or none: a record cut short is not kept (watch_end stops there). */
+  (void)write_all(record_fd, b.p, b.n);
+  pthread_mutex_unlock(&child_lock);
+  free(b.p);
+}
+
+int watch_count(int n, char **names) {
+  if (!watch_child_init()) return 0;
+  int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), count = 0;
+  for (int i = 0; self >= 0 && i < n; i++) {
+    char path[300];
+    snprintf(path, sizeof path, "/run/netns/%s", names[i]);
+    int fd = valid_name(names[i]) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) continue;
+    if (setns(fd, CLONE_NEWNET) == 0) {
+      watch_mark_t m;
+      const char *nm;
+      size_t nl;
+      watch_mark(fd, &m);
+      count += watch_kept(&m, &nm, &nl) != NULL;
+      if (setns(self, CLONE_NEWNET) < 0) _exit(3);
+    }
+    close(fd);
+  }
+  if (self >= 0) close(self);
+  return count;
+}
