@@ -33,8 +33,12 @@
  * fingerprint is the kept one, with no dump.
  *
  * What a read takes from the kernel and a notification would not say
- * (sysctls) is read anew every time, as before. The root is never kept (its
- * /run/netns names change with no notification).
+ * (sysctls) is read anew every time, as before. The root (the server's own
+ * namespace) is kept by the same rule, by its own notifications (those that
+ * come without an id), with one more witness: its fingerprint hashes the
+ * names under /run/netns, which change with no notification, so the server
+ * watches that directory (inotify) and any change there drops the root; it
+ * is kept only while that watch stands.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +49,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -97,16 +102,30 @@ static int record_fd = -1;
 static int root_nl = -1;
 static pthread_mutex_t child_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The root (the server's own namespace) in records and the log: it has no id of its own. */
+enum { ROOT_ID = -2 };
+static kept_t *kept_root;
+/* Server: an inotify watch of /run/netns (whose names the root's fingerprint hashes), or -1: the root is not kept. */
+static int names_fd = -1;
+
+/* Where what is kept of namespace `nsid` (ROOT_ID: the root) is, or NULL. */
+static kept_t **slot(int nsid) {
+  if (nsid == ROOT_ID) return &kept_root;
+  return nsid >= 0 && (size_t)nsid < nkept_cap ? &kept[nsid] : NULL;
+}
+
 static void drop(int nsid) {
-  if (nsid < 0 || (size_t)nsid >= nkept_cap || !kept[nsid]) return;
-  free(kept[nsid]->d);
-  free(kept[nsid]->names);
-  free(kept[nsid]);
-  kept[nsid] = NULL;
+  kept_t **k = slot(nsid);
+  if (!k || !*k) return;
+  free((*k)->d);
+  free((*k)->names);
+  free(*k);
+  *k = NULL;
 }
 
 static void drop_all(void) {
   for (size_t i = 0; i < nkept_cap; i++) drop((int)i);
+  drop(ROOT_ID);
 }
 
 int watch_init(void) {
@@ -180,14 +199,44 @@ static void log_message(unsigned long long seq, int nsid, const struct nlmsghdr 
 /* One notification about namespace `nsid`: numbered, logged, and judged against what is kept of it. */
 static void take(int nsid, const struct nlmsghdr *m) {
   unsigned long long seq = __atomic_add_fetch(&shared->seq, 1, __ATOMIC_SEQ_CST);
-  if (nsid < 0) return;
+  if (nsid < 0 && nsid != ROOT_ID) return;
   log_message(seq, nsid, m);
-  if ((size_t)nsid < nkept_cap && kept[nsid] && !kept_blind(m, kept[nsid]->d, kept[nsid]->nd, kept[nsid]->pinned))
-    drop(nsid);
+  kept_t **k = slot(nsid);
+  if (k && *k && !kept_blind(m, (*k)->d, (*k)->nd, (*k)->pinned)) drop(nsid);
+}
+
+/*
+ * The names under /run/netns changed (or the watch was lost): the root's
+ * fingerprint hashes them, and no notification says so. Taken in as a
+ * message no fingerprint is blind to.
+ */
+static void names_changed(void) {
+  struct nlmsghdr m = {.nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = NLMSG_NOOP};
+  take(ROOT_ID, &m);
+}
+
+static void drain_names(void) {
+  if (names_fd < 0) return;
+  char b[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  for (;;) {
+    ssize_t n = read(names_fd, b, sizeof b);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    names_changed();
+    for (char *p = b; p < b + n; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
+      if (((struct inotify_event *)p)->mask & (IN_IGNORED | IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
+        /* The directory itself went (or events were lost): the root is not kept from here on. */
+        close(names_fd);
+        names_fd = -1;
+        drop(ROOT_ID);
+        return;
+      }
+  }
 }
 
 void watch_drain(void) {
   if (wfd < 0) return;
+  drain_names();
   static char *b;
   enum { NB = 1 << 17 };
   if (!b && !(b = malloc(NB))) {
@@ -223,15 +272,28 @@ void watch_drain(void) {
         own = 0;
       }
     for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n)) {
-      /* The server's own namespace (the root): only its ids matter, each about the namespace it names. */
-      if (own) take(m->nlmsg_type == RTM_NEWNSID || m->nlmsg_type == RTM_DELNSID ? nsid_message(m) : -1, m);
-      else take(nsid, m);
+      if (!own) take(nsid, m);
+      else {
+        /* The server's own namespace (the root); an id given or taken is also about the namespace it names. */
+        if (m->nlmsg_type == RTM_NEWNSID || m->nlmsg_type == RTM_DELNSID) take(nsid_message(m), m);
+        take(ROOT_ID, m);
+      }
     }
   }
 }
 
 int watch_begin(void) {
   if (wfd < 0) return -1;
+  if (names_fd < 0) {
+    /* Made by the first `ip netns add`: looked for again before each request until it is there. */
+    names_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (names_fd >= 0 && inotify_add_watch(names_fd, "/run/netns",
+                                           IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF |
+                                               IN_MOVE_SELF | IN_ONLYDIR) < 0) {
+      close(names_fd);
+      names_fd = -1;
+    }
+  }
   watch_drain();
   nlog = 0;
   log_bytes.n = 0;
@@ -270,8 +332,8 @@ void watch_end(int fd) {
     size_t need = sizeof r + (size_t)r.nd * sizeof(object_digest) + r.nnames;
     if (need > all.n - at) break;
     const object_digest *d = (const object_digest *)(all.p + at + sizeof r);
-    if (r.nsid >= 0 && r.nsid < MAX_NSID && r.fp[64] == 0 && quiet_since(&r, d)) {
-      if ((size_t)r.nsid >= nkept_cap) {
+    if ((r.nsid == ROOT_ID ? names_fd >= 0 : r.nsid >= 0 && r.nsid < MAX_NSID) && r.fp[64] == 0 && quiet_since(&r, d)) {
+      if (r.nsid >= 0 && (size_t)r.nsid >= nkept_cap) {
         size_t c = nkept_cap ? nkept_cap : 64;
         while (c <= (size_t)r.nsid) c *= 2;
         kept_t **p = realloc(kept, c * sizeof *p);
@@ -294,7 +356,7 @@ void watch_end(int fd) {
         k->nd = r.nd;
         k->names = names;
         k->nnames = r.nnames;
-        kept[r.nsid] = k;
+        *slot(r.nsid) = k;
       } else {
         free(k);
         free(dc);
@@ -318,6 +380,13 @@ void watch_mark(int nsfd, watch_mark_t *m) {
   memset(m, 0, sizeof *m);
   m->nsid = -1;
   if (!shared || record_fd < 0 || root_nl < 0) return;
+  if (nsfd == WATCH_ROOT) {
+    /* nsread's own namespace, which the server watches as its own: kept while /run/netns is watched. */
+    m->seq = __atomic_load_n(&shared->seq, __ATOMIC_SEQ_CST);
+    m->nsid = ROOT_ID;
+    m->ok = names_fd >= 0;
+    return;
+  }
   int own = nsfd < 0 ? open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
   if (nsfd < 0 && own < 0) return;
   watch_mark_at(own >= 0 ? own : nsfd, m);
@@ -339,10 +408,11 @@ static void watch_mark_at(int nsfd, watch_mark_t *m) {
 }
 
 const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len) {
-  if (!m->ok || (size_t)m->nsid >= nkept_cap || !kept[m->nsid] || kept[m->nsid]->cookie != m->cookie) return NULL;
-  *names = kept[m->nsid]->names;
-  *names_len = kept[m->nsid]->nnames;
-  return kept[m->nsid]->fp;
+  kept_t **k = m->ok ? slot(m->nsid) : NULL;
+  if (!k || !*k || (*k)->cookie != m->cookie) return NULL;
+  *names = (*k)->names;
+  *names_len = (*k)->nnames;
+  return (*k)->fp;
 }
 
 void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
@@ -374,6 +444,15 @@ int watch_count(int n, char **names) {
   if (!watch_child_init()) return 0;
   int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), count = 0;
   for (int i = 0; self >= 0 && i < n; i++) {
+    if (strcmp(names[i], ".") == 0) {
+      /* "." is the root (no namespace has that name). */
+      watch_mark_t m;
+      const char *nm;
+      size_t nl;
+      watch_mark(WATCH_ROOT, &m);
+      count += watch_kept(&m, &nm, &nl) != NULL;
+      continue;
+    }
     char path[300];
     snprintf(path, sizeof path, "/run/netns/%s", names[i]);
     int fd = valid_name(names[i]) ? open(path, O_RDONLY | O_CLOEXEC) : -1;

@@ -9,7 +9,7 @@
  *   nsread run MAXJOBS [--prime=BATCH [KEY...]]    per-namespace writes (nsread-run.c)
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
  *   nsread held [--files] [NAME...]                how many sysctl directories (files) it keeps, of those namespaces or all (nsread-held.c)
- *   nsread held --kept NAME...                     how many of those namespaces the server keeps unchanged (nsread-watch.c)
+ *   nsread held --kept NAME...                     how many of those namespaces ("." the root) the server keeps unchanged (nsread-watch.c)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -436,12 +436,27 @@ static int start(job_t *j, const char *cached, int sysctls) {
   j->sub = -1;
   if (!enter_ns(j)) return 0;
   int root = !j->name[0];
+  watch_mark_t wm;
+  watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
+  const char *kept_names;
+  size_t kept_len;
+  const char *kept_fp = watch_kept(&wm, &kept_names, &kept_len);
+  if (kept_fp && strcmp(kept_fp, cached) == 0) {
+    /* Kept unchanged since a fingerprint equal to the cached one (nsread-watch.c): no dump. */
+    buf_t kn = {.p = (char *)kept_names, .n = kept_len};
+    read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, kept_len ? &kn : NULL);
+    back_home();
+    fields(j->name, "hit", kept_fp, 1, 0, &j->sys, NULL, "");
+    goto done;
+  }
   j->sub = subscribe(root);
   buf_t names = {0};
   link_names_out = &names;
-  int r = fingerprint(j->fp, root);
+  int r = fingerprint_seen(j->fp, root);
   link_names_out = NULL;
   read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, r == 0 ? &names : NULL);
+  int hit = r == 0 && j->sub >= 0 && strcmp(j->fp, cached) == 0;
+  if (hit) watch_record(&wm, j->fp, &names);
   free(names.p);
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
   if (r == -EAGAIN) {
@@ -453,7 +468,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
     fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
     goto done;
   }
-  if (j->fp[0] && strcmp(j->fp, cached) == 0) {
+  if (hit) {
     back_home();
     fields(j->name, "hit", j->fp, 1, 0, &j->sys, NULL, "");
     goto done;
@@ -598,15 +613,13 @@ static void finish(job_t *j) {
     }
     watch_mark_t wm;
     buf_t names = {0};
-    if (!root) {
-      watch_mark(j->nsfd, &wm);
-      link_names_out = &names;
-    }
+    watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
+    link_names_out = &names;
     /* Fingerprint first: the notifications are then compared with the state it saw. */
     stable = j->fp[0] && fingerprint_seen(after, root) == 0 && strcmp(after, j->fp) == 0 &&
              !changed_beyond(j->sub, 1);
     link_names_out = NULL;
-    if (stable && !root) watch_record(&wm, after, &names);
+    if (stable) watch_record(&wm, after, &names);
     free(names.p);
     listed = netns_list_ok;
     netns_list_out = NULL;

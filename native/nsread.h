@@ -54,7 +54,9 @@ int watch_begin(void);
 void watch_end(int fd);
 /* Child: prepares its kept-namespace lookups (in its own namespace, before its threads); 1 when kept namespaces are in use. */
 int watch_child_init(void);
-/* The calling thread's namespace (a named one, open at nsfd; -1: found here): where its fingerprint stands; taken before the dump. */
+/* watch_mark's nsfd for the root (nsread's own namespace), which is kept by its own rule (nsread-watch.c). */
+#define WATCH_ROOT (-2)
+/* The calling thread's namespace (open at nsfd; -1: found here; WATCH_ROOT): where its fingerprint stands; taken before the dump. */
 typedef struct {
   unsigned long long cookie, seq;
   int nsid, ok;

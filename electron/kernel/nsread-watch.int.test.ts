@@ -6,7 +6,8 @@
  * drops the namespace it changed before any read, and status names it;
  * traffic and what the kernel does by itself do not drop it; a namespace
  * deleted and made again under its name is a new one; a namespace the root
- * has no id for is never kept, and is read as before.
+ * has no id for is never kept, and is read as before. The root is kept
+ * too, and dropped by a change of its own or of the names under /run/netns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
@@ -153,6 +154,30 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
         expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
         expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
         expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      });
+    },
+    60_000,
+  );
+
+  // Each: a change by hand in the root (prefix p: the classic lab's bridge and ports) that status must name, or that changes the root's namespace list.
+  const rootChanges: [string, (p: string) => string[][], boolean][] = [
+    ['a port taken off the bridge', (p) => [['ip', 'link', 'set', 'dev', `${p}p1`, 'nomaster']], true],
+    ['the bridge set down', (p) => [['ip', 'link', 'set', 'dev', `${p}br`, 'down']], true],
+    ['an address on the bridge', (p) => [['ip', 'address', 'add', '10.6.0.1/24', 'dev', `${p}br`]], true],
+    ['a namespace added', (p) => [['ip', 'netns', 'add', `${p}x`]], false],
+  ];
+
+  it.each(rootChanges)(
+    'the root, kept after a plan: %s drops it before any read',
+    async (_, how, drift) => {
+      await withLab(classicLab, async (p, runDir, lab) => {
+        expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+        expect(await kept('.')).toBe(1);
+        for (const argv of how(p)) await hand(argv);
+        expect(await kept('.')).toBe(0);
+        expect((await statusDocument(lab, { runDir })).inSync).toBe(!drift);
+        // The read after the change keeps it again.
+        expect(await kept('.')).toBe(1);
       });
     },
     60_000,
