@@ -53,7 +53,8 @@ async function check(
   runner: Runner,
   kernel: boolean,
 ): Promise<{ problems: Problem[]; topology?: Topology }> {
-  const v = validateDoc(doc);
+  // Remembered by content: the same document again (a status poll, the plan after an apply) is not checked twice.
+  const v = validateDoc(doc, { remember: true });
   if (!v.topology || hasErrors(v.problems)) return { problems: v.problems };
   // Why: the host's own addresses and routes are never the lab's to take; refused here, before any change.
   v.problems.push(...(await checkHost(v.topology, runner)));

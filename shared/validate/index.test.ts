@@ -99,6 +99,62 @@ describe('validateDocument with seal (the CLI hands the topology it validated to
   });
 });
 
+describe('validateDocument with remember (the engine: the same document again is not checked twice)', () => {
+  it("gives the same content back validated once: a sealed topology that is never the caller's object, and problems of the caller's own", () => {
+    const doc = baseInput();
+    doc.links[0].a.ifname = 'x'.repeat(20);
+    const first = validateDocument(doc, { remember: true });
+    const again = validateDocument(structuredClone(doc), { remember: true });
+    expect(first.topology).not.toBe(doc);
+    expect(again.topology).toBe(first.topology);
+    expect(Object.isFrozen(again.topology)).toBe(true);
+    expect(again.problems).toEqual(validateDocument(doc).problems);
+    again.problems[0].message = 'changed';
+    expect(validateDocument(doc, { remember: true }).problems).toEqual(first.problems);
+  });
+
+  it('different content is validated anew: one byte changes the answer', () => {
+    const ok = baseInput();
+    const bad = baseInput();
+    bad.links[0].a.ifname = 'x'.repeat(20);
+    expect(validateDocument(ok, { remember: true }).problems).toEqual([]);
+    expect(validateDocument(bad, { remember: true }).problems.map((p) => p.code)).toEqual([
+      'ifname-too-long',
+    ]);
+    expect(validateDocument(ok, { remember: true }).problems).toEqual([]);
+  });
+
+  it('what JSON cannot say exactly is validated each time, never answered from a document it would print the same as', () => {
+    // NaN and null print alike ("null"); so do a Date and its text, and a missing key and an undefined one.
+    const withNull = baseInput() as unknown as { links: { a: Record<string, unknown> }[] };
+    withNull.links[0].a.mtu = null;
+    const withNaN = structuredClone(withNull);
+    withNaN.links[0].a.mtu = Number.NaN;
+    const nullAnswer = validateDocument(withNull, { remember: true });
+    const nanAnswer = validateDocument(withNaN, { remember: true });
+    // The schema words them apart: the answer for NaN is its own, not the remembered one for null.
+    expect(nanAnswer.problems).toEqual(validateDocument(withNaN).problems);
+    expect(nanAnswer.problems).not.toEqual(nullAnswer.problems);
+    const dated = baseInput() as unknown as Record<string, unknown>;
+    dated.name = new Date(0);
+    expect(validateDocument(dated, { remember: true }).problems).toEqual(validateDocument(dated).problems);
+    expect(Object.isFrozen(validateDocument(dated, { remember: true }).topology ?? {})).toBe(false);
+  });
+
+  it("a value that changes as it is read is validated as the text it gave: the answer is that text's", () => {
+    let reads = 0;
+    const doc = baseInput() as unknown as Record<string, unknown>;
+    const name = doc.name;
+    Object.defineProperty(doc, 'name', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? name : 'x'.repeat(300)),
+    });
+    const r = validateDocument(doc, { remember: true });
+    expect(r.problems).toEqual([]);
+    expect(r.topology?.name).toBe(name);
+  });
+});
+
 describe('validate on objects built in code', () => {
   it('does not throw on missing arrays and reports internal errors as problems', () => {
     const t = {

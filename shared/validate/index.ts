@@ -105,6 +105,49 @@ export interface ValidateOptions {
    * that never change the topology afterwards (a change would throw).
    */
   seal?: boolean;
+  /**
+   * Remember the result by the input's exact JSON text (the last few): the
+   * same content validated again in this process is given back, sealed,
+   * without checking it twice. The engine asks for this: a resident engine
+   * or the app's helper is asked for the status of the same document over
+   * and over, and an apply's document again by the plan after it (at 1000
+   * hosts validation is 30-100 ms). What is validated is the parsed text
+   * itself, so what is remembered is exactly what that text means; input
+   * JSON cannot say exactly (a non-finite number, -0, undefined, a function,
+   * an object of a class) is validated as before, not remembered.
+   */
+  remember?: boolean;
+}
+
+/** Results remembered by content (`remember`), the newest last. */
+const byContent = new Map<string, { problems: readonly Problem[]; topology?: Topology }>();
+const REMEMBERED = 4;
+
+class Inexact extends Error {}
+
+/** The exact JSON text of `input`, or undefined where JSON cannot say exactly what it holds. */
+function exactJson(input: unknown): string | undefined {
+  try {
+    return JSON.stringify(input, function (this: Record<string, unknown>, key: string, value: unknown) {
+      // The holder's own value: `value` has been through toJSON already (a Date would be a string).
+      const raw = key === '' ? input : this[key];
+      if (typeof raw === 'number' && (!Number.isFinite(raw) || Object.is(raw, -0))) throw new Inexact();
+      if (
+        raw === undefined ||
+        typeof raw === 'function' ||
+        typeof raw === 'symbol' ||
+        typeof raw === 'bigint'
+      )
+        throw new Inexact();
+      if (typeof raw === 'object' && raw !== null) {
+        const proto: unknown = Object.getPrototypeOf(raw);
+        if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Inexact();
+      }
+      return value;
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -144,6 +187,21 @@ function tooLarge(input: unknown): Problem[] {
 export function validateDocument(input: unknown, opts: ValidateOptions = {}): ValidateDocumentResult {
   const known = typeof input === 'object' && input !== null ? sealed.get(input) : undefined;
   if (known) return { problems: structuredClone(known) as Problem[], topology: input as Topology };
+  const text = opts.remember ? exactJson(input) : undefined;
+  if (text !== undefined) {
+    let r = byContent.get(text);
+    if (r) byContent.delete(text);
+    else {
+      r = validateDocument(JSON.parse(text) as unknown, { seal: true });
+      r = { problems: structuredClone(r.problems), ...(r.topology ? { topology: r.topology } : {}) };
+    }
+    byContent.set(text, r);
+    if (byContent.size > REMEMBERED) byContent.delete(byContent.keys().next().value!);
+    return {
+      problems: structuredClone(r.problems) as Problem[],
+      ...(r.topology ? { topology: r.topology } : {}),
+    };
+  }
   const large = tooLarge(input);
   if (large.length) return { problems: large };
   let parsed: ReturnType<typeof parseTopology>;
