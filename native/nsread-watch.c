@@ -114,9 +114,54 @@ static kept_t **slot(int nsid) {
   return nsid >= 0 && (size_t)nsid < nkept_cap ? &kept[nsid] : NULL;
 }
 
+/*
+ * The kept namespaces by cookie (open addressing; 0 marks a free place): a
+ * child finds a namespace by the cookie of the one it entered, with no
+ * question to the kernel. Made again before a request when the table changed.
+ */
+typedef struct {
+  unsigned long long cookie;
+  int nsid;
+} by_cookie_t;
+static by_cookie_t *index_at;
+static size_t index_cap;
+static int index_stale = 1;
+
+static size_t spot(unsigned long long cookie) { return (size_t)(cookie * 0x9e3779b97f4a7c15ull) & (index_cap - 1); }
+
+static void reindex(void) {
+  if (!index_stale) return;
+  index_stale = 0;
+  size_t live = 0;
+  for (size_t i = 0; i < nkept_cap; i++) live += kept[i] != NULL;
+  size_t cap = 64;
+  while (cap < 2 * live) cap *= 2;
+  by_cookie_t *p = calloc(cap, sizeof *p);
+  free(index_at);
+  index_at = p;
+  index_cap = p ? cap : 0;
+  if (!p) return;
+  for (size_t i = 0; i < nkept_cap; i++)
+    if (kept[i]) {
+      size_t at = spot(kept[i]->cookie);
+      while (index_at[at].cookie) at = (at + 1) & (index_cap - 1);
+      index_at[at] = (by_cookie_t){.cookie = kept[i]->cookie, .nsid = (int)i};
+    }
+}
+
+/* The id a namespace of this cookie is kept under, or -1. */
+static int kept_by_cookie(unsigned long long cookie) {
+  if (!index_cap || !cookie) return -1;
+  for (size_t at = spot(cookie);; at = (at + 1) & (index_cap - 1)) {
+    if (!index_at[at].cookie) return -1;
+    if (index_at[at].cookie == cookie) return index_at[at].nsid;
+  }
+}
+
 static void drop(int nsid) {
   kept_t **k = slot(nsid);
   if (!k || !*k) return;
+  index_stale = 1;
   free((*k)->d);
   free((*k)->names);
   free(*k);
@@ -295,6 +340,7 @@ int watch_begin(void) {
     }
   }
   watch_drain();
+  reindex();
   nlog = 0;
   log_bytes.n = 0;
   log_lost = 0;
@@ -357,6 +403,7 @@ void watch_end(int fd) {
         k->names = names;
         k->nnames = r.nnames;
         *slot(r.nsid) = k;
+        index_stale = 1;
       } else {
         free(k);
         free(dc);
@@ -367,8 +414,6 @@ void watch_end(int fd) {
   }
   free(all.p);
 }
-
-static void watch_mark_at(int nsfd, watch_mark_t *m);
 
 int watch_child_init(void) {
   if (!shared || record_fd < 0) return 0;
@@ -387,28 +432,19 @@ void watch_mark(int nsfd, watch_mark_t *m) {
     m->ok = names_fd >= 0;
     return;
   }
-  int own = nsfd < 0 ? open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
-  if (nsfd < 0 && own < 0) return;
-  watch_mark_at(own >= 0 ? own : nsfd, m);
-  if (own >= 0) close(own);
-}
-
-static void watch_mark_at(int nsfd, watch_mark_t *m) {
   /* The numbering first: a notification taken in from here on is about a change the dump may not show. */
   m->seq = __atomic_load_n(&shared->seq, __ATOMIC_SEQ_CST);
+  /* The calling thread's namespace (entered: nsfd is it, when given). */
   int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   socklen_t l = sizeof m->cookie;
-  int ok = s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &m->cookie, &l) == 0 && m->cookie != 0;
+  m->ok = s >= 0 && getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, &m->cookie, &l) == 0 && m->cookie != 0;
   if (s >= 0) close(s);
-  if (!ok) return;
-  pthread_mutex_lock(&child_lock);
-  m->nsid = nsid_of(root_nl, nsfd);
-  pthread_mutex_unlock(&child_lock);
-  m->ok = m->nsid >= 0 && m->nsid < MAX_NSID;
+  m->nsfd = nsfd;
 }
 
 const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len) {
-  kept_t **k = m->ok ? slot(m->nsid) : NULL;
+  int nsid = !m->ok ? -1 : m->nsid == ROOT_ID ? ROOT_ID : kept_by_cookie(m->cookie);
+  kept_t **k = nsid == -1 ? NULL : slot(nsid);
   if (!k || !*k || (*k)->cookie != m->cookie) return NULL;
   *names = (*k)->names;
   *names_len = (*k)->nnames;
@@ -417,6 +453,21 @@ const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_
 
 void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
   if (!m->ok || record_fd < 0 || strlen(fp) != 64) return;
+  int nsid = m->nsid;
+  if (nsid != ROOT_ID) {
+    /*
+     * Its id, asked only now: an id the namespace did not have at the mark
+     * came with an RTM_NEWNSID numbered after it, which the server judges a
+     * change (so nothing from before the id is taken for silence).
+     */
+    int own = m->nsfd < 0 ? open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
+    if (m->nsfd < 0 && own < 0) return;
+    pthread_mutex_lock(&child_lock);
+    nsid = nsid_of(root_nl, own >= 0 ? own : m->nsfd);
+    pthread_mutex_unlock(&child_lock);
+    if (own >= 0) close(own);
+    if (nsid < 0 || nsid >= MAX_NSID) return;
+  }
   size_t nd;
   int pinned;
   const object_digest *d = seen_digests(&nd, &pinned);
@@ -424,7 +475,7 @@ void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
   memset(&r, 0, sizeof r);
   r.cookie = m->cookie;
   r.seq = m->seq;
-  r.nsid = m->nsid;
+  r.nsid = nsid;
   r.pinned = pinned;
   memcpy(r.fp, fp, 65);
   r.nd = (unsigned)nd;

@@ -59,7 +59,7 @@ int watch_child_init(void);
 /* The calling thread's namespace (open at nsfd; -1: found here; WATCH_ROOT): where its fingerprint stands; taken before the dump. */
 typedef struct {
   unsigned long long cookie, seq;
-  int nsid, ok;
+  int nsid, ok, nsfd;
 } watch_mark_t;
 void watch_mark(int nsfd, watch_mark_t *m);
 /* The fingerprint kept for the namespace `m` names, when nothing since can have changed it (with its link names), else NULL. */
