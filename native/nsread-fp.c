@@ -405,6 +405,13 @@ static void hash_missing_local(sha256_ctx *h) {
     }
 }
 
+/* The interface a link or address message is about (a route's: 0, its digest alone tells it). */
+static int object_index(int type, const unsigned char *body) {
+  return type == RTM_GETLINK   ? ((const struct ifinfomsg *)body)->ifi_index
+         : type == RTM_GETADDR ? (int)((const struct ifaddrmsg *)body)->ifa_index
+                               : 0;
+}
+
 /* The digests the last fingerprint taken with recording on this thread saw (see changed_beyond). */
 static __thread object_digest *seen;
 static __thread size_t nseen, capseen;
@@ -433,8 +440,7 @@ static void record_object(int type, const struct nlmsghdr *m) {
   o->type = type;
   const unsigned char *body = NLMSG_DATA(m);
   o->family = body[0];
-  o->index = type == RTM_GETLINK ? ((const struct ifinfomsg *)body)->ifi_index
-                                 : (int)((const struct ifaddrmsg *)body)->ifa_index;
+  o->index = object_index(type, body);
   sha256_final(&one, o->d);
 }
 
@@ -509,7 +515,7 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (type == RTM_GETADDR) note_settled(m);
       if (type == RTM_GETROUTE) note_local_route(m);
       if (type == RTM_GETNEIGH && r) npinned++;
-      if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR)) record_object(type, m);
+      if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR || type == RTM_GETROUTE)) record_object(type, m);
       if (type == RTM_GETLINK && family == AF_UNSPEC && link_names_out) note_name(m);
     }
   }
@@ -706,7 +712,7 @@ int subscribe(int root) {
   return fd;
 }
 
-/* A digest among d (n of them) recorded for the object `m` is about (type RTM_GETLINK or RTM_GETADDR) equals m's. */
+/* A digest among d (n of them) recorded for the object `m` is about (type RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE) equals m's. */
 static int same_digest(int type, const struct nlmsghdr *m, const object_digest *d, size_t n) {
   sha256_ctx one;
   sha256_init(&one);
@@ -714,8 +720,7 @@ static int same_digest(int type, const struct nlmsghdr *m, const object_digest *
   unsigned char one_d[32];
   sha256_final(&one, one_d);
   const unsigned char *body = NLMSG_DATA(m);
-  int index = type == RTM_GETLINK ? ((const struct ifinfomsg *)body)->ifi_index
-                                  : (int)((const struct ifaddrmsg *)body)->ifa_index;
+  int index = object_index(type, body);
   for (size_t i = 0; i < n; i++)
     if (d[i].type == type && d[i].family == body[0] && d[i].index == index && memcmp(d[i].d, one_d, sizeof one_d) == 0)
       return 1;
@@ -769,8 +774,10 @@ static int settled_local_route(const struct nlmsghdr *m) {
  * notifications are the only witness (no second fingerprint): blind only to
  * the appearance or departure of what the fingerprint leaves out whole (an
  * IPv6 link-local address, the kernel's own IPv6 routes, a neighbour entry
- * that is not pinned), and to a link or address shown as the fingerprint saw
- * it but for what it leaves out (carrier, the end of DAD). Not blind to the
+ * that is not pinned), and to a link, address or route shown as the
+ * fingerprint saw it but for what it leaves out (carrier and a route's
+ * linkdown flag, the end of DAD: the kernel tells of a route again when its
+ * link gets carrier). Not blind to the
  * departure of a settled address's local route (its absence is hashed), nor
  * to any neighbour change where the fingerprint hashed pinned entries (a
  * pinned entry replaced by one that is not would show only as the latter),
@@ -781,7 +788,7 @@ int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
   if (m->nlmsg_len < NLMSG_HDRLEN + 1) return 0;
   dump_family = *(const unsigned char *)NLMSG_DATA(m);
   switch (m->nlmsg_type) {
-  case RTM_NEWROUTE: return hash_message_skips(RTM_GETROUTE, m) > 0;
+  case RTM_NEWROUTE: return hash_message_skips(RTM_GETROUTE, m) > 0 || same_digest(RTM_GETROUTE, m, d, n);
   case RTM_DELROUTE: return hash_message_skips(RTM_GETROUTE, m) > 0 && !settled_local_route(m);
   case RTM_DELADDR: return hash_message_skips(RTM_GETADDR, m) > 0;
   case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) > 0 || same_digest(RTM_GETADDR, m, d, n);

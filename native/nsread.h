@@ -20,9 +20,9 @@ int fingerprint_seen(char out[65], int root);
  * fingerprint_seen() on this thread saw); reads all that is waiting.
  */
 int changed_beyond(int fd, int use_seen);
-/* One link's or address's digest (hash_message without the length): what a notification about it is compared with. */
+/* One link's, address's or route's digest (hash_message without the length): what a notification about it is compared with. */
 typedef struct {
-  int type; /* RTM_GETLINK or RTM_GETADDR */
+  int type; /* RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE */
   int family, index;
   unsigned char d[32];
 } object_digest;
