@@ -27,7 +27,14 @@ import {
   type PreparedLab,
 } from './lab-scope';
 import { beginJournal, LabBusyError, LabStore, RunDirError, type Journal } from './lab-store';
-import { fillLater, primeBatchFor, primeReads, readLive, storePrimedReads } from './live-read';
+import {
+  fillLater,
+  primeBatchFor,
+  primeReads,
+  readLive,
+  storePrimedReads,
+  warmNamespaces,
+} from './live-read';
 import { forgetNamespaces } from './live-reader';
 import { otherFileWarning } from './lab-file';
 import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
@@ -235,10 +242,16 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
       const inWrites = new Map([...(run.primed ?? [])].filter(([ns]) => !deletedNs.has(ns)));
       if (primeBatch !== undefined) storePrimedReads(inWrites);
       // Namespaces not read stably right after their writes are read now, beside writing the record (never fails the apply).
-      primed = primeReads(
+      const reading = primeReads(
         runner,
         touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
       );
+      primed = (async () => {
+        // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
+        await new Promise((r) => setImmediate(r));
+        warmNamespaces(inWrites.keys());
+        await reading;
+      })();
     }
     await writeRecord(store, topology, p, owner, o);
     // In the resident engine, after the answer (fillLater): nothing of the apply's result depends on it.

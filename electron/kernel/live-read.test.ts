@@ -690,4 +690,66 @@ describe('readLive of a namespace whose output changed since its last read', () 
       { numRuns: 60 },
     );
   });
+
+  it('reads it exactly as a namespace never read before when only its sysctls changed (its links and routes made once, its sysctls each read; property)', async () => {
+    // Without netem and VLAN filtering: a namespace with either is made anew at each read, not from its memo.
+    const plain = (JSON.parse(ADDRESS_SHOW) as Record<string, unknown>[]).map(
+      (l): Record<string, unknown> => {
+        const info = l.linkinfo as { info_data?: Record<string, unknown> } | undefined;
+        return {
+          ...l,
+          qdisc: l.qdisc === 'netem' ? 'noqueue' : l.qdisc,
+          ...(info?.info_data
+            ? { linkinfo: { ...info, info_data: { ...info.info_data, vlan_filtering: 0 } } }
+            : {}),
+        };
+      },
+    );
+    const ifnames = plain.map((l) => String(l.ifname));
+    const out = `${JSON.stringify(plain)}\n${ROUTES_ALL}\n${RULES_AND_NEIGHS}`;
+    const sysctls = fc.record({
+      forward: fc.constantFrom('0', '1'),
+      per: fc.subarray(ifnames),
+      rp: fc.constantFrom('0', '1', '2'),
+      six: fc.constantFrom('0', '1'),
+    });
+    let fresh = 0;
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(sysctls, { minLength: 2, maxLength: 4 }), async (steps) => {
+        const name = `ps${fresh++}`;
+        let now = '';
+        const run: Runner = async (argv) => {
+          const line = argv.join(' ');
+          if (line.includes('-batch')) return { exitCode: 0, stdout: out, stderr: '' };
+          if (line.includes('sh -c')) return { exitCode: 0, stdout: now, stderr: '' };
+          if (line.includes('netns list-id'))
+            return { exitCode: 0, stdout: `${NETNS_LIST_ID}\n`, stderr: '' };
+          return { exitCode: 1, stdout: '', stderr: `unexpected command: ${line}` };
+        };
+        for (const s of steps) {
+          now =
+            [
+              `net.ipv4.ip_forward = ${s.forward}`,
+              `net.ipv4.conf.all.forwarding = ${s.forward}`,
+              `net.ipv4.conf.all.rp_filter = ${s.rp}`,
+              `net.ipv6.conf.all.disable_ipv6 = ${s.six}`,
+              `net.ipv6.conf.lo.disable_ipv6 = ${s.six}`,
+              ...s.per.map((i) => `net.ipv4.conf.${i}.forwarding = ${s.forward === '1' ? '0' : '1'}`),
+              ...s.per.map((i) => `net.ipv4.conf.${i}.rp_filter = ${s.rp === '2' ? '0' : '2'}`),
+            ].join('\n') + '\n';
+          const again = await readLive(run, { namespaces: [name], peerNames: false, sysctls: true });
+          const once = `ps${fresh++}`;
+          const first = await readLive(run, { namespaces: [once], peerNames: false, sysctls: true });
+          const as = (ns: KNamespace, n: string) => JSON.stringify(ns).replaceAll(`"${n}"`, '"N"');
+          // The same, key order too (what the CLI prints as JSON).
+          expect(as(again.namespaces[name], name)).toBe(as(first.namespaces[once], once));
+          seen.add(as(again.namespaces[name], name));
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // The sysctls read did reach the namespaces (else this would compare nothing).
+    expect(seen.size).toBeGreaterThan(3);
+  });
 });

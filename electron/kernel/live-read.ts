@@ -216,20 +216,11 @@ function parseBatch(ns: string, r: JobResult | Gone): RawNs | Gone {
   if (r === GONE) {
     parsedMemo.delete(ns);
     nsMemo.delete(ns);
+    baseMemo.delete(ns);
     return GONE;
   }
   const p = parsedOf(ns, r.stdout, r.checked === true);
-  return {
-    name: ns,
-    links: p.links,
-    routes: p.routes,
-    rules: p.rules,
-    neighs: p.neighs,
-    nsids: p.nsids,
-    vlans: [],
-    qdiscs: [],
-    sysctls: {},
-  };
+  return { name: ns, ...rawParts(p), sysctls: {} };
 }
 /** Namespaces whose last parse is kept (a bound on memory; more are parsed again). */
 const MEMO_MAX = 4096;
@@ -510,32 +501,54 @@ export function newNamespaceConf(): Record<string, string | undefined> {
 }
 
 /**
- * toNamespace's last result for each namespace, with what it was made from:
- * the parse (parsedMemo's, the same objects while the batch output is the
- * same text), the sysctls read and the host's defaults. An unchanged
- * namespace is the most common read (a 200-host lab: 200 of 201), and
- * toNamespace took ~50 µs each.
+ * toNamespace's last result for each named namespace, with what it was made
+ * from: its base (baseMemo's, the same object while the parse is the same),
+ * the sysctls read and the host's defaults. An unchanged namespace is the
+ * most common read (a 200-host lab: 200 of 201), and toNamespace took ~50 µs
+ * each.
  */
-const nsMemo = new Map<string, { links: RawNs['links']; key: string; ns: KNamespace }>();
+const nsMemo = new Map<string, { base: KNamespace; key: string; ns: KNamespace }>();
+/**
+ * Each named namespace's base (what baseOf makes of its links, routes,
+ * rules and neighbours, before any sysctl), with the parse it was made
+ * from (parsedMemo's links). An apply makes these for the namespaces it
+ * read in its writes while its last read runs (warmNamespaces), so the
+ * first plan or status after it finds them made: at 1000 hosts, while the
+ * kernel still floods their start-up multicast, that was ~350 ms of it.
+ */
+const baseMemo = new Map<string, { links: RawNs['links']; ns: KNamespace }>();
+
+/** baseOf(raw), from baseMemo when made from the same parse. */
+function baseFor(raw: RawNs): KNamespace {
+  let b = baseMemo.get(raw.name);
+  if (b?.links !== raw.links) {
+    b = { links: raw.links, ns: baseOf(raw) };
+    if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(b.ns);
+    if (baseMemo.size >= MEMO_MAX) baseMemo.clear();
+    baseMemo.set(raw.name, b);
+  }
+  return b.ns;
+}
 
 /**
  * toNamespace(raw, host), from nsMemo when made from the same parse, sysctls
  * and host defaults. A namespace read with its qdiscs or VLANs (parsed anew
- * each read) is made anew. What is handed out is a copy down to each
- * interface: resolvePeers sets `peer` on the interfaces of the read it
- * resolves. Nothing deeper is ever changed by a caller (the tests freeze it:
- * NETPLUMB_FREEZE_READS).
+ * each read) is made anew, and so is the root (one, of its own shape).
+ * What is handed out is a copy down to each interface: resolvePeers sets
+ * `peer` on the interfaces of the read it resolves. Nothing deeper is ever
+ * changed by a caller (the tests freeze it: NETPLUMB_FREEZE_READS).
  */
 function namespaceOf(
   raw: RawNs,
   host: Readonly<Record<string, string | undefined>>,
   hostKey: string,
 ): KNamespace {
-  if (raw.qdiscs.length || raw.vlans.length) return toNamespace(raw, host);
+  if (raw.qdiscs.length || raw.vlans.length || raw.name === ROOT_NS) return toNamespace(raw, host);
+  const base = baseFor(raw);
   const key = `${hostKey}\n${JSON.stringify(raw.sysctls)}`;
   let m = nsMemo.get(raw.name);
-  if (m?.links !== raw.links || m.key !== key) {
-    m = { links: raw.links, key, ns: toNamespace(raw, host) };
+  if (m?.base !== base || m.key !== key) {
+    m = { base, key, ns: withSysctls(base, raw, host) };
     if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(m.ns);
     if (nsMemo.size >= MEMO_MAX) nsMemo.clear();
     nsMemo.set(raw.name, m);
@@ -545,7 +558,54 @@ function namespaceOf(
   return { ...m.ns, ifaces };
 }
 
+/**
+ * Makes the bases (baseMemo) of the named namespaces whose reads an apply
+ * has just stored (storePrimedReads keeps their parse): the first read after
+ * the apply then only adds their sysctls. Never fails (a namespace it cannot
+ * make is made by that read, which says why).
+ */
+export function warmNamespaces(names: Iterable<string>): void {
+  for (const ns of names) {
+    const p = parsedMemo.get(ns);
+    if (!p || ns === ROOT_NS) continue;
+    try {
+      baseFor({ name: ns, ...rawParts(p), sysctls: {} });
+    } catch {
+      // made (or reported) by the next read
+    }
+  }
+}
+
+/** The parts of a RawNs that its batch's parse gives. */
+function rawParts(p: Parsed): Omit<RawNs, 'name' | 'sysctls'> {
+  return {
+    links: p.links,
+    routes: p.routes,
+    rules: p.rules,
+    neighs: p.neighs,
+    nsids: p.nsids,
+    vlans: [],
+    qdiscs: [],
+  };
+}
+
 function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefined>>): KNamespace {
+  // The root's routes, rules and neighbours are the host's: netplumb never plans them.
+  if (raw.name === ROOT_NS) {
+    const ns: KNamespace = {
+      name: raw.name,
+      sysctls: allowlisted(raw.sysctls),
+      ifaces: ifacesOf(raw),
+      routes: [],
+    };
+    ns.routes = staticRoutes(raw.routes);
+    return withMark(ns, raw);
+  }
+  return withSysctls(baseOf(raw), raw, host);
+}
+
+/** A read's interfaces, each from its link (with its VLANs, netem and hand-made root qdisc). */
+function ifacesOf(raw: RawNs): Record<string, KIface> {
   const vlans = portVlans(raw.vlans);
   const netem = netemByDev(raw.qdiscs, `tc -j qdisc show in ${label(raw.name)}`);
   const filtering = new Set(
@@ -566,17 +626,17 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
     ifaces[link.ifname] = iface;
   }
   holdsPorts(ifaces);
-  const ns: KNamespace = { name: raw.name, sysctls: allowlisted(raw.sysctls), ifaces, routes: [] };
-  // The root's routes, rules and neighbours are the host's: netplumb never plans them.
-  if (raw.name === ROOT_NS) {
-    ns.routes = staticRoutes(raw.routes);
-    return withMark(ns, raw);
-  }
-  ifaceSysctls(ifaces, raw.sysctls, host);
-  lostOwn6(ifaces, raw);
-  const conf = confDrift(raw.sysctls, host);
-  if (Object.keys(conf).length) ns.confDrift = conf;
-  ns.routes = staticRoutes(raw.routes, ifaces);
+  return ifaces;
+}
+
+/**
+ * A named namespace as its links, routes, rules and neighbours make it,
+ * before its sysctls (withSysctls adds them). Nothing here looks at a
+ * sysctl, nor at what withSysctls adds to an interface.
+ */
+function baseOf(raw: RawNs): KNamespace {
+  const ifaces = ifacesOf(raw);
+  const ns: KNamespace = { name: raw.name, sysctls: {}, ifaces, routes: staticRoutes(raw.routes, ifaces) };
   const lost = lostRoutes(raw.routes, ifaces);
   if (lost.length) ns.lostRoutes = lost;
   const { rules, lost: lostRules } = policyRules(raw.rules);
@@ -588,6 +648,27 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
   if (tables.hand.length) ns.tableRoutes = tables.hand;
   if (tables.lost.length) ns.lostLocal = tables.lost;
   return withMark(ns, raw);
+}
+
+/**
+ * The base with the sysctls read: the namespace's allowlisted ones, each
+ * interface's own (and its loopback's lost ::1), the drift of the
+ * namespace's own settings. The base is not changed.
+ */
+function withSysctls(
+  base: KNamespace,
+  raw: RawNs,
+  host: Readonly<Record<string, string | undefined>>,
+): KNamespace {
+  const ifaces: Record<string, KIface> = {};
+  for (const [name, i] of Object.entries(base.ifaces)) ifaces[name] = { ...i };
+  ifaceSysctls(ifaces, raw.sysctls, host);
+  lostOwn6(ifaces, raw);
+  const { name, routes, sysctls: _before, ifaces: _bare, ...rest } = base;
+  const ns: KNamespace = { name, sysctls: allowlisted(raw.sysctls), ifaces, routes };
+  const conf = confDrift(raw.sysctls, host);
+  if (Object.keys(conf).length) ns.confDrift = conf;
+  return { ...ns, ...rest };
 }
 
 /**
