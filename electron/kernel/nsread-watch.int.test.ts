@@ -73,6 +73,30 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
     });
   }, 60_000);
 
+  it("right after an apply, every namespace it read in its writes is kept: what the kernel tells of after (carrier, a route's linkdown cleared, IPv6 start-up) changes nothing", async () => {
+    const star = (p: string) => ({
+      version: 1,
+      name: `${p}-star`,
+      nodes: [
+        { id: 'br', name: `${p}br`, kind: 'bridge' },
+        ...Array.from({ length: 8 }, (_, i) => ({ id: `h${i}`, name: `${p}h${i}`, kind: 'namespace' })),
+      ],
+      links: Array.from({ length: 8 }, (_, i) => ({
+        id: `l${i}`,
+        a: { node: `h${i}`, ifname: 'eth0', addresses: [`10.9.${i}.1/16`, `fd09::${i + 1}/64`] },
+        b: { node: 'br', ifname: `${p}p${i}` },
+      })),
+    });
+    await withLab(star, async (p, runDir, lab) => {
+      const names = Array.from({ length: 8 }, (_, i) => `${p}h${i}`);
+      expect(await kept(...names)).toBe(8);
+      // The end of IPv6 DAD and the hosts' start-up multicast, a moment later.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await kept(...names)).toBe(8);
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+    });
+  }, 60_000);
+
   // Each: a change by hand in namespace "a" of the classic lab (prefix p) that status must name.
   const drifts: [string, (p: string) => string[][]][] = [
     ['its interface set down', (p) => [['ip', '-n', `${p}a`, 'link', 'set', 'dev', 'eth0', 'down']]],
@@ -220,6 +244,19 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
       await hand(['ip', '-n', `${p}a`, 'neigh', 'flush', 'dev', 'eth0']);
       expect(await kept(`${p}a`, `${p}b`)).toBe(2);
+      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+    });
+  }, 60_000);
+
+  it("a host's link losing and getting back carrier (its bridge port set down and up again) leaves it kept (carrier is what the fingerprint leaves out)", async () => {
+    await withLab(classicLab, async (p, runDir, lab) => {
+      expect((await planDocument(lab, { runDir })).changes).toEqual([]);
+      expect(await kept(`${p}a`)).toBe(1);
+      await hand(['ip', 'link', 'set', 'dev', `${p}p1`, 'down']);
+      await new Promise((r) => setTimeout(r, 300));
+      await hand(['ip', 'link', 'set', 'dev', `${p}p1`, 'up']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await kept(`${p}a`)).toBe(1);
       expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
     });
   }, 60_000);
