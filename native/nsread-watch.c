@@ -97,6 +97,8 @@ static logged_t *log_at;
 static size_t nlog, caplog;
 static buf_t log_bytes;
 static int log_lost;
+/* Only while a request's child runs: what it writes down is judged by what came after its marks. */
+static int logging;
 /* Child: where it writes what it fingerprinted, and a root socket for ids. */
 static int record_fd = -1;
 static int root_nl = -1;
@@ -220,7 +222,7 @@ static int nsid_message(const struct nlmsghdr *m) {
 }
 
 static void log_message(unsigned long long seq, int nsid, const struct nlmsghdr *m) {
-  if (log_lost) return;
+  if (!logging || log_lost) return;
   if (log_bytes.n + m->nlmsg_len > LOG_MAX) {
     log_lost = 1;
     return;
@@ -344,6 +346,7 @@ int watch_begin(void) {
   nlog = 0;
   log_bytes.n = 0;
   log_lost = 0;
+  logging = 1;
   int fd = memfd_create("nsread-serve-kept", MFD_CLOEXEC);
   record_fd = fd;
   return fd;
@@ -367,7 +370,10 @@ static int quiet_since(const record_t *r, const object_digest *d) {
 
 void watch_end(int fd) {
   record_fd = -1;
-  if (fd < 0) return;
+  if (fd < 0) {
+    logging = 0;
+    return;
+  }
   watch_drain();
   buf_t all = {0};
   slurp(fd, &all);
@@ -413,6 +419,12 @@ void watch_end(int fd) {
     at += need;
   }
   free(all.p);
+  logging = 0;
+  if (log_bytes.cap > (1u << 20)) {
+    /* A storm's log is not kept between requests. */
+    free(log_bytes.p);
+    log_bytes = (buf_t){0};
+  }
 }
 
 int watch_child_init(void) {
