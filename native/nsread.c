@@ -428,6 +428,24 @@ static int enter_ns(job_t *j) {
   return 1;
 }
 
+/*
+ * When the server keeps the namespace the thread is in (j's, marked at wm)
+ * unchanged since a fingerprint equal to `cached` (nsread-watch.c): reads
+ * its sysctls (into j->sys, the caller's to free), returns home, prints the
+ * hit, and returns 1. No dump. Else 0, nothing done.
+ */
+static int kept_hit(job_t *j, const watch_mark_t *wm, const char *cached, int sysctls) {
+  const char *names;
+  size_t len;
+  const char *fp = watch_kept(wm, &names, &len);
+  if (!fp || strcmp(fp, cached) != 0) return 0;
+  buf_t kn = {.p = (char *)names, .n = len};
+  read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, len ? &kn : NULL);
+  back_home();
+  fields(j->name, "hit", fp, 1, 0, &j->sys, NULL, "");
+  return 1;
+}
+
 /* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
 static int start(job_t *j, const char *cached, int sysctls) {
   memset(&j->o, 0, sizeof j->o);
@@ -438,17 +456,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   int root = !j->name[0];
   watch_mark_t wm;
   watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
-  const char *kept_names;
-  size_t kept_len;
-  const char *kept_fp = watch_kept(&wm, &kept_names, &kept_len);
-  if (kept_fp && strcmp(kept_fp, cached) == 0) {
-    /* Kept unchanged since a fingerprint equal to the cached one (nsread-watch.c): no dump. */
-    buf_t kn = {.p = (char *)kept_names, .n = kept_len};
-    read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, kept_len ? &kn : NULL);
-    back_home();
-    fields(j->name, "hit", kept_fp, 1, 0, &j->sys, NULL, "");
-    goto done;
-  }
+  if (kept_hit(j, &wm, cached, sysctls)) goto done;
   j->sub = subscribe(root);
   buf_t names = {0};
   link_names_out = &names;
@@ -549,18 +557,10 @@ static void probe(entry_t *e) {
   memcpy(j.name, e->name, sizeof j.name);
   memset(&j.sys, 0, sizeof j.sys);
   if (!enter_ns(&j)) return;
-  /* Kept by the server since a fingerprint equal to the cached one, and nothing since can be a change: no dump (nsread-watch.c). */
   watch_mark_t wm;
   watch_mark(j.nsfd, &wm);
-  const char *kept_names;
-  size_t kept_len;
-  const char *kept_fp = watch_kept(&wm, &kept_names, &kept_len);
-  if (kept_fp && strcmp(kept_fp, e->fp) == 0) {
-    buf_t names = {.p = (char *)kept_names, .n = kept_len};
-    read_sysctls(&j.sys, keys_for(j.name, e->sysctls), j.nsfd, kept_len ? &names : NULL);
-    back_home();
+  if (kept_hit(&j, &wm, e->fp, e->sysctls)) {
     close(j.nsfd);
-    fields(j.name, "hit", kept_fp, 1, 0, &j.sys, NULL, "");
     free(j.sys.p);
     return;
   }
