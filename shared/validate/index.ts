@@ -187,6 +187,8 @@ function tooLarge(input: unknown): Problem[] {
 export function validateDocument(input: unknown, opts: ValidateOptions = {}): ValidateDocumentResult {
   const known = typeof input === 'object' && input !== null ? sealed.get(input) : undefined;
   if (known) return { problems: structuredClone(known) as Problem[], topology: input as Topology };
+  const large = tooLarge(input);
+  if (large.length) return { problems: large };
   const text = opts.remember ? exactJson(input) : undefined;
   if (text !== undefined) {
     let r = byContent.get(text);
@@ -202,8 +204,6 @@ export function validateDocument(input: unknown, opts: ValidateOptions = {}): Va
       ...(r.topology ? { topology: r.topology } : {}),
     };
   }
-  const large = tooLarge(input);
-  if (large.length) return { problems: large };
   let parsed: ReturnType<typeof parseTopology>;
   try {
     parsed = parseTopology(input);
