@@ -68,6 +68,56 @@ function groupOutcome(g: Group, r: RunResult): GroupOutcome {
   };
 }
 
+/** The groups of a wave without the given steps (a group left with none is dropped). */
+function withoutSteps(wave: readonly Group[], steps: ReadonlySet<number>): Group[] {
+  if (!steps.size) return [...wave];
+  return wave.flatMap((g) => {
+    const changes = g.changes.filter((c) => !steps.has(c.step));
+    return changes.length ? [{ ...g, changes }] : [];
+  });
+}
+
+/**
+ * After a wave with failures: when every failure is a delete the kernel
+ * refused because the object is not there, and a new look finds it gone
+ * (beforeDeletes), those deletes are done, and what their groups had left
+ * to run is returned to run now. Why: the object went between the look
+ * before the wave and the delete (the kernel tearing down a namespace
+ * deleted by hand takes the root ends of its veth pairs with it, on its own
+ * time). Undefined when a failure is anything else: the apply fails.
+ */
+async function goneMeanwhile(
+  groups: readonly Group[],
+  outcomes: readonly GroupOutcome[],
+  results: readonly RunResult[],
+  recheck: RunPlanOptions['beforeDeletes'],
+): Promise<{ gone: number[]; groups: Group[] } | undefined> {
+  if (!recheck) return undefined;
+  const failed = groups.flatMap((g, i) => {
+    const f = outcomes[i].failed;
+    return f ? [{ g, at: g.changes.findIndex((c) => c.step === f.step), r: results[i] }] : [];
+  });
+  const deletes = failed.map(({ g, at, r }) => {
+    const c = g.changes[at];
+    const notThere = !r.stderr.startsWith(UNREPORTED) && ALREADY_GONE.test(r.stderr);
+    return c?.action === 'delete' && c.requireMark && notThere ? c : undefined;
+  });
+  if (deletes.some((c) => !c)) return undefined;
+  let gone: ReadonlySet<number>;
+  try {
+    gone = (await recheck(deletes as Change[])) ?? new Set();
+  } catch {
+    return undefined;
+  }
+  if (!deletes.every((c) => gone.has(c!.step))) return undefined;
+  return {
+    gone: [...gone],
+    groups: failed.flatMap(({ g, at }) =>
+      at + 1 < g.changes.length ? [{ ...g, changes: g.changes.slice(at + 1) }] : [],
+    ),
+  };
+}
+
 /** Runs one group; reports which of its steps completed. */
 export async function runGroup(runner: Runner, g: Group, force = false): Promise<GroupOutcome> {
   const job = groupJob(g, force);
@@ -79,8 +129,12 @@ export interface RunPlanOptions {
   journal?: Journal;
   concurrency?: number;
   onGroupDone?: (done: number, total: number, current?: string) => void;
-  /** Called before a group that deletes objects; throws to refuse (ownership re-check). */
-  beforeDeletes?: (changes: Change[]) => Promise<void>;
+  /**
+   * Called before a wave that deletes objects; throws to refuse (ownership
+   * re-check); returns the steps whose object is gone already, which are
+   * done without running.
+   */
+  beforeDeletes?: (changes: Change[]) => Promise<ReadonlySet<number> | void>;
   /**
    * The live reader's batch: each `ip` batch inside a named namespace is
    * followed by this read of its namespace when it runs through nsread (see
@@ -138,9 +192,10 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
       else primed.delete(g.ns);
     }
     const deletes = wave.flatMap((g) => g.changes).filter((c) => c.action === 'delete' && c.requireMark);
+    let gone: ReadonlySet<number> = new Set<number>();
     if (deletes.length && opts.beforeDeletes) {
       try {
-        await opts.beforeDeletes(deletes);
+        gone = (await opts.beforeDeletes(deletes)) ?? gone;
       } catch (e) {
         const failed = { step: deletes[0].step, error: (e as Error).message };
         opts.journal?.tryWrite({ t: 'failed', ...failed });
@@ -163,28 +218,45 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
         },
       };
     }
-    // The groups of a wave (one per namespace) start from one spawn: nsread or the runner's fan-out.
-    const results = await runWave(opts.runner, wave, {
-      force: false,
-      concurrency: opts.concurrency,
-      primeBatch: opts.primeBatch,
-    });
-    results.forEach((r, i) => {
-      if (r.primed?.stable) primed.set(wave[i].ns, { fp: r.primed.fp, stdout: r.primed.stdout });
-    });
-    const outcomes = wave.map((g, i) => {
-      const o = groupOutcome(g, results[i]);
-      done += o.completed.length;
-      opts.onGroupDone?.(done, changes.length, g.changes[g.changes.length - 1]?.argv.join(' '));
-      return o;
-    });
-    const waveDone = outcomes.flatMap((o) => o.completed);
-    completed.push(...waveDone);
-    opts.journal?.tryWrite({ t: 'done', steps: waveDone });
-    const failed = outcomes.find((o) => o.failed)?.failed;
-    if (failed) {
-      opts.journal?.tryWrite({ t: 'failed', ...failed });
-      return { ok: false, completed, failed };
+    // A delete whose object is gone already (verifyMarks) is done without running.
+    if (gone.size) {
+      completed.push(...gone);
+      opts.journal?.tryWrite({ t: 'done', steps: [...gone] });
+    }
+    let groups = withoutSteps(wave, gone);
+    while (groups.length) {
+      // The groups of a wave (one per namespace) start from one spawn: nsread or the runner's fan-out.
+      const results = await runWave(opts.runner, groups, {
+        force: false,
+        concurrency: opts.concurrency,
+        primeBatch: opts.primeBatch,
+      });
+      results.forEach((r, i) => {
+        if (r.primed?.stable) primed.set(groups[i].ns, { fp: r.primed.fp, stdout: r.primed.stdout });
+      });
+      const outcomes = groups.map((g, i) => {
+        const o = groupOutcome(g, results[i]);
+        done += o.completed.length;
+        opts.onGroupDone?.(done, changes.length, g.changes[g.changes.length - 1]?.argv.join(' '));
+        return o;
+      });
+      const waveDone = outcomes.flatMap((o) => o.completed);
+      completed.push(...waveDone);
+      opts.journal?.tryWrite({ t: 'done', steps: waveDone });
+      const failed = outcomes.find((o) => o.failed)?.failed;
+      if (!failed) break;
+      const again = await goneMeanwhile(groups, outcomes, results, opts.beforeDeletes);
+      if (!again) {
+        opts.journal?.tryWrite({ t: 'failed', ...failed });
+        return { ok: false, completed, failed };
+      }
+      completed.push(...again.gone);
+      opts.journal?.tryWrite({ t: 'done', steps: again.gone });
+      for (const g of again.groups) {
+        if (g.ns === ROOT_NS) primed.clear();
+        else primed.delete(g.ns);
+      }
+      groups = again.groups;
     }
   }
   return { ok: true, completed, ...(opts.primeBatch !== undefined ? { primed } : {}) };

@@ -12,8 +12,14 @@ import type { Runner } from './runner';
  * taken the name; netplumb must never delete what it does not own. The
  * marks are read now (mark-check.ts: one nsread for all namespaces, or one
  * `ip -j link show` per namespace through the fan-out).
+ *
+ * Returns the steps whose object is gone already: what they were to do is
+ * done. Why not an error: the kernel deletes on its own, later than the
+ * command that asked for it. A namespace deleted by hand is torn down in the
+ * background, and the root's end of each of its veth pairs goes with it,
+ * often after the plan read that end as a veth to re-create.
  */
-export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<void> {
+export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<Set<number>> {
   // A namespace's mark is the alias of its lo.
   const targets = deletes.flatMap((c) => {
     const d = c.deletes;
@@ -23,14 +29,18 @@ export async function verifyMarks(runner: Runner, deletes: Change[]): Promise<vo
   });
   const spaces = [...new Set(targets.map((t) => t.ns))];
   const aliases = await readMarks(runner, spaces);
+  const gone = new Set<number>();
   for (const { c, ns, dev } of targets) {
     const links = aliases.get(ns);
-    if (!links || !links.has(dev))
-      throw new Error(`${c.target.name} disappeared before netplumb could delete it`);
+    if (!links || !links.has(dev)) {
+      gone.add(c.step);
+      continue;
+    }
     if (links.get(dev) !== c.requireMark) {
       throw new Error(
         `refusing to delete ${c.target.name}: it no longer carries netplumb's mark (${c.requireMark}); it may belong to someone else now`,
       );
     }
   }
+  return gone;
 }
