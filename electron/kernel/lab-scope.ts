@@ -17,6 +17,7 @@ import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns } from './netns';
 import type { Runner } from './runner';
+import { deepFreeze } from '../../shared/util/freeze';
 
 /** The non-root namespaces of a state. */
 export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
@@ -101,8 +102,28 @@ export interface PreparedLab {
  * (live-reader.ts) every namespace is still looked at, by a netlink
  * fingerprint taken now; only its `ip` output is reused when it is unchanged.
  */
+const resolvedTopologies = new WeakMap<Topology, Resolved>();
+/**
+ * resolve(topology), once per sealed topology: validateDocument's remembered
+ * result (shared/validate) is the same frozen object for the same document,
+ * so the plan right after an apply, or each status of a running lab,
+ * resolves nothing again (1000 hosts: ~15 ms). A topology that is not
+ * frozen may change between calls: resolved each time. The tests freeze
+ * what is kept (NETPLUMB_FREEZE_READS): nothing may change a resolved lab.
+ */
+export function resolveSealed(topology: Topology): Resolved {
+  if (!Object.isFrozen(topology)) return resolve(topology);
+  let r = resolvedTopologies.get(topology);
+  if (!r) {
+    r = resolve(topology);
+    if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(r);
+    resolvedTopologies.set(topology, r);
+  }
+  return r;
+}
+
 export async function prepareLab(topology: Topology, store: LabStore, runner: Runner): Promise<PreparedLab> {
-  const desired = resolve(topology);
+  const desired = resolveSealed(topology);
   const record = store.readRecord(topology.name);
   const existing = new Set(await listNetns());
   const recorded = record ? [...Object.keys(record.namespaces), ...recordedOnly(record, topology)] : [];

@@ -55,7 +55,7 @@ export interface LinkTable {
 }
 
 export function tableOf(raw: { links: IpLink[]; nsids: Map<number, string | undefined> }): LinkTable {
-  return { byIndex: new Map(raw.links.map((l) => [l.ifindex, l])), nsids: raw.nsids };
+  return { byIndex: byIndexOf(raw.links), nsids: raw.nsids };
 }
 
 /**

@@ -7,6 +7,6 @@ import { canonicalCidr, isLinkLocal } from '../util/ip';
  * (169.254.0.0/16) addresses are set like any other: the kernel never makes them.
  */
 export function canonicalAddresses(list: readonly string[]): string[] {
-  const out = list.map((a) => canonicalCidr(a) ?? a).filter((a) => !(isLinkLocal(a) && a.includes(':')));
+  const out = list.map((a) => canonicalCidr(a) ?? a).filter((a) => !(a.includes(':') && isLinkLocal(a)));
   return [...new Set(out)].sort();
 }

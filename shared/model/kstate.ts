@@ -299,5 +299,7 @@ export function makeMark(lab: string, ...ref: string[]): string {
 /** The lab a mark belongs to, or undefined if it is not a netplumb mark. */
 export function markLab(mark: string | undefined): string | undefined {
   if (!mark?.startsWith('netplumb:')) return undefined;
-  return mark.split(':')[1];
+  // mark.split(':')[1], without the array (a plan of 1000 hosts asks this ~10 000 times).
+  const end = mark.indexOf(':', 9);
+  return end < 0 ? mark.slice(9) : mark.slice(9, end);
 }

@@ -17,6 +17,7 @@ import {
   normalizeMac,
   parseCidr,
   parseIp,
+  prefixMask,
   prefixesOverlap,
   sameSubnet,
   type IpAddr,
@@ -182,6 +183,21 @@ describe('prefix arithmetic', () => {
     expect(isLinkLocal('fec0::1')).toBe(false);
     expect(isLinkLocal('169.254.3.4/16')).toBe(true);
     expect(isLinkLocal('10.0.0.1/8')).toBe(false);
+  });
+});
+
+describe('prefixMask', () => {
+  it('is the prefix of ones over the family, for every prefix (the table made once agrees with the arithmetic)', () => {
+    for (const [fam, bits] of [
+      [4, 32],
+      [6, 128],
+    ] as const) {
+      for (let p = 0; p <= bits; p++) {
+        const m = prefixMask(fam, p);
+        const text = m.toString(2).padStart(bits, '0');
+        expect(text).toBe('1'.repeat(p) + '0'.repeat(bits - p));
+      }
+    }
   });
 });
 

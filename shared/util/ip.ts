@@ -202,10 +202,17 @@ export function canonicalCidr(s: string): string | null {
 
 /** The mask of the network bits for a prefix length. */
 export function prefixMask(family: Family, prefix: number): bigint {
+  const m = MASKS[family][prefix];
+  if (m !== undefined) return m;
   const bits = BigInt(FAMILY_BITS[family]);
   const all = (1n << bits) - 1n;
   return (all << (bits - BigInt(prefix))) & all;
 }
+/** Every prefix's mask, made once: a read or a plan of a big lab asks for them by the thousand (a BigInt each). */
+const MASKS: Record<Family, bigint[]> = {
+  4: Array.from({ length: 33 }, (_, p) => ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - p)) - 1n)),
+  6: Array.from({ length: 129 }, (_, p) => ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - p)) - 1n)),
+};
 
 function hostMask(family: Family, prefix: number): bigint {
   return ((1n << BigInt(FAMILY_BITS[family])) - 1n) ^ prefixMask(family, prefix);
