@@ -29,13 +29,8 @@ import { chmodSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { applyDocument, destroyLab, planDocument, statusDocument } from '../electron/kernel/engine';
-import { labIfaces } from '../electron/kernel/live/lab-ifaces';
-import { listNetns } from '../electron/kernel/netns';
-import { readLive } from '../electron/kernel/live-read';
-import { lastPrimeStats, lastReaderStats, readerFor, useNsread } from '../electron/kernel/live-reader';
-import { execaRunner } from '../electron/kernel/runner';
 import { cleanupPrefix } from '../electron/kernel/test-support/lab-fixture';
+import { loadEngine } from './engine-bundle';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,6 +39,22 @@ const arg = (name: string) => {
 const sizes = (arg('sizes') ?? '50,200').split(',').map(Number);
 const withCli = !process.argv.includes('--no-cli');
 const root = join(import.meta.dirname, '..');
+// The engine as built for users (engine-bundle.ts), not as tsx runs the sources.
+const { engine, nsread: nsreadBin } = await loadEngine(root);
+const {
+  applyDocument,
+  destroyLab,
+  planDocument,
+  statusDocument,
+  labIfaces,
+  listNetns,
+  readLive,
+  lastPrimeStats,
+  lastReaderStats,
+  readerFor,
+  useNsread,
+  execaRunner,
+} = engine;
 const runDir = mkdtempSync(join(tmpdir(), 'netplumb-bench-'));
 
 /** N hosts on one bridge, or spread evenly over `bridges` bridges (host i on bridge i mod bridges). */
@@ -179,13 +190,13 @@ async function readerVsFanOut(doc: ReturnType<typeof star>) {
     'fan-out': { plan: 0, status: 0, read: 0 },
   };
   for (const mode of ['fan-out', 'nsread'] as const) {
-    useNsread(mode === 'nsread' ? undefined : false);
+    useNsread(mode === 'nsread' ? (nsreadBin ?? false) : false);
     await read(); // warms the cache (nsread) / the page cache (fan-out) alike
     out[mode].read = (await time(read))[0];
     out[mode].plan = (await time(() => planDocument(doc, { runDir })))[0];
     out[mode].status = (await time(() => statusDocument(doc, { runDir })))[0];
   }
-  useNsread(undefined);
+  useNsread(nsreadBin ?? false);
   return out;
 }
 

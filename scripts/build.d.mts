@@ -9,3 +9,5 @@ export function skipReason(uid?: number): string | undefined;
 export function buildNsread(cc?: string, dir?: string): string;
 /** Writes DIR/cli.cjs.cache (scripts/cli-cache.mjs) with this Node; says why there is none, or undefined. */
 export function buildCliCache(dir?: string): string | undefined;
+/** esbuild options shared by dist/'s bundles (ES module, Node 20, what stays outside). */
+export const common: import('esbuild').BuildOptions;

@@ -39,8 +39,8 @@ const banner = {
   js: "import { createRequire as __npCreateRequire } from 'node:module';\nconst require = __npCreateRequire(import.meta.url);",
 };
 
-/** Options shared by both bundles. */
-const common = {
+/** Options shared by both bundles (and the bench's bundle of the engine: bench/engine-bundle.ts). */
+export const common = {
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
