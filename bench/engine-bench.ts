@@ -296,6 +296,9 @@ const target = (name: string, value: number, max: number) => {
 console.log(
   `netplumb engine benchmark — star topologies, sizes ${sizes.join(', ')} (ratios are netplumb / shell script, same run)`,
 );
+console.log(
+  'engine in process: these sources bundled as dist/ is (esbuild, bench/engine-bundle.ts), not run through tsx',
+);
 const nsreadPath = readerFor(execaRunner);
 console.log(
   nsreadPath
