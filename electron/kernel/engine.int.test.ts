@@ -4,6 +4,7 @@
  * alone, one lock per lab. Every kernel name carries a unique prefix and is
  * removed in afterEach, even when a test fails.
  */
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
 import { execaRunner } from './runner';
@@ -273,6 +274,40 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     const d = await destroyLab(clash.name, { runDir: lab.run.dir });
     expect(d.removed).toEqual([]);
     expect(await hostSnapshot(lab.p)).toEqual(before);
+  });
+
+  // The kernel tears a namespace deleted by hand down on its own time, and the root's end of each of its veth
+  // pairs goes with it: here that happens after the plan and before the look right before the delete.
+  it('a namespace deleted by hand whose root veth end goes away after the plan: the delete is done, the apply repairs', async () => {
+    const doc = classicLab(lab.p);
+    const o = { runDir: lab.run.dir };
+    expect((await applyDocument(doc, o)).result?.ok).toBe(true);
+    // A process inside keeps the namespace (and so the root's p1) alive after `ip netns delete`.
+    const holder = execa('ip', ['netns', 'exec', `${lab.p}a`, 'sleep', '60'], { reject: false });
+    await new Promise((r) => setTimeout(r, 200));
+    await execaRunner(['ip', 'netns', 'delete', `${lab.p}a`]);
+    const p1 = async () => (await execaRunner(['ip', 'link', 'show', 'dev', `${lab.p}p1`])).exitCode === 0;
+    expect(await p1()).toBe(true);
+    let looked = false;
+    // The look right before the deletes (ownership.ts verifyMarks: `ip -j link show` in the root,
+    // with a runner other than the real one): the holder is stopped first, and p1 waited away.
+    const runner = async (argv: readonly string[], opts?: Parameters<typeof execaRunner>[1]) => {
+      if (!looked && argv.join(' ') === 'ip -j link show') {
+        looked = true;
+        holder.kill('SIGKILL');
+        await holder;
+        for (let i = 0; i < 200 && (await p1()); i++) await new Promise((r) => setTimeout(r, 25));
+      }
+      return execaRunner(argv, opts);
+    };
+    const r = await applyDocument(doc, { ...o, runner });
+    expect(looked).toBe(true);
+    expect(r.result?.error).toBeUndefined();
+    expect(r.result?.changes.some((c) => c.argv.join(' ') === `ip link delete dev ${lab.p}p1`)).toBe(true);
+    expect((await statusDocument(doc, o)).inSync).toBe(true);
+    expect(await ping(`${lab.p}a`, '10.0.0.2')).toBe(true);
+    await destroyLab(doc.name, o);
+    expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
   });
 
   it('refuses a second concurrent apply of the same lab; different labs do not block each other', async () => {
