@@ -72,8 +72,10 @@ describe('a delete whose object is gone already', () => {
   it('found gone before its wave: it does not run, it counts as done, and the rest runs', async () => {
     const { run, calls } = recordingRunner(() => ok);
     const looked: number[][] = [];
+    let progress = 0;
     const r = await runPlan(changes, {
       runner: run,
+      onGroupDone: (done) => (progress = done),
       beforeDeletes: async (dels) => {
         looked.push(dels.map((c) => c.step));
         return new Set(dels.map((c) => c.step));
@@ -81,6 +83,8 @@ describe('a delete whose object is gone already', () => {
     });
     expect(r).toMatchObject({ ok: true });
     expect(looked).toEqual([dels.map((c) => c.step)]);
+    // The progress counts the deletes done without running too: it ends at every step.
+    expect(progress).toBe(changes.length);
     for (const d of dels) expect(calls.some((call) => carries(call, d))).toBe(false);
     expect([...r.completed].sort((x, y) => x - y)).toEqual(changes.map((c) => c.step));
     const add = changes.find((c) => c.op.op === 'veth-add')!;
@@ -99,8 +103,10 @@ describe('a delete whose object is gone already', () => {
   it('refused as not there, and a new look finds it gone: done, and what its batch had left runs again', async () => {
     const { run, calls } = failingDelete('Cannot find device "gnp"');
     const looks: number[] = [];
+    let progress = 0;
     const r = await runPlan(changes, {
       runner: run,
+      onGroupDone: (done) => (progress = done),
       beforeDeletes: async (dels) => {
         looks.push(dels.length);
         // The first look (before the wave) still sees it; the second does not.
@@ -112,6 +118,7 @@ describe('a delete whose object is gone already', () => {
     expect(looks).toEqual([2, 1]);
     expect([...new Set(r.completed)].sort((x, y) => x - y)).toEqual(changes.map((c) => c.step));
     expect(r.completed.length).toBe(changes.length);
+    expect(progress).toBe(changes.length);
     // Every line after the delete in its batch (the other delete) ran again after the failure.
     const batch = calls.find((call) => carries(call, del))!;
     const lines = batch.input!.split('\n').filter(Boolean);

@@ -220,6 +220,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
     }
     // A delete whose object is gone already (verifyMarks) is done without running.
     if (gone.size) {
+      done += gone.size;
       completed.push(...gone);
       opts.journal?.tryWrite({ t: 'done', steps: [...gone] });
     }
@@ -250,6 +251,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
         opts.journal?.tryWrite({ t: 'failed', ...failed });
         return { ok: false, completed, failed };
       }
+      done += again.gone.length;
       completed.push(...again.gone);
       opts.journal?.tryWrite({ t: 'done', steps: again.gone });
       for (const g of again.groups) {
