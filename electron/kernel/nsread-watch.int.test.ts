@@ -191,17 +191,32 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
     ['a namespace added', (p) => [['ip', 'netns', 'add', `${p}x`]], false],
   ];
 
+  /**
+   * Reads the lab (a plan, or a status) until the root is kept after the read, at most 20 times.
+   * Why more than once: the root is the host's, and other test files running at the same time
+   * change it (their bridges and veth ends, /run/netns); any such change drops the root, and a
+   * read in a quiet moment keeps it again. On a quiet host the first read does.
+   */
+  async function keptAfterRead(read: () => Promise<unknown>): Promise<boolean> {
+    for (let i = 0; i < 20; i++) {
+      await read();
+      if ((await kept('.')) === 1) return true;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+    return false;
+  }
+
   it.each(rootChanges)(
     'the root, kept after a plan: %s drops it before any read',
     async (_, how, drift) => {
       await withLab(classicLab, async (p, runDir, lab) => {
         expect((await planDocument(lab, { runDir })).changes).toEqual([]);
-        expect(await kept('.')).toBe(1);
+        expect(await keptAfterRead(() => planDocument(lab, { runDir }))).toBe(true);
         for (const argv of how(p)) await hand(argv);
         expect(await kept('.')).toBe(0);
         expect((await statusDocument(lab, { runDir })).inSync).toBe(!drift);
         // The read after the change keeps it again.
-        expect(await kept('.')).toBe(1);
+        expect(await keptAfterRead(() => statusDocument(lab, { runDir }))).toBe(true);
       });
     },
     60_000,
