@@ -13,11 +13,11 @@ import {
   type PreviousAddresses,
   type Resolved,
 } from '../../shared/plan';
+import { deepFreeze } from '../../shared/util/freeze';
 import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
 import { listNetns } from './netns';
 import type { Runner } from './runner';
-import { deepFreeze } from '../../shared/util/freeze';
 
 /** The non-root namespaces of a state. */
 export const nsKeys = (s: KState) => Object.keys(s.namespaces).filter((n) => n !== ROOT_NS);
@@ -94,14 +94,6 @@ export interface PreparedLab {
   existing: Set<string>;
 }
 
-/**
- * Reads the truth plan, apply and status all work from: the root namespace
- * and every namespace of the lab (in the file or in the last applied record)
- * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
- * lab must show in status and be repaired by apply. With the native reader
- * (live-reader.ts) every namespace is still looked at, by a netlink
- * fingerprint taken now; only its `ip` output is reused when it is unchanged.
- */
 const resolvedTopologies = new WeakMap<Topology, Resolved>();
 /**
  * resolve(topology), once per sealed topology: validateDocument's remembered
@@ -122,6 +114,14 @@ export function resolveSealed(topology: Topology): Resolved {
   return r;
 }
 
+/**
+ * Reads the truth plan, apply and status all work from: the root namespace
+ * and every namespace of the lab (in the file or in the last applied record)
+ * that exists. Nothing is assumed in sync: hand-made drift anywhere in the
+ * lab must show in status and be repaired by apply. With the native reader
+ * (live-reader.ts) every namespace is still looked at, by a netlink
+ * fingerprint taken now; only its `ip` output is reused when it is unchanged.
+ */
 export async function prepareLab(topology: Topology, store: LabStore, runner: Runner): Promise<PreparedLab> {
   const desired = resolveSealed(topology);
   const record = store.readRecord(topology.name);

@@ -596,9 +596,8 @@ function toNamespace(raw: RawNs, host: Readonly<Record<string, string | undefine
       name: raw.name,
       sysctls: allowlisted(raw.sysctls),
       ifaces: ifacesOf(raw),
-      routes: [],
+      routes: staticRoutes(raw.routes),
     };
-    ns.routes = staticRoutes(raw.routes);
     return withMark(ns, raw);
   }
   return withSysctls(baseOf(raw), raw, host);
