@@ -712,6 +712,23 @@ int subscribe(int root) {
   return fd;
 }
 
+/*
+ * subscribe(), also to what the fingerprint hashes that subscribe() leaves
+ * to the second fingerprint: IPv4 rules and neighbour entries. For a read
+ * proven by its notifications alone (quiet_since_fp).
+ */
+int subscribe_all(int root) {
+  int fd = subscribe(root);
+  static const int more[] = {RTNLGRP_IPV4_RULE, RTNLGRP_NEIGH};
+  for (size_t i = 0; fd >= 0 && i < sizeof more / sizeof *more; i++)
+    if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &more[i], sizeof more[i]) < 0) {
+      close(fd);
+      fd = -1;
+    }
+  return fd;
+}
+
+
 /* A digest among d (n of them) recorded for the object `m` is about (type RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE) equals m's. */
 static int same_digest(int type, const struct nlmsghdr *m, const object_digest *d, size_t n) {
   sha256_ctx one;
@@ -819,5 +836,30 @@ int changed_beyond(int fd, int use_seen) {
     if ((size_t)n > NB) return 1; /* cut short: not looked at */
     for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n))
       if (!blind_notification(m, use_seen)) changed = 1;
+  }
+}
+
+/*
+ * True when nothing that came on `fd` (subscribe_all, made before the
+ * fingerprint that recorded d, n and pinned) can be a change of what that
+ * fingerprint hashed: judged as a kept namespace is (kept_blind), since no
+ * second fingerprint follows. False on an overrun or a message cut short.
+ * Reads all that is waiting.
+ */
+int quiet_since_fp(int fd, const object_digest *d, size_t n, int pinned) {
+  static __thread char *b;
+  enum { NB = 1 << 16 };
+  if (!b && !(b = malloc(NB))) return 0;
+  int quiet = 1;
+  for (;;) {
+    ssize_t got = recv(fd, b, NB, MSG_DONTWAIT | MSG_TRUNC);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return quiet && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    if (got == 0) return quiet;
+    if ((size_t)got > NB) return 0;
+    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)got); m = NLMSG_NEXT(m, got))
+      if (!kept_blind(m, d, n, pinned)) quiet = 0;
   }
 }

@@ -143,9 +143,21 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
   if (len > 0 && input[len - 1] != '\n') lines_in++;
   /* When marked, every write line ran: ip's words from here on are about the read, not the job's. */
   off_t errlen = lseek(err, 0, SEEK_END);
-  char before[65] = "", after[65];
+  char before[65] = "";
   if (sub >= 0) settle(sub);
-  if (sub < 0 || fingerprint(before, 0) != 0) before[0] = 0;
+  /*
+   * The proof of the read (as nsread.c finish): a subscription to all the
+   * fingerprint hashes, made before it, and no notification after it that
+   * could be a change of what it hashed. Marked before the fingerprint: the
+   * server may keep the namespace from there (nsread-watch.c).
+   */
+  int quiet = sub >= 0 ? subscribe_all(0) : -1;
+  watch_mark_t wm;
+  watch_mark(-1, &wm);
+  buf_t names = {0};
+  link_names_out = &names;
+  if (quiet < 0 || fingerprint_seen(before, 0) != 0) before[0] = 0;
+  link_names_out = NULL;
   int sent = write_all(in, batch, strlen(batch)) == 0;
   close(in);
   read_until(o, &r, 0);
@@ -159,6 +171,8 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
      */
     if (!marked || (bad > 0 && bad <= lines_in + 1)) {
       free(r.p);
+      free(names.p);
+      if (quiet >= 0) close(quiet);
       return code;
     }
   }
@@ -168,16 +182,14 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
   for (const char *c = batch; *c; c++) lines += *c == '\n';
   int stable = marked && sent && code == 0 && docs == lines && before[0];
   if (stable) {
-    /* Marked before the fingerprint that proves the read: the server may keep the namespace from there (nsread-watch.c). */
-    watch_mark_t wm;
-    watch_mark(-1, &wm);
-    buf_t names = {0};
-    link_names_out = &names;
-    stable = fingerprint_seen(after, 0) == 0 && strcmp(before, after) == 0 && !changed_beyond(sub, 1);
-    link_names_out = NULL;
-    if (stable) watch_record(&wm, after, &names);
-    free(names.p);
+    size_t nd;
+    int pinned;
+    const object_digest *d = seen_digests(&nd, &pinned);
+    stable = quiet_since_fp(quiet, d, nd, pinned);
+    if (stable) watch_record(&wm, before, &names);
   }
+  free(names.p);
+  if (quiet >= 0) close(quiet);
   if (marked && errlen >= 0 && ftruncate(err, errlen) != 0) {
     /* a memfd can always be shortened; were it not, the read's words would only follow the job's */
   }

@@ -464,6 +464,14 @@ const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_
 }
 
 void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
+  size_t nd;
+  int pinned;
+  const object_digest *d = seen_digests(&nd, &pinned);
+  watch_record_with(m, fp, names, d, nd, pinned);
+}
+
+void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names, const object_digest *d, size_t nd,
+                       int pinned) {
   if (!m->ok || record_fd < 0 || strlen(fp) != 64) return;
   int nsid = m->nsid;
   if (nsid != ROOT_ID) {
@@ -480,9 +488,6 @@ void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
     if (own >= 0) close(own);
     if (nsid < 0 || nsid >= MAX_NSID) return;
   }
-  size_t nd;
-  int pinned;
-  const object_digest *d = seen_digests(&nd, &pinned);
   record_t r;
   memset(&r, 0, sizeof r);
   r.cookie = m->cookie;

@@ -108,6 +108,12 @@ typedef struct {
   pid_t pid;
   char fp[65];
   buf_t o, e, sys;
+  /* What the fingerprint before ip saw, for the proof after it (finish): where it stood, its digests, link names, and (root) the netns list. */
+  watch_mark_t wm;
+  object_digest *d;
+  size_t nd;
+  int pinned;
+  buf_t names, list;
 } job_t;
 
 static int self_ns;
@@ -446,25 +452,111 @@ static int kept_hit(job_t *j, const watch_mark_t *wm, const char *cached, int sy
   return 1;
 }
 
-/* Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs. */
+/*
+ * Starts ip on the batch in the namespace the thread is in (j's): its
+ * stdout and stderr are j->out and j->err. 0, or the words of why not (with
+ * errno in *err_no).
+ */
+static const char *start_ip(job_t *j, int root, int *err_no) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+    *err_no = errno;
+    return "cannot make pipes";
+  }
+  /* The batch is small (under a pipe's buffer): written before ip starts. */
+  const char *b = root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
+  if (write(in[1], b, strlen(b)) < 0) {
+    *err_no = errno;
+    int fds[] = {in[0], in[1], out[0], out[1], err[0], err[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) close(fds[i]);
+    return "cannot write ip's input";
+  }
+  close(in[1]);
+  char *ip[] = {"ip", "-j", "-d", "-batch", "-", NULL};
+  /* Not tied: the root's ip may be started by a fingerprinting thread that ends before it. */
+  j->pid = spawn_tool(ip, in[0], out[1], err[1], 0);
+  *err_no = errno;
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  if (j->pid < 0) {
+    close(out[0]);
+    close(err[0]);
+    return "cannot start ip";
+  }
+  j->out = out[0];
+  j->err = err[0];
+  return NULL;
+}
+
+/* Stops an ip started by start_ip whose output is not wanted, and waits for it. */
+static void drop_ip(job_t *j) {
+  kill(j->pid, SIGKILL);
+  while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  close(j->out);
+  close(j->err);
+  j->pid = -1;
+}
+
+/*
+ * Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs.
+ * With nothing cached (FP "-": it cannot be a hit), ip is started right
+ * after the subscription, before the fingerprint, which then runs beside it.
+ * Why that proves as much: STABLE still needs the fingerprint after ip equal
+ * to this one and no notification since the subscription, which came before
+ * both; a change while ip read is seen by the one after, as before. The
+ * caller says "-" when it knows the namespace changed (a read right after
+ * an apply's writes): the root's fingerprint was a fifth of its read.
+ */
 static int start(job_t *j, const char *cached, int sysctls) {
   memset(&j->o, 0, sizeof j->o);
   memset(&j->e, 0, sizeof j->e);
   memset(&j->sys, 0, sizeof j->sys);
+  memset(&j->names, 0, sizeof j->names);
+  memset(&j->list, 0, sizeof j->list);
+  j->d = NULL;
+  j->nd = 0;
   j->sub = -1;
+  j->pid = -1;
   if (!enter_ns(j)) return 0;
   int root = !j->name[0];
   watch_mark_t wm;
   watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
   if (kept_hit(j, &wm, cached, sysctls)) goto done;
-  j->sub = subscribe(root);
+  j->sub = subscribe_all(root);
+  int forked = 0;
+  const char *why = NULL;
+  if (j->sub >= 0 && strcmp(cached, "-") == 0 && (why = start_ip(j, root, &forked)) != NULL) {
+    back_home();
+    fail(j, why, forked);
+    goto done;
+  }
   buf_t names = {0};
   link_names_out = &names;
+  if (root) {
+    netns_list_out = &j->list;
+    netns_list_ok = 0;
+  }
   int r = fingerprint_seen(j->fp, root);
+  if (root && r == 0 && !netns_list_ok) j->fp[0] = 0; /* no list to compare with: read, never stable */
+  netns_list_out = NULL;
   link_names_out = NULL;
   read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, r == 0 ? &names : NULL);
   int hit = r == 0 && j->sub >= 0 && strcmp(j->fp, cached) == 0;
   if (hit) watch_record(&wm, j->fp, &names);
+  if (!hit && r == 0) {
+    /* Kept for the proof after ip (finish), which may run on another thread. */
+    size_t nd;
+    const object_digest *d = seen_digests(&nd, &j->pinned);
+    j->d = nd ? malloc(nd * sizeof *d) : NULL;
+    j->nd = j->d ? nd : 0;
+    if (j->d) memcpy(j->d, d, nd * sizeof *d);
+    else if (nd) j->fp[0] = 0; /* without them nothing is proven: read, never stable */
+    j->wm = wm;
+    j->names = names;
+    names = (buf_t){0};
+  }
   free(names.p);
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
   if (r == -EAGAIN) {
@@ -473,6 +565,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   }
   if (r < 0 || j->sub < 0) {
     back_home();
+    if (j->pid > 0) drop_ip(j);
     fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
     goto done;
   }
@@ -481,41 +574,20 @@ static int start(job_t *j, const char *cached, int sysctls) {
     fields(j->name, "hit", j->fp, 1, 0, &j->sys, NULL, "");
     goto done;
   }
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+  if (j->pid < 0 && (why = start_ip(j, root, &forked)) != NULL) {
     back_home();
-    fail(j, "cannot make pipes", errno);
+    fail(j, why, forked);
     goto done;
   }
-  /* The batch is small (under a pipe's buffer): written before ip starts. */
-  const char *b = root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
-  if (write(in[1], b, strlen(b)) < 0) {
-    back_home();
-    fail(j, "cannot write ip's input", errno);
-    goto done;
-  }
-  close(in[1]);
-  char *ip[] = {"ip", "-j", "-d", "-batch", "-", NULL};
-  /* Not tied: the root's ip may be started by a fingerprinting thread that ends before it. */
-  j->pid = spawn_tool(ip, in[0], out[1], err[1], 0);
-  int forked = errno;
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
   back_home();
-  if (j->pid < 0) {
-    close(out[0]);
-    close(err[0]);
-    fail(j, "cannot start ip", forked);
-    goto done;
-  }
-  j->out = out[0];
-  j->err = err[0];
   return 1;
 done:
   if (j->sub >= 0) close(j->sub);
   close(j->nsfd);
   free(j->sys.p);
+  free(j->d);
+  free(j->names.p);
+  free(j->list.p);
   return 0;
 }
 
@@ -596,38 +668,32 @@ static int thread_count(void) {
   return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-/* ip has ended: collect it, check that nothing changed meanwhile, print. */
+/*
+ * ip has ended: collect it, check that nothing changed meanwhile, print.
+ * The proof (STABLE) is the notifications since the subscription, made
+ * before the fingerprint (start): none that could be a change of what that
+ * fingerprint hashed (quiet_since_fp, judged as a kept namespace is), no
+ * overrun, and for the root the same /run/netns names and ids (which no
+ * notification tells of) as the fingerprint listed. A second fingerprint
+ * after ip proved no more: every change it could see sends a notification
+ * in the same kernel step (under rtnl, or the table's own lock that the
+ * dump takes too), and it was a fifth of the root's read.
+ */
 static void finish(job_t *j) {
   int st = 0;
   while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR) {
   }
   int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  int stable = 0;
-  char after[65];
-  int root = !j->name[0], listed = 0;
+  int root = !j->name[0];
   buf_t list = {0};
-  if (setns(j->nsfd, CLONE_NEWNET) == 0) {
-    if (root && root_ip_batch) {
-      netns_list_out = &list;
-      netns_list_ok = 0;
-    }
-    watch_mark_t wm;
-    buf_t names = {0};
-    watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
-    link_names_out = &names;
-    /* Fingerprint first: the notifications are then compared with the state it saw. */
-    stable = j->fp[0] && fingerprint_seen(after, root) == 0 && strcmp(after, j->fp) == 0 &&
-             !changed_beyond(j->sub, 1);
-    link_names_out = NULL;
-    if (stable) watch_record(&wm, after, &names);
-    free(names.p);
-    listed = netns_list_ok;
-    netns_list_out = NULL;
-    back_home();
-  }
+  /* nsread's own namespace is the root: the list is asked from here. */
+  int listed = !root || netns_list_json(&list) == 0;
+  int stable = j->fp[0] && listed && (!root || (list.n == j->list.n && (list.n == 0 || memcmp(list.p, j->list.p, list.n) == 0))) &&
+               quiet_since_fp(j->sub, j->d, j->nd, j->pinned);
+  if (stable) watch_record_with(&j->wm, j->fp, &j->names, j->d, j->nd, j->pinned);
   /* ip went through the batch (it stops at a failed line): the list it was not given follows. */
   if (root && root_ip_batch && code == 0) {
-    if (!listed && netns_list_json(&list) < 0) {
+    if (!listed) {
       stable = 0;
       code = 1;
       const char *why = "nsread: cannot list /run/netns\n";
@@ -641,6 +707,9 @@ static void finish(job_t *j) {
   free(j->o.p);
   free(j->e.p);
   free(j->sys.p);
+  free(j->d);
+  free(j->names.p);
+  free(j->list.p);
 }
 
 /* Waits for output of the running jobs; finishes those whose ip has closed both pipes. */

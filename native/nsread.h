@@ -12,6 +12,8 @@ typedef struct {
 int fingerprint(char out[65], int root);
 /* A non-blocking socket subscribed to the namespace's change notifications, or -1. */
 int subscribe(int root);
+/* subscribe(), also to IPv4 rules and neighbour entries: all the fingerprint hashes that notifications tell of. */
+int subscribe_all(int root);
 /* fingerprint(), also keeping each link's and address's digest on this thread for changed_beyond(). */
 int fingerprint_seen(char out[65], int root);
 /*
@@ -35,6 +37,12 @@ const object_digest *seen_digests(size_t *n, int *pinned);
  * with no dump at all, so it is stricter than changed_beyond).
  */
 int kept_blind(const void *m, const object_digest *d, size_t n, int pinned);
+/*
+ * True when nothing that came on fd (subscribe_all, made before the
+ * fingerprint that recorded d: n digests, `pinned` neighbour entries) can
+ * be a change of what it hashed (kept_blind); reads all that is waiting.
+ */
+int quiet_since_fp(int fd, const object_digest *d, size_t n, int pinned);
 /* The root's id for the namespace open at nsfd on the root socket nl (-1: none), or -errno. */
 int nsid_of(int nl, int nsfd);
 /*
@@ -66,6 +74,9 @@ void watch_mark(int nsfd, watch_mark_t *m);
 const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len);
 /* Child: after fingerprint_seen() at mark m gave fp (with the link names, NUL-ended each): the server is to keep it. */
 void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names);
+/* watch_record, with the digests of that fingerprint given (it may have run on another thread). */
+void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names, const object_digest *d, size_t nd,
+                       int pinned);
 /* How many of the namespaces named are kept unchanged (`nsread held --kept NAME...`: what tests look at). */
 int watch_count(int n, char **names);
 /* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */
