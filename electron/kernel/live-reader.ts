@@ -291,8 +291,12 @@ export async function readJobs(
   const cached = dir ? loadEntries(dir, names, key) : new Map<string, CacheEntry>();
   const wantsSysctls = new Set(jobs.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
   const wantsOwn = jobs.some((j) => j.kind === 'own');
+  // Priming follows the apply's writes to these namespaces: none can be a hit, and "-" lets nsread
+  // start each one's ip before its fingerprint (nsread.c start).
   const input = names
-    .map((ns) => `${ns}\t${cached.get(ns)?.fp ?? '-'}\t${wantsSysctls.has(ns) ? 1 : 0}\n`)
+    .map(
+      (ns) => `${ns}\t${opts.prime ? '-' : (cached.get(ns)?.fp ?? '-')}\t${wantsSysctls.has(ns) ? 1 : 0}\n`,
+    )
     .join('');
   const r = await runner(
     [

@@ -491,6 +491,13 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
           ['link set dev x txqueuelen 500', 'link set dev x txqueuelen 1000'],
         ],
         ['a route added and deleted', ['route add 10.6.0.0/16 dev x', 'route del 10.6.0.0/16 dev x']],
+        // Rules and pinned neighbour entries are hashed too: their notifications are watched as well
+        // (no second fingerprint after ip; nsread.c finish).
+        ['a rule added and deleted', ['rule add from 10.9.9.9 lookup 9', 'rule del from 10.9.9.9 lookup 9']],
+        [
+          'a permanent neighbour entry added and deleted',
+          ['neigh add 10.7.0.9 lladdr 02:00:00:00:07:09 dev x nud permanent', 'neigh del 10.7.0.9 dev x'],
+        ],
       ];
       for (const [what, writes] of aba) {
         expect(readWith(writes).stable, what).toBe(false);
