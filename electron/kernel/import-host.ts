@@ -23,7 +23,7 @@ export interface ImportHostOptions {
 export class NotAReadError extends Error {}
 
 const READ_BATCH_LINE =
-  /^(address show|link show|route show table all|rule show|neigh show nud permanent nud noarp|neigh show nud permanent|netns list-id|netns list)$/;
+  /^(address show|link show|route show table all( proto (boot|static))?|rule show|neigh show nud permanent nud noarp|neigh show nud permanent|netns list-id|netns list)$/;
 
 /** True when argv (with its batch input) only reads kernel state. */
 export function isReadOnlyCommand(argv: readonly string[], input?: string): boolean {

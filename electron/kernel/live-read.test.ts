@@ -579,7 +579,8 @@ describe('readLive with recorded output', () => {
         const ids = peers.map((i) => ({ name: `p${i}`, id: i }));
         return {
           exitCode: 0,
-          stdout: `${JSON.stringify(rootLinks)}\n[]\n${RULES_AND_NEIGHS}${JSON.stringify(ids)}\n`,
+          // The root's batch: links, its boot and static routes, the netns list (live-read.ts ROOT_BATCH).
+          stdout: `${JSON.stringify(rootLinks)}\n[]\n[]\n${JSON.stringify(ids)}\n`,
           stderr: '',
         };
       }
