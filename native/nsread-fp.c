@@ -31,9 +31,10 @@
  * by hand): the route's arrival is left out, its absence afterwards is not.
  *
  * The same rule judges the change notifications that arrive while a read
- * runs (changed_beyond): one about something left out whole, or one showing
- * a link or address as the second fingerprint saw it but for what is left
- * out, cannot have made the read differ from that fingerprint's state, so it
+ * runs (quiet_since_fp, with kept_blind; changed_beyond while an apply's
+ * writes settle): one about something left out whole, or one showing a link,
+ * address or route as the fingerprint saw it but for what is left out,
+ * cannot have made the read differ from that fingerprint's state, so it
  * does not make the read unstable. Without that, a read taken in the second
  * or two after links came up (the root's, with one veth end per host) was
  * never stable, so never cached.
@@ -412,7 +413,7 @@ static int object_index(int type, const unsigned char *body) {
                                : 0;
 }
 
-/* The digests the last fingerprint taken with recording on this thread saw (see changed_beyond). */
+/* The digests the last fingerprint taken with recording on this thread saw (quiet_since_fp, watch_record). */
 static __thread object_digest *seen;
 static __thread size_t nseen, capseen;
 static __thread int recording;
@@ -687,7 +688,7 @@ int fingerprint(char out[65], int root) {
   return -EAGAIN;
 }
 
-/* fingerprint(), recording each link's and address's digest for changed_beyond(). */
+/* fingerprint(), recording each link's, address's and route's digest (seen_digests). */
 int fingerprint_seen(char out[65], int root) {
   recording = 1;
   int r = fingerprint(out, root);
@@ -713,9 +714,9 @@ int subscribe(int root) {
 }
 
 /*
- * subscribe(), also to what the fingerprint hashes that subscribe() leaves
- * to the second fingerprint: IPv4 rules and neighbour entries. For a read
- * proven by its notifications alone (quiet_since_fp).
+ * subscribe(), also to the rest of what the fingerprint hashes: IPv4
+ * rules and neighbour entries. For a read proven by its notifications
+ * alone (quiet_since_fp).
  */
 int subscribe_all(int root) {
   int fd = subscribe(root);
@@ -744,27 +745,20 @@ static int same_digest(int type, const struct nlmsghdr *m, const object_digest *
   return 0;
 }
 
-/* What fingerprint_seen() last recorded on this thread equals m's object (see same_digest). */
-static int seen_same(int type, const struct nlmsghdr *m) { return same_digest(type, m, seen, nseen); }
-
 /*
- * A notification the fingerprint is blind to: about an address or a route
- * it leaves out whole (IPv6 link-local addresses, the kernel's own IPv6
- * routes), or, with `use_seen`, a link or address shown in the state
- * fingerprint_seen() last hashed, equal to it but for what it leaves out
- * (carrier, the end of DAD). Such a message says the object was, at that
- * moment, as the fingerprint has it; anything else may be a change that
- * came and went between two equal fingerprints.
+ * A notification the fingerprint is blind to whatever state it hashed:
+ * about an address or a route it leaves out whole (IPv6 link-local
+ * addresses, the kernel's own IPv6 routes). Used while an apply's writes
+ * settle (nsread-prime.c), before any fingerprint.
  */
-static int blind_notification(const struct nlmsghdr *m, int use_seen) {
+static int blind_notification(const struct nlmsghdr *m) {
   if (m->nlmsg_len < NLMSG_HDRLEN + 1) return 0;
   dump_family = *(const unsigned char *)NLMSG_DATA(m);
   switch (m->nlmsg_type) {
   case RTM_NEWROUTE:
   case RTM_DELROUTE: return hash_message_skips(RTM_GETROUTE, m);
+  case RTM_NEWADDR:
   case RTM_DELADDR: return hash_message_skips(RTM_GETADDR, m);
-  case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) || (use_seen && seen_same(RTM_GETADDR, m));
-  case RTM_NEWLINK: return use_seen && seen_same(RTM_GETLINK, m);
   default: return 0;
   }
 }
@@ -821,7 +815,7 @@ int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
  * blind_notification), or an overrun, arrived on the subscription; reads
  * all that is waiting.
  */
-int changed_beyond(int fd, int use_seen) {
+int changed_beyond(int fd) {
   static __thread char *b;
   enum { NB = 1 << 16 };
   if (!b && !(b = malloc(NB))) return 1;
@@ -835,7 +829,7 @@ int changed_beyond(int fd, int use_seen) {
     if (n == 0) return changed;
     if ((size_t)n > NB) return 1; /* cut short: not looked at */
     for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n))
-      if (!blind_notification(m, use_seen)) changed = 1;
+      if (!blind_notification(m)) changed = 1;
   }
 }
 

@@ -17,9 +17,10 @@
  * waits until no notification the fingerprint sees has come for QUIET_MS (at
  * most SETTLE_MS; only how often the read is stable depends on this, never
  * whether a stable read is right), then reads as `read` does (nsread.c):
- * fingerprint, BATCH, fingerprint again. The read is stable only when the
- * fingerprint did not move and no notification came meanwhile but those it
- * is blind to (changed_beyond, nsread-fp.c), so READ is the state FP names.
+ * a subscription to all the fingerprint hashes, the fingerprint, BATCH. The
+ * read is stable only when no notification came since that subscription
+ * that could be a change of what the fingerprint hashed (quiet_since_fp,
+ * nsread-fp.c), so READ is the state FP names.
  *
  * Why MARKER is `address show dev lo`: ip keeps some state from one batch
  * line to the next (a `link show` line changes what a later `address show`
@@ -90,7 +91,7 @@ static void settle(int sub) {
     int r = poll(&p, 1, (int)(QUIET_MS - (t - last)));
     if (r < 0 && errno != EINTR) return;
     /* Messages, or an overrun reported once: not quiet yet, unless the fingerprint is blind to all of them. */
-    if (r > 0 && changed_beyond(sub, 0)) last = now_ms();
+    if (r > 0 && changed_beyond(sub)) last = now_ms();
   }
 }
 

@@ -19,12 +19,14 @@
  * (which shows the namespace of the reading thread); when S is 0, only the
  * first N keys of --always=N (none without it; never in the root). When the fingerprint equals FP it is
  * done: "hit". Otherwise it runs `ip -j -d -batch -` with BATCH on stdin in
- * the namespace (at most MAXJOBS at once) and, when ip has ended, computes
- * the fingerprint again and looks for notifications: STABLE is 1 only when
- * the fingerprint did not move and none came but those it is blind to (an
- * IPv6 link-local address, a carrier change: changed_beyond, nsread-fp.c),
- * so ip's output is the state that fingerprint names (the caller caches
- * only stable reads). A namespace
+ * the namespace (at most MAXJOBS at once) and, when ip has ended, looks at
+ * the notifications since its subscription: STABLE is 1 only when none came
+ * that could be a change of what the fingerprint hashed (judged as a kept
+ * namespace is, kept_blind, nsread-fp.c: an IPv6 link-local address, the
+ * end of DAD, a carrier change are not), and in the root the /run/netns
+ * names are as the fingerprint listed them; so ip's output is the state
+ * that fingerprint names (the caller caches only stable reads; see finish).
+ * A namespace
  * whose dumps keep being cut short by changes has an empty FP: ip reads it,
  * never stable.
  * Fingerprints are first taken on several threads at once (setns is per
@@ -120,8 +122,8 @@ static int self_ns;
 static const char *batch, *root_batch;
 /*
  * The root batch's last line is `netns list`: ip is given the batch
- * without it, and the read ends with the list the fingerprint after ip
- * wrote (hash_netns_names, nsread-fp.c), as ip would have printed it. Why:
+ * without it, and the read ends with the list nsread writes after ip
+ * (hash_netns_names, nsread-fp.c), as ip would have printed it. Why:
  * ip asks the kernel for each entry's id one by one after a fresh start
  * (12 ms at 200 namespaces, 20-40 ms while the lab starts up), and the
  * fingerprint has just asked the same.
@@ -503,9 +505,9 @@ static void drop_ip(job_t *j) {
  * Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs.
  * With nothing cached (FP "-": it cannot be a hit), ip is started right
  * after the subscription, before the fingerprint, which then runs beside it.
- * Why that proves as much: STABLE still needs the fingerprint after ip equal
- * to this one and no notification since the subscription, which came before
- * both; a change while ip read is seen by the one after, as before. The
+ * Why that proves as much: STABLE needs no notification of a change since
+ * the subscription, which came before both (finish): whichever of the two
+ * dumped first, the state was the same all along. The
  * caller says "-" when it knows the namespace changed (a read right after
  * an apply's writes): the root's fingerprint was a fifth of its read.
  */

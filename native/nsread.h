@@ -14,14 +14,14 @@ int fingerprint(char out[65], int root);
 int subscribe(int root);
 /* subscribe(), also to IPv4 rules and neighbour entries: all the fingerprint hashes that notifications tell of. */
 int subscribe_all(int root);
-/* fingerprint(), also keeping each link's and address's digest on this thread for changed_beyond(). */
+/* fingerprint(), also keeping each link's, address's and route's digest on this thread (seen_digests). */
 int fingerprint_seen(char out[65], int root);
 /*
- * True when a notification or an overrun arrived on `fd` that the
- * fingerprint is not blind to (with `use_seen`: compared with what the last
- * fingerprint_seen() on this thread saw); reads all that is waiting.
+ * True when a notification or an overrun arrived on `fd` that no
+ * fingerprint is blind to (an IPv6 link-local address, a kernel IPv6
+ * route are); reads all that is waiting.
  */
-int changed_beyond(int fd, int use_seen);
+int changed_beyond(int fd);
 /* One link's, address's or route's digest (hash_message without the length): what a notification about it is compared with. */
 typedef struct {
   int type; /* RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE */
@@ -34,7 +34,7 @@ const object_digest *seen_digests(size_t *n, int *pinned);
  * True when the fingerprint taken with `d` (n digests, `pinned` neighbour
  * entries) is blind to notification m: m cannot be about a change of
  * anything that fingerprint hashed (nsread-watch.c keeps namespaces by it,
- * with no dump at all, so it is stricter than changed_beyond).
+ * with no dump at all, and reads are proven by it: quiet_since_fp).
  */
 int kept_blind(const void *m, const object_digest *d, size_t n, int pinned);
 /*

@@ -190,7 +190,7 @@ export function forgetNamespaces(names: Iterable<string>): void {
 /**
  * Stores the reads an apply's writes were followed by (nsread run's primed
  * jobs, executor.ts): each is an nsread read like any other — made by a
- * fresh `ip -j -d -batch -` of `batch`, stable between two fingerprints —
+ * fresh `ip -j -d -batch -` of `batch`, proven stable as any read is —
  * so it is cached as `readJobs` caches a stable read of its own, and a later
  * read still proves it by the namespace's fingerprint. Starts the account
  * of this apply's priming (lastPrimeStats), which the pass for the
