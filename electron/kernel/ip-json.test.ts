@@ -10,6 +10,7 @@ import {
   IpRuleList,
   IpRouteList,
   NetnsList,
+  arrayElements,
   parseIpJson,
   splitJsonDocuments,
 } from './ip-json';
@@ -113,5 +114,61 @@ describe('splitJsonDocuments', () => {
     // Lines that each look whole still go through the scanner when one is not a document.
     expect(() => splitJsonDocuments('[]\n42\n', 't')).toThrow(/text outside JSON/);
     expect(() => splitJsonDocuments('[]\n[1,\n', 't')).toThrow(/truncated/);
+  });
+});
+
+describe('arrayElements (a link table parsed element by element)', () => {
+  // Values with every character that matters to the scanner: quotes, backslashes, brackets, commas in strings.
+  const tricky = fc.oneof(
+    fc.string(),
+    fc.constantFrom('"', '\\', '\\"', '[', ']', '{', '}', ',', '},{', '"]', '\\\\"'),
+  );
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      tricky,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(tricky, tie('v'), { maxKeys: 3 }),
+    ),
+  })).v;
+  const objects = fc.array(fc.dictionary(tricky, value, { maxKeys: 4 }), { maxLength: 8 });
+
+  it('gives each element of a compact array of objects as text that parses to that element (property)', () => {
+    fc.assert(
+      fc.property(objects, (arr) => {
+        const els = arrayElements(JSON.stringify(arr));
+        expect(els).toBeDefined();
+        expect(els!.map((t) => JSON.parse(t))).toEqual(arr);
+        // Together with the brackets and commas, the elements are the line itself.
+        expect(`[${els!.join(',')}]`).toBe(JSON.stringify(arr));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses what is not a plain array of objects (the line is then parsed whole)', () => {
+    for (const bad of [
+      '{"a":1}',
+      '[1,2]',
+      '[{"a":1},2]',
+      '[{"a":1} ,{"b":2}]',
+      '[,{"a":1}]',
+      '[{"a":1},]',
+      '[{"a":1}{"b":2}]',
+      '[{"a":1}',
+      '[{"a":1}]x',
+      '[{"a":"]"}',
+      '',
+    ])
+      expect(arrayElements(bad), bad).toBeUndefined();
+    expect(arrayElements('[]')).toEqual([]);
+  });
+
+  it('never splits a real link table other than JSON.parse reads it', () => {
+    const els = arrayElements(ADDRESS_SHOW)!;
+    expect(els.map((t) => JSON.parse(t))).toEqual(JSON.parse(ADDRESS_SHOW));
   });
 });

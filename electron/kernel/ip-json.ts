@@ -204,7 +204,7 @@ export function checkIpJson<T>(schema: z.ZodType<T>, raw: unknown, what: string)
   return r.data;
 }
 
-const [BACKSLASH, QUOTE, OPEN_SQ, OPEN_CURLY, CLOSE_SQ, CLOSE_CURLY] = [...'\\"[{]}'].map((c) =>
+const [BACKSLASH, QUOTE, OPEN_SQ, OPEN_CURLY, CLOSE_SQ, CLOSE_CURLY, COMMA] = [...'\\"[{]},'].map((c) =>
   c.charCodeAt(0),
 );
 
@@ -278,4 +278,47 @@ function scanJsonDocuments(text: string, what: string): unknown[] {
   }
   if (depth !== 0 || inString) throw new IpJsonError(`${what} printed truncated JSON`);
   return docs;
+}
+
+/**
+ * The top-level elements of `line`, a compact JSON array of objects as ip
+ * prints it, each as its own text (JSON.parse of one gives that element);
+ * undefined for anything else (then the caller parses the line whole). Why:
+ * the root's link table grows by a bridge port per host and changes by one
+ * or two of them per apply; parsing only the elements not seen before
+ * (live-read.ts) skips the parse and the check of the others.
+ */
+export function arrayElements(line: string): string[] | undefined {
+  if (line.charCodeAt(0) !== OPEN_SQ) return undefined;
+  const out: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  // Between elements (depth 0): 0 after "[" (an element or "]"), 1 after an element ("," or "]"), 2 after ",".
+  let between = 0;
+  for (let i = 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    if (depth > 0) {
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_SQ || c === OPEN_CURLY) depth++;
+      else if (c === CLOSE_SQ || c === CLOSE_CURLY) {
+        depth--;
+        if (depth === 0) {
+          out.push(line.slice(start, i + 1));
+          between = 1;
+        }
+      }
+    } else if (c === OPEN_CURLY && between !== 1) {
+      start = i;
+      depth = 1;
+    } else if (c === COMMA && between === 1) between = 2;
+    else if (c === CLOSE_SQ && between !== 2) return i === line.length - 1 ? out : undefined;
+    else return undefined;
+  }
+  return undefined;
 }

@@ -29,17 +29,18 @@ import {
   BATCH_SCHEMA_ID,
   BridgeVlanList,
   IpJsonError,
+  IpLink,
   IpLinkList,
   IpNeighList,
   IpRouteList,
   IpRuleList,
   type IpNeigh,
   type IpRule,
-  type IpLink,
   type IpRoute,
   NetnsIdList,
   NetnsList,
   TcQdiscList,
+  arrayElements,
   checkIpJson,
   parseIpJson,
   splitJsonDocuments,
@@ -212,6 +213,8 @@ interface Parsed {
   rules: IpRule[];
   neighs: IpNeigh[];
   nsids: Map<number, string | undefined>;
+  /** A long link table's elements by their text (see linksByElement), for the next parse of this namespace. */
+  linkTexts?: ReadonlyMap<string, IpLink>;
 }
 const parsedMemo = new Map<string, Parsed>();
 
@@ -240,7 +243,7 @@ const MEMO_MAX = 4096;
 function parsedOf(ns: string, stdout: string, checked = false): Parsed {
   let p = parsedMemo.get(ns);
   if (p?.stdout !== stdout) {
-    p = { stdout, ...parseDocs(ns, stdout, checked) };
+    p = { stdout, ...parseDocs(ns, stdout, checked, p?.linkTexts) };
     if (process.env.NETPLUMB_FREEZE_READS)
       for (const list of [p.links, p.routes, p.rules, p.neighs]) deepFreeze(list);
     if (parsedMemo.size >= MEMO_MAX) parsedMemo.clear();
@@ -269,11 +272,21 @@ const batchCheck: NonNullable<ReadJobsOptions['check']> = {
  * under the same schemas; whoever could change it could already change what
  * root believes the kernel holds, checked or not.
  */
-function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, 'stdout'> {
+export function parseDocs(
+  ns: string,
+  stdout: string,
+  checked: boolean,
+  before?: ReadonlyMap<string, IpLink>,
+): Omit<Parsed, 'stdout'> {
   const what = `ip -j -d -batch in ${label(ns)}`;
-  const docs = splitJsonDocuments(stdout, what);
+  const nl = stdout.indexOf('\n');
+  const byElement = nl >= LINKS_BY_ELEMENT ? linksByElement(stdout.slice(0, nl), before, checked) : undefined;
+  const docs = byElement
+    ? [byElement.links, ...splitJsonDocuments(stdout.slice(nl + 1), what)]
+    : splitJsonDocuments(stdout, what);
   const check = <T>(schema: z.ZodType<T>, doc: unknown, what: string): T =>
-    checked ? (doc as T) : checkIpJson(schema, doc, what);
+    checked || (byElement && doc === byElement.links) ? (doc as T) : checkIpJson(schema, doc, what);
+  const linkTexts = byElement?.texts;
   if (ns === ROOT_NS) {
     // `netns list` prints nothing at all when /run/netns does not exist (no named namespace).
     if (docs.length !== 4 && docs.length !== 3)
@@ -293,6 +306,7 @@ function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, '
       rules: [],
       neighs: [],
       nsids: nsidsOf(named),
+      ...(linkTexts ? { linkTexts } : {}),
     };
   }
   if (docs.length !== 4)
@@ -303,7 +317,47 @@ function parseDocs(ns: string, stdout: string, checked: boolean): Omit<Parsed, '
   const routes = check(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
   const rules = check(IpRuleList, docs[2], `ip -j -d rule show in ${label(ns)}`);
   const neighs = check(IpNeighList, docs[3], `ip -j -d neigh show nud permanent nud noarp in ${label(ns)}`);
-  return { links, routes, rules, neighs, nsids: new Map() };
+  return { links, routes, rules, neighs, nsids: new Map(), ...(linkTexts ? { linkTexts } : {}) };
+}
+
+/** A link table line at least this long is parsed element by element (the root's, with a port per host). */
+const LINKS_BY_ELEMENT = 32 * 1024;
+
+/**
+ * The link table `line` (the batch's first document, compact on one line)
+ * parsed element by element: an element whose text the namespace's last
+ * parse had (`before`) is that parse's object (checked then, frozen, never
+ * changed), any other is parsed and checked now (unless the whole output
+ * is `checked`). Undefined when the line is not a plain array of objects or
+ * an element fails the check: the caller then parses the line whole, and
+ * says what is wrong as it always did. Why: the root's table of a 200-host
+ * lab is ~300 kB, and one apply changes one or two of its links.
+ */
+function linksByElement(
+  line: string,
+  before: ReadonlyMap<string, IpLink> | undefined,
+  checked: boolean,
+): { links: IpLink[]; texts: Map<string, IpLink> } | undefined {
+  const elements = arrayElements(line);
+  if (!elements) return undefined;
+  const texts = new Map<string, IpLink>();
+  const links: IpLink[] = [];
+  for (const text of elements) {
+    let link = before?.get(text);
+    if (link === undefined) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+      if (!checked && !IpLink.safeParse(raw).success) return undefined;
+      link = raw as IpLink;
+    }
+    texts.set(text, link);
+    links.push(link);
+  }
+  return { links, texts };
 }
 
 /** The nsid table of the root's `netns list`: an entry without an id names nothing. */
