@@ -417,12 +417,13 @@ static int object_index(int type, const unsigned char *body) {
 static __thread object_digest *seen;
 static __thread size_t nseen, capseen;
 static __thread int recording;
-/* How many neighbour entries the last fingerprint on this thread hashed (pinned_neigh). */
-static __thread int npinned;
+/* How many neighbour entries the last fingerprint on this thread hashed (pinned_neigh); whether one's key was not recorded. */
+static __thread int npinned, npinned_unkeyed;
 
 const object_digest *seen_digests(size_t *n, int *pinned) {
   *n = nseen;
-  *pinned = npinned;
+  /* 0: no pinned neighbour entry hashed; 1: some, each with its key among the digests; 2: some without. */
+  *pinned = !npinned ? 0 : npinned_unkeyed ? 2 : 1;
   return seen;
 }
 
@@ -443,6 +444,67 @@ static void record_object(int type, const struct nlmsghdr *m) {
   o->family = body[0];
   o->index = object_index(type, body);
   sha256_final(&one, o->d);
+}
+
+/*
+ * The key of a neighbour entry, as a digest: for the bridge's forwarding
+ * database (AF_BRIDGE), its link-layer address and VLAN (an entry may move
+ * between ports); for ARP and NDP, its interface and destination. What
+ * kept_blind compares a notification about an entry that is not pinned
+ * with: it is a change of the pinned entries only when it is about one of
+ * their keys (pinned, then replaced by one that is not). 0 when the message
+ * is short.
+ */
+static int neigh_key(const struct nlmsghdr *m, unsigned char out[32], int *family, int *index) {
+  const struct ndmsg *nd = NLMSG_DATA(m);
+  int len = (int)m->nlmsg_len - NLMSG_LENGTH(sizeof *nd);
+  if (len < 0) return 0;
+  *family = nd->ndm_family;
+  *index = nd->ndm_family == AF_BRIDGE ? 0 : nd->ndm_ifindex;
+  sha256_ctx k;
+  sha256_init(&k);
+  sha256_update(&k, family, sizeof *family);
+  sha256_update(&k, index, sizeof *index);
+  for (const struct nlattr *a = (const struct nlattr *)((const char *)nd + NLMSG_ALIGN(sizeof *nd));
+       len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+       len -= NLA_ALIGN(a->nla_len), a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+    int t = a->nla_type & NLA_TYPE_MASK;
+    if (t == NDA_DST || t == NDA_VLAN || (t == NDA_LLADDR && nd->ndm_family == AF_BRIDGE)) {
+      uint16_t tl[2] = {(uint16_t)t, a->nla_len};
+      sha256_update(&k, tl, sizeof tl);
+      sha256_update(&k, (const char *)a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN);
+    }
+  }
+  sha256_final(&k, out);
+  return 1;
+}
+
+/* Records the key of a pinned neighbour entry the fingerprint hashed (see neigh_key). */
+static void record_neigh_key(const struct nlmsghdr *m) {
+  object_digest o = {.type = RTM_GETNEIGH};
+  if (!neigh_key(m, o.d, &o.family, &o.index)) return;
+  if (nseen == capseen) {
+    size_t c = capseen ? 2 * capseen : 64;
+    object_digest *p = realloc(seen, c * sizeof *p);
+    /* Not recorded: seen_digests then says so (a notification about any entry counts as a change). */
+    if (!p) {
+      npinned_unkeyed = 1;
+      return;
+    }
+    seen = p;
+    capseen = c;
+  }
+  seen[nseen++] = o;
+}
+
+/* A neighbour notification is about the key of a pinned entry among d (n of them). */
+static int pinned_key(const struct nlmsghdr *m, const object_digest *d, size_t n) {
+  object_digest o;
+  if (!neigh_key(m, o.d, &o.family, &o.index)) return 1;
+  for (size_t i = 0; i < n; i++)
+    if (d[i].type == RTM_GETNEIGH && d[i].family == o.family && d[i].index == o.index && !memcmp(d[i].d, o.d, 32))
+      return 1;
+  return 0;
 }
 
 __thread buf_t *link_names_out;
@@ -515,7 +577,11 @@ static int dump(int fd, sha256_ctx *h, int type, int family, int ext_mask) {
       if (r < 0) return r;
       if (type == RTM_GETADDR) note_settled(m);
       if (type == RTM_GETROUTE) note_local_route(m);
-      if (type == RTM_GETNEIGH && r) npinned++;
+      if (type == RTM_GETNEIGH && r) {
+        npinned++;
+        if (recording) record_neigh_key(m);
+        else npinned_unkeyed = 1;
+      }
       if (r && recording && (type == RTM_GETLINK || type == RTM_GETADDR || type == RTM_GETROUTE)) record_object(type, m);
       if (type == RTM_GETLINK && family == AF_UNSPEC && link_names_out) note_name(m);
     }
@@ -661,6 +727,7 @@ int fingerprint(char out[65], int root) {
     nseen = 0;
     nsettled = 0;
     npinned = 0;
+    npinned_unkeyed = 0;
     if (link_names_out) link_names_out->n = 0;
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
@@ -720,6 +787,14 @@ int subscribe(int root) {
  */
 int subscribe_all(int root) {
   int fd = subscribe(root);
+  /*
+   * Room for what a big lab's start sends while the read runs (the root of
+   * 1000 hosts: every port's addresses and routes, the bridge learning each
+   * host's address): an overrun leaves the read unproven, only slower.
+   */
+  int size = 8 << 20;
+  if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   static const int more[] = {RTNLGRP_IPV4_RULE, RTNLGRP_NEIGH};
   for (size_t i = 0; fd >= 0 && i < sizeof more / sizeof *more; i++)
     if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &more[i], sizeof more[i]) < 0) {
@@ -781,8 +856,8 @@ static int settled_local_route(const struct nlmsghdr *m) {
 }
 
 /*
- * For a namespace kept without a dump (nsread-watch.c), where the
- * notifications are the only witness (no second fingerprint): blind only to
+ * For a namespace kept without a dump (nsread-watch.c), and for a read
+ * (quiet_since_fp), where the notifications are the only witness: blind only to
  * the appearance or departure of what the fingerprint leaves out whole (an
  * IPv6 link-local address, the kernel's own IPv6 routes, a neighbour entry
  * that is not pinned), and to a link, address or route shown as the
@@ -790,9 +865,14 @@ static int settled_local_route(const struct nlmsghdr *m) {
  * linkdown flag, the end of DAD: the kernel tells of a route again when its
  * link gets carrier). Not blind to the
  * departure of a settled address's local route (its absence is hashed), nor
- * to any neighbour change where the fingerprint hashed pinned entries (a
- * pinned entry replaced by one that is not would show only as the latter),
- * nor to anything else: rules, qdiscs, namespace ids, a link deleted.
+ * to a pinned neighbour entry, nor to one that is not pinned but has the
+ * key of a pinned one the fingerprint hashed (a pinned entry replaced by
+ * one that is not shows only as the latter: neigh_key; where a key was not
+ * recorded, `pinned` 2, to any neighbour change), nor to anything else:
+ * rules, qdiscs, namespace ids, a link deleted. Why keys: a bridge's ports
+ * have pinned entries of their own (its forwarding database's local
+ * addresses), and the addresses it learns from traffic then broke every
+ * read of the root while a big lab started.
  */
 int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
   const struct nlmsghdr *m = msg;
@@ -805,7 +885,10 @@ int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
   case RTM_NEWADDR: return hash_message_skips(RTM_GETADDR, m) > 0 || same_digest(RTM_GETADDR, m, d, n);
   case RTM_NEWLINK: return same_digest(RTM_GETLINK, m, d, n);
   case RTM_NEWNEIGH:
-  case RTM_DELNEIGH: return !pinned && hash_message_skips(RTM_GETNEIGH, m) > 0;
+  case RTM_DELNEIGH:
+    /* An entry that is not pinned: a change only where it has the key of a pinned one (replaced by it). */
+    if (hash_message_skips(RTM_GETNEIGH, m) <= 0) return 0;
+    return !pinned || (pinned == 1 && !pinned_key(m, d, n));
   default: return 0;
   }
 }

@@ -28,7 +28,7 @@ typedef struct {
   int family, index;
   unsigned char d[32];
 } object_digest;
-/* What the last fingerprint_seen() on this thread recorded: its digests (returned, *n of them) and how many pinned neighbour entries it hashed (*pinned). */
+/* What the last fingerprint_seen() on this thread recorded: its digests (returned, *n of them; pinned neighbour entries by key) and *pinned: 0 no pinned neighbour entry, 1 some (each keyed), 2 some not keyed. */
 const object_digest *seen_digests(size_t *n, int *pinned);
 /*
  * True when the fingerprint taken with `d` (n digests, `pinned` neighbour

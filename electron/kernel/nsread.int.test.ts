@@ -504,6 +504,24 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         // The state is back (the next read starts from the same fingerprint): only the notifications could tell.
         expect(readWith([]).fp, what).toBe(fp0);
       }
+      // A pinned (permanent) entry hashed: an entry that is not pinned, of another address, comes and goes
+      // with traffic and is no change; one that takes the pinned entry's place, even for a moment, is.
+      await ip('neigh add 10.7.0.8 lladdr 02:00:00:00:07:08 dev x nud permanent');
+      const fp1 = readWith([]).fp;
+      let stable = false;
+      for (let k = 0; k < 5 && !stable; k++)
+        stable = readWith([
+          'neigh add 10.7.0.50 lladdr 02:00:00:00:07:50 dev x nud reachable',
+          'neigh del 10.7.0.50 dev x',
+        ]).stable;
+      expect(stable, 'another entry, not pinned, came and went').toBe(true);
+      // Its only notification shows an entry that is not pinned: its key is what tells.
+      expect(
+        readWith(['neigh replace 10.7.0.8 lladdr 02:00:00:00:07:08 dev x nud reachable']).stable,
+        'the pinned entry replaced by one that is not',
+      ).toBe(false);
+      await ip('neigh replace 10.7.0.8 lladdr 02:00:00:00:07:08 dev x nud permanent');
+      expect(readWith([]).fp).toBe(fp1);
     });
   });
 
