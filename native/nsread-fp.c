@@ -427,18 +427,24 @@ const object_digest *seen_digests(size_t *n, int *pinned) {
   return seen;
 }
 
+/* A new place among the recorded digests, or NULL when there is no memory for one. */
+static object_digest *seen_slot(void) {
+  if (nseen == capseen) {
+    size_t c = capseen ? 2 * capseen : 64;
+    object_digest *p = realloc(seen, c * sizeof *p);
+    if (!p) return NULL;
+    seen = p;
+    capseen = c;
+  }
+  return &seen[nseen++];
+}
+
 static void record_object(int type, const struct nlmsghdr *m) {
   sha256_ctx one;
   sha256_init(&one);
   if (hash_message(&one, type, m, 0) != 1) return;
-  if (nseen == capseen) {
-    size_t c = capseen ? 2 * capseen : 64;
-    object_digest *p = realloc(seen, c * sizeof *p);
-    if (!p) return; /* not recorded: a notification about it then counts as a change */
-    seen = p;
-    capseen = c;
-  }
-  object_digest *o = &seen[nseen++];
+  object_digest *o = seen_slot();
+  if (!o) return; /* not recorded: a notification about it then counts as a change */
   o->type = type;
   const unsigned char *body = NLMSG_DATA(m);
   o->family = body[0];
@@ -481,20 +487,13 @@ static int neigh_key(const struct nlmsghdr *m, unsigned char out[32], int *famil
 
 /* Records the key of a pinned neighbour entry the fingerprint hashed (see neigh_key). */
 static void record_neigh_key(const struct nlmsghdr *m) {
-  object_digest o = {.type = RTM_GETNEIGH};
-  if (!neigh_key(m, o.d, &o.family, &o.index)) return;
-  if (nseen == capseen) {
-    size_t c = capseen ? 2 * capseen : 64;
-    object_digest *p = realloc(seen, c * sizeof *p);
-    /* Not recorded: seen_digests then says so (a notification about any entry counts as a change). */
-    if (!p) {
-      npinned_unkeyed = 1;
-      return;
-    }
-    seen = p;
-    capseen = c;
+  object_digest o = {.type = RTM_GETNEIGH}, *at;
+  /* Not recorded: seen_digests then says so (a notification about any entry counts as a change). */
+  if (!neigh_key(m, o.d, &o.family, &o.index) || !(at = seen_slot())) {
+    npinned_unkeyed = 1;
+    return;
   }
-  seen[nseen++] = o;
+  *at = o;
 }
 
 /* A neighbour notification is about the key of a pinned entry among d (n of them). */
