@@ -893,26 +893,50 @@ int kept_blind(const void *msg, const object_digest *d, size_t n, int pinned) {
 }
 
 /*
+ * Reads all that is waiting on `fd`: 1 when every message was blind by
+ * `blind` (given `ctx`), 0 when one was not, or on an overrun or a message
+ * cut short (not looked at).
+ */
+static int drained_blind(int fd, int (*blind)(const struct nlmsghdr *, const void *), const void *ctx) {
+  static __thread char *b;
+  enum { NB = 1 << 16 };
+  if (!b && !(b = malloc(NB))) return 0;
+  int all = 1;
+  for (;;) {
+    ssize_t got = recv(fd, b, NB, MSG_DONTWAIT | MSG_TRUNC);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return all && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    if (got == 0) return all;
+    if ((size_t)got > NB) return 0;
+    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)got); m = NLMSG_NEXT(m, got))
+      if (!blind(m, ctx)) all = 0;
+  }
+}
+
+static int blind_always(const struct nlmsghdr *m, const void *unused) {
+  (void)unused;
+  return blind_notification(m);
+}
+
+/*
  * True when a notification the fingerprint is not blind to (see
  * blind_notification), or an overrun, arrived on the subscription; reads
  * all that is waiting.
  */
-int changed_beyond(int fd) {
-  static __thread char *b;
-  enum { NB = 1 << 16 };
-  if (!b && !(b = malloc(NB))) return 1;
-  int changed = 0;
-  for (;;) {
-    ssize_t n = recv(fd, b, NB, MSG_DONTWAIT | MSG_TRUNC);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return changed || (errno != EAGAIN && errno != EWOULDBLOCK);
-    }
-    if (n == 0) return changed;
-    if ((size_t)n > NB) return 1; /* cut short: not looked at */
-    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)n); m = NLMSG_NEXT(m, n))
-      if (!blind_notification(m)) changed = 1;
-  }
+int changed_beyond(int fd) { return !drained_blind(fd, blind_always, NULL); }
+
+/* What a fingerprint recorded, as quiet_since_fp judges by it. */
+typedef struct {
+  const object_digest *d;
+  size_t n;
+  int pinned;
+} recorded_t;
+
+static int blind_to_recorded(const struct nlmsghdr *m, const void *ctx) {
+  const recorded_t *r = ctx;
+  return kept_blind(m, r->d, r->n, r->pinned);
 }
 
 /*
@@ -923,19 +947,6 @@ int changed_beyond(int fd) {
  * Reads all that is waiting.
  */
 int quiet_since_fp(int fd, const object_digest *d, size_t n, int pinned) {
-  static __thread char *b;
-  enum { NB = 1 << 16 };
-  if (!b && !(b = malloc(NB))) return 0;
-  int quiet = 1;
-  for (;;) {
-    ssize_t got = recv(fd, b, NB, MSG_DONTWAIT | MSG_TRUNC);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return quiet && (errno == EAGAIN || errno == EWOULDBLOCK);
-    }
-    if (got == 0) return quiet;
-    if ((size_t)got > NB) return 0;
-    for (struct nlmsghdr *m = (struct nlmsghdr *)b; NLMSG_OK(m, (unsigned)got); m = NLMSG_NEXT(m, got))
-      if (!kept_blind(m, d, n, pinned)) quiet = 0;
-  }
+  recorded_t r = {d, n, pinned};
+  return drained_blind(fd, blind_to_recorded, &r);
 }

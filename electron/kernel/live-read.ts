@@ -285,7 +285,10 @@ export function parseDocs(
     ? [byElement.links, ...splitJsonDocuments(stdout.slice(nl + 1), what)]
     : splitJsonDocuments(stdout, what);
   const check = <T>(schema: z.ZodType<T>, doc: unknown, what: string): T =>
-    checked || (byElement && doc === byElement.links) ? (doc as T) : checkIpJson(schema, doc, what);
+    checked ? (doc as T) : checkIpJson(schema, doc, what);
+  // Once the documents are counted; a table parsed by element was checked so (linksByElement).
+  const linksOf = () =>
+    byElement?.links ?? check(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
   const linkTexts = byElement?.texts;
   if (ns === ROOT_NS) {
     // `netns list` prints nothing at all when /run/netns does not exist (no named namespace).
@@ -295,7 +298,7 @@ export function parseDocs(
       );
     const named = docs.length === 4 ? check(NetnsList, docs[3], `ip -j netns list in ${label(ns)}`) : [];
     return {
-      links: check(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`),
+      links: linksOf(),
       routes: [1, 2].flatMap((i) =>
         check(
           IpRouteList,
@@ -313,7 +316,7 @@ export function parseDocs(
     throw new IpJsonError(
       `${what} printed ${docs.length} JSON documents, expected 4 (address, route, rule, neigh)`,
     );
-  const links = check(IpLinkList, docs[0], `ip -j -d address show in ${label(ns)}`);
+  const links = linksOf();
   const routes = check(IpRouteList, docs[1], `ip -j -d route show table all in ${label(ns)}`);
   const rules = check(IpRuleList, docs[2], `ip -j -d rule show in ${label(ns)}`);
   const neighs = check(IpNeighList, docs[3], `ip -j -d neigh show nud permanent nud noarp in ${label(ns)}`);
