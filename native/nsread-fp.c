@@ -413,12 +413,29 @@ static int object_index(int type, const unsigned char *body) {
                                : 0;
 }
 
+/* FNV-1a of a link message's name (IFLA_IFNAME), never 0 (a link without one: 1). */
+static unsigned long long link_name_hash(const struct nlmsghdr *m) {
+  unsigned long long h = 1469598103934665603ull;
+  int len = (int)m->nlmsg_len - (int)NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  for (struct rtattr *a = IFLA_RTA((struct ifinfomsg *)NLMSG_DATA(m)); len > 0 && RTA_OK(a, len); a = RTA_NEXT(a, len))
+    if (a->rta_type == IFLA_IFNAME) {
+      const unsigned char *c = RTA_DATA(a);
+      for (size_t i = 0, n = strnlen(RTA_DATA(a), RTA_PAYLOAD(a)); i < n; i++) h = (h ^ c[i]) * 1099511628211ull;
+      return h ? h : 1;
+    }
+  return 1;
+}
+
 /* The digests the last fingerprint taken with recording on this thread saw (quiet_since_fp, watch_record). */
 static __thread object_digest *seen;
 static __thread size_t nseen, capseen;
 static __thread int recording;
 /* How many neighbour entries the last fingerprint on this thread hashed (pinned_neigh); whether one's key was not recorded. */
 static __thread int npinned, npinned_unkeyed;
+/* Set when a digest could not be recorded (no memory): the recorded ones are then not all the fingerprint hashed. */
+static __thread int seen_lost;
+
+int seen_whole(void) { return !seen_lost; }
 
 const object_digest *seen_digests(size_t *n, int *pinned) {
   *n = nseen;
@@ -444,11 +461,15 @@ static void record_object(int type, const struct nlmsghdr *m) {
   sha256_init(&one);
   if (hash_message(&one, type, m, 0) != 1) return;
   object_digest *o = seen_slot();
-  if (!o) return; /* not recorded: a notification about it then counts as a change */
+  if (!o) {
+    seen_lost = 1;
+    return; /* not recorded: a notification about it then counts as a change */
+  }
   o->type = type;
   const unsigned char *body = NLMSG_DATA(m);
   o->family = body[0];
   o->index = object_index(type, body);
+  o->name = type == RTM_GETLINK ? link_name_hash(m) : 0;
   sha256_final(&one, o->d);
 }
 
@@ -724,6 +745,7 @@ int netns_list_json(buf_t *out) {
 int fingerprint(char out[65], int root) {
   for (int attempt = 0; attempt < 5; attempt++) {
     nseen = 0;
+    seen_lost = 0;
     nsettled = 0;
     npinned = 0;
     npinned_unkeyed = 0;

@@ -107,6 +107,14 @@ static pthread_mutex_t child_lock = PTHREAD_MUTEX_INITIALIZER;
 /* The root (the server's own namespace) in records and the log: it has no id of its own. */
 enum { ROOT_ID = -2 };
 static kept_t *kept_root;
+/*
+ * The root's last fingerprint a child recorded with all its digests (kept
+ * or not since: a change drops kept_root, not this), for a read of only
+ * the root's links that changed since (watch_root_base).
+ */
+static char base_fp[65];
+static object_digest *base_d;
+static size_t base_nd;
 /* Server: an inotify watch of /run/netns (whose names the root's fingerprint hashes), or -1: the root is not kept. */
 static int names_fd = -1;
 
@@ -355,7 +363,7 @@ int watch_begin(void) {
 /* A record as a child writes it, followed by nd digests and nnames bytes of names. */
 typedef struct {
   unsigned long long cookie, seq;
-  int nsid, pinned;
+  int nsid, pinned, whole;
   char fp[65];
   unsigned nd, nnames;
 } record_t;
@@ -384,6 +392,16 @@ void watch_end(int fd) {
     size_t need = sizeof r + (size_t)r.nd * sizeof(object_digest) + r.nnames;
     if (need > all.n - at) break;
     const object_digest *d = (const object_digest *)(all.p + at + sizeof r);
+    if (r.nsid == ROOT_ID && r.whole && r.fp[64] == 0 && strlen(r.fp) == 64) {
+      /* What the digests describe is that fingerprint's state, whatever came since: kept as the base of the next read. */
+      object_digest *b = r.nd ? malloc(r.nd * sizeof *b) : NULL;
+      free(base_d);
+      base_d = b;
+      base_nd = b ? r.nd : 0;
+      if (b) memcpy(b, d, r.nd * sizeof *b);
+      if (b || !r.nd) memcpy(base_fp, r.fp, sizeof base_fp);
+      else base_fp[0] = 0; /* no memory for them: no base */
+    }
     if ((r.nsid == ROOT_ID ? names_fd >= 0 : r.nsid >= 0 && r.nsid < MAX_NSID) && r.fp[64] == 0 && quiet_since(&r, d)) {
       if (r.nsid >= 0 && (size_t)r.nsid >= nkept_cap) {
         size_t c = nkept_cap ? nkept_cap : 64;
@@ -467,11 +485,11 @@ void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names) {
   size_t nd;
   int pinned;
   const object_digest *d = seen_digests(&nd, &pinned);
-  watch_record_with(m, fp, names, d, nd, pinned);
+  watch_record_with(m, fp, names, d, nd, pinned, seen_whole());
 }
 
 void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names, const object_digest *d, size_t nd,
-                       int pinned) {
+                       int pinned, int whole) {
   if (!m->ok || record_fd < 0 || strlen(fp) != 64) return;
   int nsid = m->nsid;
   if (nsid != ROOT_ID) {
@@ -494,6 +512,7 @@ void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names
   r.seq = m->seq;
   r.nsid = nsid;
   r.pinned = pinned;
+  r.whole = whole;
   memcpy(r.fp, fp, 65);
   r.nd = (unsigned)nd;
   r.nnames = names && names->p ? (unsigned)names->n : 0;
@@ -506,6 +525,12 @@ void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names
   (void)write_all(record_fd, b.p, b.n);
   pthread_mutex_unlock(&child_lock);
   free(b.p);
+}
+
+const object_digest *watch_root_base(const char *fp, size_t *n) {
+  if (record_fd < 0 || !base_fp[0] || strcmp(fp, base_fp) != 0) return NULL;
+  *n = base_nd;
+  return base_d ? base_d : (const object_digest *)"";
 }
 
 int watch_count(int n, char **names) {

@@ -56,6 +56,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <linux/rtnetlink.h>
 #include "nsread.h"
 #include "sha256.h"
 
@@ -114,8 +116,13 @@ typedef struct {
   watch_mark_t wm;
   object_digest *d;
   size_t nd;
-  int pinned;
+  int pinned, whole;
   buf_t names, list;
+  /* Asked for the namespace's sysctls (start's `sysctls`), kept for a read started again (finish). */
+  int sysctls;
+  /* The root read by its changed links only (plan_delta): ip's batch, and the output's first line naming them. */
+  char *dbatch;
+  buf_t changed;
 } job_t;
 
 static int self_ns;
@@ -466,7 +473,7 @@ static const char *start_ip(job_t *j, int root, int *err_no) {
     return "cannot make pipes";
   }
   /* The batch is small (under a pipe's buffer): written before ip starts. */
-  const char *b = root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
+  const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
   if (write(in[1], b, strlen(b)) < 0) {
     *err_no = errno;
     int fds[] = {in[0], in[1], out[0], out[1], err[0], err[1]};
@@ -501,6 +508,109 @@ static void drop_ip(job_t *j) {
   j->pid = -1;
 }
 
+/* Link and address digests in the order plan_delta compares them: by interface, then type, family and digest. */
+static int by_interface(const void *pa, const void *pb) {
+  const object_digest *a = pa, *b = pb;
+  if (a->index != b->index) return a->index < b->index ? -1 : 1;
+  if (a->type != b->type) return a->type < b->type ? -1 : 1;
+  if (a->family != b->family) return a->family < b->family ? -1 : 1;
+  return memcmp(a->d, b->d, sizeof a->d);
+}
+
+/* The digests of d (n of them) about an interface (links, addresses), sorted by_interface: *out of them, or NULL. */
+static object_digest *interface_digests(const object_digest *d, size_t n, size_t *out) {
+  object_digest *p = malloc((n ? n : 1) * sizeof *p);
+  size_t k = 0;
+  if (!p) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if ((d[i].type == RTM_GETLINK || d[i].type == RTM_GETADDR) && d[i].index > 0) p[k++] = d[i];
+  qsort(p, k, sizeof *p, by_interface);
+  *out = k;
+  return p;
+}
+
+/* The name hash of the interface's own link message among g (n digests of one interface), 0 when there is none. */
+static unsigned long long link_name_of(const object_digest *g, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (g[i].type == RTM_GETLINK && g[i].family == AF_UNSPEC) return g[i].name;
+  return 0;
+}
+
+/* A name a batch line carries as one word, as ip reads it (no quote, comment or escape to read otherwise). */
+static int plain_word(const char *n) {
+  for (const char *c = n; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("._-+@=%,", *c)))
+      return 0;
+  return n[0] != 0;
+}
+
+/* At most this many changed links are read alone; more, or more than a quarter of all, and the root is read whole. */
+enum { DELTA_MAX = 64 };
+
+/*
+ * The root changed since the read the caller caches (`base`: that read's
+ * digests, nb of them; the root's new ones are in j): when only some of its
+ * interfaces differ, sets j->dbatch to read just those (`address show dev
+ * NAME` each) and the root batch's other lines (its routes, read whole),
+ * and j->changed to the output's first line, "changed" and their indexes.
+ * The caller's cached link table, minus those interfaces, plus what this
+ * read prints of them, is then what a whole read would print (modulo
+ * order, and what no fingerprint hashes): every other interface's link
+ * and address messages are as in the cached read, digest for digest.
+ * Nothing is set (a whole read) when an interface was removed or renamed
+ * (another link's part of the table may name it: a bridge port its
+ * master, a VXLAN its device), when a digest is missing, or when too many
+ * changed. Runs in the root, after the subscription and the fingerprint.
+ */
+static void plan_delta(job_t *j, const object_digest *base, size_t nb) {
+  static const char first[] = "address show\n";
+  if (!j->whole || !root_ip_batch || strncmp(root_ip_batch, first, sizeof first - 1) != 0) return;
+  size_t na, nn, links = 0, count = 0;
+  object_digest *a = interface_digests(base, nb, &na), *n = interface_digests(j->d, j->nd, &nn);
+  buf_t lines = {0}, changed = {0};
+  int ok = a && n;
+  buf_add(&changed, "changed", 7);
+  for (size_t i = 0; i < nn; i++) links += n[i].type == RTM_GETLINK && n[i].family == AF_UNSPEC;
+  for (size_t i = 0, k = 0; ok && (i < na || k < nn);) {
+    int idx = i < na && (k >= nn || a[i].index <= n[k].index) ? a[i].index : n[k].index;
+    size_t i2 = i, k2 = k;
+    while (i2 < na && a[i2].index == idx) i2++;
+    while (k2 < nn && n[k2].index == idx) k2++;
+    int same = i2 - i == k2 - k;
+    for (size_t x = 0; same && x < i2 - i; x++) same = by_interface(&a[i + x], &n[k + x]) == 0;
+    if (!same) {
+      unsigned long long was = link_name_of(a + i, i2 - i), now = link_name_of(n + k, k2 - k);
+      char name[IF_NAMESIZE + 1];
+      /* Gone, renamed, or known by its addresses alone: another part of the table may name it. */
+      ok = now && (i2 == i || (was && was == now)) && ++count <= DELTA_MAX && if_indextoname((unsigned)idx, name) &&
+           plain_word(name);
+      if (ok) {
+        char num[16];
+        buf_add(&lines, "address show dev ", 17);
+        buf_add(&lines, name, strlen(name));
+        buf_add(&lines, "\n", 1);
+        snprintf(num, sizeof num, " %d", idx);
+        buf_add(&changed, num, strlen(num));
+      }
+    }
+    i = i2;
+    k = k2;
+  }
+  free(a);
+  free(n);
+  if (ok && count * 4 <= links) {
+    buf_add(&lines, root_ip_batch + sizeof first - 1, strlen(root_ip_batch + sizeof first - 1));
+    buf_add(&changed, "\n", 1);
+    j->dbatch = lines.p ? lines.p : strdup(root_ip_batch + sizeof first - 1);
+    j->changed = changed;
+    if (j->dbatch) return;
+    lines.p = NULL;
+  }
+  free(lines.p);
+  free(changed.p);
+  memset(&j->changed, 0, sizeof j->changed);
+}
+
 /*
  * Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs.
  * With nothing cached (FP "-": it cannot be a hit), ip is started right
@@ -521,6 +631,9 @@ static int start(job_t *j, const char *cached, int sysctls) {
   j->nd = 0;
   j->sub = -1;
   j->pid = -1;
+  j->sysctls = sysctls;
+  j->dbatch = NULL;
+  memset(&j->changed, 0, sizeof j->changed);
   if (!enter_ns(j)) return 0;
   int root = !j->name[0];
   watch_mark_t wm;
@@ -553,11 +666,15 @@ static int start(job_t *j, const char *cached, int sysctls) {
     const object_digest *d = seen_digests(&nd, &j->pinned);
     j->d = nd ? malloc(nd * sizeof *d) : NULL;
     j->nd = j->d ? nd : 0;
+    j->whole = seen_whole();
     if (j->d) memcpy(j->d, d, nd * sizeof *d);
     else if (nd) j->fp[0] = 0; /* without them nothing is proven: read, never stable */
     j->wm = wm;
     j->names = names;
     names = (buf_t){0};
+    size_t nb;
+    const object_digest *base = root && j->fp[0] && j->sub >= 0 && j->pid < 0 ? watch_root_base(cached, &nb) : NULL;
+    if (base) plan_delta(j, base, nb);
   }
   free(names.p);
   /* Changing all the time (every dump interrupted): read by ip all the same, never cached. */
@@ -586,6 +703,8 @@ static int start(job_t *j, const char *cached, int sysctls) {
 done:
   if (j->sub >= 0) close(j->sub);
   close(j->nsfd);
+  free(j->dbatch);
+  free(j->changed.p);
   free(j->sys.p);
   free(j->d);
   free(j->names.p);
@@ -681,7 +800,7 @@ static int thread_count(void) {
  * in the same kernel step (under rtnl, or the table's own lock that the
  * dump takes too), and it was a fifth of the root's read.
  */
-static void finish(job_t *j) {
+static int finish(job_t *j) {
   int st = 0;
   while (waitpid(j->pid, &st, 0) < 0 && errno == EINTR) {
   }
@@ -692,7 +811,21 @@ static void finish(job_t *j) {
   int listed = !root || netns_list_json(&list) == 0;
   int stable = j->fp[0] && listed && (!root || (list.n == j->list.n && (list.n == 0 || memcmp(list.p, j->list.p, list.n) == 0))) &&
                quiet_since_fp(j->sub, j->d, j->nd, j->pinned);
-  if (stable) watch_record_with(&j->wm, j->fp, &j->names, j->d, j->nd, j->pinned);
+  if (j->dbatch && (!stable || code != 0)) {
+    /*
+     * Its changed links alone were not read cleanly (a change meanwhile, a
+     * link gone before ip came to it): read whole, as with nothing cached.
+     */
+    free(list.p);
+    close(j->sub);
+    close(j->nsfd);
+    buf_t *bufs[] = {&j->o, &j->e, &j->sys, &j->names, &j->list, &j->changed};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) free(bufs[i]->p);
+    free(j->d);
+    free(j->dbatch);
+    return start(j, "-", j->sysctls);
+  }
+  if (stable) watch_record_with(&j->wm, j->fp, &j->names, j->d, j->nd, j->pinned, j->whole);
   /* ip went through the batch (it stops at a failed line): the list it was not given follows. */
   if (root && root_ip_batch && code == 0) {
     if (!listed) {
@@ -703,7 +836,11 @@ static void finish(job_t *j) {
     } else buf_add(&j->o, list.p ? list.p : "", list.n);
   }
   free(list.p);
-  fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");
+  if (j->dbatch) {
+    /* "delta": the output's first line names the links read, those whose cached part is replaced (plan_delta). */
+    buf_add(&j->changed, j->o.p ? j->o.p : "", j->o.n);
+    fields(j->name, "delta", j->fp, stable, code, &j->sys, &j->changed, j->e.p ? j->e.p : "");
+  } else fields(j->name, "read", j->fp, stable, code, &j->sys, &j->o, j->e.p ? j->e.p : "");
   close(j->sub);
   close(j->nsfd);
   free(j->o.p);
@@ -712,6 +849,9 @@ static void finish(job_t *j) {
   free(j->d);
   free(j->names.p);
   free(j->list.p);
+  free(j->dbatch);
+  free(j->changed.p);
+  return 0;
 }
 
 /* Waits for output of the running jobs; finishes those whose ip has closed both pipes. */
@@ -738,10 +878,9 @@ static int pump(job_t *jobs, int running) {
     }
   }
   for (int i = 0; i < running;) {
-    if (jobs[i].out < 0 && jobs[i].err < 0) {
-      finish(&jobs[i]);
-      jobs[i] = jobs[--running];
-    } else i++;
+    /* A job finish() started again (a root read of its changed links that must be read whole) goes on. */
+    if (jobs[i].out < 0 && jobs[i].err < 0 && !finish(&jobs[i])) jobs[i] = jobs[--running];
+    else i++;
   }
   return running;
 }

@@ -27,9 +27,13 @@ typedef struct {
   int type; /* RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE */
   int family, index;
   unsigned char d[32];
+  /* A link's: a hash of its name (IFLA_IFNAME); 0 for any other object. What a read of the root's changed links compares (nsread.c). */
+  unsigned long long name;
 } object_digest;
 /* What the last fingerprint_seen() on this thread recorded: its digests (returned, *n of them; pinned neighbour entries by key) and *pinned: 0 no pinned neighbour entry, 1 some (each keyed), 2 some not keyed. */
 const object_digest *seen_digests(size_t *n, int *pinned);
+/* True when the last fingerprint_seen() on this thread recorded every link, address and route it hashed (none lost for memory). */
+int seen_whole(void);
 /*
  * True when the fingerprint taken with `d` (n digests, `pinned` neighbour
  * entries) is blind to notification m: m cannot be about a change of
@@ -74,9 +78,16 @@ void watch_mark(int nsfd, watch_mark_t *m);
 const char *watch_kept(const watch_mark_t *m, const char **names, size_t *names_len);
 /* Child: after fingerprint_seen() at mark m gave fp (with the link names, NUL-ended each): the server is to keep it. */
 void watch_record(const watch_mark_t *m, const char *fp, const buf_t *names);
-/* watch_record, with the digests of that fingerprint given (it may have run on another thread). */
+/* watch_record, with the digests of that fingerprint given (it may have run on another thread), and whether they are all it hashed (seen_whole). */
 void watch_record_with(const watch_mark_t *m, const char *fp, const buf_t *names, const object_digest *d, size_t nd,
-                       int pinned);
+                       int pinned, int whole);
+/*
+ * Child: the digests (*n of them) of the root's last fingerprint a child
+ * recorded whole, when that fingerprint is `fp`; else NULL. What a read of
+ * the root compares its new fingerprint's digests with, to read only the
+ * links that changed since (nsread.c start).
+ */
+const object_digest *watch_root_base(const char *fp, size_t *n);
 /* How many of the namespaces named are kept unchanged (`nsread held --kept NAME...`: what tests look at). */
 int watch_count(int n, char **names);
 /* True for a name that may be looked up under /run/netns (no "/", no leading "." or "-"). */

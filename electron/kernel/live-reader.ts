@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALWAYS_READ_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
+import { arrayElements } from './ip-json';
 import { unsafeReason } from './install/root-files';
 import { listNetns } from './netns';
 import {
@@ -63,6 +64,8 @@ export interface JobResult extends RunResult {
 export interface ReadJobsOptions extends FanOptions {
   /** Only fill the cache (live-read.ts primeReads). */
   prime?: boolean;
+  /** Read the root whole, not by its changed links (after a delta that did not fit: mergeRootDelta). */
+  wholeRoot?: boolean;
   /**
    * The caller's check of a namespace's batch output (it throws when the
    * output is not of the expected shape), under the name `id` (the schemas'
@@ -82,8 +85,8 @@ export interface ReaderStats {
   reads: number;
   /** The named namespaces read in full (fingerprint changed, or nothing cached). */
   readNs: string[];
-  /** The root namespace, when it was read: unchanged (from the cache) or read in full. */
-  root?: 'hit' | 'read';
+  /** The root namespace, when it was read: unchanged (from the cache), read in full, or by its changed links (mergeRootDelta). */
+  root?: 'hit' | 'read' | 'delta';
   /** Of those read in full, the reads nsread found stable, now in the cache. */
   stored?: number;
   /** Why the fan-out was used instead, when it was. */
@@ -166,7 +169,8 @@ export function parseRecords(out: string): Map<string, Rec> | undefined {
   const m = new Map<string, Rec>();
   for (let i = 0; i < f.length; i += 8) {
     const [name, status, fp, stable, exit, sysctls, stdout, stderr] = f.slice(i, i + 8);
-    if (!['hit', 'read', 'gone', 'error'].includes(status) || !/^-?\d+$/.test(exit)) return undefined;
+    if (!['hit', 'read', 'delta', 'gone', 'error'].includes(status) || !/^-?\d+$/.test(exit))
+      return undefined;
     m.set(name, { status, fp, stable: stable === '1', exit: Number(exit), sysctls, stdout, stderr });
   }
   return m;
@@ -236,6 +240,63 @@ function checkedBy(check: ReadJobsOptions['check'], ns: string, stdout: string):
 export const cacheToFill = (runner: Runner): boolean =>
   readerFor(runner) !== undefined && cacheDir() !== undefined;
 
+/** The interface index an element of ip's compact link table starts with (`{"ifindex":N,`), or undefined. */
+const elementIndex = (element: string): number | undefined => {
+  const m = /^\{"ifindex":(\d+),/.exec(element);
+  return m ? Number(m[1]) : undefined;
+};
+
+/**
+ * The root's whole read, made of the read the cache holds (`cached`, a
+ * whole read's output) and nsread's read of the root's changed links only
+ * (`delta`, status "delta": plan_delta in native/nsread.c). The delta's
+ * first line, `changed I...`, names the interfaces whose link or address
+ * messages differ from the cached read's; then come ip's table of each of
+ * those that still exists (one line each, in that order), then the root
+ * batch's other documents, as a whole read prints them. The cached table's
+ * element of each named interface is replaced by its new one where it
+ * stood, the other elements are kept as they are, a new interface's comes
+ * last; the other documents are the delta's. nsread reads the root whole
+ * when an interface was removed or renamed, and so does the caller when the
+ * two do not fit together so (undefined: an interface named without its
+ * element or the other way round, a name that differs).
+ */
+export function mergeRootDelta(cached: string, delta: string): string | undefined {
+  const head = delta.indexOf('\n');
+  const cut = cached.indexOf('\n');
+  if (head < 0 || cut < 0 || !/^changed(?: \d+)*$/.test(delta.slice(0, head))) return undefined;
+  const changed = new Set(delta.slice(0, head).split(' ').slice(1).map(Number));
+  const table = arrayElements(cached.slice(0, cut));
+  if (!table) return undefined;
+  const fresh = new Map<number, string>();
+  let at = head + 1;
+  while (at < delta.length && delta.startsWith('[{"ifindex":', at)) {
+    const end = delta.indexOf('\n', at);
+    const one = end < 0 ? undefined : arrayElements(delta.slice(at, end));
+    const index = one?.length === 1 ? elementIndex(one[0]) : undefined;
+    if (index === undefined || !changed.has(index) || fresh.has(index)) return undefined;
+    fresh.set(index, one![0]);
+    at = end + 1;
+  }
+  if (fresh.size !== changed.size) return undefined;
+  const nameOf = (element: string) => (JSON.parse(element) as { ifname?: unknown }).ifname;
+  const out: string[] = [];
+  for (const element of table) {
+    const index = elementIndex(element);
+    if (index === undefined) return undefined;
+    if (!changed.has(index)) out.push(element);
+    else {
+      const now = fresh.get(index)!;
+      // A rename is read whole (nsread does not send one): another link's element may name it.
+      if (nameOf(now) !== nameOf(element)) return undefined;
+      out.push(now);
+      fresh.delete(index);
+    }
+  }
+  out.push(...fresh.values());
+  return `[${out.join(',')}]\n${delta.slice(at)}`;
+}
+
 /**
  * Runs live-read.ts's jobs through nsread when it can be used: the named
  * namespaces' and the root's alike (the root, nsread's own namespace, is
@@ -292,12 +353,11 @@ export async function readJobs(
   const wantsSysctls = new Set(jobs.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
   const wantsOwn = jobs.some((j) => j.kind === 'own');
   // Priming follows the apply's writes to these namespaces: none can be a hit, and "-" lets nsread
-  // start each one's ip before its fingerprint (nsread.c start).
-  const input = names
-    .map(
-      (ns) => `${ns}\t${opts.prime ? '-' : (cached.get(ns)?.fp ?? '-')}\t${wantsSysctls.has(ns) ? 1 : 0}\n`,
-    )
-    .join('');
+  // start each one's ip before its fingerprint (nsread.c start). Not the root's: with its cached
+  // read named, nsread reads only the links that changed since (a delta, mergeRootDelta).
+  const sent = (ns: string) =>
+    (opts.prime && ns !== ROOT_NS) || opts.wholeRoot ? '-' : (cached.get(ns)?.fp ?? '-');
+  const input = names.map((ns) => `${ns}\t${sent(ns)}\t${wantsSysctls.has(ns) ? 1 : 0}\n`).join('');
   const r = await runner(
     [
       reader,
@@ -333,8 +393,25 @@ export async function readJobs(
   const byNs = new Map<string, { batch: JobResult; sysctl: RunResult; own: RunResult }>();
   const toStore: CacheEntry[] = [];
   const goneNs: string[] = [];
+  let retryRoot = false;
+  let merged = false;
   for (const ns of names) {
     const rec = recs.get(ns)!;
+    if (rec.status === 'delta') {
+      // Only the root's changed links were read: with the cached read they are the whole read.
+      const e = cached.get(ns);
+      const whole =
+        ns === ROOT_NS && e && e.fp === sent(ns) && rec.stable && rec.exit === 0
+          ? mergeRootDelta(e.stdout, rec.stdout)
+          : undefined;
+      if (whole === undefined) {
+        retryRoot = true;
+        continue;
+      }
+      rec.status = 'read';
+      rec.stdout = whole;
+      merged = true;
+    }
     let b: JobResult;
     if (rec.status === 'gone' && ns !== ROOT_NS) {
       goneNs.push(ns);
@@ -364,7 +441,7 @@ export async function readJobs(
         }
       }
     } else {
-      if (ns === ROOT_NS) root = 'read';
+      if (ns === ROOT_NS) root = merged ? 'delta' : 'read';
       else readNs.push(ns);
       b = { exitCode: rec.exit, stdout: rec.stdout, stderr: rec.stderr };
       if (dir && rec.stable && rec.exit === 0 && /^[0-9a-f]{64}$/.test(rec.fp)) {
@@ -380,6 +457,16 @@ export async function readJobs(
   if (dir) {
     dropEntries(dir, goneNs);
     storeEntries(dir, toStore);
+  }
+  if (retryRoot) {
+    // A delta that does not fit the cached read (never expected): the root is read whole.
+    const rootJobs = jobs.filter((j) => j.ns === ROOT_NS);
+    const again = await readJobs(runner, rootJobs, { ...opts, wholeRoot: true });
+    const failed: RunResult = { exitCode: 1, stdout: '', stderr: 'nsread could not read the root namespace' };
+    const got = { batch: failed as JobResult, sysctl: failed, own: failed };
+    rootJobs.forEach((j, i) => (got[j.kind] = again[i] ?? failed));
+    byNs.set(ROOT_NS, got);
+    root = 'read';
   }
   const stats = { used: true, hits, reads: readNs.length, readNs, stored, ...(root ? { root } : {}) };
   if (opts.prime)

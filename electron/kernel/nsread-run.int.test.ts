@@ -305,8 +305,8 @@ describe.skipIf(!!nsread.skip)(
         const primed = lastPrimeStats();
         expect(primed?.used).toBe(true);
         expect(primed?.readNs.sort()).toEqual([`${p}h1`, `${p}h2`]);
-        // The root (the apply made its veth ends) is read after the writes too.
-        expect(primed?.root).toBe('read');
+        // The root (the apply made its veth ends) is read after the writes too: whole, or by the links that changed.
+        expect(['read', 'delta']).toContain(primed?.root);
         // Only stable reads are stored; whether a read was stable depends on the kernel's own timing.
         expect(primed?.stored).toBeLessThanOrEqual(3);
         expect((await planDocument(lab(p), { runDir: run.dir })).changes).toEqual([]);
