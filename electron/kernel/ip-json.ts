@@ -288,7 +288,32 @@ function scanJsonDocuments(text: string, what: string): unknown[] {
  * or two of them per apply; parsing only the elements not seen before
  * (live-read.ts) skips the parse and the check of the others.
  */
-export function arrayElements(line: string): string[] | undefined {
+export function arrayElements(line: string): readonly string[] | undefined {
+  if (line.length >= SPLIT_MEMO_MIN) {
+    const known = splitMemo.find((m) => m.line === line);
+    if (known) return known.elements;
+  }
+  const elements = splitElements(line);
+  if (elements) rememberElements(line, elements);
+  return elements;
+}
+
+/**
+ * The last few long lines split (the root's table: a merge builds it, the
+ * parse splits it; the next merge splits the same text again), compared by
+ * content. Lines shorter than this are split again: cheaper than a compare.
+ */
+const SPLIT_MEMO_MIN = 16 * 1024;
+const splitMemo: { line: string; elements: readonly string[] }[] = [];
+
+/** Tells arrayElements that `line` is made of `elements` (as it would split it: the caller joined them so). */
+export function rememberElements(line: string, elements: readonly string[]): void {
+  if (line.length < SPLIT_MEMO_MIN) return;
+  splitMemo.unshift({ line, elements: Object.freeze([...elements]) });
+  splitMemo.length = Math.min(splitMemo.length, 4);
+}
+
+function splitElements(line: string): string[] | undefined {
   if (line.charCodeAt(0) !== OPEN_SQ) return undefined;
   const out: string[] = [];
   let depth = 0;

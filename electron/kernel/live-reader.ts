@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALWAYS_READ_KEYS, SYSCTL_READ_KEYS } from '../../shared/model/common';
 import { ROOT_NS } from '../../shared/plan/kstate';
-import { arrayElements } from './ip-json';
+import { arrayElements, rememberElements } from './ip-json';
 import { unsafeReason } from './install/root-files';
 import { listNetns } from './netns';
 import {
@@ -33,6 +33,7 @@ import {
   loadEntries,
   pruneEntries,
   storeEntries,
+  storeEntryLater,
   type CacheEntry,
 } from './read-cache';
 import {
@@ -294,7 +295,10 @@ export function mergeRootDelta(cached: string, delta: string): string | undefine
     }
   }
   out.push(...fresh.values());
-  return `[${out.join(',')}]\n${delta.slice(at)}`;
+  const table2 = `[${out.join(',')}]`;
+  // The parse of the merge splits this line again: it is these elements.
+  rememberElements(table2, out);
+  return `${table2}\n${delta.slice(at)}`;
 }
 
 /**
@@ -456,7 +460,9 @@ export async function readJobs(
   }
   if (dir) {
     dropEntries(dir, goneNs);
-    storeEntries(dir, toStore);
+    // One entry (the root's after an apply, the largest): written while the caller goes on.
+    if (toStore.length === 1) storeEntryLater(dir, toStore[0]);
+    else storeEntries(dir, toStore);
   }
   if (retryRoot) {
     // A delta that does not fit the cached read (never expected): the root is read whole.

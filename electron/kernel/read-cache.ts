@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { writeRootFile } from './install/root-files';
+import { writeRootFile, writeRootFileLater } from './install/root-files';
 import {
   dropFromPacks,
   isEntry,
@@ -78,9 +78,19 @@ function remember(file: string, stamp: string, entry: CacheEntry) {
   memo.set(file, { stamp, entry });
 }
 
+/**
+ * Entries stored by storeEntryLater whose files are not yet in place, by
+ * file, each with its number; and each file's writes, one after another.
+ */
+const pending = new Map<string, { entry: CacheEntry; seq: number }>();
+const writing = new Map<string, Promise<void>>();
+let seqs = 0;
+
 /** The one-namespace file of `ns` when it is whole and made for `key`, with its mtime. */
 function loadSingle(dir: string, ns: string, key: string): CacheEntry | undefined {
   const file = fileOf(dir, ns);
+  const later = pending.get(file)?.entry;
+  if (later) return later.ns === ns && later.key === key ? later : undefined;
   try {
     const id = identity(file);
     if (id) {
@@ -122,7 +132,10 @@ export function loadEntries(
   for (const ns of names) {
     const key = keyOf(ns);
     // Its own file is newer than any pack holding it (storeEntries removes it).
-    const own = !listed || listed.has(fileNameOf(ns)) ? loadSingle(dir, ns, key) : undefined;
+    const own =
+      !listed || listed.has(fileNameOf(ns)) || pending.has(fileOf(dir, ns))
+        ? loadSingle(dir, ns, key)
+        : undefined;
     if (!own) memo.delete(fileOf(dir, ns));
     const best = own ?? packs.find((p) => p.entries.get(ns)?.key === key)?.entries.get(ns);
     if (best) out.set(ns, best);
@@ -137,6 +150,7 @@ export const loadEntry = (dir: string, ns: string, key: string): CacheEntry | un
 /** Writes an entry whole (a temporary file renamed over the old one), root's, mode 0600; failures are ignored. */
 export function storeEntry(dir: string, e: CacheEntry): void {
   const file = fileOf(dir, e.ns);
+  pending.delete(file);
   try {
     writeRootFile(file, JSON.stringify(e), 0o600, { durable: false });
     const id = identity(file);
@@ -144,6 +158,45 @@ export function storeEntry(dir: string, e: CacheEntry): void {
   } catch {
     memo.delete(file);
   }
+}
+
+/**
+ * storeEntry, written off the main thread (writeRootFileLater): this
+ * process finds the entry at once (loadEntries), others once its file is in
+ * place. Why: the root's entry is the largest (a bridge port per host,
+ * ~300 kB at 200 hosts) and is stored after every apply that changed the
+ * root; its write and rename were ~2 ms of each add of a host on ext4. A
+ * later store of the same namespace (this one or storeEntries, dropEntries)
+ * makes this one's write skip its rename; failures are ignored (a miss).
+ */
+export function storeEntryLater(dir: string, e: CacheEntry): void {
+  const file = fileOf(dir, e.ns);
+  const seq = ++seqs;
+  memo.delete(file);
+  pending.set(file, { entry: e, seq });
+  const current = () => pending.get(file)?.seq === seq;
+  const write = (writing.get(file) ?? Promise.resolve())
+    .then(() => (current() ? writeRootFileLater(file, JSON.stringify(e), 0o600, current) : undefined))
+    .then(
+      () => {
+        if (!current()) return;
+        pending.delete(file);
+        const id = identity(file);
+        if (id) remember(file, id, { ...e });
+      },
+      () => {
+        if (current()) pending.delete(file);
+      },
+    )
+    .finally(() => {
+      if (writing.get(file) === write) writing.delete(file);
+    });
+  writing.set(file, write);
+}
+
+/** Once every storeEntryLater so far has its file in place (or failed). */
+export async function entriesWritten(): Promise<void> {
+  while (writing.size) await Promise.all([...writing.values()]);
 }
 
 /**
@@ -165,6 +218,7 @@ export function storeEntries(dir: string, entries: readonly CacheEntry[]): void 
     for (const e of entries) {
       const file = fileOf(dir, e.ns);
       memo.delete(file);
+      pending.delete(file);
       if (present.has(own(e.ns))) rmSync(file, { force: true });
     }
     tidyPacks(dir, fresh, (ns) => existsSync(fileOf(dir, ns)), names);
@@ -214,6 +268,7 @@ export function dropEntries(dir: string, names: Iterable<string>): void {
   if (!gone.size) return;
   for (const ns of gone) {
     memo.delete(fileOf(dir, ns));
+    pending.delete(fileOf(dir, ns));
     rmSync(fileOf(dir, ns), { force: true });
   }
   try {

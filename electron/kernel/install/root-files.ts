@@ -17,6 +17,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PlainError } from '../plain-error';
 
@@ -139,6 +140,35 @@ export function writeRootFile(
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * writeRootFile without fsync, done off the main thread (Node's thread
+ * pool): the same temporary name ('wx': never another's file), owner and
+ * mode, then the rename, unless `wanted` says no by then. For files a
+ * reader may find missing or older (a cache): the caller goes on while it
+ * is written.
+ */
+export async function writeRootFileLater(
+  file: string,
+  data: string,
+  mode: number,
+  wanted: () => boolean = () => true,
+): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}~`);
+  const fd = await open(tmp, 'wx', mode);
+  try {
+    await fd.writeFile(data);
+    await fd.chown(0, 0);
+    await fd.close();
+    // Not when a newer write of the file came meanwhile (the caller's say).
+    if (wanted()) await rename(tmp, file);
+    else await rm(tmp, { force: true });
+  } catch (e) {
+    await fd.close().catch(() => undefined);
+    await rm(tmp, { force: true });
     throw e;
   }
 }
