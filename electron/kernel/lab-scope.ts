@@ -64,10 +64,14 @@ function recordedOnly(record: LabRecord, topology: Topology): string[] {
 }
 
 const resolvedRecords = new WeakMap<LabRecord, Resolved>();
-/** The record's topology resolved, once per record read (recordedOnly and previousAddresses both need it). */
+/**
+ * The record's topology resolved, once per record read (recordedOnly and
+ * previousAddresses both need it). A record this process wrote holds the
+ * sealed topology it applied: already resolved then (resolveSealed).
+ */
 function resolvedRecord(record: LabRecord): Resolved {
   let r = resolvedRecords.get(record);
-  if (!r) resolvedRecords.set(record, (r = resolve(record.topology)));
+  if (!r) resolvedRecords.set(record, (r = resolveSealed(record.topology)));
   return r;
 }
 

@@ -30,6 +30,31 @@ describe('LabStore', () => {
     s.lock('a')();
   });
 
+  it('a record read again is the same frozen object while its file is unchanged; a file changed by another writer is read anew', () => {
+    const s = store();
+    const rec = (appliedAt: string) => ({
+      lab: 'memo',
+      topology: Topology.parse({ version: 1, name: 'memo' }),
+      appliedAt,
+      namespaces: { memo1: 7 },
+    });
+    s.writeRecord(rec('first'));
+    const a = s.readRecord('memo');
+    expect(a?.appliedAt).toBe('first');
+    expect(s.readRecord('memo')).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a?.namespaces)).toBe(true);
+    // Another store of the same directory (another process's) finds the same content.
+    expect(new LabStore(s.runDir).readRecord('memo')).toEqual(a);
+    // Written in place by another writer (its size differs; netplumb itself always renames: a new inode).
+    const file = join(s.dir('memo'), 'record.json');
+    writeFileSync(file, JSON.stringify(rec('another')) + '\n');
+    expect(s.readRecord('memo')?.appliedAt).toBe('another');
+    s.writeRecord(rec('third'));
+    expect(s.readRecord('memo')?.appliedAt).toBe('third');
+    rmSync(file);
+    expect(s.readRecord('memo')).toBeNull();
+  });
+
   it('lists only labs with a record or a journal, and leaves no directory for a lab with nothing', () => {
     const s = store();
     s.lock('ghost')();

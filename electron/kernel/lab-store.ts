@@ -20,6 +20,7 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -89,6 +90,25 @@ function safeLab(lab: string): string {
   return lab;
 }
 
+/** The records this process last read or wrote, by file, with the file's identity then (LabStore.readRecord). */
+const records = new Map<string, { id: string; record: LabRecord }>();
+const fileIdentity = (file: string) => {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+};
+function rememberRecord(path: string, id: string, record: LabRecord) {
+  if (records.size >= 64) records.clear();
+  records.set(path, { id, record });
+}
+/** A record handed out, and kept, frozen (itself and its namespace table): nobody changes one in place. */
+function sealRecord(r: LabRecord): LabRecord {
+  if (r && typeof r === 'object') {
+    if (r.namespaces && typeof r.namespaces === 'object') Object.freeze(r.namespaces);
+    Object.freeze(r);
+  }
+  return r;
+}
+
 export class LabStore {
   readonly runDir: string;
   private checked = false;
@@ -132,10 +152,27 @@ export class LabStore {
     }
   }
 
+  /**
+   * The lab's record, or null. The same object while its file is the one
+   * this process last read or wrote (same inode, size and times; every
+   * writer of records, netplumb's, renames a new file into place): an apply
+   * reads it twice and each add of a host once more, and its topology (the
+   * last applied, frozen by validation when this process wrote it) is then
+   * the one already resolved (lab-scope.ts resolveSealed). Shallowly frozen:
+   * a record is never changed in place.
+   */
   readRecord(lab: string): LabRecord | null {
+    let path: string | undefined;
     try {
-      return JSON.parse(readFileSync(join(this.dir(lab), 'record.json'), 'utf8')) as LabRecord;
+      path = join(this.dir(lab), 'record.json');
+      const id = fileIdentity(path);
+      const known = records.get(path);
+      if (id && known?.id === id) return known.record;
+      const record = sealRecord(JSON.parse(readFileSync(path, 'utf8')) as LabRecord);
+      if (id) rememberRecord(path, id, record);
+      return record;
     } catch {
+      if (path) records.delete(path);
       return null;
     }
   }
@@ -143,8 +180,11 @@ export class LabStore {
   writeRecord(rec: LabRecord): void {
     mkdirSync(this.dir(rec.lab, true), { recursive: true, mode: 0o700 });
     const path = join(this.dir(rec.lab), 'record.json');
+    records.delete(path);
     writeFileSync(path + '.tmp', JSON.stringify(rec) + '\n', { mode: 0o600 });
     renameSync(path + '.tmp', path);
+    const id = fileIdentity(path);
+    if (id) rememberRecord(path, id, sealRecord({ ...rec, namespaces: { ...rec.namespaces } }));
   }
 
   /** Forgets a lab entirely (record, journal); the caller holds the lock, which is released last. */
