@@ -161,8 +161,8 @@ const ratio = (x: number, base: number) => `${(x / base).toFixed(3)}x`;
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /** Samples as printed beside a median: `3: 120, 131, 190 ms`. */
 const samples = (xs: readonly number[]) => `${xs.length}: ${xs.map((x) => x.toFixed(0)).join(', ')} ms`;
-/** How many hosts are added one after another for each add-one figure. */
-const ADDS = 3;
+/** How many hosts are added one after another for each add-one figure (an odd count: a sample of this shared machine swings by a third). */
+const ADDS = 7;
 
 async function runScript(text: string) {
   const f = join(runDir, 'script.sh');
