@@ -6,9 +6,16 @@
  * delta's other documents as they came; a rename, a link named without its
  * element or an element not named is refused (the root is then read whole).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeRootDelta } from './live-reader';
+import { ROOT_NS } from '../../shared/plan/kstate';
+import { ROOT_BATCH } from './live-read';
+import { lastReaderStats, mergeRootDelta, readJobs, useNsread } from './live-reader';
+import { cacheDir, dropEntries, entriesWritten } from './read-cache';
+import { execaRunner } from './runner';
 
 /** Strings with what JSON escapes or a scanner could trip on. */
 const tricky = fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', ',', ':', '\n', 'é') });
@@ -79,3 +86,56 @@ describe('mergeRootDelta', () => {
     );
   });
 });
+
+/**
+ * readJobs with an nsread whose delta does not fit the cached read (never
+ * expected of the real one): the root is read again whole, and that read is
+ * what the caller gets.
+ */
+describe.skipIf(process.geteuid?.() !== 0)(
+  'a delta that does not fit (root: the cache is root-owned)',
+  () => {
+    it('is read again whole', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'netplumb-delta-fake-'));
+      const fake = path.join(dir, 'nsread');
+      const log = path.join(dir, 'log');
+      const fp = (c: string) => c.repeat(64);
+      const text = `[${element(1, 'lo', '')}]\n[]\n[]\n[]\n`;
+      writeFileSync(path.join(dir, 'text'), text);
+      // A read of the root: whole (fp of a's) when asked with "-", else a delta naming a link it does not print.
+      writeFileSync(
+        fake,
+        `#!/bin/sh
+[ "$1" = serve ] && exit 3
+sent=$(awk -F '\\t' '$1 == "" { print $2 }')
+echo "$sent" >>'${log}'
+if [ "$sent" = - ]; then printf '\\0read\\0${fp('a')}\\0001\\0000\\0\\0'; cat '${path.join(dir, 'text')}'; printf '\\0\\0'
+else printf '\\0delta\\0${fp('b')}\\0001\\0000\\0\\0changed 99\\n[]\\n[]\\n\\0\\0'; fi
+`,
+        { mode: 0o755 },
+      );
+      const job = {
+        ns: ROOT_NS,
+        kind: 'batch' as const,
+        job: { argv: ['ip', '-j', '-d', '-batch', '-'], input: ROOT_BATCH },
+      };
+      try {
+        useNsread(fake);
+        const first = await readJobs(execaRunner, [job], {});
+        expect(first[0].stdout).toBe(text);
+        expect(lastReaderStats().root).toBe('read');
+        const again = await readJobs(execaRunner, [job], {});
+        expect(again[0]).toMatchObject({ exitCode: 0, stdout: text });
+        expect(lastReaderStats().root).toBe('read');
+        // Asked with nothing, then with the cached read (a delta that did not fit), then whole again.
+        expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['-', fp('a'), '-']);
+      } finally {
+        useNsread(undefined);
+        await entriesWritten();
+        const cache = cacheDir();
+        if (cache) dropEntries(cache, [ROOT_NS]);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -401,11 +401,15 @@ export async function readJobs(
   let merged = false;
   for (const ns of names) {
     const rec = recs.get(ns)!;
-    if (rec.status === 'delta') {
+    if (rec.status === 'delta' && ns !== ROOT_NS) {
+      // Only the root is read so (plan_delta): anything else is nsread's mistake.
+      rec.status = 'error';
+      rec.stderr = 'nsread read only some links of a namespace that is not the root';
+    } else if (rec.status === 'delta') {
       // Only the root's changed links were read: with the cached read they are the whole read.
       const e = cached.get(ns);
       const whole =
-        ns === ROOT_NS && e && e.fp === sent(ns) && rec.stable && rec.exit === 0
+        e && e.fp === sent(ns) && rec.stable && rec.exit === 0
           ? mergeRootDelta(e.stdout, rec.stdout)
           : undefined;
       if (whole === undefined) {
