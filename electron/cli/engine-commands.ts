@@ -124,6 +124,8 @@ export async function engineCommand(args: ParsedArgs): Promise<number> {
     const { main } = await import('./main');
     // Loaded now, not by the first command: the commands' registry, the lab commands and the engine.
     await Promise.all([import('./registry'), import('./lab-run'), import('../kernel/engine')]);
+    // Their pure code run a few times first, so that the first commands find it compiled (engine-warm.ts).
+    await (await import('./engine-warm')).warmUp();
     try {
       const engine = await startEngine({
         dir,
