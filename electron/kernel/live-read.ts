@@ -455,7 +455,7 @@ async function readNamespaces(
   jobs.forEach((j, i) => {
     const r = checked(j.ns, j.job.argv, results[i]);
     if (j.kind === 'batch') raws.set(j.ns, parseBatch(j.ns, r));
-    else sys.set(j.ns, r === GONE ? GONE : parseSysctlOutput(r.stdout));
+    else sys.set(j.ns, r === GONE ? GONE : sysctlsRead(j.ns, r.stdout));
   });
 
   const root = raws.get(ROOT_NS);
@@ -585,13 +585,38 @@ export function newNamespaceConf(): Record<string, string | undefined> {
 }
 
 /**
+ * Each namespace's last sysctl output with what parseSysctlOutput made of
+ * it (frozen: shared by the reads that find the same text): most reads of a
+ * lab find every namespace's sysctls as they were, and namespaceOf then
+ * knows them unchanged by identity.
+ */
+const sysMemo = new Map<string, { text: string; sysctls: Readonly<Record<string, string>> }>();
+function sysctlsRead(ns: string, text: string): Record<string, string> {
+  const m = sysMemo.get(ns);
+  if (m?.text === text) return m.sysctls as Record<string, string>;
+  const sysctls = Object.freeze(parseSysctlOutput(text));
+  if (sysMemo.size >= MEMO_MAX) sysMemo.clear();
+  sysMemo.set(ns, { text, sysctls });
+  return sysctls;
+}
+
+/**
  * toNamespace's last result for each named namespace, with what it was made
  * from: its base (baseMemo's, the same object while the parse is the same),
  * the sysctls read and the host's defaults. An unchanged namespace is the
  * most common read (a 200-host lab: 200 of 201), and toNamespace took ~50 µs
  * each.
  */
-const nsMemo = new Map<string, { base: KNamespace; key: string; ns: KNamespace }>();
+const nsMemo = new Map<
+  string,
+  {
+    base: KNamespace;
+    hostKey: string;
+    sysctls: Readonly<Record<string, string>>;
+    sysKey: string;
+    ns: KNamespace;
+  }
+>();
 /**
  * Each named namespace's base (what baseOf makes of its links, routes,
  * rules and neighbours, before any sysctl), with the parse it was made
@@ -629,10 +654,11 @@ function namespaceOf(
 ): KNamespace {
   if (raw.qdiscs.length || raw.vlans.length || raw.name === ROOT_NS) return toNamespace(raw, host);
   const base = baseFor(raw);
-  const key = `${hostKey}\n${JSON.stringify(raw.sysctls)}`;
   let m = nsMemo.get(raw.name);
-  if (m?.base !== base || m.key !== key) {
-    m = { base, key, ns: withSysctls(base, raw, host) };
+  // The same sysctls object (sysctlsRead: the same text read) needs no compare by content.
+  const sysKey = m?.sysctls === raw.sysctls ? m.sysKey : JSON.stringify(raw.sysctls);
+  if (m?.base !== base || m.hostKey !== hostKey || m.sysKey !== sysKey) {
+    m = { base, hostKey, sysctls: raw.sysctls, sysKey, ns: withSysctls(base, raw, host) };
     if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(m.ns);
     if (nsMemo.size >= MEMO_MAX) nsMemo.clear();
     nsMemo.set(raw.name, m);
