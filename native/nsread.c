@@ -559,18 +559,21 @@ enum { DELTA_MAX = 64 };
  * and address messages are as in the cached read, digest for digest.
  * Nothing is set (a whole read) when an interface was removed or renamed
  * (another link's part of the table may name it: a bridge port its
- * master, a VXLAN its device), when a digest is missing, or when too many
- * changed. Runs in the root, after the subscription and the fingerprint.
+ * master, a VXLAN its device), a new one has a number below the base's
+ * highest, a digest is missing, or too many changed. Runs in the root,
+ * after the subscription and the fingerprint.
  */
 static void plan_delta(job_t *j, const object_digest *base, size_t nb) {
   static const char first[] = "address show\n";
   if (!j->whole || !root_ip_batch || strncmp(root_ip_batch, first, sizeof first - 1) != 0) return;
-  size_t na, nn, links = 0, count = 0;
+  size_t na = 0, nn = 0, links = 0, count = 0;
   object_digest *a = interface_digests(base, nb, &na), *n = interface_digests(j->d, j->nd, &nn);
   buf_t lines = {0}, changed = {0};
   int ok = a && n;
   buf_add(&changed, "changed", 7);
   for (size_t i = 0; i < nn; i++) links += n[i].type == RTM_GETLINK && n[i].family == AF_UNSPEC;
+  /* The kernel numbers new links upwards: one new to the base below its highest number came from elsewhere (below). */
+  int highest = a && na ? a[na - 1].index : 0;
   for (size_t i = 0, k = 0; ok && (i < na || k < nn);) {
     int idx = i < na && (k >= nn || a[i].index <= n[k].index) ? a[i].index : n[k].index;
     size_t i2 = i, k2 = k;
@@ -581,9 +584,14 @@ static void plan_delta(job_t *j, const object_digest *base, size_t nb) {
     if (!same) {
       unsigned long long was = link_name_of(a + i, i2 - i), now = link_name_of(n + k, k2 - k);
       char name[IF_NAMESIZE + 1];
-      /* Gone, renamed, or known by its addresses alone: another part of the table may name it. */
-      ok = now && (i2 == i || (was && was == now)) && ++count <= DELTA_MAX && if_indextoname((unsigned)idx, name) &&
-           plain_word(name);
+      /*
+       * Gone, renamed, or known by its addresses alone: another part of the
+       * table may name it. New, with a number below the base's highest (moved
+       * in from another namespace, or made with `index`): it may take the
+       * number of one that went, which another element may still name.
+       */
+      ok = now && (i2 == i ? idx > highest : was && was == now) && ++count <= DELTA_MAX &&
+           if_indextoname((unsigned)idx, name) && plain_word(name);
       if (ok) {
         char num[16];
         buf_add(&lines, "address show dev ", 17);

@@ -96,15 +96,24 @@ type Change = { name: string; whole: boolean; lines: (k: number) => string[] };
  * peers in another namespace; a veth pair va/vb; a pool of veth pairs dN/eN
  * to remove; wa, renamed again and again), k: a number of the run's own.
  */
-function changesIn(): Change[] {
+function changesIn(indexOf: ReadonlyMap<string, number>): { changes: Change[]; reusedLast: () => boolean } {
   let removed = 0;
+  let reused = 0;
+  let reusedNow = false;
   let wa = 'wa';
   const rename = (k: number) => {
     const was = wa;
     wa = `w${k}`;
     return [`link set dev ${was} down`, `link set dev ${was} name ${wa}`, `link set dev ${wa} up`];
   };
-  return [
+  // A link made with the number of one removed in an earlier run (below the highest: d99 stays).
+  const reuse = (k: number) => {
+    reusedNow = reused < removed;
+    return reusedNow
+      ? [`link add name z${k} index ${indexOf.get(`d${reused++}`)} type veth peer name y${k}`]
+      : [];
+  };
+  const changes: Change[] = [
     {
       name: 'a port added',
       whole: false,
@@ -149,7 +158,17 @@ function changesIn(): Change[] {
     },
     { name: 'a link renamed', whole: true, lines: rename },
     { name: 'a link removed', whole: true, lines: () => [`link del dev d${removed++}`] },
+    { name: 'a link made with the number of one that went', whole: false, lines: reuse },
   ];
+  return {
+    changes,
+    // Whether the last `reuse` made one (then the read must be whole: another element may name that number).
+    reusedLast: () => {
+      const r = reusedNow;
+      reusedNow = false;
+      return r;
+    },
+  };
 }
 /** How many veth pairs there are to remove: more than a run can pick. */
 const POOL = 100;
@@ -172,7 +191,11 @@ describe.skipIf(!!skip)(`the root read by its changed links${skip ? ` (skipped: 
         ...Array.from({ length: POOL }, (_, i) => `link add name d${i} type veth peer name e${i}`),
         ...['pa', 'pb', 'va', 'vb', 'wa', 'wb', 'br'].map((l) => `link set dev ${l} up`),
       ]);
-      const changes = changesIn();
+      const links = JSON.parse((await must(['ip', '-n', home, '-j', 'link', 'show'])).stdout) as {
+        ifname: string;
+        ifindex: number;
+      }[];
+      const { changes, reusedLast } = changesIn(new Map(links.map((l) => [l.ifname, l.ifindex])));
       server = serveIn(home, p);
       const srv = server;
       // The cache: the last stable read's fingerprint and text (a merge's when it was one).
@@ -186,10 +209,15 @@ describe.skipIf(!!skip)(`the root read by its changed links${skip ? ` (skipped: 
         fc.asyncProperty(
           fc.array(fc.constantFrom(...changes), { minLength: 1, maxLength: 3 }),
           async (picked) => {
-            for (const c of picked) await ipIn(home, c.lines(++k));
+            let reusedNumber = false;
+            for (const c of picked) {
+              await ipIn(home, c.lines(++k));
+              reusedNumber ||= reusedLast();
+            }
             const rec = await srv.root(cache.fp);
-            const whole = picked.some((c) => c.whole);
-            // A removal or a rename is never merged; anything else may be read whole only when unstable.
+            // A removal, a rename or a number that went reused is never merged.
+            const whole = reusedNumber || picked.some((c) => c.whole);
+            // Anything else may be read whole only when unstable.
             if (whole) expect(rec.status).toBe('read');
             else expect(['delta', 'hit'].includes(rec.status) || !rec.stable, rec.status).toBe(true);
             const text =
