@@ -356,9 +356,9 @@ export async function readJobs(
   const cached = dir ? loadEntries(dir, names, key) : new Map<string, CacheEntry>();
   const wantsSysctls = new Set(jobs.filter((j) => j.kind === 'sysctl').map((j) => j.ns));
   const wantsOwn = jobs.some((j) => j.kind === 'own');
-  // Priming follows the apply's writes to these namespaces: none can be a hit, and "-" lets nsread
-  // start each one's ip before its fingerprint (nsread.c start). Not the root's: with its cached
-  // read named, nsread reads only the links that changed since (a delta, mergeRootDelta).
+  // Priming follows the apply's writes to these namespaces: none can be a hit ("-": nsread does not
+  // look for one). Not the root's: with its cached read named, nsread reads only the links that
+  // changed since (a delta, mergeRootDelta).
   const sent = (ns: string) =>
     (opts.prime && ns !== ROOT_NS) || opts.wholeRoot ? '-' : (cached.get(ns)?.fp ?? '-');
   const input = names.map((ns) => `${ns}\t${sent(ns)}\t${wantsSysctls.has(ns) ? 1 : 0}\n`).join('');
