@@ -498,16 +498,6 @@ static const char *start_ip(job_t *j, int root, int *err_no) {
   return NULL;
 }
 
-/* Stops an ip started by start_ip whose output is not wanted, and waits for it. */
-static void drop_ip(job_t *j) {
-  kill(j->pid, SIGKILL);
-  while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
-  }
-  close(j->out);
-  close(j->err);
-  j->pid = -1;
-}
-
 /* Link and address digests in the order plan_delta compares them: by interface, then type, family and digest. */
 static int by_interface(const void *pa, const void *pb) {
   const object_digest *a = pa, *b = pb;
@@ -609,10 +599,9 @@ static void plan_delta(job_t *j, const object_digest *base, size_t nb) {
   if (ok && count * 4 <= links) {
     buf_add(&lines, root_ip_batch + sizeof first - 1, strlen(root_ip_batch + sizeof first - 1));
     buf_add(&changed, "\n", 1);
-    j->dbatch = lines.p ? lines.p : strdup(root_ip_batch + sizeof first - 1);
+    j->dbatch = lines.p;
     j->changed = changed;
     if (j->dbatch) return;
-    lines.p = NULL;
   }
   free(lines.p);
   free(changed.p);
@@ -678,7 +667,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
     j->names = names;
     names = (buf_t){0};
     size_t nb;
-    const object_digest *base = root && j->fp[0] && j->sub >= 0 && j->pid < 0 ? watch_root_base(cached, &nb) : NULL;
+    const object_digest *base = root && j->fp[0] && j->sub >= 0 ? watch_root_base(cached, &nb) : NULL;
     if (base) plan_delta(j, base, nb);
   }
   free(names.p);
@@ -689,7 +678,6 @@ static int start(job_t *j, const char *cached, int sysctls) {
   }
   if (r < 0 || j->sub < 0) {
     back_home();
-    if (j->pid > 0) drop_ip(j);
     fail(j, r < 0 ? "cannot read the namespace" : "cannot subscribe to changes", r < 0 ? -r : errno);
     goto done;
   }
@@ -698,7 +686,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
     fields(j->name, "hit", j->fp, 1, 0, &j->sys, NULL, "");
     goto done;
   }
-  if (j->pid < 0 && (why = start_ip(j, root, &forked)) != NULL) {
+  if ((why = start_ip(j, root, &forked)) != NULL) {
     back_home();
     fail(j, why, forked);
     goto done;

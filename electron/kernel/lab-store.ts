@@ -20,7 +20,6 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
-  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -32,6 +31,7 @@ import type { Topology } from '../../shared/model';
 import { labNameProblem } from '../../shared/model/lab-name';
 import { describeHolder, lockHolderRole } from './lock-holder';
 import { writeWhole } from './install/root-files';
+import { fileIdentity } from './read-cache';
 import { checkRunDir, defaultRunDir, RunDirError } from './run-dir';
 
 export { ROOT_RUN_DIR, defaultRunDir, RunDirError } from './run-dir';
@@ -92,10 +92,6 @@ function safeLab(lab: string): string {
 
 /** The records this process last read or wrote, by file, with the file's identity then (LabStore.readRecord). */
 const records = new Map<string, { id: string; record: LabRecord }>();
-const fileIdentity = (file: string) => {
-  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
-  return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-};
 function rememberRecord(path: string, id: string, record: LabRecord) {
   if (records.size >= 64) records.clear();
   records.set(path, { id, record });

@@ -69,7 +69,8 @@ const fileOf = (dir: string, ns: string) => path.join(dir, fileNameOf(ns));
 /** What this process last loaded or stored per cache file, with the file's identity then. */
 const memo = new Map<string, { stamp: string; entry: CacheEntry }>();
 const MEMO_MAX = 4096;
-const identity = (file: string) => {
+/** A file's identity: device, inode, size and times (a new file renamed in, or one written again, has another). */
+export const fileIdentity = (file: string) => {
   const st = statSync(file, { bigint: true, throwIfNoEntry: false });
   return st && `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 };
@@ -92,7 +93,7 @@ function loadSingle(dir: string, ns: string, key: string): CacheEntry | undefine
   const later = pending.get(file)?.entry;
   if (later) return later.ns === ns && later.key === key ? later : undefined;
   try {
-    const id = identity(file);
+    const id = fileIdentity(file);
     if (id) {
       const m = memo.get(file);
       const e: unknown = m?.stamp === id ? m.entry : JSON.parse(readFileSync(file, 'utf8'));
@@ -153,7 +154,7 @@ export function storeEntry(dir: string, e: CacheEntry): void {
   pending.delete(file);
   try {
     writeRootFile(file, JSON.stringify(e), 0o600, { durable: false });
-    const id = identity(file);
+    const id = fileIdentity(file);
     if (id) remember(file, id, { ...e });
   } catch {
     memo.delete(file);
@@ -181,7 +182,7 @@ export function storeEntryLater(dir: string, e: CacheEntry): void {
       () => {
         if (!current()) return;
         pending.delete(file);
-        const id = identity(file);
+        const id = fileIdentity(file);
         if (id) remember(file, id, { ...e });
       },
       () => {
