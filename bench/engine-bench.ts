@@ -7,9 +7,10 @@
  *   - netplumb (the engine, in process): apply, plan when in sync, status (the
  *     app's overlay refresh), the live link table with counters (the live
  *     overlay), add one host, destroy
- *   - add one host through the whole `netplumb apply` command (a fresh node), each
- *     command alone and through a resident engine (`netplumb engine start`)
- *   (each add-one figure is the median of three hosts added one after another)
+ *   - add one host through the whole `netplumb apply` command (a fresh node; the command run
+ *     as a program, as a shell runs it), each command alone and through a resident engine
+ *     (`netplumb engine start`)
+ *   (each add-one figure is the median of ADDS (7) hosts added one after another)
  *   - the native reader (nsread) against the fan-out of one `ip` per
  *     namespace, same lab, same run: plan, status and the bare read
  *   - Mininet (`mn --switch lxbr --controller none`) when installed (Debian: mininet, and
@@ -27,7 +28,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cleanupPrefix } from '../electron/kernel/test-support/lab-fixture';
 import { loadEngine } from './engine-bundle';
@@ -271,16 +272,25 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 /**
+ * The `netplumb` command run as a program, as a user's shell runs it (its `#!` line; this node
+ * first on the PATH).
+ */
+const netplumb = (args: string[], env: Record<string, string> = {}) =>
+  execa(join(root, 'bin', 'netplumb.js'), args, {
+    reject: false,
+    env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, ...env },
+  });
+/**
  * `netplumb apply FILE` as a user runs it (a fresh node process, the bundle in dist/); milliseconds.
  * `engineDir`: through the resident engine listening there (`netplumb engine start`); else alone.
  */
 async function cliApply(doc: object, engineDir?: string): Promise<number> {
   const f = join(runDir, 'cli.json');
   writeFileSync(f, JSON.stringify(doc));
-  const env = engineDir ? { NETPLUMB_ENGINE_DIR: engineDir } : { NETPLUMB_ENGINE: 'off' };
-  const [ms, r] = await time(() =>
-    execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'apply', f], { reject: false, env }),
-  );
+  const env: Record<string, string> = engineDir
+    ? { NETPLUMB_ENGINE_DIR: engineDir }
+    : { NETPLUMB_ENGINE: 'off' };
+  const [ms, r] = await time(() => netplumb(['apply', f], env));
   if (r.exitCode !== 0) throw new Error(`netplumb apply failed: ${r.stderr || r.stdout}`);
   return ms;
 }
@@ -356,11 +366,7 @@ try {
         // that loads it; the engine is stopped right after.
         const engineDir = mkdtempSync(join(tmpdir(), 'netplumb-bench-engine-'));
         chmodSync(engineDir, 0o700);
-        const engine = (...a: string[]) =>
-          execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'engine', ...a], {
-            reject: false,
-            env: { NETPLUMB_ENGINE_DIR: engineDir },
-          });
+        const engine = (...a: string[]) => netplumb(['engine', ...a], { NETPLUMB_ENGINE_DIR: engineDir });
         try {
           const up = await engine('start');
           if (up.exitCode !== 0) throw new Error(`netplumb engine start failed: ${up.stderr}`);
@@ -392,10 +398,7 @@ try {
       if (!bs.result?.ok) throw new Error(`add-one-host on the settled lab failed: ${bs.result?.error}`);
       last = settledDoc;
       const [destroy] = await time(() => destroyLab(doc.name, { runDir }));
-      if (withCli)
-        await execa(process.execPath, [join(root, 'bin', 'netplumb.js'), 'destroy', doc.name], {
-          reject: false,
-        });
+      if (withCli) await netplumb(['destroy', doc.name]);
       const left = await leftovers(prefix);
       await untilIdle();
       const mn = await mininet(n);

@@ -2,7 +2,7 @@
  * The `netplumb` command as a user runs it: exit codes, located errors,
  * human and --json output, on the real kernel.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { useKernelLab } from '../kernel/test-support/lab-fixture';
 import { classicLab } from '../kernel/test-support/labs';
 import { isRoot, NOT_ROOT_REASON } from '../kernel/test-support/scratch-netns';
 
-const BIN = join(import.meta.dirname, '../../bin/netplumb.js');
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/netplumb.js');
 const lab = useKernelLab({ beforeEach, afterEach });
 const cli = (...args: string[]) =>
   execa(process.execPath, [BIN, ...args], {
@@ -36,6 +37,28 @@ describe('netplumb CLI (no kernel)', () => {
     const bad = await cli('frobnicate');
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('runs as a program through a link as npm installs it: its arguments and exit code pass, NODE_EXTRA_CA_CERTS is not read', async () => {
+    const link = join(lab.run.dir, 'netplumb');
+    symlinkSync(BIN, link);
+    const good = file(
+      'a "quoted" $name.yaml',
+      readFileSync(join(ROOT, 'examples/linux-bridge.yaml'), 'utf8'),
+    );
+    // A file that cannot be read: node warns at start when the variable is read at all.
+    const env = { NETPLUMB_RUN_DIR: lab.run.dir, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+    const ok = await execa(link, ['validate', good], { reject: false, env, cwd: '/' });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain(`${good} is valid`);
+    expect(ok.stderr).toBe('');
+    const bad = await execa(link, ['validate', join(lab.run.dir, 'no such.yaml')], { reject: false, env });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('no such.yaml');
+    expect(bad.stderr).not.toContain('extra certs');
+    // The control: node run on the file itself reads it (so the assertions above can fail).
+    const direct = await execa(process.execPath, [BIN, '--version'], { reject: false, env });
+    expect(direct.stderr).toContain('extra certs');
   });
 
   it('validate locates problems in the file by line and column and exits 1', async () => {
