@@ -652,6 +652,19 @@ describe('readLive with recorded output', () => {
   });
 });
 
+/** The sample links without netem and VLAN filtering: a namespace with either is made anew at each read, not from its memo. */
+const plainLinks = () =>
+  (JSON.parse(ADDRESS_SHOW) as Record<string, unknown>[]).map((l): Record<string, unknown> => {
+    const info = l.linkinfo as { info_data?: Record<string, unknown> } | undefined;
+    return {
+      ...l,
+      qdisc: l.qdisc === 'netem' ? 'noqueue' : l.qdisc,
+      ...(info?.info_data
+        ? { linkinfo: { ...info, info_data: { ...info.info_data, vlan_filtering: 0 } } }
+        : {}),
+    };
+  });
+
 describe('readLive of a namespace whose output changed since its last read', () => {
   it('reads it exactly as a namespace never read before, whichever links and routes came, went or changed (property)', async () => {
     const links = JSON.parse(ADDRESS_SHOW) as Record<string, unknown>[];
@@ -692,20 +705,71 @@ describe('readLive of a namespace whose output changed since its last read', () 
     );
   });
 
-  it('reads it exactly as a namespace never read before when only its sysctls changed (its links and routes made once, its sysctls each read; property)', async () => {
-    // Without netem and VLAN filtering: a namespace with either is made anew at each read, not from its memo.
-    const plain = (JSON.parse(ADDRESS_SHOW) as Record<string, unknown>[]).map(
-      (l): Record<string, unknown> => {
-        const info = l.linkinfo as { info_data?: Record<string, unknown> } | undefined;
-        return {
-          ...l,
-          qdisc: l.qdisc === 'netem' ? 'noqueue' : l.qdisc,
-          ...(info?.info_data
-            ? { linkinfo: { ...info, info_data: { ...info.info_data, vlan_filtering: 0 } } }
-            : {}),
-        };
-      },
+  it('reads the root the same whenever its output and sysctls are the same, whatever was read between, and hands out interfaces a caller may change (property)', async () => {
+    const links = plainLinks();
+    const routes = (JSON.parse(ROUTES_ALL) as Record<string, unknown>[]).map((r, i) => ({
+      ...r,
+      protocol: i % 2 ? 'static' : 'boot',
+    }));
+    const output = fc.record({
+      links: fc.subarray(
+        links.map((_, i) => i),
+        { minLength: 1 },
+      ),
+      routes: fc.subarray(routes.map((_, i) => i)),
+      mtu: fc.option(fc.integer({ min: 0, max: links.length - 1 }), { nil: undefined }),
+      v: fc.integer({ min: 1280, max: 9000 }),
+    });
+    // Each read: an output of the pool, with its sysctls asked for or not, and which.
+    const pick = fc.record({ k: fc.nat(), sysctls: fc.boolean(), forward: fc.constantFrom('0', '1') });
+    let changed = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(output, { minLength: 1, maxLength: 3 }),
+        fc.array(pick, { minLength: 2, maxLength: 10 }),
+        async (pool, order) => {
+          let now = pool[0];
+          let forward = '0';
+          const run: Runner = async (argv) => {
+            const line = argv.join(' ');
+            if (line.includes('-batch')) {
+              const l = now.links.map((i) => (i === now.mtu ? { ...links[i], mtu: now.v } : links[i]));
+              const r = now.routes.map((i) => routes[i]);
+              const boot = r.filter((x) => x.protocol === 'boot');
+              const st = r.filter((x) => x.protocol === 'static');
+              const text = `${JSON.stringify(l)}\n${JSON.stringify(boot)}\n${JSON.stringify(st)}\n[]\n`;
+              return { exitCode: 0, stdout: text, stderr: '' };
+            }
+            if (line.includes('sh -c'))
+              return { exitCode: 0, stdout: `net.ipv4.ip_forward = ${forward}\n`, stderr: '' };
+            return { exitCode: 1, stdout: '', stderr: `unexpected command: ${line}` };
+          };
+          const firstOf = new Map<string, string>();
+          for (const { k, sysctls, forward: f } of order) {
+            now = pool[k % pool.length];
+            forward = f;
+            const i = `${k % pool.length} ${sysctls ? f : '-'}`;
+            const st = await readLive(run, { namespaces: [], includeRoot: true, peerNames: false, sysctls });
+            const root = st.namespaces[''];
+            const text = JSON.stringify(root);
+            const first = firstOf.get(i);
+            if (first === undefined) firstOf.set(i, text);
+            else expect(text).toBe(first);
+            // A caller changes what it was handed (resolvePeers sets `peer`): never the next read's.
+            for (const iface of Object.values(root.ifaces)) {
+              iface.peer = { ns: 'elsewhere' };
+              changed++;
+            }
+          }
+        },
+      ),
+      { numRuns: 80 },
     );
+    expect(changed).toBeGreaterThan(0);
+  });
+
+  it('reads it exactly as a namespace never read before when only its sysctls changed (its links and routes made once, its sysctls each read; property)', async () => {
+    const plain = plainLinks();
     const ifnames = plain.map((l) => String(l.ifname));
     const out = `${JSON.stringify(plain)}\n${ROUTES_ALL}\n${RULES_AND_NEIGHS}`;
     const sysctls = fc.record({

@@ -10,7 +10,7 @@
  * started by one spawn (the runner's fan-out, fan-out.ts), not one Node
  * spawn each.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type * as z from 'zod';
 import {
   ALWAYS_READ_KEYS,
@@ -552,10 +552,31 @@ function confDrift(
   return out;
 }
 
+/**
+ * The host's /proc/sys and /sys files newNamespaceConf reads, each kept
+ * open once opened, and read again from its start each time (a sysctl
+ * file's read gives its value now). Why: every namespace's /proc/sys/net
+ * entries hang under one shared directory, so each open of a host sysctl
+ * walks all of them (proc_sys_compare): ~0.9 ms a file with 1000
+ * namespaces, ~20 files, every plan, status and apply. A file that could
+ * not be opened is tried again next time.
+ */
+const keptFds = new Map<string, number>();
+const keptBuf = Buffer.alloc(256);
 const readText = (path: string): string | undefined => {
+  let fd = keptFds.get(path);
   try {
-    return readFileSync(path, 'utf8').trim();
+    if (fd === undefined) keptFds.set(path, (fd = openSync(path, 'r')));
+    return keptBuf.toString('utf8', 0, readSync(fd, keptBuf, 0, keptBuf.length, 0)).trim();
   } catch {
+    if (fd !== undefined) {
+      keptFds.delete(path);
+      try {
+        closeSync(fd);
+      } catch {
+        // already gone
+      }
+    }
     return undefined;
   }
 };
@@ -652,7 +673,8 @@ function namespaceOf(
   host: Readonly<Record<string, string | undefined>>,
   hostKey: string,
 ): KNamespace {
-  if (raw.qdiscs.length || raw.vlans.length || raw.name === ROOT_NS) return toNamespace(raw, host);
+  if (raw.qdiscs.length || raw.vlans.length) return toNamespace(raw, host);
+  if (raw.name === ROOT_NS) return rootOf(raw, host);
   const base = baseFor(raw);
   let m = nsMemo.get(raw.name);
   // The same sysctls object (sysctlsRead: the same text read) needs no compare by content.
@@ -662,6 +684,34 @@ function namespaceOf(
     if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(m.ns);
     if (nsMemo.size >= MEMO_MAX) nsMemo.clear();
     nsMemo.set(raw.name, m);
+  }
+  const ifaces: Record<string, KIface> = {};
+  for (const [name, i] of Object.entries(m.ns.ifaces)) ifaces[name] = { ...i };
+  return { ...m.ns, ifaces };
+}
+
+const isEmpty = (o: object) => {
+  for (const _ in o) return false;
+  return true;
+};
+/**
+ * The root's last toNamespace, with the parse and sysctls it was made from
+ * (the same objects while its output and sysctl text are the same: parsedOf,
+ * sysctlsRead): a plan or status that finds the root unchanged makes it no
+ * more (a link table of 1000 bridge ports: ~15 ms). Its host defaults play
+ * no part (toNamespace's root). Handed out as namespaceOf's are: a copy down
+ * to each interface.
+ */
+let rootMemo:
+  { links: RawNs['links']; routes: RawNs['routes']; sysctls: RawNs['sysctls']; ns: KNamespace } | undefined;
+function rootOf(raw: RawNs, host: Readonly<Record<string, string | undefined>>): KNamespace {
+  let m = rootMemo;
+  // Sysctls not asked for are a new empty object each read.
+  const sameSys = m?.sysctls === raw.sysctls || (m && isEmpty(m.sysctls) && isEmpty(raw.sysctls));
+  if (m?.links !== raw.links || m.routes !== raw.routes || !sameSys) {
+    m = { links: raw.links, routes: raw.routes, sysctls: raw.sysctls, ns: toNamespace(raw, host) };
+    if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(m.ns);
+    rootMemo = m;
   }
   const ifaces: Record<string, KIface> = {};
   for (const [name, i] of Object.entries(m.ns.ifaces)) ifaces[name] = { ...i };
