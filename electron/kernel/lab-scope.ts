@@ -16,7 +16,7 @@ import {
 import { deepFreeze } from '../../shared/util/freeze';
 import type { LabRecord, LabStore } from './lab-store';
 import { readLive } from './live-read';
-import { listNetns } from './netns';
+import { listNetns, listNetnsSync } from './netns';
 import type { Runner } from './runner';
 
 /** The non-root namespaces of a state. */
@@ -39,15 +39,20 @@ export function emptyLab(lab: string): Resolved {
  * forwards nor turns IPv6 off, so its interfaces' are not read.
  */
 export async function readFor(runner: Runner, desired: Resolved, scope: string[]): Promise<KState> {
-  return readLive(runner, {
-    namespaces: scope,
+  return readScope(runner, scope, sysctlsFor(desired, scope));
+}
+/** The namespaces of `scope` read with all their sysctls (readFor). */
+const sysctlsFor = (desired: Resolved, scope: readonly string[]) =>
+  scope.filter((n) => needsSysctls(desired, n));
+const readScope = (runner: Runner, scope: readonly string[], sysctls: readonly string[]) =>
+  readLive(runner, {
+    namespaces: [...scope],
     includeRoot: true,
     peerNames: false,
-    sysctls: scope.filter((n) => needsSysctls(desired, n)),
+    sysctls: [...sysctls],
     // Elsewhere a namespace's own settings (pings ignored by hand): shared/model/common.ts NS_OWN_SYSCTLS.
     ownSysctls: true,
   });
-}
 
 /**
  * The namespaces of the topology last applied that the file's may not have.
@@ -126,14 +131,64 @@ export function resolveSealed(topology: Topology): Resolved {
  * (live-reader.ts) every namespace is still looked at, by a netlink
  * fingerprint taken now; only its `ip` output is reused when it is unchanged.
  */
-export async function prepareLab(topology: Topology, store: LabStore, runner: Runner): Promise<PreparedLab> {
+export async function prepareLab(
+  topology: Topology,
+  store: LabStore,
+  runner: Runner,
+  early?: EarlyRead,
+): Promise<PreparedLab> {
   const desired = resolveSealed(topology);
   const record = store.readRecord(topology.name);
   const existing = new Set(await listNetns());
   const recorded = record ? [...Object.keys(record.namespaces), ...recordedOnly(record, topology)] : [];
   const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
-  const live = await readFor(runner, desired, scope);
+  const sysctls = sysctlsFor(desired, scope);
+  // Awaited whether taken or not: one read at a time (nsread serves one request at a time).
+  const got = early && (await early.live.catch(() => undefined));
+  const same = early?.record === record && sameSet(early.scope, scope) && sameSet(early.sysctls, sysctls);
+  const live = got && same ? got : await readScope(runner, scope, sysctls);
   return { topology, desired, record, live, existing };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const s = new Set(a);
+  return s.size === new Set(b).size && b.every((x) => s.has(x));
+};
+
+/** A read prepareLab takes instead of its own when it is of the same namespaces, read the same way (readRecorded). */
+export interface EarlyRead {
+  /** The record it was planned from. */
+  record: LabRecord;
+  scope: readonly string[];
+  /** Of those, the ones read with all their sysctls. */
+  sysctls: readonly string[];
+  live: Promise<KState>;
+}
+
+/**
+ * Starts the read prepareLab makes for an apply whose file names the same
+ * namespaces as the lab's record (its last apply): the record's namespaces
+ * that exist, with the root. Why: an apply can then validate its file while
+ * this read runs, instead of before it (engine.ts beginApply); prepareLab
+ * takes it only when the file's scope and sysctls turn out the same, which
+ * adding a host to a lab is (its namespace does not exist yet). Sent at
+ * once: nothing is awaited before the read's request (the namespaces are
+ * listed synchronously). Never throws: a failure is the read's (prepareLab
+ * then reads itself).
+ */
+export function readRecorded(record: LabRecord, runner: Runner): EarlyRead | undefined {
+  try {
+    const recordDesired = resolvedRecord(record);
+    const existing = new Set(listNetnsSync());
+    const names = [...Object.keys(record.namespaces), ...nsKeys(recordDesired.state)];
+    const scope = [...new Set(names)].filter((n) => existing.has(n));
+    const sysctls = sysctlsFor(recordDesired, scope);
+    const live = readScope(runner, scope, sysctls);
+    live.catch(() => undefined); // taken, or dropped, by prepareLab
+    return { record, scope, sysctls, live };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * under /run/netns (what `ip netns add` creates and `ip netns list` shows).
  * These helpers read the directory and inodes directly: no process.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -30,17 +30,27 @@ export function isValidNetnsName(name: string): boolean {
 /** Names of the named namespaces (as `ip netns list`, sorted); [] when /run/netns does not exist. */
 export async function listNetns(dir: string = NETNS_DIR): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    // `ip netns add` creates regular (empty) files that it bind-mounts the namespace on.
-    return entries
-      .filter((e) => e.isFile() && isValidNetnsName(e.name))
-      .map((e) => e.name)
-      .sort();
+    return netnsNames(await readdir(dir, { withFileTypes: true }));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
 }
+/** listNetns, at once (lab-scope.ts readRecorded: nothing awaited before its read is sent). */
+export function listNetnsSync(dir: string = NETNS_DIR): string[] {
+  try {
+    return netnsNames(readdirSync(dir, { withFileTypes: true }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+// `ip netns add` creates regular (empty) files that it bind-mounts the namespace on.
+const netnsNames = (entries: Dirent[]) =>
+  entries
+    .filter((e) => e.isFile() && isValidNetnsName(e.name))
+    .map((e) => e.name)
+    .sort();
 
 /**
  * True when /run/netns is a mount point already: iproute2's first `netns
