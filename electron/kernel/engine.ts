@@ -311,12 +311,13 @@ async function applyChecked(
         if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
         forgetNamespaces(deletedNs);
         const inWrites = new Map([...(run.primed ?? [])].filter(([ns]) => !deletedNs.has(ns)));
-        if (primeBatch !== undefined) storePrimedReads(inWrites);
         // Namespaces not read stably right after their writes are read now, beside writing the record (never fails the apply).
+        // Asked first: the reads made in the writes are checked and stored while nsread reads these.
         const reading = primeReads(
           runner,
           touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
         );
+        if (primeBatch !== undefined) storePrimedReads(inWrites);
         primed = (async () => {
           // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
           await new Promise((r) => setImmediate(r));
