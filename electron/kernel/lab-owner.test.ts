@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -41,10 +41,15 @@ describe('lab ownership rule', () => {
   });
 
   it('names come from the user database file', () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'np-pw-')), 'passwd');
-    writeFileSync(f, 'root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/bash\n');
-    expect(userName(1001, f)).toBe('alice');
-    expect(userName(1002, f)).toBeUndefined();
-    expect(userName(1001, '/nonexistent/passwd')).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'np-pw-'));
+    try {
+      const f = join(dir, 'passwd');
+      writeFileSync(f, 'root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001::/home/alice:/bin/bash\n');
+      expect(userName(1001, f)).toBe('alice');
+      expect(userName(1002, f)).toBeUndefined();
+      expect(userName(1001, '/nonexistent/passwd')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -361,6 +361,7 @@ describe.skipIf(!isRoot())(`readLive on the real kernel (${NOT_ROOT_REASON})`, (
           expect(flags(await readLive(execaRunner, opts))).toEqual([true, undefined, undefined]);
         } finally {
           useNsread(undefined);
+          nsread.remove();
         }
       }
       // Down: coming up, the kernel gives it back.
