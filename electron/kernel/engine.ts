@@ -125,8 +125,8 @@ async function withLab<T>(
   lab: string,
   o: EngineOptions,
   action: string,
+  held: { store: LabStore; release: () => void } | undefined,
   fn: (store: LabStore, runner: Runner) => Promise<T>,
-  held?: { store: LabStore; release: () => void },
 ): Promise<T> {
   const store = held?.store ?? storeOf(o);
   let release: () => void;
@@ -205,17 +205,20 @@ export async function applyDocument(doc: unknown, o: EngineOptions = {}): Promis
   const started = Date.now();
   const runner = runnerOf(o);
   const early = beginApply(doc, o, runner);
+  // Not taken: its read is waited for (one request at a time), then the lock let go.
+  const drop = async () => {
+    await early?.read.live.catch(() => undefined);
+    early?.release();
+  };
   let c: Awaited<ReturnType<typeof check>>;
   try {
     c = await check(doc, runner, true);
   } catch (e) {
-    await early?.read.live.catch(() => undefined);
-    early?.release();
+    await drop();
     throw e;
   }
   if (early && early.lab !== c.topology?.name) {
-    await early.read.live.catch(() => undefined);
-    early.release();
+    await drop();
     return applyChecked(c, o, runner, started);
   }
   return applyChecked(c, o, runner, started, early);
@@ -231,110 +234,104 @@ async function applyChecked(
   if (!c.topology) return { problems: c.problems };
   const topology = c.topology;
   const lab = topology.name;
-  return withLab(
-    lab,
-    o,
-    'apply',
-    async (store) => {
-      const p = await prepareLab(topology, store, runner, early?.read);
-      const r = plan(p.desired, p.live, {
-        existingNamespaces: p.existing,
-        previousAddresses: previousAddresses(p.record),
-      });
-      if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
-      // Another file's lab of the same name: said, not refused (lab-file.ts).
-      const other = otherFileWarning(p.record, o.file, r.changes);
-      const problems = other ? [...c.problems, other] : c.problems;
-      // Before any change: a caller that cannot be told (bad SUDO_UID) is refused here, not after the kernel changed.
-      // The first owner stays: root re-applying a user's lab does not take it from them.
-      const owner = p.record?.owner ?? ownerOf(o);
-      const changes = r.changes;
-      const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
-        o.onProgress?.({ lab, done, total, current, phase });
-      let primed: Promise<void> | undefined;
-      if (changes.length) {
-        let journal: Journal;
-        try {
-          journal = beginJournal(store, lab, changes);
-        } catch (e) {
-          // Why refuse: without a journal an interrupted apply could not be finished by the next command.
-          return { problems: [...problems, problem('journal-unwritable', (e as Error).message)] };
-        }
-        // With a read cache to fill, each namespace's ip batch is followed by its read (in the same nsread child).
-        const primeBatch = primeBatchFor(runner);
-        const run = await runPlan(changes, {
-          runner,
-          journal,
-          onGroupDone: progress('apply'),
-          beforeDeletes: (dels) => verifyMarks(runner, dels),
-          ...(primeBatch !== undefined ? { primeBatch } : {}),
-          stoppable: true,
-        });
-        if (!run.ok) {
-          journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });
-          const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
-          // Undoing step by step cannot express every kernel side effect (deleting an
-          // address drops the routes through it), so the rollback ends with a repair
-          // pass: plan the previously applied lab against the host and run it.
-          const restoreErrors = await restorePrevious(
-            p.record,
-            lab,
-            runner,
-            touchedNamespaces(changes),
-            changes,
-          );
-          journal.close(true);
-          const errors = [...rb.errors, ...restoreErrors];
-          const failed = run.failed!;
-          return {
-            problems,
-            result: {
-              ok: false,
-              lab,
-              steps: changes.length,
-              changes,
-              failedStep: failed.step,
-              rolledBack: errors.length === 0,
-              error:
-                `Step ${failed.step + 1} of ${changes.length} failed: ${failed.error}. ` +
-                (errors.length === 0
-                  ? 'Every change made before it was rolled back; the host is as it was.'
-                  : `The rollback could not undo everything: ${errors.join('; ')}`),
-              durationMs: Date.now() - started,
-            },
-          };
-        }
-        journal.close(true);
-        const deletedNs = new Set(
-          changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])),
-        );
-        if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
-        forgetNamespaces(deletedNs);
-        const inWrites = new Map([...(run.primed ?? [])].filter(([ns]) => !deletedNs.has(ns)));
-        // Namespaces not read stably right after their writes are read now, beside writing the record (never fails the apply).
-        // Asked first: the reads made in the writes are checked and stored while nsread reads these.
-        const reading = primeReads(
-          runner,
-          touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
-        );
-        if (primeBatch !== undefined) storePrimedReads(inWrites);
-        primed = (async () => {
-          // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
-          await new Promise((r) => setImmediate(r));
-          warmNamespaces(inWrites.keys());
-          await reading;
-        })();
+  return withLab(lab, o, 'apply', early, async (store) => {
+    const p = await prepareLab(topology, store, runner, early?.read);
+    const r = plan(p.desired, p.live, {
+      existingNamespaces: p.existing,
+      previousAddresses: previousAddresses(p.record),
+    });
+    if (r.conflicts.length) return { problems: [...c.problems, ...r.conflicts] };
+    // Another file's lab of the same name: said, not refused (lab-file.ts).
+    const other = otherFileWarning(p.record, o.file, r.changes);
+    const problems = other ? [...c.problems, other] : c.problems;
+    // Before any change: a caller that cannot be told (bad SUDO_UID) is refused here, not after the kernel changed.
+    // The first owner stays: root re-applying a user's lab does not take it from them.
+    const owner = p.record?.owner ?? ownerOf(o);
+    const changes = r.changes;
+    const progress = (phase: 'apply' | 'rollback') => (done: number, total: number, current?: string) =>
+      o.onProgress?.({ lab, done, total, current, phase });
+    let primed: Promise<void> | undefined;
+    if (changes.length) {
+      let journal: Journal;
+      try {
+        journal = beginJournal(store, lab, changes);
+      } catch (e) {
+        // Why refuse: without a journal an interrupted apply could not be finished by the next command.
+        return { problems: [...problems, problem('journal-unwritable', (e as Error).message)] };
       }
-      await writeRecord(store, topology, p, owner, o);
-      // In the resident engine, after the answer (fillLater): nothing of the apply's result depends on it.
-      if (primed) await fillLater(primed);
-      return {
-        problems,
-        result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
-      };
-    },
-    early,
-  );
+      // With a read cache to fill, each namespace's ip batch is followed by its read (in the same nsread child).
+      const primeBatch = primeBatchFor(runner);
+      const run = await runPlan(changes, {
+        runner,
+        journal,
+        onGroupDone: progress('apply'),
+        beforeDeletes: (dels) => verifyMarks(runner, dels),
+        ...(primeBatch !== undefined ? { primeBatch } : {}),
+        stoppable: true,
+      });
+      if (!run.ok) {
+        journal.tryWrite({ t: 'rollback', at: new Date().toISOString() });
+        const rb = await rollback(changes, run.completed, { runner, onGroupDone: progress('rollback') });
+        // Undoing step by step cannot express every kernel side effect (deleting an
+        // address drops the routes through it), so the rollback ends with a repair
+        // pass: plan the previously applied lab against the host and run it.
+        const restoreErrors = await restorePrevious(
+          p.record,
+          lab,
+          runner,
+          touchedNamespaces(changes),
+          changes,
+        );
+        journal.close(true);
+        const errors = [...rb.errors, ...restoreErrors];
+        const failed = run.failed!;
+        return {
+          problems,
+          result: {
+            ok: false,
+            lab,
+            steps: changes.length,
+            changes,
+            failedStep: failed.step,
+            rolledBack: errors.length === 0,
+            error:
+              `Step ${failed.step + 1} of ${changes.length} failed: ${failed.error}. ` +
+              (errors.length === 0
+                ? 'Every change made before it was rolled back; the host is as it was.'
+                : `The rollback could not undo everything: ${errors.join('; ')}`),
+            durationMs: Date.now() - started,
+          },
+        };
+      }
+      journal.close(true);
+      const deletedNs = new Set(
+        changes.flatMap((ch) => (ch.deletes?.kind === 'namespace' ? [ch.deletes.name] : [])),
+      );
+      if (deletedNs.size) await waitUntilGone(runner, lab, deletedNs);
+      forgetNamespaces(deletedNs);
+      const inWrites = new Map([...(run.primed ?? [])].filter(([ns]) => !deletedNs.has(ns)));
+      // Namespaces not read stably right after their writes are read now, beside writing the record (never fails the apply).
+      // Asked first: the reads made in the writes are checked and stored while nsread reads these.
+      const reading = primeReads(
+        runner,
+        touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
+      );
+      if (primeBatch !== undefined) storePrimedReads(inWrites);
+      primed = (async () => {
+        // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
+        await new Promise((r) => setImmediate(r));
+        warmNamespaces(inWrites.keys());
+        await reading;
+      })();
+    }
+    await writeRecord(store, topology, p, owner, o);
+    // In the resident engine, after the answer (fillLater): nothing of the apply's result depends on it.
+    if (primed) await fillLater(primed);
+    return {
+      problems,
+      result: { ok: true, lab, steps: changes.length, changes, durationMs: Date.now() - started },
+    };
+  });
 }
 
 async function writeRecord(
@@ -380,7 +377,7 @@ export async function statusDocument(doc: unknown, o: EngineOptions = {}): Promi
 }
 
 export async function destroyLab(lab: string, o: EngineOptions = {}): Promise<{ removed: string[] }> {
-  return withLab(lab, o, 'destroy', async (store, runner) => {
+  return withLab(lab, o, 'destroy', undefined, async (store, runner) => {
     const record = store.readRecord(lab);
     // Without a record (e.g. a lab made by an exported script), look for marked namespaces everywhere.
     const existing = new Set(await listNetns());

@@ -141,7 +141,7 @@ export async function prepareLab(
   const record = store.readRecord(topology.name);
   const existing = new Set(await listNetns());
   const recorded = record ? [...Object.keys(record.namespaces), ...recordedOnly(record, topology)] : [];
-  const scope = [...new Set([...nsKeys(desired.state), ...recorded])].filter((n) => existing.has(n));
+  const scope = existingOf([...nsKeys(desired.state), ...recorded], existing);
   const sysctls = sysctlsFor(desired, scope);
   // Awaited whether taken or not: one read at a time (nsread serves one request at a time).
   const got = early && (await early.live.catch(() => undefined));
@@ -149,6 +149,10 @@ export async function prepareLab(
   const live = got && same ? got : await readScope(runner, scope, sysctls);
   return { topology, desired, record, live, existing };
 }
+
+/** The names that exist, each once: a lab's scope on the host. */
+const existingOf = (names: string[], existing: ReadonlySet<string>) =>
+  [...new Set(names)].filter((n) => existing.has(n));
 
 const sameSet = (a: readonly string[], b: readonly string[]) => {
   const s = new Set(a);
@@ -180,8 +184,7 @@ export function readRecorded(record: LabRecord, runner: Runner): EarlyRead | und
   try {
     const recordDesired = resolvedRecord(record);
     const existing = new Set(listNetnsSync());
-    const names = [...Object.keys(record.namespaces), ...nsKeys(recordDesired.state)];
-    const scope = [...new Set(names)].filter((n) => existing.has(n));
+    const scope = existingOf([...Object.keys(record.namespaces), ...nsKeys(recordDesired.state)], existing);
     const sysctls = sysctlsFor(recordDesired, scope);
     const live = readScope(runner, scope, sysctls);
     live.catch(() => undefined); // taken, or dropped, by prepareLab
