@@ -179,6 +179,28 @@ export default tseslint.config(
   // privilege, and one place tests swap for a recorder. spawnAllowed() below lists the
   // rest, each with its reason; shrink it, never grow it without one.
   ...electronLayers(),
+  {
+    // A test never returns an assertion: expect(…).toX() returns an object, and fast-check
+    // fails a property whose function returns anything but true or undefined (a property
+    // that returned one failed only when its generator drew that branch's value).
+    files: TESTS,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ReturnStatement > CallExpression[callee.object.callee.name='expect'], ReturnStatement > CallExpression[callee.object.object.callee.name='expect']",
+          message:
+            'do not return an assertion (fast-check fails a property that returns one): assert, then return',
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(property|asyncProperty)$/] > ArrowFunctionExpression > CallExpression.body[callee.object.callee.name='expect']",
+          message: "a property's arrow must not return an assertion (fast-check fails it): use a block body",
+        },
+      ],
+    },
+  },
 );
 
 /** Files that may start processes, with why (see the comment above). */

@@ -157,3 +157,22 @@ describe('the tree', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('tests never return an assertion', () => {
+  // expect(…).toX() returns an object; fast-check fails a property that returns one.
+  it('reports a returned assertion and a property arrow that is one; asserting, then returning, passes', async () => {
+    const code = [
+      "import fc from 'fast-check';",
+      "import { expect, it } from 'vitest';",
+      "it('a', () => { fc.assert(fc.property(fc.nat(), (n) => expect(n).toBeGreaterThanOrEqual(0))); });",
+      "it('b', () => { fc.assert(fc.property(fc.nat(), (n) => { if (n === 1) return expect(n).not.toBe(2); })); });",
+      "it('c', () => { fc.assert(fc.property(fc.nat(), (n) => { if (n === 1) { expect(n).toBe(1); return; } })); });",
+      '',
+    ].join('\n');
+    const ms = byRule(await lint('shared/util/lint-probe.test.ts', code), 'no-restricted-syntax');
+    expect(ms.map((m) => m.line)).toEqual([3, 4]);
+    expect(ms.map((m) => m.message).join('\n')).toContain('fast-check');
+    // Not a test file: the rule does not apply.
+    expect(byRule(await lint('shared/util/lint-probe.ts', code), 'no-restricted-syntax')).toEqual([]);
+  });
+});

@@ -48,7 +48,13 @@ if [ -f "$out/vitest.json" ]; then
     for (const file of r.testResults ?? []) {
       const name = require("path").relative(process.cwd(), file.name);
       const failed = (file.assertionResults ?? []).filter((t) => t.status === "failed");
-      for (const t of failed) console.log(`vitest ${name} > ${t.fullName}: ${String(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)}`);
+      // The first line, and for a property (fast-check) its seed, counterexample and cause.
+      const said = (m) => {
+        const lines = String(m ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+        const more = lines.slice(1).filter((l) => /^(\{ seed:|Counterexample:|Caused by:|Got error:)/.test(l.trim()));
+        return [lines[0].slice(0, 600), ...more.map((l) => l.trim().slice(0, 200))].join(" | ");
+      };
+      for (const t of failed) console.log(`vitest ${name} > ${t.fullName}: ${said(t.failureMessages?.[0])}`);
       if (file.status === "failed" && failed.length === 0) console.log(`vitest ${name}: ${String(file.message ?? "").split("\n")[0].slice(0, 300)}`);
     }' "$out/vitest.json" >>"$out/failures"
   [ "$vrc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "vitest exited $vrc without a failed test (an error outside tests)"; add 0 1 0; failure "vitest exited $vrc without a failed test (an error outside tests: see the vitest output above)"; }

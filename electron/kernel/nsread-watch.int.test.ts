@@ -42,6 +42,18 @@ async function dropped(ns: string): Promise<boolean> {
   return false;
 }
 
+/** Applies `doc`; fails the test, saying why, when the apply does not succeed. */
+async function applied(doc: unknown, runDir: string) {
+  const r = await applyDocument(doc, { runDir });
+  expect(r.result?.ok, JSON.stringify(r.result ?? r.problems)).toBe(true);
+}
+
+/** Fails the test, naming the differences, when status does not find `doc` in sync. */
+async function inSync(doc: unknown, runDir: string) {
+  const s = await statusDocument(doc, { runDir });
+  expect(s.inSync, JSON.stringify({ problems: s.problems, drift: s.drift })).toBe(true);
+}
+
 async function withLab<T extends { name: string }>(
   lab: (p: string) => T,
   fn: (p: string, runDir: string, doc: T) => Promise<void>,
@@ -50,7 +62,7 @@ async function withLab<T extends { name: string }>(
   const run = tempRunDir();
   const doc = lab(p);
   try {
-    expect((await applyDocument(doc, { runDir: run.dir })).result?.ok).toBe(true);
+    await applied(doc, run.dir);
     await fn(p, run.dir, doc);
   } finally {
     await destroyLab(doc.name, { runDir: run.dir }).catch(() => undefined);
@@ -68,7 +80,7 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       expect((await planDocument(lab, { runDir })).changes).toEqual([]);
       expect(await kept(`${p}a`, `${p}b`)).toBe(2);
       // A read of kept namespaces keeps them (and still finds the lab in sync).
-      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      await inSync(lab, runDir);
       expect(await kept(`${p}a`, `${p}b`)).toBe(2);
     });
   }, 60_000);
@@ -93,7 +105,7 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       // The end of IPv6 DAD and the hosts' start-up multicast, a moment later.
       await new Promise((r) => setTimeout(r, 2500));
       expect(await kept(...names)).toBe(8);
-      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      await inSync(lab, runDir);
     });
   }, 60_000);
 
@@ -175,8 +187,8 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
         const s = await statusDocument(lab, { runDir });
         expect(s.inSync).toBe(false);
         expect(s.drift.length).toBeGreaterThan(0);
-        expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
-        expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+        await applied(lab, runDir);
+        await inSync(lab, runDir);
         expect(await kept(`${p}a`, `${p}b`)).toBe(2);
       });
     },
@@ -233,8 +245,8 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       const s = await statusDocument(lab, { runDir });
       expect(s.inSync).toBe(false);
       await hand(['ip', 'netns', 'del', `${p}a`]);
-      expect((await applyDocument(lab, { runDir })).result?.ok).toBe(true);
-      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      await applied(lab, runDir);
+      await inSync(lab, runDir);
     });
   }, 60_000);
 
@@ -259,7 +271,7 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
       await hand(['ip', '-n', `${p}a`, 'neigh', 'flush', 'dev', 'eth0']);
       expect(await kept(`${p}a`, `${p}b`)).toBe(2);
-      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      await inSync(lab, runDir);
     });
   }, 60_000);
 
@@ -272,7 +284,7 @@ describe.skipIf(!!nsread.skip)(`kept namespaces${nsread.skip ? ` (skipped: ${nsr
       await hand(['ip', 'link', 'set', 'dev', `${p}p1`, 'up']);
       await new Promise((r) => setTimeout(r, 300));
       expect(await kept(`${p}a`)).toBe(1);
-      expect((await statusDocument(lab, { runDir })).inSync).toBe(true);
+      await inSync(lab, runDir);
     });
   }, 60_000);
 

@@ -221,7 +221,11 @@ describe('plan', () => {
         const i = root ? after.namespaces[ROOT_NS].ifaces.p1 : after.namespaces.ns2.ifaces.eth0;
         i.mtu = mtu;
         const r = plan(resolve(lab()), after);
-        if (mtu === 1500) return expect(r.changes).toEqual([]);
+        if (mtu === 1500) {
+          // Not `return expect(…)`: fast-check fails a property that returns anything but true or undefined.
+          expect(r.changes).toEqual([]);
+          return;
+        }
         expect(r.changes.map((c) => c.argv.join(' '))).toEqual([
           `ip ${root ? '' : '-n ns2 '}link set dev ${i.name} mtu 1500`.replace('  ', ' '),
         ]);
