@@ -61,6 +61,16 @@ describe('netplumb CLI (no kernel)', () => {
     expect(direct.stderr).toContain('extra certs');
   });
 
+  it('validate counts the nodes and links of a valid file in words ("1 link", not "1 links")', async () => {
+    const one = file(
+      'one.yaml',
+      `version: 1\nname: ${lab.p}-one\nnodes:\n  - { name: ${lab.p}a, kind: namespace }\n  - { name: ${lab.p}br, kind: bridge }\nlinks:\n  - id: l1\n    a: { node: ${lab.p}a, ifname: eth0 }\n    b: { node: ${lab.p}br, ifname: ${lab.p}p1 }\n`,
+    );
+    const r = await cli('validate', one);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`(lab "${lab.p}-one", 2 nodes, 1 link).`);
+  });
+
   it('validate locates problems in the file by line and column and exits 1', async () => {
     const f = file(
       'bad.yaml',

@@ -10,7 +10,7 @@ import { EXIT, err, json, out } from './command';
 import { ADOPT_HELP } from './host-help';
 import { live } from './live-session';
 import { loadFile, placeProblems } from './load';
-import { bold, dim, green, printProblems, red } from './output';
+import { bold, counted, dim, green, printProblems, red } from './output';
 
 const NEED_ROOT =
   'netplumb needs root or the privileged helper to read or mark objects inside network namespaces. Install the helper once with "sudo npx netplumb helper install" (see README: "Running without root"), or run it with sudo.';
@@ -54,7 +54,7 @@ async function importWith(b: LiveBackend, args: ParsedArgs): Promise<number> {
   const t = r.topology as { name: string; nodes: unknown[]; links: unknown[] };
   if (file)
     err(
-      `${green('✓')} Wrote ${file}: lab "${t.name}", ${t.nodes.length} nodes, ${t.links.length} links (unmanaged until "netplumb adopt ${file}").`,
+      `${green('✓')} Wrote ${file}: lab "${t.name}", ${counted(t.nodes.length, 'node')}, ${counted(t.links.length, 'link')} (unmanaged until "netplumb adopt ${file}").`,
     );
   else process.stdout.write(r.text);
   return hasErrors(r.problems) ? 1 : 0;

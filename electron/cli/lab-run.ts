@@ -14,7 +14,17 @@ import { EXIT, err, json, out } from './command';
 import { loadFile, placeProblems } from './load';
 import { labTarget } from './lab-target';
 import { loadFileArg } from './load-arg';
-import { bold, dim, formatDrift, formatPlan, green, listInWords, printProblems, red } from './output';
+import {
+  bold,
+  counted,
+  dim,
+  formatDrift,
+  formatPlan,
+  green,
+  listInWords,
+  printProblems,
+  red,
+} from './output';
 
 /** The engine in this process when root, else the installed privileged helper; else why neither is possible. */
 async function kernelEngine(): Promise<{ engine: Engine; close?: () => void } | { why: string }> {
@@ -80,7 +90,7 @@ export async function validateCommand(args: ParsedArgs): Promise<number> {
     printProblems(l.problems, file);
     out(
       ok
-        ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${l.topology!.nodes.length} nodes, ${l.topology!.links.length} links).`
+        ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${counted(l.topology!.nodes.length, 'node')}, ${counted(l.topology!.links.length, 'link')}).`
         : red(`${file} is not valid.`),
     );
   }

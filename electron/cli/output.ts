@@ -6,7 +6,7 @@ import type { Change, DriftItem } from '../../shared/plan';
 import type { Problem } from '../../shared/validate';
 import { err } from './command';
 
-export { listInWords } from '../../shared/util/words';
+export { counted, listInWords } from '../../shared/util/words';
 
 // Asked at each use, not once: the resident engine (engine-server.ts) runs commands for clients
 // whose terminals differ.

@@ -3,7 +3,7 @@ import { editorStore, useEditor } from '../store/editor';
 import { runDestroy } from '../store/lab-actions';
 import { useUi } from '../store/ui-store';
 import { Dialog } from './Dialog';
-import { listInWords } from '../../shared/util/words';
+import { counted, listInWords } from '../../shared/util/words';
 
 const close = () => useUi.getState().set({ dialog: null });
 
@@ -156,7 +156,7 @@ export function HelpDialog() {
         {mode === 'electron'
           ? 'Desktop app.'
           : 'Browser mode: Open reads a file you pick, Save downloads the file.'}{' '}
-        {editorStore.getState().doc.nodes.length} nodes in the drawing.
+        {counted(editorStore.getState().doc.nodes.length, 'node')} in the drawing.
       </p>
     </Dialog>
   );

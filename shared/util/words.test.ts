@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clip, listInWords } from './words';
+import { clip, counted, listInWords } from './words';
 
 describe('listInWords', () => {
   it('lists every item of a short list', () => {
@@ -43,5 +43,15 @@ describe('clip', () => {
         else expect(c).toBe(`${text.slice(0, max)}…`);
       }),
     );
+  });
+});
+
+describe('counted', () => {
+  it('says one in the singular, any other count in the plural', () => {
+    expect(counted(1, 'link')).toBe('1 link');
+    expect(counted(0, 'link')).toBe('0 links');
+    expect(counted(2, 'node')).toBe('2 nodes');
+    expect(counted(1, 'switch', 'switches')).toBe('1 switch');
+    expect(counted(3, 'switch', 'switches')).toBe('3 switches');
   });
 });

@@ -14,3 +14,8 @@ export function listInWords(items: readonly string[], max = 12, more = 'more'): 
 export function clip(text: string, max = 64): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
+
+/** A count and its noun, singular for one ("1 link", "2 links", "0 links"); `plural` where adding "s" is wrong. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
