@@ -8,7 +8,7 @@ import { connectionState, onConnectionState } from '../api';
 import { dismissOffered, restoreOffered, useRecovery } from '../store/autosave';
 import { useEditor } from '../store/editor';
 import { refreshStatus } from '../store/lab-actions';
-import { otherRunningLabs, useLabs } from '../store/labs-store';
+import { otherLabsText, otherRunningLabs, useLabs } from '../store/labs-store';
 import { kernelLabName, usePrefix } from '../store/prefix-store';
 import { useUi } from '../store/ui-store';
 
@@ -47,14 +47,9 @@ function useOffers(): Item[] {
   }
   const others = otherRunningLabs(labs, kernelLabName(current, prefix));
   if (!dismissed && others.length && !offer) {
-    const names =
-      others
-        .slice(0, 4)
-        .map((l) => l.name)
-        .join(', ') + (others.length > 4 ? ` and ${others.length - 4} more` : '');
     items.push({
       kind: 'info',
-      text: `${others.length === 1 ? 'A lab is' : `${others.length} labs are`} running on this host: ${names}.`,
+      text: otherLabsText(others),
       actions: [
         { label: 'Show labs…', run: () => useUi.getState().set({ dialog: 'labs' }) },
         { label: 'Dismiss', run: () => useLabs.getState().set({ offerDismissed: true }) },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextUntitled, otherRunningLabs } from './labs-store';
+import { nextUntitled, otherLabsText, otherRunningLabs } from './labs-store';
 
 describe('names of new drawings', () => {
   it("are untitled-N after the remembered counter, never a running lab's name", () => {
@@ -28,5 +28,23 @@ describe('names of new drawings', () => {
     ];
     expect(otherRunningLabs(labs, 'a').map((l) => l.name)).toEqual(['b']);
     expect(otherRunningLabs(null, 'a')).toEqual([]);
+  });
+
+  it('the offer says "running" only when every lab it names runs; one partly there is said so', () => {
+    const lab = (name: string, state: 'applied' | 'partial' | 'rolling-back') => ({
+      name,
+      state,
+      namespaces: [],
+    });
+    expect(otherLabsText([lab('a', 'applied')])).toBe('A lab is running on this host: a.');
+    expect(otherLabsText([lab('a', 'applied'), lab('b', 'applied')])).toBe(
+      '2 labs are running on this host: a, b.',
+    );
+    expect(otherLabsText([lab('a', 'applied'), lab('b', 'partial')])).toBe(
+      '2 labs are on this host: a, b (partly there).',
+    );
+    expect(otherLabsText([lab('c', 'rolling-back')])).toBe('A lab is on this host: c (rolling back).');
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => lab(n, 'applied'));
+    expect(otherLabsText(six)).toBe('6 labs are running on this host: a, b, c, d and 2 more.');
   });
 });

@@ -82,3 +82,25 @@ export function untitledName(): string {
 export function otherRunningLabs(labs: LabInfo[] | null, current: string): LabInfo[] {
   return (labs ?? []).filter((l) => l.name !== current && l.state !== 'unknown');
 }
+
+/** What the offer says of a lab that is not simply running (its namespaces went by hand, an apply stopped). */
+const NOT_RUNNING: Partial<Record<LabInfo['state'], string>> = {
+  partial: 'partly there',
+  'rolling-back': 'rolling back',
+};
+
+/**
+ * The reattach offer's sentence: "running" only when every lab named is
+ * (a lab whose namespaces were deleted by hand is on the host, partly, not
+ * running), at most four names and how many more.
+ */
+export function otherLabsText(others: readonly LabInfo[]): string {
+  const named = others
+    .slice(0, 4)
+    .map((l) => (NOT_RUNNING[l.state] ? `${l.name} (${NOT_RUNNING[l.state]})` : l.name))
+    .join(', ');
+  const more = others.length > 4 ? ` and ${others.length - 4} more` : '';
+  const running = others.every((l) => l.state === 'applied');
+  const subject = others.length === 1 ? 'A lab is' : `${others.length} labs are`;
+  return `${subject} ${running ? 'running on' : 'on'} this host: ${named}${more}.`;
+}
