@@ -368,11 +368,57 @@ typedef struct {
   unsigned nd, nnames;
 } record_t;
 
-/* True when no notification logged after `seq` about `nsid` could be a change of the record's namespace. */
-static int quiet_since(const record_t *r, const object_digest *d) {
+/*
+ * The log by namespace, for quiet_since: heads[slot] is the index + 1 of
+ * the first notification about that namespace (slot 0 the root, slot
+ * nsid + 1 the others), next_of[i] the index + 1 of the next one about the
+ * same namespace, in the log's order; 0 ends a chain. Why: a scan of the
+ * whole log for each record was records x notifications; the wave that
+ * makes a lab of 1000 hosts writes 1000 records over some 30000
+ * notifications, and that scan was about 5% of its CPU.
+ */
+typedef struct {
+  size_t *heads, *next_of;
+  size_t nslots;
+} log_index_t;
+
+static int slot_of(int nsid) { return nsid == ROOT_ID ? 0 : nsid + 1; }
+
+/* Builds the index of the log as it is (idx zeroed when there is no memory for it: quiet_since then scans). */
+static void index_log(log_index_t *idx) {
+  int top = -1;
   for (size_t i = 0; i < nlog; i++)
-    if (log_at[i].seq > r->seq && log_at[i].nsid == r->nsid && !kept_blind(log_bytes.p + log_at[i].off, d, r->nd, r->pinned))
-      return 0;
+    if (log_at[i].nsid < MAX_NSID && slot_of(log_at[i].nsid) > top) top = slot_of(log_at[i].nsid);
+  *idx = (log_index_t){0};
+  if (top < 0) return;
+  idx->heads = calloc((size_t)top + 1, sizeof *idx->heads);
+  idx->next_of = malloc((nlog ? nlog : 1) * sizeof *idx->next_of);
+  if (!idx->heads || !idx->next_of) {
+    free(idx->heads);
+    free(idx->next_of);
+    *idx = (log_index_t){0};
+    return;
+  }
+  idx->nslots = (size_t)top + 1;
+  for (size_t i = nlog; i-- > 0;) {
+    if (log_at[i].nsid >= MAX_NSID) continue;
+    size_t sl = (size_t)slot_of(log_at[i].nsid);
+    idx->next_of[i] = idx->heads[sl];
+    idx->heads[sl] = i + 1;
+  }
+}
+
+/* True when no notification logged after `seq` about `nsid` could be a change of the record's namespace. */
+static int quiet_since(const record_t *r, const object_digest *d, const log_index_t *idx) {
+  if (!idx->heads) {
+    for (size_t i = 0; i < nlog; i++)
+      if (log_at[i].seq > r->seq && log_at[i].nsid == r->nsid && !kept_blind(log_bytes.p + log_at[i].off, d, r->nd, r->pinned))
+        return 0;
+    return 1;
+  }
+  size_t sl = (size_t)slot_of(r->nsid);
+  for (size_t i = sl < idx->nslots ? idx->heads[sl] : 0; i; i = idx->next_of[i - 1])
+    if (log_at[i - 1].seq > r->seq && !kept_blind(log_bytes.p + log_at[i - 1].off, d, r->nd, r->pinned)) return 0;
   return 1;
 }
 
@@ -386,6 +432,8 @@ void watch_end(int fd) {
   buf_t all = {0};
   slurp(fd, &all);
   close(fd);
+  log_index_t idx;
+  index_log(&idx);
   for (size_t at = 0; !log_lost && at + sizeof(record_t) <= all.n;) {
     record_t r;
     memcpy(&r, all.p + at, sizeof r);
@@ -402,7 +450,7 @@ void watch_end(int fd) {
       if (b || !r.nd) memcpy(base_fp, r.fp, sizeof base_fp);
       else base_fp[0] = 0; /* no memory for them: no base */
     }
-    if ((r.nsid == ROOT_ID ? names_fd >= 0 : r.nsid >= 0 && r.nsid < MAX_NSID) && r.fp[64] == 0 && quiet_since(&r, d)) {
+    if ((r.nsid == ROOT_ID ? names_fd >= 0 : r.nsid >= 0 && r.nsid < MAX_NSID) && r.fp[64] == 0 && quiet_since(&r, d, &idx)) {
       if (r.nsid >= 0 && (size_t)r.nsid >= nkept_cap) {
         size_t c = nkept_cap ? nkept_cap : 64;
         while (c <= (size_t)r.nsid) c *= 2;
@@ -436,6 +484,8 @@ void watch_end(int fd) {
     }
     at += need;
   }
+  free(idx.heads);
+  free(idx.next_of);
   free(all.p);
   logging = 0;
   if (log_bytes.cap > (1u << 20)) {
