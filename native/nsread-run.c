@@ -238,22 +238,24 @@ static void run_job(const wjob_t *j) {
 /*
  * Under serve, a primed job's namespace will be read next: its sysctl
  * directories are opened here, in the namespace, and sent to the server to
- * keep (nsread-held.c), so that the read after an apply finds them. Here,
- * while the lab is made, each lookup walks the entries of the namespaces
- * made before it; in that read it would walk all of them.
+ * keep (nsread-held.c), so that the read after an apply finds them, with
+ * the sysctl files it will ask for: here they are opened by the job's own
+ * thread while the tool runs in other namespaces, instead of by that read.
  */
 static void warm(int nsfd) {
   static const char *const dirs[] = {"net/ipv4", "net/ipv6"};
   if (held_sock < 0) return;
   /* Both kept already (a namespace read or warmed before): its files were kept with them; no lookup by path again. */
   if (held_known(nsfd, dirs[0]) && held_known(nsfd, dirs[1])) return;
-  int fds[2];
+  /* "net" once, under a /proc/sys that few namespaces share (nsread-procfs.c); ipv4 and ipv6 below it are this namespace's alone. */
+  int sys = sysctl_root(), fds[2];
+  int net = sys < 0 ? -1 : openat(sys, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (sys >= 0) close(sys);
   for (int i = 0; i < 2; i++) {
-    char path[32];
-    snprintf(path, sizeof path, "/proc/sys/%s", dirs[i]);
-    fds[i] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    fds[i] = net < 0 ? -1 : openat(net, dirs[i] + 4, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fds[i] >= 0 && !held_known(nsfd, dirs[i])) held_keep(nsfd, dirs[i], fds[i], 0);
   }
+  if (net >= 0) close(net);
   /* And the files under them that the read will ask for (the keys given after --prime). */
   warm_sysctls(nsfd, dirs, fds, 2);
   held_flush();

@@ -251,7 +251,7 @@ static int dir_fd(dirs_t *d, const char *path) {
   int fd = kept ? held_dir(d->nsfd, path) : -1;
   if (fd >= 0) {
     /* kept: no lookup */
-  } else if (!path[0]) fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } else if (!path[0]) fd = sysctl_root();
   else {
     const char *slash = strrchr(path, '/');
     char parent[300];

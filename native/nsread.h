@@ -105,6 +105,8 @@ int dispatch(int argc, char **argv);
 int serve_mode(void);
 /* `nsread run MAXJOBS` (nsread-run.c): per-namespace `<tool> -batch -` jobs. */
 int run_mode(int max, const char *prime);
+/* An fd of a /proc/sys to look the calling thread's namespace's sysctls up in, the caller's to close; -1 when none (nsread-procfs.c). */
+int sysctl_root(void);
 /* Opens (and has the server keep) the sysctl files a read asks of the namespace at nsfd (nsread.c). */
 void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n);
 /*

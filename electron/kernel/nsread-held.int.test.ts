@@ -11,7 +11,7 @@
  * alive, and the server's table does not grow with namespaces that are gone.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecords } from './live-reader';
@@ -89,6 +89,31 @@ async function untilGone(dev: string): Promise<boolean> {
 /** Sets sysctls in a namespace by `ip netns exec … sysctl -w` (nothing of nsread's). */
 const setSysctls = (ns: string, kv: Record<string, number>) =>
   must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...Object.entries(kv).map(([k, v]) => `${k}=${v}`)]);
+
+/** An `nsread serve` of the test's own, started as `argv`: its process, and a request to it (up to 10 s for an answer). */
+function ownServer(argv: string[]) {
+  const server = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const answers: RunResult[] = [];
+  const asm = answerAssembler();
+  server.stdout.on('data', (d: Buffer) => {
+    const a = asm.push(d);
+    if (a) answers.push(a);
+  });
+  const ask = async (args: string[], input = '') => {
+    const n = answers.length;
+    server.stdin.write(serveRequest(args, input));
+    for (let i = 0; answers.length === n; i++) {
+      if (i > 1000) throw new Error('the server did not answer');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return answers[n];
+  };
+  const stop = async () => {
+    server.stdin.end();
+    await new Promise((r) => server.once('exit', r));
+  };
+  return { server, ask, stop };
+}
 
 describe.skipIf(!!nsread.skip)(
   `nsread serve keeps sysctl directories${nsread.skip ? ` (skipped: ${nsread.skip})` : ''}`,
@@ -209,24 +234,7 @@ describe.skipIf(!!nsread.skip)(
 
     it('with little room for fds, what namespaces deleted leave behind makes room for the next ones (a server of its own, 600 fds)', async () => {
       // 600 fds leave the table 88 (nsread-held.c fd_room): 8 namespaces' 2 directories and 6 files each fit, 16 do not.
-      const server = spawn('prlimit', ['--nofile=600:600', nsread.bin, 'serve'], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
-      const answers: RunResult[] = [];
-      const asm = answerAssembler();
-      server.stdout.on('data', (d: Buffer) => {
-        const a = asm.push(d);
-        if (a) answers.push(a);
-      });
-      const ask = async (args: string[], input = '') => {
-        const n = answers.length;
-        server.stdin.write(serveRequest(args, input));
-        for (let i = 0; answers.length === n; i++) {
-          if (i > 500) throw new Error('the server did not answer');
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        return answers[n];
-      };
+      const { ask, stop } = ownServer(['prlimit', '--nofile=600:600', nsread.bin, 'serve']);
       const kept = async (files: boolean, ns: string[]) =>
         Number((await ask(['held', ...(files ? ['--files'] : []), ...ns])).stdout.trim());
       try {
@@ -251,8 +259,64 @@ describe.skipIf(!!nsread.skip)(
         expect(await kept(false, next)).toBe(16);
         expect(await kept(true, next)).toBe(48);
       } finally {
-        server.stdin.end();
-        await new Promise((r) => server.once('exit', r));
+        await stop();
+      }
+    });
+
+    it('more namespaces than one procfs of its own serves are each read with their own values, their directories kept from procfs instances of its own (a server of its own)', async () => {
+      // 40: more than PROCFS_SPAN (32) namespaces looked up under one procfs (native/nsread-procfs.c).
+      const { server, ask, stop } = ownServer([nsread.bin, 'serve']);
+      /** The server's kept directories of net/ipv4, by what their fd names: a path and a device each. */
+      const keptIpv4 = () =>
+        readdirSync(`/proc/${server.pid}/fd`).flatMap((fd) => {
+          const f = `/proc/${server.pid}/fd/${fd}`;
+          try {
+            const path = readlinkSync(f);
+            return path.endsWith('/net/ipv4') ? [{ path, dev: statSync(f).dev }] : [];
+          } catch {
+            return []; // closed meanwhile
+          }
+        });
+      const ns = Array.from({ length: 40 }, (_, i) => `${p}s${i}`);
+      const value = (i: number) => ({
+        'net.ipv4.conf.all.arp_ignore': i % 9,
+        'net.ipv4.icmp_echo_ignore_all': i % 2,
+        'net.ipv4.conf.eth0.rp_filter': i % 3,
+      });
+      try {
+        for (const [i, n] of ns.entries()) {
+          await nsWithVeth(n, `${p}sv${i}`);
+          await setSysctls(n, value(i));
+        }
+        // The first half read, the other half warmed by primed writes (nsread run), then all read.
+        const read = await ask(
+          READ,
+          ns
+            .slice(0, 20)
+            .map((n) => `${n}\t-\t1\n`)
+            .join(''),
+        );
+        expect(read.exitCode, read.stderr).toBe(0);
+        const run = await ask(
+          ['run', '4', '--prime=link show\n', ...KEYS],
+          ns
+            .slice(20)
+            .map((n) => `${n}\0ip\0prime\0link set dev lo up\n\0`)
+            .join(''),
+        );
+        expect(run.exitCode, run.stderr).toBe(0);
+        const all = await ask(READ, ns.map((n) => `${n}\t-\t1\n`).join(''));
+        expect(all.exitCode, all.stderr).toBe(0);
+        const got = sysctlsOf(all.stdout);
+        for (const [i, n] of ns.entries())
+          for (const [k, v] of Object.entries(value(i))) expect(got.get(n)?.[k], `${n} ${k}`).toBe(String(v));
+        const kept = keptIpv4();
+        expect(kept.length).toBe(ns.length);
+        // Looked up under procfs instances of nsread's own (named from their own root), more than one.
+        expect(kept.filter((k) => k.path !== '/sys/net/ipv4')).toEqual([]);
+        expect(new Set(kept.map((k) => k.dev)).size).toBeGreaterThan(1);
+      } finally {
+        await stop();
       }
     });
 
