@@ -261,12 +261,23 @@ async function applyChecked(
       }
       // With a read cache to fill, each namespace's ip batch is followed by its read (in the same nsread child).
       const primeBatch = primeBatchFor(runner);
+      // The reads stored before the lab's bridges came up (onPrimedSettled), when the plan ends so.
+      let storedEarly = false;
+      const storeEarly = (reads: ReadonlyMap<string, { fp: string; stdout: string }>) => {
+        try {
+          storePrimedReads(reads);
+          storedEarly = true;
+          warmNamespaces(reads.keys());
+        } catch {
+          // Not in the middle of the writes: stored (or failing, as before) after them.
+        }
+      };
       const run = await runPlan(changes, {
         runner,
         journal,
         onGroupDone: progress('apply'),
         beforeDeletes: (dels) => verifyMarks(runner, dels),
-        ...(primeBatch !== undefined ? { primeBatch } : {}),
+        ...(primeBatch !== undefined ? { primeBatch, onPrimedSettled: storeEarly } : {}),
         stoppable: true,
       });
       if (!run.ok) {
@@ -316,11 +327,12 @@ async function applyChecked(
         runner,
         touchedNamespaces(changes).filter((ns) => !deletedNs.has(ns) && !inWrites.has(ns)),
       );
-      if (primeBatch !== undefined) storePrimedReads(inWrites);
+      // Stored early, they are these: the waves after only brought bridges up (no namespace deleted or read).
+      if (primeBatch !== undefined && !storedEarly) storePrimedReads(inWrites);
       primed = (async () => {
         // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
         await new Promise((r) => setImmediate(r));
-        warmNamespaces(inWrites.keys());
+        if (!storedEarly) warmNamespaces(inWrites.keys());
         await reading;
       })();
     }
