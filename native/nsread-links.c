@@ -5,12 +5,14 @@
  * RTM_GETLINK dump. Counters change all the time, so this is never cached.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -74,10 +76,19 @@ static void one_link(buf_t *b, struct nlmsghdr *m, int stats, int *first) {
   }
   if (mac && mac_n > 0) {
     add(b, ",\"address\":\"");
-    for (int i = 0; i < mac_n; i++) {
-      snprintf(num, sizeof num, i ? ":%02x" : "%02x", mac[i]);
-      add(b, num);
-    }
+    /* As ip prints it (ll_addr_n2a): an IPv4 or IPv6 tunnel's link address as an IP address (gre0: 0.0.0.0). */
+    char ipaddr[INET6_ADDRSTRLEN];
+    int t = ifi->ifi_type;
+    if (mac_n == 4 && (t == ARPHRD_TUNNEL || t == ARPHRD_SIT || t == ARPHRD_IPGRE) &&
+        inet_ntop(AF_INET, mac, ipaddr, sizeof ipaddr))
+      add(b, ipaddr);
+    else if (mac_n == 16 && (t == ARPHRD_TUNNEL6 || t == ARPHRD_IP6GRE) && inet_ntop(AF_INET6, mac, ipaddr, sizeof ipaddr))
+      add(b, ipaddr);
+    else
+      for (int i = 0; i < mac_n; i++) {
+        snprintf(num, sizeof num, i ? ":%02x" : "%02x", mac[i]);
+        add(b, num);
+      }
     add(b, "\"");
   }
   if (oper >= 0) {
