@@ -36,7 +36,7 @@ import {
   storePrimedReads,
   warmNamespaces,
 } from './live-read';
-import { forgetNamespaces } from './live-reader';
+import { forgetNamespaces, type StableRead } from './live-reader';
 import { otherFileWarning } from './lab-file';
 import { assertMayChange, callerOf, mayChange, ownerNamer, ownerOf } from './lab-owner';
 import { listNetns, netnsInodes } from './netns';
@@ -263,7 +263,7 @@ async function applyChecked(
       const primeBatch = primeBatchFor(runner);
       // The reads stored before the lab's bridges came up (onPrimedSettled), when the plan ends so.
       let storedEarly = false;
-      const storeEarly = (reads: ReadonlyMap<string, { fp: string; stdout: string }>) => {
+      const storeEarly = (reads: ReadonlyMap<string, StableRead>) => {
         try {
           storePrimedReads(reads);
           storedEarly = true;

@@ -20,6 +20,7 @@ import { netnsDirMounted } from './netns';
 import { explainKernelError } from './kernel-errors';
 import { UNREPORTED } from './native-run';
 import { groupJob, groupPlan, runWave, type Group } from './executor-wave';
+import type { StableRead } from './live-reader';
 
 export { groupPlan, type Group } from './executor-wave';
 
@@ -152,7 +153,7 @@ export interface RunPlanOptions {
    * host's IPv6 solicitations and reports are flooded to every port, and at
    * 1000 hosts that flood slowed the same storing afterwards about fourfold.
    */
-  onPrimedSettled?: (primed: ReadonlyMap<string, { fp: string; stdout: string }>) => void;
+  onPrimedSettled?: (primed: ReadonlyMap<string, StableRead>) => void;
 }
 
 export interface RunPlanResult {
@@ -164,7 +165,7 @@ export interface RunPlanResult {
    * namespaces that no later wave of the plan touched (no group in it, no
    * root group: a root change can change any namespace), by namespace.
    */
-  primed?: Map<string, { fp: string; stdout: string }>;
+  primed?: Map<string, StableRead>;
 }
 
 /**
@@ -187,7 +188,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
   const waves = groupPlan(changes, { netnsProcesses: netnsProcessesFor(opts.runner) });
   const completed: number[] = [];
   let done = 0;
-  const primed = new Map<string, { fp: string; stdout: string }>();
+  const primed = new Map<string, StableRead>();
   // The first wave of the run of last waves that only bring root bridges up (onPrimedSettled), or -1.
   let settledFrom = -1;
   if (opts.primeBatch !== undefined)

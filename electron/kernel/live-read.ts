@@ -63,7 +63,14 @@ import {
 import { isValidNetnsName, listNetns, NETNS_DIR } from './netns';
 import { fanOut, type FanJob, type RunResult, type Runner } from './runner';
 import { needsIds, resolvePeers, tableOf, type RawNs } from './live-peers';
-import { cacheToFill, readJobs, storePrimed, type JobResult, type ReadJobsOptions } from './live-reader';
+import {
+  cacheToFill,
+  readJobs,
+  storePrimed,
+  type JobResult,
+  type ReadJobsOptions,
+  type StableRead,
+} from './live-reader';
 import { missingProgram } from './missing-tool';
 
 /** What to read. */
@@ -380,7 +387,7 @@ export const primeBatchFor = (runner: Runner): string | undefined =>
  * primeBatchFor; live-reader.ts storePrimed), checked as any read is, so
  * that the next read neither checks nor stores them again.
  */
-export const storePrimedReads = (reads: ReadonlyMap<string, { fp: string; stdout: string }>): void =>
+export const storePrimedReads = (reads: ReadonlyMap<string, StableRead>): void =>
   storePrimed(BATCH, reads, batchCheck);
 
 /**

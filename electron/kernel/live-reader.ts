@@ -204,9 +204,12 @@ export function forgetNamespaces(names: Iterable<string>): void {
  * ReadJobsOptions.check); one that does not is stored unchecked, and the
  * read that finds it reports it.
  */
+/** A read proven stable (nsread's fingerprint and what ip printed for it), as an apply's writes are followed by. */
+export type StableRead = { fp: string; stdout: string };
+
 export function storePrimed(
   batch: string,
-  reads: ReadonlyMap<string, { fp: string; stdout: string }>,
+  reads: ReadonlyMap<string, StableRead>,
   check?: ReadJobsOptions['check'],
 ): void {
   const dir = cacheDir();
