@@ -50,6 +50,7 @@ const {
   labIfaces,
   listNetns,
   readLive,
+  lastNamespacesMade,
   lastPrimeStats,
   lastReaderStats,
   readerFor,
@@ -378,6 +379,7 @@ try {
       const [plan, p, planSoftirq] = await timeSoftirq(() => planDocument(doc, { runDir }));
       if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
       const planHits = lastReaderStats().hits;
+      const planMade = lastNamespacesMade();
       const [plan2] = await time(() => planDocument(doc, { runDir }));
       const [status, st] = await time(() => statusDocument(doc, { runDir }));
       if (!st.inSync) throw new Error('status after apply is not in sync');
@@ -458,7 +460,7 @@ try {
       );
       if (primed?.used)
         console.log(
-          `  (apply cached ${primed.inWrites ?? 0} reads made in its writes and ${(primed.stored ?? 0) - (primed.inWrites ?? 0)} by a pass after them; the plan found ${planHits} of ${n} namespaces unchanged)`,
+          `  (apply cached ${primed.inWrites ?? 0} reads made in its writes and ${(primed.stored ?? 0) - (primed.inWrites ?? 0)} by a pass after them; the plan found ${planHits} of ${n} namespaces unchanged and made ${planMade} of them anew)`,
         );
       line(
         'netplumb plan again',

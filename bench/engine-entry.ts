@@ -6,7 +6,7 @@
 export { applyDocument, destroyLab, planDocument, statusDocument } from '../electron/kernel/engine';
 export { labIfaces } from '../electron/kernel/live/lab-ifaces';
 export { listNetns } from '../electron/kernel/netns';
-export { readLive } from '../electron/kernel/live-read';
+export { lastNamespacesMade, readLive } from '../electron/kernel/live-read';
 export {
   lastPrimeStats,
   lastReaderStats,

@@ -120,7 +120,7 @@ static int marker_doc(const char *doc, size_t n) {
  * failed).
  */
 static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t len, const char *batch,
-                    int err, buf_t *out, buf_t *prime) {
+                    int err, buf_t *out, buf_t *prime, buf_t *links) {
   /* The write lines print nothing: ip takes them all, as it runs them, before it prints the marker's document. */
   int fed = write_all(in, input, len) == 0 && (len == 0 || input[len - 1] == '\n' || write_all(in, "\n", 1) == 0) &&
             write_all(in, MARKER, sizeof MARKER - 1) == 0;
@@ -189,6 +189,10 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
     stable = quiet_since_fp(quiet, d, nd, pinned);
     if (stable) watch_record(&wm, before, &names);
   }
+  /* The link names of a stable read: its sysctls are read in the order a read after it names them. */
+  if (stable && links) {
+    buf_add(links, names.p ? names.p : "", names.n);
+  }
   free(names.p);
   if (quiet >= 0) close(quiet);
   if (marked && errlen >= 0 && ftruncate(err, errlen) != 0) {
@@ -204,7 +208,7 @@ static int prime_io(pid_t pid, int in, int o, int sub, const char *input, size_t
   return 0;
 }
 
-int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime) {
+int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime, buf_t *links) {
   int in[2], o[2];
   /* Subscribed before the writes: what they set off in the kernel is waited for. */
   int sub = subscribe(0);
@@ -232,7 +236,7 @@ int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *
     if (sub >= 0) close(sub);
     return 127;
   }
-  int code = prime_io(pid, in[1], o[0], sub, input, len, batch, err, out, prime);
+  int code = prime_io(pid, in[1], o[0], sub, input, len, batch, err, out, prime, links);
   close(o[0]);
   if (sub >= 0) close(sub);
   return code;

@@ -34,15 +34,17 @@
  * With --prime=BATCH, FLAGS may also be "prime" (tool ip only): once the
  * job's writes have succeeded, the same ip reads the namespace with BATCH
  * (the live reader's read), and the job reports the read too
- * (nsread-prime.c). Every record then has 3 more fields:
- *   PRIME FP READ
+ * (nsread-prime.c). Every record then has 4 more fields:
+ *   PRIME FP READ SYSCTLS
  * PRIME "stable" (READ is what `ip -j -d -batch -` prints for BATCH in the
  * namespace as its fingerprint FP describes it), "unstable" (the read may
  * not match any one state: not to be cached) or "" (not a primed job, or
  * its writes failed). Under serve, a primed job whose writes succeeded
  * also opens its namespace's sysctl directories and the files of the
  * SYSCTL_KEYs (the keys every read asks of a lab namespace) and sends them
- * to the server to keep (warm, nsread-held.c); nothing of them is printed.
+ * to the server to keep (warm, nsread-held.c); with a stable read, SYSCTLS
+ * is what those files held right after it, as `nsread read --always`
+ * prints them ("" otherwise, and without serve).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,7 +74,7 @@ typedef struct {
   int force, prime;
 } wjob_t;
 
-static void warm(int nsfd);
+static void warm(int nsfd, const buf_t *links, buf_t *values);
 
 /* The read of primed jobs (--prime=BATCH), or NULL: then records have 5 fields. */
 static const char *prime_batch;
@@ -86,7 +88,7 @@ static void field(const char *s, size_t n) {
 }
 
 /* One job's record; a NUL inside the tool's output would break the framing: "?" instead. */
-static void record(long index, const char *name, int code, buf_t *out, buf_t *err, buf_t *pr) {
+static void record(long index, const char *name, int code, buf_t *out, buf_t *err, buf_t *pr, buf_t *sys) {
   char num[24];
   pthread_mutex_lock(&out_lock);
   snprintf(num, sizeof num, "%ld", index);
@@ -109,6 +111,10 @@ static void record(long index, const char *name, int code, buf_t *out, buf_t *er
     field(stable ? "stable" : primed ? "unstable" : "", stable ? 6 : primed ? 8 : 0);
     field(stable ? pr->p + 1 : "", stable ? 64 : 0);
     field(stable ? pr->p + 66 : "", stable ? pr->n - 66 : 0);
+    int with_sys = stable && sys && sys->n > 0;
+    for (size_t i = 0; with_sys && i < sys->n; i++)
+      if (sys->p[i] == 0) sys->p[i] = '?';
+    field(with_sys ? sys->p : "", with_sys ? sys->n : 0);
   }
   fflush(stdout);
   pthread_mutex_unlock(&out_lock);
@@ -119,7 +125,7 @@ static void refuse(long index, const char *name, const char *why) {
   buf_add(&e, "nsread: ", 8);
   buf_add(&e, why, strlen(why));
   buf_add(&e, "\n", 1);
-  record(index, name, 1, &o, &e, NULL);
+  record(index, name, 1, &o, &e, NULL, NULL);
   free(e.p);
 }
 
@@ -192,13 +198,13 @@ static int self_ns = -1;
  * namespace by them), runs it, comes back to nsread's own namespace, reports.
  */
 static void run_job(const wjob_t *j) {
-  buf_t o = {0}, e = {0}, p = {0};
+  buf_t o = {0}, e = {0}, p = {0}, sys = {0}, links = {0};
   int out = memfd_create("nsread-out", MFD_CLOEXEC), err = memfd_create("nsread-err", MFD_CLOEXEC);
   if (out < 0 || err < 0) {
     char why[160];
     snprintf(why, sizeof why, "nsread: cannot start %s: %s\n", j->tool, strerror(errno));
     buf_add(&e, why, strlen(why));
-    record(j->index, j->name, 1, &o, &e, NULL);
+    record(j->index, j->name, 1, &o, &e, NULL, NULL);
     if (out >= 0) close(out);
     if (err >= 0) close(err);
     free(e.p);
@@ -216,8 +222,8 @@ static void run_job(const wjob_t *j) {
     dprintf(err, "setting the network namespace \"%s\" failed: %s\n", j->name, strerror(errno));
     code = 255;
   } else if (j->prime) {
-    code = prime_job(j->input, j->len, prime_batch, err, &o, &p);
-    if (code == 0) warm(fd);
+    code = prime_job(j->input, j->len, prime_batch, err, &o, &p, &links);
+    if (code == 0) warm(fd, &links, &sys);
   } else code = plain_job(j, out, err);
   if (fd >= 0) close(fd);
   /* Why fatal: the worker's next job, and nsread's own work, must not start from a lab's namespace. */
@@ -229,10 +235,12 @@ static void run_job(const wjob_t *j) {
   slurp(err, &e);
   close(out);
   close(err);
-  record(j->index, j->name, code, &o, &e, j->prime ? &p : NULL);
+  record(j->index, j->name, code, &o, &e, j->prime ? &p : NULL, &sys);
   free(o.p);
   free(e.p);
   free(p.p);
+  free(sys.p);
+  free(links.p);
 }
 
 /*
@@ -241,12 +249,18 @@ static void run_job(const wjob_t *j) {
  * keep (nsread-held.c), so that the read after an apply finds them, with
  * the sysctl files it will ask for: here they are opened by the job's own
  * thread while the tool runs in other namespaces, instead of by that read.
+ * What the files of the --always keys hold is appended to `values` (the
+ * record's SYSCTLS), read for `links` (the read's link names) as the read
+ * after it reads them.
  */
-static void warm(int nsfd) {
+static void warm(int nsfd, const buf_t *links, buf_t *values) {
   static const char *const dirs[] = {"net/ipv4", "net/ipv6"};
   if (held_sock < 0) return;
   /* Both kept already (a namespace read or warmed before): its files were kept with them; no lookup by path again. */
-  if (held_known(nsfd, dirs[0]) && held_known(nsfd, dirs[1])) return;
+  if (held_known(nsfd, dirs[0]) && held_known(nsfd, dirs[1])) {
+    always_sysctls(nsfd, links, values);
+    return;
+  }
   /* "net" once, under a /proc/sys that few namespaces share (nsread-procfs.c); ipv4 and ipv6 below it are this namespace's alone. */
   int sys = sysctl_root(), fds[2];
   int net = sys < 0 ? -1 : openat(sys, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -257,7 +271,7 @@ static void warm(int nsfd) {
   }
   if (net >= 0) close(net);
   /* And the files under them that the read will ask for (the keys given after --prime). */
-  warm_sysctls(nsfd, dirs, fds, 2);
+  warm_sysctls(nsfd, dirs, fds, 2, links, values);
   held_flush();
   for (int i = 0; i < 2; i++)
     if (fds[i] >= 0) close(fds[i]);

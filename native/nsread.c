@@ -381,9 +381,11 @@ static void read_sysctls(buf_t *b, int count, int nsfd, const buf_t *names) {
  * that they are kept by the server (nsread-held.c) before the read comes:
  * the first read after an apply then finds them, instead of opening some
  * dozen files per namespace (measured: 2400 files at 200 hosts, a third of
- * that read's time). What they held is not kept, only the open files.
+ * that read's time). What they hold is appended to `out`, as that read
+ * prints it (the apply makes its namespaces with them: live-read.ts
+ * warmOwnSysctls); only the open files are kept.
  */
-void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n) {
+void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n, const buf_t *links, buf_t *out) {
   if (always == 0) return;
   dirs_t d = {.n = 0, .nsfd = nsfd};
   held_ns(nsfd, &d.ns);
@@ -393,10 +395,12 @@ void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n) {
     snprintf(d.path[d.n], sizeof d.path[d.n], "%s", paths[i]);
     d.fd[d.n++] = fcntl(fds[i], F_DUPFD_CLOEXEC, 0);
   }
-  buf_t scratch = {0};
-  read_keys(&scratch, always, &d, NULL);
-  free(scratch.p);
+  read_keys(out, always, &d, links && links->n ? links : NULL);
   dirs_close(&d);
+}
+
+void always_sysctls(int nsfd, const buf_t *links, buf_t *out) {
+  read_sysctls(out, always, nsfd, links && links->n ? links : NULL);
 }
 
 int valid_name(const char *n) {

@@ -107,8 +107,16 @@ int serve_mode(void);
 int run_mode(int max, const char *prime);
 /* An fd of a /proc/sys to look the calling thread's namespace's sysctls up in, the caller's to close; -1 when none (nsread-procfs.c). */
 int sysctl_root(void);
-/* Opens (and has the server keep) the sysctl files a read asks of the namespace at nsfd (nsread.c). */
-void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n);
+/*
+ * Opens (and has the server keep) the sysctl files a read asks of the namespace at nsfd, appending to
+ * `out` what they hold as a read of the --always keys prints it, its links being `links` (nsread.c).
+ */
+void warm_sysctls(int nsfd, const char *const *paths, const int *fds, int n, const buf_t *links, buf_t *out);
+/*
+ * What a read of the --always keys prints for the namespace at nsfd (the calling thread's), with its
+ * links `links` (each NUL-ended; NULL or empty: listed), appended to `out` (nsread.c).
+ */
+void always_sysctls(int nsfd, const buf_t *links, buf_t *out);
 /*
  * When set on a thread, a root fingerprint there also writes to it what
  * `ip -j netns list` prints (and sets netns_list_ok when it did): the
@@ -133,9 +141,11 @@ void slurp(int fd, buf_t *b);
  * A primed `ip` job of run mode (nsread-prime.c), on a worker thread inside
  * the job's namespace: runs the write INPUT, then a read of BATCH in the same
  * ip. What the writes printed goes to OUT, ip's stderr to the file ERR (the
- * read's words cut off), the read to PRIME; returns the job's exit code.
+ * read's words cut off), the read to PRIME, and with a stable read the names
+ * of the namespace's links its fingerprint saw (each NUL-ended) to LINKS
+ * when not NULL; returns the job's exit code.
  */
-int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime);
+int prime_job(const char *input, size_t len, const char *batch, int err, buf_t *out, buf_t *prime, buf_t *links);
 /*
  * The current namespace's link table as JSON, in the shape `ip -j [-s] link
  * show` prints the fields netplumb's live views use (ifname, ifalias,

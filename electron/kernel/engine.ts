@@ -35,6 +35,7 @@ import {
   readLive,
   storePrimedReads,
   warmNamespaces,
+  warmOwnSysctls,
 } from './live-read';
 import { forgetNamespaces, type StableRead } from './live-reader';
 import { otherFileWarning } from './lab-file';
@@ -268,6 +269,9 @@ async function applyChecked(
           storePrimedReads(reads);
           storedEarly = true;
           warmNamespaces(reads.keys());
+          // With their sysctls too: here, before the flood, rather than in the last read's wait, where
+          // it would share the CPU with that read while the kernel floods (live-read.ts warmOwnSysctls).
+          warmOwnSysctls(reads);
         } catch {
           // Not in the middle of the writes: stored (or failing, as before) after them.
         }
@@ -332,7 +336,10 @@ async function applyChecked(
       primed = (async () => {
         // While that read runs: what the next read would make of each namespace read in the writes (live-read.ts).
         await new Promise((r) => setImmediate(r));
-        if (!storedEarly) warmNamespaces(inWrites.keys());
+        if (!storedEarly) {
+          warmNamespaces(inWrites.keys());
+          warmOwnSysctls(inWrites);
+        }
         await reading;
       })();
     }

@@ -252,7 +252,13 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
         primeBatch: opts.primeBatch,
       });
       results.forEach((r, i) => {
-        if (r.primed?.stable) primed.set(groups[i].ns, { fp: r.primed.fp, stdout: r.primed.stdout });
+        const p = r.primed;
+        if (p?.stable)
+          primed.set(groups[i].ns, {
+            fp: p.fp,
+            stdout: p.stdout,
+            ...(p.sysctls ? { sysctls: p.sysctls } : {}),
+          });
       });
       const outcomes = groups.map((g, i) => {
         const o = groupOutcome(g, results[i]);

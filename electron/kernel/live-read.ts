@@ -667,6 +667,11 @@ function baseFor(raw: RawNs): KNamespace {
   return b.ns;
 }
 
+/** How many named namespaces namespaceOf has made anew (not from nsMemo) since the last readLive began building. */
+let madeAnew = 0;
+/** Of the named namespaces the last readLive handed out, how many it made anew (the rest came from nsMemo). */
+export const lastNamespacesMade = (): number => madeAnew;
+
 /**
  * toNamespace(raw, host), from nsMemo when made from the same parse, sysctls
  * and host defaults. A namespace read with its qdiscs or VLANs (parsed anew
@@ -680,13 +685,17 @@ function namespaceOf(
   host: Readonly<Record<string, string | undefined>>,
   hostKey: string,
 ): KNamespace {
-  if (raw.qdiscs.length || raw.vlans.length) return toNamespace(raw, host);
+  if (raw.qdiscs.length || raw.vlans.length) {
+    if (raw.name !== ROOT_NS) madeAnew++;
+    return toNamespace(raw, host);
+  }
   if (raw.name === ROOT_NS) return rootOf(raw, host);
   const base = baseFor(raw);
   let m = nsMemo.get(raw.name);
   // The same sysctls object (sysctlsRead: the same text read) needs no compare by content.
   const sysKey = m?.sysctls === raw.sysctls ? m.sysKey : JSON.stringify(raw.sysctls);
   if (m?.base !== base || m.hostKey !== hostKey || m.sysKey !== sysKey) {
+    madeAnew++;
     m = { base, hostKey, sysctls: raw.sysctls, sysKey, ns: withSysctls(base, raw, host) };
     if (process.env.NETPLUMB_FREEZE_READS) deepFreeze(m.ns);
     if (nsMemo.size >= MEMO_MAX) nsMemo.clear();
@@ -737,6 +746,37 @@ export function warmNamespaces(names: Iterable<string>): void {
     if (!p || ns === ROOT_NS) continue;
     try {
       baseFor({ name: ns, ...rawParts(p), sysctls: {} });
+    } catch {
+      // made (or reported) by the next read
+    }
+  }
+}
+
+/**
+ * Makes what the next read will make of each namespace an apply read in its
+ * writes (namespaceOf: its base with its sysctls), from the sysctls nsread
+ * read right after those writes (StableRead.sysctls: the --always keys, as a
+ * read of them prints them): the first plan or status after the apply, when
+ * it finds a namespace's output and sysctls the same, then makes nothing.
+ * Why: at 1000 hosts, while the kernel floods the new hosts' start-up
+ * multicast, making them took 50-75 ms of that first plan. The apply calls
+ * this where it makes their bases (warmNamespaces): before its lab's bridges
+ * come up when they come up last, else while it waits for its last read.
+ * Never fails (a namespace not made here is made by that read).
+ */
+export function warmOwnSysctls(reads: ReadonlyMap<string, StableRead>): void {
+  let host: Record<string, string | undefined> | undefined;
+  let hostKey = '';
+  for (const [ns, r] of reads) {
+    const p = parsedMemo.get(ns);
+    if (ns === ROOT_NS || !r.sysctls || p?.stdout !== r.stdout) continue;
+    try {
+      if (!host) {
+        // What readLive uses when not told (prepareLab's reads): the same text, so the same key.
+        host = newNamespaceConf();
+        hostKey = JSON.stringify(host);
+      }
+      namespaceOf({ name: ns, ...rawParts(p), sysctls: sysctlsRead(ns, r.sysctls) }, host, hostKey);
     } catch {
       // made (or reported) by the next read
     }
@@ -881,6 +921,7 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions): Promise<K
   const state: KState = { namespaces: {} };
   const host = opts.hostDefaults ?? newNamespaceConf();
   const hostKey = JSON.stringify(host);
+  madeAnew = 0;
   for (const raw of raws.values()) state.namespaces[raw.name] = namespaceOf(raw, host, hostKey);
   // A namespace outside the read is looked up once, for its link table (+ the nsid table).
   const lookup = (ns: string) =>

@@ -204,8 +204,11 @@ export function forgetNamespaces(names: Iterable<string>): void {
  * ReadJobsOptions.check); one that does not is stored unchecked, and the
  * read that finds it reports it.
  */
-/** A read proven stable (nsread's fingerprint and what ip printed for it), as an apply's writes are followed by. */
-export type StableRead = { fp: string; stdout: string };
+/**
+ * A read proven stable (nsread's fingerprint and what ip printed for it), as an apply's writes are
+ * followed by; with what the namespace's --always sysctls held right after, when nsread read them.
+ */
+export type StableRead = { fp: string; stdout: string; sysctls?: string };
 
 export function storePrimed(
   batch: string,

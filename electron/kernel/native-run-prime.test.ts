@@ -1,7 +1,7 @@
 /**
  * Primed jobs of `nsread run --prime=BATCH` (native-run.ts,
  * native/nsread-prime.c): a plain ip batch may ask for its namespace's read
- * after its writes; records then carry PRIME FP READ. A read is called
+ * after its writes; records then carry PRIME FP READ SYSCTLS. A read is called
  * stable only for a primed job whose writes succeeded, with a whole
  * fingerprint; anything else about it makes every record untrusted.
  */
@@ -24,6 +24,7 @@ const record = (i: number, ns: string, r: Rec) =>
     r.primed ? (r.primed.stable ? 'stable' : 'unstable') : '',
     r.primed?.stable ? r.primed.fp : '',
     r.primed?.stable ? r.primed.stdout : '',
+    r.primed?.stable ? r.primed.sysctls : '',
   ]
     .map((f) => f + '\0')
     .join('');
@@ -37,15 +38,17 @@ const pair = fc.oneof(
     job: { ns: r.ns, prime: false },
     rec: { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr } as Rec,
   })),
-  fc.record({ ns, stdout: text, stderr: text, fp, read: text, stable: fc.boolean() }).map((r) => ({
-    job: { ns: r.ns, prime: true },
-    rec: {
-      exitCode: 0,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      primed: r.stable ? { stable: true, fp: r.fp, stdout: r.read } : { stable: false },
-    } as Rec,
-  })),
+  fc
+    .record({ ns, stdout: text, stderr: text, fp, read: text, sysctls: text, stable: fc.boolean() })
+    .map((r) => ({
+      job: { ns: r.ns, prime: true },
+      rec: {
+        exitCode: 0,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        primed: r.stable ? { stable: true, fp: r.fp, stdout: r.read, sysctls: r.sysctls } : { stable: false },
+      } as Rec,
+    })),
   fc.record({ ns, exitCode: fc.integer({ min: 1, max: 255 }), stderr: text }).map((r) => ({
     job: { ns: r.ns, prime: true },
     rec: { exitCode: r.exitCode, stdout: '', stderr: r.stderr } as Rec,
@@ -111,22 +114,46 @@ describe('nsread run --prime framing', () => {
     const rec = (fields: string[]) => fields.map((x) => x + '\0').join('');
     const primed = [{ ns: 'a', prime: true }];
     const plain = [{ ns: 'a', prime: false }];
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', f, 'out']), primed, true)).toEqual([
-      { exitCode: 0, stdout: '', stderr: '', primed: { stable: true, fp: f, stdout: 'out' } },
+    const s = 'net.ipv4.icmp_echo_ignore_all = 0\n';
+    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', f, 'out', s]), primed, true)).toEqual([
+      { exitCode: 0, stdout: '', stderr: '', primed: { stable: true, fp: f, stdout: 'out', sysctls: s } },
     ]);
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', f, 'out']), plain, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '1', '', '', 'stable', f, 'out']), primed, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', 'A'.repeat(64), '']), primed, true)).toBe(
-      undefined,
-    );
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', 'abc', '']), primed, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'unstable', f, '']), primed, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'unstable', '', 'x']), primed, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'maybe', '', '']), primed, true)).toBeUndefined();
-    expect(parseRunRecords(rec(['0', 'a', '0', '', '', '', f, '']), primed, true)).toBeUndefined();
-    // Five-field records read as eight: misaligned, never taken for reads.
+    // Not read (nsread run without its server): a stable read without them.
+    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', f, 'out', '']), primed, true)).toEqual([
+      { exitCode: 0, stdout: '', stderr: '', primed: { stable: true, fp: f, stdout: 'out', sysctls: '' } },
+    ]);
     expect(
-      parseRunRecords(rec(['0', 'a', '0', '', '', '1', 'a', '0', '', '']), primed, true),
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', f, 'out', '']), plain, true),
+    ).toBeUndefined();
+    expect(
+      parseRunRecords(rec(['0', 'a', '1', '', '', 'stable', f, 'out', '']), primed, true),
+    ).toBeUndefined();
+    expect(
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', 'A'.repeat(64), '', '']), primed, true),
+    ).toBeUndefined();
+    expect(
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'stable', 'abc', '', '']), primed, true),
+    ).toBeUndefined();
+    expect(
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'unstable', f, '', '']), primed, true),
+    ).toBeUndefined();
+    expect(
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'unstable', '', 'x', '']), primed, true),
+    ).toBeUndefined();
+    // Sysctls only ever come with a stable read.
+    expect(
+      parseRunRecords(rec(['0', 'a', '0', '', '', 'unstable', '', '', s]), primed, true),
+    ).toBeUndefined();
+    expect(parseRunRecords(rec(['0', 'a', '0', '', '', '', '', '', s]), primed, true)).toBeUndefined();
+    expect(parseRunRecords(rec(['0', 'a', '0', '', '', 'maybe', '', '', '']), primed, true)).toBeUndefined();
+    expect(parseRunRecords(rec(['0', 'a', '0', '', '', '', f, '', '']), primed, true)).toBeUndefined();
+    // Five-field records read as nine: misaligned, never taken for reads.
+    expect(
+      parseRunRecords(
+        rec(['0', 'a', '0', '', '', '1', 'a', '0', '', '', '2', 'a', '0', '', '']),
+        primed,
+        true,
+      ),
     ).toBeUndefined();
   });
 

@@ -35,8 +35,12 @@ export interface NsBatch {
   prime?: boolean;
 }
 
-/** A primed job's read: stable (the output `ip -j -d -batch -` printed for the batch, in the state fingerprint `fp` names) or not. */
-export type PrimedRead = { stable: true; fp: string; stdout: string } | { stable: false };
+/**
+ * A primed job's read: stable (the output `ip -j -d -batch -` printed for the batch, in the state
+ * fingerprint `fp` names, and what its namespace's --always sysctls held right after: "" when not
+ * read) or not.
+ */
+export type PrimedRead = { stable: true; fp: string; stdout: string; sysctls: string } | { stable: false };
 
 /** A job's result; `primed` when it was a primed job whose writes succeeded. */
 export interface NsBatchResult extends RunResult {
@@ -72,7 +76,7 @@ export function encodeRunJobs(jobs: readonly NsBatch[]): string {
 /**
  * `nsread run`'s output: per job INDEX NAME EXIT STDOUT STDERR, each ended by
  * a NUL byte, in the order the jobs ended; with `primed` (nsread was given
- * --prime) 3 more: PRIME ("stable", "unstable" or "") FP READ. Returns one
+ * --prime) 4 more: PRIME ("stable", "unstable" or "") FP READ SYSCTLS. Returns one
  * result per job (by INDEX), undefined for a job with no whole record;
  * undefined altogether when a record is malformed (then no record can be
  * trusted).
@@ -82,12 +86,12 @@ export function parseRunRecords(
   jobs: readonly Pick<NsBatch, 'ns' | 'prime'>[],
   primed = false,
 ): (NsBatchResult | undefined)[] | undefined {
-  const n = primed ? 8 : 5;
+  const n = primed ? 9 : 5;
   const f = out.split('\0');
   f.pop(); // what follows the last NUL: empty, or a record cut short (its job did not report)
   const results: (NsBatchResult | undefined)[] = jobs.map(() => undefined);
   for (let i = 0; i + n <= f.length; i += n) {
-    const [index, name, exit, stdout, stderr, prime, fp, read] = f.slice(i, i + n);
+    const [index, name, exit, stdout, stderr, prime, fp, read, sysctls] = f.slice(i, i + n);
     if (!/^\d+$/.test(index) || !/^\d+$/.test(exit)) return undefined;
     const k = Number(index);
     if (k >= jobs.length || jobs[k].ns !== name || results[k]) return undefined;
@@ -96,11 +100,11 @@ export function parseRunRecords(
       if (prime === 'stable') {
         // Why: a read said stable is cached and later believed; anything unexpected about it is a malformed record.
         if (!jobs[k].prime || r.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(fp)) return undefined;
-        r.primed = { stable: true, fp, stdout: read };
+        r.primed = { stable: true, fp, stdout: read, sysctls };
       } else if (prime === 'unstable') {
-        if (!jobs[k].prime || fp !== '' || read !== '') return undefined;
+        if (!jobs[k].prime || fp !== '' || read !== '' || sysctls !== '') return undefined;
         r.primed = { stable: false };
-      } else if (prime !== '' || fp !== '' || read !== '') return undefined;
+      } else if (prime !== '' || fp !== '' || read !== '' || sysctls !== '') return undefined;
     }
     results[k] = r;
   }

@@ -15,6 +15,7 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecords } from './live-reader';
+import { parseRunRecords } from './native-run';
 import { answerAssembler, execaRunner, serveNsread, serveRequest, type RunResult } from './runner';
 import { cleanupPrefix, uniquePrefix } from './test-support/lab-fixture';
 import { buildTestNsread } from './test-support/nsread-bin';
@@ -315,6 +316,63 @@ describe.skipIf(!!nsread.skip)(
         // Looked up under procfs instances of nsread's own (named from their own root), more than one.
         expect(kept.filter((k) => k.path !== '/sys/net/ipv4')).toEqual([]);
         expect(new Set(kept.map((k) => k.dev)).size).toBeGreaterThan(1);
+      } finally {
+        await stop();
+      }
+    });
+
+    it("a primed job under the server reports its namespace's --always sysctls as the read after it prints them, kept already or not (a server of its own)", async () => {
+      const { ask, stop } = ownServer([nsread.bin, 'serve']);
+      // Two interfaces besides lo, named against the kernel's order, so the "*" key's lines have an order to keep.
+      const ns = [0, 1, 2, 3].map((i) => `${p}a${i}`);
+      const value = (i: number) => ({
+        'net.ipv4.icmp_echo_ignore_all': i % 2,
+        'net.ipv4.conf.all.arp_ignore': i,
+        'net.ipv4.conf.zz.rp_filter': (i + 1) % 3,
+        'net.ipv4.conf.eth0.rp_filter': i % 3,
+      });
+      try {
+        for (const [i, n] of ns.entries()) {
+          await nsWithVeth(n, `${p}av${i}`);
+          await must(['ip', '-n', n, 'link', 'add', 'name', 'zz', 'type', 'veth', 'peer', 'name', 'aa']);
+          await setSysctls(n, value(i));
+        }
+        // Half of them read first: their directories are kept when the writes come.
+        const first = await ask(
+          READ,
+          ns
+            .slice(0, 2)
+            .map((n) => `${n}\t-\t1\n`)
+            .join(''),
+        );
+        expect(first.exitCode, first.stderr).toBe(0);
+        const run = await ask(
+          ['run', '4', '--prime=link show\n', ...KEYS],
+          ns.map((n) => `${n}\0ip\0prime\0link set dev lo up\n\0`).join(''),
+        );
+        expect(run.exitCode, run.stderr).toBe(0);
+        const recs = parseRunRecords(
+          run.stdout,
+          ns.map((n) => ({ ns: n, prime: true })),
+          true,
+        );
+        expect(recs).toBeDefined();
+        // What a read after the writes prints for the same keys (all of them asked as --always).
+        const fps = recs!.map((r) => (r?.primed?.stable ? r.primed.fp : '-'));
+        const after = await ask(
+          ['read', '2', 'link show\n', `--always=${KEYS.length}`, ...KEYS],
+          ns.map((n, i) => `${n}\t${fps[i]}\t0\n`).join(''),
+        );
+        expect(after.exitCode, after.stderr).toBe(0);
+        const read = parseRecords(after.stdout)!;
+        for (const [i, n] of ns.entries()) {
+          const r = recs![i];
+          expect(r?.primed?.stable, `${n}: ${r?.stderr}`).toBe(true);
+          const sysctls = r?.primed?.stable ? r.primed.sysctls : undefined;
+          expect(sysctls, n).toBe(read.get(n)?.sysctls);
+          for (const [k, v] of Object.entries(value(i)))
+            expect(sysctls, `${n} ${k}`).toContain(`${k} = ${v}\n`);
+        }
       } finally {
         await stop();
       }

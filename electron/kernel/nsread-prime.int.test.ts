@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDocument, destroyLab, planDocument, statusDocument } from './engine';
 import { splitJsonDocuments } from './ip-json';
-import { isNamespaceGone, primeBatchFor, readLive } from './live-read';
+import { isNamespaceGone, lastNamespacesMade, primeBatchFor, readLive } from './live-read';
 import { lastPrimeStats, lastReaderStats, useNsread } from './live-reader';
 import { runBatches, type NsBatch } from './native-run';
 import { cacheDir, envKey, loadEntry } from './read-cache';
@@ -18,6 +18,7 @@ import { execaRunner } from './runner';
 import { cleanupPrefix, tempRunDir, uniquePrefix } from './test-support/lab-fixture';
 import { classicLab, richLab } from './test-support/labs';
 import { buildTestNsread } from './test-support/nsread-bin';
+import { must } from './test-support/scratch-netns';
 import { whichOnPath } from './which';
 
 const nsread = buildTestNsread();
@@ -257,7 +258,7 @@ describe.skipIf(!!nsread.skip)(
       });
     });
 
-    it("an apply of 64 hosts at once leaves every namespace's sysctl directories and files kept, and the plan after it opens none", async () => {
+    it("an apply of 64 hosts at once leaves every namespace's sysctl directories and files kept, and the plan after it opens none and makes none of them anew", async () => {
       const p = uniquePrefix();
       const run = tempRunDir();
       const n = 64;
@@ -292,12 +293,60 @@ describe.skipIf(!!nsread.skip)(
         const files = await held('--files');
         expect((await planDocument(lab, { runDir: run.dir })).changes).toEqual([]);
         expect(await held('--files')).toBe(files);
+        // Each made by the apply with the sysctls nsread read right after its writes (warmOwnSysctls).
+        expect(lastReaderStats().hits).toBe(n);
+        expect(lastNamespacesMade()).toBe(0);
+        // A namespace whose own setting changed since is made anew, with it: the plan sees the drift.
+        await must([
+          'ip',
+          'netns',
+          'exec',
+          names[5],
+          'sysctl',
+          '-q',
+          '-w',
+          'net.ipv4.icmp_echo_ignore_all=1',
+        ]);
+        const drift = await planDocument(lab, { runDir: run.dir });
+        expect(lastNamespacesMade()).toBe(1);
+        expect(drift.changes.map((c) => c.ns)).toEqual([names[5]]);
       } finally {
         await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
         await cleanupPrefix(p);
         run.remove();
       }
     }, 120_000);
+
+    it('without a bridge coming up last, the namespaces are made with their sysctls while the last read runs: the plan after the apply makes none anew', async () => {
+      const p = uniquePrefix();
+      const run = tempRunDir();
+      const pairs = 4;
+      const lab = {
+        version: 1,
+        name: `${p}-pairs`,
+        nodes: Array.from({ length: 2 * pairs }, (_, i) => ({
+          id: `n${i}`,
+          name: `${p}n${i}`,
+          kind: 'namespace',
+        })),
+        links: Array.from({ length: pairs }, (_, i) => ({
+          id: `l${i}`,
+          a: { node: `n${2 * i}`, ifname: 'eth0', addresses: [`10.8.${i}.1/24`] },
+          b: { node: `n${2 * i + 1}`, ifname: 'eth0', addresses: [`10.8.${i}.2/24`] },
+        })),
+      };
+      try {
+        expect((await applyDocument(lab, { runDir: run.dir })).result?.ok).toBe(true);
+        expect(lastPrimeStats()?.inWrites).toBe(2 * pairs);
+        expect((await planDocument(lab, { runDir: run.dir })).changes).toEqual([]);
+        expect(lastReaderStats().hits).toBe(2 * pairs);
+        expect(lastNamespacesMade()).toBe(0);
+      } finally {
+        await destroyLab(lab.name, { runDir: run.dir }).catch(() => undefined);
+        await cleanupPrefix(p);
+        run.remove();
+      }
+    }, 60_000);
 
     it('drift made by hand right after a primed apply is seen by plan and status, and repaired', async () => {
       await withClassicLab(async (p, runDir, lab) => {
