@@ -52,6 +52,9 @@ mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
 # so on-demand loading (e.g. `tc qdisc add ... netem`) works as on a user's machine.
 echo /bin/modprobe-host > /proc/sys/kernel/modprobe
 
+# The loopback up with 127.0.0.1, as any booted Debian has it (tests read the root's lo).
+/bin/busybox ip link set lo up
+
 job=$(sed -n 's/.*netplumb\.job=\([^ ]*\).*/\1/p' /proc/cmdline)
 [ -n "$job" ] || { say "no netplumb.job= on the kernel command line"; finish 125; }
 case "$job" in
