@@ -253,12 +253,7 @@ export async function runPlan(changes: readonly Change[], opts: RunPlanOptions):
       });
       results.forEach((r, i) => {
         const p = r.primed;
-        if (p?.stable)
-          primed.set(groups[i].ns, {
-            fp: p.fp,
-            stdout: p.stdout,
-            ...(p.sysctls ? { sysctls: p.sysctls } : {}),
-          });
+        if (p?.stable) primed.set(groups[i].ns, { fp: p.fp, stdout: p.stdout, sysctls: p.sysctls });
       });
       const outcomes = groups.map((g, i) => {
         const o = groupOutcome(g, results[i]);

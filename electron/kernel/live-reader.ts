@@ -193,6 +193,12 @@ export function forgetNamespaces(names: Iterable<string>): void {
 }
 
 /**
+ * A read proven stable (nsread's fingerprint and what ip printed for it), as an apply's writes are
+ * followed by; with what the namespace's --always sysctls held right after, when nsread read them.
+ */
+export type StableRead = { fp: string; stdout: string; sysctls?: string };
+
+/**
  * Stores the reads an apply's writes were followed by (nsread run's primed
  * jobs, executor.ts): each is an nsread read like any other — made by a
  * fresh `ip -j -d -batch -` of `batch`, proven stable as any read is —
@@ -204,12 +210,6 @@ export function forgetNamespaces(names: Iterable<string>): void {
  * ReadJobsOptions.check); one that does not is stored unchecked, and the
  * read that finds it reports it.
  */
-/**
- * A read proven stable (nsread's fingerprint and what ip printed for it), as an apply's writes are
- * followed by; with what the namespace's --always sysctls held right after, when nsread read them.
- */
-export type StableRead = { fp: string; stdout: string; sysctls?: string };
-
 export function storePrimed(
   batch: string,
   reads: ReadonlyMap<string, StableRead>,
