@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -657,6 +658,17 @@ int nsid_of(int nl, int nsfd) {
 
 __thread buf_t *netns_list_out;
 __thread int netns_list_ok;
+__thread buf_t *netns_ids_out;
+
+/* An entry of netns_ids_out: its kind (one byte), its name (NUL-ended), then device and inode (two uint64_t). */
+enum { IDS_NO_DIR = 'n', IDS_FILE = 'f', IDS_UNOPENED = 'u' };
+
+static void note_identity(buf_t *ids, char kind, const char *name, const struct stat *st) {
+  uint64_t di[2] = {st ? (uint64_t)st->st_dev : 0, st ? (uint64_t)st->st_ino : 0};
+  buf_add(ids, &kind, 1);
+  buf_add(ids, name, strlen(name) + 1);
+  buf_add(ids, (const char *)di, sizeof di);
+}
 
 /* A /run/netns entry's name as iproute2's JSON writer prints a string (json_writer.c jsonw_puts). */
 static void json_name(buf_t *b, const char *name) {
@@ -687,16 +699,20 @@ static void json_name(buf_t *b, const char *name) {
  */
 static int hash_netns_names(int nl, sha256_ctx *h) {
   buf_t *out = netns_list_out;
+  buf_t *ids = out ? netns_ids_out : NULL;
   if (out) {
     out->n = 0;
     buf_add(out, "", 0);
     netns_list_ok = 0;
   }
+  if (ids) ids->n = 0;
   DIR *d = opendir("/run/netns");
   if (!d) {
+    int e = errno;
     sha256_update(h, "no /run/netns", 13);
-    netns_list_ok = errno == ENOENT;
-    return errno == ENOENT ? 0 : -errno;
+    netns_list_ok = e == ENOENT;
+    if (ids) note_identity(ids, e == ENOENT ? IDS_NO_DIR : IDS_UNOPENED, "", NULL);
+    return e == ENOENT ? 0 : -e;
   }
   if (out) buf_add(out, "[", 1);
   int first = 1;
@@ -704,6 +720,11 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
     int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
     int id = fd < 0 ? -errno : nsid_of(nl, fd);
+    if (ids) {
+      struct stat st;
+      int known = fd >= 0 && fstat(fd, &st) == 0;
+      note_identity(ids, known ? IDS_FILE : IDS_UNOPENED, e->d_name, known ? &st : NULL);
+    }
     if (fd >= 0) close(fd);
     int32_t v = id;
     sha256_update(h, e->d_name, strlen(e->d_name) + 1);
@@ -722,6 +743,55 @@ static int hash_netns_names(int nl, sha256_ctx *h) {
   if (out) buf_add(out, "]\n", 2);
   netns_list_ok = 1;
   return 0;
+}
+
+/*
+ * Why a stat each is proof enough, with the read's subscription (which takes
+ * the root's namespace ids, RTM_NEWNSID and RTM_DELNSID, as changes): the
+ * list the read prints pairs each name with an id. A name that still leads
+ * to the same namespace file (device and inode) leads to the same namespace,
+ * since two living namespaces never share an inode; a namespace that died
+ * meanwhile and whose inode was given to a new one at the same name either
+ * had an id (its deletion was notified) or had none, and then the new one
+ * got its id (if any) after the list was taken (notified too). An id is
+ * given or taken from a living namespace only with a notification. So the
+ * names, the order and the identities the same, and no notification: the
+ * list is what `ip netns list` would print now. An entry that could not be
+ * opened then is not judged here (-1: the caller lists again, as before).
+ */
+int netns_names_same(const buf_t *ids) {
+  if (!ids || !ids->p || ids->n == 0) return -1;
+  const char *p = ids->p, *end = ids->p + ids->n;
+  DIR *d = opendir("/run/netns");
+  if (!d) {
+    int absent = errno == ENOENT;
+    return *p == IDS_NO_DIR && absent && ids->n == 1 + 1 + 16 ? 1 : *p == IDS_UNOPENED ? -1 : 0;
+  }
+  int same = *p == IDS_NO_DIR ? 0 : 1;
+  for (struct dirent *e; same == 1 && (e = readdir(d));) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    if (p >= end) {
+      same = 0;
+      break;
+    }
+    char kind = *p++;
+    const char *name = p;
+    size_t len = strnlen(name, (size_t)(end - p));
+    if (kind == IDS_UNOPENED || p + len + 1 + 16 > end) {
+      same = -1;
+      break;
+    }
+    uint64_t di[2];
+    memcpy(di, p + len + 1, sizeof di);
+    p += len + 1 + 16;
+    struct stat st;
+    if (strcmp(name, e->d_name) != 0 || fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
+        (uint64_t)st.st_dev != di[0] || (uint64_t)st.st_ino != di[1])
+      same = 0;
+  }
+  if (same == 1 && p != end) same = 0;
+  closedir(d);
+  return same;
 }
 
 int netns_list_json(buf_t *out) {

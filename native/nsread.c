@@ -10,6 +10,8 @@
  *   nsread serve                                   any of the above, on request (nsread-serve.c)
  *   nsread held [--files] [NAME...]                how many sysctl directories (files) it keeps, of those namespaces or all (nsread-held.c)
  *   nsread held --kept NAME...                     how many of those namespaces ("." the root) the server keeps unchanged (nsread-watch.c)
+ *   nsread netns-same CMD [ARG...]                 lists /run/netns as a root read does, runs CMD, says what the read's proof
+ *                                                  would make of the list then (tests; netns_same_mode)
  *
  * For each namespace named on stdin (an entry of /run/netns, or the empty
  * name for nsread's own namespace, the root, read with the --root batch;
@@ -108,7 +110,8 @@ void slurp(int fd, buf_t *b) {
 
 typedef struct {
   char name[256];
-  int nsfd, sub, out, err;
+  /* in: ip's stdin while ip waits for its batch (started before the fingerprint: prestart_ip), else -1. */
+  int nsfd, sub, out, err, in;
   pid_t pid;
   char fp[65];
   buf_t o, e, sys;
@@ -117,7 +120,7 @@ typedef struct {
   object_digest *d;
   size_t nd;
   int pinned, whole;
-  buf_t names, list;
+  buf_t names, list, ids;
   /* Asked for the namespace's sysctls (start's `sysctls`), kept for a read started again (finish). */
   int sysctls;
   /* The root read by its changed links only (plan_delta): ip's batch, and the output's first line naming them. */
@@ -470,14 +473,86 @@ static int kept_hit(job_t *j, const watch_mark_t *wm, const char *cached, int sy
  * stdout and stderr are j->out and j->err. 0, or the words of why not (with
  * errno in *err_no).
  */
+/*
+ * Starts `ip -j -d -batch -` in the job's namespace before the job's
+ * subscription and fingerprint, with its stdin left open: ip loads and opens
+ * its netlink socket meanwhile, and asks the kernel nothing until it reads
+ * its first line (iproute2 ip.c batch: rtnl_open, then getcmdline), which
+ * start_ip writes once the fingerprint is taken. So ip's dumps still come
+ * after the fingerprint, as the proof needs (see start), and its start (an
+ * exec and the loading of its libraries, ~2-3 ms) runs beside the
+ * fingerprint instead of after it. Only where ip is likely to run: a job
+ * that was no kept hit (the root's fingerprint may still find it unchanged:
+ * then ip is killed unused, having done nothing). On failure nothing is
+ * kept, and start_ip starts ip as before.
+ */
+static void prestart_ip(job_t *j) {
+  int in[2], out[2], err[2];
+  j->in = -1;
+  if (pipe2(in, O_CLOEXEC)) return;
+  if (pipe2(out, O_CLOEXEC)) {
+    close(in[0]);
+    close(in[1]);
+    return;
+  }
+  if (pipe2(err, O_CLOEXEC)) {
+    int fds[] = {in[0], in[1], out[0], out[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) close(fds[i]);
+    return;
+  }
+  char *ip[] = {"ip", "-j", "-d", "-batch", "-", NULL};
+  /* Not tied: the root's ip may be started by a fingerprinting thread that ends before it. */
+  pid_t pid = spawn_tool(ip, in[0], out[1], err[1], 0);
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  if (pid < 0) {
+    close(in[1]);
+    close(out[0]);
+    close(err[0]);
+    return;
+  }
+  j->pid = pid;
+  j->in = in[1];
+  j->out = out[0];
+  j->err = err[0];
+}
+
+/* A prestarted ip the job does not need (a hit, or a failure before the read): killed (it has asked the kernel nothing) and reaped. */
+static void drop_prestarted(job_t *j) {
+  if (j->in < 0) return;
+  kill(j->pid, SIGKILL);
+  while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  close(j->in);
+  close(j->out);
+  close(j->err);
+  j->in = j->out = j->err = -1;
+  j->pid = -1;
+}
+
+/* Starts ip on the job's batch (or hands the batch to the ip prestart_ip started); NULL, or why not. */
 static const char *start_ip(job_t *j, int root, int *err_no) {
+  const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
+  if (j->in >= 0) {
+    /* The batch is small (under a pipe's buffer): one write, then end of input. */
+    size_t len = strlen(b);
+    ssize_t w = write(j->in, b, len);
+    *err_no = w < 0 ? errno : EPIPE;
+    if (w == (ssize_t)len) {
+      close(j->in);
+      j->in = -1;
+      return NULL;
+    }
+    drop_prestarted(j);
+    return "cannot write ip's input";
+  }
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
     *err_no = errno;
     return "cannot make pipes";
   }
   /* The batch is small (under a pipe's buffer): written before ip starts. */
-  const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
   if (write(in[1], b, strlen(b)) < 0) {
     *err_no = errno;
     int fds[] = {in[0], in[1], out[0], out[1], err[0], err[1]};
@@ -613,9 +688,10 @@ static void plan_delta(job_t *j, const object_digest *base, size_t nb) {
 }
 
 /*
- * Enters the namespace, fingerprints it; on a miss starts ip there. Returns 1 when a job runs.
- * ip always starts after the fingerprint, also with nothing cached (FP
- * "-"). Why not beside it: the proof (finish) judges each notification
+ * Enters the namespace, fingerprints it; on a miss has ip read it there. Returns 1 when a job runs.
+ * ip reads after the fingerprint, also with nothing cached (FP "-"): it may
+ * be started before (prestart_ip), but gets its batch only after the
+ * fingerprint. Why not beside it: the proof (finish) judges each notification
  * since the subscription against the fingerprint's digests, and one that
  * shows an object as the fingerprint saw it is no change. That holds when
  * the fingerprint came first; had ip dumped an object before a change and
@@ -630,10 +706,12 @@ static int start(job_t *j, const char *cached, int sysctls) {
   memset(&j->sys, 0, sizeof j->sys);
   memset(&j->names, 0, sizeof j->names);
   memset(&j->list, 0, sizeof j->list);
+  memset(&j->ids, 0, sizeof j->ids);
   j->d = NULL;
   j->nd = 0;
   j->sub = -1;
   j->pid = -1;
+  j->in = -1;
   j->sysctls = sysctls;
   j->dbatch = NULL;
   memset(&j->changed, 0, sizeof j->changed);
@@ -642,6 +720,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   watch_mark_t wm;
   watch_mark(root ? WATCH_ROOT : j->nsfd, &wm);
   if (kept_hit(j, &wm, cached, sysctls)) goto done;
+  prestart_ip(j);
   j->sub = subscribe_all(root);
   int forked = 0;
   const char *why = NULL;
@@ -649,11 +728,13 @@ static int start(job_t *j, const char *cached, int sysctls) {
   link_names_out = &names;
   if (root) {
     netns_list_out = &j->list;
+    netns_ids_out = &j->ids;
     netns_list_ok = 0;
   }
   int r = fingerprint_seen(j->fp, root);
   if (root && r == 0 && !netns_list_ok) j->fp[0] = 0; /* no list to compare with: read, never stable */
   netns_list_out = NULL;
+  netns_ids_out = NULL;
   link_names_out = NULL;
   read_sysctls(&j->sys, keys_for(j->name, sysctls), j->nsfd, r == 0 ? &names : NULL);
   int hit = r == 0 && j->sub >= 0 && strcmp(j->fp, cached) == 0;
@@ -698,6 +779,7 @@ static int start(job_t *j, const char *cached, int sysctls) {
   back_home();
   return 1;
 done:
+  drop_prestarted(j);
   if (j->sub >= 0) close(j->sub);
   close(j->nsfd);
   free(j->dbatch);
@@ -706,6 +788,7 @@ done:
   free(j->d);
   free(j->names.p);
   free(j->list.p);
+  free(j->ids.p);
   return 0;
 }
 
@@ -804,8 +887,15 @@ static int finish(job_t *j) {
   int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   int root = !j->name[0];
   buf_t list = {0};
-  /* nsread's own namespace is the root: the list is asked from here. */
-  int listed = !root || netns_list_json(&list) == 0;
+  /*
+   * The root: /run/netns must still name what the fingerprint listed. The
+   * same namespace files under the same names (a stat each, netns_names_same)
+   * with the subscription quiet prove it; else the names and ids are listed
+   * again (nsread's own namespace is the root: asked from here) and compared.
+   */
+  int same = root && j->fp[0] ? netns_names_same(&j->ids) : 0;
+  int listed = !root || same == 1 || netns_list_json(&list) == 0;
+  if (same == 1) buf_add(&list, j->list.p ? j->list.p : "", j->list.n);
   int stable = j->fp[0] && listed && (!root || (list.n == j->list.n && (list.n == 0 || memcmp(list.p, j->list.p, list.n) == 0))) &&
                quiet_since_fp(j->sub, j->d, j->nd, j->pinned);
   if (j->dbatch && (!stable || code != 0)) {
@@ -816,7 +906,7 @@ static int finish(job_t *j) {
     free(list.p);
     close(j->sub);
     close(j->nsfd);
-    buf_t *bufs[] = {&j->o, &j->e, &j->sys, &j->names, &j->list, &j->changed};
+    buf_t *bufs[] = {&j->o, &j->e, &j->sys, &j->names, &j->list, &j->ids, &j->changed};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) free(bufs[i]->p);
     free(j->d);
     free(j->dbatch);
@@ -846,6 +936,7 @@ static int finish(job_t *j) {
   free(j->d);
   free(j->names.p);
   free(j->list.p);
+  free(j->ids.p);
   free(j->dbatch);
   free(j->changed.p);
   return 0;
@@ -917,6 +1008,44 @@ static int sha_mode(const char *which, unsigned seed) {
   for (int i = 0; i < 32; i++) printf("%02x", d[i]);
   printf("\n");
   free(in.p);
+  return 0;
+}
+
+/*
+ * `nsread netns-same CMD [ARG...]` (tests): lists /run/netns as a root
+ * read's fingerprint does (names, ids, each entry's namespace file), after
+ * subscribing as that read does; runs CMD and waits for it; then prints
+ * "same S relisted R notified N": S what netns_names_same says now (1, 0,
+ * -1), R 1 when listing the names and ids again gives the same `netns list`
+ * text, N 1 when a notification came that the read takes as a change. A read
+ * keeps its list (finish) only with S 1 and N 0; so R 0 with S 1 and N 0
+ * would be a list printed as true when it is not.
+ */
+static int netns_same_mode(char **cmd) {
+  int sub = subscribe_all(1);
+  buf_t list = {0}, ids = {0}, again = {0};
+  netns_ids_out = &ids;
+  int r = netns_list_json(&list);
+  netns_ids_out = NULL;
+  if (r || sub < 0) {
+    fprintf(stderr, "nsread: cannot list /run/netns or subscribe\n");
+    return 2;
+  }
+  pid_t pid = spawn_tool(cmd, 0, 1, 2, 0);
+  int st = 0;
+  while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    fprintf(stderr, "nsread: %s failed\n", cmd[0]);
+    return 2;
+  }
+  int same = netns_names_same(&ids);
+  int relisted = netns_list_json(&again) == 0 && again.n == list.n && (list.n == 0 || memcmp(again.p, list.p, list.n) == 0);
+  printf("same %d relisted %d notified %d\n", same, relisted, changed_beyond(sub));
+  free(list.p);
+  free(ids.p);
+  free(again.p);
+  close(sub);
   return 0;
 }
 
@@ -1008,6 +1137,7 @@ int dispatch(int argc, char **argv) {
   }
   /* How many sysctl directory (or file) fds a request finds kept (nsread-held.c): what tests of serve mode look at. */
   if (argc >= 2 && strcmp(argv[1], "held") == 0) return held_mode(argc - 2, argv + 2);
+  if (argc >= 3 && strcmp(argv[1], "netns-same") == 0) return netns_same_mode(argv + 2);
   if (argc == 3 && strcmp(argv[1], "run") == 0) return run_mode(atoi(argv[2]), NULL);
   if (argc >= 4 && strcmp(argv[1], "run") == 0 && strncmp(argv[3], "--prime=", 8) == 0) {
     /* The keys a read will ask of every primed namespace (its --always keys): warmed after the writes. */

@@ -130,6 +130,19 @@ extern __thread buf_t *netns_list_out;
  */
 extern __thread buf_t *link_names_out;
 extern __thread int netns_list_ok;
+/*
+ * When set on a thread, a root fingerprint there (with netns_list_out)
+ * also writes to it what each /run/netns entry was: its name and the
+ * identity (device, inode) of the namespace file mounted there, for
+ * netns_names_same.
+ */
+extern __thread buf_t *netns_ids_out;
+/*
+ * Whether /run/netns names the same namespaces, in the same order, as when
+ * `ids` (netns_ids_out) was written: 1 yes, 0 no, -1 when it cannot tell (an
+ * entry could not be opened then). One stat per entry.
+ */
+int netns_names_same(const buf_t *ids);
 /* What `ip -j netns list` prints, from nsread's own namespace; 0 or -errno. */
 int netns_list_json(buf_t *out);
 void buf_add(buf_t *b, const char *d, size_t n);

@@ -201,6 +201,66 @@ printf '\t-\t0\n' | ip netns exec "$home" "$nsread" read 1 x "--root=$root"`;
       }
     });
 
+    it('a root read keeps the list it fingerprinted only when /run/netns still names the same namespaces and no id changed (a stat each, not a second listing)', async () => {
+      const p = uniquePrefix();
+      const [home, a, b, c, d, e] = ['r', 'a', 'b', 'c', 'd', 'e'].map((x) => `${p}${x}`);
+      // Each change to /run/netns or to the scratch root's ids a read could meet between its fingerprint and its end.
+      const changes: Record<string, string> = {
+        none: 'true',
+        'the same namespace mounted again at its name': `umount /run/netns/${c}; mount --bind "$stage/${c}" /run/netns/${c}`,
+        'a name given to another namespace (mounted over it)': `mount --bind /run/netns/${b} /run/netns/${a}`,
+        'two names swapped': `mount --bind "$stage/${b}" /run/netns/${a}; mount --bind "$stage/${a}" /run/netns/${b}`,
+        'a namespace renamed': `: >/run/netns/${d}; mount --bind /run/netns/${c} /run/netns/${d}; umount /run/netns/${c}; rm /run/netns/${c}`,
+        'an entry removed': `umount /run/netns/${c}; rm /run/netns/${c}`,
+        'an entry added': `: >/run/netns/${d}; mount --bind "$stage/${c}" /run/netns/${d}`,
+        'a stale entry added': `: >/run/netns/stale`,
+        'an id given (the files unchanged)': `ip netns set ${c} 42`,
+        'an id given to a namespace mounted over a name': `ip netns set ${e} 43; mount --bind /run/netns/${e} /run/netns/${b}`,
+      };
+      const script = `set -e
+stage=$1 home=$2 a=$3 b=$4 c=$5 e=$6 nsread=$7 change=$8
+mount -t tmpfs -o size=64k,mode=700 netplumb-test "$stage"
+for n in "$home" "$a" "$b" "$c" "$e"; do : >"$stage/$n"; mount --bind "/run/netns/$n" "$stage/$n"; done
+mount -t tmpfs -o size=64k,mode=755 netplumb-test /run/netns
+for n in "$home" "$a" "$b" "$c" "$e"; do : >"/run/netns/$n"; mount --bind "$stage/$n" "/run/netns/$n"; done
+# Ids kept by the scratch root from one run to the next: given once.
+ip netns exec "$home" ip netns set "$a" 7 2>/dev/null || true
+ip netns exec "$home" ip netns set "$b" 8 2>/dev/null || true
+export stage
+exec ip netns exec "$home" "$nsread" netns-same sh -ec "$change"`;
+      try {
+        for (const ns of [home, a, b, c, e]) await must(['ip', 'netns', 'add', ns]);
+        const said: Record<string, { same: number; relisted: number; notified: number }> = {};
+        for (const [name, change] of Object.entries(changes)) {
+          const r = inPrivateMounts(stage, script, [stage, home, a, b, c, e, bin, change]);
+          expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+          const m = /^same (-?\d) relisted (\d) notified (\d)$/m.exec(r.stdout);
+          expect(m, `${name}: ${r.stdout}`).not.toBeNull();
+          said[name] = { same: Number(m![1]), relisted: Number(m![2]), notified: Number(m![3]) };
+        }
+        for (const [name, s] of Object.entries(said)) {
+          // Never a list kept (same, nothing notified) that a second listing would not give.
+          if (s.same === 1 && s.notified === 0) expect(s.relisted, name).toBe(1);
+          // Every change that alters the list is seen by one witness or the other.
+          if (s.relisted === 0) expect(s.same !== 1 || s.notified === 1, name).toBe(true);
+        }
+        // Where nothing changed (or the same namespace came back), the stat alone keeps the list.
+        expect(said.none).toEqual({ same: 1, relisted: 1, notified: 0 });
+        expect(said['the same namespace mounted again at its name']).toEqual({
+          same: 1,
+          relisted: 1,
+          notified: 0,
+        });
+        // Names that lead elsewhere are caught by the stat, whether or not the listed ids differ.
+        for (const name of ['a name given to another namespace (mounted over it)', 'two names swapped'])
+          expect(said[name].same, name).toBe(0);
+        // An id given leaves every file as it was: only the subscription tells.
+        expect(said['an id given (the files unchanged)']).toEqual({ same: 1, relisted: 0, notified: 1 });
+      } finally {
+        await cleanupPrefix(p);
+      }
+    });
+
     it('fingerprints taken on several threads equal those of one thread', async () => {
       const p = uniquePrefix();
       const names = Array.from({ length: 24 }, (_, i) => `${p}n${i}`);
