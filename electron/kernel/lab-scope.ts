@@ -61,12 +61,19 @@ const readScope = (runner: Runner, scope: readonly string[], sysctls: readonly s
  * cost about 10 ms. Any difference, even of key order, resolves the record's.
  */
 function recordedOnly(record: LabRecord, topology: Topology): string[] {
+  // Both are frozen and handed out again while unchanged (the record by its file, the topology by
+  // its text): comparing their JSON was ~1.5 ms of each 1000-host plan, for the same answer.
+  const known = recordedOnlyMemo.get(record);
+  if (known?.topology === topology) return known.names;
   const same =
     record.topology?.nodes?.length === topology.nodes.length &&
     record.topology?.links?.length === topology.links.length &&
     JSON.stringify(record.topology) === JSON.stringify(topology);
-  return same ? [] : nsKeys(resolvedRecord(record).state);
+  const names = same ? [] : nsKeys(resolvedRecord(record).state);
+  if (Object.isFrozen(record) && Object.isFrozen(topology)) recordedOnlyMemo.set(record, { topology, names });
+  return names;
 }
+const recordedOnlyMemo = new WeakMap<LabRecord, { topology: Topology; names: string[] }>();
 
 const resolvedRecords = new WeakMap<LabRecord, Resolved>();
 /**
