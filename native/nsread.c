@@ -469,11 +469,6 @@ static int kept_hit(job_t *j, const watch_mark_t *wm, const char *cached, int sy
 }
 
 /*
- * Starts ip on the batch in the namespace the thread is in (j's): its
- * stdout and stderr are j->out and j->err. 0, or the words of why not (with
- * errno in *err_no).
- */
-/*
  * Starts `ip -j -d -batch -` in the job's namespace before the job's
  * subscription and fingerprint, with its stdin left open: ip loads and opens
  * its netlink socket meanwhile, and asks the kernel nothing until it reads
@@ -531,7 +526,11 @@ static void drop_prestarted(job_t *j) {
   j->pid = -1;
 }
 
-/* Starts ip on the job's batch (or hands the batch to the ip prestart_ip started); NULL, or why not. */
+/*
+ * Starts ip on the batch in the namespace the thread is in (j's), or hands
+ * the batch to the ip prestart_ip started there: its stdout and stderr are
+ * j->out and j->err. NULL, or the words of why not (with errno in *err_no).
+ */
 static const char *start_ip(job_t *j, int root, int *err_no) {
   const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
   if (j->in >= 0) {
