@@ -534,17 +534,17 @@ static void drop_prestarted(job_t *j) {
 static const char *start_ip(job_t *j, int root, int *err_no) {
   const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
   if (j->in >= 0) {
-    /* The batch is small (under a pipe's buffer): one write, then end of input. */
-    size_t len = strlen(b);
-    ssize_t w = write(j->in, b, len);
-    *err_no = w < 0 ? errno : EPIPE;
-    if (w == (ssize_t)len) {
-      close(j->in);
-      j->in = -1;
-      return NULL;
+    /*
+     * The batch is small (under a pipe's buffer): one write, then end of
+     * input. A write that fails finds ip gone (it could not be run, say):
+     * its exit status and its own words, collected as any ip's, tell why.
+     */
+    if (write(j->in, b, strlen(b)) < 0) {
+      /* nothing more to do here: see above */
     }
-    drop_prestarted(j);
-    return "cannot write ip's input";
+    close(j->in);
+    j->in = -1;
+    return NULL;
   }
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {

@@ -9,7 +9,7 @@
  * with the reason, when there is no C compiler).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -329,6 +329,46 @@ describe.skipIf(!!skip)(`nsread, the native reader${skip ? ` (skipped: ${skip})`
         'net.ipv4.icmp_echo_ignore_all = 0\nnet.ipv4.ip_default_ttl = 64\nnet.ipv4.ip_forward = 0\n',
       );
       expect(sysctls.get('')).toBe('');
+    });
+  });
+
+  it('ip is started before the fingerprint: an ip that cannot run, or fails, still gives its own exit status and words', async () => {
+    await withScratchLab(async (scratch) => {
+      const [a] = await scratch.netns(1);
+      const failing = path.join(out, 'ip-failing');
+      const none = path.join(out, 'ip-none');
+      mkdirSync(failing, { recursive: true });
+      mkdirSync(none, { recursive: true });
+      // An ip that reads its batch, says why it fails, and exits 3; and a PATH with no ip at all.
+      writeFileSync(
+        path.join(failing, 'ip'),
+        '#!/bin/sh\ncat >/dev/null\necho "ip: broken here" >&2\nexit 3\n',
+        {
+          mode: 0o755,
+        },
+      );
+      const read = (dirs: string, input: string) => {
+        const r = spawnSync(bin, ['read', '1', 'address show\n', '--root=address show\n'], {
+          input,
+          encoding: 'utf8',
+          env: { ...process.env, PATH: dirs },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        const f = r.stdout.split('\0');
+        const recs = new Map<string, { status: string; exit: string; stderr: string }>();
+        for (let i = 0; i + 8 <= f.length; i += 8)
+          recs.set(f[i], { status: f[i + 1], exit: f[i + 4], stderr: f[i + 7] });
+        return recs;
+      };
+      const failed = read(`${failing}:/usr/bin:/bin`, `${a}\t-\t0\n\t-\t0\n`);
+      for (const ns of [a, '']) {
+        expect(failed.get(ns)?.status, ns).toBe('read');
+        expect(failed.get(ns)?.exit, ns).toBe('3');
+        expect(failed.get(ns)?.stderr, ns).toContain('ip: broken here');
+      }
+      const missing = read(none, `${a}\t-\t0\n`).get(a);
+      expect(missing?.exit).toBe('127');
+      expect(missing?.stderr).toContain('nsread: cannot run ip');
     });
   });
 
