@@ -469,35 +469,33 @@ static int kept_hit(job_t *j, const watch_mark_t *wm, const char *cached, int sy
 }
 
 /*
- * Starts `ip -j -d -batch -` in the job's namespace before the job's
- * subscription and fingerprint, with its stdin left open: ip loads and opens
- * its netlink socket meanwhile, and asks the kernel nothing until it reads
- * its first line (iproute2 ip.c batch: rtnl_open, then getcmdline), which
- * start_ip writes once the fingerprint is taken. So ip's dumps still come
- * after the fingerprint, as the proof needs (see start), and its start (an
- * exec and the loading of its libraries, ~2-3 ms) runs beside the
- * fingerprint instead of after it. Only where ip is likely to run: a job
- * that was no kept hit (the root's fingerprint may still find it unchanged:
- * then ip is killed unused, having done nothing). On failure nothing is
- * kept, and start_ip starts ip as before.
+ * Starts `ip -j -d -batch -` in the namespace the thread is in (j's), its
+ * stdin left open (j->in), its stdout and stderr j->out and j->err. NULL,
+ * or the words of why not (with errno in *err_no); then nothing is kept.
  */
-static void prestart_ip(job_t *j) {
+static const char *spawn_ip(job_t *j, int *err_no) {
   int in[2], out[2], err[2];
   j->in = -1;
-  if (pipe2(in, O_CLOEXEC)) return;
+  if (pipe2(in, O_CLOEXEC)) {
+    *err_no = errno;
+    return "cannot make pipes";
+  }
   if (pipe2(out, O_CLOEXEC)) {
+    *err_no = errno;
     close(in[0]);
     close(in[1]);
-    return;
+    return "cannot make pipes";
   }
   if (pipe2(err, O_CLOEXEC)) {
+    *err_no = errno;
     int fds[] = {in[0], in[1], out[0], out[1]};
     for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) close(fds[i]);
-    return;
+    return "cannot make pipes";
   }
   char *ip[] = {"ip", "-j", "-d", "-batch", "-", NULL};
   /* Not tied: the root's ip may be started by a fingerprinting thread that ends before it. */
   pid_t pid = spawn_tool(ip, in[0], out[1], err[1], 0);
+  *err_no = errno;
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -505,12 +503,30 @@ static void prestart_ip(job_t *j) {
     close(in[1]);
     close(out[0]);
     close(err[0]);
-    return;
+    return "cannot start ip";
   }
   j->pid = pid;
   j->in = in[1];
   j->out = out[0];
   j->err = err[0];
+  return NULL;
+}
+
+/*
+ * ip is started (spawn_ip) before the job's subscription and fingerprint:
+ * it loads and opens its netlink socket meanwhile, and asks the kernel
+ * nothing until it reads its first line (iproute2 ip.c batch: rtnl_open,
+ * then getcmdline), which start_ip writes once the fingerprint is taken. So
+ * ip's dumps still come after the fingerprint, as the proof needs (see
+ * start), and its start (an exec and the loading of its libraries, ~2-3 ms)
+ * runs beside the fingerprint instead of after it. Only where ip is likely
+ * to run: a job that was no kept hit (the root's fingerprint may still find
+ * it unchanged: then ip is killed unused, having done nothing). When it
+ * cannot start here, start_ip tries again and says why.
+ */
+static void prestart_ip(job_t *j) {
+  int unused;
+  (void)spawn_ip(j, &unused);
 }
 
 /* A prestarted ip the job does not need (a hit, or a failure before the read): killed (it has asked the kernel nothing) and reaped. */
@@ -527,52 +543,24 @@ static void drop_prestarted(job_t *j) {
 }
 
 /*
- * Starts ip on the batch in the namespace the thread is in (j's), or hands
- * the batch to the ip prestart_ip started there: its stdout and stderr are
+ * Has ip read the job's batch in the namespace the thread is in (j's): the
+ * ip prestart_ip started, or one started now. Its stdout and stderr are
  * j->out and j->err. NULL, or the words of why not (with errno in *err_no).
  */
 static const char *start_ip(job_t *j, int root, int *err_no) {
   const char *b = j->dbatch ? j->dbatch : root && root_batch ? (root_ip_batch ? root_ip_batch : root_batch) : batch;
-  if (j->in >= 0) {
-    /*
-     * The batch is small (under a pipe's buffer): one write, then end of
-     * input. A write that fails finds ip gone (it could not be run, say):
-     * its exit status and its own words, collected as any ip's, tell why.
-     */
-    if (write(j->in, b, strlen(b)) < 0) {
-      /* nothing more to do here: see above */
-    }
-    close(j->in);
-    j->in = -1;
-    return NULL;
+  const char *why = j->in < 0 ? spawn_ip(j, err_no) : NULL;
+  if (why) return why;
+  /*
+   * The batch is small (under a pipe's buffer): one write, then end of
+   * input. A write that fails finds ip gone (it could not be run, say): its
+   * exit status and its own words, collected as any ip's, tell why.
+   */
+  if (write(j->in, b, strlen(b)) < 0) {
+    /* nothing more to do here: see above */
   }
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
-    *err_no = errno;
-    return "cannot make pipes";
-  }
-  /* The batch is small (under a pipe's buffer): written before ip starts. */
-  if (write(in[1], b, strlen(b)) < 0) {
-    *err_no = errno;
-    int fds[] = {in[0], in[1], out[0], out[1], err[0], err[1]};
-    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) close(fds[i]);
-    return "cannot write ip's input";
-  }
-  close(in[1]);
-  char *ip[] = {"ip", "-j", "-d", "-batch", "-", NULL};
-  /* Not tied: the root's ip may be started by a fingerprinting thread that ends before it. */
-  j->pid = spawn_tool(ip, in[0], out[1], err[1], 0);
-  *err_no = errno;
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
-  if (j->pid < 0) {
-    close(out[0]);
-    close(err[0]);
-    return "cannot start ip";
-  }
-  j->out = out[0];
-  j->err = err[0];
+  close(j->in);
+  j->in = -1;
   return NULL;
 }
 
