@@ -32,6 +32,12 @@ const KEYS = [
   'net.ipv4.conf.*.rp_filter',
 ];
 const READ = ['read', '2', 'link show\n', ...KEYS];
+/** READ's input: each namespace named, nothing cached, all its sysctls asked. */
+const readInput = (names: readonly string[]) => names.map((n) => `${n}\t-\t1\n`).join('');
+/** Writes to each namespace (its lo up), each followed by a primed read (nsread run --prime), with PRIME_RUN. */
+const PRIME_RUN = ['run', '4', '--prime=link show\n', ...KEYS];
+const primeInput = (names: readonly string[]) =>
+  names.map((n) => `${n}\0ip\0prime\0link set dev lo up\n\0`).join('');
 
 /** Each namespace's sysctls as nsread prints them (key → value). */
 function sysctlsOf(out: string): Map<string, Record<string, string>> {
@@ -55,7 +61,7 @@ function sysctlsOf(out: string): Map<string, Record<string, string>> {
 
 /** Through the server (which keeps directories) and by a start of nsread's own (which keeps none). */
 async function readBoth(names: string[]) {
-  const input = names.map((n) => `${n}\t-\t1\n`).join('');
+  const input = readInput(names);
   const served = await execaRunner([nsread.bin, ...READ], { input });
   const own = spawnSync(nsread.bin, READ, { input, encoding: 'utf8', env: { LC_ALL: 'C' } });
   expect(served.exitCode, served.stderr).toBe(0);
@@ -258,7 +264,7 @@ describe.skipIf(!!nsread.skip)(
         const batch = (tag: string) => [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${p}${tag}${i}`);
         const first = batch('x');
         for (const [i, n] of first.entries()) await nsWithVeth(n, `${p}xv${i}`);
-        const read = (ns: string[]) => ask(READ, ns.map((n) => `${n}\t-\t1\n`).join(''));
+        const read = (ns: string[]) => ask(READ, readInput(ns));
         expect((await read(first)).exitCode).toBe(0);
         expect(await kept(false, first)).toBe(16);
         expect(await kept(true, first)).toBe(await filesOf(...first));
@@ -306,23 +312,11 @@ describe.skipIf(!!nsread.skip)(
           await setSysctls(n, value(i));
         }
         // The first half read, the other half warmed by primed writes (nsread run), then all read.
-        const read = await ask(
-          READ,
-          ns
-            .slice(0, 20)
-            .map((n) => `${n}\t-\t1\n`)
-            .join(''),
-        );
+        const read = await ask(READ, readInput(ns.slice(0, 20)));
         expect(read.exitCode, read.stderr).toBe(0);
-        const run = await ask(
-          ['run', '4', '--prime=link show\n', ...KEYS],
-          ns
-            .slice(20)
-            .map((n) => `${n}\0ip\0prime\0link set dev lo up\n\0`)
-            .join(''),
-        );
+        const run = await ask(PRIME_RUN, primeInput(ns.slice(20)));
         expect(run.exitCode, run.stderr).toBe(0);
-        const all = await ask(READ, ns.map((n) => `${n}\t-\t1\n`).join(''));
+        const all = await ask(READ, readInput(ns));
         expect(all.exitCode, all.stderr).toBe(0);
         const got = sysctlsOf(all.stdout);
         for (const [i, n] of ns.entries())
@@ -354,18 +348,9 @@ describe.skipIf(!!nsread.skip)(
           await setSysctls(n, value(i));
         }
         // Half of them read first: their directories are kept when the writes come.
-        const first = await ask(
-          READ,
-          ns
-            .slice(0, 2)
-            .map((n) => `${n}\t-\t1\n`)
-            .join(''),
-        );
+        const first = await ask(READ, readInput(ns.slice(0, 2)));
         expect(first.exitCode, first.stderr).toBe(0);
-        const run = await ask(
-          ['run', '4', '--prime=link show\n', ...KEYS],
-          ns.map((n) => `${n}\0ip\0prime\0link set dev lo up\n\0`).join(''),
-        );
+        const run = await ask(PRIME_RUN, primeInput(ns));
         expect(run.exitCode, run.stderr).toBe(0);
         const recs = parseRunRecords(
           run.stdout,
@@ -399,7 +384,7 @@ describe.skipIf(!!nsread.skip)(
       await must(['ip', 'netns', 'add', n]);
       expect(await held(n)).toBe(0);
       const r = await execaRunner([nsread.bin, 'run', '1', '--prime=link show\n'], {
-        input: `${n}\0ip\0prime\0link set dev lo up\n\0`,
+        input: primeInput([n]),
       });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(await held(n)).toBe(2);
