@@ -383,20 +383,16 @@ try {
 
       const doc = star(prefix, n);
       const rounds: { apply: number; plan: number; applyK: KernelMeanwhile; planK: KernelMeanwhile }[] = [];
-      let a: Awaited<ReturnType<typeof applyDocument>> | undefined;
-      let p: Awaited<ReturnType<typeof planDocument>> | undefined;
       let primed: ReturnType<typeof lastPrimeStats> | undefined;
       for (let r = 0; r < ROUNDS; r++) {
         if (r > 0) {
           await destroyLab(doc.name, { runDir });
           await untilIdle();
         }
-        const [applyMs, applied, applyK] = await timeSoftirq(() => applyDocument(doc, { runDir }));
-        a = applied;
+        const [applyMs, a, applyK] = await timeSoftirq(() => applyDocument(doc, { runDir }));
         if (!a.result?.ok) throw new Error(`apply failed: ${a.result?.error ?? JSON.stringify(a.problems)}`);
         primed = lastPrimeStats();
-        const [planMs, planned, planK] = await timeSoftirq(() => planDocument(doc, { runDir }));
-        p = planned;
+        const [planMs, p, planK] = await timeSoftirq(() => planDocument(doc, { runDir }));
         if (p.changes.length) throw new Error(`plan after apply is not empty (${p.changes.length} changes)`);
         rounds.push({ apply: applyMs, plan: planMs, applyK, planK });
       }
