@@ -1,7 +1,8 @@
 /** Reading a topology file for the CLI, with problems located in the file. */
 import { importFormatId } from '../../shared/formats/format-table';
 import type { ImportResult } from '../../shared/formats/import-result';
-import { loadJsonTopologyText, type LoadResult } from '../../shared/formats/text-load';
+import { jsonLocator } from '../../shared/formats/json-locate';
+import { loadJsonTopologyText, type LoadResult, type Locator } from '../../shared/formats/text-load';
 import type { Topology } from '../../shared/model';
 import { validateDocument, type Problem } from '../../shared/validate';
 import { readTextFile } from './read-text';
@@ -14,6 +15,8 @@ export interface Loaded {
   /** The format it was read as (yaml, json, clab, kathara, ...). */
   format?: string;
   text?: string;
+  /** Positions in `text` by document path (a netplumb file's), from its reading: placeProblems. */
+  locate?: Locator;
 }
 
 /**
@@ -31,14 +34,20 @@ export async function loadFile(file: string, opts: { seal?: boolean } = {}): Pro
     return { problems: [{ code: 'file-unreadable', severity: 'error', message: read.error, path: [] }] };
   const { text } = read;
   const format = importFormatId(file);
-  const native = ({ topology, problems }: LoadResult) => ({ topology, problems, format });
-  const document = () => import('../../shared/formats/document');
-  // A JSON file loads the YAML parser only when a problem needs its position.
-  const r: ImportResult & { format: string } =
+  const native = ({ topology, problems, locate }: LoadResult & { locate?: Locator }) => ({
+    topology,
+    problems,
+    format,
+    locate,
+  });
+  // A JSON file never loads the YAML parser: its problems are placed by its own index (json-locate.ts),
+  // which answers every text JSON.parse accepts, as those are all it is asked about here.
+  const json = (t: string): Locator => jsonLocator(t) ?? (() => undefined);
+  const r: ImportResult & { format: string; locate?: Locator } =
     format === 'json'
-      ? native(await loadJsonTopologyText(text, () => document().then((m) => m.locatorFor), opts))
+      ? native(await loadJsonTopologyText(text, () => Promise.resolve(json), opts))
       : format === 'yaml'
-        ? native((await document()).loadTopologyText(text, file, opts))
+        ? native((await import('../../shared/formats/document')).loadTopologyTextLocated(text, file, opts))
         : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
   if (!r.topology) return { problems: r.problems, format: r.format, text };
   // Imported formats are validated here too (native files were validated while loading).
@@ -49,7 +58,14 @@ export async function loadFile(file: string, opts: { seal?: boolean } = {}): Pro
     problems: [...r.problems, ...extra],
     format: r.format,
     text,
+    locate: format === 'json' ? lazy(() => json(text)) : r.locate,
   };
+}
+
+/** A locator made when a position is first asked. */
+function lazy(make: () => Locator): Locator {
+  let made: Locator | undefined;
+  return (path) => (made ??= make())(path);
 }
 
 /**
@@ -66,7 +82,7 @@ export async function placeProblems(loaded: Loaded, problems: readonly Problem[]
   if (!t || loaded.text === undefined || (loaded.format !== 'yaml' && loaded.format !== 'json'))
     return [...problems];
   if (!problems.some(unplaced)) return [...problems];
-  const locate = (await import('../../shared/formats/document')).locatorFor(loaded.text);
+  const locate = loaded.locate ?? (await import('../../shared/formats/document')).locatorFor(loaded.text);
   const pathOf = (p: Problem): (string | number)[] | undefined => {
     if (p.path.length) return p.path;
     const link = p.linkId === undefined ? -1 : t.links.findIndex((l) => l.id === p.linkId);

@@ -16,7 +16,9 @@ export async function applyPrefix(loaded: Loaded, prefix: string): Promise<Loade
     // The reader (with the YAML parser, for positions) is loaded only for a name that got too long.
     const { locatorFor, withLocations } = await import('../../shared/formats/document');
     const located =
-      loaded.text !== undefined ? withLocations(r.problems, locatorFor(loaded.text)) : r.problems;
+      loaded.text !== undefined
+        ? withLocations(r.problems, loaded.locate ?? locatorFor(loaded.text))
+        : r.problems;
     return { ...loaded, problems: [...loaded.problems, ...located] };
   }
   return { ...loaded, doc: r.topology, topology: r.topology };

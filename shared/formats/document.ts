@@ -21,6 +21,7 @@ import {
 } from 'yaml';
 import type { Problem } from '../validate/problem';
 import type { ValidateOptions } from '../validate';
+import { jsonLocator } from './json-locate';
 import { jsonSyntaxError } from './json-syntax';
 import {
   loadParsed,
@@ -230,14 +231,32 @@ export function parseDocumentText(text: string, fileName?: string): ParsedText {
  * found errors (so the app can still show it); check `hasErrors(problems)`.
  */
 export function loadTopologyText(text: string, fileName?: string, opts: ValidateOptions = {}): LoadResult {
+  const { locate: _, ...r } = loadTopologyTextLocated(text, fileName, opts);
+  return r;
+}
+
+/**
+ * loadTopologyText, with the locator of that reading of the text (the CLI
+ * places the engine's problems with it, rather than parse the text again).
+ */
+export function loadTopologyTextLocated(
+  text: string,
+  fileName?: string,
+  opts: ValidateOptions = {},
+): LoadResult & { locate?: Locator } {
   // A CORE .imn under another name is no netplumb file (whose first line is a "key:"): say what it
   // is rather than quote the YAML parser.
   if (isImunesText(text))
     return { problems: [imunesProblem()], format: /\.json$/i.test(fileName ?? '') ? 'json' : 'yaml' };
-  return loadParsed(parseDocumentText(text, fileName), opts);
+  const parsed = parseDocumentText(text, fileName);
+  return { ...loadParsed(parsed, opts), locate: parsed.locate };
 }
 
-/** Positions in a YAML or JSON text by document path, from the YAML parser. */
+/**
+ * Positions in a YAML or JSON text by document path: a JSON text's from its
+ * own index (json-locate.ts, the same answers far sooner), any other's from
+ * the YAML parser.
+ */
 export function locatorFor(text: string): Locator {
-  return yamlLocator(text).locate;
+  return jsonLocator(text) ?? yamlLocator(text).locate;
 }
