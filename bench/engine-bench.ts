@@ -122,29 +122,41 @@ const untilIdle = () => untilBelow(busy, 0.05, 250);
 const untilQuiet = () => untilBelow((v) => v[6], 0.01, 500);
 
 /**
- * CPU seconds the kernel's own threads (kthreadd's children: kworkers,
- * ksoftirqd) have used so far, from /proc/PID/stat. Why beside softirq time:
- * much of the lab's start-up flood runs inside workers (addrconf's duplicate
- * address detection ending, MLD reports), each packet copied to every port
- * within the worker that sent it. The two overlap: a tick that finds a
- * thread handling packets counts in both. On a kernel that schedules by
- * autogroup (sched_autogroup_enabled), each busy kernel thread is a
- * scheduling entity of its own, while this whole session (node, nsread,
- * every ip) is one: a few busy threads leave it a small share of the CPUs.
+ * CPU ticks each of the kernel's own threads (kthreadd's children: kworkers,
+ * ksoftirqd) has used so far, from /proc/PID/stat, by PID and start time (a
+ * PID used again is another thread). Why beside softirq time: much of the
+ * lab's start-up flood runs inside workers (addrconf's duplicate address
+ * detection ending, MLD reports), each packet copied to every port within
+ * the worker that sent it. The two overlap: a tick that finds a thread
+ * handling packets counts in both. On a kernel that schedules by autogroup
+ * (sched_autogroup_enabled), each busy kernel thread is a scheduling entity
+ * of its own, while this whole session (node, nsread, every ip) is one: a
+ * few busy threads leave it a small share of the CPUs.
  */
-function kernelThreadSeconds(): number {
-  let ticks = 0;
+function kernelThreadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After "PID (COMM) ": state, ppid, … utime and stime are fields 14 and 15.
+      // After "PID (COMM) ": state, ppid, … utime and stime are fields 14 and 15, starttime 22.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (pid === '2' || f[1] === '2') ticks += Number(f[11]) + Number(f[12]);
+      if (pid === '2' || f[1] === '2') ticks.set(`${pid}@${f[19]}`, Number(f[11]) + Number(f[12]));
     } catch {
       // ended meanwhile
     }
   }
+  return ticks;
+}
+/**
+ * CPU seconds the kernel's threads used between two kernelThreadTicks: each
+ * thread's growth (a thread started since, all of its time). A worker that
+ * ended in between took its time with it: undercounted, never negative (a
+ * difference of sums was, once workers ended: "-1.96 CPU s").
+ */
+function kernelThreadSeconds(before: Map<string, number>, after: Map<string, number>): number {
+  let ticks = 0;
+  for (const [id, t] of after) ticks += t - (before.get(id) ?? 0);
   return ticks / 100;
 }
 /** The kernel's work while `fn` ran: packet handling (softirq, wherever it ran) and its threads (their packet handling included), CPU seconds each. */
@@ -158,9 +170,9 @@ const meanwhile = (k: KernelMeanwhile) =>
 /** Like time(), with the kernel's packet handling and threads' seconds spent meanwhile. */
 async function timeSoftirq<T>(fn: () => Promise<T>): Promise<[number, T, KernelMeanwhile]> {
   const s = softirqSeconds();
-  const w = kernelThreadSeconds();
+  const w = kernelThreadTicks();
   const [ms, v] = await time(fn);
-  return [ms, v, { softirq: softirqSeconds() - s, workers: kernelThreadSeconds() - w }];
+  return [ms, v, { softirq: softirqSeconds() - s, workers: kernelThreadSeconds(w, kernelThreadTicks()) }];
 }
 /** Whether this kernel schedules by autogroup (one entity per session); undefined when it cannot tell. */
 function autogroup(): boolean | undefined {
