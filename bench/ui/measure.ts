@@ -17,18 +17,27 @@ export interface Figures {
   injected: number;
   /** Navigation start to the paint of the first frame where a clicked node shows selected (ms). */
   interactive: number;
-  /** Frames per second while dragging a node. */
+  /**
+   * Frames the page's compositor drew per second while dragging a node (the
+   * frames that reach the screen: DevTools' frame count, from a trace).
+   */
+  dragDrawn: number;
+  /** requestAnimationFrame callbacks per second while dragging a node (a callback may end in no new frame). */
   dragFps: number;
   /** Longest frame while dragging (ms). */
   dragLongest: number;
-  /** Frames per second while panning the canvas. */
+  /** Frames drawn per second while panning the canvas (as dragDrawn). */
+  panDrawn: number;
+  /** requestAnimationFrame callbacks per second while panning the canvas. */
   panFps: number;
   /** Longest frame while panning (ms). */
   panLongest: number;
   /** The same after zooming in to about 1 with the wheel over the node (the zoom reached). */
   closeZoom: number;
+  closeDragDrawn: number;
   closeDragFps: number;
   closeDragLongest: number;
+  closePanDrawn: number;
   closePanFps: number;
   closePanLongest: number;
   /** Nodes in the DOM at the end of the pan at zoom 1. */
@@ -175,13 +184,54 @@ export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number
   return p;
 }
 
-/** Moves the pressed mouse along a loop for `ms` and returns the page's frame count over that time. */
+/**
+ * The trace category of the compositor's DrawFrame events: one per frame the
+ * page's compositor draws (DevTools' Frames track), small enough to trace
+ * while measuring.
+ */
+const FRAMES_CATEGORY = 'disabled-by-default-devtools.timeline.frame';
+const MARK_START = 'np-gesture-start';
+const MARK_END = 'np-gesture-end';
+
+/**
+ * Frames per second the page's compositor drew between the two marks of a
+ * trace (performance.mark in the page). Why not requestAnimationFrame
+ * callbacks alone: a callback can end in no new frame (the main thread had
+ * nothing to show, or its frame missed the compositor's deadline), so a page
+ * can call back 58 times a second while its picture changes 30 times.
+ */
+export function framesDrawn(trace: Buffer | string): number {
+  type Ev = { name?: string; ph?: string; pid?: number; ts?: number };
+  const parsed = JSON.parse(trace.toString()) as { traceEvents?: Ev[] } | Ev[];
+  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const mark = (name: string) => events.find((e) => e.name === name && typeof e.ts === 'number');
+  const start = mark(MARK_START);
+  const end = mark(MARK_END);
+  if (!start || !end || end.ts! <= start.ts!)
+    throw new Error(`the trace of the gesture lacks its marks (${MARK_START}, ${MARK_END})`);
+  const drawn = events.filter(
+    (e) => e.name === 'DrawFrame' && e.pid === start.pid && e.ts! >= start.ts! && e.ts! <= end.ts!,
+  ).length;
+  return (drawn * 1e6) / (end.ts! - start.ts!);
+}
+
+/**
+ * Moves the pressed mouse along a loop for `ms`; the page's frames over that
+ * time: requestAnimationFrame callbacks (count, longest gap) and frames drawn
+ * per second (framesDrawn, from a trace of the gesture).
+ */
 async function gesture(page: Page, from: { x: number; y: number }, ms: number, radius: number) {
+  const browser = page.context().browser();
+  if (!browser) throw new Error('no browser to trace the gesture in');
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   // A few pixels first: React Flow starts a drag past its threshold.
   await page.mouse.move(from.x + 4, from.y + 2, { steps: 2 });
-  await page.evaluate(() => (window as unknown as Win).__bench.startFrames());
+  await browser.startTracing(page, { categories: [FRAMES_CATEGORY, 'blink.user_timing'] });
+  await page.evaluate((m) => {
+    performance.mark(m);
+    (window as unknown as Win).__bench.startFrames();
+  }, MARK_START);
   const t0 = Date.now();
   let moves = 0;
   while (Date.now() - t0 < ms) {
@@ -193,8 +243,13 @@ async function gesture(page: Page, from: { x: number; y: number }, ms: number, r
     );
     moves++;
   }
-  const f = await page.evaluate(() => (window as unknown as Win).__bench.stopFrames());
-  return { ...f, moves, end: async () => page.mouse.up() };
+  const f = await page.evaluate((m) => {
+    const r = (window as unknown as Win).__bench.stopFrames();
+    performance.mark(m);
+    return r;
+  }, MARK_END);
+  const drawn = framesDrawn(await browser.stopTracing());
+  return { ...f, drawn, moves, end: async () => page.mouse.up() };
 }
 
 /**
@@ -226,8 +281,10 @@ async function dragAndPan(page: Page, o: MeasureOptions) {
   if (before === after) throw new Error('panning did not move the view');
   await page.waitForTimeout(300);
   return {
+    dragDrawn: drag.drawn,
     dragFps: (drag.frames * 1000) / drag.ms,
     dragLongest: drag.longestFrame,
+    panDrawn: pan.drawn,
     panFps: (pan.frames * 1000) / pan.ms,
     panLongest: pan.longestFrame,
     nodesInDom,
@@ -312,13 +369,17 @@ export async function measurePage(browser: Browser, o: MeasureOptions): Promise<
       firstRender: probe0.firstRender.t,
       injected: probe0.injectedAt,
       interactive,
+      dragDrawn: far.dragDrawn,
       dragFps: far.dragFps,
       dragLongest: far.dragLongest,
+      panDrawn: far.panDrawn,
       panFps: far.panFps,
       panLongest: far.panLongest,
       closeZoom: close.zoom,
+      closeDragDrawn: close.dragDrawn,
       closeDragFps: close.dragFps,
       closeDragLongest: close.dragLongest,
+      closePanDrawn: close.panDrawn,
       closePanFps: close.panFps,
       closePanLongest: close.panLongest,
       closeNodesInDom: close.nodesInDom,

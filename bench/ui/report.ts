@@ -24,10 +24,14 @@ interface Row {
 const ROWS: Row[] = [
   { label: 'time to first render', key: 'firstRender', unit: 'ms', kind: 'time', limit: 1.3 },
   { label: 'time to interactive', key: 'interactive', unit: 'ms', kind: 'time', limit: 1.3 },
-  { label: 'drag fps (whole drawing)', key: 'dragFps', unit: 'fps', kind: 'rate', limit: 1.0 },
-  { label: 'pan fps (whole drawing)', key: 'panFps', unit: 'fps', kind: 'rate', limit: 1.0 },
-  { label: 'drag fps (zoom 1)', key: 'closeDragFps', unit: 'fps', kind: 'rate', limit: 0.8 },
-  { label: 'pan fps (zoom 1)', key: 'closePanFps', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'drag fps (whole drawing)', key: 'dragDrawn', unit: 'fps', kind: 'rate', limit: 1.0 },
+  { label: 'pan fps (whole drawing)', key: 'panDrawn', unit: 'fps', kind: 'rate', limit: 1.0 },
+  { label: 'drag fps (zoom 1)', key: 'closeDragDrawn', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: 'pan fps (zoom 1)', key: 'closePanDrawn', unit: 'fps', kind: 'rate', limit: 0.8 },
+  { label: '  rAF callbacks/s, drag (whole)', key: 'dragFps', unit: 'fps', kind: 'info' },
+  { label: '  rAF callbacks/s, pan (whole)', key: 'panFps', unit: 'fps', kind: 'info' },
+  { label: '  rAF callbacks/s, drag (zoom 1)', key: 'closeDragFps', unit: 'fps', kind: 'info' },
+  { label: '  rAF callbacks/s, pan (zoom 1)', key: 'closePanFps', unit: 'fps', kind: 'info' },
   { label: '  file handed to the page at', key: 'injected', unit: 'ms', kind: 'info' },
   { label: '  longest frame while dragging', key: 'dragLongest', unit: 'ms', kind: 'info' },
   { label: '  longest frame while panning', key: 'panLongest', unit: 'ms', kind: 'info' },
@@ -41,7 +45,7 @@ const ROWS: Row[] = [
   { label: '  nodes in the DOM at zoom 1', key: 'closeNodesInDom', unit: '', kind: 'info' },
 ];
 
-/** Headless Chromium's requestAnimationFrame rate: no page can show more frames per second. */
+/** Headless Chromium's frame rate (its requestAnimationFrame rate): no page can show more frames per second. */
 const FRAME_CAP = 60;
 
 const fmt = (v: number, unit: string) =>
@@ -78,7 +82,7 @@ export function report(app: readonly Figures[], bare: readonly Figures[]): strin
     );
   }
   lines.push(
-    `targets met: ${met} of ${total} (times are from navigation start; frame rates are requestAnimationFrame callbacks per second)`,
+    `targets met: ${met} of ${total} (times are from navigation start; frame rates are frames the page's compositor drew per second, from a trace; a dragged node snaps to a 16-unit grid in both pages)`,
   );
   return lines.join('\n');
 }

@@ -172,7 +172,7 @@ async function main() {
       app.push(a);
       bare.push(b);
       const line = (f: Figures) =>
-        `${f.firstRender.toFixed(0)}/${f.interactive.toFixed(0)} ms, drag ${f.dragFps.toFixed(0)}/${f.closeDragFps.toFixed(0)} fps, pan ${f.panFps.toFixed(0)}/${f.closePanFps.toFixed(0)} fps`;
+        `${f.firstRender.toFixed(0)}/${f.interactive.toFixed(0)} ms, drag ${f.dragDrawn.toFixed(0)}/${f.closeDragDrawn.toFixed(0)} fps, pan ${f.panDrawn.toFixed(0)}/${f.closePanDrawn.toFixed(0)} fps`;
       console.log(
         `run ${i + 1}: app ${line(a)} | bare ${line(b)}   (first render/interactive; whole drawing/zoom 1)`,
       );

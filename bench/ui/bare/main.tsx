@@ -27,6 +27,8 @@ import {
 import '@xyflow/react/dist/style.css';
 
 const FIT = { padding: 0.15, maxZoom: 1.2, duration: 0 };
+/** The app's grid, which a dragged node snaps to by default (renderer/canvas/Canvas.tsx SNAP, prefs.snapToGrid). */
+const SNAP: [number, number] = [16, 16];
 const FAR_ZOOM = 0.5;
 const BIG = 300;
 
@@ -67,6 +69,8 @@ function Flow() {
         minZoom={0.05}
         maxZoom={2.5}
         onlyRenderVisibleElements={nodes.length > BIG && !far}
+        snapToGrid
+        snapGrid={SNAP}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
