@@ -23,8 +23,11 @@ export interface Loaded {
  * Reads and validates FILE: netplumb YAML/JSON, or any importable format
  * (a .clab.yml works directly), as loadAnyTopologyText (shared/formats)
  * does. Never throws for bad content. A netplumb file loads only its own
- * reader (JSON not even the YAML parser, unless a problem needs a position);
- * the importers of the other formats are loaded when a file needs one.
+ * reader (JSON never the YAML parser: its problems are placed by
+ * json-locate.ts); the importers of the other formats are loaded when a file
+ * needs one. The `locate` returned with a netplumb file is its reading's own:
+ * a YAML file's holds the parsed document (with its source tokens, ~10x the
+ * text) for as long as the caller keeps the result, a command's length.
  * `seal`: a netplumb file's topology comes back frozen, so that the engine
  * in this process need not validate it again (validateDocument's `seal`).
  */
@@ -41,11 +44,12 @@ export async function loadFile(file: string, opts: { seal?: boolean } = {}): Pro
     locate,
   });
   // A JSON file never loads the YAML parser: its problems are placed by its own index (json-locate.ts),
-  // which answers every text JSON.parse accepts, as those are all it is asked about here.
-  const json = (t: string): Locator => jsonLocator(t) ?? (() => undefined);
+  // made once, when a position is first asked. Only a text that passed the strict syntax check is
+  // asked about (parseJsonText), and the index answers every such text.
+  const jsonLocate = lazy(() => jsonLocator(text) ?? (() => undefined));
   const r: ImportResult & { format: string; locate?: Locator } =
     format === 'json'
-      ? native(await loadJsonTopologyText(text, () => Promise.resolve(json), opts))
+      ? native(await loadJsonTopologyText(text, () => Promise.resolve(() => jsonLocate), opts))
       : format === 'yaml'
         ? native((await import('../../shared/formats/document')).loadTopologyTextLocated(text, file, opts))
         : (await import('../../shared/formats')).loadAnyTopologyText(text, file);
@@ -58,7 +62,7 @@ export async function loadFile(file: string, opts: { seal?: boolean } = {}): Pro
     problems: [...r.problems, ...extra],
     format: r.format,
     text,
-    locate: format === 'json' ? lazy(() => json(text)) : r.locate,
+    locate: format === 'json' ? jsonLocate : r.locate,
   };
 }
 

@@ -3,6 +3,7 @@
  * read in kernel/prefix-config.ts, which the app shares): applied to a
  * loaded file, with problems located in it.
  */
+import { withLocations } from '../../shared/formats/text-load';
 import { prefixTopology } from '../../shared/model';
 import type { Loaded } from './load';
 
@@ -13,12 +14,14 @@ export async function applyPrefix(loaded: Loaded, prefix: string): Promise<Loade
   if (!loaded.topology) return loaded;
   const r = prefixTopology(loaded.topology, prefix);
   if (!r.ok) {
-    // The reader (with the YAML parser, for positions) is loaded only for a name that got too long.
-    const { locatorFor, withLocations } = await import('../../shared/formats/document');
-    const located =
-      loaded.text !== undefined
-        ? withLocations(r.problems, loaded.locate ?? locatorFor(loaded.text))
-        : r.problems;
+    // Positions from the file's own reading (loadFile's locate); the YAML parser is loaded only for a
+    // file that came without one (an imported format), and only for a name that got too long.
+    const locate =
+      loaded.locate ??
+      (loaded.text !== undefined
+        ? (await import('../../shared/formats/document')).locatorFor(loaded.text)
+        : undefined);
+    const located = locate ? withLocations(r.problems, locate) : r.problems;
     return { ...loaded, problems: [...loaded.problems, ...located] };
   }
   return { ...loaded, doc: r.topology, topology: r.topology };

@@ -3,10 +3,11 @@
  * comes out carries the line and column of the thing it is about, so the CLI
  * can print `file:line:col` and editors can underline it. Pure: no Node.
  *
- * JSON files are parsed by the YAML parser too (JSON is YAML-compatible and
- * that gives positions), after a strict JSON syntax check so that YAML-only
- * syntax in a .json file (comments, trailing commas) is reported. The parts
- * without the YAML parser are in text-load.ts.
+ * JSON files pass a strict JSON syntax check first, so that YAML-only syntax
+ * in a .json file (comments, trailing commas) is reported; JSON.parse reads
+ * them, and their positions come from an index of the JSON text
+ * (json-locate.ts), which answers as the YAML parser would (JSON is YAML).
+ * The parts without the YAML parser are in text-load.ts.
  */
 import {
   isAlias,

@@ -3,7 +3,8 @@
  * (document.ts reads a .yaml name with it): every path into random JSON
  * values written with random spacing, paths that stop short, run past a
  * value, index what is not an array or name what is missing, and texts with
- * a byte order mark, CRLF line ends and escaped keys. A lone carriage
+ * a byte order mark, CRLF line ends, and any UTF-16 text in keys and
+ * strings, written as it is or as \u escapes. A lone carriage
  * return, which the YAML parser reads otherwise, has a test of its own.
  */
 import fc from 'fast-check';
@@ -28,17 +29,30 @@ function pathsOf(v: unknown, at: (string | number)[] = [], out: (string | number
   return out;
 }
 
-/** JSON text of `v` with the spacing `gaps` give, in the places JSON allows it. */
-function spaced(v: unknown, gaps: string[]): string {
+/** A JSON string of `s` with every character outside printable ASCII, and every "e", written as a \u escape. */
+const escaped = (s: string) =>
+  `"${Array.from({ length: s.length }, (_, i) => s.charCodeAt(i))
+    .map((u) =>
+      u === 0x22 || u === 0x5c
+        ? `\\${String.fromCharCode(u)}`
+        : u < 0x20 || u > 0x7e || u === 0x65
+          ? `\\u${u.toString(16).padStart(4, '0')}`
+          : String.fromCharCode(u),
+    )
+    .join('')}"`;
+
+/** JSON text of `v` with the spacing `gaps` give, in the places JSON allows it; strings \u-escaped when `escape`. */
+function spaced(v: unknown, gaps: string[], escape = false): string {
   let k = 0;
   const gap = () => gaps[k++ % gaps.length];
+  const str = (x: string) => (escape ? escaped(x) : JSON.stringify(x));
   const write = (x: unknown): string => {
     if (Array.isArray(x)) return `[${gap()}${x.map((y) => write(y) + gap()).join(',' + gap())}]`;
     if (x && typeof x === 'object')
       return `{${gap()}${Object.entries(x)
-        .map(([key, y]) => `${JSON.stringify(key)}${gap()}:${gap()}${write(y)}${gap()}`)
+        .map(([key, y]) => `${str(key)}${gap()}:${gap()}${write(y)}${gap()}`)
         .join(',' + gap())}}`;
-    return JSON.stringify(x);
+    return typeof x === 'string' ? str(x) : JSON.stringify(x);
   };
   return gap() + write(v) + gap();
 }
@@ -48,14 +62,36 @@ const GAP = fc.array(fc.constantFrom('', ' ', '\n', '\r\n', '\t', '  \n    '), {
   minLength: 1,
   maxLength: 8,
 });
+// Any UTF-16 text (lone surrogates, U+2028, U+0085 among it), and keys that read as numbers or are special.
 const KEY = fc.oneof(
   fc.string(),
-  fc.constantFrom('0', '12', 'nodes', 'a"b', 'a\\b', 'é', '\u2028', '__proto__'),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom(
+    '0',
+    '12',
+    '01',
+    '1.0',
+    '-0',
+    'nodes',
+    'a"b',
+    'a\\b',
+    'é',
+    '\u2028',
+    '\u0085',
+    '__proto__',
+    '\ud800',
+  ),
 );
 const VALUE = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()),
+    fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+    ),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(KEY, tie('value'), { maxKeys: 4 }),
@@ -65,11 +101,14 @@ const VALUE = fc.letrec((tie) => ({
 describe('jsonLocator', () => {
   it('places every path where the YAML parser does, on random JSON texts', () => {
     fc.assert(
-      fc.property(VALUE, GAP, fc.boolean(), (v, gaps, bom) => {
-        const text = (bom ? '\uFEFF' : '') + spaced(v, gaps);
+      fc.property(VALUE, GAP, fc.boolean(), fc.boolean(), (v, gaps, bom, escape) => {
+        const text = (bom ? '\uFEFF' : '') + spaced(v, gaps, escape);
+        // The text is JSON, and reads back as the value it was written from (as JSON has it: -0 is 0).
+        const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+        expect(parsed).toEqual(JSON.parse(JSON.stringify(v)));
         const locate = jsonLocator(text);
         expect(locate).toBeDefined();
-        for (const path of pathsOf(JSON.parse(text.replace(/^\uFEFF/, ''))))
+        for (const path of pathsOf(parsed))
           expect([path, locate!(path)]).toEqual([path, yamlAnswer(text, path)]);
       }),
       { numRuns: 300 },

@@ -20,7 +20,7 @@ interface Spot {
   items?: Spot[];
 }
 
-/** As json-syntax.ts: deeper texts are no valid netplumb JSON (the YAML parser answers them). */
+/** As json-syntax.ts: deeper texts are no valid JSON there (jsonLocator answers undefined; locatorFor asks the YAML parser). */
 const MAX_DEPTH = 512;
 
 class NotJson extends Error {}

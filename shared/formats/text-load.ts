@@ -1,10 +1,9 @@
 /**
  * The parts of reading a topology file that need no YAML parser: positions,
  * a JSON text's syntax check and parse, and validation with the problems
- * located. document.ts reads YAML and gives positions in both syntaxes (the
- * YAML parser's); a JSON file that needs no position (no problem, or each
- * already placed) is read here without loading the YAML parser at all
- * (loadJsonTopologyText: the CLI).
+ * located. document.ts reads YAML with positions (the YAML parser's); a JSON
+ * file is read here (loadJsonTopologyText: the CLI), its positions from
+ * json-locate.ts, without loading the YAML parser at all.
  */
 import type { Topology } from '../model';
 import { validateDocument, type ValidateOptions } from '../validate';
@@ -63,7 +62,7 @@ export function withLocations(problems: readonly Problem[], locate: Locator): Pr
 /**
  * Parses a JSON text into plain data: a syntax error is placed by the strict
  * scanner; positions of other problems come from `locator` (document.ts
- * passes the YAML parser's), asked only when a problem needs one.
+ * passes locatorFor: json-locate.ts's index), asked only when a problem needs one.
  */
 export function parseJsonText(text: string, locator: (text: string) => Locator): ParsedText {
   const err = jsonSyntaxError(text);
@@ -94,8 +93,8 @@ export function loadParsed(parsed: ParsedText, opts: ValidateOptions = {}): Load
 }
 
 /**
- * loadTopologyText (document.ts) of a JSON text, loading the locator (the
- * YAML parser) only when a problem needs a position. Same result.
+ * loadTopologyText (document.ts) of a JSON text, loading the locator only
+ * when a problem needs a position. Same result.
  */
 export async function loadJsonTopologyText(
   text: string,
