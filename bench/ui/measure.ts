@@ -228,28 +228,37 @@ async function gesture(page: Page, from: { x: number; y: number }, ms: number, r
   // A few pixels first: React Flow starts a drag past its threshold.
   await page.mouse.move(from.x + 4, from.y + 2, { steps: 2 });
   await browser.startTracing(page, { categories: [FRAMES_CATEGORY, 'blink.user_timing'] });
-  await page.evaluate((m) => {
-    performance.mark(m);
-    (window as unknown as Win).__bench.startFrames();
-  }, MARK_START);
-  const t0 = Date.now();
-  let moves = 0;
-  while (Date.now() - t0 < ms) {
-    const a = moves * 0.12;
-    // A figure of eight around the start that drifts a little right (the end differs from the start; the node or view stays near where it was).
-    await page.mouse.move(
-      from.x + 4 + radius * Math.sin(a) + Math.min(40, moves * 0.3),
-      from.y + 2 + (radius / 2) * Math.sin(2 * a),
-    );
-    moves++;
+  let trace: Buffer | undefined;
+  try {
+    await page.evaluate((m) => {
+      performance.mark(m);
+      (window as unknown as Win).__bench.startFrames();
+    }, MARK_START);
+    const t0 = Date.now();
+    let moves = 0;
+    while (Date.now() - t0 < ms) {
+      const a = moves * 0.12;
+      // A figure of eight around the start that drifts a little right (the end differs from the start; the node or view stays near where it was).
+      await page.mouse.move(
+        from.x + 4 + radius * Math.sin(a) + Math.min(40, moves * 0.3),
+        from.y + 2 + (radius / 2) * Math.sin(2 * a),
+      );
+      moves++;
+    }
+    const f = await page.evaluate((m) => {
+      const r = (window as unknown as Win).__bench.stopFrames();
+      performance.mark(m);
+      return r;
+    }, MARK_END);
+    trace = await browser.stopTracing();
+    return { ...f, drawn: framesDrawn(trace), moves, end: async () => page.mouse.up() };
+  } finally {
+    // A gesture that failed half way stops its trace (the browser takes one at a time) and lets the mouse go.
+    if (!trace) {
+      await browser.stopTracing().catch(() => undefined);
+      await page.mouse.up().catch(() => undefined);
+    }
   }
-  const f = await page.evaluate((m) => {
-    const r = (window as unknown as Win).__bench.stopFrames();
-    performance.mark(m);
-    return r;
-  }, MARK_END);
-  const drawn = framesDrawn(await browser.stopTracing());
-  return { ...f, drawn, moves, end: async () => page.mouse.up() };
 }
 
 /**
