@@ -1,9 +1,10 @@
 /**
  * Story: level of detail. Zoomed far out (below 0.5) the canvas draws each
  * node as a plain box with its name and each link as a bare line (no icons,
- * addresses or interface names, all links in one layer of lines); a link can
- * still be drawn from a node's side handle, which shows under the mouse;
- * zoomed back in, everything is drawn again as before.
+ * addresses or interface names, all links in one layer of lines, and a
+ * second for a dragged node's links while it moves); a link can still be
+ * drawn from a node's side handle, which shows under the mouse; zoomed back
+ * in, everything is drawn again as before.
  */
 import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures/test';
@@ -51,6 +52,24 @@ test('zoomed far out the canvas draws simple nodes and bare links, and links can
     await expect(page.getByTestId(`node-${a}`)).toContainText(/\S/);
     await expect(page.getByTestId(`handle-${b}-bottom`)).toHaveCount(0);
     await app.snap('zoomed-out');
+  });
+
+  await test.step('a node dragged there takes its line along, drawn apart while it moves', async () => {
+    const still = page.getByTestId('far-links');
+    const moving = page.getByTestId('far-links-moving');
+    const before = await still.locator('path').getAttribute('d');
+    const box = (await page.getByTestId(`node-${a}`).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 8 });
+    // While it moves: its link in the second layer, none left in the first (a's only link is to b).
+    await expect(moving.locator('path')).toHaveCount(1);
+    await expect(still.locator('path')).toHaveCount(0);
+    await page.mouse.up();
+    // Once it has settled: one layer again, with the line from where the node now is.
+    await expect(moving).toHaveCount(0);
+    await expect(still.locator('path')).toHaveCount(1);
+    expect(await still.locator('path').getAttribute('d')).not.toBe(before);
   });
 
   await test.step('a link drawn from a side handle there (it shows under the mouse)', async () => {

@@ -6,7 +6,7 @@ import { createEditorStore } from '../store/store';
 import { createFlowSelectors, type FlowNode } from '../store/derive';
 import { FAR_ZOOM, FarContext, detailAt, selectFar } from './detail';
 import { SimpleNodeView, withDetailTypes } from './SimpleViews';
-import { farLinkPaths } from './FarLinks';
+import { farLinkPaths, movedNodes, splitFarLinkPaths } from './FarLinks';
 import { edgeClass } from './edge-parts';
 import { nodeTypes } from './TopoNodeView';
 import { nodeClass, nodeLabel } from './node-text';
@@ -136,5 +136,86 @@ describe('level of detail: the views', () => {
     expect(farLinkPaths([b], [plain])).toEqual([]);
     const unmeasured = farLinkPaths([{ ...a, measured: undefined }, b], [plain])[0].d;
     expect(unmeasured.startsWith(`M${a.position.x + 75},${a.position.y + 20}L`)).toBe(true);
+  });
+
+  it('while nodes move, keeps the still links as they were and draws the moved ones apart: the same lines', () => {
+    const { nodes, edges } = drawing();
+    const [a, b] = nodes.map((n) => ({ ...n, measured: { width: 100, height: 40 } }));
+    const plain = { ...edges[0], selected: false };
+    const down = {
+      ...plain,
+      data: { ...plain.data!, link: { ...plain.data!.link, a: { ...plain.data!.link.a, up: false } } },
+    };
+    const segments = (d: string | undefined) => (d ? d.split('M').filter(Boolean) : []);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 1, 2)), { maxLength: 60 }),
+        fc.array(
+          fc.tuple(fc.nat(), fc.integer({ min: -500, max: 500 }), fc.integer({ min: -500, max: 500 })),
+        ),
+        fc.boolean(),
+        (count, links, moves, reselect) => {
+          // `count` nodes where the first two were, links of three looks between them, some nodes moved.
+          const base = Array.from({ length: count }, (_, i) => ({
+            ...(i % 2 ? b : a),
+            id: `n${i}`,
+            position: { x: 37 * i, y: 11 * (i % 7) },
+          }));
+          const es = links.map(([s, t, k], i) => ({
+            ...(k === 2 ? down : plain),
+            id: `e${i}`,
+            source: `n${s % count}`,
+            target: `n${t % count}`,
+            selected: k === 1,
+          }));
+          const now = base.map((n) => (reselect ? { ...n } : n));
+          for (const [i, dx, dy] of moves) {
+            const n = now[i % count];
+            now[i % count] = { ...n, position: { x: n.position.x + dx, y: n.position.y + dy } };
+          }
+          const split = splitFarLinkPaths(base, now, es);
+          const whole = farLinkPaths(now, es);
+          // The same looks in the same order, and per look the same segments.
+          expect(split.map((p) => p.cls)).toEqual(whole.map((p) => p.cls));
+          for (const [i, p] of split.entries()) {
+            expect([...segments(p.still), ...segments(p.moving)].sort()).toEqual(segments(whole[i].d).sort());
+            expect(p.dash).toEqual(whole[i].dash);
+          }
+          // Nothing moved (at most a node re-made, as selecting one does): one path per look, from before.
+          const moved = movedNodes(base, now)!;
+          expect(moved).toBeDefined();
+          if (moved.size === 0) expect(split.every((p) => p.moving === undefined)).toBe(true);
+          // The still links' path does not depend on where the moved nodes went.
+          const elsewhere = now.map((n) => (moved.has(n.id) ? { ...n, position: { x: -1, y: -1 } } : n));
+          expect(splitFarLinkPaths(base, elsewhere, es).map((p) => p.still)).toEqual(
+            split.map((p) => p.still),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('says which nodes moved: by their centre, none when only re-made, all links anew when nodes came or went', () => {
+    const { nodes } = drawing();
+    const [a, b] = nodes;
+    expect(movedNodes([a, b], [a, b])).toEqual(new Set());
+    expect(movedNodes([a, b], [{ ...a, selected: !a.selected }, b])).toEqual(new Set());
+    expect(movedNodes([a, b], [a, { ...b, position: { x: b.position.x + 1, y: b.position.y } }])).toEqual(
+      new Set([b.id]),
+    );
+    // A node measured again at another size moves its centre.
+    expect(movedNodes([a, b], [{ ...a, measured: { width: 999, height: 40 } }, b])).toEqual(new Set([a.id]));
+    expect(movedNodes([a, b], [a])).toBeUndefined();
+    expect(movedNodes([a, b], [a, { ...b, id: 'other' }])).toBeUndefined();
+    // Many at once (a paste, an auto layout): every link from where the nodes are.
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...a, id: `m${i}` }));
+    expect(
+      movedNodes(
+        many,
+        many.map((n) => ({ ...n, position: { x: 5, y: 5 } })),
+      ),
+    ).toBeUndefined();
   });
 });
