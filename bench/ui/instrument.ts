@@ -105,11 +105,11 @@ export function instrument(file: InjectedFile): void {
   // First render: every rendered node visible (measured) and the edges drawn.
   const nodes = document.getElementsByClassName('react-flow__node') as HTMLCollectionOf<HTMLElement>;
   const edges = document.getElementsByClassName('react-flow__edge');
-  // Zoomed far out the app draws every link as a segment of its one far-links layer (no React Flow edges): count those.
+  // Zoomed far out the app draws every link as a segment of its far-links layers (no React Flow edges): count those.
   const edgesDrawn = () => {
     let n = edges.length;
     document
-      .querySelectorAll('[data-testid="far-links"] path')
+      .querySelectorAll('[data-testid^="far-links"] path')
       .forEach((p) => (n += (p.getAttribute('d') ?? '').split('M').length - 1));
     return n;
   };

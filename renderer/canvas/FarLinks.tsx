@@ -18,6 +18,9 @@
  * SVG, 44.3 as a separate SVG; the bare React Flow page 31-35). Once nothing
  * has moved for SETTLE_MS, `base` catches up and the second layer goes
  * (meanwhile the moved nodes' links are drawn over the others, whatever their look).
+ * When many nodes move at once or nodes come and go (an opening, a paste, an
+ * auto layout: movedNodes answers undefined), every link is drawn in the
+ * first layer from where the nodes are, as before.
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { ViewportPortal } from '@xyflow/react';
@@ -110,19 +113,23 @@ export function stillLinkPaths(
   );
 }
 
-/** The paths of the links of the moved nodes, drawn from `nodes`; every link's when `moved` is undefined (pure). */
+/** The paths of the links of the moved nodes, drawn from `nodes` (pure). */
 export function movingLinkPaths(
   nodes: readonly FlowNode[],
   edges: readonly FlowEdge[],
-  moved: ReadonlySet<string> | undefined,
+  moved: ReadonlySet<string>,
 ) {
-  if (moved?.size === 0) return [];
-  return farLinkPaths(nodes, moved ? edges.filter((e) => touches(moved, e)) : edges);
+  if (moved.size === 0) return [];
+  return farLinkPaths(
+    nodes,
+    edges.filter((e) => touches(moved, e)),
+  );
 }
 
 /**
- * The far links' paths while nodes move: per look, the still links' path
- * (stillLinkPaths) and the moved nodes' links' path (movingLinkPaths),
+ * The far links' paths as FarLinks draws them: per look, the first layer's
+ * path (the still links', stillLinkPaths; every link's when movedNodes says
+ * undefined) and the second's (the moved nodes' links', movingLinkPaths),
  * either may be missing. Together they are farLinkPaths(nodes, edges),
  * segment for segment (pure).
  */
@@ -132,7 +139,9 @@ export function splitFarLinkPaths(
   edges: readonly FlowEdge[],
 ): { cls: string; still?: string; moving?: string; dash?: string }[] {
   const moved = movedNodes(base, nodes);
-  return mergeLooks(moved ? stillLinkPaths(base, edges, moved) : [], movingLinkPaths(nodes, edges, moved));
+  return moved
+    ? mergeLooks(stillLinkPaths(base, edges, moved), movingLinkPaths(nodes, edges, moved))
+    : mergeLooks(farLinkPaths(nodes, edges), []);
 }
 
 /** Two lists of paths by look merged into one, in drawing order. */
@@ -168,18 +177,23 @@ export const FarLinks = memo(function FarLinks({
   const moved = useMemo(() => movedNodes(base, nodes), [base, nodes]);
   // The moved nodes as a key: the still links' path is made again only when that set changes.
   const movedKey = moved && JSON.stringify([...moved].sort());
-  const still = useMemo(
+  // Every link in the first layer when there is no few moved nodes to set apart (an opening, a
+  // paste, an auto layout), drawn from where the nodes are.
+  const all = useMemo(
+    () => (movedKey === undefined ? farLinkPaths(nodes, edges) : undefined),
+    [nodes, edges, movedKey],
+  );
+  const stillOnly = useMemo(
     () =>
-      movedKey === undefined ? [] : stillLinkPaths(base, edges, new Set(JSON.parse(movedKey) as string[])),
+      movedKey === undefined
+        ? undefined
+        : stillLinkPaths(base, edges, new Set(JSON.parse(movedKey) as string[])),
     [base, edges, movedKey],
   );
+  const still = all ?? stillOnly ?? [];
   const moving = useMemo(
     () =>
-      movingLinkPaths(
-        nodes,
-        edges,
-        movedKey === undefined ? undefined : new Set(JSON.parse(movedKey) as string[]),
-      ),
+      movedKey === undefined ? [] : movingLinkPaths(nodes, edges, new Set(JSON.parse(movedKey) as string[])),
     [nodes, edges, movedKey],
   );
   // Two layers: the still links' never changes while nodes move, so the browser leaves it as it was.
