@@ -4,6 +4,9 @@
  * Star topologies of N hosts on one bridge. For each N, in the same run:
  *   - a tutorial-style shell script doing the same with one `ip` command per
  *     step (veth created, then moved into its namespace), and its teardown
+ *   - the kernel floor: the same star by the cheapest iproute2 means, nothing
+ *     read or checked, step by step (kernelFloor), to show how the kernel's
+ *     own work grows from 200 to 1000 hosts
  *   - netplumb (the engine, in process): apply, plan when in sync, status (the
  *     app's overlay refresh), the live link table with counters (the live
  *     overlay), add one host, destroy
@@ -28,7 +31,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cleanupPrefix } from '../electron/kernel/test-support/lab-fixture';
@@ -208,6 +211,112 @@ function scriptDown(prefix: string, n: number): string {
   return lines.join('\n') + '\n';
 }
 
+/** The steps of kernelFloor, in order. */
+const FLOOR_STEPS = ['namespaces', 'veth pairs', 'ports', 'hosts', 'bridge up'] as const;
+type FloorStep = (typeof FLOOR_STEPS)[number];
+/** Processes the floor runs at once where it may (netplumb's own rule: one per CPU, at most 4). */
+const FLOOR_PROCS = Math.min(availableParallelism(), 4);
+
+/**
+ * The kernel's own work for the same star, by the cheapest iproute2 means
+ * and nothing else (no reads, marks, sysctls or checks), each step timed:
+ * the namespaces by `ip -batch` (split over FLOOR_PROCS processes, as
+ * netplumb's executor splits them), the bridge and every veth pair (each
+ * host's end made in its namespace) in one root batch, the ports joined to
+ * the bridge and brought up in another, each host's address and links up
+ * from one `ip -batch` entered into its namespace by nsenter (setns only:
+ * `ip -n` would also copy the mount table, which grows with every namespace),
+ * FLOOR_PROCS at a time, the bridge up last, as netplumb brings it. Why: the
+ * 1000-host targets ask netplumb's apply to take at most 5x its 200-host
+ * time, which assumes the kernel's work grows with the lab; these steps show
+ * how it grows on this kernel, in the same run. Undone after (not timed).
+ */
+async function kernelFloor(prefix: string, n: number): Promise<Record<FloorStep, number>> {
+  const dir = mkdtempSync(join(runDir, 'floor-'));
+  const write = (name: string, lines: string[]) => {
+    writeFileSync(join(dir, name), lines.join('\n') + '\n');
+    return join(dir, name);
+  };
+  const hosts = Array.from({ length: n }, (_, i) => `${prefix}h${i}`);
+  const nsFiles = Array.from({ length: Math.min(FLOOR_PROCS, n) }, (_, k) =>
+    write(
+      `ns${k}`,
+      hosts.filter((_, i) => i % FLOOR_PROCS === k).map((h) => `netns add ${h}`),
+    ),
+  );
+  const veths = write('veths', [
+    `link add name ${prefix}br type bridge`,
+    ...hosts.map((h, i) => `link add name eth0 netns ${h} type veth peer name ${prefix}p${i}`),
+  ]);
+  const ports = write(
+    'ports',
+    hosts.flatMap((_, i) => [
+      `link set dev ${prefix}p${i} master ${prefix}br`,
+      `link set dev ${prefix}p${i} up`,
+    ]),
+  );
+  hosts.forEach((h, i) =>
+    write(h, [
+      `address add 10.${(i >> 8) & 255}.${i & 255}.1/8 dev eth0`,
+      'link set dev eth0 up',
+      'link set dev lo up',
+    ]),
+  );
+  const ip = async (...args: string[]) => {
+    const r = await execa('ip', args, { reject: false });
+    if (r.exitCode !== 0) throw new Error(`kernel floor: ip ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  const took: Partial<Record<FloorStep, number>> = {};
+  const step = async (name: FloorStep, fn: () => Promise<unknown>) => {
+    took[name] = (await time(fn))[0];
+  };
+  try {
+    await step('namespaces', () => Promise.all(nsFiles.map((f) => ip('-batch', f))));
+    await step('veth pairs', () => ip('-batch', veths));
+    await step('ports', () => ip('-batch', ports));
+    // One spawn from here: xargs starts each nsenter itself (node would add its own cost per process).
+    await step('hosts', async () => {
+      const r = await execa(
+        'xargs',
+        [
+          '-P',
+          String(FLOOR_PROCS),
+          '-I{}',
+          'nsenter',
+          '--net=/run/netns/{}',
+          'ip',
+          '-batch',
+          join(dir, '{}'),
+        ],
+        { input: hosts.join('\n') + '\n', reject: false },
+      );
+      if (r.exitCode !== 0) throw new Error(`kernel floor: a host's batch failed: ${r.stderr}`);
+    });
+    await step('bridge up', () => ip('link', 'set', 'dev', `${prefix}br`, 'up'));
+  } finally {
+    // In two batches (the bridge, then every namespace with its veth pair), then whatever is left one by one.
+    await execa('ip', ['link', 'delete', 'dev', `${prefix}br`], { reject: false });
+    await execa(
+      'ip',
+      [
+        '-force',
+        '-batch',
+        write(
+          'down',
+          hosts.map((h) => `netns delete ${h}`),
+        ),
+      ],
+      {
+        reject: false,
+      },
+    );
+    await cleanupPrefix(prefix);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return took as Record<FloorStep, number>;
+}
+const floorTotal = (f: Record<FloorStep, number>) => FLOOR_STEPS.reduce((a, k) => a + f[k], 0);
+
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const v = await fn();
@@ -381,7 +490,13 @@ console.log(
     : 'native reader: not available (no dist/nsread built by cc, or not root): reads use one ip per namespace\n',
 );
 let failedTargets = 0;
-const at200: { apply?: number; plan?: number; status?: number; planQuiet?: number } = {};
+const at200: {
+  apply?: number;
+  plan?: number;
+  status?: number;
+  planQuiet?: number;
+  floor?: Record<FloorStep, number>;
+} = {};
 try {
   for (const n of sizes) {
     const prefix = 'b' + randomBytes(2).toString('hex');
@@ -392,6 +507,12 @@ try {
       const [sDown] = await time(() => runScript(scriptDown(prefix, n)));
       await cleanupPrefix(prefix);
       waits.push(await untilIdle());
+      const floors: Record<FloorStep, number>[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        floors.push(await kernelFloor(prefix, n));
+        await untilIdle();
+      }
+      const floor = floors.find((f) => floorTotal(f) === median(floors.map(floorTotal)))!;
 
       const doc = star(prefix, n);
       const rounds: { apply: number; plan: number; applyK: KernelMeanwhile; planK: KernelMeanwhile }[] = [];
@@ -489,6 +610,11 @@ try {
         `  shell script (one ip per step): up ${fmt(sUp)}, down ${fmt(sDown)}   (each side began on an idle machine: waited ${waits.map(fmt).join(' and ')})`,
       );
       line(
+        'kernel floor (same star)',
+        floorTotal(floor),
+        `${ratio(floorTotal(floor), sUp)}   (the cheapest iproute2 means, nothing read or checked; median of ${samples(floors.map(floorTotal))}; ${FLOOR_STEPS.map((k) => `${k} ${floor[k].toFixed(0)}`).join(', ')} ms; netplumb's apply below is ${(apply / floorTotal(floor)).toFixed(2)}x of it)`,
+      );
+      line(
         'netplumb apply',
         apply,
         `${ratio(apply, sUp)} of the script's up   (${roundsOf('apply')}; ${meanwhile(applySoftirq)})`,
@@ -561,6 +687,7 @@ try {
         at200.plan = plan;
         at200.status = status;
         at200.planQuiet = planQuiet;
+        at200.floor = floor;
         const t = [
           target('apply/up', apply / sUp, 0.12),
           target('plan/up', plan / sUp, 0.04),
@@ -579,6 +706,11 @@ try {
         console.log(
           `  targets: ${target('apply/apply@200', apply / at200.apply, 5)}; ${target('plan/plan@200', plan / at200.plan, 5)}; status/status@200 ${(status / at200.status).toFixed(2)}`,
         );
+        const f200 = at200.floor;
+        if (f200)
+          console.log(
+            `  (the kernel floor of the same star: ${(floorTotal(floor) / floorTotal(f200)).toFixed(2)}x its 200-host time; by step: ${FLOOR_STEPS.map((k) => `${k} ${(floor[k] / f200[k]).toFixed(1)}x`).join(', ')}; netplumb's apply ${(apply / at200.apply).toFixed(2)}x)`,
+          );
         if (at200.planQuiet !== undefined)
           console.log(
             `  (plan with the kernel quiet: ${(planQuiet / at200.planQuiet).toFixed(2)}x its 200-host figure; right after apply the kernel is still copying every host's start-up multicast to every port, which grows with hosts x ports)`,
