@@ -52,6 +52,23 @@ describe('bridge loops', () => {
     expect(p[0].message).not.toContain('"br0"');
   });
 
+  it('names the bridges and links as the file shows them, never by their internal ids', () => {
+    const ps = validate(
+      variant((d) => {
+        d.nodes.push({ id: 'n7', name: 'core', kind: 'bridge' }, { id: 'n8', name: 'edge', kind: 'bridge' });
+        d.links.push(
+          { id: 'link4', a: { node: 'n7', ifname: 'core-e1' }, b: { node: 'n8', ifname: 'edge-c1' } },
+          { id: 'link5', a: { node: 'n8', ifname: 'edge-c2' }, b: { node: 'n7', ifname: 'core-e2' } },
+        );
+      }),
+    );
+    const [p] = withCode(ps, 'bridge-loop-no-stp');
+    expect(p.message).toContain('Bridges "core", "edge" form a loop');
+    expect(p.message).toContain('core:core-e1 — edge:edge-c1, edge:edge-c2 — core:core-e2');
+    expect(p.message).not.toMatch(/link4|link5|"n7"|"n8"/);
+    expect(p).toMatchObject({ nodeId: 'n7', linkId: 'link4' });
+  });
+
   it('a ring with STP on every bridge is fine', () => {
     const ps = validate(
       variant(

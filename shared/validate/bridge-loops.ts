@@ -40,12 +40,14 @@ export function checkBridgeLoops(ctx: Ctx): void {
     const bridges = [...g.bridges].map((id) => ctx.nodes.get(id)!.node as BridgeNode);
     const noStp = bridges.filter((b) => !b.stp);
     if (noStp.length === 0) continue;
-    const linkIds = g.links.map((li) => `"${ctx.topo.links[li].id}"`);
+    // Named as the user sees them (a file without ids gets generated ones, which it never shows).
+    const links = g.links.map((li) => ctx.linkName(ctx.topo.links[li]));
+    const named = (bs: BridgeNode[]) => bs.map((b) => `"${b.name}"`).join(', ');
     const first = noStp[0];
     ctx.add({
       code: 'bridge-loop-no-stp',
       severity: 'warning',
-      message: `Bridges ${bridges.map((b) => `"${b.id}"`).join(', ')} form a loop through links ${linkIds.join(', ')}, and STP is off on ${noStp.map((b) => `"${b.id}"`).join(', ')}; broadcast traffic will circulate forever. Turn on stp on every bridge of the loop, or remove a link.`,
+      message: `Bridges ${named(bridges)} form a loop through the links ${links.join(', ')}, and STP is off on ${named(noStp)}; broadcast traffic will circulate forever. Turn on stp on every bridge of the loop, or remove a link.`,
       path: ['nodes', ctx.nodes.get(first.id)!.index, 'stp'],
       nodeId: first.id,
       linkId: ctx.topo.links[g.links[0]].id,
