@@ -30,8 +30,11 @@ export function imunesProblem(): Problem {
   return {
     code: 'core-legacy',
     severity: 'error',
+    // CORE's CHANGELOG: 6.1.0 added core-imn-to-xml (gone again before 8.0); 8.x ships the Tcl GUI as
+    // core-gui-legacy (gui/core-gui-legacy.in), core-gui being the Python one; 9.0.0 "removed tcl/legacy
+    // gui, imn file support".
     message:
-      "this is CORE's legacy IMUNES/Tcl format (.imn); netplumb reads CORE's XML: open the file in CORE's GUI (core-gui), save it as .xml (File > Save As), and import that file",
+      "this is CORE's legacy IMUNES/Tcl format (.imn), which netplumb does not read (nor does CORE since 9.0). netplumb reads CORE's XML: open the file in CORE's Tcl GUI (core-gui-legacy in CORE 8; core-gui in CORE 7 and earlier), save it as .xml (File > Save As), and import that file; CORE 6.1 to 7.5 also convert it with core-imn-to-xml -f FILE.imn",
     path: [],
     line: 1,
     column: 1,
