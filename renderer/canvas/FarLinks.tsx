@@ -177,24 +177,25 @@ export const FarLinks = memo(function FarLinks({
   const moved = useMemo(() => movedNodes(base, nodes), [base, nodes]);
   // The moved nodes as a key: the still links' path is made again only when that set changes.
   const movedKey = moved && JSON.stringify([...moved].sort());
+  // Made again only when the key changes, not on every frame of a drag.
+  const movedSet = useMemo(
+    () => (movedKey === undefined ? undefined : new Set(JSON.parse(movedKey) as string[])),
+    [movedKey],
+  );
   // Every link in the first layer when there is no few moved nodes to set apart (an opening, a
   // paste, an auto layout), drawn from where the nodes are.
   const all = useMemo(
-    () => (movedKey === undefined ? farLinkPaths(nodes, edges) : undefined),
-    [nodes, edges, movedKey],
+    () => (movedSet === undefined ? farLinkPaths(nodes, edges) : undefined),
+    [nodes, edges, movedSet],
   );
   const stillOnly = useMemo(
-    () =>
-      movedKey === undefined
-        ? undefined
-        : stillLinkPaths(base, edges, new Set(JSON.parse(movedKey) as string[])),
-    [base, edges, movedKey],
+    () => (movedSet === undefined ? undefined : stillLinkPaths(base, edges, movedSet)),
+    [base, edges, movedSet],
   );
   const still = all ?? stillOnly ?? [];
   const moving = useMemo(
-    () =>
-      movedKey === undefined ? [] : movingLinkPaths(nodes, edges, new Set(JSON.parse(movedKey) as string[])),
-    [nodes, edges, movedKey],
+    () => (movedSet === undefined ? [] : movingLinkPaths(nodes, edges, movedSet)),
+    [nodes, edges, movedSet],
   );
   // Two layers: the still links' never changes while nodes move, so the browser leaves it as it was.
   return (
