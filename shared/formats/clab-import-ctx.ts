@@ -63,6 +63,16 @@ export interface ClabCtx {
   taken: Set<string>;
   /** The interfaces the links give each namespace (by the containerlab name of its owner), known before the nodes are built. */
   linkIfnames: Map<string, Set<string>>;
+  /** The kernel name of each link end, by `<link index>:<end index>`, and what to say about it (clab-import-links.ts nameEnds). */
+  endNames: Map<string, EndName>;
+}
+
+/** The kernel name a link end gets, and the warning that says why it differs from the name written. */
+export interface EndName {
+  ifname: string;
+  /** The name containerlab's link gives the interface when netplumb renamed it (an altname there: exec lines may use it). */
+  altname?: string;
+  note?: { message: string; code: string };
 }
 
 /** A fresh import state. */
@@ -81,6 +91,7 @@ export function makeCtx(at: Locator, problems: Problem[]): ClabCtx {
     configs: new Map(),
     taken: new Set(),
     linkIfnames: new Map(),
+    endNames: new Map(),
   };
 }
 

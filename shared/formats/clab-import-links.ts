@@ -1,20 +1,25 @@
 /**
- * The link side of a containerlab import (clab-import.ts): each link's two
- * ends on the nodes built, with the addresses and settings the namespace's
- * exec lines give the interface, and a note for interfaces those lines
- * configure but no link carries. Pure; warnings go to the context in order.
+ * The link side of a containerlab import (clab-import.ts): each end's kernel
+ * name (an interface alias mapped as containerlab maps it, a name Linux
+ * cannot take shortened), each link's two ends on the nodes built, with the
+ * MTU containerlab gives the link and the addresses and settings the
+ * namespace's exec lines give the interface, and a note for interfaces those
+ * lines configure but no link carries. Pure; warnings go to the context in order.
  */
-import { isNetnsNode, type Link, type LinkEnd } from '../model';
-import { clabInterfaceAlias } from './clab-aliases';
-import { parseClabLink, type RawEnd } from './clab-links';
+import { IFNAME_MAX_BYTES, isNetnsNode, type Link, type LinkEnd } from '../model';
+import { VETH_MTU } from '../model/kstate';
+import { clabIfname } from './clab-aliases';
+import { CLAB_DEFAULT_MTU, parseClabLink, type RawEnd } from './clab-links';
 import type { DocPath } from './document';
 import { endFrom, keepRoutesOnLinks } from './exec-config';
 import { madeBridgeKey } from './clab-import-nodes';
+import { cleanName, isCleanName, uniqueIfname } from './import-names';
+import { isObject } from './clab-resolve';
 import {
   type ClabCtx,
+  type EndName,
   error,
   hostNode,
-  kernelName,
   owner,
   TEMPLATE,
   templateMessage,
@@ -43,7 +48,10 @@ export function importLinks(c: ClabCtx, linksRaw: readonly unknown[]): ImportedL
         `link ${li + 1}: the "${special.node}" endpoint joins ${special.node === 'mgmt-net' ? "containerlab's management network" : 'a macvlan on the host'}, which netplumb has no equivalent for; the link is dropped`,
         special.path,
       );
-    const ends = p.ends.map((e) => linkEnd(c, e, li, p.mtu, used));
+    // containerlab makes every veth with the link's MTU, 9500 when the link sets none (links/link_veth.go,
+    // constants DefaultLinkMTU); 1500, the MTU of a veth netplumb makes, is left unwritten.
+    const mtu = p.mtu ?? CLAB_DEFAULT_MTU;
+    const ends = p.ends.map((e, ei) => linkEnd(c, e, li, ei, mtu === VETH_MTU ? undefined : mtu, used));
     if (ends.some((e) => e === undefined)) return;
     out.links.push({ id: `link${out.links.length + 1}`, a: ends[0]!, b: ends[1]! });
     out.linkSrc.push(['topology', 'links', li]);
@@ -83,6 +91,7 @@ function linkEnd(
   c: ClabCtx,
   e: RawEnd,
   li: number,
+  ei: number,
   mtu: number | undefined,
   used: Map<string, Set<string>>,
 ): LinkEnd | undefined {
@@ -91,23 +100,24 @@ function linkEnd(
   // A bridge is a node of its own wherever it lives: a link to it is a port of the bridge.
   const bridge = c.byName.get(e.node)?.kind === 'bridge' ? c.byName.get(e.node) : undefined;
   const ownerName = e.node === 'host' ? 'host' : owner(c, e.node);
-  const kind = c.resolved.get(e.node)?.kind ?? 'linux';
-  const ifname = kernelName(
-    c,
-    clabInterfaceAlias(kind, e.ifname) ?? e.ifname,
-    e.path,
-    `interface of node "${e.node}"`,
-  );
+  const named = c.endNames.get(`${li}:${ei}`) ?? { ifname: e.ifname };
+  if (named.note) warn(c, named.note.message, e.path, named.note.code);
+  const ifname = named.ifname;
   // An interface the node's exec lines make a port of a bridge they make: the link ends on that bridge.
   const cfg = c.configs.get(ownerName);
-  const master = bridge ? undefined : cfg?.masters.get(ifname);
+  // An interface netplumb had to rename keeps its name in containerlab as an altname, which exec lines may use.
+  const line =
+    named.altname !== undefined && !cfg?.ifaces.has(ifname) && !cfg?.masters.has(ifname)
+      ? named.altname
+      : ifname;
+  const master = bridge ? undefined : cfg?.masters.get(line);
   const node =
     bridge ??
     (master ? c.byName.get(madeBridgeKey(ownerName, master.bridge)) : undefined) ??
     (ownerName === 'host' ? hostNode(c) : c.byName.get(ownerName));
   if (!node) return void error(c, `link ${li + 1}: node "${e.node}" is not in topology.nodes`, e.path);
-  (used.get(ownerName) ?? used.set(ownerName, new Set()).get(ownerName)!).add(ifname);
-  const own = cfg?.ifaces.get(ifname);
+  (used.get(ownerName) ?? used.set(ownerName, new Set()).get(ownerName)!).add(line);
+  const own = cfg?.ifaces.get(line);
   if (master && own?.addresses.length)
     warn(
       c,
@@ -126,6 +136,124 @@ function linkEnd(
       e.path,
     );
   return out;
+}
+
+/**
+ * The kernel name of every link end, before the nodes are built (their exec
+ * lines are read against the interfaces the links give them: c.linkIfnames).
+ * An alias becomes the name containerlab maps it to (clab-aliases.ts); a name
+ * containerlab refuses on the node's kind is kept, and said. A name Linux
+ * cannot take — longer than 15 bytes, or with "/" or a space — containerlab
+ * keeps under a random kernel name with the name (its "/" and spaces made
+ * "-") as an altname (links/link.go SetNameMACAndUpInterface); netplumb has
+ * no altnames, so it takes that altname cut to 15 bytes, unique among the
+ * interfaces of its namespace, and says so. Characters netplumb does not
+ * allow in kernel names become "_".
+ */
+export function nameEnds(c: ClabCtx, linksRaw: readonly unknown[]): void {
+  const ends: {
+    key: string;
+    node: string;
+    ns: string;
+    written: string;
+    kind: string;
+    alias: ReturnType<typeof clabIfname>;
+  }[] = [];
+  linksRaw.forEach((raw, li) => {
+    const p = parseClabLink(raw, li);
+    if (p.kind !== 'veth') return;
+    p.ends.forEach((e, ei) => {
+      if (TEMPLATE.test(e.ifname) || TEMPLATE.test(e.node)) return;
+      const res = e.node === 'host' ? undefined : c.resolved.get(e.node);
+      const kind = res?.kind ?? 'linux';
+      const alias = clabIfname(kind, e.ifname, {
+        components: isObject(res?.cfg) ? res.cfg.components : undefined,
+      });
+      ends.push({ key: `${li}:${ei}`, node: e.node, ns: nsOf(c, e.node), written: e.ifname, kind, alias });
+      if (e.node !== 'host' && res) {
+        const o = owner(c, e.node);
+        (c.linkIfnames.get(o) ?? c.linkIfnames.set(o, new Set()).get(o)!).add(alias.ifname);
+      }
+    });
+  });
+  // Names Linux takes as written are theirs; a shortened name is made unique among them.
+  const taken = new Map<string, Set<string>>();
+  const takenIn = (ns: string) => taken.get(ns) ?? taken.set(ns, new Set()).get(ns)!;
+  for (const r of c.resolved.values())
+    if ((r.kind === 'bridge' || r.kind === 'ovs-bridge') && nsOf(c, r.name) === 'host')
+      takenIn('host').add(r.name);
+  for (const e of ends) if (linuxTakes(e.alias.ifname)) takenIn(e.ns).add(e.alias.ifname);
+  for (const e of ends) {
+    const ifname = linuxTakes(e.alias.ifname)
+      ? e.alias.ifname
+      : uniqueIfname(altname(e.alias.ifname), takenIn(e.ns));
+    c.endNames.set(e.key, endName(e, ifname));
+  }
+}
+
+/** What an end's kernel name is, and the warning saying why it is not the name written. */
+function endName(
+  e: { node: string; written: string; kind: string; alias: ReturnType<typeof clabIfname> },
+  ifname: string,
+): EndName {
+  const who =
+    e.node === 'host' ? `host interface "${e.written}"` : `interface "${e.written}" of node "${e.node}"`;
+  const renamed =
+    ifname === e.alias.ifname ? '' : `netplumb calls it "${ifname}" (${whyRenamed(e.alias.ifname)})`;
+  const a = e.alias;
+  const alt = ifname === a.ifname ? {} : { altname: altname(a.ifname) };
+  if (a.kind === 'refused')
+    return {
+      ifname,
+      ...alt,
+      note: {
+        code: 'clab-ifname',
+        message: `${who}: containerlab refuses this name on kind ${e.kind} (${a.why}), so its deploy stops here; ${renamed || `netplumb keeps it as "${ifname}"`}`,
+      },
+    };
+  if (a.kind === 'unmapped')
+    return {
+      ifname,
+      ...alt,
+      note: {
+        code: 'clab-ifname',
+        message: `${who}: containerlab maps this ${e.kind} interface name to an ethX name, but ${a.why}; ${renamed || `netplumb keeps it as "${ifname}"`}`,
+      },
+    };
+  return renamed
+    ? { ifname, ...alt, note: { code: 'clab-renamed', message: `${who}: ${renamed}` } }
+    : { ifname };
+}
+
+const encoder = new TextEncoder();
+const bytes = (s: string) => encoder.encode(s).length;
+
+/** links/link.go IsValidInterfaceName (at most 15 bytes, no "/" or space) and netplumb's own kernel-name characters. */
+const linuxTakes = (name: string) =>
+  bytes(name) <= IFNAME_MAX_BYTES && !/[/ ]/.test(name) && isCleanName(name);
+
+/** utils/netlink.go SanitizeInterfaceName: the altname containerlab gives a name Linux cannot take ("/" and " " become "-"). */
+const altname = (name: string) => name.replace(/[/ ]/g, '-');
+
+/** Why a name written as `from` has another in netplumb. */
+function whyRenamed(from: string): string {
+  const invalid = bytes(from) > IFNAME_MAX_BYTES || /[/ ]/.test(from);
+  const chars = cleanName(altname(from)) !== altname(from);
+  const parts: string[] = [];
+  if (invalid)
+    parts.push(
+      `${bytes(from) > IFNAME_MAX_BYTES ? `it is ${bytes(from)} bytes, Linux allows ${IFNAME_MAX_BYTES}` : 'Linux interface names have no "/" or space'}: containerlab gives the interface a random kernel name (clab-…) and "${altname(from)}" as an altname, and netplumb has no altnames`,
+    );
+  if (chars) parts.push('kernel names in netplumb use letters, digits, "-", "_" and "." only');
+  return parts.join('; ');
+}
+
+/** The namespace an end's interface lives in: its node's (or the one it shares), the host's for the host and root bridges. */
+function nsOf(c: ClabCtx, node: string): string {
+  if (node === 'host') return 'host';
+  const o = owner(c, node);
+  const kind = c.resolved.get(o)?.kind;
+  return kind === 'bridge' || kind === 'ovs-bridge' ? 'host' : o;
 }
 
 /** Interfaces a namespace's lines configure but no link carries: kept as a note on the node, with a warning. */

@@ -6,22 +6,26 @@
  * `origin` for the way back; `bridge`/`ovs-bridge` become bridges, `host`
  * the host. `network-mode: container:X` puts a node's interfaces (or a
  * bridge) inside X's namespace, `network-mode: host` on the host. Links in
- * both formats carry their addresses (clab-links.ts); interface aliases
- * (`ethernet-1/1` on SR Linux) become the Linux names containerlab gives
- * them. Environment variables are read as containerlab reads them with none
- * set (clab-env.ts). Whatever has no netplumb form is named once, at the line
- * it is written on (an inherited setting at the kind or group that sets it).
+ * both formats carry their addresses (clab-links.ts) and the MTU containerlab
+ * gives them (the link's own, else 9500); interface aliases (`ethernet-1/1`
+ * on SR Linux, `Ethernet0/1` on IOL: clab-aliases.ts) become the Linux names
+ * containerlab gives them, and a name Linux cannot take is shortened, with a
+ * word (clab-import-links.ts). Environment variables are read as containerlab
+ * reads them with none set (clab-env.ts); so are yaml.v2's comments with no
+ * space before them (spaceCommentsAfterTokens). Whatever has no netplumb form
+ * is named once, at the line it is written on (an inherited setting at the
+ * kind or group that sets it); so is a lab name other than the file's.
  *
  * The steps: the file's shape (here), nodes (clab-import-nodes.ts), links
  * (clab-import-links.ts), over one import state (clab-import-ctx.ts).
  */
+import { Lexer } from 'yaml';
 import type { Problem } from '../validate/problem';
 import { isObject } from './clab-resolve';
 import { expandClabEnv } from './clab-env';
-import { parseClabLink, unknownKeys } from './clab-links';
-import { clabInterfaceAlias } from './clab-aliases';
-import { type ClabCtx, error, makeCtx, owner, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
-import { importLinks, type ImportedLinks } from './clab-import-links';
+import { unknownKeys } from './clab-links';
+import { type ClabCtx, error, makeCtx, TEMPLATE, templateMessage, warn } from './clab-import-ctx';
+import { importLinks, nameEnds, type ImportedLinks } from './clab-import-links';
 import { buildNodes, resolveNodes } from './clab-import-nodes';
 import { type DocPath, parseDocumentText } from './document';
 import { finishImport, sourceProblem, type ImportResult } from './import-result';
@@ -36,7 +40,7 @@ const TOPOLOGY_KEYS = new Set(['nodes', 'links', 'kinds', 'groups', 'defaults'])
 /** Reads a containerlab topology file (`*.clab.yml`). Never throws. */
 export function fromClab(source: string, fileName?: string, opts: { labName?: string } = {}): ImportResult {
   const { text, problems: envProblems } = expandClabEnv(source);
-  const parsed = parseDocumentText(text, fileName ?? 'lab.clab.yml');
+  const parsed = parseDocumentText(spaceCommentsAfterTokens(text), fileName ?? 'lab.clab.yml');
   // containerlab renders the file as a Go template before it reads the YAML: a file that is YAML
   // only once rendered gets that one message, at its first template, not the YAML parser's noise.
   const lines = text.split(/\r?\n/);
@@ -69,34 +73,41 @@ export function fromClab(source: string, fileName?: string, opts: { labName?: st
   resolveNodes(c, topo, nodes);
   const linksRaw = topo.links === undefined || topo.links === null ? [] : topo.links;
   if (!Array.isArray(linksRaw)) return fail('"topology.links" should be a list', ['topology', 'links']);
-  noteLinkIfnames(c, linksRaw);
+  // The interfaces each namespace gets from the links (containerlab makes them at its create-links
+  // stage): what a node's exec lines find there, and what they cannot make again.
+  nameEnds(c, linksRaw);
   buildNodes(c);
   const links = importLinks(c, linksRaw);
-  return finish(c, links, labNameOf(doc.name, fileName, opts.labName));
+  return finish(c, links, labNameOf(c, doc.name, fileName, opts.labName));
 }
 
 /**
- * The interfaces each namespace gets from the links (containerlab makes them
- * at its create-links stage): what a node's exec lines find there, and what
- * they cannot make again.
+ * Named after the file and folder (two imported files never share a lab); the
+ * file's own name when no file is known. A name other than the file's `name:`
+ * is said, at that line, unless the caller asked for it or the file gives no
+ * lab anyway (it has errors).
  */
-function noteLinkIfnames(c: ClabCtx, linksRaw: readonly unknown[]): void {
-  linksRaw.forEach((raw, li) => {
-    const p = parseClabLink(raw, li);
-    if (p.kind !== 'veth') return;
-    for (const e of p.ends) {
-      if (e.node === 'host' || !c.resolved.has(e.node)) continue;
-      const ifname = clabInterfaceAlias(c.resolved.get(e.node)!.kind, e.ifname) ?? e.ifname;
-      const o = owner(c, e.node);
-      (c.linkIfnames.get(o) ?? c.linkIfnames.set(o, new Set()).get(o)!).add(ifname);
-    }
-  });
-}
-
-/** Named after the file and folder (two imported files never share a lab); the file's own name when no file is known. */
-function labNameOf(docName: string, fileName: string | undefined, asked: string | undefined): string {
+function labNameOf(
+  c: ClabCtx,
+  docName: string,
+  fileName: string | undefined,
+  asked: string | undefined,
+): string {
   if (asked !== undefined) return sanitizeLabName(asked);
-  return fileName ? labNameFromPath(fileName, docName) : sanitizeLabName(docName);
+  const name = fileName ? labNameFromPath(fileName, docName) : sanitizeLabName(docName);
+  if (name === docName || c.problems.some((p) => p.severity === 'error')) return name;
+  const own = sanitizeLabName(docName);
+  const why =
+    fileName && name !== own
+      ? 'netplumb names an imported lab after its file and folder, so that two imported files never share a lab'
+      : 'lab names are lowercase letters, digits, "-", "_" and "." (at most 32)';
+  warn(
+    c,
+    `the lab is called "${name}" and not "${docName}" (the file's "name:"): ${why}${own !== name ? `; to keep the file's name, import it with the lab name "${own}"` : ''}`,
+    ['name'],
+    'clab-lab-name',
+  );
+  return name;
 }
 
 /** Validates the draft; the validator's problems point at the containerlab lines the nodes and links came from. */
@@ -111,3 +122,35 @@ function finish(c: ClabCtx, { links, linkSrc }: ImportedLinks, labName: string):
     return c.at(['topology']);
   });
 }
+
+/**
+ * The text with a space before each comment that directly follows the end of
+ * a flow collection or a quoted scalar (`- endpoints: ["a:e1", "b:e1"]#note`).
+ * containerlab reads its files with gopkg.in/yaml.v2, whose scanner starts a
+ * comment at any "#" between tokens; the YAML library here wants white space
+ * before it, as the YAML spec does. The tokens come from that library's own
+ * lexer, so a "#" inside a quoted or block scalar, or in a plain scalar
+ * (`a]#b`), is never touched. Only the comment moves one column to the right:
+ * every position the parser or a warning names is where it was.
+ */
+export function spaceCommentsAfterTokens(text: string): string {
+  if (!/[\]}"']#/.test(text)) return text;
+  const at: number[] = [];
+  let rebuilt = '';
+  let prev = '';
+  for (const tok of new Lexer().lex(text)) {
+    if (LEXER_MARKS.has(tok)) continue;
+    const closes = prev === ']' || prev === '}' || prev.startsWith('"') || prev.startsWith("'");
+    if (tok.startsWith('#') && closes) at.push(rebuilt.length);
+    rebuilt += tok;
+    prev = tok;
+  }
+  // The tokens are the text cut up; should they ever not be, the text is read as written.
+  if (rebuilt !== text) return text;
+  let out = text;
+  for (const i of at.reverse()) out = `${out.slice(0, i)} ${out.slice(i)}`;
+  return out;
+}
+
+/** The marks the YAML lexer adds between the pieces of the text (document, flow error end, scalar). */
+const LEXER_MARKS = new Set(['\x02', '\x18', '\x1f']);

@@ -68,16 +68,23 @@ export function unknownKeys(obj: Plain, known: Set<string>, path: DocPath, what:
     }));
 }
 
-/** The link-level MTU: a number, or a number written as text; anything else is named. */
+/** The MTU containerlab gives a link that sets none (constants/containerlab.go DefaultLinkMTU). */
+export const CLAB_DEFAULT_MTU = 9500;
+
+/**
+ * The link-level MTU: a number, or a number written as text; anything else is
+ * named. 0 is containerlab's "unset" (the link gets CLAB_DEFAULT_MTU), as is no `mtu`.
+ */
 function linkMtu(raw: Plain, here: DocPath, n: number): { mtu?: number; notes: LinkNote[] } {
   const v = raw.mtu;
   if (v === undefined || v === null) return { notes: [] };
   const mtu = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (mtu === 0) return { notes: [] };
   if (Number.isInteger(mtu)) return { mtu, notes: [] };
   return {
     notes: [
       {
-        message: `link ${n}: mtu ${JSON.stringify(v)} is not a number; the link keeps the default MTU`,
+        message: `link ${n}: mtu ${JSON.stringify(v)} is not a number; the link gets containerlab's default MTU, ${CLAB_DEFAULT_MTU}`,
         path: [...here, 'mtu'],
       },
     ],

@@ -118,7 +118,7 @@ describe('containerlab node settings: mapped or warned, never silently dropped',
       { line, message: expect.stringContaining('a namespace of its own') },
     ]);
     for (const quiet of ['none', 'bridge'])
-      expect(fromClab(labWith('network-mode', quiet, 'nodes').text, 'x.clab.yml').problems).toEqual([]);
+      expect(fromClab(labWith('network-mode', quiet, 'nodes').text, 'keys.clab.yml').problems).toEqual([]);
   });
 
   it('type is kept with kind and image (set on the node or inherited) and written back by the export', async () => {

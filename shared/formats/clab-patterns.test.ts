@@ -108,7 +108,8 @@ describe('containerlab link addresses and interface aliases', () => {
     expect(end(t, 'line1', 'eth1')!.addresses).toEqual(['10.60.0.11/24']);
     expect(end(t, 'card2', 'eth1')).toBeDefined();
     expect(bridges[0]).toMatchObject({ addresses: ['10.60.0.1/24'] });
-    expect(r.problems).toEqual([]);
+    // The only word: the lab is named after the file, not the file's "name: backplane".
+    expect(r.problems.map((p) => p.code)).toEqual(['clab-lab-name']);
   });
 
   it('inherits from defaults, kinds and groups as containerlab does, and warns once at the inherited line', () => {
@@ -166,7 +167,8 @@ describe('containerlab environment variables, veth-stitch links and SR-SIM port 
     const at = (needle: string) => r.problems.filter((p) => p.message.includes(needle)).map((p) => p.line);
     expect(at('setting vars')).toEqual([lineOf(f, 'role: access')]);
     expect(at('mtu "jumbo" is not a number')).toEqual([lineOf(f, 'mtu: jumbo')]);
-    expect(end(r.topology!, 'c1', 'eth2')!.mtu).toBeUndefined();
+    // The link gets containerlab's default MTU instead (links/link_veth.go, DefaultLinkMTU).
+    expect(end(r.topology!, 'c1', 'eth2')!.mtu).toBe(9500);
   });
 });
 

@@ -115,7 +115,8 @@ describe('containerlab stages', () => {
   it('healthy on-exit runs only for a node with a healthcheck (the stage ends when it passes)', () => {
     const stages = { healthy: { exec: [{ command: 'ip link set dev eth1 mtu 1450', phase: 'on-exit' }] } };
     const without = fromClab(lab({ stages }), 'st.clab.yml');
-    expect(n1Mtu(without.topology!)).toBeUndefined();
+    // eth1 keeps the MTU containerlab gives its link: 9500, its default.
+    expect(n1Mtu(without.topology!)).toBe(9500);
     expect(stageWarnings(without)[0].message).toMatch(/without a healthcheck never does/);
     const withCheck = fromClab(lab({ stages, healthcheck: { test: ['CMD', 'true'] } }), 'st.clab.yml');
     expect(n1Mtu(withCheck.topology!)).toBe(1450);

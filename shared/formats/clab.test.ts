@@ -27,8 +27,12 @@ const problemLines = (ps: { severity: string; line?: number; column?: number; me
 describe('containerlab import', () => {
   it('reads a bridge lab: defaults, both endpoint forms, exec address/link lines', () => {
     const r = importFile('bridge-lab.clab.yml');
-    // h2's MTU differs from its bridge port's: the validator says so, at the link.
-    expect(r.problems).toMatchObject([{ code: 'mtu-mismatch', severity: 'warning', line: 27 }]);
+    // The lab is named after the file (its "name:" is br-lab), said at line 2; h2's MTU (1400, its exec
+    // line) differs from its bridge port's (9500, containerlab's link default): the validator says so.
+    expect(r.problems).toMatchObject([
+      { code: 'clab-lab-name', severity: 'warning', line: 2 },
+      { code: 'mtu-mismatch', severity: 'warning', line: 27 },
+    ]);
     const t = r.topology!;
     // named after the file (two imported files never share a lab)
     expect(t.name).toBe('bridge-lab');
@@ -47,6 +51,7 @@ describe('containerlab import', () => {
       ['h3', 'eth1', 'lab-br', 'h3-port'],
     ]);
     expect(t.links[1].a).toMatchObject({ addresses: ['192.168.10.2/24'], mtu: 1400 });
+    expect(t.links[1].b.mtu).toBe(9500);
     expect(t.links[2].a).toMatchObject({
       addresses: ['192.168.10.3/24', 'fd00:10::3/64'],
       mac: '02:00:00:00:00:03',
@@ -206,6 +211,39 @@ describe('containerlab export', () => {
     expect(msgs).toContain('expectation');
   });
 
+  it("writes each link's MTU: containerlab's default (9500) is not netplumb's (1500)", () => {
+    const t = loadTopologyText(
+      [
+        'version: 1',
+        'name: m',
+        'nodes:',
+        '  - { id: a, kind: namespace }',
+        '  - { id: b, kind: namespace }',
+        '  - { id: br, kind: bridge }',
+        'links:',
+        '  - { a: { node: a, ifname: e1, mtu: 1400 }, b: { node: b, ifname: e1 } }',
+        '  - { a: { node: a, ifname: e2, mtu: 9000 }, b: { node: br, ifname: br-a } }',
+        '  - { a: { node: b, ifname: e2 }, b: { node: br, ifname: br-b, mtu: 2000 } }',
+        '',
+      ].join('\n'),
+      'm.yaml',
+    ).topology!;
+    const r = toClab(t);
+    const f = parse(r.text).topology;
+    // The end no exec line can set (the bridge's) gives the link's MTU, else end a; the other end, when it differs, its exec line.
+    expect(f.links.map((l: { mtu: number }) => l.mtu)).toEqual([1400, 1500, 2000]);
+    expect(f.nodes.a.exec).toEqual(['ip link set dev e2 mtu 9000']);
+    expect(f.nodes.b.exec).toEqual(['ip link set dev e1 mtu 1500', 'ip link set dev e2 mtu 1500']);
+    expect(r.problems.filter((p) => p.message.includes('mtu'))).toEqual([]);
+    const back = fromClab(r.text).topology!;
+    // An end set apart by its exec line reads back with its MTU written, 1500 included.
+    expect(back.links.map((l) => [l.a.mtu, l.b.mtu])).toEqual([
+      [1400, 1500],
+      [9000, undefined],
+      [1500, 2000],
+    ]);
+  });
+
   it('uses the image option and tells how to create bridges', () => {
     const t = loadTopologyText(readFileSync(join(EXAMPLES, 'linux-bridge.yaml'), 'utf8'), 'l.yaml').topology!;
     const text = toClab(t, { image: 'nicolaka/netshoot' }).text;
@@ -252,7 +290,14 @@ function checkClabShape(text: string) {
   }
 }
 
-/** What a topology looks like after a trip through containerlab: the part both formats express. */
+/**
+ * What a topology looks like after a trip through containerlab: the part both
+ * formats express. Each veth end has its own MTU where an exec line can set it
+ * (a namespace's end), else its link's: the export writes that link's `mtu:`
+ * from the end no exec line can set (on a bridge or the host), else from end
+ * a, 1500 when unset (a netplumb veth's own, which reads back as no MTU); an
+ * end of another MTU gets an exec line, read back as written.
+ */
 function clabView(t: Topology): Topology {
   const byId = new Map(t.nodes.map((n) => [n.id, n]));
   const names = clabNodeNames(t);
@@ -320,22 +365,27 @@ function clabView(t: Topology): Topology {
     nodes.push(router ? { ...base, kind: 'router', ipv6Forwarding: v6 } : { ...base, kind: 'namespace' });
   }
   if (usesHost) nodes.push({ id: 'host', name: 'host', kind: 'host' });
-  const end = (e: Topology['links'][number]['a']) => {
+  const linkMtu = (l: Topology['links'][number]) =>
+    ([l.a, l.b].find((e) => !isNetnsNode(byId.get(e.node)!)) ?? l.a).mtu ?? 1500;
+  const end = (e: Topology['links'][number]['a'], l: Topology['links'][number]) => {
     const onNetns = isNetnsNode(byId.get(e.node)!);
+    // An end of another MTU than its link's has its own exec line, which reads back as written.
+    const own = onNetns ? (e.mtu ?? 1500) : linkMtu(l);
+    const mtu = own !== linkMtu(l) ? own : own === 1500 ? undefined : own;
     return {
       node: refName(e.node),
       ifname: e.ifname,
       addresses: onNetns ? e.addresses : [],
       up: onNetns ? e.up : true,
-      ...(onNetns && e.mtu !== undefined ? { mtu: e.mtu } : {}),
       ...(onNetns && e.mac !== undefined ? { mac: e.mac.toLowerCase() } : {}),
+      ...(mtu !== undefined ? { mtu } : {}),
     };
   };
   return {
     version: 1,
     name: t.name,
     nodes,
-    links: t.links.map((l, i) => ({ id: `link${i + 1}`, a: end(l.a), b: end(l.b) })),
+    links: t.links.map((l, i) => ({ id: `link${i + 1}`, a: end(l.a, l), b: end(l.b, l) })),
     expect: [],
     annotations: [],
   };
