@@ -12,6 +12,7 @@ import { linkKind } from '../kinds';
 import { Document, isScalar, Scalar, type YAMLMap } from 'yaml';
 import {
   isNetnsNode,
+  type Link,
   type LinkEnd,
   type NetnsNode,
   type Topology,
@@ -22,7 +23,7 @@ import { family } from '../util/ip';
 import type { Problem } from '../validate/problem';
 import { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import';
 import { formatIpCommand } from './ip-commands';
-import { plan, renderLine, resolve, ROOT_NS, toolOf, type Change } from '../plan';
+import { plan, renderLine, resolve, ROOT_NS, toolOf, VETH_MTU, type Change } from '../plan';
 
 /** Options of the containerlab export. */
 export interface ClabExportOptions {
@@ -59,17 +60,33 @@ function linkAddresses(e: LinkEnd, onNos: boolean): { v4?: string; v6?: string; 
   return { v4, v6, rest: e.addresses.filter((a) => a !== v4 && a !== v6) };
 }
 
-/** The exec lines that configure one namespace node. */
-function execLines(node: NetnsNode, ends: LinkEnd[]): string[] {
+/** An end's MTU as netplumb makes it: its own, else a new veth's (the kernel's 1500). */
+const endMtu = (e: LinkEnd) => e.mtu ?? VETH_MTU;
+
+/**
+ * The `mtu:` of a link written under `links:`. containerlab gives both ends
+ * of a link without one 9500 (its DefaultLinkMTU), where netplumb's veth has
+ * 1500: so it is always written. The MTU of the end that no exec line can
+ * set (on a bridge or the host), else of end a; an end of another MTU gets
+ * its own exec line (execLines).
+ */
+function linkMtu(l: Link, byId: ReadonlyMap<string, TopoNode>): number {
+  const fixed = [l.a, l.b].find((e) => !isNetnsNode(byId.get(e.node)!));
+  return endMtu(fixed ?? l.a);
+}
+
+/** The exec lines that configure one namespace node; `mtuOf`: the `mtu:` of the link of an end. */
+function execLines(node: NetnsNode, ends: LinkEnd[], mtuOf: (e: LinkEnd) => number): string[] {
   const lines: string[] = [];
   const onNos = nosKind(node);
   for (const e of ends) {
-    if (e.mtu !== undefined || e.mac !== undefined || e.up === false) {
+    const mtu = endMtu(e) !== mtuOf(e) ? endMtu(e) : undefined;
+    if (mtu !== undefined || e.mac !== undefined || e.up === false) {
       lines.push(
         formatIpCommand({
           kind: 'link',
           dev: e.ifname,
-          mtu: e.mtu,
+          mtu,
           mac: e.mac,
           ...(e.up === false ? { up: false } : {}),
         }),
@@ -185,9 +202,10 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
   const bridges: BridgeNode[] = [];
   const linkExec = execLinkLines(t);
   // Ends of links containerlab carries as `links:`; the others' settings are in linkExec.
-  const endpointEnds = t.links
-    .filter((l) => linkKind(l).export.clab === 'endpoints')
-    .flatMap((l) => [l.a, l.b]);
+  const endpointLinks = t.links.filter((l) => linkKind(l).export.clab === 'endpoints');
+  const endpointEnds = endpointLinks.flatMap((l) => [l.a, l.b]);
+  const mtus = new Map(endpointLinks.map((l) => [l, linkMtu(l, byId)]));
+  const mtuOfEnd = new Map(endpointLinks.flatMap((l) => [l.a, l.b].map((e) => [e, mtus.get(l)!])));
   t.nodes.forEach((n, ni) => {
     const name = ref(n.id);
     if (n.kind !== 'host' && name !== n.name)
@@ -241,7 +259,11 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     }
     if (!isNetnsNode(n)) return;
     const ends = endpointEnds.filter((e) => e.node === n.id);
-    const exec = [...execLines(n, ends), ...bridgeLines(t, n.id), ...(linkExec.get(n.name) ?? [])];
+    const exec = [
+      ...execLines(n, ends, (e) => mtuOfEnd.get(e)!),
+      ...bridgeLines(t, n.id),
+      ...(linkExec.get(n.name) ?? []),
+    ];
     const usesEth0 = t.links.some((l) => [l.a, l.b].some((e) => e.node === n.id && e.ifname === 'eth0'));
     // A kind and image kept from an import are written back, so clab → netplumb → clab keeps them.
     const kind = n.origin?.kind !== undefined && n.origin.kind !== 'kathara' ? n.origin.kind : 'linux';
@@ -277,7 +299,7 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
       if (node && !isNetnsNode(node)) {
         const lost = [
           e.addresses.length ? 'addresses' : '',
-          e.mtu !== undefined ? 'mtu' : '',
+          endMtu(e) !== mtus.get(l) ? 'mtu' : '',
           e.mac !== undefined ? 'mac' : '',
           e.up === false ? 'down state' : '',
         ].filter(Boolean);
@@ -318,7 +340,14 @@ export function toClab(t: Topology, opts: ClabExportOptions = {}): ExportResult 
     };
     const v4 = list(la.v4, lb.v4);
     const v6 = list(la.v6, lb.v6);
-    links.push(doc.createNode({ endpoints: seq, ...(v4 ? { ipv4: v4 } : {}), ...(v6 ? { ipv6: v6 } : {}) }));
+    links.push(
+      doc.createNode({
+        endpoints: seq,
+        mtu: mtus.get(l),
+        ...(v4 ? { ipv4: v4 } : {}),
+        ...(v6 ? { ipv6: v6 } : {}),
+      }),
+    );
   });
   if (links.length) (doc.get('topology') as YAMLMap).set('links', doc.createNode(links));
   if (t.expect.length)
