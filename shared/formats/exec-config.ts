@@ -2,14 +2,16 @@
  * What a list of configuration lines (containerlab `exec:`, Kathará
  * `.startup`) does to one node, in model terms: per-interface addresses, MTU,
  * MAC and state; routes and default gateways; sysctls; bridges made inside
- * the node and their ports; and the lines that netplumb cannot express, kept
- * verbatim so the importer can warn about each.
+ * the node, their ports and the ports' VLANs; and the lines that netplumb
+ * cannot express, kept verbatim so the importer can warn about each. A line
+ * `sh -c '…'` is read as the commands inside it, each at the line's place.
  */
 import {
   SYSCTL_ALLOWLIST,
   type Gateway,
   type LinkEnd,
   type NamespaceNode,
+  type PortVlans,
   type Route,
   type RouterNode,
   type SysctlKey,
@@ -17,7 +19,7 @@ import {
 } from '../model';
 import { SYSCTL_RANGES } from '../validate/sysctls';
 import { isLinkLocal } from '../util/ip';
-import { parseIpCommand } from './ip-commands';
+import { parseIpCommand, unwrapShell, type IpCommand } from './ip-commands';
 
 /** Configuration of one interface gathered from the lines. */
 export interface IfaceConfig {
@@ -25,6 +27,10 @@ export interface IfaceConfig {
   mtu?: number;
   mac?: string;
   up?: boolean;
+  /** VLANs of a port of a VLAN-filtering bridge the lines make, when `bridge vlan` lines change them from the kernel's default. */
+  vlans?: PortVlans;
+  /** The first `bridge vlan` line (index in the list) that changed `vlans`. */
+  vlansLine?: number;
 }
 
 /** A line that is kept as a note: its index in the list, the text, and why. */
@@ -41,17 +47,46 @@ export interface NodeConfig {
   /** The line (index in the list, and its text) each of `routes` came from. */
   routeLines: { index: number; text: string }[];
   gateway: Gateway;
+  /** The line each default gateway of `gateway` came from. */
+  gatewayLines: { ipv4?: number; ipv6?: number };
   sysctls: Record<string, number>;
   /** The line each of `sysctls` came from (the last that set it). */
   sysctlLines: Record<string, number>;
   /** Bridges the lines make inside the node (`ip link add … type bridge`, `brctl addbr`), with the line that made each. */
-  bridges: Map<string, { stp: boolean; vlanFiltering: boolean; index: number }>;
+  bridges: Map<string, { stp: boolean; vlanFiltering: boolean; index: number; dropped?: readonly string[] }>;
   /** Interfaces the lines make ports of one of `bridges` (`master`, `brctl addif`), with that line. */
   masters: Map<string, { bridge: string; index: number }>;
   unsupported: UnsupportedLine[];
 }
 
 const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
+
+/**
+ * The VLANs of a bridge port as the kernel holds them (net/bridge/br_vlan.c):
+ * each VLAN with its untagged flag, the PVID (at most one), and the first
+ * `bridge vlan` line that changed them.
+ */
+interface VlanState {
+  vids: Map<number, boolean>;
+  pvid?: number;
+  first?: { index: number; text: string };
+}
+
+/** A new port's VLANs: the bridge's default PVID (1 unless vlan_default_pvid changed it), untagged (nbp_vlan_init). */
+const joinedVlans = (): VlanState => ({ vids: new Map([[1, true]]), pvid: 1 });
+
+/** True when a port holds just the kernel's default (PVID 1, untagged): what netplumb assumes for a port without `vlans`. */
+const isDefaultVlans = (v: VlanState): boolean => v.pvid === 1 && v.vids.size === 1 && v.vids.get(1) === true;
+
+/** The model's form of a port's VLANs (lists sorted). */
+function portVlans(v: VlanState): PortVlans {
+  const sorted = (untagged: boolean) =>
+    [...v.vids]
+      .filter(([, u]) => u === untagged)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
+  return { ...(v.pvid !== undefined ? { pvid: v.pvid } : {}), untagged: sorted(true), tagged: sorted(false) };
+}
 
 /** The words for bridge options netplumb has no field for: the bridge is made, without them. */
 const droppedWhy = (bridge: string, dropped: readonly string[]): string =>
@@ -71,6 +106,7 @@ export function interpretLines(
     routes: [],
     routeLines: [],
     gateway: {},
+    gatewayLines: {},
     sysctls: {},
     sysctlLines: {},
     bridges: new Map(),
@@ -98,14 +134,27 @@ export function interpretLines(
       : dev === bridge || cfg.bridges.has(dev)
         ? `a bridge is not made a port of ${bridge} here`
         : undefined;
-  lines.forEach((line, index) => {
-    const text = String(line).trim();
+  /** The VLANs of each port of a bridge these lines make, from when it joins. */
+  const vlanOf = new Map<string, VlanState>();
+  /** `dev` joins `bridge` (a port that changes bridge leaves the first: its VLANs start again). */
+  const join = (dev: string, bridge: string, index: number) => {
+    if (cfg.masters.get(dev)?.bridge !== bridge) vlanOf.set(dev, joinedVlans());
+    cfg.masters.set(dev, { bridge, index });
+  };
+  const leave = (dev: string) => {
+    cfg.masters.delete(dev);
+    vlanOf.delete(dev);
+  };
+  /** A line that is one command, or `sh -c '…'` whose commands are read one by one at the same place. */
+  const read = (text: string, index: number) => {
     if (text === '' || text.startsWith('#')) return;
+    const inner = unwrapShell(text);
+    if (inner) return void inner.forEach((t) => read(t.trim(), index));
     const c = parseIpCommand(text);
-    if (!c) {
-      cfg.unsupported.push({ index, line: text, why: 'not a command netplumb can express' });
-      return;
-    }
+    if (!c) cfg.unsupported.push({ index, line: text, why: 'not a command netplumb can express' });
+    else apply(c, text, index);
+  };
+  const apply = (c: IpCommand, text: string, index: number) => {
     switch (c.kind) {
       case 'addr':
         if (isLinkLocal(c.cidr) && c.cidr.includes(':'))
@@ -123,8 +172,8 @@ export function interpretLines(
             cfg.unsupported.push({ index, line: text, why });
             break;
           }
-          if (c.master === null) cfg.masters.delete(c.dev);
-          else cfg.masters.set(c.dev, { bridge: c.master, index });
+          if (c.master === null) leave(c.dev);
+          else join(c.dev, c.master, index);
         }
         const i = iface(c.dev);
         if (c.up !== undefined) i.up = c.up;
@@ -142,6 +191,7 @@ export function interpretLines(
           cfg.gateway[fam] === undefined
         ) {
           cfg.gateway[fam] = c.via;
+          cfg.gatewayLines[fam] = index;
         } else {
           const r: Route = { to: c.to };
           if (c.via !== undefined) r.via = c.via;
@@ -179,7 +229,12 @@ export function interpretLines(
           cfg.unsupported.push({ index, line: text, why });
           break;
         }
-        cfg.bridges.set(c.name, { stp: c.stp ?? false, vlanFiltering: c.vlanFiltering ?? false, index });
+        cfg.bridges.set(c.name, {
+          stp: c.stp ?? false,
+          vlanFiltering: c.vlanFiltering ?? false,
+          index,
+          ...(c.dropped ? { dropped: c.dropped } : {}),
+        });
         if (c.dropped) cfg.unsupported.push({ index, line: text, why: droppedWhy(c.name, c.dropped) });
         break;
       }
@@ -191,7 +246,15 @@ export function interpretLines(
         }
         if (c.stp !== undefined) b.stp = c.stp;
         if (c.vlanFiltering !== undefined) b.vlanFiltering = c.vlanFiltering;
-        if (c.dropped) cfg.unsupported.push({ index, line: text, why: droppedWhy(c.name, c.dropped) });
+        if (c.dropped) {
+          b.dropped = [...(b.dropped ?? []), ...c.dropped];
+          cfg.unsupported.push({ index, line: text, why: droppedWhy(c.name, c.dropped) });
+        }
+        break;
+      }
+      case 'vlan': {
+        const why = vlanRefused(c, text, index);
+        if (why) cfg.unsupported.push({ index, line: text, why });
         break;
       }
       case 'ports': {
@@ -204,14 +267,80 @@ export function interpretLines(
               : `${d} is not a port of ${c.bridge}`
             : master(d, c.bridge);
           if (why) refusedDevs.push(why);
-          else if (c.release) cfg.masters.delete(d);
-          else cfg.masters.set(d, { bridge: c.bridge, index });
+          else if (c.release) leave(d);
+          else join(d, c.bridge, index);
         }
         if (refusedDevs.length) cfg.unsupported.push({ index, line: text, why: refusedDevs.join('; ') });
         break;
       }
     }
-  });
+  };
+  /**
+   * `bridge vlan add|del` on a port of a bridge these lines make, as the
+   * kernel does it (br_vlan.c): `add` makes each VLAN of the range a member,
+   * untagged only with `untagged`, and the PVID with `pvid` (an `add` without
+   * `pvid` of the PVID clears the PVID); `del` removes each VLAN, and stops at
+   * the first the port does not have (the kernel answers ENOENT). Returns why
+   * the line is not carried, or undefined.
+   */
+  const vlanRefused = (
+    c: Extract<IpCommand, { kind: 'vlan' }>,
+    text: string,
+    index: number,
+  ): string | undefined => {
+    if (c.refused) return c.refused;
+    const port = cfg.masters.get(c.dev);
+    if (c.self)
+      return cfg.bridges.has(c.dev)
+        ? `the VLANs of the bridge ${c.dev} itself (\`self\`) have no netplumb form; netplumb sets VLANs on bridge ports`
+        : `\`self\` names a bridge's own VLANs, and ${c.dev} is not a bridge these lines make`;
+    if (!port)
+      return cfg.bridges.has(c.dev)
+        ? `${c.dev} is a bridge: its own VLANs are set with \`self\`, and netplumb sets VLANs on bridge ports only`
+        : `${c.dev} is not a port of a bridge these lines make`;
+    const pvidOption = cfg.bridges.get(port.bridge)?.dropped?.find((d) => d.startsWith('vlan_default_pvid '));
+    if (pvidOption)
+      return `bridge ${port.bridge} has ${pvidOption}, which netplumb does not carry, so the VLANs its ports start with are not known`;
+    const v = vlanOf.get(c.dev) ?? joinedVlans();
+    vlanOf.set(c.dev, v);
+    for (let vid = c.vid; vid <= (c.end ?? c.vid); vid++) {
+      if (c.del) {
+        if (!v.vids.has(vid)) {
+          const rest = c.end !== undefined && vid < c.end ? ' and the rest of the range' : '';
+          const before =
+            vid === c.vid
+              ? ''
+              : ` (${vid - 1 > c.vid ? `VLANs ${c.vid}-${vid - 1} are` : `VLAN ${c.vid} is`} deleted before it)`;
+          return `${c.dev} has no VLAN ${vid}, so the kernel refuses to delete it${rest}${before}`;
+        }
+        v.vids.delete(vid);
+        if (v.pvid === vid) v.pvid = undefined;
+      } else {
+        v.vids.set(vid, c.untagged);
+        if (c.pvid) v.pvid = vid;
+        else if (v.pvid === vid) v.pvid = undefined;
+      }
+      v.first ??= { index, text };
+    }
+    return undefined;
+  };
+  lines.forEach((line, index) => read(String(line).trim(), index));
+  // The ports' VLANs, once every line has run: on a VLAN-filtering bridge they are the port's `vlans`
+  // (when they differ from the default a port without `vlans` has); elsewhere the kernel keeps them
+  // without effect, and netplumb has no place for them.
+  for (const [dev, v] of vlanOf) {
+    const port = cfg.masters.get(dev);
+    if (!port || isDefaultVlans(v)) continue;
+    if (cfg.bridges.get(port.bridge)?.vlanFiltering)
+      Object.assign(iface(dev), { vlans: portVlans(v), vlansLine: v.first?.index });
+    else if (v.first)
+      cfg.unsupported.push({
+        index: v.first.index,
+        line: v.first.text,
+        why: `bridge ${port.bridge} does not filter VLANs (no \`vlan_filtering 1\`), so the VLANs of its port ${dev} do nothing; netplumb keeps VLANs only on a VLAN-filtering bridge`,
+      });
+  }
+  cfg.unsupported.sort((a, b) => a.index - b.index);
   return cfg;
 }
 
@@ -268,5 +397,7 @@ export function endFrom(node: string, ifname: string, cfg?: IfaceConfig): LinkEn
   const end: LinkEnd = { node, ifname, addresses: cfg ? [...cfg.addresses] : [], up: cfg?.up ?? true };
   if (cfg?.mtu !== undefined) end.mtu = cfg.mtu;
   if (cfg?.mac !== undefined) end.mac = cfg.mac;
+  if (cfg?.vlans !== undefined)
+    end.vlans = { ...cfg.vlans, untagged: [...cfg.vlans.untagged], tagged: [...cfg.vlans.tagged] };
   return end;
 }

@@ -54,6 +54,8 @@ export interface ImportOptions {
   labExt?: string;
   /** Kathará: files in machine folders, keyed by folder (machine name or `shared`), paths relative to it. */
   machineFiles?: Record<string, string[]>;
+  /** Kathará: texts of machine-folder files the importer reads (`etc/network/interfaces`), by machine, then path. */
+  machineTexts?: Record<string, Record<string, string>>;
 }
 
 /** Options an exporter may use. */
@@ -109,6 +111,7 @@ const IO: Record<string, Pick<FormatInfo, 'import' | 'export'>> = {
         fileName: opts.fileName,
         labExt: opts.labExt,
         machineFiles: opts.machineFiles,
+        machineTexts: opts.machineTexts,
       }),
   },
   miniedit: {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIpCommand, parseIpCommand, shellWords, type IpCommand } from './ip-commands';
+import {
+  formatIpCommand,
+  parseIpCommand,
+  shellWords,
+  splitShellList,
+  unwrapShell,
+  type IpCommand,
+} from './ip-commands';
 import { interpretLines } from './exec-config';
 
 describe('parseIpCommand', () => {
@@ -64,6 +71,65 @@ describe('parseIpCommand', () => {
     ['ip link set dev eth1 master up', { kind: 'link', dev: 'eth1', master: 'up' }],
     ['brctl addif br0 eth0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth0', 'eth1'], release: false }],
     ['/sbin/brctl delif br0 eth1', { kind: 'ports', bridge: 'br0', devs: ['eth1'], release: true }],
+    // bridge port VLANs (iproute2 bridge/vlan.c): `add` and `del` abbreviate, `master` is the default
+    [
+      'bridge vlan add vid 10 dev eth0 pvid untagged',
+      { kind: 'vlan', del: false, dev: 'eth0', vid: 10, pvid: true, untagged: true, self: false },
+    ],
+    [
+      'bridge vlan a dev eth1 vid 10-20 master',
+      { kind: 'vlan', del: false, dev: 'eth1', vid: 10, end: 20, pvid: false, untagged: false, self: false },
+    ],
+    [
+      '/sbin/bridge vlan d vid 1 dev eth0',
+      { kind: 'vlan', del: true, dev: 'eth0', vid: 1, pvid: false, untagged: false, self: false },
+    ],
+    [
+      'bridge vlan add vid 30 dev br0 self',
+      { kind: 'vlan', del: false, dev: 'br0', vid: 30, pvid: false, untagged: false, self: true },
+    ],
+    // lines iproute2 or the kernel refuse are read, with why
+    [
+      'bridge vlan add vid 10-20 dev eth0 pvid',
+      {
+        kind: 'vlan',
+        del: false,
+        dev: 'eth0',
+        vid: 10,
+        end: 20,
+        pvid: true,
+        untagged: false,
+        self: false,
+        refused: 'iproute2 refuses a PVID for a range of VLANs',
+      },
+    ],
+    [
+      'bridge vlan add vid 4095 dev eth0',
+      {
+        kind: 'vlan',
+        del: false,
+        dev: 'eth0',
+        vid: 4095,
+        pvid: false,
+        untagged: false,
+        self: false,
+        refused: 'the kernel takes VLAN ids 1 to 4094 only',
+      },
+    ],
+    [
+      'bridge vlan del vid 20-10 dev eth0',
+      {
+        kind: 'vlan',
+        del: true,
+        dev: 'eth0',
+        vid: 20,
+        end: 10,
+        pvid: false,
+        untagged: false,
+        self: false,
+        refused: 'iproute2 refuses the range 20-10: its end must be above its start',
+      },
+    ],
   ])('%s', (line, expected) => {
     expect(parseIpCommand(line)).toEqual(expected);
   });
@@ -92,6 +158,13 @@ describe('parseIpCommand', () => {
     'ifconfig eth0 10.0.0.1 netmask 255.255.255.0',
     'sysctl -a',
     'apk add iproute2',
+    'bridge vlan show',
+    'bridge vlan add vid 10',
+    'bridge vlan add dev eth0',
+    'bridge vlan add vid ten dev eth0',
+    'bridge vlan add vid 10 dev eth0 tunnel_info id 100',
+    'bridge vlan set vid 10 dev eth0 state blocking',
+    'bridge fdb add 02:00:00:00:00:01 dev eth0',
     '',
   ])('does not guess: %s', (line) => {
     expect(parseIpCommand(line)).toBeNull();
@@ -168,6 +241,20 @@ describe('parseIpCommand', () => {
         devs: fc.array(dev, { minLength: 1, maxLength: 3 }),
         release: fc.boolean(),
       }),
+      fc
+        .record({
+          kind: fc.constant('vlan' as const),
+          del: fc.boolean(),
+          dev,
+          vid: fc.integer({ min: 1, max: 4000 }),
+          span: fc.option(fc.integer({ min: 1, max: 94 }), { nil: undefined }),
+          pvid: fc.boolean(),
+          untagged: fc.boolean(),
+          self: fc.boolean(),
+        })
+        .map(({ span, ...c }): IpCommand =>
+          span === undefined ? c : { ...c, end: c.vid + span, pvid: false },
+        ),
     );
     fc.assert(
       fc.property(cmd, (c) => {
@@ -244,5 +331,108 @@ describe('interpretLines', () => {
         'its option hello_time 100 has no netplumb form (netplumb sets only STP and VLAN filtering on a bridge); the bridge br2 itself is made',
       ],
     ]);
+  });
+});
+
+describe("shell lists: sh -c '…' and a;b && c", () => {
+  it.each([
+    ['a; b && c\nd', ['a', 'b', 'c', 'd']],
+    ['  a  ;\n\n  b  ', ['a', 'b']],
+    ['echo \'x;y\' && echo "p && q"', ["echo 'x;y'", 'echo "p && q"']],
+    ['x # a comment; not a command\ny', ['x', 'y']],
+    // a compound command is one command; a list with ||, a pipe or & stays whole
+    [
+      'while [ ! -d /x ] || [ ! -d /y ]; do sleep 0.1; done; a',
+      ['while [ ! -d /x ] || [ ! -d /y ]; do sleep 0.1; done', 'a'],
+    ],
+    ['if x; then y; fi && z', ['if x; then y; fi', 'z']],
+    ['case $v in a) b;; *) c;; esac; d', ['case $v in a) b;; *) c;; esac', 'd']],
+    ['(a; b) && c', ['(a; b)', 'c']],
+    ['{ a; b; }; c', ['{ a; b; }', 'c']],
+    ['a || b; c', ['a || b', 'c']],
+    ['a && b || c', ['a && b || c']],
+    ['a | b && c', ['a | b && c']],
+    ['a & b', ['a &', 'b']],
+    ['echo $(a; b) && c', ['echo $(a; b)', 'c']],
+    ['', []],
+  ])('%j', (script, commands) => {
+    expect(splitShellList(script)).toEqual(commands);
+  });
+
+  it.each([
+    'a &&',
+    '&& a',
+    '; a',
+    'a;; b',
+    'if x; then y',
+    'done',
+    "echo 'open",
+    'cat <<EOF\nx\nEOF',
+    'a $(b',
+  ])('does not split what does not parse: %j', (script) => {
+    expect(splitShellList(script)).toBeNull();
+  });
+
+  it('unwraps one simply quoted argument of sh, ash, bash, dash -c', () => {
+    expect(unwrapShell("ash -c ' ip link set dev eth1 up && ip addr add dev eth1 10.0.0.1/30'\n")).toEqual([
+      'ip link set dev eth1 up',
+      'ip addr add dev eth1 10.0.0.1/30',
+    ]);
+    expect(unwrapShell('/bin/bash -c "ip link set eth0 up; ip link set eth1 up"')).toEqual([
+      'ip link set eth0 up',
+      'ip link set eth1 up',
+    ]);
+    expect(unwrapShell("/usr/bin/sh -c 'a\n  b\n'")).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    '/bin/bash -c "ip addr add $ADDR dev eth0"',
+    '/bin/bash -c "echo \\"x\\""',
+    "sh -c 'a' 'b'",
+    "sh -c 'a'b",
+    "sh -ec 'a'",
+    "zsh -c 'a'",
+    "sh -c 'unclosed",
+    'sh -c a',
+  ])('leaves any other quoting alone: %s', (line) => {
+    expect(unwrapShell(line)).toBeNull();
+  });
+
+  it('unwraps what it wraps: any simple commands, any separators, either quote', () => {
+    const word = fc
+      .stringMatching(/^[a-z0-9./=:-]{1,8}$/)
+      .filter(
+        (w) =>
+          ![
+            'if',
+            'then',
+            'else',
+            'elif',
+            'fi',
+            'while',
+            'until',
+            'for',
+            'do',
+            'done',
+            'case',
+            'esac',
+            'select',
+            'time',
+          ].includes(w),
+      );
+    const command = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
+    const sep = fc.constantFrom(';', ' ; ', '&&', ' && ', '\n', ';\n', '\n\n  ', ' &&\n');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(command, sep), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom("'", '"'),
+        fc.constantFrom('sh', 'ash', 'bash', '/bin/sh', '/usr/bin/bash'),
+        fc.constantFrom('', ' ', '\n  '),
+        (parts, q, shell, pad) => {
+          const body = parts.map(([c, s], i) => (i < parts.length - 1 ? c + s : c)).join('');
+          expect(unwrapShell(`${shell} -c ${q}${pad}${body}${pad}${q}`)).toEqual(parts.map(([c]) => c));
+        },
+      ),
+    );
   });
 });

@@ -1,10 +1,22 @@
 /**
  * Kathará's `lab.conf` and `lab.ext`, read as Kathará's own parser reads
- * them (Kathara/parser/netkit/LabParser.py and ExtParser.py): lines
- * `machine[N]="cd"` or `machine[N]="cd/mac"` connect interface ethN to a
- * collision domain, `machine[option]="value"` sets an option (`exec` and
- * `sysctl` may repeat; any other repeated option replaces the earlier value),
- * `LAB_*=` lines describe the lab, `#` starts a comment.
+ * them (Kathara/parser/netkit/LabParser.py, model/Machine.py add_meta,
+ * model/Interface.py and ExtParser.py, v3.8): lines `machine[N]="cd"` or
+ * `machine[N]="cd/mac"` connect interface ethN to a collision domain,
+ * `machine[option]="value"` sets an option (`exec` and `sysctl` may repeat;
+ * any other repeated option replaces the earlier value), `LAB_*=` lines
+ * describe the lab, a line that begins with `#` is a comment.
+ *
+ * What Kathará refuses to start, netplumb refuses too, as a located error
+ * (the line is not imported): a device name that is not 1-30 lowercase
+ * letters, digits or `_` (or is `shared`, `_test`: reserved), spaces around
+ * `=`, a value with a quote that does not close or does not match, text
+ * after the closing quote that is not ` # comment`, a collision domain name
+ * with other characters than letters, digits and `_`, a bad MAC address, an
+ * interface number used twice, a device on the same collision domain twice,
+ * interface numbers with a gap, an indented comment, and option values
+ * Kathará checks (sysctl, env, port, ulimit, volume, privileged, bridged,
+ * ipv6). A line of no known shape at all stays a warning and is ignored.
  */
 import type { Problem } from '../validate/problem';
 
@@ -37,18 +49,97 @@ export interface KLabConf {
   meta: Record<string, string>;
 }
 
-const MACHINE_LINE = /^([A-Za-z0-9_.-]+)\[([^\]]+)\]\s*=\s*(.*)$/;
-const META_LINE = /^(LAB_[A-Z_]+)\s*=\s*(.*)$/;
+/** Python's `\w` on str (Unicode letters, digits and `_`), which Kathará's regular expressions use. */
+const W = '[\\p{L}\\p{N}_]';
+/** LabParser's line: `key[arg]=value`, the value quoted with ' or " (or not), then an optional ` # comment`. */
+const KATHARA_LINE = new RegExp(`^([a-z0-9_]{1,30})\\[(${W}+)\\]=(["']?)([^"']+)\\3(\\s+#.*)?$`, 'u');
+/** A line shaped like a machine line (`name[arg]=…`), however written: refused with a reason when not KATHARA_LINE. */
+const MACHINE_SHAPE = /^([^[\]=\s]*)(\s*)\[([^\]]*)\](\s*)=(\s*)(.*)$/;
+const LAB_METADATA = ['LAB_NAME', 'LAB_DESCRIPTION', 'LAB_VERSION', 'LAB_AUTHOR', 'LAB_EMAIL', 'LAB_WEB'];
+/** Device names Kathará keeps for itself (utils.RESERVED_MACHINE_NAMES). */
+const RESERVED = new Set(['shared', '_test']);
+const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
 /** Options that may appear more than once (Kathará appends them). */
 const REPEATABLE = new Set(['exec', 'sysctl', 'env', 'port', 'ulimit', 'volume']);
+const TRUTH = /^(y|yes|t|true|on|1|n|no|f|false|off|0)$/i;
+/** Python's int() of a word, as Kathará's checks call it (optional sign, digits, blanks around). */
+const INT = /^\s*[+-]?\d+\s*$/;
 
-const unquote = (v: string) =>
-  v
-    .trim()
-    .replace(/\s+#.*$/, '')
-    .trim()
-    .replace(/^"(.*)"$/, '$1')
-    .replace(/^'(.*)'$/, '$1');
+/** Why Kathará refuses value `value` of option `key` (Machine.add_meta, is_ipv6_enabled), or undefined. */
+function optionRefused(key: string, value: string): string | undefined {
+  switch (key) {
+    case 'privileged':
+    case 'bridged':
+    case 'ipv6':
+      return TRUTH.test(value)
+        ? undefined
+        : `"${value}" is not a truth value (true/false, yes/no, on/off, 1/0)`;
+    case 'sysctl':
+      return /^net\.([\w-]+\.)+[\w-]+=[^=]*$/.test(value)
+        ? undefined
+        : `"${value}" is not one key=value of the net. namespace (one sysctl per option line)`;
+    case 'env':
+      return /^\w+=.*$/.test(value) ? undefined : `"${value}" is not NAME=value`;
+    case 'ulimit': {
+      const m = /^\w+=(-?\d+)(?::(-?\d+))?$/.exec(value);
+      if (!m) return `"${value}" is not name=soft[:hard]`;
+      const [soft, hard] = [Number(m[1]), Number(m[2] ?? m[1])];
+      if (soft < -1 || hard < -1) return `ulimit values must be -1 or more`;
+      return soft === -1 && hard !== -1
+        ? 'a soft limit of -1 (unlimited) is above the hard limit'
+        : undefined;
+    }
+    case 'port': {
+      const parts = value.split('/');
+      const ports = parts[0].split(':');
+      if (parts.length > 2 || ports.length > 2) return `"${value}" is not [host:]guest[/protocol]`;
+      if (parts.length === 2 && !['tcp', 'udp', 'sctp'].includes(parts[1].toLowerCase()))
+        return `the protocol of port "${value}" is not tcp, udp or sctp`;
+      return ports.every((p) => INT.test(p)) ? undefined : `"${value}" is not a port number`;
+    }
+    case 'volume': {
+      const parts = value.split('|').filter(Boolean);
+      if (parts.length !== 2 && parts.length !== 3) return `"${value}" is not host_path|guest_path[|mode]`;
+      return parts.length === 3 && !['ro', 'rw', 'rx'].includes(parts[2])
+        ? `the mode ${parts[2]} of volume "${value}" is not ro, rw or rx`
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Why Kathará refuses a line shaped `name[arg]=value` that its regular
+ * expression does not take, in plain words. `m` is MACHINE_SHAPE's match.
+ */
+function shapeRefused(m: RegExpExecArray): string {
+  const [, name, sp1, arg, sp2, sp3, value] = m;
+  if (!/^[a-z0-9_]{1,30}$/.test(name))
+    return `the device name "${name}" is not 1 to 30 lowercase letters, digits or _`;
+  if (sp1 || sp2 || sp3) return 'Kathará takes no spaces around "[" and "="';
+  if (!new RegExp(`^${W}+$`, 'u').test(arg))
+    return `"[${arg}]" is neither an interface number nor an option name (letters, digits, _)`;
+  if (value === '') return 'the value is empty';
+  const q = value[0];
+  if (q === '"' || q === "'") {
+    const close = value.indexOf(q, 1);
+    const other = q === '"' ? "'" : '"';
+    if (close < 0)
+      return value.endsWith(other) && value.length > 1
+        ? `the value opens with ${q} and closes with ${other}`
+        : `the quote ${q} that opens the value is never closed${/\s#/.test(value) ? ' (a comment goes after the closing quote)' : ''}`;
+    if (close === 1) return 'the value is empty';
+    if (value.slice(1, close).includes(other))
+      return 'the value holds a quote (Kathará takes none inside a value)';
+    const after = value.slice(close + 1);
+    if (/^#/.test(after)) return 'a comment after the value needs a space before its #';
+    return `"${after.trim()}" follows the closing quote (only a comment, " # …", may)`;
+  }
+  return /^[^"']*["']$/.test(value)
+    ? 'the value closes with a quote it never opens'
+    : 'the value holds a quote (Kathará takes none inside a value)';
+}
 
 /** Reads lab.conf. Problems are about lab.conf (no `file`), located by line. */
 export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[] } {
@@ -56,42 +147,95 @@ export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[
   const conf: KLabConf = { machines: new Map(), domains: [], meta: {} };
   const problem = (severity: Problem['severity'], code: string, message: string, line: number) =>
     problems.push({ code, severity, message, path: [], line, column: 1 });
+  const refuse = (line: number, why: string) =>
+    problem('error', 'kathara-syntax', `lab.conf line ${line}: ${why}; Kathará refuses this lab too`, line);
   const syntax: { line: number; text: string }[] = [];
+  let shaped = false;
+  /** Machines with an interface line refused above: a gap in their numbers is that line's, not said again. */
+  const refusedIface = new Set<string>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const lineNo = i + 1;
     const line = raw.replace(/^\uFEFF/, '').trim();
-    if (line === '' || line.startsWith('#')) return;
-    const meta = META_LINE.exec(line);
-    if (meta) return void (conf.meta[meta[1]] = unquote(meta[2]));
-    const m = MACHINE_LINE.exec(line);
-    if (!m) return void syntax.push({ line: lineNo, text: line });
-    const [, name, key, rawValue] = m;
-    let mc = conf.machines.get(name);
-    if (!mc) conf.machines.set(name, (mc = { name, line: lineNo, ifaces: new Map(), options: [] }));
-    const value = unquote(rawValue);
+    const m = KATHARA_LINE.exec(line);
+    if (!m) {
+      // Kathará reads a comment only from the first character; a LAB_ line likewise.
+      if (line === '' || raw.startsWith('#')) return;
+      if (line.startsWith('#'))
+        return void refuse(lineNo, 'a comment must begin at the first character of its line');
+      const meta = /^(LAB_\w*)(\s*)=(.*)$/.exec(line);
+      if (meta) {
+        if (!LAB_METADATA.includes(meta[1]))
+          return void refuse(lineNo, `${meta[1]} is not one of ${LAB_METADATA.join(', ')}`);
+        if (meta[2] || raw !== raw.trimStart())
+          return void refuse(lineNo, `${meta[1]}= must begin the line, with no spaces before "="`);
+        if (meta[3].includes('=')) return void refuse(lineNo, `the value of ${meta[1]} holds a second "="`);
+        return void (conf.meta[meta[1]] = meta[3].replace(/["']/g, '').trim());
+      }
+      const shape = MACHINE_SHAPE.exec(line);
+      if (shape) {
+        shaped = true;
+        if (/^\d+$/.test(shape[3])) refusedIface.add(shape[1]);
+        return void refuse(lineNo, shapeRefused(shape));
+      }
+      return void syntax.push({ line: lineNo, text: line });
+    }
+    shaped = true;
+    const [, name, key, , value] = m;
+    if (RESERVED.has(name))
+      return void refuse(lineNo, `"${name}" is a name Kathará keeps for itself, not one a device can have`);
+    const machine = () => {
+      let mc = conf.machines.get(name);
+      if (!mc) conf.machines.set(name, (mc = { name, line: lineNo, ifaces: new Map(), options: [] }));
+      return mc;
+    };
     if (/^\d+$/.test(key)) {
-      const [cd, mac] = value.split('/').filter(Boolean);
-      if (!cd)
-        return void problem(
-          'error',
-          'kathara-syntax',
-          `machine "${name}": interface ${key} has no collision domain`,
-          lineNo,
+      const refuseIface = (why: string) => {
+        refusedIface.add(name);
+        refuse(lineNo, why);
+      };
+      // utils.parse_cd_mac_address: "cd" or "cd/mac", nothing else around the slash
+      const parts = value.split('/').filter(Boolean);
+      if (value.includes('/') && parts.length !== 2)
+        return void refuseIface(`"${value}" is not "collision domain" or "collision domain/MAC address"`);
+      const [cd, mac] = parts;
+      if (!new RegExp(`^${W}+$`, 'u').test(cd))
+        return void refuseIface(
+          `the collision domain name "${cd}" holds other characters than letters, digits and _`,
         );
+      if (mac !== undefined && !MAC.test(mac))
+        return void refuseIface(
+          `"${mac}" is not a MAC address (six pairs of hex digits, like 02:00:00:00:00:01)`,
+        );
+      const mc = machine();
       const n = Number(key);
       const before = mc.ifaces.get(n);
       // Kathará refuses a second definition of the same interface (MachineCollisionDomainError).
-      if (before)
+      if (before) {
+        refusedIface.add(name);
         return void problem(
           'error',
           'kathara-duplicate',
           `machine "${name}": interface ${n} (eth${n}) is already on collision domain "${before.cd}" at line ${before.line}; Kathará refuses this lab too. Remove one of the two lines.`,
           lineNo,
         );
+      }
+      const same = [...mc.ifaces].find(([, f]) => f.cd === cd);
+      if (same) {
+        refusedIface.add(name);
+        return void problem(
+          'error',
+          'kathara-duplicate',
+          `machine "${name}": interface ${n} (eth${n}) would put it on collision domain "${cd}" a second time (interface ${same[0]}, line ${same[1].line}); Kathará connects a device to a collision domain once and refuses this lab`,
+          lineNo,
+        );
+      }
       mc.ifaces.set(n, { cd, ...(mac ? { mac: mac.toLowerCase() } : {}), line: lineNo });
       if (!conf.domains.includes(cd)) conf.domains.push(cd);
       return;
     }
+    const bad = optionRefused(key, value);
+    if (bad) return void refuse(lineNo, `option ${key}: ${bad}`);
+    const mc = machine();
     const earlier = mc.options.findIndex((o) => o.key === key);
     if (earlier >= 0 && !REPEATABLE.has(key)) {
       problem(
@@ -104,7 +248,7 @@ export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[
     }
     mc.options.push({ key, value, line: lineNo });
   });
-  if (conf.machines.size === 0) {
+  if (conf.machines.size === 0 && !shaped) {
     const first = text.replace(/^\uFEFF/, '').trimStart()[0];
     const looks =
       first === '<' ? ' (it looks like XML)' : first === '{' || first === '[' ? ' (it looks like JSON)' : '';
@@ -115,6 +259,18 @@ export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[
       syntax[0]?.line ?? 1,
     );
     return { conf, problems };
+  }
+  // Machine.check: a device's interfaces are numbered from 0 without a gap.
+  for (const mc of conf.machines.values()) {
+    const nums = [...mc.ifaces.keys()].sort((a, b) => a - b);
+    const gap = nums.findIndex((n, i) => n !== i);
+    if (gap >= 0 && !refusedIface.has(mc.name))
+      problem(
+        'error',
+        'kathara-interface-gap',
+        `machine "${mc.name}": interface ${gap} (eth${gap}) is missing before interface ${nums[gap]}; Kathará numbers a device's interfaces from 0 without gaps and refuses this lab`,
+        mc.ifaces.get(nums[gap])!.line,
+      );
   }
   for (const s of syntax)
     problem(

@@ -8,19 +8,22 @@
  * interface N of a machine is ethN. Startup lines of the known iproute2 /
  * ifconfig / route / sysctl forms become addresses, routes and settings, and
  * a bridge they make inside a machine (`ip link add … type bridge`, brctl)
- * becomes a bridge node in its namespace with those ethN as its ports;
- * every other line, lab.ext's external links and machine folders (daemon
- * configuration such as FRR's) are named in a warning at their own file:line,
- * with file names relative to the lab folder.
+ * becomes a bridge node in its namespace with those ethN as its ports (and
+ * the ports' VLANs of `bridge vlan` lines); a machine's
+ * `etc/network/interfaces` (ifupdown) is read where a line brings it up
+ * (see `withIfupdown`); every other line, lab.ext's external links and
+ * machine folders (daemon configuration such as FRR's) are named in a warning
+ * at their own file:line, with file names relative to the lab folder.
  */
 import type { BridgeNode, Link, NetnsNode, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
 import { endFrom, interpretLines, keepRoutesOnLinks, netnsNodeFrom, type NodeConfig } from './exec-config';
 import { finishImport, type ImportResult } from './import-result';
 import { idMaker, labNameFromPath, sanitizeLabName, uniqueIfname } from './import-names';
+import { splitShellList } from './ip-commands';
 import { parseLabConf, parseLabExt } from './kathara-conf';
 import { withPositions } from './layout';
-import { modernize, modernizeLines } from './netkit-lines';
+import { ifupdownAction, modernize, modernizeLines, readInterfaces, stanzaLines } from './netkit-lines';
 
 export { sanitizeLabName, uniqueIfname } from './import-names';
 
@@ -32,6 +35,11 @@ export interface KatharaOptions {
   labExt?: string;
   /** Files in the lab's machine folders (`r1/etc/frr/frr.conf` → key "r1", value "etc/frr/frr.conf"); `shared` for the shared folder. */
   machineFiles?: Record<string, string[]>;
+  /**
+   * Texts of machine-folder files the importer reads, keyed by machine and
+   * then by path in its folder: today `etc/network/interfaces`.
+   */
+  machineTexts?: Record<string, Record<string, string>>;
   /** Path of lab.conf; the lab is named after its folder. */
   fileName?: string;
   /** Lab name to use instead (already chosen by the caller). */
@@ -47,6 +55,98 @@ interface SourceLine {
   text: string;
   file?: string;
   line: number;
+}
+
+/** A line that is not imported, with why, where it is (`whole`: the whole file is not). */
+interface Note extends SourceLine {
+  why: string;
+  whole?: boolean;
+}
+
+/** The ifupdown file of a machine folder. */
+const INTERFACES = 'etc/network/interfaces';
+
+/**
+ * A machine's lines with its `etc/network/interfaces` applied where ifupdown
+ * reads it. Kathará's images (kathara/base: Debian with ifupdown, no init
+ * system; the container runs a shell) never start the networking service at
+ * boot, so the file Kathará copies into the machine does nothing until a
+ * startup line runs `systemctl restart networking`, `service networking
+ * restart`, `/etc/init.d/networking start|restart` or `ifup`: each such line
+ * becomes the `ip` lines of the stanzas it brings up (`auto` interfaces, and
+ * `allow-hotplug` ones for a restart; those it names for `ifup IF`), each
+ * interface once until it is taken down. When no line does, the file is
+ * said to be unapplied and nothing of it is imported.
+ */
+function withIfupdown(
+  machine: string,
+  lines: SourceLine[],
+  text: string | undefined,
+  listed: boolean,
+): { lines: SourceLine[]; notes: Note[] } {
+  const file = `${machine}/${INTERFACES}`;
+  const notes: Note[] = [];
+  const ifs = text === undefined ? undefined : readInterfaces(text);
+  const up = new Set<string>();
+  let applied = false;
+  const out = lines.flatMap((l) => {
+    const act = ifupdownAction(l.text);
+    if (!act) return [l];
+    if (!ifs) {
+      notes.push({
+        ...l,
+        why: listed
+          ? `${file} was not read, so what it brings up is not known`
+          : `the lab has no ${file}, so this brings up what the image's own file says, which netplumb does not know`,
+      });
+      return [];
+    }
+    if (ifs.refused) {
+      if (!applied && act.up)
+        notes.push({
+          whole: true,
+          text: INTERFACES,
+          file,
+          line: ifs.refused.line,
+          why: `ifup refuses the file: ${ifs.refused.why}, so it brings up nothing`,
+        });
+      applied ||= act.up;
+      return [];
+    }
+    applied ||= act.up;
+    const names = act.ifaces ?? [...new Set(act.classes!.flatMap((c) => ifs.allow.get(c) ?? []))];
+    if (!act.up) {
+      const down = names.filter((n) => up.has(n));
+      if (down.length === 0) return [];
+      notes.push({
+        ...l,
+        why: `it takes down ${down.join(', ')}, which netplumb keeps as ifupdown brought ${down.length > 1 ? 'them' : 'it'} up`,
+      });
+      return [];
+    }
+    return names.flatMap((n) => {
+      if (up.has(n)) return [];
+      up.add(n);
+      const stanzas = ifs.stanzas.filter((s) => s.name === n);
+      if (stanzas.length === 0 && n !== 'lo')
+        notes.push({ ...l, why: `${file} has no iface stanza for ${n}, so ifup brings up nothing for it` });
+      return stanzas.flatMap((s) => {
+        const r = stanzaLines(s);
+        notes.push(...r.notes.map((x) => ({ text: x.text, why: x.why, file, line: x.line })));
+        return r.lines.map((x) => ({ text: x.text, file, line: x.line }));
+      });
+    });
+  });
+  if (ifs && applied) notes.push(...ifs.notes.map((x) => ({ text: x.text, why: x.why, file, line: x.line })));
+  else if (ifs)
+    notes.push({
+      whole: true,
+      text: INTERFACES,
+      file,
+      line: 1,
+      why: `no startup line applies it. Kathará machines start no networking service, so ifupdown reads this file only when a line runs \`systemctl restart networking\`, \`/etc/init.d/networking restart\` or \`ifup\`; its addresses and routes are left out`,
+    });
+  return { lines: out, notes };
 }
 
 /** The lab's description, with the rest of lab.conf's LAB_* lines (version, author, e-mail, web) after it. */
@@ -87,16 +187,26 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     if (!warned.has(key)) warn(message, line, file, code);
     warned.add(key);
   };
+  // A startup file is a shell script: a line may hold several commands (`a; b`, `a && b`), each read alone.
   const linesOf = (text: string | undefined, file: string): SourceLine[] =>
     text === undefined
       ? []
-      : text.split(/\r?\n/).flatMap((t, i) => modernizeLines(t).map((m) => ({ text: m, file, line: i + 1 })));
+      : text
+          .split(/\r?\n/)
+          .flatMap((t, i) =>
+            (splitShellList(t) ?? [t]).flatMap((c) =>
+              modernizeLines(c).map((m) => ({ text: m, file, line: i + 1 })),
+            ),
+          );
   const shared = linesOf(opts.startups?.shared, 'shared.startup');
 
   const nodes: TopoNode[] = [];
   const links: Link[] = [];
-  /** Where each machine's routes and sysctls were written, by node id. */
-  const sourceOf = new Map<string, { routes: SourceLine[]; sysctls: Record<string, SourceLine> }>();
+  /** Where each machine's routes, gateways and sysctls were written, by node id. */
+  const sourceOf = new Map<
+    string,
+    { routes: SourceLine[]; sysctls: Record<string, SourceLine>; gateway: Record<string, SourceLine> }
+  >();
   const rootIfnames = new Set<string>();
   const uniqueId = idMaker();
   const bridgeId = new Map<string, string>();
@@ -104,6 +214,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const bridgeOwner = new Map<string, string>();
   /** The line that made each such bridge, by its node id (problems about it are placed there). */
   const bridgeLine = new Map<string, SourceLine>();
+  /** The first `bridge vlan` line of each port with VLANs, by link id (problems about its VLANs are placed there). */
+  const vlansLine = new Map<string, SourceLine>();
   /**
    * The bridges a machine's lines make inside it (`ip link add NAME type
    * bridge`, `brctl addbr`), as bridge nodes in its namespace: their STP and,
@@ -186,7 +298,23 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     }
     const own = linesOf(opts.startups?.[name], `${name}.startup`);
     // Kathará's run order: sysctl options at creation, then shared.startup, <machine>.startup, exec options.
-    const lines = [...optSysctls, ...shared, ...own, ...execs];
+    const ifup = withIfupdown(
+      name,
+      [...optSysctls, ...shared, ...own, ...execs],
+      opts.machineTexts?.[name]?.[INTERFACES],
+      opts.machineFiles?.[name]?.includes(INTERFACES) ?? false,
+    );
+    const lines = ifup.lines;
+    for (const n of ifup.notes)
+      warnOnce(
+        `${n.file}:${n.line}|${name}|${n.text}`,
+        n.whole
+          ? `machine "${name}": ${n.file} is not imported: ${n.why}`
+          : `machine "${name}": "${n.text}" is not imported (${n.why})`,
+        n.line,
+        n.file,
+        n.file?.endsWith(INTERFACES) ? 'kathara-ifupdown' : 'kathara-startup',
+      );
     const connected = new Set([...mc.ifaces.keys()].map((n) => `eth${n}`));
     const cfg = interpretLines(
       lines.map((l) => l.text),
@@ -199,14 +327,19 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       new Set([...[...connected].filter((i) => !cfg.masters.has(i)), ...cfg.bridges.keys()]),
     );
     const notes: string[] = [];
+    for (const n of ifup.notes)
+      if (n.file !== 'shared.startup')
+        notes.push(`${n.file ?? 'lab.conf'}: ${n.whole ? 'not applied' : n.text}`);
     for (const u of cfg.unsupported) {
       const src = lines[u.index];
-      if (src.file !== 'shared.startup') notes.push(`${src.file ? 'startup' : 'lab.conf'}: ${u.line}`);
+      const from = src.file === undefined ? 'lab.conf' : src.file.endsWith('.startup') ? 'startup' : src.file;
+      if (src.file !== 'shared.startup') notes.push(`${from}: ${u.line}`);
       const where = src.file ? `${src.file}:${src.line}` : `lab.conf line ${src.line}`;
       const what = src.file ? `"${u.line}"` : `option ${u.line.replace(/^sysctl -w /, 'sysctl=')}`;
       const code = src.file ? 'kathara-startup' : 'kathara-dropped';
+      // A line of shared.startup runs on every machine: said once (per command of the line).
       warnOnce(
-        where,
+        `${where}|${u.line}`,
         `${src.file === 'shared.startup' ? 'every machine' : `machine "${name}"`}: ${what} is not imported (${u.why})`,
         src.line,
         src.file,
@@ -218,6 +351,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     sourceOf.set(id, {
       routes: cfg.routeLines.map((r) => lines[r.index]),
       sysctls: Object.fromEntries(Object.entries(cfg.sysctlLines).map(([k, i]) => [k, lines[i]])),
+      gateway: Object.fromEntries(Object.entries(cfg.gatewayLines).map(([k, i]) => [k, lines[i]])),
     });
     if (image) node.origin = { kind: 'kathara', image };
     if (notes.length) node.notes = notes.join('\n');
@@ -252,9 +386,11 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       const end = master
         ? endFrom(inner.ids.get(master.bridge)!, ifname, own && { ...own, addresses: [] })
         : endFrom(id, ifname, own);
-      if (mac) end.mac = mac;
+      // lab.conf's MAC is the interface's at creation; a line that sets one later wins.
+      if (mac && own?.mac === undefined) end.mac = mac;
       const port = endFrom(bridgeId.get(cd)!, uniqueIfname(`${name}-${ifname}`, rootIfnames));
       links.push({ id: `${id}-${ifname}`, a: end, b: port });
+      if (end.vlans && own?.vlansLine !== undefined) vlansLine.set(`${id}-${ifname}`, lines[own.vlansLine]);
     }
     for (const [ifname, iface] of cfg.ifaces) {
       if (/^eth\d+$/.test(ifname) && mc.ifaces.has(Number(ifname.slice(3)))) continue;
@@ -293,7 +429,9 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       );
     }
   }
-  for (const [folder, files] of Object.entries(opts.machineFiles ?? {})) {
+  for (const [folder, all] of Object.entries(opts.machineFiles ?? {})) {
+    // An interfaces file that was read is said on its own (applied or not), above.
+    const files = all.filter((f) => !(f === INTERFACES && opts.machineTexts?.[folder]?.[f] !== undefined));
     if (files.length === 0) continue;
     const who = folder === 'shared' ? 'every machine' : `machine "${folder}"`;
     const list = files.slice(0, 3).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
@@ -319,7 +457,9 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
           ? src?.routes[path[3]]
           : path[2] === 'sysctls' && typeof path[3] === 'string'
             ? src?.sysctls[path[3]]
-            : undefined;
+            : path[2] === 'gateway' && typeof path[3] === 'string'
+              ? src?.gateway[path[3]]
+              : undefined;
       const made = bridgeLine.get(nodes[path[1]]?.id ?? '');
       if (made) return { line: made.line, column: 1, ...(made.file ? { file: made.file } : {}) };
       if (at) return { line: at.line, column: 1, ...(at.file ? { file: at.file } : {}) };
@@ -327,6 +467,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     }
     if (path[0] === 'links' && typeof path[1] === 'number') {
       const l = links[path[1]];
+      const v = path[3] === 'vlans' ? vlansLine.get(l?.id ?? '') : undefined;
+      if (v) return { line: v.line, column: 1, ...(v.file ? { file: v.file } : {}) };
       const machine = l && (bridgeOwner.get(l.a.node) ?? nodes.find((n) => n.id === l.a.node)?.name);
       const mc = machine ? conf.machines.get(machine) : undefined;
       const iface = mc?.ifaces.get(Number(l?.a.ifname.slice(3)));
