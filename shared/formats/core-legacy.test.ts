@@ -23,7 +23,9 @@ const legacy = {
   code: 'core-legacy',
   severity: 'error',
   line: 1,
-  message: expect.stringMatching(/legacy IMUNES\/Tcl format.*since 9\.0.*reads CORE's XML.*core-gui-legacy in CORE 8.*save it as \.xml/),
+  message: expect.stringMatching(
+    /legacy IMUNES\/Tcl format.*since 9\.0.*reads CORE's XML.*core-gui-legacy in CORE 8.*save it as \.xml/,
+  ),
 };
 
 describe('CORE legacy .imn files', () => {
