@@ -113,7 +113,10 @@ function labNameOf(
 /** Validates the draft; the validator's problems point at the containerlab lines the nodes and links came from. */
 function finish(c: ClabCtx, { links, linkSrc }: ImportedLinks, labName: string): ImportResult {
   const draft = { version: 1, name: labName, nodes: c.nodes, links };
+  const names = new Map([...c.byName].map(([name, n]) => [n, name]));
   return finishImport(draft, c.problems, (path) => {
+    const line = execLineOf(c, names, path);
+    if (line) return c.at(line);
     if (path[0] === 'nodes' && typeof path[1] === 'number' && c.nodeSrc[path[1]])
       return c.at(c.nodeSrc[path[1]]);
     if (path[0] === 'links' && typeof path[1] === 'number' && linkSrc[path[1]])
@@ -121,6 +124,29 @@ function finish(c: ClabCtx, { links, linkSrc }: ImportedLinks, labName: string):
     if (path[0] === 'name') return c.at(['name']);
     return c.at(['topology']);
   });
+}
+
+/**
+ * The exec line a node's route, gateway or sysctl came from (the node's own,
+ * or one it inherits from its kind, group or defaults), for a problem about
+ * it; undefined for anything else.
+ */
+function execLineOf(c: ClabCtx, names: ReadonlyMap<unknown, string>, path: DocPath): DocPath | undefined {
+  if (path[0] !== 'nodes' || typeof path[1] !== 'number') return undefined;
+  const name = names.get(c.nodes[path[1]]);
+  const cfg = name === undefined ? undefined : c.configs.get(name);
+  const lines = name === undefined ? undefined : c.lineSrc.get(name);
+  if (!cfg || !lines) return undefined;
+  const [, , field, key] = path;
+  const index =
+    field === 'routes' && typeof key === 'number'
+      ? cfg.routeLines[key]?.index
+      : field === 'gateway' && (key === 'ipv4' || key === 'ipv6')
+        ? cfg.gatewayLines[key]
+        : field === 'sysctls' && typeof key === 'string'
+          ? cfg.sysctlLines[key]
+          : undefined;
+  return index === undefined ? undefined : lines[index]?.path;
 }
 
 /**

@@ -188,6 +188,43 @@ describe('containerlab import', () => {
   });
 });
 
+describe('containerlab import: a route the kernel refuses', () => {
+  it('is left out with a warning at the exec line it came from, inherited or its own', () => {
+    const text = [
+      'name: g', //                                   1
+      'topology:', //                                 2
+      '  groups:', //                                 3
+      '    hosts:', //                                4
+      '      kind: linux', //                         5
+      '      exec:', //                               6
+      '        - ip addr add 10.0.0.1/24 dev eth1', // 7
+      '        - ip route add default via 10.9.9.1', // 8
+      '  nodes:', //                                  9
+      '    a: { group: hosts }', //                  10
+      '    b:', //                                   11
+      '      kind: linux', //                        12
+      '      exec:', //                              13
+      '        - ip addr add 10.0.0.2/24 dev eth1', // 14
+      '        - ip route add 10.5.0.0/16 via 10.0.0.1', // 15
+      '        - ip route add 10.6.0.0/16 via 10.7.7.7', // 16
+      '  links:', //                                 17
+      '    - endpoints: ["a:eth1", "b:eth1"]', //    18
+      '',
+    ].join('\n');
+    const r = fromClab(text, 'g.clab.yml');
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(
+      r.problems.filter((p) => p.code === 'import-route-dropped').map((p) => [p.line, p.column]),
+    ).toEqual([
+      [8, 11],
+      [16, 11],
+    ]);
+    const b = r.topology!.nodes.find((n) => n.name === 'b');
+    expect(b).toMatchObject({ routes: [{ to: '10.5.0.0/16', via: '10.0.0.1' }] });
+    expect(r.topology!.nodes.find((n) => n.name === 'a')).not.toHaveProperty('gateway');
+  });
+});
+
 describe('containerlab export', () => {
   it.each(['linux-bridge', 'router', 'campus', 'direct-veth', 'vlan-bridge'])(
     'examples/%s.yaml exports as the golden file',
