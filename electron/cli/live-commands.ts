@@ -17,8 +17,8 @@ export const LIVE_COMMANDS: Record<string, Command> = {
     synopsis: [{ usage: 'exec LAB NODE -- CMD', summary: "run a command in a node's namespace" }],
     help: `usage: netplumb exec LAB NODE -- CMD [ARGS...]
 
-Runs CMD inside the namespace of NODE (a namespace or router node id of the
-applied lab LAB), with your terminal attached, and exits with CMD's exit
+Runs CMD inside the namespace of NODE (a namespace or router node of the
+applied lab LAB, by its id or its name), with your terminal attached, and exits with CMD's exit
 code. Refused for namespaces the lab does not own, and for the host.
 Without root it goes through the privileged helper and CMD runs as you
 (on a terminal: stderr arrives on stdout).
@@ -32,8 +32,8 @@ Without root it goes through the privileged helper and CMD runs as you
     synopsis: [{ usage: 'ping LAB FROM TO', summary: 'ping between lab nodes (lab addresses only)' }],
     help: `usage: netplumb ping LAB FROM TO [--count N] [--json]
 
-Pings from node FROM (namespace or router) to TO: a node id or an address
-inside the lab's subnets (anything else is refused: traffic stays between
+Pings from node FROM (namespace or router) to TO: a node or an address
+inside the lab's subnets (a node by its id or its name) (anything else is refused: traffic stays between
 the lab's own namespaces). At most 20 pings, 1 s wait each.
 Exit 0 when a reply came back, 4 when none did.`,
     valued: ['count', 'prefix'],
@@ -44,7 +44,8 @@ Exit 0 when a reply came back, 4 when none did.`,
     synopsis: [{ usage: 'traceroute LAB FROM TO', summary: 'routers on the way (TTL walk with ping)' }],
     help: `usage: netplumb traceroute LAB FROM TO [--json]
 
-Shows the routers between node FROM and TO (a node id or lab address). The
+Shows the routers between node FROM and TO (a node id or name, or a lab
+address). The
 traceroute tool is not needed: netplumb walks the TTL with ping -t (at most
 8 hops, 1 s per silent hop). Exit 0 when TO answered, 4 otherwise.`,
     valued: ['prefix'],
@@ -67,7 +68,7 @@ Prints PASS or FAIL per line. Exit 0 when every line passes, 4 otherwise,
     synopsis: [{ usage: 'tables LAB NODE', summary: 'live addresses, routes, neighbours, FDB, counters' }],
     help: `usage: netplumb tables LAB NODE [--json]
 
-Prints a node's live tables: interfaces with addresses and counters, routes,
+Prints the live tables of NODE (its id or its name): interfaces with addresses and counters, routes,
 neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
     valued: ['prefix'],
     run: (args) => liveRun().then((m) => m.tablesCommand(args)),
@@ -77,7 +78,7 @@ neighbours (ARP/ND); for a bridge, its ports and learned FDB entries.`,
     synopsis: [{ usage: 'trace FILE FROM TO', summary: 'step mode: one ping explained hop by hop' }],
     help: `usage: netplumb trace FILE FROM TO [--keep-neighbours] [--json]
 
-Step mode: sends ONE ping from node FROM to TO (node id or lab address),
+Step mode: sends ONE ping from node FROM to TO (node id or name, or lab address),
 captures it on every interface of the lab (tcpdump, 5 s at most) and
 explains each hop: ARP request and flooding, FDB learning, ARP reply, ICMP
 echo request and reply, and which table decided. By default the lab's

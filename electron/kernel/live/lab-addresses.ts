@@ -8,7 +8,7 @@
  * the host's networks. Refusing anything outside the lab's own subnets keeps
  * all traffic between the lab's namespaces.
  */
-import { isNetnsNode, type Topology } from '../../../shared/model';
+import { isNetnsNode, type Topology, type TopoNode } from '../../../shared/model';
 import { nodeAddresses } from '../../../shared/plan';
 import { addressOf, canonicalIp, contains, family, parseIp } from '../../../shared/util/ip';
 import { PlainError } from '../plain-error';
@@ -48,11 +48,38 @@ export function isLabAddress(t: Topology, addr: string): boolean {
 }
 
 /**
- * Resolves a target given as a node id or an address to an address of the
- * lab (node ids win over addresses). Throws a plain refusal otherwise.
+ * The node a user names on the command line: by its id, else by its name
+ * when one node has it. Why both: the canvas, `destroy` and `ip netns list`
+ * show names, and an imported or prefixed lab's ids and names differ
+ * (`pc` / `w1-pc`). Undefined when nothing matches; a name that several
+ * nodes share (bridges in different namespaces) is refused, listing their ids.
+ */
+export function findLabNode(t: Topology, ref: string): TopoNode | undefined {
+  const byId = t.nodes.find((n) => n.id === ref);
+  if (byId) return byId;
+  const named = t.nodes.filter((n) => n.name === ref);
+  if (named.length > 1)
+    throw new PlainError(
+      `lab "${t.name}" has ${named.length} nodes named "${ref}" (ids ${named.map((n) => n.id).join(', ')}): give the node's id`,
+    );
+  return named[0];
+}
+
+/** findLabNode, or a plain refusal that lists the lab's nodes (id, and name where it differs). */
+export function labNode(t: Topology, lab: string, ref: string): TopoNode {
+  const node = findLabNode(t, ref);
+  if (node) return node;
+  const shown = t.nodes.slice(0, 12).map((n) => (n.name && n.name !== n.id ? `${n.id} (${n.name})` : n.id));
+  const more = t.nodes.length > shown.length ? `, and ${t.nodes.length - shown.length} more` : '';
+  throw new PlainError(`lab "${lab}" has no node "${ref}" (its nodes: ${shown.join(', ')}${more})`);
+}
+
+/**
+ * Resolves a target given as a node (findLabNode) or an address to an address of the
+ * lab (nodes win over addresses). Throws a plain refusal otherwise.
  */
 export function labTarget(t: Topology, to: string): { address: string; nodeId?: string; name: string } {
-  const node = t.nodes.find((n) => n.id === to);
+  const node = findLabNode(t, to);
   if (node) {
     const addrs = nodeAddresses(t, node.id).map((a) => addressOf(a) ?? a);
     const address = addrs.find((a) => family(a) === 4) ?? addrs[0];

@@ -16,6 +16,7 @@ import { makeMark, nodeNamespace, ROOT_NS } from '../../../shared/plan';
 import { LabStore, type LabRecord } from '../lab-store';
 import { netnsInode } from '../netns';
 import { PlainError } from '../plain-error';
+import { findLabNode, labNode } from './lab-addresses';
 import { readLinkTables } from '../link-tables';
 import { execaRunner, type Runner } from '../runner';
 
@@ -150,8 +151,7 @@ export async function ownedNode(
   o: LiveOptions = {},
 ): Promise<OwnedNamespace & { topology: Topology }> {
   const rec = labRecord(lab, o);
-  const node = rec.topology.nodes.find((n) => n.id === nodeId);
-  if (!node) throw new PlainError(`lab "${lab}" has no node "${nodeId}"`);
+  const node = labNode(rec.topology, lab, nodeId);
   // Why: the host (root namespace) and bridges are never a place to run commands from the lab tools.
   if (!isNetnsNode(node))
     throw new PlainError(
@@ -185,7 +185,7 @@ export async function ownedBridge(
   o: LiveOptions = {},
 ): Promise<OwnedBridge & { topology: Topology }> {
   const rec = labRecord(lab, o);
-  const node = rec.topology.nodes.find((n) => n.id === nodeId);
+  const node = findLabNode(rec.topology, nodeId);
   if (!node || node.kind !== 'bridge') throw new PlainError(`lab "${lab}" has no bridge "${nodeId}"`);
   const byId = new Map(rec.topology.nodes.map((n) => [n.id, n]));
   const ns = nodeNamespace(node, byId);

@@ -16,6 +16,7 @@ import { splitJsonDocuments } from '../ip-json';
 import { PlainError } from '../plain-error';
 import type { Runner } from '../runner';
 import { labRecord, ownedBridge, ownedNode, runnerOf, type LiveOptions } from './owned';
+import { labNode } from './lab-addresses';
 
 export interface Counters {
   bytes: number;
@@ -190,20 +191,19 @@ export async function readBridgeTables(
 /** `lab:tables`: the live tables of one node of an applied lab. */
 export async function readTables(lab: string, nodeId: string, o: LiveOptions = {}): Promise<NodeTables> {
   const runner = runnerOf(o);
-  const node = labRecord(lab, o).topology.nodes.find((n) => n.id === nodeId);
-  if (!node) throw new PlainError(`lab "${lab}" has no node "${nodeId}"`);
+  const node = labNode(labRecord(lab, o).topology, lab, nodeId);
   const at = Date.now();
   if (node.kind === 'bridge') {
-    const b = await ownedBridge(lab, nodeId, o);
+    const b = await ownedBridge(lab, node.id, o);
     const t = await readBridgeTables(runner, b.ns, b.name);
-    return { lab, nodeId, kind: 'bridge', ns: b.ns, at, routes: [], neighbours: [], ...t };
+    return { lab, nodeId: node.id, kind: 'bridge', ns: b.ns, at, routes: [], neighbours: [], ...t };
   }
   // Why: host nodes are the root namespace: its tables are the host's, not the lab's.
   if (node.kind === 'host')
     throw new PlainError(
       `"${nodeId}" is the host (root namespace): netplumb does not show the host's tables`,
     );
-  const owned = await ownedNode(lab, nodeId, o);
+  const owned = await ownedNode(lab, node.id, o);
   const t = await readNamespaceTables(runner, owned.ns);
-  return { lab, nodeId, kind: owned.kind, ns: owned.ns, at, fdb: [], ...t };
+  return { lab, nodeId: node.id, kind: owned.kind, ns: owned.ns, at, fdb: [], ...t };
 }
