@@ -19,7 +19,9 @@ import {
 } from '../model';
 import { SYSCTL_RANGES } from '../validate/sysctls';
 import { isLinkLocal } from '../util/ip';
-import { parseIpCommand, unwrapShell, type IpCommand } from './ip-commands';
+import { parseIpCommand, type IpCommand } from './ip-commands';
+import { isDefaultVlans, joinedVlans, portVlans, vlanRefused, type VlanState } from './exec-vlans';
+import { unwrapShell } from './shell-lists';
 
 /** Configuration of one interface gathered from the lines. */
 export interface IfaceConfig {
@@ -60,33 +62,6 @@ export interface NodeConfig {
 }
 
 const ALLOWED = new Set<string>(SYSCTL_ALLOWLIST);
-
-/**
- * The VLANs of a bridge port as the kernel holds them (net/bridge/br_vlan.c):
- * each VLAN with its untagged flag, the PVID (at most one), and the first
- * `bridge vlan` line that changed them.
- */
-interface VlanState {
-  vids: Map<number, boolean>;
-  pvid?: number;
-  first?: { index: number; text: string };
-}
-
-/** A new port's VLANs: the bridge's default PVID (1 unless vlan_default_pvid changed it), untagged (nbp_vlan_init). */
-const joinedVlans = (): VlanState => ({ vids: new Map([[1, true]]), pvid: 1 });
-
-/** True when a port holds just the kernel's default (PVID 1, untagged): what netplumb assumes for a port without `vlans`. */
-const isDefaultVlans = (v: VlanState): boolean => v.pvid === 1 && v.vids.size === 1 && v.vids.get(1) === true;
-
-/** The model's form of a port's VLANs (lists sorted). */
-function portVlans(v: VlanState): PortVlans {
-  const sorted = (untagged: boolean) =>
-    [...v.vids]
-      .filter(([, u]) => u === untagged)
-      .map(([id]) => id)
-      .sort((a, b) => a - b);
-  return { ...(v.pvid !== undefined ? { pvid: v.pvid } : {}), untagged: sorted(true), tagged: sorted(false) };
-}
 
 /** The words for bridge options netplumb has no field for: the bridge is made, without them. */
 const droppedWhy = (bridge: string, dropped: readonly string[]): string =>
@@ -253,7 +228,7 @@ export function interpretLines(
         break;
       }
       case 'vlan': {
-        const why = vlanRefused(c, text, index);
+        const why = vlanRefused(c, text, index, cfg.bridges, cfg.masters, vlanOf);
         if (why) cfg.unsupported.push({ index, line: text, why });
         break;
       }
@@ -274,55 +249,6 @@ export function interpretLines(
         break;
       }
     }
-  };
-  /**
-   * `bridge vlan add|del` on a port of a bridge these lines make, as the
-   * kernel does it (br_vlan.c): `add` makes each VLAN of the range a member,
-   * untagged only with `untagged`, and the PVID with `pvid` (an `add` without
-   * `pvid` of the PVID clears the PVID); `del` removes each VLAN, and stops at
-   * the first the port does not have (the kernel answers ENOENT). Returns why
-   * the line is not carried, or undefined.
-   */
-  const vlanRefused = (
-    c: Extract<IpCommand, { kind: 'vlan' }>,
-    text: string,
-    index: number,
-  ): string | undefined => {
-    if (c.refused) return c.refused;
-    const port = cfg.masters.get(c.dev);
-    if (c.self)
-      return cfg.bridges.has(c.dev)
-        ? `the VLANs of the bridge ${c.dev} itself (\`self\`) have no netplumb form; netplumb sets VLANs on bridge ports`
-        : `\`self\` names a bridge's own VLANs, and ${c.dev} is not a bridge these lines make`;
-    if (!port)
-      return cfg.bridges.has(c.dev)
-        ? `${c.dev} is a bridge: its own VLANs are set with \`self\`, and netplumb sets VLANs on bridge ports only`
-        : `${c.dev} is not a port of a bridge these lines make`;
-    const pvidOption = cfg.bridges.get(port.bridge)?.dropped?.find((d) => d.startsWith('vlan_default_pvid '));
-    if (pvidOption)
-      return `bridge ${port.bridge} has ${pvidOption}, which netplumb does not carry, so the VLANs its ports start with are not known`;
-    const v = vlanOf.get(c.dev) ?? joinedVlans();
-    vlanOf.set(c.dev, v);
-    for (let vid = c.vid; vid <= (c.end ?? c.vid); vid++) {
-      if (c.del) {
-        if (!v.vids.has(vid)) {
-          const rest = c.end !== undefined && vid < c.end ? ' and the rest of the range' : '';
-          const before =
-            vid === c.vid
-              ? ''
-              : ` (${vid - 1 > c.vid ? `VLANs ${c.vid}-${vid - 1} are` : `VLAN ${c.vid} is`} deleted before it)`;
-          return `${c.dev} has no VLAN ${vid}, so the kernel refuses to delete it${rest}${before}`;
-        }
-        v.vids.delete(vid);
-        if (v.pvid === vid) v.pvid = undefined;
-      } else {
-        v.vids.set(vid, c.untagged);
-        if (c.pvid) v.pvid = vid;
-        else if (v.pvid === vid) v.pvid = undefined;
-      }
-      v.first ??= { index, text };
-    }
-    return undefined;
   };
   lines.forEach((line, index) => read(String(line).trim(), index));
   // The ports' VLANs, once every line has run: on a VLAN-filtering bridge they are the port's `vlans`

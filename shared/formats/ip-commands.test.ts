@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  formatIpCommand,
-  parseIpCommand,
-  shellWords,
-  splitShellList,
-  unwrapShell,
-  type IpCommand,
-} from './ip-commands';
+import { formatIpCommand, parseIpCommand, type IpCommand } from './ip-commands';
 import { interpretLines } from './exec-config';
 
 describe('parseIpCommand', () => {
@@ -170,19 +163,6 @@ describe('parseIpCommand', () => {
     expect(parseIpCommand(line)).toBeNull();
   });
 
-  it('shellWords groups quotes and refuses shell syntax', () => {
-    expect(shellWords(`ip addr add '10.0.0.1/24' dev "eth 1"`)).toEqual([
-      'ip',
-      'addr',
-      'add',
-      '10.0.0.1/24',
-      'dev',
-      'eth 1',
-    ]);
-    expect(shellWords('a | b')).toBeNull();
-    expect(shellWords('echo "unterminated')).toBeNull();
-  });
-
   it('reads back every line it writes', () => {
     // A name iproute2 would read as a keyword (`up`, `a`) is written with `dev`/`name` and still read back.
     const dev = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
@@ -331,108 +311,5 @@ describe('interpretLines', () => {
         'its option hello_time 100 has no netplumb form (netplumb sets only STP and VLAN filtering on a bridge); the bridge br2 itself is made',
       ],
     ]);
-  });
-});
-
-describe("shell lists: sh -c '…' and a;b && c", () => {
-  it.each([
-    ['a; b && c\nd', ['a', 'b', 'c', 'd']],
-    ['  a  ;\n\n  b  ', ['a', 'b']],
-    ['echo \'x;y\' && echo "p && q"', ["echo 'x;y'", 'echo "p && q"']],
-    ['x # a comment; not a command\ny', ['x', 'y']],
-    // a compound command is one command; a list with ||, a pipe or & stays whole
-    [
-      'while [ ! -d /x ] || [ ! -d /y ]; do sleep 0.1; done; a',
-      ['while [ ! -d /x ] || [ ! -d /y ]; do sleep 0.1; done', 'a'],
-    ],
-    ['if x; then y; fi && z', ['if x; then y; fi', 'z']],
-    ['case $v in a) b;; *) c;; esac; d', ['case $v in a) b;; *) c;; esac', 'd']],
-    ['(a; b) && c', ['(a; b)', 'c']],
-    ['{ a; b; }; c', ['{ a; b; }', 'c']],
-    ['a || b; c', ['a || b', 'c']],
-    ['a && b || c', ['a && b || c']],
-    ['a | b && c', ['a | b && c']],
-    ['a & b', ['a &', 'b']],
-    ['echo $(a; b) && c', ['echo $(a; b)', 'c']],
-    ['', []],
-  ])('%j', (script, commands) => {
-    expect(splitShellList(script)).toEqual(commands);
-  });
-
-  it.each([
-    'a &&',
-    '&& a',
-    '; a',
-    'a;; b',
-    'if x; then y',
-    'done',
-    "echo 'open",
-    'cat <<EOF\nx\nEOF',
-    'a $(b',
-  ])('does not split what does not parse: %j', (script) => {
-    expect(splitShellList(script)).toBeNull();
-  });
-
-  it('unwraps one simply quoted argument of sh, ash, bash, dash -c', () => {
-    expect(unwrapShell("ash -c ' ip link set dev eth1 up && ip addr add dev eth1 10.0.0.1/30'\n")).toEqual([
-      'ip link set dev eth1 up',
-      'ip addr add dev eth1 10.0.0.1/30',
-    ]);
-    expect(unwrapShell('/bin/bash -c "ip link set eth0 up; ip link set eth1 up"')).toEqual([
-      'ip link set eth0 up',
-      'ip link set eth1 up',
-    ]);
-    expect(unwrapShell("/usr/bin/sh -c 'a\n  b\n'")).toEqual(['a', 'b']);
-  });
-
-  it.each([
-    '/bin/bash -c "ip addr add $ADDR dev eth0"',
-    '/bin/bash -c "echo \\"x\\""',
-    "sh -c 'a' 'b'",
-    "sh -c 'a'b",
-    "sh -ec 'a'",
-    "zsh -c 'a'",
-    "sh -c 'unclosed",
-    'sh -c a',
-  ])('leaves any other quoting alone: %s', (line) => {
-    expect(unwrapShell(line)).toBeNull();
-  });
-
-  it('unwraps what it wraps: any simple commands, any separators, either quote', () => {
-    const word = fc
-      .stringMatching(/^[a-z0-9./=:-]{1,8}$/)
-      .filter(
-        (w) =>
-          ![
-            'if',
-            'then',
-            'else',
-            'elif',
-            'fi',
-            'while',
-            'until',
-            'for',
-            'do',
-            'done',
-            'case',
-            'esac',
-            'select',
-            'time',
-          ].includes(w),
-      );
-    const command = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
-    const sep = fc.constantFrom(';', ' ; ', '&&', ' && ', '\n', ';\n', '\n\n  ', ' &&\n');
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(command, sep), { minLength: 1, maxLength: 6 }),
-        fc.constantFrom("'", '"'),
-        fc.constantFrom('sh', 'ash', 'bash', '/bin/sh', '/usr/bin/bash'),
-        fc.constantFrom('', ' ', '\n  '),
-        (parts, q, shell, pad) => {
-          const body = parts.map(([c, s], i) => (i < parts.length - 1 ? c + s : c)).join('');
-          expect(unwrapShell(`${shell} -c ${q}${pad}${body}${pad}${q}`)).toEqual(parts.map(([c]) => c));
-        },
-      ),
-    );
   });
 });

@@ -4,8 +4,13 @@
  * model fields, and written back. Only exact, known forms are understood; any
  * other line is returned as unsupported so the importer can keep it as a note
  * and warn, never guessing.
+ *
+ * The shell words around a command are read by shell-lists, and the
+ * commands of brctl and `bridge` by bridge-commands.
  */
 import { canonicalCidr, family, parseIp } from '../util/ip';
+import { bridgeOptions, bridgeVlanWords, brctlWords, type BridgeCommand } from './bridge-commands';
+import { shellWords } from './shell-lists';
 
 /** One understood command line. */
 export type IpCommand =
@@ -13,242 +18,8 @@ export type IpCommand =
   | { kind: 'route'; to: string; via?: string; dev?: string; metric?: number; v6: boolean }
   | { kind: 'link'; dev: string; up?: boolean; mtu?: number; mac?: string; master?: string | null }
   | { kind: 'sysctl'; key: string; value: string }
-  /**
-   * `ip link add NAME type bridge [OPTIONS]`, `brctl addbr NAME`: `stp` and
-   * `vlanFiltering` when the line sets them, `dropped` the other bridge
-   * options as written (netplumb has no field for them).
-   */
-  | ({ kind: 'bridge'; name: string } & BridgeOptions)
-  /** `ip link set NAME type bridge OPTIONS`, `brctl stp NAME on|off`. */
-  | ({ kind: 'bridge-set'; name: string } & BridgeOptions)
-  /** `brctl addif BRIDGE DEV…`, `brctl delif BRIDGE DEV…` (release). */
-  | { kind: 'ports'; bridge: string; devs: string[]; release: boolean }
-  /**
-   * `bridge vlan add|del vid VID[-END] dev DEV [pvid] [untagged] [self] [master]`
-   * (iproute2 bridge/vlan.c vlan_modify): the VLANs `vid`…`end` (one when no
-   * `end`) of bridge port DEV, or of the bridge DEV itself with `self`.
-   * `refused` says why iproute2 or the kernel would refuse the line (a VLAN id
-   * outside 1…4094, a range with `pvid`, an empty range).
-   */
-  | {
-      kind: 'vlan';
-      del: boolean;
-      dev: string;
-      vid: number;
-      end?: number;
-      pvid: boolean;
-      untagged: boolean;
-      self: boolean;
-      refused?: string;
-    };
-
-/** The bridge options of a line (iproute2 ip/iplink_bridge.c). */
-export interface BridgeOptions {
-  stp?: boolean;
-  vlanFiltering?: boolean;
-  /** Options netplumb has no field for, each as written (`forward_delay 0`). */
-  dropped?: string[];
-}
-
-/** Splits a command line into words (single/double quotes group; no expansions). */
-export function shellWords(line: string): string[] | null {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      if (end < 0) return null;
-      cur += line.slice(i + 1, end);
-      inWord = true;
-      i = end;
-    } else if (c === ' ' || c === '\t') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else if (c === '#' && !inWord) {
-      break;
-    } else if ('|&;<>`$(){}\\'.includes(c)) {
-      return null; // shell syntax: not a single simple command we can read
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
-}
-
-/** Reserved words that open a compound command when they begin a command… */
-const OPENS = new Set(['if', 'while', 'until', 'for', 'case', 'select', '{']);
-/** …the word that closes each… */
-const CLOSER: Record<string, string> = {
-  if: 'fi',
-  while: 'done',
-  until: 'done',
-  for: 'done',
-  select: 'done',
-  case: 'esac',
-  '{': '}',
-};
-/** …and the words after which the next word begins a command again. */
-const LEADS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '{', '!', 'time']);
-/** Operators that end a command of a list (at the top level). */
-const SEPARATORS = new Set([';', '\n', '&']);
-/** Redirection operators: the word after one is a file name, not a command. */
-const REDIRECTS = new Set(['<', '>', '>>', '<&', '>&', '<>', '>|']);
-
-/** A word or an operator of a shell script, with where it is (`quoted`: a word with quotes, escapes or substitutions). */
-interface ShellToken {
-  op?: string;
-  word?: string;
-  quoted?: boolean;
-  start: number;
-  end: number;
-  depth?: number;
-}
-
-/** The index after the quoted or substituted part that begins at `i` ('…', "…", `…`, $(…), ${…}); -1 when it does not close. */
-function skipQuoted(s: string, i: number): number {
-  const c = s[i];
-  if (c === "'") {
-    const e = s.indexOf("'", i + 1);
-    return e < 0 ? -1 : e + 1;
-  }
-  if (c === '"' || c === '`') {
-    for (let j = i + 1; j < s.length; j++) {
-      if (s[j] === '\\') j++;
-      else if (s[j] === c) return j + 1;
-    }
-    return -1;
-  }
-  const open = s[i + 1];
-  const close = open === '(' ? ')' : '}';
-  let depth = 0;
-  for (let j = i + 1; j < s.length; j++) {
-    const d = s[j];
-    if (d === '\\') j++;
-    else if (d === "'" || d === '"' || d === '`') {
-      const e = skipQuoted(s, j);
-      if (e < 0) return -1;
-      j = e - 1;
-    } else if (d === open) depth++;
-    else if (d === close && --depth === 0) return j + 1;
-  }
-  return -1;
-}
-
-/** The words and operators of a POSIX shell script; null when a quote or substitution does not close, or for a here-document. */
-function shellTokens(s: string): ShellToken[] | null {
-  const toks: ShellToken[] = [];
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === ' ' || c === '\t' || c === '\r') i++;
-    else if (c === '\\' && s[i + 1] === '\n') i += 2;
-    else if (c === '#') while (i < s.length && s[i] !== '\n') i++;
-    else {
-      const op = /^(?:&&|\|\||;;|<<-?|>>|<&|>&|<>|>\||[\n;&|()<>])/.exec(s.slice(i, i + 3));
-      if (op) {
-        if (op[0].startsWith('<<')) return null;
-        toks.push({ op: op[0], start: i, end: i + op[0].length });
-        i += op[0].length;
-        continue;
-      }
-      const start = i;
-      let quoted = false;
-      while (i < s.length && !/[\s;&|()<>]/.test(s[i])) {
-        if (s[i] === '\\') {
-          i += 2;
-          quoted = true;
-        } else if (/['"`]/.test(s[i]) || (s[i] === '$' && (s[i + 1] === '(' || s[i + 1] === '{'))) {
-          const e = skipQuoted(s, i);
-          if (e < 0) return null;
-          i = e;
-          quoted = true;
-        } else i++;
-      }
-      i = Math.min(i, s.length);
-      toks.push({ word: s.slice(start, i), quoted, start, end: i });
-    }
-  }
-  return toks;
-}
-
-/**
- * The simple commands of a shell script, each as written: the commands of a
- * list joined by newlines, `;` or `&&`, in order (netplumb takes every
- * command to succeed, so `a && b` runs both). A compound command
- * (`while …; do …; done`, `if … fi`, `for`, `case`, `{ … }`, `( … )`) stays
- * one command, and so does a list that holds `||`, a pipe or a background
- * `&`: netplumb reads none of them, and splitting them would change what
- * runs. Comments and blank lines are left out. Null when the script does not
- * parse: a quote, a substitution or a compound command that does not close,
- * an operator with nothing after it, a here-document.
- */
-export function splitShellList(script: string): string[] | null {
-  const toks = shellTokens(script);
-  if (!toks) return null;
-  const out: string[] = [];
-  const stack: string[] = [];
-  let list: ShellToken[] = [];
-  let atStart = true;
-  const flush = (sep: ShellToken | undefined): boolean => {
-    if (list.length === 0) return sep === undefined || sep.op === '\n';
-    const top = list.filter((t) => t.depth === 0 && t.op !== undefined);
-    const joiner = (t: ShellToken | undefined) => t?.op === '&&' || t?.op === '||' || t?.op === '|';
-    if (joiner(list[0]) || joiner(list[list.length - 1])) return false;
-    const whole = sep?.op === '&' || top.some((t) => t.op === '||' || t.op === '|');
-    const parts: ShellToken[][] = [[]];
-    for (const t of list)
-      if (!whole && t.depth === 0 && t.op === '&&') parts.push([]);
-      else parts[parts.length - 1].push(t);
-    if (parts.some((p) => p.length === 0)) return false;
-    for (const p of parts) out.push(script.slice(p[0].start, (sep?.op === '&' ? sep : p[p.length - 1]).end));
-    list = [];
-    return true;
-  };
-  for (const t of toks) {
-    const depth = stack.length;
-    // A newline after `&&`, `||` or `|` continues the list (sh's linebreak).
-    const prev = list[list.length - 1]?.op;
-    if (t.op === '\n' && (prev === '&&' || prev === '||' || prev === '|')) continue;
-    const word = t.word !== undefined && !t.quoted ? t.word : undefined;
-    if (atStart && word !== undefined && OPENS.has(word)) stack.push(word);
-    else if (atStart && word !== undefined && Object.values(CLOSER).includes(word)) {
-      const opened = stack.pop();
-      if (opened === undefined || CLOSER[opened] !== word) return null;
-    } else if (t.op === '(' && atStart) stack.push('(');
-    else if (t.op === ')' && stack[stack.length - 1] === '(') stack.pop();
-    else if (t.op === ';;' && stack[stack.length - 1] !== 'case') return null;
-    if (depth === 0 && stack.length === 0 && t.op !== undefined && SEPARATORS.has(t.op)) {
-      if (!flush(t)) return null;
-    } else list.push({ ...t, depth });
-    atStart =
-      t.op !== undefined
-        ? t.op === ')'
-          ? stack[stack.length - 1] === 'case'
-          : !REDIRECTS.has(t.op)
-        : word !== undefined && LEADS.has(word);
-  }
-  if (stack.length > 0 || !flush(undefined)) return null;
-  return out;
-}
-
-/**
- * The commands of `sh -c '…'` (also `ash`, `bash`, `dash`, under /bin or
- * /usr/bin): the one argument after `-c`, in single quotes or in double
- * quotes with nothing the shell would expand or unescape in it, split by
- * `splitShellList`. Null for any other line, and for any other quoting.
- */
-export function unwrapShell(line: string): string[] | null {
-  const m = /^(\S+)[ \t]+-c[ \t]+(['"])([\s\S]*)\2$/.exec(line.trim());
-  if (!m || !/^(?:(?:\/usr)?\/bin\/)?(?:sh|ash|bash|dash)$/.test(m[1])) return null;
-  const [, , quote, body] = m;
-  if (body.includes(quote) || (quote === '"' && /[\\$`]/.test(body))) return null;
-  return splitShellList(body);
-}
+  /** Bridges, their ports and the ports' VLANs (bridge-commands). */
+  | BridgeCommand;
 
 const ADDR = new Set(['a', 'ad', 'add', 'addr', 'addre', 'addres', 'address']);
 const ROUTE = new Set(['r', 'ro', 'rou', 'rout', 'route']);
@@ -423,28 +194,6 @@ export function linkKeyword(word: string): string | undefined {
 const bareName = (word: string | undefined): word is string =>
   word !== undefined && word !== '' && word !== 'dev' && linkKeyword(word) === undefined;
 
-/** Options of `type bridge` (pairs `KEY VALUE`, `fdb_flush` alone): null when they do not pair up. */
-function bridgeOptions(opts: string[]): BridgeOptions | null {
-  const out: BridgeOptions = {};
-  const dropped: string[] = [];
-  for (let i = 0; i < opts.length;) {
-    const k = opts[i];
-    if (k === 'fdb_flush') {
-      dropped.push(k);
-      i++;
-      continue;
-    }
-    const v = opts[i + 1];
-    if (v === undefined) return null;
-    if (k === 'stp_state' && /^\d+$/.test(v)) out.stp = Number(v) !== 0;
-    else if (k === 'vlan_filtering' && (v === '0' || v === '1')) out.vlanFiltering = v === '1';
-    else dropped.push(`${k} ${v}`);
-    i += 2;
-  }
-  if (dropped.length) out.dropped = dropped;
-  return out;
-}
-
 /** `ip link add [name|dev] NAME type bridge [OPTIONS]` (the words after `add`). */
 function bridgeAdd(w: string[]): IpCommand | null {
   let name: string | undefined;
@@ -468,69 +217,6 @@ function bridgeSet(before: string[], after: string[]): IpCommand | null {
   if (name === undefined || after[0] !== 'bridge' || after.length < 2) return null;
   const opt = bridgeOptions(after.slice(1));
   return opt ? { kind: 'bridge-set', name, ...opt } : null;
-}
-
-/** brctl(8) of bridge-utils: addbr, addif, delif and stp; null for the rest (timers, priorities, show). */
-function brctlWords(w: string[]): IpCommand | null {
-  const [cmd, bridge, ...rest] = w.slice(1);
-  if (bridge === undefined || bridge.startsWith('-')) return null;
-  if (cmd === 'addbr' && rest.length === 0) return { kind: 'bridge', name: bridge };
-  if ((cmd === 'addif' || cmd === 'delif') && rest.length > 0 && rest.every((d) => !d.startsWith('-')))
-    return { kind: 'ports', bridge, devs: rest, release: cmd === 'delif' };
-  if (cmd === 'stp' && rest.length === 1) {
-    const on = /^(on|yes|1)$/.test(rest[0]);
-    return on || /^(off|no|0)$/.test(rest[0]) ? { kind: 'bridge-set', name: bridge, stp: on } : null;
-  }
-  return null;
-}
-
-/** `matches(word, full)` of iproute2: `word` is a non-empty prefix of `full` (`a` for `add`, `d` for `delete`). */
-const abbreviates = (word: string | undefined, full: string): boolean =>
-  word !== undefined && word !== '' && full.startsWith(word);
-
-/**
- * `bridge vlan add|del …` (the words after `bridge`), as iproute2's
- * vlan_modify reads them; null for other `bridge` commands, for options it
- * would not take (`tunnel_info`) and for words netplumb does not know.
- */
-function bridgeVlanWords(w: string[]): IpCommand | null {
-  // `vlan` may be abbreviated (`v` comes before `vni` in bridge's table of objects).
-  if (!abbreviates(w[0], 'vlan')) return null;
-  const del = abbreviates(w[1], 'delete');
-  if (!del && !abbreviates(w[1], 'add')) return null;
-  let dev: string | undefined;
-  let vids: string | undefined;
-  const flags = { pvid: false, untagged: false, self: false };
-  for (let i = 2; i < w.length; i++) {
-    const t = w[i];
-    if (t === 'dev' && dev === undefined && w[i + 1] !== undefined) dev = w[++i];
-    else if (t === 'vid' && vids === undefined && w[i + 1] !== undefined) vids = w[++i];
-    else if (t === 'pvid' || t === 'untagged' || t === 'self') flags[t] = true;
-    else if (t !== 'master') return null;
-  }
-  const m = vids === undefined ? null : /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(vids);
-  if (dev === undefined || !m) return null;
-  const vid = Number(m[1]);
-  const end = m[2] !== undefined ? Number(m[2]) : undefined;
-  // iproute2 refuses an id from 4096, an empty or reversed range, and a PVID for a range;
-  // the kernel refuses VLAN 0 and 4095 (br_vlan_valid_id).
-  const refused =
-    end !== undefined && flags.pvid
-      ? 'iproute2 refuses a PVID for a range of VLANs'
-      : end !== undefined && vid >= end
-        ? `iproute2 refuses the range ${vids}: its end must be above its start`
-        : vid < 1 || vid > 4094 || (end !== undefined && end > 4094)
-          ? 'the kernel takes VLAN ids 1 to 4094 only'
-          : undefined;
-  return {
-    kind: 'vlan',
-    del,
-    dev,
-    vid,
-    ...(end !== undefined ? { end } : {}),
-    ...flags,
-    ...(refused ? { refused } : {}),
-  };
 }
 
 /** Reads one command line; null when it is not one of the understood forms. */
