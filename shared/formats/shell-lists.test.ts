@@ -119,3 +119,29 @@ describe("shell lists: sh -c '…' and a;b && c", () => {
     );
   });
 });
+
+describe('characters that are not the shell’s blanks', () => {
+  // A no-break space (pasted from a web page), a form feed, a line separator: ordinary word
+  // characters to sh. A word ending on one once never advanced, and the import never ended.
+  const odd = ['\u00a0', '\v', '\f', '\u2028', '\u3000', '\ufeff'];
+  it('are part of a word, and every text is read to its end', () => {
+    for (const c of odd) {
+      expect(splitShellList(`ip link set eth0 up${c}`)).toEqual([`ip link set eth0 up${c}`]);
+      expect(shellWords(`a${c}b c`)).toEqual([`a${c}b`, 'c']);
+    }
+  });
+  it('any text of them, blanks and operators ends, with its words in order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...odd, ' ', '\t', ';', '&&', 'x', 'y', "'q'", '"d"'), { maxLength: 40 }),
+        (parts) => {
+          const text = parts.join('');
+          // Null when it does not parse (`&&` with nothing before it); else each command is the text's own.
+          const lists = splitShellList(text);
+          for (const l of lists ?? []) expect(text).toContain(l.trim());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -116,7 +116,9 @@ function shellTokens(s: string): ShellToken[] | null {
       }
       const start = i;
       let quoted = false;
-      while (i < s.length && !/[\s;&|()<>]/.test(s[i])) {
+      // Only the shell's own blanks end a word: a no-break space (text pasted from a web page) or a
+      // form feed is an ordinary character to sh, and a word that ended on one never advanced.
+      while (i < s.length && !/[ \t\r\n;&|()<>]/.test(s[i])) {
         if (s[i] === '\\') {
           i += 2;
           quoted = true;
@@ -127,6 +129,7 @@ function shellTokens(s: string): ShellToken[] | null {
           quoted = true;
         } else i++;
       }
+      if (i === start) i++; // never stand still, whatever the character
       i = Math.min(i, s.length);
       toks.push({ word: s.slice(start, i), quoted, start, end: i });
     }
