@@ -152,6 +152,8 @@ export async function traceDocument(
   const progress = (p: TraceProgress) => o.onProgress?.(p);
   progress({ phase: 'path', done: 0, total: 1, message: 'finding the path with the routing tables' });
   const src = await ownedNode(lab, from, o);
+  // The node's id: `from` may name it by its name (findLabNode).
+  const fromId = src.nodeId;
   const t = src.topology;
   const target = labTarget(t, to);
   const { ifaces } = await labIfaces(lab, o);
@@ -163,7 +165,7 @@ export async function traceDocument(
 
   // The path, both ways, from `ip route get` along the way; the answers also explain the hops.
   const ctx: ExplainContext = { routes: {}, neighBefore: {}, fdbBefore: {} };
-  const srcAddr = addrsOf(from).find((a) => family(a) === family(target.address)) ?? '';
+  const srcAddr = addrsOf(fromId).find((a) => family(a) === family(target.address)) ?? '';
   const route = async (nodeId: string, dst: string): Promise<RouteHop | undefined> => {
     const ns = nsOfNode.get(nodeId);
     // Why: only the lab's own namespaces are asked (never the host's routing table).
@@ -174,14 +176,14 @@ export async function traceDocument(
     return r;
   };
   const pathNodes = t.nodes.map((n) => ({ id: n.id, kind: n.kind, addresses: addrsOf(n.id) }));
-  const there = await walkPath(from, target.address, pathNodes, ifaces, route);
+  const there = await walkPath(fromId, target.address, pathNodes, ifaces, route);
   const dstNode =
     target.nodeId ?? pathNodes.find((n) => n.addresses.includes(target.address))?.id ?? there.nodes.at(-1);
   const back = dstNode && srcAddr ? await walkPath(dstNode, srcAddr, pathNodes, ifaces, route) : undefined;
   if (!there.arrived && there.stopped) notes.push(`the way there stops: ${there.stopped}`);
   if (back && !back.arrived && back.stopped) notes.push(`the way back stops: ${back.stopped}`);
   // Both end nodes are always captured on, whatever the routes say.
-  const ends = ifaces.filter((i) => i.nodeId === from || i.nodeId === dstNode).map(ifaceKey);
+  const ends = ifaces.filter((i) => i.nodeId === fromId || i.nodeId === dstNode).map(ifaceKey);
   const wanted = [...new Set([...there.points, ...(back?.points ?? []), ...ends])];
   const byKey = new Map(ifaces.map((i) => [ifaceKey(i), i]));
   const chosen = wanted
@@ -255,7 +257,7 @@ export async function traceDocument(
         `the neighbour tables of the namespaces on the path${bridges.length ? ` and the learned FDB entries of ${bridges.map((b) => b.name).join(', ')}` : ''} were flushed first, so the trace shows ARP${bridges.length ? ' and MAC learning' : ''} from the start (next hop of ${src.ns}: ${nextHop})`,
       );
     }
-    ctx.neighBefore[from] = await neigh(src.ns);
+    ctx.neighBefore[fromId] = await neigh(src.ns);
     for (const b of bridges) ctx.fdbBefore[b.id] = await fdbOf(b);
   };
 
@@ -332,7 +334,7 @@ export async function traceDocument(
   const learned: string[] = [];
   const neighAfter = await neigh(src.ns);
   for (const [ip, mac] of Object.entries(neighAfter))
-    if (mac && ctx.neighBefore[from][ip] !== mac)
+    if (mac && ctx.neighBefore[fromId][ip] !== mac)
       learned.push(`${src.ns} neighbour table: ${ip} is at ${mac}`);
   for (const b of bridges) {
     const after = await fdbOf(b);
