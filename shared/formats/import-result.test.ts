@@ -74,6 +74,23 @@ describe('finishImport: a route the kernel would refuse is left out, not the lab
     expect((r.topology!.nodes[0] as NetnsNode).gateway).toEqual({ ipv6: '2001:db8::2' });
   });
 
+  it('drops the second of two routes to one destination, and a prefix with host bits', () => {
+    const r = finishImport(
+      draft([
+        { to: '10.1.0.0/16', via: '10.0.0.2' },
+        { to: '10.1.0.0/16', dev: 'eth0' },
+        { to: '10.5.0.1/24', via: '10.0.0.2' },
+      ]),
+      [],
+      map,
+    );
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect((r.topology!.nodes[0] as NetnsNode).routes).toEqual([{ to: '10.1.0.0/16', via: '10.0.0.2' }]);
+    expect(r.problems.filter((p) => p.code === 'import-route-dropped').map((p) => p.line)).toEqual([
+      101, 102,
+    ]);
+  });
+
   it('leaves a valid draft alone', () => {
     const d = draft([{ to: '10.1.0.0/16', via: '10.0.0.2' }], { ipv6: '2001:db8::2' });
     const r = finishImport(d, [], map);

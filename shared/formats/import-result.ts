@@ -29,14 +29,20 @@ export function sourceProblem(
 }
 
 /**
- * Errors of one route or gateway that the kernel refuses by itself, with the
- * rest of the node's configuration going on: in the source tool that route
- * is one command (`ip route add`, `route add`, a gateway line) that fails,
- * and the lab runs without it. An import leaves such a route out with a
- * warning, instead of refusing the whole lab for one line.
+ * Errors of one route or gateway that netplumb cannot apply, most of which
+ * the kernel itself refuses, with the rest of the node's configuration going
+ * on: in the source tool that route is one command (`ip route add`, `route
+ * add`, a gateway line) that fails, and the lab runs without it. An import
+ * leaves such a route out with a warning, instead of refusing the whole lab
+ * for one line. A duplicate is the second of two (the kernel keeps the
+ * first: "File exists"). Not every case is the kernel's: a next hop that only
+ * a `dev` route of the node reaches is accepted by the kernel, while netplumb
+ * asks for a next hop inside a subnet of an interface; the warning says so.
  */
 const ROUTE_REFUSED_BY_KERNEL = new Set([
   'route-invalid-prefix',
+  'route-prefix-host-bits',
+  'duplicate-route',
   'route-needs-via-or-dev',
   'route-unknown-dev',
   'route-interface-down',
@@ -109,7 +115,7 @@ export function finishImport(draft: unknown, problems: Problem[], map: SourceMap
     ...p,
     code: 'import-route-dropped',
     severity: 'warning' as const,
-    message: `${p.message} It is left out of the import: the kernel refuses such a route, so in the source tool this one command fails while the rest of the lab runs.`,
+    message: `${p.message} It is left out of the import, as netplumb cannot apply it: the kernel refuses such a route (unless, for a next hop outside the node's subnets, another route of the node reaches it), so in the source tool this one command most likely fails while the rest of the lab runs.`,
     path: p.path.slice(0, 2),
     ...(map(p.path) ?? { line: 1, column: 1 }),
   }));
