@@ -162,20 +162,27 @@ function execLineOf(c: ClabCtx, names: ReadonlyMap<unknown, string>, path: DocPa
 export function spaceCommentsAfterTokens(text: string): string {
   if (!/[\]}"']#/.test(text)) return text;
   const at: number[] = [];
-  let rebuilt = '';
+  let length = 0;
   let prev = '';
+  // The tokens are the text cut up; should they ever not be, the text is read as written.
   for (const tok of new Lexer().lex(text)) {
     if (LEXER_MARKS.has(tok)) continue;
+    if (!text.startsWith(tok, length)) return text;
     const closes = prev === ']' || prev === '}' || prev.startsWith('"') || prev.startsWith("'");
-    if (tok.startsWith('#') && closes) at.push(rebuilt.length);
-    rebuilt += tok;
+    if (tok.startsWith('#') && closes) at.push(length);
+    length += tok.length;
     prev = tok;
   }
-  // The tokens are the text cut up; should they ever not be, the text is read as written.
-  if (rebuilt !== text) return text;
-  let out = text;
-  for (const i of at.reverse()) out = `${out.slice(0, i)} ${out.slice(i)}`;
-  return out;
+  if (length !== text.length) return text;
+  // One pass: inserting each space into the whole text copied it once per comment.
+  const parts: string[] = [];
+  let from = 0;
+  for (const i of at) {
+    parts.push(text.slice(from, i));
+    from = i;
+  }
+  parts.push(text.slice(from));
+  return parts.join(' ');
 }
 
 /** The marks the YAML lexer adds between the pieces of the text (document, flow error end, scalar). */

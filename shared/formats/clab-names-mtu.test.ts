@@ -290,6 +290,14 @@ describe('yaml.v2 comments with no space before "#" (containerlab’s parser rea
     expect(at(c)).toEqual(at(fromClab(spaced + broken, 'f.clab.yml')));
   });
 
+  it('spaces 40 000 such comments in one pass (took 42 s)', () => {
+    const src = '    - endpoints: ["a:e1", "a:e2"]#c\n'.repeat(40000);
+    const t = performance.now();
+    const out = spaceCommentsAfterTokens(src);
+    expect(performance.now() - t).toBeLessThan(10000);
+    expect(out).toBe(src.replaceAll(']#c', '] #c'));
+  });
+
   it('only the containerlab import reads them so: a netplumb YAML file with `]#` is still refused', () => {
     const r = parseDocumentText('version: 1\nname: x\nnodes: []#none\nlinks: []\n', 'x.yaml');
     expect(r.problems).toMatchObject([{ severity: 'error', line: 3 }]);

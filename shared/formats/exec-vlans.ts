@@ -40,8 +40,9 @@ export function portVlans(v: VlanState): PortVlans {
  * `bridge vlan add|del` on a port of a bridge these lines make, as the
  * kernel does it (br_vlan.c): `add` makes each VLAN of the range a member,
  * untagged only with `untagged`, and the PVID with `pvid` (an `add` without
- * `pvid` of the PVID clears the PVID); `del` removes each VLAN, and stops at
- * the first the port does not have (the kernel answers ENOENT). Returns why
+ * `pvid` of the PVID clears the PVID); `del` removes each VLAN the port has
+ * and silently skips the others (br_vlan_info ignores nbp_vlan_delete's
+ * ENOENT), so it never refuses. Returns why
  * the line is not carried, or undefined.
  *
  * `bridges` and `masters`: the bridges the lines made and their ports so
@@ -72,14 +73,9 @@ export function vlanRefused(
   vlanOf.set(c.dev, v);
   for (let vid = c.vid; vid <= (c.end ?? c.vid); vid++) {
     if (c.del) {
-      if (!v.vids.has(vid)) {
-        const rest = c.end !== undefined && vid < c.end ? ' and the rest of the range' : '';
-        const before =
-          vid === c.vid
-            ? ''
-            : ` (${vid - 1 > c.vid ? `VLANs ${c.vid}-${vid - 1} are` : `VLAN ${c.vid} is`} deleted before it)`;
-        return `${c.dev} has no VLAN ${vid}, so the kernel refuses to delete it${rest}${before}`;
-      }
+      // The kernel ignores nbp_vlan_delete's ENOENT (br_netlink.c br_vlan_info, RTM_DELLINK):
+      // a VLAN the port lacks is skipped, and the rest of the range is still deleted.
+      if (!v.vids.has(vid)) continue;
       v.vids.delete(vid);
       if (v.pvid === vid) v.pvid = undefined;
     } else {

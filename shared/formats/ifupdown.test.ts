@@ -104,7 +104,7 @@ describe('ifupdown: /etc/network/interfaces as ifup brings it up', () => {
       '  address 10.0.0.1/24',
       '  gateway 10.9.0.1',
       '  dns-nameservers 10.0.0.53',
-      '  address 10.0.0.2/24',
+      '# (a second address would be line 6)',
       'iface eth2 inet static',
       '  netmask 255.255.255.0',
       'iface eth3 inet static',
@@ -136,13 +136,27 @@ describe('ifupdown: /etc/network/interfaces as ifup brings it up', () => {
       "12: ifupdown's inet ppp method is not one netplumb carries; the stanza is not imported",
     ]);
     expect(ifup(text, 'eth5').notes[0]).toMatch(/^15: ifupdown's inet6 mtu raises the link's MTU only/);
-    expect(readInterfaces(text).notes).toEqual([
-      {
-        line: 6,
-        text: 'address 10.0.0.2/24',
-        why: 'address is given twice in one stanza (line 3 first): ifupdown joins the two values with a newline into one broken command; use a second iface stanza for a second address',
-      },
+    expect(readInterfaces(text).notes).toEqual([]);
+  });
+
+  it('an option given twice is imported from neither line (ifupdown joins them into one broken value)', () => {
+    const text = [
+      'auto eth0',
+      'iface eth0 inet static',
+      '  address 10.0.0.1/24',
+      '  mtu 1400',
+      '  address 10.0.0.2/24',
+      '  up ip link set eth0 up',
+      '  up ip link set eth0 up',
+      '  address 10.0.0.3/24',
+    ].join('\n');
+    const ifs = readInterfaces(text);
+    expect(ifs.stanzas[0].options.map((o) => `${o.line}: ${o.key}`)).toEqual(['4: mtu', '6: up', '7: up']);
+    expect(ifs.notes.map((n) => `${n.line}: ${n.why}`)).toEqual([
+      '5: address is given more than once in one stanza (line 3 first): ifupdown joins the values with a newline into one broken command, so none of them is applied; use a second iface stanza for a second address',
+      '8: address is given more than once in one stanza: ifupdown joins the values with a newline into one broken command, so none of them is applied; use a second iface stanza for a second address',
     ]);
+    expect(ifup(text).lines).not.toContainEqual(expect.stringMatching(/addr add/));
   });
 
   it('a file ifup refuses brings up nothing', () => {
@@ -152,23 +166,29 @@ describe('ifupdown: /etc/network/interfaces as ifup brings it up', () => {
       ['iface eth0 inet fancy', 1, /unknown or no method "fancy"/],
       ['auto eth0\niface eth0 static', 2, /unknown or no address family "static"/],
       ['auto eth0\n  gateway 10.0.0.1', 2, /outside any iface stanza/],
+      // `auto`, `no-auto-down` and `no-scripts` end the stanza even alone (config.c read_interfaces_defn).
+      ['iface eth0 inet static\n  auto\n  address 10.0.0.1/24', 3, /outside any iface stanza/],
+      ['iface eth0 inet static\n  no-auto-down\n  address 10.0.0.1/24', 3, /outside any iface stanza/],
+      ['iface eth0 inet static\n  no-scripts\n  address 10.0.0.1/24', 3, /outside any iface stanza/],
+      ['mapping eth1\n  script /x\n  map a b\n  foo bar\nauto eth0', 4, /not an option of a mapping/],
     ] as const)
       expect(readInterfaces(text).refused).toMatchObject({ line, why: expect.stringMatching(why) });
   });
 
-  it('reads auto, allow-hotplug and allow-auto lines, and `auto` alone inside a stanza', () => {
+  it('reads auto, allow-hotplug and allow-auto lines; `auto` alone adds nothing', () => {
     const ifs = readInterfaces(
       [
         'auto lo eth0',
         'allow-hotplug eth1',
         'iface eth2 inet manual',
         'auto',
-        'allow-auto eth3',
+        'allow-auto eth3 eth0',
         'auto /eth*',
       ].join('\n'),
     );
+    expect(ifs.refused).toBeUndefined();
     expect([...ifs.allow]).toEqual([
-      ['auto', ['lo', 'eth0', 'eth2', 'eth3']],
+      ['auto', ['lo', 'eth0', 'eth3']],
       ['hotplug', ['eth1']],
     ]);
     expect(ifs.notes.map((n) => n.line)).toEqual([6]);
@@ -183,6 +203,10 @@ describe('ifupdown: /etc/network/interfaces as ifup brings it up', () => {
     ['invoke-rc.d networking force-reload', { up: true, classes: ['auto', 'hotplug'] }],
     ['/etc/init.d/networking stop', { up: false, classes: ['auto', 'hotplug'] }],
     ['ifup -a', { up: true, classes: ['auto'] }],
+    ["bash -c 'ifup -a'", { up: true, classes: ['auto'] }],
+    ['ifup -a 2>/dev/null', { up: true, classes: ['auto'] }],
+    ['ifup -a > /tmp/log 2>&1', { up: true, classes: ['auto'] }],
+    ["/bin/sh -c 'ifup eth0 2>/dev/null' &>/dev/null", { up: true, ifaces: ['eth0'] }],
     ['/sbin/ifup --force eth0 eth1', { up: true, ifaces: ['eth0', 'eth1'] }],
     ['ifdown eth0', { up: false, ifaces: ['eth0'] }],
   ])('%s', (line, action) => {
@@ -195,7 +219,40 @@ describe('ifupdown: /etc/network/interfaces as ifup brings it up', () => {
     'ifup',
     'ifup --allow=hotplug eth0',
     'ifup eth0=home',
+    'ifup -a >',
+    "bash -c 'ifup -a; ip link set eth0 up'",
+    'echo "ifup -a > x"',
   ])('is no ifupdown action: %s', (line) => {
     expect(ifupdownAction(line)).toBeNull();
+  });
+
+  // Guards against the quadratic work these inputs once took (tens of seconds), not speed targets:
+  // each bound is many times what the linear code takes, and far below what the old code took.
+  describe('in linear time', () => {
+    const timed = (text: string) => {
+      const t = performance.now();
+      const ifs = readInterfaces(text);
+      return { ifs, ms: performance.now() - t };
+    };
+    it('a long blank run inside a line (took 17.6 s)', () => {
+      const { ifs, ms } = timed(`iface eth0 inet static\n  up a${' '.repeat(160000)}b  `);
+      expect(ms).toBeLessThan(5000);
+      expect(ifs.stanzas[0].options[0].value).toBe(`a${' '.repeat(160000)}b`);
+    });
+    it('many continued lines (took 51 s), joined as before', () => {
+      const { ifs, ms } = timed('iface eth0 inet static\n' + '  up x\\\n'.repeat(160000));
+      expect(ms).toBeLessThan(10000);
+      expect(ifs.stanzas[0].options[0].value).toBe('x  up x'.repeat(1) + '  up x'.repeat(159998));
+      // a continuation that ends in an empty line still joins on, as the joined text ends in `\\`
+      expect(readInterfaces('iface eth0 inet static\n  up a\\\\\n\n  b').stanzas[0].options[0].value).toBe(
+        'a  b',
+      );
+    });
+    it('many auto names (took 29 s with the stanzas)', () => {
+      const n = 80000;
+      const { ifs, ms } = timed(Array.from({ length: n }, (_, i) => `auto e${i} e${i}`).join('\n'));
+      expect(ms).toBeLessThan(8000);
+      expect(ifs.allow.get('auto')).toHaveLength(n);
+    });
   });
 });

@@ -9,7 +9,7 @@
  */
 import { canonicalCidr, contains, family } from '../util/ip';
 import { modernizeLines, netmaskBits } from './netkit-lines';
-import { shellWords, splitShellList } from './shell-lists';
+import { shellWords, splitShellList, unwrapShell } from './shell-lists';
 
 /** An option of an `iface` stanza (`post-up` is read as `up`, `pre-down` as `down`, as ifupdown does). */
 export interface IfaceOption {
@@ -78,18 +78,55 @@ function logicalLines(text: string): { text: string; line: number }[] {
     const line = i + 1;
     let t = raw[i].replace(/^\s+/, '');
     if (t.startsWith('#')) continue;
-    while (t.endsWith('\\') && i + 1 < raw.length) t = t.slice(0, -1) + raw[++i];
-    out.push({ text: t.replace(/\s+$/, ''), line });
+    if (t.endsWith('\\') && i + 1 < raw.length) {
+      // Collect the pieces and join once: re-copying the growing line per continuation is quadratic.
+      // `filled` indexes the non-empty pieces, so that the joined line's last character is found in O(1).
+      const pieces = [t];
+      const filled = [0];
+      const last = () => pieces[filled[filled.length - 1]];
+      while (filled.length && last().endsWith('\\') && i + 1 < raw.length) {
+        const k = filled[filled.length - 1];
+        pieces[k] = pieces[k].slice(0, -1);
+        if (pieces[k] === '') filled.pop();
+        pieces.push(raw[++i]);
+        if (raw[i] !== '') filled.push(pieces.length - 1);
+      }
+      t = pieces.join('');
+    }
+    out.push({ text: trimEnd(t), line });
   }
   return out;
+}
+
+/**
+ * `t` without its trailing white space (what `/\s+$/` removes), by a scan from the end:
+ * the regex retries from each blank of a long inner run, which is quadratic.
+ */
+function trimEnd(t: string): string {
+  let end = t.length;
+  while (end > 0 && /\s/.test(t[end - 1])) end--;
+  return end === t.length ? t : t.slice(0, end);
 }
 
 /** Reads an interfaces file as ifupdown does (config.c read_interfaces_defn). */
 export function readInterfaces(text: string): Interfaces {
   const ifs: Interfaces = { stanzas: [], allow: new Map(), notes: [] };
   const note = (line: number, t: string, why: string) => ifs.notes.push({ line, text: t, why });
-  /** The stanza the option lines belong to ('skip': a mapping or template, whose lines are not read). */
-  let current: IfaceStanza | 'skip' | undefined;
+  /**
+   * The stanza the option lines belong to ('skip': a template, whose lines are not read;
+   * 'mapping': a mapping, whose `script` and `map` lines are not read, and where any other is misplaced).
+   */
+  let current: IfaceStanza | 'skip' | 'mapping' | undefined;
+  /** The members of each `allow-CLASS` list, to skip a repeated name in O(1). */
+  const listed = new Map<string, Set<string>>();
+  /** The current stanza's options by key ('twice': given more than once, which ifupdown joins into one broken value). */
+  let keys = new Map<string, IfaceOption | 'twice'>();
+  /** The options dropped because their key is given twice, taken out of their stanzas at the end (in one pass). */
+  const dropped = new Set<IfaceOption>();
+  const finish = () => {
+    if (dropped.size) for (const st of ifs.stanzas) st.options = st.options.filter((o) => !dropped.has(o));
+    return ifs;
+  };
   for (const { text: t, line } of logicalLines(text)) {
     if (t === '') continue;
     const [first] = t.split(/\s+/, 1);
@@ -100,7 +137,7 @@ export function readInterfaces(text: string): Interfaces {
       const [name, family, method, ...extra] = words;
       if (name === undefined) {
         refuse('an iface line without a name');
-        return ifs;
+        return finish();
       }
       if (family === 'inherits' || method === 'inherits' || extra[0] === 'inherits') {
         note(line, t, 'a template (`inherits`) is not read; the stanza is not imported');
@@ -109,30 +146,33 @@ export function readInterfaces(text: string): Interfaces {
       }
       if (family === undefined || !METHODS[family]) {
         refuse(`unknown or no address family "${family ?? ''}" for ${name}`);
-        return ifs;
+        return finish();
       }
       if (method === undefined || !METHODS[family].includes(method)) {
         refuse(`unknown or no method "${method ?? ''}" for ${name} ${family}`);
-        return ifs;
+        return finish();
       }
       if (extra.length) note(line, t, `ifupdown ignores "${extra.join(' ')}" after the method`);
       current = { name, family, method, line, options: [] };
+      keys = new Map();
       ifs.stanzas.push(current);
     } else if (first === 'auto' || (first.startsWith('allow-') && first.length > 6)) {
       const cls = first === 'auto' ? 'auto' : first.slice(6) === 'auto' ? 'auto' : first.slice(6);
       const list = ifs.allow.get(cls) ?? [];
       ifs.allow.set(cls, list);
-      // `auto` alone inside a stanza marks that stanza's interface
-      if (words.length === 0 && current && current !== 'skip') list.push(current.name);
-      else {
-        for (const w of words)
-          if (w.startsWith('/')) note(line, t, `the pattern ${w} matches interfaces by name; it is not read`);
-          else if (!list.includes(w)) list.push(w);
-        current = undefined;
-      }
+      const seen = listed.get(cls) ?? new Set<string>();
+      listed.set(cls, seen);
+      // ifupdown adds only the names after it (none for a bare `auto`) and always ends the stanza (config.c).
+      for (const w of words)
+        if (w.startsWith('/')) note(line, t, `the pattern ${w} matches interfaces by name; it is not read`);
+        else if (!seen.has(w)) {
+          seen.add(w);
+          list.push(w);
+        }
+      current = undefined;
     } else if (first === 'mapping') {
       note(line, t, 'a mapping runs a script to choose the stanza; it is not read');
-      current = 'skip';
+      current = 'mapping';
     } else if (first === 'source' || first.startsWith('source-dir')) {
       note(line, t, `netplumb reads /etc/network/interfaces only; the files it ${first}s are not read`);
       current = undefined;
@@ -140,28 +180,40 @@ export function readInterfaces(text: string): Interfaces {
       note(line, t, 'netplumb does not rename interfaces');
       current = undefined;
     } else if (first === 'no-auto-down' || first === 'no-scripts') {
-      if (words.length) current = undefined;
-    } else if (current === 'skip') {
+      // Like `auto`, it ends the stanza even with no names (config.c).
+      current = undefined;
+    } else if (current === 'skip' || (current === 'mapping' && (first === 'script' || first === 'map'))) {
       continue;
-    } else if (current === undefined) {
-      refuse(`"${first}" is an option outside any iface stanza ("misplaced option")`);
-      return ifs;
+    } else if (current === undefined || current === 'mapping') {
+      refuse(
+        current === 'mapping'
+          ? `"${first}" is not an option of a mapping ("misplaced option")`
+          : `"${first}" is an option outside any iface stanza ("misplaced option")`,
+      );
+      return finish();
     } else if (rest === '') {
       refuse(`option ${first} has no value`);
-      return ifs;
+      return finish();
     } else {
       const key = first === 'post-up' ? 'up' : first === 'pre-down' ? 'down' : first;
-      const again = current.options.find((o) => o.key === key);
-      if (again && !COMMANDS.has(key))
+      const again = COMMANDS.has(key) ? undefined : keys.get(key);
+      if (again) {
+        // ifupdown joins the values with a newline into one broken command, so none applies.
+        if (again !== 'twice') dropped.add(again);
+        keys.set(key, 'twice');
         note(
           line,
           t,
-          `${key} is given twice in one stanza (line ${again.line} first): ifupdown joins the two values with a newline into one broken command; use a second iface stanza for a second address`,
+          `${key} is given more than once in one stanza${again === 'twice' ? '' : ` (line ${again.line} first)`}: ifupdown joins the values with a newline into one broken command, so none of them is applied; use a second iface stanza for a second address`,
         );
-      else current.options.push({ key, value: rest, line });
+      } else {
+        const o = { key, value: rest, line };
+        current.options.push(o);
+        keys.set(key, o);
+      }
     }
   }
-  return ifs;
+  return finish();
 }
 
 /** One line ifup runs, as the `ip` command it is, with the line of the interfaces file it comes from. */
@@ -327,8 +379,16 @@ function classfulBits(ip: string): number {
  * ones that exist (Debian's networking.service and init script); `stop`,
  * `ifdown` take them down.
  */
-export function ifupdownAction(line: string): { up: boolean; classes?: string[]; ifaces?: string[] } | null {
-  const w = shellWords(line.trim());
+export function ifupdownAction(
+  line: string,
+  depth = 0,
+): { up: boolean; classes?: string[]; ifaces?: string[] } | null {
+  const bare = withoutRedirections(line.trim());
+  if (bare === null) return null;
+  // `sh -c 'ifup -a'` runs the one command inside (a redirection changes only where its output goes).
+  const inner = depth < 4 ? unwrapShell(bare) : null;
+  if (inner) return inner.length === 1 ? ifupdownAction(inner[0], depth + 1) : null;
+  const w = shellWords(bare);
   if (!w || w.length === 0) return null;
   const cmd = w[0].replace(/^\/(usr\/)?s?bin\//, '');
   const all = { up: true, classes: ['auto', 'hotplug'] };
@@ -357,4 +417,45 @@ export function ifupdownAction(line: string): { up: boolean; classes?: string[];
   // networking.service's ExecStart brings up hotplug interfaces only after a stop (/run/network/restart-hotplug).
   if (service.verb === 'start') return { up: true, classes: ['auto'] };
   return null;
+}
+
+/** The redirection operators, longest first (after an optional file descriptor number). */
+const REDIRECTIONS = ['&>>', '&>', '>>', '>|', '>&', '<&', '<>', '>', '<'];
+
+/**
+ * `line` without its redirections (`2>/dev/null`, `> log 2>&1`, `&>x`) where
+ * they stand between words outside quotes, or null when one has no target.
+ * One scan, so a long line costs linear time.
+ */
+function withoutRedirections(line: string): string | null {
+  let out = '';
+  let i = 0;
+  const blank = (c: string | undefined) => c === ' ' || c === '\t';
+  while (i < line.length) {
+    const c = line[i];
+    if (c === "'" || c === '"') {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) return line; // unbalanced: left for the word reader to refuse
+      out += line.slice(i, end + 1);
+      i = end + 1;
+      continue;
+    }
+    if (i === 0 || blank(line[i - 1])) {
+      let j = i;
+      while (j < line.length && line[j] >= '0' && line[j] <= '9') j++;
+      const op = REDIRECTIONS.find((o) => line.startsWith(o, j) && (j === i || !o.startsWith('&')));
+      if (op) {
+        j += op.length;
+        while (blank(line[j])) j++;
+        const start = j;
+        while (j < line.length && !blank(line[j]) && !'\'"|&;<>'.includes(line[j])) j++;
+        if (j === start) return null;
+        i = j;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out.trim();
 }

@@ -129,11 +129,31 @@ export function cleanName(s: string): string {
 export function uniqueIfname(base: string, used: Set<string>): string {
   const clean = cleanName(base);
   let name = fitBytes(clean, IFNAME_MAX_BYTES);
-  for (let i = 2; used.has(name); i++)
-    name = fitBytes(clean, IFNAME_MAX_BYTES - String(i).length - 1) + '-' + i;
+  if (used.has(name)) {
+    // The first free `STEM-i`, i = 2, 3, …, where STEM is `clean` cut to fit i's digits. Every
+    // base with the same STEM tries the same names, and `used` only grows, so where the last
+    // search stopped for a STEM and digit count, the ones below are still taken: start there
+    // (trying from 2 each time made many names alike quadratic).
+    let next = nextSuffix.get(used);
+    if (!next) nextSuffix.set(used, (next = new Map()));
+    for (let digits = 1, i = 2; ; digits++) {
+      const stem = fitBytes(clean, IFNAME_MAX_BYTES - digits - 1);
+      const key = `${digits}:${stem}`;
+      const end = 10 ** digits;
+      for (i = Math.max(i, next.get(key) ?? 0); i < end && used.has(`${stem}-${i}`); i++);
+      next.set(key, i);
+      if (i < end) {
+        name = `${stem}-${i}`;
+        break;
+      }
+    }
+  }
   used.add(name);
   return name;
 }
+
+/** Per set of used names, the suffix each `digits:STEM` search of uniqueIfname goes on from. */
+const nextSuffix = new WeakMap<Set<string>, Map<string, number>>();
 
 /** Hands out unique node ids (netplumb id rules) for names that may hold any characters. */
 export function idMaker(): (name: string) => string {

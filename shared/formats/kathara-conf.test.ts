@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseLabConf } from './kathara-conf';
+import { KATHARA_LINE, matchKatharaLine, parseLabConf } from './kathara-conf';
 import { fromKathara } from './kathara';
 
 /** The errors of a lab.conf, as "line: message". */
@@ -133,5 +133,48 @@ describe('lab.conf lines Kathará starts', () => {
           expect([...conf.machines.get(m.name)!.ifaces.values()].map((f) => f.cd)).toEqual(m.cds);
       }),
     );
+  });
+});
+
+describe('lab.conf lines read in linear time', () => {
+  const ch = fc.constantFrom(
+    'a',
+    '0',
+    '_',
+    '[',
+    ']',
+    '=',
+    '"',
+    "'",
+    '#',
+    ' ',
+    '\t',
+    '\u2028',
+    '\r',
+    'é',
+    '-',
+  );
+  it('matchKatharaLine takes what KATHARA_LINE (LabParser) takes, with the same groups', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('pc[0]=', 'a[exec]=', 'x[é]=', 'ab[0]', ''),
+        fc.array(ch, { maxLength: 16 }).map((a) => a.join('')),
+        (pre, body) => {
+          const m = KATHARA_LINE.exec(pre + body);
+          expect(matchKatharaLine(pre + body)).toEqual(m ? [...m] : null);
+        },
+      ),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('an unquoted value with a long blank run, or a shape with one, does not backtrack (took 17 s)', () => {
+    const t = performance.now();
+    const { conf, problems } = parseLabConf(
+      `pc[0]="A"\npc[exec]=ip${' \t'.repeat(80000)}x"\nb[0]=${' '.repeat(80000)}x\u2028y\n`,
+    );
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(conf.machines.get('pc')).toBeDefined();
+    expect(problems.map((p) => p.line)).toEqual([2, 3]);
   });
 });

@@ -52,9 +52,67 @@ export interface KLabConf {
 /** Python's `\w` on str (Unicode letters, digits and `_`), which Kathará's regular expressions use. */
 const W = '[\\p{L}\\p{N}_]';
 /** LabParser's line: `key[arg]=value`, the value quoted with ' or " (or not), then an optional ` # comment`. */
-const KATHARA_LINE = new RegExp(`^([a-z0-9_]{1,30})\\[(${W}+)\\]=(["']?)([^"']+)\\3(\\s+#.*)?$`, 'u');
+export const KATHARA_LINE = new RegExp(`^([a-z0-9_]{1,30})\\[(${W}+)\\]=(["']?)([^"']+)\\3(\\s+#.*)?$`, 'u');
+const KEY_ARG = new RegExp(`^([a-z0-9_]{1,30})\\[(${W}+)\\]=`, 'u');
+/** The line terminators JavaScript's `.` does not match. */
+const TERMINATOR = /[\n\r\u2028\u2029]/;
+const BLANK = /\s/;
+
+/**
+ * KATHARA_LINE's match of `line` (the same groups), found in one scan: run
+ * as a regular expression, `[^"']+` and `(\s+#.*)?` overlap on an unquoted
+ * value, and a long blank run inside one backtracks quadratically.
+ */
+export function matchKatharaLine(
+  line: string,
+): [string, string, string, string, string, string | undefined] | null {
+  const head = KEY_ARG.exec(line);
+  if (!head) return null;
+  const body = line.slice(head[0].length);
+  const quote = body[0] === '"' || body[0] === "'" ? body[0] : '';
+  const from = quote.length;
+  let q = from;
+  while (q < body.length && body[q] !== '"' && body[q] !== "'") q++;
+  /** `tail` as `(\s+#.*)?$`: empty, or blanks, `#`, then no line terminator. */
+  const comment = (at: number): boolean => {
+    if (at === body.length) return true;
+    let i = at;
+    while (i < body.length && BLANK.test(body[i])) i++;
+    return i > at && body[i] === '#' && !TERMINATOR.test(body.slice(i + 1));
+  };
+  let end: number;
+  if (quote) {
+    // The value runs to the first quote, which must be the same one, then an optional comment.
+    if (q === from || body[q] !== quote || !comment(q + 1)) return null;
+    end = q;
+  } else if (q === body.length) {
+    end = body.length; // no quote at all: the greedy value takes the whole rest
+  } else {
+    // A quote inside an unquoted value: it can only sit in a comment, the value ending at the
+    // last blank before a `#` that comes before the quote (greedy `[^"']+`).
+    let hash = q - 1;
+    while (hash >= 2 && !(body[hash] === '#' && BLANK.test(body[hash - 1]))) hash--;
+    if (hash < 2 || TERMINATOR.test(body.slice(hash + 1))) return null;
+    end = hash - 1;
+  }
+  if (end === from) return null;
+  const rest = body.slice(end + quote.length);
+  return [line, head[1], head[2], quote, body.slice(from, end), rest === '' ? undefined : rest];
+}
 /** A line shaped like a machine line (`name[arg]=…`), however written: refused with a reason when not KATHARA_LINE. */
-const MACHINE_SHAPE = /^([^[\]=\s]*)(\s*)\[([^\]]*)\](\s*)=(\s*)(.*)$/;
+const MACHINE_SHAPE = /^([^[\]=\s]*)(\s*)\[([^\]]*)\](\s*)=([\s\S]*)$/;
+
+/** MACHINE_SHAPE's match split as `(\s*)(.*)$` would, without its quadratic backtracking on a long blank run. */
+function machineShape(line: string): string[] | null {
+  const m = MACHINE_SHAPE.exec(line);
+  if (!m) return null;
+  const rest = m[5];
+  let i = 0;
+  while (i < rest.length && BLANK.test(rest[i])) i++;
+  // Greedy blanks, then `.*`: giving blanks back only lengthens the rest, so a terminator in it is final.
+  if (TERMINATOR.test(rest.slice(i))) return null;
+  return [m[0], m[1], m[2], m[3], m[4], rest.slice(0, i), rest.slice(i)];
+}
 const LAB_METADATA = ['LAB_NAME', 'LAB_DESCRIPTION', 'LAB_VERSION', 'LAB_AUTHOR', 'LAB_EMAIL', 'LAB_WEB'];
 /** Device names Kathará keeps for itself (utils.RESERVED_MACHINE_NAMES). */
 const RESERVED = new Set(['shared', '_test']);
@@ -113,7 +171,7 @@ function optionRefused(key: string, value: string): string | undefined {
  * Why Kathará refuses a line shaped `name[arg]=value` that its regular
  * expression does not take, in plain words. `m` is MACHINE_SHAPE's match.
  */
-function shapeRefused(m: RegExpExecArray): string {
+function shapeRefused(m: string[]): string {
   const [, name, sp1, arg, sp2, sp3, value] = m;
   if (!/^[a-z0-9_]{1,30}$/.test(name))
     return `the device name "${name}" is not 1 to 30 lowercase letters, digits or _`;
@@ -156,7 +214,7 @@ export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[
   text.split(/\r?\n/).forEach((raw, i) => {
     const lineNo = i + 1;
     const line = raw.replace(/^\uFEFF/, '').trim();
-    const m = KATHARA_LINE.exec(line);
+    const m = matchKatharaLine(line);
     if (!m) {
       // Kathará reads a comment only from the first character; a LAB_ line likewise.
       if (line === '' || raw.startsWith('#')) return;
@@ -171,7 +229,7 @@ export function parseLabConf(text: string): { conf: KLabConf; problems: Problem[
         if (meta[3].includes('=')) return void refuse(lineNo, `the value of ${meta[1]} holds a second "="`);
         return void (conf.meta[meta[1]] = meta[3].replace(/["']/g, '').trim());
       }
-      const shape = MACHINE_SHAPE.exec(line);
+      const shape = machineShape(line);
       if (shape) {
         shaped = true;
         if (/^\d+$/.test(shape[3])) refusedIface.add(shape[1]);

@@ -45,6 +45,13 @@ export function withIfupdown(
   const notes: Note[] = [];
   const ifs = text === undefined ? undefined : readInterfaces(text);
   const up = new Set<string>();
+  /** The stanzas of each interface, in file order: one lookup per name, not a scan of the file. */
+  const byName = new Map<string, NonNullable<typeof ifs>['stanzas']>();
+  for (const s of ifs?.stanzas ?? []) {
+    const list = byName.get(s.name);
+    if (list) list.push(s);
+    else byName.set(s.name, [s]);
+  }
   let applied = false;
   const out = lines.flatMap((l) => {
     const act = ifupdownAction(l.text);
@@ -84,7 +91,7 @@ export function withIfupdown(
     return names.flatMap((n) => {
       if (up.has(n)) return [];
       up.add(n);
-      const stanzas = ifs.stanzas.filter((s) => s.name === n);
+      const stanzas = byName.get(n) ?? [];
       if (stanzas.length === 0 && n !== 'lo')
         notes.push({ ...l, why: `${file} has no iface stanza for ${n}, so ifup brings up nothing for it` });
       return stanzas.flatMap((s) => {

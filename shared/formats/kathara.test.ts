@@ -569,3 +569,39 @@ describe('Kathará bridges with VLANs', () => {
     ]);
   });
 });
+
+describe('kathara: machine names that are Object members', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    '%s never makes the import throw',
+    (name) => {
+      const startups = JSON.parse(`{"${name}": "ip link set eth0 up", "pc": "ifup -a"}`) as Record<
+        string,
+        string
+      >;
+      const r = fromKathara(`${name}[0]="A"\npc[0]="A"\n`, {
+        startups,
+        machineTexts: {
+          pc: { 'etc/network/interfaces': 'auto eth0\niface eth0 inet static\n  address 10.0.0.1/24\n' },
+        },
+        machineFiles: { pc: ['etc/network/interfaces'] },
+      });
+      expect(r.problems.length + (r.topology?.nodes.length ?? 0)).toBeGreaterThan(0);
+      const plain = fromKathara(`${name}[0]="A"\n`);
+      expect(plain.problems.length + (plain.topology?.nodes.length ?? 0)).toBeGreaterThan(0);
+    },
+  );
+
+  it('ifup -a over 8000 auto stanzas finishes quickly (took 29 s)', () => {
+    const text = Array.from(
+      { length: 8000 },
+      (_, i) => `auto e${i}\niface e${i} inet static\n  address 10.${(i >> 8) & 255}.${i & 255}.1/24`,
+    ).join('\n');
+    const t = performance.now();
+    fromKathara('pc[0]="A"\n', {
+      startups: { pc: 'ifup -a' },
+      machineTexts: { pc: { 'etc/network/interfaces': text } },
+      machineFiles: { pc: ['etc/network/interfaces'] },
+    });
+    expect(performance.now() - t).toBeLessThan(15000);
+  });
+});

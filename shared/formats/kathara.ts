@@ -52,6 +52,39 @@ export interface KatharaOptions {
 const QUIET = new Set(['num_terms', 'shell']);
 const TRUE = /^(1|y|yes|t|true|on)$/i;
 
+/**
+ * The first line that names each device after `dev` or `ifconfig` (what
+ * `/(dev|ifconfig)\s+NAME(\s|$)/` finds), indexed in one pass over the lines:
+ * a search per interface was quadratic on a long file.
+ */
+function devLines(lines: readonly SourceLine[]): Map<string, SourceLine> {
+  const first = new Map<string, SourceLine>();
+  const blank = /\s/;
+  for (const l of lines) {
+    const t = l.text;
+    for (const word of ['dev', 'ifconfig'])
+      for (let at = t.indexOf(word); at >= 0; at = t.indexOf(word, at + 1)) {
+        let i = at + word.length;
+        const gap = i;
+        while (i < t.length && blank.test(t[i])) i++;
+        if (i === gap) continue;
+        const start = i;
+        while (i < t.length && !blank.test(t[i])) i++;
+        const name = t.slice(start, i);
+        if (name && !first.has(name)) first.set(name, l);
+      }
+  }
+  return first;
+}
+
+/**
+ * `record[key]` when `record` has it as its own property: the records are keyed by machine and
+ * file names from the lab, and `constructor` or `__proto__` would otherwise find Object's members.
+ */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** The lab's description, with the rest of lab.conf's LAB_* lines (version, author, e-mail, web) after it. */
 function labDescription(meta: Record<string, string>): string | undefined {
   const words: Record<string, string> = {
@@ -101,7 +134,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
               modernizeLines(c).map((m) => ({ text: m, file, line: i + 1 })),
             ),
           );
-  const shared = linesOf(opts.startups?.shared, 'shared.startup');
+  const shared = linesOf(ownValue(opts.startups, 'shared'), 'shared.startup');
 
   const nodes: TopoNode[] = [];
   const links: Link[] = [];
@@ -199,13 +232,13 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
         );
       }
     }
-    const own = linesOf(opts.startups?.[name], `${name}.startup`);
+    const own = linesOf(ownValue(opts.startups, name), `${name}.startup`);
     // Kathará's run order: sysctl options at creation, then shared.startup, <machine>.startup, exec options.
     const ifup = withIfupdown(
       name,
       [...optSysctls, ...shared, ...own, ...execs],
-      opts.machineTexts?.[name]?.[INTERFACES],
-      opts.machineFiles?.[name]?.includes(INTERFACES) ?? false,
+      ownValue(ownValue(opts.machineTexts, name), INTERFACES),
+      ownValue(opts.machineFiles, name)?.includes(INTERFACES) ?? false,
     );
     const lines = ifup.lines;
     for (const n of ifup.notes)
@@ -295,13 +328,12 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       links.push({ id: `${id}-${ifname}`, a: end, b: port });
       if (end.vlans && own?.vlansLine !== undefined) vlansLine.set(`${id}-${ifname}`, lines[own.vlansLine]);
     }
+    let firstLineNaming: Map<string, SourceLine> | undefined;
     for (const [ifname, iface] of cfg.ifaces) {
       if (/^eth\d+$/.test(ifname) && mc.ifaces.has(Number(ifname.slice(3)))) continue;
       if (cfg.bridges.has(ifname)) continue; // the bridge node has its settings
       if (iface.addresses.length === 0 && iface.mtu === undefined && iface.mac === undefined) continue;
-      const src = lines.find((l) =>
-        new RegExp(`(dev|ifconfig)\\s+${ifname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`).test(l.text),
-      ) ?? { line: 1, file: `${name}.startup` };
+      const src = (firstLineNaming ??= devLines(lines)).get(ifname) ?? { line: 1, file: `${name}.startup` };
       const what = iface.addresses.length
         ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
         : 'settings';
@@ -334,7 +366,9 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   }
   for (const [folder, all] of Object.entries(opts.machineFiles ?? {})) {
     // An interfaces file that was read is said on its own (applied or not), above.
-    const files = all.filter((f) => !(f === INTERFACES && opts.machineTexts?.[folder]?.[f] !== undefined));
+    const files = all.filter(
+      (f) => !(f === INTERFACES && ownValue(ownValue(opts.machineTexts, folder), f) !== undefined),
+    );
     if (files.length === 0) continue;
     const who = folder === 'shared' ? 'every machine' : `machine "${folder}"`;
     const list = files.slice(0, 3).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
