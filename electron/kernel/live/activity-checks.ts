@@ -16,7 +16,7 @@ import type { ActivityCheck, Topology } from '../../../shared/model';
 import type { CheckOutcome, CheckStatus, PlacedCheck } from '../../../shared/activity';
 import { canonicalIp, networkOf } from '../../../shared/util/ip';
 import { detectCapabilities, REAL_KERNEL, type Capabilities } from '../capabilities';
-import { labTarget } from './lab-addresses';
+import { findLabNode, labTarget } from './lab-addresses';
 import { labRecord, ownedBridge, ownedNode, runnerOf, type LiveOptions } from './owned';
 import { pingFromNamespace } from './ping';
 import { readBridgeTables, readNamespaceTables } from './tables';
@@ -56,8 +56,7 @@ async function reach(
     target = labTarget(t, to);
   } catch (e) {
     // A node without an address cannot be reached: that is a result, not a failure to check.
-    if (!isAddr(to) && t.nodes.some((n) => n.id === to))
-      return { reached: false, detail: (e as Error).message };
+    if (!isAddr(to) && isLabNode(t, to)) return { reached: false, detail: (e as Error).message };
     return { error: (e as Error).message };
   }
   const s = await pingFromNamespace(runnerOf(o), src.ns, target.address, count);
@@ -201,8 +200,7 @@ async function evaluate(
         labTarget(t, c.to);
       } catch (e) {
         // A node without an address cannot be reached: a result, like in reach().
-        if (!isAddr(c.to) && t.nodes.some((n) => n.id === c.to))
-          return { ok: false, detail: (e as Error).message };
+        if (!isAddr(c.to) && isLabNode(t, c.to)) return { ok: false, detail: (e as Error).message };
         throw e;
       }
       const tr = await tracerouteInLab(lab, c.from, c.to, o);
@@ -263,4 +261,13 @@ export async function runActivityChecks(
     o.onCheck?.(outcome, i, checks.length);
   }
   return out;
+}
+
+/** True when `ref` names one node of the lab, as labTarget resolves it (by id, else by name). */
+function isLabNode(t: Parameters<typeof findLabNode>[0], ref: string): boolean {
+  try {
+    return findLabNode(t, ref) !== undefined;
+  } catch {
+    return false; // a name several nodes share: labTarget's own refusal stands
+  }
 }
