@@ -136,6 +136,55 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
   });
 
+  it('a /32 point-to-point lab: next hops reached only through a route without one are applied after it, and packets flow', async () => {
+    // As Kathará and containerlab labs write it: no shared subnet, a host route to the peer, routes via it.
+    const doc = {
+      version: 1,
+      name: `${lab.p}-ptp`,
+      nodes: [
+        {
+          id: 'a',
+          name: `${lab.p}a`,
+          kind: 'namespace' as const,
+          routes: [
+            { to: '10.77.0.0/24', via: '10.99.0.1' },
+            { to: '10.99.0.1/32', dev: 'eth0' },
+          ],
+        },
+        {
+          id: 'r',
+          name: `${lab.p}r`,
+          kind: 'namespace' as const,
+          routes: [{ to: '10.1.0.1/32', dev: 'eth0' }],
+        },
+      ],
+      links: [
+        {
+          id: 'l1',
+          a: { node: 'a', ifname: 'eth0', addresses: ['10.1.0.1/32'] },
+          b: { node: 'r', ifname: 'eth0', addresses: ['10.99.0.1/32', '10.77.0.1/32'] },
+        },
+      ],
+    };
+    const a = await applyDocument(doc, { runDir: lab.run.dir });
+    expect(a.result?.error).toBeUndefined();
+    expect(a.result?.ok).toBe(true);
+    const routes = JSON.parse((await execaRunner(['ip', '-j', '-n', `${lab.p}a`, 'route', 'show'])).stdout);
+    expect(
+      routes.map((r: { dst: string; gateway?: string }) => `${r.dst} ${r.gateway ?? ''}`.trim()).sort(),
+    ).toEqual(['10.77.0.0/24 10.99.0.1', '10.99.0.1']);
+    expect(await ping(`${lab.p}a`, '10.77.0.1')).toBe(true);
+    expect((await planDocument(doc, { runDir: lab.run.dir })).changes).toEqual([]);
+    // The host route deleted by hand: the repair puts it back (the route through it stayed).
+    await execa('ip', ['-n', `${lab.p}a`, 'route', 'delete', '10.99.0.1/32', 'dev', 'eth0']);
+    expect(await statusDocument(doc, { runDir: lab.run.dir })).toMatchObject({ inSync: false });
+    expect((await applyDocument(doc, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    expect(await ping(`${lab.p}a`, '10.77.0.1')).toBe(true);
+    expect(await statusDocument(doc, { runDir: lab.run.dir })).toMatchObject({ inSync: true });
+    await destroyLab(doc.name, { runDir: lab.run.dir });
+    expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
+  });
+
   it('rolls back a failure at every step of a fresh apply, leaving the host unchanged', async () => {
     const doc = richLab(lab.p);
     const before = await hostSnapshot(lab.p);

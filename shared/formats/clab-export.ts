@@ -19,7 +19,7 @@ import {
   type TopoNode,
   type BridgeNode,
 } from '../model';
-import { family } from '../util/ip';
+import { contains, family } from '../util/ip';
 import type { Problem } from '../validate/problem';
 import { CLAB_LABEL, DEFAULT_CLAB_IMAGE } from './clab-import';
 import { formatIpCommand } from './ip-commands';
@@ -104,15 +104,24 @@ function execLines(node: NetnsNode, ends: LinkEnd[], mtuOf: (e: LinkEnd) => numb
     if (v !== undefined && !sysctls.some(([sk]) => sk === k)) sysctls.push([k, String(v)]);
   }
   for (const [key, value] of sysctls) lines.push(formatIpCommand({ kind: 'sysctl', key, value }));
-  // Gateways first: a later plain `default via` line is then read back as a route, not as the gateway.
+  // A route without a next hop that a next hop lies in comes before it: the kernel refuses a
+  // gateway it cannot reach yet (`ip route add 10.2.0.1/32 dev eth0`, then `default via 10.2.0.1`).
+  const hops = [node.gateway?.ipv4, node.gateway?.ipv6, ...node.routes.map((r) => r.via)].filter(
+    (h): h is string => h !== undefined,
+  );
+  const reaches = (r: (typeof node.routes)[number]) =>
+    !r.via && !!r.dev && r.to !== 'default' && hops.some((h) => contains(r.to, h));
+  const route = (r: (typeof node.routes)[number]) => {
+    const v6 = family(r.via ?? '') === 6 || (r.to !== 'default' && family(r.to.split('/')[0]) === 6);
+    lines.push(formatIpCommand({ kind: 'route', to: r.to, via: r.via, dev: r.dev, metric: r.metric, v6 }));
+  };
+  node.routes.filter(reaches).forEach(route);
+  // Gateways next: a later plain `default via` line is then read back as a route, not as the gateway.
   if (node.gateway?.ipv4)
     lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv4, v6: false }));
   if (node.gateway?.ipv6)
     lines.push(formatIpCommand({ kind: 'route', to: 'default', via: node.gateway.ipv6, v6: true }));
-  for (const r of node.routes) {
-    const v6 = family(r.via ?? '') === 6 || (r.to !== 'default' && family(r.to.split('/')[0]) === 6);
-    lines.push(formatIpCommand({ kind: 'route', to: r.to, via: r.via, dev: r.dev, metric: r.metric, v6 }));
-  }
+  node.routes.filter((r) => !reaches(r)).forEach(route);
   return lines;
 }
 

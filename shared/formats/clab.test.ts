@@ -281,6 +281,47 @@ describe('containerlab export', () => {
     ]);
   });
 
+  it('writes a route without a next hop before the gateway or route that only it reaches, and reads the lab back whole', () => {
+    const t = loadTopologyText(
+      [
+        'version: 1',
+        'name: p',
+        'nodes:',
+        '  - id: a',
+        '    kind: namespace',
+        '    gateway: { ipv4: 10.99.0.1 }',
+        '    routes:',
+        '      - { to: 10.60.0.0/16, via: 10.99.0.5 }',
+        '      - { to: 10.70.0.0/16, dev: e1 }',
+        '      - { to: 10.99.0.0/29, dev: e1 }',
+        '  - { id: b, kind: namespace }',
+        'links:',
+        '  - { a: { node: a, ifname: e1, addresses: [10.1.0.1/32] }, b: { node: b, ifname: e1, addresses: [10.99.0.1/32] } }',
+        '',
+      ].join('\n'),
+      'p.yaml',
+    );
+    expect(t.problems).toEqual([]);
+    const r = toClab(t.topology!);
+    const exec: string[] = parse(r.text).topology.nodes.a.exec;
+    const at = (s: string) => exec.findIndex((l) => l.includes(s));
+    // Only the route a next hop lies in moves ahead; the others keep their place after the gateway.
+    expect(at('10.99.0.0/29 dev e1')).toBeLessThan(at('default via 10.99.0.1'));
+    expect(at('default via 10.99.0.1')).toBeLessThan(at('10.60.0.0/16 via 10.99.0.5'));
+    expect(at('10.60.0.0/16 via')).toBeLessThan(at('10.70.0.0/16 dev e1'));
+    const back = fromClab(r.text);
+    expect(back.problems.filter((p) => p.severity === 'error' || p.code === 'import-route-dropped')).toEqual(
+      [],
+    );
+    const a = back.topology!.nodes.find((n) => n.id === 'a') as { gateway?: object; routes?: object[] };
+    expect(a.gateway).toEqual({ ipv4: '10.99.0.1' });
+    expect(a.routes).toEqual([
+      { to: '10.99.0.0/29', dev: 'e1' },
+      { to: '10.60.0.0/16', via: '10.99.0.5' },
+      { to: '10.70.0.0/16', dev: 'e1' },
+    ]);
+  });
+
   it('uses the image option and tells how to create bridges', () => {
     const t = loadTopologyText(readFileSync(join(EXAMPLES, 'linux-bridge.yaml'), 'utf8'), 'l.yaml').topology!;
     const text = toClab(t, { image: 'nicolaka/netshoot' }).text;

@@ -91,6 +91,27 @@ describe('finishImport: a route the kernel would refuse is left out, not the lab
     ]);
   });
 
+  it('keeps a next hop that a route without one reaches (a /32 point-to-point), but not through a route it drops', () => {
+    const ptp = finishImport(draft([{ to: '10.99.0.1/32', dev: 'eth0' }], { ipv4: '10.99.0.1' }), [], map);
+    expect(ptp.problems).toEqual([]);
+    expect((ptp.topology!.nodes[0] as NetnsNode).gateway).toEqual({ ipv4: '10.99.0.1' });
+    // The second route to 10.99.0.0/24 is refused by the kernel, so nothing is reached through it.
+    const r = finishImport(
+      draft([
+        { to: '10.99.0.0/24', via: '10.0.0.2' },
+        { to: '10.99.0.0/24', dev: 'eth0' },
+        { to: '10.5.0.0/16', via: '10.99.0.1' },
+      ]),
+      [],
+      map,
+    );
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect((r.topology!.nodes[0] as NetnsNode).routes).toEqual([{ to: '10.99.0.0/24', via: '10.0.0.2' }]);
+    expect(r.problems.filter((p) => p.code === 'import-route-dropped').map((p) => p.line)).toEqual([
+      101, 102,
+    ]);
+  });
+
   it('leaves a valid draft alone', () => {
     const d = draft([{ to: '10.1.0.0/16', via: '10.0.0.2' }], { ipv6: '2001:db8::2' });
     const r = finishImport(d, [], map);

@@ -35,9 +35,8 @@ export function sourceProblem(
  * add`, a gateway line) that fails, and the lab runs without it. An import
  * leaves such a route out with a warning, instead of refusing the whole lab
  * for one line. A duplicate is the second of two (the kernel keeps the
- * first: "File exists"). Not every case is the kernel's: a next hop that only
- * a `dev` route of the node reaches is accepted by the kernel, while netplumb
- * asks for a next hop inside a subnet of an interface; the warning says so.
+ * first: "File exists"). A next hop that a `dev` route of the node reaches
+ * is the kernel's and netplumb's (validate/routes.ts), so it is kept.
  */
 const ROUTE_REFUSED_BY_KERNEL = new Set([
   'route-invalid-prefix',
@@ -115,7 +114,7 @@ export function finishImport(draft: unknown, problems: Problem[], map: SourceMap
     ...p,
     code: 'import-route-dropped',
     severity: 'warning' as const,
-    message: `${p.message} It is left out of the import, as netplumb cannot apply it: the kernel refuses such a route (unless, for a next hop outside the node's subnets, another route of the node reaches it), so in the source tool this one command most likely fails while the rest of the lab runs.`,
+    message: `${p.message} It is left out of the import, as netplumb cannot apply it: the kernel refuses such a route, so in the source tool this one command most likely fails while the rest of the lab runs.`,
     path: p.path.slice(0, 2),
     ...(map(p.path) ?? { line: 1, column: 1 }),
   }));

@@ -470,7 +470,8 @@ export function planRoutes(
     });
   }
   planLostRoutes(b, desired, c, d, l);
-  for (const r of d.routes) {
+  // Routes without a next hop first: a next hop may be reachable only through one of them.
+  for (const r of [...d.routes.filter((x) => !x.via), ...d.routes.filter((x) => x.via)]) {
     const match = live.find((x) => routeMatches(r, x));
     if (match && !c.touchedL3) continue;
     const old = live.find((x) => routeId(x) === routeId(r) || (x.family === r.family && x.to === r.to));

@@ -266,6 +266,44 @@ describe('plan', () => {
     ).toMatch(/mark it again|is the peer of eth0/);
   });
 
+  it('a next hop reached only through a route without one: that route is added first, also when the interface is re-created', () => {
+    // A point-to-point /32 as Kathará and containerlab labs write it: the gateway is outside every subnet.
+    const ptp = () =>
+      lab({
+        nodes: [
+          { id: 'ns1', name: 'ns1', kind: 'namespace', gateway: { ipv4: '10.99.0.1' } },
+          { id: 'ns2', name: 'ns2', kind: 'namespace' },
+          { id: 'br0', name: 'br0', kind: 'bridge' },
+        ].map((n) =>
+          n.id === 'ns1'
+            ? {
+                ...n,
+                routes: [
+                  { to: '10.60.0.0/16', via: '10.99.0.1' },
+                  { to: '10.99.0.1/32', dev: 'eth0' },
+                ],
+              }
+            : n,
+        ) as Topology['nodes'],
+      });
+    const routeLines = (changes: { argv: string[] }[]) =>
+      changes.map((c) => c.argv.join(' ')).filter((l) => / route replace /.test(l) && l.includes('-n ns1'));
+    // simulate throws, as the kernel does, on a next hop it cannot reach yet.
+    const { changes, after } = applyTo(ptp(), emptyHost());
+    const lines = routeLines(changes);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('10.99.0.1/32 dev eth0');
+    expect(plan(resolve(ptp()), after).changes).toEqual([]);
+    // The host end renamed by hand: the pair is made again, and every route of ns1 after it.
+    const root = after.namespaces[ROOT_NS];
+    root.ifaces.p1x = { ...root.ifaces.p1, name: 'p1x' };
+    delete root.ifaces.p1;
+    after.namespaces.ns1.ifaces.eth0.peer = { ns: ROOT_NS, name: 'p1x' };
+    const r = plan(resolve(ptp()), after);
+    expect(routeLines(r.changes)[0]).toContain('10.99.0.1/32 dev eth0');
+    expect(plan(resolve(ptp()), simulate(after, r.changes)).changes).toEqual([]);
+  });
+
   it('a route made by hand through an interface the plan re-creates is not deleted on its own (it goes with the interface)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), (metric) => {

@@ -103,6 +103,10 @@ function dropRoutesThrough(n: KNamespace, devName: string) {
 function reachable(n: KNamespace, via: string): string | undefined {
   for (const i of Object.values(n.ifaces))
     if (i.up && i.addresses.some((a) => contains(canonicalCidr(a)!, via))) return i.name;
+  // Or inside a route through an up interface without a next hop (the kernel makes it with scope link).
+  for (const r of n.routes)
+    if (!r.via && !r.type && r.dev && n.ifaces[r.dev]?.up && r.to !== 'default' && contains(r.to, via))
+      return r.dev;
   return undefined;
 }
 function removeIface(s: KState, nsName: string, name: string) {

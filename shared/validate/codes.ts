@@ -148,7 +148,10 @@ export const PROBLEM_CODES = {
   'gateway-invalid': ['error', 'a next hop or gateway is not an IP address'],
   'gateway-family-mismatch': ['error', 'a next hop or gateway of the wrong address family'],
   'gateway-is-self': ['error', "a next hop or gateway is the node's own address"],
-  'gateway-unreachable': ['error', "a next hop or gateway is not inside a subnet of the node's interfaces"],
+  'gateway-unreachable': [
+    'error',
+    "a next hop or gateway is neither inside a subnet of the node's interfaces nor inside a route of the node through an interface without a next hop",
+  ],
   'gateway-interface-down': ['error', 'a next hop is only reachable through an interface that is set down'],
   'gateway-link-local': ['warning', 'a link-local next hop without an outgoing interface'],
   // layer 2

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { validate } from './index';
-import { variant, withCode } from './test-fixtures';
+import { variant, withCode, type LooseDoc } from './test-fixtures';
 
 const routes = (rs: unknown[]) => variant((d) => (d.nodes[2].routes = rs));
 
@@ -187,5 +188,109 @@ describe('gateways', () => {
       ),
     );
     expect(ps).toEqual([]);
+  });
+});
+
+describe('next hops reached through a route without one (as the kernel allows)', () => {
+  // ns1 has 10.0.1.2/24 on eth0; 10.99.0.1 is outside every subnet of the lab.
+  const ns1 = (rs: unknown[], gateway?: unknown) =>
+    validate(
+      variant((d) => {
+        d.nodes[0].routes = rs;
+        if (gateway !== undefined) d.nodes[0].gateway = gateway;
+      }),
+    );
+
+  it('a gateway or a next hop inside a dev route of the node is reachable, in either order', () => {
+    expect(ns1([{ to: '10.99.0.1/32', dev: 'eth0' }], { ipv4: '10.99.0.1' })).toEqual([]);
+    expect(
+      ns1([
+        { to: '10.50.0.0/16', via: '10.99.0.1' },
+        { to: '10.99.0.0/30', dev: 'eth0' },
+      ]),
+    ).toEqual([]);
+    expect(
+      ns1([
+        { to: 'fd00:99::1/128', dev: 'eth0' },
+        { to: 'fd00:50::/48', via: 'fd00:99::1', dev: 'eth0' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('only a dev route reaches: not a route through another next hop (the kernel looks among link-scope routes)', () => {
+    const p = withCode(
+      ns1([
+        { to: '10.99.0.0/24', via: '10.0.1.1' },
+        { to: '10.50.0.0/16', via: '10.99.0.1' },
+      ]),
+      'gateway-unreachable',
+    );
+    expect(p).toMatchObject([{ path: ['nodes', 0, 'routes', 1, 'via'] }]);
+    expect(p[0].message).toContain('nor in a route of the node through an interface without a next hop');
+  });
+
+  it('the dev route must be through the route’s own dev, up, of the same family, and contain the next hop', () => {
+    const unreachable = (rs: unknown[], edit?: (d: LooseDoc) => void) =>
+      withCode(
+        validate(
+          variant((d) => {
+            d.nodes[2].routes = rs;
+            edit?.(d);
+          }),
+        ),
+        'gateway-unreachable',
+      ).map((x) => x.path);
+    const via = ['nodes', 2, 'routes', 1, 'via'];
+    // r1: eth0 10.0.1.1/24, eth1 10.0.2.1/24 and fd00:2::1/64.
+    expect(
+      unreachable([
+        { to: '10.99.0.1/32', dev: 'eth1' },
+        { to: '10.50.0.0/16', via: '10.99.0.1', dev: 'eth0' },
+      ]),
+    ).toEqual([via]);
+    expect(
+      unreachable([
+        { to: '10.99.0.0/30', dev: 'eth1' },
+        { to: '10.50.0.0/16', via: '10.99.0.5' },
+      ]),
+    ).toEqual([via]);
+    expect(
+      unreachable([
+        { to: 'fd00:99::/64', dev: 'eth1' },
+        { to: '10.50.0.0/16', via: '10.99.0.1' },
+      ]),
+    ).toEqual([via]);
+    // Through a down interface the kernel refuses the dev route itself, and the next hop with it.
+    expect(
+      unreachable(
+        [
+          { to: '10.99.0.1/32', dev: 'eth0' },
+          { to: '10.50.0.0/16', via: '10.99.0.1' },
+        ],
+        (d) => (d.links[0].b.up = false),
+      ),
+    ).toEqual([via]);
+  });
+
+  it('property: a next hop outside the subnets is accepted exactly when a dev route of the node contains it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 24, max: 32 }),
+        fc.integer({ min: 0, max: 255 }),
+        (net, len, host) => {
+          const hop = `10.77.0.${host}`;
+          const to = `10.77.0.${net & ~((1 << (32 - len)) - 1) & 255}/${len}`;
+          const inside = len === 32 ? (net & 255) === host : net >> (32 - len) === host >> (32 - len);
+          const ps = ns1([
+            { to: '10.50.0.0/16', via: hop },
+            { to, dev: 'eth0' },
+          ]);
+          expect(withCode(ps, 'gateway-unreachable').length === 0).toBe(inside);
+          expect(ps.filter((p) => p.code !== 'gateway-unreachable')).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Route and gateway rules for namespace/router nodes: destinations are
  * canonical prefixes, next hops are on a connected subnet of the node's own
- * interfaces, `dev` names one of them, and there is one default per family.
+ * interfaces or inside one of its routes through an interface without a next
+ * hop (as the kernel allows), `dev` names one of them, and there is one
+ * default per family.
  */
 import { isNetnsNode, type NetnsNode } from '../model';
 import {
@@ -24,6 +26,13 @@ interface Local {
   ifaces: L3Iface[];
   /** Valid CIDRs per interface name. */
   subnets: { iface: L3Iface; cidr: string; c: IpCidr }[];
+  /**
+   * The node's routes through an interface without a next hop (`to X dev Y`),
+   * valid and up: the kernel makes them with scope link, and a next hop
+   * inside one is reachable (fib_check_nh_v4_gw looks the gateway up among
+   * link-scope routes; IPv6 ip6_route_check_nh refuses only a gateway route).
+   */
+  devRoutes: { iface: L3Iface; to: string; c: IpCidr }[];
   ownIps: Set<string>;
 }
 
@@ -39,7 +48,20 @@ function localView(ctx: Ctx, n: NetnsNode): Local {
       ownIps.add(formatIp(c));
     }
   }
-  return { ifaces, subnets, ownIps };
+  // Only routes the kernel takes: valid, through an up interface, not the second to one destination.
+  const devRoutes: Local['devRoutes'] = [];
+  const taken = new Set<string>();
+  for (const r of n.routes ?? []) {
+    const c = r.to === 'default' ? undefined : parseCidr(r.to);
+    if (!c || hasHostBits(r.to)) continue;
+    const key = `${c.family}|${networkOf(r.to)}|${r.metric ?? DEFAULT_METRIC[c.family]}`;
+    const first = !taken.has(key);
+    taken.add(key);
+    if (!first || r.via !== undefined || r.dev === undefined) continue;
+    const iface = ifaces.find((x) => x.name === r.dev);
+    if (iface && isUp(iface)) devRoutes.push({ iface, to: r.to, c });
+  }
+  return { ifaces, subnets, devRoutes, ownIps };
 }
 
 /** Bridges are always brought up; link ends follow their `up` field. */
@@ -86,6 +108,9 @@ function checkNextHop(
   const candidates = local.subnets.filter((s) => dev === undefined || s.iface.name === dev);
   const hits = candidates.filter((s) => cidrContains(s.c, ip));
   if (hits.some((s) => isUp(s.iface))) return null;
+  // Reached through a route of the node without a next hop (netplumb adds those before routes with one).
+  if (local.devRoutes.some((r) => (dev === undefined || r.iface.name === dev) && cidrContains(r.c, ip)))
+    return null;
   if (hits.length) {
     // The kernel refuses a next hop whose only connected interface is administratively down.
     return {
@@ -99,7 +124,7 @@ function checkNextHop(
   return {
     code: 'gateway-unreachable',
     severity: 'error',
-    reason: `next hop ${via} is not in a subnet of ${on}${have.length ? ` (connected: ${have.join(', ')})` : ' (no addresses there)'}; a gateway must be directly reachable`,
+    reason: `next hop ${via} is not in a subnet of ${on}${have.length ? ` (connected: ${have.join(', ')})` : ' (no addresses there)'}, nor in a route of the node through ${dev === undefined ? 'an interface' : `"${dev}"`} without a next hop; a gateway must be directly reachable`,
   };
 }
 
