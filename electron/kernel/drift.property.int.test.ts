@@ -112,7 +112,8 @@ export const DRIFTS: Drift[] = [
     name: 'a second route to the same destination, of another metric, made by hand',
     on: ['route', 'h2gw'],
     run: (p) => [['ip', '-n', `${p}h2`, 'route', 'add', '10.9.0.0/24', 'via', '10.0.0.1', 'metric', '7']],
-    seen: (_p, d) => d.kind === 'route' && `${d.name} ${d.detail}`.includes('10.9.0.0/24 via 10.0.0.1 in'),
+    seen: (_p, d) =>
+      d.kind === 'route' && `${d.name} ${d.detail}`.includes('10.9.0.0/24 via 10.0.0.1 metric 7 in'),
   },
   {
     name: 'route changed',

@@ -285,6 +285,67 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     expect((await statusDocument(doc, { runDir: lab.run.dir })).inSync).toBe(true);
   }, 120_000);
 
+  it('never deletes what the kernel would take with a lab interface: a macvlan on a veth end, a peer marked for another lab', async () => {
+    const doc = {
+      version: 1,
+      name: `${lab.p}-direct`,
+      nodes: [
+        { id: 'a', name: `${lab.p}a`, kind: 'namespace' as const },
+        { id: 'b', name: `${lab.p}b`, kind: 'namespace' as const },
+      ],
+      links: [
+        {
+          id: 'l1',
+          a: { node: 'a', ifname: 'eth0', addresses: ['10.0.0.1/24'] },
+          b: { node: 'b', ifname: 'eth0', addresses: ['10.0.0.2/24'] },
+        },
+      ],
+    };
+    expect((await applyDocument(doc, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    const [A, B] = [`${lab.p}a`, `${lab.p}b`];
+    await execa('ip', [
+      '-n',
+      A,
+      'link',
+      'add',
+      'name',
+      'mv0',
+      'link',
+      'eth0',
+      'type',
+      'macvlan',
+      'mode',
+      'bridge',
+    ]);
+    // The pair broken by hand from the other end: re-making it would delete a's eth0, and mv0 with it.
+    await execa('ip', ['-n', B, 'link', 'set', 'dev', 'eth0', 'down']);
+    await execa('ip', ['-n', B, 'link', 'set', 'dev', 'eth0', 'name', 'eth9']);
+    const r = await applyDocument(doc, { runDir: lab.run.dir });
+    expect(r.result).toBeUndefined();
+    expect(r.problems.map((p) => p.message).join(' ')).toMatch(/mv0.*sits on it/);
+    const exists = async (ns: string, dev: string) =>
+      (await execa('ip', ['-n', ns, 'link', 'show', 'dev', dev], { reject: false })).exitCode === 0;
+    expect(await exists(A, 'mv0')).toBe(true);
+    await execa('ip', ['-n', A, 'link', 'delete', 'dev', 'mv0']);
+    expect((await applyDocument(doc, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    expect(await ping(A, '10.0.0.2')).toBe(true);
+    await destroyLab(doc.name, { runDir: lab.run.dir });
+
+    // Destroy: a namespace's veth whose root end carries another lab's mark is not deleted with it.
+    const classic = classicLab(lab.p);
+    expect((await applyDocument(classic, { runDir: lab.run.dir })).result?.ok).toBe(true);
+    const p2 = `${lab.p}p2`;
+    const mark = JSON.parse((await execaRunner(['ip', '-j', 'link', 'show', 'dev', p2])).stdout)[0].ifalias;
+    await execa('ip', ['link', 'set', 'dev', p2, 'alias', `netplumb:${lab.p}-other:x:b`]);
+    await expect(destroyLab(classic.name, { runDir: lab.run.dir })).rejects.toThrow(
+      /was refused\. Nothing was changed\..*carries the mark of netplumb lab/,
+    );
+    expect(await exists(`${lab.p}b`, 'eth0')).toBe(true);
+    await execa('ip', ['link', 'set', 'dev', p2, 'alias', mark]);
+    await destroyLab(classic.name, { runDir: lab.run.dir });
+    expect(await hostSnapshot(lab.p)).toEqual({ netns: [], links: [], inside: {} });
+  });
+
   it('never touches a foreign namespace or interface, and refuses a name that collides with one', async () => {
     await execaRunner(['ip', 'netns', 'add', `${lab.p}fns`]);
     await execaRunner([

@@ -122,6 +122,9 @@ export function linkToIface(link: IpLink): KIface {
   };
   if (link.ifalias !== undefined && link.ifalias !== '') iface.mark = link.ifalias;
   if (link.master !== undefined) iface.master = link.master;
+  // A veth's `link` is its peer (live-peers.ts); another kind's, in the same namespace, its lower device.
+  if (kind !== 'veth' && typeof link.link === 'string' && link.link_netnsid === undefined)
+    iface.lower = link.link;
   if (link.mtu !== undefined) iface.mtu = link.mtu;
   const mac = link.address?.toLowerCase();
   if (kind !== 'loopback' && mac !== undefined && MAC.test(mac)) iface.mac = mac;

@@ -104,6 +104,12 @@ export interface KIface {
   peer?: { ns: string; name?: string };
   /** Name of the bridge this interface is a port of. */
   master?: string;
+  /**
+   * Not a veth: the interface of the same namespace it sits on (iproute2's
+   * `link`: a macvlan's, VLAN's or tunnel's lower device), which the kernel
+   * deletes it with.
+   */
+  lower?: string;
   mtu?: number;
   /** Lower-case colon form, e.g. 02:00:00:00:00:01. */
   mac?: string;

@@ -6,6 +6,20 @@ import type { Change, DriftItem } from './change';
 
 const STATE = { create: 'missing', delete: 'extra', modify: 'changed' } as const;
 
+/**
+ * A route replaced by itself: the undo puts back the live route, which is the
+ * file's (the kernel names the device the file may leave out).
+ */
+function setAgain(c: Change): boolean {
+  if (c.op.op !== 'route-replace' || c.undoOp?.op !== 'route-replace') return false;
+  const want = c.op.route;
+  const had = c.undoOp.route;
+  return (
+    JSON.stringify({ ...had, dev: want.dev ?? had.dev }) ===
+    JSON.stringify({ ...want, dev: want.dev ?? had.dev })
+  );
+}
+
 /** Turns repair changes into drift items (settings of a missing object are folded into it). */
 export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
   const out: DriftItem[] = [];
@@ -32,6 +46,9 @@ export function driftFromChanges(changes: readonly Change[]): DriftItem[] {
     // file) are drift.
     if (c.action === 'modify' && !c.undo && !['sysctl', 'netem', 'neighbour'].includes(c.target.kind))
       continue;
+    // So is a route set again, as it is, because an address or
+    // link of its namespace changes (the kernel may drop routes then).
+    if (c.action === 'modify' && setAgain(c)) continue;
     out.push({
       state: STATE[c.action],
       kind: c.target.kind,

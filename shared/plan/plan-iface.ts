@@ -464,7 +464,7 @@ export function planRoutes(
     b.add('ns', c.ns, route('delete', r), {
       action: 'modify',
       rank: RANK.routeDel,
-      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.tos !== undefined ? ` tos ${r.tos}` : ''}${r.via ? ` via ${r.via}` : ''}${r.nhid !== undefined ? ` (nexthop object ${r.nhid})` : ''}${r.proto ? ` (protocol ${r.proto}, made by hand${r.dev ? ` through ${r.dev}` : ''})` : ''} in ${where(c.ns)} is not in the file`,
+      reason: `${r.type ? `${r.type} ` : ''}route ${r.to}${r.tos !== undefined ? ` tos ${r.tos}` : ''}${r.via ? ` via ${r.via}` : ''}${kernelMetric(r) !== (r.family === 4 ? 0 : 1024) ? ` metric ${kernelMetric(r)}` : ''}${r.nhid !== undefined ? ` (nexthop object ${r.nhid})` : ''}${r.proto ? ` (protocol ${r.proto}, made by hand${r.dev ? ` through ${r.dev}` : ''})` : ''} in ${where(c.ns)} is not in the file`,
       target: { kind: 'route', name: `${r.to} in ${where(c.ns)}`, nodeId },
       undoOp: route('replace', r),
     });

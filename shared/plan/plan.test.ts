@@ -191,6 +191,87 @@ describe('plan', () => {
     expect(plan(resolve(lab()), foreignBr).changes).toEqual([]);
   });
 
+  it('never deletes a foreign interface that sits on one it deletes (a macvlan on a veth end): the plan is refused, naming it', () => {
+    const cases = [
+      // On the namespace end, the pair broken from the root end; on the root end, from the namespace end.
+      { on: ['ns1', 'eth0'], rename: [ROOT_NS, 'p1'] },
+      { on: [ROOT_NS, 'p1'], rename: ['ns1', 'eth0'] },
+    ] as const;
+    for (const { on, rename } of cases) {
+      const { after } = applyTo(lab(), emptyHost());
+      after.namespaces[on[0]].ifaces.mv = {
+        name: 'mv',
+        kind: 'other',
+        up: false,
+        addresses: [],
+        lower: on[1],
+      };
+      const n = after.namespaces[rename[0]];
+      n.ifaces[`${rename[1]}x`] = { ...n.ifaces[rename[1]], name: `${rename[1]}x` };
+      delete n.ifaces[rename[1]];
+      const peerNs = rename[0] === ROOT_NS ? 'ns1' : ROOT_NS;
+      const peer = after.namespaces[peerNs].ifaces[rename[0] === ROOT_NS ? 'eth0' : 'p1'];
+      peer.peer = { ns: rename[0], name: `${rename[1]}x` };
+      const r = plan(resolve(lab()), after);
+      expect(r.changes).toEqual([]);
+      expect(r.conflicts).toHaveLength(1);
+      expect(r.conflicts[0].message).toMatch(
+        /but mv, which netplumb did not make, sits on it, and the kernel deletes it with it/,
+      );
+      // Once it is gone, the repair goes on.
+      delete after.namespaces[on[0]].ifaces.mv;
+      expect(plan(resolve(lab()), after).conflicts).toEqual([]);
+    }
+    // The lab's own link gone from the file (and the whole lab, as destroy plans it): refused the same way.
+    const { after } = applyTo(lab(), emptyHost());
+    after.namespaces[ROOT_NS].ifaces.mv = {
+      name: 'mv',
+      kind: 'other',
+      up: false,
+      addresses: [],
+      lower: 'p2',
+    };
+    const fewer = lab({ links: lab().links.slice(0, 1) });
+    expect(
+      plan(resolve(fewer), after)
+        .conflicts.map((c) => c.message)
+        .join(),
+    ).toContain('mv');
+    const none = lab({ nodes: [], links: [] });
+    expect(
+      plan(resolve(none), after)
+        .conflicts.map((c) => c.message)
+        .join(),
+    ).toContain('mv');
+    // Not on a deleted interface: no business of the plan's.
+    after.namespaces[ROOT_NS].ifaces.mv.lower = 'eth0';
+    expect(plan(resolve(none), after).conflicts).toEqual([]);
+  });
+
+  it("deleting a namespace never deletes a veth end elsewhere that carries another lab's mark (its peer)", () => {
+    const { after } = applyTo(lab(), emptyHost());
+    after.namespaces[ROOT_NS].ifaces.p2.mark = 'netplumb:otherlab:x:b';
+    const r = plan(resolve(lab({ nodes: [], links: [] })), after);
+    expect(r.changes).toEqual([]);
+    expect(r.conflicts.map((c) => c.message)).toEqual([
+      expect.stringContaining(
+        'whose peer p2 in the root namespace carries the mark of netplumb lab "otherlab"',
+      ),
+    ]);
+    expect(r.conflicts[0].message).toContain('ip link set dev p2 alias netplumb:tlab:l2:b');
+    // apply and status refuse it too, and say how to mark it again (its peer proves the pair the file's).
+    const refused = plan(resolve(lab()), after);
+    expect(refused.changes).toEqual([]);
+    expect(refused.conflicts.map((c) => c.message)).toEqual([
+      expect.stringContaining(
+        'belongs to netplumb lab "otherlab". Rename it in the file or remove it from the host. If it is this lab\'s and its mark was cleared or written over by hand, mark it again: ip link set dev p2 alias netplumb:tlab:l2:b',
+      ),
+    ]);
+    // Its mark cleared (or any alias that is no netplumb mark): provably the lab's pair, deleted with it.
+    after.namespaces[ROOT_NS].ifaces.p2.mark = 'uplink';
+    expect(plan(resolve(lab({ nodes: [], links: [] })), after).conflicts).toEqual([]);
+  });
+
   it("a second route to a destination of the file, with another metric, made by hand, is deleted; the file's stays", () => {
     fc.assert(
       fc.property(
@@ -203,6 +284,10 @@ describe('plan', () => {
           expect(r.changes.map((c) => c.argv.join(' '))).toEqual([
             `ip -n ns1 route delete default via ${via} dev eth0 metric ${metric}`,
           ]);
+          // Its reason names the metric: the route of the file (metric 0) is the same otherwise.
+          expect(r.changes[0].reason).toBe(
+            `route default via ${via} metric ${metric} in namespace ns1 is not in the file`,
+          );
           const fixed = simulate(after, r.changes);
           expect(fixed.namespaces.ns1.routes.filter((x) => x.to === 'default')).toEqual([
             expect.objectContaining({ via: '10.0.0.254' }),
@@ -368,6 +453,23 @@ describe('plan', () => {
         .filter((d) => d.linkId === 'l1')
         .map((d) => `${d.state} ${d.kind}`),
     ).toEqual(['missing link']);
+  });
+
+  it('status leaves out a route the repair only sets again (an address of its namespace changed): it is not drift', () => {
+    const { after } = applyTo(lab(), emptyHost());
+    // ns1's address changed by hand to another prefix length; its gateway route is untouched.
+    after.namespaces.ns1.ifaces.eth0.addresses = ['10.0.0.1/16'];
+    const r = plan(resolve(lab()), after);
+    expect(r.changes.some((c) => c.target.kind === 'route')).toBe(true);
+    expect(driftFromChanges(r.changes).map((d) => `${d.state} ${d.kind} ${d.name}`)).toEqual([
+      'changed address 10.0.0.1/16 on eth0 in namespace ns1',
+      'missing address 10.0.0.1/24 on eth0 in namespace ns1',
+    ]);
+    // A route that really differs is still drift.
+    after.namespaces.ns1.routes = after.namespaces.ns1.routes.map((x) =>
+      x.to === 'default' ? { ...x, via: '10.0.0.253' } : x,
+    );
+    expect(driftFromChanges(plan(resolve(lab()), after).changes).some((d) => d.kind === 'route')).toBe(true);
   });
 
   it('does not touch another lab of netplumb', () => {

@@ -65,12 +65,19 @@ const peerIs = (l: KIface | undefined, peer: { ns: string; name?: string }): boo
  * cannot prove that itself here: plan-remark.ts), as one command.
  */
 function remarkHint(ns: string, want: KIface, l: KIface): string {
-  if (markLab(l.mark) || l.kind !== want.kind || !want.mark) return '';
+  if (l.kind !== want.kind || !want.mark) return '';
   // A veth whose peer is not the file's other end is no lost mark of this lab's: marking it would
   // have apply re-create the pair, deleting that peer, which netplumb never made.
-  if (l.kind === 'veth' && (!l.peer || !want.peer || !peerIs(l, want.peer))) return '';
-  return ` If it is this lab's and only its mark was cleared, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
+  const pair = l.kind === 'veth' && !!l.peer && !!want.peer && peerIs(l, want.peer);
+  if (l.kind === 'veth' && !pair) return '';
+  // Another lab's mark is never taken over on a guess: only a veth of the file's pair is shown how.
+  if (markLab(l.mark) && !pair) return '';
+  return ` If it is this lab's and its mark was cleared or written over by hand, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
 }
+
+/** The mark of a veth end's peer, from the end's own (`…:a` <-> `…:b`); undefined for another form. */
+const peerMarkOf = (mark: string): string | undefined =>
+  mark.endsWith(':a') ? `${mark.slice(0, -1)}b` : mark.endsWith(':b') ? `${mark.slice(0, -1)}a` : undefined;
 
 /** Interfaces of a namespace that are not the lab's (its loopback and the kernel's fallback tunnels aside). */
 function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
@@ -126,6 +133,17 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
   // physical ones back to the root: netplumb only ever deletes what it made, so a namespace holding
   // someone else's interface is not deleted.
   for (const ns of deletedNs) {
+    // A veth of the lab's here takes its peer elsewhere with it: refused when that end carries
+    // another lab's mark (it was not made for this lab, as far as the host can tell).
+    for (const i of Object.values(live.namespaces[ns].ifaces)) {
+      const p = i.kind === 'veth' && isOurs(lab, i.mark) ? i.peer : undefined;
+      if (!p || p.name === undefined || deletedNs.has(p.ns)) continue;
+      const other = markLab(live.namespaces[p.ns]?.ifaces[p.name]?.mark);
+      if (other !== undefined && !isOurs(lab, live.namespaces[p.ns]!.ifaces[p.name]!.mark))
+        conflict(
+          `Namespace "${ns}" of lab "${lab}" holds ${i.name}, whose peer ${where(p.ns, p.name)} carries the mark of netplumb lab "${other}": deleting the namespace would delete that end too. If the pair is this lab's, mark it again${peerMarkOf(i.mark!) ? ` (ip ${p.ns === ROOT_NS ? '' : `-n ${p.ns} `}link set dev ${p.name} alias ${peerMarkOf(i.mark!)})` : ''}; otherwise delete it yourself, then run this again.`,
+        );
+    }
     for (const f of foreignIfaces(lab, live.namespaces[ns])) {
       const peer =
         f.kind === 'veth' && f.peer?.name !== undefined && f.peer.ns !== ns
@@ -365,6 +383,27 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
       },
     );
   }
+  // Deleting an interface deletes what sits on it (a macvlan, VLAN or tunnel with it as lower
+  // device), in its namespace: refused when that is not the lab's, as a namespace holding it is.
+  const dying = new Set(gone);
+  for (const ns of deletedNs)
+    for (const i of Object.values(live.namespaces[ns].ifaces))
+      if (i.kind === 'veth' && i.peer?.name !== undefined) dying.add(keyOf(i.peer.ns, i.peer.name));
+  for (const key of dying) {
+    const cut = key.indexOf('/');
+    const ns = key.slice(0, cut);
+    const name = key.slice(cut + 1);
+    for (const f of Object.values(live.namespaces[ns]?.ifaces ?? {})) {
+      if (f.lower !== name || isOurs(lab, f.mark) || dying.has(keyOf(ns, f.name)) || deletedNs.has(ns))
+        continue;
+      conflict(
+        `${where(ns, name)} is to be deleted (${desired.state.namespaces[ns]?.ifaces[name] ? 'to be made again' : 'it is no longer in the file, or goes with its peer'}), but ${f.name}${f.kind !== 'other' ? ` (${f.kind})` : ''}, which netplumb did not make${aliasNote(f.mark)}, sits on it, and the kernel deletes it with it. Delete or move it yourself (ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link delete dev ${f.name}), then run this again.`,
+        desired.origins.get(ifaceKey(ns, name))?.nodeId,
+        desired.origins.get(ifaceKey(ns, name))?.linkId,
+      );
+    }
+  }
+  if (conflicts.length) return { changes: [], conflicts };
   if (opts.previousAddresses) planNeighbourFlush(b, desired, live, newNs, opts.previousAddresses);
   return { changes: b.build(), conflicts };
 }
