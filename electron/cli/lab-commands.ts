@@ -13,10 +13,13 @@ export const LAB_COMMANDS: Record<string, Command> = {
   validate: {
     section: 'lab',
     synopsis: [{ usage: 'validate FILE', summary: 'check a topology file (no kernel access)' }],
-    help: `usage: netplumb validate FILE [--json]
+    help: `usage: netplumb validate FILE [--prefix P | --no-prefix] [--json]
 
 Checks a topology file (YAML or JSON) without touching the kernel. Problems are
-printed as FILE:LINE:COLUMN. Exit 0 when valid, 1 when not.`,
+printed as FILE:LINE:COLUMN. With a prefix (--prefix, or "prefix" in
+~/.config/netplumb/config.json, as apply uses it), also that every name still
+fits with it in front. Exit 0 when valid, 1 when not.`,
+    valued: ['prefix'],
     run: (args) => lab().then((m) => m.validateCommand(args)),
   },
   plan: {

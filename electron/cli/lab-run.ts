@@ -14,6 +14,7 @@ import { EXIT, err, json, out } from './command';
 import { loadFile, placeProblems } from './load';
 import { labTarget } from './lab-target';
 import { loadFileArg } from './load-arg';
+import { applyPrefix, prefixSetting } from './prefix-config';
 import {
   bold,
   counted,
@@ -82,16 +83,23 @@ const notices = (quiet: boolean) => (m: string) => !quiet && err(bold('note: ') 
 /** `netplumb validate`. */
 export async function validateCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
-  if (!file) return (err('usage: netplumb validate FILE [--json]'), EXIT.invalid);
-  const l = await loadFile(file);
+  if (!file) return (err('usage: netplumb validate FILE [--prefix P] [--json]'), EXIT.invalid);
+  // With the prefix apply would use (--prefix, or the user's config): a name it makes too long is an error here too.
+  const px = prefixSetting(args);
+  if (px.error) return (err(red(px.error)), EXIT.invalid);
+  const own = await loadFile(file);
+  const l = px.prefix ? await applyPrefix(own, px.prefix) : own;
   const ok = !!l.topology && !hasErrors(l.problems);
-  if (args.flags.json) json({ file, ok, problems: l.problems });
+  if (args.flags.json) json({ file, ok, ...(px.prefix ? { prefix: px.prefix } : {}), problems: l.problems });
   else {
     printProblems(l.problems, file);
+    const withPrefix = px.prefix
+      ? ` with the prefix "${px.prefix}"${px.source === 'config' ? ' (from your netplumb config; --no-prefix leaves it out)' : ''}`
+      : '';
     out(
       ok
-        ? `${green('✓')} ${file} is valid (lab "${l.topology!.name}", ${counted(l.topology!.nodes.length, 'node')}, ${counted(l.topology!.links.length, 'link')}).`
-        : red(`${file} is not valid.`),
+        ? `${green('✓')} ${file} is valid${withPrefix} (lab "${l.topology!.name}", ${counted(l.topology!.nodes.length, 'node')}, ${counted(l.topology!.links.length, 'link')}).`
+        : red(`${file} is not valid${withPrefix}.`),
     );
   }
   return ok ? EXIT.ok : EXIT.invalid;
