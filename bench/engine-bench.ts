@@ -6,7 +6,9 @@
  *     step (veth created, then moved into its namespace), and its teardown
  *   - the kernel floor: the same star by the cheapest iproute2 means, nothing
  *     read or checked, step by step (kernelFloor), to show how the kernel's
- *     own work grows from 200 to 1000 hosts
+ *     own work grows from 200 to 1000 hosts; where /run/netns is not a tmpfs (this
+ *     machine's /run is the root's ext4), its namespace step also on a private
+ *     tmpfs (namespacesOnTmpfs), to tell the filesystem's share from the kernel's
  *   - netplumb (the engine, in process): apply, plan when in sync, status (the
  *     app's overlay refresh), the live link table with counters (the live
  *     overlay), add one host, destroy
@@ -317,6 +319,58 @@ async function kernelFloor(prefix: string, n: number): Promise<Record<FloorStep,
 }
 const floorTotal = (f: Record<FloorStep, number>) => FLOOR_STEPS.reduce((a, k) => a + f[k], 0);
 
+/** The filesystem under /run/netns, where `ip netns add` makes each namespace's mount point (a file). */
+async function netnsFs(): Promise<string> {
+  const r = await execa('findmnt', ['-n', '-o', 'FSTYPE', '-T', '/run/netns'], { reject: false });
+  return r.exitCode === 0 ? r.stdout.trim() : 'unknown';
+}
+
+/**
+ * The floor's namespace step once more, in a private mount namespace with a
+ * tmpfs on /run/netns (as Debian mounts /run): timed inside it, undone inside
+ * it; what it makes is seen by no other process and goes with it. Why: here
+ * /run is the root's ext4, and ext4 without a journal hands out no inode
+ * freed in the last minute or more (ialloc.c recently_deleted), walking past
+ * each one for every new file: after the bench's own teardowns, a batch of
+ * 1000 namespaces walks thousands (perf: a third of its time), a cost that
+ * grows with the lab and the bench's churn, not netplumb's work.
+ */
+async function namespacesOnTmpfs(prefix: string, n: number): Promise<number | undefined> {
+  const dir = mkdtempSync(join(runDir, 'tmpfs-'));
+  const hosts = Array.from({ length: n }, (_, i) => `${prefix}t${i}`);
+  const files = Array.from({ length: Math.min(FLOOR_PROCS, n) }, (_, k) => {
+    const f = join(dir, `ns${k}`);
+    writeFileSync(
+      f,
+      hosts
+        .filter((_, i) => i % FLOOR_PROCS === k)
+        .map((h) => `netns add ${h}\n`)
+        .join(''),
+    );
+    return f;
+  });
+  writeFileSync(join(dir, 'down'), hosts.map((h) => `netns delete ${h}\n`).join(''));
+  const script = [
+    'mount -t tmpfs -o mode=755 netplumb-bench /run/netns || exit 9',
+    's=$(date +%s%N)',
+    ...files.map((f) => `ip -batch ${f} &`),
+    'wait',
+    'e=$(date +%s%N)',
+    `[ "$(ls /run/netns | wc -l)" -eq ${n} ] || exit 8`,
+    `ip -force -batch ${join(dir, 'down')} >/dev/null 2>&1`,
+    'echo $(( (e - s) / 1000 ))',
+  ].join('\n');
+  try {
+    const r = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+      reject: false,
+    });
+    const us = Number(r.stdout.trim().split('\n').pop());
+    return r.exitCode === 0 && Number.isFinite(us) ? us / 1000 : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const v = await fn();
@@ -489,8 +543,10 @@ console.log(
     ? `native reader: ${nsreadPath} (figures below use it; "reader vs fan-out" compares)\n`
     : 'native reader: not available (no dist/nsread built by cc, or not root): reads use one ip per namespace\n',
 );
+const fsOfNetns = await netnsFs();
 let failedTargets = 0;
 const at200: {
+  nsTmpfs?: number;
   apply?: number;
   plan?: number;
   status?: number;
@@ -513,6 +569,13 @@ try {
         await untilIdle();
       }
       const floor = floors.find((f) => floorTotal(f) === median(floors.map(floorTotal)))!;
+      const tmpfsNs: number[] = [];
+      if (fsOfNetns !== 'tmpfs')
+        for (let r = 0; r < ROUNDS; r++) {
+          const ms = await namespacesOnTmpfs(prefix, n);
+          if (ms !== undefined) tmpfsNs.push(ms);
+        }
+      const nsTmpfs = tmpfsNs.length ? median(tmpfsNs) : undefined;
 
       const doc = star(prefix, n);
       const rounds: { apply: number; plan: number; applyK: KernelMeanwhile; planK: KernelMeanwhile }[] = [];
@@ -614,6 +677,10 @@ try {
         floorTotal(floor),
         `${ratio(floorTotal(floor), sUp)}   (the cheapest iproute2 means, nothing read or checked; median of ${samples(floors.map(floorTotal))}; ${FLOOR_STEPS.map((k) => `${k} ${floor[k].toFixed(0)}`).join(', ')} ms; netplumb's apply below is ${(apply / floorTotal(floor)).toFixed(2)}x of it)`,
       );
+      if (fsOfNetns !== 'tmpfs')
+        console.log(
+          `  (/run/netns is on ${fsOfNetns} here, not tmpfs as Debian mounts /run: ${nsTmpfs === undefined ? 'the namespace step on a private tmpfs could not be measured (unshare or mount refused)' : `the namespace step on a private tmpfs took ${fmt(nsTmpfs)} (median of ${samples(tmpfsNs)}) against ${fmt(floor.namespaces)} on it`})`,
+        );
       line(
         'netplumb apply',
         apply,
@@ -688,6 +755,7 @@ try {
         at200.status = status;
         at200.planQuiet = planQuiet;
         at200.floor = floor;
+        at200.nsTmpfs = nsTmpfs;
         const t = [
           target('apply/up', apply / sUp, 0.12),
           target('plan/up', plan / sUp, 0.04),
@@ -711,6 +779,13 @@ try {
           console.log(
             `  (the kernel floor of the same star: ${(floorTotal(floor) / floorTotal(f200)).toFixed(2)}x its 200-host time; by step: ${FLOOR_STEPS.map((k) => `${k} ${(floor[k] / f200[k]).toFixed(1)}x`).join(', ')}; netplumb's apply ${(apply / at200.apply).toFixed(2)}x)`,
           );
+        if (f200 && nsTmpfs !== undefined && at200.nsTmpfs !== undefined) {
+          // The floor as it would be with Debian's /run: its namespace step taken from the private tmpfs.
+          const onTmpfs = (f: Record<FloorStep, number>, ns: number) => floorTotal(f) - f.namespaces + ns;
+          console.log(
+            `  (with /run/netns on tmpfs the namespace step grows ${(nsTmpfs / at200.nsTmpfs).toFixed(1)}x, against ${(floor.namespaces / f200.namespaces).toFixed(1)}x on ${fsOfNetns}; the floor with it ${(onTmpfs(floor, nsTmpfs) / onTmpfs(f200, at200.nsTmpfs)).toFixed(2)}x its 200-host time)`,
+          );
+        }
         if (at200.planQuiet !== undefined)
           console.log(
             `  (plan with the kernel quiet: ${(planQuiet / at200.planQuiet).toFixed(2)}x its 200-host figure; right after apply the kernel is still copying every host's start-up multicast to every port, which grows with hosts x ports)`,
