@@ -12,12 +12,11 @@ const STATE = { create: 'missing', delete: 'extra', modify: 'changed' } as const
  */
 function setAgain(c: Change): boolean {
   if (c.op.op !== 'route-replace' || c.undoOp?.op !== 'route-replace') return false;
-  const want = c.op.route;
-  const had = c.undoOp.route;
-  return (
-    JSON.stringify({ ...had, dev: want.dev ?? had.dev }) ===
-    JSON.stringify({ ...want, dev: want.dev ?? had.dev })
-  );
+  const want: Record<string, unknown> = { ...c.op.route };
+  const had: Record<string, unknown> = { ...c.undoOp.route };
+  if (want.dev === undefined) delete had.dev;
+  const keys = new Set([...Object.keys(want), ...Object.keys(had)]);
+  return [...keys].every((k) => want[k] === had[k]);
 }
 
 /** Turns repair changes into drift items (settings of a missing object are folded into it). */

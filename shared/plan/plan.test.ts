@@ -456,10 +456,18 @@ describe('plan', () => {
   });
 
   it('status leaves out a route the repair only sets again (an address of its namespace changed): it is not drift', () => {
-    const { after } = applyTo(lab(), emptyHost());
-    // ns1's address changed by hand to another prefix length; its gateway route is untouched.
+    // ns1 has its gateway and a route with a metric (the undo's route lists the device the file leaves out).
+    const withMetric = () =>
+      lab({
+        nodes: lab().nodes.map((n) =>
+          n.id === 'ns1' ? { ...n, routes: [{ to: '10.5.0.0/16', via: '10.0.0.2', metric: 5 }] } : n,
+        ),
+      });
+    const { after } = applyTo(withMetric(), emptyHost());
+    // ns1's address changed by hand to another prefix length; its routes are untouched.
     after.namespaces.ns1.ifaces.eth0.addresses = ['10.0.0.1/16'];
-    const r = plan(resolve(lab()), after);
+    const r = plan(resolve(withMetric()), after);
+    expect(r.changes.filter((c) => c.target.kind === 'route')).toHaveLength(2);
     expect(r.changes.some((c) => c.target.kind === 'route')).toBe(true);
     expect(driftFromChanges(r.changes).map((d) => `${d.state} ${d.kind} ${d.name}`)).toEqual([
       'changed address 10.0.0.1/16 on eth0 in namespace ns1',
@@ -469,7 +477,9 @@ describe('plan', () => {
     after.namespaces.ns1.routes = after.namespaces.ns1.routes.map((x) =>
       x.to === 'default' ? { ...x, via: '10.0.0.253' } : x,
     );
-    expect(driftFromChanges(plan(resolve(lab()), after).changes).some((d) => d.kind === 'route')).toBe(true);
+    expect(driftFromChanges(plan(resolve(withMetric()), after).changes).some((d) => d.kind === 'route')).toBe(
+      true,
+    );
   });
 
   it('does not touch another lab of netplumb', () => {
