@@ -322,7 +322,9 @@ describe.skipIf(!root)(`engine on the real kernel${root ? '' : ` (skipped: ${NOT
     await execa('ip', ['-n', B, 'link', 'set', 'dev', 'eth0', 'name', 'eth9']);
     const r = await applyDocument(doc, { runDir: lab.run.dir });
     expect(r.result).toBeUndefined();
-    expect(r.problems.map((p) => p.message).join(' ')).toMatch(/mv0.*sits on it/);
+    expect(r.problems.map((p) => p.message).join(' ')).toMatch(
+      /mv0 \(macvlan\), which netplumb did not make, sits on it/,
+    );
     const exists = async (ns: string, dev: string) =>
       (await execa('ip', ['-n', ns, 'link', 'show', 'dev', dev], { reject: false })).exitCode === 0;
     expect(await exists(A, 'mv0')).toBe(true);

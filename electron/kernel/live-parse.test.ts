@@ -131,9 +131,21 @@ describe('linkToIface', () => {
     expect(linkToIface(l)).toEqual({
       name: 'x',
       kind: 'other',
+      otherKind: 'macvlan',
       up: true,
       addresses: ['10.10.0.1/16', '10.2.0.1/16', 'fd00::2/64'],
     });
+    // Its lower device, in the same namespace (iproute2's "link"); a veth's "link" is its peer instead.
+    const [mv, peer] = parseIpJson(
+      IpLinkList,
+      JSON.stringify([
+        { ifindex: 8, ifname: 'mv', link: 'eth0', flags: [], linkinfo: { info_kind: 'macvlan' } },
+        { ifindex: 9, ifname: 'v1', link: 'v2', flags: [], linkinfo: { info_kind: 'veth' } },
+      ]),
+      't',
+    );
+    expect(linkToIface(mv)).toMatchObject({ lower: 'eth0', otherKind: 'macvlan' });
+    expect(linkToIface(peer).lower).toBeUndefined();
   });
 });
 

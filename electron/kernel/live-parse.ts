@@ -125,6 +125,7 @@ export function linkToIface(link: IpLink): KIface {
   // A veth's `link` is its peer (live-peers.ts); another kind's, in the same namespace, its lower device.
   if (kind !== 'veth' && typeof link.link === 'string' && link.link_netnsid === undefined)
     iface.lower = link.link;
+  if (kind === 'other' && link.linkinfo?.info_kind) iface.otherKind = link.linkinfo.info_kind;
   if (link.mtu !== undefined) iface.mtu = link.mtu;
   const mac = link.address?.toLowerCase();
   if (kind !== 'loopback' && mac !== undefined && MAC.test(mac)) iface.mac = mac;

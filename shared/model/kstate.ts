@@ -110,6 +110,8 @@ export interface KIface {
    * deletes it with.
    */
   lower?: string;
+  /** Of kind `other`: the kernel's own name for its kind (macvlan, vlan, dummy, …), to name it in messages. */
+  otherKind?: string;
   mtu?: number;
   /** Lower-case colon form, e.g. 02:00:00:00:00:01. */
   mac?: string;

@@ -79,6 +79,12 @@ function remarkHint(ns: string, want: KIface, l: KIface): string {
 const peerMarkOf = (mark: string): string | undefined =>
   mark.endsWith(':a') ? `${mark.slice(0, -1)}b` : mark.endsWith(':b') ? `${mark.slice(0, -1)}a` : undefined;
 
+/** An interface's kind in parentheses, as the kernel names it (` (macvlan)`), or nothing when unknown. */
+const kindWord = (i: KIface): string => {
+  const k = i.kind === 'other' ? i.otherKind : i.kind;
+  return k ? ` (${k})` : '';
+};
+
 /** Interfaces of a namespace that are not the lab's (its loopback and the kernel's fallback tunnels aside). */
 function foreignIfaces(lab: string, ns: KNamespace | undefined): KIface[] {
   return Object.values(ns?.ifaces ?? {}).filter(
@@ -150,7 +156,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
           ? ` and its peer ${f.peer.name} in ${where(f.peer.ns)}`
           : '';
       conflict(
-        `Namespace "${ns}" of lab "${lab}" holds ${f.name}${f.kind ? ` (${f.kind})` : ''}, which netplumb did not make${aliasNote(f.mark)}: deleting the namespace would delete it${peer}. Move it out or delete it yourself (ip -n ${ns} link delete ${f.name}), then run this again.`,
+        `Namespace "${ns}" of lab "${lab}" holds ${f.name}${kindWord(f)}, which netplumb did not make${aliasNote(f.mark)}: deleting the namespace would delete it${peer}. Move it out or delete it yourself (ip -n ${ns} link delete ${f.name}), then run this again.`,
       );
     }
   }
@@ -397,7 +403,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
       if (f.lower !== name || isOurs(lab, f.mark) || dying.has(keyOf(ns, f.name)) || deletedNs.has(ns))
         continue;
       conflict(
-        `${where(ns, name)} is to be deleted (${desired.state.namespaces[ns]?.ifaces[name] ? 'to be made again' : 'it is no longer in the file, or goes with its peer'}), but ${f.name}${f.kind !== 'other' ? ` (${f.kind})` : ''}, which netplumb did not make${aliasNote(f.mark)}, sits on it, and the kernel deletes it with it. Delete or move it yourself (ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link delete dev ${f.name}), then run this again.`,
+        `${where(ns, name)} is to be deleted (${desired.state.namespaces[ns]?.ifaces[name] ? 'to be made again' : 'it is no longer in the file, or goes with its peer'}), but ${f.name}${kindWord(f)}, which netplumb did not make${aliasNote(f.mark)}, sits on it, and the kernel deletes it with it. Delete or move it yourself (ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link delete dev ${f.name}), then run this again.`,
         desired.origins.get(ifaceKey(ns, name))?.nodeId,
         desired.origins.get(ifaceKey(ns, name))?.linkId,
       );
