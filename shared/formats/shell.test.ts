@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadTopologyText } from './document';
 import { shellWord, toShellScript } from './shell';
 import { golden as goldenFile } from '../testing/golden';
@@ -28,6 +29,24 @@ describe('shell script export', () => {
       for (const l of t.links) expect(text).toContain(`# --- Link ${l.id}:`);
     });
   }
+
+  it("a source file's name never ends the header comment: no character of it becomes a command", () => {
+    const t = loadTopologyText(readFileSync(join(examples, 'linux-bridge.yaml'), 'utf8'), 'l.yaml').topology!;
+    const header = (source: string) => toShellScript(t, { source }).split('\n').slice(0, 3);
+    expect(header('x\ntouch PWNED\n#.yaml')[1]).toBe(
+      '# netplumb lab "linux-bridge" — generated from x?touch PWNED?#.yaml.',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (source) => {
+        const text = toShellScript(t, { source });
+        // The script's lines before `set` are the shebang and comments only, whatever the name.
+        const head = text.slice(0, text.indexOf('set -euo pipefail')).split(/\r?\n|\r|\u2028|\u2029/);
+        expect(head.filter((l) => l !== '' && !l.startsWith('#'))).toEqual([]);
+        expect(execaSync('bash', ['-n'], { input: text, reject: false }).exitCode).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
 
   it('quotes words only when needed', () => {
     expect(shellWord('netplumb:lab:l1:a')).toBe('netplumb:lab:l1:a');

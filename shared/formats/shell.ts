@@ -34,6 +34,15 @@ export interface ShellOptions {
   version?: string;
 }
 
+/**
+ * Text for one `#` comment line: a control character (a newline above all,
+ * which would end the comment and make the rest a command), DEL, C1 or a
+ * line/paragraph separator becomes "?". A file's name may hold any of them.
+ */
+export const commentText = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+
 /** The script text. */
 export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
   const r = resolve(t);
@@ -92,7 +101,7 @@ export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
   const namespaces = t.nodes.filter(isNetnsNode).map((n) => shellWord(n.name));
 
   return `#!/usr/bin/env bash
-# netplumb lab "${t.name}"${opts.source ? ` — generated from ${opts.source}` : ''}${opts.version ? ` by netplumb ${opts.version}` : ''}.
+# netplumb lab "${t.name}"${opts.source ? ` — generated from ${commentText(opts.source)}` : ''}${opts.version ? ` by netplumb ${opts.version}` : ''}.
 # Builds the lab with iproute2 alone. Needs root.
 #
 #   sudo ./${t.name}.sh up       create it
