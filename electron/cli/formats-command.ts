@@ -21,9 +21,27 @@ import { EXIT, err, json } from './command';
 import { loadFile } from './load';
 import { formatProblem, printProblems, red } from './output';
 
-function write(out: string | undefined, text: string) {
-  if (out) writeFileSync(out, text);
-  else process.stdout.write(text);
+/** Why a write failed, in words. */
+function whyNot(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'its folder does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return (e as Error).message;
+}
+
+/** Writes to `out` (standard output when undefined); false, with the reason printed, when it cannot. */
+function write(out: string | undefined, text: string): boolean {
+  if (!out) return (process.stdout.write(text), true);
+  try {
+    writeFileSync(out, text);
+    return true;
+  } catch (e) {
+    err(red(`cannot write ${out}: ${whyNot(e)}; nothing was written.`));
+    return false;
+  }
 }
 
 export async function exportCommand(args: ParsedArgs): Promise<number> {
@@ -59,8 +77,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
     original: l.format === 'yaml' ? l.text : undefined,
   });
   printProblems(r.problems);
-  write(out, r.text);
-  return EXIT.ok;
+  return write(out, r.text) ? EXIT.ok : EXIT.invalid;
 }
 
 export async function importCommand(args: ParsedArgs): Promise<number> {
@@ -136,7 +153,8 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
         ? args.flags.output
         : undefined;
   if (asJson) {
-    if (out) write(out, serializeTopology(topology, { format: out.endsWith('.json') ? 'json' : 'yaml' }));
+    if (out && !write(out, serializeTopology(topology, { format: out.endsWith('.json') ? 'json' : 'yaml' })))
+      return EXIT.invalid;
     json({
       ok: true,
       format: from.id,
@@ -148,7 +166,8 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     });
     return EXIT.ok;
   }
-  write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' }));
+  if (!write(out, serializeTopology(topology, { format: out?.endsWith('.json') ? 'json' : 'yaml' })))
+    return EXIT.invalid;
   if (out) err(`lab "${topology.name}" written to ${out}`);
   return EXIT.ok;
 }
