@@ -27,6 +27,8 @@ const engine: Engine = {
   openLab: async () => null,
 };
 
+/** What the server logged (a failed request's error). */
+const logged: unknown[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'np-serve-'));
   const renderDir = path.join(dir, 'renderer');
@@ -39,7 +41,7 @@ beforeAll(async () => {
     renderDir,
     engine,
     examplesDir: path.join(dir, 'none'),
-    log: () => undefined,
+    log: (...a: unknown[]) => void logged.push(a),
   });
   cookie = sessionCookie(await get(new URL(server.url).pathname + new URL(server.url).search));
   expect(cookie).toMatch(/^netplumb-session-\d+=[0-9a-f]{64}$/);
@@ -357,6 +359,38 @@ describe('odd request targets', () => {
       expect((await get('/', { cookie })).status).toBe(200);
     },
   );
+});
+
+describe('odd plain requests', () => {
+  /** A raw request line, as a client may send it (no URL checks on this side). */
+  const raw = (target: string, withCookie: boolean) =>
+    new Promise<string>((resolve) => {
+      const sock = net.connect(server.port, '127.0.0.1', () =>
+        sock.write(
+          `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${withCookie ? `Cookie: ${cookie}\r\n` : ''}Connection: close\r\n\r\n`,
+        ),
+      );
+      let got = '';
+      sock.on('data', (d) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => resolve(got));
+      setTimeout(() => sock.destroy(), 2000);
+    });
+
+  it.each([
+    ['http://[', false],
+    ['http://[', true],
+    ['/captures/%E0%A4%A', true],
+    ['/captures/%zz', true],
+  ])('answers GET %j (cookie: %s) with 400 in words, and keeps serving', async (target, withCookie) => {
+    const before = logged.length;
+    const reply = await raw(target, withCookie);
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('bad request:');
+    // Answered, not failed: nothing in the log (a failure logs its stack).
+    expect(logged.slice(before)).toEqual([]);
+    expect((await get('/', { cookie })).status).toBe(200);
+  });
 });
 
 describe('capture downloads', () => {

@@ -28,6 +28,24 @@ import { serveSocket } from './serve-socket';
 import { mimeFor, resolveStatic } from '../common/static-files';
 import { pageCsp } from '../../shared/util/csp';
 
+/** The request target as a URL on this server, or undefined when it cannot be read. */
+function urlOf(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent-decoding that says undefined for a malformed escape (decodeURIComponent throws). */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export { sameSecret } from './serve-auth';
 
 /** Most API sockets open at once (one per tab; the cap bounds memory: each may buffer a frame of WIRE_MAX_BYTES). */
@@ -146,13 +164,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed');
         return;
       }
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const plain = {
         'Content-Type': 'text/plain; charset=utf-8',
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
         'X-Content-Type-Options': 'nosniff',
       };
+      // The request target is the client's text: `new URL` throws on some (an absolute "http://[").
+      const url = urlOf(req.url);
+      if (!url) return void res.writeHead(400, plain).end('bad request: the address cannot be read');
       if (url.pathname === '/login') {
         // Why HEAD does not sign in: link previews and prefetchers send it,
         // and they must not spend a one-time code.
@@ -171,13 +191,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         res.writeHead(401, plain).end(`This browser is not signed in to netplumb. ${SIGN_IN_HELP}`);
         return;
       }
-      if (url.pathname.startsWith('/captures/'))
-        return serveCapture(
-          decodeURIComponent(url.pathname.slice('/captures/'.length)),
-          req.method === 'HEAD',
-          res,
-          plain,
-        );
+      if (url.pathname.startsWith('/captures/')) {
+        const name = decoded(url.pathname.slice('/captures/'.length));
+        if (name === undefined)
+          return void res
+            .writeHead(400, plain)
+            .end('bad request: the capture name is not valid percent-encoding');
+        return serveCapture(name, req.method === 'HEAD', res, plain);
+      }
       const file = await resolveStatic(opts.renderDir, req.url ?? '/');
       if (!file) {
         res
