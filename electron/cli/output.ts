@@ -5,6 +5,7 @@
 import type { Change, DriftItem } from '../../shared/plan';
 import type { Problem } from '../../shared/validate';
 import { err } from './command';
+import { visible } from '../../shared/util/visible';
 
 export { counted, listInWords } from '../../shared/util/words';
 
@@ -20,9 +21,12 @@ export const bold = paint('1');
 
 /** `lab.yaml:12:7: error: …  [code]` (file and position when known). */
 export function formatProblem(p: Problem, file?: string): string {
-  const where = file ? `${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: ` : '';
+  // A file's name and the text it quotes can hold control characters: printed escaped, one line each.
+  const where = file
+    ? `${visible(file)}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}: `
+    : '';
   const sev = p.severity === 'error' ? red('error') : yellow('warning');
-  return `${where}${sev}: ${p.message}  ${dim(`[${p.code}]`)}`;
+  return `${where}${sev}: ${visible(p.message)}  ${dim(`[${p.code}]`)}`;
 }
 
 /** Each problem on standard error, located in `file` when given. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { clip } from '../util/words';
+import { visible } from '../util/visible';
 
 /** Maximum length of a lab name. */
 export const LAB_NAME_MAX = 32;
@@ -27,12 +28,12 @@ export function labNameProblem(name: unknown): string | null {
   if (typeof name !== 'string' || name.length === 0) return 'the lab name cannot be empty';
   const why = 'because it is used in file names and in the marks netplumb puts on kernel objects';
   if (name.length > LAB_NAME_MAX) {
-    return `the lab name "${clip(name)}" is ${name.length} characters; at most ${LAB_NAME_MAX} are allowed ${why}`;
+    return `the lab name "${visible(clip(name))}" is ${name.length} characters; at most ${LAB_NAME_MAX} are allowed ${why}`;
   }
   if (!LAB_NAME_CHARS.test(name)) {
-    return `the lab name "${name}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit, ${why}`;
+    return `the lab name "${visible(name)}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit, ${why}`;
   }
-  if (name.includes('..')) return `the lab name "${name}" cannot contain "..", ${why}`;
+  if (name.includes('..')) return `the lab name "${visible(name)}" cannot contain "..", ${why}`;
   return null;
 }
 

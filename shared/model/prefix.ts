@@ -12,6 +12,7 @@
  */
 import type { Problem } from './problem';
 import type { Topology } from './topology';
+import { visible } from '../util/visible';
 
 /** The longest prefix accepted (short prefixes leave room under the 15-byte interface limit). */
 export const PREFIX_MAX = 12;
@@ -45,12 +46,12 @@ export function checkPrefix(prefix: string): string | null {
   // character set is the narrowest of those, so it is the one enforced.
   if (typeof prefix !== 'string' || prefix.length === 0) return 'the name prefix cannot be empty';
   if (prefix.length > PREFIX_MAX)
-    return `the name prefix "${prefix}" is ${prefix.length} characters; at most ${PREFIX_MAX} are allowed`;
+    return `the name prefix "${visible(prefix)}" is ${prefix.length} characters; at most ${PREFIX_MAX} are allowed`;
   if (!/^[a-z0-9][a-z0-9_.-]*$/.test(prefix))
-    return `the name prefix "${prefix}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit`;
+    return `the name prefix "${visible(prefix)}" may use only lower-case letters, digits, "-", "_" and "." and must start with a letter or digit`;
   // Why: the lab-name rule (lab-name.ts) refuses ".." anywhere, and the prefix becomes part of the lab name.
   if (prefix.includes('..'))
-    return `the name prefix "${prefix}" cannot contain "..", because it becomes part of the lab name`;
+    return `the name prefix "${visible(prefix)}" cannot contain "..", because it becomes part of the lab name`;
   return null;
 }
 
