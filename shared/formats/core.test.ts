@@ -110,6 +110,11 @@ describe('parseXml', () => {
     ['<a x=1/>', 'quoted'],
     ['<a x="1" x="2"/>', 'duplicate'],
     ['<a>&foo;</a>', 'unknown entity'],
+    // Names an object has by inheritance are no entities either.
+    ['<a>&toString;</a>', 'unknown entity &toString;'],
+    ['<a b="&constructor;"/>', 'unknown entity &constructor;'],
+    ['<a>&__proto__;</a>', 'unknown entity &__proto__;'],
+    ['<a>&hasOwnProperty;</a>', 'unknown entity &hasOwnProperty;'],
     ['<a/><b/>', 'after the document'],
     ['', 'empty'],
   ])('rejects %j', (text, msg) => {

@@ -43,7 +43,7 @@ export function parseXml(text: string): XmlResult {
   const decode = (s: string, at: number) =>
     s.replace(/&([^;&\s]*);?/g, (m, body: string) => {
       if (!m.endsWith(';')) fail('"&" must start an entity such as &amp;', at);
-      if (body in ENTITIES) return ENTITIES[body];
+      if (Object.hasOwn(ENTITIES, body)) return ENTITIES[body];
       const num = /^#(\d+)$/.exec(body) ?? /^#x([0-9a-fA-F]+)$/.exec(body);
       if (num) {
         const cp = parseInt(num[1], body[1] === 'x' ? 16 : 10);
