@@ -24,6 +24,12 @@ export interface Command {
   synopsis: Synopsis[];
   section: Section;
   valued?: string[];
+  /**
+   * The arguments besides options it takes, by name (`['FILE']`), when their
+   * number is fixed: one more is refused before anything runs (`validate
+   * a.yaml b.yaml` would check only the first and say "valid").
+   */
+  positionals?: string[];
   run(args: ParsedArgs, raw: readonly string[]): Promise<number>;
 }
 

@@ -55,6 +55,7 @@ export const FORMAT_COMMANDS: Record<string, Command> = {
     ],
     help: EXPORT_HELP,
     valued: ['to', 'o', 'output', 'image'],
+    positionals: ['FILE'],
     async run(args) {
       return (await import('./formats-command')).exportCommand(args);
     },
@@ -64,6 +65,7 @@ export const FORMAT_COMMANDS: Record<string, Command> = {
     synopsis: [{ usage: 'import FILE', summary: 'read a containerlab, Kathará, MiniEdit or CORE file' }],
     help: IMPORT_HELP,
     valued: ['from', 'o', 'output', 'prefix', 'name'],
+    positionals: ['FILE'],
     async run(args) {
       return (await import('./formats-command')).importCommand(args);
     },

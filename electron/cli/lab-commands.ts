@@ -19,6 +19,7 @@ Checks a topology file (YAML or JSON) without touching the kernel. Problems are
 printed as FILE:LINE:COLUMN. With a prefix (--prefix, or "prefix" in
 ~/.config/netplumb/config.json, as apply uses it), also that every name still
 fits with it in front. Exit 0 when valid, 1 when not.`,
+    positionals: ['FILE'],
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.validateCommand(args)),
   },
@@ -31,6 +32,7 @@ Reads the kernel and prints the exact commands that "apply" would run, each
 with its reason, grouped by namespace. Changes nothing. Exit 0 when the lab is
 in sync, 3 when there are changes to apply, 1 when the file is invalid or a
 name collides with an object netplumb does not own.`,
+    positionals: ['FILE'],
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.planCommand(args)),
   },
@@ -54,6 +56,7 @@ what this file lacks, and apply warns, naming the other file and what went.
 
 Exit 0 applied, 1 invalid or refused (nothing changed), 2 a kernel step failed
 (rolled back).`,
+    positionals: ['FILE'],
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.applyCommand(args)),
   },
@@ -69,6 +72,7 @@ extra (made by netplumb for this lab but not in the file), or changed.
 Exit 0 in sync, 3 drift found (or not applied), 1 invalid file or refused (a
 name the file uses is held by an object netplumb did not make: nothing to
 compare it with).`,
+    positionals: ['FILE'],
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.statusCommand(args)),
   },
@@ -80,6 +84,7 @@ compare it with).`,
 Removes everything netplumb made for the lab (namespaces, bridges, veth pairs),
 checking the ownership mark of each object right before deleting it. Works on
 half-applied labs. Objects netplumb did not make are never touched.`,
+    positionals: ['FILE|LAB'],
     valued: ['prefix'],
     run: (args) => lab().then((m) => m.destroyCommand(args)),
   },

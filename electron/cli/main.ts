@@ -43,5 +43,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return EXIT.invalid;
   }
+  if (cmd.positionals && args.positionals.length > cmd.positionals.length) {
+    const extra = args.positionals.slice(cmd.positionals.length);
+    process.stderr.write(
+      `netplumb ${name}: takes ${cmd.positionals.join(' ')}, and no more: ${extra.map((x) => JSON.stringify(x)).join(' ')} left over; nothing was done. Run "netplumb ${name} --help" for its usage.\n`,
+    );
+    return EXIT.invalid;
+  }
   return cmd.run(args, rest);
 }

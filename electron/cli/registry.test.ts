@@ -115,6 +115,43 @@ describe('netplumb help', () => {
   });
 });
 
+describe('arguments beyond those a command takes', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('are refused with exit 1 before the command runs, naming them; as many as it takes run it', async () => {
+    const cmds = Object.entries(COMMANDS).filter(([, c]) => c.positionals);
+    expect(cmds.map(([n]) => n).sort()).toEqual(
+      ['apply', 'destroy', 'export', 'import', 'plan', 'status', 'validate'].sort(),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cmds),
+        fc.array(fc.stringMatching(/^[a-z0-9./_]{1,12}$/), { minLength: 1, maxLength: 3 }),
+        async ([name, cmd], extra) => {
+          const spy = vi.spyOn(cmd, 'run').mockResolvedValue(EXIT.ok);
+          let text = '';
+          const w = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((text += String(s)), true));
+          try {
+            const own = cmd.positionals!.map((_, i) => `f${i}.yaml`);
+            expect(await main([name, ...own, ...extra])).toBe(EXIT.invalid);
+            expect(spy).not.toHaveBeenCalled();
+            expect(text).toContain(`netplumb ${name}: takes ${cmd.positionals!.join(' ')}, and no more:`);
+            expect(text).toContain(
+              `${extra.map((x) => JSON.stringify(x)).join(' ')} left over; nothing was done`,
+            );
+            expect(await main([name, ...own])).toBe(EXIT.ok);
+            expect(spy).toHaveBeenCalledTimes(1);
+          } finally {
+            spy.mockRestore();
+            w.mockRestore();
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('options a command does not know', () => {
   afterEach(() => vi.restoreAllMocks());
 
