@@ -20,6 +20,7 @@ import type { ParsedArgs } from './args';
 import { EXIT, err, json } from './command';
 import { loadFile } from './load';
 import { formatProblem, printProblems, red } from './output';
+import { visible } from '../../shared/util/visible';
 
 /** Why a write failed, in words. */
 function whyNot(e: unknown): string {
@@ -108,7 +109,11 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   try {
     if (from.id === 'kathara') extra = readKatharaFiles(dirname(path), text);
   } catch (e) {
-    return (err(red((e as Error).message)), EXIT.invalid);
+    // A folder that cannot be imported as a whole (its files hold more than netplumb imports).
+    const why = visible((e as Error).message);
+    if (args.flags.json) json({ ok: false, format: from.id, file, error: why, problems: [] });
+    else err(red(why));
+    return EXIT.invalid;
   }
   const labName = typeof args.flags.name === 'string' ? args.flags.name : undefined;
   const r = from.import(text, { fileName: path, labName, ...extra });

@@ -56,6 +56,8 @@ export interface ImportOptions {
   machineFiles?: Record<string, string[]>;
   /** Kathará: texts of machine-folder files the importer reads (`etc/network/interfaces`), by machine, then path. */
   machineTexts?: Record<string, Record<string, string>>;
+  /** Kathará: problems found reading the lab's files (a file not read: a link out of the lab folder), located. */
+  problems?: Problem[];
 }
 
 /** Options an exporter may use. */
@@ -112,6 +114,7 @@ const IO: Record<string, Pick<FormatInfo, 'import' | 'export'>> = {
         labExt: opts.labExt,
         machineFiles: opts.machineFiles,
         machineTexts: opts.machineTexts,
+        problems: opts.problems,
       }),
   },
   miniedit: {

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromKathara, uniqueIfname } from './kathara';
+import { commandsOf, fromKathara, MAX_LAB_BYTES, NOTE_LINES, uniqueIfname, WARNINGS_LISTED } from './kathara';
+import { serializeTopology } from './serialize';
+import { splitShellList } from './shell-lists';
 import type { NetnsNode, Route } from '../model';
 import { readKatharaFiles } from '../../electron/cli/kathara-files';
 
@@ -603,5 +605,157 @@ describe('kathara: machine names that are Object members', () => {
       machineFiles: { pc: ['etc/network/interfaces'] },
     });
     expect(performance.now() - t).toBeLessThan(15000);
+  });
+});
+
+describe('Kathará import of a large lab: bounded time, warnings and notes', () => {
+  /** Problems of each code from each file, counted. */
+  const perKind = (problems: { code: string; file?: string }[]) => {
+    const n = new Map<string, number>();
+    for (const p of problems)
+      n.set(`${p.code} ${p.file ?? 'lab.conf'}`, (n.get(`${p.code} ${p.file ?? 'lab.conf'}`) ?? 0) + 1);
+    return n;
+  };
+
+  it('300,000 lines it does not read finish in seconds (took minutes), said in 20 warnings and one that counts the rest', () => {
+    const startup = 'echo hi\n'.repeat(300_000);
+    const t = performance.now();
+    const r = fromKathara('pc1[0]="A"\n', { startups: { pc1: startup } });
+    expect(performance.now() - t).toBeLessThan(5000);
+    const said = r.problems.filter((p) => p.file === 'pc1.startup');
+    expect(said).toHaveLength(WARNINGS_LISTED + 1);
+    expect(said.slice(0, WARNINGS_LISTED).map((p) => p.line)).toEqual(
+      Array.from({ length: WARNINGS_LISTED }, (_, i) => i + 1),
+    );
+    expect(said[WARNINGS_LISTED]).toMatchObject({
+      code: 'kathara-startup',
+      severity: 'warning',
+      line: WARNINGS_LISTED + 1,
+      column: 1,
+      message: 'and 299,980 more lines like it in pc1.startup, not imported',
+    });
+    const notes = (r.topology!.nodes.find((n) => n.name === 'pc1') as NetnsNode).notes!.split('\n');
+    expect(notes).toHaveLength(NOTE_LINES + 1);
+    expect(notes[0]).toBe('startup: echo hi');
+    expect(notes[NOTE_LINES]).toBe(`… ${(300_000 - NOTE_LINES).toLocaleString('en-US')} more lines`);
+  });
+
+  it('a lab whose files hold more than 8 MB in all is one located error, shared.startup counted once per machine', () => {
+    const big = fromKathara('pc1[0]="A"\npc2[0]="A"\n', {
+      startups: { pc1: 'x\n'.repeat(2_500_000), pc2: 'x\n'.repeat(2_500_000) },
+    });
+    expect(big.topology).toBeUndefined();
+    expect(big.problems).toEqual([
+      {
+        code: 'kathara-too-large',
+        severity: 'error',
+        message:
+          "the lab's files hold 9.5 MB, more than netplumb imports from one lab (8 MB): pc1.startup 4.8 MB, pc2.startup 4.8 MB; nothing was imported",
+        path: [],
+        line: 1,
+        column: 1,
+        file: 'pc1.startup',
+      },
+    ]);
+    // 1 MB of shared.startup: Kathará runs it on each machine, so nine machines make 9 MB and seven 7 MB.
+    const shared = 'echo hi\n'.repeat(131_072);
+    const conf = (n: number) => Array.from({ length: n }, (_, i) => `pc${i}[0]="A"`).join('\n');
+    const nine = fromKathara(conf(9), { startups: { shared } });
+    expect(nine.topology).toBeUndefined();
+    expect(nine.problems).toHaveLength(1);
+    expect(nine.problems[0]).toMatchObject({ code: 'kathara-too-large', file: 'shared.startup' });
+    expect(nine.problems[0].message).toMatch(
+      /^the lab's files hold 9\.0 MB, .*shared\.startup 1\.0 MB run on 9 machines \(9\.0 MB\)/,
+    );
+    const seven = fromKathara(conf(7), { startups: { shared } });
+    expect(seven.topology).toBeDefined();
+    expect(seven.problems.some((p) => p.code === 'kathara-too-large')).toBe(false);
+  });
+
+  it('a line longer than 200 characters is quoted cut, in its warning and its note', () => {
+    const long = `echo ${'a'.repeat(5000)}`;
+    const r = fromKathara('pc1[0]="A"\n', { startups: { pc1: long } });
+    const w = r.problems.find((p) => p.file === 'pc1.startup')!;
+    expect(w.message).toContain(`"echo ${'a'.repeat(195)}… (5,005 characters)"`);
+    const notes = (r.topology!.nodes.find((n) => n.name === 'pc1') as NetnsNode).notes!;
+    expect(notes.length).toBeLessThan(300);
+  });
+
+  it('any count of lines it does not read: min(count, 20) warnings of a kind per file, plus one past 20; the file stays under 8 MB (property)', () => {
+    const unsupported = fc.constantFrom(
+      'echo hi',
+      'x',
+      'sleep 1',
+      '/etc/init.d/frr start',
+      'tcpdump -i eth0 &',
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.array(unsupported, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        (count, sharedCount, kinds, machines) => {
+          const own = Array.from({ length: count }, (_, i) => kinds[i % kinds.length]).join('\n');
+          const shared = Array.from({ length: sharedCount }, (_, i) => `echo shared ${i}`).join('\n');
+          const conf = Array.from({ length: machines }, (_, i) => `pc${i}[0]="A"`).join('\n');
+          const r = fromKathara(conf, {
+            startups: { pc0: own, ...(sharedCount ? { shared } : {}) },
+          });
+          const expected = (n: number) => Math.min(n, WARNINGS_LISTED) + (n > WARNINGS_LISTED ? 1 : 0);
+          const n = perKind(r.problems);
+          expect(n.get('kathara-startup pc0.startup') ?? 0).toBe(expected(count));
+          // A line of shared.startup is said once, however many machines run it.
+          expect(n.get('kathara-startup shared.startup') ?? 0).toBe(expected(sharedCount));
+          for (const k of n.values()) expect(k).toBeLessThanOrEqual(WARNINGS_LISTED + 1);
+          if (count > WARNINGS_LISTED) {
+            const more = r.problems.filter((p) => p.file === 'pc0.startup').at(-1)!;
+            expect(more.message).toBe(
+              `and ${(count - WARNINGS_LISTED).toLocaleString('en-US')} more lines like it in pc0.startup, not imported`,
+            );
+          }
+          const yaml = serializeTopology(r.topology!, { format: 'yaml' });
+          expect(yaml.length).toBeLessThan(MAX_LAB_BYTES);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a whole file of 8 MB of lines it does not read imports to a small file', () => {
+    const r = fromKathara('pc1[0]="A"\n', { startups: { pc1: 'x\n'.repeat(4_000_000) } });
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(serializeTopology(r.topology!, { format: 'yaml' }).length).toBeLessThan(64 * 1024);
+  });
+
+  it("reads a line of plain words as the shell's reading of it does (property)", () => {
+    const word = fc.oneof(
+      fc.constantFrom(
+        'ip',
+        'echo',
+        'if',
+        'then',
+        'fi',
+        'do',
+        'done',
+        'while',
+        'time',
+        '{',
+        '}',
+        '!',
+        'in',
+        'case',
+      ),
+      fc.stringMatching(/^[\w./:=,+@%^~-]{1,6}$/),
+      fc.constantFrom(';', '&&', '||', '|', '&', '#', "'a b'", '"x"', '$(y)', '\\', '(', ')', '<', '>'),
+    );
+    const blank = fc.constantFrom(' ', '\t', '  ', '\r', '');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(blank, word)), blank, (parts, end) => {
+        const line = parts.map(([b, w]) => b + w).join(' ') + end;
+        expect(commandsOf(line)).toEqual(splitShellList(line) ?? [line]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -15,6 +15,15 @@
  * external links and machine folders (daemon configuration such as FRR's)
  * are named in a warning at their own file:line, with file names relative
  * to the lab folder.
+ *
+ * What an import of a large lab costs is bounded: the lab's files may hold
+ * MAX_LAB_BYTES in all (shared.startup counted once per machine, as Kathará
+ * runs it on each), over which the import is one located error; warnings of
+ * one kind from one file stop after WARNINGS_LISTED, with one more saying how
+ * many were left out; and a machine's notes keep its first NOTE_LINES lines,
+ * each of at most QUOTED_CHARS characters. A 7 MB startup file of 900,000
+ * lines netplumb does not read took 22 s and 1.5 GB to import, printed
+ * 900,000 warnings and wrote a 14 MB file netplumb itself then refused.
  */
 import type { BridgeNode, Link, NetnsNode, TopoNode } from '../model';
 import type { Problem } from '../validate/problem';
@@ -46,6 +55,215 @@ export interface KatharaOptions {
   fileName?: string;
   /** Lab name to use instead (already chosen by the caller). */
   labName?: string;
+  /** Problems found while reading the lab's files (a file not read: a link out of the lab folder), located. */
+  problems?: Problem[];
+}
+
+/** The most a lab's files may hold in all: 8 MiB, the most netplumb reads of one file. */
+export const MAX_LAB_BYTES = 8 * 1024 * 1024;
+/** Warnings of one kind (code) from one file that are listed before one that counts the rest. */
+export const WARNINGS_LISTED = 20;
+/** Lines of a machine's notes that are kept; one more line counts the rest. */
+export const NOTE_LINES = 200;
+/** The most characters of a lab's line quoted in a warning or a note. */
+export const QUOTED_CHARS = 200;
+
+/** The bytes of `text` in UTF-8, counted without encoding it. */
+function utf8Bytes(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      i++; // a surrogate pair: 4 bytes for its 2 units
+      n += 2;
+    } else n += 2; // 3 bytes (a lone surrogate too: it is written as U+FFFD)
+  }
+  return n;
+}
+
+/** What a lab's files hold, as an import counts it. */
+export interface LabSize {
+  /** Bytes in all. */
+  total: number;
+  /** The file that adds the most (`lab.conf`, `shared.startup`, `pc1.startup`, `r1/etc/network/interfaces`). */
+  largest: string;
+  /** Each file's bytes and how many times they count (shared.startup: once per machine), largest share first. */
+  parts: { file: string; bytes: number; times: number }[];
+}
+
+/**
+ * The size of a lab as an import counts it: lab.conf, each startup file
+ * (shared.startup once per machine of lab.conf, as Kathará runs it on each)
+ * and the other files read (lab.ext, interfaces files), in bytes.
+ */
+export function labSize(lab: {
+  labConf: number;
+  machines: number;
+  /** Bytes of each startup file, by machine (`shared` for shared.startup). */
+  startups: Record<string, number>;
+  /** Bytes of each other file read, by its name in the lab folder. */
+  others: Record<string, number>;
+}): LabSize {
+  const parts = [
+    { file: 'lab.conf', bytes: lab.labConf, times: 1 },
+    ...Object.entries(lab.startups).map(([m, bytes]) => ({
+      file: `${m}.startup`,
+      bytes,
+      times: m === 'shared' ? Math.max(1, lab.machines) : 1,
+    })),
+    ...Object.entries(lab.others).map(([file, bytes]) => ({ file, bytes, times: 1 })),
+  ].sort((a, b) => b.bytes * b.times - a.bytes * a.times);
+  return { total: parts.reduce((n, p) => n + p.bytes * p.times, 0), largest: parts[0].file, parts };
+}
+
+/** Megabytes, in words: 33.6 MB. */
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** Why a lab of `size` (over MAX_LAB_BYTES) is not imported, naming the files that hold the most. */
+export function labTooLarge(size: LabSize): string {
+  // The few files that make most of it; one of under a hundredth of the whole is not worth naming.
+  const top = size.parts
+    .filter((p, i) => i === 0 || p.bytes * p.times * 100 >= size.total)
+    .slice(0, 3)
+    .map((p) =>
+      p.times > 1
+        ? `${p.file} ${mb(p.bytes)} run on ${p.times} machines (${mb(p.bytes * p.times)})`
+        : `${p.file} ${mb(p.bytes)}`,
+    );
+  // lab.conf, always there, is named only when it holds much.
+  const rest = size.parts.filter((p, i) => i >= top.length && p.file !== 'lab.conf').length;
+  return `the lab's files hold ${mb(size.total)}, more than netplumb imports from one lab (${MAX_LAB_BYTES / 1048576} MB): ${top.join(', ')}${rest > 0 ? ` and ${rest} more file${rest > 1 ? 's' : ''}` : ''}; nothing was imported`;
+}
+
+/** Characters of a word that the shell reads as themselves (no quote, escape, operator, comment or expansion). */
+const PLAIN_WORDS = /^[ \t\r]*[\w./:=,+@%^~-]+(?:[ \t]+[\w./:=,+@%^~-]+)*[ \t\r]*$/;
+/**
+ * The shell's reserved words (as shell-lists.ts reads them, and a few more):
+ * one of them anywhere in a line of plain words may change how the words
+ * after it are read (`ip while done` does not parse), so such a line is left
+ * to the shell's reading.
+ */
+const SHELL_RESERVED =
+  /(?:^|[ \t\r])(?:if|then|else|elif|fi|while|until|for|do|done|case|esac|select|time|in|function)(?=[ \t\r]|$)/;
+
+/**
+ * The commands of one line of a startup file, as `splitShellList` finds
+ * them (the line itself when it does not parse). A line of plain words
+ * without a reserved word is one simple command, without its blanks around:
+ * it is taken as that without the shell's reading, which cost seconds on a
+ * file of 900,000 lines.
+ */
+export function commandsOf(line: string): string[] {
+  if (PLAIN_WORDS.test(line) && !SHELL_RESERVED.test(line)) return [line.replace(/^[ \t\r]+|[ \t\r]+$/g, '')];
+  if (/^[ \t\r]*$/.test(line)) return [];
+  return splitShellList(line) ?? [line];
+}
+
+/** A line of the lab as quoted in a warning or a note: at most QUOTED_CHARS characters. */
+function quoted(line: string): string {
+  return line.length > QUOTED_CHARS
+    ? `${line.slice(0, QUOTED_CHARS)}… (${line.length.toLocaleString('en-US')} characters)`
+    : line;
+}
+
+/** Codes of warnings about lines that are not imported, counted as lines when past WARNINGS_LISTED. */
+const LINE_CODES = new Set([
+  'kathara-dropped',
+  'kathara-startup',
+  'kathara-ifupdown',
+  'import-route-dropped',
+]);
+
+/**
+ * The problems of an import, with at most WARNINGS_LISTED of one severity
+ * and code from one file: past them, one problem of the same kind, at the
+ * first one left out, says how many more there are.
+ */
+function cappedProblems(mainFile: string) {
+  const list: Problem[] = [];
+  type Kind = { n: number; more?: Problem };
+  /** Each kind's count, by file, then code, then severity (no key is built per problem). */
+  const kinds = new Map<string, Map<string, Partial<Record<Problem['severity'], Kind>>>>();
+  const all: Kind[] = [];
+  /** Counts a problem of this kind; true when it is to be listed, else it is counted in the kind's summary. */
+  const take = (
+    severity: Problem['severity'],
+    code: string,
+    file: string | undefined,
+    line = 1,
+    column = 1,
+  ) => {
+    let byCode = kinds.get(file ?? '');
+    if (!byCode) kinds.set(file ?? '', (byCode = new Map()));
+    let bySeverity = byCode.get(code);
+    if (!bySeverity) byCode.set(code, (bySeverity = {}));
+    let kind = bySeverity[severity];
+    if (!kind) all.push((kind = bySeverity[severity] = { n: 0 }));
+    if (++kind.n <= WARNINGS_LISTED) return true;
+    if (!kind.more)
+      list.push(
+        (kind.more = {
+          code,
+          severity,
+          message: '',
+          path: [],
+          line,
+          column,
+          ...(file !== undefined ? { file } : {}),
+        }),
+      );
+    return false;
+  };
+  return {
+    take,
+    /** Lists `p`, which `take` let through. */
+    push(p: Problem) {
+      list.push(p);
+    },
+    /** Lists `p`, or counts it when WARNINGS_LISTED of its kind are listed. */
+    add(p: Problem) {
+      if (take(p.severity, p.code, p.file, p.line, p.column)) list.push(p);
+    },
+    /** The problems, each count said. */
+    done(): Problem[] {
+      for (const kind of all) {
+        if (!kind.more) continue;
+        const p = kind.more;
+        const n = (kind.n - WARNINGS_LISTED).toLocaleString('en-US');
+        p.message = LINE_CODES.has(p.code)
+          ? `and ${n} more lines like it in ${p.file ?? mainFile}, not imported`
+          : `and ${n} more ${p.severity}s like it in ${p.file ?? mainFile}`;
+      }
+      return list;
+    },
+  };
+}
+
+/**
+ * Whether a line's text was said before, by scope (a file), line number and
+ * text: a line of shared.startup is said once, not once per machine, and so
+ * is a command a line holds twice. No key is built per line (a Set of such
+ * keys cost most of the time of a file of 900,000 lines).
+ */
+function saidBefore() {
+  // By line number in an array: line numbers count up from 1, and a Map of millions of them cost seconds.
+  const scopes = new Map<string, (string | Set<string> | undefined)[]>();
+  return (scope: string, line: number, text: string): boolean => {
+    let lines = scopes.get(scope);
+    if (!lines) scopes.set(scope, (lines = []));
+    const said = lines[line];
+    if (said === undefined) lines[line] = text;
+    else if (typeof said === 'string') {
+      if (said === text) return true;
+      lines[line] = new Set([said, text]);
+    } else {
+      if (said.has(text)) return true;
+      said.add(text);
+    }
+    return false;
+  };
 }
 
 /** Options that only shape terminals or keep their default, read without a word. */
@@ -105,35 +323,72 @@ function labDescription(meta: Record<string, string>): string | undefined {
 /** Reads a Kathará lab. Never throws; problems carry the line and (for other files than lab.conf) the file. */
 export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportResult {
   const parsed = parseLabConf(labConf);
-  const problems: Problem[] = [...parsed.problems];
+  const mainFile = opts.fileName?.split(/[\\/]/).pop() || 'lab.conf';
+  const problems = cappedProblems(mainFile);
+  for (const p of [...(opts.problems ?? []), ...parsed.problems]) problems.add(p);
   const { conf } = parsed;
-  if (conf.machines.size === 0) return { problems };
-  const warn = (message: string, line: number, file?: string, code = 'kathara-dropped') =>
-    problems.push({
-      code,
-      severity: 'warning',
-      message,
-      path: [],
-      line,
-      column: 1,
-      ...(file ? { file } : {}),
-    });
-  const warned = new Set<string>();
-  const warnOnce = (key: string, message: string, line: number, file?: string, code?: string) => {
-    if (!warned.has(key)) warn(message, line, file, code);
-    warned.add(key);
+  if (conf.machines.size === 0) return { problems: problems.done() };
+  // A lab over the limit is one error, and nothing else is done.
+  const size = labSize({
+    labConf: utf8Bytes(labConf),
+    machines: conf.machines.size,
+    startups: Object.fromEntries(Object.entries(opts.startups ?? {}).map(([m, t]) => [m, utf8Bytes(t)])),
+    others: Object.fromEntries([
+      ...Object.entries(opts.machineTexts ?? {}).flatMap(([m, files]) =>
+        Object.entries(files).map(([f, t]) => [`${m}/${f}`, utf8Bytes(t)]),
+      ),
+      ...(opts.labExt !== undefined ? [['lab.ext', utf8Bytes(opts.labExt)]] : []),
+    ]),
+  });
+  if (size.total > MAX_LAB_BYTES)
+    return {
+      problems: [
+        {
+          code: 'kathara-too-large',
+          severity: 'error',
+          message: labTooLarge(size),
+          path: [],
+          line: 1,
+          column: 1,
+          ...(size.largest !== 'lab.conf' ? { file: size.largest } : {}),
+        },
+      ],
+    };
+  // The message is made only for a warning that is listed (past WARNINGS_LISTED of its kind, it is counted).
+  const warn = (message: string | (() => string), line: number, file?: string, code = 'kathara-dropped') => {
+    if (problems.take('warning', code, file || undefined, line))
+      problems.push({
+        code,
+        severity: 'warning',
+        message: typeof message === 'string' ? message : message(),
+        path: [],
+        line,
+        column: 1,
+        ...(file ? { file } : {}),
+      });
+  };
+  const said = saidBefore();
+  /** `warn`, unless the same text of the same line (of `scope`) was said. */
+  const warnOnce = (
+    scope: string,
+    text: string,
+    message: () => string,
+    line: number,
+    file?: string,
+    code?: string,
+  ) => {
+    if (!said(scope, line, text)) warn(message, line, file, code);
   };
   // A startup file is a shell script: a line may hold several commands (`a; b`, `a && b`), each read alone.
-  const linesOf = (text: string | undefined, file: string): SourceLine[] =>
-    text === undefined
-      ? []
-      : text
-          .split(/\r?\n/)
-          .flatMap((t, i) =>
-            (splitShellList(t) ?? [t]).flatMap((c) =>
-              modernizeLines(c).map((m) => ({ text: m, file, line: i + 1 })),
-            ),
-          );
+  const linesOf = (text: string | undefined, file: string): SourceLine[] => {
+    const out: SourceLine[] = [];
+    if (text === undefined) return out;
+    const all = text.split(/\r?\n/);
+    for (let i = 0; i < all.length; i++)
+      for (const c of commandsOf(all[i]))
+        for (const m of modernizeLines(c)) out.push({ text: m, file, line: i + 1 });
+    return out;
+  };
   const shared = linesOf(ownValue(opts.startups, 'shared'), 'shared.startup');
 
   const nodes: TopoNode[] = [];
@@ -243,10 +498,12 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     const lines = ifup.lines;
     for (const n of ifup.notes)
       warnOnce(
-        `${n.file}:${n.line}|${name}|${n.text}`,
-        n.whole
-          ? `machine "${name}": ${n.file} is not imported: ${n.why}`
-          : `machine "${name}": "${n.text}" is not imported (${n.why})`,
+        `${n.file}|${name}`,
+        n.text,
+        () =>
+          n.whole
+            ? `machine "${name}": ${n.file} is not imported: ${n.why}`
+            : `machine "${name}": "${quoted(n.text)}" is not imported (${n.why})`,
         n.line,
         n.file,
         n.file?.endsWith(INTERFACES) ? 'kathara-ifupdown' : 'kathara-startup',
@@ -262,21 +519,29 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       cfg,
       new Set([...[...connected].filter((i) => !cfg.masters.has(i)), ...cfg.bridges.keys()]),
     );
+    // The machine's notes: its first NOTE_LINES lines, then how many more there were.
     const notes: string[] = [];
+    let notesLeft = 0;
+    const note = (line: string) => {
+      if (notes.length < NOTE_LINES) notes.push(line);
+      else notesLeft++;
+    };
     for (const n of ifup.notes)
       if (n.file !== 'shared.startup')
-        notes.push(`${n.file ?? 'lab.conf'}: ${n.whole ? 'not applied' : n.text}`);
+        note(`${n.file ?? 'lab.conf'}: ${n.whole ? 'not applied' : quoted(n.text)}`);
     for (const u of cfg.unsupported) {
       const src = lines[u.index];
       const from = src.file === undefined ? 'lab.conf' : src.file.endsWith('.startup') ? 'startup' : src.file;
-      if (src.file !== 'shared.startup') notes.push(`${from}: ${u.line}`);
-      const where = src.file ? `${src.file}:${src.line}` : `lab.conf line ${src.line}`;
-      const what = src.file ? `"${u.line}"` : `option ${u.line.replace(/^sysctl -w /, 'sysctl=')}`;
+      if (src.file !== 'shared.startup') note(`${from}: ${quoted(u.line)}`);
       const code = src.file ? 'kathara-startup' : 'kathara-dropped';
       // A line of shared.startup runs on every machine: said once (per command of the line).
       warnOnce(
-        `${where}|${u.line}`,
-        `${src.file === 'shared.startup' ? 'every machine' : `machine "${name}"`}: ${what} is not imported (${u.why})`,
+        src.file ?? '',
+        u.line,
+        () =>
+          `${src.file === 'shared.startup' ? 'every machine' : `machine "${name}"`}: ${
+            src.file ? `"${quoted(u.line)}"` : `option ${quoted(u.line.replace(/^sysctl -w /, 'sysctl='))}`
+          } is not imported (${u.why})`,
         src.line,
         src.file,
         code,
@@ -290,7 +555,6 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       gateway: Object.fromEntries(Object.entries(cfg.gatewayLines).map(([k, i]) => [k, lines[i]])),
     });
     if (image) node.origin = { kind: 'kathara', image };
-    if (notes.length) node.notes = notes.join('\n');
     nodes.push(node);
     const inner = innerBridges(name, id, cfg, lines);
     nodes.push(...inner.nodes);
@@ -337,7 +601,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
       const what = iface.addresses.length
         ? `address${iface.addresses.length > 1 ? 'es' : ''} ${iface.addresses.join(', ')}`
         : 'settings';
-      node.notes = [node.notes, `interface ${ifname} (not in lab.conf): ${what}`].filter(Boolean).join('\n');
+      note(`interface ${ifname} (not in lab.conf): ${what}`);
       const loopback = /^lo(:|$)/.test(ifname);
       warn(
         loopback
@@ -348,6 +612,8 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
         'kathara-startup',
       );
     }
+    if (notesLeft > 0) notes.push(`… ${notesLeft.toLocaleString('en-US')} more lines`);
+    if (notes.length) node.notes = notes.join('\n');
   }
   for (const name of Object.keys(opts.startups ?? {})) {
     if (name !== 'shared' && !conf.machines.has(name))
@@ -355,7 +621,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   }
   if (opts.labExt !== undefined) {
     const ext = parseLabExt(opts.labExt);
-    problems.push(...ext.problems);
+    for (const p of ext.problems) problems.add(p);
     for (const e of ext.ext) {
       warn(
         `collision domain "${e.cd}" is joined to the host's interface ${e.iface}${e.vlan !== undefined ? ` (VLAN ${e.vlan})` : ''} in Kathará; netplumb does not attach lab bridges to host interfaces, so this external link is dropped`,
@@ -386,7 +652,7 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
   const description = labDescription(conf.meta);
   const draft = withPositions({ version: 1, name, ...(description ? { description } : {}), nodes, links });
   const lineOfNode = nodes.map((n) => (n.kind === 'bridge' ? undefined : conf.machines.get(n.name)?.line));
-  return finishImport(draft, problems, (path) => {
+  const result = finishImport(draft, [], (path) => {
     if (path[0] === 'nodes' && typeof path[1] === 'number') {
       const src = sourceOf.get(nodes[path[1]]?.id ?? '');
       const at =
@@ -413,4 +679,6 @@ export function fromKathara(labConf: string, opts: KatharaOptions = {}): ImportR
     }
     return { line: 1, column: 1 };
   });
+  for (const p of result.problems) problems.add(p);
+  return { ...result, problems: problems.done() };
 }
