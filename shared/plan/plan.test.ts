@@ -264,9 +264,15 @@ describe('plan', () => {
     expect(refused.changes).toEqual([]);
     expect(refused.conflicts.map((c) => c.message)).toEqual([
       expect.stringContaining(
-        'belongs to netplumb lab "otherlab". Rename it in the file or remove it from the host. If it is this lab\'s and its mark was cleared or written over by hand, mark it again: ip link set dev p2 alias netplumb:tlab:l2:b',
+        'belongs to netplumb lab "otherlab". Rename it in the file, or destroy lab "otherlab" first. If it is this lab\'s and its mark was cleared or written over by hand, mark it again: ip link set dev p2 alias netplumb:tlab:l2:b',
       ),
     ]);
+    // Both ends with the other lab's mark (a lab renamed keeps the old name's marks): no re-mark hint.
+    const both = structuredClone(after);
+    both.namespaces.ns2.ifaces.eth0.mark = 'netplumb:otherlab:x:a';
+    const renamed = plan(resolve(lab()), both);
+    expect(renamed.conflicts.length).toBeGreaterThan(0);
+    expect(renamed.conflicts.map((c) => c.message).join('\n')).not.toContain('mark it again');
     // Its mark cleared (or any alias that is no netplumb mark): provably the lab's pair, deleted with it.
     after.namespaces[ROOT_NS].ifaces.p2.mark = 'uplink';
     expect(plan(resolve(lab({ nodes: [], links: [] })), after).conflicts).toEqual([]);

@@ -64,14 +64,16 @@ const peerIs = (l: KIface | undefined, peer: { ns: string; name?: string }): boo
  * mark it again if it is the lab's and only its mark was cleared (netplumb
  * cannot prove that itself here: plan-remark.ts), as one command.
  */
-function remarkHint(ns: string, want: KIface, l: KIface): string {
+function remarkHint(ns: string, want: KIface, l: KIface, peerMark: string | undefined, lab: string): string {
   if (l.kind !== want.kind || !want.mark) return '';
   // A veth whose peer is not the file's other end is no lost mark of this lab's: marking it would
   // have apply re-create the pair, deleting that peer, which netplumb never made.
   const pair = l.kind === 'veth' && !!l.peer && !!want.peer && peerIs(l, want.peer);
   if (l.kind === 'veth' && !pair) return '';
-  // Another lab's mark is never taken over on a guess: only a veth of the file's pair is shown how.
-  if (markLab(l.mark) && !pair) return '';
+  // Another lab's mark is never taken over on a guess: only an end whose peer, the file's other
+  // end, still carries this lab's mark is shown how (a lab renamed keeps the old name's marks on
+  // both ends: those are the other lab's).
+  if (markLab(l.mark) && !(pair && isOurs(lab, peerMark))) return '';
   return ` If it is this lab's and its mark was cleared or written over by hand, mark it again: ip ${ns === ROOT_NS ? '' : `-n ${ns} `}link set dev ${want.name} alias ${want.mark}`;
 }
 
@@ -174,7 +176,7 @@ export function plan(desired: Resolved, liveIn: KState, opts: PlanOptions = {}):
         const o = desired.origins.get(ifaceKey(ns, iface.name));
         const other = markLab(l.mark);
         conflict(
-          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ` and was not made by netplumb${aliasNote(l.mark)}`}. Rename it in the file or remove it from the host.${remarkHint(ns, iface, l)}`,
+          `Interface "${iface.name}" already exists in ${where(ns)}${other ? ` and belongs to netplumb lab "${other}"` : ` and was not made by netplumb${aliasNote(l.mark)}`}. ${other ? `Rename it in the file, or destroy lab "${other}" first.` : 'Rename it in the file (delete it from the host only if you made it and no longer need it).'}${remarkHint(ns, iface, l, l.peer?.name !== undefined ? live.namespaces[l.peer.ns]?.ifaces[l.peer.name]?.mark : undefined, lab)}`,
           o?.nodeId,
           o?.linkId,
         );
