@@ -7,7 +7,7 @@ import { useReactFlow } from '@xyflow/react';
 import { getApi } from '../api';
 import { editorStore, useCanUndo, useEditor, validateNow } from '../store/editor';
 import { openFile, saveFile, newDocument } from '../store/file-actions';
-import { refreshStatus, runApply, runPlan, setLiveMode } from '../store/lab-actions';
+import { refreshStatus, runApply, runPlan, setLiveMode, showKernelProblems } from '../store/lab-actions';
 import { toast, useUi } from '../store/ui-store';
 import { layoutPositions } from '../canvas/auto-layout';
 import type { FlowEdge, FlowNode } from '../store/derive';
@@ -29,13 +29,12 @@ export async function autoLayout(flow: ReturnType<typeof useReactFlow<FlowNode, 
 
 /** Validates here and on the kernel side, and says what was found. */
 export async function runValidate() {
-  const local = validateNow();
+  validateNow();
   const r = await getApi()['topology:validate']({ topology: editorStore.getState().doc });
   if (!r.ok) return toast(`Could not validate on the kernel side: ${r.error}`, 'error');
-  const seen = new Set(local.map((p) => `${p.code}|${p.message}|${p.path.join('.')}`));
-  const extra = r.value.problems.filter((p) => !seen.has(`${p.code}|${p.message}|${p.path.join('.')}`));
-  if (extra.length) editorStore.getState().setProblems([...local, ...extra]);
-  const n = local.length + extra.length;
+  const doc = editorStore.getState().doc;
+  showKernelProblems(doc, r.value.problems);
+  const n = editorStore.getState().problems.length;
   toast(n ? `${n} problem${n === 1 ? '' : 's'} found (see Problems)` : 'No problems found');
 }
 

@@ -55,6 +55,39 @@ describe('lab actions against the fake kernel side', () => {
     useUi.getState().set({ statusOn: false });
   });
 
+  it("lists the kernel side's refusal (a name another lab uses) in Problems, on its node, and blocks Apply until it is gone", async () => {
+    setApi(createFakeApi());
+    drawClassicLab();
+    editorStore.getState().updateLab({ name: 'first' });
+    expect(await runApply()).toBe(true);
+    // The same drawing as another lab: every name is the first lab's.
+    editorStore.getState().loadTopology({ ...editorStore.getState().doc, name: 'second' });
+    await refreshStatus(true);
+    const kernel = () => editorStore.getState().problems.filter((p) => p.code === 'foreign-object');
+    expect(kernel().length).toBeGreaterThan(0);
+    expect(kernel().every((p) => p.severity === 'error')).toBe(true);
+    expect(
+      kernel().some(
+        (p) => p.nodeId === 'ns1' && /belongs to another netplumb lab \("first"\)/.test(p.message),
+      ),
+    ).toBe(true);
+    expect(blockedReason()).toMatch(/fix \d+ errors? first/i);
+    expect(await runApply()).toBe(false);
+    // Read again: replaced, not piled up.
+    const n = kernel().length;
+    await refreshStatus();
+    expect(kernel()).toHaveLength(n);
+    // An edit drops them until the kernel side is asked again; the other lab gone, none come back.
+    editorStore.getState().loadTopology({ ...editorStore.getState().doc, name: 'first' });
+    await runDestroy();
+    editorStore.getState().loadTopology({ ...editorStore.getState().doc, name: 'second' });
+    editorStore.getState().validateNow();
+    await refreshStatus();
+    expect(kernel()).toEqual([]);
+    expect(blockedReason()).toBeNull();
+    useUi.getState().set({ statusOn: false });
+  });
+
   it('drops a status answer that arrives after another drawing was opened, and reads the new one', async () => {
     setApi(createFakeApi());
     drawClassicLab();

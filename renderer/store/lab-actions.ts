@@ -4,7 +4,8 @@
  * The page never sends a command line; the kernel side re-validates.
  */
 import { getApi } from '../api';
-import { hasErrors } from '../../shared/validate/problem';
+import { hasErrors, type Problem } from '../../shared/validate/problem';
+import type { Topology } from '../../shared/model';
 import { editorStore, validateNow } from './editor';
 import { onlyPositionsChanged } from './store';
 import { toast, useUi } from './ui-store';
@@ -15,8 +16,12 @@ const ui = () => useUi.getState();
 
 /** Reason Plan/Apply are refused right now, or null. */
 export function blockedReason(): string | null {
-  const problems = validateNow();
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  const doc = editorStore.getState().doc;
+  const own = validateNow();
+  // What the kernel side refused about this very drawing counts too (validating again drops it from the list).
+  const kernel = doc === kernelDoc ? kernelShown : [];
+  if (kernel.length) editorStore.getState().setProblems([...own, ...kernel]);
+  const errors = [...own, ...kernel].filter((p) => p.severity === 'error').length;
   if (errors) return `fix ${errors} error${errors > 1 ? 's' : ''} first (see Problems)`;
   if (!editorStore.getState().doc.nodes.length) return 'the drawing is empty';
   return null;
@@ -127,6 +132,30 @@ let kernelChanges = 0;
  * drawing was switched or its lab renamed is dropped (it describes another
  * lab), and the new drawing is read instead.
  */
+/** The kernel side's problems last added to the drawing's own (they are replaced, not piled up). */
+let kernelShown: readonly Problem[] = [];
+/** The drawing they are about (an edit makes a new one). */
+let kernelDoc: Topology | null = null;
+const problemKey = (p: Problem) => `${p.code}|${p.message}|${p.path.join('.')}`;
+
+/**
+ * Adds what the kernel side found about `doc` (a name another lab or the
+ * host already uses) to the drawing's problems, while `doc` is still the
+ * drawing: the Problems panel lists it, the canvas marks the node or link,
+ * and Plan and Apply wait, as for the drawing's own errors. The next read
+ * replaces them; an edit drops them until the kernel side is asked again.
+ */
+export function showKernelProblems(doc: Topology, kernel: readonly Problem[]): void {
+  const st = editorStore.getState();
+  if (st.doc !== doc) return;
+  const own = st.problems.filter((p) => !kernelShown.includes(p));
+  const seen = new Set(own.map(problemKey));
+  const extra = kernel.filter((p) => !seen.has(problemKey(p)));
+  kernelDoc = doc;
+  kernelShown = extra;
+  if (extra.length || own.length !== st.problems.length) st.setProblems([...own, ...extra]);
+}
+
 export function refreshStatus(turnOn = false): Promise<void> {
   if (turnOn) ui().set({ statusOn: true });
   const key = statusKey();
@@ -143,6 +172,8 @@ export function refreshStatus(turnOn = false): Promise<void> {
         ui().set({ statusError: r.error });
         return;
       }
+      // Named in Problems and on the canvas too, and they block Apply as the drawing's own errors do.
+      showKernelProblems(doc, r.value.problems);
       const conflicts = r.value.problems
         .filter((p) => p.severity === 'error')
         .map((p) => ({
