@@ -116,6 +116,12 @@ test('switching documents never shows a lab that is not running as applied; a ru
     await app.discardIfAsked();
     await expect(app.node('ns1')).toContainText(names.ns1);
     await expectNotApplied(page, `${names.lab}-twin`);
+    // The kernel side's refusal is in Problems, and Apply waits for it (Plan still shows it).
+    await expect(page.getByRole('list', { name: 'Problems' })).toContainText(
+      `belongs to another netplumb lab ("${names.lab}")`,
+      { timeout: 20_000 },
+    );
+    await expect(app.button('Apply')).toBeDisabled();
     const plan = await app.plan();
     await expect(plan).not.toContainText(/ip netns del|link del/);
     await app.snap('twin-not-applied');

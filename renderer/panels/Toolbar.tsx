@@ -7,7 +7,14 @@ import { useReactFlow } from '@xyflow/react';
 import { getApi } from '../api';
 import { editorStore, useCanUndo, useEditor, validateNow } from '../store/editor';
 import { openFile, saveFile, newDocument } from '../store/file-actions';
-import { refreshStatus, runApply, runPlan, setLiveMode, showKernelProblems } from '../store/lab-actions';
+import {
+  isKernelProblem,
+  refreshStatus,
+  runApply,
+  runPlan,
+  setLiveMode,
+  showKernelProblems,
+} from '../store/lab-actions';
 import { toast, useUi } from '../store/ui-store';
 import { layoutPositions } from '../canvas/auto-layout';
 import type { FlowEdge, FlowNode } from '../store/derive';
@@ -42,7 +49,13 @@ export async function runValidate() {
 export function Toolbar() {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const can = useCanUndo();
-  const errors = useEditor((s) => s.problems.filter((p) => p.severity === 'error').length);
+  const errors = useEditor(
+    (s) => s.problems.filter((p) => p.severity === 'error' && !isKernelProblem(p)).length,
+  );
+  // Refused by the kernel side (a name the host or another lab uses): Apply waits, Plan shows why.
+  const refused = useEditor(
+    (s) => s.problems.filter((p) => p.severity === 'error' && isKernelProblem(p)).length,
+  );
   const empty = useEditor((s) => s.doc.nodes.length === 0);
   const dirty = useEditor(selectDirty);
   const fileName = useEditor((s) => s.fileName);
@@ -55,9 +68,16 @@ export function Toolbar() {
     : empty
       ? 'The drawing is empty'
       : null;
+  const applyBlocked =
+    blocked ??
+    (refused
+      ? `The kernel side refuses ${refused} name${refused === 1 ? '' : 's'} of the drawing (see Problems)`
+      : null);
   const blockedText = blocked
     ? `Plan and Apply are disabled: ${blocked.charAt(0).toLowerCase()}${blocked.slice(1)}`
-    : undefined;
+    : applyBlocked
+      ? `Apply is disabled: ${applyBlocked.charAt(0).toLowerCase()}${applyBlocked.slice(1)}`
+      : undefined;
   return (
     <header className="np-toolbar" role="toolbar" aria-label="Toolbar">
       <div className="np-toolbar__group">
@@ -163,10 +183,10 @@ export function Toolbar() {
         <button
           type="button"
           className="np-btn np-btn--primary"
-          disabled={!!blocked || applying}
+          disabled={!!applyBlocked || applying}
           onClick={() => void runApply()}
-          title={blocked ?? 'Make the kernel match the drawing'}
-          aria-describedby={blocked ? 'np-blocked' : undefined}
+          title={applyBlocked ?? 'Make the kernel match the drawing'}
+          aria-describedby={applyBlocked ? 'np-blocked' : undefined}
         >
           Apply
         </button>

@@ -55,7 +55,7 @@ describe('lab actions against the fake kernel side', () => {
     useUi.getState().set({ statusOn: false });
   });
 
-  it("lists the kernel side's refusal (a name another lab uses) in Problems, on its node, and blocks Apply until it is gone", async () => {
+  it("lists the kernel side's refusal (a name another lab uses) in Problems, on its node, and blocks Apply (not Plan) until it is gone", async () => {
     setApi(createFakeApi());
     drawClassicLab();
     editorStore.getState().updateLab({ name: 'first' });
@@ -73,6 +73,12 @@ describe('lab actions against the fake kernel side', () => {
     ).toBe(true);
     expect(blockedReason()).toMatch(/fix \d+ errors? first/i);
     expect(await runApply()).toBe(false);
+    // Plan changes nothing: it still opens, and shows the refusal.
+    expect(blockedReason('plan')).toBeNull();
+    await runPlan();
+    expect(useUi.getState().dialog).toBe('plan');
+    expect(useUi.getState().plan.problems.some((p) => p.code === 'foreign-object')).toBe(true);
+    useUi.getState().set({ dialog: null });
     // Read again: replaced, not piled up.
     const n = kernel().length;
     await refreshStatus();

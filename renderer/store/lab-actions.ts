@@ -15,13 +15,14 @@ import { refreshLabs } from './labs-store';
 const ui = () => useUi.getState();
 
 /** Reason Plan/Apply are refused right now, or null. */
-export function blockedReason(): string | null {
+export function blockedReason(what: 'plan' | 'apply' = 'apply'): string | null {
   const doc = editorStore.getState().doc;
   const own = validateNow();
-  // What the kernel side refused about this very drawing counts too (validating again drops it from the list).
+  // What the kernel side refused about this very drawing stays listed (validating again drops it) and
+  // holds Apply back; Plan, which changes nothing, still opens and shows the refusal.
   const kernel = doc === kernelDoc ? kernelShown : [];
   if (kernel.length) editorStore.getState().setProblems([...own, ...kernel]);
-  const errors = [...own, ...kernel].filter((p) => p.severity === 'error').length;
+  const errors = [...own, ...(what === 'apply' ? kernel : [])].filter((p) => p.severity === 'error').length;
   if (errors) return `fix ${errors} error${errors > 1 ? 's' : ''} first (see Problems)`;
   if (!editorStore.getState().doc.nodes.length) return 'the drawing is empty';
   return null;
@@ -29,7 +30,7 @@ export function blockedReason(): string | null {
 
 /** Opens the Plan dialog with the changes the kernel side would make. */
 export async function runPlan(): Promise<void> {
-  const reason = blockedReason();
+  const reason = blockedReason('plan');
   if (reason) return toast(`Cannot plan: ${reason}`, 'error');
   ui().set({ dialog: 'plan', plan: { loading: true, changes: [], problems: [] } });
   const r = await getApi()['topology:plan']({ topology: editorStore.getState().doc });
@@ -132,6 +133,9 @@ let kernelChanges = 0;
  * drawing was switched or its lab renamed is dropped (it describes another
  * lab), and the new drawing is read instead.
  */
+/** True for a problem the kernel side found (listed with the drawing's own; it blocks Apply, not Plan). */
+export const isKernelProblem = (p: Problem): boolean => kernelShown.includes(p);
+
 /** The kernel side's problems last added to the drawing's own (they are replaced, not piled up). */
 let kernelShown: readonly Problem[] = [];
 /** The drawing they are about (an edit makes a new one). */
