@@ -13,7 +13,7 @@ import { isNetnsNode } from '../../shared/model';
 import type { Problem } from '../../shared/validate/problem';
 import { listNetns } from '../kernel/netns';
 import { readKatharaFiles } from './kathara-files';
-import { readTextFile } from './read-text';
+import { fsReason, readTextFile } from './read-text';
 import { EXPORT_HELP, IMPORT_HELP } from './formats-help';
 import { hasErrors } from '../../shared/validate';
 import type { ParsedArgs } from './args';
@@ -22,17 +22,6 @@ import { loadFile } from './load';
 import { formatProblem, printProblems, red } from './output';
 import { visible } from '../../shared/util/visible';
 
-/** Why a write failed, in words. */
-function whyNot(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'its folder does not exist';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EROFS') return 'the file system is read-only';
-  return (e as Error).message;
-}
-
 /** Writes to `out` (standard output when undefined); false, with the reason printed, when it cannot. */
 function write(out: string | undefined, text: string): boolean {
   if (!out) return (process.stdout.write(text), true);
@@ -40,7 +29,7 @@ function write(out: string | undefined, text: string): boolean {
     writeFileSync(out, text);
     return true;
   } catch (e) {
-    err(red(`cannot write ${out}: ${whyNot(e)}; nothing was written.`));
+    err(red(`cannot write ${out}: ${fsReason(e, 'its folder does not exist')}; nothing was written.`));
     return false;
   }
 }

@@ -19,12 +19,14 @@ function kindOf(st: import('node:fs').Stats): string {
   return 'it is not a regular file';
 }
 
-/** Why a read failed, in words (ENOENT: "no such file"). */
-function why(e: unknown): string {
+/** Why a read or a write failed, in words; `missing` is what ENOENT means here ("no such file"). */
+export function fsReason(e: unknown, missing = 'no such file'): string {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOENT') return missing;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'the file system is read-only';
   return (e as Error).message;
 }
 
@@ -35,7 +37,7 @@ export function readTextFile(file: string, max = MAX_TEXT_BYTES): { text: string
     // Non-blocking: opening a named pipe must not wait for a writer.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    return { error: `cannot read ${file}: ${why(e)}` };
+    return { error: `cannot read ${file}: ${fsReason(e)}` };
   }
   try {
     const st = fstatSync(fd);
@@ -51,7 +53,7 @@ export function readTextFile(file: string, max = MAX_TEXT_BYTES): { text: string
     if (n > max) return { error: `cannot read ${file}: it grew past ${max / 1048576} MB while it was read` };
     return { text: buf.toString('utf8', 0, n) };
   } catch (e) {
-    return { error: `cannot read ${file}: ${why(e)}` };
+    return { error: `cannot read ${file}: ${fsReason(e)}` };
   } finally {
     closeSync(fd);
   }

@@ -10,6 +10,7 @@ import { isNetnsNode } from '../model';
 import { makeMark, plan, resolve, ROOT_NS, type Change } from '../plan';
 import { nodeNamespace } from '../plan/resolve';
 import { linkKind } from '../kinds';
+import { CONTROL } from '../util/visible';
 
 /** Quotes a word for bash when it needs it. */
 export function shellWord(w: string): string {
@@ -39,9 +40,7 @@ export interface ShellOptions {
  * which would end the comment and make the rest a command), DEL, C1 or a
  * line/paragraph separator becomes "?". A file's name may hold any of them.
  */
-export const commentText = (text: string): string =>
-  // eslint-disable-next-line no-control-regex
-  text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+export const commentText = (text: string): string => text.replace(CONTROL, '?');
 
 /** The script text. */
 export function toShellScript(t: Topology, opts: ShellOptions = {}): string {
